@@ -1,0 +1,36 @@
+"""nabla: a neural-network engine you can read in an afternoon.
+
+``import nabla as nb``. The bottom layer is :class:`nb.Tensor` with
+reverse-mode automatic differentiation over NumPy arrays; every operation is
+a function here (``nb.exp``, ``nb.matmul``, ``nb.cross_entropy``...) and a
+Tensor method.
+"""
+
+from . import random
+from .autograd import detect_anomaly, enable_grad, grad, is_grad_enabled, no_grad, set_grad_enabled
+from .creation import (
+    arange,
+    empty,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    linspace,
+    normal,
+    ones,
+    ones_like,
+    rand,
+    randint,
+    randn,
+    tensor,
+    uniform,
+    zeros,
+    zeros_like,
+)
+from .dtypes import bool_, float16, float32, float64, int8, int16, int32, int64, uint8
+from .gradcheck import GradcheckError, gradcheck, numerical_grad
+from .ops import *  # noqa: F403  (the differentiable functions: nb.exp, nb.matmul, ...)
+from .random import manual_seed
+from .tensor import Tensor
+
+__version__ = "0.1.0"

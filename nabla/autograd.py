@@ -1,0 +1,453 @@
+"""Reverse-mode automatic differentiation: the graph, and the walk back through it.
+
+Every differentiable operation that sees an input requiring a gradient
+records a :class:`Node`: which primitive ran, on which inputs, with which
+parameters, and the output array. ``backward`` sorts the nodes reachable
+from a result (iteratively, so a chain of 100,000 operations is fine), then
+visits them from the result back to the leaves, calling each primitive's
+vector-Jacobian product (VJP) on the gradient of its output and summing the
+gradients of each input (a value used twice gets both contributions).
+
+The VJPs are written once against an array namespace ``xp``. A first-order
+backward runs them on raw arrays with NumPy (no Tensor objects are made);
+``create_graph=True`` runs the very same rules on Tensors with nabla's own
+differentiable functions, so the backward pass is itself a graph and can be
+differentiated again (Hessian-vector products, gradient penalties).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import traceback
+import weakref
+from collections.abc import Callable, Iterable, Sequence
+
+import numpy as np
+
+from . import backend
+
+# --- gradient mode ----------------------------------------------------------
+
+
+class _Mode:
+    grad_enabled = True
+    anomaly = False
+
+
+def is_grad_enabled() -> bool:
+    """Whether operations currently record a graph."""
+    return _Mode.grad_enabled
+
+
+class set_grad_enabled(contextlib.ContextDecorator):
+    """Turn graph recording on or off: a context manager, a decorator, or a plain call."""
+
+    def __init__(self, mode: bool):
+        self.prev = _Mode.grad_enabled
+        self.mode = bool(mode)
+        _Mode.grad_enabled = self.mode
+
+    def __enter__(self):
+        _Mode.grad_enabled = self.mode
+        return self
+
+    def __exit__(self, *exc):
+        _Mode.grad_enabled = self.prev
+        return False
+
+
+class no_grad(contextlib.ContextDecorator):
+    """Build no graph inside: ``with nb.no_grad():`` or ``@nb.no_grad()``.
+
+    Results computed inside do not require grad, use no memory for saved
+    values, and run at raw NumPy speed. Use it for evaluation and for
+    updating parameters in place.
+    """
+
+    _target = False
+
+    def __enter__(self):
+        self.prev = _Mode.grad_enabled
+        _Mode.grad_enabled = self._target
+        return self
+
+    def __exit__(self, *exc):
+        _Mode.grad_enabled = self.prev
+        return False
+
+
+class enable_grad(no_grad):
+    """Record a graph inside, even within ``no_grad``."""
+
+    _target = True
+
+
+class detect_anomaly(contextlib.ContextDecorator):
+    """Check every result for NaN/Inf, in forward and backward, and stop at the first.
+
+    Inside the block each operation's output is checked as it is computed;
+    the first one that holds a NaN or an infinity raises ``FloatingPointError``
+    naming the operation and the line of your code that called it. In
+    backward, the first gradient that is not finite raises naming the
+    operation whose gradient rule produced it and where that operation was
+    created. It slows everything down: use it to find a NaN, then turn it off.
+    """
+
+    def __enter__(self):
+        self.prev = _Mode.anomaly
+        _Mode.anomaly = True
+        return self
+
+    def __exit__(self, *exc):
+        _Mode.anomaly = self.prev
+        return False
+
+
+def user_frame() -> str:
+    """'file:line in func' of the innermost stack frame outside nabla."""
+    for frame in reversed(traceback.extract_stack()[:-1]):
+        if "/nabla/" not in frame.filename.replace("\\", "/"):
+            return f"{frame.filename}:{frame.lineno} in {frame.name}"
+    return "<unknown>"
+
+
+# --- the graph ------------------------------------------------------------------
+
+
+class Version:
+    """A counter of in-place modifications, shared by a tensor and its views."""
+
+    __slots__ = ("v",)
+
+    def __init__(self):
+        self.v = 0
+
+
+class Node:
+    """One recorded operation: the ``grad_fn`` of the tensor it produced.
+
+    Holds what the VJP needs: the inputs (Tensors, or plain constants), the
+    output array, the primitive's parameters, which inputs need a gradient,
+    and the version of each tensor at record time, so that an in-place
+    change before backward is caught instead of giving a wrong gradient.
+    """
+
+    __slots__ = (
+        "prim",
+        "inputs",
+        "out",
+        "params",
+        "need",
+        "versions",
+        "out_version",
+        "hooks",
+        "retain",
+        "where",
+        "__weakref__",
+    )
+
+    def __init__(self, prim, inputs, out, params, need, out_version):
+        self.prim = prim
+        self.inputs = inputs
+        self.out = out
+        self.params = params
+        self.need = need
+        self.versions = tuple(t._version.v if n else None for t, n in zip(inputs, need))
+        self.out_version = out_version
+        self.hooks = None
+        self.retain = None
+        self.where = user_frame() if _Mode.anomaly else None
+
+    @property
+    def name(self) -> str:
+        return self.prim.name
+
+    @property
+    def next_inputs(self) -> tuple:
+        """The input tensors that gradients flow to (empty once the graph is freed)."""
+        return tuple(t for t, n in zip(self.inputs or (), self.need) if n)
+
+    def __repr__(self) -> str:
+        return f"<{self.name} backward>"
+
+
+def _check_versions(node: Node) -> None:
+    stale = node.out_version[0].v != node.out_version[1] or any(
+        v is not None and t._version.v != v for t, v in zip(node.inputs, node.versions)
+    )
+    if stale:
+        raise RuntimeError(
+            f"a tensor needed to compute the gradient of '{node.name}' was modified in place "
+            "after it was used; compute the gradient before modifying it, or modify a copy (t.clone())"
+        )
+
+
+class RemovableHandle:
+    """Returned by ``register_hook``; ``handle.remove()`` takes the hook away."""
+
+    def __init__(self, hooks: list, fn: Callable):
+        self._hooks, self._fn = weakref.ref(hooks), fn
+
+    def remove(self) -> None:
+        hooks = self._hooks()
+        if hooks is not None and self._fn in hooks:
+            hooks.remove(self._fn)
+
+
+# --- the backward walk ------------------------------------------------------------
+
+
+def _topological_order(roots: Iterable[Node]) -> list[Node]:
+    """Nodes reachable from ``roots``, each after every node that consumes its output."""
+    order, seen = [], set()
+    for root in roots:
+        if id(root) in seen:
+            continue
+        seen.add(id(root))
+        stack = [(root, False)]
+        while stack:
+            node, expanded = stack.pop()
+            if expanded:
+                order.append(node)
+                continue
+            stack.append((node, True))
+            if node.inputs is None:
+                raise RuntimeError(
+                    f"trying to backward through the graph of '{node.name}' a second time: its saved "
+                    "values were freed by the first backward; pass retain_graph=True to the first call"
+                )
+            for t, n in zip(node.inputs, node.need):
+                child = t._node if n else None
+                if child is not None and id(child) not in seen:
+                    seen.add(id(child))
+                    stack.append((child, False))
+    order.reverse()
+    return order
+
+
+def _unbroadcast(xp, g, shape):
+    """Sum ``g`` back to ``shape``: the gradient of NumPy broadcasting, done in one place."""
+    if g.shape == shape:
+        return g
+    lead = g.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape) if s == 1 and g.shape[i + lead] != 1)
+    g = xp.sum(g, axis=axes, keepdims=True) if axes else g
+    return xp.reshape(g, shape)
+
+
+def _finite_or_raise(g, node: Node) -> None:
+    data = g._data if hasattr(g, "_data") else g
+    if data.dtype.kind == "f" and not np.isfinite(data).all():
+        raise FloatingPointError(
+            f"the gradient computed by '{node.name}' backward holds NaN or Inf "
+            f"(the '{node.name}' operation was created at {node.where})"
+        )
+
+
+def run_backward(
+    roots: Sequence,
+    root_grads: Sequence,
+    retain_graph: bool,
+    create_graph: bool,
+    capture: Sequence | None = None,
+):
+    """Back-propagate ``root_grads`` from the tensors ``roots``.
+
+    Without ``capture`` the gradients of leaf tensors that require grad are
+    accumulated into their ``.grad``. With ``capture`` (a list of tensors),
+    nothing is accumulated and the gradients of those tensors are returned
+    (None where no gradient reached one).
+    """
+    from .ops import tensor_ns
+    from .tensor import Tensor
+
+    xp = tensor_ns if create_graph else backend.numpy_ns
+    # Hooks and retained grads always see Tensors; the walk itself holds raw
+    # arrays unless the backward pass is being recorded.
+    as_tensor = (lambda g: g) if create_graph else Tensor._make
+    as_raw = (lambda t: t) if create_graph else (lambda t: t._data)
+    grads: dict[int, object] = {}  # id(node) or id(leaf tensor) -> gradient so far
+    leaves: dict[int, Tensor] = {}
+
+    def add(key, g):
+        old = grads.get(key)
+        grads[key] = g if old is None else old + g
+
+    for t, g in zip(roots, root_grads):
+        g = g if create_graph else g._data
+        if t._node is None:
+            leaves[id(t)] = t
+        add(id(t._node) if t._node is not None else id(t), g)
+
+    captured_nodes = {id(t._node): t for t in capture or () if t._node is not None}
+    order = _topological_order(t._node for t in roots if t._node is not None)
+    with set_grad_enabled(create_graph):
+        for node in order:
+            g = grads.pop(id(node), None)
+            if g is None:
+                continue
+            if node.hooks:
+                for hook in node.hooks:
+                    new = hook(as_tensor(g))
+                    if new is not None:
+                        g = as_raw(new)
+            if node.retain is not None and node.retain() is not None and capture is None:
+                _accumulate(node.retain(), g, create_graph)
+            if id(node) in captured_nodes:
+                grads[("captured", id(node))] = g
+            _check_versions(node)
+            if create_graph:
+                inputs = node.inputs
+                out = Tensor._make(node.out, node)
+            else:
+                inputs = tuple(t._data if isinstance(t, Tensor) else t for t in node.inputs)
+                out = node.out
+            in_grads = node.prim.vjp(xp, node.need, g, out, *inputs, **node.params)
+            for t, n, gi in zip(node.inputs, node.need, in_grads):
+                if not n or gi is None:
+                    continue
+                gi = _unbroadcast(xp, gi, t.shape)
+                if gi.dtype != t.dtype:
+                    gi = xp.astype(gi, t.dtype)
+                if _Mode.anomaly:
+                    _finite_or_raise(gi, node)
+                if t._node is None:
+                    leaves[id(t)] = t
+                    add(id(t), gi)
+                else:
+                    add(id(t._node), gi)
+            if not retain_graph:
+                node.inputs = None
+                node.out = None
+
+    if capture is not None:
+        result = []
+        for t in capture:
+            if t._node is not None:
+                g = grads.get(("captured", id(t._node)))
+            else:
+                g = grads.get(id(t))
+            result.append(None if g is None else as_tensor(g))
+        return result
+
+    for key, t in leaves.items():
+        g = grads.get(key)
+        if g is not None and t._rg:
+            if t._hooks:
+                for hook in t._hooks:
+                    new = hook(as_tensor(g))
+                    if new is not None:
+                        g = as_raw(new)
+            _accumulate(t, g, create_graph)
+    return None
+
+
+def _accumulate(t, g, create_graph: bool) -> None:
+    """Add ``g`` into ``t.grad``: in place when it holds a plain array, else as a new tensor."""
+    from .tensor import Tensor
+
+    if create_graph:
+        t.grad = g if t.grad is None else t.grad + g
+    elif t.grad is None:
+        # Copy: the same gradient array may be handed to several tensors
+        # (``a + b`` gives both the output's gradient) and grads are later
+        # updated in place.
+        t.grad = Tensor._make(np.array(g, dtype=t.dtype, copy=True))
+    elif t.grad._node is not None:
+        t.grad = Tensor._make(t.grad._data + g)
+    else:
+        t.grad._data += g
+        t.grad._version.v += 1
+
+
+def grad(
+    outputs,
+    inputs,
+    grad_outputs=None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    allow_unused: bool = False,
+):
+    """Gradients of ``outputs`` with respect to ``inputs``, returned, not stored in ``.grad``.
+
+    Like ``torch.autograd.grad``. ``outputs`` is a tensor or a sequence of
+    them; ``grad_outputs`` holds the vector of the vector-Jacobian product
+    for each output (may be omitted for scalar outputs). With
+    ``create_graph=True`` the returned gradients are themselves differentiable.
+    An input that the outputs do not depend on raises unless
+    ``allow_unused=True``, in which case its gradient is None.
+
+    Example: the Hessian-vector product of ``f`` at ``x`` along ``v``::
+
+        g, = nb.grad(f(x), x, create_graph=True)
+        hv, = nb.grad((g * v).sum(), x)
+    """
+    from .tensor import Tensor
+
+    outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    single = isinstance(inputs, Tensor)
+    inputs = [inputs] if single else list(inputs)
+    if grad_outputs is None:
+        grad_outputs = [None] * len(outputs)
+    elif isinstance(grad_outputs, Tensor):
+        grad_outputs = [grad_outputs]
+    for t in inputs:
+        if not t.requires_grad:
+            raise RuntimeError("nb.grad: every input must require grad; one of them does not")
+    roots, root_grads = _seed(outputs, grad_outputs, "nb.grad")
+    retain_graph = create_graph if retain_graph is None else retain_graph
+    result = run_backward(roots, root_grads, retain_graph, create_graph, capture=inputs)
+    for i, g in enumerate(result):
+        if g is None and not allow_unused:
+            raise RuntimeError(
+                f"nb.grad: input {i} was not used to compute the outputs; pass allow_unused=True to get None for it"
+            )
+    return tuple(result)
+
+
+def _seed(outputs, grad_outputs, who: str):
+    """Pair each output with its starting gradient (ones for a scalar)."""
+    from .tensor import Tensor
+
+    roots, root_grads = [], []
+    for out, g in zip(outputs, grad_outputs):
+        if not out.requires_grad:
+            raise RuntimeError(
+                f"{who}: the output does not require grad, so there is no graph to differentiate; "
+                "did you compute it under nb.no_grad() or from tensors without requires_grad=True?"
+            )
+        if g is None:
+            if out.size != 1:
+                raise RuntimeError(
+                    f"{who}: gradient can only be implied for a scalar output, got shape {out.shape}; "
+                    "reduce it first (out.sum()) or pass gradient= with that shape"
+                )
+            g = Tensor._make(np.ones(out.shape, dtype=out.dtype))
+        elif not isinstance(g, Tensor):
+            g = Tensor._make(np.asarray(g, dtype=out.dtype))
+        if g.shape != out.shape:
+            raise RuntimeError(f"{who}: gradient has shape {g.shape} but the output has shape {out.shape}")
+        roots.append(out)
+        root_grads.append(g)
+    return roots, root_grads
+
+
+def backward(tensor, gradient=None, retain_graph: bool | None = None, create_graph: bool = False) -> None:
+    """Accumulate the gradient of ``tensor`` into the ``.grad`` of every leaf it depends on."""
+    roots, root_grads = _seed([tensor], [gradient], "backward")
+    retain_graph = create_graph if retain_graph is None else retain_graph
+    run_backward(roots, root_grads, retain_graph, create_graph)
+
+
+__all__ = [
+    "Node",
+    "RemovableHandle",
+    "Version",
+    "backward",
+    "detect_anomaly",
+    "enable_grad",
+    "grad",
+    "is_grad_enabled",
+    "no_grad",
+    "set_grad_enabled",
+]

@@ -1,0 +1,173 @@
+"""Making tensors: from data, filled with constants, ranges, and random draws."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from . import dtypes
+from . import random as _random
+from .tensor import Tensor
+
+
+def _to_array(data, dtype=None) -> np.ndarray:
+    """Data to an array, with PyTorch's dtype rules (Python floats -> float32)."""
+    dtype = dtypes.resolve(dtype)
+    if isinstance(data, Tensor):
+        data = data._data
+    if isinstance(data, np.ndarray):
+        return data.astype(dtype) if dtype is not None and dtype != data.dtype else data.copy()
+    if isinstance(data, np.generic):
+        arr = np.asarray(data)
+    else:
+        try:
+            arr = np.asarray(data)
+        except ValueError as e:
+            raise ValueError(f"cannot make a tensor from this data (ragged nested lists?): {e}") from None
+    if arr.dtype == object or arr.dtype.kind in "USV":
+        raise TypeError(
+            f"cannot make a tensor from data of type {type(data).__name__} holding {arr.dtype} values; "
+            "pass numbers, nested lists of numbers or a NumPy array"
+        )
+    if dtype is not None:
+        return arr.astype(dtype, copy=False)
+    if arr.dtype == np.float64 and not isinstance(data, np.generic):
+        return arr.astype(dtypes.default_float)
+    return arr
+
+
+def tensor(data, dtype=None, requires_grad: bool = False) -> Tensor:
+    """A new tensor holding a copy of ``data`` (numbers, nested lists, an array or a Tensor).
+
+    Python floats become float32 (PyTorch's default); a NumPy array keeps its
+    dtype, so float64 data stays float64. ``dtype`` accepts ``nb.float32``,
+    ``np.float64``, ``"float64"``...
+
+    Example::
+
+        >>> nb.tensor([[1.0, 2.0]], requires_grad=True)
+        tensor([[1., 2.]], requires_grad=True)
+    """
+    return Tensor(data, dtype=dtype, requires_grad=requires_grad)
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A tensor sharing memory with ``array`` (changes to one show in the other)."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"from_numpy expects a NumPy array, got {type(array).__name__}")
+    return Tensor._make(array)
+
+
+def _shape(shape) -> tuple:
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = tuple(shape[0])
+    for s in shape:
+        if not isinstance(s, numbers.Integral) or s < 0:
+            raise ValueError(f"a shape needs non-negative integers, got {shape}")
+    return tuple(int(s) for s in shape)
+
+
+def _float_dtype(dtype) -> np.dtype:
+    return dtypes.resolve(dtype) or dtypes.default_float
+
+
+def _make(array, requires_grad: bool) -> Tensor:
+    t = Tensor._make(array)
+    if requires_grad:
+        t.requires_grad = True
+    return t
+
+
+def zeros(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
+    """A tensor of zeros: ``nb.zeros(2, 3)`` or ``nb.zeros((2, 3))``."""
+    return _make(np.zeros(_shape(shape), dtype=_float_dtype(dtype)), requires_grad)
+
+
+def ones(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
+    """A tensor of ones."""
+    return _make(np.ones(_shape(shape), dtype=_float_dtype(dtype)), requires_grad)
+
+
+def empty(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
+    """A tensor with uninitialised values (fast; fill it before reading)."""
+    return _make(np.empty(_shape(shape), dtype=_float_dtype(dtype)), requires_grad)
+
+
+def full(shape, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
+    """A tensor of ``shape`` filled with ``fill_value`` (float32 for floats, int64 for ints, as PyTorch)."""
+    if dtype is None:
+        dtype = dtypes.default_float if isinstance(fill_value, float) else np.asarray(fill_value).dtype
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    return _make(np.full(_shape(shape), fill_value, dtype=dtypes.resolve(dtype)), requires_grad)
+
+
+def zeros_like(t, dtype=None, requires_grad: bool = False) -> Tensor:
+    return _make(np.zeros(np.shape(t), dtype=dtypes.resolve(dtype) or _dtype_of(t)), requires_grad)
+
+
+def ones_like(t, dtype=None, requires_grad: bool = False) -> Tensor:
+    return _make(np.ones(np.shape(t), dtype=dtypes.resolve(dtype) or _dtype_of(t)), requires_grad)
+
+
+def full_like(t, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
+    return _make(np.full(np.shape(t), fill_value, dtype=dtypes.resolve(dtype) or _dtype_of(t)), requires_grad)
+
+
+def _dtype_of(t) -> np.dtype:
+    return t.dtype if isinstance(t, (Tensor, np.ndarray)) else dtypes.default_float
+
+
+def eye(n: int, m: int | None = None, dtype=None, requires_grad: bool = False) -> Tensor:
+    """The identity matrix (n x m)."""
+    return _make(np.eye(n, m, dtype=_float_dtype(dtype)), requires_grad)
+
+
+def arange(start, stop=None, step=1, dtype=None, requires_grad: bool = False) -> Tensor:
+    """Evenly spaced values in ``[start, stop)``: int64 for integer arguments, float32 otherwise."""
+    if stop is None:
+        start, stop = 0, start
+    if dtype is None:
+        is_int = all(isinstance(v, numbers.Integral) for v in (start, stop, step))
+        dtype = dtypes.int64 if is_int else dtypes.default_float
+    return _make(np.arange(start, stop, step, dtype=dtypes.resolve(dtype)), requires_grad)
+
+
+def linspace(start, stop, num: int = 50, dtype=None, requires_grad: bool = False) -> Tensor:
+    """``num`` evenly spaced values from ``start`` to ``stop``, both included."""
+    return _make(np.linspace(start, stop, num, dtype=_float_dtype(dtype)), requires_grad)
+
+
+# --- random ------------------------------------------------------------------------------
+
+
+def rand(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
+    """Uniform random values in [0, 1), from the library's seeded generator."""
+    return _make(_random.generator().random(_shape(shape), dtype=_float_dtype(dtype)), requires_grad)
+
+
+def randn(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
+    """Standard normal random values, from the library's seeded generator."""
+    return _make(_random.generator().standard_normal(_shape(shape), dtype=_float_dtype(dtype)), requires_grad)
+
+
+def randint(low: int, high: int | None = None, size=(), dtype=None) -> Tensor:
+    """Random integers in ``[low, high)`` (``randint(high, size=...)`` starts at 0); int64."""
+    if high is None:
+        low, high = 0, low
+    size = (size,) if isinstance(size, int) else tuple(size)
+    return Tensor._make(_random.generator().integers(low, high, size=size, dtype=dtypes.resolve(dtype) or np.int64))
+
+
+def normal(mean: float = 0.0, std: float = 1.0, size=(), dtype=None, requires_grad: bool = False) -> Tensor:
+    """Normal random values with the given mean and standard deviation."""
+    size = (size,) if isinstance(size, int) else tuple(size)
+    draw = _random.generator().standard_normal(_shape(size), dtype=_float_dtype(dtype))
+    return _make(draw * draw.dtype.type(std) + draw.dtype.type(mean), requires_grad)
+
+
+def uniform(low: float = 0.0, high: float = 1.0, size=(), dtype=None, requires_grad: bool = False) -> Tensor:
+    """Uniform random values in ``[low, high)``."""
+    size = (size,) if isinstance(size, int) else tuple(size)
+    draw = _random.generator().random(_shape(size), dtype=_float_dtype(dtype))
+    return _make(draw * draw.dtype.type(high - low) + draw.dtype.type(low), requires_grad)

@@ -1,0 +1,151 @@
+"""Linear algebra: matmul (batched, broadcast), dot, outer, einsum, and the fused linear layer.
+
+``matmul`` is a primitive (building it from broadcast-multiply-and-sum would
+materialise a huge intermediate array). Its gradients use transposed views,
+which BLAS consumes without copying.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..tensor import Tensor
+from .primitive import as_operand, primitive
+from .shape import expand_dims, reshape, squeeze
+
+
+@primitive("matmul")
+def _matmul(xp, a, b):
+    return xp.matmul(a, b)
+
+
+@_matmul.defvjp
+def _(xp, need, g, out, a, b):
+    # For C = A B: dA = G B^T, dB = A^T G (batch axes broadcast, then summed back).
+    ga = xp.matmul(g, xp.swapaxes(b, -1, -2)) if need[0] else None
+    gb = xp.matmul(xp.swapaxes(a, -1, -2), g) if need[1] else None
+    return ga, gb
+
+
+def matmul(a, b) -> Tensor:
+    """Matrix product with NumPy's rules: 1-D operands are vectors, leading axes are batch axes that broadcast."""
+    a, b = as_operand(a), as_operand(b)
+    a = a if isinstance(a, Tensor) else Tensor._make(np.asarray(a))
+    b = b if isinstance(b, Tensor) else Tensor._make(np.asarray(b))
+    if a.ndim == 0 or b.ndim == 0:
+        raise ValueError(f"matmul: operands must have at least one dimension, got shapes {a.shape} and {b.shape}")
+    va, vb = a.ndim == 1, b.ndim == 1
+    if va:
+        a = expand_dims(a, 0)
+    if vb:
+        b = expand_dims(b, -1)
+    if a.shape[-1] != b.shape[-2]:
+        raise ValueError(
+            f"matmul: shapes {a.shape if not va else a.shape[1:]} and {b.shape if not vb else b.shape[:1]} "
+            f"are not aligned: {a.shape[-1]} (last axis of the first) != {b.shape[-2]} (second-to-last of the second)"
+        )
+    try:
+        out = _matmul(a, b)
+    except ValueError:
+        raise ValueError(
+            f"matmul: batch shapes {a.shape[:-2]} and {b.shape[:-2]} cannot be broadcast together"
+        ) from None
+    if va:
+        out = squeeze(out, -2)
+    if vb:
+        out = squeeze(out, -1)
+    return out
+
+
+def dot(a, b) -> Tensor:
+    """Inner product of two 1-D tensors (matmul for higher dimensions)."""
+    return matmul(a, b)
+
+
+def outer(a, b) -> Tensor:
+    """Outer product ``a_i b_j`` of two 1-D tensors."""
+    a, b = as_operand(a), as_operand(b)
+    return reshape(a, (-1, 1)) * reshape(b, (1, -1))
+
+
+@primitive("linear")
+def _linear(xp, x, weight, bias):
+    out = xp.matmul(x, weight.T)
+    if bias is not None:
+        out += bias  # in place: out is fresh, so this saves an array per layer
+    return out
+
+
+@_linear.defvjp
+def _(xp, need, g, out, x, weight, bias):
+    gx = xp.matmul(g, weight) if need[0] else None
+    gw = xp.matmul(g.T, x) if need[1] else None
+    gb = xp.sum(g, axis=0) if need[2] else None
+    return gx, gw, gb
+
+
+def linear(x, weight, bias=None) -> Tensor:
+    """``x @ weight.T + bias``, PyTorch's layout: weight has shape (out_features, in_features).
+
+    One fused node instead of matmul + add: it keeps one array fewer alive
+    for backward and the bias gradient is a single column sum.
+
+    Shape: x (..., in), weight (out, in), bias (out,) -> (..., out).
+    """
+    x, weight = as_operand(x), as_operand(weight)
+    if x.shape[-1] != weight.shape[-1]:
+        raise ValueError(
+            f"linear: input has {x.shape[-1]} features (shape {x.shape}) but the weight expects "
+            f"{weight.shape[-1]} (weight shape {weight.shape})"
+        )
+    if x.ndim == 2:
+        return _linear(x, weight, bias)
+    lead = x.shape[:-1]
+    out = _linear(reshape(x, (-1, x.shape[-1])), weight, bias)
+    return reshape(out, lead + (weight.shape[0],))
+
+
+@primitive("einsum")
+def _einsum(xp, *operands, spec):
+    return xp.einsum(spec, *operands, optimize=len(operands) > 2)
+
+
+@_einsum.defvjp
+def _(xp, need, g, out, *operands, spec):
+    ins, result = spec.split("->")
+    subs = ins.split(",")
+    grads = []
+    for i, (sub, n) in enumerate(zip(subs, need)):
+        if not n:
+            grads.append(None)
+            continue
+        others = [s for j, s in enumerate(subs) if j != i]
+        ops = [o for j, o in enumerate(operands) if j != i]
+        # Letters of this operand that appear nowhere else were summed over
+        # alone: the gradient is constant along them, so broadcast it back.
+        present = set(result).union(*others) if others else set(result)
+        kept = "".join(c for c in sub if c in present)
+        gi = xp.einsum(",".join([result, *others]) + "->" + kept, g, *ops)
+        if kept != sub:
+            # ``kept`` lists its letters in ``sub``'s order, so a reshape inserts the size-1 axes.
+            shape = tuple(operands[i].shape[j] if c in kept else 1 for j, c in enumerate(sub))
+            gi = xp.broadcast_to(xp.reshape(gi, shape), operands[i].shape)
+        grads.append(gi)
+    return grads
+
+
+def einsum(spec: str, *operands) -> Tensor:
+    """Einstein summation, NumPy's notation (``"ij,jk->ik"``); the output must be explicit with ``->``.
+
+    Each letter may appear once per operand (no diagonals such as ``"ii->i"``).
+    """
+    spec = spec.replace(" ", "")
+    if "->" not in spec:
+        raise ValueError(f"einsum: write the output subscripts explicitly, e.g. 'ij,jk->ik', got {spec!r}")
+    ins = spec.split("->")[0].split(",")
+    if len(ins) != len(operands):
+        raise ValueError(f"einsum: {spec!r} names {len(ins)} operands but {len(operands)} were given")
+    if any(len(set(s)) != len(s) for s in ins) or "." in spec:
+        raise ValueError(f"einsum: repeated letters within one operand and '...' are not supported: {spec!r}")
+    operands = [as_operand(o) for o in operands]
+    return _einsum(*operands, spec=spec)

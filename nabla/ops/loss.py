@@ -1,0 +1,311 @@
+"""Loss functions, in their numerically stable forms, with PyTorch's arguments.
+
+``reduction`` is ``"mean"`` (default), ``"sum"`` or ``"none"`` (per element).
+Cross-entropy works from logits through log-softmax (never log of a
+softmax); BCE-with-logits through the softplus form, so logits of 1e4 give
+finite losses and gradients and NumPy never warns about overflow.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..tensor import Tensor
+from .activation import log_softmax
+from .elementwise import abs as abs_
+from .elementwise import where
+from .primitive import as_operand, primitive
+from .reduce import mean, sum
+
+_REDUCTIONS = ("mean", "sum", "none")
+
+
+def _reduce(loss: Tensor, reduction: str, who: str) -> Tensor:
+    if reduction == "mean":
+        return mean(loss)
+    if reduction == "sum":
+        return sum(loss)
+    if reduction == "none":
+        return loss
+    raise ValueError(f"{who}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+
+
+def _check_same_shape(input: Tensor, target: Tensor, who: str) -> None:
+    if input.shape != target.shape:
+        raise ValueError(
+            f"{who}: input shape {input.shape} and target shape {target.shape} differ; "
+            "reshape the target (e.g. y.reshape(-1, 1)) so that they match"
+        )
+
+
+def _float_target(target, like: Tensor) -> Tensor:
+    target = as_operand(target)
+    if not isinstance(target, Tensor):
+        target = Tensor._make(np.asarray(target, dtype=like.dtype))
+    if target.dtype != like.dtype:
+        from .elementwise import astype
+
+        target = astype(target, like.dtype)
+    return target
+
+
+def mse_loss(input, target, reduction: str = "mean") -> Tensor:
+    """Mean squared error ``(input - target)^2``."""
+    input = as_operand(input)
+    target = _float_target(target, input)
+    _check_same_shape(input, target, "mse_loss")
+    d = input - target
+    return _reduce(d * d, reduction, "mse_loss")
+
+
+def l1_loss(input, target, reduction: str = "mean") -> Tensor:
+    """Mean absolute error ``|input - target|``."""
+    input = as_operand(input)
+    target = _float_target(target, input)
+    _check_same_shape(input, target, "l1_loss")
+    return _reduce(abs_(input - target), reduction, "l1_loss")
+
+
+def huber_loss(input, target, reduction: str = "mean", delta: float = 1.0) -> Tensor:
+    """Huber loss: ``0.5 d^2`` where ``|d| < delta``, else ``delta (|d| - 0.5 delta)`` (d = input - target)."""
+    input = as_operand(input)
+    target = _float_target(target, input)
+    _check_same_shape(input, target, "huber_loss")
+    d = input - target
+    a = abs_(d)
+    return _reduce(where(a < delta, 0.5 * d * d, delta * (a - 0.5 * delta)), reduction, "huber_loss")
+
+
+# --- binary cross-entropy ------------------------------------------------------------
+
+
+@primitive("binary_cross_entropy")
+def _bce(xp, p, y):
+    # NOTE: log(0) would be -inf (and warn); PyTorch clamps each log at -100.
+    log_p = xp.where(p > 0, xp.log(xp.where(p > 0, p, 1)), -100)
+    log_q = xp.where(p < 1, xp.log(xp.where(p < 1, 1 - p, 1)), -100)
+    return -(y * xp.maximum(log_p, -100) + (1 - y) * xp.maximum(log_q, -100))
+
+
+@_bce.defvjp
+def _(xp, need, g, out, p, y):
+    # PyTorch's rule: (p - y) / max(p (1 - p), 1e-12), finite at p = 0 and 1.
+    gp = g * (p - y) / xp.maximum(p * (1 - p), 1e-12) if need[0] else None
+    gy = None
+    if need[1]:
+        log_p = xp.maximum(xp.log(xp.where(p > 0, p, 1)), -100)
+        log_q = xp.maximum(xp.log(xp.where(p < 1, 1 - p, 1)), -100)
+        gy = g * (log_q - log_p)
+    return gp, gy
+
+
+def binary_cross_entropy(input, target, weight=None, reduction: str = "mean") -> Tensor:
+    """``-(y log p + (1 - y) log(1 - p))`` for probabilities ``p`` in [0, 1].
+
+    Each log is clamped at -100 as in PyTorch, so p = 0 or 1 gives a finite
+    loss. Prefer :func:`binary_cross_entropy_with_logits` on raw scores: it is
+    exact where this one saturates.
+    """
+    input = as_operand(input)
+    target = _float_target(target, input)
+    _check_same_shape(input, target, "binary_cross_entropy")
+    lo, hi = float(np.min(input._data, initial=0.0)), float(np.max(input._data, initial=1.0))
+    if lo < 0 or hi > 1:
+        raise ValueError(
+            "binary_cross_entropy: input must hold probabilities in [0, 1]; for raw scores (logits) "
+            "use binary_cross_entropy_with_logits"
+        )
+    loss = _bce(input, target)
+    if weight is not None:
+        loss = loss * as_operand(weight)
+    return _reduce(loss, reduction, "binary_cross_entropy")
+
+
+@primitive("binary_cross_entropy_with_logits")
+def _bce_logits(xp, x, y, pos_weight):
+    # NOTE: L = (1 - y) x + lw softplus(-x), lw = 1 + (pos_weight - 1) y, and
+    # softplus(-x) = max(-x, 0) + log1p(exp(-|x|)) never overflows.
+    softplus_neg = xp.maximum(-x, 0) + xp.log1p(xp.exp(-xp.abs(x)))
+    lw = 1 if pos_weight is None else 1 + (pos_weight - 1) * y
+    return (1 - y) * x + lw * softplus_neg
+
+
+@_bce_logits.defvjp
+def _(xp, need, g, out, x, y, pos_weight):
+    s = xp.sigmoid(x)
+    gx = gy = None
+    if need[0]:
+        gx = g * (s - y) if pos_weight is None else g * ((1 + (pos_weight - 1) * y) * s - pos_weight * y)
+    if need[1]:
+        gy = -g * x
+        if pos_weight is not None:
+            gy = gy + g * (pos_weight - 1) * (xp.maximum(-x, 0) + xp.log1p(xp.exp(-xp.abs(x))))
+    return gx, gy, None
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, reduction: str = "mean", pos_weight=None) -> Tensor:
+    """Sigmoid + binary cross-entropy in one stable step, on raw scores (logits).
+
+    ``L = -(y log sigmoid(x) + (1 - y) log(1 - sigmoid(x)))``, computed as
+    ``(1 - y) x + softplus(-x)``; its gradient is ``sigmoid(x) - y``.
+    ``pos_weight`` multiplies the loss of positive targets.
+    """
+    input = as_operand(input)
+    target = _float_target(target, input)
+    _check_same_shape(input, target, "binary_cross_entropy_with_logits")
+    pw = (
+        None
+        if pos_weight is None
+        else (pos_weight._data if isinstance(pos_weight, Tensor) else np.asarray(pos_weight, dtype=input.dtype))
+    )
+    loss = _bce_logits(input, target, pos_weight=pw)
+    if weight is not None:
+        loss = loss * as_operand(weight)
+    return _reduce(loss, reduction, "binary_cross_entropy_with_logits")
+
+
+# --- categorical cross-entropy --------------------------------------------------------
+
+
+def one_hot(indices, num_classes: int = -1) -> Tensor:
+    """Integer class indices to one-hot rows: shape (...,) -> (..., num_classes), int64 as in PyTorch.
+
+    ``num_classes=-1`` takes the largest index + 1.
+    """
+    idx = indices._data if isinstance(indices, Tensor) else np.asarray(indices)
+    if idx.dtype.kind not in "iu":
+        raise TypeError(f"one_hot: indices must be integers, got {idx.dtype}")
+    if num_classes < 0:
+        num_classes = int(idx.max()) + 1 if idx.size else 0
+    if idx.size and (idx.min() < 0 or idx.max() >= num_classes):
+        raise ValueError(f"one_hot: indices must lie in [0, {num_classes}), got values from {idx.min()} to {idx.max()}")
+    return Tensor._make(np.eye(num_classes, dtype=np.int64)[idx])
+
+
+@primitive("pick")
+def _pick(xp, x, index, axis):
+    """``x`` at class ``index[...]`` along ``axis`` (the gather of NLL)."""
+    return xp.squeeze(xp.take_along_axis(x, xp.expand_dims(index, axis), axis), axis)
+
+
+@_pick.defvjp
+def _(xp, need, g, out, x, index, axis):
+    # The gradient lands on the picked class only: g times a one-hot mask.
+    mask = xp.moveaxis(xp.one_hot(index, x.shape[axis], g.dtype), -1, axis)
+    return (xp.expand_dims(g, axis) * mask,)
+
+
+def _check_indices(target: np.ndarray, num_classes: int, ignore_index: int, who: str) -> np.ndarray:
+    valid = target != ignore_index
+    if target.size and valid.any():
+        t = target[valid]
+        lo, hi = int(t.min()), int(t.max())
+        if lo < 0 or hi >= num_classes:
+            bad = lo if lo < 0 else hi
+            raise ValueError(
+                f"{who}: target class {bad} is out of range for {num_classes} classes "
+                f"(targets must lie in [0, {num_classes - 1}])"
+            )
+    return valid
+
+
+def nll_loss(input, target, weight=None, ignore_index: int = -100, reduction: str = "mean") -> Tensor:
+    """Negative log-likelihood of class indices given log-probabilities: ``-w[t] * input[t]``.
+
+    Shape: input (N, C) or (N, C, d1, ...) or (C,); target (N,) or (N, d1, ...) or ().
+    The mean divides by the summed weights of the targets that are not ignored, as PyTorch does.
+    """
+    input = as_operand(input)
+    t = target._data if isinstance(target, Tensor) else np.asarray(target)
+    axis = 1 if input.ndim > 1 else 0
+    if t.dtype.kind not in "iu":
+        raise TypeError(
+            f"nll_loss: target must hold integer class indices, got {t.dtype}; for probabilities "
+            "use cross_entropy with a float target"
+        )
+    if t.shape != input.shape[:axis] + input.shape[axis + 1 :]:
+        raise ValueError(
+            f"nll_loss: target shape {t.shape} does not fit input shape {input.shape} "
+            f"(expected {input.shape[:axis] + input.shape[axis + 1 :]})"
+        )
+    valid = _check_indices(t, input.shape[axis], ignore_index, "nll_loss")
+    safe_t = np.where(valid, t, 0)
+    w = (
+        np.ones(input.shape[axis], dtype=input.dtype)
+        if weight is None
+        else (weight._data if isinstance(weight, Tensor) else np.asarray(weight, dtype=input.dtype))
+    )
+    w_t = np.where(valid, w[safe_t], 0).astype(input.dtype)
+    loss = -_pick(input, index=safe_t, axis=axis) * w_t
+    if reduction == "mean":
+        return sum(loss) * (1.0 / float(w_t.sum()))
+    return _reduce(loss, reduction, "nll_loss")
+
+
+def cross_entropy(
+    input,
+    target,
+    weight=None,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+) -> Tensor:
+    """Softmax cross-entropy from raw scores (logits), computed as log-softmax + NLL.
+
+    ``target`` is either class indices (integers, shape (N,) for input (N, C))
+    or class probabilities (floats, the same shape as input). ``weight``
+    rescales each class, ``ignore_index`` drops targets with that value,
+    ``label_smoothing`` mixes the target with the uniform distribution:
+    ``(1 - eps) * onehot + eps / C``. All as in PyTorch.
+
+    Shape: input (N, C), (N, C, d1, ...) or (C,).
+    """
+    input = as_operand(input)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
+    t = target._data if isinstance(target, Tensor) else np.asarray(target)
+    axis = 1 if input.ndim > 1 else 0
+    num_classes = input.shape[axis]
+    logp = log_softmax(input, axis=axis)
+    w = (
+        None
+        if weight is None
+        else (weight._data if isinstance(weight, Tensor) else np.asarray(weight, dtype=input.dtype))
+    )
+    wshape = [1] * input.ndim
+    wshape[axis] = num_classes
+
+    if t.dtype.kind == "f":
+        if t.shape != input.shape:
+            raise ValueError(
+                f"cross_entropy: float targets are class probabilities and need the input's shape {input.shape}, "
+                f"got {t.shape}; for class indices pass an integer tensor"
+            )
+        probs = (
+            Tensor._make(t.astype(input.dtype, copy=False))
+            if not isinstance(target, Tensor)
+            else _float_target(target, input)
+        )
+        if label_smoothing:
+            probs = probs * (1 - label_smoothing) + label_smoothing / num_classes
+        terms = logp * probs if w is None else logp * probs * w.reshape(wshape)
+        loss = -sum(terms, axis=axis)
+        if reduction == "mean":
+            return sum(loss) * (1.0 / (loss.size or 1))
+        return _reduce(loss, reduction, "cross_entropy")
+
+    if t.dtype.kind not in "iu":
+        raise TypeError(f"cross_entropy: target must be integer class indices or float probabilities, got {t.dtype}")
+    nll = nll_loss(logp, t, weight=w, ignore_index=ignore_index, reduction=reduction)
+    if not label_smoothing:
+        return nll
+    # PyTorch: (1 - eps) * nll + eps / C * sum_c (-w_c logp_c), over the targets kept.
+    valid = t != ignore_index
+    terms = logp if w is None else logp * w.reshape(wshape)
+    smooth = -sum(terms, axis=axis) * valid.astype(input.dtype)
+    if reduction == "mean":
+        denom = float(valid.sum()) if w is None else float(w[np.where(valid, t, 0)][valid].sum())
+        smooth = sum(smooth) * (1.0 / denom)
+    else:
+        smooth = _reduce(smooth, reduction, "cross_entropy")
+    return nll * (1 - label_smoothing) + smooth * (label_smoothing / num_classes)

@@ -1,0 +1,96 @@
+"""Primitives: an operation's forward and its vector-Jacobian product, side by side.
+
+A primitive is defined by two functions on arrays::
+
+    @primitive("exp")
+    def exp(xp, x):
+        return xp.exp(x)
+
+    @exp.defvjp
+    def _(xp, need, g, out, x):
+        return (g * out,)
+
+``forward(xp, *inputs, **params)`` computes the output array. ``vjp(xp,
+need, g, out, *inputs, **params)`` maps the gradient ``g`` of the output to
+one gradient per input (or None where ``need`` says that input needs none).
+Gradients of broadcast inputs may keep the broadcast shape: the backward walk
+sums them back (see ``autograd._unbroadcast``). Both functions take the
+array namespace ``xp`` as an argument: arrays and NumPy for the first-order
+path, Tensors and nabla's functions when a graph of the backward pass is
+recorded, so one rule serves both.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from .. import backend
+from ..autograd import Node, Version, _Mode, user_frame
+from ..tensor import Tensor
+
+
+class Primitive:
+    """A differentiable operation; calling it on Tensors runs it and records the graph."""
+
+    def __init__(self, name: str, forward, vjp=None, view: bool = False):
+        self.name = name
+        self.forward = forward
+        self.vjp = vjp
+        self.view = view  # the output may share memory with input 0 (reshape, transpose...)
+        self.__doc__ = forward.__doc__
+
+    def defvjp(self, vjp):
+        self.vjp = vjp
+        return self
+
+    def __call__(self, *args, **params) -> Tensor:
+        return apply(self, args, params)
+
+    def __repr__(self) -> str:
+        return f"<primitive {self.name}>"
+
+
+def primitive(name: str, view: bool = False):
+    """Decorator turning a forward function on arrays into a :class:`Primitive`."""
+    return lambda forward: Primitive(name, forward, view=view)
+
+
+def as_operand(x, like: Tensor | None = None):
+    """Tensors pass through; Python numbers stay numbers (weakly typed, as in PyTorch);
+    anything array-like becomes a constant Tensor."""
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, (bool, int, float)):
+        return x
+    if isinstance(x, np.generic):
+        return x.item()  # a NumPy scalar acts like a Python number: float32 stays float32
+    if isinstance(x, (np.ndarray, list, tuple, numbers.Number)):
+        from ..creation import tensor
+
+        return tensor(x)
+    raise TypeError(
+        f"cannot use an object of type {type(x).__name__} in a nabla operation: pass a Tensor, "
+        "a NumPy array, a list or a number"
+    )
+
+
+def apply(prim: Primitive, args, params) -> Tensor:
+    """Run ``prim`` on ``args`` and, if any input requires grad, record a Node."""
+    arrays = [a._data if isinstance(a, Tensor) else a for a in args]
+    out = prim.forward(backend.numpy_ns, *arrays, **params)
+    if _Mode.anomaly:
+        _check_forward(prim, out)
+    if _Mode.grad_enabled:
+        need = tuple(isinstance(a, Tensor) and a._rg for a in args)
+        if any(need):
+            version = args[0]._version if prim.view and out.base is not None else Version()
+            node = Node(prim, args, out, params, need, (version, version.v))
+            return Tensor._make(out, node, version)
+    return Tensor._make(out)
+
+
+def _check_forward(prim: Primitive, out) -> None:
+    if out.dtype.kind == "f" and not np.isfinite(out).all():
+        raise FloatingPointError(f"'{prim.name}' produced NaN or Inf at {user_frame()}")

@@ -1,0 +1,36 @@
+"""The library's one random number generator.
+
+Every random draw in nabla (random tensors, weight initialisation, dropout
+masks, data shuffling) comes from this generator, so ``nb.manual_seed(s)``
+makes a whole run reproducible.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+_generator = np.random.default_rng()
+
+
+def manual_seed(seed: int) -> np.random.Generator:
+    """Reseed the library's generator; returns it (a NumPy ``Generator``)."""
+    global _generator
+    if not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"manual_seed: the seed must be a non-negative integer, got {seed!r}")
+    _generator = np.random.default_rng(int(seed))
+    return _generator
+
+
+def generator() -> np.random.Generator:
+    """The current generator (use it to draw NumPy arrays from the same stream)."""
+    return _generator
+
+
+def get_state() -> dict:
+    """The generator's state, to save with a checkpoint."""
+    return _generator.bit_generator.state
+
+
+def set_state(state: dict) -> None:
+    """Restore a state saved with :func:`get_state`."""
+    _generator.bit_generator.state = state

@@ -1,0 +1,482 @@
+"""The Tensor: an array, plus what automatic differentiation needs to know about it.
+
+A Tensor holds its values in ``_data`` (an array of the backend, NumPy on
+the CPU), whether it ``requires_grad``, its ``grad`` after backward, and
+``grad_fn``: the graph node of the operation that produced it (None for a
+leaf). Every method that computes something delegates to the functions of
+:mod:`nabla.ops`, so ``x.exp()`` and ``nb.exp(x)`` are one code path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from . import autograd, backend
+from . import dtypes as _dtypes
+from .autograd import RemovableHandle, Version
+
+
+class Tensor:
+    """An n-dimensional array that can record the operations applied to it.
+
+    Create tensors with :func:`nabla.tensor`, :func:`nabla.zeros`,
+    :func:`nabla.randn`... rather than with this constructor.
+    """
+
+    __slots__ = ("_data", "_rg", "grad", "_node", "_version", "_hooks", "__weakref__")
+    # NumPy defers to Tensor's reflected operators (array * tensor -> Tensor).
+    __array_ufunc__ = None
+
+    def __init__(self, data, dtype=None, requires_grad: bool = False):
+        from .creation import _to_array
+
+        self._data = _to_array(data, dtype)
+        self._node = None
+        self._version = Version()
+        self._hooks = None
+        self.grad = None
+        self._rg = False
+        self.requires_grad = requires_grad
+
+    @classmethod
+    def _make(cls, data, node=None, version=None) -> Tensor:
+        """Wrap an array without checks or copies (the engine's fast constructor)."""
+        t = object.__new__(cls)
+        t._data = data
+        t._rg = node is not None
+        t.grad = None
+        t._node = node
+        t._version = version if version is not None else Version()
+        t._hooks = None
+        return t
+
+    # --- autograd state -------------------------------------------------------------
+
+    @property
+    def requires_grad(self) -> bool:
+        """Whether operations on this tensor are recorded so that gradients can flow to it."""
+        return self._rg
+
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        if value and self._data.dtype.kind != "f":
+            raise RuntimeError(
+                f"only floating-point tensors can require grad, this one is {self._data.dtype}; "
+                "convert it first: t.astype(nb.float32)"
+            )
+        if not value and self._node is not None:
+            raise RuntimeError(
+                "cannot set requires_grad=False on a tensor computed by an operation; use t.detach() instead"
+            )
+        self._rg = bool(value)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def grad_fn(self):
+        """The graph node that produced this tensor (``grad_fn.name`` is the operation), or None."""
+        return self._node
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for tensors not produced by a recorded operation (parameters, inputs)."""
+        return self._node is None
+
+    def backward(self, gradient=None, retain_graph: bool | None = None, create_graph: bool = False) -> None:
+        """Compute the gradient of this tensor and accumulate it into the leaves' ``.grad``.
+
+        On a scalar the gradient is implied (d self / d self = 1); otherwise
+        pass ``gradient`` of this tensor's shape, the vector of the
+        vector-Jacobian product. Gradients add up over calls until cleared
+        (``t.grad = None``). The graph is freed afterwards unless
+        ``retain_graph=True``; ``create_graph=True`` records the backward pass
+        itself so that the gradients can be differentiated again.
+        """
+        autograd.backward(self, gradient, retain_graph, create_graph)
+
+    def retain_grad(self) -> None:
+        """Keep ``.grad`` on this non-leaf tensor after backward (leaves always keep it)."""
+        import weakref
+
+        if self._node is None:
+            if not self._rg:
+                raise RuntimeError("retain_grad on a tensor that does not require grad")
+            return
+        self._node.retain = weakref.ref(self)
+
+    def register_hook(self, hook: Callable) -> RemovableHandle:
+        """Call ``hook(grad)`` when this tensor's gradient is computed.
+
+        The hook may return a new gradient to use instead, or None to keep it.
+        Returns a handle whose ``remove()`` unregisters the hook.
+        """
+        if not self._rg:
+            raise RuntimeError("cannot register a hook on a tensor that does not require grad")
+        if self._node is None:
+            if self._hooks is None:
+                self._hooks = []
+            hooks = self._hooks
+        else:
+            if self._node.hooks is None:
+                self._node.hooks = []
+            hooks = self._node.hooks
+        hooks.append(hook)
+        return RemovableHandle(hooks, hook)
+
+    def detach(self) -> Tensor:
+        """A tensor sharing this one's values but outside the graph (no gradient flows back)."""
+        return Tensor._make(self._data, None, self._version)
+
+    def detach_(self) -> Tensor:
+        self._node = None
+        self._rg = False
+        return self
+
+    @property
+    def data(self) -> Tensor:
+        """This tensor's values as a tensor outside the graph (same as ``detach()``)."""
+        return self.detach()
+
+    @data.setter
+    def data(self, value) -> None:
+        self._data = value._data if isinstance(value, Tensor) else np.asarray(value)
+        self._version.v += 1
+
+    # --- array attributes -----------------------------------------------------------------
+
+    @property
+    def shape(self) -> tuple:
+        return self._data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self._data.ndim
+
+    @property
+    def size(self) -> int:
+        """Number of elements (NumPy's ``size``; ``numel()`` is the PyTorch spelling)."""
+        return self._data.size
+
+    def numel(self) -> int:
+        return self._data.size
+
+    def dim(self) -> int:
+        return self._data.ndim
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self._data.dtype
+
+    @property
+    def device(self) -> str:
+        return backend.device_of(self._data)
+
+    @property
+    def T(self) -> Tensor:
+        """The tensor with its axes reversed (``transpose()``)."""
+        return ops.transpose(self)
+
+    @property
+    def mT(self) -> Tensor:
+        """The last two axes swapped (batched matrix transpose)."""
+        return ops.swapaxes(self, -1, -2)
+
+    def __len__(self) -> int:
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    # --- conversion ------------------------------------------------------------------
+
+    def numpy(self) -> np.ndarray:
+        """The values as a NumPy array sharing memory with this tensor.
+
+        Like PyTorch, refuses on a tensor that requires grad (changing the
+        array would silently change the graph's saved values): call
+        ``t.detach().numpy()``. ``np.asarray(t)`` gives a copy instead.
+        """
+        if self._rg:
+            raise RuntimeError("can't call numpy() on a tensor that requires grad: use t.detach().numpy()")
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        data = self._data.copy() if self._rg or copy else self._data
+        return data if dtype is None else data.astype(dtype, copy=False)
+
+    def item(self):
+        """The value of a one-element tensor as a Python number."""
+        if self._data.size != 1:
+            raise ValueError(f"item() needs a tensor with one element, this one has shape {self.shape}")
+        return self._data.item()
+
+    def tolist(self):
+        return self._data.tolist()
+
+    def astype(self, dtype) -> Tensor:
+        """This tensor converted to ``dtype`` (differentiable between float types)."""
+        return ops.astype(self, dtype)
+
+    def to(self, dtype=None) -> Tensor:
+        """Convert to ``dtype``; the device is always "cpu" for now."""
+        return self if dtype is None or dtype == "cpu" else self.astype(dtype)
+
+    def float(self) -> Tensor:
+        return self.astype(_dtypes.float32)
+
+    def double(self) -> Tensor:
+        return self.astype(_dtypes.float64)
+
+    def long(self) -> Tensor:
+        return self.astype(_dtypes.int64)
+
+    def clone(self) -> Tensor:
+        """A copy with its own memory that stays in the graph."""
+        return ops.clone(self)
+
+    def __bool__(self) -> bool:
+        if self._data.size != 1:
+            raise RuntimeError(
+                f"the truth value of a tensor with {self._data.size} elements is ambiguous; use .any() or .all()"
+            )
+        return bool(self._data)
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self._data.dtype.kind not in "iub" or self._data.size != 1:
+            raise TypeError("only integer tensors with one element can be used as an index")
+        return int(self._data)
+
+    def __repr__(self) -> str:
+        body = np.array2string(self._data, separator=", ", prefix="tensor(", precision=4)
+        extra = ""
+        if (
+            self._data.dtype != _dtypes.float32
+            and self._data.dtype != _dtypes.int64
+            and self._data.dtype != _dtypes.bool_
+        ):
+            extra += f", dtype={self._data.dtype}"
+        if self._node is not None:
+            extra += f", grad_fn=<{self._node.name}>"
+        elif self._rg:
+            extra += ", requires_grad=True"
+        return f"tensor({body}{extra})"
+
+    __hash__ = object.__hash__  # == is elementwise, so identity hashing is explicit
+
+    # --- in-place modification ----------------------------------------------------------
+    # In-place changes bump the version counter, so that a backward pass that
+    # needs the old values raises instead of giving wrong gradients.
+
+    def _inplace(self, value) -> Tensor:
+        if self._rg and autograd.is_grad_enabled():
+            raise RuntimeError(
+                "in-place operation on a tensor that requires grad: write y = x + 1 instead of x += 1, "
+                "or do the update inside `with nb.no_grad():`"
+            )
+        value = value._data if isinstance(value, Tensor) else value
+        self._data[...] = value
+        self._version.v += 1
+        return self
+
+    def add_(self, other, alpha: float = 1.0) -> Tensor:
+        other = other._data if isinstance(other, Tensor) else other
+        return self._inplace(self._data + (other if alpha == 1.0 else alpha * other))
+
+    def sub_(self, other, alpha: float = 1.0) -> Tensor:
+        return self.add_(other, -alpha)
+
+    def mul_(self, other) -> Tensor:
+        return self._inplace(self._data * (other._data if isinstance(other, Tensor) else other))
+
+    def div_(self, other) -> Tensor:
+        return self._inplace(self._data / (other._data if isinstance(other, Tensor) else other))
+
+    def zero_(self) -> Tensor:
+        return self._inplace(0)
+
+    def fill_(self, value) -> Tensor:
+        return self._inplace(value)
+
+    def copy_(self, src) -> Tensor:
+        return self._inplace(np.broadcast_to(src._data if isinstance(src, Tensor) else np.asarray(src), self.shape))
+
+    def clamp_(self, min=None, max=None) -> Tensor:
+        return self._inplace(np.clip(self._data, min, max))
+
+    def __iadd__(self, other):
+        return self.add_(other)
+
+    def __isub__(self, other):
+        return self.sub_(other)
+
+    def __imul__(self, other):
+        return self.mul_(other)
+
+    def __itruediv__(self, other):
+        return self.div_(other)
+
+    def __setitem__(self, index, value) -> None:
+        if isinstance(value, Tensor) and value._rg and autograd.is_grad_enabled():
+            raise RuntimeError(
+                "assigning a tensor that requires grad into another tensor is not differentiable in nabla; "
+                "build the result with nb.where, nb.stack or nb.concatenate instead"
+            )
+        if self._rg and autograd.is_grad_enabled():
+            self._inplace(None)  # raises the in-place error
+        index = ops.index_arrays(index)
+        self._data[index] = value._data if isinstance(value, Tensor) else value
+        self._version.v += 1
+
+    # --- operators -----------------------------------------------------------------------
+
+    def __add__(self, other):
+        return ops.add(self, other)
+
+    def __radd__(self, other):
+        return ops.add(other, self)
+
+    def __sub__(self, other):
+        return ops.sub(self, other)
+
+    def __rsub__(self, other):
+        return ops.sub(other, self)
+
+    def __mul__(self, other):
+        return ops.mul(self, other)
+
+    def __rmul__(self, other):
+        return ops.mul(other, self)
+
+    def __truediv__(self, other):
+        return ops.div(self, other)
+
+    def __rtruediv__(self, other):
+        return ops.div(other, self)
+
+    def __pow__(self, other):
+        return ops.pow(self, other)
+
+    def __rpow__(self, other):
+        return ops.pow(other, self)
+
+    def __matmul__(self, other):
+        return ops.matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return ops.matmul(other, self)
+
+    def __neg__(self):
+        return ops.neg(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return ops.abs(self)
+
+    def __getitem__(self, index):
+        return ops.getitem(self, index)
+
+    def __lt__(self, other):
+        return ops.less(self, other)
+
+    def __le__(self, other):
+        return ops.less_equal(self, other)
+
+    def __gt__(self, other):
+        return ops.greater(self, other)
+
+    def __ge__(self, other):
+        return ops.greater_equal(self, other)
+
+    def __eq__(self, other):
+        return ops.equal(self, other)
+
+    def __ne__(self, other):
+        return ops.not_equal(self, other)
+
+    def __invert__(self):
+        return ops.logical_not(self)
+
+    def __and__(self, other):
+        return ops.logical_and(self, other)
+
+    def __or__(self, other):
+        return ops.logical_or(self, other)
+
+
+def _method(name: str, doc_from: str | None = None):
+    """Expose ``ops.<name>`` as a method whose first argument is the tensor."""
+
+    def method(self, *args, **kwargs):
+        return getattr(ops, name)(self, *args, **kwargs)
+
+    method.__name__ = name
+    method.__doc__ = f"Method form of :func:`nabla.{doc_from or name}`."
+    return method
+
+
+# Methods that are exactly the function of the same name with the tensor first.
+for _name in (
+    "abs",
+    "exp",
+    "log",
+    "log1p",
+    "expm1",
+    "sqrt",
+    "square",
+    "sin",
+    "cos",
+    "tanh",
+    "sigmoid",
+    "relu",
+    "sum",
+    "mean",
+    "prod",
+    "max",
+    "min",
+    "var",
+    "std",
+    "logsumexp",
+    "norm",
+    "argmax",
+    "argmin",
+    "reshape",
+    "flatten",
+    "transpose",
+    "permute",
+    "swapaxes",
+    "squeeze",
+    "expand_dims",
+    "unsqueeze",
+    "broadcast_to",
+    "split",
+    "flip",
+    "repeat",
+    "tile",
+    "clip",
+    "clamp",
+    "maximum",
+    "minimum",
+    "matmul",
+    "dot",
+    "softmax",
+    "log_softmax",
+    "pow",
+    "any",
+    "all",
+):
+    setattr(Tensor, _name, _method(_name))
+Tensor.view = _method("reshape")
+Tensor.expand = _method("broadcast_to")
+
+from . import ops  # noqa: E402  (ops builds on Tensor; the methods above call it at run time)

@@ -1,0 +1,82 @@
+"""Run the same function through nabla and PyTorch and compare values, dtypes and gradients.
+
+Most op tests are one line::
+
+    compare(lambda x, y: x * y, shapes=[(3, 1), (1, 4)])
+
+``fn`` receives nabla tensors in one run and torch tensors in the other, so
+it must only use what both libraries spell the same way (operators and the
+methods they share); pass ``torch_fn`` when the spellings differ.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+import nabla as nb
+
+TOL = {np.float32: dict(rtol=1e-5, atol=1e-5), np.float64: dict(rtol=1e-10, atol=1e-10)}
+
+
+def torch():
+    from conftest import require
+
+    return require("torch")
+
+
+def random_inputs(shapes, dtype=np.float64, low=-2.0, high=2.0, seed=0):
+    rng = np.random.default_rng(seed)
+    return [rng.uniform(low, high, size=s).astype(dtype) for s in shapes]
+
+
+def compare(
+    fn,
+    shapes=None,
+    torch_fn=None,
+    inputs=None,
+    dtype=np.float64,
+    grad=True,
+    low=-2.0,
+    high=2.0,
+    rtol=None,
+    atol=None,
+    seed=0,
+):
+    """Compare ``fn`` in nabla with ``torch_fn`` (default: ``fn``) in torch.
+
+    Checks the output's shape, dtype and values, then the gradients of
+    ``sum(out * w)`` for a random ``w`` with respect to every float input.
+    Returns the nabla output.
+    """
+    th = torch()
+    if inputs is None:
+        inputs = random_inputs(shapes, dtype, low, high, seed)
+    tol = dict(TOL[np.dtype(dtype).type])
+    if rtol is not None:
+        tol["rtol"] = rtol
+    if atol is not None:
+        tol["atol"] = atol
+    floats = [isinstance(a, np.ndarray) and a.dtype.kind == "f" for a in inputs]
+    nb_in = [nb.tensor(a, requires_grad=grad and f) if isinstance(a, np.ndarray) else a for a, f in zip(inputs, floats)]
+    th_in = [
+        th.tensor(a, requires_grad=grad and f) if isinstance(a, np.ndarray) else a for a, f in zip(inputs, floats)
+    ]
+    nb_out = fn(*nb_in)
+    th_out = (torch_fn or fn)(*th_in)
+    expect = th_out.detach().numpy()
+    assert nb_out.shape == tuple(expect.shape), f"shape {nb_out.shape} != torch {tuple(expect.shape)}"
+    assert nb_out.dtype == expect.dtype, f"dtype {nb_out.dtype} != torch {expect.dtype}"
+    np.testing.assert_allclose(nb_out.detach().numpy(), expect, **tol, err_msg="forward values differ")
+    if not grad or not any(floats) or nb_out.dtype.kind != "f":
+        return nb_out
+    w = np.random.default_rng(seed + 1).uniform(0.5, 1.5, size=expect.shape).astype(expect.dtype)
+    (nb_out * nb.tensor(w)).sum().backward()
+    (th_out * th.tensor(w)).sum().backward()
+    for i, (a, b, f) in enumerate(zip(nb_in, th_in, floats)):
+        if not f:
+            continue
+        tg = b.grad.numpy() if b.grad is not None else np.zeros(b.shape, dtype=expect.dtype)
+        ng = a.grad.numpy() if a.grad is not None else np.zeros(a.shape, dtype=a.dtype)
+        assert ng.dtype == a.dtype, f"gradient of input {i} has dtype {ng.dtype}, input is {a.dtype}"
+        np.testing.assert_allclose(ng, tg, **tol, err_msg=f"gradient of input {i} differs")
+    return nb_out
