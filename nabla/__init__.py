@@ -6,7 +6,7 @@ a function here (``nb.exp``, ``nb.matmul``, ``nb.cross_entropy``...) and a
 Tensor method.
 """
 
-from . import random
+from . import nn, random
 from .autograd import detect_anomaly, enable_grad, grad, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import (
     arange,
@@ -31,6 +31,7 @@ from .dtypes import bool_, float16, float32, float64, int8, int16, int32, int64,
 from .gradcheck import GradcheckError, gradcheck, numerical_grad
 from .ops import *  # noqa: F403  (the differentiable functions: nb.exp, nb.matmul, ...)
 from .random import manual_seed
+from .serialization import load, save
 from .tensor import Tensor
 
 __version__ = "0.1.0"

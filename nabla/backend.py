@@ -63,6 +63,32 @@ def one_hot(indices, num_classes: int, dtype):
     return out
 
 
+def windows(x, kernel, stride, dilation):
+    """Sliding windows of an (N, C, H, W) array as a strided view, no copy (im2col's first half).
+
+    Returns shape (N, C, kh, kw, OH, OW): element [n, c, i, j, y, x] is
+    ``x[n, c, y*sh + i*dh, x*sw + j*dw]``. Read-only: it aliases x.
+    """
+    (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
+    n, c, h, w = x.shape
+    oh, ow = (h - dh * (kh - 1) - 1) // sh + 1, (w - dw * (kw - 1) - 1) // sw + 1
+    s = x.strides
+    return np.lib.stride_tricks.as_strided(
+        x, (n, c, kh, kw, oh, ow), (s[0], s[1], s[2] * dh, s[3] * dw, s[2] * sh, s[3] * sw), writeable=False
+    )
+
+
+def unwindows(g, shape, kernel, stride, dilation):
+    """The adjoint of :func:`windows`: add each window's values back onto an (N, C, H, W) array of zeros."""
+    (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
+    out = np.zeros(shape, dtype=g.dtype)
+    oh, ow = g.shape[-2:]
+    for i in range(kh):  # a loop over the kernel's kh*kw offsets only; each step is one vectorised add
+        for j in range(kw):
+            out[:, :, i * dh : i * dh + sh * (oh - 1) + 1 : sh, j * dw : j * dw + sw * (ow - 1) + 1 : sw] += g[:, :, i, j]
+    return out
+
+
 _ERF_TABLE = None
 _ERF_STEP = 0.5
 _ERF_END = 6.0  # erf(x) == 1.0 in float64 for x >= 6 (erfc(6) ~ 2e-17)
@@ -165,6 +191,8 @@ numpy_ns = SimpleNamespace(
     sigmoid=sigmoid,
     one_hot=one_hot,
     erf=erf,
+    windows=windows,
+    unwindows=unwindows,
     astype=lambda x, dtype: x.astype(dtype, copy=False),
 )
 

@@ -26,6 +26,7 @@ from .activation import (
     swish,
     tanh,
 )
+from .conv import avg_pool2d, conv2d, max_pool2d, unwindows, windows
 from .elementwise import (
     abs,
     add,
@@ -192,6 +193,11 @@ __all__ = [
     "unsqueeze",
     "var",
     "where",
+    "conv2d",
+    "max_pool2d",
+    "avg_pool2d",
+    "windows",
+    "unwindows",
 ]
 
 
@@ -260,4 +266,6 @@ tensor_ns = SimpleNamespace(
     zeros=_constant(np.zeros),
     zeros_like=_constant(np.zeros_like),
     one_hot=_constant(backend.one_hot),
+    windows=lambda x, kernel, stride, dilation: windows(x, kernel, stride, dilation),
+    unwindows=lambda g, shape, kernel, stride, dilation: unwindows(g, shape, kernel, stride, dilation),
 )

@@ -1,0 +1,415 @@
+"""Module: the building block of networks, holding parameters, buffers and submodules.
+
+Assigning a :class:`Parameter` or a :class:`Module` to an attribute
+registers it, in assignment order, so names are dotted and deterministic
+(``"layers.0.weight"``). Subclasses write ``__init__`` (build the pieces)
+and ``forward`` (compute); calling the module runs ``forward``.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Callable, Iterator, NamedTuple
+
+import numpy as np
+
+from .. import autograd, dtypes
+from ..tensor import Tensor
+from .parameter import Parameter
+
+
+class IncompatibleKeys(NamedTuple):
+    missing_keys: list
+    unexpected_keys: list
+
+
+class Module:
+    """Base class of every layer and model.
+
+    Example::
+
+        class MLP(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.hidden = nn.Linear(2, 16)
+                self.out = nn.Linear(16, 1)
+
+            def forward(self, x):
+                return self.out(nb.relu(self.hidden(x)))
+    """
+
+    training: bool
+
+    def __init__(self):
+        object.__setattr__(self, "_parameters", OrderedDict())
+        object.__setattr__(self, "_buffers", OrderedDict())
+        object.__setattr__(self, "_non_persistent", set())
+        object.__setattr__(self, "_modules", OrderedDict())
+        object.__setattr__(self, "training", True)
+
+    # --- registration ----------------------------------------------------------------
+
+    def _registry(self, kind: str) -> dict:
+        reg = self.__dict__.get(kind)
+        if reg is None:
+            raise AttributeError(
+                f"cannot assign to {type(self).__name__} before Module.__init__() ran: "
+                "call super().__init__() first in your __init__"
+            )
+        return reg
+
+    def __setattr__(self, name: str, value) -> None:
+        if isinstance(value, Parameter):
+            self._forget(name)
+            self._registry("_parameters")[name] = value
+        elif isinstance(value, Module):
+            self._forget(name)
+            self._registry("_modules")[name] = value
+        elif name in self.__dict__.get("_parameters", ()):
+            if value is not None:
+                raise TypeError(
+                    f"cannot assign a {type(value).__name__} to parameter '{name}': wrap it in nn.Parameter(...)"
+                )
+            self._parameters[name] = None
+        elif name in self.__dict__.get("_buffers", ()):
+            if value is not None and not isinstance(value, Tensor):
+                raise TypeError(f"buffer '{name}' must be a Tensor or None, got {type(value).__name__}")
+            self._buffers[name] = value
+        elif name in self.__dict__.get("_modules", ()):
+            if value is not None:
+                raise TypeError(f"cannot replace submodule '{name}' with a {type(value).__name__}")
+            self._modules[name] = None
+        else:
+            object.__setattr__(self, name, value)
+
+    def _forget(self, name: str) -> None:
+        for kind in ("_parameters", "_buffers", "_modules"):
+            self.__dict__.get(kind, {}).pop(name, None)
+        self.__dict__.pop(name, None)
+
+    def __getattr__(self, name: str):
+        # Only called when normal lookup fails: look in the registries.
+        for kind in ("_parameters", "_buffers", "_modules"):
+            reg = self.__dict__.get(kind)
+            if reg is not None and name in reg:
+                return reg[name]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def __delattr__(self, name: str) -> None:
+        for kind in ("_parameters", "_buffers", "_modules"):
+            if name in self.__dict__.get(kind, {}):
+                del self.__dict__[kind][name]
+                return
+        object.__delattr__(self, name)
+
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(f"register_parameter: '{name}' must be an nn.Parameter or None")
+        self._forget(name)
+        self._registry("_parameters")[name] = param
+
+    def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
+        """Register a tensor that is state but not trained (e.g. BatchNorm's running mean).
+
+        Persistent buffers are part of ``state_dict()``.
+        """
+        if tensor is not None and not isinstance(tensor, Tensor):
+            raise TypeError(f"register_buffer: '{name}' must be a Tensor or None, got {type(tensor).__name__}")
+        self._forget(name)
+        self._registry("_buffers")[name] = tensor
+        if persistent:
+            self._non_persistent.discard(name)
+        else:
+            self._non_persistent.add(name)
+
+    def add_module(self, name: str, module: Module | None) -> None:
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"add_module: '{name}' must be a Module, got {type(module).__name__}")
+        self._forget(name)
+        self._registry("_modules")[name] = module
+
+    register_module = add_module
+
+    # --- running --------------------------------------------------------------------
+
+    def forward(self, *args, **kwargs):
+        raise NotImplementedError(f"{type(self).__name__} must define forward()")
+
+    def __call__(self, *args, **kwargs):
+        return self.forward(*args, **kwargs)
+
+    # --- traversal --------------------------------------------------------------------
+
+    def named_modules(self, prefix: str = "", memo: set | None = None) -> Iterator[tuple[str, Module]]:
+        """Every module in the tree (this one first), with dotted names; each module once."""
+        memo = set() if memo is None else memo
+        if id(self) in memo:
+            return
+        memo.add(id(self))
+        yield prefix, self
+        for name, child in self._modules.items():
+            if child is not None:
+                yield from child.named_modules(f"{prefix}.{name}" if prefix else name, memo)
+
+    def modules(self) -> Iterator[Module]:
+        for _, m in self.named_modules():
+            yield m
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        for name, child in self._modules.items():
+            if child is not None:
+                yield name, child
+
+    def children(self) -> Iterator[Module]:
+        for _, child in self.named_children():
+            yield child
+
+    def _named(self, kind: str, prefix: str, recurse: bool) -> Iterator[tuple[str, Tensor]]:
+        seen = set()
+        modules = self.named_modules(prefix) if recurse else [(prefix, self)]
+        for mod_prefix, module in modules:
+            for name, t in module.__dict__[kind].items():
+                if t is None or id(t) in seen:
+                    continue
+                seen.add(id(t))
+                yield (f"{mod_prefix}.{name}" if mod_prefix else name), t
+
+    def named_parameters(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Parameter]]:
+        """(dotted name, parameter) pairs; a parameter shared by two modules is listed once."""
+        return self._named("_parameters", prefix, recurse)
+
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
+        for _, p in self.named_parameters(recurse=recurse):
+            yield p
+
+    def named_buffers(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Tensor]]:
+        return self._named("_buffers", prefix, recurse)
+
+    def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
+        for _, b in self.named_buffers(recurse=recurse):
+            yield b
+
+    def num_parameters(self, trainable_only: bool = False) -> int:
+        """The number of parameter values (each shared parameter counted once)."""
+        return sum(p.size for p in self.parameters() if p.requires_grad or not trainable_only)
+
+    # --- modes and bulk changes ---------------------------------------------------------
+
+    def train(self, mode: bool = True) -> Module:
+        """Training mode (Dropout drops, BatchNorm uses batch statistics); returns self."""
+        for m in self.modules():
+            object.__setattr__(m, "training", bool(mode))
+        return self
+
+    def eval(self) -> Module:
+        """Evaluation mode: ``train(False)``."""
+        return self.train(False)
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Clear the gradients of every parameter (to None, or to zeros in place)."""
+        for p in self.parameters():
+            if set_to_none:
+                p.grad = None
+            elif p.grad is not None:
+                p.grad._data[...] = 0
+
+    def requires_grad_(self, requires_grad: bool = True) -> Module:
+        """Freeze (False) or unfreeze (True) every parameter."""
+        for p in self.parameters():
+            p.requires_grad = requires_grad
+        return self
+
+    def apply(self, fn: Callable[[Module], None]) -> Module:
+        """Call ``fn`` on every submodule (children first) and then on self, e.g. for custom init."""
+        for child in self.children():
+            child.apply(fn)
+        fn(self)
+        return self
+
+    def to(self, dtype=None) -> Module:
+        """Convert floating-point parameters and buffers to ``dtype`` in place (device is always "cpu")."""
+        if dtype is None or dtype == "cpu":
+            return self
+        dtype = dtypes.resolve(dtype)
+        if dtype.kind != "f":
+            raise TypeError(f"Module.to only takes floating dtypes, got {dtype}")
+        for t in list(self.parameters()) + list(self.buffers()):
+            if t.dtype.kind == "f":
+                t._data = t._data.astype(dtype)
+                t._version.v += 1
+                if t.grad is not None:
+                    t.grad = Tensor._make(t.grad._data.astype(dtype))
+        return self
+
+    def float(self) -> Module:
+        return self.to(dtypes.float32)
+
+    def double(self) -> Module:
+        return self.to(dtypes.float64)
+
+    # --- state -------------------------------------------------------------------------
+
+    def state_dict(self) -> OrderedDict:
+        """Parameters and persistent buffers by dotted name (tensors sharing memory with the model)."""
+        out = OrderedDict()
+        for prefix, module in self.named_modules():
+            for kind in ("_parameters", "_buffers"):
+                for name, t in module.__dict__[kind].items():
+                    if t is None or (kind == "_buffers" and name in module._non_persistent):
+                        continue
+                    out[f"{prefix}.{name}" if prefix else name] = t.detach()
+        return out
+
+    def load_state_dict(self, state_dict, strict: bool = True) -> IncompatibleKeys:
+        """Copy values from ``state_dict`` into this module's parameters and buffers.
+
+        Shapes must match. With ``strict=True`` (default) missing or unexpected
+        keys raise a ``KeyError`` naming them; with ``strict=False`` they are
+        returned. Nothing is changed unless every check passes.
+        """
+        own = self.state_dict()
+        missing = [k for k in own if k not in state_dict]
+        unexpected = [k for k in state_dict if k not in own]
+        wrong = []
+        for k, target in own.items():
+            if k in state_dict:
+                shape = tuple(np.shape(state_dict[k]))
+                if shape != target.shape:
+                    wrong.append(f"{k}: checkpoint {shape} vs model {target.shape}")
+        if wrong:
+            raise ValueError(
+                f"load_state_dict into {type(self).__name__}: shape mismatch for " + "; ".join(wrong)
+            )
+        if strict and (missing or unexpected):
+            parts = []
+            if missing:
+                parts.append(f"missing keys {missing}")
+            if unexpected:
+                parts.append(f"unexpected keys {unexpected}")
+            raise KeyError(
+                f"load_state_dict into {type(self).__name__}: " + " and ".join(parts)
+                + " (is the checkpoint from a different architecture? pass strict=False to load the rest)"
+            )
+        with autograd.no_grad():
+            for k, target in own.items():
+                if k in state_dict:
+                    value = state_dict[k]
+                    target.copy_(value._data if isinstance(value, Tensor) else np.asarray(value))
+        return IncompatibleKeys(missing, unexpected)
+
+    # --- display --------------------------------------------------------------------
+
+    def extra_repr(self) -> str:
+        """The arguments shown in this module's line of ``repr`` (override in layers)."""
+        return ""
+
+    def __repr__(self) -> str:
+        lines = []
+        for name, child in self._modules.items():
+            body = repr(child).replace("\n", "\n  ")
+            lines.append(f"  ({name}): {body}")
+        head = f"{type(self).__name__}({self.extra_repr()}"
+        if not lines:
+            return head + ")"
+        return head + "\n" + "\n".join(lines) + "\n)"
+
+
+class Sequential(Module):
+    """Modules applied one after another: ``Sequential(Linear(2, 4), ReLU(), Linear(4, 1))``.
+
+    Also accepts an ``OrderedDict`` of named modules. Indexing gives a module
+    (or a Sequential for a slice); ``append`` adds one at the end.
+    """
+
+    def __init__(self, *modules):
+        super().__init__()
+        if len(modules) == 1 and isinstance(modules[0], OrderedDict):
+            for name, m in modules[0].items():
+                self.add_module(name, m)
+        else:
+            for i, m in enumerate(modules):
+                if not isinstance(m, Module):
+                    raise TypeError(f"Sequential: argument {i} is a {type(m).__name__}, not a Module")
+                self.add_module(str(i), m)
+
+    def forward(self, x):
+        for m in self._modules.values():
+            x = m(x)
+        return x
+
+    def append(self, module: Module) -> Sequential:
+        self.add_module(str(len(self._modules)), module)
+        return self
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+    def __getitem__(self, index):
+        items = list(self._modules.items())
+        if isinstance(index, slice):
+            return Sequential(OrderedDict(items[index]))
+        return items[index][1]
+
+
+class ModuleList(Module):
+    """A list of modules whose parameters are registered (a plain list would hide them)."""
+
+    def __init__(self, modules=()):
+        super().__init__()
+        for m in modules:
+            self.append(m)
+
+    def append(self, module: Module) -> ModuleList:
+        self.add_module(str(len(self._modules)), module)
+        return self
+
+    def extend(self, modules) -> ModuleList:
+        for m in modules:
+            self.append(m)
+        return self
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+    def __getitem__(self, index):
+        values = list(self._modules.values())
+        return ModuleList(values[index]) if isinstance(index, slice) else values[index]
+
+
+class ModuleDict(Module):
+    """A dict of modules whose parameters are registered."""
+
+    def __init__(self, modules=None):
+        super().__init__()
+        for name, m in (modules or {}).items():
+            self[name] = m
+
+    def __setitem__(self, name: str, module: Module) -> None:
+        self.add_module(name, module)
+
+    def __getitem__(self, name: str) -> Module:
+        return self._modules[name]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._modules
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules)
+
+    def keys(self):
+        return self._modules.keys()
+
+    def values(self):
+        return self._modules.values()
+
+    def items(self):
+        return self._modules.items()

@@ -1,0 +1,132 @@
+"""Convolution and pooling over (N, C, H, W) images, by im2col.
+
+The sliding windows of the input are taken as a strided view (no copy), laid
+out as a matrix once, and multiplied by the kernel matrix: one BLAS call
+does the whole convolution. The windows' VJP adds each window's gradient
+back onto the image ("col2im"); the two are each other's adjoints, so each
+is the other's gradient rule and second derivatives work.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ..tensor import Tensor
+from .linalg import matmul
+from .loss import _pick
+from .primitive import as_operand, primitive
+from .reduce import argmax, mean
+from .shape import pad, reshape
+
+
+def _pair(v, name: str) -> tuple[int, int]:
+    pair = (v, v) if isinstance(v, int) else tuple(v)
+    if len(pair) != 2 or not all(isinstance(p, int) for p in pair):
+        raise ValueError(f"{name} must be an int or a pair of ints, got {v!r}")
+    return pair
+
+
+@primitive("windows", view=True)
+def _windows(xp, x, kernel, stride, dilation):
+    return xp.windows(x, kernel, stride, dilation)
+
+
+@_windows.defvjp
+def _(xp, need, g, out, x, kernel, stride, dilation):
+    return (xp.unwindows(g, x.shape, kernel, stride, dilation),)
+
+
+@primitive("unwindows")
+def _unwindows(xp, g, shape, kernel, stride, dilation):
+    return xp.unwindows(g, shape, kernel, stride, dilation)
+
+
+@_unwindows.defvjp
+def _(xp, need, g, out, src, shape, kernel, stride, dilation):
+    return (xp.windows(g, kernel, stride, dilation),)
+
+
+def windows(x, kernel_size, stride=1, dilation=1) -> Tensor:
+    """Sliding windows: (N, C, H, W) -> (N, C, kh, kw, OH, OW), a view of x (no padding)."""
+    x = as_operand(x)
+    if x.ndim != 4:
+        raise ValueError(f"windows: expected an (N, C, H, W) input, got shape {x.shape}")
+    kernel, stride, dilation = _pair(kernel_size, "kernel_size"), _pair(stride, "stride"), _pair(dilation, "dilation")
+    return _windows(x, kernel=kernel, stride=stride, dilation=dilation)
+
+
+def unwindows(g, shape, kernel_size, stride=1, dilation=1) -> Tensor:
+    """The adjoint of :func:`windows` (col2im): sums windows back into an image of ``shape``."""
+    kernel, stride, dilation = _pair(kernel_size, "kernel_size"), _pair(stride, "stride"), _pair(dilation, "dilation")
+    return _unwindows(as_operand(g), shape=tuple(shape), kernel=kernel, stride=stride, dilation=dilation)
+
+
+def _pad_image(x: Tensor, padding, value: float = 0.0) -> Tensor:
+    ph, pw = _pair(padding, "padding")
+    return pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), value=value) if ph or pw else x
+
+
+def _output_size(size: int, k: int, s: int, p: int, d: int, who: str) -> int:
+    out = (size + 2 * p - d * (k - 1) - 1) // s + 1
+    if out <= 0:
+        raise ValueError(f"{who}: an input of size {size} is too small for kernel {k} (padding {p}, dilation {d})")
+    return out
+
+
+def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1) -> Tensor:
+    """2-D cross-correlation (what deep learning calls convolution), PyTorch's NCHW layout.
+
+    ``out[n, o, y, x] = bias[o] + sum_{c,i,j} weight[o, c, i, j] * xpad[n, c, y*s + i*d, x*s + j*d]``
+
+    Shape: x (N, C, H, W), weight (O, C, kh, kw), bias (O,) -> (N, O, OH, OW)
+    with ``OH = (H + 2p - d(kh - 1) - 1) // s + 1``.
+    """
+    x, weight = as_operand(x), as_operand(weight)
+    if x.ndim != 4:
+        raise ValueError(f"conv2d: expected an (N, C, H, W) input, got shape {x.shape}")
+    if weight.ndim != 4 or weight.shape[1] != x.shape[1]:
+        raise ValueError(
+            f"conv2d: the input has {x.shape[1]} channels (shape {x.shape}) but the weight of shape "
+            f"{weight.shape} expects {weight.shape[1] if weight.ndim == 4 else '?'}"
+        )
+    o, c, kh, kw = weight.shape
+    (sh, sw), (ph, pw), (dh, dw) = _pair(stride, "stride"), _pair(padding, "padding"), _pair(dilation, "dilation")
+    oh = _output_size(x.shape[2], kh, sh, ph, dh, "conv2d")
+    ow = _output_size(x.shape[3], kw, sw, pw, dw, "conv2d")
+    cols = windows(_pad_image(x, (ph, pw)), (kh, kw), (sh, sw), (dh, dw))
+    cols = reshape(cols, (x.shape[0], c * kh * kw, oh * ow))  # the im2col copy
+    out = matmul(reshape(weight, (o, c * kh * kw)), cols)  # (N, O, OH*OW), one batched GEMM
+    out = reshape(out, (x.shape[0], o, oh, ow))
+    if bias is not None:
+        out = out + reshape(as_operand(bias), (1, o, 1, 1))
+    return out
+
+
+def _pool_windows(x, kernel_size, stride, padding, value: float, who: str):
+    x = as_operand(x)
+    if x.ndim != 4:
+        raise ValueError(f"{who}: expected an (N, C, H, W) input, got shape {x.shape}")
+    k = _pair(kernel_size, "kernel_size")
+    s = k if stride is None else _pair(stride, "stride")
+    p = _pair(padding, "padding")
+    if p[0] > k[0] // 2 or p[1] > k[1] // 2:
+        raise ValueError(f"{who}: padding {p} must be at most half the kernel size {k}")
+    for axis in (0, 1):
+        _output_size(x.shape[2 + axis], k[axis], s[axis], p[axis], 1, who)
+    w = windows(_pad_image(x, p, value), k, s)
+    n, c, kh, kw, oh, ow = w.shape
+    return reshape(w, (n, c, kh * kw, oh, ow))
+
+
+def max_pool2d(x, kernel_size, stride=None, padding=0) -> Tensor:
+    """Largest value of each window (stride defaults to the kernel size; padding counts as -inf).
+
+    The gradient goes to the first largest element of each window, as in PyTorch.
+    """
+    w = _pool_windows(x, kernel_size, stride, padding, -math.inf, "max_pool2d")
+    return _pick(w, index=argmax(w, axis=2)._data, axis=2)
+
+
+def avg_pool2d(x, kernel_size, stride=None, padding=0) -> Tensor:
+    """Mean of each window (stride defaults to the kernel size; zero padding is counted, as PyTorch's default)."""
+    return mean(_pool_windows(x, kernel_size, stride, padding, 0.0, "avg_pool2d"), axis=2)
