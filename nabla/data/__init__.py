@@ -1,0 +1,36 @@
+"""Feeding data to a model: datasets, mini-batches, train/test splits and feature scaling.
+
+PyTorch's names and semantics for datasets and batching (:class:`Dataset`,
+:class:`TensorDataset`, :class:`Subset`, :func:`random_split`,
+:class:`DataLoader`), scikit-learn's for splitting and scaling
+(:func:`train_test_split`, :class:`StandardScaler`, :class:`MinMaxScaler`).
+Every random draw (shuffling, splits without a ``seed``) comes from nabla's
+generator, so ``nb.manual_seed(s)`` makes it reproducible.
+
+Example::
+
+    >>> X_train, X_test, y_train, y_test = nb.data.train_test_split(X, y, test_size=0.2, stratify=y)
+    >>> scaler = nb.data.StandardScaler().fit(X_train)
+    >>> train = nb.data.TensorDataset(scaler.transform(X_train).astype(np.float32), y_train)
+    >>> for xb, yb in nb.data.DataLoader(train, batch_size=64, shuffle=True):
+    ...     ...
+"""
+
+from .dataset import Dataset, Subset, TensorDataset, random_split
+from .loader import DataLoader, default_collate
+from .preprocessing import MinMaxScaler, NotFittedError, StandardScaler, one_hot
+from .split import train_test_split
+
+__all__ = [
+    "DataLoader",
+    "Dataset",
+    "MinMaxScaler",
+    "NotFittedError",
+    "StandardScaler",
+    "Subset",
+    "TensorDataset",
+    "default_collate",
+    "one_hot",
+    "random_split",
+    "train_test_split",
+]
