@@ -85,7 +85,9 @@ def unwindows(g, shape, kernel, stride, dilation):
     oh, ow = g.shape[-2:]
     for i in range(kh):  # a loop over the kernel's kh*kw offsets only; each step is one vectorised add
         for j in range(kw):
-            out[:, :, i * dh : i * dh + sh * (oh - 1) + 1 : sh, j * dw : j * dw + sw * (ow - 1) + 1 : sw] += g[:, :, i, j]
+            rows = slice(i * dh, i * dh + sh * (oh - 1) + 1, sh)
+            cols = slice(j * dw, j * dw + sw * (ow - 1) + 1, sw)
+            out[:, :, rows, cols] += g[:, :, i, j]
     return out
 
 

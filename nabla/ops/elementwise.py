@@ -25,6 +25,12 @@ def _binary(prim, a, b) -> Tensor:
         a = astype(a, dtypes.default_float)
     elif isinstance(b, Tensor) and isinstance(a, float) and b.dtype.kind in "iub":
         b = astype(b, dtypes.default_float)
+    # An integer tensor with a float tensor takes the float's dtype, as in
+    # PyTorch (NumPy gives float64 for int64 with float32).
+    elif isinstance(a, Tensor) and isinstance(b, Tensor) and a.dtype.kind in "iub" and b.dtype.kind == "f":
+        a = astype(a, b.dtype)
+    elif isinstance(a, Tensor) and isinstance(b, Tensor) and b.dtype.kind in "iub" and a.dtype.kind == "f":
+        b = astype(b, a.dtype)
     try:
         return prim(a, b)
     except ValueError as e:
@@ -315,6 +321,8 @@ def clip(x, min=None, max=None) -> Tensor:  # noqa: A002
     """Limit values to ``[min, max]`` (either bound may be None). Gradient: 1 inside, bounds included; 0 outside."""
     if min is None and max is None:
         raise ValueError("clip: give at least one of min and max")
+    # as_operand turns NumPy scalar bounds into Python numbers, which keep float32 float32.
+    min, max = (None if v is None else as_operand(v) for v in (min, max))
     return _clip(as_operand(x), min, max)
 
 

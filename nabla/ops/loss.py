@@ -8,6 +8,8 @@ finite losses and gradients and NumPy never warns about overflow.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..tensor import Tensor
@@ -39,9 +41,10 @@ def _check_same_shape(input: Tensor, target: Tensor, who: str) -> None:
 
 
 def _float_target(target, like: Tensor) -> Tensor:
-    target = as_operand(target)
     if not isinstance(target, Tensor):
-        target = Tensor._make(np.asarray(target, dtype=like.dtype))
+        # NOTE: straight to the input's dtype: through as_operand a list of
+        # Python floats would become float32 first and lose precision in float64.
+        return Tensor._make(np.array(target, dtype=like.dtype))
     if target.dtype != like.dtype:
         from .elementwise import astype
 
@@ -79,12 +82,18 @@ def huber_loss(input, target, reduction: str = "mean", delta: float = 1.0) -> Te
 # --- binary cross-entropy ------------------------------------------------------------
 
 
+def _clamped_logs(xp, p):
+    """``log p`` and ``log(1 - p)``, each clamped at -100 as PyTorch does (finite at p = 0 and 1)."""
+    # NOTE: log(0) would be -inf (and warn): take the log only where its argument is positive.
+    log_p = xp.maximum(xp.where(p > 0, xp.log(xp.where(p > 0, p, 1)), -100), -100)
+    log_q = xp.maximum(xp.where(p < 1, xp.log(xp.where(p < 1, 1 - p, 1)), -100), -100)
+    return log_p, log_q
+
+
 @primitive("binary_cross_entropy")
 def _bce(xp, p, y):
-    # NOTE: log(0) would be -inf (and warn); PyTorch clamps each log at -100.
-    log_p = xp.where(p > 0, xp.log(xp.where(p > 0, p, 1)), -100)
-    log_q = xp.where(p < 1, xp.log(xp.where(p < 1, 1 - p, 1)), -100)
-    return -(y * xp.maximum(log_p, -100) + (1 - y) * xp.maximum(log_q, -100))
+    log_p, log_q = _clamped_logs(xp, p)
+    return -(y * log_p + (1 - y) * log_q)
 
 
 @_bce.defvjp
@@ -93,8 +102,8 @@ def _(xp, need, g, out, p, y):
     gp = g * (p - y) / xp.maximum(p * (1 - p), 1e-12) if need[0] else None
     gy = None
     if need[1]:
-        log_p = xp.maximum(xp.log(xp.where(p > 0, p, 1)), -100)
-        log_q = xp.maximum(xp.log(xp.where(p < 1, 1 - p, 1)), -100)
+        # The derivative of the clamped forward (+-100 at p = 0 or 1, where PyTorch gives inf).
+        log_p, log_q = _clamped_logs(xp, p)
         gy = g * (log_q - log_p)
     return gp, gy
 
@@ -238,8 +247,17 @@ def nll_loss(input, target, weight=None, ignore_index: int = -100, reduction: st
     w_t = np.where(valid, w[safe_t], 0).astype(input.dtype)
     loss = -_pick(input, index=safe_t, axis=axis) * w_t
     if reduction == "mean":
-        return sum(loss) * (1.0 / float(w_t.sum()))
+        return _weighted_mean(loss, float(w_t.sum()))
     return _reduce(loss, reduction, "nll_loss")
+
+
+def _weighted_mean(total: Tensor, weight: float) -> Tensor:
+    """``sum(total) / weight``; NaN when every target is ignored (weight 0), as in PyTorch.
+
+    NOTE: the NaN is added, not multiplied, so that the gradient stays 0 (the
+    ignored targets' terms are already multiplied by 0), as PyTorch's is.
+    """
+    return sum(total) * (1.0 / weight) if weight else sum(total) + math.nan
 
 
 def cross_entropy(
@@ -305,7 +323,7 @@ def cross_entropy(
     smooth = -sum(terms, axis=axis) * valid.astype(input.dtype)
     if reduction == "mean":
         denom = float(valid.sum()) if w is None else float(w[np.where(valid, t, 0)][valid].sum())
-        smooth = sum(smooth) * (1.0 / denom)
+        smooth = _weighted_mean(smooth, denom)
     else:
         smooth = _reduce(smooth, reduction, "cross_entropy")
     return nll * (1 - label_smoothing) + smooth * (label_smoothing / num_classes)

@@ -62,10 +62,12 @@ def as_operand(x, like: Tensor | None = None):
     anything array-like becomes a constant Tensor."""
     if isinstance(x, Tensor):
         return x
-    if isinstance(x, (bool, int, float)):
-        return x
+    # NOTE: test np.generic first: np.float64 subclasses Python's float, and
+    # kept as is it would upcast a float32 array under NumPy's promotion rules.
     if isinstance(x, np.generic):
         return x.item()  # a NumPy scalar acts like a Python number: float32 stays float32
+    if isinstance(x, (bool, int, float)):
+        return x
     if isinstance(x, (np.ndarray, list, tuple, numbers.Number)):
         from ..creation import tensor
 
@@ -80,15 +82,18 @@ def apply(prim: Primitive, args, params) -> Tensor:
     """Run ``prim`` on ``args`` and, if any input requires grad, record a Node."""
     arrays = [a._data if isinstance(a, Tensor) else a for a in args]
     out = prim.forward(backend.numpy_ns, *arrays, **params)
+    if type(out) is not np.ndarray:
+        out = np.asarray(out)  # NumPy returns scalars, not 0-d arrays, from full reductions
     if _Mode.anomaly:
         _check_forward(prim, out)
+    # A view shares its base's version counter, so writing through either is seen by graphs that saved the other.
+    version = args[0]._version if prim.view and out.base is not None else Version()
     if _Mode.grad_enabled:
         need = tuple(isinstance(a, Tensor) and a._rg for a in args)
         if any(need):
-            version = args[0]._version if prim.view and out.base is not None else Version()
             node = Node(prim, args, out, params, need, (version, version.v))
             return Tensor._make(out, node, version)
-    return Tensor._make(out)
+    return Tensor._make(out, None, version)
 
 
 def _check_forward(prim: Primitive, out) -> None:

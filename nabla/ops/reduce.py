@@ -147,10 +147,17 @@ def var(x, axis=None, keepdims: bool = False, ddof: int = 0, correction: int | N
 
 
 def std(x, axis=None, keepdims: bool = False, ddof: int = 0, correction: int | None = None) -> Tensor:
-    """Standard deviation, ``sqrt(var)``; same ``ddof`` convention as :func:`var`."""
-    from .elementwise import sqrt
+    """Standard deviation, ``sqrt(var)``; same ``ddof`` convention as :func:`var`.
 
-    return sqrt(var(x, axis=axis, keepdims=keepdims, ddof=ddof, correction=correction))
+    Where all values are equal (variance 0) the gradient is 0, as in PyTorch.
+    """
+    from .elementwise import sqrt, where
+
+    v = var(x, axis=axis, keepdims=keepdims, ddof=ddof, correction=correction)
+    # NOTE: sqrt'(0) is infinite and var's gradient there is 0: inf * 0 = NaN.
+    # Clamp the argument where the variance is 0 so the gradient is 0 instead.
+    zero = v == 0
+    return where(zero, 0.0, sqrt(where(zero, 1.0, v)))
 
 
 @primitive("logsumexp")

@@ -359,7 +359,13 @@ def getitem(x, index) -> Tensor:
     """
     x = as_operand(x)
     index = index_arrays(index)
+    basic = _is_basic(index)
+    items = index if isinstance(index, tuple) else (index,)
+    # (``is``, not ``in``: ``in`` compares with ==, which is elementwise on a boolean mask.)
+    if basic and not any(i is Ellipsis for i in items):
+        # A trailing ``...`` makes NumPy return a 0-d view, not a detached scalar, when every axis is indexed.
+        index = (*index, Ellipsis) if isinstance(index, tuple) else (index, Ellipsis)
     try:
-        return _getitem(x, index=index, basic=_is_basic(index))
+        return _getitem(x, index=index, basic=basic)
     except IndexError as e:
         raise IndexError(f"index {index!r} is out of range for a tensor of shape {x.shape}: {e}") from None
