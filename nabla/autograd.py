@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import traceback
-import weakref
 from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
@@ -39,24 +38,28 @@ def is_grad_enabled() -> bool:
     return _Mode.grad_enabled
 
 
-class set_grad_enabled(contextlib.ContextDecorator):
-    """Turn graph recording on or off: a context manager, a decorator, or a plain call."""
+class _Switch(contextlib.ContextDecorator):
+    """Set a flag of ``_Mode`` inside a ``with`` block or a decorated function, and restore it after."""
 
-    def __init__(self, mode: bool):
-        self.prev = _Mode.grad_enabled
-        self.mode = bool(mode)
-        _Mode.grad_enabled = self.mode
+    _flag = "grad_enabled"
+    _target = False
 
     def __enter__(self):
-        _Mode.grad_enabled = self.mode
+        self.prev = getattr(_Mode, self._flag)
+        setattr(_Mode, self._flag, self._target)
         return self
 
     def __exit__(self, *exc):
-        _Mode.grad_enabled = self.prev
+        setattr(_Mode, self._flag, self.prev)
         return False
 
+    def _recreate_cm(self):
+        # contextlib's hook for decorators: a fresh switch per call, so that a
+        # recursive or nested decorated function restores the right state.
+        return type(self)()
 
-class no_grad(contextlib.ContextDecorator):
+
+class no_grad(_Switch):
     """Build no graph inside: ``with nb.no_grad():`` or ``@nb.no_grad()``.
 
     Results computed inside do not require grad, use no memory for saved
@@ -64,25 +67,38 @@ class no_grad(contextlib.ContextDecorator):
     updating parameters in place.
     """
 
-    _target = False
 
-    def __enter__(self):
-        self.prev = _Mode.grad_enabled
-        _Mode.grad_enabled = self._target
-        return self
-
-    def __exit__(self, *exc):
-        _Mode.grad_enabled = self.prev
-        return False
-
-
-class enable_grad(no_grad):
+class enable_grad(_Switch):
     """Record a graph inside, even within ``no_grad``."""
 
     _target = True
 
 
-class detect_anomaly(contextlib.ContextDecorator):
+class set_grad_enabled(_Switch):
+    """Turn graph recording on or off: a context manager, a decorator, or a plain call.
+
+    As a plain call (``nb.set_grad_enabled(False)``) the mode changes at once;
+    as a decorator it changes only while the decorated function runs.
+    """
+
+    def __init__(self, mode: bool):
+        self.prev = _Mode.grad_enabled
+        self._target = bool(mode)
+        _Mode.grad_enabled = self._target
+
+    def __enter__(self):
+        _Mode.grad_enabled = self._target  # self.prev was taken by __init__, before the switch
+        return self
+
+    def __call__(self, fn):
+        _Mode.grad_enabled = self.prev  # decorating must not switch the mode for the caller
+        return super().__call__(fn)
+
+    def _recreate_cm(self):
+        return enable_grad() if self._target else no_grad()
+
+
+class detect_anomaly(_Switch):
     """Check every result for NaN/Inf, in forward and backward, and stop at the first.
 
     Inside the block each operation's output is checked as it is computed;
@@ -93,14 +109,8 @@ class detect_anomaly(contextlib.ContextDecorator):
     created. It slows everything down: use it to find a NaN, then turn it off.
     """
 
-    def __enter__(self):
-        self.prev = _Mode.anomaly
-        _Mode.anomaly = True
-        return self
-
-    def __exit__(self, *exc):
-        _Mode.anomaly = self.prev
-        return False
+    _flag = "anomaly"
+    _target = True
 
 
 def user_frame() -> str:
@@ -128,7 +138,8 @@ class Node:
 
     Holds what the VJP needs: the inputs (Tensors, or plain constants), the
     output array, the primitive's parameters, which inputs need a gradient,
-    and the version of each tensor at record time, so that an in-place
+    and the version of each input tensor at record time (constants included:
+    ``w * c`` needs ``c`` for the gradient of ``w``), so that an in-place
     change before backward is caught instead of giving a wrong gradient.
     """
 
@@ -152,7 +163,7 @@ class Node:
         self.out = out
         self.params = params
         self.need = need
-        self.versions = tuple(t._version.v if n else None for t, n in zip(inputs, need))
+        self.versions = tuple(_version_of(t) for t in inputs)
         self.out_version = out_version
         self.hooks = None
         self.retain = None
@@ -171,6 +182,11 @@ class Node:
         return f"<{self.name} backward>"
 
 
+def _version_of(x) -> int | None:
+    version = getattr(x, "_version", None)  # Tensors have one; Python numbers do not
+    return None if version is None else version.v
+
+
 def _check_versions(node: Node) -> None:
     stale = node.out_version[0].v != node.out_version[1] or any(
         v is not None and t._version.v != v for t, v in zip(node.inputs, node.versions)
@@ -186,41 +202,45 @@ class RemovableHandle:
     """Returned by ``register_hook``; ``handle.remove()`` takes the hook away."""
 
     def __init__(self, hooks: list, fn: Callable):
-        self._hooks, self._fn = weakref.ref(hooks), fn
+        self._hooks, self._fn = hooks, fn
 
     def remove(self) -> None:
-        hooks = self._hooks()
-        if hooks is not None and self._fn in hooks:
-            hooks.remove(self._fn)
+        if self._fn in self._hooks:
+            self._hooks.remove(self._fn)
 
 
 # --- the backward walk ------------------------------------------------------------
 
 
 def _topological_order(roots: Iterable[Node]) -> list[Node]:
-    """Nodes reachable from ``roots``, each after every node that consumes its output."""
+    """Nodes reachable from ``roots``, each after every node that consumes its output.
+
+    An iterative depth-first search: a node is marked when it is expanded
+    (not when it is pushed), and appended once everything below it is, so
+    the reversed list puts every consumer before what it consumes, even when
+    one consumer of a value is itself upstream of another (``h * sigmoid(h)``).
+    """
     order, seen = [], set()
-    for root in roots:
-        if id(root) in seen:
+    stack = [(root, False) for root in roots]
+    stack.reverse()
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            order.append(node)
             continue
-        seen.add(id(root))
-        stack = [(root, False)]
-        while stack:
-            node, expanded = stack.pop()
-            if expanded:
-                order.append(node)
-                continue
-            stack.append((node, True))
-            if node.inputs is None:
-                raise RuntimeError(
-                    f"trying to backward through the graph of '{node.name}' a second time: its saved "
-                    "values were freed by the first backward; pass retain_graph=True to the first call"
-                )
-            for t, n in zip(node.inputs, node.need):
-                child = t._node if n else None
-                if child is not None and id(child) not in seen:
-                    seen.add(id(child))
-                    stack.append((child, False))
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        stack.append((node, True))
+        if node.inputs is None:
+            raise RuntimeError(
+                f"trying to backward through the graph of '{node.name}' a second time: its saved "
+                "values were freed by the first backward; pass retain_graph=True to the first call"
+            )
+        for t, n in zip(node.inputs, node.need):
+            child = t._node if n else None
+            if child is not None and id(child) not in seen:
+                stack.append((child, False))
     order.reverse()
     return order
 
@@ -238,9 +258,10 @@ def _unbroadcast(xp, g, shape):
 def _finite_or_raise(g, node: Node) -> None:
     data = g._data if hasattr(g, "_data") else g
     if data.dtype.kind == "f" and not np.isfinite(data).all():
+        where = node.where or "a place not recorded: run the forward pass inside nb.detect_anomaly() too"
         raise FloatingPointError(
             f"the gradient computed by '{node.name}' backward holds NaN or Inf "
-            f"(the '{node.name}' operation was created at {node.where})"
+            f"(the '{node.name}' operation was created at {where})"
         )
 
 
@@ -287,11 +308,8 @@ def run_backward(
             if g is None:
                 continue
             if node.hooks:
-                for hook in node.hooks:
-                    new = hook(as_tensor(g))
-                    if new is not None:
-                        g = as_raw(new)
-            if node.retain is not None and node.retain() is not None and capture is None:
+                g = _run_hooks(node.hooks, g, as_tensor, as_raw)
+            if node.retain is not None and node.retain() is not None:
                 _accumulate(node.retain(), g, create_graph)
             if id(node) in captured_nodes:
                 grads[("captured", id(node))] = g
@@ -327,6 +345,8 @@ def run_backward(
                 g = grads.get(("captured", id(t._node)))
             else:
                 g = grads.get(id(t))
+                if g is not None and t._hooks:  # as torch: a leaf's hooks run before it is captured
+                    g = _run_hooks(t._hooks, g, as_tensor, as_raw)
             result.append(None if g is None else as_tensor(g))
         return result
 
@@ -334,12 +354,18 @@ def run_backward(
         g = grads.get(key)
         if g is not None and t._rg:
             if t._hooks:
-                for hook in t._hooks:
-                    new = hook(as_tensor(g))
-                    if new is not None:
-                        g = as_raw(new)
+                g = _run_hooks(t._hooks, g, as_tensor, as_raw)
             _accumulate(t, g, create_graph)
     return None
+
+
+def _run_hooks(hooks: list, g, as_tensor, as_raw):
+    """Call each hook on the gradient; a hook that returns a tensor replaces it."""
+    for hook in list(hooks):
+        new = hook(as_tensor(g))
+        if new is not None:
+            g = as_raw(new)
+    return g
 
 
 def _accumulate(t, g, create_graph: bool) -> None:
@@ -347,7 +373,12 @@ def _accumulate(t, g, create_graph: bool) -> None:
     from .tensor import Tensor
 
     if create_graph:
-        t.grad = g if t.grad is None else t.grad + g
+        from .ops import clone
+
+        # Clone (differentiably), as torch does: the same gradient tensor may
+        # reach several tensors (``a + b``), may be a read-only broadcast view,
+        # and a later first-order backward adds into ``.grad`` in place.
+        t.grad = clone(g) if t.grad is None else t.grad + g
     elif t.grad is None:
         # Copy: the same gradient array may be handed to several tensors
         # (``a + b`` gives both the output's gradient) and grads are later

@@ -98,7 +98,7 @@ def full(shape, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
     """A tensor of ``shape`` filled with ``fill_value`` (float32 for floats, int64 for ints, as PyTorch)."""
     if dtype is None:
         dtype = dtypes.default_float if isinstance(fill_value, float) else np.asarray(fill_value).dtype
-    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    shape = (shape,) if isinstance(shape, numbers.Integral) else tuple(shape)
     return _make(np.full(_shape(shape), fill_value, dtype=dtypes.resolve(dtype)), requires_grad)
 
 
@@ -155,19 +155,19 @@ def randint(low: int, high: int | None = None, size=(), dtype=None) -> Tensor:
     """Random integers in ``[low, high)`` (``randint(high, size=...)`` starts at 0); int64."""
     if high is None:
         low, high = 0, low
-    size = (size,) if isinstance(size, int) else tuple(size)
+    size = (size,) if isinstance(size, numbers.Integral) else tuple(size)
     return Tensor._make(_random.generator().integers(low, high, size=size, dtype=dtypes.resolve(dtype) or np.int64))
 
 
 def normal(mean: float = 0.0, std: float = 1.0, size=(), dtype=None, requires_grad: bool = False) -> Tensor:
     """Normal random values with the given mean and standard deviation."""
-    size = (size,) if isinstance(size, int) else tuple(size)
+    size = (size,) if isinstance(size, numbers.Integral) else tuple(size)
     draw = _random.generator().standard_normal(_shape(size), dtype=_float_dtype(dtype))
     return _make(draw * draw.dtype.type(std) + draw.dtype.type(mean), requires_grad)
 
 
 def uniform(low: float = 0.0, high: float = 1.0, size=(), dtype=None, requires_grad: bool = False) -> Tensor:
     """Uniform random values in ``[low, high)``."""
-    size = (size,) if isinstance(size, int) else tuple(size)
+    size = (size,) if isinstance(size, numbers.Integral) else tuple(size)
     draw = _random.generator().random(_shape(size), dtype=_float_dtype(dtype))
     return _make(draw * draw.dtype.type(high - low) + draw.dtype.type(low), requires_grad)

@@ -25,13 +25,18 @@ def _scalar_output(f: Callable, inputs) -> float:
 def numerical_grad(f: Callable, *inputs: Tensor, eps: float = 1e-6) -> list:
     """Central finite-difference gradient of ``sum(f(*inputs))`` for each input, in float64.
 
-    The inputs are converted to float64 before perturbing (float32 rounding
-    would swamp the differences). Returns one float64 NumPy array per input.
+    Floating-point inputs are converted to float64 before perturbing (float32
+    rounding would swamp the differences); other inputs (integer class
+    indices, masks) are passed unchanged. Returns one float64 NumPy array per
+    floating-point input, None for the others.
     """
-    xs = [Tensor._make(np.array(t._data if isinstance(t, Tensor) else t, dtype=np.float64)) for t in inputs]
+    xs = [_as_float64(t) for t in inputs]
     grads = []
     with no_grad():
         for x in xs:
+            if not (isinstance(x, Tensor) and x.dtype == np.float64):
+                grads.append(None)
+                continue
             g = np.zeros_like(x._data)
             flat, gflat = x._data.reshape(-1), g.reshape(-1)
             for i in range(flat.size):
@@ -44,6 +49,14 @@ def numerical_grad(f: Callable, *inputs: Tensor, eps: float = 1e-6) -> list:
                 gflat[i] = (up - down) / (2 * eps)
             grads.append(g)
     return grads
+
+
+def _as_float64(x):
+    """A float64 copy of a floating-point Tensor or array; anything else unchanged."""
+    data = x._data if isinstance(x, Tensor) else x
+    if not isinstance(data, np.ndarray) or data.dtype.kind != "f":
+        return x
+    return Tensor._make(np.array(data, dtype=np.float64))
 
 
 class GradcheckError(AssertionError):

@@ -287,18 +287,28 @@ class Tensor:
         self._version.v += 1
         return self
 
-    def add_(self, other, alpha: float = 1.0) -> Tensor:
-        other = other._data if isinstance(other, Tensor) else other
-        return self._inplace(self._data + (other if alpha == 1.0 else alpha * other))
+    def _inplace_result(self, result, name: str) -> Tensor:
+        # As PyTorch: an arithmetic result that needs a wider kind (int tensor += 0.5,
+        # int tensor /= 2) is an error, not silently truncated on the way back in.
+        if not np.can_cast(result.dtype, self._data.dtype, "same_kind"):
+            raise RuntimeError(
+                f"{name}: the result has dtype {result.dtype}, which cannot be stored in place in a "
+                f"{self._data.dtype} tensor; compute out of place or convert first: t = t.astype(nb.float32)"
+            )
+        return self._inplace(result)
 
-    def sub_(self, other, alpha: float = 1.0) -> Tensor:
+    def add_(self, other, alpha: float = 1) -> Tensor:
+        other = other._data if isinstance(other, Tensor) else other
+        return self._inplace_result(self._data + (other if alpha == 1 else alpha * other), "add_")
+
+    def sub_(self, other, alpha: float = 1) -> Tensor:
         return self.add_(other, -alpha)
 
     def mul_(self, other) -> Tensor:
-        return self._inplace(self._data * (other._data if isinstance(other, Tensor) else other))
+        return self._inplace_result(self._data * (other._data if isinstance(other, Tensor) else other), "mul_")
 
     def div_(self, other) -> Tensor:
-        return self._inplace(self._data / (other._data if isinstance(other, Tensor) else other))
+        return self._inplace_result(self._data / (other._data if isinstance(other, Tensor) else other), "div_")
 
     def zero_(self) -> Tensor:
         return self._inplace(0)

@@ -2,8 +2,6 @@ import numpy as np
 import pytest
 from reference import compare
 
-import nabla as nb
-
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_linear_chain_matches_torch(dtype):
