@@ -302,7 +302,10 @@ def run_backward(
 
     captured_nodes = {id(t._node): t for t in capture or () if t._node is not None}
     order = _topological_order(t._node for t in roots if t._node is not None)
-    with set_grad_enabled(create_graph):
+    # NOTE: gradient rules can divide by zero where the math is infinite
+    # (sqrt at 0) exactly as PyTorch does; those IEEE results are the answer,
+    # so NumPy's warnings are silenced here (detect_anomaly reports them).
+    with set_grad_enabled(create_graph), np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         for node in order:
             g = grads.pop(id(node), None)
             if g is None:

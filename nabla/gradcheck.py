@@ -91,7 +91,7 @@ def gradcheck(
         ga = np.zeros(inputs[i].shape) if ga is None else ga._data.astype(np.float64)
         gn = numeric[i]
         err = np.abs(ga - gn)
-        bad = err > atol + rtol * np.abs(gn)
+        bad = ~(err <= atol + rtol * np.abs(gn))  # NaN compares False, so it counts as bad
         if bad.any():
             k = np.unravel_index(np.argmax(np.where(bad, err, -1)), ga.shape) if ga.ndim else ()
             rel = err[k] / max(abs(gn[k]), 1e-300)

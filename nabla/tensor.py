@@ -287,28 +287,39 @@ class Tensor:
         self._version.v += 1
         return self
 
-    def _inplace_result(self, result, name: str) -> Tensor:
-        # As PyTorch: an arithmetic result that needs a wider kind (int tensor += 0.5,
-        # int tensor /= 2) is an error, not silently truncated on the way back in.
-        if not np.can_cast(result.dtype, self._data.dtype, "same_kind"):
+    def _inplace_ufunc(self, ufunc, other, name: str) -> Tensor:
+        """``self = ufunc(self, other)`` written straight into this tensor's memory (no temporary)."""
+        if self._rg and autograd.is_grad_enabled():
+            self._inplace(None)  # raises the in-place error
+        other = other._data if isinstance(other, Tensor) else other
+        try:
+            ufunc(self._data, other, out=self._data, casting="same_kind")
+        except TypeError:
+            # As PyTorch: a result that needs a wider kind (int tensor += 0.5,
+            # int tensor /= 2) is an error, not silently truncated on the way back in.
+            result = ufunc.resolve_dtypes((self._data.dtype, np.asarray(other).dtype, None))[-1]
             raise RuntimeError(
-                f"{name}: the result has dtype {result.dtype}, which cannot be stored in place in a "
+                f"{name}: the result has dtype {result}, which cannot be stored in place in a "
                 f"{self._data.dtype} tensor; compute out of place or convert first: t = t.astype(nb.float32)"
-            )
-        return self._inplace(result)
+            ) from None
+        self._version.v += 1
+        return self
 
     def add_(self, other, alpha: float = 1) -> Tensor:
-        other = other._data if isinstance(other, Tensor) else other
-        return self._inplace_result(self._data + (other if alpha == 1 else alpha * other), "add_")
+        if alpha != 1:
+            other = alpha * (other._data if isinstance(other, Tensor) else other)
+        return self._inplace_ufunc(np.add, other, "add_")
 
     def sub_(self, other, alpha: float = 1) -> Tensor:
-        return self.add_(other, -alpha)
+        if alpha != 1:
+            other = alpha * (other._data if isinstance(other, Tensor) else other)
+        return self._inplace_ufunc(np.subtract, other, "sub_")
 
     def mul_(self, other) -> Tensor:
-        return self._inplace_result(self._data * (other._data if isinstance(other, Tensor) else other), "mul_")
+        return self._inplace_ufunc(np.multiply, other, "mul_")
 
     def div_(self, other) -> Tensor:
-        return self._inplace_result(self._data / (other._data if isinstance(other, Tensor) else other), "div_")
+        return self._inplace_ufunc(np.true_divide, other, "div_")
 
     def zero_(self) -> Tensor:
         return self._inplace(0)

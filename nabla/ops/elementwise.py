@@ -19,6 +19,13 @@ from .primitive import as_operand, primitive
 
 def _binary(prim, a, b) -> Tensor:
     a, b = as_operand(a), as_operand(b)
+    # A 0-d float tensor adapts to a float tensor with dimensions, as in
+    # PyTorch (NumPy would promote float32 * float64-scalar-array to float64).
+    if isinstance(a, Tensor) and isinstance(b, Tensor) and a.dtype != b.dtype and a.dtype.kind == b.dtype.kind == "f":
+        if b.ndim == 0 and a.ndim:
+            b = astype(b, a.dtype)
+        elif a.ndim == 0 and b.ndim:
+            a = astype(a, b.dtype)
     # An integer tensor with a Python float gives the default float dtype, as
     # in PyTorch (NumPy alone would give float64).
     if isinstance(a, Tensor) and isinstance(b, float) and a.dtype.kind in "iub":
