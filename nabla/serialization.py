@@ -12,14 +12,16 @@ None (an optimizer's or scheduler's ``state_dict()``, a training checkpoint).
 Arrays are stored as safetensors tensors; the structure around them is
 stored as JSON in the header's metadata under ``"nabla"``. A flat dict of
 tensors keeps its names as the tensor keys, so other safetensors tools can
-read a model file directly.
+read a model file directly (a name that two entries would share, as with
+``{1: x, "1": y}``, gets a ``#n`` suffix for the second). Tensors come back
+as separate tensors: two entries holding the same tensor are saved twice.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import tempfile
+import secrets
 from pathlib import Path
 
 import numpy as np
@@ -38,14 +40,25 @@ def _require_safetensors():
         raise ImportError("nb.save/nb.load need the safetensors package: pip install safetensors") from None
 
 
+def _store(arrays: dict, path: str, array: np.ndarray) -> str:
+    """Put ``array`` into ``arrays`` under a name not yet taken (``path``, else ``path#1``...); return the name."""
+    if array.dtype.kind not in "biufc":
+        raise TypeError(f"nb.save: cannot save an array of dtype {array.dtype} at '{path or '<root>'}'")
+    name, n = path, 0
+    while name in arrays:  # e.g. {"a.b": x, "a": {"b": y}} or {1: x, "1": y} give the same path
+        n += 1
+        name = f"{path}#{n}"
+    # NOTE: ascontiguousarray turns a 0-d array into shape (1,); the reshape keeps ().
+    arrays[name] = np.ascontiguousarray(array).reshape(array.shape)
+    return name
+
+
 def _encode(obj, arrays: dict, path: str):
     """Replace arrays in ``obj`` by references into ``arrays``; return a JSON-able skeleton."""
     if isinstance(obj, Tensor):
-        arrays[path] = np.ascontiguousarray(obj._data)
-        return {"__tensor__": path}
+        return {"__tensor__": _store(arrays, path, obj._data)}
     if isinstance(obj, np.ndarray):
-        arrays[path] = np.ascontiguousarray(obj)
-        return {"__array__": path}
+        return {"__array__": _store(arrays, path, obj)}
     if isinstance(obj, np.generic):
         return obj.item()
     if obj is None or isinstance(obj, (bool, int, float, str)):
@@ -86,9 +99,14 @@ def save(obj, path) -> None:
     arrays: dict[str, np.ndarray] = {}
     skeleton = _encode(obj, arrays, "")
     metadata = {"format": _FORMAT, "nabla": json.dumps(skeleton)}
-    data = st.numpy.save(arrays, metadata=metadata)
+    try:
+        data = st.numpy.save(arrays, metadata=metadata)
+    except Exception as e:  # e.g. a dtype safetensors does not store (complex128)
+        raise TypeError(f"nb.save: safetensors cannot store this object: {e}") from None
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=f".{path.name}.", suffix=".tmp")
+    # Not tempfile.mkstemp: its files are private (0600); os.open with 0o666 applies the umask like open() does.
+    tmp = path.parent / f".{path.name}.{secrets.token_hex(8)}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -107,7 +125,7 @@ def load(path):
     Raises ``ValueError`` with the reason if the file is not a valid safetensors
     file (truncated, random bytes); never executes anything from the file.
     """
-    st = _require_safetensors()
+    _require_safetensors()
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"nb.load: no file at {path}")
@@ -123,7 +141,6 @@ def load(path):
         # A plain safetensors file from another tool: a flat dict of tensors.
         return {k: Tensor._make(v) for k, v in arrays.items()}
     try:
-        skeleton = json.loads(metadata["nabla"])
-    except json.JSONDecodeError as e:
-        raise ValueError(f"nb.load: {path} has a corrupt nabla header: {e}") from None
-    return _decode(skeleton, arrays)
+        return _decode(json.loads(metadata["nabla"]), arrays)
+    except (ValueError, KeyError, TypeError, RecursionError) as e:  # JSONDecodeError is a ValueError
+        raise ValueError(f"nb.load: {path} has a corrupt nabla header ({type(e).__name__}: {e})") from None

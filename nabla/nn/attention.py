@@ -23,12 +23,20 @@ class MultiheadAttention(Module):
     uniform; biases zero), so weights can be copied between the two.
 
     Shape: query (L, N, E), key/value (S, N, E), or (N, L, E) with
-    ``batch_first=True``. Returns the output (same layout as query) and the
-    attention weights (N, L, S), averaged over heads (or None with ``need_weights=False``).
+    ``batch_first=True``, or unbatched (L, E) and (S, E). Returns the output
+    (same layout as query) and the attention weights (N, L, S), averaged over
+    heads (or None with ``need_weights=False``).
     """
 
-    def __init__(self, embed_dim: int, num_heads: int, dropout: float = 0.0, bias: bool = True,
-                 batch_first: bool = False, dtype=None):
+    def __init__(
+        self,
+        embed_dim: int,
+        num_heads: int,
+        dropout: float = 0.0,
+        bias: bool = True,
+        batch_first: bool = False,
+        dtype=None,
+    ):
         super().__init__()
         if embed_dim % num_heads:
             raise ValueError(f"MultiheadAttention: embed_dim {embed_dim} is not divisible by num_heads {num_heads}")
@@ -42,14 +50,31 @@ class MultiheadAttention(Module):
         if bias:
             init.zeros_(self.out_proj.bias)
 
-    def forward(self, query, key, value, key_padding_mask=None, need_weights: bool = True, attn_mask=None,
-                average_attn_weights: bool = True, is_causal: bool = False):
-        if self.batch_first:
-            query, key, value = (t.swapaxes(0, 1) for t in (query, key, value))
-        length, batch, embed = query.shape
-        source = key.shape[0]
-        if embed != self.embed_dim:
+    def forward(
+        self,
+        query,
+        key,
+        value,
+        key_padding_mask=None,
+        need_weights: bool = True,
+        attn_mask=None,
+        average_attn_weights: bool = True,
+        is_causal: bool = False,
+    ):
+        if query.ndim not in (2, 3) or key.ndim != query.ndim or value.ndim != query.ndim:
+            raise ValueError(
+                "MultiheadAttention: expected query, key and value with 3 dimensions (2 if unbatched), got shapes "
+                f"{query.shape}, {key.shape}, {value.shape}"
+            )
+        if query.shape[-1] != self.embed_dim:
             raise ValueError(f"MultiheadAttention: expected embed_dim {self.embed_dim}, got query shape {query.shape}")
+        unbatched = query.ndim == 2
+        if unbatched:  # (L, E) -> (L, 1, E)
+            query, key, value = (t.reshape(t.shape[0], 1, t.shape[1]) for t in (query, key, value))
+        elif self.batch_first:
+            query, key, value = (t.swapaxes(0, 1) for t in (query, key, value))
+        length, batch, _ = query.shape
+        source = key.shape[0]
         w, b, e = self.in_proj_weight, self.in_proj_bias, self.embed_dim
         q = ops.linear(query, w[:e], None if b is None else b[:e])
         k = ops.linear(key, w[e : 2 * e], None if b is None else b[e : 2 * e])
@@ -67,11 +92,13 @@ class MultiheadAttention(Module):
         attended = F.dropout(weights, self.dropout, self.training) if self.dropout else weights
         out = (attended @ v).permute(2, 0, 1, 3).reshape(length, batch, e)
         out = self.out_proj(out)
-        if self.batch_first:
+        if unbatched:
+            out, weights = out.reshape(length, e), weights[0]
+        elif self.batch_first:
             out = out.swapaxes(0, 1)
         if not need_weights:
             return out, None
-        return out, (weights.mean(axis=1) if average_attn_weights else weights)
+        return out, (weights.mean(axis=-3) if average_attn_weights else weights)
 
 
 def _combine_masks(attn_mask, key_padding_mask, is_causal, length, source, batch, dtype):

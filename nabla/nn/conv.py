@@ -20,8 +20,18 @@ class Conv2d(Module):
     Shape: (N, C_in, H, W) -> (N, C_out, OH, OW), ``OH = (H + 2p - d(k - 1) - 1) // s + 1``.
     """
 
-    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0, dilation=1,
-                 groups: int = 1, bias: bool = True, dtype=None):
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size,
+        stride=1,
+        padding=0,
+        dilation=1,
+        groups: int = 1,
+        bias: bool = True,
+        dtype=None,
+    ):
         super().__init__()
         if groups != 1:
             raise NotImplementedError("Conv2d: only groups=1 is supported")
@@ -30,8 +40,10 @@ class Conv2d(Module):
                 raise ValueError(f"Conv2d: {name} must be a positive integer, got {value!r}")
         self.in_channels, self.out_channels = in_channels, out_channels
         self.kernel_size = _pair(kernel_size, "kernel_size")
-        self.stride, self.padding, self.dilation = _pair(stride, "stride"), _pair(padding, "padding"), _pair(
-            dilation, "dilation"
+        self.stride, self.padding, self.dilation = (
+            _pair(stride, "stride"),
+            _pair(padding, "padding"),
+            _pair(dilation, "dilation"),
         )
         dtype = dtypes.resolve(dtype) or dtypes.default_float
         self.weight = Parameter(creation.empty(out_channels, in_channels, *self.kernel_size, dtype=dtype))
@@ -50,8 +62,12 @@ class Conv2d(Module):
         return conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation)
 
     def extra_repr(self) -> str:
-        return (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}, "
-                f"padding={self.padding}")
+        text = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
+        if self.padding != (0, 0):
+            text += f", padding={self.padding}"
+        if self.dilation != (1, 1):
+            text += f", dilation={self.dilation}"
+        return text + (", bias=False" if self.bias is None else "")
 
 
 class _Pool2d(Module):

@@ -13,9 +13,29 @@ import numpy as np
 
 from .. import random as _random
 from ..ops import (
-    avg_pool2d, binary_cross_entropy, binary_cross_entropy_with_logits, conv2d, cross_entropy, elu, gelu,
-    huber_loss, l1_loss, leaky_relu, linear, max_pool2d, mse_loss, nll_loss, one_hot, relu, sigmoid, silu,
-    softplus, step, swish, tanh,
+    avg_pool2d,
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    conv2d,
+    cross_entropy,
+    elu,
+    gelu,
+    huber_loss,
+    l1_loss,
+    leaky_relu,
+    linear,
+    max_pool2d,
+    mse_loss,
+    nll_loss,
+    one_hot,
+    relu,
+    sigmoid,
+    silu,
+    softplus,
+    step,
+    swish,
+    tanh,
+    where,
 )
 from ..ops import log_softmax as _log_softmax
 from ..ops import softmax as _softmax
@@ -23,10 +43,35 @@ from ..ops.primitive import as_operand
 from ..tensor import Tensor
 
 __all__ = [
-    "avg_pool2d", "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits", "conv2d",
-    "cross_entropy", "dropout", "elu", "embedding", "gelu", "huber_loss", "l1_loss", "layer_norm", "leaky_relu",
-    "linear", "log_softmax", "max_pool2d", "mse_loss", "nll_loss", "one_hot", "relu", "scaled_dot_product_attention",
-    "sigmoid", "silu", "softmax", "softplus", "step", "swish", "tanh",
+    "avg_pool2d",
+    "batch_norm",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "conv2d",
+    "cross_entropy",
+    "dropout",
+    "elu",
+    "embedding",
+    "gelu",
+    "huber_loss",
+    "l1_loss",
+    "layer_norm",
+    "leaky_relu",
+    "linear",
+    "log_softmax",
+    "max_pool2d",
+    "mse_loss",
+    "nll_loss",
+    "one_hot",
+    "relu",
+    "scaled_dot_product_attention",
+    "sigmoid",
+    "silu",
+    "softmax",
+    "softplus",
+    "step",
+    "swish",
+    "tanh",
 ]
 
 
@@ -112,7 +157,10 @@ def batch_norm(
 
 
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-5) -> Tensor:
-    """Normalise over the last ``len(normalized_shape)`` axes of each sample: ``(x - mean) / sqrt(var + eps) * w + b``."""
+    """Normalise over the last ``len(normalized_shape)`` axes of each sample: ``(x - mean) / sqrt(var + eps) * w + b``.
+
+    Shape: (..., *normalized_shape) -> the same.
+    """
     x = as_operand(input)
     normalized_shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
     if x.shape[-len(normalized_shape) :] != normalized_shape:
@@ -131,22 +179,31 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-
 def embedding(input, weight: Tensor, padding_idx: int | None = None) -> Tensor:
     """Rows of ``weight`` picked by integer ``input``: (...,) -> (..., embedding_dim).
 
-    The row ``padding_idx`` gets no gradient, as in PyTorch.
+    The row ``padding_idx`` gets no gradient but is returned as it is (zero
+    unless changed), as in PyTorch.
     """
     idx = input._data if isinstance(input, Tensor) else np.asarray(input)
     if idx.dtype.kind not in "iu":
         raise TypeError(f"embedding: indices must be integers, got {idx.dtype}")
     n = weight.shape[0]
     if idx.size and (idx.min() < -n or idx.max() >= n):
-        raise IndexError(f"embedding: index {int(idx.max() if idx.max() >= n else idx.min())} is out of range for {n} rows")
+        raise IndexError(
+            f"embedding: index {int(idx.max() if idx.max() >= n else idx.min())} is out of range for {n} rows"
+        )
     out = weight[idx]
     if padding_idx is not None:
-        out = out * Tensor._make((idx != padding_idx % n)[..., None].astype(weight.dtype))
+        out = where(Tensor._make((idx != padding_idx % n)[..., None]), out, out.detach())
     return out
 
 
 def scaled_dot_product_attention(
-    query, key, value, attn_mask=None, dropout_p: float = 0.0, is_causal: bool = False, scale: float | None = None,
+    query,
+    key,
+    value,
+    attn_mask=None,
+    dropout_p: float = 0.0,
+    is_causal: bool = False,
+    scale: float | None = None,
     training: bool = True,
 ) -> Tensor:
     """``softmax(Q K^T * scale + mask) V``, the multiplicative interaction of attention.
@@ -173,4 +230,3 @@ def scaled_dot_product_attention(
     if dropout_p:
         weights = dropout(weights, dropout_p, training)
     return weights @ v
-

@@ -9,7 +9,8 @@ and ``forward`` (compute); calling the module runs ``forward``.
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Callable, Iterator, NamedTuple
+from collections.abc import Callable, Iterator
+from typing import NamedTuple
 
 import numpy as np
 
@@ -21,6 +22,9 @@ from .parameter import Parameter
 class IncompatibleKeys(NamedTuple):
     missing_keys: list
     unexpected_keys: list
+
+
+_INTERNALS = ("_parameters", "_buffers", "_non_persistent", "_modules", "training")
 
 
 class Module:
@@ -53,7 +57,7 @@ class Module:
         reg = self.__dict__.get(kind)
         if reg is None:
             raise AttributeError(
-                f"cannot assign to {type(self).__name__} before Module.__init__() ran: "
+                f"{type(self).__name__} is not set up: Module.__init__() has not run; "
                 "call super().__init__() first in your __init__"
             )
         return reg
@@ -93,6 +97,9 @@ class Module:
             reg = self.__dict__.get(kind)
             if reg is not None and name in reg:
                 return reg[name]
+        if name in _INTERNALS:
+            # Module.__init__ sets these, so a subclass skipped it.
+            self._registry(name)
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def __delattr__(self, name: str) -> None:
@@ -140,16 +147,20 @@ class Module:
 
     # --- traversal --------------------------------------------------------------------
 
-    def named_modules(self, prefix: str = "", memo: set | None = None) -> Iterator[tuple[str, Module]]:
-        """Every module in the tree (this one first), with dotted names; each module once."""
+    def named_modules(
+        self, prefix: str = "", memo: set | None = None, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Module]]:
+        """Every module in the tree (this one first), with dotted names; each module once
+        (under each of its names with ``remove_duplicate=False``)."""
         memo = set() if memo is None else memo
-        if id(self) in memo:
-            return
-        memo.add(id(self))
+        if remove_duplicate:
+            if id(self) in memo:
+                return
+            memo.add(id(self))
         yield prefix, self
         for name, child in self._modules.items():
             if child is not None:
-                yield from child.named_modules(f"{prefix}.{name}" if prefix else name, memo)
+                yield from child.named_modules(f"{prefix}.{name}" if prefix else name, memo, remove_duplicate)
 
     def modules(self) -> Iterator[Module]:
         for _, m in self.named_modules():
@@ -168,7 +179,7 @@ class Module:
         seen = set()
         modules = self.named_modules(prefix) if recurse else [(prefix, self)]
         for mod_prefix, module in modules:
-            for name, t in module.__dict__[kind].items():
+            for name, t in getattr(module, kind).items():
                 if t is None or id(t) in seen:
                     continue
                 seen.add(id(t))
@@ -250,11 +261,14 @@ class Module:
     # --- state -------------------------------------------------------------------------
 
     def state_dict(self) -> OrderedDict:
-        """Parameters and persistent buffers by dotted name (tensors sharing memory with the model)."""
+        """Parameters and persistent buffers by dotted name (tensors sharing memory with the model).
+
+        A module or tensor shared under two names is listed under both, as in PyTorch.
+        """
         out = OrderedDict()
-        for prefix, module in self.named_modules():
+        for prefix, module in self.named_modules(remove_duplicate=False):
             for kind in ("_parameters", "_buffers"):
-                for name, t in module.__dict__[kind].items():
+                for name, t in getattr(module, kind).items():
                     if t is None or (kind == "_buffers" and name in module._non_persistent):
                         continue
                     out[f"{prefix}.{name}" if prefix else name] = t.detach()
@@ -263,38 +277,40 @@ class Module:
     def load_state_dict(self, state_dict, strict: bool = True) -> IncompatibleKeys:
         """Copy values from ``state_dict`` into this module's parameters and buffers.
 
-        Shapes must match. With ``strict=True`` (default) missing or unexpected
-        keys raise a ``KeyError`` naming them; with ``strict=False`` they are
-        returned. Nothing is changed unless every check passes.
+        Shapes must match and values be numbers: a ``ValueError`` names every
+        mismatched key, even with ``strict=False``, as in PyTorch. With
+        ``strict=True`` (default) missing or unexpected keys raise a
+        ``KeyError`` naming them (listed in the ``ValueError`` too when shapes
+        are also wrong); with ``strict=False`` they are returned. Values are
+        cast to the model's dtypes. Nothing is changed unless every check passes.
         """
         own = self.state_dict()
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
-        wrong = []
+        wrong, arrays = [], {}
         for k, target in own.items():
             if k in state_dict:
-                shape = tuple(np.shape(state_dict[k]))
-                if shape != target.shape:
-                    wrong.append(f"{k}: checkpoint {shape} vs model {target.shape}")
-        if wrong:
-            raise ValueError(
-                f"load_state_dict into {type(self).__name__}: shape mismatch for " + "; ".join(wrong)
-            )
-        if strict and (missing or unexpected):
-            parts = []
-            if missing:
-                parts.append(f"missing keys {missing}")
-            if unexpected:
-                parts.append(f"unexpected keys {unexpected}")
-            raise KeyError(
-                f"load_state_dict into {type(self).__name__}: " + " and ".join(parts)
-                + " (is the checkpoint from a different architecture? pass strict=False to load the rest)"
+                value = state_dict[k]
+                arrays[k] = value._data if isinstance(value, Tensor) else np.asarray(value)
+                if arrays[k].shape != target.shape:
+                    wrong.append(f"{k}: checkpoint {arrays[k].shape} vs model {target.shape}")
+                elif arrays[k].dtype.kind not in "biuf":
+                    wrong.append(f"{k}: checkpoint holds {arrays[k].dtype} values, not numbers")
+        parts = ["shape or type mismatch for " + "; ".join(wrong)] if wrong else []
+        if strict and missing:
+            parts.append(f"missing keys {missing}")
+        if strict and unexpected:
+            parts.append(f"unexpected keys {unexpected}")
+        if parts:
+            raise (ValueError if wrong else KeyError)(
+                f"load_state_dict into {type(self).__name__}: "
+                + " and ".join(parts)
+                + " (is the checkpoint from a different architecture? pass strict=False to skip missing and "
+                "unexpected keys)"
             )
         with autograd.no_grad():
-            for k, target in own.items():
-                if k in state_dict:
-                    value = state_dict[k]
-                    target.copy_(value._data if isinstance(value, Tensor) else np.asarray(value))
+            for k, array in arrays.items():
+                own[k].copy_(array)
         return IncompatibleKeys(missing, unexpected)
 
     # --- display --------------------------------------------------------------------

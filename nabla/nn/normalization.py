@@ -14,13 +14,21 @@ class _BatchNorm(Module):
     Buffers ``running_mean`` (zeros), ``running_var`` (ones) and
     ``num_batches_tracked``; parameters ``weight`` (ones) and ``bias`` (zeros).
     Training mode normalises with the batch statistics and updates the
-    running ones; eval mode uses the running statistics.
+    running ones (``momentum=None``: a cumulative average, momentum
+    ``1 / num_batches_tracked``, as in PyTorch); eval mode uses the running statistics.
     """
 
     _ndims: tuple = ()
 
-    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1, affine: bool = True,
-                 track_running_stats: bool = True, dtype=None):
+    def __init__(
+        self,
+        num_features: int,
+        eps: float = 1e-5,
+        momentum: float = 0.1,
+        affine: bool = True,
+        track_running_stats: bool = True,
+        dtype=None,
+    ):
         super().__init__()
         if not isinstance(num_features, int) or num_features <= 0:
             raise ValueError(f"{type(self).__name__}: num_features must be a positive integer, got {num_features!r}")
@@ -43,16 +51,21 @@ class _BatchNorm(Module):
                 f"dimensions with {self.num_features} channels on axis 1, got shape {x.shape}"
             )
         use_batch = self.training or not self.track_running_stats
+        momentum = self.momentum
         if self.training and self.track_running_stats:
             self.num_batches_tracked._data += 1
+            if momentum is None:  # cumulative moving average: the mean of all batches so far
+                momentum = 1.0 / int(self.num_batches_tracked._data)
         # Without tracked statistics (both None) the batch's own are used in eval mode too.
         return F.batch_norm(
-            x, self.running_mean, self.running_var, self.weight, self.bias, use_batch, self.momentum, self.eps
+            x, self.running_mean, self.running_var, self.weight, self.bias, use_batch, momentum, self.eps
         )
 
     def extra_repr(self) -> str:
-        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
-                f"track_running_stats={self.track_running_stats}")
+        return (
+            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
+            f"track_running_stats={self.track_running_stats}"
+        )
 
 
 class BatchNorm1d(_BatchNorm):
@@ -70,8 +83,9 @@ class BatchNorm2d(_BatchNorm):
 class LayerNorm(Module):
     """Normalise each sample over its last axes ``normalized_shape``; learnable ``weight``/``bias`` per element."""
 
-    def __init__(self, normalized_shape, eps: float = 1e-5, elementwise_affine: bool = True, bias: bool = True,
-                 dtype=None):
+    def __init__(
+        self, normalized_shape, eps: float = 1e-5, elementwise_affine: bool = True, bias: bool = True, dtype=None
+    ):
         super().__init__()
         shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
         self.normalized_shape, self.eps = shape, eps
@@ -80,7 +94,12 @@ class LayerNorm(Module):
         self.bias = Parameter(creation.zeros(shape, dtype=dtype)) if elementwise_affine and bias else None
 
     def forward(self, x):
+        if x.shape[len(x.shape) - len(self.normalized_shape) :] != self.normalized_shape:
+            raise ValueError(f"{self!r} expected input ending in shape {self.normalized_shape}, got shape {x.shape}")
         return F.layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
-        return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.weight is not None}"
+        return (
+            f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.weight is not None}, "
+            f"bias={self.bias is not None}"
+        )

@@ -30,9 +30,7 @@ def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0, error_i
     else:
         total = sum(float(np.sum(np.abs(g.astype(np.float64)) ** norm_type)) for g in grads) ** (1.0 / norm_type)
     if error_if_nonfinite and not math.isfinite(total):
-        raise RuntimeError(
-            f"clip_grad_norm_: the total gradient norm is {total}; the loss or gradients hold NaN/Inf"
-        )
+        raise RuntimeError(f"clip_grad_norm_: the total gradient norm is {total}; the loss or gradients hold NaN/Inf")
     coef = max_norm / (total + 1e-6)
     if coef < 1:
         for p in params:
