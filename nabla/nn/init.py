@@ -65,7 +65,17 @@ def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0) -> Tensor:
 
 
 def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0) -> Tensor:
-    """Fill with N(mean, std^2) redrawn until inside [a, b] (absolute bounds, as in PyTorch)."""
+    """Fill with N(mean, std^2) restricted to [a, b] (absolute bounds, as in PyTorch).
+
+    Drawn by rejection: values outside [a, b] are drawn again. An interval
+    holding less than 0.1% of the distribution's mass would take too many
+    rounds, so it is refused with an error.
+    """
+    mass = 0.5 * (math.erf((b - mean) / (std * math.sqrt(2))) - math.erf((a - mean) / (std * math.sqrt(2))))
+    if mass < 1e-3:
+        raise ValueError(
+            f"trunc_normal_: [{a}, {b}] holds only {mass:.2g} of N({mean}, {std}^2); widen the bounds or move the mean"
+        )
     rng = _random.generator()
     out = mean + std * rng.standard_normal(tensor.shape)
     bad = (out < a) | (out > b)
