@@ -951,3 +951,9 @@ def test_layer_errors_name_the_layer():
         nn.Conv2d(3, -1, 3)
     with pytest.raises(ValueError, match="num_features"):
         nn.BatchNorm1d(0)
+
+
+def test_trunc_normal_refuses_an_interval_far_in_the_tail():
+    t = nb.zeros(10)
+    with pytest.raises(ValueError, match="holds only"):
+        nn.init.trunc_normal_(t, mean=0.0, std=1.0, a=10.0, b=11.0)
