@@ -4,9 +4,28 @@
 reverse-mode automatic differentiation over NumPy arrays; every operation is
 a function here (``nb.exp``, ``nb.matmul``, ``nb.cross_entropy``...) and a
 Tensor method.
+
+Above the engine: ``nabla.nn`` (modules, layers, losses), ``nabla.optim``
+and ``nabla.data`` with PyTorch's names; ``nabla.layers``, ``nabla.models``,
+``nabla.losses``, ``nabla.metrics``, ``nabla.callbacks``,
+``nabla.regularizers`` and ``nabla.diagnostics`` with Keras's.
 """
 
-from . import nn, random
+from . import (
+    activations,
+    callbacks,
+    data,
+    diagnostics,
+    initializers,
+    layers,
+    losses,
+    metrics,
+    models,
+    nn,
+    optim,
+    random,
+    regularizers,
+)
 from .autograd import detect_anomaly, enable_grad, grad, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import (
     arange,

@@ -1,0 +1,101 @@
+"""Checks run before training starts: wrong loss/activation pairs warn once, impossible labels raise.
+
+These catch the classic mistakes of a first network: a softmax output fed
+to a loss that expects logits (or raw scores to one that expects
+probabilities), a sigmoid with categorical cross-entropy, class labels that
+do not fit the output, regression targets given to a classification loss.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from .. import activations
+from ..tensor import Tensor
+
+
+class ModelConfigWarning(UserWarning):
+    """A combination of output activation, loss and labels that is probably a mistake."""
+
+
+def _last_activation(model) -> str | None:
+    """Name of the activation applied last in a Sequential-like model, if it can be seen."""
+    layers = getattr(model, "layers", [])
+    for layer in reversed(layers):
+        fn = getattr(layer, "activation", None)
+        if fn is not None:
+            return activations.name_of(fn)
+        if type(layer).__name__ not in ("Dropout", "Flatten"):
+            return None
+    return None
+
+
+def _warn(message: str) -> None:
+    warnings.warn(message, ModelConfigWarning, stacklevel=4)
+
+
+def check_setup(model, y: np.ndarray, out: Tensor) -> None:
+    """Inspect loss, output activation and labels; raise for impossible labels, warn for suspicious setups."""
+    loss = model.loss
+    name = loss.name
+    from_logits = loss.options.get("from_logits", False) if hasattr(loss, "options") else False
+    act = _last_activation(model)
+    units = out.shape[-1] if out.ndim > 1 else 1
+    crossentropy = name.endswith("crossentropy")
+
+    if crossentropy and from_logits and act in ("softmax", "sigmoid"):
+        _warn(
+            f"the model ends with a {act} but the loss expects raw scores (from_logits=True): the {act} is applied "
+            "twice; remove it from the last layer or use from_logits=False"
+        )
+    if crossentropy and not from_logits and act == "linear":
+        data = out._data
+        if data.size and (data.min() < 0 or data.max() > 1):
+            _warn(
+                "the loss expects probabilities but the model outputs raw scores (last activation 'linear'): "
+                "add activation='sigmoid' / 'softmax' to the last layer, or use from_logits=True"
+            )
+    if name == "categorical_crossentropy" and act == "sigmoid" and units > 1:
+        _warn(
+            "sigmoid outputs with categorical crossentropy: for one class out of several use a softmax output; "
+            "for independent yes/no labels use binary_crossentropy"
+        )
+    if act == "softmax" and units == 1:
+        _warn("a softmax over a single unit always outputs 1.0; use a sigmoid for a binary output")
+
+    if name == "sparse_categorical_crossentropy":
+        if units > 1 and y.ndim == out.ndim and y.shape[-1] == units:
+            raise ValueError(
+                f"sparse_categorical_crossentropy needs integer class labels of shape {(len(y), *out.shape[1:-1])}, "
+                f"got targets of shape {y.shape} (one-hot?): use loss='categorical_crossentropy' for one-hot "
+                "targets, or pass y.argmax(-1)"
+            )
+        labels = y.reshape(len(y), -1) if y.ndim > 1 else y
+        if y.dtype.kind == "f" and not np.all(y == np.round(y)):
+            raise ValueError(
+                "sparse_categorical_crossentropy needs integer class labels, but y holds fractional values; "
+                "for regression targets use loss='mse'"
+            )
+        if labels.size and (labels.min() < 0 or labels.max() >= units):
+            raise ValueError(
+                f"labels range from {int(labels.min())} to {int(labels.max())} but the model has {units} outputs: "
+                f"class labels must lie in [0, {units - 1}]; give the last layer as many units as classes"
+            )
+    elif name == "binary_crossentropy":
+        if y.size and (y.min() < 0 or y.max() > 1):
+            _warn(
+                f"binary_crossentropy targets must lie in [0, 1], got values from {float(y.min())} to "
+                f"{float(y.max())}: these look like regression targets (use loss='mse') or class indices "
+                "(use sparse_categorical_crossentropy)"
+            )
+    elif name == "categorical_crossentropy":
+        if y.ndim == 1 or (y.ndim == 2 and y.shape[1] == 1):
+            raise ValueError(
+                f"categorical_crossentropy needs one-hot targets of shape (N, {units}), got shape {y.shape}; "
+                "use loss='sparse_categorical_crossentropy' for integer labels, or one-hot encode them"
+            )
+        sums = y.reshape(-1, y.shape[-1]).sum(-1)
+        if y.size and not np.allclose(sums, 1.0, atol=1e-3):
+            _warn("categorical_crossentropy targets should be one-hot or probability rows summing to 1")

@@ -1,0 +1,563 @@
+"""``Model``: compile / fit / evaluate / predict / summary / save, the Keras way, on nabla's modules.
+
+A Model is a :class:`nabla.layers.Layer` (and so an ``nn.Module``): subclass
+it, create layers in ``__init__`` and write ``call(inputs, training=None)``;
+or use :class:`nabla.models.Sequential`. Training runs on NumPy arrays (or
+Tensors) in mini-batches drawn from nabla's seeded generator.
+"""
+
+from __future__ import annotations
+
+import math
+import signal
+import threading
+import warnings
+
+import numpy as np
+
+from .. import autograd, optim
+from .. import callbacks as callbacks_module
+from .. import losses as losses_module
+from .. import metrics as metrics_module
+from ..layers import Layer
+from ..tensor import Tensor
+from .checks import ModelConfigWarning, check_setup
+
+# Keras's default hyper-parameters for optimizers named by a string. Keras
+# puts epsilon inside the square root's "hat" form; nabla's optimizers use
+# PyTorch's formulas, with Keras's epsilon of 1e-7.
+_OPTIMIZERS = {
+    "sgd": (optim.SGD, {"lr": 0.01}),
+    "adam": (optim.Adam, {"lr": 0.001, "eps": 1e-7}),
+    "adamw": (optim.AdamW, {"lr": 0.001, "weight_decay": 0.004, "eps": 1e-7}),
+    "rmsprop": (optim.RMSprop, {"lr": 0.001, "alpha": 0.9, "eps": 1e-7}),
+    "adagrad": (optim.Adagrad, {"lr": 0.001, "initial_accumulator_value": 0.1, "eps": 1e-7}),
+}
+
+
+def _resolve_optimizer(identifier):
+    if isinstance(identifier, str):
+        key = identifier.lower()
+        if key not in _OPTIMIZERS:
+            raise ValueError(f"unknown optimizer {identifier!r}; valid names: {', '.join(sorted(_OPTIMIZERS))}")
+        cls, kwargs = _OPTIMIZERS[key]
+        return cls(**kwargs)
+    if isinstance(identifier, optim.Optimizer):
+        return identifier
+    raise TypeError(
+        f"optimizer must be a name ({', '.join(sorted(_OPTIMIZERS))}) or a nabla.optim optimizer, "
+        f"got {type(identifier).__name__}"
+    )
+
+
+def _as_array(data, what: str) -> np.ndarray:
+    """Inputs as a NumPy array; float64 becomes float32 (Keras's floatx)."""
+    if isinstance(data, Tensor):
+        data = data.detach()._data
+    try:
+        array = np.asarray(data)
+    except ValueError as e:
+        raise ValueError(f"{what} could not be turned into an array: {e}") from None
+    if array.dtype == object or array.dtype.kind in "USV":
+        raise TypeError(f"{what} must be numeric, got an array of {array.dtype}")
+    if array.dtype == np.float64:
+        array = array.astype(np.float32)
+    if array.ndim == 0:
+        raise ValueError(f"{what} must have a batch axis, got a scalar")
+    return array
+
+
+class _Interrupt:
+    """Turns Ctrl-C during fit into "stop after the current batch" (main thread only)."""
+
+    def __init__(self):
+        self.requested = False
+        self.previous = None
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def _handle(self, signum, frame):
+        if self.requested:  # a second Ctrl-C aborts at once
+            raise KeyboardInterrupt
+        self.requested = True
+
+    def __exit__(self, *exc):
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+        return False
+
+
+class Model(Layer):
+    """A trainable network with Keras's training API.
+
+    Subclass example::
+
+        class TwoLayer(Model):
+            def __init__(self):
+                super().__init__()
+                self.hidden = Dense(16, activation="relu")
+                self.out = Dense(1, activation="sigmoid")
+
+            def call(self, inputs, training=None):
+                return self.out(self.hidden(inputs))
+    """
+
+    def __init__(self, name: str | None = None, **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.optimizer = None
+        self.loss = None
+        self.compiled_metrics: list = []
+        self.stop_training = False
+        self.history = None
+        self._compile_config = None
+        self._build_input_shape = None
+
+    # --- building ---------------------------------------------------------------
+
+    def forward(self, inputs, training: bool | None = None):
+        if not isinstance(inputs, Tensor):
+            inputs = Tensor._make(_as_array(inputs, "the input"))
+        if self._build_input_shape is None:
+            self._build_input_shape = (None,) + inputs.shape[1:]
+        return super().forward(inputs, training)
+
+    def _ensure_built(self, input_shape: tuple) -> None:
+        # A model's weights belong to its layers, which build themselves as the first call reaches them.
+        self.built = True
+
+    def build(self, input_shape) -> None:
+        """Create every weight by running a batch of zeros of ``input_shape`` (batch axis first) through."""
+        shape = tuple(1 if s is None else s for s in input_shape)
+        mode = self.training
+        self.eval()
+        with autograd.no_grad():
+            self(np.zeros(shape, dtype=self.dtype))
+        self.train(mode)
+
+    def _maybe_build(self) -> None:
+        """Build every lazy layer now if the input shape is known (Keras builds a Sequential with
+        ``input_shape`` at once, so that counts and summaries are complete before any data)."""
+        shape = getattr(self, "input_shape", None) or self._build_input_shape
+        if shape is not None and any(isinstance(m, Layer) and not m.built for m in self.modules() if m is not self):
+            self.build(shape)
+
+    @property
+    def layers(self) -> list[Layer]:
+        return [m for m in self.children() if isinstance(m, Layer)]
+
+    @property
+    def losses(self) -> list[Tensor]:
+        """Regularization penalties of every layer, for the current weights."""
+        out = []
+        for m in self.modules():
+            if isinstance(m, Layer) and m is not self:
+                out.extend(reg(p) for p, reg in m._regularized)
+        return out
+
+    def count_params(self) -> int:
+        """All weights, trainable or not (moving statistics included, as Keras counts them)."""
+        self._maybe_build()
+        return sum(w.size for w in self.weights)
+
+    # --- compile ------------------------------------------------------------------
+
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None, **kwargs) -> None:
+        """Choose the optimizer, the loss and the metrics to report.
+
+        ``optimizer``: "adam", "sgd", "rmsprop", "adagrad", "adamw" (with
+        Keras's default hyper-parameters) or an optimizer such as
+        ``nabla.optim.Adam(learning_rate=1e-3)``, which may be created without
+        parameters: it is bound to the model's here or at the first fit.
+        ``loss``: "mse", "mae", "huber", "binary_crossentropy",
+        "categorical_crossentropy", "sparse_categorical_crossentropy", a
+        :class:`nabla.losses.Loss` or a callable ``f(y_true, y_pred)``.
+        ``metrics``: names such as "accuracy", "mae", "auc", or metric objects.
+        """
+        if kwargs:
+            raise TypeError(f"compile: unexpected arguments {sorted(kwargs)}")
+        if loss is None:
+            raise ValueError("compile: give a loss, e.g. loss='sparse_categorical_crossentropy'")
+        # Everything is resolved before anything is set, so a failed compile leaves the model as it was.
+        resolved_optimizer, resolved_loss = _resolve_optimizer(optimizer), losses_module.get(loss)
+        metric_identifiers = list(metrics or [])
+        for m in metric_identifiers:
+            if isinstance(m, str):
+                metrics_module.get(m, loss=resolved_loss)  # an unknown name fails here, listing the valid ones
+        self.optimizer, self.loss, self._metric_identifiers = resolved_optimizer, resolved_loss, metric_identifiers
+        self.compiled_metrics = []  # resolved at the first batch, when the output shape is known
+        self._compile_config = {
+            "optimizer": optimizer if isinstance(optimizer, str) else None,
+            "loss": loss if isinstance(loss, str) else losses_module.serialize(resolved_loss),
+            "metrics": [m for m in self._metric_identifiers if isinstance(m, str)],
+        }
+        self._maybe_build()
+        if any(True for _ in self.parameters()):
+            self._bind_optimizer()
+
+    def _bind_optimizer(self) -> None:
+        if not any(g["params"] for g in self.optimizer.param_groups):
+            self.optimizer.bind(list(self.parameters()))
+
+    def _resolve_metrics(self, output_shape: tuple) -> None:
+        if not self.compiled_metrics and self._metric_identifiers:
+            self.compiled_metrics = [
+                metrics_module.get(m, loss=self.loss, output_shape=output_shape) for m in self._metric_identifiers
+            ]
+
+    def _require_compiled(self, who: str) -> None:
+        if self.loss is None:
+            raise RuntimeError(f"{who}: the model is not compiled; call model.compile(optimizer=..., loss=...) first")
+
+    # --- steps -----------------------------------------------------------------------
+
+    def _loss_value(self, y, out: Tensor, sample_weight) -> Tensor:
+        total = self.loss(y, out, sample_weight)
+        for penalty in self.losses:
+            total = total + penalty
+        return total
+
+    def _update_metrics(self, y, out: np.ndarray, sample_weight) -> None:
+        for m in self.compiled_metrics:
+            m.update_state(y, out, sample_weight=sample_weight)
+
+    def _metric_logs(self, prefix: str = "") -> dict:
+        return {prefix + m.name: float(m.result()) for m in self.compiled_metrics}
+
+    def _reset_metrics(self) -> None:
+        for m in self.compiled_metrics:
+            m.reset_state()
+
+    def _train_batch(self, x: np.ndarray, y: np.ndarray, sample_weight) -> float:
+        self.train()
+        out = self(Tensor._make(x))
+        self._resolve_metrics(out.shape)
+        loss = self._loss_value(y, out, sample_weight)
+        self.optimizer.zero_grad()
+        if loss.requires_grad:  # False when every weight is frozen: nothing to update (Keras warns and goes on)
+            loss.backward()
+            self.optimizer.step()
+        with autograd.no_grad():
+            self._update_metrics(y, out._data, sample_weight)
+        return loss.item()
+
+    def _test_batch(self, x: np.ndarray, y: np.ndarray, sample_weight) -> float:
+        self.eval()
+        with autograd.no_grad():
+            out = self(Tensor._make(x))
+            self._resolve_metrics(out.shape)
+            loss = self._loss_value(y, out, sample_weight)
+            self._update_metrics(y, out._data, sample_weight)
+        return loss.item()
+
+    def train_on_batch(self, x, y, sample_weight=None, class_weight=None, return_dict: bool = False):
+        """One gradient step on one batch; returns the loss (and metrics) of that batch."""
+        self._require_compiled("train_on_batch")
+        x, y = _as_array(x, "x"), _as_array(y, "y")
+        self._prepare(x, y)
+        self._reset_metrics()
+        weights = self._sample_weights(y, sample_weight, class_weight)
+        logs = {"loss": self._train_batch(x, y, weights), **self._metric_logs()}
+        return logs if return_dict else _as_list(logs)
+
+    def test_on_batch(self, x, y, sample_weight=None, return_dict: bool = False):
+        """Loss (and metrics) of one batch, without training."""
+        self._require_compiled("test_on_batch")
+        x, y = _as_array(x, "x"), _as_array(y, "y")
+        self._reset_metrics()
+        logs = {"loss": self._test_batch(x, y, sample_weight), **self._metric_logs()}
+        return logs if return_dict else _as_list(logs)
+
+    # --- checks before training ----------------------------------------------------------
+
+    def _prepare(self, x: np.ndarray, y: np.ndarray) -> None:
+        """Build lazily created weights, bind the optimizer, and check the data against the loss.
+
+        Runs the first two samples through the model so that every mistake
+        (wrong label shape, labels out of range, ...) is reported before any
+        training starts.
+        """
+        if len(x) != len(y):
+            raise ValueError(f"x and y have different lengths: {len(x)} samples vs {len(y)} labels")
+        if x.dtype.kind == "f" and not np.isfinite(x).all():
+            bad = int(np.argwhere(~np.isfinite(x.reshape(len(x), -1)))[0, 0])
+            raise ValueError(f"x holds NaN or infinite values (first in sample {bad}); clean or impute the data first")
+        mode = self.training
+        self.eval()
+        with autograd.no_grad():
+            out = self(Tensor._make(x[:2]))
+            check_setup(self, y, out)
+            self.loss(y[:2], out)  # raises a clear error for labels of the wrong shape
+        self.train(mode)
+        self._resolve_metrics(out.shape)
+        for m in self.compiled_metrics:  # a metric that cannot take these labels fails now, not after a step
+            m.update_state(y[:2], out._data)
+            m.reset_state()
+        self._bind_optimizer()
+        if not any(p.requires_grad for p in self.parameters()):
+            warnings.warn(
+                f"model '{self.name}' has no trainable weights (every layer is frozen): training will not change it",
+                ModelConfigWarning,
+                stacklevel=3,
+            )
+
+    def _sample_weights(self, y: np.ndarray, sample_weight, class_weight):
+        if sample_weight is not None:
+            sample_weight = np.asarray(sample_weight, dtype=np.float32).reshape(-1)
+            if len(sample_weight) != len(y):
+                raise ValueError(f"sample_weight has {len(sample_weight)} entries for {len(y)} samples")
+        if class_weight is None:
+            return sample_weight
+        if y.ndim > 1 and y.shape[-1] > 1:
+            labels = y.argmax(-1)
+        else:
+            labels = np.round(y.reshape(len(y))).astype(np.int64)
+        try:
+            weights = np.array([class_weight[int(c)] for c in labels], dtype=np.float32)
+        except KeyError as e:
+            raise ValueError(f"class_weight has no weight for class {e.args[0]}") from None
+        return weights if sample_weight is None else weights * sample_weight
+
+    # --- fit -------------------------------------------------------------------------------
+
+    def fit(
+        self,
+        x=None,
+        y=None,
+        batch_size: int | None = 32,
+        epochs: int = 1,
+        verbose="auto",
+        callbacks=None,
+        validation_split: float = 0.0,
+        validation_data=None,
+        shuffle: bool = True,
+        class_weight=None,
+        sample_weight=None,
+        initial_epoch: int = 0,
+    ):
+        """Train for ``epochs`` passes over ``(x, y)`` in mini-batches; returns a ``History``.
+
+        ``validation_split``: the fraction of the data held out for
+        validation. As in Keras, it is the *last* fraction of x and y, taken
+        **before** shuffling: sort or shuffle the data yourself if its order
+        is meaningful (e.g. grouped by class). ``validation_data=(x_val,
+        y_val)`` overrides it. Each epoch visits the training samples in a
+        fresh random order (``shuffle=True``) from nabla's seeded generator.
+
+        ``verbose``: 0 silent, 1 a live progress bar per epoch, 2 one line per
+        epoch, "auto" = 1 on a terminal and 2 otherwise (logs, CI).
+
+        Ctrl-C stops cleanly after the current batch: the weights and the
+        history so far are kept, and the History is returned.
+        """
+        self._require_compiled("fit")
+        if x is None or y is None:
+            raise ValueError("fit needs x and y")
+        x, y = _as_array(x, "x"), _as_array(y, "y")
+        if batch_size is None:
+            batch_size = 32
+        if not isinstance(batch_size, (int, np.integer)) or isinstance(batch_size, bool) or batch_size <= 0:
+            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+        if not isinstance(epochs, int) or epochs < 0:
+            raise ValueError(f"epochs must be a non-negative integer, got {epochs!r}")
+        if not 0.0 <= validation_split < 1.0:
+            raise ValueError(f"validation_split must be in [0, 1), got {validation_split}")
+        if sample_weight is not None:
+            sample_weight = np.asarray(sample_weight, dtype=np.float32).reshape(-1)
+        if validation_data is not None:
+            if len(validation_data) != 2:
+                raise ValueError("validation_data must be a pair (x_val, y_val)")
+            x_val, y_val = _as_array(validation_data[0], "x_val"), _as_array(validation_data[1], "y_val")
+        elif validation_split:
+            split = int(len(x) * (1.0 - validation_split))
+            if split == 0 or split == len(x):
+                raise ValueError(f"validation_split={validation_split} leaves no samples for training or validation")
+            x, x_val, y, y_val = x[:split], x[split:], y[:split], y[split:]
+            if sample_weight is not None:
+                sample_weight = sample_weight[:split]
+        else:
+            x_val = y_val = None
+        self._prepare(x, y)
+        if x_val is not None and len(x_val) != len(y_val):
+            raise ValueError(f"validation x and y have different lengths: {len(x_val)} vs {len(y_val)}")
+        weights = self._sample_weights(y, sample_weight, class_weight)
+
+        n = len(x)
+        steps = math.ceil(n / batch_size)
+        history = callbacks_module.History()
+        verbose = callbacks_module.resolve_verbose(verbose)
+        cbs = list(callbacks or [])
+        if verbose:
+            cbs.append(callbacks_module.ProgbarLogger())
+        cblist = callbacks_module.CallbackList(cbs + [history], model=self)
+        cblist.set_params({"epochs": epochs, "steps": steps, "verbose": verbose})
+        self.stop_training = False
+        self.history = history
+        logs: dict = {}
+        with _Interrupt() as interrupt:
+            cblist.on_train_begin()
+            for epoch in range(initial_epoch, epochs):
+                self._reset_metrics()
+                cblist.on_epoch_begin(epoch)
+                order = _rng().permutation(n) if shuffle else np.arange(n)
+                seen, total = 0, 0.0
+                for step in range(steps):
+                    idx = order[step * batch_size : (step + 1) * batch_size]
+                    cblist.on_train_batch_begin(step)
+                    batch_loss = self._train_batch(x[idx], y[idx], None if weights is None else weights[idx])
+                    seen += len(idx)
+                    total += batch_loss * len(idx)
+                    logs = {"loss": total / seen, **self._metric_logs()}
+                    cblist.on_train_batch_end(step, logs)
+                    if interrupt.requested or self.stop_training:
+                        break
+                if x_val is not None and not interrupt.requested:
+                    logs.update(self._evaluate_arrays(x_val, y_val, batch_size, None, prefix="val_"))
+                cblist.on_epoch_end(epoch, logs)
+                if interrupt.requested:
+                    warnings.warn("fit interrupted by Ctrl-C: stopped after the current batch", stacklevel=2)
+                    break
+                if self.stop_training:
+                    break
+            cblist.on_train_end(logs)
+        return history
+
+    # --- evaluate / predict -------------------------------------------------------------------
+
+    def _evaluate_arrays(self, x, y, batch_size, sample_weight, prefix: str = "", cblist=None) -> dict:
+        self._reset_metrics()
+        seen, total = 0, 0.0
+        for step, start in enumerate(range(0, len(x), batch_size)):
+            sl = slice(start, start + batch_size)
+            if cblist:
+                cblist.on_test_batch_begin(step)
+            batch_loss = self._test_batch(x[sl], y[sl], None if sample_weight is None else sample_weight[sl])
+            seen += len(x[sl])
+            total += batch_loss * len(x[sl])
+            if cblist:
+                cblist.on_test_batch_end(step, {"loss": total / seen})
+        logs = {f"{prefix}loss": total / max(seen, 1), **self._metric_logs(prefix)}
+        self._reset_metrics()
+        return logs
+
+    def evaluate(
+        self,
+        x=None,
+        y=None,
+        batch_size: int | None = None,
+        verbose="auto",
+        sample_weight=None,
+        callbacks=None,
+        return_dict: bool = False,
+    ):
+        """Loss and metrics on ``(x, y)`` in eval mode: a float, or ``[loss, metric...]``, or a dict."""
+        self._require_compiled("evaluate")
+        x, y = _as_array(x, "x"), _as_array(y, "y")
+        if len(x) != len(y):
+            raise ValueError(f"x and y have different lengths: {len(x)} samples vs {len(y)} labels")
+        if sample_weight is not None:
+            sample_weight = np.asarray(sample_weight, dtype=np.float32).reshape(-1)
+        cblist = callbacks_module.CallbackList(list(callbacks or []), model=self)
+        cblist.on_test_begin()
+        logs = self._evaluate_arrays(x, y, batch_size or 32, sample_weight, cblist=cblist)
+        cblist.on_test_end(logs)
+        if callbacks_module.resolve_verbose(verbose):
+            print(" - ".join(f"{k}: {v:.4f}" for k, v in logs.items()))
+        return logs if return_dict else _as_list(logs)
+
+    def predict(self, x, batch_size: int | None = None, verbose=0, callbacks=None) -> np.ndarray:
+        """The model's outputs for ``x`` as a NumPy array (eval mode, no graph built)."""
+        x = _as_array(x, "x")
+        batch_size = batch_size or 32
+        mode = self.training
+        self.eval()
+        outs = []
+        cblist = callbacks_module.CallbackList(list(callbacks or []), model=self)
+        cblist.on_predict_begin()
+        with autograd.no_grad():
+            for step, start in enumerate(range(0, len(x), batch_size)):
+                cblist.on_predict_batch_begin(step)
+                outs.append(self(Tensor._make(x[start : start + batch_size]))._data)
+                cblist.on_predict_batch_end(step, {"outputs": outs[-1]})
+        cblist.on_predict_end()
+        self.train(mode)
+        if not outs:
+            raise ValueError("predict: x holds no samples")
+        return np.concatenate(outs)
+
+    # --- weights and files ---------------------------------------------------------------------
+
+    def get_weights(self) -> list[np.ndarray]:
+        """Copies of every weight, layer by layer (kernel, bias, then non-trainable statistics)."""
+        return [w._data.copy() for w in self._ordered_weights()]
+
+    def set_weights(self, weights) -> None:
+        """Set every weight from a list like :meth:`get_weights` returns."""
+        own = self._ordered_weights()
+        if len(weights) != len(own):
+            raise ValueError(f"set_weights: the model has {len(own)} weights, got {len(weights)}")
+        for w, value in zip(own, weights):
+            value = np.asarray(value)
+            if value.shape != w.shape:
+                raise ValueError(f"set_weights: a weight of shape {w.shape} got a value of shape {value.shape}")
+        with autograd.no_grad():
+            for w, value in zip(own, weights):
+                w._data[...] = value
+                w._version.v += 1
+
+    def _ordered_weights(self) -> list[Tensor]:
+        self._maybe_build()
+        out, seen = [], set()
+        for m in self.modules():
+            for t in list(m._parameters.values()) + list(m._buffers.values()):
+                if t is not None and t.dtype.kind == "f" and id(t) not in seen:
+                    seen.add(id(t))
+                    out.append(t)
+        return out
+
+    def save_weights(self, path) -> None:
+        """Write the weights (``state_dict``) to a safetensors file, atomically."""
+        from ..serialization import save
+
+        save(self.state_dict(), path)
+
+    def load_weights(self, path) -> None:
+        """Load weights written by :meth:`save_weights` (the model must have the same architecture)."""
+        from ..serialization import load
+
+        state = load(path)
+        if not self.built or not any(True for _ in self.parameters()):
+            raise RuntimeError("load_weights: build the model first (give input_shape, or call it on data)")
+        self.load_state_dict(state)
+
+    def save(self, path) -> None:
+        """Save architecture, weights, compile settings and optimizer state to one file (see ``load_model``)."""
+        from .saving import save_model
+
+        save_model(self, path)
+
+    def get_config(self) -> dict:
+        return {"name": self.name}
+
+    @classmethod
+    def from_config(cls, config: dict):
+        return cls(**config)
+
+    def summary(self, print_fn=print) -> None:
+        """Print the layer table: output shapes, parameter counts, totals (as Keras's ``summary``)."""
+        from .summary import summary_table
+
+        print_fn(summary_table(self))
+
+
+def _as_list(logs: dict):
+    values = list(logs.values())
+    return values[0] if len(values) == 1 else values
+
+
+def _rng():
+    from .. import random
+
+    return random.generator()
