@@ -198,7 +198,7 @@ def check_gradients(
     the batch ``(x, y)``. For each parameter, up to
     ``max_checks`` randomly chosen entries are perturbed by ``±eps``.
     Returns ``{parameter name: max relative error}``; raises
-    ``AssertionError`` naming the worst entry when one is off by more than
+    ``AssertionError`` naming the first entry that is off by more than
     ``atol + rtol * |numerical|``.
     """
     model._require_compiled("check_gradients")

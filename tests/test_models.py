@@ -912,3 +912,28 @@ def test_fully_frozen_model_warns_and_does_not_change():
     model.layers[0].trainable = False
     messages, changed = fit_and_watch(model, x, y)
     assert not changed and any("no trainable weights" in m for m in messages)
+
+
+def test_an_optimizer_object_that_was_never_bound_reloads_as_itself(tmp_path):
+    model = Sequential([Dense(2, input_shape=(3,))])
+    model.compile(optimizer=nb.optim.SGD(lr=0.3, momentum=0.9), loss="mse")
+    path = tmp_path / "unbound.nabla"
+    model.save(path)
+    loaded = load_model(path)
+    assert type(loaded.optimizer) is nb.optim.SGD
+    assert loaded.optimizer.param_groups[0]["lr"] == 0.3
+    assert loaded.optimizer.param_groups[0]["momentum"] == 0.9
+
+
+def test_validation_data_with_sample_weights_weights_the_validation_loss():
+    nb.manual_seed(0)
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(16, 3)).astype(np.float32)
+    y = rng.normal(size=(16, 1)).astype(np.float32)
+    model = Sequential([Dense(1, input_shape=(3,))])
+    model.compile(optimizer="sgd", loss="mse")
+    w = np.zeros(16, dtype=np.float32)
+    w[:4] = 1.0
+    history = model.fit(x, y, epochs=1, batch_size=16, verbose=0, validation_data=(x, y, w))
+    per_sample = ((model.predict(x) - y) ** 2).mean(axis=1)
+    np.testing.assert_allclose(history.history["val_loss"][0], (w * per_sample).sum() / 16, rtol=1e-5)

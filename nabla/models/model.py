@@ -189,7 +189,10 @@ class Model(Layer):
         self.optimizer, self.loss, self._metric_identifiers = resolved_optimizer, resolved_loss, metric_identifiers
         self.compiled_metrics = []  # resolved at the first batch, when the output shape is known
         self._compile_config = {
-            "optimizer": optimizer if isinstance(optimizer, str) else None,
+            # An optimizer object is saved by class and hyper-parameters, so an unbound one reloads as itself.
+            "optimizer": optimizer
+            if isinstance(optimizer, str)
+            else {"class_name": type(self.optimizer).__name__, "config": dict(self.optimizer.defaults)},
             "loss": loss if isinstance(loss, str) else losses_module.serialize(resolved_loss),
             "metrics": [m for m in self._metric_identifiers if isinstance(m, str)],
         }
@@ -366,10 +369,13 @@ class Model(Layer):
             raise ValueError(f"validation_split must be in [0, 1), got {validation_split}")
         if sample_weight is not None:
             sample_weight = np.asarray(sample_weight, dtype=np.float32).reshape(-1)
+        val_weight = None
         if validation_data is not None:
-            if len(validation_data) != 2:
-                raise ValueError("validation_data must be a pair (x_val, y_val)")
+            if len(validation_data) not in (2, 3):
+                raise ValueError("validation_data must be (x_val, y_val) or (x_val, y_val, sample_weight_val)")
             x_val, y_val = _as_array(validation_data[0], "x_val"), _as_array(validation_data[1], "y_val")
+            if len(validation_data) == 3:
+                val_weight = np.asarray(validation_data[2], dtype=np.float32).reshape(-1)
         elif validation_split:
             split = int(len(x) * (1.0 - validation_split))
             if split == 0 or split == len(x):
@@ -414,7 +420,7 @@ class Model(Layer):
                     if interrupt.requested or self.stop_training:
                         break
                 if x_val is not None and not interrupt.requested:
-                    logs.update(self._evaluate_arrays(x_val, y_val, batch_size, None, prefix="val_"))
+                    logs.update(self._evaluate_arrays(x_val, y_val, batch_size, val_weight, prefix="val_"))
                 cblist.on_epoch_end(epoch, logs)
                 if interrupt.requested:
                     warnings.warn("fit interrupted by Ctrl-C: stopped after the current batch", stacklevel=2)

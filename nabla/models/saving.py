@@ -69,9 +69,10 @@ def load_model(path, custom_objects: dict | None = None, compile: bool = True):
             return model
         state = payload.get("optimizer")
         optimizer = spec.get("optimizer")
-        if optimizer is None and state is not None:
-            optimizer = getattr(optim, state["class_name"])()
-        model.compile(optimizer=optimizer or "rmsprop", loss=spec["loss"], metrics=spec.get("metrics"))
+        if isinstance(optimizer, dict):
+            config = {k: tuple(v) if isinstance(v, list) else v for k, v in optimizer["config"].items()}
+            optimizer = getattr(optim, optimizer["class_name"])(**config)
+        model.compile(optimizer=optimizer, loss=spec["loss"], metrics=spec.get("metrics"))
         model._bind_optimizer()
         if state is not None:
             model.optimizer.load_state_dict(state["state"])
