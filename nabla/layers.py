@@ -266,7 +266,44 @@ class Flatten(Layer):
         return inputs.reshape(inputs.shape[0], -1)
 
 
-class BatchNormalization(Layer):
+class _Normalization(Layer):
+    """Shared by the normalisation layers: learnable ``gamma`` (scale) and ``beta`` (shift) per feature of ``axis``."""
+
+    def __init__(self, axis: int = -1, epsilon: float = 1e-3, center: bool = True, scale: bool = True, **kwargs):
+        super().__init__(**kwargs)
+        self.axis, self.epsilon, self.center, self.scale = axis, epsilon, center, scale
+
+    def build(self, input_shape) -> None:
+        n = input_shape[self.axis]
+        if self.scale:
+            self.add_weight("gamma", (n,), "ones")
+        if self.center:
+            self.add_weight("beta", (n,), "zeros")
+
+    def _feature_shape(self, inputs) -> list[int]:
+        """The shape that broadcasts a per-feature vector along ``axis`` of ``inputs``."""
+        shape = [1] * inputs.ndim
+        shape[self.axis % inputs.ndim] = inputs.shape[self.axis]
+        return shape
+
+    def _scale_shift(self, out, shape):
+        if self.scale:
+            out = out * self.gamma.reshape(shape)
+        if self.center:
+            out = out + self.beta.reshape(shape)
+        return out
+
+    def get_config(self) -> dict:
+        return {
+            **super().get_config(),
+            "axis": self.axis,
+            "epsilon": self.epsilon,
+            "center": self.center,
+            "scale": self.scale,
+        }
+
+
+class BatchNormalization(_Normalization):
     """Keras's batch normalisation over every axis but ``axis`` (the features, last by default).
 
     Training: ``gamma * (x - mean_b) / sqrt(var_b + epsilon) + beta`` with the
@@ -289,25 +326,21 @@ class BatchNormalization(Layer):
         scale: bool = True,
         **kwargs,
     ):
-        super().__init__(**kwargs)
-        self.axis, self.momentum, self.epsilon, self.center, self.scale = axis, momentum, epsilon, center, scale
+        super().__init__(axis=axis, epsilon=epsilon, center=center, scale=scale, **kwargs)
+        self.momentum = momentum
         if self.input_shape_hint is not None:
             self._ensure_built(self.input_shape_hint)
 
     def build(self, input_shape) -> None:
+        super().build(input_shape)
         n = input_shape[self.axis]
-        if self.scale:
-            self.add_weight("gamma", (n,), "ones")
-        if self.center:
-            self.add_weight("beta", (n,), "zeros")
         self.register_buffer("moving_mean", Tensor._make(np.zeros(n, dtype=self.dtype)))
         self.register_buffer("moving_variance", Tensor._make(np.ones(n, dtype=self.dtype)))
 
     def call(self, inputs, training=None):
         axis = self.axis % inputs.ndim
         reduce = tuple(a for a in range(inputs.ndim) if a != axis)
-        shape = [1] * inputs.ndim
-        shape[axis] = inputs.shape[axis]
+        shape = self._feature_shape(inputs)
         if training and self.trainable:
             mean = inputs.mean(axis=reduce, keepdims=True)
             centered = inputs - mean
@@ -321,57 +354,20 @@ class BatchNormalization(Layer):
         else:
             scale = 1.0 / np.sqrt(self.moving_variance._data + self.epsilon)
             out = (inputs - self.moving_mean.reshape(shape)) * Tensor._make(scale.reshape(shape))
-        if self.scale:
-            out = out * self.gamma.reshape(shape)
-        if self.center:
-            out = out + self.beta.reshape(shape)
-        return out
+        return self._scale_shift(out, shape)
 
     def get_config(self) -> dict:
-        return {
-            **super().get_config(),
-            "axis": self.axis,
-            "momentum": self.momentum,
-            "epsilon": self.epsilon,
-            "center": self.center,
-            "scale": self.scale,
-        }
+        return {**super().get_config(), "momentum": self.momentum}
 
 
-class LayerNormalization(Layer):
+class LayerNormalization(_Normalization):
     """Normalise each sample over ``axis`` (the last by default); gamma and beta per feature."""
-
-    def __init__(self, axis: int = -1, epsilon: float = 1e-3, center: bool = True, scale: bool = True, **kwargs):
-        super().__init__(**kwargs)
-        self.axis, self.epsilon, self.center, self.scale = axis, epsilon, center, scale
-
-    def build(self, input_shape) -> None:
-        n = input_shape[self.axis]
-        if self.scale:
-            self.add_weight("gamma", (n,), "ones")
-        if self.center:
-            self.add_weight("beta", (n,), "zeros")
 
     def call(self, inputs, training=None):
         axis = self.axis % inputs.ndim
-        shape = [1] * inputs.ndim
-        shape[axis] = inputs.shape[axis]
         centered = inputs - inputs.mean(axis=axis, keepdims=True)
         out = centered / ((centered * centered).mean(axis=axis, keepdims=True) + self.epsilon) ** 0.5
-        if self.scale:
-            out = out * self.gamma.reshape(shape)
-        if self.center:
-            out = out + self.beta.reshape(shape)
-        return out
-
-    def get_config(self) -> dict:
-        return {
-            **super().get_config(),
-            "axis": self.axis,
-            "epsilon": self.epsilon,
-            "center": self.center,
-            "scale": self.scale,
-        }
+        return self._scale_shift(out, self._feature_shape(inputs))
 
 
 def _pair(v, name: str) -> tuple[int, int]:

@@ -330,7 +330,21 @@ class Module:
         return head + "\n" + "\n".join(lines) + "\n)"
 
 
-class Sequential(Module):
+class _ModuleSequence(Module):
+    """Modules kept in order under the names "0", "1", ... (shared by Sequential and ModuleList)."""
+
+    def append(self, module: Module):
+        self.add_module(str(len(self._modules)), module)
+        return self
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+
+class Sequential(_ModuleSequence):
     """Modules applied one after another: ``Sequential(Linear(2, 4), ReLU(), Linear(4, 1))``.
 
     Also accepts an ``OrderedDict`` of named modules. Indexing gives a module
@@ -353,16 +367,6 @@ class Sequential(Module):
             x = m(x)
         return x
 
-    def append(self, module: Module) -> Sequential:
-        self.add_module(str(len(self._modules)), module)
-        return self
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self):
-        return iter(self._modules.values())
-
     def __getitem__(self, index):
         items = list(self._modules.items())
         if isinstance(index, slice):
@@ -370,7 +374,7 @@ class Sequential(Module):
         return items[index][1]
 
 
-class ModuleList(Module):
+class ModuleList(_ModuleSequence):
     """A list of modules whose parameters are registered (a plain list would hide them)."""
 
     def __init__(self, modules=()):
@@ -378,20 +382,10 @@ class ModuleList(Module):
         for m in modules:
             self.append(m)
 
-    def append(self, module: Module) -> ModuleList:
-        self.add_module(str(len(self._modules)), module)
-        return self
-
     def extend(self, modules) -> ModuleList:
         for m in modules:
             self.append(m)
         return self
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self):
-        return iter(self._modules.values())
 
     def __getitem__(self, index):
         values = list(self._modules.values())
