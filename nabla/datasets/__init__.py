@@ -1,0 +1,75 @@
+"""Datasets for learning and demos: small generated sets and a few real, classic ones, as NumPy arrays.
+
+Synthetic sets (small pure functions of a ``seed``; nabla's generator when it is None):
+
+- classification, ``X`` float32 ``(N, 2)`` and ``y`` int64 ``(N,)``: :func:`and_gate`, :func:`or_gate`,
+  :func:`xor_gate`, :func:`nand_gate`, :func:`moons`, :func:`circles`, :func:`spiral`,
+  :func:`gaussian_blobs` (``(N, n_features)``), :func:`checkerboard`;
+- regression, ``X`` float32 ``(N, n_features)`` and ``y`` float32 ``(N, 1)``: :func:`sine`,
+  :func:`polynomial`, :func:`linear`.
+
+Real sets, read from the data folder (``$NABLA_DATA_DIR``, else ``~/.cache/nabla`` or the platform's
+equivalent), checked against their published SHA-256 and downloaded with ``pooch`` when missing
+(see :mod:`nabla.datasets.cache`):
+
+- :func:`mnist`, :func:`fashion_mnist`: ``(x_train, y_train), (x_test, y_test)``, uint8 ``(N, 28, 28)``
+  images and int64 labels, like Keras's ``load_data()``;
+- :func:`fish_market`: ``(X, y, feature_names)``, predict a fish's weight from its measurements;
+- :func:`digits`: scikit-learn's bundled 8x8 digits (needs ``pip install scikit-learn``).
+
+:func:`list_datasets` lists them all and says which real ones are ready offline.
+
+Example::
+
+    >>> import nabla as nb
+    >>> from nabla import datasets
+    >>> X, y = datasets.moons(200, noise=0.1, seed=0)
+    >>> train = nb.data.TensorDataset(X, y)
+    >>> (x_train, y_train), (x_test, y_test) = datasets.mnist(normalize=True)
+"""
+
+from .cache import ChecksumError, ChecksumWarning, DatasetError, DownloadError, data_dir, default_cache_dir, fetch
+from .catalog import DatasetInfo, list_datasets, load
+from .digits import digits
+from .fish import FISH_MEASUREMENTS, FISH_SPECIES, fish_market, fish_market_columns
+from .idx import IDX_IMAGES, IDX_LABELS, IDXError, read_idx
+from .images import FASHION_MNIST_CLASSES, fashion_mnist, mnist
+from .regression import linear, polynomial, sine
+from .synthetic import and_gate, checkerboard, circles, gaussian_blobs, moons, nand_gate, or_gate, spiral, xor_gate
+
+__all__ = [
+    "FASHION_MNIST_CLASSES",
+    "FISH_MEASUREMENTS",
+    "FISH_SPECIES",
+    "IDX_IMAGES",
+    "IDX_LABELS",
+    "ChecksumError",
+    "ChecksumWarning",
+    "DatasetError",
+    "DatasetInfo",
+    "DownloadError",
+    "IDXError",
+    "and_gate",
+    "checkerboard",
+    "circles",
+    "data_dir",
+    "default_cache_dir",
+    "digits",
+    "fashion_mnist",
+    "fetch",
+    "fish_market",
+    "fish_market_columns",
+    "gaussian_blobs",
+    "linear",
+    "list_datasets",
+    "load",
+    "mnist",
+    "moons",
+    "nand_gate",
+    "or_gate",
+    "polynomial",
+    "read_idx",
+    "sine",
+    "spiral",
+    "xor_gate",
+]
