@@ -8,13 +8,15 @@ Tensor method.
 Above the engine: ``nabla.nn`` (modules, layers, losses), ``nabla.optim``
 and ``nabla.data`` with PyTorch's names; ``nabla.layers``, ``nabla.models``,
 ``nabla.losses``, ``nabla.metrics``, ``nabla.callbacks``,
-``nabla.regularizers`` and ``nabla.diagnostics`` with Keras's.
+``nabla.regularizers`` and ``nabla.diagnostics`` with Keras's; ``nabla.datasets``
+for the course's data.
 """
 
 from . import (
     activations,
     callbacks,
     data,
+    datasets,
     diagnostics,
     initializers,
     layers,
