@@ -157,13 +157,13 @@ class Node:
         "__weakref__",
     )
 
-    def __init__(self, prim, inputs, out, params, need, out_version):
+    def __init__(self, prim, inputs, out, params, need, versions, out_version):
         self.prim = prim
         self.inputs = inputs
         self.out = out
         self.params = params
         self.need = need
-        self.versions = tuple(_version_of(t) for t in inputs)
+        self.versions = versions
         self.out_version = out_version
         self.hooks = None
         self.retain = None
@@ -180,11 +180,6 @@ class Node:
 
     def __repr__(self) -> str:
         return f"<{self.name} backward>"
-
-
-def _version_of(x) -> int | None:
-    version = getattr(x, "_version", None)  # Tensors have one; Python numbers do not
-    return None if version is None else version.v
 
 
 def _check_versions(node: Node) -> None:

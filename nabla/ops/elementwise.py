@@ -14,10 +14,19 @@ import numpy as np
 
 from .. import dtypes
 from ..tensor import Tensor
-from .primitive import as_operand, primitive
+from .primitive import apply, as_operand, primitive
 
 
 def _binary(prim, a, b) -> Tensor:
+    # Fast path, the common case: two tensors of one dtype, or a float tensor
+    # and a Python number. Everything else goes through the promotion rules.
+    if isinstance(a, Tensor):
+        if (isinstance(b, Tensor) and a._data.dtype == b._data.dtype) or (
+            type(b) in (float, int) and a._data.dtype.kind == "f"
+        ):
+            return _broadcasting(prim, a, b)
+    elif type(a) in (float, int) and isinstance(b, Tensor) and b._data.dtype.kind == "f":
+        return _broadcasting(prim, a, b)
     a, b = as_operand(a), as_operand(b)
     # A 0-d float tensor adapts to a float tensor with dimensions, as in
     # PyTorch (NumPy would promote float32 * float64-scalar-array to float64).
@@ -38,8 +47,13 @@ def _binary(prim, a, b) -> Tensor:
         a = astype(a, b.dtype)
     elif isinstance(a, Tensor) and isinstance(b, Tensor) and b.dtype.kind in "iub" and a.dtype.kind == "f":
         b = astype(b, a.dtype)
+    return _broadcasting(prim, a, b)
+
+
+def _broadcasting(prim, a, b) -> Tensor:
+    """Apply a binary primitive, turning NumPy's broadcasting error into one that names the op and shapes."""
     try:
-        return prim(a, b)
+        return apply(prim, (a, b), {})
     except ValueError as e:
         if "broadcast" not in str(e):
             raise

@@ -89,9 +89,11 @@ def apply(prim: Primitive, args, params) -> Tensor:
     # A view shares its base's version counter, so writing through either is seen by graphs that saved the other.
     version = args[0]._version if prim.view and out.base is not None else Version()
     if _Mode.grad_enabled:
-        need = tuple(isinstance(a, Tensor) and a._rg for a in args)
-        if any(need):
-            node = Node(prim, args, out, params, need, (version, version.v))
+        need = tuple([isinstance(a, Tensor) and a._rg for a in args])
+        if True in need:
+            # Versions of every tensor input, constants included: ``w * c`` reads c for w's gradient.
+            versions = tuple([a._version.v if isinstance(a, Tensor) else None for a in args])
+            node = Node(prim, args, out, params, need, versions, (version, version.v))
             return Tensor._make(out, node, version)
     return Tensor._make(out, None, version)
 
