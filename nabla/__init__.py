@@ -56,3 +56,12 @@ from .serialization import load, save
 from .tensor import Tensor
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    # nabla.plot needs matplotlib (an optional extra), so it is imported on first use only.
+    if name == "plot":
+        import importlib
+
+        return importlib.import_module(".plot", __name__)
+    raise AttributeError(f"module 'nabla' has no attribute {name!r}")
