@@ -316,15 +316,17 @@ def run_backward(
                 inputs = node.inputs
                 out = Tensor._make(node.out, node)
             else:
-                inputs = tuple(t._data if isinstance(t, Tensor) else t for t in node.inputs)
+                inputs = [t._data if isinstance(t, Tensor) else t for t in node.inputs]
                 out = node.out
             in_grads = node.prim.vjp(xp, node.need, g, out, *inputs, **node.params)
             for t, n, gi in zip(node.inputs, node.need, in_grads):
                 if not n or gi is None:
                     continue
-                gi = _unbroadcast(xp, gi, t.shape)
-                if gi.dtype != t.dtype:
-                    gi = xp.astype(gi, t.dtype)
+                data = t._data
+                if gi.shape != data.shape:
+                    gi = _unbroadcast(xp, gi, data.shape)
+                if gi.dtype != data.dtype:
+                    gi = xp.astype(gi, data.dtype)
                 if _Mode.anomaly:
                     _finite_or_raise(gi, node)
                 if t._node is None:
