@@ -9,6 +9,6 @@ def test_linear_chain_matches_torch(dtype):
 
 
 def test_xor_demo_learns():
-    from nabla.__main__ import train_xor
+    from nabla.cli import train_xor
 
     assert train_xor(epochs=2000, log_every=0) < 0.01

@@ -1,0 +1,73 @@
+"""Every lab script in examples/ runs with ``--quick`` and writes its figures.
+
+Each runs in a subprocess, as a student would run it, with ``--out`` in a
+temporary folder; the datasets come from ``shared/data`` beside the
+repository through ``NABLA_DATA_DIR``. One BLAS thread per script: on a busy
+machine OpenBLAS's threads otherwise spin against each other and small
+matrix products get many times slower.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import require
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+NEEDS_DATA = {"04_fish_market.py", "05_mnist_mlp.py", "05b_mnist_cnn.py"}
+
+# The figures (and drawings) each lab writes into --out.
+FIGURES = {
+    "01_perceptron_logic_gates.py": ["logic_gates.png"],
+    "02_xor_hidden_layer.py": ["xor_hidden_layer.png"],
+    "03_moons_circles_spiral.py": ["boundaries.png"],
+    "04_fish_market.py": ["fish_predictions.png", "fish_mlp_history.png"],
+    "05_mnist_mlp.py": ["mnist_mlp_history.png", "mnist_mlp_confusion.png", "mnist_mlp_misclassified.png"],
+    "05b_mnist_cnn.py": ["mnist_cnn_history.png", "mnist_cnn_filters.png", "mnist_cnn_misclassified.png"],
+    "06_optimizers.py": ["optimizers_loss.png", "optimizers_paths.png"],
+    "07_learning_rate_batch_size.py": ["learning_rates.png", "learning_rate_valley.png", "batch_sizes.png"],
+    "08_finite_differences_vs_backprop.py": ["fd_vs_backprop.png"],
+    "09_regularization.py": ["regularization.png"],
+    "10_universal_approximation.py": ["universal_approximation.png", "linear_regions.png"],
+    "11_double_descent.py": ["double_descent.png"],
+    "12_computational_graph.py": ["neuron_graph.dot", "mlp_graph.dot"],
+}
+
+
+def test_every_example_is_listed_and_documented():
+    scripts = sorted(p.name for p in EXAMPLES.glob("[0-9]*.py"))
+    assert scripts == sorted(FIGURES)
+    for name in scripts:
+        docstring = ast.get_docstring(ast.parse((EXAMPLES / name).read_text(encoding="utf-8")))
+        assert docstring and "--quick" in docstring, f"{name} needs a header docstring that says how to run it"
+
+
+@pytest.mark.parametrize("script", sorted(FIGURES))
+def test_example_runs_quick_and_writes_its_figures(script, tmp_path):
+    require("matplotlib")
+    if script in NEEDS_DATA and not SHARED.is_dir():
+        if os.environ.get("CI", "").lower() == "true":
+            raise FileNotFoundError(f"{SHARED} is missing: CI needs the shared datasets")
+        pytest.skip(f"{SHARED} is not there")
+    env = {**os.environ, "NABLA_DATA_DIR": str(SHARED), "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1"}
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES / script), "--quick", "--out", str(tmp_path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, f"{script} failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}"
+    assert done.stdout.strip(), f"{script} printed nothing"
+    for name in FIGURES[script]:
+        path = tmp_path / name
+        assert path.is_file() and path.stat().st_size > 0, f"{script} did not write {name}"
+        if name.endswith(".png"):
+            assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
