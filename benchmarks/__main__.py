@@ -1,0 +1,114 @@
+"""``python -m benchmarks``: run the suite, print the table, write the JSON and the Markdown report.
+
+    python -m benchmarks                 # full run: benchmarks/results.json and docs/performance.md
+    python -m benchmarks --quick         # a few steps of everything, output in a temporary folder
+    python -m benchmarks --only W3,W6    # selected workloads (output in a temporary folder unless --out/--report)
+
+Exits with status 1 if the implementations of a workload do not compute the same losses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+from . import harness, memory, micro, profiling, report
+from .machine import LoadMonitor, cpu_count, describe, set_threads
+from .workloads import BY_KEY, WORKLOADS
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_JSON = ROOT / "benchmarks" / "results.json"
+DEFAULT_REPORT = ROOT / "docs" / "performance.md"
+MEMORY_WORKLOADS = ("W3", "W4", "W6")
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="a handful of steps, one repeat (a smoke test)")
+    parser.add_argument("--only", help="comma-separated workloads, e.g. W3,W6 (default: all)")
+    parser.add_argument("--out", type=Path, help="the JSON results (default: benchmarks/results.json)")
+    parser.add_argument("--report", type=Path, help="the Markdown report (default: docs/performance.md)")
+    parser.add_argument("--repeats", type=int, default=5, help="timed repeats per implementation (default 5)")
+    parser.add_argument("--threads", type=int, default=cpu_count(), help="torch and BLAS threads (default: cores)")
+    args = parser.parse_args(argv)
+    if args.only:
+        keys = [k.strip().upper() for k in args.only.split(",") if k.strip()]
+        unknown = [k for k in keys if k not in BY_KEY]
+        if unknown:
+            parser.error(f"--only: unknown workload(s) {unknown}; choose among {', '.join(BY_KEY)}")
+        args.only = keys
+    if args.repeats < 1:
+        parser.error(f"--repeats must be at least 1, got {args.repeats}")
+    # A partial or quick run never overwrites the full run's files unless asked to.
+    partial = args.quick or args.only
+    scratch = Path(tempfile.mkdtemp(prefix="nabla-benchmarks-")) if partial else None
+    if args.out is None:
+        args.out = scratch / "results.json" if partial else DEFAULT_JSON
+    if args.report is None:
+        args.report = args.out.with_suffix(".md") if partial else DEFAULT_REPORT
+    if args.quick and args.report.resolve() == DEFAULT_REPORT:
+        parser.error("--quick never writes docs/performance.md; give another --report path")
+    return args
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    monitor = LoadMonitor()
+    set_threads(args.threads)
+    settings = harness.Settings.for_run(args.quick, args.repeats)
+    settle = settings.wait
+    selected = [w for w in WORKLOADS if not args.only or w.key in args.only]
+    results = {"settings": {"quick": args.quick, "repeats": 1 if args.quick else args.repeats}, "threads": args.threads}
+    results["machine"] = describe()
+    print(f"nabla benchmarks{' (quick)' if args.quick else ''}: {results['machine']['cpu']}, {args.threads} threads")
+
+    matmul = lambda: micro.matmul_gflops(1024 if args.quick else 2048, 2 if args.quick else 5, settle)
+    results["matmul"] = matmul()
+    print(f"float32 matmul: {results['matmul']['max']:.1f} GFLOP/s")
+
+    results["workloads"] = {}
+    for w in selected:
+        print(f"{w.label}: {w.description}", flush=True)
+        results["workloads"][w.key] = harness.bench_workload(w, settings)
+
+    results["memory"] = {}
+    for key in [k for k in MEMORY_WORKLOADS if k in results["workloads"]][: 1 if args.quick else None]:
+        print(f"memory {key}", flush=True)
+        results["memory"][key] = memory.measure_all(key, args.threads)
+
+    print("per-operation overhead", flush=True)
+    results["op_overhead"] = micro.op_overhead(1_000 if args.quick else 10_000, 1 if args.quick else 5, settle)
+
+    if not args.quick:  # measured again at the end, in case the start was disturbed: the best is the ceiling
+        again = matmul()
+        print(f"float32 matmul again: {again['max']:.1f} GFLOP/s")
+        runs = [results["matmul"]["max"], again["max"]]
+        results["matmul"] = {**max(results["matmul"], again, key=lambda m: m["max"]), "runs": runs}
+
+    results["targets"] = report.evaluate_targets(results)
+    results["profiles"] = []
+    speed = [t for t in results["targets"] if "memory" not in t["target"]]
+    missed = {(t["workload"], t["implementation"]) for t in speed if not t["met"]}
+    for key, impl in sorted(missed)[: 1 if args.quick else None]:  # quick: one, to show the path works
+        w = BY_KEY[key]
+        print(f"profiling {key} {impl}", flush=True)
+        steps = settings.steps(w) if impl == "nabla-fit" else min(settings.steps(w), 500)  # fit: whole epochs
+        results["profiles"].append(profiling.hottest(w, impl, steps, settle=settle))
+
+    results["load"] = monitor.finish()
+    results["provisional"] = report.provisional(results)
+    report.write_json(results, args.out)
+    report.write_markdown(results, args.report)
+    report.print_summary(results)
+    print(f"\nwrote {args.out} and {args.report}")
+    disagree = [k for k, wl in results["workloads"].items() if not wl["agreement"]["ok"]]
+    if disagree:
+        print(f"the implementations disagree on {', '.join(disagree)}: the comparison is meaningless", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
