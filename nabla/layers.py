@@ -158,7 +158,45 @@ def Input(shape=None, name: str | None = None, **kwargs) -> InputLayer:  # noqa:
     return InputLayer(shape=shape, name=name, **kwargs)
 
 
-class Dense(Layer):
+class _KernelLayer(Layer):
+    """Shared by Dense and Conv2D: a kernel, an optional bias, their initializers and regularizers, an activation."""
+
+    def __init__(
+        self,
+        activation=None,
+        use_bias: bool = True,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        self.kernel_initializer, self.bias_initializer = kernel_initializer, bias_initializer
+        initializers.get(kernel_initializer), initializers.get(bias_initializer)  # unknown names fail here
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+
+    def _add_kernel_and_bias(self, kernel_shape: tuple, units: int) -> None:
+        self.add_weight("kernel", kernel_shape, self.kernel_initializer, self.kernel_regularizer)
+        if self.use_bias:
+            self.add_weight("bias", (units,), self.bias_initializer, self.bias_regularizer)
+
+    def get_config(self) -> dict:
+        return {
+            **super().get_config(),
+            "activation": _serialize(self.activation),
+            "use_bias": self.use_bias,
+            "kernel_initializer": _serialize(self.kernel_initializer),
+            "bias_initializer": _serialize(self.bias_initializer),
+            "kernel_regularizer": _serialize(self.kernel_regularizer),
+            "bias_regularizer": _serialize(self.bias_regularizer),
+        }
+
+
+class Dense(_KernelLayer):
     """Fully connected layer: ``activation(x @ kernel + bias)``.
 
     Args: ``units``; ``activation`` (a name or function; None = linear);
@@ -188,23 +226,17 @@ class Dense(Layer):
         bias_regularizer=None,
         **kwargs,
     ):
-        super().__init__(**kwargs)
+        super().__init__(
+            activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer, **kwargs
+        )
         if not isinstance(units, (int, np.integer)) or units <= 0:
             raise ValueError(f"Dense: units must be a positive integer, got {units!r}")
         self.units = int(units)
-        self.activation = activations.get(activation)
-        self.use_bias = use_bias
-        self.kernel_initializer, self.bias_initializer = kernel_initializer, bias_initializer
-        initializers.get(kernel_initializer), initializers.get(bias_initializer)  # unknown names fail here
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
         if self.input_shape_hint is not None:
             self._ensure_built(self.input_shape_hint)
 
     def build(self, input_shape) -> None:
-        self.add_weight("kernel", (input_shape[-1], self.units), self.kernel_initializer, self.kernel_regularizer)
-        if self.use_bias:
-            self.add_weight("bias", (self.units,), self.bias_initializer, self.bias_regularizer)
+        self._add_kernel_and_bias((input_shape[-1], self.units), self.units)
 
     def call(self, inputs, training=None):
         if inputs.shape[-1] != self.kernel.shape[0]:
@@ -218,12 +250,6 @@ class Dense(Layer):
         return {
             **super().get_config(),
             "units": self.units,
-            "activation": _serialize(self.activation),
-            "use_bias": self.use_bias,
-            "kernel_initializer": _serialize(self.kernel_initializer),
-            "bias_initializer": _serialize(self.bias_initializer),
-            "kernel_regularizer": _serialize(self.kernel_regularizer),
-            "bias_regularizer": _serialize(self.bias_regularizer),
         }
 
 
@@ -390,7 +416,7 @@ def _check_padding(padding: str, who: str) -> str:
     return padding
 
 
-class Conv2D(Layer):
+class Conv2D(_KernelLayer):
     """2-D convolution on channels-last images: (batch, H, W, C) -> (batch, OH, OW, filters).
 
     ``padding="valid"`` (none) or ``"same"`` (output size ceil(H / stride)).
@@ -413,29 +439,22 @@ class Conv2D(Layer):
         bias_regularizer=None,
         **kwargs,
     ):
-        super().__init__(**kwargs)
+        super().__init__(
+            activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer, **kwargs
+        )
         if not isinstance(filters, (int, np.integer)) or filters <= 0:
             raise ValueError(f"Conv2D: filters must be a positive integer, got {filters!r}")
         self.filters = int(filters)
         self.kernel_size, self.strides = _pair(kernel_size, "kernel_size"), _pair(strides, "strides")
         self.dilation_rate = _pair(dilation_rate, "dilation_rate")
         self.padding = _check_padding(padding, "Conv2D")
-        self.activation = activations.get(activation)
-        self.use_bias = use_bias
-        self.kernel_initializer, self.bias_initializer = kernel_initializer, bias_initializer
-        initializers.get(kernel_initializer), initializers.get(bias_initializer)  # unknown names fail here
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
         if self.input_shape_hint is not None:
             self._ensure_built(self.input_shape_hint)
 
     def build(self, input_shape) -> None:
         if len(input_shape) != 4:
             raise ValueError(f"Conv2D '{self.name}' needs (batch, height, width, channels) inputs, got {input_shape}")
-        shape = (*self.kernel_size, input_shape[-1], self.filters)
-        self.add_weight("kernel", shape, self.kernel_initializer, self.kernel_regularizer)
-        if self.use_bias:
-            self.add_weight("bias", (self.filters,), self.bias_initializer, self.bias_regularizer)
+        self._add_kernel_and_bias((*self.kernel_size, input_shape[-1], self.filters), self.filters)
 
     def call(self, inputs, training=None):
         if inputs.ndim != 4 or inputs.shape[-1] != self.kernel.shape[2]:
@@ -461,12 +480,6 @@ class Conv2D(Layer):
             "strides": list(self.strides),
             "padding": self.padding,
             "dilation_rate": list(self.dilation_rate),
-            "activation": _serialize(self.activation),
-            "use_bias": self.use_bias,
-            "kernel_initializer": _serialize(self.kernel_initializer),
-            "bias_initializer": _serialize(self.bias_initializer),
-            "kernel_regularizer": _serialize(self.kernel_regularizer),
-            "bias_regularizer": _serialize(self.bias_regularizer),
         }
 
 

@@ -8,18 +8,12 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ._common import new_figure, save, to_numpy, trim_axes
+from ._common import as_class_indices, new_figure, save, to_numpy, trim_axes
 
 
 def _as_labels(y, what: str) -> np.ndarray:
     """Labels as a 1-D array. Rows of scores (N, K) become their argmax; probabilities of class 1 are thresholded."""
-    y = to_numpy(y)
-    if y.ndim == 2 and y.shape[1] > 1:
-        return y.argmax(axis=1)
-    if y.ndim == 2 and y.shape[1] == 1:
-        y = y[:, 0]
-    if y.ndim != 1:
-        raise ValueError(f"{what} must have shape (N,), (N, 1) or (N, K) of scores; got {y.shape}")
+    y = as_class_indices(y, what)
     if y.dtype.kind == "f" and y.size and not np.all(y == np.round(y)):
         if y.min() < 0 or y.max() > 1:
             raise ValueError(f"{what} holds non-integer values outside [0, 1]: pass class labels or probabilities")
