@@ -11,6 +11,8 @@ methods they share); pass ``torch_fn`` when the spellings differ.
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 
 import nabla as nb
@@ -58,9 +60,7 @@ def compare(
         tol["atol"] = atol
     floats = [isinstance(a, np.ndarray) and a.dtype.kind == "f" for a in inputs]
     nb_in = [nb.tensor(a, requires_grad=grad and f) if isinstance(a, np.ndarray) else a for a, f in zip(inputs, floats)]
-    th_in = [
-        th.tensor(a, requires_grad=grad and f) if isinstance(a, np.ndarray) else a for a, f in zip(inputs, floats)
-    ]
+    th_in = [th.tensor(a, requires_grad=grad and f) if isinstance(a, np.ndarray) else a for a, f in zip(inputs, floats)]
     nb_out = fn(*nb_in)
     th_out = (torch_fn or fn)(*th_in)
     expect = th_out.detach().numpy()
@@ -80,3 +80,28 @@ def compare(
         assert ng.dtype == a.dtype, f"gradient of input {i} has dtype {ng.dtype}, input is {a.dtype}"
         np.testing.assert_allclose(ng, tg, **tol, err_msg=f"gradient of input {i} differs")
     return nb_out
+
+
+def json_and_arrays(state_dict):
+    """Round-trip a state dict as a saver would: arrays apart, the rest through JSON (int keys -> str)."""
+    arrays = {}
+
+    def encode(obj):
+        if isinstance(obj, np.ndarray):
+            arrays[str(len(arrays))] = obj.copy()
+            return {"__array__": str(len(arrays) - 1)}
+        if isinstance(obj, dict):
+            return {str(k): encode(v) for k, v in obj.items()}
+        if isinstance(obj, list):
+            return [encode(v) for v in obj]
+        assert obj is None or isinstance(obj, (bool, int, float, str)), f"not plain data: {obj!r} ({type(obj)})"
+        return obj
+
+    def decode(obj):
+        if isinstance(obj, dict):
+            return arrays[obj["__array__"]] if "__array__" in obj else {k: decode(v) for k, v in obj.items()}
+        if isinstance(obj, list):
+            return [decode(v) for v in obj]
+        return obj
+
+    return decode(json.loads(json.dumps(encode(state_dict))))

@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 import pytest
-from reference import torch
+from reference import json_and_arrays, torch
 
 import nabla as nb
 from nabla.optim import lr_scheduler
@@ -188,31 +188,6 @@ def test_reduce_on_plateau_matches_torch(options):
 
 
 # --- checkpoints ----------------------------------------------------------------------------------
-
-
-def json_and_arrays(state_dict):
-    """Round-trip as a saver would: arrays apart, the rest through JSON."""
-    arrays = []
-
-    def encode(obj):
-        if isinstance(obj, np.ndarray):
-            arrays.append(obj.copy())
-            return {"__array__": len(arrays) - 1}
-        if isinstance(obj, dict):
-            return {str(k): encode(v) for k, v in obj.items()}
-        if isinstance(obj, list):
-            return [encode(v) for v in obj]
-        assert obj is None or isinstance(obj, (bool, int, float, str)), f"not plain data: {obj!r} ({type(obj)})"
-        return obj
-
-    def decode(obj):
-        if isinstance(obj, dict):
-            return arrays[obj["__array__"]] if "__array__" in obj else {k: decode(v) for k, v in obj.items()}
-        if isinstance(obj, list):
-            return [decode(v) for v in obj]
-        return obj
-
-    return decode(json.loads(json.dumps(encode(state_dict))))
 
 
 def run(opt, sched, steps, metrics=None):

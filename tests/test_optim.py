@@ -6,11 +6,9 @@ each step recomputes the loss, back-propagates and steps, in both libraries.
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
-from reference import torch
+from reference import json_and_arrays, torch
 
 import nabla as nb
 
@@ -310,31 +308,6 @@ def test_closure_matches_torch():
 
 
 # --- checkpoints -----------------------------------------------------------------------------------
-
-
-def json_and_arrays(state_dict):
-    """Round-trip a state dict as a saver would: arrays apart, the rest through JSON (int keys -> str)."""
-    arrays = {}
-
-    def encode(obj):
-        if isinstance(obj, np.ndarray):
-            arrays[str(len(arrays))] = obj.copy()
-            return {"__array__": str(len(arrays) - 1)}
-        if isinstance(obj, dict):
-            return {str(k): encode(v) for k, v in obj.items()}
-        if isinstance(obj, list):
-            return [encode(v) for v in obj]
-        assert obj is None or isinstance(obj, (bool, int, float, str)), f"not plain data: {obj!r} ({type(obj)})"
-        return obj
-
-    def decode(obj):
-        if isinstance(obj, dict):
-            return arrays[obj["__array__"]] if "__array__" in obj else {k: decode(v) for k, v in obj.items()}
-        if isinstance(obj, list):
-            return [decode(v) for v in obj]
-        return obj
-
-    return decode(json.loads(json.dumps(encode(state_dict))))
 
 
 RESUME_CASES = [
