@@ -57,6 +57,20 @@ def sigmoid(x):
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
 
 
+def keep(g, mask):
+    """``g`` where ``mask`` holds and 0 elsewhere: ``np.where(mask, g, 0)``, computed as ``g * mask``.
+
+    NOTE: on a random mask np.where runs ~15x slower than the product (6.4 ms
+    vs 0.4 ms for ReLU's gradient on 1.4M floats, NumPy 2.4). The two differ
+    only where a dropped gradient is Inf or NaN (the product gives NaN, the
+    exact answer is 0), so that rare case falls back to np.where.
+    """
+    out = g * mask
+    if out.dtype.kind == "f" and not np.isfinite(g).all():
+        out = np.where(mask, g, 0).astype(out.dtype, copy=False)
+    return out
+
+
 def one_hot(indices, num_classes: int, dtype):
     out = np.zeros(indices.shape + (num_classes,), dtype=dtype)
     np.put_along_axis(out, np.expand_dims(indices, -1), 1, axis=-1)
@@ -89,6 +103,69 @@ def unwindows(g, shape, kernel, stride, dilation):
             cols = slice(j * dw, j * dw + sw * (ow - 1) + 1, sw)
             out[:, :, rows, cols] += g[:, :, i, j]
     return out
+
+
+def _pool_views(x, kernel, stride):
+    """The kh*kw strided views ``x[:, :, i::sh, j::sw]`` cut to the (OH, OW) windows, in window order (row-major).
+
+    View k holds element k of every window: the pooling loops below run over
+    the kernel's offsets, each step one vectorised operation on (N, C, OH, OW).
+    """
+    (kh, kw), (sh, sw) = kernel, stride
+    oh, ow = (x.shape[2] - kh) // sh + 1, (x.shape[3] - kw) // sw + 1
+    return [
+        x[:, :, i : i + sh * (oh - 1) + 1 : sh, j : j + sw * (ow - 1) + 1 : sw] for i in range(kh) for j in range(kw)
+    ]
+
+
+def max_pool(x, kernel, stride):
+    """Largest element of each window of an (N, C, H, W) array; NaN wins, as in PyTorch.
+
+    A running ``np.maximum`` over the kernel's offsets: kh*kw - 1 passes over
+    the output, where an argmax over a windows axis first copies every window
+    (4x slower on the benchmark CNN).
+    """
+    views = _pool_views(x, kernel, stride)
+    out = np.maximum(views[0], views[1]) if len(views) > 1 else views[0].copy()
+    for v in views[2:]:
+        np.maximum(out, v, out=out)
+    return out
+
+
+def max_pool_hits(x, out, kernel, stride):
+    """For each window offset, the windows whose maximum is taken from that offset (a bool (N, C, OH, OW) array).
+
+    Each window gets exactly one hit: its first largest element in row-major
+    order, as PyTorch chooses on ties; a window holding NaN picks its first NaN.
+    """
+    free = np.ones(out.shape, dtype=bool)  # windows not yet assigned
+    nan = bool(np.isnan(out).any()) if out.dtype.kind == "f" else False
+    for v in _pool_views(x, kernel, stride):
+        hit = v == out
+        if nan:
+            hit |= v != v
+        hit &= free
+        free ^= hit  # hit is a subset of free: this clears the windows just assigned
+        yield hit
+
+
+def max_pool_grad(g, x, out, kernel, stride):
+    """The VJP of :func:`max_pool`: each window's gradient goes to its first largest element."""
+    gx = np.zeros(x.shape, dtype=g.dtype)
+    overlap = stride[0] < kernel[0] or stride[1] < kernel[1]  # then windows share elements, whose gradients add
+    for gv, hit in zip(_pool_views(gx, kernel, stride), max_pool_hits(x, out, kernel, stride)):
+        # NOTE: a multiply by the mask, not ufunc(where=hit): on the benchmark CNN's first pool, 0.2 ms vs 3.5 ms.
+        if overlap:
+            gv += g * hit
+        else:
+            np.multiply(g, hit, out=gv)
+    return gx
+
+
+def max_pool_choice(x, out, kernel, stride, dtype):
+    """The hits of :func:`max_pool_hits` as a one-hot (N, C, kh, kw, OH, OW) array of ``dtype``."""
+    hits = np.stack(list(max_pool_hits(x, out, kernel, stride)), axis=2)
+    return hits.reshape(out.shape[:2] + tuple(kernel) + out.shape[2:]).astype(dtype)
 
 
 _ERF_TABLE = None
@@ -192,9 +269,12 @@ numpy_ns = SimpleNamespace(
     log_softmax=log_softmax,
     sigmoid=sigmoid,
     one_hot=one_hot,
+    keep=keep,
     erf=erf,
     windows=windows,
     unwindows=unwindows,
+    max_pool=max_pool,
+    max_pool_grad=max_pool_grad,
     astype=lambda x, dtype: x.astype(dtype, copy=False),
 )
 

@@ -374,6 +374,34 @@ def test_pooling_matches_torch(name, kwargs, dtype):
     check_module(getattr(nn, name)(**kwargs), getattr(th.nn, name)(**kwargs), x, dtype=dtype)
 
 
+@pytest.mark.parametrize(
+    "kwargs", [{"kernel_size": 2}, {"kernel_size": 3, "stride": 1}, {"kernel_size": 3, "stride": 2, "padding": 1}]
+)
+def test_max_pool_ties_send_the_gradient_to_the_first_largest_element_as_torch(kwargs):
+    """ReLU outputs are full of tied zeros: each window's gradient must reach one element only, PyTorch's."""
+    th = torch()
+    x = np.maximum(np.random.default_rng(0).integers(-2, 2, (2, 3, 7, 8)), 0).astype(np.float32)
+    g = np.random.default_rng(1).uniform(0.5, 1.5, th.nn.functional.max_pool2d(th.tensor(x), **kwargs).shape)
+    g = g.astype(np.float32)
+    ours = nb.tensor(x, requires_grad=True)
+    out = F.max_pool2d(ours, **kwargs)
+    out.backward(nb.tensor(g))
+    theirs = th.tensor(x, requires_grad=True)
+    expected = th.nn.functional.max_pool2d(theirs, **kwargs)
+    expected.backward(th.tensor(g))
+    np.testing.assert_array_equal(val(out), expected.detach().numpy())
+    np.testing.assert_allclose(val(ours.grad), theirs.grad.numpy(), rtol=1e-6)
+
+
+def test_max_pool_propagates_nan_as_torch():
+    th = torch()
+    x = rand(1, 1, 4, 4)
+    x[0, 0, 1, 2] = np.nan
+    ours = F.max_pool2d(nb.tensor(x), 2)
+    np.testing.assert_array_equal(np.isnan(val(ours)), np.isnan(th.nn.functional.max_pool2d(th.tensor(x), 2).numpy()))
+    assert np.isnan(val(ours)).sum() == 1
+
+
 # --- attention -------------------------------------------------------------------------
 
 

@@ -275,6 +275,28 @@ def test_relu_and_abs_gradient_at_zero_match_torch(dtype):
 
 
 @pytest.mark.parametrize(
+    "name, fn",
+    [
+        ("relu", lambda m, t: m.relu(t)),
+        ("clip", lambda m, t: m.clip(t, -0.5, 0.5) if m is nb else m.clamp(t, -0.5, 0.5)),
+        ("maximum", lambda m, t: m.maximum(t, t[1:2] * 0 + 0.5)),
+        ("max", lambda m, t: m.max(t)),
+    ],
+)
+def test_dropped_inf_and_nan_gradients_give_zero_as_in_torch(name, fn, dtype):
+    """Where an op passes no gradient, an incoming Inf or NaN gives 0 (the masks are multiplies: NaN * 0 = NaN)."""
+    th = torch_module()
+    x = np.array([-1.0, 0.25, 2.0], dtype=dtype)
+    ours, theirs = nb.tensor(x, requires_grad=True), th.tensor(x, requires_grad=True)
+    out, expected = fn(nb, ours), fn(th, theirs)
+    g = np.full(expected.shape, np.inf, dtype=dtype)
+    g.reshape(-1)[-1] = np.nan if g.size > 1 else np.inf
+    out.backward(nb.tensor(g))
+    expected.backward(th.tensor(g))
+    np.testing.assert_array_equal(ours.grad.numpy(), theirs.grad.numpy())
+
+
+@pytest.mark.parametrize(
     "kwargs",
     [dict(min=-0.5, max=0.7), dict(min=-0.5), dict(max=0.5), dict(min=np.float64(-0.5), max=np.float64(0.5))],
     ids=["both", "min", "max", "np.float64-bounds"],

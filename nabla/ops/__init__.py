@@ -26,7 +26,7 @@ from .activation import (
     swish,
     tanh,
 )
-from .conv import avg_pool2d, conv2d, max_pool2d, unwindows, windows
+from .conv import avg_pool2d, conv2d, max_pool2d, max_pool_grad, unwindows, windows
 from .elementwise import (
     abs,
     add,
@@ -266,6 +266,8 @@ tensor_ns = SimpleNamespace(
     zeros=_constant(np.zeros),
     zeros_like=_constant(np.zeros_like),
     one_hot=_constant(backend.one_hot),
+    keep=lambda g, mask: where(mask, g, 0),
     windows=lambda x, kernel, stride, dilation: windows(x, kernel, stride, dilation),
     unwindows=lambda g, shape, kernel, stride, dilation: unwindows(g, shape, kernel, stride, dilation),
+    max_pool_grad=max_pool_grad,
 )

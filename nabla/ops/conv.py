@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import math
 
+from .. import backend
 from ..tensor import Tensor
 from .linalg import matmul
-from .loss import _pick
 from .primitive import as_operand, primitive
-from .reduce import argmax, mean
+from .reduce import mean
 from .shape import pad, reshape, transpose
 
 
@@ -106,7 +106,8 @@ def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1) -> Tensor:
     return out
 
 
-def _pool_windows(x, kernel_size, stride, padding, value: float, who: str):
+def _pool_geometry(x, kernel_size, stride, padding, who: str):
+    """Check a pooling call; return (x, kernel, stride, padding) with pairs of ints."""
     x = as_operand(x)
     if x.ndim != 4:
         raise ValueError(f"{who}: expected an (N, C, H, W) input, got shape {x.shape}")
@@ -117,20 +118,47 @@ def _pool_windows(x, kernel_size, stride, padding, value: float, who: str):
         raise ValueError(f"{who}: padding {p} must be at most half the kernel size {k}")
     for axis in (0, 1):
         _output_size(x.shape[2 + axis], k[axis], s[axis], p[axis], 1, who)
-    w = windows(_pad_image(x, p, value), k, s)
-    n, c, kh, kw, oh, ow = w.shape
-    return reshape(w, (n, c, kh * kw, oh, ow))
+    return x, k, s, p
+
+
+@primitive("max_pool")
+def _max_pool(xp, x, kernel, stride):
+    return xp.max_pool(x, kernel, stride)
+
+
+@_max_pool.defvjp
+def _(xp, need, g, out, x, kernel, stride):
+    return (xp.max_pool_grad(g, x, out, kernel, stride),)
+
+
+def max_pool_grad(g: Tensor, x: Tensor, out: Tensor, kernel, stride) -> Tensor:
+    """max-pool's VJP on Tensors (for ``create_graph``): linear in ``g``, the choice of maxima held fixed.
+
+    The one-hot choice of each window, (N, C, kh, kw, OH, OW), times ``g``,
+    added back onto the image through :func:`unwindows` (whose own gradient
+    is known), so the result is differentiable in ``g``.
+    """
+    mask = backend.max_pool_choice(x._data, out._data, kernel, stride, g.dtype)
+    spread = reshape(g, out.shape[:2] + (1, 1) + out.shape[2:]) * mask
+    return unwindows(spread, x.shape, kernel, stride)
 
 
 def max_pool2d(x, kernel_size, stride=None, padding=0) -> Tensor:
     """Largest value of each window (stride defaults to the kernel size; padding counts as -inf).
 
-    The gradient goes to the first largest element of each window, as in PyTorch.
+    Shape: (N, C, H, W) -> (N, C, OH, OW), ``OH = (H + 2p - kh) // s + 1``.
+    The gradient goes to the first largest element of each window, as in
+    PyTorch; a window holding NaN outputs NaN and sends its gradient to its
+    first NaN (PyTorch: its last).
     """
-    w = _pool_windows(x, kernel_size, stride, padding, -math.inf, "max_pool2d")
-    return _pick(w, index=argmax(w, axis=2)._data, axis=2)
+    x, k, s, p = _pool_geometry(x, kernel_size, stride, padding, "max_pool2d")
+    return _max_pool(_pad_image(x, p, -math.inf), kernel=k, stride=s)
 
 
 def avg_pool2d(x, kernel_size, stride=None, padding=0) -> Tensor:
-    """Mean of each window (stride defaults to the kernel size; zero padding is counted, as PyTorch's default)."""
-    return mean(_pool_windows(x, kernel_size, stride, padding, 0.0, "avg_pool2d"), axis=2)
+    """Mean of each window (stride defaults to the kernel size; zero padding is counted, as PyTorch's default).
+
+    The mean runs over the window axes of the strided windows view, so no window is copied.
+    """
+    x, k, s, p = _pool_geometry(x, kernel_size, stride, padding, "avg_pool2d")
+    return mean(windows(_pad_image(x, p), k, s), axis=(2, 3))

@@ -283,7 +283,7 @@ _TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)
 
 def _pick(xp, g, mine, tie):
     """Gradient of maximum/minimum for one input: all of g where it won, half on ties (PyTorch's split)."""
-    return xp.where(tie, g * 0.5, xp.where(mine, g, 0))
+    return xp.where(tie, g * 0.5, xp.keep(g, mine))
 
 
 @primitive("maximum")
@@ -335,7 +335,7 @@ def _(xp, need, g, out, x, lo, hi):
         inside = x >= lo
     if hi is not None:
         inside = (x <= hi) & inside if lo is not None else x <= hi
-    return xp.where(inside, g, 0), None, None
+    return xp.keep(g, inside), None, None
 
 
 def clip(x, min=None, max=None) -> Tensor:  # noqa: A002
@@ -357,7 +357,7 @@ def _where(xp, cond, a, b):
 
 @_where.defvjp
 def _(xp, need, g, out, cond, a, b):
-    return None, (xp.where(cond, g, 0) if need[1] else None), (xp.where(cond, 0, g) if need[2] else None)
+    return None, (xp.keep(g, cond) if need[1] else None), (xp.where(cond, 0, g) if need[2] else None)
 
 
 def where(cond, a, b) -> Tensor:

@@ -108,7 +108,7 @@ def _extremum_vjp(xp, need, g, out, x, axis, keepdims):
     # The gradient goes to the selected element(s), split evenly among ties.
     hit = x == _expand(xp, out, axis, keepdims)
     count = xp.sum(xp.astype(hit, g.dtype), axis=axis, keepdims=True)
-    return (xp.where(hit, _expand(xp, g, axis, keepdims) / count, 0),)
+    return (xp.keep(_expand(xp, g, axis, keepdims) / count, hit),)
 
 
 _max.defvjp(_extremum_vjp)
