@@ -40,8 +40,9 @@ def index_add(g, index, shape, basic: bool):
 
 def softmax(x, axis: int = -1):
     # NOTE: subtracting the max keeps exp() <= 1, so it never overflows.
-    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
-    return e / np.sum(e, axis=axis, keepdims=True)
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    e /= e.sum(axis=axis, keepdims=True)  # in place: e is fresh
+    return e
 
 
 def log_softmax(x, axis: int = -1):
@@ -73,7 +74,7 @@ def keep(g, mask):
 
 def one_hot(indices, num_classes: int, dtype):
     out = np.zeros(indices.shape + (num_classes,), dtype=dtype)
-    np.put_along_axis(out, np.expand_dims(indices, -1), 1, axis=-1)
+    out.reshape(-1, num_classes)[np.arange(indices.size), indices.reshape(-1)] = 1
     return out
 
 

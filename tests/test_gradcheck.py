@@ -337,6 +337,7 @@ SECOND_ORDER = {
     "conv2d": (lambda a: nb.conv2d(a, a[:2, :, :2, :2] * 0.5, stride=1, padding=1) ** 2, U((2, 2, 3, 3))),
     "max_pool2d": (lambda a: nb.max_pool2d(a * a * a, 2, stride=1) ** 2, _distinct((1, 2, 3, 3))),
     "avg_pool2d": (lambda a: nb.avg_pool2d(a, 2, stride=1, padding=1) ** 3, U((1, 2, 3, 3))),
+    "cross_entropy(fused)": (lambda a: nb.cross_entropy(a, np.array([2, 0]), reduction="sum") * a[0, 0], U((2, 3))),
     "cross_entropy": (
         lambda a: nb.cross_entropy(a, np.array([2, 0]), weight=np.array([0.5, 1.0, 2.0]), label_smoothing=0.1),
         U((2, 3)),

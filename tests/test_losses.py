@@ -115,12 +115,23 @@ def test_nll_loss(options, shapes, reduction, dtype):
     )
 
 
-def test_cross_entropy_equals_log_softmax_plus_nll(dtype):
-    x, t = random_inputs([(6, 5)], dtype)[0], _classes((6,), 5)
-    a = nb.cross_entropy(nb.tensor(x), t)
-    b = nb.nll_loss(nb.log_softmax(nb.tensor(x), axis=1), t)
-    np.testing.assert_allclose(a.item(), b.item(), rtol=1e-6)
-    assert a.dtype == dtype
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("options", [{}, {"weight": True}, {"ignore_index": 2}], ids=["plain", "weight", "ignore"])
+def test_fused_cross_entropy_equals_log_softmax_plus_nll(options, reduction, dtype):
+    """(N, C) logits with class indices take one fused node; it must equal the two-node path, values and grads."""
+    x, t = random_inputs([(6, 5)], dtype, low=-30, high=30)[0], _classes((6,), 5)
+    t[0] = 2
+    kw = {"reduction": reduction, "ignore_index": options.get("ignore_index", -100)}
+    kw["weight"] = np.linspace(0.5, 2.0, 5).astype(dtype) if options.get("weight") else None
+    fused, plain = nb.tensor(x, requires_grad=True), nb.tensor(x, requires_grad=True)
+    a = nb.cross_entropy(fused, t, **kw)
+    b = nb.nll_loss(nb.log_softmax(plain, axis=1), t, **kw)
+    assert a.grad_fn.name == "softmax_cross_entropy" and a.dtype == dtype
+    np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-6, atol=1e-6)
+    g = np.linspace(0.5, 1.5, a.size).reshape(a.shape).astype(dtype)
+    a.backward(nb.tensor(g))
+    b.backward(nb.tensor(g))
+    np.testing.assert_allclose(fused.grad.numpy(), plain.grad.numpy(), rtol=1e-6, atol=1e-7)
 
 
 @pytest.mark.parametrize(

@@ -204,9 +204,15 @@ def _(xp, need, g, out, x, index, axis):
     return (xp.expand_dims(g, axis) * mask,)
 
 
-def _check_indices(target: np.ndarray, num_classes: int, ignore_index: int, who: str) -> np.ndarray:
+def _check_indices(target: np.ndarray, num_classes: int, ignore_index: int, who: str) -> np.ndarray | None:
+    """Raise on a class index out of range; return the mask of targets not ignored (None: all count)."""
+    if not target.size:
+        return np.ones(target.shape, dtype=bool)
+    lo, hi = int(target.min()), int(target.max())
+    if 0 <= lo and hi < num_classes and not lo <= ignore_index <= hi:
+        return None  # the common case, settled by one min and one max
     valid = target != ignore_index
-    if target.size and valid.any():
+    if valid.any():
         t = target[valid]
         lo, hi = int(t.min()), int(t.max())
         if lo < 0 or hi >= num_classes:
@@ -218,6 +224,35 @@ def _check_indices(target: np.ndarray, num_classes: int, ignore_index: int, who:
     return valid
 
 
+def _class_targets(input: Tensor, target, weight, ignore_index: int, who: str):
+    """Check integer class targets against ``input``; return (target with ignored entries set to 0,
+    each target's weight as an array of input's dtype, 0 where ignored; None when every weight is 1)."""
+    t = target._data if isinstance(target, Tensor) else np.asarray(target)
+    axis = 1 if input.ndim > 1 else 0
+    if t.dtype.kind not in "iu":
+        raise TypeError(
+            f"{who}: target must hold integer class indices, got {t.dtype}; for probabilities "
+            "use cross_entropy with a float target"
+        )
+    if t.shape != input.shape[:axis] + input.shape[axis + 1 :]:
+        raise ValueError(
+            f"{who}: target shape {t.shape} does not fit input shape {input.shape} "
+            f"(expected {input.shape[:axis] + input.shape[axis + 1 :]})"
+        )
+    valid = _check_indices(t, input.shape[axis], ignore_index, who)
+    if valid is None:  # the common case: no target ignored
+        return t, (None if weight is None else weight[t].astype(input.dtype, copy=False))
+    safe_t = np.where(valid, t, 0)
+    w = np.ones(input.shape[axis], dtype=input.dtype) if weight is None else weight
+    return safe_t, np.where(valid, w[safe_t], 0).astype(input.dtype)
+
+
+def _as_weight(weight, input: Tensor):
+    if weight is None:
+        return None
+    return weight._data if isinstance(weight, Tensor) else np.asarray(weight, dtype=input.dtype)
+
+
 def nll_loss(input, target, weight=None, ignore_index: int = -100, reduction: str = "mean") -> Tensor:
     """Negative log-likelihood of class indices given log-probabilities: ``-w[t] * input[t]``.
 
@@ -225,30 +260,35 @@ def nll_loss(input, target, weight=None, ignore_index: int = -100, reduction: st
     The mean divides by the summed weights of the targets that are not ignored, as PyTorch does.
     """
     input = as_operand(input)
-    t = target._data if isinstance(target, Tensor) else np.asarray(target)
-    axis = 1 if input.ndim > 1 else 0
-    if t.dtype.kind not in "iu":
-        raise TypeError(
-            f"nll_loss: target must hold integer class indices, got {t.dtype}; for probabilities "
-            "use cross_entropy with a float target"
-        )
-    if t.shape != input.shape[:axis] + input.shape[axis + 1 :]:
-        raise ValueError(
-            f"nll_loss: target shape {t.shape} does not fit input shape {input.shape} "
-            f"(expected {input.shape[:axis] + input.shape[axis + 1 :]})"
-        )
-    valid = _check_indices(t, input.shape[axis], ignore_index, "nll_loss")
-    safe_t = np.where(valid, t, 0)
-    w = (
-        np.ones(input.shape[axis], dtype=input.dtype)
-        if weight is None
-        else (weight._data if isinstance(weight, Tensor) else np.asarray(weight, dtype=input.dtype))
-    )
-    w_t = np.where(valid, w[safe_t], 0).astype(input.dtype)
-    loss = -_pick(input, index=safe_t, axis=axis) * w_t
+    safe_t, w_t = _class_targets(input, target, _as_weight(weight, input), ignore_index, "nll_loss")
+    loss = -_pick(input, index=safe_t, axis=1 if input.ndim > 1 else 0)
+    if w_t is not None:
+        loss = loss * w_t
     if reduction == "mean":
-        return _weighted_mean(loss, float(w_t.sum()))
+        return _weighted_mean(loss, float(safe_t.size if w_t is None else w_t.sum()))
     return _reduce(loss, reduction, "nll_loss")
+
+
+@primitive("softmax_cross_entropy")
+def _softmax_cross_entropy(xp, x, index, coef, reduce):
+    """Rows of logits (N, C) -> ``coef * (logsumexp(x) - x[index])`` per row (N,), summed if ``reduce``.
+
+    ``coef`` is a float or an array (N,) of the rows' factors (target weight / total weight for a mean).
+    """
+    shifted = x - x.max(axis=1, keepdims=True)  # NOTE: exp(shifted) <= 1 never overflows
+    per_row = xp.log(xp.exp(shifted).sum(axis=1))
+    per_row -= shifted[xp.arange(len(index)), index]
+    per_row *= coef
+    return per_row.sum() if reduce else per_row
+
+
+@_softmax_cross_entropy.defvjp
+def _(xp, need, g, out, x, index, coef, reduce):
+    # d/dx of logsumexp(x) - x[t] is softmax(x) - onehot(t): one pass, no log-softmax node.
+    if not reduce:
+        g = xp.expand_dims(g, 1)  # (N,) -> (N, 1)
+    scale = g * (coef if isinstance(coef, float) else coef[:, None])  # coef: a float or a constant array (N,)
+    return ((xp.softmax(x, axis=1) - xp.one_hot(index, x.shape[1], x.dtype)) * scale,)
 
 
 def _weighted_mean(total: Tensor, weight: float) -> Tensor:
@@ -284,12 +324,16 @@ def cross_entropy(
     t = target._data if isinstance(target, Tensor) else np.asarray(target)
     axis = 1 if input.ndim > 1 else 0
     num_classes = input.shape[axis]
+    w = _as_weight(weight, input)
+    if t.dtype.kind in "iu" and input.ndim == 2 and not label_smoothing and reduction in _REDUCTIONS:
+        # The common case in one fused node, whose gradient is (softmax - onehot) * w[t] / sum(w[t]).
+        safe_t, w_t = _class_targets(input, t, w, ignore_index, "cross_entropy")
+        coef = 1.0 if w_t is None else w_t  # each row's factor: its target's weight...
+        total = float(safe_t.size if w_t is None else w_t.sum()) if reduction == "mean" else 1.0
+        if total:  # (a mean over no target at all is NaN: the general path below gives it)
+            coef = coef / total if w_t is None else coef * np.asarray(1.0 / total, dtype=w_t.dtype)  # ...over sum(w)
+            return _softmax_cross_entropy(input, index=safe_t, coef=coef, reduce=reduction != "none")
     logp = log_softmax(input, axis=axis)
-    w = (
-        None
-        if weight is None
-        else (weight._data if isinstance(weight, Tensor) else np.asarray(weight, dtype=input.dtype))
-    )
     wshape = [1] * input.ndim
     wshape[axis] = num_classes
 
