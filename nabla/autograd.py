@@ -18,8 +18,10 @@ differentiated again (Hessian-vector products, gradient penalties).
 from __future__ import annotations
 
 import contextlib
+import heapq
+import itertools
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -133,6 +135,9 @@ class Version:
         self.v = 0
 
 
+_sequence = itertools.count()
+
+
 class Node:
     """One recorded operation: the ``grad_fn`` of the tensor it produced.
 
@@ -154,10 +159,12 @@ class Node:
         "hooks",
         "retain",
         "where",
+        "seq",
         "__weakref__",
     )
 
     def __init__(self, prim, inputs, out, params, need, versions, out_version):
+        self.seq = next(_sequence)  # creation order: every input's node was created before this one
         self.prim = prim
         self.inputs = inputs
         self.out = out
@@ -207,39 +214,6 @@ class RemovableHandle:
 # --- the backward walk ------------------------------------------------------------
 
 
-def _topological_order(roots: Iterable[Node]) -> list[Node]:
-    """Nodes reachable from ``roots``, each after every node that consumes its output.
-
-    An iterative depth-first search: a node is marked when it is expanded
-    (not when it is pushed), and appended once everything below it is, so
-    the reversed list puts every consumer before what it consumes, even when
-    one consumer of a value is itself upstream of another (``h * sigmoid(h)``).
-    """
-    order, seen = [], set()
-    stack = [(root, False) for root in roots]
-    stack.reverse()
-    while stack:
-        node, expanded = stack.pop()
-        if expanded:
-            order.append(node)
-            continue
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        stack.append((node, True))
-        if node.inputs is None:
-            raise RuntimeError(
-                f"trying to backward through the graph of '{node.name}' a second time: its saved "
-                "values were freed by the first backward; pass retain_graph=True to the first call"
-            )
-        for t, n in zip(node.inputs, node.need):
-            child = t._node if n else None
-            if child is not None and id(child) not in seen:
-                stack.append((child, False))
-    order.reverse()
-    return order
-
-
 def _unbroadcast(xp, g, shape):
     """Sum ``g`` back to ``shape``: the gradient of NumPy broadcasting, done in one place."""
     if g.shape == shape:
@@ -273,53 +247,75 @@ def run_backward(
     accumulated into their ``.grad``. With ``capture`` (a list of tensors),
     nothing is accumulated and the gradients of those tensors are returned
     (None where no gradient reached one).
-    """
-    from .ops import tensor_ns
-    from .tensor import Tensor
 
-    xp = tensor_ns if create_graph else backend.numpy_ns
+    The order of the walk: a node's inputs were all created before it, so
+    visiting nodes from the most recently created back (a max-heap on the
+    creation number, as PyTorch's engine does) reaches every node after all
+    the nodes that consume its output, with no separate topological sort.
+    A node enters the heap when the first gradient reaches it; the sums of
+    gradients wait in ``grads`` until it is popped.
+    """
+    Tensor = _tensor.Tensor
+    xp = _ops.tensor_ns if create_graph else backend.numpy_ns
     # Hooks and retained grads always see Tensors; the walk itself holds raw
     # arrays unless the backward pass is being recorded.
     as_tensor = (lambda g: g) if create_graph else Tensor._make
     as_raw = (lambda t: t) if create_graph else (lambda t: t._data)
-    grads: dict[int, object] = {}  # id(node) or id(leaf tensor) -> gradient so far
-    leaves: dict[int, Tensor] = {}
+    grads: dict[Node, object] = {}  # node -> the gradient of its output so far
+    leaves: dict[int, list] = {}  # id(leaf tensor) -> [tensor, gradient so far]
+    heap: list[tuple[int, Node]] = []
 
-    def add(key, g):
-        old = grads.get(key)
-        grads[key] = g if old is None else old + g
+    def add(t, g):
+        node = t._node
+        if node is None:
+            entry = leaves.get(id(t))
+            if entry is None:
+                leaves[id(t)] = [t, g]
+            else:
+                entry[1] = entry[1] + g
+        elif node in grads:
+            grads[node] = grads[node] + g
+        else:
+            grads[node] = g
+            heapq.heappush(heap, (-node.seq, node))
 
+    # Ids of gradient arrays that someone else may hold (the seeds, what hooks returned): a leaf's
+    # .grad copies them. Any other array a VJP made is fresh and reaches .grad without a copy.
+    shared: set[int] = set()
     for t, g in zip(roots, root_grads):
         g = g if create_graph else g._data
-        if t._node is None:
-            leaves[id(t)] = t
-        add(id(t._node) if t._node is not None else id(t), g)
-
-    captured_nodes = {id(t._node): t for t in capture or () if t._node is not None}
-    order = _topological_order(t._node for t in roots if t._node is not None)
+        shared.add(id(g))
+        add(t, g)
+    captured = {t._node: None for t in capture if t._node is not None} if capture is not None else {}
+    anomaly = _Mode.anomaly
     # NOTE: gradient rules can divide by zero where the math is infinite
     # (sqrt at 0) exactly as PyTorch does; those IEEE results are the answer,
     # so NumPy's warnings are silenced here (detect_anomaly reports them).
     with set_grad_enabled(create_graph), np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        for node in order:
-            g = grads.pop(id(node), None)
-            if g is None:
-                continue
+        while heap:
+            node = heapq.heappop(heap)[1]
+            g = grads.pop(node)
+            inputs = node.inputs
+            if inputs is None:
+                raise RuntimeError(
+                    f"trying to backward through the graph of '{node.name}' a second time: its saved "
+                    "values were freed by the first backward; pass retain_graph=True to the first call"
+                )
             if node.hooks:
                 g = _run_hooks(node.hooks, g, as_tensor, as_raw)
+                shared.add(id(g))
             if node.retain is not None and node.retain() is not None:
                 _accumulate(node.retain(), g, create_graph)
-            if id(node) in captured_nodes:
-                grads[("captured", id(node))] = g
+            if node in captured:
+                captured[node] = g
             _check_versions(node)
             if create_graph:
-                inputs = node.inputs
                 out = Tensor._make(node.out, node)
+                in_grads = node.prim.vjp(xp, node.need, g, out, *inputs, **node.params)
             else:
-                inputs = [t._data if isinstance(t, Tensor) else t for t in node.inputs]
-                out = node.out
-            in_grads = node.prim.vjp(xp, node.need, g, out, *inputs, **node.params)
-            for t, n, gi in zip(node.inputs, node.need, in_grads):
+                arrays = [t._data if isinstance(t, Tensor) else t for t in inputs]
+                in_grads = node.prim.vjp(xp, node.need, g, node.out, *arrays, **node.params)
+            for t, n, gi in zip(inputs, node.need, in_grads):
                 if not n or gi is None:
                     continue
                 data = t._data
@@ -327,13 +323,9 @@ def run_backward(
                     gi = _unbroadcast(xp, gi, data.shape)
                 if gi.dtype != data.dtype:
                     gi = xp.astype(gi, data.dtype)
-                if _Mode.anomaly:
+                if anomaly:
                     _finite_or_raise(gi, node)
-                if t._node is None:
-                    leaves[id(t)] = t
-                    add(id(t), gi)
-                else:
-                    add(id(t._node), gi)
+                add(t, gi)
             if not retain_graph:
                 node.inputs = None
                 node.out = None
@@ -342,20 +334,23 @@ def run_backward(
         result = []
         for t in capture:
             if t._node is not None:
-                g = grads.get(("captured", id(t._node)))
+                g = captured[t._node]
             else:
-                g = grads.get(id(t))
+                entry = leaves.get(id(t))
+                g = None if entry is None else entry[1]
                 if g is not None and t._hooks:  # as torch: a leaf's hooks run before it is captured
                     g = _run_hooks(t._hooks, g, as_tensor, as_raw)
             result.append(None if g is None else as_tensor(g))
         return result
 
-    for key, t in leaves.items():
-        g = grads.get(key)
-        if g is not None and t._rg:
+    for t, g in leaves.values():
+        if t._rg:
             if t._hooks:
                 g = _run_hooks(t._hooks, g, as_tensor, as_raw)
-            _accumulate(t, g, create_graph)
+                shared.add(id(g))
+            owned = not create_graph and id(g) not in shared and g.base is None and g.flags.writeable
+            shared.add(id(g))  # (``a + b`` hands one array to two leaves: the second one copies)
+            _accumulate(t, g, create_graph, owned)
     return None
 
 
@@ -368,22 +363,23 @@ def _run_hooks(hooks: list, g, as_tensor, as_raw):
     return g
 
 
-def _accumulate(t, g, create_graph: bool) -> None:
-    """Add ``g`` into ``t.grad``: in place when it holds a plain array, else as a new tensor."""
-    from .tensor import Tensor
+def _accumulate(t, g, create_graph: bool, owned: bool = False) -> None:
+    """Add ``g`` into ``t.grad``: in place when it holds a plain array, else as a new tensor.
 
+    ``owned``: ``g`` is a fresh array nobody else holds, so a missing ``.grad``
+    can take it as it is (W3's step copied 0.9 MB of gradients without this).
+    """
+    Tensor = _tensor.Tensor
     if create_graph:
-        from .ops import clone
-
         # Clone (differentiably), as torch does: the same gradient tensor may
         # reach several tensors (``a + b``), may be a read-only broadcast view,
         # and a later first-order backward adds into ``.grad`` in place.
-        t.grad = clone(g) if t.grad is None else t.grad + g
+        t.grad = _ops.clone(g) if t.grad is None else t.grad + g
     elif t.grad is None:
-        # Copy: the same gradient array may be handed to several tensors
-        # (``a + b`` gives both the output's gradient) and grads are later
-        # updated in place.
-        t.grad = Tensor._make(np.array(g, dtype=t.dtype, copy=True))
+        # Otherwise copy: the same gradient array may be handed to several
+        # tensors (``a + b`` gives both the output's gradient), may be the
+        # caller's, and grads are later updated in place.
+        t.grad = Tensor._make(g if owned and g.dtype == t.dtype else np.array(g, dtype=t.dtype, copy=True))
     elif t.grad._node is not None:
         t.grad = Tensor._make(t.grad._data + g)
     else:
@@ -413,8 +409,7 @@ def grad(
         g, = nb.grad(f(x), x, create_graph=True)
         hv, = nb.grad((g * v).sum(), x)
     """
-    from .tensor import Tensor
-
+    Tensor = _tensor.Tensor
     outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
     single = isinstance(inputs, Tensor)
     inputs = [inputs] if single else list(inputs)
@@ -438,8 +433,7 @@ def grad(
 
 def _seed(outputs, grad_outputs, who: str):
     """Pair each output with its starting gradient (ones for a scalar)."""
-    from .tensor import Tensor
-
+    Tensor = _tensor.Tensor
     roots, root_grads = [], []
     for out, g in zip(outputs, grad_outputs):
         if not out.requires_grad:
@@ -482,3 +476,7 @@ __all__ = [
     "no_grad",
     "set_grad_enabled",
 ]
+
+# Tensors and the differentiable namespace build on this module; the functions above use them at run time.
+from . import ops as _ops  # noqa: E402
+from . import tensor as _tensor  # noqa: E402

@@ -153,6 +153,31 @@ def test_grad_returned_by_backward_is_not_aliased_with_inputs():
     assert v.tolist() == [1.0, 1.0] and x.grad.tolist() == [2.0, 2.0]
 
 
+def test_a_gradient_array_reaching_several_places_is_never_shared_by_two_grads():
+    """.grad adopts a VJP's fresh array without a copy: never one that two leaves, the caller or a hook also hold."""
+    a, b = nb.tensor([1.0, 2.0], requires_grad=True), nb.tensor([3.0, 4.0], requires_grad=True)
+    seed = nb.tensor([1.0, 1.0])
+    (a + b).backward(gradient=seed)
+    a.grad += 10.0
+    assert b.grad.tolist() == [1.0, 1.0] and seed.tolist() == [1.0, 1.0]
+    a.grad = b.grad = None
+    ((a + b) * 2).sum().backward()  # add's VJP hands mul's fresh gradient array to both leaves
+    a.grad += 10.0
+    assert b.grad.tolist() == [2.0, 2.0]
+    kept = []
+    c = nb.tensor([1.0, 2.0], requires_grad=True)
+    c.register_hook(lambda g: kept.append(g * 2) or kept[-1])
+    (c * 3).sum().backward()
+    c.grad += 1.0
+    assert kept[0].tolist() == [6.0, 6.0] and c.grad.tolist() == [7.0, 7.0]
+    w = nb.tensor([1.0, 2.0], requires_grad=True)
+    h = w + 1.0  # add's VJP passes h's gradient, which the hook saw, on to w unchanged
+    h.register_hook(lambda g: kept.append(g) or None)
+    (h * 3).sum().backward()
+    w.grad += 1.0
+    assert kept[1].tolist() == [3.0, 3.0] and w.grad.tolist() == [4.0, 4.0]
+
+
 def test_value_used_twice_gets_both_contributions():
     (x, tx), (w, tw) = pair(rand(4), rand(4, seed=1))
     y = x * w + x.exp() * x - (x / w) + x
