@@ -72,6 +72,14 @@ def keep(g, mask):
     return out
 
 
+_ZERO_BYTES = bytes(16)
+
+
+def placeholder(shape, dtype):
+    """A read-only array of ``shape`` and ``dtype`` that takes no memory (every element is the same zero)."""
+    return np.ndarray(shape, dtype=dtype, buffer=_ZERO_BYTES, strides=(0,) * len(shape))
+
+
 def one_hot(indices, num_classes: int, dtype):
     out = np.zeros(indices.shape + (num_classes,), dtype=dtype)
     out.reshape(-1, num_classes)[np.arange(indices.size), indices.reshape(-1)] = 1
@@ -152,7 +160,7 @@ def max_pool_hits(x, out, kernel, stride):
 
 def max_pool_grad(g, x, out, kernel, stride):
     """The VJP of :func:`max_pool`: each window's gradient goes to its first largest element."""
-    gx = np.zeros(x.shape, dtype=g.dtype)
+    gx = np.zeros_like(x, dtype=g.dtype)  # x's memory layout (channels-last under Keras's layers): no strided writes
     overlap = stride[0] < kernel[0] or stride[1] < kernel[1]  # then windows share elements, whose gradients add
     for gv, hit in zip(_pool_views(gx, kernel, stride), max_pool_hits(x, out, kernel, stride)):
         # NOTE: a multiply by the mask, not ufunc(where=hit): on the benchmark CNN's first pool, 0.2 ms vs 3.5 ms.

@@ -1121,3 +1121,58 @@ def test_training_is_bit_identical_after_the_same_seed():
     assert losses3 != losses1
     assert losses1[-1] < losses1[0]
     assert all(math.isfinite(v) for v in losses1)
+
+
+# --- what the graph keeps alive ---------------------------------------------------------------
+
+
+def _mlp_loss(x, w1, w2, y):
+    """Linear -> ReLU -> dropout-like mask -> Linear -> tanh -> cross-entropy: big activations, every declared op."""
+    h = nb.relu(nb.linear(x, w1)) * nb.tensor(np.tile([1.0, 0.0, 2.0], 128 * 64 // 3 + 1)[: 128 * 64].reshape(128, 64))
+    return nb.cross_entropy(nb.tanh(h @ w2.T) + 0.5, y, reduction="sum") + nb.sigmoid(h).sum()
+
+
+def test_nodes_keep_only_what_their_gradient_reads_and_give_torchs_gradients():
+    """A large input a VJP does not read (ReLU's, an addition's) is not kept by the node: the graph holds less
+    and the gradients, first and second order, are unchanged (against torch)."""
+    th = torch()
+    rng = np.random.default_rng(0)
+    x, w1, w2 = rng.standard_normal((128, 20)), rng.standard_normal((64, 20)) * 0.3, rng.standard_normal((10, 64)) * 0.3
+    y = rng.integers(0, 10, 128)
+    ours = [nb.tensor(a, requires_grad=True) for a in (w1, w2)]
+    theirs = [th.tensor(a, requires_grad=True) for a in (w1, w2)]
+    loss = _mlp_loss(nb.tensor(x), *ours, y)
+    g1 = nb.grad(loss, ours, create_graph=True)
+    hvp = nb.grad(sum((g * g).sum() for g in g1), ours)
+    mask = th.tensor(np.tile([1.0, 0.0, 2.0], 128 * 64 // 3 + 1)[: 128 * 64].reshape(128, 64))
+    h = th.relu(th.tensor(x) @ theirs[0].T) * mask
+    expected = th.nn.functional.cross_entropy(th.tanh(h @ theirs[1].T) + 0.5, th.tensor(y), reduction="sum")
+    expected = expected + th.sigmoid(h).sum()
+    t1 = th.autograd.grad(expected, theirs, create_graph=True)
+    thvp = th.autograd.grad(sum((g * g).sum() for g in t1), theirs)
+    np.testing.assert_allclose(loss.item(), expected.item(), rtol=1e-10)
+    for a, b in zip(list(g1) + list(hvp), list(t1) + list(thvp)):
+        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-9, atol=1e-12)
+
+
+def test_an_input_the_gradient_does_not_read_is_freed_before_backward():
+    x = nb.tensor(np.ones((64, 64), dtype=np.float32), requires_grad=True)
+    h = x * 2.0
+    kept = weakref.ref(h._data)
+    out = nb.relu(h).sum()  # relu's rule reads its output only
+    del h
+    gc.collect()
+    assert kept() is None
+    out.backward()
+    assert x.grad.tolist() == np.full((64, 64), 2.0).tolist()
+
+
+def test_an_in_place_change_to_an_unread_input_is_still_caught():
+    """The placeholder shares the version counter: the check stays as strict as before."""
+    x = nb.tensor(np.ones((64, 64)), requires_grad=True)
+    h = x * 2.0
+    out = nb.relu(h).sum()
+    with nb.no_grad():
+        h += 1.0
+    with pytest.raises(RuntimeError, match="modified in place"):
+        out.backward()

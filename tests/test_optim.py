@@ -209,6 +209,23 @@ def test_numpy_scalar_hyperparameters_do_not_upcast():
     assert type(opt.param_groups[0]["lr"]) is float
 
 
+@pytest.mark.parametrize("momentum", [0.0, 0.9])
+def test_sgd_on_a_parameter_larger_than_a_block_matches_torch(momentum):
+    """SGD adds -lr * d in blocks of 32K elements (no full-size temporary)."""
+    th = torch()
+    w0 = np.random.default_rng(0).standard_normal((281, 250))  # 70,250 elements: not a multiple of 32K
+    ours, theirs = nb.tensor(w0, requires_grad=True), th.tensor(w0, requires_grad=True)
+    opt, topt = nb.optim.SGD([ours], lr=0.1, momentum=momentum), th.optim.SGD([theirs], lr=0.1, momentum=momentum)
+    for _ in range(3):
+        opt.zero_grad()
+        topt.zero_grad()
+        (ours * ours * ours).sum().backward()
+        (theirs * theirs * theirs).sum().backward()
+        opt.step()
+        topt.step()
+    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-12, atol=1e-15)
+
+
 @pytest.mark.parametrize("case", FLOAT32_CASES, ids=case_id)
 def test_updates_in_place_and_bump_version(case):
     name, options = case

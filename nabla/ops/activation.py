@@ -13,7 +13,7 @@ from ..tensor import Tensor
 from .primitive import as_operand, primitive
 
 
-@primitive("sigmoid")
+@primitive("sigmoid", reads=("out",))
 def sigmoid(xp, x):
     """Logistic function ``1 / (1 + e^-x)``, computed without overflow for any x."""
     return xp.sigmoid(x)
@@ -24,7 +24,7 @@ def _(xp, need, g, out, x):
     return (g * out * (1 - out),)
 
 
-@primitive("tanh")
+@primitive("tanh", reads=("out",))
 def tanh(xp, x):
     """Hyperbolic tangent."""
     return xp.tanh(x)
@@ -35,7 +35,7 @@ def _(xp, need, g, out, x):
     return (g * (1 - out * out),)
 
 
-@primitive("relu")
+@primitive("relu", reads=("out",))
 def relu(xp, x):
     """``max(x, 0)``; the gradient at 0 is 0, as in PyTorch."""
     return xp.maximum(x, 0)
@@ -156,7 +156,7 @@ def _(xp, need, g, out, x):
     return (g * 0,)
 
 
-@primitive("softmax")
+@primitive("softmax", reads=("out",))
 def _softmax(xp, x, axis):
     return xp.softmax(x, axis=axis)
 
@@ -166,7 +166,7 @@ def _(xp, need, g, out, x, axis):
     return (out * (g - xp.sum(g * out, axis=axis, keepdims=True)),)
 
 
-@primitive("log_softmax")
+@primitive("log_softmax", reads=("out",))
 def _log_softmax(xp, x, axis):
     return xp.log_softmax(x, axis=axis)
 

@@ -26,7 +26,7 @@ def _pair(v, name: str) -> tuple[int, int]:
     return pair
 
 
-@primitive("windows", view=True)
+@primitive("windows", view=True, reads=())
 def _windows(xp, x, kernel, stride, dilation):
     return xp.windows(x, kernel, stride, dilation)
 
@@ -121,7 +121,7 @@ def _pool_geometry(x, kernel_size, stride, padding, who: str):
     return x, k, s, p
 
 
-@primitive("max_pool")
+@primitive("max_pool", reads=(0, "out"))
 def _max_pool(xp, x, kernel, stride):
     return xp.max_pool(x, kernel, stride)
 

@@ -66,7 +66,7 @@ def _broadcasting(prim, a, b) -> Tensor:
 # --- arithmetic --------------------------------------------------------------------
 
 
-@primitive("add")
+@primitive("add", reads=())
 def _add(xp, a, b):
     return a + b
 
@@ -76,7 +76,7 @@ def _(xp, need, g, out, a, b):
     return g, g
 
 
-@primitive("sub")
+@primitive("sub", reads=())
 def _sub(xp, a, b):
     return a - b
 
@@ -86,7 +86,12 @@ def _(xp, need, g, out, a, b):
     return g, (-g if need[1] else None)
 
 
-@primitive("mul")
+def _mul_reads(need):
+    """a's gradient reads b and b's reads a: a dropout mask times an activation keeps the mask only."""
+    return {i for i, other_needs in ((1, need[0]), (0, need[1])) if other_needs}
+
+
+@primitive("mul", reads=_mul_reads)
 def _mul(xp, a, b):
     return a * b
 
@@ -153,7 +158,7 @@ def pow(a, b) -> Tensor:  # noqa: A001 - NumPy's and PyTorch's name
     return _binary(_pow, a, b)
 
 
-@primitive("neg")
+@primitive("neg", reads=())
 def neg(xp, x):
     """``-x``."""
     return -x
@@ -178,7 +183,7 @@ def _(xp, need, g, out, x):
 # --- math functions ---------------------------------------------------------------
 
 
-@primitive("exp")
+@primitive("exp", reads=("out",))
 def exp(xp, x):
     """``e^x``."""
     return xp.exp(x)

@@ -14,7 +14,7 @@ from .primitive import as_operand, primitive
 from .shape import expand_dims, reshape, squeeze
 
 
-@primitive("matmul")
+@primitive("matmul", reads=(0, 1))
 def _matmul(xp, a, b):
     return xp.matmul(a, b)
 
@@ -68,7 +68,7 @@ def outer(a, b) -> Tensor:
     return reshape(a, (-1, 1)) * reshape(b, (1, -1))
 
 
-@primitive("linear")
+@primitive("linear", reads=(0, 1))
 def _linear(xp, x, weight, bias):
     out = xp.matmul(x, weight.T)
     if bias is not None:

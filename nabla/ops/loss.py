@@ -191,7 +191,7 @@ def one_hot(indices, num_classes: int = -1) -> Tensor:
     return Tensor._make(np.eye(num_classes, dtype=np.int64)[idx])
 
 
-@primitive("pick")
+@primitive("pick", reads=())
 def _pick(xp, x, index, axis):
     """``x`` at class ``index[...]`` along ``axis`` (the gather of NLL)."""
     return xp.squeeze(xp.take_along_axis(x, xp.expand_dims(index, axis), axis), axis)
@@ -269,7 +269,7 @@ def nll_loss(input, target, weight=None, ignore_index: int = -100, reduction: st
     return _reduce(loss, reduction, "nll_loss")
 
 
-@primitive("softmax_cross_entropy")
+@primitive("softmax_cross_entropy", reads=(0,))
 def _softmax_cross_entropy(xp, x, index, coef, reduce):
     """Rows of logits (N, C) -> ``coef * (logsumexp(x) - x[index])`` per row (N,), summed if ``reduce``.
 

@@ -34,11 +34,14 @@ from ..tensor import Tensor
 class Primitive:
     """A differentiable operation; calling it on Tensors runs it and records the graph."""
 
-    def __init__(self, name: str, forward, vjp=None, view: bool = False):
+    def __init__(self, name: str, forward, vjp=None, view: bool = False, reads=None):
         self.name = name
         self.forward = forward
         self.vjp = vjp
         self.view = view  # the output may share memory with input 0 (reshape, transpose...)
+        # What the VJP reads besides g: None means every input and the output; otherwise the
+        # positions of the inputs it reads and/or "out". The graph keeps only those alive.
+        self.reads = reads if reads is None or callable(reads) else frozenset(reads)
         self.__doc__ = forward.__doc__
 
     def defvjp(self, vjp):
@@ -52,9 +55,19 @@ class Primitive:
         return f"<primitive {self.name}>"
 
 
-def primitive(name: str, view: bool = False):
-    """Decorator turning a forward function on arrays into a :class:`Primitive`."""
-    return lambda forward: Primitive(name, forward, view=view)
+def primitive(name: str, view: bool = False, reads=None):
+    """Decorator turning a forward function on arrays into a :class:`Primitive`.
+
+    ``reads`` declares what the VJP uses besides the output gradient: input
+    positions and/or ``"out"`` (e.g. ReLU's rule reads only its output,
+    ``reads=("out",)``; an addition reads nothing but shapes, ``reads=()``),
+    or a function of ``need`` returning them (a product reads the other
+    factor of each input that needs a gradient).
+    The graph then does not keep the other values alive until backward: a
+    large unread input is replaced in the node by a placeholder with its
+    node, version, shape and dtype but no values. Leave it None when unsure.
+    """
+    return lambda forward: Primitive(name, forward, view=view, reads=reads)
 
 
 def as_operand(x, like: Tensor | None = None):
@@ -93,9 +106,29 @@ def apply(prim: Primitive, args, params) -> Tensor:
         if True in need:
             # Versions of every tensor input, constants included: ``w * c`` reads c for w's gradient.
             versions = tuple([a._version.v if isinstance(a, Tensor) else None for a in args])
-            node = Node(prim, args, out, params, need, versions, (version, version.v))
+            reads = prim.reads
+            if callable(reads):
+                reads = reads(need)
+            if reads is None:
+                node = Node(prim, args, out, params, need, versions, (version, version.v))
+            else:
+                inputs = tuple([_unread(a) if i not in reads else a for i, a in enumerate(args)])
+                kept = out if "out" in reads else None
+                node = Node(prim, inputs, kept, params, need, versions, (version, version.v))
             return Tensor._make(out, node, version)
     return Tensor._make(out, None, version)
+
+
+_PLACEHOLDER_MIN_SIZE = 1024  # smaller arrays are kept: the saving would not pay for the placeholder
+
+
+def _unread(a):
+    """What a node keeps of an input its VJP does not read: ``a`` itself when it is small, not a
+    Tensor, or a leaf that requires grad (its ``.grad`` is set through this object); otherwise a
+    placeholder sharing its node and version counter, with its shape and dtype but no memory."""
+    if not isinstance(a, Tensor) or a._data.size < _PLACEHOLDER_MIN_SIZE or (a._node is None and a._rg):
+        return a
+    return Tensor._make(backend.placeholder(a._data.shape, a._data.dtype), a._node, a._version)
 
 
 def _check_forward(prim: Primitive, out) -> None:

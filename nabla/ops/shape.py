@@ -22,7 +22,7 @@ def _shape_arg(shape) -> tuple:
     return tuple(shape)
 
 
-@primitive("reshape", view=True)
+@primitive("reshape", view=True, reads=())
 def _reshape(xp, x, shape):
     return xp.reshape(x, shape)
 
@@ -71,7 +71,7 @@ def flatten(x, start_axis: int = 0, end_axis: int = -1) -> Tensor:
     return reshape(x, x.shape[:s] + (-1,) + x.shape[e + 1 :])
 
 
-@primitive("transpose", view=True)
+@primitive("transpose", view=True, reads=())
 def _transpose(xp, x, axes):
     return xp.transpose(x, axes)
 
@@ -154,7 +154,7 @@ def expand_dims(x, axis) -> Tensor:
 unsqueeze = expand_dims
 
 
-@primitive("broadcast_to", view=True)
+@primitive("broadcast_to", view=True, reads=())
 def _broadcast_to(xp, x, shape):
     return xp.broadcast_to(x, shape)
 
@@ -242,7 +242,7 @@ def split(x, indices_or_sections, axis: int = 0) -> list[Tensor]:
     return [x[lead + (slice(a, b),)] for a, b in zip(bounds[:-1], bounds[1:])]
 
 
-@primitive("pad")
+@primitive("pad", reads=())
 def _pad(xp, x, pad_width, value):
     return xp.pad(x, pad_width, constant_values=value)
 

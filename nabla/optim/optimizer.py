@@ -353,6 +353,25 @@ def check_bool(group: dict, key: str, name: str) -> None:
     group[key] = bool(value)
 
 
+_BLOCK = 1 << 15  # elements per block of add_scaled: a 128 KiB float32 temporary
+
+
+def add_scaled(param: np.ndarray, d: np.ndarray, alpha: float) -> None:
+    """``param += alpha * d`` in place (PyTorch's ``add_(d, alpha=)``), without a temporary of param's size.
+
+    NumPy has no fused scaled add, and ``alpha * d`` for the largest weight
+    was the whole peak of a step: with the gradients alive, W3's step needed
+    1.67 MiB against PyTorch's 0.90. Blocks of 32K elements keep the
+    temporary at 128 KiB for about 1.5 us per block of overhead.
+    """
+    if d.size <= _BLOCK or not (param.flags.c_contiguous and d.flags.c_contiguous):
+        param += alpha * d
+        return
+    p, g = param.reshape(-1), d.reshape(-1)  # views: both are contiguous
+    for i in range(0, p.size, _BLOCK):
+        p[i : i + _BLOCK] += alpha * g[i : i + _BLOCK]
+
+
 def effective_grad(param: np.ndarray, grad: np.ndarray, weight_decay: float, maximize: bool) -> np.ndarray:
     """``±grad + weight_decay * param`` (L2 penalty folded into the gradient), as a new array when it changes.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .optimizer import Optimizer, check_bool, check_non_negative, effective_grad, resolve_lr
+from .optimizer import Optimizer, add_scaled, check_bool, check_non_negative, effective_grad, resolve_lr
 
 
 class SGD(Optimizer):
@@ -98,4 +98,4 @@ class SGD(Optimizer):
                 d += g
             else:
                 d = buf
-        param -= lr * d
+        add_scaled(param, d, -lr)
