@@ -11,12 +11,14 @@ Keras; kernels use Keras's layouts (Dense (in, units), Conv2D (kh, kw, in, out))
 from __future__ import annotations
 
 import math
+import numbers
 import re
 from collections import defaultdict
 
 import numpy as np
 
-from . import activations, dtypes, initializers, ops, regularizers
+from . import activations, backend, dtypes, initializers, ops, regularizers
+from . import random as _random
 from .nn.module import Module
 from .nn.parameter import Parameter
 from .tensor import Tensor
@@ -292,6 +294,216 @@ class Flatten(Layer):
         return inputs.reshape(inputs.shape[0], -1)
 
 
+# --- noise and augmentation: active only while training -----------------------------------
+#
+# NOTE on ``seed``: Keras gives each of these layers its own seed generator. nabla has one
+# generator (nabla.random), so that ``nb.manual_seed(s)`` alone makes a whole run reproducible;
+# the layers accept ``seed`` and keep it in their config for compatibility, and draw from it.
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, numbers.Real) and not isinstance(v, bool)
+
+
+def _check_seed(seed, who: str) -> int | None:
+    """Keras's ``seed`` argument: None or an int (kept in the config; see the NOTE above)."""
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
+        raise ValueError(f"{who}: seed must be an integer or None, got {seed!r}")
+    return None if seed is None else int(seed)
+
+
+def _noise_dtype(inputs: Tensor, fallback):
+    """The float dtype of the noise for ``inputs`` (theirs if float, else the layer's)."""
+    return inputs.dtype if inputs.dtype.kind == "f" else np.dtype(fallback)
+
+
+def _standard_normal(shape, dtype) -> np.ndarray:
+    """N(0, 1) samples of ``dtype`` from nabla's generator (drawn in float32 for half precision)."""
+    draw = np.float64 if dtype == np.float64 else np.float32
+    return _random.generator().standard_normal(shape, dtype=draw).astype(dtype, copy=False)
+
+
+class GaussianNoise(Layer):
+    """Adds zero-centred Gaussian noise while training: ``x + N(0, stddev^2)``, identity at inference.
+
+    Args: ``stddev`` (in [0, 1], as Keras checks); ``seed`` (accepted and
+    saved for Keras compatibility; the noise comes from nabla's one
+    generator, so ``nb.manual_seed`` makes it reproducible).
+
+    Shape: any, unchanged. Parameters: 0. Gradients flow through (the noise is a constant).
+
+    Example::
+
+        >>> layer = GaussianNoise(0.1)
+        >>> layer(np.zeros((2, 3)), training=False).numpy()
+        array([[0., 0., 0.],
+               [0., 0., 0.]], dtype=float32)
+    """
+
+    def __init__(self, stddev: float, seed: int | None = None, **kwargs):
+        super().__init__(**kwargs)
+        if not _is_number(stddev) or not 0.0 <= stddev <= 1.0:
+            raise ValueError(f"GaussianNoise: stddev must be a number in [0, 1], got {stddev!r}")
+        self.stddev, self.seed = float(stddev), _check_seed(seed, "GaussianNoise")
+
+    def call(self, inputs, training=None):
+        if not training or self.stddev == 0.0:
+            return inputs
+        noise = _standard_normal(inputs.shape, _noise_dtype(inputs, self.dtype))
+        noise *= self.stddev  # a Python float: float32 noise stays float32
+        return inputs + Tensor._make(noise)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "stddev": self.stddev, "seed": self.seed}
+
+
+class GaussianDropout(Layer):
+    """Multiplies by 1-centred Gaussian noise while training: ``x * N(1, rate / (1 - rate))``.
+
+    The noise has the variance of inverted dropout's multiplier with drop
+    probability ``rate`` (Srivastava et al., 2014, section 10), so the mean
+    is unchanged; identity at inference.
+
+    Args: ``rate`` in [0, 1) (Keras accepts 1 and then divides by zero at the
+    first call); ``seed`` (accepted and saved for Keras compatibility; the
+    noise comes from nabla's one generator, so ``nb.manual_seed`` makes it
+    reproducible).
+
+    Shape: any, unchanged. Parameters: 0. Gradients flow through (the noise is a constant).
+    """
+
+    def __init__(self, rate: float, seed: int | None = None, **kwargs):
+        super().__init__(**kwargs)
+        if not _is_number(rate) or not 0.0 <= rate < 1.0:
+            raise ValueError(f"GaussianDropout: rate must be a number in [0, 1), got {rate!r}")
+        self.rate, self.seed = float(rate), _check_seed(seed, "GaussianDropout")
+
+    def call(self, inputs, training=None):
+        if not training or self.rate == 0.0:
+            return inputs
+        noise = _standard_normal(inputs.shape, _noise_dtype(inputs, self.dtype))
+        noise *= math.sqrt(self.rate / (1.0 - self.rate))
+        noise += 1.0
+        return inputs * Tensor._make(noise)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "rate": self.rate, "seed": self.seed}
+
+
+def _translation_factor(factor, name: str) -> tuple[float | list[float], tuple[float, float]]:
+    """Keras's translation factor: ``f`` means (-|f|, |f|), a pair (lo, hi) is sorted; each in [-1, 1].
+
+    Returns the factor as given, JSON-able (for get_config), and the range (lo, hi).
+    """
+    if _is_number(factor):
+        given = float(factor)
+        lo, hi = -abs(given), abs(given)
+    elif isinstance(factor, (tuple, list)) and len(factor) == 2 and all(_is_number(v) for v in factor):
+        given = [float(v) for v in factor]
+        lo, hi = sorted(given)  # Keras sorts a reversed pair rather than refusing it
+    else:
+        raise ValueError(f"RandomTranslation: {name} must be a number or a pair (lo, hi) of numbers, got {factor!r}")
+    if not -1.0 <= lo <= hi <= 1.0:
+        raise ValueError(f"RandomTranslation: {name} must lie in [-1, 1] (a fraction of the image), got {factor!r}")
+    return given, (lo, hi)
+
+
+class RandomTranslation(Layer):
+    """Shifts each image by its own random amount while training; identity at inference (Keras's layer).
+
+    Each image n of a batch moves down by ``dy[n] = u * H`` pixels, with u
+    uniform in [lo, hi] of ``height_factor``, and right by ``dx[n] = v * W``
+    with v uniform in the ``width_factor`` range (a negative shift moves it
+    up or left). A factor ``f`` means the range (-|f|, |f|); a pair means
+    (lo, hi), both fractions of the image in [-1, 1]. So the output pixel
+    (y, x) is the input at (y - dy, x - dx), read as :func:`nabla.backend.translate`
+    does (exactly Keras's ``affine_transform`` with the translation matrix):
+
+    * ``interpolation``: "bilinear" (the four neighbours of a fractional
+      position, weighted) or "nearest" (rounded half to even).
+    * ``fill_mode`` for positions outside the image: "reflect"
+      (``d c b a | a b c d | d c b a``), "wrap" (``a b c d | a b c d``),
+      "constant" (``fill_value``), "nearest" (``a a a a | a b c d``).
+
+    The output is float (integer images are converted to the layer's dtype).
+    As a preprocessing layer it computes on arrays: in training mode its
+    output is a constant, no gradient flows back to its input (put it
+    first, after the input). Parameters: 0.
+
+    Randomness: ``seed`` is accepted and saved for Keras compatibility; the
+    shifts come from nabla's one generator, so ``nb.manual_seed`` governs
+    reproducibility (one stream for the whole run, as everywhere in nabla).
+    ``data_format`` may only be "channels_last" (or None).
+
+    Shape: (N, H, W, C) or one image (H, W, C), unchanged.
+
+    Example::
+
+        >>> import nabla as nb
+        >>> _ = nb.manual_seed(0)
+        >>> layer = RandomTranslation(0.1, 0.1, fill_mode="constant")
+        >>> layer(np.ones((2, 28, 28, 1)), training=True).shape
+        (2, 28, 28, 1)
+    """
+
+    def __init__(
+        self,
+        height_factor,
+        width_factor,
+        fill_mode: str = "reflect",
+        interpolation: str = "bilinear",
+        seed: int | None = None,
+        fill_value: float = 0.0,
+        data_format: str | None = None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.height_factor, (self.height_lower, self.height_upper) = _translation_factor(height_factor, "height_factor")
+        self.width_factor, (self.width_lower, self.width_upper) = _translation_factor(width_factor, "width_factor")
+        if fill_mode not in backend.TRANSLATE_FILL_MODES:
+            raise ValueError(
+                f"RandomTranslation: fill_mode must be one of {backend.TRANSLATE_FILL_MODES}, got {fill_mode!r}"
+            )
+        if interpolation not in backend.TRANSLATE_INTERPOLATIONS:
+            raise ValueError(
+                "RandomTranslation: interpolation must be one of "
+                f"{backend.TRANSLATE_INTERPOLATIONS}, got {interpolation!r}"
+            )
+        if data_format not in (None, "channels_last"):
+            raise ValueError(f"RandomTranslation: nabla's images are channels-last, got data_format={data_format!r}")
+        self.fill_mode, self.interpolation = fill_mode, interpolation
+        self.seed = _check_seed(seed, "RandomTranslation")
+        self.fill_value = float(fill_value)
+
+    def call(self, inputs, training=None):
+        if inputs.ndim not in (3, 4):
+            raise ValueError(
+                f"RandomTranslation '{self.name}' needs (batch, H, W, C) or (H, W, C) images, got shape {inputs.shape}"
+            )
+        if inputs.dtype.kind != "f":
+            inputs = inputs.astype(self.dtype)
+        if not training:
+            return inputs
+        n = inputs.shape[0] if inputs.ndim == 4 else 1
+        height, width = inputs.shape[-3], inputs.shape[-2]
+        g = _random.generator()
+        dy = g.uniform(self.height_lower, self.height_upper, size=n) * height  # Keras draws the heights first
+        dx = g.uniform(self.width_lower, self.width_upper, size=n) * width
+        out = backend.translate(inputs._data, dy, dx, self.fill_mode, self.interpolation, self.fill_value)
+        return Tensor._make(out)
+
+    def get_config(self) -> dict:
+        return {
+            **super().get_config(),
+            "height_factor": self.height_factor,
+            "width_factor": self.width_factor,
+            "fill_mode": self.fill_mode,
+            "interpolation": self.interpolation,
+            "seed": self.seed,
+            "fill_value": self.fill_value,
+        }
+
+
 class _Normalization(Layer):
     """Shared by the normalisation layers: learnable ``gamma`` (scale) and ``beta`` (shift) per feature of ``axis``."""
 
@@ -547,6 +759,9 @@ LAYERS = {
         Activation,
         Dropout,
         Flatten,
+        GaussianNoise,
+        GaussianDropout,
+        RandomTranslation,
         BatchNormalization,
         LayerNormalization,
         Conv2D,
