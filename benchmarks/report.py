@@ -316,6 +316,15 @@ def _profile_section(results: dict) -> list[str]:
     return lines
 
 
+ANALYSIS = Path(__file__).with_name("analysis.md")
+
+
+def _analysis_section() -> list[str]:
+    """The hand-written reading of the numbers (what bounds each missed target, what would close it), kept
+    in ``benchmarks/analysis.md`` so that regenerating the report keeps it."""
+    return [ANALYSIS.read_text().strip(), ""] if ANALYSIS.exists() else []
+
+
 def markdown(results: dict) -> str:
     quick = results["settings"]["quick"]
     lines = ["# Performance", ""]
@@ -361,6 +370,7 @@ def markdown(results: dict) -> str:
         "",
     ]
     lines += _targets_section(results)
+    lines += _analysis_section()
     lines += _agreement_section(results)
     lines += _memory_section(results)
     lines += _overhead_section(results)

@@ -114,11 +114,11 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits: bool = False) -
         if not np.all(labels == np.round(labels)):
             raise ValueError("sparse_categorical_crossentropy: labels must be integer class indices")
         labels = labels.astype(np.int64)
-    if from_logits:
-        logp = ops.log_softmax(y_pred, axis=-1)
-    else:
-        p = y_pred / ops.sum(y_pred, axis=-1, keepdims=True)
-        logp = ops.log(ops.clip(p, EPSILON, 1.0 - EPSILON))
+    if from_logits:  # PyTorch's fused softmax cross-entropy: one node, gradient softmax - onehot
+        flat = ops.cross_entropy(y_pred.reshape(-1, y_pred.shape[-1]), labels.reshape(-1), reduction="none")
+        return flat.reshape(y.shape)
+    p = y_pred / ops.sum(y_pred, axis=-1, keepdims=True)
+    logp = ops.log(ops.clip(p, EPSILON, 1.0 - EPSILON))
     return ops.nll_loss(logp.reshape(-1, y_pred.shape[-1]), labels.reshape(-1), reduction="none").reshape(y.shape)
 
 

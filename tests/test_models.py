@@ -13,6 +13,7 @@ import warnings
 
 import numpy as np
 import pytest
+from reference import torch
 
 import nabla as nb
 from nabla import callbacks, layers, losses, regularizers
@@ -500,6 +501,26 @@ def test_losses_match_keras_documented_values(loss, y_true, y_pred, sample_weigh
     value = losses.get(loss)(np.array(y_true), nb.tensor(np.array(y_pred, dtype=np.float32)), sample_weight)
     assert value.dtype == np.float32
     assert value.item() == pytest.approx(expected, abs=1e-3)
+
+
+@pytest.mark.parametrize("name", ["categorical_crossentropy", "sparse_categorical_crossentropy"])
+@pytest.mark.parametrize("shape", [(6, 4), (3, 2, 4)], ids=str)
+def test_crossentropy_from_logits_matches_torch_values_and_gradients(name, shape):
+    th = torch()
+    rng = np.random.default_rng(0)
+    logits = rng.standard_normal(shape) * 5
+    labels = rng.integers(0, shape[-1], shape[:-1])
+    y_true = np.eye(shape[-1])[labels] if name.startswith("categorical") else labels
+    loss = {"categorical_crossentropy": losses.CategoricalCrossentropy, "sparse_categorical_crossentropy":
+            losses.SparseCategoricalCrossentropy}[name](from_logits=True)  # fmt: skip
+    ours = nb.tensor(logits, requires_grad=True)
+    value = loss(y_true, ours)
+    value.backward()
+    theirs = th.tensor(logits, requires_grad=True)
+    expected = th.nn.functional.cross_entropy(theirs.reshape(-1, shape[-1]), th.tensor(labels.reshape(-1)))
+    expected.backward()
+    np.testing.assert_allclose(value.item(), expected.item(), rtol=1e-10)
+    np.testing.assert_allclose(ours.grad.numpy(), theirs.grad.numpy(), rtol=1e-9, atol=1e-12)
 
 
 # --- callbacks inside fit ------------------------------------------------------------------
