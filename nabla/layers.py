@@ -246,7 +246,7 @@ class Dense(_KernelLayer):
                 f"Dense layer '{self.name}' expects inputs with {self.kernel.shape[0]} features in the last axis, "
                 f"got shape {inputs.shape}"
             )
-        return self.activation(ops.linear(inputs, self.kernel.T, self.bias if self.use_bias else None))
+        return self.activation(ops.dense(inputs, self.kernel, self.bias if self.use_bias else None))
 
     def get_config(self) -> dict:
         return {

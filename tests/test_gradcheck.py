@@ -139,6 +139,8 @@ CASES = {
     "einsum(ij,k->k)": (lambda a, b: nb.einsum("ij,k->k", a, b) ** 2, [U((2, 3)), U((2,), seed=1)]),
     "linear": (nb.linear, [U((3, 4)), U((2, 4), seed=1), U((2,), seed=2)]),
     "linear(3-d, no bias)": (lambda x, w: nb.linear(x, w) ** 2, [U((2, 2, 3)), U((2, 3), seed=1)]),
+    "dense (Keras's kernel layout)": (nb.ops.dense, [U((3, 4)), U((4, 2), seed=1), U((2,), seed=2)]),
+    "dense(3-d, no bias)": (lambda x, k: nb.ops.dense(x, k) ** 2, [U((2, 2, 3)), U((3, 2), seed=1)]),
     # convolution and pooling
     "conv2d": (
         lambda x, w, b: nb.conv2d(x, w, b, stride=(2, 1), padding=1, dilation=(1, 2)),
@@ -334,6 +336,7 @@ SECOND_ORDER = {
     "matmul": (lambda a: (a @ a.T) ** 2, U((2, 3))),
     "einsum": (lambda a: (nb.einsum("ij,k->k", a, a[0]) ** 2).sum() + nb.einsum("ij,kj->ik", a, a) ** 2, U((2, 3))),
     "linear": (lambda a: nb.linear(a, a * a, a[:, 0]) ** 2, U((2, 2))),
+    "dense": (lambda a: nb.ops.dense(a, a * a, a[:, 0]) ** 2, U((2, 2))),
     "conv2d": (lambda a: nb.conv2d(a, a[:2, :, :2, :2] * 0.5, stride=1, padding=1) ** 2, U((2, 2, 3, 3))),
     "max_pool2d": (lambda a: nb.max_pool2d(a * a * a, 2, stride=1) ** 2, _distinct((1, 2, 3, 3))),
     "avg_pool2d": (lambda a: nb.avg_pool2d(a, 2, stride=1, padding=1) ** 3, U((1, 2, 3, 3))),

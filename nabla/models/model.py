@@ -407,14 +407,17 @@ class Model(Layer):
             for epoch in range(initial_epoch, epochs):
                 self._reset_metrics()
                 cblist.on_epoch_begin(epoch)
-                order = _rng().permutation(n) if shuffle else np.arange(n)
+                order = _rng().permutation(n) if shuffle else None
                 seen, total = 0, 0.0
                 for step in range(steps):
-                    idx = order[step * batch_size : (step + 1) * batch_size]
+                    # Unshuffled batches are slices: views of x, not copies.
+                    idx = slice(step * batch_size, (step + 1) * batch_size)
+                    idx = idx if order is None else order[idx]
+                    count = min(batch_size, n - step * batch_size)
                     cblist.on_train_batch_begin(step)
                     batch_loss = self._train_batch(x[idx], y[idx], None if weights is None else weights[idx])
-                    seen += len(idx)
-                    total += batch_loss * len(idx)
+                    seen += count
+                    total += batch_loss * count
                     logs = {"loss": total / seen, **self._metric_logs()}
                     cblist.on_train_batch_end(step, logs)
                     if interrupt.requested or self.stop_training:

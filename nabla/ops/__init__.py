@@ -64,7 +64,7 @@ from .elementwise import (
     sub,
     where,
 )
-from .linalg import dot, einsum, linear, matmul, outer
+from .linalg import dense, dot, einsum, linear, matmul, outer
 from .loss import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,

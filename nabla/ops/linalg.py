@@ -69,17 +69,19 @@ def outer(a, b) -> Tensor:
 
 
 @primitive("linear", reads=(0, 1))
-def _linear(xp, x, weight, bias):
-    out = xp.matmul(x, weight.T)
+def _linear(xp, x, weight, bias, keras):
+    """``x @ weight.T + bias`` with weight (out, in); ``keras``: ``x @ weight + bias`` with weight (in, out)."""
+    out = xp.matmul(x, weight if keras else weight.T)
     if bias is not None:
         out += bias  # in place: out is fresh, so this saves an array per layer
     return out
 
 
 @_linear.defvjp
-def _(xp, need, g, out, x, weight, bias):
-    gx = xp.matmul(g, weight) if need[0] else None
-    gw = xp.matmul(g.T, x) if need[1] else None
+def _(xp, need, g, out, x, weight, bias, keras):
+    # Each gradient comes out in its tensor's own layout (contiguous, ready to be .grad as it is).
+    gx = xp.matmul(g, weight.T if keras else weight) if need[0] else None
+    gw = (xp.matmul(x.T, g) if keras else xp.matmul(g.T, x)) if need[1] else None
     gb = xp.sum(g, axis=0) if need[2] else None
     return gx, gw, gb
 
@@ -98,11 +100,30 @@ def linear(x, weight, bias=None) -> Tensor:
             f"linear: input has {x.shape[-1]} features (shape {x.shape}) but the weight expects "
             f"{weight.shape[-1]} (weight shape {weight.shape})"
         )
+    return _fused_linear(x, weight, bias, keras=False)
+
+
+def dense(x, kernel, bias=None) -> Tensor:
+    """``x @ kernel + bias`` with Keras's kernel layout (in_features, units): the same fused node as
+    :func:`linear`, whose kernel gradient then needs no transpose.
+
+    Shape: x (..., in), kernel (in, units), bias (units,) -> (..., units).
+    """
+    x, kernel = as_operand(x), as_operand(kernel)
+    if x.shape[-1] != kernel.shape[0]:
+        raise ValueError(
+            f"dense: input has {x.shape[-1]} features (shape {x.shape}) but the kernel expects "
+            f"{kernel.shape[0]} (kernel shape {kernel.shape})"
+        )
+    return _fused_linear(x, kernel, bias, keras=True)
+
+
+def _fused_linear(x: Tensor, weight: Tensor, bias, keras: bool) -> Tensor:
     if x.ndim == 2:
-        return _linear(x, weight, bias)
+        return _linear(x, weight, bias, keras=keras)
     lead = x.shape[:-1]
-    out = _linear(reshape(x, (-1, x.shape[-1])), weight, bias)
-    return reshape(out, lead + (weight.shape[0],))
+    out = _linear(reshape(x, (-1, x.shape[-1])), weight, bias, keras=keras)
+    return reshape(out, lead + (weight.shape[1 if keras else 0],))
 
 
 @primitive("einsum")
