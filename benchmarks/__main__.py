@@ -3,6 +3,7 @@
     python -m benchmarks                 # full run: benchmarks/results.json and docs/performance.md
     python -m benchmarks --quick         # a few steps of everything, output in a temporary folder
     python -m benchmarks --only W3,W6    # selected workloads (output in a temporary folder unless --out/--report)
+    python -m benchmarks --only W1 --end-to-end-epochs 1   # a workload and a one-epoch end-to-end run
 
 Exits with status 1 if the implementations of a workload do not compute the same losses.
 """
@@ -14,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import harness, memory, micro, profiling, report
+from . import end_to_end, harness, memory, micro, profiling, report
 from .machine import LoadMonitor, cpu_count, describe, set_threads
 from .workloads import BY_KEY, WORKLOADS
 
@@ -32,6 +33,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--report", type=Path, help="the Markdown report (default: docs/performance.md)")
     parser.add_argument("--repeats", type=int, default=5, help="timed repeats per implementation (default 5)")
     parser.add_argument("--threads", type=int, default=cpu_count(), help="torch and BLAS threads (default: cores)")
+    parser.add_argument(
+        "--end-to-end-epochs",
+        type=int,
+        help="also time `nabla train --dataset mnist` against its PyTorch twin for this many epochs "
+        f"(default: {end_to_end.EPOCHS} in a full run, none with --quick or --only)",
+    )
     args = parser.parse_args(argv)
     if args.only:
         keys = [k.strip().upper() for k in args.only.split(",") if k.strip()]
@@ -80,6 +87,16 @@ def main(argv=None) -> int:
 
     print("per-operation overhead", flush=True)
     results["op_overhead"] = micro.op_overhead(1_000 if args.quick else 10_000, 1 if args.quick else 5, settle)
+
+    epochs = (
+        args.end_to_end_epochs
+        if args.end_to_end_epochs is not None
+        else (None if args.only or args.quick else end_to_end.EPOCHS)
+    )
+    if epochs:
+        print(f"end to end: nabla train --dataset mnist and the PyTorch script, {epochs} epochs each", flush=True)
+        settle()
+        results["end_to_end"] = end_to_end.measure(args.threads, epochs)
 
     if not args.quick:  # measured again at the end, in case the start was disturbed: the best is the ceiling
         again = matmul()

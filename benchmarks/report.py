@@ -265,6 +265,28 @@ def _memory_section(results: dict) -> list[str]:
     ]
 
 
+def _end_to_end_section(results: dict) -> list[str]:
+    e2e = results.get("end_to_end")
+    if not e2e:
+        return []
+    rows = [
+        [name, f"{run['test_accuracy']:.2%}", f"{run['train_seconds']:.0f}", f"{run['wall_seconds']:.0f}"]
+        for name, run in (("`nabla train --dataset mnist`", e2e["nabla"]), ("the same recipe in PyTorch", e2e["torch"]))
+    ]
+    return [
+        "## End to end: `nabla train --dataset mnist`",
+        "",
+        f"The command's MLP recipe (784-512-512-10, ReLU, dropout 0.3, Adam 1e-3 with a cosine decay, batches of "
+        f"128, {e2e['epochs']} epochs, the test split evaluated after every epoch), and the same recipe written "
+        "for PyTorch (`benchmarks/end_to_end.py`), each in a fresh process. *Training*: the epochs with their "
+        "evaluations; *wall*: the whole process (loading the data, and for nabla also saving the model and "
+        "drawing its pictures).",
+        "",
+        markdown_table(["run", "test accuracy", "training (s)", "wall (s)"], rows),
+        "",
+    ]
+
+
 def _overhead_section(results: dict) -> list[str]:
     o = results.get("op_overhead")
     if not o:
@@ -373,6 +395,7 @@ def markdown(results: dict) -> str:
     lines += _analysis_section()
     lines += _agreement_section(results)
     lines += _memory_section(results)
+    lines += _end_to_end_section(results)
     lines += _overhead_section(results)
     lines += _profile_section(results)
     return "\n".join(lines).rstrip() + "\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -46,3 +47,20 @@ def test_quick_run_covers_every_workload_and_implementation(tmp_path):
     assert out.with_suffix(".md").read_text().startswith("# Performance")
     # The quick run never touches the full run's report.
     assert (REPORT.stat().st_mtime_ns if REPORT.exists() else None) == before
+
+
+def test_end_to_end_runs_the_nabla_command_and_its_pytorch_twin(tmp_path):
+    """One epoch of each: both learn MNIST (>= 90% after one epoch) and the report shows them side by side."""
+    require("torch")
+    shared = ROOT.parent / "shared" / "data"
+    out = tmp_path / "results.json"
+    env = {**os.environ, "NABLA_DATA_DIR": str(shared), "MPLBACKEND": "Agg"}
+    command = [sys.executable, "-m", "benchmarks", "--only", "W1", "--quick", "--end-to-end-epochs", "1"]
+    proc = subprocess.run([*command, "--out", str(out)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    e2e = json.loads(out.read_text())["end_to_end"]
+    assert e2e["epochs"] == 1
+    for run in (e2e["nabla"], e2e["torch"]):
+        assert run["test_accuracy"] >= 0.9 and 0 < run["train_seconds"] <= run["wall_seconds"]
+    assert "## End to end: `nabla train --dataset mnist`" in out.with_suffix(".md").read_text()
