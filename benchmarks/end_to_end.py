@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = ROOT.parent / "shared" / "data"  # the project's copy of MNIST, used when NABLA_DATA_DIR is unset
 EPOCHS = 20
 
 
@@ -70,7 +71,7 @@ def _nabla_command(epochs: int, env: dict) -> dict:
     with tempfile.TemporaryDirectory() as out:
         started = time.perf_counter()
         command = [sys.executable, "-m", "nabla", "train", "--dataset", "mnist", "--epochs", str(epochs)]
-        subprocess.run([*command, "--quiet", "--out", out], cwd=ROOT, env=env, check=True, capture_output=True)
+        _run([*command, "--quiet", "--out", out], env)
         wall = time.perf_counter() - started
         metrics = json.loads((Path(out) / "metrics.json").read_text())
     accuracy, seconds = metrics["test"]["accuracy"], metrics["training"]["seconds"]
@@ -80,18 +81,21 @@ def _nabla_command(epochs: int, env: dict) -> dict:
 def measure(threads: int, epochs: int = EPOCHS) -> dict:
     """Both runs, one after the other, each in a fresh interpreter."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    if "NABLA_DATA_DIR" not in env and SHARED_DATA.is_dir():
+        env["NABLA_DATA_DIR"] = str(SHARED_DATA)
     env.update({name: str(threads) for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")})
     result = {"epochs": epochs, "nabla": _nabla_command(epochs, env)}
-    torch_run = subprocess.run(
-        [sys.executable, "-m", "benchmarks.end_to_end", "--torch", "--epochs", str(epochs), "--threads", str(threads)],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    result["torch"] = json.loads(torch_run.stdout.strip().splitlines()[-1])
+    script = [sys.executable, "-m", "benchmarks.end_to_end", "--torch", "--epochs", str(epochs)]
+    result["torch"] = json.loads(_run([*script, "--threads", str(threads)], env).strip().splitlines()[-1])
     return result
+
+
+def _run(command: list[str], env: dict) -> str:
+    """Run ``command`` in the repository; its stdout, or an error that quotes the end of its stderr."""
+    proc = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"end to end: {' '.join(command[1:4])} failed:\n{proc.stderr[-1500:]}")
+    return proc.stdout
 
 
 if __name__ == "__main__":
