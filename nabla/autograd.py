@@ -190,7 +190,8 @@ class Node:
 
 
 def _check_versions(node: Node) -> None:
-    stale = node.out_version[0].v != node.out_version[1] or any(
+    out_version = node.out_version  # None when the gradient rule does not read the output
+    stale = (out_version is not None and out_version[0].v != out_version[1]) or any(
         v is not None and t._version.v != v for t, v in zip(node.inputs, node.versions)
     )
     if stale:

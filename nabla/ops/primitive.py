@@ -99,22 +99,28 @@ def apply(prim: Primitive, args, params) -> Tensor:
         out = np.asarray(out)  # NumPy returns scalars, not 0-d arrays, from full reductions
     if _Mode.anomaly:
         _check_forward(prim, out)
-    # A view shares its base's version counter, so writing through either is seen by graphs that saved the other.
-    version = args[0]._version if prim.view and out.base is not None else Version()
+    # A view shares its base's version counter, so writing through either is seen by graphs that saved the
+    # other. (A "view" op may copy: reshape of a transposed array. A copy gets a counter of its own.)
+    version = args[0]._version if prim.view and np.may_share_memory(out, arrays[0]) else Version()
     if _Mode.grad_enabled:
         need = tuple([isinstance(a, Tensor) and a._rg for a in args])
         if True in need:
-            # Versions of every tensor input, constants included: ``w * c`` reads c for w's gradient.
-            versions = tuple([a._version.v if isinstance(a, Tensor) else None for a in args])
+            # Versions of the tensor inputs, constants included: ``w * c`` reads c for w's gradient.
             reads = prim.reads
             if callable(reads):
                 reads = reads(need)
             if reads is None:
+                versions = tuple([a._version.v if isinstance(a, Tensor) else None for a in args])
                 node = Node(prim, args, out, params, need, versions, (version, version.v))
             else:
+                # Only what the rule reads is kept, and only that is checked for in-place changes (as PyTorch
+                # checks its saved tensors): changing an input that no gradient rule reads changes no gradient.
                 inputs = tuple([_unread(a) if i not in reads else a for i, a in enumerate(args)])
-                kept = out if "out" in reads else None
-                node = Node(prim, inputs, kept, params, need, versions, (version, version.v))
+                versions = tuple(
+                    [a._version.v if i in reads and isinstance(a, Tensor) else None for i, a in enumerate(args)]
+                )
+                kept, out_version = (out, (version, version.v)) if "out" in reads else (None, None)
+                node = Node(prim, inputs, kept, params, need, versions, out_version)
             return Tensor._make(out, node, version)
     return Tensor._make(out, None, version)
 

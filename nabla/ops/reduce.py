@@ -166,7 +166,8 @@ def _logsumexp(xp, x, axis, keepdims):
     # would give -inf - -inf = NaN, so its shift is 0 instead.
     m = xp.max(x, axis=axis, keepdims=True)
     m = xp.where(xp.isfinite(m), m, 0)
-    out = xp.log(xp.sum(xp.exp(x - m), axis=axis, keepdims=True)) + m
+    with np.errstate(divide="ignore"):  # log(0) = -inf is the answer for an all -inf slice, as in PyTorch
+        out = xp.log(xp.sum(xp.exp(x - m), axis=axis, keepdims=True)) + m
     return out if keepdims else xp.squeeze(out, axis=axis)
 
 
