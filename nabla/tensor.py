@@ -25,7 +25,7 @@ class Tensor:
     :func:`nabla.randn`... rather than with this constructor.
     """
 
-    __slots__ = ("_data", "_rg", "grad", "_node", "_version", "_hooks", "__weakref__")
+    __slots__ = ("_data", "_rg", "_grad", "_node", "_version", "_hooks", "__weakref__")
     # NumPy defers to Tensor's reflected operators (array * tensor -> Tensor).
     __array_ufunc__ = None
 
@@ -36,7 +36,7 @@ class Tensor:
         self._node = None
         self._version = Version()
         self._hooks = None
-        self.grad = None
+        self._grad = None
         self._rg = False
         self.requires_grad = requires_grad
 
@@ -46,7 +46,7 @@ class Tensor:
         t = object.__new__(cls)
         t._data = data
         t._rg = node is not None
-        t.grad = None
+        t._grad = None
         t._node = node
         t._version = version if version is not None else Version()
         t._hooks = None
@@ -75,6 +75,26 @@ class Tensor:
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         self.requires_grad = requires_grad
         return self
+
+    @property
+    def grad(self) -> Tensor | None:
+        """The gradient accumulated by ``backward`` (a Tensor of this tensor's shape and dtype), or None."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Tensor | None) -> None:
+        # As PyTorch: a gradient of another shape or dtype would fail later, inside an optimizer.
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(
+                    f"t.grad must be a Tensor or None, got {type(value).__name__}; wrap arrays with nb.tensor(...)"
+                )
+            if value.shape != self.shape or value.dtype != self.dtype:
+                raise ValueError(
+                    f"t.grad must have the tensor's shape {self.shape} and dtype {self.dtype}, "
+                    f"got shape {value.shape} and dtype {value.dtype}"
+                )
+        self._grad = value
 
     @property
     def grad_fn(self):

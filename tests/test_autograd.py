@@ -1215,3 +1215,17 @@ def test_logsumexp_of_only_minus_infinity_is_minus_infinity_without_warnings():
         warnings.simplefilter("error")
         out = nb.logsumexp(nb.tensor([[-np.inf, -np.inf], [0.0, -np.inf]]), axis=1)
     assert out.tolist() == [-np.inf, 0.0]
+
+
+def test_assigning_a_grad_of_the_wrong_kind_fails_at_once():
+    """As PyTorch: the error comes at the assignment, not later inside an optimizer."""
+    w = nb.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(TypeError, match="Tensor or None"):
+        w.grad = np.zeros(2, dtype=np.float32)
+    with pytest.raises(ValueError, match=r"shape \(2,\)"):
+        w.grad = nb.zeros(3)
+    with pytest.raises(ValueError, match="dtype float32"):
+        w.grad = nb.zeros(2, dtype=nb.float64)
+    w.grad = nb.ones(2)
+    nb.optim.SGD([w], lr=0.5).step()
+    assert w.tolist() == [0.5, 1.5]
