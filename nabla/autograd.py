@@ -160,6 +160,7 @@ class Node:
         "retain",
         "where",
         "seq",
+        "origins",
         "__weakref__",
     )
 
@@ -175,15 +176,23 @@ class Node:
         self.hooks = None
         self.retain = None
         self.where = user_frame() if _Mode.anomaly else None
+        self.origins = None  # weak references to inputs replaced by placeholders (see primitive.apply)
 
     @property
     def name(self) -> str:
         return self.prim.name
 
+    def input_tensors(self) -> tuple:
+        """The inputs as the user knows them: where the node holds a placeholder for a large input that
+        its rule does not read, the original tensor while it is alive (empty once the graph is freed)."""
+        if self.inputs is None or self.origins is None:
+            return self.inputs or ()
+        return tuple(t if ref is None or ref() is None else ref() for t, ref in zip(self.inputs, self.origins))
+
     @property
     def next_inputs(self) -> tuple:
         """The input tensors that gradients flow to (empty once the graph is freed)."""
-        return tuple(t for t, n in zip(self.inputs or (), self.need) if n)
+        return tuple(t for t, n in zip(self.input_tensors(), self.need) if n)
 
     def __repr__(self) -> str:
         return f"<{self.name} backward>"
@@ -316,6 +325,8 @@ def run_backward(
             else:
                 arrays = [t._data if isinstance(t, Tensor) else t for t in inputs]
                 in_grads = node.prim.vjp(xp, node.need, g, node.out, *arrays, **node.params)
+                if not node.prim.fresh_grads:  # a user's rule may return an array it keeps: never adopt it
+                    shared.update(map(id, in_grads))
             for t, n, gi in zip(inputs, node.need, in_grads):
                 if not n or gi is None:
                     continue

@@ -1229,3 +1229,43 @@ def test_assigning_a_grad_of_the_wrong_kind_fails_at_once():
     w.grad = nb.ones(2)
     nb.optim.SGD([w], lr=0.5).step()
     assert w.tolist() == [0.5, 1.5]
+
+
+def test_next_inputs_are_the_users_tensors_even_where_the_node_keeps_a_placeholder():
+    x = nb.tensor(np.arange(2048.0), requires_grad=True)
+    h = x * 2.0
+    y = (h + 1.0).sum()  # the addition's rule reads no values: its node keeps a placeholder for h
+    (inner,) = y.grad_fn.next_inputs
+    assert inner.grad_fn.next_inputs[0] is h
+
+
+def test_a_users_gradient_rule_returning_an_array_it_keeps_never_becomes_a_grad():
+    """nabla's own rules return fresh arrays, which .grad adopts; a user's primitive is not trusted to."""
+    from nabla.ops.primitive import primitive
+
+    @primitive("constant_slope")
+    def slope_op(xp, x, slope):
+        return x * 1.0
+
+    @slope_op.defvjp
+    def _(xp, need, g, out, x, slope):
+        return (slope,)  # the kept array itself
+
+    slope = np.full(4, 0.5)
+    x = nb.tensor(np.arange(4.0), requires_grad=True)
+    slope_op(x, slope=slope).sum().backward()
+    slope_op(x, slope=slope).sum().backward()  # accumulates into x.grad in place
+    assert slope.tolist() == [0.5] * 4 and x.grad.tolist() == [1.0] * 4
+
+
+@pytest.mark.parametrize("loss", ["cross_entropy", "nll_loss"])
+def test_reusing_the_target_array_after_the_forward_pass_does_not_change_the_gradient(loss):
+    xv = np.random.default_rng(0).standard_normal((4, 3))
+    fn = nb.cross_entropy if loss == "cross_entropy" else (lambda x, t: nb.nll_loss(nb.log_softmax(x, axis=1), t))
+    x, fresh = nb.tensor(xv, requires_grad=True), nb.tensor(xv, requires_grad=True)
+    target = np.array([0, 1, 2, 0])
+    out = fn(x, target)
+    target[:] = 2
+    out.backward()
+    fn(fresh, np.array([0, 1, 2, 0])).backward()
+    np.testing.assert_array_equal(x.grad.numpy(), fresh.grad.numpy())

@@ -370,6 +370,18 @@ def test_graph_dot_text_names_the_operations_and_shapes():
     assert str(drawing) == dot and "5 tensors" in repr(drawing)
 
 
+def test_graph_of_large_tensors_shows_each_tensor_once_with_its_label():
+    """Nodes keep placeholders for large inputs their rule does not read; the picture shows the originals."""
+    x = nb.tensor(np.ones(2048), requires_grad=True)
+    c = nb.tensor(np.ones(2048))
+    h = x * 2.0
+    y = ((h + c) * h).sum()
+    drawing = nbplot.graph(y, labels={h: "h", c: "c", x: "x"})
+    assert (drawing.num_tensors, drawing.num_ops) == (6, 4)  # x, c, h, h + c, the product, the sum
+    for text in ("{ h = mul |", "{ c |", "{ x |"):
+        assert drawing.dot.count(text) == 1, text
+
+
 def test_graph_shows_gradients_after_backward_with_retain_graph():
     x, w, out = small_graph()
     out.backward(retain_graph=True)

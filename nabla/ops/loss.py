@@ -241,7 +241,8 @@ def _class_targets(input: Tensor, target, weight, ignore_index: int, who: str):
         )
     valid = _check_indices(t, input.shape[axis], ignore_index, who)
     if valid is None:  # the common case: no target ignored
-        return t, (None if weight is None else weight[t].astype(input.dtype, copy=False))
+        # A copy (N integers): the graph keeps it, and the caller may reuse their array before backward.
+        return t.copy(), (None if weight is None else weight[t].astype(input.dtype, copy=False))
     safe_t = np.where(valid, t, 0)
     w = np.ones(input.shape[axis], dtype=input.dtype) if weight is None else weight
     return safe_t, np.where(valid, w[safe_t], 0).astype(input.dtype)

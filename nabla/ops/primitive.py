@@ -23,6 +23,7 @@ recorded, so one rule serves both.
 from __future__ import annotations
 
 import numbers
+import weakref
 
 import numpy as np
 
@@ -42,6 +43,9 @@ class Primitive:
         # What the VJP reads besides g: None means every input and the output; otherwise the
         # positions of the inputs it reads and/or "out". The graph keeps only those alive.
         self.reads = reads if reads is None or callable(reads) else frozenset(reads)
+        # nabla's own rules return new arrays (or views of g), never one they keep, so a leaf's .grad may
+        # take their result without a copy; a rule written elsewhere is not assumed to.
+        self.fresh_grads = forward.__module__.startswith("nabla.")
         self.__doc__ = forward.__doc__
 
     def defvjp(self, vjp):
@@ -121,6 +125,9 @@ def apply(prim: Primitive, args, params) -> Tensor:
                 )
                 kept, out_version = (out, (version, version.v)) if "out" in reads else (None, None)
                 node = Node(prim, inputs, kept, params, need, versions, out_version)
+                if any(k is not a for k, a in zip(inputs, args)):
+                    # The user still sees the originals (grad_fn.next_inputs, graph pictures) while they live.
+                    node.origins = tuple([None if k is a else weakref.ref(a) for k, a in zip(inputs, args)])
             return Tensor._make(out, node, version)
     return Tensor._make(out, None, version)
 

@@ -230,7 +230,7 @@ def graph(
         if node.inputs is None:
             freed = True
             continue
-        for x in node.inputs:
+        for x in node.input_tensors():
             if isinstance(x, Tensor):
                 if id(x) not in tensors:
                     tensors[id(x)] = x
