@@ -105,7 +105,8 @@ def apply(prim: Primitive, args, params) -> Tensor:
         _check_forward(prim, out)
     # A view shares its base's version counter, so writing through either is seen by graphs that saved the
     # other. (A "view" op may copy: reshape of a transposed array. A copy gets a counter of its own.)
-    version = args[0]._version if prim.view and np.may_share_memory(out, arrays[0]) else Version()
+    shares = prim.view and out.base is not None and np.may_share_memory(out, arrays[0])  # base None: fresh
+    version = args[0]._version if shares else Version()
     if _Mode.grad_enabled:
         need = tuple([isinstance(a, Tensor) and a._rg for a in args])
         if True in need:
