@@ -9,6 +9,8 @@ Implementations:
 
 - ``nabla``: the public API as a user writes it: ``nn.Sequential``, a loss
   from ``nb``, ``optim.SGD``/``Adam``, ``zero_grad()``, ``backward()``, ``step()``;
+- ``nabla-captured``: the same step wrapped in ``nb.capture`` (recorded at the
+  first call, replayed as generated NumPy code afterwards);
 - ``nabla-fit`` (W3): the Keras-style ``Sequential`` of ``Dense`` layers,
   ``compile`` and ``fit``; ``nabla-predict`` (W7): Keras's ``predict``;
 - ``torch``: PyTorch eager on the CPU, the same code with torch's names;
@@ -60,8 +62,8 @@ class Workload:
         if self.kind == "inference":
             return ("nabla", "nabla-predict", "torch", "floor")
         if self.key == "W3":
-            return ("nabla", "nabla-fit", "torch", "floor")
-        return ("nabla", "torch", "floor")
+            return ("nabla", "nabla-captured", "nabla-fit", "torch", "floor")
+        return ("nabla", "nabla-captured", "torch", "floor")
 
     @property
     def parameters(self) -> int:
@@ -245,6 +247,33 @@ class NablaTrainer:
         return out
 
 
+class NablaCapturedTrainer(NablaTrainer):
+    """The same step as ``nabla``, wrapped in ``nb.capture``: recorded once, then replayed as NumPy code."""
+
+    def __init__(self, w: Workload, weights: OrderedDict, data):
+        super().__init__(w, weights, data)
+        model, opt, loss_fn = self.model, self.opt, self.loss_fn
+
+        @nb.capture
+        def step(xb, yb):
+            opt.zero_grad()
+            loss = loss_fn(model(xb), yb)
+            loss.backward()
+            opt.step()
+            return loss
+
+        self.step = step
+
+    def run(self, n: int, record: bool = False):
+        step, out = self.step, []
+        for i in range(n):
+            sl = batch_slice(self.w, i)
+            loss = step(nb.from_numpy(self.x[sl]), nb.from_numpy(self.y[sl]))
+            if record:
+                out.append(loss.item())
+        return out
+
+
 class _BatchLosses(nb.callbacks.Callback):
     """Recovers each batch's loss from fit's running mean (``logs["loss"]`` averages the epoch so far)."""
 
@@ -412,7 +441,13 @@ class FloorInference:
         return out
 
 
-TRAINERS = {"nabla": NablaTrainer, "nabla-fit": NablaFitTrainer, "torch": TorchTrainer, "floor": FloorTrainer}
+TRAINERS = {
+    "nabla": NablaTrainer,
+    "nabla-captured": NablaCapturedTrainer,
+    "nabla-fit": NablaFitTrainer,
+    "torch": TorchTrainer,
+    "floor": FloorTrainer,
+}
 INFERENCE = {
     "nabla": NablaInference,
     "nabla-predict": NablaPredictInference,

@@ -28,7 +28,8 @@ from . import (
     random,
     regularizers,
 )
-from .autograd import detect_anomaly, enable_grad, grad, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd import CaptureError, detect_anomaly, enable_grad, grad, is_grad_enabled, no_grad, set_grad_enabled
+from .capture import capture
 from .creation import (
     arange,
     empty,

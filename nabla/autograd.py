@@ -33,6 +33,18 @@ from . import backend
 class _Mode:
     grad_enabled = True
     anomaly = False
+    tape = None  # the recorder of nb.capture while it traces a step (see nabla.capture)
+
+
+class CaptureError(RuntimeError):
+    """Raised by ``nb.capture`` when a step does something a replay could not repeat faithfully."""
+
+
+def refuse_in_capture(what: str) -> None:
+    """Raise :class:`CaptureError` if a step is being captured: ``what`` would not be repeated by a replay."""
+    tape = _Mode.tape
+    if tape is not None and not tape.paused:
+        raise CaptureError(f"nb.capture: the step {what}, which a replay would not repeat; run this step eagerly")
 
 
 def is_grad_enabled() -> bool:
@@ -234,6 +246,15 @@ def _unbroadcast(xp, g, shape):
     return xp.reshape(g, shape)
 
 
+def _conform(xp, g, shape, dtype):
+    """A gradient as its input: summed back over broadcasting, in the input's dtype."""
+    if g.shape != shape:
+        g = _unbroadcast(xp, g, shape)
+    if g.dtype != dtype:
+        g = xp.astype(g, dtype)
+    return g
+
+
 def _finite_or_raise(g, node: Node) -> None:
     data = g._data if hasattr(g, "_data") else g
     if data.dtype.kind == "f" and not np.isfinite(data).all():
@@ -275,6 +296,18 @@ def run_backward(
     leaves: dict[int, list] = {}  # id(leaf tensor) -> [tensor, gradient so far]
     heap: list[tuple[int, Node]] = []
 
+    tape = _Mode.tape  # nb.capture records the walk's array computations
+    if tape is not None and tape.paused:
+        tape = None
+    if tape is not None and (create_graph or capture is not None):
+        refuse_in_capture("differentiates with create_graph=True or nb.grad")
+
+    def total(a, g):
+        s = a + g
+        if tape is not None:
+            tape.add(a, g, s)
+        return s
+
     def add(t, g):
         node = t._node
         if node is None:
@@ -282,9 +315,9 @@ def run_backward(
             if entry is None:
                 leaves[id(t)] = [t, g]
             else:
-                entry[1] = entry[1] + g
+                entry[1] = total(entry[1], g)
         elif node in grads:
-            grads[node] = grads[node] + g
+            grads[node] = total(grads[node], g)
         else:
             grads[node] = g
             heapq.heappush(heap, (-node.seq, node))
@@ -312,9 +345,11 @@ def run_backward(
                     "values were freed by the first backward; pass retain_graph=True to the first call"
                 )
             if node.hooks:
+                refuse_in_capture("has a gradient hook (register_hook)")
                 g = _run_hooks(node.hooks, g, as_tensor, as_raw)
                 shared.add(id(g))
             if node.retain is not None and node.retain() is not None:
+                refuse_in_capture("retains the gradient of an intermediate tensor (retain_grad)")
                 _accumulate(node.retain(), g, create_graph)
             if node in captured:
                 captured[node] = g
@@ -327,14 +362,16 @@ def run_backward(
                 in_grads = node.prim.vjp(xp, node.need, g, node.out, *arrays, **node.params)
                 if not node.prim.fresh_grads:  # a user's rule may return an array it keeps: never adopt it
                     shared.update(map(id, in_grads))
+            if tape is not None:
+                tape.vjp(node, g, in_grads)
             for t, n, gi in zip(inputs, node.need, in_grads):
                 if not n or gi is None:
                     continue
                 data = t._data
-                if gi.shape != data.shape:
-                    gi = _unbroadcast(xp, gi, data.shape)
-                if gi.dtype != data.dtype:
-                    gi = xp.astype(gi, data.dtype)
+                if gi.shape != data.shape or gi.dtype != data.dtype:
+                    raw, gi = gi, _conform(xp, gi, data.shape, data.dtype)
+                    if tape is not None:
+                        tape.conform(raw, gi)
                 if anomaly:
                     _finite_or_raise(gi, node)
                 add(t, gi)
@@ -358,10 +395,13 @@ def run_backward(
     for t, g in leaves.values():
         if t._rg:
             if t._hooks:
+                refuse_in_capture("has a gradient hook on a leaf tensor (register_hook)")
                 g = _run_hooks(t._hooks, g, as_tensor, as_raw)
                 shared.add(id(g))
             owned = not create_graph and id(g) not in shared and g.base is None and g.flags.writeable
             shared.add(id(g))  # (``a + b`` hands one array to two leaves: the second one copies)
+            if tape is not None:
+                tape.accumulate(t, g, owned)
             _accumulate(t, g, create_graph, owned)
     return None
 
@@ -387,16 +427,17 @@ def _accumulate(t, g, create_graph: bool, owned: bool = False) -> None:
         # reach several tensors (``a + b``), may be a read-only broadcast view,
         # and a later first-order backward adds into ``.grad`` in place.
         t.grad = _ops.clone(g) if t.grad is None else t.grad + g
-    elif t.grad is None:
+    elif t._grad is None:
         # Otherwise copy: the same gradient array may be handed to several
         # tensors (``a + b`` gives both the output's gradient), may be the
-        # caller's, and grads are later updated in place.
-        t.grad = Tensor._make(g if owned and g.dtype == t.dtype else np.array(g, dtype=t.dtype, copy=True))
-    elif t.grad._node is not None:
-        t.grad = Tensor._make(t.grad._data + g)
+        # caller's, and grads are later updated in place. (Set without the
+        # checks of the ``grad`` setter: the walk made g in t's shape.)
+        t._grad = Tensor._make(g if owned and g.dtype == t.dtype else np.array(g, dtype=t.dtype, copy=True))
+    elif t._grad._node is not None:
+        t._grad = Tensor._make(t._grad._data + g)
     else:
-        t.grad._data += g
-        t.grad._version.v += 1
+        t._grad._data += g
+        t._grad._version.v += 1
 
 
 def grad(
@@ -477,6 +518,7 @@ def backward(tensor, gradient=None, retain_graph: bool | None = None, create_gra
 
 
 __all__ = [
+    "CaptureError",
     "Node",
     "RemovableHandle",
     "Version",

@@ -19,6 +19,9 @@ import numpy as np
 
 from . import activations, backend, dtypes, initializers, ops, regularizers
 from . import random as _random
+from .autograd import refuse_in_capture
+from .capture import derive
+from .nn.functional import _inverse_std
 from .nn.module import Module
 from .nn.parameter import Parameter
 from .tensor import Tensor
@@ -584,14 +587,15 @@ class BatchNormalization(_Normalization):
             centered = inputs - mean
             var = (centered * centered).mean(axis=reduce, keepdims=True)
             m = self.momentum
+            refuse_in_capture("updates BatchNormalization's moving statistics (in training mode)")
             for buf, batch in ((self.moving_mean, mean), (self.moving_variance, var)):
                 buf._data *= m
                 buf._data += (1.0 - m) * batch._data.reshape(-1)
                 buf._version.v += 1
             out = centered / (var + self.epsilon) ** 0.5
         else:
-            scale = 1.0 / np.sqrt(self.moving_variance._data + self.epsilon)
-            out = (inputs - self.moving_mean.reshape(shape)) * Tensor._make(scale.reshape(shape))
+            scale = Tensor._make(derive(_inverse_std, self.moving_variance, self.epsilon))
+            out = (inputs - self.moving_mean.reshape(shape)) * scale.reshape(shape)
         return self._scale_shift(out, shape)
 
     def get_config(self) -> dict:

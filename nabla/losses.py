@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import ops
+from .capture import derive
 from .layers import snake_case
 from .tensor import Tensor
 
@@ -25,7 +26,11 @@ def _as_target(y_true, like: Tensor, integer: bool = False) -> Tensor:
     data = y_true._data if isinstance(y_true, Tensor) else np.asarray(y_true)
     if integer:
         return Tensor._make(data)
-    return Tensor._make(data.astype(like.dtype, copy=False))
+    return Tensor._make(derive(_as_dtype, data, like.dtype))
+
+
+def _as_dtype(data: np.ndarray, dtype) -> np.ndarray:
+    return data.astype(dtype, copy=False)
 
 
 def _match_rank(y: Tensor, pred: Tensor) -> Tensor:
@@ -111,15 +116,27 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits: bool = False) -
         )
     labels = y._data
     if labels.dtype.kind == "f":
-        if not np.all(labels == np.round(labels)):
-            raise ValueError("sparse_categorical_crossentropy: labels must be integer class indices")
-        labels = labels.astype(np.int64)
+        labels = derive(_integer_labels, labels)
     if from_logits:  # PyTorch's fused softmax cross-entropy: one node, gradient softmax - onehot
-        flat = ops.cross_entropy(y_pred.reshape(-1, y_pred.shape[-1]), labels.reshape(-1), reduction="none")
+        flat = ops.cross_entropy(
+            y_pred.reshape(-1, y_pred.shape[-1]), Tensor._make(labels).reshape(-1), reduction="none"
+        )
         return flat.reshape(y.shape)
     p = y_pred / ops.sum(y_pred, axis=-1, keepdims=True)
     logp = ops.log(ops.clip(p, EPSILON, 1.0 - EPSILON))
-    return ops.nll_loss(logp.reshape(-1, y_pred.shape[-1]), labels.reshape(-1), reduction="none").reshape(y.shape)
+    flat = Tensor._make(labels).reshape(-1)
+    return ops.nll_loss(logp.reshape(-1, y_pred.shape[-1]), flat, reduction="none").reshape(y.shape)
+
+
+def _integer_labels(labels: np.ndarray) -> np.ndarray:
+    """Float labels holding class indices, as int64 (Keras accepts 3.0 for class 3)."""
+    if not np.all(labels == np.round(labels)):
+        raise ValueError("sparse_categorical_crossentropy: labels must be integer class indices")
+    return labels.astype(np.int64)
+
+
+def _sample_weights(sample_weight, dtype, shape: tuple) -> np.ndarray:
+    return np.asarray(sample_weight, dtype=dtype).reshape(shape)
 
 
 class Loss:
@@ -140,8 +157,8 @@ class Loss:
     def __call__(self, y_true, y_pred, sample_weight=None) -> Tensor:
         values = self.per_sample(y_true, y_pred)
         if sample_weight is not None:
-            w = np.asarray(sample_weight, dtype=values.dtype).reshape(values.shape[:1] + (1,) * (values.ndim - 1))
-            values = values * Tensor._make(w)
+            shape = values.shape[:1] + (1,) * (values.ndim - 1)
+            values = values * Tensor._make(derive(_sample_weights, sample_weight, values.dtype, shape))
         return ops.sum(values) * (1.0 / max(values.size, 1))
 
     def get_config(self) -> dict:

@@ -23,6 +23,10 @@ def manual_seed(seed: int) -> np.random.Generator:
 
 def generator() -> np.random.Generator:
     """The current generator (use it to draw NumPy arrays from the same stream)."""
+    from .autograd import refuse_in_capture
+
+    # An operation that draws (dropout) reads _generator inside its primitive, which a replay runs again.
+    refuse_in_capture("draws random numbers outside an operation (nb.rand, nb.randn, an initializer)")
     return _generator
 
 

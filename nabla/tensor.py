@@ -15,7 +15,10 @@ import numpy as np
 
 from . import autograd, backend
 from . import dtypes as _dtypes
-from .autograd import RemovableHandle, Version
+from .autograd import RemovableHandle, Version, _Mode, refuse_in_capture
+
+_READS_VALUE = "reads a tensor's value into Python (.item(), float(t), if t:, .numpy(), .tolist())"
+_IN_PLACE = "changes a tensor in place (t += 1, t[i] = v, t.data = v, an in-place method)"
 
 
 class Tensor:
@@ -33,6 +36,8 @@ class Tensor:
         from .creation import _to_array
 
         self._data = _to_array(data, dtype)
+        if _Mode.tape is not None:
+            _Mode.tape.convert(data, dtype, self)
         self._node = None
         self._version = Version()
         self._hooks = None
@@ -50,6 +55,9 @@ class Tensor:
         t._node = node
         t._version = version if version is not None else Version()
         t._hooks = None
+        tape = _Mode.tape
+        if tape is not None and id(data) not in tape.var_of:
+            tape.born.add(id(t))  # nb.capture: made by code it did not record (see capture._Tape.ref)
         return t
 
     # --- autograd state -------------------------------------------------------------
@@ -163,6 +171,7 @@ class Tensor:
 
     @data.setter
     def data(self, value) -> None:
+        refuse_in_capture(_IN_PLACE)
         self._data = value._data if isinstance(value, Tensor) else np.asarray(value)
         self._version.v += 1
 
@@ -219,21 +228,25 @@ class Tensor:
         array would silently change the graph's saved values): call
         ``t.detach().numpy()``. ``np.asarray(t)`` gives a copy instead.
         """
+        refuse_in_capture(_READS_VALUE)
         if self._rg:
             raise RuntimeError("can't call numpy() on a tensor that requires grad: use t.detach().numpy()")
         return self._data
 
     def __array__(self, dtype=None, copy=None):
+        refuse_in_capture(_READS_VALUE)
         data = self._data.copy() if self._rg or copy else self._data
         return data if dtype is None else data.astype(dtype, copy=False)
 
     def item(self):
         """The value of a one-element tensor as a Python number."""
+        refuse_in_capture(_READS_VALUE)
         if self._data.size != 1:
             raise ValueError(f"item() needs a tensor with one element, this one has shape {self.shape}")
         return self._data.item()
 
     def tolist(self):
+        refuse_in_capture(_READS_VALUE)
         return self._data.tolist()
 
     def astype(self, dtype) -> Tensor:
@@ -258,6 +271,7 @@ class Tensor:
         return ops.clone(self)
 
     def __bool__(self) -> bool:
+        refuse_in_capture(_READS_VALUE)
         if self._data.size != 1:
             raise RuntimeError(
                 f"the truth value of a tensor with {self._data.size} elements is ambiguous; use .any() or .all()"
@@ -271,6 +285,7 @@ class Tensor:
         return int(self.item())
 
     def __index__(self) -> int:
+        refuse_in_capture(_READS_VALUE)
         if self._data.dtype.kind not in "iub" or self._data.size != 1:
             raise TypeError("only integer tensors with one element can be used as an index")
         return int(self._data)
@@ -297,6 +312,7 @@ class Tensor:
     # needs the old values raises instead of giving wrong gradients.
 
     def _inplace(self, value) -> Tensor:
+        refuse_in_capture(_IN_PLACE)
         if self._rg and autograd.is_grad_enabled():
             raise RuntimeError(
                 "in-place operation on a tensor that requires grad: write y = x + 1 instead of x += 1, "
@@ -309,6 +325,7 @@ class Tensor:
 
     def _inplace_ufunc(self, ufunc, other, name: str) -> Tensor:
         """``self = ufunc(self, other)`` written straight into this tensor's memory (no temporary)."""
+        refuse_in_capture(_IN_PLACE)
         if self._rg and autograd.is_grad_enabled():
             self._inplace(None)  # raises the in-place error
         other = other._data if isinstance(other, Tensor) else other
@@ -366,6 +383,7 @@ class Tensor:
         return self.div_(other)
 
     def __setitem__(self, index, value) -> None:
+        refuse_in_capture(_IN_PLACE)
         if isinstance(value, Tensor) and value._rg and autograd.is_grad_enabled():
             raise RuntimeError(
                 "assigning a tensor that requires grad into another tensor is not differentiable in nabla; "

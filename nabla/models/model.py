@@ -19,7 +19,10 @@ from .. import autograd, optim
 from .. import callbacks as callbacks_module
 from .. import losses as losses_module
 from .. import metrics as metrics_module
+from ..autograd import CaptureError
+from ..capture import capture
 from ..layers import Layer
+from ..losses import _FunctionLoss
 from ..tensor import Tensor
 from .checks import ModelConfigWarning, check_setup
 
@@ -109,6 +112,7 @@ class Model(Layer):
         super().__init__(name=name, **kwargs)
         self.optimizer = None
         self.loss = None
+        self._jit_compile, self._captured_step, self._captured_with = "auto", None, (None, None)
         self.compiled_metrics: list = []
         self.stop_training = False
         self.history = None
@@ -164,7 +168,9 @@ class Model(Layer):
 
     # --- compile ------------------------------------------------------------------
 
-    def compile(self, optimizer="rmsprop", loss=None, metrics=None, **kwargs) -> None:
+    def compile(
+        self, optimizer="rmsprop", loss=None, metrics=None, run_eagerly: bool = False, jit_compile="auto", **kwargs
+    ) -> None:
         """Choose the optimizer, the loss and the metrics to report.
 
         ``optimizer``: "adam", "sgd", "rmsprop", "adagrad", "adamw" (with
@@ -175,9 +181,21 @@ class Model(Layer):
         "categorical_crossentropy", "sparse_categorical_crossentropy", a
         :class:`nabla.losses.Loss` or a callable ``f(y_true, y_pred)``.
         ``metrics``: names such as "accuracy", "mae", "auc", or metric objects.
+        ``jit_compile``: whether ``fit`` runs its training step through
+        :func:`nabla.capture` (recorded once, then replayed as NumPy code,
+        the same numbers faster). "auto" (the default, as in Keras) captures
+        when the model allows it and trains eagerly otherwise (BatchNorm,
+        GaussianNoise, a layer that reads values into Python, a loss that is
+        your own function); True captures anyway and raises what the capture
+        refuses; False, or ``run_eagerly=True``, always trains eagerly: Python
+        inside layers then runs at every step (prints, breakpoints).
         """
         if kwargs:
             raise TypeError(f"compile: unexpected arguments {sorted(kwargs)}")
+        if jit_compile not in (True, False, "auto"):
+            raise ValueError(f"compile: jit_compile must be True, False or 'auto', got {jit_compile!r}")
+        if not isinstance(run_eagerly, bool):
+            raise TypeError(f"compile: run_eagerly must be True or False, got {run_eagerly!r}")
         if loss is None:
             raise ValueError("compile: give a loss, e.g. loss='sparse_categorical_crossentropy'")
         # Everything is resolved before anything is set, so a failed compile leaves the model as it was.
@@ -188,6 +206,13 @@ class Model(Layer):
                 metrics_module.get(m, loss=resolved_loss)  # an unknown name fails here, listing the valid ones
         self.optimizer, self.loss, self._metric_identifiers = resolved_optimizer, resolved_loss, metric_identifiers
         self.compiled_metrics = []  # resolved at the first batch, when the output shape is known
+        self._jit_compile = False if run_eagerly else jit_compile
+        # "auto" captures only with nabla's own losses: a loss function of yours may compute Python numbers
+        # from the labels with NumPy, which a capture cannot see and a replay would keep.
+        own_loss = type(self.loss).__module__.startswith("nabla.") and not isinstance(self.loss, _FunctionLoss)
+        capturing = jit_compile is True or (jit_compile == "auto" and not run_eagerly and own_loss)
+        self._captured_step = capture(self._step) if capturing else None
+        self._captured_with = (self.optimizer, self.loss)  # a replay keeps calling these objects
         self._compile_config = {
             # An optimizer object is saved by class and hyper-parameters, so an unbound one reloads as itself.
             "optimizer": optimizer
@@ -195,6 +220,7 @@ class Model(Layer):
             else {"class_name": type(self.optimizer).__name__, "config": dict(self.optimizer.defaults)},
             "loss": loss if isinstance(loss, str) else losses_module.serialize(resolved_loss),
             "metrics": [m for m in self._metric_identifiers if isinstance(m, str)],
+            "jit_compile": self._jit_compile,
         }
         self._maybe_build()
         if any(True for _ in self.parameters()):
@@ -233,15 +259,36 @@ class Model(Layer):
         for m in self.compiled_metrics:
             m.reset_state()
 
-    def _train_batch(self, x: np.ndarray, y: np.ndarray, sample_weight) -> float:
-        self.train()
+    def _step(self, x: np.ndarray, y: np.ndarray, sample_weight) -> tuple[Tensor, Tensor]:
+        """One gradient step: (loss, outputs). The part of a training batch that ``jit_compile`` captures."""
         out = self(Tensor._make(x))
-        self._resolve_metrics(out.shape)
         loss = self._loss_value(y, out, sample_weight)
         self.optimizer.zero_grad()
         if loss.requires_grad:  # False when every weight is frozen: nothing to update (Keras warns and goes on)
             loss.backward()
             self.optimizer.step()
+        return loss, out
+
+    def _train_batch(self, x: np.ndarray, y: np.ndarray, sample_weight) -> float:
+        self.train()
+        step = self._captured_step
+        recorded_optimizer, recorded_loss = self._captured_with
+        if step is not None and (recorded_optimizer is not self.optimizer or recorded_loss is not self.loss):
+            # model.optimizer or model.loss was replaced after compile: record the step with the new ones
+            step = self._captured_step = capture(self._step)
+            self._captured_with = (self.optimizer, self.loss)
+        if step is None:
+            loss, out = self._step(x, y, sample_weight)
+        else:
+            try:
+                loss, out = step(x, y, sample_weight)
+            except CaptureError:
+                if self._jit_compile is True:
+                    raise
+                # "auto": this model cannot be captured (the error was raised before any weight changed).
+                self._captured_step = None
+                loss, out = self._step(x, y, sample_weight)
+        self._resolve_metrics(out.shape)
         with autograd.no_grad():
             self._update_metrics(y, out._data, sample_weight)
         return loss.item()

@@ -72,7 +72,12 @@ def load_model(path, custom_objects: dict | None = None, compile: bool = True):
         if isinstance(optimizer, dict):
             config = {k: tuple(v) if isinstance(v, list) else v for k, v in optimizer["config"].items()}
             optimizer = getattr(optim, optimizer["class_name"])(**config)
-        model.compile(optimizer=optimizer, loss=spec["loss"], metrics=spec.get("metrics"))
+        model.compile(
+            optimizer=optimizer,
+            loss=spec["loss"],
+            metrics=spec.get("metrics"),
+            jit_compile=spec.get("jit_compile", "auto"),
+        )
         model._bind_optimizer()
         if state is not None:
             model.optimizer.load_state_dict(state["state"])

@@ -12,6 +12,8 @@ import math
 import numpy as np
 
 from .. import random as _random
+from ..autograd import refuse_in_capture
+from ..capture import derive
 from ..ops import (
     avg_pool2d,
     binary_cross_entropy,
@@ -39,7 +41,7 @@ from ..ops import (
 )
 from ..ops import log_softmax as _log_softmax
 from ..ops import softmax as _softmax
-from ..ops.primitive import as_operand
+from ..ops.primitive import as_operand, primitive
 from ..tensor import Tensor
 
 __all__ = [
@@ -99,8 +101,15 @@ def dropout(input, p: float = 0.5, training: bool = True) -> Tensor:
         return x
     if p == 1.0:
         return x * 0.0
-    keep = _random.generator().random(x.shape, dtype=x.dtype) >= p
-    return x * Tensor._make(keep.astype(x.dtype) * x.dtype.type(1.0 / (1.0 - p)))
+    return x * _dropout_mask(shape=x.shape, dtype=x.dtype, p=p)
+
+
+@primitive("dropout_mask", reads=())
+def _dropout_mask(xp, shape, dtype, p):
+    """``1 / (1 - p)`` where a uniform draw is >= p, else 0: a primitive with no input, so that a captured
+    step draws a fresh mask at every replay (nb.capture)."""
+    keep = _random._generator.random(shape, dtype=dtype) >= p
+    return keep.astype(dtype) * dtype.type(1.0 / (1.0 - p))
 
 
 def batch_norm(
@@ -136,6 +145,7 @@ def batch_norm(
         centered = x - mean
         var = (centered * centered).mean(axis=axes, keepdims=True)
         if running_mean is not None:
+            refuse_in_capture("updates BatchNorm's running statistics (in training mode)")
             m = momentum
             running_mean._data *= 1 - m
             running_mean._data += m * mean._data.reshape(-1)
@@ -147,13 +157,17 @@ def batch_norm(
     else:
         if running_mean is None:
             raise ValueError("batch_norm: evaluation mode needs running statistics")
-        scale = Tensor._make(1.0 / np.sqrt(running_var._data + eps)).reshape(shape)
+        scale = Tensor._make(derive(_inverse_std, running_var, eps)).reshape(shape)
         out = (x - running_mean.reshape(shape)) * scale
     if weight is not None:
         out = out * weight.reshape(shape)
     if bias is not None:
         out = out + bias.reshape(shape)
     return out
+
+
+def _inverse_std(var: np.ndarray, eps: float) -> np.ndarray:
+    return 1.0 / np.sqrt(var + eps)
 
 
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-5) -> Tensor:

@@ -15,6 +15,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .. import autograd, dtypes
+from ..capture import replayed
 from ..tensor import Tensor
 from .parameter import Parameter
 
@@ -143,6 +144,9 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args, **kwargs):
+        tape = autograd._Mode.tape
+        if tape is not None:  # nb.capture: a replay holds while this module stays in the same mode
+            tape.modules[id(self)] = (self, self.training)
         return self.forward(*args, **kwargs)
 
     # --- traversal --------------------------------------------------------------------
@@ -216,6 +220,7 @@ class Module:
         """Evaluation mode: ``train(False)``."""
         return self.train(False)
 
+    @replayed
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Clear the gradients of every parameter (to None, or to zeros in place)."""
         for p in self.parameters():

@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from .. import creation
+from ..capture import replayed
 from ..tensor import Tensor
 
 
@@ -15,6 +16,7 @@ def _with_grads(parameters) -> list[Tensor]:
     return [p for p in params if p.grad is not None]
 
 
+@replayed
 def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0, error_if_nonfinite: bool = False) -> Tensor:
     """Scale all gradients together so that their joint norm is at most ``max_norm``; returns the norm before.
 
@@ -38,6 +40,7 @@ def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0, error_i
     return creation.tensor(total, dtype=params[0].dtype)
 
 
+@replayed
 def clip_grad_value_(parameters, clip_value: float) -> None:
     """Clip every gradient element into ``[-clip_value, clip_value]`` in place."""
     for p in _with_grads(parameters):

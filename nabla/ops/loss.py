@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+from ..capture import derive
 from ..tensor import Tensor
 from .activation import log_softmax
 from .elementwise import abs as abs_
@@ -44,7 +45,7 @@ def _float_target(target, like: Tensor) -> Tensor:
     if not isinstance(target, Tensor):
         # NOTE: straight to the input's dtype: through as_operand a list of
         # Python floats would become float32 first and lose precision in float64.
-        return Tensor._make(np.array(target, dtype=like.dtype))
+        return Tensor._make(derive(np.array, target, like.dtype))
     if target.dtype != like.dtype:
         from .elementwise import astype
 
@@ -118,16 +119,19 @@ def binary_cross_entropy(input, target, weight=None, reduction: str = "mean") ->
     input = as_operand(input)
     target = _float_target(target, input)
     _check_same_shape(input, target, "binary_cross_entropy")
-    lo, hi = float(np.min(input._data, initial=0.0)), float(np.max(input._data, initial=1.0))
-    if lo < 0 or hi > 1:
-        raise ValueError(
-            "binary_cross_entropy: input must hold probabilities in [0, 1]; for raw scores (logits) "
-            "use binary_cross_entropy_with_logits"
-        )
+    derive(_check_probabilities, input._data)
     loss = _bce(input, target)
     if weight is not None:
         loss = loss * as_operand(weight)
     return _reduce(loss, reduction, "binary_cross_entropy")
+
+
+def _check_probabilities(p: np.ndarray) -> None:
+    if float(np.min(p, initial=0.0)) < 0 or float(np.max(p, initial=1.0)) > 1:
+        raise ValueError(
+            "binary_cross_entropy: input must hold probabilities in [0, 1]; for raw scores (logits) "
+            "use binary_cross_entropy_with_logits"
+        )
 
 
 @primitive("binary_cross_entropy_with_logits")
@@ -162,11 +166,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction: str 
     input = as_operand(input)
     target = _float_target(target, input)
     _check_same_shape(input, target, "binary_cross_entropy_with_logits")
-    pw = (
-        None
-        if pos_weight is None
-        else (pos_weight._data if isinstance(pos_weight, Tensor) else np.asarray(pos_weight, dtype=input.dtype))
-    )
+    pw = None if pos_weight is None else derive(_as_weight, pos_weight, input)
     loss = _bce_logits(input, target, pos_weight=pw)
     if weight is not None:
         loss = loss * as_operand(weight)
@@ -181,14 +181,18 @@ def one_hot(indices, num_classes: int = -1) -> Tensor:
 
     ``num_classes=-1`` takes the largest index + 1.
     """
-    idx = indices._data if isinstance(indices, Tensor) else np.asarray(indices)
+    idx = indices if isinstance(indices, Tensor) else np.asarray(indices)
     if idx.dtype.kind not in "iu":
         raise TypeError(f"one_hot: indices must be integers, got {idx.dtype}")
+    return Tensor._make(derive(_one_hot_rows, idx, num_classes))
+
+
+def _one_hot_rows(idx: np.ndarray, num_classes: int) -> np.ndarray:
     if num_classes < 0:
         num_classes = int(idx.max()) + 1 if idx.size else 0
     if idx.size and (idx.min() < 0 or idx.max() >= num_classes):
         raise ValueError(f"one_hot: indices must lie in [0, {num_classes}), got values from {idx.min()} to {idx.max()}")
-    return Tensor._make(np.eye(num_classes, dtype=np.int64)[idx])
+    return np.eye(num_classes, dtype=np.int64)[idx]
 
 
 @primitive("pick", reads=())
@@ -239,13 +243,18 @@ def _class_targets(input: Tensor, target, weight, ignore_index: int, who: str):
             f"{who}: target shape {t.shape} does not fit input shape {input.shape} "
             f"(expected {input.shape[:axis] + input.shape[axis + 1 :]})"
         )
-    valid = _check_indices(t, input.shape[axis], ignore_index, who)
+    return derive(_target_arrays, t, input.shape[axis], weight, ignore_index, input.dtype, who)
+
+
+def _target_arrays(t: np.ndarray, num_classes: int, weight, ignore_index: int, dtype, who: str):
+    """The values part of :func:`_class_targets` (recomputed by every replay of a captured step)."""
+    valid = _check_indices(t, num_classes, ignore_index, who)
     if valid is None:  # the common case: no target ignored
         # A copy (N integers): the graph keeps it, and the caller may reuse their array before backward.
-        return t.copy(), (None if weight is None else weight[t].astype(input.dtype, copy=False))
+        return t.copy(), (None if weight is None else weight[t].astype(dtype, copy=False))
     safe_t = np.where(valid, t, 0)
-    w = np.ones(input.shape[axis], dtype=input.dtype) if weight is None else weight
-    return safe_t, np.where(valid, w[safe_t], 0).astype(input.dtype)
+    w = np.ones(num_classes, dtype=dtype) if weight is None else weight
+    return safe_t, np.where(valid, w[safe_t], 0).astype(dtype)
 
 
 def _as_weight(weight, input: Tensor):
@@ -266,8 +275,12 @@ def nll_loss(input, target, weight=None, ignore_index: int = -100, reduction: st
     if w_t is not None:
         loss = loss * w_t
     if reduction == "mean":
-        return _weighted_mean(loss, float(safe_t.size if w_t is None else w_t.sum()))
+        return _weighted_mean(loss, safe_t.size if w_t is None else derive(_total, w_t))
     return _reduce(loss, reduction, "nll_loss")
+
+
+def _total(w: np.ndarray) -> float:
+    return float(w.sum())
 
 
 @primitive("softmax_cross_entropy", reads=(0,))
@@ -290,6 +303,16 @@ def _(xp, need, g, out, x, index, coef, reduce):
         g = xp.expand_dims(g, 1)  # (N,) -> (N, 1)
     scale = g * (coef if isinstance(coef, float) else coef[:, None])  # coef: a float or a constant array (N,)
     return ((xp.softmax(x, axis=1) - xp.one_hot(index, x.shape[1], x.dtype)) * scale,)
+
+
+def _row_factors(safe_t: np.ndarray, w_t: np.ndarray | None, mean: bool):
+    """Each row's factor in the fused cross-entropy: its target's weight, over the weights' sum for a mean
+    (a float when every weight is 1); None for a mean over no target at all."""
+    coef = 1.0 if w_t is None else w_t
+    total = float(safe_t.size if w_t is None else w_t.sum()) if mean else 1.0
+    if not total:
+        return None
+    return coef / total if w_t is None else coef * np.asarray(1.0 / total, dtype=w_t.dtype)
 
 
 def _weighted_mean(total: Tensor, weight: float) -> Tensor:
@@ -329,10 +352,8 @@ def cross_entropy(
     if t.dtype.kind in "iu" and input.ndim == 2 and not label_smoothing and reduction in _REDUCTIONS:
         # The common case in one fused node, whose gradient is (softmax - onehot) * w[t] / sum(w[t]).
         safe_t, w_t = _class_targets(input, t, w, ignore_index, "cross_entropy")
-        coef = 1.0 if w_t is None else w_t  # each row's factor: its target's weight...
-        total = float(safe_t.size if w_t is None else w_t.sum()) if reduction == "mean" else 1.0
-        if total:  # (a mean over no target at all is NaN: the general path below gives it)
-            coef = coef / total if w_t is None else coef * np.asarray(1.0 / total, dtype=w_t.dtype)  # ...over sum(w)
+        coef = derive(_row_factors, safe_t, w_t, reduction == "mean")
+        if coef is not None:  # (a mean over no target at all is NaN: the general path below gives it)
             return _softmax_cross_entropy(input, index=safe_t, coef=coef, reduce=reduction != "none")
     logp = log_softmax(input, axis=axis)
     wshape = [1] * input.ndim
@@ -344,11 +365,7 @@ def cross_entropy(
                 f"cross_entropy: float targets are class probabilities and need the input's shape {input.shape}, "
                 f"got {t.shape}; for class indices pass an integer tensor"
             )
-        probs = (
-            Tensor._make(t.astype(input.dtype, copy=False))
-            if not isinstance(target, Tensor)
-            else _float_target(target, input)
-        )
+        probs = _float_target(target, input)
         if label_smoothing:
             probs = probs * (1 - label_smoothing) + label_smoothing / num_classes
         terms = logp * probs if w is None else logp * probs * w.reshape(wshape)
@@ -363,12 +380,22 @@ def cross_entropy(
     if not label_smoothing:
         return nll
     # PyTorch: (1 - eps) * nll + eps / C * sum_c (-w_c logp_c), over the targets kept.
-    valid = t != ignore_index
+    valid = derive(_kept_rows, t, ignore_index, input.dtype)
     terms = logp if w is None else logp * w.reshape(wshape)
-    smooth = -sum(terms, axis=axis) * valid.astype(input.dtype)
+    smooth = -sum(terms, axis=axis) * valid
     if reduction == "mean":
-        denom = float(valid.sum()) if w is None else float(w[np.where(valid, t, 0)][valid].sum())
-        smooth = _weighted_mean(smooth, denom)
+        smooth = _weighted_mean(smooth, derive(_kept_weight, t, valid, w))
     else:
         smooth = _reduce(smooth, reduction, "cross_entropy")
     return nll * (1 - label_smoothing) + smooth * (label_smoothing / num_classes)
+
+
+def _kept_rows(t: np.ndarray, ignore_index: int, dtype) -> np.ndarray:
+    """1 where the target is not ``ignore_index``, else 0, in ``dtype``."""
+    return (t != ignore_index).astype(dtype)
+
+
+def _kept_weight(t: np.ndarray, kept: np.ndarray, w: np.ndarray | None) -> float:
+    """The summed weight of the targets kept (their count without class weights)."""
+    valid = kept.astype(bool)
+    return float(valid.sum()) if w is None else float(w[np.where(valid, t, 0)][valid].sum())

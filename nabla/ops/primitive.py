@@ -98,9 +98,12 @@ def as_operand(x, like: Tensor | None = None):
 def apply(prim: Primitive, args, params) -> Tensor:
     """Run ``prim`` on ``args`` and, if any input requires grad, record a Node."""
     arrays = [a._data if isinstance(a, Tensor) else a for a in args]
-    out = prim.forward(backend.numpy_ns, *arrays, **params)
-    if type(out) is not np.ndarray:
-        out = np.asarray(out)  # NumPy returns scalars, not 0-d arrays, from full reductions
+    raw = prim.forward(backend.numpy_ns, *arrays, **params)
+    # NumPy returns scalars, not 0-d arrays, from full reductions
+    out = raw if type(raw) is np.ndarray else np.asarray(raw)
+    tape = _Mode.tape
+    if tape is not None and not tape.paused:
+        tape.forward(prim, args, params, out, out is not raw)  # nb.capture: before the Tensor is made
     if _Mode.anomaly:
         _check_forward(prim, out)
     # A view shares its base's version counter, so writing through either is seen by graphs that saved the

@@ -28,6 +28,7 @@ import warnings
 from collections import Counter
 from collections.abc import Callable
 
+from ..capture import replayed
 from .optimizer import Optimizer
 
 
@@ -108,6 +109,7 @@ class LRScheduler:
         """The lr of each group set by the last :meth:`step`."""
         return list(self._last_lr)
 
+    @replayed
     def step(self) -> None:
         """Advance one epoch and set each group's lr. Call it after ``optimizer.step()``."""
         if self._step_count == 1 and self.optimizer._step_calls == self._opt_steps_at_init:
@@ -115,7 +117,7 @@ class LRScheduler:
                 f"{type(self).__name__}.step() was called before optimizer.step(): call the optimizer first, "
                 "or the first value of the schedule is skipped",
                 UserWarning,
-                stacklevel=2,
+                stacklevel=3,  # past the @replayed wrapper
             )
         self._step_count += 1
         self.last_epoch += 1
@@ -556,6 +558,7 @@ class ReduceLROnPlateau(LRScheduler):
             return a > best * (self.threshold + 1.0)
         return a > best + self.threshold
 
+    @replayed
     def step(self, metrics) -> None:
         """Record this epoch's metric (a number or a one-element tensor) and reduce the lr if it stalled."""
         current = float(metrics)

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 import numpy as np
 
 from ..autograd import enable_grad, no_grad
+from ..capture import replayed
 from ..tensor import Tensor
 
 
@@ -126,6 +127,7 @@ class Optimizer:
 
     # --- one update -----------------------------------------------------------------
 
+    @replayed
     def step(self, closure: Callable | None = None):
         """Update every parameter that has a gradient, in place; returns the closure's loss (or None).
 
@@ -174,6 +176,7 @@ class Optimizer:
         """Raise if a hyper-parameter of ``group`` is illegal; normalise numbers to Python floats."""
         check_non_negative(group, "lr", type(self).__name__)
 
+    @replayed
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Clear the gradients of all parameters.
 

@@ -1,0 +1,511 @@
+"""Captured steps: record one call of a training step, replay it as straight-line NumPy code.
+
+In eager mode every operation of a step pays Python bookkeeping: a Tensor and
+a graph node, version counters, the walk back through the graph, the
+optimizer's loop over parameters. On a 2-4-1 network that bookkeeping costs
+several times the arithmetic. ``nb.capture`` removes it. The first call runs
+the step for real and records what it computed, as calls on arrays: each
+primitive's forward, each node's gradient rule, the sums of gradients, the
+writes into ``.grad``, the optimizer's update. Later calls whose arguments
+have the same shapes run that record as generated Python code (``step.code``
+shows it): no tensors, no nodes, no walk, the same numbers bit for bit::
+
+    @nb.capture
+    def train_step(x, y):
+        opt.zero_grad()
+        loss = nb.cross_entropy(model(x), y)
+        loss.backward()
+        opt.step()
+        return loss
+
+    for x, y in batches:
+        loss = train_step(x, y)  # x, y: Tensors or NumPy arrays
+
+What a replay repeats, reads, and freezes (the contract of ``jax.jit``):
+
+- repeated: nabla's operations, ``backward``, the optimizers' ``step`` and
+  ``zero_grad``, ``Module.zero_grad``, schedulers' ``step``, gradient
+  clipping, dropout (a fresh mask from nabla's generator at every call);
+- read at every call: the arguments, and the current values of tensors
+  that existed before the call (parameters, buffers, constants);
+- frozen at capture: whatever else the function's Python does (prints,
+  counters, Python numbers it computes). Pass what changes as an argument.
+
+A call with another signature (shapes, dtypes, Python values of the
+arguments, grad mode), or after a module switched between train and eval or
+a parameter changed shape, captures again. What nabla can see would go
+wrong in a replay is refused at capture with a :class:`CaptureError`:
+reading a tensor's value into Python (``.item()``, ``if t``), changing a
+tensor in place, drawing random numbers outside an operation, making a
+tensor inside the step from an array that is not an argument, hooks,
+``create_graph``, ``nb.grad``, BatchNorm's running statistics.
+"""
+
+from __future__ import annotations
+
+import collections.abc
+import copy
+import functools
+import keyword
+import re
+import warnings
+
+import numpy as np
+
+from . import backend
+from .autograd import CaptureError, _accumulate, _conform, _Mode
+from .tensor import Tensor
+
+__all__ = ["CaptureError", "CapturedStep", "capture"]
+
+_MAX_PROGRAMS = 8  # signatures captured before a warning that the step is re-captured too often
+
+
+class _Diverged(Exception):
+    """A value-dependent decision recorded at capture (see :func:`derive`) went the other way."""
+
+
+_RETRACE = object()  # returned by a program whose guards fail: capture the step again
+
+
+# --- recorded glue ---------------------------------------------------------------------------------
+
+
+def derive(fn, *args, **kwargs):
+    """``fn(*args, **kwargs)`` on arrays (Tensors in ``args`` are passed as their arrays); inside a capture,
+    recorded so that every replay recomputes it.
+
+    For the Python glue of an operation that computes arrays or decisions
+    from tensor values outside a primitive (checking class labels, a
+    comparison, an argmax). What the result decides in Python (an array's
+    shape and dtype, whether it is None, a Python value it holds) is checked
+    at every replay; if it differs, that call runs eagerly instead.
+    """
+    tape = _Mode.tape
+    if tape is not None and not tape.paused:
+        return tape.derive(fn, args, kwargs)
+    return fn(*[a._data if isinstance(a, Tensor) else a for a in args], **kwargs)
+
+
+def replayed(fn):
+    """Decorator for a function with side effects on tensors (an optimizer's ``step``): inside a capture it
+    runs as it is, unrecorded, and every replay calls it again, with the same arguments, at the same point."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        tape = _Mode.tape
+        if tape is None or tape.paused:
+            return fn(*args, **kwargs)
+        return tape.effect(fn, args, kwargs)
+
+    return wrapper
+
+
+def _structure(x):
+    """What Python code can branch on in a derived result: shapes, dtypes, None-ness, plain values."""
+    if isinstance(x, np.ndarray):
+        return ("array", x.shape, x.dtype)
+    if isinstance(x, (tuple, list)):
+        return tuple(_structure(e) for e in x)
+    return ("value", x)
+
+
+def _checked(fn, expected):
+    def run(*args, **kwargs):
+        result = fn(*args, **kwargs)
+        if _structure(result) != expected:
+            raise _Diverged
+        return result
+
+    return run
+
+
+def _to_array(data, dtype):
+    from .creation import _to_array
+
+    return _to_array(data, dtype)
+
+
+# --- the recorder ----------------------------------------------------------------------------------
+
+
+_VAR = re.compile(r"\bv\d+\b")
+
+
+class _Tape:
+    """One traced call, written down as lines of Python over numbered arrays ``v0, v1, ...``.
+
+    Arrays are named by identity: every array a recorded line produced is kept
+    alive until the trace ends, so an ``id`` names one array only.
+    """
+
+    def __init__(self, args: tuple):
+        self.lines: list[tuple[str, bool]] = []  # (a line of code, whether it belongs to a backward pass)
+        self.var_of: dict[int, int] = {}  # id(array) -> its variable's number
+        self.keep: list = []  # the arrays named in var_of
+        self.scope: dict = {
+            "xp": backend.numpy_ns,
+            "asarray": np.asarray,
+            "wrap": Tensor._make,
+            "conform": _conform,
+            "RETRACE": _RETRACE,
+            # the errstate of the backward walk: IEEE results where the math is infinite, no warnings
+            "quiet": functools.partial(np.errstate, divide="ignore", invalid="ignore", over="ignore"),
+        }
+        self.bound: dict[int, str] = {}  # id(object) -> its name in scope
+        self.born: set[int] = set()  # ids of tensors made during the trace by code that was not recorded
+        self.externals: dict[int, Tensor] = {}  # tensors read by reference (guarded: shape, dtype, requires_grad)
+        self.modules: dict[int, tuple] = {}  # id(module) -> (module, its training flag)
+        self.leaf_args: dict[int, str] = {}  # id(argument tensor) -> its parameter name
+        self.paused = 0
+        for i, a in enumerate(args):
+            if isinstance(a, Tensor):
+                self.leaf_args[id(a)] = f"a{i}"
+                self._line(f"{self._new_var(a._data)} = a{i}._data")
+            elif isinstance(a, np.ndarray):
+                self._line(f"{self._new_var(a)} = a{i}")
+
+    # --- names -------------------------------------------------------------------------------
+
+    def _new_var(self, array) -> str:
+        """Name a value the replay computes: an array, or a NumPy scalar (what NumPy returns for 0-d results)."""
+        self.var_of[id(array)] = n = len(self.keep)  # (an array named twice keeps its latest name)
+        self.keep.append(array)
+        return f"v{n}"
+
+    def _targets(self, result) -> str:
+        if isinstance(result, (np.ndarray, np.generic)):
+            return self._new_var(result)
+        parts = [self._new_var(r) if isinstance(r, (np.ndarray, np.generic)) else "_" for r in result]
+        return ", ".join(parts) + ("," if len(parts) == 1 else "")
+
+    def _name(self, obj, hint: str) -> str:
+        name = self.bound.get(id(obj))
+        if name is None:
+            base = re.sub(r"\W", "_", hint) or "f"
+            if base[0].isdigit() or keyword.iskeyword(base) or re.fullmatch(r"[va]\d+", base):
+                base = "_" + base  # never a variable (v3), an argument (a0) or a keyword
+            name, k = base, 1
+            while name in self.scope:
+                name, k = f"{base}{k}", k + 1
+            self.scope[name] = obj  # (which keeps obj alive, so that its id names it only)
+            self.bound[id(obj)] = name
+        return name
+
+    def _const(self, x) -> str:
+        if x is None or isinstance(x, (bool, int, str)) or (type(x) is float and np.isfinite(x)):
+            return repr(x)
+        if isinstance(x, tuple) and all(isinstance(e, int) for e in x):
+            return repr(x)
+        return self._name(x, "k")
+
+    def _external(self, t: Tensor) -> str:
+        self.externals[id(t)] = t
+        return self.leaf_args.get(id(t)) or self._name(t, "p")
+
+    # --- references ----------------------------------------------------------------------------
+
+    def ref(self, x, who: str) -> str:
+        """``x`` (an input of a primitive) as an expression; refuses what a replay could not recompute."""
+        if isinstance(x, Tensor):
+            n = self.var_of.get(id(x._data))
+            if n is not None:
+                return f"v{n}"
+            if id(x) in self.born:
+                raise CaptureError(
+                    f"nb.capture: '{who}' uses a tensor made inside the step by code that nabla does not record "
+                    "(nb.tensor/nb.zeros of Python values, t.data, an operation without capture support), so a "
+                    "replay would reuse its first value; make it before the step and use it there"
+                )
+            return self._external(x) + "._data"
+        if isinstance(x, np.generic) and id(x) in self.var_of:
+            return f"v{self.var_of[id(x)]}"
+        if isinstance(x, np.ndarray):
+            n = self.var_of.get(id(x))
+            if n is None:
+                raise CaptureError(
+                    f"nb.capture: '{who}' received an array computed outside nabla's recorded operations, "
+                    "which a replay would reuse; pass it to the step as an argument"
+                )
+            return f"v{n}"
+        if isinstance(x, (tuple, list)) and any(isinstance(e, (Tensor, np.ndarray)) for e in x):
+            return _sequence(x, [self.ref(e, who) for e in x])
+        return self._const(x)
+
+    def loose(self, x) -> str:
+        """``x`` as an expression, arrays not named being constants (the seeds and placeholders of backward,
+        arrays the user handed to an operation)."""
+        if isinstance(x, Tensor):
+            n = self.var_of.get(id(x._data))
+            if n is not None:
+                return f"v{n}"
+            if id(x) in self.born:
+                return self._name(x._data, "k")
+            return self._external(x) + "._data"
+        if isinstance(x, (np.ndarray, np.generic)):
+            n = self.var_of.get(id(x))
+            return f"v{n}" if n is not None else self._name(x, "k")
+        if isinstance(x, (tuple, list)) and any(isinstance(e, (Tensor, np.ndarray)) for e in x):
+            return _sequence(x, [self.loose(e) for e in x])
+        return self._const(x)
+
+    def _line(self, code: str, backward: bool = False) -> None:
+        self.lines.append((code, backward))
+
+    # --- what the engine reports -----------------------------------------------------------------
+
+    def forward(self, prim, args, params, out, wrapped: bool) -> None:
+        parts = ["xp", *(self.ref(a, prim.name) for a in args)]
+        parts += [f"{k}={self.ref(v, prim.name)}" for k, v in params.items()]
+        call = f"{self._name(prim.forward, prim.name)}({', '.join(parts)})"
+        self._line(f"{self._new_var(out)} = {'asarray(' + call + ')' if wrapped else call}")
+
+    def vjp(self, node, g, grads) -> None:
+        """A node's gradient rule ran on ``g`` and returned ``grads`` (one per input, before the walk sums
+        them back over broadcasting: see :meth:`conform`)."""
+        run = self._name(functools.partial(node.prim.vjp, backend.numpy_ns, node.need), node.prim.name + "_vjp")
+        ins = [self.loose(g), "None" if node.out is None else self.loose(node.out)]
+        ins += [self.loose(t) for t in node.inputs]
+        ins += [f"{k}={self.loose(v)}" for k, v in node.params.items()]
+        names = [self._new_var(gi) if n and gi is not None else "_" for n, gi in zip(node.need, grads)]
+        names += ["_"] * (len(grads) - len(names))  # a rule may return more than the inputs (zip ignores them)
+        self._line(f"{', '.join(names)}{',' if len(names) == 1 else ''} = {run}({', '.join(ins)})", backward=True)
+
+    def conform(self, g, result) -> None:
+        """The walk summed ``g`` back over broadcasting and/or cast it: ``result``."""
+        shape, dtype = self._const(result.shape), self._name(result.dtype, "k")
+        self._line(f"{self._new_var(result)} = conform(xp, {self.loose(g)}, {shape}, {dtype})", backward=True)
+
+    def add(self, a, b, total) -> None:
+        self._line(f"{self._new_var(total)} = {self.loose(a)} + {self.loose(b)}", backward=True)
+
+    def accumulate(self, t: Tensor, g, owned: bool) -> None:
+        self._line(
+            f"{self._name(_accumulate, 'accumulate')}({self._external(t)}, {self.loose(g)}, False, {owned})", True
+        )
+
+    def arg(self, x, who: str) -> str:
+        """An argument of a derived computation: a value of the step, a tensor read by reference, or a
+        constant; refused if it was computed from the step's values by code that was not recorded."""
+        if isinstance(x, Tensor) or (isinstance(x, (np.ndarray, np.generic)) and id(x) in self.var_of):
+            return self.ref(x, who)
+        if isinstance(x, np.ndarray):
+            base = x.base
+            while isinstance(base, np.ndarray):
+                if id(base) in self.var_of:
+                    raise CaptureError(
+                        f"nb.capture: '{who}' received a view of a value of the step made outside nabla's "
+                        "recorded operations, which a replay would reuse; use nabla's operations on tensors"
+                    )
+                base = base.base
+            return self._name(x, "k")  # the user's constant, read by reference
+        if isinstance(x, (tuple, list)):
+            return _sequence(x, [self.arg(e, who) for e in x])
+        return self._const(x)
+
+    def derive(self, fn, args, kwargs):
+        who = getattr(fn, "__name__", "derived")
+        ins = [self.arg(a, who) for a in args] + [f"{k}={self.arg(v, who)}" for k, v in kwargs.items()]
+        result = fn(*[a._data if isinstance(a, Tensor) else a for a in args], **kwargs)
+        run = self._name(_checked(fn, _structure(result)), who)
+        call = f"{run}({', '.join(ins)})"
+        self._line(call if result is None or not _holds_array(result) else f"{self._targets(result)} = {call}")
+        return result
+
+    def convert(self, data, dtype, t: Tensor) -> None:
+        """``nb.tensor(data)`` ran: recorded if ``data`` is a value of the step, else ``t`` is a constant."""
+        src = data._data if isinstance(data, Tensor) else data
+        n = self.var_of.get(id(src)) if isinstance(src, np.ndarray) else None
+        if n is None:
+            if isinstance(src, np.ndarray):
+                raise CaptureError(
+                    "nb.capture: the step makes a tensor from a NumPy array that is not one of its arguments, "
+                    "so a replay would reuse its first values; pass the array to the step as an argument"
+                )
+            self.born.add(id(t))
+            return
+        self._line(f"{self._new_var(t._data)} = {self._name(_to_array, 'to_array')}(v{n}, {self._const(dtype)})")
+
+    def effect(self, fn, args, kwargs):
+        args = [list(a) if isinstance(a, collections.abc.Iterator) else a for a in args]  # replayed: not used up
+        what = fn.__name__ if "." not in fn.__qualname__ else f"{type(args[0]).__name__}.{fn.__name__}"
+        for a in [*args, *kwargs.values()]:
+            if isinstance(a, Tensor) and id(a._data) in self.var_of:
+                raise CaptureError(
+                    f"nb.capture: {what} is given a tensor computed in the step, and a replay can only repeat it "
+                    "on tensors made outside the step; call it after the step, on the step's result"
+                )
+        self.paused += 1
+        try:
+            result = fn(*args, **kwargs)
+        finally:
+            self.paused -= 1
+        self._line(f"{self._name(functools.partial(fn, *args, **kwargs), what.replace('.', '_'))}()")
+        return result
+
+    # --- the program -------------------------------------------------------------------------------
+
+    def output(self, result) -> str:
+        """The expression that rebuilds the step's return value from the replay's arrays."""
+        if isinstance(result, Tensor):
+            n = self.var_of.get(id(result._data))
+            if n is not None:
+                return f"wrap(v{n})"
+            if id(result) in self.born:
+                raise CaptureError(
+                    "nb.capture: the step returns a tensor made by code that nabla does not record; "
+                    "return tensors computed by nabla operations (or ones made before the step)"
+                )
+            return self._name(result, "p")
+        if isinstance(result, (tuple, list)):
+            return _sequence(result, [self.output(r) for r in result])
+        if isinstance(result, dict):
+            return "{" + ", ".join(f"{self._const(k)}: {self.output(v)}" for k, v in result.items()) + "}"
+        if result is None or isinstance(result, (bool, int, float, str)):
+            return self._const(result)
+        raise CaptureError(
+            f"nb.capture: the step returns a {type(result).__name__}; return tensors (or tuples, lists, dicts of "
+            "them), and convert them to Python numbers after the call"
+        )
+
+    def program(self, n_args: int, output: str) -> _Program:
+        guards = [f"{self._name(m, type(m).__name__)}.training is {flag}" for m, flag in self.modules.values()]
+        for t in self.externals.values():
+            name = self._external(t)
+            dtype = self._name(t._data.dtype, "dtype_" + str(t._data.dtype))
+            guards.append(
+                f"{name}._rg is {t._rg} and {name}._data.shape == {t._data.shape!r} and {name}._data.dtype == {dtype}"
+            )
+        # Each array is deleted after its last use, so that the replay holds no more memory than eager mode.
+        last_use: dict[str, int] = {}
+        for i, (code, _) in enumerate(self.lines):
+            for v in _VAR.findall(code):
+                last_use[v] = i
+        for v in _VAR.findall(output):
+            last_use[v] = len(self.lines)
+        dead: dict[int, list[str]] = {}
+        for v, i in last_use.items():
+            dead.setdefault(i, []).append(v)
+        args = ", ".join(f"a{i}" for i in range(n_args))
+        src = [f"def captured_step({args}):"]
+        if guards:
+            src.append("    if not (" + "\n            and ".join(guards) + "):")
+            src.append("        return RETRACE  # a module or a parameter changed: capture again")
+        in_block = False
+        for i, (code, backward) in enumerate(self.lines):
+            if backward and not in_block:
+                src.append("    with quiet():  # backward")
+            in_block = backward
+            pad = "        " if backward else "    "
+            src.append(pad + code)
+            if i in dead:
+                src.append(pad + "del " + ", ".join(sorted(dead[i], key=lambda v: int(v[1:]))))
+        src.append(f"    return {output}")
+        return _Program("\n".join(src) + "\n", self.scope)
+
+
+def _sequence(x, inner: list[str]) -> str:
+    """The source of a tuple or list with these elements."""
+    if isinstance(x, tuple):
+        return "(" + ", ".join(inner) + ("," if len(inner) == 1 else "") + ")"
+    return "[" + ", ".join(inner) + "]"
+
+
+def _holds_array(x) -> bool:
+    return isinstance(x, np.ndarray) or (isinstance(x, (tuple, list)) and any(isinstance(e, np.ndarray) for e in x))
+
+
+class _Program:
+    """Generated code and the objects it names."""
+
+    def __init__(self, source: str, scope: dict):
+        self.source = source
+        exec(compile(source, "<nb.capture>", "exec"), scope)  # noqa: S102 - nabla's own generated code
+        self.run = scope["captured_step"]
+
+
+# --- the user's entry point ------------------------------------------------------------------------
+
+
+def _signature(x):
+    if isinstance(x, Tensor):
+        return ("tensor", x._data.shape, x._data.dtype, x._rg)
+    if isinstance(x, np.ndarray):
+        return ("array", x.shape, x.dtype)
+    try:
+        hash(x)
+    except TypeError:
+        raise CaptureError(
+            f"nb.capture: an argument of type {type(x).__name__} is neither a tensor, an array nor a hashable "
+            "Python value; pass tensors, arrays, numbers or strings"
+        ) from None
+    return ("value", type(x), x)
+
+
+class CapturedStep:
+    """A function captured by :func:`capture`; call it like the function."""
+
+    def __init__(self, fn):
+        functools.update_wrapper(self, fn)
+        self.fn = fn
+        self._programs: dict[tuple, _Program] = {}
+        self._last: _Program | None = None
+        self._warned = False
+
+    def __deepcopy__(self, memo):
+        # A program names the objects it was recorded on; a copy of a model must record its own.
+        return CapturedStep(copy.deepcopy(self.fn, memo))
+
+    @property
+    def code(self) -> str | None:
+        """The Python source of the program the last call ran (None before the first call)."""
+        return None if self._last is None else self._last.source
+
+    def __call__(self, *args, **kwargs):
+        names = tuple(sorted(kwargs))
+        flat = args + tuple(kwargs[k] for k in names)
+        if _Mode.tape is not None or _Mode.anomaly:
+            return self.fn(*args, **kwargs)  # inside another capture it is part of that one; anomaly needs eager
+        # Arguments that are one array at capture are one variable of the program: aliasing is part of the key.
+        arrays = [a._data if isinstance(a, Tensor) else a for a in flat]
+        aliasing = tuple([next(j for j, b in enumerate(arrays) if b is a) for a in arrays])
+        key = (_Mode.grad_enabled, names, aliasing, tuple(_signature(a) for a in flat))
+        program = self._programs.get(key)
+        if program is not None:
+            self._last = program
+            try:
+                result = program.run(*flat)
+            except _Diverged:
+                return self.fn(*args, **kwargs)
+            if result is not _RETRACE:
+                return result
+        tape = _Tape(flat)
+        _Mode.tape = tape
+        try:
+            result = self.fn(*args, **kwargs)
+            output = tape.output(result)
+        finally:
+            _Mode.tape = None
+        self._programs[key] = self._last = tape.program(len(flat), output)
+        if len(self._programs) > _MAX_PROGRAMS and not self._warned:
+            self._warned = True
+            warnings.warn(
+                f"nb.capture: {getattr(self.fn, '__name__', 'the step')} was captured for {len(self._programs)} "
+                "different signatures; arguments whose Python values or shapes change at every call defeat "
+                "the capture (pass changing numbers as tensors)",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+        return result
+
+
+def capture(fn) -> CapturedStep:
+    """Capture a step function: the first call records it, later calls replay it as NumPy code.
+
+    Use as a decorator (``@nb.capture``) or a call (``step = nb.capture(fn)``).
+    See the module's documentation for what a replay repeats and what it
+    freezes; ``step.code`` shows the program of the last call.
+    """
+    if not callable(fn):
+        raise TypeError(f"nb.capture expects a function, got {type(fn).__name__}")
+    return CapturedStep(fn)
