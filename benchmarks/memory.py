@@ -37,7 +37,7 @@ import sys
 import tracemalloc
 from pathlib import Path
 
-IMPLEMENTATIONS = ("nabla", "torch", "floor")
+IMPLEMENTATIONS = ("nabla", "nabla-captured", "torch", "floor")
 ENV = {"MALLOC_MMAP_THRESHOLD_": "65536"}
 
 

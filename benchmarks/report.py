@@ -58,25 +58,23 @@ def evaluate_targets(results: dict) -> list[dict]:
                     }
                 )
     for key, mem in results.get("memory", {}).items():
-        nabla, torch = mem.get("nabla", {}), mem.get("torch", {})
-        if "rss_step_peak_mib" not in nabla or "rss_step_peak_mib" not in torch:
-            continue
-        measured = nabla["rss_step_peak_mib"] / max(torch["rss_step_peak_mib"], 1e-9)
-        rows.append(
-            {
-                "target": "memory <= PyTorch + 20%",
-                "workload": key,
-                "implementation": "nabla",
-                "measured": measured,
-                "required": MEMORY_LIMIT,
-                "met": measured <= MEMORY_LIMIT,
-                "shortfall": (
-                    f"{nabla['rss_step_peak_mib'] - MEMORY_LIMIT * torch['rss_step_peak_mib']:.1f} MiB over the limit"
-                    if measured > MEMORY_LIMIT
-                    else ""
-                ),
-            }
-        )
+        torch = mem.get("torch", {})
+        for impl, nabla in mem.items():
+            if not impl.startswith("nabla") or "rss_step_peak_mib" not in nabla or "rss_step_peak_mib" not in torch:
+                continue
+            measured = nabla["rss_step_peak_mib"] / max(torch["rss_step_peak_mib"], 1e-9)
+            over = nabla["rss_step_peak_mib"] - MEMORY_LIMIT * torch["rss_step_peak_mib"]
+            rows.append(
+                {
+                    "target": "memory <= PyTorch + 20%",
+                    "workload": key,
+                    "implementation": impl,
+                    "measured": measured,
+                    "required": MEMORY_LIMIT,
+                    "met": measured <= MEMORY_LIMIT,
+                    "shortfall": f"{over:.1f} MiB over the limit" if measured > MEMORY_LIMIT else "",
+                }
+            )
     return rows
 
 
@@ -201,8 +199,9 @@ def _targets_section(results: dict) -> list[str]:
         "## Targets",
         "",
         "Ratios of medians (nabla's throughput over the other's; for memory, nabla's step peak over PyTorch's). "
-        "The primary row of each workload is `nabla` (the core API); `nabla-fit` and `nabla-predict` are the "
-        "Keras-style paths, judged against the same bar.",
+        "The primary row of each workload is `nabla` (the core API, eager); `nabla-captured` is the same step "
+        "through `nb.capture` (recorded once, replayed as NumPy code); `nabla-fit` and `nabla-predict` are the "
+        "Keras-style paths (`fit` captures its step by default). All are judged against the same bar.",
         "",
         markdown_table(["workload", "implementation", "target", "measured", "required", "status"], rows),
         "",

@@ -280,9 +280,12 @@ class _Tape:
         self._line(f"{self._new_var(total)} = {self.loose(a)} + {self.loose(b)}", backward=True)
 
     def accumulate(self, t: Tensor, g, owned: bool) -> None:
-        self._line(
-            f"{self._name(_accumulate, 'accumulate')}({self._external(t)}, {self.loose(g)}, False, {owned})", True
-        )
+        """The walk added ``g`` into ``t.grad`` (``owned``: taking ``g`` itself when there is none)."""
+        t, g = self._external(t), self.loose(g)
+        call = f"{self._name(_accumulate, 'accumulate')}({t}, {g}, False, {owned})"
+        if owned:  # the common case written out: a .grad set to None by zero_grad takes the array
+            call = f"if {t}._grad is None:\n    {t}._grad = wrap({g})\nelse:\n    {call}"
+        self._line(call, backward=True)
 
     def arg(self, x, who: str) -> str:
         """An argument of a derived computation: a value of the step, a tensor read by reference, or a
@@ -397,7 +400,7 @@ class _Tape:
                 src.append("    with quiet():  # backward")
             in_block = backward
             pad = "        " if backward else "    "
-            src.append(pad + code)
+            src.append(pad + code.replace("\n", "\n" + pad))
             if i in dead:
                 src.append(pad + "del " + ", ".join(sorted(dead[i], key=lambda v: int(v[1:]))))
         src.append(f"    return {output}")

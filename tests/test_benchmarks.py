@@ -41,7 +41,7 @@ def test_quick_run_covers_every_workload_and_implementation(tmp_path):
         assert got["agreement"]["ok"], (w.key, got["agreement"])
         for impl, r in got["results"].items():
             assert r["min"] <= r["median"] <= r["max"], (w.key, impl)
-    assert set(results["memory"]["W3"]) == {"nabla", "torch", "floor"}
+    assert set(results["memory"]["W3"]) == {"nabla", "nabla-captured", "torch", "floor"}
     assert {"numpy", "nabla", "torch"} <= set(results["op_overhead"])
     assert results["matmul"]["max"] > 0
     assert out.with_suffix(".md").read_text().startswith("# Performance")

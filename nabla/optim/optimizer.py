@@ -148,22 +148,23 @@ class Optimizer:
         with no_grad():
             for group in self.param_groups:
                 for p in group["params"]:
-                    if p.grad is None:
+                    grad = p._grad  # (the slots, not the properties: this loop runs at every step)
+                    if grad is None:
                         continue
-                    grad = p.grad._data
-                    if grad.shape != p.shape:
+                    grad, param = grad._data, p._data
+                    if grad.shape != param.shape:
                         raise RuntimeError(
-                            f"{type(self).__name__}.step: a parameter of shape {p.shape} has a gradient of shape "
-                            f"{grad.shape}"
+                            f"{type(self).__name__}.step: a parameter of shape {param.shape} has a gradient of "
+                            f"shape {grad.shape}"
                         )
                     state = self.state.get(p)
                     if state is None:
                         state = {}
-                        self._update(p._data, grad, state, group)
+                        self._update(param, grad, state, group)
                         if state:  # plain SGD keeps no state: no empty entries, as in PyTorch
                             self.state[p] = state
                     else:
-                        self._update(p._data, grad, state, group)
+                        self._update(param, grad, state, group)
                     p._version.v += 1  # the update was in place: graphs that saved p are now stale
         self._step_calls += 1
         return loss
