@@ -339,6 +339,10 @@ def run_backward(
             node = heapq.heappop(heap)[1]
             g = grads.pop(node)
             inputs = node.inputs
+            if tape is not None and node.seq < tape.first_node:
+                refuse_in_capture(
+                    f"back-propagates into '{node.name}', computed before the step (detach what the step is given)"
+                )
             if inputs is None:
                 raise RuntimeError(
                     f"trying to backward through the graph of '{node.name}' a second time: its saved "

@@ -52,7 +52,7 @@ import warnings
 
 import numpy as np
 
-from . import backend
+from . import autograd, backend, random
 from .autograd import CaptureError, _accumulate, _conform, _Mode
 from .tensor import Tensor
 
@@ -83,22 +83,62 @@ def derive(fn, *args, **kwargs):
     """
     tape = _Mode.tape
     if tape is not None and not tape.paused:
-        return tape.derive(fn, args, kwargs)
+        return tape.derive(fn, args, kwargs, checked=True)
     return fn(*[a._data if isinstance(a, Tensor) else a for a in args], **kwargs)
 
 
-def replayed(fn):
+def recompute(fn, *args, **kwargs):
+    """:func:`derive` for a function whose result is an array with a shape and dtype that follow from the
+    arguments' (a comparison, an argmax): recorded without a check, as nothing about it can change."""
+    tape = _Mode.tape
+    if tape is not None and not tape.paused:
+        return tape.derive(fn, args, kwargs, checked=False)
+    return fn(*[a._data if isinstance(a, Tensor) else a for a in args], **kwargs)
+
+
+class capture_state:  # noqa: N801 - a namespace
+    """``structure`` counts changes to modules' parameters, buffers and submodules: a program records the
+    objects it was captured on, so it holds only while the count is unchanged."""
+
+    structure = 0
+
+
+def replayed(fn=None, *, idempotent: bool = False):
     """Decorator for a function with side effects on tensors (an optimizer's ``step``): inside a capture it
-    runs as it is, unrecorded, and every replay calls it again, with the same arguments, at the same point."""
+    runs as it is, unrecorded, and every replay calls it again, with the same arguments, at the same point.
+
+    ``idempotent``: calling it twice does what calling it once does (``zero_grad``), so a replay that has
+    only done such effects may still hand the call over to eager mode (see :func:`derive`).
+    """
+    if fn is None:
+        return functools.partial(replayed, idempotent=idempotent)
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         tape = _Mode.tape
         if tape is None or tape.paused:
             return fn(*args, **kwargs)
-        return tape.effect(fn, args, kwargs)
+        return tape.effect(fn, args, kwargs, idempotent)
 
     return wrapper
+
+
+def replay_overrides(cls, names: tuple[str, ...]) -> None:
+    """Wrap the methods ``names`` that ``cls`` defines with :func:`replayed` (from ``__init_subclass__``):
+    an optimizer of yours that overrides ``step`` is repeated whole by a replay, not only its base part."""
+    for name in names:
+        method = cls.__dict__.get(name)
+        if method is not None and not hasattr(method, "__wrapped__"):
+            setattr(cls, name, replayed(method, idempotent=name == "zero_grad"))
+
+
+def constant(t: Tensor) -> Tensor:
+    """Mark ``t``, made inside a capture from Python values only (``nb.zeros(3)``), as a constant of the
+    program rather than a value computed by code the capture did not record."""
+    tape = _Mode.tape
+    if tape is not None:
+        tape.constant(t)
+    return t
 
 
 def _structure(x):
@@ -149,15 +189,22 @@ class _Tape:
             "wrap": Tensor._make,
             "conform": _conform,
             "RETRACE": _RETRACE,
+            "diverged": _diverged,
+            "capture_state": capture_state,
             # the errstate of the backward walk: IEEE results where the math is infinite, no warnings
             "quiet": functools.partial(np.errstate, divide="ignore", invalid="ignore", over="ignore"),
         }
         self.bound: dict[int, str] = {}  # id(object) -> its name in scope
         self.born: set[int] = set()  # ids of tensors made during the trace by code that was not recorded
+        self.constants: dict[int, np.ndarray] = {}  # arrays of tensors made from Python values during the trace
         self.externals: dict[int, Tensor] = {}  # tensors read by reference (guarded: shape, dtype, requires_grad)
         self.modules: dict[int, tuple] = {}  # id(module) -> (module, its training flag)
         self.leaf_args: dict[int, str] = {}  # id(argument tensor) -> its parameter name
         self.paused = 0
+        self.first_node = next(autograd._sequence)  # nodes numbered below were made before the step: not part of it
+        self.applied = False  # an effect that must not run twice (a .grad written, a parameter updated) is recorded
+        self.late_check = ""  # what decides on values after that point, if anything (see program())
+        self.checks = self.draws = False  # whether a replay can go back to eager mode; whether it draws
         for i, a in enumerate(args):
             if isinstance(a, Tensor):
                 self.leaf_args[id(a)] = f"a{i}"
@@ -222,14 +269,17 @@ class _Tape:
             return f"v{self.var_of[id(x)]}"
         if isinstance(x, np.ndarray):
             n = self.var_of.get(id(x))
+            if n is None and id(x) in self.constants:
+                return self._name(x, "k")
             if n is None:
                 raise CaptureError(
-                    f"nb.capture: '{who}' received an array computed outside nabla's recorded operations, "
-                    "which a replay would reuse; pass it to the step as an argument"
+                    f"nb.capture: '{who}' received an array computed outside nabla's recorded operations (by "
+                    "your NumPy code, or an operation without capture support), which a replay would reuse; "
+                    "compute it with nabla's operations or pass it to the step as an argument"
                 )
             return f"v{n}"
         if isinstance(x, (tuple, list)) and any(isinstance(e, (Tensor, np.ndarray)) for e in x):
-            return _sequence(x, [self.ref(e, who) for e in x])
+            return _collection(x, [self.ref(e, who) for e in x])
         return self._const(x)
 
     def loose(self, x) -> str:
@@ -246,7 +296,7 @@ class _Tape:
             n = self.var_of.get(id(x))
             return f"v{n}" if n is not None else self._name(x, "k")
         if isinstance(x, (tuple, list)) and any(isinstance(e, (Tensor, np.ndarray)) for e in x):
-            return _sequence(x, [self.loose(e) for e in x])
+            return _collection(x, [self.loose(e) for e in x])
         return self._const(x)
 
     def _line(self, code: str, backward: bool = False) -> None:
@@ -258,7 +308,14 @@ class _Tape:
         parts = ["xp", *(self.ref(a, prim.name) for a in args)]
         parts += [f"{k}={self.ref(v, prim.name)}" for k, v in params.items()]
         call = f"{self._name(prim.forward, prim.name)}({', '.join(parts)})"
-        self._line(f"{self._new_var(out)} = {'asarray(' + call + ')' if wrapped else call}")
+        var = self._new_var(out)
+        self._line(f"{var} = {'asarray(' + call + ')' if wrapped else call}")
+        self.draws = self.draws or prim.draws
+        if any(_holds_mask(v) for v in params.values()):
+            # A boolean mask selects as many elements as it holds True: the shape depends on values, and
+            # the rest of the program (a mean's 1/count) on the shape.
+            self._line(f"if {var}.shape != {out.shape!r}:\n    diverged()")
+            self._checks(prim.name)
 
     def vjp(self, node, g, grads) -> None:
         """A node's gradient rule ran on ``g`` and returned ``grads`` (one per input, before the walk sums
@@ -286,6 +343,13 @@ class _Tape:
         if owned:  # the common case written out: a .grad set to None by zero_grad takes the array
             call = f"if {t}._grad is None:\n    {t}._grad = wrap({g})\nelse:\n    {call}"
         self._line(call, backward=True)
+        self.applied = True
+
+    def _checks(self, what: str) -> None:
+        """A line that can send a replay back to eager mode is being recorded."""
+        self.checks = True
+        if self.applied and not self.late_check:
+            self.late_check = what
 
     def arg(self, x, who: str) -> str:
         """An argument of a derived computation: a value of the step, a tensor read by reference, or a
@@ -303,33 +367,41 @@ class _Tape:
                 base = base.base
             return self._name(x, "k")  # the user's constant, read by reference
         if isinstance(x, (tuple, list)):
-            return _sequence(x, [self.arg(e, who) for e in x])
+            return _collection(x, [self.arg(e, who) for e in x])
         return self._const(x)
 
-    def derive(self, fn, args, kwargs):
+    def derive(self, fn, args, kwargs, checked: bool):
         who = getattr(fn, "__name__", "derived")
         ins = [self.arg(a, who) for a in args] + [f"{k}={self.arg(v, who)}" for k, v in kwargs.items()]
         result = fn(*[a._data if isinstance(a, Tensor) else a for a in args], **kwargs)
-        run = self._name(_checked(fn, _structure(result)), who)
+        if checked:
+            run = self._name(_checked(fn, _structure(result)), who)
+            self._checks(who)
+        else:
+            run = self._name(fn, who)
         call = f"{run}({', '.join(ins)})"
         self._line(call if result is None or not _holds_array(result) else f"{self._targets(result)} = {call}")
         return result
 
-    def convert(self, data, dtype, t: Tensor) -> None:
-        """``nb.tensor(data)`` ran: recorded if ``data`` is a value of the step, else ``t`` is a constant."""
-        src = data._data if isinstance(data, Tensor) else data
-        n = self.var_of.get(id(src)) if isinstance(src, np.ndarray) else None
-        if n is None:
-            if isinstance(src, np.ndarray):
-                raise CaptureError(
-                    "nb.capture: the step makes a tensor from a NumPy array that is not one of its arguments, "
-                    "so a replay would reuse its first values; pass the array to the step as an argument"
-                )
-            self.born.add(id(t))
-            return
-        self._line(f"{self._new_var(t._data)} = {self._name(_to_array, 'to_array')}(v{n}, {self._const(dtype)})")
+    def constant(self, t: Tensor) -> None:
+        self.born.discard(id(t))
+        self.constants[id(t._data)] = t._data  # (kept: its id names it only)
 
-    def effect(self, fn, args, kwargs):
+    def convert(self, data, dtype, t: Tensor) -> None:
+        """``nb.tensor(data)`` ran: recorded if ``data`` is a tensor or an argument's array, a constant if it is
+        Python numbers (frozen, as jax.jit freezes them), refused for another array."""
+        if isinstance(data, Tensor) or (isinstance(data, np.ndarray) and id(data) in self.var_of):
+            call = f"{self._name(_to_array, 'to_array')}({self.ref(data, 'tensor')}, {self._const(dtype)})"
+            self._line(f"{self._new_var(t._data)} = {call}")
+        elif isinstance(data, np.ndarray):
+            raise CaptureError(
+                "nb.capture: the step makes a tensor from a NumPy array that is not one of its arguments, "
+                "so a replay would reuse its first values; pass the array to the step as an argument"
+            )
+        else:
+            self.constant(t)
+
+    def effect(self, fn, args, kwargs, idempotent: bool = False):
         args = [list(a) if isinstance(a, collections.abc.Iterator) else a for a in args]  # replayed: not used up
         what = fn.__name__ if "." not in fn.__qualname__ else f"{type(args[0]).__name__}.{fn.__name__}"
         for a in [*args, *kwargs.values()]:
@@ -344,6 +416,7 @@ class _Tape:
         finally:
             self.paused -= 1
         self._line(f"{self._name(functools.partial(fn, *args, **kwargs), what.replace('.', '_'))}()")
+        self.applied = self.applied or not idempotent
         return result
 
     # --- the program -------------------------------------------------------------------------------
@@ -351,6 +424,12 @@ class _Tape:
     def output(self, result) -> str:
         """The expression that rebuilds the step's return value from the replay's arrays."""
         if isinstance(result, Tensor):
+            if result._node is not None and result._node.inputs is not None:
+                raise CaptureError(
+                    "nb.capture: the step returns a tensor with a graph that backward has not used, and a replay "
+                    "returns values without a graph; call backward inside the step, or return t.detach() "
+                    "(or compute it under nb.no_grad())"
+                )
             n = self.var_of.get(id(result._data))
             if n is not None:
                 return f"wrap(v{n})"
@@ -361,18 +440,19 @@ class _Tape:
                 )
             return self._name(result, "p")
         if isinstance(result, (tuple, list)):
-            return _sequence(result, [self.output(r) for r in result])
+            return _collection(result, [self.output(r) for r in result])
         if isinstance(result, dict):
             return "{" + ", ".join(f"{self._const(k)}: {self.output(v)}" for k, v in result.items()) + "}"
-        if result is None or isinstance(result, (bool, int, float, str)):
-            return self._const(result)
+        if result is None:
+            return "None"
         raise CaptureError(
-            f"nb.capture: the step returns a {type(result).__name__}; return tensors (or tuples, lists, dicts of "
-            "them), and convert them to Python numbers after the call"
+            f"nb.capture: the step returns a {type(result).__name__}, which a replay would return unchanged; "
+            "return tensors (or tuples, lists, dicts of them) and read Python values after the call"
         )
 
     def program(self, n_args: int, output: str) -> _Program:
-        guards = [f"{self._name(m, type(m).__name__)}.training is {flag}" for m, flag in self.modules.values()]
+        guards = [f"capture_state.structure == {capture_state.structure}"]
+        guards += [f"{self._name(m, type(m).__name__)}.training is {flag}" for m, flag in self.modules.values()]
         for t in self.externals.values():
             name = self._external(t)
             dtype = self._name(t._data.dtype, "dtype_" + str(t._data.dtype))
@@ -404,14 +484,28 @@ class _Tape:
             if i in dead:
                 src.append(pad + "del " + ", ".join(sorted(dead[i], key=lambda v: int(v[1:]))))
         src.append(f"    return {output}")
-        return _Program("\n".join(src) + "\n", self.scope)
+        # A replay that draws (dropout) and then goes back to eager mode restores the generator first, so that
+        # the eager call draws what it would have drawn.
+        return _Program("\n".join(src) + "\n", self.scope, restores_rng=self.checks and self.draws)
 
 
-def _sequence(x, inner: list[str]) -> str:
+def _collection(x, inner: list[str]) -> str:
     """The source of a tuple or list with these elements."""
     if isinstance(x, tuple):
         return "(" + ", ".join(inner) + ("," if len(inner) == 1 else "") + ")"
     return "[" + ", ".join(inner) + "]"
+
+
+def _holds_mask(x) -> bool:
+    if isinstance(x, Tensor):
+        x = x._data
+    if isinstance(x, np.ndarray):
+        return x.dtype == np.bool_
+    return isinstance(x, (tuple, list)) and any(_holds_mask(e) for e in x)
+
+
+def _diverged():
+    raise _Diverged
 
 
 def _holds_array(x) -> bool:
@@ -421,10 +515,11 @@ def _holds_array(x) -> bool:
 class _Program:
     """Generated code and the objects it names."""
 
-    def __init__(self, source: str, scope: dict):
-        self.source = source
-        exec(compile(source, "<nb.capture>", "exec"), scope)  # noqa: S102 - nabla's own generated code
-        self.run = scope["captured_step"]
+    def __init__(self, source: str | None, scope: dict | None, restores_rng: bool = False):
+        self.source, self.run, self.restores_rng = source, None, restores_rng  # run None: the step runs eagerly
+        if source is not None:
+            exec(compile(source, "<nb.capture>", "exec"), scope)  # noqa: S102 - nabla's own generated code
+            self.run = scope["captured_step"]
 
 
 # --- the user's entry point ------------------------------------------------------------------------
@@ -435,6 +530,8 @@ def _signature(x):
         return ("tensor", x._data.shape, x._data.dtype, x._rg)
     if isinstance(x, np.ndarray):
         return ("array", x.shape, x.dtype)
+    if isinstance(x, (float, np.floating)):
+        return ("float", type(x), float(x).hex())  # exact: 0.0 and -0.0 are different programs (x / 0.0)
     try:
         hash(x)
     except TypeError:
@@ -476,20 +573,41 @@ class CapturedStep:
         program = self._programs.get(key)
         if program is not None:
             self._last = program
+            if program.run is None:  # this signature runs eagerly (see below)
+                return self.fn(*args, **kwargs)
+            rng = random.get_state() if program.restores_rng else None
             try:
                 result = program.run(*flat)
             except _Diverged:
+                if rng is not None:
+                    random.set_state(rng)
                 return self.fn(*args, **kwargs)
             if result is not _RETRACE:
                 return result
         tape = _Tape(flat)
+        rng = random.get_state()
         _Mode.tape = tape
         try:
             result = self.fn(*args, **kwargs)
             output = tape.output(result)
+        except CaptureError:
+            random.set_state(rng)  # a refused capture leaves the generator as it found it (dropout drew)
+            raise
         finally:
             _Mode.tape = None
-        self._programs[key] = self._last = tape.program(len(flat), output)
+        if tape.late_check:
+            # A decision on values ('derive', a mask) comes after a .grad was written or a parameter updated:
+            # a replay that found it changed could not hand the call to eager mode without doing that twice.
+            warnings.warn(
+                f"nb.capture: {getattr(self.fn, '__name__', 'the step')} runs eagerly: '{tape.late_check}' decides "
+                "on values after the step updated gradients or parameters (a second backward or optimizer step)",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+            program = _Program(None, None)
+        else:
+            program = tape.program(len(flat), output)
+        self._programs[key] = self._last = program
         if len(self._programs) > _MAX_PROGRAMS and not self._warned:
             self._warned = True
             warnings.warn(

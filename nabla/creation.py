@@ -8,6 +8,7 @@ import numpy as np
 
 from . import dtypes
 from . import random as _random
+from .capture import constant
 from .tensor import Tensor
 
 
@@ -73,7 +74,7 @@ def _float_dtype(dtype) -> np.dtype:
 
 
 def _make(array, requires_grad: bool) -> Tensor:
-    t = Tensor._make(array)
+    t = constant(Tensor._make(array))  # made from Python values only (nb.capture keeps it as it is)
     if requires_grad:
         t.requires_grad = True
     return t

@@ -20,7 +20,7 @@ import numpy as np
 from . import activations, backend, dtypes, initializers, ops, regularizers
 from . import random as _random
 from .autograd import refuse_in_capture
-from .capture import derive
+from .capture import recompute
 from .nn.functional import _inverse_std
 from .nn.module import Module
 from .nn.parameter import Parameter
@@ -594,7 +594,7 @@ class BatchNormalization(_Normalization):
                 buf._version.v += 1
             out = centered / (var + self.epsilon) ** 0.5
         else:
-            scale = Tensor._make(derive(_inverse_std, self.moving_variance, self.epsilon))
+            scale = Tensor._make(recompute(_inverse_std, self.moving_variance, self.epsilon))
             out = (inputs - self.moving_mean.reshape(shape)) * scale.reshape(shape)
         return self._scale_shift(out, shape)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import ops
-from .capture import derive
+from .capture import recompute
 from .layers import snake_case
 from .tensor import Tensor
 
@@ -26,7 +26,7 @@ def _as_target(y_true, like: Tensor, integer: bool = False) -> Tensor:
     data = y_true._data if isinstance(y_true, Tensor) else np.asarray(y_true)
     if integer:
         return Tensor._make(data)
-    return Tensor._make(derive(_as_dtype, data, like.dtype))
+    return Tensor._make(recompute(_as_dtype, y_true if isinstance(y_true, Tensor) else data, like.dtype))
 
 
 def _as_dtype(data: np.ndarray, dtype) -> np.ndarray:
@@ -116,7 +116,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits: bool = False) -
         )
     labels = y._data
     if labels.dtype.kind == "f":
-        labels = derive(_integer_labels, labels)
+        labels = recompute(_integer_labels, y)
     if from_logits:  # PyTorch's fused softmax cross-entropy: one node, gradient softmax - onehot
         flat = ops.cross_entropy(
             y_pred.reshape(-1, y_pred.shape[-1]), Tensor._make(labels).reshape(-1), reduction="none"
@@ -158,7 +158,7 @@ class Loss:
         values = self.per_sample(y_true, y_pred)
         if sample_weight is not None:
             shape = values.shape[:1] + (1,) * (values.ndim - 1)
-            values = values * Tensor._make(derive(_sample_weights, sample_weight, values.dtype, shape))
+            values = values * Tensor._make(recompute(_sample_weights, sample_weight, values.dtype, shape))
         return ops.sum(values) * (1.0 / max(values.size, 1))
 
     def get_config(self) -> dict:

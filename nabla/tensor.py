@@ -18,6 +18,7 @@ from . import dtypes as _dtypes
 from .autograd import RemovableHandle, Version, _Mode, refuse_in_capture
 
 _READS_VALUE = "reads a tensor's value into Python (.item(), float(t), if t:, .numpy(), .tolist())"
+_GRAD = "reads or sets a .grad (read gradients after the step; clip them with nn.utils.clip_grad_norm_)"
 _IN_PLACE = "changes a tensor in place (t += 1, t[i] = v, t.data = v, an in-place method)"
 
 
@@ -69,6 +70,9 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, value: bool) -> None:
+        tape = _Mode.tape
+        if tape is not None and bool(value) != self._rg and id(self) not in tape.born:
+            refuse_in_capture("switches requires_grad of a tensor")
         if value and self._data.dtype.kind != "f":
             raise RuntimeError(
                 f"only floating-point tensors can require grad, this one is {self._data.dtype}; "
@@ -87,10 +91,12 @@ class Tensor:
     @property
     def grad(self) -> Tensor | None:
         """The gradient accumulated by ``backward`` (a Tensor of this tensor's shape and dtype), or None."""
+        refuse_in_capture(_GRAD)
         return self._grad
 
     @grad.setter
     def grad(self, value: Tensor | None) -> None:
+        refuse_in_capture(_GRAD)
         # As PyTorch: a gradient of another shape or dtype would fail later, inside an optimizer.
         if value is not None:
             if not isinstance(value, Tensor):
@@ -304,6 +310,11 @@ class Tensor:
         elif self._rg:
             extra += ", requires_grad=True"
         return f"tensor({body}{extra})"
+
+    def __reduce_ex__(self, protocol):
+        # copy.copy / copy.deepcopy go through here, not through the constructors a capture watches.
+        refuse_in_capture("copies a tensor (copy.copy, copy.deepcopy)")
+        return super().__reduce_ex__(protocol)
 
     __hash__ = object.__hash__  # == is elementwise, so identity hashing is explicit
 

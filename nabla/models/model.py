@@ -551,6 +551,7 @@ class Model(Layer):
 
     def set_weights(self, weights) -> None:
         """Set every weight from a list like :meth:`get_weights` returns."""
+        autograd.refuse_in_capture("sets weights in place (set_weights)")
         own = self._ordered_weights()
         if len(weights) != len(own):
             raise ValueError(f"set_weights: the model has {len(own)} weights, got {len(weights)}")

@@ -13,7 +13,7 @@ import numpy as np
 
 from .. import random as _random
 from ..autograd import refuse_in_capture
-from ..capture import derive
+from ..capture import recompute
 from ..ops import (
     avg_pool2d,
     binary_cross_entropy,
@@ -104,7 +104,7 @@ def dropout(input, p: float = 0.5, training: bool = True) -> Tensor:
     return x * _dropout_mask(shape=x.shape, dtype=x.dtype, p=p)
 
 
-@primitive("dropout_mask", reads=())
+@primitive("dropout_mask", reads=(), draws=True)
 def _dropout_mask(xp, shape, dtype, p):
     """``1 / (1 - p)`` where a uniform draw is >= p, else 0: a primitive with no input, so that a captured
     step draws a fresh mask at every replay (nb.capture)."""
@@ -157,7 +157,7 @@ def batch_norm(
     else:
         if running_mean is None:
             raise ValueError("batch_norm: evaluation mode needs running statistics")
-        scale = Tensor._make(derive(_inverse_std, running_var, eps)).reshape(shape)
+        scale = Tensor._make(recompute(_inverse_std, running_var, eps)).reshape(shape)
         out = (x - running_mean.reshape(shape)) * scale
     if weight is not None:
         out = out * weight.reshape(shape)

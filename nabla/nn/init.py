@@ -47,6 +47,7 @@ def calculate_fan_in_and_fan_out(tensor: Tensor) -> tuple[int, int]:
 
 
 def _fill(tensor: Tensor, values: np.ndarray) -> Tensor:
+    autograd.refuse_in_capture("initialises a tensor in place (nn.init)")
     with autograd.no_grad():
         tensor._data[...] = values
         tensor._version.v += 1

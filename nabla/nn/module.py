@@ -15,7 +15,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .. import autograd, dtypes
-from ..capture import replayed
+from ..capture import capture_state, replayed
 from ..tensor import Tensor
 from .parameter import Parameter
 
@@ -55,6 +55,8 @@ class Module:
     # --- registration ----------------------------------------------------------------
 
     def _registry(self, kind: str) -> dict:
+        """One of the registries, for writing: a captured step's program holds while no module changes."""
+        capture_state.structure += 1
         reg = self.__dict__.get(kind)
         if reg is None:
             raise AttributeError(
@@ -71,16 +73,19 @@ class Module:
             self._forget(name)
             self._registry("_modules")[name] = value
         elif name in self.__dict__.get("_parameters", ()):
+            capture_state.structure += 1
             if value is not None:
                 raise TypeError(
                     f"cannot assign a {type(value).__name__} to parameter '{name}': wrap it in nn.Parameter(...)"
                 )
             self._parameters[name] = None
         elif name in self.__dict__.get("_buffers", ()):
+            capture_state.structure += 1
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(f"buffer '{name}' must be a Tensor or None, got {type(value).__name__}")
             self._buffers[name] = value
         elif name in self.__dict__.get("_modules", ()):
+            capture_state.structure += 1
             if value is not None:
                 raise TypeError(f"cannot replace submodule '{name}' with a {type(value).__name__}")
             self._modules[name] = None
@@ -220,7 +225,7 @@ class Module:
         """Evaluation mode: ``train(False)``."""
         return self.train(False)
 
-    @replayed
+    @replayed(idempotent=True)
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Clear the gradients of every parameter (to None, or to zeros in place)."""
         for p in self.parameters():
@@ -249,6 +254,7 @@ class Module:
         dtype = dtypes.resolve(dtype)
         if dtype.kind != "f":
             raise TypeError(f"Module.to only takes floating dtypes, got {dtype}")
+        autograd.refuse_in_capture("converts a module's tensors (Module.to)")
         for t in list(self.parameters()) + list(self.buffers()):
             if t.dtype.kind == "f":
                 t._data = t._data.astype(dtype)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import creation, dtypes
+from ..autograd import refuse_in_capture
 from . import functional as F
 from .module import Module
 from .parameter import Parameter
@@ -53,6 +54,7 @@ class _BatchNorm(Module):
         use_batch = self.training or not self.track_running_stats
         momentum = self.momentum
         if self.training and self.track_running_stats:
+            refuse_in_capture("updates BatchNorm's running statistics (in training mode)")  # before any change
             self.num_batches_tracked._data += 1
             if momentum is None:  # cumulative moving average: the mean of all batches so far
                 momentum = 1.0 / int(self.num_batches_tracked._data)

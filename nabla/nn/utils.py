@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from .. import creation
+from ..autograd import refuse_in_capture
 from ..capture import replayed
 from ..tensor import Tensor
 
@@ -55,6 +56,7 @@ def parameters_to_vector(parameters) -> Tensor:
 
 def vector_to_parameters(vec: Tensor, parameters) -> None:
     """Copy consecutive slices of ``vec`` into the parameters (the inverse of :func:`parameters_to_vector`)."""
+    refuse_in_capture("writes parameters in place (vector_to_parameters)")
     data = vec._data if isinstance(vec, Tensor) else np.asarray(vec)
     start = 0
     params = list(parameters)

@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from .. import dtypes
-from ..capture import derive
+from ..capture import recompute
 from ..tensor import Tensor
 from .primitive import apply, as_operand, primitive
 
@@ -431,9 +431,7 @@ def _compare(fn):
     run.__name__ = fn.__name__
 
     def compare(a, b) -> Tensor:
-        a = a._data if isinstance(a, Tensor) else a
-        b = b._data if isinstance(b, Tensor) else b
-        return Tensor._make(derive(run, a, b))  # no gradient, but a captured step recomputes it
+        return Tensor._make(recompute(run, a, b))  # no gradient, but a captured step recomputes it
 
     compare.__name__ = fn.__name__
     compare.__doc__ = f"Elementwise ``{fn.__name__}`` as a bool tensor (no gradient)."
@@ -452,18 +450,18 @@ logical_or = _compare(np.logical_or)
 
 def logical_not(a) -> Tensor:
     """Elementwise not, as a bool tensor."""
-    return Tensor._make(derive(np.logical_not, a._data if isinstance(a, Tensor) else a))
+    return Tensor._make(recompute(np.logical_not, a))
 
 
 def isfinite(a) -> Tensor:
     """True where a value is neither NaN nor infinite."""
-    return Tensor._make(derive(np.isfinite, a._data if isinstance(a, Tensor) else a))
+    return Tensor._make(recompute(np.isfinite, a))
 
 
 def isnan(a) -> Tensor:
-    return Tensor._make(derive(np.isnan, a._data if isinstance(a, Tensor) else a))
+    return Tensor._make(recompute(np.isnan, a))
 
 
 def sign(a) -> Tensor:
     """-1, 0 or 1 by the sign of each value (no gradient: it is 0 almost everywhere)."""
-    return Tensor._make(derive(np.sign, a._data if isinstance(a, Tensor) else a))
+    return Tensor._make(recompute(np.sign, a))

@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from ..capture import derive
+from ..capture import derive, recompute
 from ..tensor import Tensor
 from .activation import log_softmax
 from .elementwise import abs as abs_
@@ -45,7 +45,7 @@ def _float_target(target, like: Tensor) -> Tensor:
     if not isinstance(target, Tensor):
         # NOTE: straight to the input's dtype: through as_operand a list of
         # Python floats would become float32 first and lose precision in float64.
-        return Tensor._make(derive(np.array, target, like.dtype))
+        return Tensor._make(recompute(np.array, target, like.dtype))
     if target.dtype != like.dtype:
         from .elementwise import astype
 
@@ -119,7 +119,7 @@ def binary_cross_entropy(input, target, weight=None, reduction: str = "mean") ->
     input = as_operand(input)
     target = _float_target(target, input)
     _check_same_shape(input, target, "binary_cross_entropy")
-    derive(_check_probabilities, input._data)
+    recompute(_check_probabilities, input)
     loss = _bce(input, target)
     if weight is not None:
         loss = loss * as_operand(weight)
@@ -166,7 +166,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction: str 
     input = as_operand(input)
     target = _float_target(target, input)
     _check_same_shape(input, target, "binary_cross_entropy_with_logits")
-    pw = None if pos_weight is None else derive(_as_weight, pos_weight, input)
+    pw = None if pos_weight is None else recompute(_as_weight, pos_weight, input)
     loss = _bce_logits(input, target, pos_weight=pw)
     if weight is not None:
         loss = loss * as_operand(weight)
@@ -243,7 +243,9 @@ def _class_targets(input: Tensor, target, weight, ignore_index: int, who: str):
             f"{who}: target shape {t.shape} does not fit input shape {input.shape} "
             f"(expected {input.shape[:axis] + input.shape[axis + 1 :]})"
         )
-    return derive(_target_arrays, t, input.shape[axis], weight, ignore_index, input.dtype, who)
+    # (The tensors themselves, not their arrays: a replay reads their current values.)
+    target = target if isinstance(target, Tensor) else t
+    return derive(_target_arrays, target, input.shape[axis], weight, ignore_index, input.dtype, who)
 
 
 def _target_arrays(t: np.ndarray, num_classes: int, weight, ignore_index: int, dtype, who: str):
@@ -258,9 +260,10 @@ def _target_arrays(t: np.ndarray, num_classes: int, weight, ignore_index: int, d
 
 
 def _as_weight(weight, input: Tensor):
-    if weight is None:
-        return None
-    return weight._data if isinstance(weight, Tensor) else np.asarray(weight, dtype=input.dtype)
+    """Class or positive weights: a Tensor as it is (a captured step reads its current values), else an array."""
+    if weight is None or isinstance(weight, Tensor):
+        return weight
+    return np.asarray(weight, dtype=input.dtype)
 
 
 def nll_loss(input, target, weight=None, ignore_index: int = -100, reduction: str = "mean") -> Tensor:
@@ -351,7 +354,7 @@ def cross_entropy(
     w = _as_weight(weight, input)
     if t.dtype.kind in "iu" and input.ndim == 2 and not label_smoothing and reduction in _REDUCTIONS:
         # The common case in one fused node, whose gradient is (softmax - onehot) * w[t] / sum(w[t]).
-        safe_t, w_t = _class_targets(input, t, w, ignore_index, "cross_entropy")
+        safe_t, w_t = _class_targets(input, target, w, ignore_index, "cross_entropy")
         coef = derive(_row_factors, safe_t, w_t, reduction == "mean")
         if coef is not None:  # (a mean over no target at all is NaN: the general path below gives it)
             return _softmax_cross_entropy(input, index=safe_t, coef=coef, reduce=reduction != "none")
@@ -380,11 +383,12 @@ def cross_entropy(
     if not label_smoothing:
         return nll
     # PyTorch: (1 - eps) * nll + eps / C * sum_c (-w_c logp_c), over the targets kept.
-    valid = derive(_kept_rows, t, ignore_index, input.dtype)
+    target = target if isinstance(target, Tensor) else t
+    valid = recompute(_kept_rows, target, ignore_index, input.dtype)
     terms = logp if w is None else logp * w.reshape(wshape)
     smooth = -sum(terms, axis=axis) * valid
     if reduction == "mean":
-        smooth = _weighted_mean(smooth, derive(_kept_weight, t, valid, w))
+        smooth = _weighted_mean(smooth, derive(_kept_weight, target, valid, w))
     else:
         smooth = _reduce(smooth, reduction, "cross_entropy")
     return nll * (1 - label_smoothing) + smooth * (label_smoothing / num_classes)

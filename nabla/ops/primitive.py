@@ -35,8 +35,9 @@ from ..tensor import Tensor
 class Primitive:
     """A differentiable operation; calling it on Tensors runs it and records the graph."""
 
-    def __init__(self, name: str, forward, vjp=None, view: bool = False, reads=None):
+    def __init__(self, name: str, forward, vjp=None, view: bool = False, reads=None, draws: bool = False):
         self.name = name
+        self.draws = draws  # the forward draws from nabla's generator (dropout's mask)
         self.forward = forward
         self.vjp = vjp
         self.view = view  # the output may share memory with input 0 (reshape, transpose...)
@@ -59,7 +60,7 @@ class Primitive:
         return f"<primitive {self.name}>"
 
 
-def primitive(name: str, view: bool = False, reads=None):
+def primitive(name: str, view: bool = False, reads=None, draws: bool = False):
     """Decorator turning a forward function on arrays into a :class:`Primitive`.
 
     ``reads`` declares what the VJP uses besides the output gradient: input
@@ -70,8 +71,9 @@ def primitive(name: str, view: bool = False, reads=None):
     The graph then does not keep the other values alive until backward: a
     large unread input is replaced in the node by a placeholder with its
     node, version, shape and dtype but no values. Leave it None when unsure.
+    ``draws``: the forward draws random numbers from nabla's generator.
     """
-    return lambda forward: Primitive(name, forward, view=view, reads=reads)
+    return lambda forward: Primitive(name, forward, view=view, reads=reads, draws=draws)
 
 
 def as_operand(x, like: Tensor | None = None):

@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from ..capture import derive
+from ..capture import recompute
 from ..tensor import Tensor
 from .primitive import as_operand, primitive
 
@@ -51,7 +51,7 @@ def sum(x, axis=None, keepdims: bool = False) -> Tensor:  # noqa: A001
     """Sum over ``axis``. Booleans and integers are summed as int64 (no gradient)."""
     x = as_operand(x)
     if x.dtype.kind in "biu":
-        return Tensor._make(derive(_int_sum, x._data, axis, keepdims))
+        return Tensor._make(recompute(_int_sum, x, axis, keepdims))
     return _sum(x, axis=normalize_axis(axis, x.ndim, "sum"), keepdims=keepdims)
 
 
@@ -208,24 +208,20 @@ def norm(x, ord=2, axis=None, keepdims: bool = False) -> Tensor:  # noqa: A002
 
 def argmax(x, axis=None, keepdims: bool = False) -> Tensor:
     """Index of the largest value along ``axis`` (of the flattened tensor if None). No gradient."""
-    x = x._data if isinstance(x, Tensor) else np.asarray(x)
-    return Tensor._make(derive(_no_grad_reduction, np.argmax, x, axis, keepdims))
+    return Tensor._make(recompute(_no_grad_reduction, np.argmax, x, axis, keepdims))
 
 
 def argmin(x, axis=None, keepdims: bool = False) -> Tensor:
     """Index of the smallest value along ``axis``. No gradient."""
-    x = x._data if isinstance(x, Tensor) else np.asarray(x)
-    return Tensor._make(derive(_no_grad_reduction, np.argmin, x, axis, keepdims))
+    return Tensor._make(recompute(_no_grad_reduction, np.argmin, x, axis, keepdims))
 
 
 def any(x, axis=None, keepdims: bool = False) -> Tensor:  # noqa: A001
-    x = x._data if isinstance(x, Tensor) else np.asarray(x)
-    return Tensor._make(derive(_no_grad_reduction, np.any, x, axis, keepdims))
+    return Tensor._make(recompute(_no_grad_reduction, np.any, x, axis, keepdims))
 
 
 def all(x, axis=None, keepdims: bool = False) -> Tensor:  # noqa: A001
-    x = x._data if isinstance(x, Tensor) else np.asarray(x)
-    return Tensor._make(derive(_no_grad_reduction, np.all, x, axis, keepdims))
+    return Tensor._make(recompute(_no_grad_reduction, np.all, x, axis, keepdims))
 
 
 def _no_grad_reduction(fn, x, axis, keepdims) -> np.ndarray:

@@ -28,7 +28,7 @@ import warnings
 from collections import Counter
 from collections.abc import Callable
 
-from ..capture import replayed
+from ..capture import replay_overrides, replayed
 from .optimizer import Optimizer
 
 
@@ -76,6 +76,10 @@ class LRScheduler:
 
     # Attributes that are not part of the state dict.
     _not_saved: tuple[str, ...] = ("optimizer", "_is_initial", "_opt_steps_at_init")
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        replay_overrides(cls, ("step",))
 
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1):
         name = type(self).__name__

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 import numpy as np
 
 from ..autograd import enable_grad, no_grad
-from ..capture import replayed
+from ..capture import replay_overrides, replayed
 from ..tensor import Tensor
 
 
@@ -42,6 +42,10 @@ class Optimizer:
         state: dict from parameter Tensor to its state dict (moments, step).
         defaults: the hyper-parameters new groups start from.
     """
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        replay_overrides(cls, ("step", "zero_grad"))
 
     def __init__(self, params, defaults: dict):
         self.defaults = dict(defaults)
@@ -177,7 +181,7 @@ class Optimizer:
         """Raise if a hyper-parameter of ``group`` is illegal; normalise numbers to Python floats."""
         check_non_negative(group, "lr", type(self).__name__)
 
-    @replayed
+    @replayed(idempotent=True)
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Clear the gradients of all parameters.
 
