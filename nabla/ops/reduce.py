@@ -65,7 +65,18 @@ def mean(x, axis=None, keepdims: bool = False) -> Tensor:
         x = astype(x, dtypes.default_float)
     axes = normalize_axis(axis, x.ndim, "mean")
     count = math.prod(x.shape[a] for a in axes)
-    return _sum(x, axis=axes, keepdims=keepdims) * (1.0 / count if count else math.nan)
+    return _mean(x, axis=axes, keepdims=keepdims, scale=1.0 / count if count else math.nan)
+
+
+@primitive("mean", reads=())
+def _mean(xp, x, axis, keepdims, scale):
+    """The sum times ``scale`` (1 / count): one node, where a sum and a product were two."""
+    return xp.sum(x, axis=axis, keepdims=keepdims) * scale
+
+
+@_mean.defvjp
+def _(xp, need, g, out, x, axis, keepdims, scale):
+    return (xp.broadcast_to(_expand(xp, g * scale, axis, keepdims), x.shape),)
 
 
 @primitive("prod")

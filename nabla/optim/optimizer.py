@@ -191,11 +191,11 @@ class Optimizer:
         """
         for group in self.param_groups:
             for p in group["params"]:
-                g = p.grad
+                g = p._grad  # (the slot: this loop runs at every step)
                 if g is None:
                     continue
                 if set_to_none:
-                    p.grad = None
+                    p._grad = None
                     continue
                 if g._node is not None:
                     g.detach_()
@@ -203,7 +203,7 @@ class Optimizer:
                     g._data.fill(0)
                     g._version.v += 1
                 else:
-                    p.grad = Tensor._make(np.zeros_like(g._data))
+                    p._grad = Tensor._make(np.zeros_like(g._data))
 
     # --- checkpoints ------------------------------------------------------------------
 

@@ -81,8 +81,11 @@ class SGD(Optimizer):
             )
 
     def _update(self, param: np.ndarray, grad: np.ndarray, state: dict, group: dict) -> None:
-        lr, momentum = float(group["lr"]), float(group["momentum"])
-        g = effective_grad(param, grad, float(group["weight_decay"]), group["maximize"])
+        lr, momentum, weight_decay = float(group["lr"]), float(group["momentum"]), float(group["weight_decay"])
+        if momentum == 0.0 and weight_decay == 0.0 and not group["maximize"]:
+            add_scaled(param, grad, -lr)  # plain SGD, the common case: no intermediate gradient
+            return
+        g = effective_grad(param, grad, weight_decay, group["maximize"])
         d = g
         if momentum != 0.0:
             buf = state.get("momentum_buffer")
