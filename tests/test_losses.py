@@ -156,6 +156,14 @@ def test_cross_entropy_all_ignored_mean_is_nan_with_zero_gradient_like_torch(kwa
 BCE_SHAPES = [(6,), (3, 4), (2, 3, 2), ()]
 
 
+def test_binary_cross_entropy_refuses_nan_probabilities_like_torch():
+    p, y = np.array([np.nan, 0.5], dtype=np.float32), np.array([1.0, 0.0], dtype=np.float32)
+    with pytest.raises(RuntimeError, match="between 0 and 1"):
+        F().binary_cross_entropy(_t(p), _t(y))
+    with pytest.raises(ValueError, match="NaN"):  # (nabla clamped it to a finite loss of 100 before)
+        nb.binary_cross_entropy(nb.tensor(p), nb.tensor(y))
+
+
 @pytest.mark.parametrize("reduction", REDUCTIONS)
 @pytest.mark.parametrize("shape", BCE_SHAPES, ids=str)
 @pytest.mark.parametrize("weighted", [False, True], ids=["", "weight"])
