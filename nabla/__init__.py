@@ -29,7 +29,7 @@ from . import (
     regularizers,
 )
 from .autograd import CaptureError, detect_anomaly, enable_grad, grad, is_grad_enabled, no_grad, set_grad_enabled
-from .capture import capture
+from .capturing import capture
 from .creation import (
     arange,
     empty,

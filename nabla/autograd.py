@@ -33,7 +33,7 @@ from . import backend
 class _Mode:
     grad_enabled = True
     anomaly = False
-    tape = None  # the recorder of nb.capture while it traces a step (see nabla.capture)
+    tape = None  # the recorder of nb.capture while it traces a step (see nabla.capturing)
 
 
 class CaptureError(RuntimeError):

@@ -8,7 +8,7 @@ import numpy as np
 
 from . import dtypes
 from . import random as _random
-from .capture import constant
+from .capturing import constant
 from .tensor import Tensor
 
 

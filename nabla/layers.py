@@ -20,7 +20,7 @@ import numpy as np
 from . import activations, backend, dtypes, initializers, ops, regularizers
 from . import random as _random
 from .autograd import refuse_in_capture
-from .capture import recompute
+from .capturing import recompute
 from .nn.functional import _inverse_std
 from .nn.module import Module
 from .nn.parameter import Parameter

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import ops
-from .capture import recompute
+from .capturing import recompute
 from .layers import snake_case
 from .tensor import Tensor
 

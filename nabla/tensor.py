@@ -37,7 +37,7 @@ class Tensor:
         from .creation import _to_array
 
         self._data = _to_array(data, dtype)
-        if _Mode.tape is not None:
+        if _Mode.tape is not None and not _Mode.tape.paused:
             _Mode.tape.convert(data, dtype, self)
         self._node = None
         self._version = Version()
@@ -58,7 +58,7 @@ class Tensor:
         t._hooks = None
         tape = _Mode.tape
         if tape is not None and id(data) not in tape.var_of:
-            tape.born.add(id(t))  # nb.capture: made by code it did not record (see capture._Tape.ref)
+            tape.born.add(id(t))  # nb.capture: made by code it did not record (see capturing._Tape.ref)
         return t
 
     # --- autograd state -------------------------------------------------------------

@@ -20,7 +20,7 @@ from .. import callbacks as callbacks_module
 from .. import losses as losses_module
 from .. import metrics as metrics_module
 from ..autograd import CaptureError
-from ..capture import capture
+from ..capturing import capture
 from ..layers import Layer
 from ..losses import _FunctionLoss
 from ..tensor import Tensor

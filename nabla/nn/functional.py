@@ -13,7 +13,7 @@ import numpy as np
 
 from .. import random as _random
 from ..autograd import refuse_in_capture
-from ..capture import recompute
+from ..capturing import recompute
 from ..ops import (
     avg_pool2d,
     binary_cross_entropy,

@@ -15,7 +15,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .. import autograd, dtypes
-from ..capture import capture_state, replayed
+from ..capturing import capture_state, replayed
 from ..tensor import Tensor
 from .parameter import Parameter
 
@@ -26,6 +26,16 @@ class IncompatibleKeys(NamedTuple):
 
 
 _INTERNALS = ("_parameters", "_buffers", "_non_persistent", "_modules", "training")
+
+
+_MISSING = object()
+_PLAIN = (bool, int, float, str, tuple, type(None))
+
+
+def _changes(old, new) -> bool:
+    """Whether setting an attribute from ``old`` to ``new`` changes it (plain values compare by value: a
+    layer that records the same output shape at every call changes nothing)."""
+    return old is not new and not (type(old) is type(new) and type(new) in _PLAIN and old == new)
 
 
 class Module:
@@ -90,6 +100,8 @@ class Module:
                 raise TypeError(f"cannot replace submodule '{name}' with a {type(value).__name__}")
             self._modules[name] = None
         else:
+            if _changes(self.__dict__.get(name, _MISSING), value):  # (a captured step froze what forward read)
+                capture_state.structure += 1
             object.__setattr__(self, name, value)
 
     def _forget(self, name: str) -> None:

@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import creation
 from ..autograd import refuse_in_capture
-from ..capture import replayed
+from ..capturing import replayed
 from ..tensor import Tensor
 
 

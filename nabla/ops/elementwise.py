@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from .. import dtypes
-from ..capture import recompute
+from ..capturing import recompute
 from ..tensor import Tensor
 from .primitive import apply, as_operand, primitive
 
@@ -375,13 +375,18 @@ def where(cond, a, b) -> Tensor:
     it (e.g. ``where(x > 0, log(x), 0)`` at x < 0) still poisons the gradient
     of ``log``: mask the input, not only the output.
     """
-    cond = cond._data if isinstance(cond, Tensor) else np.asarray(cond)
+    if not isinstance(cond, Tensor):
+        cond = np.asarray(cond)
     if cond.dtype != np.bool_:
-        cond = cond.astype(bool)
+        cond = Tensor._make(recompute(_as_bool, cond))
     a, b = as_operand(a), as_operand(b)
     if isinstance(a, float) and isinstance(b, float):
         a = Tensor._make(np.asarray(a, dtype=dtypes.default_float))
     return _where(cond, a, b)
+
+
+def _as_bool(x: np.ndarray) -> np.ndarray:
+    return x.astype(bool)
 
 
 @primitive("astype")

@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from .. import backend
-from ..capture import derive, recompute
+from ..capturing import derive, recompute
 from ..tensor import Tensor
 from .activation import log_softmax
 from .elementwise import abs as abs_
@@ -288,12 +288,12 @@ def nll_loss(input, target, weight=None, ignore_index: int = -100, reduction: st
     if w_t is not None:
         loss = loss * w_t
     if reduction == "mean":
-        return _weighted_mean(loss, safe_t.size if w_t is None else derive(_total, w_t))
+        return _weighted_mean(loss, safe_t.size if w_t is None else recompute(_total, w_t))
     return _reduce(loss, reduction, "nll_loss")
 
 
-def _total(w: np.ndarray) -> float:
-    return float(w.sum())
+def _total(w: np.ndarray) -> np.ndarray:
+    return np.asarray(float(w.sum()))
 
 
 @primitive("softmax_cross_entropy", reads=(0,))
@@ -328,13 +328,24 @@ def _row_factors(safe_t: np.ndarray, w_t: np.ndarray | None, mean: bool):
     return coef / total if w_t is None else coef * np.asarray(1.0 / total, dtype=w_t.dtype)
 
 
-def _weighted_mean(total: Tensor, weight: float) -> Tensor:
+def _weighted_mean(total: Tensor, weight) -> Tensor:
     """``sum(total) / weight``; NaN when every target is ignored (weight 0), as in PyTorch.
 
     NOTE: the NaN is added, not multiplied, so that the gradient stays 0 (the
     ignored targets' terms are already multiplied by 0), as PyTorch's is.
+    ``weight`` is a number (the count of targets) or, when it sums the targets'
+    weights, a 0-d array (a captured step recomputes it, with no Python branch).
     """
+    if isinstance(weight, np.ndarray):
+        factor, nan = recompute(_mean_factors, weight, total.dtype)
+        return sum(total) * Tensor._make(factor) + Tensor._make(nan)
     return sum(total) * (1.0 / weight) if weight else sum(total) + math.nan
+
+
+def _mean_factors(weight: np.ndarray, dtype) -> tuple[np.ndarray, np.ndarray]:
+    """(1 / weight, 0), or (0, NaN) for a weight of 0: the two terms of :func:`_weighted_mean`."""
+    w = float(weight)
+    return np.asarray(1.0 / w if w else 0.0, dtype=dtype), np.asarray(0.0 if w else math.nan, dtype=dtype)
 
 
 def cross_entropy(
@@ -398,7 +409,7 @@ def cross_entropy(
     terms = logp if w is None else logp * w.reshape(wshape)
     smooth = -sum(terms, axis=axis) * valid
     if reduction == "mean":
-        smooth = _weighted_mean(smooth, derive(_kept_weight, target, valid, w))
+        smooth = _weighted_mean(smooth, recompute(_kept_weight, target, valid, w))
     else:
         smooth = _reduce(smooth, reduction, "cross_entropy")
     return nll * (1 - label_smoothing) + smooth * (label_smoothing / num_classes)
@@ -409,7 +420,7 @@ def _kept_rows(t: np.ndarray, ignore_index: int, dtype) -> np.ndarray:
     return (t != ignore_index).astype(dtype)
 
 
-def _kept_weight(t: np.ndarray, kept: np.ndarray, w: np.ndarray | None) -> float:
-    """The summed weight of the targets kept (their count without class weights)."""
+def _kept_weight(t: np.ndarray, kept: np.ndarray, w: np.ndarray | None) -> np.ndarray:
+    """The summed weight of the targets kept (their count without class weights), as a 0-d array."""
     valid = kept.astype(bool)
-    return float(valid.sum()) if w is None else float(w[np.where(valid, t, 0)][valid].sum())
+    return np.asarray(float(valid.sum()) if w is None else float(w[np.where(valid, t, 0)][valid].sum()))

@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from ..capture import recompute
+from ..capturing import recompute
 from ..tensor import Tensor
 from .primitive import as_operand, primitive
 

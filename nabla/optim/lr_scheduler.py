@@ -28,7 +28,7 @@ import warnings
 from collections import Counter
 from collections.abc import Callable
 
-from ..capture import replay_overrides, replayed
+from ..capturing import replay_overrides, replayed
 from .optimizer import Optimizer
 
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 import numpy as np
 
 from ..autograd import enable_grad, no_grad
-from ..capture import replay_overrides, replayed
+from ..capturing import replay_overrides, replayed
 from ..tensor import Tensor
 
 

@@ -59,6 +59,7 @@ from .tensor import Tensor
 __all__ = ["CaptureError", "CapturedStep", "capture"]
 
 _MAX_PROGRAMS = 8  # signatures captured before a warning that the step is re-captured too often
+_MAX_RETRACES = 8  # captures of one signature in a row (its guards failed at every call) before it runs eagerly
 
 
 class _Diverged(Exception):
@@ -97,8 +98,9 @@ def recompute(fn, *args, **kwargs):
 
 
 class capture_state:  # noqa: N801 - a namespace
-    """``structure`` counts changes to modules' parameters, buffers and submodules: a program records the
-    objects it was captured on, so it holds only while the count is unchanged."""
+    """``structure`` counts assignments to modules' attributes (parameters, submodules, Dropout's ``p``, a
+    layer's temperature...): a program froze what the step read of them, so it holds only while the count is
+    unchanged. (Switching train/eval is not counted: programs check each module's mode themselves.)"""
 
     structure = 0
 
@@ -261,8 +263,8 @@ class _Tape:
             if id(x) in self.born:
                 raise CaptureError(
                     f"nb.capture: '{who}' uses a tensor made inside the step by code that nabla does not record "
-                    "(nb.tensor/nb.zeros of Python values, t.data, an operation without capture support), so a "
-                    "replay would reuse its first value; make it before the step and use it there"
+                    "(t.detach() of a tensor made before the step, t.data, an operation without capture support), "
+                    "so a replay would reuse its first value; use the tensor itself, or make it before the step"
                 )
             return self._external(x) + "._data"
         if isinstance(x, np.generic) and id(x) in self.var_of:
@@ -404,18 +406,27 @@ class _Tape:
     def effect(self, fn, args, kwargs, idempotent: bool = False):
         args = [list(a) if isinstance(a, collections.abc.Iterator) else a for a in args]  # replayed: not used up
         what = fn.__name__ if "." not in fn.__qualname__ else f"{type(args[0]).__name__}.{fn.__name__}"
-        for a in [*args, *kwargs.values()]:
+        for a in [*args[1:], *kwargs.values()] if "." in fn.__qualname__ else [*args, *kwargs.values()]:
             if isinstance(a, Tensor) and id(a._data) in self.var_of:
                 raise CaptureError(
-                    f"nb.capture: {what} is given a tensor computed in the step, and a replay can only repeat it "
-                    "on tensors made outside the step; call it after the step, on the step's result"
+                    f"nb.capture: {what} is given a tensor of the step (an argument or a value computed in it), "
+                    "and a replay can only repeat it on tensors made before the step; call it after the step"
+                )
+            if callable(a) and not isinstance(a, Tensor):
+                raise CaptureError(
+                    f"nb.capture: {what} is given a function (a closure), and a replay would call the one made "
+                    "at capture, on that call's data; evaluate the loss in the step and call it without one"
                 )
         self.paused += 1
         try:
             result = fn(*args, **kwargs)
         finally:
             self.paused -= 1
-        self._line(f"{self._name(functools.partial(fn, *args, **kwargs), what.replace('.', '_'))}()")
+        call = f"{self._name(functools.partial(fn, *args, **kwargs), what.replace('.', '_'))}()"
+        if isinstance(result, Tensor):  # (clip_grad_norm_'s norm): the replay's call returns its own
+            self._line(f"{self._new_var(result._data)} = {call}._data")
+        else:
+            self._line(call)
         self.applied = self.applied or not idempotent
         return result
 
@@ -457,7 +468,8 @@ class _Tape:
             name = self._external(t)
             dtype = self._name(t._data.dtype, "dtype_" + str(t._data.dtype))
             guards.append(
-                f"{name}._rg is {t._rg} and {name}._data.shape == {t._data.shape!r} and {name}._data.dtype == {dtype}"
+                f"{name}._rg is {t._rg} and not {name}._hooks and {name}._data.shape == {t._data.shape!r} "
+                f"and {name}._data.dtype == {dtype}"
             )
         # Each array is deleted after its last use, so that the replay holds no more memory than eager mode.
         last_use: dict[str, int] = {}
@@ -548,7 +560,9 @@ class CapturedStep:
     def __init__(self, fn):
         functools.update_wrapper(self, fn)
         self.fn = fn
+        self.captures = 0  # how many calls were recorded (the first, and one per new signature or change)
         self._programs: dict[tuple, _Program] = {}
+        self._retraces: dict[tuple, int] = {}
         self._last: _Program | None = None
         self._warned = False
 
@@ -583,8 +597,21 @@ class CapturedStep:
                     random.set_state(rng)
                 return self.fn(*args, **kwargs)
             if result is not _RETRACE:
+                self._retraces.pop(key, None)
                 return result
+            self._retraces[key] = retraces = self._retraces.get(key, 0) + 1  # in a row, with no replay between
+            if retraces > _MAX_RETRACES:
+                warnings.warn(
+                    f"nb.capture: {getattr(self.fn, '__name__', 'the step')} runs eagerly from now on: it was "
+                    f"captured again at {retraces} calls in a row because a module attribute, a mode or a parameter "
+                    "changed between calls (something sets a module attribute at every call?)",
+                    RuntimeWarning,
+                    stacklevel=2,
+                )
+                self._programs[key] = _Program(None, None)
+                return self.fn(*args, **kwargs)
         tape = _Tape(flat)
+        self.captures += 1
         rng = random.get_state()
         _Mode.tape = tape
         try:
