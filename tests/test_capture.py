@@ -77,6 +77,16 @@ def _assert_twins(results):
     return step
 
 
+def _linear_sgd(n_in: int, n_out: int, lr: float):
+    """A builder of one linear layer and its SGD optimizer, for :func:`_twins`."""
+
+    def build():
+        model = nn.Linear(n_in, n_out)
+        return model, nb.optim.SGD(model.parameters(), lr=lr)
+
+    return build
+
+
 def _train_step(loss_fn):
     def make(model, opt):
         def step(x, y):
@@ -229,9 +239,7 @@ def test_schedulers_clipping_and_several_outputs_are_replayed():
 def test_gradients_accumulate_across_calls_without_zero_grad():
     xs, ys = _batches(4, 6, 3, classes=2)
 
-    def build():
-        model = nn.Linear(3, 2)
-        return model, nb.optim.SGD(model.parameters(), lr=0.1)
+    build = _linear_sgd(3, 2, lr=0.1)
 
     def make(model, opt):
         def step(x, y):
@@ -562,9 +570,7 @@ def test_a_boolean_mask_selecting_a_different_count_gives_the_eager_numbers():
         ys.append(y)
     xs = [rng.standard_normal((6, 3)).astype(np.float32) for _ in ys]
 
-    def build():
-        model = nn.Linear(3, 1)
-        return model, nb.optim.SGD(model.parameters(), lr=0.1)
+    build = _linear_sgd(3, 1, lr=0.1)
 
     def masked_mse(pred, y):
         mask = ~nb.isnan(y)
@@ -712,9 +718,7 @@ def test_replaced_layers_and_overridden_optimizer_steps_are_followed():
 def test_a_value_returned_by_gradient_clipping_is_the_replays_own():
     xs, ys = _batches(5, 8, 3, classes=2)
 
-    def build():
-        model = nn.Linear(3, 2)
-        return model, nb.optim.SGD(model.parameters(), lr=0.5)
+    build = _linear_sgd(3, 2, lr=0.5)
 
     def make(model, opt):
         def step(x, y):
@@ -827,9 +831,7 @@ def test_a_weighted_mean_over_targets_replays_without_falling_back():
     xs, ys = _batches(5, 10, 4, classes=3)
     weight = nb.tensor([1.0, 2.0, 0.5])
 
-    def build():
-        model = nn.Linear(4, 3)
-        return model, nb.optim.SGD(model.parameters(), lr=0.1)
+    build = _linear_sgd(4, 3, lr=0.1)
 
     loss = lambda out, y: nb.nll_loss(nb.log_softmax(out, axis=1), y, weight=weight)  # noqa: E731
     step = _assert_twins(_twins(build, _train_step(loss), xs, ys))
