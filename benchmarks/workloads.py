@@ -373,72 +373,64 @@ class FloorTrainer:
 # --- inference -------------------------------------------------------------------------------------
 
 
-class NablaInference:
+class _Inference:
+    """``run(n)`` makes n passes over the inputs; with ``record``, it returns each pass's outputs as an array."""
+
+    def run(self, n: int, record: bool = False):
+        out = []
+        for _ in range(n):
+            result = self.forward()
+            if record:
+                out.append(np.asarray(result))
+        return out
+
+
+class NablaInference(_Inference):
     def __init__(self, w: Workload, weights: OrderedDict, data):
         self.x = data[0]
         self.model = nabla_model(w)
         self.model.load_state_dict(weights)
 
-    def run(self, n: int, record: bool = False):
-        out = []
-        for _ in range(n):
-            with nb.no_grad():
-                outs = [
-                    self.model(nb.from_numpy(self.x[s : s + INFERENCE_BATCH])).numpy()
-                    for s in range(0, len(self.x), INFERENCE_BATCH)
-                ]
-            result = np.concatenate(outs)
-            if record:
-                out.append(result)
-        return out
+    def forward(self):
+        with nb.no_grad():
+            outs = [
+                self.model(nb.from_numpy(self.x[s : s + INFERENCE_BATCH])).numpy()
+                for s in range(0, len(self.x), INFERENCE_BATCH)
+            ]
+        return np.concatenate(outs)
 
 
-class NablaPredictInference:
+class NablaPredictInference(_Inference):
     def __init__(self, w: Workload, weights: OrderedDict, data):
         self.x = data[0]
         self.model = NablaFitTrainer(BY_KEY["W3"], weights, (data[0][:1], data[1][:1])).model
 
-    def run(self, n: int, record: bool = False):
-        out = []
-        for _ in range(n):
-            result = self.model.predict(self.x, batch_size=INFERENCE_BATCH, verbose=0)
-            if record:
-                out.append(result)
-        return out
+    def forward(self):
+        return self.model.predict(self.x, batch_size=INFERENCE_BATCH, verbose=0)
 
 
-class TorchInference:
+class TorchInference(_Inference):
     def __init__(self, w: Workload, weights: OrderedDict, data):
         torch = _torch()
         self.torch, self.x = torch, torch.from_numpy(data[0])
         self.model = torch_model(w)
         self.model.load_state_dict({k: torch.from_numpy(v.copy()) for k, v in weights.items()})
 
-    def run(self, n: int, record: bool = False):
-        torch, out = self.torch, []
-        for _ in range(n):
-            with torch.no_grad():
-                batches = range(0, len(self.x), INFERENCE_BATCH)
-                result = torch.cat([self.model(self.x[s : s + INFERENCE_BATCH]) for s in batches])
-            if record:
-                out.append(result.numpy())
-        return out
+    def forward(self):
+        with self.torch.no_grad():
+            batches = range(0, len(self.x), INFERENCE_BATCH)
+            return self.torch.cat([self.model(self.x[s : s + INFERENCE_BATCH]) for s in batches])
 
 
-class FloorInference:
+class FloorInference(_Inference):
     def __init__(self, w: Workload, weights: OrderedDict, data):
         from .floor import FloorMLP
 
         self.x = data[0]
         self.net = FloorMLP([a.copy() for a in weights.values()], w.activation, w.loss, INFERENCE_BATCH)
 
-    def run(self, n: int, record: bool = False):
-        out = []
-        for _ in range(n):
-            result = self.net.predict(self.x, INFERENCE_BATCH)
-            if record:
-                out.append(result)
-        return out
+    def forward(self):
+        return self.net.predict(self.x, INFERENCE_BATCH)
 
 
 TRAINERS = {

@@ -82,19 +82,25 @@ def derive(fn, *args, **kwargs):
     shape and dtype, whether it is None, a Python value it holds) is checked
     at every replay; if it differs, that call runs eagerly instead.
     """
-    tape = _Mode.tape
-    if tape is not None and not tape.paused:
-        return tape.derive(fn, args, kwargs, checked=True)
-    return fn(*[a._data if isinstance(a, Tensor) else a for a in args], **kwargs)
+    return _glue(fn, args, kwargs, checked=True)
 
 
 def recompute(fn, *args, **kwargs):
     """:func:`derive` for a function whose result is an array with a shape and dtype that follow from the
     arguments' (a comparison, an argmax): recorded without a check, as nothing about it can change."""
+    return _glue(fn, args, kwargs, checked=False)
+
+
+def _glue(fn, args, kwargs, checked: bool):
     tape = _Mode.tape
     if tape is not None and not tape.paused:
-        return tape.derive(fn, args, kwargs, checked=False)
-    return fn(*[a._data if isinstance(a, Tensor) else a for a in args], **kwargs)
+        return tape.derive(fn, args, kwargs, checked)
+    return fn(*_arrays(args), **kwargs)
+
+
+def _arrays(values) -> list:
+    """The values with each Tensor replaced by its array."""
+    return [v._data if isinstance(v, Tensor) else v for v in values]
 
 
 class capture_state:  # noqa: N801 - a namespace
@@ -375,7 +381,7 @@ class _Tape:
     def derive(self, fn, args, kwargs, checked: bool):
         who = getattr(fn, "__name__", "derived")
         ins = [self.arg(a, who) for a in args] + [f"{k}={self.arg(v, who)}" for k, v in kwargs.items()]
-        result = fn(*[a._data if isinstance(a, Tensor) else a for a in args], **kwargs)
+        result = fn(*_arrays(args), **kwargs)
         if checked:
             run = self._name(_checked(fn, _structure(result)), who)
             self._checks(who)
@@ -581,7 +587,7 @@ class CapturedStep:
         if _Mode.tape is not None or _Mode.anomaly:
             return self.fn(*args, **kwargs)  # inside another capture it is part of that one; anomaly needs eager
         # Arguments that are one array at capture are one variable of the program: aliasing is part of the key.
-        arrays = [a._data if isinstance(a, Tensor) else a for a in flat]
+        arrays = _arrays(flat)
         aliasing = tuple([next(j for j, b in enumerate(arrays) if b is a) for a in arrays])
         key = (_Mode.grad_enabled, names, aliasing, tuple(_signature(a) for a in flat))
         program = self._programs.get(key)

@@ -51,7 +51,7 @@ def sum(x, axis=None, keepdims: bool = False) -> Tensor:  # noqa: A001
     """Sum over ``axis``. Booleans and integers are summed as int64 (no gradient)."""
     x = as_operand(x)
     if x.dtype.kind in "biu":
-        return Tensor._make(recompute(_int_sum, x, axis, keepdims))
+        return Tensor._make(recompute(_no_grad_reduction, np.sum, x, axis, keepdims))
     return _sum(x, axis=normalize_axis(axis, x.ndim, "sum"), keepdims=keepdims)
 
 
@@ -237,7 +237,3 @@ def all(x, axis=None, keepdims: bool = False) -> Tensor:  # noqa: A001
 
 def _no_grad_reduction(fn, x, axis, keepdims) -> np.ndarray:
     return np.asarray(fn(x, axis=axis, keepdims=keepdims))
-
-
-def _int_sum(x, axis, keepdims) -> np.ndarray:
-    return np.asarray(np.sum(x, axis=axis, keepdims=keepdims))
