@@ -33,8 +33,8 @@ def normalize_axis(axis, ndim: int, op: str):
 
 
 def _expand(xp, g, axes, keepdims: bool):
-    """Put back the reduced axes of ``g`` as size-1 axes."""
-    return g if keepdims or not axes else xp.expand_dims(g, axes)
+    """Put back the reduced axes of ``g`` as size-1 axes (a 0-d ``g`` broadcasts as it is)."""
+    return g if keepdims or not axes or g.ndim == 0 else xp.expand_dims(g, axes)
 
 
 @primitive("sum", reads=())

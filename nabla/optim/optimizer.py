@@ -151,27 +151,37 @@ class Optimizer:
                 loss = closure()
         with no_grad():
             for group in self.param_groups:
-                for p in group["params"]:
-                    grad = p._grad  # (the slots, not the properties: this loop runs at every step)
-                    if grad is None:
-                        continue
-                    grad, param = grad._data, p._data
-                    if grad.shape != param.shape:
-                        raise RuntimeError(
-                            f"{type(self).__name__}.step: a parameter of shape {param.shape} has a gradient of "
-                            f"shape {grad.shape}"
-                        )
-                    state = self.state.get(p)
-                    if state is None:
-                        state = {}
-                        self._update(param, grad, state, group)
-                        if state:  # plain SGD keeps no state: no empty entries, as in PyTorch
-                            self.state[p] = state
-                    else:
-                        self._update(param, grad, state, group)
-                    p._version.v += 1  # the update was in place: graphs that saved p are now stale
+                self._update_group(group)
         self._step_calls += 1
         return loss
+
+    def _update_group(self, group: dict) -> None:
+        """Update every parameter of ``group`` that has a gradient (an optimizer may override this with a
+        faster loop for a common case; see SGD)."""
+        for p, param, grad in self._with_grads(group):
+            state = self.state.get(p)
+            if state is None:
+                state = {}
+                self._update(param, grad, state, group)
+                if state:  # plain SGD keeps no state: no empty entries, as in PyTorch
+                    self.state[p] = state
+            else:
+                self._update(param, grad, state, group)
+            p._version.v += 1  # the update was in place: graphs that saved p are now stale
+
+    def _with_grads(self, group: dict):
+        """``(parameter, its array, its gradient's array)`` for each parameter of ``group`` with a gradient."""
+        for p in group["params"]:
+            grad = p._grad  # (the slots, not the properties: this loop runs at every step)
+            if grad is None:
+                continue
+            grad, param = grad._data, p._data
+            if grad.shape != param.shape:
+                raise RuntimeError(
+                    f"{type(self).__name__}.step: a parameter of shape {param.shape} has a gradient of "
+                    f"shape {grad.shape}"
+                )
+            yield p, param, grad
 
     def _update(self, param: np.ndarray, grad: np.ndarray, state: dict, group: dict) -> None:
         """Update one parameter's array in place from its gradient; ``grad`` must not be modified."""
