@@ -157,3 +157,55 @@ def test_argmax_argmin_match_numpy(case, seed):
     x = np.random.default_rng(seed).integers(0, 4, size=shape).astype(np.float64)  # ties: first index wins
     np.testing.assert_array_equal(nb.argmax(nb.tensor(x), axis=axis).numpy(), np.argmax(x, axis=axis))
     np.testing.assert_array_equal(nb.argmin(nb.tensor(x), axis=axis).numpy(), np.argmin(x, axis=axis))
+
+
+# --- the backend's shortcuts give NumPy's own results ----------------------------------------------
+
+
+@PROFILE
+@given(
+    shape=array_shapes(min_dims=0, max_dims=4, min_side=0, max_side=4), ndim=st.integers(0, 3), seed=st.integers(0, 99)
+)
+def test_backend_broadcast_to_is_numpys(shape, ndim, seed):
+    """A single element is broadcast by a view made directly: same values, read-only, same refusals."""
+    from nabla import backend
+
+    x = np.random.default_rng(seed).standard_normal((1,) * ndim).astype(np.float32)
+    for value in (x, x.reshape(()), x.reshape(())[()]):  # an array, a 0-d array, a NumPy scalar
+        try:
+            expected = np.broadcast_to(value, shape)
+        except ValueError:
+            with pytest.raises(ValueError):
+                backend.broadcast_to(value, shape)
+            continue
+        got = backend.broadcast_to(value, shape)
+        assert got.shape == expected.shape and got.dtype == expected.dtype and not got.flags.writeable
+        np.testing.assert_array_equal(got, expected)
+
+
+@PROFILE
+@given(m=st.integers(0, 9), k=st.integers(0, 9), n=st.integers(0, 9), seed=st.integers(0, 99))
+def test_backend_matmul_of_matrices_is_bit_identical(m, k, n, seed):
+    from nabla import backend
+
+    rng = np.random.default_rng(seed)
+    a, b = rng.standard_normal((m, k)).astype(np.float32), rng.standard_normal((n, k)).astype(np.float32)
+    for left, right in ((a, b.T), (a, np.ascontiguousarray(b.T)), (np.asfortranarray(a), b.T)):
+        got = backend.matmul(left, right)
+        assert got.dtype == np.float32
+        np.testing.assert_array_equal(got, np.matmul(left, right), strict=True)
+
+
+def test_backend_sigmoid_is_the_two_branch_form_bit_for_bit():
+    """max(e, x >= 0) / (1 + e) picks the same numerator as the textbook two-branch form, NaN and -0 included."""
+    from nabla import backend
+
+    x = np.concatenate(
+        [
+            np.random.default_rng(0).standard_normal(10_000).astype(np.float32) * 30,
+            np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 88.7, -88.7, 1e-45, -1e-45, 3.4e38, -3.4e38], np.float32),
+        ]
+    )
+    e = np.exp(-np.abs(x))
+    expected = np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+    np.testing.assert_array_equal(backend.sigmoid(x), expected, strict=True)
