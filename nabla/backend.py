@@ -250,7 +250,13 @@ def matmul(a, b):
 def broadcast_to(x, shape):
     """``np.broadcast_to`` (a read-only view); one element is broadcast by a zero-strided view made
     directly: 0.8 us where NumPy's Python layer took 2.4 (every mean's and sum's gradient does this)."""
-    if type(shape) is tuple and isinstance(x, (np.ndarray, np.generic)) and x.size == 1 and x.ndim <= len(shape):
+    if (
+        type(shape) is tuple
+        and isinstance(x, (np.ndarray, np.generic))
+        and x.size == 1
+        and x.ndim <= len(shape)
+        and x.dtype.kind in "biufc"  # (a buffer of numbers: object and datetime arrays export none)
+    ):
         out = np.ndarray(shape, x.dtype, x, strides=(0,) * len(shape))
         out.flags.writeable = False
         return out
