@@ -9,6 +9,7 @@ import numpy as np
 from . import dtypes
 from . import random as _random
 from .capturing import constant
+from .ops.primitive import primitive
 from .tensor import Tensor
 
 
@@ -142,14 +143,49 @@ def linspace(start, stop, num: int = 50, dtype=None, requires_grad: bool = False
 # --- random ------------------------------------------------------------------------------
 
 
+@primitive("draw", reads=(), draws=True)
+def _draw(xp, distribution, shape, dtype, low, high, scale, shift):
+    """Samples from nabla's generator: "uniform" in [0, 1), "normal" N(0, 1) or "integers" in [low, high),
+    then ``* scale`` and ``+ shift`` where given (in ``dtype``).
+
+    A primitive with no input, as dropout's mask is: a captured step (:func:`nabla.capture`) draws fresh
+    values at every replay, the values eager mode would have drawn. Half precision is drawn in float32 and
+    rounded (NumPy's generator draws only float32 and float64).
+    """
+    g = _random._generator
+    if distribution == "integers":
+        return g.integers(low, high, size=shape, dtype=dtype)
+    kind = np.float64 if dtype == np.float64 else np.float32
+    draw = g.random(shape, dtype=kind) if distribution == "uniform" else g.standard_normal(shape, dtype=kind)
+    if draw.dtype != dtype:
+        draw = draw.astype(dtype)
+        if distribution == "uniform":  # rounding may reach 1.0: keep the interval half-open, as PyTorch does
+            np.minimum(draw, np.nextafter(dtype.type(1), dtype.type(0)), out=draw)
+    if scale is not None:
+        draw *= dtype.type(scale)  # in place: draw is fresh; a scalar of dtype keeps float32 float32
+    if shift is not None:
+        draw += dtype.type(shift)
+    return draw
+
+
+def sample(distribution, shape, dtype, requires_grad=False, low=None, high=None, scale=None, shift=None) -> Tensor:
+    """A tensor of :func:`_draw`'s samples (what nb.rand, nb.randn and the noise layers are made of)."""
+    if distribution != "integers" and dtype.kind != "f":
+        raise TypeError(f"random {distribution} values need a floating dtype, got {dtype}; draw floats and convert")
+    t = _draw(distribution=distribution, shape=shape, dtype=dtype, low=low, high=high, scale=scale, shift=shift)
+    if requires_grad:
+        t.requires_grad = True
+    return t
+
+
 def rand(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
     """Uniform random values in [0, 1), from the library's seeded generator."""
-    return _make(_random.generator().random(_shape(shape), dtype=_float_dtype(dtype)), requires_grad)
+    return sample("uniform", _shape(shape), _float_dtype(dtype), requires_grad)
 
 
 def randn(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
     """Standard normal random values, from the library's seeded generator."""
-    return _make(_random.generator().standard_normal(_shape(shape), dtype=_float_dtype(dtype)), requires_grad)
+    return sample("normal", _shape(shape), _float_dtype(dtype), requires_grad)
 
 
 def randint(low: int, high: int | None = None, size=(), dtype=None) -> Tensor:
@@ -157,18 +193,16 @@ def randint(low: int, high: int | None = None, size=(), dtype=None) -> Tensor:
     if high is None:
         low, high = 0, low
     size = (size,) if isinstance(size, numbers.Integral) else tuple(size)
-    return Tensor._make(_random.generator().integers(low, high, size=size, dtype=dtypes.resolve(dtype) or np.int64))
+    return sample("integers", _shape(size), dtypes.resolve(dtype) or np.dtype(np.int64), low=low, high=high)
 
 
 def normal(mean: float = 0.0, std: float = 1.0, size=(), dtype=None, requires_grad: bool = False) -> Tensor:
     """Normal random values with the given mean and standard deviation."""
     size = (size,) if isinstance(size, numbers.Integral) else tuple(size)
-    draw = _random.generator().standard_normal(_shape(size), dtype=_float_dtype(dtype))
-    return _make(draw * draw.dtype.type(std) + draw.dtype.type(mean), requires_grad)
+    return sample("normal", _shape(size), _float_dtype(dtype), requires_grad, scale=std, shift=mean)
 
 
 def uniform(low: float = 0.0, high: float = 1.0, size=(), dtype=None, requires_grad: bool = False) -> Tensor:
     """Uniform random values in ``[low, high)``."""
     size = (size,) if isinstance(size, numbers.Integral) else tuple(size)
-    draw = _random.generator().random(_shape(size), dtype=_float_dtype(dtype))
-    return _make(draw * draw.dtype.type(high - low) + draw.dtype.type(low), requires_grad)
+    return sample("uniform", _shape(size), _float_dtype(dtype), requires_grad, scale=high - low, shift=low)

@@ -21,6 +21,7 @@ from . import activations, backend, dtypes, initializers, ops, regularizers
 from . import random as _random
 from .autograd import refuse_in_capture
 from .capturing import recompute
+from .creation import sample
 from .nn.functional import _inverse_std
 from .nn.module import Module
 from .nn.parameter import Parameter
@@ -320,12 +321,6 @@ def _noise_dtype(inputs: Tensor, fallback):
     return inputs.dtype if inputs.dtype.kind == "f" else np.dtype(fallback)
 
 
-def _standard_normal(shape, dtype) -> np.ndarray:
-    """N(0, 1) samples of ``dtype`` from nabla's generator (drawn in float32 for half precision)."""
-    draw = np.float64 if dtype == np.float64 else np.float32
-    return _random.generator().standard_normal(shape, dtype=draw).astype(dtype, copy=False)
-
-
 class GaussianNoise(Layer):
     """Adds zero-centred Gaussian noise while training: ``x + N(0, stddev^2)``, identity at inference.
 
@@ -352,9 +347,7 @@ class GaussianNoise(Layer):
     def call(self, inputs, training=None):
         if not training or self.stddev == 0.0:
             return inputs
-        noise = _standard_normal(inputs.shape, _noise_dtype(inputs, self.dtype))
-        noise *= self.stddev  # a Python float: float32 noise stays float32
-        return inputs + Tensor._make(noise)
+        return inputs + sample("normal", inputs.shape, _noise_dtype(inputs, self.dtype), scale=self.stddev)
 
     def get_config(self) -> dict:
         return {**super().get_config(), "stddev": self.stddev, "seed": self.seed}
@@ -384,10 +377,8 @@ class GaussianDropout(Layer):
     def call(self, inputs, training=None):
         if not training or self.rate == 0.0:
             return inputs
-        noise = _standard_normal(inputs.shape, _noise_dtype(inputs, self.dtype))
-        noise *= math.sqrt(self.rate / (1.0 - self.rate))
-        noise += 1.0
-        return inputs * Tensor._make(noise)
+        scale = math.sqrt(self.rate / (1.0 - self.rate))
+        return inputs * sample("normal", inputs.shape, _noise_dtype(inputs, self.dtype), scale=scale, shift=1.0)
 
     def get_config(self) -> dict:
         return {**super().get_config(), "rate": self.rate, "seed": self.seed}

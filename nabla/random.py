@@ -26,7 +26,7 @@ def generator() -> np.random.Generator:
     from .autograd import refuse_in_capture
 
     # An operation that draws (dropout) reads _generator inside its primitive, which a replay runs again.
-    refuse_in_capture("draws random numbers outside an operation (nb.rand, nb.randn, an initializer)")
+    refuse_in_capture("draws random numbers outside an operation (random.generator(), an initializer)")
     return _generator
 
 

@@ -367,7 +367,7 @@ def test_too_many_signatures_warn():
         (lambda m, x: print(m(x).sum().item()), "reads a tensor's value"),
         (lambda m, x: m(x) if m(x).sum() > 0 else -m(x), "reads a tensor's value"),
         (lambda m, x: m.weight.data.mul_(2), "in place"),
-        (lambda m, x: m(x) + nb.randn(2), "random numbers"),
+        (lambda m, x: m(x) + nb.random.generator().standard_normal(2), "random numbers"),
         (lambda m, x: m(x) + nb.tensor(np.ones(2, np.float32)), "not one of its arguments"),
         (lambda m, x: m(x) + nb.ones(2, requires_grad=True), "requires_grad"),
         (lambda m, x: m(x).register_hook(lambda g: g * 2) or m(x), None),
@@ -485,22 +485,63 @@ def test_fit_captured_equals_fit_eager():
 
 
 def test_fit_falls_back_to_eager_for_a_model_that_cannot_be_captured():
-    from nabla.layers import Dropout, GaussianNoise
+    from nabla.layers import BatchNormalization, Dropout
 
     rng = np.random.default_rng(5)
     x, y = rng.standard_normal((20, 4)).astype(np.float32), rng.integers(0, 3, 20)
     kwargs = dict(optimizer="sgd", loss=nb.losses.SparseCategoricalCrossentropy(from_logits=True))
     # The refused capture has drawn dropout's mask already: the eager step must draw the same one.
-    hidden = lambda: [Dropout(0.3), GaussianNoise(0.1)]  # noqa: E731
+    hidden = lambda: [Dropout(0.3), BatchNormalization()]  # noqa: E731
     runs = _fit_twice(_keras_model(hidden, compile_kwargs=kwargs), x, y, epochs=2, batch_size=8)
     _assert_same_fit(runs)
     assert runs[0][2]._captured_step is None  # "auto" gave up on capturing
 
     nb.manual_seed(0)
-    model = _keras_model(lambda: [GaussianNoise(0.1)], compile_kwargs=kwargs)()
+    model = _keras_model(lambda: [BatchNormalization()], compile_kwargs=kwargs)()
     model.compile(**kwargs, jit_compile=True)
-    with pytest.raises(nb.CaptureError, match="random numbers"):
+    with pytest.raises(nb.CaptureError, match="moving statistics"):
         model.fit(x, y, epochs=1, batch_size=8, verbose=0)
+
+
+def test_noise_layers_and_random_tensors_draw_fresh_values_at_every_replay():
+    from nabla.layers import GaussianDropout, GaussianNoise
+
+    rng = np.random.default_rng(6)
+    x, y = rng.standard_normal((24, 4)).astype(np.float32), rng.integers(0, 3, 24)
+    kwargs = dict(optimizer="adam", loss=nb.losses.SparseCategoricalCrossentropy(from_logits=True))
+    runs = _fit_twice(
+        _keras_model(lambda: [GaussianNoise(0.2), GaussianDropout(0.3)], compile_kwargs=kwargs),
+        x,
+        y,
+        epochs=3,
+        batch_size=8,
+    )
+    _assert_same_fit(runs)
+    step = runs[0][2]._captured_step
+    assert step is not None and step.captures == 1 and step.code.count("draw(") == 2
+
+    # The core API: noise made with nb.randn, nb.rand, nb.normal, nb.uniform and nb.randint inside the step.
+    xs, ys = _batches(5, 8, 4, classes=2)
+
+    def noisy(model, opt):
+        def step(x, y):
+            opt.zero_grad()
+            x = x + 0.1 * nb.randn(*x.shape) + nb.normal(0.0, 0.05, size=x.shape) * nb.rand(*x.shape)
+            x = x * nb.uniform(0.5, 1.5, size=(1, 4)) + nb.randint(0, 2, size=(4,)).astype(nb.float32)
+            loss = nb.cross_entropy(model(x), y)
+            loss.backward()
+            opt.step()
+            return loss
+
+        return step
+
+    def build():
+        model = nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 2))
+        return model, nb.optim.SGD(model.parameters(), lr=0.1)
+
+    results = _twins(build, noisy, xs, ys)
+    _assert_twins(results)
+    assert results[1][2].code.count("draw(") == 5
 
 
 def test_fit_with_a_loss_function_of_the_user_trains_eagerly():

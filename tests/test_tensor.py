@@ -223,6 +223,16 @@ def test_rand_and_randn_shapes_dtypes_and_ranges():
     assert nb.randn(3, dtype=nb.float64).dtype == np.float64
     assert nb.rand(2, requires_grad=True).requires_grad
     assert nb.randn().shape == ()
+    h = nb.rand(100_000, dtype=nb.float16)  # drawn in float32 and rounded (NumPy draws no half precision)
+    assert h.dtype == nb.float16 and 0.0 <= h.numpy().min() and h.numpy().max() < 1.0
+    with pytest.raises(TypeError, match="floating dtype"):
+        nb.rand(3, dtype=nb.int64)
+    with pytest.raises(TypeError, match="floating dtype"):
+        nb.normal(0.0, 1.0, size=3, dtype=nb.int32)
+    u = nb.uniform(-2.0, 3.0, size=(2000,)).numpy()
+    assert u.dtype == np.float32 and -2.0 <= u.min() and u.max() < 3.0 and 0.3 < u.mean() < 0.7
+    g = nb.normal(5.0, 0.5, size=(2000,)).numpy()
+    assert g.dtype == np.float32 and 4.95 < g.mean() < 5.05 and 0.45 < g.std() < 0.55
 
 
 def test_randint():
