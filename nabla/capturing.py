@@ -25,7 +25,9 @@ What a replay repeats, reads, and freezes (the contract of ``jax.jit``):
 
 - repeated: nabla's operations, ``backward``, the optimizers' ``step`` and
   ``zero_grad``, ``Module.zero_grad``, schedulers' ``step``, gradient
-  clipping, dropout (a fresh mask from nabla's generator at every call);
+  clipping, random draws (dropout's mask, ``nb.randn``: fresh values from
+  nabla's generator at every call), BatchNorm's updates of its running
+  statistics (the program's last lines: see :func:`update_in_place`);
 - read at every call: the arguments, and the current values of tensors
   that existed before the call (parameters, buffers, constants);
 - frozen at capture: whatever else the function's Python does (prints,
@@ -38,7 +40,7 @@ wrong in a replay is refused at capture with a :class:`CaptureError`:
 reading a tensor's value into Python (``.item()``, ``if t``), changing a
 tensor in place, drawing random numbers outside an operation, making a
 tensor inside the step from an array that is not an argument, hooks,
-``create_graph``, ``nb.grad``, BatchNorm's running statistics.
+``create_graph``, ``nb.grad``, reading running statistics after updating them.
 """
 
 from __future__ import annotations
@@ -96,6 +98,22 @@ def _glue(fn, args, kwargs, checked: bool):
     if tape is not None and not tape.paused:
         return tape.derive(fn, args, kwargs, checked)
     return fn(*_arrays(args), **kwargs)
+
+
+def update_in_place(target: Tensor, fn, *values) -> None:
+    """``fn(target, *values)`` (Tensors in ``values`` passed as their arrays), where ``fn`` changes
+    ``target._data`` in place: BatchNorm's running statistics, updated from the batch's. ``target`` must be
+    a tensor made before the step; its version is bumped (graphs that saved it are stale).
+
+    Inside a capture the call runs and is recorded as one of the program's last lines, after every check
+    that may send a replay back to eager mode (which then does the update itself, once). The step must not
+    read ``target`` after the update (refused at capture: the replay would read the old values).
+    """
+    tape = _Mode.tape
+    if tape is not None and not tape.paused:
+        tape.update(target, fn, values)
+    fn(target, *_arrays(values))
+    target._version.v += 1
 
 
 def _arrays(values) -> list:
@@ -213,6 +231,9 @@ class _Tape:
         self.applied = False  # an effect that must not run twice (a .grad written, a parameter updated) is recorded
         self.late_check = ""  # what decides on values after that point, if anything (see program())
         self.checks = self.draws = False  # whether a replay can go back to eager mode; whether it draws
+        self.updates: list[str] = []  # in-place updates of tensors made before the step: the last lines
+        self.updated: set[int] = set()  # ids of those tensors, which the step must not read afterwards
+        self.before_updates: list[tuple[Tensor, np.ndarray]] = []  # their values before: a refusal restores them
         for i, a in enumerate(args):
             if isinstance(a, Tensor):
                 self.leaf_args[id(a)] = f"a{i}"
@@ -258,6 +279,16 @@ class _Tape:
         self.externals[id(t)] = t
         return self.leaf_args.get(id(t)) or self._name(t, "p")
 
+    def _read(self, t: Tensor) -> str:
+        """A tensor made before the step, read by reference: the expression of its array."""
+        if id(t) in self.updated:
+            raise CaptureError(
+                "nb.capture: the step reads a tensor after updating it in place (BatchNorm's running statistics "
+                "read in evaluation mode after a training-mode call), and a replay updates it last; read it in "
+                "another step"
+            )
+        return self._external(t) + "._data"
+
     # --- references ----------------------------------------------------------------------------
 
     def ref(self, x, who: str) -> str:
@@ -272,7 +303,7 @@ class _Tape:
                     "(t.detach() of a tensor made before the step, t.data, an operation without capture support), "
                     "so a replay would reuse its first value; use the tensor itself, or make it before the step"
                 )
-            return self._external(x) + "._data"
+            return self._read(x)
         if isinstance(x, np.generic) and id(x) in self.var_of:
             return f"v{self.var_of[id(x)]}"
         if isinstance(x, np.ndarray):
@@ -299,7 +330,7 @@ class _Tape:
                 return f"v{n}"
             if id(x) in self.born:
                 return self._name(x._data, "k")
-            return self._external(x) + "._data"
+            return self._read(x)
         if isinstance(x, (np.ndarray, np.generic)):
             n = self.var_of.get(id(x))
             return f"v{n}" if n is not None else self._name(x, "k")
@@ -391,6 +422,19 @@ class _Tape:
         self._line(call if result is None or not _holds_array(result) else f"{self._targets(result)} = {call}")
         return result
 
+    def update(self, target: Tensor, fn, values) -> None:
+        """:func:`update_in_place` ran: recorded to run after the rest of the program."""
+        who = getattr(fn, "__name__", "update")
+        if id(target._data) in self.var_of or id(target) in self.born or id(target) in self.leaf_args:
+            raise CaptureError(
+                f"nb.capture: '{who}' updates in place a tensor of the step, which a replay cannot repeat; "
+                "update only tensors made before the step (a module's buffers)"
+            )
+        ins = ", ".join([self._external(target), *(self.ref(v, who) for v in values)])
+        self.before_updates.append((target, target._data.copy()))
+        self.updates.append(f"{self._name(fn, who)}({ins})\n{self._external(target)}._version.v += 1")
+        self.updated.add(id(target))
+
     def constant(self, t: Tensor) -> None:
         self.born.discard(id(t))
         self.constants[id(t._data)] = t._data  # (kept: its id names it only)
@@ -477,6 +521,8 @@ class _Tape:
                 f"{name}._rg is {t._rg} and not {name}._hooks and {name}._data.shape == {t._data.shape!r} "
                 f"and {name}._data.dtype == {dtype}"
             )
+        # In-place updates of buffers come last, after every check that may hand the call to eager mode.
+        self.lines += [(code, False) for code in self.updates]
         # Each array is deleted after its last use, so that the replay holds no more memory than eager mode.
         last_use: dict[str, int] = {}
         for i, (code, _) in enumerate(self.lines):
@@ -624,7 +670,11 @@ class CapturedStep:
             result = self.fn(*args, **kwargs)
             output = tape.output(result)
         except CaptureError:
-            random.set_state(rng)  # a refused capture leaves the generator as it found it (dropout drew)
+            # A refused capture leaves the generator as it found it (dropout drew) and the running statistics
+            # it updated too, so that running the step eagerly instead does what it would have done.
+            random.set_state(rng)
+            for t, values in reversed(tape.before_updates):
+                t._data[...] = values
             raise
         finally:
             _Mode.tape = None

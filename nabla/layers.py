@@ -19,10 +19,9 @@ import numpy as np
 
 from . import activations, backend, dtypes, initializers, ops, regularizers
 from . import random as _random
-from .autograd import refuse_in_capture
-from .capturing import recompute
+from .capturing import recompute, update_in_place
 from .creation import sample
-from .nn.functional import _inverse_std
+from .nn.functional import _inverse_std, running_update
 from .nn.module import Module
 from .nn.parameter import Parameter
 from .tensor import Tensor
@@ -578,11 +577,8 @@ class BatchNormalization(_Normalization):
             centered = inputs - mean
             var = (centered * centered).mean(axis=reduce, keepdims=True)
             m = self.momentum
-            refuse_in_capture("updates BatchNormalization's moving statistics (in training mode)")
-            for buf, batch in ((self.moving_mean, mean), (self.moving_variance, var)):
-                buf._data *= m
-                buf._data += (1.0 - m) * batch._data.reshape(-1)
-                buf._version.v += 1
+            update_in_place(self.moving_mean, running_update, mean, m, 1.0 - m)
+            update_in_place(self.moving_variance, running_update, var, m, 1.0 - m)
             out = centered / (var + self.epsilon) ** 0.5
         else:
             scale = Tensor._make(recompute(_inverse_std, self.moving_variance, self.epsilon))

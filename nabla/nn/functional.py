@@ -12,8 +12,7 @@ import math
 import numpy as np
 
 from .. import random as _random
-from ..autograd import refuse_in_capture
-from ..capturing import recompute
+from ..capturing import recompute, update_in_place
 from ..ops import (
     avg_pool2d,
     binary_cross_entropy,
@@ -145,14 +144,9 @@ def batch_norm(
         centered = x - mean
         var = (centered * centered).mean(axis=axes, keepdims=True)
         if running_mean is not None:
-            refuse_in_capture("updates BatchNorm's running statistics (in training mode)")
             m = momentum
-            running_mean._data *= 1 - m
-            running_mean._data += m * mean._data.reshape(-1)
-            running_var._data *= 1 - m
-            running_var._data += (m * count / (count - 1)) * var._data.reshape(-1)
-            running_mean._version.v += 1
-            running_var._version.v += 1
+            update_in_place(running_mean, running_update, mean, 1 - m, m)
+            update_in_place(running_var, running_update, var, 1 - m, m * count / (count - 1))
         out = centered / (var + eps) ** 0.5
     else:
         if running_mean is None:
@@ -164,6 +158,13 @@ def batch_norm(
     if bias is not None:
         out = out + bias.reshape(shape)
     return out
+
+
+def running_update(stat: Tensor, batch: np.ndarray, keep: float, coef: float) -> None:
+    """``stat <- keep * stat + coef * batch``, in place: a running statistic of BatchNorm moves towards the
+    batch's (through :func:`nabla.capturing.update_in_place`, which a captured step repeats)."""
+    stat._data *= keep
+    stat._data += coef * batch.reshape(-1)
 
 
 def _inverse_std(var: np.ndarray, eps: float) -> np.ndarray:

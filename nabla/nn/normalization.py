@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from .. import creation, dtypes
 from ..autograd import refuse_in_capture
+from ..capturing import update_in_place
+from ..tensor import Tensor
 from . import functional as F
 from .module import Module
 from .parameter import Parameter
@@ -54,10 +56,10 @@ class _BatchNorm(Module):
         use_batch = self.training or not self.track_running_stats
         momentum = self.momentum
         if self.training and self.track_running_stats:
-            refuse_in_capture("updates BatchNorm's running statistics (in training mode)")  # before any change
-            self.num_batches_tracked._data += 1
             if momentum is None:  # cumulative moving average: the mean of all batches so far
-                momentum = 1.0 / int(self.num_batches_tracked._data)
+                refuse_in_capture("reads BatchNorm's batch count into Python (momentum=None)")  # before any change
+                momentum = 1.0 / (int(self.num_batches_tracked._data) + 1)
+            update_in_place(self.num_batches_tracked, _count_batch)
         # Without tracked statistics (both None) the batch's own are used in eval mode too.
         return F.batch_norm(
             x, self.running_mean, self.running_var, self.weight, self.bias, use_batch, momentum, self.eps
@@ -68,6 +70,10 @@ class _BatchNorm(Module):
             f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
             f"track_running_stats={self.track_running_stats}"
         )
+
+
+def _count_batch(count: Tensor) -> None:
+    count._data += 1
 
 
 class BatchNorm1d(_BatchNorm):
