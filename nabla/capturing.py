@@ -646,7 +646,7 @@ class CapturedStep:
                 result = program.run(*flat)
             except _Diverged:
                 if rng is not None:
-                    random.set_state(rng)
+                    random.restore(rng)
                 return self.fn(*args, **kwargs)
             if result is not _RETRACE:
                 self._retraces.pop(key, None)
@@ -672,7 +672,7 @@ class CapturedStep:
         except CaptureError:
             # A refused capture leaves the generator as it found it (dropout drew) and the running statistics
             # it updated too, so that running the step eagerly instead does what it would have done.
-            random.set_state(rng)
+            random.restore(rng)
             for t, values in reversed(tape.before_updates):
                 t._data[...] = values
             raise

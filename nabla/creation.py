@@ -146,25 +146,34 @@ def linspace(start, stop, num: int = 50, dtype=None, requires_grad: bool = False
 @primitive("draw", reads=(), draws=True)
 def _draw(xp, distribution, shape, dtype, low, high, scale, shift):
     """Samples from nabla's generator: "uniform" in [0, 1), "normal" N(0, 1) or "integers" in [low, high),
-    then ``* scale`` and ``+ shift`` where given (in ``dtype``).
+    then ``* scale`` and ``+ shift`` where given.
 
     A primitive with no input, as dropout's mask is: a captured step (:func:`nabla.capture`) draws fresh
-    values at every replay, the values eager mode would have drawn. Half precision is drawn in float32 and
-    rounded (NumPy's generator draws only float32 and float64).
+    values at every replay, the values eager mode would have drawn. NumPy's generator draws only float32
+    and float64; half precision is drawn as PyTorch draws it, uniform values on a grid of 2^-11 (float16's
+    resolution below 1), scaled and shifted in float32 and rounded once, at most the largest float16 below
+    ``shift + scale`` (the interval stays half-open).
     """
     g = _random._generator
     if distribution == "integers":
         return g.integers(low, high, size=shape, dtype=dtype)
-    kind = np.float64 if dtype == np.float64 else np.float32
-    draw = g.random(shape, dtype=kind) if distribution == "uniform" else g.standard_normal(shape, dtype=kind)
-    if draw.dtype != dtype:
-        draw = draw.astype(dtype)
-        if distribution == "uniform":  # rounding may reach 1.0: keep the interval half-open, as PyTorch does
-            np.minimum(draw, np.nextafter(dtype.type(1), dtype.type(0)), out=draw)
+    half = dtype.itemsize < 4
+    if distribution == "normal":
+        draw = g.standard_normal(shape, dtype=np.float64 if dtype == np.float64 else np.float32)
+    elif half:
+        draw = g.integers(0, 2**11, size=shape).astype(np.float32) * np.float32(2**-11)
+    else:
+        draw = g.random(shape, dtype=dtype)
+    kind = draw.dtype.type  # the arithmetic's precision: scalars of it keep float32 float32
     if scale is not None:
-        draw *= dtype.type(scale)  # in place: draw is fresh; a scalar of dtype keeps float32 float32
+        draw *= kind(scale)  # in place: draw is fresh
     if shift is not None:
-        draw += dtype.type(shift)
+        draw += kind(shift)
+    if half:
+        draw = draw.astype(dtype)
+        if distribution == "uniform" and scale is not None:
+            top = dtype.type(shift + scale)
+            np.minimum(draw, np.nextafter(top, dtype.type(shift)), out=draw)
     return draw
 
 
@@ -198,6 +207,8 @@ def randint(low: int, high: int | None = None, size=(), dtype=None) -> Tensor:
 
 def normal(mean: float = 0.0, std: float = 1.0, size=(), dtype=None, requires_grad: bool = False) -> Tensor:
     """Normal random values with the given mean and standard deviation."""
+    if not std >= 0:
+        raise ValueError(f"normal: std must be non-negative, got {std!r}")
     size = (size,) if isinstance(size, numbers.Integral) else tuple(size)
     return sample("normal", _shape(size), _float_dtype(dtype), requires_grad, scale=std, shift=mean)
 

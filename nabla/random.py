@@ -12,9 +12,17 @@ import numpy as np
 _generator = np.random.default_rng()
 
 
+def _refuse_in_capture(what: str) -> None:
+    from .autograd import refuse_in_capture
+
+    refuse_in_capture(what)
+
+
 def manual_seed(seed: int) -> np.random.Generator:
     """Reseed the library's generator; returns it (a NumPy ``Generator``)."""
     global _generator
+    # A replay would not reseed, and would draw on from where the last call left the generator.
+    _refuse_in_capture("reseeds nabla's generator (nb.manual_seed); seed before the step")
     if not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"manual_seed: the seed must be a non-negative integer, got {seed!r}")
     _generator = np.random.default_rng(int(seed))
@@ -23,10 +31,8 @@ def manual_seed(seed: int) -> np.random.Generator:
 
 def generator() -> np.random.Generator:
     """The current generator (use it to draw NumPy arrays from the same stream)."""
-    from .autograd import refuse_in_capture
-
     # An operation that draws (dropout) reads _generator inside its primitive, which a replay runs again.
-    refuse_in_capture("draws random numbers outside an operation (random.generator(), an initializer)")
+    _refuse_in_capture("draws random numbers outside an operation (random.generator(), an initializer)")
     return _generator
 
 
@@ -37,4 +43,10 @@ def get_state() -> dict:
 
 def set_state(state: dict) -> None:
     """Restore a state saved with :func:`get_state`."""
+    _refuse_in_capture("sets the state of nabla's generator (random.set_state); set it before the step")
+    restore(state)
+
+
+def restore(state: dict) -> None:
+    """:func:`set_state` for nabla itself: a captured step rewinds the generator with it."""
     _generator.bit_generator.state = state

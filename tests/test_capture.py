@@ -368,6 +368,8 @@ def test_too_many_signatures_warn():
         (lambda m, x: m(x) if m(x).sum() > 0 else -m(x), "reads a tensor's value"),
         (lambda m, x: m.weight.data.mul_(2), "in place"),
         (lambda m, x: m(x) + nb.random.generator().standard_normal(2), "random numbers"),
+        (lambda m, x: nb.manual_seed(3) and m(x) + nb.randn(2), "reseeds"),
+        (lambda m, x: nb.random.set_state(nb.random.get_state()) or m(x), "sets the state"),
         (lambda m, x: m(x) + nb.tensor(np.ones(2, np.float32)), "not one of its arguments"),
         (lambda m, x: m(x) + nb.ones(2, requires_grad=True), "requires_grad"),
         (lambda m, x: m(x).register_hook(lambda g: g * 2) or m(x), None),

@@ -294,6 +294,22 @@ def test_zero_grad():
     opt.zero_grad()  # no gradient: nothing to do
 
 
+def test_a_subclass_update_is_called_by_plain_sgd():
+    """SGD's fast loop for plain groups must not bypass an ``_update`` a subclass defines."""
+
+    class ClippedSGD(nb.optim.SGD):
+        def _update(self, param, grad, state, group):
+            state["calls"] = state.get("calls", 0) + 1
+            super()._update(param, np.clip(grad, -0.1, 0.1), state, group)
+
+    w = nb.tensor([1.0, -1.0], requires_grad=True)
+    opt = ClippedSGD([w], lr=1.0)
+    (w * nb.tensor([5.0, -5.0])).sum().backward()
+    opt.step()
+    np.testing.assert_allclose(w.detach().numpy(), [0.9, -0.9])
+    assert opt.state[w]["calls"] == 1
+
+
 def test_closure_matches_torch():
     th = torch()
     x, y, labels, weights = problem()

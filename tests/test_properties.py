@@ -171,6 +171,8 @@ def test_backend_broadcast_to_is_numpys(shape, ndim, seed):
     from nabla import backend
 
     x = np.random.default_rng(seed).standard_normal((1,) * ndim).astype(np.float32)
+    with pytest.raises(ValueError):  # (-1 is no size to broadcast to; NumPy's constructor would infer it)
+        backend.broadcast_to(x, (-1,) + shape)
     for value in (x, x.reshape(()), x.reshape(())[()]):  # an array, a 0-d array, a NumPy scalar
         try:
             expected = np.broadcast_to(value, shape)

@@ -223,8 +223,12 @@ def test_rand_and_randn_shapes_dtypes_and_ranges():
     assert nb.randn(3, dtype=nb.float64).dtype == np.float64
     assert nb.rand(2, requires_grad=True).requires_grad
     assert nb.randn().shape == ()
-    h = nb.rand(100_000, dtype=nb.float16)  # drawn in float32 and rounded (NumPy draws no half precision)
-    assert h.dtype == nb.float16 and 0.0 <= h.numpy().min() and h.numpy().max() < 1.0
+    h = nb.rand(100_000, dtype=nb.float16).numpy()  # on PyTorch's grid of 2^-11 (NumPy draws no half precision)
+    assert h.dtype == np.float16 and 0.0 <= h.min() and h.max() < 1.0 and np.all(h * 2**11 == np.round(h * 2**11))
+    top = nb.uniform(1.0, 2.0, size=(100_000,), dtype=nb.float16).numpy()  # float16 steps by 2^-10 in [1, 2)
+    assert 1.0 <= top.min() and top.max() < 2.0
+    with pytest.raises(ValueError, match="non-negative"):
+        nb.normal(0.0, -1.0, size=3)
     with pytest.raises(TypeError, match="floating dtype"):
         nb.rand(3, dtype=nb.int64)
     with pytest.raises(TypeError, match="floating dtype"):
