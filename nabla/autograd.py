@@ -40,11 +40,12 @@ class CaptureError(RuntimeError):
     """Raised by ``nb.capture`` when a step does something a replay could not repeat faithfully."""
 
 
-def refuse_in_capture(what: str) -> None:
-    """Raise :class:`CaptureError` if a step is being captured: ``what`` would not be repeated by a replay."""
+def refuse_in_capture(what: str, fix: str = "run this step eagerly") -> None:
+    """Raise :class:`CaptureError` if a step is being captured: ``what`` would not be repeated by a replay;
+    ``fix`` says what to do instead."""
     tape = _Mode.tape
     if tape is not None and not tape.paused:
-        raise CaptureError(f"nb.capture: the step {what}, which a replay would not repeat; run this step eagerly")
+        raise CaptureError(f"nb.capture: the step {what}, which a replay would not repeat; {fix}")
 
 
 def is_grad_enabled() -> bool:

@@ -232,7 +232,7 @@ class _Tape:
         self.late_check = ""  # what decides on values after that point, if anything (see program())
         self.checks = self.draws = False  # whether a replay can go back to eager mode; whether it draws
         self.updates: list[str] = []  # in-place updates of tensors made before the step: the last lines
-        self.updated: set[int] = set()  # ids of those tensors, which the step must not read afterwards
+        self.updated: list[np.ndarray] = []  # their arrays, whose memory the step must not read afterwards
         self.before_updates: list[tuple[Tensor, np.ndarray]] = []  # their values before: a refusal restores them
         for i, a in enumerate(args):
             if isinstance(a, Tensor):
@@ -281,22 +281,30 @@ class _Tape:
 
     def _read(self, t: Tensor) -> str:
         """A tensor made before the step, read by reference: the expression of its array."""
-        if id(t) in self.updated:
+        self._unchanged(t._data)
+        return self._external(t) + "._data"
+
+    def _var(self, array) -> str:
+        """A value of the step, read: its variable."""
+        self._unchanged(array)
+        return f"v{self.var_of[id(array)]}"
+
+    def _unchanged(self, array) -> None:
+        """Refuse reading memory that an in-place update of the step has changed (a replay updates last)."""
+        if self.updated and isinstance(array, np.ndarray) and any(np.may_share_memory(array, u) for u in self.updated):
             raise CaptureError(
                 "nb.capture: the step reads a tensor after updating it in place (BatchNorm's running statistics "
-                "read in evaluation mode after a training-mode call), and a replay updates it last; read it in "
-                "another step"
+                "read in evaluation mode after a training-mode call, or a view of them), and a replay updates it "
+                "last; read it in another step"
             )
-        return self._external(t) + "._data"
 
     # --- references ----------------------------------------------------------------------------
 
     def ref(self, x, who: str) -> str:
         """``x`` (an input of a primitive) as an expression; refuses what a replay could not recompute."""
         if isinstance(x, Tensor):
-            n = self.var_of.get(id(x._data))
-            if n is not None:
-                return f"v{n}"
+            if id(x._data) in self.var_of:
+                return self._var(x._data)
             if id(x) in self.born:
                 raise CaptureError(
                     f"nb.capture: '{who}' uses a tensor made inside the step by code that nabla does not record "
@@ -316,7 +324,7 @@ class _Tape:
                     "your NumPy code, or an operation without capture support), which a replay would reuse; "
                     "compute it with nabla's operations or pass it to the step as an argument"
                 )
-            return f"v{n}"
+            return self._var(x)
         if isinstance(x, (tuple, list)) and any(isinstance(e, (Tensor, np.ndarray)) for e in x):
             return _collection(x, [self.ref(e, who) for e in x])
         return self._const(x)
@@ -325,15 +333,13 @@ class _Tape:
         """``x`` as an expression, arrays not named being constants (the seeds and placeholders of backward,
         arrays the user handed to an operation)."""
         if isinstance(x, Tensor):
-            n = self.var_of.get(id(x._data))
-            if n is not None:
-                return f"v{n}"
+            if id(x._data) in self.var_of:
+                return self._var(x._data)
             if id(x) in self.born:
                 return self._name(x._data, "k")
             return self._read(x)
         if isinstance(x, (np.ndarray, np.generic)):
-            n = self.var_of.get(id(x))
-            return f"v{n}" if n is not None else self._name(x, "k")
+            return self._var(x) if id(x) in self.var_of else self._name(x, "k")
         if isinstance(x, (tuple, list)) and any(isinstance(e, (Tensor, np.ndarray)) for e in x):
             return _collection(x, [self.loose(e) for e in x])
         return self._const(x)
@@ -425,7 +431,8 @@ class _Tape:
     def update(self, target: Tensor, fn, values) -> None:
         """:func:`update_in_place` ran: recorded to run after the rest of the program."""
         who = getattr(fn, "__name__", "update")
-        if id(target._data) in self.var_of or id(target) in self.born or id(target) in self.leaf_args:
+        made_in_step = id(target._data) in self.var_of or id(target._data) in self.constants
+        if made_in_step or id(target) in self.born or id(target) in self.leaf_args:
             raise CaptureError(
                 f"nb.capture: '{who}' updates in place a tensor of the step, which a replay cannot repeat; "
                 "update only tensors made before the step (a module's buffers)"
@@ -433,7 +440,7 @@ class _Tape:
         ins = ", ".join([self._external(target), *(self.ref(v, who) for v in values)])
         self.before_updates.append((target, target._data.copy()))
         self.updates.append(f"{self._name(fn, who)}({ins})\n{self._external(target)}._version.v += 1")
-        self.updated.add(id(target))
+        self.updated.append(target._data)
 
     def constant(self, t: Tensor) -> None:
         self.born.discard(id(t))
@@ -448,7 +455,8 @@ class _Tape:
         elif isinstance(data, np.ndarray):
             raise CaptureError(
                 "nb.capture: the step makes a tensor from a NumPy array that is not one of its arguments, "
-                "so a replay would reuse its first values; pass the array to the step as an argument"
+                "so a replay would reuse its first values; pass the array to the step as an argument (a layer "
+                "that makes its weights at its first call: build the model, or call it once, before capturing)"
             )
         else:
             self.constant(t)

@@ -548,6 +548,28 @@ def test_reading_running_statistics_after_updating_them_in_the_step_is_refused()
 
     with pytest.raises(nb.CaptureError, match="after updating it in place"):
         nb.capture(train_then_evaluate)(nb.randn(4, 3))
+    alias = bn.running_mean.detach()  # shares the array (state_dict() hands out such aliases)
+    bn.train()
+
+    def read_alias(x):
+        return bn(x).sum() + (alias * 2).sum()
+
+    def read_view(x):
+        prior = bn.running_mean.reshape(1, 3)  # a view, taken before the update
+        return bn(x).sum() + (prior * 2).sum()
+
+    for read in (read_alias, read_view):
+        with pytest.raises(nb.CaptureError, match="after updating it in place"):
+            nb.capture(read)(nb.randn(4, 3))
+    np.testing.assert_array_equal(bn.running_mean.numpy(), np.zeros(3))  # each refusal restored the statistics
+    from nabla.nn import functional as F
+
+    def fresh_statistics(x):  # made in the step: a replay would keep updating the ones made at capture
+        mean, var = nb.zeros(3), nb.ones(3)
+        return F.batch_norm(x, mean, var, training=True).sum()
+
+    with pytest.raises(nb.CaptureError, match="a tensor of the step"):
+        nb.capture(fresh_statistics)(nb.randn(4, 3))
     cumulative = nn.BatchNorm1d(3, momentum=None)
     with pytest.raises(nb.CaptureError, match="batch count"):
         nb.capture(lambda x: cumulative(x))(nb.randn(4, 3))
