@@ -88,10 +88,16 @@ class Layer(Module):
 
     @trainable.setter
     def trainable(self, value: bool) -> None:
-        """Freezing a layer stops its weights from training (Keras's ``layer.trainable = False``)."""
-        self._trainable = bool(value)
+        """Freezing a layer stops its weights from training (Keras's ``layer.trainable = False``).
+
+        As in Keras the flag is recursive: it is set on every layer inside (a frozen base model's
+        BatchNormalization then runs in inference mode and keeps its moving statistics).
+        """
+        for layer in self.modules():
+            if isinstance(layer, Layer):
+                layer._trainable = bool(value)
         for p in self.parameters():
-            p.requires_grad = self._trainable
+            p.requires_grad = bool(value)
 
     @property
     def losses(self) -> list[Tensor]:

@@ -298,6 +298,22 @@ def test_frozen_batch_normalization_runs_in_inference_mode():
     np.testing.assert_array_equal(layer.moving_mean.numpy(), before)
 
 
+def test_freezing_a_model_freezes_every_layer_inside():
+    """Keras: ``trainable`` is recursive, so a frozen base model's BatchNormalization keeps its statistics."""
+    base = nb.models.Sequential([Dense(6, input_shape=(4,)), BatchNormalization()])
+    base.trainable = False
+    model = nb.models.Sequential([base, Dense(3)])
+    model.compile(optimizer="sgd", loss=nb.losses.SparseCategoricalCrossentropy(from_logits=True))
+    frozen = [w.copy() for w in base.get_weights()]
+    rng = np.random.default_rng(0)
+    model.fit(rng.standard_normal((16, 4)).astype(np.float32) + 5, rng.integers(0, 3, 16), batch_size=8, verbose=0)
+    assert all(not layer.trainable for layer in base.layers)
+    for a, b in zip(base.get_weights(), frozen, strict=True):  # kernel, bias, gamma, beta, moving statistics
+        np.testing.assert_array_equal(a, b)
+    base.trainable = True  # and back, recursively
+    assert all(layer.trainable for layer in base.layers)
+
+
 @pytest.mark.parametrize("shape", [(4, 6), (2, 3, 5)])
 def test_layer_normalization_matches_torch(shape):
     th = torch()
