@@ -294,6 +294,15 @@ def test_zero_grad():
     opt.zero_grad()  # no gradient: nothing to do
 
 
+@pytest.mark.parametrize("make", [lambda ps: nb.optim.SGD(ps, lr=0.1), lambda ps: nb.optim.Adam(ps)])
+def test_a_gradient_of_another_shape_is_refused(make):
+    w = nb.tensor(np.ones(3, np.float32), requires_grad=True)
+    (w * w).sum().backward()
+    w.data = nb.ones(4)  # replaced after backward
+    with pytest.raises(RuntimeError, match=r"shape \(4,\) has a gradient of shape \(3,\)"):
+        make([w]).step()
+
+
 def test_a_subclass_update_is_called_by_plain_sgd():
     """SGD's fast loop for plain groups must not bypass an ``_update`` a subclass defines."""
 

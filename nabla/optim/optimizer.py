@@ -177,11 +177,13 @@ class Optimizer:
                 continue
             grad, param = grad._data, p._data
             if grad.shape != param.shape:
-                raise RuntimeError(
-                    f"{type(self).__name__}.step: a parameter of shape {param.shape} has a gradient of "
-                    f"shape {grad.shape}"
-                )
+                raise self._shape_error(param, grad)
             yield p, param, grad
+
+    def _shape_error(self, param: np.ndarray, grad: np.ndarray) -> RuntimeError:
+        return RuntimeError(
+            f"{type(self).__name__}.step: a parameter of shape {param.shape} has a gradient of shape {grad.shape}"
+        )
 
     def _update(self, param: np.ndarray, grad: np.ndarray, state: dict, group: dict) -> None:
         """Update one parameter's array in place from its gradient; ``grad`` must not be modified."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .optimizer import Optimizer, add_scaled, check_bool, check_non_negative, effective_grad, resolve_lr
+from .optimizer import _BLOCK, Optimizer, add_scaled, check_bool, check_non_negative, effective_grad, resolve_lr
 
 
 class SGD(Optimizer):
@@ -84,11 +84,21 @@ class SGD(Optimizer):
         if group["momentum"] or group["weight_decay"] or group["maximize"] or type(self)._update is not SGD._update:
             super()._update_group(group)  # (a subclass's own _update is always called)
             return
-        # Plain SGD, the common case: no state and no intermediate gradient, so one loop without the
-        # per-parameter state lookup and dispatch (1.8 us less per step of a 4-parameter MLP, of 6.3).
+        # Plain SGD, the common case: no state and no intermediate gradient, so one loop written out, without
+        # the per-parameter state lookup, dispatch and generator (6.3 -> 5.2 us per step of a 4-parameter
+        # MLP, of which 3.5 are NumPy's: W1 runs 4% faster captured).
         alpha = -float(group["lr"])
-        for p, param, grad in self._with_grads(group):
-            add_scaled(param, grad, alpha)
+        for p in group["params"]:
+            grad = p._grad
+            if grad is None:
+                continue
+            param, grad = p._data, grad._data
+            if grad.shape != param.shape:
+                raise self._shape_error(param, grad)
+            if grad.size > _BLOCK:
+                add_scaled(param, grad, alpha)
+            else:
+                param += alpha * grad  # (what add_scaled does at this size, without the call)
             p._version.v += 1
 
     def _update(self, param: np.ndarray, grad: np.ndarray, state: dict, group: dict) -> None:
