@@ -636,14 +636,18 @@ class CapturedStep:
         return None if self._last is None else self._last.source
 
     def __call__(self, *args, **kwargs):
-        names = tuple(sorted(kwargs))
-        flat = args + tuple(kwargs[k] for k in names)
         if _Mode.tape is not None or _Mode.anomaly:
             return self.fn(*args, **kwargs)  # inside another capture it is part of that one; anomaly needs eager
+        if kwargs:
+            names = tuple(sorted(kwargs))
+            flat = args + tuple([kwargs[k] for k in names])
+        else:
+            names, flat = (), args
         # Arguments that are one array at capture are one variable of the program: aliasing is part of the key.
-        arrays = _arrays(flat)
-        aliasing = tuple([next(j for j, b in enumerate(arrays) if b is a) for a in arrays])
-        key = (_Mode.grad_enabled, names, aliasing, tuple(_signature(a) for a in flat))
+        # (Lists, not generators: the key is made at every call, 2.1 -> 0.9 us for two tensors.)
+        ids = [id(a) for a in _arrays(flat)]
+        aliasing = tuple([ids.index(i) for i in ids])
+        key = (_Mode.grad_enabled, names, aliasing, tuple([_signature(a) for a in flat]))
         program = self._programs.get(key)
         if program is not None:
             self._last = program
