@@ -159,14 +159,19 @@ def max_pool_hits(x, out, kernel, stride):
     Each window gets exactly one hit: its first largest element in row-major
     order, as PyTorch chooses on ties; a window holding NaN picks its first NaN.
     """
-    free = np.ones(out.shape, dtype=bool)  # windows not yet assigned
     nan = bool(np.isnan(out).any()) if out.dtype.kind == "f" else False
-    for v in _pool_views(x, kernel, stride):
+    views = _pool_views(x, kernel, stride)
+    free = None  # the windows not yet assigned (None: all; the first and last offsets skip a pass each)
+    for k, v in enumerate(views):
         hit = v == out
         if nan:
             hit |= v != v
-        hit &= free
-        free ^= hit  # hit is a subset of free: this clears the windows just assigned
+        if free is None:
+            free = np.logical_not(hit)
+        else:
+            hit &= free
+            if k < len(views) - 1:
+                free ^= hit  # hit is a subset of free: this clears the windows just assigned
         yield hit
 
 
