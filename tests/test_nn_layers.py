@@ -352,6 +352,11 @@ def test_conv2d_matches_torch(kwargs, dtype):
     check_module(nn.Conv2d(3, 4, 3, **kwargs), th.nn.Conv2d(3, 4, 3, **kwargs), x, dtype=dtype)
 
 
+def test_conv2d_refuses_a_bias_of_the_wrong_shape():
+    with pytest.raises(ValueError, match=r"bias must have shape \(4,\)"):
+        nb.conv2d(nb.ones(1, 3, 5, 5), nb.ones(4, 3, 3, 3), nb.ones(3))
+
+
 def test_conv2d_rectangular_kernel():
     th = torch()
     check_module(nn.Conv2d(2, 3, (2, 3), padding=(1, 0)), th.nn.Conv2d(2, 3, (2, 3), padding=(1, 0)), rand(1, 2, 5, 6))
