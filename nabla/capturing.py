@@ -437,9 +437,10 @@ class _Tape:
                 f"nb.capture: '{who}' updates in place a tensor of the step, which a replay cannot repeat; "
                 "update only tensors made before the step (a module's buffers)"
             )
-        ins = ", ".join([self._external(target), *(self.ref(v, who) for v in values)])
+        name = self._external(target)
+        ins = ", ".join([name, *(self.ref(v, who) for v in values)])
         self.before_updates.append((target, target._data.copy()))
-        self.updates.append(f"{self._name(fn, who)}({ins})\n{self._external(target)}._version.v += 1")
+        self.updates.append(f"{self._name(fn, who)}({ins})\n{name}._version.v += 1")
         self.updated.append(target._data)
 
     def constant(self, t: Tensor) -> None:
