@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import heapq
 import itertools
+import os
 import traceback
 from collections.abc import Callable, Sequence
 
@@ -128,10 +129,20 @@ class detect_anomaly(_Switch):
     _target = True
 
 
+# The package's own folder: a frame is nabla's when its file lies inside it. (Not a substring of the path:
+# a user's clone is often itself called "nabla".)
+_PACKAGE_DIR = os.path.join(os.path.realpath(os.path.dirname(os.path.abspath(__file__))), "")
+
+
+def is_library_file(filename: str) -> bool:
+    """Whether ``filename`` is a source file of the nabla package itself."""
+    return os.path.realpath(filename).startswith(_PACKAGE_DIR)
+
+
 def user_frame() -> str:
-    """'file:line in func' of the innermost stack frame outside nabla."""
+    """'file:line in func' of the innermost stack frame outside the nabla package."""
     for frame in reversed(traceback.extract_stack()[:-1]):
-        if "/nabla/" not in frame.filename.replace("\\", "/"):
+        if not is_library_file(frame.filename):
             return f"{frame.filename}:{frame.lineno} in {frame.name}"
     return "<unknown>"
 

@@ -1,15 +1,60 @@
-"""Shared test set-up: optional dependencies, seeds, and the torch reference helper.
+"""Shared test set-up: optional dependencies, the real datasets, seeds, and a sealed environment.
 
-In CI (``CI=true``) a missing optional dependency is a failure, never a skip.
+In CI (``CI=true``) a missing optional dependency or a missing real dataset is a failure, never a skip.
+
+The suite writes nothing outside the clone and the temporary folders it makes: the caches that
+libraries keep in the home folder (Matplotlib's, Keras's, the XDG cache) are pointed into one temporary
+folder for the session, and no test downloads (``NABLA_OFFLINE=1``; the download tests replace the
+downloader with a fake).
 """
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 
-import nabla as nb
+ROOT = Path(__file__).resolve().parents[1]
+BESIDE = ROOT.parent / "shared" / "data"  # where the project's own machines keep the real datasets
+
+
+def _seal_environment() -> Path:
+    """Point the home-folder caches of the libraries the tests use into one temporary folder.
+
+    Done at import, before any test (or subprocess a test starts) imports Matplotlib, Keras or pooch.
+    """
+    home = Path(tempfile.mkdtemp(prefix="nabla-tests-"))
+    atexit.register(shutil.rmtree, home, ignore_errors=True)
+    for var, sub in (("MPLCONFIGDIR", "matplotlib"), ("KERAS_HOME", "keras"), ("XDG_CACHE_HOME", "cache")):
+        os.environ[var] = str(home / sub)
+    os.environ["NABLA_OFFLINE"] = "1"
+    return home
+
+
+SESSION_HOME = _seal_environment()
+
+
+def _find_data() -> Path | None:
+    """The folder of the real datasets: ``$NABLA_DATA_DIR`` when it is set, else ``../shared/data``."""
+    env = os.environ.get("NABLA_DATA_DIR", "").strip()
+    if env:
+        return Path(env).expanduser().resolve()
+    return BESIDE if BESIDE.is_dir() else None
+
+
+DATA = _find_data()
+# Tests that read no real data still run the CLI and the loaders: point them at an empty folder rather
+# than the user's cache, so that nothing outside the session's folder is read or written.
+os.environ["NABLA_DATA_DIR"] = str(DATA or SESSION_HOME / "no-data")
+HOW_TO_GET_DATA = (
+    "set NABLA_DATA_DIR to a folder holding the datasets (`nabla datasets` lists them; "
+    "`python -c 'import nabla.datasets as d; d.mnist()'` downloads MNIST into the cache), "
+    f"or put them in {BESIDE}"
+)
 
 
 def require(module: str):
@@ -22,7 +67,32 @@ def require(module: str):
         pytest.skip(f"{module} is not installed (pip install -e '.[test]')")
 
 
+def real_data(*files: str) -> Path:
+    """The data folder, if it holds ``files`` (paths inside it, such as ``"mnist/t10k-labels-idx1-ubyte.gz"``).
+
+    Skips the test otherwise, with a reason that says how to provide them; in CI, fails instead.
+    """
+    missing = [f for f in files if DATA is None or not (DATA / f).is_file()]
+    if DATA is None or missing:
+        where = "no data folder was found" if DATA is None else f"{DATA} lacks {', '.join(missing)}"
+        message = f"needs the real datasets, but {where}: {HOW_TO_GET_DATA}"
+        if os.environ.get("CI", "").lower() == "true":
+            raise FileNotFoundError(message)
+        pytest.skip(message)
+    return DATA
+
+
+MNIST_FILES = tuple(
+    f"mnist/{part}-ubyte.gz"
+    for part in ("train-images-idx3", "train-labels-idx1", "t10k-images-idx3", "t10k-labels-idx1")
+)
+FASHION_FILES = tuple(f.replace("mnist/", "fashion-mnist/") for f in MNIST_FILES)
+FISH_FILES = ("fish/Fish.csv",)
+
+
 @pytest.fixture(autouse=True)
 def _seed():
+    import nabla as nb
+
     nb.manual_seed(0)
     yield

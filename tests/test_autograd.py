@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import inspect
 import math
+import runpy
 import sys
 import warnings
 import weakref
@@ -1042,6 +1043,21 @@ def test_detect_anomaly_backward_when_the_forward_ran_outside():
     with nb.detect_anomaly(), pytest.raises(FloatingPointError, match=r"'sqrt' backward") as excinfo:
         y.backward()
     assert "run the forward pass inside nb.detect_anomaly()" in str(excinfo.value)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_detect_anomaly_names_user_code_inside_a_folder_called_nabla(tmp_path):
+    """Library frames are told apart by the package's own folder, not by "/nabla/" in a path: a clone of the
+    repository is usually called nabla, and the user's code inside it must still be named."""
+    script = tmp_path / "nabla" / "tests" / "my_lab.py"
+    script.parent.mkdir(parents=True)
+    script.write_text("import nabla as nb\n\ndef run(x):\n    return nb.log(x)\n")
+    namespace = runpy.run_path(str(script))
+    with nb.detect_anomaly(), pytest.raises(FloatingPointError) as excinfo:
+        namespace["run"](nb.tensor([-1.0]))
+    assert f"{script}:4 in run" in str(excinfo.value)
+    assert not nb.autograd.is_library_file(str(script))
+    assert nb.autograd.is_library_file(nb.autograd.__file__)
 
 
 def test_detect_anomaly_lets_finite_computations_through():

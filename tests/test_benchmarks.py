@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import require
+from conftest import MNIST_FILES, real_data, require
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "performance.md"
@@ -52,9 +52,9 @@ def test_quick_run_covers_every_workload_and_implementation(tmp_path):
 def test_end_to_end_runs_the_nabla_command_and_its_pytorch_twin(tmp_path):
     """One epoch of each: both learn MNIST (>= 90% after one epoch) and the report shows them side by side."""
     require("torch")
-    shared = ROOT.parent / "shared" / "data"
+    real_data(*MNIST_FILES)
     out = tmp_path / "results.json"
-    env = {**os.environ, "NABLA_DATA_DIR": str(shared), "MPLBACKEND": "Agg"}
+    env = {**os.environ, "MPLBACKEND": "Agg"}
     command = [sys.executable, "-m", "benchmarks", "--only", "W1", "--quick", "--end-to-end-epochs", "1"]
     proc = subprocess.run([*command, "--out", str(out)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
 

@@ -15,30 +15,20 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import require
+from conftest import FASHION_FILES, FISH_FILES, MNIST_FILES, real_data, require
 
 import nabla as nb
 from nabla import cli
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
-
 
 def shared_dir() -> Path:
-    if not SHARED.is_dir():
-        if os.environ.get("CI", "").lower() == "true":
-            raise FileNotFoundError(f"{SHARED} is missing: CI needs the shared datasets")
-        pytest.skip(f"{SHARED} is not there")
-    return SHARED
-
-
-@pytest.fixture(autouse=True)
-def _data_dir(monkeypatch):
-    monkeypatch.setenv("NABLA_DATA_DIR", str(SHARED))
+    """The real datasets (``$NABLA_DATA_DIR`` or ``../shared/data``): skip locally when absent, fail in CI."""
+    return real_data(*MNIST_FILES, *FISH_FILES)
 
 
 def run_nabla(*args, cwd=None, timeout=120):
     """``python -m nabla ARGS`` in a subprocess; one BLAS thread, so that a busy machine does not thrash."""
-    env = {**os.environ, "NABLA_DATA_DIR": str(SHARED), "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1"}
+    env = {**os.environ, "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1"}
     return subprocess.run(
         [sys.executable, "-m", "nabla", *map(str, args)],
         cwd=cwd,
@@ -53,9 +43,7 @@ def run_nabla(*args, cwd=None, timeout=120):
 def moons_run(tmp_path_factory):
     """One short training run on moons, shared by the tests that read what it wrote."""
     out = tmp_path_factory.mktemp("moons")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("NABLA_DATA_DIR", str(SHARED))
-        assert cli.main(["train", "--epochs", "20", "--out", str(out), "--quiet"]) == 0
+    assert cli.main(["train", "--epochs", "20", "--out", str(out), "--quiet"]) == 0
     return out
 
 
@@ -143,14 +131,14 @@ def test_fold_scaling_is_exact():
 
 
 def test_datasets_lists_every_dataset_and_the_cache(capsys):
-    shared_dir()
+    data = real_data(*MNIST_FILES, *FASHION_FILES, *FISH_FILES)
     assert cli.main(["datasets"]) == 0
     out = capsys.readouterr().out
     rows = {line.split()[0]: line.split()[2] for line in out.splitlines()[1:] if line and not line.startswith("data ")}
     assert set(rows) == set(cli.DATASETS)
     assert rows["moons"] == "generated"
     assert rows["mnist"] == rows["fashion-mnist"] == rows["fish"] == "yes"
-    assert str(SHARED) in out
+    assert str(data) in out
 
 
 def test_evaluate_reproduces_the_test_metrics(moons_run, capsys):

@@ -1,12 +1,11 @@
 """nabla.datasets: generators against their formulas and scikit-learn, loaders against the published files' facts.
 
-The real files are read from ``shared/data`` beside the repository (never copied into it) through
+The real files are read from ``$NABLA_DATA_DIR`` or ``shared/data`` beside the repository (never copied into it) through
 ``NABLA_DATA_DIR``; damaged copies are written into ``tmp_path``. No test touches the network: every
 download goes through ``cache._download``, which an autouse fixture replaces by a failure.
 """
 
 import gzip
-import os
 import shutil
 import stat
 import sys
@@ -14,13 +13,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import require
+from conftest import FASHION_FILES, FISH_FILES, MNIST_FILES, real_data, require
 
 import nabla as nb
 from nabla import datasets as D
 from nabla.datasets import cache
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 MNIST_TRAIN_COUNTS = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
 MNIST_TEST_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
 LABELS = "mnist/t10k-labels-idx1-ubyte.gz"
@@ -37,12 +35,9 @@ def _no_network(monkeypatch):
 
 
 def shared_dir() -> Path:
-    """The offline copy of the datasets: skip locally when absent, fail in CI."""
-    if not SHARED.is_dir():
-        if os.environ.get("CI", "").lower() == "true":
-            raise FileNotFoundError(f"{SHARED} is missing: CI needs the shared datasets")
-        pytest.skip(f"{SHARED} is not there")
-    return SHARED
+    """The offline copy of the datasets (``$NABLA_DATA_DIR`` or ``../shared/data``): skip locally when absent,
+    fail in CI."""
+    return real_data(*MNIST_FILES, *FASHION_FILES, *FISH_FILES)
 
 
 @pytest.fixture

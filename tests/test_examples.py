@@ -1,8 +1,8 @@
 """Every lab script in examples/ runs with ``--quick`` and writes its figures.
 
 Each runs in a subprocess, as a student would run it, with ``--out`` in a
-temporary folder; the datasets come from ``shared/data`` beside the
-repository through ``NABLA_DATA_DIR``. One BLAS thread per script: on a busy
+temporary folder; the datasets come from ``$NABLA_DATA_DIR`` (or ``shared/data``
+beside the repository), set by conftest. One BLAS thread per script: on a busy
 machine OpenBLAS's threads otherwise spin against each other and small
 matrix products get many times slower.
 """
@@ -16,12 +16,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import require
+from conftest import FISH_FILES, MNIST_FILES, real_data, require
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
-NEEDS_DATA = {"04_fish_market.py", "05_mnist_mlp.py", "05b_mnist_cnn.py"}
+NEEDS_DATA = {"04_fish_market.py": FISH_FILES, "05_mnist_mlp.py": MNIST_FILES, "05b_mnist_cnn.py": MNIST_FILES}
 
 # The figures (and drawings) each lab writes into --out.
 FIGURES = {
@@ -52,11 +51,9 @@ def test_every_example_is_listed_and_documented():
 @pytest.mark.parametrize("script", sorted(FIGURES))
 def test_example_runs_quick_and_writes_its_figures(script, tmp_path):
     require("matplotlib")
-    if script in NEEDS_DATA and not SHARED.is_dir():
-        if os.environ.get("CI", "").lower() == "true":
-            raise FileNotFoundError(f"{SHARED} is missing: CI needs the shared datasets")
-        pytest.skip(f"{SHARED} is not there")
-    env = {**os.environ, "NABLA_DATA_DIR": str(SHARED), "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1"}
+    if script in NEEDS_DATA:
+        real_data(*NEEDS_DATA[script])
+    env = {**os.environ, "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1"}
     done = subprocess.run(
         [sys.executable, str(EXAMPLES / script), "--quick", "--out", str(tmp_path)],
         env=env,
