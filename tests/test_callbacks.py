@@ -12,6 +12,7 @@ import pytest
 
 from nabla import callbacks as C
 from nabla import metrics as M
+from nabla.keras.callbacks.callback import _HOOKS as HOOKS
 
 # --- a fake model and a fake fit ----------------------------------------------------------------
 
@@ -614,7 +615,7 @@ def test_base_callback_hooks_are_no_ops():
     cb = C.Callback()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        for hook in C._HOOKS:
+        for hook in HOOKS:
             args = (0, {}) if ("epoch" in hook or "batch" in hook) else ({},)
             assert getattr(cb, hook)(*args) is None
     assert math.isinf(C.EarlyStopping()._worst())

@@ -12,12 +12,13 @@ import pytest
 
 import nabla as nb
 from nabla import metrics as M
+from nabla.keras.metrics import metric as metric_module
 
 # --- Keras documentation examples (values as documented) -------------------------------------
 
 
 def test_module_docstring_examples():
-    failed, attempted = doctest.testmod(M, optionflags=doctest.ELLIPSIS)
+    failed, attempted = doctest.testmod(metric_module, optionflags=doctest.ELLIPSIS)
     assert attempted > 20 and failed == 0
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from . import ops
+from ._engine import ops
 
 _ACTIVATIONS: dict[str, Callable] = {
     "linear": lambda x: x,

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from . import random as _random
+from ._engine import random as _random
 
 # Keras truncates normals at 2 std; this is the std of a unit normal so truncated.
 _TRUNCATED_STD = 0.87962566103423978

@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import ops
-from .capturing import recompute
+from ._engine import Tensor, ops, recompute
 from .layers import snake_case
-from .tensor import Tensor
 
 EPSILON = 1e-7
 

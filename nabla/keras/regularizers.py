@@ -6,8 +6,7 @@ adds ``c * sum(|w|)``.
 
 from __future__ import annotations
 
-from . import ops
-from .tensor import Tensor
+from ._engine import Tensor, ops
 
 
 class Regularizer:

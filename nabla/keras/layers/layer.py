@@ -17,14 +17,21 @@ from collections import defaultdict
 
 import numpy as np
 
-from . import activations, backend, dtypes, initializers, ops, regularizers
-from . import random as _random
-from .capturing import recompute, update_in_place
-from .creation import sample
-from .nn.functional import _inverse_std, running_update
-from .nn.module import Module
-from .nn.parameter import Parameter
-from .tensor import Tensor
+from ...nn import Module, Parameter
+from ...nn.functional import _inverse_std, dropout, running_update
+from .. import activations, initializers, regularizers
+from .._engine import (
+    TRANSLATE_FILL_MODES,
+    TRANSLATE_INTERPOLATIONS,
+    Tensor,
+    dtypes,
+    ops,
+    recompute,
+    sample,
+    translate,
+    update_in_place,
+)
+from .._engine import random as _random
 
 _name_counts: defaultdict[str, int] = defaultdict(int)
 
@@ -288,8 +295,6 @@ class Dropout(Layer):
         self.rate = float(rate)
 
     def call(self, inputs, training=None):
-        from .nn.functional import dropout
-
         return dropout(inputs, self.rate, bool(training))
 
     def get_config(self) -> dict:
@@ -459,14 +464,11 @@ class RandomTranslation(Layer):
         super().__init__(**kwargs)
         self.height_factor, (self.height_lower, self.height_upper) = _translation_factor(height_factor, "height_factor")
         self.width_factor, (self.width_lower, self.width_upper) = _translation_factor(width_factor, "width_factor")
-        if fill_mode not in backend.TRANSLATE_FILL_MODES:
+        if fill_mode not in TRANSLATE_FILL_MODES:
+            raise ValueError(f"RandomTranslation: fill_mode must be one of {TRANSLATE_FILL_MODES}, got {fill_mode!r}")
+        if interpolation not in TRANSLATE_INTERPOLATIONS:
             raise ValueError(
-                f"RandomTranslation: fill_mode must be one of {backend.TRANSLATE_FILL_MODES}, got {fill_mode!r}"
-            )
-        if interpolation not in backend.TRANSLATE_INTERPOLATIONS:
-            raise ValueError(
-                "RandomTranslation: interpolation must be one of "
-                f"{backend.TRANSLATE_INTERPOLATIONS}, got {interpolation!r}"
+                f"RandomTranslation: interpolation must be one of {TRANSLATE_INTERPOLATIONS}, got {interpolation!r}"
             )
         if data_format not in (None, "channels_last"):
             raise ValueError(f"RandomTranslation: nabla's images are channels-last, got data_format={data_format!r}")
@@ -488,7 +490,7 @@ class RandomTranslation(Layer):
         g = _random.generator()
         dy = g.uniform(self.height_lower, self.height_upper, size=n) * height  # Keras draws the heights first
         dx = g.uniform(self.width_lower, self.width_upper, size=n) * width
-        out = backend.translate(inputs._data, dy, dx, self.fill_mode, self.interpolation, self.fill_value)
+        out = translate(inputs._data, dy, dx, self.fill_mode, self.interpolation, self.fill_value)
         return Tensor._make(out)
 
     def get_config(self) -> dict:

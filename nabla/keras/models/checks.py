@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 
 from .. import activations
-from ..tensor import Tensor
+from .._engine import Tensor
 
 
 class ModelConfigWarning(UserWarning):

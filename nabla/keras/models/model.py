@@ -15,16 +15,17 @@ import warnings
 
 import numpy as np
 
-from .. import autograd, optim
+from ... import optim
 from .. import callbacks as callbacks_module
 from .. import losses as losses_module
 from .. import metrics as metrics_module
-from ..autograd import CaptureError
-from ..capturing import capture
+from .._engine import CaptureError, Tensor, capture, load, no_grad, refuse_in_capture, save
+from .._engine import random as _random
 from ..layers import Layer
 from ..losses import _FunctionLoss
-from ..tensor import Tensor
 from .checks import ModelConfigWarning, check_setup
+from .saving import save_model
+from .summary import summary_table
 
 # Keras's default hyper-parameters for optimizers named by a string. Keras
 # puts epsilon inside the square root's "hat" form; nabla's optimizers use
@@ -137,7 +138,7 @@ class Model(Layer):
         shape = tuple(1 if s is None else s for s in input_shape)
         mode = self.training
         self.eval()
-        with autograd.no_grad():
+        with no_grad():
             self(np.zeros(shape, dtype=self.dtype))
         self.train(mode)
 
@@ -289,13 +290,13 @@ class Model(Layer):
                 self._captured_step = None
                 loss, out = self._step(x, y, sample_weight)
         self._resolve_metrics(out.shape)
-        with autograd.no_grad():
+        with no_grad():
             self._update_metrics(y, out._data, sample_weight)
         return loss.item()
 
     def _test_batch(self, x: np.ndarray, y: np.ndarray, sample_weight) -> float:
         self.eval()
-        with autograd.no_grad():
+        with no_grad():
             out = self(Tensor._make(x))
             self._resolve_metrics(out.shape)
             loss = self._loss_value(y, out, sample_weight)
@@ -336,7 +337,7 @@ class Model(Layer):
             raise ValueError(f"x holds NaN or infinite values (first in sample {bad}); clean or impute the data first")
         mode = self.training
         self.eval()
-        with autograd.no_grad():
+        with no_grad():
             out = self(Tensor._make(x[:2]))
             check_setup(self, y, out)
             self.loss(y[:2], out)  # raises a clear error for labels of the wrong shape
@@ -532,7 +533,7 @@ class Model(Layer):
         outs = []
         cblist = callbacks_module.CallbackList(list(callbacks or []), model=self)
         cblist.on_predict_begin()
-        with autograd.no_grad():
+        with no_grad():
             for step, start in enumerate(range(0, len(x), batch_size)):
                 cblist.on_predict_batch_begin(step)
                 outs.append(self(Tensor._make(x[start : start + batch_size]))._data)
@@ -551,7 +552,7 @@ class Model(Layer):
 
     def set_weights(self, weights) -> None:
         """Set every weight from a list like :meth:`get_weights` returns."""
-        autograd.refuse_in_capture("sets weights in place (set_weights)")
+        refuse_in_capture("sets weights in place (set_weights)")
         own = self._ordered_weights()
         if len(weights) != len(own):
             raise ValueError(f"set_weights: the model has {len(own)} weights, got {len(weights)}")
@@ -559,7 +560,7 @@ class Model(Layer):
             value = np.asarray(value)
             if value.shape != w.shape:
                 raise ValueError(f"set_weights: a weight of shape {w.shape} got a value of shape {value.shape}")
-        with autograd.no_grad():
+        with no_grad():
             for w, value in zip(own, weights):
                 w._data[...] = value
                 w._version.v += 1
@@ -576,14 +577,10 @@ class Model(Layer):
 
     def save_weights(self, path) -> None:
         """Write the weights (``state_dict``) to a safetensors file, atomically."""
-        from ..serialization import save
-
         save(self.state_dict(), path)
 
     def load_weights(self, path) -> None:
         """Load weights written by :meth:`save_weights` (the model must have the same architecture)."""
-        from ..serialization import load
-
         state = load(path)
         if not self.built or not any(True for _ in self.parameters()):
             raise RuntimeError("load_weights: build the model first (give input_shape, or call it on data)")
@@ -591,8 +588,6 @@ class Model(Layer):
 
     def save(self, path) -> None:
         """Save architecture, weights, compile settings and optimizer state to one file (see ``load_model``)."""
-        from .saving import save_model
-
         save_model(self, path)
 
     def get_config(self) -> dict:
@@ -604,8 +599,6 @@ class Model(Layer):
 
     def summary(self, print_fn=print) -> None:
         """Print the layer table: output shapes, parameter counts, totals (as Keras's ``summary``)."""
-        from .summary import summary_table
-
         print_fn(summary_table(self))
 
 
@@ -615,6 +608,4 @@ def _as_list(logs: dict):
 
 
 def _rng():
-    from .. import random
-
-    return random.generator()
+    return _random.generator()

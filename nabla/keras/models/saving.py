@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import warnings
 
-from .. import serialization
+from ... import serialization
 
 FORMAT = "nabla.model/1"
 
@@ -38,7 +38,7 @@ def load_model(path, custom_objects: dict | None = None, compile: bool = True):
     The loaded model predicts exactly as the saved one, and ``fit`` continues
     the same run (optimizer moments and step counts included).
     """
-    from .. import optim
+    from ... import optim
     from .sequential import Sequential
 
     payload = serialization.load(path)

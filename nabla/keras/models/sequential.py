@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from ...nn import Module
 from ..layers import LAYERS, InputLayer, Layer
-from ..nn.module import Module
 from .model import Model
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import autograd
+from .._engine import no_grad
 from ..layers import Layer
 
 
@@ -37,7 +37,7 @@ def _trace_shapes(model) -> None:
         return
     mode = model.training
     model.eval()
-    with autograd.no_grad():
+    with no_grad():
         model(np.zeros((1,) + tuple(shape[1:]), dtype=model.dtype))
     model.train(mode)
 
