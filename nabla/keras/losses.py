@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._engine import Tensor, ops, recompute
-from .layers import snake_case
+from .utils.naming import snake_case
 
 EPSILON = 1e-7
 
