@@ -3,23 +3,30 @@
 from __future__ import annotations
 
 import doctest
+import importlib
 import itertools
 import json
 import math
+import pkgutil
 
 import numpy as np
 import pytest
 
 import nabla as nb
 from nabla import metrics as M
-from nabla.keras.metrics import metric as metric_module
 
 # --- Keras documentation examples (values as documented) -------------------------------------
 
 
 def test_module_docstring_examples():
-    failed, attempted = doctest.testmod(metric_module, optionflags=doctest.ELLIPSIS)
-    assert attempted > 20 and failed == 0
+    # The examples of the package's docstring and of every metric, in each file of nabla.keras.metrics.
+    modules = [M, *(importlib.import_module(f"{M.__name__}.{info.name}") for info in pkgutil.iter_modules(M.__path__))]
+    attempted = 0
+    for module in modules:
+        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+        assert result.failed == 0, module.__name__
+        attempted += result.attempted
+    assert attempted > 20
 
 
 def test_mean_keras_example():
