@@ -9,89 +9,23 @@ Tensors) in mini-batches drawn from nabla's seeded generator.
 from __future__ import annotations
 
 import math
-import signal
-import threading
 import warnings
 
 import numpy as np
 
-from ... import optim
 from .. import callbacks as callbacks_module
 from .. import losses as losses_module
 from .. import metrics as metrics_module
+from .. import optimizers
 from .._engine import CaptureError, Tensor, capture, load, no_grad, refuse_in_capture, save
 from .._engine import random as _random
 from ..layers import Layer
 from ..losses import _FunctionLoss
 from .checks import ModelConfigWarning, check_setup
+from .data_adapter import as_array, as_list, per_sample_weights, split_validation
+from .interrupt import StopOnInterrupt
 from .saving import save_model
 from .summary import summary_table
-
-# Keras's default hyper-parameters for optimizers named by a string. Keras
-# puts epsilon inside the square root's "hat" form; nabla's optimizers use
-# PyTorch's formulas, with Keras's epsilon of 1e-7.
-_OPTIMIZERS = {
-    "sgd": (optim.SGD, {"lr": 0.01}),
-    "adam": (optim.Adam, {"lr": 0.001, "eps": 1e-7}),
-    "adamw": (optim.AdamW, {"lr": 0.001, "weight_decay": 0.004, "eps": 1e-7}),
-    "rmsprop": (optim.RMSprop, {"lr": 0.001, "alpha": 0.9, "eps": 1e-7}),
-    "adagrad": (optim.Adagrad, {"lr": 0.001, "initial_accumulator_value": 0.1, "eps": 1e-7}),
-}
-
-
-def _resolve_optimizer(identifier):
-    if isinstance(identifier, str):
-        key = identifier.lower()
-        if key not in _OPTIMIZERS:
-            raise ValueError(f"unknown optimizer {identifier!r}; valid names: {', '.join(sorted(_OPTIMIZERS))}")
-        cls, kwargs = _OPTIMIZERS[key]
-        return cls(**kwargs)
-    if isinstance(identifier, optim.Optimizer):
-        return identifier
-    raise TypeError(
-        f"optimizer must be a name ({', '.join(sorted(_OPTIMIZERS))}) or a nabla.optim optimizer, "
-        f"got {type(identifier).__name__}"
-    )
-
-
-def _as_array(data, what: str) -> np.ndarray:
-    """Inputs as a NumPy array; float64 becomes float32 (Keras's floatx)."""
-    if isinstance(data, Tensor):
-        data = data.detach()._data
-    try:
-        array = np.asarray(data)
-    except ValueError as e:
-        raise ValueError(f"{what} could not be turned into an array: {e}") from None
-    if array.dtype == object or array.dtype.kind in "USV":
-        raise TypeError(f"{what} must be numeric, got an array of {array.dtype}")
-    if array.dtype == np.float64:
-        array = array.astype(np.float32)
-    if array.ndim == 0:
-        raise ValueError(f"{what} must have a batch axis, got a scalar")
-    return array
-
-
-class _Interrupt:
-    """Turns Ctrl-C during fit into "stop after the current batch" (main thread only)."""
-
-    def __init__(self):
-        self.requested = False
-        self.previous = None
-
-    def __enter__(self):
-        if threading.current_thread() is threading.main_thread():
-            self.previous = signal.signal(signal.SIGINT, self._handle)
-        return self
-
-    def _handle(self, signum, frame):
-        if self.requested:  # a second Ctrl-C aborts at once
-            raise KeyboardInterrupt
-        self.requested = True
-
-    def __exit__(self, *exc):
-        if self.previous is not None:
-            signal.signal(signal.SIGINT, self.previous)
-        return False
 
 
 class Model(Layer):
@@ -124,7 +58,7 @@ class Model(Layer):
 
     def forward(self, inputs, training: bool | None = None):
         if not isinstance(inputs, Tensor):
-            inputs = Tensor._make(_as_array(inputs, "the input"))
+            inputs = Tensor._make(as_array(inputs, "the input"))
         if self._build_input_shape is None:
             self._build_input_shape = (None,) + inputs.shape[1:]
         return super().forward(inputs, training)
@@ -200,7 +134,7 @@ class Model(Layer):
         if loss is None:
             raise ValueError("compile: give a loss, e.g. loss='sparse_categorical_crossentropy'")
         # Everything is resolved before anything is set, so a failed compile leaves the model as it was.
-        resolved_optimizer, resolved_loss = _resolve_optimizer(optimizer), losses_module.get(loss)
+        resolved_optimizer, resolved_loss = optimizers.get(optimizer), losses_module.get(loss)
         metric_identifiers = list(metrics or [])
         for m in metric_identifiers:
             if isinstance(m, str):
@@ -306,20 +240,20 @@ class Model(Layer):
     def train_on_batch(self, x, y, sample_weight=None, class_weight=None, return_dict: bool = False):
         """One gradient step on one batch; returns the loss (and metrics) of that batch."""
         self._require_compiled("train_on_batch")
-        x, y = _as_array(x, "x"), _as_array(y, "y")
+        x, y = as_array(x, "x"), as_array(y, "y")
         self._prepare(x, y)
         self._reset_metrics()
-        weights = self._sample_weights(y, sample_weight, class_weight)
+        weights = per_sample_weights(y, sample_weight, class_weight)
         logs = {"loss": self._train_batch(x, y, weights), **self._metric_logs()}
-        return logs if return_dict else _as_list(logs)
+        return logs if return_dict else as_list(logs)
 
     def test_on_batch(self, x, y, sample_weight=None, return_dict: bool = False):
         """Loss (and metrics) of one batch, without training."""
         self._require_compiled("test_on_batch")
-        x, y = _as_array(x, "x"), _as_array(y, "y")
+        x, y = as_array(x, "x"), as_array(y, "y")
         self._reset_metrics()
         logs = {"loss": self._test_batch(x, y, sample_weight), **self._metric_logs()}
-        return logs if return_dict else _as_list(logs)
+        return logs if return_dict else as_list(logs)
 
     # --- checks before training ----------------------------------------------------------
 
@@ -353,23 +287,6 @@ class Model(Layer):
                 ModelConfigWarning,
                 stacklevel=3,
             )
-
-    def _sample_weights(self, y: np.ndarray, sample_weight, class_weight):
-        if sample_weight is not None:
-            sample_weight = np.asarray(sample_weight, dtype=np.float32).reshape(-1)
-            if len(sample_weight) != len(y):
-                raise ValueError(f"sample_weight has {len(sample_weight)} entries for {len(y)} samples")
-        if class_weight is None:
-            return sample_weight
-        if y.ndim > 1 and y.shape[-1] > 1:
-            labels = y.argmax(-1)
-        else:
-            labels = np.round(y.reshape(len(y))).astype(np.int64)
-        try:
-            weights = np.array([class_weight[int(c)] for c in labels], dtype=np.float32)
-        except KeyError as e:
-            raise ValueError(f"class_weight has no weight for class {e.args[0]}") from None
-        return weights if sample_weight is None else weights * sample_weight
 
     # --- fit -------------------------------------------------------------------------------
 
@@ -406,7 +323,7 @@ class Model(Layer):
         self._require_compiled("fit")
         if x is None or y is None:
             raise ValueError("fit needs x and y")
-        x, y = _as_array(x, "x"), _as_array(y, "y")
+        x, y = as_array(x, "x"), as_array(y, "y")
         if batch_size is None:
             batch_size = 32
         if not isinstance(batch_size, (int, np.integer)) or isinstance(batch_size, bool) or batch_size <= 0:
@@ -417,26 +334,9 @@ class Model(Layer):
             raise ValueError(f"validation_split must be in [0, 1), got {validation_split}")
         if sample_weight is not None:
             sample_weight = np.asarray(sample_weight, dtype=np.float32).reshape(-1)
-        val_weight = None
-        if validation_data is not None:
-            if len(validation_data) not in (2, 3):
-                raise ValueError("validation_data must be (x_val, y_val) or (x_val, y_val, sample_weight_val)")
-            x_val, y_val = _as_array(validation_data[0], "x_val"), _as_array(validation_data[1], "y_val")
-            if len(validation_data) == 3:
-                val_weight = np.asarray(validation_data[2], dtype=np.float32).reshape(-1)
-        elif validation_split:
-            split = int(len(x) * (1.0 - validation_split))
-            if split == 0 or split == len(x):
-                raise ValueError(f"validation_split={validation_split} leaves no samples for training or validation")
-            x, x_val, y, y_val = x[:split], x[split:], y[:split], y[split:]
-            if sample_weight is not None:
-                sample_weight = sample_weight[:split]
-        else:
-            x_val = y_val = None
+        (x, y, sample_weight), validation = split_validation(x, y, sample_weight, validation_split, validation_data)
         self._prepare(x, y)
-        if x_val is not None and len(x_val) != len(y_val):
-            raise ValueError(f"validation x and y have different lengths: {len(x_val)} vs {len(y_val)}")
-        weights = self._sample_weights(y, sample_weight, class_weight)
+        weights = per_sample_weights(y, sample_weight, class_weight)
 
         n = len(x)
         steps = math.ceil(n / batch_size)
@@ -450,12 +350,12 @@ class Model(Layer):
         self.stop_training = False
         self.history = history
         logs: dict = {}
-        with _Interrupt() as interrupt:
+        with StopOnInterrupt() as interrupt:
             cblist.on_train_begin()
             for epoch in range(initial_epoch, epochs):
                 self._reset_metrics()
                 cblist.on_epoch_begin(epoch)
-                order = _rng().permutation(n) if shuffle else None
+                order = _random.generator().permutation(n) if shuffle else None
                 seen, total = 0, 0.0
                 for step in range(steps):
                     # Unshuffled batches are slices: views of x, not copies.
@@ -470,8 +370,8 @@ class Model(Layer):
                     cblist.on_train_batch_end(step, logs)
                     if interrupt.requested or self.stop_training:
                         break
-                if x_val is not None and not interrupt.requested:
-                    logs.update(self._evaluate_arrays(x_val, y_val, batch_size, val_weight, prefix="val_"))
+                if validation is not None and not interrupt.requested:
+                    logs.update(self._evaluate_arrays(*validation[:2], batch_size, validation[2], prefix="val_"))
                 cblist.on_epoch_end(epoch, logs)
                 if interrupt.requested:
                     warnings.warn("fit interrupted by Ctrl-C: stopped after the current batch", stacklevel=2)
@@ -511,7 +411,7 @@ class Model(Layer):
     ):
         """Loss and metrics on ``(x, y)`` in eval mode: a float, or ``[loss, metric...]``, or a dict."""
         self._require_compiled("evaluate")
-        x, y = _as_array(x, "x"), _as_array(y, "y")
+        x, y = as_array(x, "x"), as_array(y, "y")
         if len(x) != len(y):
             raise ValueError(f"x and y have different lengths: {len(x)} samples vs {len(y)} labels")
         if sample_weight is not None:
@@ -522,11 +422,11 @@ class Model(Layer):
         cblist.on_test_end(logs)
         if callbacks_module.resolve_verbose(verbose):
             print(" - ".join(f"{k}: {v:.4f}" for k, v in logs.items()))
-        return logs if return_dict else _as_list(logs)
+        return logs if return_dict else as_list(logs)
 
     def predict(self, x, batch_size: int | None = None, verbose=0, callbacks=None) -> np.ndarray:
         """The model's outputs for ``x`` as a NumPy array (eval mode, no graph built)."""
-        x = _as_array(x, "x")
+        x = as_array(x, "x")
         batch_size = batch_size or 32
         mode = self.training
         self.eval()
@@ -600,12 +500,3 @@ class Model(Layer):
     def summary(self, print_fn=print) -> None:
         """Print the layer table: output shapes, parameter counts, totals (as Keras's ``summary``)."""
         print_fn(summary_table(self))
-
-
-def _as_list(logs: dict):
-    values = list(logs.values())
-    return values[0] if len(values) == 1 else values
-
-
-def _rng():
-    return _random.generator()
