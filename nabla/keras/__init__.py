@@ -33,8 +33,10 @@ this package under its old name in ``sys.modules`` once everything is imported (
 models (whose configs name classes, ``"Dense"``, not modules) load as before.
 
 ``nabla.diagnostics`` (the overfit check, ``TrainingMonitor``, the whole-model gradient check) stays
-at the top of nabla: it is nabla's own teaching tool, not part of Keras's namespace, and works on
-the models of both vocabularies; it imports from here.
+at the top of nabla, beside ``datasets``, ``plot`` and the CLI: it is built on this package (a
+callback, checks of compiled models) but it is nabla's own teaching tool, which Keras does not
+have, and ``nabla.keras`` keeps to Keras's namespace. Its ``ModelConfigWarning`` lives here, in
+``models/checks.py``, where ``fit`` raises it.
 """
 
 from . import (
