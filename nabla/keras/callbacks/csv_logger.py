@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import csv
 import os
-import warnings
 
 import numpy as np
 
+from ..utils.traceback_utils import warn
 from .callback import Callback
 
 
@@ -60,7 +60,7 @@ class CSVLogger(Callback):
         new = [k for k in logs if k not in self.keys]
         if new and not self._warned_new_keys:
             self._warned_new_keys = True
-            warnings.warn(f"CSVLogger: keys {new} were not in the first epoch's logs and are not written", stacklevel=2)
+            warn(f"CSVLogger: keys {new} were not in the first epoch's logs and are not written")
         if self._writer is None:
             self._writer = csv.writer(self._file, delimiter=self.separator)
             if self._write_header:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import math
 import numbers
-import warnings
 
+from ..utils.traceback_utils import warn
 from .callback import Callback, log_value
 
 # Name parts of metrics where higher is better (accuracy, acc, auc, precision, recall, r2...).
@@ -75,11 +75,10 @@ class MonitorCallback(Callback):
         if value is None:
             if not self._warned_missing:
                 self._warned_missing = True
-                warnings.warn(
+                warn(
                     f"{type(self).__name__} is monitoring '{self.monitor}', which is not in the logs "
                     f"(available: {', '.join(logs) or 'none'}); it does nothing on epochs without it. "
                     "Pass validation data for 'val_' keys, or monitor one of the available keys.",
-                    stacklevel=3,
                 )
             return None
         return log_value(value)

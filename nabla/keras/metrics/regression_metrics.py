@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import math
-import warnings
 
 import numpy as np
 
+from ..utils.traceback_utils import warn
 from .metric import Metric
 from .metrics_utils import match_shapes, per_sample, weights_like
 from .reduction_metrics import _BuiltinWrapper
@@ -172,10 +172,9 @@ class R2Score(Metric):
         n, p = self.num_samples, self.num_regressors
         if p:
             if p >= n - 1:
-                warnings.warn(
+                warn(
                     f"{self.name}: adjusted R2 needs more samples than num_regressors + 1 "
                     f"({n} samples, {p} regressors); returning the plain R2 score",
-                    stacklevel=2,
                 )
             else:
                 r2 = 1.0 - (1.0 - r2) * (n - 1) / (n - p - 1)

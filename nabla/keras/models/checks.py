@@ -3,17 +3,19 @@
 These catch the classic mistakes of a first network: a softmax output fed
 to a loss that expects logits (or raw scores to one that expects
 probabilities), a sigmoid with categorical cross-entropy, class labels that
-do not fit the output, regression targets given to a classification loss.
+do not fit the output, regression targets given to a classification loss,
+images given to ``Dense`` without ``Flatten``, data that does not match the
+declared ``input_shape``. Errors name the shapes of the user's data (not of
+the two samples the checks run); warnings point at the user's ``fit`` line.
 """
 
 from __future__ import annotations
-
-import warnings
 
 import numpy as np
 
 from .. import activations
 from .._engine import Tensor
+from ..utils.traceback_utils import warn
 
 
 class ModelConfigWarning(UserWarning):
@@ -33,11 +35,73 @@ def _last_activation(model) -> str | None:
 
 
 def _warn(message: str) -> None:
-    warnings.warn(message, ModelConfigWarning, stacklevel=4)
+    warn(message, ModelConfigWarning)
+
+
+def probe(model, x: np.ndarray) -> Tensor:
+    """The model's outputs for the first two samples of ``x``: where a wrong input shape shows first.
+
+    When they fail and ``x`` does not have the shape the model takes (declared with ``input_shape=``
+    or ``Input(shape=...)``, or the shape it was built on), the error names ``x``'s shape, not the
+    two samples'.
+    """
+    declared = getattr(model, "input_shape", None) or model._build_input_shape
+    try:
+        return model(Tensor._make(x[:2]))
+    except ValueError as e:
+        if declared is None or _fits(tuple(declared[1:]), x.shape[1:]):
+            raise
+        expected = tuple(declared[1:])
+        raise ValueError(
+            f"x has shape {x.shape}, so samples of shape {x.shape[1:]}, but model '{model.name}' takes samples of "
+            f"shape {expected} (from input_shape= or Input(shape=...) on its first layer, or from the data it was "
+            f"built on): give input_shape={x.shape[1:]} to the first layer, or pass data of shape (N, "
+            f"{', '.join(map(str, expected))})"
+        ) from e
+
+
+def _fits(expected: tuple, shape: tuple) -> bool:
+    return len(expected) == len(shape) and all(e is None or e == s for e, s in zip(expected, shape))
+
+
+def check_loss_fits(model, y: np.ndarray, out: Tensor) -> None:
+    """Run the loss on the first samples' outputs; an error names ``y``'s shape and the outputs' for all of ``y``."""
+    try:
+        model.loss(y[: len(out)], out)
+    except ValueError as e:
+        outputs = (len(y), *out.shape[1:])
+        raise ValueError(
+            f"y of shape {y.shape} does not fit the model's outputs, of shape {outputs}; on the first "
+            f"{len(out)} samples the loss says: {e}"
+        ) from None
+
+
+def _check_outputs_per_sample(model, y: np.ndarray, out: Tensor) -> None:
+    """Raise when the outputs keep axes of the input (Dense on images without Flatten) but y has one target a sample.
+
+    Dense acts on the last axis only, so images of shape (28, 28) give outputs of shape (28, units): one row
+    per image row. Targets of one value (or one row) per sample then cannot fit; only sparse labels with one
+    class per position (a sequence's labels, shape (N, 28)) can.
+    """
+    if out.ndim < 3 or y.ndim > 2:
+        return
+    positions = out.shape[1:-1]
+    if model.loss.name == "sparse_categorical_crossentropy" and y.shape[1:] in (positions, positions + (1,)):
+        return
+    outputs = (len(y), *out.shape[1:])
+    built = getattr(model, "input_shape", None) or model._build_input_shape
+    sample = tuple(built[1:]) if built else "..."
+    raise ValueError(
+        f"the model's outputs have shape {outputs} but y has shape {y.shape}, one target per sample: Dense acts on "
+        f"the last axis of its input only, so samples of shape {sample} keep their first axes {positions}. Flatten "
+        f"them first: add a Flatten() layer before the first Dense (for images, Flatten(input_shape={sample}) as "
+        f"the first layer, or Flatten() after the convolution and pooling layers)"
+    )
 
 
 def check_setup(model, y: np.ndarray, out: Tensor) -> None:
     """Inspect loss, output activation and labels; raise for impossible labels, warn for suspicious setups."""
+    _check_outputs_per_sample(model, y, out)
     loss = model.loss
     name = loss.name
     from_logits = loss.options.get("from_logits", False) if hasattr(loss, "options") else False

@@ -9,7 +9,6 @@ Tensors) in mini-batches drawn from nabla's seeded generator.
 from __future__ import annotations
 
 import math
-import warnings
 
 import numpy as np
 
@@ -21,7 +20,8 @@ from .._engine import CaptureError, Tensor, capture, load, no_grad, refuse_in_ca
 from .._engine import random as _random
 from ..layers import Layer
 from ..losses import _FunctionLoss
-from .checks import ModelConfigWarning, check_setup
+from ..utils.traceback_utils import warn
+from .checks import ModelConfigWarning, check_loss_fits, check_setup, probe
 from .data_adapter import as_array, as_list, per_sample_weights, split_validation
 from .interrupt import StopOnInterrupt
 from .saving import save_model
@@ -59,9 +59,10 @@ class Model(Layer):
     def forward(self, inputs, training: bool | None = None):
         if not isinstance(inputs, Tensor):
             inputs = Tensor._make(as_array(inputs, "the input"))
-        if self._build_input_shape is None:
+        out = super().forward(inputs, training)
+        if self._build_input_shape is None:  # only once the call succeeded: a failed one built nothing
             self._build_input_shape = (None,) + inputs.shape[1:]
-        return super().forward(inputs, training)
+        return out
 
     def _ensure_built(self, input_shape: tuple) -> None:
         # A model's weights belong to its layers, which build themselves as the first call reaches them.
@@ -272,9 +273,9 @@ class Model(Layer):
         mode = self.training
         self.eval()
         with no_grad():
-            out = self(Tensor._make(x[:2]))
+            out = probe(self, x)
             check_setup(self, y, out)
-            self.loss(y[:2], out)  # raises a clear error for labels of the wrong shape
+            check_loss_fits(self, y, out)  # raises a clear error for labels of the wrong shape
         self.train(mode)
         self._resolve_metrics(out.shape)
         for m in self.compiled_metrics:  # a metric that cannot take these labels fails now, not after a step
@@ -282,10 +283,9 @@ class Model(Layer):
             m.reset_state()
         self._bind_optimizer()
         if not any(p.requires_grad for p in self.parameters()):
-            warnings.warn(
+            warn(
                 f"model '{self.name}' has no trainable weights (every layer is frozen): training will not change it",
                 ModelConfigWarning,
-                stacklevel=3,
             )
 
     # --- fit -------------------------------------------------------------------------------
@@ -374,7 +374,7 @@ class Model(Layer):
                     logs.update(self._evaluate_arrays(*validation[:2], batch_size, validation[2], prefix="val_"))
                 cblist.on_epoch_end(epoch, logs)
                 if interrupt.requested:
-                    warnings.warn("fit interrupted by Ctrl-C: stopped after the current batch", stacklevel=2)
+                    warn("fit interrupted by Ctrl-C: stopped after the current batch")
                     break
                 if self.stop_training:
                     break
