@@ -172,9 +172,11 @@ class MeanAbsoluteError(Loss):
 
 
 class Huber(Loss):
+    """The Huber loss with threshold ``delta``; named "huber_loss" by default, as in Keras."""
+
     fn = staticmethod(huber)
 
-    def __init__(self, delta: float = 1.0, name: str | None = None):
+    def __init__(self, delta: float = 1.0, name: str | None = "huber_loss"):
         super().__init__(name, delta=delta)
 
 
