@@ -10,11 +10,10 @@ fill modes end to end.
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import pytest
 from conftest import require
+from keras_reference import keras_on_torch
 from layer_reference import images
 
 import nabla as nb
@@ -29,11 +28,7 @@ TOL = dict(rtol=1e-6, atol=1e-6)  # float32: the two libraries sum the neighbour
 
 @pytest.fixture(scope="module")
 def keras():
-    os.environ["KERAS_BACKEND"] = "torch"  # must be set before the first import of keras
-    require("torch")
-    k = require("keras")
-    assert k.backend.backend() == "torch", "keras was imported earlier with another backend"
-    return k
+    return keras_on_torch()
 
 
 def keras_translate(keras, x: np.ndarray, dy, dx, fill_mode: str, interpolation: str, fill_value: float = 0.0):
