@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import warnings
 
 import numpy as np
@@ -137,3 +138,82 @@ def test_fully_frozen_model_warns_and_does_not_change():
     model.layers[0].trainable = False
     messages, changed = fit_and_watch(model, x, y)
     assert not changed and any("no trainable weights" in m for m in messages)
+
+
+# --- messages in the user's terms: their shapes, their line (issue 17) ---------------------------------
+
+
+def images_and_labels(n: int = 100):
+    rng = np.random.default_rng(0)
+    return rng.random((n, 28, 28)).astype(np.float32), rng.integers(0, 10, n)
+
+
+@pytest.mark.parametrize(
+    "loss, one_hot", [("sparse_categorical_crossentropy", False), ("categorical_crossentropy", True)]
+)
+def test_images_given_to_dense_without_flatten_say_to_add_flatten(loss, one_hot):
+    x, y = images_and_labels()
+    y = np.eye(10)[y] if one_hot else y
+    model = Sequential([Dense(32, activation="relu", input_shape=(28, 28)), Dense(10, activation="softmax")])
+    model.compile(optimizer="adam", loss=loss)
+    before = model.get_weights()
+    with pytest.raises(ValueError, match="add a Flatten") as error:
+        model.fit(x, y, verbose=0)
+    message = str(error.value)
+    assert f"y has shape {y.shape}" in message and "(100, 28, 10)" in message
+    assert "Flatten(input_shape=(28, 28))" in message
+    assert "(2," not in message  # not the shapes of the two samples the check runs
+    assert same(before, model.get_weights())
+
+
+def test_per_position_labels_of_a_sequence_are_not_taken_for_a_missing_flatten():
+    x, _ = images_and_labels(n=20)
+    y = np.random.default_rng(1).integers(0, 10, (20, 28))  # one class per row of each sample
+    model = Sequential([Dense(10, activation="softmax", input_shape=(28, 28))])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    history = model.fit(x, y, epochs=1, verbose=0)
+    assert np.isfinite(history.history["loss"][0])
+
+
+def test_a_wrong_input_shape_reports_the_shape_of_the_data():
+    x = np.random.default_rng(0).normal(size=(100, 3)).astype(np.float32)
+    model = Sequential([Dense(1, input_shape=(2,))])
+    model.compile(optimizer="sgd", loss="mse")
+    with pytest.raises(ValueError, match=r"x has shape \(100, 3\).*takes samples of shape \(2,\).*input_shape=\(3,\)"):
+        model.fit(x, x[:, :1], verbose=0)
+    assert model.input_shape == (None, 2)  # the failed call recorded nothing
+    model.fit(x[:, :2], x[:, :1], verbose=0)  # the right data still trains
+
+
+def test_labels_that_do_not_fit_report_the_shapes_of_the_data():
+    with pytest.raises(ValueError, match=r"y of shape \(12, 2\) does not fit the model's outputs, of shape \(12, 3\)"):
+        dense_model("linear", loss="mse").fit(X, np.zeros((12, 2)), verbose=0)
+
+
+def config_warnings_at(caught) -> list[tuple[str, int]]:
+    """Where each recorded ModelConfigWarning points: (file, line)."""
+    return [(w.filename, w.lineno) for w in caught if issubclass(w.category, ModelConfigWarning)]
+
+
+def frozen_model():
+    model = dense_model("softmax")
+    model.layers[0].trainable = False
+    return model
+
+
+@pytest.mark.parametrize(
+    "make, x, y",
+    [
+        (lambda: dense_model("softmax", loss=losses.SparseCategoricalCrossentropy(from_logits=True)), X, Y),
+        (lambda: dense_model("sigmoid", units=1, loss="binary_crossentropy"), X, np.linspace(-2, 5, 12)),
+        (frozen_model, X, Y),
+    ],
+    ids=["activation and loss", "labels", "no trainable weights"],
+)
+def test_model_config_warnings_point_at_the_users_fit_line(make, x, y):
+    model = make()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        line = inspect.currentframe().f_lineno + 1
+        model.fit(x, y, epochs=1, verbose=0)
+    assert config_warnings_at(caught) == [(__file__, line)]
