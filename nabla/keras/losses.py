@@ -149,6 +149,11 @@ class Loss:
         self.options = options
         self.name = name or snake_case(type(self).__name__)
 
+    @property
+    def from_logits(self) -> bool:
+        """Whether the loss takes raw scores (logits) rather than probabilities, as Keras's ``loss.from_logits``."""
+        return bool(self.options.get("from_logits", False))
+
     def per_sample(self, y_true, y_pred) -> Tensor:
         return type(self).fn(y_true, y_pred, **self.options)
 

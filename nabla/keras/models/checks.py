@@ -38,6 +38,15 @@ def _warn(message: str) -> None:
     warn(message, ModelConfigWarning)
 
 
+def check_arrays(x: np.ndarray, y: np.ndarray) -> None:
+    """As many samples as labels, and no NaN or infinity in a float ``x``."""
+    if len(x) != len(y):
+        raise ValueError(f"x and y have different lengths: {len(x)} samples vs {len(y)} labels")
+    if x.dtype.kind == "f" and not np.isfinite(x).all():
+        bad = int(np.argwhere(~np.isfinite(x.reshape(len(x), -1)))[0, 0])
+        raise ValueError(f"x holds NaN or infinite values (first in sample {bad}); clean or impute the data first")
+
+
 def probe(model, x: np.ndarray) -> Tensor:
     """The model's outputs for the first two samples of ``x``: where a wrong input shape shows first.
 
@@ -104,7 +113,7 @@ def check_setup(model, y: np.ndarray, out: Tensor) -> None:
     _check_outputs_per_sample(model, y, out)
     loss = model.loss
     name = loss.name
-    from_logits = loss.options.get("from_logits", False) if hasattr(loss, "options") else False
+    from_logits = bool(getattr(loss, "from_logits", False))
     act = _last_activation(model)
     units = out.shape[-1] if out.ndim > 1 else 1
     crossentropy = name.endswith("crossentropy")

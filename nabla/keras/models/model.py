@@ -21,7 +21,7 @@ from .._engine import random as _random
 from ..layers import Layer
 from ..losses import _FunctionLoss
 from ..utils.traceback_utils import warn
-from .checks import ModelConfigWarning, check_loss_fits, check_setup, probe
+from .checks import ModelConfigWarning, check_arrays, check_loss_fits, check_setup, probe
 from .data_adapter import as_array, as_list, per_sample_weights, split_validation
 from .interrupt import StopOnInterrupt
 from .saving import save_model
@@ -265,11 +265,7 @@ class Model(Layer):
         (wrong label shape, labels out of range, ...) is reported before any
         training starts.
         """
-        if len(x) != len(y):
-            raise ValueError(f"x and y have different lengths: {len(x)} samples vs {len(y)} labels")
-        if x.dtype.kind == "f" and not np.isfinite(x).all():
-            bad = int(np.argwhere(~np.isfinite(x.reshape(len(x), -1)))[0, 0])
-            raise ValueError(f"x holds NaN or infinite values (first in sample {bad}); clean or impute the data first")
+        check_arrays(x, y)
         mode = self.training
         self.eval()
         with no_grad():
