@@ -6,9 +6,11 @@ a function here (``nb.exp``, ``nb.matmul``, ``nb.cross_entropy``...) and a
 Tensor method.
 
 Above the engine: ``nabla.nn`` (modules, layers, losses), ``nabla.optim``
-and ``nabla.data`` with PyTorch's names; ``nabla.layers``, ``nabla.models``,
+and ``nabla.data`` with PyTorch's names; ``nabla.keras`` with Keras's, its
+modules also reachable as ``nabla.layers``, ``nabla.models``,
 ``nabla.losses``, ``nabla.metrics``, ``nabla.callbacks``,
-``nabla.regularizers`` and ``nabla.diagnostics`` with Keras's; ``nabla.datasets``
+``nabla.regularizers``... (the same module objects: see nabla/keras/__init__.py);
+``nabla.diagnostics`` for the course's debugging habits; ``nabla.datasets``
 for the course's data.
 """
 

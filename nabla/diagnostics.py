@@ -9,7 +9,10 @@
 * :func:`check_gradients`: backprop against finite differences for a whole
   model, in float64.
 * :class:`ModelConfigWarning`: emitted by ``fit`` for suspicious
-  loss/activation/label combinations (see ``nabla.models.checks``).
+  loss/activation/label combinations (see ``nabla.keras.models.checks``).
+
+This module stays at the top of nabla, above the Keras side it is built on
+(see nabla/keras/__init__.py for why).
 """
 
 from __future__ import annotations
