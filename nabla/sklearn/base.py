@@ -189,8 +189,10 @@ class NablaEstimator(BaseEstimator):
             self._train(X, targets, 1 if incremental else self.epochs)
         else:
             stratify = None if self._regression else targets
+            with network.own_stream(self):
+                split_seed = int(nb.random.generator().integers(2**31))
             X_train, X_val, t_train, _, _, y_val = train_test_split(
-                X, targets, y, test_size=self.validation_fraction, random_state=0, stratify=stratify
+                X, targets, y, test_size=self.validation_fraction, random_state=split_seed, stratify=stratify
             )
             self._train(X_train, t_train, self.epochs, X_val, y_val)
             self._best_weights = None

@@ -25,7 +25,7 @@ _SKLEARN_ACTIVATIONS = {"logistic": "sigmoid", "identity": "linear"}
 
 def mlp(n_features: int, n_outputs: int, hidden_layer_sizes, activation: str):
     """``n_features - hidden... - n_outputs`` Dense layers (Glorot-uniform kernels, zero biases), the last linear."""
-    hidden = tuple(hidden_layer_sizes)
+    hidden = tuple(hidden_layer_sizes) if hasattr(hidden_layer_sizes, "__iter__") else (hidden_layer_sizes,)
     if not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n > 0 for n in hidden):
         raise ValueError(f"hidden_layer_sizes must be positive integers, got {hidden_layer_sizes!r}")
     name = _SKLEARN_ACTIVATIONS.get(activation, activation)
