@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import FISH_FILES, MNIST_FILES, real_data, require
-from onnx_check import assert_exports, floats
+from onnx_check import assert_exports, floats, session
 
 import nabla as nb
 import nabla.onnx
@@ -110,7 +110,5 @@ def test_cli_mnist_model_takes_raw_pixels(tmp_path):
     _, (x_test, y_test) = nb.datasets.mnist()
     pixels = x_test.reshape(len(x_test), -1).astype(np.float32)
     assert_exports(model, lambda n: pixels[:n], tmp_path / "mnist.onnx")
-    from onnx_check import session
-
     predicted = session(str(tmp_path / "mnist.onnx")).run(["output"], {"input": pixels[:2000]})[0].argmax(1)
     assert (predicted == y_test[:2000]).mean() > 0.9

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from conftest import require
-from onnx_check import assert_exports, floats
+from onnx_check import assert_exports, floats, session
 
 import nabla as nb
 import nabla.onnx
@@ -127,3 +127,19 @@ def test_the_model_keeps_its_mode():
     model.train()
     nabla.onnx.export(model)
     assert model.training
+
+
+def test_model_export_writes_onnx_as_keras_does(tmp_path):
+    model = models.Sequential([layers.Input((4,)), layers.Dense(3, activation="relu"), layers.Dense(2)])
+    model.export(tmp_path / "model.onnx", format="onnx", opset_version=18)
+    loaded = onnx.load(str(tmp_path / "model.onnx"))
+    assert loaded.opset_import[0].version == 18
+    x = floats(4)(7)
+    np.testing.assert_allclose(session(str(tmp_path / "model.onnx")).run(None, {"input": x})[0], model.predict(x), 1e-5)
+    with pytest.raises(ValueError, match="format='onnx'"):
+        model.export(tmp_path / "model.tf", format="tf_saved_model")
+    unbuilt = models.Sequential([layers.Dense(2)])
+    with pytest.raises(nabla.onnx.ExportError, match="input_shape"):
+        unbuilt.export(tmp_path / "unbuilt.onnx")
+    unbuilt.export(tmp_path / "unbuilt.onnx", input_shape=(5,))
+    assert onnx.load(str(tmp_path / "unbuilt.onnx")).graph.input[0].type.tensor_type.shape.dim[1].dim_value == 5
