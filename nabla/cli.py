@@ -8,7 +8,7 @@
     nabla datasets                               # every dataset, and whether it is on disk
     nabla evaluate nabla-run/model.nabla --dataset moons
     nabla predict nabla-run/model.nabla points.csv --output predictions.csv
-    nabla export nabla-run/model.nabla model.onnx # for ONNX Runtime and other runtimes without nabla
+    nabla export nabla-run/model.nabla model.onnx  # for ONNX Runtime, where nabla is not installed
     nabla xor                                    # the engine alone: a 2-2-1 network learns XOR
 
 ``python -m nabla`` is the same command.
