@@ -103,7 +103,7 @@ def _walk(graph: Graph, module, x: Value, sample, where: str):
         for name, child in module.named_children():
             x, sample = _walk(graph, child, x, sample, f"{where}.{name}" if where else name)
         return x, sample
-    convert = converter_for(module)
+    convert = converter_for(type(module))
     if convert is None:
         cls = type(module).__name__
         if type(module).__module__.split(".")[0] == "nabla":

@@ -86,10 +86,9 @@ def register(layer_class: type, converter: Callable) -> None:
     _registered[layer_class] = converter
 
 
-def converter_for(layer) -> Callable | None:
-    """The converter of ``layer``'s exact class (yours first), or None if it has no ONNX form."""
-    cls = type(layer)
-    return _registered.get(cls) or _BUILT_IN.get(cls)
+def converter_for(layer_class: type) -> Callable | None:
+    """The converter of layers of exactly ``layer_class`` (yours first), or None if it has no ONNX form."""
+    return _registered.get(layer_class) or _BUILT_IN.get(layer_class)
 
 
 def exportable() -> list[str]:

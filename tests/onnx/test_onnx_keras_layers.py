@@ -163,3 +163,15 @@ def test_the_newest_opset_exports_too():
     )
     proto = assert_exports(model, floats(4, 4, 2), opset_version=newest)
     assert proto.opset_import[0].version == newest
+
+
+def test_softmax_and_dense_on_channels_last_images():
+    """A softmax over the channels of a convolution's output, and a Dense applied to every pixel."""
+    model = sequential(
+        layers.Input((5, 5, 2)),
+        layers.Conv2D(3, 2, activation="softmax"),
+        layers.Dense(4, activation="relu"),
+        layers.Conv2D(2, 2),
+        layers.Activation("log_softmax"),
+    )
+    assert_exports(model, floats(5, 5, 2))

@@ -143,3 +143,27 @@ def test_model_export_writes_onnx_as_keras_does(tmp_path):
         unbuilt.export(tmp_path / "unbuilt.onnx")
     unbuilt.export(tmp_path / "unbuilt.onnx", input_shape=(5,))
     assert onnx.load(str(tmp_path / "unbuilt.onnx")).graph.input[0].type.tensor_type.shape.dim[1].dim_value == 5
+
+
+def test_every_layer_class_of_nabla_has_an_onnx_form_or_a_reason():
+    """A layer added to nabla fails here until the exporter knows it (or it is listed with why not)."""
+    from nabla.onnx import table
+
+    no_onnx_form = {
+        nn.MultiheadAttention: "takes (query, key, value): not a layer of a Sequential stack",
+        nn.Module: "the base class",
+        nn.ModuleList: "a container without an order of application",
+        nn.ModuleDict: "a container without an order of application",
+    }
+    keras_classes = set(layers.LAYERS.values())
+    nn_classes = {  # the losses are modules too, but not layers of a network
+        c
+        for c in vars(nn).values()
+        if isinstance(c, type) and issubclass(c, nn.Module) and not c.__name__.endswith("Loss")
+    }
+    missing = [
+        c.__name__
+        for c in keras_classes | nn_classes
+        if c not in table.CONTAINERS and c not in no_onnx_form and table.converter_for(c) is None
+    ]
+    assert not missing, f"layers without an ONNX converter: {missing}"
