@@ -207,7 +207,7 @@ class NablaEstimator(BaseEstimator):
         """
         check_is_fitted(self, "model_")
         X = validate_data(self, X, reset=False, dtype=(np.float32, np.float64)).astype(np.float32, copy=False)
-        with nb.no_grad():
+        with network.one_at_a_time(), nb.no_grad():
             return self.model_(nb.from_numpy(X)).numpy()
 
     # --- pickling ------------------------------------------------------------------------------

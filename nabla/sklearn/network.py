@@ -79,8 +79,14 @@ def seed_state(random_state) -> dict:
     return np.random.default_rng(seed).bit_generator.state
 
 
-# Fits in several threads of one process would swap nabla's one generator under each other: one at a time.
-_STREAM_LOCK = threading.RLock()
+# nabla's generator and its grad mode (no_grad) are process-wide: fits and predictions in several threads of
+# one process would swap them under each other, so they take turns.
+_LOCK = threading.RLock()
+
+
+def one_at_a_time():
+    """Hold nabla's process-wide state (generator, grad mode) for one fit or prediction."""
+    return _LOCK
 
 
 @contextlib.contextmanager
@@ -90,7 +96,7 @@ def own_stream(estimator):
     Every draw of the fit (initial weights, shuffling, dropout) then comes from the estimator's stream, and
     the caller's stream is left as it was: ``fit`` is reproducible bit for bit and changes nothing outside.
     """
-    with _STREAM_LOCK:
+    with _LOCK:
         saved = nb.random.get_state()
         nb.random.set_state(estimator._stream_)
         try:

@@ -60,6 +60,19 @@ def test_fit_leaves_nablas_generator_alone_and_none_follows_manual_seed():
     assert np.array_equal(*runs)
 
 
+def test_fits_in_threads_take_turns_and_stay_reproducible():
+    from concurrent.futures import ThreadPoolExecutor
+
+    X, y = classes()
+    fits_done = NablaClassifier(epochs=15, random_state=4).fit(X, y)
+    alone = fits_done.predict_proba(X)
+    with ThreadPoolExecutor(4) as pool:  # fits beside predictions: nabla's no_grad is process-wide
+        fits = pool.map(lambda _: NablaClassifier(epochs=15, random_state=4).fit(X, y).predict_proba(X), range(4))
+        predictions = pool.map(lambda _: fits_done.predict_proba(X), range(40))
+    assert all(np.array_equal(p, alone) for p in fits)
+    assert all(np.array_equal(p, alone) for p in predictions)
+
+
 def test_dropout_in_a_network_of_your_own_draws_from_the_estimators_stream():
     def network(n_features, n_outputs):
         return models.Sequential(
