@@ -24,6 +24,20 @@ def as_array(data, what: str) -> np.ndarray:
     return array
 
 
+def check_fit_arguments(batch_size, epochs, validation_split: float) -> int:
+    """Refuse a ``batch_size``, ``epochs`` or ``validation_split`` that ``fit`` cannot use; the batch size
+    (None means 32, as in Keras)."""
+    if batch_size is None:
+        batch_size = 32
+    if not isinstance(batch_size, (int, np.integer)) or isinstance(batch_size, bool) or batch_size <= 0:
+        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+    if not isinstance(epochs, int) or epochs < 0:
+        raise ValueError(f"epochs must be a non-negative integer, got {epochs!r}")
+    if not 0.0 <= validation_split < 1.0:
+        raise ValueError(f"validation_split must be in [0, 1), got {validation_split}")
+    return int(batch_size)
+
+
 def per_sample_weights(y: np.ndarray, sample_weight, class_weight) -> np.ndarray | None:
     """One weight per sample: ``sample_weight`` times the weight of each sample's class in ``class_weight``.
 

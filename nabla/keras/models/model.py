@@ -22,7 +22,7 @@ from ..layers import Layer
 from ..losses import _FunctionLoss
 from ..utils.traceback_utils import warn
 from .checks import ModelConfigWarning, check_arrays, check_loss_fits, check_setup, probe
-from .data_adapter import as_array, as_list, per_sample_weights, split_validation
+from .data_adapter import as_array, as_list, check_fit_arguments, per_sample_weights, split_validation
 from .interrupt import StopOnInterrupt
 from .saving import save_model
 from .summary import summary_table
@@ -320,14 +320,7 @@ class Model(Layer):
         if x is None or y is None:
             raise ValueError("fit needs x and y")
         x, y = as_array(x, "x"), as_array(y, "y")
-        if batch_size is None:
-            batch_size = 32
-        if not isinstance(batch_size, (int, np.integer)) or isinstance(batch_size, bool) or batch_size <= 0:
-            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
-        if not isinstance(epochs, int) or epochs < 0:
-            raise ValueError(f"epochs must be a non-negative integer, got {epochs!r}")
-        if not 0.0 <= validation_split < 1.0:
-            raise ValueError(f"validation_split must be in [0, 1), got {validation_split}")
+        batch_size = check_fit_arguments(batch_size, epochs, validation_split)
         if sample_weight is not None:
             sample_weight = np.asarray(sample_weight, dtype=np.float32).reshape(-1)
         (x, y, sample_weight), validation = split_validation(x, y, sample_weight, validation_split, validation_data)
