@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import threading
 
 import numpy as np
@@ -15,6 +16,7 @@ OPTIMIZERS = {
     "adam": optim.Adam,
     "adamw": optim.AdamW,
     "sgd": optim.SGD,
+    "momentum": functools.partial(optim.SGD, momentum=0.9),  # as `nabla train --optimizer momentum`
     "rmsprop": optim.RMSprop,
     "adagrad": optim.Adagrad,
 }
