@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 import warnings
 
@@ -107,8 +108,12 @@ class NablaEstimator(BaseEstimator):
     def _build(self, n_features: int, n_outputs: int):
         if self.model is None:
             return network.mlp(n_features, n_outputs, self.hidden_layer_sizes, self.activation)
+        if isinstance(self.model, nb.nn.Module):  # an instance: each fit trains a copy, as Keras's wrappers do
+            return copy.deepcopy(self.model)
         if not callable(self.model):
-            raise ValueError(f"model must be a function (n_features, n_outputs) -> network, got {self.model!r}")
+            raise ValueError(
+                f"model must be a nabla network or a function (n_features, n_outputs) -> network, got {self.model!r}"
+            )
         net = self.model(n_features, n_outputs)
         if not isinstance(net, nb.nn.Module):
             raise TypeError(f"model(n_features, n_outputs) must return a nabla network, got {type(net).__name__}")

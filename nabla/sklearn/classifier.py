@@ -29,7 +29,8 @@ class NablaClassifier(ClassifierMixin, NablaEstimator):
         model: instead of the two above, a function ``model(n_features, n_outputs)`` returning a nabla
             network (an ``nn.Module`` or a Keras-style model) that maps (batch, n_features) to
             (batch, n_outputs) raw scores (logits: no softmax at the end). Called at each ``fit``;
-            its weights are drawn inside, from the estimator's random stream.
+            its weights are drawn inside, from the estimator's random stream. Or such a network itself:
+            each ``fit`` trains a copy (the instance is left as it is), from its weights as they are.
         optimizer: "adam", "adamw", "sgd", "momentum" (SGD with momentum 0.9, as ``nabla train``'s),
             "rmsprop", "adagrad" (nabla.optim's defaults, PyTorch's) or a ``nabla.optim`` Optimizer class.
             Default "adam". (MLPClassifier's "sgd" has momentum 0.9: that is "momentum" here.)

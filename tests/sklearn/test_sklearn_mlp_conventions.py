@@ -131,3 +131,17 @@ def test_momentum_is_sgd_with_0_9_as_in_nabla_train():
     clf = NablaClassifier(optimizer="momentum", epochs=2, random_state=0).fit(*classes())
     group = clf.optimizer_.param_groups[0]
     assert type(clf.optimizer_).__name__ == "SGD" and group["momentum"] == 0.9
+
+
+def test_a_network_instance_as_model_is_copied_at_each_fit():
+    """Keras's SKLearnClassifier takes a model instance (and clones it): so does ``model=`` here, untouched."""
+    from nabla import layers, models, nn
+
+    X, y = classes()
+    keras_style = models.Sequential([layers.Input((6,)), layers.Dense(8, activation="relu"), layers.Dense(3)])
+    torch_style = nn.Sequential(nn.Linear(6, 8), nn.Tanh(), nn.Linear(8, 3))
+    before = [p.detach().numpy().copy() for p in torch_style.parameters()]
+    for network in (keras_style, torch_style):
+        fits = [NablaClassifier(model=network, epochs=10, random_state=0).fit(X, y) for _ in range(2)]
+        assert fits[0].model_ is not network and np.array_equal(fits[0].predict_proba(X), fits[1].predict_proba(X))
+    assert all(np.array_equal(a, p.detach().numpy()) for a, p in zip(before, torch_style.parameters()))
