@@ -152,7 +152,8 @@ class NablaEstimator(BaseEstimator):
         batch = min(200, n) if self.batch_size == "auto" else min(int(self.batch_size), n)
         net, opt = self.model_, self.optimizer_
         net.train()
-        with network.own_stream(self):
+        # NOTE: an overflow in float32 shows as a non-finite loss, refused below in one message.
+        with network.own_stream(self), np.errstate(over="ignore", invalid="ignore"):
             for _ in range(epochs):
                 order = nb.random.generator().permutation(n) if self.shuffle else np.arange(n)
                 total = 0.0
@@ -168,6 +169,12 @@ class NablaEstimator(BaseEstimator):
                 self.n_iter_ += 1
                 self.t_ += n
                 self.loss_ = total / n
+                if not math.isfinite(self.loss_):
+                    raise ValueError(
+                        f"{type(self).__name__}: the training loss became {self.loss_} at epoch {self.n_iter_}: "
+                        "the network trains in float32, and X or y holds values too large for it; scale them "
+                        "(StandardScaler in a pipeline, TransformedTargetRegressor for y), or lower learning_rate"
+                    )
                 self.loss_curve_.append(self.loss_)
                 if self.verbose:
                     print(f"Iteration {self.n_iter_}, loss = {self.loss_:.8f}")

@@ -145,3 +145,15 @@ def test_a_network_instance_as_model_is_copied_at_each_fit():
         fits = [NablaClassifier(model=network, epochs=10, random_state=0).fit(X, y) for _ in range(2)]
         assert fits[0].model_ is not network and np.array_equal(fits[0].predict_proba(X), fits[1].predict_proba(X))
     assert all(np.array_equal(a, p.detach().numpy()) for a, p in zip(before, torch_style.parameters()))
+
+
+@pytest.mark.parametrize("x_scale, y_scale", [(1.0, 1e25), (1e30, 1.0)])
+def test_values_too_large_for_float32_training_get_one_clear_error(x_scale, y_scale):
+    """MLPRegressor refuses a fit that leaves non-finite weights; nabla trains in float32, where this comes
+    sooner: the fit stops at the first non-finite loss and says to scale, without NumPy's overflow warnings."""
+    rng = np.random.default_rng(0)
+    X, y = x_scale * rng.standard_normal((50, 3)), y_scale * rng.standard_normal(50)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.raises(ValueError, match=r"loss became (inf|nan) at epoch 1.*StandardScaler"):
+            NablaRegressor(epochs=5).fit(X, y)
