@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 import nabla as nb
-from nabla import layers, serialization
+from nabla import layers, models, serialization
 
 from .graph import ExportError, Graph, Value
 from .table import CONTAINERS, converter_for, exportable
@@ -158,6 +158,11 @@ def _sample(model, example_input, input_shape) -> np.ndarray:
         _check_agrees(known, data.shape[1:], f"example_input's samples, of shape {data.shape[1:]},", name)
         return data.astype(np.int64 if data.dtype.kind in "iub" else np.float32)
     if input_shape is None:
+        if known is None and not isinstance(model, models.Model):
+            raise ExportError(
+                f"cannot export the {name}: a module does not record the shape of its input; pass an example "
+                "batch, nabla.onnx.export(module, example_input, path), or the shape of one sample: input_shape=(...)"
+            )
         if known is None:
             raise ExportError(
                 f"cannot export '{name}': its input shape is not known yet. Build it first (input_shape=... on "

@@ -59,6 +59,13 @@ def test_an_input_shape_that_disagrees_with_the_model_is_refused_and_the_model_i
     assert model.predict(np.zeros((2, 4), np.float32)).shape == (2, 2)
 
 
+def test_a_module_without_example_is_told_to_give_one():
+    """An nn module never knows its input shape: the message speaks of example batches, not of Keras's build."""
+    with pytest.raises(nabla.onnx.ExportError, match=r"Sequential: a module .*example_input") as caught:
+        nabla.onnx.export(nn.Sequential(nn.Linear(3, 2)))
+    assert "Input(shape" not in str(caught.value)
+
+
 def test_an_int_input_shape_is_one_axis():
     assert_exports(models.Sequential([layers.Dense(2)]), floats(5), input_shape=5)
 
