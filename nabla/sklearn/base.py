@@ -197,6 +197,8 @@ class NablaEstimator(BaseEstimator):
 
     def _stop_on_loss(self) -> bool:
         """Stop once the training loss has not gone down by ``tol`` for ``n_iter_no_change`` epochs running."""
+        if self.best_loss_ is None:  # partial_fit after a fit with early stopping, which keeps no best loss
+            return False
         self._no_improvement = self._no_improvement + 1 if self.loss_ > self.best_loss_ - self.tol else 0
         self.best_loss_ = min(self.best_loss_, self.loss_)
         return self._no_improvement > self.n_iter_no_change

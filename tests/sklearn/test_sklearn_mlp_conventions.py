@@ -157,3 +157,10 @@ def test_values_too_large_for_float32_training_get_one_clear_error(x_scale, y_sc
         warnings.simplefilter("error", RuntimeWarning)
         with pytest.raises(ValueError, match=r"loss became (inf|nan) at epoch 1.*StandardScaler"):
             NablaRegressor(epochs=5).fit(X, y)
+
+
+def test_partial_fit_after_an_early_stopping_fit_continues():
+    X, y = make_regression(100, 4, random_state=0)
+    reg = NablaRegressor(early_stopping=True, epochs=5, random_state=0).fit(X, y / y.std())
+    reg.partial_fit(X, y / y.std())
+    assert reg.n_iter_ == 6 and reg.best_loss_ is None
