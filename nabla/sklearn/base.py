@@ -262,6 +262,25 @@ class NablaEstimator(BaseEstimator):
             parts = [self.model_(nb.from_numpy(_dense(X[i : i + chunk]))).numpy() for i in range(0, X.shape[0], chunk)]
         return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
+    # --- scikit-learn's views of an MLP --------------------------------------------------------
+
+    @property
+    def coefs_(self) -> list[np.ndarray]:
+        """The weight matrices of the network's Dense/Linear layers, (n_in, n_out) each, as MLPClassifier's."""
+        check_is_fitted(self, "model_")
+        return network.weight_matrices(self.model_)[0]
+
+    @property
+    def intercepts_(self) -> list[np.ndarray]:
+        """The biases of the network's Dense/Linear layers, (n_out,) each, as MLPClassifier's."""
+        check_is_fitted(self, "model_")
+        return network.weight_matrices(self.model_)[1]
+
+    @property
+    def n_layers_(self) -> int:
+        """The number of layers counting the input, as MLPClassifier's: ``len(coefs_) + 1``."""
+        return len(self.coefs_) + 1
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True  # densified one batch at a time

@@ -56,7 +56,9 @@ class NablaClassifier(ClassifierMixin, NablaEstimator):
     frames), ``model_`` (the trained network: ``model_.summary()``, ``nabla.onnx.export(model_, ...)``),
     ``optimizer_``, ``n_outputs_``, ``out_activation_`` ("softmax" or "logistic"), ``loss_``,
     ``loss_curve_``, ``n_iter_``, ``t_``, ``best_loss_`` (None with early stopping), and
-    ``validation_scores_`` and ``best_validation_score_`` (None without early stopping), as MLPClassifier's.
+    ``validation_scores_`` and ``best_validation_score_`` (None without early stopping), and
+    ``coefs_``, ``intercepts_`` (views of the Dense/Linear weights, (n_in, n_out) and (n_out,)) and
+    ``n_layers_``, as MLPClassifier's.
 
     Example::
 

@@ -164,3 +164,24 @@ def test_partial_fit_after_an_early_stopping_fit_continues():
     reg = NablaRegressor(early_stopping=True, epochs=5, random_state=0).fit(X, y / y.std())
     reg.partial_fit(X, y / y.std())
     assert reg.n_iter_ == 6 and reg.best_loss_ is None
+
+
+def test_coefs_and_intercepts_as_mlpclassifier_lays_them_out():
+    """scikit-learn's MLP examples read ``coefs_[0]`` (e.g. to draw MNIST's first-layer weights)."""
+    X, y = classes()
+    ours = NablaClassifier(hidden_layer_sizes=(16, 8), epochs=5, random_state=0).fit(X, y)
+    theirs = MLPClassifier(hidden_layer_sizes=(16, 8), max_iter=5, random_state=0).fit(X, y)
+    assert [c.shape for c in ours.coefs_] == [c.shape for c in theirs.coefs_] == [(6, 16), (16, 8), (8, 3)]
+    assert [b.shape for b in ours.intercepts_] == [b.shape for b in theirs.intercepts_]
+    assert ours.n_layers_ == theirs.n_layers_ == 4
+    # The forward pass written with them gives predict_proba.
+    h = X
+    for W, b in zip(ours.coefs_[:-1], ours.intercepts_[:-1]):
+        h = np.maximum(h @ W + b, 0)
+    logits = h @ ours.coefs_[-1] + ours.intercepts_[-1]
+    expected = np.exp(logits - logits.max(1, keepdims=True))
+    np.testing.assert_allclose(ours.predict_proba(X), expected / expected.sum(1, keepdims=True), rtol=1e-5, atol=1e-6)
+    torch_style = NablaClassifier(model=lambda n, k: __import__("nabla").nn.Linear(n, k), epochs=2).fit(X, y)
+    assert [c.shape for c in torch_style.coefs_] == [(6, 3)]
+    with pytest.raises(AttributeError):
+        NablaClassifier().coefs_
