@@ -65,3 +65,14 @@ def test_fit_in_a_notebook_without_ipywidgets_prints_one_line_per_epoch(verbose,
     assert [line.split(" - ")[0] for line in lines] == ["Epoch 1/3", "Epoch 2/3", "Epoch 3/3"], fit_text
     assert all("loss: 0.0000" in line for line in lines), fit_text
     assert "loss: 0.0000" in evaluate_text and len(evaluate_text.splitlines()) <= 2, evaluate_text
+
+
+@pytest.mark.parametrize("widgets, expected", [(True, [0, 1, 2, 1]), (False, [0, 2, 2, 2])])
+def test_resolve_verbose_in_a_notebook(monkeypatch, widgets, expected):
+    from nabla.keras.utils import progbar
+
+    monkeypatch.setattr(progbar, "_in_notebook", lambda: True)
+    monkeypatch.setattr(progbar, "_has_widgets", lambda: widgets)
+    assert [progbar.resolve_verbose(v) for v in (0, 1, 2, "auto")] == expected
+    if not widgets:  # a Progbar asked for a live bar directly: none, rather than text full of carriage returns
+        assert progbar.Progbar(4, "Epoch 1/1", verbose=1)._bar is None
