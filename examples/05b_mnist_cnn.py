@@ -30,7 +30,6 @@ import argparse
 import math
 import os
 import shlex
-import sys
 import time
 from pathlib import Path
 
@@ -81,8 +80,9 @@ parser.add_argument("--epochs", type=int, default=10)
 parser.add_argument("--seed", type=int, default=0)
 parser.add_argument("--shift", type=float, default=0.05, help="random shifts, a fraction of the image (0: none)")
 parser.add_argument("--lr", type=float, default=2e-3, help="Adam's peak learning rate")
-# In Jupyter the kernel's command line is not the lab's: there the options come from $NABLA_LAB_ARGS.
-args = parser.parse_args(shlex.split(os.environ.get("NABLA_LAB_ARGS", "")) if "ipykernel" in sys.modules else None)
+# A notebook has no __file__, and its kernel's command line is not the lab's: there the options come from
+# $NABLA_LAB_ARGS. A script (also under IPython's %run) reads its own command line.
+args = parser.parse_args(None if "__file__" in globals() else shlex.split(os.environ.get("NABLA_LAB_ARGS", "")))
 out = Path(args.out)
 out.mkdir(parents=True, exist_ok=True)
 

@@ -30,7 +30,6 @@
 import argparse
 import os
 import shlex
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -105,8 +104,9 @@ parser = argparse.ArgumentParser(
 )
 parser.add_argument("--quick", action="store_true", help="a seconds-long smoke run")
 parser.add_argument("--out", default="lab-output/11", help="folder for the figures")
-# In Jupyter the kernel's command line is not the lab's: there the options come from $NABLA_LAB_ARGS.
-args = parser.parse_args(shlex.split(os.environ.get("NABLA_LAB_ARGS", "")) if "ipykernel" in sys.modules else None)
+# A notebook has no __file__, and its kernel's command line is not the lab's: there the options come from
+# $NABLA_LAB_ARGS. A script (also under IPython's %run) reads its own command line.
+args = parser.parse_args(None if "__file__" in globals() else shlex.split(os.environ.get("NABLA_LAB_ARGS", "")))
 out = Path(args.out)
 out.mkdir(parents=True, exist_ok=True)
 

@@ -83,3 +83,16 @@ def test_lab_notebook_runs_quick_and_shows_its_figures(script, tmp_path):
     for name in FIGURES[script]:
         assert (out / name).is_file(), f"{script} did not write {name}"
     assert not any(run_in.iterdir()), f"{script} wrote into the notebook's folder: {list(run_in.iterdir())}"
+
+
+def test_a_lab_run_with_percent_run_in_a_kernel_reads_its_own_command_line(tmp_path):
+    # %run gives the script a __file__ and its own argv: the lab takes those, not $NABLA_LAB_ARGS.
+    require("nbformat")
+    import nbformat
+    from notebook_runner import code_cell
+
+    notebook = nbformat.v4.new_notebook()
+    script = EXAMPLES / "12_computational_graph.py"
+    notebook.cells = [code_cell(f"%run '{script}' --quick --out '{tmp_path / 'run'}'")]
+    execute(notebook, tmp_path, env={"NABLA_LAB_ARGS": f"--out '{tmp_path / 'env'}'"})
+    assert (tmp_path / "run" / "mlp_graph.dot").is_file() and not (tmp_path / "env").exists()
