@@ -9,7 +9,7 @@ node's value and gradient, the loss surface of a two-weight model under each opt
 holds the whole setup and seed, and downloads of the trained model (``model.nabla``), Keras-style
 code that rebuilds and retrains it, and the data. See docs/playground.md.
 
-The server needs the ``playground`` extra (Starlette and uvicorn): ``pip install -e ".[playground]"``.
+The server needs the ``playground`` extra (Starlette, uvicorn and threadpoolctl): ``pip install -e ".[playground]"``.
 Its parts:
 
 =====================  ==========================================================================
@@ -42,7 +42,7 @@ def _server():
     try:
         from . import server
     except ImportError as e:
-        if e.name in ("starlette", "uvicorn"):
+        if e.name in ("starlette", "uvicorn", "threadpoolctl"):
             raise ImportError(
                 f"nabla playground needs {e.name}, which is not installed: pip install -e '.[playground]'"
             ) from e

@@ -6,9 +6,9 @@ of a tab (see :mod:`nabla.playground.connection`); ``/status`` how many tabs are
 training, as JSON.
 
 nabla's grad mode and random generator are process-wide, so every tab's work runs on one engine
-thread (:attr:`Playground.engine`); the event loop only moves messages. A WebSocket whose ``Origin``
-is another site is refused (a web page you visit cannot drive your playground), and at most
-:data:`MAX_TABS` tabs are served at once.
+thread (:attr:`Playground.engine`); the event loop only moves messages. While the app runs, NumPy's
+BLAS uses one thread (see ``lifespan``). A WebSocket whose ``Origin`` is another site is refused (a
+web page you visit cannot drive your playground), and at most :data:`MAX_TABS` tabs are served at once.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from starlette.applications import Starlette
 from starlette.responses import FileResponse, JSONResponse
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
+from threadpoolctl import threadpool_limits
 
 from .connection import Connection
 from .frames import hello_message
@@ -100,8 +101,13 @@ def create_app() -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
+        # NOTE: one BLAS thread. A tab's products are small (10,000 x 16 at most per heatmap); split over two
+        # threads each waits at a barrier, and on a busy 2-core machine one heatmap's product took 20 ms
+        # instead of 0.4 ms. Tabs run one at a time on the engine thread anyway.
+        limits = threadpool_limits(limits=1, user_api="blas")
         yield
         playground.engine.shutdown(wait=False, cancel_futures=True)
+        limits.restore_original_limits()
 
     app = Starlette(
         routes=[
@@ -139,11 +145,11 @@ def address(sock: socket.socket) -> str:
     return f"http://[{shown}]:{port}/" if ":" in shown else f"http://{shown}:{port}/"
 
 
-def make_server(sock: socket.socket):
-    """A uvicorn server for the playground on an already bound socket (its ``run(sockets=[sock])`` serves)."""
+def make_server(app: Starlette | None = None):
+    """A uvicorn server for the playground (``app``, or a new one); ``run(sockets=[bind(...)])`` serves."""
     import uvicorn
 
-    config = uvicorn.Config(create_app(), log_level="warning", ws_max_size=MAX_MESSAGE + 1024, lifespan="on")
+    config = uvicorn.Config(app or create_app(), log_level="warning", ws_max_size=MAX_MESSAGE + 1024, lifespan="on")
     return uvicorn.Server(config)
 
 
@@ -156,7 +162,7 @@ def serve(host: str = "127.0.0.1", port: int = DEFAULT_PORT, open_browser: bool 
         print(f"nabla playground: listening on {host}: other machines on the network can open it", flush=True)
     if open_browser:
         threading.Timer(0.5, webbrowser.open, args=(url,)).start()
-    make_server(sock).run(sockets=[sock])
+    make_server().run(sockets=[sock])
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

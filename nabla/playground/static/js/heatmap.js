@@ -6,12 +6,13 @@ import { classColor, classTint, css, diverging } from "./colors.js";
 
 const MARGIN = { left: 34, right: 8, top: 8, bottom: 24 };
 
-// An offscreen canvas holding an n x n picture, coloured by colour(i) for pixel i.
-function picture(n, colour) {
-  const off = document.createElement("canvas");
-  off.width = n;
-  off.height = n;
-  const ctx = off.getContext("2d");
+// Paint an n x n picture into `canvas` (resized to n x n), pixel i coloured by colour(i).
+function paint(canvas, n, colour) {
+  if (canvas.width !== n || canvas.height !== n) {
+    canvas.width = n;
+    canvas.height = n;
+  }
+  const ctx = canvas.getContext("2d");
   const image = ctx.createImageData(n, n);
   for (let i = 0; i < n * n; i++) {
     const c = colour(i);
@@ -21,7 +22,11 @@ function picture(n, colour) {
     image.data[4 * i + 3] = 255;
   }
   ctx.putImageData(image, 0, 0);
-  return off;
+  return canvas;
+}
+
+function picture(n, colour) {
+  return paint(document.createElement("canvas"), n, colour);
 }
 
 // The colour of every pixel of the output picture of a frame (see frames._output_picture).
@@ -159,13 +164,12 @@ function curve(ctx, area, domain, values, scale, colour, width) {
 
 // A small picture into `canvas`: an n x n heatmap, or for 1-D data a curve (values clamped to [-1, 1]).
 export function drawThumb(canvas, values, dims, n) {
-  const ctx = canvas.getContext("2d");
-  ctx.clearRect(0, 0, canvas.width, canvas.height);
   if (dims === 2) {
-    ctx.imageSmoothingEnabled = true;
-    ctx.drawImage(unitImage(values, n), 0, 0, canvas.width, canvas.height);
+    paint(canvas, n, (i) => diverging(values[i])); // the page's CSS scales the n x n canvas, smoothly
     return;
   }
+  if (canvas.width !== 50) canvas.width = canvas.height = 50;
+  const ctx = canvas.getContext("2d");
   ctx.fillStyle = "#fff";
   ctx.fillRect(0, 0, canvas.width, canvas.height);
   ctx.strokeStyle = "#ccc";
@@ -191,7 +195,7 @@ export function legend(element, state) {
       element.append(item);
     });
     const note = document.createElement("span");
-    note.textContent = "· white ring: training point, black ring: test point";
+    note.textContent = "(ring: white for a training point, black for a test point)";
     element.append(note);
     return;
   }

@@ -109,7 +109,8 @@ function tooltip(info) {
 }
 
 // The big view: the output (or the hovered unit or feature) over the domain, with the points.
-function drawBig() {
+// `image`: the output's picture when the caller has made it already.
+function drawBig(image = null) {
   const { state, frame } = app;
   if (!state) return;
   const canvas = $("heatmap");
@@ -137,7 +138,7 @@ function drawBig() {
   if (frame.output.kind === "curve") {
     drawField(canvas, state, { curve: decode(frame.output.values) }, app.view.showTest);
   } else {
-    drawField(canvas, state, { image: outputImage(frame.output, app.view.discretize) }, app.view.showTest);
+    drawField(canvas, state, { image: image || outputImage(frame.output, app.view.discretize) }, app.view.showTest);
   }
 }
 
@@ -163,8 +164,8 @@ function render() {
   $("penalty").textContent = m.penalty ? `+ ${app.config.regularization.toUpperCase()} penalty ${m.penalty.toFixed(4)} (in the training objective)` : "";
   chart.add(m.train_loss, m.test_loss);
   chart.draw();
-  drawBig();
   const image = frame.output.kind === "curve" ? null : outputImage(frame.output, app.view.discretize);
+  drawBig(image);
   const curve = frame.output.kind === "curve" ? decode(frame.output.values) : null;
   network.update(frame, image, curve);
   send({ type: "ack", frame: frame.frame });

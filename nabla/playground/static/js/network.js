@@ -144,8 +144,9 @@ export class NetworkView {
       });
     });
     const out = this.outputNode.querySelector("canvas");
-    const ctx = out.getContext("2d");
     if (outputImage) {
+      if (out.width !== INNER) out.width = out.height = INNER;
+      const ctx = out.getContext("2d");
       ctx.imageSmoothingEnabled = true;
       ctx.drawImage(outputImage, 0, 0, out.width, out.height);
     } else if (outputCurve) {
