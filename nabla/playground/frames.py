@@ -5,9 +5,10 @@ bytes code values in [-1, 1] as ``round((v + 1) * 127.5)`` (TensorFlow Playgroun
 clamped to [-1, 1] too); weights and 1-D curves are float32 (``"f32"``, little-endian).
 
 The 2-D heatmaps sample the network on a ``GRID x GRID`` lattice over the domain (TensorFlow
-Playground's density of 100), row 0 at the top (x2 largest); each hidden unit's small heatmap is the
-same lattice read every ``GRID // NODE_GRID`` points. For 1-D data the network is sampled at
-``CURVE`` values of x1 and drawn as curves.
+Playground's density of 100; ``COARSE_GRID`` for networks of more than ``COARSE_ABOVE`` weights, whose
+forward pass over 10,000 points would cost more than their training), row 0 at the top (x2 largest);
+each hidden unit's small heatmap is the same lattice read every ``grid // NODE_GRID`` points. For 1-D
+data the network is sampled at ``CURVE`` values of x1 and drawn as curves.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from .recipes import RECIPES
 from .session import Session
 
 GRID = 100
+COARSE_GRID = 50
+COARSE_ABOVE = 1000
 NODE_GRID = 25
 CURVE = 200
 NODE_CURVE = 50
@@ -47,13 +50,21 @@ def decode(array: dict) -> np.ndarray:
     return values.reshape(array["shape"])
 
 
+def grid_size(session: Session) -> int:
+    """Points per side of the 2-D lattice: :data:`GRID`, or :data:`COARSE_GRID` for a large network."""
+    weights = sum(k.size + b.size for k, b in session.dense_weights())
+    return GRID if weights <= COARSE_ABOVE else COARSE_GRID
+
+
 def lattice(session: Session) -> np.ndarray:
-    """The points the heatmaps sample: ``(GRID * GRID, 2)`` row-major from the top left, or ``(CURVE, 1)``."""
+    """The points the heatmaps sample: ``(n * n, 2)`` row-major from the top left (n = :func:`grid_size`),
+    or ``(CURVE, 1)`` for 1-D data."""
     domain = session.data.domain
     if session.task.dims == 1:
         return np.linspace(*domain[0], CURVE, dtype=np.float32)[:, None]
-    x1 = np.linspace(*domain[0], GRID, dtype=np.float32)
-    x2 = np.linspace(*domain[1], GRID, dtype=np.float32)[::-1]
+    n = grid_size(session)
+    x1 = np.linspace(*domain[0], n, dtype=np.float32)
+    x2 = np.linspace(*domain[1], n, dtype=np.float32)[::-1]
     a, b = np.meshgrid(x1, x2)
     return np.stack([a.ravel(), b.ravel()], axis=1)
 
@@ -62,8 +73,9 @@ def _thumbnail(values: np.ndarray, dims: int) -> np.ndarray:
     """``(n_points, units)`` on the lattice -> ``(units, NODE_GRID, NODE_GRID)`` or ``(units, NODE_CURVE)``."""
     if dims == 1:
         return values.T[:, :: CURVE // NODE_CURVE]
-    stride = GRID // NODE_GRID
-    grid = values.T.reshape(-1, GRID, GRID)
+    n = int(round(np.sqrt(len(values))))
+    stride = n // NODE_GRID
+    grid = values.T.reshape(-1, n, n)
     return grid[:, stride // 2 :: stride, stride // 2 :: stride]
 
 
@@ -71,20 +83,21 @@ def _output_picture(session: Session, output: np.ndarray) -> dict:
     """The big heatmap: for two classes 2p - 1 (p of the second class); for more, the winning class and
     its confidence, (p_max - 1/K) / (1 - 1/K), as two channels; for values, the value scaled to the domain."""
     task, dims = session.task, session.task.dims
+    n = int(round(np.sqrt(len(output))))
     if task.kind == "regression":
         if dims == 1:
             return {"kind": "curve", "values": encode(output, "f32")}
         low, high = float(session.data.y.min()), float(session.data.y.max())
         middle, half = (low + high) / 2, max((high - low) / 2, 1e-6)
-        return {"kind": "value", "map": encode(((output - middle) / half).reshape(GRID, GRID))}
+        return {"kind": "value", "map": encode(((output - middle) / half).reshape(n, n))}
     if task.classes == 2:
-        return {"kind": "binary", "map": encode((2 * output[:, 1] - 1).reshape(GRID, GRID))}
+        return {"kind": "binary", "map": encode((2 * output[:, 1] - 1).reshape(n, n))}
     winner = output.argmax(axis=1)
     confidence = (output.max(axis=1) - 1 / task.classes) / (1 - 1 / task.classes)
     return {
         "kind": "classes",
-        "winner": encode((winner / 127.5 - 1).reshape(GRID, GRID)),  # byte = class index
-        "confidence": encode((2 * confidence - 1).reshape(GRID, GRID)),
+        "winner": encode((winner / 127.5 - 1).reshape(n, n)),  # byte = class index
+        "confidence": encode((2 * confidence - 1).reshape(n, n)),
     }
 
 
@@ -143,7 +156,7 @@ def state_message(session: Session, reason: str, notice: str | None = None) -> d
         "n_test": len(data.test),
         "batch_size": session.batch_size,
         "batches_per_epoch": session.batches_per_epoch,
-        "grid": {"size": CURVE if dims == 1 else GRID, "node": NODE_CURVE if dims == 1 else NODE_GRID},
+        "grid": {"size": CURVE if dims == 1 else grid_size(session), "node": NODE_CURVE if dims == 1 else NODE_GRID},
     }
 
 

@@ -106,7 +106,9 @@ def create_app() -> Starlette:
         # instead of 0.4 ms. Tabs run one at a time on the engine thread anyway.
         limits = threadpool_limits(limits=1, user_api="blas")
         yield
-        playground.engine.shutdown(wait=False, cancel_futures=True)
+        # NOTE: wait for the frame in progress: nabla's grad mode is process-wide, and a frame finishing after
+        # the app has stopped would switch it under whatever the process runs next.
+        playground.engine.shutdown(wait=True, cancel_futures=True)
         limits.restore_original_limits()
 
     app = Starlette(
