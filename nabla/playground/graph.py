@@ -57,9 +57,10 @@ def _cut(values: np.ndarray) -> dict:
         shown = v[:COLUMNS]
     else:
         shown = v.reshape(v.shape[0], -1)[:ROWS, :COLUMNS]
+    significant = np.vectorize(lambda x: float(f"{x:.5g}"), otypes=[np.float64])  # tiny gradients stay visible
     return {
         "shape": list(v.shape),
-        "values": np.round(np.nan_to_num(shown), 6).tolist(),
+        "values": significant(np.nan_to_num(shown)).tolist(),
         "norm": float(np.sqrt(np.sum(np.nan_to_num(v) ** 2))),
     }
 

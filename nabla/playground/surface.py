@@ -8,7 +8,8 @@ one class (the last) against the others, with binary cross-entropy; for values, 
 From one start, each optimizer of the page (SGD, momentum, RMSprop, Adagrad, Adam: nabla.optim, as in
 training) takes ``steps`` steps with the tab's learning rate and batch size, on the *same* sequence of
 mini-batches (drawn from the seed), so that the paths differ only by the update rule: full batch draws
-smooth paths, small batches the noisy descent of SGD. A path that overflows is stopped and marked.
+smooth paths, small batches the noisy descent of SGD. A path that overflows is stopped and marked. The
+surface spans the start and the minimum (a cross on the page).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from .session import Session
 
 GRID = 60
 MAX_STEPS = 500
+REACH_CAP = 20.0  # the surface never spans more than [-20, 20]: beyond, only a separable data's flat ridge
 _BLOWUP = 1e6
 
 
@@ -49,6 +51,22 @@ def _surface(A: np.ndarray, t: np.ndarray, loss: str, w1: np.ndarray, w2: np.nda
     if loss == "bce":
         return np.mean(np.logaddexp(0.0, z) - t * z, axis=1)  # NOTE: softplus(z) - t z, stable for any z
     return np.mean((z - t) ** 2, axis=1)
+
+
+def minimum(A: np.ndarray, t: np.ndarray, loss: str) -> np.ndarray:
+    """Where the mean loss is lowest: least squares for "mse"; Newton's method for "bce" (stopped at
+    |w| = :data:`REACH_CAP`, where separable classes would send it off to infinity)."""
+    if loss == "mse":
+        return np.linalg.lstsq(A, t, rcond=None)[0]
+    w = np.zeros(2)
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-np.clip(A @ w, -30, 30)))
+        gradient = A.T @ (p - t) / len(t)
+        hessian = (A * (p * (1 - p))[:, None]).T @ A / len(t) + 1e-6 * np.eye(2)
+        w = w - np.linalg.solve(hessian, gradient)
+        if np.abs(w).max() > REACH_CAP:
+            return w * (REACH_CAP / np.abs(w).max())
+    return w
 
 
 def _batches(n: int, batch_size: int, steps: int, seed: int) -> list[np.ndarray]:
@@ -95,7 +113,8 @@ def surface_message(session: Session, start, steps: int) -> dict:
     A, t, loss, formula = two_weight_problem(session)
     batches = _batches(len(t), session.batch_size, steps, session.config.seed)
     paths = [_path(name, A, t, loss, start, session.config.lr, batches) for name in OPTIMIZER_RECIPES]
-    reach = max([4.0, *(abs(v) * 1.25 for v in start)])
+    best = minimum(A, t, loss)
+    reach = min(REACH_CAP, max([4.0, *(abs(v) * 1.25 for v in start), *(abs(v) * 1.5 for v in best)]))
     axis = np.linspace(-reach, reach, GRID)
     w1, w2 = np.meshgrid(axis, axis[::-1])  # row 0 at the top: w2 largest
     values = _surface(A, t, loss, w1.ravel(), w2.ravel()).reshape(GRID, GRID)
@@ -106,6 +125,7 @@ def surface_message(session: Session, start, steps: int) -> dict:
         "bounds": [-reach, reach],
         "surface": encode(values.astype(np.float32), "f32"),
         "start": start,
+        "minimum": [float(v) for v in best],
         "lr": session.config.lr,
         "batch_size": session.batch_size,
         "steps": steps,

@@ -42,9 +42,16 @@ export class LossChart {
       ctx.lineWidth = 1.2;
       ctx.stroke();
     }
-    ctx.fillStyle = "#777";
     ctx.font = "9px system-ui, sans-serif";
-    ctx.fillText(high.toPrecision(3), 3, 10);
-    ctx.fillText(low.toPrecision(3), 3, canvas.height - 4);
+    ctx.textAlign = "right";
+    for (const [value, y] of [[high, 9], [low, canvas.height - 3]]) {  // the range, on a white patch at the right
+      const text = value.toPrecision(3);
+      const width = ctx.measureText(text).width + 4;
+      ctx.fillStyle = "rgba(255,255,255,.85)";
+      ctx.fillRect(canvas.width - width - 1, y - 8, width, 10);
+      ctx.fillStyle = "#777";
+      ctx.fillText(text, canvas.width - 3, y);
+    }
+    ctx.textAlign = "left";
   }
 }

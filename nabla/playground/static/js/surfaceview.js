@@ -44,7 +44,8 @@ export class SurfaceView {
     });
     ctx.putImageData(image, 0, 0);
     this.background = off;
-    this.caption.textContent = `The model ${data.formula}, ${data.loss} on the training points; learning rate ${data.lr}, batch size ${data.batch_size}, ${data.steps} steps.`;
+    this.caption.textContent = `The model ${data.formula}, ${data.loss} on the training points (×: its minimum); ` +
+      `learning rate ${data.lr}, batch size ${data.batch_size}, ${data.steps} steps.`;
     this.legend.textContent = "";
     for (const path of data.paths) {
       const item = document.createElement("div");
@@ -93,6 +94,15 @@ export class SurfaceView {
       ctx.lineWidth = path.optimizer === this.current ? 3 : 1.8;
       ctx.stroke();
     }
+    const [m1, m2] = data.minimum;  // the lowest loss: a cross
+    ctx.beginPath();
+    ctx.moveTo(px(m1) - 6, py(m2) - 6);
+    ctx.lineTo(px(m1) + 6, py(m2) + 6);
+    ctx.moveTo(px(m1) + 6, py(m2) - 6);
+    ctx.lineTo(px(m1) - 6, py(m2) + 6);
+    ctx.strokeStyle = "#fff";
+    ctx.lineWidth = 2.5;
+    ctx.stroke();
     ctx.beginPath();
     ctx.arc(px(data.start[0]), py(data.start[1]), 5, 0, 2 * Math.PI);
     ctx.fillStyle = css([255, 255, 255]);
