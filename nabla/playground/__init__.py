@@ -26,7 +26,8 @@ Its parts:
 ``exports``            model.nabla, the Keras-style code, the CSV
 ``protocol``           the WebSocket messages and their checks
 ``connection``         one tab on the server
-``server``             the Starlette app and the command
+``server``             the Starlette app on uvicorn
+``command``            ``nabla playground`` and ``python -m nabla.playground``
 =====================  ==========================================================================
 """
 
@@ -57,4 +58,6 @@ def create_app():
 
 def main(argv=None) -> int:
     """``nabla playground [--host 127.0.0.1] [--port 8000] [--no-browser]``."""
-    return _server().main(argv)
+    from .command import main as command
+
+    return command(argv)

@@ -13,12 +13,10 @@ web page you visit cannot drive your playground), and at most :data:`MAX_TABS` t
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 import functools
 import socket
-import sys
 import threading
 import webbrowser
 from concurrent.futures import ThreadPoolExecutor
@@ -37,7 +35,6 @@ from .protocol import MAX_MESSAGE
 
 STATIC = Path(__file__).resolve().parent / "static"
 MAX_TABS = 32
-DEFAULT_PORT = 8000
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
     "connect-src 'self' ws: wss:; font-src 'self'; object-src 'none'; base-uri 'none'"
@@ -155,7 +152,7 @@ def make_server(app: Starlette | None = None):
     return uvicorn.Server(config)
 
 
-def serve(host: str = "127.0.0.1", port: int = DEFAULT_PORT, open_browser: bool = True) -> None:
+def serve(host: str = "127.0.0.1", port: int = 8000, open_browser: bool = True) -> None:
     """Run the playground until Ctrl+C, printing its address (and opening it in the browser)."""
     sock = bind(host, port)
     url = address(sock)
@@ -165,31 +162,3 @@ def serve(host: str = "127.0.0.1", port: int = DEFAULT_PORT, open_browser: bool 
     if open_browser:
         threading.Timer(0.5, webbrowser.open, args=(url,)).start()
     make_server().run(sockets=[sock])
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The command's options (shared by ``python -m nabla.playground`` and ``nabla playground``)."""
-    parser.add_argument(
-        "--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1: this machine only)"
-    )
-    parser.add_argument(
-        "--port", type=int, default=DEFAULT_PORT, help=f"the port (default {DEFAULT_PORT}; 0: any free one)"
-    )
-    parser.add_argument("--no-browser", action="store_true", help="print the address without opening a browser")
-
-
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="nabla playground", description="Watch a network learn in the browser.")
-    add_arguments(parser)
-    args = parser.parse_args(argv)
-    if not 0 <= args.port <= 65535:
-        parser.error(f"--port must be between 0 and 65535, got {args.port}")
-    try:
-        serve(args.host, args.port, open_browser=not args.no_browser)
-    except KeyboardInterrupt:
-        pass
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
