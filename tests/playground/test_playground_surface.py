@@ -65,3 +65,16 @@ def test_a_path_that_explodes_is_stopped_and_marked():
 def test_bad_starts_are_refused(start):
     with pytest.raises(PlaygroundError):
         surface_message(Session({}), start, 10)
+
+
+def test_the_minimum_is_where_scikit_learn_fits_the_same_model():
+    require("sklearn")
+    from sklearn.linear_model import LogisticRegression
+
+    session = Session({"dataset": "blobs", "classes": 3, "noise": 0.6})
+    A, t, _, _ = two_weight_problem(session)
+    message = surface_message(session, [0.0, 0.0], 1)
+    fitted = LogisticRegression(fit_intercept=False, C=1e8, tol=1e-10, max_iter=10_000).fit(A, t)
+    np.testing.assert_allclose(message["minimum"], fitted.coef_[0], rtol=1e-3)
+    low, high = message["bounds"]
+    assert low <= min(message["minimum"]) and max(message["minimum"]) <= high
