@@ -57,7 +57,7 @@ def _cut(values: np.ndarray) -> dict:
         shown = v[:COLUMNS]
     else:
         shown = v.reshape(v.shape[0], -1)[:ROWS, :COLUMNS]
-    significant = np.vectorize(lambda x: float(f"{x:.5g}"), otypes=[np.float64])  # tiny gradients stay visible
+    significant = np.vectorize(lambda x: float(f"{x:.7g}"), otypes=[np.float64])  # float32 digits, however small
     return {
         "shape": list(v.shape),
         "values": significant(np.nan_to_num(shown)).tolist(),
