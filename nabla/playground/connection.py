@@ -110,6 +110,8 @@ class Connection:
             self._loop = asyncio.create_task(self._train())
         else:
             self._acked.set()
+            if self._loop is not None and self._loop is not asyncio.current_task():
+                await self._loop  # the frame in progress is sent first: after "paused", no frame comes
         await self.send({"type": "playing", "playing": playing})
 
     def close(self) -> None:
@@ -151,11 +153,13 @@ class Connection:
         elif kind == "pause":
             await self._set_playing(False)
         elif kind == "config":
-            reason = await self.run(session.configure, message["config"])
+            reason = await self.run(session.change, message["config"])  # checks it, changes nothing
             if reason in ("data", "network") or not self.shown:  # a new network: training pauses, as in TF Playground
                 await self._set_playing(False)
+                await self.run(session.configure, message["config"])
                 await self._send_view(reason if self.shown else "data")
             else:
+                await self.run(session.configure, message["config"])
                 await self.send({"type": "applied", "reason": reason, "config": session.config.to_json()})
         elif kind == "reset":
             await self._set_playing(False)

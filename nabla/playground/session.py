@@ -94,24 +94,32 @@ class Session:
         self.epoch = self.steps = self.cursor = 0
         self.generation += 1
 
-    def configure(self, raw, new_data: bool = False) -> str:
-        """Apply the page's settings. Returns "data" (new points and network), "network" (a new network),
-        "live" (learning rate or speed changed, training goes on) or "same". Bad settings raise
-        :class:`PlaygroundError` and change nothing. ``new_data`` reloads the points even if no data setting
-        changed (a second upload)."""
+    def change(self, raw) -> str:
+        """What applying the page's settings would do, without doing it: "data" (new points and network),
+        "network" (a new network), "live" (the learning rate or the speed) or "same". Bad settings raise
+        :class:`PlaygroundError`."""
         config, task = parse_config(raw, lambda c: task_of(c, self.upload_data))
-        old, self.config = self.config, config
-        if new_data or any(getattr(old, f) != getattr(config, f) for f in DATA_FIELDS) or task != self.task:
-            self.task, self.data = task, load_data(config, task, self.upload_data)
-            self._rebuild()
+        old = self.config
+        if any(getattr(old, f) != getattr(config, f) for f in DATA_FIELDS) or task != self.task:
             return "data"
         if any(getattr(old, f) != getattr(config, f) for f in Config.__dataclass_fields__ if f not in LIVE_FIELDS):
-            self._rebuild()
             return "network"
-        if old.lr != config.lr:
-            for group in self.network.optimizer.param_groups:
-                group["lr"] = config.lr
         return "live" if old != config else "same"
+
+    def configure(self, raw, new_data: bool = False) -> str:
+        """Apply the page's settings; returns what it did (see :meth:`change`). Bad settings raise
+        :class:`PlaygroundError` and change nothing. ``new_data`` reloads the points even if no data setting
+        changed (a second upload)."""
+        reason = "data" if new_data else self.change(raw)
+        config, task = parse_config(raw, lambda c: task_of(c, self.upload_data))
+        self.config = config
+        if reason == "data":
+            self.task, self.data = task, load_data(config, task, self.upload_data)
+        if reason in ("data", "network"):
+            self._rebuild()
+        for group in self.network.optimizer.param_groups:
+            group["lr"] = config.lr
+        return reason
 
     def upload(self, name: str, text: str) -> str:
         """Take an uploaded CSV as this tab's data (dataset "csv"); returns the page's one-line summary."""

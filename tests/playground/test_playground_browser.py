@@ -114,7 +114,8 @@ def train_until(page, epochs: int):
     wait(page, "() => window.nablaPlayground.playing")
     wait(page, f"() => window.nablaPlayground.frame && window.nablaPlayground.frame.epoch >= {epochs}")
     page.click("#play")
-    wait(page, "() => !window.nablaPlayground.playing")
+    wait(page, "() => !window.nablaPlayground.playing")  # the server sends the last frame before saying so
+    wait(page, "() => window.nablaPlayground.frame.frame === window.nablaPlayground.received")  # ... drawn
 
 
 def choose(page, select: str, value: str, key: str, expected):

@@ -22,7 +22,8 @@ const app = {
   playing: false,
   hovered: null,
   surfaceStart: [-3, 2],
-  frames: 0,
+  frames: 0, // frames drawn
+  received: 0, // the number of the last frame received
 };
 window.nablaPlayground = app;
 
@@ -231,6 +232,7 @@ const handlers = {
   },
   state: onState,
   frame(msg) {
+    app.received = msg.frame;
     if (!app.state || msg.generation !== app.state.generation) return send({ type: "ack", frame: msg.frame });
     pending = msg;
     if (!scheduled) {
