@@ -11,14 +11,13 @@ the step view draws, which runs eagerly so that its graph exists.
 Reproducibility: the data, the split, the initial weights (``nb.manual_seed(seed)`` then building the
 model, as the exported code does), the batch order and the dropout masks all follow from the seed, so
 a shared link replays the same run. Several sessions share nabla's one random generator, so each
-session keeps its own generator state and swaps it in around its work (see :meth:`Session._engine`).
+session draws from a :class:`nabla.random.Stream` of its own.
 Sessions are not thread-safe: nabla's grad mode and generator are process-wide, so the server runs
 every session's work on one thread.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import math
 
@@ -36,11 +35,11 @@ from .network import Network, build_network
 
 
 def _engine(method):
-    """Run a method with the session's random generator state in nabla's generator."""
+    """Run a method with the session's own stream of nabla's generator (see :class:`nabla.random.Stream`)."""
 
     @functools.wraps(method)
     def wrapped(self, *args, **kwargs):
-        with self._own_generator():
+        with self._stream:
             return method(self, *args, **kwargs)
 
     return wrapped
@@ -61,28 +60,14 @@ class Session:
         self.upload_data: Upload | None = None
         self.config, self.task = parse_config(config or {}, lambda c: task_of(c, None))
         self.data: Data = load_data(self.config, self.task, None)
-        self._rng_state = None
         self._rebuild()
-
-    # --- the random generator ---------------------------------------------------------------
-
-    @contextlib.contextmanager
-    def _own_generator(self):
-        outer = nb.random.get_state()
-        if self._rng_state is not None:
-            nb.random.set_state(self._rng_state)
-        try:
-            yield
-        finally:
-            self._rng_state = nb.random.get_state()
-            nb.random.set_state(outer)
 
     # --- building --------------------------------------------------------------------------
 
     def _rebuild(self) -> None:
         """A fresh network with the seed's initial weights; training starts over."""
-        self._rng_state = np.random.default_rng(self.config.seed).bit_generator.state  # = nb.manual_seed(seed)
-        with self._own_generator():
+        self._stream = nb.random.Stream(seed=self.config.seed)  # draws as after nb.manual_seed(seed)
+        with self._stream:
             self.network: Network = build_network(self.config, self.task)
             self.inputs_train = self.data.inputs(self.config.features, self.data.train)
             self.inputs_test = self.data.inputs(self.config.features, self.data.test)
