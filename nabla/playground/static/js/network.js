@@ -23,30 +23,30 @@ export class NetworkView {
     const features = allFeatures.filter((name) => dims === 2 || !name.includes("x2"));
     const hidden = state.config.hidden;
     const width = Math.max(420, this.area.clientWidth);
-    const tallest = Math.max(features.length, ...hidden, 1);
-    const size = Math.max(5, Math.min(30, Math.floor(500 / (tallest * 1.8))));
-    const gap = Math.max(3, Math.round(size * 0.8));
-    const height = Math.max(300, tallest * (size + gap) + 60);
+    // Each column's nodes as large as its length allows: 30 px up to 9 units, smaller for more.
+    const sizeOf = (count) => Math.max(5, Math.min(30, Math.floor(500 / (Math.max(count, 1) * 1.8))));
+    const pitch = (count) => sizeOf(count) + Math.max(3, Math.round(sizeOf(count) * 0.8));
+    const height = Math.max(300, ...[features.length, ...hidden].map((n) => n * pitch(n) + 60));
     this.area.style.height = `${height}px`;
     this.links.width = width;
     this.links.height = height;
     this.links.style.width = `${width}px`;
     this.links.style.height = `${height}px`;
     const left = 70;
-    const right = width - size - 20;
+    const right = width - 30 - 20;
     const xs = [left];
     for (let i = 0; i < hidden.length; i++) xs.push(left + ((right - left) * (i + 1)) / (hidden.length + 1));
     xs.push(right);
     const top = 40;
-    const y = (i) => top + i * (size + gap);
-    this.size = size;
+    const y = (i, count) => top + i * pitch(count);
     this.dims = dims;
     this.columns = [];
     // features
     const active = new Set(state.config.features);
+    const size = sizeOf(features.length);
     const featureNodes = features.map((name, i) => {
       const on = active.has(name);
-      const node = this._node(xs[0], y(i), size, `input${on ? "" : " off"}`, { kind: "feature", name });
+      const node = this._node(xs[0], y(i, features.length), size, `input${on ? "" : " off"}`, { kind: "feature", name });
       node.dataset.feature = name;
       node.addEventListener("click", () => this.handlers.toggleFeature(name));
       const label = document.createElement("div");
@@ -54,9 +54,9 @@ export class NetworkView {
       label.textContent = name;
       label.style.left = `${xs[0] - 64}px`;
       label.style.width = "58px";
-      label.style.top = `${y(i) + size / 2 - 7}px`;
+      label.style.top = `${y(i, features.length) + size / 2 - 7}px`;
       this.area.append(label);
-      return { node, name, on, x: xs[0], y: y(i) };
+      return { node, name, on, x: xs[0], y: y(i, features.length), size };
     });
     const pictures = new Map(state.features.map((f) => [f.name, f.picture]));
     for (const f of featureNodes) {
@@ -66,9 +66,11 @@ export class NetworkView {
     // hidden layers, with their + / - controls
     hidden.forEach((units, layer) => {
       const column = [];
+      const unitSize = sizeOf(units);
       for (let i = 0; i < units; i++) {
-        const node = this._node(xs[layer + 1], y(i), size, "hidden", { kind: "hidden", layer, unit: i });
-        column.push({ node, x: xs[layer + 1], y: y(i), bias: this._bias(xs[layer + 1], y(i), size) });
+        const at = y(i, units);
+        const node = this._node(xs[layer + 1], at, unitSize, "hidden", { kind: "hidden", layer, unit: i });
+        column.push({ node, x: xs[layer + 1], y: at, size: unitSize, bias: this._bias(xs[layer + 1], at, unitSize) });
       }
       this.columns.push(column);
       const control = document.createElement("div");
@@ -83,9 +85,8 @@ export class NetworkView {
       this.area.append(control);
     });
     // output
-    const outputSize = Math.max(size, 30);
-    const out = this._node(right, y(0), outputSize, "output", { kind: "output" });
-    this.columns.push([{ node: out, x: right, y: y(0), size: outputSize, bias: this._bias(right, y(0), outputSize) }]);
+    const out = this._node(right, top, 30, "output", { kind: "output" });
+    this.columns.push([{ node: out, x: right, y: top, size: 30, bias: this._bias(right, top, 30) }]);
     this.outputNode = out;
   }
 
@@ -113,6 +114,7 @@ export class NetworkView {
   }
 
   _bias(x, y, size) {
+    if (size < 14) return null; // too small a unit to mark its bias beside it
     const bias = document.createElement("div");
     bias.className = "bias";
     bias.style.left = `${x - 7}px`;
@@ -177,8 +179,8 @@ export class NetworkView {
           const a = from[i];
           const b = to[j];
           if (!a || !b) continue;
-          const sizeA = a.size || this.size;
-          const sizeB = b.size || this.size;
+          const sizeA = a.size;
+          const sizeB = b.size;
           ctx.beginPath();
           const x0 = a.x + sizeA;
           const y0 = a.y + sizeA / 2;
