@@ -1,0 +1,95 @@
+"""Run the same function through ``nabla.tf`` and TensorFlow and compare values, dtypes and gradients.
+
+Most op tests are one line::
+
+    compare(lambda tf, x, y: tf.maximum(x, y), shapes=[(3, 1), (1, 4)])
+
+``fn`` receives the module (``nabla.tf`` in one run, ``tensorflow`` in the other) and the inputs, so the
+very code a TensorFlow user writes runs on both. Float inputs are trainable ``tf.Variable``\\ s; the
+gradients of ``sum(out * w)`` for a random ``w`` are taken with a ``GradientTape`` in each library, and a
+None in one must be a None in the other.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+import nabla.tf as ntf
+
+TOL = {np.dtype(np.float32): dict(rtol=2e-5, atol=2e-6), np.dtype(np.float64): dict(rtol=1e-10, atol=1e-12)}
+
+
+def tensorflow():
+    """TensorFlow, the reference, imported quietly and with deterministic kernels (skips locally without it)."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    from conftest import require
+
+    return require("tensorflow")
+
+
+def random_inputs(shapes, dtype=np.float64, low=-2.0, high=2.0, seed=0) -> list:
+    rng = np.random.default_rng(seed)
+    return [rng.uniform(low, high, size=s).astype(dtype) for s in shapes]
+
+
+def _run(tf, fn, inputs, weights_seed: int, grad: bool):
+    """``fn(tf, *inputs)`` under a tape, with the gradients of sum(out * w) for every float input."""
+    floats = [isinstance(a, np.ndarray) and a.dtype.kind == "f" for a in inputs]
+    args = [tf.Variable(a) if f else a for a, f in zip(inputs, floats)]
+    with tf.GradientTape() as tape:
+        out = fn(tf, *args)
+        if grad and out.dtype.is_floating:
+            w = np.random.default_rng(weights_seed).uniform(0.5, 1.5, size=tuple(out.shape))
+            total = tf.reduce_sum(out * tf.constant(w.astype(out.dtype.as_numpy_dtype)))
+    if not grad or not out.dtype.is_floating or not any(floats):
+        return out, None
+    grads = tape.gradient(total, [a for a, f in zip(args, floats) if f])
+    return out, grads
+
+
+def compare(
+    fn, shapes=None, inputs=None, dtype=np.float64, grad=True, low=-2.0, high=2.0, rtol=None, atol=None, seed=0
+):
+    """Compare ``fn`` on ``nabla.tf`` with ``fn`` on TensorFlow: shape, dtype, values, gradients."""
+    tf = tensorflow()
+    if inputs is None:
+        inputs = random_inputs(shapes, dtype, low, high, seed)
+    ours, our_grads = _run(ntf, fn, inputs, seed + 1, grad)
+    theirs, their_grads = _run(tf, fn, inputs, seed + 1, grad)
+    expect = theirs.numpy()
+    assert tuple(ours.shape) == expect.shape, f"shape {tuple(ours.shape)} != TensorFlow's {expect.shape}"
+    assert ours.dtype.name == theirs.dtype.name, f"dtype {ours.dtype.name} != TensorFlow's {theirs.dtype.name}"
+    tol = dict(TOL.get(expect.dtype, dict(rtol=0, atol=0)))
+    tol.update({k: v for k, v in (("rtol", rtol), ("atol", atol)) if v is not None})
+    np.testing.assert_allclose(ours.numpy(), expect, **tol, err_msg="values differ from TensorFlow's")
+    if their_grads is None:
+        return ours
+    for i, (g, h) in enumerate(zip(our_grads, their_grads)):
+        if h is None:
+            assert g is None, f"gradient {i}: TensorFlow's is None, nabla.tf's is {g}"
+            continue
+        assert g is not None, f"gradient {i}: nabla.tf's is None, TensorFlow's is {h}"
+        assert g.dtype.name == h.dtype.name, f"gradient {i} has dtype {g.dtype.name}, TensorFlow's {h.dtype.name}"
+        np.testing.assert_allclose(g.numpy(), h.numpy(), **tol, err_msg=f"gradient {i} differs from TensorFlow's")
+    return ours
+
+
+def same_outcome(expression: str, namespace: dict | None = None) -> tuple[str, str]:
+    """``repr(eval(expression))`` with ``tf`` bound to nabla.tf and to TensorFlow, or the exception's type
+    name: what a user sees in each, for tests that the two print and refuse alike."""
+    outcomes = []
+    for tf in (ntf, tensorflow()):
+        scope = {"tf": tf, "np": np, **(namespace or {})}
+        try:
+            outcomes.append(repr(eval(expression, scope)))  # noqa: S307 - the tests' own expressions
+        except Exception as e:  # noqa: BLE001 - the type is what is compared
+            outcomes.append(_error_kind(e))
+    return outcomes[0], outcomes[1]
+
+
+def _error_kind(e: Exception) -> str:
+    """The exception's TensorFlow-visible kind: its type's name (nabla.tf's errors carry TF's names)."""
+    return f"raises {type(e).__name__}"
