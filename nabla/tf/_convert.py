@@ -104,7 +104,6 @@ def check_python_conversion(value, source: np.dtype, target: np.dtype) -> None:
         raise TypeError(f"Cannot convert {shown} to EagerTensor of dtype {dtypes.as_dtype(target).name}")
 
 
-
 # --- conversion --------------------------------------------------------------------------------
 
 
@@ -202,9 +201,12 @@ def mismatch(op: str, expected: np.dtype, got: np.dtype, position: int = 1) -> I
     )
 
 
-def pair(x, y, op: str) -> tuple:
+def pair(x, y, op: str, first_alone: bool = False) -> tuple:
     """Two operands by TensorFlow's rule: tensors must agree in dtype; a non-tensor takes the other's dtype
-    (the first's when neither is a tensor)."""
+    (the first's when neither is a tensor). ``first_alone``: the first is converted on its own even next to
+    a tensor (``tf.add`` and ``tf.matmul`` do that: ``tf.add(2, tf.constant(1.0))`` raises)."""
+    if first_alone and not isinstance(x, NbTensor):
+        x = constant(x)
     if isinstance(x, NbTensor):
         if isinstance(y, NbTensor):
             if x._data.dtype != y._data.dtype:

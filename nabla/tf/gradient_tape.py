@@ -83,7 +83,7 @@ class GradientTape:
     def stop_recording(self):
         """Inside this block the tape does not record (nabla: unless another tape records)."""
         if not self._is_recording:
-            raise ValueError("Tape must be recording when stop_recording is called")
+            raise RuntimeError("Trying to stop recording a tape which is not recording.")
         self._is_recording = False
         _recording.pause(-1)
         try:

@@ -26,13 +26,17 @@ def _swap_last(x):
     return apply(nb.swapaxes, x, -1, -2)
 
 
-def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False, name=None, **_):
+def matmul(
+    a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False, name=None, first_alone=True, **_
+):
     """``tf.matmul(a, b)``: the matrix product over the last two axes, batched over the leading ones.
 
     ``transpose_a`` / ``transpose_b`` (or ``adjoint_*``, the same for real numbers) transpose an operand's
-    last two axes first. Shape: (..., m, k) @ (..., k, n) -> (..., m, n).
+    last two axes first. Shape: (..., m, k) @ (..., k, n) -> (..., m, n). As TensorFlow, ``a`` is converted
+    on its own (``tf.matmul(np.ones((2, 2)), tf.ones((2, 2)))`` raises: float64 and float32), ``b`` to a's
+    dtype; the ``@`` operator converts a NumPy array to the tensor's dtype.
     """
-    a, b = pair(a, b, "MatMul")
+    a, b = pair(a, b, "MatMul", first_alone)
     a, b = tensor_arg(a), tensor_arg(b)
     if a.ndim < 2 or b.ndim < 2:
         raise InvalidArgumentError(

@@ -64,11 +64,11 @@ def _quietly(engine_fn, *args):
         return apply(engine_fn, *args)
 
 
-def _binary(engine_fn, name: str, what: str):
+def _binary(engine_fn, name: str, what: str, first_alone: bool = False):
     """A two-argument operation with TensorFlow's dtype matching, computed by ``engine_fn``."""
 
     def op(x, y, name=None):
-        return apply(engine_fn, *pair(x, y, op.__name__))
+        return apply(engine_fn, *pair(x, y, op.__name__, first_alone))
 
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"``tf.{name}(x, y)``: {what}, elementwise with broadcasting; x and y must have one dtype."
@@ -77,7 +77,8 @@ def _binary(engine_fn, name: str, what: str):
 
 # --- arithmetic --------------------------------------------------------------------------------
 
-add = _binary(nb.add, "add", "x + y")
+add = _binary(nb.add, "add", "x + y (x is converted on its own, as TensorFlow's add does)", first_alone=True)
+plus = _binary(nb.add, "add", "x + y")  # the + operator: a Python number or array takes the tensor's dtype
 subtract = _binary(nb.sub, "subtract", "x - y")
 multiply = _binary(nb.mul, "multiply", "x * y")
 

@@ -26,6 +26,7 @@ import numpy as np
 
 import nabla as nb
 
+from ._engine import refuse_in_capture
 from .dtypes import DType, as_dtype
 from .tensor_shape import TensorShape
 
@@ -40,6 +41,37 @@ def numpy_text(array: np.ndarray, is_repr: bool) -> str:
     else:
         text = str(array)
     return "\n" + text if "\n" in text else text
+
+
+# The ufuncs behind Python's operators, and TensorFlow's operator for each (looked up when called).
+_OPERATORS = {
+    np.add: lambda x, y: math_ops.plus(x, y),
+    np.subtract: lambda x, y: math_ops.subtract(x, y),
+    np.multiply: lambda x, y: math_ops.multiply(x, y),
+    np.true_divide: lambda x, y: math_ops.truediv(x, y),
+    np.floor_divide: lambda x, y: math_ops.floordiv(x, y),
+    np.remainder: lambda x, y: math_ops.floormod(x, y),
+    np.power: lambda x, y: math_ops.pow(x, y),
+    np.matmul: lambda x, y: linalg_ops.matmul(x, y, first_alone=False),
+    np.less: lambda x, y: math_ops.less(x, y),
+    np.less_equal: lambda x, y: math_ops.less_equal(x, y),
+    np.greater: lambda x, y: math_ops.greater(x, y),
+    np.greater_equal: lambda x, y: math_ops.greater_equal(x, y),
+    np.equal: lambda x, y: math_ops.tensor_equals(x, y, True),
+    np.not_equal: lambda x, y: math_ops.tensor_equals(x, y, False),
+}
+_SHAPE_ONLY = frozenset([np.shape, np.ndim, np.size, np.result_type])  # NumPy functions that read no values
+
+
+def _values(x):
+    """``x`` with every tensor inside (lists, tuples, dicts too) replaced by its array."""
+    if isinstance(x, nb.Tensor):
+        return x._data
+    if type(x) in (list, tuple):
+        return type(x)(_values(v) for v in x)
+    if type(x) is dict:
+        return {k: _values(v) for k, v in x.items()}
+    return x
 
 
 class Reference:
@@ -93,8 +125,25 @@ class TensorLike:
 
     def numpy(self):
         """A copy of the values (a NumPy scalar for a 0-d tensor), whether or not the tensor is in a graph."""
-        array = np.array(self, copy=True)  # (nabla's __array__: refused inside a captured step, as reads are)
+        refuse_in_capture("reads a tensor's value into Python (.numpy())")
+        array = np.array(self._data, copy=True)
         return array[()] if array.ndim == 0 else array
+
+    def __array_function__(self, func, types, args, kwargs):
+        # NumPy's functions see a tf.Tensor as its values, as they see TensorFlow's tensors: np.mean(t) is a
+        # NumPy number. (nabla's own tensors have methods of those names, which NumPy would call instead.)
+        if func not in _SHAPE_ONLY:
+            refuse_in_capture(f"reads a tensor's values with NumPy (np.{func.__name__})")
+        return func(*_values(args), **_values(kwargs))
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        # ``array * t`` reaches here (NumPy's operator asks the ufunc): TensorFlow's operator, a tf.Tensor.
+        # Any other ufunc (np.exp(t)) computes on the values, as NumPy does with TensorFlow's tensors.
+        operator = _OPERATORS.get(ufunc)
+        if operator is not None and method == "__call__" and not kwargs and len(inputs) == 2:
+            return operator(*inputs)
+        refuse_in_capture(f"reads a tensor's values with NumPy (np.{ufunc.__name__})")
+        return getattr(ufunc, method)(*_values(inputs), **_values(kwargs))
 
     def ref(self) -> Reference:
         return Reference(self)
@@ -121,10 +170,10 @@ class TensorLike:
     # --- operators: TensorFlow's rules, nabla's operations -------------------------------------
 
     def __add__(self, other):
-        return math_ops.add(self, other)
+        return math_ops.plus(self, other)
 
     def __radd__(self, other):
-        return math_ops.add(other, self)
+        return math_ops.plus(other, self)
 
     def __sub__(self, other):
         return math_ops.subtract(self, other)
@@ -166,7 +215,7 @@ class TensorLike:
         return linalg_ops.matmul(self, other)
 
     def __rmatmul__(self, other):
-        return linalg_ops.matmul(other, self)
+        return linalg_ops.matmul(other, self, first_alone=False)
 
     def __neg__(self):
         return math_ops.negative(self)

@@ -93,3 +93,47 @@ def same_outcome(expression: str, namespace: dict | None = None) -> tuple[str, s
 def _error_kind(e: Exception) -> str:
     """The exception's TensorFlow-visible kind: its type's name (nabla.tf's errors carry TF's names)."""
     return f"raises {type(e).__name__}"
+
+
+def run_both(fn) -> tuple:
+    """``fn(tf)`` on nabla.tf and on TensorFlow: each result, or the exception it raised."""
+    results = []
+    for tf in (ntf, tensorflow()):
+        try:
+            results.append(fn(tf))
+        except Exception as e:  # noqa: BLE001 - compared by the caller
+            results.append(e)
+    return results[0], results[1]
+
+
+def assert_same(ours, theirs, where: str = "result") -> None:
+    """Nested results agree: tensors in values and dtype, None with None, errors with errors of one kind,
+    Python values equal."""
+    if isinstance(theirs, Exception):
+        assert isinstance(ours, Exception), f"{where}: TensorFlow raised {theirs!r}, nabla.tf returned {ours!r}"
+        assert type(ours).__name__ == type(theirs).__name__, f"{where}: raised {ours!r}, TensorFlow {theirs!r}"
+        return
+    assert not isinstance(ours, Exception), f"{where}: nabla.tf raised {ours!r}, TensorFlow returned {theirs!r}"
+    if theirs is None:
+        assert ours is None, f"{where}: TensorFlow gives None, nabla.tf {ours!r}"
+    elif hasattr(theirs, "numpy") and hasattr(theirs, "dtype"):
+        assert ours is not None and hasattr(ours, "numpy"), f"{where}: TensorFlow gives {theirs!r}, nabla.tf {ours!r}"
+        assert ours.dtype.name == theirs.dtype.name, f"{where}: dtype {ours.dtype.name} != {theirs.dtype.name}"
+        expect = np.asarray(theirs.numpy())
+        tol = TOL.get(expect.dtype, dict(rtol=0, atol=0))
+        np.testing.assert_allclose(np.asarray(ours.numpy()), expect, **tol, err_msg=where)
+    elif isinstance(theirs, dict):
+        assert sorted(ours) == sorted(theirs), f"{where}: keys {sorted(ours)} != {sorted(theirs)}"
+        for k in theirs:
+            assert_same(ours[k], theirs[k], f"{where}[{k!r}]")
+    elif isinstance(theirs, (list, tuple)):
+        assert isinstance(ours, (list, tuple)) and len(ours) == len(theirs), f"{where}: {ours!r} != {theirs!r}"
+        for i, (a, b) in enumerate(zip(ours, theirs)):
+            assert_same(a, b, f"{where}[{i}]")
+    else:
+        assert ours == theirs, f"{where}: {ours!r} != TensorFlow's {theirs!r}"
+
+
+def same(fn) -> None:
+    """``fn(tf)`` gives the same result (or the same kind of error) on nabla.tf and on TensorFlow."""
+    assert_same(*run_both(fn))
