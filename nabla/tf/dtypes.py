@@ -151,6 +151,8 @@ def as_dtype(type_value) -> DType:
         return type_value
     if type_value is None:
         raise TypeError("Cannot convert None to a nabla.tf dtype")
+    if hasattr(type_value, "as_numpy_dtype"):  # another library's DType (TensorFlow's own)
+        type_value = type_value.as_numpy_dtype
     if isinstance(type_value, str):
         found = _NAMES.get(type_value)
         if found is not None:

@@ -122,6 +122,9 @@ def assert_same(ours, theirs, where: str = "result") -> None:
         expect = np.asarray(theirs.numpy())
         tol = TOL.get(expect.dtype, dict(rtol=0, atol=0))
         np.testing.assert_allclose(np.asarray(ours.numpy()), expect, **tol, err_msg=where)
+    elif isinstance(theirs, (np.ndarray, np.generic)):
+        assert np.asarray(ours).dtype == np.asarray(theirs).dtype, f"{where}: {ours!r} != {theirs!r}"
+        np.testing.assert_allclose(ours, theirs, **TOL.get(np.asarray(theirs).dtype, {}), err_msg=where)
     elif isinstance(theirs, dict):
         assert sorted(ours) == sorted(theirs), f"{where}: keys {sorted(ours)} != {sorted(theirs)}"
         for k in theirs:
