@@ -9,15 +9,10 @@ from __future__ import annotations
 from ..autograd import _Mode, refuse_in_capture
 from ..capturing import recompute
 
-
-def grad_mode_enabled() -> bool:
-    """Whether the engine records graphs right now (``nb.is_grad_enabled()``, read without a call)."""
-    return _Mode.grad_enabled
-
-
-def set_grad_mode(enabled: bool) -> None:
-    """Switch the engine's recording on or off, without the context manager's cost (one per operation)."""
-    _Mode.grad_enabled = enabled
+#: The engine's mode flags: ``grad_mode.grad_enabled`` is what ``nb.is_grad_enabled()`` returns. nabla.tf
+#: reads and switches it around each operation outside a recording tape, where a context manager's cost
+#: would be paid at every operation.
+grad_mode = _Mode
 
 
 def rewrap(cls, tensor):
@@ -35,9 +30,8 @@ def capture_has_applied_effects() -> bool:
 
 __all__ = [
     "capture_has_applied_effects",
-    "grad_mode_enabled",
+    "grad_mode",
     "recompute",
     "refuse_in_capture",
     "rewrap",
-    "set_grad_mode",
 ]

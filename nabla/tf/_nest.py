@@ -12,6 +12,8 @@ def _is_sequence(x) -> bool:
 
 def flatten(structure) -> list:
     """The leaves of ``structure``, depth first."""
+    if type(structure) is list and not any(map(_is_sequence, structure)):
+        return list(structure)  # (the common case: a list of variables)
     if isinstance(structure, dict):
         return [leaf for key in sorted(structure) for leaf in flatten(structure[key])]
     if _is_sequence(structure):

@@ -12,7 +12,7 @@ many of them record now.
 
 from __future__ import annotations
 
-from ._engine import grad_mode_enabled, set_grad_mode
+from ._engine import grad_mode
 
 
 class _State:
@@ -27,15 +27,16 @@ def recording() -> bool:
 
 def run(fn, *args, **kwargs):
     """``fn(*args, **kwargs)``, an engine function, recording a graph only while a tape records."""
-    if _State.recording or not grad_mode_enabled():
-        if _State.recording:
-            _note_access(args)
+    if _State.recording:
+        _note_access(args)
         return fn(*args, **kwargs)
-    set_grad_mode(False)
+    if not grad_mode.grad_enabled:
+        return fn(*args, **kwargs)
+    grad_mode.grad_enabled = False
     try:
         return fn(*args, **kwargs)
     finally:
-        set_grad_mode(True)
+        grad_mode.grad_enabled = True
 
 
 def _note_access(args) -> None:

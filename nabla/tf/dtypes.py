@@ -173,6 +173,12 @@ def as_dtype(type_value) -> DType:
     return found
 
 
+def of(np_dtype: np.dtype) -> DType:
+    """The DType of a NumPy dtype (a tensor's ``.dtype``: read by the engine at many operations)."""
+    found = _NUMPY.get(np_dtype)
+    return found if found is not None else as_dtype(np_dtype)
+
+
 def numpy_dtype(dtype) -> np.dtype | None:
     """The NumPy dtype of anything :func:`as_dtype` accepts (None stays None)."""
     return None if dtype is None else as_dtype(dtype).dtype

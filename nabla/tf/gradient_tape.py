@@ -161,13 +161,10 @@ class GradientTape:
                 allow_unused=True,
             )
             found = {id(s): g for s, g in zip(wanted, grads)}
-        zero = UnconnectedGradients(getattr(unconnected, "value", unconnected)) is UnconnectedGradients.ZERO
-        out = []
-        for s in sources:
-            g = found.get(id(s))
-            if g is None and zero:
-                g = apply(nb.zeros_like, s)
-            out.append(as_tf(g))
+        out = [as_tf(found.get(id(s))) for s in sources]
+        zero = UnconnectedGradients.ZERO
+        if any(g is None for g in out) and UnconnectedGradients(getattr(unconnected, "value", unconnected)) is zero:
+            out = [apply(nb.zeros_like, s) if g is None else g for s, g in zip(sources, out)]
         return out
 
     def gradient(
@@ -241,11 +238,11 @@ class GradientTape:
         return rows
 
 
-def _seed(target: nb.Tensor, weights) -> nb.Tensor:
+def _seed(target: nb.Tensor, weights) -> nb.Tensor | None:
     """The vector of the vector-Jacobian product for ``target``: ``weights`` or ones (TensorFlow sums a
-    non-scalar target)."""
+    non-scalar target); None for a scalar's implied 1."""
     if weights is None:
-        return apply(nb.ones_like, target)
+        return None if target._data.size == 1 else apply(nb.ones_like, target)
     weights = weights if isinstance(weights, nb.Tensor) else constant(weights, target.dtype)
     if tuple(weights.shape) != tuple(target.shape):
         raise ValueError(f"output_gradients has shape {tuple(weights.shape)}, the target {tuple(target.shape)}")

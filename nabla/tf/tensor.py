@@ -26,8 +26,9 @@ import numpy as np
 
 import nabla as nb
 
+from . import dtypes
 from ._engine import refuse_in_capture
-from .dtypes import DType, as_dtype
+from .dtypes import DType
 from .tensor_shape import TensorShape
 
 CPU = "/job:localhost/replica:0/task:0/device:CPU:0"
@@ -105,7 +106,7 @@ class TensorLike:
 
     @property
     def shape(self) -> TensorShape:
-        return TensorShape(self._data.shape)
+        return TensorShape.of(self._data.shape)
 
     def get_shape(self) -> TensorShape:
         return self.shape
@@ -117,7 +118,7 @@ class TensorLike:
 
     @property
     def dtype(self) -> DType:
-        return as_dtype(self._data.dtype)
+        return dtypes.of(self._data.dtype)
 
     @property
     def device(self) -> str:

@@ -23,6 +23,12 @@ class TensorShape(tuple):
             dims = (dims,)
         return super().__new__(cls, (None if d is None else int(d) for d in dims))
 
+    @classmethod
+    def of(cls, shape: tuple) -> TensorShape:
+        """The shape of an array (a tuple of ints), without the checks of the constructor: a tensor's ``.shape``
+        is read by nabla's engine at every operation."""
+        return tuple.__new__(cls, shape)
+
     @property
     def rank(self) -> int:
         return len(self)
@@ -67,8 +73,8 @@ class TensorShape(tuple):
         return TensorShape(other).concatenate(self)
 
     def __getitem__(self, key):
-        item = super().__getitem__(key)
-        return TensorShape(item) if isinstance(key, slice) else item
+        item = tuple.__getitem__(self, key)
+        return tuple.__new__(TensorShape, item) if type(key) is slice else item
 
     def __eq__(self, other) -> bool:
         if isinstance(other, (tuple, list)):
