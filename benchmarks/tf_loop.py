@@ -1,12 +1,13 @@
 """K4: the textbook's naive dense layer, trained one epoch with a GradientTape loop: nabla.tf against TensorFlow.
 
-The code of the "engine of neural networks" chapter (``NaiveDense`` 784-512-10 with a ReLU, a batch
-generator over MNIST, batches of 128, one step = forward under a ``GradientTape``, ``tape.gradient``, and
-``w.assign_sub(g * learning_rate)`` for each weight), written once in TensorFlow's idiom (:func:`train`)
-and run twice: with ``tf`` bound to ``nabla.tf`` and to TensorFlow (eager, its default). The loss is the
-softmax cross-entropy from logits (``tf.nn.sparse_softmax_cross_entropy_with_logits``; the textbook takes a
-softmax layer and Keras's loss, the same computation). Both start from the same weights (NumPy's, seeded)
-and train on the same batches; their first losses must agree before anything is timed.
+The code of the "engine of neural networks" chapter: the classes ``NaiveDense`` (784-512-10, ReLU),
+``NaiveSequential`` and ``BatchGenerator`` taken from ``examples/tf/naive_dense_mnist.py``, batches of 128,
+one step = forward under a ``GradientTape``, ``tape.gradient``, and ``w.assign_sub(g * learning_rate)`` for
+each weight; run twice, with ``tf`` bound to ``nabla.tf`` and to TensorFlow (eager, its default). The loss
+is the softmax cross-entropy from logits (``tf.nn.sparse_softmax_cross_entropy_with_logits``; the textbook
+takes a softmax layer and Keras's loss, the same computation, which needs ``tf.keras``). Both start from
+the same weights (NumPy's, seeded) and train on the same batches; their first losses must agree before
+anything is timed.
 
 Each timed run is a fresh process (TensorFlow and NumPy's BLAS keep thread pools that would fight in one
 process), warms up a few steps, then times one epoch of ``steps`` steps; the runs alternate between the
@@ -19,6 +20,7 @@ images of MNIST's shape otherwise (the speed does not depend on the pixels).
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import math
 import os
@@ -48,43 +50,27 @@ DESCRIPTION = (
 )
 
 
+TEXTBOOK = ROOT / "examples" / "tf" / "naive_dense_mnist.py"
+
+
+def textbook_classes(tf) -> dict:
+    """``NaiveDense``, ``NaiveSequential`` and ``BatchGenerator``, as ``examples/tf/naive_dense_mnist.py`` (the
+    textbook's code) defines them, with ``tf`` bound to the library to run."""
+    tree = ast.parse(TEXTBOOK.read_text(encoding="utf-8"))
+    classes = [node for node in tree.body if isinstance(node, ast.ClassDef)]
+    namespace = {"tf": tf, "math": math}
+    exec(compile(ast.Module(body=classes, type_ignores=[]), str(TEXTBOOK), "exec"), namespace)  # noqa: S102
+    return {node.name: namespace[node.name] for node in classes}
+
+
 def train(tf, weights: dict, images: np.ndarray, labels: np.ndarray, steps: int, record: int = 0):
-    """The textbook's training loop in TensorFlow's idiom, for ``tf`` either library; returns the seconds
-    the ``steps`` steps took (after ``WARMUP_STEPS`` untimed ones) and the first ``record`` losses."""
-
-    class NaiveDense:
-        def __init__(self, w, b, activation):
-            self.activation = activation
-            self.W = tf.Variable(w)
-            self.b = tf.Variable(b)
-
-        def __call__(self, inputs):
-            return self.activation(tf.matmul(inputs, self.W) + self.b)
-
-        @property
-        def weights(self):
-            return [self.W, self.b]
-
-    class NaiveSequential:
-        def __init__(self, layers):
-            self.layers = layers
-
-        def __call__(self, inputs):
-            x = inputs
-            for layer in self.layers:
-                x = layer(x)
-            return x
-
-        @property
-        def weights(self):
-            return [w for layer in self.layers for w in layer.weights]
-
-    model = NaiveSequential(
-        [
-            NaiveDense(weights["W1"], weights["b1"], tf.nn.relu),
-            NaiveDense(weights["W2"], weights["b2"], tf.identity),
-        ]
-    )
+    """The textbook's training loop, for ``tf`` either library; returns the seconds the ``steps`` steps took
+    (after ``WARMUP_STEPS`` untimed ones) and the first ``record`` losses."""
+    textbook = textbook_classes(tf)
+    NaiveDense, NaiveSequential = textbook["NaiveDense"], textbook["NaiveSequential"]  # noqa: N806
+    model = NaiveSequential([NaiveDense(784, HIDDEN, tf.nn.relu), NaiveDense(HIDDEN, CLASSES, tf.identity)])
+    for variable, name in zip(model.weights, ("W1", "b1", "W2", "b2")):
+        variable.assign(weights[name])  # the same start for both libraries (their generators differ)
 
     def one_training_step(images_batch, labels_batch):
         with tf.GradientTape() as tape:
@@ -96,13 +82,13 @@ def train(tf, weights: dict, images: np.ndarray, labels: np.ndarray, steps: int,
             w.assign_sub(g * LEARNING_RATE)
         return average_loss
 
-    batches = len(images) // BATCH
-
     def run(first: int, count: int) -> list[float]:
         losses = []
+        batches = textbook["BatchGenerator"](images, labels, BATCH)
         for i in range(first, first + count):
-            j = i % batches
-            loss = one_training_step(images[j * BATCH : (j + 1) * BATCH], labels[j * BATCH : (j + 1) * BATCH])
+            if batches.index >= len(images) - BATCH:
+                batches.index = 0  # (a quick run's few steps may start anywhere; an epoch is one pass)
+            loss = one_training_step(*batches.next())
             if i < record:
                 losses.append(float(loss))
             elif i % 100 == 0:
