@@ -269,6 +269,25 @@ class TensorLike:
     def __getitem__(self, index):
         return array_ops.getitem(self, index)
 
+    def __setitem__(self, index, value):
+        raise TypeError(
+            f"'{type(self).__name__}' object does not support item assignment (TensorFlow's tensors are immutable; "
+            "a Variable's part is set with v[index].assign(value))"
+        )
+
+    # ``x += y`` makes a new tensor, as in TensorFlow (nabla's own tensors would change in place).
+    def __iadd__(self, other):
+        return self.__add__(other)
+
+    def __isub__(self, other):
+        return self.__sub__(other)
+
+    def __imul__(self, other):
+        return self.__mul__(other)
+
+    def __itruediv__(self, other):
+        return self.__truediv__(other)
+
 
 class Tensor(TensorLike, nb.Tensor):
     """An immutable tensor: what every ``nabla.tf`` operation returns (TensorFlow's ``EagerTensor``).

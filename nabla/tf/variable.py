@@ -137,6 +137,28 @@ class Variable(TensorLike, nb.Tensor):
             self.sub_(self._values(delta))
         return self
 
+    # ``v += x`` is refused, as in TensorFlow: it would not say whether v changes or a new tensor is made.
+    def _in_place_operator(self, operator: str, instead: str):
+        raise RuntimeError(
+            f"`variable {operator} value` with `tf.Variable`s is not supported. Use `{instead}` to modify the "
+            f"variable, or `out = variable {operator[0]} value` if you need to get a new output Tensor."
+        )
+
+    def __iadd__(self, other):
+        self._in_place_operator("+=", "variable.assign_add(value)")
+
+    def __isub__(self, other):
+        self._in_place_operator("-=", "variable.assign_sub(value)")
+
+    def __imul__(self, other):
+        self._in_place_operator("*=", "variable.assign(variable * value)")
+
+    def __itruediv__(self, other):
+        self._in_place_operator("/=", "variable.assign(variable / value)")
+
+    def __ipow__(self, other):
+        self._in_place_operator("**=", "variable.assign(variable ** value)")
+
     def _assign_at(self, index, value) -> Variable:
         with nb.no_grad():
             nb.Tensor.__setitem__(self, index, self._values(value))

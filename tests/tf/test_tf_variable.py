@@ -97,3 +97,18 @@ def test_a_variable_is_not_a_tensor_but_is_tensor_like():
     same(lambda tf: (isinstance(tf.Variable(1.0), tf.Variable), tf.is_tensor(tf.Variable(1.0))))
     same(lambda tf: tf.Variable([1.0, 2.0]) * 2.0)
     same(lambda tf: tf.reduce_sum(tf.Variable([[1.0, 2.0]]), axis=1))
+
+
+def test_in_place_operators_as_tensorflow():
+    def fn(tf):
+        x = tf.constant([1.0, 2.0])
+        y = x
+        x += 1.0
+        x *= 2.0
+        return x, y  # a new tensor: y keeps its values
+
+    same(fn)
+    for op in ("+=", "-=", "*=", "/=", "**="):
+        same(lambda tf, op=op: exec(f"v {op} 1.0", {"v": tf.Variable([1.0])}))
+    same(lambda tf: exec("t[0] = 2.0", {"t": tf.constant([1.0])}))
+    same(lambda tf: exec("v[0] = 2.0", {"v": tf.Variable([1.0])}))
