@@ -118,7 +118,9 @@ def constant(value, dtype=None, shape=None, name=None) -> Tensor:
     Example::
 
         >>> tf.constant([[1, 2], [3, 4]])
-        <tf.Tensor: shape=(2, 2), dtype=int32, numpy=array([[1, 2], [3, 4]], dtype=int32)>
+        <tf.Tensor: shape=(2, 2), dtype=int32, numpy=
+        array([[1, 2],
+               [3, 4]], dtype=int32)>
     """
     target = dtypes.numpy_dtype(dtype)
     if isinstance(value, NbTensor):

@@ -34,10 +34,10 @@ class Variable(TensorLike, nb.Tensor):
 
     Example::
 
-        >>> w = tf.Variable([[1.0, 2.0]], name="w")
-        >>> w.assign_sub([[0.5, 0.5]])
-        >>> w
-        <tf.Variable 'w:0' shape=(1, 2) dtype=float32, numpy=array([[0.5, 1.5]], dtype=float32)>
+        w = tf.Variable([[1.0, 2.0]], name="w")
+        w[0, 1].assign(3.0)
+        w.assign_sub([[0.5, 0.5]])
+        print(w)  # <tf.Variable 'w:0' shape=(1, 2) dtype=float32, numpy=array([[0.5, 2.5]], dtype=float32)>
     """
 
     __slots__ = ("_name", "_trainable", "_constraint")
