@@ -141,6 +141,8 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
         raise ValueError(
             f"labels of shape {y.shape} do not match logits of shape {x.shape} (labels: logits minus its last axis)"
         )
+    if x.ndim == 2:  # (the common case: one row of logits per example)
+        return apply(nb.cross_entropy, x, y, reduction="none")
     rows = math.prod(y.shape)
     flat_x = apply(nb.reshape, x, (rows, x.shape[-1]))
     losses = apply(nb.cross_entropy, flat_x, apply(nb.reshape, y, (rows,)), reduction="none")
