@@ -8,7 +8,7 @@ TensorFlow, and each function says how:
 - ``truediv`` / ``divide`` / ``/`` of integers is float64 for int32 and int64 (float32 for 8- and 16-bit
   integers); ``floordiv`` (``//``) and ``floormod`` (``%``) floor, as Python does;
 - ``maximum`` / ``minimum``: on a tie the whole gradient goes to ``x`` (PyTorch splits it in two);
-- ``floor``, ``ceil``, ``round``, ``sign`` and comparisons have no gradient (None), as in TensorFlow.
+- ``floor``, ``ceil``, ``round`` and comparisons have no gradient (None); ``sign``'s is 0; as in TensorFlow.
 """
 
 from __future__ import annotations
