@@ -2,9 +2,10 @@
 
 Each notebook runs as a learner's Jupyter runs it: a fresh ``python3`` kernel, matplotlib's
 notebook backend, the lab's options from ``NABLA_LAB_ARGS`` (``--quick --out`` a temporary
-folder). A cell that raises fails the test with its traceback. The figures must show inline
-(a PNG output per figure), Keras's progress must print plain lines (no carriage returns, no
-TqdmWarning), and the figures must still be written to ``--out``.
+folder). A cell that raises fails the test with its traceback. The figures must show inline (a
+PNG output per figure, an SVG per graph drawing where Graphviz is installed), Keras's progress
+must print plain lines (no carriage returns, no TqdmWarning), and the figures must still be
+written to ``--out``.
 
 In CI every lab runs; elsewhere a representative few (a plain-NumPy lab, a Keras ``fit`` with its
 progress, the graph drawings), since tests/test_examples.py already runs every script.
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -80,6 +82,8 @@ def test_lab_notebook_runs_quick_and_shows_its_figures(script, tmp_path):
     assert "\r" not in printed and "TqdmWarning" not in printed, printed[-2000:]
     pngs = [name for name in FIGURES[script] if name.endswith(".png")]
     assert shown.count("image/png") == len(pngs), f"{script}: {shown.count('image/png')} figures shown inline"
+    graphs = [name for name in FIGURES[script] if name.endswith(".dot")] if shutil.which("dot") else []
+    assert shown.count("image/svg+xml") == len(graphs), f"{script}: {shown.count('image/svg+xml')} graphs shown"
     for name in FIGURES[script]:
         assert (out / name).is_file(), f"{script} did not write {name}"
     assert not any(run_in.iterdir()), f"{script} wrote into the notebook's folder: {list(run_in.iterdir())}"
