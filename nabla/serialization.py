@@ -2,9 +2,10 @@
 
 safetensors stores raw arrays plus a JSON header and nothing executable, so
 loading a file from someone else cannot run code (unlike pickle, which
-nabla never uses). Files are written atomically: to a temporary file in the
-same folder, then renamed over the target, so a crash mid-save never leaves
-a truncated file behind.
+nabla never uses). Files are written atomically by :func:`nabla.atomic.atomic_write`:
+to a temporary file in the same folder, then renamed over the target, so a
+crash mid-save never leaves a truncated file behind, and the next save removes
+the temporary file a killed save left.
 
 What can be saved: a state dict (name -> Tensor), or any nesting of dicts,
 lists and tuples holding Tensors, NumPy arrays, numbers, strings, bools and
@@ -20,12 +21,11 @@ as separate tensors: two entries holding the same tensor are saved twice.
 from __future__ import annotations
 
 import json
-import os
-import secrets
 from pathlib import Path
 
 import numpy as np
 
+from .atomic import atomic_write
 from .tensor import Tensor
 
 _FORMAT = "nabla.save/1"
@@ -103,20 +103,7 @@ def save(obj, path) -> None:
         data = st.numpy.save(arrays, metadata=metadata)
     except Exception as e:  # e.g. a dtype safetensors does not store (complex128)
         raise TypeError(f"nb.save: safetensors cannot store this object: {e}") from None
-    path = Path(path)
-    # Not tempfile.mkstemp: its files are private (0600); os.open with 0o666 applies the umask like open() does.
-    tmp = path.parent / f".{path.name}.{secrets.token_hex(8)}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    atomic_write(path, data)
 
 
 def load(path):
