@@ -106,6 +106,12 @@ def save(obj, path) -> None:
     atomic_write(path, data)
 
 
+def _brief(error: Exception) -> str:
+    """The library's reason, on one line and short: it may quote a 100 MB header."""
+    text = " ".join(f"{type(error).__name__}: {error}".split())
+    return text if len(text) <= 300 else text[:300] + "..."
+
+
 def load(path):
     """Read what :func:`save` wrote; tensors come back as Tensors, NumPy arrays as arrays.
 
@@ -123,11 +129,11 @@ def load(path):
             metadata = f.metadata() or {}
             arrays = {k: f.get_tensor(k) for k in f.keys()}
     except Exception as e:  # safetensors raises its own error type for corrupt headers
-        raise ValueError(f"nb.load: {path} is not a valid safetensors file ({type(e).__name__}: {e})") from None
+        raise ValueError(f"nb.load: {path} is not a valid safetensors file ({_brief(e)})") from None
     if "nabla" not in metadata:
         # A plain safetensors file from another tool: a flat dict of tensors.
         return {k: Tensor._make(v) for k, v in arrays.items()}
     try:
         return _decode(json.loads(metadata["nabla"]), arrays)
     except (ValueError, KeyError, TypeError, RecursionError) as e:  # JSONDecodeError is a ValueError
-        raise ValueError(f"nb.load: {path} has a corrupt nabla header ({type(e).__name__}: {e})") from None
+        raise ValueError(f"nb.load: {path} has a corrupt nabla header ({_brief(e)})") from None
