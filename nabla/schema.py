@@ -5,7 +5,8 @@ A schema is a dict of JSON Schema keywords (a subset of draft 2020-12, so it rea
     type                     "object", "array", "string", "integer", "number", "boolean", "null",
                              or "tensor" (below); or a list of them, any of which will do
     properties, required,    for objects (dicts with string keys); ``additionalProperties`` is a
-    additionalProperties     bool or a schema for the keys not in ``properties``
+    additionalProperties,    bool or a schema for the keys not in ``properties``; ``propertyNames``
+    propertyNames            a schema for every key (and then keys need not be strings)
     items, minItems,         for arrays (lists; tuples too)
     maxItems
     minimum, maximum,        for numbers
@@ -59,7 +60,7 @@ def _shown(value) -> str:
         return f"a {type(value).__name__} of shape {tuple(value.shape)} ({value.dtype})"
     if isinstance(value, Mapping):
         return f"an object with keys {_clip(repr(sorted(map(str, value))), 80)}"
-    text = repr(value)
+    text = " ".join(repr(value).split())  # one line, whatever the value's repr (arrays inside lists have newlines)
     return _clip(text, 60) if not isinstance(value, (list, tuple)) else f"{_clip(text, 60)} (length {len(value)})"
 
 
@@ -146,13 +147,18 @@ def validate(value, schema: Mapping, where: str = "") -> None:
         where: the path of ``value`` itself, prefixed to every path in messages.
     """
     if "anyOf" in schema:
+        errors = []
         for option in schema["anyOf"]:
             try:
                 validate(value, option, where)
                 break
-            except SchemaError:
-                continue
+            except SchemaError as e:
+                errors.append(e)
         else:
+            # NOTE: an option that failed inside the value (deeper than here) is the one the value meant to be.
+            deepest = max(errors, key=lambda e: len(e.where))
+            if len(deepest.where) > len(where):
+                raise deepest
             raise SchemaError(where, f"expected {describe(schema)}, got {_shown(value)}")
     if "const" in schema and not _equal(value, schema["const"]):
         raise SchemaError(where, f"expected {schema['const']!r}, got {_shown(value)}")
@@ -177,8 +183,18 @@ def validate(value, schema: Mapping, where: str = "") -> None:
         _check_tensor(value, schema, where)
 
 
+_SCALARS = (str, int, float, type(None), np.generic)
+
+
 def _equal(a, b) -> bool:
-    return type(a) is type(b) and a == b if isinstance(a, bool) or isinstance(b, bool) else a == b
+    """JSON equality: ``True`` is not ``1``, lists compare by items, anything else (arrays, objects) by identity."""
+    if isinstance(a, (bool, np.bool_)) or isinstance(b, (bool, np.bool_)):
+        return isinstance(a, (bool, np.bool_)) and isinstance(b, (bool, np.bool_)) and bool(a) == bool(b)
+    if isinstance(a, _SCALARS) and isinstance(b, _SCALARS):
+        return a == b
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(_equal(x, y) for x, y in zip(a, b))
+    return a is b
 
 
 def _check_bounds(value, schema: Mapping, where: str) -> None:
@@ -204,8 +220,11 @@ def _check_array(value, schema: Mapping, where: str) -> None:
 
 def _check_object(value: Mapping, schema: Mapping, where: str) -> None:
     prefix = f"{where}." if where else ""
+    names = schema.get("propertyNames")
     for key in value:
-        if not isinstance(key, str):
+        if names is not None:
+            validate(key, names, f"{where}[key {_clip(repr(key), 40)}]")
+        elif not isinstance(key, str):
             raise SchemaError(where, f"expected an object with string keys, got the key {_shown(key)}")
     properties = schema.get("properties", {})
     for key in schema.get("required", ()):
@@ -214,13 +233,14 @@ def _check_object(value: Mapping, schema: Mapping, where: str) -> None:
             raise SchemaError(f"{prefix}{key}", f"missing (expected {expected})")
     extra = schema.get("additionalProperties", True)
     for key, item in value.items():
+        at = prefix + _clip(key, 60) if isinstance(key, str) else f"{where}[{_clip(repr(key), 40)}]"
         if key in properties:
-            validate(item, properties[key], prefix + key)
+            validate(item, properties[key], at)
         elif extra is False:
             known = ", ".join(sorted(properties))
-            raise SchemaError(prefix + _clip(key, 60), f"unexpected field (the known ones are {known})")
+            raise SchemaError(at, f"unexpected field (the known ones are {known})")
         elif isinstance(extra, Mapping):
-            validate(item, extra, prefix + _clip(key, 60))
+            validate(item, extra, at)
 
 
 def _check_tensor(value, schema: Mapping, where: str) -> None:

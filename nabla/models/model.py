@@ -578,16 +578,14 @@ class Model(Layer):
         """Write the weights (``state_dict``) to a safetensors file, atomically."""
         from ..serialization import save
 
+        self._maybe_build()  # NOTE: layers after the first build lazily; a known input shape builds them all
         save(self.state_dict(), path)
 
     def load_weights(self, path) -> None:
         """Load weights written by :meth:`save_weights` (the model must have the same architecture)."""
-        from ..serialization import load
+        from .saving import load_weights
 
-        state = load(path)
-        if not self.built or not any(True for _ in self.parameters()):
-            raise RuntimeError("load_weights: build the model first (give input_shape, or call it on data)")
-        self.load_state_dict(state)
+        load_weights(self, path)
 
     def save(self, path) -> None:
         """Save architecture, weights, compile settings and optimizer state to one file (see ``load_model``)."""

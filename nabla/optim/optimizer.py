@@ -432,7 +432,11 @@ def _load_value(key: str, value, p: Tensor, where: str):
         return int(np.asarray(value).item()) if not isinstance(value, int) else value
     if isinstance(value, (np.ndarray, list)):
         dtype = p.dtype if p.dtype.kind == "f" else None
-        arr = np.array(value, dtype=dtype, copy=True)
+        try:
+            with np.errstate(over="raise", invalid="raise"):  # 1e300 into float32 is an error, not a silent inf
+                arr = np.array(value, dtype=dtype, copy=True)
+        except (FloatingPointError, ValueError, TypeError) as e:
+            raise ValueError(f"{where}: state '{key}' cannot be read as {dtype or 'an array'} ({e})") from None
         if arr.shape != p.shape:
             raise ValueError(f"{where}: state '{key}' has shape {arr.shape} but the parameter has shape {p.shape}")
         return arr

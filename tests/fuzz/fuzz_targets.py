@@ -292,6 +292,181 @@ def state_dict_case(rng, seeds, stem: Path):
     return f"{what} strict={strict}", run, "load_state_dict into"
 
 
+# --- models.load_model and model.load_weights: whole-model and weight files ---------------------------
+
+
+def _models() -> list:
+    """Trained models of every layer class, compiled in every way a file records (names, objects, dict losses)."""
+    from nabla import layers as L
+    from nabla import losses
+    from nabla.models import Sequential
+
+    rng = np.random.default_rng(0)
+    mlp = Sequential(
+        [
+            L.Dense(8, activation="relu", input_shape=(3,), kernel_regularizer="l2"),
+            L.BatchNormalization(),
+            L.Dropout(0.3),
+            L.Dense(3, activation="softmax"),
+        ]
+    )
+    mlp.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    cnn = Sequential(
+        [
+            L.Conv2D(4, 3, padding="same", activation="relu", input_shape=(8, 8, 1)),
+            L.MaxPooling2D(),
+            L.Conv2D(2, (2, 2), strides=2),
+            L.AveragePooling2D(padding="same"),
+            L.Flatten(),
+            L.Dense(3),
+        ]
+    )
+    cnn.compile(
+        optimizer=nb.optim.SGD(lr=0.1, momentum=0.9),
+        loss=losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+    )
+    noisy = Sequential(
+        [
+            L.Input((6, 6, 2)),
+            L.RandomTranslation(0.1, (-0.2, 0.1), fill_mode="constant"),
+            L.GaussianNoise(0.1),
+            L.LayerNormalization(),
+            L.Flatten(),
+            L.GaussianDropout(0.2),
+            L.Dense(4),
+            L.Activation("tanh"),
+            L.Dense(1),
+        ]
+    )
+    noisy.compile(optimizer="rmsprop", loss="mse", metrics=["mae"])
+    decoupled = Sequential([L.Dense(5, input_shape=(4,), use_bias=False), L.Dense(1, activation="sigmoid")])
+    decoupled.compile(optimizer=nb.optim.AdamW(lr=0.01), loss=losses.BinaryCrossentropy(label_smoothing=0.1))
+    plain = Sequential([L.Dense(2, input_shape=(2,), bias_initializer="ones")])
+    unfitted = Sequential([L.Dense(3, input_shape=(2,)), L.BatchNormalization(axis=1)])
+    unfitted.compile(optimizer="adagrad", loss="huber")
+    data = {
+        mlp: (rng.random((16, 3)), rng.integers(0, 3, 16)),
+        cnn: (rng.random((8, 8, 8, 1)), rng.integers(0, 3, 8)),
+        noisy: (rng.random((8, 6, 6, 2)), rng.random((8, 1))),
+        decoupled: (rng.random((8, 4)), rng.random((8, 1))),
+    }
+    for model, (x, y) in data.items():
+        model.fit(x.astype(np.float32), y, epochs=1, batch_size=4, verbose=0)
+    return [mlp, cnn, noisy, decoupled, plain, unfitted]
+
+
+def model_setup(folder: Path) -> list[bytes]:
+    seeds = []
+    for n, model in enumerate(_models()):
+        model.save(folder / f"seed-{n}.nabla")
+        seeds.append((folder / f"seed-{n}.nabla").read_bytes())
+    return seeds
+
+
+def _plain(node):
+    """A decoded file as plain data to mutate: Tensors become arrays, tuples lists."""
+    if isinstance(node, nb.Tensor):
+        return node.numpy().copy()
+    if isinstance(node, dict):
+        return {k: _plain(v) for k, v in node.items()}
+    if isinstance(node, (list, tuple)):
+        return [_plain(v) for v in node]
+    return node
+
+
+def _arrays_in(node, path=()):
+    if isinstance(node, np.ndarray):
+        yield path
+    elif isinstance(node, dict):
+        for k, v in node.items():
+            yield from _arrays_in(v, (*path, k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _arrays_in(v, (*path, i))
+
+
+def mutate_payload(rng, tree) -> tuple[object, str]:
+    """A structural mutation of a decoded model file: a field's value, presence or nesting, or a stored array."""
+    whats = []
+    if rng.random() < 0.75:
+        tree, what = mu.mutate_tree(rng, tree)
+        whats.append(what)
+    arrays = list(_arrays_in(tree))
+    if arrays and (not whats or rng.random() < 0.3):
+        path = _pick(rng, arrays)
+        parent = tree
+        for p in path[:-1]:
+            parent = parent[p]
+        parent[path[-1]], what = mu.mutate_array(rng, parent[path[-1]])
+        whats.append(f"{what} {'/'.join(map(str, path))}")
+    return tree, " ".join(whats)
+
+
+def model_case(rng, seeds, stem: Path):
+    path = stem.with_suffix(".nabla")
+    seed = _pick(rng, seeds)
+    if rng.random() < 0.3:
+        data, what = mutate_safetensors(rng, seed)
+        path.write_bytes(data)
+    else:
+        path.write_bytes(seed)
+        tree, what = mutate_payload(rng, _plain(nb.load(path)))
+        if isinstance(tree, dict) and isinstance(tree.get("weights"), dict):
+            tree["weights"] = {k: nb.tensor(v) if isinstance(v, np.ndarray) else v for k, v in tree["weights"].items()}
+        try:
+            nb.save(tree, path)
+        except (TypeError, RecursionError):  # a mutation nb.save cannot write (too deep): mutate the bytes instead
+            data, what = mutate_safetensors(rng, seed)
+            path.write_bytes(data)
+    from nabla.models import load_model
+
+    return what, lambda: _returned(load_model(path)), path.name
+
+
+def weights_setup(folder: Path) -> list[tuple]:
+    seeds = []
+    for n, model in enumerate(_models()[:4]):
+        model.save_weights(folder / f"seed-{n}.st")
+        seeds.append((n, (folder / f"seed-{n}.st").read_bytes()))
+    model.save(folder / "whole.nabla")
+    seeds.append((3, (folder / "whole.nabla").read_bytes()))  # a whole-model file where weights are expected
+    return seeds
+
+
+def weights_case(rng, seeds, stem: Path):
+    n, data = _pick(rng, seeds)
+    data, what = mutate_safetensors(rng, data) if rng.random() < 0.9 else (data, "unchanged")
+    path = stem.with_suffix(".st")
+    path.write_bytes(data)
+    nb.manual_seed(0)
+    target = _fresh(n)
+
+    def run():
+        before = [w.copy() for w in target.get_weights()]
+        try:
+            target.load_weights(path)
+        except BaseException:
+            if any(not np.array_equal(a, b, equal_nan=True) for a, b in zip(before, target.get_weights())):
+                return {"outcome": "changed weights on failure", "error": ""}
+            raise
+        return None
+
+    return what, run, path.name
+
+
+_FRESH: dict = {}
+
+
+def _fresh(n: int):
+    """A new, built, untrained model of the same architecture as ``_models()[n]`` (its weights file's target)."""
+    from nabla.models import Sequential
+
+    if n not in _FRESH:
+        _FRESH[n] = _models()[n].get_config()
+    return Sequential.from_config(_FRESH[n])
+
+
 # --- the harness's own check: one case of each outcome ----------------------------------------------
 
 
@@ -325,4 +500,6 @@ SUITES = {
     "safetensors": Suite(safetensors_setup, safetensors_case, (ValueError,)),
     "idx": Suite(idx_setup, idx_case, (IDXError,)),
     "state_dict": Suite(lambda folder: None, state_dict_case, (TypeError, ValueError, KeyError)),
+    "model": Suite(model_setup, model_case, (ValueError,)),
+    "weights": Suite(weights_setup, weights_case, (ValueError,)),
 }

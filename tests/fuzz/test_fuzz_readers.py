@@ -31,7 +31,7 @@ SEED = int(os.environ.get("NABLA_FUZZ_SEED", "0"))
 
 @pytest.mark.parametrize(
     "suite, ci_cases",
-    [("safetensors", 400), ("idx", 400), ("state_dict", 400)],
+    [("safetensors", 300), ("idx", 300), ("state_dict", 300), ("model", 300), ("weights", 300)],
 )
 def test_reader_answers_every_mutated_input_clearly(suite, ci_cases, tmp_path):
     verdicts = fuzzing.run_suite(suite, CASES or ci_cases, SEED, tmp_path)
