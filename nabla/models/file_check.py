@@ -19,12 +19,15 @@ are and the shapes after them are not predicted.
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 from ..schema import SchemaError, validate
 from . import file_schema as fs
 
 MAX_SAMPLE_VALUES = 2**26
 """The most values one sample may have at any layer while the model is built (64 Mi, 256 MB in float32)."""
+MAX_BUILD_OPERATIONS = 2**32
+"""The most multiply-adds building may take: one sample through every layer (seconds in NumPy)."""
 
 Shape = tuple  # one sample's shape (no batch axis); None where unknown (after a layer of your own)
 
@@ -33,17 +36,28 @@ class ModelFileError(ValueError):
     """A model file that ``load_model`` refuses; the message names the file and the field."""
 
 
+class Effect(NamedTuple):
+    """What a layer does to one sample: the weights it creates, its output shape, its largest array, its work."""
+
+    weights: dict  # name -> shape (None for a size that is not known)
+    output: Shape | None
+    values: int = 0  # the largest array it makes (output, padded input, unfolded windows)
+    operations: int = 0  # multiply-adds
+
+
 def _fail(path, where: str, what: str):
     raise ModelFileError(f"load_model: {path}: {where}: {what}")
 
 
-def _conv_size(size, k: int, stride: int, dilation: int, padding: str):
+def _window(size, k: int, stride: int, dilation: int, padding: str) -> tuple:
+    """``(output size, padded input size)`` of a sliding window along one axis (Keras's "valid" and "same")."""
     if size is None:
-        return None
-    if padding == "same":
-        return math.ceil(size / stride)
+        return None, None
     span = dilation * (k - 1) + 1
-    return (size - span) // stride + 1 if size >= span else 0
+    if padding == "same":
+        out = math.ceil(size / stride)
+        return out, max(size, (out - 1) * stride + span)
+    return ((size - span) // stride + 1 if size >= span else 0), size
 
 
 def _pair(v) -> tuple[int, int]:
@@ -56,39 +70,54 @@ def _image(shape: Shape | None, who: str) -> tuple:
     return shape or (None, None, None)
 
 
-def _dense(c: dict, s: Shape | None):
+def _known(*sizes) -> bool:
+    return None not in sizes
+
+
+def _dense(c: dict, s: Shape | None) -> Effect:
     if s is not None and len(s) < 1:
         raise ValueError("Dense needs inputs with a feature axis")
     units = c["units"]
     weights = {"kernel": (None if s is None else s[-1], units)}
     if c.get("use_bias", True):
         weights["bias"] = (units,)
-    return weights, None if s is None else (*s[:-1], units), 0
+    if s is None:
+        return Effect(weights, None)
+    out = (*s[:-1], units)
+    return Effect(weights, out, math.prod(out), math.prod(s) * units)
 
 
-def _conv2d(c: dict, s: Shape | None):
-    h, w, channels = _image(s, "Conv2D")
-    (kh, kw), strides, dilation = _pair(c["kernel_size"]), _pair(c.get("strides", 1)), _pair(c.get("dilation_rate", 1))
+def _sliding(c: dict, s: Shape | None, who: str, kernel, dilation) -> tuple:
+    """Output and padded input sizes of a convolution or pooling window over (H, W, C) images."""
+    h, w, channels = _image(s, who)
+    strides = kernel if c.get("strides") is None and who != "Conv2D" else _pair(c.get("strides", 1))
     padding = c.get("padding", "valid")
-    out = (_conv_size(h, kh, strides[0], dilation[0], padding), _conv_size(w, kw, strides[1], dilation[1], padding))
-    if 0 in out:
-        raise ValueError(f"the {kh}x{kw} kernel (dilation {dilation}) does not fit in images of shape {s}")
-    weights = {"kernel": (kh, kw, channels, c["filters"])}
+    (oh, ph), (ow, pw) = (_window(n, k, st, d, padding) for n, k, st, d in zip((h, w), kernel, strides, dilation))
+    if 0 in (oh, ow):
+        size = f"{kernel[0]}x{kernel[1]}" + ("" if dilation == (1, 1) else f" (dilation {dilation[0]}x{dilation[1]})")
+        raise ValueError(f"the {size} window does not fit in images of shape {s}")
+    return oh, ow, ph, pw, channels
+
+
+def _conv2d(c: dict, s: Shape | None) -> Effect:
+    kernel, dilation = _pair(c["kernel_size"]), _pair(c.get("dilation_rate", 1))
+    oh, ow, ph, pw, channels = _sliding(c, s, "Conv2D", kernel, dilation)
+    filters = c["filters"]
+    weights = {"kernel": (*kernel, channels, filters)}
     if c.get("use_bias", True):
-        weights["bias"] = (c["filters"],)
-    unfolded = None if None in (*out, channels) else out[0] * out[1] * kh * kw * channels
-    return weights, None if s is None else (*out, c["filters"]), unfolded
+        weights["bias"] = (filters,)
+    if not _known(oh, ow, ph, pw, channels):
+        return Effect(weights, None if s is None else (oh, ow, filters))
+    unfolded = oh * ow * kernel[0] * kernel[1] * channels
+    return Effect(weights, (oh, ow, filters), max(ph * pw * channels, unfolded, oh * ow * filters), unfolded * filters)
 
 
-def _pooling(c: dict, s: Shape | None):
-    h, w, channels = _image(s, "pooling")
+def _pooling(c: dict, s: Shape | None) -> Effect:
     pool = _pair(c.get("pool_size", 2))
-    strides = pool if c.get("strides") is None else _pair(c["strides"])
-    padding = c.get("padding", "valid")
-    out = tuple(_conv_size(n, k, st, 1, padding) for n, k, st in zip((h, w), pool, strides))
-    if 0 in out:
-        raise ValueError(f"the {pool[0]}x{pool[1]} window does not fit in images of shape {s}")
-    return {}, None if s is None else (*out, channels), 0
+    oh, ow, ph, pw, channels = _sliding(c, s, "pooling", pool, (1, 1))
+    if not _known(oh, ow, ph, pw, channels):
+        return Effect({}, None if s is None else (oh, ow, channels))
+    return Effect({}, (oh, ow, channels), ph * pw * channels, oh * ow * channels * pool[0] * pool[1])
 
 
 def _features(c: dict, s: Shape | None, who: str):
@@ -102,7 +131,7 @@ def _features(c: dict, s: Shape | None, who: str):
     return s[axis - 1] if axis > 0 else s[axis]
 
 
-def _normalization(c: dict, s: Shape | None, moving: bool):
+def _normalization(c: dict, s: Shape | None, moving: bool) -> Effect:
     n = _features(c, s, "BatchNormalization" if moving else "LayerNormalization")
     weights = {}
     if c.get("scale", True):
@@ -111,24 +140,24 @@ def _normalization(c: dict, s: Shape | None, moving: bool):
         weights["beta"] = (n,)
     if moving:
         weights.update(moving_mean=(n,), moving_variance=(n,))
-    return weights, s, 0
+    return _elementwise(weights, s)
 
 
-def _flatten(c: dict, s: Shape | None):
-    return {}, None if s is None else (math.prod(s),), 0
+def _elementwise(weights: dict, s: Shape | None) -> Effect:
+    return Effect(weights, s, 0 if s is None else math.prod(s), 0 if s is None else math.prod(s))
 
 
-def _same(c: dict, s: Shape | None):
-    return {}, s, 0
+def _flatten(c: dict, s: Shape | None) -> Effect:
+    return Effect({}, None if s is None else (math.prod(s),))
 
 
-def _translation(c: dict, s: Shape | None):
+def _translation(c: dict, s: Shape | None) -> Effect:
     if s is not None and len(s) not in (2, 3):
         raise ValueError(f"RandomTranslation needs (height, width, channels) images, but its input has shape {s}")
-    return {}, s, 0
+    return _elementwise({}, s)
 
 
-#: Layer class -> f(config, input shape) -> (weights {name: shape}, output shape, values of an unfolded input).
+#: Layer class -> f(config, one sample's input shape or None) -> its Effect.
 SHAPE_RULES = {
     "Dense": _dense,
     "Conv2D": _conv2d,
@@ -137,15 +166,15 @@ SHAPE_RULES = {
     "BatchNormalization": lambda c, s: _normalization(c, s, moving=True),
     "LayerNormalization": lambda c, s: _normalization(c, s, moving=False),
     "Flatten": _flatten,
-    "Activation": _same,
-    "Dropout": _same,
-    "GaussianNoise": _same,
-    "GaussianDropout": _same,
+    "Activation": lambda c, s: _elementwise({}, s),
+    "Dropout": lambda c, s: _elementwise({}, s),
+    "GaussianNoise": lambda c, s: _elementwise({}, s),
+    "GaussianDropout": lambda c, s: _elementwise({}, s),
     "RandomTranslation": _translation,
 }
 
 
-def _input_shape(payload: dict, config: dict, layers: list, path) -> Shape | None:
+def _input_shape(payload: dict, config: dict, layers: list, path, custom: dict) -> Shape | None:
     """One sample's input shape, from every place a file may give it (they must agree); None if none does."""
     found = []
     for where, shape in (("build_input_shape", payload.get("build_input_shape")),
@@ -154,12 +183,15 @@ def _input_shape(payload: dict, config: dict, layers: list, path) -> Shape | Non
             if shape[0] is not None or None in shape[1:]:
                 _fail(path, where, f"expected [null, size, ...] (a null batch size, then positive sizes), got {shape}")
             found.append((where, tuple(shape[1:])))
-    if layers and layers[0]["class_name"] == "InputLayer":
+    first = layers[0]["class_name"] if layers and layers[0]["class_name"] not in custom else None
+    if first == "InputLayer":
+        if "shape" in layers[0]["config"] and "input_shape" in layers[0]["config"]:
+            _fail(path, "config.layers[0].config.input_shape", "an Input takes shape or input_shape, not both")
         shape = layers[0]["config"].get("shape") or layers[0]["config"].get("input_shape")
         if shape is None:
             _fail(path, "config.layers[0].config.shape", "missing (an Input needs the shape of one sample)")
         found.append(("config.layers[0].config.shape", tuple(shape)))
-    elif layers and layers[0]["class_name"] in fs.LAYER_CONFIGS and layers[0]["config"].get("input_shape") is not None:
+    elif first is not None and layers[0]["config"].get("input_shape") is not None:
         found.append(("config.layers[0].config.input_shape", tuple(layers[0]["config"]["input_shape"])))
     for where, shape in found[1:]:
         if shape != found[0][1]:
@@ -167,12 +199,9 @@ def _input_shape(payload: dict, config: dict, layers: list, path) -> Shape | Non
     return found[0][1] if found else None
 
 
-def _check_values(path, where: str, shape: Shape | None, unfolded: int) -> None:
-    if shape is not None and None not in shape and math.prod(shape) > MAX_SAMPLE_VALUES:
-        _fail(path, where, f"one sample would have {math.prod(shape):,} values (shape {shape}), more than the "
-                           f"{MAX_SAMPLE_VALUES:,} a model file may ask for")  # fmt: skip
-    if unfolded and unfolded > MAX_SAMPLE_VALUES:
-        _fail(path, where, f"the convolution would unfold one sample into {unfolded:,} values, more than the "
+def _check_values(path, where: str, values: int) -> None:
+    if values > MAX_SAMPLE_VALUES:
+        _fail(path, where, f"building the model would hold {values:,} values for one sample, more than the "
                            f"{MAX_SAMPLE_VALUES:,} a model file may ask for")  # fmt: skip
 
 
@@ -194,14 +223,15 @@ def _check_sequential(payload: dict, path, custom: dict) -> None:
         if name == "InputLayer" and i > 0:
             _fail(path, f"{where}.class_name", "an Input can only come first")
         _validate(entry["config"], fs.LAYER_CONFIGS[name], f"{where}.config", path)
-    shape = _input_shape(payload, config, layers, path)
+    shape = _input_shape(payload, config, layers, path, custom)
     weights = payload["weights"]
     if shape is None:
         if weights:
             _fail(path, "weights", "the file stores weights but no input shape to build the layers that hold them")
         return
-    _check_values(path, "the input shape", shape, 0)
+    _check_values(path, "the input shape", math.prod(shape))
     expected: dict[str, tuple] = {}
+    operations = 0
     owned_by_custom = []
     index = 0
     for i, entry in enumerate(layers):
@@ -217,13 +247,19 @@ def _check_sequential(payload: dict, path, custom: dict) -> None:
             shape = None  # your layer: its output shape is not predicted
         else:
             try:
-                layer_weights, shape, unfolded = SHAPE_RULES[name](layer_config, shape)
+                effect = SHAPE_RULES[name](layer_config, shape)
             except ValueError as e:
                 _fail(path, where, str(e))
-            layer_weights = {f"{index}.{weight}": weight_shape for weight, weight_shape in layer_weights.items()}
+            layer_weights = {f"{index}.{weight}": weight_shape for weight, weight_shape in effect.weights.items()}
             _check_weights(path, weights, layer_weights, f"{where}.config")
-            _check_values(path, f"{where} ({name})", shape, unfolded)
+            _check_values(path, f"{where} ({name})", effect.values)
+            operations += effect.operations
+            if operations > MAX_BUILD_OPERATIONS:
+                _fail(path, f"{where} ({name})", f"building the model would take {operations:,} multiply-adds for "
+                                                 f"one sample, more than the {MAX_BUILD_OPERATIONS:,} a model file "
+                                                 "may ask for")  # fmt: skip
             expected.update(layer_weights)
+            shape = effect.output
         index += 1
     for key in weights:
         if key not in expected and not any(key.startswith(p) for p in owned_by_custom):
@@ -310,7 +346,7 @@ def check_model_file(payload, path, custom_objects: dict) -> None:
         if shape is not None:
             if shape[0] is not None or None in shape[1:]:
                 _fail(path, "build_input_shape", f"expected [null, size, ...], got {shape}")
-            _check_values(path, "build_input_shape", tuple(shape[1:]), 0)
+            _check_values(path, "build_input_shape", math.prod(shape[1:]))
     else:
         raise ModelFileError(
             f"load_model: {path} holds a subclassed model '{class_name}'; pass custom_objects={{'{class_name}': "

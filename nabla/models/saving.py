@@ -111,6 +111,7 @@ def load_model(path, custom_objects: dict | None = None, compile: bool = True):
             model = custom_objects[class_name].from_config(payload["config"])
         if payload.get("build_input_shape") and not any(True for _ in model.parameters()):
             model.build(tuple(payload["build_input_shape"]))
+        model._maybe_build()  # a Sequential whose first layer knows the input shape builds the others
     with _Step(path, "loading the weights"):
         model.load_state_dict(payload["weights"])
     spec = payload.get("compile")

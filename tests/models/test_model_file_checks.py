@@ -130,7 +130,7 @@ def test_conv_sizes_follow_the_input_through_the_layers(tmp_path):
     payload = nb.load(path)
     payload["build_input_shape"] = payload["config"]["build_input_shape"] = [None, 2, 2, 1]
     _layer(payload, 0)["input_shape"] = [2, 2, 1]
-    with pytest.raises(ValueError, match=r"layers\[0\]: the 3x3 kernel .* does not fit in images of shape \(2, 2, 1\)"):
+    with pytest.raises(ValueError, match=r"layers\[0\]: the 3x3 window does not fit in images of shape \(2, 2, 1\)"):
         load_model(_rewrite(path, payload, lambda p: None))
 
 
@@ -212,3 +212,36 @@ def test_optimizer_schemas_match_their_hyper_parameters_and_state(name):
     (p * p).sum().backward()
     opt.step()
     assert set(opt.state[p]) == set(file_schema.OPTIMIZER_STATE_KEYS[name])
+
+
+def _cnn_payload(tmp_path):
+    model = Sequential([Conv2D(2, 3, padding="same", input_shape=(6, 6, 1)), MaxPooling2D(padding="same"), Flatten()])
+    model.save(tmp_path / "cnn.nabla")
+    return tmp_path / "cnn.nabla", nb.load(tmp_path / "cnn.nabla")
+
+
+@pytest.mark.parametrize(
+    "change, what",
+    [
+        (
+            lambda p: _layer(p, 0).update(dilation_rate=[2**30, 1]),
+            "building the model would hold 17,179,869,232 values",
+        ),
+        (lambda p: _layer(p, 1).update(pool_size=[2**30, 1], strides=[1, 1]), "would hold 12,884,901,948 values"),
+    ],
+    ids=["dilated-same-padding", "pool-same-padding"],
+)
+def test_same_padding_cannot_ask_for_a_huge_padded_image(tmp_path, change, what):
+    path, payload = _cnn_payload(tmp_path)
+    with pytest.raises(ValueError, match=what):
+        load_model(_rewrite(path, payload, change))
+
+
+def test_the_work_of_building_is_bounded(tmp_path, monkeypatch):
+    from nabla.models import file_check
+
+    path, _ = _cnn_payload(tmp_path)
+    load_model(path)  # 6*6*9*2 + 3*3*2*4 multiply-adds
+    monkeypatch.setattr(file_check, "MAX_BUILD_OPERATIONS", 600)
+    with pytest.raises(ValueError, match=r"layers\[0\] \(Conv2D\): building the model would take 648 multiply-adds"):
+        load_model(path)
