@@ -375,29 +375,16 @@ def _plain(node):
     return node
 
 
-def _arrays_in(node, path=()):
-    if isinstance(node, np.ndarray):
-        yield path
-    elif isinstance(node, dict):
-        for k, v in node.items():
-            yield from _arrays_in(v, (*path, k))
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            yield from _arrays_in(v, (*path, i))
-
-
 def mutate_payload(rng, tree) -> tuple[object, str]:
     """A structural mutation of a decoded model file: a field's value, presence or nesting, or a stored array."""
     whats = []
     if rng.random() < 0.75:
         tree, what = mu.mutate_tree(rng, tree)
         whats.append(what)
-    arrays = list(_arrays_in(tree))
+    arrays = [p for p in mu.paths(tree) if isinstance(mu.get_at(tree, p), np.ndarray)]
     if arrays and (not whats or rng.random() < 0.3):
         path = _pick(rng, arrays)
-        parent = tree
-        for p in path[:-1]:
-            parent = parent[p]
+        parent = mu.get_at(tree, path[:-1])
         parent[path[-1]], what = mu.mutate_array(rng, parent[path[-1]])
         whats.append(f"{what} {'/'.join(map(str, path))}")
     return tree, " ".join(whats)

@@ -127,17 +127,18 @@ def mutate_bytes(rng, data: bytes) -> tuple[bytes, str]:
 # --- JSON trees -------------------------------------------------------------------------------------
 
 
-def _paths(node, prefix=()):
+def paths(node, prefix=()):
+    """Every path (a tuple of keys and indices) into a tree of dicts and lists, the root's ``()`` first."""
     yield prefix
     if isinstance(node, dict):
         for k, v in node.items():
-            yield from _paths(v, (*prefix, k))
+            yield from paths(v, (*prefix, k))
     elif isinstance(node, list):
         for i, v in enumerate(node):
-            yield from _paths(v, (*prefix, i))
+            yield from paths(v, (*prefix, i))
 
 
-def _get(node, path):
+def get_at(node, path):
     for p in path:
         node = node[p]
     return node
@@ -173,14 +174,14 @@ def _wrong_value(rng, old):
 def mutate_tree(rng, tree, protect: tuple = ()) -> tuple[object, str]:
     """One structural mutation of a JSON-able tree (a deep copy is changed; ``tree`` is not)."""
     tree = copy.deepcopy(tree)
-    paths = [p for p in _paths(tree) if not any(p[: len(q)] == q for q in protect)]
-    path = _pick(rng, paths)
+    places = [p for p in paths(tree) if not any(p[: len(q)] == q for q in protect)]
+    path = _pick(rng, places)
     where = "/".join(map(str, path)) or "<root>"
     op = _pick(rng, ["replace", "replace", "replace", "delete", "add", "wrap", "swap", "duplicate", "empty"])
     if not path:
         op = _pick(rng, ["replace", "wrap"])
-    parent, key = (_get(tree, path[:-1]), path[-1]) if path else (None, None)
-    old = _get(tree, path)
+    parent, key = (get_at(tree, path[:-1]), path[-1]) if path else (None, None)
+    old = get_at(tree, path)
     new = old
     if op == "replace":
         new = _wrong_value(rng, old)
@@ -199,10 +200,10 @@ def mutate_tree(rng, tree, protect: tuple = ()) -> tuple[object, str]:
     elif op == "wrap":
         new = [old] if rng.integers(2) else {"value": old}
     elif op == "swap":
-        others = [p for p in paths if p and p != path and not _is_prefix(p, path) and not _is_prefix(path, p)]
+        others = [p for p in places if p and p != path and not _is_prefix(p, path) and not _is_prefix(path, p)]
         if others and parent is not None:
             other = _pick(rng, others)
-            new = copy.deepcopy(_get(tree, other))
+            new = copy.deepcopy(get_at(tree, other))
     elif op == "duplicate" and isinstance(old, list) and old:
         new = old + old
     elif op == "empty":
