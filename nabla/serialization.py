@@ -29,6 +29,7 @@ from .atomic import atomic_write
 from .tensor import Tensor
 
 _FORMAT = "nabla.save/1"
+_MAX_HEADER_ITEMS = 1 << 22  # items (values, lists, dicts) in the structure around the arrays: ~256 MB once read
 
 
 def _require_safetensors():
@@ -116,7 +117,9 @@ def load(path):
     """Read what :func:`save` wrote; tensors come back as Tensors, NumPy arrays as arrays.
 
     Raises ``ValueError`` with the reason if the file is not a valid safetensors
-    file (truncated, random bytes); never executes anything from the file.
+    file (truncated, random bytes) or its structure header is damaged or holds more
+    than 2**22 items (which would take gigabytes to read); never executes anything
+    from the file.
     """
     _require_safetensors()
     path = Path(path)
@@ -133,7 +136,14 @@ def load(path):
     if "nabla" not in metadata:
         # A plain safetensors file from another tool: a flat dict of tensors.
         return {k: Tensor._make(v) for k, v in arrays.items()}
+    header = metadata["nabla"]
+    # NOTE: json.loads makes a Python object of ~64 bytes for each item of the header; a header of 100 MB of
+    # "{}," (which safetensors allows) would take 2 GB. nabla's own headers hold a few items per tensor.
+    if len(header) > _MAX_HEADER_ITEMS and sum(map(header.count, "[{,")) > _MAX_HEADER_ITEMS:
+        raise ValueError(
+            f"nb.load: {path} has a nabla header of more than {_MAX_HEADER_ITEMS:,} items; it was not read"
+        )
     try:
-        return _decode(json.loads(metadata["nabla"]), arrays)
+        return _decode(json.loads(header), arrays)
     except (ValueError, KeyError, TypeError, RecursionError) as e:  # JSONDecodeError is a ValueError
         raise ValueError(f"nb.load: {path} has a corrupt nabla header ({_brief(e)})") from None
