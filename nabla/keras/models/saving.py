@@ -155,7 +155,8 @@ def load_weights(model, path) -> None:
             f"load_weights: {path} does not hold weights (a flat dict of names to tensors, as save_weights writes)"
         )
     model._maybe_build()
-    if not model.built or not any(True for _ in model.parameters()):
+    # NOTE: not model.built: a Sequential whose layers built at construction (input_shape=) was never called
+    if not any(True for _ in model.parameters()):
         raise RuntimeError("load_weights: build the model first (give input_shape, or call it on data)")
     try:
         model.load_state_dict(state)

@@ -158,6 +158,17 @@ def test_an_optimizer_named_in_any_letter_case_reloads(tmp_path, name):
     assert type(model.optimizer) is optimizers.OPTIMIZERS[name.lower()][0]
 
 
+def test_load_weights_into_a_model_built_by_its_input_shape(tmp_path):
+    source = Sequential([Dense(4, activation="relu", input_shape=(3,)), Dense(2)])
+    source.save_weights(tmp_path / "w.st")
+    fresh = Sequential([Dense(4, activation="relu", input_shape=(3,)), Dense(2)])  # never called on data
+    fresh.load_weights(tmp_path / "w.st")
+    for a, b in zip(source.get_weights(), fresh.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    with pytest.raises(RuntimeError, match="build the model first"):
+        Sequential([Dense(4), Dense(2)]).load_weights(tmp_path / "w.st")
+
+
 def test_load_weights_names_the_file_and_never_changes_weights_on_failure(tmp_path):
     path, _ = _saved(tmp_path)
     model = Sequential([Dense(4, activation="relu", input_shape=(3,)), BatchNormalization(), Dense(2)])
