@@ -124,7 +124,8 @@ def load(path):
     _require_safetensors()
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"nb.load: no file at {path}")
+        what = f"{path} is a folder, not a file" if path.is_dir() else f"no file at {path}"
+        raise FileNotFoundError(f"nb.load: {what}")
     try:
         from safetensors import safe_open
 

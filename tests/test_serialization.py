@@ -285,3 +285,10 @@ def test_no_pickle_anywhere_in_nabla():
     offenders = [str(p.relative_to(root)) for p in root.rglob("*.py") if pattern.search(p.read_text())]
     assert offenders == []
     assert len(list(root.rglob("*.py"))) > 10  # the search did look at the sources
+
+
+def test_load_says_a_folder_is_a_folder(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"nb.load: .* is a folder, not a file"):
+        nb.load(tmp_path)
+    with pytest.raises(FileNotFoundError, match=r"nb.load: no file at .*missing.st"):
+        nb.load(tmp_path / "missing.st")
