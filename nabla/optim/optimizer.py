@@ -21,6 +21,7 @@ import numpy as np
 from ..autograd import enable_grad, no_grad
 from ..capturing import replay_overrides, replayed
 from ..tensor import Tensor
+from .state_checks import checked_structure, shown
 
 
 class Optimizer:
@@ -254,7 +255,7 @@ class Optimizer:
         name = type(self).__name__
         if not self.param_groups:
             raise RuntimeError(f"{name}.load_state_dict: bind the parameters (or compile the model) before loading")
-        saved_groups = _checked_structure(state_dict, f"{name}.load_state_dict")
+        saved_groups = checked_structure(state_dict, f"{name}.load_state_dict")
         if len(saved_groups) != len(self.param_groups):
             raise ValueError(
                 f"{name}.load_state_dict: the state dict has {len(saved_groups)} parameter group(s), "
@@ -272,9 +273,9 @@ class Optimizer:
         for key, values in state_dict["state"].items():
             if int(key) not in id_map:
                 listed = sorted(id_map)
-                shown = ", ".join(map(str, listed[:10])) + (", ..." if len(listed) > 10 else "")
+                listing = ", ".join(map(str, listed[:10])) + (", ..." if len(listed) > 10 else "")
                 raise ValueError(
-                    f"{name}.load_state_dict: state for parameter {key}, but the groups only list [{shown}]"
+                    f"{name}.load_state_dict: state for parameter {key}, but the groups only list [{listing}]"
                 )
             p = id_map[int(key)]
             state[p] = {k: _load_value(k, v, p, f"{name}.load_state_dict: parameter {key}") for k, v in values.items()}
@@ -428,57 +429,18 @@ def _plain(value):
     return value
 
 
-def _index(value, where: str) -> int:
-    """A parameter index as state dicts hold it: an int, or its digits (after a JSON round trip)."""
-    if isinstance(value, str) and value.isdigit() and len(value) < 10:
-        return int(value)
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool) and 0 <= value < 2**31:
-        return int(value)
-    raise ValueError(f"{where}: expected a parameter index (an integer >= 0), got {_shown(value)}")
-
-
-def _shown(value) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _checked_structure(state_dict, where: str) -> list[dict]:
-    """Check the layout :meth:`Optimizer.state_dict` makes before anything reads it; return the param groups.
-
-    ``{"state": {index: {name: value}}, "param_groups": [{"params": [index, ...], option: value, ...}]}``;
-    a state dict read from a file (``nb.load``) may be anything, and gets a ``ValueError`` naming the entry.
-    """
-    if not isinstance(state_dict, dict) or "state" not in state_dict or "param_groups" not in state_dict:
-        raise ValueError(f"{where} expects a dict with 'state' and 'param_groups' entries, got {_shown(state_dict)}")
-    groups, state = state_dict["param_groups"], state_dict["state"]
-    if not isinstance(groups, (list, tuple)):
-        raise ValueError(f"{where}: 'param_groups' must be a list of dicts, got {_shown(groups)}")
-    for i, group in enumerate(groups):
-        if not isinstance(group, dict) or not isinstance(group.get("params"), (list, tuple)):
-            raise ValueError(f"{where}: param_groups[{i}] must be a dict with a 'params' list, got {_shown(group)}")
-        for index in group["params"]:
-            _index(index, f"{where}: param_groups[{i}]['params']")
-    if not isinstance(state, dict):
-        raise ValueError(f"{where}: 'state' must be a dict of parameter index -> dict, got {_shown(state)}")
-    for key, values in state.items():
-        _index(key, f"{where}: 'state'")
-        if not isinstance(values, dict):
-            raise ValueError(f"{where}: state[{key!r}] must be a dict of names to values, got {_shown(values)}")
-    return list(groups)
-
-
 def _load_value(key: str, value, p: Tensor, where: str):
     if key == "step":
         step = value.item() if isinstance(value, (np.ndarray, np.generic)) and value.size == 1 else value
         if isinstance(step, float) and step.is_integer():  # PyTorch keeps the step as a float tensor
             step = int(step)
         if not isinstance(step, (int, np.integer)) or isinstance(step, bool) or not 0 <= step <= 2**53:
-            raise ValueError(f"{where}: state 'step' must be a count (an integer >= 0), got {_shown(value)}")
+            raise ValueError(f"{where}: state 'step' must be a count (an integer >= 0), got {shown(value)}")
         return int(step)
     if isinstance(value, Tensor):
         value = value.numpy()
     if isinstance(value, (str, bytes, dict)):
-        raise ValueError(f"{where}: state '{key}' must be an array of the parameter's shape, got {_shown(value)}")
+        raise ValueError(f"{where}: state '{key}' must be an array of the parameter's shape, got {shown(value)}")
     if isinstance(value, (np.ndarray, list)):
         dtype = p.dtype if p.dtype.kind == "f" else None
         try:

@@ -79,3 +79,47 @@ def test_what_a_file_round_trip_gives_still_loads(tmp_path):
         (a * a).sum().backward()
         b.step()
     np.testing.assert_array_equal(p.detach().numpy(), q.detach().numpy())
+
+
+def scheduler(cls=optim.lr_scheduler.StepLR, **options):
+    _, opt = trained()
+    return cls(opt, **options)
+
+
+@pytest.mark.parametrize(
+    "state, match",
+    [
+        (None, r"StepLR.load_state_dict expects a dict .*got None"),
+        ({"get_lr": "x"}, r"unknown entry 'get_lr'; expected entries of \["),
+        ({"last_epoch": "x"}, r"entry 'last_epoch' must be a number like 0, got 'x'"),
+        ({"last_epoch": True}, r"entry 'last_epoch' must be a number like 0, got True"),
+        ({"base_lrs": ["a"]}, r"entry 'base_lrs' must be a list like \[0.1\], got \['a'\]"),
+        ({"base_lrs": 0.1}, r"entry 'base_lrs' must be a list like \[0.1\], got 0.1"),
+    ],
+)
+def test_a_scheduler_state_of_another_layout_is_refused_and_changes_nothing(state, match):
+    s = scheduler(step_size=2)
+    before = s.state_dict()
+    with pytest.raises(ValueError, match=match):
+        s.load_state_dict(state)
+    assert s.state_dict() == before
+
+
+@pytest.mark.parametrize(
+    "cls, options",
+    [
+        (optim.lr_scheduler.MultiStepLR, {"milestones": [1, 3]}),
+        (optim.lr_scheduler.ReduceLROnPlateau, {"patience": 1}),
+        (optim.lr_scheduler.OneCycleLR, {"max_lr": 0.5, "total_steps": 10}),
+        (optim.lr_scheduler.CosineAnnealingLR, {"T_max": 5}),
+    ],
+)
+def test_scheduler_states_round_trip_through_a_file(tmp_path, cls, options):
+    s = scheduler(cls, **options)
+    for _ in range(3):
+        s.optimizer.step()
+        s.step(1.0) if cls is optim.lr_scheduler.ReduceLROnPlateau else s.step()
+    nb.save(s.state_dict(), tmp_path / "s.st")
+    fresh = scheduler(cls, **options)
+    fresh.load_state_dict(nb.load(tmp_path / "s.st"))
+    assert fresh.state_dict() == s.state_dict()
