@@ -113,6 +113,27 @@ def _brief(error: Exception) -> str:
     return text if len(text) <= 300 else text[:300] + "..."
 
 
+def _foreign_kind(path: Path) -> str | None:
+    """What a file that safetensors refused looks like, from its first bytes; None if nothing known.
+
+    NOTE: a safetensors file starts with its header's length (8 bytes, little-endian), so a damaged one
+    can start with any bytes: pickle and ONNX are told by three bytes, not one.
+    """
+    with open(path, "rb") as f:
+        head = f.read(8)
+    if head.startswith(b"PK\x03\x04"):
+        return "a zip archive (a Keras .keras file, or a PyTorch .pt/.pth file?)"
+    if head.startswith(b"\x89HDF\r\n\x1a\n"):
+        return "an HDF5 file (a Keras .h5 file?)"
+    if head.startswith(b"\x93NUMPY"):
+        return "a NumPy .npy file"
+    if len(head) > 2 and head[0] == 0x80 and 2 <= head[1] <= 5 and head[2] in b"\x95\x8a}]cq(":
+        return "a Python pickle (a PyTorch or joblib file?)"
+    if len(head) > 2 and head[0] == 0x08 and head[2] == 0x12:  # ir_version, then producer_name
+        return "an ONNX model"
+    return None
+
+
 def load(path):
     """Read what :func:`save` wrote; tensors come back as Tensors, NumPy arrays as arrays.
 
@@ -133,6 +154,12 @@ def load(path):
             metadata = f.metadata() or {}
             arrays = {k: f.get_tensor(k) for k in f.keys()}
     except Exception as e:  # safetensors raises its own error type for corrupt headers
+        kind = _foreign_kind(path)
+        if kind:
+            raise ValueError(
+                f"nb.load: {path} is {kind}, not a safetensors file; nabla reads the files nb.save, model.save and "
+                "save_weights write (nothing loads with pickle)"
+            ) from None
         raise ValueError(f"nb.load: {path} is not a valid safetensors file ({_brief(e)})") from None
     if "nabla" not in metadata:
         # A plain safetensors file from another tool: a flat dict of tensors.
