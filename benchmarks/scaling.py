@@ -81,8 +81,6 @@ def _size(p: float | None) -> str:
 
 
 def section(d: dict) -> list[str]:
-    from .report import markdown_table
-
     k = d["model"]
     shm = k["shared_memory"]
     names = {key: m["name"] for key, m in d["models"].items()}
@@ -110,35 +108,41 @@ def section(d: dict) -> list[str]:
         + ".",
         "",
     ]
-    rows = []
-    for key, v in k["c"].items():
-        for net, bw, lat in NETWORKS:
-            row = [names[key], net]
-            for n in WORKERS:
-                e = efficiency(v["c"], v["parameters"], v["batch"], n, bw, lat)
-                b = batch_for(v["c"], v["parameters"], n, bw, lat)
-                row.append(f"{e:.0%} / {b:,} ({n * b:,})")
-            rows.append(row)
-    lines += [
+
+    def cell_batch(v: dict, n: int, bw: float, lat: float) -> str:
+        b = batch_for(v["c"], v["parameters"], n, bw, lat)
+        return f"{efficiency(v['c'], v['parameters'], v['batch'], n, bw, lat):.0%} / {b:,} ({n * b:,})"
+
+    lines += _table(
         "Efficiency at the benchmark's batch per worker / smallest batch per worker that scales (the global "
         "batch it makes):",
-        "",
-        markdown_table(["model", "network"] + [f"N = {n}" for n in WORKERS], rows),
-        "",
-    ]
-    rows = []
-    for key, v in k["c"].items():
-        for net, bw, lat in NETWORKS:
-            rows.append([names[key], net] + [_size(size_for(v["c"], 128, n, bw, lat)) for n in WORKERS])
-    lines += [
+        "model",
+        k,
+        names,
+        cell_batch,
+    )
+    lines += _table(
         "Smallest model (parameters) that scales with 128 samples per worker, at the measured compute per "
         "parameter (*none*: the bandwidth term alone costs more than a quarter of the step, at any size):",
-        "",
-        markdown_table(["compute like", "network"] + [f"N = {n}" for n in WORKERS], rows),
-        "",
-    ]
+        "compute like",
+        k,
+        names,
+        lambda v, n, bw, lat: _size(size_for(v["c"], 128, n, bw, lat)),
+    )
     lines += _reading(k, names)
     return lines
+
+
+def _table(caption: str, first: str, k: dict, names: dict, cell) -> list[str]:
+    """A table of ``cell(constants, N, bandwidth, latency)`` for each measured model and network (rows), N (columns)."""
+    from .report import markdown_table
+
+    rows = [
+        [names[key], net] + [cell(v, n, bw, lat) for n in WORKERS]
+        for key, v in k["c"].items()
+        for net, bw, lat in NETWORKS
+    ]
+    return [caption, "", markdown_table([first, "network"] + [f"N = {n}" for n in WORKERS], rows), ""]
 
 
 def _reading(k: dict, names: dict) -> list[str]:

@@ -20,22 +20,6 @@ import numpy as np
 from ._engine import changed, rewrap, unwrap, writable
 from .world import group
 
-__all__ = [
-    "Average",
-    "Max",
-    "Min",
-    "ReduceOp",
-    "Sum",
-    "allgather",
-    "allgather_object",
-    "allreduce",
-    "allreduce_",
-    "barrier",
-    "broadcast",
-    "broadcast_",
-    "broadcast_object",
-]
-
 
 class ReduceOp(str, enum.Enum):
     """How :func:`allreduce` combines the ranks' values (element-wise)."""
