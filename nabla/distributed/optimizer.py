@@ -39,6 +39,14 @@ __all__ = ["DistributedOptimizer"]
 class _Distributed(Optimizer):
     """The methods a DistributedOptimizer adds to the optimizer it wraps (see :func:`DistributedOptimizer`)."""
 
+    def set_weight(self, weight: float | None) -> None:
+        """This rank's weight in the averages of the following steps (its batch size), until set again.
+
+        For loops that cannot pass ``weight=`` to :meth:`step` (``fit`` calls ``step()`` inside a
+        captured step); None returns to equal weights.
+        """
+        self._dist["weight"] = weight
+
     @replayed
     def synchronize(self, weight: float | None = None) -> None:
         """Replace every gradient by the (weighted) average over the ranks, now.
@@ -47,9 +55,11 @@ class _Distributed(Optimizer):
         (to clip them, or log their norm), and :meth:`step` will not average them twice.
 
         Args:
-            weight: this rank's weight (its number of samples in the batch); equal weights by default.
+            weight: this rank's weight (its number of samples in the batch); default the one given
+                to :meth:`set_weight`, else equal weights.
         """
         state = self._dist
+        weight = state["weight"] if weight is None else weight
         w = 1.0 if weight is None else float(weight)
         if not (math.isfinite(w) and w >= 0):
             raise ValueError(f"{type(self).__name__}.synchronize: weight must be a finite number >= 0, got {weight!r}")
@@ -137,8 +147,9 @@ def DistributedOptimizer(optimizer: Optimizer, op=ReduceOp.AVERAGE) -> Optimizer
     Returns:
         An optimizer of a subclass of ``optimizer``'s class (``DistributedAdam`` for an
         ``Adam``: ``isinstance(opt, nb.optim.Adam)`` still holds) sharing its parameter groups and
-        state, with :meth:`~_Distributed.step` (``weight=`` for unequal batches),
-        :meth:`~_Distributed.synchronize` and :meth:`~_Distributed.skip_synchronize`. Schedulers,
+        state, with :meth:`~_Distributed.step` (``weight=`` for unequal batches, or
+        :meth:`~_Distributed.set_weight`), :meth:`~_Distributed.synchronize` and
+        :meth:`~_Distributed.skip_synchronize`. Schedulers,
         ``state_dict`` and checkpoints work on it as on the original. With one process it steps as
         the original does.
 
@@ -169,7 +180,7 @@ def DistributedOptimizer(optimizer: Optimizer, op=ReduceOp.AVERAGE) -> Optimizer
     # NOTE: the wrapper shares the original's attributes (param_groups, state, defaults), as Horovod's does:
     # a scheduler or a checkpoint made from either sees the same optimizer.
     wrapped.__dict__ = optimizer.__dict__
-    wrapped._dist = {"op": op, "synchronized": False}
+    wrapped._dist = {"op": op, "synchronized": False, "weight": None}
     return wrapped
 
 

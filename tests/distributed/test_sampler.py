@@ -72,3 +72,14 @@ def test_n_ranks_with_batch_b_see_the_batches_of_one_process_with_batch_n_b():
     ]
     for k, batch in enumerate(one):
         assert sorted(batch) == sorted(sum((p[k] for p in parts), []))
+
+
+def test_shards_of_a_dataset_on_disk_follow_its_chunk_wise_order(tmp_path):
+    """Each rank's indices come from the chunk-then-window order, so a rank's batch reads a window's chunks."""
+    path = nb.data.write_chunked(tmp_path / "d.nbd", (np.arange(1000),), chunk_rows=50)
+    ds = nb.data.ChunkedDataset(path, shuffle_buffer=100)  # windows of 2 chunks
+    shards = [DistributedSampler(ds, num_replicas=2, rank=r, seed=5).indices() for r in range(2)]
+    order = np.stack(shards, axis=1).reshape(-1)
+    assert np.array_equal(order, ds.epoch_order(np.random.default_rng(5)))
+    for start in range(0, 1000, 100):  # each window: the rows of 2 chunks
+        assert len(set((order[start : start + 100] // 50).tolist())) == 2
