@@ -1,7 +1,7 @@
 """The MPI group: nabla's collectives on NumPy arrays, over ``mpi4py``, each guarded against hangs.
 
-The public collectives (:mod:`nabla.distributed.collectives`) reduce to four operations on a
-contiguous 1-D array: all-reduce, broadcast, all-gather and barrier.
+The public collectives (:mod:`nabla.distributed.collectives`) reduce to a few operations on
+contiguous 1-D arrays: all-reduce, broadcast, all-gather (of equal or of varying lengths) and barrier.
 
 All-reduce is a reduce-scatter followed by an all-gather: each rank reduces one slice of the array
 and sends its result to everyone. That is the bandwidth-optimal ring all-reduce's structure
@@ -69,11 +69,15 @@ class MPIGroup:
         self._run(self.comm.Ibcast(array, root=root), what)
 
     def allgather(self, array: np.ndarray, name: str | None = None) -> np.ndarray:
-        """Every rank's 1-D ``array`` (lengths may differ), concatenated in rank order."""
+        """Every rank's 1-D ``array`` of the same length, stacked in rank order: ``(size, len)``."""
         what = self.guard.enter("allgather", name)
-        counts = np.empty(self.size, np.int64)
-        self._run(self.comm.Iallgather(np.array([array.size], np.int64), counts), what)
-        counts = counts.tolist()
+        out = np.empty((self.size, array.size), array.dtype)
+        self._run(self.comm.Iallgather(array, out), what)
+        return out
+
+    def allgatherv(self, array: np.ndarray, counts: list[int], name: str | None = None) -> np.ndarray:
+        """Every rank's 1-D ``array`` (rank r's of length ``counts[r]``), concatenated in rank order."""
+        what = self.guard.enter("allgather", name)
         offsets = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(int).tolist()
         out = np.empty(sum(counts), array.dtype)
         self._run(self.comm.Iallgatherv(array, [out, (counts, offsets)]), what)

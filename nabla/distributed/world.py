@@ -48,6 +48,9 @@ class Solo:
         pass
 
     def allgather(self, array, name: str | None = None):
+        return array.reshape(1, -1).copy()
+
+    def allgatherv(self, array, counts, name: str | None = None):
         return array.copy()
 
     def barrier(self, name: str | None = None) -> None:
