@@ -8,6 +8,7 @@ Tensors) in mini-batches drawn from nabla's seeded generator.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import signal
 import threading
@@ -118,6 +119,7 @@ class Model(Layer):
         self.history = None
         self._compile_config = None
         self._build_input_shape = None
+        self._data_parallel = None  # set while fit(distributed=True) runs (see data_parallel.py)
 
     # --- building ---------------------------------------------------------------
 
@@ -249,6 +251,8 @@ class Model(Layer):
         return total
 
     def _update_metrics(self, y, out: np.ndarray, sample_weight) -> None:
+        if self._data_parallel is not None and self.compiled_metrics:  # the whole batch, from every rank
+            y, out, sample_weight = self._data_parallel.whole_batch(y, out, sample_weight)
         for m in self.compiled_metrics:
             m.update_state(y, out, sample_weight=sample_weight)
 
@@ -386,6 +390,7 @@ class Model(Layer):
         class_weight=None,
         sample_weight=None,
         initial_epoch: int = 0,
+        distributed: bool = False,
     ):
         """Train for ``epochs`` passes over ``(x, y)`` in mini-batches; returns a ``History``.
 
@@ -401,6 +406,13 @@ class Model(Layer):
 
         Ctrl-C stops cleanly after the current batch: the weights and the
         history so far are kept, and the History is returned.
+
+        ``distributed=True``: under ``mpiexec -n N`` (or ``nabla train --np N``),
+        train data-parallel on N processes, each computing its share of every
+        batch (``batch_size`` is the global batch), with averaged gradients,
+        logs of the whole batch on every rank and one progress bar; the steps
+        are those one process takes. Without a launcher it changes nothing.
+        See :mod:`nabla.models.data_parallel` and docs/distributed.md.
         """
         self._require_compiled("fit")
         if x is None or y is None:
@@ -436,12 +448,20 @@ class Model(Layer):
         if x_val is not None and len(x_val) != len(y_val):
             raise ValueError(f"validation x and y have different lengths: {len(x_val)} vs {len(y_val)}")
         weights = self._sample_weights(y, sample_weight, class_weight)
+        if distributed:
+            from .data_parallel import DataParallel
+
+            parallel = DataParallel(self).start(x)
+        else:
+            parallel = None
 
         n = len(x)
         steps = math.ceil(n / batch_size)
         history = callbacks_module.History()
         verbose = callbacks_module.resolve_verbose(verbose)
         cbs = list(callbacks or [])
+        if parallel is not None:
+            verbose, cbs = parallel.verbose(verbose), parallel.callbacks(cbs)
         if verbose:
             cbs.append(callbacks_module.ProgbarLogger())
         cblist = callbacks_module.CallbackList(cbs + [history], model=self)
@@ -449,12 +469,15 @@ class Model(Layer):
         self.stop_training = False
         self.history = history
         logs: dict = {}
-        with _Interrupt() as interrupt:
+        with _Interrupt() as interrupt, _finishing(parallel):
             cblist.on_train_begin()
             for epoch in range(initial_epoch, epochs):
                 self._reset_metrics()
                 cblist.on_epoch_begin(epoch)
-                order = _rng().permutation(n) if shuffle else None
+                if parallel is None:
+                    order = _rng().permutation(n) if shuffle else None
+                else:
+                    order = parallel.order(n, shuffle, _rng().permutation)
                 seen, total = 0, 0.0
                 for step in range(steps):
                     # Unshuffled batches are slices: views of x, not copies.
@@ -462,16 +485,23 @@ class Model(Layer):
                     idx = idx if order is None else order[idx]
                     count = min(batch_size, n - step * batch_size)
                     cblist.on_train_batch_begin(step)
-                    batch_loss = self._train_batch(x[idx], y[idx], None if weights is None else weights[idx])
+                    if parallel is None:
+                        batch_loss = self._train_batch(x[idx], y[idx], None if weights is None else weights[idx])
+                    else:
+                        batch_loss = parallel.train_batch(x, y, weights, idx)
                     seen += count
                     total += batch_loss * count
                     logs = {"loss": total / seen, **self._metric_logs()}
                     cblist.on_train_batch_end(step, logs)
+                    if parallel is not None:  # the ranks stop together
+                        interrupt.requested, self.stop_training = parallel.any(interrupt.requested, self.stop_training)
                     if interrupt.requested or self.stop_training:
                         break
                 if x_val is not None and not interrupt.requested:
                     logs.update(self._evaluate_arrays(x_val, y_val, batch_size, val_weight, prefix="val_"))
                 cblist.on_epoch_end(epoch, logs)
+                if parallel is not None:
+                    interrupt.requested, self.stop_training = parallel.any(interrupt.requested, self.stop_training)
                 if interrupt.requested:
                     warnings.warn("fit interrupted by Ctrl-C: stopped after the current batch", stacklevel=2)
                     break
@@ -489,7 +519,10 @@ class Model(Layer):
             sl = slice(start, start + batch_size)
             if cblist:
                 cblist.on_test_batch_begin(step)
-            batch_loss = self._test_batch(x[sl], y[sl], None if sample_weight is None else sample_weight[sl])
+            if self._data_parallel is None:
+                batch_loss = self._test_batch(x[sl], y[sl], None if sample_weight is None else sample_weight[sl])
+            else:  # validation within fit(distributed=True): each rank its share of the batch
+                batch_loss = self._data_parallel.test_batch(x, y, sample_weight, sl)
             seen += len(x[sl])
             total += batch_loss * len(x[sl])
             if cblist:
@@ -612,6 +645,16 @@ class Model(Layer):
 def _as_list(logs: dict):
     values = list(logs.values())
     return values[0] if len(values) == 1 else values
+
+
+@contextlib.contextmanager
+def _finishing(parallel):
+    """Give a distributed fit's model its own optimizer back, however the training ends."""
+    try:
+        yield
+    finally:
+        if parallel is not None:
+            parallel.finish()
 
 
 def _rng():

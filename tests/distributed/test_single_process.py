@@ -117,3 +117,20 @@ def test_the_timeout_comes_from_the_environment():
     env["NABLA_DIST_TIMEOUT"] = "soon"
     proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
     assert "NABLA_DIST_TIMEOUT must be a number of seconds, got 'soon'" in proc.stderr
+
+
+def test_a_distributed_fit_on_one_process_is_a_plain_fit():
+    from fit_workload import build, data
+
+    def train(distributed: bool):
+        model = build()
+        nb.manual_seed(0)
+        x, y = data()
+        history = model.fit(x, y, batch_size=32, epochs=2, verbose=0, validation_split=0.2, distributed=distributed)
+        return model, history
+
+    plain, h1 = train(False)
+    parallel, h2 = train(True)
+    assert all(a.tobytes() == b.tobytes() for a, b in zip(plain.get_weights(), parallel.get_weights()))
+    assert h1.history == h2.history
+    assert type(parallel.optimizer).__name__ == "Adam"  # its own optimizer back after fit
