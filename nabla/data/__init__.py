@@ -19,7 +19,7 @@ Example::
 """
 
 from .dataset import Dataset, Subset, TensorDataset, random_split
-from .loader import DataLoader, default_collate
+from .loader import DataLoader, default_collate, row_reader
 from .ondisk import ChunkedDataset, ChunkedWriter, DatasetFileError, NpyDataset, open_npy, write_chunked
 from .prefetch import Prefetcher
 from .preprocessing import MinMaxScaler, NotFittedError, StandardScaler, one_hot
@@ -42,6 +42,7 @@ __all__ = [
     "one_hot",
     "open_npy",
     "random_split",
+    "row_reader",
     "train_test_split",
     "write_chunked",
 ]

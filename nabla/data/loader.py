@@ -84,6 +84,28 @@ def _fast_source(dataset) -> Callable[[np.ndarray], tuple[np.ndarray, ...]] | No
     return read if rows is None else (lambda index: read(rows[index]))
 
 
+def row_reader(dataset) -> Callable[[np.ndarray], tuple[np.ndarray, ...]]:
+    """A function that reads the samples at an array of indices as one array per field, stacked.
+
+    The DataLoader's way of reading a batch, for code that batches itself (``fit`` on a dataset):
+    one fancy index into a TensorDataset's arrays, one ``read_batch`` call for a dataset on disk,
+    else the samples one by one, stacked by :func:`default_collate`.
+
+    Shape: indices ``(B,)`` give fields of shape ``(B, *S_k)``.
+    """
+    fast = _fast_source(dataset)
+    if fast is not None:
+        return fast
+
+    def read(index: np.ndarray) -> tuple[np.ndarray, ...]:
+        batch = default_collate([dataset[int(i)] for i in index], as_numpy=True) if len(index) else None
+        if batch is None:
+            raise ValueError("row_reader: this dataset reads samples one by one and cannot make an empty batch")
+        return tuple(batch) if isinstance(batch, (tuple, list)) else (batch,)
+
+    return read
+
+
 class DataLoader:
     """Iterate over a dataset in mini-batches.
 

@@ -78,27 +78,27 @@ class DataParallel:
         order = np.asarray(draw(n), np.int64) if self.rank == 0 else np.empty(n, np.int64)
         return dist.broadcast(order, root=0, name="epoch order")
 
-    def _part(self, index, n: int) -> np.ndarray:
+    def part(self, index, n: int) -> np.ndarray:
+        """This rank's share of a batch's indices (a slice or an index array into ``n`` samples)."""
         if isinstance(index, slice):
             index = np.arange(*index.indices(n))
         return np.array_split(index, self.size)[self.rank]
 
-    def train_batch(self, x, y, weights, index) -> float:
-        """Train on this rank's part of the batch ``index``; returns the loss of the whole batch."""
-        part = self._part(index, len(x))
-        self.model.optimizer.set_weight(len(part))
-        if len(part):
-            loss = self.model._train_batch(x[part], y[part], None if weights is None else weights[part])
+    def train_batch(self, x, y, weights) -> float:
+        """Train on this rank's share of a batch; returns the loss of the whole batch."""
+        self.model.optimizer.set_weight(len(x))
+        if len(x):
+            loss = self.model._train_batch(x, y, weights)
         else:  # fewer samples than ranks: this rank only takes part in the averaging, with weight 0
             self.model.optimizer.zero_grad()
             self.model.optimizer.step()
             self._idle_metrics(y, weights)
             loss = 0.0
-        return float(dist.allreduce(float(loss), weight=len(part), name="batch loss"))
+        return float(dist.allreduce(float(loss), weight=len(x), name="batch loss"))
 
     def test_batch(self, x, y, weights, index) -> float:
-        """Evaluate this rank's part of the batch ``index``; returns the loss of the whole batch."""
-        part = self._part(index, len(x))
+        """Evaluate this rank's share of the batch ``index`` of the arrays; returns the loss of the whole batch."""
+        part = self.part(index, len(x))
         if len(part):
             loss = self.model._test_batch(x[part], y[part], None if weights is None else weights[part])
         else:

@@ -26,6 +26,7 @@ from ..layers import Layer
 from ..losses import _FunctionLoss
 from ..tensor import Tensor
 from .checks import ModelConfigWarning, check_setup
+from .sources import ArrayRows, DatasetRows, epoch_batches, is_dataset
 
 # Keras's default hyper-parameters for optimizers named by a string. Keras
 # puts epsilon inside the square root's "hat" form; nabla's optimizers use
@@ -376,6 +377,46 @@ class Model(Layer):
 
     # --- fit -------------------------------------------------------------------------------
 
+    def _fit_data(self, x, y, sample_weight, class_weight, validation_split, validation_data):
+        """The training rows (arrays, or a dataset read batch by batch) and the validation arrays (or None),
+        checked against the model (``_prepare``)."""
+        validation = None
+        if validation_data is not None:
+            if len(validation_data) not in (2, 3):
+                raise ValueError("validation_data must be (x_val, y_val) or (x_val, y_val, sample_weight_val)")
+            x_val, y_val = _as_array(validation_data[0], "x_val"), _as_array(validation_data[1], "y_val")
+            if len(x_val) != len(y_val):
+                raise ValueError(f"validation x and y have different lengths: {len(x_val)} vs {len(y_val)}")
+            val_weight = None
+            if len(validation_data) == 3:
+                val_weight = np.asarray(validation_data[2], dtype=np.float32).reshape(-1)
+            validation = (x_val, y_val, val_weight)
+        if y is None and is_dataset(x):
+            if validation_split:
+                raise ValueError("validation_split splits arrays; with a dataset, pass validation_data=(x_val, y_val)")
+            if sample_weight is not None:
+                raise ValueError("with a dataset, the sample weights are its samples' third field, not sample_weight=")
+            weigh = None if class_weight is None else (lambda yb, wb: self._sample_weights(yb, wb, class_weight))
+            rows = DatasetRows(x, weigh)
+            # NOTE: a dataset on disk is not read whole before training: its first rows are checked.
+            head = rows.take(slice(0, 1024))
+            self._prepare(head[0], head[1])
+            return rows, validation
+        if x is None or y is None:
+            raise ValueError("fit needs x and y, or a nabla.data dataset of (x, y) samples as x")
+        x, y = _as_array(x, "x"), _as_array(y, "y")
+        if sample_weight is not None:
+            sample_weight = np.asarray(sample_weight, dtype=np.float32).reshape(-1)
+        if validation is None and validation_split:
+            split = int(len(x) * (1.0 - validation_split))
+            if split == 0 or split == len(x):
+                raise ValueError(f"validation_split={validation_split} leaves no samples for training or validation")
+            x, y, validation = x[:split], y[:split], (x[split:], y[split:], None)
+            if sample_weight is not None:
+                sample_weight = sample_weight[:split]
+        self._prepare(x, y)
+        return ArrayRows(x, y, self._sample_weights(y, sample_weight, class_weight)), validation
+
     def fit(
         self,
         x=None,
@@ -415,9 +456,6 @@ class Model(Layer):
         See :mod:`nabla.models.data_parallel` and docs/distributed.md.
         """
         self._require_compiled("fit")
-        if x is None or y is None:
-            raise ValueError("fit needs x and y")
-        x, y = _as_array(x, "x"), _as_array(y, "y")
         if batch_size is None:
             batch_size = 32
         if not isinstance(batch_size, (int, np.integer)) or isinstance(batch_size, bool) or batch_size <= 0:
@@ -426,36 +464,15 @@ class Model(Layer):
             raise ValueError(f"epochs must be a non-negative integer, got {epochs!r}")
         if not 0.0 <= validation_split < 1.0:
             raise ValueError(f"validation_split must be in [0, 1), got {validation_split}")
-        if sample_weight is not None:
-            sample_weight = np.asarray(sample_weight, dtype=np.float32).reshape(-1)
-        val_weight = None
-        if validation_data is not None:
-            if len(validation_data) not in (2, 3):
-                raise ValueError("validation_data must be (x_val, y_val) or (x_val, y_val, sample_weight_val)")
-            x_val, y_val = _as_array(validation_data[0], "x_val"), _as_array(validation_data[1], "y_val")
-            if len(validation_data) == 3:
-                val_weight = np.asarray(validation_data[2], dtype=np.float32).reshape(-1)
-        elif validation_split:
-            split = int(len(x) * (1.0 - validation_split))
-            if split == 0 or split == len(x):
-                raise ValueError(f"validation_split={validation_split} leaves no samples for training or validation")
-            x, x_val, y, y_val = x[:split], x[split:], y[:split], y[split:]
-            if sample_weight is not None:
-                sample_weight = sample_weight[:split]
-        else:
-            x_val = y_val = None
-        self._prepare(x, y)
-        if x_val is not None and len(x_val) != len(y_val):
-            raise ValueError(f"validation x and y have different lengths: {len(x_val)} vs {len(y_val)}")
-        weights = self._sample_weights(y, sample_weight, class_weight)
+        rows, validation = self._fit_data(x, y, sample_weight, class_weight, validation_split, validation_data)
         if distributed:
             from .data_parallel import DataParallel
 
-            parallel = DataParallel(self).start(x)
+            parallel = DataParallel(self).start(rows.take(slice(0, 1))[0])
         else:
             parallel = None
 
-        n = len(x)
+        n = len(rows)
         steps = math.ceil(n / batch_size)
         history = callbacks_module.History()
         verbose = callbacks_module.resolve_verbose(verbose)
@@ -475,30 +492,28 @@ class Model(Layer):
                 self._reset_metrics()
                 cblist.on_epoch_begin(epoch)
                 if parallel is None:
-                    order = _rng().permutation(n) if shuffle else None
+                    order = rows.epoch_order(_rng()) if shuffle else None
                 else:
-                    order = parallel.order(n, shuffle, _rng().permutation)
+                    order = parallel.order(n, shuffle, lambda _: rows.epoch_order(_rng()))
                 seen, total = 0, 0.0
-                for step in range(steps):
-                    # Unshuffled batches are slices: views of x, not copies.
-                    idx = slice(step * batch_size, (step + 1) * batch_size)
-                    idx = idx if order is None else order[idx]
-                    count = min(batch_size, n - step * batch_size)
-                    cblist.on_train_batch_begin(step)
-                    if parallel is None:
-                        batch_loss = self._train_batch(x[idx], y[idx], None if weights is None else weights[idx])
-                    else:
-                        batch_loss = parallel.train_batch(x, y, weights, idx)
-                    seen += count
-                    total += batch_loss * count
-                    logs = {"loss": total / seen, **self._metric_logs()}
-                    cblist.on_train_batch_end(step, logs)
-                    if parallel is not None:  # the ranks stop together
-                        interrupt.requested, self.stop_training = parallel.any(interrupt.requested, self.stop_training)
-                    if interrupt.requested or self.stop_training:
-                        break
-                if x_val is not None and not interrupt.requested:
-                    logs.update(self._evaluate_arrays(x_val, y_val, batch_size, val_weight, prefix="val_"))
+                # Unshuffled batches of arrays are slices: views of x, not copies.
+                batches = epoch_batches(rows, order, batch_size, None if parallel is None else parallel.part)
+                train_batch = self._train_batch if parallel is None else parallel.train_batch
+                with contextlib.closing(batches):
+                    for step, (count, batch) in enumerate(batches):
+                        cblist.on_train_batch_begin(step)
+                        batch_loss = train_batch(*batch)
+                        seen += count
+                        total += batch_loss * count
+                        logs = {"loss": total / seen, **self._metric_logs()}
+                        cblist.on_train_batch_end(step, logs)
+                        if parallel is not None:  # the ranks stop together
+                            flags = parallel.any(interrupt.requested, self.stop_training)
+                            interrupt.requested, self.stop_training = flags
+                        if interrupt.requested or self.stop_training:
+                            break
+                if validation is not None and not interrupt.requested:
+                    logs.update(self._evaluate_arrays(*validation[:2], batch_size, validation[2], prefix="val_"))
                 cblist.on_epoch_end(epoch, logs)
                 if parallel is not None:
                     interrupt.requested, self.stop_training = parallel.any(interrupt.requested, self.stop_training)

@@ -2,7 +2,8 @@
 
 ``python larger_than_memory.py FILE HEADROOM_MB``: caps the address space (RLIMIT_AS) at what the
 process uses after importing nabla plus HEADROOM_MB, then trains a linear classifier for one epoch
-over FILE, read from disk batch by batch, and prints one JSON line with what happened.
+over FILE, read from disk batch by batch, with a DataLoader and then with Keras-style ``fit``, and
+prints one JSON line with what happened.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import sys
 import numpy as np
 
 import nabla as nb
+from nabla import layers, models
 
 
 def status(field: str) -> int:
@@ -45,11 +47,14 @@ def main(path: str, headroom_mb: int) -> None:
         opt.step()
         losses.append(loss.item())
         rows += len(yb)
-
+    # The same data through Keras-style fit (batches read from disk, the next one in a thread).
+    keras = models.Sequential([layers.Dense(2, input_shape=data.shapes[0])])
+    keras.compile(optimizer=nb.optim.SGD(lr=0.02), loss=nb.losses.SparseCategoricalCrossentropy(from_logits=True))
+    fit = keras.fit(data, batch_size=256, epochs=1, verbose=0).history["loss"][0]
     # NOTE: VmHWM, not getrusage's ru_maxrss, which Linux carries over from the forked parent (pytest) across exec.
     growth = status("VmHWM") - resident
     print(json.dumps({"limit": limit, "could_load_file": loaded, "rows": rows, "first": losses[0],
-                      "last": float(np.mean(losses[-20:])), "peak_rss_growth": growth}))  # fmt: skip
+                      "last": float(np.mean(losses[-20:])), "fit_loss": fit, "peak_rss_growth": growth}))  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -45,3 +45,4 @@ def test_one_epoch_over_a_file_larger_than_the_memory_limit(tmp_path):
     assert got["rows"] == rows
     assert got["peak_rss_growth"] < size / 3  # the training held a fraction of the file at any time
     assert got["last"] < 0.9 * got["first"]  # it learned while streaming
+    assert got["fit_loss"] < got["first"]  # and fit trained on the same file within the same limit

@@ -38,16 +38,26 @@ RUNS = {
     "eager": ({"batch_size": 32, "epochs": 2, "shuffle": False}, False),
     "tiny-batches": ({"batch_size": 2, "epochs": 1}, "auto"),  # 2 samples on 3 ranks: one rank idles
     "early-stop": ({"batch_size": 25, "epochs": 50, "callbacks": "early"}, "auto"),
+    "on-disk": ({"batch_size": 32, "epochs": 2}, "auto"),  # a ChunkedDataset, shuffled chunk-wise
 }
 
 
-def run(name: str):
+def on_disk(folder: Path):
+    """The data of the runs as a chunked file in ``folder`` (written once, by rank 0)."""
+    path = folder / "data.nbd"
+    if dist.rank() == 0 and not path.exists():
+        nb.data.write_chunked(path, data(), chunk_rows=16)
+    dist.barrier()
+    return nb.data.ChunkedDataset(path, shuffle_buffer=32)
+
+
+def run(name: str, folder: Path):
     kwargs, jit = RUNS[name]
     kwargs = dict(kwargs)
     if kwargs.get("callbacks") == "early":
         kwargs["callbacks"] = [callbacks.EarlyStopping(monitor="loss", min_delta=0.05, patience=1)]
     n = 6 if name == "tiny-batches" else 100
-    x, y = data(n)
+    x, y = (on_disk(folder), None) if name == "on-disk" else data(n)
     model = build(jit)
     nb.manual_seed(0)  # the generator that draws the epochs' orders: the same on rank 0 and in one process
     history = model.fit(x, y, verbose=2 if name == "adam" else 0, distributed=True, **kwargs)
@@ -57,7 +67,7 @@ def run(name: str):
 def main(out: Path) -> None:
     dist.init()
     for name in RUNS:
-        model, history = run(name)
+        model, history = run(name, out)
         weights = {f"w{i}": w for i, w in enumerate(model.get_weights())}
         np.savez(out / f"{name}-rank{dist.rank()}.npz", **weights)
         (out / f"{name}-rank{dist.rank()}.json").write_text(json.dumps(history.history))

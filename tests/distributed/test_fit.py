@@ -4,8 +4,8 @@ Reference: the same runs (``fit_workload.py``) in this process, without a launch
 from different weights (fit copies rank 0's), split every batch (100 samples in batches of 32 on
 3 ranks: 11/11/10, and a last batch of 4: 2/1/1; batches of 2 on 3 ranks leave one rank idle),
 average the gradients weighted by their parts, gather the outputs for the metrics, and stop together
-(EarlyStopping). In float32 the weights agree to rounding, the metrics exactly, and every rank ends
-with the same bits and the same History.
+(EarlyStopping); one run reads its data from a chunked file on disk. In float32 the weights agree to
+rounding, the metrics exactly, and every rank ends with the same bits and the same History.
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ def ranks(request, tmp_path_factory):
 
 
 @pytest.mark.parametrize("name", list(RUNS))
-def test_distributed_fit_equals_fit_on_one_process(ranks, name):
+def test_distributed_fit_equals_fit_on_one_process(ranks, name, tmp_path):
     n, out = ranks
-    model, history = run(name)
+    model, history = run(name, tmp_path)
     expected = model.get_weights()
     got = [dict(np.load(out / f"{name}-rank{r}.npz")) for r in range(n)]
     logs = [json.loads((out / f"{name}-rank{r}.json").read_text()) for r in range(n)]
