@@ -29,7 +29,7 @@ def test_quick_run_covers_every_workload_and_implementation(tmp_path):
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=600,  # the data-parallel part starts a few processes more
     )
 
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
@@ -51,7 +51,7 @@ def test_quick_run_covers_every_workload_and_implementation(tmp_path):
     else:
         for model in ("mlp", "cnn"):
             setups = dp["models"][model]["setups"]
-            assert [s["ranks"] for s in setups.values()] == [1, 1, 2]
+            assert [s["ranks"] for s in setups.values()] == [1, 2]  # --quick skips the two-thread run
             assert all(s["epoch_s"] > 0 and s["steps"] > 0 for s in setups.values())
             assert dp["models"][model]["speedup"] > 0
         assert dp["streaming"]["disk"]["rows"] == dp["streaming"]["memory"]["rows"]
