@@ -11,7 +11,8 @@ own, and stays in charge of it:
   (SIGTERM), and a third Ctrl-C kills it.
 - ``timeout`` ends the job the same way when it runs too long.
 - Whatever happened, any process of the launch still alive afterwards (found by a marker in its
-  environment, ``NABLA_LAUNCH_ID``) is killed by its process id.
+  environment, ``NABLA_LAUNCH_ID``) is killed by its process id; and on Linux, if the launcher itself
+  is killed, ``mpiexec`` receives SIGTERM and ends the ranks (the kernel's parent-death signal).
 """
 
 from __future__ import annotations
@@ -154,7 +155,7 @@ def launch(
     marker = secrets.token_hex(8)
     env = dict(os.environ if env is None else env, NABLA_LAUNCH_ID=marker)
     pipe = subprocess.PIPE if capture_output else None
-    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=pipe, stderr=pipe, text=True, start_new_session=True)
+    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=pipe, stderr=pipe, text=True, preexec_fn=_own_session)
     start = time.monotonic()
     timed_out = False
     collected: dict = {}
@@ -179,6 +180,16 @@ def launch(
         _kill_marked(marker)
     code = -1 if timed_out else proc.returncode
     return subprocess.CompletedProcess(cmd, code, collected.get("stdout"), collected.get("stderr"))
+
+
+def _own_session() -> None:
+    """In the child before exec: a session of its own (Ctrl-C reaches it only through the launcher), and on
+    Linux a SIGTERM when the launcher dies, so that mpiexec ends its ranks rather than outliving a killed launcher."""
+    os.setsid()
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def _collect(proc: subprocess.Popen, into: dict) -> None:
