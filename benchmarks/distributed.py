@@ -125,6 +125,16 @@ def _fmt_s(x: float) -> str:
     return f"{x * 1e3:.2f} ms" if x < 1 else f"{x:.2f} s"
 
 
+def _row(model: str, name: str, s: dict) -> list[str]:
+    """One configuration's row of the report's table."""
+    row = [model, f"{s['samples']:,} / {s['global_batch']}", name, f"{s['epoch_s']:.2f}"]
+    row += [f"{s['epoch_min_s']:.2f} - {s['epoch_max_s']:.2f}", _fmt_s(s["step_s"])]
+    if s["ranks"] == 1:
+        return row + ["", ""]
+    share = s["sync_s_per_step"] / s["step_s"] if s["step_s"] else 0.0
+    return row + [f"{_fmt_s(s['sync_s_per_step'])} ({share:.0%})", _fmt_s(s["allreduce_s"])]
+
+
 def section(results: dict) -> list[str]:
     """The report's section: this machine's measurements, then the model on paper built from them."""
     d = results.get("distributed")
@@ -133,27 +143,32 @@ def section(results: dict) -> list[str]:
     lines = ["## Data-parallel training (`nabla.distributed`)", ""]
     if "skipped" in d:
         return lines + [f"Not measured: {d['skipped']}.", ""]
-    rows = []
-    for m in d["models"].values():
-        for name, s in m["setups"].items():
-            share = s["sync_s_per_step"] / s["step_s"] if s["ranks"] > 1 and s["step_s"] else None
-            rows.append([m["name"], name, f"{s['epoch_s']:.2f}", f"{s['epoch_min_s']:.2f} - {s['epoch_max_s']:.2f}",
-                         _fmt_s(s["step_s"]), _fmt_s(s["sync_s_per_step"]) + (f" ({share:.0%})" if share else "") if
-                         s["ranks"] > 1 else "", _fmt_s(s["allreduce_s"]) if s["ranks"] > 1 else ""])  # fmt: skip
+    rows = [_row(m["name"], name, setup) for m in d["models"].values() for name, setup in m["setups"].items()]
     first = next(iter(d["models"].values()))["setups"]
     anyone = next(iter(first.values()))
     from .report import markdown_table
 
     lines += [
-        f"One epoch ({anyone['data']}), each configuration in fresh processes, {d['repeats']} interleaved repeat(s), "
-        "median. Two processes split every global batch in two (`DistributedSampler`, `DistributedOptimizer`); "
+        f"An epoch ({anyone['data']}; for the CNN, its first 12,000 images), each configuration in fresh "
+        f"processes, {d['repeats']} interleaved repeat(s), median. "
+        "Two processes split every global batch in two (`DistributedSampler`, `DistributedOptimizer`); "
         "*averaging per step* is the time each rank spends in `synchronize()` (the gradients packed into one "
         "buffer, reduced, unpacked; waiting for the other rank included), *bare all-reduce* the same collective "
         "on a gradient-sized buffer right after a barrier. The machine has 2 cores shared with other sessions: "
         "the speed-ups are what a busy 2-core machine gave, not a property of nabla.",
         "",
         markdown_table(
-            ["model", "configuration", "epoch (s)", "range (s)", "step", "averaging per step", "bare all-reduce"], rows
+            [
+                "model",
+                "samples / global batch",
+                "configuration",
+                "epoch (s)",
+                "range (s)",
+                "step",
+                "averaging per step",
+                "bare all-reduce",
+            ],
+            rows,
         ),  # fmt: skip
         "",
     ]
