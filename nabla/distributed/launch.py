@@ -116,12 +116,13 @@ class _Stopper:
         """Ask once (Ctrl-C to the ranks), then insist (SIGTERM to mpiexec), then kill."""
         self.level = max(self.level + 1, 2 if first == signal.SIGTERM else 1)
         self.since = time.monotonic()
-        sig = {1: signal.SIGINT, 2: signal.SIGTERM}.get(self.level, signal.SIGKILL)
         try:
-            if sig == signal.SIGKILL:
-                os.killpg(self.proc.pid, signal.SIGKILL)
+            if self.level == 1:
+                self.proc.send_signal(signal.SIGINT)
+            elif self.level == 2:
+                self.proc.terminate()
             else:
-                self.proc.send_signal(sig)
+                self.proc.kill()
         except OSError:
             pass
 
@@ -155,7 +156,8 @@ def launch(
     marker = secrets.token_hex(8)
     env = dict(os.environ if env is None else env, NABLA_LAUNCH_ID=marker)
     pipe = subprocess.PIPE if capture_output else None
-    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=pipe, stderr=pipe, text=True, preexec_fn=_own_session)
+    session = {"preexec_fn": _own_session} if os.name == "posix" else {}
+    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=pipe, stderr=pipe, text=True, **session)
     start = time.monotonic()
     timed_out = False
     collected: dict = {}
@@ -175,7 +177,10 @@ def launch(
                 reader.join(timeout=10)
     finally:
         if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
+            if os.name == "posix":
+                os.killpg(proc.pid, signal.SIGKILL)
+            else:
+                proc.kill()
             proc.wait()
         _kill_marked(marker)
     code = -1 if timed_out else proc.returncode
