@@ -13,7 +13,7 @@ from mpirun import HERE, ROOT, output, require_mpi, run_mpi
 
 def test_a_rank_that_raises_stops_every_rank_with_its_error_named():
     start = time.monotonic()
-    proc = run_mpi("faults.py", "raise", n=3, timeout=60)
+    proc = run_mpi("mpi_faults.py", "raise", n=3, timeout=60)
     assert proc.returncode != 0, output(proc)
     assert time.monotonic() - start < 45, "the job hung instead of stopping"
     error = "ValueError: bad label 12 in the shard of rank 1 (10 classes)"
@@ -24,7 +24,7 @@ def test_a_rank_that_raises_stops_every_rank_with_its_error_named():
 
 
 def test_a_collective_that_times_out_names_the_missing_rank():
-    proc = run_mpi("faults.py", "stall", n=3, timeout=60)
+    proc = run_mpi("mpi_faults.py", "stall", n=3, timeout=60)
     assert proc.returncode != 0, output(proc)
     assert "allreduce #2 (gradients) timed out after" in proc.stderr, output(proc)
     assert "rank 2 did not join it" in proc.stderr, output(proc)
@@ -43,7 +43,7 @@ def test_ctrl_c_on_the_launcher_stops_every_rank():
     require_mpi()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "OPENBLAS_NUM_THREADS": "1"}
     launcher = subprocess.Popen(
-        [sys.executable, "-m", "nabla.distributed", "--np", "2", "--timeout", "60", str(HERE / "faults.py"), "loop"],
+        [sys.executable, "-m", "nabla.distributed", "--np", "2", "--timeout", "60", str(HERE / "mpi_faults.py"), "loop"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -1,4 +1,4 @@
-"""Ranks that fail, stall or are interrupted, under mpiexec: ``faults.py MODE``."""
+"""Ranks that fail, stall or are interrupted, under mpiexec: ``mpi_faults.py MODE``."""
 
 from __future__ import annotations
 
