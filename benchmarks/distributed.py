@@ -26,6 +26,7 @@ import tempfile
 from pathlib import Path
 
 from . import scaling
+from .machine import OtherLoad
 
 ROOT = Path(__file__).resolve().parent.parent
 SETUPS = (("1 process, 1 thread", 1, 1), ("1 process, 2 threads", 1, 2), ("2 processes, 1 thread each", 2, 1))
@@ -94,6 +95,7 @@ def measure(quick: bool, repeats: int = 3) -> dict:
     samples = {"mlp": 1024 if quick else 60000, "cnn": 128 if quick else 12000}
     repeats = 1 if quick else repeats
     result: dict = {"repeats": repeats, "models": {}}
+    others = OtherLoad().start()
     with tempfile.TemporaryDirectory(prefix="nabla-dp-bench-") as tmp:
         for model in MODELS:
             setups = [s for s in SETUPS if not (quick and s[2] == 2)]  # quick: no two-thread run
@@ -118,6 +120,9 @@ def measure(quick: bool, repeats: int = 3) -> dict:
             "disk": _streaming("disk", stream_rows, file, quick),
         }
     result["model"] = scaling.fit(result)
+    load = others.cores()
+    if load is not None:
+        result["other_processes_cores"] = load
     return result
 
 
@@ -133,6 +138,24 @@ def _row(model: str, name: str, s: dict) -> list[str]:
         return row + ["", ""]
     share = s["sync_s_per_step"] / s["step_s"] if s["step_s"] else 0.0
     return row + [f"{_fmt_s(s['sync_s_per_step'])} ({share:.0%})", _fmt_s(s["allreduce_s"])]
+
+
+def _reading(m: dict) -> str:
+    """What one model's rows say: the speed-up, and where a step of the two processes goes."""
+    one, two = m["setups"][SETUPS[0][0]], m["setups"][SETUPS[2][0]]
+    text = (
+        f"- {m['name']}: two processes are {m['speedup']:.2f}x as fast as one process with one thread (efficiency "
+        f"{m['efficiency']:.0%} of the two cores)"
+    )
+    if "speedup_vs_two_threads" in m:
+        text += f", {m['speedup_vs_two_threads']:.2f}x one process with two BLAS threads"
+    compute = max(0.0, two["step_s"] - two["sync_s_per_step"])
+    return text + (
+        f". A step of the two: {_fmt_s(compute)} computing half the batch (one process computes all of it in "
+        f"{_fmt_s(one['step_s'])}), then {_fmt_s(two['sync_s_per_step'])} averaging, of which the all-reduce itself "
+        f"takes {_fmt_s(two['allreduce_s'])}: the rest is waiting for the other rank to reach it, that is, for a "
+        "core, when other processes hold them."
+    )
 
 
 def section(results: dict) -> list[str]:
@@ -155,7 +178,12 @@ def section(results: dict) -> list[str]:
         "*averaging per step* is the time each rank spends in `synchronize()` (the gradients packed into one "
         "buffer, reduced, unpacked; waiting for the other rank included), *bare all-reduce* the same collective "
         "on a gradient-sized buffer right after a barrier. The machine has 2 cores shared with other sessions: "
-        "the speed-ups are what a busy 2-core machine gave, not a property of nabla.",
+        "the speed-ups are what a busy 2-core machine gave, not a property of nabla."
+        + (
+            f" Other processes used {d['other_processes_cores']:.1f} cores on average while these ran."
+            if "other_processes_cores" in d
+            else ""
+        ),
         "",
         markdown_table(
             [
@@ -172,16 +200,7 @@ def section(results: dict) -> list[str]:
         ),  # fmt: skip
         "",
     ]
-    for m in d["models"].values():
-        lines.append(
-            f"- {m['name']}: two processes are {m['speedup']:.2f}x as fast as one process with one thread "
-            f"(efficiency {m['efficiency']:.0%} of the two cores)"
-            + (
-                f", {m['speedup_vs_two_threads']:.2f}x one process with two BLAS threads."
-                if "speedup_vs_two_threads" in m
-                else "."
-            )  # fmt: skip
-        )
+    lines += [_reading(m) for m in d["models"].values()]
     s = d["streaming"]
     lines += [
         "",
