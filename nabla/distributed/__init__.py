@@ -6,7 +6,7 @@ data, and before each update the ranks average their gradients, so every replica
 step: the step one process would take on the union of their batches. Started without a launcher,
 the script is one rank of one, and every call below is a no-op: the same script runs anywhere.
 
-Five lines make a training script data-parallel::
+A few lines make a training script data-parallel::
 
     import nabla.distributed as dist
     dist.init()
