@@ -26,11 +26,12 @@ import io
 import math
 import os
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
-__all__ = ["IDX_IMAGES", "IDX_LABELS", "MAX_IDX_BYTES", "IDXError", "parse_idx", "read_idx"]
+__all__ = ["IDX_IMAGES", "IDX_LABELS", "MAX_IDX_BYTES", "IDXError", "iter_idx", "parse_idx", "read_idx"]
 
 IDX_IMAGES = 0x0803
 """Magic number of an IDX file of uint8 images ``(N, rows, cols)``."""
@@ -127,8 +128,12 @@ def _read_up_to(stream, limit: int) -> bytearray:
     return buffer
 
 
-def _read(stream, magic: int | None, max_bytes: int, source: str, size: int | None) -> np.ndarray:
-    """Read one IDX file from ``stream``; ``size`` is the file's length when known (a plain file), else None."""
+def _header(stream, magic: int | None, max_bytes: int, source: str, size: int | None, limited=None):
+    """Read and check the header of ``stream``; return ``(shape, dtype, declares)`` (``declares`` words it for errors).
+
+    ``size`` is the file's length when known (a plain file), else None. ``limited(shape, dtype)`` gives
+    the bytes that must fit in ``max_bytes``: all the data when None, one block when streaming.
+    """
     head = stream.read(4)
     if len(head) < 4:
         raise IDXError(f"{source}: {len(head)} bytes is too short to be an IDX file (the magic number alone is 4)")
@@ -153,7 +158,7 @@ def _read(stream, magic: int | None, max_bytes: int, source: str, size: int | No
     declares = (
         f"the header declares shape {shape} of {dtype.name}, {expected:,} bytes of data after its {header}-byte header"
     )
-    if expected > max_bytes:
+    if (expected if limited is None else limited(shape, dtype)) > max_bytes:
         raise IDXError(
             f"{source}: {declares}, more than the limit of {max_bytes:,} bytes; pass max_bytes= to read_idx if the "
             "file really is that large"
@@ -161,15 +166,27 @@ def _read(stream, magic: int | None, max_bytes: int, source: str, size: int | No
     if size is not None and size - header != expected:
         what = "truncated" if size - header < expected else "has trailing bytes"
         raise IDXError(f"{source}: {what}: {declares}, but the data holds {size - header:,}")
-    data = _read_up_to(stream, expected + 1)  # one byte more than declared tells a padded file
-    if len(data) != expected:
-        what, held = ("truncated", f"{len(data):,}") if len(data) < expected else ("has trailing bytes", "more")
-        raise IDXError(f"{source}: {what}: {declares}, but the data holds {held}")
-    array = np.frombuffer(data, dtype=dtype, count=count).reshape(shape)  # writable: it views the bytearray
+    return shape, dtype, declares
+
+
+def _native(data: bytearray, dtype: np.dtype, shape: tuple) -> np.ndarray:
+    """The array ``data`` holds, in native byte order, without a copy (writable: it views the bytearray)."""
+    array = np.frombuffer(data, dtype=dtype, count=math.prod(shape)).reshape(shape)
     if not dtype.isnative:
         array.byteswap(inplace=True)
         array = array.view(dtype.newbyteorder())
     return array
+
+
+def _read(stream, magic: int | None, max_bytes: int, source: str, size: int | None) -> np.ndarray:
+    """Read one IDX file from ``stream``; ``size`` is the file's length when known (a plain file), else None."""
+    shape, dtype, declares = _header(stream, magic, max_bytes, source, size)
+    expected = math.prod(shape) * dtype.itemsize
+    data = _read_up_to(stream, expected + 1)  # one byte more than declared tells a padded file
+    if len(data) != expected:
+        what, held = ("truncated", f"{len(data):,}") if len(data) < expected else ("has trailing bytes", "more")
+        raise IDXError(f"{source}: {what}: {declares}, but the data holds {held}")
+    return _native(data, dtype, shape)
 
 
 def parse_idx(raw: bytes, magic: int | None = None, source: str = "IDX data", max_bytes: int = MAX_IDX_BYTES):
@@ -222,3 +239,35 @@ def read_idx(path: str | os.PathLike, magic: int | None = None, max_bytes: int =
         if gzipped:
             return _read(_Gunzip(f, str(path)), magic, max_bytes, str(path), size=None)
         return _read(f, magic, max_bytes, str(path), size=os.fstat(f.fileno()).st_size)
+
+
+def iter_idx(
+    path: str | os.PathLike, magic: int | None = None, block_rows: int = 4096, max_bytes: int = MAX_IDX_BYTES
+) -> Iterator[np.ndarray]:
+    """Read an IDX file (gzip-compressed or not) in blocks of ``block_rows`` rows, never whole.
+
+    Yields arrays of shape ``(<= block_rows, *shape[1:])`` in native byte order. The checks are
+    :func:`read_idx`'s, with ``max_bytes`` bounding one block rather than the file; raises
+    :class:`IDXError` for a bad header, and when the data ends early or runs on past the declared size.
+    """
+    path, source = Path(path), str(path)
+    with open(path, "rb") as f:
+        gzipped = f.read(2) == _GZIP_MAGIC
+        f.seek(0)
+        stream = _Gunzip(f, source) if gzipped else f
+        size = None if gzipped else os.fstat(f.fileno()).st_size
+
+        def block(shape: tuple, dtype: np.dtype) -> int:
+            return min(block_rows, shape[0]) * math.prod(shape[1:]) * dtype.itemsize
+
+        shape, dtype, declares = _header(stream, magic, max_bytes, source, size, limited=block)
+        row_bytes, held = math.prod(shape[1:]) * dtype.itemsize, 0
+        for start in range(0, shape[0], block_rows):
+            rows = min(block_rows, shape[0] - start)
+            data = _read_up_to(stream, rows * row_bytes)
+            held += len(data)
+            if len(data) < rows * row_bytes:
+                raise IDXError(f"{source}: truncated: {declares}, but the data holds {held:,}")
+            yield _native(data, dtype, (rows, *shape[1:]))
+        if stream.read(1):
+            raise IDXError(f"{source}: has trailing bytes: {declares}, but the data holds more")
