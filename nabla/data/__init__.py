@@ -3,7 +3,8 @@
 PyTorch's names and semantics for datasets and batching (:class:`Dataset`,
 :class:`TensorDataset`, :class:`Subset`, :func:`random_split`,
 :class:`DataLoader`), scikit-learn's for splitting and scaling
-(:func:`train_test_split`, :class:`StandardScaler`, :class:`MinMaxScaler`).
+(:func:`train_test_split`, :class:`StandardScaler`, :class:`MinMaxScaler`); :func:`fold_scaling`
+folds a scaling into a trained network, so that it takes raw inputs.
 Every random draw (shuffling, splits without a ``seed``) comes from nabla's
 generator, so ``nb.manual_seed(s)`` makes it reproducible.
 
@@ -17,6 +18,7 @@ Example::
 """
 
 from .dataset import Dataset, Subset, TensorDataset, random_split
+from .folding import fold_scaling
 from .loader import DataLoader, default_collate
 from .preprocessing import MinMaxScaler, NotFittedError, StandardScaler, one_hot
 from .split import train_test_split
@@ -30,6 +32,7 @@ __all__ = [
     "Subset",
     "TensorDataset",
     "default_collate",
+    "fold_scaling",
     "one_hot",
     "random_split",
     "train_test_split",
