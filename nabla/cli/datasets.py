@@ -6,6 +6,7 @@ import argparse
 
 from .. import datasets
 from .errors import UsageError, one_line
+from .options import name_choice
 from .recipes import RECIPES
 
 
@@ -67,3 +68,21 @@ def run(args: argparse.Namespace) -> int:
         print(f"{row.name:15} {row.task:15} {status:10} {','.join(row.aliases) or '-':10} {row.description}")
     print(f"data folder: {datasets.data_dir()} (set NABLA_DATA_DIR to change it)")
     return 0
+
+
+def add_parser(commands) -> argparse.ArgumentParser:
+    cmd = commands.add_parser(
+        "datasets",
+        help="list the datasets and whether each is on disk; --download one",
+        description="List every dataset of nabla's catalogue, its aliases and whether a real one is on disk "
+        "(in $NABLA_DATA_DIR, else the user cache folder).",
+    )
+    aliases = {alias: entry.name for entry in datasets.CATALOG.values() for alias in entry.aliases}
+    cmd.add_argument(
+        "--download",
+        type=name_choice("dataset", datasets.CATALOG, aliases),
+        metavar="NAME",
+        help="fetch the files of a real dataset (mnist, fashion_mnist) into the data folder (needs pooch)",
+    )
+    cmd.set_defaults(run=run)
+    return cmd

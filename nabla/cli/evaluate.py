@@ -7,7 +7,9 @@ import argparse
 from .datasets import load_split
 from .errors import UsageError, one_line
 from .model_file import input_width, open_model
+from .options import dataset_option, name_choice, seed
 from .progress import format_logs
+from .recipes import RECIPES
 from .run_record import METRICS_FILE, read_record
 
 
@@ -34,3 +36,18 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"the model does not fit dataset {name!r}: {one_line(e)}") from None
     print(f"{name} ({args.split} split, {len(x)} samples, seed {seed}): {format_logs(logs)}")
     return 0
+
+
+def add_parser(commands) -> argparse.ArgumentParser:
+    cmd = commands.add_parser(
+        "evaluate",
+        help="print a saved model's metrics on a dataset's test split",
+        description="Load a model written by 'nabla train' and print its loss and metrics on the test split "
+        "(regenerated from the same seed for synthetic sets).",
+    )
+    cmd.add_argument("model", help="a model file, e.g. nabla-run/model.nabla")
+    dataset_option(cmd, RECIPES, None, "default: the one in metrics.json beside the model")
+    cmd.add_argument("--seed", type=seed, help="seed of the split (default: the training run's, else 0)")
+    cmd.add_argument("--split", type=name_choice("split", ("test", "train")), default="test", help="test or train")
+    cmd.set_defaults(run=run)
+    return cmd

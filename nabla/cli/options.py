@@ -12,6 +12,7 @@ import argparse
 import math
 from collections.abc import Callable, Iterable, Mapping
 
+from .. import datasets
 from ..datasets import name_key
 
 
@@ -31,45 +32,32 @@ def name_choice(what: str, names: Iterable[str], aliases: Mapping[str, str] | No
     return parse
 
 
-def positive_int(text: str) -> int:
+def _checked(text: str, convert: Callable[[str], float], ok: Callable[[float], bool], expected: str):
+    """``convert(text)`` when it works and passes ``ok``; else argparse's error saying what was ``expected``."""
     try:
-        value = int(text)
+        value = convert(text)
     except ValueError:
-        value = 0
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+        value = None
+    if value is None or not ok(value):
+        raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
     return value
+
+
+def positive_int(text: str) -> int:
+    return _checked(text, int, lambda v: v > 0, "a positive integer")
 
 
 def seed(text: str) -> int:
     """A seed: an integer >= 0 (NumPy's generators refuse negative seeds)."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}")
-    return value
+    return _checked(text, int, lambda v: v >= 0, "an integer >= 0")
 
 
 def positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not (value > 0 and math.isfinite(value)):
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
-    return value
+    return _checked(text, float, lambda v: v > 0 and math.isfinite(v), "a positive number")
 
 
 def rate(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0.0 <= value < 1.0:
-        raise argparse.ArgumentTypeError(f"expected a rate in [0, 1), got {text!r}")
-    return value
+    return _checked(text, float, lambda v: 0.0 <= v < 1.0, "a rate in [0, 1)")
 
 
 def hidden_sizes(text: str) -> tuple[int, ...]:
@@ -83,3 +71,18 @@ def hidden_sizes(text: str) -> tuple[int, ...]:
     if not sizes or any(s <= 0 for s in sizes):
         raise argparse.ArgumentTypeError(f"expected layer widths such as 16,16, got {text!r}")
     return sizes
+
+
+def dataset_option(
+    parser: argparse.ArgumentParser, names: Iterable[str], default: str | None, default_text: str
+) -> None:
+    """``--dataset NAME``: one of ``names`` (catalogue names) or an alias the catalogue declares for one."""
+    names = list(names)
+    aliases = {alias: name for name in names for alias in datasets.lookup(name).aliases}
+    parser.add_argument(
+        "--dataset",
+        default=default,
+        type=name_choice("dataset", names, aliases),
+        metavar="NAME",
+        help=f"{', '.join(names)} or an alias ({', '.join(aliases)}); case and - _ do not matter ({default_text})",
+    )

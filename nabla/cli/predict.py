@@ -56,3 +56,18 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text.getvalue())
     return 0
+
+
+def add_parser(commands) -> argparse.ArgumentParser:
+    cmd = commands.add_parser(
+        "predict",
+        help="predict the rows of a CSV file with a saved model",
+        description="One row of raw features per line, UTF-8, comma-separated; a header row is optional and "
+        "picks the columns by name. A model trained by 'nabla train' on one-hot columns (fish: Species=Bream...) "
+        "also takes the raw column (Species). Prints CSV: the class and its probabilities, or the predicted value.",
+    )
+    cmd.add_argument("model", help="a model file, e.g. nabla-run/model.nabla")
+    cmd.add_argument("input", help="a CSV file of feature rows")
+    cmd.add_argument("--output", "-o", help="write the predictions to this CSV file instead of printing them")
+    cmd.set_defaults(run=run)
+    return cmd

@@ -26,7 +26,9 @@ import numpy as np
 
 from .datasets import load_split
 from .files import write_text_atomic
+from .optimizers import NAMES as OPTIMIZERS
 from .optimizers import make_optimizer
+from .options import dataset_option, hidden_sizes, name_choice, positive_float, positive_int, rate, seed
 from .progress import EpochProgress, format_logs
 from .recipes import RECIPES, Recipe
 from .run_record import METRICS_FILE
@@ -225,3 +227,41 @@ def _pictures(model, history, data, out: Path) -> list[str]:
         )
         written.append("fit.png")
     return written
+
+
+def add_parser(commands) -> argparse.ArgumentParser:
+    """``nabla train``'s options; each defaults to the dataset's recipe."""
+    from .recipes import HIDDEN_ACTIVATIONS
+
+    cmd = commands.add_parser(
+        "train",
+        help="train an MLP on a dataset and write the model, metrics and pictures",
+        description="Train an MLP on a dataset; print train/test metrics; write the model, metrics.json, "
+        "history.csv, the loss curves and (for 2-D inputs) the decision boundary to --out. "
+        "Every option defaults to the dataset's tuned recipe (nabla/cli/recipes.py).",
+    )
+    dataset_option(cmd, RECIPES, "moons", "default moons")
+    cmd.add_argument(
+        "--hidden", type=hidden_sizes, metavar="W1,W2", help="hidden layer widths, e.g. 16,16; none for no hidden layer"
+    )
+    cmd.add_argument(
+        "--activation",
+        type=name_choice("activation", HIDDEN_ACTIVATIONS),
+        metavar="NAME",
+        help=f"hidden activation: {', '.join(HIDDEN_ACTIVATIONS)} (default relu)",
+    )
+    cmd.add_argument(
+        "--optimizer",
+        type=name_choice("optimizer", OPTIMIZERS),
+        metavar="NAME",
+        help=f"{', '.join(OPTIMIZERS)}, with Keras's defaults (default adam; momentum = SGD with 0.9)",
+    )
+    cmd.add_argument("--lr", type=positive_float, help="learning rate (default: the dataset's)")
+    cmd.add_argument("--epochs", type=positive_int, help="passes over the training split (default: the dataset's)")
+    cmd.add_argument("--batch-size", type=positive_int, help="mini-batch size (default: the dataset's)")
+    cmd.add_argument("--dropout", type=rate, help="dropout rate after each hidden layer")
+    cmd.add_argument("--seed", type=seed, default=0, help="seed of the data split, the weights and the batches")
+    cmd.add_argument("--out", default="nabla-run", help="output folder (default ./nabla-run)")
+    cmd.add_argument("--quiet", action="store_true", help="no progress bar; print only the final metrics")
+    cmd.set_defaults(run=run)
+    return cmd

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from .options import positive_float, positive_int, seed
+
 
 def train_xor(epochs: int = 2000, lr: float = 0.5, seed: int = 2, log_every: int = 200) -> float:
     """Train a 2-2-1 tanh/sigmoid network on XOR by full-batch gradient descent; returns the final loss.
@@ -46,3 +48,12 @@ def train_xor(epochs: int = 2000, lr: float = 0.5, seed: int = 2, log_every: int
 def run(args: argparse.Namespace) -> int:
     train_xor(args.epochs, args.lr, args.seed)
     return 0
+
+
+def add_parser(commands) -> argparse.ArgumentParser:
+    cmd = commands.add_parser("xor", help="the engine alone: a 2-2-1 network learns XOR by gradient descent")
+    cmd.add_argument("--epochs", type=positive_int, default=2000)
+    cmd.add_argument("--lr", type=positive_float, default=0.5)
+    cmd.add_argument("--seed", type=seed, default=2)
+    cmd.set_defaults(run=run)
+    return cmd

@@ -72,3 +72,25 @@ def run_in_worker(argvs: list[list[str]], folder: Path, timeout: float) -> list[
         at = min(len(lines), len(argvs) - 1)
         raise AssertionError(f"the worker stopped at case {at}: {argvs[at]}: {problem}")
     return [json.loads(line) for line in lines]
+
+
+def ending_problems(command: str, result: dict) -> list[str]:
+    """What is wrong with how a case ended, whatever it was meant to do.
+
+    Success: exit status 0 and nothing on stderr but notes. Failure: exit status 1 and one line
+    ``nabla COMMAND: error: ...`` of at most 1,000 characters. Anything else (a traceback, another
+    status) is a problem.
+    """
+    status = result["status"]
+    lines = [line for line in result["err"].splitlines() if not line.startswith(f"nabla {command}: note: ")]
+    if status == 0:
+        return [f"stderr besides notes: {[e[:200] for e in lines[:3]]}"] if lines else []
+    if status == 1:
+        if len(lines) != 1 or not lines[0].startswith(f"nabla {command}: error: ") or len(lines[0]) > 1000:
+            return [f"not one short error line: {[e[:200] for e in lines[:3]]}"]
+        return []
+    return [f"status {status}: {result['err'][-1500:]}"]
+
+
+def assert_no_failures(failures: list[str], cases: int) -> None:
+    assert not failures, f"{len(failures)} of {cases} cases:\n" + "\n".join(failures[:20])

@@ -25,7 +25,7 @@ import shutil
 
 import numpy as np
 import pytest
-from cli_run import fuzz_cases, fuzz_seed, run_in_worker
+from cli_run import assert_no_failures, ending_problems, fuzz_cases, fuzz_seed, run_in_worker
 from tabular_run import FILE_COLUMNS, KINDS, encode, make_tabular_run
 
 import nabla as nb
@@ -205,13 +205,9 @@ def test_predict_answers_every_generated_csv_clearly(runs, tmp_path):
     results = run_in_worker([["predict", str(runs[k]), str(p)] for k, _, _, _, p in cases], tmp_path, 600)
     failures = []
     for (kind, x, data, effect, path), result in zip(cases, results):
-        status, out, err = result["status"], result["out"], result["err"]
-        problems = []
-        errors = [line for line in err.splitlines() if not line.startswith("nabla predict: note: ")]
-        if status == 0:
-            if errors:
-                problems.append(f"stderr besides notes: {errors[:3]}")
-            got = np.array([[float(v) for v in line.split(",")] for line in out.strip().splitlines()[1:]])
+        problems = ending_problems("predict", result)
+        if result["status"] == 0:
+            got = np.array([[float(v) for v in line.split(",")] for line in result["out"].strip().splitlines()[1:]])
             expected_rows = data_rows(data, set(KINDS) if kind == "tabular" else set())
             if expected_rows is None or len(got) != expected_rows:
                 problems.append(f"{len(got)} predictions for {expected_rows} data rows")
@@ -222,13 +218,8 @@ def test_predict_answers_every_generated_csv_clearly(runs, tmp_path):
                 col = 1 if kind != "tabular" else 0  # class column, then probabilities
                 if not np.allclose(got[:, col:], want, rtol=1e-4, atol=1e-6):
                     problems.append(f"wrong predictions: {got[:, col:].tolist()} != {want.tolist()}")
-        elif status == 1:
-            if len(errors) != 1 or not errors[0].startswith("nabla predict: error: ") or len(errors[0]) > 1000:
-                problems.append(f"not one short error line: {[e[:200] for e in errors[:3]]}")
-            if effect == "keeps":
-                problems.append(f"an intact file was refused: {errors[:1]}")
-        else:
-            problems.append(f"status {status}: {err[-1500:]}")
+        if result["status"] == 1 and effect == "keeps":
+            problems.append(f"an intact file was refused: {result['err'][-300:]}")
         if problems:
             failures.append(f"{path.name} ({kind}, {effect}, {data[:80]!r}): {'; '.join(problems)}")
-    assert not failures, f"{len(failures)} of {len(cases)} cases:\n" + "\n".join(failures[:20])
+    assert_no_failures(failures, len(cases))
