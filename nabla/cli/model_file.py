@@ -27,4 +27,6 @@ def input_width(model) -> int:
     shape = model.input_shape
     if shape is None:
         raise UsageError("the model does not record its input shape")
+    if any(not isinstance(d, int) for d in shape[1:]):
+        raise UsageError(f"the model takes inputs of shape {tuple(shape)}: only a fixed number of features can be read")
     return int(np.prod(shape[1:]))

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import argparse
 import csv
-import io
 import sys
 
 import numpy as np
 
 from .. import datasets
 from .errors import UsageError, one_line
-from .files import write_text_atomic
+from .files import atomic_text_file
 from .model_file import input_width, open_model
 from .run_record import read_record
 
@@ -33,29 +32,32 @@ def run(args: argparse.Namespace) -> int:
     except datasets.FeatureCsvError as e:
         raise UsageError(one_line(e)) from None
     for note in table.notes:
-        print(f"nabla predict: note: {note}", file=sys.stderr)
+        print(f"nabla predict: note: {one_line(note)}", file=sys.stderr)
     outputs = model.predict(table.x.reshape((-1, *model.input_shape[1:])), batch_size=1024)
     outputs = outputs.reshape(len(outputs), -1)
     classification = record.get("task") == "classification" or "crossentropy" in str(getattr(model.loss, "name", ""))
     if classification and outputs.shape[1] > 1:
         header = ["class"] + [f"p{k}" for k in range(outputs.shape[1])]
-        rows = [[str(int(np.argmax(o)))] + [f"{v:.6g}" for v in o] for o in outputs]
+        rows = ([str(int(np.argmax(o)))] + [f"{v:.6g}" for v in o] for o in outputs)
     else:
         header = ["prediction"] if outputs.shape[1] == 1 else [f"y{k}" for k in range(outputs.shape[1])]
-        rows = [[f"{v:.6g}" for v in o] for o in outputs]
-    text = io.StringIO()
-    writer = csv.writer(text, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
+        rows = ([f"{v:.6g}" for v in o] for o in outputs)
     if args.output:
         try:
-            write_text_atomic(args.output, text.getvalue())
+            with atomic_text_file(args.output) as f:
+                _write_csv(f, header, rows)
         except OSError as e:
             raise UsageError(f"cannot write {args.output}: {e.strerror or e}") from None
-        print(f"wrote {len(rows)} predictions to {args.output}")
+        print(f"wrote {len(outputs)} predictions to {args.output}")
     else:
-        sys.stdout.write(text.getvalue())
+        _write_csv(sys.stdout, header, rows)
     return 0
+
+
+def _write_csv(f, header: list[str], rows) -> None:
+    writer = csv.writer(f, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
 
 
 def add_parser(commands) -> argparse.ArgumentParser:

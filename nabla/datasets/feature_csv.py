@@ -15,6 +15,7 @@ encodes it.
 
 from __future__ import annotations
 
+import array
 import codecs
 import csv
 import io
@@ -35,6 +36,8 @@ _NON_FINITE = {"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infin
 _FIELD_LIMIT = 131_072  # Python's csv default, kept: a longer field is not a number
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
 _SHOWN = 40  # characters of a bad value echoed in a message
+_LINE_BASE = 1 << 20  # characters a line may hold, plus _LINE_PER_FEATURE per feature the model takes
+_LINE_PER_FEATURE = 64
 
 
 class FeatureCsvError(ValueError):
@@ -215,9 +218,25 @@ def _first_bad_byte(path: Path, limit: int = 1 << 26) -> str:
     return ""
 
 
+def _lines(path: Path, text: io.TextIOBase, longest: int):
+    """The file's lines, refusing one longer than ``longest`` before it is all in memory."""
+    number = 0
+    while True:
+        line = text.readline(longest + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > longest:
+            raise FeatureCsvError(
+                f"{path}, line {number}: longer than {longest:,} characters: not a row of the model's inputs"
+            )
+        yield line
+
+
 def _read(path: Path, text: io.TextIOBase, schema: _Schema) -> FeatureCsv:
-    reader = csv.reader(text)
-    rows: list[np.ndarray] = []
+    reader = csv.reader(_lines(path, text, _LINE_BASE + _LINE_PER_FEATURE * schema.n_features))
+    values = array.array("f")  # NOTE: 4 bytes a value, whatever the number of rows (no list of small arrays)
+    rows = 0
     notes: list[str] = []
     reading: _Reading | None = None  # fixed by the header, or by the first data row
     header = False
@@ -240,7 +259,8 @@ def _read(path: Path, text: io.TextIOBase, schema: _Schema) -> FeatureCsv:
                 continue
             if reading is None:
                 reading = _first_row(path, line, fields, schema, notes)
-            rows.append(_row(path, line, fields, reading, schema))
+            values.frombytes(_row(path, line, fields, reading, schema).tobytes())
+            rows += 1
     except csv.Error as e:
         line = reader.line_num
         if "field larger than field limit" in str(e):
@@ -254,13 +274,17 @@ def _read(path: Path, text: io.TextIOBase, schema: _Schema) -> FeatureCsv:
         notes.append(f"skipped {skipped} empty row{'s' * (skipped > 1)} (every field empty)")
     if not rows:
         raise FeatureCsvError(f"{path} holds no data rows: expected {schema.expected()}")
-    return FeatureCsv(np.stack(rows), notes)
+    return FeatureCsv(np.frombuffer(values, dtype=np.float32).reshape(rows, schema.n_features).copy(), notes)
 
 
 def _separator_hint(fields: list[str]) -> str:
     if len(fields) == 1 and any(sep in fields[0] for sep in ";\t"):
         return " (is it separated by ';' or tabs? nabla reads comma-separated values)"
     return ""
+
+
+def _count(items: Sequence, noun: str) -> str:
+    return f"{len(items)} {noun}{_plural(items)}"
 
 
 def _plural(items: Sequence) -> str:
@@ -307,7 +331,7 @@ def _first_row(path: Path, line: int, fields: list[str], schema: _Schema, notes:
     readings = schema.by_width(len(fields))
     if not readings:
         raise FeatureCsvError(
-            f"{path}, line {line}: {len(fields)} values, but the model takes {schema.expected()}"
+            f"{path}, line {line}: {_count(fields, 'value')}, but the model takes {schema.expected()}"
             + _separator_hint(fields)
         )
     first_error = None
@@ -330,7 +354,7 @@ def _first_row(path: Path, line: int, fields: list[str], schema: _Schema, notes:
 def _row(path: Path, line: int, fields: list[str], reading: _Reading, schema: _Schema) -> np.ndarray:
     if len(fields) != reading.width:
         raise FeatureCsvError(
-            f"{path}, line {line}: {len(fields)} values, but the rows above have {reading.width}; "
+            f"{path}, line {line}: {_count(fields, 'value')}, but the rows above have {reading.width}; "
             f"expected {schema.expected()}"
         )
     out = np.empty(schema.n_features, dtype=np.float32)

@@ -88,6 +88,9 @@ def test_rows_of_empty_fields_are_skipped_with_a_note(moons_run, tmp_path, capsy
         ("x1,x2\n1,2\n".encode("utf-16"), "is UTF-16 text: save it as UTF-8 CSV"),
         ("1,2\n".encode("utf-16-le"), "line 1: the file holds NUL bytes: is it UTF-16 or binary?"),
         (b"1," + b"9" * 131_073 + b"\n", "line 1: a field is longer than 131,072 characters"),
+        (b"1,2\n" + b"," * 2_000_000 + b"\n", "line 2: longer than 1,048,704 characters"),
+        (b"1,2\n" + b"3" * 2_000_000, "line 2: longer than 1,048,704 characters"),  # no newline at all
+        (b'1,2\n"3,4\n5,6\n', "line 3: 1 value, but the rows above have 2"),  # an unclosed quote
     ],
 )
 def test_a_bad_csv_is_one_short_line(moons_run, tmp_path, capsys, content, message):
