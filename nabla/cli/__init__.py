@@ -9,6 +9,7 @@
     nabla datasets --download mnist              # fetch a real dataset's files (needs pooch and a network)
     nabla evaluate nabla-run/model.nabla --dataset moons
     nabla predict nabla-run/model.nabla points.csv --output predictions.csv
+    nabla export nabla-run/model.nabla model.onnx  # for ONNX Runtime, where nabla is not installed
     nabla xor                                    # the engine alone: a 2-2-1 network learns XOR
 
 ``python -m nabla`` is the same command. The command is thin: each step is a library call you
@@ -35,6 +36,7 @@ Files:
 ``train.py``        ``nabla train``: the lab's steps, each a library call
 ``evaluate.py``     ``nabla evaluate``
 ``predict.py``      ``nabla predict`` (the CSV reader is :func:`nabla.datasets.read_features_csv`)
+``export.py``       ``nabla export`` (:func:`nabla.onnx.export`)
 ``datasets.py``     ``nabla datasets``, and the one line saying a dataset is not on disk
 ``run_record.py``   ``metrics.json``: written by train, checked when read
 ``xor.py``          ``nabla xor``, a demo of the engine alone

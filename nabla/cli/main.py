@@ -7,10 +7,10 @@ import difflib
 import os
 import sys
 
-from . import datasets, evaluate, predict, train, xor
+from . import datasets, evaluate, export, predict, train, xor
 from .errors import UsageError
 
-_COMMANDS = (train, datasets, evaluate, predict, xor)  # each module: add_parser(subparsers) and run(args)
+_COMMANDS = (train, datasets, evaluate, predict, export, xor)  # each module: add_parser(subparsers) and run(args)
 
 
 class _Parser(argparse.ArgumentParser):
