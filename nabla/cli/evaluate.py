@@ -15,7 +15,8 @@ from .run_record import METRICS_FILE, read_record
 
 def run(args: argparse.Namespace) -> int:
     model = open_model(args.model)
-    record = read_record(args.model)
+    # The record beside the model is read (and checked) only for what the command line leaves out.
+    record = read_record(args.model) if args.dataset is None or args.seed is None else {}
     name = args.dataset or record.get("dataset")
     if name is None:
         raise UsageError(f"which dataset? give --dataset (no {METRICS_FILE} beside the model says)")

@@ -95,3 +95,12 @@ def test_missing_or_damaged_model_files_are_one_line(tmp_path, capsys):
     assert err.startswith("nabla evaluate: error: cannot load the model") and len(err.splitlines()) == 1
     assert cli.main(["evaluate", str(tmp_path), "--dataset", "moons"]) == 1
     assert "is not a file" in capsys.readouterr().err
+
+
+def test_a_damaged_record_is_not_read_when_the_command_line_says_everything(moons_run, tmp_path, capsys):
+    run = _copy_run(moons_run, tmp_path / "run")
+    (run / "metrics.json").write_text("[]")
+    assert cli.main(["evaluate", str(run / "model.nabla"), "--dataset", "moons", "--seed", "0"]) == 0
+    assert capsys.readouterr().out.startswith("moons (test split, 250 samples, seed 0)")
+    assert cli.main(["evaluate", str(run / "model.nabla"), "--dataset", "moons"]) == 1  # the seed comes from it
+    assert "holds a JSON list" in capsys.readouterr().err
