@@ -1,12 +1,21 @@
 """Every code block of README.md and docs/*.md runs, in order, and shows what its text claims.
 
-The ```python blocks of each file run in one namespace, in order, in a fresh Python process (as a
-reader pasting them one after another would), in a temporary folder, with a time limit. After a
-block, the checks of CLAIMS whose key is a line of that block run in the same namespace: they
-hold what the text around the block promises (XOR learned, 33 parameters, a gradient's value...).
-A block whose first line is ``# not run: <why>`` is a deliberate fragment and is skipped; the
-README says so. New docs/*.md files are picked up as they are added. A file whose blocks read a
-real dataset needs it (``conftest.real_data``).
+The rules a docs author follows (the README's "Every python block..." paragraph says the same):
+
+- The ```python blocks of each file run in one namespace, in order, in a fresh Python process (as a
+  reader pasting them one after another would), in an empty temporary folder, within 300 s. A block
+  may use what an earlier block of the same file defined, nothing else: define your data and model.
+- A block whose first line is ``# not run: <why>`` is a deliberate fragment (a sketch with names the
+  reader supplies, a server that never returns, a command for several processes) and is skipped.
+  Fences other than ```python (```bash, ```text, plain ```) are never run.
+- A block that imports a package nabla does not depend on (torch, onnxruntime, sklearn, mpi4py...)
+  or names it in a first-lines comment ``# needs: onnxruntime, sklearn`` makes its file's test skip
+  where that package is not installed (and fail in CI, where every extra is installed).
+- A block that loads a real dataset (``mnist(``, ``nb.datasets.load("fish")``... any name or alias of
+  :data:`nabla.datasets.CATALOG` whose data are files) makes its file's test need those files
+  (``conftest.real_data``: skipped without them, a failure in CI).
+- What the text around a block promises (XOR learned, 33 parameters, a gradient's value...) is
+  checked by CLAIMS below: code keyed by one line of the block, run in its namespace after it.
 
 The shell blocks are checked too: every ``nabla ...`` command line in them parses with the
 command's own parser, and every ``--out`` folder they name is ignored by git.
@@ -14,6 +23,8 @@ command's own parser, and every ``--out`` folder they name is ignored by git.
 
 from __future__ import annotations
 
+import ast
+import importlib.util
 import json
 import os
 import re
@@ -24,17 +35,13 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import FASHION_FILES, FISH_FILES, MNIST_FILES, real_data
+from conftest import real_data, require
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 FENCE = re.compile(r"^( *)```(\w*)[^\n]*\n(.*?)^\1```", re.S | re.M)
 NOT_RUN = "# not run:"
-NEEDS = {
-    r"\bfashion_mnist\(": FASHION_FILES,
-    r"(?<!fashion_)\bmnist\(": MNIST_FILES,
-    r"\bfish_market\(": FISH_FILES,
-}
+NEEDS = re.compile(r"^\s*# needs:(.*)$", re.M)
 
 # What the text promises, checked after the block that holds the key line: {(file, line): check code}.
 CLAIMS = {
@@ -123,6 +130,49 @@ def python_blocks(path: Path) -> list[tuple[int, str]]:
     return [(line, code) for lang, line, code in blocks(path) if lang == "python"]
 
 
+def optional_modules(source: str) -> set[str]:
+    """The packages the blocks import or name in ``# needs:`` lines, other than nabla and the standard library.
+
+    Datasets read through another package (``digits()`` through scikit-learn) count too.
+    """
+    modules = {name.strip() for line in NEEDS.findall(source) for name in line.split(",") if name.strip()}
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:  # the runner reports it, with the block's file and line
+        tree = ast.Module(body=[], type_ignores=[])
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            modules.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            modules.add(node.module.split(".")[0])
+    for entry in datasets_named(source):
+        if entry.needs:
+            modules.add(entry.needs)
+    return {m for m in modules if m != "nabla" and m not in sys.stdlib_module_names}
+
+
+def datasets_named(source: str) -> list:
+    """The catalogue's entries whose dataset the blocks call (``mnist(``) or name in a string (``"fish"``)."""
+    from nabla.datasets import CATALOG, name_key
+
+    quoted = {name_key(q) for q in re.findall(r"[\"']([\w .-]+)[\"']", source)}
+    found = []
+    for entry in CATALOG.values():
+        spellings = (entry.name, *entry.aliases)
+        called = any(re.search(rf"\b{re.escape(s)}\(", source) for s in spellings)
+        if called or quoted & {name_key(s) for s in spellings}:
+            found.append(entry)
+    return found
+
+
+def real_files(source: str) -> list[str]:
+    """The files (under the data folder) of the real datasets the blocks load."""
+    from nabla.datasets.cache import FILES
+
+    prefixes = [entry.files for entry in datasets_named(source) if entry.files]
+    return [key for key in FILES if any(key.startswith(prefix) for prefix in prefixes)]
+
+
 def checks_of(name: str, code: str) -> list[str]:
     lines = code.splitlines()
     return [check for (file, key), check in CLAIMS.items() if file == name and key in lines]
@@ -145,6 +195,23 @@ def test_every_claim_is_checked_on_one_block():
         assert len(found) == 1, f"{name}: the line {key!r} is in {len(found)} python blocks"
 
 
+def test_what_a_file_needs_is_read_from_its_blocks():
+    """The rules of the module docstring, on blocks written for the purpose."""
+    source = textwrap.dedent("""
+        # needs: keras, tensorflow
+        import numpy as np, onnxruntime as ort
+        from sklearn.neural_network import MLPClassifier
+        from nabla import layers
+        import json
+        x, y = nb.datasets.digits(), nb.datasets.fashion_mnist()
+    """)
+    assert optional_modules(source) == {"keras", "tensorflow", "numpy", "onnxruntime", "sklearn"}
+    files = real_files(source)
+    assert files and all(f.startswith("fashion-mnist/") for f in files)  # not MNIST's: fashion_mnist( is not mnist(
+    assert [f.split("/")[0] for f in real_files('nb.datasets.load("Fish")')] == ["fish"]
+    assert real_files("nb.datasets.moons(200)") == [] and real_files("mnist = 3") == []
+
+
 def test_not_run_blocks_say_why():
     for path in DOCS:
         for line, code in python_blocks(path):
@@ -159,9 +226,12 @@ def test_the_python_blocks_run_in_order_and_show_what_they_claim(path, tmp_path)
     if not runnable:
         pytest.skip(f"{path.name} has no python blocks")
     source = "\n".join(code for _, code in runnable)
-    for pattern, files in NEEDS.items():
-        if re.search(pattern, source):
-            real_data(*files)
+    for module in sorted(optional_modules(source)):
+        if importlib.util.find_spec(module) is None:
+            require(module)  # skips here, fails in CI
+    files = real_files(source)
+    if files:
+        real_data(*files)
     payload = {
         "file": path.name,
         "blocks": [
