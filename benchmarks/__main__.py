@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import end_to_end, harness, memory, micro, profiling, report
+from . import end_to_end, harness, memory, micro, playground, profiling, report
 from .machine import LoadMonitor, cpu_count, describe, set_threads
 from .workloads import BY_KEY, WORKLOADS
 
@@ -87,6 +87,11 @@ def main(argv=None) -> int:
 
     print("per-operation overhead", flush=True)
     results["op_overhead"] = micro.op_overhead(1_000 if args.quick else 10_000, 1 if args.quick else 5, settle)
+
+    if not args.only:  # a run of selected workloads leaves the playground out
+        print("nabla playground: frames per second through the server's training loop", flush=True)
+        settle()
+        results["playground"] = playground.measure(0.5 if args.quick else 5.0)
 
     epochs = (
         args.end_to_end_epochs

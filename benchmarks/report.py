@@ -286,6 +286,29 @@ def _end_to_end_section(results: dict) -> list[str]:
     ]
 
 
+def _playground_section(results: dict) -> list[str]:
+    from .playground import HEADER, table
+
+    result = results.get("playground")
+    if not result:
+        return []
+    if "skipped" in result:
+        return ["## nabla playground", "", f"Not measured: {result['skipped']}.", ""]
+    return [
+        "## nabla playground: frames per second",
+        "",
+        "How fast the page can watch a network learn: a tab of `nabla playground` played for "
+        f"{result['seconds']:g} s per network through the server's own loop (`benchmarks/playground.py`: the app "
+        "in memory, every frame acknowledged at once), on two moons, 500 points (250 for training), batches of "
+        "10 unless said, Adam. A frame is one epoch of training, then the losses and accuracies of both splits, "
+        "the heatmaps of the output and of every hidden unit, and the weights, as JSON; the browser's drawing "
+        "is not included. The bar: 20 frames a second for 2-16-16-2.",
+        "",
+        markdown_table(HEADER, table(result)),
+        "",
+    ]
+
+
 def _overhead_section(results: dict) -> list[str]:
     o = results.get("op_overhead")
     if not o:
@@ -395,6 +418,7 @@ def markdown(results: dict) -> str:
     lines += _agreement_section(results)
     lines += _memory_section(results)
     lines += _end_to_end_section(results)
+    lines += _playground_section(results)
     lines += _overhead_section(results)
     lines += _profile_section(results)
     return "\n".join(lines).rstrip() + "\n"

@@ -6,28 +6,18 @@ a function here (``nb.exp``, ``nb.matmul``, ``nb.cross_entropy``...) and a
 Tensor method.
 
 Above the engine: ``nabla.nn`` (modules, layers, losses), ``nabla.optim``
-and ``nabla.data`` with PyTorch's names; ``nabla.layers``, ``nabla.models``,
+and ``nabla.data`` with PyTorch's names; ``nabla.keras`` with Keras's, its
+modules also reachable as ``nabla.layers``, ``nabla.models``,
 ``nabla.losses``, ``nabla.metrics``, ``nabla.callbacks``,
-``nabla.regularizers`` and ``nabla.diagnostics`` with Keras's; ``nabla.datasets``
+``nabla.regularizers``... (the same module objects: see nabla/keras/__init__.py);
+``nabla.diagnostics`` for the course's debugging habits; ``nabla.datasets``
 for the course's data.
 """
 
-from . import (
-    activations,
-    callbacks,
-    data,
-    datasets,
-    diagnostics,
-    initializers,
-    layers,
-    losses,
-    metrics,
-    models,
-    nn,
-    optim,
-    random,
-    regularizers,
-)
+# The engine's ops first: nabla.ops imports nabla.tensor, which needs nabla.ops to exist already.
+from . import ops  # isort: split
+
+from . import data, datasets, diagnostics, keras, nn, optim, random
 from .autograd import CaptureError, detect_anomaly, enable_grad, grad, is_grad_enabled, no_grad, set_grad_enabled
 from .capturing import capture
 from .creation import (
@@ -51,12 +41,15 @@ from .creation import (
 )
 from .dtypes import bool_, float16, float32, float64, int8, int16, int32, int64, uint8
 from .gradcheck import GradcheckError, gradcheck, numerical_grad
+from .keras import _aliases, activations, callbacks, initializers, layers, losses, metrics, models, regularizers
 from .ops import *  # noqa: F403  (the differentiable functions: nb.exp, nb.matmul, ...)
 from .random import manual_seed
 from .serialization import load, save
 from .tensor import Tensor
 
 __version__ = "0.1.0"
+
+_aliases.register(__name__)  # nabla.layers is nabla.keras.layers, nabla.models.checks nabla.keras.models.checks...
 
 
 def __getattr__(name: str):

@@ -9,7 +9,10 @@
 * :func:`check_gradients`: backprop against finite differences for a whole
   model, in float64.
 * :class:`ModelConfigWarning`: emitted by ``fit`` for suspicious
-  loss/activation/label combinations (see ``nabla.models.checks``).
+  loss/activation/label combinations (see ``nabla.keras.models.checks``).
+
+This module stays at the top of nabla, above the Keras side it is built on
+(see nabla/keras/__init__.py for why).
 """
 
 from __future__ import annotations
@@ -21,8 +24,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import autograd
-from .callbacks import Callback
-from .models.checks import ModelConfigWarning
+from .keras.activations import name_of
+from .keras.callbacks import Callback
+from .keras.models.checks import ModelConfigWarning
 from .tensor import Tensor
 
 __all__ = ["ModelConfigWarning", "OverfitReport", "TrainingMonitor", "check_gradients", "overfit_small_batch"]
@@ -99,8 +103,6 @@ def overfit_small_batch(model, x, y, samples: int = 8, steps: int = 300, thresho
 
 def _relu_outputs(model, x: np.ndarray) -> list[tuple[str, np.ndarray]]:
     """Outputs of the layers of a Sequential model whose activation is ReLU, for input x."""
-    from .activations import name_of
-
     outs = []
     h = Tensor._make(np.asarray(x))
     mode = model.training

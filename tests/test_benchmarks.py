@@ -44,6 +44,10 @@ def test_quick_run_covers_every_workload_and_implementation(tmp_path):
     assert set(results["memory"]["W3"]) == {"nabla", "nabla-captured", "torch", "floor"}
     assert {"numpy", "nabla", "torch"} <= set(results["op_overhead"])
     assert results["matmul"]["max"] > 0
+    playground = results["playground"]  # nabla playground's frames per second, through its server
+    assert [r["network"] for r in playground["rows"]][1] == "2-16-16-2"
+    assert all(r["frames"] > 0 and r["epochs_per_second"] > 0 for r in playground["rows"])
+    assert "## nabla playground: frames per second" in out.with_suffix(".md").read_text()
     assert out.with_suffix(".md").read_text().startswith("# Performance")
     # The quick run never touches the full run's report.
     assert (REPORT.stat().st_mtime_ns if REPORT.exists() else None) == before

@@ -10,6 +10,7 @@
     nabla evaluate nabla-run/model.nabla --dataset moons
     nabla predict nabla-run/model.nabla points.csv --output predictions.csv
     nabla export nabla-run/model.nabla model.onnx  # for ONNX Runtime, where nabla is not installed
+    nabla playground                             # watch a network learn in the browser (the playground extra)
     nabla xor                                    # the engine alone: a 2-2-1 network learns XOR
 
 ``python -m nabla`` is the same command. The command is thin: each step is a library call you
@@ -37,6 +38,7 @@ Files:
 ``evaluate.py``     ``nabla evaluate``
 ``predict.py``      ``nabla predict`` (the CSV reader is :func:`nabla.datasets.read_features_csv`)
 ``export.py``       ``nabla export`` (:func:`nabla.onnx.export`)
+``playground.py``   ``nabla playground`` (:mod:`nabla.playground`)
 ``datasets.py``     ``nabla datasets``, and the one line saying a dataset is not on disk
 ``run_record.py``   ``metrics.json``: written by train, checked when read
 ``xor.py``          ``nabla xor``, a demo of the engine alone

@@ -7,10 +7,11 @@ import difflib
 import os
 import sys
 
-from . import datasets, evaluate, export, predict, train, xor
+from . import datasets, evaluate, export, playground, predict, train, xor
 from .errors import UsageError
 
-_COMMANDS = (train, datasets, evaluate, predict, export, xor)  # each module: add_parser(subparsers) and run(args)
+# Each module: add_parser(subparsers) and run(args).
+_COMMANDS = (train, datasets, evaluate, predict, export, playground, xor)
 
 
 class _Parser(argparse.ArgumentParser):

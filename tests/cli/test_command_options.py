@@ -6,7 +6,8 @@ import pytest
 from cli_run import assert_one_line_error, run_nabla
 
 from nabla import cli
-from nabla.cli.optimizers import KERAS_DEFAULTS, make_optimizer
+from nabla.cli.optimizers import make_optimizer
+from nabla.keras.optimizers import OPTIMIZERS as KERAS_DEFAULTS
 
 
 def parse(*argv):
