@@ -224,7 +224,7 @@ def test_not_run_blocks_say_why():
 def test_the_python_blocks_run_in_order_and_show_what_they_claim(path, tmp_path):
     runnable = [(line, code) for line, code in python_blocks(path) if not code.lstrip().startswith(NOT_RUN)]
     if not runnable:
-        pytest.skip(f"{path.name} has no python blocks")
+        pytest.skip(f"{path.name} has no python block to run")
     source = "\n".join(code for _, code in runnable)
     for module in sorted(optional_modules(source)):
         if importlib.util.find_spec(module) is None:
