@@ -58,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     commands = parser.commands
     args, extra = parser.parse_known_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # `nabla train --np N` runs this command again
     if args.command is None:
         if extra:
             parser.error(f"unrecognized arguments: {' '.join(extra)}")

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from .datasets import load_split
+from .errors import UsageError
 from .files import write_text_atomic
 from .optimizers import NAMES as OPTIMIZERS
 from .optimizers import make_optimizer
@@ -90,16 +91,39 @@ def _scaled(scaling, x: np.ndarray) -> np.ndarray:
     return scaling.transform(x).astype(np.float32)
 
 
+def _on_processes(args: argparse.Namespace) -> int:
+    """``nabla train --np N`` outside a launcher: this same command (without ``--np``) as N MPI processes."""
+    from ..distributed.launch import launch
+
+    argv, rest = list(args.argv), []
+    while argv:
+        word = argv.pop(0)
+        if word == "--np":
+            argv.pop(0)
+        elif not word.startswith("--np="):
+            rest.append(word)
+    try:
+        result = launch([sys.executable, "-m", "nabla", *rest], args.np)
+    except FileNotFoundError as e:
+        raise UsageError(str(e)) from None
+    return 1 if result.returncode < 0 else result.returncode
+
+
 def run(args: argparse.Namespace) -> int:
     import nabla as nb
 
     from .. import callbacks
+    from .. import distributed as dist
     from ..data import StandardScaler, fold_scaling
 
+    processes = dist.size()
+    if args.np > 1 and processes == 1:  # not started by a launcher yet: start N copies of this command
+        return _on_processes(args)
+    root = dist.rank() == 0
     recipe = RECIPES[args.dataset]
     s = _settings(args, recipe)
     out = Path(args.out)
-    say = (lambda *a, **k: None) if args.quiet else print
+    say = (lambda *a, **k: None) if args.quiet or not root else print
 
     started = time.perf_counter()
     nb.manual_seed(args.seed)
@@ -131,16 +155,17 @@ def run(args: argparse.Namespace) -> int:
         + f", {model.count_params():,} parameters; {s['optimizer']} lr {s['lr']:g}"
         + (" (cosine decay)" if recipe.schedule == "cosine" else "")
         + f", {s['epochs']} epochs, batch {s['batch_size']}, seed {args.seed}"
+        + (f"; data-parallel on {processes} processes" if processes > 1 else "")
     )
 
     out.mkdir(parents=True, exist_ok=True)
-    cbs = [callbacks.CSVLogger(out / HISTORY_FILE)]
+    cbs = [callbacks.CSVLogger(out / HISTORY_FILE)] if root else []  # the ranks' logs are the same
     if recipe.schedule == "cosine":
         cbs.append(callbacks.LearningRateScheduler(cosine_decay(s["lr"], s["epochs"])))
     verbose = 0
     if not args.quiet and math.ceil(len(x_train) / s["batch_size"]) >= 100:
         verbose = "auto"  # long epochs: Keras's bar per epoch
-    elif not args.quiet:
+    elif not args.quiet and root:
         cbs.append(EpochProgress(s["epochs"]))
     # NOTE: the test split is passed as validation data for its curve only (as Keras's MNIST examples
     # do); nothing (no early stopping, no schedule) is decided on it, and the pictures call it "test".
@@ -153,8 +178,11 @@ def run(args: argparse.Namespace) -> int:
         verbose=verbose,
         callbacks=cbs,
         validation_data=(x_test, y_test),
+        distributed=processes > 1,
     )
     train_seconds = time.perf_counter() - fit_started
+    if not root:  # every rank holds the same model: rank 0 evaluates it and writes the files
+        return 0
 
     fold_scaling(model, x_scaling, y_scaling)
     results = {
@@ -192,6 +220,7 @@ def run(args: argparse.Namespace) -> int:
             "epochs": s["epochs"],
             "epochs_run": len(history.history.get("loss", [])),
             "batch_size": s["batch_size"],
+            "processes": processes,
             "seconds": round(train_seconds, 2),
             "validation_data": "the test split, for the curves only (nothing is chosen on it)",
         },
@@ -263,5 +292,13 @@ def add_parser(commands) -> argparse.ArgumentParser:
     cmd.add_argument("--seed", type=seed, default=0, help="seed of the data split, the weights and the batches")
     cmd.add_argument("--out", default="nabla-run", help="output folder (default ./nabla-run)")
     cmd.add_argument("--quiet", action="store_true", help="no progress bar; print only the final metrics")
+    cmd.add_argument(
+        "--np",
+        type=positive_int,
+        default=1,
+        metavar="N",
+        help="train data-parallel on N processes (MPI; pip install 'nabla[mpi]'); the batch size stays the "
+        "global one, so the run matches one process's",
+    )
     cmd.set_defaults(run=run)
     return cmd
