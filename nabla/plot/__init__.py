@@ -14,7 +14,8 @@ matplotlib; rendering its DOT text to SVG/PNG needs Graphviz's ``dot``.
 
 ========================  ================================================================
 :func:`decision_boundary`  what a 2-D classifier predicts over the plane, with the data
-:func:`history`            loss and metric curves of ``fit``, train and validation
+:func:`history`            loss and metric curves of ``fit``, train and validation (or test)
+:func:`regression_fit`     a regression network's curve through the data, or predicted vs true
 :func:`activations`        activation functions and their derivatives (by autograd)
 :func:`graph`              the computational graph of a result (Graphviz DOT)
 :func:`descent_path`       optimizers' paths on a 2-D loss surface, per learning rate
@@ -40,6 +41,7 @@ from .curves import history, monitor, weights_histogram
 from .descent import OPTIMIZERS, DescentPath, descent_path
 from .dot import GraphDrawing, graph
 from .notebook import figure, show_figures_inline
+from .regression import regression_fit
 
 __all__ = [
     "OPTIMIZERS",
@@ -56,6 +58,7 @@ __all__ = [
     "history",
     "image_grid",
     "monitor",
+    "regression_fit",
     "weights_histogram",
 ]
 

@@ -3,25 +3,24 @@
 Each notebook runs as a learner's Jupyter runs it: a fresh ``python3`` kernel, matplotlib's
 notebook backend, the lab's options from ``NABLA_LAB_ARGS`` (``--quick --out`` a temporary
 folder). A cell that raises fails the test with its traceback. The figures must show inline (a
-PNG output per figure, an SVG per graph drawing where Graphviz is installed), Keras's progress
+PNG output per figure), Keras's progress
 must print plain lines (no carriage returns, no TqdmWarning), and the figures must still be
 written to ``--out``.
 
 In CI every lab runs; elsewhere a representative few (a plain-NumPy lab, a Keras ``fit`` with its
-progress, the graph drawings), since tests/test_examples.py already runs every script.
+progress, the graph drawings), since tests/examples/test_lab_scripts.py already runs every script.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 from conftest import real_data, require
 from notebook_runner import execute, outputs
-from test_examples import EXAMPLES, FIGURES, NEEDS_DATA
+from test_lab_scripts import EXAMPLES, FIGURES, NEEDS_DATA
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 EVERY_RUN = {"01_perceptron_logic_gates.py", "05_mnist_mlp.py", "12_computational_graph.py"}
@@ -58,7 +57,7 @@ def test_a_changed_script_is_caught(tmp_path, monkeypatch):
 @pytest.mark.parametrize("script", sorted(FIGURES))
 def test_lab_notebook_runs_quick_and_shows_its_figures(script, tmp_path):
     if not IN_CI and script not in EVERY_RUN:
-        pytest.skip("every lab notebook runs in CI (CI=true); here a few, and tests/test_examples.py runs the scripts")
+        pytest.skip("every lab notebook runs in CI (CI=true); here a few (test_lab_scripts.py runs every script)")
     require("matplotlib")
     require("nbformat")
     if script in NEEDS_DATA:
@@ -82,8 +81,6 @@ def test_lab_notebook_runs_quick_and_shows_its_figures(script, tmp_path):
     assert "\r" not in printed and "TqdmWarning" not in printed, printed[-2000:]
     pngs = [name for name in FIGURES[script] if name.endswith(".png")]
     assert shown.count("image/png") == len(pngs), f"{script}: {shown.count('image/png')} figures shown inline"
-    graphs = [name for name in FIGURES[script] if name.endswith(".dot")] if shutil.which("dot") else []
-    assert shown.count("image/svg+xml") == len(graphs), f"{script}: {shown.count('image/svg+xml')} graphs shown"
     for name in FIGURES[script]:
         assert (out / name).is_file(), f"{script} did not write {name}"
     assert not any(run_in.iterdir()), f"{script} wrote into the notebook's folder: {list(run_in.iterdir())}"
