@@ -42,6 +42,7 @@ have, and ``nabla.keras`` keeps to Keras's namespace. Its ``ModelConfigWarning``
 from . import (
     activations,
     callbacks,
+    datasets,
     initializers,
     layers,
     losses,
