@@ -185,8 +185,9 @@ def plot_model(
         raise TypeError(f"plot_model: unexpected arguments {sorted(kwargs)}")
     from ...plot.dot import GraphDrawing  # nabla.plot sits beside the Keras side; imported when used
 
-    dot = model_to_dot(model, show_shapes, show_dtype, show_layer_names, rankdir, dpi, show_layer_activations,
-                       show_trainable)
+    dot = model_to_dot(
+        model, show_shapes, show_dtype, show_layer_names, rankdir, dpi, show_layer_activations, show_trainable
+    )
     suffix = Path(to_file).suffix.lower().lstrip(".")
     drawing = GraphDrawing(dot, format=suffix if suffix in ("svg", "png", "pdf") else "png")
     drawing.save(to_file)
