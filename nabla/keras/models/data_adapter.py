@@ -24,6 +24,25 @@ def as_array(data, what: str) -> np.ndarray:
     return array
 
 
+def _takes_a_column(model) -> bool:
+    """Whether a 1-D input is one feature per sample for ``model``: its input shape is ``(None, 1)``, or not
+    known yet (nothing else can take a 1-D batch: every layer needs a feature axis)."""
+    shape = getattr(model, "input_shape", None) or getattr(model, "_build_input_shape", None)
+    return shape is None or tuple(shape[1:]) == (1,)
+
+
+def as_input(model, data, what: str = "x") -> np.ndarray:
+    """``x`` for ``model`` as :func:`as_array` makes it, and a 1-D ``x`` as a column ``(N,) -> (N, 1)`` when the
+    model takes one feature per sample (or its input shape is not known yet).
+
+    TF 2's Keras did this (``model.fit(xs, ys)`` with ``xs = [-1.0, 0.0, 1.0, ...]`` and
+    ``Dense(1, input_shape=[1])`` is the first lab of many courses); Keras 3 does it when the model's
+    input has one feature.
+    """
+    array = as_array(data, what)
+    return array.reshape(-1, 1) if array.ndim == 1 and _takes_a_column(model) else array
+
+
 def check_fit_arguments(batch_size, epochs, validation_split: float) -> int:
     """Refuse a ``batch_size``, ``epochs`` or ``validation_split`` that ``fit`` cannot use; the batch size
     (None means 32, as in Keras)."""
@@ -72,6 +91,8 @@ def split_validation(x: np.ndarray, y: np.ndarray, sample_weight, validation_spl
         if len(validation_data) not in (2, 3):
             raise ValueError("validation_data must be (x_val, y_val) or (x_val, y_val, sample_weight_val)")
         x_val, y_val = as_array(validation_data[0], "x_val"), as_array(validation_data[1], "y_val")
+        if x_val.ndim == 1 and x.shape[1:] == (1,):  # a 1-D x_val beside a column x (see as_input)
+            x_val = x_val.reshape(-1, 1)
         if len(x_val) != len(y_val):
             raise ValueError(f"validation x and y have different lengths: {len(x_val)} vs {len(y_val)}")
         val_weight = None

@@ -22,7 +22,7 @@ from ..layers import Layer
 from ..losses import _FunctionLoss
 from ..utils.traceback_utils import warn
 from .checks import ModelConfigWarning, check_arrays, check_loss_fits, check_setup, probe
-from .data_adapter import as_array, as_list, check_fit_arguments, per_sample_weights, split_validation
+from .data_adapter import as_array, as_input, as_list, check_fit_arguments, per_sample_weights, split_validation
 from .interrupt import StopOnInterrupt
 from .saving import save_model
 from .summary import summary_table
@@ -58,7 +58,7 @@ class Model(Layer):
 
     def forward(self, inputs, training: bool | None = None):
         if not isinstance(inputs, Tensor):
-            inputs = Tensor._make(as_array(inputs, "the input"))
+            inputs = Tensor._make(as_input(self, inputs, "the input"))
         out = super().forward(inputs, training)
         if self._build_input_shape is None:  # only once the call succeeded: a failed one built nothing
             self._build_input_shape = (None,) + inputs.shape[1:]
@@ -136,7 +136,7 @@ class Model(Layer):
             raise ValueError("compile: give a loss, e.g. loss='sparse_categorical_crossentropy'")
         # Everything is resolved before anything is set, so a failed compile leaves the model as it was.
         resolved_optimizer, resolved_loss = optimizers.get(optimizer), losses_module.get(loss)
-        metric_identifiers = list(metrics or [])
+        metric_identifiers = [metrics] if isinstance(metrics, str) or callable(metrics) else list(metrics or [])
         for m in metric_identifiers:
             if isinstance(m, str):
                 metrics_module.get(m, loss=resolved_loss)  # an unknown name fails here, listing the valid ones
@@ -241,7 +241,7 @@ class Model(Layer):
     def train_on_batch(self, x, y, sample_weight=None, class_weight=None, return_dict: bool = False):
         """One gradient step on one batch; returns the loss (and metrics) of that batch."""
         self._require_compiled("train_on_batch")
-        x, y = as_array(x, "x"), as_array(y, "y")
+        x, y = as_input(self, x), as_array(y, "y")
         self._prepare(x, y)
         self._reset_metrics()
         weights = per_sample_weights(y, sample_weight, class_weight)
@@ -251,7 +251,7 @@ class Model(Layer):
     def test_on_batch(self, x, y, sample_weight=None, return_dict: bool = False):
         """Loss (and metrics) of one batch, without training."""
         self._require_compiled("test_on_batch")
-        x, y = as_array(x, "x"), as_array(y, "y")
+        x, y = as_input(self, x), as_array(y, "y")
         self._reset_metrics()
         logs = {"loss": self._test_batch(x, y, sample_weight), **self._metric_logs()}
         return logs if return_dict else as_list(logs)
@@ -319,7 +319,7 @@ class Model(Layer):
         self._require_compiled("fit")
         if x is None or y is None:
             raise ValueError("fit needs x and y")
-        x, y = as_array(x, "x"), as_array(y, "y")
+        x, y = as_input(self, x), as_array(y, "y")
         batch_size = check_fit_arguments(batch_size, epochs, validation_split)
         if sample_weight is not None:
             sample_weight = np.asarray(sample_weight, dtype=np.float32).reshape(-1)
@@ -400,7 +400,7 @@ class Model(Layer):
     ):
         """Loss and metrics on ``(x, y)`` in eval mode: a float, or ``[loss, metric...]``, or a dict."""
         self._require_compiled("evaluate")
-        x, y = as_array(x, "x"), as_array(y, "y")
+        x, y = as_input(self, x), as_array(y, "y")
         if len(x) != len(y):
             raise ValueError(f"x and y have different lengths: {len(x)} samples vs {len(y)} labels")
         if sample_weight is not None:
@@ -415,7 +415,7 @@ class Model(Layer):
 
     def predict(self, x, batch_size: int | None = None, verbose=0, callbacks=None) -> np.ndarray:
         """The model's outputs for ``x`` as a NumPy array (eval mode, no graph built)."""
-        x = as_array(x, "x")
+        x = as_input(self, x)
         batch_size = batch_size or 32
         mode = self.training
         self.eval()
