@@ -8,8 +8,6 @@ Tensors) in mini-batches drawn from nabla's seeded generator.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from .. import callbacks as callbacks_module
@@ -17,18 +15,19 @@ from .. import losses as losses_module
 from .. import metrics as metrics_module
 from .. import optimizers
 from .._engine import CaptureError, Tensor, capture, load, no_grad, refuse_in_capture, save
-from .._engine import random as _random
 from ..layers import Layer
 from ..losses import _FunctionLoss
 from ..utils.traceback_utils import warn
+from .batches import evaluation_arrays, fit_batches
 from .checks import ModelConfigWarning, check_arrays, check_loss_fits, check_setup, probe
-from .data_adapter import as_array, as_input, as_list, check_fit_arguments, per_sample_weights, split_validation
+from .data_adapter import as_array, as_input, as_list, check_fit_arguments, per_sample_weights
 from .interrupt import StopOnInterrupt
+from .keras2 import Keras2Methods
 from .saving import save_model
 from .summary import summary_table
 
 
-class Model(Layer):
+class Model(Keras2Methods, Layer):
     """A trainable network with Keras's training API.
 
     Subclass example::
@@ -300,8 +299,14 @@ class Model(Layer):
         class_weight=None,
         sample_weight=None,
         initial_epoch: int = 0,
+        steps_per_epoch: int | None = None,
+        validation_steps: int | None = None,
     ):
         """Train for ``epochs`` passes over ``(x, y)`` in mini-batches; returns a ``History``.
+
+        ``x``, ``y``: arrays, Tensors or lists (a 1-D x is a column for a one-feature model); or ``x`` a
+        generator or PyDataset of ``(x, y[, sample_weight])`` batches, ``steps_per_epoch`` per epoch, and
+        ``validation_data`` too, ``validation_steps`` per epoch (see :mod:`nabla.keras.models.batches`).
 
         ``validation_split``: the fraction of the data held out for
         validation. As in Keras, it is the *last* fraction of x and y, taken
@@ -317,25 +322,19 @@ class Model(Layer):
         history so far are kept, and the History is returned.
         """
         self._require_compiled("fit")
-        if x is None or y is None:
-            raise ValueError("fit needs x and y")
-        x, y = as_input(self, x), as_array(y, "y")
         batch_size = check_fit_arguments(batch_size, epochs, validation_split)
-        if sample_weight is not None:
-            sample_weight = np.asarray(sample_weight, dtype=np.float32).reshape(-1)
-        (x, y, sample_weight), validation = split_validation(x, y, sample_weight, validation_split, validation_data)
-        self._prepare(x, y)
-        weights = per_sample_weights(y, sample_weight, class_weight)
-
-        n = len(x)
-        steps = math.ceil(n / batch_size)
+        batches, validation = fit_batches(
+            self, x, y, batch_size, shuffle, sample_weight, class_weight, validation_split, validation_data,
+            steps_per_epoch, validation_steps,
+        )  # fmt: skip
+        self._prepare(*batches.first())
         history = callbacks_module.History()
         verbose = callbacks_module.resolve_verbose(verbose)
         cbs = list(callbacks or [])
         if verbose:
             cbs.append(callbacks_module.ProgbarLogger())
         cblist = callbacks_module.CallbackList(cbs + [history], model=self)
-        cblist.set_params({"epochs": epochs, "steps": steps, "verbose": verbose})
+        cblist.set_params({"epochs": epochs, "steps": batches.steps, "verbose": verbose})
         self.stop_training = False
         self.history = history
         logs: dict = {}
@@ -344,23 +343,22 @@ class Model(Layer):
             for epoch in range(initial_epoch, epochs):
                 self._reset_metrics()
                 cblist.on_epoch_begin(epoch)
-                order = _random.generator().permutation(n) if shuffle else None
                 seen, total = 0, 0.0
-                for step in range(steps):
-                    # Unshuffled batches are slices: views of x, not copies.
-                    idx = slice(step * batch_size, (step + 1) * batch_size)
-                    idx = idx if order is None else order[idx]
-                    count = min(batch_size, n - step * batch_size)
+                for step, (x_batch, y_batch, weights) in enumerate(batches.epoch()):
                     cblist.on_train_batch_begin(step)
-                    batch_loss = self._train_batch(x[idx], y[idx], None if weights is None else weights[idx])
-                    seen += count
-                    total += batch_loss * count
+                    batch_loss = self._train_batch(x_batch, y_batch, weights)
+                    seen += len(x_batch)
+                    total += batch_loss * len(x_batch)
                     logs = {"loss": total / seen, **self._metric_logs()}
                     cblist.on_train_batch_end(step, logs)
                     if interrupt.requested or self.stop_training:
                         break
+                if not seen:  # a generator that has ended (Keras warns and stops too)
+                    warn("fit: the generator ran out of data, so training stops: give steps_per_epoch= to split it")
+                    break
                 if validation is not None and not interrupt.requested:
-                    logs.update(self._evaluate_arrays(*validation[:2], batch_size, validation[2], prefix="val_"))
+                    x_val, y_val, weights_val = validation()
+                    logs.update(self._evaluate_arrays(x_val, y_val, batch_size, weights_val, prefix="val_"))
                 cblist.on_epoch_end(epoch, logs)
                 if interrupt.requested:
                     warn("fit interrupted by Ctrl-C: stopped after the current batch")
@@ -397,14 +395,16 @@ class Model(Layer):
         sample_weight=None,
         callbacks=None,
         return_dict: bool = False,
+        steps: int | None = None,
     ):
-        """Loss and metrics on ``(x, y)`` in eval mode: a float, or ``[loss, metric...]``, or a dict."""
+        """Loss and metrics on ``(x, y)`` in eval mode: a float, or ``[loss, metric...]``, or a dict.
+
+        ``x`` and ``y`` as :meth:`fit` takes them; from a generator or PyDataset, ``steps`` batches (all when None).
+        """
         self._require_compiled("evaluate")
-        x, y = as_input(self, x), as_array(y, "y")
+        x, y, sample_weight = evaluation_arrays(self, x, y, sample_weight, steps, "evaluate")
         if len(x) != len(y):
             raise ValueError(f"x and y have different lengths: {len(x)} samples vs {len(y)} labels")
-        if sample_weight is not None:
-            sample_weight = np.asarray(sample_weight, dtype=np.float32).reshape(-1)
         cblist = callbacks_module.CallbackList(list(callbacks or []), model=self)
         cblist.on_test_begin()
         logs = self._evaluate_arrays(x, y, batch_size or 32, sample_weight, cblist=cblist)
@@ -413,9 +413,9 @@ class Model(Layer):
             print(" - ".join(f"{k}: {v:.4f}" for k, v in logs.items()))
         return logs if return_dict else as_list(logs)
 
-    def predict(self, x, batch_size: int | None = None, verbose=0, callbacks=None) -> np.ndarray:
-        """The model's outputs for ``x`` as a NumPy array (eval mode, no graph built)."""
-        x = as_input(self, x)
+    def predict(self, x, batch_size: int | None = None, verbose=0, callbacks=None, steps=None) -> np.ndarray:
+        """The model's outputs for ``x`` (as :meth:`evaluate` takes it) as a NumPy array (eval mode, no graph)."""
+        x = evaluation_arrays(self, x, None, None, steps, "predict", with_y=False)[0]
         batch_size = batch_size or 32
         mode = self.training
         self.eval()

@@ -1,0 +1,168 @@
+"""Where ``fit`` gets its mini-batches: arrays cut into batches, or a source of whole batches (a Python
+generator, a :class:`~nabla.keras.utils.PyDataset`), as Keras 3's data adapters do."""
+
+from __future__ import annotations
+
+import inspect
+import itertools
+import math
+from collections.abc import Iterator
+
+import numpy as np
+
+from .._engine import random as _random
+from ..utils.py_dataset import PyDataset
+from .data_adapter import as_array, as_input, per_sample_weights, split_validation
+
+Batch = tuple[np.ndarray, np.ndarray, "np.ndarray | None"]
+
+
+def is_batch_source(x) -> bool:
+    """Whether ``x`` hands out whole batches (a generator, an iterator, a PyDataset) rather than samples."""
+    return isinstance(x, PyDataset) or inspect.isgenerator(x) or isinstance(x, Iterator)
+
+
+def check_steps(steps, who: str) -> int | None:
+    """``steps_per_epoch``, ``validation_steps``, ``steps``: None or a positive integer."""
+    if steps is not None and (isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps <= 0):
+        raise ValueError(f"{who}: the number of steps must be a positive integer or None, got {steps!r}")
+    return None if steps is None else int(steps)
+
+
+class ArrayBatches:
+    """Mini-batches of ``batch_size`` samples of arrays; each epoch in a fresh order (``shuffle``) drawn from
+    nabla's seeded generator, or as slices in order (views of x, not copies)."""
+
+    def __init__(self, x: np.ndarray, y: np.ndarray, weights, batch_size: int, shuffle: bool):
+        self.x, self.y, self.weights, self.batch_size, self.shuffle = x, y, weights, batch_size, shuffle
+        self.steps = math.ceil(len(x) / batch_size)
+
+    def first(self) -> tuple[np.ndarray, np.ndarray]:
+        """What ``fit`` checks before training: here all the data."""
+        return self.x, self.y
+
+    def epoch(self) -> Iterator[Batch]:
+        order = _random.generator().permutation(len(self.x)) if self.shuffle else None
+        for step in range(self.steps):
+            idx = slice(step * self.batch_size, (step + 1) * self.batch_size)
+            idx = idx if order is None else order[idx]
+            yield self.x[idx], self.y[idx], None if self.weights is None else self.weights[idx]
+
+
+class SourceBatches:
+    """The batches a generator or a PyDataset yields, each ``(x, y)`` or ``(x, y, sample_weight)``.
+
+    ``steps``: batches per epoch; None means ``len(dataset)`` for a PyDataset and "until the generator
+    ends" for a generator (a generator that has ended gives no more epochs: ``fit`` then stops, as Keras
+    does, with a warning). ``weigh(y, sample_weight)`` turns each batch's weights into per-sample ones
+    (``class_weight``).
+    """
+
+    def __init__(self, model, source, steps: int | None, shuffle: bool, weigh=None, who: str = "fit"):
+        steps = check_steps(steps, who)
+        self.model, self.source, self.shuffle, self.weigh, self.who = model, source, shuffle, weigh, who
+        self.is_dataset = isinstance(source, PyDataset)
+        self.steps = min(steps or len(source), len(source)) if self.is_dataset else steps
+        self._peeked: list = []
+
+    def _convert(self, batch, with_y: bool = True) -> Batch:
+        if not with_y and not isinstance(batch, (tuple, list)):
+            batch = (batch,)  # predict's batches may be x alone
+        if not isinstance(batch, (tuple, list)) or not 1 <= len(batch) <= 3 or (with_y and len(batch) == 1):
+            what = "(x, y) or (x, y, sample_weight)" if with_y else "x, (x,), (x, y) or (x, y, sample_weight)"
+            raise ValueError(f"{self.who}: each batch must be {what}, got {type(batch).__name__}")
+        x = as_input(self.model, batch[0])
+        y = as_array(batch[1], "y") if len(batch) > 1 else None
+        weights = np.asarray(batch[2], dtype=np.float32).reshape(-1) if len(batch) > 2 else None
+        if self.weigh is not None and y is not None:
+            weights = self.weigh(y, weights)
+        return x, y, weights
+
+    def first(self) -> tuple[np.ndarray, np.ndarray]:
+        """The first batch (kept for the first epoch when it comes from a generator)."""
+        if self.is_dataset:
+            x, y, _ = self._convert(self.source[0])
+        else:
+            raw = next(self.source, None)
+            if raw is None:
+                raise ValueError(f"{self.who}: the generator gave no batch at all")
+            self._peeked = [raw]
+            x, y, _ = self._convert(raw)
+        return x, y
+
+    def epoch(self, with_y: bool = True) -> Iterator[Batch]:
+        if self.is_dataset:
+            order = _random.generator().permutation(len(self.source)) if self.shuffle else range(len(self.source))
+            for index in list(order)[: self.steps]:
+                yield self._convert(self.source[int(index)], with_y)
+            self.source.on_epoch_end()
+            return
+        raw = itertools.chain(self._peeked, self.source)
+        self._peeked = []
+        for batch in raw if self.steps is None else itertools.islice(raw, self.steps):
+            yield self._convert(batch, with_y)
+
+    def arrays(self, with_y: bool = True) -> Batch:
+        """One epoch's batches joined: what ``evaluate``, ``predict`` and the validation take."""
+        parts = list(self.epoch(with_y))
+        if not parts:
+            raise ValueError(f"{self.who}: the generator gave no batch")
+        joined = [None if part[0] is None else np.concatenate(part) for part in zip(*parts)]
+        return joined[0], joined[1], joined[2]
+
+
+def fit_batches(
+    model,
+    x,
+    y,
+    batch_size: int,
+    shuffle: bool,
+    sample_weight,
+    class_weight,
+    validation_split: float,
+    validation_data,
+    steps_per_epoch=None,
+    validation_steps=None,
+):
+    """``fit``'s training batches and its validation, ``(batches, validation)``.
+
+    ``validation`` is None, or a function giving ``(x_val, y_val, weights)`` for the epoch that ends: the
+    same arrays every epoch, or the next ``validation_steps`` batches of a validation generator.
+    """
+    if validation_data is not None and is_batch_source(validation_data):
+        source = SourceBatches(model, validation_data, validation_steps, False, who="validation_data")
+        validation, validation_data = source.arrays, None
+    else:
+        validation = None
+    weigh = (lambda labels, weights: per_sample_weights(labels, weights, class_weight)) if class_weight else None
+    if is_batch_source(x):
+        if y is not None:
+            raise ValueError("fit: y must be None when x is a generator or a PyDataset (its batches hold the labels)")
+        if validation_split:
+            raise ValueError("fit: validation_split cannot split a generator or a PyDataset: give validation_data=")
+        return SourceBatches(model, x, steps_per_epoch, shuffle, weigh), validation
+    if x is None or y is None:
+        raise ValueError("fit needs x and y (or x a generator or a PyDataset of (x, y) batches)")
+    x, y = as_input(model, x), as_array(y, "y")
+    if sample_weight is not None:
+        sample_weight = np.asarray(sample_weight, dtype=np.float32).reshape(-1)
+    (x, y, sample_weight), held_out = split_validation(x, y, sample_weight, validation_split, validation_data)
+    batches = ArrayBatches(x, y, per_sample_weights(y, sample_weight, class_weight), batch_size, shuffle)
+    if steps_per_epoch is not None:  # Keras: an epoch of that many batches (fewer than a full pass here)
+        batches.steps = min(check_steps(steps_per_epoch, "fit"), batches.steps)
+    return batches, validation or (None if held_out is None else lambda: held_out)
+
+
+def evaluation_arrays(model, x, y, sample_weight, steps, who: str, with_y: bool = True) -> Batch:
+    """``(x, y, sample_weight)`` as arrays for ``evaluate`` and ``predict``: given, or the batches of a
+    generator or PyDataset (``steps`` of them; all when None) joined."""
+    if is_batch_source(x):
+        if y is not None:
+            raise ValueError(
+                f"{who}: y must be None when x is a generator or a PyDataset (its batches hold the labels)"
+            )
+        return SourceBatches(model, x, steps, False, who=who).arrays(with_y)
+    if x is None or (with_y and y is None):
+        raise ValueError(f"{who} needs x" + (" and y" if with_y else ""))
+    weights = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float32).reshape(-1)
+    return as_input(model, x), as_array(y, "y") if with_y else None, weights
