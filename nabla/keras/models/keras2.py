@@ -2,8 +2,10 @@
 
 ``fit_generator``, ``evaluate_generator`` and ``predict_generator`` were deprecated in TF 2.1 (``fit``
 takes generators since) and removed in Keras 3; here they are ``fit``, ``evaluate`` and ``predict`` under
-their old names and signatures. ``max_queue_size``, ``workers`` and ``use_multiprocessing`` are accepted
-and not used: nabla reads the batches in the training process, one at a time.
+their old names and signatures. ``predict_classes`` and ``predict_proba`` (Keras 2's ``Sequential``,
+removed in TF 2.6) are here too, on every model. ``max_queue_size``, ``workers`` and
+``use_multiprocessing`` are accepted and not used: nabla reads the batches in the training process, one
+at a time.
 """
 
 from __future__ import annotations
@@ -53,3 +55,18 @@ class Keras2Methods:
     ):
         """Keras 2's ``predict`` over a generator: ``predict(generator, steps=steps)``."""
         return self.predict(generator, steps=steps, callbacks=callbacks, verbose=verbose)
+
+    def predict_classes(self, x, batch_size=32, verbose=0):
+        """Keras 2's class predictions: the argmax of ``predict`` for several outputs, ``output > 0.5`` (as
+        int32 0/1) for one output (a sigmoid).
+
+        Shape: ``x (N, ...)`` -> ``(N,)`` for several outputs, ``(N, 1)`` for one (Keras 2's shapes).
+        """
+        probabilities = self.predict(x, batch_size=batch_size, verbose=verbose)
+        if probabilities.shape[-1] > 1:
+            return probabilities.argmax(axis=-1)
+        return (probabilities > 0.5).astype("int32")
+
+    def predict_proba(self, x, batch_size=32, verbose=0):
+        """Keras 2's name for ``predict`` on a model whose outputs are probabilities."""
+        return self.predict(x, batch_size=batch_size, verbose=verbose)

@@ -4,7 +4,18 @@
 default names (:mod:`.naming`), the progress bar (:mod:`.progbar`), printing beside it (:mod:`.io_utils`),
 and warnings that point at the user's line (:mod:`.traceback_utils`)."""
 
-from . import io_utils, model_visualization, naming, numerical_utils, progbar, py_dataset, rng_utils, traceback_utils
+from . import (
+    io_utils,
+    model_visualization,
+    naming,
+    np_utils,
+    numerical_utils,
+    progbar,
+    py_dataset,
+    rng_utils,
+    traceback_utils,
+    vis_utils,
+)
 from .model_visualization import model_to_dot, plot_model
 from .numerical_utils import normalize, to_categorical
 from .py_dataset import PyDataset, Sequence
