@@ -32,14 +32,17 @@ def _takes_a_column(model) -> bool:
 
 
 def as_input(model, data, what: str = "x") -> np.ndarray:
-    """``x`` for ``model`` as :func:`as_array` makes it, and a 1-D ``x`` as a column ``(N,) -> (N, 1)`` when the
-    model takes one feature per sample (or its input shape is not known yet).
+    """``x`` for ``model`` as :func:`as_array` makes it, integers and booleans as the model's float (float32),
+    and a 1-D ``x`` as a column ``(N,) -> (N, 1)`` when the model takes one feature per sample (or its input
+    shape is not known yet).
 
     TF 2's Keras did this (``model.fit(xs, ys)`` with ``xs = [-1.0, 0.0, 1.0, ...]`` and
     ``Dense(1, input_shape=[1])`` is the first lab of many courses); Keras 3 does it when the model's
     input has one feature.
     """
     array = as_array(data, what)
+    if array.dtype.kind in "biu":  # integer pixels or counts: the model's float, as Keras casts to its Input's dtype
+        array = array.astype(getattr(model, "dtype", np.float32))
     return array.reshape(-1, 1) if array.ndim == 1 and _takes_a_column(model) else array
 
 

@@ -76,3 +76,13 @@ def test_input_dim_declares_the_input_as_in_keras():
     ours = keras.models.Sequential([keras.layers.Dense(12, input_dim=8), keras.layers.Dense(1)])
     theirs = reference.models.Sequential([reference.layers.Dense(12, input_dim=8), reference.layers.Dense(1)])
     assert ours.count_params() == theirs.count_params() == 121
+
+
+def test_integer_x_is_the_models_float():
+    # NumPy would compute int64 x with float32 weights in float64; Keras casts x to its Input's float32.
+    model = keras.models.Sequential([keras.layers.Dense(1, input_shape=[1])])
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(np.array([1, 2, 3, 4]), np.array([2, 4, 6, 8]), epochs=1, verbose=0)
+    for x in ([5], np.array([5]), np.array([[5]], dtype=np.uint8)):
+        assert model.predict(x, verbose=0).dtype == np.float32
+    assert model(np.array([[1], [2]])).dtype == np.float32
