@@ -1,5 +1,6 @@
 """Where ``fit`` gets its mini-batches: arrays cut into batches, or a source of whole batches (a Python
-generator, a :class:`~nabla.keras.utils.PyDataset`), as Keras 3's data adapters do."""
+generator, a :class:`~nabla.keras.utils.PyDataset`, a :class:`nabla.data.DataLoader`), as Keras 3's data
+adapters do (Keras 3 on PyTorch takes a ``torch.utils.data.DataLoader`` the same way)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from ...data import DataLoader
 from .._engine import random as _random
 from ..utils.py_dataset import PyDataset
 from .data_adapter import as_array, as_input, per_sample_weights, split_validation
@@ -18,8 +20,9 @@ Batch = tuple[np.ndarray, np.ndarray, "np.ndarray | None"]
 
 
 def is_batch_source(x) -> bool:
-    """Whether ``x`` hands out whole batches (a generator, an iterator, a PyDataset) rather than samples."""
-    return isinstance(x, PyDataset) or inspect.isgenerator(x) or isinstance(x, Iterator)
+    """Whether ``x`` hands out whole batches (a generator, an iterator, a PyDataset, a DataLoader) rather than
+    samples."""
+    return isinstance(x, (PyDataset, DataLoader, Iterator)) or inspect.isgenerator(x)
 
 
 def check_steps(steps, who: str) -> int | None:
@@ -50,9 +53,10 @@ class ArrayBatches:
 
 
 class SourceBatches:
-    """The batches a generator or a PyDataset yields, each ``(x, y)`` or ``(x, y, sample_weight)``.
+    """The batches a generator, a PyDataset or a DataLoader yields, each ``(x, y)`` or ``(x, y, sample_weight)``.
 
-    ``steps``: batches per epoch; None means ``len(dataset)`` for a PyDataset and "until the generator
+    ``steps``: batches per epoch; None means all of them for a PyDataset or a DataLoader (a DataLoader is
+    iterated afresh each epoch, in its own order; ``shuffle`` orders a PyDataset's batches) and "until it
     ends" for a generator (a generator that has ended gives no more epochs: ``fit`` then stops, as Keras
     does, with a warning). ``weigh(y, sample_weight)`` turns each batch's weights into per-sample ones
     (``class_weight``).
@@ -62,7 +66,9 @@ class SourceBatches:
         steps = check_steps(steps, who)
         self.model, self.source, self.shuffle, self.weigh, self.who = model, source, shuffle, weigh, who
         self.is_dataset = isinstance(source, PyDataset)
-        self.steps = min(steps or len(source), len(source)) if self.is_dataset else steps
+        self.is_loader = isinstance(source, DataLoader)
+        sized = self.is_dataset or self.is_loader
+        self.steps = min(steps or len(source), len(source)) if sized else steps
         self._peeked: list = []
 
     def _convert(self, batch, with_y: bool = True) -> Batch:
@@ -83,10 +89,10 @@ class SourceBatches:
         if self.is_dataset:
             x, y, _ = self._convert(self.source[0])
         else:
-            raw = next(self.source, None)
+            raw = next(iter(self.source) if self.is_loader else self.source, None)
             if raw is None:
                 raise ValueError(f"{self.who}: the generator gave no batch at all")
-            self._peeked = [raw]
+            self._peeked = [] if self.is_loader else [raw]
             x, y, _ = self._convert(raw)
         return x, y
 
@@ -97,7 +103,7 @@ class SourceBatches:
                 yield self._convert(self.source[int(index)], with_y)
             self.source.on_epoch_end()
             return
-        raw = itertools.chain(self._peeked, self.source)
+        raw = itertools.chain(self._peeked, iter(self.source))
         self._peeked = []
         for batch in raw if self.steps is None else itertools.islice(raw, self.steps):
             yield self._convert(batch, with_y)

@@ -88,3 +88,12 @@ def test_mistakes_are_named():
         model.fit(iter([X]), verbose=0)
     with pytest.raises(ValueError, match="gave no batch"):
         model.fit(iter([]), verbose=0)
+
+
+def test_a_data_loader_trains_as_its_arrays():
+    from_arrays = _model().fit(X, Y, batch_size=8, epochs=2, shuffle=False, verbose=0).history
+    loader = nb.data.DataLoader(nb.data.TensorDataset(X, Y), batch_size=8, shuffle=False)
+    model = _model()
+    from_loader = model.fit(loader, epochs=2, verbose=0).history
+    np.testing.assert_allclose(from_loader["loss"], from_arrays["loss"], rtol=1e-6)
+    assert model.evaluate(loader, verbose=0) == pytest.approx(model.evaluate(X, Y, verbose=0))
