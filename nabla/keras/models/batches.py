@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import inspect
 import itertools
-import math
 from collections.abc import Iterator
 
 import numpy as np
 
-from ...data import DataLoader
-from .._engine import random as _random
+from ...data import DataLoader, Dataset
 from ..utils.py_dataset import PyDataset
-from .data_adapter import as_array, as_input, per_sample_weights, split_validation
+from .data_adapter import as_array, as_input, per_sample_weights, validation_arrays
+from .sources import training_rows
 
 Batch = tuple[np.ndarray, np.ndarray, "np.ndarray | None"]
 
@@ -32,44 +31,25 @@ def check_steps(steps, who: str) -> int | None:
     return None if steps is None else int(steps)
 
 
-class ArrayBatches:
-    """Mini-batches of ``batch_size`` samples of arrays; each epoch in a fresh order (``shuffle``) drawn from
-    nabla's seeded generator, or as slices in order (views of x, not copies)."""
-
-    def __init__(self, x: np.ndarray, y: np.ndarray, weights, batch_size: int, shuffle: bool):
-        self.x, self.y, self.weights, self.batch_size, self.shuffle = x, y, weights, batch_size, shuffle
-        self.steps = math.ceil(len(x) / batch_size)
-
-    def first(self) -> tuple[np.ndarray, np.ndarray]:
-        """What ``fit`` checks before training: here all the data."""
-        return self.x, self.y
-
-    def epoch(self) -> Iterator[Batch]:
-        order = _random.generator().permutation(len(self.x)) if self.shuffle else None
-        for step in range(self.steps):
-            idx = slice(step * self.batch_size, (step + 1) * self.batch_size)
-            idx = idx if order is None else order[idx]
-            yield self.x[idx], self.y[idx], None if self.weights is None else self.weights[idx]
-
-
 class SourceBatches:
     """The batches a generator, a PyDataset or a DataLoader yields, each ``(x, y)`` or ``(x, y, sample_weight)``.
 
     ``steps``: batches per epoch; None means all of them for a PyDataset or a DataLoader (a DataLoader is
-    iterated afresh each epoch, in its own order; ``shuffle`` orders a PyDataset's batches) and "until it
+    iterated afresh each epoch, in its own order; ``fit(shuffle=True)`` orders a PyDataset's batches) and "until it
     ends" for a generator (a generator that has ended gives no more epochs: ``fit`` then stops, as Keras
     does, with a warning). ``weigh(y, sample_weight)`` turns each batch's weights into per-sample ones
     (``class_weight``).
     """
 
-    def __init__(self, model, source, steps: int | None, shuffle: bool, weigh=None, who: str = "fit"):
+    def __init__(self, model, source, steps: int | None, weigh=None, who: str = "fit"):
         steps = check_steps(steps, who)
-        self.model, self.source, self.shuffle, self.weigh, self.who = model, source, shuffle, weigh, who
+        self.model, self.source, self.weigh, self.who = model, source, weigh, who
         self.is_dataset = isinstance(source, PyDataset)
         self.is_loader = isinstance(source, DataLoader)
         sized = self.is_dataset or self.is_loader
         self.steps = min(steps or len(source), len(source)) if sized else steps
         self._peeked: list = []
+        self._order = None  # a PyDataset's batch order for the next epoch (set by epoch_order)
 
     def _convert(self, batch, with_y: bool = True) -> Batch:
         if not with_y and not isinstance(batch, (tuple, list)):
@@ -96,9 +76,19 @@ class SourceBatches:
             x, y, _ = self._convert(raw)
         return x, y
 
+    def epoch_order(self, rng: np.random.Generator):
+        """What ``fit`` asks each epoch when shuffling: a PyDataset's batches in a random order (None: fit's
+        order is not used, the batches come as :meth:`counted` yields them)."""
+        self._order = rng.permutation(len(self.source)) if self.is_dataset else None
+
+    def counted(self) -> Iterator:
+        """``(samples, batch)`` per step of one epoch, as :func:`.sources.epoch_batches` gives them."""
+        for batch in self.epoch():
+            yield len(batch[0]), batch
+
     def epoch(self, with_y: bool = True) -> Iterator[Batch]:
         if self.is_dataset:
-            order = _random.generator().permutation(len(self.source)) if self.shuffle else range(len(self.source))
+            order, self._order = (self._order if self._order is not None else range(len(self.source))), None
             for index in list(order)[: self.steps]:
                 yield self._convert(self.source[int(index)], with_y)
             self.source.on_epoch_end()
@@ -117,46 +107,31 @@ class SourceBatches:
         return joined[0], joined[1], joined[2]
 
 
-def fit_batches(
-    model,
-    x,
-    y,
-    batch_size: int,
-    shuffle: bool,
-    sample_weight,
-    class_weight,
-    validation_split: float,
-    validation_data,
-    steps_per_epoch=None,
-    validation_steps=None,
-):
-    """``fit``'s training batches and its validation, ``(batches, validation)``.
+def fit_rows(model, x, y, sample_weight, class_weight, validation_split, validation_data, steps_per_epoch=None,
+             validation_steps=None):  # fmt: skip
+    """``fit``'s training data and validation arrays, ``(rows, validation)``: :class:`SourceBatches` for a
+    generator, a PyDataset or a DataLoader, else what :func:`.sources.training_rows` makes of arrays (a 1-D
+    or integer x as :func:`.data_adapter.as_input` makes it) or of a ``nabla.data`` dataset.
 
-    ``validation`` is None, or a function giving ``(x_val, y_val, weights)`` for the epoch that ends: the
-    same arrays every epoch, or the next ``validation_steps`` batches of a validation generator.
+    A validation generator or PyDataset gives ``validation_steps`` batches (all of a PyDataset's when
+    None), drawn once before training and used at every epoch.
     """
     if validation_data is not None and is_batch_source(validation_data):
-        source = SourceBatches(model, validation_data, validation_steps, False, who="validation_data")
-        validation, validation_data = source.arrays, None
-    else:
-        validation = None
+        validation_data = SourceBatches(model, validation_data, validation_steps, who="validation_data").arrays()
+    if not is_batch_source(x):
+        if x is not None and not isinstance(x, Dataset):
+            x = as_input(model, x)
+        if steps_per_epoch is not None:
+            raise ValueError("fit: steps_per_epoch goes with a generator, a PyDataset or a DataLoader as x")
+        return training_rows(model._prepare, x, y, sample_weight, class_weight, validation_split, validation_data)
+    if y is not None:
+        raise ValueError("fit: y must be None when x is a generator or a PyDataset (its batches hold the labels)")
+    if validation_split:
+        raise ValueError("fit: validation_split cannot split a generator or a PyDataset: give validation_data=")
     weigh = (lambda labels, weights: per_sample_weights(labels, weights, class_weight)) if class_weight else None
-    if is_batch_source(x):
-        if y is not None:
-            raise ValueError("fit: y must be None when x is a generator or a PyDataset (its batches hold the labels)")
-        if validation_split:
-            raise ValueError("fit: validation_split cannot split a generator or a PyDataset: give validation_data=")
-        return SourceBatches(model, x, steps_per_epoch, shuffle, weigh), validation
-    if x is None or y is None:
-        raise ValueError("fit needs x and y (or x a generator or a PyDataset of (x, y) batches)")
-    x, y = as_input(model, x), as_array(y, "y")
-    if sample_weight is not None:
-        sample_weight = np.asarray(sample_weight, dtype=np.float32).reshape(-1)
-    (x, y, sample_weight), held_out = split_validation(x, y, sample_weight, validation_split, validation_data)
-    batches = ArrayBatches(x, y, per_sample_weights(y, sample_weight, class_weight), batch_size, shuffle)
-    if steps_per_epoch is not None:  # Keras: an epoch of that many batches (fewer than a full pass here)
-        batches.steps = min(check_steps(steps_per_epoch, "fit"), batches.steps)
-    return batches, validation or (None if held_out is None else lambda: held_out)
+    rows = SourceBatches(model, x, steps_per_epoch, weigh)
+    model._prepare(*rows.first())
+    return rows, None if validation_data is None else validation_arrays(validation_data)
 
 
 def evaluation_arrays(model, x, y, sample_weight, steps, who: str, with_y: bool = True) -> Batch:
@@ -167,7 +142,7 @@ def evaluation_arrays(model, x, y, sample_weight, steps, who: str, with_y: bool 
             raise ValueError(
                 f"{who}: y must be None when x is a generator or a PyDataset (its batches hold the labels)"
             )
-        return SourceBatches(model, x, steps, False, who=who).arrays(with_y)
+        return SourceBatches(model, x, steps, who=who).arrays(with_y)
     if x is None or (with_y and y is None):
         raise ValueError(f"{who} needs x" + (" and y" if with_y else ""))
     weights = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float32).reshape(-1)

@@ -8,6 +8,9 @@ Tensors) in mini-batches drawn from nabla's seeded generator.
 
 from __future__ import annotations
 
+import contextlib
+import math
+
 import numpy as np
 
 from .. import callbacks as callbacks_module
@@ -15,15 +18,18 @@ from .. import losses as losses_module
 from .. import metrics as metrics_module
 from .. import optimizers
 from .._engine import CaptureError, Tensor, capture, load, no_grad, refuse_in_capture, save
+from .._engine import random as _random
 from ..layers import Layer
 from ..losses import _FunctionLoss
 from ..utils.traceback_utils import warn
-from .batches import evaluation_arrays, fit_batches
+from .batches import SourceBatches, evaluation_arrays, fit_rows
 from .checks import ModelConfigWarning, check_arrays, check_loss_fits, check_setup, probe
 from .data_adapter import as_array, as_input, as_list, check_fit_arguments, per_sample_weights
+from .data_parallel import DataParallel
 from .interrupt import StopOnInterrupt
 from .keras2 import Keras2Methods
 from .saving import save_model
+from .sources import epoch_batches
 from .summary import summary_table
 
 
@@ -52,6 +58,7 @@ class Model(Keras2Methods, Layer):
         self.history = None
         self._compile_config = None
         self._build_input_shape = None
+        self._data_parallel = None  # set while fit(distributed=True) runs (see data_parallel.py)
 
     # --- building ---------------------------------------------------------------
 
@@ -184,6 +191,8 @@ class Model(Keras2Methods, Layer):
         return total
 
     def _update_metrics(self, y, out: np.ndarray, sample_weight) -> None:
+        if self._data_parallel is not None and self.compiled_metrics:  # the whole batch, from every rank
+            y, out, sample_weight = self._data_parallel.whole_batch(y, out, sample_weight)
         for m in self.compiled_metrics:
             m.update_state(y, out, sample_weight=sample_weight)
 
@@ -299,14 +308,11 @@ class Model(Keras2Methods, Layer):
         class_weight=None,
         sample_weight=None,
         initial_epoch: int = 0,
+        distributed: bool = False,
         steps_per_epoch: int | None = None,
         validation_steps: int | None = None,
     ):
         """Train for ``epochs`` passes over ``(x, y)`` in mini-batches; returns a ``History``.
-
-        ``x``, ``y``: arrays, Tensors or lists (a 1-D x is a column for a one-feature model); or ``x`` a
-        generator or PyDataset of ``(x, y[, sample_weight])`` batches, ``steps_per_epoch`` per epoch, and
-        ``validation_data`` too, ``validation_steps`` per epoch (see :mod:`nabla.keras.models.batches`).
 
         ``validation_split``: the fraction of the data held out for
         validation. As in Keras, it is the *last* fraction of x and y, taken
@@ -320,46 +326,79 @@ class Model(Keras2Methods, Layer):
 
         Ctrl-C stops cleanly after the current batch: the weights and the
         history so far are kept, and the History is returned.
+
+        ``x`` may be a ``nabla.data`` dataset of ``(x, y[, sample_weight])``
+        samples with ``y=None``, in memory or on disk, read a batch at a time
+        (:mod:`nabla.keras.models.sources`). ``distributed=True`` trains
+        data-parallel under ``mpiexec -n N`` or ``nabla train --np N``
+        (``batch_size`` is the global batch; the steps and logs are one
+        process's; no launcher, no change): see
+        :mod:`nabla.keras.models.data_parallel` and docs/distributed.md.
+
+        ``x``, ``y``: arrays, Tensors or lists (a 1-D x is a column for a one-feature model); or ``x`` a
+        generator, PyDataset or DataLoader of ``(x, y[, sample_weight])`` batches, ``steps_per_epoch`` per
+        epoch, and ``validation_data`` too, ``validation_steps`` (see :mod:`nabla.keras.models.batches`).
         """
         self._require_compiled("fit")
         batch_size = check_fit_arguments(batch_size, epochs, validation_split)
-        batches, validation = fit_batches(
-            self, x, y, batch_size, shuffle, sample_weight, class_weight, validation_split, validation_data,
-            steps_per_epoch, validation_steps,
-        )  # fmt: skip
-        self._prepare(*batches.first())
+        rows, validation = fit_rows(
+            self,
+            x,
+            y,
+            sample_weight,
+            class_weight,
+            validation_split,
+            validation_data,
+            steps_per_epoch,
+            validation_steps,
+        )
+        parallel = DataParallel(self).start(rows.take(slice(0, 1))[0]) if distributed else None
+
+        steps = rows.steps if isinstance(rows, SourceBatches) else math.ceil(len(rows) / batch_size)
         history = callbacks_module.History()
         verbose = callbacks_module.resolve_verbose(verbose)
         cbs = list(callbacks or [])
+        if parallel is not None:
+            verbose, cbs = parallel.verbose(verbose), parallel.callbacks(cbs)
         if verbose:
             cbs.append(callbacks_module.ProgbarLogger())
         cblist = callbacks_module.CallbackList(cbs + [history], model=self)
-        cblist.set_params({"epochs": epochs, "steps": batches.steps, "verbose": verbose})
+        cblist.set_params({"epochs": epochs, "steps": steps, "verbose": verbose})
         self.stop_training = False
         self.history = history
         logs: dict = {}
-        with StopOnInterrupt() as interrupt:
+        train_batch = self._train_batch if parallel is None else parallel.train_batch
+        part = None if parallel is None else parallel.part  # this rank's share of each batch
+        with StopOnInterrupt() as interrupt, parallel or contextlib.nullcontext():
             cblist.on_train_begin()
             for epoch in range(initial_epoch, epochs):
                 self._reset_metrics()
                 cblist.on_epoch_begin(epoch)
+                order = rows.epoch_order(_random.generator()) if shuffle else None
+                if parallel is not None:
+                    order = parallel.order(order)
                 seen, total = 0, 0.0
-                for step, (x_batch, y_batch, weights) in enumerate(batches.epoch()):
-                    cblist.on_train_batch_begin(step)
-                    batch_loss = self._train_batch(x_batch, y_batch, weights)
-                    seen += len(x_batch)
-                    total += batch_loss * len(x_batch)
-                    logs = {"loss": total / seen, **self._metric_logs()}
-                    cblist.on_train_batch_end(step, logs)
-                    if interrupt.requested or self.stop_training:
-                        break
+                # Unshuffled batches of arrays are slices: views of x, not copies.
+                with contextlib.closing(epoch_batches(rows, order, batch_size, part)) as batches:
+                    for step, (count, batch) in enumerate(batches):
+                        cblist.on_train_batch_begin(step)
+                        batch_loss = train_batch(*batch)
+                        seen += count
+                        total += batch_loss * count
+                        logs = {"loss": total / seen, **self._metric_logs()}
+                        cblist.on_train_batch_end(step, logs)
+                        if parallel is not None:  # the ranks stop together
+                            parallel.agree(interrupt, self)
+                        if interrupt.requested or self.stop_training:
+                            break
                 if not seen:  # a generator that has ended (Keras warns and stops too)
                     warn("fit: the generator ran out of data, so training stops: give steps_per_epoch= to split it")
                     break
                 if validation is not None and not interrupt.requested:
-                    x_val, y_val, weights_val = validation()
-                    logs.update(self._evaluate_arrays(x_val, y_val, batch_size, weights_val, prefix="val_"))
+                    logs.update(self._evaluate_arrays(*validation[:2], batch_size, validation[2], prefix="val_"))
                 cblist.on_epoch_end(epoch, logs)
+                if parallel is not None:
+                    parallel.agree(interrupt, self)
                 if interrupt.requested:
                     warn("fit interrupted by Ctrl-C: stopped after the current batch")
                     break
@@ -377,7 +416,10 @@ class Model(Keras2Methods, Layer):
             sl = slice(start, start + batch_size)
             if cblist:
                 cblist.on_test_batch_begin(step)
-            batch_loss = self._test_batch(x[sl], y[sl], None if sample_weight is None else sample_weight[sl])
+            if self._data_parallel is None:
+                batch_loss = self._test_batch(x[sl], y[sl], None if sample_weight is None else sample_weight[sl])
+            else:  # validation within fit(distributed=True): each rank its share of the batch
+                batch_loss = self._data_parallel.test_batch(x, y, sample_weight, sl)
             seen += len(x[sl])
             total += batch_loss * len(x[sl])
             if cblist:
