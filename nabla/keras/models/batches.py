@@ -81,6 +81,13 @@ class SourceBatches:
         order is not used, the batches come as :meth:`counted` yields them)."""
         self._order = rng.permutation(len(self.source)) if self.is_dataset else None
 
+    def take(self, index):
+        """(What ``fit(distributed=True)`` reads its ranks' shares with: batches handed out whole have none.)"""
+        raise ValueError(
+            "fit: distributed=True shares arrays or a nabla.data dataset among the ranks, not the batches of a "
+            "generator, a PyDataset or a DataLoader: pass arrays or a dataset"
+        )
+
     def counted(self) -> Iterator:
         """``(samples, batch)`` per step of one epoch, as :func:`.sources.epoch_batches` gives them."""
         for batch in self.epoch():

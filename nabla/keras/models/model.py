@@ -342,16 +342,9 @@ class Model(Keras2Methods, Layer):
         self._require_compiled("fit")
         batch_size = check_fit_arguments(batch_size, epochs, validation_split)
         rows, validation = fit_rows(
-            self,
-            x,
-            y,
-            sample_weight,
-            class_weight,
-            validation_split,
-            validation_data,
-            steps_per_epoch,
-            validation_steps,
-        )
+            self, x, y, sample_weight, class_weight, validation_split, validation_data,
+            steps_per_epoch, validation_steps,
+        )  # fmt: skip
         parallel = DataParallel(self).start(rows.take(slice(0, 1))[0]) if distributed else None
 
         steps = rows.steps if isinstance(rows, SourceBatches) else math.ceil(len(rows) / batch_size)

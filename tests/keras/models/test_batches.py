@@ -97,3 +97,8 @@ def test_a_data_loader_trains_as_its_arrays():
     from_loader = model.fit(loader, epochs=2, verbose=0).history
     np.testing.assert_allclose(from_loader["loss"], from_arrays["loss"], rtol=1e-6)
     assert model.evaluate(loader, verbose=0) == pytest.approx(model.evaluate(X, Y, verbose=0))
+
+
+def test_distributed_training_refuses_batches_handed_out_whole():
+    with pytest.raises(ValueError, match="distributed=True shares arrays"):
+        _model().fit(Batches(8), distributed=True, verbose=0)
