@@ -19,6 +19,8 @@ def run(args: argparse.Namespace) -> int:
         proto = nabla.onnx.export(model, None, args.output, opset_version=args.opset)
     except ValueError as e:  # a layer without an ONNX form, an opset out of range
         raise UsageError(one_line(e)) from None
+    except OSError as e:  # a folder given as the output, a read-only folder
+        raise UsageError(f"cannot write {args.output}: {e.strerror or e}") from None
     shapes = [
         "(" + ", ".join(d.dim_param or str(d.dim_value) for d in v.type.tensor_type.shape.dim) + ")"
         for v in (proto.graph.input[0], proto.graph.output[0])

@@ -18,6 +18,7 @@ Keras keeps it:
 ``optimizers.py``           the optimizers by name with Keras's defaults (the one table of them)
 ``activations.py``, ``initializers.py``, ``regularizers.py``   by name, as in Keras
 ``utils/``                  default names (``naming.py``), the progress bar (``progbar.py``)
+``datasets/``, ``utils/``   ``mnist.load_data()``...; ``to_categorical``, ``set_random_seed``, ``plot_model``
 ==========================  =====================================================================
 
 A Keras layer here *is* an :class:`nabla.nn.Module`: one module system under both vocabularies.
@@ -42,6 +43,7 @@ have, and ``nabla.keras`` keeps to Keras's namespace. Its ``ModelConfigWarning``
 from . import (
     activations,
     callbacks,
+    datasets,
     initializers,
     layers,
     losses,

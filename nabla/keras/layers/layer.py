@@ -23,6 +23,7 @@ class Layer(Module):
 
     def __init__(self, name: str | None = None, trainable: bool = True, input_shape=None, dtype=None, **kwargs):
         super().__init__()
+        input_shape = (dim,) if (dim := kwargs.pop("input_dim", None)) is not None else input_shape  # Keras 2's
         if kwargs:
             raise TypeError(f"{type(self).__name__}: unexpected arguments {sorted(kwargs)}")
         self.name = name or auto_name(type(self).__name__)

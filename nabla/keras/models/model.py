@@ -22,16 +22,18 @@ from .._engine import random as _random
 from ..layers import Layer
 from ..losses import _FunctionLoss
 from ..utils.traceback_utils import warn
+from .batches import SourceBatches, evaluation_arrays, fit_rows
 from .checks import ModelConfigWarning, check_arrays, check_loss_fits, check_setup, probe
-from .data_adapter import as_array, as_list, check_fit_arguments, per_sample_weights
+from .data_adapter import as_array, as_input, as_list, check_fit_arguments, per_sample_weights
 from .data_parallel import DataParallel
 from .interrupt import StopOnInterrupt
+from .keras2 import Keras2Methods
 from .saving import load_weights, save_model
-from .sources import epoch_batches, training_rows
+from .sources import epoch_batches
 from .summary import summary_table
 
 
-class Model(Layer):
+class Model(Keras2Methods, Layer):
     """A trainable network with Keras's training API.
 
     Subclass example::
@@ -62,7 +64,7 @@ class Model(Layer):
 
     def forward(self, inputs, training: bool | None = None):
         if not isinstance(inputs, Tensor):
-            inputs = Tensor._make(as_array(inputs, "the input"))
+            inputs = Tensor._make(as_input(self, inputs, "the input"))
         out = super().forward(inputs, training)
         if self._build_input_shape is None:  # only once the call succeeded: a failed one built nothing
             self._build_input_shape = (None,) + inputs.shape[1:]
@@ -140,7 +142,7 @@ class Model(Layer):
             raise ValueError("compile: give a loss, e.g. loss='sparse_categorical_crossentropy'")
         # Everything is resolved before anything is set, so a failed compile leaves the model as it was.
         resolved_optimizer, resolved_loss = optimizers.get(optimizer), losses_module.get(loss)
-        metric_identifiers = list(metrics or [])
+        metric_identifiers = [metrics] if isinstance(metrics, str) or callable(metrics) else list(metrics or [])
         for m in metric_identifiers:
             if isinstance(m, str):
                 metrics_module.get(m, loss=resolved_loss)  # an unknown name fails here, listing the valid ones
@@ -248,7 +250,7 @@ class Model(Layer):
     def train_on_batch(self, x, y, sample_weight=None, class_weight=None, return_dict: bool = False):
         """One gradient step on one batch; returns the loss (and metrics) of that batch."""
         self._require_compiled("train_on_batch")
-        x, y = as_array(x, "x"), as_array(y, "y")
+        x, y = as_input(self, x), as_array(y, "y")
         self._prepare(x, y)
         self._reset_metrics()
         weights = per_sample_weights(y, sample_weight, class_weight)
@@ -258,7 +260,7 @@ class Model(Layer):
     def test_on_batch(self, x, y, sample_weight=None, return_dict: bool = False):
         """Loss (and metrics) of one batch, without training."""
         self._require_compiled("test_on_batch")
-        x, y = as_array(x, "x"), as_array(y, "y")
+        x, y = as_input(self, x), as_array(y, "y")
         self._reset_metrics()
         logs = {"loss": self._test_batch(x, y, sample_weight), **self._metric_logs()}
         return logs if return_dict else as_list(logs)
@@ -308,6 +310,8 @@ class Model(Layer):
         sample_weight=None,
         initial_epoch: int = 0,
         distributed: bool = False,
+        steps_per_epoch: int | None = None,
+        validation_steps: int | None = None,
     ):
         """Train for ``epochs`` passes over ``(x, y)`` in mini-batches; returns a ``History``.
 
@@ -331,16 +335,20 @@ class Model(Layer):
         (``batch_size`` is the global batch; the steps and logs are one
         process's; no launcher, no change): see
         :mod:`nabla.keras.models.data_parallel` and docs/distributed.md.
+
+        ``x``, ``y``: arrays, Tensors or lists (a 1-D x is a column for a one-feature model); or ``x`` a
+        generator, PyDataset or DataLoader of ``(x, y[, sample_weight])`` batches, ``steps_per_epoch`` per
+        epoch, and ``validation_data`` too, ``validation_steps`` (see :mod:`nabla.keras.models.batches`).
         """
         self._require_compiled("fit")
         batch_size = check_fit_arguments(batch_size, epochs, validation_split)
-        rows, validation = training_rows(
-            self._prepare, x, y, sample_weight, class_weight, validation_split, validation_data
-        )
+        rows, validation = fit_rows(
+            self, x, y, sample_weight, class_weight, validation_split, validation_data,
+            steps_per_epoch, validation_steps,
+        )  # fmt: skip
         parallel = DataParallel(self).start(rows.take(slice(0, 1))[0]) if distributed else None
 
-        n = len(rows)
-        steps = math.ceil(n / batch_size)
+        steps = rows.steps if isinstance(rows, SourceBatches) else math.ceil(len(rows) / batch_size)
         history = callbacks_module.History()
         verbose = callbacks_module.resolve_verbose(verbose)
         cbs = list(callbacks or [])
@@ -377,6 +385,9 @@ class Model(Layer):
                             parallel.agree(interrupt, self)
                         if interrupt.requested or self.stop_training:
                             break
+                if not seen:  # a generator that has ended (Keras warns and stops too)
+                    warn("fit: the generator ran out of data, so training stops: give steps_per_epoch= to split it")
+                    break
                 if validation is not None and not interrupt.requested:
                     logs.update(self._evaluate_arrays(*validation[:2], batch_size, validation[2], prefix="val_"))
                 cblist.on_epoch_end(epoch, logs)
@@ -420,14 +431,16 @@ class Model(Layer):
         sample_weight=None,
         callbacks=None,
         return_dict: bool = False,
+        steps: int | None = None,
     ):
-        """Loss and metrics on ``(x, y)`` in eval mode: a float, or ``[loss, metric...]``, or a dict."""
+        """Loss and metrics on ``(x, y)`` in eval mode: a float, or ``[loss, metric...]``, or a dict.
+
+        ``x`` and ``y`` as :meth:`fit` takes them; from a generator or PyDataset, ``steps`` batches (all when None).
+        """
         self._require_compiled("evaluate")
-        x, y = as_array(x, "x"), as_array(y, "y")
+        x, y, sample_weight = evaluation_arrays(self, x, y, sample_weight, steps, "evaluate")
         if len(x) != len(y):
             raise ValueError(f"x and y have different lengths: {len(x)} samples vs {len(y)} labels")
-        if sample_weight is not None:
-            sample_weight = np.asarray(sample_weight, dtype=np.float32).reshape(-1)
         cblist = callbacks_module.CallbackList(list(callbacks or []), model=self)
         cblist.on_test_begin()
         logs = self._evaluate_arrays(x, y, batch_size or 32, sample_weight, cblist=cblist)
@@ -436,9 +449,9 @@ class Model(Layer):
             print(" - ".join(f"{k}: {v:.4f}" for k, v in logs.items()))
         return logs if return_dict else as_list(logs)
 
-    def predict(self, x, batch_size: int | None = None, verbose=0, callbacks=None) -> np.ndarray:
-        """The model's outputs for ``x`` as a NumPy array (eval mode, no graph built)."""
-        x = as_array(x, "x")
+    def predict(self, x, batch_size: int | None = None, verbose=0, callbacks=None, steps=None) -> np.ndarray:
+        """The model's outputs for ``x`` (as :meth:`evaluate` takes it) as a NumPy array (eval mode, no graph)."""
+        x = evaluation_arrays(self, x, None, None, steps, "predict", with_y=False)[0]
         batch_size = batch_size or 32
         mode = self.training
         self.eval()
