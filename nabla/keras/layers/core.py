@@ -6,6 +6,8 @@ import numpy as np
 
 from .. import activations
 from .._engine import ops
+from ..symbolic import KerasTensor
+from ..utils.naming import auto_name
 from .layer import Layer, _KernelLayer, config_value
 
 
@@ -26,9 +28,25 @@ class InputLayer(Layer):
         return {"name": self.name, "shape": list(self.input_shape_hint[1:])}
 
 
-def Input(shape=None, name: str | None = None, **kwargs) -> InputLayer:  # noqa: N802 - Keras's name
-    """The input of a Sequential model, ``Input(shape=(features,))``."""
-    return InputLayer(shape=shape, name=name, **kwargs)
+def Input(  # noqa: N802 - Keras's name
+    shape=None, batch_size: int | None = None, dtype=None, sparse=None, batch_shape=None, name: str | None = None
+) -> KerasTensor:
+    """A model's input: ``keras.Input(shape=(784,))``, the shape of one sample (the batch axis is left out).
+
+    It is a symbolic tensor (:class:`nabla.keras.symbolic.KerasTensor`) of shape ``(batch_size, *shape)``:
+    start a ``Sequential`` with it, or call layers on it and make a functional model,
+    ``keras.Model(inputs, outputs)``. ``batch_shape`` gives the whole shape instead. ``sparse`` tensors
+    are not offered (False or None only).
+    """
+    if sparse:
+        raise ValueError("Input: nabla has no sparse tensors; use dense inputs (sparse=False)")
+    if batch_shape is None:
+        if shape is None:
+            raise ValueError("Input: give the shape of one sample, e.g. Input(shape=(784,))")
+        shape = (shape,) if isinstance(shape, int) else tuple(shape)
+        batch_shape = (batch_size, *shape)
+    batch_shape = tuple(batch_shape)
+    return KerasTensor(batch_shape, dtype, name=name or auto_name("input_layer"), batch_size=batch_shape[0])
 
 
 class Dense(_KernelLayer):

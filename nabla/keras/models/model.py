@@ -20,12 +20,18 @@ from .._engine import CaptureError, Tensor, capture, load, no_grad, refuse_in_ca
 from .._engine import random as _random
 from ..layers import Layer
 from ..losses import _FunctionLoss
+from ..symbolic import is_symbolic
 from ..utils.traceback_utils import warn
 from .checks import ModelConfigWarning, check_arrays, check_loss_fits, check_setup, probe
 from .data_adapter import as_array, as_list, check_fit_arguments, per_sample_weights, split_validation
 from .interrupt import StopOnInterrupt
 from .saving import save_model
 from .summary import summary_table
+
+
+def _tensors(inputs) -> bool:
+    """Whether ``inputs`` is a list or tuple of tensors (a model with several inputs)."""
+    return isinstance(inputs, (list, tuple)) and bool(inputs) and all(isinstance(x, Tensor) for x in inputs)
 
 
 class Model(Layer):
@@ -43,6 +49,14 @@ class Model(Layer):
                 return self.out(self.hidden(inputs))
     """
 
+    def __new__(cls, *args, **kwargs):
+        # Model(inputs, outputs) is a functional model, as in Keras (whose Model.__new__ does the same).
+        if cls is Model and (len(args) >= 2 or {"inputs", "outputs"} <= kwargs.keys()):
+            from .functional import Functional  # (functional.py builds on this module)
+
+            return super().__new__(Functional)
+        return super().__new__(cls)
+
     def __init__(self, name: str | None = None, **kwargs):
         super().__init__(name=name, **kwargs)
         self.optimizer = None
@@ -56,17 +70,26 @@ class Model(Layer):
 
     # --- building ---------------------------------------------------------------
 
-    def forward(self, inputs, training: bool | None = None):
-        if not isinstance(inputs, Tensor):
+    def forward(self, inputs, *args, training: bool | None = None, **kwargs):
+        if not (isinstance(inputs, Tensor) or is_symbolic(inputs) or _tensors(inputs)):
             inputs = Tensor._make(as_array(inputs, "the input"))
-        out = super().forward(inputs, training)
-        if self._build_input_shape is None:  # only once the call succeeded: a failed one built nothing
+        out = super().forward(inputs, *args, training=training, **kwargs)
+        if self._build_input_shape is None and isinstance(inputs, Tensor):  # (a failed call built nothing)
             self._build_input_shape = (None,) + inputs.shape[1:]
         return out
 
     def _ensure_built(self, input_shape: tuple) -> None:
-        # A model's weights belong to its layers, which build themselves as the first call reaches them.
-        self.built = True
+        # A model's weights belong to its layers, which build themselves as the first call reaches them;
+        # a subclass's own build(input_shape) runs first, as in Keras.
+        if self.built:
+            return
+        self.built = True  # (before: a build of yours that calls super().build() runs the model once more)
+        if type(self).build is not Model.build:
+            try:
+                self.build(input_shape)
+            except BaseException:
+                self.built = False
+                raise
 
     def build(self, input_shape) -> None:
         """Create every weight by running a batch of zeros of ``input_shape`` (batch axis first) through."""
