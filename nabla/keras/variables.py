@@ -25,6 +25,7 @@ import numpy as np
 from ..nn import Parameter
 from . import initializers
 from ._engine import Tensor, dtypes, no_grad
+from .utils.naming import unique_name
 
 
 def initial_values(initializer, shape, dtype) -> np.ndarray:
@@ -68,7 +69,7 @@ class Variable(Parameter):
         shape: the variable's shape (a tuple); needed with an initializer, checked against an array.
         dtype: its dtype (default: an array's own float dtype, float32 for Python numbers and initializers).
         trainable: whether optimizers update it and ``backward`` gives it a gradient (only float ones).
-        name: its name (default ``"variable"``).
+        name: its name (default ``"variable"``, numbered as Keras numbers them: "variable_1"...).
         autocast, aggregation, synchronization: accepted for Keras's signature; nabla has one device and
             one precision per variable, so they change nothing.
 
@@ -98,7 +99,7 @@ class Variable(Parameter):
             raise ValueError("Variable: give an initial value or an initializer, e.g. keras.Variable([1.0, 2.0])")
         values = initial_values(initializer, shape, dtype)
         super().__init__(Tensor._make(values), requires_grad=bool(trainable) and values.dtype.kind == "f")
-        self._name = "variable" if name is None else str(name)
+        self._name = unique_name("variable") if name is None else str(name)
         self._path = self._name
         self._trainable = bool(trainable)
         self.regularizer = None

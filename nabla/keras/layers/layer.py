@@ -96,7 +96,7 @@ class Layer(Module):
         shape = () if shape is None else tuple(shape)
         if any(s is None for s in shape):
             raise ValueError(f"{self.name}.add_weight: the shape must be fully known, got {shape}")
-        weight = Variable(initializer, shape=shape, dtype=dtype, trainable=trainable, name=name)
+        weight = Variable(initializer, shape=shape, dtype=dtype, trainable=trainable, name=name or "variable")
         weight._path = f"{self.name}/{weight.name}"
         weight.regularizer, weight.constraint = regularizers.get(regularizer), constraint
         key = self._free_key(weight.name)
