@@ -17,7 +17,7 @@ import numpy as np
 
 from ...nn import Module, ModuleList, Parameter
 from .. import activations, initializers, regularizers, symbolic
-from .._engine import Tensor, dtypes
+from .._engine import Tensor, dtypes, no_grad, refuse_in_capture
 from ..utils.naming import auto_name
 from ..variables import Variable
 
@@ -199,6 +199,34 @@ class Layer(Module):
     def count_params(self) -> int:
         """The number of weight values (the layer must be built)."""
         return sum(w.size for w in self.weights)
+
+    def get_weights(self) -> list[np.ndarray]:
+        """Copies of every weight, layer by layer (kernel, bias, then non-trainable statistics)."""
+        return [w._data.copy() for w in self._ordered_weights()]
+
+    def set_weights(self, weights) -> None:
+        """Set every weight from a list like :meth:`get_weights` returns."""
+        refuse_in_capture("sets weights in place (set_weights)")
+        own = self._ordered_weights()
+        if len(weights) != len(own):
+            raise ValueError(f"set_weights: the model has {len(own)} weights, got {len(weights)}")
+        for w, value in zip(own, weights):
+            value = np.asarray(value)
+            if value.shape != w.shape:
+                raise ValueError(f"set_weights: a weight of shape {w.shape} got a value of shape {value.shape}")
+        with no_grad():
+            for w, value in zip(own, weights):
+                w._data[...] = value
+                w._version.v += 1
+
+    def _ordered_weights(self) -> list[Tensor]:
+        out, seen = [], set()
+        for m in self.modules():
+            for t in list(m._parameters.values()) + list(m._buffers.values()):
+                if t is not None and t.dtype.kind == "f" and id(t) not in seen:
+                    seen.add(id(t))
+                    out.append(t)
+        return out
 
     def get_config(self) -> dict:
         config = {"name": self.name, "trainable": self.trainable}

@@ -16,7 +16,7 @@ from .. import callbacks as callbacks_module
 from .. import losses as losses_module
 from .. import metrics as metrics_module
 from .. import optimizers
-from .._engine import CaptureError, Tensor, capture, load, no_grad, refuse_in_capture, save
+from .._engine import CaptureError, Tensor, capture, load, no_grad, save
 from .._engine import random as _random
 from ..layers import Layer
 from ..losses import _FunctionLoss
@@ -458,34 +458,9 @@ class Model(Layer):
 
     # --- weights and files ---------------------------------------------------------------------
 
-    def get_weights(self) -> list[np.ndarray]:
-        """Copies of every weight, layer by layer (kernel, bias, then non-trainable statistics)."""
-        return [w._data.copy() for w in self._ordered_weights()]
-
-    def set_weights(self, weights) -> None:
-        """Set every weight from a list like :meth:`get_weights` returns."""
-        refuse_in_capture("sets weights in place (set_weights)")
-        own = self._ordered_weights()
-        if len(weights) != len(own):
-            raise ValueError(f"set_weights: the model has {len(own)} weights, got {len(weights)}")
-        for w, value in zip(own, weights):
-            value = np.asarray(value)
-            if value.shape != w.shape:
-                raise ValueError(f"set_weights: a weight of shape {w.shape} got a value of shape {value.shape}")
-        with no_grad():
-            for w, value in zip(own, weights):
-                w._data[...] = value
-                w._version.v += 1
-
     def _ordered_weights(self) -> list[Tensor]:
         self._maybe_build()
-        out, seen = [], set()
-        for m in self.modules():
-            for t in list(m._parameters.values()) + list(m._buffers.values()):
-                if t is not None and t.dtype.kind == "f" and id(t) not in seen:
-                    seen.add(id(t))
-                    out.append(t)
-        return out
+        return super()._ordered_weights()
 
     def save_weights(self, path) -> None:
         """Write the weights (``state_dict``) to a safetensors file, atomically."""
