@@ -1,4 +1,4 @@
-"""The core layers: ``Input``, ``Dense``, ``Activation``, ``Flatten``."""
+"""The core layers: ``Input``, ``Dense``, ``Activation``, ``Flatten``, ``Lambda``."""
 
 from __future__ import annotations
 
@@ -125,3 +125,24 @@ class Flatten(Layer):
 
     def call(self, inputs, training=None):
         return inputs.reshape(inputs.shape[0], -1)
+
+
+class Lambda(Layer):
+    """A layer that applies a function of yours: ``Lambda(lambda x: x * 2)``. No weights.
+
+    ``function(inputs)`` gets the input tensor (or list), and may use ``keras.ops`` or nabla's operations.
+    As in Keras, a model holding a Lambda cannot be saved with its config (Python code is not saved);
+    save its weights instead.
+    """
+
+    def __init__(self, function, output_shape=None, arguments: dict | None = None, **kwargs):
+        super().__init__(**kwargs)
+        if not callable(function):
+            raise TypeError(f"Lambda: function must be callable, got {type(function).__name__}")
+        self.function, self.arguments = function, dict(arguments or {})
+
+    def call(self, inputs, training=None):
+        return self.function(inputs, **self.arguments)
+
+    def get_config(self) -> dict:
+        raise TypeError(f"Lambda layer '{self.name}' holds Python code, which is not saved: use save_weights")

@@ -13,9 +13,12 @@ functional models are not written: save the weights (``save_weights``) and rebui
 
 from __future__ import annotations
 
+import numpy as np
+
 from ...nn import Module
+from .._engine import Tensor
 from ..layers import Layer
-from ..symbolic import KerasTensor, Node, flatten, map_structure
+from ..symbolic import KerasTensor, Node, flatten, is_symbolic, map_structure
 from .model import Model
 
 
@@ -67,6 +70,12 @@ class Functional(Model):
     def input_shape(self):
         shapes = [t.shape for t in self.inputs]
         return shapes[0] if len(shapes) == 1 else shapes
+
+    def forward(self, inputs, *args, **kwargs):
+        if len(self.inputs) > 1 and isinstance(inputs, (list, tuple)):  # one array per input
+            inputs = [x if isinstance(x, Tensor) or is_symbolic(x) else Tensor._make(np.asarray(x, self.dtype))
+                      for x in inputs]  # fmt: skip
+        return super().forward(inputs, *args, **kwargs)
 
     def call(self, inputs, training=None):
         """Run the recorded calls on ``inputs`` (a tensor, or a list of them in the order of ``inputs``)."""
