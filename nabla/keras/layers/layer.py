@@ -35,6 +35,7 @@ class Layer(Module):
         self._trainable = trainable
         self._regularized: list[tuple[Parameter, object]] = []
         self._weight_keys: dict[int, str] = {}  # id(weight) -> the attribute add_weight registered it under
+        self._call_losses: list[Tensor] = []  # what call() gave add_loss in the last call
         self.input_shape_hint = None if input_shape is None else (None, *tuple(input_shape))
         self.output_shape_seen = None
 
@@ -144,8 +145,18 @@ class Layer(Module):
 
     @property
     def losses(self) -> list[Tensor]:
-        """The regularization penalties of this layer's weights, for the current weight values."""
-        return [reg(p) for p, reg in self._regularized]
+        """The regularization penalties of the weights of this layer and the layers inside it (for the
+        current weight values), then the losses their ``call`` added with :meth:`add_loss` in the last call."""
+        layers = [m for m in self.modules() if isinstance(m, Layer)]
+        penalties = [reg(p) for layer in layers for p, reg in layer._regularized]
+        return penalties + [loss for layer in layers for loss in layer._call_losses]
+
+    def add_loss(self, loss) -> None:
+        """Add a scalar loss (an activity penalty, say) from inside ``call``: ``fit`` adds it to the loss.
+
+        As in Keras, the losses of one call replace those of the previous call (of the outermost layer).
+        """
+        self._call_losses.append(loss if isinstance(loss, Tensor) else Tensor._make(np.asarray(loss, self.dtype)))
 
     @property
     def weights(self) -> list[Tensor]:
@@ -186,7 +197,15 @@ class Layer(Module):
         self._ensure_built(_shapes(inputs))
         if _takes_training(type(self)):
             kwargs["training"] = self.training if training is None else training
-        out = self.call(inputs, *args, **kwargs)
+        if not _Calls.depth:  # the outermost call: the losses of the last one are dropped
+            for layer in self.modules():
+                if isinstance(layer, Layer):
+                    layer._call_losses.clear()
+        _Calls.depth += 1
+        try:
+            out = self.call(inputs, *args, **kwargs)
+        finally:
+            _Calls.depth -= 1
         if isinstance(out, Tensor):
             self.output_shape_seen = (None,) + out.shape[1:]
         return out
@@ -240,6 +259,10 @@ class Layer(Module):
 
     def extra_repr(self) -> str:
         return f"name={self.name!r}"
+
+
+class _Calls:
+    depth = 0  # how many Layer.forward calls are running (nested), to find the outermost one
 
 
 @functools.cache

@@ -111,15 +111,6 @@ class Model(Layer):
     def layers(self) -> list[Layer]:
         return [m for m in self.children() if isinstance(m, Layer)]
 
-    @property
-    def losses(self) -> list[Tensor]:
-        """Regularization penalties of every layer, for the current weights."""
-        out = []
-        for m in self.modules():
-            if isinstance(m, Layer) and m is not self:
-                out.extend(reg(p) for p, reg in m._regularized)
-        return out
-
     def count_params(self) -> int:
         """All weights, trainable or not (moving statistics included, as Keras counts them)."""
         self._maybe_build()

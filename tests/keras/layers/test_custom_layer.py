@@ -100,3 +100,26 @@ def test_compute_output_shape_and_count_params():
     layer = keras.layers.Dense(7)
     assert layer.compute_output_shape((None, 3)) == (None, 7)
     assert layer.count_params() == 28
+
+
+def test_add_loss_in_call_is_trained_against_as_keras_trains_it():
+    def build(k):
+        class ActivityPenalty(k.layers.Layer):
+            def call(self, inputs):
+                self.add_loss(0.1 * k.ops.mean(k.ops.square(inputs)))
+                return inputs
+
+        model = k.Sequential([k.Input(shape=(3,)), k.layers.Dense(4), ActivityPenalty(), k.layers.Dense(1)])
+        model.compile(optimizer=k.optimizers.SGD(learning_rate=0.1), loss="mse")
+        return model
+
+    reference_keras = keras_on_torch()
+    rng = np.random.default_rng(2)
+    x, y = rng.standard_normal((24, 3)).astype(np.float32), rng.standard_normal((24, 1)).astype(np.float32)
+    reference, model = build(reference_keras), build(keras)
+    model.set_weights(reference.get_weights())
+    model(x)
+    assert len(model.losses) == 1  # the last call's, not one per call
+    want = reference.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0).history["loss"]
+    got = model.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0).history["loss"]
+    np.testing.assert_allclose(got, want, rtol=1e-4)
