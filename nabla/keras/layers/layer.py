@@ -117,13 +117,15 @@ class Layer(Module):
         return key
 
     def __setattr__(self, name: str, value) -> None:
-        keys = self.__dict__.get("_weight_keys")
-        if keys is not None and isinstance(value, Parameter) and keys.get(id(value), name) != name:
-            # self.w = self.add_weight(...): the weight moves from the key add_weight gave it to "w"
-            self._parameters.pop(keys[id(value)], None)
-            keys[id(value)] = name
-        elif isinstance(value, (list, tuple)) and value and all(isinstance(v, Module) for v in value):
-            value = ModuleList(value)  # Keras tracks layers held in a list attribute
+        if isinstance(value, Parameter):
+            keys = self.__dict__.get("_weight_keys")
+            if keys is not None and keys.get(id(value), name) != name:
+                # self.w = self.add_weight(...): the weight moves from the key add_weight gave it to "w"
+                self._parameters.pop(keys[id(value)], None)
+                keys[id(value)] = name
+        elif type(value) in (list, tuple) and value and isinstance(value[0], Module):
+            if all(isinstance(v, Module) for v in value):
+                value = ModuleList(value)  # Keras tracks layers held in a list attribute
         super().__setattr__(name, value)
 
     @property
@@ -156,6 +158,8 @@ class Layer(Module):
 
         As in Keras, the losses of one call replace those of the previous call (of the outermost layer).
         """
+        if not self._call_losses:
+            _Calls.holding += 1
         self._call_losses.append(loss if isinstance(loss, Tensor) else Tensor._make(np.asarray(loss, self.dtype)))
 
     @property
@@ -191,16 +195,19 @@ class Layer(Module):
         ``call`` only if ``call`` takes it (Keras's rule), defaulting to the module's train/eval mode.
         Called on ``keras.Input`` tensors, the layer adds itself to a functional model's graph instead.
         """
-        if symbolic.is_symbolic(inputs):
-            return symbolic.call(self, inputs, args, {**kwargs, "training": training})
-        inputs = _as_tensors(inputs, self.dtype)
-        self._ensure_built(_shapes(inputs))
+        if not isinstance(inputs, Tensor):
+            if symbolic.is_symbolic(inputs):
+                return symbolic.call(self, inputs, args, {**kwargs, "training": training})
+            inputs = _as_tensors(inputs, self.dtype)
+        if not self.built:
+            self._ensure_built(_shapes(inputs))
         if _takes_training(type(self)):
             kwargs["training"] = self.training if training is None else training
-        if not _Calls.depth:  # the outermost call: the losses of the last one are dropped
+        if not _Calls.depth and _Calls.holding:  # the outermost call: the losses of the last one are dropped
             for layer in self.modules():
-                if isinstance(layer, Layer):
+                if isinstance(layer, Layer) and layer._call_losses:
                     layer._call_losses.clear()
+                    _Calls.holding -= 1
         _Calls.depth += 1
         try:
             out = self.call(inputs, *args, **kwargs)
@@ -263,6 +270,7 @@ class Layer(Module):
 
 class _Calls:
     depth = 0  # how many Layer.forward calls are running (nested), to find the outermost one
+    holding = 0  # how many layers hold losses from add_loss (so that calls without any skip the clearing)
 
 
 @functools.cache

@@ -71,7 +71,7 @@ class Model(Layer):
     # --- building ---------------------------------------------------------------
 
     def forward(self, inputs, *args, training: bool | None = None, **kwargs):
-        if not (isinstance(inputs, Tensor) or is_symbolic(inputs) or _tensors(inputs)):
+        if not isinstance(inputs, Tensor) and not (is_symbolic(inputs) or _tensors(inputs)):
             inputs = Tensor._make(as_array(inputs, "the input"))
         out = super().forward(inputs, *args, training=training, **kwargs)
         if self._build_input_shape is None and isinstance(inputs, Tensor):  # (a failed call built nothing)
@@ -110,6 +110,19 @@ class Model(Layer):
     @property
     def layers(self) -> list[Layer]:
         return [m for m in self.children() if isinstance(m, Layer)]
+
+    def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
+        """A layer of the model by ``name`` or by position ``index`` (in ``model.layers``)."""
+        if (name is None) == (index is None):
+            raise ValueError("get_layer: give either name= or index=")
+        if index is not None:
+            if not -len(self.layers) <= index < len(self.layers):
+                raise ValueError(f"get_layer: index {index} is out of range: the model has {len(self.layers)} layers")
+            return self.layers[index]
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(f"get_layer: no layer named {name!r}; the layers are {[layer.name for layer in self.layers]}")
 
     def count_params(self) -> int:
         """All weights, trainable or not (moving statistics included, as Keras counts them)."""

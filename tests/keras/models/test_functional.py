@@ -74,3 +74,12 @@ def test_outputs_that_do_not_come_from_the_inputs_are_refused():
     stray = keras.Input(shape=(2,))
     with pytest.raises(ValueError, match="not among the model's inputs"):
         keras.Model(keras.Input(shape=(2,)), keras.layers.Dense(1)(stray))
+
+
+def test_get_layer_by_name_and_index():
+    inputs = keras.Input(shape=(3,))
+    hidden = keras.layers.Dense(4, name="hidden")
+    model = keras.Model(inputs, keras.layers.Dense(1, name="head")(hidden(inputs)))
+    assert model.get_layer("hidden") is hidden and model.get_layer(index=-1).name == "head"
+    with pytest.raises(ValueError, match="no layer named 'hiden'"):
+        model.get_layer("hiden")
