@@ -8,6 +8,7 @@ By family, as in Keras: :mod:`.layer` (the base ``Layer``), :mod:`.core` (``Inpu
 ``Concatenate``, ...: several inputs into one), :mod:`.reshaping` (``Reshape``, ``Permute``).
 """
 
+from .._missing import missing
 from ..utils.naming import clear_session, snake_case
 from .augmentation import RandomTranslation
 from .convolutional import Conv2D
@@ -30,7 +31,7 @@ from .merging import (
     subtract,
 )
 from .normalization import BatchNormalization, LayerNormalization
-from .pooling import AveragePooling2D, MaxPooling2D
+from .pooling import AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D
 from .regularization import Dropout, GaussianDropout, GaussianNoise
 from .reshaping import Permute, Reshape
 
@@ -60,5 +61,11 @@ LAYERS = {
         Concatenate,
         Reshape,
         Permute,
+        GlobalAveragePooling2D,
+        GlobalMaxPooling2D,
     )
 }
+
+
+def __getattr__(name: str):
+    raise missing("keras.layers", name)

@@ -55,3 +55,18 @@ def test_a_merge_needs_a_list_and_merging_layers_save_their_config():
     config = model.get_config()
     again = keras.Sequential.from_config(config)
     np.testing.assert_array_equal(again.predict(A), model.predict(A))
+
+
+@pytest.mark.parametrize("name", ["GlobalAveragePooling2D", "GlobalMaxPooling2D"])
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_global_pooling_matches_keras(name, keepdims):
+    reference_keras = keras_on_torch()
+    images = RNG.standard_normal((2, 5, 4, 3)).astype(np.float32)
+    want = reference_keras.ops.convert_to_numpy(getattr(reference_keras.layers, name)(keepdims=keepdims)(images))
+    got = keras.ops.convert_to_numpy(getattr(keras.layers, name)(keepdims=keepdims)(images))
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-7)
+
+
+def test_a_layer_nabla_lacks_says_what_to_use():
+    with pytest.raises(AttributeError, match="Lambda"):
+        keras.layers.Rescaling  # noqa: B018

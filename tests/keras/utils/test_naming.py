@@ -32,6 +32,8 @@ LAYER_ARGS = {
     "Concatenate": {},
     "Reshape": {"target_shape": (3,)},
     "Permute": {"dims": (1,)},
+    "GlobalAveragePooling2D": {},
+    "GlobalMaxPooling2D": {},
 }
 
 
