@@ -219,7 +219,7 @@ class Layer(Module):
 
     def compute_output_shape(self, input_shape) -> tuple:
         """The output shape for inputs of ``input_shape`` (batch axis first, may be None), found by running
-        a batch of one zero sample through the layer (Keras asks each layer; nabla runs it)."""
+        a small batch of ones through the layer (building it), as functional models do (see ``symbolic.py``)."""
         return symbolic.output_shape(self, input_shape)
 
     def count_params(self) -> int:
@@ -235,7 +235,7 @@ class Layer(Module):
         refuse_in_capture("sets weights in place (set_weights)")
         own = self._ordered_weights()
         if len(weights) != len(own):
-            raise ValueError(f"set_weights: the model has {len(own)} weights, got {len(weights)}")
+            raise ValueError(f"set_weights: '{self.name}' has {len(own)} weights, got {len(weights)}")
         for w, value in zip(own, weights):
             value = np.asarray(value)
             if value.shape != w.shape:
