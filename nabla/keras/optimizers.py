@@ -91,10 +91,11 @@ class Optimizer:
         if kwargs:
             raise TypeError(f"{type(self).__name__}: unexpected arguments {sorted(kwargs)}")
         self.name = name or type(self).__name__.lower()
-        self.defaults["keras_weight_decay"] = float(weight_decay or 0.0)
+        # (an attribute, not a group setting: a saved model's optimizer config holds nabla.optim's settings only)
+        self.weight_decay = float(weight_decay or 0.0)
 
     def _update_group(self, group: dict) -> None:
-        decay = group.get("keras_weight_decay", 0.0)
+        decay = self.weight_decay
         if decay:
             shrink = 1.0 - float(group["lr"]) * decay  # NOTE: a Python float keeps float32 weights float32
             for _, param, _ in self._with_grads(group):
@@ -185,7 +186,10 @@ class Adam(Optimizer, optim.Adam):
         name=None,
         **kwargs,
     ):
-        optim.Adam.__init__(self, None, lr=learning_rate, betas=(beta_1, beta_2), eps=epsilon, amsgrad=amsgrad)
+        optim.Adam.__init__(  # (decoupled: Keras's decay is; and a saved AdamW reloads as nabla.optim.AdamW)
+            self, None, lr=learning_rate, betas=(beta_1, beta_2), eps=epsilon, amsgrad=amsgrad,
+            decoupled_weight_decay=True,
+        )  # fmt: skip
         self._keras_setup(name, weight_decay, kwargs)
 
     def _update(self, param: np.ndarray, grad: np.ndarray, state: dict, group: dict) -> None:

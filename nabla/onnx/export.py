@@ -16,7 +16,8 @@ from pathlib import Path
 import numpy as np
 
 import nabla as nb
-from nabla import layers, models, serialization
+from nabla import layers, models
+from nabla.atomic import atomic_write
 
 from .graph import ExportError, Graph, Value
 from .table import CONTAINERS, converter_for, exportable
@@ -92,7 +93,7 @@ def export(model, example_input=None, path=None, *, opset_version: int | None = 
     onnx.checker.check_model(proto, full_check=True)
     if path is not None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        serialization.atomic_write(path, proto.SerializeToString())
+        atomic_write(path, proto.SerializeToString())
     return proto
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..atomic import atomic_write
 from ..tensor import Tensor
 
 FORMATS = ("svg", "png", "pdf", "dot")
@@ -93,7 +94,7 @@ class GraphDrawing:
         if format is None:
             suffix = path.suffix.lower().lstrip(".")
             format = "dot" if suffix == "gv" else suffix if suffix in FORMATS else self.format
-        path.write_bytes(self.render(format))
+        atomic_write(path, self.render(format))
         return path
 
     def _repr_svg_(self):

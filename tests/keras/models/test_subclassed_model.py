@@ -114,3 +114,14 @@ def test_a_subclassed_build_runs_on_the_first_call():
     model = WithBuild()
     assert model(np.ones((2, 3), np.float32)).shape == (2, 3)
     assert [w.name for w in model.trainable_variables] == ["scale"]
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad"])
+def test_a_model_compiled_with_a_keras_optimizer_class_saves_and_loads(name, tmp_path):
+    model = keras.Sequential([keras.Input(shape=(5,)), keras.layers.Dense(1)])
+    model.compile(optimizer=getattr(keras.optimizers, name)(learning_rate=0.01), loss="mse")
+    model.fit(X, Y, epochs=1, verbose=0)
+    model.save(tmp_path / "model.keras")
+    again = keras.models.load_model(tmp_path / "model.keras")
+    assert type(again.optimizer).__name__ == name and again.optimizer.param_groups[0]["lr"] == 0.01
+    np.testing.assert_allclose(again.predict(X), model.predict(X), rtol=1e-6)
