@@ -23,17 +23,6 @@ LAYER_ARGS = {
     "Conv2D": {"filters": 1, "kernel_size": 1},
     "MaxPooling2D": {"pool_size": 2},
     "AveragePooling2D": {"pool_size": 2},
-    "Add": {},
-    "Subtract": {},
-    "Multiply": {},
-    "Average": {},
-    "Maximum": {},
-    "Minimum": {},
-    "Concatenate": {},
-    "Reshape": {"target_shape": (3,)},
-    "Permute": {"dims": (1,)},
-    "GlobalAveragePooling2D": {},
-    "GlobalMaxPooling2D": {},
 }
 
 
