@@ -17,10 +17,11 @@ from .. import callbacks as callbacks_module
 from .. import losses as losses_module
 from .. import metrics as metrics_module
 from .. import optimizers
-from .._engine import CaptureError, Tensor, capture, no_grad, refuse_in_capture, save
+from .._engine import CaptureError, Tensor, capture, no_grad, save
 from .._engine import random as _random
 from ..layers import Layer
 from ..losses import _FunctionLoss
+from ..symbolic import is_symbolic
 from ..utils.traceback_utils import warn
 from .batches import SourceBatches, evaluation_arrays, fit_rows
 from .checks import ModelConfigWarning, check_arrays, check_loss_fits, check_setup, probe
@@ -31,6 +32,11 @@ from .keras2 import Keras2Methods
 from .saving import load_weights, save_model
 from .sources import epoch_batches
 from .summary import summary_table
+
+
+def _tensors(inputs) -> bool:
+    """Whether ``inputs`` is a list or tuple of tensors (a model with several inputs)."""
+    return isinstance(inputs, (list, tuple)) and bool(inputs) and all(isinstance(x, Tensor) for x in inputs)
 
 
 class Model(Keras2Methods, Layer):
@@ -48,6 +54,14 @@ class Model(Keras2Methods, Layer):
                 return self.out(self.hidden(inputs))
     """
 
+    def __new__(cls, *args, **kwargs):
+        # Model(inputs, outputs) is a functional model, as in Keras (whose Model.__new__ does the same).
+        if cls is Model and (len(args) >= 2 or {"inputs", "outputs"} <= kwargs.keys()):
+            from .functional import Functional  # (functional.py builds on this module)
+
+            return super().__new__(Functional)
+        return super().__new__(cls)
+
     def __init__(self, name: str | None = None, **kwargs):
         super().__init__(name=name, **kwargs)
         self.optimizer = None
@@ -62,17 +76,26 @@ class Model(Keras2Methods, Layer):
 
     # --- building ---------------------------------------------------------------
 
-    def forward(self, inputs, training: bool | None = None):
-        if not isinstance(inputs, Tensor):
+    def forward(self, inputs, *args, training: bool | None = None, **kwargs):
+        if not isinstance(inputs, Tensor) and not (is_symbolic(inputs) or _tensors(inputs)):
             inputs = Tensor._make(as_input(self, inputs, "the input"))
-        out = super().forward(inputs, training)
-        if self._build_input_shape is None:  # only once the call succeeded: a failed one built nothing
+        out = super().forward(inputs, *args, training=training, **kwargs)
+        if self._build_input_shape is None and isinstance(inputs, Tensor):  # (a failed call built nothing)
             self._build_input_shape = (None,) + inputs.shape[1:]
         return out
 
     def _ensure_built(self, input_shape: tuple) -> None:
-        # A model's weights belong to its layers, which build themselves as the first call reaches them.
-        self.built = True
+        # A model's weights belong to its layers, which build themselves as the first call reaches them;
+        # a subclass's own build(input_shape) runs first, as in Keras.
+        if self.built:
+            return
+        self.built = True  # (before: a build of yours that calls super().build() runs the model once more)
+        if type(self).build is not Model.build:
+            try:
+                self.build(input_shape)
+            except BaseException:
+                self.built = False
+                raise
 
     def build(self, input_shape) -> None:
         """Create every weight by running a batch of zeros of ``input_shape`` (batch axis first) through."""
@@ -94,14 +117,18 @@ class Model(Keras2Methods, Layer):
     def layers(self) -> list[Layer]:
         return [m for m in self.children() if isinstance(m, Layer)]
 
-    @property
-    def losses(self) -> list[Tensor]:
-        """Regularization penalties of every layer, for the current weights."""
-        out = []
-        for m in self.modules():
-            if isinstance(m, Layer) and m is not self:
-                out.extend(reg(p) for p, reg in m._regularized)
-        return out
+    def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
+        """A layer of the model by ``name`` or by position ``index`` (in ``model.layers``)."""
+        if (name is None) == (index is None):
+            raise ValueError("get_layer: give either name= or index=")
+        if index is not None:
+            if not -len(self.layers) <= index < len(self.layers):
+                raise ValueError(f"get_layer: index {index} is out of range: the model has {len(self.layers)} layers")
+            return self.layers[index]
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(f"get_layer: no layer named {name!r}; the layers are {[layer.name for layer in self.layers]}")
 
     def count_params(self) -> int:
         """All weights, trainable or not (moving statistics included, as Keras counts them)."""
@@ -471,34 +498,9 @@ class Model(Keras2Methods, Layer):
 
     # --- weights and files ---------------------------------------------------------------------
 
-    def get_weights(self) -> list[np.ndarray]:
-        """Copies of every weight, layer by layer (kernel, bias, then non-trainable statistics)."""
-        return [w._data.copy() for w in self._ordered_weights()]
-
-    def set_weights(self, weights) -> None:
-        """Set every weight from a list like :meth:`get_weights` returns."""
-        refuse_in_capture("sets weights in place (set_weights)")
-        own = self._ordered_weights()
-        if len(weights) != len(own):
-            raise ValueError(f"set_weights: the model has {len(own)} weights, got {len(weights)}")
-        for w, value in zip(own, weights):
-            value = np.asarray(value)
-            if value.shape != w.shape:
-                raise ValueError(f"set_weights: a weight of shape {w.shape} got a value of shape {value.shape}")
-        with no_grad():
-            for w, value in zip(own, weights):
-                w._data[...] = value
-                w._version.v += 1
-
     def _ordered_weights(self) -> list[Tensor]:
         self._maybe_build()
-        out, seen = [], set()
-        for m in self.modules():
-            for t in list(m._parameters.values()) + list(m._buffers.values()):
-                if t is not None and t.dtype.kind == "f" and id(t) not in seen:
-                    seen.add(id(t))
-                    out.append(t)
-        return out
+        return super()._ordered_weights()
 
     def save_weights(self, path) -> None:
         """Write the weights (``state_dict``) to a safetensors file, atomically."""
