@@ -88,6 +88,9 @@ class Optimizer:
                 clip = "; clip with nabla.nn.utils.clip_grad_norm_ / clip_grad_value_" * ("clip" in option)
                 raise ValueError(f"{type(self).__name__}: {option} is not offered by nabla.keras{clip}")
         kwargs.pop("ema_momentum", None), kwargs.pop("ema_overwrite_frequency", None)  # (used with use_ema only)
+        lr = kwargs.pop("lr", None)  # Keras 2's name, still in much course material (Keras 3 refuses it)
+        if lr is not None:
+            self.learning_rate = lr
         if kwargs:
             raise TypeError(f"{type(self).__name__}: unexpected arguments {sorted(kwargs)}")
         self.name = name or type(self).__name__.lower()

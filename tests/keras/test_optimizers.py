@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from keras_reference import keras_on_torch
-from keras_toys import blobs, mlp
+from keras_toys import blobs, mlp, same
 
 import nabla as nb
 from nabla.keras import optimizers
@@ -75,3 +75,19 @@ def test_compile_builds_its_optimizer_from_the_table():
     model = mlp(optimizer="adamw")
     cls, defaults = optimizers.OPTIMIZERS["adamw"]
     assert type(model.optimizer) is cls and all(model.optimizer.defaults[k] == v for k, v in defaults.items())
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad"])
+def test_keras_2s_lr_is_the_learning_rate(name):
+    """Course material written for TF <= 2.15 passes ``lr=``; it must train as ``learning_rate=`` does."""
+    cls = getattr(optimizers, name)
+    x, y = blobs()
+    weights = []
+    for kwargs in ({"lr": 0.05}, {"learning_rate": 0.05}):
+        nb.manual_seed(0)
+        optimizer = cls(**kwargs)
+        assert optimizer.learning_rate == pytest.approx(0.05)
+        model = mlp(optimizer=optimizer)
+        model.fit(x, y, epochs=2, batch_size=16, verbose=0)
+        weights.append(model.get_weights())
+    assert same(*weights)
