@@ -5,12 +5,19 @@ reverse-mode automatic differentiation over NumPy arrays; every operation is
 a function here (``nb.exp``, ``nb.matmul``, ``nb.cross_entropy``...) and a
 Tensor method.
 
+The engine is ``nabla.engine`` (tensors, autograd, the operations) and the
+step compiler ``nabla.capture`` (``nb.capture``); docs/architecture.md shows
+the rooms of the package and which may import which.
+
 Above the engine: ``nabla.nn`` (modules, layers, losses), ``nabla.optim``
 and ``nabla.data`` with PyTorch's names; ``nabla.layers``, ``nabla.models``,
 ``nabla.losses``, ``nabla.metrics``, ``nabla.callbacks``,
 ``nabla.regularizers`` and ``nabla.diagnostics`` with Keras's; ``nabla.datasets``
 for the course's data.
 """
+
+# First: the engine's modules under their old paths (nabla.tensor, nabla.ops...), before anything imports them so.
+from . import _moved  # isort: split
 
 from . import (
     activations,
@@ -25,12 +32,13 @@ from . import (
     models,
     nn,
     optim,
-    random,
     regularizers,
 )
-from .autograd import CaptureError, detect_anomaly, enable_grad, grad, is_grad_enabled, no_grad, set_grad_enabled
-from .capturing import capture
-from .creation import (
+from .capture import capture
+from .engine import random
+from .engine.anomaly_mode import detect_anomaly
+from .engine.backward import grad
+from .engine.creation import (
     arange,
     empty,
     eye,
@@ -49,12 +57,14 @@ from .creation import (
     zeros,
     zeros_like,
 )
-from .dtypes import bool_, float16, float32, float64, int8, int16, int32, int64, uint8
-from .gradcheck import GradcheckError, gradcheck, numerical_grad
-from .ops import *  # noqa: F403  (the differentiable functions: nb.exp, nb.matmul, ...)
-from .random import manual_seed
-from .serialization import load, save
-from .tensor import Tensor
+from .engine.dtypes import bool_, float16, float32, float64, int8, int16, int32, int64, uint8
+from .engine.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .engine.gradcheck import GradcheckError, gradcheck, numerical_grad
+from .engine.ops import *  # noqa: F403  (the differentiable functions: nb.exp, nb.matmul, ...)
+from .engine.random import manual_seed
+from .engine.serialization import load, save
+from .engine.tensor import Tensor
+from .engine.tracing import CaptureError
 
 __version__ = "0.1.0"
 

@@ -1,16 +1,19 @@
-"""The array layer: every array call of the engine goes through here.
+"""The array layer: the array functions the engine's primitives and gradient rules call.
 
-nabla stores each tensor's values in an array of an array library with the
-NumPy API. Today that library is NumPy; a GPU library with the same API
-(CuPy) can be added by giving this module a second namespace, without
-touching the ops, because every primitive receives its array namespace as an
-argument (``xp``) instead of importing NumPy itself.
+nabla's tensors hold NumPy arrays, and only NumPy arrays: there is no other
+array library behind this module today. What it gives the engine is one
+place for that choice. Every primitive receives its array namespace as an
+argument (``xp``) instead of importing NumPy, and that namespace is
+:data:`numpy_ns`, built here: NumPy's functions under their names, a few of
+them replaced by faster equivalents (``sum``, ``matmul``, ``broadcast_to``,
+``expand_dims``), plus the helpers the gradient rules need that NumPy lacks
+(``index_add``, ``softmax``, ``erf``, the pooling kernels...). Choosing
+another array library per array would happen here and nowhere else.
 
-The namespace is a plain object holding NumPy's functions plus the few
-helpers the gradient rules need that NumPy does not have (``index_add``,
-``softmax``, ``erf``...). The differentiable twin of this namespace, with
-the same names over Tensors, is built in :mod:`nabla.ops` and is what the
-gradient rules run on when a graph of the backward pass is wanted.
+The differentiable twin of :data:`numpy_ns`, with the same names over
+Tensors, is ``tensor_ns`` in :mod:`nabla.engine.ops`: the namespace the
+gradient rules run on when the backward pass is recorded
+(``create_graph=True``). A test checks that the two offer the same names.
 """
 
 from __future__ import annotations
@@ -280,7 +283,7 @@ def expand_dims(x, axis):
     return x.reshape(shape)
 
 
-#: The array namespace the primitives run on (NumPy for the CPU device).
+#: The array namespace the primitives and the first-order gradient rules run on.
 numpy_ns = SimpleNamespace(
     **{
         name: getattr(np, name)
@@ -347,16 +350,14 @@ numpy_ns = SimpleNamespace(
 )
 
 
-def namespace(array) -> SimpleNamespace:
-    """The array namespace that owns ``array`` (only NumPy for now)."""
-    return numpy_ns
-
-
 def device_of(array) -> str:
+    """Where ``array`` lives: always "cpu" (NumPy arrays live in the computer's memory)."""
     return "cpu"
 
 
 # --- image translation (RandomTranslation's kernel) -------------------------------
+# Not part of the array layer: the kernel of a Keras augmentation layer, to move beside that layer
+# (nabla/keras/layers/) once the Keras side has its package; nabla.backend.translate finds it meanwhile.
 
 TRANSLATE_FILL_MODES = ("reflect", "wrap", "constant", "nearest")
 TRANSLATE_INTERPOLATIONS = ("bilinear", "nearest")

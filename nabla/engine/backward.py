@@ -1,251 +1,38 @@
-"""Reverse-mode automatic differentiation: the graph, and the walk back through it.
+"""The backward walk: from a result back to the leaves, each gradient rule once.
 
-Every differentiable operation that sees an input requiring a gradient
-records a :class:`Node`: which primitive ran, on which inputs, with which
-parameters, and the output array. ``backward`` sorts the nodes reachable
-from a result (iteratively, so a chain of 100,000 operations is fine), then
-visits them from the result back to the leaves, calling each primitive's
-vector-Jacobian product (VJP) on the gradient of its output and summing the
-gradients of each input (a value used twice gets both contributions).
+``backward`` sorts nothing: the nodes of the graph (:mod:`nabla.engine.graph`)
+are numbered in creation order, so visiting them from the most recent back
+reaches every node after all the nodes that consume its output (a chain of
+100,000 operations is fine: no recursion). At each node the primitive's
+vector-Jacobian product (VJP) maps the gradient of its output to one
+gradient per input, and the gradients of each input are summed (a value
+used twice gets both contributions).
 
 The VJPs are written once against an array namespace ``xp``. A first-order
 backward runs them on raw arrays with NumPy (no Tensor objects are made);
 ``create_graph=True`` runs the very same rules on Tensors with nabla's own
-differentiable functions, so the backward pass is itself a graph and can be
-differentiated again (Hessian-vector products, gradient penalties).
+differentiable functions (``ops.tensor_ns``), so the backward pass is itself
+a graph and can be differentiated again (Hessian-vector products, gradient
+penalties).
+
+A tracer (:mod:`nabla.engine.tracing`) hears the walk's array computations:
+each rule, each sum of two gradients, each conformation and each write into
+a ``.grad``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import heapq
-import itertools
-import os
-import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
-from . import backend
-
-# --- gradient mode ----------------------------------------------------------
-
-
-class _Mode:
-    grad_enabled = True
-    anomaly = False
-    tape = None  # the recorder of nb.capture while it traces a step (see nabla.capturing)
-
-
-class CaptureError(RuntimeError):
-    """Raised by ``nb.capture`` when a step does something a replay could not repeat faithfully."""
-
-
-def refuse_in_capture(what: str, fix: str = "run this step eagerly") -> None:
-    """Raise :class:`CaptureError` if a step is being captured: ``what`` would not be repeated by a replay;
-    ``fix`` says what to do instead."""
-    tape = _Mode.tape
-    if tape is not None and not tape.paused:
-        raise CaptureError(f"nb.capture: the step {what}, which a replay would not repeat; {fix}")
-
-
-def is_grad_enabled() -> bool:
-    """Whether operations currently record a graph."""
-    return _Mode.grad_enabled
-
-
-class _Switch(contextlib.ContextDecorator):
-    """Set a flag of ``_Mode`` inside a ``with`` block or a decorated function, and restore it after."""
-
-    _flag = "grad_enabled"
-    _target = False
-
-    def __enter__(self):
-        self.prev = getattr(_Mode, self._flag)
-        setattr(_Mode, self._flag, self._target)
-        return self
-
-    def __exit__(self, *exc):
-        setattr(_Mode, self._flag, self.prev)
-        return False
-
-    def _recreate_cm(self):
-        # contextlib's hook for decorators: a fresh switch per call, so that a
-        # recursive or nested decorated function restores the right state.
-        return type(self)()
-
-
-class no_grad(_Switch):
-    """Build no graph inside: ``with nb.no_grad():`` or ``@nb.no_grad()``.
-
-    Results computed inside do not require grad, use no memory for saved
-    values, and run at raw NumPy speed. Use it for evaluation and for
-    updating parameters in place.
-    """
-
-
-class enable_grad(_Switch):
-    """Record a graph inside, even within ``no_grad``."""
-
-    _target = True
-
-
-class set_grad_enabled(_Switch):
-    """Turn graph recording on or off: a context manager, a decorator, or a plain call.
-
-    As a plain call (``nb.set_grad_enabled(False)``) the mode changes at once;
-    as a decorator it changes only while the decorated function runs.
-    """
-
-    def __init__(self, mode: bool):
-        self.prev = _Mode.grad_enabled
-        self._target = bool(mode)
-        _Mode.grad_enabled = self._target
-
-    def __enter__(self):
-        _Mode.grad_enabled = self._target  # self.prev was taken by __init__, before the switch
-        return self
-
-    def __call__(self, fn):
-        _Mode.grad_enabled = self.prev  # decorating must not switch the mode for the caller
-        return super().__call__(fn)
-
-    def _recreate_cm(self):
-        return enable_grad() if self._target else no_grad()
-
-
-class detect_anomaly(_Switch):
-    """Check every result for NaN/Inf, in forward and backward, and stop at the first.
-
-    Inside the block each operation's output is checked as it is computed;
-    the first one that holds a NaN or an infinity raises ``FloatingPointError``
-    naming the operation and the line of your code that called it. In
-    backward, the first gradient that is not finite raises naming the
-    operation whose gradient rule produced it and where that operation was
-    created. It slows everything down: use it to find a NaN, then turn it off.
-    """
-
-    _flag = "anomaly"
-    _target = True
-
-
-# The package's own folder: a frame is nabla's when its file lies inside it. (Not a substring of the path:
-# a user's clone is often itself called "nabla".)
-_PACKAGE_DIR = os.path.join(os.path.realpath(os.path.dirname(os.path.abspath(__file__))), "")
-
-
-def is_library_file(filename: str) -> bool:
-    """Whether ``filename`` is a source file of the nabla package itself."""
-    return os.path.realpath(filename).startswith(_PACKAGE_DIR)
-
-
-def user_frame() -> str:
-    """'file:line in func' of the innermost stack frame outside the nabla package."""
-    for frame in reversed(traceback.extract_stack()[:-1]):
-        if not is_library_file(frame.filename):
-            return f"{frame.filename}:{frame.lineno} in {frame.name}"
-    return "<unknown>"
-
-
-# --- the graph ------------------------------------------------------------------
-
-
-class Version:
-    """A counter of in-place modifications, shared by a tensor and its views."""
-
-    __slots__ = ("v",)
-
-    def __init__(self):
-        self.v = 0
-
-
-_sequence = itertools.count()
-
-
-class Node:
-    """One recorded operation: the ``grad_fn`` of the tensor it produced.
-
-    Holds what the VJP needs: the inputs (Tensors, or plain constants), the
-    output array, the primitive's parameters, which inputs need a gradient,
-    and the version of each input tensor at record time (constants included:
-    ``w * c`` needs ``c`` for the gradient of ``w``), so that an in-place
-    change before backward is caught instead of giving a wrong gradient.
-    """
-
-    __slots__ = (
-        "prim",
-        "inputs",
-        "out",
-        "params",
-        "need",
-        "versions",
-        "out_version",
-        "hooks",
-        "retain",
-        "where",
-        "seq",
-        "origins",
-        "__weakref__",
-    )
-
-    def __init__(self, prim, inputs, out, params, need, versions, out_version):
-        self.seq = next(_sequence)  # creation order: every input's node was created before this one
-        self.prim = prim
-        self.inputs = inputs
-        self.out = out
-        self.params = params
-        self.need = need
-        self.versions = versions
-        self.out_version = out_version
-        self.hooks = None
-        self.retain = None
-        self.where = user_frame() if _Mode.anomaly else None
-        self.origins = None  # weak references to inputs replaced by placeholders (see primitive.apply)
-
-    @property
-    def name(self) -> str:
-        return self.prim.name
-
-    def input_tensors(self) -> tuple:
-        """The inputs as the user knows them: where the node holds a placeholder for a large input that
-        its rule does not read, the original tensor while it is alive (empty once the graph is freed)."""
-        if self.inputs is None or self.origins is None:
-            return self.inputs or ()
-        return tuple(t if ref is None or ref() is None else ref() for t, ref in zip(self.inputs, self.origins))
-
-    @property
-    def next_inputs(self) -> tuple:
-        """The input tensors that gradients flow to (empty once the graph is freed)."""
-        return tuple(t for t, n in zip(self.input_tensors(), self.need) if n)
-
-    def __repr__(self) -> str:
-        return f"<{self.name} backward>"
-
-
-def _check_versions(node: Node) -> None:
-    out_version = node.out_version  # None when the gradient rule does not read the output
-    stale = (out_version is not None and out_version[0].v != out_version[1]) or any(
-        v is not None and t._version.v != v for t, v in zip(node.inputs, node.versions)
-    )
-    if stale:
-        raise RuntimeError(
-            f"a tensor needed to compute the gradient of '{node.name}' was modified in place "
-            "after it was used; compute the gradient before modifying it, or modify a copy (t.clone())"
-        )
-
-
-class RemovableHandle:
-    """Returned by ``register_hook``; ``handle.remove()`` takes the hook away."""
-
-    def __init__(self, hooks: list, fn: Callable):
-        self._hooks, self._fn = hooks, fn
-
-    def remove(self) -> None:
-        if self._fn in self._hooks:
-            self._hooks.remove(self._fn)
-
-
-# --- the backward walk ------------------------------------------------------------
+from . import backend, ops
+from .anomaly_mode import AnomalyMode
+from .grad_mode import set_grad_enabled
+from .graph import Node, check_versions
+from .tensor import Tensor
+from .tracing import Tracing, refuse_in_capture
 
 
 def _unbroadcast(xp, g, shape):
@@ -258,7 +45,7 @@ def _unbroadcast(xp, g, shape):
     return xp.reshape(g, shape)
 
 
-def _conform(xp, g, shape, dtype):
+def conform(xp, g, shape, dtype):
     """A gradient as its input: summed back over broadcasting, in the input's dtype."""
     if g.shape != shape:
         g = _unbroadcast(xp, g, shape)
@@ -282,14 +69,14 @@ def run_backward(
     root_grads: Sequence,
     retain_graph: bool,
     create_graph: bool,
-    capture: Sequence | None = None,
+    inputs: Sequence | None = None,
 ):
     """Back-propagate ``root_grads`` from the tensors ``roots``.
 
-    Without ``capture`` the gradients of leaf tensors that require grad are
-    accumulated into their ``.grad``. With ``capture`` (a list of tensors),
-    nothing is accumulated and the gradients of those tensors are returned
-    (None where no gradient reached one).
+    Without ``inputs`` the gradients of leaf tensors that require grad are
+    accumulated into their ``.grad`` (``backward``). With ``inputs`` (a list
+    of tensors: those of ``nb.grad``), nothing is accumulated and the
+    gradients of those tensors are returned (None where no gradient reached one).
 
     The order of the walk: a node's inputs were all created before it, so
     visiting nodes from the most recently created back (a max-heap on the
@@ -298,8 +85,7 @@ def run_backward(
     A node enters the heap when the first gradient reaches it; the sums of
     gradients wait in ``grads`` until it is popped.
     """
-    Tensor = _tensor.Tensor
-    xp = _ops.tensor_ns if create_graph else backend.numpy_ns
+    xp = ops.tensor_ns if create_graph else backend.numpy_ns
     # Hooks and retained grads always see Tensors; the walk itself holds raw
     # arrays unless the backward pass is being recorded.
     as_tensor = (lambda g: g) if create_graph else Tensor._make
@@ -308,16 +94,16 @@ def run_backward(
     leaves: dict[int, list] = {}  # id(leaf tensor) -> [tensor, gradient so far]
     heap: list[tuple[int, Node]] = []
 
-    tape = _Mode.tape  # nb.capture records the walk's array computations
-    if tape is not None and tape.paused:
-        tape = None
-    if tape is not None and (create_graph or capture is not None):
+    tracer = Tracing.tracer  # hears the walk's array computations (see nabla.engine.tracing)
+    if tracer is not None and tracer.paused:
+        tracer = None
+    if tracer is not None and (create_graph or inputs is not None):
         refuse_in_capture("differentiates with create_graph=True or nb.grad")
 
     def total(a, g):
         s = a + g
-        if tape is not None:
-            tape.add(a, g, s)
+        if tracer is not None:
+            tracer.add(a, g, s)
         return s
 
     def add(t, g):
@@ -341,8 +127,8 @@ def run_backward(
         g = g if create_graph else g._data
         shared.add(id(g))
         add(t, g)
-    captured = {t._node: None for t in capture if t._node is not None} if capture is not None else {}
-    anomaly = _Mode.anomaly
+    wanted = {t._node: None for t in inputs if t._node is not None} if inputs is not None else {}
+    anomaly = AnomalyMode.enabled
     # NOTE: gradient rules can divide by zero where the math is infinite
     # (sqrt at 0) exactly as PyTorch does; those IEEE results are the answer,
     # so NumPy's warnings are silenced here (detect_anomaly reports them).
@@ -350,12 +136,10 @@ def run_backward(
         while heap:
             node = heapq.heappop(heap)[1]
             g = grads.pop(node)
-            inputs = node.inputs
-            if tape is not None and node.seq < tape.first_node:
-                refuse_in_capture(
-                    f"back-propagates into '{node.name}', computed before the step (detach what the step is given)"
-                )
-            if inputs is None:
+            node_inputs = node.inputs
+            if tracer is not None:
+                tracer.reaches(node)
+            if node_inputs is None:
                 raise RuntimeError(
                     f"trying to backward through the graph of '{node.name}' a second time: its saved "
                     "values were freed by the first backward; pass retain_graph=True to the first call"
@@ -366,30 +150,30 @@ def run_backward(
                 shared.add(id(g))
             if node.retain is not None and node.retain() is not None:
                 refuse_in_capture("retains the gradient of an intermediate tensor (retain_grad)")
-                _accumulate(node.retain(), g, create_graph)
-            if node in captured:
-                captured[node] = g
-            _check_versions(node)
+                accumulate_grad(node.retain(), g, create_graph)
+            if node in wanted:
+                wanted[node] = g
+            check_versions(node)
             if create_graph:
                 out = Tensor._make(node.out, node)
-                in_grads = node.prim.vjp(xp, node.need, g, out, *inputs, **node.params)
+                in_grads = node.prim.vjp(xp, node.need, g, out, *node_inputs, **node.params)
             else:
-                arrays = [t._data if isinstance(t, Tensor) else t for t in inputs]
+                arrays = [t._data if isinstance(t, Tensor) else t for t in node_inputs]
                 in_grads = node.prim.vjp(xp, node.need, g, node.out, *arrays, **node.params)
                 if not node.prim.fresh_grads:  # a user's rule may return an array it keeps: never adopt it
                     shared.update(map(id, in_grads))
-            if tape is not None:
-                tape.vjp(node, g, in_grads)
-            for t, n, gi in zip(inputs, node.need, in_grads):
+            if tracer is not None:
+                tracer.vjp(node, g, in_grads)
+            for t, n, gi in zip(node_inputs, node.need, in_grads):
                 if not n or gi is None:
                     continue
                 data = t._data
                 if gi.shape != data.shape or gi.dtype != data.dtype:
                     # (No name for the unconformed gradient: it may be as large as a convolution's output,
                     # and a local kept it alive through the next node's backward: +1.9 MiB on W6.)
-                    conformed = _conform(xp, gi, data.shape, data.dtype)
-                    if tape is not None:
-                        tape.conform(gi, conformed)
+                    conformed = conform(xp, gi, data.shape, data.dtype)
+                    if tracer is not None:
+                        tracer.conform(gi, conformed)
                     gi = conformed
                 if anomaly:
                     _finite_or_raise(gi, node)
@@ -398,15 +182,15 @@ def run_backward(
                 node.inputs = None
                 node.out = None
 
-    if capture is not None:
+    if inputs is not None:
         result = []
-        for t in capture:
+        for t in inputs:
             if t._node is not None:
-                g = captured[t._node]
+                g = wanted[t._node]
             else:
                 entry = leaves.get(id(t))
                 g = None if entry is None else entry[1]
-                if g is not None and t._hooks:  # as torch: a leaf's hooks run before it is captured
+                if g is not None and t._hooks:  # as torch: a leaf's hooks run before its gradient is returned
                     g = _run_hooks(t._hooks, g, as_tensor, as_raw)
             result.append(None if g is None else as_tensor(g))
         return result
@@ -419,9 +203,9 @@ def run_backward(
                 shared.add(id(g))
             owned = not create_graph and id(g) not in shared and g.base is None and g.flags.writeable
             shared.add(id(g))  # (``a + b`` hands one array to two leaves: the second one copies)
-            if tape is not None:
-                tape.accumulate(t, g, owned)
-            _accumulate(t, g, create_graph, owned)
+            if tracer is not None:
+                tracer.accumulate(t, g, owned)
+            accumulate_grad(t, g, create_graph, owned)
     return None
 
 
@@ -434,18 +218,17 @@ def _run_hooks(hooks: list, g, as_tensor, as_raw):
     return g
 
 
-def _accumulate(t, g, create_graph: bool, owned: bool = False) -> None:
+def accumulate_grad(t, g, create_graph: bool, owned: bool = False) -> None:
     """Add ``g`` into ``t.grad``: in place when it holds a plain array, else as a new tensor.
 
     ``owned``: ``g`` is a fresh array nobody else holds, so a missing ``.grad``
     can take it as it is (W3's step copied 0.9 MB of gradients without this).
     """
-    Tensor = _tensor.Tensor
     if create_graph:
         # Clone (differentiably), as torch does: the same gradient tensor may
         # reach several tensors (``a + b``), may be a read-only broadcast view,
         # and a later first-order backward adds into ``.grad`` in place.
-        t.grad = _ops.clone(g) if t.grad is None else t.grad + g
+        t.grad = ops.clone(g) if t.grad is None else t.grad + g
     elif t._grad is None:
         # Otherwise copy: the same gradient array may be handed to several
         # tensors (``a + b`` gives both the output's gradient), may be the
@@ -481,7 +264,6 @@ def grad(
         g, = nb.grad(f(x), x, create_graph=True)
         hv, = nb.grad((g * v).sum(), x)
     """
-    Tensor = _tensor.Tensor
     outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
     single = isinstance(inputs, Tensor)
     inputs = [inputs] if single else list(inputs)
@@ -494,7 +276,7 @@ def grad(
             raise RuntimeError("nb.grad: every input must require grad; one of them does not")
     roots, root_grads = _seed(outputs, grad_outputs, "nb.grad")
     retain_graph = create_graph if retain_graph is None else retain_graph
-    result = run_backward(roots, root_grads, retain_graph, create_graph, capture=inputs)
+    result = run_backward(roots, root_grads, retain_graph, create_graph, inputs=inputs)
     for i, g in enumerate(result):
         if g is None and not allow_unused:
             raise RuntimeError(
@@ -505,7 +287,6 @@ def grad(
 
 def _seed(outputs, grad_outputs, who: str):
     """Pair each output with its starting gradient (ones for a scalar)."""
-    Tensor = _tensor.Tensor
     roots, root_grads = [], []
     for out, g in zip(outputs, grad_outputs):
         if not out.requires_grad:
@@ -534,22 +315,3 @@ def backward(tensor, gradient=None, retain_graph: bool | None = None, create_gra
     roots, root_grads = _seed([tensor], [gradient], "backward")
     retain_graph = create_graph if retain_graph is None else retain_graph
     run_backward(roots, root_grads, retain_graph, create_graph)
-
-
-__all__ = [
-    "CaptureError",
-    "Node",
-    "RemovableHandle",
-    "Version",
-    "backward",
-    "detect_anomaly",
-    "enable_grad",
-    "grad",
-    "is_grad_enabled",
-    "no_grad",
-    "set_grad_enabled",
-]
-
-# Tensors and the differentiable namespace build on this module; the functions above use them at run time.
-from . import ops as _ops  # noqa: E402
-from . import tensor as _tensor  # noqa: E402

@@ -8,35 +8,9 @@ import numpy as np
 
 from . import dtypes
 from . import random as _random
-from .capturing import constant
 from .ops.primitive import primitive
 from .tensor import Tensor
-
-
-def _to_array(data, dtype=None) -> np.ndarray:
-    """Data to an array, with PyTorch's dtype rules (Python floats -> float32)."""
-    dtype = dtypes.resolve(dtype)
-    if isinstance(data, Tensor):
-        data = data._data
-    if isinstance(data, np.ndarray):
-        return data.astype(dtype) if dtype is not None and dtype != data.dtype else data.copy()
-    if isinstance(data, np.generic):
-        arr = np.asarray(data)
-    else:
-        try:
-            arr = np.asarray(data)
-        except ValueError as e:
-            raise ValueError(f"cannot make a tensor from this data (ragged nested lists?): {e}") from None
-    if arr.dtype == object or arr.dtype.kind in "USV":
-        raise TypeError(
-            f"cannot make a tensor from data of type {type(data).__name__} holding {arr.dtype} values; "
-            "pass numbers, nested lists of numbers or a NumPy array"
-        )
-    if dtype is not None:
-        return arr.astype(dtype, copy=False)
-    if arr.dtype == np.float64 and not isinstance(data, np.generic):
-        return arr.astype(dtypes.default_float)
-    return arr
+from .tracing import constant
 
 
 def tensor(data, dtype=None, requires_grad: bool = False) -> Tensor:

@@ -42,3 +42,29 @@ def resolve(dtype) -> np.dtype | None:
 
 def is_floating(dtype: np.dtype) -> bool:
     return dtype.kind == "f"
+
+
+def to_array(data, dtype=None) -> np.ndarray:
+    """``data`` (numbers, nested lists, an array) as a new array, with the rules above: what a tensor made
+    from it holds. ``dtype``: anything :func:`resolve` takes, or None for the data's own (Python floats:
+    :data:`default_float`)."""
+    dtype = resolve(dtype)
+    if isinstance(data, np.ndarray):
+        return data.astype(dtype) if dtype is not None and dtype != data.dtype else data.copy()
+    if isinstance(data, np.generic):
+        arr = np.asarray(data)
+    else:
+        try:
+            arr = np.asarray(data)
+        except ValueError as e:
+            raise ValueError(f"cannot make a tensor from this data (ragged nested lists?): {e}") from None
+    if arr.dtype == object or arr.dtype.kind in "USV":
+        raise TypeError(
+            f"cannot make a tensor from data of type {type(data).__name__} holding {arr.dtype} values; "
+            "pass numbers, nested lists of numbers or a NumPy array"
+        )
+    if dtype is not None:
+        return arr.astype(dtype, copy=False)
+    if arr.dtype == np.float64 and not isinstance(data, np.generic):
+        return arr.astype(default_float)
+    return arr

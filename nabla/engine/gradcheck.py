@@ -12,8 +12,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .autograd import grad as autograd_grad
-from .autograd import no_grad
+from .backward import grad as autograd_grad
+from .grad_mode import no_grad
 from .tensor import Tensor
 
 

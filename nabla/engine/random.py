@@ -9,20 +9,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from .tracing import refuse_in_capture
+
 _generator = np.random.default_rng()
-
-
-def _refuse_in_capture(what: str, fix: str = "run this step eagerly") -> None:
-    from .autograd import refuse_in_capture
-
-    refuse_in_capture(what, fix)
 
 
 def manual_seed(seed: int) -> np.random.Generator:
     """Reseed the library's generator; returns it (a NumPy ``Generator``)."""
     global _generator
     # A replay would not reseed, and would draw on from where the last call left the generator.
-    _refuse_in_capture("reseeds nabla's generator (nb.manual_seed)", "seed once, before calling the step")
+    refuse_in_capture("reseeds nabla's generator (nb.manual_seed)", "seed once, before calling the step")
     if not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"manual_seed: the seed must be a non-negative integer, got {seed!r}")
     _generator = np.random.default_rng(int(seed))
@@ -32,7 +28,7 @@ def manual_seed(seed: int) -> np.random.Generator:
 def generator() -> np.random.Generator:
     """The current generator (use it to draw NumPy arrays from the same stream)."""
     # An operation that draws (dropout) reads _generator inside its primitive, which a replay runs again.
-    _refuse_in_capture("draws random numbers outside an operation (random.generator(), an initializer)")
+    refuse_in_capture("draws random numbers outside an operation (random.generator(), an initializer)")
     return _generator
 
 
@@ -43,7 +39,7 @@ def get_state() -> dict:
 
 def set_state(state: dict) -> None:
     """Restore a state saved with :func:`get_state`."""
-    _refuse_in_capture("sets the state of nabla's generator (random.set_state)", "set it before calling the step")
+    refuse_in_capture("sets the state of nabla's generator (random.set_state)", "set it before calling the step")
     restore(state)
 
 

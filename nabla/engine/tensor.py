@@ -1,21 +1,25 @@
 """The Tensor: an array, plus what automatic differentiation needs to know about it.
 
-A Tensor holds its values in ``_data`` (an array of the backend, NumPy on
-the CPU), whether it ``requires_grad``, its ``grad`` after backward, and
-``grad_fn``: the graph node of the operation that produced it (None for a
-leaf). Every method that computes something delegates to the functions of
-:mod:`nabla.ops`, so ``x.exp()`` and ``nb.exp(x)`` are one code path.
+A Tensor holds its values in ``_data`` (a NumPy array), whether it
+``requires_grad``, its ``grad`` after backward, and ``grad_fn``: the graph
+node of the operation that produced it (None for a leaf). Every method that
+computes something delegates to the functions of :mod:`nabla.engine.ops`
+(``nb.ops``), so ``x.exp()`` and ``nb.exp(x)`` are one code path, and
+``backward`` runs :mod:`nabla.engine.backward`.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 
 import numpy as np
 
-from . import autograd, backend
+from . import backend
 from . import dtypes as _dtypes
-from .autograd import RemovableHandle, Version, _Mode, refuse_in_capture
+from .grad_mode import GradMode
+from .graph import RemovableHandle, Version
+from .tracing import Tracing, refuse_in_capture
 
 _READS_VALUE = "reads a tensor's value into Python (.item(), float(t), if t:, .numpy(), .tolist())"
 _GRAD = "reads or sets a .grad (read gradients after the step; clip them with nn.utils.clip_grad_norm_)"
@@ -34,11 +38,10 @@ class Tensor:
     __array_ufunc__ = None
 
     def __init__(self, data, dtype=None, requires_grad: bool = False):
-        from .creation import _to_array
-
-        self._data = _to_array(data, dtype)
-        if _Mode.tape is not None and not _Mode.tape.paused:
-            _Mode.tape.convert(data, dtype, self)
+        self._data = _dtypes.to_array(data._data if isinstance(data, Tensor) else data, dtype)
+        tracer = Tracing.tracer
+        if tracer is not None and not tracer.paused:
+            tracer.converted(data, dtype, self)
         self._node = None
         self._version = Version()
         self._hooks = None
@@ -56,9 +59,9 @@ class Tensor:
         t._node = node
         t._version = version if version is not None else Version()
         t._hooks = None
-        tape = _Mode.tape
-        if tape is not None and id(data) not in tape.var_of:
-            tape.born.add(id(t))  # nb.capture: made by code it did not record (see capturing._Tape.ref)
+        tracer = Tracing.tracer
+        if tracer is not None:
+            tracer.made(t)
         return t
 
     # --- autograd state -------------------------------------------------------------
@@ -70,9 +73,9 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, value: bool) -> None:
-        tape = _Mode.tape
-        if tape is not None and bool(value) != self._rg and id(self) not in tape.born:
-            refuse_in_capture("switches requires_grad of a tensor")
+        tracer = Tracing.tracer
+        if tracer is not None and bool(value) != self._rg:
+            tracer.requires_grad_switched(self)
         if value and self._data.dtype.kind != "f":
             raise RuntimeError(
                 f"only floating-point tensors can require grad, this one is {self._data.dtype}; "
@@ -130,12 +133,10 @@ class Tensor:
         ``retain_graph=True``; ``create_graph=True`` records the backward pass
         itself so that the gradients can be differentiated again.
         """
-        autograd.backward(self, gradient, retain_graph, create_graph)
+        _backward.backward(self, gradient, retain_graph, create_graph)
 
     def retain_grad(self) -> None:
         """Keep ``.grad`` on this non-leaf tensor after backward (leaves always keep it)."""
-        import weakref
-
         if self._node is None:
             if not self._rg:
                 raise RuntimeError("retain_grad on a tensor that does not require grad")
@@ -324,7 +325,7 @@ class Tensor:
 
     def _inplace(self, value) -> Tensor:
         refuse_in_capture(_IN_PLACE)
-        if self._rg and autograd.is_grad_enabled():
+        if self._rg and GradMode.enabled:
             raise RuntimeError(
                 "in-place operation on a tensor that requires grad: write y = x + 1 instead of x += 1, "
                 "or do the update inside `with nb.no_grad():`"
@@ -337,7 +338,7 @@ class Tensor:
     def _inplace_ufunc(self, ufunc, other, name: str) -> Tensor:
         """``self = ufunc(self, other)`` written straight into this tensor's memory (no temporary)."""
         refuse_in_capture(_IN_PLACE)
-        if self._rg and autograd.is_grad_enabled():
+        if self._rg and GradMode.enabled:
             self._inplace(None)  # raises the in-place error
         other = other._data if isinstance(other, Tensor) else other
         try:
@@ -395,12 +396,12 @@ class Tensor:
 
     def __setitem__(self, index, value) -> None:
         refuse_in_capture(_IN_PLACE)
-        if isinstance(value, Tensor) and value._rg and autograd.is_grad_enabled():
+        if isinstance(value, Tensor) and value._rg and GradMode.enabled:
             raise RuntimeError(
                 "assigning a tensor that requires grad into another tensor is not differentiable in nabla; "
                 "build the result with nb.where, nb.stack or nb.concatenate instead"
             )
-        if self._rg and autograd.is_grad_enabled():
+        if self._rg and GradMode.enabled:
             self._inplace(None)  # raises the in-place error
         index = ops.index_arrays(index)
         self._data[index] = value._data if isinstance(value, Tensor) else value
@@ -496,57 +497,18 @@ def _method(name: str, doc_from: str | None = None):
 
 
 # Methods that are exactly the function of the same name with the tensor first.
-for _name in (
-    "abs",
-    "exp",
-    "log",
-    "log1p",
-    "expm1",
-    "sqrt",
-    "square",
-    "sin",
-    "cos",
-    "tanh",
-    "sigmoid",
-    "relu",
-    "sum",
-    "mean",
-    "prod",
-    "max",
-    "min",
-    "var",
-    "std",
-    "logsumexp",
-    "norm",
-    "argmax",
-    "argmin",
-    "reshape",
-    "flatten",
-    "transpose",
-    "permute",
-    "swapaxes",
-    "squeeze",
-    "expand_dims",
-    "unsqueeze",
-    "broadcast_to",
-    "split",
-    "flip",
-    "repeat",
-    "tile",
-    "clip",
-    "clamp",
-    "maximum",
-    "minimum",
-    "matmul",
-    "dot",
-    "softmax",
-    "log_softmax",
-    "pow",
-    "any",
-    "all",
-):
+_SAME_AS_FUNCTIONS = """
+    abs exp log log1p expm1 sqrt square sin cos tanh sigmoid relu
+    sum mean prod max min var std logsumexp norm argmax argmin
+    reshape flatten transpose permute swapaxes squeeze expand_dims unsqueeze broadcast_to split flip repeat tile
+    clip clamp maximum minimum matmul dot softmax log_softmax pow any all
+""".split()
+for _name in _SAME_AS_FUNCTIONS:
     setattr(Tensor, _name, _method(_name))
 Tensor.view = _method("reshape")
 Tensor.expand = _method("broadcast_to")
 
-from . import ops  # noqa: E402  (ops builds on Tensor; the methods above call it at run time)
+# The one circle of the engine: a Tensor's methods are the operations and the backward walk, which are built
+# on Tensor. They are imported last, once Tensor exists, and only called at run time.
+from . import backward as _backward  # noqa: E402
+from . import ops  # noqa: E402

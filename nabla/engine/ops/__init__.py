@@ -2,8 +2,9 @@
 
 Also builds ``tensor_ns``: the namespace of these functions under NumPy's
 names, which the gradient rules run on when a backward pass is recorded
-(``create_graph=True``). It mirrors :data:`nabla.backend.numpy_ns` name for
-name, so each rule works on arrays and on Tensors alike.
+(``create_graph=True``). It mirrors :data:`nabla.engine.backend.numpy_ns`
+name for name (tests/engine/test_namespaces.py checks it), so each rule
+works on arrays and on Tensors alike.
 """
 
 from types import SimpleNamespace
@@ -26,7 +27,7 @@ from .activation import (
     swish,
     tanh,
 )
-from .conv import avg_pool2d, conv2d, max_pool2d, max_pool_grad, unwindows, windows
+from .conv import _max_pool, avg_pool2d, conv2d, max_pool2d, max_pool_grad, unwindows, windows
 from .elementwise import (
     abs,
     add,
@@ -66,6 +67,7 @@ from .elementwise import (
 )
 from .linalg import dense, dot, einsum, linear, matmul, outer
 from .loss import (
+    _gather,
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
     cross_entropy,
@@ -207,9 +209,7 @@ def _constant(fn):
 
 
 def _take_along_axis(x, index, axis):
-    from .loss import _pick
-
-    return expand_dims(_pick(x, index=index, axis=axis), axis)
+    return expand_dims(_gather(x, index=index, axis=axis), axis)
 
 
 #: nabla's differentiable functions under the names of backend.numpy_ns.
@@ -269,5 +269,6 @@ tensor_ns = SimpleNamespace(
     keep=lambda g, mask: where(mask, g, 0),
     windows=lambda x, kernel, stride, dilation: windows(x, kernel, stride, dilation),
     unwindows=lambda g, shape, kernel, stride, dilation: unwindows(g, shape, kernel, stride, dilation),
+    max_pool=lambda x, kernel, stride: _max_pool(x, kernel=kernel, stride=stride),
     max_pool_grad=max_pool_grad,
 )

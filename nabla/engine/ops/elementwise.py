@@ -13,8 +13,8 @@ import math
 import numpy as np
 
 from .. import dtypes
-from ..capturing import recompute
 from ..tensor import Tensor
+from ..tracing import recompute
 from .primitive import apply, as_operand, primitive
 
 
@@ -287,9 +287,9 @@ _TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)
 # --- selection ---------------------------------------------------------------------
 
 
-def _pick(xp, g, mine, tie):
+def _winner_grad(xp, g, won, tie):
     """Gradient of maximum/minimum for one input: all of g where it won, half on ties (PyTorch's split)."""
-    return xp.where(tie, g * 0.5, xp.keep(g, mine))
+    return xp.where(tie, g * 0.5, xp.keep(g, won))
 
 
 @primitive("maximum")
@@ -300,7 +300,9 @@ def _maximum(xp, a, b):
 @_maximum.defvjp
 def _(xp, need, g, out, a, b):
     tie = a == b
-    return (_pick(xp, g, a > b, tie) if need[0] else None), (_pick(xp, g, b > a, tie) if need[1] else None)
+    ga = _winner_grad(xp, g, a > b, tie) if need[0] else None
+    gb = _winner_grad(xp, g, b > a, tie) if need[1] else None
+    return ga, gb
 
 
 @primitive("minimum")
@@ -311,7 +313,9 @@ def _minimum(xp, a, b):
 @_minimum.defvjp
 def _(xp, need, g, out, a, b):
     tie = a == b
-    return (_pick(xp, g, a < b, tie) if need[0] else None), (_pick(xp, g, b < a, tie) if need[1] else None)
+    ga = _winner_grad(xp, g, a < b, tie) if need[0] else None
+    gb = _winner_grad(xp, g, b < a, tie) if need[1] else None
+    return ga, gb
 
 
 def maximum(a, b) -> Tensor:

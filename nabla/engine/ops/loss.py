@@ -13,11 +13,11 @@ import math
 import numpy as np
 
 from .. import backend
-from ..capturing import derive, recompute
 from ..tensor import Tensor
+from ..tracing import derive, recompute
 from .activation import log_softmax
 from .elementwise import abs as abs_
-from .elementwise import where
+from .elementwise import astype, where
 from .primitive import as_operand, primitive
 from .reduce import mean, sum
 
@@ -48,8 +48,6 @@ def _float_target(target, like: Tensor) -> Tensor:
         # Python floats would become float32 first and lose precision in float64.
         return Tensor._make(recompute(np.array, target, like.dtype))
     if target.dtype != like.dtype:
-        from .elementwise import astype
-
         target = astype(target, like.dtype)
     return target
 
@@ -206,13 +204,14 @@ def _one_hot_rows(idx: np.ndarray, num_classes: int) -> np.ndarray:
     return np.eye(num_classes, dtype=np.int64)[idx]
 
 
-@primitive("pick", reads=())
-def _pick(xp, x, index, axis):
-    """``x`` at class ``index[...]`` along ``axis`` (the gather of NLL)."""
+@primitive("gather", reads=())
+def _gather(xp, x, index, axis):
+    """``x`` at class ``index[...]`` along ``axis``, that axis dropped (NLL's gather; ``torch.gather`` with the
+    index's axis squeezed)."""
     return xp.squeeze(xp.take_along_axis(x, xp.expand_dims(index, axis), axis), axis)
 
 
-@_pick.defvjp
+@_gather.defvjp
 def _(xp, need, g, out, x, index, axis):
     # The gradient lands on the picked class only: g times a one-hot mask.
     mask = xp.moveaxis(xp.one_hot(index, x.shape[axis], g.dtype), -1, axis)
@@ -285,7 +284,7 @@ def nll_loss(input, target, weight=None, ignore_index: int = -100, reduction: st
     """
     input = as_operand(input)
     safe_t, w_t = _class_targets(input, target, _as_weight(weight, input), ignore_index, "nll_loss")
-    loss = -_pick(input, index=safe_t, axis=1 if input.ndim > 1 else 0)
+    loss = -_gather(input, index=safe_t, axis=1 if input.ndim > 1 else 0)
     if w_t is not None:
         loss = loss * w_t
     if reduction == "mean":

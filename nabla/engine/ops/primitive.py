@@ -14,7 +14,7 @@ A primitive is defined by two functions on arrays::
 need, g, out, *inputs, **params)`` maps the gradient ``g`` of the output to
 one gradient per input (or None where ``need`` says that input needs none).
 Gradients of broadcast inputs may keep the broadcast shape: the backward walk
-sums them back (see ``autograd._unbroadcast``). Both functions take the
+sums them back (see ``backward.conform``). Both functions take the
 array namespace ``xp`` as an argument: arrays and NumPy for the first-order
 path, Tensors and nabla's functions when a graph of the backward pass is
 recorded, so one rule serves both.
@@ -28,8 +28,11 @@ import weakref
 import numpy as np
 
 from .. import backend
-from ..autograd import Node, Version, _Mode, user_frame
+from ..anomaly_mode import AnomalyMode, user_frame
+from ..grad_mode import GradMode
+from ..graph import Node, Version
 from ..tensor import Tensor
+from ..tracing import Tracing
 
 
 class Primitive:
@@ -88,9 +91,7 @@ def as_operand(x, like: Tensor | None = None):
     if isinstance(x, (bool, int, float)):
         return x
     if isinstance(x, (np.ndarray, list, tuple, numbers.Number)):
-        from ..creation import tensor
-
-        return tensor(x)
+        return Tensor(x)
     raise TypeError(
         f"cannot use an object of type {type(x).__name__} in a nabla operation: pass a Tensor, "
         "a NumPy array, a list or a number"
@@ -103,16 +104,16 @@ def apply(prim: Primitive, args, params) -> Tensor:
     raw = prim.forward(backend.numpy_ns, *arrays, **params)
     # NumPy returns scalars, not 0-d arrays, from full reductions
     out = raw if type(raw) is np.ndarray else np.asarray(raw)
-    tape = _Mode.tape
-    if tape is not None and not tape.paused:
-        tape.forward(prim, args, params, out, out is not raw)  # nb.capture: before the Tensor is made
-    if _Mode.anomaly:
+    tracer = Tracing.tracer
+    if tracer is not None and not tracer.paused:
+        tracer.forward(prim, args, params, out, out is not raw)  # (before the Tensor is made: see Tracer.made)
+    if AnomalyMode.enabled:
         _check_forward(prim, out)
     # A view shares its base's version counter, so writing through either is seen by graphs that saved the
     # other. (A "view" op may copy: reshape of a transposed array. A copy gets a counter of its own.)
     shares = prim.view and out.base is not None and np.may_share_memory(out, arrays[0])  # base None: fresh
     version = args[0]._version if shares else Version()
-    if _Mode.grad_enabled:
+    if GradMode.enabled:
         need = tuple([isinstance(a, Tensor) and a._rg for a in args])
         if True in need:
             # Versions of the tensor inputs, constants included: ``w * c`` reads c for w's gradient.

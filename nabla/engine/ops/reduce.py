@@ -12,8 +12,11 @@ import math
 
 import numpy as np
 
-from ..capturing import recompute
+from .. import dtypes
 from ..tensor import Tensor
+from ..tracing import recompute
+from .elementwise import abs as abs_
+from .elementwise import astype, sqrt, where
 from .primitive import as_operand, primitive
 
 
@@ -59,9 +62,6 @@ def mean(x, axis=None, keepdims: bool = False) -> Tensor:
     """Arithmetic mean over ``axis`` (the sum divided by the number of elements reduced)."""
     x = as_operand(x)
     if x.dtype.kind in "biu":
-        from .. import dtypes
-        from .elementwise import astype
-
         x = astype(x, dtypes.default_float)
     axes = normalize_axis(axis, x.ndim, "mean")
     count = math.prod(x.shape[a] for a in axes)
@@ -163,8 +163,6 @@ def std(x, axis=None, keepdims: bool = False, ddof: int = 0, correction: int | N
 
     Where all values are equal (variance 0) the gradient is 0, as in PyTorch.
     """
-    from .elementwise import sqrt, where
-
     v = var(x, axis=axis, keepdims=keepdims, ddof=ddof, correction=correction)
     # NOTE: sqrt'(0) is infinite and var's gradient there is 0: inf * 0 = NaN.
     # Clamp the argument where the variance is 0 so the gradient is 0 instead.
@@ -200,9 +198,6 @@ def norm(x, ord=2, axis=None, keepdims: bool = False) -> Tensor:  # noqa: A002
     ``ord`` may be any p > 0, ``inf`` (max |x|) or ``"fro"`` (same as 2 over
     all elements). At the zero vector the 2-norm's gradient is 0 (PyTorch's choice).
     """
-    from .elementwise import abs as abs_
-    from .elementwise import sqrt, where
-
     x = as_operand(x)
     if ord == "fro" or ord == 2:
         sq = sum(x * x, axis=axis, keepdims=keepdims)

@@ -13,6 +13,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from .primitive import as_operand, primitive
+from .reduce import normalize_axis
 
 
 def _shape_arg(shape) -> tuple:
@@ -271,8 +272,6 @@ def _(xp, need, g, out, x, axis):
 
 def flip(x, axis=None) -> Tensor:
     """Reverse the order of elements along ``axis`` (all axes if None)."""
-    from .reduce import normalize_axis
-
     x = as_operand(x)
     return _flip(x, axis=normalize_axis(axis, x.ndim, "flip"))
 
