@@ -12,6 +12,10 @@ import math
 
 import numpy as np
 import pytest
+from autograd_helpers import (
+    _grad_mode_restored,  # noqa: F401  (a fixture)
+    rand,
+)
 
 import nabla as nb
 from nabla.ops.primitive import primitive
@@ -356,3 +360,47 @@ def test_second_order_gradcheck(name):
     fn, array = SECOND_ORDER[name]
     x = nb.tensor(array, requires_grad=True)
     assert nb.gradcheck(_gradient_of(fn), x)
+
+
+# --- gradcheck on composite functions, integer targets, a wrong rule -------------------------
+
+
+def test_gradcheck_passes_on_a_composite_function():
+    x = nb.tensor(rand(3, 4, seed=30), requires_grad=True)
+    w = nb.tensor(rand(4, 2, seed=31), requires_grad=True)
+    b = nb.tensor(rand(2, seed=32))  # a constant input
+
+    def f(x, w, b):
+        h = (x @ w + b).tanh()
+        return (h * h.sigmoid()).sum(axis=0) / (1 + x.exp().mean()) + nb.logsumexp(x, axis=1).sum()
+
+    assert nb.gradcheck(f, x, w, b)
+
+
+def test_gradcheck_with_integer_targets():
+    x = nb.tensor(rand(4, 3, seed=33), requires_grad=True)
+    assert nb.gradcheck(lambda x, t: nb.cross_entropy(x, t), x, nb.tensor([0, 2, 1, 1]))
+    numeric = nb.numerical_grad(lambda x, t: nb.cross_entropy(x, t), x, nb.tensor([0, 2, 1, 1]))
+    assert numeric[1] is None and numeric[0].shape == (4, 3)
+
+
+@primitive("half_grad_square")
+def _half_grad_square(xp, x):
+    return x * x
+
+
+@_half_grad_square.defvjp
+def _(xp, need, g, out, x):
+    return (g * x,)  # should be 2 g x
+
+
+def test_gradcheck_catches_a_wrong_gradient():
+    x = nb.tensor([0.5, -1.0, 2.0], dtype=nb.float64, requires_grad=True)
+    with pytest.raises(nb.GradcheckError, match=r"input 0 \(shape \(3,\)\) at index \(2,\): backprop gives 2, "):
+        nb.gradcheck(_half_grad_square, x)
+    assert nb.gradcheck(_half_grad_square, x, raise_exception=False) is False
+
+
+def test_gradcheck_needs_an_input_requiring_grad():
+    with pytest.raises(ValueError, match="no input requires grad"):
+        nb.gradcheck(lambda x: x * 2, nb.ones(2))
