@@ -1,10 +1,22 @@
 """Transition alias: autograd's names at their old path (they live in nabla/engine/: grad_mode, graph, backward...)."""
 
-from .engine.anomaly_mode import detect_anomaly, is_library_file, user_frame
+from .engine.anomaly_mode import AnomalyMode, detect_anomaly, is_library_file, user_frame
 from .engine.backward import backward, grad, run_backward
-from .engine.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .engine.grad_mode import GradMode, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .engine.graph import Node, RemovableHandle, Version
-from .engine.tracing import CaptureError, refuse_in_capture
+from .engine.tracing import CaptureError, Tracing, refuse_in_capture
+
+
+class _ModeAlias:
+    """The old ``_Mode`` state: ``grad_enabled``, ``anomaly``, ``tape``, read and set through the engine's modes
+    (``GradMode.enabled``, ``AnomalyMode.enabled``, ``Tracing.tracer``) for code not yet re-pointed."""
+
+    grad_enabled = property(lambda self: GradMode.enabled, lambda self, v: setattr(GradMode, "enabled", v))
+    anomaly = property(lambda self: AnomalyMode.enabled, lambda self, v: setattr(AnomalyMode, "enabled", v))
+    tape = property(lambda self: Tracing.tracer)
+
+
+_Mode = _ModeAlias()
 
 __all__ = [
     "CaptureError",
