@@ -300,11 +300,7 @@ class Tensor:
     def __repr__(self) -> str:
         body = np.array2string(self._data, separator=", ", prefix="tensor(", precision=4)
         extra = ""
-        if (
-            self._data.dtype != _dtypes.float32
-            and self._data.dtype != _dtypes.int64
-            and self._data.dtype != _dtypes.bool_
-        ):
+        if self._data.dtype not in (_dtypes.float32, _dtypes.int64, _dtypes.bool_):
             extra += f", dtype={self._data.dtype}"
         if self._node is not None:
             extra += f", grad_fn=<{self._node.name}>"
@@ -382,17 +378,7 @@ class Tensor:
     def clamp_(self, min=None, max=None) -> Tensor:
         return self._inplace(np.clip(self._data, min, max))
 
-    def __iadd__(self, other):
-        return self.add_(other)
-
-    def __isub__(self, other):
-        return self.sub_(other)
-
-    def __imul__(self, other):
-        return self.mul_(other)
-
-    def __itruediv__(self, other):
-        return self.div_(other)
+    __iadd__, __isub__, __imul__, __itruediv__ = add_, sub_, mul_, div_
 
     def __setitem__(self, index, value) -> None:
         refuse_in_capture(_IN_PLACE)
