@@ -8,6 +8,7 @@
     nabla datasets                               # every dataset, and whether it is on disk
     nabla evaluate nabla-run/model.nabla --dataset moons
     nabla predict nabla-run/model.nabla points.csv --output predictions.csv
+    nabla export nabla-run/model.nabla model.onnx  # for ONNX Runtime, where nabla is not installed
     nabla xor                                    # the engine alone: a 2-2-1 network learns XOR
 
 ``python -m nabla`` is the same command.
@@ -695,6 +696,24 @@ def cmd_predict(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    model = _load_model(args.model)
+    try:
+        import nabla.onnx
+    except ImportError as e:
+        raise UsageError(_one_line(e)) from None
+    try:
+        proto = nabla.onnx.export(model, None, args.output, opset_version=args.opset)
+    except ValueError as e:  # a layer without an ONNX form, an opset out of range
+        raise UsageError(_one_line(e)) from None
+    shapes = [
+        "(" + ", ".join(d.dim_param or str(d.dim_value) for d in v.type.tensor_type.shape.dim) + ")"
+        for v in (proto.graph.input[0], proto.graph.output[0])
+    ]
+    print(f"wrote {args.output}: ONNX opset {args.opset}, input {shapes[0]} -> output {shapes[1]}, float32")
+    return 0
+
+
 # --- nabla xor: the engine alone ---------------------------------------------------------------------
 
 
@@ -866,6 +885,17 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("input", help="a CSV file of feature rows")
     predict.add_argument("--output", "-o", help="write the predictions to this CSV file instead of printing them")
     predict.set_defaults(run=cmd_predict)
+
+    export = sub.add_parser(
+        "export",
+        help="write a saved model as an ONNX file, for runtimes without nabla",
+        description="Convert a model file (from 'nabla train' or model.save) to ONNX: the same raw inputs, the "
+        "same outputs, any batch size. Needs the onnx package (pip install 'nabla[onnx]').",
+    )
+    export.add_argument("model", help="a model file, e.g. nabla-run/model.nabla")
+    export.add_argument("output", help="the ONNX file to write, e.g. model.onnx")
+    export.add_argument("--opset", type=_positive_int, default=17, help="ONNX opset version (default 17)")
+    export.set_defaults(run=cmd_export)
 
     xor = sub.add_parser("xor", help="the engine alone: a 2-2-1 network learns XOR by gradient descent")
     xor.add_argument("--epochs", type=_positive_int, default=2000)

@@ -46,10 +46,10 @@ TRANSITION = {"nabla.autograd", "nabla.capturing", "nabla._moved"}
 TITLES = {
     "nabla.engine": "the engine",
     "nabla.capture": "on the engine: the step compiler, the PyTorch side, the datasets",
-    "nabla.layers": "the Keras side",
-    "nabla.keras": "the Keras side",
+    "nabla.layers": "the Keras side and the ONNX export",
+    "nabla.keras": "the Keras side and the ONNX export",
     "nabla.tf": "the TensorFlow 2 facade",
-    "nabla.plot": "the plots and the training diagnostics",
+    "nabla.plot": "the plots, the training diagnostics, the scikit-learn estimators",
     "nabla.cli": "the nabla command",
     "nabla.__main__": "python -m nabla",
 }

@@ -103,6 +103,13 @@ def save(obj, path) -> None:
         data = st.numpy.save(arrays, metadata=metadata)
     except Exception as e:  # e.g. a dtype safetensors does not store (complex128)
         raise TypeError(f"nb.save: safetensors cannot store this object: {e}") from None
+    atomic_write(path, data)
+
+
+def atomic_write(path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically: a temporary file in the same folder, flushed, then renamed over
+    ``path``, so a crash mid-write never leaves a truncated file under that name (nabla's one way of writing
+    files: :func:`save`, the ONNX export)."""
     path = Path(path)
     # Not tempfile.mkstemp: its files are private (0600); os.open with 0o666 applies the umask like open() does.
     tmp = path.parent / f".{path.name}.{secrets.token_hex(8)}.tmp"

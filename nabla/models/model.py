@@ -595,6 +595,17 @@ class Model(Layer):
 
         save_model(self, path)
 
+    def export(self, filepath, format: str = "onnx", opset_version: int = 17, input_shape=None) -> None:
+        """Write the model for runtimes without nabla: ``format="onnx"``, as :func:`nabla.onnx.export` does.
+
+        ``input_shape``: one sample's shape, for a model whose input shape is not known yet.
+        """
+        if format != "onnx":
+            raise ValueError(f"export: nabla writes format='onnx', got {format!r} (save() writes a nabla model file)")
+        import nabla.onnx  # an optional extra: imported when used
+
+        nabla.onnx.export(self, None, filepath, opset_version=opset_version, input_shape=input_shape)
+
     def get_config(self) -> dict:
         return {"name": self.name}
 
