@@ -246,10 +246,14 @@ def dot(edges: dict[str, set[str]], root: Path = ROOT) -> str:
         '  edge [color="#555555"]; fontname="Helvetica";',
     ]
     placed = set()
+    below: list[str] = []  # the rooms of the layer below the current one
     for i, (names, independent) in enumerate(layers(root)):
         members = [r for r in sorted(rooms) if r in names]
         if not members:
             continue
+        # Invisible arrows down to the layer below keep each layer above it in the drawing.
+        lines += [f'  "{r}" -> "{below[0]}" [style=invis];' for r in members if below]
+        below = members
         title = next((TITLES[n] for n in names if n in TITLES), f"layer {i}")
         kind = "independent rooms" if independent and len(members) > 1 else ""
         label = title + (f" ({kind})" if kind else "")
