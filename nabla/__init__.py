@@ -10,30 +10,18 @@ step compiler ``nabla.capture`` (``nb.capture``); docs/architecture.md shows
 the rooms of the package and which may import which.
 
 Above the engine: ``nabla.nn`` (modules, layers, losses), ``nabla.optim``
-and ``nabla.data`` with PyTorch's names; ``nabla.layers``, ``nabla.models``,
+and ``nabla.data`` with PyTorch's names; ``nabla.keras`` with Keras's, its
+modules also reachable as ``nabla.layers``, ``nabla.models``,
 ``nabla.losses``, ``nabla.metrics``, ``nabla.callbacks``,
-``nabla.regularizers`` and ``nabla.diagnostics`` with Keras's; ``nabla.datasets``
+``nabla.regularizers``... (the same module objects: see nabla/keras/__init__.py);
+``nabla.diagnostics`` for the course's debugging habits; ``nabla.datasets``
 for the course's data.
 """
 
 # First: the engine's modules under their old paths (nabla.tensor, nabla.ops...), before anything imports them so.
 from . import _moved  # isort: split
 
-from . import (
-    activations,
-    callbacks,
-    data,
-    datasets,
-    diagnostics,
-    initializers,
-    layers,
-    losses,
-    metrics,
-    models,
-    nn,
-    optim,
-    regularizers,
-)
+from . import data, datasets, diagnostics, keras, nn, optim
 from .capture import capture
 from .engine import random
 from .engine.anomaly_mode import detect_anomaly
@@ -65,8 +53,11 @@ from .engine.random import manual_seed
 from .engine.serialization import load, save
 from .engine.tensor import Tensor
 from .engine.tracing import CaptureError
+from .keras import _aliases, activations, callbacks, initializers, layers, losses, metrics, models, regularizers
 
 __version__ = "0.1.0"
+
+_aliases.register(__name__)  # nabla.layers is nabla.keras.layers, nabla.models.checks nabla.keras.models.checks...
 
 
 def __getattr__(name: str):

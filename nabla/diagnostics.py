@@ -9,7 +9,10 @@
 * :func:`check_gradients`: backprop against finite differences for a whole
   model, in float64.
 * :class:`ModelConfigWarning`: emitted by ``fit`` for suspicious
-  loss/activation/label combinations (see ``nabla.models.checks``).
+  loss/activation/label combinations (see ``nabla.keras.models.checks``).
+
+This module stays at the top of nabla, above the Keras side it is built on
+(see nabla/keras/__init__.py for why).
 """
 
 from __future__ import annotations
@@ -20,10 +23,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import autograd
-from .callbacks import Callback
-from .models.checks import ModelConfigWarning
-from .tensor import Tensor
+from .engine.grad_mode import no_grad
+from .engine.tensor import Tensor
+from .keras.activations import name_of
+from .keras.callbacks import Callback
+from .keras.models.checks import ModelConfigWarning
 
 __all__ = ["ModelConfigWarning", "OverfitReport", "TrainingMonitor", "check_gradients", "overfit_small_batch"]
 
@@ -99,13 +103,11 @@ def overfit_small_batch(model, x, y, samples: int = 8, steps: int = 300, thresho
 
 def _relu_outputs(model, x: np.ndarray) -> list[tuple[str, np.ndarray]]:
     """Outputs of the layers of a Sequential model whose activation is ReLU, for input x."""
-    from .activations import name_of
-
     outs = []
     h = Tensor._make(np.asarray(x))
     mode = model.training
     model.eval()
-    with autograd.no_grad():
+    with no_grad():
         for layer in getattr(model, "layers", []):
             h = layer(h)
             if name_of(getattr(layer, "activation", None)) == "relu" or type(layer).__name__ == "ReLU":
@@ -217,7 +219,7 @@ def check_gradients(
     loss_value().backward()
     rng = np.random.default_rng(seed)
     report = {}
-    with autograd.no_grad():
+    with no_grad():
         for name, p in twin.named_parameters():
             analytic = p.grad._data.reshape(-1) if p.grad is not None else np.zeros(p.size)
             flat = p._data.reshape(-1)

@@ -46,7 +46,6 @@ TRANSITION = {"nabla.autograd", "nabla.capturing", "nabla._moved"}
 TITLES = {
     "nabla.engine": "the engine",
     "nabla.capture": "on the engine: the step compiler, the PyTorch side, the datasets",
-    "nabla.layers": "the Keras side and the ONNX export",
     "nabla.keras": "the Keras side and the ONNX export",
     "nabla.tf": "the TensorFlow 2 facade",
     "nabla.plot": "the plots, the training diagnostics, the scikit-learn estimators",
@@ -81,15 +80,23 @@ def modules(root: Path) -> dict[str, Path]:
     return found
 
 
-def aliases(root: Path) -> dict[str, str]:
-    """The transition aliases of nabla/_moved.py: an old module path -> the module it names now."""
-    path = root / PACKAGE / "_moved.py"
+def _names(path: Path, constant: str) -> tuple[str, ...]:
+    """The tuple of names assigned to ``constant`` at the top of ``path`` (empty if there is none)."""
     if not path.exists():
-        return {}
+        return ()
     for node in ast.parse(path.read_text(encoding="utf-8")).body:
-        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == "MOVED":
-            return {f"{PACKAGE}.{name}": f"{PACKAGE}.engine.{name}" for name in ast.literal_eval(node.value)}
-    return {}
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == constant:
+            return tuple(ast.literal_eval(node.value))
+    return ()
+
+
+def aliases(root: Path) -> dict[str, str]:
+    """The module paths that are aliases of others: the Keras side's old names (``nabla.layers`` is
+    ``nabla.keras.layers``, nabla/keras/_aliases.py) and the engine's (``nabla.tensor``, nabla/_moved.py)."""
+    keras = _names(root / PACKAGE / "keras" / "_aliases.py", "ALIASED")
+    found = {f"{PACKAGE}.{n}": f"{PACKAGE}.keras.{n}" for n in keras}
+    found |= {f"{PACKAGE}.{n}": f"{PACKAGE}.engine.{n}" for n in _names(root / PACKAGE / "_moved.py", "MOVED")}
+    return found
 
 
 def _resolve(target: str, moved: dict[str, str]) -> str:

@@ -47,7 +47,8 @@ class Value:
 
 
 class Graph:
-    """Nodes and constants of one ONNX graph, with unique names; ``onnx`` is the imported package."""
+    """Nodes and constants of one ONNX graph, with unique names; ``onnx`` is the imported package and
+    ``opset`` the opset being written (a converter of your own may choose its operators by it)."""
 
     def __init__(self, onnx, opset: int):
         self.onnx, self.opset = onnx, opset

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import threading
 
 import numpy as np
 
 import nabla as nb
-from nabla import activations, layers, models, optim
+from nabla import activations, layers, models, nn, optim
 
 #: Optimizers by name, with nabla's (PyTorch's) default hyper-parameters but the learning rate.
 OPTIMIZERS = {
     "adam": optim.Adam,
     "adamw": optim.AdamW,
     "sgd": optim.SGD,
+    "momentum": functools.partial(optim.SGD, momentum=0.9),  # as `nabla train --optimizer momentum`
     "rmsprop": optim.RMSprop,
     "adagrad": optim.Adagrad,
 }
@@ -32,6 +34,23 @@ def mlp(n_features: int, n_outputs: int, hidden_layer_sizes, activation: str):
     activations.get(name)  # an unknown name fails here, listing the valid ones
     stack = [layers.Input((n_features,))] + [layers.Dense(int(n), activation=name) for n in hidden]
     return models.Sequential([*stack, layers.Dense(n_outputs)])
+
+
+def weight_matrices(network) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """The weight matrices, (n_in, n_out) each, and the biases, (n_out,), of ``network``'s Dense layers and
+    nn.Linear modules in order: scikit-learn's ``coefs_`` and ``intercepts_``. Views of the weights (a
+    missing bias reads as zeros), so that writing into them changes the network, as in scikit-learn."""
+    coefs, intercepts = [], []
+    for module in network.modules():
+        if isinstance(module, layers.Dense):
+            kernel, bias = module.kernel.detach().numpy(), module.bias if module.use_bias else None
+        elif isinstance(module, nn.Linear):
+            kernel, bias = module.weight.detach().numpy().T, module.bias  # PyTorch's (out, in)
+        else:
+            continue
+        coefs.append(kernel)
+        intercepts.append(np.zeros(kernel.shape[1], kernel.dtype) if bias is None else bias.detach().numpy())
+    return coefs, intercepts
 
 
 def optimizer(identifier, parameters, learning_rate: float):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import RegressorMixin
+from sklearn.metrics import r2_score
 
 import nabla as nb
 
@@ -23,18 +24,23 @@ class NablaRegressor(RegressorMixin, NablaEstimator):
     """
 
     _regression = True
+    _score_function = staticmethod(r2_score)
 
     def fit(self, X, y):
-        """Train a fresh network on (X, y); returns the estimator."""
+        """Train a fresh network on (X, y) (or, with ``warm_start``, the last one further); returns the estimator.
+
+        X: (n_samples, n_features), an array, a data frame or a sparse matrix; y: (n_samples,) or
+        (n_samples, n_targets).
+        """
         return self._fit(X, y, incremental=False)
 
     def partial_fit(self, X, y):
         """One epoch over (X, y), continuing the previous training."""
         return self._fit(X, y, incremental=True)
 
-    def _targets(self, y, first: bool, classes):
+    def _targets(self, y, stage: str, classes):
         targets = np.asarray(y, dtype=np.float32).reshape(len(y), -1)
-        if not first and targets.shape[1] != self.n_outputs_:
+        if stage != "fresh" and targets.shape[1] != self.n_outputs_:
             raise ValueError(
                 f"y has {targets.shape[1]} targets, but {type(self).__name__} was fitted with {self.n_outputs_}"
             )
@@ -45,8 +51,14 @@ class NablaRegressor(RegressorMixin, NablaEstimator):
 
     def predict(self, X) -> np.ndarray:
         """The predicted targets, float64: (n_samples,) for one target, (n_samples, n_targets) for several."""
-        outputs = self._outputs(X).astype(np.float64)
+        return self._predicted(self._outputs(X))
+
+    def _predicted(self, outputs: np.ndarray) -> np.ndarray:
+        outputs = outputs.astype(np.float64)
         return outputs[:, 0] if self.n_outputs_ == 1 else outputs
+
+    def _strata(self, targets: np.ndarray):
+        return None
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -16,6 +16,7 @@ from autograd_helpers import (
 from reference import torch
 
 import nabla as nb
+from nabla.engine import anomaly_mode
 
 # --- anomaly detection -----------------------------------------------------------------------
 
@@ -73,8 +74,8 @@ def test_detect_anomaly_names_user_code_inside_a_folder_called_nabla(tmp_path):
     with nb.detect_anomaly(), pytest.raises(FloatingPointError) as excinfo:
         namespace["run"](nb.tensor([-1.0]))
     assert f"{script}:4 in run" in str(excinfo.value)
-    assert not nb.autograd.is_library_file(str(script))
-    assert nb.autograd.is_library_file(nb.autograd.__file__)
+    assert not anomaly_mode.is_library_file(str(script))
+    assert anomaly_mode.is_library_file(anomaly_mode.__file__)
 
 
 def test_detect_anomaly_lets_finite_computations_through():

@@ -18,7 +18,7 @@ from autograd_helpers import (
 )
 
 import nabla as nb
-from nabla.ops.primitive import primitive
+from nabla.engine.ops.primitive import primitive
 
 
 def _uniform(shape, low=-2.0, high=2.0, seed=0):

@@ -12,7 +12,7 @@ from autograd_helpers import _grad_mode_restored  # noqa: F401  (a fixture)
 from reference import torch
 
 import nabla as nb
-from nabla.ops.primitive import primitive
+from nabla.engine.ops.primitive import primitive
 
 # --- the graph is released --------------------------------------------------------------------
 

@@ -168,7 +168,7 @@ def test_argmax_argmin_match_numpy(case, seed):
 )
 def test_backend_broadcast_to_is_numpys(shape, ndim, seed):
     """A single element is broadcast by a view made directly: same values, read-only, same refusals."""
-    from nabla import backend
+    from nabla.engine import backend
 
     x = np.random.default_rng(seed).standard_normal((1,) * ndim).astype(np.float32)
     with pytest.raises(ValueError):  # (-1 is no size to broadcast to; NumPy's constructor would infer it)
@@ -188,7 +188,7 @@ def test_backend_broadcast_to_is_numpys(shape, ndim, seed):
 @PROFILE
 @given(m=st.integers(0, 9), k=st.integers(0, 9), n=st.integers(0, 9), seed=st.integers(0, 99))
 def test_backend_matmul_of_matrices_is_bit_identical(m, k, n, seed):
-    from nabla import backend
+    from nabla.engine import backend
 
     rng = np.random.default_rng(seed)
     a, b = rng.standard_normal((m, k)).astype(np.float32), rng.standard_normal((n, k)).astype(np.float32)
@@ -200,7 +200,7 @@ def test_backend_matmul_of_matrices_is_bit_identical(m, k, n, seed):
 
 def test_backend_sigmoid_is_the_two_branch_form_bit_for_bit():
     """max(e, x >= 0) / (1 + e) picks the same numerator as the textbook two-branch form, NaN and -0 included."""
-    from nabla import backend
+    from nabla.engine import backend
 
     x = np.concatenate(
         [

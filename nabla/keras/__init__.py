@@ -1,0 +1,53 @@
+"""nabla's Keras side: Keras 3's layers, models, losses, metrics and callbacks, built on nabla's modules.
+
+The layout is Keras 3's own (``keras/src/``), so that a reader who knows Keras finds each class where
+Keras keeps it:
+
+==========================  =====================================================================
+``layers/``                 by family: ``layer.py`` (the base ``Layer``), ``core.py`` (``Input``,
+                            ``Dense``, ``Activation``, ``Flatten``), ``convolutional.py``,
+                            ``pooling.py``, ``normalization.py``, ``regularization.py`` (dropout
+                            and noise), ``augmentation.py`` (``RandomTranslation``)
+``models/``                 ``model.py`` (compile / fit / evaluate / predict), ``sequential.py``,
+                            ``saving.py`` (``load_model``), ``summary.py``, ``checks.py`` (the
+                            checks before training), ``data_adapter.py``, ``interrupt.py`` (Ctrl-C)
+``callbacks/``              one callback per file: ``early_stopping.py``, ``model_checkpoint.py``...
+``metrics/``                by family: ``accuracy_metrics.py``, ``regression_metrics.py``,
+                            ``confusion_metrics.py``...; ``get`` in ``metrics/__init__.py``
+``losses.py``               Keras's losses, ``(y_true, y_pred)``, by name or as objects
+``optimizers.py``           the optimizers by name with Keras's defaults (the one table of them)
+``activations.py``, ``initializers.py``, ``regularizers.py``   by name, as in Keras
+``utils/``                  default names (``naming.py``), the progress bar (``progbar.py``)
+==========================  =====================================================================
+
+A Keras layer here *is* an :class:`nabla.nn.Module`: one module system under both vocabularies.
+The engine's names come in through ``_engine.py`` only.
+
+**The old names.** Before this package the Keras modules sat at the top of nabla, and they are
+still there as the same objects: ``nabla.layers is nabla.keras.layers``, ``import nabla.layers``,
+``from nabla.layers import Dense``, ``from nabla.models import load_model`` all work, for
+``activations``, ``callbacks``, ``initializers``, ``layers``, ``losses``, ``metrics``, ``models``
+and ``regularizers`` and every module below them. ``nabla/__init__.py`` registers each module of
+this package under its old name in ``sys.modules`` once everything is imported (see
+``_aliases.py``); no file exists at the old place, so there is one copy of every class, and saved
+models (whose configs name classes, ``"Dense"``, not modules) load as before.
+
+``nabla.diagnostics`` (the overfit check, ``TrainingMonitor``, the whole-model gradient check) stays
+at the top of nabla, beside ``datasets``, ``plot`` and the CLI: it is built on this package (a
+callback, checks of compiled models) but it is nabla's own teaching tool, which Keras does not
+have, and ``nabla.keras`` keeps to Keras's namespace. Its ``ModelConfigWarning`` lives here, in
+``models/checks.py``, where ``fit`` raises it.
+"""
+
+from . import (
+    activations,
+    callbacks,
+    initializers,
+    layers,
+    losses,
+    metrics,
+    models,
+    optimizers,
+    regularizers,
+    utils,
+)

@@ -1,0 +1,35 @@
+"""The engine's names that the Keras side uses, imported in one place.
+
+The Keras side is built on the engine (tensors, ops, the step compiler, the array backend) and on
+:mod:`nabla.nn`. Every engine name it needs is imported here and nowhere else in ``nabla/keras/``, so
+that a move of the engine re-points this one file. Public packages (``nabla.nn``, ``nabla.optim``)
+are imported directly where they are used.
+"""
+
+from ..capture import capture
+from ..engine import dtypes, ops, random
+from ..engine.backend import TRANSLATE_FILL_MODES, TRANSLATE_INTERPOLATIONS, translate
+from ..engine.creation import sample
+from ..engine.grad_mode import no_grad
+from ..engine.serialization import load, save
+from ..engine.tensor import Tensor
+from ..engine.tracing import CaptureError, recompute, refuse_in_capture, update_in_place
+
+__all__ = [
+    "TRANSLATE_FILL_MODES",
+    "TRANSLATE_INTERPOLATIONS",
+    "CaptureError",
+    "Tensor",
+    "capture",
+    "dtypes",
+    "load",
+    "no_grad",
+    "ops",
+    "random",
+    "recompute",
+    "refuse_in_capture",
+    "sample",
+    "save",
+    "translate",
+    "update_in_place",
+]

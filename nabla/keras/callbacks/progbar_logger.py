@@ -1,0 +1,126 @@
+"""``ProgbarLogger``: the progress display of ``fit``, ``evaluate`` and ``predict`` (drawn by
+:mod:`nabla.keras.utils.progbar`)."""
+
+from __future__ import annotations
+
+from ..utils.io_utils import print_msg
+from ..utils.progbar import Progbar, resolve_verbose
+from .callback import Callback
+
+
+class ProgbarLogger(Callback):
+    """The progress display of ``fit``, ``evaluate`` and ``predict``, drawn with tqdm.
+
+    * ``verbose=1``: a live bar per epoch with the step count, the ETA and
+      the running loss and metrics, left on screen with the epoch's final
+      logs (``tqdm.auto``: a widget in Jupyter, text in a terminal);
+      ``evaluate`` and ``predict`` get a bar too.
+    * ``verbose=2``: one line per epoch, once it ends, as Keras::
+
+          Epoch 3/10 - 0s - loss: 0.1234 - accuracy: 0.9500 - val_loss: 0.2345 - val_accuracy: 0.9200
+
+      and one line at the end of ``evaluate``.
+    * ``verbose=0``: nothing.
+
+    The validation run inside ``fit`` draws nothing of its own: its results
+    appear in the epoch's line. ``fit`` adds a ProgbarLogger when its
+    ``verbose`` is not 0; the number of steps per epoch comes from
+    ``params["steps"]`` (None: a bar without total).
+
+    Args:
+        verbose: 0, 1, 2 or ``"auto"`` (see :func:`resolve_verbose`); default
+            None, which takes ``params["verbose"]`` (itself defaulting to 1).
+
+    Example::
+
+        model.fit(x, y, epochs=10, verbose=2)   # adds ProgbarLogger() for you
+    """
+
+    def __init__(self, verbose: int | str | None = None):
+        super().__init__()
+        self._verbose_arg = verbose
+        self.verbose = 1 if verbose is None else resolve_verbose(verbose)
+        self.epochs = 1
+        self.steps: int | None = None
+        self._progbar: Progbar | None = None  # the phase being drawn
+        self._in_fit = False
+
+    def set_params(self, params):
+        super().set_params(params)
+        verbose = self._verbose_arg if self._verbose_arg is not None else params.get("verbose", 1)
+        self.verbose = resolve_verbose(verbose)
+        self.epochs = params.get("epochs") or 1
+        self.steps = params.get("steps")
+
+    # The bar, shared by the three phases.
+
+    def _open(self, description: str) -> None:
+        self._close()
+        self._progbar = Progbar(self.steps, description, self.verbose)
+
+    def _advance(self, batch: int, logs: dict | None) -> None:
+        if self._progbar is not None:
+            self._progbar.update(batch + 1, logs)
+
+    def _close(self, logs: dict | None = None) -> None:
+        if self._progbar is not None:
+            self._progbar.close(logs)
+
+    def _summary(self, prefix: str | None, logs: dict | None) -> str:
+        """The line printed at the end of a phase with ``verbose=2``; ``prefix`` None: the step counts."""
+        if self._progbar is None:  # a phase that ended without beginning
+            self._progbar = Progbar(self.steps, "", verbose=0)
+        return self._progbar.summary(self._progbar.counts() if prefix is None else prefix, logs)
+
+    # fit
+
+    def on_train_begin(self, logs=None):
+        self._in_fit = True
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._open(f"Epoch {epoch + 1}/{self.epochs}")
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._advance(batch, logs)
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.verbose == 2:
+            print_msg(self._summary(f"Epoch {epoch + 1}/{self.epochs}", logs))
+        self._close(logs)
+
+    def on_train_end(self, logs=None):
+        self._close()
+        self._in_fit = False
+
+    # evaluate (the validation inside fit shows nothing of its own)
+
+    def on_test_begin(self, logs=None):
+        if not self._in_fit:
+            self._open("Evaluate")
+
+    def on_test_batch_end(self, batch, logs=None):
+        if not self._in_fit:
+            self._advance(batch, logs)
+
+    def on_test_end(self, logs=None):
+        if self._in_fit:
+            return
+        if self.verbose == 2:
+            print_msg(self._summary(None, logs))
+        self._close(logs)
+
+    # predict
+
+    def on_predict_begin(self, logs=None):
+        self._open("Predict")
+
+    def on_predict_batch_end(self, batch, logs=None):
+        self._advance(batch, None)
+
+    def on_predict_end(self, logs=None):
+        if self.verbose == 2:
+            print_msg(self._summary(None, None))
+        self._close()
+
+    def get_config(self) -> dict:
+        return {} if self._verbose_arg is None else {"verbose": self._verbose_arg}

@@ -1,0 +1,76 @@
+"""Convolution layers: ``Conv2D`` on channels-last images."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._engine import ops
+from .arguments import check_padding, pair, same_padding
+from .layer import _KernelLayer
+
+
+class Conv2D(_KernelLayer):
+    """2-D convolution on channels-last images: (batch, H, W, C) -> (batch, OH, OW, filters).
+
+    ``padding="valid"`` (none) or ``"same"`` (output size ceil(H / stride)).
+    Kernel (kh, kw, in, filters), Glorot-uniform by default.
+    Parameters: ``kh * kw * in * filters + filters``.
+    """
+
+    def __init__(
+        self,
+        filters: int,
+        kernel_size,
+        strides=(1, 1),
+        padding: str = "valid",
+        dilation_rate=(1, 1),
+        activation=None,
+        use_bias: bool = True,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        **kwargs,
+    ):
+        super().__init__(
+            activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer, **kwargs
+        )
+        if not isinstance(filters, (int, np.integer)) or filters <= 0:
+            raise ValueError(f"Conv2D: filters must be a positive integer, got {filters!r}")
+        self.filters = int(filters)
+        self.kernel_size, self.strides = pair(kernel_size, "kernel_size"), pair(strides, "strides")
+        self.dilation_rate = pair(dilation_rate, "dilation_rate")
+        self.padding = check_padding(padding, "Conv2D")
+        if self.input_shape_hint is not None:
+            self._ensure_built(self.input_shape_hint)
+
+    def build(self, input_shape) -> None:
+        if len(input_shape) != 4:
+            raise ValueError(f"Conv2D '{self.name}' needs (batch, height, width, channels) inputs, got {input_shape}")
+        self._add_kernel_and_bias((*self.kernel_size, input_shape[-1], self.filters), self.filters)
+
+    def call(self, inputs, training=None):
+        if inputs.ndim != 4 or inputs.shape[-1] != self.kernel.shape[2]:
+            raise ValueError(
+                f"Conv2D '{self.name}' expects (batch, H, W, {self.kernel.shape[2]}) inputs, got shape {inputs.shape}"
+            )
+        x = inputs.permute(0, 3, 1, 2)  # NHWC -> NCHW, a view
+        if self.padding == "same":
+            pads = [
+                same_padding(x.shape[2 + i], self.kernel_size[i], self.strides[i], self.dilation_rate[i])
+                for i in (0, 1)
+            ]
+            x = ops.pad(x, ((0, 0), (0, 0), pads[0], pads[1]))
+        weight = self.kernel.permute(3, 2, 0, 1)  # (kh, kw, in, out) -> (out, in, kh, kw)
+        out = ops.conv2d(x, weight, self.bias if self.use_bias else None, self.strides, 0, self.dilation_rate)
+        return self.activation(out.permute(0, 2, 3, 1))
+
+    def get_config(self) -> dict:
+        return {
+            **super().get_config(),
+            "filters": self.filters,
+            "kernel_size": list(self.kernel_size),
+            "strides": list(self.strides),
+            "padding": self.padding,
+            "dilation_rate": list(self.dilation_rate),
+        }

@@ -1,0 +1,109 @@
+"""The core layers: ``Input``, ``Dense``, ``Activation``, ``Flatten``."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import activations
+from .._engine import ops
+from .layer import Layer, _KernelLayer, config_value
+
+
+class InputLayer(Layer):
+    """Declares the input shape of a Sequential model: ``Sequential([Input((3,)), Dense(4)])``. No weights."""
+
+    def __init__(self, shape=None, name: str | None = None, **kwargs):
+        if shape is None:
+            shape = kwargs.pop("input_shape", None)
+        if shape is None:
+            raise ValueError("Input: give the shape of one sample, e.g. Input(shape=(784,))")
+        super().__init__(name=name, input_shape=tuple(shape), **kwargs)
+
+    def call(self, inputs, training=None):
+        return inputs
+
+    def get_config(self) -> dict:
+        return {"name": self.name, "shape": list(self.input_shape_hint[1:])}
+
+
+def Input(shape=None, name: str | None = None, **kwargs) -> InputLayer:  # noqa: N802 - Keras's name
+    """The input of a Sequential model, ``Input(shape=(features,))``."""
+    return InputLayer(shape=shape, name=name, **kwargs)
+
+
+class Dense(_KernelLayer):
+    """Fully connected layer: ``activation(x @ kernel + bias)``.
+
+    Args: ``units``; ``activation`` (a name or function; None = linear);
+    ``use_bias=True``; ``kernel_initializer="glorot_uniform"``;
+    ``bias_initializer="zeros"``; ``kernel_regularizer`` / ``bias_regularizer``
+    (e.g. ``nabla.regularizers.l2(1e-4)``); ``input_shape`` (of one sample) to
+    build at once.
+
+    Shape: (batch, ..., in) -> (batch, ..., units); kernel (in, units).
+    Parameters: ``in * units + units``.
+
+    Example::
+
+        >>> model = Sequential([Dense(4, activation="relu", input_shape=(3,)), Dense(3, activation="softmax")])
+        >>> model.count_params()
+        31
+    """
+
+    def __init__(
+        self,
+        units: int,
+        activation=None,
+        use_bias: bool = True,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        **kwargs,
+    ):
+        super().__init__(
+            activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer, **kwargs
+        )
+        if not isinstance(units, (int, np.integer)) or units <= 0:
+            raise ValueError(f"Dense: units must be a positive integer, got {units!r}")
+        self.units = int(units)
+        if self.input_shape_hint is not None:
+            self._ensure_built(self.input_shape_hint)
+
+    def build(self, input_shape) -> None:
+        self._add_kernel_and_bias((input_shape[-1], self.units), self.units)
+
+    def call(self, inputs, training=None):
+        if inputs.shape[-1] != self.kernel.shape[0]:
+            raise ValueError(
+                f"Dense layer '{self.name}' expects inputs with {self.kernel.shape[0]} features in the last axis, "
+                f"got shape {inputs.shape}"
+            )
+        return self.activation(ops.dense(inputs, self.kernel, self.bias if self.use_bias else None))
+
+    def get_config(self) -> dict:
+        return {
+            **super().get_config(),
+            "units": self.units,
+        }
+
+
+class Activation(Layer):
+    """Applies an activation by name: ``Activation("relu")``."""
+
+    def __init__(self, activation, **kwargs):
+        super().__init__(**kwargs)
+        self.activation = activations.get(activation)
+
+    def call(self, inputs, training=None):
+        return self.activation(inputs)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "activation": config_value(self.activation)}
+
+
+class Flatten(Layer):
+    """(batch, d1, d2, ...) -> (batch, d1 * d2 * ...)."""
+
+    def call(self, inputs, training=None):
+        return inputs.reshape(inputs.shape[0], -1)

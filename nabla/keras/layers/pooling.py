@@ -1,0 +1,66 @@
+"""Pooling layers on channels-last images: ``MaxPooling2D``, ``AveragePooling2D``."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .._engine import Tensor, ops
+from .arguments import check_padding, pair, same_padding
+from .layer import Layer
+
+
+class _Pooling2D(Layer):
+    _pool = None
+    _fill = 0.0
+
+    def __init__(self, pool_size=(2, 2), strides=None, padding: str = "valid", **kwargs):
+        super().__init__(**kwargs)
+        self.pool_size = pair(pool_size, "pool_size")
+        self.strides = self.pool_size if strides is None else pair(strides, "strides")
+        self.padding = check_padding(padding, type(self).__name__)
+
+    def call(self, inputs, training=None):
+        if inputs.ndim != 4:
+            raise ValueError(f"{type(self).__name__} '{self.name}' needs (batch, H, W, C) inputs, got {inputs.shape}")
+        x = inputs.permute(0, 3, 1, 2)
+        if self.padding == "same":
+            pads = [same_padding(x.shape[2 + i], self.pool_size[i], self.strides[i]) for i in (0, 1)]
+            x = ops.pad(x, ((0, 0), (0, 0), pads[0], pads[1]), value=self._fill)
+        return type(self)._pool(x, self.pool_size, self.strides).permute(0, 2, 3, 1)
+
+    def get_config(self) -> dict:
+        return {
+            **super().get_config(),
+            "pool_size": list(self.pool_size),
+            "strides": list(self.strides),
+            "padding": self.padding,
+        }
+
+
+class MaxPooling2D(_Pooling2D):
+    """Largest value of each ``pool_size`` window of channels-last images."""
+
+    _pool = staticmethod(ops.max_pool2d)
+    _fill = -math.inf
+
+
+class AveragePooling2D(_Pooling2D):
+    """Mean of each ``pool_size`` window of channels-last images.
+
+    With ``padding="same"`` the mean is over the window's positions inside
+    the image: the padding is left out, as in Keras (a 2x2 window on the
+    last row of an odd-sized image averages 2 values, not 2 values and 2 zeros).
+    """
+
+    _pool = staticmethod(ops.avg_pool2d)
+
+    def call(self, inputs, training=None):
+        out = super().call(inputs, training)
+        if self.padding == "same":
+            # NOTE: the pooled padded zeros give sum / window_size; the same pooling of a mask of ones gives
+            # (positions inside the image) / window_size, so the ratio is the mean over real positions only.
+            inside = super().call(Tensor._make(np.ones((1, *inputs.shape[1:3], 1), dtype=inputs.dtype)))
+            out = out / inside
+        return out

@@ -1,0 +1,253 @@
+"""Metrics for the Keras-style API: stateful objects that accumulate over batches.
+
+Keras 3's names and numbers. A metric is updated once per batch with
+``update_state(y_true, y_pred, sample_weight=None)`` and read with
+``result()``; ``reset_state()`` starts it again (``fit`` does it at the start
+of every epoch, ``evaluate`` at its start). Everything works on NumPy
+arrays: ``y_pred`` is the model's output converted with ``np.asarray``
+(nabla Tensors convert), so a metric never builds a graph.
+
+    >>> m = BinaryAccuracy()
+    >>> m.update_state([1, 1, 0, 0], [0.98, 1.0, 0.0, 0.6])
+    >>> m.result()
+    0.75
+
+Conventions (where Keras leaves them to the backend's broadcasting):
+
+* The first axis is the batch. A *per-sample* function returns one value per
+  sample, averaging over the remaining axes; a 1-D array is ``N`` samples of
+  one value each. ``sample_weight`` holds one weight per sample (shape
+  ``()``, ``(N,)`` or ``(N, 1)``) and defaults to 1; weight 0 masks a sample.
+* ``y_true`` of shape ``(N,)`` against ``y_pred`` of shape ``(N, 1)`` (or the
+  reverse) is reshaped, never broadcast to ``(N, N)``.
+* Binary labels are ``y_true > 0.5``; a prediction is positive when
+  ``y_pred > threshold`` (strictly, as Keras). With logits, use
+  ``threshold=0``.
+* ``result()`` is a Python float; 0/0 gives 0.0, as Keras's ``divide_no_nan``.
+
+``AUC`` is exact rather than Keras's 200-threshold approximation: see its
+docstring. Each metric has ``direction`` ``"up"`` (higher is better) or
+``"down"``, which callbacks read in ``mode="auto"``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .accuracy_metrics import (
+    BinaryAccuracy,
+    CategoricalAccuracy,
+    SparseCategoricalAccuracy,
+    SparseTopKCategoricalAccuracy,
+    TopKCategoricalAccuracy,
+    _InferredAccuracy,
+    binary_accuracy,
+    categorical_accuracy,
+    sparse_categorical_accuracy,
+    sparse_top_k_categorical_accuracy,
+    top_k_categorical_accuracy,
+)
+from .confusion_metrics import AUC, Precision, Recall
+from .metric import Metric
+from .reduction_metrics import Mean, MeanMetricWrapper
+from .regression_metrics import (
+    MeanAbsoluteError,
+    MeanSquaredError,
+    R2Score,
+    RootMeanSquaredError,
+    mean_absolute_error,
+    mean_squared_error,
+)
+
+__all__ = [
+    "AUC",
+    "BinaryAccuracy",
+    "CategoricalAccuracy",
+    "Mean",
+    "MeanAbsoluteError",
+    "MeanMetricWrapper",
+    "MeanSquaredError",
+    "Metric",
+    "Precision",
+    "R2Score",
+    "Recall",
+    "RootMeanSquaredError",
+    "SparseCategoricalAccuracy",
+    "SparseTopKCategoricalAccuracy",
+    "TopKCategoricalAccuracy",
+    "binary_accuracy",
+    "categorical_accuracy",
+    "deserialize",
+    "get",
+    "mean_absolute_error",
+    "mean_squared_error",
+    "serialize",
+    "sparse_categorical_accuracy",
+    "sparse_top_k_categorical_accuracy",
+    "top_k_categorical_accuracy",
+]
+
+# --- lookup ----------------------------------------------------------------------------
+
+_BY_NAME: dict[str, type[Metric]] = {
+    "binary_accuracy": BinaryAccuracy,
+    "categorical_accuracy": CategoricalAccuracy,
+    "sparse_categorical_accuracy": SparseCategoricalAccuracy,
+    "top_k_categorical_accuracy": TopKCategoricalAccuracy,
+    "sparse_top_k_categorical_accuracy": SparseTopKCategoricalAccuracy,
+    "mae": MeanAbsoluteError,
+    "mean_absolute_error": MeanAbsoluteError,
+    "mse": MeanSquaredError,
+    "mean_squared_error": MeanSquaredError,
+    "rmse": RootMeanSquaredError,
+    "root_mean_squared_error": RootMeanSquaredError,
+    "r2": R2Score,
+    "r2_score": R2Score,
+    "precision": Precision,
+    "recall": Recall,
+    "auc": AUC,
+}
+_ACCURACY = ("accuracy", "acc")
+
+_CLASSES: dict[str, type[Metric]] = {
+    cls.__name__: cls
+    for cls in (
+        Mean,
+        BinaryAccuracy,
+        CategoricalAccuracy,
+        SparseCategoricalAccuracy,
+        TopKCategoricalAccuracy,
+        SparseTopKCategoricalAccuracy,
+        _InferredAccuracy,
+        MeanAbsoluteError,
+        MeanSquaredError,
+        RootMeanSquaredError,
+        R2Score,
+        Precision,
+        Recall,
+        AUC,
+    )
+}
+
+
+def _loss_kind(loss) -> tuple[str | None, bool]:
+    """(``"binary"``/``"categorical"``/``"sparse"``/None, from_logits) read off a loss name or object."""
+    if loss is None:
+        return None, False
+    if isinstance(loss, str):
+        names = [loss]
+    else:
+        # A Keras-style loss's name (may be user-chosen), a function's name, then the class name
+        # (nn.BCELoss(), nn.CrossEntropyLoss(), losses.BinaryCrossentropy()...).
+        names = [getattr(loss, "name", None), getattr(loss, "__name__", None), type(loss).__name__]
+    from_logits = getattr(loss, "from_logits", None)
+    if from_logits is None and callable(getattr(loss, "get_config", None)):
+        try:
+            from_logits = loss.get_config().get("from_logits")
+        except Exception:  # a get_config that needs more than the object: no information
+            from_logits = None
+    from_logits = bool(from_logits)
+    for name in names:
+        if not isinstance(name, str):
+            continue
+        key = re.sub(r"loss$", "", name.replace("_", "").lower())
+        logits = from_logits or key.endswith("withlogits")
+        key = key.removesuffix("withlogits")
+        if key in ("binarycrossentropy", "bce", "binaryfocalcrossentropy"):
+            return "binary", logits
+        if key in ("categoricalcrossentropy", "categoricalfocalcrossentropy"):
+            return "categorical", logits
+        if key in ("sparsecategoricalcrossentropy", "nll"):
+            return "sparse", logits
+    # PyTorch's cross_entropy takes class indices or probabilities: decided from the data.
+    return None, from_logits
+
+
+def get(identifier, loss=None, output_shape: tuple | None = None) -> Metric | None:
+    """Resolve ``compile(metrics=[...])`` entries: a name, a Metric, a function or a config dict.
+
+    * A :class:`Metric` instance is returned as is; a Metric class is
+      instantiated with its defaults.
+    * A string is looked up (case-insensitive); the metric's ``name`` (its key
+      in the logs) is the string as given, so ``"mae"`` logs as ``"mae"`` and
+      ``"accuracy"`` as ``"accuracy"``, as in Keras.
+    * ``"accuracy"`` / ``"acc"`` pick the accuracy that fits the loss, as
+      Keras does: ``"binary_crossentropy"`` (also ``nn.BCELoss``,
+      ``nn.BCEWithLogitsLoss``) gives binary accuracy (threshold 0 if the loss
+      takes logits: a ``*_with_logits`` name or ``from_logits=True``),
+      ``"categorical_crossentropy"`` categorical, and
+      ``"sparse_categorical_crossentropy"`` (also ``nn.NLLLoss``) sparse. For
+      any other loss, an ``output_shape`` whose last dimension is 1 gives
+      binary accuracy; otherwise the choice is made from the first batch's
+      shapes (as Keras 3 does when it builds its metrics): one output per
+      sample is binary, ``y_true`` without a class axis is sparse, ``y_true``
+      shaped like ``y_pred`` is categorical.
+    * A callable ``fn(y_true, y_pred) -> per-sample values`` is wrapped in a
+      :class:`MeanMetricWrapper` named ``fn.__name__``.
+    * A dict ``{"class_name": ..., "config": ...}`` (from :func:`serialize`)
+      is rebuilt.
+    * ``None`` gives ``None``.
+
+    Args:
+        identifier: what to resolve.
+        loss: the model's loss (a name, function or loss object), used only
+            for ``"accuracy"``.
+        output_shape: the model's output shape, used only for ``"accuracy"``.
+
+    Raises:
+        ValueError: an unknown name; the message lists the valid ones.
+
+    Example:
+        >>> get("accuracy", loss="sparse_categorical_crossentropy")
+        SparseCategoricalAccuracy(name='accuracy')
+        >>> get("mae")
+        MeanAbsoluteError(name='mae')
+    """
+    if identifier is None or isinstance(identifier, Metric):
+        return identifier
+    if isinstance(identifier, type) and issubclass(identifier, Metric):
+        return identifier()
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if isinstance(identifier, str):
+        key = identifier.strip().lower()
+        if key in _ACCURACY:
+            kind, from_logits = _loss_kind(loss)
+            threshold = 0.0 if from_logits else 0.5
+            if kind is None and output_shape is not None and len(output_shape) and output_shape[-1] == 1:
+                kind = "binary"
+            if kind == "binary":
+                return BinaryAccuracy(threshold=threshold, name=identifier)
+            if kind == "categorical":
+                return CategoricalAccuracy(name=identifier)
+            if kind == "sparse":
+                return SparseCategoricalAccuracy(name=identifier)
+            return _InferredAccuracy(name=identifier, threshold=threshold)
+        if key in _BY_NAME:
+            return _BY_NAME[key](name=identifier)
+        valid = ", ".join(repr(n) for n in (*_ACCURACY, *_BY_NAME))
+        raise ValueError(f"metrics.get: unknown metric {identifier!r}; valid names are {valid}")
+    if callable(identifier):
+        return MeanMetricWrapper(identifier)
+    raise TypeError(
+        f"metrics.get: a metric is a name, a Metric, a function fn(y_true, y_pred) or a config dict, "
+        f"got {type(identifier).__name__}"
+    )
+
+
+def serialize(metric: Metric) -> dict:
+    """``{"class_name": ..., "config": ...}``: a JSON-able description that :func:`deserialize` rebuilds."""
+    if type(metric).__name__ not in _CLASSES:
+        raise ValueError(
+            f"metrics.serialize: {type(metric).__name__} is not one of nabla's metric classes; "
+            "use its get_config() and from_config() directly"
+        )
+    return {"class_name": type(metric).__name__, "config": metric.get_config()}
+
+
+def deserialize(config: dict) -> Metric:
+    """Rebuild a metric from :func:`serialize`'s output."""
+    name = config.get("class_name")
+    if name not in _CLASSES:
+        raise ValueError(f"metrics.deserialize: unknown class_name {name!r}; known: {sorted(_CLASSES)}")
+    return _CLASSES[name].from_config(config.get("config", {}))

@@ -1,0 +1,94 @@
+"""What ``fit``, ``evaluate`` and ``predict`` are given, turned into arrays: inputs, weights, a validation split."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._engine import Tensor
+
+
+def as_array(data, what: str) -> np.ndarray:
+    """Inputs as a NumPy array; float64 becomes float32 (Keras's floatx)."""
+    if isinstance(data, Tensor):
+        data = data.detach()._data
+    try:
+        array = np.asarray(data)
+    except ValueError as e:
+        raise ValueError(f"{what} could not be turned into an array: {e}") from None
+    if array.dtype == object or array.dtype.kind in "USV":
+        raise TypeError(f"{what} must be numeric, got an array of {array.dtype}")
+    if array.dtype == np.float64:
+        array = array.astype(np.float32)
+    if array.ndim == 0:
+        raise ValueError(f"{what} must have a batch axis, got a scalar")
+    return array
+
+
+def check_fit_arguments(batch_size, epochs, validation_split: float) -> int:
+    """Refuse a ``batch_size``, ``epochs`` or ``validation_split`` that ``fit`` cannot use; the batch size
+    (None means 32, as in Keras)."""
+    if batch_size is None:
+        batch_size = 32
+    if not isinstance(batch_size, (int, np.integer)) or isinstance(batch_size, bool) or batch_size <= 0:
+        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+    if not isinstance(epochs, int) or epochs < 0:
+        raise ValueError(f"epochs must be a non-negative integer, got {epochs!r}")
+    if not 0.0 <= validation_split < 1.0:
+        raise ValueError(f"validation_split must be in [0, 1), got {validation_split}")
+    return int(batch_size)
+
+
+def per_sample_weights(y: np.ndarray, sample_weight, class_weight) -> np.ndarray | None:
+    """One weight per sample: ``sample_weight`` times the weight of each sample's class in ``class_weight``.
+
+    A class is the argmax of a one-hot row of ``y``, or the rounded label. None when neither is given.
+    """
+    if sample_weight is not None:
+        sample_weight = np.asarray(sample_weight, dtype=np.float32).reshape(-1)
+        if len(sample_weight) != len(y):
+            raise ValueError(f"sample_weight has {len(sample_weight)} entries for {len(y)} samples")
+    if class_weight is None:
+        return sample_weight
+    if y.ndim > 1 and y.shape[-1] > 1:
+        labels = y.argmax(-1)
+    else:
+        labels = np.round(y.reshape(len(y))).astype(np.int64)
+    try:
+        weights = np.array([class_weight[int(c)] for c in labels], dtype=np.float32)
+    except KeyError as e:
+        raise ValueError(f"class_weight has no weight for class {e.args[0]}") from None
+    return weights if sample_weight is None else weights * sample_weight
+
+
+def split_validation(x: np.ndarray, y: np.ndarray, sample_weight, validation_split: float, validation_data):
+    """``((x, y, sample_weight), validation)`` for training; ``validation`` is ``(x_val, y_val, weights)`` or None.
+
+    ``validation_data`` (``(x_val, y_val)`` or ``(x_val, y_val, sample_weight_val)``) wins; otherwise a
+    ``validation_split`` fraction is the *last* samples of x and y, taken before any shuffling, as in Keras.
+    """
+    if sample_weight is not None:
+        sample_weight = np.asarray(sample_weight, dtype=np.float32).reshape(-1)
+    if validation_data is not None:
+        if len(validation_data) not in (2, 3):
+            raise ValueError("validation_data must be (x_val, y_val) or (x_val, y_val, sample_weight_val)")
+        x_val, y_val = as_array(validation_data[0], "x_val"), as_array(validation_data[1], "y_val")
+        if len(x_val) != len(y_val):
+            raise ValueError(f"validation x and y have different lengths: {len(x_val)} vs {len(y_val)}")
+        val_weight = None
+        if len(validation_data) == 3:
+            val_weight = np.asarray(validation_data[2], dtype=np.float32).reshape(-1)
+        return (x, y, sample_weight), (x_val, y_val, val_weight)
+    if validation_split:
+        split = int(len(x) * (1.0 - validation_split))
+        if split == 0 or split == len(x):
+            raise ValueError(f"validation_split={validation_split} leaves no samples for training or validation")
+        if sample_weight is not None:
+            sample_weight = sample_weight[:split]
+        return (x[:split], y[:split], sample_weight), (x[split:], y[split:], None)
+    return (x, y, sample_weight), None
+
+
+def as_list(logs: dict):
+    """What ``evaluate`` and ``train_on_batch`` return without ``return_dict``: the loss, or ``[loss, metric...]``."""
+    values = list(logs.values())
+    return values[0] if len(values) == 1 else values

@@ -1,0 +1,502 @@
+"""``Model``: compile / fit / evaluate / predict / summary / save, the Keras way, on nabla's modules.
+
+A Model is a :class:`nabla.layers.Layer` (and so an ``nn.Module``): subclass
+it, create layers in ``__init__`` and write ``call(inputs, training=None)``;
+or use :class:`nabla.models.Sequential`. Training runs on NumPy arrays (or
+Tensors) in mini-batches drawn from nabla's seeded generator.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .. import callbacks as callbacks_module
+from .. import losses as losses_module
+from .. import metrics as metrics_module
+from .. import optimizers
+from .._engine import CaptureError, Tensor, capture, load, no_grad, refuse_in_capture, save
+from .._engine import random as _random
+from ..layers import Layer
+from ..losses import _FunctionLoss
+from ..utils.traceback_utils import warn
+from .checks import ModelConfigWarning, check_arrays, check_loss_fits, check_setup, probe
+from .data_adapter import as_array, as_list, check_fit_arguments, per_sample_weights, split_validation
+from .interrupt import StopOnInterrupt
+from .saving import save_model
+from .summary import summary_table
+
+
+class Model(Layer):
+    """A trainable network with Keras's training API.
+
+    Subclass example::
+
+        class TwoLayer(Model):
+            def __init__(self):
+                super().__init__()
+                self.hidden = Dense(16, activation="relu")
+                self.out = Dense(1, activation="sigmoid")
+
+            def call(self, inputs, training=None):
+                return self.out(self.hidden(inputs))
+    """
+
+    def __init__(self, name: str | None = None, **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.optimizer = None
+        self.loss = None
+        self._jit_compile, self._captured_step, self._captured_with = "auto", None, (None, None)
+        self.compiled_metrics: list = []
+        self.stop_training = False
+        self.history = None
+        self._compile_config = None
+        self._build_input_shape = None
+
+    # --- building ---------------------------------------------------------------
+
+    def forward(self, inputs, training: bool | None = None):
+        if not isinstance(inputs, Tensor):
+            inputs = Tensor._make(as_array(inputs, "the input"))
+        out = super().forward(inputs, training)
+        if self._build_input_shape is None:  # only once the call succeeded: a failed one built nothing
+            self._build_input_shape = (None,) + inputs.shape[1:]
+        return out
+
+    def _ensure_built(self, input_shape: tuple) -> None:
+        # A model's weights belong to its layers, which build themselves as the first call reaches them.
+        self.built = True
+
+    def build(self, input_shape) -> None:
+        """Create every weight by running a batch of zeros of ``input_shape`` (batch axis first) through."""
+        shape = tuple(1 if s is None else s for s in input_shape)
+        mode = self.training
+        self.eval()
+        with no_grad():
+            self(np.zeros(shape, dtype=self.dtype))
+        self.train(mode)
+
+    def _maybe_build(self) -> None:
+        """Build every lazy layer now if the input shape is known (Keras builds a Sequential with
+        ``input_shape`` at once, so that counts and summaries are complete before any data)."""
+        shape = getattr(self, "input_shape", None) or self._build_input_shape
+        if shape is not None and any(isinstance(m, Layer) and not m.built for m in self.modules() if m is not self):
+            self.build(shape)
+
+    @property
+    def layers(self) -> list[Layer]:
+        return [m for m in self.children() if isinstance(m, Layer)]
+
+    @property
+    def losses(self) -> list[Tensor]:
+        """Regularization penalties of every layer, for the current weights."""
+        out = []
+        for m in self.modules():
+            if isinstance(m, Layer) and m is not self:
+                out.extend(reg(p) for p, reg in m._regularized)
+        return out
+
+    def count_params(self) -> int:
+        """All weights, trainable or not (moving statistics included, as Keras counts them)."""
+        self._maybe_build()
+        return sum(w.size for w in self.weights)
+
+    # --- compile ------------------------------------------------------------------
+
+    def compile(
+        self, optimizer="rmsprop", loss=None, metrics=None, run_eagerly: bool = False, jit_compile="auto", **kwargs
+    ) -> None:
+        """Choose the optimizer, the loss and the metrics to report.
+
+        ``optimizer``: "adam", "sgd", "rmsprop", "adagrad", "adamw" (with
+        Keras's default hyper-parameters) or an optimizer such as
+        ``nabla.optim.Adam(learning_rate=1e-3)``, which may be created without
+        parameters: it is bound to the model's here or at the first fit.
+        ``loss``: "mse", "mae", "huber", "binary_crossentropy",
+        "categorical_crossentropy", "sparse_categorical_crossentropy", a
+        :class:`nabla.losses.Loss` or a callable ``f(y_true, y_pred)``.
+        ``metrics``: names such as "accuracy", "mae", "auc", or metric objects.
+        ``jit_compile``: whether ``fit`` runs its training step through
+        :func:`nabla.capture` (recorded once, then replayed as NumPy code,
+        the same numbers faster). "auto" (the default, as in Keras) captures
+        when the model allows it and trains eagerly otherwise (BatchNorm,
+        GaussianNoise, a layer that reads values into Python, a loss that is
+        your own function); True captures anyway and raises what the capture
+        refuses; False, or ``run_eagerly=True``, always trains eagerly: Python
+        inside layers then runs at every step (prints, breakpoints).
+        """
+        if kwargs:
+            raise TypeError(f"compile: unexpected arguments {sorted(kwargs)}")
+        if jit_compile not in (True, False, "auto"):
+            raise ValueError(f"compile: jit_compile must be True, False or 'auto', got {jit_compile!r}")
+        if not isinstance(run_eagerly, bool):
+            raise TypeError(f"compile: run_eagerly must be True or False, got {run_eagerly!r}")
+        if loss is None:
+            raise ValueError("compile: give a loss, e.g. loss='sparse_categorical_crossentropy'")
+        # Everything is resolved before anything is set, so a failed compile leaves the model as it was.
+        resolved_optimizer, resolved_loss = optimizers.get(optimizer), losses_module.get(loss)
+        metric_identifiers = list(metrics or [])
+        for m in metric_identifiers:
+            if isinstance(m, str):
+                metrics_module.get(m, loss=resolved_loss)  # an unknown name fails here, listing the valid ones
+        self.optimizer, self.loss, self._metric_identifiers = resolved_optimizer, resolved_loss, metric_identifiers
+        self.compiled_metrics = []  # resolved at the first batch, when the output shape is known
+        self._jit_compile = False if run_eagerly else jit_compile
+        # "auto" captures only with nabla's own losses: a loss function of yours may compute Python numbers
+        # from the labels with NumPy, which a capture cannot see and a replay would keep.
+        own_loss = type(self.loss).__module__.startswith("nabla.") and not isinstance(self.loss, _FunctionLoss)
+        capturing = jit_compile is True or (jit_compile == "auto" and not run_eagerly and own_loss)
+        self._captured_step = capture(self._step) if capturing else None
+        self._captured_with = (self.optimizer, self.loss)  # a replay keeps calling these objects
+        self._compile_config = {
+            # An optimizer object is saved by class and hyper-parameters, so an unbound one reloads as itself.
+            "optimizer": optimizer
+            if isinstance(optimizer, str)
+            else {"class_name": type(self.optimizer).__name__, "config": dict(self.optimizer.defaults)},
+            "loss": loss if isinstance(loss, str) else losses_module.serialize(resolved_loss),
+            "metrics": [m for m in self._metric_identifiers if isinstance(m, str)],
+            "jit_compile": self._jit_compile,
+        }
+        self._maybe_build()
+        if any(True for _ in self.parameters()):
+            self._bind_optimizer()
+
+    def _bind_optimizer(self) -> None:
+        if not any(g["params"] for g in self.optimizer.param_groups):
+            self.optimizer.bind(list(self.parameters()))
+
+    def _resolve_metrics(self, output_shape: tuple) -> None:
+        if not self.compiled_metrics and self._metric_identifiers:
+            self.compiled_metrics = [
+                metrics_module.get(m, loss=self.loss, output_shape=output_shape) for m in self._metric_identifiers
+            ]
+
+    def _require_compiled(self, who: str) -> None:
+        if self.loss is None:
+            raise RuntimeError(f"{who}: the model is not compiled; call model.compile(optimizer=..., loss=...) first")
+
+    # --- steps -----------------------------------------------------------------------
+
+    def _loss_value(self, y, out: Tensor, sample_weight) -> Tensor:
+        total = self.loss(y, out, sample_weight)
+        for penalty in self.losses:
+            total = total + penalty
+        return total
+
+    def _update_metrics(self, y, out: np.ndarray, sample_weight) -> None:
+        for m in self.compiled_metrics:
+            m.update_state(y, out, sample_weight=sample_weight)
+
+    def _metric_logs(self, prefix: str = "") -> dict:
+        return {prefix + m.name: float(m.result()) for m in self.compiled_metrics}
+
+    def _reset_metrics(self) -> None:
+        for m in self.compiled_metrics:
+            m.reset_state()
+
+    def _step(self, x: np.ndarray, y: np.ndarray, sample_weight) -> tuple[Tensor, Tensor]:
+        """One gradient step: (loss, outputs). The part of a training batch that ``jit_compile`` captures."""
+        out = self(Tensor._make(x))
+        loss = self._loss_value(y, out, sample_weight)
+        self.optimizer.zero_grad()
+        if loss.requires_grad:  # False when every weight is frozen: nothing to update (Keras warns and goes on)
+            loss.backward()
+            self.optimizer.step()
+        return loss, out
+
+    def _train_batch(self, x: np.ndarray, y: np.ndarray, sample_weight) -> float:
+        self.train()
+        step = self._captured_step
+        recorded_optimizer, recorded_loss = self._captured_with
+        if step is not None and (recorded_optimizer is not self.optimizer or recorded_loss is not self.loss):
+            # model.optimizer or model.loss was replaced after compile: record the step with the new ones
+            step = self._captured_step = capture(self._step)
+            self._captured_with = (self.optimizer, self.loss)
+        if step is None:
+            loss, out = self._step(x, y, sample_weight)
+        else:
+            try:
+                loss, out = step(x, y, sample_weight)
+            except CaptureError:
+                if self._jit_compile is True:
+                    raise
+                # "auto": this model cannot be captured (the error was raised before any weight changed).
+                self._captured_step = None
+                loss, out = self._step(x, y, sample_weight)
+        self._resolve_metrics(out.shape)
+        with no_grad():
+            self._update_metrics(y, out._data, sample_weight)
+        return loss.item()
+
+    def _test_batch(self, x: np.ndarray, y: np.ndarray, sample_weight) -> float:
+        self.eval()
+        with no_grad():
+            out = self(Tensor._make(x))
+            self._resolve_metrics(out.shape)
+            loss = self._loss_value(y, out, sample_weight)
+            self._update_metrics(y, out._data, sample_weight)
+        return loss.item()
+
+    def train_on_batch(self, x, y, sample_weight=None, class_weight=None, return_dict: bool = False):
+        """One gradient step on one batch; returns the loss (and metrics) of that batch."""
+        self._require_compiled("train_on_batch")
+        x, y = as_array(x, "x"), as_array(y, "y")
+        self._prepare(x, y)
+        self._reset_metrics()
+        weights = per_sample_weights(y, sample_weight, class_weight)
+        logs = {"loss": self._train_batch(x, y, weights), **self._metric_logs()}
+        return logs if return_dict else as_list(logs)
+
+    def test_on_batch(self, x, y, sample_weight=None, return_dict: bool = False):
+        """Loss (and metrics) of one batch, without training."""
+        self._require_compiled("test_on_batch")
+        x, y = as_array(x, "x"), as_array(y, "y")
+        self._reset_metrics()
+        logs = {"loss": self._test_batch(x, y, sample_weight), **self._metric_logs()}
+        return logs if return_dict else as_list(logs)
+
+    # --- checks before training ----------------------------------------------------------
+
+    def _prepare(self, x: np.ndarray, y: np.ndarray) -> None:
+        """Build lazily created weights, bind the optimizer, and check the data against the loss.
+
+        Runs the first two samples through the model so that every mistake
+        (wrong label shape, labels out of range, ...) is reported before any
+        training starts.
+        """
+        check_arrays(x, y)
+        mode = self.training
+        self.eval()
+        with no_grad():
+            out = probe(self, x)
+            check_setup(self, y, out)
+            check_loss_fits(self, y, out)  # raises a clear error for labels of the wrong shape
+        self.train(mode)
+        self._resolve_metrics(out.shape)
+        for m in self.compiled_metrics:  # a metric that cannot take these labels fails now, not after a step
+            m.update_state(y[:2], out._data)
+            m.reset_state()
+        self._bind_optimizer()
+        if not any(p.requires_grad for p in self.parameters()):
+            warn(
+                f"model '{self.name}' has no trainable weights (every layer is frozen): training will not change it",
+                ModelConfigWarning,
+            )
+
+    # --- fit -------------------------------------------------------------------------------
+
+    def fit(
+        self,
+        x=None,
+        y=None,
+        batch_size: int | None = 32,
+        epochs: int = 1,
+        verbose="auto",
+        callbacks=None,
+        validation_split: float = 0.0,
+        validation_data=None,
+        shuffle: bool = True,
+        class_weight=None,
+        sample_weight=None,
+        initial_epoch: int = 0,
+    ):
+        """Train for ``epochs`` passes over ``(x, y)`` in mini-batches; returns a ``History``.
+
+        ``validation_split``: the fraction of the data held out for
+        validation. As in Keras, it is the *last* fraction of x and y, taken
+        **before** shuffling: sort or shuffle the data yourself if its order
+        is meaningful (e.g. grouped by class). ``validation_data=(x_val,
+        y_val)`` overrides it. Each epoch visits the training samples in a
+        fresh random order (``shuffle=True``) from nabla's seeded generator.
+
+        ``verbose``: 0 silent, 1 a live progress bar per epoch, 2 one line per
+        epoch, "auto" = 1 on a terminal and 2 otherwise (logs, CI).
+
+        Ctrl-C stops cleanly after the current batch: the weights and the
+        history so far are kept, and the History is returned.
+        """
+        self._require_compiled("fit")
+        if x is None or y is None:
+            raise ValueError("fit needs x and y")
+        x, y = as_array(x, "x"), as_array(y, "y")
+        batch_size = check_fit_arguments(batch_size, epochs, validation_split)
+        if sample_weight is not None:
+            sample_weight = np.asarray(sample_weight, dtype=np.float32).reshape(-1)
+        (x, y, sample_weight), validation = split_validation(x, y, sample_weight, validation_split, validation_data)
+        self._prepare(x, y)
+        weights = per_sample_weights(y, sample_weight, class_weight)
+
+        n = len(x)
+        steps = math.ceil(n / batch_size)
+        history = callbacks_module.History()
+        verbose = callbacks_module.resolve_verbose(verbose)
+        cbs = list(callbacks or [])
+        if verbose:
+            cbs.append(callbacks_module.ProgbarLogger())
+        cblist = callbacks_module.CallbackList(cbs + [history], model=self)
+        cblist.set_params({"epochs": epochs, "steps": steps, "verbose": verbose})
+        self.stop_training = False
+        self.history = history
+        logs: dict = {}
+        with StopOnInterrupt() as interrupt:
+            cblist.on_train_begin()
+            for epoch in range(initial_epoch, epochs):
+                self._reset_metrics()
+                cblist.on_epoch_begin(epoch)
+                order = _random.generator().permutation(n) if shuffle else None
+                seen, total = 0, 0.0
+                for step in range(steps):
+                    # Unshuffled batches are slices: views of x, not copies.
+                    idx = slice(step * batch_size, (step + 1) * batch_size)
+                    idx = idx if order is None else order[idx]
+                    count = min(batch_size, n - step * batch_size)
+                    cblist.on_train_batch_begin(step)
+                    batch_loss = self._train_batch(x[idx], y[idx], None if weights is None else weights[idx])
+                    seen += count
+                    total += batch_loss * count
+                    logs = {"loss": total / seen, **self._metric_logs()}
+                    cblist.on_train_batch_end(step, logs)
+                    if interrupt.requested or self.stop_training:
+                        break
+                if validation is not None and not interrupt.requested:
+                    logs.update(self._evaluate_arrays(*validation[:2], batch_size, validation[2], prefix="val_"))
+                cblist.on_epoch_end(epoch, logs)
+                if interrupt.requested:
+                    warn("fit interrupted by Ctrl-C: stopped after the current batch")
+                    break
+                if self.stop_training:
+                    break
+            cblist.on_train_end(logs)
+        return history
+
+    # --- evaluate / predict -------------------------------------------------------------------
+
+    def _evaluate_arrays(self, x, y, batch_size, sample_weight, prefix: str = "", cblist=None) -> dict:
+        self._reset_metrics()
+        seen, total = 0, 0.0
+        for step, start in enumerate(range(0, len(x), batch_size)):
+            sl = slice(start, start + batch_size)
+            if cblist:
+                cblist.on_test_batch_begin(step)
+            batch_loss = self._test_batch(x[sl], y[sl], None if sample_weight is None else sample_weight[sl])
+            seen += len(x[sl])
+            total += batch_loss * len(x[sl])
+            if cblist:
+                cblist.on_test_batch_end(step, {"loss": total / seen})
+        logs = {f"{prefix}loss": total / max(seen, 1), **self._metric_logs(prefix)}
+        self._reset_metrics()
+        return logs
+
+    def evaluate(
+        self,
+        x=None,
+        y=None,
+        batch_size: int | None = None,
+        verbose="auto",
+        sample_weight=None,
+        callbacks=None,
+        return_dict: bool = False,
+    ):
+        """Loss and metrics on ``(x, y)`` in eval mode: a float, or ``[loss, metric...]``, or a dict."""
+        self._require_compiled("evaluate")
+        x, y = as_array(x, "x"), as_array(y, "y")
+        if len(x) != len(y):
+            raise ValueError(f"x and y have different lengths: {len(x)} samples vs {len(y)} labels")
+        if sample_weight is not None:
+            sample_weight = np.asarray(sample_weight, dtype=np.float32).reshape(-1)
+        cblist = callbacks_module.CallbackList(list(callbacks or []), model=self)
+        cblist.on_test_begin()
+        logs = self._evaluate_arrays(x, y, batch_size or 32, sample_weight, cblist=cblist)
+        cblist.on_test_end(logs)
+        if callbacks_module.resolve_verbose(verbose):
+            print(" - ".join(f"{k}: {v:.4f}" for k, v in logs.items()))
+        return logs if return_dict else as_list(logs)
+
+    def predict(self, x, batch_size: int | None = None, verbose=0, callbacks=None) -> np.ndarray:
+        """The model's outputs for ``x`` as a NumPy array (eval mode, no graph built)."""
+        x = as_array(x, "x")
+        batch_size = batch_size or 32
+        mode = self.training
+        self.eval()
+        outs = []
+        cblist = callbacks_module.CallbackList(list(callbacks or []), model=self)
+        cblist.on_predict_begin()
+        with no_grad():
+            for step, start in enumerate(range(0, len(x), batch_size)):
+                cblist.on_predict_batch_begin(step)
+                outs.append(self(Tensor._make(x[start : start + batch_size]))._data)
+                cblist.on_predict_batch_end(step, {"outputs": outs[-1]})
+        cblist.on_predict_end()
+        self.train(mode)
+        if not outs:
+            raise ValueError("predict: x holds no samples")
+        return np.concatenate(outs)
+
+    # --- weights and files ---------------------------------------------------------------------
+
+    def get_weights(self) -> list[np.ndarray]:
+        """Copies of every weight, layer by layer (kernel, bias, then non-trainable statistics)."""
+        return [w._data.copy() for w in self._ordered_weights()]
+
+    def set_weights(self, weights) -> None:
+        """Set every weight from a list like :meth:`get_weights` returns."""
+        refuse_in_capture("sets weights in place (set_weights)")
+        own = self._ordered_weights()
+        if len(weights) != len(own):
+            raise ValueError(f"set_weights: the model has {len(own)} weights, got {len(weights)}")
+        for w, value in zip(own, weights):
+            value = np.asarray(value)
+            if value.shape != w.shape:
+                raise ValueError(f"set_weights: a weight of shape {w.shape} got a value of shape {value.shape}")
+        with no_grad():
+            for w, value in zip(own, weights):
+                w._data[...] = value
+                w._version.v += 1
+
+    def _ordered_weights(self) -> list[Tensor]:
+        self._maybe_build()
+        out, seen = [], set()
+        for m in self.modules():
+            for t in list(m._parameters.values()) + list(m._buffers.values()):
+                if t is not None and t.dtype.kind == "f" and id(t) not in seen:
+                    seen.add(id(t))
+                    out.append(t)
+        return out
+
+    def save_weights(self, path) -> None:
+        """Write the weights (``state_dict``) to a safetensors file, atomically."""
+        save(self.state_dict(), path)
+
+    def load_weights(self, path) -> None:
+        """Load weights written by :meth:`save_weights` (the model must have the same architecture)."""
+        state = load(path)
+        if not self.built or not any(True for _ in self.parameters()):
+            raise RuntimeError("load_weights: build the model first (give input_shape, or call it on data)")
+        self.load_state_dict(state)
+
+    def save(self, path) -> None:
+        """Save architecture, weights, compile settings and optimizer state to one file (see ``load_model``)."""
+        save_model(self, path)
+
+    def export(self, filepath, format: str = "onnx", opset_version: int = 17, input_shape=None) -> None:
+        """Write the model for runtimes without nabla: ``format="onnx"``, as :func:`nabla.onnx.export` does.
+
+        ``input_shape``: one sample's shape, for a model whose input shape is not known yet.
+        """
+        if format != "onnx":
+            raise ValueError(f"export: nabla writes format='onnx', got {format!r} (save() writes a nabla model file)")
+        import nabla.onnx  # an optional extra: imported when used
+
+        nabla.onnx.export(self, None, filepath, opset_version=opset_version, input_shape=input_shape)
+
+    def get_config(self) -> dict:
+        return {"name": self.name}
+
+    @classmethod
+    def from_config(cls, config: dict):
+        return cls(**config)
+
+    def summary(self, print_fn=print) -> None:
+        """Print the layer table: output shapes, parameter counts, totals (as Keras's ``summary``)."""
+        print_fn(summary_table(self))

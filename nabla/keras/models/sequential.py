@@ -1,0 +1,79 @@
+"""``Sequential``: a stack of layers, each feeding the next."""
+
+from __future__ import annotations
+
+from ...nn import Module
+from ..layers import LAYERS, InputLayer, Layer
+from .model import Model
+
+
+class Sequential(Model):
+    """Layers applied in order: ``Sequential([Dense(16, activation="relu", input_shape=(2,)), Dense(1)])``.
+
+    The input size comes from ``input_shape=`` on the first layer, an
+    ``Input(shape=...)`` first, ``model.build((None, features))``, or the
+    first batch it sees. Weight names in ``state_dict()`` are positional
+    (``"0.kernel"``), so they do not depend on layer names.
+    """
+
+    def __init__(self, layers=None, name: str | None = None, **kwargs):
+        super().__init__(name=name, **kwargs)
+        self._input_hint = None
+        for layer in layers or []:
+            self.add(layer)
+
+    def add(self, layer: Module) -> None:
+        """Append a layer (any ``nn.Module`` works; Keras-style layers give summaries and configs)."""
+        if isinstance(layer, InputLayer):
+            if len(self._modules):
+                raise ValueError("Sequential: an Input must come first")
+            self._input_hint = layer.input_shape_hint
+            return
+        if not isinstance(layer, Module):
+            raise TypeError(f"Sequential.add expects a layer, got {type(layer).__name__}")
+        if not len(self._modules) and self._input_hint is None:
+            self._input_hint = getattr(layer, "input_shape_hint", None)
+        self.add_module(str(len(self._modules)), layer)
+        if self._input_hint is not None and len(self._modules) > 1:
+            self.built = False
+
+    @property
+    def layers(self) -> list[Module]:
+        return list(self._modules.values())
+
+    @property
+    def input_shape(self):
+        return self._build_input_shape or self._input_hint
+
+    def call(self, inputs, training=None):
+        x = inputs
+        for layer in self._modules.values():
+            x = layer(x, training=training) if isinstance(layer, Layer) else layer(x)
+        return x
+
+    def get_config(self) -> dict:
+        configs = []
+        for layer in self.layers:
+            if not isinstance(layer, Layer):
+                raise TypeError(
+                    f"cannot save a Sequential holding a {type(layer).__name__}: only Keras-style layers "
+                    "(nabla.layers) have a config; save the weights with save_weights instead"
+                )
+            configs.append({"class_name": type(layer).__name__, "config": layer.get_config()})
+        shape = self.input_shape
+        return {"name": self.name, "layers": configs, "build_input_shape": None if shape is None else list(shape)}
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects: dict | None = None) -> Sequential:
+        known = {**LAYERS, **(custom_objects or {})}
+        layers = []
+        for entry in config["layers"]:
+            name = entry["class_name"]
+            if name not in known:
+                raise ValueError(f"unknown layer class {name!r}; pass it in custom_objects={{'{name}': cls}}")
+            layers.append(known[name].from_config(entry["config"]))
+        model = cls(layers, name=config.get("name"))
+        shape = config.get("build_input_shape")
+        if shape is not None:
+            model.build(tuple(shape))
+        return model

@@ -1,0 +1,77 @@
+"""The text of ``model.summary()``: one row per layer, then the parameter totals (Keras's layout)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._engine import no_grad
+from ..layers import Layer
+
+
+def _size(n_params: int, itemsize: int = 4) -> str:
+    size = float(n_params * itemsize)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.2f} {unit}"
+        size /= 1024
+    return f"{size:.2f} GB"
+
+
+def _counts(module) -> tuple[int, int]:
+    """(trainable, non-trainable) values: frozen parameters and float buffers (moving statistics) are non-trainable."""
+    trainable = sum(p.size for p in module.parameters() if p.requires_grad)
+    frozen = sum(p.size for p in module.parameters() if not p.requires_grad)
+    frozen += sum(b.size for b in module.buffers() if b.dtype.kind == "f")
+    return trainable, frozen
+
+
+def _trace_shapes(model) -> None:
+    """Run one sample of zeros through the model so every layer records its output shape."""
+    shape = getattr(model, "input_shape", None) or model._build_input_shape
+    if shape is None:
+        if not any(True for _ in model.parameters()):
+            raise ValueError(
+                f"model '{model.name}' has not been built yet, so its weights do not exist: give input_shape= to "
+                "the first layer, start with Input(shape=...), call model.build((None, features)), or fit it first"
+            )
+        return
+    mode = model.training
+    model.eval()
+    with no_grad():
+        model(np.zeros((1,) + tuple(shape[1:]), dtype=model.dtype))
+    model.train(mode)
+
+
+def summary_table(model) -> str:
+    model._maybe_build()
+    _trace_shapes(model)
+    rows = []
+    for name, layer in model.named_children():
+        label = (
+            f"{layer.name} ({type(layer).__name__})" if isinstance(layer, Layer) else f"{name} ({type(layer).__name__})"
+        )
+        shape = getattr(layer, "output_shape_seen", None)
+        trainable, frozen = _counts(layer)
+        rows.append((label, "?" if shape is None else str(shape), f"{trainable + frozen:,}"))
+    widths = [max(31, *(len(r[0]) for r in rows)), max(22, *(len(r[1]) for r in rows)), 13] if rows else [31, 22, 13]
+    heads = ("Layer (type)", "Output Shape", "Param #")
+
+    def line(left, mid, right, fill="━"):
+        return left + mid.join(fill * (w + 2) for w in widths) + right
+
+    out = [
+        f'Model: "{model.name}"',
+        line("┏", "┳", "┓"),
+        "┃ " + " ┃ ".join([heads[0].ljust(widths[0]), heads[1].ljust(widths[1]), heads[2].rjust(widths[2])]) + " ┃",
+        line("┡", "╇", "┩"),
+    ]
+    for label, shape, params in rows:
+        out.append("│ " + " │ ".join([label.ljust(widths[0]), shape.ljust(widths[1]), params.rjust(widths[2])]) + " │")
+    out.append(line("└", "┴", "┘", "─"))
+    trainable, frozen = _counts(model)
+    out += [
+        f" Total params: {trainable + frozen:,} ({_size(trainable + frozen)})",
+        f" Trainable params: {trainable:,} ({_size(trainable)})",
+        f" Non-trainable params: {frozen:,} ({_size(frozen)})",
+    ]
+    return "\n".join(out)

@@ -1,0 +1,129 @@
+"""The progress display's rendering: the choice of verbosity, Keras's number format, and the bar itself.
+
+:class:`Progbar` draws one phase (an epoch of ``fit``, an ``evaluate``, a ``predict``) with tqdm
+(``tqdm.auto``: a widget in Jupyter, text in a terminal);
+:class:`nabla.keras.callbacks.ProgbarLogger` decides which phase to draw and what to print when it ends.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+
+import numpy as np
+
+
+def resolve_verbose(verbose: int | str) -> int:
+    """``fit``'s ``verbose``: 0 silent, 1 progress bar, 2 one line per epoch; ``"auto"`` picks 1 or 2.
+
+    ``"auto"`` is 1 (a live bar) when stdout is a terminal or a Jupyter
+    notebook (a widget bar), and 2 otherwise (logs, CI), where a bar
+    redrawn in place would fill the log with lines.
+
+    Example:
+        >>> resolve_verbose(2)
+        2
+    """
+    if verbose == "auto":
+        if _in_notebook():
+            return 1
+        try:
+            return 1 if sys.stdout.isatty() else 2
+        except (AttributeError, ValueError):  # replaced or closed stdout
+            return 2
+    if isinstance(verbose, bool) or verbose not in (0, 1, 2):
+        raise ValueError(f"verbose must be 0, 1, 2 or 'auto', got {verbose!r}")
+    return int(verbose)
+
+
+def _in_notebook() -> bool:
+    ipython = sys.modules.get("IPython")
+    if ipython is None:
+        return False
+    try:
+        shell = ipython.get_ipython()
+    except Exception:  # an IPython too old or half-initialised: not a notebook we can drive
+        return False
+    return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
+
+
+def format_value(value) -> str:
+    """As Keras's progress bar: 4 decimals, scientific notation below 1e-3."""
+    try:
+        value = float(np.asarray(value, dtype=np.float64))
+    except (TypeError, ValueError):
+        return str(value)
+    if value == 0 or not math.isfinite(value) or abs(value) >= 1e-3:
+        return f"{value:.4f}"
+    return f"{value:.4e}"
+
+
+def format_logs(logs: dict | None) -> str:
+    return " - ".join(f"{k}: {format_value(v)}" for k, v in (logs or {}).items())
+
+
+def format_time(seconds: float) -> str:
+    if seconds < 60:
+        return f"{seconds:.0f}s"
+    if seconds < 3600:
+        return f"{int(seconds // 60)}m {int(seconds % 60):02d}s"
+    return f"{int(seconds // 3600)}h {int(seconds % 3600 // 60):02d}m"
+
+
+class Progbar:
+    """One phase's progress: a live bar when ``verbose == 1``, and the count and time for its closing line.
+
+    With ``verbose == 2`` (or 0) nothing is drawn while the phase runs; the caller prints one line at
+    its end with :meth:`summary`.
+
+    nabla's drawing class for :class:`~nabla.keras.callbacks.ProgbarLogger`, on tqdm; it does not
+    offer the API of Keras's ``keras.utils.Progbar`` (which averages the values it is given).
+
+    Args:
+        target: the number of steps of the phase, or None (a bar without total).
+        description: the text before the bar, e.g. ``"Epoch 3/10"``.
+        verbose: 1 draws a live bar; other values draw nothing.
+        unit_name: the unit of a step shown by the bar, default ``"step"``.
+    """
+
+    def __init__(self, target: int | None, description: str, verbose: int = 1, unit_name: str = "step"):
+        self.target = target
+        self.seen = 0
+        self._start = time.perf_counter()
+        self._bar = None
+        if verbose == 1:
+            from tqdm.auto import tqdm  # imported on first use: it looks for Jupyter as it is imported
+
+            self._bar = tqdm(
+                total=target, desc=description, unit=unit_name, file=sys.stdout, dynamic_ncols=True, leave=True
+            )
+
+    def update(self, current: int, logs: dict | None = None) -> None:
+        """``current`` steps are done; the running ``logs`` are shown beside the bar."""
+        self.seen = current
+        if self._bar is not None:
+            if logs:
+                self._bar.set_postfix_str(format_logs(logs), refresh=False)
+            self._bar.update(self.seen - self._bar.n)
+
+    def close(self, logs: dict | None = None) -> None:
+        """Leave the bar on screen with the final ``logs`` (a second call does nothing)."""
+        if self._bar is not None:
+            if logs:
+                self._bar.set_postfix_str(format_logs(logs), refresh=False)
+            self._bar.close()
+            self._bar = None
+
+    def elapsed(self) -> str:
+        """The time since the phase began, as Keras shows it: ``"3s"``, ``"2m 05s"``, ``"1h 02m"``."""
+        return format_time(time.perf_counter() - self._start)
+
+    def counts(self) -> str:
+        """``"seen/target"`` steps (``"seen/seen"`` without a target)."""
+        return f"{self.seen}/{self.target or self.seen}"
+
+    def summary(self, prefix: str, logs: dict | None = None) -> str:
+        """The phase's closing line: ``"<prefix> - <elapsed> - loss: 0.1234 - ..."``."""
+        line = f"{prefix} - {self.elapsed()}"
+        return f"{line} - {format_logs(logs)}" if logs else line

@@ -1,0 +1,155 @@
+"""Whole-model files: ``save`` / ``load_model``, ``save_weights`` / ``load_weights``, custom objects, bad files."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from keras_toys import Recorder, blobs, same, two_moons
+
+import nabla as nb
+from nabla import losses
+from nabla.layers import BatchNormalization, Dense, Dropout
+from nabla.models import Model, Sequential, load_model
+
+
+def trained_model(epochs: int = 2, optimizer="adam") -> tuple[Sequential, np.ndarray, np.ndarray]:
+    x, y = blobs()
+    nb.manual_seed(1)
+    model = Sequential(
+        [
+            Dense(8, activation="relu", input_shape=(3,)),
+            BatchNormalization(),
+            Dropout(0.3),
+            Dense(3, activation="softmax"),
+        ]
+    )
+    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.fit(x, y, epochs=epochs, batch_size=16, verbose=0)
+    return model, x, y
+
+
+def test_save_and_load_model_predict_identically(tmp_path):
+    model, x, _ = trained_model()
+    model.save(tmp_path / "model.keras")
+    loaded = load_model(tmp_path / "model.keras")
+    assert type(loaded) is Sequential and loaded is not model
+    assert same(loaded.get_weights(), model.get_weights())  # moving statistics included
+    np.testing.assert_array_equal(loaded.predict(x), model.predict(x))
+    assert loaded.count_params() == model.count_params()
+    assert type(loaded.optimizer) is nb.optim.Adam and loaded.loss.name == "sparse_categorical_crossentropy"
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "rmsprop", lambda: nb.optim.SGD(lr=0.1, momentum=0.9)])
+def test_training_continues_the_same_run_after_loading(tmp_path, optimizer):
+    model, x, y = trained_model(optimizer=optimizer() if callable(optimizer) else optimizer)
+    model.save(tmp_path / "model.nabla")
+    loaded = load_model(tmp_path / "model.nabla")
+    nb.manual_seed(5)
+    original = model.fit(x, y, epochs=3, batch_size=16, verbose=0)
+    nb.manual_seed(5)
+    resumed = loaded.fit(x, y, epochs=3, batch_size=16, verbose=0)
+    assert original.history == resumed.history
+    assert same(model.get_weights(), loaded.get_weights())
+
+
+def test_loss_objects_are_saved_with_their_options(tmp_path):
+    x, y = two_moons(n=40)
+    nb.manual_seed(0)
+    model = Sequential([Dense(8, activation="relu", input_shape=(2,)), Dense(1)])
+    model.compile(optimizer="adam", loss=losses.BinaryCrossentropy(from_logits=True), metrics=["accuracy"])
+    model.fit(x, y, epochs=2, verbose=0)
+    model.save(tmp_path / "logits.nabla")
+    loaded = load_model(tmp_path / "logits.nabla")
+    assert type(loaded.loss) is losses.BinaryCrossentropy and loaded.loss.options["from_logits"] is True
+    assert loaded.evaluate(x, y, verbose=0) == model.evaluate(x, y, verbose=0)
+
+    model.compile(optimizer="adam", loss=lambda y_true, y_pred: (y_pred - nb.tensor(y_true)) ** 2)
+    model.save(tmp_path / "function.nabla")
+    with pytest.warns(UserWarning, match="Python function, which cannot be saved"):
+        uncompiled = load_model(tmp_path / "function.nabla")
+    assert uncompiled.loss is None
+    np.testing.assert_array_equal(uncompiled.predict(x), model.predict(x))
+
+
+def test_save_weights_and_load_weights(tmp_path):
+    model, x, _ = trained_model()
+    model.save_weights(tmp_path / "w.safetensors")
+    nb.manual_seed(9)
+    other = Sequential(
+        [
+            Dense(8, activation="relu", input_shape=(3,)),
+            BatchNormalization(),
+            Dropout(0.3),
+            Dense(3, activation="softmax"),
+        ]
+    )
+    assert not same(other.get_weights(), model.get_weights())
+    other.load_weights(tmp_path / "w.safetensors")
+    np.testing.assert_array_equal(other.predict(x), model.predict(x))
+    with pytest.raises(RuntimeError, match="build the model first"):
+        Sequential([Dense(8), Dense(3)]).load_weights(tmp_path / "w.safetensors")
+
+
+class Subclassed(Model):
+    def __init__(self, units: int = 6, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.hidden = Dense(units, activation="relu")
+        self.out = Dense(3, activation="softmax")
+
+    def call(self, inputs, training=None):
+        return self.out(self.hidden(inputs))
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units}
+
+
+def test_subclassed_model_needs_custom_objects(tmp_path):
+    x, y = blobs()
+    model = Subclassed(units=5)
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    model.fit(x, y, epochs=2, verbose=0)
+    model.save(tmp_path / "sub.nabla")
+    with pytest.raises(ValueError, match="custom_objects=.*Subclassed"):
+        load_model(tmp_path / "sub.nabla")
+    loaded = load_model(tmp_path / "sub.nabla", custom_objects={"Subclassed": Subclassed})
+    assert type(loaded) is Subclassed and loaded.units == 5
+    np.testing.assert_array_equal(loaded.predict(x), model.predict(x))
+
+
+def test_custom_layers_in_a_sequential_need_custom_objects(tmp_path):
+    x, _ = blobs(n=5)
+    model = Sequential([Recorder(input_shape=(3,)), Dense(2)])
+    model.save(tmp_path / "custom.nabla")
+    with pytest.raises(ValueError, match=r"unknown layer class 'Recorder'.*custom_objects"):
+        load_model(tmp_path / "custom.nabla")
+    loaded = load_model(tmp_path / "custom.nabla", custom_objects={"Recorder": Recorder})
+    assert isinstance(loaded.layers[0], Recorder)
+    np.testing.assert_array_equal(loaded.predict(x), model.predict(x))
+
+
+def test_corrupt_or_foreign_files_raise_clear_errors(tmp_path):
+    model, _, _ = trained_model(epochs=1)
+    model.save(tmp_path / "good.nabla")
+    data = (tmp_path / "good.nabla").read_bytes()
+    (tmp_path / "truncated.nabla").write_bytes(data[: len(data) // 2])
+    (tmp_path / "garbage.nabla").write_bytes(b"\x00not a model" * 20)
+    for name in ("truncated.nabla", "garbage.nabla"):
+        with pytest.raises(ValueError, match="not a valid safetensors file"):
+            load_model(tmp_path / name)
+    nb.save({"w": nb.ones(3)}, tmp_path / "state.nabla")
+    with pytest.raises(ValueError, match="not a nabla model file"):
+        load_model(tmp_path / "state.nabla")
+    with pytest.raises(FileNotFoundError):
+        load_model(tmp_path / "missing.nabla")
+
+
+def test_an_optimizer_object_that_was_never_bound_reloads_as_itself(tmp_path):
+    model = Sequential([Dense(2, input_shape=(3,))])
+    model.compile(optimizer=nb.optim.SGD(lr=0.3, momentum=0.9), loss="mse")
+    path = tmp_path / "unbound.nabla"
+    model.save(path)
+    loaded = load_model(path)
+    assert type(loaded.optimizer) is nb.optim.SGD
+    assert loaded.optimizer.param_groups[0]["lr"] == 0.3
+    assert loaded.optimizer.param_groups[0]["momentum"] == 0.9

@@ -1,0 +1,100 @@
+"""``model.summary()`` and ``count_params()``: Keras's published parameter counts and layout."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nabla import layers
+from nabla.layers import BatchNormalization, Conv2D, Dense, Dropout, Flatten, Input, MaxPooling2D
+from nabla.models import Sequential
+
+
+def summary_text(model) -> str:
+    lines = []
+    model.summary(print_fn=lines.append)
+    return "\n".join(lines)
+
+
+def test_summary_small_dense_models():
+    model = Sequential([Dense(4, activation="relu", input_shape=(3,)), Dense(3, activation="softmax")])
+    assert model.count_params() == 31
+    text = summary_text(model)
+    assert "Total params: 31" in text and "Trainable params: 31" in text and "Non-trainable params: 0" in text
+    assert Sequential([Dense(3, activation="relu", input_shape=(2,)), Dense(1)]).count_params() == 13
+
+
+def test_summary_mnist_mlp():
+    layers.clear_session()
+    model = Sequential(
+        [
+            Dense(512, activation="relu", input_shape=(784,)),
+            Dropout(0.2),
+            Dense(512, activation="relu"),
+            Dropout(0.2),
+            Dense(10, activation="softmax"),
+        ]
+    )
+    assert model.count_params() == 669_706
+    text = summary_text(model)
+    assert "Total params: 669,706" in text and "Trainable params: 669,706" in text
+    rows = [line for line in text.splitlines() if line.startswith("│")]
+    assert len(rows) == 5
+    for row, (name, shape, params) in zip(
+        rows,
+        [
+            ("dense (Dense)", "(None, 512)", "401,920"),
+            ("dropout (Dropout)", "(None, 512)", "0"),
+            ("dense_1 (Dense)", "(None, 512)", "262,656"),
+            ("dropout_1 (Dropout)", "(None, 512)", "0"),
+            ("dense_2 (Dense)", "(None, 10)", "5,130"),
+        ],
+    ):
+        cells = [c.strip() for c in row.strip("│").split("│")]
+        assert cells == [name, shape, params]
+
+
+def test_summary_mnist_convnet():
+    model = Sequential(
+        [
+            Input((28, 28, 1)),
+            Conv2D(32, 3, activation="relu"),
+            MaxPooling2D(2),
+            Conv2D(64, 3, activation="relu"),
+            MaxPooling2D(2),
+            Flatten(),
+            Dropout(0.5),
+            Dense(10, activation="softmax"),
+        ]
+    )
+    assert model.count_params() == 34_826
+    text = summary_text(model)
+    rows = [[c.strip() for c in line.strip("│").split("│")] for line in text.splitlines() if line.startswith("│")]
+    assert [(r[1], r[2]) for r in rows] == [
+        ("(None, 26, 26, 32)", "320"),
+        ("(None, 13, 13, 32)", "0"),
+        ("(None, 11, 11, 64)", "18,496"),
+        ("(None, 5, 5, 64)", "0"),
+        ("(None, 1600)", "0"),
+        ("(None, 1600)", "0"),
+        ("(None, 10)", "16,010"),
+    ]
+    assert "Total params: 34,826" in text and "Trainable params: 34,826" in text and "Non-trainable params: 0" in text
+
+
+def test_summary_batch_normalization_and_frozen_layers():
+    model = Sequential([Dense(8, input_shape=(4,)), BatchNormalization(), Dense(2)])
+    assert model.count_params() == 40 + 4 * 8 + 18
+    text = summary_text(model)
+    assert "Total params: 90" in text and "Trainable params: 74" in text and "Non-trainable params: 16" in text
+    model.layers[0].trainable = False  # Keras counts frozen weights as non-trainable
+    text = summary_text(model)
+    assert "Trainable params: 34" in text and "Non-trainable params: 56" in text
+
+
+def test_summary_of_an_unbuilt_model_raises_a_clear_error():
+    model = Sequential([Dense(4), Dense(2)])
+    with pytest.raises(ValueError, match="has not been built yet.*input_shape"):
+        model.summary(print_fn=lambda s: None)
+    model(np.zeros((1, 3), dtype=np.float32))  # building on data is enough
+    assert "Total params: 26" in summary_text(model)

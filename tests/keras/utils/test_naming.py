@@ -1,0 +1,84 @@
+"""Default names: one snake_case rule for the whole Keras side, Keras's own, tested against Keras 3."""
+
+from __future__ import annotations
+
+import pytest
+from keras_reference import keras_on_torch
+
+from nabla import layers, losses, metrics
+from nabla.keras.utils.naming import snake_case
+
+# Constructor arguments for each layer nabla has, valid in both libraries.
+LAYER_ARGS = {
+    "InputLayer": {"shape": (3,)},
+    "Dense": {"units": 1},
+    "Activation": {"activation": "relu"},
+    "Dropout": {"rate": 0.5},
+    "Flatten": {},
+    "GaussianNoise": {"stddev": 0.1},
+    "GaussianDropout": {"rate": 0.1},
+    "RandomTranslation": {"height_factor": 0.1, "width_factor": 0.1},
+    "BatchNormalization": {},
+    "LayerNormalization": {},
+    "Conv2D": {"filters": 1, "kernel_size": 1},
+    "MaxPooling2D": {"pool_size": 2},
+    "AveragePooling2D": {"pool_size": 2},
+}
+
+
+@pytest.fixture(scope="module")
+def keras():
+    return keras_on_torch()
+
+
+def test_every_layer_is_in_the_comparison():
+    assert set(LAYER_ARGS) == set(layers.LAYERS)
+
+
+def test_default_layer_names_are_keras_names(keras):
+    """Each layer, created twice after a cleared session, gets the names Keras gives its own: dense, dense_1."""
+    keras.utils.clear_session()
+    layers.clear_session()
+    for name, args in LAYER_ARGS.items():
+        theirs = [getattr(keras.layers, name)(**args).name for _ in range(2)]
+        ours = [layers.LAYERS[name](**args).name for _ in range(2)]
+        assert ours == theirs, name
+
+
+@pytest.mark.parametrize(
+    "cls", [losses.MeanSquaredError, losses.MeanAbsoluteError, losses.Huber, losses.BinaryCrossentropy,
+            losses.CategoricalCrossentropy, losses.SparseCategoricalCrossentropy], ids=lambda c: c.__name__,
+)  # fmt: skip
+def test_default_loss_names_are_keras_names(keras, cls):
+    """nabla names a loss after its class by the rule (Huber: "huber_loss", Keras's); Keras spells each out."""
+    assert cls().name == getattr(keras.losses, cls.__name__)().name
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "MaxPooling2D", "Conv2D", "GlobalAveragePooling1D", "Conv2DTranspose", "R2Score", "AUC", "ReLU", "PReLU",
+        "SparseTopKCategoricalAccuracy", "LSTMCell", "HTTPServer2", "BinaryCrossentropy", "A", "already_snake",
+    ],
+)  # fmt: skip
+def test_snake_case_is_keras_rule(keras, name):
+    from keras.src.utils.naming import to_snake_case  # Keras's rule itself (not public API: used as a reference)
+
+    assert snake_case(name) == to_snake_case(name)
+
+
+def test_layers_metrics_and_losses_share_the_one_rule():
+    class MaxPooling2DScore(metrics.Mean):
+        def __init__(self):
+            super(metrics.Mean, self).__init__()  # the base's default name: the class name by the rule
+
+    class Conv2DLoss(losses.Loss):
+        pass
+
+    class MyConv2DBlock(layers.Layer):
+        pass
+
+    layers.clear_session()
+    assert MaxPooling2DScore().name == "max_pooling2d_score"  # the metrics' old rule said max_pooling2_d_score
+    assert Conv2DLoss().name == "conv2d_loss"
+    assert MyConv2DBlock().name == "my_conv2d_block"
