@@ -8,7 +8,6 @@ are imported directly where they are used.
 
 from ..capture import capture
 from ..engine import dtypes, ops, random
-from ..engine.backend import TRANSLATE_FILL_MODES, TRANSLATE_INTERPOLATIONS, translate
 from ..engine.creation import sample
 from ..engine.grad_mode import no_grad
 from ..engine.serialization import load, save
@@ -16,8 +15,6 @@ from ..engine.tensor import Tensor
 from ..engine.tracing import CaptureError, recompute, refuse_in_capture, update_in_place
 
 __all__ = [
-    "TRANSLATE_FILL_MODES",
-    "TRANSLATE_INTERPOLATIONS",
     "CaptureError",
     "Tensor",
     "capture",
@@ -30,6 +27,5 @@ __all__ = [
     "refuse_in_capture",
     "sample",
     "save",
-    "translate",
     "update_in_place",
 ]
