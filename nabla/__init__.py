@@ -18,12 +18,11 @@ modules also reachable as ``nabla.layers``, ``nabla.models``,
 for the course's data.
 """
 
-# First: the engine's modules under their old paths (nabla.tensor, nabla.ops...), before anything imports them so.
-from . import _moved  # isort: split
+import sys as _sys
 
 from . import data, datasets, diagnostics, keras, nn, optim
 from .capture import capture
-from .engine import random
+from .engine import ops, random
 from .engine.anomaly_mode import detect_anomaly
 from .engine.backward import grad
 from .engine.creation import (
@@ -58,6 +57,9 @@ from .keras import _aliases, activations, callbacks, initializers, layers, losse
 __version__ = "0.1.0"
 
 _aliases.register(__name__)  # nabla.layers is nabla.keras.layers, nabla.models.checks nabla.keras.models.checks...
+# nb.ops and nb.random are public modules that live in the engine: `import nabla.random` finds them there.
+_sys.modules[f"{__name__}.ops"] = ops
+_sys.modules[f"{__name__}.random"] = random
 
 
 def __getattr__(name: str):

@@ -38,9 +38,6 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "nabla"
 LONG_FILE = 500  # lines; the developers' guide asks for no source file over ~500
 
-# The old paths of moved modules, kept importable until every import uses the new ones: not rooms.
-TRANSITION = {"nabla.autograd", "nabla.capturing", "nabla._moved"}
-
 # The titles of the layers in the picture, by a room they hold; the layers themselves are the import-linter
 # contract "rooms" of pyproject.toml, so that the picture draws the rule that CI enforces.
 TITLES = {
@@ -92,15 +89,13 @@ def _names(path: Path, constant: str) -> tuple[str, ...]:
 
 def aliases(root: Path) -> dict[str, str]:
     """The module paths that are aliases of others: the Keras side's old names (``nabla.layers`` is
-    ``nabla.keras.layers``, nabla/keras/_aliases.py) and the engine's (``nabla.tensor``, nabla/_moved.py)."""
+    ``nabla.keras.layers``, registered by nabla/keras/_aliases.py)."""
     keras = _names(root / PACKAGE / "keras" / "_aliases.py", "ALIASED")
-    found = {f"{PACKAGE}.{n}": f"{PACKAGE}.keras.{n}" for n in keras}
-    found |= {f"{PACKAGE}.{n}": f"{PACKAGE}.engine.{n}" for n in _names(root / PACKAGE / "_moved.py", "MOVED")}
-    return found
+    return {f"{PACKAGE}.{n}": f"{PACKAGE}.keras.{n}" for n in keras}
 
 
 def _resolve(target: str, moved: dict[str, str]) -> str:
-    """``target`` with an old path replaced by the module it names (``nabla.ops.shape``: ``nabla.engine.ops.shape``)."""
+    """``target`` with an alias replaced by the module it names (``nabla.layers.core``: ``nabla.keras.layers.core``)."""
     for old, new in moved.items():
         if target == old or target.startswith(old + "."):
             return new + target[len(old) :]
@@ -218,16 +213,14 @@ def circles(edges: dict[str, set[str]]) -> list[list[str]]:
 
 def room(module: str) -> str | None:
     """The room of a module: its package right below nabla (``nabla.engine.ops.shape`` -> ``nabla.engine``),
-    or the module itself at the top; None for ``nabla/__init__.py`` (the public names) and the transition
-    aliases, which are not rooms."""
-    if module == PACKAGE or module in TRANSITION:
+    or the module itself at the top; None for ``nabla/__init__.py`` (the public names), which is not a room."""
+    if module == PACKAGE:
         return None
     return ".".join(module.split(".")[:2])
 
 
 def collapse(edges: dict[str, set[str]], box) -> dict[str, set[str]]:
-    """The imports between boxes of modules: ``box(module)`` names a module's box (None: left out). An import of
-    a transition alias counts as an import of the modules it re-exports."""
+    """The imports between boxes of modules: ``box(module)`` names a module's box (None: left out)."""
     boxes: dict[str, set[str]] = {}
     for module, targets in edges.items():
         here = box(module)
@@ -235,10 +228,9 @@ def collapse(edges: dict[str, set[str]], box) -> dict[str, set[str]]:
             continue
         into = boxes.setdefault(here, set())
         for target in targets:
-            for t in edges.get(target, ()) if target in TRANSITION else [target]:
-                there = box(t)
-                if there is not None and there != here:
-                    into.add(there)
+            there = box(target)
+            if there is not None and there != here:
+                into.add(there)
     return boxes
 
 
