@@ -4,6 +4,7 @@
     python -m benchmarks --quick         # a few steps of everything, output in a temporary folder
     python -m benchmarks --only W3,W6    # selected workloads (output in a temporary folder unless --out/--report)
     python -m benchmarks --only W1 --end-to-end-epochs 1   # a workload and a one-epoch end-to-end run
+    python -m benchmarks --only K4       # the GradientTape loop, nabla.tf against TensorFlow
 
 Exits with status 1 if the implementations of a workload do not compute the same losses.
 """
@@ -15,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import end_to_end, harness, memory, micro, profiling, report
+from . import end_to_end, harness, memory, micro, playground, profiling, report, tf_loop
 from .machine import LoadMonitor, cpu_count, describe, set_threads
 from .workloads import BY_KEY, WORKLOADS
 
@@ -28,7 +29,7 @@ MEMORY_WORKLOADS = ("W3", "W4", "W6")
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="a handful of steps, one repeat (a smoke test)")
-    parser.add_argument("--only", help="comma-separated workloads, e.g. W3,W6 (default: all)")
+    parser.add_argument("--only", help="comma-separated workloads, e.g. W3,W6 or K4 (default: all)")
     parser.add_argument("--out", type=Path, help="the JSON results (default: benchmarks/results.json)")
     parser.add_argument("--report", type=Path, help="the Markdown report (default: docs/performance.md)")
     parser.add_argument("--repeats", type=int, default=5, help="timed repeats per implementation (default 5)")
@@ -42,9 +43,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.only:
         keys = [k.strip().upper() for k in args.only.split(",") if k.strip()]
-        unknown = [k for k in keys if k not in BY_KEY]
+        unknown = [k for k in keys if k not in BY_KEY and k != tf_loop.KEY]
         if unknown:
-            parser.error(f"--only: unknown workload(s) {unknown}; choose among {', '.join(BY_KEY)}")
+            parser.error(f"--only: unknown workload(s) {unknown}; choose among {', '.join(BY_KEY)}, {tf_loop.KEY}")
         args.only = keys
     if args.repeats < 1:
         parser.error(f"--repeats must be at least 1, got {args.repeats}")
@@ -85,8 +86,17 @@ def main(argv=None) -> int:
         print(f"memory {key}", flush=True)
         results["memory"][key] = memory.measure_all(key, args.threads)
 
+    if not args.only or tf_loop.KEY in args.only:
+        print(f"{tf_loop.KEY}: {tf_loop.DESCRIPTION}", flush=True)
+        results["tf_loop"] = tf_loop.measure(args.threads, args.quick, args.repeats, settle)
+
     print("per-operation overhead", flush=True)
     results["op_overhead"] = micro.op_overhead(1_000 if args.quick else 10_000, 1 if args.quick else 5, settle)
+
+    if not args.only:  # a run of selected workloads leaves the playground out
+        print("nabla playground: frames per second through the server's training loop", flush=True)
+        settle()
+        results["playground"] = playground.measure(0.5 if args.quick else 5.0)
 
     epochs = (
         args.end_to_end_epochs
@@ -107,7 +117,7 @@ def main(argv=None) -> int:
     results["targets"] = report.evaluate_targets(results)
     results["profiles"] = []
     speed = [t for t in results["targets"] if "memory" not in t["target"]]
-    missed = {(t["workload"], t["implementation"]) for t in speed if not t["met"]}
+    missed = {(t["workload"], t["implementation"]) for t in speed if not t["met"] and t["workload"] in BY_KEY}
     for key, impl in sorted(missed)[: 1 if args.quick else None]:  # quick: one, to show the path works
         w = BY_KEY[key]
         print(f"profiling {key} {impl}", flush=True)
@@ -121,6 +131,8 @@ def main(argv=None) -> int:
     report.print_summary(results)
     print(f"\nwrote {args.out} and {args.report}")
     disagree = [k for k, wl in results["workloads"].items() if not wl["agreement"]["ok"]]
+    if "tf_loop" in results and not results["tf_loop"]["agreement"]["ok"]:
+        disagree.append(tf_loop.KEY)
     if disagree:
         print(f"the implementations disagree on {', '.join(disagree)}: the comparison is meaningless", file=sys.stderr)
         return 1

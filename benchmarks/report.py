@@ -57,6 +57,19 @@ def evaluate_targets(results: dict) -> list[dict]:
                         "shortfall": _shortfall(measured, required),
                     }
                 )
+    loop = results.get("tf_loop", {})
+    if "speedup" in loop:
+        rows.append(
+            {
+                "target": f"nabla.tf >= {loop['target']:g}x TensorFlow eager",
+                "workload": "K4",
+                "implementation": "nabla.tf",
+                "measured": loop["speedup"],
+                "required": loop["target"],
+                "met": loop["speedup"] >= loop["target"],
+                "shortfall": _shortfall(loop["speedup"], loop["target"]),
+            }
+        )
     for key, mem in results.get("memory", {}).items():
         torch = mem.get("torch", {})
         for impl, nabla in mem.items():
@@ -286,6 +299,54 @@ def _end_to_end_section(results: dict) -> list[str]:
     ]
 
 
+def _playground_section(results: dict) -> list[str]:
+    from .playground import HEADER, table
+
+    result = results.get("playground")
+    if not result:
+        return []
+    if "skipped" in result:
+        return ["## nabla playground", "", f"Not measured: {result['skipped']}.", ""]
+    return [
+        "## nabla playground: frames per second",
+        "",
+        "How fast the page can watch a network learn: a tab of `nabla playground` played for "
+        f"{result['seconds']:g} s per network through the server's own loop (`benchmarks/playground.py`: the app "
+        "in memory, every frame acknowledged at once), on two moons, 500 points (250 for training), batches of "
+        "10 unless said, Adam. A frame is one epoch of training, then the losses and accuracies of both splits, "
+        "the heatmaps of the output and of every hidden unit, and the weights, as JSON; the browser's drawing "
+        "is not included. The bar: 20 frames a second for 2-16-16-2.",
+        "",
+        markdown_table(HEADER, table(result)),
+        "",
+    ]
+
+
+def _tf_loop_section(results: dict) -> list[str]:
+    loop = results.get("tf_loop")
+    if not loop:
+        return []
+    rows = [
+        [lib, f"{r['median']:.2f}", f"{r['min']:.2f} - {r['max']:.2f}", f"{loop['agreement']['losses'][lib][0]:.6f}"]
+        for lib, r in loop["results"].items()
+    ]
+    speedup = "(TensorFlow is not installed)"
+    if "speedup" in loop:
+        speedup = f"nabla.tf is **{loop['speedup']:.2f}x** as fast as TensorFlow's eager loop"
+    return [
+        "## K4: the textbook's GradientTape loop, nabla.tf against TensorFlow",
+        "",
+        f"{loop['description'][0].upper()}{loop['description'][1:]}: the same Python code run with `tf` bound to "
+        "`nabla.tf` and to TensorFlow (`benchmarks/tf_loop.py`), each run in a fresh process, the libraries "
+        f"alternating, from the same weights on the same batches ({loop['data']} data); seconds per epoch of "
+        f"{loop['steps']} timed steps scaled to 469. {speedup} (target: {loop['target']:g}x). The first losses "
+        f"agree to {loop['agreement']['max_difference']:.1e} (relative).",
+        "",
+        markdown_table(["library", "s / epoch (median)", "min - max", "first loss"], rows),
+        "",
+    ]
+
+
 def _overhead_section(results: dict) -> list[str]:
     o = results.get("op_overhead")
     if not o:
@@ -395,6 +456,8 @@ def markdown(results: dict) -> str:
     lines += _agreement_section(results)
     lines += _memory_section(results)
     lines += _end_to_end_section(results)
+    lines += _playground_section(results)
+    lines += _tf_loop_section(results)
     lines += _overhead_section(results)
     lines += _profile_section(results)
     return "\n".join(lines).rstrip() + "\n"

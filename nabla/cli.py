@@ -9,6 +9,7 @@
     nabla evaluate nabla-run/model.nabla --dataset moons
     nabla predict nabla-run/model.nabla points.csv --output predictions.csv
     nabla export nabla-run/model.nabla model.onnx  # for ONNX Runtime, where nabla is not installed
+    nabla playground                             # watch a network learn in the browser (the playground extra)
     nabla xor                                    # the engine alone: a 2-2-1 network learns XOR
 
 ``python -m nabla`` is the same command.
@@ -800,6 +801,15 @@ def _rate(text: str) -> float:
     return value
 
 
+def cmd_playground(args: argparse.Namespace) -> int:
+    from .playground import command
+
+    try:
+        return command.run(args)
+    except ImportError as e:  # the playground extra is not installed: the error names it
+        raise UsageError(str(e)) from None
+
+
 def _hidden(text: str) -> tuple[int, ...]:
     """``"16,16"`` -> (16, 16); ``""`` or ``"none"`` -> () (no hidden layer: logistic or linear regression)."""
     if text.strip().lower() in ("", "none", "0"):
@@ -896,6 +906,17 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("output", help="the ONNX file to write, e.g. model.onnx")
     export.add_argument("--opset", type=_positive_int, default=17, help="ONNX opset version (default 17)")
     export.set_defaults(run=cmd_export)
+
+    from .playground import command as playground_command
+
+    playground = sub.add_parser(
+        "playground",
+        help="watch a network learn in the browser: a local web app (pip install 'nabla[playground]')",
+        description="Start nabla playground, a local web app where a network learns live in the browser, and "
+        "print its address. See docs/playground.md.",
+    )
+    playground_command.add_arguments(playground)
+    playground.set_defaults(run=cmd_playground)
 
     xor = sub.add_parser("xor", help="the engine alone: a 2-2-1 network learns XOR by gradient descent")
     xor.add_argument("--epochs", type=_positive_int, default=2000)

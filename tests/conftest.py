@@ -33,6 +33,12 @@ def _seal_environment() -> Path:
     for var, sub in (("MPLCONFIGDIR", "matplotlib"), ("KERAS_HOME", "keras"), ("XDG_CACHE_HOME", "cache")):
         os.environ[var] = str(home / sub)
     os.environ["NABLA_OFFLINE"] = "1"
+    # TensorFlow, the reference of nabla.tf: quiet logs, and its plain kernels (oneDNN's reorder float sums).
+    # Importing it imports Keras, which would then pick TensorFlow as its backend: Keras is the reference on
+    # PyTorch's, whichever test imports it first.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    os.environ.setdefault("KERAS_BACKEND", "torch")
     return home
 
 

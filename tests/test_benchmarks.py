@@ -16,6 +16,7 @@ REPORT = ROOT / "docs" / "performance.md"
 
 def test_quick_run_covers_every_workload_and_implementation(tmp_path):
     require("torch")
+    require("tensorflow")
     sys.path.insert(0, str(ROOT))
     try:
         from benchmarks.workloads import WORKLOADS
@@ -29,7 +30,7 @@ def test_quick_run_covers_every_workload_and_implementation(tmp_path):
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=600,  # (K4 starts TensorFlow in a process of its own)
     )
 
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
@@ -44,7 +45,15 @@ def test_quick_run_covers_every_workload_and_implementation(tmp_path):
     assert set(results["memory"]["W3"]) == {"nabla", "nabla-captured", "torch", "floor"}
     assert {"numpy", "nabla", "torch"} <= set(results["op_overhead"])
     assert results["matmul"]["max"] > 0
+    playground = results["playground"]  # nabla playground's frames per second, through its server
+    assert [r["network"] for r in playground["rows"]][1] == "2-16-16-2"
+    assert all(r["frames"] > 0 and r["epochs_per_second"] > 0 for r in playground["rows"])
+    assert "## nabla playground: frames per second" in out.with_suffix(".md").read_text()
     assert out.with_suffix(".md").read_text().startswith("# Performance")
+    loop = results["tf_loop"]  # K4: the GradientTape loop through nabla.tf, and TensorFlow's
+    assert loop["agreement"]["ok"], loop["agreement"]
+    assert set(loop["results"]) == {"nabla.tf", "tensorflow"} and loop["speedup"] > 0
+    assert "## K4" in out.with_suffix(".md").read_text()
     # The quick run never touches the full run's report.
     assert (REPORT.stat().st_mtime_ns if REPORT.exists() else None) == before
 

@@ -45,7 +45,7 @@ TITLES = {
     "nabla.capture": "on the engine: the step compiler, the PyTorch side, the datasets",
     "nabla.keras": "the Keras side and the ONNX export",
     "nabla.tf": "the TensorFlow 2 facade",
-    "nabla.plot": "the plots, the training diagnostics, the scikit-learn estimators",
+    "nabla.plot": "the plots, the training diagnostics, the scikit-learn estimators, the playground",
     "nabla.cli": "the nabla command",
     "nabla.__main__": "python -m nabla",
 }

@@ -46,3 +46,43 @@ def set_state(state: dict) -> None:
 def restore(state: dict) -> None:
     """:func:`set_state` for nabla itself: a captured step rewinds the generator with it."""
     _generator.bit_generator.state = state
+
+
+class Stream:
+    """A stream of nabla's generator of its own: inside ``with stream:`` every draw (initial weights,
+    dropout masks, shuffles) comes from it, and the caller's stream is left as it was. Each block goes
+    on where the previous one stopped, so work done in turns with other streams (several models
+    trained in one process) draws exactly what it would have drawn alone.
+
+    Args:
+        seed: the stream starts as ``nb.manual_seed(seed)`` would start the generator.
+        state: or a state from :func:`get_state` (or a stream's ``state``) to go on from.
+
+    Example::
+
+        stream = nb.random.Stream(seed=7)
+        with stream:
+            model = build()          # the same weights as after nb.manual_seed(7)
+        with stream:
+            model.fit(x, y)          # dropout and shuffles go on from the same stream
+
+    Not re-entrant: do not enter a stream inside itself.
+    """
+
+    def __init__(self, seed: int | None = None, state: dict | None = None):
+        if (seed is None) == (state is None):
+            raise ValueError("Stream: give either a seed or a state")
+        if seed is not None and (not isinstance(seed, (int, np.integer)) or seed < 0):
+            raise ValueError(f"Stream: the seed must be a non-negative integer, got {seed!r}")
+        self.state = np.random.default_rng(int(seed)).bit_generator.state if state is None else state
+        self._outer = None
+
+    def __enter__(self) -> Stream:
+        self._outer = get_state()
+        set_state(self.state)
+        return self
+
+    def __exit__(self, *exc) -> bool:
+        self.state = get_state()
+        restore(self._outer)
+        return False

@@ -52,6 +52,9 @@ class Tracer:
     """
 
     paused: int = 0
+    #: Whether the step has already done something that must not run twice (written a ``.grad``, updated a
+    #: parameter): code that would run the step again eagerly after a refusal reads it (``nabla.tf.function``).
+    applied: bool = False
 
     # --- tensors ---------------------------------------------------------------------------------
 

@@ -1,0 +1,97 @@
+"""What ``nabla.tf`` does not offer, and what nabla offers instead.
+
+Every namespace of the facade ends with a module ``__getattr__`` that raises :func:`missing`: a name that
+TensorFlow has and ``nabla.tf`` lacks is an ``AttributeError`` that says so, with nabla's alternative where
+there is one, never a silently different object.
+"""
+
+from __future__ import annotations
+
+_DATA = (
+    "input pipelines are not in nabla.tf: iterate over NumPy arrays in batches (x[i:i + batch]), or use "
+    "nabla.data.DataLoader(nabla.data.TensorDataset(x, y), batch_size=32, shuffle=True); Keras's fit takes the "
+    "arrays directly (model.fit(x, y, batch_size=32))"
+)
+_NUMPY_LINALG = "nabla has no differentiable {name}: compute it with NumPy (np.linalg.{np_name}) on t.numpy()"
+
+# "namespace.name" (or a whole namespace) -> what to use instead.
+ALTERNATIVES = {
+    "tf.data": _DATA,
+    "tf.distribute": "nabla.distributed trains on several processes; there is no tf.distribute strategy",
+    "tf.saved_model": "save models with model.save('model.keras') (Keras side) or nabla.save(state_dict, path)",
+    "tf.train": "checkpoints: nabla.save / nabla.load of a state dict, or Keras's model.save and load_model",
+    "tf.summary": "TensorBoard summaries are not offered: keep the History of fit, or plot with nabla.plot",
+    "tf.image": "image operations are not offered: use NumPy, or the Keras preprocessing layers of nabla.keras.layers",
+    "tf.strings": "nabla tensors hold numbers and bools; strings are not offered",
+    "tf.string": "nabla tensors hold numbers and bools; strings are not offered",
+    "tf.sparse": "sparse tensors are not offered: use dense tensors",
+    "tf.SparseTensor": "sparse tensors are not offered: use dense tensors",
+    "tf.ragged": "ragged tensors are not offered: pad to a rectangular shape",
+    "tf.RaggedTensor": "ragged tensors are not offered: pad to a rectangular shape",
+    "tf.compat": "TensorFlow 1 (tf.compat.v1: sessions, placeholders, graphs) is not offered: write eager TF 2 code",
+    "tf.Session": "TensorFlow 1 sessions are not offered: write eager TF 2 code",
+    "tf.placeholder": "TensorFlow 1 placeholders are not offered: pass arrays to functions",
+    "tf.Graph": "graphs are not offered: nabla.tf runs eagerly (tf.function captures with nb.capture)",
+    "tf.TensorArray": "TensorArray is not offered: append tensors to a Python list and tf.stack it",
+    "tf.custom_gradient": (
+        "custom gradients are not offered by nabla.tf; nabla's own operations pair each forward pass with "
+        "its gradient rule (see nabla/engine/ops/primitive.py)"
+    ),
+    # TensorFlow 1 spellings that TensorFlow 2 moved.
+    "tf.log": "TensorFlow 2 spells it tf.math.log",
+    "tf.to_float": "TensorFlow 2 spells it tf.cast(x, tf.float32)",
+    "tf.random_normal": "TensorFlow 2 spells it tf.random.normal",
+    "tf.random_uniform": "TensorFlow 2 spells it tf.random.uniform",
+    "tf.set_random_seed": "TensorFlow 2 spells it tf.random.set_seed",
+    "tf.global_variables_initializer": "TensorFlow 2 variables hold their values from creation: drop the call",
+    "tf.signal": "signal processing is not offered: use NumPy (np.fft)",
+    "tf.audio": "audio operations are not offered",
+    "tf.io": "file reading is not offered: read files with NumPy or Python, datasets with nabla.datasets",
+    "tf.lite": "TensorFlow Lite is not offered: export with nabla's ONNX support where available",
+    "tf.estimator": "estimators are not offered: use Keras's fit (nabla.keras) or a GradientTape loop",
+    "tf.feature_column": "feature columns are not offered: prepare features with NumPy",
+    "tf.experimental": "TensorFlow's experimental APIs are not offered",
+    "tf.autograph": "autograph is not needed: nabla.tf runs Python control flow eagerly",
+    "tf.tpu": "TPUs are not offered: nabla runs on the CPU",
+    "tf.xla": "XLA is not offered: tf.function(jit_compile=True) is accepted and runs through nb.capture",
+    "tf.lookup": "lookup tables are not offered: use a Python dict and NumPy",
+    "tf.queue": "queues are not offered",
+    "tf.sets": "set operations are not offered: use NumPy (np.union1d, np.intersect1d)",
+    "tf.bfloat16": "bfloat16 is not offered (NumPy has no such type): use tf.float32 or tf.float16",
+    "tf.complex64": "complex dtypes are not offered: nabla tensors hold real numbers",
+    "tf.complex128": "complex dtypes are not offered: nabla tensors hold real numbers",
+    "tf.nn.conv2d": (
+        "tf.nn.conv2d (NHWC) is not in nabla.tf: use tf.keras.layers.Conv2D, or nabla.conv2d, which takes "
+        "NCHW inputs and OIHW filters (PyTorch's layout)"
+    ),
+    "tf.nn.max_pool2d": "use tf.keras.layers.MaxPooling2D, or nabla.max_pool2d on NCHW inputs",
+    "tf.nn.avg_pool2d": "use tf.keras.layers.AveragePooling2D, or nabla.avg_pool2d on NCHW inputs",
+    "tf.linalg.inv": _NUMPY_LINALG.format(name="matrix inverse", np_name="inv"),
+    "tf.linalg.det": _NUMPY_LINALG.format(name="determinant", np_name="det"),
+    "tf.linalg.solve": _NUMPY_LINALG.format(name="linear solve", np_name="solve"),
+    "tf.linalg.svd": _NUMPY_LINALG.format(name="SVD", np_name="svd"),
+    "tf.linalg.eigh": _NUMPY_LINALG.format(name="eigendecomposition", np_name="eigh"),
+    "tf.linalg.qr": _NUMPY_LINALG.format(name="QR decomposition", np_name="qr"),
+    "tf.linalg.cholesky": _NUMPY_LINALG.format(name="Cholesky decomposition", np_name="cholesky"),
+    "tf.linalg.lstsq": _NUMPY_LINALG.format(name="least squares", np_name="lstsq"),
+    "tf.random.Generator": (
+        "tf.random.Generator is not offered: tf.random.set_seed(s) seeds nabla's one generator, and the "
+        "tf.random functions draw from it"
+    ),
+    "tf.random.stateless_uniform": "stateless random functions are not offered: use tf.random.uniform(..., seed=s)",
+    "tf.random.stateless_normal": "stateless random functions are not offered: use tf.random.normal(..., seed=s)",
+}
+
+
+def missing(namespace: str, name: str) -> AttributeError:
+    """The error for ``namespace.name``, which ``nabla.tf`` does not offer."""
+    if name.startswith("__") and name.endswith("__"):
+        return AttributeError(f"module '{namespace}' has no attribute {name!r}")  # Python's own probes
+    full = f"{namespace}.{name}"
+    instead = ALTERNATIVES.get(full) or ALTERNATIVES.get(namespace)
+    message = f"nabla.tf does not offer {full}"
+    if instead:
+        message += f": {instead}"
+    else:
+        message += " (nabla.tf offers the TensorFlow 2 names that introductory material uses; see docs/tf.md)"
+    return AttributeError(message)

@@ -1,0 +1,91 @@
+"""``tf.function``: run a function fast when nabla can, as it is otherwise, with the same results.
+
+TensorFlow traces a ``tf.function`` into a graph at its first call and runs the graph afterwards. nabla's
+counterpart is ``nb.capture``: the first call runs the function and records what it computed, later
+calls with the same argument shapes replay the record as straight-line NumPy code. The contract is
+TensorFlow's too: Python side effects (``print``) happen at the recording call only, tensors and
+Variables are read afresh at every call, new shapes or new Python argument values record again.
+
+``nb.capture`` refuses what a replay could not repeat: reading values into Python (``if x > 0``,
+``.numpy()``, ``tf.print``), updating variables (``assign``), computing gradients (``tape.gradient``:
+TensorFlow's training steps), creating variables, seeded random draws. Then the function runs eagerly,
+at this call and every later one, with the same results. A function called while a ``GradientTape``
+records also runs eagerly (its operations must be recorded for the tape). ``jit_compile``,
+``reduce_retracing``, ``input_signature`` and ``autograph`` are accepted; ``tf.config.run_functions_eagerly
+(True)`` turns capturing off.
+"""
+
+from __future__ import annotations
+
+import functools
+import types
+
+import nabla as nb
+
+from . import _recording
+from ._convert import as_tf
+from ._engine import capture_has_applied_effects
+from .config import _Settings
+
+
+class Function:
+    """A function decorated with ``tf.function``; call it as the function."""
+
+    def __init__(self, python_function, jit_compile=None, reduce_retracing=False, input_signature=None, **_):
+        if not callable(python_function):
+            raise TypeError(f"tf.function expects a function, got {type(python_function).__name__}")
+        functools.update_wrapper(self, python_function)
+        self.python_function = python_function
+        self._captured = nb.capture(self._recorded)
+        self._eager = False  # nb.capture refused this function: it runs as it is from now on
+        self._changed_state = False
+
+    def _recorded(self, *args, **kwargs):
+        """The function, as nb.capture runs it; notes whether it changed state (a variable, a ``.grad``),
+        after which a refusal cannot fall back to running it again without doing that twice."""
+        try:
+            return self.python_function(*args, **kwargs)
+        finally:
+            self._changed_state = capture_has_applied_effects()
+
+    def __call__(self, *args, **kwargs):
+        if self._eager or _Settings.run_functions_eagerly or _recording.recording():
+            return self.python_function(*args, **kwargs)
+        self._changed_state = False
+        try:
+            result = self._captured(*args, **kwargs)
+        except nb.CaptureError as refusal:
+            if self._changed_state:
+                raise RuntimeError(
+                    f"tf.function: {self.__name__} changed state (a variable, an optimizer) before doing something "
+                    f"nabla cannot repeat in a captured function ({refusal}); call it without @tf.function, or "
+                    "after tf.config.run_functions_eagerly(True)"
+                ) from refusal
+            self._eager = True
+            return self.python_function(*args, **kwargs)
+        return _as_tf_structure(result)
+
+    def __get__(self, instance, owner=None):
+        # A decorated method: bound to its instance, which nb.capture then keys its records on.
+        return self if instance is None else types.MethodType(self, instance)
+
+    def __repr__(self) -> str:
+        return f"<nabla.tf.function {self.__name__}>"
+
+
+def _as_tf_structure(result):
+    """A replay's tensors (plain nb.Tensor) as tf.Tensors, in lists, tuples and dicts too."""
+    if isinstance(result, dict):
+        return {k: _as_tf_structure(v) for k, v in result.items()}
+    if isinstance(result, (list, tuple)) and not hasattr(result, "_fields"):
+        return type(result)(_as_tf_structure(r) for r in result)
+    return as_tf(result)
+
+
+def function(func=None, input_signature=None, autograph=True, jit_compile=None, reduce_retracing=False, **kwargs):
+    """``@tf.function`` or ``tf.function(f)``: ``f`` captured with ``nb.capture`` where that is safe, run
+    as it is otherwise (see the module's documentation)."""
+    options = dict(input_signature=input_signature, jit_compile=jit_compile, reduce_retracing=reduce_retracing)
+    if func is None:
+        return lambda f: Function(f, **options, **kwargs)
+    return Function(func, **options, **kwargs)

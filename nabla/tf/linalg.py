@@ -1,0 +1,12 @@
+"""``tf.linalg``: matrix products, norms, diagonals (defined in ``linalg_ops``). Decompositions and
+inverses are not offered: asking for one says so."""
+
+from ._missing import missing
+from .array_ops import global_norm
+from .creation import eye
+from .linalg_ops import diag, diag_part, einsum, matmul, matrix_transpose, matvec, norm, tensordot, trace
+from .reduce_ops import l2_normalize
+
+
+def __getattr__(name: str):
+    raise missing("tf.linalg", name)
