@@ -4,6 +4,7 @@
     python -m benchmarks --quick         # a few steps of everything, output in a temporary folder
     python -m benchmarks --only W3,W6    # selected workloads (output in a temporary folder unless --out/--report)
     python -m benchmarks --only W1 --end-to-end-epochs 1   # a workload and a one-epoch end-to-end run
+    python -m benchmarks.distributed --merge   # only the data-parallel part, merged into the full run's files
     python -m benchmarks --only K4       # the GradientTape loop, nabla.tf against TensorFlow
 
 Exits with status 1 if the implementations of a workload do not compute the same losses.
@@ -16,7 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import end_to_end, harness, memory, micro, playground, profiling, report, tf_loop
+from . import distributed, end_to_end, harness, memory, micro, playground, profiling, report, tf_loop
 from .machine import LoadMonitor, cpu_count, describe, set_threads
 from .workloads import BY_KEY, WORKLOADS
 
@@ -107,6 +108,11 @@ def main(argv=None) -> int:
         print(f"end to end: nabla train --dataset mnist and the PyTorch script, {epochs} epochs each", flush=True)
         settle()
         results["end_to_end"] = end_to_end.measure(args.threads, epochs)
+
+    if not args.only:
+        print("data-parallel: epochs on 1 and 2 processes, all-reduce, streaming memory", flush=True)
+        settle()
+        results["distributed"] = distributed.measure(args.quick)
 
     if not args.quick:  # measured again at the end, in case the start was disturbed: the best is the ceiling
         again = matmul()

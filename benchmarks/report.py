@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from . import distributed
 from .harness import QUIET_CORES
 
 # (workloads, what is compared, required ratio of nabla's median throughput to the other's).
@@ -458,6 +459,7 @@ def markdown(results: dict) -> str:
     lines += _end_to_end_section(results)
     lines += _playground_section(results)
     lines += _tf_loop_section(results)
+    lines += distributed.section(results)
     lines += _overhead_section(results)
     lines += _profile_section(results)
     return "\n".join(lines).rstrip() + "\n"

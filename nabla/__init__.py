@@ -63,9 +63,10 @@ _sys.modules[f"{__name__}.random"] = random
 
 
 def __getattr__(name: str):
-    # nabla.plot needs matplotlib (an optional extra), so it is imported on first use only.
-    if name == "plot":
+    # nabla.plot needs matplotlib (an optional extra), so it is imported on first use only; nabla.distributed is
+    # imported on first use too, as most scripts never run on several processes.
+    if name in ("plot", "distributed"):
         import importlib
 
-        return importlib.import_module(".plot", __name__)
+        return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'nabla' has no attribute {name!r}")

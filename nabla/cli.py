@@ -384,10 +384,34 @@ def _fmt(logs: dict) -> str:
     return "  ".join(f"{k} {v:.4f}" for k, v in logs.items())
 
 
+def _train_on_processes(args) -> int:
+    """``nabla train --np N``: run this same command (without ``--np``) as N MPI processes, and wait."""
+    from .distributed.launch import launch
+
+    argv, rest = list(args.argv), []
+    while argv:
+        word = argv.pop(0)
+        if word == "--np":
+            argv.pop(0)
+        elif not word.startswith("--np="):
+            rest.append(word)
+    try:
+        result = launch([sys.executable, "-m", "nabla", *rest], args.np)
+    except FileNotFoundError as e:
+        raise UsageError(str(e)) from None
+    return 1 if result.returncode < 0 else result.returncode
+
+
 def cmd_train(args) -> int:
     import nabla as nb
 
     from . import callbacks
+    from . import distributed as dist
+
+    processes = dist.size()
+    if args.np > 1 and processes == 1:  # not started by a launcher yet: start N copies of this command
+        return _train_on_processes(args)
+    root = dist.rank() == 0
 
     recipe = DATASETS[args.dataset]
     hidden = recipe.hidden if args.hidden is None else args.hidden
@@ -397,7 +421,7 @@ def cmd_train(args) -> int:
     lr = recipe.lr if args.lr is None else args.lr
     dropout = recipe.dropout if args.dropout is None else args.dropout
     out = Path(args.out)
-    say = (lambda *a, **k: None) if args.quiet else print
+    say = (lambda *a, **k: None) if args.quiet or not root else print
 
     started = time.perf_counter()
     nb.manual_seed(args.seed)
@@ -441,6 +465,7 @@ def cmd_train(args) -> int:
         + f", {model.count_params():,} parameters; {args.optimizer} lr {lr:g}"
         + (" (cosine decay)" if recipe.schedule == "cosine" else "")
         + f", {epochs} epochs, batch {batch_size}, seed {args.seed}"
+        + (f"; data-parallel on {processes} processes" if processes > 1 else "")
     )
 
     cbs = []
@@ -451,7 +476,8 @@ def cmd_train(args) -> int:
         verbose = 0
     elif steps < 100:
         verbose = 0
-        cbs.append(_epoch_progress(epochs))
+        if root:
+            cbs.append(_epoch_progress(epochs))
     else:
         verbose = "auto"
     # NOTE: the test split is passed as validation data for the loss curve only (as Keras's MNIST
@@ -465,8 +491,11 @@ def cmd_train(args) -> int:
         verbose=verbose,
         callbacks=cbs,
         validation_data=(x_test, y_test),
+        distributed=processes > 1,
     )
     train_seconds = time.perf_counter() - fit_started
+    if not root:  # every rank holds the same model: rank 0 evaluates it and writes the files
+        return 0
 
     fold_scaling(model, shift, scale, y_shift, y_scale)
     results = {
@@ -503,6 +532,7 @@ def cmd_train(args) -> int:
             "epochs": epochs,
             "epochs_run": len(history.history.get("loss", [])),
             "batch_size": batch_size,
+            "processes": processes,
             "seconds": round(train_seconds, 2),
             "validation_data": "the test split, for the curves only (nothing is chosen on it)",
         },
@@ -862,6 +892,14 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--seed", type=int, default=0, help="seed of the data split, the weights and the batches")
     train.add_argument("--out", default="nabla-run", help="output folder (default ./nabla-run)")
     train.add_argument("--quiet", action="store_true", help="no progress bar; print only the final metrics")
+    train.add_argument(
+        "--np",
+        type=_positive_int,
+        default=1,
+        metavar="N",
+        help="train data-parallel on N processes (MPI; pip install 'nabla[mpi]'); the batch size stays the "
+        "global one, so the run matches one process's",
+    )
     train.set_defaults(run=cmd_train)
 
     datasets = sub.add_parser("datasets", help="list the datasets and whether each is on disk")
@@ -935,6 +973,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the ``nabla`` command; returns the exit status (0 ok, 1 a failure, 2 a usage error)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # `nabla train --np N` runs this command again
     if args.command is None:
         parser.print_help()
         return 2

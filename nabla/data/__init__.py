@@ -5,7 +5,9 @@ PyTorch's names and semantics for datasets and batching (:class:`Dataset`,
 :class:`DataLoader`), scikit-learn's for splitting and scaling
 (:func:`train_test_split`, :class:`StandardScaler`, :class:`MinMaxScaler`).
 Every random draw (shuffling, splits without a ``seed``) comes from nabla's
-generator, so ``nb.manual_seed(s)`` makes it reproducible.
+generator, so ``nb.manual_seed(s)`` makes it reproducible. Datasets larger
+than memory stay on disk (:class:`ChunkedDataset`, :func:`write_chunked`,
+:func:`open_npy`; see :mod:`nabla.data.ondisk`) and load batch by batch.
 
 Example::
 
@@ -17,20 +19,30 @@ Example::
 """
 
 from .dataset import Dataset, Subset, TensorDataset, random_split
-from .loader import DataLoader, default_collate
+from .loader import DataLoader, default_collate, row_reader
+from .ondisk import ChunkedDataset, ChunkedWriter, DatasetFileError, NpyDataset, open_npy, write_chunked
+from .prefetch import Prefetcher
 from .preprocessing import MinMaxScaler, NotFittedError, StandardScaler, one_hot
 from .split import train_test_split
 
 __all__ = [
+    "ChunkedDataset",
+    "ChunkedWriter",
     "DataLoader",
     "Dataset",
+    "DatasetFileError",
     "MinMaxScaler",
     "NotFittedError",
+    "NpyDataset",
+    "Prefetcher",
     "StandardScaler",
     "Subset",
     "TensorDataset",
     "default_collate",
     "one_hot",
+    "open_npy",
     "random_split",
+    "row_reader",
     "train_test_split",
+    "write_chunked",
 ]

@@ -2,21 +2,24 @@
 
 For a :class:`~nabla.data.TensorDataset` (or a :class:`~nabla.data.Subset` of
 one, as :func:`~nabla.data.random_split` makes) each batch is taken from the
-underlying arrays with one fancy index, with no Python loop over samples;
-any other dataset is read sample by sample and the samples are stacked.
+underlying arrays with one fancy index, with no Python loop over samples; a
+dataset on disk reads each batch in one call (``read_batch``), in a background
+thread ahead of the training step; any other dataset is read sample by sample
+and the samples are stacked.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
 
 from ..engine import random as _random
 from ..engine.tensor import Tensor
 from .dataset import Dataset, Subset, TensorDataset
+from .prefetch import Prefetcher
 
 
 def default_collate(samples: list, as_numpy: bool = False):
@@ -59,19 +62,48 @@ def default_collate(samples: list, as_numpy: bool = False):
     return batch if as_numpy else Tensor._make(batch)
 
 
-def _fast_source(dataset) -> tuple[tuple[np.ndarray, ...], np.ndarray | None] | None:
-    """The arrays behind a TensorDataset, possibly seen through Subsets, and the rows the subsets keep.
+def _fast_source(dataset) -> Callable[[np.ndarray], tuple[np.ndarray, ...]] | None:
+    """A function reading a whole batch of rows at once, or None when samples must be read one by one.
 
-    Returns None for any other dataset, and for subclasses that override
-    ``__getitem__`` (their samples may not be plain rows).
+    A TensorDataset's arrays are indexed with the batch's indices in one go; a dataset that reads
+    batches itself (``read_batch``, as the datasets on disk do) is asked for them. Subsets in between
+    map the indices. Subclasses that override ``__getitem__`` are read sample by sample (their
+    samples may not be plain rows).
     """
     rows = None
     while isinstance(dataset, Subset) and type(dataset).__getitem__ is Subset.__getitem__:
         rows = dataset.indices if rows is None else dataset.indices[rows]
         dataset = dataset.dataset
     if isinstance(dataset, TensorDataset) and type(dataset).__getitem__ is TensorDataset.__getitem__:
-        return tuple(t._data for t in dataset.tensors), rows
-    return None
+        arrays = tuple(t._data for t in dataset.tensors)
+        read = lambda index: tuple(a[index] for a in arrays)  # noqa: E731
+    elif callable(getattr(dataset, "read_batch", None)):
+        read = dataset.read_batch
+    else:
+        return None
+    return read if rows is None else (lambda index: read(rows[index]))
+
+
+def row_reader(dataset) -> Callable[[np.ndarray], tuple[np.ndarray, ...]]:
+    """A function that reads the samples at an array of indices as one array per field, stacked.
+
+    The DataLoader's way of reading a batch, for code that batches itself (``fit`` on a dataset):
+    one fancy index into a TensorDataset's arrays, one ``read_batch`` call for a dataset on disk,
+    else the samples one by one, stacked by :func:`default_collate`.
+
+    Shape: indices ``(B,)`` give fields of shape ``(B, *S_k)``.
+    """
+    fast = _fast_source(dataset)
+    if fast is not None:
+        return fast
+
+    def read(index: np.ndarray) -> tuple[np.ndarray, ...]:
+        batch = default_collate([dataset[int(i)] for i in index], as_numpy=True) if len(index) else None
+        if batch is None:
+            raise ValueError("row_reader: this dataset reads samples one by one and cannot make an empty batch")
+        return tuple(batch) if isinstance(batch, (tuple, list)) else (batch,)
+
+    return read
 
 
 class DataLoader:
@@ -90,6 +122,17 @@ class DataLoader:
             :func:`default_collate` (samples stacked field by field).
         as_numpy: yield NumPy arrays instead of Tensors (default collation only;
             the output of a ``collate_fn`` is yielded as it is).
+        sampler: the indices to visit, in order (an iterable with a length), instead of
+            ``range(len(dataset))`` or a shuffle; for instance a
+            :class:`nabla.distributed.DistributedSampler` (each rank its shard). Exclusive
+            with ``shuffle=True``, as in PyTorch.
+        prefetch: batches read ahead in a background thread while the current one trains;
+            default: 2 for a dataset read from disk (one with ``read_batch``, such as
+            :class:`ChunkedDataset`), 0 (no thread) otherwise.
+
+    A dataset that defines ``epoch_order(rng)`` (the datasets on disk) is shuffled in that order:
+    chunks in a random order, rows shuffled within a window of chunks, so that a shuffled epoch
+    reads each chunk once instead of rows from all over the file.
 
     Batches keep the dataset's dtypes: a float64 array gives float64 batches,
     so convert features with ``X.astype(np.float32)`` before making the
@@ -118,6 +161,8 @@ class DataLoader:
         drop_last: bool = False,
         collate_fn: Callable[[list], object] | None = None,
         as_numpy: bool = False,
+        sampler: Iterable[int] | None = None,
+        prefetch: int | None = None,
     ):
         if not (hasattr(dataset, "__len__") and hasattr(dataset, "__getitem__")):
             raise TypeError(
@@ -130,23 +175,41 @@ class DataLoader:
             raise ValueError(f"DataLoader: batch_size must be a positive integer, got {batch_size!r}")
         if collate_fn is not None and not callable(collate_fn):
             raise TypeError(f"DataLoader: collate_fn must be callable or None, got {collate_fn!r}")
+        if sampler is not None:
+            if shuffle:
+                raise ValueError("DataLoader: sampler and shuffle=True are exclusive; the sampler decides the order")
+            if not (hasattr(sampler, "__iter__") and hasattr(sampler, "__len__")):
+                raise TypeError(f"DataLoader: sampler must be an iterable of indices with a length, got {sampler!r}")
+        if prefetch is None:
+            prefetch = 2 if callable(getattr(dataset, "read_batch", None)) else 0
+        if isinstance(prefetch, bool) or not isinstance(prefetch, numbers.Integral) or prefetch < 0:
+            raise ValueError(f"DataLoader: prefetch must be a number of batches >= 0, got {prefetch!r}")
         self.dataset = dataset
         self.batch_size = int(batch_size)
         self.shuffle = bool(shuffle)
         self.drop_last = bool(drop_last)
         self.collate_fn = collate_fn
         self.as_numpy = bool(as_numpy)
+        self.sampler = sampler
+        self.prefetch = int(prefetch)
 
     def __len__(self) -> int:
-        n = len(self.dataset)
+        n = len(self.dataset) if self.sampler is None else len(self.sampler)
         return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
 
     def __iter__(self) -> Iterator:
         # The order is drawn here, when iteration starts, rather than inside the
         # generator below, which would wait for the first next().
         n = len(self.dataset)
-        order = _random.generator().permutation(n) if self.shuffle else np.arange(n)
-        return self._batches(order)
+        if self.sampler is not None:
+            order = np.fromiter(iter(self.sampler), dtype=np.int64, count=len(self.sampler))
+        elif self.shuffle:
+            rng = _random.generator()
+            order = self.dataset.epoch_order(rng) if hasattr(self.dataset, "epoch_order") else rng.permutation(n)
+        else:
+            order = np.arange(n)
+        batches = self._batches(order)
+        return Prefetcher(batches, self.prefetch) if self.prefetch else batches
 
     def _batches(self, order: np.ndarray) -> Iterator:
         n, size = len(order), self.batch_size
@@ -155,10 +218,7 @@ class DataLoader:
         for start in range(0, stop, size):
             index = order[start : start + size]
             if source is not None:
-                arrays, rows = source
-                if rows is not None:
-                    index = rows[index]
-                batch = tuple(a[index] for a in arrays)
+                batch = source(index)
                 yield batch if self.as_numpy else tuple(Tensor._make(b) for b in batch)
             else:
                 samples = [self.dataset[int(i)] for i in index]

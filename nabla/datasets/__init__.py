@@ -13,7 +13,8 @@ equivalent), checked against their published SHA-256 and downloaded with ``pooch
 (see :mod:`nabla.datasets.cache`):
 
 - :func:`mnist`, :func:`fashion_mnist`: ``(x_train, y_train), (x_test, y_test)``, uint8 ``(N, 28, 28)``
-  images and int64 labels, like Keras's ``load_data()``;
+  images and int64 labels, like Keras's ``load_data()``; :func:`on_disk` gives either split as a
+  dataset read from disk batch by batch (converted once to nabla's chunked format);
 - :func:`fish_market`: ``(X, y, feature_names)``, predict a fish's weight from its measurements;
 - :func:`digits`: scikit-learn's bundled 8x8 digits (needs ``pip install scikit-learn``).
 
@@ -34,6 +35,7 @@ from .digits import digits
 from .fish import FISH_MEASUREMENTS, FISH_SPECIES, fish_market, fish_market_columns
 from .idx import IDX_IMAGES, IDX_LABELS, IDXError, read_idx
 from .images import FASHION_MNIST_CLASSES, fashion_mnist, mnist
+from .ondisk import on_disk
 from .regression import linear, polynomial, sine
 from .synthetic import and_gate, checkerboard, circles, gaussian_blobs, moons, nand_gate, or_gate, spiral, xor_gate
 
@@ -66,6 +68,7 @@ __all__ = [
     "mnist",
     "moons",
     "nand_gate",
+    "on_disk",
     "or_gate",
     "polynomial",
     "read_idx",

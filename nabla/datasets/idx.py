@@ -19,11 +19,12 @@ import gzip
 import math
 import os
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
-__all__ = ["IDX_IMAGES", "IDX_LABELS", "IDXError", "parse_idx", "read_idx"]
+__all__ = ["IDX_IMAGES", "IDX_LABELS", "IDXError", "iter_idx", "parse_idx", "read_idx"]
 
 IDX_IMAGES = 0x0803
 """Magic number of an IDX file of uint8 images ``(N, rows, cols)``."""
@@ -44,18 +45,8 @@ def _describe(magic: int) -> str:
     return f"0x{magic:08X} ({kind}, {magic & 0xFF} dimension{'s' if (magic & 0xFF) != 1 else ''})"
 
 
-def parse_idx(raw: bytes, magic: int | None = None, source: str = "IDX data") -> np.ndarray:
-    """Decode the bytes of an (uncompressed) IDX file into an array in native byte order.
-
-    Args:
-        raw: the whole file's bytes.
-        magic: the magic number the file must have (:data:`IDX_IMAGES`, :data:`IDX_LABELS`...); any valid one if None.
-        source: what to call the data in error messages (the file name).
-
-    Raises:
-        IDXError: the magic number is not an IDX one (or not ``magic``), or the data
-            length disagrees with the declared sizes (a truncated or padded file).
-    """
+def _parse_header(raw: bytes, magic: int | None, source: str) -> tuple[tuple[int, ...], np.dtype, int]:
+    """The shape, element type and header length declared by the first bytes of an IDX file."""
     if len(raw) < 4:
         raise IDXError(f"{source}: {len(raw)} bytes is too short to be an IDX file (the magic number alone is 4)")
     found = int.from_bytes(raw[:4], "big")
@@ -71,17 +62,65 @@ def parse_idx(raw: bytes, magic: int | None = None, source: str = "IDX data") ->
     if len(raw) < header:
         raise IDXError(f"{source}: truncated header: {ndim} dimensions need {header} bytes, the data has {len(raw)}")
     shape = tuple(int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
-    dtype = np.dtype(_TYPES[raw[2]])
+    return shape, np.dtype(_TYPES[raw[2]]), header
+
+
+def _length_error(source: str, shape, dtype: np.dtype, header: int, held: int) -> IDXError:
     expected = math.prod(shape) * dtype.itemsize
-    held = len(raw) - header
-    if held != expected:
-        what = "truncated" if held < expected else "has trailing bytes"
-        raise IDXError(
-            f"{source}: {what}: the header declares shape {shape} of {dtype.name}, {expected:,} bytes of data "
-            f"after its {header}-byte header, but the data holds {held:,}"
-        )
+    what = "truncated" if held < expected else "has trailing bytes"
+    return IDXError(
+        f"{source}: {what}: the header declares shape {shape} of {dtype.name}, {expected:,} bytes of data "
+        f"after its {header}-byte header, but the data holds {held:,}"
+    )
+
+
+def parse_idx(raw: bytes, magic: int | None = None, source: str = "IDX data") -> np.ndarray:
+    """Decode the bytes of an (uncompressed) IDX file into an array in native byte order.
+
+    Args:
+        raw: the whole file's bytes.
+        magic: the magic number the file must have (:data:`IDX_IMAGES`, :data:`IDX_LABELS`...); any valid one if None.
+        source: what to call the data in error messages (the file name).
+
+    Raises:
+        IDXError: the magic number is not an IDX one (or not ``magic``), or the data
+            length disagrees with the declared sizes (a truncated or padded file).
+    """
+    shape, dtype, header = _parse_header(raw, magic, source)
+    if len(raw) - header != math.prod(shape) * dtype.itemsize:
+        raise _length_error(source, shape, dtype, header, len(raw) - header)
     array = np.frombuffer(raw, dtype=dtype, count=math.prod(shape), offset=header).reshape(shape)
     return array.astype(dtype.newbyteorder("="))  # a writable copy in native byte order
+
+
+def iter_idx(path: str | os.PathLike, magic: int | None = None, block_rows: int = 4096) -> Iterator[np.ndarray]:
+    """Read an IDX file (gzip-compressed or not) in blocks of ``block_rows`` rows, never whole.
+
+    Yields arrays of shape ``(<= block_rows, *shape[1:])`` in native byte order; raises
+    :class:`IDXError` for a bad header, and when the data ends early or runs on past the declared size.
+    """
+    path = Path(path)
+    with open(path, "rb") as probe:
+        compressed = probe.read(2) == _GZIP_MAGIC
+    try:
+        with gzip.open(path, "rb") if compressed else open(path, "rb") as f:
+            head = f.read(4)
+            head += f.read(4 * head[3]) if len(head) == 4 else b""
+            shape, dtype, header = _parse_header(head, magic, str(path))
+            row_bytes = math.prod(shape[1:]) * dtype.itemsize
+            held = 0
+            for start in range(0, shape[0], block_rows):
+                rows = min(block_rows, shape[0] - start)
+                raw = f.read(rows * row_bytes)
+                held += len(raw)
+                if len(raw) < rows * row_bytes:
+                    raise _length_error(str(path), shape, dtype, header, held)
+                yield np.frombuffer(raw, dtype).reshape((rows, *shape[1:])).astype(dtype.newbyteorder("="))
+            extra = len(f.read(1))
+            if extra:
+                raise _length_error(str(path), shape, dtype, header, held + extra)
+    except (EOFError, zlib.error, gzip.BadGzipFile) as e:
+        raise IDXError(f"{path}: the gzip stream is damaged or truncated ({type(e).__name__}: {e})") from e
 
 
 def read_idx(path: str | os.PathLike, magic: int | None = None) -> np.ndarray:

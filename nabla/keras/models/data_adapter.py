@@ -60,6 +60,19 @@ def per_sample_weights(y: np.ndarray, sample_weight, class_weight) -> np.ndarray
     return weights if sample_weight is None else weights * sample_weight
 
 
+def validation_arrays(validation_data) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """``(x_val, y_val, weights)`` from ``(x_val, y_val)`` or ``(x_val, y_val, sample_weight_val)``."""
+    if len(validation_data) not in (2, 3):
+        raise ValueError("validation_data must be (x_val, y_val) or (x_val, y_val, sample_weight_val)")
+    x_val, y_val = as_array(validation_data[0], "x_val"), as_array(validation_data[1], "y_val")
+    if len(x_val) != len(y_val):
+        raise ValueError(f"validation x and y have different lengths: {len(x_val)} vs {len(y_val)}")
+    val_weight = None
+    if len(validation_data) == 3:
+        val_weight = np.asarray(validation_data[2], dtype=np.float32).reshape(-1)
+    return x_val, y_val, val_weight
+
+
 def split_validation(x: np.ndarray, y: np.ndarray, sample_weight, validation_split: float, validation_data):
     """``((x, y, sample_weight), validation)`` for training; ``validation`` is ``(x_val, y_val, weights)`` or None.
 
@@ -69,15 +82,7 @@ def split_validation(x: np.ndarray, y: np.ndarray, sample_weight, validation_spl
     if sample_weight is not None:
         sample_weight = np.asarray(sample_weight, dtype=np.float32).reshape(-1)
     if validation_data is not None:
-        if len(validation_data) not in (2, 3):
-            raise ValueError("validation_data must be (x_val, y_val) or (x_val, y_val, sample_weight_val)")
-        x_val, y_val = as_array(validation_data[0], "x_val"), as_array(validation_data[1], "y_val")
-        if len(x_val) != len(y_val):
-            raise ValueError(f"validation x and y have different lengths: {len(x_val)} vs {len(y_val)}")
-        val_weight = None
-        if len(validation_data) == 3:
-            val_weight = np.asarray(validation_data[2], dtype=np.float32).reshape(-1)
-        return (x, y, sample_weight), (x_val, y_val, val_weight)
+        return (x, y, sample_weight), validation_arrays(validation_data)
     if validation_split:
         split = int(len(x) * (1.0 - validation_split))
         if split == 0 or split == len(x):

@@ -8,6 +8,7 @@ Tensors) in mini-batches drawn from nabla's seeded generator.
 
 from __future__ import annotations
 
+import contextlib
 import math
 
 import numpy as np
@@ -22,9 +23,11 @@ from ..layers import Layer
 from ..losses import _FunctionLoss
 from ..utils.traceback_utils import warn
 from .checks import ModelConfigWarning, check_arrays, check_loss_fits, check_setup, probe
-from .data_adapter import as_array, as_list, check_fit_arguments, per_sample_weights, split_validation
+from .data_adapter import as_array, as_list, check_fit_arguments, per_sample_weights
+from .data_parallel import DataParallel
 from .interrupt import StopOnInterrupt
 from .saving import save_model
+from .sources import epoch_batches, training_rows
 from .summary import summary_table
 
 
@@ -53,6 +56,7 @@ class Model(Layer):
         self.history = None
         self._compile_config = None
         self._build_input_shape = None
+        self._data_parallel = None  # set while fit(distributed=True) runs (see data_parallel.py)
 
     # --- building ---------------------------------------------------------------
 
@@ -185,6 +189,8 @@ class Model(Layer):
         return total
 
     def _update_metrics(self, y, out: np.ndarray, sample_weight) -> None:
+        if self._data_parallel is not None and self.compiled_metrics:  # the whole batch, from every rank
+            y, out, sample_weight = self._data_parallel.whole_batch(y, out, sample_weight)
         for m in self.compiled_metrics:
             m.update_state(y, out, sample_weight=sample_weight)
 
@@ -300,6 +306,7 @@ class Model(Layer):
         class_weight=None,
         sample_weight=None,
         initial_epoch: int = 0,
+        distributed: bool = False,
     ):
         """Train for ``epochs`` passes over ``(x, y)`` in mini-batches; returns a ``History``.
 
@@ -315,23 +322,29 @@ class Model(Layer):
 
         Ctrl-C stops cleanly after the current batch: the weights and the
         history so far are kept, and the History is returned.
+
+        ``x`` may be a ``nabla.data`` dataset of ``(x, y[, sample_weight])``
+        samples with ``y=None``, in memory or on disk, read a batch at a time
+        (:mod:`nabla.keras.models.sources`). ``distributed=True`` trains
+        data-parallel under ``mpiexec -n N`` or ``nabla train --np N``
+        (``batch_size`` is the global batch; the steps and logs are one
+        process's; no launcher, no change): see
+        :mod:`nabla.keras.models.data_parallel` and docs/distributed.md.
         """
         self._require_compiled("fit")
-        if x is None or y is None:
-            raise ValueError("fit needs x and y")
-        x, y = as_array(x, "x"), as_array(y, "y")
         batch_size = check_fit_arguments(batch_size, epochs, validation_split)
-        if sample_weight is not None:
-            sample_weight = np.asarray(sample_weight, dtype=np.float32).reshape(-1)
-        (x, y, sample_weight), validation = split_validation(x, y, sample_weight, validation_split, validation_data)
-        self._prepare(x, y)
-        weights = per_sample_weights(y, sample_weight, class_weight)
+        rows, validation = training_rows(
+            self._prepare, x, y, sample_weight, class_weight, validation_split, validation_data
+        )
+        parallel = DataParallel(self).start(rows.take(slice(0, 1))[0]) if distributed else None
 
-        n = len(x)
+        n = len(rows)
         steps = math.ceil(n / batch_size)
         history = callbacks_module.History()
         verbose = callbacks_module.resolve_verbose(verbose)
         cbs = list(callbacks or [])
+        if parallel is not None:
+            verbose, cbs = parallel.verbose(verbose), parallel.callbacks(cbs)
         if verbose:
             cbs.append(callbacks_module.ProgbarLogger())
         cblist = callbacks_module.CallbackList(cbs + [history], model=self)
@@ -339,29 +352,35 @@ class Model(Layer):
         self.stop_training = False
         self.history = history
         logs: dict = {}
-        with StopOnInterrupt() as interrupt:
+        train_batch = self._train_batch if parallel is None else parallel.train_batch
+        part = None if parallel is None else parallel.part  # this rank's share of each batch
+        with StopOnInterrupt() as interrupt, parallel or contextlib.nullcontext():
             cblist.on_train_begin()
             for epoch in range(initial_epoch, epochs):
                 self._reset_metrics()
                 cblist.on_epoch_begin(epoch)
-                order = _random.generator().permutation(n) if shuffle else None
+                order = rows.epoch_order(_random.generator()) if shuffle else None
+                if parallel is not None:
+                    order = parallel.order(order)
                 seen, total = 0, 0.0
-                for step in range(steps):
-                    # Unshuffled batches are slices: views of x, not copies.
-                    idx = slice(step * batch_size, (step + 1) * batch_size)
-                    idx = idx if order is None else order[idx]
-                    count = min(batch_size, n - step * batch_size)
-                    cblist.on_train_batch_begin(step)
-                    batch_loss = self._train_batch(x[idx], y[idx], None if weights is None else weights[idx])
-                    seen += count
-                    total += batch_loss * count
-                    logs = {"loss": total / seen, **self._metric_logs()}
-                    cblist.on_train_batch_end(step, logs)
-                    if interrupt.requested or self.stop_training:
-                        break
+                # Unshuffled batches of arrays are slices: views of x, not copies.
+                with contextlib.closing(epoch_batches(rows, order, batch_size, part)) as batches:
+                    for step, (count, batch) in enumerate(batches):
+                        cblist.on_train_batch_begin(step)
+                        batch_loss = train_batch(*batch)
+                        seen += count
+                        total += batch_loss * count
+                        logs = {"loss": total / seen, **self._metric_logs()}
+                        cblist.on_train_batch_end(step, logs)
+                        if parallel is not None:  # the ranks stop together
+                            parallel.agree(interrupt, self)
+                        if interrupt.requested or self.stop_training:
+                            break
                 if validation is not None and not interrupt.requested:
                     logs.update(self._evaluate_arrays(*validation[:2], batch_size, validation[2], prefix="val_"))
                 cblist.on_epoch_end(epoch, logs)
+                if parallel is not None:
+                    parallel.agree(interrupt, self)
                 if interrupt.requested:
                     warn("fit interrupted by Ctrl-C: stopped after the current batch")
                     break
@@ -379,7 +398,10 @@ class Model(Layer):
             sl = slice(start, start + batch_size)
             if cblist:
                 cblist.on_test_batch_begin(step)
-            batch_loss = self._test_batch(x[sl], y[sl], None if sample_weight is None else sample_weight[sl])
+            if self._data_parallel is None:
+                batch_loss = self._test_batch(x[sl], y[sl], None if sample_weight is None else sample_weight[sl])
+            else:  # validation within fit(distributed=True): each rank its share of the batch
+                batch_loss = self._data_parallel.test_batch(x, y, sample_weight, sl)
             seen += len(x[sl])
             total += batch_loss * len(x[sl])
             if cblist:
