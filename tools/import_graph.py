@@ -42,8 +42,9 @@ LONG_FILE = 500  # lines; the developers' guide asks for no source file over ~50
 # contract "rooms" of pyproject.toml, so that the picture draws the rule that CI enforces.
 TITLES = {
     "nabla.engine": "the engine",
-    "nabla.capture": "on the engine: the step compiler, the PyTorch side, the datasets",
+    "nabla.capture": "on the engine: the step compiler, the PyTorch side",
     "nabla.keras": "the Keras side and the ONNX export",
+    "nabla.distributed": "training on several processes, the datasets",
     "nabla.tf": "the TensorFlow 2 facade",
     "nabla.plot": "the plots, the training diagnostics, the scikit-learn estimators, the playground",
     "nabla.cli": "the nabla command",
