@@ -90,13 +90,16 @@ def main(argv=None) -> None:
     predicted = model.predict(x_test, batch_size=1000).argmax(axis=1)
     wrong = np.flatnonzero(predicted != y_test)
     print(f"{len(wrong)} of {len(y_test)} test digits misclassified")
-    nbplot.history(history, path=out / "mnist_mlp_history.png")
+    nbplot.history(history, path=out / "mnist_mlp_history.png", held_out="test")
     nbplot.confusion_matrix(y_test, predicted, path=out / "mnist_mlp_confusion.png")
+    shown = wrong[:32]
     nbplot.image_grid(
-        x_test[wrong[:32]].reshape(-1, 28, 28),
-        labels=y_test[wrong[:32]],
-        predictions=predicted[wrong[:32]],
+        x_test[shown].reshape(-1, 28, 28),
+        labels=y_test[shown],
+        predictions=predicted[shown],
         path=out / "mnist_mlp_misclassified.png",
+        title=f"the first {len(shown)} of the {len(wrong)} misclassified test digits (of {len(y_test):,}): "
+        "the network's guess, then the true digit",
     )
     names = ("mnist_mlp_history.png", "mnist_mlp_confusion.png", "mnist_mlp_misclassified.png")
     print("wrote " + ", ".join(str(out / name) for name in names))

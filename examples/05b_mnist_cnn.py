@@ -94,14 +94,17 @@ def main(argv=None) -> None:
     predicted = model.predict(x_test, batch_size=500).argmax(axis=1)
     wrong = np.flatnonzero(predicted != y_test)
     print(f"{len(wrong)} of {len(y_test)} test digits misclassified")
-    nbplot.history(history, path=out / "mnist_cnn_history.png")
+    nbplot.history(history, path=out / "mnist_cnn_history.png", held_out="test")
     kernel = next(layer for layer in model.layers if isinstance(layer, layers.Conv2D)).kernel.detach().numpy()
     nbplot.image_grid(kernel[:, :, 0, :].transpose(2, 0, 1), ncols=8, path=out / "mnist_cnn_filters.png", cmap="RdBu_r")
+    shown = wrong[:32]
     nbplot.image_grid(
-        x_test[wrong[:32], :, :, 0],
-        labels=y_test[wrong[:32]],
-        predictions=predicted[wrong[:32]],
+        x_test[shown, :, :, 0],
+        labels=y_test[shown],
+        predictions=predicted[shown],
         path=out / "mnist_cnn_misclassified.png",
+        title=f"the first {len(shown)} of the {len(wrong)} misclassified test digits (of {len(y_test):,}): "
+        "the network's guess, then the true digit",
     )
     print(
         f"wrote {out / 'mnist_cnn_history.png'}, {out / 'mnist_cnn_filters.png'}, {out / 'mnist_cnn_misclassified.png'}"

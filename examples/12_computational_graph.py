@@ -13,14 +13,16 @@ local derivatives (the chain rule):
 
 The script checks these against the hand-computed values and against finite
 differences (``nb.numerical_grad``), then draws the graph with every node's
-gradient (``nabla.plot.graph``): the DOT text always, an SVG when Graphviz's
-``dot`` program is installed. A second drawing shows the graph of a tiny
+gradient (``nabla.plot.graph``). A second drawing shows the graph of a tiny
 MLP's loss after ``backward(retain_graph=True)``, with the parameters named
 and their gradients.
 
     python examples/12_computational_graph.py [--quick] [--out DIR]
 
-Writes ``neuron_graph.dot`` and ``mlp_graph.dot`` (and ``.svg`` versions with Graphviz).
+Writes, for each graph, a PNG drawn with matplotlib (``drawing.figure()``, no
+Graphviz needed), the DOT text, and, when Graphviz's ``dot`` program is
+installed, an SVG in Graphviz's layout: ``neuron_graph.png``, ``.dot`` (``.svg``)
+and ``mlp_graph.png``, ``.dot`` (``.svg``).
 """
 
 from __future__ import annotations
@@ -84,15 +86,16 @@ def main(argv=None) -> None:
 
     written = []
     for name, d in (("neuron_graph", drawing), ("mlp_graph", mlp_drawing)):
+        d.figure(path=out / f"{name}.png")  # matplotlib's drawing: no Graphviz needed
         (out / f"{name}.dot").write_text(d.dot, encoding="utf-8")
-        written.append(out / f"{name}.dot")
+        written += [out / f"{name}.png", out / f"{name}.dot"]
         if can_render:
             d.save(out / f"{name}.svg")
             written.append(out / f"{name}.svg")
     if not can_render:
         print(
-            "Graphviz's 'dot' is not installed: wrote the DOT text only (render it with dot -Tsvg, or paste it "
-            "into an online Graphviz viewer)"
+            "Graphviz's 'dot' is not installed: the PNGs are drawn with matplotlib; install Graphviz for "
+            "SVGs in its layout (apt-get install graphviz, brew install graphviz)"
         )
     print("wrote " + ", ".join(str(p) for p in written))
 

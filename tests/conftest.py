@@ -58,8 +58,8 @@ DATA = _find_data()
 # than the user's cache, so that nothing outside the session's folder is read or written.
 os.environ["NABLA_DATA_DIR"] = str(DATA or SESSION_HOME / "no-data")
 HOW_TO_GET_DATA = (
-    "set NABLA_DATA_DIR to a folder holding the datasets (`nabla datasets` lists them; "
-    "`python -c 'import nabla.datasets as d; d.mnist()'` downloads MNIST into the cache), "
+    "set NABLA_DATA_DIR to a folder holding them (`NABLA_DATA_DIR=DIR nabla datasets --download mnist` "
+    "fetches MNIST into DIR; `nabla datasets` lists the datasets and their files), "
     f"or put them in {BESIDE}"
 )
 

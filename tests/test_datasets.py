@@ -347,7 +347,7 @@ def test_read_idx_truncated_or_padded_data(tmp_path, shared):
 def test_read_idx_damaged_gzip(tmp_path, shared):
     gz = (shared / LABELS).read_bytes()
     (tmp_path / "cut.gz").write_bytes(gz[: len(gz) // 2])
-    with pytest.raises(D.IDXError, match=r"cut.gz: the gzip stream is damaged or truncated"):
+    with pytest.raises(D.IDXError, match=r"cut.gz: the gzip stream is truncated"):
         D.read_idx(tmp_path / "cut.gz")
     (tmp_path / "flipped.gz").write_bytes(gz)
     flip_byte(tmp_path / "flipped.gz")

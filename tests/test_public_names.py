@@ -39,8 +39,8 @@ FUNCTIONS = """
     windows zeros zeros_like
 """.split()
 MODULES = """
-    activations callbacks data datasets diagnostics initializers keras layers losses metrics models nn ops
-    optim random regularizers
+    activations atomic callbacks data datasets diagnostics initializers keras layers losses metrics models nn
+    ops optim random regularizers schema
 """.split()
 DTYPES = "bool_ float16 float32 float64 int8 int16 int32 int64 uint8".split()
 #: Modules of the engine that ``import nabla`` used to leave as attributes; now ``nabla.engine.<name>``

@@ -3,7 +3,8 @@
 PyTorch's names and semantics for datasets and batching (:class:`Dataset`,
 :class:`TensorDataset`, :class:`Subset`, :func:`random_split`,
 :class:`DataLoader`), scikit-learn's for splitting and scaling
-(:func:`train_test_split`, :class:`StandardScaler`, :class:`MinMaxScaler`).
+(:func:`train_test_split`, :class:`StandardScaler`, :class:`MinMaxScaler`); :func:`fold_scaling`
+folds a scaling into a trained network, so that it takes raw inputs.
 Every random draw (shuffling, splits without a ``seed``) comes from nabla's
 generator, so ``nb.manual_seed(s)`` makes it reproducible. Datasets larger
 than memory stay on disk (:class:`ChunkedDataset`, :func:`write_chunked`,
@@ -19,6 +20,7 @@ Example::
 """
 
 from .dataset import Dataset, Subset, TensorDataset, random_split
+from .folding import fold_scaling
 from .loader import DataLoader, default_collate, row_reader
 from .ondisk import ChunkedDataset, ChunkedWriter, DatasetFileError, NpyDataset, open_npy, write_chunked
 from .prefetch import Prefetcher
@@ -39,6 +41,7 @@ __all__ = [
     "Subset",
     "TensorDataset",
     "default_collate",
+    "fold_scaling",
     "one_hot",
     "open_npy",
     "random_split",

@@ -18,7 +18,12 @@ equivalent), checked against their published SHA-256 and downloaded with ``pooch
 - :func:`fish_market`: ``(X, y, feature_names)``, predict a fish's weight from its measurements;
 - :func:`digits`: scikit-learn's bundled 8x8 digits (needs ``pip install scikit-learn``).
 
-:func:`list_datasets` lists them all and says which real ones are ready offline.
+:data:`CATALOG` is the one list of them (names, aliases, tasks, units, files): :func:`list_datasets`
+says which real ones are ready offline, :func:`load` calls one by name (``"Fashion-MNIST"``,
+``"fish"``: case, separators and aliases do not matter, see :func:`name_key`),
+:func:`load_split` gives any of them as a training and a test split, and :func:`download`
+fetches a real one's files. :func:`read_features_csv` reads a model's inputs from a CSV file
+that nobody has checked (one row per line, or one clear error; categorical columns encoded).
 
 Example::
 
@@ -30,16 +35,19 @@ Example::
 """
 
 from .cache import ChecksumError, ChecksumWarning, DatasetError, DownloadError, data_dir, default_cache_dir, fetch
-from .catalog import DatasetInfo, list_datasets, load
+from .catalog import CATALOG, DatasetEntry, DatasetInfo, download, list_datasets, load, lookup, name_key
 from .digits import digits
+from .feature_csv import FeatureCsv, FeatureCsvError, RawColumn, raw_columns, read_features_csv
 from .fish import FISH_MEASUREMENTS, FISH_SPECIES, fish_market, fish_market_columns
 from .idx import IDX_IMAGES, IDX_LABELS, IDXError, read_idx
 from .images import FASHION_MNIST_CLASSES, fashion_mnist, mnist
 from .ondisk import on_disk
 from .regression import linear, polynomial, sine
+from .splits import TrainTestSplit, load_split
 from .synthetic import and_gate, checkerboard, circles, gaussian_blobs, moons, nand_gate, or_gate, spiral, xor_gate
 
 __all__ = [
+    "CATALOG",
     "FASHION_MNIST_CLASSES",
     "FISH_MEASUREMENTS",
     "FISH_SPECIES",
@@ -48,15 +56,21 @@ __all__ = [
     "ChecksumError",
     "ChecksumWarning",
     "DatasetError",
+    "DatasetEntry",
     "DatasetInfo",
     "DownloadError",
+    "FeatureCsv",
+    "FeatureCsvError",
+    "TrainTestSplit",
     "IDXError",
+    "RawColumn",
     "and_gate",
     "checkerboard",
     "circles",
     "data_dir",
     "default_cache_dir",
     "digits",
+    "download",
     "fashion_mnist",
     "fetch",
     "fish_market",
@@ -65,12 +79,17 @@ __all__ = [
     "linear",
     "list_datasets",
     "load",
+    "load_split",
+    "lookup",
     "mnist",
     "moons",
+    "name_key",
     "nand_gate",
     "on_disk",
     "or_gate",
     "polynomial",
+    "raw_columns",
+    "read_features_csv",
     "read_idx",
     "sine",
     "spiral",

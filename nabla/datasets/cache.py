@@ -55,7 +55,16 @@ _FASHION_MIRRORS = (
 
 
 class DatasetError(Exception):
-    """A dataset file is missing or damaged and could not be (re)fetched; the message says why and what to do."""
+    """A dataset file is missing or damaged and could not be (re)fetched; the message says why and what to do.
+
+    ``reason`` says why it was not downloaded, for programs that explain it in their own words:
+    ``"offline"`` (``NABLA_OFFLINE``), ``"read-only"`` (the data folder), ``"no-url"`` (Fish.csv),
+    ``"failed"`` (every URL failed) or ``"checksum"`` (a download had the wrong SHA-256).
+    """
+
+    def __init__(self, message: str, reason: str = ""):
+        super().__init__(message)
+        self.reason = reason
 
 
 class ChecksumError(DatasetError):
@@ -64,8 +73,8 @@ class ChecksumError(DatasetError):
     Attributes ``path``, ``expected`` and ``actual`` hold the file and the two hex digests.
     """
 
-    def __init__(self, message: str, path: Path, expected: str, actual: str):
-        super().__init__(message)
+    def __init__(self, message: str, path: Path, expected: str, actual: str, reason: str = "checksum"):
+        super().__init__(message, reason)
         self.path, self.expected, self.actual = path, expected, actual
 
 
@@ -246,12 +255,12 @@ def fetch(key: str, root: str | os.PathLike | None = None) -> Path:
     else:
         problem = f"{target} is missing"
 
-    refusal = _why_not_download(entry, target)
+    reason, refusal = _why_not_download(entry, target)
     if refusal is not None:
         message = f"{problem}. It cannot be downloaded: {refusal}."
         if actual is not None:
-            raise ChecksumError(message + " The damaged file was not used.", target, entry.sha256, actual)
-        raise DatasetError(message)
+            raise ChecksumError(message + " The damaged file was not used.", target, entry.sha256, actual, reason)
+        raise DatasetError(message, reason)
     if actual is not None:
         warnings.warn(f"{problem}; downloading it again.", ChecksumWarning, stacklevel=2)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -268,18 +277,19 @@ def fetch(key: str, root: str | os.PathLike | None = None) -> Path:
     return target
 
 
-def _why_not_download(entry: RemoteFile, target: Path) -> str | None:
+def _why_not_download(entry: RemoteFile, target: Path) -> tuple[str, str | None]:
+    """``(reason, explanation)`` when ``entry`` must not be downloaded to ``target``, else ``("", None)``."""
     where = "set NABLA_DATA_DIR to a writable folder"
     if os.environ.get("NABLA_DATA_DIR", "").strip():
         where += f" (or unset it to use the cache folder {default_cache_dir()})"
     where += f", or put a good copy at {target}"
     if not entry.urls:
-        return entry.how_to_get or f"it has no download URL; put a good copy at {target}"
+        return "no-url", entry.how_to_get or f"it has no download URL; put a good copy at {target}"
     if _offline():
-        return f"NABLA_OFFLINE is set; unset it to allow downloads, or put a good copy at {target}"
+        return "offline", f"NABLA_OFFLINE is set; unset it to allow downloads, or put a good copy at {target}"
     if not _writable(target.parent):
-        return f"the data folder {target.parent} is read-only; {where}"
-    return None
+        return "read-only", f"the data folder {target.parent} is read-only; {where}"
+    return "", None
 
 
 def _download(entry: RemoteFile, target: Path, problem: str) -> None:
@@ -292,6 +302,22 @@ def _download(entry: RemoteFile, target: Path, problem: str) -> None:
             "pip install pooch (or pip install 'nabla[data]')"
         ) from e
     failures = []
+    # NOTE: pooch logs "Downloading data from ..." for every mirror it tries; the progress bar (on a
+    # terminal) and our one error when every mirror fails say enough.
+    logger = pooch.get_logger()
+    level = logger.level
+    logger.setLevel("WARNING")
+    try:
+        _retrieve(pooch, entry, target, failures)
+    finally:
+        logger.setLevel(level)
+    if len(failures) < len(entry.urls):
+        return
+    raise DownloadError(f"{problem}, and every download URL failed:\n" + "\n".join(failures), "failed")
+
+
+def _retrieve(pooch, entry: RemoteFile, target: Path, failures: list[str]) -> None:
+    """Try each mirror of ``entry`` in turn; return at the first success, appending each failure to ``failures``."""
     for base in entry.urls:
         url = base + entry.name
         try:
@@ -307,4 +333,3 @@ def _download(entry: RemoteFile, target: Path, problem: str) -> None:
             return
         except Exception as e:  # noqa: BLE001  (any failure: try the next mirror, report them all)
             failures.append(f"  {url}: {type(e).__name__}: {e}")
-    raise DownloadError(f"{problem}, and every download URL failed:\n" + "\n".join(failures))

@@ -1,8 +1,10 @@
 """The Fish Market table: 159 fish of 7 species from lake Laengelmavesi (1917), for regression or classification.
 
 Read from ``<data folder>/fish/Fish.csv`` (see :mod:`nabla.datasets.cache`). The
-file has no canonical download URL: when it is missing the error says where to
-get it and where to put it.
+file has no canonical download URL: get the CSV of Kaggle's "Fish market" dataset
+(159 rows; columns Species, Weight, Length1, Length2, Length3, Height, Width) and
+put it at that path, or point ``NABLA_DATA_DIR`` at a folder whose ``fish/``
+holds it. When it is missing the error says the same.
 """
 
 from __future__ import annotations

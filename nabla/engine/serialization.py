@@ -2,9 +2,10 @@
 
 safetensors stores raw arrays plus a JSON header and nothing executable, so
 loading a file from someone else cannot run code (unlike pickle, which
-nabla never uses). Files are written atomically: to a temporary file in the
-same folder, then renamed over the target, so a crash mid-save never leaves
-a truncated file behind.
+nabla never uses). Files are written atomically by :func:`nabla.atomic.atomic_write`:
+to a temporary file in the same folder, then renamed over the target, so a
+crash mid-save never leaves a truncated file behind, and the next save removes
+the temporary file a killed save left.
 
 What can be saved: a state dict (name -> Tensor), or any nesting of dicts,
 lists and tuples holding Tensors, NumPy arrays, numbers, strings, bools and
@@ -20,15 +21,15 @@ as separate tensors: two entries holding the same tensor are saved twice.
 from __future__ import annotations
 
 import json
-import os
-import secrets
 from pathlib import Path
 
 import numpy as np
 
+from ..atomic import atomic_write
 from .tensor import Tensor
 
 _FORMAT = "nabla.save/1"
+_MAX_HEADER_ITEMS = 1 << 22  # items (values, lists, dicts) in the structure around the arrays: ~256 MB once read
 
 
 def _require_safetensors():
@@ -106,36 +107,46 @@ def save(obj, path) -> None:
     atomic_write(path, data)
 
 
-def atomic_write(path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically: a temporary file in the same folder, flushed, then renamed over
-    ``path``, so a crash mid-write never leaves a truncated file under that name (nabla's one way of writing
-    files: :func:`save`, the ONNX export)."""
-    path = Path(path)
-    # Not tempfile.mkstemp: its files are private (0600); os.open with 0o666 applies the umask like open() does.
-    tmp = path.parent / f".{path.name}.{secrets.token_hex(8)}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+def _brief(error: Exception) -> str:
+    """The library's reason, on one line and short: it may quote a 100 MB header."""
+    text = " ".join(f"{type(error).__name__}: {error}".split())
+    return text if len(text) <= 300 else text[:300] + "..."
+
+
+def _foreign_kind(path: Path) -> str | None:
+    """What a file that safetensors refused looks like, from its first bytes; None if nothing known.
+
+    NOTE: a safetensors file starts with its header's length (8 bytes, little-endian), so a damaged one
+    can start with any bytes: pickle and ONNX are told by three bytes, not one.
+    """
+    with open(path, "rb") as f:
+        head = f.read(8)
+    if head.startswith(b"PK\x03\x04"):
+        return "a zip archive (a Keras .keras file, or a PyTorch .pt/.pth file?)"
+    if head.startswith(b"\x89HDF\r\n\x1a\n"):
+        return "an HDF5 file (a Keras .h5 file?)"
+    if head.startswith(b"\x93NUMPY"):
+        return "a NumPy .npy file"
+    if len(head) > 2 and head[0] == 0x80 and 2 <= head[1] <= 5 and head[2] in b"\x95\x8a}]cq(":
+        return "a Python pickle (a PyTorch or joblib file?)"
+    if len(head) > 2 and head[0] == 0x08 and head[2] == 0x12:  # ir_version, then producer_name
+        return "an ONNX model"
+    return None
 
 
 def load(path):
     """Read what :func:`save` wrote; tensors come back as Tensors, NumPy arrays as arrays.
 
     Raises ``ValueError`` with the reason if the file is not a valid safetensors
-    file (truncated, random bytes); never executes anything from the file.
+    file (truncated, random bytes) or its structure header is damaged or holds more
+    than 2**22 items (which would take gigabytes to read); never executes anything
+    from the file.
     """
     _require_safetensors()
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"nb.load: no file at {path}")
+        what = f"{path} is a folder, not a file" if path.is_dir() else f"no file at {path}"
+        raise FileNotFoundError(f"nb.load: {what}")
     try:
         from safetensors import safe_open
 
@@ -143,11 +154,24 @@ def load(path):
             metadata = f.metadata() or {}
             arrays = {k: f.get_tensor(k) for k in f.keys()}
     except Exception as e:  # safetensors raises its own error type for corrupt headers
-        raise ValueError(f"nb.load: {path} is not a valid safetensors file ({type(e).__name__}: {e})") from None
+        kind = _foreign_kind(path)
+        if kind:
+            raise ValueError(
+                f"nb.load: {path} is {kind}, not a safetensors file; nabla reads the files nb.save, model.save and "
+                "save_weights write (nothing loads with pickle)"
+            ) from None
+        raise ValueError(f"nb.load: {path} is not a valid safetensors file ({_brief(e)})") from None
     if "nabla" not in metadata:
         # A plain safetensors file from another tool: a flat dict of tensors.
         return {k: Tensor._make(v) for k, v in arrays.items()}
+    header = metadata["nabla"]
+    # NOTE: json.loads makes a Python object of ~64 bytes for each item of the header; a header of 100 MB of
+    # "{}," (which safetensors allows) would take 2 GB. nabla's own headers hold a few items per tensor.
+    if len(header) > _MAX_HEADER_ITEMS and sum(map(header.count, "[{,")) > _MAX_HEADER_ITEMS:
+        raise ValueError(
+            f"nb.load: {path} has a nabla header of more than {_MAX_HEADER_ITEMS:,} items; it was not read"
+        )
     try:
-        return _decode(json.loads(metadata["nabla"]), arrays)
+        return _decode(json.loads(header), arrays)
     except (ValueError, KeyError, TypeError, RecursionError) as e:  # JSONDecodeError is a ValueError
-        raise ValueError(f"nb.load: {path} has a corrupt nabla header ({type(e).__name__}: {e})") from None
+        raise ValueError(f"nb.load: {path} has a corrupt nabla header ({_brief(e)})") from None

@@ -12,12 +12,11 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
-import numpy as np
-
 from ..engine import dtypes
 from ..engine.grad_mode import no_grad
 from ..engine.tensor import Tensor
 from ..engine.tracing import ModuleChanges, Tracing, refuse_in_capture, replayed
+from .loading import check_state_dict
 from .parameter import Parameter
 
 
@@ -301,37 +300,18 @@ class Module:
     def load_state_dict(self, state_dict, strict: bool = True) -> IncompatibleKeys:
         """Copy values from ``state_dict`` into this module's parameters and buffers.
 
-        Shapes must match and values be numbers: a ``ValueError`` names every
-        mismatched key, even with ``strict=False``, as in PyTorch. With
-        ``strict=True`` (default) missing or unexpected keys raise a
-        ``KeyError`` naming them (listed in the ``ValueError`` too when shapes
-        are also wrong); with ``strict=False`` they are returned. Values are
-        cast to the model's dtypes. Nothing is changed unless every check passes.
+        ``state_dict`` maps names to Tensors, arrays or nested lists of numbers;
+        anything else (``None``, a list of pairs, a Tensor) is a ``TypeError``.
+        Shapes must match and values be numbers that the model's dtype can hold:
+        a ``ValueError`` names every mismatched key, even with ``strict=False``,
+        as in PyTorch. With ``strict=True`` (default) missing or unexpected keys
+        raise a ``KeyError`` naming them (listed in the ``ValueError`` too when
+        shapes are also wrong); with ``strict=False`` they are returned. Values
+        are cast to the model's dtypes. Nothing is changed unless every check
+        passes (see :mod:`nabla.nn.loading`).
         """
         own = self.state_dict()
-        missing = [k for k in own if k not in state_dict]
-        unexpected = [k for k in state_dict if k not in own]
-        wrong, arrays = [], {}
-        for k, target in own.items():
-            if k in state_dict:
-                value = state_dict[k]
-                arrays[k] = value._data if isinstance(value, Tensor) else np.asarray(value)
-                if arrays[k].shape != target.shape:
-                    wrong.append(f"{k}: checkpoint {arrays[k].shape} vs model {target.shape}")
-                elif arrays[k].dtype.kind not in "biuf":
-                    wrong.append(f"{k}: checkpoint holds {arrays[k].dtype} values, not numbers")
-        parts = ["shape or type mismatch for " + "; ".join(wrong)] if wrong else []
-        if strict and missing:
-            parts.append(f"missing keys {missing}")
-        if strict and unexpected:
-            parts.append(f"unexpected keys {unexpected}")
-        if parts:
-            raise (ValueError if wrong else KeyError)(
-                f"load_state_dict into {type(self).__name__}: "
-                + " and ".join(parts)
-                + " (is the checkpoint from a different architecture? pass strict=False to skip missing and "
-                "unexpected keys)"
-            )
+        arrays, missing, unexpected = check_state_dict(own, state_dict, strict, type(self).__name__)
         with no_grad():
             for k, array in arrays.items():
                 own[k].copy_(array)

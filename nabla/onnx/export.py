@@ -17,7 +17,7 @@ import numpy as np
 
 import nabla as nb
 from nabla import layers, models
-from nabla.engine.serialization import atomic_write
+from nabla.atomic import atomic_write
 
 from .graph import ExportError, Graph, Value
 from .table import CONTAINERS, converter_for, exportable

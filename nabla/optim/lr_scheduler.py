@@ -30,6 +30,7 @@ from collections.abc import Callable
 
 from ..engine.tracing import replay_overrides, replayed
 from .optimizer import Optimizer
+from .state_checks import check_like
 
 
 def _check_optimizer(optimizer, name: str) -> None:
@@ -138,7 +139,9 @@ class LRScheduler:
         return {k: copy.deepcopy(v) for k, v in self.__dict__.items() if k not in self._not_saved}
 
     def load_state_dict(self, state_dict: dict) -> None:
-        """Restore what :meth:`state_dict` returned."""
+        """Restore what :meth:`state_dict` returned; another layout (a damaged file's) is a ValueError, changing
+        nothing: only this scheduler's entries, each of the kind it has here (numbers, lists, strings...)."""
+        check_like(self.state_dict(), state_dict, f"{type(self).__name__}.load_state_dict", self._not_saved)
         self.__dict__.update({k: copy.deepcopy(v) for k, v in state_dict.items() if k not in self._not_saved})
 
     def __repr__(self) -> str:

@@ -21,6 +21,7 @@ import numpy as np
 from ..engine.grad_mode import enable_grad, no_grad
 from ..engine.tensor import Tensor
 from ..engine.tracing import replay_overrides, replayed
+from .state_checks import checked_structure, shown
 
 
 class Optimizer:
@@ -248,14 +249,13 @@ class Optimizer:
         The optimizer must hold the same parameters, in the same groups and
         order, as the one that was saved. Arrays are copied (and cast to each
         parameter's dtype), so the dict can be reused or modified afterwards.
-        Parameter indices may be strings (as after a JSON round trip).
+        Parameter indices may be strings (as after a JSON round trip). Any other layout (a
+        damaged or foreign file's) is one ``ValueError`` naming the entry; nothing changes on failure.
         """
         name = type(self).__name__
-        if not isinstance(state_dict, dict) or "state" not in state_dict or "param_groups" not in state_dict:
-            raise ValueError(f"{name}.load_state_dict expects a dict with 'state' and 'param_groups' entries")
         if not self.param_groups:
             raise RuntimeError(f"{name}.load_state_dict: bind the parameters (or compile the model) before loading")
-        saved_groups = state_dict["param_groups"]
+        saved_groups = checked_structure(state_dict, f"{name}.load_state_dict")
         if len(saved_groups) != len(self.param_groups):
             raise ValueError(
                 f"{name}.load_state_dict: the state dict has {len(saved_groups)} parameter group(s), "
@@ -272,8 +272,10 @@ class Optimizer:
         state: dict[Tensor, dict] = {}
         for key, values in state_dict["state"].items():
             if int(key) not in id_map:
+                listed = sorted(id_map)
+                listing = ", ".join(map(str, listed[:10])) + (", ..." if len(listed) > 10 else "")
                 raise ValueError(
-                    f"{name}.load_state_dict: state for parameter {key}, but the groups only list {sorted(id_map)}"
+                    f"{name}.load_state_dict: state for parameter {key}, but the groups only list [{listing}]"
                 )
             p = id_map[int(key)]
             state[p] = {k: _load_value(k, v, p, f"{name}.load_state_dict: parameter {key}") for k, v in values.items()}
@@ -429,10 +431,23 @@ def _plain(value):
 
 def _load_value(key: str, value, p: Tensor, where: str):
     if key == "step":
-        return int(np.asarray(value).item()) if not isinstance(value, int) else value
+        step = value.item() if isinstance(value, (np.ndarray, np.generic)) and value.size == 1 else value
+        if isinstance(step, float) and step.is_integer():  # PyTorch keeps the step as a float tensor
+            step = int(step)
+        if not isinstance(step, (int, np.integer)) or isinstance(step, bool) or not 0 <= step <= 2**53:
+            raise ValueError(f"{where}: state 'step' must be a count (an integer >= 0), got {shown(value)}")
+        return int(step)
+    if isinstance(value, Tensor):
+        value = value.numpy()
+    if isinstance(value, (str, bytes, dict)):
+        raise ValueError(f"{where}: state '{key}' must be an array of the parameter's shape, got {shown(value)}")
     if isinstance(value, (np.ndarray, list)):
         dtype = p.dtype if p.dtype.kind == "f" else None
-        arr = np.array(value, dtype=dtype, copy=True)
+        try:
+            with np.errstate(over="raise", invalid="raise"):  # 1e300 into float32 is an error, not a silent inf
+                arr = np.array(value, dtype=dtype, copy=True)
+        except (FloatingPointError, ValueError, TypeError) as e:
+            raise ValueError(f"{where}: state '{key}' cannot be read as {dtype or 'an array'} ({e})") from None
         if arr.shape != p.shape:
             raise ValueError(f"{where}: state '{key}' has shape {arr.shape} but the parameter has shape {p.shape}")
         return arr

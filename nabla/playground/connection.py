@@ -15,6 +15,7 @@ failure is logged, reported to the page, and the server keeps running.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import json
 import logging
@@ -141,6 +142,12 @@ class Connection:
                     await self.send({"type": "error", "message": f"the server failed: {type(e).__name__}: {e}"[:300]})
         finally:
             self.close()
+            # Cancelling the loop does not stop a frame already running on the engine thread. That thread
+            # is single and first-come first-served, so once this no-op has run, the tab's last frame has
+            # ended, and the tab leaves the server's list only then. (The engine may be shut down already
+            # when the server stops.)
+            with contextlib.suppress(asyncio.CancelledError, RuntimeError):
+                await self.run(_nothing)
 
     async def handle(self, message: dict) -> None:
         kind = message["type"]
@@ -179,3 +186,7 @@ class Connection:
             await self.send(
                 await self.run(functools.partial(surface_message, session, message["start"], message["steps"]))
             )
+
+
+def _nothing() -> None:
+    """A call that only waits its turn on the engine thread."""

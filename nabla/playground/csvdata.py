@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import io
 import math
 from dataclasses import dataclass
 
@@ -81,13 +80,37 @@ def _rows(text: str) -> tuple[list[list[str]], list[int]]:
     except csv.Error:
         delimiter = ","
     rows, numbers = [], []
-    for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
-        cells = [c.strip() for c in row]
-        if not any(cells) or cells[0].startswith("#"):
-            continue
-        rows.append(cells)
-        numbers.append(number)
+    # NOTE: the lines of splitlines, so that old Mac files (CR alone) read as lines too; csv refuses them
+    reader = csv.reader(lines, delimiter=delimiter)
+    try:
+        for row in reader:
+            cells = [c.strip() for c in row]
+            if not any(cells) or cells[0].startswith("#"):
+                continue
+            rows.append(cells)
+            numbers.append(reader.line_num)
+    except csv.Error as e:  # a cell over csv's limit of 131,072 characters, an unclosed quote at the end
+        raise PlaygroundError(f"CSV upload: line {reader.line_num}: {_shortened(str(e))}") from None
     return rows, numbers
+
+
+def _shortened(text: str, limit: int = 80) -> str:
+    """``text`` cut to ``limit`` characters, so that a message never echoes a huge cell or header."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _standardised(values: np.ndarray, names: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """The mean and standard deviation of each column of ``values`` ``(N, C)``; refuses what float64 cannot hold."""
+    with np.errstate(over="ignore", invalid="ignore"):  # NOTE: |x| near 1e308 overflows the squares: refused below
+        mean, std = values.mean(axis=0), values.std(axis=0)
+    for j, name in enumerate(names):
+        if not (math.isfinite(mean[j]) and math.isfinite(std[j])):
+            largest = float(np.max(np.abs(values[:, j])))
+            raise PlaygroundError(
+                f"CSV upload: the column {_shortened(name)!r} holds numbers too large to standardise (up to "
+                f"{largest:.3g}); divide it by a power of ten"
+            )
+    return mean, std
 
 
 def parse_csv(name: str, text: str, max_points: int) -> Upload:
@@ -109,7 +132,7 @@ def parse_csv(name: str, text: str, max_points: int) -> Upload:
     if width not in (2, 3):
         raise PlaygroundError(
             f"CSV upload: expected 2 or 3 columns (x1, x2, label or x, value), got {width}"
-            f"{' (' + ', '.join(header) + ')' if header else ''}"
+            f"{' (' + _shortened(', '.join(header)) + ')' if header else ''}"
         )
     if not MIN_ROWS <= len(rows) <= max_points:
         raise PlaygroundError(f"CSV upload: need between {MIN_ROWS} and {max_points} data rows, got {len(rows)}")
@@ -123,15 +146,20 @@ def parse_csv(name: str, text: str, max_points: int) -> Upload:
             if value is None:
                 raise PlaygroundError(f"CSV upload: line {line}, column {column}: {cell[:20]!r} is not a number")
             if not math.isfinite(value):
-                raise PlaygroundError(f"CSV upload: line {line}, column {column}: {cell!r}; remove or fill such rows")
+                raise PlaygroundError(
+                    f"CSV upload: line {line}, column {column}: {_shortened(cell, 20)!r} is not finite; remove or fill "
+                    "such rows"
+                )
         features.append(values)
         labels.append(cells[-1])
     X = np.asarray(features, dtype=np.float64)
     columns = tuple(header[i] for i in keep) if header else (("x1", "x2", "label") if width == 3 else ("x", "value"))
     y, task, class_names = _labels(labels, line_numbers)
-    mean, std = X.mean(axis=0), X.std(axis=0)
+    mean, std = _standardised(X, columns[:-1])
     if np.any(std == 0):
-        raise PlaygroundError(f"CSV upload: the column {columns[int(np.argmin(std))]!r} holds one value only")
+        raise PlaygroundError(
+            f"CSV upload: the column {_shortened(columns[int(np.argmin(std))])!r} holds one value only"
+        )
     scaled = Upload(
         name=str(name)[:80] or "upload.csv",
         X=((X - mean) / std).astype(np.float32),
@@ -143,7 +171,7 @@ def parse_csv(name: str, text: str, max_points: int) -> Upload:
         std=tuple(float(s) for s in std),
     )
     if task == "regression":
-        y_mean, y_std = float(y.mean()), float(y.std())
+        y_mean, y_std = (float(v[0]) for v in _standardised(y.astype(np.float64)[:, None], columns[-1:]))
         if y_std == 0:
             raise PlaygroundError("CSV upload: every value of the label column is the same; nothing to learn")
         scaled = dataclasses.replace(scaled, y=((y - y_mean) / y_std).astype(np.float32), y_mean=y_mean, y_std=y_std)
@@ -164,7 +192,7 @@ def _labels(labels: list[str], line_numbers: list[int]) -> tuple[np.ndarray, str
                 raise PlaygroundError("CSV upload: the label column holds one class only; a classifier needs two")
             names = tuple(str(int(v)) for v in distinct)
             return np.searchsorted(distinct, values).astype(np.int64), "classification", names
-        return values.astype(np.float32), "regression", None
+        return values, "regression", None  # float64 until standardised: 1e300 is a value float32 cannot hold
     names = tuple(sorted(set(labels)))
     if "" in names:
         line = line_numbers[labels.index("")]

@@ -14,7 +14,8 @@ matplotlib; rendering its DOT text to SVG/PNG needs Graphviz's ``dot``.
 
 ========================  ================================================================
 :func:`decision_boundary`  what a 2-D classifier predicts over the plane, with the data
-:func:`history`            loss and metric curves of ``fit``, train and validation
+:func:`history`            loss and metric curves of ``fit``, train and validation (or test)
+:func:`regression_fit`     a regression network's curve through the data, or predicted vs true
 :func:`activations`        activation functions and their derivatives (by autograd)
 :func:`graph`              the computational graph of a result (Graphviz DOT)
 :func:`descent_path`       optimizers' paths on a 2-D loss surface, per learning rate
@@ -38,6 +39,7 @@ from .classification import confusion_counts, confusion_matrix, image_grid
 from .curves import history, monitor, weights_histogram
 from .descent import OPTIMIZERS, DescentPath, descent_path
 from .dot import GraphDrawing, graph
+from .regression import regression_fit
 
 __all__ = [
     "OPTIMIZERS",
@@ -53,5 +55,6 @@ __all__ = [
     "history",
     "image_grid",
     "monitor",
+    "regression_fit",
     "weights_histogram",
 ]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from pathlib import Path
 
 import numpy as np
 
+from ..atomic import atomic_write
 from ..engine.tensor import Tensor
 
 # Colours of classes 0, 1, 2... (matplotlib's "tab10", then "tab20" for more classes).
@@ -48,9 +50,11 @@ def trim_axes(fig, axes, used: int) -> list:
 
 
 def save(fig, path: str | os.PathLike | None, dpi: int = 120):
-    """Write ``fig`` to ``path`` when one is given (format from the extension: .png, .svg, .pdf); return ``fig``."""
+    """Write ``fig`` to ``path`` atomically when one is given (format from the extension: .png, .svg, .pdf; PNG
+    without one); return ``fig``."""
     if path is not None:
-        fig.savefig(os.fspath(path), dpi=dpi)
+        fmt = Path(path).suffix.lstrip(".").lower() or "png"
+        atomic_write(path, lambda f: fig.savefig(f, format=fmt, dpi=dpi))
     return fig
 
 

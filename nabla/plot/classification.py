@@ -178,6 +178,7 @@ def image_grid(
     names: Sequence[str] | None = None,
     max_images: int = 64,
     cmap: str = "gray_r",
+    title: str | None = None,
 ):
     """Show images in a grid with their labels; with predictions, the misclassified ones in red.
 
@@ -194,6 +195,9 @@ def image_grid(
         max_images: show at most this many (default 64), the first ones.
         cmap: colour map of one-channel images (default "gray_r": dark ink on white; "RdBu_r"
             for signed values such as filters, whose range is then made symmetric about 0).
+        title: the figure's title; by default, with predictions, how many of the images shown
+            are misclassified (say what the images are when you chose them, e.g. "the first 32
+            of the 145 misclassified test digits").
 
     Returns:
         The matplotlib Figure, one Axes per image.
@@ -203,6 +207,7 @@ def image_grid(
         wrong = np.flatnonzero(model.predict(x_test).argmax(1) != y_test)
         nabla.plot.image_grid(x_test[wrong], y_test[wrong], model.predict(x_test[wrong]), path="errors.png")
     """
+    suptitle = title  # NOTE: the loop below names each image's own title
     x = _as_images(images)[:max_images]
     n = len(x)
     if n == 0:
@@ -245,9 +250,10 @@ def image_grid(
         for spine in ax.spines.values():
             spine.set_color("red" if wrong else "0.7")
             spine.set_linewidth(2.5 if wrong else 0.6)
-    if p is not None and t is not None:
-        errors = int((p != t).sum())
-        fig.suptitle(f"{errors} of {n} misclassified (in red)", fontsize=10)
+    if suptitle is None and p is not None and t is not None:
+        suptitle = f"{int((p != t).sum())} of the {n} images shown are misclassified (in red)"
+    if suptitle is not None:
+        fig.suptitle(suptitle, fontsize=10)
     return save(fig, path)
 
 

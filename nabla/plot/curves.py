@@ -19,15 +19,21 @@ def _grid(n: int, max_cols: int) -> tuple[int, int]:
     return math.ceil(n / cols), cols
 
 
-def history(history, metrics: Sequence[str] | None = None, path: str | os.PathLike | None = None):
-    """Plot the loss and metric curves of a training run: one subplot per quantity, train and validation.
+def history(
+    history,
+    metrics: Sequence[str] | None = None,
+    path: str | os.PathLike | None = None,
+    held_out: str = "validation",
+):
+    """Plot the loss and metric curves of a training run: one subplot per quantity, train and held-out data.
 
     Each quantity (``loss``, ``accuracy``...) gets an axes with its training
     curve (solid) and, when ``fit`` had validation data, its ``val_`` curve
-    (dashed), against the epoch (from 1). The epoch of the lowest validation
-    loss is marked with a dot on the loss axes: where early stopping would stop.
-    The loss is drawn on a log scale when it falls by more than 100x, the
-    learning rate always.
+    (dashed), against the epoch (from 1, integer ticks). Quantities that are
+    not measured on data (the learning rate) get one unlabelled curve. On a
+    validation split, the epoch of the lowest validation loss is marked with
+    a dot: where early stopping would stop. The loss is drawn on a log scale
+    when it falls by more than 100x, the learning rate always.
 
     Args:
         history: the ``History`` that ``model.fit`` returns, or its ``.history``
@@ -35,6 +41,11 @@ def history(history, metrics: Sequence[str] | None = None, path: str | os.PathLi
         metrics: the quantities to draw, without the ``val_`` prefix (default:
             all of them, the loss first).
         path: file to save the figure to (.png, .svg, .pdf).
+        held_out: what the ``val_`` curves were measured on: ``"validation"``
+            (default) or ``"test"``, when ``fit`` was given the test split as
+            ``validation_data`` only to draw its curve (as Keras's MNIST examples
+            do). The curves are then labelled "test" and no best epoch is marked:
+            choosing anything by the test split would make it a validation split.
 
     Returns:
         The matplotlib Figure; ``fig.axes[i].lines`` holds one line per series.
@@ -44,6 +55,8 @@ def history(history, metrics: Sequence[str] | None = None, path: str | os.PathLi
         hist = model.fit(x, y, epochs=50, validation_split=0.2, verbose=0)
         nabla.plot.history(hist, path="curves.png")
     """
+    if held_out not in ("validation", "test"):
+        raise ValueError(f"history: held_out must be 'validation' or 'test', got {held_out!r}")
     logs = getattr(history, "history", history)
     if not isinstance(logs, Mapping):
         raise TypeError(f"history: expected a History or its .history dict, got {type(history).__name__}")
@@ -65,11 +78,14 @@ def history(history, metrics: Sequence[str] | None = None, path: str | os.PathLi
 
     rows, cols = _grid(len(names), 3)
     fig, axes = new_figure(rows, cols, figsize=(4.6 * cols, 3.6 * rows))
+    from matplotlib.ticker import MaxNLocator  # after new_figure, which says how to install matplotlib
+
     epochs0 = getattr(history, "epoch", None)
     if epochs0 is not None and not np.all(np.diff(epochs0) > 0):
         epochs0 = None  # a History reused by several fit calls restarts its epoch numbers: count instead
     for ax, name in zip(trim_axes(fig, axes, len(names)), names):
-        for key, label, style in ((name, "train", "-"), ("val_" + name, "validation", "--")):
+        on_data = name not in _LOG_SCALE  # a learning rate is not measured on the training data
+        for key, label, style in ((name, "train" if on_data else None, "-"), ("val_" + name, held_out, "--")):
             if key not in logs:
                 continue
             values = logs[key]
@@ -78,7 +94,7 @@ def history(history, metrics: Sequence[str] | None = None, path: str | os.PathLi
                 epochs = np.asarray(epochs0) + 1
             marker = "o" if len(values) <= 30 else None
             ax.plot(epochs, values, style, marker=marker, markersize=3.5, label=label)
-        if name == "loss" and "val_loss" in logs and np.isfinite(logs["val_loss"]).any():
+        if held_out == "validation" and name == "loss" and "val_loss" in logs and np.isfinite(logs["val_loss"]).any():
             best = int(np.nanargmin(logs["val_loss"]))
             ax.scatter([best + 1], [logs["val_loss"][best]], s=60, color="black", zorder=3, label="lowest val_loss")
         values = np.concatenate([logs[k] for k in (name, "val_" + name) if k in logs])
@@ -88,8 +104,12 @@ def history(history, metrics: Sequence[str] | None = None, path: str | os.PathLi
             ax.set_yscale("log")
         ax.set_title(name)
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))  # epochs are counted: no tick at 2.5
+        if len(epochs) == 1:
+            ax.set_xlim(epochs[0] - 0.5, epochs[0] + 0.5)  # one epoch: matplotlib would zoom to 0.96-1.04
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize=8)
     return save(fig, path)
 
 

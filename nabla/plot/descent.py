@@ -150,7 +150,9 @@ def descent_path(
     that a too small learning rate (crawls), a good one and a too large one
     (zig-zags or diverges) can be compared, and the panels show what
     momentum or Adam change. A diverged path (loss NaN/Inf, or above where
-    it started) is stopped and marked "diverged" in the legend.
+    it started) is stopped and marked "diverged" in the legend. A path is
+    drawn up to where it first leaves the plot, marked there with an ✕ (a
+    diverging path would otherwise cross the plot in long streaks).
 
     Args:
         loss_fn_2d: ``loss(w)`` from nabla ops, ``w`` a Tensor of shape (2,),
@@ -222,8 +224,14 @@ def descent_path(
             label = f"lr={p.lr:g}"
             if len(starts_arr) > 1:
                 label += f", start ({p.start[0]:g}, {p.start[1]:g})"
-            label += f": diverged (loss {p.losses[-1]:.3g})" if p.diverged else f": loss {p.losses[-1]:.3g}"
-            ax.plot(*p.points.T, "-o", color=colors[j], markersize=2.5, linewidth=1.4, label=label)
+            shown, left = _inside(p.points, (x0, x1, y0, y1))
+            if p.diverged:
+                label += f": diverged, off the plot after {left} step{'s' * (left > 1)}" if left else ": diverged"
+            else:
+                label += f": loss {p.losses[-1]:.3g}"
+            ax.plot(*shown.T, "-o", color=colors[j], markersize=2.5, linewidth=1.4, label=label)
+            if left is not None:  # where it left the plot, for good or for a while
+                ax.scatter(*shown[-1], marker="X", s=64, color=colors[j], edgecolors="black", clip_on=False, zorder=3)
         ax.plot(*starts_arr.T, marker="s", color="white", markersize=7, markeredgecolor="black", linestyle="")
         ax.set_xlim(x0, x1)
         ax.set_ylim(y0, y1)
@@ -234,6 +242,26 @@ def descent_path(
         ax.set_ylabel("$w_1$")
         ax.legend(fontsize=8, loc="best", framealpha=0.85)
     return save(fig, path), paths
+
+
+def _inside(points: np.ndarray, bounds: tuple[float, float, float, float]) -> tuple[np.ndarray, int | None]:
+    """The path up to where it first leaves the plot, ending on the plot's edge; and after how many steps.
+
+    A diverging path jumps between ever larger points on both sides: drawn whole, its segments
+    would cross the plot as long streaks. Returns ``(points, None)`` for a path that stays inside.
+    """
+    lo = np.array([bounds[0], bounds[2]])
+    hi = np.array([bounds[1], bounds[3]])
+    outside = np.flatnonzero(~np.all((points >= lo) & (points <= hi), axis=1))
+    if outside.size == 0 or outside[0] == 0:
+        return points, None
+    i = int(outside[0])
+    a, b = points[i - 1], points[i]
+    # NOTE: the largest t in (0, 1] with a + t (b - a) inside the box, per coordinate then overall.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = np.where(b > hi, (hi - a) / (b - a), np.where(b < lo, (lo - a) / (b - a), 1.0))
+    edge = a + float(np.nanmin(t)) * (b - a)
+    return np.vstack([points[:i], edge]), i
 
 
 def _levels(z: np.ndarray, n: int = 18) -> np.ndarray:

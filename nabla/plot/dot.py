@@ -3,7 +3,8 @@
 Tensors are drawn as records (label or operation, shape and dtype, the
 value of a scalar, and the gradient's norm once there is one), operations
 as ellipses, with edges input -> operation -> output. The DOT text needs
-nothing; turning it into a picture needs Graphviz's ``dot`` program.
+nothing; turning it into a picture needs Graphviz's ``dot`` program, or
+matplotlib (:meth:`GraphDrawing.figure`, a simpler layout of the same nodes).
 
 ``backward()`` frees the graph as it goes (the saved inputs of every
 operation are dropped), so call :func:`graph` **before** backward, or
@@ -23,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..atomic import atomic_write
 from ..engine.tensor import Tensor
 
 FORMATS = ("svg", "png", "pdf", "dot")
@@ -50,6 +52,9 @@ class GraphDrawing:
 
     Attributes:
         dot: the DOT source (always available, no Graphviz needed).
+        nodes: ``{name: (kind, lines, fill)}``, kind "tensor", "op" or "constant", the lines of
+            its label and its fill colour: what :meth:`figure` draws.
+        edges: ``[(from, to), ...]`` between node names.
         format: the default output format of :meth:`render` ("svg", "png" or "pdf").
         freed: True when backward had already freed part of the graph.
         num_tensors, num_ops: how many tensor and operation nodes were drawn.
@@ -57,8 +62,19 @@ class GraphDrawing:
     In a notebook the drawing shows itself as SVG when ``dot`` is installed.
     """
 
-    def __init__(self, dot: str, format: str = "svg", freed: bool = False, num_tensors: int = 0, num_ops: int = 0):
+    def __init__(
+        self,
+        dot: str,
+        format: str = "svg",
+        freed: bool = False,
+        num_tensors: int = 0,
+        num_ops: int = 0,
+        nodes: dict | None = None,
+        edges: list | None = None,
+    ):
         self.dot = dot
+        self.nodes = nodes or {}
+        self.edges = edges or []
         self.format = _check_format(format)
         self.freed = freed
         self.num_tensors = num_tensors
@@ -84,6 +100,16 @@ class GraphDrawing:
             )
         return done.stdout
 
+    def figure(self, path: str | os.PathLike | None = None):
+        """The drawing as a matplotlib Figure, laid out without Graphviz (inputs on the left, the result right).
+
+        The same nodes and edges as the DOT text, in a plainer layout: every node in the column
+        of its longest path from an input. For large graphs Graphviz's layout reads better.
+        """
+        from .graph_figure import draw_graph
+
+        return draw_graph(self.nodes, self.edges, note=_FREED_NOTE if self.freed else None, path=path)
+
     def save(self, path: str | os.PathLike, format: str | None = None) -> Path:
         """Write the drawing to ``path``; the format is ``format``, else the file's extension, else ``self.format``.
 
@@ -93,7 +119,7 @@ class GraphDrawing:
         if format is None:
             suffix = path.suffix.lower().lstrip(".")
             format = "dot" if suffix == "gv" else suffix if suffix in FORMATS else self.format
-        path.write_bytes(self.render(format))
+        atomic_write(path, self.render(format))
         return path
 
     def _repr_svg_(self):
@@ -252,6 +278,7 @@ def graph(
             )
         grads = _collect_grads(tensor, list(tensors.values()))
 
+    nodes: dict[str, tuple[str, list[str], str]] = {}
     lines = ["digraph nabla {", f"  rankdir={rankdir};", '  node [fontname="Helvetica", fontsize=11];']
     lines.append('  edge [color="#555555", arrowsize=0.7];')
     if freed:
@@ -280,6 +307,7 @@ def graph(
             fill = "#cfe3f7" if t.requires_grad else "#e6e6e6"
         else:
             fill = "white"
+        nodes[tnum[tid]] = ("tensor", fields, fill)
         label = "{ " + " | ".join(_escape_record(f) for f in fields) + " }"
         # NOTE: _escape_record already escapes quotes; a second pass would double the record's backslashes.
         lines.append(f'  {tnum[tid]} [shape=record, style="rounded,filled", fillcolor="{fill}", label="{label}"];')
@@ -288,16 +316,15 @@ def graph(
         parts = [node.name] + ([params] if params else []) + (["(freed)"] if node.inputs is None else [])
         text = "\\n".join(_escape(p) for p in parts)  # DOT's \n: a centred line break
         style = "dashed" if node.inputs is None else "filled"
+        nodes[onum[nid]] = ("op", parts, "#f3e0f7")
         lines.append(f'  {onum[nid]} [shape=ellipse, style="{style}", fillcolor="#f3e0f7", label="{text}"];')
     for cid, text in constants:
+        nodes[cid] = ("constant", [text], "none")
         lines.append(f'  {cid} [shape=plaintext, fontsize=10, label="{_escape(text)}"];')
-    seen = set()
-    for a, b in edges:
-        if (a, b) not in seen:  # x * x uses x twice: one edge is enough to read the picture
-            seen.add((a, b))
-            lines.append(f"  {a} -> {b};")
+    unique = list(dict.fromkeys(edges))  # x * x uses x twice: one edge is enough to read the picture
+    lines += [f"  {a} -> {b};" for a, b in unique]
     lines.append("}")
-    drawing = GraphDrawing("\n".join(lines) + "\n", format, freed, len(tensors), len(ops))
+    drawing = GraphDrawing("\n".join(lines) + "\n", format, freed, len(tensors), len(ops), nodes, unique)
     if path is not None:
         drawing.save(path)
     return drawing

@@ -28,9 +28,14 @@ import nabla as nb
 
 from .variable import Variable
 
+# TensorFlow's own rule for a module's default name (tf.Module's camel_to_snake), which is not Keras's
+# (nabla.keras.utils.naming): a capital after a lower-case letter or digit, or a capital that starts a
+# word, begins a new part; so "MLP" -> "mlp", "ABCNet" -> "abc_net", "MaxPooling2D" -> "max_pooling2_d".
+_WORD_START = re.compile(r"((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))")
+
 
 def _snake_case(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+    return _WORD_START.sub(r"_\1", name).lower()
 
 
 class Module:

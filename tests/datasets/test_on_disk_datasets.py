@@ -59,5 +59,5 @@ def test_idx_files_stream_in_blocks_and_damage_is_named(tmp_path):
     with pytest.raises(IDXError, match="has trailing bytes"):
         list(iter_idx(tmp_path / "long"))
     (tmp_path / "cut.gz").write_bytes(gzip.compress(raw)[:-12])
-    with pytest.raises(IDXError, match="gzip stream is damaged or truncated"):
+    with pytest.raises(IDXError, match="gzip stream is (damaged|truncated)"):
         list(iter_idx(tmp_path / "cut.gz"))

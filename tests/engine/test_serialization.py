@@ -285,3 +285,35 @@ def test_no_pickle_anywhere_in_nabla():
     offenders = [str(p.relative_to(root)) for p in root.rglob("*.py") if pattern.search(p.read_text())]
     assert offenders == []
     assert len(list(root.rglob("*.py"))) > 10  # the search did look at the sources
+
+
+def test_load_says_a_folder_is_a_folder(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"nb.load: .* is a folder, not a file"):
+        nb.load(tmp_path)
+    with pytest.raises(FileNotFoundError, match=r"nb.load: no file at .*missing.st"):
+        nb.load(tmp_path / "missing.st")
+
+
+@pytest.mark.parametrize(
+    "head, kind",
+    [
+        (b"PK\x03\x04\x14\x00\x00\x00", "a zip archive (a Keras .keras file"),
+        (b"\x89HDF\r\n\x1a\n\x00\x00", "an HDF5 file"),
+        (b"\x80\x02\x8a\nl\xfc\x9cF\xf9", "a Python pickle"),
+        (b"\x80\x04\x95\x10\x00\x00\x00\x00", "a Python pickle"),
+        (b"\x93NUMPY\x01\x00v\x00", "a NumPy .npy file"),
+        (b"\x08\x08\x12\x07pytorch", "an ONNX model"),
+    ],
+)
+def test_load_names_the_kind_of_a_foreign_file(tmp_path, head, kind):
+    path = tmp_path / "model.bin"
+    path.write_bytes(head + bytes(100))
+    with pytest.raises(ValueError, match=rf"nb.load: .*model.bin is {re.escape(kind)}.*, not a safetensors file"):
+        nb.load(path)
+
+
+def test_a_damaged_safetensors_file_is_not_taken_for_a_foreign_one(tmp_path):
+    nb.save({"w": nb.ones(3)}, tmp_path / "w.st")
+    (tmp_path / "w.st").write_bytes((tmp_path / "w.st").read_bytes()[:20])
+    with pytest.raises(ValueError, match=r"w.st is not a valid safetensors file \(SafetensorError"):
+        nb.load(tmp_path / "w.st")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from conftest import require
 from onnx_check import session
 
@@ -35,11 +34,6 @@ def test_export_errors_are_one_line(tmp_path, capsys):
     assert not (tmp_path / "m.onnx").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="CLI: cmd_export turns ValueError into one line but not OSError (a folder given as the output, "
-    "a read-only folder); the fix belongs in nabla/cli's export command",
-)
 def test_export_to_a_folder_is_one_line(tmp_path, capsys):
     model = models.Sequential([layers.Input((2,)), layers.Dense(1)])
     model.save(tmp_path / "m.nabla")

@@ -20,6 +20,7 @@ from onnx_check import assert_exports, floats, session
 import nabla as nb
 import nabla.onnx
 from nabla import cli, nn
+from nabla.cli.recipes import HIDDEN_ACTIVATIONS
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -84,7 +85,7 @@ def test_lab10_trained_one_hidden_layer_network():
     assert_exports(model, floats(1, scale=3.0))
 
 
-@pytest.mark.parametrize("activation", cli._ACTIVATIONS)
+@pytest.mark.parametrize("activation", HIDDEN_ACTIVATIONS)
 def test_cli_models_with_every_activation_of_nabla_train(activation, tmp_path):
     args = ["train", "--dataset", "spiral", "--hidden", "8,8", "--activation", activation, "--epochs", "2"]
     assert cli.main([*args, "--dropout", "0.1", "--out", str(tmp_path), "--quiet"]) == 0

@@ -164,3 +164,9 @@ def test_small_helpers():
 def test_dtypes_interoperate_with_tensorflows():
     same(lambda tf: tf.as_dtype(np.float32) == tf.float32)
     assert tf.as_dtype(tensorflow().float64) == tf.float64
+
+
+@pytest.mark.parametrize("cls", ["MLP", "Dense", "NaiveDense", "MaxPooling2D", "HTTPServer", "ABCNet", "Conv2DLayer"])
+def test_a_modules_default_name_is_tensorflows(cls):
+    reference = tensorflow()
+    assert type(cls, (tf.Module,), {})().name == type(cls, (reference.Module,), {})().name

@@ -46,10 +46,7 @@ class CSVLogger(Callback):
     def on_train_begin(self, logs=None):
         self.keys, self._writer, self._write_header = None, None, True
         if self.append and os.path.isfile(self.filename) and os.path.getsize(self.filename) > 0:
-            with open(self.filename, newline="") as f:
-                header = next(csv.reader(f, delimiter=self.separator), [])
-            if header[:1] == ["epoch"]:
-                self.keys = header[1:]
+            self.keys = _header_keys(self.filename, self.separator)
             self._write_header = False
         self._file = open(self.filename, "a" if self.append else "w", newline="")  # closed in on_train_end
 
@@ -85,3 +82,22 @@ class CSVLogger(Callback):
 
     def get_config(self) -> dict:
         return {"filename": self.filename, "separator": self.separator, "append": self.append}
+
+
+_MAX_HEADER = 1 << 16  # characters of an existing file's first line that are read: a header, not a whole file
+
+
+def _header_keys(filename: str, separator: str) -> list[str] | None:
+    """The log keys of an existing CSVLogger file's header (``epoch,key,...``), or None when it has none.
+
+    Any file is read safely: at most the first :data:`_MAX_HEADER` characters of its first line,
+    undecodable bytes replaced, and a line that is not CSV (a NUL, an unclosed quote) counted as no
+    header. Without one, the keys come from the first epoch's logs, as in a new file.
+    """
+    with open(filename, newline="", encoding="utf-8", errors="replace") as f:
+        line = f.readline(_MAX_HEADER)
+    try:
+        header = next(csv.reader([line], delimiter=separator), [])
+    except csv.Error:
+        return None
+    return header[1:] if header[:1] == ["epoch"] else None

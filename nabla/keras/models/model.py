@@ -17,7 +17,7 @@ from .. import callbacks as callbacks_module
 from .. import losses as losses_module
 from .. import metrics as metrics_module
 from .. import optimizers
-from .._engine import CaptureError, Tensor, capture, load, no_grad, refuse_in_capture, save
+from .._engine import CaptureError, Tensor, capture, no_grad, refuse_in_capture, save
 from .._engine import random as _random
 from ..layers import Layer
 from ..losses import _FunctionLoss
@@ -26,7 +26,7 @@ from .checks import ModelConfigWarning, check_arrays, check_loss_fits, check_set
 from .data_adapter import as_array, as_list, check_fit_arguments, per_sample_weights
 from .data_parallel import DataParallel
 from .interrupt import StopOnInterrupt
-from .saving import save_model
+from .saving import load_weights, save_model
 from .sources import epoch_batches, training_rows
 from .summary import summary_table
 
@@ -155,7 +155,8 @@ class Model(Layer):
         self._captured_with = (self.optimizer, self.loss)  # a replay keeps calling these objects
         self._compile_config = {
             # An optimizer object is saved by class and hyper-parameters, so an unbound one reloads as itself.
-            "optimizer": optimizer
+            # NOTE: a name in lower case, as load_model's allow-list spells it ("Adam" works in compile too)
+            "optimizer": optimizer.lower()
             if isinstance(optimizer, str)
             else {"class_name": type(self.optimizer).__name__, "config": dict(self.optimizer.defaults)},
             "loss": loss if isinstance(loss, str) else losses_module.serialize(resolved_loss),
@@ -488,14 +489,12 @@ class Model(Layer):
 
     def save_weights(self, path) -> None:
         """Write the weights (``state_dict``) to a safetensors file, atomically."""
+        self._maybe_build()  # NOTE: layers after the first build lazily; a known input shape builds them all
         save(self.state_dict(), path)
 
     def load_weights(self, path) -> None:
         """Load weights written by :meth:`save_weights` (the model must have the same architecture)."""
-        state = load(path)
-        if not self.built or not any(True for _ in self.parameters()):
-            raise RuntimeError("load_weights: build the model first (give input_shape, or call it on data)")
-        self.load_state_dict(state)
+        load_weights(self, path)
 
     def save(self, path) -> None:
         """Save architecture, weights, compile settings and optimizer state to one file (see ``load_model``)."""

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import warnings
 
-from .._engine import load, save
-
-FORMAT = "nabla.model/1"
+from .._engine import Tensor, load, save
+from .file_check import ModelFileError, check_model_file
+from .file_schema import FIXED_HYPERPARAMETERS, FORMAT
 
 
 def save_model(model, path) -> None:
@@ -31,33 +31,88 @@ def save_model(model, path) -> None:
     save(payload, path)
 
 
+class _Step:
+    """Turns an error raised while ``load_model`` does one step into a ModelFileError naming the file and the step.
+
+    The file was checked before any step (file_check.py), so this only catches what the checks could not
+    foresee: code of your own from ``custom_objects``, or a config the checks let through wrongly.
+    """
+
+    def __init__(self, path, what: str):
+        self.path, self.what = path, what
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, tb):
+        if error is None or isinstance(error, ModelFileError) or not isinstance(error, _STEP_ERRORS):
+            return False
+        text = " ".join(f"{type(error).__name__}: {error.args[0] if error.args else error}".split())[:500]
+        raise ModelFileError(f"load_model: {self.path}: {self.what}: {text}") from error
+
+
+_STEP_ERRORS = (TypeError, ValueError, KeyError, IndexError, ArithmeticError, RuntimeError)
+
+
+def _optimizer(spec: dict):
+    """An optimizer from its saved class name (one of an allow-list, checked before) and hyper-parameters."""
+    from ... import optim
+
+    name = spec["class_name"]
+    config = {k: tuple(v) if isinstance(v, list) else v for k, v in spec["config"].items()}
+    for fixed in FIXED_HYPERPARAMETERS.get(name, ()):
+        config.pop(fixed, None)
+    return {"SGD": optim.SGD, "Adam": optim.Adam, "AdamW": optim.AdamW, "RMSprop": optim.RMSprop,
+            "Adagrad": optim.Adagrad}[name](**config)  # fmt: skip
+
+
+def _arrays(state: dict) -> dict:
+    """An optimizer state dict with NumPy arrays where the file holds Tensors."""
+    per_parameter = {
+        key: {k: v.numpy() if isinstance(v, Tensor) else v for k, v in values.items()}
+        for key, values in state["state"].items()
+    }
+    return {"state": per_parameter, "param_groups": state["param_groups"]}
+
+
 def load_model(path, custom_objects: dict | None = None, compile: bool = True):
     """Rebuild a model saved with ``model.save(path)``: same architecture, weights and (if compiled) optimizer state.
 
-    Subclassed models need their class in ``custom_objects={"MyModel": MyModel}``.
-    The loaded model predicts exactly as the saved one, and ``fit`` continues
-    the same run (optimizer moments and step counts included).
-    """
-    from ... import optim
-    from .sequential import Sequential
+    Subclassed models need their class in ``custom_objects={"MyModel": MyModel}``, and layers
+    of your own theirs. The loaded model predicts exactly as the saved one, and ``fit``
+    continues the same run (optimizer moments and step counts included).
 
+    Nothing is built before the whole file is checked (:mod:`nabla.keras.models.file_check`): its
+    structure against the schema of :mod:`nabla.keras.models.file_schema` (types, required fields,
+    layer, optimizer and loss classes from allow-lists), and each layer's sizes against the
+    weights the file stores, so a damaged or hostile file cannot make nabla allocate more than
+    its weights (and one sample of at most ``MAX_SAMPLE_VALUES`` values per layer while building).
+
+    Raises:
+        FileNotFoundError: no file at ``path``.
+        ValueError: the file is not a valid model file; the message names the file and the
+            field (``load_model: m.nabla: config.layers[1].config.units: ...``).
+        TypeError: ``custom_objects`` is not a dict of names to classes.
+    """
+    if custom_objects is None:
+        custom_objects = {}
+    if not isinstance(custom_objects, dict) or not all(isinstance(k, str) for k in custom_objects):
+        raise TypeError(f"load_model: custom_objects must be a dict of class names to classes, got {custom_objects!r}")
     payload = load(path)
-    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
-        raise ValueError(f"load_model: {path} is not a nabla model file (use nb.load for plain state dicts)")
+    check_model_file(payload, path, custom_objects)
     class_name = payload["class_name"]
-    custom_objects = custom_objects or {}
-    if class_name == "Sequential":
-        model = Sequential.from_config(payload["config"], custom_objects)
-    elif class_name in custom_objects:
-        model = custom_objects[class_name].from_config(payload["config"])
-    else:
-        raise ValueError(
-            f"load_model: the file holds a subclassed model '{class_name}'; pass custom_objects={{'{class_name}': "
-            f"{class_name}}} so that it can be rebuilt"
-        )
-    if payload.get("build_input_shape") and not any(True for _ in model.parameters()):
-        model.build(tuple(payload["build_input_shape"]))
-    model.load_state_dict(payload["weights"])
+    with _Step(path, "building the model"):
+        if class_name == "Sequential":
+            from .sequential import Sequential
+
+            model = Sequential.from_config(payload["config"], custom_objects)
+        else:
+            model = custom_objects[class_name].from_config(payload["config"])
+        if payload.get("build_input_shape") and not any(True for _ in model.parameters()):
+            model.build(tuple(payload["build_input_shape"]))
+        model._maybe_build()  # a Sequential whose first layer knows the input shape builds the others
+    with _Step(path, "loading the weights"):
+        model.load_state_dict(payload["weights"])
     spec = payload.get("compile")
     if compile and spec:
         if spec.get("loss") is None:
@@ -67,18 +122,42 @@ def load_model(path, custom_objects: dict | None = None, compile: bool = True):
                 stacklevel=2,
             )
             return model
-        state = payload.get("optimizer")
-        optimizer = spec.get("optimizer")
-        if isinstance(optimizer, dict):
-            config = {k: tuple(v) if isinstance(v, list) else v for k, v in optimizer["config"].items()}
-            optimizer = getattr(optim, optimizer["class_name"])(**config)
-        model.compile(
-            optimizer=optimizer,
-            loss=spec["loss"],
-            metrics=spec.get("metrics"),
-            jit_compile=spec.get("jit_compile", "auto"),
-        )
-        model._bind_optimizer()
-        if state is not None:
-            model.optimizer.load_state_dict(state["state"])
+        with _Step(path, "compiling"):
+            optimizer = spec["optimizer"]
+            model.compile(
+                optimizer=_optimizer(optimizer) if isinstance(optimizer, dict) else optimizer,
+                loss=spec["loss"],
+                metrics=spec.get("metrics"),
+                jit_compile=spec.get("jit_compile", "auto"),
+            )
+            model._bind_optimizer()
+        if payload.get("optimizer") is not None:
+            with _Step(path, "restoring the optimizer's state"):
+                model.optimizer.load_state_dict(_arrays(payload["optimizer"]["state"]))
     return model
+
+
+def load_weights(model, path) -> None:
+    """``model.load_weights(path)``: the weights ``save_weights`` wrote, into a built model of the same architecture.
+
+    Raises:
+        ValueError: the file is not a valid safetensors file, holds something else than
+            weights (a whole model, a checkpoint), or weights that do not fit the model; the
+            message names the file. The model is unchanged when anything fails.
+        RuntimeError: the model is not built yet.
+    """
+    state = load(path)
+    if isinstance(state, dict) and state.get("format") == FORMAT:
+        raise ValueError(f"load_weights: {path} holds a whole model (model.save): load it with models.load_model")
+    if not isinstance(state, dict) or not all(isinstance(k, str) and isinstance(v, Tensor) for k, v in state.items()):
+        raise ValueError(
+            f"load_weights: {path} does not hold weights (a flat dict of names to tensors, as save_weights writes)"
+        )
+    model._maybe_build()
+    # NOTE: not model.built: a Sequential whose layers built at construction (input_shape=) was never called
+    if not any(True for _ in model.parameters()):
+        raise RuntimeError("load_weights: build the model first (give input_shape, or call it on data)")
+    try:
+        model.load_state_dict(state)
+    except (KeyError, ValueError, TypeError) as e:
+        raise ValueError(f"load_weights: {path} does not fit this model: {e.args[0]}") from None

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from conftest import FISH_FILES, MNIST_FILES, real_data, require
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 NEEDS_DATA = {"04_fish_market.py": FISH_FILES, "05_mnist_mlp.py": MNIST_FILES, "05b_mnist_cnn.py": MNIST_FILES}
 
@@ -36,7 +36,7 @@ FIGURES = {
     "09_regularization.py": ["regularization.png"],
     "10_universal_approximation.py": ["universal_approximation.png", "linear_regions.png"],
     "11_double_descent.py": ["double_descent.png"],
-    "12_computational_graph.py": ["neuron_graph.dot", "mlp_graph.dot"],
+    "12_computational_graph.py": ["neuron_graph.png", "neuron_graph.dot", "mlp_graph.png", "mlp_graph.dot"],
 }
 
 
@@ -68,3 +68,22 @@ def test_example_runs_quick_and_writes_its_figures(script, tmp_path):
         assert path.is_file() and path.stat().st_size > 0, f"{script} did not write {name}"
         if name.endswith(".png"):
             assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_lab_12_without_graphviz_draws_with_matplotlib_and_says_so(tmp_path):
+    require("matplotlib")
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    env = {**os.environ, "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1", "PATH": str(empty)}  # no 'dot' on it
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES / "12_computational_graph.py"), "--out", str(tmp_path / "out")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "Graphviz's 'dot' is not installed: the PNGs are drawn with matplotlib" in done.stdout
+    written = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert written == ["mlp_graph.dot", "mlp_graph.png", "neuron_graph.dot", "neuron_graph.png"]
+    assert (tmp_path / "out" / "neuron_graph.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -1,0 +1,250 @@
+"""The schema of a whole-model file (``model.save``), as data: what ``load_model`` accepts before building anything.
+
+Read with :mod:`nabla.schema` (a subset of JSON Schema). The file, once decoded by ``nb.load``, is::
+
+    {"format": "nabla.model/1", "class_name": "Sequential", "config": {...}, "build_input_shape": [null, 784],
+     "weights": {"0.kernel": Tensor, ...}, "compile": {...} or null, "optimizer": {...} or null}
+
+Layer classes, optimizers and losses come from allow-lists (:data:`LAYER_CONFIGS`,
+:data:`OPTIMIZER_CONFIGS`, :data:`LOSS_CONFIGS`); every field of their configs has a type and a
+range. The sizes in a config (units, filters, kernel sizes, input shapes) are checked against the
+weights stored in the file by :mod:`nabla.keras.models.file_check`, which also applies these schemas.
+"""
+
+from __future__ import annotations
+
+FORMAT = "nabla.model/1"
+MAX_INT = 2**31 - 1  # NOTE: a sanity bound only; the real bound on a size is the weights it must match
+MAX_NAME = 256
+
+
+def _integer(minimum: int = 0, maximum: int = MAX_INT) -> dict:
+    return {"type": "integer", "minimum": minimum, "maximum": maximum}
+
+
+def _number(**bounds) -> dict:
+    return {"type": "number", **bounds}
+
+
+def _optional(schema: dict) -> dict:
+    return {"anyOf": [{"type": "null"}, schema]}
+
+
+def _pair(item: dict) -> dict:
+    """Keras's size-or-pair arguments: ``3`` or ``[3, 3]``."""
+    return {"anyOf": [item, {"type": "array", "items": item, "minItems": 2, "maxItems": 2}]}
+
+
+NAME = {"type": "string", "maxLength": MAX_NAME}
+BOOLEAN = {"type": "boolean"}
+SIZE = _integer(1)
+SHAPE = {"type": "array", "items": SIZE, "minItems": 1, "maxItems": 8}  # one sample's shape
+BATCH_SHAPE = {  # a shape with its batch axis, which must be null: the batch size is not the model's
+    "type": "array",
+    "items": {"anyOf": [{"type": "null"}, SIZE]},
+    "minItems": 2,
+    "maxItems": 9,
+}
+SEED = _optional(_integer(-(2**63), 2**63 - 1))
+
+#: Names the registries know (tests check that these lists equal the registries).
+ACTIVATIONS = ["elu", "gelu", "leaky_relu", "linear", "log_softmax", "relu", "sigmoid", "silu", "softmax",
+               "softplus", "step", "swish", "tanh"]  # fmt: skip
+INITIALIZERS = ["glorot_normal", "glorot_uniform", "he_normal", "he_uniform", "lecun_normal", "lecun_uniform",
+                "ones", "random_normal", "random_uniform", "truncated_normal", "zeros"]  # fmt: skip
+#: compile(optimizer=name) -> the class it builds (the names Keras uses).
+OPTIMIZER_CLASSES = {"adagrad": "Adagrad", "adam": "Adam", "adamw": "AdamW", "rmsprop": "RMSprop", "sgd": "SGD"}
+
+ACTIVATION = _optional({"enum": ACTIVATIONS})
+INITIALIZER = {"enum": INITIALIZERS}
+REGULARIZER = _optional(
+    {"anyOf": [
+        {"enum": ["l1", "l2", "l1_l2"]},
+        {"type": "object", "properties": {"l1": _number(minimum=0), "l2": _number(minimum=0)},
+         "additionalProperties": False},
+    ]}
+)  # fmt: skip
+
+
+def _layer(required: list[str], **fields) -> dict:
+    """A layer's config: the fields every layer has, and its own."""
+    common = {"name": _optional(NAME), "trainable": BOOLEAN, "input_shape": _optional(SHAPE),
+              "dtype": _optional({"enum": ["float32", "float64"]})}  # fmt: skip
+    return {"type": "object", "required": required, "properties": {**common, **fields},
+            "additionalProperties": False}  # fmt: skip
+
+
+KERNEL_FIELDS = {
+    "activation": ACTIVATION,
+    "use_bias": BOOLEAN,
+    "kernel_initializer": INITIALIZER,
+    "bias_initializer": INITIALIZER,
+    "kernel_regularizer": REGULARIZER,
+    "bias_regularizer": REGULARIZER,
+}
+NORMALIZATION_FIELDS = {
+    "axis": _integer(-8, 8),
+    "epsilon": _number(minimum=0),
+    "center": BOOLEAN,
+    "scale": BOOLEAN,
+}
+POOLING_FIELDS = {"pool_size": _pair(SIZE), "strides": _optional(_pair(SIZE)), "padding": {"enum": ["valid", "same"]}}
+TRANSLATION_FACTOR = _pair(_number(minimum=-1, maximum=1))
+
+#: Layer class name -> the schema of its config. The allow-list of layers a file may name.
+LAYER_CONFIGS = {
+    "InputLayer": _layer([], shape=SHAPE),
+    "Dense": _layer(["units"], units=SIZE, **KERNEL_FIELDS),
+    "Activation": _layer(["activation"], activation=ACTIVATION),
+    "Dropout": _layer(["rate"], rate=_number(minimum=0, exclusiveMaximum=1)),
+    "Flatten": _layer([]),
+    "GaussianNoise": _layer(["stddev"], stddev=_number(minimum=0, maximum=1), seed=SEED),
+    "GaussianDropout": _layer(["rate"], rate=_number(minimum=0, exclusiveMaximum=1), seed=SEED),
+    "RandomTranslation": _layer(
+        ["height_factor", "width_factor"],
+        height_factor=TRANSLATION_FACTOR,
+        width_factor=TRANSLATION_FACTOR,
+        fill_mode={"enum": ["reflect", "wrap", "constant", "nearest"]},
+        interpolation={"enum": ["bilinear", "nearest"]},
+        seed=SEED,
+        fill_value=_number(),
+        data_format=_optional({"const": "channels_last"}),
+    ),
+    "BatchNormalization": _layer([], momentum=_number(minimum=0, maximum=1), **NORMALIZATION_FIELDS),
+    "LayerNormalization": _layer([], **NORMALIZATION_FIELDS),
+    "Conv2D": _layer(
+        ["filters", "kernel_size"],
+        filters=SIZE,
+        kernel_size=_pair(SIZE),
+        strides=_pair(SIZE),
+        padding={"enum": ["valid", "same"]},
+        dilation_rate=_pair(SIZE),
+        **KERNEL_FIELDS,
+    ),
+    "MaxPooling2D": _layer([], **POOLING_FIELDS),
+    "AveragePooling2D": _layer([], **POOLING_FIELDS),
+}
+
+LAYER_ENTRY = {
+    "type": "object",
+    "required": ["class_name", "config"],
+    "properties": {"class_name": NAME, "config": {"type": "object"}},
+    "additionalProperties": False,
+}
+SEQUENTIAL_CONFIG = {
+    "type": "object",
+    "required": ["layers"],
+    "properties": {
+        "name": _optional(NAME),
+        "layers": {"type": "array", "items": LAYER_ENTRY, "maxItems": 10_000},
+        "build_input_shape": _optional(BATCH_SHAPE),
+        "trainable": BOOLEAN,
+    },
+    "additionalProperties": False,
+}
+
+_RATE = _number(minimum=0)
+_FRACTION = _number(minimum=0, maximum=1)
+#: Optimizer class name -> (the schema of its hyper-parameters, the ones its constructor takes).
+OPTIMIZER_CONFIGS = {
+    "SGD": {"lr": _RATE, "momentum": _RATE, "dampening": _RATE, "weight_decay": _RATE, "nesterov": BOOLEAN,
+            "maximize": BOOLEAN},
+    "Adam": {"lr": _RATE, "betas": {"type": "array", "items": _number(minimum=0, exclusiveMaximum=1), "minItems": 2,
+                                    "maxItems": 2},
+             "eps": _RATE, "weight_decay": _RATE, "amsgrad": BOOLEAN, "maximize": BOOLEAN,
+             "decoupled_weight_decay": BOOLEAN},
+    "RMSprop": {"lr": _RATE, "alpha": _FRACTION, "eps": _RATE, "weight_decay": _RATE, "momentum": _RATE,
+                "centered": BOOLEAN, "maximize": BOOLEAN},
+    "Adagrad": {"lr": _RATE, "lr_decay": _RATE, "eps": _RATE, "weight_decay": _RATE,
+                "initial_accumulator_value": _RATE, "maximize": BOOLEAN},
+}  # fmt: skip
+OPTIMIZER_CONFIGS["AdamW"] = {**OPTIMIZER_CONFIGS["Adam"], "decoupled_weight_decay": {"const": True}}
+#: Hyper-parameters saved with an optimizer that its constructor does not take (AdamW is always decoupled).
+FIXED_HYPERPARAMETERS = {"AdamW": ("decoupled_weight_decay",)}
+#: What each optimizer keeps per parameter: "step" is a count, the others arrays of the parameter's shape.
+OPTIMIZER_STATE_KEYS = {
+    "SGD": ["momentum_buffer"],
+    "Adam": ["step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"],
+    "AdamW": ["step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"],
+    "RMSprop": ["step", "square_avg", "grad_avg", "momentum_buffer"],
+    "Adagrad": ["step", "sum"],
+}
+
+STEP = _integer(0, 2**53)  # an optimizer's step count
+STATE_ARRAY = {"type": "tensor", "dtypeKinds": "f"}
+
+#: Loss class name -> the schema of its config (the options its constructor takes).
+LOSS_CONFIGS = {
+    "MeanSquaredError": {},
+    "MeanAbsoluteError": {},
+    "Huber": {"delta": _number(exclusiveMinimum=0)},
+    "BinaryCrossentropy": {"from_logits": BOOLEAN, "label_smoothing": _FRACTION},
+    "CategoricalCrossentropy": {"from_logits": BOOLEAN, "label_smoothing": _FRACTION},
+    "SparseCategoricalCrossentropy": {"from_logits": BOOLEAN},
+}
+
+
+def _class_and_config(configs: dict) -> dict:
+    """``{"class_name": one of configs, "config": {...}}``; the config is checked against its class's schema later."""
+    return {
+        "type": "object",
+        "required": ["class_name", "config"],
+        "properties": {"class_name": {"enum": sorted(configs)}, "config": {"type": "object"}},
+        "additionalProperties": False,
+    }
+
+
+COMPILE = {
+    "type": "object",
+    "required": ["optimizer", "loss"],
+    "properties": {
+        "optimizer": {"anyOf": [{"enum": sorted(OPTIMIZER_CLASSES)}, _class_and_config(OPTIMIZER_CONFIGS)]},
+        "loss": {"anyOf": [{"type": "null"}, {"type": "string", "maxLength": 100}, _class_and_config(LOSS_CONFIGS)]},
+        "metrics": {"type": "array", "items": {"type": "string", "maxLength": 100}, "maxItems": 64},
+        "jit_compile": {"enum": [True, False, "auto"]},
+    },
+    "additionalProperties": False,
+}
+
+OPTIMIZER_STATE = {
+    "type": "object",
+    "required": ["class_name", "state"],
+    "properties": {
+        "class_name": {"enum": sorted(OPTIMIZER_CONFIGS)},
+        "state": {
+            "type": "object",
+            "required": ["state", "param_groups"],
+            "properties": {
+                "state": {"type": "object", "propertyNames": _integer(0), "additionalProperties": {"type": "object"}},
+                "param_groups": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": 10_000,
+                    "items": {
+                        "type": "object",
+                        "required": ["params"],
+                        "properties": {"params": {"type": "array", "items": _integer(0), "maxItems": 10**6}},
+                    },
+                },
+            },
+            "additionalProperties": False,
+        },
+    },
+    "additionalProperties": False,
+}
+
+TENSOR = {"type": "tensor", "dtypeKinds": "biuf"}
+PAYLOAD = {
+    "type": "object",
+    "required": ["format", "class_name", "config", "weights"],
+    "properties": {
+        "format": {"const": FORMAT},
+        "class_name": NAME,
+        "config": {"type": "object"},
+        "build_input_shape": _optional(BATCH_SHAPE),
+        "weights": {"type": "object", "additionalProperties": TENSOR},
+        "compile": _optional(COMPILE),
+        "optimizer": _optional(OPTIMIZER_STATE),
+    },
+    "additionalProperties": False,
+}
