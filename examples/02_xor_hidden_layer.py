@@ -1,25 +1,27 @@
-"""Lab 2: XOR with two hidden neurons: the hidden layer makes the problem linearly separable.
+# %% [markdown]
+# # Lab 2: XOR with two hidden neurons: the hidden layer makes the problem linearly separable
+#
+# A 2-2-1 network, ``sigmoid(w2 . tanh(W1 x + b1) + b2)``, trained by full-batch
+# gradient descent on the cross-entropy. The hidden layer maps the four
+# corners to new points ``h = tanh(W1 x + b1)``, where one straight line (the
+# output neuron's) separates the two classes: the left figure shows the
+# curved boundary in the input plane, the middle one the same points (and a
+# bent copy of the input grid) in the hidden plane with the output's line.
+#
+# With only two hidden units the loss surface has local minima: some random
+# starts get stuck (two of the four points at p = 0.5, loss ~0.35).
+# The script trains from ten random starts, reports which got stuck and draws the
+# first that solved it.
+#
+#     python examples/02_xor_hidden_layer.py [--quick] [--out DIR]
+#
+# Writes ``xor_hidden_layer.png``.
 
-A 2-2-1 network, ``sigmoid(w2 . tanh(W1 x + b1) + b2)``, trained by full-batch
-gradient descent on the cross-entropy. The hidden layer maps the four
-corners to new points ``h = tanh(W1 x + b1)``, where one straight line (the
-output neuron's) separates the two classes: the left figure shows the
-curved boundary in the input plane, the middle one the same points (and a
-bent copy of the input grid) in the hidden plane with the output's line.
 
-With only two hidden units the loss surface has local minima: some random
-starts get stuck (two of the four points at p = 0.5, loss ~0.35).
-The script trains from ten random starts, reports which got stuck and draws the
-first that solved it.
-
-    python examples/02_xor_hidden_layer.py [--quick] [--out DIR]
-
-Writes ``xor_hidden_layer.png``.
-"""
-
-from __future__ import annotations
-
+# %%
 import argparse
+import os
+import shlex
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +31,7 @@ import nabla.plot as nbplot
 from nabla import datasets, nn
 
 
+# %%
 def train(X, y, seed: int, epochs: int, lr: float = 0.5):
     """A 2-2-1 tanh network by full-batch gradient descent; returns (model, losses)."""
     nb.manual_seed(seed)
@@ -48,15 +51,15 @@ def train(X, y, seed: int, epochs: int, lr: float = 0.5):
     return model, losses
 
 
+# %%
 def hidden(model, X: np.ndarray) -> np.ndarray:
     with nb.no_grad():
         return model[1](model[0](nb.tensor(X.astype(np.float32)))).numpy()
 
 
-def draw(model, X, y, runs: dict, solved: dict, shown: int, path: Path) -> None:
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(15, 4.6), layout="constrained")
+# %%
+def draw(model, X, y, runs: dict, solved: dict, shown: int, path: Path):
+    fig = nbplot.figure(figsize=(15, 4.6))
     ax_in, ax_h, ax_loss = fig.subplots(1, 3)
     nbplot.decision_boundary(model, X, y, ax=ax_in, bounds=(-0.5, 1.5, -0.5, 1.5), title="input plane: P(XOR = 1)")
 
@@ -95,37 +98,58 @@ def draw(model, X, y, runs: dict, solved: dict, shown: int, path: Path) -> None:
     ax_loss.grid(alpha=0.3)
     ax_loss.legend(fontsize=8)
     fig.savefig(path, dpi=110)
+    return fig
 
 
-def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="a seconds-long smoke run")
-    parser.add_argument("--out", default="lab-output/02", help="folder for the figures")
-    args = parser.parse_args(argv)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    epochs = 600 if args.quick else 3000
+# %% [markdown]
+# ## Settings
+#
+# From the command line: `--quick` for a seconds-long run, `--out DIR` for the figures (see the top).
+# In Jupyter, change the defaults here, or start Jupyter with `NABLA_LAB_ARGS="--quick"` in the environment.
 
-    X, y = datasets.xor_gate()
-    runs, models = {}, {}
-    for seed in range(4 if args.quick else 10):
-        model, losses = train(X, y, seed, epochs)
-        with nb.no_grad():
-            p = nb.sigmoid(model(nb.tensor(X))).numpy()[:, 0]
-        solved = bool(np.all((p > 0.5) == (y == 1)))
-        runs[seed], models[seed] = losses, (model, solved)
-        probabilities = ", ".join(f"{v:.3f}" for v in p)
-        print(f"seed {seed}: loss {losses[-1]:.4f}, P(XOR = 1) = [{probabilities}]", "solved" if solved else "stuck")
-    solved_seeds = [s for s, (_, ok) in models.items() if ok]
-    print(f"{len(solved_seeds)} of {len(models)} random starts solved XOR; the others stopped in a local minimum")
-    seed = solved_seeds[0] if solved_seeds else min(runs, key=lambda s: runs[s][-1])
-    model = models[seed][0]
-    H = hidden(model, X)
-    points = "; ".join(f"({a:.0f},{b:.0f}) -> ({h1:+.2f}, {h2:+.2f})" for (a, b), (h1, h2) in zip(X, H))
-    print(f"hidden representation: {points}")
-    draw(model, X, y, runs, {s: ok for s, (_, ok) in models.items()}, seed, out / "xor_hidden_layer.png")
-    print(f"wrote {out / 'xor_hidden_layer.png'}")
+# %%
+parser = argparse.ArgumentParser(
+    description="Lab 2: XOR with two hidden neurons: the hidden layer makes the problem linearly"
+    " separable"
+)
+parser.add_argument("--quick", action="store_true", help="a seconds-long smoke run")
+parser.add_argument("--out", default="lab-output/02", help="folder for the figures")
+# A notebook has no __file__, and its kernel's command line is not the lab's: there the options come from
+# $NABLA_LAB_ARGS. A script (also under IPython's %run) reads its own command line.
+args = parser.parse_args(None if "__file__" in globals() else shlex.split(os.environ.get("NABLA_LAB_ARGS", "")))
+out = Path(args.out)
+out.mkdir(parents=True, exist_ok=True)
 
 
-if __name__ == "__main__":
-    main()
+# %% [markdown]
+# ## A 2-2-1 tanh network from several random starts
+
+# %%
+epochs = 600 if args.quick else 3000
+
+X, y = datasets.xor_gate()
+runs, models = {}, {}
+for seed in range(4 if args.quick else 10):
+    model, losses = train(X, y, seed, epochs)
+    with nb.no_grad():
+        p = nb.sigmoid(model(nb.tensor(X))).numpy()[:, 0]
+    solved = bool(np.all((p > 0.5) == (y == 1)))
+    runs[seed], models[seed] = losses, (model, solved)
+    probabilities = ", ".join(f"{v:.3f}" for v in p)
+    print(f"seed {seed}: loss {losses[-1]:.4f}, P(XOR = 1) = [{probabilities}]", "solved" if solved else "stuck")
+solved_seeds = [s for s, (_, ok) in models.items() if ok]
+print(f"{len(solved_seeds)} of {len(models)} random starts solved XOR; the others stopped in a local minimum")
+
+
+# %% [markdown]
+# ## What the hidden layer does: it moves the four points so that one line separates them
+
+# %%
+seed = solved_seeds[0] if solved_seeds else min(runs, key=lambda s: runs[s][-1])
+model = models[seed][0]
+H = hidden(model, X)
+points = "; ".join(f"({a:.0f},{b:.0f}) -> ({h1:+.2f}, {h2:+.2f})" for (a, b), (h1, h2) in zip(X, H))
+print(f"hidden representation: {points}")
+fig = draw(model, X, y, runs, {s: ok for s, (_, ok) in models.items()}, seed, out / "xor_hidden_layer.png")
+print(f"wrote {out / 'xor_hidden_layer.png'}")
+fig

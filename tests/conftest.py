@@ -30,7 +30,15 @@ def _seal_environment() -> Path:
     """
     home = Path(tempfile.mkdtemp(prefix="nabla-tests-"))
     atexit.register(shutil.rmtree, home, ignore_errors=True)
-    for var, sub in (("MPLCONFIGDIR", "matplotlib"), ("KERAS_HOME", "keras"), ("XDG_CACHE_HOME", "cache")):
+    for var, sub in (
+        ("MPLCONFIGDIR", "matplotlib"),
+        ("KERAS_HOME", "keras"),
+        ("XDG_CACHE_HOME", "cache"),
+        ("IPYTHONDIR", "ipython"),  # the notebook tests' kernels: profile, history
+        ("JUPYTER_RUNTIME_DIR", "jupyter/runtime"),  # their connection files
+        ("JUPYTER_DATA_DIR", "jupyter/data"),
+        ("JUPYTER_CONFIG_DIR", "jupyter/config"),
+    ):
         os.environ[var] = str(home / sub)
     os.environ["NABLA_OFFLINE"] = "1"
     # TensorFlow, the reference of nabla.tf: quiet logs, and its plain kernels (oneDNN's reorder float sums).

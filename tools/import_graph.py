@@ -44,10 +44,10 @@ TITLES = {
     "nabla.atomic": "a leaf: atomic writes",
     "nabla.engine": "the engine",
     "nabla.capture": "on the engine: the step compiler, the PyTorch side",
-    "nabla.keras": "the Keras side and the ONNX export",
+    "nabla.keras": "the Keras side, the ONNX export, the plots",
     "nabla.distributed": "training on several processes, the datasets",
     "nabla.tf": "the TensorFlow 2 facade",
-    "nabla.plot": "the plots, the training diagnostics, the scikit-learn estimators, the playground",
+    "nabla.sklearn": "the training diagnostics, the scikit-learn estimators, the playground",
     "nabla.cli": "the nabla command",
     "nabla.__main__": "python -m nabla",
 }

@@ -23,7 +23,7 @@ class EpochProgress(callbacks.Callback):
         self.start = time.perf_counter()
         self.bar = None
         if sys.stdout.isatty():
-            from tqdm.auto import tqdm
+            from tqdm import tqdm  # a terminal: the text bar (tqdm.auto would look for a notebook)
 
             self.bar = tqdm(total=self.epochs, desc="Training", unit="epoch", file=sys.stdout, dynamic_ncols=True)
 

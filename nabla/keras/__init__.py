@@ -15,13 +15,24 @@ Keras keeps it:
 ``metrics/``                by family: ``accuracy_metrics.py``, ``regression_metrics.py``,
                             ``confusion_metrics.py``...; ``get`` in ``metrics/__init__.py``
 ``losses.py``               Keras's losses, ``(y_true, y_pred)``, by name or as objects
-``optimizers.py``           the optimizers by name with Keras's defaults (the one table of them)
+``optimizers.py``           the optimizers by name with Keras's defaults (the one table of them), and
+                            Keras's classes (``SGD(learning_rate=...)``, ``apply_gradients``)
+``ops.py``                  ``keras.ops``: Keras's NumPy-like functions over nabla's operations
+``variables.py``            ``keras.Variable`` (a weight: an ``nn.Parameter`` with ``assign``)
+``symbolic.py``             ``KerasTensor``, what ``keras.Input`` returns (the functional API)
 ``activations.py``, ``initializers.py``, ``regularizers.py``   by name, as in Keras
 ``utils/``                  default names (``naming.py``), the progress bar (``progbar.py``)
+``datasets/``, ``utils/``   ``mnist.load_data()``...; ``to_categorical``, ``set_random_seed``, ``plot_model``
 ==========================  =====================================================================
 
 A Keras layer here *is* an :class:`nabla.nn.Module`: one module system under both vocabularies.
 The engine's names come in through ``_engine.py`` only.
+
+**The Keras 3 namespace.** ``import nabla.keras as keras`` runs Keras 3 code: at the top
+``keras.Sequential``, ``keras.Model`` (subclassed, or functional: ``keras.Model(inputs, outputs)``),
+``keras.Input``, ``keras.Layer``, ``keras.Variable``, ``keras.ops``, and the modules above. A Keras name
+that nabla does not offer raises an ``AttributeError`` saying so and what to use instead
+(``_missing.py``). See docs/keras.md.
 
 **The old names.** Before this package the Keras modules sat at the top of nabla, and they are
 still there as the same objects: ``nabla.layers is nabla.keras.layers``, ``import nabla.layers``,
@@ -42,12 +53,29 @@ have, and ``nabla.keras`` keeps to Keras's namespace. Its ``ModelConfigWarning``
 from . import (
     activations,
     callbacks,
+    datasets,
     initializers,
     layers,
     losses,
     metrics,
     models,
+    ops,
     optimizers,
     regularizers,
     utils,
 )
+from ._missing import missing as _missing
+from .layers import Input, InputLayer, Layer
+from .models import Model, Sequential
+from .symbolic import KerasTensor
+from .variables import Variable
+
+__version__ = "3.15.0+nabla"  # the Keras API it follows (and is tested against), and that it is nabla
+
+
+def version() -> str:
+    return __version__
+
+
+def __getattr__(name: str):
+    raise _missing("keras", name)

@@ -73,15 +73,20 @@ def huber(y_true, y_pred, delta: float = 1.0) -> Tensor:
 def binary_crossentropy(y_true, y_pred, from_logits: bool = False, label_smoothing: float = 0.0) -> Tensor:
     """``-mean(y log p + (1 - y) log(1 - p), axis=-1)``; p clipped to [1e-7, 1 - 1e-7] unless ``from_logits``."""
     y = _match_rank(_as_target(y_true, y_pred), y_pred)
-    _check_shapes(y, y_pred, "binary_crossentropy")
     if label_smoothing:
         y = y * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    return ops.mean(binary_crossentropy_elements(y, y_pred, from_logits), axis=-1)
+
+
+def binary_crossentropy_elements(y_true, y_pred: Tensor, from_logits: bool = False) -> Tensor:
+    """``-(y log p + (1 - y) log(1 - p))`` per element (``keras.ops.binary_crossentropy``); targets and
+    predictions of one shape; p clipped to [1e-7, 1 - 1e-7] unless ``from_logits``."""
+    y = _as_target(y_true, y_pred)
+    _check_shapes(y, y_pred, "binary_crossentropy")
     if from_logits:
-        per_value = ops.binary_cross_entropy_with_logits(y_pred, y, reduction="none")
-    else:
-        p = ops.clip(y_pred, EPSILON, 1.0 - EPSILON)
-        per_value = -(y * ops.log(p) + (1.0 - y) * ops.log(1.0 - p))
-    return ops.mean(per_value, axis=-1)
+        return ops.binary_cross_entropy_with_logits(y_pred, y, reduction="none")
+    p = ops.clip(y_pred, EPSILON, 1.0 - EPSILON)
+    return -(y * ops.log(p) + (1.0 - y) * ops.log(1.0 - p))
 
 
 def categorical_crossentropy(y_true, y_pred, from_logits: bool = False, label_smoothing: float = 0.0) -> Tensor:

@@ -6,7 +6,7 @@ returns a matplotlib Figure (``descent_path`` returns ``(fig, paths)``,
 (the format follows the extension: .png, .svg, .pdf). Figures are made
 with matplotlib's object-oriented API, without pyplot: nothing is shown
 and no global state is touched; in a notebook a Figure that is a cell's
-last value displays itself, elsewhere save it or ``display(fig)``.
+last value displays itself (:mod:`nabla.plot.notebook`), elsewhere save it.
 
 matplotlib is optional: ``pip install 'nabla[plot]'``. It is imported
 when a plot is drawn, not when this module is. ``graph`` needs no
@@ -23,6 +23,7 @@ matplotlib; rendering its DOT text to SVG/PNG needs Graphviz's ``dot``.
 :func:`confusion_matrix`   the confusion matrix (:func:`confusion_counts` computes it)
 :func:`image_grid`         images with true and predicted labels, errors in red
 :func:`monitor`            a TrainingMonitor's weight/grad norms and update ratios
+:func:`figure`             a blank Figure of your own (constrained layout), drawn inline too
 ========================  ================================================================
 
 Example::
@@ -39,6 +40,7 @@ from .classification import confusion_counts, confusion_matrix, image_grid
 from .curves import history, monitor, weights_histogram
 from .descent import OPTIMIZERS, DescentPath, descent_path
 from .dot import GraphDrawing, graph
+from .notebook import figure, show_figures_inline
 from .regression import regression_fit
 
 __all__ = [
@@ -51,6 +53,7 @@ __all__ = [
     "decision_boundary",
     "derivative",
     "descent_path",
+    "figure",
     "graph",
     "history",
     "image_grid",
@@ -58,3 +61,5 @@ __all__ = [
     "regression_fit",
     "weights_histogram",
 ]
+
+show_figures_inline()

@@ -1,6 +1,6 @@
 """The models of the labs in examples/ and of ``nabla train`` export, and ONNX Runtime gives nabla's predictions.
 
-Each lab's own model-building function is imported from its script (labs 02 and 12 build their
+Each lab's own model-building function is taken from its script (labs 02 and 12 build their
 nn.Sequential inline: the same stacks are written here). Labs 01, 08 and 11 hold no model object (they
 train raw tensors). The CLI's models are trained for real, then compared on raw inputs: ``nabla train``
 folds its input scaling into the first Dense layer (and a regression's target scaling into the last),
@@ -9,7 +9,8 @@ so the exported file takes raw features, as ``nabla predict`` does.
 
 from __future__ import annotations
 
-import importlib.util
+import ast
+import types
 from pathlib import Path
 
 import numpy as np
@@ -26,12 +27,23 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def lab(name: str):
-    """Import a lab script as a module (its main() does not run)."""
+    """A lab script's definitions as a module: its imports, functions, classes and UPPER_CASE constants.
+
+    The lab's run (its top-level steps, notebook cells) is left out.
+    """
     require("matplotlib")  # the labs import nabla.plot
-    spec = importlib.util.spec_from_file_location(f"lab_{name[:3]}", EXAMPLES / name)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    path = EXAMPLES / name
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree.body = [node for node in tree.body if _is_definition(node)]
+    module = types.ModuleType(f"lab_{name[:3]}")
+    exec(compile(tree, str(path), "exec"), module.__dict__)
     return module
+
+
+def _is_definition(node: ast.stmt) -> bool:
+    if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef)):
+        return True
+    return isinstance(node, ast.Assign) and all(isinstance(t, ast.Name) and t.id.isupper() for t in node.targets)
 
 
 def test_lab02_and_lab12_tanh_networks():

@@ -13,8 +13,10 @@ class ProgbarLogger(Callback):
 
     * ``verbose=1``: a live bar per epoch with the step count, the ETA and
       the running loss and metrics, left on screen with the epoch's final
-      logs (``tqdm.auto``: a widget in Jupyter, text in a terminal);
-      ``evaluate`` and ``predict`` get a bar too.
+      logs (a widget in a Jupyter notebook with ipywidgets, text in a
+      terminal); ``evaluate`` and ``predict`` get a bar too. A notebook
+      without ipywidgets gets verbose 2's lines instead (see
+      :func:`resolve_verbose`).
     * ``verbose=2``: one line per epoch, once it ends, as Keras::
 
           Epoch 3/10 - 0s - loss: 0.1234 - accuracy: 0.9500 - val_loss: 0.2345 - val_accuracy: 0.9200

@@ -4,17 +4,36 @@ By family, as in Keras: :mod:`.layer` (the base ``Layer``), :mod:`.core` (``Inpu
 ``Activation``, ``Flatten``), :mod:`.convolutional` (``Conv2D``), :mod:`.pooling`
 (``MaxPooling2D``, ``AveragePooling2D``), :mod:`.normalization` (``BatchNormalization``,
 ``LayerNormalization``), :mod:`.regularization` (``Dropout``, ``GaussianNoise``,
-``GaussianDropout``), :mod:`.augmentation` (``RandomTranslation``).
+``GaussianDropout``), :mod:`.augmentation` (``RandomTranslation``), :mod:`.merging` (``Add``,
+``Concatenate``, ...: several inputs into one), :mod:`.reshaping` (``Reshape``, ``Permute``).
 """
 
+from .._missing import missing
 from ..utils.naming import clear_session, snake_case
 from .augmentation import RandomTranslation
 from .convolutional import Conv2D
-from .core import Activation, Dense, Flatten, Input, InputLayer
+from .core import Activation, Dense, Flatten, Input, InputLayer, Lambda
 from .layer import Layer
+from .merging import (
+    Add,
+    Average,
+    Concatenate,
+    Maximum,
+    Minimum,
+    Multiply,
+    Subtract,
+    add,
+    average,
+    concatenate,
+    maximum,
+    minimum,
+    multiply,
+    subtract,
+)
 from .normalization import BatchNormalization, LayerNormalization
-from .pooling import AveragePooling2D, MaxPooling2D
+from .pooling import AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D
 from .regularization import Dropout, GaussianDropout, GaussianNoise
+from .reshaping import Permute, Reshape
 
 #: Layer classes by name, for loading saved models (the names saved in a model's config).
 LAYERS = {
@@ -35,3 +54,9 @@ LAYERS = {
         AveragePooling2D,
     )
 }
+# (The merging, reshaping and global pooling layers are not in LAYERS yet: saved model files validate each
+# layer's config against a schema (models/file_schema.py), which they do not have.)
+
+
+def __getattr__(name: str):
+    raise missing("keras.layers", name)

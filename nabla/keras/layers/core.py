@@ -1,4 +1,4 @@
-"""The core layers: ``Input``, ``Dense``, ``Activation``, ``Flatten``."""
+"""The core layers: ``Input``, ``Dense``, ``Activation``, ``Flatten``, ``Lambda``."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import numpy as np
 
 from .. import activations
 from .._engine import ops
+from ..symbolic import KerasTensor
+from ..utils.naming import auto_name
 from .layer import Layer, _KernelLayer, config_value
 
 
@@ -26,9 +28,25 @@ class InputLayer(Layer):
         return {"name": self.name, "shape": list(self.input_shape_hint[1:])}
 
 
-def Input(shape=None, name: str | None = None, **kwargs) -> InputLayer:  # noqa: N802 - Keras's name
-    """The input of a Sequential model, ``Input(shape=(features,))``."""
-    return InputLayer(shape=shape, name=name, **kwargs)
+def Input(  # noqa: N802 - Keras's name
+    shape=None, batch_size: int | None = None, dtype=None, sparse=None, batch_shape=None, name: str | None = None
+) -> KerasTensor:
+    """A model's input: ``keras.Input(shape=(784,))``, the shape of one sample (the batch axis is left out).
+
+    It is a symbolic tensor (:class:`nabla.keras.symbolic.KerasTensor`) of shape ``(batch_size, *shape)``:
+    start a ``Sequential`` with it, or call layers on it and make a functional model,
+    ``keras.Model(inputs, outputs)``. ``batch_shape`` gives the whole shape instead. ``sparse`` tensors
+    are not offered (False or None only).
+    """
+    if sparse:
+        raise ValueError("Input: nabla has no sparse tensors; use dense inputs (sparse=False)")
+    if batch_shape is None:
+        if shape is None:
+            raise ValueError("Input: give the shape of one sample, e.g. Input(shape=(784,))")
+        shape = (shape,) if isinstance(shape, int) else tuple(shape)
+        batch_shape = (batch_size, *shape)
+    batch_shape = tuple(batch_shape)
+    return KerasTensor(batch_shape, dtype, name=name or auto_name("input_layer"), batch_size=batch_shape[0])
 
 
 class Dense(_KernelLayer):
@@ -107,3 +125,24 @@ class Flatten(Layer):
 
     def call(self, inputs, training=None):
         return inputs.reshape(inputs.shape[0], -1)
+
+
+class Lambda(Layer):
+    """A layer that applies a function of yours: ``Lambda(lambda x: x * 2)``. No weights.
+
+    ``function(inputs)`` gets the input tensor (or list), and may use ``keras.ops`` or nabla's operations.
+    As in Keras, a model holding a Lambda cannot be saved with its config (Python code is not saved);
+    save its weights instead.
+    """
+
+    def __init__(self, function, output_shape=None, arguments: dict | None = None, **kwargs):
+        super().__init__(**kwargs)
+        if not callable(function):
+            raise TypeError(f"Lambda: function must be callable, got {type(function).__name__}")
+        self.function, self.arguments = function, dict(arguments or {})
+
+    def call(self, inputs, training=None):
+        return self.function(inputs, **self.arguments)
+
+    def get_config(self) -> dict:
+        raise TypeError(f"Lambda layer '{self.name}' holds Python code, which is not saved: use save_weights")

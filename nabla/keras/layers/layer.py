@@ -10,12 +10,16 @@ Keras; kernels use Keras's layouts (Dense (in, units), Conv2D (kh, kw, in, out))
 
 from __future__ import annotations
 
+import functools
+import inspect
+
 import numpy as np
 
-from ...nn import Module, Parameter
-from .. import activations, initializers, regularizers
-from .._engine import Tensor, dtypes
+from ...nn import Module, ModuleList, Parameter
+from .. import activations, initializers, regularizers, symbolic
+from .._engine import Tensor, dtypes, no_grad, refuse_in_capture
 from ..utils.naming import auto_name
+from ..variables import Variable
 
 
 class Layer(Module):
@@ -23,6 +27,7 @@ class Layer(Module):
 
     def __init__(self, name: str | None = None, trainable: bool = True, input_shape=None, dtype=None, **kwargs):
         super().__init__()
+        input_shape = (dim,) if (dim := kwargs.pop("input_dim", None)) is not None else input_shape  # Keras 2's
         if kwargs:
             raise TypeError(f"{type(self).__name__}: unexpected arguments {sorted(kwargs)}")
         self.name = name or auto_name(type(self).__name__)
@@ -30,6 +35,8 @@ class Layer(Module):
         self.dtype = dtypes.resolve(dtype) or dtypes.default_float
         self._trainable = trainable
         self._regularized: list[tuple[Parameter, object]] = []
+        self._weight_keys: dict[int, str] = {}  # id(weight) -> the attribute add_weight registered it under
+        self._call_losses: list[Tensor] = []  # what call() gave add_loss in the last call
         self.input_shape_hint = None if input_shape is None else (None, *tuple(input_shape))
         self.output_shape_seen = None
 
@@ -40,19 +47,87 @@ class Layer(Module):
 
     def _ensure_built(self, input_shape: tuple) -> None:
         if not self.built:
-            self.build(tuple(input_shape))
+            self.build(input_shape if isinstance(input_shape, list) else tuple(input_shape))
             self.built = True
             self.trainable = self._trainable
 
-    def add_weight(self, name: str, shape, initializer="glorot_uniform", regularizer=None, trainable=True):
-        """Create, initialise and register a weight (a Parameter; non-trainable ones get no gradient)."""
-        values = initializers.get(initializer)(tuple(shape))
-        p = Parameter(Tensor._make(np.asarray(values, dtype=self.dtype)), requires_grad=trainable)
-        setattr(self, name, p)
-        reg = regularizers.get(regularizer)
-        if reg is not None:
-            self._regularized.append((p, reg))
-        return p
+    def add_weight(
+        self,
+        *args,
+        shape=None,
+        initializer=None,
+        dtype=None,
+        trainable: bool = True,
+        autocast: bool = True,
+        regularizer=None,
+        constraint=None,
+        aggregation: str = "none",
+        overwrite_with_gradient: bool = False,
+        name: str | None = None,
+    ) -> Variable:
+        """Create, initialise and register a weight: a :class:`nabla.keras.Variable`.
+
+        Keras 3's signature: ``add_weight(shape=(in, units), initializer="glorot_uniform",
+        trainable=True, name="kernel")`` (positionally ``shape, initializer, dtype``). Keras 2's, whose
+        first argument is the name (``add_weight("kernel", shape, dtype, initializer, regularizer,
+        trainable)``), is accepted too. ``initializer`` defaults to "glorot_uniform" for float weights and
+        "zeros" otherwise, as in Keras; ``dtype`` to the layer's. A non-trainable weight gets no gradient
+        and stays frozen when the layer is unfrozen. The weight is registered under ``name`` (or
+        "variable", "variable_1"...) until you assign it to an attribute: ``self.w = self.add_weight(...)``
+        then registers it as ``w`` (its ``name`` stays), so ``state_dict`` keys follow your attributes.
+        ``constraint`` is stored on the variable (``variable.constraint``) but not applied after updates.
+        """
+        if args:
+            order = ("name", "shape", "dtype", "initializer", "regularizer", "trainable", "constraint")
+            if not isinstance(args[0], str):
+                order = ("shape", "initializer", "dtype")
+            if len(args) > len(order):
+                raise TypeError(f"add_weight takes at most {len(order)} positional arguments, got {len(args)}")
+            given = {"shape": shape, "initializer": initializer, "dtype": dtype, "name": name}
+            for key, value in zip(order, args):
+                if given.get(key) is not None:
+                    raise TypeError(f"add_weight: {key} was given both positionally and as a keyword")
+                given[key] = value
+            shape, initializer, dtype, name = given["shape"], given["initializer"], given["dtype"], given["name"]
+            regularizer = given.get("regularizer", regularizer)
+            trainable = given.get("trainable", trainable)
+            constraint = given.get("constraint", constraint)
+        dtype = dtypes.resolve(dtype) or self.dtype
+        if initializer is None:
+            initializer = "glorot_uniform" if dtype.kind == "f" else "zeros"
+        shape = () if shape is None else tuple(shape)
+        if any(s is None for s in shape):
+            raise ValueError(f"{self.name}.add_weight: the shape must be fully known, got {shape}")
+        weight = Variable(initializer, shape=shape, dtype=dtype, trainable=trainable, name=name or "variable")
+        weight._path = f"{self.name}/{weight.name}"
+        weight.regularizer, weight.constraint = regularizers.get(regularizer), constraint
+        key = self._free_key(weight.name)
+        self._weight_keys[id(weight)] = key
+        setattr(self, key, weight)
+        if weight.regularizer is not None:
+            self._regularized.append((weight, weight.regularizer))
+        return weight
+
+    def _free_key(self, name: str) -> str:
+        """An attribute name for a new weight: ``name`` if it is free, else ``name_1``, ``name_2``..."""
+        base = name if name.isidentifier() else "variable"
+        key, n = base, 0
+        while key in self.__dict__ or key in self._parameters or key in self._buffers or key in self._modules:
+            n += 1
+            key = f"{base}_{n}"
+        return key
+
+    def __setattr__(self, name: str, value) -> None:
+        if isinstance(value, Parameter):
+            keys = self.__dict__.get("_weight_keys")
+            if keys is not None and keys.get(id(value), name) != name:
+                # self.w = self.add_weight(...): the weight moves from the key add_weight gave it to "w"
+                self._parameters.pop(keys[id(value)], None)
+                keys[id(value)] = name
+        elif type(value) in (list, tuple) and value and isinstance(value[0], Module):
+            if all(isinstance(v, Module) for v in value):
+                value = ModuleList(value)  # Keras tracks layers held in a list attribute
+        super().__setattr__(name, value)
 
     @property
     def trainable(self) -> bool:
@@ -68,29 +143,116 @@ class Layer(Module):
         for layer in self.modules():
             if isinstance(layer, Layer):
                 layer._trainable = bool(value)
-        for p in self.parameters():
-            p.requires_grad = bool(value)
+        for p in self.parameters():  # a weight made with trainable=False stays frozen
+            p.requires_grad = bool(value) and getattr(p, "trainable", True) and p.dtype.kind == "f"
 
     @property
     def losses(self) -> list[Tensor]:
-        """The regularization penalties of this layer's weights, for the current weight values."""
-        return [reg(p) for p, reg in self._regularized]
+        """The regularization penalties of the weights of this layer and the layers inside it (for the
+        current weight values), then the losses their ``call`` added with :meth:`add_loss` in the last call."""
+        layers = [m for m in self.modules() if isinstance(m, Layer)]
+        penalties = [reg(p) for layer in layers for p, reg in layer._regularized]
+        return penalties + [loss for layer in layers for loss in layer._call_losses]
+
+    def add_loss(self, loss) -> None:
+        """Add a scalar loss (an activity penalty, say) from inside ``call``: ``fit`` adds it to the loss.
+
+        As in Keras, the losses of one call replace those of the previous call (of the outermost layer).
+        """
+        if not self._call_losses:
+            _Calls.holding += 1
+        self._call_losses.append(loss if isinstance(loss, Tensor) else Tensor._make(np.asarray(loss, self.dtype)))
 
     @property
     def weights(self) -> list[Tensor]:
+        """Every weight: the parameters, then the float buffers (BatchNormalization's moving statistics)."""
         return list(self.parameters()) + [b for b in self.buffers() if b.dtype.kind == "f"]
+
+    variables = weights
+
+    @property
+    def trainable_weights(self) -> list[Tensor]:
+        """The weights that training updates (none when the layer is frozen)."""
+        return [p for p in self.parameters() if p.requires_grad]
+
+    @property
+    def non_trainable_weights(self) -> list[Tensor]:
+        """Frozen weights and the moving statistics."""
+        return [w for w in self.weights if not w.requires_grad]
+
+    trainable_variables = trainable_weights
+    non_trainable_variables = non_trainable_weights
 
     # --- running --------------------------------------------------------------------
 
     def call(self, inputs, training: bool | None = None):
         raise NotImplementedError(f"{type(self).__name__} must define call()")
 
-    def forward(self, inputs, training: bool | None = None):
+    def forward(self, inputs, *args, training: bool | None = None, **kwargs):
+        """Keras's ``__call__``: build on the first input's shape, then ``call``.
+
+        ``inputs`` is a tensor, an array, or a list of them (a layer with several inputs); ``build``
+        gets its shape (a list of shapes), with the batch size seen, as in Keras. ``training`` reaches
+        ``call`` only if ``call`` takes it (Keras's rule), defaulting to the module's train/eval mode.
+        Called on ``keras.Input`` tensors, the layer adds itself to a functional model's graph instead.
+        """
         if not isinstance(inputs, Tensor):
-            inputs = Tensor._make(np.asarray(inputs, dtype=self.dtype))
-        self._ensure_built((None,) + inputs.shape[1:])
-        out = self.call(inputs, training=self.training if training is None else training)
-        self.output_shape_seen = (None,) + out.shape[1:]
+            if symbolic.is_symbolic(inputs):
+                return symbolic.call(self, inputs, args, {**kwargs, "training": training})
+            inputs = _as_tensors(inputs, self.dtype)
+        if not self.built:
+            self._ensure_built(_shapes(inputs))
+        if _takes_training(type(self)):
+            kwargs["training"] = self.training if training is None else training
+        if not _Calls.depth and _Calls.holding:  # the outermost call: the losses of the last one are dropped
+            for layer in self.modules():
+                if isinstance(layer, Layer) and layer._call_losses:
+                    layer._call_losses.clear()
+                    _Calls.holding -= 1
+        _Calls.depth += 1
+        try:
+            out = self.call(inputs, *args, **kwargs)
+        finally:
+            _Calls.depth -= 1
+        if isinstance(out, Tensor):
+            self.output_shape_seen = (None,) + out.shape[1:]
+        return out
+
+    def compute_output_shape(self, input_shape) -> tuple:
+        """The output shape for inputs of ``input_shape`` (batch axis first, may be None), found by running
+        a small batch of ones through the layer (building it), as functional models do (see ``symbolic.py``)."""
+        return symbolic.output_shape(self, input_shape)
+
+    def count_params(self) -> int:
+        """The number of weight values (the layer must be built)."""
+        return sum(w.size for w in self.weights)
+
+    def get_weights(self) -> list[np.ndarray]:
+        """Copies of every weight, layer by layer (kernel, bias, then non-trainable statistics)."""
+        return [w._data.copy() for w in self._ordered_weights()]
+
+    def set_weights(self, weights) -> None:
+        """Set every weight from a list like :meth:`get_weights` returns."""
+        refuse_in_capture("sets weights in place (set_weights)")
+        own = self._ordered_weights()
+        if len(weights) != len(own):
+            raise ValueError(f"set_weights: '{self.name}' has {len(own)} weights, got {len(weights)}")
+        for w, value in zip(own, weights):
+            value = np.asarray(value)
+            if value.shape != w.shape:
+                raise ValueError(f"set_weights: a weight of shape {w.shape} got a value of shape {value.shape}")
+        with no_grad():
+            for w, value in zip(own, weights):
+                w._data[...] = value
+                w._version.v += 1
+
+    def _ordered_weights(self) -> list[Tensor]:
+        out, seen = [], set()
+        for m in self.modules():
+            for t in list(m._parameters.values()) + list(m._buffers.values()):
+                if t is not None and t.dtype.kind == "f" and id(t) not in seen:
+                    seen.add(id(t))
+                    out.append(t)
         return out
 
     def get_config(self) -> dict:
@@ -105,6 +267,31 @@ class Layer(Module):
 
     def extra_repr(self) -> str:
         return f"name={self.name!r}"
+
+
+class _Calls:
+    depth = 0  # how many Layer.forward calls are running (nested), to find the outermost one
+    holding = 0  # how many layers hold losses from add_loss (so that calls without any skip the clearing)
+
+
+@functools.cache
+def _takes_training(cls: type) -> bool:
+    """Whether ``cls.call`` accepts ``training`` (Keras passes it only then)."""
+    parameters = inspect.signature(cls.call).parameters.values()
+    return any(p.name == "training" or p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters)
+
+
+def _as_tensors(inputs, dtype):
+    """A layer's input as a Tensor, or as a list of Tensors when it is a list of tensors or arrays."""
+    if isinstance(inputs, Tensor):
+        return inputs
+    if isinstance(inputs, (list, tuple)) and inputs and all(isinstance(x, (Tensor, np.ndarray)) for x in inputs):
+        return [_as_tensors(x, dtype) for x in inputs]
+    return Tensor._make(np.asarray(inputs, dtype=dtype))
+
+
+def _shapes(inputs):
+    return [x.shape for x in inputs] if isinstance(inputs, list) else inputs.shape
 
 
 def config_value(value):
@@ -141,9 +328,13 @@ class _KernelLayer(Layer):
         self.bias_regularizer = regularizers.get(bias_regularizer)
 
     def _add_kernel_and_bias(self, kernel_shape: tuple, units: int) -> None:
-        self.add_weight("kernel", kernel_shape, self.kernel_initializer, self.kernel_regularizer)
+        self.add_weight(
+            shape=kernel_shape, initializer=self.kernel_initializer, regularizer=self.kernel_regularizer, name="kernel"
+        )
         if self.use_bias:
-            self.add_weight("bias", (units,), self.bias_initializer, self.bias_regularizer)
+            self.add_weight(
+                shape=(units,), initializer=self.bias_initializer, regularizer=self.bias_regularizer, name="bias"
+            )
 
     def get_config(self) -> dict:
         return {

@@ -19,9 +19,9 @@ class _Normalization(Layer):
     def build(self, input_shape) -> None:
         n = input_shape[self.axis]
         if self.scale:
-            self.add_weight("gamma", (n,), "ones")
+            self.add_weight(shape=(n,), initializer="ones", name="gamma")
         if self.center:
-            self.add_weight("beta", (n,), "zeros")
+            self.add_weight(shape=(n,), initializer="zeros", name="beta")
 
     def _feature_shape(self, inputs) -> list[int]:
         """The shape that broadcasts a per-feature vector along ``axis`` of ``inputs``."""

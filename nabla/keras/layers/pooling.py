@@ -1,4 +1,5 @@
-"""Pooling layers on channels-last images: ``MaxPooling2D``, ``AveragePooling2D``."""
+"""Pooling layers on channels-last images: ``MaxPooling2D``, ``AveragePooling2D``, and the global ones,
+``GlobalAveragePooling2D`` and ``GlobalMaxPooling2D``."""
 
 from __future__ import annotations
 
@@ -64,3 +65,35 @@ class AveragePooling2D(_Pooling2D):
             inside = super().call(Tensor._make(np.ones((1, *inputs.shape[1:3], 1), dtype=inputs.dtype)))
             out = out / inside
         return out
+
+
+class _GlobalPooling2D(Layer):
+    """(batch, H, W, C) -> (batch, C), or (batch, 1, 1, C) with ``keepdims=True``."""
+
+    _reduce = None
+
+    def __init__(self, data_format=None, keepdims: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        if data_format not in (None, "channels_last"):
+            raise ValueError(f"{type(self).__name__}: images are channels_last in nabla, got {data_format!r}")
+        self.keepdims = bool(keepdims)
+
+    def call(self, inputs, training=None):
+        if inputs.ndim != 4:
+            raise ValueError(f"{type(self).__name__} '{self.name}' needs (batch, H, W, C) inputs, got {inputs.shape}")
+        return type(self)._reduce(inputs, axis=(1, 2), keepdims=self.keepdims)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "keepdims": self.keepdims}
+
+
+class GlobalAveragePooling2D(_GlobalPooling2D):
+    """The mean of each channel over the whole image."""
+
+    _reduce = staticmethod(ops.mean)
+
+
+class GlobalMaxPooling2D(_GlobalPooling2D):
+    """The largest value of each channel over the whole image."""
+
+    _reduce = staticmethod(ops.max)

@@ -1,5 +1,7 @@
-"""Keras-style models: ``Sequential``, ``Model`` (subclass it and write ``call``), ``load_model``."""
+"""Keras-style models: ``Sequential``, ``Model`` (subclass it and write ``call``, or give it
+``inputs`` and ``outputs``: a ``Functional`` model), ``load_model``."""
 
+from .functional import Functional
 from .model import Model
 from .saving import load_model
 from .sequential import Sequential

@@ -24,6 +24,28 @@ def as_array(data, what: str) -> np.ndarray:
     return array
 
 
+def _takes_a_column(model) -> bool:
+    """Whether a 1-D input is one feature per sample for ``model``: its input shape is ``(None, 1)``, or not
+    known yet (nothing else can take a 1-D batch: every layer needs a feature axis)."""
+    shape = getattr(model, "input_shape", None) or getattr(model, "_build_input_shape", None)
+    return shape is None or tuple(shape[1:]) == (1,)
+
+
+def as_input(model, data, what: str = "x") -> np.ndarray:
+    """``x`` for ``model`` as :func:`as_array` makes it, integers and booleans as the model's float (float32),
+    and a 1-D ``x`` as a column ``(N,) -> (N, 1)`` when the model takes one feature per sample (or its input
+    shape is not known yet).
+
+    TF 2's Keras did this (``model.fit(xs, ys)`` with ``xs = [-1.0, 0.0, 1.0, ...]`` and
+    ``Dense(1, input_shape=[1])`` is the first lab of many courses); Keras 3 does it when the model's
+    input has one feature.
+    """
+    array = as_array(data, what)
+    if array.dtype.kind in "biu":  # integer pixels or counts: the model's float, as Keras casts to its Input's dtype
+        array = array.astype(getattr(model, "dtype", np.float32))
+    return array.reshape(-1, 1) if array.ndim == 1 and _takes_a_column(model) else array
+
+
 def check_fit_arguments(batch_size, epochs, validation_split: float) -> int:
     """Refuse a ``batch_size``, ``epochs`` or ``validation_split`` that ``fit`` cannot use; the batch size
     (None means 32, as in Keras)."""
@@ -68,7 +90,7 @@ def validation_arrays(validation_data) -> tuple[np.ndarray, np.ndarray, np.ndarr
     if len(x_val) != len(y_val):
         raise ValueError(f"validation x and y have different lengths: {len(x_val)} vs {len(y_val)}")
     val_weight = None
-    if len(validation_data) == 3:
+    if len(validation_data) == 3 and validation_data[2] is not None:
         val_weight = np.asarray(validation_data[2], dtype=np.float32).reshape(-1)
     return x_val, y_val, val_weight
 
@@ -82,7 +104,12 @@ def split_validation(x: np.ndarray, y: np.ndarray, sample_weight, validation_spl
     if sample_weight is not None:
         sample_weight = np.asarray(sample_weight, dtype=np.float32).reshape(-1)
     if validation_data is not None:
-        return (x, y, sample_weight), validation_arrays(validation_data)
+        x_val, y_val, val_weight = validation_arrays(validation_data)
+        if x_val.ndim == 1 and x.shape[1:] == (1,):  # a 1-D x_val beside a column x (see as_input)
+            x_val = x_val.reshape(-1, 1)
+        if x_val.dtype.kind in "biu" and x.dtype.kind == "f":  # integer x_val beside float x (see as_input)
+            x_val = x_val.astype(x.dtype)
+        return (x, y, sample_weight), (x_val, y_val, val_weight)
     if validation_split:
         split = int(len(x) * (1.0 - validation_split))
         if split == 0 or split == len(x):

@@ -17,21 +17,29 @@ from .. import callbacks as callbacks_module
 from .. import losses as losses_module
 from .. import metrics as metrics_module
 from .. import optimizers
-from .._engine import CaptureError, Tensor, capture, no_grad, refuse_in_capture, save
+from .._engine import CaptureError, Tensor, capture, no_grad, save
 from .._engine import random as _random
 from ..layers import Layer
 from ..losses import _FunctionLoss
+from ..symbolic import is_symbolic
 from ..utils.traceback_utils import warn
+from .batches import SourceBatches, evaluation_arrays, fit_rows
 from .checks import ModelConfigWarning, check_arrays, check_loss_fits, check_setup, probe
-from .data_adapter import as_array, as_list, check_fit_arguments, per_sample_weights
+from .data_adapter import as_array, as_input, as_list, check_fit_arguments, per_sample_weights
 from .data_parallel import DataParallel
 from .interrupt import StopOnInterrupt
+from .keras2 import Keras2Methods
 from .saving import load_weights, save_model
-from .sources import epoch_batches, training_rows
+from .sources import epoch_batches
 from .summary import summary_table
 
 
-class Model(Layer):
+def _tensors(inputs) -> bool:
+    """Whether ``inputs`` is a list or tuple of tensors (a model with several inputs)."""
+    return isinstance(inputs, (list, tuple)) and bool(inputs) and all(isinstance(x, Tensor) for x in inputs)
+
+
+class Model(Keras2Methods, Layer):
     """A trainable network with Keras's training API.
 
     Subclass example::
@@ -45,6 +53,14 @@ class Model(Layer):
             def call(self, inputs, training=None):
                 return self.out(self.hidden(inputs))
     """
+
+    def __new__(cls, *args, **kwargs):
+        # Model(inputs, outputs) is a functional model, as in Keras (whose Model.__new__ does the same).
+        if cls is Model and (len(args) >= 2 or {"inputs", "outputs"} <= kwargs.keys()):
+            from .functional import Functional  # (functional.py builds on this module)
+
+            return super().__new__(Functional)
+        return super().__new__(cls)
 
     def __init__(self, name: str | None = None, **kwargs):
         super().__init__(name=name, **kwargs)
@@ -60,17 +76,26 @@ class Model(Layer):
 
     # --- building ---------------------------------------------------------------
 
-    def forward(self, inputs, training: bool | None = None):
-        if not isinstance(inputs, Tensor):
-            inputs = Tensor._make(as_array(inputs, "the input"))
-        out = super().forward(inputs, training)
-        if self._build_input_shape is None:  # only once the call succeeded: a failed one built nothing
+    def forward(self, inputs, *args, training: bool | None = None, **kwargs):
+        if not isinstance(inputs, Tensor) and not (is_symbolic(inputs) or _tensors(inputs)):
+            inputs = Tensor._make(as_input(self, inputs, "the input"))
+        out = super().forward(inputs, *args, training=training, **kwargs)
+        if self._build_input_shape is None and isinstance(inputs, Tensor):  # (a failed call built nothing)
             self._build_input_shape = (None,) + inputs.shape[1:]
         return out
 
     def _ensure_built(self, input_shape: tuple) -> None:
-        # A model's weights belong to its layers, which build themselves as the first call reaches them.
-        self.built = True
+        # A model's weights belong to its layers, which build themselves as the first call reaches them;
+        # a subclass's own build(input_shape) runs first, as in Keras.
+        if self.built:
+            return
+        self.built = True  # (before: a build of yours that calls super().build() runs the model once more)
+        if type(self).build is not Model.build:
+            try:
+                self.build(input_shape)
+            except BaseException:
+                self.built = False
+                raise
 
     def build(self, input_shape) -> None:
         """Create every weight by running a batch of zeros of ``input_shape`` (batch axis first) through."""
@@ -92,14 +117,18 @@ class Model(Layer):
     def layers(self) -> list[Layer]:
         return [m for m in self.children() if isinstance(m, Layer)]
 
-    @property
-    def losses(self) -> list[Tensor]:
-        """Regularization penalties of every layer, for the current weights."""
-        out = []
-        for m in self.modules():
-            if isinstance(m, Layer) and m is not self:
-                out.extend(reg(p) for p, reg in m._regularized)
-        return out
+    def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
+        """A layer of the model by ``name`` or by position ``index`` (in ``model.layers``)."""
+        if (name is None) == (index is None):
+            raise ValueError("get_layer: give either name= or index=")
+        if index is not None:
+            if not -len(self.layers) <= index < len(self.layers):
+                raise ValueError(f"get_layer: index {index} is out of range: the model has {len(self.layers)} layers")
+            return self.layers[index]
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(f"get_layer: no layer named {name!r}; the layers are {[layer.name for layer in self.layers]}")
 
     def count_params(self) -> int:
         """All weights, trainable or not (moving statistics included, as Keras counts them)."""
@@ -140,7 +169,7 @@ class Model(Layer):
             raise ValueError("compile: give a loss, e.g. loss='sparse_categorical_crossentropy'")
         # Everything is resolved before anything is set, so a failed compile leaves the model as it was.
         resolved_optimizer, resolved_loss = optimizers.get(optimizer), losses_module.get(loss)
-        metric_identifiers = list(metrics or [])
+        metric_identifiers = [metrics] if isinstance(metrics, str) or callable(metrics) else list(metrics or [])
         for m in metric_identifiers:
             if isinstance(m, str):
                 metrics_module.get(m, loss=resolved_loss)  # an unknown name fails here, listing the valid ones
@@ -248,7 +277,7 @@ class Model(Layer):
     def train_on_batch(self, x, y, sample_weight=None, class_weight=None, return_dict: bool = False):
         """One gradient step on one batch; returns the loss (and metrics) of that batch."""
         self._require_compiled("train_on_batch")
-        x, y = as_array(x, "x"), as_array(y, "y")
+        x, y = as_input(self, x), as_array(y, "y")
         self._prepare(x, y)
         self._reset_metrics()
         weights = per_sample_weights(y, sample_weight, class_weight)
@@ -258,7 +287,7 @@ class Model(Layer):
     def test_on_batch(self, x, y, sample_weight=None, return_dict: bool = False):
         """Loss (and metrics) of one batch, without training."""
         self._require_compiled("test_on_batch")
-        x, y = as_array(x, "x"), as_array(y, "y")
+        x, y = as_input(self, x), as_array(y, "y")
         self._reset_metrics()
         logs = {"loss": self._test_batch(x, y, sample_weight), **self._metric_logs()}
         return logs if return_dict else as_list(logs)
@@ -308,6 +337,8 @@ class Model(Layer):
         sample_weight=None,
         initial_epoch: int = 0,
         distributed: bool = False,
+        steps_per_epoch: int | None = None,
+        validation_steps: int | None = None,
     ):
         """Train for ``epochs`` passes over ``(x, y)`` in mini-batches; returns a ``History``.
 
@@ -331,16 +362,20 @@ class Model(Layer):
         (``batch_size`` is the global batch; the steps and logs are one
         process's; no launcher, no change): see
         :mod:`nabla.keras.models.data_parallel` and docs/distributed.md.
+
+        ``x``, ``y``: arrays, Tensors or lists (a 1-D x is a column for a one-feature model); or ``x`` a
+        generator, PyDataset or DataLoader of ``(x, y[, sample_weight])`` batches, ``steps_per_epoch`` per
+        epoch, and ``validation_data`` too, ``validation_steps`` (see :mod:`nabla.keras.models.batches`).
         """
         self._require_compiled("fit")
         batch_size = check_fit_arguments(batch_size, epochs, validation_split)
-        rows, validation = training_rows(
-            self._prepare, x, y, sample_weight, class_weight, validation_split, validation_data
-        )
+        rows, validation = fit_rows(
+            self, x, y, sample_weight, class_weight, validation_split, validation_data,
+            steps_per_epoch, validation_steps,
+        )  # fmt: skip
         parallel = DataParallel(self).start(rows.take(slice(0, 1))[0]) if distributed else None
 
-        n = len(rows)
-        steps = math.ceil(n / batch_size)
+        steps = rows.steps if isinstance(rows, SourceBatches) else math.ceil(len(rows) / batch_size)
         history = callbacks_module.History()
         verbose = callbacks_module.resolve_verbose(verbose)
         cbs = list(callbacks or [])
@@ -377,6 +412,9 @@ class Model(Layer):
                             parallel.agree(interrupt, self)
                         if interrupt.requested or self.stop_training:
                             break
+                if not seen:  # a generator that has ended (Keras warns and stops too)
+                    warn("fit: the generator ran out of data, so training stops: give steps_per_epoch= to split it")
+                    break
                 if validation is not None and not interrupt.requested:
                     logs.update(self._evaluate_arrays(*validation[:2], batch_size, validation[2], prefix="val_"))
                 cblist.on_epoch_end(epoch, logs)
@@ -420,14 +458,16 @@ class Model(Layer):
         sample_weight=None,
         callbacks=None,
         return_dict: bool = False,
+        steps: int | None = None,
     ):
-        """Loss and metrics on ``(x, y)`` in eval mode: a float, or ``[loss, metric...]``, or a dict."""
+        """Loss and metrics on ``(x, y)`` in eval mode: a float, or ``[loss, metric...]``, or a dict.
+
+        ``x`` and ``y`` as :meth:`fit` takes them; from a generator or PyDataset, ``steps`` batches (all when None).
+        """
         self._require_compiled("evaluate")
-        x, y = as_array(x, "x"), as_array(y, "y")
+        x, y, sample_weight = evaluation_arrays(self, x, y, sample_weight, steps, "evaluate")
         if len(x) != len(y):
             raise ValueError(f"x and y have different lengths: {len(x)} samples vs {len(y)} labels")
-        if sample_weight is not None:
-            sample_weight = np.asarray(sample_weight, dtype=np.float32).reshape(-1)
         cblist = callbacks_module.CallbackList(list(callbacks or []), model=self)
         cblist.on_test_begin()
         logs = self._evaluate_arrays(x, y, batch_size or 32, sample_weight, cblist=cblist)
@@ -436,9 +476,9 @@ class Model(Layer):
             print(" - ".join(f"{k}: {v:.4f}" for k, v in logs.items()))
         return logs if return_dict else as_list(logs)
 
-    def predict(self, x, batch_size: int | None = None, verbose=0, callbacks=None) -> np.ndarray:
-        """The model's outputs for ``x`` as a NumPy array (eval mode, no graph built)."""
-        x = as_array(x, "x")
+    def predict(self, x, batch_size: int | None = None, verbose=0, callbacks=None, steps=None) -> np.ndarray:
+        """The model's outputs for ``x`` (as :meth:`evaluate` takes it) as a NumPy array (eval mode, no graph)."""
+        x = evaluation_arrays(self, x, None, None, steps, "predict", with_y=False)[0]
         batch_size = batch_size or 32
         mode = self.training
         self.eval()
@@ -458,34 +498,9 @@ class Model(Layer):
 
     # --- weights and files ---------------------------------------------------------------------
 
-    def get_weights(self) -> list[np.ndarray]:
-        """Copies of every weight, layer by layer (kernel, bias, then non-trainable statistics)."""
-        return [w._data.copy() for w in self._ordered_weights()]
-
-    def set_weights(self, weights) -> None:
-        """Set every weight from a list like :meth:`get_weights` returns."""
-        refuse_in_capture("sets weights in place (set_weights)")
-        own = self._ordered_weights()
-        if len(weights) != len(own):
-            raise ValueError(f"set_weights: the model has {len(own)} weights, got {len(weights)}")
-        for w, value in zip(own, weights):
-            value = np.asarray(value)
-            if value.shape != w.shape:
-                raise ValueError(f"set_weights: a weight of shape {w.shape} got a value of shape {value.shape}")
-        with no_grad():
-            for w, value in zip(own, weights):
-                w._data[...] = value
-                w._version.v += 1
-
     def _ordered_weights(self) -> list[Tensor]:
         self._maybe_build()
-        out, seen = [], set()
-        for m in self.modules():
-            for t in list(m._parameters.values()) + list(m._buffers.values()):
-                if t is not None and t.dtype.kind == "f" and id(t) not in seen:
-                    seen.add(id(t))
-                    out.append(t)
-        return out
+        return super()._ordered_weights()
 
     def save_weights(self, path) -> None:
         """Write the weights (``state_dict``) to a safetensors file, atomically."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...nn import Module
 from ..layers import LAYERS, InputLayer, Layer
+from ..symbolic import KerasTensor
 from .model import Model
 
 
@@ -24,10 +25,12 @@ class Sequential(Model):
 
     def add(self, layer: Module) -> None:
         """Append a layer (any ``nn.Module`` works; Keras-style layers give summaries and configs)."""
-        if isinstance(layer, InputLayer):
+        if isinstance(layer, (InputLayer, KerasTensor)):
             if len(self._modules):
                 raise ValueError("Sequential: an Input must come first")
-            self._input_hint = layer.input_shape_hint
+            if isinstance(layer, KerasTensor) and layer.node is not None:
+                raise TypeError("Sequential.add: a tensor computed by layers is not a layer; add layers or keras.Input")
+            self._input_hint = layer.input_shape_hint if isinstance(layer, InputLayer) else (None, *layer.shape[1:])
             return
         if not isinstance(layer, Module):
             raise TypeError(f"Sequential.add expects a layer, got {type(layer).__name__}")

@@ -115,6 +115,8 @@ def epoch_batches(rows, order, batch_size: int, part: Callable | None = None) ->
     A dataset's batches are read one step ahead in a background thread; close the iterator
     (``fit`` does) when leaving the epoch early.
     """
+    if hasattr(rows, "counted"):  # a generator, PyDataset or DataLoader gives whole batches (models/batches.py)
+        return rows.counted()
     n = len(rows)
 
     def batches():

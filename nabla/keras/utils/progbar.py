@@ -1,8 +1,12 @@
 """The progress display's rendering: the choice of verbosity, Keras's number format, and the bar itself.
 
-:class:`Progbar` draws one phase (an epoch of ``fit``, an ``evaluate``, a ``predict``) with tqdm
-(``tqdm.auto``: a widget in Jupyter, text in a terminal);
+:class:`Progbar` draws one phase (an epoch of ``fit``, an ``evaluate``, a ``predict``) with tqdm:
+a widget in a Jupyter notebook that has ipywidgets, text in a terminal;
 :class:`nabla.keras.callbacks.ProgbarLogger` decides which phase to draw and what to print when it ends.
+
+A notebook kernel without ipywidgets gets no live bar: text redrawn with carriage returns piles up
+in a saved notebook's output, and ``tqdm.auto`` warns there (``TqdmWarning: IProgress not found``).
+It gets what Keras's bar leaves on screen in a notebook instead, one line per epoch.
 """
 
 from __future__ import annotations
@@ -18,22 +22,24 @@ def resolve_verbose(verbose: int | str) -> int:
     """``fit``'s ``verbose``: 0 silent, 1 progress bar, 2 one line per epoch; ``"auto"`` picks 1 or 2.
 
     ``"auto"`` is 1 (a live bar) when stdout is a terminal or a Jupyter
-    notebook (a widget bar), and 2 otherwise (logs, CI), where a bar
-    redrawn in place would fill the log with lines.
+    notebook with ipywidgets (a widget bar), and 2 otherwise (logs, CI, a
+    notebook without ipywidgets), where a bar redrawn in place would fill
+    the output with lines. In a notebook without ipywidgets 1 is 2 as
+    well: one line per epoch, the line Keras's bar ends on there.
 
     Example:
         >>> resolve_verbose(2)
         2
     """
+    if isinstance(verbose, bool) or verbose not in (0, 1, 2, "auto"):
+        raise ValueError(f"verbose must be 0, 1, 2 or 'auto', got {verbose!r}")
+    if verbose in (1, "auto") and _in_notebook():
+        return 1 if _has_widgets() else 2
     if verbose == "auto":
-        if _in_notebook():
-            return 1
         try:
             return 1 if sys.stdout.isatty() else 2
         except (AttributeError, ValueError):  # replaced or closed stdout
             return 2
-    if isinstance(verbose, bool) or verbose not in (0, 1, 2):
-        raise ValueError(f"verbose must be 0, 1, 2 or 'auto', got {verbose!r}")
     return int(verbose)
 
 
@@ -46,6 +52,29 @@ def _in_notebook() -> bool:
     except Exception:  # an IPython too old or half-initialised: not a notebook we can drive
         return False
     return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
+
+
+def _has_widgets() -> bool:
+    """Whether ipywidgets can be imported (tqdm's notebook bar is an ipywidgets widget)."""
+    try:
+        from ipywidgets import FloatProgress  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _bar_class():
+    """tqdm's widget bar in a notebook with ipywidgets, its text bar outside notebooks, None in a notebook
+    without ipywidgets (imported on first use: tqdm looks for Jupyter as it is imported)."""
+    if not _in_notebook():
+        from tqdm.std import tqdm
+
+        return tqdm
+    if _has_widgets():
+        from tqdm.notebook import tqdm
+
+        return tqdm
+    return None
 
 
 def format_value(value) -> str:
@@ -92,9 +121,8 @@ class Progbar:
         self.seen = 0
         self._start = time.perf_counter()
         self._bar = None
-        if verbose == 1:
-            from tqdm.auto import tqdm  # imported on first use: it looks for Jupyter as it is imported
-
+        tqdm = _bar_class() if verbose == 1 else None
+        if tqdm is not None:
             self._bar = tqdm(
                 total=target, desc=description, unit=unit_name, file=sys.stdout, dynamic_ncols=True, leave=True
             )

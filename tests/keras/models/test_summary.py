@@ -98,3 +98,48 @@ def test_summary_of_an_unbuilt_model_raises_a_clear_error():
         model.summary(print_fn=lambda s: None)
     model(np.zeros((1, 3), dtype=np.float32))  # building on data is enough
     assert "Total params: 26" in summary_text(model)
+
+
+def _rows_and_totals(text: str) -> tuple[list[list[str]], list[str]]:
+    rows = [[c.strip() for c in line.strip("│").split("│")] for line in text.splitlines() if line.startswith("│")]
+    totals = [line.split("(")[0].strip() for line in text.splitlines() if "params:" in line]
+    # Names differ only by Keras's session counters; Keras wraps a long name onto a second row of its own.
+    return [row[1:] for row in rows if any(row[1:])], totals
+
+
+def _course_models(lib):
+    """Models of introductory courses, written once for both libraries (``lib`` is keras or nabla.keras)."""
+    L = lib.layers
+    return [
+        lib.models.Sequential([L.Dense(1, input_shape=[1])]),
+        lib.models.Sequential([L.Dense(12, input_dim=8, activation="relu"), L.Dense(1, activation="sigmoid")]),
+        lib.models.Sequential(
+            [L.Flatten(input_shape=(28, 28)), L.Dense(128, activation="relu"), L.Dense(10, activation="softmax")]
+        ),
+        lib.models.Sequential(
+            [
+                L.Conv2D(32, (3, 3), activation="relu", input_shape=(28, 28, 1)),
+                L.MaxPooling2D((2, 2)),
+                L.Conv2D(64, (3, 3), activation="relu", padding="same"),
+                L.AveragePooling2D((2, 2)),
+                L.BatchNormalization(),
+                L.Flatten(),
+                L.Dropout(0.5),
+                L.Dense(10, activation="softmax"),
+            ]
+        ),
+    ]
+
+
+@pytest.mark.filterwarnings("ignore:Do not pass an `input_shape`")  # Keras 3's advice; Keras 2 code does it
+def test_summaries_match_keras_3():
+    from keras_reference import keras_on_torch
+
+    import nabla.keras
+
+    reference = keras_on_torch()
+    for ours, theirs in zip(_course_models(nabla.keras), _course_models(reference)):
+        ours_text, theirs_lines = summary_text(ours), []
+        theirs.summary(print_fn=lambda line, *args, into=theirs_lines, **kwargs: into.append(line))
+        assert _rows_and_totals(ours_text) == _rows_and_totals("\n".join(theirs_lines))
+        assert ours.count_params() == theirs.count_params()

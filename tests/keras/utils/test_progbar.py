@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import require
 
 from nabla import callbacks as C
 
@@ -27,3 +28,51 @@ def test_resolve_verbose(monkeypatch):
     for bad in (3, "loud", True, None):
         with pytest.raises(ValueError, match="verbose must be 0, 1, 2 or 'auto'"):
             C.resolve_verbose(bad)
+
+
+FIT_IN_A_NOTEBOOK = """
+import sys
+sys.modules["ipywidgets"] = None  # a kernel without ipywidgets, even where the test machine has it
+import numpy as np
+from nabla import layers, models
+model = models.Sequential([layers.Input(shape=(2,)), layers.Dense(1)])
+model.compile(optimizer="sgd", loss="mse")
+x, y = np.zeros((64, 2), np.float32), np.zeros(64, np.float32)
+"""
+
+
+@pytest.mark.parametrize("verbose", ["'auto'", "1", "2"])
+def test_fit_in_a_notebook_without_ipywidgets_prints_one_line_per_epoch(verbose, tmp_path):
+    # What Keras's bar leaves on screen in a notebook; no live bar, so no carriage returns piling up in
+    # the saved output, and no TqdmWarning ("IProgress not found") from tqdm.auto.
+    from notebook_runner import code_cell, execute, outputs
+
+    require("nbformat")
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        code_cell(FIT_IN_A_NOTEBOOK),
+        code_cell(f"model.fit(x, y, epochs=3, batch_size=16, verbose={verbose}); None"),
+        code_cell(f"model.evaluate(x, y, verbose={verbose}); None"),
+    ]
+    execute(notebook, tmp_path)
+    fit_text, _ = outputs(notebook.cells[1])
+    evaluate_text, _ = outputs(notebook.cells[2])
+    for text in (fit_text, evaluate_text):
+        assert "\r" not in text and "Warning" not in text, repr(text)
+    lines = fit_text.splitlines()
+    assert [line.split(" - ")[0] for line in lines] == ["Epoch 1/3", "Epoch 2/3", "Epoch 3/3"], fit_text
+    assert all("loss: 0.0000" in line for line in lines), fit_text
+    assert "loss: 0.0000" in evaluate_text and len(evaluate_text.splitlines()) <= 2, evaluate_text
+
+
+@pytest.mark.parametrize("widgets, expected", [(True, [0, 1, 2, 1]), (False, [0, 2, 2, 2])])
+def test_resolve_verbose_in_a_notebook(monkeypatch, widgets, expected):
+    from nabla.keras.utils import progbar
+
+    monkeypatch.setattr(progbar, "_in_notebook", lambda: True)
+    monkeypatch.setattr(progbar, "_has_widgets", lambda: widgets)
+    assert [progbar.resolve_verbose(v) for v in (0, 1, 2, "auto")] == expected
+    if not widgets:  # a Progbar asked for a live bar directly: none, rather than text full of carriage returns
+        assert progbar.Progbar(4, "Epoch 1/1", verbose=1)._bar is None

@@ -1,0 +1,77 @@
+"""What ``nabla.keras`` does not offer, and what nabla offers instead.
+
+``nabla.keras`` and ``nabla.keras.ops`` end with a module ``__getattr__`` that raises :func:`missing`: a
+Keras 3 name that nabla lacks is an ``AttributeError`` that says so, with nabla's alternative where there
+is one, never a silently different object.
+"""
+
+from __future__ import annotations
+
+import difflib
+import sys
+
+_DATA = (
+    "input pipelines are not offered: pass NumPy arrays to fit (model.fit(x, y, batch_size=32)), or iterate "
+    "with nabla.data.DataLoader(nabla.data.TensorDataset(x, y), batch_size=32, shuffle=True)"
+)
+
+# "namespace.name" (or a whole namespace) -> what to use instead.
+ALTERNATIVES = {
+    "keras.applications": "pretrained applications are not offered: build the network with keras.layers",
+    "keras.mixed_precision": "mixed precision is not offered: nabla computes in each tensor's own dtype (float32)",
+    "keras.distribution": "distribution is not offered by nabla.keras: see nabla.distributed",
+    "keras.quantizers": "quantization is not offered",
+    "keras.export": "export with model.export('model.onnx') (ONNX) or save with model.save('model.keras')",
+    "keras.tree": "nested structures: write the Python loops (tree utilities are not offered)",
+    "keras.random": "random numbers: nabla.randn / nabla.rand / nabla.normal, seeded by nabla.manual_seed",
+    "keras.StatelessScope": "stateless scopes are not offered: nabla.keras runs eagerly, updating variables in place",
+    "keras.Function": "use a functional keras.Model(inputs, outputs), which replays the recorded calls",
+    "keras.preprocessing": _DATA,
+    "keras.optimizers.schedules": (
+        "learning-rate schedules: keras.callbacks.LearningRateScheduler(lambda epoch, lr: ...) in fit, or "
+        "nabla.optim.lr_scheduler (ExponentialLR, StepLR, ...) stepped in a custom loop"
+    ),
+    "keras.optimizers.Nadam": "use keras.optimizers.Adam",
+    "keras.optimizers.Adamax": "use keras.optimizers.Adam",
+    "keras.optimizers.Ftrl": "use keras.optimizers.Adagrad or Adam",
+    "keras.layers.LSTM": "recurrent layers are not offered by nabla.keras",
+    "keras.layers.GRU": "recurrent layers are not offered by nabla.keras",
+    "keras.layers.SimpleRNN": "recurrent layers are not offered by nabla.keras",
+    "keras.layers.Embedding": "embeddings are not offered by nabla.keras: one_hot the indices and use a Dense layer",
+    "keras.layers.Rescaling": "scale the arrays before fit (x / 255.0), or keras.layers.Lambda(lambda x: x / 255.0)",
+    "keras.layers.Normalization": "standardise the arrays before fit ((x - mean) / std), or use BatchNormalization",
+    "keras.layers.Conv1D": "use keras.layers.Conv2D on (batch, 1, length, channels) inputs",
+    "keras.layers.MultiHeadAttention": "use nabla.nn.MultiheadAttention (PyTorch's layout)",
+    "keras.ops.image": "image ops are not offered: use NumPy, or the preprocessing layers of nabla.keras.layers",
+    "keras.ops.linalg": "linear algebra beyond matmul, einsum and norm is not offered: use NumPy (np.linalg)",
+    "keras.ops.fft": "FFTs are not offered: use NumPy (np.fft) on keras.ops.convert_to_numpy(x)",
+    "keras.ops.tensordot": "write it with keras.ops.einsum (e.g. 'ij,jk->ik')",
+    "keras.ops.conv": "use keras.layers.Conv2D, or nabla.conv2d (NCHW inputs, OIHW filters: PyTorch's layout)",
+    "keras.ops.max_pool": "use keras.layers.MaxPooling2D, or nabla.max_pool2d on NCHW inputs",
+    "keras.ops.average_pool": "use keras.layers.AveragePooling2D, or nabla.avg_pool2d on NCHW inputs",
+    "keras.ops.cumprod": "cumulative products are not offered: use keras.ops.cumsum of keras.ops.log for positive x",
+    "keras.ops.scatter": "scatter is not offered: build the result with keras.ops.where or one_hot and matmul",
+    "keras.ops.scatter_update": "scatter is not offered: build the result with keras.ops.where",
+    "keras.ops.slice_update": "in-place slice updates are not offered: build the result with keras.ops.concatenate",
+    "keras.ops.segment_sum": "segment sums are not offered: one_hot(segment_ids) transposed, matmul the data",
+    "keras.ops.custom_gradient": (
+        "custom gradients are not offered by nabla.keras; nabla's own operations pair each forward pass with its "
+        "gradient rule (see nabla/ops/primitive.py)"
+    ),
+}
+
+
+def missing(namespace: str, name: str) -> AttributeError:
+    """The error for ``namespace.name`` (``namespace`` as Keras spells it, ``"keras.ops"``)."""
+    if name.startswith("__") and name.endswith("__"):
+        return AttributeError(f"module 'nabla.{namespace}' has no attribute {name!r}")  # Python's own probes
+    full = f"{namespace}.{name}"
+    instead = ALTERNATIVES.get(full) or ALTERNATIVES.get(namespace)
+    message = f"nabla.keras does not offer {full}"
+    if instead:
+        return AttributeError(f"{message}: {instead}")
+    module = sys.modules[f"nabla.{namespace}"]  # (loaded: it is the module raising)
+    names = [n for n in vars(module) if not n.startswith("_")]
+    close = difflib.get_close_matches(name, names, n=3)
+    hint = f"; did you mean {' or '.join(close)}?" if close else f"; dir(nabla.{namespace}) lists what it offers"
+    return AttributeError(f"{message}{hint} (docs/keras.md lists the Keras 3 names nabla.keras offers)")

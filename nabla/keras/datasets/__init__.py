@@ -1,0 +1,28 @@
+"""``keras.datasets``: the image sets of introductory courses, as Keras's ``load_data()`` returns them.
+
+``keras.datasets.mnist.load_data()`` and ``keras.datasets.fashion_mnist.load_data()`` give
+``(x_train, y_train), (x_test, y_test)`` with Keras's dtypes and shapes: uint8 images ``(60000, 28, 28)``
+and ``(10000, 28, 28)``, uint8 labels ``(60000,)`` and ``(10000,)``. They are read from nabla's data folder
+(``$NABLA_DATA_DIR``, else the user cache folder), each file checked against its published SHA-256,
+through :mod:`nabla.datasets` (one copy of the data and of its checks for both APIs). With
+``NABLA_OFFLINE=1`` or a read-only folder a missing file is an error that says where to put it; it is
+downloaded otherwise (``pip install 'nabla[data]'`` for the downloader).
+
+Keras's other sets (CIFAR, IMDB, Reuters, Boston/California housing) are not bundled: asking for one
+raises an ``AttributeError`` that names what nabla has instead.
+"""
+
+from . import fashion_mnist, mnist
+
+#: Keras's datasets that nabla does not ship, each with what to use instead.
+_NOT_OFFERED = ("cifar10", "cifar100", "imdb", "reuters", "boston_housing", "california_housing")
+
+
+def __getattr__(name: str):
+    if name in _NOT_OFFERED:
+        raise AttributeError(
+            f"nabla.keras.datasets has no {name!r}: nabla ships mnist and fashion_mnist here; nabla.datasets has "
+            "the others it offers (nabla.datasets.list_datasets() lists them; fish_market and digits for small "
+            "regression and classification labs)"
+        )
+    raise AttributeError(f"module 'nabla.keras.datasets' has no attribute {name!r}")

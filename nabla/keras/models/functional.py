@@ -1,0 +1,129 @@
+"""The functional model: ``keras.Model(inputs, outputs)`` over a graph of layer calls on ``keras.Input``.
+
+``keras.Model(inputs, outputs)`` returns a :class:`Functional` (as in Keras, where ``Model.__new__``
+chooses the class). It finds the calls between ``inputs`` and ``outputs`` (the nodes that
+:mod:`nabla.keras.symbolic` recorded), registers their layers as its own, in the order they run,
+and replays the calls on real tensors in ``call``. A layer called twice (a shared layer) has one set of
+weights. Everything else (compile, fit, evaluate, predict, summary, weights) is :class:`Model`'s.
+
+What nabla does not do: a model with several inputs is called with a list of tensors, but ``fit``,
+``evaluate`` and ``predict`` take one input array; configs (``get_config``, ``model.save``) of
+functional models are not written: save the weights (``save_weights``) and rebuild the model in code.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...nn import Module
+from .._engine import Tensor
+from ..layers import Layer
+from ..symbolic import KerasTensor, Node, flatten, is_symbolic, map_structure
+from .model import Model
+
+
+class Functional(Model):
+    """A model defined by its inputs and outputs: ``keras.Model(inputs=inputs, outputs=outputs)``.
+
+    Args:
+        inputs: a ``keras.Input`` tensor, or a list (or dict) of them.
+        outputs: a KerasTensor computed from them, or a list (or dict) of such.
+        name: the model's name.
+    """
+
+    def __init__(self, inputs, outputs, name: str | None = None, **kwargs):
+        super().__init__(name=name, **kwargs)
+        self._inputs, self._outputs = inputs, outputs
+        flat_inputs, flat_outputs = flatten(inputs), flatten(outputs)
+        for role, tensors in (("inputs", flat_inputs), ("outputs", flat_outputs)):
+            for t in tensors:
+                if not isinstance(t, KerasTensor):
+                    raise TypeError(
+                        f"Model({role}=...): expected keras.Input tensors and the tensors computed from them, "
+                        f"got a {type(t).__name__}"
+                    )
+        for t in flat_inputs:
+            if t.node is not None:
+                raise ValueError(f"Model(inputs=...): {t!r} was computed by a layer; inputs must come from keras.Input")
+        self._nodes = _nodes_between({id(t) for t in flat_inputs}, flat_outputs)
+        seen = set()
+        for node in self._nodes:
+            if isinstance(node.fn, Module) and id(node.fn) not in seen:
+                seen.add(id(node.fn))
+                name = getattr(node.fn, "name", None)
+                if not isinstance(name, str) or not name.isidentifier() or hasattr(self, name):
+                    name = f"layer_{len(seen)}"
+                self.add_module(name, node.fn)
+        if len(flat_inputs) == 1:
+            self._build_input_shape = flat_inputs[0].shape
+        self.built = True
+
+    @property
+    def inputs(self) -> list[KerasTensor]:
+        return flatten(self._inputs)
+
+    @property
+    def outputs(self) -> list[KerasTensor]:
+        return flatten(self._outputs)
+
+    @property
+    def input_shape(self):
+        shapes = [t.shape for t in self.inputs]
+        return shapes[0] if len(shapes) == 1 else shapes
+
+    def forward(self, inputs, *args, **kwargs):
+        if len(self.inputs) > 1 and isinstance(inputs, (list, tuple)):  # one array per input
+            inputs = [x if isinstance(x, Tensor) or is_symbolic(x) else Tensor._make(np.asarray(x, self.dtype))
+                      for x in inputs]  # fmt: skip
+        return super().forward(inputs, *args, **kwargs)
+
+    def call(self, inputs, training=None):
+        """Run the recorded calls on ``inputs`` (a tensor, or a list of them in the order of ``inputs``)."""
+        given = flatten(inputs) if isinstance(self._inputs, (list, tuple, dict)) else [inputs]
+        if len(given) != len(self.inputs):
+            raise ValueError(f"model '{self.name}' takes {len(self.inputs)} inputs, got {len(given)}")
+        values = {id(t): v for t, v in zip(self.inputs, given)}
+
+        def value(leaf):
+            return values[id(leaf)] if isinstance(leaf, KerasTensor) else leaf
+
+        for node in self._nodes:
+            args, kwargs = map_structure(value, (list(node.args), node.kwargs))
+            if training is not None and isinstance(node.fn, Layer):
+                kwargs = {**kwargs, "training": training}
+            out = node.fn(*args, **kwargs)
+            for t, v in zip(node.outputs, flatten(out)):
+                values[id(t)] = v
+        return map_structure(value, self._outputs)
+
+    def get_config(self) -> dict:
+        raise NotImplementedError(
+            f"model '{self.name}': nabla does not save the config of functional models; save the weights "
+            "(model.save_weights) and rebuild the model in code"
+        )
+
+
+def _nodes_between(input_ids: set, outputs: list[KerasTensor]) -> list[Node]:
+    """The nodes from the inputs to ``outputs``, each after the nodes it reads (iterative depth-first)."""
+    order, done, stack = [], set(), [(t.node, False) for t in reversed(outputs) if t.node is not None]
+    for t in outputs:
+        if t.node is None and id(t) not in input_ids:
+            raise ValueError(f"Model: the output {t!r} is a keras.Input that is not among the model's inputs")
+    while stack:
+        node, expanded = stack.pop()
+        if id(node) in done:
+            continue
+        if expanded:
+            done.add(id(node))
+            order.append(node)
+            continue
+        stack.append((node, True))
+        for t in node.inputs():
+            if t.node is None:
+                if id(t) not in input_ids:
+                    raise ValueError(
+                        f"Model: the outputs depend on {t!r}, a keras.Input that is not among the model's inputs"
+                    )
+            elif id(t.node) not in done:
+                stack.append((t.node, False))
+    return order

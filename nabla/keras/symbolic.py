@@ -1,0 +1,197 @@
+"""``KerasTensor``: the symbolic tensor of Keras's functional API, ``keras.Input(shape=(784,))``.
+
+A functional model is written by calling layers on symbolic tensors::
+
+    inputs = keras.Input(shape=(784,))
+    x = keras.layers.Dense(64, activation="relu")(inputs)
+    outputs = keras.layers.Dense(10)(x + 1.0)
+    model = keras.Model(inputs, outputs)
+
+Each call records a :class:`Node` (the layer or ``keras.ops`` function, and its arguments with the
+symbolic tensors in them) and returns new KerasTensors that point to it; ``keras.Model(inputs, outputs)``
+replays the nodes on real data (see ``models/functional.py``).
+
+To know a call's output shapes, nabla runs it once on a small batch of ones (two samples, without
+recording a graph; the layer builds its weights then, as Keras builds them when the graph is made).
+Keras instead asks each layer for ``compute_output_spec``; running it needs no such method in layers
+of your own. An axis of the output of the batch's length is taken for the batch axis (None).
+"""
+
+from __future__ import annotations
+
+import operator
+
+import numpy as np
+
+from ._engine import Tensor, dtypes, no_grad
+
+_PROBE_BATCH = 2  # samples in the probe batch (2, not 1, so that a broadcast 1 is not mistaken for the batch)
+
+
+class Node:
+    """One call in a functional graph: ``fn(*args, **kwargs)``, whose outputs are ``outputs``."""
+
+    __slots__ = ("fn", "args", "kwargs", "outputs")
+
+    def __init__(self, fn, args: tuple, kwargs: dict):
+        self.fn, self.args, self.kwargs = fn, args, kwargs
+        self.outputs: list[KerasTensor] = []
+
+    def inputs(self) -> list[KerasTensor]:
+        """The symbolic tensors among the arguments."""
+        return [t for t in flatten((self.args, self.kwargs)) if isinstance(t, KerasTensor)]
+
+
+class KerasTensor:
+    """A symbolic tensor: a shape (batch axis None), a dtype, and the :class:`Node` that made it (None for
+    an input). Layers and ``keras.ops`` functions called on it return KerasTensors; arithmetic and
+    indexing do too. It holds no values: build a ``keras.Model(inputs, outputs)`` and call that on data.
+    """
+
+    __slots__ = ("shape", "dtype", "name", "node", "batch_size")
+
+    def __init__(self, shape, dtype=None, name: str | None = None, node: Node | None = None, batch_size=None):
+        self.shape = tuple(shape)
+        self.dtype = dtypes.resolve(dtype) or dtypes.default_float
+        self.name, self.node, self.batch_size = name, node, batch_size
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    def __repr__(self) -> str:
+        name = f", name={self.name}" if self.name else ""
+        return f"<KerasTensor shape={self.shape}, dtype={self.dtype.name}{name}>"
+
+    def __array__(self, dtype=None, copy=None):
+        raise TypeError(
+            "a KerasTensor (from keras.Input) holds no values: build keras.Model(inputs, outputs) and call the "
+            "model on data (model(x), model.predict(x))"
+        )
+
+    def __bool__(self) -> bool:
+        raise TypeError("a KerasTensor (from keras.Input) has no truth value: it holds no values")
+
+    # Arithmetic and indexing record nodes, as keras.ops functions do (Python's operator functions).
+    def __add__(self, other):
+        return call(operator.add, (self, other), {})
+
+    def __radd__(self, other):
+        return call(operator.add, (other, self), {})
+
+    def __sub__(self, other):
+        return call(operator.sub, (self, other), {})
+
+    def __rsub__(self, other):
+        return call(operator.sub, (other, self), {})
+
+    def __mul__(self, other):
+        return call(operator.mul, (self, other), {})
+
+    def __rmul__(self, other):
+        return call(operator.mul, (other, self), {})
+
+    def __truediv__(self, other):
+        return call(operator.truediv, (self, other), {})
+
+    def __rtruediv__(self, other):
+        return call(operator.truediv, (other, self), {})
+
+    def __pow__(self, other):
+        return call(operator.pow, (self, other), {})
+
+    def __matmul__(self, other):
+        return call(operator.matmul, (self, other), {})
+
+    def __neg__(self):
+        return call(operator.neg, (self,), {})
+
+    def __getitem__(self, index):
+        return call(operator.getitem, (self, index), {})
+
+
+def flatten(structure) -> list:
+    """The leaves of nested lists, tuples and dicts, in order."""
+    if isinstance(structure, (list, tuple)):
+        return [leaf for item in structure for leaf in flatten(item)]
+    if isinstance(structure, dict):
+        return [leaf for key in structure for leaf in flatten(structure[key])]
+    return [structure]
+
+
+def map_structure(fn, structure):
+    """``structure`` with each leaf replaced by ``fn(leaf)``."""
+    if isinstance(structure, (list, tuple)):
+        return type(structure)(map_structure(fn, item) for item in structure)
+    if isinstance(structure, dict):
+        return {key: map_structure(fn, value) for key, value in structure.items()}
+    return fn(structure)
+
+
+def is_symbolic(structure) -> bool:
+    """Whether ``structure`` (a value, or a list, tuple or dict of them) holds a KerasTensor."""
+    if isinstance(structure, KerasTensor):
+        return True
+    if isinstance(structure, (list, tuple)):
+        return any(is_symbolic(item) for item in structure)
+    if isinstance(structure, dict):
+        return any(is_symbolic(item) for item in structure.values())
+    return False
+
+
+def _probe(t):
+    if not isinstance(t, KerasTensor):
+        return t
+    shape = tuple((t.batch_size or _PROBE_BATCH) if i == 0 and s is None else s for i, s in enumerate(t.shape))
+    if any(s is None for s in shape):
+        raise ValueError(
+            f"{t!r}: nabla's functional models need every axis but the batch axis known, got shape {t.shape}"
+        )
+    return Tensor._make(np.ones(shape, dtype=t.dtype))
+
+
+def call(fn, *args_and_kwargs):
+    """Record ``fn(*args, **kwargs)`` on symbolic tensors: returns KerasTensors of its outputs' shapes.
+
+    Called as ``call(fn, args, kwargs)``, or ``call(fn, inputs, args, kwargs)`` for a layer (whose first
+    argument, ``inputs``, comes before ``args``).
+    """
+    if len(args_and_kwargs) == 3:
+        inputs, args, kwargs = args_and_kwargs
+        args = (inputs, *args)
+    else:
+        args, kwargs = args_and_kwargs
+    kwargs = {k: v for k, v in kwargs.items() if not (k == "training" and v is None)}
+    concrete_args, concrete_kwargs = map_structure(_probe, (list(args), kwargs))
+    training = getattr(fn, "training", None)
+    if training is not None:
+        fn.eval()  # the probe must not move BatchNormalization's statistics
+    try:
+        with no_grad():
+            out = fn(*concrete_args, **concrete_kwargs)
+    finally:
+        if training is not None:
+            fn.train(training)
+    node = Node(fn, tuple(args), kwargs)
+
+    def symbolic(value):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"{_name(fn)} returned a {type(value).__name__}; a functional model needs tensors")
+        shape = value.shape
+        if shape and shape[0] == _PROBE_BATCH:
+            shape = (None, *shape[1:])
+        t = KerasTensor(shape, value.dtype, node=node)
+        node.outputs.append(t)
+        return t
+
+    return map_structure(symbolic, out)
+
+
+def output_shape(layer, input_shape) -> tuple:
+    """The output shape of ``layer`` for inputs of ``input_shape`` (batch axis first, may be None)."""
+    out = call(layer, KerasTensor(input_shape), (), {})
+    return map_structure(lambda t: t.shape, out)
+
+
+def _name(fn) -> str:
+    return getattr(fn, "name", None) or getattr(fn, "__name__", type(fn).__name__)

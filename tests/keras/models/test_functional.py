@@ -1,0 +1,85 @@
+"""The functional API, ``keras.Model(inputs, outputs)`` on ``keras.Input``, against Keras 3's."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from keras_reference import keras_on_torch
+
+import nabla as nb
+import nabla.keras as keras
+
+
+def functional_model(k):
+    """A small graph with a branch, a residual sum, a keras.ops call and a shared layer."""
+    inputs = k.Input(shape=(4,))
+    shared = k.layers.Dense(4, activation="tanh")
+    h = shared(inputs)
+    h = shared(h) + inputs
+    a = k.layers.Dense(3, activation="relu")(h)
+    b = k.layers.Dense(3)(k.ops.square(h))
+    outputs = k.layers.Dense(2, activation="softmax")(k.ops.concatenate([a, b * 0.5], axis=-1))
+    return k.Model(inputs=inputs, outputs=outputs)
+
+
+def test_a_functional_model_computes_and_trains_as_keras():
+    reference_keras = keras_on_torch()
+    rng = np.random.default_rng(0)
+    x, y = rng.standard_normal((32, 4)).astype(np.float32), rng.integers(0, 2, 32)
+    reference, model = functional_model(reference_keras), functional_model(keras)
+    assert [tuple(w.shape) for w in reference.weights] == [w.shape for w in model.weights]
+    assert model.count_params() == reference.count_params()
+    model.set_weights(reference.get_weights())
+    np.testing.assert_allclose(model.predict(x), reference.predict(x, verbose=0), rtol=1e-5, atol=1e-6)
+    for m, k in ((reference, reference_keras), (model, keras)):
+        m.compile(optimizer=k.optimizers.SGD(learning_rate=0.1), loss="sparse_categorical_crossentropy")
+    want = reference.fit(x, y, batch_size=8, epochs=3, shuffle=False, verbose=0).history["loss"]
+    got = model.fit(x, y, batch_size=8, epochs=3, shuffle=False, verbose=0).history["loss"]
+    np.testing.assert_allclose(got, want, rtol=1e-4)
+    for g, w in zip(model.get_weights(), reference.get_weights()):
+        np.testing.assert_allclose(g, w, rtol=1e-4, atol=1e-5)
+
+
+def test_input_is_symbolic_and_shapes_follow_the_graph():
+    inputs = keras.Input(shape=(28, 28, 1), name="image")
+    x = keras.layers.Conv2D(4, 3, activation="relu")(inputs)
+    x = keras.layers.MaxPooling2D()(x)
+    x = keras.layers.Flatten()(x)
+    assert isinstance(inputs, keras.KerasTensor) and inputs.shape == (None, 28, 28, 1)
+    assert x.shape == (None, 13 * 13 * 4)
+    model = keras.Model(inputs, keras.layers.Dense(10)(x), name="cnn")
+    assert model.name == "cnn" and model.predict(np.zeros((3, 28, 28, 1), np.float32)).shape == (3, 10)
+    with pytest.raises(TypeError, match="holds no values"):
+        np.asarray(inputs)
+
+
+def test_two_inputs_and_two_outputs():
+    a, b = keras.Input(shape=(3,)), keras.Input(shape=(2,))
+    merged = keras.ops.concatenate([keras.layers.Dense(4)(a), b], axis=1)
+    model = keras.Model(inputs=[a, b], outputs=[merged, keras.layers.Dense(1)(merged)])
+    first, second = model([nb.ones(5, 3), nb.ones(5, 2)])
+    assert first.shape == (5, 6) and second.shape == (5, 1)
+
+
+def test_a_sequential_starts_with_keras_input_and_is_callable_in_a_graph():
+    body = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(2)])
+    assert body.count_params() == 8
+    inputs = keras.Input(shape=(3,))
+    model = keras.Model(inputs, keras.layers.Dense(1)(body(inputs)))
+    assert model.predict(np.ones((2, 3), np.float32)).shape == (2, 1)
+    assert len(model.trainable_variables) == 4
+
+
+def test_outputs_that_do_not_come_from_the_inputs_are_refused():
+    stray = keras.Input(shape=(2,))
+    with pytest.raises(ValueError, match="not among the model's inputs"):
+        keras.Model(keras.Input(shape=(2,)), keras.layers.Dense(1)(stray))
+
+
+def test_get_layer_by_name_and_index():
+    inputs = keras.Input(shape=(3,))
+    hidden = keras.layers.Dense(4, name="hidden")
+    model = keras.Model(inputs, keras.layers.Dense(1, name="head")(hidden(inputs)))
+    assert model.get_layer("hidden") is hidden and model.get_layer(index=-1).name == "head"
+    with pytest.raises(ValueError, match="no layer named 'hiden'"):
+        model.get_layer("hiden")
