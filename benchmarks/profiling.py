@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _where(filename: str, line: int, name: str) -> str:
-    """``nabla/autograd.py:268 run_backward``, or ``{method 'dot' ...}`` for built-ins.
+    """``nabla/engine/backward.py:67 run_backward``, or ``{method 'dot' ...}`` for built-ins.
 
     nabla's gradient rules are functions named ``_`` under ``@_linear.defvjp``:
     they are shown as ``_ (VJP of _linear)``.

@@ -5,6 +5,10 @@ reverse-mode automatic differentiation over NumPy arrays; every operation is
 a function here (``nb.exp``, ``nb.matmul``, ``nb.cross_entropy``...) and a
 Tensor method.
 
+The engine is ``nabla.engine`` (tensors, autograd, the operations) and the
+step compiler ``nabla.capture`` (``nb.capture``); docs/architecture.md shows
+the rooms of the package and which may import which.
+
 Above the engine: ``nabla.nn`` (modules, layers, losses), ``nabla.optim``
 and ``nabla.data`` with PyTorch's names; ``nabla.keras`` with Keras's, its
 modules also reachable as ``nabla.layers``, ``nabla.models``,
@@ -14,13 +18,14 @@ modules also reachable as ``nabla.layers``, ``nabla.models``,
 for the course's data.
 """
 
-# The engine's ops first: nabla.ops imports nabla.tensor, which needs nabla.ops to exist already.
-from . import ops  # isort: split
+import sys as _sys
 
-from . import data, datasets, diagnostics, keras, nn, optim, random
-from .autograd import CaptureError, detect_anomaly, enable_grad, grad, is_grad_enabled, no_grad, set_grad_enabled
-from .capturing import capture
-from .creation import (
+from . import data, datasets, diagnostics, keras, nn, optim
+from .capture import capture
+from .engine import ops, random
+from .engine.anomaly_mode import detect_anomaly
+from .engine.backward import grad
+from .engine.creation import (
     arange,
     empty,
     eye,
@@ -39,17 +44,22 @@ from .creation import (
     zeros,
     zeros_like,
 )
-from .dtypes import bool_, float16, float32, float64, int8, int16, int32, int64, uint8
-from .gradcheck import GradcheckError, gradcheck, numerical_grad
+from .engine.dtypes import bool_, float16, float32, float64, int8, int16, int32, int64, uint8
+from .engine.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .engine.gradcheck import GradcheckError, gradcheck, numerical_grad
+from .engine.ops import *  # noqa: F403  (the differentiable functions: nb.exp, nb.matmul, ...)
+from .engine.random import manual_seed
+from .engine.serialization import load, save
+from .engine.tensor import Tensor
+from .engine.tracing import CaptureError
 from .keras import _aliases, activations, callbacks, initializers, layers, losses, metrics, models, regularizers
-from .ops import *  # noqa: F403  (the differentiable functions: nb.exp, nb.matmul, ...)
-from .random import manual_seed
-from .serialization import load, save
-from .tensor import Tensor
 
 __version__ = "0.1.0"
 
 _aliases.register(__name__)  # nabla.layers is nabla.keras.layers, nabla.models.checks nabla.keras.models.checks...
+# nb.ops and nb.random are public modules that live in the engine: `import nabla.random` finds them there.
+_sys.modules[f"{__name__}.ops"] = ops
+_sys.modules[f"{__name__}.random"] = random
 
 
 def __getattr__(name: str):

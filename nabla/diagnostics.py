@@ -23,11 +23,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import autograd
+from .engine.grad_mode import no_grad
+from .engine.tensor import Tensor
 from .keras.activations import name_of
 from .keras.callbacks import Callback
 from .keras.models.checks import ModelConfigWarning
-from .tensor import Tensor
 
 __all__ = ["ModelConfigWarning", "OverfitReport", "TrainingMonitor", "check_gradients", "overfit_small_batch"]
 
@@ -107,7 +107,7 @@ def _relu_outputs(model, x: np.ndarray) -> list[tuple[str, np.ndarray]]:
     h = Tensor._make(np.asarray(x))
     mode = model.training
     model.eval()
-    with autograd.no_grad():
+    with no_grad():
         for layer in getattr(model, "layers", []):
             h = layer(h)
             if name_of(getattr(layer, "activation", None)) == "relu" or type(layer).__name__ == "ReLU":
@@ -219,7 +219,7 @@ def check_gradients(
     loss_value().backward()
     rng = np.random.default_rng(seed)
     report = {}
-    with autograd.no_grad():
+    with no_grad():
         for name, p in twin.named_parameters():
             analytic = p.grad._data.reshape(-1) if p.grad is not None else np.zeros(p.size)
             flat = p._data.reshape(-1)

@@ -37,6 +37,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from .engine.tensor import Tensor
+
 __all__ = ["SchemaError", "validate"]
 
 
@@ -49,8 +51,6 @@ class SchemaError(ValueError):
 
 
 def _is_tensor(value) -> bool:
-    from . import Tensor  # NOTE: late, as the engine's place may move; nabla is fully imported by the time of a call
-
     return isinstance(value, (Tensor, np.ndarray))
 
 

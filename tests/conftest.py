@@ -11,6 +11,7 @@ downloader with a fake).
 from __future__ import annotations
 
 import atexit
+import gc
 import os
 import shutil
 import tempfile
@@ -102,6 +103,15 @@ MNIST_FILES = tuple(
 )
 FASHION_FILES = tuple(f.replace("mnist/", "fashion-mnist/") for f in MNIST_FILES)
 FISH_FILES = ("fish/Fish.csv",)
+
+
+@pytest.fixture
+def no_gc():
+    """Run with the cycle collector off: memory must be released by reference counting alone."""
+    gc.collect()
+    gc.disable()
+    yield
+    gc.enable()
 
 
 @pytest.fixture(autouse=True)

@@ -9,9 +9,9 @@ import pytest
 
 import nabla as nb
 from nabla import callbacks, diagnostics
+from nabla.engine.ops.primitive import primitive
 from nabla.layers import BatchNormalization, Dense, Dropout, Layer
 from nabla.models import Sequential
-from nabla.ops.primitive import primitive
 
 
 def data(n: int = 32, features: int = 4, classes: int = 3, seed: int = 0):

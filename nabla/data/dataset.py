@@ -15,8 +15,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .. import random as _random
-from ..tensor import Tensor
+from ..engine import random as _random
+from ..engine.tensor import Tensor
 
 
 class Dataset:

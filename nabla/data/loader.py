@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
 
-from .. import random as _random
-from ..tensor import Tensor
+from ..engine import random as _random
+from ..engine.tensor import Tensor
 from .dataset import Dataset, Subset, TensorDataset
 from .prefetch import Prefetcher
 

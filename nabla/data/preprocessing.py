@@ -14,7 +14,7 @@ import numbers
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..engine.tensor import Tensor
 
 
 class NotFittedError(ValueError, AttributeError):

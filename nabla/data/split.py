@@ -7,8 +7,8 @@ import numbers
 
 import numpy as np
 
-from .. import random as _random
-from ..tensor import Tensor
+from ..engine import random as _random
+from ..engine.tensor import Tensor
 
 
 def _test_count(n: int, test_size: float | int) -> int:

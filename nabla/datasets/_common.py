@@ -6,7 +6,7 @@ import numbers
 
 import numpy as np
 
-from .. import random as _random
+from ..engine import random as _random
 
 Seed = int | np.random.Generator | None
 

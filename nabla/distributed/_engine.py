@@ -7,8 +7,8 @@ import numbers
 
 import numpy as np
 
-from ..capturing import replayed as replayed  # (re-exported: marks a call a captured step repeats)
-from ..tensor import Tensor
+from ..engine.tensor import Tensor
+from ..engine.tracing import replayed as replayed  # (re-exported: marks a call a captured step repeats)
 
 
 def unwrap(value, who: str) -> tuple[np.ndarray, type]:

@@ -26,7 +26,7 @@ import math
 
 import numpy as np
 
-from ..autograd import enable_grad
+from ..engine.grad_mode import enable_grad
 from ..optim import Optimizer
 from ._engine import grad_array, replayed, set_grad
 from .collectives import ReduceOp, _op

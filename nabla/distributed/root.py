@@ -11,7 +11,7 @@ import builtins
 import functools
 import os
 
-from ..serialization import save as _save
+from ..engine.serialization import save as _save
 from .collectives import barrier
 from .world import is_root
 

@@ -6,17 +6,15 @@ that a move of the engine re-points this one file. Public packages (``nabla.nn``
 are imported directly where they are used.
 """
 
-from .. import dtypes, ops, random
-from ..autograd import CaptureError, no_grad, refuse_in_capture
-from ..backend import TRANSLATE_FILL_MODES, TRANSLATE_INTERPOLATIONS, translate
-from ..capturing import capture, recompute, update_in_place
-from ..creation import sample
-from ..serialization import load, save
-from ..tensor import Tensor
+from ..capture import capture
+from ..engine import dtypes, ops, random
+from ..engine.creation import sample
+from ..engine.grad_mode import no_grad
+from ..engine.serialization import load, save
+from ..engine.tensor import Tensor
+from ..engine.tracing import CaptureError, recompute, refuse_in_capture, update_in_place
 
 __all__ = [
-    "TRANSLATE_FILL_MODES",
-    "TRANSLATE_INTERPOLATIONS",
     "CaptureError",
     "Tensor",
     "capture",
@@ -29,6 +27,5 @@ __all__ = [
     "refuse_in_capture",
     "sample",
     "save",
-    "translate",
     "update_in_place",
 ]

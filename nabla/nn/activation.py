@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import ops
+from ..engine import ops
 from .module import Module
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
-from .. import creation, dtypes, ops
-from ..tensor import Tensor
+from ..engine import creation, dtypes, ops
+from ..engine.tensor import Tensor
 from . import functional as F
 from . import init
 from .linear import Linear

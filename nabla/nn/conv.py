@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
-from .. import creation, dtypes
-from ..ops.conv import _pair, avg_pool2d, conv2d, max_pool2d
+from ..engine import creation, dtypes
+from ..engine.ops.conv import _pair, avg_pool2d, conv2d, max_pool2d
 from . import init
 from .module import Module
 from .parameter import Parameter

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import creation, dtypes
+from ..engine import creation, dtypes
 from . import functional as F
 from . import init
 from .module import Module

@@ -11,9 +11,8 @@ import math
 
 import numpy as np
 
-from .. import random as _random
-from ..capturing import recompute, update_in_place
-from ..ops import (
+from ..engine import random as _random
+from ..engine.ops import (
     avg_pool2d,
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -38,10 +37,11 @@ from ..ops import (
     tanh,
     where,
 )
-from ..ops import log_softmax as _log_softmax
-from ..ops import softmax as _softmax
-from ..ops.primitive import as_operand, primitive
-from ..tensor import Tensor
+from ..engine.ops import log_softmax as _log_softmax
+from ..engine.ops import softmax as _softmax
+from ..engine.ops.primitive import as_operand, primitive
+from ..engine.tensor import Tensor
+from ..engine.tracing import recompute, update_in_place
 
 __all__ = [
     "avg_pool2d",
@@ -162,7 +162,7 @@ def batch_norm(
 
 def running_update(stat: Tensor, batch: np.ndarray, keep: float, coef: float) -> None:
     """``stat <- keep * stat + coef * batch``, in place: a running statistic of BatchNorm moves towards the
-    batch's (through :func:`nabla.capturing.update_in_place`, which a captured step repeats)."""
+    batch's (through :func:`nabla.engine.tracing.update_in_place`, which a captured step repeats)."""
     stat._data *= keep
     stat._data += coef * batch.reshape(-1)
 

@@ -12,9 +12,10 @@ import math
 
 import numpy as np
 
-from .. import autograd
-from .. import random as _random
-from ..tensor import Tensor
+from ..engine import random as _random
+from ..engine.grad_mode import no_grad
+from ..engine.tensor import Tensor
+from ..engine.tracing import refuse_in_capture
 
 
 def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
@@ -47,8 +48,8 @@ def calculate_fan_in_and_fan_out(tensor: Tensor) -> tuple[int, int]:
 
 
 def _fill(tensor: Tensor, values: np.ndarray) -> Tensor:
-    autograd.refuse_in_capture("initialises a tensor in place (nn.init)")
-    with autograd.no_grad():
+    refuse_in_capture("initialises a tensor in place (nn.init)")
+    with no_grad():
         tensor._data[...] = values
         tensor._version.v += 1
     return tensor

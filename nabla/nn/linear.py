@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import math
 
-from .. import creation, dtypes
-from ..ops import flatten, linear
-from ..tensor import Tensor
+from ..engine import creation, dtypes
+from ..engine.ops import flatten, linear
+from ..engine.tensor import Tensor
 from . import init
 from .module import Module
 from .parameter import Parameter

@@ -6,7 +6,7 @@ Each holds its options and calls the function of the same name in
 
 from __future__ import annotations
 
-from .. import ops
+from ..engine import ops
 from .module import Module
 
 _REDUCTIONS = ("mean", "sum", "none")

@@ -12,9 +12,10 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
-from .. import autograd, dtypes
-from ..capturing import capture_state, replayed
-from ..tensor import Tensor
+from ..engine import dtypes
+from ..engine.grad_mode import no_grad
+from ..engine.tensor import Tensor
+from ..engine.tracing import ModuleChanges, Tracing, refuse_in_capture, replayed
 from .loading import check_state_dict
 from .parameter import Parameter
 
@@ -65,7 +66,7 @@ class Module:
 
     def _registry(self, kind: str) -> dict:
         """One of the registries, for writing: a captured step's program holds while no module changes."""
-        capture_state.structure += 1
+        ModuleChanges.count += 1
         reg = self.__dict__.get(kind)
         if reg is None:
             raise AttributeError(
@@ -82,25 +83,25 @@ class Module:
             self._forget(name)
             self._registry("_modules")[name] = value
         elif name in self.__dict__.get("_parameters", ()):
-            capture_state.structure += 1
+            ModuleChanges.count += 1
             if value is not None:
                 raise TypeError(
                     f"cannot assign a {type(value).__name__} to parameter '{name}': wrap it in nn.Parameter(...)"
                 )
             self._parameters[name] = None
         elif name in self.__dict__.get("_buffers", ()):
-            capture_state.structure += 1
+            ModuleChanges.count += 1
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(f"buffer '{name}' must be a Tensor or None, got {type(value).__name__}")
             self._buffers[name] = value
         elif name in self.__dict__.get("_modules", ()):
-            capture_state.structure += 1
+            ModuleChanges.count += 1
             if value is not None:
                 raise TypeError(f"cannot replace submodule '{name}' with a {type(value).__name__}")
             self._modules[name] = None
         else:
             if _changes(self.__dict__.get(name, _MISSING), value):  # (a captured step froze what forward read)
-                capture_state.structure += 1
+                ModuleChanges.count += 1
             object.__setattr__(self, name, value)
 
     def _forget(self, name: str) -> None:
@@ -160,9 +161,9 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args, **kwargs):
-        tape = autograd._Mode.tape
-        if tape is not None:  # nb.capture: a replay holds while this module stays in the same mode
-            tape.modules[id(self)] = (self, self.training)
+        tracer = Tracing.tracer
+        if tracer is not None:  # (nb.capture: what forward computes may depend on the module's mode)
+            tracer.module_called(self)
         return self.forward(*args, **kwargs)
 
     # --- traversal --------------------------------------------------------------------
@@ -265,7 +266,7 @@ class Module:
         dtype = dtypes.resolve(dtype)
         if dtype.kind != "f":
             raise TypeError(f"Module.to only takes floating dtypes, got {dtype}")
-        autograd.refuse_in_capture("converts a module's tensors (Module.to)")
+        refuse_in_capture("converts a module's tensors (Module.to)")
         for t in list(self.parameters()) + list(self.buffers()):
             if t.dtype.kind == "f":
                 t._data = t._data.astype(dtype)
@@ -311,7 +312,7 @@ class Module:
         """
         own = self.state_dict()
         arrays, missing, unexpected = check_state_dict(own, state_dict, strict, type(self).__name__)
-        with autograd.no_grad():
+        with no_grad():
             for k, array in arrays.items():
                 own[k].copy_(array)
         return IncompatibleKeys(missing, unexpected)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from .. import creation, dtypes
-from ..autograd import refuse_in_capture
-from ..capturing import update_in_place
-from ..tensor import Tensor
+from ..engine import creation, dtypes
+from ..engine.tensor import Tensor
+from ..engine.tracing import refuse_in_capture, update_in_place
 from . import functional as F
 from .module import Module
 from .parameter import Parameter

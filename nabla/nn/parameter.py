@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import dtypes
-from ..tensor import Tensor
+from ..engine import dtypes
+from ..engine.tensor import Tensor
 
 
 class Parameter(Tensor):
@@ -23,9 +23,7 @@ class Parameter(Tensor):
         elif isinstance(data, Tensor):
             array = data._data
         else:
-            from ..creation import _to_array
-
-            array = _to_array(data)
+            array = dtypes.to_array(data)
         Tensor.__init__(self, np.empty(0), requires_grad=False)
         self._data = array
         self.requires_grad = requires_grad

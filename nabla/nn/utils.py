@@ -6,10 +6,9 @@ import math
 
 import numpy as np
 
-from .. import creation
-from ..autograd import refuse_in_capture
-from ..capturing import replayed
-from ..tensor import Tensor
+from ..engine import creation
+from ..engine.tensor import Tensor
+from ..engine.tracing import refuse_in_capture, replayed
 
 
 def _with_grads(parameters) -> list[Tensor]:

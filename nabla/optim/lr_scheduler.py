@@ -28,7 +28,7 @@ import warnings
 from collections import Counter
 from collections.abc import Callable
 
-from ..capturing import replay_overrides, replayed
+from ..engine.tracing import replay_overrides, replayed
 from .optimizer import Optimizer
 from .state_checks import check_like
 

@@ -18,9 +18,9 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 
-from ..autograd import enable_grad, no_grad
-from ..capturing import replay_overrides, replayed
-from ..tensor import Tensor
+from ..engine.grad_mode import enable_grad, no_grad
+from ..engine.tensor import Tensor
+from ..engine.tracing import replay_overrides, replayed
 from .state_checks import checked_structure, shown
 
 

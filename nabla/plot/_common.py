@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from ..atomic import atomic_write
-from ..tensor import Tensor
+from ..engine.tensor import Tensor
 
 # Colours of classes 0, 1, 2... (matplotlib's "tab10", then "tab20" for more classes).
 _TAB10 = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]

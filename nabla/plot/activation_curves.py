@@ -9,8 +9,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from .. import activations as activations_module
-from ..creation import linspace
-from ..dtypes import float64
+from ..engine.creation import linspace
+from ..engine.dtypes import float64
 from ._common import new_figure, save, to_numpy, trim_axes
 
 COURSE_ACTIVATIONS = ("step", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu", "swish", "softplus")
@@ -28,7 +28,7 @@ def derivative(fn: Callable, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
         y, dy = derivative(nb.tanh, np.linspace(-3, 3, 7))   # dy = 1 - y**2
     """
-    from ..creation import tensor
+    from ..engine.creation import tensor
 
     t = tensor(np.asarray(x, dtype=np.float64), requires_grad=True)
     y = fn(t)

@@ -8,8 +8,8 @@ import warnings
 
 import numpy as np
 
-from .. import autograd
-from ..tensor import Tensor
+from ..engine.grad_mode import no_grad
+from ..engine.tensor import Tensor
 from ._common import as_class_indices, class_colors, new_figure, save, sigmoid, softmax, to_numpy
 
 
@@ -19,7 +19,7 @@ def _call_module(module, x: np.ndarray) -> np.ndarray:
     if mode is not None:
         module.eval()
     try:
-        with autograd.no_grad():
+        with no_grad():
             return to_numpy(module(Tensor._make(x)))
     finally:
         if mode is not None:
@@ -47,7 +47,7 @@ def model_outputs(model, x: np.ndarray) -> np.ndarray:
         try:
             out = model(x)
         except (TypeError, AttributeError):
-            with autograd.no_grad():
+            with no_grad():
                 out = model(Tensor._make(x))
     else:
         raise TypeError(

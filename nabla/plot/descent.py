@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .. import autograd, optim
-from ..creation import tensor
-from ..dtypes import float64
-from ..tensor import Tensor
+from .. import optim
+from ..engine.creation import tensor
+from ..engine.dtypes import float64
+from ..engine.grad_mode import no_grad
+from ..engine.tensor import Tensor
 from ._common import as_list, class_colors, new_figure, save, trim_axes
 
 # Optimizer names -> (label, factory(params, lr)). "momentum" is SGD with momentum 0.9.
@@ -100,7 +101,7 @@ def _run(loss_fn: Callable, start, lr: float, label: str, make: Callable, steps:
                 diverged = True
                 break
         if len(losses) < len(points):
-            with autograd.no_grad():
+            with no_grad():
                 losses.append(float(loss_fn(tensor(points[-1], dtype=float64)).item()))
     losses = np.asarray(losses)
     diverged = bool(diverged or not np.isfinite(losses[-1]) or losses[-1] > losses[0])
@@ -109,7 +110,7 @@ def _run(loss_fn: Callable, start, lr: float, label: str, make: Callable, steps:
 
 def _surface(loss_fn: Callable, gx: np.ndarray, gy: np.ndarray) -> np.ndarray:
     """The loss on a grid: in one call when ``loss_fn`` is elementwise in w[0], w[1], else point by point."""
-    with autograd.no_grad(), np.errstate(all="ignore"):
+    with no_grad(), np.errstate(all="ignore"):
         w = tensor(np.stack([gx.ravel(), gy.ravel()]), dtype=float64)  # shape (2, G*G): w[0], w[1] are rows
         try:
             z = np.asarray(loss_fn(w)._data, dtype=np.float64)

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from ..atomic import atomic_write
-from ..tensor import Tensor
+from ..engine.tensor import Tensor
 
 FORMATS = ("svg", "png", "pdf", "dot")
 
@@ -170,7 +170,7 @@ def _params_text(params: dict) -> str:
 
 def _collect_grads(root: Tensor, tensors: list[Tensor]) -> dict[int, np.ndarray]:
     """The gradient of ``root`` (summed, if not a scalar) with respect to every tensor drawn, by ``nb.grad``."""
-    from ..autograd import grad
+    from ..engine.backward import grad
 
     wanted = [t for t in tensors if t.requires_grad]
     if not root.requires_grad or not wanted:

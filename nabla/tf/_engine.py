@@ -6,13 +6,11 @@ re-pointed. Everything else in the facade uses public names (``import nabla as n
 
 from __future__ import annotations
 
-from ..autograd import _Mode, refuse_in_capture
-from ..capturing import recompute
+from ..engine.grad_mode import GradMode
+from ..engine.tracing import Tracing, recompute, refuse_in_capture
 
-#: The engine's mode flags: ``grad_mode.grad_enabled`` is what ``nb.is_grad_enabled()`` returns. nabla.tf
-#: reads and switches it around each operation outside a recording tape, where a context manager's cost
-#: would be paid at every operation.
-grad_mode = _Mode
+# GradMode.enabled is what nb.is_grad_enabled() returns. nabla.tf reads and switches it around each operation
+# outside a recording tape, where a context manager's cost would be paid at every operation.
 
 
 def rewrap(cls, tensor):
@@ -24,13 +22,13 @@ def rewrap(cls, tensor):
 def capture_has_applied_effects() -> bool:
     """Inside ``nb.capture``: whether the step already did something that must not run twice (a ``.grad``
     written, a parameter updated), so that running it again eagerly after a refusal would do it twice."""
-    tape = _Mode.tape
-    return tape is not None and bool(getattr(tape, "applied", False))
+    tracer = Tracing.tracer
+    return tracer is not None and tracer.applied
 
 
 __all__ = [
+    "GradMode",
     "capture_has_applied_effects",
-    "grad_mode",
     "recompute",
     "refuse_in_capture",
     "rewrap",

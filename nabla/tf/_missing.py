@@ -35,7 +35,7 @@ ALTERNATIVES = {
     "tf.TensorArray": "TensorArray is not offered: append tensors to a Python list and tf.stack it",
     "tf.custom_gradient": (
         "custom gradients are not offered by nabla.tf; nabla's own operations pair each forward pass with "
-        "its gradient rule (see nabla/ops/primitive.py)"
+        "its gradient rule (see nabla/engine/ops/primitive.py)"
     ),
     # TensorFlow 1 spellings that TensorFlow 2 moved.
     "tf.log": "TensorFlow 2 spells it tf.math.log",

@@ -12,7 +12,7 @@ many of them record now.
 
 from __future__ import annotations
 
-from ._engine import grad_mode
+from ._engine import GradMode
 
 
 class _State:
@@ -30,13 +30,13 @@ def run(fn, *args, **kwargs):
     if _State.recording:
         _note_access(args)
         return fn(*args, **kwargs)
-    if not grad_mode.grad_enabled:
+    if not GradMode.enabled:
         return fn(*args, **kwargs)
-    grad_mode.grad_enabled = False
+    GradMode.enabled = False
     try:
         return fn(*args, **kwargs)
     finally:
-        grad_mode.grad_enabled = True
+        GradMode.enabled = True
 
 
 def _note_access(args) -> None:

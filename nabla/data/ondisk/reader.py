@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ...tensor import Tensor
+from ...engine.tensor import Tensor
 from ..dataset import Dataset
 from .format import DatasetFileError, Layout, read_layout
 from .shuffle import window_order

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from .._engine import TRANSLATE_FILL_MODES, TRANSLATE_INTERPOLATIONS, Tensor, translate
+from .._engine import Tensor
 from .._engine import random as _random
 from .arguments import check_seed, is_number
 from .layer import Layer
+from .translation import TRANSLATE_FILL_MODES, TRANSLATE_INTERPOLATIONS, translate
 
 
 def _translation_factor(factor, name: str) -> tuple[float | list[float], tuple[float, float]]:
@@ -34,7 +35,7 @@ class RandomTranslation(Layer):
     with v uniform in the ``width_factor`` range (a negative shift moves it
     up or left). A factor ``f`` means the range (-|f|, |f|); a pair means
     (lo, hi), both fractions of the image in [-1, 1]. So the output pixel
-    (y, x) is the input at (y - dy, x - dx), read as :func:`nabla.backend.translate`
+    (y, x) is the input at (y - dy, x - dx), read as :func:`.translation.translate`
     does (exactly Keras's ``affine_transform`` with the translation matrix):
 
     * ``interpolation``: "bilinear" (the four neighbours of a fractional

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import warnings
 
-from ... import serialization
-from .._engine import Tensor
+from .._engine import Tensor, load, save
 from .file_check import ModelFileError, check_model_file
 from .file_schema import FIXED_HYPERPARAMETERS, FORMAT
 
@@ -29,7 +28,7 @@ def save_model(model, path) -> None:
     }
     if model.optimizer is not None and any(g["params"] for g in model.optimizer.param_groups):
         payload["optimizer"] = {"class_name": type(model.optimizer).__name__, "state": model.optimizer.state_dict()}
-    serialization.save(payload, path)
+    save(payload, path)
 
 
 class _Step:
@@ -99,7 +98,7 @@ def load_model(path, custom_objects: dict | None = None, compile: bool = True):
         custom_objects = {}
     if not isinstance(custom_objects, dict) or not all(isinstance(k, str) for k in custom_objects):
         raise TypeError(f"load_model: custom_objects must be a dict of class names to classes, got {custom_objects!r}")
-    payload = serialization.load(path)
+    payload = load(path)
     check_model_file(payload, path, custom_objects)
     class_name = payload["class_name"]
     with _Step(path, "building the model"):
@@ -147,7 +146,7 @@ def load_weights(model, path) -> None:
             message names the file. The model is unchanged when anything fails.
         RuntimeError: the model is not built yet.
     """
-    state = serialization.load(path)
+    state = load(path)
     if isinstance(state, dict) and state.get("format") == FORMAT:
         raise ValueError(f"load_weights: {path} holds a whole model (model.save): load it with models.load_model")
     if not isinstance(state, dict) or not all(isinstance(k, str) and isinstance(v, Tensor) for k, v in state.items()):

@@ -17,7 +17,7 @@ from keras_reference import keras_on_torch
 from layer_reference import images
 
 import nabla as nb
-from nabla import backend
+from nabla.keras.layers.translation import translate
 from nabla.layers import Conv2D, Dense, Flatten, GaussianDropout, GaussianNoise, Input, RandomTranslation
 from nabla.models import Sequential, load_model
 
@@ -53,7 +53,7 @@ SHIFTS = np.array([[0.5, -1.25], [-3.75, 6.5], [2.0, -9.125], [12.375, 0.0], [-7
 @pytest.mark.parametrize("fill_mode", FILL_MODES)
 def test_translate_matches_keras(keras, fill_mode, interpolation):
     x = images(len(SHIFTS), 6, 7, 3)
-    out = backend.translate(x, SHIFTS[:, 0], SHIFTS[:, 1], fill_mode, interpolation, fill_value=0.7)
+    out = translate(x, SHIFTS[:, 0], SHIFTS[:, 1], fill_mode, interpolation, fill_value=0.7)
     ref = keras_translate(keras, x, SHIFTS[:, 0], SHIFTS[:, 1], fill_mode, interpolation, fill_value=0.7)
     assert out.dtype == np.float32 and out.shape == x.shape
     np.testing.assert_allclose(out, ref, **TOL)
@@ -62,10 +62,10 @@ def test_translate_matches_keras(keras, fill_mode, interpolation):
 @pytest.mark.parametrize("fill_mode", FILL_MODES)
 def test_translate_matches_keras_on_one_image_and_thin_images(keras, fill_mode):
     x = images(5, 4, 2)  # unbatched (H, W, C)
-    out = backend.translate(x, -1.5, 2.25, fill_mode, "bilinear")
+    out = translate(x, -1.5, 2.25, fill_mode, "bilinear")
     np.testing.assert_allclose(out, keras_translate(keras, x, -1.5, 2.25, fill_mode, "bilinear"), **TOL)
     x = images(2, 1, 5, 1)  # one row: every vertical neighbour is outside
-    out = backend.translate(x, [0.25, -2.5], [1.5, -0.75], fill_mode, "bilinear")
+    out = translate(x, [0.25, -2.5], [1.5, -0.75], fill_mode, "bilinear")
     ref = keras_translate(keras, x, np.array([0.25, -2.5]), np.array([1.5, -0.75]), fill_mode, "bilinear")
     np.testing.assert_allclose(out, ref, **TOL)
 
@@ -81,7 +81,7 @@ def test_random_translation_with_a_fixed_shift_matches_the_keras_layer(keras, fi
     ref = keras.layers.RandomTranslation(**args)(torch.tensor(x), training=True).numpy()
     out = RandomTranslation(**args)(x, training=True).numpy()
     np.testing.assert_allclose(out, ref, **TOL)
-    np.testing.assert_allclose(out, backend.translate(x, -2.4, 2.5, fill_mode, interpolation, -1.0), **TOL)
+    np.testing.assert_allclose(out, translate(x, -2.4, 2.5, fill_mode, interpolation, -1.0), **TOL)
 
 
 # --- the translation kernel by hand (no Keras needed) -------------------------------------------
@@ -90,7 +90,7 @@ ROW = np.array([1.0, 2.0, 3.0, 4.0], dtype=np.float32)  # a b c d
 
 
 def shift_row(dx, fill_mode, interpolation="nearest", fill_value=0.0):
-    return backend.translate(ROW.reshape(1, 1, 4, 1), 0.0, dx, fill_mode, interpolation, fill_value).reshape(-1)
+    return translate(ROW.reshape(1, 1, 4, 1), 0.0, dx, fill_mode, interpolation, fill_value).reshape(-1)
 
 
 @pytest.mark.parametrize(
@@ -110,7 +110,7 @@ def test_fill_modes_by_hand(fill_mode, right_by_3, left_by_6):
 def test_positive_shifts_move_the_image_down_and_right():
     x = np.zeros((1, 5, 5, 1), dtype=np.float32)
     x[0, 1, 1, 0] = 1.0
-    out = backend.translate(x, 2.0, 1.0, "constant", "nearest")
+    out = translate(x, 2.0, 1.0, "constant", "nearest")
     assert out[0, 3, 2, 0] == 1.0 and out.sum() == 1.0
 
 
@@ -123,12 +123,12 @@ def test_bilinear_averages_neighbours_and_blends_the_fill_value_at_the_edge():
 
 def test_translate_keeps_float_dtypes_and_converts_integers():
     x = np.arange(12).reshape(1, 2, 2, 3)
-    assert backend.translate(x.astype(np.float64), 0.5, 0.0).dtype == np.float64
-    assert backend.translate(x.astype(np.uint8), 0.5, 0.0).dtype == np.float32
+    assert translate(x.astype(np.float64), 0.5, 0.0).dtype == np.float64
+    assert translate(x.astype(np.uint8), 0.5, 0.0).dtype == np.float32
     with pytest.raises(ValueError, match="fill_mode must be one of"):
-        backend.translate(x, 0, 0, fill_mode="mirror")
+        translate(x, 0, 0, fill_mode="mirror")
     with pytest.raises(ValueError, match=r"images must be \(N, H, W, C\) or \(H, W, C\), got shape \(2, 2\)"):
-        backend.translate(np.zeros((2, 2)), 0, 0)
+        translate(np.zeros((2, 2)), 0, 0)
 
 
 # --- RandomTranslation as a layer -------------------------------------------------------------
@@ -154,7 +154,7 @@ def test_random_translation_shifts_each_image_by_its_own_draw_reproducibly():
     nb.manual_seed(3)
     g = nb.random.generator()
     dy, dx = g.uniform(0.1, 0.3, size=6) * 9, g.uniform(-0.4, -0.2, size=6) * 11
-    np.testing.assert_array_equal(out, backend.translate(x, dy, dx, "constant", "nearest"))
+    np.testing.assert_array_equal(out, translate(x, dy, dx, "constant", "nearest"))
     assert len({tuple(np.rint(s)) for s in zip(dy, dx)}) > 1  # the images did not all move alike
 
 

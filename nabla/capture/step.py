@@ -1,0 +1,103 @@
+"""``nb.capture`` and the :class:`CapturedStep` it returns: record a step's first call, replay it afterwards."""
+
+from __future__ import annotations
+
+import copy
+import functools
+import warnings
+
+from ..engine import random
+from ..engine.anomaly_mode import AnomalyMode
+from ..engine.tracing import CaptureError, Tracing
+from . import cache
+from .program import RETRACE, Diverged, Program, write
+from .tape import Tape
+
+
+class CapturedStep:
+    """A function captured by :func:`capture`; call it like the function."""
+
+    def __init__(self, fn):
+        functools.update_wrapper(self, fn)
+        self.fn = fn
+        self.captures = 0  # how many calls were recorded (the first, and one per new signature or change)
+        self._programs = cache.StepCache(getattr(fn, "__name__", "the step"))
+        self._last: Program | None = None
+
+    def __deepcopy__(self, memo):
+        # A program names the objects it was recorded on; a copy of a model must record its own.
+        return CapturedStep(copy.deepcopy(self.fn, memo))
+
+    @property
+    def code(self) -> str | None:
+        """The Python source of the program the last call ran (None before the first call)."""
+        return None if self._last is None else self._last.source
+
+    def __call__(self, *args, **kwargs):
+        if Tracing.tracer is not None or AnomalyMode.enabled:
+            return self.fn(*args, **kwargs)  # inside another capture it is part of that one; anomaly needs eager
+        key, flat = cache.key(args, kwargs)
+        program = self._programs.get(key)
+        if program is not None:
+            self._last = program
+            if program.run is None:  # this signature runs eagerly (see cache.StepCache.retraced)
+                return self.fn(*args, **kwargs)
+            rng = random.get_state() if program.restores_rng else None
+            try:
+                result = program.run(*flat)
+            except Diverged:
+                if rng is not None:
+                    random.restore(rng)
+                return self.fn(*args, **kwargs)
+            if result is not RETRACE:
+                self._programs.replayed(key)
+                return result
+            if self._programs.retraced(key):
+                return self.fn(*args, **kwargs)
+        return self._capture(key, flat, args, kwargs)
+
+    def _capture(self, key: tuple, flat: tuple, args: tuple, kwargs: dict):
+        """Run the step for real with a tape listening, and keep the program it recorded for ``key``."""
+        tape = Tape(flat)
+        self.captures += 1
+        rng = random.get_state()
+        Tracing.tracer = tape
+        try:
+            result = self.fn(*args, **kwargs)
+            output = tape.output(result)
+        except CaptureError:
+            # A refused capture leaves the generator as it found it (dropout drew) and the running statistics
+            # it updated too, so that running the step eagerly instead does what it would have done.
+            random.restore(rng)
+            for t, values in reversed(tape.before_updates):
+                t._data[...] = values
+            raise
+        finally:
+            Tracing.tracer = None
+        if tape.late_check:
+            # A decision on values ('derive', a mask) comes after a .grad was written or a parameter updated:
+            # a replay that found it changed could not hand the call to eager mode without doing that twice.
+            warnings.warn(
+                f"nb.capture: {self._programs.name} runs eagerly: '{tape.late_check}' decides on values after "
+                "the step updated gradients or parameters (a second backward or optimizer step)",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+            program = Program(None, None)
+        else:
+            program = write(tape, len(flat), output)
+        self._programs.store(key, program)
+        self._last = program
+        return result
+
+
+def capture(fn) -> CapturedStep:
+    """Capture a step function: the first call records it, later calls replay it as NumPy code.
+
+    Use as a decorator (``@nb.capture``) or a call (``step = nb.capture(fn)``).
+    See :mod:`nabla.capture` for what a replay repeats and what it freezes;
+    ``step.code`` shows the program of the last call.
+    """
+    if not callable(fn):
+        raise TypeError(f"nb.capture expects a function, got {type(fn).__name__}")
+    return CapturedStep(fn)

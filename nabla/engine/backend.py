@@ -1,0 +1,355 @@
+"""The array layer: the array functions the engine's primitives and gradient rules call.
+
+nabla's tensors hold NumPy arrays, and only NumPy arrays: there is no other
+array library behind this module today. What it gives the engine is one
+place for that choice. Every primitive receives its array namespace as an
+argument (``xp``) instead of importing NumPy, and that namespace is
+:data:`numpy_ns`, built here: NumPy's functions under their names, a few of
+them replaced by faster equivalents (``sum``, ``matmul``, ``broadcast_to``,
+``expand_dims``), plus the helpers the gradient rules need that NumPy lacks
+(``index_add``, ``softmax``, ``erf``, the pooling kernels...). Choosing
+another array library per array would happen here and nowhere else.
+
+The differentiable twin of :data:`numpy_ns`, with the same names over
+Tensors, is ``tensor_ns`` in :mod:`nabla.engine.ops`: the namespace the
+gradient rules run on when the backward pass is recorded
+(``create_graph=True``). A test checks that the two offer the same names.
+"""
+
+from __future__ import annotations
+
+import math
+from types import SimpleNamespace
+
+import numpy as np
+
+# --- helpers that NumPy lacks, written once on arrays -----------------------
+
+
+def index_add(g, index, shape, basic: bool):
+    """Return zeros of ``shape`` with ``g`` added at ``index`` (the VJP of indexing).
+
+    Basic indices (ints, slices, None, Ellipsis) and boolean masks address
+    each element once, so a plain assignment is enough; integer-array indices
+    may repeat an element, whose gradients must then accumulate (``np.add.at``).
+    """
+    out = np.zeros(shape, dtype=g.dtype)
+    if basic:
+        out[index] = g
+    else:
+        np.add.at(out, index, g)
+    return out
+
+
+def softmax(x, axis: int = -1):
+    # NOTE: subtracting the max keeps exp() <= 1, so it never overflows.
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    e /= e.sum(axis=axis, keepdims=True)  # in place: e is fresh
+    return e
+
+
+def log_softmax(x, axis: int = -1):
+    m = np.max(x, axis=axis, keepdims=True)
+    shifted = x - m
+    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+
+
+def sigmoid(x):
+    # NOTE: exp(-|x|) <= 1 never overflows; the numerator is 1 for x >= 0 and e
+    # for x < 0, so that both tails keep full relative precision. max(e, x >= 0)
+    # picks it (e <= 1; NaN stays NaN) without np.where, which was 12x slower on
+    # 1M random floats (12.6 ms vs 1.0 ms) and 0.8 us slower on 4.
+    e = np.exp(-np.abs(x))
+    out = np.maximum(e, x >= 0)
+    e += 1  # in place: e is fresh
+    out /= e
+    return out
+
+
+def keep(g, mask):
+    """``g`` where ``mask`` holds and 0 elsewhere: ``np.where(mask, g, 0)``, computed as ``g * mask``.
+
+    NOTE: on a random mask np.where runs ~15x slower than the product (6.4 ms
+    vs 0.4 ms for ReLU's gradient on 1.4M floats, NumPy 2.4). The two differ
+    only where a dropped gradient is Inf or NaN (the product gives NaN, the
+    exact answer is 0), so that rare case falls back to np.where.
+    """
+    out = g * mask
+    if out.dtype.kind == "f" and not np.isfinite(g).all():
+        out = np.where(mask, g, 0).astype(out.dtype, copy=False)
+    return out
+
+
+_ZERO_BYTES = bytes(16)
+
+
+def placeholder(shape, dtype):
+    """A read-only array of ``shape`` and ``dtype`` that takes no memory (every element is the same zero)."""
+    return np.ndarray(shape, dtype=dtype, buffer=_ZERO_BYTES, strides=(0,) * len(shape))
+
+
+def one_hot(indices, num_classes: int, dtype):
+    out = np.zeros(indices.shape + (num_classes,), dtype=dtype)
+    out.reshape(-1, num_classes)[np.arange(indices.size), indices.reshape(-1)] = 1
+    return out
+
+
+def windows(x, kernel, stride, dilation):
+    """Sliding windows of an (N, C, H, W) array as a strided view, no copy (im2col's first half).
+
+    Returns shape (N, C, kh, kw, OH, OW): element [n, c, i, j, y, x] is
+    ``x[n, c, y*sh + i*dh, x*sw + j*dw]``. Read-only: it aliases x.
+    """
+    (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
+    n, c, h, w = x.shape
+    oh, ow = (h - dh * (kh - 1) - 1) // sh + 1, (w - dw * (kw - 1) - 1) // sw + 1
+    s = x.strides
+    return np.lib.stride_tricks.as_strided(
+        x, (n, c, kh, kw, oh, ow), (s[0], s[1], s[2] * dh, s[3] * dw, s[2] * sh, s[3] * sw), writeable=False
+    )
+
+
+def unwindows(g, shape, kernel, stride, dilation):
+    """The adjoint of :func:`windows`: add each window's values back onto an (N, C, H, W) array of zeros."""
+    (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
+    n, c, h, w = shape
+    if g.strides[1] > g.strides[0]:
+        # g is channel-major in memory, as a convolution's GEMM leaves it: the sum is laid out the same way,
+        # so the adds below read and write in one order (2.9 -> 1.8 ms on the benchmark CNN's second layer),
+        # and the layers before it in backward (ReLU, pooling) get their gradient in their own layout.
+        out = np.zeros((c, n, h, w), dtype=g.dtype).transpose(1, 0, 2, 3)
+    else:
+        out = np.zeros(shape, dtype=g.dtype)
+    oh, ow = g.shape[-2:]
+    for i in range(kh):  # a loop over the kernel's kh*kw offsets only; each step is one vectorised add
+        for j in range(kw):
+            rows = slice(i * dh, i * dh + sh * (oh - 1) + 1, sh)
+            cols = slice(j * dw, j * dw + sw * (ow - 1) + 1, sw)
+            out[:, :, rows, cols] += g[:, :, i, j]
+    return out
+
+
+def _pool_views(x, kernel, stride):
+    """The kh*kw strided views ``x[:, :, i::sh, j::sw]`` cut to the (OH, OW) windows, in window order (row-major).
+
+    View k holds element k of every window: the pooling loops below run over
+    the kernel's offsets, each step one vectorised operation on (N, C, OH, OW).
+    """
+    (kh, kw), (sh, sw) = kernel, stride
+    oh, ow = (x.shape[2] - kh) // sh + 1, (x.shape[3] - kw) // sw + 1
+    return [
+        x[:, :, i : i + sh * (oh - 1) + 1 : sh, j : j + sw * (ow - 1) + 1 : sw] for i in range(kh) for j in range(kw)
+    ]
+
+
+def max_pool(x, kernel, stride):
+    """Largest element of each window of an (N, C, H, W) array; NaN wins, as in PyTorch.
+
+    A running ``np.maximum`` over the kernel's offsets: kh*kw - 1 passes over
+    the output, where an argmax over a windows axis first copies every window
+    (4x slower on the benchmark CNN).
+    """
+    views = _pool_views(x, kernel, stride)
+    out = np.maximum(views[0], views[1]) if len(views) > 1 else views[0].copy()
+    for v in views[2:]:
+        np.maximum(out, v, out=out)
+    return out
+
+
+def max_pool_hits(x, out, kernel, stride):
+    """For each window offset, the windows whose maximum is taken from that offset (a bool (N, C, OH, OW) array).
+
+    Each window gets exactly one hit: its first largest element in row-major
+    order, as PyTorch chooses on ties; a window holding NaN picks its first NaN.
+    """
+    nan = bool(np.isnan(out).any()) if out.dtype.kind == "f" else False
+    views = _pool_views(x, kernel, stride)
+    free = None  # the windows not yet assigned (None: all; the first and last offsets skip a pass each)
+    for k, v in enumerate(views):
+        hit = v == out
+        if nan:
+            hit |= v != v
+        if free is None:
+            free = np.logical_not(hit)
+        else:
+            hit &= free
+            if k < len(views) - 1:
+                free ^= hit  # hit is a subset of free: this clears the windows just assigned
+        yield hit
+
+
+def max_pool_grad(g, x, out, kernel, stride):
+    """The VJP of :func:`max_pool`: each window's gradient goes to its first largest element."""
+    gx = np.zeros_like(x, dtype=g.dtype)  # x's memory layout (channels-last under Keras's layers): no strided writes
+    overlap = stride[0] < kernel[0] or stride[1] < kernel[1]  # then windows share elements, whose gradients add
+    for gv, hit in zip(_pool_views(gx, kernel, stride), max_pool_hits(x, out, kernel, stride)):
+        # NOTE: a multiply by the mask, not ufunc(where=hit): on the benchmark CNN's first pool, 0.2 ms vs 3.5 ms.
+        if overlap:
+            gv += g * hit
+        else:
+            np.multiply(g, hit, out=gv)
+    return gx
+
+
+def max_pool_choice(x, out, kernel, stride, dtype):
+    """The hits of :func:`max_pool_hits` as a one-hot (N, C, kh, kw, OH, OW) array of ``dtype``."""
+    hits = np.stack(list(max_pool_hits(x, out, kernel, stride)), axis=2)
+    return hits.reshape(out.shape[:2] + tuple(kernel) + out.shape[2:]).astype(dtype)
+
+
+_ERF_TABLE = None
+_ERF_STEP = 0.5
+_ERF_END = 6.0  # erf(x) == 1.0 in float64 for x >= 6 (erfc(6) ~ 2e-17)
+_ERF_DEGREE = 14
+
+
+def _erf_table():
+    """Piecewise polynomial coefficients of erf on [0, 6), fitted once from math.erf.
+
+    NumPy has no vectorised erf and SciPy is not a dependency. Each interval
+    of width 0.5 gets a Chebyshev fit of degree 14 at Chebyshev nodes,
+    converted to a power series in u in [-1, 1] (well conditioned there), so
+    evaluation is one gather and a Horner loop; the error is ~1e-16.
+    """
+    global _ERF_TABLE
+    if _ERF_TABLE is None:
+        cheb = np.polynomial.chebyshev
+        n = int(_ERF_END / _ERF_STEP)
+        nodes = np.cos(np.pi * (np.arange(64) + 0.5) / 64)
+        rows = []
+        for i in range(n):
+            lo = i * _ERF_STEP
+            xs = lo + (nodes + 1) * (_ERF_STEP / 2)
+            ys = np.array([math.erf(v) for v in xs])
+            coef = cheb.cheb2poly(cheb.chebfit(nodes, ys, _ERF_DEGREE))
+            rows.append(coef[::-1])  # highest power first, for Horner
+        _ERF_TABLE = np.array(rows)
+    return _ERF_TABLE
+
+
+def erf(x):
+    """Vectorised error function, accurate to ~1e-15 in float64; keeps x's dtype."""
+    table = _erf_table()
+    a = np.abs(x).astype(np.float64)
+    i = np.minimum((a / _ERF_STEP).astype(np.intp), len(table) - 1)
+    u = (a - i * _ERF_STEP) * (2 / _ERF_STEP) - 1
+    coef = table[i]
+    y = coef[..., 0]
+    for k in range(1, coef.shape[-1]):
+        y = y * u + coef[..., k]
+    y = np.where(a >= _ERF_END, 1.0, y)
+    return (np.sign(x) * y).astype(x.dtype, copy=False)
+
+
+def sum_(x, axis=None, keepdims: bool = False):
+    """``np.sum`` on an array without its Python dispatch layer: the same ufunc reduction, ~1.3 us less
+    per call (a small network's step makes several: bias gradients, the loss's mean)."""
+    return np.add.reduce(x, axis=axis, keepdims=keepdims)
+
+
+def matmul(a, b):
+    """``np.matmul``, through ``np.dot`` for two matrices: the same BLAS product without matmul's
+    broadcasting machinery, ~0.35 us less per call (a small MLP's step makes five to eight). Bit-identical
+    to np.matmul on the contiguous and transposed operands of a network; on views with negative strides
+    (a flipped array) the two NumPy functions may round differently."""
+    if a.ndim == 2 and b.ndim == 2:
+        return np.dot(a, b)
+    return np.matmul(a, b)
+
+
+def broadcast_to(x, shape):
+    """``np.broadcast_to`` (a read-only view); one element is broadcast by a zero-strided view made
+    directly: 0.8 us where NumPy's Python layer took 2.4 (every mean's and sum's gradient does this)."""
+    if (
+        type(shape) is tuple
+        and isinstance(x, (np.ndarray, np.generic))
+        and x.size == 1
+        and x.ndim <= len(shape)
+        and -1 not in shape  # (which the ndarray constructor would infer, where broadcast_to refuses it)
+        and x.dtype.kind in "biufc"  # (a buffer of numbers: object and datetime arrays export none)
+    ):
+        out = np.ndarray(shape, x.dtype, x, strides=(0,) * len(shape))
+        out.flags.writeable = False
+        return out
+    return np.broadcast_to(x, shape)
+
+
+def expand_dims(x, axis):
+    """``np.expand_dims`` as one reshape: its axis normalisation cost more than the reshape on small arrays."""
+    axes = (axis,) if isinstance(axis, int) else axis
+    shape = list(x.shape)
+    for a in sorted(a % (x.ndim + len(axes)) for a in axes):
+        shape.insert(a, 1)
+    return x.reshape(shape)
+
+
+#: The array namespace the primitives and the first-order gradient rules run on.
+numpy_ns = SimpleNamespace(
+    **{
+        name: getattr(np, name)
+        for name in (
+            "abs",
+            "add",
+            "all",
+            "any",
+            "arange",
+            "argmax",
+            "argmin",
+            "concatenate",
+            "cos",
+            "einsum",
+            "equal",
+            "exp",
+            "expm1",
+            "flip",
+            "isfinite",
+            "log",
+            "log1p",
+            "max",
+            "maximum",
+            "min",
+            "minimum",
+            "moveaxis",
+            "ones_like",
+            "pad",
+            "prod",
+            "repeat",
+            "reshape",
+            "sign",
+            "sin",
+            "sqrt",
+            "square",
+            "squeeze",
+            "stack",
+            "swapaxes",
+            "take_along_axis",
+            "tanh",
+            "tile",
+            "transpose",
+            "where",
+            "zeros",
+            "zeros_like",
+        )
+    },
+    sum=sum_,
+    matmul=matmul,
+    broadcast_to=broadcast_to,
+    expand_dims=expand_dims,
+    index_add=index_add,
+    softmax=softmax,
+    log_softmax=log_softmax,
+    sigmoid=sigmoid,
+    one_hot=one_hot,
+    keep=keep,
+    erf=erf,
+    windows=windows,
+    unwindows=unwindows,
+    max_pool=max_pool,
+    max_pool_grad=max_pool_grad,
+    astype=lambda x, dtype: x.astype(dtype, copy=False),
+)
+
+
+def device_of(array) -> str:
+    """Where ``array`` lives: always "cpu" (NumPy arrays live in the computer's memory)."""
+    return "cpu"

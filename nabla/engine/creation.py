@@ -1,0 +1,193 @@
+"""Making tensors: from data, filled with constants, ranges, and random draws."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from . import dtypes
+from . import random as _random
+from .ops.primitive import primitive
+from .tensor import Tensor
+from .tracing import constant
+
+
+def tensor(data, dtype=None, requires_grad: bool = False) -> Tensor:
+    """A new tensor holding a copy of ``data`` (numbers, nested lists, an array or a Tensor).
+
+    Python floats become float32 (PyTorch's default); a NumPy array keeps its
+    dtype, so float64 data stays float64. ``dtype`` accepts ``nb.float32``,
+    ``np.float64``, ``"float64"``...
+
+    Example::
+
+        >>> nb.tensor([[1.0, 2.0]], requires_grad=True)
+        tensor([[1., 2.]], requires_grad=True)
+    """
+    return Tensor(data, dtype=dtype, requires_grad=requires_grad)
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A tensor sharing memory with ``array`` (changes to one show in the other)."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"from_numpy expects a NumPy array, got {type(array).__name__}")
+    return Tensor._make(array)
+
+
+def _shape(shape) -> tuple:
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = tuple(shape[0])
+    for s in shape:
+        if not isinstance(s, numbers.Integral) or s < 0:
+            raise ValueError(f"a shape needs non-negative integers, got {shape}")
+    return tuple(int(s) for s in shape)
+
+
+def _float_dtype(dtype) -> np.dtype:
+    return dtypes.resolve(dtype) or dtypes.default_float
+
+
+def _make(array, requires_grad: bool) -> Tensor:
+    t = constant(Tensor._make(array))  # made from Python values only (nb.capture keeps it as it is)
+    if requires_grad:
+        t.requires_grad = True
+    return t
+
+
+def zeros(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
+    """A tensor of zeros: ``nb.zeros(2, 3)`` or ``nb.zeros((2, 3))``."""
+    return _make(np.zeros(_shape(shape), dtype=_float_dtype(dtype)), requires_grad)
+
+
+def ones(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
+    """A tensor of ones."""
+    return _make(np.ones(_shape(shape), dtype=_float_dtype(dtype)), requires_grad)
+
+
+def empty(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
+    """A tensor with uninitialised values (fast; fill it before reading)."""
+    return _make(np.empty(_shape(shape), dtype=_float_dtype(dtype)), requires_grad)
+
+
+def full(shape, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
+    """A tensor of ``shape`` filled with ``fill_value`` (float32 for floats, int64 for ints, as PyTorch)."""
+    if dtype is None:
+        dtype = dtypes.default_float if isinstance(fill_value, float) else np.asarray(fill_value).dtype
+    shape = (shape,) if isinstance(shape, numbers.Integral) else tuple(shape)
+    return _make(np.full(_shape(shape), fill_value, dtype=dtypes.resolve(dtype)), requires_grad)
+
+
+def zeros_like(t, dtype=None, requires_grad: bool = False) -> Tensor:
+    return _make(np.zeros(np.shape(t), dtype=dtypes.resolve(dtype) or _dtype_of(t)), requires_grad)
+
+
+def ones_like(t, dtype=None, requires_grad: bool = False) -> Tensor:
+    return _make(np.ones(np.shape(t), dtype=dtypes.resolve(dtype) or _dtype_of(t)), requires_grad)
+
+
+def full_like(t, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
+    return _make(np.full(np.shape(t), fill_value, dtype=dtypes.resolve(dtype) or _dtype_of(t)), requires_grad)
+
+
+def _dtype_of(t) -> np.dtype:
+    return t.dtype if isinstance(t, (Tensor, np.ndarray)) else dtypes.default_float
+
+
+def eye(n: int, m: int | None = None, dtype=None, requires_grad: bool = False) -> Tensor:
+    """The identity matrix (n x m)."""
+    return _make(np.eye(n, m, dtype=_float_dtype(dtype)), requires_grad)
+
+
+def arange(start, stop=None, step=1, dtype=None, requires_grad: bool = False) -> Tensor:
+    """Evenly spaced values in ``[start, stop)``: int64 for integer arguments, float32 otherwise."""
+    if stop is None:
+        start, stop = 0, start
+    if dtype is None:
+        is_int = all(isinstance(v, numbers.Integral) for v in (start, stop, step))
+        dtype = dtypes.int64 if is_int else dtypes.default_float
+    return _make(np.arange(start, stop, step, dtype=dtypes.resolve(dtype)), requires_grad)
+
+
+def linspace(start, stop, num: int = 50, dtype=None, requires_grad: bool = False) -> Tensor:
+    """``num`` evenly spaced values from ``start`` to ``stop``, both included."""
+    return _make(np.linspace(start, stop, num, dtype=_float_dtype(dtype)), requires_grad)
+
+
+# --- random ------------------------------------------------------------------------------
+
+
+@primitive("draw", reads=(), draws=True)
+def _draw(xp, distribution, shape, dtype, low, high, scale, shift):
+    """Samples from nabla's generator: "uniform" in [0, 1), "normal" N(0, 1) or "integers" in [low, high),
+    then ``* scale`` and ``+ shift`` where given.
+
+    A primitive with no input, as dropout's mask is: a captured step (:func:`nabla.capture`) draws fresh
+    values at every replay, the values eager mode would have drawn. NumPy's generator draws only float32
+    and float64; half precision is drawn as PyTorch draws it, uniform values on a grid of 2^-11 (float16's
+    resolution below 1), scaled and shifted in float32 and rounded once, at most the largest float16 below
+    ``shift + scale`` (the interval stays half-open).
+    """
+    g = _random._generator
+    if distribution == "integers":
+        return g.integers(low, high, size=shape, dtype=dtype)
+    half = dtype.itemsize < 4
+    if distribution == "normal":
+        draw = g.standard_normal(shape, dtype=np.float64 if dtype == np.float64 else np.float32)
+    elif half:
+        draw = g.integers(0, 2**11, size=shape).astype(np.float32) * np.float32(2**-11)
+    else:
+        draw = g.random(shape, dtype=dtype)
+    kind = draw.dtype.type  # the arithmetic's precision: scalars of it keep float32 float32
+    if scale is not None:
+        draw *= kind(scale)  # in place: draw is fresh
+    if shift is not None:
+        draw += kind(shift)
+    if half:
+        draw = draw.astype(dtype)
+        if distribution == "uniform" and scale is not None:
+            top = dtype.type(shift + scale)
+            np.minimum(draw, np.nextafter(top, dtype.type(shift)), out=draw)
+    return draw
+
+
+def sample(distribution, shape, dtype, requires_grad=False, low=None, high=None, scale=None, shift=None) -> Tensor:
+    """A tensor of :func:`_draw`'s samples (what nb.rand, nb.randn and the noise layers are made of)."""
+    if distribution != "integers" and dtype.kind != "f":
+        raise TypeError(f"random {distribution} values need a floating dtype, got {dtype}; draw floats and convert")
+    t = _draw(distribution=distribution, shape=shape, dtype=dtype, low=low, high=high, scale=scale, shift=shift)
+    if requires_grad:
+        t.requires_grad = True
+    return t
+
+
+def rand(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
+    """Uniform random values in [0, 1), from the library's seeded generator."""
+    return sample("uniform", _shape(shape), _float_dtype(dtype), requires_grad)
+
+
+def randn(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
+    """Standard normal random values, from the library's seeded generator."""
+    return sample("normal", _shape(shape), _float_dtype(dtype), requires_grad)
+
+
+def randint(low: int, high: int | None = None, size=(), dtype=None) -> Tensor:
+    """Random integers in ``[low, high)`` (``randint(high, size=...)`` starts at 0); int64."""
+    if high is None:
+        low, high = 0, low
+    size = (size,) if isinstance(size, numbers.Integral) else tuple(size)
+    return sample("integers", _shape(size), dtypes.resolve(dtype) or np.dtype(np.int64), low=low, high=high)
+
+
+def normal(mean: float = 0.0, std: float = 1.0, size=(), dtype=None, requires_grad: bool = False) -> Tensor:
+    """Normal random values with the given mean and standard deviation."""
+    if not std >= 0:
+        raise ValueError(f"normal: std must be non-negative, got {std!r}")
+    size = (size,) if isinstance(size, numbers.Integral) else tuple(size)
+    return sample("normal", _shape(size), _float_dtype(dtype), requires_grad, scale=std, shift=mean)
+
+
+def uniform(low: float = 0.0, high: float = 1.0, size=(), dtype=None, requires_grad: bool = False) -> Tensor:
+    """Uniform random values in ``[low, high)``."""
+    size = (size,) if isinstance(size, numbers.Integral) else tuple(size)
+    return sample("uniform", _shape(size), _float_dtype(dtype), requires_grad, scale=high - low, shift=low)

@@ -1,0 +1,118 @@
+"""The graph: one :class:`Node` per recorded operation, and the version counters that guard it.
+
+Every differentiable operation that sees an input requiring a gradient
+records a node (:func:`nabla.engine.ops.primitive.apply`): which primitive
+ran, on which inputs, with which parameters, and what its gradient rule will
+read. The node is the ``grad_fn`` of the tensor it produced; the backward
+walk (:mod:`nabla.engine.backward`) visits the nodes. As PyTorch's
+``torch/autograd/graph.py``, this module holds the graph's pieces, not the walk.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+
+from .anomaly_mode import AnomalyMode, user_frame
+
+
+class Version:
+    """A counter of in-place modifications, shared by a tensor and its views."""
+
+    __slots__ = ("v",)
+
+    def __init__(self):
+        self.v = 0
+
+
+_sequence = itertools.count()
+
+
+def sequence_mark() -> int:
+    """A number above every node's made so far and below every node's made later (nodes are numbered in
+    creation order: see :attr:`Node.seq`)."""
+    return next(_sequence)
+
+
+class Node:
+    """One recorded operation: the ``grad_fn`` of the tensor it produced.
+
+    Holds what the VJP needs: the inputs (Tensors, or plain constants), the
+    output array, the primitive's parameters, which inputs need a gradient,
+    and the version of each input tensor at record time (constants included:
+    ``w * c`` needs ``c`` for the gradient of ``w``), so that an in-place
+    change before backward is caught instead of giving a wrong gradient.
+    """
+
+    __slots__ = (
+        "prim",
+        "inputs",
+        "out",
+        "params",
+        "need",
+        "versions",
+        "out_version",
+        "hooks",
+        "retain",
+        "where",
+        "seq",
+        "origins",
+        "__weakref__",
+    )
+
+    def __init__(self, prim, inputs, out, params, need, versions, out_version):
+        self.seq = next(_sequence)  # creation order: every input's node was created before this one
+        self.prim = prim
+        self.inputs = inputs
+        self.out = out
+        self.params = params
+        self.need = need
+        self.versions = versions
+        self.out_version = out_version
+        self.hooks = None
+        self.retain = None
+        self.where = user_frame() if AnomalyMode.enabled else None
+        self.origins = None  # weak references to inputs replaced by placeholders (see primitive.apply)
+
+    @property
+    def name(self) -> str:
+        return self.prim.name
+
+    def input_tensors(self) -> tuple:
+        """The inputs as the user knows them: where the node holds a placeholder for a large input that
+        its rule does not read, the original tensor while it is alive (empty once the graph is freed)."""
+        if self.inputs is None or self.origins is None:
+            return self.inputs or ()
+        return tuple(t if ref is None or ref() is None else ref() for t, ref in zip(self.inputs, self.origins))
+
+    @property
+    def next_inputs(self) -> tuple:
+        """The input tensors that gradients flow to (empty once the graph is freed)."""
+        return tuple(t for t, n in zip(self.input_tensors(), self.need) if n)
+
+    def __repr__(self) -> str:
+        return f"<{self.name} backward>"
+
+
+def check_versions(node: Node) -> None:
+    """Raise if a value that ``node``'s gradient rule reads was changed in place after the node was made."""
+    out_version = node.out_version  # None when the gradient rule does not read the output
+    stale = (out_version is not None and out_version[0].v != out_version[1]) or any(
+        v is not None and t._version.v != v for t, v in zip(node.inputs, node.versions)
+    )
+    if stale:
+        raise RuntimeError(
+            f"a tensor needed to compute the gradient of '{node.name}' was modified in place "
+            "after it was used; compute the gradient before modifying it, or modify a copy (t.clone())"
+        )
+
+
+class RemovableHandle:
+    """Returned by ``register_hook``; ``handle.remove()`` takes the hook away."""
+
+    def __init__(self, hooks: list, fn: Callable):
+        self._hooks, self._fn = hooks, fn
+
+    def remove(self) -> None:
+        if self._fn in self._hooks:
+            self._hooks.remove(self._fn)
