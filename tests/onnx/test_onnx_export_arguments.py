@@ -104,11 +104,9 @@ def test_a_built_sequential_nested_first_gives_the_outer_model_its_input_shape()
     assert_exports(outer, floats(3))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason='Keras side: Model.export lacks Keras 3\'s verbose= (Keras prints "Saved artifact at ..." by default); '
-    "the fix belongs in models.Model.export",
-)
-def test_model_export_takes_keras_verbose_argument(tmp_path):
+def test_model_export_takes_keras_verbose_argument(tmp_path, capsys):
+    """Keras 3 prints "Saved artifact at '<path>'." unless verbose=False."""
     mlp().export(tmp_path / "model.onnx", format="onnx", verbose=False)
-    assert (tmp_path / "model.onnx").is_file()
+    assert (tmp_path / "model.onnx").is_file() and capsys.readouterr().out == ""
+    mlp().export(tmp_path / "again.onnx", format="onnx")
+    assert capsys.readouterr().out == f"Saved artifact at '{tmp_path / 'again.onnx'}'.\n"

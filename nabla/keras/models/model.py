@@ -515,16 +515,21 @@ class Model(Keras2Methods, Layer):
         """Save architecture, weights, compile settings and optimizer state to one file (see ``load_model``)."""
         save_model(self, path)
 
-    def export(self, filepath, format: str = "onnx", opset_version: int = 17, input_shape=None) -> None:
+    def export(
+        self, filepath, format: str = "onnx", opset_version: int = 17, input_shape=None, verbose: bool | None = None
+    ) -> None:
         """Write the model for runtimes without nabla: ``format="onnx"``, as :func:`nabla.onnx.export` does.
 
-        ``input_shape``: one sample's shape, for a model whose input shape is not known yet.
+        ``input_shape``: one sample's shape, for a model whose input shape is not known yet. ``verbose``
+        (None or True, as in Keras 3) prints ``Saved artifact at '<filepath>'.`` once the file is written.
         """
         if format != "onnx":
             raise ValueError(f"export: nabla writes format='onnx', got {format!r} (save() writes a nabla model file)")
         import nabla.onnx  # an optional extra: imported when used
 
         nabla.onnx.export(self, None, filepath, opset_version=opset_version, input_shape=input_shape)
+        if verbose is None or verbose:
+            print(f"Saved artifact at '{filepath}'.")
 
     def get_config(self) -> dict:
         return {"name": self.name}
