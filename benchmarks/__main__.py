@@ -6,6 +6,7 @@
     python -m benchmarks --only W1 --end-to-end-epochs 1   # a workload and a one-epoch end-to-end run
     python -m benchmarks.distributed --merge   # only the data-parallel part, merged into the full run's files
     python -m benchmarks --only K4       # the GradientTape loop, nabla.tf against TensorFlow
+    python -m benchmarks --only K1,K2,K3 # Keras fit: nabla.keras, Keras 3 on TensorFlow, on PyTorch
 
 Exits with status 1 if the implementations of a workload do not compute the same losses.
 """
@@ -17,7 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import distributed, end_to_end, harness, memory, micro, playground, profiling, report, tf_loop
+from . import distributed, end_to_end, harness, keras_fit, memory, micro, playground, profiling, report, tf_loop
 from .machine import LoadMonitor, cpu_count, describe, set_threads
 from .workloads import BY_KEY, WORKLOADS
 
@@ -30,7 +31,7 @@ MEMORY_WORKLOADS = ("W3", "W4", "W6")
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="a handful of steps, one repeat (a smoke test)")
-    parser.add_argument("--only", help="comma-separated workloads, e.g. W3,W6 or K4 (default: all)")
+    parser.add_argument("--only", help="comma-separated workloads, e.g. W3,W6, K1 or K4 (default: all)")
     parser.add_argument("--out", type=Path, help="the JSON results (default: benchmarks/results.json)")
     parser.add_argument("--report", type=Path, help="the Markdown report (default: docs/performance.md)")
     parser.add_argument("--repeats", type=int, default=5, help="timed repeats per implementation (default 5)")
@@ -44,9 +45,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.only:
         keys = [k.strip().upper() for k in args.only.split(",") if k.strip()]
-        unknown = [k for k in keys if k not in BY_KEY and k != tf_loop.KEY]
+        known = [*BY_KEY, *keras_fit.KEYS, tf_loop.KEY]
+        unknown = [k for k in keys if k not in known]
         if unknown:
-            parser.error(f"--only: unknown workload(s) {unknown}; choose among {', '.join(BY_KEY)}, {tf_loop.KEY}")
+            parser.error(f"--only: unknown workload(s) {unknown}; choose among {', '.join(known)}")
         args.only = keys
     if args.repeats < 1:
         parser.error(f"--repeats must be at least 1, got {args.repeats}")
@@ -90,6 +92,11 @@ def main(argv=None) -> int:
     if not args.only or tf_loop.KEY in args.only:
         print(f"{tf_loop.KEY}: {tf_loop.DESCRIPTION}", flush=True)
         results["tf_loop"] = tf_loop.measure(args.threads, args.quick, args.repeats, settle)
+
+    fits = [k for k in keras_fit.KEYS if not args.only or k in args.only]
+    if fits:
+        print(f"{', '.join(fits)}: Keras fit on nabla.keras, Keras 3 on TensorFlow and on PyTorch", flush=True)
+        results["keras_fit"] = keras_fit.measure(fits, args.threads, args.quick, args.repeats, settle)
 
     print("per-operation overhead", flush=True)
     results["op_overhead"] = micro.op_overhead(1_000 if args.quick else 10_000, 1 if args.quick else 5, settle)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from . import distributed
+from . import distributed, keras_fit
 from .harness import QUIET_CORES
 
 # (workloads, what is compared, required ratio of nabla's median throughput to the other's).
@@ -71,6 +71,8 @@ def evaluate_targets(results: dict) -> list[dict]:
                 "shortfall": _shortfall(loop["speedup"], loop["target"]),
             }
         )
+    fits = keras_fit.target_rows(results)
+    rows += [{**row, "shortfall": _shortfall(row["measured"], row["required"])} for row in fits]
     for key, mem in results.get("memory", {}).items():
         torch = mem.get("torch", {})
         for impl, nabla in mem.items():
@@ -458,6 +460,7 @@ def markdown(results: dict) -> str:
     lines += _memory_section(results)
     lines += _end_to_end_section(results)
     lines += _playground_section(results)
+    lines += keras_fit.section(results, markdown_table)
     lines += _tf_loop_section(results)
     lines += distributed.section(results)
     lines += _overhead_section(results)

@@ -150,12 +150,19 @@ def one_run(library: str, steps: int, threads: int, record: int) -> dict:
     return {"seconds": seconds, "losses": losses, "data": source}
 
 
-def _spawn(library: str, steps: int, threads: int, record: int) -> dict:
+def child_environment(threads: int) -> dict:
+    """The environment of a timed child process: nabla importable, ``threads`` BLAS threads, TensorFlow
+    quiet, and nabla's data folder the shared one when there is no other."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     env.update({name: str(threads) for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")})
     env.update({"TF_CPP_MIN_LOG_LEVEL": "2", "TF_ENABLE_ONEDNN_OPTS": "0"})
     if "NABLA_DATA_DIR" not in env and SHARED_DATA.is_dir():
         env["NABLA_DATA_DIR"] = str(SHARED_DATA)
+    return env
+
+
+def _spawn(library: str, steps: int, threads: int, record: int) -> dict:
+    env = child_environment(threads)
     command = [sys.executable, "-m", "benchmarks.tf_loop", "--library", library, "--steps", str(steps)]
     command += ["--threads", str(threads), "--record", str(record)]
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
