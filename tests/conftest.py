@@ -116,7 +116,21 @@ def no_gc():
 
 @pytest.fixture(autouse=True)
 def _seed():
+    """Seed every generator a test may draw from, so that no result depends on the tests run before it.
+
+    nabla's own, and the references': Python's ``random`` (Keras draws its unseeded initializers' seeds
+    from it), NumPy's global generator, and PyTorch's when a test has imported it.
+    """
+    import random
+    import sys
+
+    import numpy as np
+
     import nabla as nb
 
     nb.manual_seed(0)
+    random.seed(0)
+    np.random.seed(0)
+    if "torch" in sys.modules:
+        sys.modules["torch"].manual_seed(0)
     yield
