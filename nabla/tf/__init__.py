@@ -3,7 +3,8 @@
 Change ``import tensorflow as tf`` to ``import nabla.tf as tf`` (and ``from tensorflow.keras...`` to
 ``from nabla.tf.keras...``) and a TensorFlow 2 lab runs on nabla: ``tf.constant``, ``tf.Variable``,
 ``tf.GradientTape``, the math, array, random and ``tf.nn`` functions, ``tf.function``, ``tf.Module``,
-and ``tf.keras`` (the same module as ``nabla.keras``).
+``tf.data`` (input pipelines: ``Dataset.from_tensor_slices(...).shuffle(...).batch(...)``), and ``tf.keras``
+(the same module as ``nabla.keras``).
 
 It is a facade, not a second engine: a ``tf.Tensor`` is an ``nb.Tensor``, every function calls one of
 nabla's operations, and ``tape.gradient`` is nabla's backward pass. Where TensorFlow's semantics differ
@@ -12,10 +13,10 @@ docstring says how: dtypes (``tf.constant(1)`` is int32, mixed dtypes raise), in
 ties in ``maximum`` and ``reduce_max``, ``tf.argmax``'s default axis, recording only inside tapes.
 
 A TensorFlow name it does not offer raises an ``AttributeError`` that says so and what nabla offers
-instead (``tf.data`` -> NumPy arrays or ``nabla.data.DataLoader``). See docs/tf.md.
+instead (``tf.data.Dataset.from_generator`` -> arrays and ``from_tensor_slices``). See docs/tf.md.
 """
 
-from . import config, debugging, dtypes, errors, linalg, math, nest, nn, random
+from . import config, data, debugging, dtypes, errors, linalg, math, nest, nn, random
 from ._convert import constant, convert_to_tensor
 from ._keras_alias import install as _install_keras_alias
 from ._missing import missing as _missing

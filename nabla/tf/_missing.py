@@ -7,16 +7,32 @@ there is one, never a silently different object.
 
 from __future__ import annotations
 
-_DATA = (
-    "input pipelines are not in nabla.tf: iterate over NumPy arrays in batches (x[i:i + batch]), or use "
-    "nabla.data.DataLoader(nabla.data.TensorDataset(x, y), batch_size=32, shuffle=True); Keras's fit takes the "
-    "arrays directly (model.fit(x, y, batch_size=32))"
+_FILES = (
+    "tf.data reads arrays in memory, not files: load them with NumPy or nabla.datasets, then "
+    "Dataset.from_tensor_slices((x, y)); data larger than memory: nabla.data.ChunkedDataset, which Keras's fit takes"
 )
 _NUMPY_LINALG = "nabla has no differentiable {name}: compute it with NumPy (np.linalg.{np_name}) on t.numpy()"
 
 # "namespace.name" (or a whole namespace) -> what to use instead.
 ALTERNATIVES = {
-    "tf.data": _DATA,
+    "tf.data.Dataset.from_generator": (
+        "make arrays first (x = np.stack(list(generator))) and use Dataset.from_tensor_slices, or give the "
+        "generator to model.fit directly"
+    ),
+    "tf.data.Dataset.interleave": "use flat_map (interleave with cycle_length=1), or concatenate the datasets",
+    "tf.data.Dataset.window": "batch(n) groups consecutive elements (unbatch, take and skip split them again)",
+    "tf.data.Dataset.group_by_window": "padded_batch pads the elements of each batch to its longest one",
+    "tf.data.Dataset.bucket_by_sequence_length": "padded_batch pads the elements of each batch to its longest one",
+    "tf.data.Dataset.list_files": _FILES,
+    "tf.data.Dataset.load": "keep the arrays (np.save / np.load) and rebuild with Dataset.from_tensor_slices",
+    "tf.data.Dataset.save": "keep the arrays (np.save / np.load) and rebuild with Dataset.from_tensor_slices",
+    "tf.data.Dataset.snapshot": "cache() keeps a pass in memory; for files, keep the arrays with np.save",
+    "tf.data.Dataset.sample_from_datasets": "concatenate the datasets, then shuffle",
+    "tf.data.Dataset.choose_from_datasets": "concatenate the datasets, then shuffle",
+    "tf.data.TFRecordDataset": _FILES,
+    "tf.data.TextLineDataset": _FILES,
+    "tf.data.FixedLengthRecordDataset": _FILES,
+    "tf.data.Options": "options tune TensorFlow's runtime, which nabla's pipelines do not have: drop them",
     "tf.distribute": "nabla.distributed trains on several processes; there is no tf.distribute strategy",
     "tf.saved_model": "save models with model.save('model.keras') (Keras side) or nabla.save(state_dict, path)",
     "tf.train": "checkpoints: nabla.save / nabla.load of a state dict, or Keras's model.save and load_model",

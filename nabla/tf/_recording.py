@@ -12,6 +12,8 @@ many of them record now.
 
 from __future__ import annotations
 
+import contextlib
+
 from ._engine import GradMode
 
 
@@ -67,3 +69,13 @@ def leave(tape) -> None:
 def pause(delta: int) -> None:
     """A tape stops (-1) or resumes (+1) recording inside its block (``tape.stop_recording()``)."""
     _State.recording += delta
+
+
+@contextlib.contextmanager
+def suspended():
+    """No tape records inside the block (an input pipeline's functions: TensorFlow's tapes never see them)."""
+    saved, _State.recording = _State.recording, 0
+    try:
+        yield
+    finally:
+        _State.recording = saved

@@ -35,5 +35,9 @@ class ResourceExhaustedError(OpError):
     """Out of memory or another resource."""
 
 
+class OutOfRangeError(OpError):
+    """An iterator has no more elements (``iterator.get_next()`` at the end of a ``tf.data`` dataset)."""
+
+
 def __getattr__(name: str):
     raise _missing("tf.errors", name)

@@ -1,0 +1,18 @@
+"""``tf.data.experimental``: the names older tutorials reach there (``AUTOTUNE``, ``cardinality``)."""
+
+from .._missing import missing as _missing
+from .node import INFINITE as INFINITE_CARDINALITY
+from .node import UNKNOWN as UNKNOWN_CARDINALITY
+
+AUTOTUNE = -1  # (the same as tf.data.AUTOTUNE)
+
+__all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "cardinality"]
+
+
+def cardinality(dataset):
+    """``dataset.cardinality()``: the number of elements as an int64 tensor (-1 infinite, -2 unknown)."""
+    return dataset.cardinality()
+
+
+def __getattr__(name: str):
+    raise _missing("tf.data.experimental", name)

@@ -1,0 +1,71 @@
+"""``ds.shuffle(buffer_size)``: TensorFlow's buffered shuffle.
+
+A buffer holds the next ``buffer_size`` elements; each output is drawn uniformly from the buffer and its
+place is taken by the next input element; once the input ends, the buffer empties in random order. So the
+``k``-th output is one of the first ``k + buffer_size`` inputs: a buffer as large as the dataset gives a
+uniformly random permutation, a buffer of 1 none at all.
+
+Seeds (the orders differ from TensorFlow's, whose generator is not NumPy's; the guarantees are its):
+
+- without ``seed``, the shuffle's seed is drawn from nabla's generator when ``shuffle`` is called, so
+  ``tf.random.set_seed(s)`` (or ``nb.manual_seed(s)``) before building the pipeline makes every order
+  reproducible;
+- with ``seed``, the order depends on that seed and the global seed (``tf.random.set_seed``) only;
+- ``reshuffle_each_iteration=True`` (the default) gives every pass (every epoch, every ``repeat``) a new
+  order, the same sequence of orders at each run; ``False`` repeats the first pass's order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+
+import nabla as nb
+
+from ..errors import InvalidArgumentError
+from ..random_ops import _DEFAULT_GLOBAL_SEED, _Seeds
+from .node import UNKNOWN, Node, Passthrough
+
+_DRAWS = 1024  # uniform numbers drawn at once (one NumPy call per element would cost more than the shuffle)
+
+
+class Shuffle(Passthrough):
+    """A buffer of ``buffer_size`` elements sampled uniformly (see the module's documentation)."""
+
+    name = "_ShuffleDataset"
+
+    def __init__(self, source: Node, buffer_size, seed=None, reshuffle_each_iteration: bool = True):
+        super().__init__(source)
+        size = int(buffer_size)
+        if size == UNKNOWN:  # (TensorFlow's way to ask for a buffer as large as the dataset)
+            size = np.iinfo(np.int64).max
+        if size <= 0:
+            raise InvalidArgumentError(f"buffer_size must be greater than zero or UNKNOWN_CARDINALITY, got {size}")
+        self.size, self.reshuffle = size, bool(reshuffle_each_iteration)
+        if seed is None:
+            self.key = [int(nb.random.generator().integers(2**63))]
+        else:
+            base = _DEFAULT_GLOBAL_SEED if _Seeds.global_seed is None else _Seeds.global_seed
+            self.key = [base, int(seed) % 2**63]
+        self.passes = 0
+
+    def elements(self) -> Iterator[tuple]:
+        rng = np.random.default_rng([*self.key, self.passes if self.reshuffle else 0])
+        self.passes += 1
+        buffer: list[tuple] = []
+        draws, used = rng.random(_DRAWS), 0
+        source = self.source.elements()
+        while True:
+            for element in source:
+                buffer.append(element)
+                if len(buffer) >= self.size:
+                    break
+            if not buffer:
+                return
+            if used == _DRAWS:
+                draws, used = rng.random(_DRAWS), 0
+            i = int(draws[used] * len(buffer))
+            used += 1
+            buffer[i], buffer[-1] = buffer[-1], buffer[i]
+            yield buffer.pop()

@@ -1,0 +1,103 @@
+"""Pipeline stages that pick elements by position: ``take``, ``skip``, ``repeat``, ``shard``.
+
+Their counts follow TensorFlow's rules: ``take(-1)`` is everything, ``skip(-1)`` nothing, ``repeat()``
+(or ``repeat(-1)``) forever; an infinite or unknown count stays so where the result cannot be known.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+
+from .node import INFINITE, UNKNOWN, Node, Passthrough
+
+
+class Take(Passthrough):
+    """``ds.take(n)``: the first ``n`` elements (all of them when ``n`` is -1)."""
+
+    name = "_TakeDataset"
+
+    def __init__(self, source: Node, count):
+        super().__init__(source)
+        self.count = int(count)
+
+    def elements(self) -> Iterator[tuple]:
+        elements = self.source.elements()
+        return elements if self.count < 0 else itertools.islice(elements, self.count)
+
+    def cardinality(self) -> int:
+        n = self.source.cardinality()
+        if n == UNKNOWN or self.count < 0:
+            return n
+        return self.count if n == INFINITE else min(n, self.count)
+
+
+class Skip(Passthrough):
+    """``ds.skip(n)``: all but the first ``n`` elements (none when ``n`` is -1)."""
+
+    name = "_SkipDataset"
+
+    def __init__(self, source: Node, count):
+        super().__init__(source)
+        self.count = int(count)
+
+    def elements(self) -> Iterator[tuple]:
+        if self.count < 0:
+            return iter(())
+        return itertools.islice(self.source.elements(), self.count, None)
+
+    def cardinality(self) -> int:
+        n = self.source.cardinality()
+        if n in (UNKNOWN, INFINITE):
+            return n
+        return 0 if self.count < 0 else max(0, n - self.count)
+
+
+class Repeat(Passthrough):
+    """``ds.repeat(n)``: ``n`` passes over the dataset, one after another (forever when ``n`` is None or -1).
+    Each pass is a new pass of the stages below: a ``shuffle`` below reshuffles."""
+
+    name = "_RepeatDataset"
+
+    def __init__(self, source: Node, count=None):
+        super().__init__(source)
+        self.count = -1 if count is None else int(count)
+
+    def elements(self) -> Iterator[tuple]:
+        passes = itertools.count() if self.count < 0 else range(self.count)
+        for _ in passes:
+            empty = True
+            for element in self.source.elements():
+                empty = False
+                yield element
+            if empty:  # (an empty dataset repeated forever is empty, not a hang)
+                return
+
+    def cardinality(self) -> int:
+        n = self.source.cardinality()
+        if self.count == 0 or n == 0:
+            return 0
+        if self.count < 0:
+            return n if n == UNKNOWN else INFINITE
+        return n if n in (UNKNOWN, INFINITE) else n * self.count
+
+
+class Shard(Passthrough):
+    """``ds.shard(num_shards, index)``: every ``num_shards``-th element, starting at ``index``."""
+
+    name = "_ShardDataset"
+
+    def __init__(self, source: Node, num_shards, index):
+        super().__init__(source)
+        self.shards, self.index = int(num_shards), int(index)
+        if self.shards <= 0 or not 0 <= self.index < self.shards:
+            raise ValueError(f"shard: need num_shards > 0 and 0 <= index < num_shards, got {num_shards}, {index}")
+
+    def elements(self) -> Iterator[tuple]:
+        return itertools.islice(self.source.elements(), self.index, None, self.shards)
+
+    def cardinality(self) -> int:
+        n = self.source.cardinality()
+        if n in (UNKNOWN, INFINITE):
+            return n
+        return n // self.shards + (1 if self.index < n % self.shards else 0)

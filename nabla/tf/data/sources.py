@@ -1,0 +1,99 @@
+"""Where pipelines start: ``Dataset.from_tensor_slices``, ``Dataset.from_tensors``, ``Dataset.range``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+
+from ..dtypes import numpy_dtype
+from .node import Node
+from .structure import Spec, as_array, flatten, is_structure
+
+
+def _leaves(value) -> tuple[object, list[np.ndarray]]:
+    """``(template, leaves)`` of user data: its leaves as arrays of their own (TensorFlow copies them too)."""
+    leaves = [np.array(as_array(leaf), copy=True) for leaf in flatten(value)]
+    return (value if is_structure(value) else None), leaves
+
+
+class TensorSlices(Node):
+    """``Dataset.from_tensor_slices(x)``: the rows of each leaf of ``x`` (sliced along the first axis together)."""
+
+    name = "_TensorSliceDataset"
+
+    def __init__(self, value):
+        self.template, self.leaves = _leaves(value)
+        if not self.leaves:
+            raise ValueError("from_tensor_slices needs at least one tensor, got an empty structure")
+        shapes = [leaf.shape for leaf in self.leaves]
+        if any(len(s) == 0 for s in shapes):
+            raise ValueError(
+                f"from_tensor_slices slices along the first axis, and a scalar has none (shapes {shapes}): "
+                "use Dataset.from_tensors for one element"
+            )
+        if len({s[0] for s in shapes}) > 1:
+            raise ValueError(
+                f"from_tensor_slices: the tensors must have the same first dimension, got shapes {shapes}"
+            )
+        self.count = shapes[0][0]
+
+    def elements(self) -> Iterator[tuple]:
+        leaves = self.leaves
+        for i in range(self.count):
+            yield tuple(leaf[i, ...] for leaf in leaves)  # (views; `...` keeps a row of a 1-D leaf an array)
+
+    def take_rows(self, index) -> tuple:
+        """The rows at ``index`` of every leaf, stacked (what a batch of consecutive elements is)."""
+        return tuple(leaf[index] for leaf in self.leaves)
+
+    def _spec(self) -> Spec:
+        return Spec(self.template, [leaf.shape[1:] for leaf in self.leaves], [leaf.dtype for leaf in self.leaves])
+
+    def cardinality(self) -> int:
+        return self.count
+
+
+class Tensors(Node):
+    """``Dataset.from_tensors(x)``: one element, ``x`` itself."""
+
+    name = "_TensorDataset"
+
+    def __init__(self, value):
+        self.template, self.leaves = _leaves(value)
+
+    def elements(self) -> Iterator[tuple]:
+        yield tuple(self.leaves)
+
+    def _spec(self) -> Spec:
+        return Spec.of(self.template, self.leaves)
+
+    def cardinality(self) -> int:
+        return 1
+
+
+class Range(Node):
+    """``Dataset.range(stop)``, ``range(start, stop[, step])``: the integers of Python's ``range``, as int64
+    scalars (``output_type`` or ``dtype`` changes it)."""
+
+    name = "_RangeDataset"
+
+    def __init__(self, *args, dtype=np.int64):
+        if not 1 <= len(args) <= 3:
+            raise TypeError(f"Dataset.range takes 1 to 3 arguments (start, stop, step), got {len(args)}")
+        bounds = [int(a) for a in args]
+        if len(bounds) == 3 and bounds[2] == 0:
+            raise ValueError("Dataset.range: step must not be 0")
+        self.range = range(*bounds)
+        self.dtype = numpy_dtype(dtype)
+
+    def elements(self) -> Iterator[tuple]:
+        dtype = self.dtype
+        for i in self.range:
+            yield (np.array(i, dtype=dtype),)
+
+    def _spec(self) -> Spec:
+        return Spec(None, [()], [self.dtype])
+
+    def cardinality(self) -> int:
+        return len(self.range)
