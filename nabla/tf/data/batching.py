@@ -50,12 +50,12 @@ class Batch(Passthrough):
         self.size, self.drop_remainder = _positive(size, "Batch size"), bool(drop_remainder)
 
     def elements(self) -> Iterator[tuple]:
-        rows = getattr(self.source, "take_rows", None)
-        if rows is not None:  # consecutive rows of arrays: sliced at once, not stacked one by one
-            count = self.source.cardinality()
-            end = batch_count(count, self.size, True) * self.size if self.drop_remainder else count
+        rows = self.source.rows()
+        if rows is not None:  # rows of arrays in memory: each batch one gather, not a stack of elements
+            order, take = rows
+            end = len(order) - len(order) % self.size if self.drop_remainder else len(order)
             for start in range(0, end, self.size):
-                yield rows(slice(start, min(start + self.size, end)))
+                yield take(order[start : min(start + self.size, end)])
             return
         for group in _groups(self.source.elements(), self.size, self.drop_remainder):
             yield tuple(_stack([element[i] for element in group], i) for i in range(len(group[0])))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+
+import numpy as np
 
 from .node import Node, Passthrough
 
@@ -43,3 +45,6 @@ class Prefetch(Passthrough):
 
     def elements(self) -> Iterator[tuple]:
         return self.source.elements()
+
+    def rows(self) -> tuple[np.ndarray, Callable] | None:
+        return self.source.rows()

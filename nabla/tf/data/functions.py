@@ -41,11 +41,15 @@ def call(function: Callable, template, leaves):
     return run(function, *element) if type(element) is tuple else run(function, element)
 
 
+def leaves_of(result) -> tuple:
+    """A function's result (tensors, arrays or Python data, nested) as a flat tuple of arrays."""
+    return tuple(as_array(leaf) for leaf in flatten(lists_as_tuples(result)))
+
+
 def converted(result) -> tuple[object, tuple]:
     """A function's result as ``(template, leaves)``: a structure of placeholders, and arrays."""
-    result = lists_as_tuples(result)
-    leaves = tuple(as_array(leaf) for leaf in flatten(result))
-    return pack(result, [None] * len(leaves)), leaves
+    leaves = leaves_of(result)
+    return pack(lists_as_tuples(result), [None] * len(leaves)), leaves
 
 
 def _filled(spec: Spec, unknown: int, value: int) -> list[np.ndarray]:
@@ -86,7 +90,7 @@ class Map(Passthrough):
     def elements(self) -> Iterator[tuple]:
         function, template = self.function, self.source.spec().template
         for element in self.source.elements():
-            yield converted(call(function, template, element))[1]
+            yield leaves_of(call(function, template, element))
 
     def _spec(self) -> Spec:
         template = self.source.spec().template

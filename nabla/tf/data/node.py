@@ -8,7 +8,9 @@ reading any, by TensorFlow's rules.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+
+import numpy as np
 
 from .structure import Spec
 
@@ -38,6 +40,12 @@ class Node:
     def cardinality(self) -> int:
         """How many elements a pass gives: a count, :data:`INFINITE` or :data:`UNKNOWN`."""
         raise NotImplementedError
+
+    def rows(self) -> tuple[np.ndarray, Callable] | None:
+        """One pass as rows of arrays in memory, where the stage can give it: ``(order, take)``, the pass's
+        ``k``-th element being ``take(order[k])`` and a batch ``take(order[k:k + n])`` (one gather per batch
+        instead of one stack of ``n`` elements). None where the elements must be made one by one."""
+        return None
 
 
 class Passthrough(Node):

@@ -17,7 +17,7 @@ Seeds (the orders differ from TensorFlow's, whose generator is not NumPy's; the 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 
@@ -50,9 +50,27 @@ class Shuffle(Passthrough):
             self.key = [base, int(seed) % 2**63]
         self.passes = 0
 
-    def elements(self) -> Iterator[tuple]:
+    def _generator(self) -> np.random.Generator:
+        """The generator of the next pass."""
         rng = np.random.default_rng([*self.key, self.passes if self.reshuffle else 0])
         self.passes += 1
+        return rng
+
+    def rows(self) -> tuple[np.ndarray, Callable] | None:
+        rows = self.source.rows()
+        if rows is None:
+            return None
+        order, take = rows
+        return order[_shuffled(len(order), self.size, self._generator())], take
+
+    def elements(self) -> Iterator[tuple]:
+        rows = self.rows()
+        if rows is not None:
+            order, take = rows
+            for k in order:
+                yield take(k)
+            return
+        rng = self._generator()
         buffer: list[tuple] = []
         draws, used = rng.random(_DRAWS), 0
         source = self.source.elements()
@@ -69,3 +87,22 @@ class Shuffle(Passthrough):
             used += 1
             buffer[i], buffer[-1] = buffer[-1], buffer[i]
             yield buffer.pop()
+
+
+def _shuffled(n: int, size: int, rng: np.random.Generator) -> np.ndarray:
+    """The positions ``0..n-1`` in the order a buffer of ``size`` gives them (the same draws as the buffer of
+    elements in :meth:`Shuffle.elements`, on integers)."""
+    buffer = list(range(min(size, n)))
+    following = len(buffer)
+    out = np.empty(n, dtype=np.int64)
+    draws = rng.random(n)
+    for k in range(n):
+        i = int(draws[k] * len(buffer))
+        out[k] = buffer[i]
+        if following < n:
+            buffer[i] = following
+            following += 1
+        else:
+            buffer[i] = buffer[-1]
+            buffer.pop()
+    return out

@@ -7,7 +7,9 @@ Their counts follow TensorFlow's rules: ``take(-1)`` is everything, ``skip(-1)``
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+
+import numpy as np
 
 from .node import INFINITE, UNKNOWN, Node, Passthrough
 
@@ -24,6 +26,10 @@ class Take(Passthrough):
     def elements(self) -> Iterator[tuple]:
         elements = self.source.elements()
         return elements if self.count < 0 else itertools.islice(elements, self.count)
+
+    def rows(self) -> tuple[np.ndarray, Callable] | None:
+        rows = self.source.rows()
+        return rows if rows is None or self.count < 0 else (rows[0][: self.count], rows[1])
 
     def cardinality(self) -> int:
         n = self.source.cardinality()
@@ -45,6 +51,13 @@ class Skip(Passthrough):
         if self.count < 0:
             return iter(())
         return itertools.islice(self.source.elements(), self.count, None)
+
+    def rows(self) -> tuple[np.ndarray, Callable] | None:
+        rows = self.source.rows()
+        if rows is None:
+            return None
+        order, take = rows
+        return (order[self.count :] if self.count >= 0 else order[:0]), take
 
     def cardinality(self) -> int:
         n = self.source.cardinality()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 
@@ -44,8 +44,11 @@ class TensorSlices(Node):
             yield tuple(leaf[i, ...] for leaf in leaves)  # (views; `...` keeps a row of a 1-D leaf an array)
 
     def take_rows(self, index) -> tuple:
-        """The rows at ``index`` of every leaf, stacked (what a batch of consecutive elements is)."""
-        return tuple(leaf[index] for leaf in self.leaves)
+        """The rows at ``index`` (an int, or an array of them: a batch) of every leaf."""
+        return tuple(leaf[index, ...] for leaf in self.leaves)
+
+    def rows(self) -> tuple[np.ndarray, Callable]:
+        return np.arange(self.count), self.take_rows
 
     def _spec(self) -> Spec:
         return Spec(self.template, [leaf.shape[1:] for leaf in self.leaves], [leaf.dtype for leaf in self.leaves])

@@ -30,6 +30,8 @@ def is_structure(value) -> bool:
 
 def flatten(value) -> list:
     """The leaves of ``value``, depth first, dict entries by sorted key."""
+    if type(value) is tuple and not any(isinstance(item, (tuple, Mapping)) for item in value):
+        return list(value)  # (x, y): the common case
     if isinstance(value, Mapping):
         return [leaf for key in sorted(value) for leaf in flatten(value[key])]
     if isinstance(value, tuple):
@@ -39,6 +41,10 @@ def flatten(value) -> list:
 
 def pack(template, leaves) -> object:
     """``template`` (a structure, or anything for one leaf) with its leaves replaced, in order, by ``leaves``."""
+    if template is None:
+        return leaves[0]
+    if type(template) is tuple and all(item is None for item in template):  # (x, y): the common case
+        return tuple(leaves)
     return _pack(template, iter(leaves))
 
 
