@@ -61,6 +61,7 @@ def run(names: list[str], library: str, timeout: float = 600) -> dict[str, str]:
         "OPENBLAS_NUM_THREADS": "1",
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "TF_ENABLE_ONEDNN_OPTS": "0",
+        "KERAS_BACKEND": "tensorflow",  # (tf.keras in TensorFlow's own runs: conftest sets torch for Keras 3's tests)
     }
     done = subprocess.run(
         [sys.executable, "-c", _RUNNER],

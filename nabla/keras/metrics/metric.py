@@ -53,9 +53,10 @@ class Metric:
         """Forget everything accumulated."""
         raise NotImplementedError(f"{type(self).__name__} must implement reset_state")
 
-    def __call__(self, y_true, y_pred, sample_weight=None) -> float:
-        """Update with one batch and return the accumulated result (as Keras's ``metric(...)``)."""
-        self.update_state(y_true, y_pred, sample_weight=sample_weight)
+    def __call__(self, *args, **kwargs) -> float:
+        """Update with one batch and return the accumulated result, as Keras's ``metric(...)``: the arguments are
+        :meth:`update_state`'s (``(y_true, y_pred, sample_weight=None)``, or ``(values)`` for ``Mean``)."""
+        self.update_state(*args, **kwargs)
         return self.result()
 
     def get_config(self) -> dict:

@@ -14,14 +14,15 @@ from ...data import DataLoader, Dataset
 from ..utils.py_dataset import PyDataset
 from .data_adapter import as_array, as_input, per_sample_weights, validation_arrays
 from .sources import training_rows
+from .tf_dataset import DatasetEpochs, batch_source, is_tf_dataset
 
 Batch = tuple[np.ndarray, np.ndarray, "np.ndarray | None"]
 
 
 def is_batch_source(x) -> bool:
-    """Whether ``x`` hands out whole batches (a generator, an iterator, a PyDataset, a DataLoader) rather than
-    samples."""
-    return isinstance(x, (PyDataset, DataLoader, Iterator)) or inspect.isgenerator(x)
+    """Whether ``x`` hands out whole batches (a generator, an iterator, a PyDataset, a DataLoader, a
+    ``tf.data.Dataset``) rather than samples."""
+    return isinstance(x, (PyDataset, DataLoader, Iterator)) or inspect.isgenerator(x) or is_tf_dataset(x)
 
 
 def check_steps(steps, who: str) -> int | None:
@@ -43,10 +44,12 @@ class SourceBatches:
 
     def __init__(self, model, source, steps: int | None, weigh=None, who: str = "fit"):
         steps = check_steps(steps, who)
+        if is_tf_dataset(source):  # (models/tf_dataset.py: read as a DataLoader, or an iterator when infinite)
+            source = batch_source(source, steps, who)
         self.model, self.source, self.weigh, self.who = model, source, weigh, who
         self.is_dataset = isinstance(source, PyDataset)
-        self.is_loader = isinstance(source, DataLoader)
-        sized = self.is_dataset or self.is_loader
+        self.is_loader = isinstance(source, (DataLoader, DatasetEpochs))
+        sized = self.is_dataset or (self.is_loader and getattr(source, "sized", True))
         self.steps = min(steps or len(source), len(source)) if sized else steps
         self._peeked: list = []
         self._order = None  # a PyDataset's batch order for the next epoch (set by epoch_order)
