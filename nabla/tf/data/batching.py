@@ -151,4 +151,3 @@ class Unbatch(Passthrough):
         if count in (INFINITE, UNKNOWN) or len(rows) != 1 or None in rows:
             return count if count == INFINITE else UNKNOWN
         return count * rows.pop()
-

@@ -33,6 +33,9 @@ class Zip(Node):
             [dtype for spec in specs for dtype in spec.dtypes],
         )
 
+    def template(self) -> object:
+        return pack(self.structure, [node.template() for node in self.nodes])
+
     def cardinality(self) -> int:
         counts = [node.cardinality() for node in self.nodes]
         if UNKNOWN in counts:
@@ -68,6 +71,9 @@ class Concatenate(Node):
     def elements(self) -> Iterator[tuple]:
         return itertools.chain(self.first.elements(), self.second.elements())
 
+    def template(self) -> object:
+        return self.first.template()
+
     def _spec(self) -> Spec:
         a, b = self.first.spec(), self.second.spec()
         shapes = [
@@ -99,6 +105,9 @@ class Enumerate(Node):
     def _spec(self) -> Spec:
         spec = self.source.spec()
         return Spec((None, spec.template), [(), *spec.shapes], [np.dtype(np.int64), *spec.dtypes])
+
+    def template(self) -> object:
+        return (None, self.source.template())
 
     def cardinality(self) -> int:
         return self.source.cardinality()

@@ -30,7 +30,7 @@ from .._missing import missing
 from ..errors import InvalidArgumentError, OutOfRangeError
 from . import batching, caching, combining, functions, shuffling, slicing, sources
 from .node import INFINITE, UNKNOWN, Node
-from .structure import as_numpy, as_tensors, flatten
+from .structure import UNSET, as_numpy, as_tensors, flatten
 
 
 class _RefusingType(type):
@@ -83,8 +83,8 @@ class Dataset(metaclass=_RefusingType):
 
     def as_numpy_iterator(self) -> Iterator:
         """The elements as NumPy arrays (NumPy scalars for scalars), in their structure."""
-        template = self._node.spec().template
-        return (as_numpy(template, element) for element in self._node.elements())
+        iterator = OwnedIterator(self)
+        return (as_numpy(iterator.template(), leaves) for leaves in iterator._elements)
 
     @property
     def element_spec(self):
@@ -194,10 +194,11 @@ class Dataset(metaclass=_RefusingType):
 
     def reduce(self, initial_state, reduce_func: Callable):
         """``reduce_func(state, element)`` folded over the elements from ``initial_state``; the final state."""
-        template = self._node.spec().template
         state_template, state = functions.converted(initial_state)
         for element in self._node.elements():
-            value = functions.run(reduce_func, as_tensors(state_template, state), as_tensors(template, element))
+            value = functions.run(
+                reduce_func, as_tensors(state_template, state), as_tensors(self._node.template(), element)
+            )
             state_template, state = functions.converted(value)
         return as_tensors(state_template, state)
 
@@ -206,22 +207,32 @@ class Dataset(metaclass=_RefusingType):
         elements = list(slicing.Take(self._node, 2).elements())
         if len(elements) != 1:
             raise InvalidArgumentError(f"Dataset had {'no' if not elements else 'more than one'} element(s)")
-        return as_tensors(self._node.spec().template, elements[0])
+        return as_tensors(self._node.template(), elements[0])
 
 
 class OwnedIterator:
     """``iter(dataset)``: one pass over its elements (``next(it)``, ``it.get_next()``)."""
 
     def __init__(self, dataset: Dataset):
-        self._template = dataset._node.spec().template
+        self._node, self._template = dataset._node, UNSET
         self._elements = dataset._node.elements()
-        self.element_spec = dataset.element_spec
+
+    @property
+    def element_spec(self):
+        return self._node.spec().element_spec()
 
     def __iter__(self) -> OwnedIterator:
         return self
 
+    def template(self) -> object:
+        """The elements' structure, asked once the first element was made (see Node.template)."""
+        if self._template is UNSET:
+            self._template = self._node.template()
+        return self._template
+
     def __next__(self):
-        return as_tensors(self._template, next(self._elements))
+        leaves = next(self._elements)
+        return as_tensors(self.template(), leaves)
 
     def get_next(self):
         """The next element; ``OutOfRangeError`` at the end, as TensorFlow."""
@@ -229,4 +240,3 @@ class OwnedIterator:
             return next(self)
         except StopIteration:
             raise OutOfRangeError("End of sequence") from None
-

@@ -26,7 +26,7 @@ import numpy as np
 
 from .._recording import suspended
 from .node import UNKNOWN, Node, Passthrough
-from .structure import Spec, as_array, as_tensors, common_shape, flatten, lists_as_tuples, pack
+from .structure import UNSET, Spec, as_array, as_tensors, common_shape, flatten, lists_as_tuples, pack
 
 
 def run(function: Callable, *args):
@@ -54,7 +54,9 @@ def converted(result) -> tuple[object, tuple]:
 
 def _filled(spec: Spec, unknown: int, value: int) -> list[np.ndarray]:
     """An element of ``spec``'s shapes (``unknown`` for a dimension that varies), every value ``value``."""
-    return [np.full([unknown if d is None else d for d in s], value, dtype) for s, dtype in zip(spec.shapes, spec.dtypes)]
+    return [
+        np.full([unknown if d is None else d for d in s], value, dtype) for s, dtype in zip(spec.shapes, spec.dtypes)
+    ]
 
 
 def traced(source: Node, run: Callable[[list], Spec]) -> Spec:
@@ -68,7 +70,9 @@ def traced(source: Node, run: Callable[[list], Spec]) -> Spec:
     except Exception:
         first = next(source.elements(), None)
         if first is None:
-            raise ValueError("the dataset is empty and its function cannot run on made-up elements: no element_spec") from None
+            raise ValueError(
+                "the dataset is empty and its function cannot run on made-up elements: no element_spec"
+            ) from None
         return run(list(first))
     shapes = [common_shape(a, b) or (None,) * len(a) for a, b in zip(one.shapes, two.shapes)]
     return one.with_shapes(shapes)
@@ -84,13 +88,21 @@ class Map(Passthrough):
         if not callable(function):
             raise TypeError(f"map expects a function, got {type(function).__name__}")
         self.function = function
+        self.seen = UNSET  # the structure of the function's results, once one was made
         if parallel:
             self.name = "_ParallelMapDataset"
 
     def elements(self) -> Iterator[tuple]:
-        function, template = self.function, self.source.spec().template
+        function, template = self.function, UNSET
         for element in self.source.elements():
-            yield leaves_of(call(function, template, element))
+            template = self.source.template() if template is UNSET else template
+            result = call(function, template, element)
+            if self.seen is UNSET:
+                self.seen = converted(result)[0]
+            yield leaves_of(result)
+
+    def template(self) -> object:
+        return self.spec().template if self.seen is UNSET else self.seen
 
     def _spec(self) -> Spec:
         template = self.source.spec().template
@@ -119,8 +131,9 @@ class Filter(Passthrough):
         self.predicate = predicate
 
     def elements(self) -> Iterator[tuple]:
-        predicate, template = self.predicate, self.source.spec().template
+        predicate, template = self.predicate, UNSET
         for element in self.source.elements():
+            template = self.source.template() if template is UNSET else template
             if _kept(call(predicate, template, element)):
                 yield element
 
@@ -138,7 +151,7 @@ class FlatMap(Passthrough):
         self.function = function
 
     def _inner(self, leaves) -> Node:
-        inner = call(self.function, self.source.spec().template, leaves)
+        inner = call(self.function, self.source.template(), leaves)
         node = getattr(inner, "_node", None)
         if not isinstance(node, Node):
             raise TypeError(f"flat_map's function must return a tf.data.Dataset, got {type(inner).__name__}")

@@ -41,6 +41,11 @@ class Node:
         """How many elements a pass gives: a count, :data:`INFINITE` or :data:`UNKNOWN`."""
         raise NotImplementedError
 
+    def template(self) -> object:
+        """The elements' structure (:mod:`structure`), known without running a user's function once a pass has
+        made an element (so that iterating never runs it on made-up elements, as :meth:`spec` may)."""
+        return self.spec().template
+
     def rows(self) -> tuple[np.ndarray, Callable] | None:
         """One pass as rows of arrays in memory, where the stage can give it: ``(order, take)``, the pass's
         ``k``-th element being ``take(order[k])`` and a batch ``take(order[k:k + n])`` (one gather per batch
@@ -56,6 +61,9 @@ class Passthrough(Node):
 
     def _spec(self) -> Spec:
         return self.source.spec()
+
+    def template(self) -> object:
+        return self.source.template()
 
     def cardinality(self) -> int:
         return self.source.cardinality()

@@ -23,7 +23,7 @@ class TensorSlices(Node):
     name = "_TensorSliceDataset"
 
     def __init__(self, value):
-        self.template, self.leaves = _leaves(value)
+        self.structure, self.leaves = _leaves(value)
         if not self.leaves:
             raise ValueError("from_tensor_slices needs at least one tensor, got an empty structure")
         shapes = [leaf.shape for leaf in self.leaves]
@@ -33,9 +33,7 @@ class TensorSlices(Node):
                 "use Dataset.from_tensors for one element"
             )
         if len({s[0] for s in shapes}) > 1:
-            raise ValueError(
-                f"from_tensor_slices: the tensors must have the same first dimension, got shapes {shapes}"
-            )
+            raise ValueError(f"from_tensor_slices: the tensors must have the same first dimension, got shapes {shapes}")
         self.count = shapes[0][0]
 
     def elements(self) -> Iterator[tuple]:
@@ -51,7 +49,7 @@ class TensorSlices(Node):
         return np.arange(self.count), self.take_rows
 
     def _spec(self) -> Spec:
-        return Spec(self.template, [leaf.shape[1:] for leaf in self.leaves], [leaf.dtype for leaf in self.leaves])
+        return Spec(self.structure, [leaf.shape[1:] for leaf in self.leaves], [leaf.dtype for leaf in self.leaves])
 
     def cardinality(self) -> int:
         return self.count
@@ -63,13 +61,13 @@ class Tensors(Node):
     name = "_TensorDataset"
 
     def __init__(self, value):
-        self.template, self.leaves = _leaves(value)
+        self.structure, self.leaves = _leaves(value)
 
     def elements(self) -> Iterator[tuple]:
         yield tuple(self.leaves)
 
     def _spec(self) -> Spec:
-        return Spec.of(self.template, self.leaves)
+        return Spec.of(self.structure, self.leaves)
 
     def cardinality(self) -> int:
         return 1

@@ -22,6 +22,8 @@ from .._convert import as_tf, constant
 from ..tensor_shape import TensorShape
 from ..utilities import TensorSpec
 
+UNSET = object()  # a structure not known yet (None is a structure: one tensor)
+
 
 def is_structure(value) -> bool:
     """Whether ``value`` nests (a tuple, a named tuple, a dict) rather than being one tensor."""
