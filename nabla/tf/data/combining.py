@@ -93,7 +93,7 @@ class Concatenate(Node):
 class Enumerate(Node):
     """``ds.enumerate(start=0)``: elements ``(i, element)``, ``i`` an int64 counter from ``start``."""
 
-    name = "_EnumerateDataset"
+    name = "_ZipDataset"  # (TensorFlow enumerates by zipping a counter with the dataset)
 
     def __init__(self, source: Node, start=0):
         self.source, self.start = source, int(start)

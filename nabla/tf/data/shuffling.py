@@ -17,6 +17,7 @@ Seeds (the orders differ from TensorFlow's, whose generator is not NumPy's; the 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 
 import numpy as np
@@ -71,27 +72,27 @@ class Shuffle(Passthrough):
                 yield take(k)
             return
         rng = self._generator()
-        buffer: list[tuple] = []
-        draws, used = rng.random(_DRAWS), 0
         source = self.source.elements()
-        while True:
-            for element in source:
-                buffer.append(element)
-                if len(buffer) >= self.size:
-                    break
-            if not buffer:
-                return
+        buffer = list(itertools.islice(source, self.size))
+        draws, used = rng.random(_DRAWS), 0
+        while buffer:
             if used == _DRAWS:
                 draws, used = rng.random(_DRAWS), 0
             i = int(draws[used] * len(buffer))
             used += 1
-            buffer[i], buffer[-1] = buffer[-1], buffer[i]
-            yield buffer.pop()
+            picked, following = buffer[i], next(source, None)
+            if following is None:  # the input has ended: the buffer empties
+                buffer[i] = buffer[-1]
+                buffer.pop()
+            else:
+                buffer[i] = following
+            yield picked
 
 
 def _shuffled(n: int, size: int, rng: np.random.Generator) -> np.ndarray:
-    """The positions ``0..n-1`` in the order a buffer of ``size`` gives them (the same draws as the buffer of
-    elements in :meth:`Shuffle.elements`, on integers)."""
+    """The positions ``0..n-1`` in the order a buffer of ``size`` gives them: the buffer of elements of
+    :meth:`Shuffle.elements`, step for step, on integers (one draw per output, the same stream of draws, so
+    the same order)."""
     buffer = list(range(min(size, n)))
     following = len(buffer)
     out = np.empty(n, dtype=np.int64)

@@ -91,7 +91,7 @@ class Repeat(Passthrough):
         if self.count == 0 or n == 0:
             return 0
         if self.count < 0:
-            return n if n == UNKNOWN else INFINITE
+            return INFINITE  # (even of a dataset of unknown length, as TensorFlow: it may be empty, it says forever)
         return n if n in (UNKNOWN, INFINITE) else n * self.count
 
 
