@@ -42,6 +42,7 @@ OFFERED = {
     "nest": "flatten pack_sequence_as map_structure",
     "debugging": "assert_equal assert_near assert_all_finite check_numerics",
     "dtypes": "DType as_dtype float32 int32",
+    "data": "Dataset AUTOTUNE INFINITE_CARDINALITY UNKNOWN_CARDINALITY experimental",
 }
 
 
@@ -58,7 +59,7 @@ def test_every_offered_name_is_also_tensorflows(namespace):
 @pytest.mark.parametrize(
     "name, advice",
     [
-        ("data", "nabla.data.DataLoader"),
+        ("saved_model", "model.save"),
         ("log", "tf.math.log"),
         ("compat", "TensorFlow 1"),
         ("TensorArray", "Python list"),

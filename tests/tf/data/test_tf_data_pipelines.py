@@ -34,13 +34,17 @@ PIPELINES = {
     "map on a dict": lambda tf: tf.data.Dataset.from_tensor_slices({"a": F, "b": Y}).map(lambda d: d["a"] * 2.0),
     "map to a dict": lambda tf: tf.data.Dataset.from_tensor_slices((F, Y)).map(lambda f, y: {"f": f, "y": y}),
     "map to Python numbers": lambda tf: tf.data.Dataset.range(3).map(lambda x: (1, 2.5, True)),
-    "map, AUTOTUNE, prefetch": lambda tf: tf.data.Dataset.from_tensor_slices(F)
-    .map(tf.math.square, num_parallel_calls=tf.data.AUTOTUNE)
-    .batch(3)
-    .prefetch(tf.data.AUTOTUNE),
-    "map after batch": lambda tf: tf.data.Dataset.from_tensor_slices((X, Y))
-    .batch(4)
-    .map(lambda x, y: (tf.reduce_sum(tf.cast(x, tf.int32), axis=1), y)),
+    "map, AUTOTUNE, prefetch": lambda tf: (
+        tf.data.Dataset.from_tensor_slices(F)
+        .map(tf.math.square, num_parallel_calls=tf.data.AUTOTUNE)
+        .batch(3)
+        .prefetch(tf.data.AUTOTUNE)
+    ),
+    "map after batch": lambda tf: (
+        tf.data.Dataset.from_tensor_slices((X, Y))
+        .batch(4)
+        .map(lambda x, y: (tf.reduce_sum(tf.cast(x, tf.int32), axis=1), y))
+    ),
     "map of a value-dependent shape": lambda tf: tf.data.Dataset.range(4).map(lambda n: tf.range(n)),
     "filter": lambda tf: tf.data.Dataset.from_tensor_slices((X, Y)).filter(lambda x, y: y % 2 == 0),
     "take": lambda tf: tf.data.Dataset.from_tensor_slices(F).take(3),
@@ -61,9 +65,11 @@ PIPELINES = {
     "cache": lambda tf: tf.data.Dataset.from_tensor_slices(F).map(lambda f: f + 1.0).cache().batch(4),
     "flat_map": lambda tf: tf.data.Dataset.range(4).flat_map(lambda n: tf.data.Dataset.range(n)),
     "padded_batch": lambda tf: tf.data.Dataset.range(6).map(lambda n: tf.range(n)).padded_batch(2),
-    "padded_batch to a shape": lambda tf: tf.data.Dataset.range(5)
-    .map(lambda n: (tf.range(n), n))
-    .padded_batch(2, padded_shapes=([6], []), padding_values=(np.int64(-1), np.int64(0)), drop_remainder=True),
+    "padded_batch to a shape": lambda tf: (
+        tf.data.Dataset.range(5)
+        .map(lambda n: (tf.range(n), n))
+        .padded_batch(2, padded_shapes=([6], []), padding_values=(np.int64(-1), np.int64(0)), drop_remainder=True)
+    ),
 }
 
 
