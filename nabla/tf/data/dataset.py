@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator
 import numpy as np
 
 from .._convert import constant
+from .._engine import refuse_in_capture
 from .._missing import missing
 from ..errors import InvalidArgumentError, OutOfRangeError
 from . import batching, caching, combining, functions, shuffling, slicing, sources
@@ -214,6 +215,8 @@ class OwnedIterator:
     """``iter(dataset)``: one pass over its elements (``next(it)``, ``it.get_next()``)."""
 
     def __init__(self, dataset: Dataset):
+        # Inside tf.function: a replay would not make the elements again (the function then runs as it is).
+        refuse_in_capture("iterates a tf.data dataset", "iterate outside tf.function and pass it the batches")
         self._node, self._template = dataset._node, UNSET
         self._elements = dataset._node.elements()
 

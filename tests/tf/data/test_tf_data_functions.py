@@ -39,6 +39,18 @@ def test_no_tape_records_the_pipeline():
     assert float(tape.gradient(loss, v)) == pytest.approx(6.0)  # d(total * v)/dv with total a constant: 6
 
 
+def test_a_tf_function_that_iterates_a_dataset_runs_it_at_every_call():
+    ds = Dataset.from_tensor_slices(np.arange(8.0)).shuffle(8).batch(2)
+
+    @tf.function
+    def first_batch(dataset):
+        for x in dataset:
+            return x
+
+    seen = {tuple(first_batch(ds).numpy()) for _ in range(12)}
+    assert len(seen) > 1  # a new shuffle at each call, not the first call's batch replayed
+
+
 def test_map_with_numpy_functions_and_tf_ops():
     ds = Dataset.from_tensor_slices(np.arange(6, dtype=np.uint8).reshape(3, 2))
     out = list(ds.map(lambda x: (tf.cast(x, tf.float32) / 255.0, tf.one_hot(tf.cast(x[0], tf.int32), 6))))
