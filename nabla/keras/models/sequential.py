@@ -48,7 +48,10 @@ class Sequential(Model):
         """
         if not len(self._modules):
             raise TypeError("Sequential.pop: there are no layers in the model")
-        return self._modules.pop(str(len(self._modules) - 1))
+        last = str(len(self._modules) - 1)
+        layer = self._modules[last]
+        delattr(self, last)
+        return layer
 
     @property
     def layers(self) -> list[Module]:

@@ -29,3 +29,14 @@ def test_pop_removes_and_returns_the_last_layer_as_keras_does():
 def test_pop_on_an_empty_model_says_so():
     with pytest.raises(TypeError, match="no layers"):
         keras.Sequential().pop()
+
+
+def test_pop_after_a_captured_fit_changes_what_the_step_trains():
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(4), keras.layers.Dense(4)])
+    model.compile("sgd", "mse", jit_compile=True)
+    model.fit(X, X, epochs=1, batch_size=5, verbose=0)
+    popped = model.pop()
+    kept = [w.copy() for w in popped.get_weights()]
+    model.fit(X, X, epochs=1, batch_size=5, verbose=0)  # the one layer left, not the program captured before
+    for before, after in zip(kept, popped.get_weights()):
+        np.testing.assert_array_equal(before, after)
