@@ -14,22 +14,36 @@ import numpy as np
 from .node import INFINITE, UNKNOWN, Node, Passthrough
 
 
-class Take(Passthrough):
-    """``ds.take(n)``: the first ``n`` elements (all of them when ``n`` is -1)."""
+class _Positions(Passthrough):
+    """A stage that keeps the elements at the positions of one slice (:meth:`positions`) of a pass."""
 
-    name = "_TakeDataset"
+    def positions(self) -> slice:
+        raise NotImplementedError
+
+    def elements(self) -> Iterator[tuple]:
+        kept = self.positions()
+        return itertools.islice(self.source.elements(), kept.start or 0, kept.stop, kept.step)
+
+    def rows(self) -> tuple[np.ndarray, Callable] | None:
+        rows = self.source.rows()
+        return None if rows is None else (rows[0][self.positions()], rows[1])
+
+
+class _Counted(_Positions):
+    """``take(count)`` and ``skip(count)``: the positions before or after ``count``."""
 
     def __init__(self, source: Node, count):
         super().__init__(source)
         self.count = int(count)
 
-    def elements(self) -> Iterator[tuple]:
-        elements = self.source.elements()
-        return elements if self.count < 0 else itertools.islice(elements, self.count)
 
-    def rows(self) -> tuple[np.ndarray, Callable] | None:
-        rows = self.source.rows()
-        return rows if rows is None or self.count < 0 else (rows[0][: self.count], rows[1])
+class Take(_Counted):
+    """``ds.take(n)``: the first ``n`` elements (all of them when ``n`` is -1)."""
+
+    name = "_TakeDataset"
+
+    def positions(self) -> slice:
+        return slice(None) if self.count < 0 else slice(0, self.count)
 
     def cardinality(self) -> int:
         n = self.source.cardinality()
@@ -38,26 +52,13 @@ class Take(Passthrough):
         return self.count if n == INFINITE else min(n, self.count)
 
 
-class Skip(Passthrough):
+class Skip(_Counted):
     """``ds.skip(n)``: all but the first ``n`` elements (none when ``n`` is -1)."""
 
     name = "_SkipDataset"
 
-    def __init__(self, source: Node, count):
-        super().__init__(source)
-        self.count = int(count)
-
-    def elements(self) -> Iterator[tuple]:
-        if self.count < 0:
-            return iter(())
-        return itertools.islice(self.source.elements(), self.count, None)
-
-    def rows(self) -> tuple[np.ndarray, Callable] | None:
-        rows = self.source.rows()
-        if rows is None:
-            return None
-        order, take = rows
-        return (order[self.count :] if self.count >= 0 else order[:0]), take
+    def positions(self) -> slice:
+        return slice(0, 0) if self.count < 0 else slice(self.count, None)
 
     def cardinality(self) -> int:
         n = self.source.cardinality()
@@ -95,7 +96,7 @@ class Repeat(Passthrough):
         return n if n in (UNKNOWN, INFINITE) else n * self.count
 
 
-class Shard(Passthrough):
+class Shard(_Positions):
     """``ds.shard(num_shards, index)``: every ``num_shards``-th element, starting at ``index``."""
 
     name = "_ShardDataset"
@@ -106,8 +107,8 @@ class Shard(Passthrough):
         if self.shards <= 0 or not 0 <= self.index < self.shards:
             raise ValueError(f"shard: need num_shards > 0 and 0 <= index < num_shards, got {num_shards}, {index}")
 
-    def elements(self) -> Iterator[tuple]:
-        return itertools.islice(self.source.elements(), self.index, None, self.shards)
+    def positions(self) -> slice:
+        return slice(self.index, None, self.shards)
 
     def cardinality(self) -> int:
         n = self.source.cardinality()

@@ -7,21 +7,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from conftest import require
+from test_batches import X, Y, _model  # (the model and data the generator tests train)
 
-import nabla as nb
-import nabla.keras as keras
 import nabla.tf as tf
 
-X = np.linspace(-1, 1, 96, dtype=np.float32).reshape(32, 3)
-Y = (X @ np.array([1.0, -2.0, 0.5], dtype=np.float32))[:, None]
 X_VAL, Y_VAL = X[::3] * 0.5, Y[::3] * 0.5
-
-
-def _model():
-    nb.manual_seed(1)
-    model = keras.models.Sequential([keras.layers.Dense(4, activation="tanh", input_shape=(3,)), keras.layers.Dense(1)])
-    model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
-    return model
 
 
 def test_a_dataset_trains_as_its_arrays_in_order():
