@@ -59,21 +59,21 @@ def _filled(spec: Spec, unknown: int, value: int) -> list[np.ndarray]:
     ]
 
 
-def traced(source: Node, run: Callable[[list], Spec]) -> Spec:
-    """The spec of what ``run(leaves)`` (a stage's function on one element) gives, found without data where it
-    can be (see the module's documentation)."""
+def traced(source: Node, spec_of: Callable[[list], Spec]) -> Spec:
+    """The spec of what a stage's function gives, ``spec_of(leaves)`` for one element, found without data
+    where it can be (see the module's documentation)."""
     spec = source.spec()
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
-            one, two = run(_filled(spec, 1, 0)), run(_filled(spec, 2, 1))
+            one, two = spec_of(_filled(spec, 1, 0)), spec_of(_filled(spec, 2, 1))
     except Exception:
         first = next(source.elements(), None)
         if first is None:
             raise ValueError(
                 "the dataset is empty and its function cannot run on made-up elements: no element_spec"
             ) from None
-        return run(list(first))
+        return spec_of(list(first))
     shapes = [common_shape(a, b) or (None,) * len(a) for a, b in zip(one.shapes, two.shapes)]
     return one.with_shapes(shapes)
 
