@@ -21,6 +21,7 @@ What TensorFlow's ``Dataset`` has and this one does not (``from_generator``, ``i
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 
 import numpy as np
@@ -195,20 +196,17 @@ class Dataset(metaclass=_RefusingType):
 
     def reduce(self, initial_state, reduce_func: Callable):
         """``reduce_func(state, element)`` folded over the elements from ``initial_state``; the final state."""
-        state_template, state = functions.converted(initial_state)
-        for element in self._node.elements():
-            value = functions.run(
-                reduce_func, as_tensors(state_template, state), as_tensors(self._node.template(), element)
-            )
-            state_template, state = functions.converted(value)
-        return as_tensors(state_template, state)
+        state = as_tensors(*functions.converted(initial_state))
+        for element in self:
+            state = as_tensors(*functions.converted(functions.run(reduce_func, state, element)))
+        return state
 
     def get_single_element(self, name=None):
         """The one element of a dataset that has exactly one (``InvalidArgumentError`` otherwise)."""
-        elements = list(slicing.Take(self._node, 2).elements())
+        elements = list(itertools.islice(self, 2))
         if len(elements) != 1:
             raise InvalidArgumentError(f"Dataset had {'no' if not elements else 'more than one'} element(s)")
-        return as_tensors(self._node.template(), elements[0])
+        return elements[0]
 
 
 class OwnedIterator:
