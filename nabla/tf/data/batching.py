@@ -8,7 +8,7 @@ import numpy as np
 
 from ..errors import InvalidArgumentError
 from .node import INFINITE, UNKNOWN, Node, Passthrough
-from .structure import Spec
+from .structure import Spec, flatten
 
 
 def _positive(value, what: str) -> int:
@@ -86,7 +86,7 @@ class PaddedBatch(Batch):
 
     name = "_PaddedBatchDataset"
 
-    def __init__(self, source: Node, size, padded_shapes, padding_values, drop_remainder: bool, flatten):
+    def __init__(self, source: Node, size, padded_shapes, padding_values, drop_remainder: bool):
         super().__init__(source, size, drop_remainder)
         leaves = len(source.spec().shapes)
         self.shapes = [None] * leaves if padded_shapes is None else [_dims(s) for s in flatten(padded_shapes)]

@@ -32,7 +32,7 @@ from .._missing import missing
 from ..errors import InvalidArgumentError, OutOfRangeError
 from . import batching, caching, combining, functions, shuffling, slicing, sources
 from .node import INFINITE, UNKNOWN, Node
-from .structure import UNSET, as_numpy, as_tensors, flatten
+from .structure import UNSET, as_numpy, as_tensors
 
 
 class _RefusingType(type):
@@ -124,9 +124,7 @@ class Dataset(metaclass=_RefusingType):
     def padded_batch(self, batch_size, padded_shapes=None, padding_values=None, drop_remainder=False, name=None):
         """Batches of elements padded at the end of each axis to ``padded_shapes`` (the longest in the batch
         where a dimension is None or -1, and everywhere by default) with ``padding_values`` (0 by default)."""
-        return Dataset(
-            batching.PaddedBatch(self._node, batch_size, padded_shapes, padding_values, drop_remainder, flatten)
-        )
+        return Dataset(batching.PaddedBatch(self._node, batch_size, padded_shapes, padding_values, drop_remainder))
 
     def unbatch(self, name=None):
         """Each element split into its rows along the first axis (undoes ``batch``)."""
