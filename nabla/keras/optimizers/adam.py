@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from ... import optim
+from ...optim.optimizer import state_zeros
 from .base_optimizer import Optimizer
 
 
@@ -14,10 +13,15 @@ class Adam(Optimizer, optim.Adam):
     """``Adam(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False, weight_decay=None,
     clipnorm=None, clipvalue=None, global_clipnorm=None)``: Keras's Adam.
 
-    Keras's form exactly: ``w <- w - lr sqrt(1 - β2^t) / (1 - β1^t) · m / (sqrt(v) + ε)``, with ε added
-    to the uncorrected ``sqrt(v)`` ("epsilon hat"). That is :class:`nabla.optim.Adam`'s (PyTorch's)
-    update with ``ε / sqrt(1 - β2^t)`` in place of ε, which is how it is computed. ``compile(optimizer=
-    "adam")`` builds this class. Kingma & Ba 2015, https://arxiv.org/abs/1412.6980.
+    Keras's form, with ε added to the uncorrected ``sqrt(v)`` ("epsilon hat"; PyTorch's
+    :class:`nabla.optim.Adam` adds it to the bias-corrected one)::
+
+        m <- β1 m + (1 - β1) g
+        v <- β2 v + (1 - β2) g²                (amsgrad: v̂ <- max(v̂, v), used in place of v)
+        w <- w - lr sqrt(1 - β2^t) / (1 - β1^t) · m / (sqrt(v) + ε)
+
+    State per variable: ``step`` (t), ``exp_avg`` (m), ``exp_avg_sq`` (v), ``max_exp_avg_sq`` (v̂).
+    ``compile(optimizer="adam")`` builds this class. Kingma & Ba 2015, https://arxiv.org/abs/1412.6980.
     """
 
     def __init__(
@@ -38,9 +42,26 @@ class Adam(Optimizer, optim.Adam):
         self._keras_setup(name, learning_rate, weight_decay, kwargs)
 
     def _update(self, param: np.ndarray, grad: np.ndarray, state: dict, group: dict) -> None:
-        step = state.get("step", 0) + 1
-        eps = float(group["eps"]) / math.sqrt(1.0 - group["betas"][1] ** step)
-        super()._update(param, grad, state, {**group, "eps": eps})
+        beta_1, beta_2 = group["betas"]
+        step = state["step"] = state.get("step", 0) + 1
+        m, v = state_zeros(state, "exp_avg", param), state_zeros(state, "exp_avg_sq", param)
+        m *= beta_1
+        m += (1.0 - beta_1) * grad
+        v *= beta_2
+        v += (1.0 - beta_2) * (grad * grad)
+        if group["amsgrad"]:
+            v = np.maximum(state_zeros(state, "max_exp_avg_sq", param), v, out=state["max_exp_avg_sq"])
+        # NOTE: the bias corrections in float32 from float32 betas, as Keras computes them: early in training
+        # 1 - β2^t loses digits to cancellation (1e-5 relative at t = 6), and fit's numbers stay Keras's. The
+        # result becomes a Python float, which keeps float32 weights float32.
+        one, t = np.float32(1.0), np.float32(step)
+        corrections = np.sqrt(one - np.float32(beta_2) ** t) / (one - np.float32(beta_1) ** t)
+        alpha = float(np.float32(group["lr"]) * corrections)
+        denominator = np.sqrt(v)
+        denominator += float(group["eps"])
+        update = m * alpha
+        update /= denominator
+        param -= update
 
     def _own_config(self) -> dict:
         beta_1, beta_2 = self.defaults["betas"]
