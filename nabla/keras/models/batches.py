@@ -150,7 +150,9 @@ def fit_rows(model, x, y, sample_weight, class_weight, validation_split, validat
             model._prepare(x, y)
             return ArrayRows(x, y, weights), validation
         if x is not None and not isinstance(x, Dataset):
-            x = model_inputs(model, x)
+            x, y = model_inputs(model, x), None if y is None else model_targets(model, y)
+        if isinstance(validation_data, (list, tuple)) and len(validation_data) in (2, 3):
+            validation_data = validation_structures(model, validation_data)
         return training_rows(model._prepare, x, y, sample_weight, class_weight, validation_split, validation_data)
     if y is not None:
         raise ValueError("fit: y must be None when x is a generator or a PyDataset (its batches hold the labels)")

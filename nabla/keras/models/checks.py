@@ -16,6 +16,7 @@ import numpy as np
 from .. import activations
 from .._engine import Tensor
 from ..utils.traceback_utils import warn
+from .data_adapter import unwrap
 
 
 class ModelConfigWarning(UserWarning):
@@ -57,7 +58,7 @@ def probe(model, x: np.ndarray) -> Tensor:
     """
     declared = getattr(model, "input_shape", None) or model._build_input_shape
     try:
-        return model(Tensor._make(x[:2]))
+        return unwrap(model(Tensor._make(x[:2])))
     except ValueError as e:
         if declared is None or _fits(tuple(declared[1:]), x.shape[1:]):
             raise
@@ -72,6 +73,15 @@ def probe(model, x: np.ndarray) -> Tensor:
 
 def _fits(expected: tuple, shape: tuple) -> bool:
     return len(expected) == len(shape) and all(e is None or e == s for e, s in zip(expected, shape))
+
+
+def check_before_training(model, x: np.ndarray, y: np.ndarray) -> Tensor:
+    """Every check of this module on ``(x, y)``; returns the model's outputs for the first two samples."""
+    check_arrays(x, y)
+    out = probe(model, x)
+    check_setup(model, y, out)
+    check_loss_fits(model, y, out)  # raises a clear error for labels of the wrong shape
+    return out
 
 
 def check_loss_fits(model, y: np.ndarray, out: Tensor, loss=None) -> None:

@@ -105,6 +105,34 @@ def compile_loss(model, loss, loss_weights):
     return CompileLoss([None if entry is None else losses_module.get(entry) for entry in losses], weights, names)
 
 
+def compile_metrics(loss, metrics) -> tuple[list, CompileMetrics | None]:
+    """``compile``'s metrics: the identifiers (a list), and for a :class:`CompileLoss` the metrics per output.
+    An unknown name fails here, listing the valid ones."""
+    identifiers = [metrics] if isinstance(metrics, str) or callable(metrics) else list(metrics or [])
+    if isinstance(loss, CompileLoss):
+        return identifiers, CompileMetrics(loss, metrics if isinstance(metrics, dict) else identifiers)
+    for m in identifiers:
+        if isinstance(m, str):
+            metrics_module.get(m, loss=loss)
+    return identifiers, None
+
+
+def own_losses(loss) -> bool:
+    """Whether ``loss`` (or each of a :class:`CompileLoss`'s) is one of nabla's own, not a function of yours:
+    ``jit_compile="auto"`` captures only then (a function of yours may compute Python numbers from the
+    labels with NumPy, which a capture cannot see and a replay would keep)."""
+    parts = [part for part in getattr(loss, "losses", [loss]) if part is not None]
+    return all(type(part).__module__.startswith("nabla.") and not isinstance(part, losses_module._FunctionLoss)
+               for part in parts)  # fmt: skip
+
+
+def try_metrics(metrics: list, y, out) -> None:
+    """Run each metric on the first samples and reset it: labels a metric cannot take fail before training."""
+    for m in metrics:
+        m.update_state(y[:2], out[:2])
+        m.reset_state()
+
+
 class CompileMetrics:
     """The metrics of a model of several outputs, and the running mean of each output's loss.
 
@@ -153,11 +181,9 @@ class CompileMetrics:
                 m.update_state(y[i], out[i], sample_weight=weight)
 
     def try_on(self, y: list, out: list) -> None:
-        """Run each metric on the first samples and reset it: labels a metric cannot take fail before training."""
+        """:func:`try_metrics` for each output."""
         for metrics, y_i, out_i in zip(self.metrics or [], y, out):
-            for m in metrics:
-                m.update_state(y_i[:2], out_i[:2])
-                m.reset_state()
+            try_metrics(metrics, y_i, out_i)
 
     def logs(self, prefix: str = "") -> dict:
         """``<output>_loss`` per output, then ``<output>_<metric>`` in the order of the names."""

@@ -47,6 +47,14 @@ def as_input(model, data, what: str = "x", shape: tuple | None = None) -> np.nda
     return array.reshape(-1, 1) if array.ndim == 1 and _takes_a_column(model, shape) else array
 
 
+def unwrap(outputs):
+    """A model's outputs, with a list, tuple or dict of one output as that output (``keras.Model(a, [out])``
+    trains and predicts as a model of one output does)."""
+    if isinstance(outputs, (list, tuple, dict)) and len(outputs) == 1:
+        return next(iter(outputs.values())) if isinstance(outputs, dict) else outputs[0]
+    return outputs
+
+
 def check_fit_arguments(batch_size, epochs, validation_split: float) -> int:
     """Refuse a ``batch_size``, ``epochs`` or ``validation_split`` that ``fit`` cannot use; the batch size
     (None means 32, as in Keras)."""

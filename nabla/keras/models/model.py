@@ -20,34 +20,18 @@ from .. import optimizers
 from .._engine import CaptureError, Tensor, capture, no_grad, save
 from .._engine import random as _random
 from ..layers import Layer
-from ..losses import _FunctionLoss
 from ..symbolic import is_symbolic
 from ..utils.traceback_utils import warn
+from . import structures
 from .batches import SourceBatches, evaluation_arrays, fit_rows
-from .checks import ModelConfigWarning, check_arrays, check_loss_fits, check_setup, probe
-from .compile_utils import CompileLoss, CompileMetrics, compile_loss
-from .data_adapter import as_input, as_list, check_fit_arguments
+from .checks import ModelConfigWarning, check_before_training
+from .compile_utils import CompileLoss, compile_loss, compile_metrics, own_losses, try_metrics
+from .data_adapter import as_input, as_list, check_fit_arguments, unwrap
 from .data_parallel import DataParallel
 from .interrupt import StopOnInterrupt
 from .keras2 import Keras2Methods
 from .saving import load_weights, save_model
 from .sources import epoch_batches
-from .structures import (
-    arrays_of,
-    as_tensors,
-    check_lengths,
-    count,
-    flatten_batch,
-    join,
-    listed,
-    model_inputs,
-    model_targets,
-    prepare_several,
-    sample_weights_for,
-    shaped_like_outputs,
-    take,
-    unflatten_batch,
-)
 from .summary import summary_table
 
 
@@ -191,23 +175,11 @@ class Model(Keras2Methods, Layer):
             raise ValueError("compile: give a loss, e.g. loss='sparse_categorical_crossentropy'")
         # Everything is resolved before anything is set, so a failed compile leaves the model as it was.
         resolved_optimizer, resolved_loss = optimizers.get(optimizer), compile_loss(self, loss, loss_weights)
-        metric_identifiers = [metrics] if isinstance(metrics, str) or callable(metrics) else list(metrics or [])
-        if isinstance(resolved_loss, CompileLoss):
-            per_output = metrics if isinstance(metrics, dict) else metric_identifiers
-            self._outputs_metrics = CompileMetrics(resolved_loss, per_output)
-        else:
-            self._outputs_metrics = None
-            for m in metric_identifiers:
-                if isinstance(m, str):
-                    metrics_module.get(m, loss=resolved_loss)  # an unknown name fails here, listing the valid ones
+        metric_identifiers, self._outputs_metrics = compile_metrics(resolved_loss, metrics)
         self.optimizer, self.loss, self._metric_identifiers = resolved_optimizer, resolved_loss, metric_identifiers
         self.compiled_metrics = []  # resolved at the first batch, when the output shape is known
         self._jit_compile = False if run_eagerly else jit_compile
-        # "auto" captures only with nabla's own losses: a loss function of yours may compute Python numbers
-        # from the labels with NumPy, which a capture cannot see and a replay would keep.
-        own_loss = all(type(part).__module__.startswith("nabla.") and not isinstance(part, _FunctionLoss)
-                       for part in getattr(self.loss, "losses", [self.loss]) if part is not None)  # fmt: skip
-        capturing = jit_compile is True or (jit_compile == "auto" and not run_eagerly and own_loss)
+        capturing = jit_compile is True or (jit_compile == "auto" and not run_eagerly and own_losses(self.loss))
         self._captured_step = capture(self._flat_step) if capturing else None
         self._captured_with = (self.optimizer, self.loss)  # a replay keeps calling these objects
         self._compile_config = {
@@ -231,7 +203,7 @@ class Model(Keras2Methods, Layer):
     def _resolve_metrics(self, output) -> None:
         """Build the metrics from the first outputs (a Tensor, or a list of them)."""
         if self._outputs_metrics is not None:
-            self._outputs_metrics.resolve([o.shape for o in listed(output)])
+            self._outputs_metrics.resolve([o.shape for o in structures.listed(output)])
             self.compiled_metrics = self._outputs_metrics.flat
         elif not self.compiled_metrics and self._metric_identifiers:
             output_shape = output.shape
@@ -273,7 +245,7 @@ class Model(Keras2Methods, Layer):
 
     def _step(self, x: np.ndarray, y: np.ndarray, sample_weight) -> tuple[Tensor, Tensor]:
         """One gradient step: (loss, outputs). The part of a training batch that ``jit_compile`` captures."""
-        out = self(as_tensors(x))
+        out = unwrap(self(structures.as_tensors(x)))
         loss = self._loss_value(y, out, sample_weight)
         self.optimizer.zero_grad()
         if loss.requires_grad:  # False when every weight is frozen: nothing to update (Keras warns and goes on)
@@ -284,7 +256,7 @@ class Model(Keras2Methods, Layer):
     def _flat_step(self, layout: tuple, *arrays):
         """:meth:`_step` on arrays given one by one (what the capture keys its programs on): see
         :func:`.structures.flatten_batch`."""
-        return self._step(*unflatten_batch(layout, arrays))
+        return self._step(*structures.unflatten_batch(layout, arrays))
 
     def _train_batch(self, x: np.ndarray, y: np.ndarray, sample_weight) -> float:
         self.train()
@@ -298,7 +270,7 @@ class Model(Keras2Methods, Layer):
             loss, out = self._step(x, y, sample_weight)
         else:
             try:
-                loss, out = step(*flatten_batch(x, y, sample_weight))
+                loss, out = step(*structures.flatten_batch(x, y, sample_weight))
             except CaptureError:
                 if self._jit_compile is True:
                     raise
@@ -307,32 +279,32 @@ class Model(Keras2Methods, Layer):
                 loss, out = self._step(x, y, sample_weight)
         self._resolve_metrics(out)
         with no_grad():
-            self._update_metrics(y, arrays_of(out), sample_weight)
+            self._update_metrics(y, structures.arrays_of(out), sample_weight)
         return loss.item()
 
     def _test_batch(self, x: np.ndarray, y: np.ndarray, sample_weight) -> float:
         self.eval()
         with no_grad():
-            out = self(as_tensors(x))
+            out = unwrap(self(structures.as_tensors(x)))
             self._resolve_metrics(out)
             loss = self._loss_value(y, out, sample_weight)
-            self._update_metrics(y, arrays_of(out), sample_weight)
+            self._update_metrics(y, structures.arrays_of(out), sample_weight)
         return loss.item()
 
     def train_on_batch(self, x, y, sample_weight=None, class_weight=None, return_dict: bool = False):
         """One gradient step on one batch; returns the loss (and metrics) of that batch."""
         self._require_compiled("train_on_batch")
-        x, y = model_inputs(self, x), model_targets(self, y)
+        x, y = structures.model_inputs(self, x), structures.model_targets(self, y)
         self._prepare(x, y)
         self._reset_metrics()
-        weights = sample_weights_for(self, y, sample_weight, class_weight)
+        weights = structures.sample_weights_for(self, y, sample_weight, class_weight)
         logs = {"loss": self._train_batch(x, y, weights), **self._metric_logs()}
         return logs if return_dict else as_list(logs)
 
     def test_on_batch(self, x, y, sample_weight=None, return_dict: bool = False):
         """Loss (and metrics) of one batch, without training."""
         self._require_compiled("test_on_batch")
-        x, y = model_inputs(self, x), model_targets(self, y)
+        x, y = structures.model_inputs(self, x), structures.model_targets(self, y)
         self._reset_metrics()
         logs = {"loss": self._test_batch(x, y, sample_weight), **self._metric_logs()}
         return logs if return_dict else as_list(logs)
@@ -348,21 +320,15 @@ class Model(Keras2Methods, Layer):
         """
         mode = self.training
         self.eval()
+        several = isinstance(self.loss, CompileLoss) or isinstance(x, list)  # several inputs or outputs
         with no_grad():
-            if isinstance(self.loss, CompileLoss) or isinstance(x, list):  # several inputs or outputs
-                out = prepare_several(self, x, y)
-            else:
-                check_arrays(x, y)
-                out = probe(self, x)
-                check_setup(self, y, out)
-                check_loss_fits(self, y, out)  # raises a clear error for labels of the wrong shape
+            out = structures.prepare_several(self, x, y) if several else check_before_training(self, x, y)
         self.train(mode)
         self._resolve_metrics(out)
         if self._outputs_metrics is not None:
-            self._outputs_metrics.try_on(y, arrays_of(out))
-        for m in [] if self._outputs_metrics else self.compiled_metrics:  # a metric that cannot take these labels
-            m.update_state(y[:2], out._data)  # fails now, not after a step
-            m.reset_state()
+            self._outputs_metrics.try_on(y, structures.arrays_of(out))
+        else:
+            try_metrics(self.compiled_metrics, y, out._data)
         self._bind_optimizer()
         if not any(p.requires_grad for p in self.parameters()):
             warn(
@@ -487,13 +453,13 @@ class Model(Keras2Methods, Layer):
     def _evaluate_arrays(self, x, y, batch_size, sample_weight, prefix: str = "", cblist=None) -> dict:
         self._reset_metrics()
         seen, total = 0, 0.0
-        n = count(x)
+        n = structures.count(x)
         for step, start in enumerate(range(0, n, batch_size)):
             sl = slice(start, start + batch_size)
             if cblist:
                 cblist.on_test_batch_begin(step)
             if self._data_parallel is None:
-                batch_loss = self._test_batch(take(x, sl), take(y, sl), take(sample_weight, sl))
+                batch_loss = self._test_batch(*(structures.take(part, sl) for part in (x, y, sample_weight)))
             else:  # validation within fit(distributed=True): each rank its share of the batch
                 batch_loss = self._data_parallel.test_batch(x, y, sample_weight, sl)
             seen += min(batch_size, n - start)
@@ -521,7 +487,7 @@ class Model(Keras2Methods, Layer):
         """
         self._require_compiled("evaluate")
         x, y, sample_weight = evaluation_arrays(self, x, y, sample_weight, steps, "evaluate")
-        check_lengths(x, y)
+        structures.check_lengths(x, y)
         cblist = callbacks_module.CallbackList(list(callbacks or []), model=self)
         cblist.on_test_begin()
         logs = self._evaluate_arrays(x, y, batch_size or 32, sample_weight, cblist=cblist)
@@ -541,16 +507,16 @@ class Model(Keras2Methods, Layer):
         cblist = callbacks_module.CallbackList(list(callbacks or []), model=self)
         cblist.on_predict_begin()
         with no_grad():
-            for step, start in enumerate(range(0, count(x), batch_size)):
+            for step, start in enumerate(range(0, structures.count(x), batch_size)):
                 cblist.on_predict_batch_begin(step)
-                outs.append(arrays_of(self(as_tensors(take(x, slice(start, start + batch_size))))))
+                batch = structures.take(x, slice(start, start + batch_size))
+                outs.append(structures.arrays_of(unwrap(self(structures.as_tensors(batch)))))
                 cblist.on_predict_batch_end(step, {"outputs": outs[-1]})
         cblist.on_predict_end()
         self.train(mode)
         if not outs:
             raise ValueError("predict: x holds no samples")
-        joined = join(outs)
-        return shaped_like_outputs(self, joined) if isinstance(joined, list) else joined
+        return structures.shaped_like_outputs(self, structures.join(outs))
 
     # --- weights and files ---------------------------------------------------------------------
 

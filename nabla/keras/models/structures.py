@@ -16,7 +16,7 @@ import numpy as np
 
 from .._engine import Tensor
 from .checks import check_loss_fits, check_setup
-from .data_adapter import as_array, as_input, per_sample_weights, validation_arrays
+from .data_adapter import as_array, as_input, per_sample_weights, unwrap, validation_arrays
 
 
 def _structured(model, role: str):
@@ -75,6 +75,13 @@ def _per_name(model, data, names: list[str], what: str, role: str) -> list:
     return list(data)
 
 
+def _one_array(data) -> bool:
+    """Whether ``data`` is a list, tuple or dict holding one array."""
+    if not isinstance(data, (list, tuple, dict)) or len(data) != 1:
+        return False
+    return isinstance(next(iter(data.values())) if isinstance(data, dict) else data[0], (np.ndarray, Tensor))
+
+
 def _same_length(arrays: list[np.ndarray], names: list[str], what: str) -> None:
     lengths = {name: len(a) for name, a in zip(names, arrays)}
     if len(set(lengths.values())) > 1:
@@ -84,13 +91,7 @@ def _same_length(arrays: list[np.ndarray], names: list[str], what: str) -> None:
 def model_inputs(model, x, what: str = "x"):
     """``x`` as ``model`` takes it: one array (:func:`.data_adapter.as_input`), or one per input."""
     if not several_inputs(model):
-        one_in_a_list = (
-            _structured(model, "inputs") is not None
-            and isinstance(x, (list, tuple, dict))
-            and len(x) == 1
-            and isinstance(next(iter(x.values())) if isinstance(x, dict) else x[0], (np.ndarray, Tensor))
-        )
-        if one_in_a_list:  # keras.Model([a], ...) given [x_a] or {"a": x_a}
+        if _structured(model, "inputs") is not None and _one_array(x):  # keras.Model([a], ...) given [x_a]
             x = _per_name(model, x, input_names(model), what, "inputs")[0]
         return as_input(model, x, what)
     names = input_names(model)
@@ -105,7 +106,7 @@ def model_inputs(model, x, what: str = "x"):
 def model_targets(model, y, what: str = "y"):
     """``y`` as ``model``'s loss takes it: one array, or one per output (a dict keyed by output name too)."""
     if not several_outputs(model):
-        if isinstance(y, dict) and _structured(model, "outputs") is not None and len(y) == 1:
+        if _structured(model, "outputs") is not None and _one_array(y):  # keras.Model(a, [out]) given [y]
             y = _per_name(model, y, output_names(model), what, "outputs")[0]
         return as_array(y, what)
     names = output_names(model)
@@ -174,11 +175,11 @@ def training_arrays(model, x, y, sample_weight, class_weight, validation_split: 
 
 def validation_structures(model, validation_data):
     """``(x_val, y_val, weights)`` from ``validation_data``, each as the model takes it."""
-    if not (several_inputs(model) or several_outputs(model)):
-        return validation_arrays(validation_data)
     if not isinstance(validation_data, (list, tuple)) or len(validation_data) not in (2, 3):
         raise ValueError("validation_data must be (x_val, y_val) or (x_val, y_val, sample_weight_val)")
     x_val, y_val = model_inputs(model, validation_data[0], "x_val"), model_targets(model, validation_data[1], "y_val")
+    if not (several_inputs(model) or several_outputs(model)):
+        return validation_arrays((x_val, y_val, *validation_data[2:]))
     check_lengths(x_val, y_val)
     weights = validation_data[2] if len(validation_data) == 3 else None
     return x_val, y_val, None if weights is None else sample_weights_for(model, y_val, weights, None)
@@ -194,7 +195,7 @@ def prepare_several(model, x, y):
     for name, a in zip(input_names(model) if isinstance(x, list) else ["x"], x if isinstance(x, list) else [x]):
         if a.dtype.kind == "f" and not np.isfinite(a).all():
             raise ValueError(f"input {name!r} holds NaN or infinite values; clean or impute the data first")
-    out = model(as_tensors(take(x, slice(0, 2))))
+    out = unwrap(model(as_tensors(take(x, slice(0, 2)))))
     outputs = listed(out)
     ys = y if isinstance(y, list) else [y]
     for loss, y_i, out_i, producer in zip(model.loss.losses, ys, outputs, _producers(model, len(outputs))):
@@ -286,8 +287,9 @@ def arrays_of(out):
 
 
 def shaped_like_outputs(model, arrays):
-    """``predict``'s result: a list of arrays for a list of outputs, a dict for a dict, as Keras returns them."""
+    """``predict``'s result: an array, a list of arrays for a list of outputs, a dict for a dict, as Keras
+    returns them."""
     given = _structured(model, "outputs")
-    if isinstance(given, dict):
+    if isinstance(given, dict) and isinstance(arrays, list):
         return dict(zip(given, arrays))
     return arrays

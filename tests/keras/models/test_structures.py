@@ -149,3 +149,20 @@ def test_mismatched_counts_names_and_lengths_are_one_line_errors():
         model.compile(loss="mse", loss_weights={"out": 1.0})
     with pytest.raises(ValueError, match="class_weight weighs the classes of a model with one output"):
         model.fit([xa, xb], [reg, cls], class_weight={0: 1.0}, verbose=0)
+
+
+def test_a_model_built_on_lists_of_one_trains_and_predicts_as_one_input_and_output(keras):
+    xa, _, reg, _ = data()
+    models = []
+    for k in (keras, nk):
+        a = k.Input((3,), name="a")
+        models.append(k.Model([a], [k.layers.Dense(1, name="out")(a)]))
+    theirs, ours = models
+    ours.get_layer("out").set_weights(theirs.get_layer("out").get_weights())
+    for model in (theirs, ours):
+        model.compile(optimizer="sgd", loss="mse")
+    kwargs = dict(epochs=2, batch_size=16, shuffle=False, verbose=0, validation_data=([xa], [reg]))
+    assert_same_logs(ours.fit({"a": xa}, [reg], **kwargs).history, theirs.fit({"a": xa}, [reg], **kwargs).history)
+    predicted = ours.predict([xa])
+    assert isinstance(predicted, np.ndarray) and isinstance(theirs.predict([xa], verbose=0), np.ndarray)
+    np.testing.assert_allclose(predicted, theirs.predict([xa], verbose=0), rtol=1e-5, atol=1e-6)
