@@ -147,3 +147,37 @@ def test_fit_steps_the_schedule_once_per_batch_and_callbacks_log_its_rate():
     plateau = nk.callbacks.ReduceLROnPlateau(monitor="loss", patience=0, min_delta=1e9)
     with pytest.raises(TypeError, match="cannot be set"):
         model.fit(x, y, batch_size=10, epochs=2, verbose=0, callbacks=[plateau])
+
+
+@pytest.mark.parametrize(
+    "optimizer",
+    [
+        "adam",
+        "rmsprop",
+        "adagrad",
+        lambda k: k.optimizers.SGD(
+            learning_rate=k.optimizers.schedules.CosineDecayRestarts(0.1, first_decay_steps=3), momentum=0.9,
+            global_clipnorm=0.5,
+        ),
+        lambda k: k.optimizers.Adam(learning_rate=_schedule(k), clipnorm=0.1),
+    ],
+)
+@pytest.mark.parametrize("jit_compile", [True, False])
+def test_fit_with_keras_s_optimizers_gives_keras_s_history(keras, optimizer, jit_compile):
+    """compile("adam") and the other names train as Keras does (its update forms), captured or eager."""
+    x = np.random.default_rng(0).normal(size=(60, 4)).astype(np.float32)
+    y = (x @ np.array([[1.0], [-2.0], [0.5], [3.0]], np.float32) + 0.3).astype(np.float32)
+    histories = []
+    theirs = keras.Sequential([keras.Input((4,)), keras.layers.Dense(6, activation="tanh"), keras.layers.Dense(1)])
+    ours = nk.Sequential([nk.Input((4,)), nk.layers.Dense(6, activation="tanh"), nk.layers.Dense(1)])
+    ours.set_weights(theirs.get_weights())
+    for module, model in ((keras, theirs), (nk, ours)):
+        made = optimizer(module) if callable(optimizer) else optimizer
+        extra = {"jit_compile": jit_compile} if module is nk else {}
+        model.compile(optimizer=made, loss="mse", metrics=["mae"], **extra)
+        histories.append(model.fit(x, y, epochs=4, batch_size=16, shuffle=False, verbose=0).history)
+    assert type(ours.optimizer).__name__ == type(theirs.optimizer).__name__.replace("Torch", "")
+    for key in histories[1]:
+        np.testing.assert_allclose(histories[1][key], histories[0][key], rtol=1e-5, err_msg=key)
+    for w_ours, w_theirs in zip(ours.get_weights(), theirs.get_weights()):
+        np.testing.assert_allclose(w_ours, w_theirs, rtol=1e-5, atol=1e-6)
