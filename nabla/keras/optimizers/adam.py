@@ -45,23 +45,35 @@ class Adam(Optimizer, optim.Adam):
         beta_1, beta_2 = group["betas"]
         step = state["step"] = state.get("step", 0) + 1
         m, v = state_zeros(state, "exp_avg", param), state_zeros(state, "exp_avg_sq", param)
+        scratch = grad * (1.0 - beta_1)  # the one scratch array of the step
         m *= beta_1
-        m += (1.0 - beta_1) * grad
+        m += scratch
+        np.multiply(grad, grad, out=scratch)
+        scratch *= 1.0 - beta_2
         v *= beta_2
-        v += (1.0 - beta_2) * (grad * grad)
+        v += scratch
         if group["amsgrad"]:
             v = np.maximum(state_zeros(state, "max_exp_avg_sq", param), v, out=state["max_exp_avg_sq"])
-        # NOTE: the bias corrections in float32 from float32 betas, as Keras computes them: early in training
-        # 1 - β2^t loses digits to cancellation (1e-5 relative at t = 6), and fit's numbers stay Keras's. The
-        # result becomes a Python float, which keeps float32 weights float32.
-        one, t = np.float32(1.0), np.float32(step)
-        corrections = np.sqrt(one - np.float32(beta_2) ** t) / (one - np.float32(beta_1) ** t)
-        alpha = float(np.float32(group["lr"]) * corrections)
         denominator = np.sqrt(v)
         denominator += float(group["eps"])
-        update = m * alpha
-        update /= denominator
-        param -= update
+        np.multiply(m, self._step_size(float(group["lr"]), beta_1, beta_2, step), out=scratch)
+        scratch /= denominator
+        param -= scratch
+
+    def _step_size(self, lr: float, beta_1: float, beta_2: float, step: int) -> float:
+        """``lr sqrt(1 - β2^t) / (1 - β1^t)``, computed once per step for all the variables.
+
+        NOTE: in float32 from float32 betas, as Keras computes it: early in training 1 - β2^t loses digits
+        to cancellation (1e-5 relative at t = 6), and fit's numbers stay Keras's. The result is a Python
+        float, which keeps float32 weights float32.
+        """
+        key = (lr, beta_1, beta_2, step)
+        cached = getattr(self, "_step_sizes", None)
+        if cached is None or cached[0] != key:
+            one, t = np.float32(1.0), np.float32(step)
+            corrections = np.sqrt(one - np.float32(beta_2) ** t) / (one - np.float32(beta_1) ** t)
+            cached = self._step_sizes = (key, float(np.float32(lr) * corrections))
+        return cached[1]
 
     def _own_config(self) -> dict:
         beta_1, beta_2 = self.defaults["betas"]
