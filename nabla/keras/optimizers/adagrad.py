@@ -29,7 +29,7 @@ class Adagrad(Optimizer, optim.Adagrad):
         optim.Adagrad.__init__(
             self, None, lr=rate, initial_accumulator_value=initial_accumulator_value, eps=epsilon
         )
-        self._keras_setup(name, learning_rate, weight_decay, kwargs)
+        self._keras_setup(name, weight_decay, kwargs)
 
     def _update(self, param: np.ndarray, grad: np.ndarray, state: dict, group: dict) -> None:
         s = state_zeros(state, "sum", param, float(group["initial_accumulator_value"]))

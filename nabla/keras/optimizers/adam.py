@@ -39,7 +39,7 @@ class Adam(Optimizer, optim.Adam):
         optim.Adam.__init__(  # (decoupled: Keras's decay is; and a saved AdamW reloads as nabla.optim.AdamW)
             self, None, lr=rate, betas=(beta_1, beta_2), eps=epsilon, amsgrad=amsgrad, decoupled_weight_decay=True,
         )  # fmt: skip
-        self._keras_setup(name, learning_rate, weight_decay, kwargs)
+        self._keras_setup(name, weight_decay, kwargs)
 
     def _update(self, param: np.ndarray, grad: np.ndarray, state: dict, group: dict) -> None:
         beta_1, beta_2 = group["betas"]

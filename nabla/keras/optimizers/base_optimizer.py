@@ -48,7 +48,7 @@ class Optimizer:
     ones, which join. ``fit`` calls ``step()``, which does the same with the variables' ``.grad``.
     """
 
-    def _keras_setup(self, name: str | None, learning_rate, weight_decay, kwargs: dict) -> None:
+    def _keras_setup(self, name: str | None, weight_decay, kwargs: dict) -> None:
         """Finish a Keras class's ``__init__`` (after the :mod:`nabla.optim` class's, given
         :meth:`_initial_rate`'s rate): clipping, ``lr=``, the name, weight decay."""
         clips = {option: kwargs.pop(option, None) for option in _CLIPS}

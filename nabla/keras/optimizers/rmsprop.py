@@ -30,7 +30,7 @@ class RMSprop(Optimizer, optim.RMSprop):
     ):  # fmt: skip
         rate = self._initial_rate(learning_rate)
         optim.RMSprop.__init__(self, None, lr=rate, alpha=rho, eps=epsilon, momentum=momentum, centered=centered)
-        self._keras_setup(name, learning_rate, weight_decay, kwargs)
+        self._keras_setup(name, weight_decay, kwargs)
 
     def _update(self, param: np.ndarray, grad: np.ndarray, state: dict, group: dict) -> None:
         lr, rho, eps = float(group["lr"]), float(group["alpha"]), float(group["eps"])

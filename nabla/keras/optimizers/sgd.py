@@ -26,7 +26,7 @@ class SGD(Optimizer, optim.SGD):
             raise ValueError(f"SGD: momentum must be in [0, 1], got {momentum!r}")
         rate = self._initial_rate(learning_rate)
         optim.SGD.__init__(self, None, lr=rate, momentum=momentum, nesterov=bool(nesterov and momentum))
-        self._keras_setup(name, learning_rate, weight_decay, kwargs)
+        self._keras_setup(name, weight_decay, kwargs)
 
     def _update(self, param: np.ndarray, grad: np.ndarray, state: dict, group: dict) -> None:
         lr, momentum = float(group["lr"]), float(group["momentum"])
