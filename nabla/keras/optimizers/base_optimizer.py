@@ -34,6 +34,23 @@ def _clip_by_norm(grad: np.ndarray, clip: float) -> np.ndarray:
     return grad * (clip / max(norm, clip))  # NOTE: a Python float keeps float32 gradients float32
 
 
+class LearningRate(float):
+    """What ``optimizer.learning_rate`` reads: a float that also answers as Keras's learning-rate variable
+    does, so ``optimizer.learning_rate.numpy()`` and ``optimizer.learning_rate.assign(1e-4)`` run."""
+
+    def __new__(cls, value: float, optimizer):
+        rate = super().__new__(cls, value)
+        rate._optimizer = optimizer
+        return rate
+
+    def numpy(self) -> np.float32:
+        return np.float32(self)
+
+    def assign(self, value) -> None:
+        """Set the optimizer's rate (``optimizer.learning_rate = value``: a schedule's refuses)."""
+        self._optimizer.learning_rate = value
+
+
 class Optimizer:
     """The Keras part of every Keras optimizer class (see the module's docstring for one update's order).
 
@@ -103,14 +120,15 @@ class Optimizer:
     # --- the learning rate ------------------------------------------------------------------------
 
     @property
-    def learning_rate(self) -> float:
-        """The rate the next update uses: a schedule's value at ``iterations``, or the (first group's) rate.
+    def learning_rate(self) -> LearningRate:
+        """The rate the next update uses: a schedule's value at ``iterations``, or the (first group's) rate;
+        a float with Keras's ``numpy()`` and ``assign(value)``.
 
         Set it to a float to change every group's rate, or to a schedule. An optimizer built with a
         schedule refuses a float, as Keras's does (its rate is the schedule's)."""
         if getattr(self, "_schedule", None) is not None:
-            return self._scheduled_rate(self.iterations)
-        return float(self.param_groups[0]["lr"] if self.param_groups else self.defaults["lr"])
+            return LearningRate(self._scheduled_rate(self.iterations), self)
+        return LearningRate(self.param_groups[0]["lr"] if self.param_groups else self.defaults["lr"], self)
 
     @learning_rate.setter
     def learning_rate(self, value) -> None:

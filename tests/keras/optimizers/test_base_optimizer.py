@@ -78,6 +78,16 @@ def test_the_variables_follow_keras_s_to_1e_6(keras, case):
     assert our_optimizer.learning_rate == pytest.approx(their_rate, rel=1e-6)
 
 
+def test_the_learning_rate_reads_as_a_float_and_as_keras_s_variable(keras):
+    ours, theirs = nk.optimizers.Adam(learning_rate=0.01), keras.optimizers.Adam(learning_rate=0.01)
+    for optimizer in (ours, theirs):
+        assert float(optimizer.learning_rate) == pytest.approx(0.01)
+        assert optimizer.learning_rate.numpy() == np.float32(0.01)
+        optimizer.learning_rate.assign(0.002)
+        assert float(optimizer.learning_rate) == pytest.approx(0.002)
+    assert f"{ours.learning_rate:.3f}" == "0.002" and ours.lr == ours.learning_rate
+
+
 def test_clipping_leaves_the_variables_grad_as_it_was():
     w = nk.Variable(np.ones(3, np.float32))
     w.grad = nk.ops.convert_to_tensor(np.array([3.0, 4.0, 0.0], np.float32))
@@ -105,6 +115,8 @@ def test_a_schedule_s_rate_is_read_not_set_as_in_keras():
         optimizer.learning_rate = 0.1
     optimizer.learning_rate = nk.optimizers.schedules.InverseTimeDecay(0.2, 1, 1.0)  # a schedule replaces one
     assert optimizer.learning_rate == pytest.approx(0.2)
+    with pytest.raises(TypeError, match="cannot be set"):
+        optimizer.learning_rate.assign(0.1)
     with pytest.raises(TypeError, match="learning_rate must be a float or a keras.optimizers.schedules"):
         nk.optimizers.Adam(learning_rate="fast")
 
