@@ -105,6 +105,11 @@ def compile_loss(model, loss, loss_weights):
     return CompileLoss([None if entry is None else losses_module.get(entry) for entry in losses], weights, names)
 
 
+def _each(data) -> list:
+    """One array per output: ``data`` itself when it is a list of them."""
+    return data if isinstance(data, list) else [data]
+
+
 def compile_metrics(loss, metrics) -> tuple[list, CompileMetrics | None]:
     """``compile``'s metrics: the identifiers (a list), and for a :class:`CompileLoss` the metrics per output.
     An unknown name fails here, listing the valid ones."""
@@ -168,8 +173,10 @@ class CompileMetrics:
                 for ids, loss, shape in zip(self.identifiers, self.loss.losses, shapes)
             ]
 
-    def update(self, y: list, out: list, sample_weight) -> None:
-        """Add one batch: its outputs' losses (weighted by the batch's size) and each output's metrics."""
+    def update(self, y, out, sample_weight) -> None:
+        """Add one batch: its outputs' losses (weighted by the batch's size) and each output's metrics (``y``
+        and ``out``: an array, or one per output)."""
+        y, out = _each(y), _each(out)
         n = len(out[0])
         for i, value in self.loss.parts(y, [Tensor._make(o) for o in out], sample_weight).items():
             total = self._sums.setdefault(i, [0.0, 0])
@@ -180,9 +187,9 @@ class CompileMetrics:
             for m in metrics:
                 m.update_state(y[i], out[i], sample_weight=weight)
 
-    def try_on(self, y: list, out: list) -> None:
+    def try_on(self, y, out) -> None:
         """:func:`try_metrics` for each output."""
-        for metrics, y_i, out_i in zip(self.metrics or [], y, out):
+        for metrics, y_i, out_i in zip(self.metrics or [], _each(y), _each(out)):
             try_metrics(metrics, y_i, out_i)
 
     def logs(self, prefix: str = "") -> dict:

@@ -225,8 +225,7 @@ class Model(Keras2Methods, Layer):
 
     def _update_metrics(self, y, out: np.ndarray, sample_weight) -> None:
         if self._outputs_metrics is not None:
-            listed = [y if isinstance(y, list) else [y], out if isinstance(out, list) else [out]]
-            return self._outputs_metrics.update(*listed, sample_weight)
+            return self._outputs_metrics.update(y, out, sample_weight)
         if self._data_parallel is not None and self.compiled_metrics:  # the whole batch, from every rank
             y, out, sample_weight = self._data_parallel.whole_batch(y, out, sample_weight)
         for m in self.compiled_metrics:

@@ -198,7 +198,8 @@ def prepare_several(model, x, y):
     out = unwrap(model(as_tensors(take(x, slice(0, 2)))))
     outputs = listed(out)
     ys = y if isinstance(y, list) else [y]
-    for loss, y_i, out_i, producer in zip(model.loss.losses, ys, outputs, _producers(model, len(outputs))):
+    losses = getattr(model.loss, "losses", [model.loss])  # (a CompileLoss has one per output)
+    for loss, y_i, out_i, producer in zip(losses, ys, outputs, _producers(model, len(outputs))):
         if loss is not None:
             check_setup(model, y_i, out_i, loss=loss, layers=[] if producer is None else [producer])
             check_loss_fits(model, y_i, out_i, loss=loss)

@@ -166,3 +166,19 @@ def test_a_model_built_on_lists_of_one_trains_and_predicts_as_one_input_and_outp
     predicted = ours.predict([xa])
     assert isinstance(predicted, np.ndarray) and isinstance(theirs.predict([xa], verbose=0), np.ndarray)
     np.testing.assert_allclose(predicted, theirs.predict([xa], verbose=0), rtol=1e-5, atol=1e-6)
+
+
+def test_two_inputs_one_output_with_a_loss_weight_gives_keras_s_history(keras):
+    xa, xb, _, cls = data()
+    y = (cls > 0).astype(np.float32)
+    models = []
+    for k in (keras, nk):
+        a, b = k.Input((3,), name="a"), k.Input((2,), name="b")
+        out = k.layers.Dense(1, activation="sigmoid", name="out")(k.layers.Concatenate()([a, b]))
+        models.append(k.Model([a, b], out))
+    theirs, ours = models
+    ours.get_layer("out").set_weights(theirs.get_layer("out").get_weights())
+    for model in (theirs, ours):
+        model.compile(optimizer="adam", loss="binary_crossentropy", loss_weights=2.0, metrics=["accuracy"])
+    kwargs = dict(epochs=2, batch_size=16, shuffle=False, verbose=0, validation_split=0.25)
+    assert_same_logs(ours.fit([xa, xb], y, **kwargs).history, theirs.fit([xa, xb], y, **kwargs).history)
