@@ -386,7 +386,7 @@ class Model(Keras2Methods, Layer):
         """
         self._require_compiled("fit")
         batch_size = check_fit_arguments(batch_size, epochs, validation_split)
-        if distributed and (isinstance(self.loss, CompileLoss) or len(getattr(self, "inputs", ())) > 1):
+        if distributed and (isinstance(self.loss, CompileLoss) or structures.several_inputs(self)):
             raise ValueError("fit: distributed=True trains models of one input and one output")
         rows, validation = fit_rows(
             self, x, y, sample_weight, class_weight, validation_split, validation_data,

@@ -199,17 +199,19 @@ def prepare_several(model, x, y):
     outputs = listed(out)
     ys = y if isinstance(y, list) else [y]
     losses = getattr(model.loss, "losses", [model.loss])  # (a CompileLoss has one per output)
-    for loss, y_i, out_i, producer in zip(losses, ys, outputs, _producers(model, len(outputs))):
+    for loss, y_i, out_i, layers in zip(losses, ys, outputs, _last_layers(model, len(outputs))):
         if loss is not None:
-            check_setup(model, y_i, out_i, loss=loss, layers=[] if producer is None else [producer])
+            check_setup(model, y_i, out_i, loss=loss, layers=layers)
             check_loss_fits(model, y_i, out_i, loss=loss)
     return out
 
 
-def _producers(model, n: int) -> list:
-    """The layer that computes each output (None where an operation does), for the checks of its activation."""
-    tensors = getattr(model, "outputs", None) or [None] * n
-    return [t.node.fn if t is not None and t.node is not None else None for t in tensors]
+def _last_layers(model, n: int) -> list:
+    """For the checks of each output's activation: ``[the layer that computes it]`` in a functional model
+    (``[]`` where an operation does), else None (the model's layers)."""
+    if _structured(model, "outputs") is None:
+        return [None] * n
+    return [[t.node.fn] if t.node is not None else [] for t in model.outputs]
 
 
 def flatten_batch(x, y, sample_weight) -> tuple:
