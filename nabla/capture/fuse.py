@@ -26,12 +26,13 @@ from __future__ import annotations
 
 import re
 import time
+import types
 import warnings
 
 import numpy as np
 
 from ..engine.tensor import Tensor
-from . import kernels
+from . import kernels, loops
 from .kernels import Loops, Unsupported
 from .program import Program, guards
 
@@ -42,7 +43,8 @@ PLAIN = object()  # returned by the fused function: run this call on the plain p
 _OPTIMIZERS = {"nabla.optim.sgd.SGD": "sgd", "nabla.optim.adam.Adam": "adam", "nabla.optim.adam.AdamW": "adam"}
 _STEP = "nabla.optim.optimizer.Optimizer.step"
 _ZERO_GRADS = ("nabla.optim.optimizer.Optimizer.zero_grad", "nabla.nn.module.Module.zero_grad")
-_CHECKS = "nabla.engine.ops.loss._check_probabilities"
+# Decisions on values from the losses that the kernel makes itself (see _Writer.derived).
+_DERIVED = {f"nabla.engine.ops.loss.{name}" for name in ("_check_probabilities", "_target_arrays", "_row_factors")}
 
 
 def _qualname(obj) -> str:
@@ -81,7 +83,21 @@ class FusedProgram(Program):
 
     def _first(self, *flat):
         start = time.perf_counter()  # Numba compiles for the types of the first call's arrays
-        result = self._run(*flat)
+        try:
+            result = self._run(*flat)
+        except Exception as e:
+            if not type(e).__module__.startswith("numba"):
+                raise
+            # Numba refused the kernel (a bug of this compiler, or of Numba): this program stays plain.
+            warnings.warn(
+                f"nb.capture(fuse=True): Numba could not compile the kernel, the step runs as the plain "
+                f"replay ({type(e).__name__}: {str(e).splitlines()[0]})",
+                RuntimeWarning,
+                stacklevel=4,
+            )
+            self.fallback, self.fused = f"Numba could not compile the kernel ({type(e).__name__})", None
+            self.run = self.plain.run
+            return self.plain.run(*flat)
         self.compile_seconds = time.perf_counter() - start
         self.run = self._run
         return result
@@ -124,7 +140,10 @@ class _Writer:
         object itself, a constant of the program)."""
         name = self.arg_of.get(id(obj))
         if name is None:
-            expr = f"{self.wrapper_name(obj, 'T')}._data" if isinstance(obj, Tensor) else self.wrapper_name(obj, "c")
+            if isinstance(obj, Tensor):  # (a 0-d array is held with shape (1,) in the kernel: a view)
+                expr = f"{self.wrapper_name(obj, 'T')}._data" + (".reshape(1)" if obj.ndim == 0 else "")
+            else:
+                expr = self.wrapper_name(obj, "c")
             name = self.arg_of[id(obj)] = self.array(expr, prefix)
             self.keep.append(obj)  # (its id names it only)
         return name
@@ -202,8 +221,8 @@ class _Writer:
             self.k.loop(self.shapes[self.var(out)], {"a": a, "b": b}, {"r": out}, ["r = a + b"])
         elif kind == "accumulate":
             self.accumulate(*op[1:])
-        elif kind == "derive" and _qualname(op[1]) == _CHECKS:
-            kernels.check_probabilities(self.k, op[2][0])
+        elif kind == "derive" and _qualname(op[1]) in _DERIVED:
+            self.derived(_qualname(op[1]), *op[2:])
         elif kind == "effect":
             self.effect(*op[1:])
         else:
@@ -211,6 +230,21 @@ class _Writer:
                     "update": "in-place updates of buffers (BatchNorm's running statistics)",
                     "converted": "a tensor made from a value of the step"}[kind]  # fmt: skip
             raise Unsupported(what)
+
+    def derived(self, what: str, ins: list, kwargs: dict, outs: list) -> None:
+        """A loss's decision on values, in the common case only (else: unsupported, or the kernel returns 1
+        and the call runs on the plain replay, which raises or takes the general path)."""
+        if what.endswith("_check_probabilities"):
+            kernels.check_probabilities(self.k, ins[0])
+        elif what.endswith("_target_arrays"):
+            t, (_, n_classes), weight, (_, ignore_index) = ins[:4]
+            if weight != ("c", None) or t[0] != "v" or t[1] not in self.arg_vars or outs[1] is not None:
+                raise Unsupported("cross_entropy with class weights, or on targets computed in the step")
+            kernels.check_targets(self.k, t, n_classes, ignore_index)
+            self.shapes[outs[0]] = self.shapes[t[1]]
+            self.arg_vars[outs[0]] = self.arg_vars[t[1]]  # safe_t: the targets themselves (checked, not copied)
+        elif ins[1] != ("c", None):  # _row_factors: a Python float when every weight is 1
+            raise Unsupported("cross_entropy with class weights")
 
     def accumulate(self, t: Tensor, g, owned: bool) -> None:
         if self.grads.get(id(t)) != "none":
@@ -312,7 +346,35 @@ def fuse(tape, plain: Program, n_args: int, output: str) -> Program:
     except Unsupported as e:
         plain.fallback = f"{e} is not supported by the fused kernel"
         return plain
-    scope = {"np": np, "F": writer.scope["F"]}
+    scope = {"np": np, "F": writer.scope["F"], **_library(njit)}
+    for helper, name in writer.k.helpers.items():
+        scope[name] = _helper(njit, helper)
     exec(compile(kernel_source, "<nb.capture fused kernel>", "exec"), scope)  # noqa: S102 - nabla's own code
     writer.scope.update(kernel=njit(cache=False, fastmath=False, boundscheck=False)(scope["kernel"]))
     return FusedProgram(plain, source, kernel_source, writer.scope)
+
+
+# Compiled once per process and shared by every fused program (Numba compiles each again for new argument types).
+_COMPILED: dict[str, object] = {}  # a loop function's source (kernels.Loops), or a name of nabla.capture.loops
+
+
+def _helper(njit, source: str):
+    """The compiled loop function of ``source`` (see kernels.Loops)."""
+    fn = _COMPILED.get(source)
+    if fn is None:
+        scope = {"np": np}
+        exec(compile(source, "<nb.capture fused loop>", "exec"), scope)  # noqa: S102 - nabla's own code
+        fn = _COMPILED[source] = njit(cache=False)(scope["loop"])
+    return fn
+
+
+def _library(njit) -> dict:
+    """The functions of :mod:`nabla.capture.loops`, compiled (they call each other: each sees the others'
+    compiled versions as its globals)."""
+    if "linear" not in _COMPILED:
+        scope = {"np": np}
+        for name, fn in vars(loops).items():
+            if isinstance(fn, types.FunctionType):
+                scope[name] = njit(cache=False)(types.FunctionType(fn.__code__, scope, name, fn.__defaults__))
+        _COMPILED.update({name: scope[name] for name in loops.NAMES})
+    return {name: _COMPILED[name] for name in loops.NAMES}

@@ -330,7 +330,7 @@ class Tape(Tracer):
     def derive(self, fn, args, kwargs, checked: bool):
         who = getattr(fn, "__name__", "derived")
         ins = [self.arg(a, who) for a in args] + [f"{k}={self.arg(v, who)}" for k, v in kwargs.items()]
-        self.ops.append(("derive", fn, [self.slot(a) for a in args], kwargs))
+        slots = [self.slot(a) for a in args]
         result = fn(*arrays(args), **kwargs)
         if checked:
             run = self.name(_checked(fn, _structure(result)), who)
@@ -339,6 +339,9 @@ class Tape(Tracer):
             run = self.name(fn, who)
         call = f"{run}({', '.join(ins)})"
         self._line(call if result is None or not _holds_array(result) else f"{self._targets(result)} = {call}")
+        parts = result if isinstance(result, (tuple, list)) else [result]
+        outs = [self.var_of.get(id(r)) if isinstance(r, (np.ndarray, np.generic)) else None for r in parts]
+        self.ops.append(("derive", fn, slots, kwargs, outs))
         return result
 
     def update(self, target: Tensor, fn, values) -> None:
