@@ -81,6 +81,10 @@ CLAIMS = {
     ("engine.md", "hv, = nb.grad((g * v).sum(), w)               # Hessian-vector product H v = tensor([6., 0.])"): """
         assert hv.tolist() == [6.0, 0.0]
     """,
+    ("engine.md", "def fused_step(x, y):"): """
+        assert fused_step.fused.startswith("fused kernel (compiled by Numba in"), fused_step.fused
+        assert "def kernel(" in fused_step.code and loss.dtype == nb.float32
+    """,
     ("engine.md", "def train_step(x, y):"): """
         assert "def " in train_step.code and loss.shape == ()
     """,
