@@ -40,6 +40,19 @@ class Sequential(Model):
         if self._input_hint is not None and len(self._modules) > 1:
             self.built = False
 
+    def pop(self, rebuild: bool = True) -> Module:
+        """Remove the last layer and return it, as Keras's ``Sequential.pop``.
+
+        The other layers keep their weights. ``rebuild`` is accepted for Keras's signature: nabla's
+        Sequential needs no rebuilding, it calls whatever layers it holds.
+        """
+        if not len(self._modules):
+            raise TypeError("Sequential.pop: there are no layers in the model")
+        last = str(len(self._modules) - 1)
+        layer = self._modules[last]
+        delattr(self, last)
+        return layer
+
     @property
     def layers(self) -> list[Module]:
         return list(self._modules.values())
