@@ -35,6 +35,7 @@ from ..engine.tensor import Tensor
 from . import kernels, loops
 from .kernels import Loops, Unsupported
 from .program import Program, guards
+from .updates import optimizer_step
 
 PLAIN = object()  # returned by the fused function: run this call on the plain program instead
 
@@ -264,8 +265,6 @@ class _Writer:
             for p in params:
                 self.grads[id(p)], self.params[id(p)] = "none", p
         elif what == _STEP and len(args) == 1 and not kwargs:
-            from .updates import optimizer_step  # (the optimizers' loops: one module per concept)
-
             optimizer_step(self, args[0], _OPTIMIZERS.get(_qualname(type(args[0]))))
         else:
             raise Unsupported(f"the call '{getattr(fn, '__qualname__', fn)}' (an effect the kernel cannot repeat)")

@@ -19,48 +19,39 @@ import numpy as np
 # inner loops run over rows taken once (row = out[i]): 5.3 -> 3.8 us for a 32x16 by 16x16 product.
 
 
-def linear(x, w, b, out, keras: bool, bias: bool) -> None:
-    """``out = x @ w.T + b`` (``keras``: ``x @ w + b``); x (B, I), w (O, I) or (I, O), b (O,)."""
-    # PyTorch's layout is transposed first (a copy: exact), so that the inner loop reads a row: 13 -> 6 us.
-    wt = w if keras else np.ascontiguousarray(w.T)
+def matmul(a, m, out) -> None:
+    """``out = a @ m`` for a (B, K), m (K, N): each ``out[i, j]`` summed over k in index order."""
     out[:] = 0
     for i in range(out.shape[0]):
         row = out[i]
-        for k in range(x.shape[1]):
-            xk, wk = x[i, k], wt[k]
+        for k in range(a.shape[1]):
+            aik, mk = a[i, k], m[k]
             for j in range(row.shape[0]):
-                row[j] += xk * wk[j]
-        if bias:
+                row[j] += aik * mk[j]
+
+
+def linear(x, w, b, out, keras: bool, bias: bool) -> None:
+    """``out = x @ w.T + b`` (``keras``: ``x @ w + b``); x (B, I), w (O, I) or (I, O), b (O,)."""
+    # PyTorch's layout is transposed first (a copy: exact), so that the inner loop reads a row: 13 -> 6 us.
+    matmul(x, w if keras else np.ascontiguousarray(w.T), out)
+    if bias:
+        for i in range(out.shape[0]):
+            row = out[i]
             for j in range(row.shape[0]):
                 row[j] += b[j]
 
 
 def linear_grad_input(g, w, gx, keras: bool) -> None:
     """``gx = g @ w`` (``keras``: ``g @ w.T``); g (B, O)."""
-    wt = np.ascontiguousarray(w.T) if keras else w
-    gx[:] = 0
-    for i in range(gx.shape[0]):
-        row = gx[i]
-        for j in range(g.shape[1]):
-            gj, wj = g[i, j], wt[j]
-            for k in range(row.shape[0]):
-                row[k] += gj * wj[k]
+    matmul(g, np.ascontiguousarray(w.T) if keras else w, gx)
 
 
 def linear_grad_weight(g, x, gw, keras: bool) -> None:
-    """``gw = g.T @ x`` (``keras``: ``x.T @ g``, the transposed layout)."""
-    gw[:] = 0
-    for i in range(g.shape[0]):
-        xi = x[i]
-        for j in range(g.shape[1]):
-            gj = g[i, j]
-            if keras:
-                for k in range(xi.shape[0]):
-                    gw[k, j] += gj * xi[k]
-            else:
-                row = gw[j]
-                for k in range(xi.shape[0]):
-                    row[k] += gj * xi[k]
+    """``gw = g.T @ x`` (``keras``: ``x.T @ g``, the transposed layout), summed over the batch in order."""
+    if keras:
+        matmul(x.T, g, gw)
+    else:
+        matmul(g.T, x, gw)
 
 
 def column_sums(g, gb) -> None:

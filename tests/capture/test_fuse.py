@@ -12,6 +12,7 @@ import warnings
 
 import numpy as np
 import pytest
+from capture_helpers import _train_step
 from conftest import require
 
 import nabla as nb
@@ -41,14 +42,7 @@ def _run(fuse_: bool, optimizer: str = "sgd", dtype=np.float32, loss=nb.cross_en
     nb.manual_seed(0)
     model = nn.Sequential(nn.Linear(3, 8), nn.Tanh(), nn.Linear(8, 4)).to(dtype)
     opt = OPTIMIZERS[optimizer](model.parameters())
-
-    @nb.capture(fuse=fuse_)
-    def step(x, y):
-        opt.zero_grad()
-        out = loss(model(x), y)
-        out.backward()
-        opt.step()
-        return out
+    step = nb.capture(_train_step(loss)(model, opt), fuse=fuse_)
 
     losses = []
     for i, (x, y) in enumerate(zip(*_batches(dtype=dtype))):
