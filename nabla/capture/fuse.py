@@ -13,13 +13,13 @@ sets ``.grad``; the parameters and the optimizer's state are updated in place.
 
 What it compiles: the primitives of ``kernels.FORWARD``/``kernels.VJP``
 (linear, add/sub/mul/div, neg, exp, square, relu, leaky_relu, tanh, sigmoid,
-sum and mean over every axis, binary_cross_entropy with and without logits),
-the walk's sums and broadcast reductions, ``zero_grad()`` (to None) of an
-optimizer or a module, and ``step()`` of ``SGD`` (momentum, Nesterov,
-dampening, weight decay, maximize) and ``Adam``/``AdamW`` (amsgrad, maximize).
-Anything else (another primitive, random draws, BatchNorm's updates, an
-unknown optimizer, gradients accumulated across calls) leaves the step on the
-plain replay, and ``CapturedStep.fused`` says why.
+sum and mean over every axis, binary_cross_entropy with and without logits,
+cross_entropy on integer labels), the walk's sums of gradients and over
+broadcast axes, the losses' checks of their inputs, ``zero_grad()`` (to None)
+of an optimizer or a module, and ``step()`` of ``SGD`` and ``Adam``/``AdamW``
+(:mod:`nabla.capture.updates`). Anything else (another primitive, random
+draws, BatchNorm's updates, an unknown optimizer, gradients accumulated across
+calls) leaves the step on the plain replay, and ``CapturedStep.fused`` says why.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def _qualname(obj) -> str:
 
 
 class _numba:
-    """Numba, imported at the first fused capture; ``missing`` says why it could not be, once."""
+    """Numba's ``njit``, imported at the first fused capture; ``warned``: that it is missing was said (once)."""
 
     njit = None
     warned = False
@@ -77,9 +77,9 @@ class FusedProgram(Program):
 
     def __init__(self, plain: Program, source: str, kernel_source: str, scope: dict):
         super().__init__(source, scope, restores_rng=plain.restores_rng)
-        self.plain, self.kernel_source, self.compile_seconds = plain, kernel_source, None
-        self.source = source + "\n" + kernel_source
-        self.fused = self.run
+        self.plain, self.compile_seconds = plain, None
+        self.source = source + "\n" + kernel_source  # (step.code: the Python around the kernel, then the kernel)
+        self.wrapper = self.run  # None once Numba refused the kernel
         self.run = self._first
 
     def _first(self, *flat):
@@ -96,7 +96,7 @@ class FusedProgram(Program):
                 RuntimeWarning,
                 stacklevel=4,
             )
-            self.fallback, self.fused = f"Numba could not compile the kernel ({type(e).__name__})", None
+            self.fallback, self.wrapper = f"Numba could not compile the kernel ({type(e).__name__})", None
             self.run = self.plain.run
             return self.plain.run(*flat)
         self.compile_seconds = time.perf_counter() - start
@@ -104,7 +104,7 @@ class FusedProgram(Program):
         return result
 
     def _run(self, *flat):
-        result = self.fused(*flat)
+        result = self.wrapper(*flat)
         return self.plain.run(*flat) if result is PLAIN else result
 
 

@@ -39,7 +39,7 @@ class CapturedStep:
         program = self._last
         if program is None:
             return "not captured yet"
-        if isinstance(program, FusedProgram) and program.fused is not None:
+        if isinstance(program, FusedProgram) and program.wrapper is not None:
             seconds = program.compile_seconds
             return "fused kernel" + ("" if seconds is None else f" (compiled by Numba in {seconds:.2f} s)")
         return "plain replay: " + (getattr(program, "fallback", None) or "the step runs eagerly")

@@ -38,8 +38,12 @@ def optimizer_step(w, opt, kind: str | None) -> None:
                 raise Unsupported("an optimizer step on a gradient from before the step (call zero_grad() in it)")
             if grad == "none":
                 continue  # no gradient: the optimizer skips the parameter
+            t = w.wrapper_name(p, "T")
+            if t in w.updated:
+                raise Unsupported("two optimizer steps of one parameter in one step")
             (sgd if kind == "sgd" else adam)(w, o, g, group, p, grad, lr)
-            w.updated.append(w.wrapper_name(p, "T"))
+            w.updated.append(t)
+    w.after.append(f"{o}._step_calls += 1")  # (what Optimizer.step counts, for the schedulers' warning)
 
 
 def _state(w, o: str, p, keys: tuple) -> str:

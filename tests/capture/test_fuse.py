@@ -55,6 +55,7 @@ def _run(fuse_: bool, optimizer: str = "sgd", dtype=np.float32, loss=nb.cross_en
 def _close(fused, plain):
     (l1, m1, o1, _), (l2, m2, o2, step) = plain, fused
     np.testing.assert_allclose(l2, l1, **TOL)
+    assert o2._step_calls == o1._step_calls  # (the schedulers read it)
     for p, q in zip(m1.parameters(), m2.parameters()):
         assert q.dtype == p.dtype and q.grad.dtype == p.grad.dtype
         np.testing.assert_allclose(q.detach().numpy(), p.detach().numpy(), **TOL)
