@@ -125,8 +125,11 @@ def capture(fn=None, *, fuse: bool = False):
     BLAS and NumPy use blocked and pairwise orders, and exp/tanh/log come from
     the C library instead of NumPy's SIMD code; float32 stays float32. After
     a fused call, each ``p.grad`` is a view of the step's workspace that the
-    next call overwrites (copy it to keep it). Numba compiles the kernel at
-    the first replay (about 1-3 s, see ``step.fused``). A step with an
+    next call overwrites (copy it to keep it), and two threads must not call
+    one fused step at the same time (they share its buffers). Numba compiles
+    the kernel at the first replay (2 to 12 s on a busy 2-core machine, less
+    for the next programs of the process: ``step.fused`` says how long; see
+    docs/engine.md for what it compiles). A step with an
     operation the kernel does not support (see :mod:`nabla.capture.fuse`),
     or without Numba (a warning, once), runs as the plain replay;
     ``step.fused`` says which and why.

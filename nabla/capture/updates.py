@@ -12,6 +12,8 @@ corrections are computed in Python with the eager code's expressions.
 
 from __future__ import annotations
 
+import numbers
+
 from .kernels import Unsupported, lit
 
 _BAKED = {
@@ -28,7 +30,7 @@ def optimizer_step(w, opt, kind: str | None) -> None:
     for i, group in enumerate(opt.param_groups):
         g = f"{o}_g{i}"
         w.before.append(f"{g} = {o}.param_groups[{i}]")
-        baked = " and ".join(f"{g}[{k!r}] == {group[k]!r}" for k in _BAKED[kind])
+        baked = " and ".join(f"{g}[{k!r}] == {_literal(group[k])}" for k in _BAKED[kind])
         w.before += [f"if not ({baked} and len({g}['params']) == {len(group['params'])}):", "    return PLAIN"]
         w.before.append(f"{g}_lr = float({g}['lr'])")
         lr = w.scalar(f"{g}_lr")
@@ -44,6 +46,17 @@ def optimizer_step(w, opt, kind: str | None) -> None:
             (sgd if kind == "sgd" else adam)(w, o, g, group, p, grad, lr)
             w.updated.append(t)
     w.after.append(f"{o}._step_calls += 1")  # (what Optimizer.step counts, for the schedulers' warning)
+
+
+def _literal(value) -> str:
+    """A setting as Python source (a NumPy number as the float it equals, as the optimizer reads it)."""
+    if isinstance(value, bool):
+        return repr(value)
+    if isinstance(value, numbers.Real):
+        return repr(float(value))
+    if isinstance(value, (tuple, list)):
+        return "(" + "".join(_literal(v) + ", " for v in value) + ")"
+    raise Unsupported(f"the optimizer setting {value!r}")
 
 
 def _state(w, o: str, p, keys: tuple) -> str:
