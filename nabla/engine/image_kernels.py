@@ -186,7 +186,9 @@ def max_pool_grad(g, x, out, kernel, stride):
     gx = np.zeros_like(x, dtype=g.dtype)  # x's memory layout (channels-last under Keras's layers): no strided writes
     overlap = stride[0] < kernel[0] or stride[1] < kernel[1]  # then windows share elements, whose gradients add
     for gv, hit in zip(_pool_views(gx, kernel, stride), max_pool_hits(x, out, kernel, stride)):
-        # NOTE: a multiply by the mask, not ufunc(where=hit): on the benchmark CNN's first pool, 0.2 ms vs 3.5 ms.
+        # NOTE: a multiply by the mask, not ufunc(where=hit): on the benchmark CNN's first pool, 0.2 ms vs 3.5 ms;
+        # by the mask's bytes as uint8, not as bool: NumPy casts bool to float slowly (1.77 -> 0.73 ms an offset).
+        hit = hit.view(np.uint8)
         if overlap:
             gv += g * hit
         else:
