@@ -25,24 +25,32 @@ def _pair(v, name: str) -> tuple[int, int]:
     return pair
 
 
-@primitive("windows", view=True, reads=())
-def _windows(xp, x, kernel, stride, dilation):
-    return xp.windows(x, kernel, stride, dilation)
+def _adjoint_pair(gather: str, scatter: str, view: bool):
+    """Two linear primitives that are each other's gradient: ``gather(x, kernel, stride, dilation)`` reads
+    the windows of an image (a view, or a copy as a patch matrix) and ``scatter(g, shape, kernel, stride,
+    dilation)`` adds windows back onto an image of ``shape`` (col2im). ``gather``, ``scatter``: their
+    names in the array namespace, whose NumPy kernels are in engine/image_kernels.py."""
+
+    def forward(xp, x, kernel, stride, dilation):
+        return getattr(xp, gather)(x, kernel, stride, dilation)
+
+    def adjoint(xp, g, shape, kernel, stride, dilation):
+        return getattr(xp, scatter)(g, shape, kernel, stride, dilation)
+
+    def forward_vjp(xp, need, g, out, x, kernel, stride, dilation):
+        return (getattr(xp, scatter)(g, x.shape, kernel, stride, dilation),)
+
+    def adjoint_vjp(xp, need, g, out, src, shape, kernel, stride, dilation):
+        return (getattr(xp, gather)(g, kernel, stride, dilation),)
+
+    return (
+        primitive(gather, view=view, reads=())(forward).defvjp(forward_vjp),
+        primitive(scatter)(adjoint).defvjp(adjoint_vjp),
+    )
 
 
-@_windows.defvjp
-def _(xp, need, g, out, x, kernel, stride, dilation):
-    return (xp.unwindows(g, x.shape, kernel, stride, dilation),)
-
-
-@primitive("unwindows")
-def _unwindows(xp, g, shape, kernel, stride, dilation):
-    return xp.unwindows(g, shape, kernel, stride, dilation)
-
-
-@_unwindows.defvjp
-def _(xp, need, g, out, src, shape, kernel, stride, dilation):
-    return (xp.windows(g, kernel, stride, dilation),)
+_windows, _unwindows = _adjoint_pair("windows", "unwindows", view=True)
+_patches, _unpatches = _adjoint_pair("patches", "unpatches", view=False)
 
 
 def windows(x, kernel_size, stride=1, dilation=1) -> Tensor:
@@ -63,26 +71,6 @@ def unwindows(g, shape, kernel_size, stride=1, dilation=1) -> Tensor:
 def _pad_image(x: Tensor, padding, value: float = 0.0) -> Tensor:
     ph, pw = _pair(padding, "padding")
     return pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), value=value) if ph or pw else x
-
-
-@primitive("patches", reads=())
-def _patches(xp, x, kernel, stride, dilation):
-    return xp.patches(x, kernel, stride, dilation)
-
-
-@_patches.defvjp
-def _(xp, need, g, out, x, kernel, stride, dilation):
-    return (xp.unpatches(g, x.shape, kernel, stride, dilation),)
-
-
-@primitive("unpatches")
-def _unpatches(xp, p, shape, kernel, stride, dilation):
-    return xp.unpatches(p, shape, kernel, stride, dilation)
-
-
-@_unpatches.defvjp
-def _(xp, need, g, out, p, shape, kernel, stride, dilation):
-    return (xp.patches(g, kernel, stride, dilation),)
 
 
 def patches(x, kernel_size, stride=1, dilation=1) -> Tensor:
