@@ -107,14 +107,7 @@ def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1) -> Tensor:
     (N, O, OH, OW) view of channels-last memory, as PyTorch's ``channels_last`` format, which the layers
     after it (ReLU, pooling, the next convolution) read in that order.
     """
-    x, weight = as_operand(x), as_operand(weight)
-    if x.ndim != 4:
-        raise ValueError(f"conv2d: expected an (N, C, H, W) input, got shape {x.shape}")
-    if weight.ndim != 4 or weight.shape[1] != x.shape[1]:
-        raise ValueError(
-            f"conv2d: the input has {x.shape[1]} channels (shape {x.shape}) but the weight of shape "
-            f"{weight.shape} expects {weight.shape[1] if weight.ndim == 4 else '?'}"
-        )
+    x, weight = _operands(x, weight, "(N, C, H, W)", 1, "weight", 1, "conv2d")
     x, weight = transpose(x, (0, 2, 3, 1)), transpose(weight, (2, 3, 1, 0))  # views: NHWC and (kh, kw, C, O)
     out = _convolve(x, weight, bias, stride, padding, dilation, False, "conv2d")
     return transpose(out, (0, 3, 1, 2))
@@ -130,15 +123,21 @@ def conv2d_nhwc(x, kernel, bias=None, stride=1, padding=0, dilation=1, relu: boo
     One GEMM of the patch matrix (:func:`patches`) by the kernel seen as a (kh*kw*C, O) matrix; the
     bias and the ReLU are one in-place pass over its output.
     """
+    x, kernel = _operands(x, kernel, "(N, H, W, C)", 3, "kernel", 2, "conv2d_nhwc")
+    return _convolve(x, kernel, bias, stride, padding, dilation, relu, "conv2d_nhwc")
+
+
+def _operands(x, kernel, layout: str, x_axis: int, kernel_name: str, kernel_axis: int, who: str):
+    """Tensors of an image and a kernel whose channel counts (at ``x_axis`` and ``kernel_axis``) agree."""
     x, kernel = as_operand(x), as_operand(kernel)
     if x.ndim != 4:
-        raise ValueError(f"conv2d_nhwc: expected an (N, H, W, C) input, got shape {x.shape}")
-    if kernel.ndim != 4 or kernel.shape[2] != x.shape[3]:
+        raise ValueError(f"{who}: expected an {layout} input, got shape {x.shape}")
+    if kernel.ndim != 4 or kernel.shape[kernel_axis] != x.shape[x_axis]:
         raise ValueError(
-            f"conv2d_nhwc: the input has {x.shape[3]} channels (shape {x.shape}) but the kernel of shape "
-            f"{kernel.shape} expects {kernel.shape[2] if kernel.ndim == 4 else '?'}"
+            f"{who}: the input has {x.shape[x_axis]} channels (shape {x.shape}) but the {kernel_name} of shape "
+            f"{kernel.shape} expects {kernel.shape[kernel_axis] if kernel.ndim == 4 else '?'}"
         )
-    return _convolve(x, kernel, bias, stride, padding, dilation, relu, "conv2d_nhwc")
+    return x, kernel
 
 
 def _convolve(x, kernel, bias, stride, padding, dilation, relu, who):
