@@ -7,8 +7,7 @@ argument (``xp``) instead of importing NumPy, and that namespace is
 :data:`numpy_ns`, built here: NumPy's functions under their names, a few of
 them replaced by faster equivalents (``sum``, ``matmul``, ``broadcast_to``,
 ``expand_dims``), plus the helpers the gradient rules need that NumPy lacks
-(``index_add``, ``softmax``, ``erf``; the convolution and pooling kernels come from
-:mod:`.image_kernels`). Choosing
+(``index_add``, ``softmax``, ``erf``, the pooling kernels...). Choosing
 another array library per array would happen here and nowhere else.
 
 The differentiable twin of :data:`numpy_ns`, with the same names over
@@ -24,17 +23,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from .image_kernels import (
-    conv,
-    conv_input_grad,
-    conv_kernel_grad,
-    max_pool,
-    max_pool_grad,
-    patches,
-    unpatches,
-    unwindows,
-    windows,
-)
+from .conv_kernels import conv, conv_input_grad, conv_kernel_grad, patches, unpatches
 
 # --- helpers that NumPy lacks, written once on arrays -----------------------
 
@@ -105,6 +94,119 @@ def one_hot(indices, num_classes: int, dtype):
     out = np.zeros(indices.shape + (num_classes,), dtype=dtype)
     out.reshape(-1, num_classes)[np.arange(indices.size), indices.reshape(-1)] = 1
     return out
+
+
+def windows(x, kernel, stride, dilation):
+    """Sliding windows of an (N, C, H, W) array as a strided view, no copy (im2col's first half).
+
+    Returns shape (N, C, kh, kw, OH, OW): element [n, c, i, j, y, x] is
+    ``x[n, c, y*sh + i*dh, x*sw + j*dw]``. Read-only: it aliases x.
+    """
+    (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
+    n, c, h, w = x.shape
+    oh, ow = (h - dh * (kh - 1) - 1) // sh + 1, (w - dw * (kw - 1) - 1) // sw + 1
+    s = x.strides
+    return np.lib.stride_tricks.as_strided(
+        x, (n, c, kh, kw, oh, ow), (s[0], s[1], s[2] * dh, s[3] * dw, s[2] * sh, s[3] * sw), writeable=False
+    )
+
+
+def unwindows(g, shape, kernel, stride, dilation):
+    """The adjoint of :func:`windows`: add each window's values back onto an (N, C, H, W) array of zeros."""
+    (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
+    n, c, h, w = shape
+    if g.strides[1] > g.strides[0]:
+        # g is channel-major in memory, as a convolution's GEMM leaves it: the sum is laid out the same way,
+        # so the adds below read and write in one order (2.9 -> 1.8 ms on the benchmark CNN's second layer),
+        # and the layers before it in backward (ReLU, pooling) get their gradient in their own layout.
+        out = np.zeros((c, n, h, w), dtype=g.dtype).transpose(1, 0, 2, 3)
+    else:
+        out = np.zeros(shape, dtype=g.dtype)
+    oh, ow = g.shape[-2:]
+    for i in range(kh):  # a loop over the kernel's kh*kw offsets only; each step is one vectorised add
+        for j in range(kw):
+            rows = slice(i * dh, i * dh + sh * (oh - 1) + 1, sh)
+            cols = slice(j * dw, j * dw + sw * (ow - 1) + 1, sw)
+            out[:, :, rows, cols] += g[:, :, i, j]
+    return out
+
+
+def _pool_views(x, kernel, stride):
+    """The kh*kw strided views ``x[:, :, i::sh, j::sw]`` cut to the (OH, OW) windows, in window order (row-major).
+
+    View k holds element k of every window: the pooling loops below run over
+    the kernel's offsets, each step one vectorised operation on (N, C, OH, OW).
+    """
+    (kh, kw), (sh, sw) = kernel, stride
+    oh, ow = (x.shape[2] - kh) // sh + 1, (x.shape[3] - kw) // sw + 1
+    return [
+        x[:, :, i : i + sh * (oh - 1) + 1 : sh, j : j + sw * (ow - 1) + 1 : sw] for i in range(kh) for j in range(kw)
+    ]
+
+
+def max_pool(x, kernel, stride):
+    """Largest element of each window of an (N, C, H, W) array; NaN wins, as in PyTorch.
+
+    A running ``np.maximum`` over the kernel's offsets: kh*kw - 1 passes over
+    the output, where an argmax over a windows axis first copies every window
+    (4x slower on the benchmark CNN).
+    """
+    views = _pool_views(x, kernel, stride)
+    out = np.maximum(views[0], views[1]) if len(views) > 1 else views[0].copy()
+    for v in views[2:]:
+        np.maximum(out, v, out=out)
+    return out
+
+
+def max_pool_hits(x, out, kernel, stride):
+    """For each window offset, the windows whose maximum is taken from that offset (a bool (N, C, OH, OW) array).
+
+    Each window gets exactly one hit: its first largest element in row-major
+    order, as PyTorch chooses on ties; a window holding NaN picks its first NaN.
+    """
+    nan = bool(np.isnan(out).any()) if out.dtype.kind == "f" else False
+    views = _pool_views(x, kernel, stride)
+    free = None  # the windows not yet assigned (None: all; the first and last offsets skip a pass each)
+    for k, v in enumerate(views):
+        hit = v == out
+        if nan:
+            hit |= v != v
+        if free is None:
+            free = np.logical_not(hit)
+        else:
+            hit &= free
+            if k < len(views) - 1:
+                free ^= hit  # hit is a subset of free: this clears the windows just assigned
+        yield hit
+
+
+def max_pool_grad(g, x, out, kernel, stride):
+    """The VJP of :func:`max_pool`: each window's gradient goes to its first largest element."""
+    # gx takes x's memory layout (channels-last under Keras's layers and after a convolution): no strided writes.
+    overlap = stride[0] < kernel[0] or stride[1] < kernel[1]  # then windows share elements, whose gradients add
+    if tuple(stride) == tuple(kernel):
+        # The windows tile the image but for its last rows and columns when the size is not a multiple of the
+        # stride: the loop below writes every other element once, so only that strip is zeroed.
+        gx = np.empty_like(x, dtype=g.dtype)
+        gx[:, :, out.shape[2] * kernel[0] :] = 0
+        gx[:, :, :, out.shape[3] * kernel[1] :] = 0
+    else:
+        gx = np.zeros_like(x, dtype=g.dtype)
+    for gv, hit in zip(_pool_views(gx, kernel, stride), max_pool_hits(x, out, kernel, stride)):
+        # NOTE: a multiply by the mask, not ufunc(where=hit): on the benchmark CNN's first pool, 0.2 ms vs 3.5 ms;
+        # by the mask's bytes as uint8, not as bool: NumPy casts bool to float slowly (1.77 -> 0.73 ms an offset).
+        hit = hit.view(np.uint8)
+        if overlap:
+            gv += g * hit
+        else:
+            np.multiply(g, hit, out=gv)
+    return gx
+
+
+def max_pool_choice(x, out, kernel, stride, dtype):
+    """The hits of :func:`max_pool_hits` as a one-hot (N, C, kh, kw, OH, OW) array of ``dtype``."""
+    hits = np.stack(list(max_pool_hits(x, out, kernel, stride)), axis=2)
+    return hits.reshape(out.shape[:2] + tuple(kernel) + out.shape[2:]).astype(dtype)
 
 
 _ERF_TABLE = None

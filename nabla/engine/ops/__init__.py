@@ -222,7 +222,7 @@ def _constant(fn):
     return lambda *args, **kwargs: Tensor._make(fn(*[a._data if isinstance(a, Tensor) else a for a in args], **kwargs))
 
 
-# The convolution's GEMMs on Tensors (the NumPy ones in engine/image_kernels.py reuse a scratch array).
+# The convolution's GEMMs on Tensors, for create_graph=True (the NumPy ones are in engine/conv_kernels.py).
 def _conv(x, kernel, bias, stride, dilation, apply_relu: bool):
     kh, kw, c, o = kernel.shape
     p = patches(x, (kh, kw), stride, dilation)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 
-from ..image_kernels import max_pool_choice
+from .. import backend
 from ..tensor import Tensor
 from .primitive import as_operand, primitive
 from .reduce import mean
@@ -29,7 +29,7 @@ def _adjoint_pair(gather: str, scatter: str, view: bool):
     """Two linear primitives that are each other's gradient: ``gather(x, kernel, stride, dilation)`` reads
     the windows of an image (a view, or a copy as a patch matrix) and ``scatter(g, shape, kernel, stride,
     dilation)`` adds windows back onto an image of ``shape`` (col2im). ``gather``, ``scatter``: their
-    names in the array namespace, whose NumPy kernels are in engine/image_kernels.py."""
+    names in the array namespace, whose NumPy kernels are in engine/backend.py and engine/conv_kernels.py."""
 
     def forward(xp, x, kernel, stride, dilation):
         return getattr(xp, gather)(x, kernel, stride, dilation)
@@ -237,7 +237,7 @@ def max_pool_grad(g: Tensor, x: Tensor, out: Tensor, kernel, stride) -> Tensor:
     added back onto the image through :func:`unwindows` (whose own gradient
     is known), so the result is differentiable in ``g``.
     """
-    mask = max_pool_choice(x._data, out._data, kernel, stride, g.dtype)
+    mask = backend.max_pool_choice(x._data, out._data, kernel, stride, g.dtype)
     spread = reshape(g, out.shape[:2] + (1, 1) + out.shape[2:]) * mask
     return unwindows(spread, x.shape, kernel, stride)
 

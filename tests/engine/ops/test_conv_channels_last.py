@@ -1,4 +1,4 @@
-"""The channels-last convolution (engine/ops/conv.py, kernels in engine/image_kernels.py) against PyTorch.
+"""The channels-last convolution (engine/ops/conv.py, kernels in engine/conv_kernels.py) against PyTorch.
 
 ``conv2d`` (NCHW) and ``conv2d_nhwc`` (Keras's layout, optional fused ReLU) share one primitive: a GEMM
 over the (N*OH*OW, kh*kw*C) patch matrix. Checked here: values and the three gradients against
