@@ -211,9 +211,6 @@ __all__ = [
     "avg_pool2d",
     "windows",
     "unwindows",
-    "conv2d_nhwc",
-    "patches",
-    "unpatches",
 ]
 
 
