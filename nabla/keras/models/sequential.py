@@ -35,7 +35,9 @@ class Sequential(Model):
         if not isinstance(layer, Module):
             raise TypeError(f"Sequential.add expects a layer, got {type(layer).__name__}")
         if not len(self._modules) and self._input_hint is None:
-            self._input_hint = getattr(layer, "input_shape_hint", None)
+            # NOTE: a model first (a nested Sequential) gives its own input shape, as in Keras 3
+            hint = layer.input_shape if isinstance(layer, Model) else getattr(layer, "input_shape_hint", None)
+            self._input_hint = hint
         self.add_module(str(len(self._modules)), layer)
         if self._input_hint is not None and len(self._modules) > 1:
             self.built = False
