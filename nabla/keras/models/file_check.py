@@ -2,7 +2,7 @@
 
 :func:`check_model_file` applies the schemas of :mod:`nabla.keras.models.file_schema`, then walks the
 layers' shapes without allocating anything: from the input shape, each layer's weight shapes and
-output shape follow from its config (:data:`SHAPE_RULES`), and
+output shape follow from its config (:data:`~nabla.keras.models.file_shapes.SHAPE_RULES`), and
 
 * every weight a layer would create must be stored in the file with that shape, and every stored
   weight must belong to a layer: so a size in a config (``units = 10**9``) can only be as large
@@ -19,159 +19,23 @@ are and the shapes after them are not predicted.
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
 
 from ...schema import SchemaError, validate
 from . import file_schema as fs
+from .file_shapes import SHAPE_RULES, Shape
 
 MAX_SAMPLE_VALUES = 2**26
 """The most values one sample may have at any layer while the model is built (64 Mi, 256 MB in float32)."""
 MAX_BUILD_OPERATIONS = 2**32
 """The most multiply-adds building may take: one sample through every layer (seconds in NumPy)."""
 
-Shape = tuple  # one sample's shape (no batch axis); None where unknown (after a layer of your own)
-
 
 class ModelFileError(ValueError):
     """A model file that ``load_model`` refuses; the message names the file and the field."""
 
 
-class Effect(NamedTuple):
-    """What a layer does to one sample: the weights it creates, its output shape, its largest array, its work."""
-
-    weights: dict  # name -> shape (None for a size that is not known)
-    output: Shape | None
-    values: int = 0  # the largest array it makes (output, padded input, unfolded windows)
-    operations: int = 0  # multiply-adds
-
-
 def _fail(path, where: str, what: str):
     raise ModelFileError(f"load_model: {path}: {where}: {what}")
-
-
-def _window(size, k: int, stride: int, dilation: int, padding: str) -> tuple:
-    """``(output size, padded input size)`` of a sliding window along one axis (Keras's "valid" and "same")."""
-    if size is None:
-        return None, None
-    span = dilation * (k - 1) + 1
-    if padding == "same":
-        out = math.ceil(size / stride)
-        return out, max(size, (out - 1) * stride + span)
-    return ((size - span) // stride + 1 if size >= span else 0), size
-
-
-def _pair(v) -> tuple[int, int]:
-    return (v, v) if isinstance(v, int) else tuple(v)
-
-
-def _image(shape: Shape | None, who: str) -> tuple:
-    if shape is not None and len(shape) != 3:
-        raise ValueError(f"{who} needs (height, width, channels) images, but its input has shape {shape}")
-    return shape or (None, None, None)
-
-
-def _known(*sizes) -> bool:
-    return None not in sizes
-
-
-def _dense(c: dict, s: Shape | None) -> Effect:
-    if s is not None and len(s) < 1:
-        raise ValueError("Dense needs inputs with a feature axis")
-    units = c["units"]
-    weights = {"kernel": (None if s is None else s[-1], units)}
-    if c.get("use_bias", True):
-        weights["bias"] = (units,)
-    if s is None:
-        return Effect(weights, None)
-    out = (*s[:-1], units)
-    return Effect(weights, out, math.prod(out), math.prod(s) * units)
-
-
-def _sliding(c: dict, s: Shape | None, who: str, kernel, dilation) -> tuple:
-    """Output and padded input sizes of a convolution or pooling window over (H, W, C) images."""
-    h, w, channels = _image(s, who)
-    strides = kernel if c.get("strides") is None and who != "Conv2D" else _pair(c.get("strides", 1))
-    padding = c.get("padding", "valid")
-    (oh, ph), (ow, pw) = (_window(n, k, st, d, padding) for n, k, st, d in zip((h, w), kernel, strides, dilation))
-    if 0 in (oh, ow):
-        size = f"{kernel[0]}x{kernel[1]}" + ("" if dilation == (1, 1) else f" (dilation {dilation[0]}x{dilation[1]})")
-        raise ValueError(f"the {size} window does not fit in images of shape {s}")
-    return oh, ow, ph, pw, channels
-
-
-def _conv2d(c: dict, s: Shape | None) -> Effect:
-    kernel, dilation = _pair(c["kernel_size"]), _pair(c.get("dilation_rate", 1))
-    oh, ow, ph, pw, channels = _sliding(c, s, "Conv2D", kernel, dilation)
-    filters = c["filters"]
-    weights = {"kernel": (*kernel, channels, filters)}
-    if c.get("use_bias", True):
-        weights["bias"] = (filters,)
-    if not _known(oh, ow, ph, pw, channels):
-        return Effect(weights, None if s is None else (oh, ow, filters))
-    unfolded = oh * ow * kernel[0] * kernel[1] * channels
-    return Effect(weights, (oh, ow, filters), max(ph * pw * channels, unfolded, oh * ow * filters), unfolded * filters)
-
-
-def _pooling(c: dict, s: Shape | None) -> Effect:
-    pool = _pair(c.get("pool_size", 2))
-    oh, ow, ph, pw, channels = _sliding(c, s, "pooling", pool, (1, 1))
-    if not _known(oh, ow, ph, pw, channels):
-        return Effect({}, None if s is None else (oh, ow, channels))
-    return Effect({}, (oh, ow, channels), ph * pw * channels, oh * ow * channels * pool[0] * pool[1])
-
-
-def _features(c: dict, s: Shape | None, who: str):
-    """The size of the normalised axis (``axis`` counts the batch axis, as in Keras)."""
-    axis = c.get("axis", -1)
-    if s is None:
-        return None
-    rank = len(s) + 1
-    if not (1 <= axis < rank or -rank < axis <= -1):
-        raise ValueError(f"{who}: axis {axis} is not a feature axis of inputs with {rank} axes (batch first)")
-    return s[axis - 1] if axis > 0 else s[axis]
-
-
-def _normalization(c: dict, s: Shape | None, moving: bool) -> Effect:
-    n = _features(c, s, "BatchNormalization" if moving else "LayerNormalization")
-    weights = {}
-    if c.get("scale", True):
-        weights["gamma"] = (n,)
-    if c.get("center", True):
-        weights["beta"] = (n,)
-    if moving:
-        weights.update(moving_mean=(n,), moving_variance=(n,))
-    return _elementwise(weights, s)
-
-
-def _elementwise(weights: dict, s: Shape | None) -> Effect:
-    return Effect(weights, s, 0 if s is None else math.prod(s), 0 if s is None else math.prod(s))
-
-
-def _flatten(c: dict, s: Shape | None) -> Effect:
-    return Effect({}, None if s is None else (math.prod(s),))
-
-
-def _translation(c: dict, s: Shape | None) -> Effect:
-    if s is not None and len(s) not in (2, 3):
-        raise ValueError(f"RandomTranslation needs (height, width, channels) images, but its input has shape {s}")
-    return _elementwise({}, s)
-
-
-#: Layer class -> f(config, one sample's input shape or None) -> its Effect.
-SHAPE_RULES = {
-    "Dense": _dense,
-    "Conv2D": _conv2d,
-    "MaxPooling2D": _pooling,
-    "AveragePooling2D": _pooling,
-    "BatchNormalization": lambda c, s: _normalization(c, s, moving=True),
-    "LayerNormalization": lambda c, s: _normalization(c, s, moving=False),
-    "Flatten": _flatten,
-    "Activation": lambda c, s: _elementwise({}, s),
-    "Dropout": lambda c, s: _elementwise({}, s),
-    "GaussianNoise": lambda c, s: _elementwise({}, s),
-    "GaussianDropout": lambda c, s: _elementwise({}, s),
-    "RandomTranslation": _translation,
-}
 
 
 def _input_shape(payload: dict, config: dict, layers: list, path, custom: dict) -> Shape | None:

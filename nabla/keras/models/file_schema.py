@@ -123,6 +123,17 @@ LAYER_CONFIGS = {
     ),
     "MaxPooling2D": _layer([], **POOLING_FIELDS),
     "AveragePooling2D": _layer([], **POOLING_FIELDS),
+    **dict.fromkeys(
+        ("GlobalAveragePooling1D", "GlobalMaxPooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling2D"),
+        _layer([], keepdims=BOOLEAN),
+    ),
+    **dict.fromkeys(("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum"), _layer([])),
+    "Concatenate": _layer([], axis=_integer(-9, 8)),
+    "Reshape": _layer(
+        ["target_shape"],
+        target_shape={"type": "array", "items": {"anyOf": [{"const": -1}, SIZE]}, "minItems": 1, "maxItems": 8},
+    ),
+    "Permute": _layer(["dims"], dims={"type": "array", "items": _integer(1, 8), "minItems": 1, "maxItems": 8}),
 }
 
 LAYER_ENTRY = {
