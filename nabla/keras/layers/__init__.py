@@ -2,7 +2,8 @@
 
 By family, as in Keras: :mod:`.layer` (the base ``Layer``), :mod:`.core` (``Input``, ``Dense``,
 ``Activation``, ``Flatten``), :mod:`.convolutional` (``Conv2D``), :mod:`.pooling`
-(``MaxPooling2D``, ``AveragePooling2D``, ``GlobalAveragePooling1D/2D``, ``GlobalMaxPooling1D/2D``), :mod:`.normalization` (``BatchNormalization``,
+(``MaxPooling2D``, ``AveragePooling2D``,
+``GlobalAveragePooling1D/2D``, ``GlobalMaxPooling1D/2D``), :mod:`.normalization` (``BatchNormalization``,
 ``LayerNormalization``), :mod:`.regularization` (``Dropout``, ``GaussianNoise``,
 ``GaussianDropout``), :mod:`.augmentation` (``RandomTranslation``), :mod:`.merging` (``Add``,
 ``Concatenate``, ...: several inputs into one), :mod:`.reshaping` (``Reshape``, ``Permute``).

@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from ...schema import SchemaError, validate
 from . import file_schema as fs
-from .file_shapes import SHAPE_RULES, Shape
+from .file_shapes import SHAPE_RULES, Effect, Shape
 
 MAX_SAMPLE_VALUES = 2**26
 """The most values one sample may have at any layer while the model is built (64 Mi, 256 MB in float32)."""
@@ -130,6 +132,123 @@ def _check_sequential(payload: dict, path, custom: dict) -> None:
             _fail(path, f"weights.{key}", "a weight that no layer of the config has")
 
 
+def _check_layer_entries(path, entries: list, custom: dict, where: str) -> None:
+    """Each ``{"class_name", "config"}`` names a layer class of the allow-list (or yours) and fits its schema."""
+    for i, entry in enumerate(entries):
+        name = entry["class_name"]
+        if name in custom:
+            continue
+        if name not in fs.LAYER_CONFIGS:
+            _fail(path, f"{where}[{i}].class_name", f"unknown layer class {name!r}; if it is yours, pass it in "
+                                                    f"custom_objects={{{name!r}: cls}}")  # fmt: skip
+        _validate(entry["config"], fs.LAYER_CONFIGS[name], f"{where}[{i}].config", path)
+
+
+def _check_functional(payload: dict, path, custom: dict) -> None:
+    """A functional model's graph: each call reads tensors made before it; shapes walk the calls in order."""
+    config = payload["config"]
+    _validate(config, fs.FUNCTIONAL_CONFIG, "config", path)
+    if payload.get("build_input_shape") is not None:
+        _fail(path, "build_input_shape", "expected null: a functional model's input shapes are in config.input_specs")
+    layers = config["layers"]
+    _check_layer_entries(path, layers, custom, "config.layers")
+    modules = [entry["module"] for entry in layers]
+    for i, module in enumerate(modules):
+        if not module.isidentifier() or module in modules[:i]:
+            _fail(path, f"config.layers[{i}].module", f"{module!r} is not a name of its own (a Python identifier)")
+        if layers[i]["class_name"] == "InputLayer" and layers[i]["class_name"] not in custom:
+            _fail(path, f"config.layers[{i}].class_name", "a functional model's inputs are in config.input_specs")
+    inputs = []
+    for i, spec in enumerate(config["input_specs"]):
+        shape = spec["batch_shape"]
+        if None in shape[1:]:
+            _fail(path, f"config.input_specs[{i}].batch_shape", f"every size but the batch must be known, got {shape}")
+        _check_values(path, f"config.input_specs[{i}]", math.prod(shape[1:]))
+        inputs.append(tuple(shape[1:]))
+    made: list[list] = []  # each call's output shapes (None: not known)
+
+    def shape_of(ref, where: str):
+        if isinstance(ref, list):
+            return [shape_of(item, where) for item in ref]
+        if not isinstance(ref, dict):
+            return ()  # a number: a scalar
+        if "input" in ref:
+            if ref["input"] >= len(inputs):
+                _fail(path, where, f"input {ref['input']} does not exist: the model has {len(inputs)} inputs")
+            return inputs[ref["input"]]
+        if ref["node"] >= len(made) or ref["output"] >= len(made[ref["node"]]):
+            _fail(path, where, f"reads output {ref['output']} of call {ref['node']}, which is not made before it")
+        return made[ref["node"]][ref["output"]]
+
+    weights, expected, operations = payload["weights"], {}, 0
+    owned_by_custom = [f"{modules[i]}." for i, entry in enumerate(layers) if entry["class_name"] in custom]
+    for k, node in enumerate(config["nodes"]):
+        where = f"config.nodes[{k}]"
+        if ("layer" in node) == ("op" in node):
+            _fail(path, where, "a call names either a layer or an op")
+        args = [shape_of(a, f"{where}.args[{i}]") for i, a in enumerate(node["args"])]
+        for key, value in node["kwargs"].items():
+            shape_of(value, f"{where}.kwargs.{key}")
+        if "layer" in node and node["layer"] >= len(layers):
+            _fail(path, f"{where}.layer", f"layer {node['layer']} does not exist: the config has {len(layers)}")
+        name = layers[node["layer"]]["class_name"] if "layer" in node else None
+        if name in custom:
+            made.append([None] * node["outputs"])
+            continue
+        if node["outputs"] != 1:
+            _fail(path, f"{where}.outputs", f"{name or node['op']} gives one output, not {node['outputs']}")
+        if name is None:  # arithmetic: NumPy's broadcasting of its operands
+            if len(args) != (1 if node["op"] == "neg" else 2) or node["kwargs"]:
+                _fail(path, where, f"'{node['op']}' takes {1 if node['op'] == 'neg' else 2} operands")
+            if any(isinstance(a, list) for a in args):
+                _fail(path, where, f"'{node['op']}' takes tensors and numbers, not lists")
+            effect = _arithmetic(path, where, args)
+        else:
+            if len(args) != 1 or set(node["kwargs"]) - {"training"}:
+                _fail(path, where, f"a {name} layer is called on one argument (and training=), got {len(args)}")
+            try:
+                effect = SHAPE_RULES[name](layers[node["layer"]]["config"], args[0])
+            except ValueError as e:
+                _fail(path, where, str(e))
+            own = {f"{modules[node['layer']]}.{weight}": shape for weight, shape in effect.weights.items()}
+            _check_weights(path, weights, own, f"config.layers[{node['layer']}].config")
+            expected.update(own)
+        _check_values(path, f"{where} ({name or node['op']})", effect.values)
+        operations += effect.operations
+        if operations > MAX_BUILD_OPERATIONS:
+            _fail(path, where, f"building the model would take {operations:,} multiply-adds for one sample, more "
+                               f"than the {MAX_BUILD_OPERATIONS:,} a model file may ask for")  # fmt: skip
+        made.append([effect.output])
+    for i, ref in enumerate(_refs(config["outputs"])):
+        shape_of(ref, f"config.outputs ({i})")
+    for ref in _refs(config["inputs"]):
+        if "input" not in ref:
+            _fail(path, "config.inputs", "the model's inputs must be keras.Input tensors ({\"input\": i})")
+    for key in weights:
+        if key not in expected and not any(key.startswith(p) for p in owned_by_custom):
+            _fail(path, f"weights.{key}", "a weight that no layer of the config has")
+
+
+def _refs(structure) -> list:
+    """The tensor references in a model's ``inputs`` or ``outputs`` structure."""
+    if isinstance(structure, list):
+        return [ref for item in structure for ref in _refs(item)]
+    if "dict" in structure:
+        return [ref for item in structure["dict"].values() for ref in _refs(item)]
+    return [structure]
+
+
+def _arithmetic(path, where: str, operands: list) -> Effect:
+    if any(shape is None for shape in operands):
+        return Effect({}, None)
+    try:
+        out = tuple(int(n) for n in np.broadcast_shapes(*operands))
+    except ValueError:
+        _fail(path, where, f"operands of shapes {[list(s) for s in operands]} do not broadcast together")
+    size = math.prod(out)
+    return Effect({}, out, size, size)
+
+
 def _check_weights(path, weights: dict, expected: dict, where: str) -> None:
     """The weights one layer will create (``expected``: name -> shape, None for unknown sizes) against the file's."""
     for key, shape in expected.items():
@@ -205,6 +324,8 @@ def check_model_file(payload, path, custom_objects: dict) -> None:
     class_name = payload["class_name"]
     if class_name == "Sequential":
         _check_sequential(payload, path, custom_objects)
+    elif class_name == "Functional":
+        _check_functional(payload, path, custom_objects)
     elif class_name in custom_objects:
         shape = payload.get("build_input_shape")  # your model's own code builds it, from a sample of this shape
         if shape is not None:

@@ -12,16 +12,29 @@ import warnings
 from .._engine import Tensor, load, save
 from .file_check import ModelFileError, check_model_file
 from .file_schema import FIXED_HYPERPARAMETERS, FORMAT
+from .model_config import check_subclass_config
 
 
 def save_model(model, path) -> None:
+    """``model.save(path)``: a Sequential, a functional model, or a subclassed one with a config (see ``load_model``).
+
+    Raises:
+        NotImplementedError: a subclassed model whose ``__init__`` takes arguments and that has no ``get_config``.
+        TypeError: a model holding what a file cannot (a ``Lambda``, a ``keras.ops`` call, a nested model).
+        Nothing is written then.
+    """
+    from .functional import Functional
+
+    check_subclass_config(model)
     model._maybe_build()
     config = model.get_config()
+    # A functional model's inputs carry their shapes (in its config).
+    shape = None if isinstance(model, Functional) else model._build_input_shape
     payload = {
         "format": FORMAT,
         "class_name": type(model).__name__,
         "config": config,
-        "build_input_shape": None if model._build_input_shape is None else list(model._build_input_shape),
+        "build_input_shape": None if shape is None else list(shape),
         "weights": model.state_dict(),
         "compile": model._compile_config,
         "optimizer": None,
@@ -78,7 +91,8 @@ def _arrays(state: dict) -> dict:
 def load_model(path, custom_objects: dict | None = None, compile: bool = True):
     """Rebuild a model saved with ``model.save(path)``: same architecture, weights and (if compiled) optimizer state.
 
-    Subclassed models need their class in ``custom_objects={"MyModel": MyModel}``, and layers
+    Sequential and functional models (``keras.Model(inputs, outputs)``) are rebuilt from their config;
+    subclassed models need their class in ``custom_objects={"MyModel": MyModel}``, and layers
     of your own theirs. The loaded model predicts exactly as the saved one, and ``fit``
     continues the same run (optimizer moments and step counts included).
 
@@ -106,6 +120,10 @@ def load_model(path, custom_objects: dict | None = None, compile: bool = True):
             from .sequential import Sequential
 
             model = Sequential.from_config(payload["config"], custom_objects)
+        elif class_name == "Functional":
+            from .functional import Functional
+
+            model = Functional.from_config(payload["config"], custom_objects)
         else:
             model = custom_objects[class_name].from_config(payload["config"])
         if payload.get("build_input_shape") and not any(True for _ in model.parameters()):

@@ -6,6 +6,7 @@ from ...nn import Module
 from ..layers import LAYERS, InputLayer, Layer
 from ..symbolic import KerasTensor
 from .model import Model
+from .model_config import layer_entry
 
 
 class Sequential(Model):
@@ -57,14 +58,7 @@ class Sequential(Model):
         return x
 
     def get_config(self) -> dict:
-        configs = []
-        for layer in self.layers:
-            if not isinstance(layer, Layer):
-                raise TypeError(
-                    f"cannot save a Sequential holding a {type(layer).__name__}: only Keras-style layers "
-                    "(nabla.layers) have a config; save the weights with save_weights instead"
-                )
-            configs.append({"class_name": type(layer).__name__, "config": layer.get_config()})
+        configs = [layer_entry(self, layer) for layer in self.layers]
         shape = self.input_shape
         return {"name": self.name, "layers": configs, "build_input_shape": None if shape is None else list(shape)}
 
