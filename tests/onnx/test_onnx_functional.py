@@ -75,7 +75,6 @@ def test_nested_models_export_both_ways():
     assert_functional_exports(outer, [floats(5)])
     stacked = randomize(keras.Sequential([outer, keras.layers.Dense(2)]))
     assert_exports(stacked, floats(5))
-    outer.export  # noqa: B018 - a Keras-style model exports itself too
 
 
 def test_model_export_of_a_functional_model(tmp_path):
