@@ -55,6 +55,18 @@ def layer_entry(model, layer) -> dict:
     return {"class_name": type(layer).__name__, "config": layer.get_config()}
 
 
+def layers_from_entries(entries: list, custom_objects: dict | None) -> list[Layer]:
+    """The layers ``{"class_name": ..., "config": ...}`` entries describe (nabla's, or yours in ``custom_objects``)."""
+    known = {**LAYERS, **(custom_objects or {})}
+    layers = []
+    for entry in entries:
+        name = entry["class_name"]
+        if name not in known:
+            raise ValueError(f"unknown layer class {name!r}; pass it in custom_objects={{'{name}': cls}}")
+        layers.append(known[name].from_config(entry["config"]))
+    return layers
+
+
 def check_subclass_config(model) -> None:
     """Refuse to save a subclassed model whose ``__init__`` takes arguments that its config does not record.
 
@@ -137,15 +149,9 @@ def functional_from_config(config: dict, custom_objects: dict | None = None):
     """A functional model from its config: the layers made again and called again on new ``keras.Input`` s."""
     from .functional import Functional
 
-    known = {**LAYERS, **(custom_objects or {})}
     inputs = [Input(batch_shape=spec["batch_shape"], dtype=spec["dtype"], name=spec["name"])
               for spec in config["input_specs"]]  # fmt: skip
-    layers = []
-    for entry in config["layers"]:
-        name = entry["class_name"]
-        if name not in known:
-            raise ValueError(f"unknown layer class {name!r}; pass it in custom_objects={{'{name}': cls}}")
-        layers.append(known[name].from_config(entry["config"]))
+    layers = layers_from_entries(config["layers"], custom_objects)
     outputs: list[list[KerasTensor]] = []
 
     def tensor(value):

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from ...nn import Module
-from ..layers import LAYERS, InputLayer, Layer
+from ..layers import InputLayer, Layer
 from ..symbolic import KerasTensor
 from .model import Model
-from .model_config import layer_entry
+from .model_config import layer_entry, layers_from_entries
 
 
 class Sequential(Model):
@@ -64,14 +64,7 @@ class Sequential(Model):
 
     @classmethod
     def from_config(cls, config: dict, custom_objects: dict | None = None) -> Sequential:
-        known = {**LAYERS, **(custom_objects or {})}
-        layers = []
-        for entry in config["layers"]:
-            name = entry["class_name"]
-            if name not in known:
-                raise ValueError(f"unknown layer class {name!r}; pass it in custom_objects={{'{name}': cls}}")
-            layers.append(known[name].from_config(entry["config"]))
-        model = cls(layers, name=config.get("name"))
+        model = cls(layers_from_entries(config["layers"], custom_objects), name=config.get("name"))
         shape = config.get("build_input_shape")
         if shape is not None:
             model.build(tuple(shape))
