@@ -1,9 +1,10 @@
 """``nabla.onnx.export``: a model to an ONNX file that runs where nabla is not installed.
 
 The exporter walks the model's layers in order (a ``Sequential`` of either
-API, nested ones included, or a single layer), runs each on a sample batch
-in inference mode to learn its output shape, and writes the layer's ONNX
-form (see :mod:`nabla.onnx.table`). Nothing is written until the whole graph
+API, nested ones included, a functional model call after call, or a single
+layer: :mod:`nabla.onnx.walk`), runs each on a sample batch in inference
+mode to learn its output shape, and writes the layer's ONNX form (see
+:mod:`nabla.onnx.table`). Nothing is written until the whole graph
 is built and has passed ``onnx.checker.check_model(full_check=True)``; the
 file is then written atomically.
 """
@@ -43,26 +44,29 @@ def export(model, example_input=None, path=None, *, opset_version: int | None = 
     """Export ``model`` to ONNX; write it to ``path`` (atomically) if given; return the ``onnx.ModelProto``.
 
     Args:
-        model: a Keras-style ``Sequential`` (nabla.models), an ``nn.Sequential``, or one layer; nested
-            Sequentials are walked. Every layer must have an ONNX form (Dense/Linear, the activations,
-            Conv2D/Conv2d, pooling, BatchNormalization/BatchNorm in inference form, LayerNormalization,
-            Flatten, Embedding, ...); dropout, noise and augmentation layers export as nothing. Anything
-            else is refused, naming the layer, before anything is written.
+        model: a Keras-style ``Sequential`` (nabla.models), a functional model (``keras.Model(inputs,
+            outputs)``), an ``nn.Sequential``, or one layer; nested models are walked. Every layer must
+            have an ONNX form (Dense/Linear, the activations, Conv2D/Conv2d, pooling, BatchNormalization/
+            BatchNorm in inference form, LayerNormalization, Flatten, Embedding, the merging, reshaping and
+            global pooling layers, ...); dropout, noise and augmentation layers export as nothing. Anything
+            else (a Lambda, a keras.ops call) is refused, naming the layer, before anything is written.
         example_input: a batch of inputs (array or Tensor, batch axis first): fixes the input's shape and
             dtype (integer inputs, for Embedding, give an int64 input). Optional for a Keras-style model
-            whose input shape is known.
+            whose input shape is known. A list of batches, one per input, for a functional model with
+            several inputs (``input_shape`` then a list of shapes too).
         path: the ``.onnx`` file to write (folders that do not exist yet are created), or None to only
             build and check the model.
         opset_version: the ONNX opset, 17 (the default; None too, as in Keras) or later.
         input_shape: one sample's shape (no batch axis; an int for one axis), instead of ``example_input``.
             Either must agree with the input shape the model already knows, and may fill its unknown sizes.
 
-    The input is named ``"input"`` and the output ``"output"``; their first axis is the symbolic
-    ``"batch"``, so one file serves any batch size. The graph computes in float32 and gives
-    :meth:`predict`'s outputs to float32 rounding. Keras-style convnets keep their channels-last
-    input and flatten order: the graph transposes to ONNX's channels-first layout around the
-    convolutions and back before Flatten or Dense. The model is left as it was found (each layer's
-    training mode included).
+    The input is named ``"input"`` and the output ``"output"`` (a functional model's several inputs
+    take their ``keras.Input`` names, its several outputs ``"output_0"``, ``"output_1"``, ... in the order
+    of ``model.outputs``); their first axis is the symbolic ``"batch"``, so one file serves any batch
+    size. The graph computes in float32 and gives :meth:`predict`'s outputs to float32 rounding.
+    Keras-style convnets keep their channels-last input and flatten order: the graph transposes to
+    ONNX's channels-first layout around the convolutions and back before Flatten or Dense. The model
+    is left as it was found (each layer's training mode included).
 
     Example::
 
