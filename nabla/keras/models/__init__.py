@@ -3,5 +3,5 @@
 
 from .functional import Functional
 from .model import Model
-from .saving import load_model
+from .saving import load_model, save_model
 from .sequential import Sequential

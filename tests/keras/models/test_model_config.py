@@ -170,3 +170,23 @@ def _rewritten(tmp_path, change):
 def test_damaged_functional_files_are_refused_naming_the_field(tmp_path, change, message):
     with pytest.raises(ModelFileError, match=message):
         keras.models.load_model(_rewritten(tmp_path, change))
+
+
+def test_keras_saving_names_and_registered_classes_load_without_custom_objects(tmp_path):
+    reference_keras = keras_on_torch()
+    for name in ("save_model", "load_model", "register_keras_serializable", "get_registered_name"):
+        assert hasattr(reference_keras.saving, name) and hasattr(keras.saving, name), name
+
+    @keras.saving.register_keras_serializable(package="tests")
+    class ScaleBySeven(keras.layers.Layer):
+        def call(self, inputs):
+            return inputs * 7.0
+
+    assert keras.saving.get_registered_name(ScaleBySeven) == "tests>ScaleBySeven"
+    inputs = keras.Input(shape=(6,))
+    model = keras.Model(inputs, keras.layers.Dense(2)(ScaleBySeven()(inputs)))
+    keras.saving.save_model(model, tmp_path / "scaled.keras")
+    with pytest.raises(FileExistsError, match="overwrite=True"):
+        keras.saving.save_model(model, tmp_path / "scaled.keras", overwrite=False)
+    loaded = keras.saving.load_model(tmp_path / "scaled.keras")
+    np.testing.assert_array_equal(loaded.predict(A), model.predict(A))
