@@ -20,19 +20,25 @@ import numpy as np
 from nabla import layers
 from nabla.keras.models.functional import Functional
 from nabla.keras.symbolic import KerasTensor
+from nabla.nn import Module
 
 from .graph import ExportError, Graph, Value
 from .table import CONTAINERS, converter_for, exportable
 
-#: Python's operators on symbolic tensors -> (ONNX operator, number of operands).
-OPERATORS = {
-    operator.add: ("Add", 2),
-    operator.sub: ("Sub", 2),
-    operator.mul: ("Mul", 2),
-    operator.truediv: ("Div", 2),
-    operator.pow: ("Pow", 2),
-    operator.neg: ("Neg", 1),
-}
+#: Python's operators on symbolic tensors -> the ONNX operator.
+OPERATORS = [
+    (operator.add, "Add"),
+    (operator.sub, "Sub"),
+    (operator.mul, "Mul"),
+    (operator.truediv, "Div"),
+    (operator.pow, "Pow"),
+    (operator.neg, "Neg"),
+]
+
+
+def _onnx_operator(fn) -> str | None:
+    """The ONNX operator of one of Python's operator functions (compared by identity: ``fn`` may be unhashable)."""
+    return next((op_type for python, op_type in OPERATORS if fn is python), None)
 
 
 def label(module, where: str) -> str:
@@ -102,12 +108,13 @@ def walk_functional(graph: Graph, model, xs: list, samples: list, where: str = "
     for k, node in enumerate(model._nodes):
         at = f"{where}.call {k}" if where else f"call {k}"
         args, sample_args = values(list(node.args), 0), values(list(node.args), 1)
-        if node.fn in OPERATORS:
+        op_type = _onnx_operator(node.fn)
+        if op_type is not None:
             out = node.fn(*sample_args)
-            results = [(_operator(graph, node.fn, args, (None, *out.shape[1:]), f"{node.fn.__name__}_{k}"), out)]
-        elif isinstance(node.fn, layers.Layer) and len(node.args) == 1 and set(node.kwargs) <= {"training"}:
+            results = [(_operator(graph, op_type, args, (None, *out.shape[1:]), f"{node.fn.__name__}_{k}"), out)]
+        elif isinstance(node.fn, Module) and len(node.args) == 1 and set(node.kwargs) <= {"training"}:
             results = [walk(graph, node.fn, args[0], sample_args[0], at)]
-        elif isinstance(node.fn, layers.Layer):
+        elif isinstance(node.fn, Module):
             raise ExportError(
                 f"cannot export {label(node.fn, at)}: it is called with more than its inputs ({len(node.args)} "
                 f"arguments, keywords {sorted(node.kwargs)}), which the export does not carry"
@@ -124,9 +131,8 @@ def walk_functional(graph: Graph, model, xs: list, samples: list, where: str = "
     return [y for y, _ in outputs], [out for _, out in outputs]
 
 
-def _operator(graph: Graph, fn, operands: list, out_shape: tuple, hint: str) -> Value:
+def _operator(graph: Graph, op_type: str, operands: list, out_shape: tuple, hint: str) -> Value:
     """Python's arithmetic on tensors and numbers: both tensors in nabla's axis order, numbers as constants."""
-    op_type, _ = OPERATORS[fn]
     tensors = [v for v in operands if isinstance(v, Value)]
     like = tensors[0]
     names = [graph.logical(v, hint).name if isinstance(v, Value) else graph.scalar(v, like, f"{hint}/constant")

@@ -37,7 +37,11 @@ OPERATORS = {
     "pow": operator.pow,
     "neg": operator.neg,
 }
-_OPERATOR_NAMES = {fn: name for name, fn in OPERATORS.items()}
+
+
+def _operator_name(fn) -> str | None:
+    """The name of one of :data:`OPERATORS` (compared by identity: ``fn`` may be unhashable), else None."""
+    return next((name for name, python in OPERATORS.items() if fn is python), None)
 
 
 def _refuse(model, why: str, what: str = "save the weights (model.save_weights) and rebuild the model in code"):
@@ -103,8 +107,8 @@ def functional_config(model) -> dict:
                 layer_index[id(node.fn)] = len(layers)
                 layers.append({**layer_entry(model, node.fn), "module": keys[id(node.fn)]})
             call = {"layer": layer_index[id(node.fn)]}
-        elif _OPERATOR_NAMES.get(node.fn) is not None:
-            call = {"op": _OPERATOR_NAMES[node.fn]}
+        elif _operator_name(node.fn) is not None:
+            call = {"op": _operator_name(node.fn)}
         else:
             name = getattr(node.fn, "name", None) or getattr(node.fn, "__name__", type(node.fn).__name__)
             _refuse(model, f"it calls {name} on symbolic tensors, Python code that a model file does not hold",
