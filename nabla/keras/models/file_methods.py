@@ -7,6 +7,7 @@ Mixed into :class:`~nabla.keras.models.Model`; the work is done in :mod:`nabla.k
 from __future__ import annotations
 
 from .._engine import save
+from .model_config import functional_from_config
 from .saving import load_weights, save_model
 
 
@@ -46,5 +47,11 @@ class FileMethods:
         return {"name": self.name}
 
     @classmethod
-    def from_config(cls, config: dict):
+    def from_config(cls, config: dict, custom_objects: dict | None = None):
+        """The model ``config`` describes; ``keras.Model.from_config`` of a functional model's config rebuilds
+        that functional model, as in Keras (``custom_objects``: your layer classes by name)."""
+        from .model import Model
+
+        if cls is Model and "input_specs" in config and "nodes" in config:
+            return functional_from_config(config, custom_objects)
         return cls(**config)
