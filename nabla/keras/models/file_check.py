@@ -144,6 +144,9 @@ def _check_layer_entries(path, entries: list, custom: dict, where: str) -> None:
         _validate(entry["config"], fs.LAYER_CONFIGS[name], f"{where}[{i}].config", path)
 
 
+MERGING_LAYERS = {"Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate"}
+
+
 def _check_functional(payload: dict, path, custom: dict) -> None:
     """A functional model's graph: each call reads tensors made before it; shapes walk the calls in order."""
     config = payload["config"]
@@ -206,6 +209,9 @@ def _check_functional(payload: dict, path, custom: dict) -> None:
         else:
             if len(args) != 1 or set(node["kwargs"]) - {"training"}:
                 _fail(path, where, f"a {name} layer is called on one argument (and training=), got {len(args)}")
+            if isinstance(args[0], list) != (name in MERGING_LAYERS):
+                what = "a list of tensors" if name in MERGING_LAYERS else "one tensor"
+                _fail(path, f"{where}.args[0]", f"a {name} layer is called on {what}")
             try:
                 effect = SHAPE_RULES[name](layers[node["layer"]]["config"], args[0])
             except ValueError as e:

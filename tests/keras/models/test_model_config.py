@@ -165,6 +165,8 @@ def _rewritten(tmp_path, change):
         (lambda p: p["config"]["input_specs"][0].update(batch_shape=[None, 2**40]), r"input_specs\[0\]"),
         (lambda p: p["weights"].update(extra=nb.zeros(3)), "weights.extra: a weight that no layer"),
         (lambda p: p["config"]["nodes"][0]["kwargs"].update(mask={"input": 0}), r"nodes\[0\].*one argument"),
+        (lambda p: p["config"]["nodes"][0]["args"].__setitem__(0, [{"input": 0}] * 2), r"Dense layer .* one tensor"),
+        (lambda p: p["config"]["nodes"][3]["args"].__setitem__(0, {"input": 0}), r"Add layer .* a list of tensors"),
     ],
 )  # fmt: skip
 def test_damaged_functional_files_are_refused_naming_the_field(tmp_path, change, message):
