@@ -9,6 +9,10 @@ weights. Everything else (compile, fit, evaluate, predict, summary, weights) is 
 ``get_config`` / ``from_config`` (and so ``model.save`` / ``load_model``) write and read the graph as
 data (see :mod:`nabla.keras.models.model_config`): the layers, each call and the tensors it takes. Calls
 of Python code (``Lambda``, ``keras.ops`` functions) are refused when saving; arithmetic is kept.
+
+A model of several inputs is called with a list of tensors; ``fit``, ``evaluate`` and ``predict`` take
+one array per input and per output, as lists or dicts keyed by name (:mod:`.structures`,
+:mod:`.compile_utils`).
 """
 
 from __future__ import annotations
