@@ -168,8 +168,9 @@ def load_model(path, custom_objects: dict | None = None, compile: bool = True):
     if compile and spec:
         if spec.get("loss") is None:
             warnings.warn(
-                "load_model: the loss was a Python function, which cannot be saved, so the model is loaded "
-                "uncompiled; call compile() again with the same loss",
+                "load_model: the loss was a Python function, which cannot be saved, or one loss per output, which "
+                "nabla's model files do not hold yet, so the model is loaded uncompiled; call compile() again "
+                "with the same loss",
                 stacklevel=2,
             )
             return model

@@ -192,3 +192,14 @@ def test_keras_saving_names_and_registered_classes_load_without_custom_objects(t
         keras.saving.save_model(model, tmp_path / "scaled.keras", overwrite=False)
     loaded = keras.saving.load_model(tmp_path / "scaled.keras")
     np.testing.assert_array_equal(loaded.predict(A), model.predict(A))
+
+
+def test_a_model_compiled_with_one_loss_per_output_loads_uncompiled_saying_so(tmp_path):
+    a = keras.Input(shape=(6,))
+    model = keras.Model(a, [keras.layers.Dense(1, name="reg")(a), keras.layers.Dense(3, name="cls")(a)])
+    model.compile(optimizer="adam", loss={"reg": "mse", "cls": "sparse_categorical_crossentropy"})
+    model.save(tmp_path / "heads.keras")
+    with pytest.warns(UserWarning, match="one loss per output.*loaded uncompiled; call compile"):
+        loaded = keras.models.load_model(tmp_path / "heads.keras")
+    for got, want in zip(outputs(loaded, A), outputs(model, A)):
+        np.testing.assert_array_equal(got, want)
