@@ -51,6 +51,14 @@ class LearningRate(float):
         self._optimizer.learning_rate = value
 
 
+class Iterations(int):
+    """What ``optimizer.iterations`` reads: an int that also answers ``numpy()`` as Keras's variable does on
+    TensorFlow (an int64; TensorFlow's custom-training tutorial prints ``optimizer.iterations.numpy()``)."""
+
+    def numpy(self) -> np.int64:
+        return np.int64(self)
+
+
 class Optimizer:
     """The Keras part of every Keras optimizer class (see the module's docstring for one update's order).
 
@@ -150,9 +158,9 @@ class Optimizer:
     lr = learning_rate
 
     @property
-    def iterations(self) -> int:
+    def iterations(self) -> Iterations:
         """How many updates the optimizer has made (what a schedule is asked about)."""
-        return self._step_calls
+        return Iterations(self._step_calls)
 
     # --- one update ---------------------------------------------------------------------------------
 

@@ -73,7 +73,10 @@ def test_the_variables_follow_keras_s_to_1e_6(keras, case):
         for x, y in zip(a, b):
             assert x.dtype == np.float32
             np.testing.assert_allclose(x, y, rtol=1e-6, atol=1e-6, err_msg=f"{case}, step {step}")
-    assert our_optimizer.iterations == int(keras.ops.convert_to_numpy(their_optimizer.iterations)) == STEPS
+    their_iterations = keras.ops.convert_to_numpy(their_optimizer.iterations)
+    assert our_optimizer.iterations == int(their_iterations) == STEPS
+    assert our_optimizer.iterations.numpy() == their_iterations  # (TensorFlow's tutorials print it)
+    assert our_optimizer.iterations.numpy().dtype == np.int64  # (Keras on TensorFlow's; on PyTorch it is int32)
     their_rate = float(keras.ops.convert_to_numpy(their_optimizer.learning_rate))
     assert our_optimizer.learning_rate == pytest.approx(their_rate, rel=1e-6)
 
