@@ -20,6 +20,7 @@ Keras keeps it:
 ``ops.py``                  ``keras.ops``: Keras's NumPy-like functions over nabla's operations
 ``variables.py``            ``keras.Variable`` (a weight: an ``nn.Parameter`` with ``assign``)
 ``symbolic.py``             ``KerasTensor``, what ``keras.Input`` returns (the functional API)
+``saving.py``               ``keras.saving``: ``save_model``, ``load_model``, ``register_keras_serializable``
 ``activations.py``, ``initializers.py``, ``regularizers.py``   by name, as in Keras
 ``utils/``                  default names (``naming.py``), the progress bar (``progbar.py``)
 ``datasets/``, ``utils/``   ``mnist.load_data()``...; ``to_categorical``, ``set_random_seed``, ``plot_model``
@@ -62,6 +63,7 @@ from . import (
     ops,
     optimizers,
     regularizers,
+    saving,
     utils,
 )
 from ._missing import missing as _missing

@@ -82,6 +82,13 @@ def same_pads(size: tuple, kernel, strides, dilations=(1, 1)) -> list[int]:
     return before + after
 
 
+def reduce(g: Graph, op_type: str, x: Value, axes: list[int], keepdims: bool, hint: str) -> str:
+    """ReduceMean / ReduceMax over physical ``axes``: an attribute up to opset 17, an input from 18 on."""
+    if g.opset >= 18:
+        return g.op(op_type, [x.name, g.const(np.array(axes, np.int64), f"{hint}/axes")], hint, keepdims=int(keepdims))
+    return g.op(op_type, [x.name], hint, axes=list(axes), keepdims=int(keepdims))
+
+
 def batch_norm(g: Graph, x: Value, gamma, beta, mean, variance, epsilon: float, hint: str) -> Value:
     """Inference-form batch normalisation over physical axis 1: ``(x - mean) / sqrt(var + eps) * gamma + beta``."""
     n = len(mean)

@@ -1,9 +1,10 @@
 """``nabla.onnx.export``: a model to an ONNX file that runs where nabla is not installed.
 
 The exporter walks the model's layers in order (a ``Sequential`` of either
-API, nested ones included, or a single layer), runs each on a sample batch
-in inference mode to learn its output shape, and writes the layer's ONNX
-form (see :mod:`nabla.onnx.table`). Nothing is written until the whole graph
+API, nested ones included, a functional model call after call, or a single
+layer: :mod:`nabla.onnx.walk`), runs each on a sample batch in inference
+mode to learn its output shape, and writes the layer's ONNX form (see
+:mod:`nabla.onnx.table`). Nothing is written until the whole graph
 is built and has passed ``onnx.checker.check_model(full_check=True)``; the
 file is then written atomically.
 """
@@ -16,11 +17,12 @@ from pathlib import Path
 import numpy as np
 
 import nabla as nb
-from nabla import layers, models
+from nabla import models
 from nabla.atomic import atomic_write
+from nabla.keras.models.functional import Functional
 
 from .graph import ExportError, Graph, Value
-from .table import CONTAINERS, converter_for, exportable
+from .walk import walk, walk_functional
 
 #: The lowest opset the exporter writes (LayerNormalization's); the highest is the installed onnx package's.
 MIN_OPSET = 17
@@ -42,26 +44,29 @@ def export(model, example_input=None, path=None, *, opset_version: int | None = 
     """Export ``model`` to ONNX; write it to ``path`` (atomically) if given; return the ``onnx.ModelProto``.
 
     Args:
-        model: a Keras-style ``Sequential`` (nabla.models), an ``nn.Sequential``, or one layer; nested
-            Sequentials are walked. Every layer must have an ONNX form (Dense/Linear, the activations,
-            Conv2D/Conv2d, pooling, BatchNormalization/BatchNorm in inference form, LayerNormalization,
-            Flatten, Embedding, ...); dropout, noise and augmentation layers export as nothing. Anything
-            else is refused, naming the layer, before anything is written.
+        model: a Keras-style ``Sequential`` (nabla.models), a functional model (``keras.Model(inputs,
+            outputs)``), an ``nn.Sequential``, or one layer; nested models are walked. Every layer must
+            have an ONNX form (Dense/Linear, the activations, Conv2D/Conv2d, pooling, BatchNormalization/
+            BatchNorm in inference form, LayerNormalization, Flatten, Embedding, the merging, reshaping and
+            global pooling layers, ...); dropout, noise and augmentation layers export as nothing. Anything
+            else (a Lambda, a keras.ops call) is refused, naming the layer, before anything is written.
         example_input: a batch of inputs (array or Tensor, batch axis first): fixes the input's shape and
             dtype (integer inputs, for Embedding, give an int64 input). Optional for a Keras-style model
-            whose input shape is known.
+            whose input shape is known. A list of batches, one per input, for a functional model with
+            several inputs (``input_shape`` then a list of shapes too).
         path: the ``.onnx`` file to write (folders that do not exist yet are created), or None to only
             build and check the model.
         opset_version: the ONNX opset, 17 (the default; None too, as in Keras) or later.
         input_shape: one sample's shape (no batch axis; an int for one axis), instead of ``example_input``.
             Either must agree with the input shape the model already knows, and may fill its unknown sizes.
 
-    The input is named ``"input"`` and the output ``"output"``; their first axis is the symbolic
-    ``"batch"``, so one file serves any batch size. The graph computes in float32 and gives
-    :meth:`predict`'s outputs to float32 rounding. Keras-style convnets keep their channels-last
-    input and flatten order: the graph transposes to ONNX's channels-first layout around the
-    convolutions and back before Flatten or Dense. The model is left as it was found (each layer's
-    training mode included).
+    The input is named ``"input"`` and the output ``"output"`` (a functional model's several inputs
+    take their ``keras.Input`` names, its several outputs ``"output_0"``, ``"output_1"``, ... in the order
+    of ``model.outputs``); their first axis is the symbolic ``"batch"``, so one file serves any batch
+    size. The graph computes in float32 and gives :meth:`predict`'s outputs to float32 rounding.
+    Keras-style convnets keep their channels-last input and flatten order: the graph transposes to
+    ONNX's channels-first layout around the convolutions and back before Flatten or Dense. The model
+    is left as it was found (each layer's training mode included).
 
     Example::
 
@@ -75,21 +80,32 @@ def export(model, example_input=None, path=None, *, opset_version: int | None = 
     if path is not None and Path(path).is_dir():
         raise IsADirectoryError(f"export: {path} is a folder; give the file to write, e.g. {Path(path) / 'model.onnx'}")
     _check_dtypes(model)
-    sample = _sample(model, example_input, input_shape)
+    several = isinstance(model, Functional)
+    samples = functional_samples(model, example_input, input_shape) if several else [
+        _sample(model, example_input, input_shape)]  # fmt: skip
 
     graph = Graph(onnx, opset_version)
-    x = Value(graph.fresh("input"), (None, *sample.shape[1:]), sample.dtype)
-    graph.fresh("output")  # reserved for the graph's output
+    names = input_names(model) if several else ["input"]
+    xs = [Value(graph.fresh(name), (None, *s.shape[1:]), s.dtype) for name, s in zip(names, samples)]
+    count = len(model.outputs) if several else 1
+    outputs = ["output"] if count == 1 else [f"output_{i}" for i in range(count)]
+    for name in outputs:
+        graph.fresh(name)  # reserved for the graph's outputs
     modes = [(m, m.training) for m in model.modules()]
     model.eval()
     try:
         with nb.no_grad():
-            y, out = _walk(graph, model, x, nb.from_numpy(sample), "")
+            tensors = [nb.from_numpy(s) for s in samples]
+            if several:
+                ys, outs = walk_functional(graph, model, xs, tensors)
+            else:
+                y, out = walk(graph, model, xs[0], tensors[0], "")
+                ys, outs = [y], [out]
     finally:
         for module, mode in modes:  # parents first: each child's own mode is set after its parent's
             module.train(mode)
-    y = graph.logical(y, "output")
-    proto = _assemble(onnx, graph, x, y, out.dtype, opset_version, model)
+    proto = _assemble(onnx, graph, xs, [graph.logical(y, name) for y, name in zip(ys, outputs)], outputs, outs,
+                      opset_version, model)  # fmt: skip
     onnx.checker.check_model(proto, full_check=True)
     if path is not None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -107,39 +123,6 @@ def _opset(onnx, opset_version) -> int:
     if not MIN_OPSET <= opset_version <= latest:
         raise ValueError(f"export: opset_version must be in {MIN_OPSET}..{latest}, got {opset_version}")
     return int(opset_version)
-
-
-def _label(module, where: str) -> str:
-    name = getattr(module, "name", None)
-    if isinstance(name, str):
-        return f"layer '{name}' ({type(module).__name__})"
-    return f"layer '{where}' ({type(module).__name__})" if where else f"the {type(module).__name__}"
-
-
-def _walk(graph: Graph, module, x: Value, sample, where: str):
-    """Convert ``module`` (a container: each of its layers) applied to ``x``; ``sample`` runs alongside in nabla."""
-    if type(module) in CONTAINERS:
-        for name, child in module.named_children():
-            x, sample = _walk(graph, child, x, sample, f"{where}.{name}" if where else name)
-        return x, sample
-    convert = converter_for(type(module))
-    if convert is None:
-        cls = type(module).__name__
-        if type(module).__module__.split(".")[0] == "nabla":
-            why = "it has no ONNX form in nabla.onnx"
-        elif any(True for _ in module.children()):
-            why = (
-                "it is a model with its own call()/forward(), which the exporter cannot see into; "
-                "build it as a Sequential of layers"
-            )
-        else:
-            why = "it is a layer of your own"
-        raise ExportError(
-            f"cannot export {_label(module, where)}: {why}. Layers that export: {', '.join(exportable())}; "
-            f"for a layer of your own, register a converter: nabla.onnx.register({cls}, converter)"
-        )
-    out = module(sample, training=False) if isinstance(module, layers.Layer) else module(sample)
-    return convert(graph, module, x, (None, *out.shape[1:])), out
 
 
 def _sample(model, example_input, input_shape) -> np.ndarray:
@@ -186,6 +169,39 @@ def _sample(model, example_input, input_shape) -> np.ndarray:
     return np.zeros((1, *shape), dtype=np.float32)
 
 
+def input_names(model) -> list[str]:
+    """A functional model's ONNX input names: "input" for one input, else its ``keras.Input`` names."""
+    if len(model.inputs) == 1:
+        return ["input"]
+    return [t.name if isinstance(t.name, str) and t.name else f"input_{i}" for i, t in enumerate(model.inputs)]
+
+
+def functional_samples(model, example_input, input_shape) -> list[np.ndarray]:
+    """One batch per input of a functional model: the examples (a list, one per input), or zeros of each shape."""
+    inputs = model.inputs
+    given = example_input if example_input is not None else input_shape
+    if given is not None and len(inputs) > 1 and (not isinstance(given, (list, tuple)) or len(given) != len(inputs)):
+        what = "example_input" if example_input is not None else "input_shape"
+        raise ValueError(f"export: '{model.name}' has {len(inputs)} inputs: give {what} as a list of {len(inputs)}")
+    if given is not None and len(inputs) == 1:
+        given = [given]
+    samples = []
+    for i, t in enumerate(inputs):
+        if example_input is not None:
+            sample = _sample(_Known(t.shape, model.name), given[i], None)
+        else:
+            sample = _sample(_Known(t.shape, model.name), None, None if given is None else given[i])
+        samples.append(sample.astype(np.int64) if t.dtype.kind in "iub" else sample)
+    return samples
+
+
+class _Known:
+    """What ``_sample`` reads of a model: its input shape and name (for one input of a functional model)."""
+
+    def __init__(self, input_shape: tuple, name: str):
+        self.input_shape, self.name = input_shape, name
+
+
 def _check_agrees(known: tuple | None, sample_shape: tuple, what: str, name: str) -> None:
     """Refuse a sample shape that differs from the model's known ``input_shape`` (whose None sizes match any)."""
     if known is None:
@@ -206,13 +222,16 @@ def _check_dtypes(model) -> None:
         )
 
 
-def _assemble(onnx, graph: Graph, x: Value, y: Value, out_dtype, opset: int, model):
+def _assemble(onnx, graph: Graph, xs: list, ys: list, names: list, outs: list, opset: int, model):
     helper = onnx.helper
-    producer = next((node for node in graph.nodes if y.name in node.output), None)
-    if producer is None:  # the model is nothing but identities: the graph still needs a node
-        graph.nodes.append(helper.make_node("Identity", [y.name], ["output"], name="output"))
-    else:  # the last node's output takes the name a user of the file sees
-        producer.output[list(producer.output).index(y.name)] = "output"
+    consumed = {name for node in graph.nodes for name in node.input}
+    for y, name in zip(ys, names):
+        producer = next((node for node in graph.nodes if y.name in node.output), None)
+        if producer is None or y.name in consumed or sum(v.name == y.name for v in ys) > 1:
+            # an input, a value other nodes read too, or one given twice: the output is a copy of it
+            graph.nodes.append(helper.make_node("Identity", [y.name], [name], name=graph.fresh(name)))
+        else:  # the last node's output takes the name a user of the file sees
+            producer.output[list(producer.output).index(y.name)] = name
 
     def info(name: str, dtype, shape: tuple):
         dims = ["batch" if n is None else int(n) for n in shape]
@@ -221,8 +240,8 @@ def _assemble(onnx, graph: Graph, x: Value, y: Value, out_dtype, opset: int, mod
     body = helper.make_graph(
         graph.nodes,
         getattr(model, "name", None) or type(model).__name__,
-        [info(x.name, x.dtype, x.shape)],
-        [info("output", out_dtype, y.shape)],
+        [info(x.name, x.dtype, x.shape) for x in xs],
+        [info(name, out.dtype, y.shape) for y, name, out in zip(ys, names, outs)],
         initializer=graph.initializers,
     )
     opsets = [helper.make_opsetid("", opset)]

@@ -13,6 +13,7 @@ at each end of the convolutional block instead of two per layer.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,6 +56,7 @@ class Graph:
         self.nodes: list = []
         self.initializers: list = []
         self._taken: set[str] = set()
+        self._constants: dict[tuple, str] = {}  # (dtype, shape, digest of the bytes) -> the initializer's name
 
     def fresh(self, hint: str) -> str:
         """A name not used yet in the graph, from ``hint`` (a layer's name: ``dense_1/kernel``)."""
@@ -66,10 +68,16 @@ class Graph:
         return name
 
     def const(self, array, hint: str) -> str:
-        """A constant (an initializer) holding ``array``; returns its name."""
-        name = self.fresh(hint)
-        self.initializers.append(self.onnx.numpy_helper.from_array(np.ascontiguousarray(array), name))
-        return name
+        """A constant (an initializer) holding ``array``; returns its name.
+
+        Equal constants are stored once (a layer a functional model calls twice has one copy of its weights).
+        """
+        array = np.ascontiguousarray(array)
+        key = (array.dtype.str, array.shape, hashlib.sha256(array.tobytes()).digest())
+        if key not in self._constants:
+            self._constants[key] = self.fresh(hint)
+            self.initializers.append(self.onnx.numpy_helper.from_array(array, self._constants[key]))
+        return self._constants[key]
 
     def op(self, op_type: str, inputs: list[str], hint: str, **attributes) -> str:
         """Add one node; returns the name of its (first) output. An input of "" is an omitted optional one."""

@@ -4,9 +4,12 @@ Every converter is ``(graph, layer, x, out_shape) -> Value``; ``x`` carries
 its layout (see :mod:`nabla.onnx.graph`), ``out_shape`` is the layer's
 output shape as nabla computed it. Kernels come in Keras's layouts (Dense
 (in, units), Conv2D (kh, kw, in, filters)) and are rearranged for ONNX here.
+A merging layer's ``x`` is the list of its inputs' Values.
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 from . import convert
 from .convert import CHANNELS_FIRST, array
@@ -81,3 +84,69 @@ def layer_normalization(g: Graph, layer, x: Value, out_shape: tuple) -> Value:
     gamma = array(layer.gamma) if layer.scale else None
     beta = array(layer.beta) if layer.center else None
     return convert.layer_norm(g, x, 1, gamma, beta, layer.epsilon, (x.shape[layer.axis],), layer.name)
+
+
+def _global_pooling(op_type: str):
+    def global_pooling(g: Graph, layer, x: Value, out_shape: tuple) -> Value:
+        """The mean or max over every axis between the batch and the channels, wherever they are stored."""
+        axes = sorted(x.physical_axis(a) for a in range(1, x.ndim - 1))
+        y = convert.reduce(g, op_type, x, axes, layer.keepdims, layer.name)
+        # without keepdims only the batch and the channels remain, in that order
+        return Value(y, out_shape, x.dtype, x.perm if layer.keepdims else None)
+
+    return global_pooling
+
+
+global_average_pooling = _global_pooling("ReduceMean")
+global_max_pooling = _global_pooling("ReduceMax")
+
+
+def reshape(g: Graph, layer, x: Value, out_shape: tuple) -> Value:
+    """Each sample to the target shape, in nabla's (row-major, channels-last) order; 0 keeps the batch size."""
+    x = g.logical(x, layer.name)
+    shape = g.const(np.array([0, *out_shape[1:]], dtype=np.int64), f"{layer.name}/shape")
+    return Value(g.op("Reshape", [x.name, shape], layer.name), out_shape, x.dtype)
+
+
+def permute(g: Graph, layer, x: Value, out_shape: tuple) -> Value:
+    """One Transpose from however ``x`` is stored to the permuted order (the batch axis stays first)."""
+    order = (0, *layer.dims)
+    moves = [x.physical_axis(axis) for axis in order]
+    return Value(g.op("Transpose", [x.name], layer.name, perm=moves), out_shape, x.dtype)
+
+
+def _same_layout(g: Graph, xs: list, hint: str) -> list:
+    """The inputs of a merge stored alike: as they are if they agree (shapes and layouts), else nabla's order."""
+    if len({(x.perm, x.shape[1:]) for x in xs}) == 1:
+        return xs
+    return [g.logical(x, f"{hint}/{i}") for i, x in enumerate(xs)]
+
+
+def _merge(op_type: str, variadic: bool = True):
+    def merge(g: Graph, layer, xs: list, out_shape: tuple) -> Value:
+        """An elementwise merge: ONNX's variadic op (Sum, Mean, Max, Min) or a chain of binary ones."""
+        xs = _same_layout(g, xs, layer.name)
+        if variadic:
+            name = g.op(op_type, [x.name for x in xs], layer.name)
+        else:
+            name = xs[0].name
+            for x in xs[1:]:
+                name = g.op(op_type, [name, x.name], layer.name)
+        return Value(name, out_shape, xs[0].dtype, xs[0].perm)
+
+    return merge
+
+
+add = _merge("Sum")
+subtract = _merge("Sub", variadic=False)
+multiply = _merge("Mul", variadic=False)
+average = _merge("Mean")
+maximum = _merge("Max")
+minimum = _merge("Min")
+
+
+def concatenate(g: Graph, layer, xs: list, out_shape: tuple) -> Value:
+    if len({x.perm for x in xs}) > 1:
+        xs = [g.logical(x, f"{layer.name}/{i}") for i, x in enumerate(xs)]
+    axis = xs[0].physical_axis(layer.axis)
+    return Value(g.op("Concat", [x.name for x in xs], layer.name, axis=axis), out_shape, xs[0].dtype, xs[0].perm)

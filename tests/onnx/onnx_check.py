@@ -56,3 +56,27 @@ def floats(*shape, scale: float = 1.0, seed: int = 0):
     """A maker of float32 batches of one-sample ``shape``, different at each call."""
     rng = np.random.default_rng(seed)
     return lambda n: (scale * rng.standard_normal((n, *shape))).astype(np.float32)
+
+
+def assert_functional_exports(model, makers, path=None, *, tol=1e-5, **options):
+    """Export a functional model and check ONNX Runtime gives each of its outputs, at batch sizes 1 and 7.
+
+    ``makers``: one batch maker per input (see :func:`floats`). Returns the ModelProto.
+    """
+    require("onnx")
+    proto = nabla.onnx.export(model, None, None if path is None else str(path), **options)
+    run = session(str(path) if path is not None else proto)
+    assert all(i.shape[0] == "batch" for i in run.get_inputs()), "every input's batch axis must be symbolic"
+    assert all(o.shape[0] == "batch" for o in run.get_outputs()), "every output's batch axis must be symbolic"
+    for n in BATCHES:
+        xs = [make(n) for make in makers]
+        got = run.run(None, {i.name: x for i, x in zip(run.get_inputs(), xs)})
+        model.eval()
+        with nb.no_grad():
+            want = model(xs if len(xs) > 1 else xs[0], training=False)
+        want = [t.numpy() for t in (want if isinstance(want, (list, tuple)) else [want])]
+        assert len(got) == len(want)
+        for g, w in zip(got, want):
+            assert g.shape == w.shape and g.dtype == w.dtype
+            np.testing.assert_allclose(g, w, rtol=tol, atol=tol)
+    return proto

@@ -93,14 +93,10 @@ def test_a_float64_model_is_told_how_to_convert():
     assert_exports(model.float(), floats(2), example=np.zeros((1, 2), np.float32))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Keras side: a Sequential whose first layer is a built Sequential does not take its input shape "
-    "(Keras 3 does: outer.input_shape == (None, 3)); the fix belongs in models.Sequential.input_shape",
-)
 def test_a_built_sequential_nested_first_gives_the_outer_model_its_input_shape():
     inner = models.Sequential([layers.Input((3,)), layers.Dense(4, activation="tanh")])
     outer = models.Sequential([inner, layers.Dense(2)])
+    assert outer.input_shape == (None, 3)  # as Keras 3's
     assert_exports(outer, floats(3))
 
 

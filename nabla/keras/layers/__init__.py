@@ -2,7 +2,8 @@
 
 By family, as in Keras: :mod:`.layer` (the base ``Layer``), :mod:`.core` (``Input``, ``Dense``,
 ``Activation``, ``Flatten``), :mod:`.convolutional` (``Conv2D``), :mod:`.pooling`
-(``MaxPooling2D``, ``AveragePooling2D``), :mod:`.normalization` (``BatchNormalization``,
+(``MaxPooling2D``, ``AveragePooling2D``,
+``GlobalAveragePooling1D/2D``, ``GlobalMaxPooling1D/2D``), :mod:`.normalization` (``BatchNormalization``,
 ``LayerNormalization``), :mod:`.regularization` (``Dropout``, ``GaussianNoise``,
 ``GaussianDropout``), :mod:`.augmentation` (``RandomTranslation``), :mod:`.merging` (``Add``,
 ``Concatenate``, ...: several inputs into one), :mod:`.reshaping` (``Reshape``, ``Permute``).
@@ -31,7 +32,14 @@ from .merging import (
     subtract,
 )
 from .normalization import BatchNormalization, LayerNormalization
-from .pooling import AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D
+from .pooling import (
+    AveragePooling2D,
+    GlobalAveragePooling1D,
+    GlobalAveragePooling2D,
+    GlobalMaxPooling1D,
+    GlobalMaxPooling2D,
+    MaxPooling2D,
+)
 from .regularization import Dropout, GaussianDropout, GaussianNoise
 from .reshaping import Permute, Reshape
 
@@ -52,10 +60,22 @@ LAYERS = {
         Conv2D,
         MaxPooling2D,
         AveragePooling2D,
+        GlobalAveragePooling1D,
+        GlobalAveragePooling2D,
+        GlobalMaxPooling1D,
+        GlobalMaxPooling2D,
+        Add,
+        Subtract,
+        Multiply,
+        Average,
+        Maximum,
+        Minimum,
+        Concatenate,
+        Reshape,
+        Permute,
     )
 }
-# (The merging, reshaping and global pooling layers are not in LAYERS yet: saved model files validate each
-# layer's config against a schema (models/file_schema.py), which they do not have.)
+# (Lambda is not here: it holds Python code, which a model file does not carry.)
 
 
 def __getattr__(name: str):

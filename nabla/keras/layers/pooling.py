@@ -1,5 +1,5 @@
-"""Pooling layers on channels-last images: ``MaxPooling2D``, ``AveragePooling2D``, and the global ones,
-``GlobalAveragePooling2D`` and ``GlobalMaxPooling2D``."""
+"""Pooling layers on channels-last inputs: ``MaxPooling2D``, ``AveragePooling2D``, and the global ones,
+``GlobalAveragePooling1D/2D`` and ``GlobalMaxPooling1D/2D``."""
 
 from __future__ import annotations
 
@@ -67,33 +67,57 @@ class AveragePooling2D(_Pooling2D):
         return out
 
 
-class _GlobalPooling2D(Layer):
-    """(batch, H, W, C) -> (batch, C), or (batch, 1, 1, C) with ``keepdims=True``."""
+class _GlobalPooling(Layer):
+    """Reduces every axis between the batch and the channels: (batch, ..., C) -> (batch, C).
+
+    With ``keepdims=True`` the reduced axes stay, of size 1: (batch, 1, ..., 1, C), as in Keras.
+    """
 
     _reduce = None
+    _rank = 4  # of the input, batch axis included
+    _layout = "(batch, H, W, C)"
 
     def __init__(self, data_format=None, keepdims: bool = False, **kwargs):
         super().__init__(**kwargs)
         if data_format not in (None, "channels_last"):
-            raise ValueError(f"{type(self).__name__}: images are channels_last in nabla, got {data_format!r}")
+            raise ValueError(f"{type(self).__name__}: nabla's inputs are channels_last, got {data_format!r}")
         self.keepdims = bool(keepdims)
 
     def call(self, inputs, training=None):
-        if inputs.ndim != 4:
-            raise ValueError(f"{type(self).__name__} '{self.name}' needs (batch, H, W, C) inputs, got {inputs.shape}")
-        return type(self)._reduce(inputs, axis=(1, 2), keepdims=self.keepdims)
+        if inputs.ndim != self._rank:
+            raise ValueError(
+                f"{type(self).__name__} '{self.name}' needs {self._layout} inputs, got {inputs.shape}"
+            )
+        return type(self)._reduce(inputs, axis=tuple(range(1, self._rank - 1)), keepdims=self.keepdims)
 
     def get_config(self) -> dict:
         return {**super().get_config(), "keepdims": self.keepdims}
 
 
-class GlobalAveragePooling2D(_GlobalPooling2D):
-    """The mean of each channel over the whole image."""
+class _GlobalPooling1D(_GlobalPooling):
+    _rank = 3
+    _layout = "(batch, steps, features)"
+
+
+class GlobalAveragePooling1D(_GlobalPooling1D):
+    """The mean of each feature over the steps: (batch, steps, features) -> (batch, features)."""
 
     _reduce = staticmethod(ops.mean)
 
 
-class GlobalMaxPooling2D(_GlobalPooling2D):
-    """The largest value of each channel over the whole image."""
+class GlobalMaxPooling1D(_GlobalPooling1D):
+    """The largest value of each feature over the steps: (batch, steps, features) -> (batch, features)."""
+
+    _reduce = staticmethod(ops.max)
+
+
+class GlobalAveragePooling2D(_GlobalPooling):
+    """The mean of each channel over the whole image: (batch, H, W, C) -> (batch, C)."""
+
+    _reduce = staticmethod(ops.mean)
+
+
+class GlobalMaxPooling2D(_GlobalPooling):
+    """The largest value of each channel over the whole image: (batch, H, W, C) -> (batch, C)."""
 
     _reduce = staticmethod(ops.max)

@@ -1,7 +1,8 @@
 """Keras-style models: ``Sequential``, ``Model`` (subclass it and write ``call``, or give it
 ``inputs`` and ``outputs``: a ``Functional`` model), ``load_model``."""
 
+from .cloning import clone_model
 from .functional import Functional
 from .model import Model
-from .saving import load_model
+from .saving import load_model, save_model
 from .sequential import Sequential

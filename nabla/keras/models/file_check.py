@@ -2,7 +2,7 @@
 
 :func:`check_model_file` applies the schemas of :mod:`nabla.keras.models.file_schema`, then walks the
 layers' shapes without allocating anything: from the input shape, each layer's weight shapes and
-output shape follow from its config (:data:`SHAPE_RULES`), and
+output shape follow from its config (:data:`~nabla.keras.models.file_shapes.SHAPE_RULES`), and
 
 * every weight a layer would create must be stored in the file with that shape, and every stored
   weight must belong to a layer: so a size in a config (``units = 10**9``) can only be as large
@@ -19,159 +19,25 @@ are and the shapes after them are not predicted.
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+
+import numpy as np
 
 from ...schema import SchemaError, validate
 from . import file_schema as fs
+from .file_shapes import SHAPE_RULES, Effect, Shape
 
 MAX_SAMPLE_VALUES = 2**26
 """The most values one sample may have at any layer while the model is built (64 Mi, 256 MB in float32)."""
 MAX_BUILD_OPERATIONS = 2**32
 """The most multiply-adds building may take: one sample through every layer (seconds in NumPy)."""
 
-Shape = tuple  # one sample's shape (no batch axis); None where unknown (after a layer of your own)
-
 
 class ModelFileError(ValueError):
     """A model file that ``load_model`` refuses; the message names the file and the field."""
 
 
-class Effect(NamedTuple):
-    """What a layer does to one sample: the weights it creates, its output shape, its largest array, its work."""
-
-    weights: dict  # name -> shape (None for a size that is not known)
-    output: Shape | None
-    values: int = 0  # the largest array it makes (output, padded input, unfolded windows)
-    operations: int = 0  # multiply-adds
-
-
 def _fail(path, where: str, what: str):
     raise ModelFileError(f"load_model: {path}: {where}: {what}")
-
-
-def _window(size, k: int, stride: int, dilation: int, padding: str) -> tuple:
-    """``(output size, padded input size)`` of a sliding window along one axis (Keras's "valid" and "same")."""
-    if size is None:
-        return None, None
-    span = dilation * (k - 1) + 1
-    if padding == "same":
-        out = math.ceil(size / stride)
-        return out, max(size, (out - 1) * stride + span)
-    return ((size - span) // stride + 1 if size >= span else 0), size
-
-
-def _pair(v) -> tuple[int, int]:
-    return (v, v) if isinstance(v, int) else tuple(v)
-
-
-def _image(shape: Shape | None, who: str) -> tuple:
-    if shape is not None and len(shape) != 3:
-        raise ValueError(f"{who} needs (height, width, channels) images, but its input has shape {shape}")
-    return shape or (None, None, None)
-
-
-def _known(*sizes) -> bool:
-    return None not in sizes
-
-
-def _dense(c: dict, s: Shape | None) -> Effect:
-    if s is not None and len(s) < 1:
-        raise ValueError("Dense needs inputs with a feature axis")
-    units = c["units"]
-    weights = {"kernel": (None if s is None else s[-1], units)}
-    if c.get("use_bias", True):
-        weights["bias"] = (units,)
-    if s is None:
-        return Effect(weights, None)
-    out = (*s[:-1], units)
-    return Effect(weights, out, math.prod(out), math.prod(s) * units)
-
-
-def _sliding(c: dict, s: Shape | None, who: str, kernel, dilation) -> tuple:
-    """Output and padded input sizes of a convolution or pooling window over (H, W, C) images."""
-    h, w, channels = _image(s, who)
-    strides = kernel if c.get("strides") is None and who != "Conv2D" else _pair(c.get("strides", 1))
-    padding = c.get("padding", "valid")
-    (oh, ph), (ow, pw) = (_window(n, k, st, d, padding) for n, k, st, d in zip((h, w), kernel, strides, dilation))
-    if 0 in (oh, ow):
-        size = f"{kernel[0]}x{kernel[1]}" + ("" if dilation == (1, 1) else f" (dilation {dilation[0]}x{dilation[1]})")
-        raise ValueError(f"the {size} window does not fit in images of shape {s}")
-    return oh, ow, ph, pw, channels
-
-
-def _conv2d(c: dict, s: Shape | None) -> Effect:
-    kernel, dilation = _pair(c["kernel_size"]), _pair(c.get("dilation_rate", 1))
-    oh, ow, ph, pw, channels = _sliding(c, s, "Conv2D", kernel, dilation)
-    filters = c["filters"]
-    weights = {"kernel": (*kernel, channels, filters)}
-    if c.get("use_bias", True):
-        weights["bias"] = (filters,)
-    if not _known(oh, ow, ph, pw, channels):
-        return Effect(weights, None if s is None else (oh, ow, filters))
-    unfolded = oh * ow * kernel[0] * kernel[1] * channels
-    return Effect(weights, (oh, ow, filters), max(ph * pw * channels, unfolded, oh * ow * filters), unfolded * filters)
-
-
-def _pooling(c: dict, s: Shape | None) -> Effect:
-    pool = _pair(c.get("pool_size", 2))
-    oh, ow, ph, pw, channels = _sliding(c, s, "pooling", pool, (1, 1))
-    if not _known(oh, ow, ph, pw, channels):
-        return Effect({}, None if s is None else (oh, ow, channels))
-    return Effect({}, (oh, ow, channels), ph * pw * channels, oh * ow * channels * pool[0] * pool[1])
-
-
-def _features(c: dict, s: Shape | None, who: str):
-    """The size of the normalised axis (``axis`` counts the batch axis, as in Keras)."""
-    axis = c.get("axis", -1)
-    if s is None:
-        return None
-    rank = len(s) + 1
-    if not (1 <= axis < rank or -rank < axis <= -1):
-        raise ValueError(f"{who}: axis {axis} is not a feature axis of inputs with {rank} axes (batch first)")
-    return s[axis - 1] if axis > 0 else s[axis]
-
-
-def _normalization(c: dict, s: Shape | None, moving: bool) -> Effect:
-    n = _features(c, s, "BatchNormalization" if moving else "LayerNormalization")
-    weights = {}
-    if c.get("scale", True):
-        weights["gamma"] = (n,)
-    if c.get("center", True):
-        weights["beta"] = (n,)
-    if moving:
-        weights.update(moving_mean=(n,), moving_variance=(n,))
-    return _elementwise(weights, s)
-
-
-def _elementwise(weights: dict, s: Shape | None) -> Effect:
-    return Effect(weights, s, 0 if s is None else math.prod(s), 0 if s is None else math.prod(s))
-
-
-def _flatten(c: dict, s: Shape | None) -> Effect:
-    return Effect({}, None if s is None else (math.prod(s),))
-
-
-def _translation(c: dict, s: Shape | None) -> Effect:
-    if s is not None and len(s) not in (2, 3):
-        raise ValueError(f"RandomTranslation needs (height, width, channels) images, but its input has shape {s}")
-    return _elementwise({}, s)
-
-
-#: Layer class -> f(config, one sample's input shape or None) -> its Effect.
-SHAPE_RULES = {
-    "Dense": _dense,
-    "Conv2D": _conv2d,
-    "MaxPooling2D": _pooling,
-    "AveragePooling2D": _pooling,
-    "BatchNormalization": lambda c, s: _normalization(c, s, moving=True),
-    "LayerNormalization": lambda c, s: _normalization(c, s, moving=False),
-    "Flatten": _flatten,
-    "Activation": lambda c, s: _elementwise({}, s),
-    "Dropout": lambda c, s: _elementwise({}, s),
-    "GaussianNoise": lambda c, s: _elementwise({}, s),
-    "GaussianDropout": lambda c, s: _elementwise({}, s),
-    "RandomTranslation": _translation,
-}
 
 
 def _input_shape(payload: dict, config: dict, layers: list, path, custom: dict) -> Shape | None:
@@ -266,6 +132,129 @@ def _check_sequential(payload: dict, path, custom: dict) -> None:
             _fail(path, f"weights.{key}", "a weight that no layer of the config has")
 
 
+def _check_layer_entries(path, entries: list, custom: dict, where: str) -> None:
+    """Each ``{"class_name", "config"}`` names a layer class of the allow-list (or yours) and fits its schema."""
+    for i, entry in enumerate(entries):
+        name = entry["class_name"]
+        if name in custom:
+            continue
+        if name not in fs.LAYER_CONFIGS:
+            _fail(path, f"{where}[{i}].class_name", f"unknown layer class {name!r}; if it is yours, pass it in "
+                                                    f"custom_objects={{{name!r}: cls}}")  # fmt: skip
+        _validate(entry["config"], fs.LAYER_CONFIGS[name], f"{where}[{i}].config", path)
+
+
+MERGING_LAYERS = {"Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate"}
+
+
+def _check_functional(payload: dict, path, custom: dict) -> None:
+    """A functional model's graph: each call reads tensors made before it; shapes walk the calls in order."""
+    config = payload["config"]
+    _validate(config, fs.FUNCTIONAL_CONFIG, "config", path)
+    if payload.get("build_input_shape") is not None:
+        _fail(path, "build_input_shape", "expected null: a functional model's input shapes are in config.input_specs")
+    layers = config["layers"]
+    _check_layer_entries(path, layers, custom, "config.layers")
+    modules = [entry["module"] for entry in layers]
+    for i, module in enumerate(modules):
+        if not module.isidentifier() or module in modules[:i]:
+            _fail(path, f"config.layers[{i}].module", f"{module!r} is not a name of its own (a Python identifier)")
+        if layers[i]["class_name"] == "InputLayer" and layers[i]["class_name"] not in custom:
+            _fail(path, f"config.layers[{i}].class_name", "a functional model's inputs are in config.input_specs")
+    inputs = []
+    for i, spec in enumerate(config["input_specs"]):
+        shape = spec["batch_shape"]
+        if None in shape[1:]:
+            _fail(path, f"config.input_specs[{i}].batch_shape", f"every size but the batch must be known, got {shape}")
+        _check_values(path, f"config.input_specs[{i}]", math.prod(shape[1:]))
+        inputs.append(tuple(shape[1:]))
+    made: list[list] = []  # each call's output shapes (None: not known)
+
+    def shape_of(ref, where: str):
+        if isinstance(ref, list):
+            return [shape_of(item, where) for item in ref]
+        if not isinstance(ref, dict):
+            return ()  # a number: a scalar
+        if "input" in ref:
+            if ref["input"] >= len(inputs):
+                _fail(path, where, f"input {ref['input']} does not exist: the model has {len(inputs)} inputs")
+            return inputs[ref["input"]]
+        if ref["node"] >= len(made) or ref["output"] >= len(made[ref["node"]]):
+            _fail(path, where, f"reads output {ref['output']} of call {ref['node']}, which is not made before it")
+        return made[ref["node"]][ref["output"]]
+
+    weights, expected, operations = payload["weights"], {}, 0
+    owned_by_custom = [f"{modules[i]}." for i, entry in enumerate(layers) if entry["class_name"] in custom]
+    for k, node in enumerate(config["nodes"]):
+        where = f"config.nodes[{k}]"
+        if ("layer" in node) == ("op" in node):
+            _fail(path, where, "a call names either a layer or an op")
+        args = [shape_of(a, f"{where}.args[{i}]") for i, a in enumerate(node["args"])]
+        for key, value in node["kwargs"].items():
+            shape_of(value, f"{where}.kwargs.{key}")
+        if "layer" in node and node["layer"] >= len(layers):
+            _fail(path, f"{where}.layer", f"layer {node['layer']} does not exist: the config has {len(layers)}")
+        name = layers[node["layer"]]["class_name"] if "layer" in node else None
+        if name in custom:
+            made.append([None] * node["outputs"])
+            continue
+        if node["outputs"] != 1:
+            _fail(path, f"{where}.outputs", f"{name or node['op']} gives one output, not {node['outputs']}")
+        if name is None:  # arithmetic: NumPy's broadcasting of its operands
+            if len(args) != (1 if node["op"] == "neg" else 2) or node["kwargs"]:
+                _fail(path, where, f"'{node['op']}' takes {1 if node['op'] == 'neg' else 2} operands")
+            if any(isinstance(a, list) for a in args):
+                _fail(path, where, f"'{node['op']}' takes tensors and numbers, not lists")
+            effect = _arithmetic(path, where, args)
+        else:
+            if len(args) != 1 or set(node["kwargs"]) - {"training"}:
+                _fail(path, where, f"a {name} layer is called on one argument (and training=), got {len(args)}")
+            if isinstance(args[0], list) != (name in MERGING_LAYERS):
+                what = "a list of tensors" if name in MERGING_LAYERS else "one tensor"
+                _fail(path, f"{where}.args[0]", f"a {name} layer is called on {what}")
+            try:
+                effect = SHAPE_RULES[name](layers[node["layer"]]["config"], args[0])
+            except ValueError as e:
+                _fail(path, where, str(e))
+            own = {f"{modules[node['layer']]}.{weight}": shape for weight, shape in effect.weights.items()}
+            _check_weights(path, weights, own, f"config.layers[{node['layer']}].config")
+            expected.update(own)
+        _check_values(path, f"{where} ({name or node['op']})", effect.values)
+        operations += effect.operations
+        if operations > MAX_BUILD_OPERATIONS:
+            _fail(path, where, f"building the model would take {operations:,} multiply-adds for one sample, more "
+                               f"than the {MAX_BUILD_OPERATIONS:,} a model file may ask for")  # fmt: skip
+        made.append([effect.output])
+    for i, ref in enumerate(_refs(config["outputs"])):
+        shape_of(ref, f"config.outputs ({i})")
+    for ref in _refs(config["inputs"]):
+        if "input" not in ref:
+            _fail(path, "config.inputs", "the model's inputs must be keras.Input tensors ({\"input\": i})")
+    for key in weights:
+        if key not in expected and not any(key.startswith(p) for p in owned_by_custom):
+            _fail(path, f"weights.{key}", "a weight that no layer of the config has")
+
+
+def _refs(structure) -> list:
+    """The tensor references in a model's ``inputs`` or ``outputs`` structure."""
+    if isinstance(structure, list):
+        return [ref for item in structure for ref in _refs(item)]
+    if "dict" in structure:
+        return [ref for item in structure["dict"].values() for ref in _refs(item)]
+    return [structure]
+
+
+def _arithmetic(path, where: str, operands: list) -> Effect:
+    if any(shape is None for shape in operands):
+        return Effect({}, None)
+    try:
+        out = tuple(int(n) for n in np.broadcast_shapes(*operands))
+    except ValueError:
+        _fail(path, where, f"operands of shapes {[list(s) for s in operands]} do not broadcast together")
+    size = math.prod(out)
+    return Effect({}, out, size, size)
+
+
 def _check_weights(path, weights: dict, expected: dict, where: str) -> None:
     """The weights one layer will create (``expected``: name -> shape, None for unknown sizes) against the file's."""
     for key, shape in expected.items():
@@ -341,6 +330,8 @@ def check_model_file(payload, path, custom_objects: dict) -> None:
     class_name = payload["class_name"]
     if class_name == "Sequential":
         _check_sequential(payload, path, custom_objects)
+    elif class_name == "Functional":
+        _check_functional(payload, path, custom_objects)
     elif class_name in custom_objects:
         shape = payload.get("build_input_shape")  # your model's own code builds it, from a sample of this shape
         if shape is not None:

@@ -123,6 +123,17 @@ LAYER_CONFIGS = {
     ),
     "MaxPooling2D": _layer([], **POOLING_FIELDS),
     "AveragePooling2D": _layer([], **POOLING_FIELDS),
+    **dict.fromkeys(
+        ("GlobalAveragePooling1D", "GlobalMaxPooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling2D"),
+        _layer([], keepdims=BOOLEAN),
+    ),
+    **dict.fromkeys(("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum"), _layer([])),
+    "Concatenate": _layer([], axis=_integer(-9, 8)),
+    "Reshape": _layer(
+        ["target_shape"],
+        target_shape={"type": "array", "items": {"anyOf": [{"const": -1}, SIZE]}, "minItems": 1, "maxItems": 8},
+    ),
+    "Permute": _layer(["dims"], dims={"type": "array", "items": _integer(1, 8), "minItems": 1, "maxItems": 8}),
 }
 
 LAYER_ENTRY = {
@@ -139,6 +150,86 @@ SEQUENTIAL_CONFIG = {
         "layers": {"type": "array", "items": LAYER_ENTRY, "maxItems": 10_000},
         "build_input_shape": _optional(BATCH_SHAPE),
         "trainable": BOOLEAN,
+    },
+    "additionalProperties": False,
+}
+
+MAX_CALLS = 10_000
+#: A tensor of a functional model: an input's index, or a call's and which of its outputs.
+TENSOR_REF = {
+    "anyOf": [
+        {"type": "object", "required": ["input"], "properties": {"input": _integer(0, MAX_CALLS)},
+         "additionalProperties": False},
+        {"type": "object", "required": ["node", "output"],
+         "properties": {"node": _integer(0, MAX_CALLS), "output": _integer(0, MAX_CALLS)},
+         "additionalProperties": False},
+    ]
+}  # fmt: skip
+_SCALAR = {"type": ["null", "boolean", "integer", "number"]}
+_ARGUMENT_LEAF = {"anyOf": [TENSOR_REF, _SCALAR]}
+#: An argument of a call: a tensor, a number, or a list of them (a merging layer's inputs), two levels deep.
+ARGUMENT = {"anyOf": [_ARGUMENT_LEAF, {"type": "array", "maxItems": MAX_CALLS, "items": {
+    "anyOf": [_ARGUMENT_LEAF, {"type": "array", "items": _ARGUMENT_LEAF, "maxItems": MAX_CALLS}]}}]}  # fmt: skip
+
+
+def _structure(depth: int = 3) -> dict:
+    """A model's inputs or outputs: a tensor, a list of them, or ``{"dict": {key: ...}}``, ``depth`` levels deep."""
+    if depth == 0:
+        return TENSOR_REF
+    inner = _structure(depth - 1)
+    return {"anyOf": [
+        TENSOR_REF,
+        {"type": "array", "items": inner, "minItems": 1, "maxItems": MAX_CALLS},
+        {"type": "object", "required": ["dict"], "additionalProperties": False,
+         "properties": {"dict": {"type": "object", "additionalProperties": inner}}},
+    ]}  # fmt: skip
+
+
+INPUT_SPEC = {
+    "type": "object",
+    "required": ["name", "batch_shape", "dtype"],
+    "properties": {
+        "name": NAME,
+        "batch_shape": BATCH_SHAPE,
+        "dtype": {"enum": ["float32", "float64", "int32", "int64"]},
+    },
+    "additionalProperties": False,
+}
+FUNCTIONAL_CONFIG = {
+    "type": "object",
+    "required": ["input_specs", "layers", "nodes", "inputs", "outputs"],
+    "properties": {
+        "name": _optional(NAME),
+        "trainable": BOOLEAN,
+        "input_specs": {"type": "array", "items": INPUT_SPEC, "minItems": 1, "maxItems": 1000},
+        "layers": {
+            "type": "array",
+            "maxItems": MAX_CALLS,
+            "items": {
+                "type": "object",
+                "required": ["class_name", "config", "module"],
+                "properties": {"class_name": NAME, "config": {"type": "object"}, "module": NAME},
+                "additionalProperties": False,
+            },
+        },
+        "nodes": {
+            "type": "array",
+            "maxItems": MAX_CALLS,
+            "items": {
+                "type": "object",
+                "required": ["args", "kwargs", "outputs"],
+                "properties": {
+                    "layer": _integer(0, MAX_CALLS),
+                    "op": {"enum": ["add", "sub", "mul", "truediv", "pow", "neg"]},
+                    "args": {"type": "array", "items": ARGUMENT, "maxItems": 16},
+                    "kwargs": {"type": "object", "additionalProperties": ARGUMENT},
+                    "outputs": _integer(1, 1000),
+                },
+                "additionalProperties": False,
+            },
+        },
+        "inputs": _structure(),
+        "outputs": _structure(),
     },
     "additionalProperties": False,
 }

@@ -6,10 +6,13 @@ chooses the class). It finds the calls between ``inputs`` and ``outputs`` (the n
 and replays the calls on real tensors in ``call``. A layer called twice (a shared layer) has one set of
 weights. Everything else (compile, fit, evaluate, predict, summary, weights) is :class:`Model`'s.
 
+``get_config`` / ``from_config`` (and so ``model.save`` / ``load_model``) write and read the graph as
+data (see :mod:`nabla.keras.models.model_config`): the layers, each call and the tensors it takes. Calls
+of Python code (``Lambda``, ``keras.ops`` functions) are refused when saving; arithmetic is kept.
+
 A model of several inputs is called with a list of tensors; ``fit``, ``evaluate`` and ``predict`` take
 one array per input and per output, as lists or dicts keyed by name (:mod:`.structures`,
-:mod:`.compile_utils`). What nabla does not do: configs (``get_config``, ``model.save``) of
-functional models are not written: save the weights (``save_weights``) and rebuild the model in code.
+:mod:`.compile_utils`).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from .._engine import Tensor
 from ..layers import Layer
 from ..symbolic import KerasTensor, Node, flatten, is_symbolic, map_structure
 from .model import Model
+from .model_config import functional_config, functional_from_config
 
 
 class Functional(Model):
@@ -107,10 +111,11 @@ class Functional(Model):
         return map_structure(value, self._outputs)
 
     def get_config(self) -> dict:
-        raise NotImplementedError(
-            f"model '{self.name}': nabla does not save the config of functional models; save the weights "
-            "(model.save_weights) and rebuild the model in code"
-        )
+        return functional_config(self)
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects: dict | None = None) -> Functional:
+        return functional_from_config(config, custom_objects)
 
 
 def _nodes_between(input_ids: set, outputs: list[KerasTensor]) -> list[Node]:

@@ -1,4 +1,4 @@
-"""``Model``: compile / fit / evaluate / predict / summary / save, the Keras way, on nabla's modules.
+"""``Model``: compile / fit / evaluate / predict / summary, the Keras way, on nabla's modules (files: file_methods.py).
 
 A Model is a :class:`nabla.layers.Layer` (and so an ``nn.Module``): subclass
 it, create layers in ``__init__`` and write ``call(inputs, training=None)``;
@@ -17,7 +17,7 @@ from .. import callbacks as callbacks_module
 from .. import losses as losses_module
 from .. import metrics as metrics_module
 from .. import optimizers
-from .._engine import CaptureError, Tensor, capture, no_grad, save
+from .._engine import CaptureError, Tensor, capture, no_grad
 from .._engine import random as _random
 from ..layers import Layer
 from ..symbolic import is_symbolic
@@ -28,9 +28,9 @@ from .checks import ModelConfigWarning, check_before_training
 from .compile_utils import CompileLoss, compile_loss, compile_metrics, own_losses, try_metrics
 from .data_adapter import as_input, as_list, check_fit_arguments, unwrap
 from .data_parallel import DataParallel
+from .file_methods import FileMethods
 from .interrupt import StopOnInterrupt
 from .keras2 import Keras2Methods
-from .saving import load_weights, save_model
 from .sources import epoch_batches
 from .summary import summary_table
 
@@ -40,7 +40,7 @@ def _tensors(inputs) -> bool:
     return isinstance(inputs, (list, tuple)) and bool(inputs) and all(isinstance(x, Tensor) for x in inputs)
 
 
-class Model(Keras2Methods, Layer):
+class Model(Keras2Methods, FileMethods, Layer):
     """A trainable network with Keras's training API.
 
     Subclass example::
@@ -522,42 +522,6 @@ class Model(Keras2Methods, Layer):
     def _ordered_weights(self) -> list[Tensor]:
         self._maybe_build()
         return super()._ordered_weights()
-
-    def save_weights(self, path) -> None:
-        """Write the weights (``state_dict``) to a safetensors file, atomically."""
-        self._maybe_build()  # NOTE: layers after the first build lazily; a known input shape builds them all
-        save(self.state_dict(), path)
-
-    def load_weights(self, path) -> None:
-        """Load weights written by :meth:`save_weights` (the model must have the same architecture)."""
-        load_weights(self, path)
-
-    def save(self, path) -> None:
-        """Save architecture, weights, compile settings and optimizer state to one file (see ``load_model``)."""
-        save_model(self, path)
-
-    def export(
-        self, filepath, format: str = "onnx", opset_version: int = 17, input_shape=None, verbose: bool | None = None
-    ) -> None:
-        """Write the model for runtimes without nabla: ``format="onnx"``, as :func:`nabla.onnx.export` does.
-
-        ``input_shape``: one sample's shape, for a model whose input shape is not known yet. ``verbose``
-        (None or True, as in Keras 3) prints ``Saved artifact at '<filepath>'.`` once the file is written.
-        """
-        if format != "onnx":
-            raise ValueError(f"export: nabla writes format='onnx', got {format!r} (save() writes a nabla model file)")
-        import nabla.onnx  # an optional extra: imported when used
-
-        nabla.onnx.export(self, None, filepath, opset_version=opset_version, input_shape=input_shape)
-        if verbose is None or verbose:
-            print(f"Saved artifact at '{filepath}'.")
-
-    def get_config(self) -> dict:
-        return {"name": self.name}
-
-    @classmethod
-    def from_config(cls, config: dict):
-        return cls(**config)
 
     def summary(self, print_fn=print) -> None:
         """Print the layer table: output shapes, parameter counts, totals (as Keras's ``summary``)."""

@@ -8,20 +8,64 @@ loading a model from someone else cannot run code. Any file name works
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 
 from .._engine import Tensor, load, save
 from .file_check import ModelFileError, check_model_file
 from .file_schema import FIXED_HYPERPARAMETERS, FORMAT
+from .model_config import check_subclass_config
+
+_REGISTERED: dict[str, type] = {}
+"""Classes of yours that ``load_model`` finds by name without ``custom_objects`` (``register_keras_serializable``)."""
 
 
-def save_model(model, path) -> None:
+def register_keras_serializable(package: str = "Custom", name: str | None = None):
+    """A class decorator: ``load_model`` rebuilds the class from files without ``custom_objects``, as in Keras.
+
+    ``@keras.saving.register_keras_serializable()`` on a layer or a subclassed model of yours. The file
+    names the class by its class name (nabla's files do not store the ``package>name`` key Keras uses); a
+    class named like one of nabla's layers replaces it in the files you load afterwards, as a
+    ``custom_objects`` entry would.
+    """
+    if not isinstance(package, str) or (name is not None and not isinstance(name, str)):
+        raise TypeError(f"register_keras_serializable: package and name are strings, got {package!r}, {name!r}")
+
+    def register(cls: type) -> type:
+        if not isinstance(cls, type) or not hasattr(cls, "from_config"):
+            raise TypeError(f"register_keras_serializable: expected a class with from_config, got {cls!r}")
+        _REGISTERED[cls.__name__] = cls
+        cls._registered_name = f"{package}>{name or cls.__name__}"
+        return cls
+
+    return register
+
+
+def save_model(model, path, overwrite: bool = True) -> None:
+    """``model.save(path)``: a Sequential, a functional model, or a subclassed one with a config (see ``load_model``).
+
+    Also ``keras.saving.save_model(model, path)``; with ``overwrite=False`` an existing file is refused
+    (Keras asks at a prompt instead).
+
+    Raises:
+        FileExistsError: ``overwrite=False`` and the file exists.
+        NotImplementedError: a subclassed model whose ``__init__`` takes arguments and that has no ``get_config``.
+        TypeError: a model holding what a file cannot (a ``Lambda``, a ``keras.ops`` call, a nested model).
+        Nothing is written then.
+    """
+    from .functional import Functional
+
+    if not overwrite and Path(path).exists():
+        raise FileExistsError(f"save_model: {path} exists; pass overwrite=True to replace it")
+    check_subclass_config(model)
     model._maybe_build()
     config = model.get_config()
+    # A functional model's inputs carry their shapes (in its config).
+    shape = None if isinstance(model, Functional) else model._build_input_shape
     payload = {
         "format": FORMAT,
         "class_name": type(model).__name__,
         "config": config,
-        "build_input_shape": None if model._build_input_shape is None else list(model._build_input_shape),
+        "build_input_shape": None if shape is None else list(shape),
         "weights": model.state_dict(),
         "compile": model._compile_config,
         "optimizer": None,
@@ -78,9 +122,11 @@ def _arrays(state: dict) -> dict:
 def load_model(path, custom_objects: dict | None = None, compile: bool = True):
     """Rebuild a model saved with ``model.save(path)``: same architecture, weights and (if compiled) optimizer state.
 
-    Subclassed models need their class in ``custom_objects={"MyModel": MyModel}``, and layers
-    of your own theirs. The loaded model predicts exactly as the saved one, and ``fit``
-    continues the same run (optimizer moments and step counts included).
+    Sequential and functional models (``keras.Model(inputs, outputs)``) are rebuilt from their config;
+    subclassed models need their class in ``custom_objects={"MyModel": MyModel}``, and layers
+    of your own theirs (or the class decorated with ``keras.saving.register_keras_serializable()``).
+    The loaded model predicts exactly as the saved one, and ``fit`` continues the same run
+    (optimizer moments and step counts included).
 
     Nothing is built before the whole file is checked (:mod:`nabla.keras.models.file_check`): its
     structure against the schema of :mod:`nabla.keras.models.file_schema` (types, required fields,
@@ -98,6 +144,7 @@ def load_model(path, custom_objects: dict | None = None, compile: bool = True):
         custom_objects = {}
     if not isinstance(custom_objects, dict) or not all(isinstance(k, str) for k in custom_objects):
         raise TypeError(f"load_model: custom_objects must be a dict of class names to classes, got {custom_objects!r}")
+    custom_objects = {**_REGISTERED, **custom_objects}
     payload = load(path)
     check_model_file(payload, path, custom_objects)
     class_name = payload["class_name"]
@@ -106,6 +153,10 @@ def load_model(path, custom_objects: dict | None = None, compile: bool = True):
             from .sequential import Sequential
 
             model = Sequential.from_config(payload["config"], custom_objects)
+        elif class_name == "Functional":
+            from .functional import Functional
+
+            model = Functional.from_config(payload["config"], custom_objects)
         else:
             model = custom_objects[class_name].from_config(payload["config"])
         if payload.get("build_input_shape") and not any(True for _ in model.parameters()):
@@ -117,8 +168,9 @@ def load_model(path, custom_objects: dict | None = None, compile: bool = True):
     if compile and spec:
         if spec.get("loss") is None:
             warnings.warn(
-                "load_model: the loss was a Python function, which cannot be saved, so the model is loaded "
-                "uncompiled; call compile() again with the same loss",
+                "load_model: the loss was a Python function, which cannot be saved, or one loss per output, which "
+                "nabla's model files do not hold yet, so the model is loaded uncompiled; call compile() again "
+                "with the same loss",
                 stacklevel=2,
             )
             return model

@@ -5,9 +5,10 @@ from __future__ import annotations
 import weakref
 
 from ...nn import Module
-from ..layers import LAYERS, Input, InputLayer, Layer
+from ..layers import Input, InputLayer, Layer
 from ..symbolic import KerasTensor
 from .model import Model
+from .model_config import layer_entry, layers_from_entries
 
 
 class Sequential(Model):
@@ -37,7 +38,9 @@ class Sequential(Model):
         if not isinstance(layer, Module):
             raise TypeError(f"Sequential.add expects a layer, got {type(layer).__name__}")
         if not len(self._modules) and self._input_hint is None:
-            self._input_hint = getattr(layer, "input_shape_hint", None)
+            # NOTE: a model first (a nested Sequential) gives its own input shape, as in Keras 3
+            hint = layer.input_shape if isinstance(layer, Model) else getattr(layer, "input_shape_hint", None)
+            self._input_hint = hint
         self.add_module(str(len(self._modules)), layer)
         if isinstance(layer, Layer) and getattr(layer, "_sequential", None) is None:
             layer._sequential = weakref.ref(self)  # (for layer.output: see Layer.output; weak: no cycle)
@@ -105,27 +108,13 @@ class Sequential(Model):
         return x
 
     def get_config(self) -> dict:
-        configs = []
-        for layer in self.layers:
-            if not isinstance(layer, Layer):
-                raise TypeError(
-                    f"cannot save a Sequential holding a {type(layer).__name__}: only Keras-style layers "
-                    "(nabla.layers) have a config; save the weights with save_weights instead"
-                )
-            configs.append({"class_name": type(layer).__name__, "config": layer.get_config()})
+        configs = [layer_entry(self, layer) for layer in self.layers]
         shape = self.input_shape
         return {"name": self.name, "layers": configs, "build_input_shape": None if shape is None else list(shape)}
 
     @classmethod
     def from_config(cls, config: dict, custom_objects: dict | None = None) -> Sequential:
-        known = {**LAYERS, **(custom_objects or {})}
-        layers = []
-        for entry in config["layers"]:
-            name = entry["class_name"]
-            if name not in known:
-                raise ValueError(f"unknown layer class {name!r}; pass it in custom_objects={{'{name}': cls}}")
-            layers.append(known[name].from_config(entry["config"]))
-        model = cls(layers, name=config.get("name"))
+        model = cls(layers_from_entries(config["layers"], custom_objects), name=config.get("name"))
         shape = config.get("build_input_shape")
         if shape is not None:
             model.build(tuple(shape))

@@ -23,6 +23,11 @@ LAYER_ARGS = {
     "Conv2D": {"filters": 1, "kernel_size": 1},
     "MaxPooling2D": {"pool_size": 2},
     "AveragePooling2D": {"pool_size": 2},
+    **dict.fromkeys(("GlobalAveragePooling1D", "GlobalMaxPooling1D"), {}),
+    **dict.fromkeys(("GlobalAveragePooling2D", "GlobalMaxPooling2D"), {}),
+    **dict.fromkeys(("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate"), {}),
+    "Reshape": {"target_shape": (2, 3)},
+    "Permute": {"dims": (2, 1)},
 }
 
 

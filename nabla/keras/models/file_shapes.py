@@ -1,0 +1,246 @@
+"""How each built-in layer changes one sample's shape, predicted from its config without building anything.
+
+:data:`SHAPE_RULES` maps a layer class to ``rule(config, input_shape) -> Effect``: the weights the layer
+would create (names and shapes), its output shape, the largest array it makes for one sample and its
+multiply-adds. :mod:`nabla.keras.models.file_check` walks a model file's layers with these rules, so
+that a size in a config is checked against the weights the file holds before anything is allocated.
+
+Shapes are one sample's (no batch axis); None stands for a shape that is not known (after a layer of
+your own). A merging layer's rule takes the list of its inputs' shapes.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+
+Shape = tuple  # one sample's shape (no batch axis); None where unknown (after a layer of your own)
+
+
+class Effect(NamedTuple):
+    """What a layer does to one sample: the weights it creates, its output shape, its largest array, its work."""
+
+    weights: dict  # name -> shape (None for a size that is not known)
+    output: Shape | None
+    values: int = 0  # the largest array it makes (output, padded input, unfolded windows)
+    operations: int = 0  # multiply-adds
+
+
+def _window(size, k: int, stride: int, dilation: int, padding: str) -> tuple:
+    """``(output size, padded input size)`` of a sliding window along one axis (Keras's "valid" and "same")."""
+    if size is None:
+        return None, None
+    span = dilation * (k - 1) + 1
+    if padding == "same":
+        out = math.ceil(size / stride)
+        return out, max(size, (out - 1) * stride + span)
+    return ((size - span) // stride + 1 if size >= span else 0), size
+
+
+def _pair(v) -> tuple[int, int]:
+    return (v, v) if isinstance(v, int) else tuple(v)
+
+
+def _image(shape: Shape | None, who: str) -> tuple:
+    if shape is not None and len(shape) != 3:
+        raise ValueError(f"{who} needs (height, width, channels) images, but its input has shape {shape}")
+    return shape or (None, None, None)
+
+
+def _known(*sizes) -> bool:
+    return None not in sizes
+
+
+def _dense(c: dict, s: Shape | None) -> Effect:
+    if s is not None and len(s) < 1:
+        raise ValueError("Dense needs inputs with a feature axis")
+    units = c["units"]
+    weights = {"kernel": (None if s is None else s[-1], units)}
+    if c.get("use_bias", True):
+        weights["bias"] = (units,)
+    if s is None:
+        return Effect(weights, None)
+    out = (*s[:-1], units)
+    return Effect(weights, out, math.prod(out), math.prod(s) * units)
+
+
+def _sliding(c: dict, s: Shape | None, who: str, kernel, dilation) -> tuple:
+    """Output and padded input sizes of a convolution or pooling window over (H, W, C) images."""
+    h, w, channels = _image(s, who)
+    strides = kernel if c.get("strides") is None and who != "Conv2D" else _pair(c.get("strides", 1))
+    padding = c.get("padding", "valid")
+    (oh, ph), (ow, pw) = (_window(n, k, st, d, padding) for n, k, st, d in zip((h, w), kernel, strides, dilation))
+    if 0 in (oh, ow):
+        size = f"{kernel[0]}x{kernel[1]}" + ("" if dilation == (1, 1) else f" (dilation {dilation[0]}x{dilation[1]})")
+        raise ValueError(f"the {size} window does not fit in images of shape {s}")
+    return oh, ow, ph, pw, channels
+
+
+def _conv2d(c: dict, s: Shape | None) -> Effect:
+    kernel, dilation = _pair(c["kernel_size"]), _pair(c.get("dilation_rate", 1))
+    oh, ow, ph, pw, channels = _sliding(c, s, "Conv2D", kernel, dilation)
+    filters = c["filters"]
+    weights = {"kernel": (*kernel, channels, filters)}
+    if c.get("use_bias", True):
+        weights["bias"] = (filters,)
+    if not _known(oh, ow, ph, pw, channels):
+        return Effect(weights, None if s is None else (oh, ow, filters))
+    unfolded = oh * ow * kernel[0] * kernel[1] * channels
+    return Effect(weights, (oh, ow, filters), max(ph * pw * channels, unfolded, oh * ow * filters), unfolded * filters)
+
+
+def _pooling(c: dict, s: Shape | None) -> Effect:
+    pool = _pair(c.get("pool_size", 2))
+    oh, ow, ph, pw, channels = _sliding(c, s, "pooling", pool, (1, 1))
+    if not _known(oh, ow, ph, pw, channels):
+        return Effect({}, None if s is None else (oh, ow, channels))
+    return Effect({}, (oh, ow, channels), ph * pw * channels, oh * ow * channels * pool[0] * pool[1])
+
+
+def _features(c: dict, s: Shape | None, who: str):
+    """The size of the normalised axis (``axis`` counts the batch axis, as in Keras)."""
+    axis = c.get("axis", -1)
+    if s is None:
+        return None
+    rank = len(s) + 1
+    if not (1 <= axis < rank or -rank < axis <= -1):
+        raise ValueError(f"{who}: axis {axis} is not a feature axis of inputs with {rank} axes (batch first)")
+    return s[axis - 1] if axis > 0 else s[axis]
+
+
+def _normalization(c: dict, s: Shape | None, moving: bool) -> Effect:
+    n = _features(c, s, "BatchNormalization" if moving else "LayerNormalization")
+    weights = {}
+    if c.get("scale", True):
+        weights["gamma"] = (n,)
+    if c.get("center", True):
+        weights["beta"] = (n,)
+    if moving:
+        weights.update(moving_mean=(n,), moving_variance=(n,))
+    return _elementwise(weights, s)
+
+
+def _elementwise(weights: dict, s: Shape | None) -> Effect:
+    return Effect(weights, s, 0 if s is None else math.prod(s), 0 if s is None else math.prod(s))
+
+
+def _flatten(c: dict, s: Shape | None) -> Effect:
+    return Effect({}, None if s is None else (math.prod(s),))
+
+
+def _translation(c: dict, s: Shape | None) -> Effect:
+    if s is not None and len(s) not in (2, 3):
+        raise ValueError(f"RandomTranslation needs (height, width, channels) images, but its input has shape {s}")
+    return _elementwise({}, s)
+
+
+def _inputs(s, who: str, count: int | None = None) -> list:
+    """The shapes a merging layer receives: a list of at least two (exactly ``count`` if given)."""
+    if not isinstance(s, list) or len(s) < 2:
+        raise ValueError(f"{who} merges a list of at least 2 inputs (a layer of functional models), got one input")
+    if count is not None and len(s) != count:
+        raise ValueError(f"{who} takes exactly {count} inputs, got {len(s)}")
+    return s
+
+
+def _broadcast(shapes: list, who: str) -> Shape | None:
+    """The shape elementwise operations give (NumPy's broadcasting, as nabla's operations do)."""
+    if any(s is None for s in shapes):
+        return None
+    try:
+        return tuple(int(n) for n in np.broadcast_shapes(*shapes))
+    except ValueError:
+        raise ValueError(f"{who}: inputs of shapes {[list(s) for s in shapes]} do not broadcast together") from None
+
+
+def _merge(who: str, count: int | None = None):
+    def rule(c: dict, s) -> Effect:
+        out = _broadcast(_inputs(s, who, count), who)
+        return _elementwise({}, out)
+
+    return rule
+
+
+def _concatenate(c: dict, s) -> Effect:
+    shapes = _inputs(s, "Concatenate")
+    if any(shape is None for shape in shapes):
+        return Effect({}, None)
+    rank = len(shapes[0]) + 1  # Keras's axis counts the batch axis
+    axis = c.get("axis", -1)
+    if not -rank <= axis < rank or any(len(shape) + 1 != rank for shape in shapes):
+        raise ValueError(f"Concatenate: axis {axis} does not fit inputs of shapes {[list(t) for t in shapes]}")
+    axis %= rank
+    if axis == 0:  # along the batch: the samples keep their shape
+        out = shapes[0] if len(set(shapes)) == 1 else None
+    else:
+        rest = {shape[: axis - 1] + shape[axis:] for shape in shapes}
+        out = (*shapes[0][: axis - 1], sum(shape[axis - 1] for shape in shapes), *shapes[0][axis:])
+        out = out if len(rest) == 1 else None
+    if out is None:
+        raise ValueError(f"Concatenate: inputs of shapes {[list(t) for t in shapes]} differ besides axis {axis}")
+    return _elementwise({}, out)
+
+
+def _reshape(c: dict, s: Shape | None) -> Effect:
+    target = list(c["target_shape"])
+    if target.count(-1) > 1:
+        raise ValueError(f"Reshape: at most one size of target_shape may be -1, got {target}")
+    if s is None:
+        return Effect({}, None if -1 in target else tuple(target))
+    size, known = math.prod(s), math.prod(n for n in target if n != -1)
+    if -1 in target and size % known == 0:
+        target[target.index(-1)] = size // known
+    if math.prod(target) != size:
+        raise ValueError(f"Reshape: samples of shape {s} cannot take the shape {c['target_shape']}")
+    return _elementwise({}, tuple(target))
+
+
+def _permute(c: dict, s: Shape | None) -> Effect:
+    dims = c["dims"]
+    if sorted(dims) != list(range(1, len(dims) + 1)) or (s is not None and len(s) != len(dims)):
+        raise ValueError(f"Permute: dims {dims} is not an order of the {'' if s is None else len(s)} sample axes")
+    return _elementwise({}, None if s is None else tuple(s[d - 1] for d in dims))
+
+
+def _global_pooling(rank: int, layout: str):
+    def rule(c: dict, s: Shape | None) -> Effect:
+        if s is not None and len(s) != rank:
+            raise ValueError(f"global pooling needs {layout} inputs, but its input has shape {s}")
+        if s is None:
+            return Effect({}, None)
+        out = (*(1,) * (rank - 1), s[-1]) if c.get("keepdims", False) else (s[-1],)
+        return Effect({}, out, math.prod(s), math.prod(s))
+
+    return rule
+
+
+#: Layer class -> f(config, one sample's input shape or None; a list of them for a merge) -> its Effect.
+SHAPE_RULES = {
+    "Dense": _dense,
+    "Conv2D": _conv2d,
+    "MaxPooling2D": _pooling,
+    "AveragePooling2D": _pooling,
+    "BatchNormalization": lambda c, s: _normalization(c, s, moving=True),
+    "LayerNormalization": lambda c, s: _normalization(c, s, moving=False),
+    "Flatten": _flatten,
+    "Activation": lambda c, s: _elementwise({}, s),
+    "Dropout": lambda c, s: _elementwise({}, s),
+    "GaussianNoise": lambda c, s: _elementwise({}, s),
+    "GaussianDropout": lambda c, s: _elementwise({}, s),
+    "RandomTranslation": _translation,
+    "GlobalAveragePooling1D": _global_pooling(2, "(steps, features)"),
+    "GlobalMaxPooling1D": _global_pooling(2, "(steps, features)"),
+    "GlobalAveragePooling2D": _global_pooling(3, "(height, width, channels)"),
+    "GlobalMaxPooling2D": _global_pooling(3, "(height, width, channels)"),
+    "Add": _merge("Add"),
+    "Subtract": _merge("Subtract", 2),
+    "Multiply": _merge("Multiply"),
+    "Average": _merge("Average"),
+    "Maximum": _merge("Maximum"),
+    "Minimum": _merge("Minimum"),
+    "Concatenate": _concatenate,
+    "Reshape": _reshape,
+    "Permute": _permute,
+}
