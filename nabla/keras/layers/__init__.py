@@ -1,7 +1,8 @@
 """Keras-style layers: ``Dense(units, activation="relu", input_shape=(2,))``.
 
 By family, as in Keras: :mod:`.layer` (the base ``Layer``), :mod:`.core` (``Input``, ``Dense``,
-``Activation``, ``Flatten``), :mod:`.convolutional` (``Conv2D``), :mod:`.pooling`
+``Activation``, ``Flatten``), :mod:`.activations` (``Softmax``, ``ReLU``, ``LeakyReLU``, ``PReLU``,
+``ELU``, ``Identity``), :mod:`.convolutional` (``Conv2D``), :mod:`.pooling`
 (``MaxPooling2D``, ``AveragePooling2D``), :mod:`.normalization` (``BatchNormalization``,
 ``LayerNormalization``), :mod:`.regularization` (``Dropout``, ``GaussianNoise``,
 ``GaussianDropout``), :mod:`.augmentation` (``RandomTranslation``), :mod:`.merging` (``Add``,
@@ -10,6 +11,7 @@ By family, as in Keras: :mod:`.layer` (the base ``Layer``), :mod:`.core` (``Inpu
 
 from .._missing import missing
 from ..utils.naming import clear_session, snake_case
+from .activations import ELU, Identity, LeakyReLU, PReLU, ReLU, Softmax
 from .augmentation import RandomTranslation
 from .convolutional import Conv2D
 from .core import Activation, Dense, Flatten, Input, InputLayer, Lambda
@@ -42,6 +44,12 @@ LAYERS = {
         InputLayer,
         Dense,
         Activation,
+        Softmax,
+        ReLU,
+        LeakyReLU,
+        PReLU,
+        ELU,
+        Identity,
         Dropout,
         Flatten,
         GaussianNoise,

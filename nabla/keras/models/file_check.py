@@ -39,7 +39,7 @@ class ModelFileError(ValueError):
 class Effect(NamedTuple):
     """What a layer does to one sample: the weights it creates, its output shape, its largest array, its work."""
 
-    weights: dict  # name -> shape (None for a size that is not known)
+    weights: dict  # name -> shape (None for a size that is not known; the shape None when even its rank is not)
     output: Shape | None
     values: int = 0  # the largest array it makes (output, padded input, unfolded windows)
     operations: int = 0  # multiply-adds
@@ -147,6 +147,18 @@ def _elementwise(weights: dict, s: Shape | None) -> Effect:
     return Effect(weights, s, 0 if s is None else math.prod(s), 0 if s is None else math.prod(s))
 
 
+def _prelu(c: dict, s: Shape | None) -> Effect:
+    """PReLU's alpha has one sample's shape, 1 along each shared axis (axes counted with the batch axis as 0)."""
+    if s is None:
+        return Effect({"alpha": None}, None)
+    shape = list(s)
+    for axis in c.get("shared_axes") or ():
+        if axis > len(shape):
+            raise ValueError(f"PReLU: shared axis {axis} is beyond inputs of shape {s}")
+        shape[axis - 1] = 1
+    return _elementwise({"alpha": tuple(shape)}, s)
+
+
 def _flatten(c: dict, s: Shape | None) -> Effect:
     return Effect({}, None if s is None else (math.prod(s),))
 
@@ -167,6 +179,8 @@ SHAPE_RULES = {
     "LayerNormalization": lambda c, s: _normalization(c, s, moving=False),
     "Flatten": _flatten,
     "Activation": lambda c, s: _elementwise({}, s),
+    **dict.fromkeys(["Softmax", "ReLU", "LeakyReLU", "ELU", "Identity"], lambda c, s: _elementwise({}, s)),
+    "PReLU": _prelu,
     "Dropout": lambda c, s: _elementwise({}, s),
     "GaussianNoise": lambda c, s: _elementwise({}, s),
     "GaussianDropout": lambda c, s: _elementwise({}, s),
@@ -272,6 +286,8 @@ def _check_weights(path, weights: dict, expected: dict, where: str) -> None:
         stored = weights.get(key)
         if stored is None:
             _fail(path, f"weights.{key}", f"missing: the layer at {where} needs a weight of shape {shape}")
+        if shape is None:
+            continue  # a weight of a layer whose input shape is not known (after a layer of your own)
         fits = len(stored.shape) == len(shape) and all(e is None or e == s for e, s in zip(shape, stored.shape))
         if not fits:
             shown = tuple("?" if e is None else e for e in shape)

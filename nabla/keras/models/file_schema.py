@@ -45,6 +45,7 @@ BATCH_SHAPE = {  # a shape with its batch axis, which must be null: the batch si
     "minItems": 2,
     "maxItems": 9,
 }
+AXIS = _integer(-9, 8)  # an axis of a batch of samples (batch axis 0), from the end when negative
 SEED = _optional(_integer(-(2**63), 2**63 - 1))
 
 #: Names the registries know (tests check that these lists equal the registries).
@@ -96,6 +97,14 @@ LAYER_CONFIGS = {
     "InputLayer": _layer([], shape=SHAPE),
     "Dense": _layer(["units"], units=SIZE, **KERNEL_FIELDS),
     "Activation": _layer(["activation"], activation=ACTIVATION),
+    "Softmax": _layer([], axis={"anyOf": [AXIS, {"type": "array", "items": AXIS, "minItems": 1, "maxItems": 8}]}),
+    "ReLU": _layer([], max_value=_optional(_number(minimum=0)), negative_slope=_number(minimum=0),
+                   threshold=_number(minimum=0)),  # fmt: skip
+    "LeakyReLU": _layer([], negative_slope=_number(minimum=0)),
+    "PReLU": _layer([], alpha_initializer=INITIALIZER, alpha_regularizer=REGULARIZER, alpha_constraint={"type": "null"},
+                    shared_axes=_optional({"type": "array", "items": _integer(1, 8), "maxItems": 8})),  # fmt: skip
+    "ELU": _layer([], alpha=_number()),
+    "Identity": _layer([]),
     "Dropout": _layer(["rate"], rate=_number(minimum=0, exclusiveMaximum=1)),
     "Flatten": _layer([]),
     "GaussianNoise": _layer(["stddev"], stddev=_number(minimum=0, maximum=1), seed=SEED),
