@@ -38,8 +38,6 @@ ALTERNATIVES = {
     "keras.layers.GRU": "recurrent layers are not offered by nabla.keras",
     "keras.layers.SimpleRNN": "recurrent layers are not offered by nabla.keras",
     "keras.layers.Embedding": "embeddings are not offered by nabla.keras: one_hot the indices and use a Dense layer",
-    "keras.layers.Rescaling": "scale the arrays before fit (x / 255.0), or keras.layers.Lambda(lambda x: x / 255.0)",
-    "keras.layers.Normalization": "standardise the arrays before fit ((x - mean) / std), or use BatchNormalization",
     "keras.layers.Conv1D": "use keras.layers.Conv2D on (batch, 1, length, channels) inputs",
     "keras.layers.MultiHeadAttention": "use nabla.nn.MultiheadAttention (PyTorch's layout)",
     "keras.ops.image": "image ops are not offered: use NumPy, or the preprocessing layers of nabla.keras.layers",

@@ -5,7 +5,8 @@ By family, as in Keras: :mod:`.layer` (the base ``Layer``), :mod:`.core` (``Inpu
 ``ELU``, ``Identity``), :mod:`.convolutional` (``Conv2D``), :mod:`.pooling`
 (``MaxPooling2D``, ``AveragePooling2D``), :mod:`.normalization` (``BatchNormalization``,
 ``LayerNormalization``), :mod:`.regularization` (``Dropout``, ``GaussianNoise``,
-``GaussianDropout``), :mod:`.augmentation` (``RandomTranslation``), :mod:`.merging` (``Add``,
+``GaussianDropout``), :mod:`.preprocessing` (``Rescaling``, ``Normalization``),
+:mod:`.augmentation` (``RandomTranslation``), :mod:`.merging` (``Add``,
 ``Concatenate``, ...: several inputs into one), :mod:`.reshaping` (``Reshape``, ``Permute``).
 """
 
@@ -34,6 +35,7 @@ from .merging import (
 )
 from .normalization import BatchNormalization, LayerNormalization
 from .pooling import AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D
+from .preprocessing import Normalization, Rescaling
 from .regularization import Dropout, GaussianDropout, GaussianNoise
 from .reshaping import Permute, Reshape
 
@@ -55,6 +57,8 @@ LAYERS = {
         GaussianNoise,
         GaussianDropout,
         RandomTranslation,
+        Rescaling,
+        Normalization,
         BatchNormalization,
         LayerNormalization,
         Conv2D,

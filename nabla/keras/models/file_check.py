@@ -159,6 +159,21 @@ def _prelu(c: dict, s: Shape | None) -> Effect:
     return _elementwise({"alpha": tuple(shape)}, s)
 
 
+def _normalization_statistics(c: dict, s: Shape | None) -> Effect:
+    """Normalization adapted (no mean in its config) holds mean and variance of the kept axes' sizes, and a count."""
+    if c.get("mean") is not None:
+        return _elementwise({}, s)
+    if s is None:
+        return Effect({"mean": None, "variance": None, "count": ()}, None)
+    axis = c.get("axis", -1)
+    rank = len(s) + 1
+    axes = [] if axis is None else [axis] if isinstance(axis, int) else axis
+    if any(not -rank <= a < rank or a % rank == 0 for a in axes):
+        raise ValueError(f"Normalization: axis {axis} is not a feature axis of inputs with {rank} axes (batch first)")
+    kept = tuple(s[a % rank - 1] for a in sorted(a % rank for a in axes))
+    return _elementwise({"mean": kept, "variance": kept, "count": ()}, s)
+
+
 def _flatten(c: dict, s: Shape | None) -> Effect:
     return Effect({}, None if s is None else (math.prod(s),))
 
@@ -181,6 +196,8 @@ SHAPE_RULES = {
     "Activation": lambda c, s: _elementwise({}, s),
     **dict.fromkeys(["Softmax", "ReLU", "LeakyReLU", "ELU", "Identity"], lambda c, s: _elementwise({}, s)),
     "PReLU": _prelu,
+    "Rescaling": lambda c, s: _elementwise({}, s),
+    "Normalization": _normalization_statistics,
     "Dropout": lambda c, s: _elementwise({}, s),
     "GaussianNoise": lambda c, s: _elementwise({}, s),
     "GaussianDropout": lambda c, s: _elementwise({}, s),

@@ -46,6 +46,11 @@ BATCH_SHAPE = {  # a shape with its batch axis, which must be null: the batch si
     "maxItems": 9,
 }
 AXIS = _integer(-9, 8)  # an axis of a batch of samples (batch axis 0), from the end when negative
+#: A number, or an array of numbers of up to 3 axes (Rescaling's scale per channel, Normalization's statistics).
+NUMBERS = {"anyOf": [_number(), {"type": "array", "items": _number(), "maxItems": 2**20},
+                     {"type": "array", "items": {"type": "array", "items": _number()}, "maxItems": 2**20},
+                     {"type": "array", "maxItems": 2**20,
+                      "items": {"type": "array", "items": {"type": "array", "items": _number()}}}]}  # fmt: skip
 SEED = _optional(_integer(-(2**63), 2**63 - 1))
 
 #: Names the registries know (tests check that these lists equal the registries).
@@ -119,6 +124,9 @@ LAYER_CONFIGS = {
         fill_value=_number(),
         data_format=_optional({"const": "channels_last"}),
     ),
+    "Rescaling": _layer(["scale"], scale=NUMBERS, offset=NUMBERS),
+    "Normalization": _layer([], axis=_optional({"anyOf": [AXIS, {"type": "array", "items": AXIS, "maxItems": 8}]}),
+                            invert=BOOLEAN, mean=_optional(NUMBERS), variance=_optional(NUMBERS)),  # fmt: skip
     "BatchNormalization": _layer([], momentum=_number(minimum=0, maximum=1), **NORMALIZATION_FIELDS),
     "LayerNormalization": _layer([], **NORMALIZATION_FIELDS),
     "Conv2D": _layer(
