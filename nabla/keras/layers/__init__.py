@@ -6,14 +6,15 @@ By family, as in Keras: :mod:`.layer` (the base ``Layer``), :mod:`.core` (``Inpu
 (``MaxPooling2D``, ``AveragePooling2D``), :mod:`.normalization` (``BatchNormalization``,
 ``LayerNormalization``), :mod:`.regularization` (``Dropout``, ``GaussianNoise``,
 ``GaussianDropout``), :mod:`.preprocessing` (``Rescaling``, ``Normalization``),
-:mod:`.augmentation` (``RandomTranslation``), :mod:`.merging` (``Add``,
+:mod:`.augmentation` (``RandomTranslation``, ``RandomFlip``, ``RandomRotation``, ``RandomZoom``,
+``RandomContrast``), :mod:`.merging` (``Add``,
 ``Concatenate``, ...: several inputs into one), :mod:`.reshaping` (``Reshape``, ``Permute``).
 """
 
 from .._missing import missing
 from ..utils.naming import clear_session, snake_case
 from .activations import ELU, Identity, LeakyReLU, PReLU, ReLU, Softmax
-from .augmentation import RandomTranslation
+from .augmentation import RandomContrast, RandomFlip, RandomRotation, RandomTranslation, RandomZoom
 from .convolutional import Conv2D
 from .core import Activation, Dense, Flatten, Input, InputLayer, Lambda
 from .layer import Layer
@@ -57,6 +58,10 @@ LAYERS = {
         GaussianNoise,
         GaussianDropout,
         RandomTranslation,
+        RandomFlip,
+        RandomRotation,
+        RandomZoom,
+        RandomContrast,
         Rescaling,
         Normalization,
         BatchNormalization,

@@ -179,8 +179,9 @@ def _flatten(c: dict, s: Shape | None) -> Effect:
 
 
 def _translation(c: dict, s: Shape | None) -> Effect:
+    """The random image layers (RandomTranslation, RandomFlip...): one image in, one of the same shape out."""
     if s is not None and len(s) not in (2, 3):
-        raise ValueError(f"RandomTranslation needs (height, width, channels) images, but its input has shape {s}")
+        raise ValueError(f"a random image layer needs (height, width, channels) images, but its input has shape {s}")
     return _elementwise({}, s)
 
 
@@ -202,6 +203,7 @@ SHAPE_RULES = {
     "GaussianNoise": lambda c, s: _elementwise({}, s),
     "GaussianDropout": lambda c, s: _elementwise({}, s),
     "RandomTranslation": _translation,
+    **dict.fromkeys(["RandomFlip", "RandomRotation", "RandomZoom", "RandomContrast"], _translation),
 }
 
 

@@ -96,6 +96,13 @@ NORMALIZATION_FIELDS = {
 }
 POOLING_FIELDS = {"pool_size": _pair(SIZE), "strides": _optional(_pair(SIZE)), "padding": {"enum": ["valid", "same"]}}
 TRANSLATION_FACTOR = _pair(_number(minimum=-1, maximum=1))
+RESAMPLING_FIELDS = {
+    "fill_mode": {"enum": ["reflect", "wrap", "constant", "nearest"]},
+    "interpolation": {"enum": ["bilinear", "nearest"]},
+    "seed": SEED,
+    "fill_value": _number(),
+    "data_format": _optional({"const": "channels_last"}),
+}
 
 #: Layer class name -> the schema of its config. The allow-list of layers a file may name.
 LAYER_CONFIGS = {
@@ -127,6 +134,14 @@ LAYER_CONFIGS = {
     "Rescaling": _layer(["scale"], scale=NUMBERS, offset=NUMBERS),
     "Normalization": _layer([], axis=_optional({"anyOf": [AXIS, {"type": "array", "items": AXIS, "maxItems": 8}]}),
                             invert=BOOLEAN, mean=_optional(NUMBERS), variance=_optional(NUMBERS)),  # fmt: skip
+    "RandomFlip": _layer([], mode={"enum": ["horizontal", "vertical", "horizontal_and_vertical"]}, seed=SEED,
+                         data_format=_optional({"const": "channels_last"})),  # fmt: skip
+    "RandomRotation": _layer(["factor"], factor=TRANSLATION_FACTOR, **RESAMPLING_FIELDS),
+    "RandomZoom": _layer(["height_factor"], height_factor=TRANSLATION_FACTOR,
+                         width_factor=_optional(TRANSLATION_FACTOR), **RESAMPLING_FIELDS),  # fmt: skip
+    "RandomContrast": _layer(["factor"], factor=_pair(_number(minimum=0, maximum=1)), seed=SEED,
+                             value_range={"type": "array", "items": _number(), "minItems": 2, "maxItems": 2},
+                             data_format=_optional({"const": "channels_last"})),  # fmt: skip
     "BatchNormalization": _layer([], momentum=_number(minimum=0, maximum=1), **NORMALIZATION_FIELDS),
     "LayerNormalization": _layer([], **NORMALIZATION_FIELDS),
     "Conv2D": _layer(

@@ -209,7 +209,9 @@ def _required(name: str) -> dict:
     return {"InputLayer": {"shape": (3,)}, "Dense": {"units": 2}, "Activation": {"activation": "relu"},
             "Dropout": {"rate": 0.1}, "GaussianNoise": {"stddev": 0.1}, "GaussianDropout": {"rate": 0.1},
             "RandomTranslation": {"height_factor": 0.1, "width_factor": (-0.1, 0.2)},
-            "Conv2D": {"filters": 2, "kernel_size": 3}, "Rescaling": {"scale": 1 / 255}}.get(name, {})  # fmt: skip
+            "Conv2D": {"filters": 2, "kernel_size": 3}, "Rescaling": {"scale": 1 / 255},
+            "RandomRotation": {"factor": 0.1}, "RandomZoom": {"height_factor": (-0.2, 0.1)},
+            "RandomContrast": {"factor": 0.2}}.get(name, {})  # fmt: skip
 
 
 def test_the_name_lists_are_the_registries():
