@@ -40,6 +40,13 @@ from .preprocessing import Normalization, Rescaling
 from .regularization import Dropout, GaussianDropout, GaussianNoise
 from .reshaping import Permute, Reshape
 
+# Keras's other names for the same classes: keras.layers.MaxPool2D is keras.layers.MaxPooling2D.
+MaxPool2D = MaxPooling2D
+AvgPool2D = AveragePooling2D
+Convolution2D = Conv2D
+GlobalAvgPool2D = GlobalAveragePooling2D
+GlobalMaxPool2D = GlobalMaxPooling2D
+
 #: Layer classes by name, for loading saved models (the names saved in a model's config).
 LAYERS = {
     cls.__name__: cls
