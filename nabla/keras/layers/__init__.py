@@ -8,15 +8,21 @@ By family, as in Keras: :mod:`.layer` (the base ``Layer``), :mod:`.core` (``Inpu
 ``GaussianDropout``), :mod:`.preprocessing` (``Rescaling``, ``Normalization``),
 :mod:`.augmentation` (``RandomTranslation``, ``RandomFlip``, ``RandomRotation``, ``RandomZoom``,
 ``RandomContrast``), :mod:`.merging` (``Add``,
-``Concatenate``, ...: several inputs into one), :mod:`.reshaping` (``Reshape``, ``Permute``).
+``Concatenate``, ...: several inputs into one), :mod:`.reshaping` (``Reshape``, ``Permute``),
+:mod:`.image_reshaping` (``UpSampling2D``, ``ZeroPadding2D``, ``Cropping2D``), and one layer per file:
+:mod:`.embedding`, :mod:`.repeat_vector`, :mod:`.unit_normalization`, :mod:`.activity_regularization`,
+:mod:`.spatial_dropout` (``SpatialDropout2D``).
 """
 
 from .._missing import missing
 from ..utils.naming import clear_session, snake_case
 from .activations import ELU, Identity, LeakyReLU, PReLU, ReLU, Softmax
+from .activity_regularization import ActivityRegularization
 from .augmentation import RandomContrast, RandomFlip, RandomRotation, RandomTranslation, RandomZoom
 from .convolutional import Conv2D
 from .core import Activation, Dense, Flatten, Input, InputLayer, Lambda
+from .embedding import Embedding
+from .image_reshaping import Cropping2D, UpSampling2D, ZeroPadding2D
 from .layer import Layer
 from .merging import (
     Add,
@@ -38,7 +44,10 @@ from .normalization import BatchNormalization, LayerNormalization
 from .pooling import AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D
 from .preprocessing import Normalization, Rescaling
 from .regularization import Dropout, GaussianDropout, GaussianNoise
+from .repeat_vector import RepeatVector
 from .reshaping import Permute, Reshape
+from .spatial_dropout import SpatialDropout2D
+from .unit_normalization import UnitNormalization
 
 # Keras's other names for the same classes: keras.layers.MaxPool2D is keras.layers.MaxPooling2D.
 MaxPool2D = MaxPooling2D
@@ -71,6 +80,14 @@ LAYERS = {
         RandomContrast,
         Rescaling,
         Normalization,
+        Embedding,
+        UpSampling2D,
+        ZeroPadding2D,
+        Cropping2D,
+        RepeatVector,
+        UnitNormalization,
+        ActivityRegularization,
+        SpatialDropout2D,
         BatchNormalization,
         LayerNormalization,
         Conv2D,

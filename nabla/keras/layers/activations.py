@@ -173,7 +173,7 @@ class PReLU(Layer):
             **super().get_config(),
             "alpha_initializer": config_value(self.alpha_initializer),
             "alpha_regularizer": config_value(self.alpha_regularizer),
-            "alpha_constraint": None if self.alpha_constraint is None else config_value(self.alpha_constraint),
+            "alpha_constraint": config_value(self.alpha_constraint),
             "shared_axes": self.shared_axes,
         }
 

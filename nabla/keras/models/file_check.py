@@ -174,6 +174,43 @@ def _normalization_statistics(c: dict, s: Shape | None) -> Effect:
     return _elementwise({"mean": kept, "variance": kept, "count": ()}, s)
 
 
+def _embedding(c: dict, s: Shape | None) -> Effect:
+    weights = {"embeddings": (c["input_dim"], c["output_dim"])}
+    return _elementwise(weights, None if s is None else (*s, c["output_dim"]))
+
+
+def _sides(value) -> tuple:
+    """(top, bottom, left, right) from ZeroPadding2D's padding or Cropping2D's cropping."""
+    if isinstance(value, int):
+        return (value,) * 4
+    if all(isinstance(v, int) for v in value):
+        return value[0], value[0], value[1], value[1]
+    return (*value[0], *value[1])
+
+
+def _resized(c: dict, s: Shape | None, who: str) -> Effect:
+    """UpSampling2D, ZeroPadding2D, Cropping2D: (H, W, C) images to images of another height and width."""
+    h, w, channels = _image(s, who)
+    if s is None:
+        return Effect({}, None)
+    if who == "UpSampling2D":
+        sh, sw = _pair(c.get("size", 2))
+        out = (h * sh, w * sw, channels)
+    else:
+        top, bottom, left, right = _sides(c.get("padding" if who == "ZeroPadding2D" else "cropping", 1))
+        sign = 1 if who == "ZeroPadding2D" else -1
+        out = (h + sign * (top + bottom), w + sign * (left + right), channels)
+        if min(out[:2]) <= 0:
+            raise ValueError(f"{who}: the cropping leaves nothing of images of shape {s}")
+    return Effect({}, out, math.prod(out), math.prod(out))
+
+
+def _repeat_vector(c: dict, s: Shape | None) -> Effect:
+    if s is not None and len(s) != 1:
+        raise ValueError(f"RepeatVector needs (features,) inputs, but its input has shape {s}")
+    return _elementwise({}, None if s is None else (c["n"], s[0]))
+
+
 def _flatten(c: dict, s: Shape | None) -> Effect:
     return Effect({}, None if s is None else (math.prod(s),))
 
@@ -198,6 +235,11 @@ SHAPE_RULES = {
     **dict.fromkeys(["Softmax", "ReLU", "LeakyReLU", "ELU", "Identity"], lambda c, s: _elementwise({}, s)),
     "PReLU": _prelu,
     "Rescaling": lambda c, s: _elementwise({}, s),
+    "Embedding": _embedding,
+    **{who: (lambda c, s, who=who: _resized(c, s, who)) for who in ("UpSampling2D", "ZeroPadding2D", "Cropping2D")},
+    "RepeatVector": _repeat_vector,
+    **dict.fromkeys(["UnitNormalization", "ActivityRegularization", "SpatialDropout2D"],
+                    lambda c, s: _elementwise({}, s)),  # fmt: skip
     "Normalization": _normalization_statistics,
     "Dropout": lambda c, s: _elementwise({}, s),
     "GaussianNoise": lambda c, s: _elementwise({}, s),

@@ -96,6 +96,9 @@ NORMALIZATION_FIELDS = {
 }
 POOLING_FIELDS = {"pool_size": _pair(SIZE), "strides": _optional(_pair(SIZE)), "padding": {"enum": ["valid", "same"]}}
 TRANSLATION_FACTOR = _pair(_number(minimum=-1, maximum=1))
+IMAGES = _optional({"const": "channels_last"})  # data_format: nabla's images are channels-last
+BORDERS = {"anyOf": [_integer(), _pair(_integer()), {"type": "array", "items": _pair(_integer()), "minItems": 2,
+                                                     "maxItems": 2}]}  # fmt: skip
 RESAMPLING_FIELDS = {
     "fill_mode": {"enum": ["reflect", "wrap", "constant", "nearest"]},
     "interpolation": {"enum": ["bilinear", "nearest"]},
@@ -141,7 +144,19 @@ LAYER_CONFIGS = {
                          width_factor=_optional(TRANSLATION_FACTOR), **RESAMPLING_FIELDS),  # fmt: skip
     "RandomContrast": _layer(["factor"], factor=_pair(_number(minimum=0, maximum=1)), seed=SEED,
                              value_range={"type": "array", "items": _number(), "minItems": 2, "maxItems": 2},
-                             data_format=_optional({"const": "channels_last"})),  # fmt: skip
+                             data_format=IMAGES),  # fmt: skip
+    "Embedding": _layer(["input_dim", "output_dim"], input_dim=SIZE, output_dim=SIZE,
+                        embeddings_initializer=INITIALIZER, embeddings_regularizer=REGULARIZER,
+                        activity_regularizer=REGULARIZER, embeddings_constraint={"type": "null"},
+                        mask_zero={"const": False}, quantization_config={"type": "null"}),  # fmt: skip
+    "UpSampling2D": _layer([], size=_pair(SIZE), interpolation={"enum": ["nearest", "bilinear"]}, data_format=IMAGES),
+    "ZeroPadding2D": _layer([], padding=BORDERS, data_format=IMAGES),
+    "Cropping2D": _layer([], cropping=BORDERS, data_format=IMAGES),
+    "RepeatVector": _layer(["n"], n=SIZE),
+    "UnitNormalization": _layer([], axis={"anyOf": [AXIS, {"type": "array", "items": AXIS, "minItems": 1,
+                                                           "maxItems": 8}]}),  # fmt: skip
+    "ActivityRegularization": _layer([], l1=_number(minimum=0), l2=_number(minimum=0)),
+    "SpatialDropout2D": _layer(["rate"], rate=_number(minimum=0, exclusiveMaximum=1), seed=SEED, data_format=IMAGES),
     "BatchNormalization": _layer([], momentum=_number(minimum=0, maximum=1), **NORMALIZATION_FIELDS),
     "LayerNormalization": _layer([], **NORMALIZATION_FIELDS),
     "Conv2D": _layer(
