@@ -37,7 +37,6 @@ ALTERNATIVES = {
     "keras.layers.LSTM": "recurrent layers are not offered by nabla.keras",
     "keras.layers.GRU": "recurrent layers are not offered by nabla.keras",
     "keras.layers.SimpleRNN": "recurrent layers are not offered by nabla.keras",
-    "keras.layers.Conv1D": "use keras.layers.Conv2D on (batch, 1, length, channels) inputs",
     "keras.layers.MultiHeadAttention": "use nabla.nn.MultiheadAttention (PyTorch's layout)",
     "keras.ops.image": "image ops are not offered: use NumPy, or the preprocessing layers of nabla.keras.layers",
     "keras.ops.linalg": "linear algebra beyond matmul, einsum and norm is not offered: use NumPy (np.linalg)",

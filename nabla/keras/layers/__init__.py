@@ -3,7 +3,8 @@
 By family, as in Keras: :mod:`.layer` (the base ``Layer``), :mod:`.core` (``Input``, ``Dense``,
 ``Activation``, ``Flatten``), :mod:`.activations` (``Softmax``, ``ReLU``, ``LeakyReLU``, ``PReLU``,
 ``ELU``, ``Identity``), :mod:`.convolutional` (``Conv2D``), :mod:`.pooling`
-(``MaxPooling2D``, ``AveragePooling2D``), :mod:`.normalization` (``BatchNormalization``,
+(``MaxPooling2D``, ``AveragePooling2D``), :mod:`.convolutional1d` and :mod:`.pooling1d` (``Conv1D``,
+``MaxPooling1D``, ``AveragePooling1D``, the global 1-D poolings), :mod:`.normalization` (``BatchNormalization``,
 ``LayerNormalization``), :mod:`.regularization` (``Dropout``, ``GaussianNoise``,
 ``GaussianDropout``), :mod:`.preprocessing` (``Rescaling``, ``Normalization``),
 :mod:`.augmentation` (``RandomTranslation``, ``RandomFlip``, ``RandomRotation``, ``RandomZoom``,
@@ -20,6 +21,7 @@ from .activations import ELU, Identity, LeakyReLU, PReLU, ReLU, Softmax
 from .activity_regularization import ActivityRegularization
 from .augmentation import RandomContrast, RandomFlip, RandomRotation, RandomTranslation, RandomZoom
 from .convolutional import Conv2D
+from .convolutional1d import Conv1D
 from .core import Activation, Dense, Flatten, Input, InputLayer, Lambda
 from .embedding import Embedding
 from .image_reshaping import Cropping2D, UpSampling2D, ZeroPadding2D
@@ -42,6 +44,7 @@ from .merging import (
 )
 from .normalization import BatchNormalization, LayerNormalization
 from .pooling import AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D
+from .pooling1d import AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D, MaxPooling1D
 from .preprocessing import Normalization, Rescaling
 from .regularization import Dropout, GaussianDropout, GaussianNoise
 from .repeat_vector import RepeatVector
@@ -55,6 +58,11 @@ AvgPool2D = AveragePooling2D
 Convolution2D = Conv2D
 GlobalAvgPool2D = GlobalAveragePooling2D
 GlobalMaxPool2D = GlobalMaxPooling2D
+MaxPool1D = MaxPooling1D
+AvgPool1D = AveragePooling1D
+Convolution1D = Conv1D
+GlobalAvgPool1D = GlobalAveragePooling1D
+GlobalMaxPool1D = GlobalMaxPooling1D
 
 #: Layer classes by name, for loading saved models (the names saved in a model's config).
 LAYERS = {
@@ -88,6 +96,11 @@ LAYERS = {
         UnitNormalization,
         ActivityRegularization,
         SpatialDropout2D,
+        Conv1D,
+        MaxPooling1D,
+        AveragePooling1D,
+        GlobalAveragePooling1D,
+        GlobalMaxPooling1D,
         BatchNormalization,
         LayerNormalization,
         Conv2D,

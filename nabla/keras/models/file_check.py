@@ -211,6 +211,38 @@ def _repeat_vector(c: dict, s: Shape | None) -> Effect:
     return _elementwise({}, None if s is None else (c["n"], s[0]))
 
 
+def _one(v) -> int:
+    return v if isinstance(v, int) else v[0]
+
+
+def _sequence(c: dict, s: Shape | None, who: str) -> Effect:
+    """Conv1D and the 1-D poolings on (steps, channels) sequences, as their 2-D forms on images of height 1."""
+    if s is not None and len(s) != 2:
+        raise ValueError(f"{who} needs (steps, channels) sequences, but its input has shape {s}")
+    image = None if s is None else (1, *s)
+    if who == "Conv1D":
+        k = _one(c["kernel_size"])
+        padding = "valid" if c.get("padding") == "causal" else c.get("padding", "valid")
+        config = {**c, "kernel_size": (1, k), "strides": (1, _one(c.get("strides", 1))), "padding": padding,
+                  "dilation_rate": (1, _one(c.get("dilation_rate", 1)))}  # fmt: skip
+        if c.get("padding") == "causal" and s is not None:  # the causal zeros keep the length (for stride 1)
+            image = (1, s[0] + config["dilation_rate"][1] * (k - 1), s[1])
+        effect = _conv2d(config, image)
+        weights = {**effect.weights, "kernel": effect.weights["kernel"][1:]}  # (1, k, in, out) -> (k, in, out)
+    else:
+        size = _one(c.get("pool_size", 2))
+        strides = None if c.get("strides") is None else (1, _one(c["strides"]))
+        effect = _pooling({**c, "pool_size": (1, size), "strides": strides or (1, size)}, image)
+        weights = {}
+    return effect._replace(weights=weights, output=None if effect.output is None else effect.output[1:])
+
+
+def _global_1d(c: dict, s: Shape | None) -> Effect:
+    if s is not None and len(s) != 2:
+        raise ValueError(f"a global 1-D pooling needs (steps, channels) sequences, but its input has shape {s}")
+    return Effect({}, None if s is None else ((1, s[1]) if c.get("keepdims") else (s[1],)))
+
+
 def _flatten(c: dict, s: Shape | None) -> Effect:
     return Effect({}, None if s is None else (math.prod(s),))
 
@@ -236,6 +268,8 @@ SHAPE_RULES = {
     "PReLU": _prelu,
     "Rescaling": lambda c, s: _elementwise({}, s),
     "Embedding": _embedding,
+    **{who: (lambda c, s, who=who: _sequence(c, s, who)) for who in ("Conv1D", "MaxPooling1D", "AveragePooling1D")},
+    **dict.fromkeys(["GlobalAveragePooling1D", "GlobalMaxPooling1D"], _global_1d),
     **{who: (lambda c, s, who=who: _resized(c, s, who)) for who in ("UpSampling2D", "ZeroPadding2D", "Cropping2D")},
     "RepeatVector": _repeat_vector,
     **dict.fromkeys(["UnitNormalization", "ActivityRegularization", "SpatialDropout2D"],

@@ -35,6 +35,11 @@ def _pair(item: dict) -> dict:
     return {"anyOf": [item, {"type": "array", "items": item, "minItems": 2, "maxItems": 2}]}
 
 
+def _single(item: dict) -> dict:
+    """Keras's 1-D size arguments: ``3`` or ``[3]``."""
+    return {"anyOf": [item, {"type": "array", "items": item, "minItems": 1, "maxItems": 1}]}
+
+
 NAME = {"type": "string", "maxLength": MAX_NAME}
 BOOLEAN = {"type": "boolean"}
 SIZE = _integer(1)
@@ -97,6 +102,8 @@ NORMALIZATION_FIELDS = {
 POOLING_FIELDS = {"pool_size": _pair(SIZE), "strides": _optional(_pair(SIZE)), "padding": {"enum": ["valid", "same"]}}
 TRANSLATION_FACTOR = _pair(_number(minimum=-1, maximum=1))
 IMAGES = _optional({"const": "channels_last"})  # data_format: nabla's images are channels-last
+POOLING_1D_FIELDS = {"pool_size": _single(SIZE), "strides": _optional(_single(SIZE)),
+                     "padding": {"enum": ["valid", "same"]}, "data_format": IMAGES}  # fmt: skip
 BORDERS = {"anyOf": [_integer(), _pair(_integer()), {"type": "array", "items": _pair(_integer()), "minItems": 2,
                                                      "maxItems": 2}]}  # fmt: skip
 RESAMPLING_FIELDS = {
@@ -157,6 +164,13 @@ LAYER_CONFIGS = {
                                                            "maxItems": 8}]}),  # fmt: skip
     "ActivityRegularization": _layer([], l1=_number(minimum=0), l2=_number(minimum=0)),
     "SpatialDropout2D": _layer(["rate"], rate=_number(minimum=0, exclusiveMaximum=1), seed=SEED, data_format=IMAGES),
+    "Conv1D": _layer(["filters", "kernel_size"], filters=SIZE, kernel_size=_single(SIZE), strides=_single(SIZE),
+                     padding={"enum": ["valid", "same", "causal"]}, dilation_rate=_single(SIZE), data_format=IMAGES,
+                     **KERNEL_FIELDS),  # fmt: skip
+    "MaxPooling1D": _layer([], **POOLING_1D_FIELDS),
+    "AveragePooling1D": _layer([], **POOLING_1D_FIELDS),
+    "GlobalAveragePooling1D": _layer([], data_format=IMAGES, keepdims=BOOLEAN),
+    "GlobalMaxPooling1D": _layer([], data_format=IMAGES, keepdims=BOOLEAN),
     "BatchNormalization": _layer([], momentum=_number(minimum=0, maximum=1), **NORMALIZATION_FIELDS),
     "LayerNormalization": _layer([], **NORMALIZATION_FIELDS),
     "Conv2D": _layer(
