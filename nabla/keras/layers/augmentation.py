@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from .._engine import Tensor, ops
+from .._engine import Tensor, ops, sample
 from .._engine import random as _random
 from .affine import affine_transform, rotation_matrices, zoom_matrices
 from .arguments import check_seed, is_number
@@ -135,7 +135,9 @@ class _ImageAugmentation(Layer):
     the identity at inference; :meth:`augment` changes a (N, H, W, C) batch while training.
 
     Each layer draws from nabla's one generator (``seed`` is kept for the config; see the NOTE in
-    :mod:`.arguments`), one draw per image. Parameters: 0.
+    :mod:`.arguments`), one draw per image. Flips and contrast draw through the engine's ``sample``, so a
+    ``fit`` step holding them is still compiled (``nb.capture``); rotation and zoom draw with NumPy and
+    compute on arrays, so, as with RandomTranslation, ``fit`` runs such a model eagerly. Parameters: 0.
     """
 
     def call(self, inputs, training=None):
@@ -148,11 +150,16 @@ class _ImageAugmentation(Layer):
         if not training:
             return inputs
         if inputs.ndim == 3:
-            return self.augment(inputs.reshape(1, *inputs.shape), _random.generator()).reshape(inputs.shape)
-        return self.augment(inputs, _random.generator())
+            return self.augment(inputs.reshape(1, *inputs.shape)).reshape(inputs.shape)
+        return self.augment(inputs)
 
-    def augment(self, images: Tensor, g) -> Tensor:
+    def augment(self, images: Tensor) -> Tensor:
         raise NotImplementedError
+
+
+def _uniform(shape: tuple, dtype, low: float = 0.0, high: float = 1.0) -> Tensor:
+    """Uniform draws through the engine's ``sample``, which a compiled ``fit`` step draws afresh at each replay."""
+    return sample("uniform", shape, dtype, scale=high - low, shift=low)
 
 
 class RandomFlip(_ImageAugmentation):
@@ -174,11 +181,10 @@ class RandomFlip(_ImageAugmentation):
         self.mode, self.seed = mode, check_seed(seed, "RandomFlip")
         self.data_format = _check_data_format(data_format, "RandomFlip")
 
-    def augment(self, images, g):
-        n = images.shape[0]
+    def augment(self, images):
         for direction, axis in (("horizontal", 2), ("vertical", 1)):
             if direction in self.mode:
-                flip = (g.uniform(size=n) < 0.5).reshape(n, 1, 1, 1)
+                flip = _uniform((images.shape[0], 1, 1, 1), images.dtype) < 0.5
                 images = ops.where(flip, ops.flip(images, axis=axis), images)
         return images
 
@@ -205,9 +211,9 @@ class _Resampling(_ImageAugmentation):
         self.fill_mode, self.interpolation, self.seed = fill_mode, interpolation, check_seed(seed, who)
         self.fill_value, self.data_format = float(fill_value), _check_data_format(data_format, who)
 
-    def augment(self, images, g):
+    def augment(self, images):
         n, height, width = images.shape[:3]
-        matrices = self.matrices(g, n, height, width)
+        matrices = self.matrices(_random.generator(), n, height, width)
         out = affine_transform(images._data, matrices, self.fill_mode, self.interpolation, self.fill_value)
         return Tensor._make(out)
 
@@ -293,8 +299,8 @@ class RandomContrast(_ImageAugmentation):
         self.lower, self.upper = (float(v) for v in pair)
         self.value_range, self.seed = [float(v) for v in value_range], check_seed(seed, "RandomContrast")
 
-    def augment(self, images, g):
-        c = g.uniform(1 - self.lower, 1 + self.upper, size=(images.shape[0], 1, 1, 1)).astype(images.dtype)
+    def augment(self, images):
+        c = _uniform((images.shape[0], 1, 1, 1), images.dtype, 1 - self.lower, 1 + self.upper)
         mean = images.mean(axis=(1, 2), keepdims=True)
         return ops.clip((images - mean) * c + mean, *self.value_range)
 

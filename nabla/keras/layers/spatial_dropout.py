@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from .._engine import Tensor
-from .._engine import random as _random
+from .._engine import sample
 from .arguments import check_seed, is_number
 from .layer import Layer
 
@@ -14,7 +13,8 @@ class SpatialDropout2D(Layer):
     expected value is unchanged; identity at inference. Neighbouring pixels of a map are strongly
     correlated, so dropping pixels one by one (Dropout) hardly regularises a convnet (Tompson et al., 2015).
 
-    ``seed`` is kept for the config; the mask comes from nabla's one generator (``nb.manual_seed``).
+    ``seed`` is kept for the config; the mask comes from nabla's one generator (``nb.manual_seed``), drawn
+    through the engine's ``sample``, so a compiled ``fit`` step draws a fresh mask each batch.
     Shape: (N, H, W, C), unchanged. Parameters: 0. Gradients flow through the kept maps.
     """
 
@@ -31,10 +31,9 @@ class SpatialDropout2D(Layer):
             raise ValueError(f"SpatialDropout2D '{self.name}' needs (batch, H, W, C) inputs, got {inputs.shape}")
         if not training or self.rate == 0.0:
             return inputs
-        n, channels = inputs.shape[0], inputs.shape[3]
-        keep = _random.generator().uniform(size=(n, 1, 1, channels)) >= self.rate
         dtype = inputs.dtype if inputs.dtype.kind == "f" else self.dtype
-        return inputs * Tensor._make((keep / (1.0 - self.rate)).astype(dtype))
+        keep = sample("uniform", (inputs.shape[0], 1, 1, inputs.shape[3]), dtype) >= self.rate  # one draw per map
+        return inputs * (keep.astype(dtype) / (1.0 - self.rate))
 
     def get_config(self) -> dict:
         return {**super().get_config(), "rate": self.rate, "seed": self.seed, "data_format": self.data_format}

@@ -180,3 +180,20 @@ def test_the_tf_image_classification_tutorials_augmentation_trains_saves_and_loa
     flat = Sequential([Input((12, 12, 3)), RandomFlip("horizontal"), RandomRotation(0.1), RandomZoom(0.1, 0.2),
                        RandomContrast(0.2), Rescaling(1.0 / 255), Flatten(), Dense(3)])  # fmt: skip
     check_save_load(flat, x[:4], tmp_path)
+
+
+def test_flip_contrast_and_spatial_dropout_draw_afresh_in_a_compiled_step():
+    """They draw through the engine's ``sample``: a captured step (what ``fit`` compiles) replays new draws."""
+    nb.manual_seed(5)
+    flip, contrast = RandomFlip(), RandomContrast(0.5, value_range=(-9, 9))
+    dropout = nk.layers.SpatialDropout2D(0.5)
+    step = nb.capture(lambda x: dropout(contrast(flip(x, training=True), training=True), training=True))
+    x = nb.tensor(images(8, 3, 3, 4))
+    outs = [np.asarray(step(x)) for _ in range(3)]
+    assert not np.array_equal(outs[0], outs[1]) and not np.array_equal(outs[1], outs[2])
+    model = Sequential([Input((6, 6, 2)), RandomFlip(), RandomContrast(0.2, value_range=(0, 1)), Conv2D(3, 3),
+                        nk.layers.SpatialDropout2D(0.3), Flatten(), Dense(2)])  # fmt: skip
+    model.compile("adam", "mse", jit_compile=True)  # True: a step that cannot be captured raises instead
+    rng = np.random.default_rng(0)
+    history = model.fit(rng.random((32, 6, 6, 2)), rng.random((32, 2)), epochs=2, verbose=0)
+    assert np.all(np.isfinite(history.history["loss"]))
