@@ -164,6 +164,13 @@ def test_every_layer_class_of_nabla_has_an_onnx_form_or_a_reason():
             (layers.Reshape, layers.Permute, layers.GlobalAveragePooling2D, layers.GlobalMaxPooling2D),
             "no ONNX form yet (new with the Keras 3 namespace): export refuses it, naming the layer",
         ),
+        **dict.fromkeys(
+            (layers.Softmax, layers.ReLU, layers.PReLU, layers.Rescaling, layers.Normalization, layers.Embedding,
+             layers.UpSampling2D, layers.ZeroPadding2D, layers.Cropping2D, layers.RepeatVector,
+             layers.UnitNormalization, layers.Conv1D, layers.MaxPooling1D, layers.AveragePooling1D,
+             layers.GlobalAveragePooling1D, layers.GlobalMaxPooling1D),
+            "no ONNX form yet (the layers of TF's tutorials, keras-layers): export refuses it, naming the layer",
+        ),  # fmt: skip
     }
     keras_classes = set(layers.LAYERS.values())
     nn_classes = {  # the losses are modules too, but not layers of a network
