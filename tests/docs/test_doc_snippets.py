@@ -80,6 +80,17 @@ CLAIMS = {
         assert accuracy > 0.93, accuracy
         assert (same.predict(X_test) == probabilities).all()
     """,
+    (
+        "keras.md",
+        "print(decaying.optimizer.iterations, decaying.optimizer.learning_rate)  # 20 0.025: two drops of 0.5",
+    ): """
+        assert decaying.optimizer.iterations == 20 and abs(decaying.optimizer.learning_rate - 0.025) < 1e-12
+    """,
+    ("keras.md", "# history.history: loss, reg_loss, cls_loss, cls_accuracy and their val_ forms"): """
+        names = ["cls_accuracy", "cls_loss", "loss", "reg_loss"]
+        assert sorted(history.history) == sorted(names + ["val_" + n for n in names])
+        assert y_reg_pred.shape == (100, 1) and y_cls_pred.shape == (100, 3)
+    """,
     ("engine.md", "x.shape, x.dtype, x.requires_grad, x.is_leaf       # (1, 2), float32, True, True"): """
         assert (x.shape, str(x.dtype), x.requires_grad, x.is_leaf) == ((1, 2), "float32", True, True)
     """,
