@@ -45,6 +45,11 @@ NEEDS = re.compile(r"^\s*# needs:(.*)$", re.M)
 
 # What the text promises, checked after the block that holds the key line: {(file, line): check code}.
 CLAIMS = {
+    ("keras.md", "print(model.count_params())   # 19 (the normalizer's statistics) + 160 + 51 = 230"): """
+        assert model.count_params() == 230 and "230" in _stdout
+        out = model.predict(features[:4], verbose=0)
+        assert out.shape == (4, 3) and abs(out.sum(axis=1) - 1).max() < 1e-5
+    """,
     ("README.md", "print(loss.item())"): """
         assert loss.item() < 0.05, loss.item()  # the nn.Sequential learned XOR
     """,

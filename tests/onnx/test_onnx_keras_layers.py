@@ -175,3 +175,16 @@ def test_softmax_and_dense_on_channels_last_images():
         layers.Activation("log_softmax"),
     )
     assert_exports(model, floats(5, 5, 2))
+
+
+def test_the_tutorial_layers_with_an_onnx_form_export(tmp_path):
+    """LeakyReLU and ELU as their ONNX operators; the augmentation and identity layers as nothing."""
+    model = sequential(
+        layers.Input((6, 6, 2)), layers.RandomFlip(), layers.RandomRotation(0.1), layers.RandomZoom(0.1),
+        layers.RandomContrast(0.2), layers.Conv2D(3, 3), layers.LeakyReLU(0.1), layers.SpatialDropout2D(0.2),
+        layers.Flatten(), layers.ActivityRegularization(l2=0.01), layers.Identity(), layers.Dense(4),
+        layers.ELU(alpha=0.5),
+    )  # fmt: skip
+    proto = assert_exports(model, floats(6, 6, 2), tmp_path / "tutorial.onnx")
+    kinds = [n.op_type for n in proto.graph.node]
+    assert "LeakyRelu" in kinds and "Elu" in kinds and "RandomUniform" not in kinds

@@ -1,19 +1,31 @@
 """Keras-style layers: ``Dense(units, activation="relu", input_shape=(2,))``.
 
 By family, as in Keras: :mod:`.layer` (the base ``Layer``), :mod:`.core` (``Input``, ``Dense``,
-``Activation``, ``Flatten``), :mod:`.convolutional` (``Conv2D``), :mod:`.pooling`
-(``MaxPooling2D``, ``AveragePooling2D``,
-``GlobalAveragePooling1D/2D``, ``GlobalMaxPooling1D/2D``), :mod:`.normalization` (``BatchNormalization``,
+``Activation``, ``Flatten``), :mod:`.activations` (``Softmax``, ``ReLU``, ``LeakyReLU``, ``PReLU``,
+``ELU``, ``Identity``), :mod:`.convolutional` (``Conv2D``), :mod:`.pooling`
+(``MaxPooling2D``, ``AveragePooling2D``, ``GlobalAveragePooling1D/2D``,
+``GlobalMaxPooling1D/2D``), :mod:`.convolutional1d` and :mod:`.pooling1d` (``Conv1D``,
+``MaxPooling1D``, ``AveragePooling1D``), :mod:`.normalization` (``BatchNormalization``,
 ``LayerNormalization``), :mod:`.regularization` (``Dropout``, ``GaussianNoise``,
-``GaussianDropout``), :mod:`.augmentation` (``RandomTranslation``), :mod:`.merging` (``Add``,
-``Concatenate``, ...: several inputs into one), :mod:`.reshaping` (``Reshape``, ``Permute``).
+``GaussianDropout``), :mod:`.preprocessing` (``Rescaling``, ``Normalization``),
+:mod:`.augmentation` (``RandomTranslation``, ``RandomFlip``, ``RandomRotation``, ``RandomZoom``,
+``RandomContrast``), :mod:`.merging` (``Add``,
+``Concatenate``, ...: several inputs into one), :mod:`.reshaping` (``Reshape``, ``Permute``),
+:mod:`.image_reshaping` (``UpSampling2D``, ``ZeroPadding2D``, ``Cropping2D``), and one layer per file:
+:mod:`.embedding`, :mod:`.repeat_vector`, :mod:`.unit_normalization`, :mod:`.activity_regularization`,
+:mod:`.spatial_dropout` (``SpatialDropout2D``).
 """
 
 from .._missing import missing
 from ..utils.naming import clear_session, snake_case
-from .augmentation import RandomTranslation
+from .activations import ELU, Identity, LeakyReLU, PReLU, ReLU, Softmax
+from .activity_regularization import ActivityRegularization
+from .augmentation import RandomContrast, RandomFlip, RandomRotation, RandomTranslation, RandomZoom
 from .convolutional import Conv2D
+from .convolutional1d import Conv1D
 from .core import Activation, Dense, Flatten, Input, InputLayer, Lambda
+from .embedding import Embedding
+from .image_reshaping import Cropping2D, UpSampling2D, ZeroPadding2D
 from .layer import Layer
 from .merging import (
     Add,
@@ -40,8 +52,25 @@ from .pooling import (
     GlobalMaxPooling2D,
     MaxPooling2D,
 )
+from .pooling1d import AveragePooling1D, MaxPooling1D
+from .preprocessing import Normalization, Rescaling
 from .regularization import Dropout, GaussianDropout, GaussianNoise
+from .repeat_vector import RepeatVector
 from .reshaping import Permute, Reshape
+from .spatial_dropout import SpatialDropout2D
+from .unit_normalization import UnitNormalization
+
+# Keras's other names for the same classes: keras.layers.MaxPool2D is keras.layers.MaxPooling2D.
+MaxPool2D = MaxPooling2D
+AvgPool2D = AveragePooling2D
+Convolution2D = Conv2D
+GlobalAvgPool2D = GlobalAveragePooling2D
+GlobalMaxPool2D = GlobalMaxPooling2D
+MaxPool1D = MaxPooling1D
+AvgPool1D = AveragePooling1D
+Convolution1D = Conv1D
+GlobalAvgPool1D = GlobalAveragePooling1D
+GlobalMaxPool1D = GlobalMaxPooling1D
 
 #: Layer classes by name, for loading saved models (the names saved in a model's config).
 LAYERS = {
@@ -50,11 +79,34 @@ LAYERS = {
         InputLayer,
         Dense,
         Activation,
+        Softmax,
+        ReLU,
+        LeakyReLU,
+        PReLU,
+        ELU,
+        Identity,
         Dropout,
         Flatten,
         GaussianNoise,
         GaussianDropout,
         RandomTranslation,
+        RandomFlip,
+        RandomRotation,
+        RandomZoom,
+        RandomContrast,
+        Rescaling,
+        Normalization,
+        Embedding,
+        UpSampling2D,
+        ZeroPadding2D,
+        Cropping2D,
+        RepeatVector,
+        UnitNormalization,
+        ActivityRegularization,
+        SpatialDropout2D,
+        Conv1D,
+        MaxPooling1D,
+        AveragePooling1D,
         BatchNormalization,
         LayerNormalization,
         Conv2D,

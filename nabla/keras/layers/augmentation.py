@@ -1,16 +1,20 @@
-"""Data augmentation layers, active only while training: ``RandomTranslation``."""
+"""Data augmentation layers, active only while training: ``RandomTranslation``, ``RandomFlip``,
+``RandomRotation``, ``RandomZoom``, ``RandomContrast``."""
 
 from __future__ import annotations
 
-from .._engine import Tensor
+import math
+
+from .._engine import Tensor, ops, sample
 from .._engine import random as _random
+from .affine import affine_transform, rotation_matrices, zoom_matrices
 from .arguments import check_seed, is_number
 from .layer import Layer
 from .translation import TRANSLATE_FILL_MODES, TRANSLATE_INTERPOLATIONS, translate
 
 
-def _translation_factor(factor, name: str) -> tuple[float | list[float], tuple[float, float]]:
-    """Keras's translation factor: ``f`` means (-|f|, |f|), a pair (lo, hi) is sorted; each in [-1, 1].
+def _factor(factor, name: str, who: str = "RandomTranslation", unit: str = "a fraction of the image"):
+    """Keras's factor of a random image layer: ``f`` means (-|f|, |f|), a pair (lo, hi) is sorted; each in [-1, 1].
 
     Returns the factor as given, JSON-able (for get_config), and the range (lo, hi).
     """
@@ -21,9 +25,9 @@ def _translation_factor(factor, name: str) -> tuple[float | list[float], tuple[f
         given = [float(v) for v in factor]
         lo, hi = sorted(given)  # Keras sorts a reversed pair rather than refusing it
     else:
-        raise ValueError(f"RandomTranslation: {name} must be a number or a pair (lo, hi) of numbers, got {factor!r}")
+        raise ValueError(f"{who}: {name} must be a number or a pair (lo, hi) of numbers, got {factor!r}")
     if not -1.0 <= lo <= hi <= 1.0:
-        raise ValueError(f"RandomTranslation: {name} must lie in [-1, 1] (a fraction of the image), got {factor!r}")
+        raise ValueError(f"{who}: {name} must lie in [-1, 1] ({unit}), got {factor!r}")
     return given, (lo, hi)
 
 
@@ -77,8 +81,8 @@ class RandomTranslation(Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        self.height_factor, (self.height_lower, self.height_upper) = _translation_factor(height_factor, "height_factor")
-        self.width_factor, (self.width_lower, self.width_upper) = _translation_factor(width_factor, "width_factor")
+        self.height_factor, (self.height_lower, self.height_upper) = _factor(height_factor, "height_factor")
+        self.width_factor, (self.width_lower, self.width_upper) = _factor(width_factor, "width_factor")
         if fill_mode not in TRANSLATE_FILL_MODES:
             raise ValueError(f"RandomTranslation: fill_mode must be one of {TRANSLATE_FILL_MODES}, got {fill_mode!r}")
         if interpolation not in TRANSLATE_INTERPOLATIONS:
@@ -118,3 +122,188 @@ class RandomTranslation(Layer):
             "seed": self.seed,
             "fill_value": self.fill_value,
         }
+
+
+def _check_data_format(data_format, who: str) -> str:
+    if data_format not in (None, "channels_last"):
+        raise ValueError(f"{who}: nabla's images are channels-last, got data_format={data_format!r}")
+    return "channels_last"
+
+
+class _ImageAugmentation(Layer):
+    """Shared by the random image layers below: channels-last images (a batch or one image), made float;
+    the identity at inference; :meth:`augment` changes a (N, H, W, C) batch while training.
+
+    Each layer draws from nabla's one generator (``seed`` is kept for the config; see the NOTE in
+    :mod:`.arguments`), one draw per image. Flips and contrast draw through the engine's ``sample``, so a
+    ``fit`` step holding them is still compiled (``nb.capture``); rotation and zoom draw with NumPy and
+    compute on arrays, so, as with RandomTranslation, ``fit`` runs such a model eagerly. Parameters: 0.
+    """
+
+    def call(self, inputs, training=None):
+        if inputs.ndim not in (3, 4):
+            raise ValueError(
+                f"{type(self).__name__} '{self.name}' needs (batch, H, W, C) or (H, W, C) images, got {inputs.shape}"
+            )
+        if inputs.dtype.kind != "f":
+            inputs = inputs.astype(self.dtype)
+        if not training:
+            return inputs
+        if inputs.ndim == 3:
+            return self.augment(inputs.reshape(1, *inputs.shape)).reshape(inputs.shape)
+        return self.augment(inputs)
+
+    def augment(self, images: Tensor) -> Tensor:
+        raise NotImplementedError
+
+
+def _uniform(shape: tuple, dtype, low: float = 0.0, high: float = 1.0) -> Tensor:
+    """Uniform draws through the engine's ``sample``, which a compiled ``fit`` step draws afresh at each replay."""
+    return sample("uniform", shape, dtype, scale=high - low, shift=low)
+
+
+class RandomFlip(_ImageAugmentation):
+    """Flips each image left-right and/or upside down with probability 1/2, while training (Keras's layer).
+
+    ``mode``: "horizontal" (left-right), "vertical" (upside down) or "horizontal_and_vertical" (each, with
+    its own coin per image, as TF 2's Keras did; Keras 3 flips both ways or neither with one coin, which
+    only ever rotates by 180 degrees). Gradients flow through to the input.
+
+    Shape: (N, H, W, C) or (H, W, C), unchanged.
+    """
+
+    MODES = ("horizontal", "vertical", "horizontal_and_vertical")
+
+    def __init__(self, mode: str = "horizontal_and_vertical", seed: int | None = None, data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        if mode not in self.MODES:
+            raise ValueError(f"RandomFlip: mode must be one of {self.MODES}, got {mode!r}")
+        self.mode, self.seed = mode, check_seed(seed, "RandomFlip")
+        self.data_format = _check_data_format(data_format, "RandomFlip")
+
+    def augment(self, images):
+        for direction, axis in (("horizontal", 2), ("vertical", 1)):
+            if direction in self.mode:
+                flip = _uniform((images.shape[0], 1, 1, 1), images.dtype) < 0.5
+                images = ops.where(flip, ops.flip(images, axis=axis), images)
+        return images
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "mode": self.mode, "seed": self.seed, "data_format": self.data_format}
+
+
+class _Resampling(_ImageAugmentation):
+    """Shared by RandomRotation and RandomZoom: resample each image through an affine map (:mod:`.affine`).
+
+    ``interpolation`` "bilinear" or "nearest"; ``fill_mode`` for the area the map brings in from outside
+    the image: "reflect" (``d c b a | a b c d``), "wrap", "nearest" or "constant" (``fill_value``). As for
+    RandomTranslation, it computes on arrays, so no gradient reaches its input: put it first.
+    """
+
+    def __init__(self, fill_mode="reflect", interpolation="bilinear", seed=None, fill_value=0.0, data_format=None,
+                 **kwargs):  # fmt: skip
+        super().__init__(**kwargs)
+        who = type(self).__name__
+        if fill_mode not in TRANSLATE_FILL_MODES:
+            raise ValueError(f"{who}: fill_mode must be one of {TRANSLATE_FILL_MODES}, got {fill_mode!r}")
+        if interpolation not in TRANSLATE_INTERPOLATIONS:
+            raise ValueError(f"{who}: interpolation must be one of {TRANSLATE_INTERPOLATIONS}, got {interpolation!r}")
+        self.fill_mode, self.interpolation, self.seed = fill_mode, interpolation, check_seed(seed, who)
+        self.fill_value, self.data_format = float(fill_value), _check_data_format(data_format, who)
+
+    def augment(self, images):
+        n, height, width = images.shape[:3]
+        matrices = self.matrices(_random.generator(), n, height, width)
+        out = affine_transform(images._data, matrices, self.fill_mode, self.interpolation, self.fill_value)
+        return Tensor._make(out)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "fill_mode": self.fill_mode, "interpolation": self.interpolation,
+                "seed": self.seed, "fill_value": self.fill_value, "data_format": self.data_format}  # fmt: skip
+
+
+class RandomRotation(_Resampling):
+    """Rotates each image about its centre by its own random angle while training (Keras's layer).
+
+    The angle is ``u * 2 pi`` with u uniform in the ``factor`` range (a fraction of a full turn: ``0.1``
+    means up to 36 degrees either way; a pair (lo, hi) in [-1, 1]); a positive angle turns the picture
+    counter-clockwise. ``value_range`` is accepted for Keras compatibility and not used (nor saved, as in
+    Keras). See the base class for ``fill_mode`` and ``interpolation``.
+
+    Shape: (N, H, W, C) or (H, W, C), unchanged.
+    """
+
+    def __init__(self, factor, fill_mode="reflect", interpolation="bilinear", seed=None, fill_value=0.0,
+                 value_range=(0, 255), data_format=None, **kwargs):  # fmt: skip
+        super().__init__(fill_mode, interpolation, seed, fill_value, data_format, **kwargs)
+        self.factor, (self.lower, self.upper) = _factor(factor, "factor", "RandomRotation", "a fraction of a full turn")
+
+    def matrices(self, g, n, height, width):
+        return rotation_matrices(g.uniform(self.lower, self.upper, size=n) * 2 * math.pi, height, width)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "factor": self.factor}
+
+
+class RandomZoom(_Resampling):
+    """Zooms each image in or out about its centre by its own random amount while training (Keras's layer).
+
+    The height is scaled by ``1 / z`` with ``z = 1 + u``, u uniform in the ``height_factor`` range
+    (``0.1`` means (-0.1, 0.1); a pair (lo, hi) in [-1, 1]): a positive u zooms out (the picture shrinks,
+    the border is filled by ``fill_mode``), a negative one zooms in. ``width_factor`` likewise for the
+    width; None (the default) zooms the width as the height, keeping the aspect ratio. The heights are
+    drawn first, as in Keras. See the base class for ``fill_mode`` and ``interpolation``.
+
+    Shape: (N, H, W, C) or (H, W, C), unchanged.
+    """
+
+    def __init__(self, height_factor, width_factor=None, fill_mode="reflect", interpolation="bilinear", seed=None,
+                 fill_value=0.0, data_format=None, **kwargs):  # fmt: skip
+        super().__init__(fill_mode, interpolation, seed, fill_value, data_format, **kwargs)
+        unit = "1 + it is the zoom"
+        self.height_factor, self.height_range = _factor(height_factor, "height_factor", "RandomZoom", unit)
+        self.width_factor, self.width_range = None, None
+        if width_factor is not None:
+            self.width_factor, self.width_range = _factor(width_factor, "width_factor", "RandomZoom", unit)
+
+    def matrices(self, g, n, height, width):
+        height_zoom = 1 + g.uniform(*self.height_range, size=n)
+        width_zoom = height_zoom if self.width_range is None else 1 + g.uniform(*self.width_range, size=n)
+        return zoom_matrices(height_zoom, width_zoom, height, width)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "height_factor": self.height_factor, "width_factor": self.width_factor}
+
+
+class RandomContrast(_ImageAugmentation):
+    """Scales each image's contrast by its own random factor while training (Keras's layer).
+
+    Each channel of an image moves away from (or towards) its mean over the pixels:
+    ``(x - mean) * c + mean``, with c uniform in ``[1 - lower, 1 + upper]``, then the result is clipped to
+    ``value_range`` (the range of the pixel values, (0, 255) by default: give (0, 1) after a Rescaling).
+    ``factor`` is ``f`` in [0, 1] (lower = upper = f, as Keras 3 documents and TF 2 did; Keras 3's code
+    draws from [1, 1 + f]) or a pair (lower, upper). Gradients flow through to the input.
+
+    Shape: (N, H, W, C) or (H, W, C), unchanged.
+    """
+
+    def __init__(self, factor, value_range=(0, 255), seed=None, data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        self.data_format = _check_data_format(data_format, "RandomContrast")
+        pair = [factor, factor] if is_number(factor) else factor
+        if not (isinstance(pair, (list, tuple)) and len(pair) == 2 and all(is_number(v) and 0 <= v <= 1 for v in pair)):
+            raise ValueError(f"RandomContrast: factor must be a number in [0, 1] or a pair of them, got {factor!r}")
+        if not (isinstance(value_range, (list, tuple)) and len(value_range) == 2 and value_range[0] < value_range[1]):
+            raise ValueError(f"RandomContrast: value_range must be a pair (low, high), got {value_range!r}")
+        self.factor = float(factor) if is_number(factor) else [float(v) for v in factor]
+        self.lower, self.upper = (float(v) for v in pair)
+        self.value_range, self.seed = [float(v) for v in value_range], check_seed(seed, "RandomContrast")
+
+    def augment(self, images):
+        c = _uniform((images.shape[0], 1, 1, 1), images.dtype, 1 - self.lower, 1 + self.upper)
+        mean = images.mean(axis=(1, 2), keepdims=True)
+        return ops.clip((images - mean) * c + mean, *self.value_range)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "factor": self.factor, "value_range": self.value_range, "seed": self.seed,
+                "data_format": self.data_format}  # fmt: skip

@@ -35,6 +35,11 @@ def _pair(item: dict) -> dict:
     return {"anyOf": [item, {"type": "array", "items": item, "minItems": 2, "maxItems": 2}]}
 
 
+def _single(item: dict) -> dict:
+    """Keras's 1-D size arguments: ``3`` or ``[3]``."""
+    return {"anyOf": [item, {"type": "array", "items": item, "minItems": 1, "maxItems": 1}]}
+
+
 NAME = {"type": "string", "maxLength": MAX_NAME}
 BOOLEAN = {"type": "boolean"}
 SIZE = _integer(1)
@@ -45,6 +50,12 @@ BATCH_SHAPE = {  # a shape with its batch axis, which must be null: the batch si
     "minItems": 2,
     "maxItems": 9,
 }
+AXIS = _integer(-9, 8)  # an axis of a batch of samples (batch axis 0), from the end when negative
+#: A number, or an array of numbers of up to 3 axes (Rescaling's scale per channel, Normalization's statistics).
+NUMBERS = {"anyOf": [_number(), {"type": "array", "items": _number(), "maxItems": 2**20},
+                     {"type": "array", "items": {"type": "array", "items": _number()}, "maxItems": 2**20},
+                     {"type": "array", "maxItems": 2**20,
+                      "items": {"type": "array", "items": {"type": "array", "items": _number()}}}]}  # fmt: skip
 SEED = _optional(_integer(-(2**63), 2**63 - 1))
 
 #: Names the registries know (tests check that these lists equal the registries).
@@ -90,12 +101,32 @@ NORMALIZATION_FIELDS = {
 }
 POOLING_FIELDS = {"pool_size": _pair(SIZE), "strides": _optional(_pair(SIZE)), "padding": {"enum": ["valid", "same"]}}
 TRANSLATION_FACTOR = _pair(_number(minimum=-1, maximum=1))
+IMAGES = _optional({"const": "channels_last"})  # data_format: nabla's images are channels-last
+POOLING_1D_FIELDS = {"pool_size": _single(SIZE), "strides": _optional(_single(SIZE)),
+                     "padding": {"enum": ["valid", "same"]}, "data_format": IMAGES}  # fmt: skip
+BORDERS = {"anyOf": [_integer(), _pair(_integer()), {"type": "array", "items": _pair(_integer()), "minItems": 2,
+                                                     "maxItems": 2}]}  # fmt: skip
+RESAMPLING_FIELDS = {
+    "fill_mode": {"enum": ["reflect", "wrap", "constant", "nearest"]},
+    "interpolation": {"enum": ["bilinear", "nearest"]},
+    "seed": SEED,
+    "fill_value": _number(),
+    "data_format": _optional({"const": "channels_last"}),
+}
 
 #: Layer class name -> the schema of its config. The allow-list of layers a file may name.
 LAYER_CONFIGS = {
     "InputLayer": _layer([], shape=SHAPE),
     "Dense": _layer(["units"], units=SIZE, **KERNEL_FIELDS),
     "Activation": _layer(["activation"], activation=ACTIVATION),
+    "Softmax": _layer([], axis={"anyOf": [AXIS, {"type": "array", "items": AXIS, "minItems": 1, "maxItems": 8}]}),
+    "ReLU": _layer([], max_value=_optional(_number(minimum=0)), negative_slope=_number(minimum=0),
+                   threshold=_number(minimum=0)),  # fmt: skip
+    "LeakyReLU": _layer([], negative_slope=_number(minimum=0)),
+    "PReLU": _layer([], alpha_initializer=INITIALIZER, alpha_regularizer=REGULARIZER, alpha_constraint={"type": "null"},
+                    shared_axes=_optional({"type": "array", "items": _integer(1, 8), "maxItems": 8})),  # fmt: skip
+    "ELU": _layer([], alpha=_number()),
+    "Identity": _layer([]),
     "Dropout": _layer(["rate"], rate=_number(minimum=0, exclusiveMaximum=1)),
     "Flatten": _layer([]),
     "GaussianNoise": _layer(["stddev"], stddev=_number(minimum=0, maximum=1), seed=SEED),
@@ -110,6 +141,36 @@ LAYER_CONFIGS = {
         fill_value=_number(),
         data_format=_optional({"const": "channels_last"}),
     ),
+    "Rescaling": _layer(["scale"], scale=NUMBERS, offset=NUMBERS),
+    "Normalization": _layer([], axis=_optional({"anyOf": [AXIS, {"type": "array", "items": AXIS, "maxItems": 8}]}),
+                            invert=BOOLEAN, mean=_optional(NUMBERS), variance=_optional(NUMBERS)),  # fmt: skip
+    "RandomFlip": _layer([], mode={"enum": ["horizontal", "vertical", "horizontal_and_vertical"]}, seed=SEED,
+                         data_format=_optional({"const": "channels_last"})),  # fmt: skip
+    "RandomRotation": _layer(["factor"], factor=TRANSLATION_FACTOR, **RESAMPLING_FIELDS),
+    "RandomZoom": _layer(["height_factor"], height_factor=TRANSLATION_FACTOR,
+                         width_factor=_optional(TRANSLATION_FACTOR), **RESAMPLING_FIELDS),  # fmt: skip
+    "RandomContrast": _layer(["factor"], factor=_pair(_number(minimum=0, maximum=1)), seed=SEED,
+                             value_range={"type": "array", "items": _number(), "minItems": 2, "maxItems": 2},
+                             data_format=IMAGES),  # fmt: skip
+    "Embedding": _layer(["input_dim", "output_dim"], input_dim=SIZE, output_dim=SIZE,
+                        embeddings_initializer=INITIALIZER, embeddings_regularizer=REGULARIZER,
+                        activity_regularizer=REGULARIZER, embeddings_constraint={"type": "null"},
+                        mask_zero={"const": False}, quantization_config={"type": "null"}),  # fmt: skip
+    "UpSampling2D": _layer([], size=_pair(SIZE), interpolation={"enum": ["nearest", "bilinear"]}, data_format=IMAGES),
+    "ZeroPadding2D": _layer([], padding=BORDERS, data_format=IMAGES),
+    "Cropping2D": _layer([], cropping=BORDERS, data_format=IMAGES),
+    "RepeatVector": _layer(["n"], n=SIZE),
+    "UnitNormalization": _layer([], axis={"anyOf": [AXIS, {"type": "array", "items": AXIS, "minItems": 1,
+                                                           "maxItems": 8}]}),  # fmt: skip
+    "ActivityRegularization": _layer([], l1=_number(minimum=0), l2=_number(minimum=0)),
+    "SpatialDropout2D": _layer(["rate"], rate=_number(minimum=0, exclusiveMaximum=1), seed=SEED, data_format=IMAGES),
+    "Conv1D": _layer(["filters", "kernel_size"], filters=SIZE, kernel_size=_single(SIZE), strides=_single(SIZE),
+                     padding={"enum": ["valid", "same", "causal"]}, dilation_rate=_single(SIZE), data_format=IMAGES,
+                     **KERNEL_FIELDS),  # fmt: skip
+    "MaxPooling1D": _layer([], **POOLING_1D_FIELDS),
+    "AveragePooling1D": _layer([], **POOLING_1D_FIELDS),
+    "GlobalAveragePooling1D": _layer([], data_format=IMAGES, keepdims=BOOLEAN),
+    "GlobalMaxPooling1D": _layer([], data_format=IMAGES, keepdims=BOOLEAN),
     "BatchNormalization": _layer([], momentum=_number(minimum=0, maximum=1), **NORMALIZATION_FIELDS),
     "LayerNormalization": _layer([], **NORMALIZATION_FIELDS),
     "Conv2D": _layer(

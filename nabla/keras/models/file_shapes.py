@@ -22,7 +22,7 @@ Shape = tuple  # one sample's shape (no batch axis); None where unknown (after a
 class Effect(NamedTuple):
     """What a layer does to one sample: the weights it creates, its output shape, its largest array, its work."""
 
-    weights: dict  # name -> shape (None for a size that is not known)
+    weights: dict  # name -> shape (None for a size that is not known; the shape None when even its rank is not)
     output: Shape | None
     values: int = 0  # the largest array it makes (output, padded input, unfolded windows)
     operations: int = 0  # multiply-adds
@@ -132,7 +132,7 @@ def _flatten(c: dict, s: Shape | None) -> Effect:
 
 def _translation(c: dict, s: Shape | None) -> Effect:
     if s is not None and len(s) not in (2, 3):
-        raise ValueError(f"RandomTranslation needs (height, width, channels) images, but its input has shape {s}")
+        raise ValueError(f"a random image layer needs (height, width, channels) images, but its input has shape {s}")
     return _elementwise({}, s)
 
 
@@ -217,6 +217,96 @@ def _global_pooling(rank: int, layout: str):
 
 
 #: Layer class -> f(config, one sample's input shape or None; a list of them for a merge) -> its Effect.
+def _prelu(c: dict, s: Shape | None) -> Effect:
+    """PReLU's alpha has one sample's shape, 1 along each shared axis (axes counted with the batch axis as 0)."""
+    if s is None:
+        return Effect({"alpha": None}, None)
+    shape = list(s)
+    for axis in c.get("shared_axes") or ():
+        if axis > len(shape):
+            raise ValueError(f"PReLU: shared axis {axis} is beyond inputs of shape {s}")
+        shape[axis - 1] = 1
+    return _elementwise({"alpha": tuple(shape)}, s)
+
+
+def _normalization_statistics(c: dict, s: Shape | None) -> Effect:
+    """Normalization adapted (no mean in its config) holds mean and variance of the kept axes' sizes, and a count."""
+    if c.get("mean") is not None:
+        return _elementwise({}, s)
+    if s is None:
+        return Effect({"mean": None, "variance": None, "count": ()}, None)
+    axis = c.get("axis", -1)
+    rank = len(s) + 1
+    axes = [] if axis is None else [axis] if isinstance(axis, int) else axis
+    if any(not -rank <= a < rank or a % rank == 0 for a in axes):
+        raise ValueError(f"Normalization: axis {axis} is not a feature axis of inputs with {rank} axes (batch first)")
+    kept = tuple(s[a % rank - 1] for a in sorted(a % rank for a in axes))
+    return _elementwise({"mean": kept, "variance": kept, "count": ()}, s)
+
+
+def _embedding(c: dict, s: Shape | None) -> Effect:
+    weights = {"embeddings": (c["input_dim"], c["output_dim"])}
+    return _elementwise(weights, None if s is None else (*s, c["output_dim"]))
+
+
+def _sides(value) -> tuple:
+    """(top, bottom, left, right) from ZeroPadding2D's padding or Cropping2D's cropping."""
+    if isinstance(value, int):
+        return (value,) * 4
+    if all(isinstance(v, int) for v in value):
+        return value[0], value[0], value[1], value[1]
+    return (*value[0], *value[1])
+
+
+def _resized(c: dict, s: Shape | None, who: str) -> Effect:
+    """UpSampling2D, ZeroPadding2D, Cropping2D: (H, W, C) images to images of another height and width."""
+    h, w, channels = _image(s, who)
+    if s is None:
+        return Effect({}, None)
+    if who == "UpSampling2D":
+        sh, sw = _pair(c.get("size", 2))
+        out = (h * sh, w * sw, channels)
+    else:
+        top, bottom, left, right = _sides(c.get("padding" if who == "ZeroPadding2D" else "cropping", 1))
+        sign = 1 if who == "ZeroPadding2D" else -1
+        out = (h + sign * (top + bottom), w + sign * (left + right), channels)
+        if min(out[:2]) <= 0:
+            raise ValueError(f"{who}: the cropping leaves nothing of images of shape {s}")
+    return Effect({}, out, math.prod(out), math.prod(out))
+
+
+def _repeat_vector(c: dict, s: Shape | None) -> Effect:
+    if s is not None and len(s) != 1:
+        raise ValueError(f"RepeatVector needs (features,) inputs, but its input has shape {s}")
+    return _elementwise({}, None if s is None else (c["n"], s[0]))
+
+
+def _one(v) -> int:
+    return v if isinstance(v, int) else v[0]
+
+
+def _sequence(c: dict, s: Shape | None, who: str) -> Effect:
+    """Conv1D and the 1-D poolings on (steps, channels) sequences, as their 2-D forms on images of height 1."""
+    if s is not None and len(s) != 2:
+        raise ValueError(f"{who} needs (steps, channels) sequences, but its input has shape {s}")
+    image = None if s is None else (1, *s)
+    if who == "Conv1D":
+        k = _one(c["kernel_size"])
+        padding = "valid" if c.get("padding") == "causal" else c.get("padding", "valid")
+        config = {**c, "kernel_size": (1, k), "strides": (1, _one(c.get("strides", 1))), "padding": padding,
+                  "dilation_rate": (1, _one(c.get("dilation_rate", 1)))}  # fmt: skip
+        if c.get("padding") == "causal" and s is not None:  # the causal zeros keep the length (for stride 1)
+            image = (1, s[0] + config["dilation_rate"][1] * (k - 1), s[1])
+        effect = _conv2d(config, image)
+        weights = {**effect.weights, "kernel": effect.weights["kernel"][1:]}  # (1, k, in, out) -> (k, in, out)
+    else:
+        size = _one(c.get("pool_size", 2))
+        strides = None if c.get("strides") is None else (1, _one(c["strides"]))
+        effect = _pooling({**c, "pool_size": (1, size), "strides": strides or (1, size)}, image)
+        weights = {}
+    return effect._replace(weights=weights, output=None if effect.output is None else effect.output[1:])
+
+
 SHAPE_RULES = {
     "Dense": _dense,
     "Conv2D": _conv2d,
@@ -243,4 +333,15 @@ SHAPE_RULES = {
     "Concatenate": _concatenate,
     "Reshape": _reshape,
     "Permute": _permute,
+    **dict.fromkeys(["Softmax", "ReLU", "LeakyReLU", "ELU", "Identity"], lambda c, s: _elementwise({}, s)),
+    "PReLU": _prelu,
+    "Rescaling": lambda c, s: _elementwise({}, s),
+    "Embedding": _embedding,
+    **{who: (lambda c, s, who=who: _sequence(c, s, who)) for who in ("Conv1D", "MaxPooling1D", "AveragePooling1D")},
+    **{who: (lambda c, s, who=who: _resized(c, s, who)) for who in ("UpSampling2D", "ZeroPadding2D", "Cropping2D")},
+    "RepeatVector": _repeat_vector,
+    **dict.fromkeys(["UnitNormalization", "ActivityRegularization", "SpatialDropout2D"],
+                    lambda c, s: _elementwise({}, s)),  # fmt: skip
+    "Normalization": _normalization_statistics,
+    **dict.fromkeys(["RandomFlip", "RandomRotation", "RandomZoom", "RandomContrast"], _translation),
 }

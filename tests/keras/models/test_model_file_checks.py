@@ -210,7 +210,12 @@ def _required(name: str) -> dict:
             "Dropout": {"rate": 0.1}, "GaussianNoise": {"stddev": 0.1}, "GaussianDropout": {"rate": 0.1},
             "RandomTranslation": {"height_factor": 0.1, "width_factor": (-0.1, 0.2)},
             "Conv2D": {"filters": 2, "kernel_size": 3}, "Reshape": {"target_shape": (2, -1)},
-            "Permute": {"dims": (2, 1)}}.get(name, {})  # fmt: skip
+            "Permute": {"dims": (2, 1)},
+            "Rescaling": {"scale": 1 / 255},
+            "RandomRotation": {"factor": 0.1}, "RandomZoom": {"height_factor": (-0.2, 0.1)},
+            "RandomContrast": {"factor": 0.2}, "Embedding": {"input_dim": 5, "output_dim": 2},
+            "RepeatVector": {"n": 3}, "SpatialDropout2D": {"rate": 0.2},
+            "Conv1D": {"filters": 2, "kernel_size": 3}}.get(name, {})  # fmt: skip
 
 
 def test_the_name_lists_are_the_registries():

@@ -28,6 +28,18 @@ LAYER_ARGS = {
     **dict.fromkeys(("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate"), {}),
     "Reshape": {"target_shape": (2, 3)},
     "Permute": {"dims": (2, 1)},
+    **dict.fromkeys(["Softmax", "ReLU", "LeakyReLU", "PReLU", "ELU", "Identity", "RandomFlip", "ZeroPadding2D",
+                     "Cropping2D", "UpSampling2D", "UnitNormalization", "ActivityRegularization", "MaxPooling1D",
+                     "Normalization"], {}),  # fmt: skip
+    "AveragePooling1D": {"pool_size": 2},
+    "RandomRotation": {"factor": 0.1},
+    "RandomZoom": {"height_factor": 0.1},
+    "RandomContrast": {"factor": 0.1},
+    "Rescaling": {"scale": 0.5},
+    "Embedding": {"input_dim": 3, "output_dim": 2},
+    "RepeatVector": {"n": 2},
+    "SpatialDropout2D": {"rate": 0.1},
+    "Conv1D": {"filters": 1, "kernel_size": 1},
 }
 
 

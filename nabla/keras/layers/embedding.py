@@ -1,0 +1,97 @@
+"""``Embedding``: integer indices -> learned vectors, Keras's layer over :func:`nabla.nn.functional.embedding`."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...nn.functional import embedding
+from .. import initializers, regularizers
+from .._engine import Tensor
+from .activity_regularization import activity_penalty
+from .layer import Layer, config_value
+
+
+def _positive_int(value, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
+        raise ValueError(f"Embedding: {name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+class Embedding(Layer):
+    """Looks up a learned vector for each integer index: (batch, ...) indices in [0, input_dim) ->
+    (batch, ..., output_dim), rows of the ``embeddings`` matrix (input_dim, output_dim).
+
+    Args: ``input_dim`` (the vocabulary size), ``output_dim``; ``embeddings_initializer="uniform"``
+    (Keras's: U(-0.05, 0.05), nabla's "random_uniform"; PyTorch's nn.Embedding draws N(0, 1)),
+    ``embeddings_regularizer``, ``activity_regularizer`` (a penalty on the output vectors, divided by
+    the batch size, as Keras 3), ``embeddings_constraint`` (stored, not applied), ``weights`` (the
+    initial matrix, as Keras 2's ``weights=[matrix]``). Keras 2's ``input_length`` is accepted and
+    unused. Indices may come as integers or as floats holding whole numbers (a model's NumPy input is
+    float32); others are an error. ``mask_zero=True`` is refused: nabla.keras has no masks, so the
+    layers after it would not skip the padding.
+
+    Gradients reach ``embeddings`` only (a lookup has none for its indices). Parameters:
+    ``input_dim * output_dim``.
+    """
+
+    def __init__(self, input_dim: int, output_dim: int, embeddings_initializer="uniform", embeddings_regularizer=None,
+                 embeddings_constraint=None, mask_zero: bool = False, weights=None, activity_regularizer=None,
+                 **kwargs):  # fmt: skip
+        kwargs.pop("input_length", None)  # Keras 2's; Keras 3 warns and ignores it
+        for unsupported in ("lora_rank", "lora_alpha", "quantization_config"):
+            if kwargs.pop(unsupported, None) is not None:
+                raise ValueError(f"Embedding: {unsupported} is not offered by nabla.keras")
+        super().__init__(**kwargs)
+        if mask_zero:
+            raise ValueError("Embedding: mask_zero=True is not offered (nabla.keras has no masks); drop it, and "
+                             "the padding index 0 gets a vector of its own, as any other")  # fmt: skip
+        self.input_dim, self.output_dim = _positive_int(input_dim, "input_dim"), _positive_int(output_dim, "output_dim")
+        if embeddings_initializer == "uniform":
+            embeddings_initializer = "random_uniform"  # the same U(-0.05, 0.05) under Keras's short name
+        initializers.get(embeddings_initializer)  # an unknown name fails here
+        self.embeddings_initializer = embeddings_initializer
+        self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+        self.embeddings_constraint = embeddings_constraint
+        self.mask_zero = False
+        self._initial = weights
+        self._ensure_built((None,))  # the weight's shape is known now, as in Keras
+
+    def build(self, input_shape) -> None:
+        self.embeddings = self.add_weight(
+            shape=(self.input_dim, self.output_dim),
+            initializer=self.embeddings_initializer,
+            regularizer=self.embeddings_regularizer,
+            constraint=self.embeddings_constraint,
+            name="embeddings",
+        )
+        if self._initial is not None:
+            self.set_weights(self._initial)
+            self._initial = None
+
+    def call(self, inputs, training=None):
+        indices = inputs._data if isinstance(inputs, Tensor) else np.asarray(inputs)
+        if indices.dtype.kind == "f":
+            if not np.all(indices == np.round(indices)):
+                raise ValueError(f"Embedding '{self.name}' needs integer indices, got fractional values")
+            indices = indices.astype(np.int64)
+        if indices.size and (indices.min() < 0 or indices.max() >= self.input_dim):
+            bad = int(indices.min() if indices.min() < 0 else indices.max())
+            raise ValueError(f"Embedding '{self.name}': index {bad} is outside [0, {self.input_dim}) (input_dim)")
+        out = embedding(Tensor._make(indices), self.embeddings)
+        if self.activity_regularizer is not None:
+            self.add_loss(activity_penalty(self.activity_regularizer, out))
+        return out
+
+    def get_config(self) -> dict:
+        return {
+            **super().get_config(),
+            "input_dim": self.input_dim,
+            "output_dim": self.output_dim,
+            "embeddings_initializer": config_value(self.embeddings_initializer),
+            "embeddings_regularizer": config_value(self.embeddings_regularizer),
+            "activity_regularizer": config_value(self.activity_regularizer),
+            "embeddings_constraint": config_value(self.embeddings_constraint),
+            "mask_zero": self.mask_zero,
+            "quantization_config": None,
+        }
