@@ -91,7 +91,7 @@ class _GlobalPooling(Layer):
         return type(self)._reduce(inputs, axis=tuple(range(1, self._rank - 1)), keepdims=self.keepdims)
 
     def get_config(self) -> dict:
-        return {**super().get_config(), "keepdims": self.keepdims}
+        return {**super().get_config(), "data_format": "channels_last", "keepdims": self.keepdims}
 
 
 class _GlobalPooling1D(_GlobalPooling):

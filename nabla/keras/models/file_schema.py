@@ -169,8 +169,6 @@ LAYER_CONFIGS = {
                      **KERNEL_FIELDS),  # fmt: skip
     "MaxPooling1D": _layer([], **POOLING_1D_FIELDS),
     "AveragePooling1D": _layer([], **POOLING_1D_FIELDS),
-    "GlobalAveragePooling1D": _layer([], data_format=IMAGES, keepdims=BOOLEAN),
-    "GlobalMaxPooling1D": _layer([], data_format=IMAGES, keepdims=BOOLEAN),
     "BatchNormalization": _layer([], momentum=_number(minimum=0, maximum=1), **NORMALIZATION_FIELDS),
     "LayerNormalization": _layer([], **NORMALIZATION_FIELDS),
     "Conv2D": _layer(
@@ -186,7 +184,7 @@ LAYER_CONFIGS = {
     "AveragePooling2D": _layer([], **POOLING_FIELDS),
     **dict.fromkeys(
         ("GlobalAveragePooling1D", "GlobalMaxPooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling2D"),
-        _layer([], keepdims=BOOLEAN),
+        _layer([], keepdims=BOOLEAN, data_format=IMAGES),
     ),
     **dict.fromkeys(("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum"), _layer([])),
     "Concatenate": _layer([], axis=_integer(-9, 8)),
