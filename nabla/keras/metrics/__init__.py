@@ -25,9 +25,13 @@ Conventions (where Keras leaves them to the backend's broadcasting):
   ``threshold=0``.
 * ``result()`` is a Python float; 0/0 gives 0.0, as Keras's ``divide_no_nan``.
 
-``AUC`` is exact rather than Keras's 200-threshold approximation: see its
-docstring. Each metric has ``direction`` ``"up"`` (higher is better) or
-``"down"``, which callbacks read in ``mode="auto"``.
+* Metrics with several thresholds (``TruePositives(thresholds=[0.3, 0.5])``,
+  ``Precision``, ``Recall``) return an array, one value per threshold, as Keras.
+
+``AUC`` counts predictions at 200 thresholds and integrates as Keras does, so
+its value equals Keras's; ``AUC(num_thresholds=None)`` computes the exact area
+instead (see its docstring). Each metric has ``direction`` ``"up"`` (higher is
+better) or ``"down"``, which callbacks read in ``mode="auto"``.
 """
 
 from __future__ import annotations
@@ -50,7 +54,8 @@ from .accuracy_metrics import (
     sparse_top_k_categorical_accuracy,
     top_k_categorical_accuracy,
 )
-from .confusion_metrics import AUC, Precision, Recall
+from .auc_metrics import AUC
+from .confusion_metrics import FalseNegatives, FalsePositives, Precision, Recall, TrueNegatives, TruePositives
 from .hinge_metrics import CategoricalHinge, Hinge, SquaredHinge, categorical_hinge, hinge, squared_hinge
 from .metric import Metric
 from .probabilistic_metrics import (
@@ -109,6 +114,10 @@ _PAIR_METRICS: tuple[type[Metric], ...] = (
     R2Score,
     Precision,
     Recall,
+    TruePositives,
+    FalsePositives,
+    TrueNegatives,
+    FalseNegatives,
     AUC,
 )
 
