@@ -56,6 +56,7 @@ from .accuracy_metrics import (
 )
 from .auc_metrics import AUC
 from .confusion_metrics import FalseNegatives, FalsePositives, Precision, Recall, TrueNegatives, TruePositives
+from .f_score_metrics import F1Score, FBetaScore
 from .hinge_metrics import CategoricalHinge, Hinge, SquaredHinge, categorical_hinge, hinge, squared_hinge
 from .metric import Metric
 from .probabilistic_metrics import (
@@ -119,6 +120,8 @@ _PAIR_METRICS: tuple[type[Metric], ...] = (
     TrueNegatives,
     FalseNegatives,
     AUC,
+    F1Score,
+    FBetaScore,
 )
 
 _FUNCTIONS = (
