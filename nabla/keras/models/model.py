@@ -22,6 +22,7 @@ from .._engine import random as _random
 from ..layers import Layer
 from ..losses import _FunctionLoss
 from ..symbolic import is_symbolic
+from ..utils.progbar import format_logs
 from ..utils.traceback_utils import warn
 from .batches import SourceBatches, evaluation_arrays, fit_rows
 from .checks import ModelConfigWarning, check_arrays, check_loss_fits, check_setup, probe
@@ -37,6 +38,11 @@ from .summary import summary_table
 def _tensors(inputs) -> bool:
     """Whether ``inputs`` is a list or tuple of tensors (a model with several inputs)."""
     return isinstance(inputs, (list, tuple)) and bool(inputs) and all(isinstance(x, Tensor) for x in inputs)
+
+
+def _log_value(value):
+    """A metric's result for the logs: a float, or a float array (one value per class or threshold)."""
+    return float(value) if np.ndim(value) == 0 else np.asarray(value, dtype=np.float64)
 
 
 class Model(Keras2Methods, Layer):
@@ -225,7 +231,8 @@ class Model(Keras2Methods, Layer):
             m.update_state(y, out, sample_weight=sample_weight)
 
     def _metric_logs(self, prefix: str = "") -> dict:
-        return {prefix + m.name: float(m.result()) for m in self.compiled_metrics}
+        # A float per metric; an array where a metric has one value per class or threshold (as Keras).
+        return {prefix + m.name: _log_value(m.result()) for m in self.compiled_metrics}
 
     def _reset_metrics(self) -> None:
         for m in self.compiled_metrics:
@@ -473,7 +480,7 @@ class Model(Keras2Methods, Layer):
         logs = self._evaluate_arrays(x, y, batch_size or 32, sample_weight, cblist=cblist)
         cblist.on_test_end(logs)
         if callbacks_module.resolve_verbose(verbose):
-            print(" - ".join(f"{k}: {v:.4f}" for k, v in logs.items()))
+            print(format_logs(logs))
         return logs if return_dict else as_list(logs)
 
     def predict(self, x, batch_size: int | None = None, verbose=0, callbacks=None, steps=None) -> np.ndarray:
