@@ -88,6 +88,12 @@ from .regression_metrics import (
     mean_squared_error,
     mean_squared_logarithmic_error,
 )
+from .sensitivity_specificity_metrics import (
+    PrecisionAtRecall,
+    RecallAtPrecision,
+    SensitivityAtSpecificity,
+    SpecificityAtSensitivity,
+)
 
 # The metrics of (y_true, y_pred), by class; Keras's names for them are derived below.
 _PAIR_METRICS: tuple[type[Metric], ...] = (
@@ -124,6 +130,14 @@ _PAIR_METRICS: tuple[type[Metric], ...] = (
     FBetaScore,
 )
 
+# Metrics that need an argument (the floor of the constrained rate): by class, not by string.
+_ARGUMENT_METRICS: tuple[type[Metric], ...] = (
+    SensitivityAtSpecificity,
+    SpecificityAtSensitivity,
+    PrecisionAtRecall,
+    RecallAtPrecision,
+)
+
 _FUNCTIONS = (
     accuracy,
     binary_accuracy,
@@ -148,7 +162,7 @@ _FUNCTIONS = (
 )
 
 __all__ = sorted(
-    [cls.__name__ for cls in _PAIR_METRICS]
+    [cls.__name__ for cls in (*_PAIR_METRICS, *_ARGUMENT_METRICS)]
     + [fn.__name__ for fn in _FUNCTIONS]
     + ["Mean", "MeanMetricWrapper", "Metric", "Sum", "deserialize", "get", "serialize"]
 )
