@@ -189,7 +189,9 @@ _BY_NAME: dict[str, type[Metric]] = {
 } | _ABBREVIATIONS
 _ACCURACY = ("accuracy", "acc")
 
-_CLASSES: dict[str, type[Metric]] = {cls.__name__: cls for cls in (*_PAIR_METRICS, Mean, Sum, _InferredAccuracy)}
+_CLASSES: dict[str, type[Metric]] = {
+    cls.__name__: cls for cls in (*_PAIR_METRICS, *_ARGUMENT_METRICS, Mean, Sum, _InferredAccuracy)
+}
 
 
 def _loss_kind(loss) -> tuple[str | None, bool]:
