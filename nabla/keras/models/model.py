@@ -40,6 +40,11 @@ def _tensors(inputs) -> bool:
     return isinstance(inputs, (list, tuple)) and bool(inputs) and all(isinstance(x, Tensor) for x in inputs)
 
 
+def _identifiers(metrics) -> list:
+    """compile's ``metrics`` or ``weighted_metrics`` as a list: one name or function, a list of them, or None."""
+    return [metrics] if isinstance(metrics, str) or callable(metrics) else list(metrics or [])
+
+
 def _log_value(value):
     """A metric's result for the logs: a float, or a float array (one value per class or threshold)."""
     return float(value) if np.ndim(value) == 0 else np.asarray(value, dtype=np.float64)
@@ -74,6 +79,7 @@ class Model(Keras2Methods, Layer):
         self.loss = None
         self._jit_compile, self._captured_step, self._captured_with = "auto", None, (None, None)
         self.compiled_metrics: list = []
+        self._weighted_metrics: list = []  # those of compiled_metrics that take the sample weights
         self.stop_training = False
         self.history = None
         self._compile_config = None
@@ -144,7 +150,14 @@ class Model(Keras2Methods, Layer):
     # --- compile ------------------------------------------------------------------
 
     def compile(
-        self, optimizer="rmsprop", loss=None, metrics=None, run_eagerly: bool = False, jit_compile="auto", **kwargs
+        self,
+        optimizer="rmsprop",
+        loss=None,
+        metrics=None,
+        run_eagerly: bool = False,
+        jit_compile="auto",
+        weighted_metrics=None,
+        **kwargs,
     ) -> None:
         """Choose the optimizer, the loss and the metrics to report.
 
@@ -155,7 +168,10 @@ class Model(Keras2Methods, Layer):
         ``loss``: "mse", "mae", "huber", "binary_crossentropy",
         "categorical_crossentropy", "sparse_categorical_crossentropy", a
         :class:`nabla.losses.Loss` or a callable ``f(y_true, y_pred)``.
-        ``metrics``: names such as "accuracy", "mae", "auc", or metric objects.
+        ``metrics``: names such as "accuracy", "mae", "auc", or metric objects;
+        as in Keras 3, they ignore ``sample_weight`` and ``class_weight``.
+        ``weighted_metrics``: the same, weighted by ``sample_weight`` and
+        ``class_weight`` (a name in both lists logs as ``weighted_<name>``).
         ``jit_compile``: whether ``fit`` runs its training step through
         :func:`nabla.capture` (recorded once, then replayed as NumPy code,
         the same numbers faster). "auto" (the default, as in Keras) captures
@@ -175,12 +191,14 @@ class Model(Keras2Methods, Layer):
             raise ValueError("compile: give a loss, e.g. loss='sparse_categorical_crossentropy'")
         # Everything is resolved before anything is set, so a failed compile leaves the model as it was.
         resolved_optimizer, resolved_loss = optimizers.get(optimizer), losses_module.get(loss)
-        metric_identifiers = [metrics] if isinstance(metrics, str) or callable(metrics) else list(metrics or [])
-        for m in metric_identifiers:
+        metric_identifiers, weighted_identifiers = _identifiers(metrics), _identifiers(weighted_metrics)
+        for m in metric_identifiers + weighted_identifiers:
             if isinstance(m, str):
                 metrics_module.get(m, loss=resolved_loss)  # an unknown name fails here, listing the valid ones
         self.optimizer, self.loss, self._metric_identifiers = resolved_optimizer, resolved_loss, metric_identifiers
+        self._weighted_metric_identifiers = weighted_identifiers
         self.compiled_metrics = []  # resolved at the first batch, when the output shape is known
+        self._weighted_metrics = []
         self._jit_compile = False if run_eagerly else jit_compile
         # "auto" captures only with nabla's own losses: a loss function of yours may compute Python numbers
         # from the labels with NumPy, which a capture cannot see and a replay would keep.
@@ -198,6 +216,8 @@ class Model(Keras2Methods, Layer):
             "metrics": [m for m in self._metric_identifiers if isinstance(m, str)],
             "jit_compile": self._jit_compile,
         }
+        if weighted_identifiers:
+            self._compile_config["weighted_metrics"] = [m for m in weighted_identifiers if isinstance(m, str)]
         self._maybe_build()
         if any(True for _ in self.parameters()):
             self._bind_optimizer()
@@ -207,10 +227,17 @@ class Model(Keras2Methods, Layer):
             self.optimizer.bind(list(self.parameters()))
 
     def _resolve_metrics(self, output_shape: tuple) -> None:
-        if not self.compiled_metrics and self._metric_identifiers:
-            self.compiled_metrics = [
-                metrics_module.get(m, loss=self.loss, output_shape=output_shape) for m in self._metric_identifiers
-            ]
+        weighted = self._weighted_metric_identifiers
+        if not self.compiled_metrics and (self._metric_identifiers or weighted):
+            plain = [metrics_module.get(m, loss=self.loss, output_shape=output_shape) for m in self._metric_identifiers]
+            names = {m.name for m in plain}
+            self._weighted_metrics = []
+            for identifier in weighted:
+                metric = metrics_module.get(identifier, loss=self.loss, output_shape=output_shape)
+                if metric.name in names and metric is not identifier:  # as Keras: "accuracy" in both lists
+                    metric.name = f"weighted_{metric.name}"
+                self._weighted_metrics.append(metric)
+            self.compiled_metrics = plain + self._weighted_metrics
 
     def _require_compiled(self, who: str) -> None:
         if self.loss is None:
@@ -227,8 +254,10 @@ class Model(Keras2Methods, Layer):
     def _update_metrics(self, y, out: np.ndarray, sample_weight) -> None:
         if self._data_parallel is not None and self.compiled_metrics:  # the whole batch, from every rank
             y, out, sample_weight = self._data_parallel.whole_batch(y, out, sample_weight)
+        weighted = self._weighted_metrics
         for m in self.compiled_metrics:
-            m.update_state(y, out, sample_weight=sample_weight)
+            # NOTE: as Keras 3 (and tf.keras 2), compile's `metrics` ignore the sample weights.
+            m.update_state(y, out, sample_weight=sample_weight if any(m is w for w in weighted) else None)
 
     def _metric_logs(self, prefix: str = "") -> dict:
         # A float per metric; an array where a metric has one value per class or threshold (as Keras).
