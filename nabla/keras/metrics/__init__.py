@@ -58,6 +58,7 @@ from .auc_metrics import AUC
 from .confusion_metrics import FalseNegatives, FalsePositives, Precision, Recall, TrueNegatives, TruePositives
 from .f_score_metrics import F1Score, FBetaScore
 from .hinge_metrics import CategoricalHinge, Hinge, SquaredHinge, categorical_hinge, hinge, squared_hinge
+from .iou_metrics import BinaryIoU, IoU, MeanIoU, OneHotIoU, OneHotMeanIoU
 from .metric import Metric
 from .probabilistic_metrics import (
     BinaryCrossentropy,
@@ -128,14 +129,19 @@ _PAIR_METRICS: tuple[type[Metric], ...] = (
     AUC,
     F1Score,
     FBetaScore,
+    BinaryIoU,
 )
 
-# Metrics that need an argument (the floor of the constrained rate): by class, not by string.
+# Metrics that need an argument (a rate's floor, the number of classes): by class, not by string.
 _ARGUMENT_METRICS: tuple[type[Metric], ...] = (
     SensitivityAtSpecificity,
     SpecificityAtSensitivity,
     PrecisionAtRecall,
     RecallAtPrecision,
+    IoU,
+    MeanIoU,
+    OneHotIoU,
+    OneHotMeanIoU,
 )
 
 _FUNCTIONS = (
