@@ -96,12 +96,6 @@ def test_auc_bad_arguments():
         M.AUC(num_labels=3)
 
 
-@pytest.mark.parametrize("name", ["true_positives", "TruePositives", "false_negatives", "auc", "precision"])
-def test_by_name(name):
-    keras = keras_on_torch()
-    assert type(M.get(name)).__name__ == type(keras.metrics.get(name)).__name__
-
-
 def test_imbalanced_data_tutorial_metrics_in_fit():
     # The metrics of TensorFlow's "classification on imbalanced data" tutorial, compiled together.
     keras = keras_on_torch()

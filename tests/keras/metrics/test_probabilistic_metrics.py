@@ -64,13 +64,6 @@ def test_matches_keras_streaming(cls, kwargs, make, weighted):
     assert type(ours).from_config(ours.get_config()).get_config() == ours.get_config()
 
 
-@pytest.mark.parametrize("name", ["binary_crossentropy", "BinaryCrossentropy", "bce", "poisson", "kl_divergence"])
-def test_by_name(name):
-    keras = keras_on_torch()
-    ours = M.get(name)
-    assert ours.name == name and type(ours).__name__ == type(keras.metrics.get(name)).__name__
-
-
 def test_in_fit_as_keras():
     keras = keras_on_torch()
     rng = np.random.default_rng(0)

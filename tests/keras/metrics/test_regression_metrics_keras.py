@@ -44,15 +44,6 @@ def test_cosine_of_zero_vectors_and_huge_log_cosh_are_finite():
         assert M.LogCoshError()([[0.0]], [[1e6]]) == pytest.approx(1e6 - np.log(2))
 
 
-@pytest.mark.parametrize(
-    "name", ["mape", "MAPE", "msle", "mean_absolute_percentage_error", "log_cosh_error", "cosine_similarity"]
-)
-def test_by_name(name):
-    keras = keras_on_torch()
-    ours = M.get(name)
-    assert ours.name == name and type(ours).__name__ == type(keras.metrics.get(name)).__name__
-
-
 def test_in_fit_as_keras():
     keras = keras_on_torch()
     rng = np.random.default_rng(2)
