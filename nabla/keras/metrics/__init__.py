@@ -24,9 +24,9 @@ Conventions (where Keras leaves them to the backend's broadcasting):
   ``y_pred > threshold`` (strictly, as Keras). With logits, use
   ``threshold=0``.
 * ``result()`` is a Python float; 0/0 gives 0.0, as Keras's ``divide_no_nan``.
-
-* Metrics with several thresholds (``TruePositives(thresholds=[0.3, 0.5])``,
-  ``Precision``, ``Recall``) return an array, one value per threshold, as Keras.
+  Metrics with several values (``TruePositives(thresholds=[0.3, 0.5])``,
+  ``F1Score(average=None)``) return a float array, one value per threshold or class, as Keras.
+* ``compile(metrics=...)`` ignore sample weights, ``compile(weighted_metrics=...)`` use them (Keras 3).
 
 ``AUC`` counts predictions at 200 thresholds and integrates as Keras does, so
 its value equals Keras's; ``AUC(num_thresholds=None)`` computes the exact area
