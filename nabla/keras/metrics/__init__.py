@@ -26,7 +26,6 @@ Conventions (where Keras leaves them to the backend's broadcasting):
 * ``result()`` is a Python float; 0/0 gives 0.0, as Keras's ``divide_no_nan``.
   Metrics with several values (``TruePositives(thresholds=[0.3, 0.5])``,
   ``F1Score(average=None)``) return a float array, one value per threshold or class, as Keras.
-* ``compile(metrics=...)`` ignore sample weights, ``compile(weighted_metrics=...)`` use them (Keras 3).
 
 ``AUC`` counts predictions at 200 thresholds and integrates as Keras does, so
 its value equals Keras's; ``AUC(num_thresholds=None)`` computes the exact area

@@ -201,7 +201,6 @@ COMPILE = {
         "optimizer": {"anyOf": [{"enum": sorted(OPTIMIZER_CLASSES)}, _class_and_config(OPTIMIZER_CONFIGS)]},
         "loss": {"anyOf": [{"type": "null"}, {"type": "string", "maxLength": 100}, _class_and_config(LOSS_CONFIGS)]},
         "metrics": {"type": "array", "items": {"type": "string", "maxLength": 100}, "maxItems": 64},
-        "weighted_metrics": {"type": "array", "items": {"type": "string", "maxLength": 100}, "maxItems": 64},
         "jit_compile": {"enum": [True, False, "auto"]},
     },
     "additionalProperties": False,
