@@ -24,109 +24,178 @@ Conventions (where Keras leaves them to the backend's broadcasting):
   ``y_pred > threshold`` (strictly, as Keras). With logits, use
   ``threshold=0``.
 * ``result()`` is a Python float; 0/0 gives 0.0, as Keras's ``divide_no_nan``.
+  Metrics with several values (``TruePositives(thresholds=[0.3, 0.5])``,
+  ``F1Score(average=None)``) return a float array, one value per threshold or class, as Keras.
 
-``AUC`` is exact rather than Keras's 200-threshold approximation: see its
-docstring. Each metric has ``direction`` ``"up"`` (higher is better) or
-``"down"``, which callbacks read in ``mode="auto"``.
+``AUC`` counts predictions at 200 thresholds and integrates as Keras does, so
+its value equals Keras's; ``AUC(num_thresholds=None)`` computes the exact area
+instead (see its docstring). Each metric has ``direction`` ``"up"`` (higher is
+better) or ``"down"``, which callbacks read in ``mode="auto"``.
 """
 
 from __future__ import annotations
 
 import re
 
+from ..utils.naming import snake_case
 from .accuracy_metrics import (
+    Accuracy,
     BinaryAccuracy,
     CategoricalAccuracy,
     SparseCategoricalAccuracy,
     SparseTopKCategoricalAccuracy,
     TopKCategoricalAccuracy,
     _InferredAccuracy,
+    accuracy,
     binary_accuracy,
     categorical_accuracy,
     sparse_categorical_accuracy,
     sparse_top_k_categorical_accuracy,
     top_k_categorical_accuracy,
 )
-from .confusion_metrics import AUC, Precision, Recall
+from .auc_metrics import AUC
+from .confusion_metrics import FalseNegatives, FalsePositives, Precision, Recall, TrueNegatives, TruePositives
+from .f_score_metrics import F1Score, FBetaScore
+from .hinge_metrics import CategoricalHinge, Hinge, SquaredHinge, categorical_hinge, hinge, squared_hinge
+from .iou_metrics import BinaryIoU, IoU, MeanIoU, OneHotIoU, OneHotMeanIoU
 from .metric import Metric
-from .reduction_metrics import Mean, MeanMetricWrapper
+from .probabilistic_metrics import (
+    BinaryCrossentropy,
+    CategoricalCrossentropy,
+    KLDivergence,
+    Poisson,
+    SparseCategoricalCrossentropy,
+    binary_crossentropy,
+    categorical_crossentropy,
+    kl_divergence,
+    poisson,
+    sparse_categorical_crossentropy,
+)
+from .reduction_metrics import Mean, MeanMetricWrapper, Sum
 from .regression_metrics import (
+    CosineSimilarity,
+    LogCoshError,
     MeanAbsoluteError,
+    MeanAbsolutePercentageError,
     MeanSquaredError,
+    MeanSquaredLogarithmicError,
     R2Score,
     RootMeanSquaredError,
+    cosine_similarity,
+    log_cosh,
     mean_absolute_error,
+    mean_absolute_percentage_error,
     mean_squared_error,
+    mean_squared_logarithmic_error,
+)
+from .sensitivity_specificity_metrics import (
+    PrecisionAtRecall,
+    RecallAtPrecision,
+    SensitivityAtSpecificity,
+    SpecificityAtSensitivity,
 )
 
-__all__ = [
-    "AUC",
-    "BinaryAccuracy",
-    "CategoricalAccuracy",
-    "Mean",
-    "MeanAbsoluteError",
-    "MeanMetricWrapper",
-    "MeanSquaredError",
-    "Metric",
-    "Precision",
-    "R2Score",
-    "Recall",
-    "RootMeanSquaredError",
-    "SparseCategoricalAccuracy",
-    "SparseTopKCategoricalAccuracy",
-    "TopKCategoricalAccuracy",
-    "binary_accuracy",
-    "categorical_accuracy",
-    "deserialize",
-    "get",
-    "mean_absolute_error",
-    "mean_squared_error",
-    "serialize",
-    "sparse_categorical_accuracy",
-    "sparse_top_k_categorical_accuracy",
-    "top_k_categorical_accuracy",
-]
+# The metrics of (y_true, y_pred), by class; Keras's names for them are derived below.
+_PAIR_METRICS: tuple[type[Metric], ...] = (
+    Accuracy,
+    BinaryAccuracy,
+    CategoricalAccuracy,
+    SparseCategoricalAccuracy,
+    TopKCategoricalAccuracy,
+    SparseTopKCategoricalAccuracy,
+    BinaryCrossentropy,
+    CategoricalCrossentropy,
+    SparseCategoricalCrossentropy,
+    KLDivergence,
+    Poisson,
+    Hinge,
+    SquaredHinge,
+    CategoricalHinge,
+    MeanAbsoluteError,
+    MeanSquaredError,
+    RootMeanSquaredError,
+    MeanAbsolutePercentageError,
+    MeanSquaredLogarithmicError,
+    LogCoshError,
+    CosineSimilarity,
+    R2Score,
+    Precision,
+    Recall,
+    TruePositives,
+    FalsePositives,
+    TrueNegatives,
+    FalseNegatives,
+    AUC,
+    F1Score,
+    FBetaScore,
+    BinaryIoU,
+)
+
+# Metrics that need an argument (a rate's floor, the number of classes): by class, not by string.
+_ARGUMENT_METRICS: tuple[type[Metric], ...] = (
+    SensitivityAtSpecificity,
+    SpecificityAtSensitivity,
+    PrecisionAtRecall,
+    RecallAtPrecision,
+    IoU,
+    MeanIoU,
+    OneHotIoU,
+    OneHotMeanIoU,
+)
+
+_FUNCTIONS = (
+    accuracy,
+    binary_accuracy,
+    categorical_accuracy,
+    sparse_categorical_accuracy,
+    top_k_categorical_accuracy,
+    sparse_top_k_categorical_accuracy,
+    binary_crossentropy,
+    categorical_crossentropy,
+    sparse_categorical_crossentropy,
+    kl_divergence,
+    poisson,
+    hinge,
+    squared_hinge,
+    categorical_hinge,
+    mean_absolute_error,
+    mean_squared_error,
+    mean_absolute_percentage_error,
+    mean_squared_logarithmic_error,
+    log_cosh,
+    cosine_similarity,
+)
+
+__all__ = sorted(
+    [cls.__name__ for cls in (*_PAIR_METRICS, *_ARGUMENT_METRICS)]
+    + [fn.__name__ for fn in _FUNCTIONS]
+    + ["Mean", "MeanMetricWrapper", "Metric", "Sum", "deserialize", "get", "serialize"]
+)
 
 # --- lookup ----------------------------------------------------------------------------
 
-_BY_NAME: dict[str, type[Metric]] = {
-    "binary_accuracy": BinaryAccuracy,
-    "categorical_accuracy": CategoricalAccuracy,
-    "sparse_categorical_accuracy": SparseCategoricalAccuracy,
-    "top_k_categorical_accuracy": TopKCategoricalAccuracy,
-    "sparse_top_k_categorical_accuracy": SparseTopKCategoricalAccuracy,
+# Keras's string names: the class name and its snake_case (``"TruePositives"``, ``"true_positives"``),
+# looked up case-insensitively, plus Keras's abbreviations and a few Keras 2 spellings.
+_ABBREVIATIONS: dict[str, type[Metric]] = {
     "mae": MeanAbsoluteError,
-    "mean_absolute_error": MeanAbsoluteError,
     "mse": MeanSquaredError,
-    "mean_squared_error": MeanSquaredError,
     "rmse": RootMeanSquaredError,
-    "root_mean_squared_error": RootMeanSquaredError,
     "r2": R2Score,
-    "r2_score": R2Score,
-    "precision": Precision,
-    "recall": Recall,
-    "auc": AUC,
+    "mape": MeanAbsolutePercentageError,
+    "msle": MeanSquaredLogarithmicError,
+    "bce": BinaryCrossentropy,
+    "kld": KLDivergence,
+    "kullback_leibler_divergence": KLDivergence,
+    "logcosh": LogCoshError,
+    "log_cosh": LogCoshError,
 }
+_BY_NAME: dict[str, type[Metric]] = {
+    key: cls for cls in _PAIR_METRICS for key in (cls.__name__.lower(), snake_case(cls.__name__))
+} | _ABBREVIATIONS
 _ACCURACY = ("accuracy", "acc")
 
 _CLASSES: dict[str, type[Metric]] = {
-    cls.__name__: cls
-    for cls in (
-        Mean,
-        BinaryAccuracy,
-        CategoricalAccuracy,
-        SparseCategoricalAccuracy,
-        TopKCategoricalAccuracy,
-        SparseTopKCategoricalAccuracy,
-        _InferredAccuracy,
-        MeanAbsoluteError,
-        MeanSquaredError,
-        RootMeanSquaredError,
-        R2Score,
-        Precision,
-        Recall,
-        AUC,
-    )
+    cls.__name__: cls for cls in (*_PAIR_METRICS, *_ARGUMENT_METRICS, Mean, Sum, _InferredAccuracy)
 }
 
 
@@ -225,7 +294,8 @@ def get(identifier, loss=None, output_shape: tuple | None = None) -> Metric | No
             return _InferredAccuracy(name=identifier, threshold=threshold)
         if key in _BY_NAME:
             return _BY_NAME[key](name=identifier)
-        valid = ", ".join(repr(n) for n in (*_ACCURACY, *_BY_NAME))
+        names = (*_ACCURACY, *_ABBREVIATIONS, *(snake_case(cls.__name__) for cls in _PAIR_METRICS))
+        valid = ", ".join(repr(n) for n in dict.fromkeys(names))
         raise ValueError(f"metrics.get: unknown metric {identifier!r}; valid names are {valid}")
     if callable(identifier):
         return MeanMetricWrapper(identifier)

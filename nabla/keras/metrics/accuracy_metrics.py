@@ -1,4 +1,4 @@
-"""Accuracy metrics: binary, categorical, sparse categorical, top-k, and ``"accuracy"`` inferred from the data."""
+"""Accuracy metrics: exact match, binary, categorical, sparse, top-k, and ``"accuracy"`` inferred from the data."""
 
 from __future__ import annotations
 
@@ -8,6 +8,12 @@ from .metrics_utils import class_labels, class_scores, match_shapes, per_sample
 from .reduction_metrics import _BuiltinWrapper
 
 # --- per-sample functions (Keras's keras.metrics.binary_accuracy etc.) -----------------
+
+
+def accuracy(y_true, y_pred) -> np.ndarray:
+    """Per-sample fraction of entries where ``y_pred`` equals ``y_true`` exactly (e.g. predicted class ids)."""
+    y_true, y_pred = match_shapes(y_true, y_pred, "accuracy")
+    return per_sample((y_true == y_pred).astype(np.float64))
 
 
 def binary_accuracy(y_true, y_pred, threshold: float = 0.5) -> np.ndarray:
@@ -56,6 +62,34 @@ def sparse_top_k_categorical_accuracy(y_true, y_pred, k: int = 5) -> np.ndarray:
 
 
 # --- the metrics ------------------------------------------------------------------------
+
+
+class Accuracy(_BuiltinWrapper):
+    """How often ``y_pred`` equals ``y_true`` exactly: for predictions that are already labels.
+
+    Unlike ``compile(metrics=["accuracy"])``, which picks the accuracy that
+    fits the loss, this compares values as they are, so it suits class ids
+    (``argmax`` of the model's output) against integer labels, as in
+    TensorFlow's custom training walkthrough.
+
+    Args:
+        name: defaults to ``"accuracy"``.
+
+    Shape: ``y_true`` and ``y_pred`` of one shape (``(N,)`` vs ``(N, 1)`` is
+    reshaped); with several entries per sample a sample counts the fraction
+    it got right.
+
+    Example:
+        >>> m = Accuracy()
+        >>> m.update_state([[1], [2], [3], [4]], [[0], [2], [3], [4]])
+        >>> m.result()
+        0.75
+    """
+
+    direction = "up"
+
+    def __init__(self, name: str = "accuracy"):
+        super().__init__(accuracy, name=name)
 
 
 class BinaryAccuracy(_BuiltinWrapper):

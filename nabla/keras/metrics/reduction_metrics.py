@@ -1,4 +1,4 @@
-"""Weighted means: ``Mean`` of given values, ``MeanMetricWrapper`` of a per-sample function."""
+"""Weighted reductions: ``Sum`` and ``Mean`` of given values, ``MeanMetricWrapper`` of a per-sample function."""
 
 from __future__ import annotations
 
@@ -10,7 +10,48 @@ from .metric import Metric
 from .metrics_utils import weights_like
 
 
-class Mean(Metric):
+class _WeightedTotal(Metric):
+    """Accumulates ``total = sum(w * v)`` and ``count = sum(w)`` of the values given to :meth:`update_state`."""
+
+    def reset_state(self) -> None:
+        self.total = 0.0
+        self.count = 0.0
+
+    def update_state(self, values, sample_weight=None) -> None:
+        """Add ``values`` (any shape) with weights indexing their first axis (default 1)."""
+        values = np.asarray(values, dtype=np.float64)
+        if sample_weight is not None and np.ndim(sample_weight) > values.ndim:
+            # One value for a batch with per-sample weights: the value of each sample.
+            values = np.broadcast_to(values, np.shape(sample_weight)[: max(values.ndim, 1)])
+        w = weights_like(sample_weight, values.shape, self.name)
+        self.total += float(np.sum(values * w))
+        self.count += float(np.sum(w))
+
+
+class Sum(_WeightedTotal):
+    """Weighted sum of the values given to :meth:`update_state`: ``sum(w * v)``.
+
+    Args:
+        name: defaults to ``"sum"``.
+
+    Example:
+        >>> m = Sum()
+        >>> m.update_state([1, 3, 5, 7])
+        >>> m.result()
+        16.0
+        >>> m.update_state([1, 3], sample_weight=[0.5, 0])
+        >>> m.result()
+        16.5
+    """
+
+    def __init__(self, name: str = "sum"):
+        super().__init__(name)
+
+    def result(self) -> float:
+        return self.total
+
+
+class Mean(_WeightedTotal):
     """Weighted mean of the values given to :meth:`update_state`: ``sum(w * v) / sum(w)``.
 
     Args:
@@ -29,20 +70,6 @@ class Mean(Metric):
 
     def __init__(self, name: str = "mean"):
         super().__init__(name)
-
-    def reset_state(self) -> None:
-        self.total = 0.0
-        self.count = 0.0
-
-    def update_state(self, values, sample_weight=None) -> None:
-        """Add ``values`` (any shape) with weights indexing their first axis (default 1)."""
-        values = np.asarray(values, dtype=np.float64)
-        if sample_weight is not None and np.ndim(sample_weight) > values.ndim:
-            # One value for a batch with per-sample weights: the value of each sample.
-            values = np.broadcast_to(values, np.shape(sample_weight)[: max(values.ndim, 1)])
-        w = weights_like(sample_weight, values.shape, self.name)
-        self.total += float(np.sum(values * w))
-        self.count += float(np.sum(w))
 
     def result(self) -> float:
         return self.total / self.count if self.count else 0.0

@@ -1,4 +1,4 @@
-"""Regression metrics: mean absolute and squared errors, their root, and the R^2 score."""
+"""Regression metrics: mean absolute, squared, percentage and log errors, cosine similarity, R^2."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from .metric import Metric
 from .metrics_utils import match_shapes, per_sample, weights_like
 from .reduction_metrics import _BuiltinWrapper
 
+EPSILON = 1e-7  # Keras's backend.epsilon()
+
 
 def mean_absolute_error(y_true, y_pred) -> np.ndarray:
     """Per-sample ``mean(|y_true - y_pred|)``."""
@@ -22,6 +24,36 @@ def mean_squared_error(y_true, y_pred) -> np.ndarray:
     """Per-sample ``mean((y_true - y_pred)^2)``."""
     y_true, y_pred = match_shapes(y_true, y_pred, "mean_squared_error")
     return per_sample(np.square(y_true - y_pred))
+
+
+def mean_absolute_percentage_error(y_true, y_pred) -> np.ndarray:
+    """Per-sample ``100 mean(|y_true - y_pred| / max(|y_true|, 1e-7))``."""
+    y_true, y_pred = match_shapes(y_true, y_pred, "mean_absolute_percentage_error")
+    return 100.0 * per_sample(np.abs(y_true - y_pred) / np.maximum(np.abs(y_true), EPSILON))
+
+
+def mean_squared_logarithmic_error(y_true, y_pred) -> np.ndarray:
+    """Per-sample ``mean((log(1 + max(y_pred, 1e-7)) - log(1 + max(y_true, 1e-7)))^2)``."""
+    y_true, y_pred = match_shapes(y_true, y_pred, "mean_squared_logarithmic_error")
+    return per_sample(np.square(np.log1p(np.maximum(y_pred, EPSILON)) - np.log1p(np.maximum(y_true, EPSILON))))
+
+
+def log_cosh(y_true, y_pred) -> np.ndarray:
+    """Per-sample ``mean(log(cosh(y_pred - y_true)))``, as ``x + softplus(-2x) - log 2`` (no overflow)."""
+    y_true, y_pred = match_shapes(y_true, y_pred, "log_cosh")
+    x = y_pred - y_true
+    return per_sample(x + np.logaddexp(0.0, -2.0 * x) - math.log(2.0))
+
+
+def _l2_normalize(x: np.ndarray, axis: int) -> np.ndarray:
+    # As Keras: x / sqrt(max(sum(x^2), 1e-7)), so an all-zero vector stays zero.
+    return x / np.sqrt(np.maximum(np.sum(np.square(x), axis=axis, keepdims=True), EPSILON))
+
+
+def cosine_similarity(y_true, y_pred, axis: int = -1) -> np.ndarray:
+    """Per-sample cosine of the angle between ``y_true`` and ``y_pred`` along ``axis`` (1 = same direction)."""
+    y_true, y_pred = match_shapes(y_true, y_pred, "cosine_similarity")
+    return per_sample(np.sum(_l2_normalize(y_true, axis) * _l2_normalize(y_pred, axis), axis=axis))
 
 
 class MeanAbsoluteError(_BuiltinWrapper):
@@ -82,6 +114,85 @@ class RootMeanSquaredError(_BuiltinWrapper):
 
     def result(self) -> float:
         return math.sqrt(super().result())
+
+
+class MeanAbsolutePercentageError(_BuiltinWrapper):
+    """Mean of ``100 |y_true - y_pred| / max(|y_true|, 1e-7)`` over all samples seen.
+
+    Args:
+        name: defaults to ``"mean_absolute_percentage_error"``.
+
+    Example:
+        >>> m = MeanAbsolutePercentageError()
+        >>> m.update_state([[2, 4], [1, 5]], [[1, 4], [1, 4]])
+        >>> m.result()
+        17.5
+    """
+
+    direction = "down"
+
+    def __init__(self, name: str = "mean_absolute_percentage_error"):
+        super().__init__(mean_absolute_percentage_error, name=name)
+
+
+class MeanSquaredLogarithmicError(_BuiltinWrapper):
+    """Mean of ``(log(1 + y_pred) - log(1 + y_true))^2`` over all samples seen (negatives clipped to 1e-7).
+
+    Args:
+        name: defaults to ``"mean_squared_logarithmic_error"``.
+
+    Example:
+        >>> m = MeanSquaredLogarithmicError()
+        >>> m.update_state([[0, 1], [0, 0]], [[1, 1], [0, 0]])
+        >>> round(m.result(), 4)
+        0.1201
+    """
+
+    direction = "down"
+
+    def __init__(self, name: str = "mean_squared_logarithmic_error"):
+        super().__init__(mean_squared_logarithmic_error, name=name)
+
+
+class LogCoshError(_BuiltinWrapper):
+    """Mean of ``log(cosh(y_pred - y_true))``: about ``x^2 / 2`` for small errors, ``|x| - log 2`` for large.
+
+    Args:
+        name: defaults to ``"logcosh"`` (Keras's name).
+
+    Example:
+        >>> m = LogCoshError()
+        >>> m.update_state([[0, 1], [0, 0]], [[1, 1], [0, 0]])
+        >>> round(m.result(), 4)
+        0.1084
+    """
+
+    direction = "down"
+
+    def __init__(self, name: str = "logcosh"):
+        super().__init__(log_cosh, name=name)
+
+
+class CosineSimilarity(_BuiltinWrapper):
+    """Mean cosine similarity between ``y_true`` and ``y_pred`` along ``axis`` (higher is better).
+
+    Args:
+        axis: the axis of the vectors, default -1.
+        name: defaults to ``"cosine_similarity"``.
+
+    Example:
+        >>> m = CosineSimilarity()
+        >>> m.update_state([[0, 1], [1, 1]], [[1, 0], [1, 1]])
+        >>> round(m.result(), 4)
+        0.5
+    """
+
+    direction = "up"
+
+    def __init__(self, axis: int = -1, name: str = "cosine_similarity"):
+        if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+            raise TypeError(f"CosineSimilarity: axis must be an int, got {axis!r}")
+        super().__init__(cosine_similarity, name=name, axis=int(axis))
 
 
 class R2Score(Metric):

@@ -21,6 +21,7 @@ from .._engine import CaptureError, Tensor, capture, no_grad
 from .._engine import random as _random
 from ..layers import Layer
 from ..symbolic import is_symbolic
+from ..utils.progbar import format_logs
 from ..utils.traceback_utils import warn
 from . import structures
 from .batches import SourceBatches, evaluation_arrays, fit_rows
@@ -38,6 +39,11 @@ from .summary import summary_table
 def _tensors(inputs) -> bool:
     """Whether ``inputs`` is a list or tuple of tensors (a model with several inputs)."""
     return isinstance(inputs, (list, tuple)) and bool(inputs) and all(isinstance(x, Tensor) for x in inputs)
+
+
+def _log_value(value):
+    """A metric's result for the logs: a float, or a float array (one value per class or threshold)."""
+    return float(value) if np.ndim(value) == 0 else np.asarray(value, dtype=np.float64)
 
 
 class Model(Keras2Methods, FileMethods, Layer):
@@ -234,7 +240,8 @@ class Model(Keras2Methods, FileMethods, Layer):
     def _metric_logs(self, prefix: str = "") -> dict:
         if self._outputs_metrics is not None:
             return self._outputs_metrics.logs(prefix)
-        return {prefix + m.name: float(m.result()) for m in self.compiled_metrics}
+        # A float per metric; an array where a metric has one value per class or threshold (as Keras).
+        return {prefix + m.name: _log_value(m.result()) for m in self.compiled_metrics}
 
     def _reset_metrics(self) -> None:
         if self._outputs_metrics is not None:
@@ -492,7 +499,7 @@ class Model(Keras2Methods, FileMethods, Layer):
         logs = self._evaluate_arrays(x, y, batch_size or 32, sample_weight, cblist=cblist)
         cblist.on_test_end(logs)
         if callbacks_module.resolve_verbose(verbose):
-            print(" - ".join(f"{k}: {v:.4f}" for k, v in logs.items()))
+            print(format_logs(logs))
         return logs if return_dict else as_list(logs)
 
     def predict(self, x, batch_size: int | None = None, verbose=0, callbacks=None, steps=None) -> np.ndarray:

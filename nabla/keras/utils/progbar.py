@@ -78,7 +78,9 @@ def _bar_class():
 
 
 def format_value(value) -> str:
-    """As Keras's progress bar: 4 decimals, scientific notation below 1e-3."""
+    """As Keras's progress bar: 4 decimals, scientific notation below 1e-3; an array (per class) in brackets."""
+    if np.ndim(value) > 0:
+        return "[" + " ".join(format_value(v) for v in np.ravel(value)) + "]"
     try:
         value = float(np.asarray(value, dtype=np.float64))
     except (TypeError, ValueError):

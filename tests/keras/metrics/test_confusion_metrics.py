@@ -1,4 +1,4 @@
-"""Precision, Recall and the exact AUC, against hand-computed values and brute-force sums over pairs."""
+"""Precision, Recall and the exact AUC (num_thresholds=None): hand-computed values, brute force over pairs."""
 
 from __future__ import annotations
 
@@ -19,8 +19,9 @@ def test_precision_recall_hand_computed_with_weights():
     assert M.Precision()(y_true, y_pred, w) == pytest.approx(1.5 / 4.5)
     assert M.Recall()(y_true, y_pred, w) == pytest.approx(1.5 / 3.5)
     assert M.Precision(thresholds=0.8)(y_true, y_pred) == 1.0
-    with pytest.raises(TypeError, match="one threshold"):
-        M.Precision(thresholds=[0.3, 0.5])
+    np.testing.assert_allclose(M.Precision(thresholds=[0.5, 0.8])(y_true, y_pred, w), [1.5 / 4.5, 1.0])
+    with pytest.raises(ValueError, match=r"in \[0, 1\]"):
+        M.Precision(thresholds=[0.3, 1.5])
 
 
 def _auc_pairs(y, s, w):
@@ -49,11 +50,11 @@ def _average_precision_loop(y, s, w):
 def test_auc_hand_computed_values():
     # The example of scikit-learn's roc_auc_score / average_precision_score docs.
     y, s = [0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]
-    assert M.AUC()(y, s) == pytest.approx(0.75)
-    assert M.AUC(curve="PR")(y, s) == pytest.approx(0.5 * 1.0 + 0.5 * 2 / 3)  # 0.8333
+    assert M.AUC(None)(y, s) == pytest.approx(0.75)
+    assert M.AUC(None, curve="PR")(y, s) == pytest.approx(0.5 * 1.0 + 0.5 * 2 / 3)  # 0.8333
     # Ties between a positive and a negative count one half (average ranks).
-    assert M.AUC()([0, 1], [0.5, 0.5]) == 0.5
-    assert M.AUC()([0, 0, 1, 1], [0.2, 0.6, 0.6, 0.9]) == pytest.approx((2 * 1 + 1 * 1 + 1 * 0.5) / 4)
+    assert M.AUC(None)([0, 1], [0.5, 0.5]) == 0.5
+    assert M.AUC(None)([0, 0, 1, 1], [0.2, 0.6, 0.6, 0.9]) == pytest.approx((2 * 1 + 1 * 1 + 1 * 0.5) / 4)
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -63,7 +64,7 @@ def test_auc_equals_brute_force_with_ties_and_weights(seed):
     y = rng.integers(0, 2, n)
     s = np.round(rng.random(n), 1)  # many ties
     w = rng.random(n)
-    m, pr = M.AUC(), M.AUC(curve="pr")
+    m, pr = M.AUC(None), M.AUC(None, curve="pr")
     for start in range(0, n, 13):
         m.update_state(y[start : start + 13], s[start : start + 13], sample_weight=w[start : start + 13])
         pr.update_state(y[start : start + 13], s[start : start + 13], sample_weight=w[start : start + 13])
@@ -76,13 +77,13 @@ def test_auc_only_depends_on_the_order_of_scores():
     rng = np.random.default_rng(4)
     y, logits = rng.integers(0, 2, 50), rng.normal(size=50)
     for curve in ("ROC", "PR"):
-        assert M.AUC(curve)(y, logits) == pytest.approx(M.AUC(curve)(y, 1 / (1 + np.exp(-logits))))
+        assert M.AUC(None, curve)(y, logits) == pytest.approx(M.AUC(None, curve)(y, 1 / (1 + np.exp(-logits))))
 
 
 def test_auc_degenerate_inputs():
-    assert M.AUC()([1, 1, 1], [0.2, 0.5, 0.9]) == 0.0  # one class only: undefined, 0 as Keras
-    assert math.isnan(M.AUC()([0, 1], [0.2, np.nan]))
-    assert M.AUC()([0, 1, 0, 1], [0.1, 0.9, 0.2, 0.8]) == 1.0
-    assert M.AUC()([0, 1, 0, 1], [0.9, 0.1, 0.8, 0.2]) == 0.0
+    assert M.AUC(None)([1, 1, 1], [0.2, 0.5, 0.9]) == 0.0  # one class only: undefined, 0 as Keras
+    assert math.isnan(M.AUC(None)([0, 1], [0.2, np.nan]))
+    assert M.AUC(None)([0, 1, 0, 1], [0.1, 0.9, 0.2, 0.8]) == 1.0
+    assert M.AUC(None)([0, 1, 0, 1], [0.9, 0.1, 0.8, 0.2]) == 0.0
     with pytest.raises(ValueError, match="curve"):
         M.AUC(curve="precision-recall")

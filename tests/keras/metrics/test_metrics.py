@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from keras_reference import keras_on_torch
 
 import nabla as nb
 from nabla import metrics as M
@@ -111,3 +112,21 @@ def test_get_unknown_name_lists_the_valid_ones():
         M.get("acuracy")
     with pytest.raises(TypeError, match="got int"):
         M.get(3)
+
+
+def test_every_keras_name_resolves_to_the_same_metric():
+    keras = keras_on_torch()
+    from keras.src.metrics import ALL_OBJECTS_DICT
+
+    # Not by string: values rather than (y_true, y_pred), or a required argument; and Keras's correlations.
+    skipped = {"Metric", "Mean", "Sum", "MeanMetricWrapper", "ConcordanceCorrelation", "PearsonCorrelation"}
+    skipped |= {cls.__name__ for cls in M._ARGUMENT_METRICS}
+    checked = 0
+    for name, cls in ALL_OBJECTS_DICT.items():
+        if cls.__name__ in skipped or name.lower() in ("accuracy", "acc"):
+            continue  # (compile reads "Accuracy" case-insensitively as "accuracy", as Keras's compile does)
+        ours = M.get(name)
+        assert type(ours).__name__ == cls.__name__ == type(keras.metrics.get(name)).__name__, name
+        assert ours.name == name
+        checked += 1
+    assert checked > 60
