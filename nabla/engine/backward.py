@@ -56,7 +56,8 @@ def conform(xp, g, shape, dtype):
 
 def _finite_or_raise(g, node: Node) -> None:
     data = g._data if hasattr(g, "_data") else g
-    if data.dtype.kind == "f" and not np.isfinite(data).all():
+    xp = backend.namespace(data)
+    if backend.numpy_dtype(data.dtype).kind == "f" and not bool(xp.all(xp.isfinite(data))):
         where = node.where or "a place not recorded: run the forward pass inside nb.detect_anomaly() too"
         raise FloatingPointError(
             f"the gradient computed by '{node.name}' backward holds NaN or Inf "
@@ -85,7 +86,8 @@ def run_backward(
     A node enters the heap when the first gradient reaches it; the sums of
     gradients wait in ``grads`` until it is popped.
     """
-    xp = ops.tensor_ns if create_graph else backend.numpy_ns
+    numpy_ns = backend.numpy_ns
+    xp = ops.tensor_ns if create_graph else numpy_ns
     # Hooks and retained grads always see Tensors; the walk itself holds raw
     # arrays unless the backward pass is being recorded.
     as_tensor = (lambda g: g) if create_graph else Tensor._make
@@ -159,6 +161,8 @@ def run_backward(
                 in_grads = node.prim.vjp(xp, node.need, g, out, *node_inputs, **node.params)
             else:
                 arrays = [t._data if isinstance(t, Tensor) else t for t in node_inputs]
+                # The rule runs in the library of the output's gradient (where the graph's values live).
+                xp = numpy_ns if type(g) is np.ndarray or isinstance(g, np.generic) else backend.namespace(g)
                 in_grads = node.prim.vjp(xp, node.need, g, node.out, *arrays, **node.params)
                 if not node.prim.fresh_grads:  # a user's rule may return an array it keeps: never adopt it
                     shared.update(map(id, in_grads))
@@ -201,7 +205,11 @@ def run_backward(
                 refuse_in_capture("has a gradient hook on a leaf tensor (register_hook)")
                 g = _run_hooks(t._hooks, g, as_tensor, as_raw)
                 shared.add(id(g))
-            owned = not create_graph and id(g) not in shared and g.base is None and g.flags.writeable
+            owned = (
+                not create_graph
+                and id(g) not in shared
+                and (g.base is None and g.flags.writeable if isinstance(g, (np.ndarray, np.generic)) else True)
+            )
             shared.add(id(g))  # (``a + b`` hands one array to two leaves: the second one copies)
             if tracer is not None:
                 tracer.accumulate(t, g, owned)
@@ -234,7 +242,7 @@ def accumulate_grad(t, g, create_graph: bool, owned: bool = False) -> None:
         # tensors (``a + b`` gives both the output's gradient), may be the
         # caller's, and grads are later updated in place. (Set without the
         # checks of the ``grad`` setter: the walk made g in t's shape.)
-        t._grad = Tensor._make(g if owned and g.dtype == t.dtype else np.array(g, dtype=t.dtype, copy=True))
+        t._grad = Tensor._make(g if owned and g.dtype == t._data.dtype else _copy_as(g, t._data.dtype))
     elif t._grad._node is not None:
         t._grad = Tensor._make(t._grad._data + g)
     else:
@@ -300,14 +308,24 @@ def _seed(outputs, grad_outputs, who: str):
                     f"{who}: gradient can only be implied for a scalar output, got shape {out.shape}; "
                     "reduce it first (out.sum()) or pass gradient= with that shape"
                 )
-            g = Tensor._make(np.ones(out.shape, dtype=out.dtype))
+            g = Tensor._make(backend.namespace(out._data).ones_like(out._data))
         elif not isinstance(g, Tensor):
             g = Tensor._make(np.asarray(g, dtype=out.dtype))
+        if g.device != out.device:
+            raise RuntimeError(f"{who}: the gradient lives on {g.device} but the output on {out.device}; move it")
         if g.shape != out.shape:
             raise RuntimeError(f"{who}: gradient has shape {g.shape} but the output has shape {out.shape}")
         roots.append(out)
         root_grads.append(g)
     return roots, root_grads
+
+
+def _copy_as(g, dtype):
+    """A copy of the gradient array ``g`` in ``dtype`` (an array's own dtype object), in g's library."""
+    if isinstance(g, (np.ndarray, np.generic)):
+        return np.array(g, dtype=dtype, copy=True)
+    xp = backend.namespace(g)
+    return xp.astype(g, dtype) if g.dtype != dtype else xp.copy(g)
 
 
 def backward(tensor, gradient=None, retain_graph: bool | None = None, create_graph: bool = False) -> None:

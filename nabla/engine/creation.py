@@ -6,26 +6,28 @@ import numbers
 
 import numpy as np
 
-from . import dtypes
+from . import devices, dtypes
 from . import random as _random
 from .ops.primitive import primitive
 from .tensor import Tensor
 from .tracing import constant
 
 
-def tensor(data, dtype=None, requires_grad: bool = False) -> Tensor:
+def tensor(data, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """A new tensor holding a copy of ``data`` (numbers, nested lists, an array or a Tensor).
 
     Python floats become float32 (PyTorch's default); a NumPy array keeps its
     dtype, so float64 data stays float64. ``dtype`` accepts ``nb.float32``,
     ``np.float64``, ``"float64"``...
+    ``device``: where the copy lives ("cpu", "cuda", "array_api_strict:device1"...); by default the
+    data's own device (an array of another array API library stays in it, see :mod:`nabla.engine.devices`).
 
     Example::
 
         >>> nb.tensor([[1.0, 2.0]], requires_grad=True)
         tensor([[1., 2.]], requires_grad=True)
     """
-    return Tensor(data, dtype=dtype, requires_grad=requires_grad)
+    return Tensor(data, dtype=dtype, requires_grad=requires_grad, device=device)
 
 
 def from_numpy(array: np.ndarray) -> Tensor:
@@ -48,70 +50,76 @@ def _float_dtype(dtype) -> np.dtype:
     return dtypes.resolve(dtype) or dtypes.default_float
 
 
-def _make(array, requires_grad: bool) -> Tensor:
+def _make(array, requires_grad: bool, device=None) -> Tensor:
+    if device is not None:
+        array = devices.to_device(array, device)  # (made on the host, then moved: one copy)
     t = constant(Tensor._make(array))  # made from Python values only (nb.capture keeps it as it is)
     if requires_grad:
         t.requires_grad = True
     return t
 
 
-def zeros(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
+def zeros(*shape, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """A tensor of zeros: ``nb.zeros(2, 3)`` or ``nb.zeros((2, 3))``."""
-    return _make(np.zeros(_shape(shape), dtype=_float_dtype(dtype)), requires_grad)
+    return _make(np.zeros(_shape(shape), dtype=_float_dtype(dtype)), requires_grad, device)
 
 
-def ones(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
+def ones(*shape, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """A tensor of ones."""
-    return _make(np.ones(_shape(shape), dtype=_float_dtype(dtype)), requires_grad)
+    return _make(np.ones(_shape(shape), dtype=_float_dtype(dtype)), requires_grad, device)
 
 
-def empty(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
+def empty(*shape, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """A tensor with uninitialised values (fast; fill it before reading)."""
-    return _make(np.empty(_shape(shape), dtype=_float_dtype(dtype)), requires_grad)
+    return _make(np.empty(_shape(shape), dtype=_float_dtype(dtype)), requires_grad, device)
 
 
-def full(shape, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
+def full(shape, fill_value, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """A tensor of ``shape`` filled with ``fill_value`` (float32 for floats, int64 for ints, as PyTorch)."""
     if dtype is None:
         dtype = dtypes.default_float if isinstance(fill_value, float) else np.asarray(fill_value).dtype
     shape = (shape,) if isinstance(shape, numbers.Integral) else tuple(shape)
-    return _make(np.full(_shape(shape), fill_value, dtype=dtypes.resolve(dtype)), requires_grad)
+    return _make(np.full(_shape(shape), fill_value, dtype=dtypes.resolve(dtype)), requires_grad, device)
 
 
-def zeros_like(t, dtype=None, requires_grad: bool = False) -> Tensor:
-    return _make(np.zeros(np.shape(t), dtype=dtypes.resolve(dtype) or _dtype_of(t)), requires_grad)
+def zeros_like(t, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
+    """Zeros of ``t``'s shape, dtype and device (as PyTorch, the device follows ``t`` unless given)."""
+    return full_like(t, 0, dtype, requires_grad, device)
 
 
-def ones_like(t, dtype=None, requires_grad: bool = False) -> Tensor:
-    return _make(np.ones(np.shape(t), dtype=dtypes.resolve(dtype) or _dtype_of(t)), requires_grad)
+def ones_like(t, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
+    return full_like(t, 1, dtype, requires_grad, device)
 
 
-def full_like(t, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
-    return _make(np.full(np.shape(t), fill_value, dtype=dtypes.resolve(dtype) or _dtype_of(t)), requires_grad)
+def full_like(t, fill_value, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
+    shape = t.shape if hasattr(t, "shape") else np.shape(t)
+    if device is None and isinstance(t, Tensor):
+        device = t.device if t.device != devices.CPU else None
+    return _make(np.full(shape, fill_value, dtype=dtypes.resolve(dtype) or _dtype_of(t)), requires_grad, device)
 
 
 def _dtype_of(t) -> np.dtype:
     return t.dtype if isinstance(t, (Tensor, np.ndarray)) else dtypes.default_float
 
 
-def eye(n: int, m: int | None = None, dtype=None, requires_grad: bool = False) -> Tensor:
+def eye(n: int, m: int | None = None, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """The identity matrix (n x m)."""
-    return _make(np.eye(n, m, dtype=_float_dtype(dtype)), requires_grad)
+    return _make(np.eye(n, m, dtype=_float_dtype(dtype)), requires_grad, device)
 
 
-def arange(start, stop=None, step=1, dtype=None, requires_grad: bool = False) -> Tensor:
+def arange(start, stop=None, step=1, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """Evenly spaced values in ``[start, stop)``: int64 for integer arguments, float32 otherwise."""
     if stop is None:
         start, stop = 0, start
     if dtype is None:
         is_int = all(isinstance(v, numbers.Integral) for v in (start, stop, step))
         dtype = dtypes.int64 if is_int else dtypes.default_float
-    return _make(np.arange(start, stop, step, dtype=dtypes.resolve(dtype)), requires_grad)
+    return _make(np.arange(start, stop, step, dtype=dtypes.resolve(dtype)), requires_grad, device)
 
 
-def linspace(start, stop, num: int = 50, dtype=None, requires_grad: bool = False) -> Tensor:
+def linspace(start, stop, num: int = 50, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """``num`` evenly spaced values from ``start`` to ``stop``, both included."""
-    return _make(np.linspace(start, stop, num, dtype=_float_dtype(dtype)), requires_grad)
+    return _make(np.linspace(start, stop, num, dtype=_float_dtype(dtype)), requires_grad, device)
 
 
 # --- random ------------------------------------------------------------------------------

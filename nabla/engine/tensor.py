@@ -1,6 +1,8 @@
 """The Tensor: an array, plus what automatic differentiation needs to know about it.
 
-A Tensor holds its values in ``_data`` (a NumPy array), whether it
+A Tensor holds its values in ``_data`` (an array: NumPy's on the CPU, or one of
+any library implementing the Python array API standard, on its device; see
+:mod:`nabla.engine.devices` for the device rules), whether it
 ``requires_grad``, its ``grad`` after backward, and ``grad_fn``: the graph
 node of the operation that produced it (None for a leaf). Every method that
 computes something delegates to the functions of :mod:`nabla.engine.ops`
@@ -10,12 +12,13 @@ computes something delegates to the functions of :mod:`nabla.engine.ops`
 
 from __future__ import annotations
 
+import operator
 import weakref
 from collections.abc import Callable
 
 import numpy as np
 
-from . import backend
+from . import backend, devices
 from . import dtypes as _dtypes
 from .grad_mode import GradMode
 from .graph import RemovableHandle, Version
@@ -37,8 +40,10 @@ class Tensor:
     # NumPy defers to Tensor's reflected operators (array * tensor -> Tensor).
     __array_ufunc__ = None
 
-    def __init__(self, data, dtype=None, requires_grad: bool = False):
+    def __init__(self, data, dtype=None, requires_grad: bool = False, device=None):
         self._data = _dtypes.to_array(data._data if isinstance(data, Tensor) else data, dtype)
+        if device is not None:
+            self._data = devices.to_device(self._data, device)
         tracer = Tracing.tracer
         if tracer is not None and not tracer.paused:
             tracer.converted(data, dtype, self)
@@ -76,7 +81,7 @@ class Tensor:
         tracer = Tracing.tracer
         if tracer is not None and bool(value) != self._rg:
             tracer.requires_grad_switched(self)
-        if value and self._data.dtype.kind != "f":
+        if value and self.dtype.kind != "f":
             raise RuntimeError(
                 f"only floating-point tensors can require grad, this one is {self._data.dtype}; "
                 "convert it first: t.astype(nb.float32)"
@@ -179,7 +184,7 @@ class Tensor:
     @data.setter
     def data(self, value) -> None:
         refuse_in_capture(_IN_PLACE)
-        self._data = value._data if isinstance(value, Tensor) else np.asarray(value)
+        self._data = value._data if isinstance(value, Tensor) else _dtypes.to_array(value, self.dtype)
         self._version.v += 1
 
     # --- array attributes -----------------------------------------------------------------
@@ -205,11 +210,14 @@ class Tensor:
 
     @property
     def dtype(self) -> np.dtype:
-        return self._data.dtype
+        """nabla's dtype (NumPy's), whatever the array library holding the values."""
+        d = self._data.dtype
+        return d if isinstance(d, np.dtype) else backend.numpy_dtype(d)
 
     @property
     def device(self) -> str:
-        return backend.device_of(self._data)
+        """Where the values live: "cpu" (NumPy), "cuda:0" (CuPy), "<library>:<device>" (another array API library)."""
+        return devices.device_of(self._data)
 
     @property
     def T(self) -> Tensor:
@@ -238,10 +246,18 @@ class Tensor:
         refuse_in_capture(_READS_VALUE)
         if self._rg:
             raise RuntimeError("can't call numpy() on a tensor that requires grad: use t.detach().numpy()")
+        self._on_host("numpy()")
         return self._data
+
+    def _on_host(self, what: str) -> None:
+        if not isinstance(self._data, (np.ndarray, np.generic)):
+            raise TypeError(
+                f"{what}: this tensor lives on {self.device}; copy it to the host first with t.cpu(), as in PyTorch"
+            )
 
     def __array__(self, dtype=None, copy=None):
         refuse_in_capture(_READS_VALUE)
+        self._on_host("np.asarray(t)")
         data = self._data.copy() if self._rg or copy else self._data
         return data if dtype is None else data.astype(dtype, copy=False)
 
@@ -250,19 +266,42 @@ class Tensor:
         refuse_in_capture(_READS_VALUE)
         if self._data.size != 1:
             raise ValueError(f"item() needs a tensor with one element, this one has shape {self.shape}")
-        return self._data.item()
+        return backend.item(self._data)
 
     def tolist(self):
         refuse_in_capture(_READS_VALUE)
-        return self._data.tolist()
+        return devices.to_host(self._data).tolist()
 
     def astype(self, dtype) -> Tensor:
         """This tensor converted to ``dtype`` (differentiable between float types)."""
         return ops.astype(self, dtype)
 
-    def to(self, dtype=None) -> Tensor:
-        """Convert to ``dtype``; the device is always "cpu" for now."""
-        return self if dtype is None or dtype == "cpu" else self.astype(dtype)
+    def to(self, *args, device=None, dtype=None) -> Tensor:
+        """This tensor on ``device`` and/or in ``dtype``, as PyTorch's ``t.to``: ``t.to("cuda")``,
+        ``t.to(nb.float64)``, ``t.to("cpu", nb.float32)``, ``t.to(other)`` (other's device and dtype).
+
+        Returns the tensor itself when nothing changes; otherwise a differentiable copy (the gradient
+        moves back to this tensor's device). Device names: see :mod:`nabla.engine.devices`.
+        """
+        for a in args:
+            if isinstance(a, Tensor):
+                device, dtype = a.device, a.dtype
+            elif isinstance(a, str) and ":" not in a and a not in ("cpu", "cuda") and _is_dtype_name(a):
+                dtype = a
+            elif isinstance(a, str) or not _is_dtype_name(a):
+                device = a
+            else:
+                dtype = a
+        out = self if dtype is None else self.astype(dtype)
+        return out if device is None else ops.to_device(out, device)
+
+    def cpu(self) -> Tensor:
+        """This tensor on the host, as a NumPy-backed tensor (itself if it is there already)."""
+        return self.to("cpu")
+
+    def cuda(self, device: int | None = None) -> Tensor:
+        """This tensor on a CUDA GPU (CuPy), GPU ``device`` or 0."""
+        return self.to("cuda" if device is None else f"cuda:{device}")
 
     def float(self) -> Tensor:
         return self.astype(_dtypes.float32)
@@ -283,7 +322,7 @@ class Tensor:
             raise RuntimeError(
                 f"the truth value of a tensor with {self._data.size} elements is ambiguous; use .any() or .all()"
             )
-        return bool(self._data)
+        return bool(backend.item(self._data))
 
     def __float__(self) -> float:
         return float(self.item())
@@ -293,15 +332,15 @@ class Tensor:
 
     def __index__(self) -> int:
         refuse_in_capture(_READS_VALUE)
-        if self._data.dtype.kind not in "iub" or self._data.size != 1:
+        if self.dtype.kind not in "iub" or self._data.size != 1:
             raise TypeError("only integer tensors with one element can be used as an index")
-        return int(self._data)
+        return int(backend.item(self._data))
 
     def __repr__(self) -> str:
-        body = np.array2string(self._data, separator=", ", prefix="tensor(", precision=4)
-        extra = ""
-        if self._data.dtype not in (_dtypes.float32, _dtypes.int64, _dtypes.bool_):
-            extra += f", dtype={self._data.dtype}"
+        body = np.array2string(devices.to_host(self._data), separator=", ", prefix="tensor(", precision=4)
+        extra = "" if isinstance(self._data, np.ndarray) else f", device='{self.device}'"
+        if self.dtype not in (_dtypes.float32, _dtypes.int64, _dtypes.bool_):
+            extra += f", dtype={self.dtype}"
         if self._node is not None:
             extra += f", grad_fn=<{self._node.name}>"
         elif self._rg:
@@ -337,6 +376,8 @@ class Tensor:
         if self._rg and GradMode.enabled:
             self._inplace(None)  # raises the in-place error
         other = other._data if isinstance(other, Tensor) else other
+        if not isinstance(self._data, np.ndarray):
+            return self._inplace_standard(ufunc, other, name)
         try:
             ufunc(self._data, other, out=self._data, casting="same_kind")
         except TypeError:
@@ -347,6 +388,22 @@ class Tensor:
                 f"{name}: the result has dtype {result}, which cannot be stored in place in a "
                 f"{self._data.dtype} tensor; compute out of place or convert first: t = t.astype(nb.float32)"
             ) from None
+        self._version.v += 1
+        return self
+
+    _STANDARD_INPLACE = {np.add: operator.iadd, np.subtract: operator.isub, np.multiply: operator.imul}
+
+    def _inplace_standard(self, ufunc, other, name: str) -> Tensor:
+        """The in-place update on another array library: its in-place operator, on its device."""
+        if isinstance(other, np.ndarray):
+            raise devices.mixed(name, [self._data, other])
+        op = self._STANDARD_INPLACE.get(ufunc, operator.itruediv)
+        if self.dtype.kind != "f" and (op is operator.itruediv or isinstance(other, float)):
+            raise RuntimeError(
+                f"{name}: the result is floating point, which cannot be stored in place in a {self.dtype} tensor; "
+                "compute out of place or convert first: t = t.astype(nb.float32)"
+            )
+        self._data = op(self._data, other)  # (the standard's in-place operators write into the array)
         self._version.v += 1
         return self
 
@@ -373,10 +430,14 @@ class Tensor:
         return self._inplace(value)
 
     def copy_(self, src) -> Tensor:
-        return self._inplace(np.broadcast_to(src._data if isinstance(src, Tensor) else np.asarray(src), self.shape))
+        """Copy ``src``'s values into this tensor, from any device (as PyTorch's ``copy_``)."""
+        src = devices.to_device(src._data if isinstance(src, Tensor) else np.asarray(src), self.device)
+        return self._inplace(backend.namespace(src).broadcast_to(src, self.shape))
 
     def clamp_(self, min=None, max=None) -> Tensor:
-        return self._inplace(np.clip(self._data, min, max))
+        if isinstance(self._data, np.ndarray):
+            return self._inplace(np.clip(self._data, min, max))
+        return self._inplace(backend.namespace(self._data).clip(self._data, min, max))
 
     __iadd__, __isub__, __imul__, __itruediv__ = add_, sub_, mul_, div_
 
@@ -469,6 +530,14 @@ class Tensor:
 
     def __or__(self, other):
         return ops.logical_or(self, other)
+
+
+def _is_dtype_name(value) -> bool:
+    try:
+        _dtypes.resolve(value)
+        return True
+    except TypeError:
+        return False
 
 
 def _method(name: str, doc_from: str | None = None):
