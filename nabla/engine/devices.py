@@ -128,6 +128,24 @@ def to_device(array, device):
     return library(lib).from_host(host, dev)
 
 
+def to_arguments(args, device=None, dtype=None) -> tuple:
+    """``(device, dtype)`` from the arguments of ``t.to(...)`` / ``module.to(...)``: device names or objects,
+    dtypes, or a tensor (its device and dtype), in any order, as PyTorch takes them."""
+    from . import dtypes
+
+    for a in args:
+        if hasattr(a, "_data") and hasattr(a, "device"):  # a Tensor
+            device, dtype = a.device, a.dtype
+        elif isinstance(a, str) and (a in (CPU, "cuda") or ":" in a):
+            device = a
+        else:
+            try:
+                dtype = dtypes.resolve(a)
+            except TypeError:
+                device = a  # a library's device object, or a name parse() will explain
+    return device, dtype
+
+
 def mixed(op: str, arrays) -> DeviceError:
     """The error for an operation ``op`` whose inputs ``arrays`` live on different devices."""
     seen = []

@@ -52,7 +52,12 @@ def table(array) -> SimpleNamespace:
 @functools.cache
 def library(lib: str) -> SimpleNamespace:
     """The table of library ``lib``: ``from_host``, ``to_host``, its standard namespace ``api``, dtypes."""
-    import array_api_compat
+    try:
+        import array_api_compat
+    except ImportError:
+        raise ImportError(
+            f"tensors on {lib} arrays need the array-api-compat package: pip install 'nabla[array-api]'"
+        ) from None
 
     module = importlib.import_module(lib)
     api = array_api_compat.array_namespace(module.asarray(0) if lib != "cupy" else module.zeros(()))

@@ -283,15 +283,7 @@ class Tensor:
         Returns the tensor itself when nothing changes; otherwise a differentiable copy (the gradient
         moves back to this tensor's device). Device names: see :mod:`nabla.engine.devices`.
         """
-        for a in args:
-            if isinstance(a, Tensor):
-                device, dtype = a.device, a.dtype
-            elif isinstance(a, str) and ":" not in a and a not in ("cpu", "cuda") and _is_dtype_name(a):
-                dtype = a
-            elif isinstance(a, str) or not _is_dtype_name(a):
-                device = a
-            else:
-                dtype = a
+        device, dtype = devices.to_arguments(args, device, dtype)
         out = self if dtype is None else self.astype(dtype)
         return out if device is None else ops.to_device(out, device)
 
@@ -530,14 +522,6 @@ class Tensor:
 
     def __or__(self, other):
         return ops.logical_or(self, other)
-
-
-def _is_dtype_name(value) -> bool:
-    try:
-        _dtypes.resolve(value)
-        return True
-    except TypeError:
-        return False
 
 
 def _method(name: str, doc_from: str | None = None):

@@ -29,7 +29,7 @@ def _binary(prim, a, b) -> Tensor:
     # Fast path, the common case: two tensors of one dtype, or a float tensor
     # and a Python number. Everything else goes through the promotion rules.
     if isinstance(a, Tensor):
-        if (isinstance(b, Tensor) and a._data.dtype == b._data.dtype) or (
+        if (isinstance(b, Tensor) and a._data.dtype is b._data.dtype) or (
             type(b) in (float, int) and _floating(a._data.dtype)
         ):
             return _broadcasting(prim, a, b)

@@ -115,8 +115,9 @@ def apply(prim: Primitive, args, params) -> Tensor:
             break
     raw = prim.forward(xp, *arrays, **params)
     if xp is _numpy_ns:
-        # NumPy returns scalars, not 0-d arrays, from full reductions
-        out = raw if type(raw) is np.ndarray else np.asarray(raw)
+        # NumPy returns scalars, not 0-d arrays, from full reductions (a transfer's result, an array of
+        # another library, passes as it is)
+        out = raw if type(raw) is np.ndarray or hasattr(raw, "__dlpack__") else np.asarray(raw)
         # A view shares its base's version counter, so writing through either is seen by graphs that saved
         # the other. (A "view" op may copy: reshape of a transposed array. A copy gets a counter of its own.)
         shares = prim.view and out.base is not None and np.may_share_memory(out, arrays[0])  # base None: fresh
