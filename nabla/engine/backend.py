@@ -18,13 +18,12 @@ gradient rules run on when the backward pass is recorded
 
 from __future__ import annotations
 
-import math
 import operator
 from types import SimpleNamespace
 
 import numpy as np
 
-from . import devices
+from . import devices, standard
 
 # --- helpers that NumPy lacks, written once on arrays -----------------------
 
@@ -200,47 +199,17 @@ def max_pool_choice(x, out, kernel, stride, dtype):
     return hits.reshape(out.shape[:2] + tuple(kernel) + out.shape[2:]).astype(dtype)
 
 
-_ERF_TABLE = None
-_ERF_STEP = 0.5
-_ERF_END = 6.0  # erf(x) == 1.0 in float64 for x >= 6 (erfc(6) ~ 2e-17)
-_ERF_DEGREE = 14
-
-
-def _erf_table():
-    """Piecewise polynomial coefficients of erf on [0, 6), fitted once from math.erf.
-
-    NumPy has no vectorised erf and SciPy is not a dependency. Each interval
-    of width 0.5 gets a Chebyshev fit of degree 14 at Chebyshev nodes,
-    converted to a power series in u in [-1, 1] (well conditioned there), so
-    evaluation is one gather and a Horner loop; the error is ~1e-16.
-    """
-    global _ERF_TABLE
-    if _ERF_TABLE is None:
-        cheb = np.polynomial.chebyshev
-        n = int(_ERF_END / _ERF_STEP)
-        nodes = np.cos(np.pi * (np.arange(64) + 0.5) / 64)
-        rows = []
-        for i in range(n):
-            lo = i * _ERF_STEP
-            xs = lo + (nodes + 1) * (_ERF_STEP / 2)
-            ys = np.array([math.erf(v) for v in xs])
-            coef = cheb.cheb2poly(cheb.chebfit(nodes, ys, _ERF_DEGREE))
-            rows.append(coef[::-1])  # highest power first, for Horner
-        _ERF_TABLE = np.array(rows)
-    return _ERF_TABLE
-
-
 def erf(x):
     """Vectorised error function, accurate to ~1e-15 in float64; keeps x's dtype."""
-    table = _erf_table()
+    table = standard.erf_table()
     a = np.abs(x).astype(np.float64)
-    i = np.minimum((a / _ERF_STEP).astype(np.intp), len(table) - 1)
-    u = (a - i * _ERF_STEP) * (2 / _ERF_STEP) - 1
+    i = np.minimum((a / standard.ERF_STEP).astype(np.intp), len(table) - 1)
+    u = (a - i * standard.ERF_STEP) * (2 / standard.ERF_STEP) - 1
     coef = table[i]
     y = coef[..., 0]
     for k in range(1, coef.shape[-1]):
         y = y * u + coef[..., k]
-    y = np.where(a >= _ERF_END, 1.0, y)
+    y = np.where(a >= standard.ERF_END, 1.0, y)
     return (np.sign(x) * y).astype(x.dtype, copy=False)
 
 
@@ -286,9 +255,8 @@ def expand_dims(x, axis):
     return x.reshape(shape)
 
 
-def to_device(x, device):
-    """``x`` on ``device``: the gradient rule of a transfer moves its gradient back with this."""
-    return devices.to_device(x, device)
+to_device = standard.to_device  # x on a device (the gradient rule of a transfer moves its gradient back)
+to_host = standard.to_host  # x as a NumPy array
 
 
 #: The array namespace the primitives and the first-order gradient rules run on (NumPy's arrays).
@@ -369,8 +337,7 @@ numpy_ns = SimpleNamespace(
     to_device=to_device,
 )
 
-#: The floating dtype objects of the other array libraries met so far (:mod:`nabla.engine.standard` adds them).
-FOREIGN_FLOAT_DTYPES: set = set()
+FOREIGN_FLOAT_DTYPES = standard.FOREIGN_FLOAT_DTYPES
 
 # The types that keep an operation on NumPy: its arrays and the Python values mixed into operations.
 _PLAIN = frozenset({np.ndarray, float, int, bool, type(None)})
@@ -386,14 +353,12 @@ def namespace(*arrays):
 
 
 def _foreign(arrays, op: str):
-    from .standard import namespace as standard_namespace
-
     found, numpy = None, False
     for a in arrays:
         if isinstance(a, np.ndarray):
             numpy = True
         elif hasattr(a, "__array_namespace__") and not isinstance(a, np.generic):
-            ns = standard_namespace(a)
+            ns = standard.namespace(a)
             if found is None:
                 found = ns
             elif ns is not found:
@@ -409,9 +374,7 @@ def numpy_dtype(dtype) -> np.dtype:
     """Any library's dtype as nabla's dtype (NumPy's of the same name): what ``Tensor.dtype`` shows."""
     if isinstance(dtype, np.dtype):
         return dtype
-    from .standard import numpy_dtype as of_library
-
-    return of_library(dtype)
+    return standard.numpy_dtype(dtype)
 
 
 def item(x):

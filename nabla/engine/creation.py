@@ -6,7 +6,7 @@ import numbers
 
 import numpy as np
 
-from . import devices, dtypes
+from . import backend, devices, dtypes
 from . import random as _random
 from .ops.primitive import primitive
 from .tensor import Tensor
@@ -52,7 +52,7 @@ def _float_dtype(dtype) -> np.dtype:
 
 def _make(array, requires_grad: bool, device=None) -> Tensor:
     if device is not None:
-        array = devices.to_device(array, device)  # (made on the host, then moved: one copy)
+        array = backend.to_device(array, device)  # (made on the host, then moved: one copy)
     t = constant(Tensor._make(array))  # made from Python values only (nb.capture keeps it as it is)
     if requires_grad:
         t.requires_grad = True

@@ -14,8 +14,9 @@ The rules, as PyTorch users expect them:
 * **Mixing devices** in one operation is an error naming both devices, as in PyTorch; Python numbers mix
   with any device.
 
-The host transfer uses the standard's DLPack exchange (``np.from_dlpack(x, device="cpu")``); CuPy's own
-``.get()`` where the library table names one (:mod:`nabla.engine.standard`).
+The transfers themselves (``to_device``, ``to_host``) are in :mod:`nabla.engine.standard`, next to the
+per-library table: the standard's DLPack exchange (``np.from_dlpack(x, device="cpu")``), or a library's
+own (CuPy's ``.get()``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from __future__ import annotations
 import importlib
 
 import numpy as np
+
+from . import dtypes
 
 CPU = "cpu"
 
@@ -102,37 +105,9 @@ def normalize(device) -> str:
     return f"cuda:{dev.id}" if lib == _CUDA else f"{lib}:{_device_label(dev)}"
 
 
-def to_host(array) -> np.ndarray:
-    """``array`` as a NumPy array in the computer's memory (a copy unless it is NumPy already)."""
-    if isinstance(array, (np.ndarray, np.generic)):
-        return array
-    from .standard import table
-
-    return table(array).to_host(array)
-
-
-def to_device(array, device):
-    """``array`` moved to ``device`` (a name or device object); the same array when it is there already."""
-    lib, dev = parse(device)
-    if lib == "numpy":
-        return to_host(array)
-    if library_name(array) == lib:
-        if dev is None or array.device == dev:
-            return array
-        from .standard import namespace
-
-        return namespace(array).move(array, dev)
-    host = to_host(array)
-    from .standard import library
-
-    return library(lib).from_host(host, dev)
-
-
 def to_arguments(args, device=None, dtype=None) -> tuple:
     """``(device, dtype)`` from the arguments of ``t.to(...)`` / ``module.to(...)``: device names or objects,
     dtypes, or a tensor (its device and dtype), in any order, as PyTorch takes them."""
-    from . import dtypes
-
     for a in args:
         if hasattr(a, "_data") and hasattr(a, "device"):  # a Tensor
             device, dtype = a.device, a.dtype

@@ -12,7 +12,6 @@ computes something delegates to the functions of :mod:`nabla.engine.ops`
 
 from __future__ import annotations
 
-import operator
 import weakref
 from collections.abc import Callable
 
@@ -22,14 +21,15 @@ from . import backend, devices
 from . import dtypes as _dtypes
 from .grad_mode import GradMode
 from .graph import RemovableHandle, Version
+from .inplace import IN_PLACE as _IN_PLACE
+from .inplace import InPlace
 from .tracing import Tracing, refuse_in_capture
 
 _READS_VALUE = "reads a tensor's value into Python (.item(), float(t), if t:, .numpy(), .tolist())"
 _GRAD = "reads or sets a .grad (read gradients after the step; clip them with nn.utils.clip_grad_norm_)"
-_IN_PLACE = "changes a tensor in place (t += 1, t[i] = v, t.data = v, an in-place method)"
 
 
-class Tensor:
+class Tensor(InPlace):
     """An n-dimensional array that can record the operations applied to it.
 
     Create tensors with :func:`nabla.tensor`, :func:`nabla.zeros`,
@@ -43,7 +43,7 @@ class Tensor:
     def __init__(self, data, dtype=None, requires_grad: bool = False, device=None):
         self._data = _dtypes.to_array(data._data if isinstance(data, Tensor) else data, dtype)
         if device is not None:
-            self._data = devices.to_device(self._data, device)
+            self._data = backend.to_device(self._data, device)
         tracer = Tracing.tracer
         if tracer is not None and not tracer.paused:
             tracer.converted(data, dtype, self)
@@ -270,7 +270,7 @@ class Tensor:
 
     def tolist(self):
         refuse_in_capture(_READS_VALUE)
-        return devices.to_host(self._data).tolist()
+        return backend.to_host(self._data).tolist()
 
     def astype(self, dtype) -> Tensor:
         """This tensor converted to ``dtype`` (differentiable between float types)."""
@@ -329,7 +329,7 @@ class Tensor:
         return int(backend.item(self._data))
 
     def __repr__(self) -> str:
-        body = np.array2string(devices.to_host(self._data), separator=", ", prefix="tensor(", precision=4)
+        body = np.array2string(backend.to_host(self._data), separator=", ", prefix="tensor(", precision=4)
         extra = "" if isinstance(self._data, np.ndarray) else f", device='{self.device}'"
         if self.dtype not in (_dtypes.float32, _dtypes.int64, _dtypes.bool_):
             extra += f", dtype={self.dtype}"
@@ -346,93 +346,7 @@ class Tensor:
 
     __hash__ = object.__hash__  # == is elementwise, so identity hashing is explicit
 
-    # --- in-place modification ----------------------------------------------------------
-    # In-place changes bump the version counter, so that a backward pass that
-    # needs the old values raises instead of giving wrong gradients.
-
-    def _inplace(self, value) -> Tensor:
-        refuse_in_capture(_IN_PLACE)
-        if self._rg and GradMode.enabled:
-            raise RuntimeError(
-                "in-place operation on a tensor that requires grad: write y = x + 1 instead of x += 1, "
-                "or do the update inside `with nb.no_grad():`"
-            )
-        value = value._data if isinstance(value, Tensor) else value
-        self._data[...] = value
-        self._version.v += 1
-        return self
-
-    def _inplace_ufunc(self, ufunc, other, name: str) -> Tensor:
-        """``self = ufunc(self, other)`` written straight into this tensor's memory (no temporary)."""
-        refuse_in_capture(_IN_PLACE)
-        if self._rg and GradMode.enabled:
-            self._inplace(None)  # raises the in-place error
-        other = other._data if isinstance(other, Tensor) else other
-        if not isinstance(self._data, np.ndarray):
-            return self._inplace_standard(ufunc, other, name)
-        try:
-            ufunc(self._data, other, out=self._data, casting="same_kind")
-        except TypeError:
-            # As PyTorch: a result that needs a wider kind (int tensor += 0.5,
-            # int tensor /= 2) is an error, not silently truncated on the way back in.
-            result = ufunc.resolve_dtypes((self._data.dtype, np.asarray(other).dtype, None))[-1]
-            raise RuntimeError(
-                f"{name}: the result has dtype {result}, which cannot be stored in place in a "
-                f"{self._data.dtype} tensor; compute out of place or convert first: t = t.astype(nb.float32)"
-            ) from None
-        self._version.v += 1
-        return self
-
-    _STANDARD_INPLACE = {np.add: operator.iadd, np.subtract: operator.isub, np.multiply: operator.imul}
-
-    def _inplace_standard(self, ufunc, other, name: str) -> Tensor:
-        """The in-place update on another array library: its in-place operator, on its device."""
-        if isinstance(other, np.ndarray):
-            raise devices.mixed(name, [self._data, other])
-        op = self._STANDARD_INPLACE.get(ufunc, operator.itruediv)
-        if self.dtype.kind != "f" and (op is operator.itruediv or isinstance(other, float)):
-            raise RuntimeError(
-                f"{name}: the result is floating point, which cannot be stored in place in a {self.dtype} tensor; "
-                "compute out of place or convert first: t = t.astype(nb.float32)"
-            )
-        self._data = op(self._data, other)  # (the standard's in-place operators write into the array)
-        self._version.v += 1
-        return self
-
-    def add_(self, other, alpha: float = 1) -> Tensor:
-        if alpha != 1:
-            other = alpha * (other._data if isinstance(other, Tensor) else other)
-        return self._inplace_ufunc(np.add, other, "add_")
-
-    def sub_(self, other, alpha: float = 1) -> Tensor:
-        if alpha != 1:
-            other = alpha * (other._data if isinstance(other, Tensor) else other)
-        return self._inplace_ufunc(np.subtract, other, "sub_")
-
-    def mul_(self, other) -> Tensor:
-        return self._inplace_ufunc(np.multiply, other, "mul_")
-
-    def div_(self, other) -> Tensor:
-        return self._inplace_ufunc(np.true_divide, other, "div_")
-
-    def zero_(self) -> Tensor:
-        return self._inplace(0)
-
-    def fill_(self, value) -> Tensor:
-        return self._inplace(value)
-
-    def copy_(self, src) -> Tensor:
-        """Copy ``src``'s values into this tensor, from any device (as PyTorch's ``copy_``)."""
-        src = devices.to_device(src._data if isinstance(src, Tensor) else np.asarray(src), self.device)
-        return self._inplace(backend.namespace(src).broadcast_to(src, self.shape))
-
-    def clamp_(self, min=None, max=None) -> Tensor:
-        if isinstance(self._data, np.ndarray):
-            return self._inplace(np.clip(self._data, min, max))
-        return self._inplace(backend.namespace(self._data).clip(self._data, min, max))
-
-    __iadd__, __isub__, __imul__, __itruediv__ = add_, sub_, mul_, div_
-
+    # (the other in-place methods are in nabla.engine.inplace)
     def __setitem__(self, index, value) -> None:
         refuse_in_capture(_IN_PLACE)
         if isinstance(value, Tensor) and value._rg and GradMode.enabled:

@@ -352,7 +352,7 @@ def _moved(array, dtype, device, new_dtype):
     """``array`` converted to ``new_dtype`` (floats only) and moved to ``device``, each when given."""
     if new_dtype is not None and dtype.kind == "f" and dtype != new_dtype:
         array = backend.namespace(array).astype(array, new_dtype)
-    return array if device is None else devices.to_device(array, device)
+    return array if device is None else backend.to_device(array, device)
 
 
 class _ModuleSequence(Module):

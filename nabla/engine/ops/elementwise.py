@@ -397,7 +397,7 @@ def where(cond, a, b) -> Tensor:
     a, b = as_operand(a, like), as_operand(b, like)
     if isinstance(a, float) and isinstance(b, float):
         device = cond.device if isinstance(cond, Tensor) else devices.CPU
-        a = Tensor._make(devices.to_device(np.asarray(a, dtype=dtypes.default_float), device))
+        a = Tensor._make(backend.to_device(np.asarray(a, dtype=dtypes.default_float), device))
     return _where(cond, a, b)
 
 

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from .. import devices
+from .. import backend
 from ..tensor import Tensor
 from .primitive import as_operand, primitive
 from .reduce import normalize_axis
@@ -319,7 +319,7 @@ def index_arrays(index):
 def _on_device(index, device):
     """An index's arrays moved to the indexed tensor's device (as PyTorch takes CPU indices for GPU data)."""
     items = index if isinstance(index, tuple) else (index,)
-    moved = tuple(devices.to_device(i, device) if isinstance(i, np.ndarray) else i for i in items)
+    moved = tuple(backend.to_device(i, device) if isinstance(i, np.ndarray) else i for i in items)
     return moved if isinstance(index, tuple) else moved[0]
 
 
