@@ -159,32 +159,41 @@ def _draw(xp, distribution, shape, dtype, low, high, scale, shift):
     return draw
 
 
-def sample(distribution, shape, dtype, requires_grad=False, low=None, high=None, scale=None, shift=None) -> Tensor:
-    """A tensor of :func:`_draw`'s samples (what nb.rand, nb.randn and the noise layers are made of)."""
+def sample(
+    distribution, shape, dtype, requires_grad=False, low=None, high=None, scale=None, shift=None, device=None
+) -> Tensor:
+    """A tensor of :func:`_draw`'s samples (what nb.rand, nb.randn and the noise layers are made of).
+
+    On another ``device`` the samples are drawn on the host from nabla's generator and moved: the same
+    seed gives the same values on every device."""
     if distribution != "integers" and dtype.kind != "f":
         raise TypeError(f"random {distribution} values need a floating dtype, got {dtype}; draw floats and convert")
     t = _draw(distribution=distribution, shape=shape, dtype=dtype, low=low, high=high, scale=scale, shift=shift)
+    if device is not None and devices.normalize(device) != t.device:
+        t = constant(Tensor._make(backend.to_device(t._data, device)))
     if requires_grad:
         t.requires_grad = True
     return t
 
 
-def rand(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
+def rand(*shape, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """Uniform random values in [0, 1), from the library's seeded generator."""
-    return sample("uniform", _shape(shape), _float_dtype(dtype), requires_grad)
+    return sample("uniform", _shape(shape), _float_dtype(dtype), requires_grad, device=device)
 
 
-def randn(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
+def randn(*shape, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """Standard normal random values, from the library's seeded generator."""
-    return sample("normal", _shape(shape), _float_dtype(dtype), requires_grad)
+    return sample("normal", _shape(shape), _float_dtype(dtype), requires_grad, device=device)
 
 
-def randint(low: int, high: int | None = None, size=(), dtype=None) -> Tensor:
+def randint(low: int, high: int | None = None, size=(), dtype=None, device=None) -> Tensor:
     """Random integers in ``[low, high)`` (``randint(high, size=...)`` starts at 0); int64."""
     if high is None:
         low, high = 0, low
     size = (size,) if isinstance(size, numbers.Integral) else tuple(size)
-    return sample("integers", _shape(size), dtypes.resolve(dtype) or np.dtype(np.int64), low=low, high=high)
+    return sample(
+        "integers", _shape(size), dtypes.resolve(dtype) or np.dtype(np.int64), low=low, high=high, device=device
+    )
 
 
 def normal(mean: float = 0.0, std: float = 1.0, size=(), dtype=None, requires_grad: bool = False) -> Tensor:

@@ -132,3 +132,13 @@ def test_cupy_runs_on_a_gpu():
     assert x.device == "cuda:0"
     (x * x).sum().backward()
     np.testing.assert_array_equal(x.grad.cpu().numpy(), [2.0, -4.0])
+
+
+def test_random_draws_are_the_same_on_every_device():
+    nb.manual_seed(3)
+    a = nb.randn(3, 2, device=DEV, requires_grad=True)
+    nb.manual_seed(3)
+    b = nb.randn(3, 2)
+    assert a.device == DEV and a.is_leaf and a.requires_grad
+    np.testing.assert_array_equal(a.detach().cpu().numpy(), b.numpy())
+    assert nb.randint(5, size=(4,), device=DEV).device == DEV
