@@ -202,8 +202,21 @@ def _build(lib: str, device) -> SimpleNamespace:
         clip=api.clip,
         api=api,
         device=device,
+        **{name: _not_yet(name, lib, device) for name in ("windows", "unwindows", "max_pool", "max_pool_grad")},
     )
     return ns
+
+
+def _not_yet(name: str, lib: str, device):
+    """The convolution and pooling kernels are NumPy's only for now (docs/devices.md): a clear refusal."""
+
+    def refuse(*args, **kwargs):
+        raise NotImplementedError(
+            f"convolution and pooling ({name}) do not run on {lib} ({device}) yet; "
+            "move the tensors to the CPU with .cpu() (see docs/devices.md)"
+        )
+
+    return refuse
 
 
 # --- what the standard lacks, on standard functions -----------------------------------------------------

@@ -53,14 +53,10 @@ def test_the_tensor_twin_computes_what_numpy_computes(name, x, args):
     np.testing.assert_allclose(got.numpy(), getattr(backend.numpy_ns, name)(x, *args), rtol=1e-12)
 
 
-# The conv/pooling kernels are NumPy's only for now (docs/devices.md): every other name has its standard twin.
-_NUMPY_ONLY = {"windows", "unwindows", "max_pool", "max_pool_grad"}
-
-
 def test_the_standard_namespace_offers_numpys_names():
     strict = pytest.importorskip("array_api_strict")
     from nabla.engine import standard
 
     ns = standard.namespace(strict.asarray([1.0]))
-    missing = set(vars(backend.numpy_ns)) - set(vars(ns)) - _NUMPY_ONLY
+    missing = set(vars(backend.numpy_ns)) - set(vars(ns))
     assert missing == set(), "in backend.numpy_ns only: add them to nabla.engine.standard"
