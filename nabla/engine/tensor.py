@@ -237,17 +237,17 @@ class Tensor(InPlace):
     # --- conversion ------------------------------------------------------------------
 
     def numpy(self) -> np.ndarray:
-        """The values as a NumPy array sharing memory with this tensor.
+        """The values as a NumPy array: this tensor's own memory, or a copy when it requires grad.
 
-        Like PyTorch, refuses on a tensor that requires grad (changing the
-        array would silently change the graph's saved values): call
-        ``t.detach().numpy()``. ``np.asarray(t)`` gives a copy instead.
+        PyTorch refuses ``numpy()`` on a tensor that requires grad (changing the array would silently
+        change values the graph saved). nabla returns a copy there instead, the same as ``np.asarray(t)``
+        and ``t.detach().numpy().copy()``: the graph stays safe, and TensorFlow and Keras material, which
+        calls ``model(x).numpy()`` and ``loss.numpy()`` on such tensors, runs unchanged. Use
+        ``t.detach().numpy()`` for an array that shares memory.
         """
         refuse_in_capture(_READS_VALUE)
-        if self._rg:
-            raise RuntimeError("can't call numpy() on a tensor that requires grad: use t.detach().numpy()")
         self._on_host("numpy()")
-        return self._data
+        return self._data.copy() if self._rg else self._data
 
     def _on_host(self, what: str) -> None:
         if not isinstance(self._data, (np.ndarray, np.generic)):

@@ -124,6 +124,7 @@ class Module:
         for kind in ("_parameters", "_buffers", "_modules"):
             if name in self.__dict__.get(kind, {}):
                 del self.__dict__[kind][name]
+                ModuleChanges.count += 1  # (a captured step froze the registries that forward read)
                 return
         object.__delattr__(self, name)
 

@@ -99,6 +99,17 @@ def test_replaced_layers_and_overridden_optimizer_steps_are_followed():
         np.testing.assert_array_equal(forward(x).numpy(), net(x).numpy())
         assert not np.array_equal(first, net(x).numpy())
 
+        del net.fc  # a deleted layer: forward now fails, as it does eagerly, instead of replaying the old one
+        with pytest.raises(AttributeError, match="fc"):
+            forward(x)
+
+    seq = nn.Sequential(nn.Linear(2, 2), nn.Linear(2, 2))
+    with nb.no_grad():
+        forward = nb.capture(seq)
+        forward(x), forward(x)
+        delattr(seq, "1")  # Sequential.pop of the Keras side deletes its last layer so
+        np.testing.assert_array_equal(forward(x).numpy(), seq(x).numpy())
+
 
 def test_a_hook_registered_after_capture_is_not_skipped():
     model = nn.Linear(2, 1)

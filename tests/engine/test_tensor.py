@@ -361,13 +361,17 @@ def test_T_reverses_axes():
     assert b.T.shape == (4, 3, 2)
 
 
-def test_numpy_shares_memory_and_refuses_when_requiring_grad():
+def test_numpy_shares_memory_and_copies_when_requiring_grad():
     t = nb.zeros(3)
     t.numpy()[0] = 5.0
     assert t[0].item() == 5.0
     x = nb.zeros(3, requires_grad=True)
-    with pytest.raises(RuntimeError, match=r"detach\(\)\.numpy\(\)"):
-        x.numpy()
+    y = x * 2.0
+    values = y.numpy()  # PyTorch refuses; nabla copies (TensorFlow material calls model(x).numpy())
+    values[0] = 7.0
+    assert y.tolist() == [0.0, 0.0, 0.0]  # the graph's values did not change
+    y.sum().backward()
+    assert x.grad.tolist() == [2.0, 2.0, 2.0]
     x.detach().numpy()[1] = 2.0  # detach shares memory
     assert x.tolist() == [0.0, 2.0, 0.0]
 

@@ -39,6 +39,7 @@ class Layer(Module):
         self._call_losses: list[Tensor] = []  # what call() gave add_loss in the last call
         self.input_shape_hint = None if input_shape is None else (None, *tuple(input_shape))
         self.output_shape_seen = None
+        self._first_symbolic_call = None  # (inputs, outputs) of the first call on keras.Input tensors
 
     # --- building -------------------------------------------------------------------
 
@@ -163,9 +164,13 @@ class Layer(Module):
             _Calls.holding += 1
         self._call_losses.append(loss if isinstance(loss, Tensor) else Tensor._make(np.asarray(loss, self.dtype)))
 
+    def _maybe_build(self) -> None:
+        """Build now what can be built (a model whose input shape is known builds its layers; see Model)."""
+
     @property
     def weights(self) -> list[Tensor]:
         """Every weight: the parameters, then the float buffers (BatchNormalization's moving statistics)."""
+        self._maybe_build()
         return list(self.parameters()) + [b for b in self.buffers() if b.dtype.kind == "f"]
 
     variables = weights
@@ -173,6 +178,7 @@ class Layer(Module):
     @property
     def trainable_weights(self) -> list[Tensor]:
         """The weights that training updates (none when the layer is frozen)."""
+        self._maybe_build()
         return [p for p in self.parameters() if p.requires_grad]
 
     @property
@@ -198,7 +204,10 @@ class Layer(Module):
         """
         if not isinstance(inputs, Tensor):
             if symbolic.is_symbolic(inputs):
-                return symbolic.call(self, inputs, args, {**kwargs, "training": training})
+                outputs = symbolic.call(self, inputs, args, {**kwargs, "training": training})
+                if self._first_symbolic_call is None:
+                    self._first_symbolic_call = (inputs, outputs)
+                return outputs
             inputs = _as_tensors(inputs, self.dtype)
         if not self.built:
             self._ensure_built(_shapes(inputs))
@@ -217,6 +226,29 @@ class Layer(Module):
         if isinstance(out, Tensor):
             self.output_shape_seen = (None,) + out.shape[1:]
         return out
+
+    @property
+    def input(self):
+        """The symbolic input of the layer's first call on ``keras.Input`` tensors, as Keras's ``layer.input``."""
+        return self._symbolic_call()[0]
+
+    @property
+    def output(self):
+        """The symbolic output of that first call: ``keras.Model(model.input, [l.output for l in model.layers])``
+        reads the activations of every layer (a Sequential model with an input shape makes the calls)."""
+        return self._symbolic_call()[1]
+
+    def _symbolic_call(self) -> tuple:
+        owner = self._sequential() if getattr(self, "_sequential", None) else None
+        if self._first_symbolic_call is None and owner is not None and owner.input_shape is not None:
+            owner._symbolic_graph()  # a Sequential model with an input shape calls its layers on keras.Input
+        if self._first_symbolic_call is None:
+            # (a ValueError: an AttributeError here would be replaced by nn.Module's generic one)
+            raise ValueError(
+                f"layer '{self.name}' has never been called on keras.Input tensors, so it has no input or output: "
+                "build a functional model, or a Sequential model with an input shape (keras.Input first)"
+            )
+        return self._first_symbolic_call
 
     def compute_output_shape(self, input_shape) -> tuple:
         """The output shape for inputs of ``input_shape`` (batch axis first, may be None), found by running

@@ -67,6 +67,15 @@ class Functional(Model):
         return flatten(self._outputs)
 
     @property
+    def input(self):
+        """The inputs as they were given to ``Model(inputs, ...)``: one KerasTensor, or their list or dict."""
+        return self._inputs
+
+    @property
+    def output(self):
+        return self._outputs
+
+    @property
     def input_shape(self):
         shapes = [t.shape for t in self.inputs]
         return shapes[0] if len(shapes) == 1 else shapes

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import weakref
+
 from ...nn import Module
-from ..layers import LAYERS, InputLayer, Layer
+from ..layers import LAYERS, Input, InputLayer, Layer
 from ..symbolic import KerasTensor
 from .model import Model
 
@@ -37,12 +39,60 @@ class Sequential(Model):
         if not len(self._modules) and self._input_hint is None:
             self._input_hint = getattr(layer, "input_shape_hint", None)
         self.add_module(str(len(self._modules)), layer)
+        if isinstance(layer, Layer) and getattr(layer, "_sequential", None) is None:
+            layer._sequential = weakref.ref(self)  # (for layer.output: see Layer.output; weak: no cycle)
         if self._input_hint is not None and len(self._modules) > 1:
             self.built = False
+
+    def pop(self, rebuild: bool = True) -> Module:
+        """Remove the last layer and return it, as Keras's ``Sequential.pop``.
+
+        The other layers keep their weights. ``rebuild`` is accepted for Keras's signature: nabla's
+        Sequential needs no rebuilding, it calls whatever layers it holds.
+        """
+        if not len(self._modules):
+            raise TypeError("Sequential.pop: there are no layers in the model")
+        last = str(len(self._modules) - 1)
+        layer = self._modules[last]
+        delattr(self, last)
+        return layer
 
     @property
     def layers(self) -> list[Module]:
         return list(self._modules.values())
+
+    @property
+    def inputs(self) -> list[KerasTensor]:
+        """``[keras.Input]`` of the model's input shape, with every layer called on it (Keras makes a Sequential
+        model with a known input shape a functional graph; nabla makes the graph when it is asked for)."""
+        return [self._symbolic_graph()[0]]
+
+    @property
+    def outputs(self) -> list[KerasTensor]:
+        return [self._symbolic_graph()[1]]
+
+    @property
+    def input(self) -> KerasTensor:
+        return self._symbolic_graph()[0]
+
+    @property
+    def output(self) -> KerasTensor:
+        return self._symbolic_graph()[1]
+
+    def _symbolic_graph(self) -> tuple:
+        layers = tuple(self._modules.values())
+        if getattr(self, "_graph", None) is None or self._graph[2] != layers:
+            shape = self.input_shape
+            if shape is None:
+                raise ValueError(
+                    f"Sequential model '{self.name}' has no input shape yet, so no inputs or outputs: start it with "
+                    "keras.Input(shape=...), or give the first layer input_shape="
+                )
+            x = y = Input(batch_shape=shape)
+            for layer in layers:
+                y = layer(y)
+            self._graph = (x, y, layers)
+        return self._graph
 
     @property
     def input_shape(self):
