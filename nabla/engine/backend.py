@@ -339,6 +339,8 @@ numpy_ns = SimpleNamespace(
 
 FOREIGN_FLOAT_DTYPES = standard.FOREIGN_FLOAT_DTYPES
 
+standard.NUMPY_NAMES = tuple(vars(numpy_ns))
+
 # The types that keep an operation on NumPy: its arrays and the Python values mixed into operations.
 _PLAIN = frozenset({np.ndarray, float, int, bool, type(None)})
 

@@ -202,13 +202,19 @@ def _build(lib: str, device) -> SimpleNamespace:
         clip=api.clip,
         api=api,
         device=device,
-        **{name: _not_yet(name, lib, device) for name in ("windows", "unwindows", "max_pool", "max_pool_grad")},
     )
+    for name in NUMPY_NAMES:  # NumPy's kernels not written on the standard yet: convolution, pooling
+        if not hasattr(ns, name):
+            setattr(ns, name, _not_yet(name, lib, device))
     return ns
 
 
+#: The names of NumPy's namespace (set by :mod:`nabla.engine.backend`): each namespace here offers them all.
+NUMPY_NAMES: tuple = ()
+
+
 def _not_yet(name: str, lib: str, device):
-    """The convolution and pooling kernels are NumPy's only for now (docs/devices.md): a clear refusal."""
+    """A kernel that is NumPy's only for now (convolution and pooling, docs/devices.md): a clear refusal."""
 
     def refuse(*args, **kwargs):
         raise NotImplementedError(
