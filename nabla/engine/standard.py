@@ -196,6 +196,10 @@ def _build(lib: str, device) -> SimpleNamespace:
         one_hot=one_hot,
         keep=lambda g, mask: api.where(mask, g, api.zeros_like(g)),
         erf=lambda x: _erf(api, device, x),
+        windows=lambda x, kernel, stride, dilation: _windows(api, x, kernel, stride, dilation),
+        unwindows=lambda g, shape, kernel, stride, dilation: _unwindows(zeros, g, shape, kernel, stride, dilation),
+        max_pool=lambda x, kernel, stride: _max_pool(api, x, kernel, stride),
+        max_pool_grad=lambda g, x, out, kernel, stride: _max_pool_grad(api, zeros, g, x, out, kernel, stride),
         placeholder=lambda shape, dtype: api.broadcast_to(api.zeros((), dtype=native(dtype), device=device), shape),
         move=lambda x, dev: x.to_device(dev),
         to_device=to_device,
@@ -315,6 +319,71 @@ def _index_add(ns, g, index, shape, basic: bool):
         hit = api.astype(positions[start:stop, None] == columns[None, :], out.dtype)
         flat = flat + api.matmul(values[:, start:stop], hit)[0, ...]
     return api.reshape(flat, shape)
+
+
+# --- convolution and pooling: the kernel's offsets as strided slices ---------------------------------------
+
+
+def _offsets(shape, kernel, stride, dilation=(1, 1)):
+    """For each kernel offset (i, j), row-major, the index of the (N, C, OH, OW) slice it reads of an
+    (N, C, H, W) array: element [n, c, y, x] is ``[n, c, y*sh + i*dh, x*sw + j*dw]``."""
+    (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
+    oh, ow = (shape[2] - dh * (kh - 1) - 1) // sh + 1, (shape[3] - dw * (kw - 1) - 1) // sw + 1
+    return [
+        (
+            slice(None),
+            slice(None),
+            slice(i * dh, i * dh + sh * (oh - 1) + 1, sh),
+            slice(j * dw, j * dw + sw * (ow - 1) + 1, sw),
+        )
+        for i in range(kh)
+        for j in range(kw)
+    ]
+
+
+def _windows(api, x, kernel, stride, dilation):
+    """Sliding windows (N, C, kh, kw, OH, OW) of an (N, C, H, W) array, stacked from the kh*kw slices (a
+    copy: the standard has no strided views)."""
+    views = [x[index] for index in _offsets(x.shape, kernel, stride, dilation)]
+    kw = kernel[1]
+    rows = [api.stack(views[r * kw : (r + 1) * kw], axis=2) for r in range(kernel[0])]
+    return api.stack(rows, axis=2)
+
+
+def _unwindows(zeros, g, shape, kernel, stride, dilation):
+    """The adjoint of :func:`_windows`: each window's values added back onto zeros of ``shape``."""
+    out = zeros(shape, g.dtype)
+    kw = kernel[1]
+    for k, index in enumerate(_offsets(shape, kernel, stride, dilation)):
+        out[index] = out[index] + g[:, :, k // kw, k % kw, ...]
+    return out
+
+
+def _max_pool(api, x, kernel, stride):
+    """Largest element of each window: a running maximum over the kernel's offsets."""
+    views = [x[index] for index in _offsets(x.shape, kernel, stride)]
+    out = views[0]
+    for v in views[1:]:
+        out = api.maximum(out, v)
+    return out
+
+
+def _max_pool_grad(api, zeros, g, x, out, kernel, stride):
+    """Each window's gradient to its first largest element in row-major order (PyTorch's choice on ties;
+    a window holding NaN picks its first NaN)."""
+    gx = zeros(x.shape, g.dtype)
+    nan = bool(api.any(api.isnan(out)))
+    free = None  # the windows not yet assigned
+    for index in _offsets(x.shape, kernel, stride):
+        v = x[index]
+        hit = (v == out) | (v != v) if nan else v == out
+        if free is None:
+            free = api.logical_not(hit)
+        else:
+            hit = hit & free
+            free = free & api.logical_not(hit)
+        gx[index] = gx[index] + g * api.astype(hit, g.dtype)
+    return gx
 
 
 def _einsum_with(api):

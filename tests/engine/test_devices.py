@@ -144,8 +144,3 @@ def test_random_draws_are_the_same_on_every_device():
     assert nb.randint(5, size=(4,), device=DEV).device == DEV
 
 
-def test_convolution_off_numpy_is_a_clear_error_for_now():
-    x = nb.tensor(np.ones((1, 1, 4, 4), dtype=np.float32), device=DEV)
-    w = nb.tensor(np.ones((1, 1, 2, 2), dtype=np.float32), device=DEV)
-    with pytest.raises(NotImplementedError, match=r"do not run on array_api_strict .* yet; .*\.cpu\(\)"):
-        nb.conv2d(x, w)
