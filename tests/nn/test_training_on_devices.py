@@ -1,8 +1,9 @@
 """A training step on another array library equals the NumPy one (the issue's acceptance test, CPU part).
 
-The same seeded MLP (and CNN: convolutions, max-pooling) trains for three steps on NumPy and on array-api-strict's devices (whose arrays
-refuse np.asarray outside CPU_DEVICE, so any silent conversion to NumPy fails), with SGD (momentum) and
-Adam updating in place on the device: losses and parameters agree to 1e-6.
+The same seeded MLP (and CNN: convolutions, max-pooling) trains for three steps on NumPy and on
+array-api-strict's devices (whose arrays refuse np.asarray outside CPU_DEVICE, so any silent conversion
+to NumPy fails), with SGD (momentum) and Adam updating in place on the device: losses and parameters
+agree to 1e-6.
 """
 
 from __future__ import annotations
