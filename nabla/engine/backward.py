@@ -27,7 +27,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from . import backend, ops
+from . import backend, dtypes, ops
 from .anomaly_mode import AnomalyMode
 from .grad_mode import set_grad_enabled
 from .graph import Node, check_versions
@@ -88,6 +88,7 @@ def run_backward(
     """
     numpy_ns = backend.numpy_ns
     xp = ops.tensor_ns if create_graph else numpy_ns
+    other_libraries = dtypes.OTHER_LIBRARIES  # (until another library's array is made, every array is NumPy's)
     # Hooks and retained grads always see Tensors; the walk itself holds raw
     # arrays unless the backward pass is being recorded.
     as_tensor = (lambda g: g) if create_graph else Tensor._make
@@ -162,7 +163,8 @@ def run_backward(
             else:
                 arrays = [t._data if isinstance(t, Tensor) else t for t in node_inputs]
                 # The rule runs in the library of the output's gradient (where the graph's values live).
-                xp = numpy_ns if type(g) is np.ndarray or isinstance(g, np.generic) else backend.namespace(g)
+                if other_libraries[0]:
+                    xp = numpy_ns if type(g) is np.ndarray or isinstance(g, np.generic) else backend.namespace(g)
                 in_grads = node.prim.vjp(xp, node.need, g, node.out, *arrays, **node.params)
                 if not node.prim.fresh_grads:  # a user's rule may return an array it keeps: never adopt it
                     shared.update(map(id, in_grads))
@@ -208,7 +210,7 @@ def run_backward(
             owned = (
                 not create_graph
                 and id(g) not in shared
-                and (g.base is None and g.flags.writeable if isinstance(g, (np.ndarray, np.generic)) else True)
+                and (g.base is None and g.flags.writeable if not other_libraries[0] or hasattr(g, "flags") else True)
             )
             shared.add(id(g))  # (``a + b`` hands one array to two leaves: the second one copies)
             if tracer is not None:
@@ -308,16 +310,21 @@ def _seed(outputs, grad_outputs, who: str):
                     f"{who}: gradient can only be implied for a scalar output, got shape {out.shape}; "
                     "reduce it first (out.sum()) or pass gradient= with that shape"
                 )
-            g = Tensor._make(backend.namespace(out._data).ones_like(out._data))
+            data = out._data
+            g = Tensor._make(np.ones(data.shape, data.dtype) if type(data) is np.ndarray else _ones_like(data))
         elif not isinstance(g, Tensor):
             g = Tensor._make(np.asarray(g, dtype=out.dtype))
-        if g.device != out.device:
+        if type(g._data) is not type(out._data) and g.device != out.device:
             raise RuntimeError(f"{who}: the gradient lives on {g.device} but the output on {out.device}; move it")
         if g.shape != out.shape:
             raise RuntimeError(f"{who}: gradient has shape {g.shape} but the output has shape {out.shape}")
         roots.append(out)
         root_grads.append(g)
     return roots, root_grads
+
+
+def _ones_like(data):
+    return backend.namespace(data).ones_like(data)
 
 
 def _copy_as(g, dtype):

@@ -26,6 +26,10 @@ bool_ = np.dtype("bool")
 #: functions when no dtype is asked for.
 default_float = float32
 
+#: ``[True]`` once an array of a library other than NumPy has been met. Until then every array is NumPy's,
+#: and the engine's hot paths skip the checks that other libraries need: NumPy pays nothing for them.
+OTHER_LIBRARIES = [False]
+
 _ALIASES = {"float": float32, "double": float64, "half": float16, "long": int64, "int": int32, "bool": bool_}
 
 
@@ -56,6 +60,7 @@ def to_array(data, dtype=None) -> np.ndarray:
         return data.astype(dtype) if dtype is not None and dtype != data.dtype else data.copy()
     if hasattr(data, "__array_namespace__") and not isinstance(data, np.generic):
         # An array of another library (array API standard): copied within that library, on its device.
+        OTHER_LIBRARIES[0] = True
         api = data.__array_namespace__()
         return api.asarray(data, copy=True) if dtype is None else api.astype(data, getattr(api, dtype.name), copy=True)
     if isinstance(data, np.generic):

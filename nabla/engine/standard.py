@@ -86,6 +86,9 @@ def library(lib: str) -> SimpleNamespace:
             f"tensors on {lib} arrays need the array-api-compat package: pip install 'nabla[array-api]'"
         ) from None
 
+    from .dtypes import OTHER_LIBRARIES
+
+    OTHER_LIBRARIES[0] = True  # (from now on the engine checks each operation's library)
     module = importlib.import_module(lib)
     api = array_api_compat.array_namespace(module.asarray(0) if lib != "cupy" else module.zeros(()))
     names = api.__array_namespace_info__().dtypes()

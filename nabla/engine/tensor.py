@@ -25,6 +25,8 @@ from .inplace import IN_PLACE as _IN_PLACE
 from .inplace import InPlace
 from .tracing import Tracing, refuse_in_capture
 
+_OTHER_LIBRARIES = _dtypes.OTHER_LIBRARIES
+
 _READS_VALUE = "reads a tensor's value into Python (.item(), float(t), if t:, .numpy(), .tolist())"
 _GRAD = "reads or sets a .grad (read gradients after the step; clip them with nn.utils.clip_grad_norm_)"
 
@@ -211,8 +213,9 @@ class Tensor(InPlace):
     @property
     def dtype(self) -> np.dtype:
         """nabla's dtype (NumPy's), whatever the array library holding the values."""
-        d = self._data.dtype
-        return d if isinstance(d, np.dtype) else backend.numpy_dtype(d)
+        if _OTHER_LIBRARIES[0]:
+            return backend.numpy_dtype(self._data.dtype)
+        return self._data.dtype
 
     @property
     def device(self) -> str:

@@ -27,7 +27,7 @@ import weakref
 
 import numpy as np
 
-from .. import backend
+from .. import backend, dtypes
 from ..anomaly_mode import AnomalyMode, user_frame
 from ..grad_mode import GradMode
 from ..graph import Node, Version
@@ -36,6 +36,7 @@ from ..tracing import Tracing
 
 _numpy_ns = backend.numpy_ns
 _PLAIN = backend._PLAIN
+_OTHER_LIBRARIES = dtypes.OTHER_LIBRARIES
 
 
 class Primitive:
@@ -109,15 +110,19 @@ def apply(prim: Primitive, args, params) -> Tensor:
     """Run ``prim`` on ``args`` and, if any input requires grad, record a Node."""
     arrays = [a._data if isinstance(a, Tensor) else a for a in args]
     xp = _numpy_ns
-    for a in arrays:
-        if type(a) not in _PLAIN:  # another array library: its namespace, or the error for mixed devices
-            xp = backend._foreign(arrays, prim.name)
-            break
+    if _OTHER_LIBRARIES[0]:  # (only once another library's array was made: NumPy alone skips the loop)
+        for a in arrays:
+            if type(a) not in _PLAIN:  # another array library: its namespace, or the error for mixed devices
+                xp = backend._foreign(arrays, prim.name)
+                break
     raw = prim.forward(xp, *arrays, **params)
     if xp is _numpy_ns:
         # NumPy returns scalars, not 0-d arrays, from full reductions (a transfer's result, an array of
         # another library, passes as it is)
-        out = raw if type(raw) is np.ndarray or hasattr(raw, "__dlpack__") else np.asarray(raw)
+        if type(raw) is np.ndarray or (_OTHER_LIBRARIES[0] and hasattr(raw, "__dlpack__")):
+            out = raw
+        else:
+            out = np.asarray(raw)
         # A view shares its base's version counter, so writing through either is seen by graphs that saved
         # the other. (A "view" op may copy: reshape of a transposed array. A copy gets a counter of its own.)
         shares = prim.view and out.base is not None and np.may_share_memory(out, arrays[0])  # base None: fresh
