@@ -27,7 +27,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from . import backend, dtypes, ops
+from . import backend, devices, dtypes, ops
 from .anomaly_mode import AnomalyMode
 from .grad_mode import set_grad_enabled
 from .graph import Node, check_versions
@@ -314,8 +314,9 @@ def _seed(outputs, grad_outputs, who: str):
             g = Tensor._make(np.ones(data.shape, data.dtype) if type(data) is np.ndarray else _ones_like(data))
         elif not isinstance(g, Tensor):
             g = Tensor._make(np.asarray(g, dtype=out.dtype))
-        if type(g._data) is not type(out._data) and g.device != out.device:
-            raise RuntimeError(f"{who}: the gradient lives on {g.device} but the output on {out.device}; move it")
+        if type(g._data) is not type(out._data) and devices.device_of(g._data) != devices.device_of(out._data):
+            where = devices.device_of(g._data), devices.device_of(out._data)
+            raise RuntimeError(f"{who}: the gradient lives on {where[0]} but the output on {where[1]}; move it")
         if g.shape != out.shape:
             raise RuntimeError(f"{who}: gradient has shape {g.shape} but the output has shape {out.shape}")
         roots.append(out)

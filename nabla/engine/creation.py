@@ -94,7 +94,8 @@ def ones_like(t, dtype=None, requires_grad: bool = False, device=None) -> Tensor
 def full_like(t, fill_value, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     shape = t.shape if hasattr(t, "shape") else np.shape(t)
     if device is None and isinstance(t, Tensor):
-        device = t.device if t.device != devices.CPU else None
+        device = devices.device_of(t._data)
+        device = None if device == devices.CPU else device
     return _make(np.full(shape, fill_value, dtype=dtypes.resolve(dtype) or _dtype_of(t)), requires_grad, device)
 
 
@@ -169,7 +170,7 @@ def sample(
     if distribution != "integers" and dtype.kind != "f":
         raise TypeError(f"random {distribution} values need a floating dtype, got {dtype}; draw floats and convert")
     t = _draw(distribution=distribution, shape=shape, dtype=dtype, low=low, high=high, scale=scale, shift=shift)
-    if device is not None and devices.normalize(device) != t.device:
+    if device is not None and devices.normalize(device) != devices.device_of(t._data):
         t = constant(Tensor._make(backend.to_device(t._data, device)))
     if requires_grad:
         t.requires_grad = True

@@ -110,7 +110,7 @@ def to_arguments(args, device=None, dtype=None) -> tuple:
     dtypes, or a tensor (its device and dtype), in any order, as PyTorch takes them."""
     for a in args:
         if hasattr(a, "_data") and hasattr(a, "device"):  # a Tensor
-            device, dtype = a.device, a.dtype
+            device, dtype = device_of(a._data), a.dtype
         elif isinstance(a, str) and (a in (CPU, "cuda") or ":" in a):
             device = a
         else:

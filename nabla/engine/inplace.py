@@ -100,7 +100,9 @@ class InPlace:
 
     def copy_(self, src) -> InPlace:
         """Copy ``src``'s values into this tensor, from any device (as PyTorch's ``copy_``)."""
-        src = backend.to_device(src._data if isinstance(src, InPlace) else np.asarray(src), self.device)
+        src = backend.to_device(
+            src._data if isinstance(src, InPlace) else np.asarray(src), devices.device_of(self._data)
+        )
         return self._inplace(backend.namespace(src).broadcast_to(src, self.shape))
 
     def clamp_(self, min=None, max=None) -> InPlace:

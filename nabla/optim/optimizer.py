@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 
-from ..engine import backend
+from ..engine import backend, devices
 from ..engine.grad_mode import enable_grad, no_grad
 from ..engine.tensor import Tensor
 from ..engine.tracing import replay_overrides, replayed
@@ -470,5 +470,5 @@ def _load_value(key: str, value, p: Tensor, where: str):
             raise ValueError(f"{where}: state '{key}' cannot be read as {dtype or 'an array'} ({e})") from None
         if arr.shape != p.shape:
             raise ValueError(f"{where}: state '{key}' has shape {arr.shape} but the parameter has shape {p.shape}")
-        return backend.to_device(arr, p.device)  # (a state buffer lives on its parameter's device)
+        return backend.to_device(arr, devices.device_of(p._data))  # (a state buffer lives on its parameter's device)
     return value

@@ -196,7 +196,6 @@ __all__ = [
     "unsqueeze",
     "var",
     "where",
-    "to_device",
     "conv2d",
     "max_pool2d",
     "avg_pool2d",

@@ -396,7 +396,7 @@ def where(cond, a, b) -> Tensor:
         cond = Tensor._make(recompute(_as_bool, cond))
     a, b = as_operand(a, like), as_operand(b, like)
     if isinstance(a, float) and isinstance(b, float):
-        device = cond.device if isinstance(cond, Tensor) else devices.CPU
+        device = devices.device_of(cond._data) if isinstance(cond, Tensor) else devices.CPU
         a = Tensor._make(backend.to_device(np.asarray(a, dtype=dtypes.default_float), device))
     return _where(cond, a, b)
 
@@ -455,7 +455,7 @@ def _(xp, need, g, out, x, device, source):
 def to_device(x, device) -> Tensor:
     """``x`` moved to ``device`` (``t.to(device)``); the gradient moves back to x's device."""
     x = as_operand(x)
-    source = x.device
+    source = devices.device_of(x._data)  # (the array's: a subclass may show another name, as nabla.tf does)
     if devices.normalize(device) == source:
         return x
     return _to_device(x, device=device, source=source)

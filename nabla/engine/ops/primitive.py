@@ -27,7 +27,7 @@ import weakref
 
 import numpy as np
 
-from .. import backend, dtypes
+from .. import backend, devices, dtypes
 from ..anomaly_mode import AnomalyMode, user_frame
 from ..grad_mode import GradMode
 from ..graph import Node, Version
@@ -98,7 +98,7 @@ def as_operand(x, like=None):
         return x
     if isinstance(x, (np.ndarray, list, tuple, numbers.Number)):
         if isinstance(like, Tensor) and not isinstance(like._data, np.ndarray):
-            return Tensor(x, device=like.device)
+            return Tensor(x, device=devices.device_of(like._data))
         return Tensor(x)
     raise TypeError(
         f"cannot use an object of type {type(x).__name__} in a nabla operation: pass a Tensor, "

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from .. import backend
+from .. import backend, devices
 from ..tensor import Tensor
 from .primitive import as_operand, primitive
 from .reduce import normalize_axis
@@ -368,7 +368,7 @@ def getitem(x, index) -> Tensor:
     x = as_operand(x)
     index = index_arrays(index)
     if not isinstance(x._data, np.ndarray):
-        index = _on_device(index, x.device)
+        index = _on_device(index, devices.device_of(x._data))
     basic = _is_basic(index)
     items = index if isinstance(index, tuple) else (index,)
     # (``is``, not ``in``: ``in`` compares with ==, which is elementwise on a boolean mask.)
