@@ -11,6 +11,8 @@ Implementations:
   from ``nb``, ``optim.SGD``/``Adam``, ``zero_grad()``, ``backward()``, ``step()``;
 - ``nabla-captured``: the same step wrapped in ``nb.capture`` (recorded at the
   first call, replayed as generated NumPy code afterwards);
+- ``nabla-fused`` (W1, W2): the same step under ``nb.capture(fuse=True)``, compiled
+  by Numba into one kernel (agrees with the others to ~1e-6, not bit for bit);
 - ``nabla-fit`` (W3): the Keras-style ``Sequential`` of ``Dense`` layers,
   ``compile`` and ``fit``; ``nabla-predict`` (W7): Keras's ``predict``;
 - ``torch``: PyTorch eager on the CPU, the same code with torch's names;
@@ -63,6 +65,8 @@ class Workload:
             return ("nabla", "nabla-predict", "torch", "floor")
         if self.key == "W3":
             return ("nabla", "nabla-captured", "nabla-fit", "torch", "floor")
+        if self.key in ("W1", "W2"):  # the fused kernel is for small networks (loops, no BLAS)
+            return ("nabla", "nabla-captured", "nabla-fused", "torch", "floor")
         return ("nabla", "nabla-captured", "torch", "floor")
 
     @property
@@ -250,11 +254,13 @@ class NablaTrainer:
 class NablaCapturedTrainer(NablaTrainer):
     """The same step as ``nabla``, wrapped in ``nb.capture``: recorded once, then replayed as NumPy code."""
 
+    fuse = False
+
     def __init__(self, w: Workload, weights: OrderedDict, data):
         super().__init__(w, weights, data)
         model, opt, loss_fn = self.model, self.opt, self.loss_fn
 
-        @nb.capture
+        @nb.capture(fuse=self.fuse)
         def step(xb, yb):
             opt.zero_grad()
             loss = loss_fn(model(xb), yb)
@@ -272,6 +278,12 @@ class NablaCapturedTrainer(NablaTrainer):
             if record:
                 out.append(loss.item())
         return out
+
+
+class NablaFusedTrainer(NablaCapturedTrainer):
+    """The captured step compiled by Numba into one kernel: ``nb.capture(fuse=True)``."""
+
+    fuse = True
 
 
 class _BatchLosses(nb.callbacks.Callback):
@@ -436,6 +448,7 @@ class FloorInference(_Inference):
 TRAINERS = {
     "nabla": NablaTrainer,
     "nabla-captured": NablaCapturedTrainer,
+    "nabla-fused": NablaFusedTrainer,
     "nabla-fit": NablaFitTrainer,
     "torch": TorchTrainer,
     "floor": FloorTrainer,

@@ -52,7 +52,11 @@ tracer hook (:mod:`nabla.engine.tracing`) what it computes. Here, by concept:
 - ``program.py``: those lines written out as one function (``step.code``);
 - ``cache.py``: one program per signature of the arguments, and when to stop
   capturing again;
-- ``step.py``: :func:`capture` and :class:`CapturedStep`, which tie them together.
+- ``step.py``: :func:`capture` and :class:`CapturedStep`, which tie them together;
+- ``fuse.py``, ``kernels.py``, ``loops.py``, ``updates.py``: ``nb.capture(fn,
+  fuse=True)``, opt-in, which compiles the program with Numba into one kernel
+  of loops over buffers the step owns (numbers within 1e-6 of the plain
+  replay, not bit for bit; see :func:`capture`).
 """
 
 from ..engine.tracing import CaptureError

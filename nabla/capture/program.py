@@ -39,6 +39,21 @@ class Program:
             self.run = scope["captured_step"]
 
 
+def guards(tape) -> list[str]:
+    """The conditions under which a tape's record still holds (a module changed or switched mode, a tensor
+    read by reference changed shape, dtype, ``requires_grad`` or hooks), as expressions over its scope."""
+    checks = [f"ModuleChanges.count == {ModuleChanges.count}"]
+    checks += [f"{tape.name(m, type(m).__name__)}.training is {flag}" for m, flag in tape.modules.values()]
+    for t in tape.externals.values():
+        name = tape.external(t)
+        dtype = tape.name(t._data.dtype, "dtype_" + str(t._data.dtype))
+        checks.append(
+            f"{name}._rg is {t._rg} and not {name}._hooks and {name}._data.shape == {t._data.shape!r} "
+            f"and {name}._data.dtype == {dtype}"
+        )
+    return checks
+
+
 def write(tape, n_args: int, output: str) -> Program:
     """The program of a finished tape (:class:`nabla.capture.tape.Tape`): a function of the step's ``n_args``
     arguments that checks its guards, runs the tape's lines and returns ``output`` (an expression).
@@ -48,15 +63,7 @@ def write(tape, n_args: int, output: str) -> Program:
     :data:`RETRACE` and the step is captured again. The lines of a backward pass run under the walk's
     ``errstate``; each array is deleted after its last use.
     """
-    guards = [f"ModuleChanges.count == {ModuleChanges.count}"]
-    guards += [f"{tape.name(m, type(m).__name__)}.training is {flag}" for m, flag in tape.modules.values()]
-    for t in tape.externals.values():
-        name = tape.external(t)
-        dtype = tape.name(t._data.dtype, "dtype_" + str(t._data.dtype))
-        guards.append(
-            f"{name}._rg is {t._rg} and not {name}._hooks and {name}._data.shape == {t._data.shape!r} "
-            f"and {name}._data.dtype == {dtype}"
-        )
+    checks = guards(tape)
     # In-place updates of buffers come last, after every check that may hand the call to eager mode.
     tape.lines += [(code, False) for code in tape.updates]
     # Each array is deleted after its last use, so that the replay holds no more memory than eager mode.
@@ -71,8 +78,8 @@ def write(tape, n_args: int, output: str) -> Program:
         dead.setdefault(i, []).append(v)
     args = ", ".join(f"a{i}" for i in range(n_args))
     src = [f"def captured_step({args}):"]
-    if guards:
-        src.append("    if not (" + "\n            and ".join(guards) + "):")
+    if checks:
+        src.append("    if not (" + "\n            and ".join(checks) + "):")
         src.append("        return RETRACE  # a module or a parameter changed: capture again")
     in_block = False
     for i, (code, backward) in enumerate(tape.lines):

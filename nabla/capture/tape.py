@@ -99,12 +99,16 @@ class Tape(Tracer):
         self.updates: list[str] = []  # in-place updates of tensors made before the step: the last lines
         self.updated: list[np.ndarray] = []  # their arrays, whose memory the step must not read afterwards
         self.before_updates: list[tuple[Tensor, np.ndarray]] = []  # their values before: a refusal restores them
+        # The same calls as records, operands resolved when recorded (see slot): what nabla.capture.fuse compiles.
+        self.ops: list[tuple] = []
         for i, a in enumerate(args):
             if isinstance(a, Tensor):
                 self.leaf_args[id(a)] = f"a{i}"
                 self._line(f"{self._new_var(a._data)} = a{i}._data")
+                self.ops.append(("arg", i, len(self.keep) - 1, True))
             elif isinstance(a, np.ndarray):
                 self._line(f"{self._new_var(a)} = a{i}")
+                self.ops.append(("arg", i, len(self.keep) - 1, False))
 
     # --- names -------------------------------------------------------------------------------
 
@@ -214,6 +218,18 @@ class Tape(Tracer):
     def _line(self, code: str, backward: bool = False) -> None:
         self.lines.append((code, backward))
 
+    def slot(self, x) -> tuple:
+        """An operand as a record: ``("v", n)`` a value of the step, ``("p", tensor)`` a tensor made before it
+        (read by reference), ``("k", array)`` a constant array, ``("c", value)`` a Python value."""
+        data = x._data if isinstance(x, Tensor) else x
+        if isinstance(data, (np.ndarray, np.generic)) and id(data) in self.var_of:
+            return ("v", self.var_of[id(data)])
+        if isinstance(x, Tensor):
+            return ("k", x._data) if id(x) in self.born else ("p", x)
+        if isinstance(x, np.ndarray):
+            return ("k", x)
+        return ("c", x)
+
     # --- what the engine reports (nabla.engine.tracing.Tracer) -----------------------------------
 
     def made(self, t: Tensor) -> None:
@@ -237,7 +253,9 @@ class Tape(Tracer):
         parts = ["xp", *(self.ref(a, prim.name) for a in args)]
         parts += [f"{k}={self.ref(v, prim.name)}" for k, v in params.items()]
         call = f"{self.name(prim.forward, prim.name)}({', '.join(parts)})"
+        slots = [self.slot(a) for a in args], {k: self.slot(v) for k, v in params.items()}
         var = self._new_var(out)
+        self.ops.append(("forward", prim, *slots, len(self.keep) - 1))
         self._line(f"{var} = {'asarray(' + call + ')' if wrapped else call}")
         self.draws = self.draws or prim.draws
         if any(_holds_mask(v) for v in params.values()):
@@ -253,20 +271,30 @@ class Tape(Tracer):
         ins = [self.loose(g), "None" if node.out is None else self.loose(node.out)]
         ins += [self.loose(t) for t in node.inputs]
         ins += [f"{k}={self.loose(v)}" for k, v in node.params.items()]
+        slots = [self.slot(g), *(self.slot(t) for t in node.inputs)], {k: self.slot(v) for k, v in node.params.items()}
+        if node.out is not None:
+            slots[0].insert(1, self.slot(node.out))
         names = [self._new_var(gi) if n and gi is not None else "_" for n, gi in zip(node.need, grads)]
         names += ["_"] * (len(grads) - len(names))  # a rule may return more than the inputs (zip ignores them)
         self._line(f"{', '.join(names)}{',' if len(names) == 1 else ''} = {run}({', '.join(ins)})", backward=True)
+        outs = [self.var_of[id(gi)] if n and gi is not None else None for n, gi in zip(node.need, grads)]
+        self.ops.append(("vjp", node.prim, tuple(node.need), node.out is not None, *slots, outs))
 
     def conform(self, g, result) -> None:
         """The walk summed ``g`` back over broadcasting and/or cast it: ``result``."""
         shape, dtype = self._const(result.shape), self.name(result.dtype, "k")
+        slot = self.slot(g)
         self._line(f"{self._new_var(result)} = conform(xp, {self.loose(g)}, {shape}, {dtype})", backward=True)
+        self.ops.append(("conform", slot, len(self.keep) - 1))
 
     def add(self, a, b, total) -> None:
+        slots = self.slot(a), self.slot(b)
         self._line(f"{self._new_var(total)} = {self.loose(a)} + {self.loose(b)}", backward=True)
+        self.ops.append(("add", *slots, len(self.keep) - 1))
 
     def accumulate(self, t: Tensor, g, owned: bool) -> None:
         """The walk added ``g`` into ``t.grad`` (``owned``: taking ``g`` itself when there is none)."""
+        self.ops.append(("accumulate", t, self.slot(g), owned))
         t, g = self.external(t), self.loose(g)
         call = f"{self.name(accumulate_grad, 'accumulate')}({t}, {g}, False, {owned})"
         if owned:  # the common case written out: a .grad set to None by zero_grad takes the array
@@ -302,6 +330,7 @@ class Tape(Tracer):
     def derive(self, fn, args, kwargs, checked: bool):
         who = getattr(fn, "__name__", "derived")
         ins = [self.arg(a, who) for a in args] + [f"{k}={self.arg(v, who)}" for k, v in kwargs.items()]
+        slots = [self.slot(a) for a in args]
         result = fn(*arrays(args), **kwargs)
         if checked:
             run = self.name(_checked(fn, _structure(result)), who)
@@ -310,6 +339,9 @@ class Tape(Tracer):
             run = self.name(fn, who)
         call = f"{run}({', '.join(ins)})"
         self._line(call if result is None or not _holds_array(result) else f"{self._targets(result)} = {call}")
+        parts = result if isinstance(result, (tuple, list)) else [result]
+        outs = [self.var_of.get(id(r)) if isinstance(r, (np.ndarray, np.generic)) else None for r in parts]
+        self.ops.append(("derive", fn, slots, kwargs, outs))
         return result
 
     def update(self, target: Tensor, fn, values) -> None:
@@ -324,6 +356,7 @@ class Tape(Tracer):
         name = self.external(target)
         ins = ", ".join([name, *(self.ref(v, who) for v in values)])
         self.before_updates.append((target, target._data.copy()))
+        self.ops.append(("update", who))
         self.updates.append(f"{self.name(fn, who)}({ins})\n{name}._version.v += 1")
         self.updated.append(target._data)
 
@@ -336,6 +369,7 @@ class Tape(Tracer):
         Python numbers (frozen, as jax.jit freezes them), refused for another array."""
         if isinstance(data, Tensor) or (isinstance(data, np.ndarray) and id(data) in self.var_of):
             call = f"{self.name(to_array, 'to_array')}({self.ref(data, 'tensor')}, {self._const(dtype)})"
+            self.ops.append(("converted",))
             self._line(f"{self._new_var(t._data)} = {call}")
         elif isinstance(data, np.ndarray):
             raise CaptureError(
@@ -366,6 +400,7 @@ class Tape(Tracer):
         finally:
             self.paused -= 1
         call = f"{self.name(functools.partial(fn, *args, **kwargs), what.replace('.', '_'))}()"
+        self.ops.append(("effect", fn, args, kwargs, isinstance(result, Tensor)))
         if isinstance(result, Tensor):  # (clip_grad_norm_'s norm): the replay's call returns its own
             self._line(f"{self._new_var(result._data)} = {call}._data")
         else:

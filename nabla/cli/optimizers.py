@@ -16,9 +16,9 @@ NAMES: tuple[str, ...] = (*keras_optimizers.OPTIMIZERS, *_VARIANTS)
 
 
 def make_optimizer(name: str, lr: float):
-    """An unbound ``nabla.optim`` optimizer ``name`` (one of :data:`NAMES`) with Keras's defaults and ``lr``.
+    """An unbound Keras optimizer ``name`` (one of :data:`NAMES`: Keras's class, its defaults) with ``lr``.
 
     ``fit`` binds it to the model's weights.
     """
     base, extra = _VARIANTS.get(name, (name, {}))
-    return keras_optimizers.get(base, **extra, lr=lr)
+    return keras_optimizers.get(base, **extra, learning_rate=lr)

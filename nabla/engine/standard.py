@@ -27,6 +27,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from . import devices
+from .dtypes import OTHER_LIBRARIES
 
 # --- transfers ------------------------------------------------------------------------------------------
 
@@ -85,8 +86,6 @@ def library(lib: str) -> SimpleNamespace:
         raise ImportError(
             f"tensors on {lib} arrays need the array-api-compat package: pip install 'nabla[array-api]'"
         ) from None
-
-    from .dtypes import OTHER_LIBRARIES
 
     OTHER_LIBRARIES[0] = True  # (from now on the engine checks each operation's library)
     module = importlib.import_module(lib)

@@ -15,8 +15,8 @@ Keras keeps it:
 ``metrics/``                by family: ``accuracy_metrics.py``, ``regression_metrics.py``,
                             ``confusion_metrics.py``...; ``get`` in ``metrics/__init__.py``
 ``losses.py``               Keras's losses, ``(y_true, y_pred)``, by name or as objects
-``optimizers.py``           the optimizers by name with Keras's defaults (the one table of them), and
-                            Keras's classes (``SGD(learning_rate=...)``, ``apply_gradients``)
+``optimizers/``             Keras's optimizer classes (``SGD(learning_rate=...)``, ``apply_gradients``,
+                            clipping), by name with Keras's defaults (the one table), ``schedules/``
 ``ops.py``                  ``keras.ops``: Keras's NumPy-like functions over nabla's operations
 ``variables.py``            ``keras.Variable`` (a weight: an ``nn.Parameter`` with ``assign``)
 ``symbolic.py``             ``KerasTensor``, what ``keras.Input`` returns (the functional API)

@@ -12,7 +12,7 @@ from ..engine.creation import sample
 from ..engine.grad_mode import no_grad
 from ..engine.serialization import load, save
 from ..engine.tensor import Tensor
-from ..engine.tracing import CaptureError, recompute, refuse_in_capture, update_in_place
+from ..engine.tracing import CaptureError, recompute, refuse_in_capture, replayed, update_in_place
 
 __all__ = [
     "CaptureError",
@@ -25,6 +25,7 @@ __all__ = [
     "random",
     "recompute",
     "refuse_in_capture",
+    "replayed",
     "sample",
     "save",
     "update_in_place",

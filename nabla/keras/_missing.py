@@ -27,10 +27,6 @@ ALTERNATIVES = {
     "keras.StatelessScope": "stateless scopes are not offered: nabla.keras runs eagerly, updating variables in place",
     "keras.Function": "use a functional keras.Model(inputs, outputs), which replays the recorded calls",
     "keras.preprocessing": _DATA,
-    "keras.optimizers.schedules": (
-        "learning-rate schedules: keras.callbacks.LearningRateScheduler(lambda epoch, lr: ...) in fit, or "
-        "nabla.optim.lr_scheduler (ExponentialLR, StepLR, ...) stepped in a custom loop"
-    ),
     "keras.optimizers.Nadam": "use keras.optimizers.Adam",
     "keras.optimizers.Adamax": "use keras.optimizers.Adam",
     "keras.optimizers.Ftrl": "use keras.optimizers.Adagrad or Adam",

@@ -71,15 +71,30 @@ CLAIMS = {
         for p, q in zip(net.parameters(), eager.parameters()):
             assert (p.detach().numpy() == q.detach().numpy()).all()
     """,
-    ("keras.md", "same = models.load_model(\"moons.keras\")           # predicts exactly as model does"): """
+    ("keras.md", 'same = models.load_model("moons.keras")           # predicts exactly as model does'): """
         assert accuracy > 0.93, accuracy
         assert (same.predict(X_test) == probabilities).all()
+    """,
+    (
+        "keras.md",
+        "print(decaying.optimizer.iterations, decaying.optimizer.learning_rate)  # 20 0.025: two drops of 0.5",
+    ): """
+        assert decaying.optimizer.iterations == 20 and abs(decaying.optimizer.learning_rate - 0.025) < 1e-12
+    """,
+    ("keras.md", "# history.history: loss, reg_loss, cls_loss, cls_accuracy and their val_ forms"): """
+        names = ["cls_accuracy", "cls_loss", "loss", "reg_loss"]
+        assert sorted(history.history) == sorted(names + ["val_" + n for n in names])
+        assert y_reg_pred.shape == (100, 1) and y_cls_pred.shape == (100, 3)
     """,
     ("engine.md", "x.shape, x.dtype, x.requires_grad, x.is_leaf       # (1, 2), float32, True, True"): """
         assert (x.shape, str(x.dtype), x.requires_grad, x.is_leaf) == ((1, 2), "float32", True, True)
     """,
     ("engine.md", "hv, = nb.grad((g * v).sum(), w)               # Hessian-vector product H v = tensor([6., 0.])"): """
         assert hv.tolist() == [6.0, 0.0]
+    """,
+    ("engine.md", "def fused_step(x, y):"): """
+        assert fused_step.fused.startswith("fused kernel (compiled by Numba in"), fused_step.fused
+        assert "def kernel(" in fused_step.code and loss.dtype == nb.float32
     """,
     ("engine.md", "def train_step(x, y):"): """
         assert "def " in train_step.code and loss.shape == ()
@@ -120,10 +135,7 @@ print(f"{len(payload['blocks'])} blocks ran")
 def blocks(path: Path) -> list[tuple[str, int, str]]:
     """The fenced blocks of a Markdown file: (language, line of the fence, code dedented)."""
     text = path.read_text(encoding="utf-8")
-    return [
-        (m.group(2), text.count("\n", 0, m.start()) + 1, textwrap.dedent(m.group(3)))
-        for m in FENCE.finditer(text)
-    ]
+    return [(m.group(2), text.count("\n", 0, m.start()) + 1, textwrap.dedent(m.group(3))) for m in FENCE.finditer(text)]
 
 
 def python_blocks(path: Path) -> list[tuple[int, str]]:

@@ -150,6 +150,10 @@ CASES = {
         lambda x, w, b: nb.conv2d(x, w, b, stride=(2, 1), padding=1, dilation=(1, 2)),
         [U((2, 2, 5, 6)), U((3, 2, 3, 2), seed=1), U((3,), seed=2)],
     ),
+    "conv2d_nhwc (8 channels: the patch matrix by rows)": (
+        lambda x, k, b: nb.ops.conv2d_nhwc(x, k, b, stride=(1, 2), padding=((1, 0), (0, 1)), dilation=(2, 1)),
+        [U((2, 5, 6, 8)), U((2, 3, 8, 3), seed=1), U((3,), seed=2)],
+    ),
     "max_pool2d": (lambda x: nb.max_pool2d(x, 3, stride=2, padding=1), [_distinct((2, 2, 5, 6))]),
     "max_pool2d(overlapping)": (lambda x: nb.max_pool2d(x, (2, 3), stride=1), [_distinct((1, 2, 4, 5))]),
     "avg_pool2d": (lambda x: nb.avg_pool2d(x, (2, 3), stride=(1, 2), padding=1), [U((2, 2, 5, 6))]),
@@ -342,6 +346,7 @@ SECOND_ORDER = {
     "linear": (lambda a: nb.linear(a, a * a, a[:, 0]) ** 2, U((2, 2))),
     "dense": (lambda a: nb.ops.dense(a, a * a, a[:, 0]) ** 2, U((2, 2))),
     "conv2d": (lambda a: nb.conv2d(a, a[:2, :, :2, :2] * 0.5, stride=1, padding=1) ** 2, U((2, 2, 3, 3))),
+    "conv2d_nhwc": (lambda a: nb.ops.conv2d_nhwc(a, a[:2, :2] * 0.5, padding=1) ** 2, U((2, 3, 3, 3))),
     "max_pool2d": (lambda a: nb.max_pool2d(a * a * a, 2, stride=1) ** 2, _distinct((1, 2, 3, 3))),
     "avg_pool2d": (lambda a: nb.avg_pool2d(a, 2, stride=1, padding=1) ** 3, U((1, 2, 3, 3))),
     "cross_entropy(fused)": (lambda a: nb.cross_entropy(a, np.array([2, 0]), reduction="sum") * a[0, 0], U((2, 3))),

@@ -58,6 +58,7 @@ def test_mlp_step_equals_numpys(device, optimizer):
         np.testing.assert_allclose(p, q, rtol=1e-6, atol=1e-6)
 
 
+@pytest.mark.xfail(raises=NotImplementedError, strict=True, reason="conv kernels not on the standard yet")
 @pytest.mark.parametrize("device", DEVICES)
 def test_cnn_step_equals_numpys(device):
     require("array_api_strict")

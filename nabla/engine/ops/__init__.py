@@ -27,7 +27,18 @@ from .activation import (
     swish,
     tanh,
 )
-from .conv import _max_pool, avg_pool2d, conv2d, max_pool2d, max_pool_grad, unwindows, windows
+from .conv import (
+    _max_pool,
+    avg_pool2d,
+    conv2d,
+    conv2d_nhwc,
+    max_pool2d,
+    max_pool_grad,
+    patches,
+    unpatches,
+    unwindows,
+    windows,
+)
 from .elementwise import (
     abs,
     add,
@@ -209,6 +220,30 @@ def _constant(fn):
     return lambda *args, **kwargs: Tensor._make(fn(*[a._data if isinstance(a, Tensor) else a for a in args], **kwargs))
 
 
+# The convolution's GEMMs on Tensors, for create_graph=True (the NumPy ones are in engine/conv_kernels.py).
+def _conv(x, kernel, bias, stride, dilation, apply_relu: bool):
+    kh, kw, c, o = kernel.shape
+    p = patches(x, (kh, kw), stride, dilation)
+    out = matmul(p, reshape(kernel, (kh * kw * c, o)))
+    out = out if bias is None else add(out, bias)
+    width = _conv_width(x.shape, kernel.shape, stride, dilation)
+    return reshape(relu(out) if apply_relu else out, (x.shape[0], -1, width, o))
+
+
+def _conv_width(x_shape, kernel_shape, stride, dilation) -> int:
+    return (x_shape[2] - dilation[1] * (kernel_shape[1] - 1) - 1) // stride[1] + 1
+
+
+def _conv_kernel_grad(g2, x, kernel_shape, stride, dilation):
+    return reshape(matmul(transpose(patches(x, kernel_shape[:2], stride, dilation), (1, 0)), g2), kernel_shape)
+
+
+def _conv_input_grad(g2, kernel, x_shape, stride, dilation):
+    kh, kw, c, o = kernel.shape
+    dp = matmul(g2, transpose(reshape(kernel, (kh * kw * c, o)), (1, 0)))
+    return unpatches(dp, x_shape, (kh, kw), stride, dilation)
+
+
 def _take_along_axis(x, index, axis):
     return expand_dims(_gather(x, index=index, axis=axis), axis)
 
@@ -270,6 +305,11 @@ tensor_ns = SimpleNamespace(
     keep=lambda g, mask: where(mask, g, 0),
     windows=lambda x, kernel, stride, dilation: windows(x, kernel, stride, dilation),
     unwindows=lambda g, shape, kernel, stride, dilation: unwindows(g, shape, kernel, stride, dilation),
+    patches=lambda x, kernel, stride, dilation: patches(x, kernel, stride, dilation),
+    unpatches=lambda p, shape, kernel, stride, dilation: unpatches(p, shape, kernel, stride, dilation),
+    conv=_conv,
+    conv_kernel_grad=_conv_kernel_grad,
+    conv_input_grad=_conv_input_grad,
     max_pool=lambda x, kernel, stride: _max_pool(x, kernel=kernel, stride=stride),
     max_pool_grad=max_pool_grad,
     copy=clone,

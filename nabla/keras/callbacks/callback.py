@@ -33,9 +33,27 @@ def log_value(value) -> float:
     return float(np.asarray(value, dtype=np.float64))
 
 
+def is_keras_optimizer(optimizer) -> bool:
+    """Whether ``optimizer`` is one of Keras's classes (a ``learning_rate`` property, schedules), not nabla.optim's."""
+    return isinstance(getattr(type(optimizer), "learning_rate", None), property)
+
+
 def learning_rate(model) -> float:
-    """The learning rate of the model's optimizer (its first parameter group's ``"lr"``)."""
-    return float(model.optimizer.param_groups[0]["lr"])
+    """The learning rate the model's optimizer uses next: a Keras optimizer's ``learning_rate`` (a schedule's
+    value at the optimizer's step count), else the first parameter group's ``"lr"``."""
+    optimizer = model.optimizer
+    return float(optimizer.learning_rate if is_keras_optimizer(optimizer) else optimizer.param_groups[0]["lr"])
+
+
+def set_learning_rate(model, value: float) -> None:
+    """Set the learning rate of every parameter group. A Keras optimizer built with a schedule raises a
+    ``TypeError``, as Keras's does: its rate is the schedule's."""
+    optimizer = model.optimizer
+    if is_keras_optimizer(optimizer):
+        optimizer.learning_rate = float(value)
+        return
+    for group in optimizer.param_groups:
+        group["lr"] = float(value)
 
 
 class Callback:

@@ -8,7 +8,7 @@ import numbers
 from collections.abc import Callable
 
 from ..utils.io_utils import print_msg
-from .callback import Callback, learning_rate
+from .callback import Callback, learning_rate, set_learning_rate
 
 
 class LearningRateScheduler(Callback):
@@ -16,7 +16,9 @@ class LearningRateScheduler(Callback):
 
     ``schedule`` receives the epoch (from 0) and the current rate and
     returns the new one, which is set on every parameter group (a
-    one-argument ``schedule(epoch)`` works too). Adds ``"learning_rate"`` to
+    one-argument ``schedule(epoch)`` works too). A Keras optimizer built with
+    a ``keras.optimizers.schedules`` schedule refuses a new rate with a
+    ``TypeError``, as in Keras. Adds ``"learning_rate"`` to
     the epoch logs. For PyTorch-style per-step schedules see
     :mod:`nabla.optim.lr_scheduler`.
 
@@ -59,8 +61,7 @@ class LearningRateScheduler(Callback):
             raise ValueError(
                 f"LearningRateScheduler: schedule({epoch}, {lr}) must return a finite float, got {new_lr!r}"
             )
-        for group in self.model.optimizer.param_groups:
-            group["lr"] = float(new_lr)
+        set_learning_rate(self.model, new_lr)
         if self.verbose > 0:
             print_msg(f"Epoch {epoch + 1}: LearningRateScheduler setting learning rate to {float(new_lr):.6g}.")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..utils.io_utils import print_msg
-from .callback import learning_rate
+from .callback import is_keras_optimizer, learning_rate, set_learning_rate
 from .monitor_callback import MonitorCallback, check_nonnegative_int
 
 
@@ -89,11 +89,17 @@ class ReduceLROnPlateau(MonitorCallback):
 
     def _reduce(self, epoch: int) -> None:
         reduced = False
-        for group in self.model.optimizer.param_groups:
-            old = float(group["lr"])
+        if is_keras_optimizer(self.model.optimizer):  # one rate (a schedule's refuses to be set, as in Keras)
+            old = learning_rate(self.model)
             if old > self.min_lr:
-                group["lr"] = max(old * self.factor, self.min_lr)
+                set_learning_rate(self.model, max(old * self.factor, self.min_lr))
                 reduced = True
+        else:
+            for group in self.model.optimizer.param_groups:
+                old = float(group["lr"])
+                if old > self.min_lr:
+                    group["lr"] = max(old * self.factor, self.min_lr)
+                    reduced = True
         if reduced:
             if self.verbose > 0:
                 print_msg(

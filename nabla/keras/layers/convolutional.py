@@ -54,16 +54,18 @@ class Conv2D(_KernelLayer):
             raise ValueError(
                 f"Conv2D '{self.name}' expects (batch, H, W, {self.kernel.shape[2]}) inputs, got shape {inputs.shape}"
             )
-        x = inputs.permute(0, 3, 1, 2)  # NHWC -> NCHW, a view
+        pads = ((0, 0), (0, 0))
         if self.padding == "same":
-            pads = [
-                same_padding(x.shape[2 + i], self.kernel_size[i], self.strides[i], self.dilation_rate[i])
+            pads = tuple(
+                same_padding(inputs.shape[1 + i], self.kernel_size[i], self.strides[i], self.dilation_rate[i])
                 for i in (0, 1)
-            ]
-            x = ops.pad(x, ((0, 0), (0, 0), pads[0], pads[1]))
-        weight = self.kernel.permute(3, 2, 0, 1)  # (kh, kw, in, out) -> (out, in, kh, kw)
-        out = ops.conv2d(x, weight, self.bias if self.use_bias else None, self.strides, 0, self.dilation_rate)
-        return self.activation(out.permute(0, 2, 3, 1))
+            )
+        # Channels-last all the way: the kernel (kh, kw, in, filters) is the GEMM's matrix as it is, and a
+        # ReLU activation joins the GEMM's output pass (no separate node, no second array).
+        relu = self.activation is ops.relu
+        bias = self.bias if self.use_bias else None
+        out = ops.conv2d_nhwc(inputs, self.kernel, bias, self.strides, pads, self.dilation_rate, relu=relu)
+        return out if relu else self.activation(out)
 
     def get_config(self) -> dict:
         return {

@@ -12,8 +12,19 @@ import numpy as np
 
 from ...data import DataLoader, Dataset
 from ..utils.py_dataset import PyDataset
-from .data_adapter import as_array, as_input, per_sample_weights, validation_arrays
-from .sources import training_rows
+from .data_adapter import per_sample_weights
+from .sources import ArrayRows, training_rows
+from .structures import (
+    count,
+    join,
+    model_inputs,
+    model_sample_weights,
+    model_targets,
+    several_inputs,
+    several_outputs,
+    training_arrays,
+    validation_structures,
+)
 
 Batch = tuple[np.ndarray, np.ndarray, "np.ndarray | None"]
 
@@ -57,9 +68,13 @@ class SourceBatches:
         if not isinstance(batch, (tuple, list)) or not 1 <= len(batch) <= 3 or (with_y and len(batch) == 1):
             what = "(x, y) or (x, y, sample_weight)" if with_y else "x, (x,), (x, y) or (x, y, sample_weight)"
             raise ValueError(f"{self.who}: each batch must be {what}, got {type(batch).__name__}")
-        x = as_input(self.model, batch[0])
-        y = as_array(batch[1], "y") if len(batch) > 1 else None
-        weights = np.asarray(batch[2], dtype=np.float32).reshape(-1) if len(batch) > 2 else None
+        x = model_inputs(self.model, batch[0])
+        y = model_targets(self.model, batch[1]) if len(batch) > 1 else None
+        weights = None
+        if len(batch) > 2 and batch[2] is not None:
+            weights = model_sample_weights(self.model, batch[2], None, y) if isinstance(y, list) else (
+                np.asarray(batch[2], dtype=np.float32).reshape(-1)
+            )
         if self.weigh is not None and y is not None:
             weights = self.weigh(y, weights)
         return x, y, weights
@@ -91,7 +106,7 @@ class SourceBatches:
     def counted(self) -> Iterator:
         """``(samples, batch)`` per step of one epoch, as :func:`.sources.epoch_batches` gives them."""
         for batch in self.epoch():
-            yield len(batch[0]), batch
+            yield count(batch[0]), batch
 
     def epoch(self, with_y: bool = True) -> Iterator[Batch]:
         if self.is_dataset:
@@ -110,7 +125,7 @@ class SourceBatches:
         parts = list(self.epoch(with_y))
         if not parts:
             raise ValueError(f"{self.who}: the generator gave no batch")
-        joined = [None if part[0] is None else np.concatenate(part) for part in zip(*parts)]
+        joined = [None if part[0] is None else join(list(part)) for part in zip(*parts)]
         return joined[0], joined[1], joined[2]
 
 
@@ -126,10 +141,18 @@ def fit_rows(model, x, y, sample_weight, class_weight, validation_split, validat
     if validation_data is not None and is_batch_source(validation_data):
         validation_data = SourceBatches(model, validation_data, validation_steps, who="validation_data").arrays()
     if not is_batch_source(x):
-        if x is not None and not isinstance(x, Dataset):
-            x = as_input(model, x)
         if steps_per_epoch is not None:
             raise ValueError("fit: steps_per_epoch goes with a generator, a PyDataset or a DataLoader as x")
+        if several_inputs(model) or several_outputs(model):
+            (x, y, weights), validation = training_arrays(
+                model, x, y, sample_weight, class_weight, validation_split, validation_data
+            )
+            model._prepare(x, y)
+            return ArrayRows(x, y, weights), validation
+        if x is not None and not isinstance(x, Dataset):
+            x, y = model_inputs(model, x), None if y is None else model_targets(model, y)
+        if isinstance(validation_data, (list, tuple)) and len(validation_data) in (2, 3):
+            validation_data = validation_structures(model, validation_data)
         return training_rows(model._prepare, x, y, sample_weight, class_weight, validation_split, validation_data)
     if y is not None:
         raise ValueError("fit: y must be None when x is a generator or a PyDataset (its batches hold the labels)")
@@ -138,7 +161,7 @@ def fit_rows(model, x, y, sample_weight, class_weight, validation_split, validat
     weigh = (lambda labels, weights: per_sample_weights(labels, weights, class_weight)) if class_weight else None
     rows = SourceBatches(model, x, steps_per_epoch, weigh)
     model._prepare(*rows.first())
-    return rows, None if validation_data is None else validation_arrays(validation_data)
+    return rows, None if validation_data is None else validation_structures(model, validation_data)
 
 
 def evaluation_arrays(model, x, y, sample_weight, steps, who: str, with_y: bool = True) -> Batch:
@@ -152,5 +175,9 @@ def evaluation_arrays(model, x, y, sample_weight, steps, who: str, with_y: bool 
         return SourceBatches(model, x, steps, who=who).arrays(with_y)
     if x is None or (with_y and y is None):
         raise ValueError(f"{who} needs x" + (" and y" if with_y else ""))
-    weights = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float32).reshape(-1)
-    return as_input(model, x), as_array(y, "y") if with_y else None, weights
+    x, y = model_inputs(model, x), model_targets(model, y) if with_y else None
+    if sample_weight is None:
+        return x, y, None
+    if isinstance(y, list):
+        return x, y, model_sample_weights(model, sample_weight, None, y)
+    return x, y, np.asarray(sample_weight, dtype=np.float32).reshape(-1)

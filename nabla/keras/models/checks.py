@@ -16,15 +16,17 @@ import numpy as np
 from .. import activations
 from .._engine import Tensor
 from ..utils.traceback_utils import warn
+from .data_adapter import unwrap
 
 
 class ModelConfigWarning(UserWarning):
     """A combination of output activation, loss and labels that is probably a mistake."""
 
 
-def _last_activation(model) -> str | None:
-    """Name of the activation applied last in a Sequential-like model, if it can be seen."""
-    layers = getattr(model, "layers", [])
+def _last_activation(model, layers: list | None = None) -> str | None:
+    """Name of the activation applied last in a Sequential-like model (or by the last of ``layers``), if it can
+    be seen."""
+    layers = getattr(model, "layers", []) if layers is None else layers
     for layer in reversed(layers):
         fn = getattr(layer, "activation", None)
         if fn is not None:
@@ -56,7 +58,7 @@ def probe(model, x: np.ndarray) -> Tensor:
     """
     declared = getattr(model, "input_shape", None) or model._build_input_shape
     try:
-        return model(Tensor._make(x[:2]))
+        return unwrap(model(Tensor._make(x[:2])))
     except ValueError as e:
         if declared is None or _fits(tuple(declared[1:]), x.shape[1:]):
             raise
@@ -73,10 +75,20 @@ def _fits(expected: tuple, shape: tuple) -> bool:
     return len(expected) == len(shape) and all(e is None or e == s for e, s in zip(expected, shape))
 
 
-def check_loss_fits(model, y: np.ndarray, out: Tensor) -> None:
-    """Run the loss on the first samples' outputs; an error names ``y``'s shape and the outputs' for all of ``y``."""
+def check_before_training(model, x: np.ndarray, y: np.ndarray) -> Tensor:
+    """Every check of this module on ``(x, y)``; returns the model's outputs for the first two samples."""
+    check_arrays(x, y)
+    out = probe(model, x)
+    check_setup(model, y, out)
+    check_loss_fits(model, y, out)  # raises a clear error for labels of the wrong shape
+    return out
+
+
+def check_loss_fits(model, y: np.ndarray, out: Tensor, loss=None) -> None:
+    """Run the loss (``loss``: one output's, in a model of several) on the first samples' outputs; an error
+    names ``y``'s shape and the outputs' for all of ``y``."""
     try:
-        model.loss(y[: len(out)], out)
+        (loss or model.loss)(y[: len(out)], out)
     except ValueError as e:
         outputs = (len(y), *out.shape[1:])
         raise ValueError(
@@ -85,7 +97,7 @@ def check_loss_fits(model, y: np.ndarray, out: Tensor) -> None:
         ) from None
 
 
-def _check_outputs_per_sample(model, y: np.ndarray, out: Tensor) -> None:
+def _check_outputs_per_sample(model, y: np.ndarray, out: Tensor, loss) -> None:
     """Raise when the outputs keep axes of the input (Dense on images without Flatten) but y has one target a sample.
 
     Dense acts on the last axis only, so images of shape (28, 28) give outputs of shape (28, units): one row
@@ -95,7 +107,7 @@ def _check_outputs_per_sample(model, y: np.ndarray, out: Tensor) -> None:
     if out.ndim < 3 or y.ndim > 2:
         return
     positions = out.shape[1:-1]
-    if model.loss.name == "sparse_categorical_crossentropy" and y.shape[1:] in (positions, positions + (1,)):
+    if loss.name == "sparse_categorical_crossentropy" and y.shape[1:] in (positions, positions + (1,)):
         return
     outputs = (len(y), *out.shape[1:])
     built = getattr(model, "input_shape", None) or model._build_input_shape
@@ -108,13 +120,17 @@ def _check_outputs_per_sample(model, y: np.ndarray, out: Tensor) -> None:
     )
 
 
-def check_setup(model, y: np.ndarray, out: Tensor) -> None:
-    """Inspect loss, output activation and labels; raise for impossible labels, warn for suspicious setups."""
-    _check_outputs_per_sample(model, y, out)
-    loss = model.loss
+def check_setup(model, y: np.ndarray, out: Tensor, loss=None, layers: list | None = None) -> None:
+    """Inspect loss, output activation and labels; raise for impossible labels, warn for suspicious setups.
+
+    In a model of several outputs: ``loss`` is one output's, and ``layers`` holds the layer that computes it
+    (empty when an operation does).
+    """
+    loss = loss or model.loss
+    _check_outputs_per_sample(model, y, out, loss)
     name = loss.name
     from_logits = bool(getattr(loss, "from_logits", False))
-    act = _last_activation(model)
+    act = _last_activation(model, layers)
     units = out.shape[-1] if out.ndim > 1 else 1
     crossentropy = name.endswith("crossentropy")
 

@@ -24,17 +24,18 @@ def as_array(data, what: str) -> np.ndarray:
     return array
 
 
-def _takes_a_column(model) -> bool:
-    """Whether a 1-D input is one feature per sample for ``model``: its input shape is ``(None, 1)``, or not
-    known yet (nothing else can take a 1-D batch: every layer needs a feature axis)."""
-    shape = getattr(model, "input_shape", None) or getattr(model, "_build_input_shape", None)
+def _takes_a_column(model, shape=None) -> bool:
+    """Whether a 1-D input is one feature per sample for ``model`` (or for its input of ``shape``): the input
+    shape is ``(None, 1)``, or not known yet (nothing else can take a 1-D batch: every layer needs a feature
+    axis)."""
+    shape = shape or getattr(model, "input_shape", None) or getattr(model, "_build_input_shape", None)
     return shape is None or tuple(shape[1:]) == (1,)
 
 
-def as_input(model, data, what: str = "x") -> np.ndarray:
+def as_input(model, data, what: str = "x", shape: tuple | None = None) -> np.ndarray:
     """``x`` for ``model`` as :func:`as_array` makes it, integers and booleans as the model's float (float32),
     and a 1-D ``x`` as a column ``(N,) -> (N, 1)`` when the model takes one feature per sample (or its input
-    shape is not known yet).
+    shape is not known yet). ``shape``: the shape of the input ``data`` is for, in a model of several.
 
     TF 2's Keras did this (``model.fit(xs, ys)`` with ``xs = [-1.0, 0.0, 1.0, ...]`` and
     ``Dense(1, input_shape=[1])`` is the first lab of many courses); Keras 3 does it when the model's
@@ -43,7 +44,15 @@ def as_input(model, data, what: str = "x") -> np.ndarray:
     array = as_array(data, what)
     if array.dtype.kind in "biu":  # integer pixels or counts: the model's float, as Keras casts to its Input's dtype
         array = array.astype(getattr(model, "dtype", np.float32))
-    return array.reshape(-1, 1) if array.ndim == 1 and _takes_a_column(model) else array
+    return array.reshape(-1, 1) if array.ndim == 1 and _takes_a_column(model, shape) else array
+
+
+def unwrap(outputs):
+    """A model's outputs, with a list, tuple or dict of one output as that output (``keras.Model(a, [out])``
+    trains and predicts as a model of one output does)."""
+    if isinstance(outputs, (list, tuple, dict)) and len(outputs) == 1:
+        return next(iter(outputs.values())) if isinstance(outputs, dict) else outputs[0]
+    return outputs
 
 
 def check_fit_arguments(batch_size, epochs, validation_split: float) -> int:

@@ -6,8 +6,9 @@ chooses the class). It finds the calls between ``inputs`` and ``outputs`` (the n
 and replays the calls on real tensors in ``call``. A layer called twice (a shared layer) has one set of
 weights. Everything else (compile, fit, evaluate, predict, summary, weights) is :class:`Model`'s.
 
-What nabla does not do: a model with several inputs is called with a list of tensors, but ``fit``,
-``evaluate`` and ``predict`` take one input array; configs (``get_config``, ``model.save``) of
+A model of several inputs is called with a list of tensors; ``fit``, ``evaluate`` and ``predict`` take
+one array per input and per output, as lists or dicts keyed by name (:mod:`.structures`,
+:mod:`.compile_utils`). What nabla does not do: configs (``get_config``, ``model.save``) of
 functional models are not written: save the weights (``save_weights``) and rebuild the model in code.
 """
 

@@ -20,12 +20,13 @@ from .. import optimizers
 from .._engine import CaptureError, Tensor, capture, no_grad, save
 from .._engine import random as _random
 from ..layers import Layer
-from ..losses import _FunctionLoss
 from ..symbolic import is_symbolic
 from ..utils.traceback_utils import warn
+from . import structures
 from .batches import SourceBatches, evaluation_arrays, fit_rows
-from .checks import ModelConfigWarning, check_arrays, check_loss_fits, check_setup, probe
-from .data_adapter import as_array, as_input, as_list, check_fit_arguments, per_sample_weights
+from .checks import ModelConfigWarning, check_before_training
+from .compile_utils import CompileLoss, compile_loss, compile_metrics, own_losses, try_metrics
+from .data_adapter import as_input, as_list, check_fit_arguments, unwrap
 from .data_parallel import DataParallel
 from .interrupt import StopOnInterrupt
 from .keras2 import Keras2Methods
@@ -68,6 +69,7 @@ class Model(Keras2Methods, Layer):
         self.loss = None
         self._jit_compile, self._captured_step, self._captured_with = "auto", None, (None, None)
         self.compiled_metrics: list = []
+        self._outputs_metrics = None  # a CompileMetrics when the loss is per output (compile_utils.py)
         self.stop_training = False
         self.history = None
         self._compile_config = None
@@ -138,8 +140,9 @@ class Model(Keras2Methods, Layer):
     # --- compile ------------------------------------------------------------------
 
     def compile(
-        self, optimizer="rmsprop", loss=None, metrics=None, run_eagerly: bool = False, jit_compile="auto", **kwargs
-    ) -> None:
+        self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None, run_eagerly: bool = False,
+        jit_compile="auto", **kwargs,
+    ) -> None:  # fmt: skip
         """Choose the optimizer, the loss and the metrics to report.
 
         ``optimizer``: "adam", "sgd", "rmsprop", "adagrad", "adamw" (with
@@ -150,6 +153,9 @@ class Model(Keras2Methods, Layer):
         "categorical_crossentropy", "sparse_categorical_crossentropy", a
         :class:`nabla.losses.Loss` or a callable ``f(y_true, y_pred)``.
         ``metrics``: names such as "accuracy", "mae", "auc", or metric objects.
+        A model of several outputs takes a loss and metrics per output (a list,
+        or a dict keyed by output name) and ``loss_weights``: see
+        :mod:`nabla.keras.models.compile_utils`.
         ``jit_compile``: whether ``fit`` runs its training step through
         :func:`nabla.capture` (recorded once, then replayed as NumPy code,
         the same numbers faster). "auto" (the default, as in Keras) captures
@@ -168,19 +174,13 @@ class Model(Keras2Methods, Layer):
         if loss is None:
             raise ValueError("compile: give a loss, e.g. loss='sparse_categorical_crossentropy'")
         # Everything is resolved before anything is set, so a failed compile leaves the model as it was.
-        resolved_optimizer, resolved_loss = optimizers.get(optimizer), losses_module.get(loss)
-        metric_identifiers = [metrics] if isinstance(metrics, str) or callable(metrics) else list(metrics or [])
-        for m in metric_identifiers:
-            if isinstance(m, str):
-                metrics_module.get(m, loss=resolved_loss)  # an unknown name fails here, listing the valid ones
+        resolved_optimizer, resolved_loss = optimizers.get(optimizer), compile_loss(self, loss, loss_weights)
+        metric_identifiers, self._outputs_metrics = compile_metrics(resolved_loss, metrics)
         self.optimizer, self.loss, self._metric_identifiers = resolved_optimizer, resolved_loss, metric_identifiers
         self.compiled_metrics = []  # resolved at the first batch, when the output shape is known
         self._jit_compile = False if run_eagerly else jit_compile
-        # "auto" captures only with nabla's own losses: a loss function of yours may compute Python numbers
-        # from the labels with NumPy, which a capture cannot see and a replay would keep.
-        own_loss = type(self.loss).__module__.startswith("nabla.") and not isinstance(self.loss, _FunctionLoss)
-        capturing = jit_compile is True or (jit_compile == "auto" and not run_eagerly and own_loss)
-        self._captured_step = capture(self._step) if capturing else None
+        capturing = jit_compile is True or (jit_compile == "auto" and not run_eagerly and own_losses(self.loss))
+        self._captured_step = capture(self._flat_step) if capturing else None
         self._captured_with = (self.optimizer, self.loss)  # a replay keeps calling these objects
         self._compile_config = {
             # An optimizer object is saved by class and hyper-parameters, so an unbound one reloads as itself.
@@ -200,8 +200,13 @@ class Model(Keras2Methods, Layer):
         if not any(g["params"] for g in self.optimizer.param_groups):
             self.optimizer.bind(list(self.parameters()))
 
-    def _resolve_metrics(self, output_shape: tuple) -> None:
-        if not self.compiled_metrics and self._metric_identifiers:
+    def _resolve_metrics(self, output) -> None:
+        """Build the metrics from the first outputs (a Tensor, or a list of them)."""
+        if self._outputs_metrics is not None:
+            self._outputs_metrics.resolve([o.shape for o in structures.listed(output)])
+            self.compiled_metrics = self._outputs_metrics.flat
+        elif not self.compiled_metrics and self._metric_identifiers:
+            output_shape = output.shape
             self.compiled_metrics = [
                 metrics_module.get(m, loss=self.loss, output_shape=output_shape) for m in self._metric_identifiers
             ]
@@ -219,21 +224,27 @@ class Model(Keras2Methods, Layer):
         return total
 
     def _update_metrics(self, y, out: np.ndarray, sample_weight) -> None:
+        if self._outputs_metrics is not None:
+            return self._outputs_metrics.update(y, out, sample_weight)
         if self._data_parallel is not None and self.compiled_metrics:  # the whole batch, from every rank
             y, out, sample_weight = self._data_parallel.whole_batch(y, out, sample_weight)
         for m in self.compiled_metrics:
             m.update_state(y, out, sample_weight=sample_weight)
 
     def _metric_logs(self, prefix: str = "") -> dict:
+        if self._outputs_metrics is not None:
+            return self._outputs_metrics.logs(prefix)
         return {prefix + m.name: float(m.result()) for m in self.compiled_metrics}
 
     def _reset_metrics(self) -> None:
+        if self._outputs_metrics is not None:
+            self._outputs_metrics.reset()
         for m in self.compiled_metrics:
             m.reset_state()
 
     def _step(self, x: np.ndarray, y: np.ndarray, sample_weight) -> tuple[Tensor, Tensor]:
         """One gradient step: (loss, outputs). The part of a training batch that ``jit_compile`` captures."""
-        out = self(Tensor._make(x))
+        out = unwrap(self(structures.as_tensors(x)))
         loss = self._loss_value(y, out, sample_weight)
         self.optimizer.zero_grad()
         if loss.requires_grad:  # False when every weight is frozen: nothing to update (Keras warns and goes on)
@@ -241,53 +252,58 @@ class Model(Keras2Methods, Layer):
             self.optimizer.step()
         return loss, out
 
+    def _flat_step(self, layout: tuple, *arrays):
+        """:meth:`_step` on arrays given one by one (what the capture keys its programs on): see
+        :func:`.structures.flatten_batch`."""
+        return self._step(*structures.unflatten_batch(layout, arrays))
+
     def _train_batch(self, x: np.ndarray, y: np.ndarray, sample_weight) -> float:
         self.train()
         step = self._captured_step
         recorded_optimizer, recorded_loss = self._captured_with
         if step is not None and (recorded_optimizer is not self.optimizer or recorded_loss is not self.loss):
             # model.optimizer or model.loss was replaced after compile: record the step with the new ones
-            step = self._captured_step = capture(self._step)
+            step = self._captured_step = capture(self._flat_step)
             self._captured_with = (self.optimizer, self.loss)
         if step is None:
             loss, out = self._step(x, y, sample_weight)
         else:
             try:
-                loss, out = step(x, y, sample_weight)
+                loss, out = step(*structures.flatten_batch(x, y, sample_weight))
             except CaptureError:
                 if self._jit_compile is True:
                     raise
                 # "auto": this model cannot be captured (the error was raised before any weight changed).
                 self._captured_step = None
                 loss, out = self._step(x, y, sample_weight)
-        self._resolve_metrics(out.shape)
+        self._resolve_metrics(out)
         with no_grad():
-            self._update_metrics(y, out._data, sample_weight)
+            self._update_metrics(y, structures.arrays_of(out), sample_weight)
         return loss.item()
 
     def _test_batch(self, x: np.ndarray, y: np.ndarray, sample_weight) -> float:
         self.eval()
         with no_grad():
-            out = self(Tensor._make(x))
-            self._resolve_metrics(out.shape)
+            out = unwrap(self(structures.as_tensors(x)))
+            self._resolve_metrics(out)
             loss = self._loss_value(y, out, sample_weight)
-            self._update_metrics(y, out._data, sample_weight)
+            self._update_metrics(y, structures.arrays_of(out), sample_weight)
         return loss.item()
 
     def train_on_batch(self, x, y, sample_weight=None, class_weight=None, return_dict: bool = False):
         """One gradient step on one batch; returns the loss (and metrics) of that batch."""
         self._require_compiled("train_on_batch")
-        x, y = as_input(self, x), as_array(y, "y")
+        x, y = structures.model_inputs(self, x), structures.model_targets(self, y)
         self._prepare(x, y)
         self._reset_metrics()
-        weights = per_sample_weights(y, sample_weight, class_weight)
+        weights = structures.sample_weights_for(self, y, sample_weight, class_weight)
         logs = {"loss": self._train_batch(x, y, weights), **self._metric_logs()}
         return logs if return_dict else as_list(logs)
 
     def test_on_batch(self, x, y, sample_weight=None, return_dict: bool = False):
         """Loss (and metrics) of one batch, without training."""
         self._require_compiled("test_on_batch")
-        x, y = as_input(self, x), as_array(y, "y")
+        x, y = structures.model_inputs(self, x), structures.model_targets(self, y)
         self._reset_metrics()
         logs = {"loss": self._test_batch(x, y, sample_weight), **self._metric_logs()}
         return logs if return_dict else as_list(logs)
@@ -301,18 +317,17 @@ class Model(Keras2Methods, Layer):
         (wrong label shape, labels out of range, ...) is reported before any
         training starts.
         """
-        check_arrays(x, y)
         mode = self.training
         self.eval()
+        several = isinstance(self.loss, CompileLoss) or isinstance(x, list)  # several inputs or outputs
         with no_grad():
-            out = probe(self, x)
-            check_setup(self, y, out)
-            check_loss_fits(self, y, out)  # raises a clear error for labels of the wrong shape
+            out = structures.prepare_several(self, x, y) if several else check_before_training(self, x, y)
         self.train(mode)
-        self._resolve_metrics(out.shape)
-        for m in self.compiled_metrics:  # a metric that cannot take these labels fails now, not after a step
-            m.update_state(y[:2], out._data)
-            m.reset_state()
+        self._resolve_metrics(out)
+        if self._outputs_metrics is not None:
+            self._outputs_metrics.try_on(y, structures.arrays_of(out))
+        else:
+            try_metrics(self.compiled_metrics, y, out._data)
         self._bind_optimizer()
         if not any(p.requires_grad for p in self.parameters()):
             warn(
@@ -366,9 +381,13 @@ class Model(Keras2Methods, Layer):
         ``x``, ``y``: arrays, Tensors or lists (a 1-D x is a column for a one-feature model); or ``x`` a
         generator, PyDataset or DataLoader of ``(x, y[, sample_weight])`` batches, ``steps_per_epoch`` per
         epoch, and ``validation_data`` too, ``validation_steps`` (see :mod:`nabla.keras.models.batches`).
+        A functional model of several inputs or outputs takes one array per input and per output, as lists
+        or dicts keyed by name (see :mod:`nabla.keras.models.structures`).
         """
         self._require_compiled("fit")
         batch_size = check_fit_arguments(batch_size, epochs, validation_split)
+        if distributed and (isinstance(self.loss, CompileLoss) or structures.several_inputs(self)):
+            raise ValueError("fit: distributed=True trains models of one input and one output")
         rows, validation = fit_rows(
             self, x, y, sample_weight, class_weight, validation_split, validation_data,
             steps_per_epoch, validation_steps,
@@ -433,16 +452,17 @@ class Model(Keras2Methods, Layer):
     def _evaluate_arrays(self, x, y, batch_size, sample_weight, prefix: str = "", cblist=None) -> dict:
         self._reset_metrics()
         seen, total = 0, 0.0
-        for step, start in enumerate(range(0, len(x), batch_size)):
+        n = structures.count(x)
+        for step, start in enumerate(range(0, n, batch_size)):
             sl = slice(start, start + batch_size)
             if cblist:
                 cblist.on_test_batch_begin(step)
             if self._data_parallel is None:
-                batch_loss = self._test_batch(x[sl], y[sl], None if sample_weight is None else sample_weight[sl])
+                batch_loss = self._test_batch(*(structures.take(part, sl) for part in (x, y, sample_weight)))
             else:  # validation within fit(distributed=True): each rank its share of the batch
                 batch_loss = self._data_parallel.test_batch(x, y, sample_weight, sl)
-            seen += len(x[sl])
-            total += batch_loss * len(x[sl])
+            seen += min(batch_size, n - start)
+            total += batch_loss * min(batch_size, n - start)
             if cblist:
                 cblist.on_test_batch_end(step, {"loss": total / seen})
         logs = {f"{prefix}loss": total / max(seen, 1), **self._metric_logs(prefix)}
@@ -466,8 +486,7 @@ class Model(Keras2Methods, Layer):
         """
         self._require_compiled("evaluate")
         x, y, sample_weight = evaluation_arrays(self, x, y, sample_weight, steps, "evaluate")
-        if len(x) != len(y):
-            raise ValueError(f"x and y have different lengths: {len(x)} samples vs {len(y)} labels")
+        structures.check_lengths(x, y)
         cblist = callbacks_module.CallbackList(list(callbacks or []), model=self)
         cblist.on_test_begin()
         logs = self._evaluate_arrays(x, y, batch_size or 32, sample_weight, cblist=cblist)
@@ -477,7 +496,8 @@ class Model(Keras2Methods, Layer):
         return logs if return_dict else as_list(logs)
 
     def predict(self, x, batch_size: int | None = None, verbose=0, callbacks=None, steps=None) -> np.ndarray:
-        """The model's outputs for ``x`` (as :meth:`evaluate` takes it) as a NumPy array (eval mode, no graph)."""
+        """The model's outputs for ``x`` (as :meth:`evaluate` takes it) as a NumPy array (eval mode, no graph);
+        a list of them for a list of outputs, a dict for a dict, as Keras returns them."""
         x = evaluation_arrays(self, x, None, None, steps, "predict", with_y=False)[0]
         batch_size = batch_size or 32
         mode = self.training
@@ -486,15 +506,16 @@ class Model(Keras2Methods, Layer):
         cblist = callbacks_module.CallbackList(list(callbacks or []), model=self)
         cblist.on_predict_begin()
         with no_grad():
-            for step, start in enumerate(range(0, len(x), batch_size)):
+            for step, start in enumerate(range(0, structures.count(x), batch_size)):
                 cblist.on_predict_batch_begin(step)
-                outs.append(self(Tensor._make(x[start : start + batch_size]))._data)
+                batch = structures.take(x, slice(start, start + batch_size))
+                outs.append(structures.arrays_of(unwrap(self(structures.as_tensors(batch)))))
                 cblist.on_predict_batch_end(step, {"outputs": outs[-1]})
         cblist.on_predict_end()
         self.train(mode)
         if not outs:
             raise ValueError("predict: x holds no samples")
-        return np.concatenate(outs)
+        return structures.shaped_like_outputs(self, structures.join(outs))
 
     # --- weights and files ---------------------------------------------------------------------
 

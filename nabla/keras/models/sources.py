@@ -16,6 +16,7 @@ import numpy as np
 
 from ...data import Dataset, Prefetcher, row_reader
 from .data_adapter import as_array, per_sample_weights, split_validation, validation_arrays
+from .structures import count, take
 
 # A dataset on disk is not read whole before training: fit checks it against the model on its first rows.
 CHECKED_ROWS = 1024
@@ -56,11 +57,12 @@ class ArrayRows:
         self.x, self.y, self.weights = x, y, weights
 
     def __len__(self) -> int:
-        return len(self.x)
+        return count(self.x)
 
     def take(self, index) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-        """The samples at ``index`` (a slice gives views, not copies)."""
-        return self.x[index], self.y[index], None if self.weights is None else self.weights[index]
+        """The samples at ``index`` (a slice gives views, not copies); of each array of a model of several
+        inputs or outputs."""
+        return take(self.x, index), take(self.y, index), take(self.weights, index)
 
     def epoch_order(self, rng: np.random.Generator) -> np.ndarray:
         return rng.permutation(len(self))

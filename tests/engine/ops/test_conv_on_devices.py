@@ -28,6 +28,12 @@ def device(request):
 CONV = [{}, {"stride": 2}, {"padding": 1}, {"dilation": 2}, {"stride": (2, 1), "padding": (1, 2), "dilation": (1, 2)}]
 
 
+# main's channels-last convolution kernels (conv, patches, conv_input_grad...) have no standard twins yet:
+# the standard namespace refuses them with one line. strict: this fails loudly once they are written.
+NOT_YET = pytest.mark.xfail(raises=NotImplementedError, strict=True, reason="conv kernels not on the standard yet")
+
+
+@NOT_YET
 @pytest.mark.parametrize("kwargs", CONV, ids=str)
 def test_conv2d(kwargs):
     F = torch().nn.functional

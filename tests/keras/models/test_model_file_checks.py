@@ -155,7 +155,7 @@ def test_an_optimizer_named_in_any_letter_case_reloads(tmp_path, name):
     """compile takes "Adam" as "adam"; the file must name it as load_model's allow-list does."""
     path, _ = _saved(tmp_path, optimizer=name)
     model = load_model(path)
-    assert type(model.optimizer) is optimizers.OPTIMIZERS[name.lower()][0]
+    assert type(model.optimizer) is optimizers.OPTIMIZERS[name.lower()]
 
 
 def test_load_weights_into_a_model_built_by_its_input_shape(tmp_path):
@@ -215,7 +215,7 @@ def _required(name: str) -> dict:
 def test_the_name_lists_are_the_registries():
     assert file_schema.ACTIVATIONS == sorted(activations._ACTIVATIONS)
     assert file_schema.INITIALIZERS == sorted(initializers._INITIALIZERS)
-    assert {k: v[0].__name__ for k, v in optimizers.OPTIMIZERS.items()} == file_schema.OPTIMIZER_CLASSES
+    assert {k: v.__name__ for k, v in optimizers.OPTIMIZERS.items()} == file_schema.OPTIMIZER_CLASSES
     assert sorted(file_schema.LOSS_CONFIGS) == sorted(losses._CLASSES)
     for name, cls in losses._CLASSES.items():
         assert set(cls().get_config()) - {"name"} == set(file_schema.LOSS_CONFIGS[name]), name

@@ -1,4 +1,5 @@
-"""Optimizers by name in ``compile``: Keras's defaults, binding an optimizer made without parameters."""
+"""Optimizers by name in ``compile``: Keras's own classes with Keras's defaults, binding an optimizer made without
+parameters."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from nabla.models import Sequential
 
 
 @pytest.mark.parametrize(
-    "name, cls, lr", [("sgd", nb.optim.SGD, 0.01), ("adam", nb.optim.Adam, 0.001), ("rmsprop", nb.optim.RMSprop, 0.001)]
+    "name, cls, lr",
+    [("sgd", optimizers.SGD, 0.01), ("adam", optimizers.Adam, 0.001), ("rmsprop", optimizers.RMSprop, 0.001)],
 )
 def test_optimizer_by_name_uses_keras_defaults(name, cls, lr):
     model = mlp(optimizer=name)
@@ -39,9 +41,6 @@ def test_optimizer_created_without_parameters_is_bound_at_compile_or_fit():
 
 # --- the one table of Keras's defaults ------------------------------------------------------------
 
-# Keras's argument names for nabla.optim's.
-KERAS_NAMES = {"lr": "learning_rate", "eps": "epsilon", "alpha": "rho"}
-
 
 @pytest.fixture(scope="module")
 def keras():
@@ -49,20 +48,28 @@ def keras():
 
 
 @pytest.mark.parametrize("name", sorted(optimizers.OPTIMIZERS))
-def test_the_table_holds_keras_defaults(keras, name):
-    cls, defaults = optimizers.OPTIMIZERS[name]
-    theirs = getattr(keras.optimizers, cls.__name__)()
-    for ours, value in defaults.items():
-        assert float(getattr(theirs, KERAS_NAMES.get(ours, ours))) == pytest.approx(value), ours
+def test_a_name_builds_keras_s_class_with_keras_s_config(keras, name):
+    """compile("adam") is Keras's Adam: the same class name and the same config as Keras's own."""
     built = optimizers.get(name)
-    assert type(built) is cls and all(built.defaults[k] == v for k, v in defaults.items())
+    theirs = keras.optimizers.get(name)
+    assert type(built).__name__ == type(theirs).__name__.replace("Torch", "")
+    ours, reference = built.get_config(), theirs.get_config()
+    for key, value in reference.items():
+        if key != "name":
+            assert ours[key] == pytest.approx(value), key
     assert not any(g["params"] for g in built.param_groups)  # unbound: fit binds it
 
 
-def test_get_takes_any_letter_case_overrides_and_optimizers_and_refuses_the_rest():
-    adam = optimizers.get("Adam", lr=0.05)
-    assert type(adam) is nb.optim.Adam and adam.defaults["lr"] == 0.05 and adam.defaults["eps"] == 1e-7
+def test_get_takes_any_letter_case_overrides_configs_and_optimizers_and_refuses_the_rest():
+    adam = optimizers.get("Adam", learning_rate=0.05)
+    assert type(adam) is optimizers.Adam and adam.learning_rate == 0.05 and adam.defaults["eps"] == 1e-7
+    assert optimizers.get("sgd", lr=0.2, momentum=0.9).get_config()["momentum"] == 0.9
     assert optimizers.get(adam) is adam
+    torch_form = nb.optim.Adam(lr=0.1)
+    assert optimizers.get(torch_form) is torch_form  # nabla.optim's classes are taken as they are
+    again = optimizers.get({"class_name": "Adam", "config": adam.get_config()})
+    assert type(again) is optimizers.Adam and again.get_config() == adam.get_config()
+    assert optimizers.deserialize(optimizers.serialize(adam)).get_config() == adam.get_config()
     with pytest.raises(ValueError, match=r"unknown optimizer 'adamm'; valid names: adagrad, adam, adamw, rmsprop, sgd"):
         optimizers.get("adamm")
     with pytest.raises(TypeError, match="go with a name"):
@@ -73,8 +80,7 @@ def test_get_takes_any_letter_case_overrides_and_optimizers_and_refuses_the_rest
 
 def test_compile_builds_its_optimizer_from_the_table():
     model = mlp(optimizer="adamw")
-    cls, defaults = optimizers.OPTIMIZERS["adamw"]
-    assert type(model.optimizer) is cls and all(model.optimizer.defaults[k] == v for k, v in defaults.items())
+    assert type(model.optimizer) is optimizers.AdamW and model.optimizer.weight_decay == 0.004
 
 
 @pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad"])

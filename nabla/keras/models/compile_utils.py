@@ -1,0 +1,209 @@
+"""``compile`` for a model of several outputs: a loss per output with ``loss_weights``, metrics per output.
+
+As Keras 3 does (``keras/src/trainers/compile_utils.py``):
+
+- ``loss``: one loss for every output, or a list (one per output, in the order of ``model.outputs``),
+  or a dict keyed by output name; None for an output leaves it out of the loss. The loss ``fit``
+  minimises and logs as ``loss`` is ``sum_i w_i * loss_i(y_i, out_i)`` with ``loss_weights`` ``w_i``
+  (a list or dict as ``loss``; 1 when not given), plus the layers' penalties.
+- each output's own loss, unweighted, is logged as ``<output name>_loss`` (averaged over the samples
+  of the epoch, as ``loss`` is);
+- ``metrics``: a list with one entry per output (a name, a metric, or a list of them), or a dict keyed
+  by output name, each logged as ``<output name>_<metric name>``. A list of another length gives every
+  output all of its metrics (TensorFlow 2's Keras did this; Keras 3 refuses it).
+
+``evaluate`` lists ``loss``, the outputs' losses in order, then the metrics in the order of their names,
+as Keras 3 does.
+"""
+
+from __future__ import annotations
+
+from .. import losses as losses_module
+from .. import metrics as metrics_module
+from .._engine import Tensor, no_grad
+from .structures import listed, output_names, several_outputs
+
+
+def _per_output(value, names: list[str], what: str, model_name: str) -> list:
+    """``value`` (one entry per output as a list or a dict keyed by output name) as a list in output order."""
+    if isinstance(value, dict):
+        unknown = sorted(set(value) - set(names))
+        if unknown:
+            raise ValueError(f"compile: {what} names {unknown}, but model '{model_name}' has the outputs {names}")
+        return [value.get(name) for name in names]
+    if len(value) != len(names):
+        raise ValueError(
+            f"compile: {what} is a list of {len(value)}, but model '{model_name}' has {len(names)} outputs {names}: "
+            "give one entry per output, or a dict keyed by output name"
+        )
+    return list(value)
+
+
+class CompileLoss:
+    """The loss of a model of several outputs: ``sum_i w_i * loss_i(y_i, out_i, sample_weight_i)``.
+
+    Args:
+        losses: one :class:`~nabla.keras.losses.Loss` (or None: not trained) per output.
+        weights: one float (or None: 1) per output.
+        names: the outputs' names.
+    """
+
+    name = "compile_loss"
+
+    def __init__(self, losses: list, weights: list, names: list[str]):
+        self.losses, self.weights, self.names = losses, weights, names
+
+    def _terms(self, y, out, sample_weight):
+        ys = y if isinstance(y, list) else [y]
+        for i, (loss, y_i, out_i) in enumerate(zip(self.losses, ys, listed(out))):
+            if loss is not None:
+                weight = sample_weight[i] if isinstance(sample_weight, list) else sample_weight
+                yield i, loss(y_i, out_i, weight)
+
+    def __call__(self, y, out, sample_weight=None) -> Tensor:
+        total = None
+        for i, value in self._terms(y, out, sample_weight):
+            if self.weights[i] is not None:
+                value = value * float(self.weights[i])
+            total = value if total is None else total + value
+        return total
+
+    def parts(self, y, out, sample_weight) -> dict[int, float]:
+        """Each output's own loss (unweighted), by output index."""
+        with no_grad():
+            return {i: value.item() for i, value in self._terms(y, out, sample_weight)}
+
+
+def compile_loss(model, loss, loss_weights):
+    """What ``compile`` keeps as ``model.loss``: a :class:`~nabla.keras.losses.Loss` for one output (and no
+    ``loss_weights``), else a :class:`CompileLoss`."""
+    several = several_outputs(model)
+    if isinstance(loss, dict) and "class_name" in loss:  # a loss's config, as serialize writes it: one loss
+        loss = losses_module.get(loss)
+    if not several and loss_weights is None and not isinstance(loss, (list, tuple, dict)):
+        return losses_module.get(loss)
+    names = output_names(model) if several else [getattr(model, "name", "output")]
+    if isinstance(loss, (list, tuple, dict)):
+        if not several and len(loss) == 1:
+            loss = list(loss.values()) if isinstance(loss, dict) else list(loss)
+        losses = _per_output(loss, names, "loss", model.name)
+    else:
+        losses = [loss] * len(names)
+    if all(entry is None for entry in losses):
+        raise ValueError("compile: every output's loss is None; give a loss for at least one output")
+    if loss_weights is None:
+        weights = [None] * len(names)
+    elif isinstance(loss_weights, (int, float)) and not several:
+        weights = [float(loss_weights)]
+    elif isinstance(loss_weights, (list, tuple, dict)):
+        weights = _per_output(loss_weights, names, "loss_weights", model.name)
+    else:
+        raise ValueError(
+            f"compile: loss_weights must be a list or a dict keyed by output name for model '{model.name}', which "
+            f"has {len(names)} outputs {names}; got {loss_weights!r}"
+        )
+    return CompileLoss([None if entry is None else losses_module.get(entry) for entry in losses], weights, names)
+
+
+def _each(data) -> list:
+    """One array per output: ``data`` itself when it is a list of them."""
+    return data if isinstance(data, list) else [data]
+
+
+def compile_metrics(loss, metrics) -> tuple[list, CompileMetrics | None]:
+    """``compile``'s metrics: the identifiers (a list), and for a :class:`CompileLoss` the metrics per output.
+    An unknown name fails here, listing the valid ones."""
+    identifiers = [metrics] if isinstance(metrics, str) or callable(metrics) else list(metrics or [])
+    if isinstance(loss, CompileLoss):
+        return identifiers, CompileMetrics(loss, metrics if isinstance(metrics, dict) else identifiers)
+    for m in identifiers:
+        if isinstance(m, str):
+            metrics_module.get(m, loss=loss)
+    return identifiers, None
+
+
+def own_losses(loss) -> bool:
+    """Whether ``loss`` (or each of a :class:`CompileLoss`'s) is one of nabla's own, not a function of yours:
+    ``jit_compile="auto"`` captures only then (a function of yours may compute Python numbers from the
+    labels with NumPy, which a capture cannot see and a replay would keep)."""
+    parts = [part for part in getattr(loss, "losses", [loss]) if part is not None]
+    return all(type(part).__module__.startswith("nabla.") and not isinstance(part, losses_module._FunctionLoss)
+               for part in parts)  # fmt: skip
+
+
+def try_metrics(metrics: list, y, out) -> None:
+    """Run each metric on the first samples and reset it: labels a metric cannot take fail before training."""
+    for m in metrics:
+        m.update_state(y[:2], out[:2])
+        m.reset_state()
+
+
+class CompileMetrics:
+    """The metrics of a model of several outputs, and the running mean of each output's loss.
+
+    ``resolve(shapes)`` builds the metrics once the outputs' shapes are known (``"accuracy"`` picks
+    its kind from them and from the output's loss, as for one output).
+    """
+
+    def __init__(self, loss: CompileLoss, identifiers):
+        names = loss.names
+        if isinstance(identifiers, dict) or (isinstance(identifiers, (list, tuple)) and len(identifiers) == len(names)):
+            per_output = _per_output(identifiers, names, "metrics", "the model")
+        else:  # one list for every output (TensorFlow 2's Keras)
+            per_output = [identifiers] * len(names)
+        self.loss = loss
+        self.identifiers = [[] if ids is None else list(ids) if isinstance(ids, (list, tuple)) else [ids]
+                            for ids in per_output]  # fmt: skip
+        for ids, output_loss in zip(self.identifiers, loss.losses):
+            for m in ids:
+                if isinstance(m, str):
+                    metrics_module.get(m, loss=output_loss)  # an unknown name fails in compile, listing the valid ones
+        self.metrics: list[list] | None = None
+        self._sums: dict[int, list[float]] = {}
+
+    @property
+    def flat(self) -> list:
+        """Every metric object (once resolved)."""
+        return [m for ms in self.metrics or [] for m in ms]
+
+    def resolve(self, shapes: list[tuple]) -> None:
+        if self.metrics is None:
+            self.metrics = [
+                [metrics_module.get(m, loss=loss, output_shape=shape) for m in ids]
+                for ids, loss, shape in zip(self.identifiers, self.loss.losses, shapes)
+            ]
+
+    def update(self, y, out, sample_weight) -> None:
+        """Add one batch: its outputs' losses (weighted by the batch's size) and each output's metrics (``y``
+        and ``out``: an array, or one per output)."""
+        y, out = _each(y), _each(out)
+        n = len(out[0])
+        for i, value in self.loss.parts(y, [Tensor._make(o) for o in out], sample_weight).items():
+            total = self._sums.setdefault(i, [0.0, 0])
+            total[0] += value * n
+            total[1] += n
+        for i, metrics in enumerate(self.metrics or []):
+            weight = sample_weight[i] if isinstance(sample_weight, list) else sample_weight
+            for m in metrics:
+                m.update_state(y[i], out[i], sample_weight=weight)
+
+    def try_on(self, y, out) -> None:
+        """:func:`try_metrics` for each output."""
+        for metrics, y_i, out_i in zip(self.metrics or [], _each(y), _each(out)):
+            try_metrics(metrics, y_i, out_i)
+
+    def logs(self, prefix: str = "") -> dict:
+        """``<output>_loss`` per output, then ``<output>_<metric>`` in the order of the names."""
+        names = self.loss.names
+        several = len(names) > 1
+        logs = {f"{prefix}{names[i]}_loss": s / max(c, 1) for i, (s, c) in sorted(self._sums.items()) if several}
+        metrics = {}
+        for name, ms in zip(names, self.metrics or []):
+            for m in ms:
+                metrics[f"{prefix}{name}_{m.name}" if several else prefix + m.name] = float(m.result())
+        return {**logs, **dict(sorted(metrics.items()))}
+
+    def reset(self) -> None:
+        self._sums = {}
+        for m in self.flat:
+            m.reset_state()

@@ -1,0 +1,298 @@
+"""Data for models of several inputs or outputs, as Keras 3 takes it: ``fit``, ``evaluate``, ``predict``
+on a functional ``keras.Model([in_a, in_b], [out_1, out_2])``.
+
+``x``: one array per input, as a list or tuple in the order of ``model.inputs``, or a dict keyed by
+input name (``keras.Input(name="a")``). ``y`` (and ``sample_weight`` per output): one array per output,
+as a list in the order of ``model.outputs``, or a dict keyed by output name (the name of the layer
+that computes the output, or the key when ``outputs`` is a dict); one ``sample_weight`` array weighs
+every output. Inside ``fit`` a structure is a list of arrays in the model's order (a single input
+or output stays one array), and the helpers here cut, count and join both kinds alike. Mismatched
+counts, names and lengths are one-line errors that name what the model takes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._engine import Tensor
+from .checks import check_loss_fits, check_setup
+from .data_adapter import as_array, as_input, per_sample_weights, unwrap, validation_arrays
+
+
+def _structured(model, role: str):
+    """The ``inputs`` or ``outputs`` a functional model was built with (a list, tuple or dict), else None."""
+    given = getattr(model, f"_{role}", None)
+    return given if isinstance(given, (list, tuple, dict)) else None
+
+
+def _names(model, role: str) -> list[str]:
+    given = _structured(model, role)
+    if isinstance(given, dict):
+        return list(given)
+    tensors = getattr(model, role)
+    if role == "inputs":
+        return [t.name for t in tensors]
+    names = [getattr(t.node.fn, "name", None) if t.node is not None else t.name for t in tensors]
+    return [n if isinstance(n, str) and names.count(n) == 1 else f"output_{i}" for i, n in enumerate(names)]
+
+
+def input_names(model) -> list[str]:
+    """The names of a functional model's inputs, in the order ``fit`` takes them."""
+    return _names(model, "inputs")
+
+
+def output_names(model) -> list[str]:
+    """The names of a functional model's outputs (the logs' prefixes: ``<name>_loss``), in order."""
+    return _names(model, "outputs")
+
+
+def several_inputs(model) -> bool:
+    """Whether ``model`` takes its data as one array per input (a functional model built on a list or dict)."""
+    return _structured(model, "inputs") is not None and (len(model.inputs) > 1 or isinstance(model._inputs, dict))
+
+
+def several_outputs(model) -> bool:
+    """Whether ``model`` returns one array per output (a functional model built with a list or dict of them)."""
+    return _structured(model, "outputs") is not None and len(model.outputs) > 1
+
+
+def _per_name(model, data, names: list[str], what: str, role: str) -> list:
+    """``data`` (a list, tuple or dict keyed by name) as one entry per name, in the model's order."""
+    count = len(names)
+    if isinstance(data, dict):
+        if set(data) != set(names):
+            raise ValueError(
+                f"{what} is a dict with keys {sorted(data)}, but model '{model.name}' has the {role} {names}: give "
+                f"one array per {role[:-1]} name"
+            )
+        return [data[name] for name in names]
+    if not isinstance(data, (list, tuple)) or len(data) != count:
+        got = f"a {type(data).__name__} of {len(data)}" if isinstance(data, (list, tuple)) else "one array"
+        raise ValueError(
+            f"model '{model.name}' has {count} {role} {names}, but {what} is {got}: give a list of {count} arrays "
+            f"in that order, or a dict keyed by {role[:-1]} name"
+        )
+    return list(data)
+
+
+def _one_array(data) -> bool:
+    """Whether ``data`` is a list, tuple or dict holding one array."""
+    if not isinstance(data, (list, tuple, dict)) or len(data) != 1:
+        return False
+    return isinstance(next(iter(data.values())) if isinstance(data, dict) else data[0], (np.ndarray, Tensor))
+
+
+def _same_length(arrays: list[np.ndarray], names: list[str], what: str) -> None:
+    lengths = {name: len(a) for name, a in zip(names, arrays)}
+    if len(set(lengths.values())) > 1:
+        raise ValueError(f"the arrays of {what} hold different numbers of samples: {lengths}; give each the same")
+
+
+def model_inputs(model, x, what: str = "x"):
+    """``x`` as ``model`` takes it: one array (:func:`.data_adapter.as_input`), or one per input."""
+    if not several_inputs(model):
+        if _structured(model, "inputs") is not None and _one_array(x):  # keras.Model([a], ...) given [x_a]
+            x = _per_name(model, x, input_names(model), what, "inputs")[0]
+        return as_input(model, x, what)
+    names = input_names(model)
+    arrays = [
+        as_input(model, a, f"{what}[{name!r}]", shape=t.shape)
+        for a, name, t in zip(_per_name(model, x, names, what, "inputs"), names, model.inputs)
+    ]
+    _same_length(arrays, names, what)
+    return arrays
+
+
+def model_targets(model, y, what: str = "y"):
+    """``y`` as ``model``'s loss takes it: one array, or one per output (a dict keyed by output name too)."""
+    if not several_outputs(model):
+        if _structured(model, "outputs") is not None and _one_array(y):  # keras.Model(a, [out]) given [y]
+            y = _per_name(model, y, output_names(model), what, "outputs")[0]
+        return as_array(y, what)
+    names = output_names(model)
+    arrays = [as_array(a, f"{what}[{name!r}]") for a, name in zip(_per_name(model, y, names, what, "outputs"), names)]
+    _same_length(arrays, names, what)
+    return arrays
+
+
+def model_sample_weights(model, sample_weight, class_weight, y):
+    """Per-sample weights: None, one array for every output, or one per output (a list or dict, as ``y``).
+
+    ``class_weight`` weighs the samples of a model with one output only, as in Keras 3.
+    """
+    if class_weight is not None:
+        raise ValueError(
+            f"class_weight weighs the classes of a model with one output, and model '{model.name}' has "
+            f"{len(model.outputs)}: give sample_weight= (one array per output) instead"
+        )
+    if sample_weight is None:
+        return None
+    if isinstance(sample_weight, (list, tuple, dict)) and not _numbers(sample_weight):
+        names = output_names(model)
+        weights = _per_name(model, sample_weight, names, "sample_weight", "outputs")
+        return [None if w is None else _weights(w, count(y), f"sample_weight[{n!r}]") for w, n in zip(weights, names)]
+    return _weights(sample_weight, count(y), "sample_weight")
+
+
+def _numbers(data) -> bool:
+    return isinstance(data, (list, tuple)) and all(isinstance(v, (int, float, np.number)) for v in data)
+
+
+def _weights(w, n: int, what: str) -> np.ndarray:
+    w = np.asarray(w, dtype=np.float32).reshape(-1)
+    if len(w) != n:
+        raise ValueError(f"{what} has {len(w)} entries for {n} samples")
+    return w
+
+
+def sample_weights_for(model, y, sample_weight, class_weight):
+    """The per-sample weights ``fit`` uses: :func:`.data_adapter.per_sample_weights` for one output, else
+    :func:`model_sample_weights`."""
+    if isinstance(y, list):
+        return model_sample_weights(model, sample_weight, class_weight, y)
+    return per_sample_weights(y, sample_weight, class_weight)
+
+
+def training_arrays(model, x, y, sample_weight, class_weight, validation_split: float, validation_data):
+    """``((x, y, weights), validation)`` for ``fit`` on a model of several inputs or outputs, as
+    :func:`.data_adapter.split_validation` makes them for one (the last ``validation_split`` of every
+    array, taken before shuffling)."""
+    if x is None or y is None:
+        raise ValueError("fit needs x and y")
+    x, y = model_inputs(model, x), model_targets(model, y)
+    check_lengths(x, y)
+    weights = sample_weights_for(model, y, sample_weight, class_weight)
+    if validation_data is not None:
+        return (x, y, weights), validation_structures(model, validation_data)
+    if not validation_split:
+        return (x, y, weights), None
+    split = int(count(x) * (1.0 - validation_split))
+    if split == 0 or split == count(x):
+        raise ValueError(f"validation_split={validation_split} leaves no samples for training or validation")
+    head, tail = slice(0, split), slice(split, None)
+    return (take(x, head), take(y, head), take(weights, head)), (take(x, tail), take(y, tail), None)
+
+
+def validation_structures(model, validation_data):
+    """``(x_val, y_val, weights)`` from ``validation_data``, each as the model takes it."""
+    if not isinstance(validation_data, (list, tuple)) or len(validation_data) not in (2, 3):
+        raise ValueError("validation_data must be (x_val, y_val) or (x_val, y_val, sample_weight_val)")
+    x_val, y_val = model_inputs(model, validation_data[0], "x_val"), model_targets(model, validation_data[1], "y_val")
+    if not (several_inputs(model) or several_outputs(model)):
+        return validation_arrays((x_val, y_val, *validation_data[2:]))
+    check_lengths(x_val, y_val)
+    weights = validation_data[2] if len(validation_data) == 3 else None
+    return x_val, y_val, None if weights is None else sample_weights_for(model, y_val, weights, None)
+
+
+def prepare_several(model, x, y):
+    """The checks ``fit`` runs before training, for a model of several inputs or outputs: lengths, finite
+    inputs, the first two samples through the model, and each output's labels against its loss.
+
+    Returns the outputs for the first two samples.
+    """
+    check_lengths(x, y)
+    for name, a in zip(input_names(model) if isinstance(x, list) else ["x"], x if isinstance(x, list) else [x]):
+        if a.dtype.kind == "f" and not np.isfinite(a).all():
+            raise ValueError(f"input {name!r} holds NaN or infinite values; clean or impute the data first")
+    out = unwrap(model(as_tensors(take(x, slice(0, 2)))))
+    outputs = listed(out)
+    ys = y if isinstance(y, list) else [y]
+    losses = getattr(model.loss, "losses", [model.loss])  # (a CompileLoss has one per output)
+    for loss, y_i, out_i, layers in zip(losses, ys, outputs, _last_layers(model, len(outputs))):
+        if loss is not None:
+            check_setup(model, y_i, out_i, loss=loss, layers=layers)
+            check_loss_fits(model, y_i, out_i, loss=loss)
+    return out
+
+
+def _last_layers(model, n: int) -> list:
+    """For the checks of each output's activation: ``[the layer that computes it]`` in a functional model
+    (``[]`` where an operation does), else None (the model's layers)."""
+    if _structured(model, "outputs") is None:
+        return [None] * n
+    return [[t.node.fn] if t.node is not None else [] for t in model.outputs]
+
+
+def flatten_batch(x, y, sample_weight) -> tuple:
+    """``(layout, *arrays)``: a batch as arrays one by one, as ``nb.capture`` keys a step (a list is not an
+    argument it can key on). ``layout`` says, for x, y and the weights, -1 for one array, -2 for None, or the
+    length of a list."""
+    layout, arrays = [], []
+    for part in (x, y, sample_weight):
+        if isinstance(part, list):
+            layout.append(len(part))
+            arrays += part
+        else:
+            layout.append(-2 if part is None else -1)
+            arrays += [] if part is None else [part]
+    return (tuple(layout), *arrays)
+
+
+def unflatten_batch(layout: tuple, arrays: tuple) -> tuple:
+    """``(x, y, sample_weight)`` back from :func:`flatten_batch`."""
+    parts, at = [], 0
+    for n in layout:
+        if n == -2:
+            parts.append(None)
+        elif n == -1:
+            parts.append(arrays[at])
+            at += 1
+        else:
+            parts.append(list(arrays[at : at + n]))
+            at += n
+    return tuple(parts)
+
+
+def check_lengths(x, y) -> None:
+    """As many samples in every array of ``x`` as in every array of ``y``."""
+    if count(x) != count(y):
+        raise ValueError(f"x and y have different lengths: {count(x)} samples vs {count(y)} labels")
+
+
+# --- one array or a list of them, alike -------------------------------------------------------------
+
+
+def count(data) -> int:
+    """The number of samples."""
+    return len(data[0] if isinstance(data, list) else data)
+
+
+def take(data, index):
+    """The samples at ``index`` of each array (None stays None)."""
+    if data is None:
+        return None
+    return [None if a is None else a[index] for a in data] if isinstance(data, list) else data[index]
+
+
+def join(parts: list):
+    """Batches joined into one (each a list of arrays, or an array)."""
+    if isinstance(parts[0], list):
+        return [np.concatenate(column) for column in zip(*parts)]
+    return np.concatenate(parts)
+
+
+def as_tensors(data):
+    """The model's input: a Tensor, or a list of them."""
+    return [Tensor._make(a) for a in data] if isinstance(data, list) else Tensor._make(data)
+
+
+def listed(out) -> list:
+    """A model's outputs as a list (from a list, tuple or dict of them, in order; or one)."""
+    if isinstance(out, dict):
+        return list(out.values())
+    return list(out) if isinstance(out, (list, tuple)) else [out]
+
+
+def arrays_of(out):
+    """A model's output as arrays: one, or a list (from a list, tuple or dict of outputs, in order)."""
+    return [t._data for t in listed(out)] if isinstance(out, (list, tuple, dict)) else out._data
+
+
+def shaped_like_outputs(model, arrays):
+    """``predict``'s result: an array, a list of arrays for a list of outputs, a dict for a dict, as Keras
+    returns them."""
+    given = _structured(model, "outputs")
+    if isinstance(given, dict) and isinstance(arrays, list):
+        return dict(zip(given, arrays))
+    return arrays

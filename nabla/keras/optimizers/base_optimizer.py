@@ -1,0 +1,291 @@
+"""What Keras's optimizers add to :mod:`nabla.optim`'s: ``apply_gradients``, learning-rate schedules,
+gradient clipping, Keras's decoupled ``weight_decay``, ``iterations`` and ``get_config``.
+
+Each Keras class (``SGD``, ``Adam``, ...) is this mixin over the :mod:`nabla.optim` class of the same
+name, with Keras's argument names and defaults and Keras's own update formula (where Keras's differs
+from PyTorch's: see each class). One update, ``step()``, does what Keras's ``apply`` does, in Keras's
+order:
+
+1. the learning rate: a :class:`~.schedules.LearningRateSchedule` (or a function of no arguments) is
+   asked for the rate at ``iterations`` (the count of updates made so far: 0 at the first);
+2. clipping, at most one of: ``clipnorm`` (each gradient ``g`` on its own: ``g * c / max(||g||, c)``),
+   ``global_clipnorm`` (all gradients together: each times ``c / max(sqrt(sum ||g_i||^2), c)``; NaN
+   when that norm is not finite, as in Keras), ``clipvalue`` (each element into ``[-c, c]``). The
+   variables' own ``.grad`` are left as they were;
+3. ``weight_decay`` λ: ``w <- w - w λ lr`` on each variable that has a gradient;
+4. the class's update, then ``iterations += 1``.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+from .._engine import Tensor, replayed
+from .schedules import LearningRateSchedule
+
+_CLIPS = ("clipnorm", "clipvalue", "global_clipnorm")
+
+
+def _clip_by_norm(grad: np.ndarray, clip: float) -> np.ndarray:
+    norm = math.sqrt(float(np.vdot(grad, grad)))
+    return grad * (clip / max(norm, clip))  # NOTE: a Python float keeps float32 gradients float32
+
+
+class LearningRate(float):
+    """What ``optimizer.learning_rate`` reads: a float that also answers as Keras's learning-rate variable
+    does, so ``optimizer.learning_rate.numpy()`` and ``optimizer.learning_rate.assign(1e-4)`` run."""
+
+    def __new__(cls, value: float, optimizer):
+        rate = super().__new__(cls, value)
+        rate._optimizer = optimizer
+        return rate
+
+    def numpy(self) -> np.float32:
+        return np.float32(self)
+
+    def assign(self, value) -> None:
+        """Set the optimizer's rate (``optimizer.learning_rate = value``: a schedule's refuses)."""
+        self._optimizer.learning_rate = value
+
+
+class Iterations(int):
+    """What ``optimizer.iterations`` reads: an int that also answers ``numpy()`` as Keras's variable does on
+    TensorFlow (an int64; TensorFlow's custom-training tutorial prints ``optimizer.iterations.numpy()``)."""
+
+    def numpy(self) -> np.int64:
+        return np.int64(self)
+
+
+class Optimizer:
+    """The Keras part of every Keras optimizer class (see the module's docstring for one update's order).
+
+    A custom training loop, Keras's way::
+
+        optimizer = keras.optimizers.SGD(learning_rate=0.1, clipnorm=1.0)
+        loss.backward()
+        grads = [v.grad for v in model.trainable_variables]
+        optimizer.apply_gradients(zip(grads, model.trainable_variables))
+
+    The first call binds the variables (as Keras builds the optimizer then); a later call may bring new
+    ones, which join. ``fit`` calls ``step()``, which does the same with the variables' ``.grad``.
+    """
+
+    def _keras_setup(self, name: str | None, weight_decay, kwargs: dict) -> None:
+        """Finish a Keras class's ``__init__`` (after the :mod:`nabla.optim` class's, given
+        :meth:`_initial_rate`'s rate): clipping, ``lr=``, the name, weight decay."""
+        clips = {option: kwargs.pop(option, None) for option in _CLIPS}
+        given = {k: v for k, v in clips.items() if v is not None}
+        if len(given) > 1:
+            name = type(self).__name__
+            raise ValueError(f"{name}: give only one of clipnorm, clipvalue, global_clipnorm; got {given}")
+        for option, value in given.items():
+            if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value >= 0:
+                raise ValueError(f"{type(self).__name__}: {option} must be a number >= 0, got {value!r}")
+        self.clipnorm, self.clipvalue, self.global_clipnorm = (
+            None if clips[k] is None else float(clips[k]) for k in _CLIPS
+        )
+        for option in ("use_ema", "loss_scale_factor", "gradient_accumulation_steps"):
+            if kwargs.pop(option, None):
+                raise ValueError(f"{type(self).__name__}: {option} is not offered by nabla.keras")
+        kwargs.pop("ema_momentum", None), kwargs.pop("ema_overwrite_frequency", None)  # (used with use_ema only)
+        lr = kwargs.pop("lr", None)  # Keras 2's name, still in much course material (Keras 3 refuses it)
+        if kwargs:
+            raise TypeError(f"{type(self).__name__}: unexpected arguments {sorted(kwargs)}")
+        if lr is not None:
+            self.learning_rate = lr
+        self.name = name or type(self).__name__.lower()
+        # (an attribute, not a group setting: a saved model's optimizer config holds nabla.optim's settings only)
+        self.weight_decay = float(weight_decay or 0.0)
+
+    def _initial_rate(self, learning_rate) -> float:
+        """The rate to build the :mod:`nabla.optim` class with; keeps a schedule (or a function) to ask later."""
+        self._schedule = None
+        if _is_schedule(learning_rate):
+            self._schedule = learning_rate
+            return self._scheduled_rate(0)
+        if not _is_number(learning_rate):
+            raise TypeError(
+                f"{type(self).__name__}: learning_rate must be a float or a keras.optimizers.schedules."
+                f"LearningRateSchedule, got {learning_rate!r} ({type(learning_rate).__name__})"
+            )
+        return float(learning_rate)
+
+    def _scheduled_rate(self, step: int) -> float:
+        schedule = self._schedule
+        if isinstance(schedule, LearningRateSchedule):
+            # Keras passes its iterations variable, a scalar int64 tensor; a schedule of yours may compute on it.
+            value = schedule(step if type(schedule).__module__.startswith("nabla.") else _int64(step))
+        else:
+            value = schedule()
+        value = float(value)
+        if not math.isfinite(value) or value < 0:
+            raise ValueError(f"{type(self).__name__}: the learning rate schedule gave {value} at step {step}")
+        return value
+
+    # --- the learning rate ------------------------------------------------------------------------
+
+    @property
+    def learning_rate(self) -> LearningRate:
+        """The rate the next update uses: a schedule's value at ``iterations``, or the (first group's) rate;
+        a float with Keras's ``numpy()`` and ``assign(value)``.
+
+        Set it to a float to change every group's rate, or to a schedule. An optimizer built with a
+        schedule refuses a float, as Keras's does (its rate is the schedule's)."""
+        if getattr(self, "_schedule", None) is not None:
+            return LearningRate(self._scheduled_rate(self.iterations), self)
+        return LearningRate(self.param_groups[0]["lr"] if self.param_groups else self.defaults["lr"], self)
+
+    @learning_rate.setter
+    def learning_rate(self, value) -> None:
+        if _is_schedule(value):
+            self._schedule = value
+            value = self._scheduled_rate(self.iterations)
+        elif isinstance(getattr(self, "_schedule", None), LearningRateSchedule):
+            raise TypeError(
+                f"{type(self).__name__} was created with a LearningRateSchedule as its learning_rate, so its "
+                "learning rate cannot be set; create the optimizer with a float learning_rate to set it"
+            )
+        else:
+            self._schedule = None
+        self.defaults["lr"] = float(value)
+        for group in self.param_groups:
+            group["lr"] = float(value)
+
+    # Keras 2's name, still in much course material.
+    lr = learning_rate
+
+    @property
+    def iterations(self) -> Iterations:
+        """How many updates the optimizer has made (what a schedule is asked about)."""
+        return Iterations(self._step_calls)
+
+    # --- one update ---------------------------------------------------------------------------------
+
+    @replayed  # (nb.capture repeats the whole of it: the schedule and the clipping run at every replay)
+    def step(self, closure=None):
+        """One update of every variable that has a gradient (see the module's docstring for the order)."""
+        if self._schedule is not None:
+            rate = self._scheduled_rate(self.iterations)
+            for group in self.param_groups:
+                group["lr"] = rate
+        if self.clipnorm is None and self.clipvalue is None and self.global_clipnorm is None:
+            return super().step(closure)
+        if closure is not None:
+            raise ValueError(f"{type(self).__name__}.step: clipping optimizers take no closure; call backward first")
+        params = [p for group in self.param_groups for p in group["params"] if p._grad is not None]
+        saved = [p._grad for p in params]
+        for p, grad in zip(params, self._clipped([g._data for g in saved])):
+            p._grad = Tensor._make(grad)
+        try:
+            return super().step()
+        finally:
+            for p, g in zip(params, saved):
+                p._grad = g
+
+    def _clipped(self, grads: list[np.ndarray]) -> list[np.ndarray]:
+        if self.clipnorm is not None:
+            return [_clip_by_norm(g, self.clipnorm) for g in grads]
+        if self.global_clipnorm is not None:
+            clip = self.global_clipnorm
+            norm = math.sqrt(sum(float(np.vdot(g, g)) for g in grads))
+            scale = clip / max(norm, clip) if math.isfinite(norm) else math.nan
+            return [g * scale for g in grads]
+        return [np.clip(g, -self.clipvalue, self.clipvalue) for g in grads]
+
+    def _update_group(self, group: dict) -> None:
+        decay = self.weight_decay
+        if decay:
+            shrink = 1.0 - float(group["lr"]) * decay  # NOTE: a Python float keeps float32 weights float32
+            for _, param, _ in self._with_grads(group):
+                param *= shrink
+        super()._update_group(group)
+
+    def apply_gradients(self, grads_and_vars) -> int:
+        """Update each variable from its gradient: ``apply_gradients(zip(grads, variables))``; returns
+        ``iterations``, as Keras does.
+
+        A None gradient leaves its variable as it is (Keras does the same). The variables' own ``.grad``
+        are not changed.
+        """
+        pairs = [(g, v) for g, v in grads_and_vars if g is not None]
+        if not pairs:
+            return self.iterations
+        variables = [v for _, v in pairs]
+        bound = {id(p) for group in self.param_groups for p in group["params"]}
+        new = [v for v in variables if id(v) not in bound]
+        if new and not self.param_groups:
+            self.bind(new)
+        elif new:
+            self.add_param_group({"params": new})
+        everything = [p for group in self.param_groups for p in group["params"]]
+        saved = [p._grad for p in everything]
+        for p in everything:
+            p._grad = None
+        for g, v in pairs:
+            g = g if isinstance(g, Tensor) else Tensor._make(np.asarray(g, dtype=v.dtype))
+            if g.shape != v.shape:
+                raise ValueError(f"apply_gradients: a variable of shape {v.shape} got a gradient of shape {g.shape}")
+            v._grad = g
+        try:
+            self.step()
+        finally:
+            for p, g in zip(everything, saved):
+                p._grad = g
+        return self.iterations
+
+    def apply(self, grads, trainable_variables) -> None:
+        """``apply_gradients(zip(grads, trainable_variables))``."""
+        self.apply_gradients(zip(grads, trainable_variables))
+
+    # --- config -------------------------------------------------------------------------------------
+
+    def get_config(self) -> dict:
+        """Keras's config: the name, the learning rate (a schedule as ``schedules.serialize`` writes it), the
+        decay and clipping settings, and the class's own hyper-parameters."""
+        from .schedules import serialize
+
+        schedule = self._schedule
+        if isinstance(schedule, LearningRateSchedule):
+            rate = serialize(schedule)
+        else:
+            rate = float(self.param_groups[0]["lr"] if self.param_groups else self.defaults["lr"])
+        return {
+            "name": self.name, "learning_rate": rate, "weight_decay": self.weight_decay or None,
+            "clipnorm": self.clipnorm, "global_clipnorm": self.global_clipnorm, "clipvalue": self.clipvalue,
+            "use_ema": False, "ema_momentum": 0.99, "ema_overwrite_frequency": None, "loss_scale_factor": None,
+            "gradient_accumulation_steps": None, **self._own_config(),
+        }  # fmt: skip
+
+    def _own_config(self) -> dict:
+        return {}
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects: dict | None = None):
+        """The optimizer :meth:`get_config` described."""
+        from .schedules import deserialize
+
+        config = dict(config)
+        if isinstance(config.get("learning_rate"), dict):
+            config["learning_rate"] = deserialize(config["learning_rate"], custom_objects)
+        for unused in ("use_ema", "ema_momentum", "ema_overwrite_frequency", "loss_scale_factor",
+                       "gradient_accumulation_steps"):  # fmt: skip
+            config.pop(unused, None)
+        return cls(**config)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) or (
+        isinstance(value, (np.ndarray, Tensor)) and value.ndim == 0
+    )
+
+
+def _is_schedule(value) -> bool:
+    """A LearningRateSchedule, or a function of no arguments (Keras takes both as a learning rate)."""
+    return isinstance(value, LearningRateSchedule) or (callable(value) and not _is_number(value))
+
+
+def _int64(step: int) -> Tensor:
+    return Tensor._make(np.asarray(step, dtype=np.int64))
