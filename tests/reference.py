@@ -19,6 +19,11 @@ import nabla as nb
 
 TOL = {np.float32: dict(rtol=1e-5, atol=1e-5), np.float64: dict(rtol=1e-10, atol=1e-10)}
 
+#: Where :func:`compare` puts nabla's inputs: "cpu" (NumPy) or another array library's device
+#: ("array_api_strict:device1"); a test module's fixture sets it. The output and the gradients must
+#: come back on that device: nothing may fall back to NumPy on the way.
+DEVICE = {"name": "cpu"}
+
 
 def torch():
     from conftest import require
@@ -59,24 +64,35 @@ def compare(
     if atol is not None:
         tol["atol"] = atol
     floats = [isinstance(a, np.ndarray) and a.dtype.kind == "f" for a in inputs]
-    nb_in = [nb.tensor(a, requires_grad=grad and f) if isinstance(a, np.ndarray) else a for a, f in zip(inputs, floats)]
+    device = DEVICE["name"]
+    if device.endswith("no_float64") and any(isinstance(a, np.ndarray) and a.dtype == np.float64 for a in inputs):
+        import pytest
+
+        pytest.skip("this device has no float64")
+    nb_in = [
+        nb.tensor(a, requires_grad=grad and f, device=device) if isinstance(a, np.ndarray) else a
+        for a, f in zip(inputs, floats)
+    ]
     th_in = [th.tensor(a, requires_grad=grad and f) if isinstance(a, np.ndarray) else a for a, f in zip(inputs, floats)]
     nb_out = fn(*nb_in)
     th_out = (torch_fn or fn)(*th_in)
     expect = th_out.detach().numpy()
     assert nb_out.shape == tuple(expect.shape), f"shape {nb_out.shape} != torch {tuple(expect.shape)}"
     assert nb_out.dtype == expect.dtype, f"dtype {nb_out.dtype} != torch {expect.dtype}"
-    np.testing.assert_allclose(nb_out.detach().numpy(), expect, **tol, err_msg="forward values differ")
+    assert nb_out.device == nb.tensor(0.0, device=device).device, f"the output moved to {nb_out.device}"
+    np.testing.assert_allclose(nb_out.detach().cpu().numpy(), expect, **tol, err_msg="forward values differ")
     if not grad or not any(floats) or nb_out.dtype.kind != "f":
         return nb_out
     w = np.random.default_rng(seed + 1).uniform(0.5, 1.5, size=expect.shape).astype(expect.dtype)
-    (nb_out * nb.tensor(w)).sum().backward()
+    (nb_out * nb.tensor(w, device=device)).sum().backward()
     (th_out * th.tensor(w)).sum().backward()
     for i, (a, b, f) in enumerate(zip(nb_in, th_in, floats)):
         if not f:
             continue
         tg = b.grad.numpy() if b.grad is not None else np.zeros(b.shape, dtype=expect.dtype)
-        ng = a.grad.numpy() if a.grad is not None else np.zeros(a.shape, dtype=a.dtype)
+        if a.grad is not None:
+            assert a.grad.device == a.device, f"the gradient of input {i} moved to {a.grad.device}"
+        ng = a.grad.cpu().numpy() if a.grad is not None else np.zeros(a.shape, dtype=a.dtype)
         assert ng.dtype == a.dtype, f"gradient of input {i} has dtype {ng.dtype}, input is {a.dtype}"
         np.testing.assert_allclose(ng, tg, **tol, err_msg=f"gradient of input {i} differs")
     return nb_out

@@ -1,14 +1,14 @@
 """The array layer: the array functions the engine's primitives and gradient rules call.
 
-nabla's tensors hold NumPy arrays, and only NumPy arrays: there is no other
-array library behind this module today. What it gives the engine is one
-place for that choice. Every primitive receives its array namespace as an
-argument (``xp``) instead of importing NumPy, and that namespace is
-:data:`numpy_ns`, built here: NumPy's functions under their names, a few of
-them replaced by faster equivalents (``sum``, ``matmul``, ``broadcast_to``,
-``expand_dims``), plus the helpers the gradient rules need that NumPy lacks
-(``index_add``, ``softmax``, ``erf``, the pooling kernels...). Choosing
-another array library per array would happen here and nowhere else.
+Every primitive receives its array namespace as an argument (``xp``) instead of importing a library,
+and :func:`namespace` chooses it from the data. For NumPy arrays (the default, and the fast path) it is
+:data:`numpy_ns`, built here: NumPy's functions under their names, a few of them replaced by faster
+equivalents (``sum``, ``matmul``, ``broadcast_to``, ``expand_dims``), plus NumPy's kernels for what the
+array API standard lacks (``index_add`` with ``np.add.at``, ``erf``, the im2col windows, the pooling
+kernels...): NumPy's row of the per-library table. For an array of any other library implementing the
+Python array API standard (CuPy, array-api-strict...) it is the namespace of
+:mod:`nabla.engine.standard`, with the same names, on that array's device. The device rules (names,
+transfers, the error for mixed devices) are in :mod:`nabla.engine.devices`.
 
 The differentiable twin of :data:`numpy_ns`, with the same names over
 Tensors, is ``tensor_ns`` in :mod:`nabla.engine.ops`: the namespace the
@@ -18,11 +18,12 @@ gradient rules run on when the backward pass is recorded
 
 from __future__ import annotations
 
-import math
+import operator
 from types import SimpleNamespace
 
 import numpy as np
 
+from . import devices, standard
 from .conv_kernels import conv, conv_input_grad, conv_kernel_grad, patches, unpatches
 
 # --- helpers that NumPy lacks, written once on arrays -----------------------
@@ -209,47 +210,17 @@ def max_pool_choice(x, out, kernel, stride, dtype):
     return hits.reshape(out.shape[:2] + tuple(kernel) + out.shape[2:]).astype(dtype)
 
 
-_ERF_TABLE = None
-_ERF_STEP = 0.5
-_ERF_END = 6.0  # erf(x) == 1.0 in float64 for x >= 6 (erfc(6) ~ 2e-17)
-_ERF_DEGREE = 14
-
-
-def _erf_table():
-    """Piecewise polynomial coefficients of erf on [0, 6), fitted once from math.erf.
-
-    NumPy has no vectorised erf and SciPy is not a dependency. Each interval
-    of width 0.5 gets a Chebyshev fit of degree 14 at Chebyshev nodes,
-    converted to a power series in u in [-1, 1] (well conditioned there), so
-    evaluation is one gather and a Horner loop; the error is ~1e-16.
-    """
-    global _ERF_TABLE
-    if _ERF_TABLE is None:
-        cheb = np.polynomial.chebyshev
-        n = int(_ERF_END / _ERF_STEP)
-        nodes = np.cos(np.pi * (np.arange(64) + 0.5) / 64)
-        rows = []
-        for i in range(n):
-            lo = i * _ERF_STEP
-            xs = lo + (nodes + 1) * (_ERF_STEP / 2)
-            ys = np.array([math.erf(v) for v in xs])
-            coef = cheb.cheb2poly(cheb.chebfit(nodes, ys, _ERF_DEGREE))
-            rows.append(coef[::-1])  # highest power first, for Horner
-        _ERF_TABLE = np.array(rows)
-    return _ERF_TABLE
-
-
 def erf(x):
     """Vectorised error function, accurate to ~1e-15 in float64; keeps x's dtype."""
-    table = _erf_table()
+    table = standard.erf_table()
     a = np.abs(x).astype(np.float64)
-    i = np.minimum((a / _ERF_STEP).astype(np.intp), len(table) - 1)
-    u = (a - i * _ERF_STEP) * (2 / _ERF_STEP) - 1
+    i = np.minimum((a / standard.ERF_STEP).astype(np.intp), len(table) - 1)
+    u = (a - i * standard.ERF_STEP) * (2 / standard.ERF_STEP) - 1
     coef = table[i]
     y = coef[..., 0]
     for k in range(1, coef.shape[-1]):
         y = y * u + coef[..., k]
-    y = np.where(a >= _ERF_END, 1.0, y)
+    y = np.where(a >= standard.ERF_END, 1.0, y)
     return (np.sign(x) * y).astype(x.dtype, copy=False)
 
 
@@ -295,7 +266,11 @@ def expand_dims(x, axis):
     return x.reshape(shape)
 
 
-#: The array namespace the primitives and the first-order gradient rules run on.
+to_device = standard.to_device  # x on a device (the gradient rule of a transfer moves its gradient back)
+to_host = standard.to_host  # x as a NumPy array
+
+
+#: The array namespace the primitives and the first-order gradient rules run on (NumPy's arrays).
 numpy_ns = SimpleNamespace(
     **{
         name: getattr(np, name)
@@ -315,6 +290,15 @@ numpy_ns = SimpleNamespace(
             "expm1",
             "flip",
             "isfinite",
+            "isnan",
+            "less",
+            "less_equal",
+            "greater",
+            "greater_equal",
+            "not_equal",
+            "logical_and",
+            "logical_or",
+            "logical_not",
             "log",
             "log1p",
             "max",
@@ -364,9 +348,64 @@ numpy_ns = SimpleNamespace(
     max_pool=max_pool,
     max_pool_grad=max_pool_grad,
     astype=lambda x, dtype: x.astype(dtype, copy=False),
+    copy=np.copy,
+    getitem=operator.getitem,
+    to_device=to_device,
 )
 
+FOREIGN_FLOAT_DTYPES = standard.FOREIGN_FLOAT_DTYPES
 
-def device_of(array) -> str:
-    """Where ``array`` lives: always "cpu" (NumPy arrays live in the computer's memory)."""
-    return "cpu"
+standard.NUMPY_NAMES = tuple(vars(numpy_ns))
+
+# The types that keep an operation on NumPy: its arrays and the Python values mixed into operations.
+_PLAIN = frozenset({np.ndarray, float, int, bool, type(None)})
+
+
+def namespace(*arrays):
+    """The array namespace for an operation on ``arrays``: :data:`numpy_ns` when they are NumPy arrays
+    (or Python numbers), else that of their library and device; a DeviceError when they disagree."""
+    for a in arrays:
+        if type(a) not in _PLAIN:
+            return _foreign(arrays, "operation")
+    return numpy_ns
+
+
+def _foreign(arrays, op: str):
+    found, numpy = None, False
+    for a in arrays:
+        if isinstance(a, np.ndarray):
+            numpy = True
+        elif hasattr(a, "__array_namespace__") and not isinstance(a, np.generic):
+            ns = standard.namespace(a)
+            if found is None:
+                found = ns
+            elif ns is not found:
+                raise devices.mixed(op, arrays)
+    if found is None:
+        return numpy_ns
+    if numpy:
+        raise devices.mixed(op, arrays)
+    return found
+
+
+def numpy_dtype(dtype) -> np.dtype:
+    """Any library's dtype as nabla's dtype (NumPy's of the same name): what ``Tensor.dtype`` shows."""
+    if isinstance(dtype, np.dtype):
+        return dtype
+    return standard.numpy_dtype(dtype)
+
+
+def item(x):
+    """The one element of ``x`` as a Python number (an explicit read: the one transfer to Python)."""
+    if isinstance(x, (np.ndarray, np.generic)):
+        return x.item()
+    x = namespace(x).reshape(x, ())
+    kind = numpy_dtype(x.dtype).kind
+    return bool(x) if kind == "b" else int(x) if kind in "iu" else complex(x) if kind == "c" else float(x)
+
+
+def placeholder_like(a):
+    """A read-only array of ``a``'s shape and dtype, on its device, that takes no memory."""
+    if type(a) is np.ndarray:
+        return placeholder(a.shape, a.dtype)
+    return namespace(a).placeholder(a.shape, a.dtype)

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from . import backend, ops
+from . import backend, devices, dtypes, ops
 from .anomaly_mode import AnomalyMode
 from .grad_mode import set_grad_enabled
 from .graph import Node, check_versions
@@ -56,7 +56,8 @@ def conform(xp, g, shape, dtype):
 
 def _finite_or_raise(g, node: Node) -> None:
     data = g._data if hasattr(g, "_data") else g
-    if data.dtype.kind == "f" and not np.isfinite(data).all():
+    xp = backend.namespace(data)
+    if backend.numpy_dtype(data.dtype).kind == "f" and not bool(xp.all(xp.isfinite(data))):
         where = node.where or "a place not recorded: run the forward pass inside nb.detect_anomaly() too"
         raise FloatingPointError(
             f"the gradient computed by '{node.name}' backward holds NaN or Inf "
@@ -85,7 +86,9 @@ def run_backward(
     A node enters the heap when the first gradient reaches it; the sums of
     gradients wait in ``grads`` until it is popped.
     """
-    xp = ops.tensor_ns if create_graph else backend.numpy_ns
+    numpy_ns = backend.numpy_ns
+    xp = ops.tensor_ns if create_graph else numpy_ns
+    other_libraries = dtypes.OTHER_LIBRARIES  # (until another library's array is made, every array is NumPy's)
     # Hooks and retained grads always see Tensors; the walk itself holds raw
     # arrays unless the backward pass is being recorded.
     as_tensor = (lambda g: g) if create_graph else Tensor._make
@@ -159,6 +162,9 @@ def run_backward(
                 in_grads = node.prim.vjp(xp, node.need, g, out, *node_inputs, **node.params)
             else:
                 arrays = [t._data if isinstance(t, Tensor) else t for t in node_inputs]
+                # The rule runs in the library of the output's gradient (where the graph's values live).
+                if other_libraries[0]:
+                    xp = numpy_ns if type(g) is np.ndarray or isinstance(g, np.generic) else backend.namespace(g)
                 in_grads = node.prim.vjp(xp, node.need, g, node.out, *arrays, **node.params)
                 if not node.prim.fresh_grads:  # a user's rule may return an array it keeps: never adopt it
                     shared.update(map(id, in_grads))
@@ -201,7 +207,11 @@ def run_backward(
                 refuse_in_capture("has a gradient hook on a leaf tensor (register_hook)")
                 g = _run_hooks(t._hooks, g, as_tensor, as_raw)
                 shared.add(id(g))
-            owned = not create_graph and id(g) not in shared and g.base is None and g.flags.writeable
+            owned = (
+                not create_graph
+                and id(g) not in shared
+                and (g.base is None and g.flags.writeable if not other_libraries[0] or hasattr(g, "flags") else True)
+            )
             shared.add(id(g))  # (``a + b`` hands one array to two leaves: the second one copies)
             if tracer is not None:
                 tracer.accumulate(t, g, owned)
@@ -234,7 +244,7 @@ def accumulate_grad(t, g, create_graph: bool, owned: bool = False) -> None:
         # tensors (``a + b`` gives both the output's gradient), may be the
         # caller's, and grads are later updated in place. (Set without the
         # checks of the ``grad`` setter: the walk made g in t's shape.)
-        t._grad = Tensor._make(g if owned and g.dtype == t.dtype else np.array(g, dtype=t.dtype, copy=True))
+        t._grad = Tensor._make(g if owned and g.dtype == t._data.dtype else _copy_as(g, t._data.dtype))
     elif t._grad._node is not None:
         t._grad = Tensor._make(t._grad._data + g)
     else:
@@ -300,14 +310,30 @@ def _seed(outputs, grad_outputs, who: str):
                     f"{who}: gradient can only be implied for a scalar output, got shape {out.shape}; "
                     "reduce it first (out.sum()) or pass gradient= with that shape"
                 )
-            g = Tensor._make(np.ones(out.shape, dtype=out.dtype))
+            data = out._data
+            g = Tensor._make(np.ones(data.shape, data.dtype) if type(data) is np.ndarray else _ones_like(data))
         elif not isinstance(g, Tensor):
             g = Tensor._make(np.asarray(g, dtype=out.dtype))
+        if type(g._data) is not type(out._data) and devices.device_of(g._data) != devices.device_of(out._data):
+            where = devices.device_of(g._data), devices.device_of(out._data)
+            raise RuntimeError(f"{who}: the gradient lives on {where[0]} but the output on {where[1]}; move it")
         if g.shape != out.shape:
             raise RuntimeError(f"{who}: gradient has shape {g.shape} but the output has shape {out.shape}")
         roots.append(out)
         root_grads.append(g)
     return roots, root_grads
+
+
+def _ones_like(data):
+    return backend.namespace(data).ones_like(data)
+
+
+def _copy_as(g, dtype):
+    """A copy of the gradient array ``g`` in ``dtype`` (an array's own dtype object), in g's library."""
+    if isinstance(g, (np.ndarray, np.generic)):
+        return np.array(g, dtype=dtype, copy=True)
+    xp = backend.namespace(g)
+    return xp.astype(g, dtype) if g.dtype != dtype else xp.copy(g)
 
 
 def backward(tensor, gradient=None, retain_graph: bool | None = None, create_graph: bool = False) -> None:

@@ -6,26 +6,28 @@ import numbers
 
 import numpy as np
 
-from . import dtypes
+from . import backend, devices, dtypes
 from . import random as _random
 from .ops.primitive import primitive
 from .tensor import Tensor
 from .tracing import constant
 
 
-def tensor(data, dtype=None, requires_grad: bool = False) -> Tensor:
+def tensor(data, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """A new tensor holding a copy of ``data`` (numbers, nested lists, an array or a Tensor).
 
     Python floats become float32 (PyTorch's default); a NumPy array keeps its
     dtype, so float64 data stays float64. ``dtype`` accepts ``nb.float32``,
     ``np.float64``, ``"float64"``...
+    ``device``: where the copy lives ("cpu", "cuda", "array_api_strict:device1"...); by default the
+    data's own device (an array of another array API library stays in it, see :mod:`nabla.engine.devices`).
 
     Example::
 
         >>> nb.tensor([[1.0, 2.0]], requires_grad=True)
         tensor([[1., 2.]], requires_grad=True)
     """
-    return Tensor(data, dtype=dtype, requires_grad=requires_grad)
+    return Tensor(data, dtype=dtype, requires_grad=requires_grad, device=device)
 
 
 def from_numpy(array: np.ndarray) -> Tensor:
@@ -48,70 +50,77 @@ def _float_dtype(dtype) -> np.dtype:
     return dtypes.resolve(dtype) or dtypes.default_float
 
 
-def _make(array, requires_grad: bool) -> Tensor:
+def _make(array, requires_grad: bool, device=None) -> Tensor:
+    if device is not None:
+        array = backend.to_device(array, device)  # (made on the host, then moved: one copy)
     t = constant(Tensor._make(array))  # made from Python values only (nb.capture keeps it as it is)
     if requires_grad:
         t.requires_grad = True
     return t
 
 
-def zeros(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
+def zeros(*shape, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """A tensor of zeros: ``nb.zeros(2, 3)`` or ``nb.zeros((2, 3))``."""
-    return _make(np.zeros(_shape(shape), dtype=_float_dtype(dtype)), requires_grad)
+    return _make(np.zeros(_shape(shape), dtype=_float_dtype(dtype)), requires_grad, device)
 
 
-def ones(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
+def ones(*shape, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """A tensor of ones."""
-    return _make(np.ones(_shape(shape), dtype=_float_dtype(dtype)), requires_grad)
+    return _make(np.ones(_shape(shape), dtype=_float_dtype(dtype)), requires_grad, device)
 
 
-def empty(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
+def empty(*shape, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """A tensor with uninitialised values (fast; fill it before reading)."""
-    return _make(np.empty(_shape(shape), dtype=_float_dtype(dtype)), requires_grad)
+    return _make(np.empty(_shape(shape), dtype=_float_dtype(dtype)), requires_grad, device)
 
 
-def full(shape, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
+def full(shape, fill_value, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """A tensor of ``shape`` filled with ``fill_value`` (float32 for floats, int64 for ints, as PyTorch)."""
     if dtype is None:
         dtype = dtypes.default_float if isinstance(fill_value, float) else np.asarray(fill_value).dtype
     shape = (shape,) if isinstance(shape, numbers.Integral) else tuple(shape)
-    return _make(np.full(_shape(shape), fill_value, dtype=dtypes.resolve(dtype)), requires_grad)
+    return _make(np.full(_shape(shape), fill_value, dtype=dtypes.resolve(dtype)), requires_grad, device)
 
 
-def zeros_like(t, dtype=None, requires_grad: bool = False) -> Tensor:
-    return _make(np.zeros(np.shape(t), dtype=dtypes.resolve(dtype) or _dtype_of(t)), requires_grad)
+def zeros_like(t, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
+    """Zeros of ``t``'s shape, dtype and device (as PyTorch, the device follows ``t`` unless given)."""
+    return full_like(t, 0, dtype, requires_grad, device)
 
 
-def ones_like(t, dtype=None, requires_grad: bool = False) -> Tensor:
-    return _make(np.ones(np.shape(t), dtype=dtypes.resolve(dtype) or _dtype_of(t)), requires_grad)
+def ones_like(t, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
+    return full_like(t, 1, dtype, requires_grad, device)
 
 
-def full_like(t, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
-    return _make(np.full(np.shape(t), fill_value, dtype=dtypes.resolve(dtype) or _dtype_of(t)), requires_grad)
+def full_like(t, fill_value, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
+    shape = t.shape if hasattr(t, "shape") else np.shape(t)
+    if device is None and isinstance(t, Tensor):
+        device = devices.device_of(t._data)
+        device = None if device == devices.CPU else device
+    return _make(np.full(shape, fill_value, dtype=dtypes.resolve(dtype) or _dtype_of(t)), requires_grad, device)
 
 
 def _dtype_of(t) -> np.dtype:
     return t.dtype if isinstance(t, (Tensor, np.ndarray)) else dtypes.default_float
 
 
-def eye(n: int, m: int | None = None, dtype=None, requires_grad: bool = False) -> Tensor:
+def eye(n: int, m: int | None = None, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """The identity matrix (n x m)."""
-    return _make(np.eye(n, m, dtype=_float_dtype(dtype)), requires_grad)
+    return _make(np.eye(n, m, dtype=_float_dtype(dtype)), requires_grad, device)
 
 
-def arange(start, stop=None, step=1, dtype=None, requires_grad: bool = False) -> Tensor:
+def arange(start, stop=None, step=1, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """Evenly spaced values in ``[start, stop)``: int64 for integer arguments, float32 otherwise."""
     if stop is None:
         start, stop = 0, start
     if dtype is None:
         is_int = all(isinstance(v, numbers.Integral) for v in (start, stop, step))
         dtype = dtypes.int64 if is_int else dtypes.default_float
-    return _make(np.arange(start, stop, step, dtype=dtypes.resolve(dtype)), requires_grad)
+    return _make(np.arange(start, stop, step, dtype=dtypes.resolve(dtype)), requires_grad, device)
 
 
-def linspace(start, stop, num: int = 50, dtype=None, requires_grad: bool = False) -> Tensor:
+def linspace(start, stop, num: int = 50, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """``num`` evenly spaced values from ``start`` to ``stop``, both included."""
-    return _make(np.linspace(start, stop, num, dtype=_float_dtype(dtype)), requires_grad)
+    return _make(np.linspace(start, stop, num, dtype=_float_dtype(dtype)), requires_grad, device)
 
 
 # --- random ------------------------------------------------------------------------------
@@ -151,32 +160,41 @@ def _draw(xp, distribution, shape, dtype, low, high, scale, shift):
     return draw
 
 
-def sample(distribution, shape, dtype, requires_grad=False, low=None, high=None, scale=None, shift=None) -> Tensor:
-    """A tensor of :func:`_draw`'s samples (what nb.rand, nb.randn and the noise layers are made of)."""
+def sample(
+    distribution, shape, dtype, requires_grad=False, low=None, high=None, scale=None, shift=None, device=None
+) -> Tensor:
+    """A tensor of :func:`_draw`'s samples (what nb.rand, nb.randn and the noise layers are made of).
+
+    On another ``device`` the samples are drawn on the host from nabla's generator and moved: the same
+    seed gives the same values on every device."""
     if distribution != "integers" and dtype.kind != "f":
         raise TypeError(f"random {distribution} values need a floating dtype, got {dtype}; draw floats and convert")
     t = _draw(distribution=distribution, shape=shape, dtype=dtype, low=low, high=high, scale=scale, shift=shift)
+    if device is not None and devices.normalize(device) != devices.device_of(t._data):
+        t = constant(Tensor._make(backend.to_device(t._data, device)))
     if requires_grad:
         t.requires_grad = True
     return t
 
 
-def rand(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
+def rand(*shape, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """Uniform random values in [0, 1), from the library's seeded generator."""
-    return sample("uniform", _shape(shape), _float_dtype(dtype), requires_grad)
+    return sample("uniform", _shape(shape), _float_dtype(dtype), requires_grad, device=device)
 
 
-def randn(*shape, dtype=None, requires_grad: bool = False) -> Tensor:
+def randn(*shape, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """Standard normal random values, from the library's seeded generator."""
-    return sample("normal", _shape(shape), _float_dtype(dtype), requires_grad)
+    return sample("normal", _shape(shape), _float_dtype(dtype), requires_grad, device=device)
 
 
-def randint(low: int, high: int | None = None, size=(), dtype=None) -> Tensor:
+def randint(low: int, high: int | None = None, size=(), dtype=None, device=None) -> Tensor:
     """Random integers in ``[low, high)`` (``randint(high, size=...)`` starts at 0); int64."""
     if high is None:
         low, high = 0, low
     size = (size,) if isinstance(size, numbers.Integral) else tuple(size)
-    return sample("integers", _shape(size), dtypes.resolve(dtype) or np.dtype(np.int64), low=low, high=high)
+    return sample(
+        "integers", _shape(size), dtypes.resolve(dtype) or np.dtype(np.int64), low=low, high=high, device=device
+    )
 
 
 def normal(mean: float = 0.0, std: float = 1.0, size=(), dtype=None, requires_grad: bool = False) -> Tensor:

@@ -1,5 +1,8 @@
 """Data types: nabla's dtypes are NumPy's, with PyTorch's defaults.
 
+On another array library ``Tensor.dtype`` still answers with nabla's dtype of the same name
+(``nb.float32``); the array holds the library's own.
+
 Python floats (and lists of them) become float32, as in PyTorch; Python ints
 become int64 and bools bool. A NumPy array keeps its own dtype, so a float64
 array makes a float64 tensor, as ``torch.tensor`` does.
@@ -22,6 +25,10 @@ bool_ = np.dtype("bool")
 #: dtype given to Python floats and to the results of random and creation
 #: functions when no dtype is asked for.
 default_float = float32
+
+#: ``[True]`` once an array of a library other than NumPy has been met. Until then every array is NumPy's,
+#: and the engine's hot paths skip the checks that other libraries need: NumPy pays nothing for them.
+OTHER_LIBRARIES = [False]
 
 _ALIASES = {"float": float32, "double": float64, "half": float16, "long": int64, "int": int32, "bool": bool_}
 
@@ -51,6 +58,11 @@ def to_array(data, dtype=None) -> np.ndarray:
     dtype = resolve(dtype)
     if isinstance(data, np.ndarray):
         return data.astype(dtype) if dtype is not None and dtype != data.dtype else data.copy()
+    if hasattr(data, "__array_namespace__") and not isinstance(data, np.generic):
+        # An array of another library (array API standard): copied within that library, on its device.
+        OTHER_LIBRARIES[0] = True
+        api = data.__array_namespace__()
+        return api.asarray(data, copy=True) if dtype is None else api.astype(data, getattr(api, dtype.name), copy=True)
     if isinstance(data, np.generic):
         arr = np.asarray(data)
     else:

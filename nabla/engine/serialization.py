@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from ..atomic import atomic_write
+from . import backend
 from .tensor import Tensor
 
 _FORMAT = "nabla.save/1"
@@ -56,8 +57,8 @@ def _store(arrays: dict, path: str, array: np.ndarray) -> str:
 
 def _encode(obj, arrays: dict, path: str):
     """Replace arrays in ``obj`` by references into ``arrays``; return a JSON-able skeleton."""
-    if isinstance(obj, Tensor):
-        return {"__tensor__": _store(arrays, path, obj._data)}
+    if isinstance(obj, Tensor):  # (a tensor on another device is saved from a copy on the host)
+        return {"__tensor__": _store(arrays, path, backend.to_host(obj._data))}
     if isinstance(obj, np.ndarray):
         return {"__array__": _store(arrays, path, obj)}
     if isinstance(obj, np.generic):

@@ -1,6 +1,8 @@
 """The Tensor: an array, plus what automatic differentiation needs to know about it.
 
-A Tensor holds its values in ``_data`` (a NumPy array), whether it
+A Tensor holds its values in ``_data`` (an array: NumPy's on the CPU, or one of
+any library implementing the Python array API standard, on its device; see
+:mod:`nabla.engine.devices` for the device rules), whether it
 ``requires_grad``, its ``grad`` after backward, and ``grad_fn``: the graph
 node of the operation that produced it (None for a leaf). Every method that
 computes something delegates to the functions of :mod:`nabla.engine.ops`
@@ -15,18 +17,21 @@ from collections.abc import Callable
 
 import numpy as np
 
-from . import backend
+from . import backend, devices
 from . import dtypes as _dtypes
 from .grad_mode import GradMode
 from .graph import RemovableHandle, Version
+from .inplace import IN_PLACE as _IN_PLACE
+from .inplace import InPlace
 from .tracing import Tracing, refuse_in_capture
+
+_OTHER_LIBRARIES = _dtypes.OTHER_LIBRARIES
 
 _READS_VALUE = "reads a tensor's value into Python (.item(), float(t), if t:, .numpy(), .tolist())"
 _GRAD = "reads or sets a .grad (read gradients after the step; clip them with nn.utils.clip_grad_norm_)"
-_IN_PLACE = "changes a tensor in place (t += 1, t[i] = v, t.data = v, an in-place method)"
 
 
-class Tensor:
+class Tensor(InPlace):
     """An n-dimensional array that can record the operations applied to it.
 
     Create tensors with :func:`nabla.tensor`, :func:`nabla.zeros`,
@@ -37,8 +42,10 @@ class Tensor:
     # NumPy defers to Tensor's reflected operators (array * tensor -> Tensor).
     __array_ufunc__ = None
 
-    def __init__(self, data, dtype=None, requires_grad: bool = False):
+    def __init__(self, data, dtype=None, requires_grad: bool = False, device=None):
         self._data = _dtypes.to_array(data._data if isinstance(data, Tensor) else data, dtype)
+        if device is not None:
+            self._data = backend.to_device(self._data, device)
         tracer = Tracing.tracer
         if tracer is not None and not tracer.paused:
             tracer.converted(data, dtype, self)
@@ -76,7 +83,7 @@ class Tensor:
         tracer = Tracing.tracer
         if tracer is not None and bool(value) != self._rg:
             tracer.requires_grad_switched(self)
-        if value and self._data.dtype.kind != "f":
+        if value and self.dtype.kind != "f":
             raise RuntimeError(
                 f"only floating-point tensors can require grad, this one is {self._data.dtype}; "
                 "convert it first: t.astype(nb.float32)"
@@ -179,7 +186,7 @@ class Tensor:
     @data.setter
     def data(self, value) -> None:
         refuse_in_capture(_IN_PLACE)
-        self._data = value._data if isinstance(value, Tensor) else np.asarray(value)
+        self._data = value._data if isinstance(value, Tensor) else _dtypes.to_array(value, self.dtype)
         self._version.v += 1
 
     # --- array attributes -----------------------------------------------------------------
@@ -205,11 +212,15 @@ class Tensor:
 
     @property
     def dtype(self) -> np.dtype:
+        """nabla's dtype (NumPy's), whatever the array library holding the values."""
+        if _OTHER_LIBRARIES[0]:
+            return backend.numpy_dtype(self._data.dtype)
         return self._data.dtype
 
     @property
     def device(self) -> str:
-        return backend.device_of(self._data)
+        """Where the values live: "cpu" (NumPy), "cuda:0" (CuPy), "<library>:<device>" (another array API library)."""
+        return devices.device_of(self._data)
 
     @property
     def T(self) -> Tensor:
@@ -238,10 +249,18 @@ class Tensor:
         ``t.detach().numpy()`` for an array that shares memory.
         """
         refuse_in_capture(_READS_VALUE)
+        self._on_host("numpy()")
         return self._data.copy() if self._rg else self._data
+
+    def _on_host(self, what: str) -> None:
+        if not isinstance(self._data, (np.ndarray, np.generic)):
+            raise TypeError(
+                f"{what}: this tensor lives on {self.device}; copy it to the host first with t.cpu(), as in PyTorch"
+            )
 
     def __array__(self, dtype=None, copy=None):
         refuse_in_capture(_READS_VALUE)
+        self._on_host("np.asarray(t)")
         data = self._data.copy() if self._rg or copy else self._data
         return data if dtype is None else data.astype(dtype, copy=False)
 
@@ -250,19 +269,34 @@ class Tensor:
         refuse_in_capture(_READS_VALUE)
         if self._data.size != 1:
             raise ValueError(f"item() needs a tensor with one element, this one has shape {self.shape}")
-        return self._data.item()
+        return backend.item(self._data)
 
     def tolist(self):
         refuse_in_capture(_READS_VALUE)
-        return self._data.tolist()
+        return backend.to_host(self._data).tolist()
 
     def astype(self, dtype) -> Tensor:
         """This tensor converted to ``dtype`` (differentiable between float types)."""
         return ops.astype(self, dtype)
 
-    def to(self, dtype=None) -> Tensor:
-        """Convert to ``dtype``; the device is always "cpu" for now."""
-        return self if dtype is None or dtype == "cpu" else self.astype(dtype)
+    def to(self, *args, device=None, dtype=None) -> Tensor:
+        """This tensor on ``device`` and/or in ``dtype``, as PyTorch's ``t.to``: ``t.to("cuda")``,
+        ``t.to(nb.float64)``, ``t.to("cpu", nb.float32)``, ``t.to(other)`` (other's device and dtype).
+
+        Returns the tensor itself when nothing changes; otherwise a differentiable copy (the gradient
+        moves back to this tensor's device). Device names: see :mod:`nabla.engine.devices`.
+        """
+        device, dtype = devices.to_arguments(args, device, dtype)
+        out = self if dtype is None else self.astype(dtype)
+        return out if device is None else ops.to_device(out, device)
+
+    def cpu(self) -> Tensor:
+        """This tensor on the host, as a NumPy-backed tensor (itself if it is there already)."""
+        return self.to("cpu")
+
+    def cuda(self, device: int | None = None) -> Tensor:
+        """This tensor on a CUDA GPU (CuPy), GPU ``device`` or 0."""
+        return self.to("cuda" if device is None else f"cuda:{device}")
 
     def float(self) -> Tensor:
         return self.astype(_dtypes.float32)
@@ -283,7 +317,7 @@ class Tensor:
             raise RuntimeError(
                 f"the truth value of a tensor with {self._data.size} elements is ambiguous; use .any() or .all()"
             )
-        return bool(self._data)
+        return bool(backend.item(self._data))
 
     def __float__(self) -> float:
         return float(self.item())
@@ -293,15 +327,15 @@ class Tensor:
 
     def __index__(self) -> int:
         refuse_in_capture(_READS_VALUE)
-        if self._data.dtype.kind not in "iub" or self._data.size != 1:
+        if self.dtype.kind not in "iub" or self._data.size != 1:
             raise TypeError("only integer tensors with one element can be used as an index")
-        return int(self._data)
+        return int(backend.item(self._data))
 
     def __repr__(self) -> str:
-        body = np.array2string(self._data, separator=", ", prefix="tensor(", precision=4)
-        extra = ""
-        if self._data.dtype not in (_dtypes.float32, _dtypes.int64, _dtypes.bool_):
-            extra += f", dtype={self._data.dtype}"
+        body = np.array2string(backend.to_host(self._data), separator=", ", prefix="tensor(", precision=4)
+        extra = "" if isinstance(self._data, np.ndarray) else f", device='{self.device}'"
+        if self.dtype not in (_dtypes.float32, _dtypes.int64, _dtypes.bool_):
+            extra += f", dtype={self.dtype}"
         if self._node is not None:
             extra += f", grad_fn=<{self._node.name}>"
         elif self._rg:
@@ -315,71 +349,7 @@ class Tensor:
 
     __hash__ = object.__hash__  # == is elementwise, so identity hashing is explicit
 
-    # --- in-place modification ----------------------------------------------------------
-    # In-place changes bump the version counter, so that a backward pass that
-    # needs the old values raises instead of giving wrong gradients.
-
-    def _inplace(self, value) -> Tensor:
-        refuse_in_capture(_IN_PLACE)
-        if self._rg and GradMode.enabled:
-            raise RuntimeError(
-                "in-place operation on a tensor that requires grad: write y = x + 1 instead of x += 1, "
-                "or do the update inside `with nb.no_grad():`"
-            )
-        value = value._data if isinstance(value, Tensor) else value
-        self._data[...] = value
-        self._version.v += 1
-        return self
-
-    def _inplace_ufunc(self, ufunc, other, name: str) -> Tensor:
-        """``self = ufunc(self, other)`` written straight into this tensor's memory (no temporary)."""
-        refuse_in_capture(_IN_PLACE)
-        if self._rg and GradMode.enabled:
-            self._inplace(None)  # raises the in-place error
-        other = other._data if isinstance(other, Tensor) else other
-        try:
-            ufunc(self._data, other, out=self._data, casting="same_kind")
-        except TypeError:
-            # As PyTorch: a result that needs a wider kind (int tensor += 0.5,
-            # int tensor /= 2) is an error, not silently truncated on the way back in.
-            result = ufunc.resolve_dtypes((self._data.dtype, np.asarray(other).dtype, None))[-1]
-            raise RuntimeError(
-                f"{name}: the result has dtype {result}, which cannot be stored in place in a "
-                f"{self._data.dtype} tensor; compute out of place or convert first: t = t.astype(nb.float32)"
-            ) from None
-        self._version.v += 1
-        return self
-
-    def add_(self, other, alpha: float = 1) -> Tensor:
-        if alpha != 1:
-            other = alpha * (other._data if isinstance(other, Tensor) else other)
-        return self._inplace_ufunc(np.add, other, "add_")
-
-    def sub_(self, other, alpha: float = 1) -> Tensor:
-        if alpha != 1:
-            other = alpha * (other._data if isinstance(other, Tensor) else other)
-        return self._inplace_ufunc(np.subtract, other, "sub_")
-
-    def mul_(self, other) -> Tensor:
-        return self._inplace_ufunc(np.multiply, other, "mul_")
-
-    def div_(self, other) -> Tensor:
-        return self._inplace_ufunc(np.true_divide, other, "div_")
-
-    def zero_(self) -> Tensor:
-        return self._inplace(0)
-
-    def fill_(self, value) -> Tensor:
-        return self._inplace(value)
-
-    def copy_(self, src) -> Tensor:
-        return self._inplace(np.broadcast_to(src._data if isinstance(src, Tensor) else np.asarray(src), self.shape))
-
-    def clamp_(self, min=None, max=None) -> Tensor:
-        return self._inplace(np.clip(self._data, min, max))
-
-    __iadd__, __isub__, __imul__, __itruediv__ = add_, sub_, mul_, div_
-
+    # (the other in-place methods are in nabla.engine.inplace)
     def __setitem__(self, index, value) -> None:
         refuse_in_capture(_IN_PLACE)
         if isinstance(value, Tensor) and value._rg and GradMode.enabled:

@@ -12,7 +12,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
-from ..engine import dtypes
+from ..engine import backend, devices, dtypes
 from ..engine.grad_mode import no_grad
 from ..engine.tensor import Tensor
 from ..engine.tracing import ModuleChanges, Tracing, refuse_in_capture, replayed
@@ -260,21 +260,35 @@ class Module:
         fn(self)
         return self
 
-    def to(self, dtype=None) -> Module:
-        """Convert floating-point parameters and buffers to ``dtype`` in place (device is always "cpu")."""
-        if dtype is None or dtype == "cpu":
+    def to(self, *args, device=None, dtype=None) -> Module:
+        """Move parameters and buffers to ``device`` and/or convert the floating ones to ``dtype``, in place.
+
+        As PyTorch's ``Module.to``: ``model.to("cuda")``, ``model.to(nb.float64)``, ``model.to("cpu",
+        nb.float32)``. The Parameter objects stay the same (an optimizer made before keeps working); their
+        values, and their gradients, move. Device names: see :mod:`nabla.engine.devices`.
+        """
+        device, dtype = devices.to_arguments(args, device, dtype)
+        if dtype is not None:
+            dtype = dtypes.resolve(dtype)
+            if dtype.kind != "f":
+                raise TypeError(f"Module.to only takes floating dtypes, got {dtype}")
+        if device is None and dtype is None:
             return self
-        dtype = dtypes.resolve(dtype)
-        if dtype.kind != "f":
-            raise TypeError(f"Module.to only takes floating dtypes, got {dtype}")
         refuse_in_capture("converts a module's tensors (Module.to)")
         for t in list(self.parameters()) + list(self.buffers()):
-            if t.dtype.kind == "f":
-                t._data = t._data.astype(dtype)
-                t._version.v += 1
-                if t.grad is not None:
-                    t.grad = Tensor._make(t.grad._data.astype(dtype))
+            t._data = _moved(t._data, t.dtype, device, dtype)
+            t._version.v += 1
+            if t._grad is not None:
+                t._grad = Tensor._make(_moved(t._grad._data, t._grad.dtype, device, dtype))
         return self
+
+    def cpu(self) -> Module:
+        """Move every parameter and buffer to the host (NumPy)."""
+        return self.to("cpu")
+
+    def cuda(self, device: int | None = None) -> Module:
+        """Move every parameter and buffer to a CUDA GPU (CuPy)."""
+        return self.to("cuda" if device is None else f"cuda:{device}")
 
     def float(self) -> Module:
         return self.to(dtypes.float32)
@@ -333,6 +347,13 @@ class Module:
         if not lines:
             return head + ")"
         return head + "\n" + "\n".join(lines) + "\n)"
+
+
+def _moved(array, dtype, device, new_dtype):
+    """``array`` converted to ``new_dtype`` (floats only) and moved to ``device``, each when given."""
+    if new_dtype is not None and dtype.kind == "f" and dtype != new_dtype:
+        array = backend.namespace(array).astype(array, new_dtype)
+    return array if device is None else backend.to_device(array, device)
 
 
 class _ModuleSequence(Module):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .optimizer import Optimizer, check_bool, check_non_negative, effective_grad, resolve_lr, state_zeros
+from .optimizer import Optimizer, check_bool, check_non_negative, effective_grad, into, resolve_lr, state_zeros
 
 
 class Adagrad(Optimizer):
@@ -76,8 +76,8 @@ class Adagrad(Optimizer):
 
         tmp = np.multiply(g, g)  # the one scratch array of the step
         total += tmp
-        np.sqrt(total, out=tmp)
+        into(tmp, np.sqrt, total)
         tmp += eps
-        np.divide(g, tmp, out=tmp)
+        into(tmp, np.divide, g, tmp)
         tmp *= clr
         param -= tmp

@@ -11,6 +11,7 @@ from .optimizer import (
     check_bool,
     check_non_negative,
     effective_grad,
+    into,
     resolve_lr,
     state_zeros,
 )
@@ -109,7 +110,7 @@ class Adam(Optimizer):
         tmp = g - m  # the one scratch array of the step
         tmp *= 1.0 - beta1
         m += tmp  # m <- m + (1 - β1)(g - m), PyTorch's lerp form of β1 m + (1 - β1) g
-        np.multiply(g, g, out=tmp)
+        into(tmp, np.multiply, g, g)
         tmp *= 1.0 - beta2
         v *= beta2
         v += tmp
@@ -120,12 +121,12 @@ class Adam(Optimizer):
         step_size = lr / bias_correction1
         if group["amsgrad"]:
             v_max = state_zeros(state, "max_exp_avg_sq", param)
-            np.maximum(v_max, v, out=v_max)
+            into(v_max, np.maximum, v_max, v)
             v = v_max
-        denom = np.sqrt(v, out=tmp)
+        denom = into(tmp, np.sqrt, v)
         denom /= bias_correction2_sqrt
         denom += eps
-        np.divide(m, denom, out=denom)
+        into(denom, np.divide, m, denom)
         denom *= step_size
         param -= denom
 

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 
+from ..engine import backend, devices
 from ..engine.grad_mode import enable_grad, no_grad
 from ..engine.tensor import Tensor
 from ..engine.tracing import replay_overrides, replayed
@@ -212,8 +213,8 @@ class Optimizer:
                     continue
                 if g._node is not None:
                     g.detach_()
-                if g._data.flags.writeable:
-                    g._data.fill(0)
+                if not isinstance(g._data, np.ndarray) or g._data.flags.writeable:
+                    g._data[...] = 0
                     g._version.v += 1
                 else:
                     p._grad = Tensor._make(np.zeros_like(g._data))
@@ -240,7 +241,7 @@ class Optimizer:
         state = {}
         for p, s in self.state.items():
             if id(p) in index:
-                state[index[id(p)]] = {k: (v.copy() if isinstance(v, np.ndarray) else _plain(v)) for k, v in s.items()}
+                state[index[id(p)]] = {k: _saved(v) for k, v in s.items()}
         return {"state": dict(sorted(state.items())), "param_groups": groups}
 
     def load_state_dict(self, state_dict: dict) -> None:
@@ -386,7 +387,7 @@ def add_scaled(param: np.ndarray, d: np.ndarray, alpha: float) -> None:
     1.67 MiB against PyTorch's 0.90. Blocks of 32K elements keep the
     temporary at 128 KiB for about 1.5 us per block of overhead.
     """
-    if d.size <= _BLOCK or not (param.flags.c_contiguous and d.flags.c_contiguous):
+    if d.size <= _BLOCK or not (isinstance(param, np.ndarray) and param.flags.c_contiguous and d.flags.c_contiguous):
         param += alpha * d
         return
     p, g = param.reshape(-1), d.reshape(-1)  # views: both are contiguous
@@ -407,15 +408,34 @@ def effective_grad(param: np.ndarray, grad: np.ndarray, weight_decay: float, max
         else:
             d += grad
         return d
-    return np.negative(grad) if maximize else grad
+    return -grad if maximize else grad
 
 
 def state_zeros(state: dict, key: str, like: np.ndarray, fill: float = 0.0) -> np.ndarray:
     """``state[key]``, created as an array of ``like``'s shape and dtype filled with ``fill`` if missing."""
     buf = state.get(key)
     if buf is None:
-        buf = state[key] = np.full_like(like, fill)
+        if isinstance(like, np.ndarray):
+            buf = state[key] = np.full_like(like, fill)
+        else:  # another array library: the buffer lives on the parameter's device
+            buf = state[key] = backend.namespace(like).api.full_like(like, fill)
     return buf
+
+
+def into(out, ufunc, *args):
+    """``ufunc(*args, out=out)``: the result written into ``out``, on NumPy with no temporary; on another
+    array library (which has no ``out=``) its function of the same name, written into ``out`` in place."""
+    if isinstance(out, np.ndarray):
+        return ufunc(*args, out=out)
+    out[...] = getattr(backend.namespace(out).api, ufunc.__name__)(*args)
+    return out
+
+
+def _saved(value):
+    """A state entry as plain data: arrays as NumPy copies (from any device: a state dict is host data)."""
+    if isinstance(value, np.ndarray) or hasattr(value, "__dlpack__"):
+        return np.array(backend.to_host(value), copy=True)
+    return _plain(value)
 
 
 def _plain(value):
@@ -450,5 +470,5 @@ def _load_value(key: str, value, p: Tensor, where: str):
             raise ValueError(f"{where}: state '{key}' cannot be read as {dtype or 'an array'} ({e})") from None
         if arr.shape != p.shape:
             raise ValueError(f"{where}: state '{key}' has shape {arr.shape} but the parameter has shape {p.shape}")
-        return arr
+        return backend.to_device(arr, devices.device_of(p._data))  # (a state buffer lives on its parameter's device)
     return value

@@ -10,6 +10,7 @@ from .optimizer import (
     check_non_negative,
     check_unit_interval,
     effective_grad,
+    into,
     resolve_lr,
     state_zeros,
 )
@@ -97,21 +98,21 @@ class RMSprop(Optimizer):
         v += tmp
         if group["centered"]:
             a = state_zeros(state, "grad_avg", param)
-            np.subtract(g, a, out=tmp)
+            into(tmp, np.subtract, g, a)
             tmp *= 1.0 - alpha
             a += tmp  # a <- a + (1 - α)(g - a), PyTorch's lerp form
-            np.multiply(a, a, out=tmp)
-            np.subtract(v, tmp, out=tmp)
-            np.sqrt(tmp, out=tmp)
+            into(tmp, np.multiply, a, a)
+            into(tmp, np.subtract, v, tmp)
+            into(tmp, np.sqrt, tmp)
         else:
-            np.sqrt(v, out=tmp)
+            into(tmp, np.sqrt, v)
         tmp += eps
-        np.divide(g, tmp, out=tmp)
+        into(tmp, np.divide, g, tmp)
         if momentum > 0.0:
             buf = state_zeros(state, "momentum_buffer", param)
             buf *= momentum
             buf += tmp
-            np.multiply(buf, lr, out=tmp)
+            into(tmp, np.multiply, buf, lr)
         else:
             tmp *= lr
         param -= tmp

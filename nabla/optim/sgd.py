@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..engine import backend
 from .optimizer import _BLOCK, Optimizer, add_scaled, check_bool, check_non_negative, effective_grad, resolve_lr
 
 
@@ -109,7 +110,7 @@ class SGD(Optimizer):
             buf = state.get("momentum_buffer")
             if buf is None:
                 # NOTE: the first step copies the gradient (no (1 - dampening) factor), as PyTorch does.
-                buf = state["momentum_buffer"] = g if g is not grad else g.copy()
+                buf = state["momentum_buffer"] = g if g is not grad else backend.namespace(g).copy(g)
             else:
                 dampening = float(group["dampening"])
                 buf *= momentum

@@ -51,3 +51,12 @@ def test_the_tensor_twin_computes_what_numpy_computes(name, x, args):
     got = getattr(ops.tensor_ns, name)(nb.tensor(x), *args)
     assert isinstance(got, nb.Tensor)
     np.testing.assert_allclose(got.numpy(), getattr(backend.numpy_ns, name)(x, *args), rtol=1e-12)
+
+
+def test_the_standard_namespace_offers_numpys_names():
+    strict = pytest.importorskip("array_api_strict")
+    from nabla.engine import standard
+
+    ns = standard.namespace(strict.asarray([1.0]))
+    missing = set(vars(backend.numpy_ns)) - set(vars(ns))
+    assert missing == set(), "in backend.numpy_ns only: add them to nabla.engine.standard"

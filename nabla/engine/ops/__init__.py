@@ -74,6 +74,7 @@ from .elementwise import (
     sqrt,
     square,
     sub,
+    to_device,
     where,
 )
 from .linalg import dense, dot, einsum, linear, matmul, outer
@@ -311,4 +312,16 @@ tensor_ns = SimpleNamespace(
     conv_input_grad=_conv_input_grad,
     max_pool=lambda x, kernel, stride: _max_pool(x, kernel=kernel, stride=stride),
     max_pool_grad=max_pool_grad,
+    copy=clone,
+    getitem=getitem,
+    to_device=to_device,
+    isnan=isnan,
+    less=less,
+    less_equal=less_equal,
+    greater=greater,
+    greater_equal=greater_equal,
+    not_equal=not_equal,
+    logical_and=logical_and,
+    logical_or=logical_or,
+    logical_not=logical_not,
 )

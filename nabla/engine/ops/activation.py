@@ -148,7 +148,7 @@ def step(xp, x):
     Its derivative is 0 everywhere it exists, so no gradient flows through
     it: a perceptron is trained with the perceptron rule, not backprop.
     """
-    return (x >= 0).astype(x.dtype)
+    return xp.astype(x >= 0, x.dtype)
 
 
 @step.defvjp

@@ -12,23 +12,30 @@ import math
 
 import numpy as np
 
-from .. import dtypes
+from .. import backend, devices, dtypes
 from ..tensor import Tensor
 from ..tracing import recompute
 from .primitive import apply, as_operand, primitive
+
+_FOREIGN_FLOATS = backend.FOREIGN_FLOAT_DTYPES
+
+
+def _floating(dtype) -> bool:
+    """Whether an array's dtype is a float: NumPy's ``kind``, or one of another library's float dtypes."""
+    return getattr(dtype, "kind", None) == "f" or dtype in _FOREIGN_FLOATS
 
 
 def _binary(prim, a, b) -> Tensor:
     # Fast path, the common case: two tensors of one dtype, or a float tensor
     # and a Python number. Everything else goes through the promotion rules.
     if isinstance(a, Tensor):
-        if (isinstance(b, Tensor) and a._data.dtype == b._data.dtype) or (
-            type(b) in (float, int) and a._data.dtype.kind == "f"
+        if (isinstance(b, Tensor) and a._data.dtype is b._data.dtype) or (
+            type(b) in (float, int) and _floating(a._data.dtype)
         ):
             return _broadcasting(prim, a, b)
-    elif type(a) in (float, int) and isinstance(b, Tensor) and b._data.dtype.kind == "f":
+    elif type(a) in (float, int) and isinstance(b, Tensor) and _floating(b._data.dtype):
         return _broadcasting(prim, a, b)
-    a, b = as_operand(a), as_operand(b)
+    a, b = as_operand(a, b), as_operand(b, a)
     # A 0-d float tensor adapts to a float tensor with dimensions, as in
     # PyTorch (NumPy would promote float32 * float64-scalar-array to float64).
     if isinstance(a, Tensor) and isinstance(b, Tensor) and a.dtype != b.dtype and a.dtype.kind == b.dtype.kind == "f":
@@ -59,7 +66,7 @@ def _broadcasting(prim, a, b) -> Tensor:
         if "broadcast" not in str(e):
             raise
         raise ValueError(
-            f"{prim.name}: shapes {np.shape(a)} and {np.shape(b)} cannot be broadcast together "
+            f"{prim.name}: shapes {getattr(a, 'shape', ())} and {getattr(b, 'shape', ())} cannot be broadcast together "
             "(NumPy rules: trailing axes must be equal or 1)"
         ) from None
 
@@ -126,8 +133,11 @@ def _(xp, need, g, out, a, b):
         ga = g * b * a ** (b - 1)
     if need[1]:
         # d(a^b)/db = a^b log a; taken as 0 where a = 0 (where a^b is 0 or 1), as PyTorch does.
-        safe = xp.where(a == 0, 1, a)
-        gb = g * out * xp.log(safe)
+        if hasattr(a, "shape"):
+            log_a = xp.log(xp.where(a == 0, 1, a))
+        else:  # a Python number
+            log_a = math.log(a) if a > 0 else (0.0 if a == 0 else math.nan)
+        gb = g * out * log_a
     return ga, gb
 
 
@@ -148,7 +158,7 @@ def mul(a, b) -> Tensor:
 
 def div(a, b) -> Tensor:
     """``a / b`` with broadcasting (true division; integers give floats)."""
-    a, b = as_operand(a), as_operand(b)
+    a, b = as_operand(a, b), as_operand(b, a)
     if isinstance(a, Tensor) and a.dtype.kind in "iub" and not (isinstance(b, Tensor) and b.dtype.kind == "f"):
         a = astype(a, dtypes.default_float)
     return _binary(_div, a, b)
@@ -379,18 +389,20 @@ def where(cond, a, b) -> Tensor:
     it (e.g. ``where(x > 0, log(x), 0)`` at x < 0) still poisons the gradient
     of ``log``: mask the input, not only the output.
     """
+    like = next((t for t in (cond, a, b) if isinstance(t, Tensor)), None)
     if not isinstance(cond, Tensor):
-        cond = np.asarray(cond)
+        cond = as_operand(np.asarray(cond), like)
     if cond.dtype != np.bool_:
         cond = Tensor._make(recompute(_as_bool, cond))
-    a, b = as_operand(a), as_operand(b)
+    a, b = as_operand(a, like), as_operand(b, like)
     if isinstance(a, float) and isinstance(b, float):
-        a = Tensor._make(np.asarray(a, dtype=dtypes.default_float))
+        device = devices.device_of(cond._data) if isinstance(cond, Tensor) else devices.CPU
+        a = Tensor._make(backend.to_device(np.asarray(a, dtype=dtypes.default_float), device))
     return _where(cond, a, b)
 
 
-def _as_bool(x: np.ndarray) -> np.ndarray:
-    return x.astype(bool)
+def _as_bool(x):
+    return backend.namespace(x).astype(x, dtypes.bool_)
 
 
 @primitive("astype")
@@ -417,7 +429,7 @@ def astype(x, dtype) -> Tensor:
 
 @primitive("clone")
 def _clone(xp, x):
-    return x.copy()
+    return xp.copy(x)
 
 
 @_clone.defvjp
@@ -430,47 +442,58 @@ def clone(x) -> Tensor:
     return _clone(as_operand(x))
 
 
+@primitive("to_device", reads=())
+def _to_device(xp, x, device, source):
+    return xp.to_device(x, device)
+
+
+@_to_device.defvjp
+def _(xp, need, g, out, x, device, source):
+    return (xp.to_device(g, source),)
+
+
+def to_device(x, device) -> Tensor:
+    """``x`` moved to ``device`` (``t.to(device)``); the gradient moves back to x's device."""
+    x = as_operand(x)
+    source = devices.device_of(x._data)  # (the array's: a subclass may show another name, as nabla.tf does)
+    if devices.normalize(device) == source:
+        return x
+    return _to_device(x, device=device, source=source)
+
+
 # --- comparisons and logic (no gradient) -------------------------------------------
 
 
-def _compare(fn):
-    def run(a, b):
-        return np.asarray(fn(a, b))
+def _no_grad(name: str, doc: str):
+    """An elementwise function without gradient (a comparison, a test), run in its inputs' library."""
 
-    run.__name__ = fn.__name__
+    def run(*arrays):
+        out = getattr(backend.namespace(*arrays), name)(*arrays)
+        return out if hasattr(out, "shape") else np.asarray(out)
 
-    def compare(a, b) -> Tensor:
-        return Tensor._make(recompute(run, a, b))  # no gradient, but a captured step recomputes it
+    run.__name__ = name
 
-    compare.__name__ = fn.__name__
-    compare.__doc__ = f"Elementwise ``{fn.__name__}`` as a bool tensor (no gradient)."
-    return compare
+    def function(*args) -> Tensor:
+        return Tensor._make(recompute(run, *args))  # no gradient, but a captured step recomputes it
 
-
-less = _compare(np.less)
-less_equal = _compare(np.less_equal)
-greater = _compare(np.greater)
-greater_equal = _compare(np.greater_equal)
-equal = _compare(np.equal)
-not_equal = _compare(np.not_equal)
-logical_and = _compare(np.logical_and)
-logical_or = _compare(np.logical_or)
+    function.__name__ = name
+    function.__doc__ = doc
+    return function
 
 
-def logical_not(a) -> Tensor:
-    """Elementwise not, as a bool tensor."""
-    return Tensor._make(recompute(np.logical_not, a))
+def _compare(name: str):
+    return _no_grad(name, f"Elementwise ``{name}`` as a bool tensor (no gradient).")
 
 
-def isfinite(a) -> Tensor:
-    """True where a value is neither NaN nor infinite."""
-    return Tensor._make(recompute(np.isfinite, a))
-
-
-def isnan(a) -> Tensor:
-    return Tensor._make(recompute(np.isnan, a))
-
-
-def sign(a) -> Tensor:
-    """-1, 0 or 1 by the sign of each value (no gradient: it is 0 almost everywhere)."""
-    return Tensor._make(recompute(np.sign, a))
+less = _compare("less")
+less_equal = _compare("less_equal")
+greater = _compare("greater")
+greater_equal = _compare("greater_equal")
+equal = _compare("equal")
+not_equal = _compare("not_equal")
+logical_and = _compare("logical_and")
+logical_or = _compare("logical_or")
+logical_not = _no_grad("logical_not", "Elementwise not, as a bool tensor.")
+isfinite = _no_grad("isfinite", "True where a value is neither NaN nor infinite.")
+isnan = _no_grad("isnan", "True where a value is NaN.")
+sign = _no_grad("sign", "-1, 0 or 1 by the sign of each value (no gradient: it is 0 almost everywhere).")

@@ -29,7 +29,7 @@ def _(xp, need, g, out, a, b):
 
 def matmul(a, b) -> Tensor:
     """Matrix product with NumPy's rules: 1-D operands are vectors, leading axes are batch axes that broadcast."""
-    a, b = as_operand(a), as_operand(b)
+    a, b = as_operand(a, b), as_operand(b, a)
     a = a if isinstance(a, Tensor) else Tensor._make(np.asarray(a))
     b = b if isinstance(b, Tensor) else Tensor._make(np.asarray(b))
     if a.ndim == 0 or b.ndim == 0:

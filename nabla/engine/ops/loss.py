@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from .. import backend
+from .. import backend, dtypes
 from ..tensor import Tensor
 from ..tracing import derive, recompute
 from .activation import log_softmax
@@ -40,6 +40,11 @@ def _check_same_shape(input: Tensor, target: Tensor, who: str) -> None:
             f"{who}: input shape {input.shape} and target shape {target.shape} differ; "
             "reshape the target (e.g. y.reshape(-1, 1)) so that they match"
         )
+
+
+def _kind(array) -> str:
+    """The dtype kind of an array of any library ("f", "i", "u", "b")."""
+    return backend.numpy_dtype(array.dtype).kind
 
 
 def _float_target(target, like: Tensor) -> Tensor:
@@ -220,15 +225,16 @@ def _(xp, need, g, out, x, index, axis):
 
 def _check_indices(target: np.ndarray, num_classes: int, ignore_index: int, who: str) -> np.ndarray | None:
     """Raise on a class index out of range; return the mask of targets not ignored (None: all count)."""
+    xp = backend.namespace(target)
     if not target.size:
-        return np.ones(target.shape, dtype=bool)
-    lo, hi = int(target.min()), int(target.max())
+        return xp.astype(xp.ones_like(target), dtypes.bool_)
+    lo, hi = int(xp.min(target)), int(xp.max(target))
     if 0 <= lo and hi < num_classes and not lo <= ignore_index <= hi:
         return None  # the common case, settled by one min and one max
     valid = target != ignore_index
-    if valid.any():
+    if bool(xp.any(valid)):
         t = target[valid]
-        lo, hi = int(t.min()), int(t.max())
+        lo, hi = int(xp.min(t)), int(xp.max(t))
         if lo < 0 or hi >= num_classes:
             bad = lo if lo < 0 else hi
             raise ValueError(
@@ -243,7 +249,7 @@ def _class_targets(input: Tensor, target, weight, ignore_index: int, who: str):
     each target's weight as an array of input's dtype, 0 where ignored; None when every weight is 1)."""
     t = target._data if isinstance(target, Tensor) else np.asarray(target)
     axis = 1 if input.ndim > 1 else 0
-    if t.dtype.kind not in "iu":
+    if _kind(t) not in "iu":
         raise TypeError(
             f"{who}: target must hold integer class indices, got {t.dtype}; for probabilities "
             "use cross_entropy with a float target"
@@ -261,12 +267,14 @@ def _class_targets(input: Tensor, target, weight, ignore_index: int, who: str):
 def _target_arrays(t: np.ndarray, num_classes: int, weight, ignore_index: int, dtype, who: str):
     """The values part of :func:`_class_targets` (recomputed by every replay of a captured step)."""
     valid = _check_indices(t, num_classes, ignore_index, who)
+    xp = backend.namespace(t)
     if valid is None:  # the common case: no target ignored
         # A copy (N integers): the graph keeps it, and the caller may reuse their array before backward.
-        return t.copy(), (None if weight is None else weight[t].astype(dtype, copy=False))
-    safe_t = np.where(valid, t, 0)
-    w = np.ones(num_classes, dtype=dtype) if weight is None else weight
-    return safe_t, np.where(valid, w[safe_t], 0).astype(dtype)
+        return xp.copy(t), (None if weight is None else xp.astype(xp.getitem(weight, t), dtype))
+    safe_t = xp.where(valid, t, xp.zeros_like(t))
+    w = xp.astype(xp.ones_like(xp.arange(num_classes)), dtype) if weight is None else weight
+    w_t = xp.getitem(w, safe_t)
+    return safe_t, xp.astype(xp.where(valid, w_t, xp.zeros_like(w_t)), dtype)
 
 
 def _as_weight(weight, input: Tensor):
@@ -302,11 +310,11 @@ def _softmax_cross_entropy(xp, x, index, coef, reduce):
 
     ``coef`` is a float or an array (N,) of the rows' factors (target weight / total weight for a mean).
     """
-    shifted = x - x.max(axis=1, keepdims=True)  # NOTE: exp(shifted) <= 1 never overflows
-    per_row = xp.log(xp.exp(shifted).sum(axis=1))
-    per_row -= shifted[xp.arange(len(index)), index]
+    shifted = x - xp.max(x, axis=1, keepdims=True)  # NOTE: exp(shifted) <= 1 never overflows
+    per_row = xp.log(xp.sum(xp.exp(shifted), axis=1))
+    per_row -= xp.getitem(shifted, (xp.arange(index.shape[0]), index))
     per_row *= coef
-    return per_row.sum() if reduce else per_row
+    return xp.sum(per_row) if reduce else per_row
 
 
 @_softmax_cross_entropy.defvjp
@@ -373,7 +381,7 @@ def cross_entropy(
     axis = 1 if input.ndim > 1 else 0
     num_classes = input.shape[axis]
     w = _as_weight(weight, input)
-    if t.dtype.kind in "iu" and input.ndim == 2 and not label_smoothing and reduction in _REDUCTIONS:
+    if _kind(t) in "iu" and input.ndim == 2 and not label_smoothing and reduction in _REDUCTIONS:
         # The common case in one fused node, whose gradient is (softmax - onehot) * w[t] / sum(w[t]).
         safe_t, w_t = _class_targets(input, target, w, ignore_index, "cross_entropy")
         coef = derive(_row_factors, safe_t, w_t, reduction == "mean")
@@ -383,7 +391,7 @@ def cross_entropy(
     wshape = [1] * input.ndim
     wshape[axis] = num_classes
 
-    if t.dtype.kind == "f":
+    if _kind(t) == "f":
         if t.shape != input.shape:
             raise ValueError(
                 f"cross_entropy: float targets are class probabilities and need the input's shape {input.shape}, "
@@ -398,7 +406,7 @@ def cross_entropy(
             return sum(loss) * (1.0 / (loss.size or 1))
         return _reduce(loss, reduction, "cross_entropy")
 
-    if t.dtype.kind not in "iu":
+    if _kind(t) not in "iu":
         raise TypeError(f"cross_entropy: target must be integer class indices or float probabilities, got {t.dtype}")
     nll = nll_loss(logp, t, weight=w, ignore_index=ignore_index, reduction=reduction)
     if not label_smoothing:

@@ -27,12 +27,16 @@ import weakref
 
 import numpy as np
 
-from .. import backend
+from .. import backend, devices, dtypes
 from ..anomaly_mode import AnomalyMode, user_frame
 from ..grad_mode import GradMode
 from ..graph import Node, Version
 from ..tensor import Tensor
 from ..tracing import Tracing
+
+_numpy_ns = backend.numpy_ns
+_PLAIN = backend._PLAIN
+_OTHER_LIBRARIES = dtypes.OTHER_LIBRARIES
 
 
 class Primitive:
@@ -79,9 +83,11 @@ def primitive(name: str, view: bool = False, reads=None, draws: bool = False):
     return lambda forward: Primitive(name, forward, view=view, reads=reads, draws=draws)
 
 
-def as_operand(x, like: Tensor | None = None):
+def as_operand(x, like=None):
     """Tensors pass through; Python numbers stay numbers (weakly typed, as in PyTorch);
-    anything array-like becomes a constant Tensor."""
+    anything array-like becomes a constant Tensor: on ``like``'s device when ``like`` is a tensor there
+    (a NumPy array or a list mixed into an operation is data, like a number; a *tensor* on another
+    device is an error)."""
     if isinstance(x, Tensor):
         return x
     # NOTE: test np.generic first: np.float64 subclasses Python's float, and
@@ -91,6 +97,8 @@ def as_operand(x, like: Tensor | None = None):
     if isinstance(x, (bool, int, float)):
         return x
     if isinstance(x, (np.ndarray, list, tuple, numbers.Number)):
+        if isinstance(like, Tensor) and not isinstance(like._data, np.ndarray):
+            return Tensor(x, device=devices.device_of(like._data))
         return Tensor(x)
     raise TypeError(
         f"cannot use an object of type {type(x).__name__} in a nabla operation: pass a Tensor, "
@@ -101,17 +109,31 @@ def as_operand(x, like: Tensor | None = None):
 def apply(prim: Primitive, args, params) -> Tensor:
     """Run ``prim`` on ``args`` and, if any input requires grad, record a Node."""
     arrays = [a._data if isinstance(a, Tensor) else a for a in args]
-    raw = prim.forward(backend.numpy_ns, *arrays, **params)
-    # NumPy returns scalars, not 0-d arrays, from full reductions
-    out = raw if type(raw) is np.ndarray else np.asarray(raw)
+    xp = _numpy_ns
+    if _OTHER_LIBRARIES[0]:  # (only once another library's array was made: NumPy alone skips the loop)
+        for a in arrays:
+            if type(a) not in _PLAIN:  # another array library: its namespace, or the error for mixed devices
+                xp = backend._foreign(arrays, prim.name)
+                break
+    raw = prim.forward(xp, *arrays, **params)
+    if xp is _numpy_ns:
+        # NumPy returns scalars, not 0-d arrays, from full reductions (a transfer's result, an array of
+        # another library, passes as it is)
+        if type(raw) is np.ndarray or (_OTHER_LIBRARIES[0] and hasattr(raw, "__dlpack__")):
+            out = raw
+        else:
+            out = np.asarray(raw)
+        # A view shares its base's version counter, so writing through either is seen by graphs that saved
+        # the other. (A "view" op may copy: reshape of a transposed array. A copy gets a counter of its own.)
+        shares = prim.view and out.base is not None and np.may_share_memory(out, arrays[0])  # base None: fresh
+    else:
+        out = raw
+        shares = prim.view  # (the standard cannot tell a view from a copy: assume the view)
     tracer = Tracing.tracer
     if tracer is not None and not tracer.paused:
         tracer.forward(prim, args, params, out, out is not raw)  # (before the Tensor is made: see Tracer.made)
     if AnomalyMode.enabled:
-        _check_forward(prim, out)
-    # A view shares its base's version counter, so writing through either is seen by graphs that saved the
-    # other. (A "view" op may copy: reshape of a transposed array. A copy gets a counter of its own.)
-    shares = prim.view and out.base is not None and np.may_share_memory(out, arrays[0])  # base None: fresh
+        _check_forward(prim, xp, out)
     version = args[0]._version if shares else Version()
     if GradMode.enabled:
         need = tuple([isinstance(a, Tensor) and a._rg for a in args])
@@ -148,9 +170,9 @@ def _unread(a):
     placeholder sharing its node and version counter, with its shape and dtype but no memory."""
     if not isinstance(a, Tensor) or a._data.size < _PLACEHOLDER_MIN_SIZE or (a._node is None and a._rg):
         return a
-    return Tensor._make(backend.placeholder(a._data.shape, a._data.dtype), a._node, a._version)
+    return Tensor._make(backend.placeholder_like(a._data), a._node, a._version)
 
 
-def _check_forward(prim: Primitive, out) -> None:
-    if out.dtype.kind == "f" and not np.isfinite(out).all():
+def _check_forward(prim: Primitive, xp, out) -> None:
+    if backend.numpy_dtype(out.dtype).kind == "f" and not bool(xp.all(xp.isfinite(out))):
         raise FloatingPointError(f"'{prim.name}' produced NaN or Inf at {user_frame()}")

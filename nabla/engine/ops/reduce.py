@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from .. import dtypes
+from .. import backend, dtypes
 from ..tensor import Tensor
 from ..tracing import recompute
 from .elementwise import abs as abs_
@@ -54,7 +54,7 @@ def sum(x, axis=None, keepdims: bool = False) -> Tensor:  # noqa: A001
     """Sum over ``axis``. Booleans and integers are summed as int64 (no gradient)."""
     x = as_operand(x)
     if x.dtype.kind in "biu":
-        return Tensor._make(recompute(_no_grad_reduction, np.sum, x, axis, keepdims))
+        return Tensor._make(recompute(_no_grad_reduction, "sum", x, axis, keepdims))
     return _sum(x, axis=normalize_axis(axis, x.ndim, "sum"), keepdims=keepdims)
 
 
@@ -95,7 +95,7 @@ def _(xp, need, g, out, x, axis, keepdims):
     zero = x == 0
     safe_x = xp.where(zero, 1, x)
     without_zeros = xp.prod(safe_x, axis=axis, keepdims=True)
-    nzeros = xp.sum(xp.where(zero, 1, 0), axis=axis, keepdims=True)
+    nzeros = xp.sum(xp.astype(zero, g.dtype), axis=axis, keepdims=True)
     others = xp.where(zero, xp.where(nzeros == 1, without_zeros, 0), out / safe_x)
     return (g * others,)
 
@@ -214,21 +214,27 @@ def norm(x, ord=2, axis=None, keepdims: bool = False) -> Tensor:  # noqa: A002
 
 def argmax(x, axis=None, keepdims: bool = False) -> Tensor:
     """Index of the largest value along ``axis`` (of the flattened tensor if None). No gradient."""
-    return Tensor._make(recompute(_no_grad_reduction, np.argmax, x, axis, keepdims))
+    return Tensor._make(recompute(_no_grad_reduction, "argmax", x, axis, keepdims))
 
 
 def argmin(x, axis=None, keepdims: bool = False) -> Tensor:
     """Index of the smallest value along ``axis``. No gradient."""
-    return Tensor._make(recompute(_no_grad_reduction, np.argmin, x, axis, keepdims))
+    return Tensor._make(recompute(_no_grad_reduction, "argmin", x, axis, keepdims))
 
 
 def any(x, axis=None, keepdims: bool = False) -> Tensor:  # noqa: A001
-    return Tensor._make(recompute(_no_grad_reduction, np.any, x, axis, keepdims))
+    return Tensor._make(recompute(_no_grad_reduction, "any", x, axis, keepdims))
 
 
 def all(x, axis=None, keepdims: bool = False) -> Tensor:  # noqa: A001
-    return Tensor._make(recompute(_no_grad_reduction, np.all, x, axis, keepdims))
+    return Tensor._make(recompute(_no_grad_reduction, "all", x, axis, keepdims))
 
 
-def _no_grad_reduction(fn, x, axis, keepdims) -> np.ndarray:
-    return np.asarray(fn(x, axis=axis, keepdims=keepdims))
+def _no_grad_reduction(name: str, x, axis, keepdims):
+    """A reduction without gradient, in x's library (integers and booleans sum as int64, as NumPy sums them)."""
+    xp = backend.namespace(x)
+    if xp is backend.numpy_ns:
+        return np.asarray(getattr(np, name)(x, axis=axis, keepdims=keepdims))
+    if name == "sum":
+        x = xp.astype(x, dtypes.int64)
+    return getattr(xp, name)(x, axis=axis, keepdims=keepdims)

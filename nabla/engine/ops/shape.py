@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+from .. import backend, devices
 from ..tensor import Tensor
 from .primitive import as_operand, primitive
 from .reduce import normalize_axis
@@ -190,7 +191,7 @@ def _(xp, need, g, out, *xs, axis):
     grads, start = [], 0
     for x, n in zip(xs, need):
         stop = start + x.shape[axis]
-        index = (slice(None),) * axis + (slice(start, stop),)
+        index = (slice(None),) * axis + (slice(start, stop), Ellipsis)
         grads.append(g[index] if n else None)
         start = stop
     return grads
@@ -198,8 +199,9 @@ def _(xp, need, g, out, *xs, axis):
 
 def concatenate(tensors, axis: int = 0) -> Tensor:
     """Join tensors along an existing axis (``torch.cat``)."""
-    tensors = [as_operand(t) for t in tensors]
-    tensors = [t if isinstance(t, Tensor) else Tensor._make(np.asarray(t)) for t in tensors]
+    like = next((t for t in tensors if isinstance(t, Tensor)), None)
+    tensors = [as_operand(t, like) for t in tensors]
+    tensors = [t if isinstance(t, Tensor) else as_operand(np.asarray(t), like) for t in tensors]
     if not tensors:
         raise ValueError("concatenate: needs at least one tensor")
     ndim = tensors[0].ndim
@@ -314,6 +316,13 @@ def index_arrays(index):
     return index
 
 
+def _on_device(index, device):
+    """An index's arrays moved to the indexed tensor's device (as PyTorch takes CPU indices for GPU data)."""
+    items = index if isinstance(index, tuple) else (index,)
+    moved = tuple(backend.to_device(i, device) if isinstance(i, np.ndarray) else i for i in items)
+    return moved if isinstance(index, tuple) else moved[0]
+
+
 def _is_basic(index) -> bool:
     items = index if isinstance(index, tuple) else (index,)
     return all(
@@ -327,7 +336,7 @@ def _is_basic(index) -> bool:
 
 @primitive("getitem", view=True)
 def _getitem(xp, x, index, basic):
-    return x[index]
+    return xp.getitem(x, index)
 
 
 @_getitem.defvjp
@@ -342,7 +351,7 @@ def _index_add(xp, g, index, shape, basic):
 
 @_index_add.defvjp
 def _(xp, need, g, out, src, index, shape, basic):
-    return (g[index],)
+    return (xp.getitem(g, index),)
 
 
 def index_add(g, index, shape, basic: bool) -> Tensor:
@@ -358,6 +367,8 @@ def getitem(x, index) -> Tensor:
     """
     x = as_operand(x)
     index = index_arrays(index)
+    if not isinstance(x._data, np.ndarray):
+        index = _on_device(index, devices.device_of(x._data))
     basic = _is_basic(index)
     items = index if isinstance(index, tuple) else (index,)
     # (``is``, not ``in``: ``in`` compares with ==, which is elementwise on a boolean mask.)

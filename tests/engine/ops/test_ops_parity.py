@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import reference
 from reference import compare, random_inputs
 from reference import torch as torch_module
 
@@ -34,6 +35,19 @@ T = _LazyTorch()
 F = _LazyTorch("nn.functional")
 
 DTYPES = [pytest.param(np.float32, id="f32"), pytest.param(np.float64, id="f64")]
+
+# NumPy, and array-api-strict on its CPU device and its other devices (whose arrays refuse np.asarray, so a
+# silent conversion to NumPy anywhere in forward or backward fails loudly; no_float64 has only float32).
+DEVICES = ["cpu", "array_api_strict:CPU_DEVICE", "array_api_strict:device1", "array_api_strict:no_float64"]
+
+
+@pytest.fixture(params=DEVICES, autouse=True)
+def device(request):
+    if request.param != "cpu":
+        pytest.importorskip("array_api_strict")
+    reference.DEVICE["name"] = request.param
+    yield request.param
+    reference.DEVICE["name"] = "cpu"
 
 
 @pytest.fixture(params=DTYPES)
@@ -169,7 +183,9 @@ def test_python_and_numpy_operands(op, const, dtype):
     compare(lambda t: fn(t, c), torch_fn=lambda t: fn(t, torch_c()), inputs=[x], dtype=dtype)
 
 
-def test_float64_array_operand_promotes_like_torch():
+def test_float64_array_operand_promotes_like_torch(device):
+    if device.endswith("no_float64"):
+        pytest.skip("this device has no float64")
     x = np.linspace(0.5, 2.0, 4).astype(np.float32)
     c = np.array([1.0, 2.0, 3.0, 4.0])  # float64
     out = compare(lambda t: c * t + t, torch_fn=lambda t: T.tensor(c) * t + t, inputs=[x], dtype=np.float32)
@@ -196,7 +212,12 @@ def test_integer_tensor_with_float_tensor_keeps_float_dtype(dtype):
     i = np.array([1, 2, 3])
     x = np.array([0.5, 1.5, 2.5], dtype=dtype)
     for f in (lambda a, b: a + b, lambda a, b: b * a, lambda a, b: b / a, lambda a, b: a - b):
-        compare(lambda b, f=f: f(nb.tensor(i), b), torch_fn=lambda b, f=f: f(T.tensor(i), b), inputs=[x], dtype=dtype)
+        compare(
+            lambda b, f=f: f(nb.tensor(i, device=reference.DEVICE["name"]), b),
+            torch_fn=lambda b, f=f: f(T.tensor(i), b),
+            inputs=[x],
+            dtype=dtype,
+        )
 
 
 def test_reflected_matmul_with_ndarray(dtype):
