@@ -5,18 +5,24 @@ off, results do not require grad and no graph node is made (no memory for
 saved values, raw NumPy speed). The backward walk turns it off too, except
 when it records the backward pass itself (``create_graph=True``).
 Each switch is a context manager and a decorator, as in PyTorch's
-``torch/autograd/grad_mode.py``.
+``torch/autograd/grad_mode.py``. As in PyTorch, the switch is per thread: ``no_grad`` in one
+thread (a data-loading thread, a server's worker) leaves every other thread recording, and a
+new thread starts with recording on.
 """
 
 from __future__ import annotations
 
 import contextlib
+import threading
 
 
-class GradMode:
-    """The switch: whether operations record a graph now."""
+class _GradModeSwitch(threading.local):
+    """The switch: whether operations record a graph now, in this thread."""
 
-    enabled: bool = True
+    enabled: bool = True  # the class default is what every new thread sees
+
+
+GradMode = _GradModeSwitch()
 
 
 def is_grad_enabled() -> bool:

@@ -98,13 +98,13 @@ def seed_state(random_state) -> dict:
     return np.random.default_rng(seed).bit_generator.state
 
 
-# nabla's generator and its grad mode (no_grad) are process-wide: fits and predictions in several threads of
-# one process would swap them under each other, so they take turns.
+# nabla's generator is process-wide (grad mode is per thread): fits and predictions in several threads of
+# one process would draw from it under each other, so they take turns.
 _LOCK = threading.RLock()
 
 
 def one_at_a_time():
-    """Hold nabla's process-wide state (generator, grad mode) for one fit or prediction."""
+    """Hold nabla's process-wide generator for one fit or prediction."""
     return _LOCK
 
 

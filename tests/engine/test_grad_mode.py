@@ -97,3 +97,44 @@ def test_detect_anomaly_as_decorator_restores():
 
     f()
     nb.log(nb.tensor([-1.0]).abs() - 2)  # outside: no check (NaN, no error)
+
+
+def test_grad_mode_is_per_thread_as_in_pytorch():
+    """no_grad in one thread leaves another recording, and a new thread starts recording (torch's rule)."""
+    import threading
+
+    import torch
+
+    entered, release = threading.Event(), threading.Event()
+    seen = {}
+
+    def hold_no_grad():
+        with nb.no_grad():
+            seen["inside"] = nb.is_grad_enabled()
+            entered.set()
+            release.wait(10)
+
+    def torch_hold_no_grad():
+        with torch.no_grad():
+            entered.set()
+            release.wait(10)
+
+    for hold, is_enabled in ((hold_no_grad, nb.is_grad_enabled), (torch_hold_no_grad, torch.is_grad_enabled)):
+        entered.clear()
+        release.clear()
+        worker = threading.Thread(target=hold)
+        worker.start()
+        entered.wait(10)
+        seen[hold.__name__] = is_enabled()  # main thread, while the worker sits inside no_grad
+        release.set()
+        worker.join()
+    assert seen == {"inside": False, "hold_no_grad": True, "torch_hold_no_grad": True}
+
+    with nb.no_grad():
+        fresh = []
+        thread = threading.Thread(target=lambda: fresh.append(nb.is_grad_enabled()))
+        thread.start()
+        thread.join()
+        assert fresh == [True] and not nb.is_grad_enabled()
+    x = nb.tensor([1.0, 2.0], requires_grad=True)
+    assert (x * 2).requires_grad
