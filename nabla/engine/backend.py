@@ -347,6 +347,7 @@ numpy_ns = SimpleNamespace(
     conv_input_grad=conv_input_grad,
     max_pool=max_pool,
     max_pool_grad=max_pool_grad,
+    max_pool_choice=max_pool_choice,
     astype=lambda x, dtype: x.astype(dtype, copy=False),
     copy=np.copy,
     getitem=operator.getitem,
@@ -355,7 +356,6 @@ numpy_ns = SimpleNamespace(
 
 FOREIGN_FLOAT_DTYPES = standard.FOREIGN_FLOAT_DTYPES
 
-standard.NUMPY_NAMES = tuple(vars(numpy_ns))
 
 # The types that keep an operation on NumPy: its arrays and the Python values mixed into operations.
 _PLAIN = frozenset({np.ndarray, float, int, bool, type(None)})

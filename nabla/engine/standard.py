@@ -13,7 +13,8 @@ from the standard's functions:
   (:func:`_getitem`), ``erf``, ``einsum``, ``pad``.
 
 A library that offers faster kernels for these has them in :data:`TABLE`, the one per-library table
-(today: the host transfers; NumPy's own kernels live in :mod:`nabla.engine.backend`). Nothing here
+(CuPy's host transfer, scatter-add and ``erf``; NumPy's own kernels live in :mod:`nabla.engine.backend`,
+the convolution's standard-only ones in :mod:`nabla.engine.standard_conv`). Nothing here
 converts data to NumPy: results stay in the input's library, on its device.
 """
 
@@ -26,7 +27,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from . import devices
+from . import devices, standard_conv
 from .dtypes import OTHER_LIBRARIES
 
 # --- transfers ------------------------------------------------------------------------------------------
@@ -63,9 +64,26 @@ def _cupy_to_host(x) -> np.ndarray:
     return x.get()
 
 
-#: Library name -> overrides of the generic entries (``to_host``; kernels as they are written and checked).
+def _cupy_kernels(ns) -> dict:
+    """CuPy's own kernels for what the standard lacks: the scatter-add of indexing gradients (``np.add.at``'s
+    twin, instead of the generic one-hot product, whose work grows with the input's size) and ``erf``."""
+    import cupyx
+    import cupyx.scipy.special
+
+    def index_add(g, index, shape, basic):
+        if basic:
+            return _index_add(ns, g, index, shape, True)
+        out = ns.zeros(shape, g.dtype)
+        cupyx.scatter_add(out, index, g)
+        return out
+
+    return {"index_add": index_add, "erf": cupyx.scipy.special.erf}
+
+
+#: Library name -> overrides of the generic entries: ``to_host``, and ``kernels(ns)`` -> {name: kernel} that
+#: replace the namespace's standard-only versions (written and checked on the library's own device).
 TABLE: dict[str, dict] = {
-    "cupy": {"to_host": _cupy_to_host},
+    "cupy": {"to_host": _cupy_to_host, "kernels": _cupy_kernels},
 }
 
 
@@ -96,6 +114,7 @@ def library(lib: str) -> SimpleNamespace:
         to_host=_dlpack_to_host,
         from_host=lambda host, dev: api.asarray(host, device=dev) if dev is not None else api.asarray(host),
         to_numpy_dtype={d: np.dtype(name) for name, d in names.items()},
+        kernels=lambda ns: {},
     )
     entries.update(TABLE.get(lib, {}))
     if lib != "cupy":  # (CuPy's dtypes are NumPy's)
@@ -118,6 +137,8 @@ def namespace(array) -> SimpleNamespace:
 
 @functools.cache
 def _build(lib: str, device) -> SimpleNamespace:
+    import array_api_compat  # (library() checked that it is installed)
+
     api = library(lib).api
 
     def native(dtype):
@@ -201,34 +222,33 @@ def _build(lib: str, device) -> SimpleNamespace:
         windows=lambda x, kernel, stride, dilation: _windows(api, x, kernel, stride, dilation),
         unwindows=lambda g, shape, kernel, stride, dilation: _unwindows(zeros, g, shape, kernel, stride, dilation),
         max_pool=lambda x, kernel, stride: _max_pool(api, x, kernel, stride),
+        patches=lambda x, kernel, stride, dilation: standard_conv.patches(api, x, kernel, stride, dilation),
+        unpatches=lambda p, shape, kernel, stride, dilation: standard_conv.unpatches(
+            api, zeros, p, shape, kernel, stride, dilation
+        ),
+        conv=lambda x, kernel, bias, stride, dilation, relu: standard_conv.conv(
+            api, x, kernel, bias, stride, dilation, relu
+        ),
+        conv_kernel_grad=lambda g2, x, kernel_shape, stride, dilation: standard_conv.conv_kernel_grad(
+            api, g2, x, kernel_shape, stride, dilation
+        ),
+        conv_input_grad=lambda g2, kernel, x_shape, stride, dilation: standard_conv.conv_input_grad(
+            api, zeros, g2, kernel, x_shape, stride, dilation
+        ),
         max_pool_grad=lambda g, x, out, kernel, stride: _max_pool_grad(api, zeros, g, x, out, kernel, stride),
+        max_pool_choice=lambda x, out, kernel, stride, dtype: _max_pool_choice(
+            api, x, out, kernel, stride, native(dtype)
+        ),
         placeholder=lambda shape, dtype: api.broadcast_to(api.zeros((), dtype=native(dtype), device=device), shape),
-        move=lambda x, dev: x.to_device(dev),
+        move=lambda x, dev: array_api_compat.to_device(x, dev),
         to_device=to_device,
         clip=api.clip,
         api=api,
         device=device,
     )
-    for name in NUMPY_NAMES:  # NumPy's kernels not written on the standard yet: convolution, pooling
-        if not hasattr(ns, name):
-            setattr(ns, name, _not_yet(name, lib, device))
+    for name, kernel in library(lib).kernels(ns).items():
+        setattr(ns, name, kernel)
     return ns
-
-
-#: The names of NumPy's namespace (set by :mod:`nabla.engine.backend`): each namespace here offers them all.
-NUMPY_NAMES: tuple = ()
-
-
-def _not_yet(name: str, lib: str, device):
-    """A kernel that is NumPy's only for now (convolution and pooling, docs/devices.md): a clear refusal."""
-
-    def refuse(*args, **kwargs):
-        raise NotImplementedError(
-            f"convolution and pooling ({name}) do not run on {lib} ({device}) yet; "
-            "move the tensors to the CPU with .cpu() (see docs/devices.md)"
-        )
-
-    return refuse
 
 
 # --- what the standard lacks, on standard functions -----------------------------------------------------
@@ -370,10 +390,9 @@ def _max_pool(api, x, kernel, stride):
     return out
 
 
-def _max_pool_grad(api, zeros, g, x, out, kernel, stride):
-    """Each window's gradient to its first largest element in row-major order (PyTorch's choice on ties;
-    a window holding NaN picks its first NaN)."""
-    gx = zeros(x.shape, g.dtype)
+def _max_pool_hits(api, x, out, kernel, stride):
+    """For each kernel offset, its slice index and the windows whose maximum it holds (a bool array): each
+    window's first largest element in row-major order (PyTorch's choice on ties; with NaN, its first NaN)."""
     nan = bool(api.any(api.isnan(out)))
     free = None  # the windows not yet assigned
     for index in _offsets(x.shape, kernel, stride):
@@ -384,8 +403,21 @@ def _max_pool_grad(api, zeros, g, x, out, kernel, stride):
         else:
             hit = hit & free
             free = free & api.logical_not(hit)
+        yield index, hit
+
+
+def _max_pool_grad(api, zeros, g, x, out, kernel, stride):
+    """Each window's gradient to the element :func:`_max_pool_hits` chooses."""
+    gx = zeros(x.shape, g.dtype)
+    for index, hit in _max_pool_hits(api, x, out, kernel, stride):
         gx[index] = gx[index] + g * api.astype(hit, g.dtype)
     return gx
+
+
+def _max_pool_choice(api, x, out, kernel, stride, dtype):
+    """The choice of :func:`_max_pool_hits` as a one-hot (N, C, kh, kw, OH, OW) array of ``dtype``."""
+    hits = [api.astype(hit, dtype) for _, hit in _max_pool_hits(api, x, out, kernel, stride)]
+    return api.reshape(api.stack(hits, axis=2), out.shape[:2] + tuple(kernel) + out.shape[2:])
 
 
 def _einsum_with(api):

@@ -60,3 +60,15 @@ def test_the_standard_namespace_offers_numpys_names():
     ns = standard.namespace(strict.asarray([1.0]))
     missing = set(vars(backend.numpy_ns)) - set(vars(ns))
     assert missing == set(), "in backend.numpy_ns only: add them to nabla.engine.standard"
+
+
+def test_the_standard_namespace_offers_every_name_of_numpys():
+    """Another array library's namespace (nabla/engine/standard.py) has each of NumPy's kernels: a rule never
+    meets a missing name on a device, nor a NumPy kernel run on another library's arrays."""
+    from conftest import require
+
+    from nabla.engine import standard
+
+    strict = require("array_api_strict")
+    ns = standard.namespace(strict.asarray(0.0, device=strict.Device("device1")))
+    assert set(vars(backend.numpy_ns)) - set(vars(ns)) == set()

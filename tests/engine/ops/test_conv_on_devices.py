@@ -10,30 +10,23 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import reference
+from conftest import OTHER_DEVICES
 from reference import compare, torch
 
 import nabla as nb
 
-DEVICES = ["array_api_strict:CPU_DEVICE", "array_api_strict:device1", "array_api_strict:no_float64"]
+DEVICES = OTHER_DEVICES
 
 
 @pytest.fixture(params=DEVICES, autouse=True)
 def device(request):
-    pytest.importorskip("array_api_strict")
-    reference.DEVICE["name"] = request.param
-    yield request.param
-    reference.DEVICE["name"] = "cpu"
+    with reference.on_device(request.param):
+        yield request.param
 
 
 CONV = [{}, {"stride": 2}, {"padding": 1}, {"dilation": 2}, {"stride": (2, 1), "padding": (1, 2), "dilation": (1, 2)}]
 
 
-# main's channels-last convolution kernels (conv, patches, conv_input_grad...) have no standard twins yet:
-# the standard namespace refuses them with one line. strict: this fails loudly once they are written.
-NOT_YET = pytest.mark.xfail(raises=NotImplementedError, strict=True, reason="conv kernels not on the standard yet")
-
-
-@NOT_YET
 @pytest.mark.parametrize("kwargs", CONV, ids=str)
 def test_conv2d(kwargs):
     F = torch().nn.functional
@@ -69,3 +62,25 @@ def test_max_pool_ties_go_to_the_first_largest_element():
         inputs=[x],
         dtype=np.float32,
     )
+
+
+@pytest.mark.parametrize("name", ["conv2d", "max_pool2d"])
+def test_double_backward_stays_on_the_device(name):
+    """create_graph=True through a convolution and a max-pooling: the gradient of the input gradient's squared
+    norm with respect to the weights, against PyTorch, computed on the device."""
+    th = torch()
+    rng = np.random.default_rng(0)
+    x, w = rng.normal(size=(2, 3, 6, 6)).astype(np.float32), rng.normal(size=(4, 3, 3, 3)).astype(np.float32)
+
+    def run(lib, x, w):
+        conv, pool = (nb.conv2d, nb.nn.functional.max_pool2d) if lib is nb else (th.conv2d, th.nn.functional.max_pool2d)
+        y = conv(x, w) if name == "conv2d" else pool(x, 2) * w.sum()
+        (gx,) = (nb.grad if lib is nb else th.autograd.grad)((y * y).sum(), [x], create_graph=True)
+        (gw,) = (nb.grad if lib is nb else th.autograd.grad)((gx * gx).sum(), [w])
+        return gw
+
+    dev = reference.DEVICE["name"]
+    ours = run(nb, nb.tensor(x, requires_grad=True, device=dev), nb.tensor(w, requires_grad=True, device=dev))
+    theirs = run(th, th.tensor(x, requires_grad=True), th.tensor(w, requires_grad=True))
+    assert ours.device == nb.tensor(0.0, device=dev).device
+    np.testing.assert_allclose(ours.cpu().numpy(), theirs.detach().cpu().numpy(), rtol=1e-4, atol=1e-4)
