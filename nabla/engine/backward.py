@@ -174,10 +174,11 @@ def run_backward(
                 if not n or gi is None:
                     continue
                 data = t._data
-                if gi.shape != data.shape or gi.dtype != data.dtype:
+                dtype = t.dtype if create_graph else data.dtype  # (a Tensor's dtype is NumPy's, an array's its own)
+                if gi.shape != data.shape or gi.dtype != dtype:
                     # (No name for the unconformed gradient: it may be as large as a convolution's output,
                     # and a local kept it alive through the next node's backward: +1.9 MiB on W6.)
-                    conformed = conform(xp, gi, data.shape, data.dtype)
+                    conformed = conform(xp, gi, data.shape, dtype)
                     if tracer is not None:
                         tracer.conform(gi, conformed)
                     gi = conformed

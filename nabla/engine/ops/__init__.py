@@ -312,6 +312,9 @@ tensor_ns = SimpleNamespace(
     conv_input_grad=_conv_input_grad,
     max_pool=lambda x, kernel, stride: _max_pool(x, kernel=kernel, stride=stride),
     max_pool_grad=max_pool_grad,
+    max_pool_choice=_constant(lambda x, out, kernel, stride, dtype: backend.namespace(x).max_pool_choice(
+        x, out, kernel, stride, dtype
+    )),
     copy=clone,
     getitem=getitem,
     to_device=to_device,

@@ -237,7 +237,7 @@ def max_pool_grad(g: Tensor, x: Tensor, out: Tensor, kernel, stride) -> Tensor:
     added back onto the image through :func:`unwindows` (whose own gradient
     is known), so the result is differentiable in ``g``.
     """
-    mask = backend.max_pool_choice(x._data, out._data, kernel, stride, g.dtype)
+    mask = Tensor._make(backend.namespace(x._data).max_pool_choice(x._data, out._data, kernel, stride, g.dtype))
     spread = reshape(g, out.shape[:2] + (1, 1) + out.shape[2:]) * mask
     return unwindows(spread, x.shape, kernel, stride)
 
