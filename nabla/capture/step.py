@@ -80,6 +80,8 @@ class CapturedStep:
         Tracing.tracer = tape
         try:
             result = self.fn(*args, **kwargs)
+            if tape.foreign is not None:
+                return self._eager_on(tape.foreign, key, result)
             output = tape.output(result)
         except CaptureError:
             # A refused capture leaves the generator as it found it (dropout drew) and the running statistics
@@ -104,6 +106,21 @@ class CapturedStep:
             program = write(tape, len(flat), output)
             if self.fuse:
                 program = fuse(tape, program, len(flat), output)
+        self._programs.store(key, program)
+        self._last = program
+        return result
+
+
+    def _eager_on(self, device: str, key: tuple, result):
+        """The step ran on ``device``, another library's: replays are NumPy code, so this signature runs
+        eagerly from now on (its values are eager mode's), and says so once."""
+        warnings.warn(
+            f"nb.capture: {self._programs.name} runs on {device}, and replays are NumPy code: it runs eagerly "
+            "there (the same numbers, without the replay's speed-up; see docs/devices.md)",
+            RuntimeWarning,
+            stacklevel=4,
+        )
+        program = Program(None, None)
         self._programs.store(key, program)
         self._last = program
         return result

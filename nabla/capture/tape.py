@@ -22,12 +22,12 @@ import re
 
 import numpy as np
 
-from ..engine import backend
+from ..engine import backend, devices
 from ..engine.backward import accumulate_grad, conform
 from ..engine.dtypes import to_array
 from ..engine.graph import sequence_mark
 from ..engine.tensor import Tensor
-from ..engine.tracing import CaptureError, ModuleChanges, Tracer, arrays, refuse_in_capture
+from ..engine.tracing import CaptureError, ModuleChanges, Tracer, Tracing, arrays, refuse_in_capture
 from .program import RETRACE, Diverged, collection, diverged
 
 
@@ -92,6 +92,7 @@ class Tape(Tracer):
         self.modules: dict[int, tuple] = {}  # id(module) -> (module, its training flag)
         self.leaf_args: dict[int, str] = {}  # id(argument tensor) -> its parameter name
         self.paused = 0
+        self.foreign: str | None = None  # the device of another library's array met in the step, if any
         self.first_node = sequence_mark()  # nodes numbered below were made before the step: not part of it
         self.applied = False  # an effect that must not run twice (a .grad written, a parameter updated) is recorded
         self.late_check = ""  # what decides on values after that point, if anything (see CapturedStep)
@@ -250,6 +251,12 @@ class Tape(Tracer):
             )
 
     def forward(self, prim, args, params, out, wrapped: bool) -> None:
+        if hasattr(out, "shape") and not isinstance(out, (np.ndarray, np.generic)):
+            # An array of another library (CuPy, array-api-strict): replays are NumPy code. The tape stops
+            # listening, the step goes on eagerly, and CapturedStep keeps running it so (see its _capture).
+            self.foreign = devices.device_of(out)
+            Tracing.tracer = None
+            return
         parts = ["xp", *(self.ref(a, prim.name) for a in args)]
         parts += [f"{k}={self.ref(v, prim.name)}" for k, v in params.items()]
         call = f"{self.name(prim.forward, prim.name)}({', '.join(parts)})"
