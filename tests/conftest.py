@@ -82,6 +82,27 @@ def require(module: str):
         pytest.skip(f"{module} is not installed (pip install -e '.[test]')")
 
 
+#: The devices other than NumPy's that the engine's device tests run on: array-api-strict's (its CPU device,
+#: device1 whose arrays refuse np.asarray, float32-only no_float64) and "cuda", CuPy on an NVIDIA GPU.
+OTHER_DEVICES = ["array_api_strict:CPU_DEVICE", "array_api_strict:device1", "array_api_strict:no_float64", "cuda"]
+
+
+def require_device(name: str) -> None:
+    """Skip a test on ``name`` where its library is missing: "cuda" needs CuPy and a GPU, which CI machines
+    lack (skipped there too); array-api-strict is a test dependency (a failure in CI)."""
+    if name == "cuda":
+        try:
+            import cupy
+
+            found = cupy.cuda.runtime.getDeviceCount() > 0
+        except Exception:  # (no CuPy, or no driver: CuPy raises its own CUDA errors)
+            found = False
+        if not found:
+            pytest.skip("needs CuPy and an NVIDIA GPU")
+    elif name != "cpu":
+        require("array_api_strict")
+
+
 def real_data(*files: str) -> Path:
     """The data folder, if it holds ``files`` (paths inside it, such as ``"mnist/t10k-labels-idx1-ubyte.gz"``).
 

@@ -11,6 +11,7 @@ methods they share); pass ``torch_fn`` when the spellings differ.
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import numpy as np
@@ -23,6 +24,26 @@ TOL = {np.float32: dict(rtol=1e-5, atol=1e-5), np.float64: dict(rtol=1e-10, atol
 #: ("array_api_strict:device1"); a test module's fixture sets it. The output and the gradients must
 #: come back on that device: nothing may fall back to NumPy on the way.
 DEVICE = {"name": "cpu"}
+
+
+@contextlib.contextmanager
+def on_device(name: str):
+    """Run :func:`compare` (and the test) on device ``name``: nabla's inputs go there, and on "cuda" PyTorch's
+    default device is the GPU too, so the reference runs on PyTorch's CUDA kernels. Skips where ``name``'s
+    library is missing (:func:`conftest.require_device`)."""
+    from conftest import require_device
+
+    require_device(name)
+    DEVICE["name"] = name
+    th = torch() if name == "cuda" else None
+    if th is not None:
+        th.set_default_device("cuda")
+    try:
+        yield name
+    finally:
+        DEVICE["name"] = "cpu"
+        if th is not None:
+            th.set_default_device("cpu")
 
 
 def torch():
@@ -73,10 +94,14 @@ def compare(
         nb.tensor(a, requires_grad=grad and f, device=device) if isinstance(a, np.ndarray) else a
         for a, f in zip(inputs, floats)
     ]
-    th_in = [th.tensor(a, requires_grad=grad and f) if isinstance(a, np.ndarray) else a for a, f in zip(inputs, floats)]
+    at = "cuda" if device.startswith("cuda") else "cpu"  # (on a GPU, the reference is PyTorch's CUDA kernels)
+    th_in = [
+        th.tensor(a, requires_grad=grad and f, device=at) if isinstance(a, np.ndarray) else a
+        for a, f in zip(inputs, floats)
+    ]
     nb_out = fn(*nb_in)
     th_out = (torch_fn or fn)(*th_in)
-    expect = th_out.detach().numpy()
+    expect = th_out.detach().cpu().numpy()
     assert nb_out.shape == tuple(expect.shape), f"shape {nb_out.shape} != torch {tuple(expect.shape)}"
     assert nb_out.dtype == expect.dtype, f"dtype {nb_out.dtype} != torch {expect.dtype}"
     assert nb_out.device == nb.tensor(0.0, device=device).device, f"the output moved to {nb_out.device}"
@@ -85,11 +110,11 @@ def compare(
         return nb_out
     w = np.random.default_rng(seed + 1).uniform(0.5, 1.5, size=expect.shape).astype(expect.dtype)
     (nb_out * nb.tensor(w, device=device)).sum().backward()
-    (th_out * th.tensor(w)).sum().backward()
+    (th_out * th.tensor(w, device=at)).sum().backward()
     for i, (a, b, f) in enumerate(zip(nb_in, th_in, floats)):
         if not f:
             continue
-        tg = b.grad.numpy() if b.grad is not None else np.zeros(b.shape, dtype=expect.dtype)
+        tg = b.grad.cpu().numpy() if b.grad is not None else np.zeros(b.shape, dtype=expect.dtype)
         if a.grad is not None:
             assert a.grad.device == a.device, f"the gradient of input {i} moved to {a.grad.device}"
         ng = a.grad.cpu().numpy() if a.grad is not None else np.zeros(a.shape, dtype=a.dtype)

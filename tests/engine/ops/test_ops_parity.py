@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import reference
+from conftest import OTHER_DEVICES
 from reference import compare, random_inputs
 from reference import torch as torch_module
 
@@ -38,16 +39,13 @@ DTYPES = [pytest.param(np.float32, id="f32"), pytest.param(np.float64, id="f64")
 
 # NumPy, and array-api-strict on its CPU device and its other devices (whose arrays refuse np.asarray, so a
 # silent conversion to NumPy anywhere in forward or backward fails loudly; no_float64 has only float32).
-DEVICES = ["cpu", "array_api_strict:CPU_DEVICE", "array_api_strict:device1", "array_api_strict:no_float64"]
+DEVICES = ["cpu", *OTHER_DEVICES]
 
 
 @pytest.fixture(params=DEVICES, autouse=True)
 def device(request):
-    if request.param != "cpu":
-        pytest.importorskip("array_api_strict")
-    reference.DEVICE["name"] = request.param
-    yield request.param
-    reference.DEVICE["name"] = "cpu"
+    with reference.on_device(request.param):
+        yield request.param
 
 
 @pytest.fixture(params=DTYPES)
