@@ -196,12 +196,13 @@ def _build(lib: str, device) -> SimpleNamespace:
         return astype(indices[..., None] == arange(num_classes, dtype=indices.dtype), dtype)
 
     names = """abs add all any argmax argmin cos equal exp expm1 flip isfinite isnan log log1p max maximum min
-        minimum moveaxis ones_like prod repeat reshape sign sin sqrt square squeeze stack take_along_axis tanh
+        minimum moveaxis ones_like prod repeat reshape sign sin sqrt square squeeze stack tanh
         tile where zeros_like sum matmul broadcast_to less less_equal greater greater_equal not_equal
         logical_and logical_or logical_not""".split()
     ns = SimpleNamespace(
         **{name: getattr(api, name) for name in names},
         concatenate=lambda xs, axis=0: api.concat(list(xs), axis=axis),
+        take_along_axis=lambda x, indices, axis: api.take_along_axis(x, indices, axis=axis),  # (keyword there)
         transpose=transpose,
         swapaxes=swapaxes,
         expand_dims=expand_dims,

@@ -7,7 +7,7 @@ are imported directly where they are used.
 """
 
 from ..capture import capture
-from ..engine import dtypes, ops, random
+from ..engine import backend, devices, dtypes, ops, random
 from ..engine.creation import sample
 from ..engine.grad_mode import no_grad
 from ..engine.serialization import load, save
@@ -17,7 +17,9 @@ from ..engine.tracing import CaptureError, recompute, refuse_in_capture, replaye
 __all__ = [
     "CaptureError",
     "Tensor",
+    "backend",
     "capture",
+    "devices",
     "dtypes",
     "load",
     "no_grad",

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._engine import Tensor, ops, recompute
+from ._engine import Tensor, backend, ops, recompute
 from .utils.naming import snake_case
 
 EPSILON = 1e-7
@@ -22,13 +22,17 @@ EPSILON = 1e-7
 
 def _as_target(y_true, like: Tensor, integer: bool = False) -> Tensor:
     data = y_true._data if isinstance(y_true, Tensor) else np.asarray(y_true)
+    source = y_true if isinstance(y_true, Tensor) else data  # (a Tensor: a captured replay reads its values)
+    pred = like._data if isinstance(like, Tensor) else like
+    if isinstance(data, np.ndarray) and hasattr(pred, "device") and not isinstance(pred, np.ndarray):
+        source = data = backend.to_device(data, pred.device)  # targets on the host join a model on a device
     if integer:
         return Tensor._make(data)
-    return Tensor._make(recompute(_as_dtype, y_true if isinstance(y_true, Tensor) else data, like.dtype))
+    return Tensor._make(recompute(_as_dtype, source, like.dtype))
 
 
-def _as_dtype(data: np.ndarray, dtype) -> np.ndarray:
-    return data.astype(dtype, copy=False)
+def _as_dtype(data, dtype):
+    return backend.namespace(data).astype(data, dtype)
 
 
 def _match_rank(y: Tensor, pred: Tensor) -> Tensor:
@@ -118,7 +122,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits: bool = False) -
             f"{y_pred.shape}; expected labels of shape {y_pred.shape[:-1]}"
         )
     labels = y._data
-    if labels.dtype.kind == "f":
+    if backend.numpy_dtype(labels.dtype).kind == "f":
         labels = recompute(_integer_labels, y)
     if from_logits:  # PyTorch's fused softmax cross-entropy: one node, gradient softmax - onehot
         flat = ops.cross_entropy(
@@ -131,11 +135,13 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits: bool = False) -
     return ops.nll_loss(logp.reshape(-1, y_pred.shape[-1]), flat, reduction="none").reshape(y.shape)
 
 
-def _integer_labels(labels: np.ndarray) -> np.ndarray:
+def _integer_labels(labels):
     """Float labels holding class indices, as int64 (Keras accepts 3.0 for class 3)."""
-    if not np.all(labels == np.round(labels)):
+    xp = backend.namespace(labels)
+    integers = xp.astype(labels, np.int64)
+    if not bool(xp.all(xp.astype(integers, labels.dtype) == labels)):
         raise ValueError("sparse_categorical_crossentropy: labels must be integer class indices")
-    return labels.astype(np.int64)
+    return integers
 
 
 def _sample_weights(sample_weight, dtype, shape: tuple) -> np.ndarray:

@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+from ..engine import backend
 from ..engine import random as _random
 from ..engine.ops import (
     avg_pool2d,
@@ -100,15 +101,17 @@ def dropout(input, p: float = 0.5, training: bool = True) -> Tensor:
         return x
     if p == 1.0:
         return x * 0.0
-    return x * _dropout_mask(shape=x.shape, dtype=x.dtype, p=p)
+    return x * _dropout_mask(shape=x.shape, dtype=x.dtype, p=p, device=x.device)
 
 
 @primitive("dropout_mask", reads=(), draws=True)
-def _dropout_mask(xp, shape, dtype, p):
+def _dropout_mask(xp, shape, dtype, p, device):
     """``1 / (1 - p)`` where a uniform draw is >= p, else 0: a primitive with no input, so that a captured
-    step draws a fresh mask at every replay (nb.capture)."""
+    step draws a fresh mask at every replay (nb.capture). Drawn on the host from nabla's one generator (the
+    same masks on every device for one seed), then moved to ``device``."""
     keep = _random._generator.random(shape, dtype=dtype) >= p
-    return keep.astype(dtype) * dtype.type(1.0 / (1.0 - p))
+    mask = keep.astype(dtype) * dtype.type(1.0 / (1.0 - p))
+    return mask if device == "cpu" else backend.to_device(mask, device)
 
 
 def batch_norm(

@@ -247,7 +247,7 @@ def _check_indices(target: np.ndarray, num_classes: int, ignore_index: int, who:
 def _class_targets(input: Tensor, target, weight, ignore_index: int, who: str):
     """Check integer class targets against ``input``; return (target with ignored entries set to 0,
     each target's weight as an array of input's dtype, 0 where ignored; None when every weight is 1)."""
-    t = target._data if isinstance(target, Tensor) else np.asarray(target)
+    t = target._data if isinstance(target, Tensor) else _on_device_of(input, np.asarray(target))
     axis = 1 if input.ndim > 1 else 0
     if _kind(t) not in "iu":
         raise TypeError(
@@ -281,7 +281,14 @@ def _as_weight(weight, input: Tensor):
     """Class or positive weights: a Tensor as it is (a captured step reads its current values), else an array."""
     if weight is None or isinstance(weight, Tensor):
         return weight
-    return np.asarray(weight, dtype=input.dtype)
+    return _on_device_of(input, np.asarray(weight, dtype=input.dtype))
+
+
+def _on_device_of(input, array: np.ndarray):
+    """A target or weight given as data (NumPy, lists) joins the device of ``input`` (a Tensor, or its array
+    when a replay recomputes), as operands do."""
+    data = input._data if isinstance(input, Tensor) else input
+    return array if isinstance(data, np.ndarray) else backend.to_device(array, data.device)
 
 
 def nll_loss(input, target, weight=None, ignore_index: int = -100, reduction: str = "mean") -> Tensor:
@@ -377,7 +384,7 @@ def cross_entropy(
     input = as_operand(input)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
-    t = target._data if isinstance(target, Tensor) else np.asarray(target)
+    t = target._data if isinstance(target, Tensor) else _on_device_of(input, np.asarray(target))
     axis = 1 if input.ndim > 1 else 0
     num_classes = input.shape[axis]
     w = _as_weight(weight, input)

@@ -58,7 +58,7 @@ def probe(model, x: np.ndarray) -> Tensor:
     """
     declared = getattr(model, "input_shape", None) or model._build_input_shape
     try:
-        return unwrap(model(Tensor._make(x[:2])))
+        return unwrap(model(model._placed(x[:2])))
     except ValueError as e:
         if declared is None or _fits(tuple(declared[1:]), x.shape[1:]):
             raise

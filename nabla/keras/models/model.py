@@ -32,6 +32,7 @@ from .data_parallel import DataParallel
 from .file_methods import FileMethods
 from .interrupt import StopOnInterrupt
 from .keras2 import Keras2Methods
+from .placement import Placement
 from .sources import epoch_batches
 from .summary import summary_table
 
@@ -46,7 +47,7 @@ def _log_value(value):
     return float(value) if np.ndim(value) == 0 else np.asarray(value, dtype=np.float64)
 
 
-class Model(Keras2Methods, FileMethods, Layer):
+class Model(Placement, Keras2Methods, FileMethods, Layer):
     """A trainable network with Keras's training API.
 
     Subclass example::
@@ -251,7 +252,7 @@ class Model(Keras2Methods, FileMethods, Layer):
 
     def _step(self, x: np.ndarray, y: np.ndarray, sample_weight) -> tuple[Tensor, Tensor]:
         """One gradient step: (loss, outputs). The part of a training batch that ``jit_compile`` captures."""
-        out = unwrap(self(structures.as_tensors(x)))
+        out = unwrap(self(self._placed(x)))
         loss = self._loss_value(y, out, sample_weight)
         self.optimizer.zero_grad()
         if loss.requires_grad:  # False when every weight is frozen: nothing to update (Keras warns and goes on)
@@ -266,7 +267,7 @@ class Model(Keras2Methods, FileMethods, Layer):
 
     def _train_batch(self, x: np.ndarray, y: np.ndarray, sample_weight) -> float:
         self.train()
-        step = self._captured_step
+        step = self._captured_step if self._placement == "cpu" else None  # (replays are NumPy code)
         recorded_optimizer, recorded_loss = self._captured_with
         if step is not None and (recorded_optimizer is not self.optimizer or recorded_loss is not self.loss):
             # model.optimizer or model.loss was replaced after compile: record the step with the new ones
@@ -291,7 +292,7 @@ class Model(Keras2Methods, FileMethods, Layer):
     def _test_batch(self, x: np.ndarray, y: np.ndarray, sample_weight) -> float:
         self.eval()
         with no_grad():
-            out = unwrap(self(structures.as_tensors(x)))
+            out = unwrap(self(self._placed(x)))
             self._resolve_metrics(out)
             loss = self._loss_value(y, out, sample_weight)
             self._update_metrics(y, structures.arrays_of(out), sample_weight)
@@ -334,7 +335,7 @@ class Model(Keras2Methods, FileMethods, Layer):
         if self._outputs_metrics is not None:
             self._outputs_metrics.try_on(y, structures.arrays_of(out))
         else:
-            try_metrics(self.compiled_metrics, y, out._data)
+            try_metrics(self.compiled_metrics, y, structures.arrays_of(out))
         self._bind_optimizer()
         if not any(p.requires_grad for p in self.parameters()):
             warn(
@@ -516,7 +517,7 @@ class Model(Keras2Methods, FileMethods, Layer):
             for step, start in enumerate(range(0, structures.count(x), batch_size)):
                 cblist.on_predict_batch_begin(step)
                 batch = structures.take(x, slice(start, start + batch_size))
-                outs.append(structures.arrays_of(unwrap(self(structures.as_tensors(batch)))))
+                outs.append(structures.arrays_of(unwrap(self(self._placed(batch)))))
                 cblist.on_predict_batch_end(step, {"outputs": outs[-1]})
         cblist.on_predict_end()
         self.train(mode)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._engine import Tensor
+from .._engine import Tensor, backend
 from .checks import check_loss_fits, check_setup
 from .data_adapter import as_array, as_input, per_sample_weights, unwrap, validation_arrays
 
@@ -195,7 +195,7 @@ def prepare_several(model, x, y):
     for name, a in zip(input_names(model) if isinstance(x, list) else ["x"], x if isinstance(x, list) else [x]):
         if a.dtype.kind == "f" and not np.isfinite(a).all():
             raise ValueError(f"input {name!r} holds NaN or infinite values; clean or impute the data first")
-    out = unwrap(model(as_tensors(take(x, slice(0, 2)))))
+    out = unwrap(model(model._placed(take(x, slice(0, 2)))))
     outputs = listed(out)
     ys = y if isinstance(y, list) else [y]
     losses = getattr(model.loss, "losses", [model.loss])  # (a CompileLoss has one per output)
@@ -272,11 +272,6 @@ def join(parts: list):
     return np.concatenate(parts)
 
 
-def as_tensors(data):
-    """The model's input: a Tensor, or a list of them."""
-    return [Tensor._make(a) for a in data] if isinstance(data, list) else Tensor._make(data)
-
-
 def listed(out) -> list:
     """A model's outputs as a list (from a list, tuple or dict of them, in order; or one)."""
     if isinstance(out, dict):
@@ -285,8 +280,11 @@ def listed(out) -> list:
 
 
 def arrays_of(out):
-    """A model's output as arrays: one, or a list (from a list, tuple or dict of outputs, in order)."""
-    return [t._data for t in listed(out)] if isinstance(out, (list, tuple, dict)) else out._data
+    """A model's output as host (NumPy) arrays: one, or a list (from a list, tuple or dict of outputs, in
+    order). On the host already, the arrays themselves; from a model on a device, copies."""
+    if isinstance(out, (list, tuple, dict)):
+        return [backend.to_host(t._data) for t in listed(out)]
+    return backend.to_host(out._data)
 
 
 def shaped_like_outputs(model, arrays):

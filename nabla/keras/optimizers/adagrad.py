@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import optim
-from ...optim.optimizer import state_zeros
+from ...optim.optimizer import into, state_zeros
 from .base_optimizer import Optimizer
 
 
@@ -35,7 +35,8 @@ class Adagrad(Optimizer, optim.Adagrad):
         s = state_zeros(state, "sum", param, float(group["initial_accumulator_value"]))
         s += grad * grad
         step = grad * float(group["lr"])
-        step /= np.sqrt(s + float(group["eps"]))
+        denominator = s + float(group["eps"])
+        step /= into(denominator, np.sqrt, denominator)
         param -= step
 
     def _own_config(self) -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import optim
-from ...optim.optimizer import state_zeros
+from ...optim.optimizer import into, state_zeros
 from .base_optimizer import Optimizer
 
 
@@ -48,15 +48,16 @@ class Adam(Optimizer, optim.Adam):
         scratch = grad * (1.0 - beta_1)  # the one scratch array of the step
         m *= beta_1
         m += scratch
-        np.multiply(grad, grad, out=scratch)
+        into(scratch, np.multiply, grad, grad)
         scratch *= 1.0 - beta_2
         v *= beta_2
         v += scratch
         if group["amsgrad"]:
-            v = np.maximum(state_zeros(state, "max_exp_avg_sq", param), v, out=state["max_exp_avg_sq"])
-        denominator = np.sqrt(v)
+            v_max = state_zeros(state, "max_exp_avg_sq", param)
+            v = into(v_max, np.maximum, v_max, v)
+        denominator = v ** 0.5  # (np.sqrt's result, on any array library)
         denominator += float(group["eps"])
-        np.multiply(m, self._step_size(float(group["lr"]), beta_1, beta_2, step), out=scratch)
+        into(scratch, np.multiply, m, self._step_size(float(group["lr"]), beta_1, beta_2, step))
         scratch /= denominator
         param -= scratch
 

@@ -23,14 +23,21 @@ import numbers
 
 import numpy as np
 
-from .._engine import Tensor, replayed
+from .._engine import Tensor, backend, replayed
 from .schedules import LearningRateSchedule
 
 _CLIPS = ("clipnorm", "clipvalue", "global_clipnorm")
 
 
+def _squared_norm(grad) -> float:
+    """``sum(grad**2)`` as a Python float, on any array library (NumPy: one BLAS dot)."""
+    if isinstance(grad, np.ndarray):
+        return float(np.vdot(grad, grad))
+    return float(backend.namespace(grad).sum(grad * grad))
+
+
 def _clip_by_norm(grad: np.ndarray, clip: float) -> np.ndarray:
-    norm = math.sqrt(float(np.vdot(grad, grad)))
+    norm = math.sqrt(_squared_norm(grad))
     return grad * (clip / max(norm, clip))  # NOTE: a Python float keeps float32 gradients float32
 
 
@@ -190,10 +197,11 @@ class Optimizer:
             return [_clip_by_norm(g, self.clipnorm) for g in grads]
         if self.global_clipnorm is not None:
             clip = self.global_clipnorm
-            norm = math.sqrt(sum(float(np.vdot(g, g)) for g in grads))
+            norm = math.sqrt(sum(_squared_norm(g) for g in grads))
             scale = clip / max(norm, clip) if math.isfinite(norm) else math.nan
             return [g * scale for g in grads]
-        return [np.clip(g, -self.clipvalue, self.clipvalue) for g in grads]
+        lo, hi = -self.clipvalue, self.clipvalue
+        return [np.clip(g, lo, hi) if type(g) is np.ndarray else backend.namespace(g).clip(g, lo, hi) for g in grads]
 
     def _update_group(self, group: dict) -> None:
         decay = self.weight_decay

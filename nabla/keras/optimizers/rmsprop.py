@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import optim
-from ...optim.optimizer import state_zeros
+from ...optim.optimizer import into, state_zeros
 from .base_optimizer import Optimizer
 
 
@@ -44,7 +44,7 @@ class RMSprop(Optimizer, optim.RMSprop):
             a *= rho
             a += (1.0 - rho) * grad
             denominator -= a * a
-        np.sqrt(denominator, out=denominator)
+        into(denominator, np.sqrt, denominator)
         increment = grad * lr
         increment /= denominator
         if momentum > 0.0:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import optim
+from ...optim.optimizer import state_zeros
 from .base_optimizer import Optimizer
 
 
@@ -33,9 +34,7 @@ class SGD(Optimizer, optim.SGD):
         if not momentum:
             param -= lr * grad
             return
-        velocity = state.get("momentum_buffer")
-        if velocity is None:
-            velocity = state["momentum_buffer"] = np.zeros_like(param)
+        velocity = state_zeros(state, "momentum_buffer", param)
         velocity *= momentum
         velocity -= lr * grad
         if group["nesterov"]:
