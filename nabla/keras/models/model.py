@@ -250,8 +250,9 @@ class Model(Keras2Methods, FileMethods, Layer):
             m.reset_state()
 
     def _step(self, x: np.ndarray, y: np.ndarray, sample_weight) -> tuple[Tensor, Tensor]:
-        """One gradient step: (loss, outputs). The part of a training batch that ``jit_compile`` captures."""
-        out = unwrap(self(structures.as_tensors(x)))
+        """One gradient step: (loss, outputs). The part of a training batch that ``jit_compile`` captures
+        (with the model in training mode: the replays run the step recorded with ``training=True``)."""
+        out = unwrap(self(structures.as_tensors(x), training=True))
         loss = self._loss_value(y, out, sample_weight)
         self.optimizer.zero_grad()
         if loss.requires_grad:  # False when every weight is frozen: nothing to update (Keras warns and goes on)
@@ -291,7 +292,7 @@ class Model(Keras2Methods, FileMethods, Layer):
     def _test_batch(self, x: np.ndarray, y: np.ndarray, sample_weight) -> float:
         self.eval()
         with no_grad():
-            out = unwrap(self(structures.as_tensors(x)))
+            out = unwrap(self(structures.as_tensors(x), training=False))
             self._resolve_metrics(out)
             loss = self._loss_value(y, out, sample_weight)
             self._update_metrics(y, structures.arrays_of(out), sample_weight)
@@ -516,7 +517,7 @@ class Model(Keras2Methods, FileMethods, Layer):
             for step, start in enumerate(range(0, structures.count(x), batch_size)):
                 cblist.on_predict_batch_begin(step)
                 batch = structures.take(x, slice(start, start + batch_size))
-                outs.append(structures.arrays_of(unwrap(self(structures.as_tensors(batch)))))
+                outs.append(structures.arrays_of(unwrap(self(structures.as_tensors(batch), training=False))))
                 cblist.on_predict_batch_end(step, {"outputs": outs[-1]})
         cblist.on_predict_end()
         self.train(mode)
