@@ -365,6 +365,9 @@ class Model(Keras2Methods, FileMethods, Layer):
     ):
         """Train for ``epochs`` passes over ``(x, y)`` in mini-batches; returns a ``History``.
 
+        Each step calls the model with ``training=True`` (Dropout active, BatchNormalization on the
+        batch's statistics), as Keras's ``fit``; the validation at each epoch's end with False.
+
         ``validation_split``: the fraction of the data held out for
         validation. As in Keras, it is the *last* fraction of x and y, taken
         **before** shuffling: sort or shuffle the data yourself if its order
@@ -488,7 +491,8 @@ class Model(Keras2Methods, FileMethods, Layer):
         return_dict: bool = False,
         steps: int | None = None,
     ):
-        """Loss and metrics on ``(x, y)`` in eval mode: a float, or ``[loss, metric...]``, or a dict.
+        """Loss and metrics on ``(x, y)`` in inference mode (``training=False``): a float, or ``[loss, metric...]``,
+        or a dict.
 
         ``x`` and ``y`` as :meth:`fit` takes them; from a generator or PyDataset, ``steps`` batches (all when None).
         """
@@ -504,7 +508,7 @@ class Model(Keras2Methods, FileMethods, Layer):
         return logs if return_dict else as_list(logs)
 
     def predict(self, x, batch_size: int | None = None, verbose=0, callbacks=None, steps=None) -> np.ndarray:
-        """The model's outputs for ``x`` (as :meth:`evaluate` takes it) as a NumPy array (eval mode, no graph);
+        """The model's outputs for ``x`` (as :meth:`evaluate` takes it) as a NumPy array (``training=False``, no graph);
         a list of them for a list of outputs, a dict for a dict, as Keras returns them."""
         x = evaluation_arrays(self, x, None, None, steps, "predict", with_y=False)[0]
         batch_size = batch_size or 32
