@@ -213,7 +213,7 @@ def check_gradients(
     y = np.asarray(y)
 
     def loss_value() -> Tensor:
-        return twin._loss_value(y, twin(x64), None)
+        return twin._loss_value(y, twin(x64, training=True), None)
 
     twin.zero_grad()
     loss_value().backward()

@@ -130,7 +130,7 @@ def record_step(session: Session, x: np.ndarray, target: np.ndarray) -> dict:
     inputs = nb.tensor(x)
     out = inputs
     for layer in net.logit_layers:
-        out = layer(out)
+        out = layer(out, training=True)
     data_loss = net.data_loss(out, target)
     loss = data_loss + net.penalty()
     tensors, edges, constants = _walk(loss)

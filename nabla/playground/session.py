@@ -150,7 +150,7 @@ class Session:
         net.optimizer.zero_grad()
         out = x
         for layer in net.logit_layers:
-            out = layer(out)
+            out = layer(out, training=True)  # (Keras's layers: a call without training= runs inference)
         loss = net.data_loss(out, target) + net.penalty()
         loss.backward()
         net.optimizer.step()

@@ -160,15 +160,17 @@ def test_dropout_acts_in_training_only():
             if type(layer).__name__ != "Dropout":
                 out = layer(out)
     np.testing.assert_allclose(session.network.probabilities(out.numpy()), first, rtol=1e-6)
-    session.network.model.train()
     dense = session.network.logit_layers[0]
     drop = session.network.logit_layers[1]
     with nb.no_grad():
         h = dense(nb.tensor(grid))
-        masked = drop(h).numpy()
+        masked = drop(h, training=True).numpy()  # as the training step calls the layers (Keras's mode)
     zeros = np.mean(masked == 0)
     assert 0.35 < zeros < 0.65  # about half the units are dropped while training
     np.testing.assert_allclose(masked[masked != 0], 2 * h.numpy()[masked != 0], rtol=1e-6)  # scaled by 1/(1-p)
+    session.network.optimizer.step = lambda: None  # (the weights stay: two steps differ by their masks only)
+    x, target = session._batch_arrays()
+    assert float(session._train_step(x, target)) != float(session._train_step(x, target))  # the step drops
 
 
 def test_the_loss_reported_is_the_data_term_and_the_penalty_apart():

@@ -96,7 +96,6 @@ def test_the_quickstart_runs_with_the_import_rule(mnist):
     assert probabilities.shape == (5, 10) and np.allclose(probabilities.sum(axis=1), 1)
 
 
-@pytest.mark.xfail(strict=True, reason="a direct call follows the module's train mode (Dropout active), not inference")
 def test_the_quickstarts_last_call_is_inference_as_in_keras(mnist):
     """In Keras (and TF), ``model(x)`` without ``training=`` runs in inference mode: the Dropout inside is off."""
     ns, _ = run(QUICKSTART.replace("model.fit(x_train, y_train, epochs=5)", "model.fit(x_train, y_train, epochs=1)"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import threading
 
 import numpy as np
 
@@ -195,12 +196,24 @@ class Layer(Module):
         raise NotImplementedError(f"{type(self).__name__} must define call()")
 
     def forward(self, inputs, *args, training: bool | None = None, **kwargs):
-        """Keras's ``__call__``: build on the first input's shape, then ``call``.
+        """Keras's ``__call__``: build on the first input's shape, then ``call`` in training or inference mode.
 
         ``inputs`` is a tensor, an array, or a list of them (a layer with several inputs); ``build``
-        gets its shape (a list of shapes), with the batch size seen, as in Keras. ``training`` reaches
-        ``call`` only if ``call`` takes it (Keras's rule), defaulting to the module's train/eval mode.
-        Called on ``keras.Input`` tensors, the layer adds itself to a functional model's graph instead.
+        gets its shape (a list of shapes), with the batch size seen, as in Keras.
+
+        The mode follows Keras, not the module's ``train()``/``eval()``: ``training`` given here
+        (True or False) wins; else the mode of the enclosing layer call (a model's ``call`` passes
+        its mode down to every layer it calls, whether or not it forwards ``training=``); else the
+        default of this layer's ``call(..., training=...)`` signature; else None, which every
+        built-in layer reads as inference. So ``model(x)`` runs in inference mode (Dropout off,
+        BatchNormalization on its moving statistics), ``model(x, training=True)`` trains, and
+        ``fit`` / ``train_on_batch`` call the model with ``training=True``, ``evaluate`` / ``predict``
+        with False. ``training`` reaches ``call`` only if ``call`` has a parameter of that name and
+        the value is not None (Keras's rule). Unlike Keras 3.15, whose call context keeps the last
+        value set inside it, an explicit ``training=`` holds only for that call and what it calls
+        (as TF 2's Keras): after ``self.base(x, training=False)`` the next layer is back in the
+        model's mode. Called on ``keras.Input`` tensors, the layer adds itself to a functional
+        model's graph instead.
         """
         if not isinstance(inputs, Tensor):
             if symbolic.is_symbolic(inputs):
@@ -211,18 +224,24 @@ class Layer(Module):
             inputs = _as_tensors(inputs, self.dtype)
         if not self.built:
             self._ensure_built(_shapes(inputs))
-        if _takes_training(type(self)):
-            kwargs["training"] = self.training if training is None else training
+        takes_training, default = _training_parameter(type(self))
+        outer = _mode.training
+        if training is None:
+            training = default if outer is None else outer
+        if takes_training and training is not None:
+            kwargs["training"] = training
         if not _Calls.depth and _Calls.holding:  # the outermost call: the losses of the last one are dropped
             for layer in self.modules():
                 if isinstance(layer, Layer) and layer._call_losses:
                     layer._call_losses.clear()
                     _Calls.holding -= 1
         _Calls.depth += 1
+        _mode.training = training
         try:
             out = self.call(inputs, *args, **kwargs)
         finally:
             _Calls.depth -= 1
+            _mode.training = outer
         if isinstance(out, Tensor):
             self.output_shape_seen = (None,) + out.shape[1:]
         return out
@@ -306,11 +325,24 @@ class _Calls:
     holding = 0  # how many layers hold losses from add_loss (so that calls without any skip the clearing)
 
 
+class _Mode(threading.local):
+    """The training mode of the layer calls running in this thread (Keras's call context, per thread as
+    Keras keeps it): None outside any call, else the mode the innermost running call resolved."""
+
+    training: bool | None = None
+
+
+_mode = _Mode()
+
+
 @functools.cache
-def _takes_training(cls: type) -> bool:
-    """Whether ``cls.call`` accepts ``training`` (Keras passes it only then)."""
-    parameters = inspect.signature(cls.call).parameters.values()
-    return any(p.name == "training" or p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters)
+def _training_parameter(cls: type) -> tuple[bool, bool | None]:
+    """Whether ``cls.call`` has a ``training`` parameter (Keras passes the mode only then; a ``**kwargs``
+    does not count, as in Keras), and that parameter's default (used when no call sets the mode)."""
+    parameter = inspect.signature(cls.call).parameters.get("training")
+    if parameter is None or parameter.default is inspect.Parameter.empty:
+        return parameter is not None, None
+    return True, parameter.default
 
 
 def _as_tensors(inputs, dtype):

@@ -1,6 +1,7 @@
 """Layers that regularise by noise, active only while training: ``Dropout``, ``GaussianNoise``, ``GaussianDropout``.
 
-At inference (``training=False``, ``model.predict``, ``evaluate``) each is the identity. The noise
+At inference (a call without ``training=True``, ``model.predict``, ``evaluate``) each is the identity; in
+``fit`` and under ``training=True`` it acts (see ``Layer.forward`` for how the mode is resolved). The noise
 comes from nabla's one generator (see the NOTE on ``seed`` in :mod:`.arguments`).
 """
 

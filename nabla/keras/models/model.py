@@ -251,8 +251,9 @@ class Model(Placement, Keras2Methods, FileMethods, Layer):
             m.reset_state()
 
     def _step(self, x: np.ndarray, y: np.ndarray, sample_weight) -> tuple[Tensor, Tensor]:
-        """One gradient step: (loss, outputs). The part of a training batch that ``jit_compile`` captures."""
-        out = unwrap(self(self._placed(x)))
+        """One gradient step: (loss, outputs). The part of a training batch that ``jit_compile`` captures
+        (with the model in training mode: the replays run the step recorded with ``training=True``)."""
+        out = unwrap(self(self._placed(x), training=True))
         loss = self._loss_value(y, out, sample_weight)
         self.optimizer.zero_grad()
         if loss.requires_grad:  # False when every weight is frozen: nothing to update (Keras warns and goes on)
@@ -292,7 +293,7 @@ class Model(Placement, Keras2Methods, FileMethods, Layer):
     def _test_batch(self, x: np.ndarray, y: np.ndarray, sample_weight) -> float:
         self.eval()
         with no_grad():
-            out = unwrap(self(self._placed(x)))
+            out = unwrap(self(self._placed(x), training=False))
             self._resolve_metrics(out)
             loss = self._loss_value(y, out, sample_weight)
             self._update_metrics(y, structures.arrays_of(out), sample_weight)
@@ -364,6 +365,9 @@ class Model(Placement, Keras2Methods, FileMethods, Layer):
         validation_steps: int | None = None,
     ):
         """Train for ``epochs`` passes over ``(x, y)`` in mini-batches; returns a ``History``.
+
+        Each step calls the model with ``training=True`` (Dropout active, BatchNormalization on the
+        batch's statistics), as Keras's ``fit``; the validation at each epoch's end with False.
 
         ``validation_split``: the fraction of the data held out for
         validation. As in Keras, it is the *last* fraction of x and y, taken
@@ -488,7 +492,8 @@ class Model(Placement, Keras2Methods, FileMethods, Layer):
         return_dict: bool = False,
         steps: int | None = None,
     ):
-        """Loss and metrics on ``(x, y)`` in eval mode: a float, or ``[loss, metric...]``, or a dict.
+        """Loss and metrics on ``(x, y)`` in inference mode (``training=False``): a float, or ``[loss, metric...]``,
+        or a dict.
 
         ``x`` and ``y`` as :meth:`fit` takes them; from a generator or PyDataset, ``steps`` batches (all when None).
         """
@@ -504,7 +509,7 @@ class Model(Placement, Keras2Methods, FileMethods, Layer):
         return logs if return_dict else as_list(logs)
 
     def predict(self, x, batch_size: int | None = None, verbose=0, callbacks=None, steps=None) -> np.ndarray:
-        """The model's outputs for ``x`` (as :meth:`evaluate` takes it) as a NumPy array (eval mode, no graph);
+        """The model's outputs for ``x`` (as :meth:`evaluate` takes it) as a NumPy array (``training=False``, no graph);
         a list of them for a list of outputs, a dict for a dict, as Keras returns them."""
         x = evaluation_arrays(self, x, None, None, steps, "predict", with_y=False)[0]
         batch_size = batch_size or 32
@@ -517,7 +522,7 @@ class Model(Placement, Keras2Methods, FileMethods, Layer):
             for step, start in enumerate(range(0, structures.count(x), batch_size)):
                 cblist.on_predict_batch_begin(step)
                 batch = structures.take(x, slice(start, start + batch_size))
-                outs.append(structures.arrays_of(unwrap(self(self._placed(batch)))))
+                outs.append(structures.arrays_of(unwrap(self(self._placed(batch), training=False))))
                 cblist.on_predict_batch_end(step, {"outputs": outs[-1]})
         cblist.on_predict_end()
         self.train(mode)
