@@ -327,9 +327,12 @@ def _shapes(inputs):
 
 
 def config_value(value):
-    """An activation, initializer or regularizer as a JSON-able value for get_config."""
+    """An activation, initializer or regularizer as a JSON-able value for get_config (an initializer
+    instance as Keras 3 writes it: ``{"module": "keras.initializers", "class_name": ..., "config": ...}``)."""
     if value is None or isinstance(value, (str, int, float)):
         return value
+    if isinstance(value, initializers.Initializer):
+        return initializers.serialize(value)
     if isinstance(value, regularizers.Regularizer):
         return value.get_config()
     name = activations.name_of(value)
@@ -354,8 +357,8 @@ class _KernelLayer(Layer):
         super().__init__(**kwargs)
         self.activation = activations.get(activation)
         self.use_bias = use_bias
-        self.kernel_initializer, self.bias_initializer = kernel_initializer, bias_initializer
-        initializers.get(kernel_initializer), initializers.get(bias_initializer)  # unknown names fail here
+        self.kernel_initializer = initializers.standardize(kernel_initializer)  # unknown names fail here
+        self.bias_initializer = initializers.standardize(bias_initializer)
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.bias_regularizer = regularizers.get(bias_regularizer)
 
