@@ -9,7 +9,11 @@ is (in, units) and a Conv2D kernel (kh, kw, in, out), so ``fan_in = prod(shape[:
 Seeds, as in Keras 3: an initialiser given a ``seed`` gives the same values at every call (its own
 generator, restarted per call); one without draws from nabla's seeded generator, so that
 ``nb.manual_seed`` (or ``keras.utils.set_random_seed``) makes a whole model reproducible. The values
-drawn for a seed are nabla's (NumPy's PCG64), not TensorFlow's.
+drawn for a seed are nabla's (NumPy's PCG64), not Keras's.
+
+Names are Keras 3's (its class names, their snake_case, and "normal", "uniform", "one", "zero"); a layer
+keeps a name as its snake_case name (:func:`standardize`) and an instance as itself, which its config
+writes as Keras 3 does (:func:`serialize`). Keras's ``STFT`` is not offered.
 """
 
 from __future__ import annotations
