@@ -86,9 +86,10 @@ class Initializer:
     @classmethod
     def from_config(cls, config: dict) -> Initializer:
         """The initialiser that :meth:`get_config` described; unknown keys raise naming the known ones."""
-        known = [name for name in inspect.signature(cls).parameters]
+        parameters = inspect.signature(cls).parameters
+        known = [name for name, p in parameters.items() if p.kind is not inspect.Parameter.VAR_KEYWORD]
         unknown = sorted(set(config) - set(known))
-        if unknown:
+        if unknown and len(known) == len(parameters):  # a subclass taking **kwargs checks its own
             raise ValueError(f"{cls.__name__}: unknown config keys {unknown}; it takes {known}")
         return cls(**config)
 
@@ -365,8 +366,9 @@ def deserialize(config: dict) -> Initializer:
 
 def get(identifier):
     """An initialiser from a name (``"he_normal"``, ``"HeNormal"``: the names Keras 3 resolves), a
-    config dict, a class, an instance or any callable ``f(shape, dtype=None)``; None stays None.
-    An unknown name raises naming the valid ones."""
+    config dict, a class, an instance, any callable ``f(shape, dtype=None)``, or, as in Keras, an array
+    or a tensor (which fills its own shape only); None stays None. An unknown name raises naming the
+    valid ones."""
     if identifier is None:
         return None
     if isinstance(identifier, str):
@@ -375,9 +377,25 @@ def get(identifier):
         return deserialize(identifier)
     if isinstance(identifier, type):
         return identifier()
+    if isinstance(identifier, (np.ndarray, np.generic, Tensor)):
+        return _given_values(identifier)
     if callable(identifier):
         return identifier
-    raise ValueError(f"an initializer must be a name, a config dict or a callable, got {identifier!r}")
+    raise ValueError(
+        f"an initializer must be a name, a config dict, a callable or an array, got a {type(identifier).__name__}"
+    )
+
+
+def _given_values(values):
+    """Keras's initializer from a tensor or an array: those values (cast to ``dtype``), for their shape only."""
+    values = np.asarray(values._data if isinstance(values, Tensor) else values)
+
+    def initialize(shape, dtype=None) -> Tensor:
+        if tuple(shape) != values.shape:
+            raise ValueError(f"an initializer given as values of shape {values.shape} cannot fill shape {tuple(shape)}")
+        return Tensor(values, dtype=dtypes.resolve(dtype) or dtypes.default_float)
+
+    return initialize
 
 
 def standardize(identifier):

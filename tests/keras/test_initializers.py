@@ -198,7 +198,8 @@ def test_dtype_is_float32_unless_asked():
         (lambda: initializers.get({"config": {}}), r"an initializer config is a dict with a class_name"),
         (lambda: initializers.get({"class_name": "Zeros", "config": [1]}), r"the config of initializer Zeros must"),
         (lambda: initializers.get({"class_name": "Ones", "config": {"value": 1}}), r"Ones: unknown config keys"),
-        (lambda: initializers.get(3), r"an initializer must be a name, a config dict or a callable, got 3"),
+        (lambda: initializers.get(3), r"an initializer must be a name, a config dict, a callable or an array, got a"),
+        (lambda: initializers.get(np.ones((2, 2)))((3,)), r"values of shape \(2, 2\) cannot fill shape \(3,\)"),
         (lambda: initializers.serialize(lambda shape: None), r"only keras.initializers classes can be serialized"),
     ],
 )  # fmt: skip
@@ -269,6 +270,15 @@ def test_functions_remain_initializers():
 
     variable = keras.Variable(initializer=ones, shape=(2,), dtype="float64")
     assert variable.dtype == np.float64 and seen == [np.float64]
+
+
+def test_an_array_or_a_tensor_is_an_initializer_of_its_own_shape():
+    """As Keras's get: the values, cast to the weight's dtype."""
+    values = np.arange(6.0).reshape(3, 2)
+    for given in (values, nb.tensor(values)):
+        dense = keras.layers.Dense(2, kernel_initializer=given, input_shape=(3,))
+        np.testing.assert_array_equal(dense.kernel.numpy(), values.astype(np.float32))
+        assert initializers.get(given)((3, 2), dtype="float64").dtype == np.float64
 
 
 def test_layers_draw_from_the_seeded_generator_unless_seeded():
