@@ -345,10 +345,11 @@ def _name(name: str) -> str:
 
 def serialize(initializer: Initializer) -> dict:
     """``{"module": "keras.initializers", "class_name": "GlorotUniform", "config": {...}, "registered_name":
-    None}``, as Keras 3 writes an initialiser."""
-    if not isinstance(initializer, Initializer):
-        raise ValueError(f"only keras.initializers classes can be serialized, got {initializer!r}; "
-                         "use a name or an initializer class for a savable model")  # fmt: skip
+    None}``, as Keras 3 writes an initialiser. Only this module's classes: a subclass or a function of your
+    own cannot be read back from a file, so it is refused here, when the model is saved."""
+    if CLASSES.get(type(initializer).__name__) is not type(initializer):
+        raise ValueError(f"only keras.initializers classes can be saved, got a {type(initializer).__name__}; "
+                         "use one of them or its name for a savable model")  # fmt: skip
     return {"module": "keras.initializers", "class_name": type(initializer).__name__,
             "config": initializer.get_config(), "registered_name": None}  # fmt: skip
 

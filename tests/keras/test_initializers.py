@@ -200,7 +200,7 @@ def test_dtype_is_float32_unless_asked():
         (lambda: initializers.get({"class_name": "Ones", "config": {"value": 1}}), r"Ones: unknown config keys"),
         (lambda: initializers.get(3), r"an initializer must be a name, a config dict, a callable or an array, got a"),
         (lambda: initializers.get(np.ones((2, 2)))((3,)), r"values of shape \(2, 2\) cannot fill shape \(3,\)"),
-        (lambda: initializers.serialize(lambda shape: None), r"only keras.initializers classes can be serialized"),
+        (lambda: initializers.serialize(lambda shape: None), r"only keras.initializers classes can be saved, got a f"),
     ],
 )  # fmt: skip
 def test_bad_arguments_are_one_line_errors(make, message):
@@ -279,6 +279,19 @@ def test_an_array_or_a_tensor_is_an_initializer_of_its_own_shape():
         dense = keras.layers.Dense(2, kernel_initializer=given, input_shape=(3,))
         np.testing.assert_array_equal(dense.kernel.numpy(), values.astype(np.float32))
         assert initializers.get(given)((3, 2), dtype="float64").dtype == np.float64
+
+
+def test_an_initializer_class_of_your_own_works_and_is_refused_when_saved():
+    """Keras's pattern: subclass Initializer and write __call__ (nabla's own classes write draw instead)."""
+
+    class Halves(keras.initializers.Initializer):
+        def __call__(self, shape, dtype=None):
+            return keras.ops.ones(shape, dtype=dtype) * 0.5
+
+    dense = keras.layers.Dense(2, kernel_initializer=Halves(), input_shape=(3,))
+    np.testing.assert_array_equal(dense.kernel.numpy(), np.full((3, 2), 0.5, np.float32))
+    with pytest.raises(ValueError, match="only keras.initializers classes can be saved, got a Halves"):
+        dense.get_config()
 
 
 def test_layers_draw_from_the_seeded_generator_unless_seeded():
