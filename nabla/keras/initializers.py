@@ -6,10 +6,12 @@ Each is a class, as in Keras 3 (``keras.initializers.GlorotUniform(seed=None)``)
 is (in, units) and a Conv2D kernel (kh, kw, in, out), so ``fan_in = prod(shape[:-1])`` and
 ``fan_out = prod(shape[:-2]) * shape[-1]``.
 
-Seeds, as in Keras 3: an initialiser given a ``seed`` gives the same values at every call (its own
-generator, restarted per call); one without draws from nabla's seeded generator, so that
-``nb.manual_seed`` (or ``keras.utils.set_random_seed``) makes a whole model reproducible. The values
-drawn for a seed are nabla's (NumPy's PCG64), not Keras's.
+Seeds: as in Keras 3, an initialiser given a ``seed`` gives the same values at every call (its own
+generator, restarted per call). One without a seed draws new values at every call from nabla's
+generator, so that ``nb.manual_seed`` (or ``keras.utils.set_random_seed``) makes a whole model
+reproducible. This differs from Keras 3 on purpose: Keras 3 fixes a seed when an unseeded initialiser
+is made, so one instance repeats its values (two layers sharing it start equal); nabla does as Keras 2
+and tf.keras did. The values drawn for a seed are nabla's (NumPy's PCG64), not Keras's.
 
 Names are Keras 3's (its class names, their snake_case, and "normal", "uniform", "one", "zero"); a layer
 keeps a name as its snake_case name (:func:`standardize`) and an instance as itself, which its config

@@ -158,8 +158,9 @@ def test_identity_is_keras_s():
 
 @pytest.mark.parametrize("name, kwargs", [case for case in CASES if case[0] in SEEDED], ids=IDS[3:])
 def test_a_seed_repeats_itself_and_no_seed_follows_manual_seed(name, kwargs):
-    """As Keras 3: a seeded initializer gives the same values at every call (and so does a second one with the
-    same seed); an unseeded one draws new values each call, from nabla's generator, which nb.manual_seed resets."""
+    """As Keras 3, a seeded initializer gives the same values at every call (and so does a second one with the
+    same seed); an unseeded one draws new values each call (as Keras 2) from nabla's generator, which
+    nb.manual_seed resets."""
     seeded = _ours(name, kwargs, seed=42)
     first = seeded((20, 30)).numpy()
     np.testing.assert_array_equal(seeded((20, 30)).numpy(), first)
@@ -171,6 +172,17 @@ def test_a_seed_repeats_itself_and_no_seed_follows_manual_seed(name, kwargs):
     assert not np.array_equal(a, b)
     nb.manual_seed(7)
     np.testing.assert_array_equal(unseeded((20, 30)).numpy(), a)
+
+
+def test_an_unseeded_instance_draws_anew_unlike_keras_3():
+    """The one deliberate difference (see the module's notes): Keras 3 fixes an unseeded initializer's seed
+    when it is made, so it repeats itself; nabla draws anew, as Keras 2 did."""
+    keras_ref = keras_on_torch()
+    theirs = keras_ref.initializers.GlorotUniform()
+    first = keras_ref.ops.convert_to_numpy(theirs((4, 4)))
+    np.testing.assert_array_equal(keras_ref.ops.convert_to_numpy(theirs((4, 4))), first)
+    ours = initializers.GlorotUniform()
+    assert not np.array_equal(ours((4, 4)).numpy(), ours((4, 4)).numpy())
 
 
 def test_dtype_is_float32_unless_asked():
