@@ -71,7 +71,8 @@ class Layer(Module):
         Keras 3's signature: ``add_weight(shape=(in, units), initializer="glorot_uniform",
         trainable=True, name="kernel")`` (positionally ``shape, initializer, dtype``). Keras 2's, whose
         first argument is the name (``add_weight("kernel", shape, dtype, initializer, regularizer,
-        trainable)``), is accepted too. ``initializer`` defaults to "glorot_uniform" for float weights and
+        trainable)``), is accepted too. ``initializer`` (a name, a ``keras.initializers`` instance or its
+        config, a function ``f(shape, dtype=None)``) defaults to "glorot_uniform" for float weights and
         "zeros" otherwise, as in Keras; ``dtype`` to the layer's. A non-trainable weight gets no gradient
         and stays frozen when the layer is unfrozen. The weight is registered under ``name`` (or
         "variable", "variable_1"...) until you assign it to an attribute: ``self.w = self.add_weight(...)``
