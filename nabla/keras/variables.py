@@ -29,10 +29,11 @@ from .utils.naming import unique_name
 
 
 def initial_values(initializer, shape, dtype) -> np.ndarray:
-    """The starting values of a weight: ``initializer`` (a name, a callable ``f(shape[, dtype])``, an
-    array or a number) evaluated for ``shape`` (a tuple; None when the initializer is an array) as ``dtype``
-    (None: the array's own float dtype, else float32)."""
-    if isinstance(initializer, str) or (callable(initializer) and not isinstance(initializer, Tensor)):
+    """The starting values of a weight: ``initializer`` (a name, a config dict, a
+    ``keras.initializers`` instance, a callable ``f(shape[, dtype])``, an array or a number) evaluated
+    for ``shape`` (a tuple; None when the initializer is an array) as ``dtype`` (None: the array's own
+    float dtype, else float32)."""
+    if isinstance(initializer, (str, dict)) or (callable(initializer) and not isinstance(initializer, Tensor)):
         if shape is None:
             raise ValueError(
                 f"Variable: an initializer ({initializer!r}) needs a shape, e.g. "
@@ -65,7 +66,9 @@ class Variable(Parameter):
 
     Args:
         initializer: the starting value (an array, a tensor, a list, a number), or an initializer (a name
-            such as ``"glorot_uniform"`` or ``"zeros"``, or a callable ``f(shape, dtype)``) with ``shape``.
+            such as ``"glorot_uniform"`` or ``"zeros"``, a ``keras.initializers`` instance such as
+            ``RandomNormal(stddev=0.01, seed=1)``, its config dict, or a callable ``f(shape, dtype)``)
+            with ``shape``.
         shape: the variable's shape (a tuple); needed with an initializer, checked against an array.
         dtype: its dtype (default: an array's own float dtype, float32 for Python numbers and initializers).
         trainable: whether optimizers update it and ``backward`` gives it a gradient (only float ones).

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from .. import initializers, regularizers
 from .._engine import ops
-from ..utils.naming import snake_case
 from .arguments import is_number
 from .layer import Layer, config_value
 
@@ -138,10 +137,7 @@ class PReLU(Layer):
         self, alpha_initializer="zeros", alpha_regularizer=None, alpha_constraint=None, shared_axes=None, **kwargs
     ):
         super().__init__(**kwargs)
-        if isinstance(alpha_initializer, str):
-            alpha_initializer = snake_case(alpha_initializer)  # Keras's "Zeros", "GlorotUniform"
-        initializers.get(alpha_initializer)  # an unknown name fails here
-        self.alpha_initializer = alpha_initializer
+        self.alpha_initializer = initializers.standardize(alpha_initializer)  # an unknown name fails here
         self.alpha_regularizer = regularizers.get(alpha_regularizer)
         self.alpha_constraint = alpha_constraint
         axes = [shared_axes] if isinstance(shared_axes, int) else shared_axes

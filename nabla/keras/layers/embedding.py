@@ -46,10 +46,8 @@ class Embedding(Layer):
             raise ValueError("Embedding: mask_zero=True is not offered (nabla.keras has no masks); drop it, and "
                              "the padding index 0 gets a vector of its own, as any other")  # fmt: skip
         self.input_dim, self.output_dim = _positive_int(input_dim, "input_dim"), _positive_int(output_dim, "output_dim")
-        if embeddings_initializer == "uniform":
-            embeddings_initializer = "random_uniform"  # the same U(-0.05, 0.05) under Keras's short name
-        initializers.get(embeddings_initializer)  # an unknown name fails here
-        self.embeddings_initializer = embeddings_initializer
+        # Keras's "uniform" is kept as "random_uniform", the same U(-0.05, 0.05); an unknown name fails here
+        self.embeddings_initializer = initializers.standardize(embeddings_initializer)
         self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
         self.activity_regularizer = regularizers.get(activity_regularizer)
         self.embeddings_constraint = embeddings_constraint

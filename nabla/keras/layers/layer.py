@@ -72,7 +72,8 @@ class Layer(Module):
         Keras 3's signature: ``add_weight(shape=(in, units), initializer="glorot_uniform",
         trainable=True, name="kernel")`` (positionally ``shape, initializer, dtype``). Keras 2's, whose
         first argument is the name (``add_weight("kernel", shape, dtype, initializer, regularizer,
-        trainable)``), is accepted too. ``initializer`` defaults to "glorot_uniform" for float weights and
+        trainable)``), is accepted too. ``initializer`` (a name, a ``keras.initializers`` instance or its
+        config, a function ``f(shape, dtype=None)``) defaults to "glorot_uniform" for float weights and
         "zeros" otherwise, as in Keras; ``dtype`` to the layer's. A non-trainable weight gets no gradient
         and stays frozen when the layer is unfrozen. The weight is registered under ``name`` (or
         "variable", "variable_1"...) until you assign it to an attribute: ``self.w = self.add_weight(...)``
@@ -359,9 +360,12 @@ def _shapes(inputs):
 
 
 def config_value(value):
-    """An activation, initializer or regularizer as a JSON-able value for get_config."""
+    """An activation, initializer or regularizer as a JSON-able value for get_config (an initializer
+    instance as Keras 3 writes it: ``{"module": "keras.initializers", "class_name": ..., "config": ...}``)."""
     if value is None or isinstance(value, (str, int, float)):
         return value
+    if isinstance(value, initializers.Initializer):
+        return initializers.serialize(value)
     if isinstance(value, regularizers.Regularizer):
         return value.get_config()
     name = activations.name_of(value)
@@ -386,8 +390,8 @@ class _KernelLayer(Layer):
         super().__init__(**kwargs)
         self.activation = activations.get(activation)
         self.use_bias = use_bias
-        self.kernel_initializer, self.bias_initializer = kernel_initializer, bias_initializer
-        initializers.get(kernel_initializer), initializers.get(bias_initializer)  # unknown names fail here
+        self.kernel_initializer = initializers.standardize(kernel_initializer)  # unknown names fail here
+        self.bias_initializer = initializers.standardize(bias_initializer)
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.bias_regularizer = regularizers.get(bias_regularizer)
 

@@ -61,13 +61,30 @@ SEED = _optional(_integer(-(2**63), 2**63 - 1))
 #: Names the registries know (tests check that these lists equal the registries).
 ACTIVATIONS = ["elu", "gelu", "leaky_relu", "linear", "log_softmax", "relu", "sigmoid", "silu", "softmax",
                "softplus", "step", "swish", "tanh"]  # fmt: skip
-INITIALIZERS = ["glorot_normal", "glorot_uniform", "he_normal", "he_uniform", "lecun_normal", "lecun_uniform",
-                "ones", "random_normal", "random_uniform", "truncated_normal", "zeros"]  # fmt: skip
+INITIALIZERS = ["constant", "glorot_normal", "glorot_uniform", "he_normal", "he_uniform", "identity",
+                "lecun_normal", "lecun_uniform", "ones", "orthogonal", "random_normal", "random_uniform",
+                "truncated_normal", "variance_scaling", "zeros"]  # fmt: skip
+INITIALIZER_CLASSES = ["Constant", "GlorotNormal", "GlorotUniform", "HeNormal", "HeUniform", "Identity",
+                       "LecunNormal", "LecunUniform", "Ones", "Orthogonal", "RandomNormal", "RandomUniform",
+                       "TruncatedNormal", "VarianceScaling", "Zeros"]  # fmt: skip
 #: compile(optimizer=name) -> the class it builds (the names Keras uses).
 OPTIMIZER_CLASSES = {"adagrad": "Adagrad", "adam": "Adam", "adamw": "AdamW", "rmsprop": "RMSprop", "sgd": "SGD"}
 
 ACTIVATION = _optional({"enum": ACTIVATIONS})
-INITIALIZER = {"enum": INITIALIZERS}
+#: A name, or an instance as Keras 3 writes it. Its config is checked loosely here (a few short keys, each a
+#: number, null, a short string or a list of axes); the class's constructor checks the values while building.
+INITIALIZER = _optional({"anyOf": [
+    {"enum": INITIALIZERS},
+    {"type": "object", "required": ["class_name", "config"], "additionalProperties": False, "properties": {
+        "module": {"const": "keras.initializers"},
+        "class_name": {"enum": INITIALIZER_CLASSES},
+        "config": {"type": "object", "propertyNames": {"type": "string", "maxLength": 32},
+                   "additionalProperties": {"anyOf": [
+                       {"type": "null"}, _number(), {"type": "string", "maxLength": 32},
+                       {"type": "array", "items": _integer(-16, 15), "maxItems": 16}]}},
+        "registered_name": {"type": "null"},
+    }},
+]})  # fmt: skip
 REGULARIZER = _optional(
     {"anyOf": [
         {"enum": ["l1", "l2", "l1_l2"]},

@@ -38,6 +38,10 @@ def _rewrite(path: Path, payload: dict, change) -> Path:
     return out
 
 
+def _init(class_name: str, config: dict) -> dict:
+    return {"module": "keras.initializers", "class_name": class_name, "config": config, "registered_name": None}
+
+
 def _layer(payload, i):
     return payload["config"]["layers"][i]["config"]
 
@@ -62,6 +66,20 @@ def _layer(payload, i):
         (lambda p: p.update(build_input_shape=[10**6, 3]), r"build_input_shape: expected \[null, size, ...\]"),
         (lambda p: p["weights"].pop("2.bias"), r"weights.2.bias: missing: the layer at config.layers\[2\].config"),
         (lambda p: p["weights"].update(extra=nb.ones(1)), r"weights.extra: a weight that no layer"),
+        (lambda p: _layer(p, 0).update(kernel_initializer="__import__"), r"layers\[0\].config.kernel_initializer: "
+                                                                         r"expected null or one of 'constant'"),
+        (lambda p: _layer(p, 0).update(kernel_initializer=_init("Evil", {})),
+         r"layers\[0\].config.kernel_initializer.class_name: expected one of 'Constant'"),
+        (lambda p: _layer(p, 0).update(kernel_initializer=_init("RandomNormal", {"stddev": {"a": 1}})),
+         r"kernel_initializer.config.stddev: expected null or a finite number or a string"),
+        (lambda p: _layer(p, 0).update(kernel_initializer=_init("RandomNormal", {"x" * 100: 1})),
+         r"kernel_initializer.config\[key 'x+\.\.\.\]: expected a string of at most 32"),
+        (lambda p: _layer(p, 0).update(kernel_initializer=_init("RandomNormal", {"stddev": "wide"})),
+         r"building the model: ValueError: RandomNormal: stddev must be a finite number, got 'wide'"),
+        (lambda p: _layer(p, 0).update(kernel_initializer=_init("RandomNormal", {"sttdev": 0.1})),
+         r"building the model: ValueError: RandomNormal: unknown config keys \['sttdev'\]"),
+        (lambda p: _layer(p, 0).update(kernel_initializer=_init("HeNormal", {"input_axes": [9], "output_axes": [0]})),
+         r"building the model: ValueError: HeNormal: axis 9 is outside a shape of 2 axes"),
         (lambda p: p["compile"].update(optimizer={"class_name": "lr_scheduler", "config": {}}),
          r"compile.optimizer.class_name: expected one of 'Adagrad'"),
         (lambda p: p["compile"].update(jit_compile="yes"), r"compile.jit_compile: expected one of True, False"),
@@ -221,6 +239,7 @@ def _required(name: str) -> dict:
 def test_the_name_lists_are_the_registries():
     assert file_schema.ACTIVATIONS == sorted(activations._ACTIVATIONS)
     assert file_schema.INITIALIZERS == sorted(initializers._INITIALIZERS)
+    assert file_schema.INITIALIZER_CLASSES == sorted(initializers.CLASSES)
     assert {k: v.__name__ for k, v in optimizers.OPTIMIZERS.items()} == file_schema.OPTIMIZER_CLASSES
     assert sorted(file_schema.LOSS_CONFIGS) == sorted(losses._CLASSES)
     for name, cls in losses._CLASSES.items():
