@@ -17,7 +17,7 @@ from .. import callbacks as callbacks_module
 from .. import losses as losses_module
 from .. import metrics as metrics_module
 from .. import optimizers
-from .._engine import CaptureError, Tensor, capture, no_grad
+from .._engine import Tensor, capture, no_grad
 from .._engine import random as _random
 from ..layers import Layer
 from ..symbolic import is_symbolic
@@ -25,8 +25,7 @@ from ..utils.progbar import format_logs
 from ..utils.traceback_utils import warn
 from . import structures
 from .batches import SourceBatches, evaluation_arrays, fit_rows
-from .checks import ModelConfigWarning, check_before_training
-from .compile_utils import CompileLoss, compile_loss, compile_metrics, own_losses, try_metrics
+from .compile_utils import CompileLoss, compile_loss, compile_metrics, own_losses
 from .data_adapter import as_input, as_list, check_fit_arguments, unwrap
 from .data_parallel import DataParallel
 from .file_methods import FileMethods
@@ -34,6 +33,7 @@ from .interrupt import StopOnInterrupt
 from .keras2 import Keras2Methods
 from .placement import Placement
 from .sources import epoch_batches
+from .steps import TrainingSteps
 from .summary import summary_table
 
 
@@ -42,12 +42,7 @@ def _tensors(inputs) -> bool:
     return isinstance(inputs, (list, tuple)) and bool(inputs) and all(isinstance(x, Tensor) for x in inputs)
 
 
-def _log_value(value):
-    """A metric's result for the logs: a float, or a float array (one value per class or threshold)."""
-    return float(value) if np.ndim(value) == 0 else np.asarray(value, dtype=np.float64)
-
-
-class Model(Placement, Keras2Methods, FileMethods, Layer):
+class Model(Placement, TrainingSteps, Keras2Methods, FileMethods, Layer):
     """A trainable network with Keras's training API.
 
     Subclass example::
@@ -221,128 +216,6 @@ class Model(Placement, Keras2Methods, FileMethods, Layer):
     def _require_compiled(self, who: str) -> None:
         if self.loss is None:
             raise RuntimeError(f"{who}: the model is not compiled; call model.compile(optimizer=..., loss=...) first")
-
-    # --- steps -----------------------------------------------------------------------
-
-    def _loss_value(self, y, out: Tensor, sample_weight) -> Tensor:
-        total = self.loss(y, out, sample_weight)
-        for penalty in self.losses:
-            total = total + penalty
-        return total
-
-    def _update_metrics(self, y, out: np.ndarray, sample_weight) -> None:
-        if self._outputs_metrics is not None:
-            return self._outputs_metrics.update(y, out, sample_weight)
-        if self._data_parallel is not None and self.compiled_metrics:  # the whole batch, from every rank
-            y, out, sample_weight = self._data_parallel.whole_batch(y, out, sample_weight)
-        for m in self.compiled_metrics:
-            m.update_state(y, out, sample_weight=sample_weight)
-
-    def _metric_logs(self, prefix: str = "") -> dict:
-        if self._outputs_metrics is not None:
-            return self._outputs_metrics.logs(prefix)
-        # A float per metric; an array where a metric has one value per class or threshold (as Keras).
-        return {prefix + m.name: _log_value(m.result()) for m in self.compiled_metrics}
-
-    def _reset_metrics(self) -> None:
-        if self._outputs_metrics is not None:
-            self._outputs_metrics.reset()
-        for m in self.compiled_metrics:
-            m.reset_state()
-
-    def _step(self, x: np.ndarray, y: np.ndarray, sample_weight) -> tuple[Tensor, Tensor]:
-        """One gradient step: (loss, outputs). The part of a training batch that ``jit_compile`` captures
-        (with the model in training mode: the replays run the step recorded with ``training=True``)."""
-        out = unwrap(self(self._placed(x), training=True))
-        loss = self._loss_value(y, out, sample_weight)
-        self.optimizer.zero_grad()
-        if loss.requires_grad:  # False when every weight is frozen: nothing to update (Keras warns and goes on)
-            loss.backward()
-            self.optimizer.step()
-        return loss, out
-
-    def _flat_step(self, layout: tuple, *arrays):
-        """:meth:`_step` on arrays given one by one (what the capture keys its programs on): see
-        :func:`.structures.flatten_batch`."""
-        return self._step(*structures.unflatten_batch(layout, arrays))
-
-    def _train_batch(self, x: np.ndarray, y: np.ndarray, sample_weight) -> float:
-        self.train()
-        step = self._captured_step if self._placement == "cpu" else None  # (replays are NumPy code)
-        recorded_optimizer, recorded_loss = self._captured_with
-        if step is not None and (recorded_optimizer is not self.optimizer or recorded_loss is not self.loss):
-            # model.optimizer or model.loss was replaced after compile: record the step with the new ones
-            step = self._captured_step = capture(self._flat_step)
-            self._captured_with = (self.optimizer, self.loss)
-        if step is None:
-            loss, out = self._step(x, y, sample_weight)
-        else:
-            try:
-                loss, out = step(*structures.flatten_batch(x, y, sample_weight))
-            except CaptureError:
-                if self._jit_compile is True:
-                    raise
-                # "auto": this model cannot be captured (the error was raised before any weight changed).
-                self._captured_step = None
-                loss, out = self._step(x, y, sample_weight)
-        self._resolve_metrics(out)
-        with no_grad():
-            self._update_metrics(y, structures.arrays_of(out), sample_weight)
-        return loss.item()
-
-    def _test_batch(self, x: np.ndarray, y: np.ndarray, sample_weight) -> float:
-        self.eval()
-        with no_grad():
-            out = unwrap(self(self._placed(x), training=False))
-            self._resolve_metrics(out)
-            loss = self._loss_value(y, out, sample_weight)
-            self._update_metrics(y, structures.arrays_of(out), sample_weight)
-        return loss.item()
-
-    def train_on_batch(self, x, y, sample_weight=None, class_weight=None, return_dict: bool = False):
-        """One gradient step on one batch; returns the loss (and metrics) of that batch."""
-        self._require_compiled("train_on_batch")
-        x, y = structures.model_inputs(self, x), structures.model_targets(self, y)
-        self._prepare(x, y)
-        self._reset_metrics()
-        weights = structures.sample_weights_for(self, y, sample_weight, class_weight)
-        logs = {"loss": self._train_batch(x, y, weights), **self._metric_logs()}
-        return logs if return_dict else as_list(logs)
-
-    def test_on_batch(self, x, y, sample_weight=None, return_dict: bool = False):
-        """Loss (and metrics) of one batch, without training."""
-        self._require_compiled("test_on_batch")
-        x, y = structures.model_inputs(self, x), structures.model_targets(self, y)
-        self._reset_metrics()
-        logs = {"loss": self._test_batch(x, y, sample_weight), **self._metric_logs()}
-        return logs if return_dict else as_list(logs)
-
-    # --- checks before training ----------------------------------------------------------
-
-    def _prepare(self, x: np.ndarray, y: np.ndarray) -> None:
-        """Build lazily created weights, bind the optimizer, and check the data against the loss.
-
-        Runs the first two samples through the model so that every mistake
-        (wrong label shape, labels out of range, ...) is reported before any
-        training starts.
-        """
-        mode = self.training
-        self.eval()
-        several = isinstance(self.loss, CompileLoss) or isinstance(x, list)  # several inputs or outputs
-        with no_grad():
-            out = structures.prepare_several(self, x, y) if several else check_before_training(self, x, y)
-        self.train(mode)
-        self._resolve_metrics(out)
-        if self._outputs_metrics is not None:
-            self._outputs_metrics.try_on(y, structures.arrays_of(out))
-        else:
-            try_metrics(self.compiled_metrics, y, structures.arrays_of(out))
-        self._bind_optimizer()
-        if not any(p.requires_grad for p in self.parameters()):
-            warn(
-                f"model '{self.name}' has no trainable weights (every layer is frozen): training will not change it",
-                ModelConfigWarning,
-            )
 
     # --- fit -------------------------------------------------------------------------------
 
