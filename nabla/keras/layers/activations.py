@@ -7,7 +7,7 @@ softmax), or, for ``PReLU``, a learned slope. None changes the shape: (batch, ..
 
 from __future__ import annotations
 
-from .. import initializers, regularizers
+from .. import activations, initializers, regularizers
 from .._engine import ops
 from ..utils.naming import snake_case
 from .arguments import is_number
@@ -65,15 +65,7 @@ class ReLU(Layer):
         self.threshold = _non_negative(threshold, "threshold", "ReLU")
 
     def call(self, inputs, training=None):
-        x, slope, t, m = inputs, self.negative_slope, self.threshold, self.max_value
-        if slope and m is None and t == 0.0:
-            return ops.leaky_relu(x, slope)
-        out = x * (x > t).astype(x.dtype) if t else ops.relu(x)
-        if m is not None:
-            out = ops.clip(out, 0.0, m)
-        if slope:
-            out = out - slope * ops.relu(t - x)
-        return out
+        return activations.relu(inputs, self.negative_slope, self.max_value, self.threshold)
 
     def get_config(self) -> dict:
         return {

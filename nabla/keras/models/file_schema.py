@@ -59,8 +59,11 @@ NUMBERS = {"anyOf": [_number(), {"type": "array", "items": _number(), "maxItems"
 SEED = _optional(_integer(-(2**63), 2**63 - 1))
 
 #: Names the registries know (tests check that these lists equal the registries).
-ACTIVATIONS = ["elu", "gelu", "leaky_relu", "linear", "log_softmax", "relu", "sigmoid", "silu", "softmax",
-               "softplus", "step", "swish", "tanh"]  # fmt: skip
+ACTIVATIONS = ["celu", "elu", "exponential", "gelu", "glu", "hard_shrink", "hard_sigmoid", "hard_silu",
+               "hard_swish", "hard_tanh", "leaky_relu", "linear", "log_sigmoid", "log_softmax", "mish", "relu",
+               "relu6", "selu", "sigmoid", "silu", "soft_shrink", "softmax", "softplus", "softsign",
+               "sparse_plus", "sparse_sigmoid", "sparsemax", "squareplus", "step", "swish", "tanh",
+               "tanh_shrink", "threshold"]  # fmt: skip
 INITIALIZERS = ["glorot_normal", "glorot_uniform", "he_normal", "he_uniform", "lecun_normal", "lecun_uniform",
                 "ones", "random_normal", "random_uniform", "truncated_normal", "zeros"]  # fmt: skip
 #: compile(optimizer=name) -> the class it builds (the names Keras uses).
