@@ -7,7 +7,7 @@ softmax), or, for ``PReLU``, a learned slope. None changes the shape: (batch, ..
 
 from __future__ import annotations
 
-from .. import activations, initializers, regularizers
+from .. import activations, constraints, initializers, regularizers
 from .._engine import ops
 from ..utils.naming import snake_case
 from .arguments import is_number
@@ -123,7 +123,7 @@ class PReLU(Layer):
     (axes counted with the batch axis as 0, as in Keras: on (batch, H, W, C) images,
     ``shared_axes=[1, 2]`` learns one slope per channel). Args: ``alpha_initializer="zeros"`` (so it
     starts as a ReLU; Keras's class names such as "Zeros" are accepted), ``alpha_regularizer``,
-    ``alpha_constraint`` (stored, not applied, as for every nabla weight). Parameters: ``alpha.size``.
+    ``alpha_constraint`` (applied by the optimizer after each update). Parameters: ``alpha.size``.
     """
 
     def __init__(
@@ -135,7 +135,7 @@ class PReLU(Layer):
         initializers.get(alpha_initializer)  # an unknown name fails here
         self.alpha_initializer = alpha_initializer
         self.alpha_regularizer = regularizers.get(alpha_regularizer)
-        self.alpha_constraint = alpha_constraint
+        self.alpha_constraint = constraints.get(alpha_constraint)
         axes = [shared_axes] if isinstance(shared_axes, int) else shared_axes
         if axes is not None and not all(isinstance(a, int) and a >= 1 for a in axes):
             raise ValueError(f"PReLU: shared_axes must be axes >= 1 (0 is the batch axis), got {shared_axes!r}")

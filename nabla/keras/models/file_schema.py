@@ -80,6 +80,23 @@ REGULARIZER = _optional(
 )  # fmt: skip
 
 
+def _constraint(class_name: str, **fields) -> dict:
+    """Keras 3's object form of one constraint class: its config has exactly ``fields`` (all optional)."""
+    config = {"type": "object", "properties": fields, "additionalProperties": False}
+    return {"type": "object", "required": ["class_name", "config"], "additionalProperties": False,
+            "properties": {"module": {"const": "keras.constraints"}, "class_name": {"const": class_name},
+                           "config": config, "registered_name": {"type": "null"}}}  # fmt: skip
+
+
+AXES = {"anyOf": [AXIS, {"type": "array", "items": AXIS, "minItems": 1, "maxItems": 8}]}
+CONSTRAINT = _optional({"anyOf": [
+    _constraint("MaxNorm", max_value=_number(minimum=0), axis=AXES),
+    _constraint("MinMaxNorm", min_value=_number(minimum=0), max_value=_number(minimum=0), rate=_number(), axis=AXES),
+    _constraint("NonNeg"),
+    _constraint("UnitNorm", axis=AXES),
+]})  # fmt: skip
+
+
 def _layer(required: list[str], **fields) -> dict:
     """A layer's config: the fields every layer has, and its own."""
     common = {"name": _optional(NAME), "trainable": BOOLEAN, "input_shape": _optional(SHAPE),
@@ -95,6 +112,8 @@ KERNEL_FIELDS = {
     "bias_initializer": INITIALIZER,
     "kernel_regularizer": REGULARIZER,
     "bias_regularizer": REGULARIZER,
+    "kernel_constraint": CONSTRAINT,
+    "bias_constraint": CONSTRAINT,
 }
 NORMALIZATION_FIELDS = {
     "axis": _integer(-8, 8),
@@ -126,7 +145,7 @@ LAYER_CONFIGS = {
     "ReLU": _layer([], max_value=_optional(_number(minimum=0)), negative_slope=_number(minimum=0),
                    threshold=_number(minimum=0)),  # fmt: skip
     "LeakyReLU": _layer([], negative_slope=_number(minimum=0)),
-    "PReLU": _layer([], alpha_initializer=INITIALIZER, alpha_regularizer=REGULARIZER, alpha_constraint={"type": "null"},
+    "PReLU": _layer([], alpha_initializer=INITIALIZER, alpha_regularizer=REGULARIZER, alpha_constraint=CONSTRAINT,
                     shared_axes=_optional({"type": "array", "items": _integer(1, 8), "maxItems": 8})),  # fmt: skip
     "ELU": _layer([], alpha=_number()),
     "Identity": _layer([]),
@@ -157,7 +176,7 @@ LAYER_CONFIGS = {
                              data_format=IMAGES),  # fmt: skip
     "Embedding": _layer(["input_dim", "output_dim"], input_dim=SIZE, output_dim=SIZE,
                         embeddings_initializer=INITIALIZER, embeddings_regularizer=REGULARIZER,
-                        activity_regularizer=REGULARIZER, embeddings_constraint={"type": "null"},
+                        activity_regularizer=REGULARIZER, embeddings_constraint=CONSTRAINT,
                         mask_zero={"const": False}, quantization_config={"type": "null"}),  # fmt: skip
     "UpSampling2D": _layer([], size=_pair(SIZE), interpolation={"enum": ["nearest", "bilinear"]}, data_format=IMAGES),
     "ZeroPadding2D": _layer([], padding=BORDERS, data_format=IMAGES),
