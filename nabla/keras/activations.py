@@ -256,6 +256,11 @@ _ACTIVATIONS.update(swish=silu, hard_swish=hard_silu, step=ops.step)  # Keras's 
 swish, hard_swish = silu, hard_silu
 # An alias's saved name is its function's canonical one (reversed: the first name of a function wins).
 _NAMES: dict[Callable, str] = {fn: name for name, fn in reversed(list(_ACTIVATIONS.items()))}
+# nabla's operations that are these functions with their default arguments (``Dense(4, activation=nb.relu)``)
+# save under the same names. (nb.leaky_relu is not: its default slope is PyTorch's 0.01, Keras's is 0.2.)
+_NAMES.update({ops.relu: "relu", ops.sigmoid: "sigmoid", ops.tanh: "tanh", ops.silu: "silu", ops.elu: "elu",
+               ops.gelu: "gelu", ops.softplus: "softplus", ops.softmax: "softmax",
+               ops.log_softmax: "log_softmax"})  # fmt: skip
 
 
 def name_of(fn: Callable) -> str | None:

@@ -146,7 +146,9 @@ def test_the_tf_keras_and_keras_ops_names_are_the_same_functions():
     np.testing.assert_allclose(nk.ops.gelu(x).numpy(), activations.gelu(x, approximate=True).numpy())
 
 
-@pytest.mark.parametrize("fn", [activations.relu, activations.softmax, activations.hard_silu, activations.swish])
+@pytest.mark.parametrize(
+    "fn", [activations.relu, activations.softmax, activations.hard_silu, activations.swish, nb.relu, nb.gelu]
+)
 def test_a_layer_given_a_function_saves_its_name_and_reloads(fn, tmp_path):
     model = nk.Sequential([nk.Input((8,)), nk.layers.Dense(6, activation=fn), nk.layers.Activation(fn)])
     config = model.get_config()["layers"]
@@ -160,5 +162,5 @@ def test_a_layer_given_a_function_saves_its_name_and_reloads(fn, tmp_path):
 def test_dense_and_conv_keep_the_relu_primitive_fast_path():
     layer = nk.layers.Dense(3, activation="relu")
     assert layer.activation is activations.relu
-    conv = nk.layers.Conv2D(2, 3, activation=activations.relu)
-    assert conv.activation is activations.relu
+    for fn in ("relu", activations.relu, nb.relu):  # all three take Conv2D's fused ReLU
+        assert activations.name_of(nk.layers.Conv2D(2, 3, activation=fn).activation) == "relu"
