@@ -22,6 +22,7 @@ Keras keeps it:
 ``symbolic.py``             ``KerasTensor``, what ``keras.Input`` returns (the functional API)
 ``saving.py``               ``keras.saving``: ``save_model``, ``load_model``, ``register_keras_serializable``
 ``activations.py``, ``initializers.py``, ``regularizers.py``   by name, as in Keras
+``constraints.py``          ``MaxNorm``, ``NonNeg``...: applied by the optimizer after each update
 ``utils/``                  default names (``naming.py``), the progress bar (``progbar.py``)
 ``datasets/``, ``utils/``   ``mnist.load_data()``...; ``to_categorical``, ``set_random_seed``, ``plot_model``
 ==========================  =====================================================================
@@ -54,6 +55,7 @@ have, and ``nabla.keras`` keeps to Keras's namespace. Its ``ModelConfigWarning``
 from . import (
     activations,
     callbacks,
+    constraints,
     datasets,
     initializers,
     layers,

@@ -26,8 +26,10 @@ import math as _math
 
 import numpy as np
 
+from . import activations as _activations
 from . import losses as _losses
 from . import symbolic as _symbolic
+from ._convert import convert_to_tensor
 from ._engine import Tensor, dtypes, ops
 from ._missing import missing as _missing
 
@@ -50,21 +52,12 @@ flip, tile, repeat, split = ops.flip, ops.tile, ops.repeat, ops.split
 
 # --- activations (keras.ops.nn) --------------------------------------------------------------------
 
-relu, sigmoid, softmax, log_softmax = ops.relu, ops.sigmoid, ops.softmax, ops.log_softmax
+relu, sigmoid, softmax, log_softmax = ops.relu, ops.sigmoid, _activations.softmax, _activations.log_softmax
 silu, swish, elu = ops.silu, ops.silu, ops.elu
-
-
-def convert_to_tensor(x, dtype=None, sparse=None) -> Tensor:
-    """``x`` as a tensor (a tensor or Variable of that dtype is returned as it is)."""
-    if sparse:
-        raise ValueError("convert_to_tensor: nabla has no sparse tensors (sparse=False or None)")
-    dtype = dtypes.resolve(dtype)
-    if isinstance(x, Tensor):
-        return x if dtype is None or x.dtype == dtype else ops.astype(x, dtype)
-    array = np.asarray(x, dtype=dtype)
-    if dtype is None and array.dtype == np.float64 and not isinstance(x, (np.ndarray, np.generic)):
-        array = array.astype(dtypes.default_float)  # Python floats are float32, as in Keras
-    return Tensor._make(array)
+# Keras 3 computes these keras.ops.nn functions as keras.activations does: one definition, there.
+_SHARED = """celu glu hard_shrink hard_sigmoid hard_silu hard_swish hard_tanh log_sigmoid relu6 selu soft_shrink
+softplus softsign sparse_plus sparse_sigmoid sparsemax squareplus tanh_shrink threshold"""
+globals().update({_name: getattr(_activations, _name) for _name in _SHARED.split()})
 
 
 def convert_to_numpy(x) -> np.ndarray:
@@ -305,41 +298,6 @@ def gelu(x, approximate=True) -> Tensor:
 def leaky_relu(x, negative_slope=0.2) -> Tensor:
     """``x`` for x > 0, else ``negative_slope * x`` (Keras's default slope 0.2)."""
     return ops.leaky_relu(x, negative_slope)
-
-
-def softplus(x) -> Tensor:
-    return ops.softplus(x)
-
-
-def relu6(x) -> Tensor:
-    return ops.clip(ops.relu(x), None, 6.0)
-
-
-def hard_sigmoid(x) -> Tensor:
-    """``relu6(x + 3) / 6``, Keras 3's form."""
-    return relu6(convert_to_tensor(x) + 3.0) * (1.0 / 6.0)
-
-
-def hard_silu(x) -> Tensor:
-    return convert_to_tensor(x) * hard_sigmoid(x)
-
-
-hard_swish = hard_silu
-
-
-def log_sigmoid(x) -> Tensor:
-    """``log(sigmoid(x)) = -softplus(-x)``, stable for large |x|."""
-    return -ops.softplus(-convert_to_tensor(x))
-
-
-def softsign(x) -> Tensor:
-    x = convert_to_tensor(x)
-    return x / (1.0 + ops.abs(x))
-
-
-def selu(x) -> Tensor:
-    """``scale * elu(x, alpha)`` with Klambauer et al.'s constants."""
-    return ops.elu(x, 1.6732632423543772) * 1.0507009873554805
 
 
 def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False) -> Tensor:

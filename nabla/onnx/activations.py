@@ -121,6 +121,39 @@ def mish(g: Graph, x: Value, hint: str) -> Value:
     return g.binary("Mul", x, g.op("Tanh", [g.op("Softplus", [x.name], f"{hint}/softplus")], f"{hint}/tanh"), hint)
 
 
+def celu(g: Graph, x: Value, hint: str, alpha: float = 1.0) -> Value:
+    return g.unary("Celu", x, hint, alpha=float(alpha))
+
+
+def hard_tanh(g: Graph, x: Value, hint: str) -> Value:
+    low, high = g.scalar(-1.0, x, f"{hint}/min"), g.scalar(1.0, x, f"{hint}/max")
+    return x.renamed(g.op("Clip", [x.name, low, high], hint))
+
+
+def log_sigmoid(g: Graph, x: Value, hint: str) -> Value:
+    """``-softplus(-x)``, stable as nabla's."""
+    return g.unary("Neg", g.unary("Softplus", g.unary("Neg", x, f"{hint}/neg"), f"{hint}/softplus"), hint)
+
+
+def soft_shrink(g: Graph, x: Value, hint: str, threshold: float = 0.5) -> Value:
+    return g.unary("Shrink", x, hint, lambd=float(threshold), bias=float(threshold))
+
+
+def hard_shrink(g: Graph, x: Value, hint: str, threshold: float = 0.5) -> Value:
+    return g.unary("Shrink", x, hint, lambd=float(threshold), bias=0.0)
+
+
+def tanh_shrink(g: Graph, x: Value, hint: str) -> Value:
+    return g.binary("Sub", x, g.op("Tanh", [x.name], f"{hint}/tanh"), hint)
+
+
+def sparse_sigmoid(g: Graph, x: Value, hint: str) -> Value:
+    """``(clip(x, -1, 1) + 1) / 2``."""
+    clipped = x.renamed(g.op("Clip", [x.name, g.scalar(-1.0, x, f"{hint}/min"), g.scalar(1.0, x, f"{hint}/max")], hint))
+    shifted = g.binary("Add", clipped, g.scalar(1.0, x, f"{hint}/one"), hint)
+    return g.binary("Mul", shifted, g.scalar(0.5, x, f"{hint}/half"), hint)
+
+
 def exponential(g: Graph, x: Value, hint: str) -> Value:
     return g.unary("Exp", x, hint)
 
@@ -131,7 +164,8 @@ def step(g: Graph, x: Value, hint: str) -> Value:
 
 
 #: nabla's activation names (``Dense(units, activation=NAME)``) and Keras 3's that nabla may hold,
-#: with the parameters each name stands for in nabla.activations.
+#: with the parameters each name stands for in nabla.activations. Not exported (refused, named):
+#: glu (halves the features), sparsemax, squareplus, sparse_plus, and threshold (which needs arguments).
 BY_NAME: dict[str, Callable] = {
     "linear": linear,
     "relu": relu,
@@ -153,6 +187,13 @@ BY_NAME: dict[str, Callable] = {
     "relu6": relu6,
     "mish": mish,
     "exponential": exponential,
+    "celu": celu,
+    "hard_tanh": hard_tanh,
+    "log_sigmoid": log_sigmoid,
+    "soft_shrink": soft_shrink,
+    "hard_shrink": hard_shrink,
+    "tanh_shrink": tanh_shrink,
+    "sparse_sigmoid": sparse_sigmoid,
     "step": step,
 }
 

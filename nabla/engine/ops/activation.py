@@ -82,22 +82,30 @@ _INV_SQRT_2 = 1 / math.sqrt(2)
 _INV_SQRT_2PI = 1 / math.sqrt(2 * math.pi)
 
 
+def _gelu_capped(xp, x):
+    # NOTE: GELU is x or 0 to any float's precision beyond |x| = 40 (tanh saturates, exp(-800) underflows),
+    # so the cubes and squares are taken of x capped there: they never overflow on extreme inputs.
+    return xp.minimum(xp.maximum(x, -40.0), 40.0)
+
+
 @primitive("gelu")
 def _gelu(xp, x, approximate):
     if approximate == "tanh":
-        return 0.5 * x * (1 + xp.tanh(_SQRT_2_OVER_PI * (x + 0.044715 * x * x * x)))
+        c = _gelu_capped(xp, x)
+        return 0.5 * x * (1 + xp.tanh(_SQRT_2_OVER_PI * (c + 0.044715 * c * c * c)))
     return 0.5 * x * (1 + xp.erf(x * _INV_SQRT_2))
 
 
 @_gelu.defvjp
 def _(xp, need, g, out, x, approximate):
+    c = _gelu_capped(xp, x)
     if approximate == "tanh":
-        inner = _SQRT_2_OVER_PI * (x + 0.044715 * x * x * x)
+        inner = _SQRT_2_OVER_PI * (c + 0.044715 * c * c * c)
         t = xp.tanh(inner)
-        d_inner = _SQRT_2_OVER_PI * (1 + 3 * 0.044715 * x * x)
+        d_inner = _SQRT_2_OVER_PI * (1 + 3 * 0.044715 * c * c)
         return (g * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * d_inner),)
     cdf = 0.5 * (1 + xp.erf(x * _INV_SQRT_2))
-    pdf = _INV_SQRT_2PI * xp.exp(-0.5 * x * x)
+    pdf = _INV_SQRT_2PI * xp.exp(-0.5 * c * c)
     return (g * (cdf + x * pdf),)
 
 

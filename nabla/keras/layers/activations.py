@@ -7,7 +7,7 @@ softmax), or, for ``PReLU``, a learned slope. None changes the shape: (batch, ..
 
 from __future__ import annotations
 
-from .. import initializers, regularizers
+from .. import activations, constraints, initializers, regularizers
 from .._engine import ops
 from .arguments import is_number
 from .layer import Layer, config_value
@@ -64,15 +64,7 @@ class ReLU(Layer):
         self.threshold = _non_negative(threshold, "threshold", "ReLU")
 
     def call(self, inputs, training=None):
-        x, slope, t, m = inputs, self.negative_slope, self.threshold, self.max_value
-        if slope and m is None and t == 0.0:
-            return ops.leaky_relu(x, slope)
-        out = x * (x > t).astype(x.dtype) if t else ops.relu(x)
-        if m is not None:
-            out = ops.clip(out, 0.0, m)
-        if slope:
-            out = out - slope * ops.relu(t - x)
-        return out
+        return activations.relu(inputs, self.negative_slope, self.max_value, self.threshold)
 
     def get_config(self) -> dict:
         return {
@@ -130,7 +122,7 @@ class PReLU(Layer):
     (axes counted with the batch axis as 0, as in Keras: on (batch, H, W, C) images,
     ``shared_axes=[1, 2]`` learns one slope per channel). Args: ``alpha_initializer="zeros"`` (so it
     starts as a ReLU; Keras's class names such as "Zeros" are accepted), ``alpha_regularizer``,
-    ``alpha_constraint`` (stored, not applied, as for every nabla weight). Parameters: ``alpha.size``.
+    ``alpha_constraint`` (applied by the optimizer after each update). Parameters: ``alpha.size``.
     """
 
     def __init__(
@@ -139,7 +131,7 @@ class PReLU(Layer):
         super().__init__(**kwargs)
         self.alpha_initializer = initializers.standardize(alpha_initializer)  # an unknown name fails here
         self.alpha_regularizer = regularizers.get(alpha_regularizer)
-        self.alpha_constraint = alpha_constraint
+        self.alpha_constraint = constraints.get(alpha_constraint)
         axes = [shared_axes] if isinstance(shared_axes, int) else shared_axes
         if axes is not None and not all(isinstance(a, int) and a >= 1 for a in axes):
             raise ValueError(f"PReLU: shared_axes must be axes >= 1 (0 is the batch axis), got {shared_axes!r}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import activations
 from .._engine import ops
 from .arguments import check_padding, pair, same_padding
 from .layer import _KernelLayer
@@ -62,7 +63,7 @@ class Conv2D(_KernelLayer):
             )
         # Channels-last all the way: the kernel (kh, kw, in, filters) is the GEMM's matrix as it is, and a
         # ReLU activation joins the GEMM's output pass (no separate node, no second array).
-        relu = self.activation is ops.relu
+        relu = activations.name_of(self.activation) == "relu"
         bias = self.bias if self.use_bias else None
         out = ops.conv2d_nhwc(inputs, self.kernel, bias, self.strides, pads, self.dilation_rate, relu=relu)
         return out if relu else self.activation(out)

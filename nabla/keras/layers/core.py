@@ -55,8 +55,9 @@ class Dense(_KernelLayer):
     Args: ``units``; ``activation`` (a name or function; None = linear);
     ``use_bias=True``; ``kernel_initializer="glorot_uniform"``;
     ``bias_initializer="zeros"``; ``kernel_regularizer`` / ``bias_regularizer``
-    (e.g. ``nabla.regularizers.l2(1e-4)``); ``input_shape`` (of one sample) to
-    build at once.
+    (e.g. ``nabla.regularizers.l2(1e-4)``); ``kernel_constraint`` / ``bias_constraint``
+    (e.g. ``keras.constraints.MaxNorm(3)``, applied after each optimizer update);
+    ``input_shape`` (of one sample) to build at once.
 
     Shape: (batch, ..., in) -> (batch, ..., units); kernel (in, units).
     Parameters: ``in * units + units``.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...nn.functional import embedding
-from .. import initializers, regularizers
+from .. import constraints, initializers, regularizers
 from .._engine import Tensor
 from .activity_regularization import activity_penalty
 from .layer import Layer, config_value
@@ -24,8 +24,8 @@ class Embedding(Layer):
     Args: ``input_dim`` (the vocabulary size), ``output_dim``; ``embeddings_initializer="uniform"``
     (Keras's: U(-0.05, 0.05), nabla's "random_uniform"; PyTorch's nn.Embedding draws N(0, 1)),
     ``embeddings_regularizer``, ``activity_regularizer`` (a penalty on the output vectors, divided by
-    the batch size, as Keras 3), ``embeddings_constraint`` (stored, not applied), ``weights`` (the
-    initial matrix, as Keras 2's ``weights=[matrix]``). Keras 2's ``input_length`` is accepted and
+    the batch size, as Keras 3), ``embeddings_constraint`` (applied by the optimizer after each update),
+    ``weights`` (the initial matrix, as Keras 2's ``weights=[matrix]``). Keras 2's ``input_length`` is accepted and
     unused. Indices may come as integers or as floats holding whole numbers (a model's NumPy input is
     float32); others are an error. ``mask_zero=True`` is refused: nabla.keras has no masks, so the
     layers after it would not skip the padding.
@@ -50,7 +50,7 @@ class Embedding(Layer):
         self.embeddings_initializer = initializers.standardize(embeddings_initializer)
         self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
         self.activity_regularizer = regularizers.get(activity_regularizer)
-        self.embeddings_constraint = embeddings_constraint
+        self.embeddings_constraint = constraints.get(embeddings_constraint)
         self.mask_zero = False
         self._initial = weights
         self._ensure_built((None,))  # the weight's shape is known now, as in Keras

@@ -17,7 +17,7 @@ import threading
 import numpy as np
 
 from ...nn import Module, ModuleList, Parameter
-from .. import activations, initializers, regularizers, symbolic
+from .. import activations, constraints, initializers, regularizers, symbolic
 from .._engine import Tensor, dtypes, no_grad, refuse_in_capture
 from ..utils.naming import auto_name
 from ..variables import Variable
@@ -78,7 +78,8 @@ class Layer(Module):
         and stays frozen when the layer is unfrozen. The weight is registered under ``name`` (or
         "variable", "variable_1"...) until you assign it to an attribute: ``self.w = self.add_weight(...)``
         then registers it as ``w`` (its ``name`` stays), so ``state_dict`` keys follow your attributes.
-        ``constraint`` is stored on the variable (``variable.constraint``) but not applied after updates.
+        ``constraint`` (a :mod:`~nabla.keras.constraints` object, name or function) is stored as
+        ``variable.constraint``; the optimizer applies it after each update of the variable, as in Keras.
         """
         if args:
             order = ("name", "shape", "dtype", "initializer", "regularizer", "trainable", "constraint")
@@ -103,7 +104,7 @@ class Layer(Module):
             raise ValueError(f"{self.name}.add_weight: the shape must be fully known, got {shape}")
         weight = Variable(initializer, shape=shape, dtype=dtype, trainable=trainable, name=name or "variable")
         weight._path = f"{self.name}/{weight.name}"
-        weight.regularizer, weight.constraint = regularizers.get(regularizer), constraint
+        weight.regularizer, weight.constraint = regularizers.get(regularizer), constraints.get(constraint)
         key = self._free_key(weight.name)
         self._weight_keys[id(weight)] = key
         setattr(self, key, weight)
@@ -360,7 +361,7 @@ def _shapes(inputs):
 
 
 def config_value(value):
-    """An activation, initializer or regularizer as a JSON-able value for get_config (an initializer
+    """An activation, initializer, regularizer or constraint as a JSON-able value for get_config (an initializer
     instance as Keras 3 writes it: ``{"module": "keras.initializers", "class_name": ..., "config": ...}``)."""
     if value is None or isinstance(value, (str, int, float)):
         return value
@@ -368,6 +369,8 @@ def config_value(value):
         return initializers.serialize(value)
     if isinstance(value, regularizers.Regularizer):
         return value.get_config()
+    if isinstance(value, constraints.Constraint):
+        return constraints.serialize(value)
     name = activations.name_of(value)
     if name is None:
         raise ValueError(f"cannot save {value!r} in a config: use a name (a string) for it to be savable")
@@ -375,7 +378,8 @@ def config_value(value):
 
 
 class _KernelLayer(Layer):
-    """Shared by Dense and Conv2D: a kernel, an optional bias, their initializers and regularizers, an activation."""
+    """Shared by Dense and the convolutions: a kernel, an optional bias, their initializers, regularizers and
+    constraints (applied by the optimizer after each update), an activation."""
 
     def __init__(
         self,
@@ -385,10 +389,14 @@ class _KernelLayer(Layer):
         bias_initializer="zeros",
         kernel_regularizer=None,
         bias_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
         self.activation = activations.get(activation)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
         self.use_bias = use_bias
         self.kernel_initializer = initializers.standardize(kernel_initializer)  # unknown names fail here
         self.bias_initializer = initializers.standardize(bias_initializer)
@@ -397,11 +405,19 @@ class _KernelLayer(Layer):
 
     def _add_kernel_and_bias(self, kernel_shape: tuple, units: int) -> None:
         self.add_weight(
-            shape=kernel_shape, initializer=self.kernel_initializer, regularizer=self.kernel_regularizer, name="kernel"
+            shape=kernel_shape,
+            initializer=self.kernel_initializer,
+            regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
+            name="kernel",
         )
         if self.use_bias:
             self.add_weight(
-                shape=(units,), initializer=self.bias_initializer, regularizer=self.bias_regularizer, name="bias"
+                shape=(units,),
+                initializer=self.bias_initializer,
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
+                name="bias",
             )
 
     def get_config(self) -> dict:
@@ -413,4 +429,6 @@ class _KernelLayer(Layer):
             "bias_initializer": config_value(self.bias_initializer),
             "kernel_regularizer": config_value(self.kernel_regularizer),
             "bias_regularizer": config_value(self.bias_regularizer),
+            "kernel_constraint": config_value(self.kernel_constraint),
+            "bias_constraint": config_value(self.bias_constraint),
         }

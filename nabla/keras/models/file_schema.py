@@ -59,8 +59,11 @@ NUMBERS = {"anyOf": [_number(), {"type": "array", "items": _number(), "maxItems"
 SEED = _optional(_integer(-(2**63), 2**63 - 1))
 
 #: Names the registries know (tests check that these lists equal the registries).
-ACTIVATIONS = ["elu", "gelu", "leaky_relu", "linear", "log_softmax", "relu", "sigmoid", "silu", "softmax",
-               "softplus", "step", "swish", "tanh"]  # fmt: skip
+ACTIVATIONS = ["celu", "elu", "exponential", "gelu", "glu", "hard_shrink", "hard_sigmoid", "hard_silu",
+               "hard_swish", "hard_tanh", "leaky_relu", "linear", "log_sigmoid", "log_softmax", "mish", "relu",
+               "relu6", "selu", "sigmoid", "silu", "soft_shrink", "softmax", "softplus", "softsign",
+               "sparse_plus", "sparse_sigmoid", "sparsemax", "squareplus", "step", "swish", "tanh",
+               "tanh_shrink", "threshold"]  # fmt: skip
 INITIALIZERS = ["constant", "glorot_normal", "glorot_uniform", "he_normal", "he_uniform", "identity",
                 "lecun_normal", "lecun_uniform", "ones", "orthogonal", "random_normal", "random_uniform",
                 "truncated_normal", "variance_scaling", "zeros"]  # fmt: skip
@@ -94,6 +97,23 @@ REGULARIZER = _optional(
 )  # fmt: skip
 
 
+def _constraint(class_name: str, **fields) -> dict:
+    """Keras 3's object form of one constraint class: its config has exactly ``fields`` (all optional)."""
+    config = {"type": "object", "properties": fields, "additionalProperties": False}
+    return {"type": "object", "required": ["class_name", "config"], "additionalProperties": False,
+            "properties": {"module": {"const": "keras.constraints"}, "class_name": {"const": class_name},
+                           "config": config, "registered_name": {"type": "null"}}}  # fmt: skip
+
+
+AXES = {"anyOf": [AXIS, {"type": "array", "items": AXIS, "minItems": 1, "maxItems": 8}]}
+CONSTRAINT = _optional({"anyOf": [
+    _constraint("MaxNorm", max_value=_number(minimum=0), axis=AXES),
+    _constraint("MinMaxNorm", min_value=_number(minimum=0), max_value=_number(minimum=0), rate=_number(), axis=AXES),
+    _constraint("NonNeg"),
+    _constraint("UnitNorm", axis=AXES),
+]})  # fmt: skip
+
+
 def _layer(required: list[str], **fields) -> dict:
     """A layer's config: the fields every layer has, and its own."""
     common = {"name": _optional(NAME), "trainable": BOOLEAN, "input_shape": _optional(SHAPE),
@@ -109,6 +129,8 @@ KERNEL_FIELDS = {
     "bias_initializer": INITIALIZER,
     "kernel_regularizer": REGULARIZER,
     "bias_regularizer": REGULARIZER,
+    "kernel_constraint": CONSTRAINT,
+    "bias_constraint": CONSTRAINT,
 }
 NORMALIZATION_FIELDS = {
     "axis": _integer(-8, 8),
@@ -140,7 +162,7 @@ LAYER_CONFIGS = {
     "ReLU": _layer([], max_value=_optional(_number(minimum=0)), negative_slope=_number(minimum=0),
                    threshold=_number(minimum=0)),  # fmt: skip
     "LeakyReLU": _layer([], negative_slope=_number(minimum=0)),
-    "PReLU": _layer([], alpha_initializer=INITIALIZER, alpha_regularizer=REGULARIZER, alpha_constraint={"type": "null"},
+    "PReLU": _layer([], alpha_initializer=INITIALIZER, alpha_regularizer=REGULARIZER, alpha_constraint=CONSTRAINT,
                     shared_axes=_optional({"type": "array", "items": _integer(1, 8), "maxItems": 8})),  # fmt: skip
     "ELU": _layer([], alpha=_number()),
     "Identity": _layer([]),
@@ -171,7 +193,7 @@ LAYER_CONFIGS = {
                              data_format=IMAGES),  # fmt: skip
     "Embedding": _layer(["input_dim", "output_dim"], input_dim=SIZE, output_dim=SIZE,
                         embeddings_initializer=INITIALIZER, embeddings_regularizer=REGULARIZER,
-                        activity_regularizer=REGULARIZER, embeddings_constraint={"type": "null"},
+                        activity_regularizer=REGULARIZER, embeddings_constraint=CONSTRAINT,
                         mask_zero={"const": False}, quantization_config={"type": "null"}),  # fmt: skip
     "UpSampling2D": _layer([], size=_pair(SIZE), interpolation={"enum": ["nearest", "bilinear"]}, data_format=IMAGES),
     "ZeroPadding2D": _layer([], padding=BORDERS, data_format=IMAGES),

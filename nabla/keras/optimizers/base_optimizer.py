@@ -13,7 +13,10 @@ order:
    when that norm is not finite, as in Keras), ``clipvalue`` (each element into ``[-c, c]``). The
    variables' own ``.grad`` are left as they were;
 3. ``weight_decay`` λ: ``w <- w - w λ lr`` on each variable that has a gradient;
-4. the class's update, then ``iterations += 1``.
+4. the class's update, then ``iterations += 1``;
+5. constraints: each updated variable that has one (``variable.constraint``, from a layer's
+   ``kernel_constraint=`` or ``add_weight(constraint=)``) becomes ``constraint(variable)``, as Keras's
+   ``apply`` does after the update.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import numbers
 
 import numpy as np
 
-from .._engine import Tensor, backend, replayed
+from .._engine import Tensor, backend, no_grad, replayed
 from .schedules import LearningRateSchedule
 
 _CLIPS = ("clipnorm", "clipvalue", "global_clipnorm")
@@ -210,6 +213,11 @@ class Optimizer:
             for _, param, _ in self._with_grads(group):
                 param *= shrink
         super()._update_group(group)
+        for p, param, _ in self._with_grads(group):
+            constraint = getattr(p, "constraint", None)
+            if constraint is not None:
+                with no_grad():
+                    param[...] = constraint(p)._data
 
     def apply_gradients(self, grads_and_vars) -> int:
         """Update each variable from its gradient: ``apply_gradients(zip(grads, variables))``; returns
