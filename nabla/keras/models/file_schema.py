@@ -324,14 +324,32 @@ STEP = _integer(0, 2**53)  # an optimizer's step count
 STATE_ARRAY = {"type": "tensor", "dtypeKinds": "f"}
 
 #: Loss class name -> the schema of its config (the options its constructor takes).
-LOSS_CONFIGS = {
+_REDUCTION = {"reduction": {"enum": ["sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none"]}}
+_SMOOTHED = {"from_logits": BOOLEAN, "label_smoothing": _FRACTION}
+_FOCAL = {"alpha": _FRACTION, "gamma": _number(minimum=0), **_SMOOTHED}
+_AXES = _optional({"anyOf": [_integer(-64, 64), {"type": "array", "items": _integer(-64, 64), "maxItems": 64}]})
+_OVERLAP = {"alpha": _number(minimum=0), "beta": _number(minimum=0), "axis": _AXES}
+LOSS_CONFIGS = {name: {**_REDUCTION, **options} for name, options in {
     "MeanSquaredError": {},
     "MeanAbsoluteError": {},
+    "MeanAbsolutePercentageError": {},
+    "MeanSquaredLogarithmicError": {},
+    "LogCosh": {},
+    "CosineSimilarity": {"axis": _integer(-64, 64)},
     "Huber": {"delta": _number(exclusiveMinimum=0)},
-    "BinaryCrossentropy": {"from_logits": BOOLEAN, "label_smoothing": _FRACTION},
-    "CategoricalCrossentropy": {"from_logits": BOOLEAN, "label_smoothing": _FRACTION},
+    "Hinge": {},
+    "SquaredHinge": {},
+    "CategoricalHinge": {},
+    "KLDivergence": {},
+    "Poisson": {},
+    "BinaryCrossentropy": _SMOOTHED,
+    "CategoricalCrossentropy": _SMOOTHED,
     "SparseCategoricalCrossentropy": {"from_logits": BOOLEAN},
-}
+    "BinaryFocalCrossentropy": {"apply_class_balancing": BOOLEAN, **_FOCAL},
+    "CategoricalFocalCrossentropy": _FOCAL,
+    "Dice": {"axis": _AXES},
+    "Tversky": _OVERLAP,
+}.items()}  # fmt: skip
 
 
 def _class_and_config(configs: dict) -> dict:
