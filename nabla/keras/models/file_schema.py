@@ -64,7 +64,8 @@ ACTIVATIONS = ["elu", "gelu", "leaky_relu", "linear", "log_softmax", "relu", "si
 INITIALIZERS = ["glorot_normal", "glorot_uniform", "he_normal", "he_uniform", "lecun_normal", "lecun_uniform",
                 "ones", "random_normal", "random_uniform", "truncated_normal", "zeros"]  # fmt: skip
 #: compile(optimizer=name) -> the class it builds (the names Keras uses).
-OPTIMIZER_CLASSES = {"adagrad": "Adagrad", "adam": "Adam", "adamw": "AdamW", "rmsprop": "RMSprop", "sgd": "SGD"}
+OPTIMIZER_CLASSES = {"adagrad": "Adagrad", "adam": "Adam", "adamw": "AdamW", "rmsprop": "RMSprop", "sgd": "SGD",
+                     "nadam": "Nadam", "adamax": "Adamax", "adadelta": "Adadelta", "lion": "Lion"}  # fmt: skip
 
 ACTIVATION = _optional({"enum": ACTIVATIONS})
 INITIALIZER = {"enum": INITIALIZERS}
@@ -309,6 +310,12 @@ OPTIMIZER_CONFIGS = {
                 "initial_accumulator_value": _RATE, "maximize": BOOLEAN},
 }  # fmt: skip
 OPTIMIZER_CONFIGS["AdamW"] = {**OPTIMIZER_CONFIGS["Adam"], "decoupled_weight_decay": {"const": True}}
+# Keras's classes that nabla.optim has no class for keep Keras's names (keras/optimizers/keras_only.py).
+_BETAS = {"beta_1": _number(minimum=0, exclusiveMaximum=1), "beta_2": _number(minimum=0, exclusiveMaximum=1)}
+OPTIMIZER_CONFIGS["Nadam"] = OPTIMIZER_CONFIGS["Adamax"] = {"lr": _RATE, **_BETAS, "epsilon": _RATE}
+OPTIMIZER_CONFIGS["Adadelta"] = {"lr": _RATE, "rho": _number(minimum=0, exclusiveMaximum=1), "epsilon": _RATE}
+OPTIMIZER_CONFIGS["Lion"] = {"lr": _RATE, "beta_1": _number(exclusiveMinimum=0, maximum=1),
+                             "beta_2": _number(exclusiveMinimum=0, maximum=1)}  # fmt: skip
 #: Hyper-parameters saved with an optimizer that its constructor does not take (AdamW is always decoupled).
 FIXED_HYPERPARAMETERS = {"AdamW": ("decoupled_weight_decay",)}
 #: What each optimizer keeps per parameter: "step" is a count, the others arrays of the parameter's shape.
@@ -318,6 +325,10 @@ OPTIMIZER_STATE_KEYS = {
     "AdamW": ["step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"],
     "RMSprop": ["step", "square_avg", "grad_avg", "momentum_buffer"],
     "Adagrad": ["step", "sum"],
+    "Nadam": ["step", "exp_avg", "exp_avg_sq"],
+    "Adamax": ["step", "exp_avg", "exp_inf"],
+    "Adadelta": ["square_avg", "acc_delta"],
+    "Lion": ["exp_avg"],
 }
 
 STEP = _integer(0, 2**53)  # an optimizer's step count
