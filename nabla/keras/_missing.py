@@ -27,7 +27,6 @@ ALTERNATIVES = {
     "keras.StatelessScope": "stateless scopes are not offered: nabla.keras runs eagerly, updating variables in place",
     "keras.Function": "use a functional keras.Model(inputs, outputs), which replays the recorded calls",
     "keras.preprocessing": _DATA,
-    "keras.optimizers.Ftrl": "use keras.optimizers.Adagrad or Adam",
     "keras.layers.LSTM": "recurrent layers are not offered by nabla.keras",
     "keras.layers.GRU": "recurrent layers are not offered by nabla.keras",
     "keras.layers.SimpleRNN": "recurrent layers are not offered by nabla.keras",

@@ -65,7 +65,8 @@ INITIALIZERS = ["glorot_normal", "glorot_uniform", "he_normal", "he_uniform", "l
                 "ones", "random_normal", "random_uniform", "truncated_normal", "zeros"]  # fmt: skip
 #: compile(optimizer=name) -> the class it builds (the names Keras uses).
 OPTIMIZER_CLASSES = {"adagrad": "Adagrad", "adam": "Adam", "adamw": "AdamW", "rmsprop": "RMSprop", "sgd": "SGD",
-                     "nadam": "Nadam", "adamax": "Adamax", "adadelta": "Adadelta", "lion": "Lion"}  # fmt: skip
+                     "nadam": "Nadam", "adamax": "Adamax", "adadelta": "Adadelta", "lion": "Lion",
+                     "ftrl": "Ftrl"}  # fmt: skip
 
 ACTIVATION = _optional({"enum": ACTIVATIONS})
 INITIALIZER = {"enum": INITIALIZERS}
@@ -316,6 +317,9 @@ OPTIMIZER_CONFIGS["Nadam"] = OPTIMIZER_CONFIGS["Adamax"] = {"lr": _RATE, **_BETA
 OPTIMIZER_CONFIGS["Adadelta"] = {"lr": _RATE, "rho": _number(minimum=0, exclusiveMaximum=1), "epsilon": _RATE}
 OPTIMIZER_CONFIGS["Lion"] = {"lr": _RATE, "beta_1": _number(exclusiveMinimum=0, maximum=1),
                              "beta_2": _number(exclusiveMinimum=0, maximum=1)}  # fmt: skip
+OPTIMIZER_CONFIGS["Ftrl"] = {"lr": _RATE, "learning_rate_power": _number(maximum=0), "initial_accumulator_value": _RATE,
+                             "l1_regularization_strength": _RATE, "l2_regularization_strength": _RATE,
+                             "l2_shrinkage_regularization_strength": _RATE, "beta": _number()}  # fmt: skip
 #: Hyper-parameters saved with an optimizer that its constructor does not take (AdamW is always decoupled).
 FIXED_HYPERPARAMETERS = {"AdamW": ("decoupled_weight_decay",)}
 #: What each optimizer keeps per parameter: "step" is a count, the others arrays of the parameter's shape.
@@ -329,6 +333,7 @@ OPTIMIZER_STATE_KEYS = {
     "Adamax": ["step", "exp_avg", "exp_inf"],
     "Adadelta": ["square_avg", "acc_delta"],
     "Lion": ["exp_avg"],
+    "Ftrl": ["accumulator", "linear"],
 }
 
 STEP = _integer(0, 2**53)  # an optimizer's step count

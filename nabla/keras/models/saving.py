@@ -101,7 +101,7 @@ _STEP_ERRORS = (TypeError, ValueError, KeyError, IndexError, ArithmeticError, Ru
 def _optimizer(spec: dict):
     """An optimizer from its saved class name (one of an allow-list, checked before) and hyper-parameters.
 
-    The classes :mod:`nabla.optim` has reload as those; Keras's others (Nadam, Adamax, Adadelta, Lion)
+    The classes :mod:`nabla.optim` has reload as those; Keras's others (Nadam, Adamax, Adadelta, Lion, Ftrl)
     as Keras's, whose groups hold Keras's names (``lr`` is their Keras 2 name for the learning rate).
     """
     from ... import optim
@@ -113,7 +113,8 @@ def _optimizer(spec: dict):
         config.pop(fixed, None)
     return {"SGD": optim.SGD, "Adam": optim.Adam, "AdamW": optim.AdamW, "RMSprop": optim.RMSprop,
             "Adagrad": optim.Adagrad, "Nadam": optimizers.Nadam, "Adamax": optimizers.Adamax,
-            "Adadelta": optimizers.Adadelta, "Lion": optimizers.Lion}[name](**config)  # fmt: skip
+            "Adadelta": optimizers.Adadelta, "Lion": optimizers.Lion,
+            "Ftrl": optimizers.Ftrl}[name](**config)  # fmt: skip
 
 
 def _arrays(state: dict) -> dict:

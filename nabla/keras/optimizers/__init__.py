@@ -12,7 +12,7 @@ classes (PyTorch's formulas) are untouched and may be given to ``compile`` as ob
 The files, as in Keras: ``base_optimizer.py`` (schedules, clipping, weight decay, ``apply_gradients``),
 ``sgd.py``, ``adam.py`` (Adam, AdamW), ``rmsprop.py``, ``adagrad.py``, ``schedules/``; and Keras's
 classes that :mod:`nabla.optim` has no PyTorch class for, on ``keras_only.py``: ``nadam.py``,
-``adamax.py``, ``adadelta.py`` (Keras's default rate 0.001, ``rho=0.95``), ``lion.py`` (``beta_2=0.99``).
+``adamax.py``, ``adadelta.py`` (Keras's default rate 0.001, ``rho=0.95``), ``lion.py`` (``beta_2=0.99``), ``ftrl.py``.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from .adagrad import Adagrad
 from .adam import Adam, AdamW
 from .adamax import Adamax
 from .base_optimizer import Optimizer
+from .ftrl import Ftrl
 from .lion import Lion
 from .nadam import Nadam
 from .rmsprop import RMSprop
@@ -33,7 +34,7 @@ from .sgd import SGD
 #: name -> Keras's class (whose arguments default to Keras's values).
 OPTIMIZERS: dict[str, type[Optimizer]] = {"sgd": SGD, "adam": Adam, "adamw": AdamW, "rmsprop": RMSprop,
                                           "adagrad": Adagrad, "nadam": Nadam, "adamax": Adamax,
-                                          "adadelta": Adadelta, "lion": Lion}  # fmt: skip
+                                          "adadelta": Adadelta, "lion": Lion, "ftrl": Ftrl}  # fmt: skip
 
 
 def get(identifier, **overrides) -> optim.Optimizer:
@@ -82,7 +83,7 @@ def deserialize(config: dict, custom_objects: dict | None = None) -> Optimizer:
     return OPTIMIZERS[name.lower()].from_config(config.get("config", {}), custom_objects)
 
 
-__all__ = ["OPTIMIZERS", "SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "Lion", "Nadam", "Optimizer",
+__all__ = ["OPTIMIZERS", "SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "Ftrl", "Lion", "Nadam", "Optimizer",
            "RMSprop", "deserialize", "get", "schedules", "serialize"]  # fmt: skip
 
 

@@ -1,5 +1,5 @@
 """The base of Keras's optimizers that :mod:`nabla.optim` has no PyTorch class for (Nadam, Adamax,
-Adadelta, Lion): the hyper-parameters live in the groups under Keras's own names (``beta_1``,
+Adadelta, Lion, Ftrl): the hyper-parameters live in the groups under Keras's own names (``beta_1``,
 ``epsilon``, ``rho``...) beside ``lr``, which is also what a saved model's optimizer config holds."""
 
 from __future__ import annotations
@@ -13,9 +13,11 @@ from .base_optimizer import Optimizer
 
 class KerasOnlyOptimizer(Optimizer, optim.Optimizer):
     """``hyper``: the class's hyper-parameters by Keras's name; ``fractions``: those that must be in
-    [0, 1) (``beta_1``, ``rho``...); every other one must be >= 0."""
+    [0, 1) (``beta_1``, ``rho``...); ``unchecked``: those the class checks itself; every other one
+    must be >= 0."""
 
     fractions: tuple = ()
+    unchecked: tuple = ()
 
     def __init__(self, learning_rate, hyper: dict, name, weight_decay, kwargs: dict):
         optim.Optimizer.__init__(self, None, {"lr": self._initial_rate(learning_rate), **hyper})
@@ -27,7 +29,7 @@ class KerasOnlyOptimizer(Optimizer, optim.Optimizer):
         for key in self.defaults:
             if key in self.fractions:
                 check_unit_interval(group, key, who)
-            elif key != "lr":
+            elif key != "lr" and key not in self.unchecked:
                 check_non_negative(group, key, who)
 
     def _own_config(self) -> dict:

@@ -63,7 +63,7 @@ def _layer(payload, i):
         (lambda p: p["weights"].pop("2.bias"), r"weights.2.bias: missing: the layer at config.layers\[2\].config"),
         (lambda p: p["weights"].update(extra=nb.ones(1)), r"weights.extra: a weight that no layer"),
         (lambda p: p["compile"].update(optimizer={"class_name": "lr_scheduler", "config": {}}),
-         r"compile.optimizer.class_name: expected one of 'Adadelta', 'Adagrad'"),
+         r"compile.optimizer.class_name: expected one of 'Adadelta', 'Adagrad', 'Adam', 'AdamW', 'Adamax', 'Ftrl'"),
         (lambda p: p["compile"].update(jit_compile="yes"), r"compile.jit_compile: expected one of True, False"),
         (lambda p: p["compile"].update(metrics=["no_such_metric"]), r"compiling: ValueError: .*no_such_metric"),
         (lambda p: p["optimizer"].update(class_name="SGD"), r"optimizer.class_name: 'SGD', but the model was "
