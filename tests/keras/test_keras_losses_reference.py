@@ -170,3 +170,37 @@ def test_compile_fit_save_and_load_with_the_new_losses(tmp_path, loss):
     again = nb.keras.models.load_model(tmp_path / "m.nabla")
     assert again.loss.get_config() == model.loss.get_config()
     assert again.evaluate(x, y, verbose=0) == pytest.approx(model.evaluate(x, y, verbose=0))
+
+
+def _fit_targets(kind: str, rng) -> np.ndarray:
+    labels = rng.integers(0, 3, 60)
+    return {"onehot": np.eye(3, dtype=np.float32)[labels], "binary": rng.integers(0, 2, (60, 3)).astype(np.float32),
+            "counts": rng.poisson(1.5, (60, 3)).astype(np.float32),
+            "real": rng.normal(size=(60, 3)).astype(np.float32),
+            "positive": rng.uniform(0.5, 2.0, (60, 3)).astype(np.float32)}[kind]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "name, activation, kind",
+    [("KLDivergence", "softmax", "onehot"), ("Poisson", "softplus", "counts"), ("LogCosh", None, "real"),
+     ("CosineSimilarity", None, "real"), ("Hinge", "tanh", "binary"), ("SquaredHinge", "tanh", "binary"),
+     ("CategoricalHinge", None, "onehot"), ("MeanAbsolutePercentageError", None, "positive"),
+     ("MeanSquaredLogarithmicError", "softplus", "counts"), ("BinaryFocalCrossentropy", "sigmoid", "binary"),
+     ("CategoricalFocalCrossentropy", "softmax", "onehot"), ("Dice", "sigmoid", "binary"),
+     ("Tversky", "sigmoid", "binary")],
+)  # fmt: skip
+def test_fit_with_each_new_loss_gives_keras_s_history(keras, name, activation, kind):
+    """compile(loss=<the class>) trains as Keras does: the same losses epoch by epoch and the same weights."""
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(60, 4)).astype(np.float32), _fit_targets(kind, rng)
+    models = [module.Sequential([module.Input((4,)), module.layers.Dense(6, activation="tanh"),
+                                 module.layers.Dense(3, activation=activation)]) for module in (keras, nb.keras)]
+    models[1].set_weights(models[0].get_weights())
+    histories = []
+    rate = 0.001 if name == "MeanAbsolutePercentageError" else 0.1  # (percentages: gradients 100 times larger)
+    for module, model in zip((keras, nb.keras), models):
+        model.compile(optimizer=module.optimizers.SGD(rate), loss=getattr(module.losses, name)())
+        histories.append(model.fit(x, y, epochs=3, batch_size=16, shuffle=False, verbose=0).history["loss"])
+    np.testing.assert_allclose(histories[1], histories[0], rtol=1e-5)
+    for ours, theirs in zip(models[1].get_weights(), models[0].get_weights()):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)
