@@ -204,3 +204,31 @@ def test_fit_with_each_new_loss_gives_keras_s_history(keras, name, activation, k
     np.testing.assert_allclose(histories[1], histories[0], rtol=1e-5)
     for ours, theirs in zip(models[1].get_weights(), models[0].get_weights()):
         np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)
+
+
+def _scaled_squared_error(module):
+    class ScaledSquaredError(module.losses.Loss):
+        """A loss of one's own, Keras's way: call() gives per-sample losses."""
+
+        def __init__(self, scale: float = 2.0, **kwargs):
+            super().__init__(**kwargs)
+            self.scale = scale
+
+        def call(self, y_true, y_pred):
+            return self.scale * module.ops.mean(module.ops.square(y_pred - y_true), axis=-1)
+
+    return ScaledSquaredError(scale=3.0, name="scaled", reduction="sum")
+
+
+def test_a_loss_subclass_with_call_trains_as_keras_s(keras):
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(40, 4)).astype(np.float32), rng.normal(size=(40, 2)).astype(np.float32)
+    models = [module.Sequential([module.Input((4,)), module.layers.Dense(2)]) for module in (keras, nb.keras)]
+    models[1].set_weights(models[0].get_weights())
+    histories = []
+    for module, model in zip((keras, nb.keras), models):
+        model.compile(optimizer=module.optimizers.SGD(0.01), loss=_scaled_squared_error(module))
+        histories.append(model.fit(x, y, epochs=3, batch_size=16, shuffle=False, verbose=0).history["loss"])
+    np.testing.assert_allclose(histories[1], histories[0], rtol=1e-5)
+    with pytest.raises(NotImplementedError, match="must define call"):
+        losses.Loss()(y, nb.tensor(y))

@@ -88,7 +88,15 @@ class Loss:
         return bool(self.options.get("from_logits", False))
 
     def per_sample(self, y_true, y_pred) -> Tensor:
+        if type(self).fn is None:  # a subclass of yours, Keras's way: its call() gives the per-sample losses
+            return self.call(_as_target(y_true, y_pred), y_pred)
         return type(self).fn(y_true, y_pred, **self.options)
+
+    def call(self, y_true: Tensor, y_pred: Tensor) -> Tensor:
+        """The per-sample losses of a loss of your own (Keras's contract): subclass :class:`Loss` and define
+        ``call``; ``y_true`` arrives as a Tensor of ``y_pred``'s dtype, and the reduction and sample weights
+        are applied to what it returns."""
+        raise NotImplementedError(f"{type(self).__name__}: a Loss subclass must define call(y_true, y_pred)")
 
     def __call__(self, y_true, y_pred, sample_weight=None) -> Tensor:
         values = self.per_sample(y_true, y_pred)
