@@ -3,7 +3,8 @@
 The same seeded MLP (and CNN: convolutions, max-pooling) trains for three steps on NumPy and on
 array-api-strict's devices (whose arrays refuse np.asarray outside CPU_DEVICE, so any silent conversion
 to NumPy fails), with SGD (momentum) and Adam updating in place on the device: losses and parameters
-agree to 1e-6.
+agree to 1e-6. So do Keras's optimizers that nabla.optim has no class for (Nadam, Adamax, Adadelta,
+Lion, Ftrl), written on ``into`` / ``state_zeros``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from conftest import OTHER_DEVICES, require_device
 
 import nabla as nb
 from nabla import nn
+from nabla.keras import optimizers
 
 DEVICES = OTHER_DEVICES
 
@@ -31,7 +33,10 @@ def _train(device: str, optimizer: str, network=_mlp):
     nb.manual_seed(0)
     model, shape = network()
     model.to(device)
-    make = {"SGD": lambda p: nb.optim.SGD(p, lr=0.1, momentum=0.9), "Adam": lambda p: nb.optim.Adam(p, lr=0.01)}
+    make = {"SGD": lambda p: nb.optim.SGD(p, lr=0.1, momentum=0.9), "Adam": lambda p: nb.optim.Adam(p, lr=0.01),
+            "Nadam": lambda p: optimizers.Nadam(0.01).bind(p), "Adamax": lambda p: optimizers.Adamax(0.01).bind(p),
+            "Adadelta": lambda p: optimizers.Adadelta(1.0).bind(p), "Lion": lambda p: optimizers.Lion(0.01).bind(p),
+            "Ftrl": lambda p: optimizers.Ftrl(0.1, l1_regularization_strength=0.01, beta=0.1).bind(p)}  # fmt: skip
     opt = make[optimizer](model.parameters())
     rng = np.random.default_rng(1)
     x = nb.tensor(rng.normal(size=shape).astype(np.float32), device=device)
@@ -47,7 +52,7 @@ def _train(device: str, optimizer: str, network=_mlp):
     return losses, [p.detach().cpu().numpy() for p in model.parameters()]
 
 
-@pytest.mark.parametrize("optimizer", ["SGD", "Adam"])
+@pytest.mark.parametrize("optimizer", ["SGD", "Adam", "Nadam", "Adamax", "Adadelta", "Lion", "Ftrl"])
 @pytest.mark.parametrize("device", DEVICES)
 def test_mlp_step_equals_numpys(device, optimizer):
     require_device(device)

@@ -71,7 +71,9 @@ INITIALIZER_CLASSES = ["Constant", "GlorotNormal", "GlorotUniform", "HeNormal", 
                        "LecunNormal", "LecunUniform", "Ones", "Orthogonal", "RandomNormal", "RandomUniform",
                        "TruncatedNormal", "VarianceScaling", "Zeros"]  # fmt: skip
 #: compile(optimizer=name) -> the class it builds (the names Keras uses).
-OPTIMIZER_CLASSES = {"adagrad": "Adagrad", "adam": "Adam", "adamw": "AdamW", "rmsprop": "RMSprop", "sgd": "SGD"}
+OPTIMIZER_CLASSES = {"adagrad": "Adagrad", "adam": "Adam", "adamw": "AdamW", "rmsprop": "RMSprop", "sgd": "SGD",
+                     "nadam": "Nadam", "adamax": "Adamax", "adadelta": "Adadelta", "lion": "Lion",
+                     "ftrl": "Ftrl"}  # fmt: skip
 
 ACTIVATION = _optional({"enum": ACTIVATIONS})
 #: A name, or an instance as Keras 3 writes it. Its config is checked loosely here (a few short keys, each a
@@ -348,6 +350,15 @@ OPTIMIZER_CONFIGS = {
                 "initial_accumulator_value": _RATE, "maximize": BOOLEAN},
 }  # fmt: skip
 OPTIMIZER_CONFIGS["AdamW"] = {**OPTIMIZER_CONFIGS["Adam"], "decoupled_weight_decay": {"const": True}}
+# Keras's classes that nabla.optim has no class for keep Keras's names (keras/optimizers/keras_only.py).
+_BETAS = {"beta_1": _number(minimum=0, exclusiveMaximum=1), "beta_2": _number(minimum=0, exclusiveMaximum=1)}
+OPTIMIZER_CONFIGS["Nadam"] = OPTIMIZER_CONFIGS["Adamax"] = {"lr": _RATE, **_BETAS, "epsilon": _RATE}
+OPTIMIZER_CONFIGS["Adadelta"] = {"lr": _RATE, "rho": _number(minimum=0, exclusiveMaximum=1), "epsilon": _RATE}
+OPTIMIZER_CONFIGS["Lion"] = {"lr": _RATE, "beta_1": _number(exclusiveMinimum=0, maximum=1),
+                             "beta_2": _number(exclusiveMinimum=0, maximum=1)}  # fmt: skip
+OPTIMIZER_CONFIGS["Ftrl"] = {"lr": _RATE, "learning_rate_power": _number(maximum=0), "initial_accumulator_value": _RATE,
+                             "l1_regularization_strength": _RATE, "l2_regularization_strength": _RATE,
+                             "l2_shrinkage_regularization_strength": _RATE, "beta": _number()}  # fmt: skip
 #: Hyper-parameters saved with an optimizer that its constructor does not take (AdamW is always decoupled).
 FIXED_HYPERPARAMETERS = {"AdamW": ("decoupled_weight_decay",)}
 #: What each optimizer keeps per parameter: "step" is a count, the others arrays of the parameter's shape.
@@ -357,20 +368,43 @@ OPTIMIZER_STATE_KEYS = {
     "AdamW": ["step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"],
     "RMSprop": ["step", "square_avg", "grad_avg", "momentum_buffer"],
     "Adagrad": ["step", "sum"],
+    "Nadam": ["step", "exp_avg", "exp_avg_sq"],
+    "Adamax": ["step", "exp_avg", "exp_inf"],
+    "Adadelta": ["square_avg", "acc_delta"],
+    "Lion": ["exp_avg"],
+    "Ftrl": ["accumulator", "linear"],
 }
 
 STEP = _integer(0, 2**53)  # an optimizer's step count
 STATE_ARRAY = {"type": "tensor", "dtypeKinds": "f"}
 
 #: Loss class name -> the schema of its config (the options its constructor takes).
-LOSS_CONFIGS = {
+_REDUCTION = {"reduction": {"enum": ["sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none"]}}
+_SMOOTHED = {"from_logits": BOOLEAN, "label_smoothing": _FRACTION}
+_FOCAL = {"alpha": _FRACTION, "gamma": _number(minimum=0), **_SMOOTHED}
+_AXES = _optional({"anyOf": [_integer(-64, 64), {"type": "array", "items": _integer(-64, 64), "maxItems": 64}]})
+_OVERLAP = {"alpha": _number(minimum=0), "beta": _number(minimum=0), "axis": _AXES}
+LOSS_CONFIGS = {name: {**_REDUCTION, **options} for name, options in {
     "MeanSquaredError": {},
     "MeanAbsoluteError": {},
+    "MeanAbsolutePercentageError": {},
+    "MeanSquaredLogarithmicError": {},
+    "LogCosh": {},
+    "CosineSimilarity": {"axis": _integer(-64, 64)},
     "Huber": {"delta": _number(exclusiveMinimum=0)},
-    "BinaryCrossentropy": {"from_logits": BOOLEAN, "label_smoothing": _FRACTION},
-    "CategoricalCrossentropy": {"from_logits": BOOLEAN, "label_smoothing": _FRACTION},
+    "Hinge": {},
+    "SquaredHinge": {},
+    "CategoricalHinge": {},
+    "KLDivergence": {},
+    "Poisson": {},
+    "BinaryCrossentropy": _SMOOTHED,
+    "CategoricalCrossentropy": _SMOOTHED,
     "SparseCategoricalCrossentropy": {"from_logits": BOOLEAN},
-}
+    "BinaryFocalCrossentropy": {"apply_class_balancing": BOOLEAN, **_FOCAL},
+    "CategoricalFocalCrossentropy": _FOCAL,
+    "Dice": {"axis": _AXES},
+    "Tversky": _OVERLAP,
+}.items()}  # fmt: skip
 
 
 def _class_and_config(configs: dict) -> dict:

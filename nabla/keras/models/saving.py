@@ -99,15 +99,22 @@ _STEP_ERRORS = (TypeError, ValueError, KeyError, IndexError, ArithmeticError, Ru
 
 
 def _optimizer(spec: dict):
-    """An optimizer from its saved class name (one of an allow-list, checked before) and hyper-parameters."""
+    """An optimizer from its saved class name (one of an allow-list, checked before) and hyper-parameters.
+
+    The classes :mod:`nabla.optim` has reload as those; Keras's others (Nadam, Adamax, Adadelta, Lion, Ftrl)
+    as Keras's, whose groups hold Keras's names (``lr`` is their Keras 2 name for the learning rate).
+    """
     from ... import optim
+    from .. import optimizers
 
     name = spec["class_name"]
     config = {k: tuple(v) if isinstance(v, list) else v for k, v in spec["config"].items()}
     for fixed in FIXED_HYPERPARAMETERS.get(name, ()):
         config.pop(fixed, None)
     return {"SGD": optim.SGD, "Adam": optim.Adam, "AdamW": optim.AdamW, "RMSprop": optim.RMSprop,
-            "Adagrad": optim.Adagrad}[name](**config)  # fmt: skip
+            "Adagrad": optim.Adagrad, "Nadam": optimizers.Nadam, "Adamax": optimizers.Adamax,
+            "Adadelta": optimizers.Adadelta, "Lion": optimizers.Lion,
+            "Ftrl": optimizers.Ftrl}[name](**config)  # fmt: skip
 
 
 def _arrays(state: dict) -> dict:

@@ -10,7 +10,9 @@ velocity) and Keras's defaults (learning rates: SGD 0.01, the others 1e-3; ``eps
 classes (PyTorch's formulas) are untouched and may be given to ``compile`` as objects.
 
 The files, as in Keras: ``base_optimizer.py`` (schedules, clipping, weight decay, ``apply_gradients``),
-``sgd.py``, ``adam.py`` (Adam, AdamW), ``rmsprop.py``, ``adagrad.py``, ``schedules/``.
+``sgd.py``, ``adam.py`` (Adam, AdamW), ``rmsprop.py``, ``adagrad.py``, ``schedules/``; and Keras's
+classes that :mod:`nabla.optim` has no PyTorch class for, on ``keras_only.py``: ``nadam.py``,
+``adamax.py``, ``adadelta.py`` (Keras's default rate 0.001, ``rho=0.95``), ``lion.py`` (``beta_2=0.99``), ``ftrl.py``.
 """
 
 from __future__ import annotations
@@ -18,15 +20,21 @@ from __future__ import annotations
 from ... import optim
 from .._missing import missing
 from . import schedules
+from .adadelta import Adadelta
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
+from .adamax import Adamax
 from .base_optimizer import Optimizer
+from .ftrl import Ftrl
+from .lion import Lion
+from .nadam import Nadam
 from .rmsprop import RMSprop
 from .sgd import SGD
 
 #: name -> Keras's class (whose arguments default to Keras's values).
 OPTIMIZERS: dict[str, type[Optimizer]] = {"sgd": SGD, "adam": Adam, "adamw": AdamW, "rmsprop": RMSprop,
-                                          "adagrad": Adagrad}  # fmt: skip
+                                          "adagrad": Adagrad, "nadam": Nadam, "adamax": Adamax,
+                                          "adadelta": Adadelta, "lion": Lion, "ftrl": Ftrl}  # fmt: skip
 
 
 def get(identifier, **overrides) -> optim.Optimizer:
@@ -75,8 +83,8 @@ def deserialize(config: dict, custom_objects: dict | None = None) -> Optimizer:
     return OPTIMIZERS[name.lower()].from_config(config.get("config", {}), custom_objects)
 
 
-__all__ = ["OPTIMIZERS", "SGD", "Adagrad", "Adam", "AdamW", "Optimizer", "RMSprop", "deserialize", "get", "schedules",
-           "serialize"]  # fmt: skip
+__all__ = ["OPTIMIZERS", "SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "Ftrl", "Lion", "Nadam", "Optimizer",
+           "RMSprop", "deserialize", "get", "schedules", "serialize"]  # fmt: skip
 
 
 def __getattr__(name: str):

@@ -60,6 +60,21 @@ CASES = {
     "adagrad polynomial": lambda k: k.optimizers.Adagrad(
         learning_rate=k.optimizers.schedules.PolynomialDecay(0.1, decay_steps=5, cycle=True)
     ),
+    "nadam": lambda k: k.optimizers.Nadam(learning_rate=0.01),
+    "nadam betas, decay, schedule": lambda k: k.optimizers.Nadam(_schedule(k), beta_1=0.8, beta_2=0.9,
+                                                                  weight_decay=0.1),
+    "adamax": lambda k: k.optimizers.Adamax(learning_rate=0.01),
+    "adamax betas, clipvalue": lambda k: k.optimizers.Adamax(0.02, beta_1=0.7, beta_2=0.95, clipvalue=0.5),
+    "adadelta": lambda k: k.optimizers.Adadelta(learning_rate=1.0),
+    "adadelta rho, global_clipnorm": lambda k: k.optimizers.Adadelta(0.5, rho=0.8, epsilon=1e-5, global_clipnorm=1.0),
+    "lion": lambda k: k.optimizers.Lion(learning_rate=0.01),
+    "lion betas, decay, clipnorm": lambda k: k.optimizers.Lion(_schedule(k), beta_1=0.5, beta_2=0.9, weight_decay=0.2,
+                                                                 clipnorm=0.5),
+    "ftrl": lambda k: k.optimizers.Ftrl(learning_rate=0.1),
+    "ftrl l1, l2, shrinkage, beta": lambda k: k.optimizers.Ftrl(
+        0.1, learning_rate_power=-0.3, initial_accumulator_value=0.5, l1_regularization_strength=0.01,
+        l2_regularization_strength=0.02, l2_shrinkage_regularization_strength=0.05, beta=0.1, clipvalue=1.0,
+    ),
 }
 
 
@@ -170,6 +185,11 @@ def test_fit_steps_the_schedule_once_per_batch_and_callbacks_log_its_rate():
         "adam",
         "rmsprop",
         "adagrad",
+        "nadam",
+        "adamax",
+        "adadelta",
+        "lion",
+        "ftrl",
         lambda k: k.optimizers.SGD(
             learning_rate=k.optimizers.schedules.CosineDecayRestarts(0.1, first_decay_steps=3), momentum=0.9,
             global_clipnorm=0.5,

@@ -4,13 +4,14 @@ parameters."""
 from __future__ import annotations
 
 import pytest
+from conftest import require
 from keras_reference import keras_on_torch
 from keras_toys import blobs, mlp, same
 
 import nabla as nb
 from nabla.keras import optimizers
 from nabla.layers import Dense
-from nabla.models import Sequential
+from nabla.models import Sequential, load_model
 
 
 @pytest.mark.parametrize(
@@ -70,7 +71,8 @@ def test_get_takes_any_letter_case_overrides_configs_and_optimizers_and_refuses_
     again = optimizers.get({"class_name": "Adam", "config": adam.get_config()})
     assert type(again) is optimizers.Adam and again.get_config() == adam.get_config()
     assert optimizers.deserialize(optimizers.serialize(adam)).get_config() == adam.get_config()
-    with pytest.raises(ValueError, match=r"unknown optimizer 'adamm'; valid names: adagrad, adam, adamw, rmsprop, sgd"):
+    valid = "adadelta, adagrad, adam, adamax, adamw, ftrl, lion, nadam, rmsprop, sgd"
+    with pytest.raises(ValueError, match=rf"unknown optimizer 'adamm'; valid names: {valid}"):
         optimizers.get("adamm")
     with pytest.raises(TypeError, match="go with a name"):
         optimizers.get(adam, lr=0.1)
@@ -83,7 +85,8 @@ def test_compile_builds_its_optimizer_from_the_table():
     assert type(model.optimizer) is optimizers.AdamW and model.optimizer.weight_decay == 0.004
 
 
-@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad"])
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Nadam", "Adamax", "Adadelta", "Lion",
+                                  "Ftrl"])
 def test_keras_2s_lr_is_the_learning_rate(name):
     """Course material written for TF <= 2.15 passes ``lr=``; it must train as ``learning_rate=`` does."""
     cls = getattr(optimizers, name)
@@ -97,3 +100,43 @@ def test_keras_2s_lr_is_the_learning_rate(name):
         model.fit(x, y, epochs=2, batch_size=16, verbose=0)
         weights.append(model.get_weights())
     assert same(*weights)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [lambda: "nadam", lambda: "adamax", lambda: "adadelta", lambda: "lion", lambda: "ftrl",
+     lambda: optimizers.Ftrl(0.05, l1_regularization_strength=0.01, beta=0.1),
+     lambda: optimizers.Nadam(0.01, beta_1=0.8), lambda: optimizers.Adamax(0.02, epsilon=1e-5),
+     lambda: optimizers.Adadelta(1.0, rho=0.9), lambda: optimizers.Lion(0.003, beta_2=0.95)],
+    ids=["nadam", "adamax", "adadelta", "lion", "ftrl", "Ftrl", "Nadam", "Adamax", "Adadelta", "Lion"],
+)  # fmt: skip
+def test_keras_only_optimizers_save_their_state_and_continue_the_same_run(tmp_path, make):
+    """A saved model compiled with Nadam, Adamax, Adadelta, Lion or Ftrl reloads the same optimizer (class,
+    hyper-parameters, moments), so fit continues exactly as the unsaved model does."""
+    require("safetensors")
+    x, y = blobs()
+    nb.manual_seed(0)
+    model = mlp(optimizer=make())
+    model.fit(x, y, epochs=2, batch_size=16, verbose=0)
+    model.save(tmp_path / "m.nabla")
+    again = load_model(tmp_path / "m.nabla")
+    assert type(again.optimizer) is type(model.optimizer)
+    assert again.optimizer.get_config() == model.optimizer.get_config()
+    for continued in (model, again):
+        continued.fit(x, y, epochs=2, batch_size=16, shuffle=False, verbose=0)
+    assert same(model.get_weights(), again.get_weights())
+
+
+def test_keras_only_optimizers_check_their_hyper_parameters_and_round_trip_configs():
+    with pytest.raises(ValueError, match=r"Nadam: beta_1 must be in \[0, 1\), got 1.5"):
+        optimizers.Nadam(beta_1=1.5)
+    with pytest.raises(ValueError, match=r"Lion: beta_1 must be in \(0, 1\], got 0.0"):
+        optimizers.Lion(beta_1=0.0)
+    with pytest.raises(ValueError, match="Adadelta: epsilon must be >= 0"):
+        optimizers.Adadelta(epsilon=-1.0)
+    with pytest.raises(ValueError, match="Ftrl: learning_rate_power must be <= 0, got 0.5"):
+        optimizers.Ftrl(learning_rate_power=0.5)
+    for cls in (optimizers.Nadam, optimizers.Adamax, optimizers.Adadelta, optimizers.Lion, optimizers.Ftrl):
+        made = cls(learning_rate=optimizers.schedules.ExponentialDecay(0.1, 10, 0.5), clipnorm=1.0, weight_decay=0.01)
+        again = optimizers.deserialize(optimizers.serialize(made))
+        assert type(again) is cls and again.get_config() == made.get_config()

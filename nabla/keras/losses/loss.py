@@ -1,0 +1,137 @@
+"""The :class:`Loss` base (options, reduction, sample weights, config) and the target helpers every loss uses.
+
+Keras conventions, which differ from :mod:`nabla.nn`'s PyTorch ones:
+
+* arguments are ``(y_true, y_pred)``;
+* each function returns one loss per sample (reduced over the last axis);
+* the objects weight and reduce those with ``reduction`` (Keras's default "sum_over_batch_size":
+  ``sum(w * loss) / N``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._engine import Tensor, backend, ops, recompute
+from ..utils.naming import snake_case
+
+EPSILON = 1e-7  # Keras's backend.epsilon()
+
+#: Keras 3's reductions (``keras.losses.Loss(reduction=...)``); None means "none".
+REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none")
+
+
+def _as_target(y_true, like: Tensor, integer: bool = False) -> Tensor:
+    data = y_true._data if isinstance(y_true, Tensor) else np.asarray(y_true)
+    source = y_true if isinstance(y_true, Tensor) else data  # (a Tensor: a captured replay reads its values)
+    pred = like._data if isinstance(like, Tensor) else like
+    if isinstance(data, np.ndarray) and hasattr(pred, "device") and not isinstance(pred, np.ndarray):
+        source = data = backend.to_device(data, pred.device)  # targets on the host join a model on a device
+    if integer:
+        return Tensor._make(data)
+    return Tensor._make(recompute(_as_dtype, source, like.dtype))
+
+
+def _as_dtype(data, dtype):
+    return backend.namespace(data).astype(data, dtype)
+
+
+def _match_rank(y: Tensor, pred: Tensor) -> Tensor:
+    """Keras squeezes or expands a trailing size-1 axis so that target and prediction have one rank."""
+    if y.ndim == pred.ndim - 1 and pred.shape[-1] == 1:
+        return y.reshape(y.shape + (1,))
+    if y.ndim == pred.ndim + 1 and y.shape[-1] == 1:
+        return y.reshape(y.shape[:-1])
+    return y
+
+
+def _check_shapes(y: Tensor, pred: Tensor, who: str) -> None:
+    if y.shape != pred.shape:
+        raise ValueError(
+            f"{who}: targets of shape {y.shape} do not match the model's output shape {pred.shape}; "
+            "reshape the labels (e.g. y.reshape(-1, 1) for one output unit)"
+        )
+
+
+def targets(y_true, y_pred: Tensor, who: str) -> Tensor:
+    """``y_true`` as a Tensor of ``y_pred``'s dtype and shape (a trailing size-1 axis added or removed)."""
+    y = _match_rank(_as_target(y_true, y_pred), y_pred)
+    _check_shapes(y, y_pred, who)
+    return y
+
+
+def _sample_weights(sample_weight, dtype, shape: tuple) -> np.ndarray:
+    return np.asarray(sample_weight, dtype=dtype).reshape(shape)
+
+
+def _check_reduction(reduction) -> str:
+    reduction = "none" if reduction is None else reduction
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"Loss: reduction must be one of {', '.join(REDUCTIONS)} or None, got {reduction!r}")
+    return reduction
+
+
+class Loss:
+    """A loss with options; ``loss(y_true, y_pred, sample_weight=None)`` gives the batch's loss.
+
+    Reduction (Keras 3's, over the per-sample values ``l`` times the weights ``w``):
+    "sum_over_batch_size" (default) and "mean": ``sum(w l) / N``; "sum": ``sum(w l)``;
+    "mean_with_sample_weight": ``sum(w l) / sum(w)``; "none" (or None): the weighted values.
+    """
+
+    fn = None
+
+    def __init__(self, name: str | None = None, reduction: str | None = "sum_over_batch_size", **options):
+        self.options = options
+        self.reduction = _check_reduction(reduction)
+        self.name = name or snake_case(type(self).__name__)
+
+    @property
+    def from_logits(self) -> bool:
+        """Whether the loss takes raw scores (logits) rather than probabilities, as Keras's ``loss.from_logits``."""
+        return bool(self.options.get("from_logits", False))
+
+    def per_sample(self, y_true, y_pred) -> Tensor:
+        if type(self).fn is None:  # a subclass of yours, Keras's way: its call() gives the per-sample losses
+            return self.call(_as_target(y_true, y_pred), y_pred)
+        return type(self).fn(y_true, y_pred, **self.options)
+
+    def call(self, y_true: Tensor, y_pred: Tensor) -> Tensor:
+        """The per-sample losses of a loss of your own (Keras's contract): subclass :class:`Loss` and define
+        ``call``; ``y_true`` arrives as a Tensor of ``y_pred``'s dtype, and the reduction and sample weights
+        are applied to what it returns."""
+        raise NotImplementedError(f"{type(self).__name__}: a Loss subclass must define call(y_true, y_pred)")
+
+    def __call__(self, y_true, y_pred, sample_weight=None) -> Tensor:
+        values = self.per_sample(y_true, y_pred)
+        weights = None
+        if sample_weight is not None:
+            # A loss of one number (Dice over everything) is weighted by each weight, as Keras broadcasts it.
+            shape = values.shape[:1] + (1,) * (values.ndim - 1) if values.ndim else np.shape(sample_weight)
+            weights = Tensor._make(recompute(_sample_weights, sample_weight, values.dtype, shape))
+            values = values * weights
+        if self.reduction == "none" or values.ndim == 0:
+            return values
+        total = ops.sum(values)
+        if self.reduction == "sum":
+            return total
+        if self.reduction == "mean_with_sample_weight" and weights is not None:
+            # NOTE: Keras's divide_no_nan: weights summing to 0 make every term 0, and 0 / 1 is the loss.
+            count = ops.sum(weights)
+            return total / ops.where(count == 0.0, count + 1.0, count)
+        return total * (1.0 / max(values.size, 1))
+
+    def get_config(self) -> dict:
+        return {"name": self.name, "reduction": self.reduction, **self.options}
+
+
+class _FunctionLoss(Loss):
+    """Wraps a user function ``f(y_true, y_pred)`` returning per-sample losses (or a scalar)."""
+
+    def __init__(self, fn, name: str | None = None):
+        super().__init__(name or getattr(fn, "__name__", "loss"))
+        self._fn = fn
+
+    def per_sample(self, y_true, y_pred) -> Tensor:
+        out = self._fn(y_true, y_pred)
+        return out if isinstance(out, Tensor) else Tensor._make(np.asarray(out))
