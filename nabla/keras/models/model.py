@@ -33,8 +33,23 @@ from .interrupt import StopOnInterrupt
 from .keras2 import Keras2Methods
 from .placement import Placement
 from .sources import epoch_batches
+from .step_methods import CompiledMetrics, StepMethods
 from .steps import TrainingSteps
 from .summary import summary_table
+
+_FUNCTIONAL_SUBCLASSES: dict[type, type] = {}
+
+
+def _functional_subclass(cls: type) -> type:
+    """``cls`` (a subclass of Model) over a functional graph: a class deriving from ``cls`` and ``Functional``
+    (Keras injects Functional into the subclass's bases; a derived class leaves yours as you wrote it)."""
+    from .functional import Functional  # (functional.py builds on this module)
+
+    if issubclass(cls, Functional):
+        return cls
+    if cls not in _FUNCTIONAL_SUBCLASSES:
+        _FUNCTIONAL_SUBCLASSES[cls] = type(cls.__name__, (cls, Functional), {"__module__": cls.__module__})
+    return _FUNCTIONAL_SUBCLASSES[cls]
 
 
 def _tensors(inputs) -> bool:
@@ -42,7 +57,7 @@ def _tensors(inputs) -> bool:
     return isinstance(inputs, (list, tuple)) and bool(inputs) and all(isinstance(x, Tensor) for x in inputs)
 
 
-class Model(Placement, TrainingSteps, Keras2Methods, FileMethods, Layer):
+class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, Layer):
     """A trainable network with Keras's training API.
 
     Subclass example::
@@ -58,11 +73,15 @@ class Model(Placement, TrainingSteps, Keras2Methods, FileMethods, Layer):
     """
 
     def __new__(cls, *args, **kwargs):
-        # Model(inputs, outputs) is a functional model, as in Keras (whose Model.__new__ does the same).
+        # Model(inputs, outputs) is a functional model, as in Keras (whose Model.__new__ does the same); so is a
+        # subclass of yours given Keras Inputs (its train_step... over a functional graph, as Keras's guides do).
+        inputs = args[0] if args else kwargs.get("inputs")
         if cls is Model and (len(args) >= 2 or {"inputs", "outputs"} <= kwargs.keys()):
             from .functional import Functional  # (functional.py builds on this module)
 
             return super().__new__(Functional)
+        if is_symbolic(inputs) and (len(args) >= 2 or "outputs" in kwargs):
+            return super().__new__(_functional_subclass(cls))
         return super().__new__(cls)
 
     def __init__(self, name: str | None = None, **kwargs):
@@ -70,7 +89,7 @@ class Model(Placement, TrainingSteps, Keras2Methods, FileMethods, Layer):
         self.optimizer = None
         self.loss = None
         self._jit_compile, self._captured_step, self._captured_with = "auto", None, (None, None)
-        self.compiled_metrics: list = []
+        self.compiled_metrics = CompiledMetrics(model=self)
         self._outputs_metrics = None  # a CompileMetrics when the loss is per output (compile_utils.py)
         self.stop_training = False
         self.history = None
@@ -173,15 +192,17 @@ class Model(Placement, TrainingSteps, Keras2Methods, FileMethods, Layer):
             raise ValueError(f"compile: jit_compile must be True, False or 'auto', got {jit_compile!r}")
         if not isinstance(run_eagerly, bool):
             raise TypeError(f"compile: run_eagerly must be True or False, got {run_eagerly!r}")
-        if loss is None:
-            raise ValueError("compile: give a loss, e.g. loss='sparse_categorical_crossentropy'")
         # Everything is resolved before anything is set, so a failed compile leaves the model as it was.
-        resolved_optimizer, resolved_loss = optimizers.get(optimizer), compile_loss(self, loss, loss_weights)
+        resolved_optimizer = optimizers.get(optimizer)
+        resolved_loss = None if loss is None else compile_loss(self, loss, loss_weights)
         metric_identifiers, self._outputs_metrics = compile_metrics(resolved_loss, metrics)
         self.optimizer, self.loss, self._metric_identifiers = resolved_optimizer, resolved_loss, metric_identifiers
-        self.compiled_metrics = []  # resolved at the first batch, when the output shape is known
+        self.compiled_metrics = CompiledMetrics(model=self)  # resolved at the first batch (the output's shape)
+        self._compiled = True
         self._jit_compile = False if run_eagerly else jit_compile
-        capturing = jit_compile is True or (jit_compile == "auto" and not run_eagerly and own_losses(self.loss))
+        capturing = loss is not None and (
+            jit_compile is True or (jit_compile == "auto" and not run_eagerly and own_losses(self.loss))
+        )
         self._captured_step = capture(self._flat_step) if capturing else None
         self._captured_with = (self.optimizer, self.loss)  # a replay keeps calling these objects
         self._compile_config = {
@@ -190,7 +211,7 @@ class Model(Placement, TrainingSteps, Keras2Methods, FileMethods, Layer):
             "optimizer": optimizer.lower()
             if isinstance(optimizer, str)
             else {"class_name": type(self.optimizer).__name__, "config": dict(self.optimizer.defaults)},
-            "loss": loss if isinstance(loss, str) else losses_module.serialize(resolved_loss),
+            "loss": loss if loss is None or isinstance(loss, str) else losses_module.serialize(resolved_loss),
             "metrics": [m for m in self._metric_identifiers if isinstance(m, str)],
             "jit_compile": self._jit_compile,
         }
@@ -206,16 +227,19 @@ class Model(Placement, TrainingSteps, Keras2Methods, FileMethods, Layer):
         """Build the metrics from the first outputs (a Tensor, or a list of them)."""
         if self._outputs_metrics is not None:
             self._outputs_metrics.resolve([o.shape for o in structures.listed(output)])
-            self.compiled_metrics = self._outputs_metrics.flat
+            self.compiled_metrics = CompiledMetrics(self._outputs_metrics.flat, self)
         elif not self.compiled_metrics and self._metric_identifiers:
             output_shape = output.shape
-            self.compiled_metrics = [
-                metrics_module.get(m, loss=self.loss, output_shape=output_shape) for m in self._metric_identifiers
-            ]
+            self.compiled_metrics = CompiledMetrics(
+                [metrics_module.get(m, loss=self.loss, output_shape=output_shape) for m in self._metric_identifiers],
+                self,
+            )
 
     def _require_compiled(self, who: str) -> None:
-        if self.loss is None:
+        if not self._compiled:
             raise RuntimeError(f"{who}: the model is not compiled; call model.compile(optimizer=..., loss=...) first")
+        if self.loss is None and not self._custom_steps():
+            raise ValueError(f"{who}: no loss to compute: give loss= to compile(), or write a train_step of your own")
 
     # --- fit -------------------------------------------------------------------------------
 
@@ -277,6 +301,9 @@ class Model(Placement, TrainingSteps, Keras2Methods, FileMethods, Layer):
             self, x, y, sample_weight, class_weight, validation_split, validation_data,
             steps_per_epoch, validation_steps,
         )  # fmt: skip
+        custom = self._custom_steps()
+        if custom and distributed:
+            raise ValueError("fit: distributed=True trains through the built-in step, not a train_step of yours")
         parallel = DataParallel(self).start(rows.take(slice(0, 1))[0]) if distributed else None
 
         steps = rows.steps if isinstance(rows, SourceBatches) else math.ceil(len(rows) / batch_size)
@@ -297,7 +324,7 @@ class Model(Placement, TrainingSteps, Keras2Methods, FileMethods, Layer):
         with StopOnInterrupt() as interrupt, parallel or contextlib.nullcontext():
             cblist.on_train_begin()
             for epoch in range(initial_epoch, epochs):
-                self._reset_metrics()
+                self.reset_metrics()
                 cblist.on_epoch_begin(epoch)
                 order = rows.epoch_order(_random.generator()) if shuffle else None
                 if parallel is not None:
@@ -307,10 +334,12 @@ class Model(Placement, TrainingSteps, Keras2Methods, FileMethods, Layer):
                 with contextlib.closing(epoch_batches(rows, order, batch_size, part)) as batches:
                     for step, (count, batch) in enumerate(batches):
                         cblist.on_train_batch_begin(step)
-                        batch_loss = train_batch(*batch)
                         seen += count
-                        total += batch_loss * count
-                        logs = {"loss": total / seen, **self._metric_logs()}
+                        if custom:
+                            logs = self._run_train_step(*batch)
+                        else:
+                            total += train_batch(*batch) * count
+                            logs = {"loss": total / seen, **self._metric_logs()}
                         cblist.on_train_batch_end(step, logs)
                         if parallel is not None:  # the ranks stop together
                             parallel.agree(interrupt, self)
@@ -335,7 +364,9 @@ class Model(Placement, TrainingSteps, Keras2Methods, FileMethods, Layer):
     # --- evaluate / predict -------------------------------------------------------------------
 
     def _evaluate_arrays(self, x, y, batch_size, sample_weight, prefix: str = "", cblist=None) -> dict:
-        self._reset_metrics()
+        self.reset_metrics()
+        if self._custom_steps():
+            return self._evaluate_steps(x, y, batch_size, sample_weight, prefix, cblist)
         seen, total = 0, 0.0
         n = structures.count(x)
         for step, start in enumerate(range(0, n, batch_size)):
@@ -395,7 +426,7 @@ class Model(Placement, TrainingSteps, Keras2Methods, FileMethods, Layer):
             for step, start in enumerate(range(0, structures.count(x), batch_size)):
                 cblist.on_predict_batch_begin(step)
                 batch = structures.take(x, slice(start, start + batch_size))
-                outs.append(structures.arrays_of(unwrap(self(self._placed(batch), training=False))))
+                outs.append(structures.arrays_of(unwrap(self.predict_step((self._placed(batch),)))))
                 cblist.on_predict_batch_end(step, {"outputs": outs[-1]})
         cblist.on_predict_end()
         self.train(mode)

@@ -105,17 +105,23 @@ class TrainingSteps:
         self._require_compiled("train_on_batch")
         x, y = structures.model_inputs(self, x), structures.model_targets(self, y)
         self._prepare(x, y)
-        self._reset_metrics()
+        self.reset_metrics()
         weights = structures.sample_weights_for(self, y, sample_weight, class_weight)
-        logs = {"loss": self._train_batch(x, y, weights), **self._metric_logs()}
+        if self._custom_steps():
+            logs = self._run_train_step(x, y, weights)
+        else:
+            logs = {"loss": self._train_batch(x, y, weights), **self._metric_logs()}
         return logs if return_dict else as_list(logs)
 
     def test_on_batch(self, x, y, sample_weight=None, return_dict: bool = False):
         """Loss (and metrics) of one batch, without training."""
         self._require_compiled("test_on_batch")
         x, y = structures.model_inputs(self, x), structures.model_targets(self, y)
-        self._reset_metrics()
-        logs = {"loss": self._test_batch(x, y, sample_weight), **self._metric_logs()}
+        self.reset_metrics()
+        if self._custom_steps():
+            logs = self._run_test_step(x, y, sample_weight)
+        else:
+            logs = {"loss": self._test_batch(x, y, sample_weight), **self._metric_logs()}
         return logs if return_dict else as_list(logs)
 
     # --- checks before training ----------------------------------------------------------

@@ -1,0 +1,114 @@
+"""Customizing what happens in ``fit()``: a ``train_step`` of your own, as TensorFlow 2 / Keras 3 courses write it.
+
+Three models trained on the same small regression, from the same initial weights, without shuffling:
+
+1. a subclassed ``keras.Model`` whose ``train_step`` records the forward pass on a ``tf.GradientTape``,
+   asks ``compute_loss`` for the compiled loss, applies the gradients with the optimizer and updates
+   ``self.metrics`` (the loss tracker and the compiled metrics);
+2. a model that keeps its own metrics (a ``Mean`` loss tracker and a ``MeanAbsoluteError``), lists them
+   in a ``metrics`` property, computes its loss by hand and is compiled with an optimizer only; its
+   ``test_step`` serves ``evaluate``;
+3. the Keras 2 form of the same step (``self.compiled_loss``, ``self.compiled_metrics``), still met in
+   older material.
+
+Runs on TensorFlow as written; on nabla with the one line ``import nabla.tf as tf`` changed.
+
+    python examples/tf/custom_train_step.py
+"""
+
+import warnings
+
+import numpy as np
+import tensorflow as tf
+
+keras = tf.keras
+warnings.simplefilter("ignore", DeprecationWarning)  # (3. uses the names Keras 3 deprecated)
+
+rng = np.random.default_rng(0)
+x = rng.normal(size=(96, 4)).astype("float32")
+y = (x @ np.array([[1.0], [-2.0], [0.5], [3.0]]) + 0.1 * rng.normal(size=(96, 1))).astype("float32")
+initial = [
+    rng.normal(scale=0.3, size=(4, 8)).astype("float32"),
+    np.zeros(8, "float32"),
+    rng.normal(scale=0.3, size=(8, 1)).astype("float32"),
+    np.zeros(1, "float32"),
+]
+
+
+class GuideModel(keras.Model):
+    def train_step(self, data):
+        x, y = data
+        with tf.GradientTape() as tape:
+            y_pred = self(x, training=True)
+            loss = self.compute_loss(y=y, y_pred=y_pred)
+        gradients = tape.gradient(loss, self.trainable_variables)
+        self.optimizer.apply_gradients(zip(gradients, self.trainable_variables))
+        for metric in self.metrics:
+            if metric.name == "loss":
+                metric.update_state(loss)
+            else:
+                metric.update_state(y, y_pred)
+        return {m.name: m.result() for m in self.metrics}
+
+
+class OwnMetricsModel(keras.Model):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.loss_tracker = keras.metrics.Mean(name="loss")
+        self.mae_metric = keras.metrics.MeanAbsoluteError(name="mae")
+
+    def train_step(self, data):
+        x, y = data
+        with tf.GradientTape() as tape:
+            y_pred = self(x, training=True)
+            loss = tf.reduce_mean(tf.square(y - y_pred))
+        gradients = tape.gradient(loss, self.trainable_variables)
+        self.optimizer.apply_gradients(zip(gradients, self.trainable_variables))
+        self.loss_tracker.update_state(loss)
+        self.mae_metric.update_state(y, y_pred)
+        return {"loss": self.loss_tracker.result(), "mae": self.mae_metric.result()}
+
+    def test_step(self, data):
+        x, y = data
+        y_pred = self(x, training=False)
+        self.loss_tracker.update_state(tf.reduce_mean(tf.square(y - y_pred)))
+        self.mae_metric.update_state(y, y_pred)
+        return {"loss": self.loss_tracker.result(), "mae": self.mae_metric.result()}
+
+    @property
+    def metrics(self):
+        return [self.loss_tracker, self.mae_metric]
+
+
+class Keras2Model(keras.Model):
+    def train_step(self, data):
+        x, y = data
+        with tf.GradientTape() as tape:
+            y_pred = self(x, training=True)
+            loss = self.compiled_loss(y, y_pred, regularization_losses=self.losses)
+        gradients = tape.gradient(loss, self.trainable_variables)
+        self.optimizer.apply_gradients(zip(gradients, self.trainable_variables))
+        self.compiled_metrics.update_state(y, y_pred)
+        return {m.name: m.result() for m in self.metrics}
+
+
+def build(cls):
+    inputs = keras.Input(shape=(4,))
+    hidden = keras.layers.Dense(8, activation="relu")(inputs)
+    model = cls(inputs, keras.layers.Dense(1)(hidden))
+    model.set_weights(initial)
+    return model
+
+
+for cls in (GuideModel, OwnMetricsModel, Keras2Model):
+    model = build(cls)
+    if cls is OwnMetricsModel:
+        model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05))
+    else:
+        model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05), loss="mse", metrics=["mae"])
+    history = model.fit(x, y, batch_size=16, epochs=4, shuffle=False, validation_data=(x[:32], y[:32]), verbose=0)
+    print(cls.__name__)
+    for name in sorted(history.history):
+        print(f"  {name}: " + " ".join(f"{v:.5f}" for v in history.history[name]))
+    result = model.evaluate(x, y, batch_size=32, verbose=0, return_dict=True)
+    print("  evaluate: " + " ".join(f"{k}={float(v):.5f}" for k, v in sorted(result.items())))

@@ -1,0 +1,224 @@
+"""Keras 3's overridable steps: ``train_step``, ``test_step``, ``predict_step``, ``compute_loss``,
+``compute_metrics`` and ``metrics``, as the guide "Customizing what happens in fit()" writes them.
+
+A model that overrides any of them trains through them: ``fit`` calls ``train_step(data)`` on each batch
+(``data`` is ``(x, y)``, or ``(x, y, sample_weight)`` when weights are given, as Tensors on the model's
+device) and logs the dict it returns; ``evaluate`` and the validation call ``test_step``; ``predict``
+calls ``predict_step``. The defaults do what Keras 3's do: the forward pass, :meth:`compute_loss` (the
+compiled loss plus the layers' penalties), the loss tracker (``Mean(name="loss")`` weighted by the batch
+size), the gradient step, and :meth:`compute_metrics`. ``self.metrics`` is the loss tracker, the
+compiled metrics and the metrics set as attributes of the model (``self.mae_metric =
+keras.metrics.MeanAbsoluteError()``), in that order; ``fit`` and ``evaluate`` call
+``reset_metrics()`` at each epoch's and evaluation's start.
+
+A ``train_step`` of yours may use a ``tf.GradientTape`` (``nabla.tf``) and
+``self.optimizer.apply_gradients(zip(grads, self.trainable_variables))``, as TensorFlow-backend material
+does, or nabla's own ``loss.backward()`` and ``self.optimizer.step()``. Keras 2's ``self.compiled_loss(y,
+y_pred, regularization_losses=...)`` and ``self.compiled_metrics.update_state(y, y_pred)`` work too (with
+the deprecation warning Keras 3 gives). Differences from Keras: the steps run eagerly (Keras traces them
+with ``tf.function``; nabla's ``jit_compile`` captures only the built-in step), the epoch's logs are the
+last batch's as Keras's (so a step of yours returns running means, as the metrics give), and a model of
+several outputs keeps its per-output metrics out of ``self.metrics``.
+"""
+
+from __future__ import annotations
+
+import inspect
+import warnings
+
+import numpy as np
+
+from .._engine import Tensor, no_grad
+from ..metrics.metric import Metric
+from ..metrics.reduction_metrics import Mean
+from . import structures
+from .data_adapter import unwrap
+
+# The methods whose override sends fit, evaluate and predict through the steps of this module.
+OVERRIDABLE = ("train_step", "test_step", "predict_step", "compute_loss", "compute_metrics", "metrics", "reset_metrics")
+
+
+def unpack(data) -> tuple:
+    """``(x, y, sample_weight)`` of a step's ``data`` (a tuple of one to three, or x alone), as Keras's
+    ``unpack_x_y_sample_weight``."""
+    if isinstance(data, list):
+        data = tuple(data)
+    if not isinstance(data, tuple):
+        return data, None, None
+    if not 1 <= len(data) <= 3:
+        raise ValueError(f"a step's data is (x,), (x, y) or (x, y, sample_weight); got a tuple of {len(data)}")
+    return data + (None,) * (3 - len(data))
+
+
+def _logged(value):
+    """A log's value as a float (or a float array for a metric of one value per class)."""
+    if isinstance(value, Tensor):
+        value = value.numpy()
+    return float(value) if np.ndim(value) == 0 else np.asarray(value, dtype=np.float64)
+
+
+def _host(data):
+    """Tensors (or a list of them) as host arrays; arrays and None as they are."""
+    if isinstance(data, (list, tuple)):
+        return [_host(d) for d in data]
+    return structures.arrays_of(data) if isinstance(data, Tensor) else data
+
+
+class CompiledMetrics(list):
+    """The metrics given to ``compile`` (a list), with Keras 2's ``update_state(y, y_pred)`` on all of them."""
+
+    def __init__(self, metrics=(), model=None):
+        super().__init__(metrics)
+        self._model = model
+
+    def update_state(self, y, y_pred, sample_weight=None) -> None:
+        """Keras 2's ``model.compiled_metrics.update_state``: deprecated in Keras 3 (use :meth:`compute_metrics`)."""
+        warnings.warn(
+            "model.compiled_metrics.update_state() is deprecated (Keras 3): use model.compute_metrics(x, y, y_pred, "
+            "sample_weight), or update each of model.metrics",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        self._model.compute_metrics(None, y, y_pred, sample_weight)
+
+
+class StepMethods:
+    """Keras 3's step methods (see the module docstring); mixed into :class:`.model.Model`."""
+
+    _compiled = False  # set by compile
+
+    @property
+    def _loss_tracker(self) -> Mean:
+        tracker = self.__dict__.get("_loss_tracker_metric")
+        if tracker is None:
+            tracker = self.__dict__["_loss_tracker_metric"] = Mean(name="loss")
+        return tracker
+
+    @property
+    def metrics(self) -> list:
+        """The loss tracker, the compiled metrics, then the metrics set as the model's attributes (as Keras)."""
+        own = [v for k, v in vars(self).items() if isinstance(v, Metric) and k != "_loss_tracker_metric"]
+        compiled = [] if self._outputs_metrics is not None else list(self.compiled_metrics)
+        return [self._loss_tracker, *compiled, *own]
+
+    @property
+    def metrics_names(self) -> list[str]:
+        return [m.name for m in self.metrics]
+
+    def reset_metrics(self) -> None:
+        """Reset every metric of :attr:`metrics` (``fit`` calls this at each epoch's start)."""
+        self._reset_metrics()
+        for m in self.metrics:
+            m.reset_state()
+
+    def get_metrics_result(self) -> dict:
+        """``{name: result}`` of :attr:`metrics`."""
+        return {m.name: m.result() for m in self.metrics}
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training: bool = True) -> Tensor:
+        """The compiled loss of ``(y, y_pred)`` plus the layers' penalties (``self.losses``), a scalar Tensor."""
+        if self.loss is None:
+            raise ValueError("compute_loss: no loss to compute: give loss= to compile(), or override compute_loss")
+        return self._loss_value(y, unwrap(y_pred), sample_weight)
+
+    def _compute_loss(self, x, y, y_pred, sample_weight, training: bool) -> Tensor:
+        # An override written before Keras 3.3 has no `training` parameter.
+        if "training" in inspect.signature(self.compute_loss).parameters:
+            return self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=training)
+        return self.compute_loss(x, y, y_pred, sample_weight)
+
+    def compiled_loss(self, y, y_pred, sample_weight=None, regularization_losses=None) -> Tensor:
+        """Keras 2's ``model.compiled_loss``: :meth:`compute_loss`, and the loss tracker updated with it.
+
+        NOTE: as Keras 2 (TF <= 2.15) did, so that the "loss" of ``self.metrics`` is the loss in material
+        written for it; Keras 3's shim leaves the tracker alone (then its ``compiled_metrics.update_state``
+        feeds the tracker the predictions' mean, which is what Keras 3 logs as "loss" there).
+        """
+        warnings.warn(
+            "model.compiled_loss() is deprecated (Keras 3): use model.compute_loss(x, y, y_pred, sample_weight)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        loss = self.compute_loss(None, y, y_pred, sample_weight)
+        self._loss_tracker.update_state(loss.item(), sample_weight=structures.count(y))
+        return loss
+
+    def compute_metrics(self, x, y, y_pred, sample_weight=None) -> dict:
+        """Update the compiled metrics with ``(y, y_pred)``; return :meth:`get_metrics_result`."""
+        y_pred = unwrap(y_pred)
+        self._resolve_metrics(y_pred)
+        with no_grad():
+            self._update_metrics(_host(y), _host(y_pred), _host(sample_weight))
+        return self.get_metrics_result()
+
+    def train_step(self, data) -> dict:
+        """One training batch as Keras 3's: forward, :meth:`compute_loss`, gradient step, :meth:`compute_metrics`."""
+        x, y, sample_weight = unpack(data)
+        y_pred = self(x, training=True)
+        loss = self._compute_loss(x, y, y_pred, sample_weight, training=True)
+        self._loss_tracker.update_state(loss.item(), sample_weight=structures.count(x))
+        self.optimizer.zero_grad()
+        if loss.requires_grad:
+            loss.backward()
+            self.optimizer.step()
+        return self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
+
+    def test_step(self, data) -> dict:
+        """One evaluation batch as Keras 3's: forward in inference mode, loss, tracker, metrics."""
+        x, y, sample_weight = unpack(data)
+        with no_grad():
+            y_pred = self(x, training=False)
+            loss = self._compute_loss(x, y, y_pred, sample_weight, training=False)
+        self._loss_tracker.update_state(loss.item(), sample_weight=structures.count(x))
+        return self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
+
+    def predict_step(self, data):
+        """The model's outputs for one batch of inputs, in inference mode."""
+        x, _, _ = unpack(data)
+        return self(x, training=False)
+
+    # --- how fit, evaluate and predict call them --------------------------------------------------
+
+    def _custom_steps(self) -> bool:
+        """Whether a subclass overrides one of the step methods (then fit and evaluate go through them)."""
+        from .model import Model  # (model.py builds on this module)
+
+        return any(getattr(type(self), name) is not getattr(Model, name) for name in OVERRIDABLE)
+
+    def _step_data(self, x, y, sample_weight) -> tuple:
+        """A batch as a step's ``data``: Tensors on the model's device, the weights only when given."""
+        x, y = self._placed(x), None if y is None else self._placed(y)
+        if sample_weight is None:
+            return (x, y)
+        return (x, y, Tensor._make(np.asarray(sample_weight, dtype=np.float32)))
+
+    def _run_train_step(self, x, y, sample_weight) -> dict:
+        """fit's batch through :meth:`train_step`: its logs as floats."""
+        self.train()
+        return self._step_logs(self.train_step(self._step_data(x, y, sample_weight)), "train_step")
+
+    def _run_test_step(self, x, y, sample_weight) -> dict:
+        self.eval()
+        return self._step_logs(self.test_step(self._step_data(x, y, sample_weight)), "test_step")
+
+    def _evaluate_steps(self, x, y, batch_size: int, sample_weight, prefix: str, cblist) -> dict:
+        """evaluate's batches through :meth:`test_step`: the last batch's logs (running means), as Keras."""
+        logs = {}
+        for step, start in enumerate(range(0, structures.count(x), batch_size)):
+            if cblist:
+                cblist.on_test_batch_begin(step)
+            batch = (structures.take(part, slice(start, start + batch_size)) for part in (x, y, sample_weight))
+            logs = self._run_test_step(*batch)
+            if cblist:
+                cblist.on_test_batch_end(step, logs)
+        return {prefix + name: value for name, value in logs.items()}
+
+    @staticmethod
+    def _step_logs(logs, who: str) -> dict:
+        if not isinstance(logs, dict):
+            raise TypeError(f"{who} must return a dict of logs such as {{'loss': loss}}, got {type(logs).__name__}")
+        flat = {}
+        for name, value in logs.items():  # a metric whose result is a dict adds its entries (as Keras)
+            entries = value if isinstance(value, dict) else {name: value}
+            flat.update({k: _logged(v) for k, v in entries.items()})
+        return flat

@@ -1,0 +1,128 @@
+"""Keras 3's overridable steps (``compute_loss``, ``predict_step``, ``metrics``...) against Keras 3 on PyTorch.
+
+The guide-style ``train_step`` on a GradientTape is checked against TensorFlow itself in
+tests/tf/test_tf_material.py (examples/tf/custom_train_step.py); here, the overrides that are not
+backend-specific, and the errors.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from keras_reference import keras_on_torch
+
+import nabla.keras as keras
+
+RNG = np.random.default_rng(5)
+X = RNG.standard_normal((48, 3)).astype(np.float32)
+Y = (X @ np.array([[1.0], [-1.0], [2.0]]) + 0.5).astype(np.float32)
+
+
+def functional(k, cls):
+    inputs = k.Input((3,))
+    return cls(inputs, k.layers.Dense(1)(k.layers.Dense(6, activation="tanh")(inputs)))
+
+
+def fitted_twins(define, compile_kwargs, epochs=3):
+    """``define(k)`` -> a Model subclass, built and fitted on Keras 3 and on nabla from Keras's weights."""
+    reference_keras = keras_on_torch()
+    reference, model = functional(reference_keras, define(reference_keras)), functional(keras, define(keras))
+    model.set_weights([np.asarray(w) for w in reference.get_weights()])
+    histories = []
+    for m, k in ((reference, reference_keras), (model, keras)):
+        m.compile(optimizer=k.optimizers.SGD(learning_rate=0.05), **compile_kwargs)
+        histories.append(m.fit(X, Y, batch_size=16, epochs=epochs, shuffle=False, verbose=0).history)
+    return reference, model, histories
+
+
+def test_an_own_compute_loss_trains_through_the_default_train_step():
+    def define(k):
+        class HalfMae(k.Model):
+            def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+                return 0.5 * k.ops.mean(k.ops.abs(y - y_pred)) + k.ops.mean(k.ops.square(y_pred)) * 0.01
+
+        return HalfMae
+
+    reference, model, (theirs, ours) = fitted_twins(define, {"metrics": ["mse"]})
+    assert ours.keys() == theirs.keys() == {"loss", "mse"}
+    for name in ours:
+        assert ours[name] == pytest.approx(theirs[name], rel=1e-4), name
+    for w, r in zip(model.get_weights(), reference.get_weights()):
+        np.testing.assert_allclose(w, np.asarray(r), rtol=1e-4, atol=1e-6)
+
+
+def test_a_compute_loss_written_before_keras_3_3_without_training_is_called_without_it():
+    class Old(keras.Model):
+        def compute_loss(self, x, y, y_pred, sample_weight):
+            return keras.ops.mean(keras.ops.square(y - y_pred))
+
+    model = functional(keras, Old)
+    model.compile(optimizer="sgd")
+    history = model.fit(X, Y, batch_size=16, epochs=2, verbose=0).history
+    assert len(history["loss"]) == 2 and history["loss"][1] < history["loss"][0]
+
+
+def test_predict_step_is_what_predict_calls():
+    class Doubled(keras.Model):
+        def predict_step(self, data):
+            (x,) = data
+            return 2 * self(x, training=False)
+
+    model = functional(keras, Doubled)
+    np.testing.assert_allclose(model.predict(X, verbose=0), 2 * np.asarray(model(X)), rtol=1e-6)
+
+
+def test_metrics_are_the_loss_tracker_the_compiled_metrics_and_the_models_own():
+    class Tracked(keras.Model):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.extra = keras.metrics.Mean(name="extra")
+
+    model = functional(keras, Tracked)
+    model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
+    assert isinstance(model, Tracked) and isinstance(model, keras.Model)
+    model.fit(X, Y, batch_size=16, epochs=1, verbose=0)
+    assert model.metrics_names == ["loss", "mae", "extra"]
+    model.extra.update_state([3.0])
+    model.reset_metrics()
+    assert [m.result() for m in model.metrics] == [0.0, 0.0, 0.0]
+
+
+def test_train_on_batch_and_test_on_batch_go_through_the_steps():
+    class Counting(keras.Model):
+        calls = []
+
+        def train_step(self, data):
+            self.calls.append("train")
+            return super().train_step(data)
+
+        def test_step(self, data):
+            self.calls.append("test")
+            return super().test_step(data)
+
+    model = functional(keras, Counting)
+    model.compile(optimizer="sgd", loss="mse")
+    logs = model.train_on_batch(X[:8], Y[:8], return_dict=True)
+    assert logs.keys() == {"loss"} and model.test_on_batch(X[:8], Y[:8]) > 0
+    assert Counting.calls == ["train", "test"]
+
+
+def test_what_goes_wrong_is_said():
+    class Plain(keras.Model):
+        pass
+
+    model = functional(keras, Plain)
+    model.compile(optimizer="sgd")
+    with pytest.raises(ValueError, match="no loss to compute"):
+        model.fit(X, Y, verbose=0)
+
+    class NotADict(keras.Model):
+        def train_step(self, data):
+            return 0.5
+
+    model = functional(keras, NotADict)
+    model.compile(optimizer="sgd", loss="mse")
+    with pytest.raises(TypeError, match="train_step must return a dict"):
+        model.fit(X, Y, verbose=0)
+    with pytest.raises(ValueError, match="distributed=True"):
+        model.fit(X, Y, verbose=0, distributed=True)
