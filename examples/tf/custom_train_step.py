@@ -9,7 +9,9 @@ Three models trained on the same small regression, from the same initial weights
    in a ``metrics`` property, computes its loss by hand and is compiled with an optimizer only; its
    ``test_step`` serves ``evaluate``;
 3. the Keras 2 form of the same step (``self.compiled_loss``, ``self.compiled_metrics``), still met in
-   older material.
+   older material;
+4. an autoencoder trained by ``fit(x)`` without targets: its step compares the data with its
+   reconstruction, as variational autoencoders' do.
 
 Runs on TensorFlow as written; on nabla with the one line ``import nabla.tf as tf`` changed.
 
@@ -92,6 +94,25 @@ class Keras2Model(keras.Model):
         return {m.name: m.result() for m in self.metrics}
 
 
+class Reconstructing(keras.Model):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.loss_tracker = keras.metrics.Mean(name="reconstruction_loss")
+
+    def train_step(self, data):
+        with tf.GradientTape() as tape:
+            reconstruction = self(data, training=True)
+            loss = tf.reduce_mean(tf.reduce_sum(tf.square(data - reconstruction), axis=1))
+        grads = tape.gradient(loss, self.trainable_weights)
+        self.optimizer.apply_gradients(zip(grads, self.trainable_weights))
+        self.loss_tracker.update_state(loss)
+        return {"reconstruction_loss": self.loss_tracker.result()}
+
+    @property
+    def metrics(self):
+        return [self.loss_tracker]
+
+
 def build(cls):
     inputs = keras.Input(shape=(4,))
     hidden = keras.layers.Dense(8, activation="relu")(inputs)
@@ -112,3 +133,11 @@ for cls in (GuideModel, OwnMetricsModel, Keras2Model):
         print(f"  {name}: " + " ".join(f"{v:.5f}" for v in history.history[name]))
     result = model.evaluate(x, y, batch_size=32, verbose=0, return_dict=True)
     print("  evaluate: " + " ".join(f"{k}={float(v):.5f}" for k, v in sorted(result.items())))
+
+inputs = keras.Input(shape=(4,))
+autoencoder = Reconstructing(inputs, keras.layers.Dense(4)(keras.layers.Dense(2, activation="tanh")(inputs)))
+autoencoder.set_weights([initial[0][:, :2], initial[1][:2], initial[0][:2, 2:6], initial[1][:4]])
+autoencoder.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05))
+history = autoencoder.fit(x, batch_size=16, epochs=4, shuffle=False, verbose=0)
+print("Reconstructing")
+print("  reconstruction_loss: " + " ".join(f"{v:.5f}" for v in history.history["reconstruction_loss"]))

@@ -156,7 +156,10 @@ def fit_rows(model, x, y, sample_weight, class_weight, validation_split, validat
             x, y = model_inputs(model, x), None if y is None else model_targets(model, y)
         if isinstance(validation_data, (list, tuple)) and len(validation_data) in (2, 3):
             validation_data = validation_structures(model, validation_data)
-        return training_rows(model._prepare, x, y, sample_weight, class_weight, validation_split, validation_data)
+        return training_rows(
+            model._prepare, x, y, sample_weight, class_weight, validation_split, validation_data,
+            need_y=not model._custom_steps(),
+        )  # fmt: skip
     if y is not None:
         raise ValueError("fit: y must be None when x is a generator or a PyDataset (its batches hold the labels)")
     if validation_split:

@@ -22,12 +22,15 @@ from .structures import count, take
 CHECKED_ROWS = 1024
 
 
-def training_rows(prepare: Callable, x, y, sample_weight, class_weight, validation_split: float, validation_data):
+def training_rows(
+    prepare: Callable, x, y, sample_weight, class_weight, validation_split: float, validation_data, need_y=True
+):
     """``(rows, validation)`` for ``fit``: the training rows (:class:`ArrayRows`, or :class:`DatasetRows` when
     ``x`` is a dataset and ``y`` is None) and the validation arrays ``(x_val, y_val, weights)`` or None.
 
     ``prepare(x, y)`` checks the training data against the model (``Model._prepare``) before the sample
-    weights are computed, so a mistake in the data is reported first.
+    weights are computed, so a mistake in the data is reported first. Without ``need_y`` (a model's own
+    ``train_step``, such as an autoencoder's or a VAE's), arrays ``x`` alone are rows too.
     """
     if y is None and isinstance(x, Dataset):
         if validation_split:
@@ -40,6 +43,12 @@ def training_rows(prepare: Callable, x, y, sample_weight, class_weight, validati
         head = rows.take(slice(0, CHECKED_ROWS))
         prepare(head[0], head[1])
         return rows, validation
+    if x is not None and y is None and not need_y:
+        if validation_split or sample_weight is not None or class_weight is not None:
+            raise ValueError("fit without y: validation_split, sample_weight and class_weight need y")
+        x = as_array(x, "x")
+        prepare(x, None)
+        return ArrayRows(x, None, None), None if validation_data is None else validation_arrays(validation_data)
     if x is None or y is None:
         raise ValueError("fit needs x and y, or a nabla.data dataset of (x, y) samples as x")
     x, y = as_array(x, "x"), as_array(y, "y")

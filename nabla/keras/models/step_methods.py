@@ -186,8 +186,12 @@ class StepMethods:
         return any(getattr(type(self), name) is not getattr(Model, name) for name in OVERRIDABLE)
 
     def _step_data(self, x, y, sample_weight) -> tuple:
-        """A batch as a step's ``data``: Tensors on the model's device, the weights only when given."""
-        x, y = self._placed(x), None if y is None else self._placed(y)
+        """A batch as a step's ``data``: Tensors on the model's device, the weights only when given; x alone
+        (a list of inputs as ``(x,)``) when there is no y, as Keras's ``pack_x_y_sample_weight``."""
+        x = self._placed(x)
+        if y is None:
+            return (x,) if isinstance(x, list) else x
+        y = self._placed(y)
         if sample_weight is None:
             return (x, y)
         return (x, y, Tensor._make(np.asarray(sample_weight, dtype=np.float32)))

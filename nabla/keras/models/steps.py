@@ -135,6 +135,11 @@ class TrainingSteps:
         """
         mode = self.training
         self.eval()
+        if y is None:  # x alone, for a train_step of yours: build the model; there is no y to check x against
+            with no_grad():
+                self(self._placed(structures.take(x, slice(0, 2))))
+            self.train(mode)
+            return self._bind_optimizer()
         several = isinstance(self.loss, CompileLoss) or isinstance(x, list)  # several inputs or outputs
         with no_grad():
             out = structures.prepare_several(self, x, y) if several else check_before_training(self, x, y)
