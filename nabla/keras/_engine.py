@@ -8,7 +8,7 @@ are imported directly where they are used.
 
 from ..capture import capture
 from ..engine import backend, devices, dtypes, ops, random
-from ..engine.creation import sample
+from ..engine.creation import ones, sample, zeros
 from ..engine.grad_mode import no_grad
 from ..engine.serialization import load, save
 from ..engine.tensor import Tensor
@@ -23,6 +23,7 @@ __all__ = [
     "dtypes",
     "load",
     "no_grad",
+    "ones",
     "ops",
     "random",
     "recompute",
@@ -31,4 +32,5 @@ __all__ = [
     "sample",
     "save",
     "update_in_place",
+    "zeros",
 ]

@@ -37,7 +37,7 @@ def test_every_top_level_name_used_here_exists_in_keras():
         (keras, "mixed_precision", "mixed precision is not offered"),
         (keras, "Sequentail", "did you mean Sequential"),
         (keras.ops, "conv", "use keras.layers.Conv2D"),
-        (keras.layers, "LSTM", "recurrent layers are not offered"),
+        (keras.layers, "MultiHeadAttention", "use nabla.nn.MultiheadAttention"),
     ],
 )
 def test_a_name_nabla_lacks_is_an_attribute_error_that_says_what_to_use(module, name, message):

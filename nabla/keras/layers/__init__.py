@@ -13,7 +13,7 @@ By family, as in Keras: :mod:`.layer` (the base ``Layer``), :mod:`.core` (``Inpu
 ``Concatenate``, ...: several inputs into one), :mod:`.reshaping` (``Reshape``, ``Permute``),
 :mod:`.image_reshaping` (``UpSampling2D``, ``ZeroPadding2D``, ``Cropping2D``), and one layer per file:
 :mod:`.embedding`, :mod:`.repeat_vector`, :mod:`.unit_normalization`, :mod:`.activity_regularization`,
-:mod:`.spatial_dropout` (``SpatialDropout2D``).
+:mod:`.spatial_dropout` (``SpatialDropout2D``); :mod:`.recurrent` (``SimpleRNN``, ``LSTM``, ``GRU``).
 """
 
 from .._missing import missing
@@ -54,6 +54,7 @@ from .pooling import (
 )
 from .pooling1d import AveragePooling1D, MaxPooling1D
 from .preprocessing import Normalization, Rescaling
+from .recurrent import GRU, LSTM, SimpleRNN
 from .regularization import Dropout, GaussianDropout, GaussianNoise
 from .repeat_vector import RepeatVector
 from .reshaping import Permute, Reshape
@@ -125,6 +126,9 @@ LAYERS = {
         Concatenate,
         Reshape,
         Permute,
+        SimpleRNN,
+        LSTM,
+        GRU,
     )
 }
 # (Lambda is not here: it holds Python code, which a model file does not carry.)

@@ -155,6 +155,23 @@ RESAMPLING_FIELDS = {
     "data_format": _optional({"const": "channels_last"}),
 }
 
+RECURRENT_FIELDS = {
+    "units": SIZE,
+    "activation": ACTIVATION,
+    "use_bias": BOOLEAN,
+    **{f"{weight}_initializer": INITIALIZER for weight in ("kernel", "recurrent", "bias")},
+    **{f"{weight}_regularizer": REGULARIZER for weight in ("kernel", "recurrent", "bias", "activity")},
+    **{f"{weight}_constraint": CONSTRAINT for weight in ("kernel", "recurrent", "bias")},
+    "dropout": _number(minimum=0, exclusiveMaximum=1),
+    "recurrent_dropout": _number(minimum=0, exclusiveMaximum=1),
+    "seed": SEED,
+    "return_sequences": BOOLEAN,
+    "return_state": {"const": False},  # (a layer of several outputs: refused at save, model_config.py)
+    "go_backwards": BOOLEAN,
+    "stateful": {"const": False},
+    "unroll": BOOLEAN,
+}
+
 #: Layer class name -> the schema of its config. The allow-list of layers a file may name.
 LAYER_CONFIGS = {
     "InputLayer": _layer([], shape=SHAPE),
@@ -234,6 +251,9 @@ LAYER_CONFIGS = {
         target_shape={"type": "array", "items": {"anyOf": [{"const": -1}, SIZE]}, "minItems": 1, "maxItems": 8},
     ),
     "Permute": _layer(["dims"], dims={"type": "array", "items": _integer(1, 8), "minItems": 1, "maxItems": 8}),
+    "SimpleRNN": _layer(["units"], **RECURRENT_FIELDS),
+    "LSTM": _layer(["units"], recurrent_activation=ACTIVATION, unit_forget_bias=BOOLEAN, **RECURRENT_FIELDS),
+    "GRU": _layer(["units"], recurrent_activation=ACTIVATION, reset_after=BOOLEAN, **RECURRENT_FIELDS),
 }
 
 LAYER_ENTRY = {

@@ -307,6 +307,21 @@ def _sequence(c: dict, s: Shape | None, who: str) -> Effect:
     return effect._replace(weights=weights, output=None if effect.output is None else effect.output[1:])
 
 
+def _recurrent(c: dict, s: Shape | None, who: str) -> Effect:
+    """SimpleRNN, LSTM, GRU on (timesteps, features) sequences: every step's state, or the last."""
+    if s is not None and len(s) != 2:
+        raise ValueError(f"{who} needs (timesteps, features) sequences, but its input has shape {s}")
+    units, gates = c["units"], {"SimpleRNN": 1, "LSTM": 4, "GRU": 3}[who]
+    steps, features = s or (None, None)
+    weights = {"kernel": (features, gates * units), "recurrent_kernel": (units, gates * units)}
+    if c.get("use_bias", True):
+        two = who == "GRU" and c.get("reset_after", True)
+        weights["bias"] = (2, gates * units) if two else (gates * units,)
+    output = (steps, units) if c.get("return_sequences") else (units,)
+    per_step = gates * units * ((features or 0) + units)
+    return Effect(weights, output, (steps or 1) * gates * units, (steps or 1) * per_step)
+
+
 SHAPE_RULES = {
     "Dense": _dense,
     "Conv2D": _conv2d,
@@ -340,6 +355,7 @@ SHAPE_RULES = {
     **{who: (lambda c, s, who=who: _sequence(c, s, who)) for who in ("Conv1D", "MaxPooling1D", "AveragePooling1D")},
     **{who: (lambda c, s, who=who: _resized(c, s, who)) for who in ("UpSampling2D", "ZeroPadding2D", "Cropping2D")},
     "RepeatVector": _repeat_vector,
+    **{who: (lambda c, s, who=who: _recurrent(c, s, who)) for who in ("SimpleRNN", "LSTM", "GRU")},
     **dict.fromkeys(["UnitNormalization", "ActivityRegularization", "SpatialDropout2D"],
                     lambda c, s: _elementwise({}, s)),  # fmt: skip
     "Normalization": _normalization_statistics,

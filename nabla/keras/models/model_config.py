@@ -56,6 +56,9 @@ def layer_entry(model, layer) -> dict:
         _refuse(model, f"it holds the model '{layer.name}' as a layer, and nabla's model files do not nest models")
     if not isinstance(layer, Layer):
         _refuse(model, f"it holds a {type(layer).__name__}, and only Keras-style layers (nabla.layers) have a config")
+    if getattr(layer, "return_state", False):
+        _refuse(model, f"its layer '{layer.name}' returns its states (return_state=True), a layer of several "
+                "outputs, which nabla's model files do not hold")  # fmt: skip
     return {"class_name": type(layer).__name__, "config": layer.get_config()}
 
 

@@ -66,5 +66,5 @@ def test_global_pooling_matches_keras(name, keepdims):
 
 
 def test_a_layer_nabla_lacks_says_what_to_use():
-    with pytest.raises(AttributeError, match="recurrent layers are not offered"):
-        keras.layers.LSTM  # noqa: B018
+    with pytest.raises(AttributeError, match="use nabla.nn.MultiheadAttention"):
+        keras.layers.MultiHeadAttention  # noqa: B018
