@@ -14,7 +14,7 @@ from tf_parity import tensorflow
 
 DETERMINISTIC = ["tensor_basics.py", "second_derivative.py"]
 SEEDED = ["regression_gradient_tape.py", "linear_classifier.py"]
-NUMPY_DATA = ["custom_train_step.py"]
+NUMPY_DATA = ["custom_train_step.py", "sequence_lstm.py"]
 
 
 @pytest.fixture(scope="module")
@@ -105,3 +105,16 @@ def test_a_train_step_of_your_own_trains_as_in_keras(outputs):
             else:
                 reference = theirs[model][name]
             assert values == pytest.approx(reference, rel=1e-4, abs=1e-5), (model, name)
+
+
+def test_the_recurrent_lab_prints_tensorflows_summary_and_numbers(outputs):
+    """LSTM and GRU from NumPy-drawn weights on unshuffled batches: the summary line for line, every number of
+    the history, the evaluation and the predictions to 1e-4."""
+    ours, theirs = (o["sequence_lstm.py"].splitlines() for o in outputs)
+    assert len(ours) == len(theirs)
+    for mine, reference in zip(ours, theirs):
+        if not re.search(r"-?\d+\.\d{4,}", reference):
+            assert mine == reference
+        else:
+            numbers = [[float(v) for v in re.findall(r"-?\d+\.\d+", line)] for line in (mine, reference)]
+            assert numbers[0] == pytest.approx(numbers[1], rel=1e-4, abs=1e-4), reference

@@ -65,7 +65,9 @@ def summary_table(model) -> str:
         "┃ " + " ┃ ".join([heads[0].ljust(widths[0]), heads[1].ljust(widths[1]), heads[2].rjust(widths[2])]) + " ┃",
         line("┡", "╇", "┩"),
     ]
-    for label, shape, params in rows:
+    for i, (label, shape, params) in enumerate(rows):
+        if i:  # a rule between the rows, as Keras 3 draws them
+            out.append(line("├", "┼", "┤", "─"))
         out.append("│ " + " │ ".join([label.ljust(widths[0]), shape.ljust(widths[1]), params.rjust(widths[2])]) + " │")
     out.append(line("└", "┴", "┘", "─"))
     trainable, frozen = _counts(model)

@@ -143,3 +143,21 @@ def test_summaries_match_keras_3():
         theirs.summary(print_fn=lambda line, *args, into=theirs_lines, **kwargs: into.append(line))
         assert _rows_and_totals(ours_text) == _rows_and_totals("\n".join(theirs_lines))
         assert ours.count_params() == theirs.count_params()
+
+
+def test_the_text_is_keras_3s_line_for_line(capsys):
+    """The whole printout of a sequence model, rules between rows included, against Keras 3's."""
+    from keras_reference import keras_on_torch
+
+    import nabla.keras as nabla_keras
+
+    texts = []
+    reference = keras_on_torch()
+    for k, clear in ((reference, reference.utils.clear_session), (nabla_keras, nabla_keras.layers.clear_session)):
+        clear()
+        model = k.Sequential([k.Input((20, 1)), k.layers.LSTM(16, return_sequences=True), k.layers.GRU(8),
+                              k.layers.Dense(1)])  # fmt: skip
+        capsys.readouterr()
+        model.summary()
+        texts.append(capsys.readouterr().out.rstrip().splitlines())
+    assert texts[1] == texts[0]
