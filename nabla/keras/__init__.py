@@ -18,6 +18,7 @@ Keras keeps it:
 ``optimizers/``             Keras's optimizer classes (``SGD(learning_rate=...)``, ``apply_gradients``,
                             clipping), by name with Keras's defaults (the one table), ``schedules/``
 ``ops.py``                  ``keras.ops``: Keras's NumPy-like functions over nabla's operations
+``random.py``               ``keras.random``: seeded draws (``normal(shape, seed=1)``), ``SeedGenerator``
 ``variables.py``            ``keras.Variable`` (a weight: an ``nn.Parameter`` with ``assign``)
 ``symbolic.py``             ``KerasTensor``, what ``keras.Input`` returns (the functional API)
 ``saving.py``               ``keras.saving``: ``save_model``, ``load_model``, ``register_keras_serializable``
@@ -64,6 +65,7 @@ from . import (
     models,
     ops,
     optimizers,
+    random,
     regularizers,
     saving,
     utils,

@@ -23,7 +23,6 @@ ALTERNATIVES = {
     "keras.quantizers": "quantization is not offered",
     "keras.export": "export with model.export('model.onnx') (ONNX) or save with model.save('model.keras')",
     "keras.tree": "nested structures: write the Python loops (tree utilities are not offered)",
-    "keras.random": "random numbers: nabla.randn / nabla.rand / nabla.normal, seeded by nabla.manual_seed",
     "keras.StatelessScope": "stateless scopes are not offered: nabla.keras runs eagerly, updating variables in place",
     "keras.Function": "use a functional keras.Model(inputs, outputs), which replays the recorded calls",
     "keras.preprocessing": _DATA,
