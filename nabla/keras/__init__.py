@@ -21,6 +21,7 @@ Keras keeps it:
 ``random.py``               ``keras.random``: seeded draws (``normal(shape, seed=1)``), ``SeedGenerator``
 ``variables.py``            ``keras.Variable`` (a weight: an ``nn.Parameter`` with ``assign``)
 ``symbolic.py``             ``KerasTensor``, what ``keras.Input`` returns (the functional API)
+``backend.py``              ``keras.backend``: ``clear_session``, ``floatx``, ``epsilon``...
 ``saving.py``               ``keras.saving``: ``save_model``, ``load_model``, ``register_keras_serializable``
 ``activations.py``, ``initializers.py``, ``regularizers.py``   by name, as in Keras
 ``constraints.py``          ``MaxNorm``, ``NonNeg``...: applied by the optimizer after each update
@@ -55,6 +56,7 @@ have, and ``nabla.keras`` keeps to Keras's namespace. Its ``ModelConfigWarning``
 
 from . import (
     activations,
+    backend,
     callbacks,
     constraints,
     datasets,

@@ -1,10 +1,13 @@
 """Utilities of the Keras side, under ``keras.utils``'s names: :func:`to_categorical` and :func:`normalize`
 (:mod:`.numerical_utils`), :func:`set_random_seed` (:mod:`.rng_utils`), :func:`plot_model`
-(:mod:`.model_visualization`), :class:`PyDataset` alias ``Sequence`` (:mod:`.py_dataset`); inside nabla:
+(:mod:`.model_visualization`), :class:`PyDataset` alias ``Sequence`` (:mod:`.py_dataset`),
+:func:`pad_sequences` (:mod:`.sequence_utils`), :func:`pack_x_y_sample_weight` and its inverse
+(:mod:`.data_packing`), :func:`clear_session` (:mod:`.naming`); inside nabla:
 default names (:mod:`.naming`), the progress bar (:mod:`.progbar`), printing beside it (:mod:`.io_utils`),
 and warnings that point at the user's line (:mod:`.traceback_utils`)."""
 
 from . import (
+    data_packing,
     io_utils,
     model_visualization,
     naming,
@@ -13,10 +16,14 @@ from . import (
     progbar,
     py_dataset,
     rng_utils,
+    sequence_utils,
     traceback_utils,
     vis_utils,
 )
+from .data_packing import pack_x_y_sample_weight, unpack_x_y_sample_weight
 from .model_visualization import model_to_dot, plot_model
+from .naming import clear_session
 from .numerical_utils import normalize, to_categorical
 from .py_dataset import PyDataset, Sequence
 from .rng_utils import set_random_seed
+from .sequence_utils import pad_sequences
