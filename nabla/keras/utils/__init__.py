@@ -2,8 +2,9 @@
 (:mod:`.numerical_utils`), :func:`set_random_seed` (:mod:`.rng_utils`), :func:`plot_model`
 (:mod:`.model_visualization`), :class:`PyDataset` alias ``Sequence`` (:mod:`.py_dataset`),
 :func:`pad_sequences` (:mod:`.sequence_utils`), :func:`pack_x_y_sample_weight` and its inverse
-(:mod:`.data_packing`), :func:`clear_session` (:mod:`.naming`); inside nabla:
-default names (:mod:`.naming`), the progress bar (:mod:`.progbar`), printing beside it (:mod:`.io_utils`),
+(:mod:`.data_packing`), :func:`clear_session` (:mod:`.naming`), Keras's :class:`Progbar`
+(:mod:`.text_progbar`); inside nabla:
+default names (:mod:`.naming`), ``fit``'s progress bar (:mod:`.progbar`), printing beside it (:mod:`.io_utils`),
 and warnings that point at the user's line (:mod:`.traceback_utils`)."""
 
 from . import (
@@ -17,6 +18,7 @@ from . import (
     py_dataset,
     rng_utils,
     sequence_utils,
+    text_progbar,
     traceback_utils,
     vis_utils,
 )
@@ -27,3 +29,4 @@ from .numerical_utils import normalize, to_categorical
 from .py_dataset import PyDataset, Sequence
 from .rng_utils import set_random_seed
 from .sequence_utils import pad_sequences
+from .text_progbar import Progbar
