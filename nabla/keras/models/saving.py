@@ -103,6 +103,26 @@ def _arrays(state: dict) -> dict:
     return {"state": per_parameter, "param_groups": state["param_groups"]}
 
 
+def build_from_payload(payload: dict, custom_objects: dict, path):
+    """The model a checked payload's architecture describes (``class_name``, ``config``, ``build_input_shape``)."""
+    class_name = payload["class_name"]
+    with _Step(path, "building the model"):
+        if class_name == "Sequential":
+            from .sequential import Sequential
+
+            model = Sequential.from_config(payload["config"], custom_objects)
+        elif class_name == "Functional":
+            from .functional import Functional
+
+            model = Functional.from_config(payload["config"], custom_objects)
+        else:
+            model = custom_objects[class_name].from_config(payload["config"])
+        if payload.get("build_input_shape") and not any(True for _ in model.parameters()):
+            model.build(tuple(payload["build_input_shape"]))
+        model._maybe_build()  # a Sequential whose first layer knows the input shape builds the others
+    return model
+
+
 def load_model(path, custom_objects: dict | None = None, compile: bool = True):
     """Rebuild a model saved with ``model.save(path)``: same architecture, weights and (if compiled) optimizer state.
 
@@ -132,21 +152,7 @@ def load_model(path, custom_objects: dict | None = None, compile: bool = True):
     custom_objects = classes_by_name(custom_objects)
     payload = load(path)
     check_model_file(payload, path, custom_objects)
-    class_name = payload["class_name"]
-    with _Step(path, "building the model"):
-        if class_name == "Sequential":
-            from .sequential import Sequential
-
-            model = Sequential.from_config(payload["config"], custom_objects)
-        elif class_name == "Functional":
-            from .functional import Functional
-
-            model = Functional.from_config(payload["config"], custom_objects)
-        else:
-            model = custom_objects[class_name].from_config(payload["config"])
-        if payload.get("build_input_shape") and not any(True for _ in model.parameters()):
-            model.build(tuple(payload["build_input_shape"]))
-        model._maybe_build()  # a Sequential whose first layer knows the input shape builds the others
+    model = build_from_payload(payload, custom_objects, path)
     with _Step(path, "loading the weights"):
         model.load_state_dict(payload["weights"])
     spec = payload.get("compile")
