@@ -4,12 +4,16 @@
 :func:`pad_sequences` (:mod:`.sequence_utils`), :func:`pack_x_y_sample_weight` and its inverse
 (:mod:`.data_packing`), :func:`clear_session` (:mod:`.naming`), Keras's :class:`Progbar`
 (:mod:`.text_progbar`), the registry of your objects (:mod:`.object_registration`) and
-``serialize_keras_object`` (:mod:`.serialization_lib`); inside nabla:
+``serialize_keras_object`` (:mod:`.serialization_lib`), :func:`split_dataset` (:mod:`.dataset_utils`),
+:func:`timeseries_dataset_from_array` (:mod:`.timeseries_dataset_utils`), :func:`get_file` (:mod:`.file_utils`);
+inside nabla:
 default names (:mod:`.naming`), ``fit``'s progress bar (:mod:`.progbar`), printing beside it (:mod:`.io_utils`),
 and warnings that point at the user's line (:mod:`.traceback_utils`)."""
 
 from . import (
     data_packing,
+    dataset_utils,
+    file_utils,
     io_utils,
     model_visualization,
     naming,
@@ -22,10 +26,13 @@ from . import (
     sequence_utils,
     serialization_lib,
     text_progbar,
+    timeseries_dataset_utils,
     traceback_utils,
     vis_utils,
 )
 from .data_packing import pack_x_y_sample_weight, unpack_x_y_sample_weight
+from .dataset_utils import split_dataset
+from .file_utils import get_file
 from .model_visualization import model_to_dot, plot_model
 from .naming import clear_session
 from .numerical_utils import normalize, to_categorical
@@ -42,3 +49,4 @@ from .rng_utils import set_random_seed
 from .sequence_utils import pad_sequences
 from .serialization_lib import deserialize_keras_object, serialize_keras_object
 from .text_progbar import Progbar
+from .timeseries_dataset_utils import timeseries_dataset_from_array
