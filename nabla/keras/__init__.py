@@ -26,7 +26,9 @@ Keras keeps it:
 ``activations.py``, ``initializers.py``, ``regularizers.py``   by name, as in Keras
 ``constraints.py``          ``MaxNorm``, ``NonNeg``...: applied by the optimizer after each update
 ``utils/``                  default names (``naming.py``), the progress bar (``progbar.py``)
-``datasets/``, ``utils/``   ``mnist.load_data()``...; ``to_categorical``, ``set_random_seed``, ``plot_model``
+``datasets/``, ``utils/``   ``mnist.load_data()``...; ``to_categorical``, ``set_random_seed``, ``plot_model``,
+                            ``pad_sequences``, ``Progbar``, ``split_dataset``, ``get_file``, the registry of
+                            your objects (``object_registration.py``); ``models/json_config.py``: ``to_json``
 ==========================  =====================================================================
 
 A Keras layer here *is* an :class:`nabla.nn.Module`: one module system under both vocabularies.
