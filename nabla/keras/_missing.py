@@ -23,6 +23,16 @@ ALTERNATIVES = {
     "keras.quantizers": "quantization is not offered",
     "keras.export": "export with model.export('model.onnx') (ONNX) or save with model.save('model.keras')",
     "keras.tree": "nested structures: write the Python loops (tree utilities are not offered)",
+    "keras.utils.image_dataset_from_directory": (
+        "image folders are not read by nabla.keras: load the images into a NumPy array (PIL, imageio) and fit on it"
+    ),
+    "keras.utils.text_dataset_from_directory": "text folders are not read by nabla.keras: read the files in Python",
+    "keras.utils.audio_dataset_from_directory": "audio folders are not read by nabla.keras",
+    "keras.utils.load_img": "images are not loaded by nabla.keras: use PIL.Image.open and np.asarray",
+    "keras.utils.img_to_array": "use np.asarray(image, dtype='float32') (channels-last)",
+    "keras.utils.array_to_img": "use PIL.Image.fromarray(array.astype('uint8'))",
+    "keras.utils.save_img": "use PIL.Image.fromarray(array.astype('uint8')).save(path)",
+    "keras.utils.FeatureSpace": "feature preprocessing is not offered: prepare the columns with NumPy or pandas",
     "keras.StatelessScope": "stateless scopes are not offered: nabla.keras runs eagerly, updating variables in place",
     "keras.Function": "use a functional keras.Model(inputs, outputs), which replays the recorded calls",
     "keras.preprocessing": _DATA,

@@ -29,6 +29,7 @@ import numpy as np
 from ._convert import convert_to_tensor
 from ._engine import Tensor, dtypes, ops
 from ._engine import random as nabla_random
+from ._missing import missing as _missing
 from .utils.naming import auto_name
 
 __all__ = [
@@ -234,3 +235,7 @@ def shuffle(x, axis: int = 0, seed=None) -> Tensor:
     order = _generator(seed).permutation(x.shape[axis])
     index = (builtins.slice(None),) * axis + (Tensor._make(order),)
     return ops.getitem(x, index)
+
+
+def __getattr__(name: str):
+    raise _missing("keras.random", name)

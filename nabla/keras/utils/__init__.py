@@ -10,6 +10,7 @@ inside nabla:
 default names (:mod:`.naming`), ``fit``'s progress bar (:mod:`.progbar`), printing beside it (:mod:`.io_utils`),
 and warnings that point at the user's line (:mod:`.traceback_utils`)."""
 
+from .._missing import missing as _missing
 from . import (
     data_packing,
     dataset_utils,
@@ -50,3 +51,7 @@ from .sequence_utils import pad_sequences
 from .serialization_lib import deserialize_keras_object, serialize_keras_object
 from .text_progbar import Progbar
 from .timeseries_dataset_utils import timeseries_dataset_from_array
+
+
+def __getattr__(name: str):
+    raise _missing("keras.utils", name)
