@@ -10,6 +10,10 @@ are the same):
 - a :class:`SeedGenerator` gives new values at every call, the same sequence for the same seed: its first
   draw is the draw of its integer seed, as in Keras.
 
+Inside a captured training step (``fit``'s step compiler) a draw without seed or with a ``SeedGenerator``
+refuses capture, so the step runs eagerly and draws anew at every step; an integer seed's values are
+the same at every call, so a replay repeats them rightly.
+
 Results are nabla tensors, float32 by default (Keras's ``floatx``); ``dtype=`` is honoured. ``dropout``
 and ``shuffle`` are built from nabla's operations, so gradients flow through them to their input.
 
@@ -27,7 +31,7 @@ import numbers
 import numpy as np
 
 from ._convert import convert_to_tensor
-from ._engine import Tensor, dtypes, ops
+from ._engine import Tensor, dtypes, ops, refuse_in_capture
 from ._engine import random as nabla_random
 from ._missing import missing as _missing
 from .utils.naming import auto_name
@@ -103,6 +107,8 @@ def _generator(seed) -> np.random.Generator:
     if seed is None:
         return nabla_random.generator()
     if isinstance(seed, SeedGenerator):
+        # A replay would reuse this draw's values instead of moving the generator on.
+        refuse_in_capture("draws with a keras.random.SeedGenerator")
         return seed.next()
     if isinstance(seed, builtins.bool) or not isinstance(seed, numbers.Integral):
         raise ValueError(

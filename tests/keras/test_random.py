@@ -162,3 +162,24 @@ def test_bad_arguments_are_refused_as_keras_refuses_them(call, message):
     for module in (random, reference):
         with pytest.raises(ValueError, match=message):
             call(module)
+
+
+def test_a_seed_generator_in_a_layer_draws_anew_at_every_training_step():
+    """fit's step compiler must not replay one draw: the step runs eagerly, the generator moves on."""
+
+    class Noisy(keras.layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.generator = random.SeedGenerator(1)
+            self.first_values = []
+
+        def call(self, inputs):
+            noise = random.normal(inputs.shape, seed=self.generator)
+            self.first_values.append(float(noise.numpy().ravel()[0]))
+            return inputs + noise
+
+    layer = Noisy()
+    model = keras.Sequential([keras.Input((3,)), layer, keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(np.ones((64, 3), "float32"), np.ones((64, 1), "float32"), batch_size=8, epochs=2, verbose=0)
+    assert len(layer.first_values) >= 16 and len(set(layer.first_values)) == len(layer.first_values)
