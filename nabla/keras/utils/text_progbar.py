@@ -21,6 +21,8 @@ import time
 
 import numpy as np
 
+from .._engine import Tensor
+
 _BOLD, _GREEN, _GREY, _RESET = "\x1b[1m", "\33[32m", "\33[37m", "\x1b[0m"
 
 
@@ -63,6 +65,8 @@ class Progbar:
         if finalize is None:
             finalize = self.target is not None and current >= self.target
         for name, value in values or []:
+            if isinstance(value, Tensor):  # a loss from a training loop: its value, without the graph
+                value = value.numpy()
             averaged = name not in self.stateful_metrics if self.stateful_metrics is not None else (
                 name in self.stateless_metrics)  # fmt: skip
             if averaged and not finalize:

@@ -7,6 +7,7 @@ import re
 import pytest
 from keras_reference import keras_on_torch
 
+import nabla as nb
 import nabla.keras as keras
 
 
@@ -51,6 +52,14 @@ def test_the_averages_weigh_each_value_by_its_steps(capsys):
     bar.update(1, [("loss", 1.0)])
     bar.update(4, [("loss", 2.0)])  # three steps at 2.0
     assert "loss: 1.7500" in capsys.readouterr().out
+
+
+def test_values_may_be_tensors_of_a_training_loop(capsys):
+    bar = keras.utils.Progbar(2, interval=0)
+    loss = (nb.tensor([1.0, 2.0], requires_grad=True) ** 2).mean()
+    bar.update(1, [("loss", loss)])
+    bar.add(1, [("loss", loss * 3)])
+    assert "loss: 7.5000" in capsys.readouterr().out  # (2.5, then finalised at 7.5 as Keras shows the last)
 
 
 def test_both_metric_lists_are_refused():
