@@ -18,6 +18,7 @@ Keras keeps it:
 ``optimizers/``             Keras's optimizer classes (``SGD(learning_rate=...)``, ``apply_gradients``,
                             clipping), by name with Keras's defaults (the one table), ``schedules/``
 ``ops.py``                  ``keras.ops``: Keras's NumPy-like functions over nabla's operations
+``preprocessing/``          ``keras.preprocessing.sequence.pad_sequences`` (``keras.utils``'s, old names)
 ``random.py``               ``keras.random``: seeded draws (``normal(shape, seed=1)``), ``SeedGenerator``
 ``variables.py``            ``keras.Variable`` (a weight: an ``nn.Parameter`` with ``assign``)
 ``symbolic.py``             ``KerasTensor``, what ``keras.Input`` returns (the functional API)
@@ -69,6 +70,7 @@ from . import (
     models,
     ops,
     optimizers,
+    preprocessing,
     random,
     regularizers,
     saving,

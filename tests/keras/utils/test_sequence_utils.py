@@ -49,3 +49,15 @@ def test_bad_options_are_refused_as_keras_refuses_them(call, message):
     for pad in (keras.utils.pad_sequences, keras_on_torch().utils.pad_sequences):
         with pytest.raises(ValueError, match=message):
             call(pad)
+
+
+def test_keras_preprocessing_names_are_the_same_functions():
+    reference = keras_on_torch().preprocessing
+    assert hasattr(reference.sequence, "pad_sequences") and hasattr(reference, "timeseries_dataset_from_array")
+    assert keras.preprocessing.sequence.pad_sequences is keras.utils.pad_sequences
+    assert keras.preprocessing.timeseries_dataset_from_array is keras.utils.timeseries_dataset_from_array
+    from nabla.tf.keras.preprocessing.sequence import pad_sequences  # TF 2's import line
+
+    assert pad_sequences is keras.utils.pad_sequences
+    with pytest.raises(AttributeError, match="image helpers are not offered"):
+        keras.preprocessing.image  # noqa: B018
