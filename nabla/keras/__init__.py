@@ -18,13 +18,18 @@ Keras keeps it:
 ``optimizers/``             Keras's optimizer classes (``SGD(learning_rate=...)``, ``apply_gradients``,
                             clipping), by name with Keras's defaults (the one table), ``schedules/``
 ``ops.py``                  ``keras.ops``: Keras's NumPy-like functions over nabla's operations
+``preprocessing/``          ``keras.preprocessing.sequence.pad_sequences`` (``keras.utils``'s, old names)
+``random.py``               ``keras.random``: seeded draws (``normal(shape, seed=1)``), ``SeedGenerator``
 ``variables.py``            ``keras.Variable`` (a weight: an ``nn.Parameter`` with ``assign``)
 ``symbolic.py``             ``KerasTensor``, what ``keras.Input`` returns (the functional API)
+``backend.py``              ``keras.backend``: ``clear_session``, ``floatx``, ``epsilon``...
 ``saving.py``               ``keras.saving``: ``save_model``, ``load_model``, ``register_keras_serializable``
 ``activations.py``, ``initializers.py``, ``regularizers.py``   by name, as in Keras
 ``constraints.py``          ``MaxNorm``, ``NonNeg``...: applied by the optimizer after each update
 ``utils/``                  default names (``naming.py``), the progress bar (``progbar.py``)
-``datasets/``, ``utils/``   ``mnist.load_data()``...; ``to_categorical``, ``set_random_seed``, ``plot_model``
+``datasets/``, ``utils/``   ``mnist.load_data()``...; ``to_categorical``, ``set_random_seed``, ``plot_model``,
+                            ``pad_sequences``, ``Progbar``, ``split_dataset``, ``get_file``, the registry of
+                            your objects (``object_registration.py``); ``models/json_config.py``: ``to_json``
 ==========================  =====================================================================
 
 A Keras layer here *is* an :class:`nabla.nn.Module`: one module system under both vocabularies.
@@ -54,6 +59,7 @@ have, and ``nabla.keras`` keeps to Keras's namespace. Its ``ModelConfigWarning``
 
 from . import (
     activations,
+    backend,
     callbacks,
     constraints,
     datasets,
@@ -64,6 +70,8 @@ from . import (
     models,
     ops,
     optimizers,
+    preprocessing,
+    random,
     regularizers,
     saving,
     utils,

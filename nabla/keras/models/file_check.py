@@ -127,7 +127,7 @@ def _check_sequential(payload: dict, path, custom: dict) -> None:
             expected.update(layer_weights)
             shape = effect.output
         index += 1
-    for key in weights:
+    for key in weights or {}:
         if key not in expected and not any(key.startswith(p) for p in owned_by_custom):
             _fail(path, f"weights.{key}", "a weight that no layer of the config has")
 
@@ -230,7 +230,7 @@ def _check_functional(payload: dict, path, custom: dict) -> None:
     for ref in _refs(config["inputs"]):
         if "input" not in ref:
             _fail(path, "config.inputs", "the model's inputs must be keras.Input tensors ({\"input\": i})")
-    for key in weights:
+    for key in weights or {}:
         if key not in expected and not any(key.startswith(p) for p in owned_by_custom):
             _fail(path, f"weights.{key}", "a weight that no layer of the config has")
 
@@ -256,7 +256,11 @@ def _arithmetic(path, where: str, operands: list) -> Effect:
 
 
 def _check_weights(path, weights: dict, expected: dict, where: str) -> None:
-    """The weights one layer will create (``expected``: name -> shape, None for unknown sizes) against the file's."""
+    """The weights one layer will create (``expected``: name -> shape, None for unknown sizes) against the file's.
+
+    ``weights`` None: a config alone (``model_from_json``), with no weights to compare."""
+    if weights is None:
+        return
     for key, shape in expected.items():
         stored = weights.get(key)
         if stored is None:
@@ -318,17 +322,22 @@ def _check_optimizer_state(payload: dict, path, class_name: str | None) -> None:
         _validate(values, group, f"optimizer.state.param_groups[{i}]", path)
 
 
-def check_model_file(payload, path, custom_objects: dict) -> None:
+def check_model_file(payload, path, custom_objects: dict, config_only: bool = False) -> None:
     """Check everything ``load_model`` will use from a decoded file; raise :class:`ModelFileError` if anything is off.
 
     Args:
         payload: what ``nb.load`` returned for the file.
         path: the file, for messages.
         custom_objects: class name -> your class, for layers and models of your own.
+        config_only: an architecture without weights (``model_from_json``): everything but the weights is
+            checked, sizes included (bounded by :data:`MAX_SAMPLE_VALUES` and :data:`MAX_BUILD_OPERATIONS`
+            instead of by stored weights).
     """
     if not isinstance(payload, dict) or not isinstance(payload.get("format"), str) or payload["format"] != fs.FORMAT:
         raise ModelFileError(f"load_model: {path} is not a nabla model file (use nb.load for plain state dicts)")
     _validate(payload, fs.PAYLOAD, "", path)
+    if config_only:
+        payload = {**payload, "weights": None}
     class_name = payload["class_name"]
     if class_name == "Sequential":
         _check_sequential(payload, path, custom_objects)

@@ -7,6 +7,7 @@ Mixed into :class:`~nabla.keras.models.Model`; the work is done in :mod:`nabla.k
 from __future__ import annotations
 
 from .._engine import save
+from .json_config import model_to_json
 from .model_config import functional_from_config
 from .saving import load_weights, save_model
 
@@ -42,6 +43,11 @@ class FileMethods:
         nabla.onnx.export(self, None, filepath, opset_version=opset_version, input_shape=input_shape)
         if verbose is None or verbose:
             print(f"Saved artifact at '{filepath}'.")
+
+    def to_json(self, **kwargs) -> str:
+        """The architecture as JSON text (``kwargs`` go to ``json.dumps``); ``keras.models.model_from_json``
+        rebuilds it with new weights."""
+        return model_to_json(self, **kwargs)
 
     def get_config(self) -> dict:
         return {"name": self.name}

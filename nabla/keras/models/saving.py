@@ -11,33 +11,10 @@ import warnings
 from pathlib import Path
 
 from .._engine import Tensor, load, save
+from ..utils.object_registration import classes_by_name
 from .file_check import ModelFileError, check_model_file
 from .file_schema import FIXED_HYPERPARAMETERS, FORMAT
 from .model_config import check_subclass_config
-
-_REGISTERED: dict[str, type] = {}
-"""Classes of yours that ``load_model`` finds by name without ``custom_objects`` (``register_keras_serializable``)."""
-
-
-def register_keras_serializable(package: str = "Custom", name: str | None = None):
-    """A class decorator: ``load_model`` rebuilds the class from files without ``custom_objects``, as in Keras.
-
-    ``@keras.saving.register_keras_serializable()`` on a layer or a subclassed model of yours. The file
-    names the class by its class name (nabla's files do not store the ``package>name`` key Keras uses); a
-    class named like one of nabla's layers replaces it in the files you load afterwards, as a
-    ``custom_objects`` entry would.
-    """
-    if not isinstance(package, str) or (name is not None and not isinstance(name, str)):
-        raise TypeError(f"register_keras_serializable: package and name are strings, got {package!r}, {name!r}")
-
-    def register(cls: type) -> type:
-        if not isinstance(cls, type) or not hasattr(cls, "from_config"):
-            raise TypeError(f"register_keras_serializable: expected a class with from_config, got {cls!r}")
-        _REGISTERED[cls.__name__] = cls
-        cls._registered_name = f"{package}>{name or cls.__name__}"
-        return cls
-
-    return register
 
 
 def save_model(model, path, overwrite: bool = True) -> None:
@@ -126,12 +103,33 @@ def _arrays(state: dict) -> dict:
     return {"state": per_parameter, "param_groups": state["param_groups"]}
 
 
+def build_from_payload(payload: dict, custom_objects: dict, path):
+    """The model a checked payload's architecture describes (``class_name``, ``config``, ``build_input_shape``)."""
+    class_name = payload["class_name"]
+    with _Step(path, "building the model"):
+        if class_name == "Sequential":
+            from .sequential import Sequential
+
+            model = Sequential.from_config(payload["config"], custom_objects)
+        elif class_name == "Functional":
+            from .functional import Functional
+
+            model = Functional.from_config(payload["config"], custom_objects)
+        else:
+            model = custom_objects[class_name].from_config(payload["config"])
+        if payload.get("build_input_shape") and not any(True for _ in model.parameters()):
+            model.build(tuple(payload["build_input_shape"]))
+        model._maybe_build()  # a Sequential whose first layer knows the input shape builds the others
+    return model
+
+
 def load_model(path, custom_objects: dict | None = None, compile: bool = True):
     """Rebuild a model saved with ``model.save(path)``: same architecture, weights and (if compiled) optimizer state.
 
     Sequential and functional models (``keras.Model(inputs, outputs)``) are rebuilt from their config;
     subclassed models need their class in ``custom_objects={"MyModel": MyModel}``, and layers
-    of your own theirs (or the class decorated with ``keras.saving.register_keras_serializable()``).
+    of your own theirs (or the class decorated with ``keras.saving.register_keras_serializable()``, or
+    given in a ``keras.saving.custom_object_scope``: :mod:`nabla.keras.utils.object_registration`).
     The loaded model predicts exactly as the saved one, and ``fit`` continues the same run
     (optimizer moments and step counts included).
 
@@ -151,24 +149,10 @@ def load_model(path, custom_objects: dict | None = None, compile: bool = True):
         custom_objects = {}
     if not isinstance(custom_objects, dict) or not all(isinstance(k, str) for k in custom_objects):
         raise TypeError(f"load_model: custom_objects must be a dict of class names to classes, got {custom_objects!r}")
-    custom_objects = {**_REGISTERED, **custom_objects}
+    custom_objects = classes_by_name(custom_objects)
     payload = load(path)
     check_model_file(payload, path, custom_objects)
-    class_name = payload["class_name"]
-    with _Step(path, "building the model"):
-        if class_name == "Sequential":
-            from .sequential import Sequential
-
-            model = Sequential.from_config(payload["config"], custom_objects)
-        elif class_name == "Functional":
-            from .functional import Functional
-
-            model = Functional.from_config(payload["config"], custom_objects)
-        else:
-            model = custom_objects[class_name].from_config(payload["config"])
-        if payload.get("build_input_shape") and not any(True for _ in model.parameters()):
-            model.build(tuple(payload["build_input_shape"]))
-        model._maybe_build()  # a Sequential whose first layer knows the input shape builds the others
+    model = build_from_payload(payload, custom_objects, path)
     with _Step(path, "loading the weights"):
         model.load_state_dict(payload["weights"])
     spec = payload.get("compile")

@@ -11,6 +11,7 @@ word before them. So ``MaxPooling2D`` is ``max_pooling2d``, ``Conv2D`` ``conv2d`
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import defaultdict
 
@@ -43,6 +44,13 @@ def auto_name(class_name: str) -> str:
     return unique_name(snake_case(class_name))
 
 
-def clear_session() -> None:
-    """Restart automatic layer names from "dense", "dense_1"... (Keras's ``clear_session``)."""
+def clear_session(free_memory: bool = True) -> None:
+    """Keras's ``clear_session``: automatic names start again from "dense", "dense_1"...
+
+    Also ``keras.backend.clear_session`` and ``keras.utils.clear_session``. Keras 3 also drops its global
+    graph state, which nabla does not have (models are plain Python objects, freed when unreferenced);
+    ``free_memory`` (default True) runs Python's garbage collector, as Keras does.
+    """
     _name_counts.clear()
+    if free_memory:
+        gc.collect()

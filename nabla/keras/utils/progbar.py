@@ -108,8 +108,8 @@ class Progbar:
     With ``verbose == 2`` (or 0) nothing is drawn while the phase runs; the caller prints one line at
     its end with :meth:`summary`.
 
-    nabla's drawing class for :class:`~nabla.keras.callbacks.ProgbarLogger`, on tqdm; it does not
-    offer the API of Keras's ``keras.utils.Progbar`` (which averages the values it is given).
+    nabla's drawing class for :class:`~nabla.keras.callbacks.ProgbarLogger`, on tqdm; Keras's
+    ``keras.utils.Progbar`` (which averages the values it is given) is :mod:`.text_progbar`'s.
 
     Args:
         target: the number of steps of the phase, or None (a bar without total).
