@@ -31,23 +31,12 @@ import numpy as np
 from .._engine import Tensor, no_grad
 from ..metrics.metric import Metric
 from ..metrics.reduction_metrics import Mean
+from ..utils.data_packing import pack_x_y_sample_weight, unpack_x_y_sample_weight
 from . import structures
 from .data_adapter import unwrap
 
 # The methods whose override sends fit, evaluate and predict through the steps of this module.
 OVERRIDABLE = ("train_step", "test_step", "predict_step", "compute_loss", "compute_metrics", "metrics", "reset_metrics")
-
-
-def unpack(data) -> tuple:
-    """``(x, y, sample_weight)`` of a step's ``data`` (a tuple of one to three, or x alone), as Keras's
-    ``unpack_x_y_sample_weight``."""
-    if isinstance(data, list):
-        data = tuple(data)
-    if not isinstance(data, tuple):
-        return data, None, None
-    if not 1 <= len(data) <= 3:
-        raise ValueError(f"a step's data is (x,), (x, y) or (x, y, sample_weight); got a tuple of {len(data)}")
-    return data + (None,) * (3 - len(data))
 
 
 def _logged(value):
@@ -153,7 +142,7 @@ class StepMethods:
 
     def train_step(self, data) -> dict:
         """One training batch as Keras 3's: forward, :meth:`compute_loss`, gradient step, :meth:`compute_metrics`."""
-        x, y, sample_weight = unpack(data)
+        x, y, sample_weight = unpack_x_y_sample_weight(data)
         y_pred = self(x, training=True)
         loss = self._compute_loss(x, y, y_pred, sample_weight, training=True)
         self._loss_tracker.update_state(loss.item(), sample_weight=structures.count(x))
@@ -165,7 +154,7 @@ class StepMethods:
 
     def test_step(self, data) -> dict:
         """One evaluation batch as Keras 3's: forward in inference mode, loss, tracker, metrics."""
-        x, y, sample_weight = unpack(data)
+        x, y, sample_weight = unpack_x_y_sample_weight(data)
         with no_grad():
             y_pred = self(x, training=False)
             loss = self._compute_loss(x, y, y_pred, sample_weight, training=False)
@@ -174,7 +163,7 @@ class StepMethods:
 
     def predict_step(self, data):
         """The model's outputs for one batch of inputs, in inference mode."""
-        x, _, _ = unpack(data)
+        x, _, _ = unpack_x_y_sample_weight(data)
         return self(x, training=False)
 
     # --- how fit, evaluate and predict call them --------------------------------------------------
@@ -188,13 +177,9 @@ class StepMethods:
     def _step_data(self, x, y, sample_weight) -> tuple:
         """A batch as a step's ``data``: Tensors on the model's device, the weights only when given; x alone
         (a list of inputs as ``(x,)``) when there is no y, as Keras's ``pack_x_y_sample_weight``."""
-        x = self._placed(x)
-        if y is None:
-            return (x,) if isinstance(x, list) else x
-        y = self._placed(y)
-        if sample_weight is None:
-            return (x, y)
-        return (x, y, Tensor._make(np.asarray(sample_weight, dtype=np.float32)))
+        y = None if y is None else self._placed(y)
+        weights = None if sample_weight is None else Tensor._make(np.asarray(sample_weight, dtype=np.float32))
+        return pack_x_y_sample_weight(self._placed(x), y, weights)
 
     def _run_train_step(self, x, y, sample_weight) -> dict:
         """fit's batch through :meth:`train_step`: its logs as floats."""
