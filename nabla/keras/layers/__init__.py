@@ -2,7 +2,8 @@
 
 By family, as in Keras: :mod:`.layer` (the base ``Layer``), :mod:`.core` (``Input``, ``Dense``,
 ``Activation``, ``Flatten``), :mod:`.activations` (``Softmax``, ``ReLU``, ``LeakyReLU``, ``PReLU``,
-``ELU``, ``Identity``), :mod:`.convolutional` (``Conv2D``), :mod:`.pooling`
+``ELU``, ``Identity``), :mod:`.convolutional` (``Conv2D``), :mod:`.convolutional_transpose` (``Conv2DTranspose``,
+``Conv1DTranspose``), :mod:`.pooling`
 (``MaxPooling2D``, ``AveragePooling2D``, ``GlobalAveragePooling1D/2D``,
 ``GlobalMaxPooling1D/2D``), :mod:`.convolutional1d` and :mod:`.pooling1d` (``Conv1D``,
 ``MaxPooling1D``, ``AveragePooling1D``), :mod:`.normalization` (``BatchNormalization``,
@@ -23,6 +24,7 @@ from .activity_regularization import ActivityRegularization
 from .augmentation import RandomContrast, RandomFlip, RandomRotation, RandomTranslation, RandomZoom
 from .convolutional import Conv2D
 from .convolutional1d import Conv1D
+from .convolutional_transpose import Conv1DTranspose, Conv2DTranspose
 from .core import Activation, Dense, Flatten, Input, InputLayer, Lambda
 from .embedding import Embedding
 from .image_reshaping import Cropping2D, UpSampling2D, ZeroPadding2D
@@ -69,6 +71,8 @@ GlobalMaxPool2D = GlobalMaxPooling2D
 MaxPool1D = MaxPooling1D
 AvgPool1D = AveragePooling1D
 Convolution1D = Conv1D
+Convolution2DTranspose = Conv2DTranspose
+Convolution1DTranspose = Conv1DTranspose
 GlobalAvgPool1D = GlobalAveragePooling1D
 GlobalMaxPool1D = GlobalMaxPooling1D
 
@@ -125,6 +129,8 @@ LAYERS = {
         Concatenate,
         Reshape,
         Permute,
+        Conv2DTranspose,
+        Conv1DTranspose,
     )
 }
 # (Lambda is not here: it holds Python code, which a model file does not carry.)

@@ -233,6 +233,10 @@ LAYER_CONFIGS = {
         ["target_shape"],
         target_shape={"type": "array", "items": {"anyOf": [{"const": -1}, SIZE]}, "minItems": 1, "maxItems": 8},
     ),
+    **{who: _layer(["filters", "kernel_size"], filters=SIZE, kernel_size=size(SIZE), strides=size(SIZE),
+                   padding={"enum": ["valid", "same"]}, output_padding=_optional(size(_integer())),
+                   dilation_rate=size(SIZE), data_format=IMAGES, **KERNEL_FIELDS)
+       for who, size in (("Conv2DTranspose", _pair), ("Conv1DTranspose", _single))},
     "Permute": _layer(["dims"], dims={"type": "array", "items": _integer(1, 8), "minItems": 1, "maxItems": 8}),
 }
 

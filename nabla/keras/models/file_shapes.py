@@ -16,6 +16,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ..layers.convolutional_transpose import keras_crops
+
 Shape = tuple  # one sample's shape (no batch axis); None where unknown (after a layer of your own)
 
 
@@ -307,6 +309,30 @@ def _sequence(c: dict, s: Shape | None, who: str) -> Effect:
     return effect._replace(weights=weights, output=None if effect.output is None else effect.output[1:])
 
 
+def _conv_transpose(c: dict, s: Shape | None, rank: int) -> Effect:
+    """Conv2DTranspose and Conv1DTranspose: the natural output ``(size - 1) * stride + span``, less Keras's crops."""
+    if s is not None and len(s) != rank + 1:
+        layout = "(height, width, channels) images" if rank == 2 else "(steps, channels) sequences"
+        raise ValueError(f"a transposed convolution needs {layout}, but its input has shape {s}")
+    sizes = (lambda v: (_one(v),)) if rank == 1 else _pair
+    kernel, strides, dilation = sizes(c["kernel_size"]), sizes(c.get("strides", 1)), sizes(c.get("dilation_rate", 1))
+    extra = (None,) * rank if c.get("output_padding") is None else sizes(c["output_padding"])
+    filters, channels = c["filters"], None if s is None else s[-1]
+    weights = {"kernel": (*kernel, filters, channels)}
+    if c.get("use_bias", True):
+        weights["bias"] = (filters,)
+    if s is None:
+        return Effect(weights, None)
+    out = []
+    for size, k, st, d, p in zip(s[:-1], kernel, strides, dilation, extra):
+        before, after = keras_crops(k, st, d, c.get("padding", "valid"), p)
+        out.append((size - 1) * st + (k - 1) * d + 1 - before - after)
+    if min(out) <= 0:
+        raise ValueError(f"a transposed convolution's padding leaves nothing of inputs of shape {s}")
+    full = math.prod(out) * filters
+    return Effect(weights, (*out, filters), full, math.prod(s) * math.prod(kernel) * filters)
+
+
 SHAPE_RULES = {
     "Dense": _dense,
     "Conv2D": _conv2d,
@@ -340,6 +366,8 @@ SHAPE_RULES = {
     **{who: (lambda c, s, who=who: _sequence(c, s, who)) for who in ("Conv1D", "MaxPooling1D", "AveragePooling1D")},
     **{who: (lambda c, s, who=who: _resized(c, s, who)) for who in ("UpSampling2D", "ZeroPadding2D", "Cropping2D")},
     "RepeatVector": _repeat_vector,
+    "Conv2DTranspose": lambda c, s: _conv_transpose(c, s, 2),
+    "Conv1DTranspose": lambda c, s: _conv_transpose(c, s, 1),
     **dict.fromkeys(["UnitNormalization", "ActivityRegularization", "SpatialDropout2D"],
                     lambda c, s: _elementwise({}, s)),  # fmt: skip
     "Normalization": _normalization_statistics,

@@ -40,6 +40,7 @@ LAYER_ARGS = {
     "RepeatVector": {"n": 2},
     "SpatialDropout2D": {"rate": 0.1},
     "Conv1D": {"filters": 1, "kernel_size": 1},
+    **dict.fromkeys(("Conv2DTranspose", "Conv1DTranspose"), {"filters": 1, "kernel_size": 1}),
 }
 
 
