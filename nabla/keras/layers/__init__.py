@@ -12,7 +12,8 @@ By family, as in Keras: :mod:`.layer` (the base ``Layer``), :mod:`.core` (``Inpu
 :mod:`.augmentation` (``RandomTranslation``, ``RandomFlip``, ``RandomRotation``, ``RandomZoom``,
 ``RandomContrast``), :mod:`.merging` (``Add``,
 ``Concatenate``, ...: several inputs into one), :mod:`.reshaping` (``Reshape``, ``Permute``),
-:mod:`.image_reshaping` (``UpSampling2D``, ``ZeroPadding2D``, ``Cropping2D``), and one layer per file:
+:mod:`.image_reshaping` (``UpSampling2D``, ``ZeroPadding2D``, ``Cropping2D``),
+:mod:`.resizing` (``Resizing``, ``CenterCrop``, ``RandomCrop``), and one layer per file:
 :mod:`.embedding`, :mod:`.repeat_vector`, :mod:`.unit_normalization`, :mod:`.activity_regularization`,
 :mod:`.spatial_dropout` (``SpatialDropout2D``).
 """
@@ -59,6 +60,7 @@ from .preprocessing import Normalization, Rescaling
 from .regularization import Dropout, GaussianDropout, GaussianNoise
 from .repeat_vector import RepeatVector
 from .reshaping import Permute, Reshape
+from .resizing import CenterCrop, RandomCrop, Resizing
 from .spatial_dropout import SpatialDropout2D
 from .unit_normalization import UnitNormalization
 
@@ -131,6 +133,9 @@ LAYERS = {
         Permute,
         Conv2DTranspose,
         Conv1DTranspose,
+        Resizing,
+        CenterCrop,
+        RandomCrop,
     )
 }
 # (Lambda is not here: it holds Python code, which a model file does not carry.)

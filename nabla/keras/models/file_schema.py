@@ -237,6 +237,11 @@ LAYER_CONFIGS = {
                    padding={"enum": ["valid", "same"]}, output_padding=_optional(size(_integer())),
                    dilation_rate=size(SIZE), data_format=IMAGES, **KERNEL_FIELDS)
        for who, size in (("Conv2DTranspose", _pair), ("Conv1DTranspose", _single))},
+    "Resizing": _layer(["height", "width"], height=SIZE, width=SIZE, interpolation={"enum": ["bilinear", "nearest"]},
+                       crop_to_aspect_ratio=BOOLEAN, pad_to_aspect_ratio=BOOLEAN, fill_mode={"const": "constant"},
+                       fill_value=_number(), antialias={"const": False}, data_format=IMAGES),  # fmt: skip
+    "CenterCrop": _layer(["height", "width"], height=SIZE, width=SIZE, data_format=IMAGES),
+    "RandomCrop": _layer(["height", "width"], height=SIZE, width=SIZE, seed=SEED, data_format=IMAGES),
     "Permute": _layer(["dims"], dims={"type": "array", "items": _integer(1, 8), "minItems": 1, "maxItems": 8}),
 }
 

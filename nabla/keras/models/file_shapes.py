@@ -333,6 +333,12 @@ def _conv_transpose(c: dict, s: Shape | None, rank: int) -> Effect:
     return Effect(weights, (*out, filters), full, math.prod(s) * math.prod(kernel) * filters)
 
 
+def _to_size(c: dict, s: Shape | None) -> Effect:
+    """Resizing, CenterCrop, RandomCrop: (H, W, C) images to (height, width, C)."""
+    channels = _image(s, "a resizing layer")[2]
+    return Effect({}, None) if s is None else _elementwise({}, (c["height"], c["width"], channels))
+
+
 SHAPE_RULES = {
     "Dense": _dense,
     "Conv2D": _conv2d,
@@ -366,6 +372,7 @@ SHAPE_RULES = {
     **{who: (lambda c, s, who=who: _sequence(c, s, who)) for who in ("Conv1D", "MaxPooling1D", "AveragePooling1D")},
     **{who: (lambda c, s, who=who: _resized(c, s, who)) for who in ("UpSampling2D", "ZeroPadding2D", "Cropping2D")},
     "RepeatVector": _repeat_vector,
+    **dict.fromkeys(["Resizing", "CenterCrop", "RandomCrop"], _to_size),
     "Conv2DTranspose": lambda c, s: _conv_transpose(c, s, 2),
     "Conv1DTranspose": lambda c, s: _conv_transpose(c, s, 1),
     **dict.fromkeys(["UnitNormalization", "ActivityRegularization", "SpatialDropout2D"],

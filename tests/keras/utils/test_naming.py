@@ -41,6 +41,7 @@ LAYER_ARGS = {
     "SpatialDropout2D": {"rate": 0.1},
     "Conv1D": {"filters": 1, "kernel_size": 1},
     **dict.fromkeys(("Conv2DTranspose", "Conv1DTranspose"), {"filters": 1, "kernel_size": 1}),
+    **dict.fromkeys(("Resizing", "CenterCrop", "RandomCrop"), {"height": 2, "width": 3}),
 }
 
 
