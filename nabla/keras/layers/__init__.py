@@ -15,7 +15,8 @@ By family, as in Keras: :mod:`.layer` (the base ``Layer``), :mod:`.core` (``Inpu
 :mod:`.image_reshaping` (``UpSampling2D``, ``ZeroPadding2D``, ``Cropping2D``),
 :mod:`.resizing` (``Resizing``, ``CenterCrop``, ``RandomCrop``), and one layer per file:
 :mod:`.embedding`, :mod:`.repeat_vector`, :mod:`.unit_normalization`, :mod:`.activity_regularization`,
-:mod:`.spatial_dropout` (``SpatialDropout2D``).
+:mod:`.sequence_reshaping` (``UpSampling1D``, ``ZeroPadding1D``, ``Cropping1D``),
+:mod:`.spatial_dropout` (``SpatialDropout1D/2D/3D``), :mod:`.group_normalization`; ``Dot`` is in :mod:`.merging`.
 """
 
 from .._missing import missing
@@ -28,12 +29,14 @@ from .convolutional1d import Conv1D
 from .convolutional_transpose import Conv1DTranspose, Conv2DTranspose
 from .core import Activation, Dense, Flatten, Input, InputLayer, Lambda
 from .embedding import Embedding
+from .group_normalization import GroupNormalization
 from .image_reshaping import Cropping2D, UpSampling2D, ZeroPadding2D
 from .layer import Layer
 from .merging import (
     Add,
     Average,
     Concatenate,
+    Dot,
     Maximum,
     Minimum,
     Multiply,
@@ -41,6 +44,7 @@ from .merging import (
     add,
     average,
     concatenate,
+    dot,
     maximum,
     minimum,
     multiply,
@@ -61,7 +65,8 @@ from .regularization import Dropout, GaussianDropout, GaussianNoise
 from .repeat_vector import RepeatVector
 from .reshaping import Permute, Reshape
 from .resizing import CenterCrop, RandomCrop, Resizing
-from .spatial_dropout import SpatialDropout2D
+from .sequence_reshaping import Cropping1D, UpSampling1D, ZeroPadding1D
+from .spatial_dropout import SpatialDropout1D, SpatialDropout2D, SpatialDropout3D
 from .unit_normalization import UnitNormalization
 
 # Keras's other names for the same classes: keras.layers.MaxPool2D is keras.layers.MaxPooling2D.
@@ -136,6 +141,13 @@ LAYERS = {
         Resizing,
         CenterCrop,
         RandomCrop,
+        UpSampling1D,
+        ZeroPadding1D,
+        Cropping1D,
+        Dot,
+        SpatialDropout1D,
+        SpatialDropout3D,
+        GroupNormalization,
     )
 }
 # (Lambda is not here: it holds Python code, which a model file does not carry.)

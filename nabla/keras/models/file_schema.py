@@ -242,6 +242,16 @@ LAYER_CONFIGS = {
                        fill_value=_number(), antialias={"const": False}, data_format=IMAGES),  # fmt: skip
     "CenterCrop": _layer(["height", "width"], height=SIZE, width=SIZE, data_format=IMAGES),
     "RandomCrop": _layer(["height", "width"], height=SIZE, width=SIZE, seed=SEED, data_format=IMAGES),
+    "UpSampling1D": _layer([], size=_single(SIZE)),
+    "ZeroPadding1D": _layer([], padding=_pair(_integer()), data_format=IMAGES),
+    "Cropping1D": _layer([], cropping=_pair(_integer())),
+    "Dot": _layer(["axes"], axes=_pair(_integer(-9, 8)), normalize=BOOLEAN),
+    "SpatialDropout1D": _layer(["rate"], rate=_number(minimum=0, exclusiveMaximum=1), seed=SEED),
+    "SpatialDropout3D": _layer(["rate"], rate=_number(minimum=0, exclusiveMaximum=1), seed=SEED, data_format=IMAGES),
+    "GroupNormalization": _layer([], groups=SIZE, axis=_integer(-8, 8), epsilon=_number(minimum=0), center=BOOLEAN,
+                                 scale=BOOLEAN, beta_initializer=INITIALIZER, gamma_initializer=INITIALIZER,
+                                 beta_regularizer=REGULARIZER, gamma_regularizer=REGULARIZER,
+                                 beta_constraint=CONSTRAINT, gamma_constraint=CONSTRAINT),  # fmt: skip
     "Permute": _layer(["dims"], dims={"type": "array", "items": _integer(1, 8), "minItems": 1, "maxItems": 8}),
 }
 

@@ -339,6 +339,49 @@ def _to_size(c: dict, s: Shape | None) -> Effect:
     return Effect({}, None) if s is None else _elementwise({}, (c["height"], c["width"], channels))
 
 
+def _steps(c: dict, s: Shape | None, who: str) -> Effect:
+    """UpSampling1D, ZeroPadding1D, Cropping1D: (steps, features) sequences to another number of steps."""
+    if s is not None and len(s) != 2:
+        raise ValueError(f"{who} needs (steps, features) sequences, but its input has shape {s}")
+    if s is None:
+        return Effect({}, None)
+    if who == "UpSampling1D":
+        steps = s[0] * _one(c.get("size", 2))
+    else:
+        ends = _pair(c.get("padding" if who == "ZeroPadding1D" else "cropping", 1))
+        steps = s[0] + (1 if who == "ZeroPadding1D" else -1) * sum(ends)
+        if steps <= 0:
+            raise ValueError(f"{who}: the cropping leaves nothing of sequences of shape {s}")
+    return _elementwise({}, (steps, s[1]))
+
+
+def _dot(c: dict, s) -> Effect:
+    """Dot: the first input's axes but the paired one, then the second's ((1,) for two vectors)."""
+    shapes = _inputs(s, "Dot", 2)
+    if any(shape is None for shape in shapes):
+        return Effect({}, None)
+    axes = _pair(c["axes"])
+    picked = [a % (len(shape) + 1) for a, shape in zip(axes, shapes)]
+    if 0 in picked or shapes[0][picked[0] - 1] != shapes[1][picked[1] - 1]:
+        raise ValueError(f"Dot: axes {c['axes']} do not pair inputs of shapes {[list(t) for t in shapes]}")
+    rest = [d for i, d in enumerate(shapes[0]) if i != picked[0] - 1] + \
+        [d for i, d in enumerate(shapes[1]) if i != picked[1] - 1]  # fmt: skip
+    return Effect({}, tuple(rest) or (1,), max(math.prod(shapes[0]), math.prod(shapes[1]), math.prod(rest)),
+                  math.prod(rest) * shapes[0][picked[0] - 1])  # fmt: skip
+
+
+def _group_normalization(c: dict, s: Shape | None) -> Effect:
+    channels = _features(c, s, "GroupNormalization")
+    if channels is not None and (channels < c.get("groups", 32) or channels % c.get("groups", 32)):
+        raise ValueError(f"GroupNormalization: groups={c.get('groups', 32)} must divide the {channels} channels")
+    weights = {}
+    if c.get("scale", True):
+        weights["gamma"] = (channels,)
+    if c.get("center", True):
+        weights["beta"] = (channels,)
+    return _elementwise(weights, s)
+
+
 SHAPE_RULES = {
     "Dense": _dense,
     "Conv2D": _conv2d,
@@ -372,6 +415,11 @@ SHAPE_RULES = {
     **{who: (lambda c, s, who=who: _sequence(c, s, who)) for who in ("Conv1D", "MaxPooling1D", "AveragePooling1D")},
     **{who: (lambda c, s, who=who: _resized(c, s, who)) for who in ("UpSampling2D", "ZeroPadding2D", "Cropping2D")},
     "RepeatVector": _repeat_vector,
+    **{who: (lambda c, s, who=who: _steps(c, s, who)) for who in ("UpSampling1D", "ZeroPadding1D", "Cropping1D")},
+    "Dot": _dot,
+    "GroupNormalization": _group_normalization,
+    "SpatialDropout1D": lambda c, s: _elementwise({}, s),
+    "SpatialDropout3D": lambda c, s: _elementwise({}, s),
     **dict.fromkeys(["Resizing", "CenterCrop", "RandomCrop"], _to_size),
     "Conv2DTranspose": lambda c, s: _conv_transpose(c, s, 2),
     "Conv1DTranspose": lambda c, s: _conv_transpose(c, s, 1),

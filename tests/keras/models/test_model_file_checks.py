@@ -235,7 +235,8 @@ def _required(name: str) -> dict:
             "RepeatVector": {"n": 3}, "SpatialDropout2D": {"rate": 0.2},
             "Conv1D": {"filters": 2, "kernel_size": 3}, "Conv2DTranspose": {"filters": 2, "kernel_size": 3},
             "Conv1DTranspose": {"filters": 2, "kernel_size": 3}, "Resizing": {"height": 2, "width": 3},
-            "CenterCrop": {"height": 2, "width": 3}, "RandomCrop": {"height": 2, "width": 3}}.get(name, {})  # fmt: skip
+            "CenterCrop": {"height": 2, "width": 3}, "RandomCrop": {"height": 2, "width": 3}, "Dot": {"axes": 1},
+            "SpatialDropout1D": {"rate": 0.2}, "SpatialDropout3D": {"rate": 0.2}}.get(name, {})  # fmt: skip
 
 
 def test_the_name_lists_are_the_registries():

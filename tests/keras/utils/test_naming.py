@@ -42,6 +42,9 @@ LAYER_ARGS = {
     "Conv1D": {"filters": 1, "kernel_size": 1},
     **dict.fromkeys(("Conv2DTranspose", "Conv1DTranspose"), {"filters": 1, "kernel_size": 1}),
     **dict.fromkeys(("Resizing", "CenterCrop", "RandomCrop"), {"height": 2, "width": 3}),
+    **dict.fromkeys(("UpSampling1D", "ZeroPadding1D", "Cropping1D", "GroupNormalization"), {}),
+    "Dot": {"axes": 1},
+    **dict.fromkeys(("SpatialDropout1D", "SpatialDropout3D"), {"rate": 0.1}),
 }
 
 
