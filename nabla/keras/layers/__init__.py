@@ -3,7 +3,7 @@
 By family, as in Keras: :mod:`.layer` (the base ``Layer``), :mod:`.core` (``Input``, ``Dense``,
 ``Activation``, ``Flatten``), :mod:`.activations` (``Softmax``, ``ReLU``, ``LeakyReLU``, ``PReLU``,
 ``ELU``, ``Identity``), :mod:`.convolutional` (``Conv2D``), :mod:`.convolutional_transpose` (``Conv2DTranspose``,
-``Conv1DTranspose``), :mod:`.pooling`
+``Conv1DTranspose``), :mod:`.convolutional_depthwise` (``DepthwiseConv2D``, ``SeparableConv2D``), :mod:`.pooling`
 (``MaxPooling2D``, ``AveragePooling2D``, ``GlobalAveragePooling1D/2D``,
 ``GlobalMaxPooling1D/2D``), :mod:`.convolutional1d` and :mod:`.pooling1d` (``Conv1D``,
 ``MaxPooling1D``, ``AveragePooling1D``), :mod:`.normalization` (``BatchNormalization``,
@@ -26,6 +26,7 @@ from .activity_regularization import ActivityRegularization
 from .augmentation import RandomContrast, RandomFlip, RandomRotation, RandomTranslation, RandomZoom
 from .convolutional import Conv2D
 from .convolutional1d import Conv1D
+from .convolutional_depthwise import DepthwiseConv2D, SeparableConv2D
 from .convolutional_transpose import Conv1DTranspose, Conv2DTranspose
 from .core import Activation, Dense, Flatten, Input, InputLayer, Lambda
 from .embedding import Embedding
@@ -80,6 +81,7 @@ AvgPool1D = AveragePooling1D
 Convolution1D = Conv1D
 Convolution2DTranspose = Conv2DTranspose
 Convolution1DTranspose = Conv1DTranspose
+SeparableConvolution2D = SeparableConv2D
 GlobalAvgPool1D = GlobalAveragePooling1D
 GlobalMaxPool1D = GlobalMaxPooling1D
 
@@ -148,6 +150,8 @@ LAYERS = {
         SpatialDropout1D,
         SpatialDropout3D,
         GroupNormalization,
+        DepthwiseConv2D,
+        SeparableConv2D,
     )
 }
 # (Lambda is not here: it holds Python code, which a model file does not carry.)

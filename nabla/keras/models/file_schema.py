@@ -252,6 +252,15 @@ LAYER_CONFIGS = {
                                  scale=BOOLEAN, beta_initializer=INITIALIZER, gamma_initializer=INITIALIZER,
                                  beta_regularizer=REGULARIZER, gamma_regularizer=REGULARIZER,
                                  beta_constraint=CONSTRAINT, gamma_constraint=CONSTRAINT),  # fmt: skip
+    **{who: _layer(required, kernel_size=_pair(SIZE), strides=_pair(SIZE), padding={"enum": ["valid", "same"]},
+                   depth_multiplier=SIZE, data_format=IMAGES, dilation_rate=_pair(SIZE), activation=ACTIVATION,
+                   use_bias=BOOLEAN, **fields,
+                   **{f"{role}_{what}": schema for role in roles
+                      for what, schema in (("initializer", INITIALIZER), ("regularizer", REGULARIZER),
+                                           ("constraint", CONSTRAINT))})
+       for who, required, roles, fields in (
+           ("DepthwiseConv2D", ["kernel_size"], ("depthwise", "bias"), {}),
+           ("SeparableConv2D", ["filters", "kernel_size"], ("depthwise", "pointwise", "bias"), {"filters": SIZE}))},
     "Permute": _layer(["dims"], dims={"type": "array", "items": _integer(1, 8), "minItems": 1, "maxItems": 8}),
 }
 

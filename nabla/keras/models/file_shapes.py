@@ -71,7 +71,7 @@ def _dense(c: dict, s: Shape | None) -> Effect:
 def _sliding(c: dict, s: Shape | None, who: str, kernel, dilation) -> tuple:
     """Output and padded input sizes of a convolution or pooling window over (H, W, C) images."""
     h, w, channels = _image(s, who)
-    strides = kernel if c.get("strides") is None and who != "Conv2D" else _pair(c.get("strides", 1))
+    strides = kernel if c.get("strides") is None and who == "pooling" else _pair(c.get("strides", 1))
     padding = c.get("padding", "valid")
     (oh, ph), (ow, pw) = (_window(n, k, st, d, padding) for n, k, st, d in zip((h, w), kernel, strides, dilation))
     if 0 in (oh, ow):
@@ -382,6 +382,26 @@ def _group_normalization(c: dict, s: Shape | None) -> Effect:
     return _elementwise(weights, s)
 
 
+def _depthwise(c: dict, s: Shape | None, separable: bool) -> Effect:
+    """DepthwiseConv2D and SeparableConv2D: Conv2D's sliding window, M kernels per channel (then a 1x1 mix)."""
+    kernel, dilation = _pair(c["kernel_size"]), _pair(c.get("dilation_rate", 1))
+    who = "SeparableConv2D" if separable else "DepthwiseConv2D"
+    oh, ow, ph, pw, channels = _sliding(c, s, who, kernel, dilation)
+    m = c.get("depth_multiplier", 1)
+    depth = None if channels is None else channels * m
+    out_channels = c["filters"] if separable else depth
+    weights = {"depthwise_kernel" if separable else "kernel": (*kernel, channels, m)}
+    if separable:
+        weights["pointwise_kernel"] = (1, 1, depth, c["filters"])
+    if c.get("use_bias", True):
+        weights["bias"] = (out_channels,)
+    if not _known(oh, ow, ph, pw, channels):
+        return Effect(weights, None if s is None else (oh, ow, out_channels))
+    unfolded = oh * ow * kernel[0] * kernel[1] * channels
+    work = unfolded * m + (oh * ow * depth * out_channels if separable else 0)
+    return Effect(weights, (oh, ow, out_channels), max(ph * pw * channels, unfolded, oh * ow * depth), work)
+
+
 SHAPE_RULES = {
     "Dense": _dense,
     "Conv2D": _conv2d,
@@ -418,6 +438,8 @@ SHAPE_RULES = {
     **{who: (lambda c, s, who=who: _steps(c, s, who)) for who in ("UpSampling1D", "ZeroPadding1D", "Cropping1D")},
     "Dot": _dot,
     "GroupNormalization": _group_normalization,
+    "DepthwiseConv2D": lambda c, s: _depthwise(c, s, separable=False),
+    "SeparableConv2D": lambda c, s: _depthwise(c, s, separable=True),
     "SpatialDropout1D": lambda c, s: _elementwise({}, s),
     "SpatialDropout3D": lambda c, s: _elementwise({}, s),
     **dict.fromkeys(["Resizing", "CenterCrop", "RandomCrop"], _to_size),

@@ -236,6 +236,7 @@ def _required(name: str) -> dict:
             "Conv1D": {"filters": 2, "kernel_size": 3}, "Conv2DTranspose": {"filters": 2, "kernel_size": 3},
             "Conv1DTranspose": {"filters": 2, "kernel_size": 3}, "Resizing": {"height": 2, "width": 3},
             "CenterCrop": {"height": 2, "width": 3}, "RandomCrop": {"height": 2, "width": 3}, "Dot": {"axes": 1},
+            "DepthwiseConv2D": {"kernel_size": 3}, "SeparableConv2D": {"filters": 2, "kernel_size": 3},
             "SpatialDropout1D": {"rate": 0.2}, "SpatialDropout3D": {"rate": 0.2}}.get(name, {})  # fmt: skip
 
 

@@ -44,6 +44,8 @@ LAYER_ARGS = {
     **dict.fromkeys(("Resizing", "CenterCrop", "RandomCrop"), {"height": 2, "width": 3}),
     **dict.fromkeys(("UpSampling1D", "ZeroPadding1D", "Cropping1D", "GroupNormalization"), {}),
     "Dot": {"axes": 1},
+    "DepthwiseConv2D": {"kernel_size": 1},
+    "SeparableConv2D": {"filters": 1, "kernel_size": 1},
     **dict.fromkeys(("SpatialDropout1D", "SpatialDropout3D"), {"rate": 0.1}),
 }
 
