@@ -30,6 +30,10 @@ ALTERNATIVES = {
     "keras.layers.LSTM": "recurrent layers are not offered by nabla.keras",
     "keras.layers.GRU": "recurrent layers are not offered by nabla.keras",
     "keras.layers.SimpleRNN": "recurrent layers are not offered by nabla.keras",
+    "keras.layers.Masking": (
+        "masking is not offered: nabla's layers carry no masks from layer to layer (Embedding's mask_zero is "
+        "refused too); pad sequences and let the model learn to ignore the padding, or pool with a mask you compute"
+    ),
     "keras.layers.MultiHeadAttention": "use nabla.nn.MultiheadAttention (PyTorch's layout)",
     "keras.ops.image": "image ops are not offered: use NumPy, or the preprocessing layers of nabla.keras.layers",
     "keras.ops.linalg": "linear algebra beyond matmul, einsum and norm is not offered: use NumPy (np.linalg)",

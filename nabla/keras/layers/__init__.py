@@ -8,7 +8,7 @@ By family, as in Keras: :mod:`.layer` (the base ``Layer``), :mod:`.core` (``Inpu
 ``GlobalMaxPooling1D/2D``), :mod:`.convolutional1d` and :mod:`.pooling1d` (``Conv1D``,
 ``MaxPooling1D``, ``AveragePooling1D``), :mod:`.normalization` (``BatchNormalization``,
 ``LayerNormalization``), :mod:`.regularization` (``Dropout``, ``GaussianNoise``,
-``GaussianDropout``), :mod:`.preprocessing` (``Rescaling``, ``Normalization``),
+``GaussianDropout``, ``AlphaDropout``), :mod:`.preprocessing` (``Rescaling``, ``Normalization``),
 :mod:`.augmentation` (``RandomTranslation``, ``RandomFlip``, ``RandomRotation``, ``RandomZoom``,
 ``RandomContrast``), :mod:`.merging` (``Add``,
 ``Concatenate``, ...: several inputs into one), :mod:`.reshaping` (``Reshape``, ``Permute``),
@@ -62,7 +62,7 @@ from .pooling import (
 )
 from .pooling1d import AveragePooling1D, MaxPooling1D
 from .preprocessing import Normalization, Rescaling
-from .regularization import Dropout, GaussianDropout, GaussianNoise
+from .regularization import AlphaDropout, Dropout, GaussianDropout, GaussianNoise
 from .repeat_vector import RepeatVector
 from .reshaping import Permute, Reshape
 from .resizing import CenterCrop, RandomCrop, Resizing
@@ -152,6 +152,7 @@ LAYERS = {
         GroupNormalization,
         DepthwiseConv2D,
         SeparableConv2D,
+        AlphaDropout,
     )
 }
 # (Lambda is not here: it holds Python code, which a model file does not carry.)

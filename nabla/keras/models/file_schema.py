@@ -261,6 +261,8 @@ LAYER_CONFIGS = {
        for who, required, roles, fields in (
            ("DepthwiseConv2D", ["kernel_size"], ("depthwise", "bias"), {}),
            ("SeparableConv2D", ["filters", "kernel_size"], ("depthwise", "pointwise", "bias"), {"filters": SIZE}))},
+    "AlphaDropout": _layer(["rate"], rate=_number(minimum=0, exclusiveMaximum=1), seed=SEED,
+                           noise_shape=_optional({"type": "array", "items": _optional(SIZE), "maxItems": 9})),
     "Permute": _layer(["dims"], dims={"type": "array", "items": _integer(1, 8), "minItems": 1, "maxItems": 8}),
 }
 

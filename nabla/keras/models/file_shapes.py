@@ -441,6 +441,7 @@ SHAPE_RULES = {
     "DepthwiseConv2D": lambda c, s: _depthwise(c, s, separable=False),
     "SeparableConv2D": lambda c, s: _depthwise(c, s, separable=True),
     "SpatialDropout1D": lambda c, s: _elementwise({}, s),
+    "AlphaDropout": lambda c, s: _elementwise({}, s),
     "SpatialDropout3D": lambda c, s: _elementwise({}, s),
     **dict.fromkeys(["Resizing", "CenterCrop", "RandomCrop"], _to_size),
     "Conv2DTranspose": lambda c, s: _conv_transpose(c, s, 2),

@@ -237,7 +237,8 @@ def _required(name: str) -> dict:
             "Conv1DTranspose": {"filters": 2, "kernel_size": 3}, "Resizing": {"height": 2, "width": 3},
             "CenterCrop": {"height": 2, "width": 3}, "RandomCrop": {"height": 2, "width": 3}, "Dot": {"axes": 1},
             "DepthwiseConv2D": {"kernel_size": 3}, "SeparableConv2D": {"filters": 2, "kernel_size": 3},
-            "SpatialDropout1D": {"rate": 0.2}, "SpatialDropout3D": {"rate": 0.2}}.get(name, {})  # fmt: skip
+            "SpatialDropout1D": {"rate": 0.2}, "SpatialDropout3D": {"rate": 0.2},
+            "AlphaDropout": {"rate": 0.2}}.get(name, {})  # fmt: skip
 
 
 def test_the_name_lists_are_the_registries():

@@ -46,7 +46,7 @@ LAYER_ARGS = {
     "Dot": {"axes": 1},
     "DepthwiseConv2D": {"kernel_size": 1},
     "SeparableConv2D": {"filters": 1, "kernel_size": 1},
-    **dict.fromkeys(("SpatialDropout1D", "SpatialDropout3D"), {"rate": 0.1}),
+    **dict.fromkeys(("SpatialDropout1D", "SpatialDropout3D", "AlphaDropout"), {"rate": 0.1}),
 }
 
 
