@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._engine import Tensor, ops, sample
+from .._engine import Tensor, ops, recompute, sample
 from .arguments import check_seed
 from .layer import Layer
 
@@ -42,9 +42,10 @@ def resize(images: Tensor, height: int, width: int, interpolation: str = "biline
     """(N, H, W, C) images resized to (N, height, width, C) by :func:`resize_matrix`'s weights."""
     if images.shape[1:3] == (height, width):
         return images
-    rows = resize_matrix(images.shape[1], height, interpolation, images.dtype)
-    cols = resize_matrix(images.shape[2], width, interpolation, images.dtype)
-    return ops.einsum("ih,nhwc,jw->nijc", Tensor._make(rows), images, Tensor._make(cols))
+    # (recompute: inside a captured step the weights are recorded, so a replay has them)
+    rows = Tensor._make(recompute(resize_matrix, images.shape[1], height, interpolation, images.dtype))
+    cols = Tensor._make(recompute(resize_matrix, images.shape[2], width, interpolation, images.dtype))
+    return ops.einsum("ih,nhwc,jw->nijc", rows, images, cols)
 
 
 def aspect_crop(height: int, width: int, target_height: int, target_width: int) -> tuple[int, int, int, int]:
@@ -52,6 +53,11 @@ def aspect_crop(height: int, width: int, target_height: int, target_width: int) 
     crop_h = max(min(height, int(float(width * target_height) / target_width)), 1)
     crop_w = max(min(width, int(float(height * target_width) / target_height)), 1)
     return int(float(height - crop_h) / 2), int(float(width - crop_w) / 2), crop_h, crop_w
+
+
+def _offsets(out: int, size: int, dtype) -> np.ndarray:
+    """(out, size): input index minus output index."""
+    return (np.arange(size)[None, :] - np.arange(out)[:, None]).astype(dtype)
 
 
 def _size(v, name: str, who: str) -> int:
@@ -182,7 +188,7 @@ class RandomCrop(_Sized):
     def _selection(u: Tensor, out: int, size: int, dtype) -> Tensor:
         """(out, size) one-hot rows: row i picks input ``i + start``, ``start = floor(u * (size - out + 1))``."""
         places = size - out + 1
-        offset = Tensor._make((np.arange(size)[None, :] - np.arange(out)[:, None]).astype(dtype))  # input - row
+        offset = Tensor._make(recompute(_offsets, out, size, dtype))
         scaled = u * float(places)
         return ops.logical_and(scaled >= offset, scaled < offset + 1.0).astype(dtype)
 
