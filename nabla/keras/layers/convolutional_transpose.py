@@ -49,11 +49,9 @@ class _ConvTranspose(_KernelLayer):
             raise ValueError(f"{who}: filters must be a positive integer, got {filters!r}")
         if data_format not in (None, "channels_last"):
             raise ValueError(f"{who}: nabla's images and sequences are channels-last, got data_format={data_format!r}")
-        sizes = (lambda v, name: (single(v, f"{who}: {name}"),)) if self.rank == 1 else (
-            lambda v, name: pair(v, f"{who}: {name}"))  # fmt: skip
         self.filters, self.data_format = int(filters), "channels_last"
-        self.kernel_size, self.strides = sizes(kernel_size, "kernel_size"), sizes(strides, "strides")
-        self.dilation_rate = sizes(dilation_rate, "dilation_rate")
+        self.kernel_size, self.strides = self._sizes(kernel_size, "kernel_size"), self._sizes(strides, "strides")
+        self.dilation_rate = self._sizes(dilation_rate, "dilation_rate")
         self.padding = check_padding(padding, who)
         self.output_padding = None
         if output_padding is not None:
@@ -66,6 +64,11 @@ class _ConvTranspose(_KernelLayer):
             self.output_padding = tuple(int(v) for v in values)
         if self.input_shape_hint is not None:
             self._ensure_built(self.input_shape_hint)
+
+    def _sizes(self, value, name: str) -> tuple[int, ...]:
+        """One positive int per spatial axis (an int means the same for all)."""
+        who = f"{type(self).__name__}: {name}"
+        return (single(value, who),) if self.rank == 1 else pair(value, who)
 
     def build(self, input_shape) -> None:
         if len(input_shape) != self.rank + 2:
