@@ -42,17 +42,21 @@ def affine(g: Graph, x: Value, weight: np.ndarray, bias, out_shape: tuple, hint:
     return Value(out, out_shape, x.dtype)
 
 
-def conv(g: Graph, x: Value, weight, bias, strides, dilations, pads, out_shape: tuple, perm, hint: str) -> Value:
-    """ONNX's Conv on a channels-first value; ``weight`` (out, in, kh, kw); ``pads`` (top, left, bottom, right)."""
+def conv(g: Graph, x: Value, weight, bias, strides, dilations, pads, out_shape: tuple, perm, hint: str,
+         op_type: str = "Conv", **attributes) -> Value:  # fmt: skip
+    """ONNX's Conv on a channels-first value; ``weight`` (out, in / group, kh, kw); ``pads`` (top, left, bottom,
+    right). ``op_type="ConvTranspose"``: weight (in, out, kh, kw), pads cut off the natural output;
+    ``attributes``: ``group``, ``output_padding``."""
     inputs = [x.name, g.const(weight, f"{hint}/kernel")] + ([] if bias is None else [g.const(bias, f"{hint}/bias")])
     name = g.op(
-        "Conv",
+        op_type,
         inputs,
         hint,
         kernel_shape=list(weight.shape[2:]),
         strides=list(strides),
         dilations=list(dilations),
         pads=list(pads),
+        **attributes,
     )
     return Value(name, out_shape, x.dtype, perm)
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from nabla.keras.layers.convolutional_transpose import keras_crops
+
 from . import convert
 from .convert import CHANNELS_FIRST, array
 from .graph import Graph, Value
@@ -50,6 +52,46 @@ def conv2d(g: Graph, layer, x: Value, out_shape: tuple) -> Value:
     y = convert.conv(
         g, x, kernel, _bias(layer), layer.strides, layer.dilation_rate, pads, out_shape, CHANNELS_FIRST, layer.name
     )
+    return convert.activate(g, layer.activation, y, _who(layer), f"{layer.name}/activation")
+
+
+def conv2d_transpose(g: Graph, layer, x: Value, out_shape: tuple) -> Value:
+    """ConvTranspose with Keras's crops of the natural output as ``pads``; a negative crop after (zeros added
+    there, as in Keras's "valid" with a stride beyond the kernel) as ``output_padding``."""
+    x = g.laid_out(x, CHANNELS_FIRST, layer.name)
+    kernel = array(layer.kernel).transpose(3, 2, 0, 1)  # (kh, kw, out, in) -> (in, out, kh, kw)
+    extra = layer.output_padding or (None, None)
+    crops = [keras_crops(k, s, d, layer.padding, p)
+             for k, s, d, p in zip(layer.kernel_size, layer.strides, layer.dilation_rate, extra)]  # fmt: skip
+    pads = [before for before, _ in crops] + [max(after, 0) for _, after in crops]
+    y = convert.conv(g, x, kernel, _bias(layer), layer.strides, layer.dilation_rate, pads, out_shape, CHANNELS_FIRST,
+                     layer.name, "ConvTranspose", output_padding=[max(-after, 0) for _, after in crops])  # fmt: skip
+    return convert.activate(g, layer.activation, y, _who(layer), f"{layer.name}/activation")
+
+
+def _depthwise(g: Graph, layer, x: Value, kernel, bias, out_shape: tuple, hint: str) -> Value:
+    """A grouped Conv, one group per input channel: (kh, kw, C, M) -> weight (C * M, 1, kh, kw)."""
+    kh, kw, c, m = kernel.shape
+    weight = kernel.transpose(2, 3, 0, 1).reshape(c * m, 1, kh, kw)  # output channel c * M + m, as nabla's
+    pads = convert.same_pads(x.shape[1:3], layer.kernel_size, layer.strides, layer.dilation_rate) \
+        if layer.padding == "same" else [0] * 4  # fmt: skip
+    return convert.conv(g, x, weight, bias, layer.strides, layer.dilation_rate, pads, out_shape, CHANNELS_FIRST,
+                        hint, group=c)  # fmt: skip
+
+
+def depthwise_conv2d(g: Graph, layer, x: Value, out_shape: tuple) -> Value:
+    x = g.laid_out(x, CHANNELS_FIRST, layer.name)
+    y = _depthwise(g, layer, x, array(layer.kernel), _bias(layer), out_shape, layer.name)
+    return convert.activate(g, layer.activation, y, _who(layer), f"{layer.name}/activation")
+
+
+def separable_conv2d(g: Graph, layer, x: Value, out_shape: tuple) -> Value:
+    """The depthwise Conv (no bias), then a 1x1 Conv with the bias."""
+    x = g.laid_out(x, CHANNELS_FIRST, layer.name)
+    depth = layer.pointwise_kernel.shape[2]
+    y = _depthwise(g, layer, x, array(layer.depthwise_kernel), None, (*out_shape[:3], depth), f"{layer.name}/depthwise")
+    pointwise = array(layer.pointwise_kernel).transpose(3, 2, 0, 1)
+    y = convert.conv(g, y, pointwise, _bias(layer), (1, 1), (1, 1), [0] * 4, out_shape, CHANNELS_FIRST, layer.name)
     return convert.activate(g, layer.activation, y, _who(layer), f"{layer.name}/activation")
 
 

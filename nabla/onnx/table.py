@@ -36,6 +36,9 @@ _BUILT_IN: dict[type, Callable] = {
     layers.Activation: k.activation,
     layers.Flatten: k.flatten,
     layers.Conv2D: k.conv2d,
+    layers.Conv2DTranspose: k.conv2d_transpose,
+    layers.DepthwiseConv2D: k.depthwise_conv2d,
+    layers.SeparableConv2D: k.separable_conv2d,
     layers.MaxPooling2D: k.max_pooling2d,
     layers.AveragePooling2D: k.average_pooling2d,
     layers.BatchNormalization: k.batch_normalization,
@@ -60,7 +63,8 @@ _BUILT_IN: dict[type, Callable] = {
     layers.RandomTranslation: identity,
     # (the activation and augmentation layers of TF's tutorials; the others of keras-layers have no ONNX form yet)
     **dict.fromkeys((layers.RandomFlip, layers.RandomRotation, layers.RandomZoom, layers.RandomContrast,
-                     layers.SpatialDropout2D, layers.ActivityRegularization, layers.Identity), identity),  # fmt: skip
+                     layers.SpatialDropout1D, layers.SpatialDropout2D, layers.SpatialDropout3D, layers.AlphaDropout,
+                     layers.ActivityRegularization, layers.Identity), identity),  # fmt: skip
     layers.LeakyReLU: t.leaky_relu,
     layers.ELU: t.elu,
     # PyTorch-side modules

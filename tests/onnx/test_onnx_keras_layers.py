@@ -188,3 +188,26 @@ def test_the_tutorial_layers_with_an_onnx_form_export(tmp_path):
     proto = assert_exports(model, floats(6, 6, 2), tmp_path / "tutorial.onnx")
     kinds = [n.op_type for n in proto.graph.node]
     assert "LeakyRelu" in kinds and "Elu" in kinds and "RandomUniform" not in kinds
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"kernel_size": 3}, {"kernel_size": 3, "strides": 2, "padding": "same"},
+     {"kernel_size": (2, 3), "strides": (3, 2)},  # a stride beyond the kernel: zeros after (output_padding)
+     {"kernel_size": 3, "strides": 2, "padding": "same", "output_padding": 1, "activation": "relu"},
+     {"kernel_size": 3, "dilation_rate": 2, "padding": "same", "use_bias": False}],
+)  # fmt: skip
+def test_conv2d_transpose_exports_as_conv_transpose(kwargs):
+    model = sequential(layers.Input((5, 4, 3)), layers.Conv2DTranspose(2, **kwargs))
+    proto = assert_exports(model, floats(5, 4, 3))
+    assert "ConvTranspose" in [n.op_type for n in proto.graph.node]
+
+
+@pytest.mark.parametrize("padding", ["valid", "same"])
+def test_depthwise_and_separable_convolutions_export_as_grouped_convs(padding):
+    model = sequential(layers.Input((8, 7, 3)),
+                       layers.DepthwiseConv2D(3, depth_multiplier=2, padding=padding, activation="relu"),
+                       layers.SeparableConv2D(4, (2, 3), strides=2, padding=padding, depth_multiplier=2))  # fmt: skip
+    proto = assert_exports(model, floats(8, 7, 3))
+    groups = [a.i for n in proto.graph.node for a in n.attribute if n.op_type == "Conv" and a.name == "group"]
+    assert groups == [3, 6]

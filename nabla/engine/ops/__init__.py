@@ -39,6 +39,7 @@ from .conv import (
     unwindows,
     windows,
 )
+from .conv_transpose import conv_transpose2d, conv_transpose2d_nhwc
 from .elementwise import (
     abs,
     add,

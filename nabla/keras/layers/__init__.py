@@ -2,18 +2,22 @@
 
 By family, as in Keras: :mod:`.layer` (the base ``Layer``), :mod:`.core` (``Input``, ``Dense``,
 ``Activation``, ``Flatten``), :mod:`.activations` (``Softmax``, ``ReLU``, ``LeakyReLU``, ``PReLU``,
-``ELU``, ``Identity``), :mod:`.convolutional` (``Conv2D``), :mod:`.pooling`
+``ELU``, ``Identity``), :mod:`.convolutional` (``Conv2D``), :mod:`.convolutional_transpose` (``Conv2DTranspose``,
+``Conv1DTranspose``), :mod:`.convolutional_depthwise` (``DepthwiseConv2D``, ``SeparableConv2D``), :mod:`.pooling`
 (``MaxPooling2D``, ``AveragePooling2D``, ``GlobalAveragePooling1D/2D``,
 ``GlobalMaxPooling1D/2D``), :mod:`.convolutional1d` and :mod:`.pooling1d` (``Conv1D``,
 ``MaxPooling1D``, ``AveragePooling1D``), :mod:`.normalization` (``BatchNormalization``,
 ``LayerNormalization``), :mod:`.regularization` (``Dropout``, ``GaussianNoise``,
-``GaussianDropout``), :mod:`.preprocessing` (``Rescaling``, ``Normalization``),
+``GaussianDropout``, ``AlphaDropout``), :mod:`.preprocessing` (``Rescaling``, ``Normalization``),
 :mod:`.augmentation` (``RandomTranslation``, ``RandomFlip``, ``RandomRotation``, ``RandomZoom``,
 ``RandomContrast``), :mod:`.merging` (``Add``,
 ``Concatenate``, ...: several inputs into one), :mod:`.reshaping` (``Reshape``, ``Permute``),
-:mod:`.image_reshaping` (``UpSampling2D``, ``ZeroPadding2D``, ``Cropping2D``), and one layer per file:
+:mod:`.image_reshaping` (``UpSampling2D``, ``ZeroPadding2D``, ``Cropping2D``),
+:mod:`.resizing` (``Resizing``, ``CenterCrop``, ``RandomCrop``), and one layer per file:
 :mod:`.embedding`, :mod:`.repeat_vector`, :mod:`.unit_normalization`, :mod:`.activity_regularization`,
-:mod:`.spatial_dropout` (``SpatialDropout2D``); :mod:`.recurrent` (``SimpleRNN``, ``LSTM``, ``GRU``).
+:mod:`.sequence_reshaping` (``UpSampling1D``, ``ZeroPadding1D``, ``Cropping1D``),
+:mod:`.spatial_dropout` (``SpatialDropout1D/2D/3D``), :mod:`.group_normalization`; ``Dot`` is in :mod:`.merging`;
+:mod:`.recurrent` (``SimpleRNN``, ``LSTM``, ``GRU``).
 """
 
 from .._missing import missing
@@ -23,14 +27,18 @@ from .activity_regularization import ActivityRegularization
 from .augmentation import RandomContrast, RandomFlip, RandomRotation, RandomTranslation, RandomZoom
 from .convolutional import Conv2D
 from .convolutional1d import Conv1D
+from .convolutional_depthwise import DepthwiseConv2D, SeparableConv2D
+from .convolutional_transpose import Conv1DTranspose, Conv2DTranspose
 from .core import Activation, Dense, Flatten, Input, InputLayer, Lambda
 from .embedding import Embedding
+from .group_normalization import GroupNormalization
 from .image_reshaping import Cropping2D, UpSampling2D, ZeroPadding2D
 from .layer import Layer
 from .merging import (
     Add,
     Average,
     Concatenate,
+    Dot,
     Maximum,
     Minimum,
     Multiply,
@@ -38,6 +46,7 @@ from .merging import (
     add,
     average,
     concatenate,
+    dot,
     maximum,
     minimum,
     multiply,
@@ -55,10 +64,12 @@ from .pooling import (
 from .pooling1d import AveragePooling1D, MaxPooling1D
 from .preprocessing import Normalization, Rescaling
 from .recurrent import GRU, LSTM, SimpleRNN
-from .regularization import Dropout, GaussianDropout, GaussianNoise
+from .regularization import AlphaDropout, Dropout, GaussianDropout, GaussianNoise
 from .repeat_vector import RepeatVector
 from .reshaping import Permute, Reshape
-from .spatial_dropout import SpatialDropout2D
+from .resizing import CenterCrop, RandomCrop, Resizing
+from .sequence_reshaping import Cropping1D, UpSampling1D, ZeroPadding1D
+from .spatial_dropout import SpatialDropout1D, SpatialDropout2D, SpatialDropout3D
 from .unit_normalization import UnitNormalization
 
 # Keras's other names for the same classes: keras.layers.MaxPool2D is keras.layers.MaxPooling2D.
@@ -70,6 +81,9 @@ GlobalMaxPool2D = GlobalMaxPooling2D
 MaxPool1D = MaxPooling1D
 AvgPool1D = AveragePooling1D
 Convolution1D = Conv1D
+Convolution2DTranspose = Conv2DTranspose
+Convolution1DTranspose = Conv1DTranspose
+SeparableConvolution2D = SeparableConv2D
 GlobalAvgPool1D = GlobalAveragePooling1D
 GlobalMaxPool1D = GlobalMaxPooling1D
 
@@ -129,6 +143,21 @@ LAYERS = {
         SimpleRNN,
         LSTM,
         GRU,
+        Conv2DTranspose,
+        Conv1DTranspose,
+        Resizing,
+        CenterCrop,
+        RandomCrop,
+        UpSampling1D,
+        ZeroPadding1D,
+        Cropping1D,
+        Dot,
+        SpatialDropout1D,
+        SpatialDropout3D,
+        GroupNormalization,
+        DepthwiseConv2D,
+        SeparableConv2D,
+        AlphaDropout,
     )
 }
 # (Lambda is not here: it holds Python code, which a model file does not carry.)

@@ -10,6 +10,7 @@ import numpy as np
 from .._engine import Tensor, ops
 from .arguments import pair
 from .layer import Layer
+from .resizing import resize
 
 
 def _channels_last(data_format, who: str) -> str:
@@ -41,19 +42,6 @@ def _borders(value, name: str, who: str) -> tuple[tuple[int, int], tuple[int, in
     return (sides[0], sides[1]), (sides[2], sides[3])
 
 
-def _bilinear_matrix(size: int, scale: int, dtype) -> np.ndarray:
-    """(size * scale, size) weights of bilinear resizing with half-pixel centres (TensorFlow's and PyTorch's
-    ``align_corners=False``): output i reads input ``(i + 0.5) / scale - 0.5``, clamped to the image."""
-    source = np.clip((np.arange(size * scale) + 0.5) / scale - 0.5, 0, size - 1)
-    lower = np.floor(source).astype(np.intp)
-    upper = np.minimum(lower + 1, size - 1)
-    frac = source - lower
-    matrix = np.zeros((size * scale, size))
-    np.add.at(matrix, (np.arange(size * scale), lower), 1 - frac)
-    np.add.at(matrix, (np.arange(size * scale), upper), frac)
-    return matrix.astype(dtype)
-
-
 class UpSampling2D(Layer):
     """Enlarges images ``size = (sh, sw)`` times: (N, H, W, C) -> (N, H * sh, W * sw, C).
 
@@ -74,8 +62,7 @@ class UpSampling2D(Layer):
         (sh, sw), (height, width) = self.size, inputs.shape[1:3]
         if self.interpolation == "nearest":
             return ops.repeat(ops.repeat(inputs, sh, axis=1), sw, axis=2)
-        rows, cols = _bilinear_matrix(height, sh, inputs.dtype), _bilinear_matrix(width, sw, inputs.dtype)
-        return ops.einsum("ih,nhwc,jw->nijc", Tensor._make(rows), inputs, Tensor._make(cols))
+        return resize(inputs, height * sh, width * sw, "bilinear")
 
     def get_config(self) -> dict:
         return {**super().get_config(), "size": list(self.size), "data_format": self.data_format,

@@ -144,7 +144,7 @@ def _check_layer_entries(path, entries: list, custom: dict, where: str) -> None:
         _validate(entry["config"], fs.LAYER_CONFIGS[name], f"{where}[{i}].config", path)
 
 
-MERGING_LAYERS = {"Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate"}
+MERGING_LAYERS = {"Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Dot"}
 
 
 def _check_functional(payload: dict, path, custom: dict) -> None:

@@ -124,16 +124,16 @@ def _layer(required: list[str], **fields) -> dict:
             "additionalProperties": False}  # fmt: skip
 
 
-KERNEL_FIELDS = {
-    "activation": ACTIVATION,
-    "use_bias": BOOLEAN,
-    "kernel_initializer": INITIALIZER,
-    "bias_initializer": INITIALIZER,
-    "kernel_regularizer": REGULARIZER,
-    "bias_regularizer": REGULARIZER,
-    "kernel_constraint": CONSTRAINT,
-    "bias_constraint": CONSTRAINT,
-}
+RATE = _number(minimum=0, exclusiveMaximum=1)  # a dropout's
+
+
+def _weight_fields(*roles: str) -> dict:
+    """``<role>_initializer``, ``<role>_regularizer``, ``<role>_constraint`` for each weight role."""
+    kinds = (("initializer", INITIALIZER), ("regularizer", REGULARIZER), ("constraint", CONSTRAINT))
+    return {f"{role}_{kind}": schema for role in roles for kind, schema in kinds}
+
+
+KERNEL_FIELDS = {"activation": ACTIVATION, "use_bias": BOOLEAN, **_weight_fields("kernel", "bias")}
 NORMALIZATION_FIELDS = {
     "axis": _integer(-8, 8),
     "epsilon": _number(minimum=0),
@@ -221,7 +221,6 @@ LAYER_CONFIGS = {
     "UnitNormalization": _layer([], axis={"anyOf": [AXIS, {"type": "array", "items": AXIS, "minItems": 1,
                                                            "maxItems": 8}]}),  # fmt: skip
     "ActivityRegularization": _layer([], l1=_number(minimum=0), l2=_number(minimum=0)),
-    "SpatialDropout2D": _layer(["rate"], rate=_number(minimum=0, exclusiveMaximum=1), seed=SEED, data_format=IMAGES),
     "Conv1D": _layer(["filters", "kernel_size"], filters=SIZE, kernel_size=_single(SIZE), strides=_single(SIZE),
                      padding={"enum": ["valid", "same", "causal"]}, dilation_rate=_single(SIZE), data_format=IMAGES,
                      **KERNEL_FIELDS),  # fmt: skip
@@ -250,6 +249,32 @@ LAYER_CONFIGS = {
         ["target_shape"],
         target_shape={"type": "array", "items": {"anyOf": [{"const": -1}, SIZE]}, "minItems": 1, "maxItems": 8},
     ),
+    **{who: _layer(["filters", "kernel_size"], filters=SIZE, kernel_size=size(SIZE), strides=size(SIZE),
+                   padding={"enum": ["valid", "same"]}, output_padding=_optional(size(_integer())),
+                   dilation_rate=size(SIZE), data_format=IMAGES, **KERNEL_FIELDS)
+       for who, size in (("Conv2DTranspose", _pair), ("Conv1DTranspose", _single))},
+    "Resizing": _layer(["height", "width"], height=SIZE, width=SIZE, interpolation={"enum": ["bilinear", "nearest"]},
+                       crop_to_aspect_ratio=BOOLEAN, pad_to_aspect_ratio=BOOLEAN, fill_mode={"const": "constant"},
+                       fill_value=_number(), antialias={"const": False}, data_format=IMAGES),  # fmt: skip
+    "CenterCrop": _layer(["height", "width"], height=SIZE, width=SIZE, data_format=IMAGES),
+    "RandomCrop": _layer(["height", "width"], height=SIZE, width=SIZE, seed=SEED, data_format=IMAGES),
+    "UpSampling1D": _layer([], size=_single(SIZE)),
+    "ZeroPadding1D": _layer([], padding=_pair(_integer()), data_format=IMAGES),
+    "Cropping1D": _layer([], cropping=_pair(_integer())),
+    "Dot": _layer(["axes"], axes=_pair(_integer(-9, 8)), normalize=BOOLEAN),
+    "SpatialDropout1D": _layer(["rate"], rate=RATE, seed=SEED),
+    **dict.fromkeys(("SpatialDropout2D", "SpatialDropout3D"), _layer(["rate"], rate=RATE, seed=SEED,
+                                                                      data_format=IMAGES)),
+    "GroupNormalization": _layer([], groups=SIZE, axis=_integer(-8, 8), epsilon=_number(minimum=0), center=BOOLEAN,
+                                 scale=BOOLEAN, **_weight_fields("beta", "gamma")),
+    **{who: _layer(required, kernel_size=_pair(SIZE), strides=_pair(SIZE), padding={"enum": ["valid", "same"]},
+                   depth_multiplier=SIZE, data_format=IMAGES, dilation_rate=_pair(SIZE), activation=ACTIVATION,
+                   use_bias=BOOLEAN, **fields, **_weight_fields(*roles))
+       for who, required, roles, fields in (
+           ("DepthwiseConv2D", ["kernel_size"], ("depthwise", "bias"), {}),
+           ("SeparableConv2D", ["filters", "kernel_size"], ("depthwise", "pointwise", "bias"), {"filters": SIZE}))},
+    "AlphaDropout": _layer(["rate"], rate=RATE, seed=SEED,
+                           noise_shape=_optional({"type": "array", "items": _optional(SIZE), "maxItems": 9})),
     "Permute": _layer(["dims"], dims={"type": "array", "items": _integer(1, 8), "minItems": 1, "maxItems": 8}),
     "SimpleRNN": _layer(["units"], **RECURRENT_FIELDS),
     "LSTM": _layer(["units"], recurrent_activation=ACTIVATION, unit_forget_bias=BOOLEAN, **RECURRENT_FIELDS),

@@ -16,6 +16,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ..layers.convolutional_transpose import keras_crops
+
 Shape = tuple  # one sample's shape (no batch axis); None where unknown (after a layer of your own)
 
 
@@ -69,7 +71,7 @@ def _dense(c: dict, s: Shape | None) -> Effect:
 def _sliding(c: dict, s: Shape | None, who: str, kernel, dilation) -> tuple:
     """Output and padded input sizes of a convolution or pooling window over (H, W, C) images."""
     h, w, channels = _image(s, who)
-    strides = kernel if c.get("strides") is None and who != "Conv2D" else _pair(c.get("strides", 1))
+    strides = kernel if c.get("strides") is None and who == "pooling" else _pair(c.get("strides", 1))
     padding = c.get("padding", "valid")
     (oh, ph), (ow, pw) = (_window(n, k, st, d, padding) for n, k, st, d in zip((h, w), kernel, strides, dilation))
     if 0 in (oh, ow):
@@ -322,6 +324,99 @@ def _recurrent(c: dict, s: Shape | None, who: str) -> Effect:
     return Effect(weights, output, (steps or 1) * gates * units, (steps or 1) * per_step)
 
 
+def _conv_transpose(c: dict, s: Shape | None, rank: int) -> Effect:
+    """Conv2DTranspose and Conv1DTranspose: the natural output ``(size - 1) * stride + span``, less Keras's crops."""
+    if s is not None and len(s) != rank + 1:
+        layout = "(height, width, channels) images" if rank == 2 else "(steps, channels) sequences"
+        raise ValueError(f"a transposed convolution needs {layout}, but its input has shape {s}")
+    sizes = (lambda v: (_one(v),)) if rank == 1 else _pair
+    kernel, strides, dilation = sizes(c["kernel_size"]), sizes(c.get("strides", 1)), sizes(c.get("dilation_rate", 1))
+    extra = (None,) * rank if c.get("output_padding") is None else sizes(c["output_padding"])
+    filters, channels = c["filters"], None if s is None else s[-1]
+    weights = {"kernel": (*kernel, filters, channels)}
+    if c.get("use_bias", True):
+        weights["bias"] = (filters,)
+    if s is None:
+        return Effect(weights, None)
+    out = []
+    for size, k, st, d, p in zip(s[:-1], kernel, strides, dilation, extra):
+        before, after = keras_crops(k, st, d, c.get("padding", "valid"), p)
+        out.append((size - 1) * st + (k - 1) * d + 1 - before - after)
+    if min(out) <= 0:
+        raise ValueError(f"a transposed convolution's padding leaves nothing of inputs of shape {s}")
+    full = math.prod(out) * filters
+    return Effect(weights, (*out, filters), full, math.prod(s) * math.prod(kernel) * filters)
+
+
+def _to_size(c: dict, s: Shape | None) -> Effect:
+    """Resizing, CenterCrop, RandomCrop: (H, W, C) images to (height, width, C)."""
+    channels = _image(s, "a resizing layer")[2]
+    return Effect({}, None) if s is None else _elementwise({}, (c["height"], c["width"], channels))
+
+
+def _steps(c: dict, s: Shape | None, who: str) -> Effect:
+    """UpSampling1D, ZeroPadding1D, Cropping1D: (steps, features) sequences to another number of steps."""
+    if s is not None and len(s) != 2:
+        raise ValueError(f"{who} needs (steps, features) sequences, but its input has shape {s}")
+    if s is None:
+        return Effect({}, None)
+    if who == "UpSampling1D":
+        steps = s[0] * _one(c.get("size", 2))
+    else:
+        ends = _pair(c.get("padding" if who == "ZeroPadding1D" else "cropping", 1))
+        steps = s[0] + (1 if who == "ZeroPadding1D" else -1) * sum(ends)
+        if steps <= 0:
+            raise ValueError(f"{who}: the cropping leaves nothing of sequences of shape {s}")
+    return _elementwise({}, (steps, s[1]))
+
+
+def _dot(c: dict, s) -> Effect:
+    """Dot: the first input's axes but the paired one, then the second's ((1,) for two vectors)."""
+    shapes = _inputs(s, "Dot", 2)
+    if any(shape is None for shape in shapes):
+        return Effect({}, None)
+    axes = _pair(c["axes"])
+    picked = [a % (len(shape) + 1) for a, shape in zip(axes, shapes)]
+    if 0 in picked or shapes[0][picked[0] - 1] != shapes[1][picked[1] - 1]:
+        raise ValueError(f"Dot: axes {c['axes']} do not pair inputs of shapes {[list(t) for t in shapes]}")
+    rest = [d for i, d in enumerate(shapes[0]) if i != picked[0] - 1] + \
+        [d for i, d in enumerate(shapes[1]) if i != picked[1] - 1]  # fmt: skip
+    return Effect({}, tuple(rest) or (1,), max(math.prod(shapes[0]), math.prod(shapes[1]), math.prod(rest)),
+                  math.prod(rest) * shapes[0][picked[0] - 1])  # fmt: skip
+
+
+def _group_normalization(c: dict, s: Shape | None) -> Effect:
+    channels = _features(c, s, "GroupNormalization")
+    if channels is not None and (channels < c.get("groups", 32) or channels % c.get("groups", 32)):
+        raise ValueError(f"GroupNormalization: groups={c.get('groups', 32)} must divide the {channels} channels")
+    weights = {}
+    if c.get("scale", True):
+        weights["gamma"] = (channels,)
+    if c.get("center", True):
+        weights["beta"] = (channels,)
+    return _elementwise(weights, s)
+
+
+def _depthwise(c: dict, s: Shape | None, separable: bool) -> Effect:
+    """DepthwiseConv2D and SeparableConv2D: Conv2D's sliding window, M kernels per channel (then a 1x1 mix)."""
+    kernel, dilation = _pair(c["kernel_size"]), _pair(c.get("dilation_rate", 1))
+    who = "SeparableConv2D" if separable else "DepthwiseConv2D"
+    oh, ow, ph, pw, channels = _sliding(c, s, who, kernel, dilation)
+    m = c.get("depth_multiplier", 1)
+    depth = None if channels is None else channels * m
+    out_channels = c["filters"] if separable else depth
+    weights = {"depthwise_kernel" if separable else "kernel": (*kernel, channels, m)}
+    if separable:
+        weights["pointwise_kernel"] = (1, 1, depth, c["filters"])
+    if c.get("use_bias", True):
+        weights["bias"] = (out_channels,)
+    if not _known(oh, ow, ph, pw, channels):
+        return Effect(weights, None if s is None else (oh, ow, out_channels))
+    unfolded = oh * ow * kernel[0] * kernel[1] * channels
+    work = unfolded * m + (oh * ow * depth * out_channels if separable else 0)
+    return Effect(weights, (oh, ow, out_channels), max(ph * pw * channels, unfolded, oh * ow * depth), work)
+
+
 SHAPE_RULES = {
     "Dense": _dense,
     "Conv2D": _conv2d,
@@ -356,6 +451,17 @@ SHAPE_RULES = {
     **{who: (lambda c, s, who=who: _resized(c, s, who)) for who in ("UpSampling2D", "ZeroPadding2D", "Cropping2D")},
     "RepeatVector": _repeat_vector,
     **{who: (lambda c, s, who=who: _recurrent(c, s, who)) for who in ("SimpleRNN", "LSTM", "GRU")},
+    **{who: (lambda c, s, who=who: _steps(c, s, who)) for who in ("UpSampling1D", "ZeroPadding1D", "Cropping1D")},
+    "Dot": _dot,
+    "GroupNormalization": _group_normalization,
+    "DepthwiseConv2D": lambda c, s: _depthwise(c, s, separable=False),
+    "SeparableConv2D": lambda c, s: _depthwise(c, s, separable=True),
+    "SpatialDropout1D": lambda c, s: _elementwise({}, s),
+    "AlphaDropout": lambda c, s: _elementwise({}, s),
+    "SpatialDropout3D": lambda c, s: _elementwise({}, s),
+    **dict.fromkeys(["Resizing", "CenterCrop", "RandomCrop"], _to_size),
+    "Conv2DTranspose": lambda c, s: _conv_transpose(c, s, 2),
+    "Conv1DTranspose": lambda c, s: _conv_transpose(c, s, 1),
     **dict.fromkeys(["UnitNormalization", "ActivityRegularization", "SpatialDropout2D"],
                     lambda c, s: _elementwise({}, s)),  # fmt: skip
     "Normalization": _normalization_statistics,

@@ -13,6 +13,9 @@ ALIASES = {
     "Convolution2D": "Conv2D",
     "GlobalAvgPool2D": "GlobalAveragePooling2D",
     "GlobalMaxPool2D": "GlobalMaxPooling2D",
+    "Convolution2DTranspose": "Conv2DTranspose",
+    "Convolution1DTranspose": "Conv1DTranspose",
+    "SeparableConvolution2D": "SeparableConv2D",
 }
 
 

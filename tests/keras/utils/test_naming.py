@@ -41,6 +41,13 @@ LAYER_ARGS = {
     "SpatialDropout2D": {"rate": 0.1},
     "Conv1D": {"filters": 1, "kernel_size": 1},
     **dict.fromkeys(("SimpleRNN", "LSTM", "GRU"), {"units": 2}),
+    **dict.fromkeys(("Conv2DTranspose", "Conv1DTranspose"), {"filters": 1, "kernel_size": 1}),
+    **dict.fromkeys(("Resizing", "CenterCrop", "RandomCrop"), {"height": 2, "width": 3}),
+    **dict.fromkeys(("UpSampling1D", "ZeroPadding1D", "Cropping1D", "GroupNormalization"), {}),
+    "Dot": {"axes": 1},
+    "DepthwiseConv2D": {"kernel_size": 1},
+    "SeparableConv2D": {"filters": 1, "kernel_size": 1},
+    **dict.fromkeys(("SpatialDropout1D", "SpatialDropout3D", "AlphaDropout"), {"rate": 0.1}),
 }
 
 
