@@ -6,7 +6,7 @@ import weakref
 
 from ...nn import Module
 from ..layers import Input, InputLayer, Layer
-from ..symbolic import KerasTensor
+from ..symbolic import KerasTensor, output_shape
 from .model import Model
 from .model_config import layer_entry, layers_from_entries
 
@@ -100,6 +100,14 @@ class Sequential(Model):
     @property
     def input_shape(self):
         return self._build_input_shape or self._input_hint
+
+    @property
+    def output_shape(self) -> tuple:
+        """The shape of the model's output for a batch (batch axis None), once its input shape is known (Keras's)."""
+        if self.input_shape is None:
+            raise AttributeError(f"Sequential model '{self.name}' has no defined output shape yet: give it an "
+                                 "Input(shape=...) or input_shape=, or build or call it first")  # fmt: skip
+        return output_shape(self, self.input_shape)
 
     def call(self, inputs, training=None):
         x = inputs

@@ -161,3 +161,19 @@ def test_the_text_is_keras_3s_line_for_line(capsys):
         model.summary()
         texts.append(capsys.readouterr().out.rstrip().splitlines())
     assert texts[1] == texts[0]
+
+
+def test_output_shape_is_keras_3s():
+    from keras_reference import keras_on_torch
+
+    import nabla.keras as nabla_keras
+
+    shapes = []
+    for k in (keras_on_torch(), nabla_keras):
+        sequential = k.Sequential([k.Input((5, 4)), k.layers.LSTM(3, return_sequences=True), k.layers.Flatten(),
+                                   k.layers.Dense(2)])  # fmt: skip
+        inputs = k.Input((3,))
+        functional = k.Model(inputs, [k.layers.Dense(2)(inputs), k.layers.Dense(1)(inputs)])
+        shapes.append((tuple(sequential.output_shape), [tuple(s) for s in functional.output_shape]))
+    assert shapes[1] == shapes[0]
+    assert not hasattr(nabla_keras.Sequential([nabla_keras.layers.Dense(2)]), "output_shape")  # not built: as Keras
