@@ -315,23 +315,19 @@ class GRU(_Recurrent):
     ``bias`` is (2, 3*units), the inputs' and the recurrent one; ``reset_after=False`` before it, with a
     bias of (3*units,)), ``h = z * h_prev + (1 - z) * h~``. Shape as :class:`SimpleRNN`. Parameters:
     ``3 * (features*units + units*units + units)``, plus ``3*units`` with ``reset_after``.
+
+    Arguments, in Keras's order: ``units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
+    kernel_initializer, recurrent_initializer, bias_initializer``, the regularizers (kernel, recurrent,
+    bias, activity) and constraints (kernel, recurrent, bias), ``dropout, recurrent_dropout, seed,
+    return_sequences, return_state, go_backwards, stateful, unroll``, then ``reset_after=True``.
     """
 
     GATES = 3
 
-    def __init__(self, units: int, activation="tanh", recurrent_activation="sigmoid", use_bias: bool = True,
-                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal", bias_initializer="zeros",
-                 kernel_regularizer=None, recurrent_regularizer=None, bias_regularizer=None,
-                 activity_regularizer=None, kernel_constraint=None, recurrent_constraint=None, bias_constraint=None,
-                 dropout: float = 0.0, recurrent_dropout: float = 0.0, seed=None, return_sequences: bool = False,
-                 return_state: bool = False, go_backwards: bool = False, stateful: bool = False,
-                 unroll: bool = False, reset_after: bool = True, **kwargs):  # fmt: skip
+    def __init__(self, units: int, *args, reset_after: bool = True, **kwargs):
+        # The other arguments are the base's, whose order is Keras's GRU's.
         self.reset_after = bool(reset_after)
-        super().__init__(units, activation, recurrent_activation, use_bias, kernel_initializer,
-                         recurrent_initializer, bias_initializer, kernel_regularizer, recurrent_regularizer,
-                         bias_regularizer, activity_regularizer, kernel_constraint, recurrent_constraint,
-                         bias_constraint, dropout, recurrent_dropout, seed, return_sequences, return_state,
-                         go_backwards, stateful, unroll, **kwargs)  # fmt: skip
+        super().__init__(units, *args, **kwargs)
 
     def _bias_shape(self) -> tuple:
         return (2, 3 * self.units) if self.reset_after else (3 * self.units,)
