@@ -283,6 +283,8 @@ numpy_ns = SimpleNamespace(
             "arange",
             "argmax",
             "argmin",
+            "arcsin",
+            "arctan",
             "concatenate",
             "cos",
             "einsum",

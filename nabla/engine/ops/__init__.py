@@ -77,6 +77,7 @@ from .elementwise import (
     to_device,
     where,
 )
+from .inverse import arcsin, arctan, erfinv
 from .linalg import dense, dot, einsum, linear, matmul, outer
 from .loss import (
     _gather,
@@ -119,6 +120,8 @@ __all__ = [
     "add",
     "all",
     "any",
+    "arcsin",
+    "arctan",
     "argmax",
     "argmin",
     "astype",
@@ -138,6 +141,7 @@ __all__ = [
     "elu",
     "equal",
     "erf",
+    "erfinv",
     "exp",
     "expand_dims",
     "expm1",
@@ -256,6 +260,8 @@ tensor_ns = SimpleNamespace(
     any=any,
     argmax=argmax,
     argmin=argmin,
+    arcsin=arcsin,
+    arctan=arctan,
     broadcast_to=broadcast_to,
     concatenate=concatenate,
     cos=cos,

@@ -267,6 +267,9 @@ UNARY = {
         (-4, 4),
     ),
     "step": (nb.step, lambda x: (x >= 0).to(x.dtype) + 0 * x, (-2, 2)),
+    "arcsin": (nb.ops.arcsin, lambda x: T.asin(x), (-0.9, 0.9)),
+    "arctan": (nb.ops.arctan, lambda x: T.atan(x), (-4, 4)),
+    "erfinv": (nb.ops.erfinv, lambda x: T.erfinv(x), (-0.99, 0.99)),
 }
 
 
