@@ -202,6 +202,9 @@ def _build(lib: str, device) -> SimpleNamespace:
     ns = SimpleNamespace(
         **{name: getattr(api, name) for name in names},
         arcsin=api.asin,
+        inv=lambda a: api.linalg.inv(a),
+        det=lambda a: api.linalg.det(a),
+        solve=lambda a, b: api.linalg.solve(a, b),
         arctan=api.atan,
         concatenate=lambda xs, axis=0: api.concat(list(xs), axis=axis),
         take_along_axis=lambda x, indices, axis: api.take_along_axis(x, indices, axis=axis),  # (keyword there)

@@ -78,7 +78,7 @@ from .elementwise import (
     where,
 )
 from .inverse import arcsin, arctan, erfinv
-from .linalg import dense, dot, einsum, linear, matmul, outer
+from .linalg import dense, det, dot, einsum, inv, linear, matmul, outer, solve
 from .loss import (
     _gather,
     binary_cross_entropy,
@@ -135,6 +135,7 @@ __all__ = [
     "concatenate",
     "cos",
     "cross_entropy",
+    "det",
     "div",
     "dot",
     "einsum",
@@ -152,6 +153,7 @@ __all__ = [
     "greater",
     "greater_equal",
     "huber_loss",
+    "inv",
     "isfinite",
     "isnan",
     "l1_loss",
@@ -194,6 +196,7 @@ __all__ = [
     "sin",
     "softmax",
     "softplus",
+    "solve",
     "split",
     "sqrt",
     "square",
@@ -322,6 +325,9 @@ tensor_ns = SimpleNamespace(
         x, out, kernel, stride, dtype
     )),
     copy=clone,
+    inv=inv,
+    det=det,
+    solve=solve,
     getitem=getitem,
     to_device=to_device,
     isnan=isnan,

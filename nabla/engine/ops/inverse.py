@@ -47,7 +47,8 @@ def erfinv(xp, y):
     x = xp.sign(y) * xp.sqrt(xp.sqrt(first * first - log1my2 / a) - first)
     for _ in range(3):
         x = x - (xp.erf(x) - y) / (_TWO_OVER_SQRT_PI * xp.exp(-x * x))
-    edge = xp.where(xp.abs(y) == 1, xp.sign(y) * math.inf, math.nan)
+    zero = y - y  # (arithmetic with Python numbers keeps y's dtype, as xp.where with them may not)
+    edge = xp.where(xp.abs(y) == 1, xp.where(y > 0, zero + math.inf, zero - math.inf), zero + math.nan)
     return xp.where(xp.abs(y) < 1, x, edge)
 
 
