@@ -36,7 +36,8 @@ def test_every_top_level_name_used_here_exists_in_keras():
         (keras, "applications", "pretrained applications are not offered"),
         (keras, "mixed_precision", "mixed precision is not offered"),
         (keras, "Sequentail", "did you mean Sequential"),
-        (keras.ops, "conv", "use keras.layers.Conv2D"),
+        (keras.ops, "svd", "matrix decompositions are not offered"),
+        (keras.ops.linalg, "qr", "matrix decompositions are not offered"),
         (keras.layers, "LSTM", "recurrent layers are not offered"),
     ],
 )

@@ -1,0 +1,154 @@
+"""``keras.ops``'s reductions, cumulative functions, sorting, searching and counting.
+
+Counts and indices are int32, as Keras gives them (``count_nonzero``, ``bincount``, ``searchsorted``,
+``digitize``, ``argpartition``); ``argmax``, ``argmin`` and ``argsort`` give nabla's int64. Sorting is
+along the last axis by default (Keras's ``axis=-1``, NumPy's too), and stable.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._convert import convert_to_tensor
+from .._engine import Tensor, ops
+from .arrays import take_along_axis
+from .core import convert_to_numpy, record_symbolic_calls
+
+sum, mean, max, min, prod = ops.sum, ops.mean, ops.max, ops.min, ops.prod  # noqa: A001
+amax, amin, var, std, logsumexp = ops.max, ops.min, ops.var, ops.std, ops.logsumexp
+argmax, argmin, all, any = ops.argmax, ops.argmin, ops.all, ops.any  # noqa: A001
+
+
+def _int32(array) -> Tensor:
+    return Tensor._make(np.asarray(array).astype(np.int32))
+
+
+def average(x, axis=None, weights=None) -> Tensor:
+    """The mean, or ``sum(x * weights) / sum(weights)`` over ``axis``; 1-D ``weights`` with an ``axis``
+    weigh the positions along that axis (NumPy's and Keras's rule)."""
+    x = convert_to_tensor(x)
+    if weights is None:
+        return ops.mean(x, axis=axis)
+    weights = convert_to_tensor(weights)
+    if weights.ndim == 1 and x.ndim > 1 and axis is not None:
+        view = [1] * x.ndim
+        view[axis % x.ndim] = -1
+        weights = ops.reshape(weights, tuple(view))
+    return ops.sum(x * weights, axis=axis) / ops.sum(ops.broadcast_to(weights, x.shape), axis=axis)
+
+
+def count_nonzero(x, axis=None) -> Tensor:
+    """The number of nonzero values over ``axis`` (all of them when None), as int32."""
+    return _int32(np.count_nonzero(convert_to_numpy(x), axis=axis))
+
+
+def _along_last(fn):
+    """``fn(x moved so that axis is last)`` moved back; a None axis works on the flattened tensor."""
+
+    def along(x, axis=None, *args):
+        x = convert_to_tensor(x)
+        if axis is None:
+            x, axis = ops.reshape(x, -1), 0
+        return ops.moveaxis(fn(ops.moveaxis(x, axis, -1), *args), -1, axis)
+
+    return along
+
+
+@_along_last
+def _cumsum(x):
+    n = x.shape[-1]
+    return ops.matmul(x, Tensor._make(np.triu(np.ones((n, n), dtype=x.dtype))))
+
+
+@_along_last
+def _cumprod(x):
+    # out[..., i] = prod_j (x[..., j] if j <= i else 1): one product over an (n, n) grid.
+    n = x.shape[-1]
+    upto = np.tri(n, dtype=bool)  # upto[i, j]: j <= i
+    return ops.prod(ops.where(upto, ops.expand_dims(x, -2), 1.0), axis=-1)
+
+
+def cumsum(x, axis=None, dtype=None) -> Tensor:
+    """Cumulative sums along ``axis`` (of the flattened tensor when None); differentiable.
+
+    Composed as a product with a triangular matrix of ones: quadratic in the length of the axis (fine for
+    the lengths of course material).
+    """
+    return _cumsum(x if dtype is None else convert_to_tensor(x, dtype), axis)
+
+
+def cumprod(x, axis=None, dtype=None) -> Tensor:
+    """Cumulative products along ``axis`` (of the flattened tensor when None); differentiable, also
+    through zeros. Composed as products over an (n, n) grid: quadratic in the length of the axis."""
+    return _cumprod(x if dtype is None else convert_to_tensor(x, dtype), axis)
+
+
+def diff(a, n=1, axis=-1) -> Tensor:
+    """The ``n``-th differences ``a[i + 1] - a[i]`` along ``axis``."""
+    a = convert_to_tensor(a)
+    lead = (slice(None),) * (axis % a.ndim)
+    for _ in range(n):
+        a = a[lead + (slice(1, None),)] - a[lead + (slice(None, -1),)]
+    return a
+
+
+# --- sorting and searching ---------------------------------------------------------------------------
+
+
+def argsort(x, axis=-1) -> Tensor:
+    """The indices that sort ``x`` along ``axis`` (stable); no gradient."""
+    return Tensor._make(np.argsort(convert_to_numpy(x), axis=axis, kind="stable"))
+
+
+def sort(x, axis=-1) -> Tensor:
+    """``x`` sorted along ``axis``; differentiable (the gradient goes back to each value's place)."""
+    return take_along_axis(x, argsort(x, axis), axis)
+
+
+def argpartition(x, kth, axis=-1) -> Tensor:
+    """Indices that put the ``kth`` smallest value in its sorted place, the smaller ones before it and the
+    larger after (in an order that may differ from Keras's), as int32."""
+    return _int32(np.argpartition(convert_to_numpy(x), kth, axis=axis))
+
+
+def top_k(x, k, sorted=True) -> tuple[Tensor, Tensor]:  # noqa: A002
+    """The ``k`` largest values along the last axis, and their indices (largest first)."""
+    indices = Tensor._make(np.argsort(-convert_to_numpy(x), axis=-1, kind="stable")[..., :k])
+    return take_along_axis(x, indices, -1), indices
+
+
+def searchsorted(sorted_sequence, values, side="left") -> Tensor:
+    """Where each value would go in the sorted 1-D ``sorted_sequence`` to keep it sorted, as int32."""
+    return _int32(np.searchsorted(convert_to_numpy(sorted_sequence), convert_to_numpy(values), side=side))
+
+
+def digitize(x, bins) -> Tensor:
+    """The index of the bin of each value (``bins`` increasing: i with bins[i-1] <= x < bins[i]), as int32."""
+    return _int32(np.digitize(convert_to_numpy(x), convert_to_numpy(bins)))
+
+
+def bincount(x, weights=None, minlength=0, sparse=False) -> Tensor:
+    """How often each non-negative integer occurs in the 1-D ``x`` (int32), or the sums of its ``weights``
+    (in their dtype)."""
+    if sparse:
+        raise ValueError("bincount: nabla has no sparse tensors (sparse=False)")
+    x = convert_to_numpy(x).astype(np.int64)
+    if weights is None:
+        return _int32(np.bincount(x, minlength=minlength))
+    w = convert_to_numpy(weights)
+    return Tensor._make(np.bincount(x, w, minlength=minlength).astype(w.dtype))
+
+
+def unique(x, sorted=True, return_index=False, return_inverse=False, return_counts=False, axis=None,  # noqa: A002
+           size=None, fill_value=None):
+    """The sorted unique values (of the flattened tensor, or the unique slices along ``axis``), and with
+    ``return_index``, ``return_inverse``, ``return_counts`` NumPy's extra results. ``size`` (JAX's fixed
+    output size) is not needed in nabla, which runs eagerly: None only."""
+    if size is not None:
+        raise ValueError("unique: size= is not offered by nabla.keras, which runs eagerly (size=None)")
+    values, *extras = np.unique(convert_to_numpy(x), True, True, True, axis=axis)
+    wanted = [Tensor._make(e) for e, w in zip(extras, (return_index, return_inverse, return_counts)) if w]
+    return (Tensor._make(values), *wanted) if wanted else Tensor._make(values)
+
+
+record_symbolic_calls(globals())
