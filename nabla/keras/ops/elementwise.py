@@ -178,16 +178,18 @@ def arctan(x) -> Tensor:
 
 
 def arctan2(x1, x2) -> Tensor:
-    """The angle of the point (x2, x1) in (-pi, pi]: NumPy's ``arctan2(y, x)`` with y = x1 and x = x2.
+    """The angle of the point (x2, x1) in [-pi, pi]: NumPy's ``arctan2(y, x)`` with y = x1 and x = x2.
 
-    Composed as ``2 arctan(y / (sqrt(x^2 + y^2) + x))`` (the half-angle formula, no division by x),
-    and pi on the negative x axis, where that denominator is 0; (0, 0) gives 0.
+    Composed as ``arctan(y / x)`` (moved by pi when x < 0) where ``|x| >= |y|``, else as
+    ``+-pi/2 - arctan(x / y)``: no division by a small number, the right gradient everywhere but at (0, 0),
+    where the angle is 0.
     """
     y, x = _float(x1), _float(x2)
-    denominator = hypot(x, y) + x
-    axis = denominator == 0
-    half = ops.arctan(y / ops.where(axis, 1.0, denominator))
-    return ops.where(axis, ops.where(x < 0, math.pi, 0.0), 2 * half)
+    wide = ops.abs(x) >= ops.abs(y)
+    up = 2.0 * (y >= 0) - 1.0  # the sign of y, +1 at y = 0
+    near_x = ops.arctan(y / ops.where(wide & (x != 0), x, 1.0)) + math.pi * (x < 0) * up
+    near_y = (math.pi / 2) * up - ops.arctan(x / ops.where(wide, 1.0, y))
+    return ops.where(wide, near_x, near_y)
 
 
 def sinh(x) -> Tensor:
