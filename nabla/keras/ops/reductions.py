@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._convert import convert_to_tensor
-from .._engine import Tensor, ops
+from .._engine import Tensor, dtypes, ops
 from .arrays import take_along_axis
 from .core import convert_to_numpy, record_symbolic_calls
 
@@ -25,8 +25,13 @@ def _int32(array) -> Tensor:
 
 def average(x, axis=None, weights=None) -> Tensor:
     """The mean, or ``sum(x * weights) / sum(weights)`` over ``axis``; 1-D ``weights`` with an ``axis``
-    weigh the positions along that axis (NumPy's and Keras's rule)."""
+    weigh the positions along that axis. Integers become float32.
+
+    NumPy's rule, which Keras documents; Keras 3's torch backend divides by the sum of the weights along the
+    last axis whatever ``axis`` is (a vector, not a number, for ``axis=None`` with weights of x's shape).
+    """
     x = convert_to_tensor(x)
+    x = x if x.dtype.kind == "f" else ops.astype(x, dtypes.default_float)
     if weights is None:
         return ops.mean(x, axis=axis)
     weights = convert_to_tensor(weights)
