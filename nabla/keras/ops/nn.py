@@ -3,7 +3,8 @@
 Images are channels-last by default, as in Keras (``data_format="channels_first"`` for (N, C, ...)):
 1-D inputs (N, steps, C) and 2-D inputs (N, H, W, C); 3-D ones are not offered. Convolution kernels are
 Keras's (kh, kw, C, O) (1-D: (k, C, O)). ``padding="same"`` pads as TensorFlow and Keras do (one more
-after than before when the total is odd); average pooling does not count the padding.
+after than before when the total is odd); average pooling does not count the padding (TensorFlow's and Keras's
+JAX backend's rule; Keras 3's torch backend counts some of it).
 """
 
 from __future__ import annotations
@@ -76,19 +77,19 @@ def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilo
 
 
 def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None, **kwargs) -> Tensor:
-    """``(x - mean) / sqrt(var + epsilon) * gamma + beta`` over ``axis`` (epsilon 1e-3 by default)."""
+    """``(x - mean) / sqrt(var + epsilon) * gamma + beta`` over ``axis`` (epsilon 1e-7 by default, Keras's
+    ``backend.epsilon()``)."""
     x = convert_to_tensor(x)
     mean, variance = moments(x, axis, keepdims=True)
-    out = (x - mean) / ops.sqrt(variance + (1e-3 if epsilon is None else epsilon))
+    out = (x - mean) / ops.sqrt(variance + (1e-7 if epsilon is None else epsilon))
     out = out if gamma is None else out * gamma
     return out if beta is None else out + beta
 
 
 def rms_normalization(x, scale=None, axis=-1, epsilon=None) -> Tensor:
-    """``x / sqrt(mean(x^2) + epsilon) * scale`` over ``axis`` (epsilon: float32's machine epsilon by default)."""
+    """``x / sqrt(mean(x^2) + epsilon) * scale`` over ``axis`` (epsilon 1e-7 by default, as Keras)."""
     x = convert_to_tensor(x)
-    eps = float(np.finfo(x.dtype).eps) if epsilon is None else epsilon
-    out = x / ops.sqrt(ops.mean(x * x, axis=axis, keepdims=True) + eps)
+    out = x / ops.sqrt(ops.mean(x * x, axis=axis, keepdims=True) + (1e-7 if epsilon is None else epsilon))
     return out if scale is None else out * scale
 
 
