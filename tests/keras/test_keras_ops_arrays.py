@@ -121,3 +121,51 @@ def test_argpartition_puts_the_kth_value_in_its_sorted_place():
     picked = np.take_along_axis(X, order, axis=1)
     np.testing.assert_array_equal(picked[:, 2], np.sort(X, axis=1)[:, 2])
     assert (picked[:, :2] <= picked[:, 2:3]).all() and (picked[:, 3:] >= picked[:, 2:3]).all()
+
+
+SIGNAL = RNG.standard_normal(7).astype(np.float32)
+SEGMENTS = np.array([0, 0, 2, 1, 2])
+
+MORE = {
+    "correlate_valid": (lambda k, a, v: k.correlate(a, v), (SIGNAL, K)),
+    "correlate_same": (lambda k, a, v: k.multiply(k.correlate(a, v, mode="same"), STEPS[:7]), (SIGNAL, K)),
+    "correlate_full": (lambda k, a, v: k.multiply(k.correlate(a, v, mode="full"), STEPS[:9]), (SIGNAL, K)),
+    "correlate_longer_second": (lambda k, a, v: k.multiply(k.correlate(v, a, mode="full"), STEPS[:9]), (SIGNAL, K)),
+    "ravel": (lambda k, x: k.multiply(k.ravel(x), STEPS[:12]), (X,)),
+    "unstack": (lambda k, x: k.unstack(x, axis=1)[2] * 2 + k.unstack(x, axis=1)[0], (X,)),
+    "hsplit": (lambda k, x: k.multiply(k.hsplit(x, 2)[1], RAMP[:, :2]), (X,)),
+    "vsplit": (lambda k, x: k.multiply(k.vsplit(x, 3)[2], RAMP[:1]), (X,)),
+    "dsplit": (lambda k, x: k.dsplit(x, 2)[1], (CUBE,)),
+    "rot90": (lambda k, x: k.multiply(k.rot90(x), RAMP.T), (X,)),
+    "rot90_k3": (lambda k, x: k.multiply(k.rot90(x, k=3, axes=(1, 2)), STEPS[:3]), (CUBE,)),
+    "rot90_k2": (lambda k, x: k.multiply(k.rot90(x, k=2), RAMP), (X,)),
+    "kron": (lambda k, x, y: k.multiply(k.kron(x[:2, :2], y[:2, :3]), STEPS[:6]), (X, X)),
+    "ptp": (lambda k, x: k.ptp(x, axis=1), (X,)),
+    "median": (lambda k, x: k.median(x, axis=1), (X,)),
+    "median_all": (lambda k, x: k.median(x), (CUBE,)),
+    "quantile": (lambda k, x: k.quantile(x, 0.3, axis=0, keepdims=True), (X,)),
+    "quantile_list": (lambda k, x: k.multiply(k.quantile(x, np.array([0.25, 0.9]), axis=1), RAMP[:2, :3]), (X,)),
+    "percentile": (lambda k, x: k.percentile(x, 75.0, axis=(1, 2)), (CUBE,)),
+    "segment_sum": (lambda k, x: k.multiply(k.segment_sum(x[:, :3], SEGMENTS[:3]), STEPS[:3]), (X,)),
+    "segment_max": (lambda k, v: k.segment_max(v, SEGMENTS, num_segments=3), (V,)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MORE))
+def test_more_ops_match_keras(name):
+    assert_ops_match(*MORE[name])
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda k: k.quantile(X, 0.3, axis=1, method="lower"),
+        lambda k: k.quantile(X, 0.3, axis=1, method="higher"),
+        lambda k: k.quantile(X, 0.5, axis=1, method="nearest"),
+        lambda k: k.quantile(X, 0.3, axis=1, method="midpoint"),
+        lambda k: k.in_top_k(np.array([0, 3, 1]), X, 2),
+        lambda k: k.isin(np.array([1, 2, 3, 4]), np.array([2, 4])),
+    ],
+)
+def test_more_values_match_keras(call):
+    assert_values_match(call, rtol=1e-6)

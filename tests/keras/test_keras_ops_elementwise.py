@@ -72,3 +72,31 @@ def test_op_values_and_gradients_match_keras(name):
 )
 def test_values_of_non_differentiable_ops_match_keras(call):
     assert_values_match(call)
+
+
+MORE = {
+    "vdot": (lambda k, x, y: k.vdot(x[0], y[1]), (X, Y)),
+    "inner": (lambda k, x, y: k.inner(x, y), (X, Y)),
+    "tensordot": (lambda k, x, y: k.tensordot(x, y, axes=([0], [0])), (X, Y)),
+    "tensordot_2": (lambda k, x, y: k.tensordot(x, k.reshape(y, (3, 4, 1)), axes=2), (X, Y)),
+    "cross": (lambda k, x, y: k.cross(x[:2, :3], y[:2, 1:]), (X, Y)),  # ((3, 3) confuses Keras's torch backend)
+    "fmax": (lambda k, x, y: k.fmax(x, y), (X, Y)),
+    "fmin": (lambda k, x, y: k.fmin(x, y), (X, Y)),
+    "sinc": (lambda k, x: k.sinc(x * (x > 0)), (X,)),
+    "select": (lambda k, x, y: k.select([x > 1, x < -1], [x, y * 2], 0.5), (X, Y)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MORE))
+def test_more_ops_match_keras(name):
+    assert_ops_match(*MORE[name])
+
+
+def test_heaviside_matches_keras():  # (no gradient in either: torch has none)
+    assert_values_match(lambda k: k.heaviside(X * (X > 0.5), Y))
+
+
+def test_fmax_and_fmin_ignore_a_nan():
+    a, b = np.array([np.nan, 1.0, np.nan], dtype=np.float32), np.array([2.0, np.nan, np.nan], dtype=np.float32)
+    assert_values_match(lambda k: k.fmax(a, b))
+    assert_values_match(lambda k: k.fmin(a, b))

@@ -107,3 +107,14 @@ def test_a_decomposition_nabla_lacks_says_so():
         ops.linalg.svd  # noqa: B018
     with pytest.raises(AttributeError, match="matrix decompositions are not offered"):
         ops.cholesky  # noqa: B018
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda k: k.multi_hot(np.array([[0, 2], [1, 1]]), 4),
+        lambda k: k.multi_hot(np.array([0, 3]), 5),
+    ],
+)
+def test_multi_hot_matches_keras(call):
+    assert_values_match(call)

@@ -229,6 +229,73 @@ def array_split(x, indices_or_sections, axis=0) -> list[Tensor]:
     return ops.split(x, list(indices_or_sections), axis=axis)
 
 
+def _split_along(axis_for):
+    def split_there(x, indices_or_sections) -> list[Tensor]:
+        x = convert_to_tensor(x)
+        return ops.split(x, indices_or_sections, axis=axis_for(x))
+
+    return split_there
+
+
+hsplit = _split_along(lambda x: 0 if x.ndim == 1 else 1)
+hsplit.__doc__ = "Split along the second axis (the only one of a 1-D tensor)."
+vsplit = _split_along(lambda x: 0)
+vsplit.__doc__ = "Split along the first axis."
+dsplit = _split_along(lambda x: 2)
+dsplit.__doc__ = "Split along the third axis."
+
+
+def unstack(x, num=None, axis=0) -> list[Tensor]:
+    """The slices of ``x`` along ``axis``, as a list."""
+    x = convert_to_tensor(x)
+    lead = (slice(None),) * (axis % x.ndim)
+    return [x[lead + (i,)] for i in range(x.shape[axis])]
+
+
+def ravel(x) -> Tensor:
+    return ops.reshape(convert_to_tensor(x), -1)
+
+
+def rot90(array, k=1, axes=(0, 1)) -> Tensor:
+    """``array`` turned by ``k`` quarter turns in the plane of ``axes``, from the first axis towards the second."""
+    x = convert_to_tensor(array)
+    swapped = list(range(x.ndim))
+    swapped[axes[0]], swapped[axes[1]] = swapped[axes[1]], swapped[axes[0]]
+    k %= 4
+    if k == 1:
+        return ops.transpose(ops.flip(x, axis=axes[1]), tuple(swapped))
+    if k == 2:
+        return ops.flip(ops.flip(x, axis=axes[0]), axis=axes[1])
+    return ops.flip(ops.transpose(x, tuple(swapped)), axis=axes[1]) if k == 3 else x
+
+
+def kron(x1, x2) -> Tensor:
+    """The Kronecker product: each element of ``x1`` times the whole of ``x2``, laid out in blocks."""
+    a, b = convert_to_tensor(x1), convert_to_tensor(x2)
+    nd = max(a.ndim, b.ndim)
+    a_shape, b_shape = (1,) * (nd - a.ndim) + a.shape, (1,) * (nd - b.ndim) + b.shape
+    a = ops.reshape(a, tuple(v for n in a_shape for v in (n, 1)))
+    b = ops.reshape(b, tuple(v for n in b_shape for v in (1, n)))
+    return ops.reshape(a * b, tuple(m * n for m, n in zip(a_shape, b_shape)))
+
+
+def correlate(x1, x2, mode="valid") -> Tensor:
+    """NumPy's cross-correlation of two 1-D tensors, ``out[k] = sum_n x1[n + k] x2[n]``, with its modes:
+    "valid" (where they overlap fully), "same" (the length of the longer), "full"; differentiable."""
+    a, v = convert_to_tensor(x1), convert_to_tensor(x2)
+    if a.ndim != 1 or v.ndim != 1:
+        raise ValueError(f"correlate: expected two 1-D tensors, got shapes {a.shape} and {v.shape}")
+    if v.shape[0] > a.shape[0]:  # NumPy swaps them, and reverses the result
+        return ops.flip(correlate(v, a, mode), axis=0)
+    m = v.shape[0]
+    pads = {"valid": (0, 0), "same": (m // 2, m - 1 - m // 2), "full": (m - 1, m - 1)}
+    if mode not in pads:
+        raise ValueError(f"correlate: mode must be 'valid', 'same' or 'full', got {mode!r}")
+    padded = ops.pad(a, [pads[mode]])
+    windows = np.arange(padded.shape[0] - m + 1)[:, None] + np.arange(m)
+    return ops.matmul(padded[windows], v)
+
+
 def append(x1, x2, axis=None) -> Tensor:
     if axis is None:
         return ops.concatenate([ops.reshape(x1, -1), ops.reshape(x2, -1)])

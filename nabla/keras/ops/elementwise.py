@@ -52,6 +52,7 @@ isposinf = _constant(np.isposinf, "True where a value is +inf.")
 isneginf = _constant(np.isneginf, "True where a value is -inf.")
 signbit = _constant(np.signbit, "True where the sign bit is set (negative values and -0.0).")
 logical_xor = _constant(np.logical_xor, "Elementwise exclusive or, as a bool tensor.")
+heaviside = _constant(np.heaviside, "0 where x1 < 0, 1 where x1 > 0, x2 where x1 = 0; no gradient (as torch's).")
 
 
 def isclose(x1, x2, rtol=1e-5, atol=1e-8, equal_nan=False) -> Tensor:
@@ -72,6 +73,82 @@ def dot(x1, x2) -> Tensor:
     if x2.ndim > 2:
         raise ValueError("dot: tensors of more than 2 axes are not offered; use keras.ops.einsum or matmul")
     return ops.matmul(x1, x2)
+
+
+def vdot(x1, x2) -> Tensor:
+    """The dot product of the two tensors flattened."""
+    return ops.matmul(ops.reshape(convert_to_tensor(x1), -1), ops.reshape(convert_to_tensor(x2), -1))
+
+
+def tensordot(x1, x2, axes=2) -> Tensor:
+    """Sum the products over ``axes``: the last ``axes`` axes of x1 with the first of x2 (an int), or the
+    pairs of axes of two lists; composed as :func:`einsum`."""
+    x1, x2 = convert_to_tensor(x1), convert_to_tensor(x2)
+    if isinstance(axes, int):
+        axes = (list(range(x1.ndim - axes, x1.ndim)), list(range(axes)))
+    first, second = ([a] if isinstance(a, int) else list(a) for a in axes)
+    letters = iter("abcdefghijklmnopqrstuvwxyz")
+    sub1 = [next(letters) for _ in range(x1.ndim)]
+    sub2 = [next(letters) for _ in range(x2.ndim)]
+    for i, j in zip(first, second):
+        sub2[j % x2.ndim] = sub1[i % x1.ndim]
+    summed = {sub1[i % x1.ndim] for i in first}
+    kept = [c for c in sub1 if c not in summed] + [c for c in sub2 if c not in summed]
+    return ops.einsum(f"{''.join(sub1)},{''.join(sub2)}->{''.join(kept)}", x1, x2)
+
+
+def inner(x1, x2) -> Tensor:
+    """The sums of products over the last axes of both (a number for two vectors)."""
+    x1, x2 = convert_to_tensor(x1), convert_to_tensor(x2)
+    if x1.ndim == 0 or x2.ndim == 0:
+        return x1 * x2
+    return tensordot(x1, x2, ([-1], [-1]))
+
+
+def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None) -> Tensor:
+    """The cross product of 3-vectors along ``axisa`` of x1 and ``axisb`` of x2 (``axis`` sets all three)."""
+    if axis is not None:
+        axisa = axisb = axisc = axis
+    a, b = ops.moveaxis(_float(x1), axisa, -1), ops.moveaxis(_float(x2), axisb, -1)
+    if a.shape[-1] != 3 or b.shape[-1] != 3:
+        raise ValueError(f"cross: nabla offers the cross product of 3-vectors, got shapes {a.shape} and {b.shape}")
+    out = ops.stack([a[..., (i + 1) % 3] * b[..., (i + 2) % 3] - a[..., (i + 2) % 3] * b[..., (i + 1) % 3]
+                     for i in range(3)], axis=-1)
+    return ops.moveaxis(out, -1, axisc)
+
+
+def fmax(x1, x2) -> Tensor:
+    """The larger of the two, ignoring a NaN (NaN only where both are)."""
+    x1, x2 = _float(x1), _float(x2)
+    return ops.where(ops.isnan(x1), x2, ops.where(ops.isnan(x2), x1, ops.maximum(x1, x2)))
+
+
+def fmin(x1, x2) -> Tensor:
+    """The smaller of the two, ignoring a NaN (NaN only where both are)."""
+    x1, x2 = _float(x1), _float(x2)
+    return ops.where(ops.isnan(x1), x2, ops.where(ops.isnan(x2), x1, ops.minimum(x1, x2)))
+
+
+def sinc(x) -> Tensor:
+    """``sin(pi x) / (pi x)``, and 1 at 0."""
+    x = _float(x)
+    zero = x == 0
+    scaled = ops.where(zero, 1.0, x) * math.pi
+    return ops.where(zero, 1.0, ops.sin(scaled) / scaled)
+
+
+def isin(x1, x2, assume_unique=False, invert=False) -> Tensor:
+    """Whether each element of ``x1`` is one of ``x2``'s, as a bool tensor."""
+    return Tensor._make(np.isin(convert_to_numpy(x1), convert_to_numpy(x2), assume_unique, invert))
+
+
+def select(condlist, choicelist, default=0) -> Tensor:
+    """Each element from the first choice whose condition holds there, else ``default``; differentiable in the
+    choices."""
+    out = convert_to_tensor(default)
+    for condition, choice in reversed(list(zip(condlist, choicelist))):
+        out = ops.where(condition, choice, out)
+    return out
 
 
 # --- powers, logarithms, trigonometry ---------------------------------------------------------------

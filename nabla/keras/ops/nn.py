@@ -47,6 +47,17 @@ def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False) -> Tensor:
     return out if axis == -1 else ops.moveaxis(out, -1, axis)
 
 
+def multi_hot(inputs, num_classes=None, axis=-1, dtype=None, sparse=False, **kwargs) -> Tensor:
+    """For each row of integer class indices, a vector with 1 at each of them (float32 by default); a 1-D
+    input is one row."""
+    if sparse:
+        raise ValueError("multi_hot: nabla has no sparse tensors (sparse=False)")
+    num_classes = kwargs.pop("num_tokens", num_classes)  # (Keras's older name)
+    indices = convert_to_numpy(inputs).astype(np.int64)
+    hot = ops.max(one_hot(indices, num_classes, dtype=dtype), axis=-2 if indices.ndim > 1 else 0)
+    return hot if axis == -1 else ops.moveaxis(hot, -1, axis)
+
+
 # --- normalization -----------------------------------------------------------------------------------
 
 

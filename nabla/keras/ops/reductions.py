@@ -97,6 +97,77 @@ def diff(a, n=1, axis=-1) -> Tensor:
     return a
 
 
+def ptp(x, axis=None, keepdims=False) -> Tensor:
+    """The range ``max - min`` over ``axis``."""
+    return ops.max(x, axis=axis, keepdims=keepdims) - ops.min(x, axis=axis, keepdims=keepdims)
+
+
+_METHODS = ("linear", "lower", "higher", "nearest", "midpoint")
+
+
+def quantile(x, q, axis=None, method="linear", keepdims=False) -> Tensor:
+    """The ``q``-th quantiles (q in [0, 1], a number or a 1-D list: then a first axis of results) over ``axis``
+    (all elements when None), NumPy's methods "linear", "lower", "higher", "nearest", "midpoint"; differentiable
+    (the gradient goes to the values the result is read from)."""
+    if method not in _METHODS:
+        raise ValueError(f"quantile: method must be one of {_METHODS}, got {method!r}")
+    x = convert_to_tensor(x)
+    x = x if x.dtype.kind == "f" else ops.astype(x, dtypes.default_float)
+    axes = tuple(range(x.ndim)) if axis is None else (axis,) if isinstance(axis, int) else tuple(axis)
+    axes = tuple(a % x.ndim for a in axes)
+    rest = [a for a in range(x.ndim) if a not in axes]
+    flat = ops.reshape(ops.transpose(x, tuple(rest + list(axes))), tuple(x.shape[a] for a in rest) + (-1,))
+    ordered = sort(flat, axis=-1)
+    qs = np.asarray(convert_to_numpy(q), dtype=np.float64)
+    position = qs * (ordered.shape[-1] - 1)
+    below, above = np.floor(position).astype(np.int64), np.ceil(position).astype(np.int64)
+    if method == "nearest":
+        below = above = np.round(position).astype(np.int64)  # (halves to even, as NumPy)
+    low, high = ordered[..., below], ordered[..., above]
+    fixed = {"lower": 0.0, "higher": 1.0, "nearest": 0.0, "midpoint": 0.5}
+    fraction = position - below if method == "linear" else np.full_like(position, fixed.get(method, 0.0))
+    out = low + (high - low) * Tensor._make(fraction.astype(x.dtype))
+    if keepdims:
+        shape = tuple(1 if a in axes else n for a, n in enumerate(x.shape))
+        out = ops.reshape(out, out.shape[:-1] + shape) if qs.ndim else ops.reshape(out, shape)
+    return ops.moveaxis(out, -1, 0) if qs.ndim and not keepdims else out
+
+
+def percentile(x, q, axis=None, method="linear", keepdims=False) -> Tensor:
+    """:func:`quantile` with ``q`` in percent (0 to 100)."""
+    return quantile(x, np.asarray(convert_to_numpy(q), dtype=np.float64) / 100.0, axis, method, keepdims)
+
+
+def median(x, axis=None, keepdims=False) -> Tensor:
+    """The middle value over ``axis`` (the mean of the two middle ones for an even count)."""
+    return quantile(x, 0.5, axis, "linear", keepdims)
+
+
+def segment_sum(data, segment_ids, num_segments=None, sorted=False) -> Tensor:  # noqa: A002
+    """The sums of the rows of ``data`` that share a segment id: out[s] = sum of data[i] with ids[i] = s
+    (``num_segments`` rows, by default the largest id + 1); differentiable in ``data``."""
+    data, ids = convert_to_tensor(data), convert_to_numpy(segment_ids).astype(np.int64)
+    n = int(ids.max()) + 1 if num_segments is None else int(num_segments)
+    return ops.index_add(data, (ids,), (n,) + data.shape[1:], False)
+
+
+def segment_max(data, segment_ids, num_segments=None, sorted=False) -> Tensor:  # noqa: A002
+    """The largest row of ``data`` per segment id (as :func:`segment_sum`; an empty segment gives -inf);
+    differentiable in ``data``."""
+    data, ids = convert_to_tensor(data), convert_to_numpy(segment_ids).astype(np.int64)
+    n = int(ids.max()) + 1 if num_segments is None else int(num_segments)
+    member = (ids == np.arange(n)[:, None]).reshape((n, -1) + (1,) * (data.ndim - 1))  # (segments, rows, ...)
+    return ops.max(ops.where(member, ops.expand_dims(data, 0), -np.inf), axis=1)
+
+
+def in_top_k(targets, predictions, k) -> Tensor:
+    """Whether each row's target class is among its ``k`` highest predictions (ties count in, as in
+    TensorFlow), as a bool tensor."""
+    scores, targets = convert_to_numpy(predictions), convert_to_numpy(targets).astype(np.int64)
+    target_score = np.take_along_axis(scores, targets[:, None], axis=1)
+    return Tensor._make((scores > target_score).sum(axis=1) < k)
+
+
 # --- sorting and searching ---------------------------------------------------------------------------
 
 
