@@ -17,7 +17,7 @@ Keras keeps it:
 ``losses.py``               Keras's losses, ``(y_true, y_pred)``, by name or as objects
 ``optimizers/``             Keras's optimizer classes (``SGD(learning_rate=...)``, ``apply_gradients``,
                             clipping), by name with Keras's defaults (the one table), ``schedules/``
-``ops.py``                  ``keras.ops``: Keras's NumPy-like functions over nabla's operations
+``ops/``                    ``keras.ops``: Keras's NumPy-like functions over nabla's operations, by family
 ``variables.py``            ``keras.Variable`` (a weight: an ``nn.Parameter`` with ``assign``)
 ``symbolic.py``             ``KerasTensor``, what ``keras.Input`` returns (the functional API)
 ``saving.py``               ``keras.saving``: ``save_model``, ``load_model``, ``register_keras_serializable``

@@ -118,3 +118,15 @@ def test_a_decomposition_nabla_lacks_says_so():
 )
 def test_multi_hot_matches_keras(call):
     assert_values_match(call)
+
+
+def test_the_new_ops_record_a_step_of_a_functional_model():
+    import nabla.keras as keras
+
+    inputs = keras.Input(shape=(6, 3))
+    pooled = keras.ops.max_pool(keras.ops.cosh(inputs), 2)  # (elementwise.py and nn.py)
+    outputs = keras.ops.linalg.norm(keras.ops.cumprod(pooled, axis=1), axis=-1)  # (reductions.py, linalg.py)
+    model = keras.Model(inputs, outputs)
+    x = SEQUENCES[:, :6]
+    want = np.linalg.norm(np.cumprod(np.cosh(x).reshape(2, 3, 2, 3).max(axis=2), axis=1), axis=-1)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(model(x)), want, rtol=1e-5)
