@@ -15,6 +15,7 @@ The functions live by family, as in Keras's source:
 ``elementwise.py``   elementwise math: arithmetic, powers and logs, trigonometry and its inverses, tests
 ``arrays.py``        creation, diagonals, rearranging, joining and splitting
 ``reductions.py``    reductions, cumulative sums and products, sorting, searching, counting
+``nan_reductions``   the same, skipping NaNs: ``nansum``, ``nanmean``, ``nanmax``...
 ``nn.py``            ``keras.ops.nn``: activations, normalizations, pooling, convolution, losses
 ``linalg.py``        ``keras.ops.linalg``: ``det``, ``inv``, ``solve``, ``norm``...
 ===================  ==========================================================================================
@@ -34,9 +35,9 @@ Where nabla differs from Keras 3:
 from __future__ import annotations
 
 from .._missing import missing as _missing
-from . import arrays, core, elementwise, linalg, nn, reductions
+from . import arrays, core, elementwise, linalg, nan_reductions, nn, reductions
 
-for _module in (core, elementwise, arrays, reductions, nn, linalg):
+for _module in (core, elementwise, arrays, reductions, nan_reductions, nn, linalg):
     globals().update({_n: _f for _n, _f in vars(_module).items() if not _n.startswith("_") and callable(_f)})
 del _module
 for _name in ("annotations", "record_symbolic_calls", "Tensor"):

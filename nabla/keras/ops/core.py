@@ -130,9 +130,48 @@ def vectorized_map(function, elements):
     return ops.stack([function(e) for e in elements])
 
 
+def switch(index, branches, *operands):
+    """``branches[index](*operands)``, the index clipped into range (as Keras)."""
+    return branches[min(max(int(index), 0), len(branches) - 1)](*operands)
+
+
+def map(f, xs):  # noqa: A001 - Keras's name
+    """``stack([f(x) for x in xs])`` over the first axis (a Python loop)."""
+    return ops.stack([f(x) for x in xs])
+
+
+def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
+    """``carry, y = f(carry, x)`` for each x along the first axis of ``xs`` (``length`` times with x = None
+    when ``xs`` is None), last first with ``reverse``; returns the last carry and the ys stacked (a Python
+    loop: differentiable through ``f``)."""
+    steps = list(xs) if xs is not None else [None] * int(length)
+    carry, ys = init, []
+    for x in reversed(steps) if reverse else steps:
+        carry, y = f(carry, x)
+        ys.append(y)
+    if reverse:
+        ys.reverse()
+    if not ys or ys[0] is None:
+        return carry, None
+    if isinstance(ys[0], (tuple, list)):
+        return carry, type(ys[0])(ops.stack(list(parts)) for parts in zip(*ys))
+    return carry, ops.stack(ys)
+
+
+def saturate_cast(x, dtype) -> Tensor:  # noqa: F811 - Keras's argument name
+    """``x`` clipped to the range of ``dtype``, then cast to it (no wrap-around for integers)."""
+    x = convert_to_tensor(x)
+    info = np.iinfo(dtype) if np.dtype(dtype).kind in "iu" else np.finfo(dtype)
+    low, high = max(float(info.min), -np.inf), float(info.max)
+    if x.dtype.kind in "iu":
+        low, high = max(low, float(np.iinfo(x.dtype).min)), min(high, float(np.iinfo(x.dtype).max))
+    return cast(ops.clip(x, low, high), dtype)
+
+
 # --- calls on keras.Input tensors record a functional model's step ---------------------------------
 
-_EAGER_ONLY = {"convert_to_numpy", "is_tensor", "shape", "ndim", "size", "dtype", "cond", "fori_loop", "while_loop"}
+_EAGER_ONLY = {"convert_to_numpy", "is_tensor", "shape", "ndim", "size", "dtype", "cond", "fori_loop", "while_loop",
+               "switch", "map", "scan"}
 
 
 def _symbolic_aware(fn):

@@ -45,6 +45,13 @@ def norm(x, ord=None, axis=None, keepdims=False) -> Tensor:  # noqa: A002
     return _matrix_norm(x, ord, tuple(axis), keepdims)
 
 
+def cdist(x, y) -> Tensor:
+    """The Euclidean distances between the rows of ``x`` (..., m, d) and of ``y`` (..., n, d): (..., m, n);
+    the gradient at a distance of 0 is 0."""
+    x, y = convert_to_tensor(x), convert_to_tensor(y)
+    return ops.norm(ops.expand_dims(x, -2) - ops.expand_dims(y, -3), 2, axis=-1)
+
+
 def _vector_ord(ord):  # noqa: A002
     if isinstance(ord, str):
         raise ValueError(f"norm: ord={ord!r} is a matrix norm; a vector norm takes a number")

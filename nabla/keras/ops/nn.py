@@ -208,6 +208,35 @@ def space_to_depth(x, block_size, data_format="channels_last") -> Tensor:
     return ops.moveaxis(out, -1, 1) if data_format == "channels_first" else out
 
 
+def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, is_causal=False,
+                          flash_attention=None, attn_logits_soft_cap=None) -> Tensor:
+    """``softmax(q k^T * scale + bias, masked) v`` per head, Keras's layout: query (B, T, N, H), key and value
+    (B, S, K, H) (N a multiple of K: each key head serves N / K query heads), output (B, T, N, H).
+
+    ``scale`` defaults to ``1 / sqrt(H)``; ``mask`` (broadcast to (B, N, T, S)) is True where a query may
+    attend; ``is_causal`` lets query t attend to keys up to t. ``flash_attention`` (a fused kernel) and
+    ``attn_logits_soft_cap`` (Keras: JAX on TPU only) are not offered.
+    """
+    if flash_attention or attn_logits_soft_cap is not None:
+        raise ValueError("dot_product_attention: flash_attention and attn_logits_soft_cap are not offered by nabla")
+    q, k, v = (convert_to_tensor(t) for t in (query, key, value))
+    if q.ndim != 4 or k.ndim != 4 or v.ndim != 4:
+        raise ValueError(f"dot_product_attention: expected (B, T, N, H) tensors, got {q.shape}, {k.shape}, {v.shape}")
+    if k.shape[2] != q.shape[2]:
+        k, v = ops.repeat(k, q.shape[2] // k.shape[2], axis=2), ops.repeat(v, q.shape[2] // v.shape[2], axis=2)
+    logits = ops.einsum("btnh,bsnh->bnts", q, k) * (1.0 / math.sqrt(q.shape[-1]) if scale is None else scale)
+    if bias is not None:
+        logits = logits + bias
+    allowed = None if mask is None else convert_to_numpy(mask).astype(bool)
+    if is_causal:
+        causal = np.tri(q.shape[1], k.shape[1], dtype=bool)
+        allowed = causal if allowed is None else allowed & causal
+    if allowed is not None:
+        # NOTE: the dtype's lowest value rather than -inf: a row with nothing allowed averages evenly, not NaN.
+        logits = ops.where(allowed, logits, float(np.finfo(logits.dtype).min))
+    return ops.einsum("bnts,bsnh->btnh", ops.softmax(logits, axis=-1), v)
+
+
 # --- losses: keras.ops's versions are Keras's loss functions ----------------------------------------
 
 
