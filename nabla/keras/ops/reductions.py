@@ -127,10 +127,10 @@ def quantile(x, q, axis=None, method="linear", keepdims=False) -> Tensor:
     fixed = {"lower": 0.0, "higher": 1.0, "nearest": 0.0, "midpoint": 0.5}
     fraction = position - below if method == "linear" else np.full_like(position, fixed.get(method, 0.0))
     out = low + (high - low) * Tensor._make(fraction.astype(x.dtype))
+    out = ops.moveaxis(out, -1, 0) if qs.ndim else out  # (one quantile per entry of a first axis)
     if keepdims:
-        shape = tuple(1 if a in axes else n for a, n in enumerate(x.shape))
-        out = ops.reshape(out, out.shape[:-1] + shape) if qs.ndim else ops.reshape(out, shape)
-    return ops.moveaxis(out, -1, 0) if qs.ndim and not keepdims else out
+        out = ops.reshape(out, out.shape[: qs.ndim] + tuple(1 if a in axes else n for a, n in enumerate(x.shape)))
+    return out
 
 
 def percentile(x, q, axis=None, method="linear", keepdims=False) -> Tensor:
