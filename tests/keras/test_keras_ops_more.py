@@ -57,3 +57,56 @@ def test_op_values_and_gradients_match_keras(name):
 )
 def test_values_match_keras(call):
     assert_values_match(call)
+
+
+INTS = np.array([12, 7, -5, 0, 255])
+SHIFTS = np.array([1, 2, 0, 3, 1])
+
+LAST = {
+    "segment_min": (lambda k, v: k.segment_min(v, np.array([0, 0, 2, 1, 2]), num_segments=3), (X[:2].ravel()[:5],)),
+    "trapezoid": (lambda k, y: k.trapezoid(y, dx=0.5), (X,)),
+    "trapezoid_x": (lambda k, y, x: k.trapezoid(y, x, axis=0), (X, np.sort(X[:, 0]))),
+    "corrcoef": (lambda k, x: k.multiply(k.corrcoef(x), RNG_W), (X,)),
+    "psnr": (lambda k, x, y: k.psnr(x, y, 2.0), (X, X * 0.9)),
+}
+RNG_W = np.triu(np.ones((3, 3), dtype=np.float32), 1)  # (the off-diagonal: the diagonal is 1 whatever x is)
+
+
+@pytest.mark.parametrize("name", sorted(LAST))
+def test_last_ops_match_keras(name):
+    assert_ops_match(*LAST[name], grad_rtol=2e-4)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda k: k.bitwise_and(INTS, SHIFTS),
+        lambda k: k.bitwise_or(INTS, SHIFTS),
+        lambda k: k.bitwise_xor(INTS, SHIFTS),
+        lambda k: k.bitwise_not(INTS),
+        lambda k: k.bitwise_invert(INTS),
+        lambda k: k.left_shift(INTS, SHIFTS),
+        lambda k: k.bitwise_right_shift(INTS, SHIFTS),
+        lambda k: k.gcd(INTS, SHIFTS + 4),
+        lambda k: k.lcm(INTS, SHIFTS + 4),
+        lambda k: k.hamming(6),
+        lambda k: k.hanning(5),
+        lambda k: k.blackman(7),
+        lambda k: k.bartlett(5),
+        lambda k: k.kaiser(6, 4.0),
+        lambda k: k.unravel_index(np.array([3, 7, 11]), (3, 4)),
+        lambda k: k.vander(X[0]),
+        lambda k: k.vander(X[0], N=3, increasing=True),
+    ],
+)
+def test_integer_and_window_ops_match_keras(call):
+    assert_values_match(call, rtol=1e-5, atol=1e-6)
+
+
+def test_vander_is_differentiable():  # (Keras's torch backend builds it in place: no gradient to compare with)
+    import nabla as nb
+    from nabla.keras import ops
+
+    x = nb.tensor(X[0], requires_grad=True)
+    ops.sum(ops.vander(x)).backward()  # d/dx (x^3 + x^2 + x + 1)
+    np.testing.assert_allclose(x.grad.numpy(), 3 * X[0] ** 2 + 2 * X[0] + 1, rtol=1e-5)

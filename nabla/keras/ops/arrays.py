@@ -87,6 +87,33 @@ def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0) -> Tensor:
     return Tensor._make(np.geomspace(start, stop, num, endpoint, dtype=_dtype(dtype), axis=axis))
 
 
+def _window(fn):
+    def window(x, *args) -> Tensor:
+        return Tensor._make(fn(int(x), *args).astype(dtypes.default_float))
+
+    window.__name__ = window.__qualname__ = fn.__name__
+    window.__doc__ = f"NumPy's ``{fn.__name__}`` window of ``x`` points, as float32."
+    return window
+
+
+hamming, hanning, blackman, bartlett, kaiser = map(_window, (np.hamming, np.hanning, np.blackman, np.bartlett,
+                                                            np.kaiser))
+
+
+def vander(x, N=None, increasing=False) -> Tensor:  # noqa: N803 - Keras's name
+    """The Vandermonde matrix of the 1-D ``x``: columns ``x^(N-1), ..., x, 1`` (reversed with ``increasing``);
+    differentiable in x."""
+    x = convert_to_tensor(x)
+    n = x.shape[0] if N is None else N
+    powers = np.arange(n) if increasing else np.arange(n)[::-1]
+    return ops.stack([x**int(p) if p else ones_like(x) for p in powers], axis=1)
+
+
+def unravel_index(indices, shape) -> tuple[Tensor, ...]:
+    """The coordinates in an array of ``shape`` of each flat index, one int tensor per axis."""
+    return tuple(Tensor._make(np.asarray(c)) for c in np.unravel_index(convert_to_numpy(indices), shape))
+
+
 def meshgrid(*x, indexing="xy") -> list[Tensor]:
     """Coordinate grids from 1-D tensors; ``"xy"`` (the default) swaps the first two axes, as NumPy does."""
     if indexing not in ("xy", "ij"):

@@ -237,6 +237,12 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
     return ops.einsum("bnts,bsnh->btnh", ops.softmax(logits, axis=-1), v)
 
 
+def psnr(x1, x2, max_val) -> Tensor:
+    """The peak signal-to-noise ratio ``20 log10(max_val) - 10 log10(mean((x1 - x2)^2))``, in decibels."""
+    mse = ops.mean(ops.square(convert_to_tensor(x1) - convert_to_tensor(x2)))
+    return 20.0 * math.log10(max_val) - (10.0 / math.log(10.0)) * ops.log(mse)
+
+
 # --- losses: keras.ops's versions are Keras's loss functions ----------------------------------------
 
 

@@ -160,6 +160,38 @@ def segment_max(data, segment_ids, num_segments=None, sorted=False) -> Tensor:  
     return ops.max(ops.where(member, ops.expand_dims(data, 0), -np.inf), axis=1)
 
 
+def segment_min(data, segment_ids, num_segments=None, sorted=False) -> Tensor:  # noqa: A002
+    """The smallest row of ``data`` per segment id (an empty segment gives +inf); differentiable in ``data``."""
+    return -segment_max(-convert_to_tensor(data), segment_ids, num_segments)
+
+
+def trapezoid(y, x=None, dx=1.0, axis=-1) -> Tensor:
+    """The integral of ``y`` along ``axis`` by the trapezoidal rule, at points ``x`` (spaced ``dx`` when None)."""
+    y = convert_to_tensor(y)
+    y = y if y.dtype.kind == "f" else ops.astype(y, dtypes.default_float)
+    lead = (slice(None),) * (axis % y.ndim)
+    mids = (y[lead + (slice(1, None),)] + y[lead + (slice(None, -1),)]) * 0.5
+    if x is None:
+        return ops.sum(mids, axis=axis) * dx
+    x = convert_to_tensor(x)
+    widths = x[1:] - x[:-1] if x.ndim == 1 else x[lead + (slice(1, None),)] - x[lead + (slice(None, -1),)]
+    if x.ndim == 1 and y.ndim > 1:
+        view = [1] * y.ndim
+        view[axis % y.ndim] = -1
+        widths = ops.reshape(widths, tuple(view))
+    return ops.sum(mids * widths, axis=axis)
+
+
+def corrcoef(x) -> Tensor:
+    """The Pearson correlation coefficients of the rows of ``x`` (variables in rows, observations in columns)."""
+    x = convert_to_tensor(x)
+    x = x if x.dtype.kind == "f" else ops.astype(x, dtypes.default_float)
+    centred = x - ops.mean(x, axis=-1, keepdims=True)
+    covariance = ops.matmul(centred, ops.swapaxes(centred, -1, -2))
+    scale = ops.sqrt(ops.sum(centred * centred, axis=-1))
+    return ops.clip(covariance / ops.outer(scale, scale), -1.0, 1.0)
+
+
 def in_top_k(targets, predictions, k) -> Tensor:
     """Whether each row's target class is among its ``k`` highest predictions (ties count in, as in
     TensorFlow), as a bool tensor."""
