@@ -19,3 +19,41 @@ def keras_on_torch():
     assert keras.backend.backend() == "torch", "keras was imported earlier with another backend"
     keras.utils.set_random_seed(0)
     return keras
+
+
+def assert_ops_match(fn, inputs, rtol=1e-5, atol=1e-6, grad_rtol=1e-4, grad_atol=1e-5):
+    """``fn(ops, *tensors)`` through ``nabla.keras.ops`` and Keras 3's ``keras.ops`` (torch backend): the same
+    values, shape and dtype, and the same gradients of ``sum(out)`` for every input (torch's autograd)."""
+    import numpy as np
+    import torch
+
+    import nabla as nb
+    from nabla.keras import ops
+
+    keras = keras_on_torch()
+    theirs = [torch.tensor(a, requires_grad=True) for a in inputs]
+    want = fn(keras.ops, *theirs)
+    want.sum().backward()
+    ours = [nb.tensor(a, requires_grad=True) for a in inputs]
+    got = fn(ops, *ours)
+    got.sum().backward()
+    assert got.shape == tuple(want.shape) and got.dtype == np.dtype(str(want.dtype).removeprefix("torch."))
+    np.testing.assert_allclose(got.detach().numpy(), want.detach().numpy(), rtol=rtol, atol=atol)
+    for ours_x, theirs_x in zip(ours, theirs):
+        np.testing.assert_allclose(ours_x.grad.numpy(), theirs_x.grad.numpy(), rtol=grad_rtol, atol=grad_atol)
+
+
+def assert_values_match(call, rtol=1e-6, atol=0.0):
+    """``call(ops)`` through ``nabla.keras.ops`` and Keras 3's ``keras.ops``: the same values and shape, and a
+    dtype of the same kind (int, float, bool); a tuple or list of results is compared element by element."""
+    import numpy as np
+
+    from nabla.keras import ops
+
+    keras = keras_on_torch()
+    want, got = call(keras.ops), call(ops)
+    pairs = zip(want, got) if isinstance(want, (tuple, list)) else [(want, got)]
+    for w, g in pairs:
+        w, g = keras.ops.convert_to_numpy(w), ops.convert_to_numpy(g)
+        assert g.shape == w.shape and g.dtype.kind == w.dtype.kind, (g.shape, w.shape, g.dtype, w.dtype)
+        np.testing.assert_allclose(g, w, rtol=rtol, atol=atol)

@@ -283,6 +283,8 @@ numpy_ns = SimpleNamespace(
             "arange",
             "argmax",
             "argmin",
+            "arcsin",
+            "arctan",
             "concatenate",
             "cos",
             "einsum",
@@ -351,6 +353,9 @@ numpy_ns = SimpleNamespace(
     max_pool_choice=max_pool_choice,
     astype=lambda x, dtype: x.astype(dtype, copy=False),
     copy=np.copy,
+    inv=np.linalg.inv,
+    det=np.linalg.det,
+    solve=np.linalg.solve,
     getitem=operator.getitem,
     to_device=to_device,
 )

@@ -201,6 +201,11 @@ def _build(lib: str, device) -> SimpleNamespace:
         logical_and logical_or logical_not""".split()
     ns = SimpleNamespace(
         **{name: getattr(api, name) for name in names},
+        arcsin=api.asin,
+        inv=lambda a: api.linalg.inv(a),
+        det=lambda a: api.linalg.det(a),
+        solve=lambda a, b: api.linalg.solve(a, b),
+        arctan=api.atan,
         concatenate=lambda xs, axis=0: api.concat(list(xs), axis=axis),
         take_along_axis=lambda x, indices, axis: api.take_along_axis(x, indices, axis=axis),  # (keyword there)
         transpose=transpose,

@@ -17,7 +17,7 @@ Keras keeps it:
 ``losses.py``               Keras's losses, ``(y_true, y_pred)``, by name or as objects
 ``optimizers/``             Keras's optimizer classes (``SGD(learning_rate=...)``, ``apply_gradients``,
                             clipping), by name with Keras's defaults (the one table), ``schedules/``
-``ops.py``                  ``keras.ops``: Keras's NumPy-like functions over nabla's operations
+``ops/``                    ``keras.ops``: Keras's NumPy-like functions over nabla's operations, by family
 ``preprocessing/``          ``keras.preprocessing.sequence.pad_sequences`` (``keras.utils``'s, old names)
 ``random.py``               ``keras.random``: seeded draws (``normal(shape, seed=1)``), ``SeedGenerator``
 ``variables.py``            ``keras.Variable`` (a weight: an ``nn.Parameter`` with ``assign``)

@@ -15,6 +15,11 @@ _DATA = (
     "with nabla.data.DataLoader(nabla.data.TensorDataset(x, y), batch_size=32, shuffle=True)"
 )
 
+_DECOMPOSITIONS = (
+    "matrix decompositions are not offered (nabla has no gradient rules for them): keras.ops.linalg has det, inv, "
+    "solve, slogdet and norm; for values only, use NumPy's np.linalg on keras.ops.convert_to_numpy(x)"
+)
+
 # "namespace.name" (or a whole namespace) -> what to use instead.
 ALTERNATIVES = {
     "keras.applications": "pretrained applications are not offered: build the network with keras.layers",
@@ -45,17 +50,14 @@ ALTERNATIVES = {
     ),
     "keras.layers.MultiHeadAttention": "use nabla.nn.MultiheadAttention (PyTorch's layout)",
     "keras.ops.image": "image ops are not offered: use NumPy, or the preprocessing layers of nabla.keras.layers",
-    "keras.ops.linalg": "linear algebra beyond matmul, einsum and norm is not offered: use NumPy (np.linalg)",
+    **{
+        f"keras.ops{family}.{name}": _DECOMPOSITIONS
+        for family in ("", ".linalg")
+        for name in "cholesky cholesky_inverse eig eigh lstsq lu_factor matrix_rank pinv qr solve_triangular svd"
+        .split()
+    },
+    "keras.ops.linalg.jvp": "forward-mode derivatives are not offered: nabla differentiates in reverse mode",
     "keras.ops.fft": "FFTs are not offered: use NumPy (np.fft) on keras.ops.convert_to_numpy(x)",
-    "keras.ops.tensordot": "write it with keras.ops.einsum (e.g. 'ij,jk->ik')",
-    "keras.ops.conv": "use keras.layers.Conv2D, or nabla.conv2d (NCHW inputs, OIHW filters: PyTorch's layout)",
-    "keras.ops.max_pool": "use keras.layers.MaxPooling2D, or nabla.max_pool2d on NCHW inputs",
-    "keras.ops.average_pool": "use keras.layers.AveragePooling2D, or nabla.avg_pool2d on NCHW inputs",
-    "keras.ops.cumprod": "cumulative products are not offered: use keras.ops.cumsum of keras.ops.log for positive x",
-    "keras.ops.scatter": "scatter is not offered: build the result with keras.ops.where or one_hot and matmul",
-    "keras.ops.scatter_update": "scatter is not offered: build the result with keras.ops.where",
-    "keras.ops.slice_update": "in-place slice updates are not offered: build the result with keras.ops.concatenate",
-    "keras.ops.segment_sum": "segment sums are not offered: one_hot(segment_ids) transposed, matmul the data",
     "keras.ops.custom_gradient": (
         "custom gradients are not offered by nabla.keras; nabla's own operations pair each forward pass with its "
         "gradient rule (see nabla/ops/primitive.py)"

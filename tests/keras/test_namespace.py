@@ -36,11 +36,12 @@ def test_every_top_level_name_used_here_exists_in_keras():
         (keras, "applications", "pretrained applications are not offered"),
         (keras, "mixed_precision", "mixed precision is not offered"),
         (keras, "Sequentail", "did you mean Sequential"),
-        (keras.ops, "conv", "use keras.layers.Conv2D"),
         (keras.layers, "MultiHeadAttention", "use nabla.nn.MultiheadAttention"),
         (keras.utils, "load_img", "images are not loaded by nabla.keras"),
         (keras.utils, "pad_sequence", "did you mean pad_sequences"),
         (keras.random, "poisson", r"dir\(nabla.keras.random\) lists what it offers"),
+        (keras.ops, "svd", "matrix decompositions are not offered"),
+        (keras.ops.linalg, "qr", "matrix decompositions are not offered"),
     ],
 )
 def test_a_name_nabla_lacks_is_an_attribute_error_that_says_what_to_use(module, name, message):

@@ -78,7 +78,8 @@ from .elementwise import (
     to_device,
     where,
 )
-from .linalg import dense, dot, einsum, linear, matmul, outer
+from .inverse import arcsin, arctan, erfinv
+from .linalg import dense, det, dot, einsum, inv, linear, matmul, outer, solve
 from .loss import (
     _gather,
     binary_cross_entropy,
@@ -257,6 +258,8 @@ tensor_ns = SimpleNamespace(
     any=any,
     argmax=argmax,
     argmin=argmin,
+    arcsin=arcsin,
+    arctan=arctan,
     broadcast_to=broadcast_to,
     concatenate=concatenate,
     cos=cos,
@@ -317,6 +320,9 @@ tensor_ns = SimpleNamespace(
         x, out, kernel, stride, dtype
     )),
     copy=clone,
+    inv=inv,
+    det=det,
+    solve=solve,
     getitem=getitem,
     to_device=to_device,
     isnan=isnan,

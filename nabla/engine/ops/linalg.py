@@ -170,3 +170,68 @@ def einsum(spec: str, *operands) -> Tensor:
         raise ValueError(f"einsum: repeated letters within one operand and '...' are not supported: {spec!r}")
     operands = [as_operand(o) for o in operands]
     return _einsum(*operands, spec=spec)
+
+
+# --- inverse, determinant, solve (square matrices, with leading batch axes) -----------------------------
+
+
+def _square(a, who: str) -> Tensor:
+    a = as_operand(a)
+    if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+        raise ValueError(f"{who}: expected square matrices (..., n, n), got shape {a.shape}")
+    return a
+
+
+@primitive("inv", reads=("out",))
+def _inv(xp, a):
+    return xp.inv(a)
+
+
+@_inv.defvjp
+def _(xp, need, g, out, a):
+    # d(A^-1) = -A^-1 dA A^-1, so dA = -A^-T G A^-T.
+    t = xp.swapaxes(out, -1, -2)
+    return (-xp.matmul(xp.matmul(t, g), t),)
+
+
+def inv(a) -> Tensor:
+    """The inverse of each square matrix (NaN or an error for a singular one, as NumPy)."""
+    return _inv(_square(a, "inv"))
+
+
+@primitive("det")
+def _det(xp, a):
+    return xp.det(a)
+
+
+@_det.defvjp
+def _(xp, need, g, out, a):
+    # Jacobi's formula: d det(A) = det(A) tr(A^-1 dA), so dA = g det(A) A^-T (A invertible).
+    scale = xp.expand_dims(g * out, (-1, -2))
+    return (scale * xp.swapaxes(xp.inv(a), -1, -2),)
+
+
+def det(a) -> Tensor:
+    """The determinant of each square matrix; its gradient needs the matrix to be invertible."""
+    return _det(_square(a, "det"))
+
+
+@primitive("solve", reads=(0, "out"))
+def _solve(xp, a, b):
+    return xp.solve(a, b)
+
+
+@_solve.defvjp
+def _(xp, need, g, out, a, b):
+    # X = A^-1 B: dB = A^-T G, dA = -dB X^T.
+    gb = xp.solve(xp.swapaxes(a, -1, -2), g)
+    ga = -xp.matmul(gb, xp.swapaxes(out, -1, -2)) if need[0] else None
+    return ga, (gb if need[1] else None)
+
+
+def solve(a, b) -> Tensor:
+    """``x`` with ``a @ x = b``: ``b`` is (..., n, k), or one vector (n,) (NumPy 2's rule)."""
+    a, b = _square(a, "solve"), as_operand(b)
+    if b.ndim == 1:
+        return squeeze(_solve(a, expand_dims(b, -1)), -1)
+    return _solve(a, b)

@@ -267,6 +267,9 @@ UNARY = {
         (-4, 4),
     ),
     "step": (nb.step, lambda x: (x >= 0).to(x.dtype) + 0 * x, (-2, 2)),
+    "arcsin": (nb.ops.arcsin, lambda x: T.asin(x), (-0.9, 0.9)),
+    "arctan": (nb.ops.arctan, lambda x: T.atan(x), (-4, 4)),
+    "erfinv": (nb.ops.erfinv, lambda x: T.erfinv(x), (-0.99, 0.99)),
 }
 
 
@@ -827,3 +830,23 @@ def _t(*shape):
 def test_shape_errors_name_op_and_shapes(fn, error, match):
     with pytest.raises(error, match=match):
         fn()
+
+
+def _well_conditioned(shape, dtype, seed=0):
+    """Random square matrices plus n times the identity: far from singular."""
+    rng = np.random.default_rng(seed)
+    n = shape[-1]
+    return (rng.uniform(-1, 1, size=shape) + n * np.eye(n)).astype(dtype)
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (2, 4, 4)], ids=str)
+def test_inv_det_solve(shape, dtype):
+    from nabla.engine import ops
+
+    a = _well_conditioned(shape, dtype)
+    b = np.random.default_rng(1).uniform(-1, 1, size=shape[:-1] + (2,)).astype(dtype)
+    compare(ops.inv, inputs=[a], torch_fn=lambda x: T.linalg.inv(x), dtype=dtype)
+    compare(ops.det, inputs=[a], torch_fn=lambda x: T.linalg.det(x), dtype=dtype)
+    compare(ops.solve, inputs=[a, b], torch_fn=lambda x, y: T.linalg.solve(x, y), dtype=dtype)
+    if len(shape) == 2:  # b one vector
+        compare(ops.solve, inputs=[a, b[:, 0]], torch_fn=lambda x, y: T.linalg.solve(x, y), dtype=dtype)
