@@ -158,7 +158,7 @@ def test_every_layer_class_of_nabla_has_an_onnx_form_or_a_reason():
             (layers.Softmax, layers.ReLU, layers.PReLU, layers.Rescaling, layers.Normalization, layers.Embedding,
              layers.UpSampling2D, layers.ZeroPadding2D, layers.Cropping2D, layers.RepeatVector,
              layers.UnitNormalization, layers.Conv1D, layers.MaxPooling1D, layers.AveragePooling1D,
-             layers.SimpleRNN, layers.LSTM, layers.GRU),
+             layers.SimpleRNN, layers.LSTM, layers.GRU, layers.Bidirectional, layers.TimeDistributed),
             "no ONNX form yet (the layers of TF's tutorials): export refuses it, naming the layer",
         ),  # fmt: skip
     }

@@ -13,7 +13,8 @@ By family, as in Keras: :mod:`.layer` (the base ``Layer``), :mod:`.core` (``Inpu
 ``Concatenate``, ...: several inputs into one), :mod:`.reshaping` (``Reshape``, ``Permute``),
 :mod:`.image_reshaping` (``UpSampling2D``, ``ZeroPadding2D``, ``Cropping2D``), and one layer per file:
 :mod:`.embedding`, :mod:`.repeat_vector`, :mod:`.unit_normalization`, :mod:`.activity_regularization`,
-:mod:`.spatial_dropout` (``SpatialDropout2D``); :mod:`.recurrent` (``SimpleRNN``, ``LSTM``, ``GRU``).
+:mod:`.spatial_dropout` (``SpatialDropout2D``); :mod:`.recurrent` (``SimpleRNN``, ``LSTM``, ``GRU``);
+:mod:`.wrappers` (``Bidirectional``, ``TimeDistributed``: layers that hold a layer).
 """
 
 from .._missing import missing
@@ -60,6 +61,7 @@ from .repeat_vector import RepeatVector
 from .reshaping import Permute, Reshape
 from .spatial_dropout import SpatialDropout2D
 from .unit_normalization import UnitNormalization
+from .wrappers import Bidirectional, TimeDistributed
 
 # Keras's other names for the same classes: keras.layers.MaxPool2D is keras.layers.MaxPooling2D.
 MaxPool2D = MaxPooling2D
@@ -129,6 +131,8 @@ LAYERS = {
         SimpleRNN,
         LSTM,
         GRU,
+        Bidirectional,
+        TimeDistributed,
     )
 }
 # (Lambda is not here: it holds Python code, which a model file does not carry.)
