@@ -88,7 +88,7 @@ def _check_sequential(payload: dict, path, custom: dict) -> None:
                                                f"custom_objects={{{name!r}: cls}}")  # fmt: skip
         if name == "InputLayer" and i > 0:
             _fail(path, f"{where}.class_name", "an Input can only come first")
-        _validate(entry["config"], fs.LAYER_CONFIGS[name], f"{where}.config", path)
+        _validate_layer(name, entry["config"], f"{where}.config", path)
     shape = _input_shape(payload, config, layers, path, custom)
     weights = payload["weights"]
     if shape is None:
@@ -132,6 +132,9 @@ def _check_sequential(payload: dict, path, custom: dict) -> None:
             _fail(path, f"weights.{key}", "a weight that no layer of the config has")
 
 
+MERGING_LAYERS = {"Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate"}
+
+
 def _check_layer_entries(path, entries: list, custom: dict, where: str) -> None:
     """Each ``{"class_name", "config"}`` names a layer class of the allow-list (or yours) and fits its schema."""
     for i, entry in enumerate(entries):
@@ -141,10 +144,26 @@ def _check_layer_entries(path, entries: list, custom: dict, where: str) -> None:
         if name not in fs.LAYER_CONFIGS:
             _fail(path, f"{where}[{i}].class_name", f"unknown layer class {name!r}; if it is yours, pass it in "
                                                     f"custom_objects={{{name!r}: cls}}")  # fmt: skip
-        _validate(entry["config"], fs.LAYER_CONFIGS[name], f"{where}[{i}].config", path)
+        _validate_layer(name, entry["config"], f"{where}[{i}].config", path)
 
 
-MERGING_LAYERS = {"Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate"}
+def _validate_layer(name: str, config: dict, where: str, path, depth: int = 0) -> None:
+    """A layer's config against its schema; a wrapper's layers in turn (nabla's own only: ``from_config``
+    makes a wrapped layer from nabla's layers), at most ``fs.MAX_WRAPPING`` wrappers deep."""
+    _validate(config, fs.LAYER_CONFIGS[name], where, path)
+    for field in fs.WRAPPED_FIELDS.get(name, ()):
+        entry = config.get(field)
+        if entry is None:
+            continue
+        inner, at = entry["class_name"], f"{where}.{field}"
+        allowed = fs.WRAPPABLE.get(name)
+        if allowed is not None and inner not in allowed:
+            _fail(path, f"{at}.class_name", f"a {name} wraps one of {', '.join(allowed)}, not {inner!r}")
+        if inner not in fs.LAYER_CONFIGS or inner == "InputLayer" or inner in MERGING_LAYERS:
+            _fail(path, f"{at}.class_name", f"a {name} wraps one of nabla's layers of one input, not {inner!r}")
+        if depth + 1 >= fs.MAX_WRAPPING:
+            _fail(path, at, f"wrappers nest at most {fs.MAX_WRAPPING} deep in a model file")
+        _validate_layer(inner, entry["config"], f"{at}.config", path, depth + 1)
 
 
 def _check_functional(payload: dict, path, custom: dict) -> None:

@@ -73,7 +73,8 @@ def summary_table(model) -> str:
         cells = [textwrap.wrap(cell, width, break_on_hyphens=False) or [""] for cell, width in zip(row, widths)]
         for k in range(max(map(len, cells))):
             label, shape, params = (lines[k] if k < len(lines) else "" for lines in cells)
-            out.append("│ " + " │ ".join([label.ljust(widths[0]), shape.ljust(widths[1]), params.rjust(widths[2])]) + " │")
+            texts = [label.ljust(widths[0]), shape.ljust(widths[1]), params.rjust(widths[2])]
+            out.append("│ " + " │ ".join(texts) + " │")
     out.append(line("└", "┴", "┘", "─"))
     trainable, frozen = _counts(model)
     out += [

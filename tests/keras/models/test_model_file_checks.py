@@ -234,7 +234,8 @@ def _required(name: str) -> dict:
             "RandomContrast": {"factor": 0.2}, "Embedding": {"input_dim": 5, "output_dim": 2},
             "RepeatVector": {"n": 3}, "SpatialDropout2D": {"rate": 0.2},
             "Conv1D": {"filters": 2, "kernel_size": 3}, "SimpleRNN": {"units": 2}, "LSTM": {"units": 2},
-            "GRU": {"units": 2}}.get(name, {})  # fmt: skip
+            "GRU": {"units": 2}, "Bidirectional": {"layer": LAYERS["LSTM"](2)},
+            "TimeDistributed": {"layer": LAYERS["Dense"](2)}}.get(name, {})  # fmt: skip
 
 
 def test_the_name_lists_are_the_registries():
