@@ -51,6 +51,9 @@ class Bidirectional(Layer):
             named ``backward_<name>``. It must differ from ``layer`` in ``go_backwards`` and agree in
             ``return_sequences`` and ``return_state``.
 
+    An ``input_shape=`` given to the wrapped layer (Keras 2's ``Bidirectional(LSTM(64, input_shape=(20, 8)))``)
+    is the wrapper's input shape, so it can start a ``Sequential`` model.
+
     With ``return_sequences`` the backward layer's outputs, made from the last step to the first, are
     reversed in time, so that step ``t`` of both halves belongs to input step ``t``. ``return_state`` gives
     ``[output, *forward_states, *backward_states]`` (``output`` is two entries with ``merge_mode=None``).
@@ -75,6 +78,8 @@ class Bidirectional(Layer):
                                  f"{value!r}")  # fmt: skip
         if merge_mode not in MERGE_MODES:
             raise ValueError(f"Bidirectional: merge_mode must be one of {MERGE_MODES}, got {merge_mode!r}")
+        if kwargs.get("input_shape") is None and getattr(layer, "input_shape_hint", None) is not None:
+            kwargs["input_shape"] = layer.input_shape_hint[1:]  # Keras 2's Bidirectional(LSTM(..., input_shape=))
         super().__init__(**kwargs)
         self.forward_layer = _copy(layer, name=f"forward_{layer.name.removeprefix('forward_')}")
         if backward_layer is None:

@@ -212,3 +212,17 @@ def test_time_distributed_wraps_no_input_and_nests_a_bounded_depth(tmp_path):
     nb.save(payload, tmp_path / "input.keras")
     with pytest.raises(ValueError, match="wraps one of nabla's layers of one input, not 'InputLayer'"):
         keras.models.load_model(tmp_path / "input.keras")
+
+
+def test_keras_2_input_shapes_start_a_sequential_model(tmp_path):
+    """``Bidirectional(LSTM(3, input_shape=...))`` (the wrapped layer's shape) and ``TimeDistributed(Dense(2),
+    input_shape=...)`` (the wrapper's) build the model at once, and its file loads."""
+    inner = keras.layers.LSTM(3, return_sequences=True, input_shape=(5, 4))
+    model = keras.Sequential([keras.layers.Bidirectional(inner), keras.layers.TimeDistributed(keras.layers.Dense(2)),
+                              keras.layers.Flatten()])  # fmt: skip
+    assert model.count_params() == 2 * 4 * (4 * 3 + 3 * 3 + 3) + 6 * 2 + 2
+    model.save(tmp_path / "m.keras")
+    loaded = keras.models.load_model(tmp_path / "m.keras")
+    np.testing.assert_allclose(loaded.predict(X, verbose=0), model.predict(X, verbose=0), rtol=1e-6)
+    single = keras.Sequential([keras.layers.TimeDistributed(keras.layers.Dense(2), input_shape=(5, 4))])
+    assert single.count_params() == 10 and single.predict(X, verbose=0).shape == (3, 5, 2)
