@@ -24,7 +24,7 @@ import numpy as np
 
 from ...schema import SchemaError, validate
 from . import file_schema as fs
-from .file_shapes import SHAPE_RULES, Effect, Shape
+from .file_shapes import SHAPE_RULES, Effect, Shape, state_shapes
 
 MAX_SAMPLE_VALUES = 2**26
 """The most values one sample may have at any layer while the model is built (64 Mi, 256 MB in float32)."""
@@ -226,13 +226,22 @@ def _check_functional(payload: dict, path, custom: dict) -> None:
                 _fail(path, where, f"'{node['op']}' takes tensors and numbers, not lists")
             effect = _arithmetic(path, where, args)
         else:
-            if len(args) != 1 or set(node["kwargs"]) - {"training"}:
-                _fail(path, where, f"a {name} layer is called on one argument (and training=), got {len(args)}")
+            layer_config = layers[node["layer"]]["config"]
+            states = state_shapes(name, layer_config)
+            if len(args) != 1 or set(node["kwargs"]) - {"training", *(("initial_state",) if states else ())}:
+                what = "(and training=, initial_state=)" if states else "(and training=)"
+                _fail(path, where, f"a {name} layer is called on one argument {what}, got {len(args)}")
+            given = node["kwargs"].get("initial_state")
+            if given is not None:
+                given = [shape_of(ref, f"{where}.kwargs.initial_state") for ref in _refs(given)]
+                if None not in given and given != states:  # (None: after a layer of your own)
+                    _fail(path, f"{where}.kwargs.initial_state", f"the {name} layer takes states of shapes "
+                                                                 f"{states}, got {given}")  # fmt: skip
             if isinstance(args[0], list) != (name in MERGING_LAYERS):
                 what = "a list of tensors" if name in MERGING_LAYERS else "one tensor"
                 _fail(path, f"{where}.args[0]", f"a {name} layer is called on {what}")
             try:
-                effect = SHAPE_RULES[name](layers[node["layer"]]["config"], args[0])
+                effect = SHAPE_RULES[name](layer_config, args[0])
             except ValueError as e:
                 _fail(path, where, str(e))
             own = {f"{modules[node['layer']]}.{weight}": shape for weight, shape in effect.weights.items()}

@@ -322,6 +322,18 @@ def _recurrent(c: dict, s: Shape | None, who: str) -> Effect:
     return Effect(weights, output, (steps or 1) * gates * units, (steps or 1) * per_step)
 
 
+def state_shapes(name: str, c: dict) -> list | None:
+    """The shapes of one sample's ``initial_state=`` list that a recurrent layer or a Bidirectional takes (the
+    forward layer's states, then the backward one's); None for a layer that takes no states."""
+    if name in ("SimpleRNN", "LSTM", "GRU"):
+        return [(c["units"],)] * (2 if name == "LSTM" else 1)
+    if name == "Bidirectional":
+        backward = c.get("backward_layer") or c["layer"]
+        return [*state_shapes(c["layer"]["class_name"], c["layer"]["config"]),
+                *state_shapes(backward["class_name"], backward["config"])]  # fmt: skip
+    return None
+
+
 def _wrapped(owner: str, entry: dict, s: Shape | None) -> Effect:
     """The effect of a wrapped layer (its entry already checked against the allow-list), its weights named
     as the wrapper registers the layer (``forward_layer.kernel``)."""

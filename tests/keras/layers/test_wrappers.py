@@ -226,3 +226,24 @@ def test_keras_2_input_shapes_start_a_sequential_model(tmp_path):
     np.testing.assert_allclose(loaded.predict(X, verbose=0), model.predict(X, verbose=0), rtol=1e-6)
     single = keras.Sequential([keras.layers.TimeDistributed(keras.layers.Dense(2), input_shape=(5, 4))])
     assert single.count_params() == 10 and single.predict(X, verbose=0).shape == (3, 5, 2)
+
+
+@pytest.mark.parametrize("name", ["GRU", "LSTM", "Bidirectional"])
+def test_a_functional_model_with_initial_states_saves_and_loads(tmp_path, name):
+    """States passed with initial_state= are checked against the layer's (units,) shapes when the file loads."""
+    import nabla as nb
+
+    count = {"GRU": 1, "LSTM": 2, "Bidirectional": 4}[name]
+    inputs, states = keras.Input((5, 4)), [keras.Input((3,)) for _ in range(count)]
+    layer = keras.layers.Bidirectional(keras.layers.LSTM(3)) if name == "Bidirectional" else keras.layers.LSTM(3)
+    layer = keras.layers.GRU(3) if name == "GRU" else layer
+    model = keras.Model([inputs, *states], layer(inputs, initial_state=states))
+    model.save(tmp_path / "m.keras")
+    data = [X, *(RNG.standard_normal((3, 3)).astype(np.float32) for _ in range(count))]
+    loaded = keras.models.load_model(tmp_path / "m.keras")
+    np.testing.assert_allclose(loaded.predict(data, verbose=0), model.predict(data, verbose=0), rtol=1e-6)
+    payload = nb.load(tmp_path / "m.keras")
+    payload["config"]["input_specs"][1]["batch_shape"] = [None, 2]
+    nb.save(payload, tmp_path / "tampered.keras")
+    with pytest.raises(ValueError, match=r"kwargs.initial_state: the \w+ layer takes states of shapes \[\(3,\)"):
+        keras.models.load_model(tmp_path / "tampered.keras")
