@@ -18,6 +18,7 @@ By family, as in Keras: :mod:`.layer` (the base ``Layer``), :mod:`.core` (``Inpu
 :mod:`.sequence_reshaping` (``UpSampling1D``, ``ZeroPadding1D``, ``Cropping1D``),
 :mod:`.spatial_dropout` (``SpatialDropout1D/2D/3D``), :mod:`.group_normalization`; ``Dot`` is in :mod:`.merging`;
 :mod:`.recurrent` (``SimpleRNN``, ``LSTM``, ``GRU``).
+:mod:`.wrappers` (``Bidirectional``, ``TimeDistributed``: layers that hold a layer).
 """
 
 from .._missing import missing
@@ -71,6 +72,7 @@ from .resizing import CenterCrop, RandomCrop, Resizing
 from .sequence_reshaping import Cropping1D, UpSampling1D, ZeroPadding1D
 from .spatial_dropout import SpatialDropout1D, SpatialDropout2D, SpatialDropout3D
 from .unit_normalization import UnitNormalization
+from .wrappers import Bidirectional, TimeDistributed
 
 # Keras's other names for the same classes: keras.layers.MaxPool2D is keras.layers.MaxPooling2D.
 MaxPool2D = MaxPooling2D
@@ -158,6 +160,8 @@ LAYERS = {
         DepthwiseConv2D,
         SeparableConv2D,
         AlphaDropout,
+        Bidirectional,
+        TimeDistributed,
     )
 }
 # (Lambda is not here: it holds Python code, which a model file does not carry.)

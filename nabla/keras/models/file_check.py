@@ -24,7 +24,7 @@ import numpy as np
 
 from ...schema import SchemaError, validate
 from . import file_schema as fs
-from .file_shapes import SHAPE_RULES, Effect, Shape
+from .file_shapes import SHAPE_RULES, Effect, Shape, state_shapes
 
 MAX_SAMPLE_VALUES = 2**26
 """The most values one sample may have at any layer while the model is built (64 Mi, 256 MB in float32)."""
@@ -88,7 +88,7 @@ def _check_sequential(payload: dict, path, custom: dict) -> None:
                                                f"custom_objects={{{name!r}: cls}}")  # fmt: skip
         if name == "InputLayer" and i > 0:
             _fail(path, f"{where}.class_name", "an Input can only come first")
-        _validate(entry["config"], fs.LAYER_CONFIGS[name], f"{where}.config", path)
+        _validate_layer(name, entry["config"], f"{where}.config", path)
     shape = _input_shape(payload, config, layers, path, custom)
     weights = payload["weights"]
     if shape is None:
@@ -132,6 +132,9 @@ def _check_sequential(payload: dict, path, custom: dict) -> None:
             _fail(path, f"weights.{key}", "a weight that no layer of the config has")
 
 
+MERGING_LAYERS = {"Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Dot"}
+
+
 def _check_layer_entries(path, entries: list, custom: dict, where: str) -> None:
     """Each ``{"class_name", "config"}`` names a layer class of the allow-list (or yours) and fits its schema."""
     for i, entry in enumerate(entries):
@@ -141,10 +144,26 @@ def _check_layer_entries(path, entries: list, custom: dict, where: str) -> None:
         if name not in fs.LAYER_CONFIGS:
             _fail(path, f"{where}[{i}].class_name", f"unknown layer class {name!r}; if it is yours, pass it in "
                                                     f"custom_objects={{{name!r}: cls}}")  # fmt: skip
-        _validate(entry["config"], fs.LAYER_CONFIGS[name], f"{where}[{i}].config", path)
+        _validate_layer(name, entry["config"], f"{where}[{i}].config", path)
 
 
-MERGING_LAYERS = {"Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Dot"}
+def _validate_layer(name: str, config: dict, where: str, path, depth: int = 0) -> None:
+    """A layer's config against its schema; a wrapper's layers in turn (nabla's own only: ``from_config``
+    makes a wrapped layer from nabla's layers), at most ``fs.MAX_WRAPPING`` wrappers deep."""
+    _validate(config, fs.LAYER_CONFIGS[name], where, path)
+    for field in fs.WRAPPED_FIELDS.get(name, ()):
+        entry = config.get(field)
+        if entry is None:
+            continue
+        inner, at = entry["class_name"], f"{where}.{field}"
+        allowed = fs.WRAPPABLE.get(name)
+        if allowed is not None and inner not in allowed:
+            _fail(path, f"{at}.class_name", f"a {name} wraps one of {', '.join(allowed)}, not {inner!r}")
+        if inner not in fs.LAYER_CONFIGS or inner == "InputLayer" or inner in MERGING_LAYERS:
+            _fail(path, f"{at}.class_name", f"a {name} wraps one of nabla's layers of one input, not {inner!r}")
+        if depth + 1 >= fs.MAX_WRAPPING:
+            _fail(path, at, f"wrappers nest at most {fs.MAX_WRAPPING} deep in a model file")
+        _validate_layer(inner, entry["config"], f"{at}.config", path, depth + 1)
 
 
 def _check_functional(payload: dict, path, custom: dict) -> None:
@@ -207,13 +226,22 @@ def _check_functional(payload: dict, path, custom: dict) -> None:
                 _fail(path, where, f"'{node['op']}' takes tensors and numbers, not lists")
             effect = _arithmetic(path, where, args)
         else:
-            if len(args) != 1 or set(node["kwargs"]) - {"training"}:
-                _fail(path, where, f"a {name} layer is called on one argument (and training=), got {len(args)}")
+            layer_config = layers[node["layer"]]["config"]
+            states = state_shapes(name, layer_config)
+            if len(args) != 1 or set(node["kwargs"]) - {"training", *(("initial_state",) if states else ())}:
+                what = "(and training=, initial_state=)" if states else "(and training=)"
+                _fail(path, where, f"a {name} layer is called on one argument {what}, got {len(args)}")
+            given = node["kwargs"].get("initial_state")
+            if given is not None:
+                given = [shape_of(ref, f"{where}.kwargs.initial_state") for ref in _refs(given)]
+                if None not in given and given != states:  # (None: after a layer of your own)
+                    _fail(path, f"{where}.kwargs.initial_state", f"the {name} layer takes states of shapes "
+                                                                 f"{states}, got {given}")  # fmt: skip
             if isinstance(args[0], list) != (name in MERGING_LAYERS):
                 what = "a list of tensors" if name in MERGING_LAYERS else "one tensor"
                 _fail(path, f"{where}.args[0]", f"a {name} layer is called on {what}")
             try:
-                effect = SHAPE_RULES[name](layers[node["layer"]]["config"], args[0])
+                effect = SHAPE_RULES[name](layer_config, args[0])
             except ValueError as e:
                 _fail(path, where, str(e))
             own = {f"{modules[node['layer']]}.{weight}": shape for weight, shape in effect.weights.items()}

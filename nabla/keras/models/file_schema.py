@@ -172,6 +172,13 @@ RECURRENT_FIELDS = {
     "unroll": BOOLEAN,
 }
 
+LAYER_ENTRY = {
+    "type": "object",
+    "required": ["class_name", "config"],
+    "properties": {"class_name": NAME, "config": {"type": "object"}},
+    "additionalProperties": False,
+}
+
 #: Layer class name -> the schema of its config. The allow-list of layers a file may name.
 LAYER_CONFIGS = {
     "InputLayer": _layer([], shape=SHAPE),
@@ -279,14 +286,16 @@ LAYER_CONFIGS = {
     "SimpleRNN": _layer(["units"], **RECURRENT_FIELDS),
     "LSTM": _layer(["units"], recurrent_activation=ACTIVATION, unit_forget_bias=BOOLEAN, **RECURRENT_FIELDS),
     "GRU": _layer(["units"], recurrent_activation=ACTIVATION, reset_after=BOOLEAN, **RECURRENT_FIELDS),
+    # The wrappers: each nested entry is checked in turn against this table (file_check.py, WRAPPED_FIELDS)
+    "Bidirectional": _layer(["layer"], layer=LAYER_ENTRY, backward_layer=_optional(LAYER_ENTRY),
+                            merge_mode={"enum": ["concat", "sum", "mul", "ave"]}),  # (None: two outputs, refused)
+    "TimeDistributed": _layer(["layer"], layer=LAYER_ENTRY),
 }
+#: The wrappers' fields that hold a layer entry, the classes such an entry may name, and how deep wrappers nest.
+WRAPPED_FIELDS = {"Bidirectional": ("layer", "backward_layer"), "TimeDistributed": ("layer",)}
+WRAPPABLE = {"Bidirectional": ("SimpleRNN", "LSTM", "GRU")}  # (TimeDistributed: any layer but an Input)
+MAX_WRAPPING = 4
 
-LAYER_ENTRY = {
-    "type": "object",
-    "required": ["class_name", "config"],
-    "properties": {"class_name": NAME, "config": {"type": "object"}},
-    "additionalProperties": False,
-}
 SEQUENTIAL_CONFIG = {
     "type": "object",
     "required": ["layers"],

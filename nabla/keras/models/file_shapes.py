@@ -417,6 +417,50 @@ def _depthwise(c: dict, s: Shape | None, separable: bool) -> Effect:
     return Effect(weights, (oh, ow, out_channels), max(ph * pw * channels, unfolded, oh * ow * depth), work)
 
 
+def state_shapes(name: str, c: dict) -> list | None:
+    """The shapes of one sample's ``initial_state=`` list that a recurrent layer or a Bidirectional takes (the
+    forward layer's states, then the backward one's); None for a layer that takes no states."""
+    if name in ("SimpleRNN", "LSTM", "GRU"):
+        return [(c["units"],)] * (2 if name == "LSTM" else 1)
+    if name == "Bidirectional":
+        backward = c.get("backward_layer") or c["layer"]
+        return [*state_shapes(c["layer"]["class_name"], c["layer"]["config"]),
+                *state_shapes(backward["class_name"], backward["config"])]  # fmt: skip
+    return None
+
+
+def _wrapped(owner: str, entry: dict, s: Shape | None) -> Effect:
+    """The effect of a wrapped layer (its entry already checked against the allow-list), its weights named
+    as the wrapper registers the layer (``forward_layer.kernel``)."""
+    effect = SHAPE_RULES[entry["class_name"]](entry["config"], s)
+    return effect._replace(weights={f"{owner}.{name}": shape for name, shape in effect.weights.items()})
+
+
+def _bidirectional(c: dict, s: Shape | None) -> Effect:
+    """Bidirectional: the recurrent layer's rule for each direction; "concat" joins the features."""
+    backward_entry = c.get("backward_layer") or {**c["layer"], "config": {**c["layer"]["config"], "go_backwards": True}}
+    forward, backward = _wrapped("forward_layer", c["layer"], s), _wrapped("backward_layer", backward_entry, s)
+    out = forward.output
+    if out is not None:
+        concat = c.get("merge_mode", "concat") == "concat"
+        if (out[:-1] if concat else out) != (backward.output[:-1] if concat else backward.output):
+            raise ValueError(f"Bidirectional: the forward and backward layers give outputs of shapes {out} and "
+                             f"{backward.output}, which its merge_mode cannot merge")  # fmt: skip
+        out = (*out[:-1], out[-1] + backward.output[-1]) if concat else out
+    return Effect({**forward.weights, **backward.weights}, out, max(forward.values, backward.values),
+                  forward.operations + backward.operations)  # fmt: skip
+
+
+def _time_distributed(c: dict, s: Shape | None) -> Effect:
+    """TimeDistributed: the layer's rule for one step (the sample without its time axis), times the steps."""
+    if s is not None and len(s) < 2:
+        raise ValueError(f"TimeDistributed needs (time, ...) samples, but its input has shape {s}")
+    effect = _wrapped("layer", c["layer"], None if s is None else s[1:])
+    if s is None or effect.output is None:
+        return effect._replace(output=None)
+    return Effect(effect.weights, (s[0], *effect.output), s[0] * effect.values, s[0] * effect.operations)
+
+
 SHAPE_RULES = {
     "Dense": _dense,
     "Conv2D": _conv2d,
@@ -466,4 +510,6 @@ SHAPE_RULES = {
                     lambda c, s: _elementwise({}, s)),  # fmt: skip
     "Normalization": _normalization_statistics,
     **dict.fromkeys(["RandomFlip", "RandomRotation", "RandomZoom", "RandomContrast"], _translation),
+    "Bidirectional": _bidirectional,
+    "TimeDistributed": _time_distributed,
 }

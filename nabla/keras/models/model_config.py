@@ -59,6 +59,9 @@ def layer_entry(model, layer) -> dict:
     if getattr(layer, "return_state", False):
         _refuse(model, f"its layer '{layer.name}' returns its states (return_state=True), a layer of several "
                 "outputs, which nabla's model files do not hold")  # fmt: skip
+    if getattr(layer, "merge_mode", "concat") is None:
+        _refuse(model, f"its layer '{layer.name}' returns both directions (merge_mode=None), a layer of two "
+                "outputs, which nabla's model files do not hold")  # fmt: skip
     return {"class_name": type(layer).__name__, "config": layer.get_config()}
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 
 from .._engine import no_grad
@@ -53,7 +55,7 @@ def summary_table(model) -> str:
         shape = getattr(layer, "output_shape_seen", None)
         trainable, frozen = _counts(layer)
         rows.append((label, "?" if shape is None else str(shape), f"{trainable + frozen:,}"))
-    widths = [max(31, *(len(r[0]) for r in rows)), max(22, *(len(r[1]) for r in rows)), 13] if rows else [31, 22, 13]
+    widths = [31, 22, 13]  # Keras 3's columns (of its 88 characters); longer cells wrap at spaces, as its table's
     heads = ("Layer (type)", "Output Shape", "Param #")
 
     def line(left, mid, right, fill="━"):
@@ -65,10 +67,14 @@ def summary_table(model) -> str:
         "┃ " + " ┃ ".join([heads[0].ljust(widths[0]), heads[1].ljust(widths[1]), heads[2].rjust(widths[2])]) + " ┃",
         line("┡", "╇", "┩"),
     ]
-    for i, (label, shape, params) in enumerate(rows):
+    for i, row in enumerate(rows):
         if i:  # a rule between the rows, as Keras 3 draws them
             out.append(line("├", "┼", "┤", "─"))
-        out.append("│ " + " │ ".join([label.ljust(widths[0]), shape.ljust(widths[1]), params.rjust(widths[2])]) + " │")
+        cells = [textwrap.wrap(cell, width, break_on_hyphens=False) or [""] for cell, width in zip(row, widths)]
+        for k in range(max(map(len, cells))):
+            label, shape, params = (lines[k] if k < len(lines) else "" for lines in cells)
+            texts = [label.ljust(widths[0]), shape.ljust(widths[1]), params.rjust(widths[2])]
+            out.append("│ " + " │ ".join(texts) + " │")
     out.append(line("└", "┴", "┘", "─"))
     trainable, frozen = _counts(model)
     out += [

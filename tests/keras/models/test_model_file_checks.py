@@ -239,7 +239,8 @@ def _required(name: str) -> dict:
             "DepthwiseConv2D": {"kernel_size": 3}, "SeparableConv2D": {"filters": 2, "kernel_size": 3},
             "SpatialDropout1D": {"rate": 0.2}, "SpatialDropout3D": {"rate": 0.2},
             "AlphaDropout": {"rate": 0.2}, "SimpleRNN": {"units": 2}, "LSTM": {"units": 2},
-            "GRU": {"units": 2}}.get(name, {})  # fmt: skip
+            "GRU": {"units": 2}, "Bidirectional": {"layer": LAYERS["LSTM"](2)},
+            "TimeDistributed": {"layer": LAYERS["Dense"](2)}}.get(name, {})  # fmt: skip
 
 
 def test_the_name_lists_are_the_registries():

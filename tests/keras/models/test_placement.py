@@ -3,7 +3,7 @@
 The same seeded model trains on NumPy and on array-api-strict's devices (device1's arrays refuse
 np.asarray, so any silent conversion to NumPy on the way fails; "cuda" runs where CuPy and a GPU are):
 histories, evaluations, predictions and weights agree to 1e-6, with each optimizer, Dropout, a
-convnet, clipping, and float class labels; the weights stay on the device and predict returns NumPy.
+convnet, recurrent wrappers, clipping, and float class labels; the weights stay on the device and predict returns NumPy.
 """
 
 from __future__ import annotations
@@ -27,6 +27,13 @@ def _cnn():
     layers = [keras.Input((8, 8, 1)), keras.layers.Conv2D(4, 3, activation="relu"), keras.layers.MaxPooling2D()]
     head = [keras.layers.Flatten(), keras.layers.Dense(3, activation="softmax")]
     return keras.Sequential([*layers, *head]), (48, 8, 8, 1)
+
+
+def _sequences():
+    wrapped = [keras.layers.Bidirectional(keras.layers.LSTM(4, return_sequences=True), merge_mode="sum"),
+               keras.layers.TimeDistributed(keras.layers.Dense(3, activation="relu"))]  # fmt: skip
+    head = [keras.layers.Bidirectional(keras.layers.GRU(3)), keras.layers.Dense(3, activation="softmax")]
+    return keras.Sequential([keras.Input((5, 2)), *wrapped, *head]), (48, 5, 2)
 
 
 def _run(device: str, network=_mlp, optimizer="adam", loss="sparse_categorical_crossentropy", labels=np.int64):
@@ -74,6 +81,12 @@ def test_fit_evaluate_predict_on_a_device_equal_the_host(device, optimizer):
 def test_a_convnet_trains_on_a_device(device):
     require_device(device)
     _same(_run(device, _cnn), _run("cpu", _cnn))
+
+
+@pytest.mark.parametrize("device", OTHER_DEVICES)
+def test_recurrent_wrappers_train_on_a_device(device):
+    require_device(device)
+    _same(_run(device, _sequences), _run("cpu", _sequences))
 
 
 @pytest.mark.parametrize(

@@ -48,6 +48,9 @@ LAYER_ARGS = {
     "DepthwiseConv2D": {"kernel_size": 1},
     "SeparableConv2D": {"filters": 1, "kernel_size": 1},
     **dict.fromkeys(("SpatialDropout1D", "SpatialDropout3D", "AlphaDropout"), {"rate": 0.1}),
+    # (a wrapper's layer: made anew for each instance, in the library of the wrapper)
+    "Bidirectional": {"layer": lambda namespace: namespace.LSTM(2)},
+    "TimeDistributed": {"layer": lambda namespace: namespace.Dense(2)},
 }
 
 
@@ -64,9 +67,12 @@ def test_default_layer_names_are_keras_names(keras):
     """Each layer, created twice after a cleared session, gets the names Keras gives its own: dense, dense_1."""
     keras.utils.clear_session()
     layers.clear_session()
+    def arguments(args: dict, namespace) -> dict:
+        return {key: value(namespace) if callable(value) else value for key, value in args.items()}
+
     for name, args in LAYER_ARGS.items():
-        theirs = [getattr(keras.layers, name)(**args).name for _ in range(2)]
-        ours = [layers.LAYERS[name](**args).name for _ in range(2)]
+        theirs = [getattr(keras.layers, name)(**arguments(args, keras.layers)).name for _ in range(2)]
+        ours = [layers.LAYERS[name](**arguments(args, layers)).name for _ in range(2)]
         assert ours == theirs, name
 
 
