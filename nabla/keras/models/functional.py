@@ -85,6 +85,12 @@ class Functional(Model):
         shapes = [t.shape for t in self.inputs]
         return shapes[0] if len(shapes) == 1 else shapes
 
+    @property
+    def output_shape(self):
+        """The outputs' shapes (batch axis None): one tuple, or their list, as Keras's ``Model.output_shape``."""
+        shapes = [t.shape for t in self.outputs]
+        return shapes[0] if len(shapes) == 1 else shapes
+
     def forward(self, inputs, *args, **kwargs):
         if len(self.inputs) > 1 and isinstance(inputs, (list, tuple)):  # one array per input
             inputs = [x if isinstance(x, Tensor) or is_symbolic(x) else Tensor._make(np.asarray(x, self.dtype))

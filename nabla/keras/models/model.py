@@ -220,8 +220,20 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
             self._bind_optimizer()
 
     def _bind_optimizer(self) -> None:
-        if not any(g["params"] for g in self.optimizer.param_groups):
-            self.optimizer.bind(list(self.parameters()))
+        """Give the optimizer the model's weights; weights made since (a lazy layer built at the first batch,
+        behind a layer already built at compile, such as an adapted Normalization) join them, so they train."""
+        params, groups = list(self.parameters()), self.optimizer.param_groups
+        if not any(g["params"] for g in groups):
+            self.optimizer.bind(params)
+            return
+        bound = {id(p) for g in groups for p in g["params"]}
+        new = [p for p in params if id(p) not in bound]
+        if not new:
+            return
+        if len(groups) == 1 and bound <= {id(p) for p in params}:
+            groups[0]["params"] = params  # the model's order, as binding after the build would give (and a reload)
+        else:
+            self.optimizer.add_param_group({"params": new})
 
     def _resolve_metrics(self, output) -> None:
         """Build the metrics from the first outputs (a Tensor, or a list of them)."""
@@ -315,7 +327,7 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
         if verbose:
             cbs.append(callbacks_module.ProgbarLogger())
         cblist = callbacks_module.CallbackList(cbs + [history], model=self)
-        cblist.set_params({"epochs": epochs, "steps": steps, "verbose": verbose})
+        cblist.set_params({"verbose": verbose, "epochs": epochs, "steps": steps})  # (Keras's order)
         self.stop_training = False
         self.history = history
         logs: dict = {}

@@ -101,6 +101,11 @@ class Sequential(Model):
     def input_shape(self):
         return self._build_input_shape or self._input_hint
 
+    @property
+    def output_shape(self) -> tuple:
+        """The last layer's output shape for the model's input shape (batch axis None), as Keras's."""
+        return self.output.shape
+
     def call(self, inputs, training=None):
         x = inputs
         for layer in self._modules.values():
