@@ -306,3 +306,27 @@ def test_input_and_output_shape_as_keras_3s():
         wrapped = k.Sequential([sequential, k.layers.Softmax()])
         shapes.append([(m.input_shape, m.output_shape) for m in (sequential, functional, wrapped)])
     assert shapes[1] == shapes[0]
+
+
+def test_loss_objects_and_functions_as_metrics_log_under_keras_3s_names():
+    """The overfitting lab gives ``BinaryCrossentropy(from_logits=True, name="binary_crossentropy")`` as a
+    metric and stops early on "val_binary_crossentropy": the logs carry Keras's keys and values."""
+    from keras_reference import keras_on_torch
+
+    import nabla.keras as nabla_keras
+
+    def meanAbsoluteGap(y_true, y_pred):  # noqa: N802 (a camelCase function: Keras logs it in snake_case)
+        return abs(y_true - y_pred)
+
+    x = np.linspace(-1, 1, 40, dtype="float32").reshape(20, 2)
+    y = (x[:, :1] > 0).astype("float32")
+    logs = []
+    for k in (keras_on_torch(), nabla_keras):
+        model = k.Sequential([k.Input((2,)), k.layers.Dense(1, kernel_initializer="ones")])
+        bce = k.losses.BinaryCrossentropy(from_logits=True, name="binary_crossentropy")
+        model.compile(optimizer="sgd", loss=k.losses.BinaryCrossentropy(from_logits=True),
+                      metrics=[bce, k.losses.MeanSquaredError(), meanAbsoluteGap])  # fmt: skip
+        logs.append(model.evaluate(x, y, batch_size=10, verbose=0, return_dict=True))
+    assert sorted(logs[1]) == sorted(logs[0]) == ["binary_crossentropy", "loss", "mean_absolute_gap",
+                                                  "mean_squared_error"]  # fmt: skip
+    assert logs[1] == pytest.approx(logs[0], rel=1e-5)
