@@ -272,6 +272,7 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
         distributed: bool = False,
         steps_per_epoch: int | None = None,
         validation_steps: int | None = None,
+        validation_batch_size: int | None = None,
     ):
         """Train for ``epochs`` passes over ``(x, y)`` in mini-batches; returns a ``History``.
 
@@ -282,8 +283,9 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
         validation. As in Keras, it is the *last* fraction of x and y, taken
         **before** shuffling: sort or shuffle the data yourself if its order
         is meaningful (e.g. grouped by class). ``validation_data=(x_val,
-        y_val)`` overrides it. Each epoch visits the training samples in a
-        fresh random order (``shuffle=True``) from nabla's seeded generator.
+        y_val)`` overrides it; it is evaluated in batches of ``validation_batch_size`` (default
+        ``batch_size``), a dataset or generator in its own batches, as Keras does. Each epoch visits
+        the training samples in a fresh random order (``shuffle=True``) from nabla's seeded generator.
 
         ``verbose``: 0 silent, 1 a live progress bar per epoch, 2 one line per
         epoch, "auto" = 1 on a terminal and 2 otherwise (logs, CI).
@@ -309,7 +311,7 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
         batch_size = check_fit_arguments(batch_size, epochs, validation_split)
         if distributed and (isinstance(self.loss, CompileLoss) or structures.several_inputs(self)):
             raise ValueError("fit: distributed=True trains models of one input and one output")
-        rows, validation = fit_rows(
+        rows, validation, validation_source_batch = fit_rows(
             self, x, y, sample_weight, class_weight, validation_split, validation_data,
             steps_per_epoch, validation_steps,
         )  # fmt: skip
@@ -318,6 +320,7 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
             raise ValueError("fit: distributed=True trains through the built-in step, not a train_step of yours")
         parallel = DataParallel(self).start(rows.take(slice(0, 1))[0]) if distributed else None
 
+        validation_batch = validation_source_batch or validation_batch_size or batch_size
         steps = rows.steps if isinstance(rows, SourceBatches) else math.ceil(len(rows) / batch_size)
         history = callbacks_module.History()
         verbose = callbacks_module.resolve_verbose(verbose)
@@ -361,7 +364,7 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
                     warn("fit: the generator ran out of data, so training stops: give steps_per_epoch= to split it")
                     break
                 if validation is not None and not interrupt.requested:
-                    logs.update(self._evaluate_arrays(*validation[:2], batch_size, validation[2], prefix="val_"))
+                    logs.update(self._evaluate_arrays(*validation[:2], validation_batch, validation[2], prefix="val_"))
                 cblist.on_epoch_end(epoch, logs)
                 if parallel is not None:
                     parallel.agree(interrupt, self)
@@ -414,11 +417,11 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
         ``x`` and ``y`` as :meth:`fit` takes them; from a generator or PyDataset, ``steps`` batches (all when None).
         """
         self._require_compiled("evaluate")
-        x, y, sample_weight = evaluation_arrays(self, x, y, sample_weight, steps, "evaluate")
+        (x, y, sample_weight), source_batch = evaluation_arrays(self, x, y, sample_weight, steps, "evaluate")
         structures.check_lengths(x, y)
         cblist = callbacks_module.CallbackList(list(callbacks or []), model=self)
         cblist.on_test_begin()
-        logs = self._evaluate_arrays(x, y, batch_size or 32, sample_weight, cblist=cblist)
+        logs = self._evaluate_arrays(x, y, source_batch or batch_size or 32, sample_weight, cblist=cblist)
         cblist.on_test_end(logs)
         if callbacks_module.resolve_verbose(verbose):
             print(format_logs(logs))
@@ -427,8 +430,8 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
     def predict(self, x, batch_size: int | None = None, verbose=0, callbacks=None, steps=None) -> np.ndarray:
         """The model's outputs for ``x`` (as :meth:`evaluate` takes it) as a NumPy array (``training=False``, no graph);
         a list of them for a list of outputs, a dict for a dict, as Keras returns them."""
-        x = evaluation_arrays(self, x, None, None, steps, "predict", with_y=False)[0]
-        batch_size = batch_size or 32
+        (x, _, _), source_batch = evaluation_arrays(self, x, None, None, steps, "predict", with_y=False)
+        batch_size = source_batch or batch_size or 32
         mode = self.training
         self.eval()
         outs = []

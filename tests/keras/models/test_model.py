@@ -330,3 +330,31 @@ def test_loss_objects_and_functions_as_metrics_log_under_keras_3s_names():
     assert sorted(logs[1]) == sorted(logs[0]) == ["binary_crossentropy", "loss", "mean_absolute_gap",
                                                   "mean_squared_error"]  # fmt: skip
     assert logs[1] == pytest.approx(logs[0], rel=1e-5)
+
+
+def test_batched_data_is_evaluated_in_its_own_batches_as_in_keras():
+    """evaluate, and fit's validation, of batched data (a PyDataset here, a tf.data pipeline in the labs)
+    run its own batches, not 32-sample ones: a loss given as a metric averages per batch, so it shows."""
+    from keras_reference import keras_on_torch
+
+    import nabla.keras as nabla_keras
+
+    x = np.linspace(-1, 1, 40, dtype="float32").reshape(20, 2)
+    y = (x[:, :1] > 0.1).astype("float32")
+    results = []
+    for k in (keras_on_torch(), nabla_keras):
+
+        class Batches(k.utils.PyDataset):
+            def __len__(self):
+                return 3
+
+            def __getitem__(self, i):
+                return x[7 * i : 7 * i + 7], y[7 * i : 7 * i + 7]
+
+        model = k.Sequential([k.Input((2,)), k.layers.Dense(1, kernel_initializer="ones")])
+        model.compile(optimizer="sgd", loss="mse", metrics=[k.losses.BinaryCrossentropy(from_logits=True)])
+        evaluated = model.evaluate(Batches(), verbose=0, return_dict=True)
+        history = model.fit(x, y, batch_size=20, epochs=1, shuffle=False, validation_data=Batches(), verbose=0)
+        results.append((evaluated, {key: v[0] for key, v in history.history.items()}))
+    for ours, theirs in zip(results[1], results[0]):
+        assert ours == pytest.approx(theirs, rel=1e-5)
