@@ -25,7 +25,7 @@ from ..utils.progbar import format_logs
 from ..utils.traceback_utils import warn
 from . import structures
 from .batches import SourceBatches, evaluation_arrays, fit_rows
-from .compile_utils import CompileLoss, compile_loss, compile_metrics, own_losses
+from .compile_utils import CompileLoss, compile_loss, compile_metrics, own_losses, saved_metric_names
 from .data_adapter import as_input, as_list, check_fit_arguments, unwrap
 from .data_parallel import DataParallel
 from .file_methods import FileMethods
@@ -212,7 +212,7 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
             if isinstance(optimizer, str)
             else {"class_name": type(self.optimizer).__name__, "config": dict(self.optimizer.defaults)},
             "loss": loss if loss is None or isinstance(loss, str) else losses_module.serialize(resolved_loss),
-            "metrics": [m for m in self._metric_identifiers if isinstance(m, str)],
+            "metrics": saved_metric_names(self._metric_identifiers),
             "jit_compile": self._jit_compile,
         }
         self._maybe_build()
