@@ -25,6 +25,18 @@ def _counts(module) -> tuple[int, int]:
     return trainable, frozen
 
 
+def _wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` characters, broken at spaces (a longer word is cut), as the
+    table Keras draws (with rich) wraps a layer's "name (Class)"."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+            continue
+        lines += [word[i : i + width] for i in range(0, max(len(word), 1), width)]
+    return lines
+
+
 def _optimizer_count(model) -> int | None:
     """The values the optimizer keeps, as Keras 3 counts ``optimizer.variables`` once it is built (after the
     first update; None before): ``iterations``, the rate unless a schedule gives it, and the slots (Adam's
@@ -66,7 +78,7 @@ def summary_table(model) -> str:
         shape = getattr(layer, "output_shape_seen", None)
         trainable, frozen = _counts(layer)
         rows.append((label, "?" if shape is None else str(shape), f"{trainable + frozen:,}"))
-    widths = [max(31, *(len(r[0]) for r in rows)), max(22, *(len(r[1]) for r in rows)), 13] if rows else [31, 22, 13]
+    widths = [31, max(22, *(len(r[1]) for r in rows)), 13] if rows else [31, 22, 13]
     heads = ("Layer (type)", "Output Shape", "Param #")
 
     def line(left, mid, right, fill="━"):
@@ -81,7 +93,9 @@ def summary_table(model) -> str:
     for i, (label, shape, params) in enumerate(rows):
         if i:  # a rule between the rows, as Keras 3 draws them
             out.append(line("├", "┼", "┤", "─"))
-        out.append("│ " + " │ ".join([label.ljust(widths[0]), shape.ljust(widths[1]), params.rjust(widths[2])]) + " │")
+        for j, part in enumerate(_wrap(label, widths[0])):  # a long name wraps onto rows of its own, as in Keras
+            cells = [part.ljust(widths[0]), (shape if j == 0 else "").ljust(widths[1])]
+            out.append("│ " + " │ ".join([*cells, (params if j == 0 else "").rjust(widths[2])]) + " │")
     out.append(line("└", "┴", "┘", "─"))
     trainable, frozen = _counts(model)
     optimizer = _optimizer_count(model)

@@ -189,3 +189,22 @@ def test_after_training_the_totals_count_the_optimizer_as_keras_3s():
             texts.append((before, [line for line in "\n".join(lines).splitlines() if "params:" in line]))
         assert texts[1] == texts[0]
         assert len(texts[0][0]) == 3 and "Optimizer params" in texts[0][1][-1]
+
+
+def test_long_layer_names_wrap_as_in_keras_3(capsys):
+    """"batch_normalization (BatchNormalization)" is longer than the first column: Keras wraps it onto a
+    second row at the space; the whole printout, line for line."""
+    from keras_reference import keras_on_torch
+
+    import nabla.keras as nabla_keras
+
+    texts = []
+    reference = keras_on_torch()
+    for k, clear in ((reference, reference.utils.clear_session), (nabla_keras, nabla_keras.layers.clear_session)):
+        clear()
+        layers_ = [k.layers.Conv2D(4, 3), k.layers.BatchNormalization(), k.layers.GlobalAveragePooling2D()]
+        model = k.Sequential([k.Input((8, 8, 3)), *layers_, k.layers.Dense(2, name="a_rather_long_output_name")])
+        capsys.readouterr()
+        model.summary()
+        texts.append(capsys.readouterr().out.rstrip().splitlines())
+    assert texts[1] == texts[0]
