@@ -354,7 +354,8 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
                             logs = self._run_train_step(*batch)
                         else:
                             total += train_batch(*batch) * count
-                            logs = {"loss": total / seen, **self._metric_logs()}
+                            # NOTE: in name order, as Keras on TensorFlow logs them (its tf.function sorts a dict)
+                            logs = dict(sorted({"loss": total / seen, **self._metric_logs()}.items()))
                         cblist.on_train_batch_end(step, logs)
                         if parallel is not None:  # the ranks stop together
                             parallel.agree(interrupt, self)
@@ -364,7 +365,8 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
                     warn("fit: the generator ran out of data, so training stops: give steps_per_epoch= to split it")
                     break
                 if validation is not None and not interrupt.requested:
-                    logs.update(self._evaluate_arrays(*validation[:2], validation_batch, validation[2], prefix="val_"))
+                    validated = self._evaluate_arrays(*validation[:2], validation_batch, validation[2], prefix="val_")
+                    logs.update(sorted(validated.items()))
                 cblist.on_epoch_end(epoch, logs)
                 if parallel is not None:
                     parallel.agree(interrupt, self)
