@@ -32,7 +32,9 @@ model = tf.keras.Sequential(
 model.set_weights([rng.normal(scale=0.3, size=w.shape).astype("float32") for w in model.get_weights()])
 model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=0.01), loss="mse", metrics=["mae"])
 model.summary()
-history = model.fit(x_train, y_train, epochs=3, batch_size=64, shuffle=False, validation_data=(x_valid, y_valid), verbose=0)
+history = model.fit(
+    x_train, y_train, epochs=3, batch_size=64, shuffle=False, validation_data=(x_valid, y_valid), verbose=0
+)
 for name in sorted(history.history):
     print(f"{name}: " + " ".join(f"{v:.5f}" for v in history.history[name]))
 loss, mae = model.evaluate(x_valid, y_valid, verbose=0)
