@@ -118,3 +118,42 @@ def test_the_recurrent_lab_prints_tensorflows_summary_and_numbers(outputs):
         else:
             numbers = [[float(v) for v in re.findall(r"-?\d+\.\d+", line)] for line in (mine, reference)]
             assert numbers[0] == pytest.approx(numbers[1], rel=1e-4, abs=1e-4), reference
+
+
+# The introductory labs (NumPy-drawn stand-in data and weights, unshuffled batches): every line of text as
+# TensorFlow prints it, every number within 1e-3, with one documented difference (below).
+LABS = [
+    "classification_lab.py",
+    "regression_lab.py",
+    "overfit_underfit.py",
+    "save_and_load.py",
+    "autodiff_and_training_loop.py",
+    "convnet_lab.py",
+]
+_NUMBER = r"-?\d+\.\d*(?:e[-+]?\d+)?|-?\d+(?:e[-+]?\d+)?"
+
+
+@pytest.fixture(scope="module")
+def lab_outputs():
+    tensorflow()
+    return run(LABS, "nabla"), run(LABS, "tensorflow")
+
+
+def _text_and_numbers(printed: str) -> tuple[str, list[float]]:
+    """The printout without its numbers, brackets and line breaks (a (1, 9) array prints as [[...]], a (9,)
+    one as [...]: the layout, not the values), and the numbers."""
+    text = re.sub(r"[\[\]\s]+", " ", re.sub(_NUMBER, "#", printed))
+    return text, [float(v) for v in re.findall(_NUMBER, printed)]
+
+
+@pytest.mark.parametrize("name", LABS)
+def test_the_labs_print_what_tensorflow_prints(lab_outputs, name):
+    """The same text and numbers. Left out: the lines of "accuracy" of a model trained on logits with
+    binary cross-entropy (overfit_underfit.py): Keras thresholds the logits at 0.5, nabla at 0 (the
+    probability 0.5), as its metrics.get documents."""
+    ours, theirs = (o[name] for o in lab_outputs)
+    if name == "overfit_underfit.py":
+        ours, theirs = ("\n".join(line for line in o.splitlines() if "accuracy [" not in line) for o in (ours, theirs))
+    (ours_text, ours_numbers), (their_text, their_numbers) = _text_and_numbers(ours), _text_and_numbers(theirs)
+    assert ours_text == their_text
+    assert ours_numbers == pytest.approx(their_numbers, rel=1e-3, abs=1e-3)

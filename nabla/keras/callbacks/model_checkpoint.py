@@ -103,18 +103,19 @@ class ModelCheckpoint(MonitorCallback):
             if current is None:
                 return
             best = self._worst() if self.best is None else self.best
+            shown = "None" if self.best is None else f"{best:.5f}"  # (Keras 3's words before a first best)
             if not self._improves(current, best):
                 if self.verbose > 0:
-                    print_msg(f"Epoch {epoch + 1}: {self.monitor} did not improve from {best:.5f}")
+                    print_msg(f"\nEpoch {epoch + 1}: {self.monitor} did not improve from {shown}")
                 return
             if self.verbose > 0:
                 print_msg(
-                    f"Epoch {epoch + 1}: {self.monitor} improved from {best:.5f} to {current:.5f}, "
+                    f"\nEpoch {epoch + 1}: {self.monitor} improved from {shown} to {current:.5f}, "
                     f"saving model to {path}"
                 )
             self.best = current
         elif self.verbose > 0:
-            print_msg(f"Epoch {epoch + 1}: saving model to {path}")
+            print_msg(f"\nEpoch {epoch + 1}: saving model to {path}")
         folder = os.path.dirname(path)
         if folder:
             os.makedirs(folder, exist_ok=True)
@@ -122,6 +123,8 @@ class ModelCheckpoint(MonitorCallback):
             self.model.save_weights(path)
         else:
             self.model.save(path)
+        if self.verbose > 0:  # (Keras 3's lines, each after an empty one)
+            print_msg(f"\nEpoch {epoch + 1}: finished saving model to {path}")
 
     def get_config(self) -> dict:
         return {

@@ -252,7 +252,8 @@ def get(identifier, loss=None, output_shape: tuple | None = None) -> Metric | No
       sample is binary, ``y_true`` without a class axis is sparse, ``y_true``
       shaped like ``y_pred`` is categorical.
     * A callable ``fn(y_true, y_pred) -> per-sample values`` is wrapped in a
-      :class:`MeanMetricWrapper` named ``fn.__name__``.
+      :class:`MeanMetricWrapper` named as Keras names it: its ``name`` (a loss
+      object's), else its ``__name__`` (or class name) in snake_case.
     * A dict ``{"class_name": ..., "config": ...}`` (from :func:`serialize`)
       is rebuilt.
     * ``None`` gives ``None``.
@@ -298,7 +299,12 @@ def get(identifier, loss=None, output_shape: tuple | None = None) -> Metric | No
         valid = ", ".join(repr(n) for n in dict.fromkeys(names))
         raise ValueError(f"metrics.get: unknown metric {identifier!r}; valid names are {valid}")
     if callable(identifier):
-        return MeanMetricWrapper(identifier)
+        # Keras's get_object_name: a loss object's name (the overfitting lab's
+        # BinaryCrossentropy(name="binary_crossentropy") logs as "binary_crossentropy"), else the snake_case name.
+        name = getattr(identifier, "name", None)
+        if not isinstance(name, str):
+            name = snake_case(getattr(identifier, "__name__", type(identifier).__name__))
+        return MeanMetricWrapper(identifier, name=name)
     raise TypeError(
         f"metrics.get: a metric is a name, a Metric, a function fn(y_true, y_pred) or a config dict, "
         f"got {type(identifier).__name__}"

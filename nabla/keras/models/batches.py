@@ -64,6 +64,7 @@ class SourceBatches:
         self.steps = min(steps or len(source), len(source)) if sized else steps
         self._peeked: list = []
         self._order = None  # a PyDataset's batch order for the next epoch (set by epoch_order)
+        self.batch_size: int | None = None  # (set by arrays)
 
     def _convert(self, batch, with_y: bool = True) -> Batch:
         if not with_y and not isinstance(batch, (tuple, list)):
@@ -124,25 +125,35 @@ class SourceBatches:
             yield self._convert(batch, with_y)
 
     def arrays(self, with_y: bool = True) -> Batch:
-        """One epoch's batches joined: what ``evaluate``, ``predict`` and the validation take."""
+        """One epoch's batches joined: what ``evaluate``, ``predict`` and the validation take (in batches of
+        :attr:`batch_size`, the first batch's size, as Keras takes a dataset's own batches)."""
         parts = list(self.epoch(with_y))
         if not parts:
             raise ValueError(f"{self.who}: the generator gave no batch")
+        self.batch_size = count(parts[0][0])
         joined = [None if part[0] is None else join(list(part)) for part in zip(*parts)]
         return joined[0], joined[1], joined[2]
 
 
 def fit_rows(model, x, y, sample_weight, class_weight, validation_split, validation_data, steps_per_epoch=None,
              validation_steps=None):  # fmt: skip
-    """``fit``'s training data and validation arrays, ``(rows, validation)``: :class:`SourceBatches` for a
+    """``fit``'s training data and validation arrays, ``(rows, validation, validation_batch_size)`` (the
+    last the size of a validation source's batches, else None): :class:`SourceBatches` for a
     generator, a PyDataset or a DataLoader, else what :func:`.sources.training_rows` makes of arrays (a 1-D
     or integer x as :func:`.data_adapter.as_input` makes it) or of a ``nabla.data`` dataset.
 
     A validation generator or PyDataset gives ``validation_steps`` batches (all of a PyDataset's when
     None), drawn once before training and used at every epoch.
     """
+    validation_batch_size = None
     if validation_data is not None and is_batch_source(validation_data):
-        validation_data = SourceBatches(model, validation_data, validation_steps, who="validation_data").arrays()
+        source = SourceBatches(model, validation_data, validation_steps, who="validation_data")
+        validation_data, validation_batch_size = source.arrays(), source.batch_size
+    return (*_fit_rows(model, x, y, sample_weight, class_weight, validation_split, validation_data,
+                       steps_per_epoch), validation_batch_size)  # fmt: skip
+
+
+def _fit_rows(model, x, y, sample_weight, class_weight, validation_split, validation_data, steps_per_epoch):
     if not is_batch_source(x):
         if steps_per_epoch is not None:
             raise ValueError("fit: steps_per_epoch goes with a generator, a PyDataset or a DataLoader as x")
@@ -170,20 +181,22 @@ def fit_rows(model, x, y, sample_weight, class_weight, validation_split, validat
     return rows, None if validation_data is None else validation_structures(model, validation_data)
 
 
-def evaluation_arrays(model, x, y, sample_weight, steps, who: str, with_y: bool = True) -> Batch:
-    """``(x, y, sample_weight)`` as arrays for ``evaluate`` and ``predict``: given, or the batches of a
-    generator or PyDataset (``steps`` of them; all when None) joined."""
+def evaluation_arrays(model, x, y, sample_weight, steps, who: str, with_y: bool = True) -> tuple[Batch, int | None]:
+    """``(x, y, sample_weight)`` as arrays for ``evaluate`` and ``predict``, and the size of the batches
+    to run them in when the data comes batched (else None): given, or the batches of a generator or
+    PyDataset (``steps`` of them; all when None) joined."""
     if is_batch_source(x):
         if y is not None:
             raise ValueError(
                 f"{who}: y must be None when x is a generator or a PyDataset (its batches hold the labels)"
             )
-        return SourceBatches(model, x, steps, who=who).arrays(with_y)
+        source = SourceBatches(model, x, steps, who=who)
+        return source.arrays(with_y), source.batch_size
     if x is None or (with_y and y is None):
         raise ValueError(f"{who} needs x" + (" and y" if with_y else ""))
     x, y = model_inputs(model, x), model_targets(model, y) if with_y else None
     if sample_weight is None:
-        return x, y, None
+        return (x, y, None), None
     if isinstance(y, list):
-        return x, y, model_sample_weights(model, sample_weight, None, y)
-    return x, y, np.asarray(sample_weight, dtype=np.float32).reshape(-1)
+        return (x, y, model_sample_weights(model, sample_weight, None, y)), None
+    return (x, y, np.asarray(sample_weight, dtype=np.float32).reshape(-1)), None

@@ -122,6 +122,24 @@ def compile_metrics(loss, metrics) -> tuple[list, CompileMetrics | None]:
     return identifiers, None
 
 
+def saved_metric_names(identifiers: list) -> list[str]:
+    """The metrics a model file records: names as given, and metric objects a name rebuilds as they are
+    (``SparseCategoricalAccuracy()`` as "sparse_categorical_accuracy", so a reloaded model evaluates it, as
+    Keras's does); other objects and functions are left out (the file holds names only)."""
+    names = []
+    for m in identifiers:
+        if isinstance(m, str):
+            names.append(m)
+        elif isinstance(m, metrics_module.Metric) and type(m).__module__.startswith("nabla."):
+            try:
+                rebuilt = metrics_module.get(m.name)
+            except ValueError:
+                continue
+            if type(rebuilt) is type(m) and rebuilt.get_config() == m.get_config():
+                names.append(m.name)
+    return names
+
+
 def own_losses(loss) -> bool:
     """Whether ``loss`` (or each of a :class:`CompileLoss`'s) is one of nabla's own, not a function of yours:
     ``jit_compile="auto"`` captures only then (a function of yours may compute Python numbers from the

@@ -25,7 +25,7 @@ from ..utils.progbar import format_logs
 from ..utils.traceback_utils import warn
 from . import structures
 from .batches import SourceBatches, evaluation_arrays, fit_rows
-from .compile_utils import CompileLoss, compile_loss, compile_metrics, own_losses
+from .compile_utils import CompileLoss, compile_loss, compile_metrics, own_losses, saved_metric_names
 from .data_adapter import as_input, as_list, check_fit_arguments, unwrap
 from .data_parallel import DataParallel
 from .file_methods import FileMethods
@@ -212,7 +212,7 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
             if isinstance(optimizer, str)
             else {"class_name": type(self.optimizer).__name__, "config": dict(self.optimizer.defaults)},
             "loss": loss if loss is None or isinstance(loss, str) else losses_module.serialize(resolved_loss),
-            "metrics": [m for m in self._metric_identifiers if isinstance(m, str)],
+            "metrics": saved_metric_names(self._metric_identifiers),
             "jit_compile": self._jit_compile,
         }
         self._maybe_build()
@@ -220,8 +220,20 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
             self._bind_optimizer()
 
     def _bind_optimizer(self) -> None:
-        if not any(g["params"] for g in self.optimizer.param_groups):
-            self.optimizer.bind(list(self.parameters()))
+        """Give the optimizer the model's weights; weights made since (a lazy layer built at the first batch,
+        behind a layer already built at compile, such as an adapted Normalization) join them, so they train."""
+        params, groups = list(self.parameters()), self.optimizer.param_groups
+        if not any(g["params"] for g in groups):
+            self.optimizer.bind(params)
+            return
+        bound = {id(p) for g in groups for p in g["params"]}
+        new = [p for p in params if id(p) not in bound]
+        if not new:
+            return
+        if len(groups) == 1 and bound <= {id(p) for p in params}:
+            groups[0]["params"] = params  # the model's order, as binding after the build would give (and a reload)
+        else:
+            self.optimizer.add_param_group({"params": new})
 
     def _resolve_metrics(self, output) -> None:
         """Build the metrics from the first outputs (a Tensor, or a list of them)."""
@@ -260,6 +272,7 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
         distributed: bool = False,
         steps_per_epoch: int | None = None,
         validation_steps: int | None = None,
+        validation_batch_size: int | None = None,
     ):
         """Train for ``epochs`` passes over ``(x, y)`` in mini-batches; returns a ``History``.
 
@@ -270,8 +283,9 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
         validation. As in Keras, it is the *last* fraction of x and y, taken
         **before** shuffling: sort or shuffle the data yourself if its order
         is meaningful (e.g. grouped by class). ``validation_data=(x_val,
-        y_val)`` overrides it. Each epoch visits the training samples in a
-        fresh random order (``shuffle=True``) from nabla's seeded generator.
+        y_val)`` overrides it; it is evaluated in batches of ``validation_batch_size`` (default
+        ``batch_size``), a dataset or generator in its own batches, as Keras does. Each epoch visits
+        the training samples in a fresh random order (``shuffle=True``) from nabla's seeded generator.
 
         ``verbose``: 0 silent, 1 a live progress bar per epoch, 2 one line per
         epoch, "auto" = 1 on a terminal and 2 otherwise (logs, CI).
@@ -297,7 +311,7 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
         batch_size = check_fit_arguments(batch_size, epochs, validation_split)
         if distributed and (isinstance(self.loss, CompileLoss) or structures.several_inputs(self)):
             raise ValueError("fit: distributed=True trains models of one input and one output")
-        rows, validation = fit_rows(
+        rows, validation, validation_source_batch = fit_rows(
             self, x, y, sample_weight, class_weight, validation_split, validation_data,
             steps_per_epoch, validation_steps,
         )  # fmt: skip
@@ -306,6 +320,7 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
             raise ValueError("fit: distributed=True trains through the built-in step, not a train_step of yours")
         parallel = DataParallel(self).start(rows.take(slice(0, 1))[0]) if distributed else None
 
+        validation_batch = validation_source_batch or validation_batch_size or batch_size
         steps = rows.steps if isinstance(rows, SourceBatches) else math.ceil(len(rows) / batch_size)
         history = callbacks_module.History()
         verbose = callbacks_module.resolve_verbose(verbose)
@@ -315,7 +330,7 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
         if verbose:
             cbs.append(callbacks_module.ProgbarLogger())
         cblist = callbacks_module.CallbackList(cbs + [history], model=self)
-        cblist.set_params({"epochs": epochs, "steps": steps, "verbose": verbose})
+        cblist.set_params({"verbose": verbose, "epochs": epochs, "steps": steps})  # (Keras's order)
         self.stop_training = False
         self.history = history
         logs: dict = {}
@@ -339,7 +354,8 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
                             logs = self._run_train_step(*batch)
                         else:
                             total += train_batch(*batch) * count
-                            logs = {"loss": total / seen, **self._metric_logs()}
+                            # NOTE: in name order, as Keras on TensorFlow logs them (its tf.function sorts a dict)
+                            logs = dict(sorted({"loss": total / seen, **self._metric_logs()}.items()))
                         cblist.on_train_batch_end(step, logs)
                         if parallel is not None:  # the ranks stop together
                             parallel.agree(interrupt, self)
@@ -349,7 +365,8 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
                     warn("fit: the generator ran out of data, so training stops: give steps_per_epoch= to split it")
                     break
                 if validation is not None and not interrupt.requested:
-                    logs.update(self._evaluate_arrays(*validation[:2], batch_size, validation[2], prefix="val_"))
+                    validated = self._evaluate_arrays(*validation[:2], validation_batch, validation[2], prefix="val_")
+                    logs.update(sorted(validated.items()))
                 cblist.on_epoch_end(epoch, logs)
                 if parallel is not None:
                     parallel.agree(interrupt, self)
@@ -402,11 +419,11 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
         ``x`` and ``y`` as :meth:`fit` takes them; from a generator or PyDataset, ``steps`` batches (all when None).
         """
         self._require_compiled("evaluate")
-        x, y, sample_weight = evaluation_arrays(self, x, y, sample_weight, steps, "evaluate")
+        (x, y, sample_weight), source_batch = evaluation_arrays(self, x, y, sample_weight, steps, "evaluate")
         structures.check_lengths(x, y)
         cblist = callbacks_module.CallbackList(list(callbacks or []), model=self)
         cblist.on_test_begin()
-        logs = self._evaluate_arrays(x, y, batch_size or 32, sample_weight, cblist=cblist)
+        logs = self._evaluate_arrays(x, y, source_batch or batch_size or 32, sample_weight, cblist=cblist)
         cblist.on_test_end(logs)
         if callbacks_module.resolve_verbose(verbose):
             print(format_logs(logs))
@@ -415,8 +432,8 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
     def predict(self, x, batch_size: int | None = None, verbose=0, callbacks=None, steps=None) -> np.ndarray:
         """The model's outputs for ``x`` (as :meth:`evaluate` takes it) as a NumPy array (``training=False``, no graph);
         a list of them for a list of outputs, a dict for a dict, as Keras returns them."""
-        x = evaluation_arrays(self, x, None, None, steps, "predict", with_y=False)[0]
-        batch_size = batch_size or 32
+        (x, _, _), source_batch = evaluation_arrays(self, x, None, None, steps, "predict", with_y=False)
+        batch_size = source_batch or batch_size or 32
         mode = self.training
         self.eval()
         outs = []

@@ -27,6 +27,19 @@ def _counts(module) -> tuple[int, int]:
     return trainable, frozen
 
 
+def _optimizer_count(model) -> int | None:
+    """The values the optimizer keeps, as Keras 3 counts ``optimizer.variables`` once it is built (after the
+    first update; None before): ``iterations``, the rate unless a schedule gives it, and the slots (Adam's
+    two moments per weight, SGD's momentum...), here the state arrays shaped like their weights."""
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is None or not (getattr(optimizer, "_step_calls", 0) or getattr(optimizer, "state", None)):
+        return None
+    slots = sum(
+        v.size for p, state in optimizer.state.items() for v in state.values() if getattr(v, "shape", None) == p.shape
+    )
+    return 1 + (getattr(optimizer, "_schedule", None) is None) + slots
+
+
 def _trace_shapes(model) -> None:
     """Run one sample of zeros through the model so every layer records its output shape."""
     shape = getattr(model, "input_shape", None) or model._build_input_shape
@@ -77,9 +90,13 @@ def summary_table(model) -> str:
             out.append("│ " + " │ ".join(texts) + " │")
     out.append(line("└", "┴", "┘", "─"))
     trainable, frozen = _counts(model)
+    optimizer = _optimizer_count(model)
+    total = trainable + frozen + (optimizer or 0)
     out += [
-        f" Total params: {trainable + frozen:,} ({_size(trainable + frozen)})",
+        f" Total params: {total:,} ({_size(total)})",
         f" Trainable params: {trainable:,} ({_size(trainable)})",
         f" Non-trainable params: {frozen:,} ({_size(frozen)})",
     ]
+    if optimizer is not None:
+        out.append(f" Optimizer params: {optimizer:,} ({_size(optimizer)})")
     return "\n".join(out)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from fake_fit import ScriptedValLoss, fit, val
@@ -72,7 +74,7 @@ def test_checkpoint_prints_with_verbose(tmp_path, capsys):
     ckpt = C.ModelCheckpoint(tmp_path / "m", save_best_only=True, verbose=1)
     fit([ckpt], val(0.5, 0.6))
     out = capsys.readouterr().out
-    assert "Epoch 1: val_loss improved from inf to 0.50000, saving model to" in out
+    assert "Epoch 1: val_loss improved from None to 0.50000, saving model to" in out
     assert "Epoch 2: val_loss did not improve from 0.50000" in out
 
 
@@ -86,3 +88,23 @@ def test_model_checkpoint_keeps_the_best_model_and_it_loads(tmp_path):
     assert same(loaded.get_weights(), script.snapshots[3])
     model.set_weights(script.snapshots[3])
     np.testing.assert_array_equal(loaded.predict(x), model.predict(x))
+
+
+def test_the_printout_is_keras_3s(tmp_path, capsys, monkeypatch):
+    """The save-and-load lab's checkpoint with verbose=1: Keras 3's lines, an empty line before each."""
+    from keras_reference import keras_on_torch
+
+    import nabla.keras as nabla_keras
+
+    monkeypatch.chdir(tmp_path)
+    x = np.linspace(0, 1, 16, dtype="float32").reshape(8, 2)
+    printed = []
+    for k in (keras_on_torch(), nabla_keras):
+        model = k.Sequential([k.Input((2,)), k.layers.Dense(1)])
+        model.compile(optimizer="sgd", loss="mse")
+        capsys.readouterr()
+        kept = k.callbacks.ModelCheckpoint("training_1/cp.weights.h5", save_weights_only=True, verbose=1)
+        best = k.callbacks.ModelCheckpoint("best.keras", monitor="loss", save_best_only=True, mode="max", verbose=1)
+        model.fit(x, x[:, :1], epochs=2, verbose=0, callbacks=[kept, best])
+        printed.append(re.sub(r"\d+\.\d{5}", "X", capsys.readouterr().out))
+    assert printed[1] == printed[0]

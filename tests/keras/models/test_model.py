@@ -264,3 +264,97 @@ def test_validation_data_with_sample_weights_weights_the_validation_loss():
     history = model.fit(x, y, epochs=1, batch_size=16, verbose=0, validation_data=(x, y, w))
     per_sample = ((model.predict(x) - y) ** 2).mean(axis=1)
     np.testing.assert_allclose(history.history["val_loss"][0], (w * per_sample).sum() / 16, rtol=1e-5)
+
+
+def test_layers_built_after_compile_behind_an_adapted_normalization_train_as_in_keras():
+    """The regression lab's model: an adapted Normalization (built at adapt) before Dense layers that get
+    their weights only at the first batch, compiled before that. Keras trains every Dense weight; so does
+    nabla (the optimizer takes the weights made after compile), with the same losses and weights."""
+    from keras_reference import keras_on_torch
+
+    import nabla.keras as nabla_keras
+
+    x = np.stack([np.linspace(0, 50, 32), np.linspace(-3, 1, 32) ** 2], axis=1).astype("float32")
+    y = (x[:, :1] * 0.1 - x[:, 1:]).astype("float32")
+    results = []
+    for k in (keras_on_torch(), nabla_keras):
+        norm = k.layers.Normalization(axis=-1)
+        norm.adapt(x)
+        model = k.Sequential([norm, k.layers.Dense(3, activation="relu", kernel_initializer="ones"),
+                              k.layers.Dense(1, kernel_initializer=k.initializers.Constant(0.5))])  # fmt: skip
+        model.compile(optimizer=k.optimizers.Adam(0.05), loss="mean_absolute_error")
+        history = model.fit(x, y, epochs=3, batch_size=8, shuffle=False, verbose=0)
+        results.append((history.history["loss"], model.get_weights()))
+    (loss, weights), (ref_loss, ref_weights) = results[1], results[0]
+    assert loss == pytest.approx(ref_loss, rel=1e-5)
+    del weights[2], ref_weights[2]  # (Normalization's count: Keras on torch keeps 0 there)
+    for w, r in zip(weights, ref_weights):
+        np.testing.assert_allclose(w, r, rtol=1e-5, atol=1e-6)
+
+
+def test_input_and_output_shape_as_keras_3s():
+    from keras_reference import keras_on_torch
+
+    import nabla.keras as nabla_keras
+
+    shapes = []
+    for k in (keras_on_torch(), nabla_keras):
+        sequential = k.Sequential([k.Input((28, 28)), k.layers.Flatten(), k.layers.Dense(10)])
+        inputs = [k.Input((3,)), k.Input((4,))]
+        two = k.layers.Concatenate()(inputs)
+        functional = k.Model(inputs, [k.layers.Dense(2)(two), k.layers.Dense(1)(two)])
+        wrapped = k.Sequential([sequential, k.layers.Softmax()])
+        shapes.append([(m.input_shape, m.output_shape) for m in (sequential, functional, wrapped)])
+    assert shapes[1] == shapes[0]
+
+
+def test_loss_objects_and_functions_as_metrics_log_under_keras_3s_names():
+    """The overfitting lab gives ``BinaryCrossentropy(from_logits=True, name="binary_crossentropy")`` as a
+    metric and stops early on "val_binary_crossentropy": the logs carry Keras's keys and values."""
+    from keras_reference import keras_on_torch
+
+    import nabla.keras as nabla_keras
+
+    def meanAbsoluteGap(y_true, y_pred):  # noqa: N802 (a camelCase function: Keras logs it in snake_case)
+        return abs(y_true - y_pred)
+
+    x = np.linspace(-1, 1, 40, dtype="float32").reshape(20, 2)
+    y = (x[:, :1] > 0).astype("float32")
+    logs = []
+    for k in (keras_on_torch(), nabla_keras):
+        model = k.Sequential([k.Input((2,)), k.layers.Dense(1, kernel_initializer="ones")])
+        bce = k.losses.BinaryCrossentropy(from_logits=True, name="binary_crossentropy")
+        model.compile(optimizer="sgd", loss=k.losses.BinaryCrossentropy(from_logits=True),
+                      metrics=[bce, k.losses.MeanSquaredError(), meanAbsoluteGap])  # fmt: skip
+        logs.append(model.evaluate(x, y, batch_size=10, verbose=0, return_dict=True))
+    assert sorted(logs[1]) == sorted(logs[0]) == ["binary_crossentropy", "loss", "mean_absolute_gap",
+                                                  "mean_squared_error"]  # fmt: skip
+    assert logs[1] == pytest.approx(logs[0], rel=1e-5)
+
+
+def test_batched_data_is_evaluated_in_its_own_batches_as_in_keras():
+    """evaluate, and fit's validation, of batched data (a PyDataset here, a tf.data pipeline in the labs)
+    run its own batches, not 32-sample ones: a loss given as a metric averages per batch, so it shows."""
+    from keras_reference import keras_on_torch
+
+    import nabla.keras as nabla_keras
+
+    x = np.linspace(-1, 1, 40, dtype="float32").reshape(20, 2)
+    y = (x[:, :1] > 0.1).astype("float32")
+    results = []
+    for k in (keras_on_torch(), nabla_keras):
+
+        class Batches(k.utils.PyDataset):
+            def __len__(self):
+                return 3
+
+            def __getitem__(self, i):
+                return x[7 * i : 7 * i + 7], y[7 * i : 7 * i + 7]
+
+        model = k.Sequential([k.Input((2,)), k.layers.Dense(1, kernel_initializer="ones")])
+        model.compile(optimizer="sgd", loss="mse", metrics=[k.losses.BinaryCrossentropy(from_logits=True)])
+        evaluated = model.evaluate(Batches(), verbose=0, return_dict=True)
+        history = model.fit(x, y, batch_size=20, epochs=1, shuffle=False, validation_data=Batches(), verbose=0)
+        results.append((evaluated, {key: v[0] for key, v in history.history.items()}))
+    for ours, theirs in zip(results[1], results[0]):
+        assert ours == pytest.approx(theirs, rel=1e-5)

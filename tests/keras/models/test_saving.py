@@ -180,3 +180,23 @@ def test_an_optimizer_object_that_was_never_bound_reloads_as_itself(tmp_path):
     assert type(loaded.optimizer) is nb.optim.SGD
     assert loaded.optimizer.param_groups[0]["lr"] == 0.3
     assert loaded.optimizer.param_groups[0]["momentum"] == 0.9
+
+
+def test_metric_objects_of_a_compiled_model_come_back_with_it_as_in_keras(tmp_path):
+    """The save-and-load lab compiles with ``metrics=[SparseCategoricalAccuracy()]``: the reloaded model
+    evaluates [loss, accuracy] under the same names, as Keras's does."""
+    from keras_reference import keras_on_torch
+
+    import nabla.keras as nabla_keras
+
+    x = np.linspace(-1, 1, 24, dtype="float32").reshape(8, 3)
+    y = np.arange(8) % 3
+    results = []
+    for k in (keras_on_torch(), nabla_keras):
+        model = k.Sequential([k.Input((3,)), k.layers.Dense(3, kernel_initializer="ones")])
+        model.compile(optimizer="adam", loss=k.losses.SparseCategoricalCrossentropy(from_logits=True),
+                      metrics=[k.metrics.SparseCategoricalAccuracy(), "accuracy"])  # fmt: skip
+        model.save(tmp_path / f"{k.__name__}.keras")
+        reloaded = k.models.load_model(tmp_path / f"{k.__name__}.keras")
+        results.append(reloaded.evaluate(x, y, verbose=0, return_dict=True))
+    assert sorted(results[1]) == sorted(results[0]) and results[1] == pytest.approx(results[0], rel=1e-5)

@@ -177,3 +177,50 @@ def test_output_shape_is_keras_3s():
         shapes.append((tuple(sequential.output_shape), [tuple(s) for s in functional.output_shape]))
     assert shapes[1] == shapes[0]
     assert not hasattr(nabla_keras.Sequential([nabla_keras.layers.Dense(2)]), "output_shape")  # not built: as Keras
+
+
+def test_after_training_the_totals_count_the_optimizer_as_keras_3s():
+    """Keras 3 adds "Optimizer params" once the optimizer is built (iterations, the rate, the slots), and
+    counts them into the total; before the first fit there is no such line."""
+    from keras_reference import keras_on_torch
+
+    import nabla.keras as nabla_keras
+
+    reference = keras_on_torch()
+    x = np.linspace(-1, 1, 24, dtype="float32").reshape(8, 3)
+    for make in (
+        lambda k: "adam",
+        lambda k: k.optimizers.SGD(0.1, momentum=0.9),
+        lambda k: k.optimizers.SGD(0.1),
+        lambda k: k.optimizers.RMSprop(k.optimizers.schedules.InverseTimeDecay(0.01, 10, 1.0)),
+    ):
+        texts = []
+        for k in (reference, nabla_keras):
+            model = k.Sequential([k.Input((3,)), k.layers.Dense(4), k.layers.BatchNormalization(), k.layers.Dense(1)])
+            model.compile(optimizer=make(k), loss="mse")
+            before = [line for line in summary_text(model).splitlines() if "params:" in line]
+            model.fit(x, x[:, :1], epochs=1, verbose=0)
+            lines = []
+            model.summary(print_fn=lambda line, *args, into=lines, **kwargs: into.append(line))
+            texts.append((before, [line for line in "\n".join(lines).splitlines() if "params:" in line]))
+        assert texts[1] == texts[0]
+        assert len(texts[0][0]) == 3 and "Optimizer params" in texts[0][1][-1]
+
+
+def test_long_layer_names_wrap_as_in_keras_3(capsys):
+    """"batch_normalization (BatchNormalization)" is longer than the first column: Keras wraps it onto a
+    second row at the space; the whole printout, line for line."""
+    from keras_reference import keras_on_torch
+
+    import nabla.keras as nabla_keras
+
+    texts = []
+    reference = keras_on_torch()
+    for k, clear in ((reference, reference.utils.clear_session), (nabla_keras, nabla_keras.layers.clear_session)):
+        clear()
+        layers_ = [k.layers.Conv2D(4, 3), k.layers.BatchNormalization(), k.layers.GlobalAveragePooling2D()]
+        model = k.Sequential([k.Input((8, 8, 3)), *layers_, k.layers.Dense(2, name="a_rather_long_output_name")])
+        capsys.readouterr()
+        model.summary()
+        texts.append(capsys.readouterr().out.rstrip().splitlines())
+    assert texts[1] == texts[0]
