@@ -21,6 +21,16 @@ def _out_size(size: int, k: int, s: int, d: int) -> int:
     return (size - d * (k - 1) - 1) // s + 1
 
 
+def _channels_last_windows(x, kernel, stride, dilation):
+    """The windows of a channels-last (N, H, W, C) image as a strided (N, OH, OW, kh, kw, C) view, no copy."""
+    (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
+    n, h, w, c = x.shape
+    oh, ow = _out_size(h, kh, sh, dh), _out_size(w, kw, sw, dw)
+    s = x.strides
+    shape, strides = (n, oh, ow, kh, kw, c), (s[0], s[1] * sh, s[2] * sw, s[1] * dh, s[2] * dw, s[3])
+    return _as_strided(x, shape, strides, writeable=False)
+
+
 def patches(x, kernel, stride, dilation):
     """The patch matrix of a channels-last (N, H, W, C) image: shape (N*OH*OW, kh*kw*C), a copy (im2col).
 
@@ -28,51 +38,93 @@ def patches(x, kernel, stride, dilation):
     convolution is one GEMM ``P @ kernel.reshape(kh*kw*C, O)`` whose (N*OH*OW, O) result is already the
     channels-last output. A row copies kh*kw runs of C contiguous channels.
     """
-    (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
-    n, h, w, c = x.shape
+    (kh, kw), c = kernel, x.shape[3]
+    if c >= 8:
+        return _channels_last_windows(x, kernel, stride, dilation).reshape(-1, kh * kw * c)
+    # NOTE: with few channels (a first layer on grey or colour images) runs of C elements make a slow
+    # copy: the transpose (kh*kw*C, N*OH*OW) is copied instead, in runs of OW, and P is its transposed
+    # view (BLAS reads either). W6's first layer (C = 1): 0.69 -> 0.12 ms.
+    (sh, sw), (dh, dw) = stride, dilation
+    n, h, w, _ = x.shape
     oh, ow = _out_size(h, kh, sh, dh), _out_size(w, kw, sw, dw)
     s = x.strides
-    if c >= 8:
-        shape, strides = (n, oh, ow, kh, kw, c), (s[0], s[1] * sh, s[2] * sw, s[1] * dh, s[2] * dw, s[3])
-    else:
-        # NOTE: with few channels (a first layer on grey or colour images) runs of C elements make a slow
-        # copy: the transpose (kh*kw*C, N*OH*OW) is copied instead, in runs of OW, and P is its transposed
-        # view (BLAS reads either). W6's first layer (C = 1): 0.69 -> 0.12 ms.
-        shape, strides = (kh, kw, c, n, oh, ow), (s[1] * dh, s[2] * dw, s[3], s[0], s[1] * sh, s[2] * sw)
-    p = _as_strided(x, shape, strides, writeable=False).reshape(math.prod(shape[:3]), -1)
-    return p if c >= 8 else p.T
+    shape, strides = (kh, kw, c, n, oh, ow), (s[1] * dh, s[2] * dw, s[3], s[0], s[1] * sh, s[2] * sw)
+    return _as_strided(x, shape, strides, writeable=False).reshape(kh * kw * c, -1).T
 
 
 def unpatches(p, shape, kernel, stride, dilation):
     """The adjoint of :func:`patches` (col2im): add each row of ``p`` (N*OH*OW, kh*kw*C) back onto its
     window of a zero channels-last image of ``shape`` (N, H, W, C)."""
+    out = np.zeros(shape, dtype=p.dtype)
+    _add_patches(p, out, kernel, stride, dilation)
+    return out
+
+
+def _add_patches(p, out, kernel, stride, dilation):
+    """Add each row of ``p`` (N*OH*OW, kh*kw*C) onto its window of the (N, H, W, C) array ``out``, in place."""
     (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
-    n, h, w, c = shape
+    n, h, w, c = out.shape
     oh, ow = _out_size(h, kh, sh, dh), _out_size(w, kw, sw, dw)
     p6 = p.reshape(n, oh, ow, kh, kw, c)
-    out = np.zeros(shape, dtype=p.dtype)
     for i in range(kh):  # kh*kw vectorised adds, each over runs of C contiguous channels
         for j in range(kw):
             rows = slice(i * dh, i * dh + sh * (oh - 1) + 1, sh)
             cols = slice(j * dw, j * dw + sw * (ow - 1) + 1, sw)
             out[:, rows, cols] += p6[:, :, :, i, j]
-    return out
 
 
 # --- the convolution's three GEMMs ----------------------------------------------------------------
+
+# NOTE: with 8 or more channels the GEMMs take the patch matrix one block of images at a time, copied into
+# one buffer of about this many bytes reused across the batch, instead of one patch matrix for the whole
+# batch (9 MB on W6's second layer, fresh pages every call): the block is still in cache when its GEMM
+# reads it. Measured on W6 (medians of 12 interleaved blocks of 8 steps in one process): one BLAS thread,
+# eager 150 -> 121 ms a step and captured 111 -> 103 ms; two threads level (88.3 vs 88.4 ms); smaller
+# blocks (256 KB) lose 17% at two threads, larger ones (4 MB) gain less at one. Blocks sum the kernel
+# gradient in another order than one GEMM: eager mode and a captured replay share these kernels, so agree.
+BLOCK_BYTES = 2 << 20
+
+
+def _image_blocks(x_shape, kernel_shape, out_hw, itemsize: int):
+    """Slices of images whose patch rows fill about :data:`BLOCK_BYTES`; None when one block holds the batch
+    or the channels are too few for the channels-last patch copy (see :func:`patches`)."""
+    kh, kw, c = kernel_shape[:3]
+    n = x_shape[0]
+    image_bytes = math.prod(out_hw) * kh * kw * c * itemsize
+    per_block = max(1, BLOCK_BYTES // max(image_bytes, 1))
+    if c < 8 or per_block >= n:
+        return None
+    return [slice(i, min(i + per_block, n)) for i in range(0, n, per_block)]
+
+
+def _patch_block(x, images: slice, kernel, stride, dilation, buffer):
+    """The patch rows of ``x[images]`` copied into the front of ``buffer``; returns that (rows, kh*kw*C) view."""
+    windows = _channels_last_windows(x[images], kernel, stride, dilation)
+    rows = buffer[: math.prod(windows.shape[:3])]
+    np.copyto(rows.reshape(windows.shape), windows)
+    return rows
 
 
 def conv(x, kernel, bias, stride, dilation, relu: bool):
     """x (N, H, W, C) padded, kernel (kh, kw, C, O), bias (O,) or None -> (N, OH, OW, O), ReLU'd if ``relu``.
 
-    One GEMM of the patch matrix by the kernel as a (kh*kw*C, O) matrix; then the bias and the ReLU in
-    one in-place pass over its fresh output (no new array for either: W6's first layer, 5.5 MB each).
+    One GEMM of the patch matrix by the kernel as a (kh*kw*C, O) matrix (per block of images, see
+    :data:`BLOCK_BYTES`); then the bias and the ReLU in one in-place pass over its fresh output (no new
+    array for either: W6's first layer, 5.5 MB each).
     """
     kh, kw, c, o = kernel.shape
     n, h, w, _ = x.shape
     oh, ow = _out_size(h, kh, stride[0], dilation[0]), _out_size(w, kw, stride[1], dilation[1])
-    p = patches(x, (kh, kw), stride, dilation)
-    out = np.dot(p, kernel.reshape(kh * kw * c, o))
+    k2 = kernel.reshape(kh * kw * c, o)
+    blocks = _image_blocks(x.shape, kernel.shape, (oh, ow), x.dtype.itemsize)
+    if blocks is None:
+        out = np.dot(patches(x, (kh, kw), stride, dilation), k2)
+    else:
+        out = np.empty((n * oh * ow, o), dtype=np.result_type(x, kernel))
+        buffer = np.empty(((blocks[0].stop - blocks[0].start) * oh * ow, kh * kw * c), dtype=x.dtype)
+        for images in blocks:
+            rows = _patch_block(x, images, (kh, kw), stride, dilation, buffer)
+            np.dot(rows, k2, out=out[images.start * oh * ow : images.stop * oh * ow])
     if bias is not None:
         out += bias
     if relu:
@@ -82,13 +134,37 @@ def conv(x, kernel, bias, stride, dilation, relu: bool):
 
 def conv_kernel_grad(g2, x, kernel_shape, stride, dilation):
     """The kernel's gradient (kh, kw, C, O): ``P.T @ g2``, g2 the output's gradient as (N*OH*OW, O)."""
-    kh, kw, c, _ = kernel_shape
-    p = patches(x, (kh, kw), stride, dilation)
-    return np.dot(p.T, g2).reshape(kernel_shape)
+    kh, kw, c, o = kernel_shape
+    rows_per_image = g2.shape[0] // x.shape[0]
+    oh = _out_size(x.shape[1], kh, stride[0], dilation[0])
+    blocks = _image_blocks(x.shape, kernel_shape, (oh, rows_per_image // oh), x.dtype.itemsize)
+    if blocks is None:
+        return np.dot(patches(x, (kh, kw), stride, dilation).T, g2).reshape(kernel_shape)
+    buffer = np.empty(((blocks[0].stop - blocks[0].start) * rows_per_image, kh * kw * c), dtype=x.dtype)
+    gk = np.zeros((kh * kw * c, o), dtype=np.result_type(x, g2))
+    part = np.empty_like(gk)
+    for images in blocks:
+        rows = _patch_block(x, images, (kh, kw), stride, dilation, buffer)
+        np.dot(rows.T, g2[images.start * rows_per_image : images.stop * rows_per_image], out=part)
+        gk += part
+    return gk.reshape(kernel_shape)
 
 
 def conv_input_grad(g2, kernel, x_shape, stride, dilation):
     """The (padded) input's gradient (N, H, W, C): :func:`unpatches` of ``g2 @ kernel2d.T``."""
     kh, kw, c, o = kernel.shape
-    dp = np.dot(g2, kernel.reshape(kh * kw * c, o).T)  # (N*OH*OW, kh*kw*C)
-    return unpatches(dp, x_shape, (kh, kw), stride, dilation)
+    k2t = kernel.reshape(kh * kw * c, o).T
+    n = x_shape[0]
+    rows_per_image = g2.shape[0] // n
+    oh = _out_size(x_shape[1], kh, stride[0], dilation[0])
+    blocks = _image_blocks(x_shape, kernel.shape, (oh, rows_per_image // oh), g2.dtype.itemsize)
+    if blocks is None:
+        return unpatches(np.dot(g2, k2t), x_shape, (kh, kw), stride, dilation)
+    dtype = np.result_type(g2, kernel)
+    out = np.zeros(x_shape, dtype=dtype)
+    buffer = np.empty(((blocks[0].stop - blocks[0].start) * rows_per_image, kh * kw * c), dtype=dtype)
+    for images in blocks:
+        rows = buffer[: (images.stop - images.start) * rows_per_image]
+        np.dot(g2[images.start * rows_per_image : images.stop * rows_per_image], k2t, out=rows)
+        _add_patches(rows, out[images], (kh, kw), stride, dilation)
+    return out

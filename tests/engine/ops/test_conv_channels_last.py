@@ -4,7 +4,8 @@
 over the (N*OH*OW, kh*kw*C) patch matrix. Checked here: values and the three gradients against
 ``torch.nn.functional.conv2d`` over strides, paddings (symmetric, and Keras's "same" with one more
 after), dilations, few channels (the transposed patch layout) and many, inputs of either memory
-layout; second derivatives; float32 staying float32. (A captured step replays them bit for bit:
+layout, batches taken one block of images at a time (a small ``BLOCK_BYTES`` forces blocks, with an
+uneven last one); second derivatives; float32 staying float32. (A captured step replays them bit for bit:
 tests/capture/test_capture_conv_channels_last.py.)
 """
 
@@ -77,6 +78,33 @@ def test_conv2d_nhwc_matches_torch(c, o, kernel, stride, padding, dilation, relu
     out = ops.conv2d_nhwc(tx, tk, tb, stride, padding, dilation, relu=relu)
     assert out.shape == ref[0].transpose(0, 2, 3, 1).shape and out.dtype == nb.float32
     (out * nb.tensor(ref[4].transpose(0, 2, 3, 1))).sum().backward()
+    _close(out.detach().numpy(), ref[0].transpose(0, 2, 3, 1))
+    _close(tx.grad.numpy(), ref[1].transpose(0, 2, 3, 1))
+    _close(tk.grad.numpy(), ref[2].transpose(2, 3, 1, 0))
+    _close(tb.grad.numpy(), ref[3])
+
+
+@pytest.mark.parametrize("c, o, kernel, stride, padding, dilation", [g for g in GEOMETRIES if g[0] >= 8])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_blocked_patch_matrix_matches_torch(monkeypatch, c, o, kernel, stride, padding, dilation, dtype):
+    """Batches of 7 images in blocks of 2 (2, 2, 2, 1): the three GEMMs per block give torch's numbers."""
+    from nabla.engine import conv_kernels
+
+    x, w, b = _data(c, o, kernel, seed=7, n=7)
+    ref = _torch_run(x, w, b, relu=True, stride=stride, padding=padding, dilation=dilation)
+    ph, pw = padding
+    padded = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+    oh, ow = ref[0].shape[2:]
+    monkeypatch.setattr(conv_kernels, "BLOCK_BYTES", 2 * oh * ow * np.prod(kernel) * c * np.dtype(dtype).itemsize)
+    blocks = conv_kernels._image_blocks(
+        padded.transpose(0, 2, 3, 1).shape, (*kernel, c), (oh, ow), np.dtype(dtype).itemsize
+    )
+    assert len(blocks) == 4
+    x_nhwc, kernel_hwio = np.ascontiguousarray(x.transpose(0, 2, 3, 1)), np.ascontiguousarray(w.transpose(2, 3, 1, 0))
+    tx, tk, tb = (nb.tensor(a.astype(dtype), requires_grad=True) for a in (x_nhwc, kernel_hwio, b))
+    out = ops.conv2d_nhwc(tx, tk, tb, stride, padding, dilation, relu=True)
+    (out * nb.tensor(ref[4].transpose(0, 2, 3, 1).astype(dtype))).sum().backward()
+    assert out.dtype == tx.grad.dtype == tk.grad.dtype == nb.tensor(np.zeros(1, dtype)).dtype
     _close(out.detach().numpy(), ref[0].transpose(0, 2, 3, 1))
     _close(tx.grad.numpy(), ref[1].transpose(0, 2, 3, 1))
     _close(tk.grad.numpy(), ref[2].transpose(2, 3, 1, 0))
