@@ -1,7 +1,8 @@
 """Checking a whole-model file before ``load_model`` builds anything from it.
 
-:func:`check_model_file` applies the schemas of :mod:`nabla.keras.models.file_schema`, then walks the
-layers' shapes without allocating anything: from the input shape, each layer's weight shapes and
+:func:`check_model_file` applies the schemas (:mod:`~nabla.keras.models.file_schema`, the architecture;
+:mod:`~nabla.keras.models.file_schema_training`, the compile settings and optimizer state), then walks
+the layers' shapes without allocating anything: from the input shape, each layer's weight shapes and
 output shape follow from its config (:data:`~nabla.keras.models.file_shapes.SHAPE_RULES`), and
 
 * every weight a layer would create must be stored in the file with that shape, and every stored
@@ -24,6 +25,7 @@ import numpy as np
 
 from ...schema import SchemaError, validate
 from . import file_schema as fs
+from . import file_schema_training as ts
 from .file_shapes import SHAPE_RULES, Effect, Shape, state_shapes
 
 MAX_SAMPLE_VALUES = 2**26
@@ -321,14 +323,14 @@ def _check_compile(payload: dict, path) -> str | None:
         return None
     optimizer = spec["optimizer"]
     if isinstance(optimizer, str):
-        class_name = fs.OPTIMIZER_CLASSES[optimizer]
+        class_name = ts.OPTIMIZER_CLASSES[optimizer]
     else:
         class_name = optimizer["class_name"]
-        _validate(optimizer["config"], _object(fs.OPTIMIZER_CONFIGS[class_name], False), "compile.optimizer.config",
+        _validate(optimizer["config"], _object(ts.OPTIMIZER_CONFIGS[class_name], False), "compile.optimizer.config",
                   path)  # fmt: skip
     loss = spec["loss"]
     if isinstance(loss, dict):
-        options = {"name": fs.NAME, **fs.LOSS_CONFIGS[loss["class_name"]]}
+        options = {"name": fs.NAME, **ts.LOSS_CONFIGS[loss["class_name"]]}
         _validate(loss["config"], _object(options, False), "compile.loss.config", path)
     return class_name
 
@@ -341,11 +343,11 @@ def _check_optimizer_state(payload: dict, path, class_name: str | None) -> None:
         _fail(path, "optimizer", "optimizer state without compile settings to rebuild the optimizer from")
     if saved["class_name"] != class_name:
         _fail(path, "optimizer.class_name", f"{saved['class_name']!r}, but the model was compiled with {class_name}")
-    allowed = fs.OPTIMIZER_STATE_KEYS[class_name]
-    per_parameter = _object({k: fs.STEP if k == "step" else fs.STATE_ARRAY for k in allowed}, False)
+    allowed = ts.OPTIMIZER_STATE_KEYS[class_name]
+    per_parameter = _object({k: ts.STEP if k == "step" else ts.STATE_ARRAY for k in allowed}, False)
     for key, values in saved["state"]["state"].items():
         _validate(values, per_parameter, f"optimizer.state.state[{key}]", path)
-    group = _object({**fs.OPTIMIZER_CONFIGS[class_name], "params": {"type": "array"}}, True)
+    group = _object({**ts.OPTIMIZER_CONFIGS[class_name], "params": {"type": "array"}}, True)
     for i, values in enumerate(saved["state"]["param_groups"]):
         _validate(values, group, f"optimizer.state.param_groups[{i}]", path)
 
@@ -363,7 +365,7 @@ def check_model_file(payload, path, custom_objects: dict, config_only: bool = Fa
     """
     if not isinstance(payload, dict) or not isinstance(payload.get("format"), str) or payload["format"] != fs.FORMAT:
         raise ModelFileError(f"load_model: {path} is not a nabla model file (use nb.load for plain state dicts)")
-    _validate(payload, fs.PAYLOAD, "", path)
+    _validate(payload, ts.PAYLOAD, "", path)
     if config_only:
         payload = {**payload, "weights": None}
     class_name = payload["class_name"]

@@ -13,7 +13,8 @@ from pathlib import Path
 from .._engine import Tensor, load, save
 from ..utils.object_registration import classes_by_name
 from .file_check import ModelFileError, check_model_file
-from .file_schema import FIXED_HYPERPARAMETERS, FORMAT
+from .file_schema import FORMAT
+from .file_schema_training import FIXED_HYPERPARAMETERS
 from .model_config import check_subclass_config
 
 

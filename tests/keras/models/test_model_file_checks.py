@@ -14,7 +14,7 @@ import pytest
 import nabla as nb
 from nabla import activations, initializers, losses, optim
 from nabla.keras import optimizers
-from nabla.keras.models import file_schema
+from nabla.keras.models import file_schema, file_schema_training
 from nabla.layers import LAYERS, BatchNormalization, Conv2D, Dense, Dropout, Flatten, MaxPooling2D
 from nabla.models import Sequential, load_model
 from nabla.schema import validate
@@ -247,23 +247,23 @@ def test_the_name_lists_are_the_registries():
     assert file_schema.ACTIVATIONS == sorted(activations._ACTIVATIONS)
     assert file_schema.INITIALIZERS == sorted(initializers._INITIALIZERS)
     assert file_schema.INITIALIZER_CLASSES == sorted(initializers.CLASSES)
-    assert {k: v.__name__ for k, v in optimizers.OPTIMIZERS.items()} == file_schema.OPTIMIZER_CLASSES
-    assert sorted(file_schema.LOSS_CONFIGS) == sorted(losses._CLASSES)
+    assert {k: v.__name__ for k, v in optimizers.OPTIMIZERS.items()} == file_schema_training.OPTIMIZER_CLASSES
+    assert sorted(file_schema_training.LOSS_CONFIGS) == sorted(losses._CLASSES)
     for name, cls in losses._CLASSES.items():
-        assert set(cls().get_config()) - {"name"} == set(file_schema.LOSS_CONFIGS[name]), name
+        assert set(cls().get_config()) - {"name"} == set(file_schema_training.LOSS_CONFIGS[name]), name
 
 
-@pytest.mark.parametrize("name", sorted(file_schema.OPTIMIZER_CONFIGS))
+@pytest.mark.parametrize("name", sorted(file_schema_training.OPTIMIZER_CONFIGS))
 def test_optimizer_schemas_match_their_hyper_parameters_and_state(name):
     cls = getattr(optim, name, None) or getattr(optimizers, name)  # (Keras's Nadam, Adamax... have no PyTorch class)
-    assert set(cls().defaults) == set(file_schema.OPTIMIZER_CONFIGS[name])
+    assert set(cls().defaults) == set(file_schema_training.OPTIMIZER_CONFIGS[name])
     options = {"Adam": {"amsgrad": True}, "AdamW": {"amsgrad": True}, "RMSprop": {"centered": True, "momentum": 0.5},
                "SGD": {"momentum": 0.9}}.get(name, {})  # fmt: skip
     p = nb.ones(3, requires_grad=True)
     opt = cls(**options).bind([p])
     (p * p).sum().backward()
     opt.step()
-    assert set(opt.state[p]) == set(file_schema.OPTIMIZER_STATE_KEYS[name])
+    assert set(opt.state[p]) == set(file_schema_training.OPTIMIZER_STATE_KEYS[name])
 
 
 def _cnn_payload(tmp_path):

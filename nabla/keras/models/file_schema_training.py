@@ -1,0 +1,154 @@
+"""The training part of a model file's schema, and the whole file's payload.
+
+What ``model.save`` writes beside the architecture (:mod:`nabla.keras.models.file_schema`): the compile
+settings (optimizer and loss from allow-lists, :data:`OPTIMIZER_CONFIGS`, :data:`LOSS_CONFIGS`, with a
+type and a range for every hyper-parameter) and the optimizer's state per parameter. :data:`PAYLOAD`
+is the file as ``nb.load`` decodes it; :mod:`nabla.keras.models.file_check` applies these schemas.
+"""
+
+from __future__ import annotations
+
+from .file_schema import BATCH_SHAPE, BOOLEAN, FORMAT, NAME, _integer, _number, _optional
+
+#: compile(optimizer=name) -> the class it builds (the names Keras uses).
+OPTIMIZER_CLASSES = {"adagrad": "Adagrad", "adam": "Adam", "adamw": "AdamW", "rmsprop": "RMSprop", "sgd": "SGD",
+                     "nadam": "Nadam", "adamax": "Adamax", "adadelta": "Adadelta", "lion": "Lion",
+                     "ftrl": "Ftrl"}  # fmt: skip
+
+_RATE = _number(minimum=0)
+_FRACTION = _number(minimum=0, maximum=1)
+#: Optimizer class name -> (the schema of its hyper-parameters, the ones its constructor takes).
+OPTIMIZER_CONFIGS = {
+    "SGD": {"lr": _RATE, "momentum": _RATE, "dampening": _RATE, "weight_decay": _RATE, "nesterov": BOOLEAN,
+            "maximize": BOOLEAN},
+    "Adam": {"lr": _RATE, "betas": {"type": "array", "items": _number(minimum=0, exclusiveMaximum=1), "minItems": 2,
+                                    "maxItems": 2},
+             "eps": _RATE, "weight_decay": _RATE, "amsgrad": BOOLEAN, "maximize": BOOLEAN,
+             "decoupled_weight_decay": BOOLEAN},
+    "RMSprop": {"lr": _RATE, "alpha": _FRACTION, "eps": _RATE, "weight_decay": _RATE, "momentum": _RATE,
+                "centered": BOOLEAN, "maximize": BOOLEAN},
+    "Adagrad": {"lr": _RATE, "lr_decay": _RATE, "eps": _RATE, "weight_decay": _RATE,
+                "initial_accumulator_value": _RATE, "maximize": BOOLEAN},
+}  # fmt: skip
+OPTIMIZER_CONFIGS["AdamW"] = {**OPTIMIZER_CONFIGS["Adam"], "decoupled_weight_decay": {"const": True}}
+# Keras's classes that nabla.optim has no class for keep Keras's names (keras/optimizers/keras_only.py).
+_BETAS = {"beta_1": _number(minimum=0, exclusiveMaximum=1), "beta_2": _number(minimum=0, exclusiveMaximum=1)}
+OPTIMIZER_CONFIGS["Nadam"] = OPTIMIZER_CONFIGS["Adamax"] = {"lr": _RATE, **_BETAS, "epsilon": _RATE}
+OPTIMIZER_CONFIGS["Adadelta"] = {"lr": _RATE, "rho": _number(minimum=0, exclusiveMaximum=1), "epsilon": _RATE}
+OPTIMIZER_CONFIGS["Lion"] = {"lr": _RATE, "beta_1": _number(exclusiveMinimum=0, maximum=1),
+                             "beta_2": _number(exclusiveMinimum=0, maximum=1)}  # fmt: skip
+OPTIMIZER_CONFIGS["Ftrl"] = {"lr": _RATE, "learning_rate_power": _number(maximum=0), "initial_accumulator_value": _RATE,
+                             "l1_regularization_strength": _RATE, "l2_regularization_strength": _RATE,
+                             "l2_shrinkage_regularization_strength": _RATE, "beta": _number()}  # fmt: skip
+#: Hyper-parameters saved with an optimizer that its constructor does not take (AdamW is always decoupled).
+FIXED_HYPERPARAMETERS = {"AdamW": ("decoupled_weight_decay",)}
+#: What each optimizer keeps per parameter: "step" is a count, the others arrays of the parameter's shape.
+OPTIMIZER_STATE_KEYS = {
+    "SGD": ["momentum_buffer"],
+    "Adam": ["step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"],
+    "AdamW": ["step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"],
+    "RMSprop": ["step", "square_avg", "grad_avg", "momentum_buffer"],
+    "Adagrad": ["step", "sum"],
+    "Nadam": ["step", "exp_avg", "exp_avg_sq"],
+    "Adamax": ["step", "exp_avg", "exp_inf"],
+    "Adadelta": ["square_avg", "acc_delta"],
+    "Lion": ["exp_avg"],
+    "Ftrl": ["accumulator", "linear"],
+}
+
+STEP = _integer(0, 2**53)  # an optimizer's step count
+STATE_ARRAY = {"type": "tensor", "dtypeKinds": "f"}
+
+#: Loss class name -> the schema of its config (the options its constructor takes).
+_REDUCTION = {"reduction": {"enum": ["sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none"]}}
+_SMOOTHED = {"from_logits": BOOLEAN, "label_smoothing": _FRACTION}
+_FOCAL = {"alpha": _FRACTION, "gamma": _number(minimum=0), **_SMOOTHED}
+_AXES = _optional({"anyOf": [_integer(-64, 64), {"type": "array", "items": _integer(-64, 64), "maxItems": 64}]})
+_OVERLAP = {"alpha": _number(minimum=0), "beta": _number(minimum=0), "axis": _AXES}
+LOSS_CONFIGS = {name: {**_REDUCTION, **options} for name, options in {
+    "MeanSquaredError": {},
+    "MeanAbsoluteError": {},
+    "MeanAbsolutePercentageError": {},
+    "MeanSquaredLogarithmicError": {},
+    "LogCosh": {},
+    "CosineSimilarity": {"axis": _integer(-64, 64)},
+    "Huber": {"delta": _number(exclusiveMinimum=0)},
+    "Hinge": {},
+    "SquaredHinge": {},
+    "CategoricalHinge": {},
+    "KLDivergence": {},
+    "Poisson": {},
+    "BinaryCrossentropy": _SMOOTHED,
+    "CategoricalCrossentropy": _SMOOTHED,
+    "SparseCategoricalCrossentropy": {"from_logits": BOOLEAN},
+    "BinaryFocalCrossentropy": {"apply_class_balancing": BOOLEAN, **_FOCAL},
+    "CategoricalFocalCrossentropy": _FOCAL,
+    "Dice": {"axis": _AXES},
+    "Tversky": _OVERLAP,
+}.items()}  # fmt: skip
+
+
+def _class_and_config(configs: dict) -> dict:
+    """``{"class_name": one of configs, "config": {...}}``; the config is checked against its class's schema later."""
+    return {
+        "type": "object",
+        "required": ["class_name", "config"],
+        "properties": {"class_name": {"enum": sorted(configs)}, "config": {"type": "object"}},
+        "additionalProperties": False,
+    }
+
+
+COMPILE = {
+    "type": "object",
+    "required": ["optimizer", "loss"],
+    "properties": {
+        "optimizer": {"anyOf": [{"enum": sorted(OPTIMIZER_CLASSES)}, _class_and_config(OPTIMIZER_CONFIGS)]},
+        "loss": {"anyOf": [{"type": "null"}, {"type": "string", "maxLength": 100}, _class_and_config(LOSS_CONFIGS)]},
+        "metrics": {"type": "array", "items": {"type": "string", "maxLength": 100}, "maxItems": 64},
+        "jit_compile": {"enum": [True, False, "auto"]},
+    },
+    "additionalProperties": False,
+}
+
+OPTIMIZER_STATE = {
+    "type": "object",
+    "required": ["class_name", "state"],
+    "properties": {
+        "class_name": {"enum": sorted(OPTIMIZER_CONFIGS)},
+        "state": {
+            "type": "object",
+            "required": ["state", "param_groups"],
+            "properties": {
+                "state": {"type": "object", "propertyNames": _integer(0), "additionalProperties": {"type": "object"}},
+                "param_groups": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": 10_000,
+                    "items": {
+                        "type": "object",
+                        "required": ["params"],
+                        "properties": {"params": {"type": "array", "items": _integer(0), "maxItems": 10**6}},
+                    },
+                },
+            },
+            "additionalProperties": False,
+        },
+    },
+    "additionalProperties": False,
+}
+
+TENSOR = {"type": "tensor", "dtypeKinds": "biuf"}
+PAYLOAD = {
+    "type": "object",
+    "required": ["format", "class_name", "config", "weights"],
+    "properties": {
+        "format": {"const": FORMAT},
+        "class_name": NAME,
+        "config": {"type": "object"},
+        "build_input_shape": _optional(BATCH_SHAPE),
+        "weights": {"type": "object", "additionalProperties": TENSOR},
+        "compile": _optional(COMPILE),
+        "optimizer": _optional(OPTIMIZER_STATE),
+    },
+    "additionalProperties": False,
+}
