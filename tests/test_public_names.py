@@ -32,7 +32,7 @@ FUNCTIONS = """
     cross_entropy div dot einsum elu empty equal erf exp expand_dims expm1 eye flatten flip from_numpy full
     full_like gelu getitem grad gradcheck greater greater_equal huber_loss is_grad_enabled isfinite isnan
     l1_loss leaky_relu less less_equal linear linspace load log log1p log_softmax logical_and logical_not
-    logical_or logsumexp manual_seed matmul max max_pool2d maximum mean min minimum moveaxis mse_loss mul
+    logical_or logsumexp manual_seed matmul max max_pool2d maximum mean meshgrid min minimum moveaxis mse_loss mul
     neg nll_loss norm normal not_equal numerical_grad one_hot ones ones_like outer pad permute pow prod rand
     randint randn relu repeat reshape save sigmoid sign silu sin softmax softplus split sqrt square squeeze
     stack std step sub sum swapaxes swish tanh tensor tile transpose uniform unsqueeze unwindows var where

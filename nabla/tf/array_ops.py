@@ -17,6 +17,7 @@ import nabla as nb
 from . import dtypes
 from ._convert import apply, as_tf, axis_arg, constant, match, pair_tensors, shape_tuple, tensor_arg
 from ._engine import recompute
+from ._recording import run
 from .math_ops import _no_grad, maximum, multiply, sqrt, truediv
 from .reduce_ops import reduce_sum, take_along_last_axis
 
@@ -130,18 +131,10 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
 
 
 def meshgrid(*args, indexing="xy", name=None):
-    """``tf.meshgrid(x, y, ...)``: coordinate grids (``indexing="xy"``: the first two axes swapped, as NumPy)."""
+    """``tf.meshgrid(x, y, ...)``: coordinate grids (``indexing="xy"``: the first two axes swapped, as NumPy);
+    each grid a tensor of its own, as TensorFlow's (not a broadcast view)."""
     vectors = [apply(nb.reshape, tensor_arg(a), (-1,)) for a in args]
-    shape = [v.shape[0] for v in vectors]
-    if indexing == "xy" and len(vectors) > 1:
-        shape[0], shape[1] = shape[1], shape[0]
-    grids = []
-    for i, v in enumerate(vectors):
-        position = (1 - i if i < 2 else i) if indexing == "xy" and len(vectors) > 1 else i
-        view = [1] * len(vectors)
-        view[position] = v.shape[0]
-        grids.append(apply(nb.clone, apply(nb.broadcast_to, apply(nb.reshape, v, tuple(view)), tuple(shape))))
-    return grids
+    return [apply(nb.clone, grid) for grid in run(nb.meshgrid, *vectors, indexing=indexing)]
 
 
 # --- selection ---------------------------------------------------------------------------------------

@@ -141,6 +141,8 @@ SHAPES = [
     ("getitem_ellipsis", lambda tf, x: x[..., -1]),
     ("concat", lambda tf, x: tf.concat([x, x * 2.0], axis=1)),
     ("stack", lambda tf, x: tf.stack([x, -x], axis=-1)),
+    ("meshgrid", lambda tf, x: tf.stack(tf.meshgrid(x[0, :, 0], x[1, 0], x[0, 0, :2]), axis=0)),
+    ("meshgrid_ij", lambda tf, x: tf.meshgrid(x[0, :, 0], x[1, 0], indexing="ij")[1] * 3.0),
     ("unstack", lambda tf, x: tf.unstack(x, axis=1)[2]),
     ("split", lambda tf, x: tf.split(x, 2, axis=2)[1]),
     ("split_sizes", lambda tf, x: tf.split(x, [1, -1], axis=1)[1]),

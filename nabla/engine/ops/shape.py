@@ -230,6 +230,32 @@ def stack(tensors, axis: int = 0) -> Tensor:
     return concatenate([expand_dims(t, axis) for t in tensors], axis=axis)
 
 
+def meshgrid(*tensors, indexing: str = "ij") -> list[Tensor]:
+    """Coordinate grids from 1-D tensors of sizes (n0, n1, ...): grid k holds tensor k along axis k.
+
+    ``indexing="ij"`` (the default, as PyTorch's): every grid has shape (n0, n1, ...); ``"xy"`` (NumPy's
+    default, Keras's and TensorFlow's) swaps the first two axes, (n1, n0, ...), for Cartesian x/y plots.
+    The grids are broadcast views, as PyTorch's: differentiable, each gradient summed over the copies.
+    """
+    if indexing not in ("xy", "ij"):
+        raise ValueError(f"meshgrid: indexing must be 'xy' or 'ij', got {indexing!r}")
+    vectors = [as_operand(t) for t in tensors]
+    if any(v.ndim != 1 for v in vectors):
+        raise ValueError(f"meshgrid: expected 1-D tensors, got shapes {[v.shape for v in vectors]}")
+    axes = list(range(len(vectors)))
+    if indexing == "xy" and len(vectors) > 1:
+        axes[0], axes[1] = 1, 0
+    shape = [0] * len(vectors)
+    for v, axis in zip(vectors, axes):
+        shape[axis] = v.shape[0]
+    grids = []
+    for v, axis in zip(vectors, axes):
+        view = [1] * len(vectors)
+        view[axis] = -1
+        grids.append(broadcast_to(reshape(v, tuple(view)), tuple(shape)))
+    return grids
+
+
 def split(x, indices_or_sections, axis: int = 0) -> list[Tensor]:
     """Split along ``axis`` into equal sections (an int) or at the given indices (a list), as NumPy does."""
     x = as_operand(x)

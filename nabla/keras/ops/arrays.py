@@ -116,19 +116,7 @@ def unravel_index(indices, shape) -> tuple[Tensor, ...]:
 
 def meshgrid(*x, indexing="xy") -> list[Tensor]:
     """Coordinate grids from 1-D tensors; ``"xy"`` (the default) swaps the first two axes, as NumPy does."""
-    if indexing not in ("xy", "ij"):
-        raise ValueError(f"meshgrid: indexing must be 'xy' or 'ij', got {indexing!r}")
-    xs = [ops.reshape(convert_to_tensor(v), -1) for v in x]
-    sizes = [v.shape[0] for v in xs]
-    if indexing == "xy" and len(xs) > 1:
-        sizes[0], sizes[1] = sizes[1], sizes[0]
-    out = []
-    for i, v in enumerate(xs):
-        axis = (1 - i if i < 2 else i) if indexing == "xy" and len(xs) > 1 else i
-        view = [1] * len(xs)
-        view[axis] = -1
-        out.append(ops.broadcast_to(ops.reshape(v, tuple(view)), tuple(sizes)))
-    return out
+    return ops.meshgrid(*(ops.reshape(convert_to_tensor(v), -1) for v in x), indexing=indexing)
 
 
 def tril(x, k=0) -> Tensor:

@@ -612,6 +612,15 @@ def test_concatenate_and_stack(axis, dtype):
             shapes=shapes, dtype=dtype)  # fmt: skip
 
 
+@pytest.mark.parametrize("indexing", ["ij", "xy"])
+@pytest.mark.parametrize("sizes", [(3,), (3, 4), (2, 3, 4)])
+def test_meshgrid(sizes, indexing, dtype):
+    """The grids (stacked, to compare one output) and the gradients summed over each vector's copies."""
+    compare(lambda *v: nb.stack(nb.meshgrid(*v, indexing=indexing)),
+            torch_fn=lambda *v: T.stack(T.meshgrid(*v, indexing=indexing)), shapes=[(n,) for n in sizes],
+            dtype=dtype)  # fmt: skip
+
+
 def test_concatenate_uneven_and_with_constants(dtype):
     const = np.ones((1, 3), dtype=dtype)
     compare(
