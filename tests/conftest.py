@@ -155,3 +155,12 @@ def _seed():
     if "torch" in sys.modules:
         sys.modules["torch"].manual_seed(0)
     yield
+
+
+@pytest.fixture(scope="module")
+def keras():
+    """Keras 3 on its PyTorch backend, the Keras side's reference (:func:`keras_reference.keras_on_torch`),
+    seeded once per test module; a module with a ``keras`` fixture of its own uses that one."""
+    from keras_reference import keras_on_torch
+
+    return keras_on_torch()

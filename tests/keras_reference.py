@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+import numpy as np
 from conftest import require
 
 
@@ -57,3 +58,8 @@ def assert_values_match(call, rtol=1e-6, atol=0.0):
         w, g = keras.ops.convert_to_numpy(w), ops.convert_to_numpy(g)
         assert g.shape == w.shape and g.dtype.kind == w.dtype.kind, (g.shape, w.shape, g.dtype, w.dtype)
         np.testing.assert_allclose(g, w, rtol=rtol, atol=atol)
+
+
+def data(*shape: int, seed: int = 0) -> np.ndarray:
+    """Standard-normal float32 samples of ``shape``, the same for a given seed (inputs for layer comparisons)."""
+    return np.random.default_rng(seed).standard_normal(shape).astype(np.float32)

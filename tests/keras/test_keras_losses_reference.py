@@ -11,15 +11,9 @@ import warnings
 import numpy as np
 import pytest
 from conftest import require
-from keras_reference import keras_on_torch
 
 import nabla as nb
 from nabla import losses
-
-
-@pytest.fixture(scope="module")
-def keras():
-    return keras_on_torch()
 
 
 def _onehot(rng, shape):

@@ -5,15 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from keras_compare import check_config_keys, check_save_load, check_summary, compare_with_keras
-from keras_reference import keras_on_torch
 
 from nabla.keras import Sequential
 from nabla.keras import layers as L  # noqa: N812
-
-
-@pytest.fixture(scope="module")
-def keras():
-    return keras_on_torch()
 
 
 def data(*shape, seed: int = 0) -> np.ndarray:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from conftest import require
-from keras_reference import keras_on_torch
 from layer_reference import images
 
 import nabla as nb
@@ -24,11 +23,6 @@ from nabla.models import Sequential, load_model
 FILL_MODES = ["reflect", "wrap", "constant", "nearest"]
 INTERPOLATIONS = ["bilinear", "nearest"]
 TOL = dict(rtol=1e-6, atol=1e-6)  # float32: the two libraries sum the neighbours in different orders
-
-
-@pytest.fixture(scope="module")
-def keras():
-    return keras_on_torch()
 
 
 def keras_translate(keras, x: np.ndarray, dy, dx, fill_mode: str, interpolation: str, fill_value: float = 0.0):

@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 from conftest import require
 from keras_compare import check_config_keys, check_save_load, check_summary
-from keras_reference import keras_on_torch
 from layer_reference import images
 
 import nabla as nb
@@ -34,11 +33,6 @@ from nabla.keras.layers.translation import translate
 
 FILL_MODES = ["reflect", "wrap", "constant", "nearest"]
 TOL = dict(rtol=1e-5, atol=1e-4)  # float32; the two libraries compute the sample positions differently
-
-
-@pytest.fixture(scope="module")
-def keras():
-    return keras_on_torch()
 
 
 def keras_output(k_layer, x):

@@ -5,16 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from keras_compare import check_config_keys, check_save_load, check_summary, compare_with_keras
-from keras_reference import keras_on_torch
 
 import nabla.keras as nk
 from nabla.keras import Sequential
 from nabla.keras.layers import Dense, Normalization, Rescaling
-
-
-@pytest.fixture(scope="module")
-def keras():
-    return keras_on_torch()
 
 
 def features(*shape, seed: int = 0) -> np.ndarray:

@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from keras_reference import keras_on_torch
 
 import nabla.keras as nk
 
 N = 48
-
-
-@pytest.fixture(scope="module")
-def keras():
-    return keras_on_torch()
 
 
 def data(seed: int = 0):

@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from keras_reference import keras_on_torch
 
 import nabla.keras as nk
 
 SHAPES = [(4, 3), (3,), (2, 2, 2)]
 STEPS = 12
-
-
-@pytest.fixture(scope="module")
-def keras():
-    return keras_on_torch()
 
 
 def _gradients(seed: int = 0) -> list[list[np.ndarray]]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from keras_reference import keras_on_torch
 
 import nabla.keras as nk
 from nabla.keras.optimizers import schedules
@@ -26,11 +25,6 @@ CASES = [
     ("CosineDecayRestarts", dict(initial_learning_rate=0.1, first_decay_steps=10, t_mul=1.0, m_mul=0.5, alpha=0.1)),
     ("CosineDecayRestarts", dict(initial_learning_rate=0.1, first_decay_steps=7, t_mul=3.0, m_mul=0.8)),
 ]
-
-
-@pytest.fixture(scope="module")
-def keras():
-    return keras_on_torch()
 
 
 @pytest.mark.parametrize("name, config", CASES)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from conftest import require
-from keras_reference import keras_on_torch
 from keras_toys import blobs, mlp, same
 
 import nabla as nb
@@ -41,11 +40,6 @@ def test_optimizer_created_without_parameters_is_bound_at_compile_or_fit():
 
 
 # --- the one table of Keras's defaults ------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def keras():
-    return keras_on_torch()
 
 
 @pytest.mark.parametrize("name", sorted(optimizers.OPTIMIZERS))

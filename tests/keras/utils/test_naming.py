@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from keras_reference import keras_on_torch
 
 from nabla import layers, losses, metrics
 from nabla.keras.utils.naming import snake_case
@@ -52,11 +51,6 @@ LAYER_ARGS = {
     "Bidirectional": {"layer": lambda namespace: namespace.LSTM(2)},
     "TimeDistributed": {"layer": lambda namespace: namespace.Dense(2)},
 }
-
-
-@pytest.fixture(scope="module")
-def keras():
-    return keras_on_torch()
 
 
 def test_every_layer_is_in_the_comparison():
