@@ -11,6 +11,7 @@ array library would supply the same five (the pooling kernels and the NCHW ``win
 from __future__ import annotations
 
 import math
+import os
 
 import numpy as np
 
@@ -76,13 +77,16 @@ def _add_patches(p, out, kernel, stride, dilation):
 # --- the convolution's three GEMMs ----------------------------------------------------------------
 
 # NOTE: with 8 or more channels the GEMMs take the patch matrix one block of images at a time, copied into
-# one buffer of about this many bytes reused across the batch, instead of one patch matrix for the whole
-# batch (9 MB on W6's second layer, fresh pages every call): the block is still in cache when its GEMM
-# reads it. Measured on W6 (medians of 12 interleaved blocks of 8 steps in one process): one BLAS thread,
-# eager 150 -> 121 ms a step and captured 111 -> 103 ms; two threads level (88.3 vs 88.4 ms); smaller
-# blocks (256 KB) lose 17% at two threads, larger ones (4 MB) gain less at one. Blocks sum the kernel
-# gradient in another order than one GEMM: eager mode and a captured replay share these kernels, so agree.
-BLOCK_BYTES = 2 << 20
+# one buffer reused across the batch, instead of one patch matrix for the whole batch (9 MB on W6's second
+# layer, fresh pages every call): the block is still in cache when its GEMM reads it. Measured on W6 on
+# 2 cores (medians of 12 interleaved blocks of 8 steps in one process, quiet machine): 2 MB blocks with one
+# BLAS thread, eager 150 -> 121 ms a step, captured 111 -> 103 ms; with two threads 2 MB was level and
+# 4 MB 5% faster, 256 KB 17% slower (each GEMM too small to share between the threads). So the block
+# grows with the cores BLAS may use: 2 MB a core (a 16-core machine keeps W6's patch matrix whole).
+# Blocks sum the kernel gradient in another order than one GEMM: eager mode and a captured replay share
+# these kernels, so they agree bit for bit.
+_CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+BLOCK_BYTES = (2 << 20) * _CORES
 
 
 def _image_blocks(x_shape, kernel_shape, out_hw, itemsize: int):
