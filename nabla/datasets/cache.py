@@ -53,6 +53,8 @@ _FASHION_MIRRORS = (
     "https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/",
 )
 
+_KERAS_DATASETS = ("https://storage.googleapis.com/tensorflow/tf-keras-datasets/",)
+
 
 class DatasetError(Exception):
     """A dataset file is missing or damaged and could not be (re)fetched; the message says why and what to do.
@@ -96,7 +98,7 @@ class RemoteFile:
 
     path: str
     sha256: str
-    size: int
+    size: int | None  # None where the publisher gives only the hash (Keras's .npz files)
     urls: tuple[str, ...] = ()
     how_to_get: str = ""
 
@@ -153,6 +155,12 @@ def _files() -> dict[str, RemoteFile]:
             "and put it at that path"
         ),
     )
+    # Keras's housing tables, with the SHA-256 that keras.datasets publishes for them (no size is published).
+    for name, digest in (
+        ("boston_housing.npz", "f553886a1f8d56431e820c5b82552d9d95cfcb96d1e678153f8839538947dff5"),
+        ("california_housing.npz", "1a2e3a52e0398de6463aebe6f4a8da34fb21fbb6b934cf88c3425e766f2a1a6f"),
+    ):
+        files[f"keras/{name}"] = RemoteFile(f"keras/{name}", digest, None, _KERAS_DATASETS)
     return files
 
 
@@ -250,7 +258,7 @@ def fetch(key: str, root: str | os.PathLike | None = None) -> Path:
         size = target.stat().st_size
         problem = (
             f"{target} is corrupted or truncated: its SHA-256 is {actual} ({size:,} bytes) but the published "
-            f"file's is {entry.sha256} ({entry.size:,} bytes)"
+            f"file's is {entry.sha256}" + (f" ({entry.size:,} bytes)" if entry.size else "")
         )
     else:
         problem = f"{target} is missing"

@@ -8,20 +8,26 @@ through :mod:`nabla.datasets` (one copy of the data and of its checks for both A
 ``NABLA_OFFLINE=1`` or a read-only folder a missing file is an error that says where to put it; it is
 downloaded otherwise (``pip install 'nabla[data]'`` for the downloader).
 
-Keras's other sets (CIFAR, IMDB, Reuters, Boston/California housing) are not bundled: asking for one
-raises an ``AttributeError`` that names what nabla has instead.
+``keras.datasets.boston_housing.load_data()`` and ``california_housing.load_data()`` read Keras's own
+``.npz`` tables the same way (into ``$NABLA_DATA_DIR/keras/``, checked against Keras's published SHA-256,
+opened without pickle) and shuffle and split them as Keras does.
+
+Keras's other sets (CIFAR, IMDB, Reuters) are not offered: Keras publishes them as Python pickles (CIFAR)
+or as arrays of Python objects, which nabla does not load; asking for one raises an ``AttributeError``
+that names what nabla has instead.
 """
 
-from . import fashion_mnist, mnist
+from . import boston_housing, california_housing, fashion_mnist, mnist
 
 #: Keras's datasets that nabla does not ship, each with what to use instead.
-_NOT_OFFERED = ("cifar10", "cifar100", "imdb", "reuters", "boston_housing", "california_housing")
+_NOT_OFFERED = ("cifar10", "cifar100", "imdb", "reuters")
 
 
 def __getattr__(name: str):
     if name in _NOT_OFFERED:
         raise AttributeError(
-            f"nabla.keras.datasets has no {name!r}: nabla ships mnist and fashion_mnist here; nabla.datasets has "
+            f"nabla.keras.datasets has no {name!r} (Keras stores it as Python pickles, which nabla does not load): "
+            "nabla ships mnist, fashion_mnist, boston_housing and california_housing here; nabla.datasets has "
             "the others it offers (nabla.datasets.list_datasets() lists them; fish_market and digits for small "
             "regression and classification labs)"
         )
