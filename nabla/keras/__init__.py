@@ -23,6 +23,7 @@ Keras keeps it:
 ``variables.py``            ``keras.Variable`` (a weight: an ``nn.Parameter`` with ``assign``)
 ``symbolic.py``             ``KerasTensor``, what ``keras.Input`` returns (the functional API)
 ``backend.py``              ``keras.backend``: ``clear_session``, ``floatx``, ``epsilon``...
+``config.py``               ``keras.config``: the same settings under Keras 3's newer name
 ``saving.py``               ``keras.saving``: ``save_model``, ``load_model``, ``register_keras_serializable``
 ``activations.py``, ``initializers.py``, ``regularizers.py``   by name, as in Keras
 ``constraints.py``          ``MaxNorm``, ``NonNeg``...: applied by the optimizer after each update
@@ -61,6 +62,7 @@ from . import (
     activations,
     backend,
     callbacks,
+    config,
     constraints,
     datasets,
     initializers,

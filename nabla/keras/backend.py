@@ -2,8 +2,10 @@
 
 ``clear_session()`` restarts automatic layer names (:func:`nabla.keras.utils.naming.clear_session`);
 ``floatx()`` is ``"float32"``, ``epsilon()`` ``1e-7`` (the losses' clipping constant) and
-``image_data_format()`` ``"channels_last"``, fixed as nabla's Keras side computes them (there are no
-setters: a Keras name nabla lacks raises an ``AttributeError`` saying so). ``backend()`` is ``"nabla"``.
+``image_data_format()`` ``"channels_last"``, fixed as nabla's Keras side computes them: their setters
+(``set_floatx``...) accept those values, so that material which sets them explicitly runs, and refuse
+any other with a ``ValueError`` that says so (Keras would change the layers' dtype, the fuzz factor or
+the image layout). ``backend()`` is ``"nabla"``. ``keras.config`` offers the same functions.
 """
 
 from __future__ import annotations
@@ -13,7 +15,17 @@ from .losses import EPSILON
 from .symbolic import KerasTensor
 from .utils.naming import clear_session
 
-__all__ = ["backend", "clear_session", "epsilon", "floatx", "image_data_format", "is_keras_tensor"]
+__all__ = [
+    "backend",
+    "clear_session",
+    "epsilon",
+    "floatx",
+    "image_data_format",
+    "is_keras_tensor",
+    "set_epsilon",
+    "set_floatx",
+    "set_image_data_format",
+]
 
 
 def backend() -> str:
@@ -34,6 +46,26 @@ def epsilon() -> float:
 def image_data_format() -> str:
     """``"channels_last"``: nabla's Keras layers take images as (batch, height, width, channels)."""
     return "channels_last"
+
+
+def _fixed(setting: str, value, current, why: str) -> None:
+    if value != current:
+        raise ValueError(f"set_{setting}({value!r}): nabla.keras keeps {setting} at {current!r} ({why})")
+
+
+def set_floatx(value: str) -> None:
+    """Accepts ``"float32"``, the dtype nabla's Keras layers compute in; refuses another dtype."""
+    _fixed("floatx", value, floatx(), "its layers and losses compute in float32; nabla.nn modules take float64")
+
+
+def set_epsilon(value: float) -> None:
+    """Accepts ``1e-7``, the fuzz factor nabla's losses and metrics use; refuses another value."""
+    _fixed("epsilon", value, epsilon(), "the losses' and metrics' clipping constant")
+
+
+def set_image_data_format(data_format: str) -> None:
+    """Accepts ``"channels_last"``; refuses ``"channels_first"`` (transpose the images to (N, H, W, C))."""
+    _fixed("image_data_format", data_format, image_data_format(), "images are (batch, height, width, channels)")
 
 
 def is_keras_tensor(x) -> bool:
