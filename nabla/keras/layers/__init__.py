@@ -19,10 +19,12 @@ By family, as in Keras: :mod:`.layer` (the base ``Layer``), :mod:`.core` (``Inpu
 :mod:`.spatial_dropout` (``SpatialDropout1D/2D/3D``), :mod:`.group_normalization`; ``Dot`` is in :mod:`.merging`;
 :mod:`.recurrent` (``SimpleRNN``, ``LSTM``, ``GRU``).
 :mod:`.wrappers` (``Bidirectional``, ``TimeDistributed``: layers that hold a layer).
+:mod:`.experimental` (TensorFlow 2.3-2.5's ``experimental.preprocessing`` path to the same preprocessing layers).
 """
 
 from .._missing import missing
 from ..utils.naming import clear_session, snake_case
+from . import experimental
 from .activations import ELU, Identity, LeakyReLU, PReLU, ReLU, Softmax
 from .activity_regularization import ActivityRegularization
 from .augmentation import RandomContrast, RandomFlip, RandomRotation, RandomTranslation, RandomZoom

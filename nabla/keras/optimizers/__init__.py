@@ -13,13 +13,15 @@ The files, as in Keras: ``base_optimizer.py`` (schedules, clipping, weight decay
 ``sgd.py``, ``adam.py`` (Adam, AdamW), ``rmsprop.py``, ``adagrad.py``, ``schedules/``; and Keras's
 classes that :mod:`nabla.optim` has no PyTorch class for, on ``keras_only.py``: ``nadam.py``,
 ``adamax.py``, ``adadelta.py`` (Keras's default rate 0.001, ``rho=0.95``), ``lion.py`` (``beta_2=0.99``), ``ftrl.py``.
+TensorFlow 2's older paths to the same classes: ``legacy.py`` (``tf.keras.optimizers.legacy.Adam``, 2.11-2.15)
+and ``experimental.py`` (``tf.keras.optimizers.experimental.AdamW``, 2.9-2.10).
 """
 
 from __future__ import annotations
 
 from ... import optim
 from .._missing import missing
-from . import schedules
+from . import experimental, legacy, schedules
 from .adadelta import Adadelta
 from .adagrad import Adagrad
 from .adam import Adam, AdamW

@@ -27,7 +27,7 @@ import numbers
 import numpy as np
 
 from .._engine import Tensor, backend, no_grad, replayed
-from .schedules import LearningRateSchedule
+from .schedules import InverseTimeDecay, LearningRateSchedule
 
 _CLIPS = ("clipnorm", "clipvalue", "global_clipnorm")
 
@@ -102,10 +102,19 @@ class Optimizer:
                 raise ValueError(f"{type(self).__name__}: {option} is not offered by nabla.keras")
         kwargs.pop("ema_momentum", None), kwargs.pop("ema_overwrite_frequency", None)  # (used with use_ema only)
         lr = kwargs.pop("lr", None)  # Keras 2's name, still in much course material (Keras 3 refuses it)
+        # Keras 2's decay=d (SGD(lr=0.01, decay=1e-6) in many labs): the rate lr / (1 + d * iterations), which is
+        # Keras 3's InverseTimeDecay(lr, decay_steps=1, decay_rate=d); Keras 3 refuses the argument.
+        decay = kwargs.pop("decay", None)
         if kwargs:
             raise TypeError(f"{type(self).__name__}: unexpected arguments {sorted(kwargs)}")
         if lr is not None:
             self.learning_rate = lr
+        if decay:
+            if isinstance(decay, bool) or not isinstance(decay, numbers.Real) or not decay > 0:
+                raise ValueError(f"{type(self).__name__}: decay must be a number >= 0, got {decay!r}")
+            if getattr(self, "_schedule", None) is not None:
+                raise ValueError(f"{type(self).__name__}: give decay= or a learning-rate schedule, not both")
+            self.learning_rate = InverseTimeDecay(float(self.learning_rate), decay_steps=1, decay_rate=float(decay))
         self.name = name or type(self).__name__.lower()
         # (an attribute, not a group setting: a saved model's optimizer config holds nabla.optim's settings only)
         self.weight_decay = float(weight_decay or 0.0)
