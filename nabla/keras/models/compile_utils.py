@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from .. import losses as losses_module
 from .. import metrics as metrics_module
+from .. import optimizers
 from .._engine import Tensor, no_grad
 from .structures import listed, output_names, several_outputs
 
@@ -120,6 +121,19 @@ def compile_metrics(loss, metrics) -> tuple[list, CompileMetrics | None]:
         if isinstance(m, str):
             metrics_module.get(m, loss=loss)
     return identifiers, None
+
+
+def saved_optimizer(optimizer) -> dict:
+    """How a model file records an optimizer object given to ``compile``, so that it reloads as itself.
+
+    One of Keras's classes as Keras writes it, ``{"module": "keras.optimizers", "class_name": "SGD",
+    "config": optimizer.get_config()}``: it reloads as that class, with Keras's update formulas, clipping,
+    decoupled weight decay and schedule. A :mod:`nabla.optim` class (PyTorch's formulas) by its class and
+    its hyper-parameters, ``{"class_name": "SGD", "config": optimizer.defaults}``.
+    """
+    if isinstance(optimizer, optimizers.Optimizer) and type(optimizer) in optimizers.OPTIMIZERS.values():
+        return {"module": "keras.optimizers", "class_name": type(optimizer).__name__, "config": optimizer.get_config()}
+    return {"class_name": type(optimizer).__name__, "config": dict(optimizer.defaults)}
 
 
 def saved_metric_names(identifiers: list) -> list[str]:

@@ -326,8 +326,8 @@ def _check_compile(payload: dict, path) -> str | None:
         class_name = ts.OPTIMIZER_CLASSES[optimizer]
     else:
         class_name = optimizer["class_name"]
-        _validate(optimizer["config"], _object(ts.OPTIMIZER_CONFIGS[class_name], False), "compile.optimizer.config",
-                  path)  # fmt: skip
+        configs = ts.KERAS_OPTIMIZER_CONFIGS if "module" in optimizer else ts.OPTIMIZER_CONFIGS
+        _validate(optimizer["config"], _object(configs[class_name], False), "compile.optimizer.config", path)
     loss = spec["loss"]
     if isinstance(loss, dict):
         options = {"name": fs.NAME, **ts.LOSS_CONFIGS[loss["class_name"]]}

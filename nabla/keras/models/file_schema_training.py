@@ -40,6 +40,48 @@ OPTIMIZER_CONFIGS["Lion"] = {"lr": _RATE, "beta_1": _number(exclusiveMinimum=0, 
 OPTIMIZER_CONFIGS["Ftrl"] = {"lr": _RATE, "learning_rate_power": _number(maximum=0), "initial_accumulator_value": _RATE,
                              "l1_regularization_strength": _RATE, "l2_regularization_strength": _RATE,
                              "l2_shrinkage_regularization_strength": _RATE, "beta": _number()}  # fmt: skip
+#: A Keras optimizer object given to compile() is saved as Keras writes it, ``{"module": "keras.optimizers",
+#: "class_name": "SGD", "config": optimizer.get_config()}``, and reloads as that Keras class (its update
+#: formulas, clipping, decoupled weight decay, schedule): Keras's names for each class's hyper-parameters.
+_FRACTION_OPEN = _number(minimum=0, exclusiveMaximum=1)
+_SCHEDULE = {
+    "type": "object",
+    "required": ["class_name", "config"],
+    "properties": {
+        "module": {"const": "keras.optimizers.schedules"},
+        "class_name": {"enum": ["CosineDecay", "CosineDecayRestarts", "ExponentialDecay", "InverseTimeDecay",
+                                "PiecewiseConstantDecay", "PolynomialDecay"]},
+        "config": {"type": "object", "propertyNames": {"enum": [
+            "alpha", "boundaries", "cycle", "decay_rate", "decay_steps", "end_learning_rate", "first_decay_steps",
+            "initial_learning_rate", "m_mul", "name", "power", "staircase", "t_mul", "values", "warmup_steps",
+            "warmup_target"]}, "additionalProperties": {"anyOf": [
+            {"type": ["null", "boolean", "number"]}, {"type": "string", "maxLength": 256},
+            {"type": "array", "items": _number(), "maxItems": 10_000}]}},  # (the class checks the values)
+        "registered_name": {"type": "null"},
+    },
+    "additionalProperties": False,
+}  # fmt: skip
+_KERAS_COMMON = {
+    "name": _optional(NAME), "learning_rate": {"anyOf": [_RATE, _SCHEDULE]}, "weight_decay": _optional(_RATE),
+    "clipnorm": _optional(_RATE), "global_clipnorm": _optional(_RATE), "clipvalue": _optional(_RATE),
+    "use_ema": {"const": False}, "ema_momentum": _FRACTION, "ema_overwrite_frequency": {"type": "null"},
+    "loss_scale_factor": {"type": "null"}, "gradient_accumulation_steps": {"type": "null"},
+}  # fmt: skip
+_KERAS_BETAS = {"beta_1": _FRACTION_OPEN, "beta_2": _FRACTION_OPEN, "epsilon": _RATE}
+KERAS_OPTIMIZER_CONFIGS = {name: {**_KERAS_COMMON, **own} for name, own in {
+    "SGD": {"momentum": _RATE, "nesterov": BOOLEAN},
+    "Adam": {**_KERAS_BETAS, "amsgrad": BOOLEAN},
+    "AdamW": {**_KERAS_BETAS, "amsgrad": BOOLEAN},
+    "RMSprop": {"rho": _FRACTION, "momentum": _RATE, "epsilon": _RATE, "centered": BOOLEAN},
+    "Adagrad": {"initial_accumulator_value": _RATE, "epsilon": _RATE},
+    "Nadam": _KERAS_BETAS,
+    "Adamax": _KERAS_BETAS,
+    "Adadelta": {"rho": _FRACTION_OPEN, "epsilon": _RATE},
+    "Lion": {"beta_1": _number(exclusiveMinimum=0, maximum=1), "beta_2": _number(exclusiveMinimum=0, maximum=1)},
+    "Ftrl": {"learning_rate_power": _number(maximum=0), "initial_accumulator_value": _RATE,
+             "l1_regularization_strength": _RATE, "l2_regularization_strength": _RATE,
+             "l2_shrinkage_regularization_strength": _RATE, "beta": _number()},
+}.items()}  # fmt: skip
 #: Hyper-parameters saved with an optimizer that its constructor does not take (AdamW is always decoupled).
 FIXED_HYPERPARAMETERS = {"AdamW": ("decoupled_weight_decay",)}
 #: What each optimizer keeps per parameter: "step" is a count, the others arrays of the parameter's shape.
@@ -88,21 +130,22 @@ LOSS_CONFIGS = {name: {**_REDUCTION, **options} for name, options in {
 }.items()}  # fmt: skip
 
 
-def _class_and_config(configs: dict) -> dict:
-    """``{"class_name": one of configs, "config": {...}}``; the config is checked against its class's schema later."""
-    return {
-        "type": "object",
-        "required": ["class_name", "config"],
-        "properties": {"class_name": {"enum": sorted(configs)}, "config": {"type": "object"}},
-        "additionalProperties": False,
-    }
+def _class_and_config(configs: dict, module: str | None = None) -> dict:
+    """``{"class_name": one of configs, "config": {...}}`` (with ``"module": module`` when given, required); the
+    config is checked against its class's schema later."""
+    properties = {"class_name": {"enum": sorted(configs)}, "config": {"type": "object"}}
+    if module is not None:
+        properties["module"] = {"const": module}
+    required = ["class_name", "config"] + ([] if module is None else ["module"])
+    return {"type": "object", "required": required, "properties": properties, "additionalProperties": False}
 
 
 COMPILE = {
     "type": "object",
     "required": ["optimizer", "loss"],
     "properties": {
-        "optimizer": {"anyOf": [{"enum": sorted(OPTIMIZER_CLASSES)}, _class_and_config(OPTIMIZER_CONFIGS)]},
+        "optimizer": {"anyOf": [{"enum": sorted(OPTIMIZER_CLASSES)}, _class_and_config(OPTIMIZER_CONFIGS),
+                                _class_and_config(KERAS_OPTIMIZER_CONFIGS, module="keras.optimizers")]},
         "loss": {"anyOf": [{"type": "null"}, {"type": "string", "maxLength": 100}, _class_and_config(LOSS_CONFIGS)]},
         "metrics": {"type": "array", "items": {"type": "string", "maxLength": 100}, "maxItems": 64},
         "jit_compile": {"enum": [True, False, "auto"]},

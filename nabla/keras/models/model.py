@@ -25,7 +25,14 @@ from ..utils.progbar import format_logs
 from ..utils.traceback_utils import warn
 from . import structures
 from .batches import SourceBatches, evaluation_arrays, fit_rows
-from .compile_utils import CompileLoss, compile_loss, compile_metrics, own_losses, saved_metric_names
+from .compile_utils import (
+    CompileLoss,
+    compile_loss,
+    compile_metrics,
+    own_losses,
+    saved_metric_names,
+    saved_optimizer,
+)
 from .data_adapter import as_input, as_list, check_fit_arguments, unwrap
 from .data_parallel import DataParallel
 from .file_methods import FileMethods
@@ -206,11 +213,8 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
         self._captured_step = capture(self._flat_step) if capturing else None
         self._captured_with = (self.optimizer, self.loss)  # a replay keeps calling these objects
         self._compile_config = {
-            # An optimizer object is saved by class and hyper-parameters, so an unbound one reloads as itself.
             # NOTE: a name in lower case, as load_model's allow-list spells it ("Adam" works in compile too)
-            "optimizer": optimizer.lower()
-            if isinstance(optimizer, str)
-            else {"class_name": type(self.optimizer).__name__, "config": dict(self.optimizer.defaults)},
+            "optimizer": optimizer.lower() if isinstance(optimizer, str) else saved_optimizer(self.optimizer),
             "loss": loss if loss is None or isinstance(loss, str) else losses_module.serialize(resolved_loss),
             "metrics": saved_metric_names(self._metric_identifiers),
             "jit_compile": self._jit_compile,

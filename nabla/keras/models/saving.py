@@ -79,13 +79,16 @@ _STEP_ERRORS = (TypeError, ValueError, KeyError, IndexError, ArithmeticError, Ru
 def _optimizer(spec: dict):
     """An optimizer from its saved class name (one of an allow-list, checked before) and hyper-parameters.
 
-    The classes :mod:`nabla.optim` has reload as those; Keras's others (Nadam, Adamax, Adadelta, Lion, Ftrl)
+    Keras's classes saved as Keras writes them (``"module": "keras.optimizers"``) reload as those. Otherwise
+    the classes :mod:`nabla.optim` has reload as those; Keras's others (Nadam, Adamax, Adadelta, Lion, Ftrl)
     as Keras's, whose groups hold Keras's names (``lr`` is their Keras 2 name for the learning rate).
     """
     from ... import optim
     from .. import optimizers
 
     name = spec["class_name"]
+    if "module" in spec:  # one of Keras's classes, as Keras writes it (see compile_utils.saved_optimizer)
+        return optimizers.get({"class_name": name, "config": spec["config"]})
     config = {k: tuple(v) if isinstance(v, list) else v for k, v in spec["config"].items()}
     for fixed in FIXED_HYPERPARAMETERS.get(name, ()):
         config.pop(fixed, None)

@@ -8,6 +8,7 @@ from keras_toys import Recorder, blobs, same, two_moons
 
 import nabla as nb
 from nabla import losses
+from nabla.keras import optimizers
 from nabla.layers import BatchNormalization, Dense, Dropout
 from nabla.models import Model, Sequential, load_model
 
@@ -66,7 +67,13 @@ def test_initializer_objects_are_saved_as_keras_writes_them_and_reload(tmp_path)
                       "registered_name": None}  # fmt: skip
 
 
-@pytest.mark.parametrize("optimizer", ["adam", "rmsprop", lambda: nb.optim.SGD(lr=0.1, momentum=0.9)])
+@pytest.mark.parametrize(
+    "optimizer",
+    ["adam", "rmsprop", lambda: nb.optim.SGD(lr=0.1, momentum=0.9),
+     # Keras's classes given as objects: their own formulas (RMSprop's ε under the root), clipping, weight decay
+     lambda: optimizers.RMSprop(0.01, momentum=0.5, clipnorm=0.5), lambda: optimizers.AdamW(0.01, weight_decay=0.1),
+     lambda: optimizers.SGD(learning_rate=0.05, momentum=0.9, nesterov=True, clipvalue=0.1)],
+)  # fmt: skip
 def test_training_continues_the_same_run_after_loading(tmp_path, optimizer):
     model, x, y = trained_model(optimizer=optimizer() if callable(optimizer) else optimizer)
     model.save(tmp_path / "model.nabla")
@@ -180,6 +187,35 @@ def test_an_optimizer_object_that_was_never_bound_reloads_as_itself(tmp_path):
     assert type(loaded.optimizer) is nb.optim.SGD
     assert loaded.optimizer.param_groups[0]["lr"] == 0.3
     assert loaded.optimizer.param_groups[0]["momentum"] == 0.9
+
+
+@pytest.mark.parametrize(
+    "make",
+    [lambda: optimizers.SGD(0.1, momentum=0.9, nesterov=True, clipnorm=1.0),
+     lambda: optimizers.Adam(learning_rate=optimizers.schedules.ExponentialDecay(0.1, 10, 0.5), amsgrad=True),
+     lambda: optimizers.RMSprop(lr=0.1, decay=0.01, centered=True), lambda: optimizers.Lion(0.003, weight_decay=0.2)],
+)  # fmt: skip
+def test_a_keras_optimizer_object_reloads_as_its_keras_class_with_its_config(tmp_path, make):
+    """As Keras: the class (not nabla.optim's of the same name, whose formulas are PyTorch's) and get_config()."""
+    model = Sequential([Dense(2, input_shape=(3,))])
+    optimizer = make()
+    model.compile(optimizer=optimizer, loss="mse")
+    model.save(tmp_path / "m.nabla")
+    loaded = load_model(tmp_path / "m.nabla")
+    assert type(loaded.optimizer) is type(optimizer)
+    assert loaded.optimizer.get_config() == optimizer.get_config()
+
+
+def test_a_keras_optimizer_config_in_a_file_is_checked(tmp_path):
+    model = Sequential([Dense(2, input_shape=(3,))])
+    model.compile(optimizer=optimizers.SGD(0.1), loss="mse")
+    path = tmp_path / "m.nabla"
+    model.save(path)
+    payload = nb.load(path)
+    payload["compile"]["optimizer"]["config"]["momentum"] = -1.0
+    nb.save(payload, path)
+    with pytest.raises(ValueError, match=r"compile.optimizer.config.momentum: expected a finite number >= 0, got -1.0"):
+        load_model(path)
 
 
 def test_metric_objects_of_a_compiled_model_come_back_with_it_as_in_keras(tmp_path):
