@@ -100,9 +100,24 @@ class _GlobalPooling1D(_GlobalPooling):
 
 
 class GlobalAveragePooling1D(_GlobalPooling1D):
-    """The mean of each feature over the steps: (batch, steps, features) -> (batch, features)."""
+    """The mean of each feature over the steps: (batch, steps, features) -> (batch, features).
+
+    With a mask (``mask=``, or the input's: see :mod:`.masking`) the mean is over the real steps only,
+    ``sum(mask * x) / sum(mask)``, as Keras 3's (a sequence with no real step gives NaN there too);
+    the output has no mask. (``GlobalMaxPooling1D`` ignores masks, as Keras's.)
+    """
 
     _reduce = staticmethod(ops.mean)
+
+    def compute_mask(self, inputs, mask=None) -> None:
+        return None
+
+    def call(self, inputs, training=None, mask=None):
+        if mask is None:
+            return super().call(inputs, training)
+        real = ops.expand_dims(mask, -1).astype(inputs.dtype)
+        total = ops.sum(ops.where(ops.expand_dims(mask, -1), inputs, 0.0), axis=1, keepdims=self.keepdims)
+        return total / ops.sum(real, axis=1, keepdims=self.keepdims)
 
 
 class GlobalMaxPooling1D(_GlobalPooling1D):
