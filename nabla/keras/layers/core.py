@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import activations
-from .._engine import ops
+from .._engine import Tensor, ops
 from ..symbolic import KerasTensor
 from ..utils.naming import auto_name
 from .layer import Layer, _KernelLayer, config_value

@@ -16,8 +16,9 @@ from there it travels with the data, as in Keras 3:
   activations and normalizations, as in Keras); ``Masking`` and ``Embedding`` make one; a recurrent
   layer keeps it only with ``return_sequences``; ``GlobalAveragePooling1D`` ends it. A layer without
   ``supports_masking`` (Flatten, the convolutions, GlobalMaxPooling1D...) drops it (Keras warns there).
-* **In the loss.** ``fit`` and ``evaluate`` weigh each step of the model output's loss by its mask, as
-  Keras 3's losses do (:func:`loss_weights`): masked steps count zero and the mean is over the real ones.
+* **In the loss and the metrics.** ``fit`` and ``evaluate`` weigh each step of the model output's loss
+  by its mask, as Keras 3's losses do (:func:`loss_weights`): masked steps count zero and the mean is
+  over the real ones; the mean metrics (accuracy, mae...) likewise (:func:`masked_metric_batch`).
 """
 
 from __future__ import annotations
@@ -70,3 +71,20 @@ def loss_weights(mask: Tensor, values: Tensor, reduction: str) -> Tensor:
         scale = ops.where(valid == 0.0, 0.0, float(weights.size) / ops.where(valid == 0.0, 1.0, valid))
         weights = weights * scale
     return weights
+
+
+def masked_metric_batch(y, out: np.ndarray, mask: Tensor, sample_weight) -> tuple:
+    """``(y, out, sample_weight)`` for a mean metric (accuracy, mae...) of an output of masked steps: the
+    steps folded into the batch axis, (batch, steps, ...) -> (batch*steps, ...), each weighing its mask
+    (times its sequence's weight), so the metric is the mean over the real steps, as Keras 3's
+    ``MeanMetricWrapper`` (whose functions reduce the last axis only; nabla's reduce every axis after the
+    batch, hence the folding). An output with no steps axis beyond the mask's is left as it is."""
+    y, out = np.asarray(y), np.asarray(out)
+    if out.ndim <= mask.ndim or y.shape[:2] != out.shape[:2]:
+        return y, out, sample_weight
+    weights = np.asarray(mask.numpy(), dtype=np.float64)
+    if sample_weight is not None:
+        given = np.asarray(sample_weight, dtype=np.float64)
+        weights = weights * given.reshape(given.shape[:1] + (1,) * (weights.ndim - 1))
+    steps = out.shape[0] * out.shape[1]
+    return y.reshape(steps, *y.shape[2:]), out.reshape(steps, *out.shape[2:]), weights.reshape(steps)

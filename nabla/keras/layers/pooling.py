@@ -115,9 +115,12 @@ class GlobalAveragePooling1D(_GlobalPooling1D):
     def call(self, inputs, training=None, mask=None):
         if mask is None:
             return super().call(inputs, training)
-        real = ops.expand_dims(mask, -1).astype(inputs.dtype)
-        total = ops.sum(ops.where(ops.expand_dims(mask, -1), inputs, 0.0), axis=1, keepdims=self.keepdims)
-        return total / ops.sum(real, axis=1, keepdims=self.keepdims)
+        real = ops.expand_dims(mask, -1)
+        total = ops.sum(ops.where(real, inputs, 0.0), axis=1, keepdims=self.keepdims)
+        count = ops.sum(real.astype(inputs.dtype), axis=1, keepdims=self.keepdims)
+        # NOTE: Keras's 0/0 (NaN) for a sequence with no real step, without NumPy's warning (a model built on a
+        # batch of zeros has such sequences)
+        return ops.where(count == 0.0, math.nan, total / ops.where(count == 0.0, 1.0, count))
 
 
 class GlobalMaxPooling1D(_GlobalPooling1D):
