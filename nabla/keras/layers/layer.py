@@ -226,6 +226,10 @@ class Layer(Module):
         (as TF 2's Keras): after ``self.base(x, training=False)`` the next layer is back in the
         model's mode. Called on ``keras.Input`` tensors, the layer adds itself to a functional
         model's graph instead.
+
+        Masks, as Keras 3 (see :mod:`.masking`): the input's mask (or ``mask=`` given here) reaches
+        ``call`` as ``mask=`` when ``call`` has that parameter; afterwards, if ``supports_masking``, the
+        output gets ``compute_mask(inputs, mask)`` as its mask.
         """
         if not isinstance(inputs, Tensor):
             if symbolic.is_symbolic(inputs):

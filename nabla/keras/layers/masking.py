@@ -85,6 +85,6 @@ def masked_metric_batch(y, out: np.ndarray, mask: Tensor, sample_weight) -> tupl
     weights = np.asarray(mask.numpy(), dtype=np.float64)
     if sample_weight is not None:
         given = np.asarray(sample_weight, dtype=np.float64)
-        weights = weights * given.reshape(given.shape[:1] + (1,) * (weights.ndim - 1))
+        weights = weights * given.reshape(given.shape + (1,) * (weights.ndim - given.ndim))
     steps = out.shape[0] * out.shape[1]
     return y.reshape(steps, *y.shape[2:]), out.reshape(steps, *out.shape[2:]), weights.reshape(steps)

@@ -9,7 +9,7 @@ import pytest
 from keras_reference import keras_on_torch
 
 import nabla.keras as keras
-from nabla.keras.layers.masking import get_mask
+from nabla.keras.layers.masking import get_mask, masked_metric_batch
 
 RNG = np.random.default_rng(7)
 TOKENS = RNG.integers(1, 6, size=(4, 5))
@@ -184,3 +184,18 @@ def test_configs_files_and_summaries_keep_the_masks(tmp_path, capsys):
 def test_bad_mask_values_are_refused():
     with pytest.raises(ValueError, match="mask_value must be a number"):
         keras.layers.Masking(mask_value="zero")
+
+
+def test_time_distributed_passes_the_mask_on_as_keras():
+    reference, model = twins(lambda k: embedded(k, lambda h: k.layers.GRU(3)(k.layers.TimeDistributed(
+        k.layers.Dense(2))(h))))  # fmt: skip
+    assert_same_outputs(reference, model, TOKENS)
+
+
+def test_sample_weights_and_the_mask_weigh_the_metrics_together():
+    out = np.ones((2, 3, 1))
+    y = np.zeros((2, 3, 1))
+    mask = keras.ops.convert_to_tensor(np.array([[True, True, False], [True, False, False]]))
+    _, folded, weights = masked_metric_batch(y, out, mask, np.array([1.0, 2.0]))
+    assert folded.shape == (6, 1)
+    np.testing.assert_array_equal(weights, [1, 1, 0, 2, 0, 0])
