@@ -44,10 +44,6 @@ ALTERNATIVES = {
     "keras.preprocessing.text_dataset_from_directory": _DATA,
     "keras.preprocessing.image": "image helpers are not offered: use PIL and NumPy, and keras.layers' augmentation",
     "keras.preprocessing.text": "the text Tokenizer is not offered (Keras 3 dropped it too)",
-    "keras.layers.Masking": (
-        "masking is not offered: nabla's layers carry no masks from layer to layer (Embedding's mask_zero is "
-        "refused too); pad sequences and let the model learn to ignore the padding, or pool with a mask you compute"
-    ),
     "keras.layers.MultiHeadAttention": "use nabla.nn.MultiheadAttention (PyTorch's layout)",
     "keras.ops.image": "image ops are not offered: use NumPy, or the preprocessing layers of nabla.keras.layers",
     **{

@@ -1,7 +1,7 @@
 """Keras-style layers: ``Dense(units, activation="relu", input_shape=(2,))``.
 
 By family, as in Keras: :mod:`.layer` (the base ``Layer``), :mod:`.core` (``Input``, ``Dense``,
-``Activation``, ``Flatten``), :mod:`.activations` (``Softmax``, ``ReLU``, ``LeakyReLU``, ``PReLU``,
+``Activation``, ``Flatten``, ``Masking``), :mod:`.activations` (``Softmax``, ``ReLU``, ``LeakyReLU``, ``PReLU``,
 ``ELU``, ``Identity``), :mod:`.convolutional` (``Conv2D``), :mod:`.convolutional_transpose` (``Conv2DTranspose``,
 ``Conv1DTranspose``), :mod:`.convolutional_depthwise` (``DepthwiseConv2D``, ``SeparableConv2D``), :mod:`.pooling`
 (``MaxPooling2D``, ``AveragePooling2D``, ``GlobalAveragePooling1D/2D``,
@@ -19,6 +19,7 @@ By family, as in Keras: :mod:`.layer` (the base ``Layer``), :mod:`.core` (``Inpu
 :mod:`.spatial_dropout` (``SpatialDropout1D/2D/3D``), :mod:`.group_normalization`; ``Dot`` is in :mod:`.merging`;
 :mod:`.recurrent` (``SimpleRNN``, ``LSTM``, ``GRU``).
 :mod:`.wrappers` (``Bidirectional``, ``TimeDistributed``: layers that hold a layer).
+:mod:`.masking`: how masks of padded sequences travel from layer to layer, and into the loss.
 :mod:`.experimental` (TensorFlow 2.3-2.5's ``experimental.preprocessing`` path to the same preprocessing layers).
 """
 
@@ -32,7 +33,7 @@ from .convolutional import Conv2D
 from .convolutional1d import Conv1D
 from .convolutional_depthwise import DepthwiseConv2D, SeparableConv2D
 from .convolutional_transpose import Conv1DTranspose, Conv2DTranspose
-from .core import Activation, Dense, Flatten, Input, InputLayer, Lambda
+from .core import Activation, Dense, Flatten, Input, InputLayer, Lambda, Masking
 from .embedding import Embedding
 from .group_normalization import GroupNormalization
 from .image_reshaping import Cropping2D, UpSampling2D, ZeroPadding2D
@@ -164,6 +165,7 @@ LAYERS = {
         AlphaDropout,
         Bidirectional,
         TimeDistributed,
+        Masking,
     )
 }
 # (Lambda is not here: it holds Python code, which a model file does not carry.)

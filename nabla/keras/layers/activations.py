@@ -29,6 +29,8 @@ class Softmax(Layer):
     probabilities with ``Sequential([model, Softmax()])``. Parameters: 0.
     """
 
+    PASSES_MASKS = True  # as Keras's: the mask goes on unchanged
+
     def __init__(self, axis=-1, **kwargs):
         super().__init__(**kwargs)
         axes = list(axis) if isinstance(axis, (list, tuple)) else [axis]
@@ -57,6 +59,8 @@ class ReLU(Layer):
     Parameters: 0.
     """
 
+    PASSES_MASKS = True  # as Keras's: the mask goes on unchanged
+
     def __init__(self, max_value=None, negative_slope=0.0, threshold=0.0, **kwargs):
         super().__init__(**kwargs)
         self.max_value = _non_negative(max_value, "max_value", "ReLU", allow_none=True)
@@ -82,6 +86,8 @@ class LeakyReLU(Layer):
     ``LeakyReLU(alpha=0.1)``; Keras 3 warns that it is deprecated, nabla takes it quietly). Parameters: 0.
     """
 
+    PASSES_MASKS = True  # as Keras's: the mask goes on unchanged
+
     def __init__(self, negative_slope=0.3, **kwargs):
         if "alpha" in kwargs:
             negative_slope = kwargs.pop("alpha")
@@ -101,6 +107,8 @@ class ELU(Layer):
     The config holds ``alpha`` (Keras 3's ELU leaves it out of its config, so that a reloaded Keras ELU
     has alpha 1; nabla keeps it).
     """
+
+    PASSES_MASKS = True  # as Keras's: the mask goes on unchanged
 
     def __init__(self, alpha=1.0, **kwargs):
         super().__init__(**kwargs)
@@ -124,6 +132,8 @@ class PReLU(Layer):
     starts as a ReLU; Keras's class names such as "Zeros" are accepted), ``alpha_regularizer``,
     ``alpha_constraint`` (applied by the optimizer after each update). Parameters: ``alpha.size``.
     """
+
+    PASSES_MASKS = True  # as Keras's: the mask goes on unchanged
 
     def __init__(
         self, alpha_initializer="zeros", alpha_regularizer=None, alpha_constraint=None, shared_axes=None, **kwargs
@@ -168,6 +178,8 @@ class PReLU(Layer):
 
 class Identity(Layer):
     """Returns its input unchanged (a placeholder in a list of layers). Parameters: 0."""
+
+    PASSES_MASKS = True  # as Keras's: the mask goes on unchanged
 
     def call(self, inputs, training=None):
         return inputs

@@ -21,6 +21,8 @@ class ActivityRegularization(Layer):
     sparse). Shape: any, unchanged. Parameters: 0.
     """
 
+    PASSES_MASKS = True  # as Keras's: the mask goes on unchanged
+
     def __init__(self, l1: float = 0.0, l2: float = 0.0, **kwargs):
         super().__init__(**kwargs)
         if not (is_number(l1) and is_number(l2) and l1 >= 0 and l2 >= 0):

@@ -1,11 +1,11 @@
-"""The core layers: ``Input``, ``Dense``, ``Activation``, ``Flatten``, ``Lambda``."""
+"""The core layers: ``Input``, ``Dense``, ``Activation``, ``Flatten``, ``Lambda``, ``Masking``."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from .. import activations
-from .._engine import ops
+from .._engine import Tensor, ops
 from ..symbolic import KerasTensor
 from ..utils.naming import auto_name
 from .layer import Layer, _KernelLayer, config_value
@@ -69,6 +69,8 @@ class Dense(_KernelLayer):
         31
     """
 
+    PASSES_MASKS = True  # as Keras's: the mask goes on unchanged
+
     def __init__(
         self,
         units: int,
@@ -110,6 +112,8 @@ class Dense(_KernelLayer):
 class Activation(Layer):
     """Applies an activation by name: ``Activation("relu")``."""
 
+    PASSES_MASKS = True  # as Keras's: the mask goes on unchanged
+
     def __init__(self, activation, **kwargs):
         super().__init__(**kwargs)
         self.activation = activations.get(activation)
@@ -136,6 +140,8 @@ class Lambda(Layer):
     save its weights instead.
     """
 
+    PASSES_MASKS = True  # as Keras's: the mask goes on unchanged
+
     def __init__(self, function, output_shape=None, arguments: dict | None = None, **kwargs):
         super().__init__(**kwargs)
         if not callable(function):
@@ -147,3 +153,37 @@ class Lambda(Layer):
 
     def get_config(self) -> dict:
         raise TypeError(f"Lambda layer '{self.name}' holds Python code, which is not saved: use save_weights")
+
+
+class Masking(Layer):
+    """Marks the time steps whose features all equal ``mask_value`` as padding, for the layers after it.
+
+    ``mask = any(inputs != mask_value, axis=-1)``; the output is the input with the masked steps set to 0
+    (Keras 3's ``inputs * mask``). The recurrent layers then skip those steps, GlobalAveragePooling1D
+    averages over the others, and the loss of a sequence output leaves them out.
+
+    Args:
+        mask_value: the padding value (default 0.0).
+
+    Shape: (batch, timesteps, features) -> the same; the mask is (batch, timesteps). Parameters: 0.
+
+    Example::
+
+        model = keras.Sequential([keras.Input((None, 2)), keras.layers.Masking(0.0), keras.layers.LSTM(4)])
+    """
+
+    def __init__(self, mask_value: float = 0.0, **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(mask_value, bool) or not isinstance(mask_value, (int, float, np.number)):
+            raise ValueError(f"Masking: mask_value must be a number, got {mask_value!r}")
+        self.mask_value = float(mask_value)
+
+    def compute_mask(self, inputs, mask=None) -> Tensor:
+        return ops.any(inputs != self.mask_value, axis=-1)
+
+    def call(self, inputs, training=None):
+        keep = ops.any(inputs != self.mask_value, axis=-1, keepdims=True)
+        return inputs * keep.astype(inputs.dtype)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "mask_value": self.mask_value}

@@ -27,8 +27,9 @@ class Embedding(Layer):
     the batch size, as Keras 3), ``embeddings_constraint`` (applied by the optimizer after each update),
     ``weights`` (the initial matrix, as Keras 2's ``weights=[matrix]``). Keras 2's ``input_length`` is accepted and
     unused. Indices may come as integers or as floats holding whole numbers (a model's NumPy input is
-    float32); others are an error. ``mask_zero=True`` is refused: nabla.keras has no masks, so the
-    layers after it would not skip the padding.
+    float32); others are an error. ``mask_zero=True`` makes index 0 the padding: the output carries the
+    mask ``inputs != 0`` (see :mod:`.masking`), so the recurrent layers after it skip those steps, as in
+    Keras (index 0 still has its row of ``embeddings``; ``input_dim`` counts it).
 
     Gradients reach ``embeddings`` only (a lookup has none for its indices). Parameters:
     ``input_dim * output_dim``.
@@ -42,16 +43,13 @@ class Embedding(Layer):
             if kwargs.pop(unsupported, None) is not None:
                 raise ValueError(f"Embedding: {unsupported} is not offered by nabla.keras")
         super().__init__(**kwargs)
-        if mask_zero:
-            raise ValueError("Embedding: mask_zero=True is not offered (nabla.keras has no masks); drop it, and "
-                             "the padding index 0 gets a vector of its own, as any other")  # fmt: skip
         self.input_dim, self.output_dim = _positive_int(input_dim, "input_dim"), _positive_int(output_dim, "output_dim")
         # Keras's "uniform" is kept as "random_uniform", the same U(-0.05, 0.05); an unknown name fails here
         self.embeddings_initializer = initializers.standardize(embeddings_initializer)
         self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
         self.activity_regularizer = regularizers.get(activity_regularizer)
         self.embeddings_constraint = constraints.get(embeddings_constraint)
-        self.mask_zero = False
+        self.mask_zero = bool(mask_zero)
         self._initial = weights
         self._ensure_built((None,))  # the weight's shape is known now, as in Keras
 
@@ -66,6 +64,12 @@ class Embedding(Layer):
         if self._initial is not None:
             self.set_weights(self._initial)
             self._initial = None
+
+    def compute_mask(self, inputs, mask=None) -> Tensor | None:
+        """``inputs != 0`` with ``mask_zero``, else None (Keras's: an Embedding starts the mask afresh)."""
+        if not self.mask_zero:
+            return None
+        return (inputs if isinstance(inputs, Tensor) else Tensor._make(np.asarray(inputs))) != 0
 
     def call(self, inputs, training=None):
         indices = inputs._data if isinstance(inputs, Tensor) else np.asarray(inputs)

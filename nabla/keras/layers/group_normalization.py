@@ -21,6 +21,8 @@ class GroupNormalization(Layer):
     ``inv = gamma / sqrt(var + epsilon)``.
     """
 
+    PASSES_MASKS = True  # as Keras's: the mask goes on unchanged
+
     def __init__(self, groups: int = 32, axis: int = -1, epsilon: float = 1e-3, center: bool = True,
                  scale: bool = True, beta_initializer="zeros", gamma_initializer="ones", beta_regularizer=None,
                  gamma_regularizer=None, beta_constraint=None, gamma_constraint=None, **kwargs):  # fmt: skip

@@ -21,10 +21,13 @@ from .. import activations, constraints, initializers, regularizers, symbolic
 from .._engine import Tensor, dtypes, no_grad, refuse_in_capture
 from ..utils.naming import auto_name
 from ..variables import Variable
+from . import masking
 
 
 class Layer(Module):
-    """Base of the Keras-style layers: lazy ``build``, ``call``, ``get_config``, regularization losses."""
+    """Base of the Keras-style layers: lazy ``build``, ``call``, ``get_config``, regularization losses, masks."""
+
+    PASSES_MASKS = False  # True: the layer's supports_masking starts True (Keras's layers that set it)
 
     def __init__(self, name: str | None = None, trainable: bool = True, input_shape=None, dtype=None, **kwargs):
         super().__init__()
@@ -41,6 +44,8 @@ class Layer(Module):
         self.input_shape_hint = None if input_shape is None else (None, *tuple(input_shape))
         self.output_shape_seen = None
         self._first_symbolic_call = None  # (inputs, outputs) of the first call on keras.Input tensors
+        # Keras's rule: a layer passes masks on if it says so, or if it defines its own compute_mask
+        self.supports_masking = self.PASSES_MASKS or type(self).compute_mask is not Layer.compute_mask
 
     # --- building -------------------------------------------------------------------
 
@@ -197,6 +202,11 @@ class Layer(Module):
     def call(self, inputs, training: bool | None = None):
         raise NotImplementedError(f"{type(self).__name__} must define call()")
 
+    def compute_mask(self, inputs, mask=None):
+        """The mask of the output (a boolean (batch, timesteps) Tensor, or None) for ``inputs`` whose mask is
+        ``mask``: by default ``mask`` itself. Used when ``supports_masking`` is True (see :mod:`.masking`)."""
+        return mask
+
     def forward(self, inputs, *args, training: bool | None = None, **kwargs):
         """Keras's ``__call__``: build on the first input's shape, then ``call`` in training or inference mode.
 
@@ -216,6 +226,10 @@ class Layer(Module):
         (as TF 2's Keras): after ``self.base(x, training=False)`` the next layer is back in the
         model's mode. Called on ``keras.Input`` tensors, the layer adds itself to a functional
         model's graph instead.
+
+        Masks, as Keras 3 (see :mod:`.masking`): the input's mask (or ``mask=`` given here) reaches
+        ``call`` as ``mask=`` when ``call`` has that parameter; afterwards, if ``supports_masking``, the
+        output gets ``compute_mask(inputs, mask)`` as its mask.
         """
         if not isinstance(inputs, Tensor):
             if symbolic.is_symbolic(inputs):
@@ -232,6 +246,9 @@ class Layer(Module):
             training = default if outer is None else outer
         if takes_training and training is not None:
             kwargs["training"] = training
+        previous_mask = _input_mask(inputs, kwargs)
+        if previous_mask is not None and call_takes_mask(type(self)):
+            kwargs["mask"] = previous_mask
         if not _Calls.depth and _Calls.holding:  # the outermost call: the losses of the last one are dropped
             for layer in self.modules():
                 if isinstance(layer, Layer) and layer._call_losses:
@@ -244,6 +261,8 @@ class Layer(Module):
         finally:
             _Calls.depth -= 1
             _mode.training = outer
+        if self.supports_masking:
+            _set_masks(out, self.compute_mask(inputs, previous_mask))
         if isinstance(out, Tensor):
             self.output_shape_seen = (None,) + out.shape[1:]
         return out
@@ -345,6 +364,33 @@ def _training_parameter(cls: type) -> tuple[bool, bool | None]:
     if parameter is None or parameter.default is inspect.Parameter.empty:
         return parameter is not None, None
     return True, parameter.default
+
+
+@functools.cache
+def call_takes_mask(cls: type) -> bool:
+    """Whether ``cls.call`` has a ``mask`` parameter (Keras then passes the input's mask as ``mask=``)."""
+    return "mask" in inspect.signature(cls.call).parameters
+
+
+def _input_mask(inputs, kwargs: dict):
+    """The mask of a call's input: ``mask=`` if given (made a boolean Tensor), else the one recorded for the
+    input (a list of masks for a list of inputs, None when none has one)."""
+    if kwargs.get("mask") is not None:
+        kwargs["mask"] = masking.as_mask(kwargs["mask"])
+        return kwargs["mask"]
+    if isinstance(inputs, list):
+        masks = [masking.get_mask(x) for x in inputs]
+        return masks if any(m is not None for m in masks) else None
+    return masking.get_mask(inputs)
+
+
+def _set_masks(outputs, masks) -> None:
+    """Record ``compute_mask``'s result on the outputs: one mask, or one per output of a list."""
+    if isinstance(outputs, (list, tuple)):
+        for out, mask in zip(outputs, masks if isinstance(masks, (list, tuple)) else [masks] + [None] * len(outputs)):
+            masking.set_mask(out, mask)
+    elif not isinstance(masks, (list, tuple)):
+        masking.set_mask(outputs, masks)
 
 
 def _as_tensors(inputs, dtype):

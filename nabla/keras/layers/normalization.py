@@ -12,6 +12,8 @@ from .layer import Layer
 class _Normalization(Layer):
     """Shared by the normalisation layers: learnable ``gamma`` (scale) and ``beta`` (shift) per feature of ``axis``."""
 
+    PASSES_MASKS = True  # as Keras's: the mask goes on unchanged
+
     def __init__(self, axis: int = -1, epsilon: float = 1e-3, center: bool = True, scale: bool = True, **kwargs):
         super().__init__(**kwargs)
         self.axis, self.epsilon, self.center, self.scale = axis, epsilon, center, scale

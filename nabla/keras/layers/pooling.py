@@ -100,9 +100,27 @@ class _GlobalPooling1D(_GlobalPooling):
 
 
 class GlobalAveragePooling1D(_GlobalPooling1D):
-    """The mean of each feature over the steps: (batch, steps, features) -> (batch, features)."""
+    """The mean of each feature over the steps: (batch, steps, features) -> (batch, features).
+
+    With a mask (``mask=``, or the input's: see :mod:`.masking`) the mean is over the real steps only,
+    ``sum(mask * x) / sum(mask)``, as Keras 3's (a sequence with no real step gives NaN there too);
+    the output has no mask. (``GlobalMaxPooling1D`` ignores masks, as Keras's.)
+    """
 
     _reduce = staticmethod(ops.mean)
+
+    def compute_mask(self, inputs, mask=None) -> None:
+        return None
+
+    def call(self, inputs, training=None, mask=None):
+        if mask is None:
+            return super().call(inputs, training)
+        real = ops.expand_dims(mask, -1)
+        total = ops.sum(ops.where(real, inputs, 0.0), axis=1, keepdims=self.keepdims)
+        count = ops.sum(real.astype(inputs.dtype), axis=1, keepdims=self.keepdims)
+        # NOTE: Keras's 0/0 (NaN) for a sequence with no real step, without NumPy's warning (a model built on a
+        # batch of zeros has such sequences)
+        return ops.where(count == 0.0, math.nan, total / ops.where(count == 0.0, 1.0, count))
 
 
 class GlobalMaxPooling1D(_GlobalPooling1D):

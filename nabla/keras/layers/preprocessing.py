@@ -40,6 +40,8 @@ class Rescaling(Layer):
     of channels-last images). Shape: any, unchanged. Parameters: 0. Gradients flow through to the input.
     """
 
+    PASSES_MASKS = True  # as Keras's: the mask goes on unchanged
+
     def __init__(self, scale, offset=0.0, **kwargs):
         super().__init__(**kwargs)
         self.scale = _number_or_list(scale, "scale", "Rescaling")
@@ -83,6 +85,8 @@ class Normalization(Layer):
     has 19, as Keras's summary counts them. ``count`` is float32 where Keras's is an integer (nabla counts
     float weights only). Gradients flow through to the input.
     """
+
+    PASSES_MASKS = True  # as Keras's: the mask goes on unchanged
 
     def __init__(self, axis=-1, mean=None, variance=None, invert: bool = False, **kwargs):
         super().__init__(**kwargs)

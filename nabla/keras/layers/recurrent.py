@@ -22,9 +22,15 @@ c]``), ``go_backwards`` (reads the sequence from its end; the sequences returned
 Keras's), ``initial_state=`` at call, ``dropout`` / ``recurrent_dropout`` (in training, one mask per
 sequence on the inputs / on h, as Keras 3's cells draw them), the initializers (``orthogonal`` for the
 recurrent kernel), regularizers and constraints of each weight, ``unit_forget_bias`` (the LSTM's
-forget gate starts with a bias of 1). Refused: ``stateful=True`` and masks (nabla.keras has no masks;
-pad and let the network learn, or cut the sequences). ``unroll`` and ``use_cudnn`` are accepted and
-change nothing (there is one implementation).
+forget gate starts with a bias of 1). Refused: ``stateful=True``. ``unroll`` and ``use_cudnn`` are
+accepted and change nothing (there is one implementation).
+
+Masks (``mask=`` at call, or the mask of the input from ``Masking`` / ``Embedding(mask_zero=True)``,
+(batch, timesteps) booleans; see :mod:`.masking`), as Keras 3's ``rnn`` loop: at a masked step the
+states keep their values and the step's output is the previous step's output (zeros before the first
+real step); so the last output is that of the last real step. ``zero_output_for_mask=True`` (which
+``Bidirectional`` sets with ``return_sequences``, as Keras) gives zeros at masked steps instead. With
+``return_sequences`` the output keeps the mask; else the mask ends here.
 """
 
 from __future__ import annotations
@@ -66,6 +72,7 @@ class _Recurrent(Layer):
         who = type(self).__name__
         kwargs.pop("use_cudnn", None)
         kwargs.pop("implementation", None)  # Keras 2's choice of kernels: one implementation here
+        self.zero_output_for_mask = bool(kwargs.pop("zero_output_for_mask", False))
         super().__init__(**kwargs)
         if isinstance(units, bool) or not isinstance(units, (int, np.integer)) or units <= 0:
             raise ValueError(f"{who}: units must be a positive integer, got {units!r}")
@@ -167,8 +174,6 @@ class _Recurrent(Layer):
 
     def call(self, inputs, initial_state=None, mask=None, training=None):
         who = f"{type(self).__name__} '{self.name}'"
-        if mask is not None:
-            raise ValueError(f"{who}: masks are not offered by nabla.keras; pass sequences without mask=")
         x = inputs if isinstance(inputs, Tensor) else Tensor._make(np.asarray(inputs, dtype=np.float32))
         if x.ndim != 3:
             raise ValueError(f"{who} needs (batch, timesteps, features) inputs, got shape {x.shape}")
@@ -185,16 +190,35 @@ class _Recurrent(Layer):
         if training and self.recurrent_dropout:
             recurrent_masks = self._dropout_masks(self.recurrent_dropout, (batch, self.units), per_gate, x)
         xw = self._input_part(x, masks)
-        order = range(steps - 1, -1, -1) if self.go_backwards else range(steps)
-        outputs = []
-        for t in order:
-            states = self.step(xw[:, t], states, recurrent_masks)
+        if mask is not None and mask.shape != (batch, steps):
+            raise ValueError(f"{who}: the mask has shape {mask.shape}, expected (batch, timesteps) = {(batch, steps)}")
+        if mask is not None and self.go_backwards:
+            mask = ops.flip(mask, axis=1)  # in the order the steps are read, as the inputs
+        outputs, output = [], None
+        for i in range(steps):
+            t = steps - 1 - i if self.go_backwards else i
+            new = self.step(xw[:, t], states, recurrent_masks)
+            if mask is None:
+                states, output = new, new[0]
+            else:  # a masked step keeps the states, and repeats the last output (Keras 3's rnn loop)
+                real = mask[:, i : i + 1]
+                held = zeros(new[0].shape, dtype=x.dtype, device=x.device) if output is None else output
+                output = ops.where(real, new[0], held)
+                states = [ops.where(real, n, s) for n, s in zip(new, states)]
             if self.return_sequences:
-                outputs.append(states[0])
-        output = ops.stack(outputs, axis=1) if self.return_sequences else states[0]
+                outputs.append(output)
+        if self.return_sequences:
+            output = ops.stack(outputs, axis=1)
+        if mask is not None and self.zero_output_for_mask:
+            output = ops.where(ops.expand_dims(mask, -1) if self.return_sequences else mask[:, -1:], output, 0.0)
         if self.activity_regularizer is not None:
             self.add_loss(activity_penalty(self.activity_regularizer, output))
         return [output, *states] if self.return_state else output
+
+    def compute_mask(self, inputs, mask=None):
+        """The input's mask with ``return_sequences`` (the same steps are real), else None; None for the states."""
+        output_mask = mask if self.return_sequences else None
+        return [output_mask] + [None] * self.STATES if self.return_state else output_mask
 
     def _initial_states(self, initial_state, batch: int, like: Tensor, who: str) -> list:
         if initial_state is None:

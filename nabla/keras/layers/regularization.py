@@ -22,6 +22,8 @@ from .layer import Layer
 class Dropout(Layer):
     """Inverted dropout with probability ``rate``, active only while training."""
 
+    PASSES_MASKS = True  # as Keras's: the mask goes on unchanged
+
     def __init__(self, rate: float, **kwargs):
         super().__init__(**kwargs)
         if not 0.0 <= rate < 1.0:
@@ -57,6 +59,8 @@ class GaussianNoise(Layer):
                [0., 0., 0.]], dtype=float32)
     """
 
+    PASSES_MASKS = True  # as Keras's: the mask goes on unchanged
+
     def __init__(self, stddev: float, seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
         if not is_number(stddev) or not 0.0 <= stddev <= 1.0:
@@ -87,6 +91,8 @@ class GaussianDropout(Layer):
     Shape: any, unchanged. Parameters: 0. Gradients flow through (the noise is a constant).
     """
 
+    PASSES_MASKS = True  # as Keras's: the mask goes on unchanged
+
     def __init__(self, rate: float, seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
         if not is_number(rate) or not 0.0 <= rate < 1.0:
@@ -114,6 +120,8 @@ class AlphaDropout(Layer):
     mask comes from nabla's one generator). Shape: any, unchanged. Parameters: 0.
     Use it with ``activation="selu"`` and ``kernel_initializer="lecun_normal"``.
     """
+
+    PASSES_MASKS = True  # as Keras's: the mask goes on unchanged
 
     def __init__(self, rate: float, noise_shape=None, seed: int | None = None, **kwargs):
         super().__init__(**kwargs)

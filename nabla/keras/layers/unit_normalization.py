@@ -15,6 +15,8 @@ class UnitNormalization(Layer):
     ``x * rsqrt(max(sum(x^2), 1e-24))``. Shape: any, unchanged. Parameters: 0.
     """
 
+    PASSES_MASKS = True  # as Keras's: the mask goes on unchanged
+
     def __init__(self, axis=-1, **kwargs):
         super().__init__(**kwargs)
         axes = list(axis) if isinstance(axis, (list, tuple)) else [axis]

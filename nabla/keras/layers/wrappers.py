@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._engine import Tensor, ops
-from .layer import Layer
+from .layer import Layer, call_takes_mask
 
 MERGE_MODES = ("concat", "sum", "mul", "ave", None)
 
@@ -96,6 +96,8 @@ class Bidirectional(Layer):
         self.merge_mode = merge_mode
         self.return_sequences = self.forward_layer.return_sequences
         self.return_state = self.forward_layer.return_state
+        for half in (self.forward_layer, self.backward_layer):  # Keras's: masked steps of sequences give zeros
+            half.zero_output_for_mask = self.return_sequences
         self.stateful = False
         self._initial_weights = None if weights is None else list(weights)
         if self.input_shape_hint is not None:
@@ -109,16 +111,13 @@ class Bidirectional(Layer):
             self._initial_weights = None
 
     def call(self, inputs, initial_state=None, mask=None, training=None):
-        if mask is not None:
-            raise ValueError(f"Bidirectional '{self.name}': masks are not offered by nabla.keras; pass sequences "
-                             "without mask=")  # fmt: skip
         forward_state = backward_state = None
         if initial_state is not None:
             states = list(initial_state) if isinstance(initial_state, (list, tuple)) else [initial_state]
             half = len(states) // 2
             forward_state, backward_state = states[:half], states[half:]
-        y = self.forward_layer(inputs, initial_state=forward_state, training=training)
-        y_rev = self.backward_layer(inputs, initial_state=backward_state, training=training)
+        y = self.forward_layer(inputs, initial_state=forward_state, mask=mask, training=training)
+        y_rev = self.backward_layer(inputs, initial_state=backward_state, mask=mask, training=training)
         states = []
         if self.return_state:
             states = [*y[1:], *y_rev[1:]]
@@ -129,6 +128,15 @@ class Bidirectional(Layer):
         if self.return_state:
             return [*output, *states] if self.merge_mode is None else [output, *states]
         return output
+
+    def compute_mask(self, inputs, mask=None):
+        """Keras's: the input's mask with ``return_sequences`` (one per half with ``merge_mode=None``), else
+        None; None for the states."""
+        output_mask = mask if self.return_sequences else None
+        masks = [output_mask, output_mask] if self.merge_mode is None else [output_mask]
+        if self.return_state:
+            return masks + [None] * (2 * self.forward_layer.STATES)
+        return masks if self.merge_mode is None else output_mask
 
     def _merge(self, y: Tensor, y_rev: Tensor):
         if self.merge_mode == "concat":
@@ -170,8 +178,13 @@ class TimeDistributed(Layer):
     statistics over all the steps of the batch here (as TF 2's ``tf.keras`` did), over each step's batch
     in Keras 3. The wrapped layer is the given one (a layer used elsewhere shares its weights).
 
+    A mask (batch, time) passes through unchanged; a wrapped layer whose ``call`` takes ``mask=`` gets it,
+    folded as the steps are (Keras gives each step's call that step's mask).
+
     Shape: (batch, time, *inner) -> (batch, time, *layer's output for inner). Parameters: the layer's.
     """
+
+    PASSES_MASKS = True  # as Keras's: the input's mask, unchanged
 
     def __init__(self, layer: Layer, **kwargs):
         if not isinstance(layer, Layer):
@@ -191,12 +204,13 @@ class TimeDistributed(Layer):
         self.layer._ensure_built((input_shape[0], *input_shape[2:]))
 
     def call(self, inputs, training=None, mask=None):
-        if mask is not None:
-            raise ValueError(f"TimeDistributed '{self.name}': masks are not offered by nabla.keras")
         x = inputs if isinstance(inputs, Tensor) else Tensor._make(np.asarray(inputs, dtype=self.dtype))
         self._check(x.shape)
         batch, steps = x.shape[:2]
-        out = self.layer(x.reshape(batch * steps, *x.shape[2:]), training=training)
+        kwargs = {}
+        if mask is not None and call_takes_mask(type(self.layer)):
+            kwargs["mask"] = mask.reshape(batch * steps, *mask.shape[2:])  # each step's mask, folded as the steps
+        out = self.layer(x.reshape(batch * steps, *x.shape[2:]), training=training, **kwargs)
         if not isinstance(out, Tensor):
             raise ValueError(f"TimeDistributed '{self.name}': '{self.layer.name}' gives several outputs; it must "
                              "give one tensor")  # fmt: skip

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._engine import Tensor, backend, ops, recompute
+from ..layers import masking
 from ..utils.naming import snake_case
 
 EPSILON = 1e-7  # Keras's backend.epsilon()
@@ -77,6 +78,9 @@ class Loss:
     Reduction (Keras 3's, over the per-sample values ``l`` times the weights ``w``):
     "sum_over_batch_size" (default) and "mean": ``sum(w l) / N``; "sum": ``sum(w l)``;
     "mean_with_sample_weight": ``sum(w l) / sum(w)``; "none" (or None): the weighted values.
+    When ``y_pred`` carries a mask (a model ending in a layer with ``return_sequences`` after ``Masking``
+    or ``Embedding(mask_zero=True)``), the masked steps weigh 0 and, for the means, the real ones
+    ``total / valid``: the mean is over the real steps, as in Keras 3 (see :mod:`nabla.keras.layers.masking`).
     """
 
     fn = None
@@ -109,6 +113,11 @@ class Loss:
             # A loss of one number (Dice over everything) is weighted by each weight, as Keras broadcasts it.
             shape = values.shape[:1] + (1,) * (values.ndim - 1) if values.ndim else np.shape(sample_weight)
             weights = Tensor._make(recompute(_sample_weights, sample_weight, values.dtype, shape))
+        mask = masking.get_mask(y_pred)
+        if mask is not None and values.ndim:  # the model output's mask weighs its steps (Keras 3's apply_mask)
+            mask_weights = masking.loss_weights(mask, values, self.reduction)
+            weights = mask_weights if weights is None else weights * mask_weights
+        if weights is not None:
             values = values * weights
         if self.reduction == "none" or values.ndim == 0:
             return values

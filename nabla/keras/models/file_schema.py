@@ -191,6 +191,7 @@ LAYER_CONFIGS = {
     "Identity": _layer([]),
     "Dropout": _layer(["rate"], rate=_number(minimum=0, exclusiveMaximum=1)),
     "Flatten": _layer([]),
+    "Masking": _layer([], mask_value=_number()),
     "GaussianNoise": _layer(["stddev"], stddev=_number(minimum=0, maximum=1), seed=SEED),
     "GaussianDropout": _layer(["rate"], rate=_number(minimum=0, exclusiveMaximum=1), seed=SEED),
     "RandomTranslation": _layer(
@@ -217,7 +218,7 @@ LAYER_CONFIGS = {
     "Embedding": _layer(["input_dim", "output_dim"], input_dim=SIZE, output_dim=SIZE,
                         embeddings_initializer=INITIALIZER, embeddings_regularizer=REGULARIZER,
                         activity_regularizer=REGULARIZER, embeddings_constraint=CONSTRAINT,
-                        mask_zero={"const": False}, quantization_config={"type": "null"}),  # fmt: skip
+                        mask_zero=BOOLEAN, quantization_config={"type": "null"}),  # fmt: skip
     "UpSampling2D": _layer([], size=_pair(SIZE), interpolation={"enum": ["nearest", "bilinear"]}, data_format=IMAGES),
     "ZeroPadding2D": _layer([], padding=BORDERS, data_format=IMAGES),
     "Cropping2D": _layer([], cropping=BORDERS, data_format=IMAGES),

@@ -471,6 +471,7 @@ SHAPE_RULES = {
     "Flatten": _flatten,
     "Activation": lambda c, s: _elementwise({}, s),
     "Dropout": lambda c, s: _elementwise({}, s),
+    "Masking": lambda c, s: _elementwise({}, s),
     "GaussianNoise": lambda c, s: _elementwise({}, s),
     "GaussianDropout": lambda c, s: _elementwise({}, s),
     "RandomTranslation": _translation,

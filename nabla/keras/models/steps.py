@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from .._engine import CaptureError, Tensor, capture, no_grad
+from ..layers import masking
+from ..metrics.reduction_metrics import MeanMetricWrapper
 from ..utils.traceback_utils import warn
 from . import structures
 from .checks import ModelConfigWarning, check_before_training
@@ -31,13 +33,17 @@ class TrainingSteps:
             total = total + penalty
         return total
 
-    def _update_metrics(self, y, out: np.ndarray, sample_weight) -> None:
+    def _update_metrics(self, y, out: np.ndarray, sample_weight, mask=None) -> None:
+        """Update the compiled metrics; ``mask``, the output's (see :mod:`..layers.masking`), weighs the
+        steps of the mean metrics (accuracy, mae...) as Keras 3's ``MeanMetricWrapper`` does."""
         if self._outputs_metrics is not None:
             return self._outputs_metrics.update(y, out, sample_weight)
         if self._data_parallel is not None and self.compiled_metrics:  # the whole batch, from every rank
             y, out, sample_weight = self._data_parallel.whole_batch(y, out, sample_weight)
+        masked = (y, out, sample_weight) if mask is None else masking.masked_metric_batch(y, out, mask, sample_weight)
         for m in self.compiled_metrics:
-            m.update_state(y, out, sample_weight=sample_weight)
+            batch = masked if isinstance(m, MeanMetricWrapper) else (y, out, sample_weight)
+            m.update_state(*batch[:2], sample_weight=batch[2])
 
     def _metric_logs(self, prefix: str = "") -> dict:
         if self._outputs_metrics is not None:
@@ -88,7 +94,7 @@ class TrainingSteps:
                 loss, out = self._step(x, y, sample_weight)
         self._resolve_metrics(out)
         with no_grad():
-            self._update_metrics(y, structures.arrays_of(out), sample_weight)
+            self._update_metrics(y, structures.arrays_of(out), sample_weight, masking.get_mask(out))
         return loss.item()
 
     def _test_batch(self, x: np.ndarray, y: np.ndarray, sample_weight) -> float:
@@ -97,7 +103,7 @@ class TrainingSteps:
             out = unwrap(self(self._placed(x), training=False))
             self._resolve_metrics(out)
             loss = self._loss_value(y, out, sample_weight)
-            self._update_metrics(y, structures.arrays_of(out), sample_weight)
+            self._update_metrics(y, structures.arrays_of(out), sample_weight, masking.get_mask(out))
         return loss.item()
 
     def train_on_batch(self, x, y, sample_weight=None, class_weight=None, return_dict: bool = False):

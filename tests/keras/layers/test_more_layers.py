@@ -92,8 +92,6 @@ def test_embedding_takes_float_indices_trains_and_refuses_bad_ones():
         model.layers[0](np.array([[20, 1]]))
     with pytest.raises(ValueError, match="integer indices"):
         model.layers[0](np.array([[1.5]]))
-    with pytest.raises(ValueError, match="mask_zero=True is not offered"):
-        L.Embedding(5, 2, mask_zero=True)
     with pytest.raises(ValueError, match="input_dim must be a positive integer"):
         L.Embedding(0, 2)
 

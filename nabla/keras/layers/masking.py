@@ -1,0 +1,90 @@
+"""Masks: which time steps of a padded sequence are real, carried from layer to layer, and ``Masking``.
+
+A mask is a boolean engine Tensor of shape (batch, timesteps): True for a real step, False for padding.
+A layer makes one with ``compute_mask(inputs, mask)`` (``Masking``, ``Embedding(mask_zero=True)``), and
+from there it travels with the data, as in Keras 3:
+
+* **Where it lives.** Keras 3 sets it as an attribute of the output tensor (``output._keras_mask``).
+  nabla's engine Tensor has fixed slots and knows nothing of Keras, so the mask sits beside the tensor
+  instead, in a table keyed by the tensor's identity (:func:`set_mask`, :func:`get_mask`) and dropped
+  when the tensor is freed. Sequential and functional models need nothing more: each layer call reads
+  the mask of its input from the table and records its output's.
+* **Passed to ``call``.** A layer whose ``call`` has a ``mask`` parameter gets the input's mask as
+  ``mask=`` (unless you pass one yourself): the recurrent layers, ``GlobalAveragePooling1D``, the wrappers.
+* **Passed on.** After the call, a layer with ``supports_masking`` gives its output the mask
+  ``compute_mask(inputs, mask)`` returns: by default the input's mask, unchanged (Dense, Dropout, the
+  activations and normalizations, as in Keras); ``Masking`` and ``Embedding`` make one; a recurrent
+  layer keeps it only with ``return_sequences``; ``GlobalAveragePooling1D`` ends it. A layer without
+  ``supports_masking`` (Flatten, the convolutions, GlobalMaxPooling1D...) drops it (Keras warns there).
+* **In the loss and the metrics.** ``fit`` and ``evaluate`` weigh each step of the model output's loss
+  by its mask, as Keras 3's losses do (:func:`loss_weights`): masked steps count zero and the mean is
+  over the real ones; the mean metrics (accuracy, mae...) likewise (:func:`masked_metric_batch`).
+"""
+
+from __future__ import annotations
+
+import weakref
+
+import numpy as np
+
+from .._engine import Tensor, ops
+
+# id(tensor) -> (a weak reference to the tensor, its mask); the entry goes when the tensor does.
+_MASKS: dict[int, tuple[weakref.ref, Tensor]] = {}
+
+
+def get_mask(x) -> Tensor | None:
+    """The mask a layer gave ``x`` (Keras's ``x._keras_mask``), or None."""
+    entry = _MASKS.get(id(x))
+    return entry[1] if entry is not None and entry[0]() is x else None
+
+
+def set_mask(x, mask) -> None:
+    """Record ``mask`` as the mask of ``x`` (nothing for a None mask, or a value that is not a Tensor)."""
+    if mask is None or not isinstance(x, Tensor):
+        return
+    key = id(x)
+    _MASKS[key] = (weakref.ref(x, lambda _ref: _MASKS.pop(key, None)), as_mask(mask))
+
+
+def as_mask(mask) -> Tensor:
+    """A mask given as a Tensor, an array or nested lists, as a boolean Tensor."""
+    if isinstance(mask, Tensor):
+        return mask if mask.dtype == np.bool_ else mask != 0
+    return Tensor._make(np.asarray(mask).astype(bool))
+
+
+def loss_weights(mask: Tensor, values: Tensor, reduction: str) -> Tensor:
+    """The weights Keras 3 gives per-sample losses ``values`` for the model output's ``mask``
+    (``keras.losses.loss.apply_mask``): for a mean ("sum_over_batch_size", "mean") a real step weighs
+    ``total / valid`` and a masked one 0, so the mean over every entry is the mean over the real ones
+    (0 when none is real); else the mask as 0 and 1. The mask gains or loses a trailing axis of 1 to
+    match ``values``'s rank, as Keras's ``squeeze_or_expand_to_same_rank``."""
+    weights = mask.astype(values.dtype)
+    if weights.ndim == values.ndim + 1 and weights.shape[-1] == 1:
+        weights = weights.reshape(weights.shape[:-1])
+    while weights.ndim < values.ndim:
+        weights = ops.expand_dims(weights, -1)
+    if reduction in ("sum_over_batch_size", "mean"):
+        valid = ops.sum(weights)
+        # NOTE: Keras's divide_no_nan: no real step gives weights of 0, not 0/0
+        scale = ops.where(valid == 0.0, 0.0, float(weights.size) / ops.where(valid == 0.0, 1.0, valid))
+        weights = weights * scale
+    return weights
+
+
+def masked_metric_batch(y, out: np.ndarray, mask: Tensor, sample_weight) -> tuple:
+    """``(y, out, sample_weight)`` for a mean metric (accuracy, mae...) of an output of masked steps: the
+    steps folded into the batch axis, (batch, steps, ...) -> (batch*steps, ...), each weighing its mask
+    (times its sequence's weight), so the metric is the mean over the real steps, as Keras 3's
+    ``MeanMetricWrapper`` (whose functions reduce the last axis only; nabla's reduce every axis after the
+    batch, hence the folding). An output with no steps axis beyond the mask's is left as it is."""
+    y, out = np.asarray(y), np.asarray(out)
+    if out.ndim <= mask.ndim or y.shape[:2] != out.shape[:2]:
+        return y, out, sample_weight
+    weights = np.asarray(mask.numpy(), dtype=np.float64)
+    if sample_weight is not None:
+        given = np.asarray(sample_weight, dtype=np.float64)
+        weights = weights * given.reshape(given.shape + (1,) * (weights.ndim - given.ndim))
+    steps = out.shape[0] * out.shape[1]
+    return y.reshape(steps, *y.shape[2:]), out.reshape(steps, *out.shape[2:]), weights.reshape(steps)
