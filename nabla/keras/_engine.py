@@ -9,6 +9,7 @@ are imported directly where they are used.
 from ..capture import capture
 from ..engine import backend, devices, dtypes, ops, random
 from ..engine.creation import ones, sample, zeros
+from ..engine.custom_gradient import custom_vjp
 from ..engine.grad_mode import no_grad
 from ..engine.serialization import load, save
 from ..engine.tensor import Tensor
@@ -19,6 +20,7 @@ __all__ = [
     "Tensor",
     "backend",
     "capture",
+    "custom_vjp",
     "devices",
     "dtypes",
     "load",

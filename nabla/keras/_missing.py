@@ -54,10 +54,6 @@ ALTERNATIVES = {
     },
     "keras.ops.linalg.jvp": "forward-mode derivatives are not offered: nabla differentiates in reverse mode",
     "keras.ops.fft": "FFTs are not offered: use NumPy (np.fft) on keras.ops.convert_to_numpy(x)",
-    "keras.ops.custom_gradient": (
-        "custom gradients are not offered by nabla.keras; nabla's own operations pair each forward pass with its "
-        "gradient rule (see nabla/ops/primitive.py)"
-    ),
 }
 
 

@@ -19,6 +19,7 @@ of your own. An axis of the output of the batch's length is taken for the batch 
 
 from __future__ import annotations
 
+import contextlib
 import operator
 
 import numpy as np
@@ -139,6 +140,26 @@ def is_symbolic(structure) -> bool:
     return False
 
 
+class _Probe:
+    depth = 0  # how many layer calls on a probe batch are running (see call)
+
+
+def probing() -> bool:
+    """Whether a layer is called on a probe batch (to learn its output's shape, or to build), not on data: a
+    stateful layer keeps nothing from such a call."""
+    return _Probe.depth > 0
+
+
+@contextlib.contextmanager
+def probe_calls():
+    """The calls inside the block run on probe batches (see :func:`probing`)."""
+    _Probe.depth += 1
+    try:
+        yield
+    finally:
+        _Probe.depth -= 1
+
+
 def _probe(t):
     if not isinstance(t, KerasTensor):
         return t
@@ -167,7 +188,7 @@ def call(fn, *args_and_kwargs):
     if training is not None:
         fn.eval()  # the probe must not move BatchNormalization's statistics
     try:
-        with no_grad():
+        with no_grad(), probe_calls():
             out = fn(*concrete_args, **concrete_kwargs)
     finally:
         if training is not None:

@@ -6,6 +6,7 @@ re-pointed. Everything else in the facade uses public names (``import nabla as n
 
 from __future__ import annotations
 
+from ..engine.custom_gradient import custom_vjp
 from ..engine.grad_mode import GradMode
 from ..engine.tracing import Tracing, recompute, refuse_in_capture
 
@@ -29,6 +30,7 @@ def capture_has_applied_effects() -> bool:
 __all__ = [
     "GradMode",
     "capture_has_applied_effects",
+    "custom_vjp",
     "recompute",
     "refuse_in_capture",
     "rewrap",

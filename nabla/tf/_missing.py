@@ -49,10 +49,6 @@ ALTERNATIVES = {
     "tf.placeholder": "TensorFlow 1 placeholders are not offered: pass arrays to functions",
     "tf.Graph": "graphs are not offered: nabla.tf runs eagerly (tf.function captures with nb.capture)",
     "tf.TensorArray": "TensorArray is not offered: append tensors to a Python list and tf.stack it",
-    "tf.custom_gradient": (
-        "custom gradients are not offered by nabla.tf; nabla's own operations pair each forward pass with "
-        "its gradient rule (see nabla/engine/ops/primitive.py)"
-    ),
     # TensorFlow 1 spellings that TensorFlow 2 moved.
     "tf.log": "TensorFlow 2 spells it tf.math.log",
     "tf.to_float": "TensorFlow 2 spells it tf.cast(x, tf.float32)",

@@ -20,6 +20,7 @@ from ._engine import GradMode
 class _State:
     recording = 0  # how many tapes record now
     tapes: list = []  # the tapes entered and not left, innermost last (recording or stopped)
+    watchers: list = []  # dicts id -> Variable collecting the Variables operations read (tf.custom_gradient)
 
 
 def recording() -> bool:
@@ -32,6 +33,8 @@ def run(fn, *args, **kwargs):
     if _State.recording:
         _note_access(args)
         return fn(*args, **kwargs)
+    if _State.watchers:
+        _note_access(args)
     if not GradMode.enabled:
         return fn(*args, **kwargs)
     GradMode.enabled = False
@@ -42,11 +45,14 @@ def run(fn, *args, **kwargs):
 
 
 def _note_access(args) -> None:
-    """Tell the recording tapes which Variables an operation read (``tape.watched_variables()``)."""
+    """Tell the recording tapes (``tape.watched_variables()``) and the watchers which Variables an operation
+    read."""
     for a in args:
         if getattr(a, "_tf_variable", False):
             for tape in _State.tapes:
                 tape._accessed(a)
+            for seen in _State.watchers:
+                seen[id(a)] = a
         elif type(a) in (list, tuple):
             _note_access(a)
 
@@ -69,6 +75,18 @@ def leave(tape) -> None:
 def pause(delta: int) -> None:
     """A tape stops (-1) or resumes (+1) recording inside its block (``tape.stop_recording()``)."""
     _State.recording += delta
+
+
+@contextlib.contextmanager
+def watching_variables():
+    """Collect, in the dict this yields (id -> Variable), the Variables that operations inside the block
+    read, recording or not (TensorFlow's ``VariableWatcher``)."""
+    seen: dict = {}
+    _State.watchers.append(seen)
+    try:
+        yield seen
+    finally:
+        _State.watchers.remove(seen)
 
 
 @contextlib.contextmanager

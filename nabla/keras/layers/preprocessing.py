@@ -82,8 +82,10 @@ class Normalization(Layer):
 
     Weights (when adapted): ``mean`` and ``variance`` of the kept axes' shape and ``count`` (the number of
     values each statistic was computed from), all non-trainable: Normalization(axis=-1) on 9 features
-    has 19, as Keras's summary counts them. ``count`` is float32 where Keras's is an integer (nabla counts
-    float weights only). Gradients flow through to the input.
+    has 19, as Keras's summary counts them. The attributes ``layer.mean`` and ``layer.variance`` are, as in
+    Keras 3, the statistics shaped to broadcast against the inputs ((1, 9) for ``axis=-1`` on (batch, 9)
+    data; (1, 1) for ``axis=None``), given or adapted, and None before the layer is built. ``count`` is
+    float32 where Keras's is an integer (nabla counts float weights only). Gradients flow through to the input.
     """
 
     PASSES_MASKS = True  # as Keras's: the mask goes on unchanged
@@ -122,7 +124,7 @@ class Normalization(Layer):
         if self.input_mean is None:
             shapes = {"mean": self._stat_shape, "variance": self._stat_shape, "count": ()}
             for (name, shape), initializer in zip(shapes.items(), ("zeros", "ones", "zeros")):
-                setattr(self, name, self.add_weight(shape=shape, initializer=initializer, trainable=False, name=name))
+                self.add_weight(shape=shape, initializer=initializer, trainable=False, name=name)
         else:
             shape = [1] * ndim  # the given statistics' axes are the last kept axes, as Keras aligns them
             for i in range(1, self.input_mean.ndim + 1):
@@ -178,8 +180,25 @@ class Normalization(Layer):
         if self.input_mean is not None:
             mean, variance = self._given
             return mean, np.maximum(np.sqrt(variance), EPSILON).astype(self.dtype)
-        mean, variance = self.mean.reshape(self._broadcast), self.variance.reshape(self._broadcast)
+        mean, variance = self.mean, self.variance
         return mean, ops.clip(ops.sqrt(variance), EPSILON, None)
+
+    @property
+    def mean(self) -> Tensor | None:
+        """The mean, shaped to broadcast against the inputs (Keras 3's ``layer.mean``); None before build."""
+        return self._broadcast_statistic("mean", 0)
+
+    @property
+    def variance(self) -> Tensor | None:
+        """The variance, shaped to broadcast against the inputs (Keras 3's ``layer.variance``)."""
+        return self._broadcast_statistic("variance", 1)
+
+    def _broadcast_statistic(self, name: str, given: int) -> Tensor | None:
+        if getattr(self, "_broadcast", None) is None:  # (not built)
+            return None
+        if self.input_mean is not None:
+            return Tensor(self._given[given])  # (already of the broadcast shape, batch axis 1)
+        return self._parameters[name].reshape(self._broadcast)
 
     def call(self, inputs, training=None):
         x = inputs if inputs.dtype == self.dtype else inputs.astype(self.dtype)

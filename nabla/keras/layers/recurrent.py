@@ -22,8 +22,8 @@ c]``), ``go_backwards`` (reads the sequence from its end; the sequences returned
 Keras's), ``initial_state=`` at call, ``dropout`` / ``recurrent_dropout`` (in training, one mask per
 sequence on the inputs / on h, as Keras 3's cells draw them), the initializers (``orthogonal`` for the
 recurrent kernel), regularizers and constraints of each weight, ``unit_forget_bias`` (the LSTM's
-forget gate starts with a bias of 1). Refused: ``stateful=True``. ``unroll`` and ``use_cudnn`` are
-accepted and change nothing (there is one implementation).
+forget gate starts with a bias of 1). ``unroll`` and ``use_cudnn`` are accepted and change nothing (there is one
+implementation).
 
 Masks (``mask=`` at call, or the mask of the input from ``Masking`` / ``Embedding(mask_zero=True)``,
 (batch, timesteps) booleans; see :mod:`.masking`), as Keras 3's ``rnn`` loop: at a masked step the
@@ -31,6 +31,16 @@ states keep their values and the step's output is the previous step's output (ze
 real step); so the last output is that of the last real step. ``zero_output_for_mask=True`` (which
 ``Bidirectional`` sets with ``return_sequences``, as Keras) gives zeros at masked steps instead. With
 ``return_sequences`` the output keeps the mask; else the mask ends here.
+
+``stateful=True`` (Keras's): the final states of a batch are the initial states of the next call, so the
+sample ``i`` of each batch continues the sequence of sample ``i`` of the batch before (fit with
+``shuffle=False``). The states are values, not weights: no gradient flows from one batch into the one before
+(as Keras, which assigns them to non-trainable variables), they are not in ``weights`` and not saved.
+``layer.states`` holds them (None before the first call), ``layer.reset_state()`` / ``reset_states()`` set
+them to zeros (Keras 2's ``reset_states(states)`` sets given values). The batch size is fixed: Keras's
+``keras.Input(shape, batch_size=n)``, or Keras 2's ``batch_input_shape=(n, timesteps, features)`` or
+``batch_size=n`` with ``input_shape=`` on the layer; else the first batch's size. A batch of another size
+is an error (Keras needs a static batch size too). ``initial_state=`` at a call replaces the kept states.
 """
 
 from __future__ import annotations
@@ -39,7 +49,8 @@ import numpy as np
 
 from ...nn.functional import dropout
 from .. import activations, constraints, initializers, regularizers
-from .._engine import Tensor, ones, ops, zeros
+from .._engine import Tensor, ones, ops, refuse_in_capture, zeros
+from ..symbolic import probing
 from .activity_regularization import activity_penalty
 from .arguments import check_seed
 from .layer import Layer, config_value
@@ -73,15 +84,18 @@ class _Recurrent(Layer):
         kwargs.pop("use_cudnn", None)
         kwargs.pop("implementation", None)  # Keras 2's choice of kernels: one implementation here
         self.zero_output_for_mask = bool(kwargs.pop("zero_output_for_mask", False))
+        batch_size = kwargs.pop("batch_size", None)
+        if (batch_input_shape := kwargs.pop("batch_input_shape", None)) is not None:  # Keras 2's
+            batch_size, kwargs["input_shape"] = batch_input_shape[0], tuple(batch_input_shape[1:])
         super().__init__(**kwargs)
         if isinstance(units, bool) or not isinstance(units, (int, np.integer)) or units <= 0:
             raise ValueError(f"{who}: units must be a positive integer, got {units!r}")
         for name, rate in (("dropout", dropout), ("recurrent_dropout", recurrent_dropout)):
             if not 0.0 <= rate < 1.0:
                 raise ValueError(f"{who}: {name} must be in [0, 1), got {rate!r}")
-        if stateful:
-            raise ValueError(f"{who}: stateful=True is not offered by nabla.keras; pass the last states on with "
-                             "return_state=True and initial_state=")  # fmt: skip
+        if batch_size is not None and (isinstance(batch_size, bool) or int(batch_size) != batch_size or batch_size < 1):
+            raise ValueError(f"{who}: batch_size must be a positive integer, got {batch_size!r}")
+        self.batch_size = None if batch_size is None else int(batch_size)
         self.units = int(units)
         self.activation = activations.get(activation)
         self.recurrent_activation = activations.get(recurrent_activation)
@@ -99,7 +113,8 @@ class _Recurrent(Layer):
         self.dropout, self.recurrent_dropout = float(dropout), float(recurrent_dropout)
         self.seed = check_seed(seed, who)
         self.return_sequences, self.return_state = bool(return_sequences), bool(return_state)
-        self.go_backwards, self.stateful, self.unroll = bool(go_backwards), False, bool(unroll)
+        self.go_backwards, self.stateful, self.unroll = bool(go_backwards), bool(stateful), bool(unroll)
+        self.states: list[Tensor] | None = None  # a stateful layer's kept states
         if self.input_shape_hint is not None:
             self._ensure_built(self.input_shape_hint)
 
@@ -180,6 +195,11 @@ class _Recurrent(Layer):
         batch, steps = x.shape[0], x.shape[1]
         if steps == 0:
             raise ValueError(f"{who}: the sequences have no timesteps")
+        if self.stateful and not probing():
+            refuse_in_capture("keeps a stateful RNN's states", "fit with jit_compile=False")
+            self._check_batch(batch, who)
+            if initial_state is None and self.states is not None:
+                initial_state = self.states
         states = self._initial_states(initial_state, batch, x, who)
         # Masks drawn once per sequence, the same at every step, as Keras 3's cells: with recurrent dropout,
         # one per gate for the inputs and for h (its "implementation 1"); else one for the inputs.
@@ -211,6 +231,8 @@ class _Recurrent(Layer):
             output = ops.stack(outputs, axis=1)
         if mask is not None and self.zero_output_for_mask:
             output = ops.where(ops.expand_dims(mask, -1) if self.return_sequences else mask[:, -1:], output, 0.0)
+        if self.stateful and not probing():  # (a shape probe or a build keeps no state)
+            self.states = [s.detach() for s in states]
         if self.activity_regularizer is not None:
             self.add_loss(activity_penalty(self.activity_regularizer, output))
         return [output, *states] if self.return_state else output
@@ -219,6 +241,33 @@ class _Recurrent(Layer):
         """The input's mask with ``return_sequences`` (the same steps are real), else None; None for the states."""
         output_mask = mask if self.return_sequences else None
         return [output_mask] + [None] * self.STATES if self.return_state else output_mask
+
+    def _check_batch(self, batch: int, who: str) -> None:
+        """A stateful layer's batches all have its fixed size (the first batch's, unless given)."""
+        if self.batch_size is None:
+            self.batch_size = batch
+        if batch != self.batch_size:
+            raise ValueError(
+                f"{who} is stateful with batch size {self.batch_size}, got a batch of {batch}: give every call "
+                f"(fit, evaluate, predict) batch_size={self.batch_size} and a number of samples it divides"
+            )
+
+    def reset_state(self) -> None:
+        """A stateful layer's states back to zeros (Keras 3's ``reset_state``)."""
+        if self.states is not None:
+            self.states = [zeros(s.shape, dtype=s.dtype, device=s.device) for s in self.states]
+
+    def reset_states(self, states=None) -> None:
+        """Keras 2's name of :meth:`reset_state`; ``states`` (one array per state, (batch, units)) sets values."""
+        if not self.stateful:
+            raise AttributeError(f"{type(self).__name__} '{self.name}': reset_states needs a stateful layer")
+        if states is None:
+            self.reset_state()
+            return
+        batch = self.batch_size if self.batch_size is not None else np.shape(np.asarray(
+            states[0] if isinstance(states, (list, tuple)) else states))[0]  # fmt: skip
+        like = zeros((), dtype=self.dtype)
+        self.states = [s.detach() for s in self._initial_states(states, batch, like, type(self).__name__)]
 
     def _initial_states(self, initial_state, batch: int, like: Tensor, who: str) -> list:
         if initial_state is None:
@@ -255,8 +304,9 @@ class _Recurrent(Layer):
             "return_sequences": self.return_sequences,
             "return_state": self.return_state,
             "go_backwards": self.go_backwards,
-            "stateful": False,
+            "stateful": self.stateful,
             "unroll": self.unroll,
+            **({"batch_size": self.batch_size} if self.stateful and self.batch_size is not None else {}),
         }
 
 

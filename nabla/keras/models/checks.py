@@ -15,6 +15,7 @@ import numpy as np
 
 from .. import activations
 from .._engine import Tensor
+from ..symbolic import probe_calls
 from ..utils.traceback_utils import warn
 from .data_adapter import unwrap
 
@@ -58,7 +59,8 @@ def probe(model, x: np.ndarray) -> Tensor:
     """
     declared = getattr(model, "input_shape", None) or model._build_input_shape
     try:
-        return unwrap(model(model._placed(x[:2])))
+        with probe_calls():  # (a stateful layer keeps nothing from it)
+            return unwrap(model(model._placed(x[:2])))
     except ValueError as e:
         if declared is None or _fits(tuple(declared[1:]), x.shape[1:]):
             raise

@@ -165,7 +165,8 @@ RECURRENT_FIELDS = {
     "return_sequences": BOOLEAN,
     "return_state": {"const": False},  # (a layer of several outputs: refused at save, model_config.py)
     "go_backwards": BOOLEAN,
-    "stateful": {"const": False},
+    "stateful": BOOLEAN,
+    "batch_size": _optional(SIZE),  # a stateful layer's fixed batch size
     "unroll": BOOLEAN,
 }
 

@@ -176,6 +176,7 @@ OPTIMIZER_STATE = {
             },
             "additionalProperties": False,
         },
+        "iterations": _integer(0),  # the updates made (optimizer.iterations); files before it: from "step"
     },
     "additionalProperties": False,
 }

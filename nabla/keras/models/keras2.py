@@ -3,9 +3,10 @@
 ``fit_generator``, ``evaluate_generator`` and ``predict_generator`` were deprecated in TF 2.1 (``fit``
 takes generators since) and removed in Keras 3; here they are ``fit``, ``evaluate`` and ``predict`` under
 their old names and signatures. ``predict_classes`` and ``predict_proba`` (Keras 2's ``Sequential``,
-removed in TF 2.6) are here too, on every model. ``max_queue_size``, ``workers`` and
-``use_multiprocessing`` are accepted and not used: nabla reads the batches in the training process, one
-at a time.
+removed in TF 2.6) are here too, on every model, and ``reset_states`` (Keras 2's ``Model.reset_states``:
+the stateful recurrent layers' states back to zeros; Keras 3 resets each layer, ``layer.reset_state()``).
+``max_queue_size``, ``workers`` and ``use_multiprocessing`` are accepted and not used: nabla reads the
+batches in the training process, one at a time.
 """
 
 from __future__ import annotations
@@ -49,6 +50,12 @@ class Keras2Methods:
     ):
         """Keras 2's ``evaluate`` over a generator: ``evaluate(generator, steps=steps)``."""
         return self.evaluate(generator, steps=steps, callbacks=callbacks, verbose=verbose)
+
+    def reset_states(self) -> None:
+        """Keras 2's ``model.reset_states()``: every stateful layer's states back to zeros."""
+        for layer in self.modules():
+            if getattr(layer, "stateful", False) and callable(getattr(layer, "reset_state", None)):
+                layer.reset_state()
 
     def predict_generator(
         self, generator, steps=None, callbacks=None, max_queue_size=10, workers=1, use_multiprocessing=False, verbose=0

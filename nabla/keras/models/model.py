@@ -20,7 +20,7 @@ from .. import optimizers
 from .._engine import Tensor, capture, no_grad
 from .._engine import random as _random
 from ..layers import Layer
-from ..symbolic import is_symbolic
+from ..symbolic import is_symbolic, probe_calls
 from ..utils.progbar import format_logs
 from ..utils.traceback_utils import warn
 from . import structures
@@ -132,7 +132,7 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
         shape = tuple(1 if s is None else s for s in input_shape)
         mode = self.training
         self.eval()
-        with no_grad():
+        with no_grad(), probe_calls():
             self(np.zeros(shape, dtype=self.dtype))
         self.train(mode)
 

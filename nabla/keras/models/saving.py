@@ -49,7 +49,9 @@ def save_model(model, path, overwrite: bool = True) -> None:
         "optimizer": None,
     }
     if model.optimizer is not None and any(g["params"] for g in model.optimizer.param_groups):
-        payload["optimizer"] = {"class_name": type(model.optimizer).__name__, "state": model.optimizer.state_dict()}
+        optimizer = model.optimizer
+        payload["optimizer"] = {"class_name": type(optimizer).__name__, "state": optimizer.state_dict(),
+                                "iterations": optimizer._step_calls}  # fmt: skip
     save(payload, path)
 
 
@@ -96,6 +98,14 @@ def _optimizer(spec: dict):
             "Adagrad": optim.Adagrad, "Nadam": optimizers.Nadam, "Adamax": optimizers.Adamax,
             "Adadelta": optimizers.Adadelta, "Lion": optimizers.Lion,
             "Ftrl": optimizers.Ftrl}[name](**config)  # fmt: skip
+
+
+def _iterations(saved: dict) -> int:
+    """The updates the saved optimizer had made (Keras restores ``optimizer.iterations``): as saved, or, in a
+    file from before it was saved, the largest per-variable ``step`` (0 for an optimizer that keeps none)."""
+    if "iterations" in saved:
+        return int(saved["iterations"])
+    return max((int(s.get("step", 0)) for s in saved["state"]["state"].values()), default=0)
 
 
 def _arrays(state: dict) -> dict:
@@ -181,6 +191,7 @@ def load_model(path, custom_objects: dict | None = None, compile: bool = True):
         if payload.get("optimizer") is not None:
             with _Step(path, "restoring the optimizer's state"):
                 model.optimizer.load_state_dict(_arrays(payload["optimizer"]["state"]))
+                model.optimizer._step_calls = _iterations(payload["optimizer"])
     return model
 
 

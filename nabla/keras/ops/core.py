@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import symbolic as _symbolic
 from .._convert import convert_to_tensor
-from .._engine import Tensor, ops
+from .._engine import Tensor, custom_vjp, no_grad, ops
 
 
 def convert_to_numpy(x) -> np.ndarray:
@@ -158,6 +158,57 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
     return carry, ops.stack(ys)
 
 
+def custom_gradient(f):
+    """Decorator: ``f(*args)`` returns ``(output, grad_fn)``; the decorated function returns ``output``,
+    whose gradient is what ``grad_fn`` says.
+
+    Keras 3's convention on its torch backend, which this follows: ``grad_fn(*args, upstream=upstream)``
+    receives the inputs ``f`` was called with and, as the keyword ``upstream``, the gradient of the loss with
+    respect to ``output``; it returns one gradient per positional argument (a tuple, or one tensor for one
+    argument; None for an argument that needs none). Write ``def grad(*args, upstream=None)`` and the same
+    function also serves the JAX and TensorFlow backends (``(upstream,) = args`` when ``upstream`` is None).
+    ``f`` runs without recording a graph (keyword arguments are passed to it and get no gradient); ``output``
+    is one tensor, as on the torch backend. The gradient reaches the arguments under ``loss.backward()``,
+    ``nb.grad`` and ``fit``; with ``create_graph=True`` ``grad_fn`` is recorded too (second derivatives).
+
+    Where nabla differs: a ``keras.Variable`` (a layer's weight) passed as an argument gets its gradient; on
+    Keras's torch backend it gets none (a Variable is not a torch tensor there), on JAX and TensorFlow it does.
+
+    Example::
+
+        @keras.ops.custom_gradient
+        def log1pexp(x):
+            e = keras.ops.exp(x)
+
+            def grad(*args, upstream=None):
+                return upstream * (1.0 - 1.0 / (1.0 + e))
+
+            return keras.ops.log(1.0 + e), grad
+    """
+
+    @functools.wraps(f)
+    def run(*args, **kwargs):
+        with no_grad():
+            result = f(*args, **kwargs)
+        if not (isinstance(result, (tuple, list)) and len(result) == 2 and callable(result[1])):
+            raise TypeError(f"keras.ops.custom_gradient: {f.__name__} must return (output, grad_fn), got {result!r}")
+        output, grad_fn = result
+        if not isinstance(output, Tensor):
+            raise TypeError(
+                f"keras.ops.custom_gradient: {f.__name__} must return one output tensor (as Keras's torch backend), "
+                f"got {type(output).__name__}"
+            )
+
+        def rule(upstreams):
+            grads = grad_fn(*args, upstream=upstreams[0])
+            return grads if isinstance(grads, tuple) else (grads,)
+
+        (y,) = custom_vjp(f"custom_gradient({f.__name__})", [output._data], args, rule)
+        return y
+
+    return _symbolic_aware(run)
+
+
 def saturate_cast(x, dtype) -> Tensor:  # noqa: F811 - Keras's argument name
     """``x`` clipped to the range of ``dtype``, then cast to it (no wrap-around for integers)."""
     x = convert_to_tensor(x)
@@ -171,7 +222,7 @@ def saturate_cast(x, dtype) -> Tensor:  # noqa: F811 - Keras's argument name
 # --- calls on keras.Input tensors record a functional model's step ---------------------------------
 
 _EAGER_ONLY = {"convert_to_numpy", "is_tensor", "shape", "ndim", "size", "dtype", "cond", "fori_loop", "while_loop",
-               "switch", "map", "scan"}
+               "switch", "map", "scan", "custom_gradient"}
 
 
 def _symbolic_aware(fn):

@@ -102,8 +102,6 @@ def test_config_round_trip_and_a_model_file(tmp_path):
 
 
 def test_what_is_refused_is_said(tmp_path):
-    with pytest.raises(ValueError, match="stateful=True is not offered"):
-        keras.layers.LSTM(3, stateful=True)
     with pytest.raises(ValueError, match=r"\(batch, timesteps, features\)"):
         keras.layers.GRU(3)(X[0])
     with pytest.raises(ValueError, match="initial_state holds 2"):
