@@ -356,6 +356,10 @@ numpy_ns = SimpleNamespace(
     inv=np.linalg.inv,
     det=np.linalg.det,
     solve=np.linalg.solve,
+    cholesky=np.linalg.cholesky,
+    eigh=np.linalg.eigh,
+    qr=np.linalg.qr,
+    svd=np.linalg.svd,
     getitem=operator.getitem,
     to_device=to_device,
 )

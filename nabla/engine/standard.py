@@ -205,6 +205,10 @@ def _build(lib: str, device) -> SimpleNamespace:
         inv=lambda a: api.linalg.inv(a),
         det=lambda a: api.linalg.det(a),
         solve=lambda a, b: api.linalg.solve(a, b),
+        cholesky=lambda a: api.linalg.cholesky(a),
+        eigh=lambda a: tuple(api.linalg.eigh(a)),
+        qr=lambda a, mode: tuple(api.linalg.qr(a, mode=mode)),
+        svd=lambda a, full_matrices: tuple(api.linalg.svd(a, full_matrices=full_matrices)),
         arctan=api.atan,
         concatenate=lambda xs, axis=0: api.concat(list(xs), axis=axis),
         take_along_axis=lambda x, indices, axis: api.take_along_axis(x, indices, axis=axis),  # (keyword there)

@@ -15,9 +15,9 @@ _DATA = (
     "with nabla.data.DataLoader(nabla.data.TensorDataset(x, y), batch_size=32, shuffle=True)"
 )
 
-_DECOMPOSITIONS = (
-    "matrix decompositions are not offered (nabla has no gradient rules for them): keras.ops.linalg has det, inv, "
-    "solve, slogdet and norm; for values only, use NumPy's np.linalg on keras.ops.convert_to_numpy(x)"
+_EIG = (
+    "eig's eigenvalues and eigenvectors are complex and nabla has no complex dtype: for a symmetric matrix use "
+    "keras.ops.eigh; otherwise np.linalg.eig on keras.ops.convert_to_numpy(x) (values only)"
 )
 
 # "namespace.name" (or a whole namespace) -> what to use instead.
@@ -46,12 +46,8 @@ ALTERNATIVES = {
     "keras.preprocessing.text": "the text Tokenizer is not offered (Keras 3 dropped it too)",
     "keras.layers.MultiHeadAttention": "use nabla.nn.MultiheadAttention (PyTorch's layout)",
     "keras.ops.image": "image ops are not offered: use NumPy, or the preprocessing layers of nabla.keras.layers",
-    **{
-        f"keras.ops{family}.{name}": _DECOMPOSITIONS
-        for family in ("", ".linalg")
-        for name in "cholesky cholesky_inverse eig eigh lstsq lu_factor matrix_rank pinv qr solve_triangular svd"
-        .split()
-    },
+    "keras.ops.eig": _EIG,
+    "keras.ops.linalg.eig": _EIG,
     "keras.ops.linalg.jvp": "forward-mode derivatives are not offered: nabla differentiates in reverse mode",
     "keras.ops.fft": "FFTs are not offered: use NumPy (np.fft) on keras.ops.convert_to_numpy(x)",
 }

@@ -11,7 +11,6 @@ _FILES = (
     "tf.data reads arrays in memory, not files: load them with NumPy or nabla.datasets, then "
     "Dataset.from_tensor_slices((x, y)); data larger than memory: nabla.data.ChunkedDataset, which Keras's fit takes"
 )
-_NUMPY_LINALG = "nabla has no differentiable {name}: compute it with NumPy (np.linalg.{np_name}) on t.numpy()"
 
 # "namespace.name" (or a whole namespace) -> what to use instead.
 ALTERNATIVES = {
@@ -78,14 +77,7 @@ ALTERNATIVES = {
     ),
     "tf.nn.max_pool2d": "use tf.keras.layers.MaxPooling2D, or nabla.max_pool2d on NCHW inputs",
     "tf.nn.avg_pool2d": "use tf.keras.layers.AveragePooling2D, or nabla.avg_pool2d on NCHW inputs",
-    "tf.linalg.inv": _NUMPY_LINALG.format(name="matrix inverse", np_name="inv"),
-    "tf.linalg.det": _NUMPY_LINALG.format(name="determinant", np_name="det"),
-    "tf.linalg.solve": _NUMPY_LINALG.format(name="linear solve", np_name="solve"),
-    "tf.linalg.svd": _NUMPY_LINALG.format(name="SVD", np_name="svd"),
-    "tf.linalg.eigh": _NUMPY_LINALG.format(name="eigendecomposition", np_name="eigh"),
-    "tf.linalg.qr": _NUMPY_LINALG.format(name="QR decomposition", np_name="qr"),
-    "tf.linalg.cholesky": _NUMPY_LINALG.format(name="Cholesky decomposition", np_name="cholesky"),
-    "tf.linalg.lstsq": _NUMPY_LINALG.format(name="least squares", np_name="lstsq"),
+    "tf.linalg.eig": "complex dtypes are not offered: for a symmetric matrix use tf.linalg.eigh",
     "tf.random.Generator": (
         "tf.random.Generator is not offered: tf.random.set_seed(s) seeds nabla's one generator, and the "
         "tf.random functions draw from it"

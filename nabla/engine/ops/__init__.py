@@ -40,6 +40,18 @@ from .conv import (
     windows,
 )
 from .conv_transpose import conv_transpose2d, conv_transpose2d_nhwc
+from .decompositions import (
+    cholesky,
+    cholesky_inverse,
+    eigh,
+    lstsq,
+    lu_factor,
+    matrix_rank,
+    pinv,
+    qr,
+    solve_triangular,
+    svd,
+)
 from .elementwise import (
     abs,
     add,
@@ -325,6 +337,10 @@ tensor_ns = SimpleNamespace(
     inv=inv,
     det=det,
     solve=solve,
+    cholesky=cholesky,
+    eigh=eigh,
+    qr=qr,
+    svd=svd,
     getitem=getitem,
     to_device=to_device,
     isnan=isnan,
