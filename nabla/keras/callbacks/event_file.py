@@ -67,6 +67,7 @@ def tfrecord(data: bytes) -> bytes:
 
 # --- protocol buffer wire format ----------------------------------------------------------------
 
+
 def _varint(value: int) -> bytes:
     value &= (1 << 64) - 1  # a negative int64 is its two's complement, ten bytes long
     out = bytearray()
@@ -97,8 +98,9 @@ def _packed_doubles(field: int, values) -> bytes:
     return _bytes(field, np.asarray(values, dtype="<f8").tobytes())
 
 
-def event(step: int, summary_values: list[bytes] = (), wall_time: float | None = None,
-          file_version: str | None = None) -> bytes:
+def event(
+    step: int, summary_values: list[bytes] = (), wall_time: float | None = None, file_version: str | None = None
+) -> bytes:
     """An encoded ``Event``: its time and step, then a file version or a ``Summary`` of the given values."""
     out = _double(1, time.time() if wall_time is None else wall_time) + _key(2, 0) + _varint(int(step))
     if file_version is not None:
@@ -132,8 +134,15 @@ def histogram_value(tag: str, values) -> bytes:
         else:
             counts, edges = np.histogram(x, bins=HISTOGRAM_BUCKETS, range=(low, high))
             limits = edges[1:]
-        histo = (_double(1, low) + _double(2, high) + _double(3, float(x.size)) + _double(4, float(x.sum()))
-                 + _double(5, float(np.dot(x, x))) + _packed_doubles(6, limits) + _packed_doubles(7, counts))
+        histo = (
+            _double(1, low)
+            + _double(2, high)
+            + _double(3, float(x.size))
+            + _double(4, float(x.sum()))
+            + _double(5, float(np.dot(x, x)))
+            + _packed_doubles(6, limits)
+            + _packed_doubles(7, counts)
+        )
     return _bytes(1, tag.encode()) + _bytes(5, histo)
 
 
@@ -150,7 +159,8 @@ class EventFileWriter:
     def __init__(self, log_dir):
         os.makedirs(log_dir, exist_ok=True)
         EventFileWriter._opened += 1
-        name = f"events.out.tfevents.{int(time.time())}.{socket.gethostname()}.{os.getpid()}.{EventFileWriter._opened}.v2"
+        opened = EventFileWriter._opened
+        name = f"events.out.tfevents.{int(time.time())}.{socket.gethostname()}.{os.getpid()}.{opened}.v2"
         self.path = os.path.join(os.fspath(log_dir), name)
         self._file = open(self.path, "xb")  # closed in close(); "x": never overwrite an existing file
         self.write(event(0, file_version="brain.Event:2"))

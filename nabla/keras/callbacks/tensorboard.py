@@ -50,9 +50,18 @@ class TensorBoard(Callback):
         # then: tensorboard --logdir logs
     """
 
-    def __init__(self, log_dir="logs", histogram_freq: int = 0, write_graph: bool = True,
-                 write_images: bool = False, write_steps_per_second: bool = False, update_freq="epoch",
-                 profile_batch=0, embeddings_freq: int = 0, embeddings_metadata=None):
+    def __init__(
+        self,
+        log_dir="logs",
+        histogram_freq: int = 0,
+        write_graph: bool = True,
+        write_images: bool = False,
+        write_steps_per_second: bool = False,
+        update_freq="epoch",
+        profile_batch=0,
+        embeddings_freq: int = 0,
+        embeddings_metadata=None,
+    ):
         super().__init__()
         if isinstance(histogram_freq, bool) or not isinstance(histogram_freq, int) or histogram_freq < 0:
             raise ValueError(f"TensorBoard: histogram_freq must be an int >= 0, received {histogram_freq!r}")
@@ -61,11 +70,15 @@ class TensorBoard(Callback):
         if update_freq != "epoch" and (
             isinstance(update_freq, bool) or not isinstance(update_freq, int) or update_freq < 1
         ):
-            raise ValueError(f"TensorBoard: update_freq must be 'epoch', 'batch' or an int >= 1, "
-                             f"received {update_freq!r}")
-        for name, value, default in (("write_images", write_images, False), ("profile_batch", profile_batch, 0),
-                                     ("embeddings_freq", embeddings_freq, 0),
-                                     ("embeddings_metadata", embeddings_metadata, None)):
+            raise ValueError(
+                f"TensorBoard: update_freq must be 'epoch', 'batch' or an int >= 1, received {update_freq!r}"
+            )
+        for name, value, default in (
+            ("write_images", write_images, False),
+            ("profile_batch", profile_batch, 0),
+            ("embeddings_freq", embeddings_freq, 0),
+            ("embeddings_metadata", embeddings_metadata, None),
+        ):
             if value != default:
                 raise ValueError(f"TensorBoard: {name}={value!r} is not offered by nabla (only {default!r})")
         self.log_dir = os.fspath(log_dir)
@@ -150,7 +163,14 @@ class TensorBoard(Callback):
         self._writers = {}
 
     def get_config(self) -> dict:
-        return {"log_dir": self.log_dir, "histogram_freq": self.histogram_freq, "write_graph": self.write_graph,
-                "write_images": self.write_images, "write_steps_per_second": self.write_steps_per_second,
-                "update_freq": self.update_freq, "profile_batch": self.profile_batch,
-                "embeddings_freq": self.embeddings_freq, "embeddings_metadata": self.embeddings_metadata}
+        return {
+            "log_dir": self.log_dir,
+            "histogram_freq": self.histogram_freq,
+            "write_graph": self.write_graph,
+            "write_images": self.write_images,
+            "write_steps_per_second": self.write_steps_per_second,
+            "update_freq": self.update_freq,
+            "profile_batch": self.profile_batch,
+            "embeddings_freq": self.embeddings_freq,
+            "embeddings_metadata": self.embeddings_metadata,
+        }
