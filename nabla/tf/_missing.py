@@ -35,7 +35,7 @@ ALTERNATIVES = {
     "tf.distribute": "nabla.distributed trains on several processes; there is no tf.distribute strategy",
     "tf.saved_model": "save models with model.save('model.keras') (Keras side) or nabla.save(state_dict, path)",
     "tf.train": "checkpoints: nabla.save / nabla.load of a state dict, or Keras's model.save and load_model",
-    "tf.summary": "TensorBoard summaries are not offered: keep the History of fit, or plot with nabla.plot",
+    "tf.summary": "tf.summary is not offered: tf.keras.callbacks.TensorBoard writes fit's logs for TensorBoard",
     "tf.image": "image operations are not offered: use NumPy, or the Keras preprocessing layers of nabla.keras.layers",
     "tf.strings": "nabla tensors hold numbers and bools; strings are not offered",
     "tf.string": "nabla tensors hold numbers and bools; strings are not offered",
