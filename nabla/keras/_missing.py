@@ -10,11 +10,6 @@ from __future__ import annotations
 import difflib
 import sys
 
-_DATA = (
-    "input pipelines are not offered: pass NumPy arrays to fit (model.fit(x, y, batch_size=32)), or iterate "
-    "with nabla.data.DataLoader(nabla.data.TensorDataset(x, y), batch_size=32, shuffle=True)"
-)
-
 _EIG = (
     "eig's eigenvalues and eigenvectors are complex and nabla has no complex dtype: for a symmetric matrix use "
     "keras.ops.eigh; otherwise np.linalg.eig on keras.ops.convert_to_numpy(x) (values only)"
@@ -28,21 +23,14 @@ ALTERNATIVES = {
     "keras.quantizers": "quantization is not offered",
     "keras.export": "export with model.export('model.onnx') (ONNX) or save with model.save('model.keras')",
     "keras.tree": "nested structures: write the Python loops (tree utilities are not offered)",
-    "keras.utils.image_dataset_from_directory": (
-        "image folders are not read by nabla.keras: load the images into a NumPy array (PIL, imageio) and fit on it"
-    ),
-    "keras.utils.text_dataset_from_directory": "text folders are not read by nabla.keras: read the files in Python",
     "keras.utils.audio_dataset_from_directory": "audio folders are not read by nabla.keras",
-    "keras.utils.load_img": "images are not loaded by nabla.keras: use PIL.Image.open and np.asarray",
-    "keras.utils.img_to_array": "use np.asarray(image, dtype='float32') (channels-last)",
-    "keras.utils.array_to_img": "use PIL.Image.fromarray(array.astype('uint8'))",
-    "keras.utils.save_img": "use PIL.Image.fromarray(array.astype('uint8')).save(path)",
     "keras.utils.FeatureSpace": "feature preprocessing is not offered: prepare the columns with NumPy or pandas",
     "keras.StatelessScope": "stateless scopes are not offered: nabla.keras runs eagerly, updating variables in place",
     "keras.Function": "use a functional keras.Model(inputs, outputs), which replays the recorded calls",
-    "keras.preprocessing.image_dataset_from_directory": _DATA,
-    "keras.preprocessing.text_dataset_from_directory": _DATA,
-    "keras.preprocessing.image": "image helpers are not offered: use PIL and NumPy, and keras.layers' augmentation",
+    "keras.preprocessing.image": (
+        "Keras 2's image generators (ImageDataGenerator, flow_from_directory) are not offered (Keras 3 dropped them "
+        "too): read folders with keras.utils.image_dataset_from_directory, augment with keras.layers' Random* layers"
+    ),
     "keras.preprocessing.text": "the text Tokenizer is not offered (Keras 3 dropped it too)",
     "keras.layers.MultiHeadAttention": "use nabla.nn.MultiheadAttention (PyTorch's layout)",
     "keras.ops.image": "image ops are not offered: use NumPy, or the preprocessing layers of nabla.keras.layers",

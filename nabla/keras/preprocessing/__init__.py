@@ -1,15 +1,23 @@
 """``keras.preprocessing``: Keras 3's names here, the same functions as ``keras.utils``'s.
 
 ``keras.preprocessing.sequence.pad_sequences`` (TF 2's ``tf.keras.preprocessing.sequence.pad_sequences``)
-and ``keras.preprocessing.timeseries_dataset_from_array``; the folder readers and ``image`` helpers are
-not offered (their names raise an ``AttributeError`` saying what to use instead).
+``keras.preprocessing.timeseries_dataset_from_array``, the folder readers ``image_dataset_from_directory`` and
+``text_dataset_from_directory``, and ``keras.preprocessing.image``'s file helpers.
 """
 
 from .._missing import missing as _missing
+from ..utils.image_dataset_utils import image_dataset_from_directory
+from ..utils.text_dataset_utils import text_dataset_from_directory
 from ..utils.timeseries_dataset_utils import timeseries_dataset_from_array
-from . import sequence
+from . import image, sequence
 
-__all__ = ["sequence", "timeseries_dataset_from_array"]
+__all__ = [
+    "image",
+    "image_dataset_from_directory",
+    "sequence",
+    "text_dataset_from_directory",
+    "timeseries_dataset_from_array",
+]
 
 
 def __getattr__(name: str):

@@ -6,6 +6,9 @@
 (:mod:`.text_progbar`), the registry of your objects (:mod:`.object_registration`) and
 ``serialize_keras_object`` (:mod:`.serialization_lib`), :func:`split_dataset` (:mod:`.dataset_utils`),
 :func:`timeseries_dataset_from_array` (:mod:`.timeseries_dataset_utils`), :func:`get_file` (:mod:`.file_utils`);
+image files (:mod:`.image_utils`: :func:`load_img`, :func:`img_to_array`, :func:`array_to_img`, :func:`save_img`) and
+folders of files as datasets (:func:`image_dataset_from_directory`, :func:`text_dataset_from_directory`, on
+:mod:`.directory_dataset`);
 inside nabla:
 default names (:mod:`.naming`), ``fit``'s progress bar (:mod:`.progbar`), printing beside it (:mod:`.io_utils`),
 and warnings that point at the user's line (:mod:`.traceback_utils`)."""
@@ -14,7 +17,10 @@ from .._missing import missing as _missing
 from . import (
     data_packing,
     dataset_utils,
+    directory_dataset,
     file_utils,
+    image_dataset_utils,
+    image_utils,
     io_utils,
     model_visualization,
     naming,
@@ -26,6 +32,7 @@ from . import (
     rng_utils,
     sequence_utils,
     serialization_lib,
+    text_dataset_utils,
     text_progbar,
     timeseries_dataset_utils,
     traceback_utils,
@@ -34,6 +41,8 @@ from . import (
 from .data_packing import pack_x_y_sample_weight, unpack_x_y_sample_weight
 from .dataset_utils import split_dataset
 from .file_utils import get_file
+from .image_dataset_utils import image_dataset_from_directory
+from .image_utils import array_to_img, img_to_array, load_img, save_img
 from .model_visualization import model_to_dot, plot_model
 from .naming import clear_session
 from .numerical_utils import normalize, to_categorical
@@ -49,6 +58,7 @@ from .py_dataset import PyDataset, Sequence
 from .rng_utils import set_random_seed
 from .sequence_utils import pad_sequences
 from .serialization_lib import deserialize_keras_object, serialize_keras_object
+from .text_dataset_utils import text_dataset_from_directory
 from .text_progbar import Progbar
 from .timeseries_dataset_utils import timeseries_dataset_from_array
 

@@ -51,3 +51,16 @@ class PyDataset:
 
 #: Keras 2's name (``tf.keras.utils.Sequence``), the same class.
 Sequence = PyDataset
+
+
+class IndexedBatches(PyDataset):
+    """A :class:`PyDataset` that is also read as ``tf.data``'s datasets are: ``for batch in dataset:`` visits
+    the batches in order, and ``take(n)`` lists the first ``n`` (all of them for ``n = -1``). The base of
+    nabla's own datasets (``timeseries_dataset_from_array``, ``image_dataset_from_directory``...)."""
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+    def take(self, count: int) -> list:
+        """The first ``count`` batches (all of them for ``count = -1``), as ``tf.data.Dataset.take``."""
+        return [self[i] for i in range(len(self) if count == -1 else min(count, len(self)))]

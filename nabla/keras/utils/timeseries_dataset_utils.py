@@ -8,10 +8,10 @@ import numpy as np
 
 from .._engine import Tensor
 from .._engine import random as nabla_random
-from .py_dataset import PyDataset
+from .py_dataset import IndexedBatches
 
 
-class TimeseriesDataset(PyDataset):
+class TimeseriesDataset(IndexedBatches):
     """The batches of :func:`timeseries_dataset_from_array`: iterate over it, index it, or pass it to ``fit``.
 
     Each batch is ``(inputs, targets)`` as nabla tensors (``inputs`` alone when there are no targets);
@@ -44,13 +44,6 @@ class TimeseriesDataset(PyDataset):
         if targets is None:
             return Tensor._make(inputs)
         return Tensor._make(inputs), Tensor._make(np.asarray(targets))
-
-    def __iter__(self):
-        return (self[i] for i in range(len(self)))
-
-    def take(self, count: int) -> list:
-        """The first ``count`` batches (all of them for ``count = -1``), as ``tf.data.Dataset.take``."""
-        return [self[i] for i in range(len(self) if count == -1 else min(count, len(self)))]
 
 
 def timeseries_dataset_from_array(data, targets, sequence_length: int, sequence_stride: int = 1,
