@@ -111,6 +111,20 @@ max_pooling2d = _pooling("MaxPool")
 average_pooling2d = _pooling("AveragePool")
 
 
+def masking(g: Graph, layer, x: Value, out_shape: tuple) -> Value:
+    """``x * any(x != mask_value, axis=-1)``: the padded steps set to 0, as the layer's output at inference.
+
+    The mask itself is not an output: the layers that would read it (the recurrent ones) have no ONNX form.
+    """
+    x = g.logical(x, layer.name)
+    equal = g.op("Equal", [x.name, g.scalar(layer.mask_value, x, f"{layer.name}/mask_value")], f"{layer.name}/equal")
+    real = g.op("Not", [equal], f"{layer.name}/real")
+    real = Value(g.op("Cast", [real], f"{layer.name}/cast", to=g.onnx.helper.np_dtype_to_tensor_dtype(x.dtype)),
+                 x.shape, x.dtype)  # fmt: skip
+    keep = convert.reduce(g, "ReduceMax", real, [x.ndim - 1], True, f"{layer.name}/keep")
+    return g.binary("Mul", x, keep, layer.name)
+
+
 def batch_normalization(g: Graph, layer, x: Value, out_shape: tuple) -> Value:
     """Inference form, with the moving statistics; the feature axis is moved to ONNX's axis 1 if need be."""
     x = g.axis_at(x, layer.axis, 1, layer.name)

@@ -56,6 +56,7 @@ _BUILT_IN: dict[type, Callable] = {
     layers.Maximum: k.maximum,
     layers.Minimum: k.minimum,
     layers.Concatenate: k.concatenate,
+    layers.Masking: k.masking,
     layers.InputLayer: identity,
     layers.Dropout: identity,
     layers.GaussianNoise: identity,

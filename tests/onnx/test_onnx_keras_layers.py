@@ -211,3 +211,26 @@ def test_depthwise_and_separable_convolutions_export_as_grouped_convs(padding):
     proto = assert_exports(model, floats(8, 7, 3))
     groups = [a.i for n in proto.graph.node for a in n.attribute if n.op_type == "Conv" and a.name == "group"]
     assert groups == [3, 6]
+
+
+def test_masking_zeroes_the_padded_steps():
+    """Steps whose features all equal mask_value come out as 0 (here -1.0 pads whole steps, and one feature
+    of a real step equals it too: that step stays)."""
+    rng = np.random.default_rng(3)
+
+    def padded(n):
+        x = rng.standard_normal((n, 5, 3)).astype(np.float32)
+        x[:, 3:] = -1.0
+        x[:, 0, 1] = -1.0
+        return x
+
+    model = sequential(layers.Input((5, 3)), layers.Masking(-1.0), layers.Dense(2))
+    assert_exports(model, padded)
+    assert not nabla_predict_has_padding(model, padded(2))
+
+
+def nabla_predict_has_padding(model, x) -> bool:
+    """Whether the masked steps of ``x`` reach the Dense layer as anything but zeros (its bias alone)."""
+    out = model.predict(x, batch_size=len(x))
+    bias = model.layers[-1].bias.numpy()
+    return not np.allclose(out[:, 3:], bias)

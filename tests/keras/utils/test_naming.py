@@ -11,6 +11,7 @@ from nabla.keras.utils.naming import snake_case
 LAYER_ARGS = {
     "InputLayer": {"shape": (3,)},
     "Dense": {"units": 1},
+    "Masking": {},
     "Activation": {"activation": "relu"},
     "Dropout": {"rate": 0.5},
     "Flatten": {},
