@@ -19,6 +19,8 @@ By family, as in Keras: :mod:`.layer` (the base ``Layer``), :mod:`.core` (``Inpu
 :mod:`.spatial_dropout` (``SpatialDropout1D/2D/3D``), :mod:`.group_normalization`; ``Dot`` is in :mod:`.merging`;
 :mod:`.recurrent` (``SimpleRNN``, ``LSTM``, ``GRU``).
 :mod:`.wrappers` (``Bidirectional``, ``TimeDistributed``: layers that hold a layer).
+:mod:`.categorical` (``CategoryEncoding``), :mod:`.index_lookup` (``StringLookup``, ``IntegerLookup``) and
+:mod:`.text_vectorization` (``TextVectorization``): categories and text as ids, on raw NumPy data.
 :mod:`.masking`: how masks of padded sequences travel from layer to layer, and into the loss.
 :mod:`.experimental` (TensorFlow 2.3-2.5's ``experimental.preprocessing`` path to the same preprocessing layers).
 """
@@ -29,6 +31,7 @@ from . import experimental
 from .activations import ELU, Identity, LeakyReLU, PReLU, ReLU, Softmax
 from .activity_regularization import ActivityRegularization
 from .augmentation import RandomContrast, RandomFlip, RandomRotation, RandomTranslation, RandomZoom
+from .categorical import CategoryEncoding
 from .convolutional import Conv2D
 from .convolutional1d import Conv1D
 from .convolutional_depthwise import DepthwiseConv2D, SeparableConv2D
@@ -37,6 +40,7 @@ from .core import Activation, Dense, Flatten, Input, InputLayer, Lambda, Masking
 from .embedding import Embedding
 from .group_normalization import GroupNormalization
 from .image_reshaping import Cropping2D, UpSampling2D, ZeroPadding2D
+from .index_lookup import IntegerLookup, StringLookup
 from .layer import Layer
 from .merging import (
     Add,
@@ -74,6 +78,7 @@ from .reshaping import Permute, Reshape
 from .resizing import CenterCrop, RandomCrop, Resizing
 from .sequence_reshaping import Cropping1D, UpSampling1D, ZeroPadding1D
 from .spatial_dropout import SpatialDropout1D, SpatialDropout2D, SpatialDropout3D
+from .text_vectorization import TextVectorization
 from .unit_normalization import UnitNormalization
 from .wrappers import Bidirectional, TimeDistributed
 
@@ -168,7 +173,8 @@ LAYERS = {
         Masking,
     )
 }
-# (Lambda is not here: it holds Python code, which a model file does not carry.)
+# (Lambda is not here: it holds Python code, which a model file does not carry; nor are the lookup layers and
+# TextVectorization: their vocabularies are data, not a config a model file validates.)
 
 
 def __getattr__(name: str):

@@ -25,7 +25,8 @@ import inspect
 import operator
 
 from ...nn import Module
-from ..layers import LAYERS, Input, Layer
+from ..layers import LAYERS, Input, Layer, TextVectorization
+from ..layers.index_lookup import IndexLookup
 from ..symbolic import KerasTensor, flatten
 
 #: The arithmetic of symbolic tensors (``x + 1.0``, ``a * b``) that a config may hold, by name.
@@ -56,6 +57,10 @@ def layer_entry(model, layer) -> dict:
         _refuse(model, f"it holds the model '{layer.name}' as a layer, and nabla's model files do not nest models")
     if not isinstance(layer, Layer):
         _refuse(model, f"it holds a {type(layer).__name__}, and only Keras-style layers (nabla.layers) have a config")
+    if isinstance(layer, (IndexLookup, TextVectorization)):
+        _refuse(model, f"its layer '{layer.name}' holds a vocabulary, data that nabla's model files do not hold",
+                "save the weights (model.save_weights) and the vocabulary (get_vocabulary()), and rebuild the "
+                "model in code")  # fmt: skip
     if getattr(layer, "return_state", False):
         _refuse(model, f"its layer '{layer.name}' returns its states (return_state=True), a layer of several "
                 "outputs, which nabla's model files do not hold")  # fmt: skip

@@ -1,19 +1,24 @@
 """``tf.keras.layers.experimental.preprocessing``: TensorFlow 2.3-2.5's path to the preprocessing layers.
 
 The same classes as :mod:`nabla.keras.layers` (see :mod:`nabla.keras.layers.experimental`). Of that
-module's layers nabla has the image and scaling ones; the text and category ones (``TextVectorization``,
-``StringLookup``, ``CategoryEncoding``...) raise an ``AttributeError`` that says so.
+module's layers nabla has the image, scaling, category and text ones; the others (``Hashing``,
+``Discretization``...) raise an ``AttributeError`` that says so.
 """
 
 from __future__ import annotations
 
 from ..._missing import missing
 from ..augmentation import RandomContrast, RandomFlip, RandomRotation, RandomTranslation, RandomZoom
+from ..categorical import CategoryEncoding
+from ..index_lookup import IntegerLookup, StringLookup
 from ..preprocessing import Normalization, Rescaling
 from ..resizing import CenterCrop, RandomCrop, Resizing
+from ..text_vectorization import TextVectorization
 
 __all__ = [
+    "CategoryEncoding",
     "CenterCrop",
+    "IntegerLookup",
     "Normalization",
     "RandomContrast",
     "RandomCrop",
@@ -23,6 +28,8 @@ __all__ = [
     "RandomZoom",
     "Rescaling",
     "Resizing",
+    "StringLookup",
+    "TextVectorization",
 ]
 
 
