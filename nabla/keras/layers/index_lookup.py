@@ -205,7 +205,9 @@ class IndexLookup(RawInputLayer):
         table = {token: i + specials for token, i in self._index.items()}
         if self.mask_token is not None:
             table[self.mask_token] = 0 if self._masked else -1
-        unique, inverse = np.unique(tokens.reshape(-1), return_inverse=True) if tokens.size else (tokens, tokens)
+        if tokens.size == 0:
+            return np.zeros(tokens.shape, np.int64)
+        unique, inverse = np.unique(tokens.reshape(-1), return_inverse=True)
         oov = specials - 1 if self.num_oov_indices else None
         found = [table.get(token, oov) for token in unique.tolist()]
         if None in found:
