@@ -4,13 +4,20 @@ Each takes a list of tensors of one shape (``Concatenate``: equal but for ``axis
 elementwise with one of nabla's operations, so gradients reach every input. The lower-case functions
 (``add([a, b])``, ``concatenate([a, b])``, ``dot([a, b], axes=1)``) make the layer and call it, as in
 Keras. They have no weights.
+
+Masks (see :mod:`.masking`), as Keras 3: the elementwise merges give a step the mask ``m1 or m2 or ...``
+when every input has a mask (None when one has none), and ``Multiply``, ``Maximum``, ``Minimum`` leave the
+masked values out of their result; ``Concatenate`` keeps a step where any of its
+joined values is real (an input without a mask counts as all real); ``Dot`` ends the mask.
 """
 
 from __future__ import annotations
 
 import functools
 
-from .._engine import ops
+import numpy as np
+
+from .._engine import Tensor, ops
 from .layer import Layer
 
 
@@ -18,12 +25,20 @@ class _Merge(Layer):
     """The base: checks that the input is a list of at least two tensors, then folds them with ``_merge``."""
 
     def call(self, inputs, training=None):
+        self._check(inputs)
+        return self._merge(inputs)
+
+    def _check(self, inputs) -> None:
         if not isinstance(inputs, list) or len(inputs) < 2:
             raise ValueError(f"{type(self).__name__} layer '{self.name}' needs a list of at least 2 inputs")
-        return self._merge(inputs)
 
     def _merge(self, inputs):
         return functools.reduce(self._pair, inputs)
+
+    def compute_mask(self, inputs, mask=None):
+        if mask is None or any(m is None for m in mask):
+            return None
+        return functools.reduce(ops.logical_or, mask)
 
 
 class Add(_Merge):
@@ -41,19 +56,65 @@ class Subtract(_Merge):
         return inputs[0] - inputs[1]
 
 
+def _widened(mask, x):
+    """A (batch, steps) mask as ``x``'s shape (batch, steps, features)."""
+    return ops.broadcast_to(ops.expand_dims(mask, -1), x.shape)
+
+
 class Multiply(_Merge):
-    """The elementwise product of the inputs."""
+    """The elementwise product of the inputs.
+
+    With masks (Keras 3's): a masked value counts as 1 (it leaves the product alone), and where every input
+    has a mask, a step no input holds gives 0."""
 
     _pair = staticmethod(ops.mul)
 
+    def call(self, inputs, training=None, mask=None):
+        self._check(inputs)
+        if mask is None:
+            return self._merge(inputs)
+        every = all(m is not None for m in mask)
+        output = output_mask = None
+        for x, m in zip(inputs, mask):
+            if m is not None:
+                m = _widened(m, x)
+                x = ops.where(m, x, 1.0)
+                if every:
+                    output_mask = m if output_mask is None else ops.logical_or(output_mask, m)
+            output = x if output is None else output * x
+        return ops.where(output_mask, output, 0.0) if every else output
 
-class Maximum(_Merge):
+
+class _Extremum(_Merge):
+    """Maximum and Minimum. With masks (Keras 3's): a masked value of one input takes the others' (so that
+    it does not win), folding the inputs in order."""
+
+    def call(self, inputs, training=None, mask=None):
+        self._check(inputs)
+        if mask is None:
+            return self._merge(inputs)
+        output = output_mask = None
+        for x, m in zip(inputs, mask):
+            m = None if m is None else _widened(m, x)
+            if output is None:
+                output, output_mask = x, m
+                continue
+            if m is not None:
+                x = ops.where(m, x, output)
+            if output_mask is not None:
+                output = ops.where(output_mask, output, x)
+            output_mask = ops.logical_or(output_mask, m) if m is not None and output_mask is not None else None
+            output = self._pair(output, x)
+        return output
+
+
+class Maximum(_Extremum):
     """The elementwise maximum of the inputs."""
 
     _pair = staticmethod(ops.maximum)
 
 
-class Minimum(_Merge):
+class Minimum(_Extremum):
     """The elementwise minimum of the inputs."""
 
     _pair = staticmethod(ops.minimum)
@@ -75,6 +136,20 @@ class Concatenate(_Merge):
 
     def _merge(self, inputs):
         return ops.concatenate(inputs, axis=self.axis)
+
+    def compute_mask(self, inputs, mask=None):
+        """Each mask widened to its input's shape (all True without one), joined as the inputs are, and a step
+        kept where any of its values is real: (batch, steps) from (batch, steps, features) inputs."""
+        if mask is None or all(m is None for m in mask):
+            return None
+        widened = []
+        for x, m in zip(inputs, mask):
+            if m is None:
+                m = Tensor._make(np.ones(x.shape, dtype=bool))
+            while m.ndim < x.ndim:
+                m = ops.expand_dims(m, -1)
+            widened.append(ops.broadcast_to(m, x.shape))
+        return ops.any(ops.concatenate(widened, axis=self.axis), axis=-1)
 
     def get_config(self) -> dict:
         return {**super().get_config(), "axis": self.axis}
@@ -118,6 +193,9 @@ class Dot(_Merge):
         n, d = x.shape[0], x.shape[-1]
         out = ops.matmul(ops.reshape(x, (n, -1, d)), ops.reshape(y, (n, d, -1)))
         return ops.reshape(out, (n, *rest_x, *rest_y) if rest_x or rest_y else (n, 1))
+
+    def compute_mask(self, inputs, mask=None):
+        return None  # (Keras's: a product over the steps has no steps left to mask)
 
     def get_config(self) -> dict:
         return {**super().get_config(), "axes": self.axes, "normalize": self.normalize}

@@ -2,7 +2,8 @@
 
 ``keras.Model(inputs, outputs)`` returns a :class:`Functional` (as in Keras, where ``Model.__new__``
 chooses the class). It finds the calls between ``inputs`` and ``outputs`` (the nodes that
-:mod:`nabla.keras.symbolic` recorded), registers their layers as its own, in the order they run,
+:mod:`nabla.keras.symbolic` recorded), registers their layers as its own, in Keras's order (see
+:func:`_keras_layer_order`: the weights come in that order too),
 and replays the calls on real tensors in ``call``. A layer called twice (a shared layer) has one set of
 weights. Everything else (compile, fit, evaluate, predict, summary, weights) is :class:`Model`'s.
 
@@ -51,14 +52,11 @@ class Functional(Model):
             if t.node is not None:
                 raise ValueError(f"Model(inputs=...): {t!r} was computed by a layer; inputs must come from keras.Input")
         self._nodes = _nodes_between({id(t) for t in flat_inputs}, flat_outputs)
-        seen = set()
-        for node in self._nodes:
-            if isinstance(node.fn, Module) and id(node.fn) not in seen:
-                seen.add(id(node.fn))
-                name = getattr(node.fn, "name", None)
-                if not isinstance(name, str) or not name.isidentifier() or hasattr(self, name):
-                    name = f"layer_{len(seen)}"
-                self.add_module(name, node.fn)
+        for i, layer in enumerate(_keras_layer_order(self._nodes, flat_outputs), start=1):
+            name = getattr(layer, "name", None)
+            if not isinstance(name, str) or not name.isidentifier() or hasattr(self, name):
+                name = f"layer_{i}"
+            self.add_module(name, layer)
         if len(flat_inputs) == 1:
             self._build_input_shape = flat_inputs[0].shape
         self.built = True
@@ -122,6 +120,32 @@ class Functional(Model):
     @classmethod
     def from_config(cls, config: dict, custom_objects: dict | None = None) -> Functional:
         return functional_from_config(config, custom_objects)
+
+
+def _keras_layer_order(nodes: list[Node], outputs: list[KerasTensor]) -> list:
+    """The layers of ``nodes`` (a topological order) in Keras's order, which ``model.layers`` and the order of
+    the weights follow: the deepest first (depth: the longest path to an output; a shared layer takes its
+    deepest call's), equal depths in the order a depth-first walk from the outputs meets them, each node's
+    inputs in order (Keras 3's ``ops.function.map_graph``)."""
+    index: dict[int, int] = {}  # id(fn) -> when the walk from the outputs first met it
+    visited, stack = set(), [t.node for t in reversed(outputs) if t.node is not None]
+    while stack:
+        node = stack.pop()
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        index.setdefault(id(node.fn), len(index))
+        stack.extend(t.node for t in reversed(node.inputs()) if t.node is not None)
+    node_depth: dict[int, int] = {}
+    fn_depth: dict[int, int] = {}
+    for node in reversed(nodes):  # consumers before the nodes they read
+        depth = max(node_depth.get(id(node), 0), fn_depth.get(id(node.fn), 0))
+        fn_depth[id(node.fn)] = node_depth[id(node)] = depth
+        for t in node.inputs():
+            if t.node is not None:
+                node_depth[id(t.node)] = max(depth + 1, node_depth.get(id(t.node), 0))
+    layers = {id(node.fn): node.fn for node in nodes if isinstance(node.fn, Module)}
+    return sorted(layers.values(), key=lambda fn: (-fn_depth[id(fn)], index[id(fn)]))
 
 
 def _nodes_between(input_ids: set, outputs: list[KerasTensor]) -> list[Node]:

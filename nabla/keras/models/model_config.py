@@ -108,15 +108,15 @@ def check_subclass_config(model) -> None:
 
 def functional_config(model) -> dict:
     """The config of a functional model (the format above)."""
-    keys = {id(module): key for key, module in model._modules.items()}
-    layers, layer_index = [], {}
+    # the layers in the model's (Keras's) order, each call naming its layer by its place in that list
+    called = {id(node.fn) for node in model._nodes}
+    registered = [(key, module) for key, module in model._modules.items() if id(module) in called]
+    layers = [{**layer_entry(model, module), "module": key} for key, module in registered]
+    layer_index = {id(module): i for i, (_, module) in enumerate(registered)}
     refs = {id(t): {"input": i} for i, t in enumerate(model.inputs)}
     nodes = []
     for k, node in enumerate(model._nodes):
         if isinstance(node.fn, Module):
-            if id(node.fn) not in layer_index:
-                layer_index[id(node.fn)] = len(layers)
-                layers.append({**layer_entry(model, node.fn), "module": keys[id(node.fn)]})
             call = {"layer": layer_index[id(node.fn)]}
         elif _operator_name(node.fn) is not None:
             call = {"op": _operator_name(node.fn)}
@@ -186,7 +186,8 @@ def functional_from_config(config: dict, custom_objects: dict | None = None):
         outputs.append(out)
     model = Functional(tensor(config["inputs"]), tensor(config["outputs"]), name=config.get("name"))
     model.trainable = config.get("trainable", True)
+    # (as sets: files written before 2026-12-05 list the layers in the order they run, not in Keras's)
     saved, made = [entry["module"] for entry in config["layers"]], list(model._modules)
-    if saved != made:
+    if sorted(saved) != sorted(made):
         raise ValueError(f"the layers are registered as {made}, but the config names them {saved}")
     return model

@@ -199,3 +199,33 @@ def test_sample_weights_and_the_mask_weigh_the_metrics_together():
     _, folded, weights = masked_metric_batch(y, out, mask, np.array([1.0, 2.0]))
     assert folded.shape == (6, 1)
     np.testing.assert_array_equal(weights, [1, 1, 0, 2, 0, 0])
+
+
+@pytest.mark.parametrize(
+    "merge", ["Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "ConcatenateSteps"]
+)
+def test_merging_layers_merge_the_masks_as_keras(merge):
+    """Two embeddings of differently padded tokens, merged: the mask Keras 3's merge computes reaches the LSTM
+    (its outputs agree); one input without a mask gives the elementwise merges no mask, Concatenate all-real."""
+    other = TOKENS[::-1].copy()
+
+    def build(k):
+        first, second = k.Input((5,)), k.Input((5,))
+        a = k.layers.Embedding(6, 4, mask_zero=True)(first)
+        b = k.layers.Embedding(6, 4, mask_zero=True)(second)
+        layer = (k.layers.Concatenate(axis=1) if merge == "ConcatenateSteps" else getattr(k.layers, merge)())
+        return k.Model([first, second], k.layers.LSTM(3, return_sequences=True)(layer([a, b])))
+
+    reference, model = twins(build)
+    theirs, ours = numpy(reference([TOKENS, other])), model([TOKENS, other]).numpy()
+    np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)
+    reference_keras = keras_on_torch()
+    name = "Concatenate" if merge == "ConcatenateSteps" else merge
+    axis = {"axis": 1} if merge == "ConcatenateSteps" else {}
+    for masks in ([TOKENS != 0, other != 0], [TOKENS != 0, None]):
+        x = [FEATURES, FEATURES[::-1].copy()]
+        want = getattr(reference_keras.layers, name)(**axis).compute_mask(x, masks)
+        got = getattr(keras.layers, name)(**axis).compute_mask(x, masks)
+        assert (got is None) == (want is None)
+        if want is not None:
+            np.testing.assert_array_equal(got.numpy(), numpy(want))

@@ -83,3 +83,26 @@ def test_get_layer_by_name_and_index():
     assert model.get_layer("hidden") is hidden and model.get_layer(index=-1).name == "head"
     with pytest.raises(ValueError, match="no layer named 'hiden'"):
         model.get_layer("hiden")
+
+
+def test_the_layers_and_weights_come_in_keras_order(keras):
+    """Branches of different depths, two inputs, a shared layer: model.layers (and so get_weights) in Keras 3's
+    order (deepest first, ties in the order a walk from the outputs meets them; Keras also lists its
+    InputLayers, which nabla's functional models do not hold)."""
+    import nabla.keras as nk
+
+    def build(k):
+        first, second = k.Input((4,), name="first"), k.Input((3,), name="second")
+        shared = k.layers.Dense(4, name="shared")
+        a = k.layers.Dense(4, name="a")(first)
+        b = k.layers.Dense(4, name="b")(a)
+        c = k.layers.Dense(4, name="c")(second)
+        d = shared(k.layers.Dense(4, name="h")(k.layers.Concatenate(name="cat")([c, b])))
+        e = shared(k.layers.Dense(4, name="e")(d))
+        out = k.layers.Add(name="add")([e, k.layers.Dense(4, name="f")(c)])
+        return k.Model([first, second], [out, k.layers.Dense(1, name="g")(a)])
+
+    theirs = [layer.name for layer in build(keras).layers if type(layer).__name__ != "InputLayer"]
+    ours = build(nk)
+    assert [layer.name for layer in ours.layers] == theirs
+    assert [tuple(w.shape) for w in ours.get_weights()] == [tuple(w.shape) for w in build(keras).get_weights()]
