@@ -22,7 +22,7 @@ import numpy as np
 
 from ...nn import Module
 from .._engine import Tensor
-from ..layers import Layer
+from ..layers import InputLayer, Layer
 from ..symbolic import KerasTensor, Node, flatten, is_symbolic, map_structure
 from .model import Model
 from .model_config import functional_config, functional_from_config
@@ -52,14 +52,27 @@ class Functional(Model):
             if t.node is not None:
                 raise ValueError(f"Model(inputs=...): {t!r} was computed by a layer; inputs must come from keras.Input")
         self._nodes = _nodes_between({id(t) for t in flat_inputs}, flat_outputs)
-        for i, layer in enumerate(_keras_layer_order(self._nodes, flat_outputs), start=1):
+        order = _keras_layer_order(self._nodes, flat_inputs, flat_outputs)
+        layers = [item for item in order if isinstance(item, Module)]
+        for i, layer in enumerate(layers, start=1):
             name = getattr(layer, "name", None)
             if not isinstance(name, str) or not name.isidentifier() or hasattr(self, name):
                 name = f"layer_{i}"
             self.add_module(name, layer)
+        # Keras lists an InputLayer per input among the layers; it has no weights, so it is not registered
+        self._input_positions = {i: _input_layer(t) for i, t in enumerate(order) if isinstance(t, KerasTensor)}
         if len(flat_inputs) == 1:
             self._build_input_shape = flat_inputs[0].shape
         self.built = True
+
+    @property
+    def layers(self) -> list[Layer]:
+        """The layers in Keras's order, an ``InputLayer`` for each input among them (as Keras 3's functional
+        models list them; they hold no weights)."""
+        layers = super().layers
+        for position, layer in sorted(self._input_positions.items()):
+            layers.insert(position, layer)
+        return layers
 
     @property
     def inputs(self) -> list[KerasTensor]:
@@ -122,30 +135,41 @@ class Functional(Model):
         return functional_from_config(config, custom_objects)
 
 
-def _keras_layer_order(nodes: list[Node], outputs: list[KerasTensor]) -> list:
-    """The layers of ``nodes`` (a topological order) in Keras's order, which ``model.layers`` and the order of
-    the weights follow: the deepest first (depth: the longest path to an output; a shared layer takes its
-    deepest call's), equal depths in the order a depth-first walk from the outputs meets them, each node's
-    inputs in order (Keras 3's ``ops.function.map_graph``)."""
-    index: dict[int, int] = {}  # id(fn) -> when the walk from the outputs first met it
-    visited, stack = set(), [t.node for t in reversed(outputs) if t.node is not None]
+def _keras_layer_order(nodes: list[Node], inputs: list[KerasTensor], outputs: list[KerasTensor]) -> list:
+    """The layers of ``nodes`` (a topological order) and the ``inputs`` in Keras's order, which ``model.layers``
+    and the order of the weights follow: the deepest first (depth: the longest path to an output; a shared
+    layer takes its deepest call's), equal depths in the order a depth-first walk from the outputs meets
+    them, each node's inputs in order (Keras 3's ``ops.function.map_graph``)."""
+    index: dict[int, int] = {}  # id(fn), or id(input), -> when the walk from the outputs first met it
+    visited, stack = set(), list(reversed(outputs))
     while stack:
-        node = stack.pop()
-        if id(node) in visited:
-            continue
-        visited.add(id(node))
-        index.setdefault(id(node.fn), len(index))
-        stack.extend(t.node for t in reversed(node.inputs()) if t.node is not None)
-    node_depth: dict[int, int] = {}
+        t = stack.pop()
+        if t.node is None:
+            index.setdefault(id(t), len(index))
+        elif id(t.node) not in visited:
+            visited.add(id(t.node))
+            index.setdefault(id(t.node.fn), len(index))
+            stack.extend(reversed(t.node.inputs()))
+    depth: dict[int, int] = {}  # id(node), or id(input) -> its depth
     fn_depth: dict[int, int] = {}
     for node in reversed(nodes):  # consumers before the nodes they read
-        depth = max(node_depth.get(id(node), 0), fn_depth.get(id(node.fn), 0))
-        fn_depth[id(node.fn)] = node_depth[id(node)] = depth
+        fn_depth[id(node.fn)] = depth[id(node)] = max(depth.get(id(node), 0), fn_depth.get(id(node.fn), 0))
         for t in node.inputs():
-            if t.node is not None:
-                node_depth[id(t.node)] = max(depth + 1, node_depth.get(id(t.node), 0))
-    layers = {id(node.fn): node.fn for node in nodes if isinstance(node.fn, Module)}
-    return sorted(layers.values(), key=lambda fn: (-fn_depth[id(fn)], index[id(fn)]))
+            key = id(t) if t.node is None else id(t.node)
+            depth[key] = max(depth[id(node)] + 1, depth.get(key, 0))
+    entries = {id(node.fn): (fn_depth[id(node.fn)], index[id(node.fn)], node.fn)
+               for node in nodes if isinstance(node.fn, Module)}  # fmt: skip
+    entries.update({id(t): (depth.get(id(t), 0), index.get(id(t), len(index)), t) for t in inputs})
+    return [item for _, _, item in sorted(entries.values(), key=lambda entry: (-entry[0], entry[1]))]
+
+
+def _input_layer(t: KerasTensor) -> InputLayer:
+    """The InputLayer Keras shows for a functional model's input ``t``: its name and shape; ``.output`` is ``t``."""
+    layer = InputLayer(shape=t.shape[1:], name=t.name, dtype=t.dtype)
+    layer.output_shape_seen = t.shape
+    layer._first_symbolic_call = (t, t)
+    layer.built = True
+    return layer
 
 
 def _nodes_between(input_ids: set, outputs: list[KerasTensor]) -> list[Node]:

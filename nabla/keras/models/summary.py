@@ -61,7 +61,10 @@ def summary_table(model) -> str:
     model._maybe_build()
     _trace_shapes(model)
     rows = []
-    for name, layer in model.named_children():
+    children = list(model.named_children())
+    for position, layer in sorted(getattr(model, "_input_positions", {}).items()):  # a functional model's inputs
+        children.insert(position, (layer.name, layer))
+    for name, layer in children:
         label = (
             f"{layer.name} ({type(layer).__name__})" if isinstance(layer, Layer) else f"{name} ({type(layer).__name__})"
         )
