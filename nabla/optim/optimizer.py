@@ -161,14 +161,15 @@ class Optimizer:
         """Update every parameter of ``group`` that has a gradient (an optimizer may override this with a
         faster loop for a common case; see SGD)."""
         for p, param, grad in self._with_grads(group):
+            update = self._update_0d if param.ndim == 0 and isinstance(param, np.ndarray) else self._update
             state = self.state.get(p)
             if state is None:
                 state = {}
-                self._update(param, grad, state, group)
+                update(param, grad, state, group)
                 if state:  # plain SGD keeps no state: no empty entries, as in PyTorch
                     self.state[p] = state
             else:
-                self._update(param, grad, state, group)
+                update(param, grad, state, group)
             p._version.v += 1  # the update was in place: graphs that saved p are now stale
 
     def _with_grads(self, group: dict):
@@ -190,6 +191,18 @@ class Optimizer:
     def _update(self, param: np.ndarray, grad: np.ndarray, state: dict, group: dict) -> None:
         """Update one parameter's array in place from its gradient; ``grad`` must not be modified."""
         raise NotImplementedError(f"{type(self).__name__} must implement _update(param, grad, state, group)")
+
+    def _update_0d(self, param: np.ndarray, grad: np.ndarray, state: dict, group: dict) -> None:
+        """:meth:`_update` for a 0-d NumPy parameter, run on 1-element views of it, its gradient and its state.
+
+        NumPy's arithmetic on 0-d arrays returns scalars, which the in-place steps of an update cannot
+        write into; the views share memory, so the update lands in the parameter, and its state stays 0-d
+        (the shape of the parameter, as PyTorch's and Keras's).
+        """
+        lifted = {k: v.reshape(1) if isinstance(v, np.ndarray) and v.ndim == 0 else v for k, v in state.items()}
+        self._update(param.reshape(1), grad.reshape(1), lifted, group)
+        for k, v in lifted.items():
+            state[k] = v.reshape(()) if isinstance(v, np.ndarray) and v.shape == (1,) else v
 
     def _check_group(self, group: dict) -> None:
         """Raise if a hyper-parameter of ``group`` is illegal; normalise numbers to Python floats."""

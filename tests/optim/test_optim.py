@@ -611,3 +611,25 @@ def test_bad_group_hyperparameters_and_params():
     with pytest.raises(TypeError, match="mixes Tensors and dicts"):
         nb.optim.Adam([w, {"params": [nb.zeros(1, requires_grad=True)]}])
     assert len(opt.param_groups) == 1  # failed additions left nothing behind
+
+
+@pytest.mark.parametrize("case", CASES, ids=case_id)
+def test_a_0d_parameter_matches_torch(case):
+    """A scalar parameter (NumPy's arithmetic on 0-d arrays gives scalars, which an in-place step cannot write
+    into): the same numbers as PyTorch, and the state stays 0-d."""
+    th = torch()
+    name, options = case
+    ours, theirs = nb.tensor(np.float32(1.5), requires_grad=True), th.tensor(np.float32(1.5), requires_grad=True)
+    nb_opt, th_opt = getattr(nb.optim, name)([ours], **options), getattr(th.optim, name)([theirs], **options)
+    for _ in range(20):
+        nb_opt.zero_grad()
+        ((ours - 0.5) ** 2 * nb.cos(ours)).backward()
+        nb_opt.step()
+        th_opt.zero_grad()
+        ((theirs - 0.5) ** 2 * th.cos(theirs)).backward()
+        th_opt.step()
+    assert ours.shape == () and ours.dtype == np.float32
+    np.testing.assert_allclose(ours.item(), theirs.item(), rtol=1e-5)
+    for key, value in nb_opt.state_dict()["state"].get(0, {}).items():  # (plain SGD keeps no state)
+        if key != "step":
+            assert np.shape(value) == (), key

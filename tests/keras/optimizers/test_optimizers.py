@@ -134,3 +134,19 @@ def test_keras_only_optimizers_check_their_hyper_parameters_and_round_trip_confi
         made = cls(learning_rate=optimizers.schedules.ExponentialDecay(0.1, 10, 0.5), clipnorm=1.0, weight_decay=0.01)
         again = optimizers.deserialize(optimizers.serialize(made))
         assert type(again) is cls and again.get_config() == made.get_config()
+
+
+@pytest.mark.parametrize("name", sorted(optimizers.OPTIMIZERS))
+def test_a_scalar_variable_steps_as_keras_does(keras, name):
+    """keras.Variable(2.0) (0-d) under every optimizer: Keras 3's numbers after a few steps, and the variable
+    stays 0-d."""
+    from nabla.keras import Variable
+
+    ours, theirs = Variable(2.0), keras.Variable(2.0)
+    nb_opt = type(optimizers.get(name))(learning_rate=0.1)
+    k_opt = type(keras.optimizers.get(name))(learning_rate=0.1)
+    for _ in range(5):
+        nb_opt.apply_gradients([(nb.tensor(ours.numpy() * 2 - 1), ours)])
+        k_opt.apply_gradients([(keras.ops.convert_to_tensor(theirs.numpy() * 2 - 1), theirs)])
+    assert ours.numpy().shape == ()
+    assert float(ours.numpy()) == pytest.approx(float(keras.ops.convert_to_numpy(theirs)), rel=1e-5)
