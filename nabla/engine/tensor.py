@@ -331,6 +331,13 @@ class Tensor(InPlace):
             raise TypeError("only integer tensors with one element can be used as an index")
         return int(backend.item(self._data))
 
+    def __format__(self, spec: str) -> str:
+        """``f"{loss:.4f}"``: a 0-d tensor formats as its number, as in PyTorch; with an
+        empty spec any tensor formats as ``str``; a spec on a larger tensor is a TypeError, as in PyTorch."""
+        if spec and self._data.ndim == 0:
+            return format(self.item(), spec)
+        return object.__format__(self, spec) if spec else str(self)
+
     def __repr__(self) -> str:
         body = np.array2string(backend.to_host(self._data), separator=", ", prefix="tensor(", precision=4)
         extra = "" if isinstance(self._data, np.ndarray) else f", device='{self.device}'"

@@ -551,3 +551,20 @@ def test_in_place_arithmetic_that_would_truncate_is_a_clear_error():
     with pytest.raises(RuntimeError, match="result has dtype float64, which cannot be stored in place in a int64"):
         t += 0.5
     assert t.tolist() == [1, 2]
+
+
+@pytest.mark.parametrize("spec", [".4f", ">12.3e", "+.2%", "g"])
+def test_a_0d_tensor_formats_as_its_number_like_torch(spec):
+    value = np.float32(0.123456)
+    assert format(nb.tensor(value), spec) == format(torch().tensor(value), spec)
+
+
+def test_an_empty_format_spec_gives_the_tensor_s_str():
+    assert f"{nb.tensor(1.5)}" == str(nb.tensor(1.5)) and f"{nb.ones(2)}" == str(nb.ones(2))
+
+
+def test_a_format_spec_on_a_larger_tensor_is_a_type_error_as_in_torch():
+    with pytest.raises(TypeError):
+        format(torch().ones(2), ".3f")
+    with pytest.raises(TypeError):
+        format(nb.ones(2), ".3f")
