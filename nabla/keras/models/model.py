@@ -227,6 +227,8 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
         """Give the optimizer the model's weights; weights made since (a lazy layer built at the first batch,
         behind a layer already built at compile, such as an adapted Normalization) join them, so they train."""
         params, groups = list(self.parameters()), self.optimizer.param_groups
+        if not params:  # a model without weights trains as Keras's does: it warns (see _prepare) and goes on
+            return
         if not any(g["params"] for g in groups):
             self.optimizer.bind(params)
             return
@@ -254,8 +256,6 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
     def _require_compiled(self, who: str) -> None:
         if not self._compiled:
             raise RuntimeError(f"{who}: the model is not compiled; call model.compile(optimizer=..., loss=...) first")
-        if self.loss is None and not self._custom_steps():
-            raise ValueError(f"{who}: no loss to compute: give loss= to compile(), or write a train_step of your own")
 
     # --- fit -------------------------------------------------------------------------------
 

@@ -105,9 +105,8 @@ class StepMethods:
         return {m.name: m.result() for m in self.metrics}
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training: bool = True) -> Tensor:
-        """The compiled loss of ``(y, y_pred)`` plus the layers' penalties (``self.losses``), a scalar Tensor."""
-        if self.loss is None:
-            raise ValueError("compute_loss: no loss to compute: give loss= to compile(), or override compute_loss")
+        """The compiled loss of ``(y, y_pred)`` plus the layers' penalties (``self.losses``), a scalar Tensor;
+        the penalties alone when ``compile`` had no loss (a ValueError when there are none either)."""
         return self._loss_value(y, unwrap(y_pred), sample_weight)
 
     def _compute_loss(self, x, y, y_pred, sample_weight, training: bool) -> Tensor:

@@ -24,12 +24,23 @@ def _log_value(value):
     return float(value) if np.ndim(value) == 0 else np.asarray(value, dtype=np.float64)
 
 
+NO_LOSS = (
+    "no loss to compute: give loss= to compile(), add one in a layer with self.add_loss(...), "
+    "or write a train_step of your own"
+)
+
+
 class TrainingSteps:
     """One batch of training or evaluation (see the module docstring); mixed into :class:`.model.Model`."""
 
     def _loss_value(self, y, out: Tensor, sample_weight) -> Tensor:
-        total = self.loss(y, out, sample_weight)
-        for penalty in self.losses:
+        """The compiled loss plus the layers' penalties (``self.losses``); with no compiled loss, the penalties
+        alone (a model that computes its loss with ``add_loss``, as Keras 3 trains it)."""
+        penalties = self.losses
+        if self.loss is None and not penalties:
+            raise ValueError(NO_LOSS)
+        total = self.loss(y, out, sample_weight) if self.loss is not None else penalties[0]
+        for penalty in penalties if self.loss is not None else penalties[1:]:
             total = total + penalty
         return total
 
@@ -150,6 +161,8 @@ class TrainingSteps:
         with no_grad():
             out = structures.prepare_several(self, x, y) if several else check_before_training(self, x, y)
         self.train(mode)
+        if self.loss is None and not self.losses and not self._custom_steps():
+            raise ValueError(NO_LOSS)
         self._resolve_metrics(out)
         if self._outputs_metrics is not None:
             self._outputs_metrics.try_on(y, structures.arrays_of(out))
@@ -158,6 +171,6 @@ class TrainingSteps:
         self._bind_optimizer()
         if not any(p.requires_grad for p in self.parameters()):
             warn(
-                f"model '{self.name}' has no trainable weights (every layer is frozen): training will not change it",
+                f"model '{self.name}' does not have any trainable weights: training will not change it",
                 ModelConfigWarning,
             )

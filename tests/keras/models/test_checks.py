@@ -137,7 +137,7 @@ def test_fully_frozen_model_warns_and_does_not_change():
     model = dense_model("softmax")
     model.layers[0].trainable = False
     messages, changed = fit_and_watch(model, x, y)
-    assert not changed and any("no trainable weights" in m for m in messages)
+    assert not changed and any("does not have any trainable weights" in m for m in messages)
 
 
 # --- messages in the user's terms: their shapes, their line (issue 17) ---------------------------------

@@ -123,3 +123,46 @@ def test_a_model_compiled_with_a_keras_optimizer_class_saves_and_loads(name, tmp
     again = keras.models.load_model(tmp_path / "model.keras")
     assert type(again.optimizer).__name__ == name and again.optimizer.param_groups[0]["lr"] == 0.01
     np.testing.assert_allclose(again.predict(X), model.predict(X), rtol=1e-6)
+
+
+def add_loss_class(k):
+    """A model whose only loss is its own (Keras's guide to subclassing: a loss added in ``call``)."""
+
+    class Centering(k.Model):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.dense = k.layers.Dense(3)
+
+        def call(self, inputs):
+            outputs = self.dense(inputs)
+            self.add_loss(k.ops.mean(k.ops.square(outputs - 1.0)))
+            return outputs
+
+    return Centering
+
+
+def test_a_model_compiled_without_a_loss_trains_on_its_add_loss_as_keras():
+    reference_keras = keras_on_torch()
+    reference, model = add_loss_class(reference_keras)(), add_loss_class(keras)()
+    reference(X[:1]), model(X[:1])
+    model.set_weights(reference.get_weights())
+    reference.compile(optimizer=reference_keras.optimizers.SGD(0.1))
+    model.compile(optimizer=keras.optimizers.SGD(0.1))
+    want = reference.fit(X, Y, batch_size=10, epochs=3, shuffle=False, verbose=0).history["loss"]
+    got = model.fit(X, Y, batch_size=10, epochs=3, shuffle=False, verbose=0).history["loss"]
+    np.testing.assert_allclose(got, want, rtol=1e-4)
+    assert got[-1] < got[0]
+    for g, w in zip(model.get_weights(), reference.get_weights()):
+        np.testing.assert_allclose(g, w, rtol=1e-4, atol=1e-5)
+
+
+def test_a_model_without_weights_fits_with_keras_warning_and_without_any_loss_says_so():
+    inputs = keras.Input(shape=(3,))
+    model = keras.Model(inputs, keras.layers.Activation("relu")(inputs))
+    model.compile(optimizer="adam", loss="mse")
+    with pytest.warns(UserWarning, match="does not have any trainable weights"):
+        history = model.fit(X[:, :3], X[:, :3], verbose=0, epochs=2)
+    assert len(history.history["loss"]) == 2
+    model.compile(optimizer="adam")
+    with pytest.raises(ValueError, match=r"^no loss to compute: give loss= to compile\(\), add one in a layer"):
+        model.fit(X[:, :3], X[:, :3], verbose=0)
