@@ -1,6 +1,6 @@
 """``keras.utils.plot_model``: a picture of a model's layers and how data flows between them (Graphviz).
 
-The flow is found by running one sample of zeros through the model and recording, for every layer
+The flow is found by running one sample of zeros (one per input) through the model and recording, for every layer
 directly inside it, which tensors it received and which it returned; a layer whose input came from
 another layer's output (directly, or through plain operations in a subclassed ``call``, found by walking
 the tensor's graph) gets an edge from it. So a ``Sequential`` draws as a chain, and a functional or
@@ -46,12 +46,32 @@ def _producers(tensor: Tensor, made_by: dict[int, int]) -> set[int]:
     return found
 
 
-def _trace(model: Module, shape: tuple) -> tuple[list[Module], list[tuple[int, int]], list[tuple]]:
-    """Run one sample through ``model``: its layers in call order, the edges between them (-1 is the input),
-    and each layer's (input shapes, output shapes)."""
+def _input_specs(model) -> list[tuple[tuple, np.dtype, str]]:
+    """``(shape, dtype, name)`` of each of the model's inputs; an error that says what to do when unknown."""
+    try:
+        inputs = getattr(model, "inputs", None)
+    except ValueError:  # a Sequential model with no input shape yet: said below
+        inputs = None
+    if inputs:
+        return [(tuple(t.shape), np.dtype(t.dtype), t.name) for t in inputs]
+    shape = getattr(model, "input_shape", None) or getattr(model, "_build_input_shape", None)
+    if shape is None:
+        raise ValueError(
+            f"plot_model: the input shape of model '{getattr(model, 'name', type(model).__name__)}' is unknown, so "
+            "its layers cannot be traced: give input_shape= to the first layer, start with Input(shape=...), "
+            "call model.build((None, features)), or call it on data first"
+        )
+    return [(tuple(shape), np.dtype(getattr(model, "dtype", np.float32)), "Input")]
+
+
+def _trace(model: Module, specs: list) -> tuple[list[Module], list[tuple[int, int]], list[tuple]]:
+    """Run one sample through ``model``: its layers in call order, the edges between them (input ``k`` is
+    ``-1 - k``), and each layer's (input shapes, output shapes)."""
     layers: list[Module] = []
     shapes: list[tuple] = []
-    made_by: dict[int, int] = {}
+    # an axis of unknown length (a sequence of any length) gets one step
+    samples = [Tensor._make(np.zeros([1] + [n or 1 for n in shape[1:]], dtype=dtype)) for shape, dtype, _ in specs]
+    made_by: dict[int, int] = {id(t): -1 - k for k, t in enumerate(samples)}
     edges: set[tuple[int, int]] = set()
     children = list(model.children())
 
@@ -63,7 +83,9 @@ def _trace(model: Module, shape: tuple) -> tuple[list[Module], list[tuple[int, i
                 shapes.append(([], []))
             index = layers.index(layer)
             for t in _tensors(args):
-                edges.update((p, index) for p in (_producers(t, made_by) or {-1}))
+                # (a tensor traced to no layer comes from the input, when there is one input)
+                found = _producers(t, made_by) or ({-1} if len(samples) == 1 else set())
+                edges.update((p, index) for p in found)
                 shapes[index][0].append((None, *t.shape[1:]))
             for t in _tensors(out):
                 made_by[id(t)] = index
@@ -78,7 +100,7 @@ def _trace(model: Module, shape: tuple) -> tuple[list[Module], list[tuple[int, i
     model.eval()
     try:
         # NOTE: gradients stay on (no no_grad) so that operations between layers leave a graph to follow.
-        model(Tensor._make(np.zeros((1, *shape[1:]), dtype=getattr(model, "dtype", np.float32))))
+        model(samples[0] if len(samples) == 1 else samples)
     finally:
         model.train(mode)
         for child in children:
@@ -113,21 +135,16 @@ def model_to_dot(
         raise ValueError(f"plot_model: rankdir must be 'TB' (top to bottom) or 'LR' (left to right), got {rankdir!r}")
     if hasattr(model, "_maybe_build"):
         model._maybe_build()
-    shape = getattr(model, "input_shape", None) or getattr(model, "_build_input_shape", None)
-    if shape is None:
-        raise ValueError(
-            f"plot_model: the input shape of model '{getattr(model, 'name', type(model).__name__)}' is unknown, so "
-            "its layers cannot be traced: give input_shape= to the first layer, start with Input(shape=...), "
-            "call model.build((None, features)), or call it on data first"
-        )
-    layers, edges, shapes = _trace(model, tuple(shape))
+    specs = _input_specs(model)
+    layers, edges, shapes = _trace(model, specs)
     lines = [
         "digraph model {",
         f'  graph [rankdir={rankdir}, dpi={int(dpi)}, label="{getattr(model, "name", "")}"];',
         '  node [shape=record, style="rounded,filled", fillcolor="#ffffff", fontname="Helvetica"];',
     ]
-    rows = ["Input"] + ([f"{_shape_text([tuple(shape)])}"] if show_shapes else [])
-    lines.append(f'  n_in [label="{{{"|".join(_escape(r) for r in rows)}}}", fillcolor="#e8e8e8"];')
+    for k, (shape, _, name) in enumerate(specs):
+        rows = [name if len(specs) > 1 else "Input"] + ([_shape_text([shape])] if show_shapes else [])
+        lines.append(f'  n_in{k} [label="{{{"|".join(_escape(r) for r in rows)}}}", fillcolor="#e8e8e8"];')
     for i, layer in enumerate(layers):
         title = type(layer).__name__
         if show_layer_names and getattr(layer, "name", None):
@@ -145,7 +162,7 @@ def model_to_dot(
             rows.append("trainable: " + ("N" if frozen else "Y"))
         label = "|".join(r if r.startswith("input: ") else _escape(r) for r in rows)
         lines.append(f'  n{i} [label="{{{label}}}"];')
-    lines += [f"  {'n_in' if a == -1 else f'n{a}'} -> n{b};" for a, b in edges]
+    lines += [f"  {f'n_in{-1 - a}' if a < 0 else f'n{a}'} -> n{b};" for a, b in edges]
     lines.append("}")
     return "\n".join(lines) + "\n"
 
