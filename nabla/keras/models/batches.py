@@ -157,7 +157,16 @@ def _fit_rows(model, x, y, sample_weight, class_weight, validation_split, valida
     if not is_batch_source(x):
         if steps_per_epoch is not None:
             raise ValueError("fit: steps_per_epoch goes with a generator, a PyDataset or a DataLoader as x")
+        need_y = model.loss is not None and not model._custom_steps()  # (else the model computes its own loss)
         if several_inputs(model) or several_outputs(model):
+            if y is None and x is not None and not need_y:
+                if validation_split or sample_weight is not None or class_weight is not None:
+                    raise ValueError("fit without y: validation_split, sample_weight and class_weight need y")
+                x = model_inputs(model, x)
+                model._prepare(x, None)
+                return ArrayRows(x, None, None), None if validation_data is None else validation_structures(
+                    model, validation_data
+                )
             (x, y, weights), validation = training_arrays(
                 model, x, y, sample_weight, class_weight, validation_split, validation_data
             )
@@ -169,7 +178,7 @@ def _fit_rows(model, x, y, sample_weight, class_weight, validation_split, valida
             validation_data = validation_structures(model, validation_data)
         return training_rows(
             model._prepare, x, y, sample_weight, class_weight, validation_split, validation_data,
-            need_y=not model._custom_steps(),
+            need_y=need_y,
         )  # fmt: skip
     if y is not None:
         raise ValueError("fit: y must be None when x is a generator or a PyDataset (its batches hold the labels)")

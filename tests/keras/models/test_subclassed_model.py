@@ -166,3 +166,32 @@ def test_a_model_without_weights_fits_with_keras_warning_and_without_any_loss_sa
     model.compile(optimizer="adam")
     with pytest.raises(ValueError, match=r"^no loss to compute: give loss= to compile\(\), add one in a layer"):
         model.fit(X[:, :3], X[:, :3], verbose=0)
+
+
+def endpoint_model(k):
+    """Keras's training guide: the targets are an input, and a layer adds the loss (``fit(data)``, no y)."""
+
+    class LogisticEndpoint(k.layers.Layer):
+        def __init__(self, name=None):
+            super().__init__(name=name)
+            self.loss_fn = k.losses.BinaryCrossentropy(from_logits=True)
+
+        def call(self, targets, logits, sample_weights=None):
+            self.add_loss(self.loss_fn(targets, logits, sample_weights))
+            return k.ops.softmax(logits)
+
+    inputs, targets = k.Input(shape=(3,), name="inputs"), k.Input(shape=(10,), name="targets")
+    logits = k.layers.Dense(10)(inputs)
+    return k.Model(inputs=[inputs, targets], outputs=LogisticEndpoint(name="predictions")(targets, logits))
+
+
+def test_a_model_of_several_inputs_trains_without_y_on_its_add_loss_as_keras():
+    reference_keras = keras_on_torch()
+    reference, model = endpoint_model(reference_keras), endpoint_model(keras)
+    model.set_weights(reference.get_weights())
+    data = {"inputs": X[:, :3], "targets": (X[:, 3:4] > 0).repeat(10, axis=1).astype(np.float32)}
+    reference.compile(optimizer=reference_keras.optimizers.Adam(0.05))
+    model.compile(optimizer=keras.optimizers.Adam(0.05))
+    want = reference.fit(data, batch_size=8, epochs=3, shuffle=False, verbose=0).history["loss"]
+    got = model.fit(data, batch_size=8, epochs=3, shuffle=False, verbose=0).history["loss"]
+    np.testing.assert_allclose(got, want, rtol=1e-4)
