@@ -11,7 +11,9 @@ Three models trained on the same small regression, from the same initial weights
 3. the Keras 2 form of the same step (``self.compiled_loss``, ``self.compiled_metrics``), still met in
    older material;
 4. an autoencoder trained by ``fit(x)`` without targets: its step compares the data with its
-   reconstruction, as variational autoencoders' do.
+   reconstruction, as variational autoencoders' do;
+5. a model with no ``call`` of its own that holds two models, each with its optimizer, trained in turn by
+   its ``train_step`` on a ``tf.data`` dataset of x alone, as the guide's GAN is.
 
 Runs on TensorFlow as written; on nabla with the one line ``import nabla.tf as tf`` changed.
 
@@ -141,3 +143,47 @@ autoencoder.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05))
 history = autoencoder.fit(x, batch_size=16, epochs=4, shuffle=False, verbose=0)
 print("Reconstructing")
 print("  reconstruction_loss: " + " ".join(f"{v:.5f}" for v in history.history["reconstruction_loss"]))
+
+
+class TwoPlayers(keras.Model):
+    """The guide's GAN without its random draws: the encoder and the decoder learn in turn."""
+
+    def __init__(self, encoder, decoder):
+        super().__init__()
+        self.encoder, self.decoder = encoder, decoder
+        self.decoder_loss = keras.metrics.Mean(name="decoder_loss")
+        self.encoder_loss = keras.metrics.Mean(name="encoder_loss")
+
+    @property
+    def metrics(self):
+        return [self.decoder_loss, self.encoder_loss]
+
+    def compile(self, encoder_optimizer, decoder_optimizer):
+        super().compile()
+        self.encoder_optimizer, self.decoder_optimizer = encoder_optimizer, decoder_optimizer
+
+    def train_step(self, data):
+        codes = self.encoder(data)
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(tf.square(data - self.decoder(codes)))
+        grads = tape.gradient(loss, self.decoder.trainable_weights)
+        self.decoder_optimizer.apply_gradients(zip(grads, self.decoder.trainable_weights))
+        self.decoder_loss.update_state(loss)
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(tf.square(data - self.decoder(self.encoder(data))))
+        grads = tape.gradient(loss, self.encoder.trainable_weights)
+        self.encoder_optimizer.apply_gradients(zip(grads, self.encoder.trainable_weights))
+        self.encoder_loss.update_state(loss)
+        return {m.name: m.result() for m in self.metrics}
+
+
+encoder = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(2, activation="tanh")])
+decoder = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(4)])
+encoder.set_weights([initial[0][:, :2], initial[1][:2]])
+decoder.set_weights([initial[0][:2, 2:6], initial[1][:4]])
+players = TwoPlayers(encoder, decoder)
+players.compile(keras.optimizers.SGD(learning_rate=0.05), keras.optimizers.Adam(learning_rate=0.01))
+history = players.fit(tf.data.Dataset.from_tensor_slices(x).batch(16), epochs=4, verbose=0)
+print("TwoPlayers")
+for name in sorted(history.history):
+    print(f"  {name}: " + " ".join(f"{v:.5f}" for v in history.history[name]))

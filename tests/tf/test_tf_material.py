@@ -91,11 +91,13 @@ def _blocks(text: str) -> dict[str, dict[str, list[float]]]:
 
 def test_a_train_step_of_your_own_trains_as_in_keras(outputs):
     """The guide's train_step (GradientTape, compute_loss, self.metrics), a model with its own metrics and
-    test_step compiled without a loss, Keras 2's compiled_loss/compiled_metrics, and an autoencoder fitted
-    on x alone: the same histories and evaluations as Keras 3 on TensorFlow, from the same weights and
+    test_step compiled without a loss, Keras 2's compiled_loss/compiled_metrics, an autoencoder fitted
+    on x alone, and a model without a call of its own training two models in turn on a tf.data dataset of x
+    alone: the same histories and evaluations as Keras 3 on TensorFlow, from the same weights and
     batches."""
     ours, theirs = (_blocks(o["custom_train_step.py"]) for o in outputs)
-    assert list(ours) == list(theirs) == ["GuideModel", "OwnMetricsModel", "Keras2Model", "Reconstructing"]
+    names = ["GuideModel", "OwnMetricsModel", "Keras2Model", "Reconstructing", "TwoPlayers"]
+    assert list(ours) == list(theirs) == names
     for model in ours:
         assert ours[model].keys() == theirs[model].keys(), model
         for name, values in ours[model].items():

@@ -58,6 +58,8 @@ class SourceBatches:
         if is_tf_dataset(source):  # (models/tf_dataset.py: read as a DataLoader, or an iterator when infinite)
             source = batch_source(source, steps, who)
         self.model, self.source, self.weigh, self.who = model, source, weigh, who
+        # batches may be x alone when the model computes its own loss (a train_step of its own, add_loss)
+        self.needs_y = model.loss is not None and not model._custom_steps()
         self.is_dataset = isinstance(source, PyDataset)
         self.is_loader = isinstance(source, (DataLoader, DatasetEpochs))
         sized = self.is_dataset or (self.is_loader and getattr(source, "sized", True))
@@ -67,6 +69,7 @@ class SourceBatches:
         self.batch_size: int | None = None  # (set by arrays)
 
     def _convert(self, batch, with_y: bool = True) -> Batch:
+        with_y = with_y and self.needs_y
         if not with_y and not isinstance(batch, (tuple, list)):
             batch = (batch,)  # predict's batches may be x alone
         if not isinstance(batch, (tuple, list)) or not 1 <= len(batch) <= 3 or (with_y and len(batch) == 1):

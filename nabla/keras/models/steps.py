@@ -11,6 +11,7 @@ import numpy as np
 
 from .._engine import CaptureError, Tensor, capture, no_grad
 from ..layers import masking
+from ..layers.layer import Layer
 from ..metrics.reduction_metrics import MeanMetricWrapper
 from ..utils.traceback_utils import warn
 from . import structures
@@ -153,8 +154,9 @@ class TrainingSteps:
         mode = self.training
         self.eval()
         if y is None:  # x alone, for a train_step of yours: build the model; there is no y to check x against
-            with no_grad():
-                self(self._placed(structures.take(x, slice(0, 2))))
+            if type(self).call is not Layer.call:  # (a GAN's model has no call: its train_step calls its parts)
+                with no_grad():
+                    self(self._placed(structures.take(x, slice(0, 2))))
             self.train(mode)
             return self._bind_optimizer()
         several = isinstance(self.loss, CompileLoss) or isinstance(x, list)  # several inputs or outputs
