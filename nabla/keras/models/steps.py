@@ -37,12 +37,12 @@ class TrainingSteps:
     def _loss_value(self, y, out: Tensor, sample_weight) -> Tensor:
         """The compiled loss plus the layers' penalties (``self.losses``); with no compiled loss, the penalties
         alone (a model that computes its loss with ``add_loss``, as Keras 3 trains it)."""
-        penalties = self.losses
-        if self.loss is None and not penalties:
+        terms = ([] if self.loss is None else [self.loss(y, out, sample_weight)]) + list(self.losses)
+        if not terms:
             raise ValueError(NO_LOSS)
-        total = self.loss(y, out, sample_weight) if self.loss is not None else penalties[0]
-        for penalty in penalties if self.loss is not None else penalties[1:]:
-            total = total + penalty
+        total = terms[0]
+        for term in terms[1:]:
+            total = total + term
         return total
 
     def _update_metrics(self, y, out: np.ndarray, sample_weight, mask=None) -> None:
