@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 from tf_parity import run_both, same_outcome
 
+import nabla.tf as ntf
+
 # The guides' x axis: tf.linspace's values bit for bit (start + i * delta in float32, not NumPy's rounding).
 LINSPACE = [
     "tf.linspace(-10.0, 10.0, 200 + 1)",
@@ -70,3 +72,39 @@ def test_the_gradient_along_linspace_is_tensorflows():
 
     ours, theirs = run_both(grad)
     np.testing.assert_allclose(ours, theirs, rtol=1e-6)
+
+
+# "Advanced automatic differentiation": the batch Jacobian's diagonal, and einsum's implicit output.
+EINSUM = ["ii->i", "ii", "ij,jk", "ij->", "ji", "ij,ij"]
+
+
+@pytest.mark.parametrize("equation", EINSUM)
+def test_einsum_as_tensorflow(equation):
+    a = np.arange(9.0).reshape(3, 3)
+    operands = "[a]" if "," not in equation else "[a, a]"
+    ours, theirs = same_outcome(f"tf.einsum({equation!r}, *{operands})", {"a": a})
+    assert ours == theirs
+
+
+def test_the_batch_jacobians_diagonal_and_its_gradient():
+    def diag(tf):
+        j = tf.Variable(np.arange(36.0).reshape(2, 3, 2, 3))
+        with tf.GradientTape() as tape:
+            y = tf.einsum("bxby->bxy", j)
+            total = tf.reduce_sum(y**2)
+        return y.numpy(), tape.gradient(total, j).numpy()
+
+    ours, theirs = run_both(diag)
+    for a, b in zip(ours, theirs):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_a_keras_layer_built_by_hand_is_not_built_again_at_its_first_call():
+    def weights(tf):
+        layer = tf.keras.layers.Dense(10, activation=tf.nn.relu)
+        layer.build([None, 5])
+        layer(tf.ones([2, 5]))
+        return [tuple(v.shape) for v in layer.trainable_variables]
+
+    # (TensorFlow 2.21's answer; the Keras the tests import runs on another backend than TensorFlow)
+    assert weights(ntf) == [(5, 10), (10,)]
