@@ -48,8 +48,15 @@ def as_tf(out):
 
 
 def apply(fn, *args, **kwargs):
-    """``fn(*args, **kwargs)``, an engine function, under TensorFlow's recording rule; result as tf."""
-    return as_tf(run(fn, *args, **kwargs))
+    """``fn(*args, **kwargs)``, an engine function, under TensorFlow's recording rule; result as tf.
+
+    The engine's refusals of shapes and indices (``ValueError``, ``IndexError``: shapes that do not
+    broadcast, a reshape to the wrong size, an index out of range) are TensorFlow's
+    ``InvalidArgumentError``, which is what an eager TensorFlow kernel raises for them."""
+    try:
+        return as_tf(run(fn, *args, **kwargs))
+    except (ValueError, IndexError) as e:
+        raise InvalidArgumentError(str(e)) from e
 
 
 # --- TensorFlow's dtypes for Python data ---------------------------------------------------------

@@ -18,6 +18,7 @@ from . import dtypes
 from ._convert import apply, as_tf, axis_arg, constant, match, pair_tensors, shape_tuple, tensor_arg
 from ._engine import recompute
 from ._recording import run
+from .errors import InvalidArgumentError
 from .math_ops import _no_grad, maximum, multiply, sqrt, truediv
 from .reduce_ops import reduce_sum, take_along_last_axis
 
@@ -42,8 +43,11 @@ def squeeze(input, axis=None, name=None):  # noqa: A002 - TensorFlow's name
 
 
 def expand_dims(input, axis, name=None):  # noqa: A002
-    """``tf.expand_dims(x, axis)``: insert an axis of size 1 at ``axis``."""
-    return apply(nb.expand_dims, tensor_arg(input), int(axis))
+    """``tf.expand_dims(x, axis)``: insert an axis of size 1 at ``axis``, in ``[-rank - 1, rank]``."""
+    x = tensor_arg(input)
+    if not -x.ndim - 1 <= int(axis) <= x.ndim:
+        raise InvalidArgumentError(f"expand_dims: axis {axis} is out of [{-x.ndim - 1}, {x.ndim}] for shape {x.shape}")
+    return apply(nb.expand_dims, x, int(axis))
 
 
 def broadcast_to(input, shape, name=None):  # noqa: A002
@@ -52,8 +56,12 @@ def broadcast_to(input, shape, name=None):  # noqa: A002
 
 
 def tile(input, multiples, name=None):  # noqa: A002
-    """``tf.tile(x, multiples)``: the whole tensor repeated ``multiples[i]`` times along axis i."""
-    return apply(nb.tile, tensor_arg(input), shape_tuple(multiples))
+    """``tf.tile(x, multiples)``: the whole tensor repeated ``multiples[i]`` times along axis i; one multiple
+    per axis, as TensorFlow (NumPy's tile would add axes)."""
+    x, multiples = tensor_arg(input), shape_tuple(multiples)
+    if len(multiples) != x.ndim:
+        raise InvalidArgumentError(f"tile: expected one multiple per axis of the shape {x.shape}, got {multiples}")
+    return apply(nb.tile, x, multiples)
 
 
 def repeat(input, repeats, axis=None, name=None):  # noqa: A002

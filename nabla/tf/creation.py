@@ -17,6 +17,7 @@ import nabla as nb
 from . import dtypes
 from ._convert import as_tf, constant, infer, shape_tuple, tensor_arg
 from ._engine import recompute
+from .errors import InvalidArgumentError
 
 
 def _float32_unless(dtype) -> np.dtype:
@@ -83,17 +84,21 @@ def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001 -
 def linspace(start, stop, num, name=None, axis=0):
     """``tf.linspace(start, stop, num)``: ``num`` values from start to stop, both included. float32 for
     Python floats, float64 for Python ints, as TensorFlow; tensors of values give one line per value along
-    ``axis``."""
+    ``axis``. The values are TensorFlow's, bit for bit: ``start + i * delta`` in the result's dtype with
+    ``delta = (stop - start) / (num - 1)``, and ``stop`` itself last (NumPy's interpolation rounds
+    differently: ``tf.linspace(-10.0, 10.0, 201)[101]`` is 0.10000038 in TensorFlow, 0.1 in NumPy)."""
     if not isinstance(num, (int, np.integer)) or isinstance(num, builtins.bool):
         raise TypeError(f"tf.linspace: num must be an integer, got {num!r}")
     first, last = (v if isinstance(v, nb.Tensor) else constant(v) for v in (start, stop))
     dtype = np.result_type(first._data.dtype, last._data.dtype)
     dtype = dtype if dtype.kind == "f" else np.dtype(np.float64)
-    if first.ndim == 0 and last.ndim == 0:
-        return as_tf(nb.linspace(first.item(), last.item(), int(num), dtype=dtype))
-    steps = np.linspace(0.0, 1.0, int(num)).reshape((-1,) + (1,) * max(first.ndim, last.ndim))
-    weights = nb.tensor(steps.tolist(), dtype=dtype)
-    lines = nb.astype(first, dtype) * (1 - weights) + nb.astype(last, dtype) * weights
+    shape = np.broadcast_shapes(first.shape, last.shape)
+    first, last = (nb.expand_dims(nb.broadcast_to(nb.astype(v, dtype), shape), 0) for v in (first, last))
+    num = int(num)
+    delta = (last - first) / nb.tensor(max(num - 1, 1), dtype=dtype)
+    steps = np.arange(1, num - 1, dtype=dtype).reshape((-1,) + (1,) * len(shape))
+    middle = first + nb.tensor(steps.tolist(), dtype=dtype) * delta
+    lines = nb.concatenate([first, middle, last]) if num > 1 else first[: max(num, 0)]
     return as_tf(nb.moveaxis(lines, 0, axis) if axis else lines)
 
 
@@ -108,6 +113,8 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
     index and ``off_value`` (0) elsewhere; float32 unless ``dtype`` or the on/off values say otherwise. An
     index outside ``[0, depth)`` gives a row of ``off_value``, as in TensorFlow. No gradient."""
     idx = tensor_arg(indices)
+    if idx._data.dtype.kind not in "iu":
+        raise InvalidArgumentError(f"one_hot: indices must be integers, got {idx._data.dtype}; tf.cast them first")
     if dtype is None:
         given = next((v for v in (on_value, off_value) if v is not None), None)
         target = np.dtype(np.float32) if given is None else infer(given)

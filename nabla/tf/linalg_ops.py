@@ -81,8 +81,34 @@ def tensordot(a, b, axes, name=None):
 
 
 def einsum(equation, *inputs, name=None, **_):
-    """``tf.einsum(equation, *inputs)``: Einstein summation (``"ij,jk->ik"``), differentiable."""
-    return apply(nb.einsum, equation, *match(inputs, "Einsum"))
+    """``tf.einsum(equation, *inputs)``: Einstein summation (``"ij,jk->ik"``), differentiable. As in
+    TensorFlow, a letter repeated within one operand takes the diagonal (``"ii->i"``, the batch Jacobian's
+    ``"bxby->bxy"``), and without ``->`` the output is the letters seen once, in alphabetical order
+    (``"ij,jk"`` is ``"ij,jk->ik"``). Not ``...``."""
+    equation = equation.replace(" ", "")
+    operands = match(inputs, "Einsum")
+    subscripts = equation.split("->")[0].split(",")
+    if "->" not in equation:
+        letters = "".join(subscripts)
+        equation += "->" + "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
+    if len(subscripts) == len(operands):
+        subscripts, operands = zip(*(_diagonals(sub, x) for sub, x in zip(subscripts, operands)))
+        equation = ",".join(subscripts) + "->" + equation.split("->")[1]
+    return apply(nb.einsum, equation, *operands)
+
+
+def _diagonals(sub: str, x) -> tuple:
+    """An operand's subscripts and the operand with each repeated letter (``"bxby"``) replaced by the
+    diagonal along its two axes, taken differentiably (times the identity, summed over the second axis)."""
+    while repeated := next((c for c in sub if sub.count(c) > 1), None):
+        i = sub.index(repeated)
+        j = sub.index(repeated, i + 1)
+        if x.shape[i] != x.shape[j]:
+            raise InvalidArgumentError(f"einsum: the axes {i} and {j} of {sub!r} differ in size ({x.shape})")
+        eye = np.eye(x.shape[i], dtype=x._data.dtype).reshape([x.shape[i] if k in (i, j) else 1 for k in range(x.ndim)])
+        x = apply(nb.sum, multiply(x, nb.from_numpy(eye)), j)
+        sub = sub[:j] + sub[j + 1 :]
+    return sub, x
 
 
 def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None):  # noqa: A002

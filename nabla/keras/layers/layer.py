@@ -24,10 +24,31 @@ from ..variables import Variable
 from . import masking
 
 
+def _marking_built(build):
+    """``build`` that marks the layer built when called directly (``layer.build((None, 5))`` before the first
+    call, as Keras 3's wrapper does), so that the first call does not build again and add a second set of
+    weights; a layer made with ``trainable=False`` has its new weights frozen."""
+
+    @functools.wraps(build)
+    def build_and_mark(self, *args, **kwargs):
+        build(self, *args, **kwargs)
+        if not self.built:
+            self.built = True
+            if not self._trainable:
+                self.trainable = False
+
+    return build_and_mark
+
+
 class Layer(Module):
     """Base of the Keras-style layers: lazy ``build``, ``call``, ``get_config``, regularization losses, masks."""
 
     PASSES_MASKS = False  # True: the layer's supports_masking starts True (Keras's layers that set it)
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "build" in cls.__dict__:
+            cls.build = _marking_built(cls.__dict__["build"])
 
     def __init__(self, name: str | None = None, trainable: bool = True, input_shape=None, dtype=None, **kwargs):
         super().__init__()
