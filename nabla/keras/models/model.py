@@ -131,11 +131,14 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
         """Create every weight by running a batch of zeros of ``input_shape`` (batch axis first) through: one
         sample, and an unknown length (``(None, None)``) of the functional probe's (16, see ``symbolic.py``)."""
         shape = tuple((1 if i == 0 else PROBE_LENGTHS[0]) if s is None else s for i, s in enumerate(input_shape))
+        first = self._build_input_shape is None
         mode = self.training
         self.eval()
         with no_grad(), probe_calls():
             self(np.zeros(shape, dtype=self.dtype))
         self.train(mode)
+        if first:  # the shape given, unknown lengths included, as Keras records it (not the sample's)
+            self._build_input_shape = (None, *tuple(input_shape)[1:])
 
     def _maybe_build(self) -> None:
         """Build every lazy layer now if the input shape is known (Keras builds a Sequential with

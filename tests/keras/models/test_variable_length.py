@@ -112,3 +112,17 @@ def test_a_length_that_cannot_be_known_stays_none():
     assert nabla_keras.layers.Dense(4)(inputs).shape == (None, None, 4)
     assert nabla_keras.layers.GlobalMaxPooling1D()(inputs).shape == (None, 8)
     assert nabla_keras.layers.LSTM(3, return_sequences=True)(inputs).shape == (None, None, 3)
+
+
+@pytest.mark.parametrize("build", [_text_model, _sequential_model])
+def test_a_model_of_unknown_lengths_saves_and_loads(tmp_path, build):
+    model = build(nabla_keras)
+    model.save(tmp_path / "model.keras")
+    loaded = nabla_keras.models.load_model(tmp_path / "model.keras")
+    assert loaded.input_shape == model.input_shape == (None, None)
+    rng = np.random.default_rng(2)
+    for length in (3, 8):
+        x = _padded(rng, 2, length)
+        np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-6)
+    again = nabla_keras.models.model_from_json(model.to_json())
+    assert again.output_shape == model.output_shape
