@@ -15,18 +15,28 @@ To know a call's output shapes, nabla runs it once on a small batch of ones (two
 recording a graph; the layer builds its weights then, as Keras builds them when the graph is made).
 Keras instead asks each layer for ``compute_output_spec``; running it needs no such method in layers
 of your own. An axis of the output of the batch's length is taken for the batch axis (None).
+
+An input may leave other axes unknown too, as Keras 3 allows: ``keras.Input(shape=(None,), dtype="int32")``
+for sequences of any length. The call then runs twice, the unknown axes of every input given one length
+(16), then another (37): an axis of the output whose length differs between the two runs depends on
+them and stays None (``Embedding`` gives ``(None, None, 16)``, ``LSTM(32)`` gives ``(None, 32)``), as a
+layer's ``compute_output_shape`` says None in Keras where it cannot know a length.
 """
 
 from __future__ import annotations
 
 import contextlib
 import operator
+from functools import partial
 
 import numpy as np
 
 from ._engine import Tensor, dtypes, no_grad
 
 _PROBE_BATCH = 2  # samples in the probe batch (2, not 1, so that a broadcast 1 is not mistaken for the batch)
+# NOTE: lengths of an unknown axis other than the batch axis, one per run: 21 apart, so that a strided
+# layer (pooling, a strided convolution: floor((n - k) / s) + 1) of a stride up to 21 still gives two lengths.
+PROBE_LENGTHS = (16, 37)
 
 
 class Node:
@@ -160,15 +170,19 @@ def probe_calls():
         _Probe.depth -= 1
 
 
-def _probe(t):
+def _probe(t, length: int):
+    """A batch of ones of the shape of ``t``: the batch axis of ``_PROBE_BATCH`` (or its batch size), any
+    other unknown axis of ``length``."""
     if not isinstance(t, KerasTensor):
         return t
-    shape = tuple((t.batch_size or _PROBE_BATCH) if i == 0 and s is None else s for i, s in enumerate(t.shape))
-    if any(s is None for s in shape):
-        raise ValueError(
-            f"{t!r}: nabla's functional models need every axis but the batch axis known, got shape {t.shape}"
-        )
+    batch = t.batch_size or _PROBE_BATCH
+    shape = tuple((batch if i == 0 else length) if s is None else s for i, s in enumerate(t.shape))
     return Tensor._make(np.ones(shape, dtype=t.dtype))
+
+
+def _has_unknown_length(structure) -> bool:
+    """Whether a KerasTensor in ``structure`` has an unknown axis besides the batch axis."""
+    return any(isinstance(t, KerasTensor) and None in t.shape[1:] for t in flatten(structure))
 
 
 def call(fn, *args_and_kwargs):
@@ -183,29 +197,35 @@ def call(fn, *args_and_kwargs):
     else:
         args, kwargs = args_and_kwargs
     kwargs = {k: v for k, v in kwargs.items() if not (k == "training" and v is None)}
-    concrete_args, concrete_kwargs = map_structure(_probe, (list(args), kwargs))
+    lengths = PROBE_LENGTHS if _has_unknown_length((args, kwargs)) else PROBE_LENGTHS[:1]
     training = getattr(fn, "training", None)
     if training is not None:
         fn.eval()  # the probe must not move BatchNormalization's statistics
     try:
         with no_grad(), probe_calls():
-            out = fn(*concrete_args, **concrete_kwargs)
+            runs = []
+            for length in lengths:
+                concrete_args, concrete_kwargs = map_structure(partial(_probe, length=length), (list(args), kwargs))
+                runs.append(fn(*concrete_args, **concrete_kwargs))
     finally:
         if training is not None:
             fn.train(training)
     node = Node(fn, tuple(args), kwargs)
+    other_shapes = iter([getattr(value, "shape", None) for value in flatten(runs[-1])])
 
     def symbolic(value):
         if not isinstance(value, Tensor):
             raise TypeError(f"{_name(fn)} returned a {type(value).__name__}; a functional model needs tensors")
-        shape = value.shape
+        other = next(other_shapes)
+        shape = tuple(None if other is None or len(other) != len(value.shape) or n != other[i] else n
+                      for i, n in enumerate(value.shape))  # fmt: skip
         if shape and shape[0] == _PROBE_BATCH:
             shape = (None, *shape[1:])
         t = KerasTensor(shape, value.dtype, node=node)
         node.outputs.append(t)
         return t
 
-    return map_structure(symbolic, out)
+    return map_structure(symbolic, runs[0])
 
 
 def output_shape(layer, input_shape) -> tuple:

@@ -27,6 +27,7 @@ By family, as in Keras: :mod:`.layer` (the base ``Layer``), :mod:`.core` (``Inpu
 
 from .._missing import missing
 from ..utils.naming import clear_session, snake_case
+from ..utils.serialization_lib import deserialize_keras_object, serialize_keras_object
 from . import experimental
 from .activations import ELU, Identity, LeakyReLU, PReLU, ReLU, Softmax
 from .activity_regularization import ActivityRegularization
@@ -179,3 +180,19 @@ LAYERS = {
 
 def __getattr__(name: str):
     raise missing("keras.layers", name)
+
+
+def serialize(layer: Layer) -> dict:
+    """A layer as Keras 3's ``keras.layers.serialize`` writes it: ``{"module": "keras.layers", "class_name":
+    "Dense", "config": layer.get_config(), "registered_name": None}`` (a registered layer of yours gets
+    ``"package>Name"``); see :func:`nabla.keras.saving.serialize_keras_object`."""
+    return serialize_keras_object(layer)
+
+
+def deserialize(config: dict, custom_objects: dict | None = None) -> Layer:
+    """The layer a :func:`serialize` dict (or Keras 2's ``{"class_name", "config"}``) describes, made anew by
+    its class's ``from_config``; your own layer classes come from ``custom_objects`` or the registry."""
+    layer = deserialize_keras_object(config, custom_objects, module_objects=LAYERS)
+    if not isinstance(layer, Layer):
+        raise TypeError(f"keras.layers.deserialize: the config describes a {type(layer).__name__}, not a layer")
+    return layer

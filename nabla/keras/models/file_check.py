@@ -24,6 +24,7 @@ import math
 import numpy as np
 
 from ...schema import SchemaError, validate
+from ..symbolic import PROBE_LENGTHS
 from . import file_schema as fs
 from . import file_schema_training as ts
 from .file_shapes import SHAPE_RULES, Effect, Shape, state_shapes
@@ -48,8 +49,8 @@ def _input_shape(payload: dict, config: dict, layers: list, path, custom: dict) 
     for where, shape in (("build_input_shape", payload.get("build_input_shape")),
                          ("config.build_input_shape", config.get("build_input_shape"))):  # fmt: skip
         if shape is not None:
-            if shape[0] is not None or None in shape[1:]:
-                _fail(path, where, f"expected [null, size, ...] (a null batch size, then positive sizes), got {shape}")
+            if shape[0] is not None:
+                _fail(path, where, f"expected [null, size, ...] (a null batch size, then sizes), got {shape}")
             found.append((where, tuple(shape[1:])))
     first = layers[0]["class_name"] if layers and layers[0]["class_name"] not in custom else None
     if first == "InputLayer":
@@ -64,7 +65,13 @@ def _input_shape(payload: dict, config: dict, layers: list, path, custom: dict) 
     for where, shape in found[1:]:
         if shape != found[0][1]:
             _fail(path, where, f"the input shape {list(shape)} disagrees with {found[0][0]} ({list(found[0][1])})")
-    return found[0][1] if found else None
+    return _building_lengths(found[0][1]) if found else None
+
+
+def _building_lengths(shape: tuple) -> tuple:
+    """One sample's shape with each unknown length (``keras.Input(shape=(None,))``) as long as building the
+    model makes it: the longer of the two lengths the functional probe runs (see ``symbolic.py``)."""
+    return tuple(max(PROBE_LENGTHS) if n is None else n for n in shape)
 
 
 def _check_values(path, where: str, values: int) -> None:
@@ -184,11 +191,9 @@ def _check_functional(payload: dict, path, custom: dict) -> None:
             _fail(path, f"config.layers[{i}].class_name", "a functional model's inputs are in config.input_specs")
     inputs = []
     for i, spec in enumerate(config["input_specs"]):
-        shape = spec["batch_shape"]
-        if None in shape[1:]:
-            _fail(path, f"config.input_specs[{i}].batch_shape", f"every size but the batch must be known, got {shape}")
-        _check_values(path, f"config.input_specs[{i}]", math.prod(shape[1:]))
-        inputs.append(tuple(shape[1:]))
+        shape = _building_lengths(spec["batch_shape"][1:])
+        _check_values(path, f"config.input_specs[{i}]", math.prod(shape))
+        inputs.append(shape)
     made: list[list] = []  # each call's output shapes (None: not known)
 
     def shape_of(ref, where: str):

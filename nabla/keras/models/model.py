@@ -20,7 +20,7 @@ from .. import optimizers
 from .._engine import Tensor, capture, no_grad
 from .._engine import random as _random
 from ..layers import Layer
-from ..symbolic import is_symbolic, probe_calls
+from ..symbolic import PROBE_LENGTHS, is_symbolic, probe_calls
 from ..utils.progbar import format_logs
 from ..utils.traceback_utils import warn
 from . import structures
@@ -128,13 +128,17 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
                 raise
 
     def build(self, input_shape) -> None:
-        """Create every weight by running a batch of zeros of ``input_shape`` (batch axis first) through."""
-        shape = tuple(1 if s is None else s for s in input_shape)
+        """Create every weight by running a batch of zeros of ``input_shape`` (batch axis first) through: one
+        sample, and an unknown length (``(None, None)``) of the functional probe's (16, see ``symbolic.py``)."""
+        shape = tuple((1 if i == 0 else PROBE_LENGTHS[0]) if s is None else s for i, s in enumerate(input_shape))
+        first = self._build_input_shape is None
         mode = self.training
         self.eval()
         with no_grad(), probe_calls():
             self(np.zeros(shape, dtype=self.dtype))
         self.train(mode)
+        if first:  # the shape given, unknown lengths included, as Keras records it (not the sample's)
+            self._build_input_shape = (None, *tuple(input_shape)[1:])
 
     def _maybe_build(self) -> None:
         """Build every lazy layer now if the input shape is known (Keras builds a Sequential with

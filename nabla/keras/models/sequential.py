@@ -99,7 +99,9 @@ class Sequential(Model):
 
     @property
     def input_shape(self):
-        return self._build_input_shape or self._input_hint
+        """The input shape given (``keras.Input``, ``input_shape=``), else the one of the first build or call.
+        A length left None in ``keras.Input(shape=(None,))`` stays None after calls on data."""
+        return self._input_hint or self._build_input_shape
 
     @property
     def output_shape(self) -> tuple:

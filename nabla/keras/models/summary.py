@@ -8,6 +8,7 @@ import numpy as np
 
 from .._engine import no_grad
 from ..layers import Layer
+from ..symbolic import KerasTensor
 
 
 def _size(n_params: int, itemsize: int = 4) -> str:
@@ -40,9 +41,28 @@ def _optimizer_count(model) -> int | None:
     return 1 + (getattr(optimizer, "_schedule", None) is None) + slots
 
 
+def _unknown_lengths(model) -> bool:
+    """Whether an input of the model leaves an axis besides the batch axis unknown (``keras.Input(shape=(None,))``)."""
+    shape = getattr(model, "input_shape", None)
+    shapes = shape if isinstance(shape, list) else [shape]
+    return any(s is not None and None in tuple(s)[1:] for s in shapes)
+
+
+def _symbolic_shape(layer) -> tuple | None:
+    """The shape of the layer's output in its first call on ``keras.Input`` tensors (None for an unknown
+    length, as Keras's summary shows it), or None if it has no such call or several outputs."""
+    first = getattr(layer, "_first_symbolic_call", None)
+    return first[1].shape if first is not None and isinstance(first[1], KerasTensor) else None
+
+
 def _trace_shapes(model) -> None:
-    """Run one sample of zeros through the model so every layer records its output shape."""
+    """Run one sample of zeros through the model so every layer records its output shape; with inputs of
+    unknown lengths, call the layers on ``keras.Input`` tensors instead (a Sequential model's graph)."""
     shape = getattr(model, "input_shape", None) or model._build_input_shape
+    if _unknown_lengths(model):
+        if hasattr(model, "_symbolic_graph"):
+            model._symbolic_graph()
+        return
     if shape is None:
         if not any(True for _ in model.parameters()):
             raise ValueError(
@@ -60,6 +80,7 @@ def _trace_shapes(model) -> None:
 def summary_table(model) -> str:
     model._maybe_build()
     _trace_shapes(model)
+    variable = _unknown_lengths(model)
     rows = []
     children = list(model.named_children())
     for position, layer in sorted(getattr(model, "_input_positions", {}).items()):  # a functional model's inputs
@@ -68,7 +89,7 @@ def summary_table(model) -> str:
         label = (
             f"{layer.name} ({type(layer).__name__})" if isinstance(layer, Layer) else f"{name} ({type(layer).__name__})"
         )
-        shape = getattr(layer, "output_shape_seen", None)
+        shape = _symbolic_shape(layer) if variable else getattr(layer, "output_shape_seen", None)
         trainable, frozen = _counts(layer)
         rows.append((label, "?" if shape is None else str(shape), f"{trainable + frozen:,}"))
     widths = [31, 22, 13]  # Keras 3's columns (of its 88 characters); longer cells wrap at spaces, as its table's
