@@ -9,7 +9,7 @@ arrays: ``y_pred`` is the model's output converted with ``np.asarray``
 
     >>> m = BinaryAccuracy()
     >>> m.update_state([1, 1, 0, 0], [0.98, 1.0, 0.0, 0.6])
-    >>> m.result()
+    >>> float(m.result())
     0.75
 
 Conventions (where Keras leaves them to the backend's broadcasting):
@@ -23,9 +23,11 @@ Conventions (where Keras leaves them to the backend's broadcasting):
 * Binary labels are ``y_true > 0.5``; a prediction is positive when
   ``y_pred > threshold`` (strictly, as Keras). With logits, use
   ``threshold=0``.
-* ``result()`` is a Python float; 0/0 gives 0.0, as Keras's ``divide_no_nan``.
-  Metrics with several values (``TruePositives(thresholds=[0.3, 0.5])``,
-  ``F1Score(average=None)``) return a float array, one value per threshold or class, as Keras.
+* ``result()`` is a 0-d float32 tensor, as Keras 3's (``.numpy()``, ``float()``,
+  ``f"{m.result():.2f}"``); 0/0 gives 0.0, as Keras's ``divide_no_nan``. The
+  state and the arithmetic stay float64 NumPy; ``fit``'s logs hold
+  ``float(result())``. Metrics with several values (``TruePositives(thresholds=[0.3, 0.5])``,
+  ``F1Score(average=None)``) return a 1-d tensor, one value per threshold or class, as Keras.
 
 ``AUC`` counts predictions at 200 thresholds and integrates as Keras does, so
 its value equals Keras's; ``AUC(num_thresholds=None)`` computes the exact area

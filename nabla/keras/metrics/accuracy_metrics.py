@@ -82,7 +82,7 @@ class Accuracy(_BuiltinWrapper):
     Example:
         >>> m = Accuracy()
         >>> m.update_state([[1], [2], [3], [4]], [[0], [2], [3], [4]])
-        >>> m.result()
+        >>> float(m.result())
         0.75
     """
 
@@ -106,7 +106,7 @@ class BinaryAccuracy(_BuiltinWrapper):
     Example:
         >>> m = BinaryAccuracy()
         >>> m.update_state([[1], [1], [0], [0]], [[0.98], [1], [0], [0.6]])
-        >>> m.result()
+        >>> float(m.result())
         0.75
     """
 
@@ -129,7 +129,7 @@ class CategoricalAccuracy(_BuiltinWrapper):
     Example:
         >>> m = CategoricalAccuracy()
         >>> m.update_state([[0, 0, 1], [0, 1, 0]], [[0.1, 0.9, 0.8], [0.05, 0.95, 0]])
-        >>> m.result()
+        >>> float(m.result())
         0.5
     """
 
@@ -150,7 +150,7 @@ class SparseCategoricalAccuracy(_BuiltinWrapper):
     Example:
         >>> m = SparseCategoricalAccuracy()
         >>> m.update_state([[2], [1]], [[0.1, 0.6, 0.3], [0.05, 0.95, 0]])
-        >>> m.result()
+        >>> float(m.result())
         0.5
     """
 
@@ -175,7 +175,7 @@ class TopKCategoricalAccuracy(_BuiltinWrapper):
     Example:
         >>> m = TopKCategoricalAccuracy(k=1)
         >>> m.update_state([[0, 0, 1], [0, 1, 0]], [[0.1, 0.9, 0.8], [0.05, 0.95, 0]])
-        >>> m.result()
+        >>> float(m.result())
         0.5
     """
 
@@ -198,7 +198,7 @@ class SparseTopKCategoricalAccuracy(_BuiltinWrapper):
     Example:
         >>> m = SparseTopKCategoricalAccuracy(k=1)
         >>> m.update_state([2, 1], [[0.1, 0.9, 0.8], [0.05, 0.95, 0]])
-        >>> m.result()
+        >>> float(m.result())
         0.5
     """
 

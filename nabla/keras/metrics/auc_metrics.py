@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from .confusion_metrics import confusion_counts, divide_no_nan, parse_thresholds
-from .metric import Metric
+from .metric import ArrayMetric
 from .metrics_utils import match_shapes, weights_like
 
 EPSILON = 1e-7  # Keras's backend.epsilon(): the outer thresholds sit just outside [0, 1]
@@ -71,7 +71,7 @@ def _curve(tp, fp, tn, fn, curve: str) -> tuple[np.ndarray, np.ndarray]:
     return np.maximum(recall_gain, 0.0), precision_gain
 
 
-class AUC(Metric):
+class AUC(ArrayMetric):
     """Area under the ROC curve (or the precision-recall curve) of a binary classifier.
 
     **As Keras (the default).** Predictions, clipped to [0, 1], are counted
@@ -113,11 +113,11 @@ class AUC(Metric):
     Example:
         >>> m = AUC(num_thresholds=3)
         >>> m.update_state([0, 0, 1, 1], [0, 0.5, 0.3, 0.9])
-        >>> m.result()
+        >>> float(m.result())
         0.75
         >>> exact = AUC(num_thresholds=None)
         >>> exact.update_state([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
-        >>> exact.result()
+        >>> float(exact.result())
         0.75
     """
 
@@ -189,7 +189,7 @@ class AUC(Metric):
             raise ValueError(f"{self.name}: num_labels={self.num_labels} but y_pred has {counts[0].shape[-1]} columns")
         self._counts = counts if self._counts is None else tuple(a + b for a, b in zip(self._counts, counts))
 
-    def result(self) -> float:
+    def _value(self) -> float:
         if self.exact:
             if len(self._seen) > 1:  # keep one chunk, so that reading after every batch does not re-join them all
                 self._seen = [tuple(np.concatenate(parts) for parts in zip(*self._seen))]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .metric import Metric
+from .metric import ArrayMetric
 from .metrics_utils import match_shapes, weights_like
 
 NEG_INF = -1e10  # Keras's score for the classes outside the top k
@@ -125,7 +125,7 @@ def _one_or_all(values: np.ndarray, thresholds: list):
     return float(values[0]) if len(thresholds) == 1 else np.array(values, dtype=np.float64)
 
 
-class _ConfusionCount(Metric):
+class _ConfusionCount(ArrayMetric):
     """Accumulates the confusion counts at ``thresholds``; subclasses read what they need in :meth:`result`."""
 
     direction = "up"
@@ -173,7 +173,7 @@ class _CountMetric(_ConfusionCount):
     def __init__(self, thresholds=None, name: str | None = None):
         super().__init__(thresholds, name=name)
 
-    def result(self):
+    def _value(self):
         return _one_or_all(getattr(self, self._cell), self.thresholds)
 
 
@@ -188,7 +188,7 @@ class TruePositives(_CountMetric):
     Example:
         >>> m = TruePositives()
         >>> m.update_state([0, 1, 1, 1], [1, 0, 1, 1])
-        >>> m.result()
+        >>> float(m.result())
         2.0
     """
 
@@ -205,7 +205,7 @@ class FalsePositives(_CountMetric):
     Example:
         >>> m = FalsePositives()
         >>> m.update_state([0, 1, 0, 0], [0, 0, 1, 1])
-        >>> m.result()
+        >>> float(m.result())
         2.0
     """
 
@@ -223,7 +223,7 @@ class TrueNegatives(_CountMetric):
     Example:
         >>> m = TrueNegatives()
         >>> m.update_state([0, 1, 0, 0], [1, 1, 0, 0])
-        >>> m.result()
+        >>> float(m.result())
         2.0
     """
 
@@ -240,7 +240,7 @@ class FalseNegatives(_CountMetric):
     Example:
         >>> m = FalseNegatives()
         >>> m.update_state([0, 1, 1, 1], [0, 1, 0, 0])
-        >>> m.result()
+        >>> float(m.result())
         2.0
     """
 
@@ -274,11 +274,11 @@ class Precision(_PrecisionOrRecall):
     Example:
         >>> m = Precision()
         >>> m.update_state([0, 1, 1, 1], [1, 0, 1, 1])
-        >>> round(m.result(), 4)
+        >>> round(float(m.result()), 4)
         0.6667
     """
 
-    def result(self):
+    def _value(self):
         return _one_or_all(
             divide_no_nan(self.true_positives, self.true_positives + self.false_positives), self.thresholds
         )
@@ -296,11 +296,11 @@ class Recall(_PrecisionOrRecall):
     Example:
         >>> m = Recall()
         >>> m.update_state([0, 1, 1, 1], [1, 0, 1, 1])
-        >>> round(m.result(), 4)
+        >>> round(float(m.result()), 4)
         0.6667
     """
 
-    def result(self):
+    def _value(self):
         return _one_or_all(
             divide_no_nan(self.true_positives, self.true_positives + self.false_negatives), self.thresholds
         )

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .metric import Metric
+from .metric import ArrayMetric
 from .metrics_utils import match_shapes, weights_like
 
 EPSILON = 1e-7  # Keras's backend.epsilon(), in the same places as Keras puts it
 
 
-class FBetaScore(Metric):
+class FBetaScore(ArrayMetric):
     """F-beta score ``(1 + b^2) P R / (b^2 P + R)`` of a multi-class or multi-label classifier.
 
     Per class ``c``, over everything since the last reset, with weights ``w``:
@@ -35,7 +35,7 @@ class FBetaScore(Metric):
     Example:
         >>> m = FBetaScore(beta=2.0, threshold=0.5)
         >>> m.update_state([[1, 1, 1], [1, 0, 0], [1, 1, 0]], [[0.2, 0.6, 0.7], [0.2, 0.6, 0.6], [0.6, 0.8, 0.0]])
-        >>> np.round(m.result(), 4).tolist()
+        >>> [round(v, 4) for v in m.result().numpy().tolist()]
         [0.3846, 0.9091, 0.8333]
     """
 
@@ -86,7 +86,7 @@ class FBetaScore(Metric):
     def _counts(self) -> list[np.ndarray]:
         return [self.true_positives, self.false_positives, self.false_negatives, self.intermediate_weights]
 
-    def result(self):
+    def _value(self):
         if self.true_positives is None:
             return 0.0 if self.average is not None else np.zeros(0)
         tp, fp, fn, support = self._counts()
@@ -117,7 +117,7 @@ class F1Score(FBetaScore):
     Example:
         >>> m = F1Score(threshold=0.5)
         >>> m.update_state([[1, 1, 1], [1, 0, 0], [1, 1, 0]], [[0.2, 0.6, 0.7], [0.2, 0.6, 0.6], [0.6, 0.8, 0.0]])
-        >>> np.round(m.result(), 4).tolist()
+        >>> [round(v, 4) for v in m.result().numpy().tolist()]
         [0.5, 0.8, 0.6667]
     """
 

@@ -47,7 +47,7 @@ class Hinge(_BuiltinWrapper):
     Example:
         >>> m = Hinge()
         >>> m.update_state([[0, 1], [0, 0]], [[0.6, 0.4], [0.4, 0.6]])
-        >>> round(m.result(), 4)
+        >>> round(float(m.result()), 4)
         1.3
     """
 
@@ -66,7 +66,7 @@ class SquaredHinge(_BuiltinWrapper):
     Example:
         >>> m = SquaredHinge()
         >>> m.update_state([[0, 1], [0, 0]], [[0.6, 0.4], [0.4, 0.6]])
-        >>> round(m.result(), 4)
+        >>> round(float(m.result()), 4)
         1.86
     """
 
@@ -85,7 +85,7 @@ class CategoricalHinge(_BuiltinWrapper):
     Example:
         >>> m = CategoricalHinge()
         >>> m.update_state([[0, 1], [0, 0]], [[0.6, 0.4], [0.4, 0.6]])
-        >>> round(m.result(), 4)
+        >>> round(float(m.result()), 4)
         1.4
     """
 

@@ -6,13 +6,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .metric import Metric
+from .metric import ArrayMetric
 from .metrics_utils import weights_like
 
 EPSILON = 1e-7  # Keras's backend.epsilon(), where Keras adds it
 
 
-class IoU(Metric):
+class IoU(ArrayMetric):
     """Intersection over union ``TP / (TP + FP + FN)`` of chosen classes, averaged over them.
 
     A confusion matrix over ``num_classes`` classes is accumulated over all
@@ -43,7 +43,7 @@ class IoU(Metric):
     Example:
         >>> m = IoU(num_classes=2, target_class_ids=[0])
         >>> m.update_state([0, 0, 1, 1], [0, 1, 0, 1])
-        >>> round(m.result(), 4)
+        >>> round(float(m.result()), 4)
         0.3333
     """
 
@@ -93,7 +93,7 @@ class IoU(Metric):
         counts = np.bincount(cells, weights=weights[keep], minlength=self.num_classes**2)
         self.total_cm += counts.reshape(self.num_classes, self.num_classes)
 
-    def result(self) -> float:
+    def _value(self) -> float:
         true_positives = np.diag(self.total_cm)
         union = self.total_cm.sum(axis=0) + self.total_cm.sum(axis=1) - true_positives
         true_positives, union = true_positives[self.target_class_ids], union[self.target_class_ids]
@@ -126,7 +126,7 @@ class MeanIoU(IoU):
     Example:
         >>> m = MeanIoU(num_classes=2)
         >>> m.update_state([0, 0, 1, 1], [0, 1, 0, 1])
-        >>> round(m.result(), 4)
+        >>> round(float(m.result()), 4)
         0.3333
     """
 
@@ -152,7 +152,7 @@ class OneHotIoU(IoU):
         >>> m = OneHotIoU(num_classes=3, target_class_ids=[0, 2])
         >>> m.update_state([[0, 0, 1], [1, 0, 0], [0, 1, 0], [1, 0, 0]],
         ...                [[0.2, 0.3, 0.5], [0.1, 0.2, 0.7], [0.5, 0.3, 0.1], [0.1, 0.4, 0.5]])
-        >>> round(m.result(), 4)
+        >>> round(float(m.result()), 4)
         0.1667
     """
 
@@ -176,7 +176,7 @@ class OneHotMeanIoU(MeanIoU):
         >>> m = OneHotMeanIoU(num_classes=3)
         >>> m.update_state([[0, 0, 1], [1, 0, 0], [0, 1, 0], [1, 0, 0]],
         ...                [[0.2, 0.3, 0.5], [0.1, 0.2, 0.7], [0.5, 0.3, 0.1], [0.1, 0.4, 0.5]])
-        >>> round(m.result(), 4)
+        >>> round(float(m.result()), 4)
         0.1111
     """
 
@@ -200,7 +200,7 @@ class BinaryIoU(IoU):
     Example:
         >>> m = BinaryIoU(target_class_ids=[0, 1], threshold=0.3)
         >>> m.update_state([0, 1, 0, 1], [0.1, 0.2, 0.4, 0.7])
-        >>> round(m.result(), 4)
+        >>> round(float(m.result()), 4)
         0.3333
     """
 

@@ -1,67 +1,125 @@
-"""``Metric``, the base of the metrics: state updated per batch, read with ``result()``."""
+"""``Metric``, the base of the metrics: state updated per batch, read with ``result()``.
+
+Keras 3's contract: ``result()`` returns a tensor (0-d for one value), ``metric(...)`` updates and returns
+``result()``, ``reset_state()`` sets every state variable (made by ``add_variable`` / ``add_weight``) to
+zeros, ``get_config()`` is ``{"name", "dtype"}``. ``fit`` and ``evaluate`` log ``float(result())``.
+"""
 
 from __future__ import annotations
 
+import numpy as np
+
+from .._engine import Tensor
 from ..utils.naming import snake_case
+from ..variables import Variable
+
+
+def as_result(value, dtype) -> Tensor:
+    """A metric's value (a number or an array of them) as the tensor ``result()`` returns, in ``dtype``."""
+    return Tensor._make(np.asarray(value, dtype=dtype))
 
 
 class Metric:
-    """Base class of the metrics: state updated per batch, read with :meth:`result`.
+    """Base class of the metrics, as Keras 3's ``keras.metrics.Metric``.
 
-    A subclass sets its options, then calls ``super().__init__(name)`` (which
-    calls :meth:`reset_state` to create the state), and implements
-    :meth:`update_state`, :meth:`result` and :meth:`reset_state`.
+    A subclass calls ``super().__init__(name=name, **kwargs)``, creates its state with
+    :meth:`add_variable` (or Keras 2's :meth:`add_weight`), and implements :meth:`update_state` and
+    :meth:`result`; the default :meth:`reset_state` sets every such variable to zeros, as Keras does.
 
     Args:
-        name: the key under which ``fit`` logs the value; defaults to the
-            class name in snake_case.
+        name: the key under which ``fit`` logs the value; defaults to the class name in snake_case.
+        dtype: the dtype of the state and of :meth:`result`, default ``"float32"`` (``self.dtype``).
+            (The arguments are in Keras 2's order, ``name`` first; give them by keyword for Keras 3.)
 
     Attributes:
-        direction: ``"up"`` if higher is better, ``"down"`` if lower is,
-            ``None`` if unknown; read by callbacks in ``mode="auto"``.
+        direction: ``"up"`` if higher is better, ``"down"`` if lower is, ``None`` if unknown; read by
+            callbacks in ``mode="auto"``.
 
     Example::
 
-        class Maximum(Metric):
-            def reset_state(self):
-                self.value = -math.inf
+        class BinaryTruePositives(Metric):
+            def __init__(self, name="binary_true_positives", **kwargs):
+                super().__init__(name=name, **kwargs)
+                self.true_positives = self.add_variable(shape=(), initializer="zeros", name="true_positives")
 
             def update_state(self, y_true, y_pred, sample_weight=None):
-                self.value = max(self.value, float(np.max(y_pred)))
+                values = ops.cast(ops.logical_and(ops.cast(y_true, "bool"), ops.cast(y_pred, "bool")), self.dtype)
+                self.true_positives.assign_add(ops.sum(values))
 
             def result(self):
-                return self.value
+                return self.true_positives
     """
 
     direction: str | None = None
 
-    def __init__(self, name: str | None = None):
+    def __init__(self, name: str | None = None, dtype=None):
         if name is not None and not isinstance(name, str):
             raise TypeError(f"{type(self).__name__}: name must be a string, got {type(name).__name__}")
         self.name = name or snake_case(type(self).__name__)
-        self.reset_state()
+        self._dtype = np.dtype(dtype or "float32").name
+        self._variables: list[Variable] = []
 
-    def update_state(self, y_true, y_pred, sample_weight=None) -> None:
+    @property
+    def dtype(self) -> str:
+        """The dtype of the state and of :meth:`result`, as Keras's string (``"float32"``)."""
+        return self._dtype
+
+    def add_variable(self, shape, initializer, dtype=None, aggregation: str = "sum", name: str | None = None):
+        """A non-trainable :class:`~nabla.keras.Variable` of the metric's state (``aggregation`` is accepted
+        for Keras's signature); :attr:`variables` lists it and :meth:`reset_state` zeros it."""
+        if "_variables" not in vars(self):
+            raise RuntimeError(f"{type(self).__name__}: call super().__init__() in __init__ before add_variable")
+        variable = Variable(initializer, shape=shape, dtype=dtype or self.dtype, trainable=False, name=name)
+        self._variables.append(variable)
+        return variable
+
+    def add_weight(self, shape=(), initializer="zeros", dtype=None, name: str | None = None, **kwargs):
+        """Keras's other name for :meth:`add_variable`, Keras 2's ``add_weight(name, shape=(), ...,
+        initializer=None)`` included: a string first argument is the name, and the initializer defaults to
+        zeros (Keras 3 requires one). ``aggregation`` and ``synchronization`` are accepted and ignored."""
+        if isinstance(shape, str):
+            shape, name = (), shape
+        unknown = set(kwargs) - {"aggregation", "synchronization"}
+        if unknown:
+            raise TypeError(f"{type(self).__name__}.add_weight: unexpected arguments {sorted(unknown)}")
+        return self.add_variable(shape, "zeros" if initializer is None else initializer, dtype=dtype, name=name)
+
+    @property
+    def variables(self) -> list:
+        """The state variables: this metric's (by :meth:`add_variable`), then those of metrics held as
+        attributes, as Keras tracks them."""
+        variables = list(self._variables)
+        for value in vars(self).values():
+            if isinstance(value, Metric):
+                variables.extend(value.variables)
+        return variables
+
+    def update_state(self, *args, **kwargs) -> None:
         """Accumulate the statistics of one batch."""
         raise NotImplementedError(f"{type(self).__name__} must implement update_state")
 
-    def result(self) -> float:
-        """The metric's value over everything seen since the last reset."""
+    def result(self) -> Tensor:
+        """The metric's value over everything seen since the last reset: a tensor (0-d for one value)."""
         raise NotImplementedError(f"{type(self).__name__} must implement result")
 
     def reset_state(self) -> None:
-        """Forget everything accumulated."""
-        raise NotImplementedError(f"{type(self).__name__} must implement reset_state")
+        """Forget everything accumulated: every state variable back to zeros (Keras 3's default)."""
+        for variable in self.variables:
+            variable.assign(np.zeros(variable.shape))
 
-    def __call__(self, *args, **kwargs) -> float:
-        """Update with one batch and return the accumulated result, as Keras's ``metric(...)``: the arguments are
+    def reset_states(self) -> None:
+        """Keras 2's name for :meth:`reset_state`."""
+        self.reset_state()
+
+    def __call__(self, *args, **kwargs) -> Tensor:
+        """Update with one batch and return :meth:`result`, as Keras's ``metric(...)``: the arguments are
         :meth:`update_state`'s (``(y_true, y_pred, sample_weight=None)``, or ``(values)`` for ``Mean``)."""
         self.update_state(*args, **kwargs)
         return self.result()
 
     def get_config(self) -> dict:
         """The constructor arguments, JSON-able: ``type(m).from_config(m.get_config())`` rebuilds it."""
-        return {"name": self.name}
+        return {"name": self.name, "dtype": self.dtype}
 
     @classmethod
     def from_config(cls, config: dict) -> Metric:
@@ -70,3 +128,27 @@ class Metric:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self.name!r})"
+
+
+class ArrayMetric(Metric):
+    """The base of nabla's built-in metrics: their state is NumPy arrays, made by :meth:`reset_state`
+    (called at construction), and :meth:`_value` computes the value that :meth:`result` returns as a
+    tensor of the metric's dtype. (So their :attr:`variables` list is empty, where Keras lists its
+    state variables.)"""
+
+    def __init__(self, name: str | None = None, dtype=None):
+        super().__init__(name, dtype)
+        self.reset_state()
+
+    def reset_state(self) -> None:
+        raise NotImplementedError(f"{type(self).__name__} must implement reset_state")
+
+    def _value(self):
+        """The value as a float, or a float array (one per threshold or class)."""
+        raise NotImplementedError(f"{type(self).__name__} must implement _value")
+
+    def result(self) -> Tensor:
+        return as_result(self._value(), self.dtype)
+
+    def get_config(self) -> dict:
+        return {"name": self.name}

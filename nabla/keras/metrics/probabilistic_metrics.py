@@ -74,7 +74,7 @@ class BinaryCrossentropy(_BuiltinWrapper):
     Example:
         >>> m = BinaryCrossentropy()
         >>> m.update_state([[0, 1], [0, 0]], [[0.6, 0.4], [0.4, 0.6]])
-        >>> round(m.result(), 4)
+        >>> round(float(m.result()), 4)
         0.8149
     """
 
@@ -101,7 +101,7 @@ class CategoricalCrossentropy(_BuiltinWrapper):
     Example:
         >>> m = CategoricalCrossentropy()
         >>> m.update_state([[0, 1, 0], [0, 0, 1]], [[0.05, 0.95, 0], [0.1, 0.8, 0.1]])
-        >>> round(m.result(), 4)
+        >>> round(float(m.result()), 4)
         1.1769
     """
 
@@ -124,7 +124,7 @@ class SparseCategoricalCrossentropy(_BuiltinWrapper):
     Example:
         >>> m = SparseCategoricalCrossentropy()
         >>> m.update_state([1, 2], [[0.05, 0.95, 0], [0.1, 0.8, 0.1]])
-        >>> round(m.result(), 4)
+        >>> round(float(m.result()), 4)
         1.1769
     """
 
@@ -145,7 +145,7 @@ class KLDivergence(_BuiltinWrapper):
     Example:
         >>> m = KLDivergence()
         >>> m.update_state([[0, 1], [0, 0]], [[0.6, 0.4], [0.4, 0.6]])
-        >>> round(m.result(), 4)
+        >>> round(float(m.result()), 4)
         0.4581
     """
 
@@ -164,7 +164,7 @@ class Poisson(_BuiltinWrapper):
     Example:
         >>> m = Poisson()
         >>> m.update_state([[0, 1], [0, 0]], [[1, 1], [0, 0]])
-        >>> round(m.result(), 4)
+        >>> round(float(m.result()), 4)
         0.5
     """
 

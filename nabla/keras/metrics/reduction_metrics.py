@@ -6,11 +6,11 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .metric import Metric
+from .metric import ArrayMetric
 from .metrics_utils import weights_like
 
 
-class _WeightedTotal(Metric):
+class _WeightedTotal(ArrayMetric):
     """Accumulates ``total = sum(w * v)`` and ``count = sum(w)`` of the values given to :meth:`update_state`."""
 
     def reset_state(self) -> None:
@@ -37,17 +37,17 @@ class Sum(_WeightedTotal):
     Example:
         >>> m = Sum()
         >>> m.update_state([1, 3, 5, 7])
-        >>> m.result()
+        >>> float(m.result())
         16.0
         >>> m.update_state([1, 3], sample_weight=[0.5, 0])
-        >>> m.result()
+        >>> float(m.result())
         16.5
     """
 
     def __init__(self, name: str = "sum"):
         super().__init__(name)
 
-    def result(self) -> float:
+    def _value(self) -> float:
         return self.total
 
 
@@ -60,18 +60,18 @@ class Mean(_WeightedTotal):
     Example:
         >>> m = Mean()
         >>> m.update_state([1, 3, 5, 7])
-        >>> m.result()
+        >>> float(m.result())
         4.0
         >>> m.reset_state()
         >>> m.update_state([1, 3, 5, 7], sample_weight=[1, 1, 0, 0])
-        >>> m.result()
+        >>> float(m.result())
         2.0
     """
 
     def __init__(self, name: str = "mean"):
         super().__init__(name)
 
-    def result(self) -> float:
+    def _value(self) -> float:
         return self.total / self.count if self.count else 0.0
 
 
@@ -92,7 +92,7 @@ class MeanMetricWrapper(Mean):
         ...     return np.abs(np.asarray(y_true) - np.asarray(y_pred)).max(axis=-1)
         >>> m = MeanMetricWrapper(max_error)
         >>> m.update_state([[0.0, 1.0]], [[0.5, 3.0]])
-        >>> m.result(), m.name
+        >>> float(m.result()), m.name
         (2.0, 'max_error')
     """
 

@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from ..utils.traceback_utils import warn
-from .metric import Metric
+from .metric import ArrayMetric
 from .metrics_utils import match_shapes, per_sample, weights_like
 from .reduction_metrics import _BuiltinWrapper
 
@@ -65,7 +65,7 @@ class MeanAbsoluteError(_BuiltinWrapper):
     Example:
         >>> m = MeanAbsoluteError()
         >>> m.update_state([[0, 1], [0, 0]], [[1, 1], [0, 0]])
-        >>> m.result()
+        >>> float(m.result())
         0.25
     """
 
@@ -84,7 +84,7 @@ class MeanSquaredError(_BuiltinWrapper):
     Example:
         >>> m = MeanSquaredError()
         >>> m.update_state([[0, 1], [0, 0]], [[1, 1], [0, 0]])
-        >>> m.result()
+        >>> float(m.result())
         0.25
     """
 
@@ -103,7 +103,7 @@ class RootMeanSquaredError(_BuiltinWrapper):
     Example:
         >>> m = RootMeanSquaredError()
         >>> m.update_state([[0, 1], [0, 0]], [[1, 1], [0, 0]], sample_weight=[1, 0])
-        >>> round(m.result(), 6)
+        >>> round(float(m.result()), 6)
         0.707107
     """
 
@@ -112,8 +112,8 @@ class RootMeanSquaredError(_BuiltinWrapper):
     def __init__(self, name: str = "root_mean_squared_error"):
         super().__init__(mean_squared_error, name=name)
 
-    def result(self) -> float:
-        return math.sqrt(super().result())
+    def _value(self) -> float:
+        return math.sqrt(super()._value())
 
 
 class MeanAbsolutePercentageError(_BuiltinWrapper):
@@ -125,7 +125,7 @@ class MeanAbsolutePercentageError(_BuiltinWrapper):
     Example:
         >>> m = MeanAbsolutePercentageError()
         >>> m.update_state([[2, 4], [1, 5]], [[1, 4], [1, 4]])
-        >>> m.result()
+        >>> float(m.result())
         17.5
     """
 
@@ -144,7 +144,7 @@ class MeanSquaredLogarithmicError(_BuiltinWrapper):
     Example:
         >>> m = MeanSquaredLogarithmicError()
         >>> m.update_state([[0, 1], [0, 0]], [[1, 1], [0, 0]])
-        >>> round(m.result(), 4)
+        >>> round(float(m.result()), 4)
         0.1201
     """
 
@@ -163,7 +163,7 @@ class LogCoshError(_BuiltinWrapper):
     Example:
         >>> m = LogCoshError()
         >>> m.update_state([[0, 1], [0, 0]], [[1, 1], [0, 0]])
-        >>> round(m.result(), 4)
+        >>> round(float(m.result()), 4)
         0.1084
     """
 
@@ -183,7 +183,7 @@ class CosineSimilarity(_BuiltinWrapper):
     Example:
         >>> m = CosineSimilarity()
         >>> m.update_state([[0, 1], [1, 1]], [[1, 0], [1, 1]])
-        >>> round(m.result(), 4)
+        >>> round(float(m.result()), 4)
         0.5
     """
 
@@ -195,7 +195,7 @@ class CosineSimilarity(_BuiltinWrapper):
         super().__init__(cosine_similarity, name=name, axis=int(axis))
 
 
-class R2Score(Metric):
+class R2Score(ArrayMetric):
     """Coefficient of determination ``R^2 = 1 - SS_res / SS_tot``, accumulated over all batches.
 
     ``SS_res = sum(w (y_true - y_pred)^2)`` and ``SS_tot = sum(w (y_true -
@@ -217,7 +217,7 @@ class R2Score(Metric):
     Example:
         >>> m = R2Score()
         >>> m.update_state([[1], [4], [3]], [[2], [4], [4]])
-        >>> round(m.result(), 6)
+        >>> round(float(m.result()), 6)
         0.571429
     """
 
@@ -270,7 +270,7 @@ class R2Score(Metric):
             self.ss_res = self.ss_res + b_res
         self.num_samples += n
 
-    def result(self) -> float:
+    def _value(self) -> float:
         if self.weight is None:
             return 0.0
         ss_tot, ss_res = self.m2, self.ss_res

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .confusion_metrics import confusion_counts, divide_no_nan
-from .metric import Metric
+from .metric import ArrayMetric
 
 _RATES = {
     "sensitivity": lambda tp, fp, tn, fn: divide_no_nan(tp, tp + fn),
@@ -15,7 +15,7 @@ _RATES = {
 }
 
 
-class _RateAtRate(Metric):
+class _RateAtRate(ArrayMetric):
     """``max over thresholds of <maximized> subject to <constrained> >= value`` (0 if no threshold qualifies).
 
     The confusion counts are taken at ``num_thresholds`` thresholds evenly
@@ -50,7 +50,7 @@ class _RateAtRate(Metric):
         )
         self.counts = tuple(a + b for a, b in zip(self.counts, batch))
 
-    def result(self) -> float:
+    def _value(self) -> float:
         constrained = _RATES[self._constrained](*self.counts)
         maximized = _RATES[self._maximized](*self.counts)
         return float(np.max(np.where(constrained >= self.value, maximized, 0.0), initial=0.0))
@@ -76,7 +76,7 @@ class SensitivityAtSpecificity(_RateAtRate):
     Example:
         >>> m = SensitivityAtSpecificity(0.5)
         >>> m.update_state([0, 0, 0, 1, 1], [0, 0.3, 0.8, 0.3, 0.8])
-        >>> m.result()
+        >>> float(m.result())
         0.5
     """
 
@@ -98,7 +98,7 @@ class SpecificityAtSensitivity(_RateAtRate):
     Example:
         >>> m = SpecificityAtSensitivity(0.5)
         >>> m.update_state([0, 0, 0, 1, 1], [0, 0.3, 0.8, 0.3, 0.8])
-        >>> round(m.result(), 4)
+        >>> round(float(m.result()), 4)
         0.6667
     """
 
@@ -120,7 +120,7 @@ class PrecisionAtRecall(_RateAtRate):
     Example:
         >>> m = PrecisionAtRecall(0.5)
         >>> m.update_state([0, 0, 0, 1, 1], [0, 0.3, 0.8, 0.3, 0.8])
-        >>> m.result()
+        >>> float(m.result())
         0.5
     """
 
@@ -142,7 +142,7 @@ class RecallAtPrecision(_RateAtRate):
     Example:
         >>> m = RecallAtPrecision(0.8)
         >>> m.update_state([0, 0, 1, 1], [0, 0.5, 0.3, 0.9])
-        >>> m.result()
+        >>> float(m.result())
         0.5
     """
 

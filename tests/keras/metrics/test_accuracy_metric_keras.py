@@ -37,7 +37,7 @@ def test_sum_matches_keras():
         theirs.update_state(values.astype(np.float32), sample_weight=weight)
         np.testing.assert_allclose(ours.result(), keras_value(theirs.result()), rtol=1e-5)
     ours.reset_state()
-    assert ours.result() == 0.0 and ours.name == theirs.name
+    assert float(ours.result()) == 0.0 and ours.name == theirs.name
 
 
 def test_custom_training_walkthrough_idiom():

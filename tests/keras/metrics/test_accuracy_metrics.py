@@ -17,13 +17,13 @@ def test_top_k_keras_k3_and_default():
 def test_binary_accuracy_threshold_and_multi_output_samples():
     m = M.BinaryAccuracy(threshold=0.0)  # logits
     m.update_state([1, 0, 1], [2.0, -1.0, -0.5])
-    assert m.result() == pytest.approx(2 / 3)
+    assert float(m.result()) == pytest.approx(2 / 3)
     # Two outputs per sample: each sample counts the fraction it got right, weights per sample.
     per_sample = M.binary_accuracy([[1, 0], [1, 1]], [[0.9, 0.8], [0.7, 0.6]])
     np.testing.assert_allclose(per_sample, [0.5, 1.0])
     m = M.BinaryAccuracy()
     m.update_state([[1, 0], [1, 1]], [[0.9, 0.8], [0.7, 0.6]], sample_weight=[3, 1])
-    assert m.result() == pytest.approx((3 * 0.5 + 1 * 1.0) / 4)
+    assert float(m.result()) == pytest.approx((3 * 0.5 + 1 * 1.0) / 4)
 
 
 def test_threshold_is_strict():
@@ -35,7 +35,7 @@ def test_threshold_is_strict():
 def test_sparse_labels_shapes_and_errors():
     y_pred = np.array([[0.2, 0.7, 0.1], [0.6, 0.3, 0.1], [0.1, 0.2, 0.7]])
     for labels in ([1, 0, 0], [[1], [0], [0]], np.array([1.0, 0.0, 0.0])):
-        assert M.SparseCategoricalAccuracy()(labels, y_pred) == pytest.approx(2 / 3)
+        assert float(M.SparseCategoricalAccuracy()(labels, y_pred)) == pytest.approx(2 / 3)
     with pytest.raises(ValueError, match=r"integers in \[0, 3\)"):
         M.SparseCategoricalAccuracy().update_state([1, 0, 3], y_pred)
     with pytest.raises(ValueError, match=r"integers in \[0, 3\)"):
@@ -73,4 +73,4 @@ def test_accuracy_weights_batches_by_their_size():
     m = M.BinaryAccuracy()
     m.update_state([1, 1, 1], [0.9, 0.9, 0.9])  # 3 right
     m.update_state([1], [0.1])  # 1 wrong
-    assert m.result() == 0.75  # not (1.0 + 0.0) / 2
+    assert float(m.result()) == 0.75  # not (1.0 + 0.0) / 2

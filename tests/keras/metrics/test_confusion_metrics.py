@@ -16,8 +16,8 @@ def test_precision_recall_hand_computed_with_weights():
     y_pred = [0.9, 0.2, 0.7, 0.1, 0.6]
     w = [1.0, 2.0, 3.0, 1.0, 0.5]
     # TP: samples 0 (w 1) and 4 (w 0.5); FP: sample 2 (w 3); FN: sample 1 (w 2).
-    assert M.Precision()(y_true, y_pred, w) == pytest.approx(1.5 / 4.5)
-    assert M.Recall()(y_true, y_pred, w) == pytest.approx(1.5 / 3.5)
+    assert float(M.Precision()(y_true, y_pred, w)) == pytest.approx(1.5 / 4.5)
+    assert float(M.Recall()(y_true, y_pred, w)) == pytest.approx(1.5 / 3.5)
     assert M.Precision(thresholds=0.8)(y_true, y_pred) == 1.0
     np.testing.assert_allclose(M.Precision(thresholds=[0.5, 0.8])(y_true, y_pred, w), [1.5 / 4.5, 1.0])
     with pytest.raises(ValueError, match=r"in \[0, 1\]"):
@@ -50,11 +50,11 @@ def _average_precision_loop(y, s, w):
 def test_auc_hand_computed_values():
     # The example of scikit-learn's roc_auc_score / average_precision_score docs.
     y, s = [0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]
-    assert M.AUC(None)(y, s) == pytest.approx(0.75)
-    assert M.AUC(None, curve="PR")(y, s) == pytest.approx(0.5 * 1.0 + 0.5 * 2 / 3)  # 0.8333
+    assert float(M.AUC(None)(y, s)) == pytest.approx(0.75)
+    assert float(M.AUC(None, curve="PR")(y, s)) == pytest.approx(0.5 * 1.0 + 0.5 * 2 / 3)  # 0.8333
     # Ties between a positive and a negative count one half (average ranks).
     assert M.AUC(None)([0, 1], [0.5, 0.5]) == 0.5
-    assert M.AUC(None)([0, 0, 1, 1], [0.2, 0.6, 0.6, 0.9]) == pytest.approx((2 * 1 + 1 * 1 + 1 * 0.5) / 4)
+    assert float(M.AUC(None)([0, 0, 1, 1], [0.2, 0.6, 0.6, 0.9])) == pytest.approx((2 * 1 + 1 * 1 + 1 * 0.5) / 4)
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -69,15 +69,16 @@ def test_auc_equals_brute_force_with_ties_and_weights(seed):
         m.update_state(y[start : start + 13], s[start : start + 13], sample_weight=w[start : start + 13])
         pr.update_state(y[start : start + 13], s[start : start + 13], sample_weight=w[start : start + 13])
         m.result()  # reading mid-way must not disturb the accumulation
-    assert m.result() == pytest.approx(_auc_pairs(y, s, w), rel=1e-12)
-    assert pr.result() == pytest.approx(_average_precision_loop(y, s, w), rel=1e-12)
+    assert m._value() == pytest.approx(_auc_pairs(y, s, w), rel=1e-12)
+    assert pr._value() == pytest.approx(_average_precision_loop(y, s, w), rel=1e-12)
 
 
 def test_auc_only_depends_on_the_order_of_scores():
     rng = np.random.default_rng(4)
     y, logits = rng.integers(0, 2, 50), rng.normal(size=50)
     for curve in ("ROC", "PR"):
-        assert M.AUC(None, curve)(y, logits) == pytest.approx(M.AUC(None, curve)(y, 1 / (1 + np.exp(-logits))))
+        probabilities = M.AUC(None, curve)(y, 1 / (1 + np.exp(-logits)))
+        assert float(M.AUC(None, curve)(y, logits)) == pytest.approx(float(probabilities))
 
 
 def test_auc_degenerate_inputs():

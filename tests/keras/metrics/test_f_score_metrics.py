@@ -43,7 +43,7 @@ def test_f1_equals_scikit_learn_on_one_hot_predictions():
     labels, scores = rng.integers(0, 3, 200), rng.random((200, 3))
     m = M.F1Score(average="macro")
     m.update_state(np.eye(3)[labels], scores)
-    assert m.result() == pytest.approx(f1_score(labels, scores.argmax(-1), average="macro"), abs=1e-5)
+    assert float(m.result()) == pytest.approx(f1_score(labels, scores.argmax(-1), average="macro"), abs=1e-5)
 
 
 def test_in_fit_as_keras():

@@ -81,7 +81,7 @@ def test_segmentation_shapes_and_errors():
     m.update_state(y_true, scores, sample_weight=[1.0, 0.0])  # one weight per image
     ref = M.MeanIoU(3)
     ref.update_state(y_true[0], scores[0].argmax(-1))
-    assert m.result() == pytest.approx(ref.result())
+    assert float(m.result()) == pytest.approx(ref.result())
     with pytest.raises(ValueError, match="sparse_y_pred=False"):
         M.MeanIoU(3)(y_true, scores)
     with pytest.raises(ValueError, match="target_class_ids"):

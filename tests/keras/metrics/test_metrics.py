@@ -104,7 +104,7 @@ def test_get_passes_metrics_through_and_wraps_functions():
     wrapped = M.get(max_abs_error)
     assert isinstance(wrapped, M.MeanMetricWrapper) and wrapped.name == "max_abs_error"
     wrapped.update_state([[0, 0], [0, 0]], [[1, 3], [2, 0]], sample_weight=[1, 3])
-    assert wrapped.result() == pytest.approx((3 * 1 + 2 * 3) / 4)
+    assert float(wrapped.result()) == pytest.approx((3 * 1 + 2 * 3) / 4)
 
 
 def test_get_unknown_name_lists_the_valid_ones():
