@@ -58,8 +58,7 @@ class SourceBatches:
         if is_tf_dataset(source):  # (models/tf_dataset.py: read as a DataLoader, or an iterator when infinite)
             source = batch_source(source, steps, who)
         self.model, self.source, self.weigh, self.who = model, source, weigh, who
-        # batches may be x alone when the model computes its own loss (a train_step of its own, add_loss)
-        self.needs_y = model.loss is not None and not model._custom_steps()
+        self.needs_y = model._needs_targets()
         self.is_dataset = isinstance(source, PyDataset)
         self.is_loader = isinstance(source, (DataLoader, DatasetEpochs))
         sized = self.is_dataset or (self.is_loader and getattr(source, "sized", True))
@@ -160,7 +159,7 @@ def _fit_rows(model, x, y, sample_weight, class_weight, validation_split, valida
     if not is_batch_source(x):
         if steps_per_epoch is not None:
             raise ValueError("fit: steps_per_epoch goes with a generator, a PyDataset or a DataLoader as x")
-        need_y = model.loss is not None and not model._custom_steps()  # (else the model computes its own loss)
+        need_y = model._needs_targets()
         if several_inputs(model) or several_outputs(model):
             if y is None and x is not None and not need_y:
                 if validation_split or sample_weight is not None or class_weight is not None:
