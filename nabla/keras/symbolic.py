@@ -31,7 +31,9 @@ from functools import partial
 
 import numpy as np
 
+from ..nn import Module
 from ._engine import Tensor, dtypes, no_grad
+from .utils.naming import auto_name
 
 _PROBE_BATCH = 2  # samples in the probe batch (2, not 1, so that a broadcast 1 is not mistaken for the batch)
 # NOTE: lengths of an unknown axis other than the batch axis, one per run: 21 apart, so that a strided
@@ -39,14 +41,36 @@ _PROBE_BATCH = 2  # samples in the probe batch (2, not 1, so that a broadcast 1 
 PROBE_LENGTHS = (16, 37)
 
 
+# Keras's class names of the operations Python's operators record (``x + y`` is keras.ops.add: ``Add``)
+_OPERATOR_CLASSES = {
+    operator.add: "Add", operator.sub: "Subtract", operator.mul: "Multiply", operator.truediv: "TrueDivide",
+    operator.pow: "Power", operator.matmul: "Matmul", operator.neg: "Negative", operator.getitem: "GetItem",
+}  # fmt: skip
+
+
 class Node:
-    """One call in a functional graph: ``fn(*args, **kwargs)``, whose outputs are ``outputs``."""
+    """One call in a functional graph: ``fn(*args, **kwargs)``, whose outputs are ``outputs``.
 
-    __slots__ = ("fn", "args", "kwargs", "outputs")
+    ``index``: how many calls on symbolic tensors ``fn`` had before this one (Keras's node index, which a
+    summary's "Connected to" column shows as ``dense[1][0]``). A call of a function rather than a layer
+    (``x + y``, ``keras.ops.relu(x)``) is an operation of its own in Keras, named when it is made:
+    ``op_class`` (``Add``, ``Relu``) and ``name`` (``add``, ``add_1``...).
+    """
 
-    def __init__(self, fn, args: tuple, kwargs: dict):
+    __slots__ = ("fn", "args", "kwargs", "outputs", "index", "op_class", "name")
+
+    def __init__(self, fn, args: tuple, kwargs: dict, op_name: str | None = None):
         self.fn, self.args, self.kwargs = fn, args, kwargs
         self.outputs: list[KerasTensor] = []
+        if isinstance(fn, Module):
+            self.index = fn._symbolic_calls = getattr(fn, "_symbolic_calls", -1) + 1
+            self.op_class = self.name = None
+        else:
+            self.index = 0
+            self.op_class = _OPERATOR_CLASSES.get(fn) or "".join(
+                word.capitalize() for word in (op_name or getattr(fn, "__name__", None) or _name(fn)).split("_")
+            )
+            self.name = auto_name(self.op_class)
 
     def inputs(self) -> list[KerasTensor]:
         """The symbolic tensors among the arguments."""
@@ -185,11 +209,12 @@ def _has_unknown_length(structure) -> bool:
     return any(isinstance(t, KerasTensor) and None in t.shape[1:] for t in flatten(structure))
 
 
-def call(fn, *args_and_kwargs):
+def call(fn, *args_and_kwargs, op_name: str | None = None):
     """Record ``fn(*args, **kwargs)`` on symbolic tensors: returns KerasTensors of its outputs' shapes.
 
     Called as ``call(fn, args, kwargs)``, or ``call(fn, inputs, args, kwargs)`` for a layer (whose first
-    argument, ``inputs``, comes before ``args``).
+    argument, ``inputs``, comes before ``args``). ``op_name``: the ``keras.ops`` name a function was called
+    by (which names its node, as Keras names the operation).
     """
     if len(args_and_kwargs) == 3:
         inputs, args, kwargs = args_and_kwargs
@@ -210,7 +235,7 @@ def call(fn, *args_and_kwargs):
     finally:
         if training is not None:
             fn.train(training)
-    node = Node(fn, tuple(args), kwargs)
+    node = Node(fn, tuple(args), kwargs, op_name)
     other_shapes = iter([getattr(value, "shape", None) for value in flatten(runs[-1])])
 
     def symbolic(value):

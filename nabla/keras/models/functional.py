@@ -52,7 +52,10 @@ class Functional(Model):
             if t.node is not None:
                 raise ValueError(f"Model(inputs=...): {t!r} was computed by a layer; inputs must come from keras.Input")
         self._nodes = _nodes_between({id(t) for t in flat_inputs}, flat_outputs)
-        order = _keras_layer_order(self._nodes, flat_inputs, flat_outputs)
+        # Keras's operations in its order: the layers, an input (KerasTensor) per InputLayer, the nodes of
+        # functions (x + y, keras.ops calls), which the summary lists
+        self._operations = _keras_layer_order(self._nodes, flat_inputs, flat_outputs)
+        order = [item for item in self._operations if not isinstance(item, Node)]
         layers = [item for item in order if isinstance(item, Module)]
         for i, layer in enumerate(layers, start=1):
             name = getattr(layer, "name", None)
@@ -136,11 +139,12 @@ class Functional(Model):
 
 
 def _keras_layer_order(nodes: list[Node], inputs: list[KerasTensor], outputs: list[KerasTensor]) -> list:
-    """The layers of ``nodes`` (a topological order) and the ``inputs`` in Keras's order, which ``model.layers``
-    and the order of the weights follow: the deepest first (depth: the longest path to an output; a shared
-    layer takes its deepest call's), equal depths in the order a depth-first walk from the outputs meets
-    them, each node's inputs in order (Keras 3's ``ops.function.map_graph``)."""
-    index: dict[int, int] = {}  # id(fn), or id(input), -> when the walk from the outputs first met it
+    """The layers of ``nodes`` (a topological order), the nodes of functions among them, and the ``inputs``
+    in Keras's order, which ``model.layers`` and the order of the weights follow: the deepest first (depth:
+    the longest path to an output; a shared layer takes its deepest call's), equal depths in the order a
+    depth-first walk from the outputs meets them, each node's inputs in order (Keras 3's
+    ``ops.function.map_graph``)."""
+    index: dict[int, int] = {}  # _operation_key, or id(input), -> when the walk from the outputs first met it
     visited, stack = set(), list(reversed(outputs))
     while stack:
         t = stack.pop()
@@ -148,19 +152,35 @@ def _keras_layer_order(nodes: list[Node], inputs: list[KerasTensor], outputs: li
             index.setdefault(id(t), len(index))
         elif id(t.node) not in visited:
             visited.add(id(t.node))
-            index.setdefault(id(t.node.fn), len(index))
+            index.setdefault(_operation_key(t.node), len(index))
             stack.extend(reversed(t.node.inputs()))
-    depth: dict[int, int] = {}  # id(node), or id(input) -> its depth
+    depth, fn_depth = node_depths(nodes)
+    entries = {}
+    for node in nodes:
+        key = _operation_key(node)
+        entries[key] = (fn_depth[key], index[key], node.fn if isinstance(node.fn, Module) else node)
+    entries.update({id(t): (depth.get(id(t), 0), index.get(id(t), len(index)), t) for t in inputs})
+    return [item for _, _, item in sorted(entries.values(), key=lambda entry: (-entry[0], entry[1]))]
+
+
+def node_depths(nodes: list[Node]) -> tuple[dict[int, int], dict[int, int]]:
+    """Keras's depths of a graph's ``nodes`` (a topological order): the longest path to an output, where a
+    layer called several times is as deep as its deepest call. Returns (id(node) or id(input) -> its depth,
+    _operation_key -> its depth)."""
+    depth: dict[int, int] = {}
     fn_depth: dict[int, int] = {}
     for node in reversed(nodes):  # consumers before the nodes they read
-        fn_depth[id(node.fn)] = depth[id(node)] = max(depth.get(id(node), 0), fn_depth.get(id(node.fn), 0))
+        key = _operation_key(node)
+        fn_depth[key] = depth[id(node)] = max(depth.get(id(node), 0), fn_depth.get(key, 0))
         for t in node.inputs():
             key = id(t) if t.node is None else id(t.node)
             depth[key] = max(depth[id(node)] + 1, depth.get(key, 0))
-    entries = {id(node.fn): (fn_depth[id(node.fn)], index[id(node.fn)], node.fn)
-               for node in nodes if isinstance(node.fn, Module)}  # fmt: skip
-    entries.update({id(t): (depth.get(id(t), 0), index.get(id(t), len(index)), t) for t in inputs})
-    return [item for _, _, item in sorted(entries.values(), key=lambda entry: (-entry[0], entry[1]))]
+    return depth, fn_depth
+
+
+def _operation_key(node: Node) -> int:
+    """What Keras counts as one operation: a layer (all its calls), or a function's call on its own."""
+    return id(node.fn) if isinstance(node.fn, Module) else id(node)
 
 
 def _input_layer(t: KerasTensor) -> InputLayer:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import textwrap
+from collections import Counter
 
 import numpy as np
 
 from .._engine import no_grad
 from ..layers import Layer
-from ..symbolic import KerasTensor
+from ..symbolic import KerasTensor, Node
 
 
 def _size(n_params: int, itemsize: int = 4) -> str:
@@ -77,41 +78,95 @@ def _trace_shapes(model) -> None:
     model.train(mode)
 
 
-def summary_table(model) -> str:
-    model._maybe_build()
+def _graph_rows(model) -> tuple[list[tuple], bool]:
+    """A functional model's rows, from its graph as Keras 3 draws them: every operation (the inputs'
+    InputLayers, the layers, the calls of functions such as ``x + y``) in Keras's order with the shape of
+    its last output in the model, and whether the graph is a chain (Keras's "sequential-like": one node
+    at each depth, each node reading one tensor, no layer called twice). Otherwise each row also says what
+    the operation is "Connected to": ``producer[node index][output index]`` for each tensor it reads."""
+    from .functional import node_depths
+
+    nodes_of: dict[int, list] = {}  # id(layer) -> its calls in this model
+    for node in model._nodes:
+        nodes_of.setdefault(id(node.fn), []).append(node)
+    depth, _ = node_depths(model._nodes)
+    at_depth = Counter(depth[id(node)] for node in model._nodes)
+    at_depth.update(depth.get(id(t), 0) for t in model.inputs)
+    chain = (max(at_depth.values()) == 1 and all(len(node.inputs()) == 1 for node in model._nodes)
+             and all(len(calls) == 1 for calls in nodes_of.values()))  # fmt: skip
+    rows = []
+    for item in model._operations:
+        if isinstance(item, KerasTensor):
+            label, calls, params = f"{item.name} (InputLayer)", [], 0
+            shape = str(item.shape)
+        else:
+            calls = [item] if isinstance(item, Node) else nodes_of[id(item)]
+            label = f"{item.name} ({item.op_class})" if isinstance(item, Node) else _label(item.name, item)
+            params = 0 if isinstance(item, Node) else sum(_counts(item))
+            shapes = [str(t.shape) for t in calls[-1].outputs]
+            shape = shapes[0] if len(shapes) == 1 else f"[{', '.join(shapes)}]"
+        row = (label, shape, f"{params:,}")
+        if not chain:
+            row += (", ".join(_source(t) for node in calls for t in node.inputs()) or "-",)
+        rows.append(row)
+    return rows, chain
+
+
+def _source(t: KerasTensor) -> str:
+    """Where a tensor comes from, as Keras's summary names it: ``dense[0][0]`` (the layer, which of its
+    calls, which of that call's outputs); an input is its InputLayer's only output."""
+    if t.node is None:
+        return f"{t.name}[0][0]"
+    producer = t.node.name or getattr(t.node.fn, "name", type(t.node.fn).__name__)
+    output = next(k for k, o in enumerate(t.node.outputs) if o is t)
+    return f"{producer}[{t.node.index}][{output}]"
+
+
+def _label(name: str, layer) -> str:
+    return f"{layer.name} ({type(layer).__name__})" if isinstance(layer, Layer) else f"{name} ({type(layer).__name__})"
+
+
+def _layer_rows(model) -> list[tuple]:
+    """A Sequential or subclassed model's rows: its layers, with the output shapes one sample of zeros
+    (or, for inputs of unknown lengths, keras.Input tensors) gave them."""
     _trace_shapes(model)
     variable = _unknown_lengths(model)
     rows = []
-    children = list(model.named_children())
-    for position, layer in sorted(getattr(model, "_input_positions", {}).items()):  # a functional model's inputs
-        children.insert(position, (layer.name, layer))
-    for name, layer in children:
-        label = (
-            f"{layer.name} ({type(layer).__name__})" if isinstance(layer, Layer) else f"{name} ({type(layer).__name__})"
-        )
+    for name, layer in model.named_children():
         shape = _symbolic_shape(layer) if variable else getattr(layer, "output_shape_seen", None)
-        trainable, frozen = _counts(layer)
-        rows.append((label, "?" if shape is None else str(shape), f"{trainable + frozen:,}"))
-    widths = [31, 22, 13]  # Keras 3's columns (of its 88 characters); longer cells wrap at spaces, as its table's
-    heads = ("Layer (type)", "Output Shape", "Param #")
+        rows.append((_label(name, layer), "?" if shape is None else str(shape), f"{sum(_counts(layer)):,}"))
+    return rows
+
+
+def summary_table(model) -> str:
+    model._maybe_build()
+    if hasattr(model, "_operations"):
+        rows, chain = _graph_rows(model)
+    else:
+        rows, chain = _layer_rows(model), True
+    # Keras 3's columns (76 characters wide, as it prints outside a terminal); longer cells wrap at spaces
+    widths = [31, 22, 13] if chain else [19, 17, 10, 17]
+    heads = ("Layer (type)", "Output Shape", "Param #", "Connected to")[: len(widths)]
+    align = [str.ljust, str.ljust, str.rjust, str.ljust]
 
     def line(left, mid, right, fill="━"):
         return left + mid.join(fill * (w + 2) for w in widths) + right
 
+    def cells(texts) -> str:
+        return " │ ".join(how(text, width) for how, text, width in zip(align, texts, widths))
+
     out = [
         f'Model: "{model.name}"',
         line("┏", "┳", "┓"),
-        "┃ " + " ┃ ".join([heads[0].ljust(widths[0]), heads[1].ljust(widths[1]), heads[2].rjust(widths[2])]) + " ┃",
+        "┃ " + cells(heads).replace("│", "┃") + " ┃",
         line("┡", "╇", "┩"),
     ]
     for i, row in enumerate(rows):
         if i:  # a rule between the rows, as Keras 3 draws them
             out.append(line("├", "┼", "┤", "─"))
-        cells = [textwrap.wrap(cell, width, break_on_hyphens=False) or [""] for cell, width in zip(row, widths)]
-        for k in range(max(map(len, cells))):
-            label, shape, params = (lines[k] if k < len(lines) else "" for lines in cells)
-            texts = [label.ljust(widths[0]), shape.ljust(widths[1]), params.rjust(widths[2])]
-            out.append("│ " + " │ ".join(texts) + " │")
+        wrapped = [textwrap.wrap(cell, width, break_on_hyphens=False) or [""] for cell, width in zip(row, widths)]
+        for k in range(max(map(len, wrapped))):
+            out.append("│ " + cells([lines[k] if k < len(lines) else "" for lines in wrapped]) + " │")
     out.append(line("└", "┴", "┘", "─"))
     trainable, frozen = _counts(model)
     optimizer = _optimizer_count(model)

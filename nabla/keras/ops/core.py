@@ -206,7 +206,7 @@ def custom_gradient(f):
         (y,) = custom_vjp(f"custom_gradient({f.__name__})", [output._data], args, rule)
         return y
 
-    return _symbolic_aware(run)
+    return _symbolic_aware(run, f.__name__)
 
 
 def saturate_cast(x, dtype) -> Tensor:  # noqa: F811 - Keras's argument name
@@ -225,11 +225,11 @@ _EAGER_ONLY = {"convert_to_numpy", "is_tensor", "shape", "ndim", "size", "dtype"
                "switch", "map", "scan", "custom_gradient"}
 
 
-def _symbolic_aware(fn):
+def _symbolic_aware(fn, name: str):
     @functools.wraps(fn)
     def op(*args, **kwargs):
         if _symbolic.is_symbolic(args) or _symbolic.is_symbolic(kwargs):
-            return _symbolic.call(fn, args, kwargs)
+            return _symbolic.call(fn, args, kwargs, op_name=name)
         return fn(*args, **kwargs)
 
     op.records_symbolic_calls = True
@@ -242,7 +242,7 @@ def record_symbolic_calls(namespace: dict) -> None:
     for name, fn in list(namespace.items()):
         plain = callable(fn) and not isinstance(fn, type) and not getattr(fn, "records_symbolic_calls", False)
         if plain and not name.startswith("_") and name not in _EAGER_ONLY and name != "record_symbolic_calls":
-            namespace[name] = _symbolic_aware(fn)
+            namespace[name] = _symbolic_aware(fn, name)
 
 
 record_symbolic_calls(globals())

@@ -224,3 +224,43 @@ def test_long_layer_names_wrap_as_in_keras_3(capsys):
         model.summary()
         texts.append(capsys.readouterr().out.rstrip().splitlines())
     assert texts[1] == texts[0]
+
+
+def _graph_models(k):
+    """Functional models whose summaries differ from a chain's: several inputs, a shared layer, a branch,
+    the calls of functions (``x + y``, ``keras.ops``), a nested model; and chains with ops in them."""
+    L = k.layers
+    a, b = k.Input((8,), name="a"), k.Input((4,), name="b")
+    joined = L.Concatenate(name="cat")([L.Dense(5, name="d1")(a), L.Dense(5, name="d2")(b)])
+    shared = L.Dense(3, name="shared")
+    two_inputs = k.Model([a, b], [shared(joined), L.Dense(2, name="head")(shared(joined))], name="two")
+    c, d = k.Input((6,), name="c"), k.Input((6,), name="d")
+    with_ops = k.Model([c, d], L.Dense(2, name="out")(k.ops.relu(c + d) * 2.0), name="ops")
+    e = k.Input((3,), name="e")
+    branch = L.Dense(4, name="trunk")(e)
+    branches = k.Model(e, [L.Dense(1, name="left")(branch), L.Dense(2, name="right")(branch)], name="branches")
+    f = k.Input((28, 28, 1), name="image")
+    features = k.Sequential([k.Input((28, 28, 1)), L.Conv2D(4, 3), L.Flatten()], name="features")
+    nested = k.Model(f, L.Dense(10, name="classes")(features(f)), name="nested")
+    g = k.Input((5,), name="g")
+    chain_with_ops = k.Model(g, L.Dense(3, name="last")(k.ops.tanh(g) - 1.0), name="chain")
+    return [two_inputs, with_ops, branches, nested, chain_with_ops]
+
+
+def test_graph_summaries_are_keras_3s_line_for_line(capsys):
+    """Functional models: an InputLayer row per input, a row per call of a function (named as Keras names
+    the operation: ``add (Add)``), and, for graphs that are not chains, the "Connected to" column with
+    Keras's ``layer[node][output]`` references (a shared layer lists both calls)."""
+    from keras_reference import keras_on_torch
+
+    import nabla.keras as nabla_keras
+
+    reference = keras_on_torch()
+    texts = []
+    for k, clear in ((reference, reference.utils.clear_session), (nabla_keras, nabla_keras.layers.clear_session)):
+        clear()
+        capsys.readouterr()
+        for model in _graph_models(k):
+            model.summary()
+        texts.append(capsys.readouterr().out.rstrip().splitlines())
+    assert texts[1] == texts[0]
