@@ -17,11 +17,13 @@ class ProgbarLogger(Callback):
       terminal); ``evaluate`` and ``predict`` get a bar too. A notebook
       without ipywidgets gets verbose 2's lines instead (see
       :func:`resolve_verbose`).
-    * ``verbose=2``: one line per epoch, once it ends, as Keras::
+    * ``verbose=2``: one line per epoch, once it ends, after the epoch's number (when there are several
+      epochs), as Keras 3 prints them::
 
-          Epoch 3/10 - 0s - loss: 0.1234 - accuracy: 0.9500 - val_loss: 0.2345 - val_accuracy: 0.9200
+          Epoch 3/10
+          1875/1875 - 3s - 2ms/step - accuracy: 0.9500 - loss: 0.1234 - val_accuracy: 0.9200 - val_loss: 0.2345
 
-      and one line at the end of ``evaluate``.
+      and one such line (steps, time, time per step, results) at the end of ``evaluate`` and ``predict``.
     * ``verbose=0``: nothing.
 
     The validation run inside ``fit`` draws nothing of its own: its results
@@ -68,11 +70,11 @@ class ProgbarLogger(Callback):
         if self._progbar is not None:
             self._progbar.close(logs)
 
-    def _summary(self, prefix: str | None, logs: dict | None) -> str:
-        """The line printed at the end of a phase with ``verbose=2``; ``prefix`` None: the step counts."""
+    def _summary(self, logs: dict | None) -> str:
+        """The line printed at the end of a phase with ``verbose=2``."""
         if self._progbar is None:  # a phase that ended without beginning
             self._progbar = Progbar(self.steps, "", verbose=0)
-        return self._progbar.summary(self._progbar.counts() if prefix is None else prefix, logs)
+        return self._progbar.summary(None if logs is None else dict(sorted(logs.items())))  # (Keras 3's order)
 
     # fit
 
@@ -80,6 +82,8 @@ class ProgbarLogger(Callback):
         self._in_fit = True
 
     def on_epoch_begin(self, epoch, logs=None):
+        if self.verbose == 2 and self.epochs > 1:  # (with verbose 1, the bar's own label)
+            print_msg(f"Epoch {epoch + 1}/{self.epochs}")
         self._open(f"Epoch {epoch + 1}/{self.epochs}")
 
     def on_train_batch_end(self, batch, logs=None):
@@ -87,7 +91,7 @@ class ProgbarLogger(Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         if self.verbose == 2:
-            print_msg(self._summary(f"Epoch {epoch + 1}/{self.epochs}", logs))
+            print_msg(self._summary(logs))
         self._close(logs)
 
     def on_train_end(self, logs=None):
@@ -108,7 +112,7 @@ class ProgbarLogger(Callback):
         if self._in_fit:
             return
         if self.verbose == 2:
-            print_msg(self._summary(None, logs))
+            print_msg(self._summary(logs))
         self._close(logs)
 
     # predict
@@ -121,7 +125,7 @@ class ProgbarLogger(Callback):
 
     def on_predict_end(self, logs=None):
         if self.verbose == 2:
-            print_msg(self._summary(None, None))
+            print_msg(self._summary(None))
         self._close()
 
     def get_config(self) -> dict:

@@ -21,7 +21,6 @@ from .._engine import Tensor, capture, no_grad
 from .._engine import random as _random
 from ..layers import Layer
 from ..symbolic import PROBE_LENGTHS, is_symbolic, probe_calls
-from ..utils.progbar import format_logs
 from ..utils.traceback_utils import warn
 from . import structures
 from .batches import SourceBatches, evaluation_arrays, fit_rows
@@ -429,23 +428,31 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
         self._require_compiled("evaluate")
         (x, y, sample_weight), source_batch = evaluation_arrays(self, x, y, sample_weight, steps, "evaluate")
         structures.check_lengths(x, y)
-        cblist = callbacks_module.CallbackList(list(callbacks or []), model=self)
+        batch_size = source_batch or batch_size or 32
+        cblist = self._progress_callbacks(callbacks, verbose, structures.count(x), batch_size)
         cblist.on_test_begin()
-        logs = self._evaluate_arrays(x, y, source_batch or batch_size or 32, sample_weight, cblist=cblist)
+        logs = self._evaluate_arrays(x, y, batch_size, sample_weight, cblist=cblist)
         cblist.on_test_end(logs)
-        if callbacks_module.resolve_verbose(verbose):
-            print(format_logs(logs))
         return logs if return_dict else as_list(logs)
 
-    def predict(self, x, batch_size: int | None = None, verbose=0, callbacks=None, steps=None) -> np.ndarray:
+    def _progress_callbacks(self, callbacks, verbose, n: int, batch_size: int):
+        """evaluate's and predict's callbacks: the user's, and a ProgbarLogger unless ``verbose`` is 0."""
+        verbose = callbacks_module.resolve_verbose(verbose)
+        cbs = list(callbacks or []) + ([callbacks_module.ProgbarLogger()] if verbose else [])
+        cblist = callbacks_module.CallbackList(cbs, model=self)
+        cblist.set_params({"verbose": verbose, "epochs": 1, "steps": math.ceil(n / batch_size)})
+        return cblist
+
+    def predict(self, x, batch_size: int | None = None, verbose="auto", callbacks=None, steps=None) -> np.ndarray:
         """The model's outputs for ``x`` (as :meth:`evaluate` takes it) as a NumPy array (``training=False``, no graph);
-        a list of them for a list of outputs, a dict for a dict, as Keras returns them."""
+        a list of them for a list of outputs, a dict for a dict, as Keras returns them. ``verbose`` as
+        :meth:`fit`'s: by default a progress bar in a terminal, one line otherwise, as Keras 3."""
         (x, _, _), source_batch = evaluation_arrays(self, x, None, None, steps, "predict", with_y=False)
         batch_size = source_batch or batch_size or 32
         mode = self.training
         self.eval()
         outs = []
-        cblist = callbacks_module.CallbackList(list(callbacks or []), model=self)
+        cblist = self._progress_callbacks(callbacks, verbose, structures.count(x), batch_size)
         cblist.on_predict_begin()
         with no_grad():
             for step, start in enumerate(range(0, structures.count(x), batch_size)):

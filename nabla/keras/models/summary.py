@@ -101,7 +101,7 @@ def _graph_rows(model) -> tuple[list[tuple], bool]:
             shape = str(item.shape)
         else:
             calls = [item] if isinstance(item, Node) else nodes_of[id(item)]
-            label = f"{item.name} ({item.op_class})" if isinstance(item, Node) else _label(item.name, item)
+            label = f"{item.name} ({item.op_class})" if isinstance(item, Node) else _label(type(item).__name__, item)
             params = 0 if isinstance(item, Node) else sum(_counts(item))
             shapes = [str(t.shape) for t in calls[-1].outputs]
             shape = shapes[0] if len(shapes) == 1 else f"[{', '.join(shapes)}]"

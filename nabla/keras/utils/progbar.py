@@ -94,6 +94,13 @@ def format_logs(logs: dict | None) -> str:
     return " - ".join(f"{k}: {format_value(v)}" for k, v in (logs or {}).items())
 
 
+def _per_step(seconds: float) -> str:
+    """A step's time in Keras's units: whole seconds from 1 s, else milliseconds, else microseconds."""
+    if seconds >= 1 or seconds == 0:
+        return f"{seconds:.0f}s"
+    return f"{seconds * 1e3:.0f}ms" if seconds >= 1e-3 else f"{seconds * 1e6:.0f}us"
+
+
 def format_time(seconds: float) -> str:
     if seconds < 60:
         return f"{seconds:.0f}s"
@@ -119,7 +126,7 @@ class Progbar:
     """
 
     def __init__(self, target: int | None, description: str, verbose: int = 1, unit_name: str = "step"):
-        self.target = target
+        self.target, self.unit_name = target, unit_name
         self.seen = 0
         self._start = time.perf_counter()
         self._bar = None
@@ -149,11 +156,12 @@ class Progbar:
         """The time since the phase began, as Keras shows it: ``"3s"``, ``"2m 05s"``, ``"1h 02m"``."""
         return format_time(time.perf_counter() - self._start)
 
-    def counts(self) -> str:
-        """``"seen/target"`` steps (``"seen/seen"`` without a target)."""
-        return f"{self.seen}/{self.target or self.seen}"
-
-    def summary(self, prefix: str, logs: dict | None = None) -> str:
-        """The phase's closing line: ``"<prefix> - <elapsed> - loss: 0.1234 - ..."``."""
-        line = f"{prefix} - {self.elapsed()}"
-        return f"{line} - {format_logs(logs)}" if logs else line
+    def summary(self, logs: dict | None = None) -> str:
+        """The phase's closing line, Keras 3's with ``verbose=2``:
+        ``"1875/1875 - 3s - 2ms/step - accuracy: 0.9512 - loss: 0.1234"`` (the steps, right-aligned to the
+        total's width; the seconds since the phase began; the mean time per step; the logs). Without a
+        total the steps seen are the total, as Keras sets it when the phase ends."""
+        seconds = time.perf_counter() - self._start
+        target = self.target or self.seen
+        line = f"{self.seen:{len(str(target))}d}/{target} - {seconds:.0f}s - {_per_step(seconds / max(self.seen, 1))}"
+        return f"{line}/{self.unit_name} - {format_logs(logs)}" if logs else f"{line}/{self.unit_name}"

@@ -15,16 +15,20 @@ EPOCH_LOGS = [
 
 
 def test_progbar_verbose_2_prints_one_line_per_epoch(capsys):
+    """Keras 3's lines: the epoch's number, then steps, seconds, time per step and the logs (by name)."""
     fit([C.ProgbarLogger()], EPOCH_LOGS, steps=4, verbose=2)
     out, err = capsys.readouterr()
     lines = out.splitlines()
-    assert len(lines) == 2 and err == ""
+    assert len(lines) == 4 and err == ""
+    assert lines[0] == "Epoch 1/2" and lines[2] == "Epoch 2/2"
     assert re.fullmatch(
-        r"Epoch 1/2 - \d+s - loss: 0\.1234 - accuracy: 0\.9500 - val_loss: 0\.2000 - val_accuracy: 0\.9000", lines[0]
+        r"4/4 - \d+s - \d+(s|ms|us)/step - accuracy: 0\.9500 - loss: 0\.1234 - val_accuracy: 0\.9000 - val_loss: 0\.2000",
+        lines[1],
     )
     assert re.fullmatch(
-        r"Epoch 2/2 - \d+s - loss: 1\.0000e-05 - accuracy: 1\.0000 - val_loss: 0\.0000 - val_accuracy: 1\.0000",
-        lines[1],
+        r"4/4 - \d+s - \d+(s|ms|us)/step - accuracy: 1\.0000 - loss: 1\.0000e-05 - val_accuracy: 1\.0000 - "
+        r"val_loss: 0\.0000",
+        lines[3],
     )
 
 
@@ -59,8 +63,8 @@ def test_progbar_evaluate_and_predict_outside_fit(capsys):
         bar.on_predict_batch_end(batch, {})
     bar.on_predict_end()
     lines = capsys.readouterr().out.splitlines()
-    assert re.fullmatch(r"3/3 - \d+s - loss: 0\.5000 - accuracy: 0\.7500", lines[0])
-    assert re.fullmatch(r"3/3 - \d+s", lines[1])
+    assert re.fullmatch(r"3/3 - \d+s - \d+(s|ms|us)/step - accuracy: 0\.7500 - loss: 0\.5000", lines[0])
+    assert re.fullmatch(r"3/3 - \d+s - \d+(s|ms|us)/step", lines[1])
 
 
 def test_progbar_validation_inside_fit_draws_nothing_of_its_own(capsys):
@@ -75,4 +79,29 @@ def test_progbar_validation_inside_fit_draws_nothing_of_its_own(capsys):
     cbs.on_epoch_end(0, {"loss": 1.0, "val_loss": 2.0})
     cbs.on_train_end()
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Epoch 1/1 - ") and lines[0].endswith("val_loss: 2.0000")
+    assert len(lines) == 1 and lines[0].startswith("1/1 - ") and lines[0].endswith("val_loss: 2.0000")
+
+
+def test_verbose_2_lines_are_keras_3s(capsys):
+    """The same fit, evaluate and predict with verbose=2 in Keras 3 and here print the same lines, times aside
+    (right-aligned step counts of 12 batches, one epoch line per epoch, none for a single epoch)."""
+    import numpy as np
+    from keras_reference import keras_on_torch
+
+    import nabla.keras as nabla_keras
+
+    x = np.linspace(-1, 1, 230, dtype="float32").reshape(115, 2)
+    y = (x[:, :1] > 0).astype("float32")
+    printed = []
+    for k in (keras_on_torch(), nabla_keras):
+        model = k.Sequential([k.Input((2,)), k.layers.Dense(1, activation="sigmoid")])
+        model.compile("sgd", "binary_crossentropy", metrics=["accuracy"])
+        capsys.readouterr()
+        model.fit(x, y, batch_size=10, epochs=2, verbose=2, validation_split=0.2)
+        model.fit(x, y, batch_size=10, epochs=1, verbose=2)
+        model.evaluate(x, y, batch_size=10, verbose=2)
+        model.predict(x, batch_size=10, verbose=2)
+        out = capsys.readouterr().out
+        numbers = [re.sub(r"\d+(\.\d+)?(e-?\d+)?", "N", line) for line in out.splitlines()]
+        printed.append([re.sub(r"N(s|ms|us)/step", "N/step", line) for line in numbers])
+    assert printed[1] == printed[0]
