@@ -20,6 +20,8 @@ print("TensorFlow version:", tf.__version__[:1])
 from tensorflow.keras import Model  # noqa: E402  (the tutorial imports after printing the version)
 from tensorflow.keras.layers import Conv2D, Dense, Flatten  # noqa: E402
 
+tf.random.set_seed(0)  # (not in the tutorial: a run of fixed weights and order, which the tests compare)
+
 
 def load_data(train=320, test=64, seed=0):
     """Arrays as mnist.load_data() returns them (uint8 (n, 28, 28) images, uint8 labels): noise, and a bright
