@@ -22,7 +22,8 @@ def test_progbar_verbose_2_prints_one_line_per_epoch(capsys):
     assert len(lines) == 4 and err == ""
     assert lines[0] == "Epoch 1/2" and lines[2] == "Epoch 2/2"
     assert re.fullmatch(
-        r"4/4 - \d+s - \d+(s|ms|us)/step - accuracy: 0\.9500 - loss: 0\.1234 - val_accuracy: 0\.9000 - val_loss: 0\.2000",
+        r"4/4 - \d+s - \d+(s|ms|us)/step - accuracy: 0\.9500 - loss: 0\.1234 - val_accuracy: 0\.9000 - "
+        r"val_loss: 0\.2000",
         lines[1],
     )
     assert re.fullmatch(
