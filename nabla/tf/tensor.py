@@ -297,7 +297,7 @@ class Tensor(TensorLike, nb.Tensor):
 
 
 # Keras layers called on tf.Tensors or tf.Variables return tf.Tensors, as tf.keras does
-# (nabla/keras/layers/output_class.py).
+# (nabla/keras/output_class.py).
 TensorLike.keras_output_class = Tensor
 
 # The operators call these at run time; they build on the classes above.

@@ -19,10 +19,10 @@ import numpy as np
 from ...nn import Module, ModuleList, Parameter
 from .. import activations, constraints, initializers, regularizers, symbolic
 from .._engine import Tensor, dtypes, no_grad, refuse_in_capture
+from ..output_class import like_inputs
 from ..utils.naming import auto_name
 from ..variables import Variable
 from . import masking
-from .output_class import like_inputs
 
 
 def _marking_built(build):

@@ -1,4 +1,4 @@
-"""A layer's outputs in the tensor class of its inputs: ``tf.Tensor`` in, ``tf.Tensor`` out.
+"""A layer's or a loss function's outputs in the tensor class of its inputs: ``tf.Tensor`` in, ``tf.Tensor`` out.
 
 Keras returns its backend's tensors, so on TensorFlow ``layer(tf.zeros(...))`` is a ``tf.Tensor``: it
 prints as one, and ``x += y`` in a ``call`` makes a new tensor (TensorFlow's tensors are immutable),
@@ -10,7 +10,9 @@ arrays (what ``fit`` feeds), a layer returns nabla's tensors as before.
 
 from __future__ import annotations
 
-from .._engine import Tensor
+import functools
+
+from ._engine import Tensor
 
 
 def like_inputs(outputs, inputs):
@@ -19,6 +21,22 @@ def like_inputs(outputs, inputs):
     first = inputs[0] if isinstance(inputs, (list, tuple)) and inputs else inputs
     cls = getattr(type(first), "keras_output_class", None)
     return outputs if cls is None else _switch(outputs, cls)
+
+
+def returns_like_inputs(fn):
+    """``fn`` (a function of tensors, such as ``losses.mean_absolute_error``) whose result takes the
+    ``keras_output_class`` of its first argument that has one: ``tf.keras.losses.mae(np_array, tf_tensor)``
+    is a ``tf.Tensor``, which NumPy reads as TensorFlow's (``np.mean(loss)``)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        out = fn(*args, **kwargs)
+        for arg in args:
+            if getattr(type(arg), "keras_output_class", None) is not None:
+                return like_inputs(out, arg)
+        return out
+
+    return wrapper
 
 
 def _switch(outputs, cls):
