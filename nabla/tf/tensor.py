@@ -44,23 +44,6 @@ def numpy_text(array: np.ndarray, is_repr: bool) -> str:
     return "\n" + text if "\n" in text else text
 
 
-# The ufuncs behind Python's operators, and TensorFlow's operator for each (looked up when called).
-_OPERATORS = {
-    np.add: lambda x, y: math_ops.plus(x, y),
-    np.subtract: lambda x, y: math_ops.subtract(x, y),
-    np.multiply: lambda x, y: math_ops.multiply(x, y),
-    np.true_divide: lambda x, y: math_ops.truediv(x, y),
-    np.floor_divide: lambda x, y: math_ops.floordiv(x, y),
-    np.remainder: lambda x, y: math_ops.floormod(x, y),
-    np.power: lambda x, y: math_ops.pow(x, y),
-    np.matmul: lambda x, y: linalg_ops.matmul(x, y, first_alone=False),
-    np.less: lambda x, y: math_ops.less(x, y),
-    np.less_equal: lambda x, y: math_ops.less_equal(x, y),
-    np.greater: lambda x, y: math_ops.greater(x, y),
-    np.greater_equal: lambda x, y: math_ops.greater_equal(x, y),
-    np.equal: lambda x, y: math_ops.tensor_equals(x, y, True),
-    np.not_equal: lambda x, y: math_ops.tensor_equals(x, y, False),
-}
 _SHAPE_ONLY = frozenset([np.shape, np.ndim, np.size, np.result_type])  # NumPy functions that read no values
 
 
@@ -94,6 +77,17 @@ class Reference:
 
     def __repr__(self) -> str:
         return f"<Reference wrapping {self._target!r}>"
+
+
+class _Missing:
+    """A class attribute that reads as absent: it hides the engine's ``__array_ufunc__ = None`` (which makes
+    NumPy refuse ``np.add(t, 1)``) from NumPy, which looks the name up on the type."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __get__(self, obj, owner=None):
+        raise AttributeError(self._name)
 
 
 class TensorLike:
@@ -137,14 +131,11 @@ class TensorLike:
             refuse_in_capture(f"reads a tensor's values with NumPy (np.{func.__name__})")
         return func(*_values(args), **_values(kwargs))
 
-    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        # ``array * t`` reaches here (NumPy's operator asks the ufunc): TensorFlow's operator, a tf.Tensor.
-        # Any other ufunc (np.exp(t)) computes on the values, as NumPy does with TensorFlow's tensors.
-        operator = _OPERATORS.get(ufunc)
-        if operator is not None and method == "__call__" and not kwargs and len(inputs) == 2:
-            return operator(*inputs)
-        refuse_in_capture(f"reads a tensor's values with NumPy (np.{ufunc.__name__})")
-        return getattr(ufunc, method)(*_values(inputs), **_values(kwargs))
+    # NumPy sees a tf.Tensor as TensorFlow's: without ``__array_ufunc__`` and with a high priority, so that
+    # ``array * t`` defers to ``t.__rmul__`` (a tf.Tensor) while ``np.add(t, 1)`` and ``np.exp(t)`` compute on
+    # the values through ``__array__`` and return NumPy arrays.
+    __array_ufunc__ = _Missing("__array_ufunc__")
+    __array_priority__ = 100
 
     def ref(self) -> Reference:
         return Reference(self)
@@ -304,6 +295,10 @@ class Tensor(TensorLike, nb.Tensor):
     def __str__(self) -> str:
         return f"tf.Tensor({numpy_text(self._data, False)}, shape={self.shape}, dtype={self.dtype.name})"
 
+
+# Keras layers called on tf.Tensors or tf.Variables return tf.Tensors, as tf.keras does
+# (nabla/keras/output_class.py).
+TensorLike.keras_output_class = Tensor
 
 # The operators call these at run time; they build on the classes above.
 from . import array_ops, linalg_ops, math_ops  # noqa: E402

@@ -131,6 +131,7 @@ LABS = [
     "save_and_load.py",
     "autodiff_and_training_loop.py",
     "convnet_lab.py",
+    "customization_lab.py",
 ]
 _NUMBER = r"-?\d+\.\d*(?:e[-+]?\d+)?|-?\d+(?:e[-+]?\d+)?"
 

@@ -19,6 +19,7 @@ import numpy as np
 from ...nn import Module, ModuleList, Parameter
 from .. import activations, constraints, initializers, regularizers, symbolic
 from .._engine import Tensor, dtypes, no_grad, refuse_in_capture
+from ..output_class import like_inputs
 from ..utils.naming import auto_name
 from ..variables import Variable
 from . import masking
@@ -55,7 +56,7 @@ class Layer(Module):
         input_shape = (dim,) if (dim := kwargs.pop("input_dim", None)) is not None else input_shape  # Keras 2's
         if kwargs:
             raise TypeError(f"{type(self).__name__}: unexpected arguments {sorted(kwargs)}")
-        self.name = name or auto_name(type(self).__name__)
+        self.name = auto_name(type(self).__name__) if name is None else name  # (name="" stays "", as Keras)
         self.built = False
         self.dtype = dtypes.resolve(dtype) or dtypes.default_float
         self._trainable = trainable
@@ -286,7 +287,7 @@ class Layer(Module):
             _set_masks(out, self.compute_mask(inputs, previous_mask))
         if isinstance(out, Tensor):
             self.output_shape_seen = (None,) + out.shape[1:]
-        return out
+        return like_inputs(out, inputs)
 
     @property
     def input(self):

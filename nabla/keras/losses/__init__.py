@@ -15,6 +15,7 @@ The files, by family: ``loss.py`` (the :class:`Loss` base), ``regression.py``, `
 
 from __future__ import annotations
 
+from ..output_class import returns_like_inputs
 from .crossentropy import (
     BinaryCrossentropy,
     BinaryFocalCrossentropy,
@@ -48,6 +49,16 @@ from .regression import (
     mean_squared_logarithmic_error,
 )
 from .segmentation import Dice, Tversky, dice, tversky
+
+# tf.keras's short names of the loss functions (Keras 2's, which TensorFlow's tf.keras keeps; Keras 3's
+# keras.losses has only the long ones). tf.keras is nabla.keras, so they are offered here: the autoencoder
+# tutorial's ``tf.keras.losses.mae(reconstructions, data)``.
+mae = MAE = mean_absolute_error
+mse = MSE = mean_squared_error
+mape = MAPE = mean_absolute_percentage_error
+msle = MSLE = mean_squared_logarithmic_error
+kld = KLD = kullback_leibler_divergence = kl_divergence
+logcosh = log_cosh
 
 _NAMES = {
     "mse": MeanSquaredError,
@@ -125,4 +136,11 @@ __all__ = [
     "huber", "kl_divergence", "log_cosh", "mean_absolute_error", "mean_absolute_percentage_error",
     "mean_squared_error", "mean_squared_logarithmic_error", "poisson", "serialize", "sparse_categorical_crossentropy",
     "squared_hinge", "tversky",
+    "KLD", "MAE", "MAPE", "MSE", "MSLE", "kld", "kullback_leibler_divergence", "logcosh", "mae", "mape", "mse", "msle",
 ]  # fmt: skip
+
+# Called on tf.Tensors (nabla.tf's), the functions return tf.Tensors, as tf.keras's do (see output_class.py).
+for _name in __all__:
+    if _name[0].islower() and _name not in ("deserialize", "get", "serialize") and callable(globals()[_name]):
+        globals()[_name] = returns_like_inputs(globals()[_name])
+del _name

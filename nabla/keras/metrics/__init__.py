@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import re
 
+from ..output_class import returns_like_inputs
 from ..utils.naming import snake_case
 from .accuracy_metrics import (
     Accuracy,
@@ -172,7 +173,18 @@ __all__ = sorted(
     [cls.__name__ for cls in (*_PAIR_METRICS, *_ARGUMENT_METRICS)]
     + [fn.__name__ for fn in _FUNCTIONS]
     + ["Mean", "MeanMetricWrapper", "Metric", "Sum", "deserialize", "get", "serialize"]
+    + ["KLD", "MAE", "MAPE", "MSE", "MSLE", "kld", "kullback_leibler_divergence", "logcosh", "mae", "mape"]
+    + ["mse", "msle"]
 )
+
+# tf.keras's short names of the metric functions (see the same block in nabla.keras.losses): Keras 3's
+# keras.metrics has only the long ones, TensorFlow's tf.keras both.
+mae = MAE = mean_absolute_error
+mse = MSE = mean_squared_error
+mape = MAPE = mean_absolute_percentage_error
+msle = MSLE = mean_squared_logarithmic_error
+kld = KLD = kullback_leibler_divergence = kl_divergence
+logcosh = log_cosh
 
 # --- lookup ----------------------------------------------------------------------------
 
@@ -329,3 +341,9 @@ def deserialize(config: dict) -> Metric:
     if name not in _CLASSES:
         raise ValueError(f"metrics.deserialize: unknown class_name {name!r}; known: {sorted(_CLASSES)}")
     return _CLASSES[name].from_config(config.get("config", {}))
+
+# Called on tf.Tensors (nabla.tf's), the functions return tf.Tensors, as tf.keras's do (see output_class.py).
+for _name in __all__:
+    if _name[0].islower() and _name not in ("deserialize", "get", "serialize") and callable(globals()[_name]):
+        globals()[_name] = returns_like_inputs(globals()[_name])
+del _name
