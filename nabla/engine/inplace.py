@@ -20,6 +20,25 @@ from .tracing import refuse_in_capture
 IN_PLACE = "changes a tensor in place (t += 1, t[i] = v, t.data = v, an in-place method)"
 
 
+def _augmented(op, method):
+    """``t += x`` (and ``-=``, ``*=``, ``/=``): ``method`` in place, except on an intermediate that requires
+    grad, where it is ``op(t, x)``, a new tensor that the name is rebound to.
+
+    This is what ``loss += sum(model.losses)`` in a training loop needs: TensorFlow and JAX tensors are
+    immutable, so there too the name is rebound and the gradient flows through the sum. Other names for the
+    old tensor keep its values (PyTorch would change them). A leaf that requires grad is still refused, as
+    in PyTorch, and the ``add_`` methods are always in place.
+    """
+
+    def augmented(self, other):
+        if self._rg and GradMode.enabled and self._node is not None:
+            return op(self, other)
+        return method(self, other)
+
+    augmented.__name__ = f"__i{op.__name__}__"
+    return augmented
+
+
 class InPlace:
     """The in-place methods of a Tensor."""
 
@@ -110,4 +129,7 @@ class InPlace:
             return self._inplace(np.clip(self._data, min, max))
         return self._inplace(backend.namespace(self._data).clip(self._data, min, max))
 
-    __iadd__, __isub__, __imul__, __itruediv__ = add_, sub_, mul_, div_
+    __iadd__ = _augmented(operator.add, add_)
+    __isub__ = _augmented(operator.sub, sub_)
+    __imul__ = _augmented(operator.mul, mul_)
+    __itruediv__ = _augmented(operator.truediv, div_)

@@ -283,16 +283,21 @@ def serialize(activation: Callable) -> str:
 
 def deserialize(config, custom_objects: dict | None = None) -> Callable:
     """The function for a name, or for Keras's object form ``{"class_name": "function", "config": name}``;
-    ``custom_objects`` maps further names to your own functions."""
+    a name that is not one of these is looked up as Keras's ``get_registered_object`` does: the
+    ``custom_object_scope`` blocks, the functions registered with ``register_keras_serializable``
+    (``"package>name"``), then ``custom_objects``."""
     if isinstance(config, dict):
         if config.get("class_name") != "function" or not isinstance(config.get("config"), str):
             raise ValueError(f"cannot deserialize the activation {config!r}: expected a name or a function's config")
         config = config["config"]
     if isinstance(config, str):
-        if custom_objects and config in custom_objects:
-            return custom_objects[config]
-        if config in _ACTIVATIONS:
+        if config in _ACTIVATIONS and not (custom_objects and config in custom_objects):
             return _ACTIVATIONS[config]
+        from .utils.object_registration import get_registered_object  # (utils imports the layers)
+
+        found = get_registered_object(config, custom_objects)  # a scope's, "package>name", custom_objects
+        if callable(found):
+            return found
     raise ValueError(f"unknown activation {config!r}; valid names: {', '.join(sorted(_ACTIVATIONS))}")
 
 

@@ -83,12 +83,14 @@ class KerasTensor:
     indexing do too. It holds no values: build a ``keras.Model(inputs, outputs)`` and call that on data.
     """
 
-    __slots__ = ("shape", "dtype", "name", "node", "batch_size")
+    __slots__ = ("shape", "dtype", "name", "node", "batch_size", "_keras_mask")
 
     def __init__(self, shape, dtype=None, name: str | None = None, node: Node | None = None, batch_size=None):
         self.shape = tuple(shape)
         self.dtype = dtypes.resolve(dtype) or dtypes.default_float
         self.name, self.node, self.batch_size = name, node, batch_size
+        # The mask the call gave it (a boolean KerasTensor, as Keras's ``x._keras_mask``), or None.
+        self._keras_mask: KerasTensor | None = None
 
     @property
     def ndim(self) -> int:
@@ -201,7 +203,10 @@ def _probe(t, length: int):
         return t
     batch = t.batch_size or _PROBE_BATCH
     shape = tuple((batch if i == 0 else length) if s is None else s for i, s in enumerate(t.shape))
-    return Tensor._make(np.ones(shape, dtype=t.dtype))
+    probe = Tensor._make(np.ones(shape, dtype=t.dtype))
+    if t._keras_mask is not None:  # a masked input: an all-True mask, so the call passes a mask on as Keras's
+        probe._keras_mask = np.ones(shape[: t._keras_mask.ndim], dtype=bool)
+    return probe
 
 
 def _has_unknown_length(structure) -> bool:
@@ -247,6 +252,9 @@ def call(fn, *args_and_kwargs, op_name: str | None = None):
         if shape and shape[0] == _PROBE_BATCH:
             shape = (None, *shape[1:])
         t = KerasTensor(shape, value.dtype, node=node)
+        mask = getattr(value, "_keras_mask", None)
+        if mask is not None:
+            t._keras_mask = KerasTensor(shape[: mask.ndim], mask.dtype, node=node)
         node.outputs.append(t)
         return t
 

@@ -36,10 +36,33 @@ import nabla as nb
 )
 def test_in_place_on_a_tensor_requiring_grad_is_refused_in_grad_mode(modify):
     x = nb.tensor([1.0, 2.0, 3.0], requires_grad=True)
-    for target in (x, x * 2):  # a leaf and an intermediate
+    augmented = modify.__code__.co_names[0].startswith("__i")  # `y += 1` on y = x * 2 rebinds: below
+    for target in (x,) if augmented else (x, x * 2):  # a leaf and an intermediate
         with pytest.raises(RuntimeError, match=r"in-place operation on a tensor that requires grad.*no_grad"):
             modify(target)
     assert x.tolist() == [1.0, 2.0, 3.0]
+
+
+def test_augmented_assignment_on_an_intermediate_rebinds_as_in_tensorflow():
+    """``loss += sum(model.losses)`` (Keras's TensorFlow training-loop guide): a new tensor, the gradient
+    through the sum as PyTorch's in-place one; the old tensor is untouched (TensorFlow's are immutable)."""
+    ((x, tx),) = pair([[1.0, 2.0], [3.0, 4.0]])
+    y = (x * 2).sum(axis=1)
+    old = y
+    y += (x**2).sum()
+    y *= 3.0
+    y -= x[:, 0]
+    y /= 2.0
+    ty = (tx * 2).sum(dim=1)
+    ty += (tx**2).sum()
+    ty *= 3.0
+    ty -= tx[:, 0]
+    ty /= 2.0
+    close(y, ty)
+    assert y is not old and old.tolist() == [6.0, 14.0]
+    y.sum().backward()
+    ty.sum().backward()
+    close(x.grad, tx.grad)
 
 
 def test_augmented_assignment_error_is_clear():

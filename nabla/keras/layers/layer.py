@@ -21,6 +21,7 @@ from .. import activations, constraints, initializers, regularizers, symbolic
 from .._engine import Tensor, dtypes, no_grad, refuse_in_capture
 from ..output_class import like_inputs
 from ..utils.naming import auto_name
+from ..utils.object_registration import get_registered_name
 from ..variables import Variable
 from . import masking
 
@@ -440,9 +441,15 @@ def config_value(value):
     if isinstance(value, constraints.Constraint):
         return constraints.serialize(value)
     name = activations.name_of(value)
-    if name is None:
-        raise ValueError(f"cannot save {value!r} in a config: use a name (a string) for it to be savable")
-    return name
+    if name is not None:
+        return name
+    registered = get_registered_name(value)
+    if registered != getattr(value, "__name__", None):  # a function of yours, registered: Keras 3's form of it
+        return {"module": "builtins", "class_name": "function", "config": registered, "registered_name": "function"}
+    raise ValueError(
+        f"cannot save {value!r} in a config: use a name (a string) for it, or register the function with "
+        "@keras.saving.register_keras_serializable()"
+    )
 
 
 class _KernelLayer(Layer):

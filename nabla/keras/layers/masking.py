@@ -7,8 +7,10 @@ from there it travels with the data, as in Keras 3:
 * **Where it lives.** Keras 3 sets it as an attribute of the output tensor (``output._keras_mask``).
   nabla's engine Tensor has fixed slots and knows nothing of Keras, so the mask sits beside the tensor
   instead, in a table keyed by the tensor's identity (:func:`set_mask`, :func:`get_mask`) and dropped
-  when the tensor is freed. Sequential and functional models need nothing more: each layer call reads
-  the mask of its input from the table and records its output's.
+  when the tensor is freed; ``x._keras_mask`` reads and sets that entry, as Keras's attribute. A
+  ``KerasTensor`` has a ``_keras_mask`` too (a symbolic boolean tensor, or None). Sequential and
+  functional models need nothing more: each layer call reads the mask of its input from the table and
+  records its output's.
 * **Passed to ``call``.** A layer whose ``call`` has a ``mask`` parameter gets the input's mask as
   ``mask=`` (unless you pass one yourself): the recurrent layers, ``GlobalAveragePooling1D``, the wrappers.
 * **Passed on.** After the call, a layer with ``supports_masking`` gives its output the mask
@@ -45,6 +47,19 @@ def set_mask(x, mask) -> None:
         return
     key = id(x)
     _MASKS[key] = (weakref.ref(x, lambda _ref: _MASKS.pop(key, None)), as_mask(mask))
+
+
+def _assign_mask(x, mask) -> None:
+    """``x._keras_mask = mask``: record it, or forget the entry for None."""
+    if mask is None:
+        _MASKS.pop(id(x), None)
+    else:
+        set_mask(x, mask)
+
+
+# Keras 3's name for a tensor's mask (``masked_output._keras_mask`` in its masking guide), read from and
+# written to the table above: the engine's Tensor has fixed slots, so the name is a property of its class.
+Tensor._keras_mask = property(get_mask, _assign_mask, doc="The mask a layer gave this tensor, or None (Keras's).")
 
 
 def as_mask(mask) -> Tensor:

@@ -72,7 +72,17 @@ INITIALIZERS = ["constant", "glorot_normal", "glorot_uniform", "he_normal", "he_
 INITIALIZER_CLASSES = ["Constant", "GlorotNormal", "GlorotUniform", "HeNormal", "HeUniform", "Identity",
                        "LecunNormal", "LecunUniform", "Ones", "Orthogonal", "RandomNormal", "RandomUniform",
                        "TruncatedNormal", "VarianceScaling", "Zeros"]  # fmt: skip
-ACTIVATION = _optional({"enum": ACTIVATIONS})
+#: A name, or a function of yours registered with ``register_keras_serializable``, as Keras 3 writes it (its
+#: "package>name" is looked up in the registry when the layer is built; an unknown name is refused then).
+ACTIVATION = _optional({"anyOf": [
+    {"enum": ACTIVATIONS},
+    {"type": "object", "required": ["class_name", "config"], "additionalProperties": False, "properties": {
+        "module": {"const": "builtins"},
+        "class_name": {"const": "function"},
+        "config": {"type": "string", "maxLength": 200},
+        "registered_name": {"const": "function"},
+    }},
+]})  # fmt: skip
 #: A name, or an instance as Keras 3 writes it. Its config is checked loosely here (a few short keys, each a
 #: number, null, a short string or a list of axes); the class's constructor checks the values while building.
 INITIALIZER = _optional({"anyOf": [

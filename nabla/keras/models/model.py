@@ -372,8 +372,11 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
                     warn("fit: the generator ran out of data, so training stops: give steps_per_epoch= to split it")
                     break
                 if validation is not None and not interrupt.requested:
-                    validated = self._evaluate_arrays(*validation[:2], validation_batch, validation[2], prefix="val_")
-                    logs.update(sorted(validated.items()))
+                    # Keras's fit evaluates with its callbacks: the test hooks see the logs without "val_"
+                    cblist.on_test_begin()
+                    validated = self._evaluate_arrays(*validation[:2], validation_batch, validation[2], cblist=cblist)
+                    cblist.on_test_end(validated)
+                    logs.update(sorted((f"val_{name}", value) for name, value in validated.items()))
                 cblist.on_epoch_end(epoch, logs)
                 if parallel is not None:
                     parallel.agree(interrupt, self)
@@ -387,10 +390,10 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
 
     # --- evaluate / predict -------------------------------------------------------------------
 
-    def _evaluate_arrays(self, x, y, batch_size, sample_weight, prefix: str = "", cblist=None) -> dict:
+    def _evaluate_arrays(self, x, y, batch_size, sample_weight, cblist=None) -> dict:
         self.reset_metrics()
         if self._custom_steps():
-            return self._evaluate_steps(x, y, batch_size, sample_weight, prefix, cblist)
+            return self._evaluate_steps(x, y, batch_size, sample_weight, cblist)
         seen, total = 0, 0.0
         n = structures.count(x)
         for step, start in enumerate(range(0, n, batch_size)):
@@ -403,9 +406,9 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
                 batch_loss = self._data_parallel.test_batch(x, y, sample_weight, sl)
             seen += min(batch_size, n - start)
             total += batch_loss * min(batch_size, n - start)
-            if cblist:
-                cblist.on_test_batch_end(step, {"loss": total / seen})
-        logs = {f"{prefix}loss": total / max(seen, 1), **self._metric_logs(prefix)}
+            if cblist:  # the running loss and metrics, as the train batches' logs
+                cblist.on_test_batch_end(step, dict(sorted({"loss": total / seen, **self._metric_logs()}.items())))
+        logs = {"loss": total / max(seen, 1), **self._metric_logs()}
         self._reset_metrics()
         return logs
 

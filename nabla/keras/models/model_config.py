@@ -28,6 +28,7 @@ from ...nn import Module
 from ..layers import LAYERS, Input, Layer, TextVectorization
 from ..layers.index_lookup import IndexLookup
 from ..symbolic import KerasTensor, flatten
+from ..utils.object_registration import classes_by_name
 
 #: The arithmetic of symbolic tensors (``x + 1.0``, ``a * b``) that a config may hold, by name.
 OPERATORS = {
@@ -71,8 +72,9 @@ def layer_entry(model, layer) -> dict:
 
 
 def layers_from_entries(entries: list, custom_objects: dict | None) -> list[Layer]:
-    """The layers ``{"class_name": ..., "config": ...}`` entries describe (nabla's, or yours in ``custom_objects``)."""
-    known = {**LAYERS, **(custom_objects or {})}
+    """The layers ``{"class_name": ..., "config": ...}`` entries describe: nabla's, or yours, registered
+    (``register_keras_serializable``, ``custom_object_scope``) or in ``custom_objects``, as Keras's ``from_config``."""
+    known = {**LAYERS, **classes_by_name(custom_objects)}
     layers = []
     for entry in entries:
         name = entry["class_name"]

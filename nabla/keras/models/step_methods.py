@@ -194,7 +194,7 @@ class StepMethods:
         self.eval()
         return self._step_logs(self.test_step(self._step_data(x, y, sample_weight)), "test_step")
 
-    def _evaluate_steps(self, x, y, batch_size: int, sample_weight, prefix: str, cblist) -> dict:
+    def _evaluate_steps(self, x, y, batch_size: int, sample_weight, cblist) -> dict:
         """evaluate's batches through :meth:`test_step`: the last batch's logs (running means), as Keras."""
         logs = {}
         for step, start in enumerate(range(0, structures.count(x), batch_size)):
@@ -204,7 +204,7 @@ class StepMethods:
             logs = self._run_test_step(*batch)
             if cblist:
                 cblist.on_test_batch_end(step, logs)
-        return {prefix + name: value for name, value in logs.items()}
+        return logs
 
     @staticmethod
     def _step_logs(logs, who: str) -> dict:

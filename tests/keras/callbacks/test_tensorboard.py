@@ -127,11 +127,14 @@ def test_fit_writes_keras_tags_steps_and_the_history_values(tmp_path):
         np.testing.assert_allclose([v for _, v in written[f"epoch_{name}"]], history.history[name], rtol=1e-6)
     assert [v for _, v in written["epoch_learning_rate"]] == pytest.approx([0.01] * 3)
     validation = scalars(read_events(val_file))
-    assert sorted(validation) == ["epoch_accuracy", "epoch_loss"]
+    # fit's validation runs the test hooks, as Keras's evaluate within fit: on_test_end writes the
+    # evaluation_*_vs_iterations tags at the optimizer's step (3 batches an epoch)
+    assert sorted(validation) == ["epoch_accuracy", "epoch_loss", "evaluation_accuracy_vs_iterations",
+                                  "evaluation_loss_vs_iterations"]  # fmt: skip
     for name in ("loss", "accuracy"):
-        np.testing.assert_allclose(
-            [v for _, v in validation[f"epoch_{name}"]], history.history[f"val_{name}"], rtol=1e-6
-        )
+        for tag in (f"epoch_{name}", f"evaluation_{name}_vs_iterations"):
+            np.testing.assert_allclose([v for _, v in validation[tag]], history.history[f"val_{name}"], rtol=1e-6)
+    assert [step for step, _ in validation["evaluation_loss_vs_iterations"]] == [3, 6, 9]
 
 
 def test_batch_scalars_every_update_freq_batches_and_histograms(tmp_path):
