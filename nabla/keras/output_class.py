@@ -48,3 +48,25 @@ def _switch(outputs, cls):
     if type(outputs) is dict:
         return {k: _switch(v, cls) for k, v in outputs.items()}
     return outputs
+
+
+# tf.keras's short names of the loss and metric functions (Keras 2's, which TensorFlow's tf.keras keeps; Keras 3's
+# keras.losses and keras.metrics have only the long ones): the autoencoder tutorial's ``tf.keras.losses.mae``.
+SHORT_NAMES = {
+    "mae": "mean_absolute_error", "MAE": "mean_absolute_error", "mse": "mean_squared_error",
+    "MSE": "mean_squared_error", "mape": "mean_absolute_percentage_error", "MAPE": "mean_absolute_percentage_error",
+    "msle": "mean_squared_logarithmic_error", "MSLE": "mean_squared_logarithmic_error", "kld": "kl_divergence",
+    "KLD": "kl_divergence", "kullback_leibler_divergence": "kl_divergence", "logcosh": "log_cosh",
+}  # fmt: skip
+
+
+def offer_functions(namespace: dict, public: list[str]) -> None:
+    """In a namespace of loss or metric functions (a module's ``globals()``): each public function returns
+    ``tf.Tensor``\\ s for ``tf.Tensor`` inputs (:func:`returns_like_inputs`), and tf.keras's short names
+    (:data:`SHORT_NAMES`, listed in ``public``) name the same functions."""
+    for name in public:
+        fn = namespace.get(name)
+        if name[0].islower() and name not in SHORT_NAMES and name not in ("deserialize", "get", "serialize"):
+            if callable(fn) and not isinstance(fn, type):
+                namespace[name] = returns_like_inputs(fn)
+    namespace.update({short: namespace[long] for short, long in SHORT_NAMES.items()})

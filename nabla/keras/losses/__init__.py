@@ -15,7 +15,7 @@ The files, by family: ``loss.py`` (the :class:`Loss` base), ``regression.py``, `
 
 from __future__ import annotations
 
-from ..output_class import returns_like_inputs
+from ..output_class import offer_functions
 from .crossentropy import (
     BinaryCrossentropy,
     BinaryFocalCrossentropy,
@@ -49,16 +49,6 @@ from .regression import (
     mean_squared_logarithmic_error,
 )
 from .segmentation import Dice, Tversky, dice, tversky
-
-# tf.keras's short names of the loss functions (Keras 2's, which TensorFlow's tf.keras keeps; Keras 3's
-# keras.losses has only the long ones). tf.keras is nabla.keras, so they are offered here: the autoencoder
-# tutorial's ``tf.keras.losses.mae(reconstructions, data)``.
-mae = MAE = mean_absolute_error
-mse = MSE = mean_squared_error
-mape = MAPE = mean_absolute_percentage_error
-msle = MSLE = mean_squared_logarithmic_error
-kld = KLD = kullback_leibler_divergence = kl_divergence
-logcosh = log_cosh
 
 _NAMES = {
     "mse": MeanSquaredError,
@@ -139,8 +129,5 @@ __all__ = [
     "KLD", "MAE", "MAPE", "MSE", "MSLE", "kld", "kullback_leibler_divergence", "logcosh", "mae", "mape", "mse", "msle",
 ]  # fmt: skip
 
-# Called on tf.Tensors (nabla.tf's), the functions return tf.Tensors, as tf.keras's do (see output_class.py).
-for _name in __all__:
-    if _name[0].islower() and _name not in ("deserialize", "get", "serialize") and callable(globals()[_name]):
-        globals()[_name] = returns_like_inputs(globals()[_name])
-del _name
+# Called on tf.Tensors (nabla.tf's), the functions return tf.Tensors, as tf.keras's do; tf.keras's short names.
+offer_functions(globals(), __all__)

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import re
 
-from ..output_class import returns_like_inputs
+from ..output_class import offer_functions
 from ..utils.naming import snake_case
 from .accuracy_metrics import (
     Accuracy,
@@ -177,14 +177,6 @@ __all__ = sorted(
     + ["mse", "msle"]
 )
 
-# tf.keras's short names of the metric functions (see the same block in nabla.keras.losses): Keras 3's
-# keras.metrics has only the long ones, TensorFlow's tf.keras both.
-mae = MAE = mean_absolute_error
-mse = MSE = mean_squared_error
-mape = MAPE = mean_absolute_percentage_error
-msle = MSLE = mean_squared_logarithmic_error
-kld = KLD = kullback_leibler_divergence = kl_divergence
-logcosh = log_cosh
 
 # --- lookup ----------------------------------------------------------------------------
 
@@ -342,8 +334,5 @@ def deserialize(config: dict) -> Metric:
         raise ValueError(f"metrics.deserialize: unknown class_name {name!r}; known: {sorted(_CLASSES)}")
     return _CLASSES[name].from_config(config.get("config", {}))
 
-# Called on tf.Tensors (nabla.tf's), the functions return tf.Tensors, as tf.keras's do (see output_class.py).
-for _name in __all__:
-    if _name[0].islower() and _name not in ("deserialize", "get", "serialize") and callable(globals()[_name]):
-        globals()[_name] = returns_like_inputs(globals()[_name])
-del _name
+# Called on tf.Tensors (nabla.tf's), the functions return tf.Tensors, as tf.keras's do; tf.keras's short names.
+offer_functions(globals(), __all__)
