@@ -195,6 +195,21 @@ def load_model(path, custom_objects: dict | None = None, compile: bool = True):
     return model
 
 
+def _by_position(own: dict, state: dict) -> dict:
+    """``state`` keyed as the model's ``own`` state when it holds the same weights in the same order under
+    other layer names: Keras loads weights by the model's structure, and a second instance of the same
+    architecture (``create_model()`` called again) names its layers ``dense_2``, ``dense_3`` where the first
+    had ``dense``, ``dense_1``. The kinds (``kernel``, ``bias``...) and shapes must agree one by one; else
+    ``state`` is returned as it is, and the names decide (and a mismatch is reported)."""
+    if own.keys() == state.keys() or len(own) != len(state):
+        return state
+    pairs = list(zip(own.items(), state.items()))
+    for (key, value), (file_key, file_value) in pairs:
+        if key.rsplit(".", 1)[-1] != file_key.rsplit(".", 1)[-1] or tuple(value.shape) != tuple(file_value.shape):
+            return state
+    return {key: file_value for (key, _), (_, file_value) in pairs}
+
+
 def load_weights(model, path) -> None:
     """``model.load_weights(path)``: the weights ``save_weights`` wrote, into a built model of the same architecture.
 
@@ -216,6 +231,6 @@ def load_weights(model, path) -> None:
     if not any(True for _ in model.parameters()):
         raise RuntimeError("load_weights: build the model first (give input_shape, or call it on data)")
     try:
-        model.load_state_dict(state)
+        model.load_state_dict(_by_position(model.state_dict(), state))
     except (KeyError, ValueError, TypeError) as e:
         raise ValueError(f"load_weights: {path} does not fit this model: {e.args[0]}") from None

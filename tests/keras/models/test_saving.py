@@ -124,6 +124,28 @@ def test_save_weights_and_load_weights(tmp_path):
         Sequential([Dense(8), Dense(3)]).load_weights(tmp_path / "w.safetensors")
 
 
+def test_load_weights_into_another_instance_of_a_functional_architecture(tmp_path):
+    """The Keras habit: build the model again with the same function and load the weights into it. Its layers
+    have other automatic names (dense_2 where the first had dense); the weights go by the model's structure,
+    as in Keras, and a model of another structure is still refused."""
+    import nabla.keras as keras
+
+    def create_model(hidden=8):
+        inputs = keras.Input((3,))
+        x = keras.layers.Dense(hidden, activation="relu")(inputs)
+        x = keras.layers.BatchNormalization()(x)
+        return keras.Model(inputs, keras.layers.Dense(2)(x))
+
+    x = np.linspace(-1, 1, 15, dtype="float32").reshape(5, 3)
+    first, second = create_model(), create_model()
+    assert not same(first.get_weights(), second.get_weights())
+    first.save_weights(tmp_path / "first.weights.h5")
+    second.load_weights(tmp_path / "first.weights.h5")
+    np.testing.assert_array_equal(second.predict(x, verbose=0), first.predict(x, verbose=0))
+    with pytest.raises(ValueError, match="does not fit this model"):
+        create_model(hidden=4).load_weights(tmp_path / "first.weights.h5")
+
+
 class Subclassed(Model):
     def __init__(self, units: int = 6, **kwargs):
         super().__init__(**kwargs)
