@@ -27,11 +27,10 @@ ALTERNATIVES = {
     "keras.utils.FeatureSpace": "feature preprocessing is not offered: prepare the columns with NumPy or pandas",
     "keras.StatelessScope": "stateless scopes are not offered: nabla.keras runs eagerly, updating variables in place",
     "keras.Function": "use a functional keras.Model(inputs, outputs), which replays the recorded calls",
-    "keras.preprocessing.image": (
-        "Keras 2's image generators (ImageDataGenerator, flow_from_directory) are not offered (Keras 3 dropped them "
-        "too): read folders with keras.utils.image_dataset_from_directory, augment with keras.layers' Random* layers"
+    "keras.preprocessing.image.DataFrameIterator": (
+        "flow_from_dataframe is not offered: put the images in one folder per class and use "
+        "ImageDataGenerator().flow_from_directory"
     ),
-    "keras.preprocessing.text": "the text Tokenizer is not offered (Keras 3 dropped it too)",
     "keras.layers.MultiHeadAttention": "use nabla.nn.MultiheadAttention (PyTorch's layout)",
     "keras.ops.image": "image ops are not offered: use NumPy, or the preprocessing layers of nabla.keras.layers",
     "keras.ops.eig": _EIG,

@@ -1,0 +1,28 @@
+"""``tf_keras`` (Keras 2, 2.21), the reference of nabla's Keras 2 preprocessing (``ImageDataGenerator``,
+``Tokenizer``): Keras 3 dropped both, and ``tf_keras`` still has them.
+
+It is a test dependency (``pip install -e '.[test]'``); where it is installed aside, for instance with
+``pip install --no-deps --target /tmp/tfk tf_keras==2.21.0`` (it needs TensorFlow, which the tests have),
+``$NABLA_TF_KERAS_DIR`` (``/tmp/tfk`` by default) is put on ``sys.path``. Missing, the tests skip locally
+and fail in CI, as ``conftest.require`` does.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+
+
+def tf_keras_preprocessing():
+    """``(image, text)``: ``tf_keras``'s ``preprocessing.image`` and ``preprocessing.text`` modules."""
+    from conftest import require
+
+    aside = os.environ.get("NABLA_TF_KERAS_DIR", "/tmp/tfk")
+    if importlib.util.find_spec("tf_keras") is None and os.path.isdir(os.path.join(aside, "tf_keras")):
+        sys.path.append(aside)
+    require("tensorflow")
+    require("tf_keras")
+    from tf_keras.src.preprocessing import image, text
+
+    return image, text
