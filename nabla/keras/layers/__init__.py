@@ -17,7 +17,8 @@ By family, as in Keras: :mod:`.layer` (the base ``Layer``), :mod:`.core` (``Inpu
 :mod:`.embedding`, :mod:`.repeat_vector`, :mod:`.unit_normalization`, :mod:`.activity_regularization`,
 :mod:`.sequence_reshaping` (``UpSampling1D``, ``ZeroPadding1D``, ``Cropping1D``),
 :mod:`.spatial_dropout` (``SpatialDropout1D/2D/3D``), :mod:`.group_normalization`; ``Dot`` is in :mod:`.merging`;
-:mod:`.recurrent` (``SimpleRNN``, ``LSTM``, ``GRU``).
+:mod:`.recurrent` (``SimpleRNN``, ``LSTM``, ``GRU``), :mod:`.rnn_cells` (``SimpleRNNCell``, ``LSTMCell``,
+``GRUCell``) and :mod:`.rnn` (``RNN``, ``StackedRNNCells``).
 :mod:`.wrappers` (``Bidirectional``, ``TimeDistributed``: layers that hold a layer).
 :mod:`.categorical` (``CategoryEncoding``), :mod:`.index_lookup` (``StringLookup``, ``IntegerLookup``) and
 :mod:`.text_vectorization` (``TextVectorization``): categories and text as ids, on raw NumPy data.
@@ -77,6 +78,8 @@ from .regularization import AlphaDropout, Dropout, GaussianDropout, GaussianNois
 from .repeat_vector import RepeatVector
 from .reshaping import Permute, Reshape
 from .resizing import CenterCrop, RandomCrop, Resizing
+from .rnn import RNN, StackedRNNCells
+from .rnn_cells import GRUCell, LSTMCell, SimpleRNNCell
 from .sequence_reshaping import Cropping1D, UpSampling1D, ZeroPadding1D
 from .spatial_dropout import SpatialDropout1D, SpatialDropout2D, SpatialDropout3D
 from .text_vectorization import TextVectorization
@@ -154,6 +157,11 @@ LAYERS = {
         SimpleRNN,
         LSTM,
         GRU,
+        RNN,
+        StackedRNNCells,
+        SimpleRNNCell,
+        LSTMCell,
+        GRUCell,
         Conv2DTranspose,
         Conv1DTranspose,
         Resizing,

@@ -52,7 +52,7 @@ def _input_shape(payload: dict, config: dict, layers: list, path, custom: dict) 
             if shape[0] is not None:
                 _fail(path, where, f"expected [null, size, ...] (a null batch size, then sizes), got {shape}")
             found.append((where, tuple(shape[1:])))
-    first = layers[0]["class_name"] if layers and layers[0]["class_name"] not in custom else None
+    first = layers[0]["class_name"] if layers and not _is_custom(layers[0], custom) else None
     if first == "InputLayer":
         if "shape" in layers[0]["config"] and "input_shape" in layers[0]["config"]:
             _fail(path, "config.layers[0].config.input_shape", "an Input takes shape or input_shape, not both")
@@ -90,7 +90,7 @@ def _check_sequential(payload: dict, path, custom: dict) -> None:
     for i, entry in enumerate(layers):
         name = entry["class_name"]
         where = f"config.layers[{i}]"
-        if name in custom:
+        if _is_custom(entry, custom):
             continue
         if name not in fs.LAYER_CONFIGS:
             _fail(path, f"{where}.class_name", f"unknown layer class {name!r}; if it is yours, pass it in "
@@ -111,13 +111,13 @@ def _check_sequential(payload: dict, path, custom: dict) -> None:
     index = 0
     for i, entry in enumerate(layers):
         name, layer_config, where = entry["class_name"], entry["config"], f"config.layers[{i}]"
-        if name == "InputLayer" and name not in custom:
+        if name == "InputLayer" and not _is_custom(entry, custom):
             continue  # not a layer of the model: it only declares the input shape
-        hint = None if name in custom else layer_config.get("input_shape")
+        hint = None if _is_custom(entry, custom) else layer_config.get("input_shape")
         if i > 0 and hint is not None and shape is not None and tuple(hint) != shape:
             _fail(path, f"{where}.config.input_shape", f"{hint} disagrees with the shape reaching the layer, "
                                                        f"{list(shape)}")  # fmt: skip
-        if name in custom:
+        if _is_custom(entry, custom):
             owned_by_custom.append(f"{index}.")
             shape = None  # your layer: its output shape is not predicted
         else:
@@ -148,7 +148,7 @@ def _check_layer_entries(path, entries: list, custom: dict, where: str) -> None:
     """Each ``{"class_name", "config"}`` names a layer class of the allow-list (or yours) and fits its schema."""
     for i, entry in enumerate(entries):
         name = entry["class_name"]
-        if name in custom:
+        if _is_custom(entry, custom):
             continue
         if name not in fs.LAYER_CONFIGS:
             _fail(path, f"{where}[{i}].class_name", f"unknown layer class {name!r}; if it is yours, pass it in "
@@ -156,18 +156,36 @@ def _check_layer_entries(path, entries: list, custom: dict, where: str) -> None:
         _validate_layer(name, entry["config"], f"{where}[{i}].config", path)
 
 
+def _wrapped_entries(name: str, config: dict, where: str):
+    """``(field, where, entry)`` for each layer entry a wrapper's config holds (a list field: one per item)."""
+    for field in fs.WRAPPED_FIELDS.get(name, ()):
+        value = config.get(field)
+        for i, entry in enumerate(value if isinstance(value, list) else [] if value is None else [value]):
+            yield field, f"{where}.{field}" + (f"[{i}]" if isinstance(value, list) else ""), entry
+
+
+def _is_custom(entry: dict, custom: dict) -> bool:
+    """A layer of yours, or an RNN of a cell of yours (its weights and output are the cell's: not predicted)."""
+    if entry["class_name"] in custom:
+        return True
+    config = entry.get("config")
+    if entry["class_name"] not in ("RNN", "StackedRNNCells") or not isinstance(config, dict):
+        return False
+    inner = config.get("cell") if entry["class_name"] == "RNN" else config.get("cells")
+    inner = inner if isinstance(inner, list) else [inner]
+    return any(isinstance(e, dict) and "class_name" in e and _is_custom(e, custom) for e in inner)
+
+
 def _validate_layer(name: str, config: dict, where: str, path, depth: int = 0) -> None:
     """A layer's config against its schema; a wrapper's layers in turn (nabla's own only: ``from_config``
     makes a wrapped layer from nabla's layers), at most ``fs.MAX_WRAPPING`` wrappers deep."""
     _validate(config, fs.LAYER_CONFIGS[name], where, path)
-    for field in fs.WRAPPED_FIELDS.get(name, ()):
-        entry = config.get(field)
-        if entry is None:
-            continue
-        inner, at = entry["class_name"], f"{where}.{field}"
+    for _field, at, entry in _wrapped_entries(name, config, where):
+        inner = entry["class_name"]
         allowed = fs.WRAPPABLE.get(name)
         if allowed is not None and inner not in allowed:
-            _fail(path, f"{at}.class_name", f"a {name} wraps one of {', '.join(allowed)}, not {inner!r}")
+            yours = f"; if it is yours, pass it in custom_objects={{{inner!r}: cls}}" if name in fs.CELL_HOLDERS else ""
+            _fail(path, f"{at}.class_name", f"a {name} wraps one of {', '.join(allowed)}, not {inner!r}{yours}")
         if inner not in fs.LAYER_CONFIGS or inner == "InputLayer" or inner in MERGING_LAYERS:
             _fail(path, f"{at}.class_name", f"a {name} wraps one of nabla's layers of one input, not {inner!r}")
         if depth + 1 >= fs.MAX_WRAPPING:
@@ -187,7 +205,7 @@ def _check_functional(payload: dict, path, custom: dict) -> None:
     for i, module in enumerate(modules):
         if not module.isidentifier() or module in modules[:i]:
             _fail(path, f"config.layers[{i}].module", f"{module!r} is not a name of its own (a Python identifier)")
-        if layers[i]["class_name"] == "InputLayer" and layers[i]["class_name"] not in custom:
+        if layers[i]["class_name"] == "InputLayer" and not _is_custom(layers[i], custom):
             _fail(path, f"config.layers[{i}].class_name", "a functional model's inputs are in config.input_specs")
     inputs = []
     for i, spec in enumerate(config["input_specs"]):
@@ -210,7 +228,7 @@ def _check_functional(payload: dict, path, custom: dict) -> None:
         return made[ref["node"]][ref["output"]]
 
     weights, expected, operations = payload["weights"], {}, 0
-    owned_by_custom = [f"{modules[i]}." for i, entry in enumerate(layers) if entry["class_name"] in custom]
+    owned_by_custom = [f"{modules[i]}." for i, entry in enumerate(layers) if _is_custom(entry, custom)]
     for k, node in enumerate(config["nodes"]):
         where = f"config.nodes[{k}]"
         if ("layer" in node) == ("op" in node):
@@ -221,7 +239,7 @@ def _check_functional(payload: dict, path, custom: dict) -> None:
         if "layer" in node and node["layer"] >= len(layers):
             _fail(path, f"{where}.layer", f"layer {node['layer']} does not exist: the config has {len(layers)}")
         name = layers[node["layer"]]["class_name"] if "layer" in node else None
-        if name in custom:
+        if "layer" in node and _is_custom(layers[node["layer"]], custom):
             made.append([None] * node["outputs"])
             continue
         if node["outputs"] != 1:

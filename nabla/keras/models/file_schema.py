@@ -180,12 +180,18 @@ RECURRENT_FIELDS = {
     "unroll": BOOLEAN,
 }
 
+SEQUENCE_FIELDS = ("return_sequences", "return_state", "go_backwards", "stateful", "batch_size", "unroll")
+CELL_FIELDS = {k: v for k, v in RECURRENT_FIELDS.items() if k not in SEQUENCE_FIELDS and k != "activity_regularizer"}
+
 LAYER_ENTRY = {
     "type": "object",
     "required": ["class_name", "config"],
     "properties": {"class_name": NAME, "config": {"type": "object"}},
     "additionalProperties": False,
 }
+# A cell as serialize_keras_object writes it (Keras's form: the module and a registered name too)
+CELL_ENTRY = {**LAYER_ENTRY, "properties": {**LAYER_ENTRY["properties"], "module": _optional(NAME),
+                                            "registered_name": _optional(NAME)}}  # fmt: skip
 
 #: Layer class name -> the schema of its config. The allow-list of layers a file may name.
 LAYER_CONFIGS = {
@@ -295,14 +301,25 @@ LAYER_CONFIGS = {
     "SimpleRNN": _layer(["units"], **RECURRENT_FIELDS),
     "LSTM": _layer(["units"], recurrent_activation=ACTIVATION, unit_forget_bias=BOOLEAN, **RECURRENT_FIELDS),
     "GRU": _layer(["units"], recurrent_activation=ACTIVATION, reset_after=BOOLEAN, **RECURRENT_FIELDS),
+    # The cells of keras.layers.RNN (their configs are the recurrent layers' without the sequence options)
+    **{name: _layer(["units"], **extra, **CELL_FIELDS) for name, extra in (
+        ("SimpleRNNCell", {}), ("LSTMCell", {"recurrent_activation": ACTIVATION, "unit_forget_bias": BOOLEAN}),
+        ("GRUCell", {"recurrent_activation": ACTIVATION, "reset_after": BOOLEAN}))},  # fmt: skip
+    "StackedRNNCells": _layer(["cells"], cells={"type": "array", "items": CELL_ENTRY, "minItems": 1, "maxItems": 64}),
+    "RNN": _layer(["cell"], cell=CELL_ENTRY, zero_output_for_mask=BOOLEAN,
+                  **{k: RECURRENT_FIELDS[k] for k in SEQUENCE_FIELDS}),  # fmt: skip
     # The wrappers: each nested entry is checked in turn against this table (file_check.py, WRAPPED_FIELDS)
     "Bidirectional": _layer(["layer"], layer=LAYER_ENTRY, backward_layer=_optional(LAYER_ENTRY),
                             merge_mode={"enum": ["concat", "sum", "mul", "ave"]}),  # (None: two outputs, refused)
     "TimeDistributed": _layer(["layer"], layer=LAYER_ENTRY),
 }
 #: The wrappers' fields that hold a layer entry, the classes such an entry may name, and how deep wrappers nest.
-WRAPPED_FIELDS = {"Bidirectional": ("layer", "backward_layer"), "TimeDistributed": ("layer",)}
-WRAPPABLE = {"Bidirectional": ("SimpleRNN", "LSTM", "GRU")}  # (TimeDistributed: any layer but an Input)
+WRAPPED_FIELDS = {"Bidirectional": ("layer", "backward_layer"), "TimeDistributed": ("layer",), "RNN": ("cell",),
+                  "StackedRNNCells": ("cells",)}  # fmt: skip
+CELL_CLASSES = ("SimpleRNNCell", "LSTMCell", "GRUCell", "StackedRNNCells")
+CELL_HOLDERS = ("RNN", "StackedRNNCells")
+WRAPPABLE = {"Bidirectional": ("SimpleRNN", "LSTM", "GRU"), "RNN": CELL_CLASSES, "StackedRNNCells": CELL_CLASSES[:3]}
+# (TimeDistributed: any layer but an Input; a cell of yours makes its RNN a layer of yours: file_check.py)
 MAX_WRAPPING = 4
 
 SEQUENTIAL_CONFIG = {

@@ -324,6 +324,29 @@ def _recurrent(c: dict, s: Shape | None, who: str) -> Effect:
     return Effect(weights, output, (steps or 1) * gates * units, (steps or 1) * per_step)
 
 
+def _cells(entry: dict) -> list:
+    """The (class name, config) of each built-in cell of an RNN's cell entry (a stack's, in order)."""
+    if entry["class_name"] == "StackedRNNCells":
+        return [(e["class_name"], e["config"]) for e in entry["config"]["cells"]]
+    return [(entry["class_name"], entry["config"])]
+
+
+def _rnn(c: dict, s: Shape | None) -> Effect:
+    """RNN of Keras's cells: each cell's weights as its recurrent layer's (``cell.kernel``; a stack's
+    ``cell.cell_0.kernel``...), each cell reading the one before; the last cell's units out."""
+    if s is not None and len(s) != 2:
+        raise ValueError(f"RNN needs (timesteps, features) sequences, but its input has shape {s}")
+    cells, weights, values, work = _cells(c["cell"]), {}, 0, 0
+    steps = None if s is None else s[0]
+    for i, (name, config) in enumerate(cells):
+        effect = _recurrent({**config, "return_sequences": True}, s, name.removesuffix("Cell"))
+        prefix = "cell." if len(cells) == 1 and c["cell"]["class_name"] != "StackedRNNCells" else f"cell.cell_{i}."
+        weights.update({prefix + w: shape for w, shape in effect.weights.items()})
+        values, work, s = max(values, effect.values), work + effect.operations, effect.output
+    units = cells[-1][1]["units"]
+    return Effect(weights, (steps, units) if c.get("return_sequences") else (units,), values, work)
+
+
 def _conv_transpose(c: dict, s: Shape | None, rank: int) -> Effect:
     """Conv2DTranspose and Conv1DTranspose: the natural output ``(size - 1) * stride + span``, less Keras's crops."""
     if s is not None and len(s) != rank + 1:
@@ -422,6 +445,9 @@ def state_shapes(name: str, c: dict) -> list | None:
     forward layer's states, then the backward one's); None for a layer that takes no states."""
     if name in ("SimpleRNN", "LSTM", "GRU"):
         return [(c["units"],)] * (2 if name == "LSTM" else 1)
+    if name == "RNN":  # (one entry per state: a stack's cell of several states is not one shape, refused)
+        cells = _cells(c["cell"])
+        return None if len(cells) > 1 else [(cells[0][1]["units"],)] * (2 if cells[0][0] == "LSTMCell" else 1)
     if name == "Bidirectional":
         backward = c.get("backward_layer") or c["layer"]
         return [*state_shapes(c["layer"]["class_name"], c["layer"]["config"]),
@@ -512,5 +538,6 @@ SHAPE_RULES = {
     "Normalization": _normalization_statistics,
     **dict.fromkeys(["RandomFlip", "RandomRotation", "RandomZoom", "RandomContrast"], _translation),
     "Bidirectional": _bidirectional,
+    "RNN": _rnn,
     "TimeDistributed": _time_distributed,
 }

@@ -28,7 +28,7 @@ from ...nn import Module
 from ..layers import LAYERS, Input, Layer, TextVectorization
 from ..layers.index_lookup import IndexLookup
 from ..symbolic import KerasTensor, flatten
-from ..utils.object_registration import classes_by_name
+from ..utils.object_registration import CustomObjectScope, classes_by_name
 
 #: The arithmetic of symbolic tensors (``x + 1.0``, ``a * b``) that a config may hold, by name.
 OPERATORS = {
@@ -80,7 +80,8 @@ def layers_from_entries(entries: list, custom_objects: dict | None) -> list[Laye
         name = entry["class_name"]
         if name not in known:
             raise ValueError(f"unknown layer class {name!r}; pass it in custom_objects={{'{name}': cls}}")
-        layers.append(known[name].from_config(entry["config"]))
+        with CustomObjectScope(custom_objects):  # (a layer that holds objects, RNN's cell, finds yours too)
+            layers.append(known[name].from_config(entry["config"]))
     return layers
 
 

@@ -240,7 +240,9 @@ def _required(name: str) -> dict:
             "SpatialDropout1D": {"rate": 0.2}, "SpatialDropout3D": {"rate": 0.2},
             "AlphaDropout": {"rate": 0.2}, "SimpleRNN": {"units": 2}, "LSTM": {"units": 2},
             "GRU": {"units": 2}, "Bidirectional": {"layer": LAYERS["LSTM"](2)},
-            "TimeDistributed": {"layer": LAYERS["Dense"](2)}}.get(name, {})  # fmt: skip
+            "TimeDistributed": {"layer": LAYERS["Dense"](2)}, "SimpleRNNCell": {"units": 2},
+            "LSTMCell": {"units": 2}, "GRUCell": {"units": 2}, "RNN": {"cell": [LAYERS["LSTMCell"](2)]},
+            "StackedRNNCells": {"cells": [LAYERS["GRUCell"](2)]}}.get(name, {})  # fmt: skip
 
 
 def test_the_name_lists_are_the_registries():

@@ -51,6 +51,9 @@ LAYER_ARGS = {
     # (a wrapper's layer: made anew for each instance, in the library of the wrapper)
     "Bidirectional": {"layer": lambda namespace: namespace.LSTM(2)},
     "TimeDistributed": {"layer": lambda namespace: namespace.Dense(2)},
+    **dict.fromkeys(("SimpleRNNCell", "LSTMCell", "GRUCell"), {"units": 2}),
+    "RNN": {"cell": lambda namespace: namespace.GRUCell(2)},
+    "StackedRNNCells": {"cells": lambda namespace: [namespace.GRUCell(2)]},
 }
 
 
