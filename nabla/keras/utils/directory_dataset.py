@@ -5,8 +5,9 @@ Keras 3 returns a ``tf.data.Dataset``. nabla's (``nabla.tf.data``) lives in the 
 Keras side, which must not import it (docs/architecture.md); so these functions return a
 :class:`DirectoryDataset`, a ``keras.utils.PyDataset`` of the same batches, which ``fit``, ``evaluate`` and
 ``predict`` take, ``for x, y in dataset:`` and ``dataset.take(1)`` read, and which carries ``class_names``
-and ``file_paths`` as Keras's does. ``tf.data``'s pipeline methods (``map``, ``cache``, ``prefetch``) are not
-on it.
+and ``file_paths`` as Keras's does. The batch-wise steps of ``tf.data`` that keras.io's examples chain onto
+it (``map``, ``cache``, ``prefetch``, ``cardinality``) are there (:class:`~.py_dataset.IndexedBatches`);
+element-wise ones (``unbatch``, ``shuffle``, ``filter``) are not.
 """
 
 from __future__ import annotations
