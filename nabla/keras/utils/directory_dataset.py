@@ -35,6 +35,14 @@ def encode_labels(labels: np.ndarray, label_mode: str, num_classes: int) -> np.n
     return labels.astype(np.int32)
 
 
+class TextBatch(np.ndarray):
+    """A batch of texts (a NumPy array of ``bytes``, since nabla tensors hold numbers) that, as a TensorFlow
+    string tensor does, answers ``.numpy()``: keras.io's examples print ``text_batch.numpy()[i]``."""
+
+    def numpy(self) -> np.ndarray:
+        return self.view(np.ndarray)
+
+
 class DirectoryDataset(IndexedBatches):
     """Files and their labels, in batches of ``(inputs, labels)`` (``inputs`` alone without labels).
 
@@ -73,7 +81,7 @@ class DirectoryDataset(IndexedBatches):
         labels = None if self._labels is None else self._labels[chosen]
         if self._batch_size is None:
             inputs, labels = inputs[0], None if labels is None else labels[0]
-        inputs = Tensor._make(inputs) if inputs.dtype != object else inputs  # (text stays a NumPy array of bytes)
+        inputs = Tensor._make(inputs) if inputs.dtype != object else inputs.view(TextBatch)  # (text: bytes)
         return inputs if labels is None else (inputs, Tensor._make(np.asarray(labels)))
 
     def __iter__(self):

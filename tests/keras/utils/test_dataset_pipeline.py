@@ -74,3 +74,17 @@ def test_cache_to_a_file_is_refused(image_folder):
         ours.cache("somewhere")
     with pytest.raises(TypeError, match="callable"):
         ours.map(3)
+
+
+def test_text_batches_answer_numpy_as_tensorflow_s(tmp_path):
+    """keras.io's text example prints ``text_batch.numpy()[i]``: the same bytes as Keras 3's string tensor."""
+    for label, words in (("neg", "dull. Boring"), ("pos", "Great<br />film!")):
+        (tmp_path / label).mkdir()
+        for i in range(3):
+            (tmp_path / label / f"{i}.txt").write_text(f"{words} {i}")
+    theirs = keras_on_torch().utils.text_dataset_from_directory(tmp_path, batch_size=4, shuffle=False)
+    ours = keras.utils.text_dataset_from_directory(tmp_path, batch_size=4, shuffle=False)
+    for (text, labels), (their_text, their_labels) in zip(ours, theirs):
+        assert list(text.numpy()) == list(their_text.numpy())
+        assert type(text.numpy()) is np.ndarray
+        np.testing.assert_array_equal(labels.numpy(), their_labels.numpy())
