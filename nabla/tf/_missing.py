@@ -37,8 +37,9 @@ ALTERNATIVES = {
     "tf.train": "checkpoints: nabla.save / nabla.load of a state dict, or Keras's model.save and load_model",
     "tf.summary": "tf.summary is not offered: tf.keras.callbacks.TensorBoard writes fit's logs for TensorBoard",
     "tf.image": "image operations are not offered: use NumPy, or the Keras preprocessing layers of nabla.keras.layers",
-    "tf.strings": "nabla tensors hold numbers and bools; strings are not offered",
     "tf.string": "nabla tensors hold numbers and bools; strings are not offered",
+    "tf.strings": "nabla tensors hold numbers and bools: tf.strings offers lower, upper, strip and regex_replace "
+    "on Python strings and NumPy arrays of them (a TextVectorization standardize function's input)",
     "tf.sparse": "sparse tensors are not offered: use dense tensors",
     "tf.SparseTensor": "sparse tensors are not offered: use dense tensors",
     "tf.ragged": "ragged tensors are not offered: pad to a rectangular shape",

@@ -1,5 +1,9 @@
-"""Data augmentation layers, active only while training: ``RandomTranslation``, ``RandomFlip``,
-``RandomRotation``, ``RandomZoom``, ``RandomContrast``."""
+"""Data augmentation layers: ``RandomTranslation``, ``RandomFlip``, ``RandomRotation``, ``RandomZoom``,
+``RandomContrast``.
+
+As in Keras 3 (whose image preprocessing layers declare ``call(data, training=True)``), they augment when
+called on their own, ``layer(images)`` (a ``dataset.map`` or a plot of augmented samples), and inside
+``fit``; ``evaluate``, ``predict`` and ``training=False`` give the images back unchanged."""
 
 from __future__ import annotations
 
@@ -95,7 +99,7 @@ class RandomTranslation(Layer):
         self.seed = check_seed(seed, "RandomTranslation")
         self.fill_value = float(fill_value)
 
-    def call(self, inputs, training=None):
+    def call(self, inputs, training=True):
         if inputs.ndim not in (3, 4):
             raise ValueError(
                 f"RandomTranslation '{self.name}' needs (batch, H, W, C) or (H, W, C) images, got shape {inputs.shape}"
@@ -140,7 +144,7 @@ class _ImageAugmentation(Layer):
     compute on arrays, so, as with RandomTranslation, ``fit`` runs such a model eagerly. Parameters: 0.
     """
 
-    def call(self, inputs, training=None):
+    def call(self, inputs, training=True):
         if inputs.ndim not in (3, 4):
             raise ValueError(
                 f"{type(self).__name__} '{self.name}' needs (batch, H, W, C) or (H, W, C) images, got {inputs.shape}"

@@ -175,6 +175,9 @@ class RandomCrop(_Sized):
         super().__init__(height, width, data_format, **kwargs)
         self.seed = check_seed(seed, "RandomCrop")
 
+    def call(self, inputs, training=True):  # (random by default, as Keras's image preprocessing layers)
+        return super().call(inputs, training)
+
     def _resize(self, images, training):
         height, width = images.shape[1:3]
         if not (training and height > self.height and width > self.width):

@@ -5,8 +5,9 @@ Keras 3 returns a ``tf.data.Dataset``. nabla's (``nabla.tf.data``) lives in the 
 Keras side, which must not import it (docs/architecture.md); so these functions return a
 :class:`DirectoryDataset`, a ``keras.utils.PyDataset`` of the same batches, which ``fit``, ``evaluate`` and
 ``predict`` take, ``for x, y in dataset:`` and ``dataset.take(1)`` read, and which carries ``class_names``
-and ``file_paths`` as Keras's does. ``tf.data``'s pipeline methods (``map``, ``cache``, ``prefetch``) are not
-on it.
+and ``file_paths`` as Keras's does. The batch-wise steps of ``tf.data`` that keras.io's examples chain onto
+it (``map``, ``cache``, ``prefetch``, ``cardinality``) are there (:class:`~.py_dataset.IndexedBatches`);
+element-wise ones (``unbatch``, ``shuffle``, ``filter``) are not.
 """
 
 from __future__ import annotations
@@ -32,6 +33,14 @@ def encode_labels(labels: np.ndarray, label_mode: str, num_classes: int) -> np.n
     if label_mode == "binary":
         return labels.astype(np.float32)[:, None]
     return labels.astype(np.int32)
+
+
+class TextBatch(np.ndarray):
+    """A batch of texts (a NumPy array of ``bytes``, since nabla tensors hold numbers) that, as a TensorFlow
+    string tensor does, answers ``.numpy()``: keras.io's examples print ``text_batch.numpy()[i]``."""
+
+    def numpy(self) -> np.ndarray:
+        return self.view(np.ndarray)
 
 
 class DirectoryDataset(IndexedBatches):
@@ -72,7 +81,7 @@ class DirectoryDataset(IndexedBatches):
         labels = None if self._labels is None else self._labels[chosen]
         if self._batch_size is None:
             inputs, labels = inputs[0], None if labels is None else labels[0]
-        inputs = Tensor._make(inputs) if inputs.dtype != object else inputs  # (text stays a NumPy array of bytes)
+        inputs = Tensor._make(inputs) if inputs.dtype != object else inputs.view(TextBatch)  # (text: bytes)
         return inputs if labels is None else (inputs, Tensor._make(np.asarray(labels)))
 
     def __iter__(self):

@@ -191,3 +191,35 @@ def test_flip_contrast_and_spatial_dropout_draw_afresh_in_a_compiled_step():
     rng = np.random.default_rng(0)
     history = model.fit(rng.random((32, 6, 6, 2)), rng.random((32, 2)), epochs=2, verbose=0)
     assert np.all(np.isfinite(history.history["loss"]))
+
+
+AUGMENTERS = [
+    ("RandomFlip", ("horizontal",)),
+    ("RandomRotation", (0.2,)),
+    ("RandomZoom", (0.3,)),
+    ("RandomContrast", (0.5,)),
+    ("RandomTranslation", (0.3, 0.3)),
+    ("RandomCrop", (4, 4)),
+]
+
+
+@pytest.mark.parametrize("name, args", AUGMENTERS)
+def test_augmenters_augment_when_called_alone_as_keras(name, args):
+    """Keras 3's image preprocessing layers declare ``call(data, training=True)``: ``layer(images)`` alone (the
+    keras.io examples' ``train_ds.map(lambda x, y: (data_augmentation(x), y))``) augments, in Keras and here;
+    ``training=False`` and a model's ``predict`` leave the images as they are."""
+    from keras_reference import keras_on_torch
+
+    keras = keras_on_torch()
+    x = np.random.default_rng(0).uniform(0, 255, (8, 6, 6, 3)).astype(np.float32)
+
+    for lib, to_array in ((keras, lambda t: t.detach().cpu().numpy()), (nk, np.asarray)):
+        layer = getattr(lib.layers, name)(*args)
+        if name == "RandomCrop":  # a crop at some place (nabla's inference path resizes the centred crop)
+            out = to_array(layer(x))
+            assert any(np.allclose(out, x[:, i : i + 4, j : j + 4]) for i in range(3) for j in range(3))
+        else:  # (any of three calls: a flip may draw "no flip" for all 8 images once)
+            assert any(not np.allclose(to_array(layer(x)), x) for _ in range(3))
+            np.testing.assert_array_equal(to_array(layer(x, training=False)), x)
+            model = lib.Sequential([lib.Input((6, 6, 3)), getattr(lib.layers, name)(*args)])
+            np.testing.assert_allclose(model.predict(x, verbose=0), x)

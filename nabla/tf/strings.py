@@ -1,0 +1,75 @@
+"""``tf.strings``: the text functions of a standardization step (``lower``, ``upper``, ``strip``,
+``regex_replace``), on Python strings and NumPy arrays of them.
+
+nabla tensors hold numbers and bools, so these take what nabla's text layers hand to a ``standardize``
+function: ``keras.layers.TextVectorization`` calls it on one text at a time, a ``str``. The result keeps
+the input's kind: a ``str`` gives a ``str``, ``bytes`` give ``bytes`` (TensorFlow's strings are bytes), an
+array gives an array of its shape. So keras.io's standardization runs unchanged::
+
+    def custom_standardization(input_data):
+        lowercase = tf.strings.lower(input_data)
+        stripped_html = tf.strings.regex_replace(lowercase, "<br />", " ")
+        return tf.strings.regex_replace(stripped_html, f"[{re.escape(string.punctuation)}]", "")
+
+Patterns are Python's ``re`` syntax, which agrees with TensorFlow's RE2 on the usual classes, groups and
+escapes (RE2 has no lookarounds or backreferences in the pattern; ``re`` accepts them).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import numpy as np
+
+from ._missing import missing
+
+ASCII_LOWER = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
+ASCII_UPPER = bytes.maketrans(b"abcdefghijklmnopqrstuvwxyz", b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _each(input, fn: Callable[[bytes], bytes], who: str):
+    """``fn`` on the UTF-8 bytes of each string of ``input``, the result in ``input``'s kind."""
+    if isinstance(input, bytes):
+        return fn(input)
+    if isinstance(input, str):
+        return fn(input.encode("utf-8")).decode("utf-8")
+    array = np.asarray(input)
+    if array.dtype.kind not in "USO":
+        raise TypeError(f"tf.strings.{who}: takes strings (a str, bytes or an array of them), got {array.dtype}")
+    out = np.empty(array.shape, dtype=object)
+    for index, text in np.ndenumerate(array):
+        out[index] = _each(text, fn, who)
+    return out.astype(array.dtype) if array.dtype.kind == "U" else out
+
+
+def lower(input, encoding: str = "", name=None):
+    """Lowercases: the ASCII letters only (TensorFlow's default), or every letter with ``encoding="utf-8"``."""
+    if encoding.lower().replace("-", "") == "utf8":
+        return _each(input, lambda b: b.decode("utf-8").lower().encode("utf-8"), "lower")
+    return _each(input, lambda b: b.translate(ASCII_LOWER), "lower")
+
+
+def upper(input, encoding: str = "", name=None):
+    """Uppercases: the ASCII letters only (TensorFlow's default), or every letter with ``encoding="utf-8"``."""
+    if encoding.lower().replace("-", "") == "utf8":
+        return _each(input, lambda b: b.decode("utf-8").upper().encode("utf-8"), "upper")
+    return _each(input, lambda b: b.translate(ASCII_UPPER), "upper")
+
+
+def strip(input, name=None):
+    """Removes the leading and trailing ASCII whitespace."""
+    return _each(input, lambda b: b.strip(b" \t\n\r\v\f"), "strip")
+
+
+def regex_replace(input, pattern: str, rewrite: str, replace_global: bool = True, name=None):
+    """Replaces the matches of ``pattern`` by ``rewrite`` (every match, or the first with
+    ``replace_global=False``); ``\\1`` in ``rewrite`` is the first group, as in RE2 and ``re``."""
+    compiled = re.compile(pattern.encode("utf-8") if isinstance(pattern, str) else pattern)
+    replacement = rewrite.encode("utf-8") if isinstance(rewrite, str) else rewrite
+    count = 0 if replace_global else 1
+    return _each(input, lambda b: compiled.sub(replacement, b, count=count), "regex_replace")
+
+
+def __getattr__(name: str):
+    raise missing("tf.strings", name)

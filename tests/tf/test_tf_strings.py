@@ -1,0 +1,55 @@
+"""``tf.strings``' standardization functions against TensorFlow, and keras.io's ``custom_standardization``
+(text_classification_from_scratch) unchanged in a ``TextVectorization``."""
+
+from __future__ import annotations
+
+import re
+import string
+
+import numpy as np
+import pytest
+from tf_parity import tensorflow
+
+import nabla.keras as keras
+import nabla.tf as ntf
+
+TEXTS = ["Great Movie!<br /><br />I LOVED it.", "  Ünïcode ÀÉ stays, (mostly)  ", "tabs\tand\nlines", ""]
+
+
+def custom_standardization(tf, input_data):  # keras.io's, with the module as an argument
+    lowercase = tf.strings.lower(input_data)
+    stripped_html = tf.strings.regex_replace(lowercase, "<br />", " ")
+    return tf.strings.regex_replace(stripped_html, f"[{re.escape(string.punctuation)}]", "")
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda tf, x: tf.strings.lower(x),
+        lambda tf, x: tf.strings.lower(x, encoding="utf-8"),
+        lambda tf, x: tf.strings.upper(x),
+        lambda tf, x: tf.strings.strip(x),
+        lambda tf, x: tf.strings.regex_replace(x, r"(\w+)!", r"<\1>"),
+        lambda tf, x: tf.strings.regex_replace(x, "[aeiou]", "_", replace_global=False),
+        custom_standardization,
+    ],
+)
+def test_strings_match_tensorflow(fn):
+    want = fn(tensorflow(), tensorflow().constant(TEXTS)).numpy()  # an array of bytes
+    np.testing.assert_array_equal(fn(ntf, np.array([t.encode() for t in TEXTS], dtype=object)), want)
+    assert [fn(ntf, t) for t in TEXTS] == [w.decode() for w in want]  # a str gives a str
+    assert fn(ntf, np.array(TEXTS)).dtype.kind == "U"
+
+
+def test_keras_io_standardization_runs_in_text_vectorization():
+    layer = keras.layers.TextVectorization(standardize=lambda x: custom_standardization(ntf, x))
+    layer.adapt(["Good film!<br />Good", "bad, BAD film."])
+    assert layer.get_vocabulary() == ["", "[UNK]", "good", "film", "bad"]
+    np.testing.assert_array_equal(np.asarray(layer(["GOOD<br />bad!"])), [[2, 4]])
+
+
+def test_numbers_and_other_names_are_refused():
+    with pytest.raises(TypeError, match="takes strings"):
+        ntf.strings.lower(np.zeros(3))
+    with pytest.raises(AttributeError, match="nabla.tf does not offer tf.strings.split"):
+        ntf.strings.split
