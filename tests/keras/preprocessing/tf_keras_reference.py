@@ -1,9 +1,10 @@
 """``tf_keras`` (Keras 2, 2.21), the reference of nabla's Keras 2 preprocessing (``ImageDataGenerator``,
 ``Tokenizer``): Keras 3 dropped both, and ``tf_keras`` still has them.
 
-It is a test dependency (``pip install -e '.[test]'``); where it is installed aside, for instance with
-``pip install --no-deps --target /tmp/tfk tf_keras==2.21.0`` (it needs TensorFlow, which the tests have),
-``$NABLA_TF_KERAS_DIR`` (``/tmp/tfk`` by default) is put on ``sys.path``. Missing, the tests skip locally
+It is not in the test extra: its package names the full ``tensorflow`` as a dependency, where the extra has
+``tensorflow-cpu`` (the same module). Install it with ``pip install --no-deps tf_keras==2.21.0`` (as
+``.ci/run`` does), or aside, ``pip install --no-deps --target /tmp/tfk tf_keras==2.21.0``:
+``$NABLA_TF_KERAS_DIR`` (``/tmp/tfk`` by default) is then put on ``sys.path``. Missing, the tests skip locally
 and fail in CI, as ``conftest.require`` does.
 """
 
