@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(one_line(e)) from None
     for note in table.notes:
         print(f"nabla predict: note: {one_line(note)}", file=sys.stderr)
-    outputs = model.predict(table.x.reshape((-1, *model.input_shape[1:])), batch_size=1024)
+    outputs = model.predict(table.x.reshape((-1, *model.input_shape[1:])), batch_size=1024, verbose=0)
     outputs = outputs.reshape(len(outputs), -1)
     classification = record.get("task") == "classification" or "crossentropy" in str(getattr(model.loss, "name", ""))
     if classification and outputs.shape[1] > 1:

@@ -246,7 +246,7 @@ def _pictures(model, history, data, out: Path) -> list[str]:
             plot.decision_boundary(model, data.x_train, data.y_train, test=test, path=out / "decision_boundary.png")
             written.append("decision_boundary.png")
         if data.classes > 2:
-            predicted = model.predict(data.x_test, batch_size=1024).argmax(-1)
+            predicted = model.predict(data.x_test, batch_size=1024, verbose=0).argmax(-1)
             plot.confusion_matrix(data.y_test, predicted, path=out / "confusion_matrix.png")
             written.append("confusion_matrix.png")
     else:

@@ -40,7 +40,8 @@ def model_outputs(model, x: np.ndarray) -> np.ndarray:
     predict = getattr(model, "predict", None)
     if callable(predict) and not isinstance(model, type):
         params = inspect.signature(predict).parameters
-        out = predict(x, batch_size=4096) if "batch_size" in params else predict(x)
+        options = {k: v for k, v in (("batch_size", 4096), ("verbose", 0)) if k in params}  # (no progress line)
+        out = predict(x, **options)
     elif isinstance(model, Module):
         out = _call_module(model, x)
     elif callable(model):
