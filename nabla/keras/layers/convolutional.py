@@ -7,10 +7,10 @@ import numpy as np
 from .. import activations
 from .._engine import ops
 from .arguments import check_padding, pair, same_padding
-from .layer import _KernelLayer
+from .kernel_layer import KernelLayer
 
 
-class Conv2D(_KernelLayer):
+class Conv2D(KernelLayer):
     """2-D convolution on channels-last images: (batch, H, W, C) -> (batch, OH, OW, filters).
 
     ``padding="valid"`` (none) or ``"same"`` (output size ceil(H / stride)).

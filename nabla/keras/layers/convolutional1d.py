@@ -6,7 +6,7 @@ import numpy as np
 
 from .._engine import ops
 from .arguments import same_padding
-from .layer import _KernelLayer
+from .kernel_layer import KernelLayer
 
 
 def single(v, name: str) -> int:
@@ -18,7 +18,7 @@ def single(v, name: str) -> int:
     return int(n)
 
 
-class Conv1D(_KernelLayer):
+class Conv1D(KernelLayer):
     """1-D convolution of sequences: (batch, steps, in) -> (batch, out_steps, filters); kernel (k, in, filters).
 
     ``padding``: "valid" (none: ``out_steps = steps - dilation * (k - 1)`` for stride 1), "same" (output

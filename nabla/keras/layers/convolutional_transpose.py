@@ -17,7 +17,7 @@ import numpy as np
 from .._engine import ops
 from .arguments import check_padding, pair
 from .convolutional1d import single
-from .layer import _KernelLayer
+from .kernel_layer import KernelLayer
 
 
 def keras_crops(k: int, stride: int, dilation: int, padding: str, output_padding: int | None) -> tuple[int, int]:
@@ -34,7 +34,7 @@ def keras_crops(k: int, stride: int, dilation: int, padding: str, output_padding
     return span - 1 - left, span - 1 - right
 
 
-class _ConvTranspose(_KernelLayer):
+class _ConvTranspose(KernelLayer):
     """The shared arguments, checks and config of the transposed convolutions over ``rank`` spatial axes."""
 
     rank = 2

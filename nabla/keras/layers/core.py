@@ -8,7 +8,8 @@ from .. import activations
 from .._engine import Tensor, ops
 from ..symbolic import KerasTensor
 from ..utils.naming import auto_name
-from .layer import Layer, _KernelLayer, config_value
+from .kernel_layer import KernelLayer
+from .layer import Layer, config_value
 
 
 class InputLayer(Layer):
@@ -49,7 +50,7 @@ def Input(  # noqa: N802 - Keras's name
     return KerasTensor(batch_shape, dtype, name=name or auto_name("input_layer"), batch_size=batch_shape[0])
 
 
-class Dense(_KernelLayer):
+class Dense(KernelLayer):
     """Fully connected layer: ``activation(x @ kernel + bias)``.
 
     Args: ``units``; ``activation`` (a name or function; None = linear);

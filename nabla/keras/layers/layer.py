@@ -1,4 +1,4 @@
-"""``Layer``, the base of the Keras-style layers, and the base of those with a kernel and a bias.
+"""``Layer``, the base of the Keras-style layers.
 
 Each layer is an :class:`nabla.nn.Module` (one module system, not two) with
 Keras's vocabulary: configuration in ``__init__``, weights created in
@@ -450,60 +450,3 @@ def config_value(value):
         f"cannot save {value!r} in a config: use a name (a string) for it, or register the function with "
         "@keras.saving.register_keras_serializable()"
     )
-
-
-class _KernelLayer(Layer):
-    """Shared by Dense and the convolutions: a kernel, an optional bias, their initializers, regularizers and
-    constraints (applied by the optimizer after each update), an activation."""
-
-    def __init__(
-        self,
-        activation=None,
-        use_bias: bool = True,
-        kernel_initializer="glorot_uniform",
-        bias_initializer="zeros",
-        kernel_regularizer=None,
-        bias_regularizer=None,
-        kernel_constraint=None,
-        bias_constraint=None,
-        **kwargs,
-    ):
-        super().__init__(**kwargs)
-        self.activation = activations.get(activation)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
-        self.use_bias = use_bias
-        self.kernel_initializer = initializers.standardize(kernel_initializer)  # unknown names fail here
-        self.bias_initializer = initializers.standardize(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-
-    def _add_kernel_and_bias(self, kernel_shape: tuple, units: int) -> None:
-        self.add_weight(
-            shape=kernel_shape,
-            initializer=self.kernel_initializer,
-            regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint,
-            name="kernel",
-        )
-        if self.use_bias:
-            self.add_weight(
-                shape=(units,),
-                initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer,
-                constraint=self.bias_constraint,
-                name="bias",
-            )
-
-    def get_config(self) -> dict:
-        return {
-            **super().get_config(),
-            "activation": config_value(self.activation),
-            "use_bias": self.use_bias,
-            "kernel_initializer": config_value(self.kernel_initializer),
-            "bias_initializer": config_value(self.bias_initializer),
-            "kernel_regularizer": config_value(self.kernel_regularizer),
-            "bias_regularizer": config_value(self.bias_regularizer),
-            "kernel_constraint": config_value(self.kernel_constraint),
-            "bias_constraint": config_value(self.bias_constraint),
-        }
