@@ -135,16 +135,63 @@ class Ones(Initializer):
 
 
 class Constant(Initializer):
-    """Every value ``value`` (a number)."""
+    """Every value ``value``: a number, or (as Keras 3) an array, a list or a tensor of numbers broadcast to
+    the shape asked for, as TensorFlow's "imbalanced data" tutorial sets an output bias:
+    ``Dense(1, bias_initializer=Constant(np.log([pos / neg])))``.
 
-    def __init__(self, value: float = 0.0):
-        self.value = _number(value, "Constant", "value")
+    Its config keeps a number as a number and an array in Keras 3's form,
+    ``{"class_name": "__numpy__", "config": {"value": [...], "dtype": "float64"}}``, which
+    :meth:`from_config` reads back (the values checked: finite numbers, a float or integer dtype).
+    """
+
+    def __init__(self, value=0.0):
+        self.value = _constant_value(value)
 
     def draw(self, rng, shape):
-        return np.full(shape, self.value)
+        try:
+            return np.broadcast_to(self.value, shape).copy()
+        except ValueError:
+            raise ValueError(
+                f"Constant: its value of shape {np.shape(self.value)} cannot fill a weight of shape {shape}; "
+                "give a number, or an array whose shape broadcasts to the weight's"
+            ) from None
 
     def get_config(self) -> dict:
-        return {"value": self.value}
+        if isinstance(self.value, float):
+            return {"value": self.value}
+        return {"value": {"class_name": "__numpy__",
+                          "config": {"value": self.value.tolist(), "dtype": str(self.value.dtype)}}}  # fmt: skip
+
+
+# The dtypes of an array that a Constant's config may name (Keras 3 writes the array's own).
+_CONSTANT_DTYPES = ("float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8")
+
+
+def _constant_value(value) -> float | np.ndarray:
+    """A Constant's value: a float for a number (or a 0-d array), else a finite numeric array; Keras 3's
+    ``__numpy__`` config form is read back into its array."""
+    if isinstance(value, dict):
+        config = value.get("config") if value.get("class_name") == "__numpy__" else None
+        if not isinstance(config, dict) or config.get("dtype") not in _CONSTANT_DTYPES:
+            raise ValueError(
+                'Constant: a value given as a dict must be Keras 3\'s {"class_name": "__numpy__", "config": '
+                f'{{"value": [...], "dtype": one of {list(_CONSTANT_DTYPES)}}}}}, got {value!r:.200}'
+            )
+        value = np.asarray(_finite_values(config.get("value")), dtype=config["dtype"])
+    if isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
+        return _number(value, "Constant", "value")
+    array = np.asarray(_finite_values(value._data if isinstance(value, Tensor) else value))
+    return float(array) if array.ndim == 0 else array
+
+
+def _finite_values(value) -> np.ndarray:
+    try:
+        array = np.asarray(value)
+    except ValueError:  # ragged lists
+        array = None
+    if array is None or array.dtype.kind not in "fiu" or not np.isfinite(array).all():
+        raise ValueError(f"Constant: value must be a finite number or an array of them, got {value!r:.200}")
+    return array
 
 
 class RandomNormal(Initializer):

@@ -103,6 +103,8 @@ def check_python_conversion(value, source: np.dtype, target: np.dtype) -> None:
     """Refuse, as TensorFlow does, converting Python data of dtype ``source`` to ``target`` with a loss:
     floats to integers or bools, numbers to bools, integers that do not fit."""
     lossy = (source.kind == "f" and target.kind != "f") or (source.kind in "iu" and target.kind == "b")
+    if lossy and np.size(value) == 0:  # (an empty list holds nothing to lose: tf.constant([], dtype=tf.int64))
+        return
     if not lossy and source.kind in "iu" and target.kind in "iu" and target.itemsize < 8:
         info, array = np.iinfo(target), np.asarray(value)
         lossy = array.size > 0 and not (info.min <= array.min() and array.max() <= info.max)

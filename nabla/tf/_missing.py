@@ -26,8 +26,6 @@ ALTERNATIVES = {
     "tf.data.Dataset.load": "keep the arrays (np.save / np.load) and rebuild with Dataset.from_tensor_slices",
     "tf.data.Dataset.save": "keep the arrays (np.save / np.load) and rebuild with Dataset.from_tensor_slices",
     "tf.data.Dataset.snapshot": "cache() keeps a pass in memory; for files, keep the arrays with np.save",
-    "tf.data.Dataset.sample_from_datasets": "concatenate the datasets, then shuffle",
-    "tf.data.Dataset.choose_from_datasets": "concatenate the datasets, then shuffle",
     "tf.data.TFRecordDataset": _FILES,
     "tf.data.TextLineDataset": _FILES,
     "tf.data.FixedLengthRecordDataset": _FILES,

@@ -318,3 +318,49 @@ def test_layers_draw_from_the_seeded_generator_unless_seeded():
     seeded = initializers.HeNormal(seed=0)
     d, e = (keras.layers.Dense(4, kernel_initializer=seeded, input_shape=(3,)) for _ in range(2))
     np.testing.assert_array_equal(d.kernel.numpy(), e.kernel.numpy())  # as in Keras 3: a seed repeats
+
+
+@pytest.mark.parametrize(
+    "value, shape",
+    [(np.log([0.1]), (1,)), (np.log([0.1]), (3,)), ([1.0, 2.0, 3.0], (2, 3)), (np.float64(2.5), (2,)),
+     (np.array(2.0), (2,)), (np.arange(4, dtype=np.float32).reshape(2, 2), (2, 2))],
+)  # fmt: skip
+def test_a_constant_array_fills_and_saves_as_keras_s(value, shape):
+    """TensorFlow's "imbalanced data" tutorial: ``bias_initializer=Constant(np.log([pos / neg]))``."""
+    keras_ref = keras_on_torch()
+    ours, theirs = initializers.Constant(value), keras_ref.initializers.Constant(value)
+    np.testing.assert_allclose(ours(shape).numpy(), keras_ref.ops.convert_to_numpy(theirs(shape)), rtol=1e-7)
+    assert ours(shape).dtype == nb.float32
+    config = ours.get_config()
+    assert keras_ref.initializers.Constant.from_config(config)(shape).numpy().tolist() == ours(shape).numpy().tolist()
+    assert initializers.Constant.from_config(theirs.get_config())(shape).numpy().tolist() == ours(shape).tolist()
+    if isinstance(theirs.get_config()["value"], dict):  # an array: Keras 3's "__numpy__" form, the same
+        assert config == theirs.get_config()
+
+
+def test_a_model_with_a_constant_array_bias_saves_and_loads(tmp_path):
+    bias = np.log([21.0 / 979.0])
+    output = keras.layers.Dense(1, activation="sigmoid", bias_initializer=initializers.Constant(bias))
+    model = keras.Sequential([keras.Input((3,)), output])
+    np.testing.assert_allclose(model.layers[-1].bias.numpy(), bias.astype(np.float32))
+    model.save(tmp_path / "m.keras")
+    loaded = keras.models.load_model(tmp_path / "m.keras")
+    assert loaded.layers[-1].get_config()["bias_initializer"] == model.layers[-1].get_config()["bias_initializer"]
+    theirs = keras_on_torch().layers.Dense(1, bias_initializer=keras_on_torch().initializers.Constant(bias))
+    assert loaded.layers[-1].get_config()["bias_initializer"] == theirs.get_config()["bias_initializer"]
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda: initializers.Constant([1.0, float("inf")]), r"Constant: value must be a finite number or an array"),
+        (lambda: initializers.Constant(["a"]), r"Constant: value must be a finite number or an array"),
+        (lambda: initializers.Constant([[1.0], [2.0, 3.0]]), r"Constant: value must be a finite number or an array"),
+        (lambda: initializers.Constant([1.0, 2.0])((3,)), r"value of shape \(2,\) cannot fill a weight of shape"),
+        (lambda: initializers.Constant({"class_name": "__numpy__", "config": {"value": [1], "dtype": "object"}}),
+         r"a value given as a dict must be Keras 3's"),
+    ],
+)  # fmt: skip
+def test_a_bad_constant_value_is_refused(make, message):
+    with pytest.raises(ValueError, match=message):
+        make()

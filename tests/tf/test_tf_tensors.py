@@ -12,6 +12,9 @@ import nabla.tf as ntf
 
 DTYPE_INFERENCE = [
     "tf.constant(1)",
+    "tf.constant([], dtype=tf.int64)",  # (an empty list converts to any dtype)
+    "tf.constant([[]], dtype=tf.bool)",
+    "tf.constant([])",
     "tf.constant(1.)",
     "tf.constant([1, 2.5])",
     "tf.constant(np.array([1., 2.]))",

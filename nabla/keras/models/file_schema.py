@@ -83,6 +83,18 @@ ACTIVATION = _optional({"anyOf": [
         "registered_name": {"const": "function"},
     }},
 ]})  # fmt: skip
+#: An array as Keras 3 writes one in a config (a Constant initializer's value): nested lists of numbers, at
+#: most 4 deep and 65,536 numbers along an axis; the initializer checks the values and the dtype.
+NUMPY_VALUE = {"type": "object", "required": ["class_name", "config"], "additionalProperties": False, "properties": {
+    "class_name": {"const": "__numpy__"},
+    "config": {"type": "object", "required": ["value", "dtype"], "additionalProperties": False, "properties": {
+        "value": {"anyOf": [_number(), {"type": "array", "maxItems": 65536, "items": {"anyOf": [
+            _number(), {"type": "array", "maxItems": 65536, "items": {"anyOf": [
+                _number(), {"type": "array", "maxItems": 65536, "items": {"anyOf": [
+                    _number(), {"type": "array", "maxItems": 65536, "items": _number()}]}}]}}]}}]},
+        "dtype": {"type": "string", "maxLength": 16},
+    }},
+}}  # fmt: skip
 #: A name, or an instance as Keras 3 writes it. Its config is checked loosely here (a few short keys, each a
 #: number, null, a short string or a list of axes); the class's constructor checks the values while building.
 INITIALIZER = _optional({"anyOf": [
@@ -91,6 +103,7 @@ INITIALIZER = _optional({"anyOf": [
         "module": {"const": "keras.initializers"},
         "class_name": {"enum": INITIALIZER_CLASSES},
         "config": {"type": "object", "propertyNames": {"type": "string", "maxLength": 32},
+                   "properties": {"value": {"anyOf": [_number(), NUMPY_VALUE]}},  # (Constant's: an array too)
                    "additionalProperties": {"anyOf": [
                        {"type": "null"}, _number(), {"type": "string", "maxLength": 32},
                        {"type": "array", "items": _integer(-16, 15), "maxItems": 16}]}},

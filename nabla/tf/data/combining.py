@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from .node import INFINITE, UNKNOWN, Node
-from .structure import Spec, flatten, pack
+from .structure import Spec, flatten, merged_spec, pack
 
 
 class Zip(Node):
@@ -60,13 +60,8 @@ class Concatenate(Node):
     name = "_ConcatenateDataset"
 
     def __init__(self, first: Node, second: Node):
-        a, b = first.spec(), second.spec()
-        if a.dtypes != b.dtypes or len(flatten(a.template)) != len(flatten(b.template)):
-            raise TypeError(
-                f"Incompatible dataset elements: {a.element_spec()} and {b.element_spec()} (concatenate needs the "
-                "same structure and dtypes)"
-            )
         self.first, self.second = first, second
+        self.spec()  # (refuses elements of another structure or dtype now, as TensorFlow does)
 
     def elements(self) -> Iterator[tuple]:
         return itertools.chain(self.first.elements(), self.second.elements())
@@ -75,12 +70,7 @@ class Concatenate(Node):
         return self.first.template()
 
     def _spec(self) -> Spec:
-        a, b = self.first.spec(), self.second.spec()
-        shapes = [
-            tuple(x if x == y else None for x, y in zip(p, q)) if len(p) == len(q) else (None,) * len(p)
-            for p, q in zip(a.shapes, b.shapes)
-        ]
-        return a.with_shapes(shapes)
+        return merged_spec([self.first.spec(), self.second.spec()], "concatenate")
 
     def cardinality(self) -> int:
         counts = [self.first.cardinality(), self.second.cardinality()]

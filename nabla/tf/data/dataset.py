@@ -30,7 +30,7 @@ from .._convert import constant
 from .._engine import refuse_in_capture
 from .._missing import missing
 from ..errors import InvalidArgumentError, OutOfRangeError
-from . import batching, caching, combining, functions, shuffling, slicing, sources
+from . import batching, caching, combining, functions, sampling, shuffling, slicing, sources
 from .node import INFINITE, UNKNOWN, Node
 from .structure import UNSET, as_numpy, as_tensors
 
@@ -44,7 +44,8 @@ class _RefusingType(type):
 
 class Dataset(metaclass=_RefusingType):
     """A pipeline of elements (see the module's documentation). Make one with :meth:`from_tensor_slices`,
-    :meth:`from_tensors`, :meth:`range` or :meth:`zip`."""
+    :meth:`from_tensors`, :meth:`range` or :meth:`zip`, or draw from several with
+    :meth:`sample_from_datasets` and :meth:`choose_from_datasets`."""
 
     def __init__(self, node: Node):
         self._node = node
@@ -77,6 +78,19 @@ class Dataset(metaclass=_RefusingType):
         dict of datasets gives dicts. (A static method, as in TensorFlow: ``a.zip(b)`` is ``Dataset.zip(b)``.)"""
         structure = datasets if datasets is not None else (args[0] if len(args) == 1 else args)
         return Dataset(combining.Zip(*combining.zipped_nodes(structure)))
+
+    @staticmethod
+    def sample_from_datasets(datasets, weights=None, seed=None, stop_on_empty_dataset=False,
+                             rerandomize_each_iteration=None) -> Dataset:  # fmt: skip
+        """Each element from one of ``datasets``, drawn with probabilities ``weights`` (equal by default): the
+        "imbalanced data" tutorial's balanced classes. See :mod:`nabla.tf.data.sampling` for what happens when
+        one runs out, and for the seeds."""
+        return Dataset(sampling.Sample(datasets, weights, seed, stop_on_empty_dataset, rerandomize_each_iteration))
+
+    @staticmethod
+    def choose_from_datasets(datasets, choice_dataset, stop_on_empty_dataset=True) -> Dataset:
+        """Element ``i`` from ``datasets[c]``, ``c`` the ``i``-th element of ``choice_dataset`` (int64 scalars)."""
+        return Dataset(sampling.Choose(datasets, choice_dataset, stop_on_empty_dataset))
 
     # --- iteration -------------------------------------------------------------------------------
 

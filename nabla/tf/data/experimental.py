@@ -1,12 +1,18 @@
-"""``tf.data.experimental``: the names older tutorials reach there (``AUTOTUNE``, ``cardinality``)."""
+"""``tf.data.experimental``: the names older tutorials reach there (``AUTOTUNE``, ``cardinality``,
+``sample_from_datasets``, ``choose_from_datasets``)."""
 
 from .._missing import missing as _missing
+from .dataset import Dataset as _Dataset
 from .node import INFINITE as INFINITE_CARDINALITY
 from .node import UNKNOWN as UNKNOWN_CARDINALITY
 
 AUTOTUNE = -1  # (the same as tf.data.AUTOTUNE)
 
-__all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "cardinality"]
+__all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "cardinality", "choose_from_datasets",
+           "sample_from_datasets"]  # fmt: skip
+
+sample_from_datasets = _Dataset.sample_from_datasets  # (TensorFlow 2.6's names, kept there)
+choose_from_datasets = _Dataset.choose_from_datasets
 
 
 def cardinality(dataset):

@@ -31,6 +31,14 @@ from .node import UNKNOWN, Node, Passthrough
 _DRAWS = 1024  # uniform numbers drawn at once (one NumPy call per element would cost more than the shuffle)
 
 
+def seed_key(seed) -> list[int]:
+    """The key of a stage's generators: drawn from nabla's generator now without ``seed``; with one, that seed
+    and the global seed (``tf.random.set_seed``) only (see the module's documentation)."""
+    if seed is None:
+        return [int(nb.random.generator().integers(2**63))]
+    return [_DEFAULT_GLOBAL_SEED if _Seeds.global_seed is None else _Seeds.global_seed, int(seed) % 2**63]
+
+
 class Shuffle(Passthrough):
     """A buffer of ``buffer_size`` elements sampled uniformly (see the module's documentation)."""
 
@@ -44,12 +52,7 @@ class Shuffle(Passthrough):
         if size <= 0:
             raise InvalidArgumentError(f"buffer_size must be greater than zero or UNKNOWN_CARDINALITY, got {size}")
         self.size, self.reshuffle = size, bool(reshuffle_each_iteration)
-        if seed is None:
-            self.key = [int(nb.random.generator().integers(2**63))]
-        else:
-            base = _DEFAULT_GLOBAL_SEED if _Seeds.global_seed is None else _Seeds.global_seed
-            self.key = [base, int(seed) % 2**63]
-        self.passes = 0
+        self.key, self.passes = seed_key(seed), 0
 
     def _generator(self) -> np.random.Generator:
         """The generator of the next pass."""

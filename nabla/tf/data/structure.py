@@ -114,3 +114,19 @@ def common_shape(a: tuple, b: tuple) -> tuple | None:
     if len(a) != len(b):
         return None
     return tuple(x if x == y else None for x, y in zip(a, b))
+
+
+def merged_spec(specs: list[Spec], who: str) -> Spec:
+    """The spec of elements drawn from datasets of ``specs`` (``concatenate``, ``sample_from_datasets``): their
+    structure and dtypes must agree; a dimension that differs becomes None."""
+    first = specs[0]
+    for other in specs[1:]:
+        if other.dtypes != first.dtypes or len(flatten(other.template)) != len(flatten(first.template)):
+            raise TypeError(
+                f"Incompatible dataset elements: {first.element_spec()} and {other.element_spec()} ({who} needs "
+                "the same structure and dtypes)"
+            )
+    shapes = list(first.shapes)
+    for other in specs[1:]:
+        shapes = [common_shape(a, b) or (None,) * len(a) for a, b in zip(shapes, other.shapes)]
+    return first.with_shapes(shapes)
