@@ -227,7 +227,7 @@ def test_gradient_dtype_follows_the_source(dtype):
 
 
 def test_reset_forgets_what_was_recorded_before_it():
-    """"Advanced automatic differentiation": after tape.reset(), y * y computed before is a constant."""
+    """The "Advanced automatic differentiation" guide: after tape.reset(), y * y computed before is a constant."""
 
     def fn(tf):
         x, y = tf.Variable(2.0), tf.Variable(3.0)
@@ -261,4 +261,3 @@ def test_a_tape_sees_only_what_it_recorded():
         )
 
     same(fn)
-
