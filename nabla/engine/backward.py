@@ -23,7 +23,7 @@ a ``.grad``.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -71,6 +71,7 @@ def run_backward(
     retain_graph: bool,
     create_graph: bool,
     inputs: Sequence | None = None,
+    through: Callable[[Node], bool] | None = None,
 ):
     """Back-propagate ``root_grads`` from the tensors ``roots``.
 
@@ -78,6 +79,8 @@ def run_backward(
     accumulated into their ``.grad`` (``backward``). With ``inputs`` (a list
     of tensors: those of ``nb.grad``), nothing is accumulated and the
     gradients of those tensors are returned (None where no gradient reached one).
+    ``through``: the nodes that gradients may flow through; the output of any
+    other node is a constant (see :func:`grad`).
 
     The order of the walk: a node's inputs were all created before it, so
     visiting nodes from the most recently created back (a max-heap on the
@@ -111,6 +114,8 @@ def run_backward(
 
     def add(t, g):
         node = t._node
+        if node is not None and through is not None and not through(node):
+            return  # a constant to this walk
         if node is None:
             entry = leaves.get(id(t))
             if entry is None:
@@ -260,6 +265,8 @@ def grad(
     retain_graph: bool | None = None,
     create_graph: bool = False,
     allow_unused: bool = False,
+    *,
+    through: Callable[[Node], bool] | None = None,
 ):
     """Gradients of ``outputs`` with respect to ``inputs``, returned, not stored in ``.grad``.
 
@@ -269,6 +276,10 @@ def grad(
     ``create_graph=True`` the returned gradients are themselves differentiable.
     An input that the outputs do not depend on raises unless
     ``allow_unused=True``, in which case its gradient is None.
+    ``through`` (a predicate on graph nodes) limits the walk to the nodes it
+    accepts: the result of any other operation counts as a constant. A
+    TensorFlow tape, which differentiates only what it recorded, passes the
+    creation numbers (``node.seq``) of its recording.
 
     Example: the Hessian-vector product of ``f`` at ``x`` along ``v``::
 
@@ -287,7 +298,7 @@ def grad(
             raise RuntimeError("nb.grad: every input must require grad; one of them does not")
     roots, root_grads = _seed(outputs, grad_outputs, "nb.grad")
     retain_graph = create_graph if retain_graph is None else retain_graph
-    result = run_backward(roots, root_grads, retain_graph, create_graph, inputs=inputs)
+    result = run_backward(roots, root_grads, retain_graph, create_graph, inputs=inputs, through=through)
     for i, g in enumerate(result):
         if g is None and not allow_unused:
             raise RuntimeError(

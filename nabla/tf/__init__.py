@@ -16,7 +16,7 @@ A TensorFlow name it does not offer raises an ``AttributeError`` that says so an
 instead (``tf.data.Dataset.from_generator`` -> arrays and ``from_tensor_slices``). See docs/tf.md.
 """
 
-from . import config, data, debugging, dtypes, errors, linalg, math, nest, nn, random, strings
+from . import config, data, debugging, dtypes, errors, linalg, math, nest, nn, random, strings, train
 from ._convert import constant, convert_to_tensor
 from ._keras_alias import install as _install_keras_alias
 from ._missing import missing as _missing

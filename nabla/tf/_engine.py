@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..engine.custom_gradient import custom_vjp
 from ..engine.grad_mode import GradMode
+from ..engine.graph import sequence_mark
 from ..engine.tracing import Tracing, recompute, refuse_in_capture
 
 # GradMode.enabled is what nb.is_grad_enabled() returns. nabla.tf reads and switches it around each operation
@@ -34,4 +35,5 @@ __all__ = [
     "recompute",
     "refuse_in_capture",
     "rewrap",
+    "sequence_mark",
 ]

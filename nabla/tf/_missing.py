@@ -31,8 +31,16 @@ ALTERNATIVES = {
     "tf.data.FixedLengthRecordDataset": _FILES,
     "tf.data.Options": "options tune TensorFlow's runtime, which nabla's pipelines do not have: drop them",
     "tf.distribute": "nabla.distributed trains on several processes; there is no tf.distribute strategy",
-    "tf.saved_model": "save models with model.save('model.keras') (Keras side) or nabla.save(state_dict, path)",
-    "tf.train": "checkpoints: nabla.save / nabla.load of a state dict, or Keras's model.save and load_model",
+    "tf.saved_model": (
+        "SavedModels (a model's code saved with its values) are not offered: keep a tf.Module's or a model's "
+        "variables with tf.train.Checkpoint(model=...).write(path) and restore them into the model your code "
+        "builds (checkpoint.restore(path)); a Keras model: model.save('model.keras') and tf.keras.models.load_model"
+    ),
+    "tf.train": (
+        "tf.train offers Checkpoint, CheckpointManager, latest_checkpoint, list_variables and load_checkpoint; "
+        "protocol buffers (tf.train.Example, Feature...) and TensorFlow 1's optimizers are not offered "
+        "(optimizers: tf.keras.optimizers)"
+    ),
     "tf.summary": "tf.summary is not offered: tf.keras.callbacks.TensorBoard writes fit's logs for TensorBoard",
     "tf.image": "image operations are not offered: use NumPy, or the Keras preprocessing layers of nabla.keras.layers",
     "tf.string": "nabla tensors hold numbers and bools; strings are not offered",

@@ -12,10 +12,14 @@ build none (see ``_recording``). ``tape.gradient(target, sources)`` then runs na
 - a tape answers once unless ``persistent=True`` (a second call raises ``RuntimeError``, as TensorFlow);
 - a gradient computed while another tape records is itself recorded (nabla's ``create_graph=True``), so
   nested tapes give second derivatives;
-- ``stop_recording()`` pauses the tape; ``reset()`` clears it.
+- ``stop_recording()`` pauses the tape; ``reset()`` clears it;
+- a tape differentiates only what it recorded: an operation computed before the tape started, while it
+  was stopped, or before its ``reset()``, is a constant to it, even if another tape recorded it.
 
-nabla keeps one graph for all tapes, so a tape paused by ``stop_recording`` while another records still
-sees what the other recorded; and a tensor a tape has ``watch``-ed keeps requiring gradients afterwards.
+nabla keeps one graph for all tapes; each tape notes the spans of creation numbers (``node.seq``) of the
+operations made while it recorded, and its backward pass goes through those only (``nb.grad(...,
+through=...)``). A tensor a tape has ``watch``-ed keeps requiring gradients afterwards (nabla's flag), but
+another tape still needs its own ``watch`` to differentiate with respect to it.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ import nabla as nb
 
 from . import _nest, _recording
 from ._convert import apply, as_tf, constant
+from ._engine import sequence_mark
+from .variable import Variable
 
 
 class UnconnectedGradients(enum.Enum):
@@ -65,6 +71,8 @@ class GradientTape:
         self._is_recording = False
         self._used = False  # a non-persistent tape answered already
         self._shares_graph = False  # another tape recorded at the same time: the graph may not be freed
+        # [first, end) creation numbers of the operations made while this tape recorded (end None: still recording)
+        self._spans: list[list] = []
 
     # --- recording --------------------------------------------------------------------------------
 
@@ -72,12 +80,26 @@ class GradientTape:
         if self._in_block:
             raise ValueError("Tape is still recording, This can happen if you try to re-enter an already-active tape.")
         self._in_block = self._is_recording = True
+        self._open_span()
         _recording.enter(self)
         return self
 
     def __exit__(self, *exc) -> None:
         self._in_block = self._is_recording = False
+        self._close_span()
         _recording.leave(self)
+
+    def _open_span(self) -> None:
+        self._spans.append([sequence_mark(), None])
+
+    def _close_span(self) -> None:
+        if self._spans and self._spans[-1][1] is None:
+            self._spans[-1][1] = sequence_mark()
+
+    def _recorded(self, node) -> bool:
+        """Whether the operation of graph node ``node`` was made while this tape recorded."""
+        seq = node.seq
+        return any(first <= seq and (end is None or seq < end) for first, end in self._spans)
 
     @contextlib.contextmanager
     def stop_recording(self):
@@ -85,18 +107,24 @@ class GradientTape:
         if not self._is_recording:
             raise RuntimeError("Trying to stop recording a tape which is not recording.")
         self._is_recording = False
+        self._close_span()
         _recording.pause(-1)
         try:
             yield
         finally:
             self._is_recording = True
+            self._open_span()
             _recording.pause(+1)
 
     def reset(self) -> None:
-        """Forget what was watched and read, and allow the tape to answer again."""
+        """Forget everything recorded and watched so far (what was computed before is a constant to the tape
+        from now on), and allow the tape to answer again."""
         self._watched.clear()
         self._read.clear()
         self._used = False
+        self._spans.clear()
+        if self._is_recording:
+            self._open_span()
 
     def watch(self, tensor) -> None:
         """Watch ``tensor`` (or a nested structure of them): the target's gradient with respect to it is
@@ -129,9 +157,13 @@ class GradientTape:
         """Whether the target's gradient with respect to ``source`` may be non-None."""
         if not isinstance(source, nb.Tensor) or not source.requires_grad:
             return False
-        if self._watch_accessed or id(source) in self._watched:
+        if id(source) in self._watched:
             return True
-        return source.grad_fn is not None  # an intermediate value computed from watched tensors
+        if source.grad_fn is not None:  # an intermediate value: recorded by this tape or not (see _recorded)
+            return True
+        # A leaf: a trainable variable (tf.Variable, a Keras weight) when the tape watches what it reads; a
+        # tensor that only another tape watch()-ed is a constant to this one.
+        return self._watch_accessed and isinstance(source, (Variable, nb.nn.Parameter))
 
     def _take_turn(self, what: str) -> None:
         if self._used and not self._persistent:
@@ -159,6 +191,7 @@ class GradientTape:
                 retain_graph=keep,
                 create_graph=create_graph,
                 allow_unused=True,
+                through=self._recorded,
             )
             found = {id(s): g for s, g in zip(wanted, grads)}
         out = [as_tf(found.get(id(s))) for s in sources]

@@ -38,7 +38,21 @@ def _snake_case(name: str) -> str:
     return _WORD_START.sub(r"_\1", name).lower()
 
 
-class Module:
+class Trackable:
+    """An object whose attributes ``tf.train.Checkpoint`` follows (``tf.Module``, ``tf.train.Checkpoint``).
+
+    A checkpoint restored into it may hold values for attributes it does not have yet (a module that makes
+    its variables at its first call); as in TensorFlow, such an attribute is restored when it is set.
+    """
+
+    def __setattr__(self, name: str, value) -> None:
+        object.__setattr__(self, name, value)
+        pending = self.__dict__.get("_restore_on_assign")
+        if pending and name in pending:
+            pending.pop(name)(value)
+
+
+class Module(Trackable):
     """``tf.Module(name=None)``: the base class of models made of Variables."""
 
     def __init__(self, name: str | None = None):

@@ -4,6 +4,10 @@ A tuple of ints (``None`` for a dimension not known, as in ``TensorShape([None, 
 unpacks, indexes and compares like one (``n, d = x.shape``, ``x.shape[0]``, ``x.shape == (2, 3)``), with
 TensorFlow's extras: ``as_list()``, ``rank``, ``num_elements()``, ``TensorShape([2, 3])`` as its repr and
 ``(2, 3)`` as its str. A slice of a shape is a shape; it also equals a list (``x.shape == [2, 3]``).
+
+``TensorShape(None)`` is a shape of unknown rank (``tf.TensorSpec(None)``, a signature that takes any
+tensor): compatible with every shape, ``rank`` None, and, as in TensorFlow, ``len``, iteration and
+``as_list()`` raise ``ValueError``. A tensor's own shape is always known.
 """
 
 from __future__ import annotations
@@ -15,10 +19,8 @@ class TensorShape(tuple):
     """The shape of a tensor: ``TensorShape([2, 3])``."""
 
     def __new__(cls, dims=()):
-        if dims is None:
-            raise ValueError(
-                "nabla.tf shapes always have a known rank: give the dimensions, e.g. TensorShape([None, 3])"
-            )
+        if dims is None or isinstance(dims, _UnknownRank):
+            return tuple.__new__(_UnknownRank)
         if isinstance(dims, int):
             dims = (dims,)
         return super().__new__(cls, (None if d is None else int(d) for d in dims))
@@ -50,8 +52,11 @@ class TensorShape(tuple):
         return None not in self
 
     def is_compatible_with(self, other) -> bool:
-        """Same rank, and equal dimensions wherever both are known."""
+        """Same rank, and equal dimensions wherever both are known (any shape is compatible with one of unknown
+        rank)."""
         other = TensorShape(other)
+        if isinstance(other, _UnknownRank):
+            return True
         return len(self) == len(other) and all(a is None or b is None or a == b for a, b in zip(self, other))
 
     def assert_is_compatible_with(self, other) -> None:
@@ -61,10 +66,13 @@ class TensorShape(tuple):
     def merge_with(self, other) -> TensorShape:
         """The most specific shape compatible with both."""
         self.assert_is_compatible_with(other)
+        if isinstance(TensorShape(other), _UnknownRank):
+            return self
         return TensorShape([a if a is not None else b for a, b in zip(self, TensorShape(other))])
 
     def concatenate(self, other) -> TensorShape:
-        return TensorShape(tuple(self) + tuple(TensorShape(other)))
+        other = TensorShape(other)
+        return other if isinstance(other, _UnknownRank) else TensorShape(tuple(self) + tuple(other))
 
     def __add__(self, other) -> TensorShape:
         return self.concatenate(other)
@@ -93,3 +101,50 @@ class TensorShape(tuple):
     def __str__(self) -> str:
         dims = ", ".join(str(d) for d in self)
         return f"({dims},)" if len(self) == 1 else f"({dims})"
+
+
+class _UnknownRank(TensorShape):
+    """``TensorShape(None)``: a shape of which not even the rank is known."""
+
+    def _refuse(self, what: str):
+        raise ValueError(what)
+
+    rank = ndims = dims = property(lambda self: None)
+
+    def __len__(self) -> int:
+        self._refuse("Cannot take the length of shape with unknown rank.")
+
+    def __iter__(self):
+        self._refuse("Cannot iterate over a shape with unknown rank.")
+
+    def __getitem__(self, key):
+        return None if type(key) is not slice else self
+
+    def as_list(self) -> list:
+        self._refuse("as_list() is not defined on an unknown TensorShape.")
+
+    def num_elements(self) -> None:
+        return None
+
+    def is_fully_defined(self) -> bool:
+        return False
+
+    def is_compatible_with(self, other) -> bool:
+        return True
+
+    def merge_with(self, other) -> TensorShape:
+        return TensorShape(other)
+
+    def concatenate(self, other) -> TensorShape:
+        return self
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _UnknownRank)
+
+    __hash__ = tuple.__hash__
+
+    def __repr__(self) -> str:
+        return "TensorShape(None)"
+
+    def __str__(self) -> str:
+        return "<unknown>"

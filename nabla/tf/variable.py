@@ -66,6 +66,13 @@ class Variable(TensorLike, nb.Tensor):
         if callable(initial_value):
             initial_value = initial_value()
         values = constant(initial_value, dtype)._data  # a copy, outside any graph
+        if shape is not None and not TensorShape(shape).is_fully_defined():
+            # (TensorFlow's shape=[None] or TensorShape(None) lets assign change the shape; here a variable's
+            # memory is fixed at creation, and optimizers and graphs hold it.)
+            raise ValueError(
+                f"tf.Variable: shape={TensorShape(shape)} leaves dimensions unknown, for a variable whose shape "
+                "changes, which nabla.tf does not offer: drop shape=, and make a new Variable for a new shape"
+            )
         if shape is not None and validate_shape and not TensorShape(values.shape).is_compatible_with(shape):
             raise ValueError(f"tf.Variable: the initial value's shape {values.shape} is not compatible with {shape}")
         nb.Tensor.__init__(self, np.empty(0, values.dtype))

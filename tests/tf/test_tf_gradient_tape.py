@@ -224,3 +224,40 @@ def test_gradient_dtype_follows_the_source(dtype):
         return tape.gradient(y, x)
 
     same(fn)
+
+
+def test_reset_forgets_what_was_recorded_before_it():
+    """The "Advanced automatic differentiation" guide: after tape.reset(), y * y computed before is a constant."""
+
+    def fn(tf):
+        x, y = tf.Variable(2.0), tf.Variable(3.0)
+        with tf.GradientTape() as t:
+            y_sq = y * y
+            t.reset()
+            z = x * x + y_sq
+        return t.gradient(z, {"x": x, "y": y})
+
+    same(fn)
+
+
+def test_a_tape_sees_only_what_it_recorded():
+    """What another tape recorded before this one started, or while this one was stopped, is a constant to it;
+    so is a constant that only the other tape watched."""
+
+    def fn(tf):
+        x, c = tf.Variable(2.0), tf.constant(3.0)
+        with tf.GradientTape(persistent=True) as outer:
+            outer.watch(c)
+            before = x * x * c
+            with tf.GradientTape(persistent=True) as inner:
+                after = before * x
+                with inner.stop_recording():
+                    hidden = x * 5.0
+                total = after + hidden + c * x
+        return (
+            inner.gradient(total, [x, c, before]),
+            outer.gradient(total, [x, c, before]),
+            inner.gradient(hidden, x),
+        )
+
+    same(fn)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from tf_parity import run_both, same_outcome
+from tf_parity import run_both, same, same_outcome
 
 import nabla.tf as ntf
 
@@ -108,3 +108,51 @@ def test_a_keras_layer_built_by_hand_is_not_built_again_at_its_first_call():
 
     # (TensorFlow 2.21's answer; the Keras the tests import runs on another backend than TensorFlow)
     assert weights(ntf) == [(5, 10), (10,)]
+
+
+# "Advanced automatic differentiation" decorates a method with input_signature=[tf.TensorSpec(None)]: a shape of
+# unknown rank, which TensorFlow prints, compares and refuses to measure as below.
+UNKNOWN_RANK = [
+    "tf.TensorSpec(None)",
+    "tf.TensorShape(None)",
+    "str(tf.TensorShape(None))",
+    "(tf.TensorShape(None).rank, tf.TensorShape(None).num_elements(), tf.TensorShape(None).is_fully_defined())",
+    "tf.TensorShape(None) == tf.TensorShape(None)",
+    "tf.TensorShape(None) == tf.TensorShape([2])",
+    "tf.TensorShape(None).is_compatible_with([2, 3])",
+    "tf.TensorShape([2, 3]).is_compatible_with(tf.TensorShape(None))",
+    "tf.TensorShape([2, 3]).merge_with(tf.TensorShape(None))",
+    "tf.TensorShape(None).merge_with([2, 3])",
+    "tf.TensorShape([2]).concatenate(tf.TensorShape(None))",
+    "len(tf.TensorShape(None))",
+    "list(tf.TensorShape(None))",
+    "tf.TensorShape(None).as_list()",
+]
+
+
+@pytest.mark.parametrize("expression", UNKNOWN_RANK)
+def test_a_shape_of_unknown_rank_as_tensorflow(expression):
+    ours, theirs = same_outcome(expression)
+    assert ours == theirs
+
+
+def test_a_method_with_an_unknown_rank_signature_and_a_custom_gradient():
+    def fn(tf):
+        @tf.custom_gradient
+        def clip_gradients(y):
+            def backward(dy):
+                return tf.clip_by_norm(dy, 0.5)
+
+            return y, backward
+
+        class MyModule(tf.Module):
+            @tf.function(input_signature=[tf.TensorSpec(None)])
+            def call_custom_grad(self, x):
+                return clip_gradients(x)
+
+        v = tf.Variable(2.0)
+        with tf.GradientTape() as t:
+            output = MyModule().call_custom_grad(v * v)
+        return t.gradient(output, v)
+
+    same(fn)
