@@ -81,6 +81,8 @@ class IndexLookup(RawInputLayer):
                  sparse: bool = False, **kwargs):  # fmt: skip
         super().__init__(**kwargs)
         who = type(self).__name__
+        if output_mode == "binary":  # Keras 2's name of multi_hot, which Keras 3 still takes
+            output_mode = "multi_hot"
         if output_mode not in OUTPUT_MODES:
             raise ValueError(f"{who}: output_mode must be one of {', '.join(OUTPUT_MODES)}, got {output_mode!r}")
         if num_oov_indices not in (0, 1) or isinstance(num_oov_indices, bool):

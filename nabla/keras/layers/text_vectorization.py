@@ -80,6 +80,7 @@ class TextVectorization(RawInputLayer):
         if not (split is None or callable(split) or split in SPLIT):
             raise ValueError(f"TextVectorization: split must be 'whitespace', 'character', None or a function, "
                              f"got {split!r}")  # fmt: skip
+        output_mode = "multi_hot" if output_mode == "binary" else output_mode  # (Keras 2's name, which Keras 3 takes)
         if output_mode not in ("int", "multi_hot", "count", "tf_idf"):
             raise ValueError(f"TextVectorization: output_mode must be 'int', 'multi_hot', 'count' or 'tf_idf', "
                              f"got {output_mode!r}")  # fmt: skip

@@ -96,7 +96,7 @@ def model_inputs(model, x, what: str = "x"):
         return as_input(model, x, what)
     names = input_names(model)
     arrays = [
-        as_input(model, a, f"{what}[{name!r}]", shape=t.shape)
+        as_input(model, a, f"{what}[{name!r}]", shape=t.shape, dtype=t.dtype)
         for a, name, t in zip(_per_name(model, x, names, what, "inputs"), names, model.inputs)
     ]
     _same_length(arrays, names, what)

@@ -5,11 +5,10 @@ from __future__ import annotations
 import textwrap
 from collections import Counter
 
-import numpy as np
-
 from .._engine import no_grad
 from ..layers import Layer
 from ..symbolic import KerasTensor, Node
+from .data_adapter import blank_input
 
 
 def _size(n_params: int, itemsize: int = 4) -> str:
@@ -74,7 +73,7 @@ def _trace_shapes(model) -> None:
     mode = model.training
     model.eval()
     with no_grad():
-        model(np.zeros((1,) + tuple(shape[1:]), dtype=model.dtype))
+        model(blank_input(model, (1,) + tuple(shape[1:])))
     model.train(mode)
 
 
