@@ -21,6 +21,9 @@ for sequences of any length. The call then runs twice, the unknown axes of every
 (16), then another (37): an axis of the output whose length differs between the two runs depends on
 them and stays None (``Embedding`` gives ``(None, None, 16)``, ``LSTM(32)`` gives ``(None, 32)``), as a
 layer's ``compute_output_shape`` says None in Keras where it cannot know a length.
+
+A string input (``keras.Input(shape=(1,), dtype="string")``, see :mod:`nabla.keras.strings`) is probed with
+texts of 16 words, then 37: ``TextVectorization`` without ``output_sequence_length`` gives ``(None, None)``.
 """
 
 from __future__ import annotations
