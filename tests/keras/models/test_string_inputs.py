@@ -216,6 +216,30 @@ def test_text_where_numbers_go_and_numbers_where_text_goes_are_clear_errors(tmp_
         model.predict("one text", verbose=0)
     with pytest.raises(TypeError, match="holds a vocabulary"):
         model.save(tmp_path / "model.keras")
+    assert not (tmp_path / "model.keras").exists()
+    model.save_weights(tmp_path / "model.weights.h5")  # what the refusal offers instead
+    again = _text_model(nabla_keras)
+    again.load_weights(tmp_path / "model.weights.h5")
+    np.testing.assert_array_equal(again.predict(TEXTS, verbose=0), model.predict(TEXTS, verbose=0))
+
+
+def test_a_subclassed_model_calls_its_vectorizer_on_the_texts_given():
+    class Classifier(nabla_keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.vectorize = _vectorize(nabla_keras, output_sequence_length=10)
+            self.embed = nabla_keras.layers.Embedding(30, 4)
+            self.pool = nabla_keras.layers.GlobalAveragePooling1D()
+            self.out = nabla_keras.layers.Dense(1, activation="sigmoid")
+
+        def call(self, texts):
+            return self.out(self.pool(self.embed(self.vectorize(texts))))
+
+    model = Classifier()
+    model.compile("adam", "binary_crossentropy")
+    model.fit(TEXTS, LABELS, epochs=1, verbose=0)
+    want = model.out(model.pool(model.embed(model.vectorize(UNSEEN)))).numpy()
+    np.testing.assert_allclose(model.predict(UNSEEN, verbose=0), want, rtol=1e-6)
 
 
 def test_a_standardization_written_with_tf_strings_gives_keras_2s_ids():
@@ -235,3 +259,15 @@ def test_a_standardization_written_with_tf_strings_gives_keras_2s_ids():
     theirs.adapt(texts)
     assert ours.get_vocabulary() == theirs.get_vocabulary()
     np.testing.assert_array_equal(ours(texts).numpy(), theirs(texts).numpy())
+
+
+def test_a_tf_data_dataset_of_texts_evaluates_and_trains_as_arrays():
+    """keras.io's last step, ``end_to_end_model.evaluate(raw_test_ds)``: batches of TensorFlow strings (bytes)."""
+    import tensorflow as tf
+
+    model = _end_to_end(nabla_keras)
+    model.compile(loss="binary_crossentropy", optimizer="adam", metrics=["accuracy"])
+    dataset = tf.data.Dataset.from_tensor_slices((TEXTS, LABELS)).batch(3)
+    np.testing.assert_allclose(model.evaluate(dataset, verbose=0), model.evaluate(TEXTS, LABELS, verbose=0), rtol=1e-6)
+    np.testing.assert_allclose(model.predict(dataset.map(lambda x, y: x), verbose=0), model.predict(TEXTS, verbose=0))
+    assert np.isfinite(model.fit(dataset, epochs=1, verbose=0).history["loss"]).all()
