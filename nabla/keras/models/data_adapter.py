@@ -75,7 +75,7 @@ def as_input(model, data, what: str = "x", shape: tuple | None = None, dtype=Non
         return array.reshape(-1, 1) if array.ndim == 1 and column else array
     if text:
         raise TypeError(f"{what} must be strings: model '{model.name}' takes text (its input is keras.Input(dtype="
-                        f"\"string\")), got {type(data).__name__} {np.asarray(data).dtype}")  # fmt: skip
+                        f"\"string\")), got an array of {np.asarray(data).dtype}")  # fmt: skip
     array = as_array(data, what)
     if array.dtype.kind in "biu":  # integer pixels or counts: the model's float, as Keras casts to its Input's dtype
         array = array.astype(getattr(model, "dtype", np.float32))

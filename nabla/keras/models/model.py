@@ -109,8 +109,8 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
     # --- building ---------------------------------------------------------------
 
     def forward(self, inputs, *args, training: bool | None = None, **kwargs):
-        if not isinstance(inputs, Tensor) and not (is_symbolic(inputs) or _tensors(inputs) or is_text_array(inputs)):
-            inputs = as_input(self, inputs, "the input")
+        if not isinstance(inputs, Tensor) and not (is_symbolic(inputs) or _tensors(inputs)):
+            inputs = as_input(self, inputs, "the input")  # (text passes for a model that takes it: is_text_array)
             inputs = inputs if is_text_array(inputs) else Tensor._make(inputs)
         out = super().forward(inputs, *args, training=training, **kwargs)
         if self._build_input_shape is None and isinstance(inputs, Tensor):  # (a failed call built nothing)

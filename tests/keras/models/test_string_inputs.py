@@ -209,6 +209,8 @@ def test_text_where_numbers_go_and_numbers_where_text_goes_are_clear_errors(tmp_
     numeric = nabla_keras.Sequential([nabla_keras.Input(shape=(1,)), nabla_keras.layers.Dense(1)])
     with pytest.raises(TypeError, match=r"must be numeric, got an array of <U\d+; a model takes text through .*string"):
         numeric.predict(np.array(["text"]), verbose=0)
+    with pytest.raises(TypeError, match="must be numeric, got an array of <U4; a model takes text"):
+        numeric(np.array([["text"]]))
     model = _text_model(nabla_keras)
     with pytest.raises(TypeError, match="must be strings: model 'functional.*' takes text"):
         model.predict(np.array([[1.0]]), verbose=0)
