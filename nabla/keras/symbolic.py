@@ -21,6 +21,9 @@ for sequences of any length. The call then runs twice, the unknown axes of every
 (16), then another (37): an axis of the output whose length differs between the two runs depends on
 them and stays None (``Embedding`` gives ``(None, None, 16)``, ``LSTM(32)`` gives ``(None, 32)``), as a
 layer's ``compute_output_shape`` says None in Keras where it cannot know a length.
+
+A string input (``keras.Input(shape=(1,), dtype="string")``, see :mod:`nabla.keras.strings`) is probed with
+texts of 16 words, then 37: ``TextVectorization`` without ``output_sequence_length`` gives ``(None, None)``.
 """
 
 from __future__ import annotations
@@ -33,12 +36,14 @@ import numpy as np
 
 from ..nn import Module
 from ._engine import Tensor, dtypes, no_grad
+from .strings import STRING, dtype_name, is_text_array, resolve_dtype
 from .utils.naming import auto_name
 
 _PROBE_BATCH = 2  # samples in the probe batch (2, not 1, so that a broadcast 1 is not mistaken for the batch)
 # NOTE: lengths of an unknown axis other than the batch axis, one per run: 21 apart, so that a strided
 # layer (pooling, a strided convolution: floor((n - k) / s) + 1) of a stride up to 21 still gives two lengths.
 PROBE_LENGTHS = (16, 37)
+PROBE_WORD = "probe"  # a string tensor's probe is an array of texts of this word, as many as the length
 
 
 # Keras's class names of the operations Python's operators record (``x + y`` is keras.ops.add: ``Add``)
@@ -87,7 +92,7 @@ class KerasTensor:
 
     def __init__(self, shape, dtype=None, name: str | None = None, node: Node | None = None, batch_size=None):
         self.shape = tuple(shape)
-        self.dtype = dtypes.resolve(dtype) or dtypes.default_float
+        self.dtype = resolve_dtype(dtype) or dtypes.default_float
         self.name, self.node, self.batch_size = name, node, batch_size
         # The mask the call gave it (a boolean KerasTensor, as Keras's ``x._keras_mask``), or None.
         self._keras_mask: KerasTensor | None = None
@@ -98,7 +103,7 @@ class KerasTensor:
 
     def __repr__(self) -> str:
         name = f", name={self.name}" if self.name else ""
-        return f"<KerasTensor shape={self.shape}, dtype={self.dtype.name}{name}>"
+        return f"<KerasTensor shape={self.shape}, dtype={dtype_name(self.dtype)}{name}>"
 
     def __array__(self, dtype=None, copy=None):
         raise TypeError(
@@ -198,11 +203,13 @@ def probe_calls():
 
 def _probe(t, length: int):
     """A batch of ones of the shape of ``t``: the batch axis of ``_PROBE_BATCH`` (or its batch size), any
-    other unknown axis of ``length``."""
+    other unknown axis of ``length``. A string tensor's is an array of texts of ``length`` words."""
     if not isinstance(t, KerasTensor):
         return t
     batch = t.batch_size or _PROBE_BATCH
     shape = tuple((batch if i == 0 else length) if s is None else s for i, s in enumerate(t.shape))
+    if t.dtype == STRING:
+        return np.full(shape, " ".join([PROBE_WORD] * length), dtype=object)
     probe = Tensor._make(np.ones(shape, dtype=t.dtype))
     if t._keras_mask is not None:  # a masked input: an all-True mask, so the call passes a mask on as Keras's
         probe._keras_mask = np.ones(shape[: t._keras_mask.ndim], dtype=bool)
@@ -210,8 +217,9 @@ def _probe(t, length: int):
 
 
 def _has_unknown_length(structure) -> bool:
-    """Whether a KerasTensor in ``structure`` has an unknown axis besides the batch axis."""
-    return any(isinstance(t, KerasTensor) and None in t.shape[1:] for t in flatten(structure))
+    """Whether a KerasTensor in ``structure`` has an unknown axis besides the batch axis, or holds strings
+    (whose texts' lengths are unknown: ``TextVectorization`` gives as many ids as the longest has words)."""
+    return any(isinstance(t, KerasTensor) and (None in t.shape[1:] or t.dtype == STRING) for t in flatten(structure))
 
 
 def call(fn, *args_and_kwargs, op_name: str | None = None):
@@ -244,7 +252,9 @@ def call(fn, *args_and_kwargs, op_name: str | None = None):
     other_shapes = iter([getattr(value, "shape", None) for value in flatten(runs[-1])])
 
     def symbolic(value):
-        if not isinstance(value, Tensor):
+        if is_text_array(value):  # strings (StringLookup(invert=True)): a string tensor
+            value = _Text(value.shape)
+        elif not isinstance(value, Tensor):
             raise TypeError(f"{_name(fn)} returned a {type(value).__name__}; a functional model needs tensors")
         other = next(other_shapes)
         shape = tuple(None if other is None or len(other) != len(value.shape) or n != other[i] else n
@@ -259,6 +269,15 @@ def call(fn, *args_and_kwargs, op_name: str | None = None):
         return t
 
     return map_structure(symbolic, runs[0])
+
+
+class _Text:
+    """What :func:`call` reads of a layer's output of strings: its shape, and the dtype of string tensors."""
+
+    dtype = STRING
+
+    def __init__(self, shape: tuple):
+        self.shape = shape
 
 
 def output_shape(layer, input_shape) -> tuple:

@@ -124,6 +124,7 @@ class CategoryEncoding(RawInputLayer):
         super().__init__(**kwargs)
         if isinstance(num_tokens, bool) or not isinstance(num_tokens, (int, np.integer)) or num_tokens < 1:
             raise ValueError(f"CategoryEncoding: num_tokens must be a positive integer, got {num_tokens!r}")
+        output_mode = "multi_hot" if output_mode == "binary" else output_mode  # (Keras 2's name, which Keras 3 takes)
         if output_mode not in MODES:
             raise ValueError(f"CategoryEncoding: output_mode must be one of {', '.join(MODES)}, got {output_mode!r}")
         if sparse:

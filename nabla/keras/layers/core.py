@@ -6,6 +6,7 @@ import numpy as np
 
 from .. import activations
 from .._engine import Tensor, ops
+from ..strings import resolve_dtype
 from ..symbolic import KerasTensor
 from ..utils.naming import auto_name
 from .kernel_layer import KernelLayer
@@ -20,7 +21,9 @@ class InputLayer(Layer):
             shape = kwargs.pop("input_shape", None)
         if shape is None:
             raise ValueError("Input: give the shape of one sample, e.g. Input(shape=(784,))")
+        dtype = kwargs.pop("dtype", None)
         super().__init__(name=name, input_shape=tuple(shape), **kwargs)
+        self.dtype = resolve_dtype(dtype) or self.dtype  # (strings too: keras.Input(dtype="string"))
 
     def call(self, inputs, training=None):
         return inputs

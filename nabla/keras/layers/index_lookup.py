@@ -10,7 +10,8 @@ In the other modes the mask token has no id (it is left out of the counts) and t
 the OOV token. ``max_tokens`` bounds the vocabulary's size, the special tokens included.
 
 ``output_mode``: ``"int"`` (the ids, int64, of the input's shape), or an encoding of them
-(``"one_hot"``, ``"multi_hot"``, ``"count"``, ``"tf_idf"``; see :mod:`.categorical`). The encodings are
+(``"one_hot"``, ``"multi_hot"`` or Keras 2's name for it ``"binary"``, ``"count"``, ``"tf_idf"``; see
+:mod:`.categorical`). The encodings are
 float32 (the layer's dtype), what a model's next layer takes: Keras 3 gives int64 when it runs eagerly
 and float32 inside a model; nabla gives float32 both ways. ``"tf_idf"`` weighs each count with
 ``log(1 + documents / (1 + documents containing the token))`` (a document: a row of a 2-D batch, an
@@ -81,6 +82,8 @@ class IndexLookup(RawInputLayer):
                  sparse: bool = False, **kwargs):  # fmt: skip
         super().__init__(**kwargs)
         who = type(self).__name__
+        if output_mode == "binary":  # Keras 2's name of multi_hot, which Keras 3 still takes
+            output_mode = "multi_hot"
         if output_mode not in OUTPUT_MODES:
             raise ValueError(f"{who}: output_mode must be one of {', '.join(OUTPUT_MODES)}, got {output_mode!r}")
         if num_oov_indices not in (0, 1) or isinstance(num_oov_indices, bool):

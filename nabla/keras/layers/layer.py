@@ -20,6 +20,7 @@ from ...nn import Module, ModuleList, Parameter
 from .. import activations, constraints, initializers, regularizers, symbolic
 from .._engine import Tensor, dtypes, no_grad, refuse_in_capture
 from ..output_class import like_inputs
+from ..strings import is_text_array
 from ..utils.naming import auto_name
 from ..utils.object_registration import get_registered_name
 from ..variables import Variable
@@ -418,7 +419,7 @@ def _set_masks(outputs, masks) -> None:
 
 def _as_tensors(inputs, dtype):
     """A layer's input as a Tensor, or as a list of Tensors when it is a list of tensors or arrays."""
-    if isinstance(inputs, Tensor):
+    if isinstance(inputs, Tensor) or is_text_array(inputs):  # (text: a string input's, see keras/strings.py)
         return inputs
     if isinstance(inputs, (list, tuple)) and inputs and all(isinstance(x, (Tensor, np.ndarray)) for x in inputs):
         return [_as_tensors(x, dtype) for x in inputs]

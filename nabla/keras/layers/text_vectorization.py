@@ -6,6 +6,8 @@ Each text goes through four steps, the layer's arguments:
    ASCII punctuation ``!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~'`` (TensorFlow's ``strings.lower`` and Keras's
    strip regex: other characters, accents and curly quotes included, stay as they are); ``"lower"``,
    ``"strip_punctuation"``, None, or a function of one ``str`` returning a ``str``.
+   A function is called on each text (a ``str``); one written with ``tf.strings`` (keras.io's
+   ``custom_standardization``) works too: its string tensor is read back as text.
 2. ``split``: ``"whitespace"`` (default; runs of ASCII spaces, tabs and newlines), ``"character"``
    (each Unicode character), None (the whole text is one token), or a function ``str -> list of str``.
 3. ``ngrams``: None, an integer n (the 1- to n-grams), or a tuple of sizes; an n-gram is its words joined
@@ -21,7 +23,9 @@ gives one id per text, in the input's shape. Inputs: a string, a list of strings
 ((batch,) or (batch, 1)); ``bytes`` are decoded as UTF-8.
 
 In a TF tutorial's pipeline the layer runs on the text before the model (``vectorize_layer(texts)``,
-then ``fit`` on the ids). A model holding it cannot be saved in a model file (see :mod:`.index_lookup`).
+then ``fit`` on the ids); or it is the model's first layer, on a string input
+(``keras.Input(shape=(1,), dtype="string")``, see :mod:`nabla.keras.strings`), and the model takes raw text.
+A model holding it cannot be saved in a model file (see :mod:`.index_lookup`).
 """
 
 from __future__ import annotations
@@ -80,6 +84,7 @@ class TextVectorization(RawInputLayer):
         if not (split is None or callable(split) or split in SPLIT):
             raise ValueError(f"TextVectorization: split must be 'whitespace', 'character', None or a function, "
                              f"got {split!r}")  # fmt: skip
+        output_mode = "multi_hot" if output_mode == "binary" else output_mode  # (Keras 2's name, which Keras 3 takes)
         if output_mode not in ("int", "multi_hot", "count", "tf_idf"):
             raise ValueError(f"TextVectorization: output_mode must be 'int', 'multi_hot', 'count' or 'tf_idf', "
                              f"got {output_mode!r}")  # fmt: skip
@@ -103,19 +108,26 @@ class TextVectorization(RawInputLayer):
 
     def _standardized(self, text: str) -> str:
         if callable(self.standardize):
-            return self.standardize(text)
+            return self._text(self.standardize(text))
         if self.standardize in ("lower_and_strip_punctuation", "lower"):
             text = text.translate(ASCII_LOWER)
         if self.standardize in ("lower_and_strip_punctuation", "strip_punctuation"):
             text = PUNCTUATION.sub("", text)
         return text
 
+    def _text(self, value) -> str:
+        """What a ``standardize`` or ``split`` function of yours returned, as a ``str``: keras.io's functions are
+        written with ``tf.strings`` (a string tensor, whose ``numpy()`` is ``bytes``)."""
+        value = value.numpy() if hasattr(value, "numpy") else value
+        return value.decode(self.encoding) if isinstance(value, bytes) else str(value)
+
     def tokens(self, text) -> list[str]:
         """One text's tokens: standardized, split, with its n-grams."""
         text = text.decode(self.encoding) if isinstance(text, bytes) else str(text)
         text = self._standardized(text)
         if callable(self.split):
-            words = [str(w) for w in self.split(text)]
+            words = self.split(text)
+            words = [self._text(w) for w in (words.numpy() if hasattr(words, "numpy") else words)]
         elif self.split == "whitespace":
             words = [w for w in WHITESPACE.split(text) if w]
         elif self.split == "character":

@@ -5,10 +5,15 @@ from __future__ import annotations
 import numpy as np
 
 from .._engine import Tensor
+from ..strings import STRING, is_text, is_text_array, text_array
+from ..symbolic import PROBE_WORD
 
 
-def as_array(data, what: str) -> np.ndarray:
-    """Inputs as a NumPy array; float64 becomes float32 (Keras's floatx)."""
+def as_array(data, what: str, text: bool = False) -> np.ndarray:
+    """Inputs as a NumPy array; float64 becomes float32 (Keras's floatx). ``text``: an array of strings
+    (checked already as a string input's data) passes as it is."""
+    if text and is_text_array(data):
+        return data
     if isinstance(data, Tensor):
         data = data.detach()._data
     try:
@@ -16,7 +21,11 @@ def as_array(data, what: str) -> np.ndarray:
     except ValueError as e:
         raise ValueError(f"{what} could not be turned into an array: {e}") from None
     if array.dtype == object or array.dtype.kind in "USV":
-        raise TypeError(f"{what} must be numeric, got an array of {array.dtype}")
+        hint = ""
+        if is_text(array):
+            hint = ("; a model takes text through a string input, keras.Input(shape=(1,), dtype=\"string\"), and a "
+                    "layer that reads it (TextVectorization, StringLookup)")  # fmt: skip
+        raise TypeError(f"{what} must be numeric, got an array of {array.dtype}{hint}")
     if array.dtype == np.float64:
         array = array.astype(np.float32)
     if array.ndim == 0:
@@ -32,15 +41,41 @@ def _takes_a_column(model, shape=None) -> bool:
     return shape is None or tuple(shape[1:]) == (1,)
 
 
-def as_input(model, data, what: str = "x", shape: tuple | None = None) -> np.ndarray:
+def takes_text(model) -> bool | None:
+    """Whether ``model``'s one input is a string one: True, False, or None where the model does not say
+    (a subclassed model, a Sequential model whose first layer may read either: text and numbers pass)."""
+    method = getattr(model, "_takes_text", None)
+    return method() if callable(method) else None
+
+
+def blank_input(model, shape: tuple) -> np.ndarray:
+    """A batch of ``shape`` to build ``model`` with: zeros, or texts for a model that takes strings."""
+    if takes_text(model):
+        return np.full(shape, PROBE_WORD, dtype=object)
+    return np.zeros(shape, dtype=model.dtype)
+
+
+def as_input(model, data, what: str = "x", shape: tuple | None = None, dtype=None) -> np.ndarray:
     """``x`` for ``model`` as :func:`as_array` makes it, integers and booleans as the model's float (float32),
     and a 1-D ``x`` as a column ``(N,) -> (N, 1)`` when the model takes one feature per sample (or its input
-    shape is not known yet). ``shape``: the shape of the input ``data`` is for, in a model of several.
+    shape is not known yet). ``shape``, ``dtype``: those of the input ``data`` is for, in a model of several.
 
     TF 2's Keras did this (``model.fit(xs, ys)`` with ``xs = [-1.0, 0.0, 1.0, ...]`` and
     ``Dense(1, input_shape=[1])`` is the first lab of many courses); Keras 3 does it when the model's
     input has one feature.
+
+    Text (an array or list of strings) is kept as an array of strings for a string input
+    (``keras.Input(dtype="string")``, see :mod:`nabla.keras.strings`), a column when the input is ``(None, 1)``.
     """
+    text = takes_text(model) if dtype is None else dtype == STRING
+    if text is not False and is_text(data):
+        array = text_array(data, what)
+        shape = shape or getattr(model, "input_shape", None)
+        column = shape is not None and tuple(shape[1:]) == (1,)
+        return array.reshape(-1, 1) if array.ndim == 1 and column else array
+    if text:
+        raise TypeError(f"{what} must be strings: model '{model.name}' takes text (its input is keras.Input(dtype="
+                        f"\"string\")), got an array of {np.asarray(data).dtype}")  # fmt: skip
     array = as_array(data, what)
     if array.dtype.kind in "biu":  # integer pixels or counts: the model's float, as Keras casts to its Input's dtype
         array = array.astype(getattr(model, "dtype", np.float32))
@@ -95,7 +130,7 @@ def validation_arrays(validation_data) -> tuple[np.ndarray, np.ndarray, np.ndarr
     """``(x_val, y_val, weights)`` from ``(x_val, y_val)`` or ``(x_val, y_val, sample_weight_val)``."""
     if len(validation_data) not in (2, 3):
         raise ValueError("validation_data must be (x_val, y_val) or (x_val, y_val, sample_weight_val)")
-    x_val, y_val = as_array(validation_data[0], "x_val"), as_array(validation_data[1], "y_val")
+    x_val, y_val = as_array(validation_data[0], "x_val", text=True), as_array(validation_data[1], "y_val")
     if len(x_val) != len(y_val):
         raise ValueError(f"validation x and y have different lengths: {len(x_val)} vs {len(y_val)}")
     val_weight = None

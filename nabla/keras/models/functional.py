@@ -23,9 +23,12 @@ import numpy as np
 from ...nn import Module
 from .._engine import Tensor
 from ..layers import InputLayer, Layer
+from ..strings import STRING, is_text_array
 from ..symbolic import KerasTensor, Node, flatten, is_symbolic, map_structure
+from .data_adapter import as_input
 from .model import Model
 from .model_config import functional_config, functional_from_config
+from .structures import _per_name, input_names
 
 
 class Functional(Model):
@@ -106,10 +109,20 @@ class Functional(Model):
         return shapes[0] if len(shapes) == 1 else shapes
 
     def forward(self, inputs, *args, **kwargs):
-        if len(self.inputs) > 1 and isinstance(inputs, (list, tuple)):  # one array per input
-            inputs = [x if isinstance(x, Tensor) or is_symbolic(x) else Tensor._make(np.asarray(x, self.dtype))
-                      for x in inputs]  # fmt: skip
+        if isinstance(inputs, dict) and not is_symbolic(inputs):  # one array per input, keyed by input name
+            inputs = _per_name(self, inputs, input_names(self), "the input", "inputs")
+            if len(inputs) == 1 and not isinstance(self._inputs, (list, tuple, dict)):
+                inputs = inputs[0]
+        if len(self.inputs) > 1 and isinstance(inputs, (list, tuple)) and not is_symbolic(inputs):  # one per input
+            inputs = [x if isinstance(x, Tensor) else _tensor(as_input(self, x, f"the input {t.name!r}", t.shape,
+                                                                       t.dtype))
+                      for x, t in zip(inputs, self.inputs)]  # fmt: skip
         return super().forward(inputs, *args, **kwargs)
+
+    def _takes_text(self) -> bool | None:
+        """Whether the one input is a string one (see :mod:`nabla.keras.strings`); None for several inputs,
+        which ``fit`` reads one by one."""
+        return self.inputs[0].dtype == STRING if len(self.inputs) == 1 else None
 
     def call(self, inputs, training=None):
         """Run the recorded calls on ``inputs`` (a tensor, or a list of them in the order of ``inputs``)."""
@@ -136,6 +149,11 @@ class Functional(Model):
     @classmethod
     def from_config(cls, config: dict, custom_objects: dict | None = None) -> Functional:
         return functional_from_config(config, custom_objects)
+
+
+def _tensor(array: np.ndarray):
+    """One input's array as the model's layers take it: a Tensor, or the array itself for text."""
+    return array if is_text_array(array) else Tensor._make(array)
 
 
 def _keras_layer_order(nodes: list[Node], inputs: list[KerasTensor], outputs: list[KerasTensor]) -> list:

@@ -20,6 +20,7 @@ from .. import optimizers
 from .._engine import Tensor, capture, no_grad
 from .._engine import random as _random
 from ..layers import Layer
+from ..strings import is_text_array
 from ..symbolic import PROBE_LENGTHS, is_symbolic, probe_calls
 from ..utils.traceback_utils import warn
 from . import structures
@@ -32,7 +33,7 @@ from .compile_utils import (
     saved_metric_names,
     saved_optimizer,
 )
-from .data_adapter import as_input, as_list, check_fit_arguments, unwrap
+from .data_adapter import as_input, as_list, blank_input, check_fit_arguments, unwrap
 from .data_parallel import DataParallel
 from .file_methods import FileMethods
 from .interrupt import StopOnInterrupt
@@ -59,8 +60,10 @@ def _functional_subclass(cls: type) -> type:
 
 
 def _tensors(inputs) -> bool:
-    """Whether ``inputs`` is a list or tuple of tensors (a model with several inputs)."""
-    return isinstance(inputs, (list, tuple)) and bool(inputs) and all(isinstance(x, Tensor) for x in inputs)
+    """Whether ``inputs`` is a list or tuple of tensors (a model with several inputs; a string input's are
+    arrays of text)."""
+    return (isinstance(inputs, (list, tuple)) and bool(inputs)
+            and all(isinstance(x, Tensor) or is_text_array(x) for x in inputs))  # fmt: skip
 
 
 class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, Layer):
@@ -107,7 +110,8 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
 
     def forward(self, inputs, *args, training: bool | None = None, **kwargs):
         if not isinstance(inputs, Tensor) and not (is_symbolic(inputs) or _tensors(inputs)):
-            inputs = Tensor._make(as_input(self, inputs, "the input"))
+            inputs = as_input(self, inputs, "the input")  # (text passes for a model that takes it: is_text_array)
+            inputs = inputs if is_text_array(inputs) else Tensor._make(inputs)
         out = super().forward(inputs, *args, training=training, **kwargs)
         if self._build_input_shape is None and isinstance(inputs, Tensor):  # (a failed call built nothing)
             self._build_input_shape = (None,) + inputs.shape[1:]
@@ -134,7 +138,7 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
         mode = self.training
         self.eval()
         with no_grad(), probe_calls():
-            self(np.zeros(shape, dtype=self.dtype))
+            self(blank_input(self, shape))
         self.train(mode)
         if first:  # the shape given, unknown lengths included, as Keras records it (not the sample's)
             self._build_input_shape = (None, *tuple(input_shape)[1:])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from .._engine import Tensor, backend, devices
 from ..layers import Layer
+from ..strings import is_text_array
 
 
 class Placement:
@@ -49,6 +50,8 @@ class Placement:
         """A batch of inputs (an array or a list of them) as tensors on the model's device."""
         if isinstance(data, list):
             return [self._placed(a) for a in data]
+        if is_text_array(data):  # a string input's texts: the layers that read them take NumPy arrays
+            return data
         if self._placement == "cpu":
             return Tensor._make(data)
         return Tensor._make(backend.to_device(data, self._placement))

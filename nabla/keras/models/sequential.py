@@ -6,6 +6,8 @@ import weakref
 
 from ...nn import Module
 from ..layers import Input, InputLayer, Layer
+from ..layers.categorical import RawInputLayer
+from ..strings import STRING
 from ..symbolic import KerasTensor, output_shape
 from .model import Model
 from .model_config import layer_entry, layers_from_entries
@@ -23,6 +25,7 @@ class Sequential(Model):
     def __init__(self, layers=None, name: str | None = None, **kwargs):
         super().__init__(name=name, **kwargs)
         self._input_hint = None
+        self._input_dtype = None  # a keras.Input's dtype, when the model starts with one
         for layer in layers or []:
             self.add(layer)
 
@@ -34,6 +37,7 @@ class Sequential(Model):
             if isinstance(layer, KerasTensor) and layer.node is not None:
                 raise TypeError("Sequential.add: a tensor computed by layers is not a layer; add layers or keras.Input")
             self._input_hint = layer.input_shape_hint if isinstance(layer, InputLayer) else (None, *layer.shape[1:])
+            self._input_dtype = layer.dtype
             return
         if not isinstance(layer, Module):
             raise TypeError(f"Sequential.add expects a layer, got {type(layer).__name__}")
@@ -91,7 +95,7 @@ class Sequential(Model):
                     f"Sequential model '{self.name}' has no input shape yet, so no inputs or outputs: start it with "
                     "keras.Input(shape=...), or give the first layer input_shape="
                 )
-            x = y = Input(batch_shape=shape)
+            x = y = Input(batch_shape=shape, dtype=self._input_dtype)
             for layer in layers:
                 y = layer(y)
             self._graph = (x, y, layers)
@@ -110,6 +114,17 @@ class Sequential(Model):
             raise AttributeError(f"Sequential model '{self.name}' has no defined output shape yet: give it an "
                                  "Input(shape=...) or input_shape=, or build or call it first")  # fmt: skip
         return output_shape(self, self.input_shape)
+
+    def _takes_text(self) -> bool | None:
+        """Whether the model takes strings (see :mod:`nabla.keras.strings`): it starts with a string
+        ``keras.Input``; or without an input, its first layer may read them (a ``TextVectorization`` first, as in
+        TensorFlow's text tutorials' export model): None, for either."""
+        if self._input_dtype is not None:
+            return self._input_dtype == STRING
+        first = next(iter(self._modules.values()), None)
+        if isinstance(first, Model):
+            return first._takes_text()
+        return None if first is None or isinstance(first, RawInputLayer) else False
 
     def call(self, inputs, training=None):
         x = inputs

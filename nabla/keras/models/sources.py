@@ -51,7 +51,7 @@ def training_rows(
         return ArrayRows(x, None, None), None if validation_data is None else validation_arrays(validation_data)
     if x is None or y is None:
         raise ValueError("fit needs x and y, or a nabla.data dataset of (x, y) samples as x")
-    x, y = as_array(x, "x"), as_array(y, "y")
+    x, y = as_array(x, "x", text=True), as_array(y, "y")  # (x: model_inputs checked a string input's)
     (x, y, sample_weight), validation = split_validation(x, y, sample_weight, validation_split, validation_data)
     prepare(x, y)
     return ArrayRows(x, y, per_sample_weights(y, sample_weight, class_weight)), validation

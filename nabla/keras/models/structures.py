@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._engine import Tensor, backend
+from ..strings import is_text_array
 from .checks import check_loss_fits, check_setup
 from .data_adapter import as_array, as_input, per_sample_weights, unwrap, validation_arrays
 
@@ -96,7 +97,7 @@ def model_inputs(model, x, what: str = "x"):
         return as_input(model, x, what)
     names = input_names(model)
     arrays = [
-        as_input(model, a, f"{what}[{name!r}]", shape=t.shape)
+        as_input(model, a, f"{what}[{name!r}]", shape=t.shape, dtype=t.dtype)
         for a, name, t in zip(_per_name(model, x, names, what, "inputs"), names, model.inputs)
     ]
     _same_length(arrays, names, what)
@@ -281,10 +282,11 @@ def listed(out) -> list:
 
 def arrays_of(out):
     """A model's output as host (NumPy) arrays: one, or a list (from a list, tuple or dict of outputs, in
-    order). On the host already, the arrays themselves; from a model on a device, copies."""
+    order). On the host already, the arrays themselves; from a model on a device, copies. An output of
+    strings (``StringLookup(invert=True)``) is an array already."""
     if isinstance(out, (list, tuple, dict)):
-        return [backend.to_host(t._data) for t in listed(out)]
-    return backend.to_host(out._data)
+        return [arrays_of(t) for t in listed(out)]
+    return out if is_text_array(out) else backend.to_host(out._data)
 
 
 def shaped_like_outputs(model, arrays):

@@ -5,11 +5,10 @@ from __future__ import annotations
 import textwrap
 from collections import Counter
 
-import numpy as np
-
 from .._engine import no_grad
 from ..layers import Layer
 from ..symbolic import KerasTensor, Node
+from .data_adapter import blank_input, takes_text
 
 
 def _size(n_params: int, itemsize: int = 4) -> str:
@@ -43,10 +42,11 @@ def _optimizer_count(model) -> int | None:
 
 
 def _unknown_lengths(model) -> bool:
-    """Whether an input of the model leaves an axis besides the batch axis unknown (``keras.Input(shape=(None,))``)."""
+    """Whether an input of the model leaves an axis besides the batch axis unknown (``keras.Input(shape=(None,))``),
+    or is a string one (a text's number of words is unknown: ``TextVectorization`` gives ``(None, None)``)."""
     shape = getattr(model, "input_shape", None)
     shapes = shape if isinstance(shape, list) else [shape]
-    return any(s is not None and None in tuple(s)[1:] for s in shapes)
+    return takes_text(model) is True or any(s is not None and None in tuple(s)[1:] for s in shapes)
 
 
 def _symbolic_shape(layer) -> tuple | None:
@@ -74,7 +74,7 @@ def _trace_shapes(model) -> None:
     mode = model.training
     model.eval()
     with no_grad():
-        model(np.zeros((1,) + tuple(shape[1:]), dtype=model.dtype))
+        model(blank_input(model, (1,) + tuple(shape[1:])))
     model.train(mode)
 
 

@@ -15,15 +15,21 @@ import os
 import sys
 
 
-def tf_keras_preprocessing():
-    """``(image, text)``: ``tf_keras``'s ``preprocessing.image`` and ``preprocessing.text`` modules."""
+def tf_keras():
+    """The ``tf_keras`` module; also the reference of models that take strings (Keras 3 runs them on TensorFlow
+    only, where the tests' Keras 3 runs on PyTorch)."""
     from conftest import require
 
     aside = os.environ.get("NABLA_TF_KERAS_DIR", "/tmp/tfk")
     if importlib.util.find_spec("tf_keras") is None and os.path.isdir(os.path.join(aside, "tf_keras")):
         sys.path.append(aside)
     require("tensorflow")
-    require("tf_keras")
+    return require("tf_keras")
+
+
+def tf_keras_preprocessing():
+    """``(image, text)``: ``tf_keras``'s ``preprocessing.image`` and ``preprocessing.text`` modules."""
+    tf_keras()
     from tf_keras.src.preprocessing import image, text
 
     return image, text
