@@ -280,6 +280,32 @@ class _Text:
         self.shape = shape
 
 
+def nodes_between(input_ids: set, outputs: list[KerasTensor]) -> list[Node]:
+    """The nodes from the inputs to ``outputs``, each after the nodes it reads (iterative depth-first)."""
+    order, done, stack = [], set(), [(t.node, False) for t in reversed(outputs) if t.node is not None]
+    for t in outputs:
+        if t.node is None and id(t) not in input_ids:
+            raise ValueError(f"Model: the output {t!r} is a keras.Input that is not among the model's inputs")
+    while stack:
+        node, expanded = stack.pop()
+        if id(node) in done:
+            continue
+        if expanded:
+            done.add(id(node))
+            order.append(node)
+            continue
+        stack.append((node, True))
+        for t in node.inputs():
+            if t.node is None:
+                if id(t) not in input_ids:
+                    raise ValueError(
+                        f"Model: the outputs depend on {t!r}, a keras.Input that is not among the model's inputs"
+                    )
+            elif id(t.node) not in done:
+                stack.append((t.node, False))
+    return order
+
+
 def output_shape(layer, input_shape) -> tuple:
     """The output shape of ``layer`` for inputs of ``input_shape`` (batch axis first, may be None)."""
     out = call(layer, KerasTensor(input_shape), (), {})

@@ -25,6 +25,7 @@ from ..utils.naming import auto_name
 from ..utils.object_registration import get_registered_name
 from ..variables import Variable
 from . import masking
+from .layer_config import BASE_KEYS, accepted, dtype_config, init_arguments, resolve_dtype
 
 
 def _marking_built(build):
@@ -48,6 +49,12 @@ class Layer(Module):
 
     PASSES_MASKS = False  # True: the layer's supports_masking starts True (Keras's layers that set it)
 
+    def __new__(cls, *args, **kwargs):
+        layer = super().__new__(cls)
+        # Keras's automatic config (layer_config.py): the arguments of a class that writes no get_config
+        layer._auto_config = init_arguments(cls, args, kwargs) if cls.get_config is Layer.get_config else None
+        return layer
+
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if "build" in cls.__dict__:
@@ -60,7 +67,7 @@ class Layer(Module):
             raise TypeError(f"{type(self).__name__}: unexpected arguments {sorted(kwargs)}")
         self.name = auto_name(type(self).__name__) if name is None else name  # (name="" stays "", as Keras)
         self.built = False
-        self.dtype = dtypes.resolve(dtype) or dtypes.default_float
+        self.dtype = resolve_dtype(dtype) or dtypes.default_float
         self._trainable = trainable
         self._regularized: list[tuple[Parameter, object]] = []
         self._weight_keys: dict[int, str] = {}  # id(weight) -> the attribute add_weight registered it under
@@ -352,14 +359,19 @@ class Layer(Module):
         return out
 
     def get_config(self) -> dict:
-        config = {"name": self.name, "trainable": self.trainable}
+        """Keras 3's base config: ``name``, ``trainable`` and ``dtype`` (a ``DTypePolicy`` config), and nabla's
+        ``input_shape`` when one was given. A layer's own arguments are added by its class's ``get_config``;
+        a class of yours without one gets the arguments it was made with (see ``layer_config.py``)."""
+        auto = {k: v for k, v in (self.__dict__.get("_auto_config") or {}).items() if k not in BASE_KEYS}
+        config = {"name": self.name, **auto, "trainable": self.trainable, "dtype": dtype_config(self.dtype)}
         if self.input_shape_hint is not None:
             config["input_shape"] = list(self.input_shape_hint[1:])
         return config
 
     @classmethod
     def from_config(cls, config: dict) -> Layer:
-        return cls(**config)
+        """``cls(**config)``, as Keras; the base keys are left out for an ``__init__`` that cannot take them."""
+        return cls(**accepted(cls, config))
 
     def extra_repr(self) -> str:
         return f"name={self.name!r}"

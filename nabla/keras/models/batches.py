@@ -1,6 +1,6 @@
 """Where ``fit`` gets its mini-batches: arrays cut into batches, or a source of whole batches (a Python
-generator, a :class:`~nabla.keras.utils.PyDataset`, a :class:`nabla.data.DataLoader`), as Keras 3's data
-adapters do (Keras 3 on PyTorch takes a ``torch.utils.data.DataLoader`` the same way)."""
+generator, a :class:`~nabla.keras.utils.PyDataset`, a :class:`nabla.data.DataLoader` or a PyTorch
+``torch.utils.data.DataLoader``), as Keras 3's data adapters do."""
 
 from __future__ import annotations
 
@@ -30,10 +30,29 @@ from .tf_dataset import DatasetEpochs, batch_source, is_tf_dataset
 Batch = tuple[np.ndarray, np.ndarray, "np.ndarray | None"]
 
 
+def is_torch_loader(x) -> bool:
+    """Whether ``x`` is a PyTorch ``DataLoader``, recognised by its type (as Keras 3's data adapters take one
+    on every backend) without importing torch: its batches are tensors that ``np.asarray`` reads."""
+    return any(
+        kind.__name__ == "DataLoader" and kind.__module__.startswith("torch.utils.data") for kind in type(x).__mro__
+    )
+
+
+def is_loader(x) -> bool:
+    """Whether ``x`` is iterated afresh each epoch and knows its number of batches: a DataLoader (nabla's or
+    PyTorch's) or a ``tf.data.Dataset`` read as one."""
+    return isinstance(x, (DataLoader, DatasetEpochs)) or is_torch_loader(x)
+
+
 def is_batch_source(x) -> bool:
     """Whether ``x`` hands out whole batches (a generator, an iterator, a PyDataset, a DataLoader, a
     ``tf.data.Dataset``) rather than samples."""
-    return isinstance(x, (PyDataset, DataLoader, Iterator)) or inspect.isgenerator(x) or is_tf_dataset(x)
+    return (
+        isinstance(x, (PyDataset, DataLoader, Iterator))
+        or inspect.isgenerator(x)
+        or is_tf_dataset(x)
+        or is_torch_loader(x)
+    )
 
 
 def check_steps(steps, who: str) -> int | None:
@@ -60,7 +79,7 @@ class SourceBatches:
         self.model, self.source, self.weigh, self.who = model, source, weigh, who
         self.needs_y = model._needs_targets()
         self.is_dataset = isinstance(source, PyDataset)
-        self.is_loader = isinstance(source, (DataLoader, DatasetEpochs))
+        self.is_loader = is_loader(source)
         sized = self.is_dataset or (self.is_loader and getattr(source, "sized", True))
         self.steps = min(steps or len(source), len(source)) if sized else steps
         self._peeked: list = []

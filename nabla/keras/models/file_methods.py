@@ -49,9 +49,6 @@ class FileMethods:
         rebuilds it with new weights."""
         return model_to_json(self, **kwargs)
 
-    def get_config(self) -> dict:
-        return {"name": self.name}
-
     @classmethod
     def from_config(cls, config: dict, custom_objects: dict | None = None):
         """The model ``config`` describes; ``keras.Model.from_config`` of a functional model's config rebuilds
@@ -60,4 +57,4 @@ class FileMethods:
 
         if cls is Model and "input_specs" in config and "nodes" in config:
             return functional_from_config(config, custom_objects)
-        return cls(**config)
+        return super().from_config(config)

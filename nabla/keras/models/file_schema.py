@@ -136,10 +136,20 @@ CONSTRAINT = _optional({"anyOf": [
 ]})  # fmt: skip
 
 
+# A layer's dtype: Keras 3's DTypePolicy config (what get_config writes), or the name (older files).
+FLOAT_NAME = {"enum": ["float32", "float64"]}
+DTYPE = _optional({"anyOf": [FLOAT_NAME, {
+    "type": "object", "required": ["class_name", "config"], "additionalProperties": False,
+    "properties": {"module": {"const": "keras"}, "class_name": {"const": "DTypePolicy"},
+                   "config": {"type": "object", "required": ["name"], "additionalProperties": False,
+                              "properties": {"name": FLOAT_NAME}},
+                   "registered_name": {"type": "null"}},
+}]})  # fmt: skip
+
+
 def _layer(required: list[str], **fields) -> dict:
     """A layer's config: the fields every layer has, and its own."""
-    common = {"name": _optional(NAME), "trainable": BOOLEAN, "input_shape": _optional(SHAPE),
-              "dtype": _optional({"enum": ["float32", "float64"]})}  # fmt: skip
+    common = {"name": _optional(NAME), "trainable": BOOLEAN, "input_shape": _optional(SHAPE), "dtype": DTYPE}
     return {"type": "object", "required": required, "properties": {**common, **fields},
             "additionalProperties": False}  # fmt: skip
 

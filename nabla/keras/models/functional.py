@@ -24,7 +24,7 @@ from ...nn import Module
 from .._engine import Tensor
 from ..layers import InputLayer, Layer
 from ..strings import STRING, is_text_array
-from ..symbolic import KerasTensor, Node, flatten, is_symbolic, map_structure
+from ..symbolic import KerasTensor, Node, flatten, is_symbolic, map_structure, nodes_between
 from .data_adapter import as_input
 from .model import Model
 from .model_config import functional_config, functional_from_config
@@ -54,7 +54,7 @@ class Functional(Model):
         for t in flat_inputs:
             if t.node is not None:
                 raise ValueError(f"Model(inputs=...): {t!r} was computed by a layer; inputs must come from keras.Input")
-        self._nodes = _nodes_between({id(t) for t in flat_inputs}, flat_outputs)
+        self._nodes = nodes_between({id(t) for t in flat_inputs}, flat_outputs)
         # Keras's operations in its order: the layers, an input (KerasTensor) per InputLayer, the nodes of
         # functions (x + y, keras.ops calls), which the summary lists
         self._operations = _keras_layer_order(self._nodes, flat_inputs, flat_outputs)
@@ -208,29 +208,3 @@ def _input_layer(t: KerasTensor) -> InputLayer:
     layer._first_symbolic_call = (t, t)
     layer.built = True
     return layer
-
-
-def _nodes_between(input_ids: set, outputs: list[KerasTensor]) -> list[Node]:
-    """The nodes from the inputs to ``outputs``, each after the nodes it reads (iterative depth-first)."""
-    order, done, stack = [], set(), [(t.node, False) for t in reversed(outputs) if t.node is not None]
-    for t in outputs:
-        if t.node is None and id(t) not in input_ids:
-            raise ValueError(f"Model: the output {t!r} is a keras.Input that is not among the model's inputs")
-    while stack:
-        node, expanded = stack.pop()
-        if id(node) in done:
-            continue
-        if expanded:
-            done.add(id(node))
-            order.append(node)
-            continue
-        stack.append((node, True))
-        for t in node.inputs():
-            if t.node is None:
-                if id(t) not in input_ids:
-                    raise ValueError(
-                        f"Model: the outputs depend on {t!r}, a keras.Input that is not among the model's inputs"
-                    )
-            elif id(t.node) not in done:
-                stack.append((t.node, False))
-    return order

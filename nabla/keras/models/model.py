@@ -91,7 +91,7 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
             return super().__new__(Functional)
         if is_symbolic(inputs) and (len(args) >= 2 or "outputs" in kwargs):
             return super().__new__(_functional_subclass(cls))
-        return super().__new__(cls)
+        return super().__new__(cls, *args, **kwargs)  # (the arguments: for the automatic config)
 
     def __init__(self, name: str | None = None, **kwargs):
         super().__init__(name=name, **kwargs)

@@ -88,13 +88,14 @@ def layers_from_entries(entries: list, custom_objects: dict | None) -> list[Laye
 def check_subclass_config(model) -> None:
     """Refuse to save a subclassed model whose ``__init__`` takes arguments that its config does not record.
 
-    As Keras, a subclass must write ``get_config()`` to be saved whole (nabla does not record the
-    arguments ``__init__`` received); one whose ``__init__`` takes none needs nothing.
+    As in Keras, a subclass without a ``get_config()`` of its own is saved with the arguments it was made
+    with when they are plain JSON values (the automatic config, ``layers/layer_config.py``); otherwise it
+    must write ``get_config()``. One whose ``__init__`` takes none needs nothing.
     """
     from .model import Model
 
     cls = type(model)
-    if cls.get_config is not Model.get_config:
+    if cls.get_config is not Model.get_config or model.__dict__.get("_auto_config") is not None:
         return
     own = [
         p.name
@@ -104,8 +105,8 @@ def check_subclass_config(model) -> None:
     if own:
         raise NotImplementedError(
             f"cannot save model '{model.name}' whole: it is a subclassed model ({cls.__name__}) whose __init__ takes "
-            f"{', '.join(own)}, which nabla cannot record; save the weights (model.save_weights) and rebuild the "
-            f"model in code, or give {cls.__name__} a get_config() that returns them (as Keras asks)"
+            f"{', '.join(own)}, given values that a config cannot hold; save the weights (model.save_weights) and "
+            f"rebuild the model in code, or give {cls.__name__} a get_config() that returns them (as Keras asks)"
         )
 
 

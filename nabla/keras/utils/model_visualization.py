@@ -1,9 +1,11 @@
 """``keras.utils.plot_model``: a picture of a model's layers and how data flows between them (Graphviz).
 
-The flow is found by running one sample of zeros (one per input) through the model and recording, for every layer
-directly inside it, which tensors it received and which it returned; a layer whose input came from
-another layer's output (directly, or through plain operations in a subclassed ``call``, found by walking
-the tensor's graph) gets an edge from it. So a ``Sequential`` draws as a chain, and a functional or
+A functional model (and a Sequential model that knows its input shape) is drawn from its graph of calls on
+``keras.Input`` tensors, with their shapes (an axis of unknown length shows as None, as Keras draws it).
+Any other model's flow is found by running one sample of zeros (one per input) through it and recording,
+for every layer directly inside it, which tensors it received and which it returned; a layer whose input
+came from another layer's output (directly, or through plain operations in a subclassed ``call``, found by
+walking the tensor's graph) gets an edge from it. So a ``Sequential`` draws as a chain, and a functional or
 subclassed model with branches draws its branches. The DOT text is turned into a picture by the same
 :class:`nabla.plot.GraphDrawing` that draws computational graphs (``nabla.plot.graph``).
 """
@@ -18,6 +20,7 @@ import numpy as np
 from ...nn import Module
 from .. import activations
 from .._engine import Tensor
+from ..symbolic import KerasTensor, nodes_between
 
 
 def _tensors(value) -> list[Tensor]:
@@ -62,6 +65,41 @@ def _input_specs(model) -> list[tuple[tuple, np.dtype, str]]:
             "call model.build((None, features)), or call it on data first"
         )
     return [(tuple(shape), np.dtype(getattr(model, "dtype", np.float32)), "Input")]
+
+
+def _symbolic_graph(model) -> tuple[list, list] | None:
+    """The model's ``keras.Input`` tensors and outputs, or None when it has none (a subclassed model, or a
+    Sequential model without an input shape)."""
+    try:
+        inputs, outputs = getattr(model, "inputs", None), getattr(model, "outputs", None)
+    except ValueError:
+        return None
+    if not inputs or not outputs or not all(isinstance(t, KerasTensor) for t in [*inputs, *outputs]):
+        return None
+    return list(inputs), list(outputs)
+
+
+def _walk(inputs: list, outputs: list) -> tuple[list[Module], list[tuple[int, int]], list[tuple]]:
+    """What :func:`_trace` finds, read from the graph of calls between ``inputs`` and ``outputs``: a call of a
+    function between layers (``x + y``) passes on where its inputs came from."""
+    layers: list[Module] = []
+    shapes: list[tuple] = []
+    edges: set[tuple[int, int]] = set()
+    came_from: dict[int, set[int]] = {id(t): {-1 - k} for k, t in enumerate(inputs)}
+    for node in nodes_between(set(came_from), outputs):
+        sources = set().union(*(came_from.get(id(t), set()) for t in node.inputs()))
+        if not isinstance(node.fn, Module):
+            came_from.update((id(t), sources) for t in node.outputs)
+            continue
+        if node.fn not in layers:
+            layers.append(node.fn)
+            shapes.append(([], []))
+        index = layers.index(node.fn)
+        edges.update((p, index) for p in sources)
+        shapes[index][0].extend(t.shape for t in node.inputs())
+        shapes[index][1].extend(t.shape for t in node.outputs)
+        came_from.update((id(t), {index}) for t in node.outputs)
+    return layers, sorted(edges), shapes
 
 
 def _trace(model: Module, specs: list) -> tuple[list[Module], list[tuple[int, int]], list[tuple]]:
@@ -136,7 +174,8 @@ def model_to_dot(
     if hasattr(model, "_maybe_build"):
         model._maybe_build()
     specs = _input_specs(model)
-    layers, edges, shapes = _trace(model, specs)
+    graph = _symbolic_graph(model)
+    layers, edges, shapes = _walk(*graph) if graph is not None else _trace(model, specs)
     lines = [
         "digraph model {",
         f'  graph [rankdir={rankdir}, dpi={int(dpi)}, label="{getattr(model, "name", "")}"];',

@@ -107,22 +107,52 @@ def test_a_lambda_or_an_ops_call_is_refused_in_one_line_and_nothing_is_written(t
     assert not list(tmp_path.iterdir())
 
 
-def test_a_subclassed_model_without_a_config_is_refused_saying_to_save_the_weights(tmp_path):
-    class Tower(keras.Model):
-        def __init__(self, units, **kwargs):
+def tower(k):
+    """A subclassed model that writes no get_config."""
+
+    class Tower(k.Model):
+        def __init__(self, units, scale=1.0, **kwargs):
             super().__init__(**kwargs)
-            self.dense = keras.layers.Dense(units)
+            self.dense, self.scale = k.layers.Dense(units), scale
 
         def call(self, inputs):
-            return self.dense(inputs)
+            return self.dense(inputs) * self.scale
 
-    model = Tower(3)
+    return Tower
+
+
+def test_a_subclassed_model_without_a_config_is_saved_with_its_arguments_as_keras(tmp_path):
+    """Keras's automatic config: the arguments the model was made with (defaults filled in) beside the base keys."""
+    def scaled(k):
+        class Scaled(k.layers.Layer):  # (Keras 3.15 records a subclassed Layer's arguments, not a Model's)
+            def __init__(self, units, scale=1.0, **kwargs):
+                super().__init__(**kwargs)
+                self.units, self.scale = units, scale
+
+        return Scaled
+
+    mine, theirs = scaled(keras)(3, name="s").get_config(), scaled(keras_on_torch())(3, name="s").get_config()
+    assert mine == theirs == {**mine, "units": 3, "scale": 1.0}
+    assert scaled(keras).from_config(mine).get_config() == mine
+    Tower = tower(keras)
+    assert Tower(3, name="t").get_config() == {**mine, "name": "t"}
+    model = Tower(3, scale=0.5)
+    model(A)
+    model.save(tmp_path / "t.keras")
+    loaded = keras.models.load_model(tmp_path / "t.keras", custom_objects={"Tower": Tower})
+    assert (loaded.dense.units, loaded.scale) == (3, 0.5)
+    np.testing.assert_array_equal(loaded.predict(A, verbose=0), model.predict(A, verbose=0))
+
+
+def test_a_subclassed_model_made_with_values_no_config_holds_is_refused_saying_to_save_the_weights(tmp_path):
+    Tower = tower(keras)
+    model = Tower(3, scale=np.float32(2.0))  # (a NumPy scalar: not a JSON value)
     model(A)
     with pytest.raises(NotImplementedError, match=r"subclassed model \(Tower\).*takes units.*model\.save_weights") as e:
         model.save(tmp_path / "t.keras")
     assert "\n" not in str(e.value) and not list(tmp_path.iterdir())
     model.save_weights(tmp_path / "t.weights.h5")  # what the message says works
-    again = Tower(3)
+    again = Tower(3, scale=np.float32(2.0))
     again(A)
     again.load_weights(tmp_path / "t.weights.h5")
     np.testing.assert_array_equal(again.predict(A), model.predict(A))

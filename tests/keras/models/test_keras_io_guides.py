@@ -1,0 +1,95 @@
+"""Listings of keras.io's developer guides ("Training & evaluation with the built-in methods", "Making new
+layers and models via subclassing", "Serialization and saving") that did not run before, with the import
+changed to nabla.keras, against Keras 3 (PyTorch backend) on small synthetic data."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import require
+from keras_reference import keras_on_torch
+
+import nabla.keras as keras
+
+RNG = np.random.default_rng(0)
+X = RNG.random((40, 6)).astype(np.float32)
+Y = RNG.integers(0, 3, 40).astype(np.float32)
+
+
+def classifier(k):
+    inputs = k.Input(shape=(6,), name="digits")
+    x = k.layers.Dense(8, activation="relu", name="dense_1")(inputs)
+    model = k.Model(inputs, k.layers.Dense(3, activation="softmax", name="predictions")(x))
+    model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy", metrics=["sparse_categorical_accuracy"])
+    return model
+
+
+def test_fit_and_evaluate_take_a_torch_dataloader_as_their_arrays():
+    torch = require("torch")
+    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(torch.tensor(X), torch.tensor(Y)),
+                                         batch_size=8, shuffle=False)  # fmt: skip
+    arrays, model = classifier(keras), classifier(keras)
+    model.set_weights(arrays.get_weights())
+    expected = arrays.fit(X, Y, batch_size=8, epochs=2, shuffle=False, validation_data=(X, Y), verbose=0)
+    history = model.fit(loader, epochs=2, validation_data=loader, verbose=0)
+    for key, values in expected.history.items():
+        np.testing.assert_allclose(history.history[key], values, rtol=1e-6)
+    assert model.evaluate(loader, verbose=0) == pytest.approx(arrays.evaluate(X, Y, verbose=0))
+
+
+def multi_output(k):
+    image_input = k.Input(shape=(8, 8, 3), name="img_input")
+    timeseries_input = k.Input(shape=(None, 4), name="ts_input")
+    x1 = k.layers.GlobalMaxPooling2D()(k.layers.Conv2D(3, 3)(image_input))
+    x2 = k.layers.GlobalMaxPooling1D()(k.layers.Conv1D(3, 3)(timeseries_input))
+    x = k.layers.concatenate([x1, x2])
+    outputs = [k.layers.Dense(1, name="score_output")(x), k.layers.Dense(5, name="class_output")(x)]
+    model = k.Model(inputs=[image_input, timeseries_input], outputs=outputs)
+    model.compile(
+        optimizer=k.optimizers.RMSprop(1e-3),
+        loss={"score_output": k.losses.MeanSquaredError(), "class_output": k.losses.CategoricalCrossentropy()},
+        metrics={"score_output": [k.metrics.MeanAbsoluteError()], "class_output": [k.metrics.CategoricalAccuracy()]},
+        loss_weights={"score_output": 2.0, "class_output": 1.0},
+    )
+    return model
+
+
+def test_a_model_of_two_inputs_and_outputs_with_loss_dicts_and_loss_weights_evaluates_as_keras():
+    theirs, mine = multi_output(keras_on_torch()), multi_output(keras)
+    mine.set_weights([np.asarray(w) for w in theirs.get_weights()])
+    x = {"img_input": RNG.random((16, 8, 8, 3)).astype(np.float32),
+         "ts_input": RNG.random((16, 7, 4)).astype(np.float32)}  # fmt: skip
+    y = {"score_output": RNG.random((16, 1)).astype(np.float32),
+         "class_output": np.eye(5, dtype=np.float32)[RNG.integers(0, 5, 16)]}  # fmt: skip
+    want = theirs.evaluate(x, y, verbose=0, return_dict=True)
+    got = mine.evaluate(x, y, verbose=0, return_dict=True)
+    assert set(got) == set(want)
+    for key, value in want.items():
+        assert got[key] == pytest.approx(value, rel=1e-5), key
+
+
+def test_plot_model_draws_inputs_of_unknown_length_from_the_graph(tmp_path):
+    drawing = keras.utils.plot_model(multi_output(keras), tmp_path / "m.dot", show_shapes=True)
+    assert "ts_input|(None, None, 4)" in drawing.dot
+    assert "Conv1D|input: (None, None, 4)|output: (None, None, 3)" in drawing.dot
+
+
+def test_layer_configs_hold_keras_base_keys_and_round_trip():
+    k = keras_on_torch()
+
+    class Linear(keras.layers.Layer):  # the subclassing guide's, with **kwargs passed on
+        def __init__(self, units=32, **kwargs):
+            super().__init__(**kwargs)
+            self.units = units
+
+        def get_config(self):
+            return {**super().get_config(), "units": self.units}
+
+    mine = Linear(64, name="linear", dtype="float64").get_config()
+    assert mine == {"name": "linear", "trainable": True, "units": 64,
+                    "dtype": k.layers.Dense(1, dtype="float64").get_config()["dtype"]}  # fmt: skip
+    assert Linear.from_config(mine).get_config() == mine
+    theirs = k.layers.Dense(3, activation="relu", name="d").get_config()
+    base = {key: theirs[key] for key in ("name", "trainable", "dtype", "units", "activation")}
+    dense = keras.layers.Dense.from_config(base)  # Keras's base keys, its DTypePolicy config among them
+    assert {key: dense.get_config()[key] for key in base} == base
