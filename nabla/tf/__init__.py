@@ -16,7 +16,7 @@ A TensorFlow name it does not offer raises an ``AttributeError`` that says so an
 instead (``tf.data.Dataset.from_generator`` -> arrays and ``from_tensor_slices``). See docs/tf.md.
 """
 
-from . import config, data, debugging, dtypes, errors, linalg, math, nest, nn, random, strings, train
+from . import config, data, debugging, dtypes, errors, linalg, math, nest, nn, random, strings, train, version
 from ._convert import constant, convert_to_tensor
 from ._keras_alias import install as _install_keras_alias
 from ._missing import missing as _missing
@@ -127,7 +127,7 @@ from .tensor_shape import TensorShape
 from .utilities import TensorSpec, device, executing_eagerly, is_tensor, name_scope, newaxis, print
 from .variable import Variable
 
-__version__ = "2.21.0+nabla"  # the TensorFlow API it follows (and is tested against), and that it is nabla
+__version__ = version.VERSION  # the TensorFlow API it follows (and is tested against), and that it is nabla
 
 _install_keras_alias()
 

@@ -172,3 +172,11 @@ def test_dtypes_interoperate_with_tensorflows():
 def test_a_modules_default_name_is_tensorflows(cls):
     reference = tensorflow()
     assert type(cls, (tf.Module,), {})().name == type(cls, (reference.Module,), {})().name
+
+
+def test_the_version_is_the_tensorflow_release_followed():
+    """Notebooks print tf.__version__ / tf.version.VERSION first: both name the release nabla.tf is tested against."""
+    real = tensorflow()
+    assert tf.version.VERSION == tf.__version__
+    release, underneath = tf.version.VERSION.split("+")
+    assert (release, underneath) == (real.version.VERSION, "nabla")
