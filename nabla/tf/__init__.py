@@ -16,6 +16,7 @@ A TensorFlow name it does not offer raises an ``AttributeError`` that says so an
 instead (``tf.data.Dataset.from_generator`` -> arrays and ``from_tensor_slices``). See docs/tf.md.
 """
 
+from ..keras.ops.core import record_symbolic_calls as _record_symbolic_calls
 from . import config, data, debugging, dtypes, errors, linalg, math, nest, nn, random, strings, train, version
 from ._convert import constant, convert_to_tensor
 from ._keras_alias import install as _install_keras_alias
@@ -67,6 +68,7 @@ from .dtypes import (
     int16,
     int32,
     int64,
+    string,
     uint8,
     uint16,
     uint32,
@@ -130,6 +132,18 @@ from .variable import Variable
 __version__ = version.VERSION  # the TensorFlow API it follows (and is tested against), and that it is nabla
 
 _install_keras_alias()
+
+# Keras 2 (TensorFlow <= 2.15) made a TensorFlow function called on keras.Input tensors a step of the functional
+# model (its TFOpLambda layers): course material builds models so, `tf.cast(inputs["age"], tf.float32)`. Keras 3
+# refuses; nabla.tf keeps the Keras 2 idiom, as keras.ops records its own calls (tf.shape(inputs) too: a step
+# whose value is the batch's shape, as in Keras 2). Those below are not operations on tensors.
+_EAGER_ONLY = frozenset(
+    ("as_dtype", "custom_gradient", "device", "executing_eagerly", "function", "is_tensor", "missing", "name_scope")
+    + ("print",)
+)
+for _namespace in (globals(), vars(math), vars(nn), vars(linalg)):
+    _record_symbolic_calls(_namespace, _EAGER_ONLY)
+del _namespace
 
 # The modules implementing the names above (bound here by the imports) are not TensorFlow names: tf.tensor,
 # tf.variable... raise like any other name TensorFlow lacks. (They stay importable: nabla.tf.variable.)

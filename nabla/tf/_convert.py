@@ -65,9 +65,13 @@ _INT32 = np.iinfo(np.int32)
 
 
 def infer(value) -> np.dtype:
-    """The dtype TensorFlow gives ``value`` (Python data or NumPy data; tensors are handled by the caller)."""
+    """The dtype TensorFlow gives ``value`` (Python data or NumPy data; tensors are handled by the caller).
+    Arrays keep their dtype, pandas' Series and DataFrames too (TensorFlow reads them as NumPy arrays): only
+    Python numbers and lists get TensorFlow's 32-bit defaults."""
     if isinstance(value, (np.ndarray, np.generic)):
         return value.dtype
+    if hasattr(value, "__array__") and not isinstance(value, (list, tuple)):
+        return infer(np.asarray(value))
     if isinstance(value, bool):
         return dtypes.bool.dtype
     if isinstance(value, float):
@@ -77,9 +81,16 @@ def infer(value) -> np.dtype:
     return _infer_nested(value)
 
 
+# tf.string is the dtype of Keras's text inputs; the text itself stays in NumPy arrays, which those take.
+_NO_TEXT = (
+    "nabla.tf tensors hold numbers and bools, not strings: keep text in a NumPy array or a list (Keras's text "
+    "layers and keras.Input(dtype=tf.string) models take them)"
+)
+
+
 def _infer_nested(value) -> np.dtype:
     if isinstance(value, (str, bytes)):
-        raise TypeError("nabla.tf tensors hold numbers and bools, not strings (tf.string is not offered)")
+        raise TypeError(_NO_TEXT)
     try:
         array = np.asarray(value)
     except ValueError:
@@ -95,7 +106,7 @@ def _infer_nested(value) -> np.dtype:
     if kind == "c":
         raise TypeError("nabla.tf tensors hold real numbers; complex values are not offered")
     if kind in "USV":
-        raise TypeError("nabla.tf tensors hold numbers and bools, not strings (tf.string is not offered)")
+        raise TypeError(_NO_TEXT)
     raise ValueError(f"Attempt to convert a value ({value!r}) with an unsupported type ({type(value)}) to a Tensor.")
 
 

@@ -43,7 +43,6 @@ ALTERNATIVES = {
     ),
     "tf.summary": "tf.summary is not offered: tf.keras.callbacks.TensorBoard writes fit's logs for TensorBoard",
     "tf.image": "image operations are not offered: use NumPy, or the Keras preprocessing layers of nabla.keras.layers",
-    "tf.string": "nabla tensors hold numbers and bools; strings are not offered",
     "tf.strings": "nabla tensors hold numbers and bools: tf.strings offers lower, upper, strip and regex_replace "
     "on Python strings and NumPy arrays of them (a TextVectorization standardize function's input)",
     "tf.sparse": "sparse tensors are not offered: use dense tensors",

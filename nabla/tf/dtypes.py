@@ -24,7 +24,7 @@ class DType:
 
     @property
     def name(self) -> str:
-        return "bool" if self.dtype.kind == "b" else self.dtype.name
+        return {"b": "bool", "O": "string"}.get(self.dtype.kind, self.dtype.name)
 
     @property
     def as_numpy_dtype(self) -> type:
@@ -64,6 +64,10 @@ class DType:
     @property
     def is_numpy_compatible(self) -> bool:
         return True
+
+    @property
+    def is_string(self) -> bool:
+        return self.dtype.kind == "O"
 
     @property
     def min(self):
@@ -137,12 +141,16 @@ uint16 = DType("uint16")
 uint32 = DType("uint32")
 uint64 = DType("uint64")
 bool = DType("bool")  # noqa: A001 - TensorFlow's name (tf.bool)
+# The dtype of text: Keras's string inputs (keras.Input(shape=(), dtype=tf.string)) and the layers that read
+# them (TextVectorization, StringLookup). nabla's tensors hold numbers, so text stays in NumPy arrays of str or
+# bytes (NumPy's object dtype here, as nabla.keras's string tensors: see nabla/keras/strings.py).
+string = DType(object)
 
-_ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, uint16, uint32, uint64, bool)
+_ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, uint16, uint32, uint64, bool, string)
 _NUMPY = {d.dtype: d for d in _ALL}  # NumPy dtype -> DType
 _NAMES = {d.name: d for d in _ALL} | {"half": float16, "float": float32, "double": float64}
 # TensorFlow dtypes NumPy cannot hold: named in the error rather than mistaken for something else.
-_UNOFFERED = ("bfloat16", "string", "complex64", "complex128", "qint8", "quint8", "qint32", "resource", "variant")
+_UNOFFERED = ("bfloat16", "complex64", "complex128", "qint8", "quint8", "qint32", "resource", "variant")
 
 
 def as_dtype(type_value) -> DType:
@@ -163,7 +171,8 @@ def as_dtype(type_value) -> DType:
                 "use tf.float32, tf.float64, an integer dtype or tf.bool"
             )
     try:
-        found = _NUMPY.get(np.dtype(type_value))
+        numpy_type = np.dtype(type_value)
+        found = string if numpy_type.kind in "USO" else _NUMPY.get(numpy_type)  # (TF: str, bytes, object: string)
     except TypeError:
         found = None
     if found is None:
@@ -180,8 +189,17 @@ def of(np_dtype: np.dtype) -> DType:
 
 
 def numpy_dtype(dtype) -> np.dtype | None:
-    """The NumPy dtype of anything :func:`as_dtype` accepts (None stays None)."""
-    return None if dtype is None else as_dtype(dtype).dtype
+    """The NumPy dtype of a tensor's data, from anything :func:`as_dtype` accepts (None stays None); text
+    (``tf.string``) is refused, as nabla's tensors hold numbers and bools."""
+    if dtype is None:
+        return None
+    found = as_dtype(dtype)
+    if found is string:
+        raise TypeError(
+            "nabla.tf tensors hold numbers and bools, not strings: tf.string is the dtype of Keras's text inputs "
+            "(keras.Input(shape=(), dtype=tf.string)), whose text stays in NumPy arrays or lists"
+        )
+    return found.dtype
 
 
 def __getattr__(name: str):

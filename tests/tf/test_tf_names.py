@@ -25,7 +25,8 @@ OFFERED = {
     "sigmoid abs negative sign round floor maximum minimum add_n cumsum equal not_equal less less_equal greater "
     "greater_equal logical_and logical_or logical_not reduce_sum reduce_mean reduce_max reduce_min reduce_prod "
     "reduce_all reduce_any reduce_logsumexp argmax argmin print device name_scope is_tensor executing_eagerly "
-    "newaxis float16 float32 float64 double half int8 int16 int32 int64 uint8 uint16 uint32 uint64 bool as_dtype "
+    "newaxis float16 float32 float64 double half int8 int16 int32 int64 uint8 uint16 uint32 uint64 bool string "
+    "as_dtype "
     "UnconnectedGradients",
     "math": "log exp log1p expm1 sqrt rsqrt square abs sign floor ceil round reciprocal sigmoid softplus tanh erf "
     "reduce_sum reduce_mean reduce_std reduce_variance reduce_max reduce_min reduce_prod reduce_logsumexp argmax "
@@ -180,3 +181,16 @@ def test_the_version_is_the_tensorflow_release_followed():
     assert tf.version.VERSION == tf.__version__
     release, underneath = tf.version.VERSION.split("+")
     assert (release, underneath) == (real.version.VERSION, "nabla")
+
+
+def test_tf_string_names_text_as_tensorflow_does():
+    """tf.string: TensorFlow's name, repr and conversions; the dtype of a Keras text input; never a tensor's."""
+    real = tensorflow()
+    assert (repr(tf.string), str(tf.string), tf.string.name) == (repr(real.string), str(real.string), real.string.name)
+    for value in ("string", np.str_, np.bytes_, np.object_, tf.string, real.string):
+        assert tf.as_dtype(value) is tf.string and real.as_dtype(value) == real.string
+    assert tf.TensorSpec((None,), tf.string).dtype == tf.string
+    assert tf.string == tf.keras.Input(shape=(), dtype=tf.string).dtype
+    for make in (lambda: tf.constant(["a"]), lambda: tf.constant([1], dtype=tf.string), lambda: tf.zeros(2, tf.string)):
+        with pytest.raises(TypeError, match="not strings"):
+            make()

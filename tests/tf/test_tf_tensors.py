@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from tf_parity import same_outcome
+from tf_parity import same_outcome, tensorflow
 
 import nabla.tf as ntf
 
@@ -299,3 +299,16 @@ def test_hashable_by_identity_and_by_ref():
     a, b = ntf.constant(1.0), ntf.constant(1.0)
     assert len({a.ref(), b.ref(), a.ref()}) == 2 and a.ref().deref() is a
     assert len({a, b}) == 2  # (TensorFlow refuses hash(t); nabla's optimizers key state by tensor)
+
+
+def test_pandas_data_keeps_its_dtype_as_in_tensorflow():
+    """TensorFlow reads a Series or DataFrame as a NumPy array: int64 and float64 stay (lists get 32 bits)."""
+    import pandas as pd
+
+    real = tensorflow()
+    frame = pd.DataFrame({"a": [1, 2], "b": [1.5, 2.0]})
+    for value in (pd.Series([1, 2]), pd.Series([1.5, 2.0]), frame, frame["a"].to_list()):
+        assert ntf.constant(value).dtype == real.constant(value).dtype
+    spec = ntf.data.Dataset.from_tensor_slices((frame, frame["a"])).element_spec
+    want = real.data.Dataset.from_tensor_slices((frame, frame["a"])).element_spec
+    assert [s.dtype.name for s in spec] == [s.dtype.name for s in want]

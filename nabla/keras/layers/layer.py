@@ -85,7 +85,7 @@ class Layer(Module):
 
     def _ensure_built(self, input_shape: tuple) -> None:
         if not self.built:
-            self.build(input_shape if isinstance(input_shape, list) else tuple(input_shape))
+            self.build(input_shape if isinstance(input_shape, (list, dict)) else tuple(input_shape))
             self.built = True
             self.trainable = self._trainable
 
@@ -430,15 +430,28 @@ def _set_masks(outputs, masks) -> None:
 
 
 def _as_tensors(inputs, dtype):
-    """A layer's input as a Tensor, or as a list of Tensors when it is a list of tensors or arrays."""
+    """A layer's input as a Tensor, a list of Tensors when it is a list of arrays (NumPy's, pandas columns,
+    tensors), or a dict of them for a dict (Keras 3 converts each array of the structure, as here; a list of
+    numbers is one array)."""
     if isinstance(inputs, Tensor) or is_text_array(inputs):  # (text: a string input's, see keras/strings.py)
         return inputs
-    if isinstance(inputs, (list, tuple)) and inputs and all(isinstance(x, (Tensor, np.ndarray)) for x in inputs):
+    if isinstance(inputs, dict):
+        return {key: _as_tensors(value, dtype) for key, value in inputs.items()}
+    if isinstance(inputs, (list, tuple)) and inputs and all(_is_array(x) for x in inputs):
         return [_as_tensors(x, dtype) for x in inputs]
     return Tensor._make(np.asarray(inputs, dtype=dtype))
 
 
+def _is_array(value) -> bool:
+    """Whether ``value`` is one array of a structure: a Tensor, or an array-like of at least one dimension
+    (NumPy's arrays, pandas Series and DataFrames), not a number."""
+    return isinstance(value, Tensor) or (hasattr(value, "__array__") and np.ndim(value) > 0)
+
+
 def _shapes(inputs):
+    """The shape(s) ``build`` gets: one tuple, a list of them, or a dict of them (as Keras 3)."""
+    if isinstance(inputs, dict):
+        return {key: _shapes(value) for key, value in inputs.items()}
     return [x.shape for x in inputs] if isinstance(inputs, list) else inputs.shape
 
 

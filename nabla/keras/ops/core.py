@@ -221,8 +221,8 @@ def saturate_cast(x, dtype) -> Tensor:  # noqa: F811 - Keras's argument name
 
 # --- calls on keras.Input tensors record a functional model's step ---------------------------------
 
-_EAGER_ONLY = {"convert_to_numpy", "is_tensor", "shape", "ndim", "size", "dtype", "cond", "fori_loop", "while_loop",
-               "switch", "map", "scan", "custom_gradient"}
+_EAGER_ONLY = frozenset({"convert_to_numpy", "is_tensor", "shape", "ndim", "size", "dtype", "cond", "fori_loop",
+                         "while_loop", "switch", "map", "scan", "custom_gradient"})
 
 
 def _symbolic_aware(fn, name: str):
@@ -236,12 +236,12 @@ def _symbolic_aware(fn, name: str):
     return op
 
 
-def record_symbolic_calls(namespace: dict) -> None:
+def record_symbolic_calls(namespace: dict, eager_only: frozenset = _EAGER_ONLY) -> None:
     """Wrap the public functions of a module's ``namespace`` (its ``globals()``) so that a call on
-    ``keras.Input`` tensors records a step (those of :data:`_EAGER_ONLY` read their argument now)."""
+    ``keras.Input`` tensors records a step (those named in ``eager_only`` read their argument now)."""
     for name, fn in list(namespace.items()):
         plain = callable(fn) and not isinstance(fn, type) and not getattr(fn, "records_symbolic_calls", False)
-        if plain and not name.startswith("_") and name not in _EAGER_ONLY and name != "record_symbolic_calls":
+        if plain and not name.startswith("_") and name not in eager_only and name != "record_symbolic_calls":
             namespace[name] = _symbolic_aware(fn, name)
 
 

@@ -68,3 +68,29 @@ def test_global_pooling_matches_keras(name, keepdims):
 def test_a_layer_nabla_lacks_says_what_to_use():
     with pytest.raises(AttributeError, match="use nabla.nn.MultiheadAttention"):
         keras.layers.MultiHeadAttention  # noqa: B018
+
+
+def test_a_list_of_pandas_columns_is_a_list_of_inputs_as_in_keras():
+    """Keras 3 converts each array of a layer's input structure: pandas columns and frames, arrays and tensors."""
+    import pandas as pd
+
+    reference_keras = keras_on_torch()
+    parts = [pd.DataFrame(A), pd.Series(B[:, 0]).to_frame(), keras.ops.convert_to_tensor(C)]
+    want = reference_keras.ops.convert_to_numpy(reference_keras.layers.Concatenate()([A, B[:, :1], C]))
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(keras.layers.Concatenate()(parts)), want)
+
+
+def test_a_dict_of_columns_reaches_call_as_a_dict():
+    class Weighted(keras.layers.Layer):
+        def build(self, input_shape):
+            self.seen = input_shape
+
+        def call(self, inputs):
+            return inputs["a"] * 2.0 + inputs["b"]
+
+    import pandas as pd
+
+    layer = Weighted()
+    got = layer({"a": pd.Series([1.0, 2.0]), "b": np.array([0.5, 0.25])})
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(got), [2.5, 4.25])
+    assert layer.seen == {"a": (2,), "b": (2,)}  # build gets the structure of shapes, as in Keras 3
