@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 
+from ..keras.differentiation import active as keras_training_step
 from ._engine import GradMode
 
 
@@ -29,8 +30,9 @@ def recording() -> bool:
 
 
 def run(fn, *args, **kwargs):
-    """``fn(*args, **kwargs)``, an engine function, recording a graph only while a tape records."""
-    if _State.recording:
+    """``fn(*args, **kwargs)``, an engine function, recording a graph only while a tape records (or Keras's
+    training step differentiates, as on TensorFlow's tape: see ``nabla.keras.differentiation``)."""
+    if _State.recording or keras_training_step():
         _note_access(args)
         return fn(*args, **kwargs)
     if _State.watchers:

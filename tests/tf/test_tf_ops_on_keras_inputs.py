@@ -77,3 +77,35 @@ def test_tf_functions_still_compute_eagerly_and_refuse_what_they_did():
     assert ntf.nn.relu(inp).shape == (None, 3) and ntf.linalg.matvec(ntf.ones((4, 3)), inp[0]).shape == (4,)
     with pytest.raises(ntf.errors.InvalidArgumentError, match="ConcatV2"):
         ntf.concat([inp, ntf.cast(inp, ntf.int32)], axis=-1)  # TensorFlow's dtype rule holds on keras.Input too
+
+
+def _layer_of_tf_functions(tf, keras):
+    class Affine(keras.layers.Layer):
+        """A custom layer written with TensorFlow functions, as course material writes them."""
+
+        def build(self, input_shape):
+            self.w = self.add_weight(shape=(input_shape[-1], 2), initializer="ones", name="w")
+            self.b = self.add_weight(shape=(2,), initializer="zeros", name="b")
+
+        def call(self, inputs):
+            return tf.nn.relu(tf.matmul(inputs, self.w) + self.b) + tf.reduce_sum(inputs, axis=-1, keepdims=True)
+
+    return Affine()
+
+
+@pytest.mark.parametrize("run_eagerly", [True, False])
+def test_fit_trains_a_layer_written_with_tf_functions_as_keras_2(run_eagerly):
+    """Keras runs its training step on a GradientTape, so the tf.* calls in a layer are recorded and trained."""
+    keras2 = tf_keras()
+    import tensorflow as tf
+
+    rng = np.random.default_rng(0)
+    x, y = rng.standard_normal((32, 3)).astype(np.float32), rng.standard_normal((32, 2)).astype(np.float32)
+    histories = []
+    for library, keras in ((ntf, ntf.keras), (tf, keras2)):
+        dense = keras.layers.Dense(2, kernel_initializer=keras.initializers.Constant(0.5))
+        model = keras.Sequential([keras.Input((3,)), _layer_of_tf_functions(library, keras), dense])
+        model.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse", run_eagerly=run_eagerly)
+        histories.append(model.fit(x, y, epochs=3, batch_size=8, shuffle=False, verbose=0).history["loss"])
+    np.testing.assert_allclose(histories[0], histories[1], rtol=1e-5)
+    assert histories[0][-1] < histories[0][0]

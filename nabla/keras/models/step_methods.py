@@ -29,6 +29,7 @@ import warnings
 import numpy as np
 
 from .._engine import Tensor, no_grad
+from ..differentiation import training_step
 from ..metrics.metric import Metric
 from ..metrics.reduction_metrics import Mean
 from ..utils.data_packing import pack_x_y_sample_weight, unpack_x_y_sample_weight
@@ -142,8 +143,9 @@ class StepMethods:
     def train_step(self, data) -> dict:
         """One training batch as Keras 3's: forward, :meth:`compute_loss`, gradient step, :meth:`compute_metrics`."""
         x, y, sample_weight = unpack_x_y_sample_weight(data)
-        y_pred = self(x, training=True)
-        loss = self._compute_loss(x, y, y_pred, sample_weight, training=True)
+        with training_step():  # (TensorFlow functions in the layers record, as on Keras's GradientTape)
+            y_pred = self(x, training=True)
+            loss = self._compute_loss(x, y, y_pred, sample_weight, training=True)
         self._loss_tracker.update_state(loss.item(), sample_weight=structures.count(x))
         self.optimizer.zero_grad()
         if loss.requires_grad:

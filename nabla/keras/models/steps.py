@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._engine import CaptureError, Tensor, capture, no_grad
+from ..differentiation import training_step
 from ..layers import masking
 from ..layers.layer import Layer
 from ..metrics.reduction_metrics import MeanMetricWrapper
@@ -72,8 +73,9 @@ class TrainingSteps:
     def _step(self, x: np.ndarray, y: np.ndarray, sample_weight) -> tuple[Tensor, Tensor]:
         """One gradient step: (loss, outputs). The part of a training batch that ``jit_compile`` captures
         (with the model in training mode: the replays run the step recorded with ``training=True``)."""
-        out = unwrap(self(self._placed(x), training=True))
-        loss = self._loss_value(y, out, sample_weight)
+        with training_step():  # (TensorFlow functions in the layers record, as on Keras's GradientTape)
+            out = unwrap(self(self._placed(x), training=True))
+            loss = self._loss_value(y, out, sample_weight)
         self.optimizer.zero_grad()
         if loss.requires_grad:  # False when every weight is frozen: nothing to update (Keras warns and goes on)
             loss.backward()
