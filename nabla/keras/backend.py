@@ -6,6 +6,9 @@
 (``set_floatx``...) accept those values, so that material which sets them explicitly runs, and refuse
 any other with a ``ValueError`` that says so (Keras would change the layers' dtype, the fuzz factor or
 the image layout). ``backend()`` is ``"nabla"``. ``keras.config`` offers the same functions.
+
+Keras 2's backend functions (``K.sum``, ``K.clip``, ``K.get_value``, ``K.set_value``...), which Keras 3
+dropped and course material still calls, are here too: :mod:`nabla.keras.backend_functions`.
 """
 
 from __future__ import annotations
@@ -14,6 +17,11 @@ from ._missing import missing as _missing
 from .losses import EPSILON
 from .symbolic import KerasTensor
 from .utils.naming import clear_session
+
+# isort: split
+# (Keras 2's K.sum, K.clip, K.get_value...: after the imports above, which import the layers that keras.ops needs)
+from . import backend_functions as _functions
+from .backend_functions import *  # noqa: F403
 
 __all__ = [
     "backend",
@@ -25,6 +33,7 @@ __all__ = [
     "set_epsilon",
     "set_floatx",
     "set_image_data_format",
+    *_functions.__all__,
 ]
 
 
