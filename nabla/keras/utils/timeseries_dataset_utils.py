@@ -3,8 +3,6 @@ a ``tf.data.Dataset`` (Keras 3's)."""
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from .._engine import random as nabla_random
@@ -56,26 +54,30 @@ def timeseries_dataset_from_array(data, targets, sequence_length: int, sequence_
     starts = np.arange(0, max(count, 0), sequence_stride)
     if shuffle:
         (nabla_random.generator() if seed is None else np.random.default_rng(seed)).shuffle(starts)
-    dataset = tf_data().Dataset.from_tensor_slices(start + starts)
+    data_ = tf_data()
+    positions = data_.Dataset.from_tensor_slices(start + starts)
     if shuffle:
-        dataset = dataset.shuffle(buffer_size=(batch_size or 1) * 8, seed=seed)
+        positions = positions.shuffle(buffer_size=(batch_size or 1) * 8, seed=seed)
     if batch_size is not None:
-        dataset = dataset.batch(batch_size)
-    return dataset.map(_Windows(data, targets, np.arange(sequence_length) * sampling_rate))
+        positions = positions.batch(batch_size)
+    windows = _Windows(data, targets, np.arange(sequence_length) * sampling_rate)
+    # Keras's element_spec: the window axis unknown too (TensorFlow cannot tell a tf.range's length), which the
+    # time-series tutorial's set_shape(...) then states.
+    batch = () if batch_size is None else (None,)
+    types, shapes = data.dtype, batch + (None,) + data.shape[1:]
+    if targets is not None:
+        types, shapes = (types, targets.dtype), (shapes, batch + targets.shape[1:])
+    dataset = data_.Dataset.from_generator(lambda: map(windows, positions.as_numpy_iterator()), output_types=types,
+                                           output_shapes=shapes)  # fmt: skip
+    return dataset.apply(data_.experimental.assert_cardinality(len(positions)))
 
 
 class _Windows:
-    """The map from start positions (a batch of them, or one) to ``(windows, targets)``: one gather per batch.
-
-    ``element_spec`` runs it on made-up start positions (0 and 1, see ``nabla.tf.data.functions``), which may lie
-    past a short series' end: the positions are clipped to the data, which changes no real window."""
+    """The map from start positions (a batch of them, or one) to ``(windows, targets)``: one gather per batch."""
 
     def __init__(self, data: np.ndarray, targets: np.ndarray | None, offsets: np.ndarray):
         self.data, self.targets, self.offsets = data, targets, offsets
 
-    def __call__(self, starts):
-        starts = starts.numpy()
-        inputs = np.take(self.data, starts[..., None] + self.offsets, axis=0, mode="clip")
-        if self.targets is None:
-            return inputs
-        return inputs, np.take(self.targets, starts, axis=0, mode="clip")
+    def __call__(self, starts: np.ndarray):
+        inputs = self.data[starts[..., None] + self.offsets]
+        return inputs if self.targets is None else (inputs, self.targets[starts])

@@ -118,17 +118,33 @@ def test_the_time_series_tutorial_s_window_generator_runs_unchanged():
           theirs.train.unbatch().filter(lambda x, y: y[0, 0] > 0).batch(4))  # fmt: skip
 
 
-def test_set_shape_that_does_not_fit_raises_value_error_as_tensorflow():
-    tf = require("tensorflow")
-    for module, utils in ((ntf, keras.utils), (tf, keras_on_torch().utils)):
+def test_a_set_shape_of_another_rank_raises_value_error_as_tensorflow():
+    require("tensorflow")
+    for utils in (keras.utils, keras_on_torch().utils):
         dataset = utils.timeseries_dataset_from_array(SERIES, None, sequence_length=4, batch_size=8)
 
         def bad(window):
-            window.set_shape([None, 5, None])  # the windows have 4 steps
+            window.set_shape([None, 4])  # the windows have three axes
             return window
 
-        with pytest.raises(ValueError, match="not compatible"):
-            list(dataset.map(bad))
+        with pytest.raises(ValueError, match="equal rank|not compatible"):  # (TensorFlow's traced and eager words)
+            list(dataset.map(bad))  # (TensorFlow raises when map traces bad; nabla when element_spec is worked out)
+
+
+def test_a_set_shape_of_other_dimensions_raises_when_the_element_is_made():
+    """TensorFlow's map function is traced, where the windows' length is unknown, and the iterator refuses the
+    element (``InvalidArgumentError``); nabla runs the function on each element, whose set_shape checks at once
+    (``ValueError``), as an eager TensorFlow tensor's does."""
+    dataset = keras.utils.timeseries_dataset_from_array(SERIES, None, sequence_length=4, batch_size=8)
+
+    def bad(window):
+        window.set_shape([None, 5, None])
+        return window
+
+    mapped = dataset.map(bad)
+    assert mapped.element_spec.shape.as_list() == [None, 5, 3]
+    with pytest.raises(ValueError, match=r"\(8, 4, 3\) is not compatible with supplied shape \(None, 5, None\)"):
+        next(iter(mapped))
 
 
 @pytest.fixture
