@@ -13,9 +13,9 @@ runs serially, in order. No ``GradientTape`` records what the function computes.
 ``element_spec`` of a mapped dataset is worked out as TensorFlow's tracing does, without reading data:
 the function runs on an element of zeros and one of ones, shaped like its input's elements with their
 unknown dimensions at 1 and at 2: a dimension of the result that differs between the two (it follows an
-unknown one, or the values, as ``tf.range(x)``) is unknown (None), and one the function states with
-``t.set_shape`` is the stated one (``nabla.tf._declared_shapes``). If the function cannot run on such
-elements, its spec is that of its result on the first element.
+unknown one, or the values, as ``tf.range(x)``) is unknown (None); ``t.set_shape`` there makes ``t`` fit
+the shape it states, as TensorFlow's static shapes do (``nabla.tf._made_up``). If the function cannot run
+on such elements, its spec is that of its result on the first element.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from .. import _declared_shapes
+from .. import _made_up
 from .._recording import suspended
 from .node import UNKNOWN, Node, Passthrough
 from .structure import UNSET, Spec, as_array, as_tensors, common_shape, flatten, lists_as_tuples, pack
@@ -68,7 +68,8 @@ def traced(source: Node, spec_of: Callable[[list], Spec]) -> Spec:
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
-            one, two = spec_of(_filled(spec, 1, 0)), spec_of(_filled(spec, 2, 1))
+            with _made_up.elements():
+                one, two = spec_of(_filled(spec, 1, 0)), spec_of(_filled(spec, 2, 1))
     except Exception:
         first = next(source.elements(), None)
         if first is None:
@@ -107,24 +108,8 @@ class Map(Passthrough):
         return self.spec().template if self.seen is UNSET else self.seen
 
     def _spec(self) -> Spec:
-        template, declared = self.source.spec().template, []
-
-        def spec_of(leaves) -> Spec:
-            with _declared_shapes.recording():
-                result = call(self.function, template, leaves)
-                declared[:] = [_declared_shapes.declared(leaf) for leaf in flatten(lists_as_tuples(result))]
-            return Spec.of(*converted(result))
-
-        spec = traced(self.source, spec_of)
-        return spec.with_shapes([_with_declared(s, d) for s, d in zip(spec.shapes, declared)])
-
-
-def _with_declared(shape: tuple, declared) -> tuple:
-    """A result's shape with the dimensions ``set_shape`` declared on it (None: it declared none), which win over
-    the made-up elements' (a slice of a made-up window may be empty where a real one is not)."""
-    if declared is None or declared.rank is None:
-        return shape
-    return tuple(s if d is None else d for s, d in zip(shape, declared))
+        template = self.source.spec().template
+        return traced(self.source, lambda leaves: Spec.of(*converted(call(self.function, template, leaves))))
 
 
 def _kept(result) -> bool:

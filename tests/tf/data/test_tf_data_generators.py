@@ -1,5 +1,6 @@
-"""``Dataset.from_generator`` and ``tf.data.experimental.assert_cardinality``: the same elements, dtypes,
-``element_spec``, counts and errors as TensorFlow 2.21, each pipeline built with the same code on both."""
+"""``Dataset.from_generator``, ``tf.data.experimental.assert_cardinality`` and ``set_shape`` in a ``map``
+function: the same elements, dtypes, ``element_spec``, counts and errors as TensorFlow 2.21, each pipeline
+built with the same code on both."""
 
 from __future__ import annotations
 
@@ -26,6 +27,9 @@ PIPELINES = {
         lambda: ({"x": [i, i + 1.0], "y": i} for i in range(5)),
         output_signature={"x": tf.TensorSpec((2,), tf.float32), "y": tf.TensorSpec((), tf.int32)},
     ).batch(2),
+    "set_shape in map states the spec": lambda tf: tf.data.Dataset.from_generator(
+        lambda: (np.full((i + 1, 2), i) for i in range(3)), output_signature=tf.TensorSpec((None, None), tf.int64)
+    ).map(lambda x: _stated(x, [None, 2])),
     "asserted count": lambda tf: tf.data.Dataset.from_generator(
         lambda: iter(range(6)), output_signature=tf.TensorSpec((), tf.int64)
     ).apply(tf.data.experimental.assert_cardinality(6)),
@@ -34,6 +38,11 @@ PIPELINES = {
     .apply(tf.data.experimental.assert_cardinality(5))
     .batch(2),
 }
+
+
+def _stated(x, shape):
+    x.set_shape(shape)
+    return x, x[:, 1:]  # (a slice of the stated tensor: TensorFlow's shape inference knows it, nabla's trial runs too)
 
 
 def _flat(element) -> list:
