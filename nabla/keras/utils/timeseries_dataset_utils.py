@@ -54,8 +54,8 @@ def timeseries_dataset_from_array(data, targets, sequence_length: int, sequence_
     starts = np.arange(0, max(count, 0), sequence_stride)
     if shuffle:
         (nabla_random.generator() if seed is None else np.random.default_rng(seed)).shuffle(starts)
-    data_ = tf_data()
-    positions = data_.Dataset.from_tensor_slices(start + starts)
+    tf_data_module = tf_data()
+    positions = tf_data_module.Dataset.from_tensor_slices(start + starts)
     if shuffle:
         positions = positions.shuffle(buffer_size=(batch_size or 1) * 8, seed=seed)
     if batch_size is not None:
@@ -67,9 +67,9 @@ def timeseries_dataset_from_array(data, targets, sequence_length: int, sequence_
     types, shapes = data.dtype, batch + (None,) + data.shape[1:]
     if targets is not None:
         types, shapes = (types, targets.dtype), (shapes, batch + targets.shape[1:])
-    dataset = data_.Dataset.from_generator(lambda: map(windows, positions.as_numpy_iterator()), output_types=types,
-                                           output_shapes=shapes)  # fmt: skip
-    return dataset.apply(data_.experimental.assert_cardinality(len(positions)))
+    batches = lambda: map(windows, positions.as_numpy_iterator())  # noqa: E731  (a new pass at each call)
+    dataset = tf_data_module.Dataset.from_generator(batches, output_types=types, output_shapes=shapes)
+    return dataset.apply(tf_data_module.experimental.assert_cardinality(len(positions)))
 
 
 class _Windows:
