@@ -53,10 +53,15 @@ from .engine.serialization import load, save
 from .engine.tensor import Tensor
 from .engine.tracing import CaptureError
 from .keras import _aliases, activations, callbacks, initializers, layers, losses, metrics, models, regularizers
+from .keras.utils import tf_data as _keras_tf_data
+from .tf import data as _tf_data
 
 __version__ = "0.1.0"
 
 _aliases.register(__name__)  # nabla.layers is nabla.keras.layers, nabla.models.checks nabla.keras.models.checks...
+# keras.utils' datasets are nabla.tf.data's, as Keras 3's are TensorFlow's; the Keras side, below nabla.tf, cannot
+# import it, so the top hands it over (nabla/keras/utils/tf_data.py).
+_keras_tf_data.install(_tf_data)
 # nb.ops and nb.random are public modules that live in the engine: `import nabla.random` finds them there.
 _sys.modules[f"{__name__}.ops"] = ops
 _sys.modules[f"{__name__}.random"] = random

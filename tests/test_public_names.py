@@ -4,7 +4,8 @@ The lists below are nabla's public names as they were on main before the engine 
 (every public attribute of ``nabla``, by kind). The engine's move into ``nabla/engine/`` and the step
 compiler's into ``nabla/capture/`` kept every one of them; the only names gone are the engine's own
 modules, which were attributes of ``nabla`` only because ``nabla/__init__.py`` imported them
-(:data:`MOVED_MODULES`: their contents are in ``nabla.engine``), and the one name added is ``nb.engine``.
+(:data:`MOVED_MODULES`: their contents are in ``nabla.engine``), and the names added are ``nb.engine`` and
+``nb.tf`` (``import nabla`` imports ``nabla.tf`` to hand ``tf.data`` to the Keras side's dataset functions).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ DTYPES = "bool_ float16 float32 float64 int8 int16 int32 int64 uint8".split()
 #: Modules of the engine that ``import nabla`` used to leave as attributes; now ``nabla.engine.<name>``
 #: (``autograd`` became ``grad_mode``, ``anomaly_mode``, ``graph`` and ``backward``; ``capturing`` is nabla.capture).
 MOVED_MODULES = {"autograd", "backend", "capturing", "creation", "dtypes", "serialization"}
-ADDED = {"engine"}
+ADDED = {"engine", "tf"}
 
 
 def _public() -> set[str]:

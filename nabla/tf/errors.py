@@ -35,6 +35,10 @@ class ResourceExhaustedError(OpError):
     """Out of memory or another resource."""
 
 
+class FailedPreconditionError(OpError):
+    """The system is not in a state the operation needs (a dataset whose count is not the one asserted)."""
+
+
 class OutOfRangeError(OpError):
     """An iterator has no more elements (``iterator.get_next()`` at the end of a ``tf.data`` dataset)."""
 

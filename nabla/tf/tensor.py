@@ -26,7 +26,7 @@ import numpy as np
 
 import nabla as nb
 
-from . import dtypes
+from . import _made_up, dtypes
 from ._engine import refuse_in_capture
 from .dtypes import DType
 from .tensor_shape import TensorShape
@@ -106,9 +106,16 @@ class TensorLike:
         return self.shape
 
     def set_shape(self, shape) -> None:
-        """Check that ``shape`` is compatible with the tensor's (eager tensors' shapes are always known)."""
-        if not self.shape.is_compatible_with(shape):
-            raise ValueError(f"Tensor's shape {self.shape} is not compatible with supplied shape {TensorShape(shape)}")
+        """Check that ``shape`` is compatible with the tensor's (eager tensors' shapes are always known): a
+        ``ValueError`` otherwise. In a ``tf.data`` function whose ``element_spec`` is being worked out, the shape
+        is the made-up tensor's new shape, its rank alone checked (see ``_made_up``)."""
+        supplied = TensorShape(shape)
+        if _made_up.running() and supplied.rank in (None, self.shape.rank):
+            if supplied.rank is not None:
+                self._data = np.resize(self._data, [n if d is None else d for n, d in zip(self._data.shape, supplied)])
+            return
+        if not self.shape.is_compatible_with(supplied):
+            raise ValueError(f"Tensor's shape {self.shape} is not compatible with supplied shape {supplied}")
 
     @property
     def dtype(self) -> DType:

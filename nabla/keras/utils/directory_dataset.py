@@ -1,13 +1,14 @@
-"""The dataset that ``image_dataset_from_directory`` and ``text_dataset_from_directory`` return: files read a
+"""The datasets that ``image_dataset_from_directory`` and ``text_dataset_from_directory`` return: files read a
 batch at a time, with their labels, ``class_names`` and ``file_paths``.
 
-Keras 3 returns a ``tf.data.Dataset``. nabla's (``nabla.tf.data``) lives in the TF façade, a room above the
-Keras side, which must not import it (docs/architecture.md); so these functions return a
-:class:`DirectoryDataset`, a ``keras.utils.PyDataset`` of the same batches, which ``fit``, ``evaluate`` and
-``predict`` take, ``for x, y in dataset:`` and ``dataset.take(1)`` read, and which carries ``class_names``
-and ``file_paths`` as Keras's does. The batch-wise steps of ``tf.data`` that keras.io's examples chain onto
-it (``map``, ``cache``, ``prefetch``, ``cardinality``) are there (:class:`~.py_dataset.IndexedBatches`);
-element-wise ones (``unbatch``, ``shuffle``, ``filter``) are not.
+Keras 3 returns a ``tf.data.Dataset``, and so does ``image_dataset_from_directory`` here (:func:`files_dataset`,
+on ``nabla.tf.data``: see :mod:`~nabla.keras.utils.tf_data`). ``nabla.tf.data`` holds numbers only, not
+TensorFlow's strings, so ``text_dataset_from_directory`` returns a :class:`DirectoryDataset`, a
+``keras.utils.PyDataset`` of the same batches, which ``fit``, ``evaluate`` and ``predict`` take, ``for x, y in
+dataset:`` and ``dataset.take(1)`` read, and which carries ``class_names`` and ``file_paths`` as Keras's does.
+The batch-wise steps of ``tf.data`` that keras.io's examples chain onto it (``map``, ``cache``, ``prefetch``,
+``cardinality``) are there (:class:`~.py_dataset.IndexedBatches`); element-wise ones (``unbatch``,
+``shuffle``, ``filter``) are not.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from .._engine import Tensor
 from .._engine import random as nabla_random
 from .dataset_utils import check_validation_split, index_directory, split_files
 from .py_dataset import IndexedBatches
+from .tf_data import data as tf_data
 
 LABEL_MODES = ("int", "categorical", "binary", None)
 
@@ -97,14 +99,47 @@ class DirectoryDataset(IndexedBatches):
         self._iterated = False
 
 
+def files_dataset(file_paths: list[str], labels: np.ndarray | None, class_names: list[str] | None,
+                  load: Callable[[list[str]], np.ndarray], batch_size: int | None, shuffle: bool = False,
+                  seed: int | None = None):  # fmt: skip
+    """Files and their labels as Keras 3's ``tf.data.Dataset`` of ``(inputs, labels)`` batches (``inputs`` alone
+    without labels), with ``class_names`` and ``file_paths`` set on it, as Keras sets them (a ``map`` of it, a new
+    dataset, has neither, as in Keras). With ``shuffle`` the files pass through a shuffle buffer of
+    ``8 * batch_size`` (1024 unbatched) with ``seed`` before batching, as in Keras, reshuffled at each pass.
+    Each batch's files are read by ``load`` when the batch is made."""
+    dataset = tf_data().Dataset.from_tensor_slices(np.arange(len(file_paths)))
+    if shuffle:
+        dataset = dataset.shuffle(8 * batch_size if batch_size else 1024, seed=seed)
+    if batch_size is not None:
+        dataset = dataset.batch(batch_size)
+    dataset = dataset.map(_Files(file_paths, labels, load)).prefetch(-1)
+    dataset.class_names, dataset.file_paths = class_names, file_paths
+    return dataset
+
+
+class _Files:
+    """The map from file indices (a batch of them, or one) to ``(inputs, labels)``. ``element_spec`` runs it on
+    made-up indices (0 and 1, see ``nabla.tf.data.functions``): they are clipped to the files there are."""
+
+    def __init__(self, file_paths: list[str], labels: np.ndarray | None, load: Callable[[list[str]], np.ndarray]):
+        self.file_paths, self.labels, self.load = file_paths, labels, load
+
+    def __call__(self, indices):
+        chosen = np.minimum(indices.numpy(), len(self.file_paths) - 1)
+        loaded = self.load([self.file_paths[i] for i in chosen.reshape(-1)])
+        inputs = loaded.reshape(chosen.shape + loaded.shape[1:])  # (one file unbatched: no batch axis)
+        return inputs if self.labels is None else (inputs, self.labels[chosen])
+
+
 def from_directory(directory, labels, label_mode: str | None, class_names, formats: tuple[str, ...],
                    load: Callable[[list[str]], np.ndarray], batch_size: int | None, shuffle: bool, seed: int | None,
                    validation_split: float | None, subset: str | None, follow_links: bool, verbose: bool, who: str,
-                   kind: str):  # fmt: skip
+                   kind: str, make: Callable = DirectoryDataset):  # fmt: skip
     """What ``image_dataset_from_directory`` and ``text_dataset_from_directory`` share, in Keras's steps: check
     the labels' arguments, index the files (:func:`~nabla.keras.utils.dataset_utils.index_directory`), split
     them, and make a :class:`DirectoryDataset` per part (two for ``subset="both"``, the training one
-    shuffled); ``kind`` names the files in errors ("images", "text files")."""
+    shuffled); ``kind`` names the files in errors ("images", "text files"); ``make`` makes a part's dataset
+    (:class:`DirectoryDataset` or :func:`files_dataset`, of the same arguments)."""
     if labels not in ("inferred", None) and not isinstance(labels, (list, tuple)):
         raise ValueError(f"{who}: `labels` should be 'inferred', None, or a list/tuple of integer labels (one per "
                          f"file, in sorted path order), received: labels={labels!r}")  # fmt: skip
@@ -121,13 +156,13 @@ def from_directory(directory, labels, label_mode: str | None, class_names, forma
         raise ValueError(f'{who}: when passing label_mode="binary", there must be exactly 2 class_names. '
                          f"Received: class_names={class_names}")  # fmt: skip
 
-    def dataset(part: str | None, shuffled: bool) -> DirectoryDataset:
+    def dataset(part: str | None, shuffled: bool):
         files, part_labels = split_files(paths, labels, validation_split, part)
         if not files:
             which = f"{part} " if subset == "both" else ""
             raise ValueError(f"{who}: no {which}{kind} found in directory {directory}. Allowed formats: {formats}")
         encoded = None if label_mode is None else encode_labels(part_labels, label_mode, len(class_names))
-        return DirectoryDataset(files, encoded, class_names, load, batch_size, shuffled, seed)
+        return make(files, encoded, class_names, load, batch_size, shuffled, seed)
 
     if subset == "both":
         return dataset("training", shuffle), dataset("validation", False)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..layers.resizing import aspect_crop
-from .directory_dataset import from_directory
+from .directory_dataset import files_dataset, from_directory
 from .image_utils import RESIZE_INTERPOLATIONS, load_img, resize_array
 
 ALLOWLIST_FORMATS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
@@ -43,14 +43,16 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode: str |
     Order and split (Keras's, file for file): the paths sorted, then shuffled by
     ``np.random.RandomState(seed)`` when ``shuffle``; ``validation_split=0.2`` with ``subset="training"``
     keeps all but the last 20% (rounded down) of them, "validation" those last files, "both" returns the
-    two datasets. A split that shuffles needs a ``seed``. Deliberate difference: Keras then shuffles the
-    training files again in a ``tf.data`` buffer at each epoch, with TensorFlow's generator; nabla draws
-    its own permutation (see :class:`~nabla.keras.utils.directory_dataset.DirectoryDataset`), so the
-    batches hold the same files as Keras's but, when shuffled, in another order. The validation dataset
+    two datasets. A split that shuffles needs a ``seed``. Keras then shuffles the training files
+    again in a ``tf.data`` buffer of ``8 * batch_size`` at each pass, and so does nabla, with nabla's
+    generator rather than TensorFlow's: the batches hold the same files as Keras's but, when shuffled, in
+    another order. The validation dataset
     (and any with ``shuffle=False``) is in Keras's order exactly.
 
-    Returns a :class:`~nabla.keras.utils.directory_dataset.DirectoryDataset` (``class_names``,
-    ``file_paths``; ``fit`` takes it), or two of them with ``subset="both"``. Images are read a batch at a
+    Returns a ``tf.data.Dataset`` as Keras 3 does (``nabla.tf.data``'s: ``element_spec`` TensorFlow's, the batch
+    axis None; every ``tf.data`` step chains onto it; no ``len()``), with ``class_names`` and ``file_paths``
+    (:func:`~nabla.keras.utils.directory_dataset.files_dataset`); ``fit`` takes it. Two of them with
+    ``subset="both"``. Images are read a batch at a
     time; an unreadable image fails with a one-line error naming it when its batch is read.
     ``format``, ``pad_to_aspect_ratio`` and ``data_format="channels_first"`` are not offered.
 
@@ -78,7 +80,7 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode: str |
         return np.stack([_load_image(f, image_size, color_mode, interpolation, crop_to_aspect_ratio) for f in files])
 
     return from_directory(directory, labels, label_mode, class_names, ALLOWLIST_FORMATS, load, batch_size, shuffle,
-                          seed, validation_split, subset, follow_links, verbose, WHO, "images")
+                          seed, validation_split, subset, follow_links, verbose, WHO, "images", files_dataset)
 
 
 def _load_image(path: str, size, color_mode: str, interpolation: str, crop: bool) -> np.ndarray:

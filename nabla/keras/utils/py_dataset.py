@@ -56,7 +56,8 @@ Sequence = PyDataset
 class IndexedBatches(PyDataset):
     """A :class:`PyDataset` that is also read as ``tf.data``'s datasets are: ``for batch in dataset:`` visits
     the batches in order, and ``take(n)`` lists the first ``n`` (all of them for ``n = -1``). The base of
-    nabla's own datasets (``timeseries_dataset_from_array``, ``image_dataset_from_directory``...).
+    ``text_dataset_from_directory``'s datasets (nabla.tf.data holds no strings; the other dataset functions return
+    ``tf.data.Dataset``\\ s).
 
     Keras 3 returns a ``tf.data.Dataset`` from these functions, and its examples chain the batch-wise steps
     of ``tf.data`` onto it, which are here too: ``map(fn)`` (``fn`` called on each batch, a tuple batch

@@ -22,7 +22,8 @@ def text_dataset_from_directory(directory, labels="inferred", label_mode: str | 
     Each text is the file's bytes, cut to its first ``max_length`` bytes when given (TensorFlow's
     ``tf.strings.substr``); a batch of texts is a NumPy array of ``bytes`` objects (what ``.numpy()`` gives
     of Keras's ``tf.string`` batch), labels a nabla tensor. Deliberate difference: Keras returns a
-    ``tf.data.Dataset``; nabla a :class:`~nabla.keras.utils.directory_dataset.DirectoryDataset` with
+    ``tf.data.Dataset`` (as nabla's ``image_dataset_from_directory`` does); ``nabla.tf.data`` holds no strings,
+    so nabla returns a :class:`~nabla.keras.utils.directory_dataset.DirectoryDataset` with
     ``class_names`` and ``file_paths``, which ``for texts, labels in dataset:`` and ``dataset.take(1)`` read.
 
     Example::

@@ -1,69 +1,37 @@
-"""``keras.utils.timeseries_dataset_from_array``: sliding windows over a series, in batches of (inputs, targets)."""
+"""``keras.utils.timeseries_dataset_from_array``: sliding windows over a series, in batches of (inputs, targets), as
+a ``tf.data.Dataset`` (Keras 3's)."""
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-from .._engine import Tensor
 from .._engine import random as nabla_random
-from .py_dataset import IndexedBatches
-
-
-class TimeseriesDataset(IndexedBatches):
-    """The batches of :func:`timeseries_dataset_from_array`: iterate over it, index it, or pass it to ``fit``.
-
-    Each batch is ``(inputs, targets)`` as nabla tensors (``inputs`` alone when there are no targets);
-    ``len()`` is the number of batches; ``take(n)`` the first ``n`` batches, as ``tf.data.Dataset.take``.
-    """
-
-    def __init__(self, data: np.ndarray, targets: np.ndarray | None, windows: np.ndarray, starts: np.ndarray,
-                 batch_size: int | None):  # fmt: skip
-        super().__init__()
-        self._data, self._targets, self._windows, self._starts = data, targets, windows, starts
-        self._batch_size = batch_size
-
-    def __len__(self) -> int:
-        if self._batch_size is None:
-            return len(self._windows)
-        return math.ceil(len(self._windows) / self._batch_size)
-
-    def __getitem__(self, index: int):
-        if not -len(self) <= index < len(self):
-            raise IndexError(f"batch {index} of a dataset of {len(self)} batches")
-        index %= len(self)
-        if self._batch_size is None:  # unbatched: one window at a time
-            part = slice(index, index + 1)
-        else:
-            part = slice(index * self._batch_size, (index + 1) * self._batch_size)
-        inputs = self._data[self._windows[part]]
-        targets = None if self._targets is None else self._targets[self._starts[part]]
-        if self._batch_size is None:
-            inputs, targets = inputs[0], None if targets is None else targets[0]
-        if targets is None:
-            return Tensor._make(inputs)
-        return Tensor._make(inputs), Tensor._make(np.asarray(targets))
+from .tf_data import data as tf_data
 
 
 def timeseries_dataset_from_array(data, targets, sequence_length: int, sequence_stride: int = 1,
                                   sampling_rate: int = 1, batch_size: int | None = 128, shuffle: bool = False,
                                   seed: int | None = None, start_index: int | None = None,
-                                  end_index: int | None = None) -> TimeseriesDataset:  # fmt: skip
+                                  end_index: int | None = None):  # fmt: skip
     """Windows of ``sequence_length`` steps of ``data`` (each ``sampling_rate`` apart), one every
     ``sequence_stride`` steps, from ``data[start_index:end_index]``; window ``i`` starting at step ``s`` has
     target ``targets[s]`` (Keras 3's rules). ``targets=None`` gives windows alone.
 
-    With ``shuffle`` the windows come in a random order (``np.random.default_rng(seed)``, or nabla's
-    generator when ``seed`` is None). ``batch_size=None`` gives one window at a time.
+    Returns a ``tf.data.Dataset`` (``nabla.tf.data``'s, see :mod:`~nabla.keras.utils.tf_data`) whose elements are
+    ``(inputs, targets)`` batches of ``tf.Tensor`` (``inputs`` alone when there are no targets), its
+    ``element_spec`` TensorFlow's: ``(None, sequence_length, ...)`` for the inputs, the batch axis unknown.
+    ``batch_size=None`` gives one window at a time. ``fit``, ``evaluate`` and ``predict`` take it, and every
+    ``tf.data`` step chains onto it (``unbatch``, ``map``, ``filter``...); as any ``tf.data.Dataset`` it has no
+    ``len()`` or indexing (``cardinality()`` counts the batches).
 
-    Deliberate difference: Keras returns a ``tf.data.Dataset``; nabla returns a :class:`TimeseriesDataset`
-    (a ``keras.utils.PyDataset``) with the same batches, which ``for inputs, targets in dataset:``,
-    ``dataset.take(1)`` and ``model.fit(dataset)`` read. Shuffled, the order is nabla's, not Keras's.
+    With ``shuffle``, as in Keras: the start positions are permuted by ``np.random.default_rng(seed)`` (nabla's
+    generator when ``seed`` is None), then the windows pass through a shuffle buffer of ``8 * batch_size`` with
+    ``seed``, which reshuffles at each pass. The buffer draws from nabla's generator, not TensorFlow's: the
+    batches hold Keras's windows, in another order.
 
     Example:
         >>> ds = keras.utils.timeseries_dataset_from_array(np.arange(10), None, sequence_length=3, batch_size=2)
-        >>> ds[0].numpy().tolist()
+        >>> next(iter(ds)).numpy().tolist()
         [[0, 1, 2], [1, 2, 3]]
     """
     data = np.asarray(data)
@@ -86,5 +54,30 @@ def timeseries_dataset_from_array(data, targets, sequence_length: int, sequence_
     starts = np.arange(0, max(count, 0), sequence_stride)
     if shuffle:
         (nabla_random.generator() if seed is None else np.random.default_rng(seed)).shuffle(starts)
-    windows = start + starts[:, None] + np.arange(sequence_length) * sampling_rate
-    return TimeseriesDataset(data, targets, windows.reshape(len(starts), sequence_length), start + starts, batch_size)
+    tf_data_module = tf_data()
+    positions = tf_data_module.Dataset.from_tensor_slices(start + starts)
+    if shuffle:
+        positions = positions.shuffle(buffer_size=(batch_size or 1) * 8, seed=seed)
+    if batch_size is not None:
+        positions = positions.batch(batch_size)
+    windows = _Windows(data, targets, np.arange(sequence_length) * sampling_rate)
+    # Keras's element_spec: the window axis unknown too (TensorFlow cannot tell a tf.range's length), which the
+    # time-series tutorial's set_shape(...) then states.
+    batch = () if batch_size is None else (None,)
+    types, shapes = data.dtype, batch + (None,) + data.shape[1:]
+    if targets is not None:
+        types, shapes = (types, targets.dtype), (shapes, batch + targets.shape[1:])
+    batches = lambda: map(windows, positions.as_numpy_iterator())  # noqa: E731  (a new pass at each call)
+    dataset = tf_data_module.Dataset.from_generator(batches, output_types=types, output_shapes=shapes)
+    return dataset.apply(tf_data_module.experimental.assert_cardinality(len(positions)))
+
+
+class _Windows:
+    """The map from start positions (a batch of them, or one) to ``(windows, targets)``: one gather per batch."""
+
+    def __init__(self, data: np.ndarray, targets: np.ndarray | None, offsets: np.ndarray):
+        self.data, self.targets, self.offsets = data, targets, offsets
+
+    def __call__(self, starts: np.ndarray):
+        inputs = self.data[starts[..., None] + self.offsets]
+        return inputs if self.targets is None else (inputs, self.targets[starts])

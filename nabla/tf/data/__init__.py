@@ -1,11 +1,11 @@
 """``tf.data``: input pipelines (``tf.data.Dataset``) as TensorFlow's tutorials build them.
 
-``from_tensor_slices``, ``from_tensors``, ``range``, ``zip``; ``batch``, ``padded_batch``, ``unbatch``,
-``shuffle``, ``map``, ``filter``, ``flat_map``, ``take``, ``skip``, ``repeat``, ``shard``, ``concatenate``,
+``from_tensor_slices``, ``from_tensors``, ``from_generator``, ``range``, ``zip``; ``batch``, ``padded_batch``,
+``unbatch``, ``shuffle``, ``map``, ``filter``, ``flat_map``, ``take``, ``skip``, ``repeat``, ``shard``, ``concatenate``,
 ``enumerate``, ``cache``, ``prefetch``; iteration, ``as_numpy_iterator``, ``element_spec``,
 ``cardinality`` and ``len``; ``tf.data.AUTOTUNE`` (accepted: the pipelines run serially). nabla.keras's
 ``fit``, ``evaluate`` and ``predict`` take such a dataset of batches. See :mod:`nabla.tf.data.dataset`
-and docs/tf.md, which also lists what is not offered (``from_generator``, files, ``interleave``...).
+and docs/tf.md, which also lists what is not offered (files, ``interleave``...).
 """
 
 from .._missing import missing as _missing

@@ -15,8 +15,8 @@ the caller's thread, one element after another: ``num_parallel_calls``, ``tf.dat
 ``prefetch`` and ``deterministic`` are accepted and change nothing but speed in TensorFlow, and nothing
 here.
 
-What TensorFlow's ``Dataset`` has and this one does not (``from_generator``, ``interleave``, files,
-``window``...) raises an ``AttributeError`` naming an alternative (see docs/tf.md).
+What TensorFlow's ``Dataset`` has and this one does not (``interleave``, files, ``window``...) raises an
+``AttributeError`` naming an alternative (see docs/tf.md).
 """
 
 from __future__ import annotations
@@ -30,13 +30,13 @@ from .._convert import constant
 from .._engine import refuse_in_capture
 from .._missing import missing
 from ..errors import InvalidArgumentError, OutOfRangeError
-from . import batching, caching, combining, functions, sampling, shuffling, slicing, sources
+from . import batching, caching, combining, functions, generators, sampling, shuffling, slicing, sources
 from .node import INFINITE, UNKNOWN, Node
 from .structure import UNSET, as_numpy, as_tensors
 
 
 class _RefusingType(type):
-    """``Dataset.from_generator`` (a name TensorFlow's class has and this one lacks) raises and says why."""
+    """``Dataset.interleave`` (a name TensorFlow's class has and this one lacks) raises and says why."""
 
     def __getattr__(cls, name):
         raise missing("tf.data.Dataset", name)
@@ -44,7 +44,7 @@ class _RefusingType(type):
 
 class Dataset(metaclass=_RefusingType):
     """A pipeline of elements (see the module's documentation). Make one with :meth:`from_tensor_slices`,
-    :meth:`from_tensors`, :meth:`range` or :meth:`zip`, or draw from several with
+    :meth:`from_tensors`, :meth:`from_generator`, :meth:`range` or :meth:`zip`, or draw from several with
     :meth:`sample_from_datasets` and :meth:`choose_from_datasets`."""
 
     def __init__(self, node: Node):
@@ -66,6 +66,15 @@ class Dataset(metaclass=_RefusingType):
     def from_tensors(tensors, name=None) -> Dataset:
         """One element: ``tensors`` whole."""
         return Dataset(sources.Tensors(tensors))
+
+    @staticmethod
+    def from_generator(generator: Callable, output_types=None, output_shapes=None, args=None, output_signature=None,
+                       name=None) -> Dataset:  # fmt: skip
+        """The values ``generator(*args)`` yields, a new call at each pass, converted to ``output_signature`` (nested
+        ``tf.TensorSpec``\\ s; or ``output_types`` with ``output_shapes``), which is the ``element_spec``; the count is
+        unknown. See :mod:`nabla.tf.data.generators`."""
+        return Dataset(generators.Generator(generator, generators.signature(output_signature, output_types,
+                                                                            output_shapes), args))  # fmt: skip
 
     @staticmethod
     def range(*args, output_type=np.int64, name=None) -> Dataset:

@@ -1,15 +1,16 @@
 """``tf.data.experimental``: the names older tutorials reach there (``AUTOTUNE``, ``cardinality``,
-``sample_from_datasets``, ``choose_from_datasets``)."""
+``sample_from_datasets``, ``choose_from_datasets``), and ``assert_cardinality``."""
 
 from .._missing import missing as _missing
 from .dataset import Dataset as _Dataset
 from .node import INFINITE as INFINITE_CARDINALITY
 from .node import UNKNOWN as UNKNOWN_CARDINALITY
+from .slicing import AssertCardinality as _AssertCardinality
 
 AUTOTUNE = -1  # (the same as tf.data.AUTOTUNE)
 
-__all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "cardinality", "choose_from_datasets",
-           "sample_from_datasets"]  # fmt: skip
+__all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "assert_cardinality", "cardinality",
+           "choose_from_datasets", "sample_from_datasets"]  # fmt: skip
 
 sample_from_datasets = _Dataset.sample_from_datasets  # (TensorFlow 2.6's names, kept there)
 choose_from_datasets = _Dataset.choose_from_datasets
@@ -18,6 +19,12 @@ choose_from_datasets = _Dataset.choose_from_datasets
 def cardinality(dataset):
     """``dataset.cardinality()``: the number of elements as an int64 tensor (-1 infinite, -2 unknown)."""
     return dataset.cardinality()
+
+
+def assert_cardinality(expected_cardinality):
+    """A transformation for ``Dataset.apply``: the dataset with ``cardinality()`` ``expected_cardinality``, checked
+    as it is iterated (:class:`~nabla.tf.data.slicing.AssertCardinality`)."""
+    return lambda dataset: _Dataset(_AssertCardinality(dataset._node, expected_cardinality))
 
 
 def __getattr__(name: str):

@@ -13,8 +13,9 @@ runs serially, in order. No ``GradientTape`` records what the function computes.
 ``element_spec`` of a mapped dataset is worked out as TensorFlow's tracing does, without reading data:
 the function runs on an element of zeros and one of ones, shaped like its input's elements with their
 unknown dimensions at 1 and at 2: a dimension of the result that differs between the two (it follows an
-unknown one, or the values, as ``tf.range(x)``) is unknown (None). If the function cannot run on such
-elements, its spec is that of its result on the first element.
+unknown one, or the values, as ``tf.range(x)``) is unknown (None); ``t.set_shape`` there makes ``t`` fit
+the shape it states, as TensorFlow's static shapes do (``nabla.tf._made_up``). If the function cannot run
+on such elements, its spec is that of its result on the first element.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
+from .. import _made_up
 from .._recording import suspended
 from .node import UNKNOWN, Node, Passthrough
 from .structure import UNSET, Spec, as_array, as_tensors, common_shape, flatten, lists_as_tuples, pack
@@ -66,7 +68,8 @@ def traced(source: Node, spec_of: Callable[[list], Spec]) -> Spec:
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
-            one, two = spec_of(_filled(spec, 1, 0)), spec_of(_filled(spec, 2, 1))
+            with _made_up.elements():
+                one, two = spec_of(_filled(spec, 1, 0)), spec_of(_filled(spec, 2, 1))
     except Exception:
         first = next(source.elements(), None)
         if first is None:

@@ -1,4 +1,5 @@
-"""Pipeline stages that pick elements by position: ``take``, ``skip``, ``repeat``, ``shard``.
+"""Pipeline stages that pick elements by position: ``take``, ``skip``, ``repeat``, ``shard``; and
+``tf.data.experimental.assert_cardinality``, which states their count.
 
 Their counts follow TensorFlow's rules: ``take(-1)`` is everything, ``skip(-1)`` nothing, ``repeat()``
 (or ``repeat(-1)``) forever; an infinite or unknown count stays so where the result cannot be known.
@@ -11,6 +12,7 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
+from ..errors import FailedPreconditionError
 from .node import INFINITE, UNKNOWN, Node, Passthrough
 
 
@@ -115,3 +117,32 @@ class Shard(_Positions):
         if n in (UNKNOWN, INFINITE):
             return n
         return n // self.shards + (1 if self.index < n % self.shards else 0)
+
+
+class AssertCardinality(Passthrough):
+    """``ds.apply(tf.data.experimental.assert_cardinality(n))``: the same elements, ``cardinality()`` ``n`` (what
+    a count TensorFlow cannot know, after ``from_generator`` or ``filter``, is declared to be); a pass that gives
+    fewer or more raises ``FailedPreconditionError`` when it ends or overruns, as in TensorFlow."""
+
+    name = "_AssertCardinalityDataset"
+
+    def __init__(self, source: Node, expected: int):
+        super().__init__(source)
+        self.expected = int(expected)
+
+    def elements(self) -> Iterator[tuple]:
+        seen = 0
+        for element in self.source.elements():
+            seen += 1
+            if seen > self.expected >= 0:
+                raise FailedPreconditionError(self._message(f"at least {seen}"))
+            yield element
+        if seen < self.expected or self.expected == INFINITE:
+            raise FailedPreconditionError(self._message(f"only {seen}"))
+
+    def _message(self, found: str) -> str:
+        expected = "infinite" if self.expected == INFINITE else self.expected
+        return f"Input dataset was expected to contain {expected} elements but contained {found} elements."
+
+    def cardinality(self) -> int:
+        return self.expected

@@ -49,10 +49,10 @@ def test_shuffled_windows_are_the_same_windows_and_seeded():
     assert np.array_equal(inputs[order], plain[0]) and np.array_equal(targets[order], plain[1])
 
 
-def test_it_reads_as_a_dataset_take_len_index_and_fit():
+def test_it_reads_as_a_dataset_take_len_and_fit():
     dataset = keras.utils.timeseries_dataset_from_array(DATA, TARGETS.astype("float32"), 4, batch_size=8)
-    assert len(dataset) == 3 and len(dataset.take(1)) == 1
-    inputs, targets = dataset[-1]
+    assert len(dataset) == 3 and len(dataset.take(1)) == 1  # (a tf.data.Dataset: no indexing, as in Keras)
+    inputs, targets = list(dataset)[-1]
     assert inputs.shape == (1, 4, 2) and targets.shape == (1,)
     model = keras.Sequential([keras.Input((4, 2)), keras.layers.Flatten(), keras.layers.Dense(1)])
     model.compile(optimizer="sgd", loss="mse")

@@ -79,7 +79,7 @@ def test_filter_flat_map_and_reduce_take_structures():
 @pytest.mark.parametrize(
     "name, advice",
     [
-        ("Dataset.from_generator", "from_tensor_slices"),
+        ("Dataset.interleave", "flat_map"),
         ("Dataset.list_files", "nabla.datasets"),
         ("Dataset.window", "batch(n)"),
         ("TFRecordDataset", "from_tensor_slices"),
