@@ -57,9 +57,7 @@ def is_structure(model, x) -> bool:
         return False
     if isinstance(x, dict):
         return True
-    return (
-        isinstance(x, (list, tuple)) and model._lists_are_inputs and bool(x) and all(is_array_like(a) for a in x)
-    )
+    return isinstance(x, (list, tuple)) and model._lists_are_inputs and bool(x) and all(is_array_like(a) for a in x)
 
 
 def columns(x, what: str = "x") -> Columns:

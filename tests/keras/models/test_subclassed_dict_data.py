@@ -191,3 +191,47 @@ def test_a_sequential_model_keeps_a_list_of_rows_as_one_array():
     model.compile(optimizer="sgd", loss="mse")
     model.fit(rows, np.ones(3), verbose=0)
     assert model.predict(rows, verbose=0).shape == (3, 1)
+
+
+def test_a_sequential_model_whose_first_layer_reads_a_dict():
+    def build(k):
+        class Stack(k.layers.Layer):
+            def call(self, inputs):
+                return _scaled(k, inputs)
+
+        return k.Sequential([Stack(), k.layers.Dense(1)])
+
+    data = forms()["numpy dict"]
+    reference_keras = keras_on_torch()
+    reference, model = build(reference_keras), build(keras)
+    reference(_rows(data, slice(0, 2))), model(_rows(data, slice(0, 2)))
+    model.set_weights(reference.get_weights())
+    for m, k in ((reference, reference_keras), (model, keras)):
+        m.compile(optimizer=k.optimizers.SGD(learning_rate=0.1), loss="mse")
+    want = reference.fit(data, Y, batch_size=8, shuffle=False, validation_split=0.2, verbose=0).history
+    got = model.fit(data, Y, batch_size=8, shuffle=False, validation_split=0.2, verbose=0).history
+    for key in want:
+        np.testing.assert_allclose(got[key], want[key], rtol=1e-4, err_msg=key)
+    np.testing.assert_allclose(model.predict(data, verbose=0), reference.predict(data, verbose=0), rtol=1e-4)
+
+
+def test_a_train_step_of_yours_gets_the_structure():
+    def build(k):
+        class Recording(columns_model_class(k)):
+            def train_step(self, data):
+                x, y = data
+                self.steps.append((type(x).__name__, sorted(x) if isinstance(x, dict) else len(x), tuple(y.shape)))
+                return {"steps": len(self.steps)}
+
+        model = Recording()
+        model.steps = []
+        return model
+
+    reference_keras = keras_on_torch()
+    for form in ("numpy dict", "tuple"):
+        data = forms()[form]
+        reference, model = build(reference_keras), build(keras)
+        reference.compile(optimizer="sgd", loss="mse"), model.compile(optimizer="sgd", loss="mse")
+        reference.fit(data, Y, batch_size=8, shuffle=False, verbose=0)
+        model.fit(data, Y, batch_size=8, shuffle=False, verbose=0)
+        assert model.steps == reference.steps
