@@ -414,7 +414,7 @@ def _input_mask(inputs, kwargs: dict):
     if kwargs.get("mask") is not None:
         kwargs["mask"] = masking.as_mask(kwargs["mask"])
         return kwargs["mask"]
-    if isinstance(inputs, list):
+    if isinstance(inputs, (list, tuple)):
         masks = [masking.get_mask(x) for x in inputs]
         return masks if any(m is not None for m in masks) else None
     return masking.get_mask(inputs)
@@ -430,19 +430,20 @@ def _set_masks(outputs, masks) -> None:
 
 
 def _as_tensors(inputs, dtype):
-    """A layer's input as a Tensor, a list of Tensors when it is a list of arrays (NumPy's, pandas columns,
-    tensors), or a dict of them for a dict (Keras 3 converts each array of the structure, as here; a list of
-    numbers is one array)."""
+    """A layer's input as a Tensor, a list (tuple) of Tensors when it is a list (tuple) of arrays (NumPy's,
+    pandas columns, tensors), or a dict of them for a dict (Keras 3 converts each array of the structure and
+    keeps the structure, as here; a list of numbers is one array)."""
     if isinstance(inputs, Tensor) or is_text_array(inputs):  # (text: a string input's, see keras/strings.py)
         return inputs
     if isinstance(inputs, dict):
         return {key: _as_tensors(value, dtype) for key, value in inputs.items()}
-    if isinstance(inputs, (list, tuple)) and inputs and all(_is_array(x) for x in inputs):
-        return [_as_tensors(x, dtype) for x in inputs]
+    if isinstance(inputs, (list, tuple)) and inputs and all(is_array_like(x) for x in inputs):
+        tensors = [_as_tensors(x, dtype) for x in inputs]
+        return tuple(tensors) if isinstance(inputs, tuple) else tensors
     return Tensor._make(np.asarray(inputs, dtype=dtype))
 
 
-def _is_array(value) -> bool:
+def is_array_like(value) -> bool:
     """Whether ``value`` is one array of a structure: a Tensor, or an array-like of at least one dimension
     (NumPy's arrays, pandas Series and DataFrames), not a number."""
     return isinstance(value, Tensor) or (hasattr(value, "__array__") and np.ndim(value) > 0)
@@ -452,7 +453,7 @@ def _shapes(inputs):
     """The shape(s) ``build`` gets: one tuple, a list of them, or a dict of them (as Keras 3)."""
     if isinstance(inputs, dict):
         return {key: _shapes(value) for key, value in inputs.items()}
-    return [x.shape for x in inputs] if isinstance(inputs, list) else inputs.shape
+    return [x.shape for x in inputs] if isinstance(inputs, (list, tuple)) else inputs.shape
 
 
 def config_value(value):

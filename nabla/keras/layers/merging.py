@@ -29,7 +29,7 @@ class _Merge(Layer):
         return self._merge(inputs)
 
     def _check(self, inputs) -> None:
-        if not isinstance(inputs, list) or len(inputs) < 2:
+        if not isinstance(inputs, (list, tuple)) or len(inputs) < 2:
             raise ValueError(f"{type(self).__name__} layer '{self.name}' needs a list of at least 2 inputs")
 
     def _merge(self, inputs):

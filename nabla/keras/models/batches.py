@@ -20,8 +20,7 @@ from .structures import (
     model_inputs,
     model_sample_weights,
     model_targets,
-    several_inputs,
-    several_outputs,
+    structured,
     training_arrays,
     validation_structures,
 )
@@ -179,7 +178,7 @@ def _fit_rows(model, x, y, sample_weight, class_weight, validation_split, valida
         if steps_per_epoch is not None:
             raise ValueError("fit: steps_per_epoch goes with a generator, a PyDataset or a DataLoader as x")
         need_y = model._needs_targets()
-        if several_inputs(model) or several_outputs(model):
+        if structured(model, x):
             if y is None and x is not None and not need_y:
                 if validation_split or sample_weight is not None or class_weight is not None:
                     raise ValueError("fit without y: validation_split, sample_weight and class_weight need y")

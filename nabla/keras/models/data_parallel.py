@@ -47,6 +47,8 @@ class DataParallel:
     def start(self, x: np.ndarray) -> DataParallel:
         """Average the optimizer's gradients over the ranks and start every rank from rank 0's state."""
         model = self.model
+        if isinstance(x, list):  # (a dict, list or tuple x of a subclassed model: input_structures.py)
+            raise ValueError("fit: distributed=True trains models of one input: x is a dict, list or tuple of arrays")
         mode = model.training
         model.eval()
         with no_grad():  # what an output looks like, for a rank left without samples in a batch

@@ -93,6 +93,8 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
             return super().__new__(_functional_subclass(cls))
         return super().__new__(cls, *args, **kwargs)  # (the arguments: for the automatic config)
 
+    _lists_are_inputs = True  # fit's x as a list or tuple of arrays reaches call as one (input_structures.py)
+
     def __init__(self, name: str | None = None, **kwargs):
         super().__init__(name=name, **kwargs)
         self.optimizer = None
@@ -109,7 +111,8 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
     # --- building ---------------------------------------------------------------
 
     def forward(self, inputs, *args, training: bool | None = None, **kwargs):
-        if not isinstance(inputs, Tensor) and not (is_symbolic(inputs) or _tensors(inputs)):
+        structure = isinstance(inputs, dict)  # (the layers' call converts each array: Layer.forward)
+        if not isinstance(inputs, Tensor) and not (structure or is_symbolic(inputs) or _tensors(inputs)):
             inputs = as_input(self, inputs, "the input")  # (text passes for a model that takes it: is_text_array)
             inputs = inputs if is_text_array(inputs) else Tensor._make(inputs)
         out = super().forward(inputs, *args, training=training, **kwargs)

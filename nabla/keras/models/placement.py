@@ -13,6 +13,7 @@ from __future__ import annotations
 from .._engine import Tensor, backend, devices
 from ..layers import Layer
 from ..strings import is_text_array
+from .input_structures import Columns
 
 
 class Placement:
@@ -47,9 +48,11 @@ class Placement:
         return self._placement
 
     def _placed(self, data):
-        """A batch of inputs (an array or a list of them) as tensors on the model's device."""
+        """A batch of inputs (an array or a list of them) as tensors on the model's device; the
+        :class:`.input_structures.Columns` of a dict, list or tuple as that structure, for ``call``."""
         if isinstance(data, list):
-            return [self._placed(a) for a in data]
+            placed = [self._placed(a) for a in data]
+            return data.rebuilt(placed) if isinstance(data, Columns) else placed
         if is_text_array(data):  # a string input's texts: the layers that read them take NumPy arrays
             return data
         if self._placement == "cpu":

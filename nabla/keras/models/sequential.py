@@ -22,6 +22,8 @@ class Sequential(Model):
     (``"0.kernel"``), so they do not depend on layer names.
     """
 
+    _lists_are_inputs = False  # a list of arrays as x is one array (rows); a dict reaches the first layer
+
     def __init__(self, layers=None, name: str | None = None, **kwargs):
         super().__init__(name=name, **kwargs)
         self._input_hint = None

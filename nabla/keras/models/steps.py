@@ -144,6 +144,17 @@ class TrainingSteps:
             logs = {"loss": self._test_batch(x, y, sample_weight), **self._metric_logs()}
         return logs if return_dict else as_list(logs)
 
+    def predict_on_batch(self, x):
+        """The model's outputs for one batch ``x`` (as :meth:`predict` takes it), in inference mode, as NumPy
+        arrays: what :meth:`predict` returns, without cutting ``x`` into batches or reporting progress."""
+        x = structures.model_inputs(self, x, "x")
+        mode = self.training
+        self.eval()
+        with no_grad():
+            out = unwrap(self.predict_step((self._placed(x),)))
+        self.train(mode)
+        return structures.shaped_like_outputs(self, structures.arrays_of(out))
+
     # --- checks before training ----------------------------------------------------------
 
     def _prepare(self, x: np.ndarray, y: np.ndarray) -> None:

@@ -18,6 +18,7 @@ from .._engine import Tensor, backend
 from ..strings import is_text_array
 from .checks import check_loss_fits, check_setup
 from .data_adapter import as_array, as_input, per_sample_weights, unwrap, validation_arrays
+from .input_structures import Columns, columns, is_structure
 
 
 def _structured(model, role: str):
@@ -50,6 +51,12 @@ def output_names(model) -> list[str]:
 def several_inputs(model) -> bool:
     """Whether ``model`` takes its data as one array per input (a functional model built on a list or dict)."""
     return _structured(model, "inputs") is not None and (len(model.inputs) > 1 or isinstance(model._inputs, dict))
+
+
+def structured(model, x) -> bool:
+    """Whether ``fit`` takes ``x`` (and ``y``) as structures: a model of several inputs or outputs, or ``x`` a
+    dict, list or tuple that a model without declared inputs reads as it is (:mod:`.input_structures`)."""
+    return several_inputs(model) or several_outputs(model) or is_structure(model, x)
 
 
 def several_outputs(model) -> bool:
@@ -90,8 +97,11 @@ def _same_length(arrays: list[np.ndarray], names: list[str], what: str) -> None:
 
 
 def model_inputs(model, x, what: str = "x"):
-    """``x`` as ``model`` takes it: one array (:func:`.data_adapter.as_input`), or one per input."""
+    """``x`` as ``model`` takes it: one array (:func:`.data_adapter.as_input`), one per input, or the
+    :class:`.input_structures.Columns` of a dict, list or tuple for a model without declared inputs."""
     if not several_inputs(model):
+        if is_structure(model, x):
+            return columns(x, what)
         if _structured(model, "inputs") is not None and _one_array(x):  # keras.Model([a], ...) given [x_a]
             x = _per_name(model, x, input_names(model), what, "inputs")[0]
         return as_input(model, x, what)
@@ -179,7 +189,7 @@ def validation_structures(model, validation_data):
     if not isinstance(validation_data, (list, tuple)) or len(validation_data) not in (2, 3):
         raise ValueError("validation_data must be (x_val, y_val) or (x_val, y_val, sample_weight_val)")
     x_val, y_val = model_inputs(model, validation_data[0], "x_val"), model_targets(model, validation_data[1], "y_val")
-    if not (several_inputs(model) or several_outputs(model)):
+    if not (several_inputs(model) or several_outputs(model) or isinstance(x_val, Columns)):
         return validation_arrays((x_val, y_val, *validation_data[2:]))
     check_lengths(x_val, y_val)
     weights = validation_data[2] if len(validation_data) == 3 else None
@@ -193,7 +203,8 @@ def prepare_several(model, x, y):
     Returns the outputs for the first two samples.
     """
     check_lengths(x, y)
-    for name, a in zip(input_names(model) if isinstance(x, list) else ["x"], x if isinstance(x, list) else [x]):
+    names = x.names() if isinstance(x, Columns) else input_names(model) if isinstance(x, list) else ["x"]
+    for name, a in zip(names, x if isinstance(x, list) else [x]):
         if a.dtype.kind == "f" and not np.isfinite(a).all():
             raise ValueError(f"input {name!r} holds NaN or infinite values; clean or impute the data first")
     out = unwrap(model(model._placed(take(x, slice(0, 2)))))
@@ -217,12 +228,12 @@ def _last_layers(model, n: int) -> list:
 
 def flatten_batch(x, y, sample_weight) -> tuple:
     """``(layout, *arrays)``: a batch as arrays one by one, as ``nb.capture`` keys a step (a list is not an
-    argument it can key on). ``layout`` says, for x, y and the weights, -1 for one array, -2 for None, or the
-    length of a list."""
+    argument it can key on). ``layout`` says, for x, y and the weights, -1 for one array, -2 for None, the
+    length of a list, or the form of :class:`.input_structures.Columns`."""
     layout, arrays = [], []
     for part in (x, y, sample_weight):
         if isinstance(part, list):
-            layout.append(len(part))
+            layout.append(part.form if isinstance(part, Columns) else len(part))
             arrays += part
         else:
             layout.append(-2 if part is None else -1)
@@ -239,6 +250,9 @@ def unflatten_batch(layout: tuple, arrays: tuple) -> tuple:
         elif n == -1:
             parts.append(arrays[at])
             at += 1
+        elif isinstance(n, tuple):  # a Columns' form: ("dict", keys)
+            parts.append(Columns(arrays[at : at + len(n[1])], n))
+            at += len(n[1])
         else:
             parts.append(list(arrays[at : at + n]))
             at += n
@@ -263,14 +277,21 @@ def take(data, index):
     """The samples at ``index`` of each array (None stays None)."""
     if data is None:
         return None
-    return [None if a is None else a[index] for a in data] if isinstance(data, list) else data[index]
+    if isinstance(data, list):
+        return _like(data, [None if a is None else a[index] for a in data])
+    return data[index]
 
 
 def join(parts: list):
     """Batches joined into one (each a list of arrays, or an array)."""
     if isinstance(parts[0], list):
-        return [np.concatenate(column) for column in zip(*parts)]
+        return _like(parts[0], [np.concatenate(column) for column in zip(*parts)])
     return np.concatenate(parts)
+
+
+def _like(data: list, arrays: list) -> list:
+    """``arrays`` in the structure of ``data``: :class:`.input_structures.Columns` stay so."""
+    return data.like(arrays) if isinstance(data, Columns) else arrays
 
 
 def listed(out) -> list:
