@@ -154,8 +154,12 @@ class Sequential(Model):
         return x
 
     def get_config(self) -> dict:
+        """The layers' entries and ``build_input_shape``; a string input also as an ``InputLayer`` entry first
+        (Keras 3 writes one for every input), so that a loaded model takes text again."""
         configs = [layer_entry(self, layer) for layer in self.layers]
         shape = self.input_shape
+        if self._input_dtype == STRING and shape is not None:
+            configs.insert(0, {"class_name": "InputLayer", "config": {"shape": list(shape[1:]), "dtype": "string"}})
         return {"name": self.name, "layers": configs, "build_input_shape": None if shape is None else list(shape)}
 
     @classmethod
