@@ -18,7 +18,9 @@ class Sequential(Model):
 
     The input size comes from ``input_shape=`` on the first layer, an
     ``Input(shape=...)`` first, ``model.build((None, features))``, or the
-    first batch it sees. Weight names in ``state_dict()`` are positional
+    first batch it sees. As in Keras 3, a model whose input shape is known is built at once (at
+    construction, ``add``, ``pop``): its weights, counts and summary exist before any data, drawn from
+    the random generator then. Weight names in ``state_dict()`` are positional
     (``"0.kernel"``), so they do not depend on layer names.
     """
 
