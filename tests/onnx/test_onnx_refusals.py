@@ -164,6 +164,10 @@ def test_every_layer_class_of_nabla_has_an_onnx_form_or_a_reason():
              layers.RNN, layers.StackedRNNCells, layers.SimpleRNNCell, layers.LSTMCell, layers.GRUCell),
             "no ONNX form yet (the layers of TF's tutorials): export refuses it, naming the layer",
         ),  # fmt: skip
+        **dict.fromkeys(
+            (layers.StringLookup, layers.IntegerLookup, layers.TextVectorization),
+            "a vocabulary lookup on raw text or exact integers (NumPy, outside the graph): export refuses it",
+        ),
     }
     keras_classes = set(layers.LAYERS.values())
     nn_classes = {  # the losses are modules too, but not layers of a network

@@ -180,10 +180,12 @@ LAYERS = {
         Bidirectional,
         TimeDistributed,
         Masking,
+        StringLookup,
+        IntegerLookup,
+        TextVectorization,
     )
 }
-# (Lambda is not here: it holds Python code, which a model file does not carry; nor are the lookup layers and
-# TextVectorization: their vocabularies are data, not a config a model file validates.)
+# (Lambda is not here: it holds Python code, which a model file does not carry.)
 
 
 def __getattr__(name: str):

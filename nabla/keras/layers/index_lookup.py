@@ -22,8 +22,12 @@ element of a 1-D one), the OOV id with the mean weight, as Keras.
 Deliberate differences: ``num_oov_indices`` is 0 or 1 (Keras hashes tokens over several OOV ids with
 TensorFlow's fingerprint, which nabla does not reproduce); with 0 an unknown token is an error naming it.
 Strings come back (``invert=True``) as a NumPy array of ``str``, as nabla's Tensors hold numbers only.
-A model holding a lookup layer cannot be saved in a model file (its vocabulary is data, not a config
-nabla validates): save the weights, and the vocabulary with ``get_vocabulary()``.
+
+``get_config()`` holds the vocabulary (without its special tokens) and the idf weights whether they were
+given or learned by ``adapt``, and ``vocabulary_size`` (which ``from_config`` checks against it): so a model
+file (``model.save``) carries them in its JSON config, checked when loaded (tokens of the right type, no
+repeats, no more than ``max_tokens``, one idf weight per token). Keras 3 writes the vocabulary in the
+config only when it was given as a list, and saves a learned one as a file among the model file's assets.
 """
 
 from __future__ import annotations
@@ -250,7 +254,20 @@ class IndexLookup(RawInputLayer):
         return {**super().get_config(), "invert": self.invert, "max_tokens": self.max_tokens,
                 "num_oov_indices": self.num_oov_indices, "oov_token": self.oov_token, "mask_token": self.mask_token,
                 "output_mode": self.output_mode, "sparse": self.sparse, "pad_to_max_tokens": self.pad_to_max_tokens,
-                "idf_weights": idf, "vocabulary": vocabulary}  # fmt: skip
+                "idf_weights": idf, "vocabulary": vocabulary, "vocabulary_size": self.vocabulary_size()}  # fmt: skip
+
+    @classmethod
+    def from_config(cls, config: dict) -> IndexLookup:
+        return checked_size(super().from_config({k: v for k, v in config.items() if k != "vocabulary_size"}),
+                            config.get("vocabulary_size"))  # fmt: skip
+
+
+def checked_size(layer, size: int | None):
+    """``layer`` (made from a config) if its vocabulary has the config's ``vocabulary_size`` (when given)."""
+    if size is not None and layer.vocabulary_size() != size:
+        raise ValueError(f"{type(layer).__name__}: the config's vocabulary_size {size} disagrees with its vocabulary, "
+                         f"of {layer.vocabulary_size()} ids with the special tokens")  # fmt: skip
+    return layer
 
 
 class StringLookup(IndexLookup):

@@ -350,10 +350,13 @@ class Layer(Module):
                 w._version.v += 1
 
     def _ordered_weights(self) -> list[Tensor]:
+        # Weights of every dtype (Normalization's int64 count, as Keras's get_weights); of the buffers, the
+        # float ones (moving statistics), as `weights` lists them
         out, seen = [], set()
         for m in self.modules():
-            for t in list(m._parameters.values()) + list(m._buffers.values()):
-                if t is not None and t.dtype.kind == "f" and id(t) not in seen:
+            buffers = [b for b in m._buffers.values() if b is not None and b.dtype.kind == "f"]
+            for t in list(m._parameters.values()) + buffers:
+                if t is not None and id(t) not in seen:
                     seen.add(id(t))
                     out.append(t)
         return out

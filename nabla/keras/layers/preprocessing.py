@@ -84,8 +84,9 @@ class Normalization(Layer):
     values each statistic was computed from), all non-trainable: Normalization(axis=-1) on 9 features
     has 19, as Keras's summary counts them. The attributes ``layer.mean`` and ``layer.variance`` are, as in
     Keras 3, the statistics shaped to broadcast against the inputs ((1, 9) for ``axis=-1`` on (batch, 9)
-    data; (1, 1) for ``axis=None``), given or adapted, and None before the layer is built. ``count`` is
-    float32 where Keras's is an integer (nabla counts float weights only). Gradients flow through to the input.
+    data; (1, 1) for ``axis=None``), given or adapted, and None before the layer is built. ``count`` is int64,
+    as Keras 3 on TensorFlow makes it (8 bytes in the summary's totals); Keras 3 leaves it 0 after ``adapt``
+    (it is kept for old files), nabla holds the count, as Keras 2 did. Gradients flow through to the input.
     """
 
     PASSES_MASKS = True  # as Keras's: the mask goes on unchanged
@@ -122,9 +123,10 @@ class Normalization(Layer):
         self._stat_shape = tuple(input_shape[a] for a in keep)
         self._broadcast = tuple(input_shape[a] if a in keep else 1 for a in range(ndim))
         if self.input_mean is None:
-            shapes = {"mean": self._stat_shape, "variance": self._stat_shape, "count": ()}
-            for (name, shape), initializer in zip(shapes.items(), ("zeros", "ones", "zeros")):
-                self.add_weight(shape=shape, initializer=initializer, trainable=False, name=name)
+            for name, initializer in (("mean", "zeros"), ("variance", "ones")):
+                self.add_weight(shape=self._stat_shape, initializer=initializer, trainable=False, name=name)
+            # NOTE: int64 as Keras 3's "int" on TensorFlow (int32 on its other backends): 8 bytes in summaries
+            self.add_weight(shape=(), dtype="int64", initializer="zeros", trainable=False, name="count")
         else:
             shape = [1] * ndim  # the given statistics' axes are the last kept axes, as Keras aligns them
             for i in range(1, self.input_mean.ndim + 1):
@@ -167,7 +169,7 @@ class Normalization(Layer):
             raise ValueError("Normalization.adapt: the data has no values")
         with no_grad():
             shape = self._stat_shape
-            self.set_weights([np.reshape(mean, shape), np.reshape(variance, shape), np.asarray(count, np.float64)])
+            self.set_weights([np.reshape(mean, shape), np.reshape(variance, shape), np.asarray(count, np.int64)])
 
     def _fits(self, shape: tuple) -> bool:
         """Whether inputs of ``shape`` have the kept axes the layer was built for (any shape if it keeps none)."""

@@ -25,7 +25,8 @@ gives one id per text, in the input's shape. Inputs: a string, a list of strings
 In a TF tutorial's pipeline the layer runs on the text before the model (``vectorize_layer(texts)``,
 then ``fit`` on the ids); or it is the model's first layer, on a string input
 (``keras.Input(shape=(1,), dtype="string")``, see :mod:`nabla.keras.strings`), and the model takes raw text.
-A model holding it cannot be saved in a model file (see :mod:`.index_lookup`).
+Its config holds the vocabulary and idf weights, given or learned, so a model holding it saves to a model
+file (see :mod:`.index_lookup`); a ``standardize`` or ``split`` function has no config and is refused.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ import re
 import numpy as np
 
 from .categorical import RawInputLayer, as_array
-from .index_lookup import StringLookup, count, data_batches
+from .index_lookup import StringLookup, checked_size, count, data_batches
 
 STANDARDIZE = ("lower_and_strip_punctuation", "lower", "strip_punctuation")
 SPLIT = ("whitespace", "character")
@@ -199,3 +200,8 @@ class TextVectorization(RawInputLayer):
                 "pad_to_max_tokens": lookup["pad_to_max_tokens"], "sparse": False, "ragged": False,
                 "vocabulary": lookup["vocabulary"], "idf_weights": lookup["idf_weights"],
                 "encoding": self.encoding, "vocabulary_size": self.vocabulary_size()}  # fmt: skip
+
+    @classmethod
+    def from_config(cls, config: dict) -> TextVectorization:
+        return checked_size(super().from_config({k: v for k, v in config.items() if k != "vocabulary_size"}),
+                            config.get("vocabulary_size"))  # fmt: skip

@@ -28,6 +28,7 @@ from ..symbolic import PROBE_LENGTHS
 from . import file_schema as fs
 from . import file_schema_training as ts
 from .file_shapes import SHAPE_RULES, Effect, Shape, state_shapes
+from .file_vocabulary import vocabulary_problem
 
 MAX_SAMPLE_VALUES = 2**26
 """The most values one sample may have at any layer while the model is built (64 Mi, 256 MB in float32)."""
@@ -56,7 +57,7 @@ def _input_shape(payload: dict, config: dict, layers: list, path, custom: dict) 
     if first == "InputLayer":
         if "shape" in layers[0]["config"] and "input_shape" in layers[0]["config"]:
             _fail(path, "config.layers[0].config.input_shape", "an Input takes shape or input_shape, not both")
-        shape = layers[0]["config"].get("shape") or layers[0]["config"].get("input_shape")
+        shape = layers[0]["config"].get("shape", layers[0]["config"].get("input_shape"))  # ([]: scalars)
         if shape is None:
             _fail(path, "config.layers[0].config.shape", "missing (an Input needs the shape of one sample)")
         found.append(("config.layers[0].config.shape", tuple(shape)))
@@ -180,6 +181,9 @@ def _validate_layer(name: str, config: dict, where: str, path, depth: int = 0) -
     """A layer's config against its schema; a wrapper's layers in turn (nabla's own only: ``from_config``
     makes a wrapped layer from nabla's layers), at most ``fs.MAX_WRAPPING`` wrappers deep."""
     _validate(config, fs.LAYER_CONFIGS[name], where, path)
+    problem = vocabulary_problem(name, config) if name in fs.VOCABULARY_CONFIGS else None
+    if problem is not None:
+        _fail(path, f"{where}.{problem[0]}", problem[1])
     for _field, at, entry in _wrapped_entries(name, config, where):
         inner = entry["class_name"]
         allowed = fs.WRAPPABLE.get(name)

@@ -45,11 +45,11 @@ def _single(item: dict) -> dict:
 NAME = {"type": "string", "maxLength": MAX_NAME}
 BOOLEAN = {"type": "boolean"}
 SIZE = _integer(1)
-SHAPE = {"type": "array", "items": SIZE, "minItems": 1, "maxItems": 8}  # one sample's shape
+SHAPE = {"type": "array", "items": SIZE, "maxItems": 8}  # one sample's shape ([]: a scalar, keras.Input(shape=()))
 BATCH_SHAPE = {  # a shape with its batch axis, which must be null: the batch size is not the model's
     "type": "array",
     "items": {"anyOf": [{"type": "null"}, SIZE]},
-    "minItems": 2,
+    "minItems": 1,
     "maxItems": 9,
 }
 AXIS = _integer(-9, 8)  # an axis of a batch of samples (batch axis 0), from the end when negative
@@ -206,6 +206,38 @@ RECURRENT_FIELDS = {
 SEQUENCE_FIELDS = ("return_sequences", "return_state", "go_backwards", "stateful", "batch_size", "unroll")
 CELL_FIELDS = {k: v for k, v in RECURRENT_FIELDS.items() if k not in SEQUENCE_FIELDS and k != "activity_regularizer"}
 
+# The vocabulary layers: their vocabularies and idf weights are in their configs (see layers/index_lookup.py);
+# file_vocabulary.py checks what a schema cannot say (no repeats, sizes that agree) and their shapes.
+MAX_VOCABULARY = 2**22
+TOKEN = {"type": "string", "maxLength": 4096}
+INT64 = _integer(-(2**63), 2**63 - 1)
+IDF_WEIGHTS = _optional({"type": "array", "items": _number(minimum=0), "maxItems": MAX_VOCABULARY + 1})
+_LOOKUP = {"max_tokens": _optional(_integer(2)), "num_oov_indices": _integer(0, 1), "invert": BOOLEAN,
+           "output_mode": {"enum": ["int", "one_hot", "multi_hot", "count", "tf_idf"]}, "sparse": {"const": False},
+           "pad_to_max_tokens": BOOLEAN, "idf_weights": IDF_WEIGHTS, "vocabulary_size": _optional(SIZE)}  # fmt: skip
+ENCODING = {"enum": ["utf-8", "utf8", "ascii"]}
+
+
+def _vocabulary(token: dict) -> dict:
+    return _optional({"type": "array", "items": token, "maxItems": MAX_VOCABULARY})
+
+
+VOCABULARY_CONFIGS = {
+    "StringLookup": _layer([], **_LOOKUP, oov_token=TOKEN, mask_token=_optional(TOKEN), vocabulary=_vocabulary(TOKEN),
+                           encoding=ENCODING),  # fmt: skip
+    "IntegerLookup": _layer([], **_LOOKUP, oov_token=INT64, mask_token=_optional(INT64), vocabulary=_vocabulary(INT64),
+                            vocabulary_dtype={"enum": ["int64", "int32"]}),  # fmt: skip
+    "TextVectorization": _layer(
+        [], max_tokens=_LOOKUP["max_tokens"], pad_to_max_tokens=BOOLEAN, sparse={"const": False},
+        ragged={"const": False}, output_mode={"enum": ["int", "multi_hot", "count", "tf_idf"]},
+        standardize=_optional({"enum": ["lower_and_strip_punctuation", "lower", "strip_punctuation"]}),
+        split=_optional({"enum": ["whitespace", "character"]}),
+        ngrams=_optional({"anyOf": [_integer(1, 16), {"type": "array", "items": _integer(1, 16), "minItems": 1,
+                                                      "maxItems": 16}]}),
+        output_sequence_length=_optional(SIZE), vocabulary=_vocabulary(TOKEN), idf_weights=IDF_WEIGHTS,
+        encoding=ENCODING, vocabulary_size=_optional(SIZE)),  # fmt: skip
+}
+
 LAYER_ENTRY = {
     "type": "object",
     "required": ["class_name", "config"],
@@ -218,7 +250,7 @@ CELL_ENTRY = {**LAYER_ENTRY, "properties": {**LAYER_ENTRY["properties"], "module
 
 #: Layer class name -> the schema of its config. The allow-list of layers a file may name.
 LAYER_CONFIGS = {
-    "InputLayer": _layer([], shape=SHAPE),
+    "InputLayer": _layer([], shape=SHAPE, dtype={"anyOf": [DTYPE, {"const": "string"}]}),
     "Dense": _layer(["units"], units=SIZE, **KERNEL_FIELDS),
     "Activation": _layer(["activation"], activation=ACTIVATION),
     "Softmax": _layer([], axis={"anyOf": [AXIS, {"type": "array", "items": AXIS, "minItems": 1, "maxItems": 8}]}),
@@ -335,6 +367,7 @@ LAYER_CONFIGS = {
     "Bidirectional": _layer(["layer"], layer=LAYER_ENTRY, backward_layer=_optional(LAYER_ENTRY),
                             merge_mode={"enum": ["concat", "sum", "mul", "ave"]}),  # (None: two outputs, refused)
     "TimeDistributed": _layer(["layer"], layer=LAYER_ENTRY),
+    **VOCABULARY_CONFIGS,
 }
 #: The wrappers' fields that hold a layer entry, the classes such an entry may name, and how deep wrappers nest.
 WRAPPED_FIELDS = {"Bidirectional": ("layer", "backward_layer"), "TimeDistributed": ("layer",), "RNN": ("cell",),
@@ -394,7 +427,7 @@ INPUT_SPEC = {
     "properties": {
         "name": NAME,
         "batch_shape": BATCH_SHAPE,
-        "dtype": {"enum": ["float32", "float64", "int32", "int64"]},
+        "dtype": {"enum": ["float32", "float64", "int32", "int64", "string"]},
     },
     "additionalProperties": False,
 }

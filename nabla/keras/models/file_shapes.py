@@ -10,6 +10,7 @@ the wrappers (which apply the table to the layer they hold) and the table.
 
 from __future__ import annotations
 
+from .file_vocabulary import VOCABULARY_SHAPES
 from .layer_shapes import RULES, Effect, Shape
 
 __all__ = ["SHAPE_RULES", "Effect", "Shape", "state_shapes"]
@@ -107,4 +108,5 @@ SHAPE_RULES = {
     "Bidirectional": _bidirectional,
     "RNN": _rnn,
     "TimeDistributed": _time_distributed,
+    **VOCABULARY_SHAPES,
 }

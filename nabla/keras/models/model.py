@@ -236,7 +236,9 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
     def _bind_optimizer(self) -> None:
         """Give the optimizer the model's weights; weights made since (a lazy layer built at the first batch,
         behind a layer already built at compile, such as an adapted Normalization) join them, so they train."""
-        params, groups = list(self.parameters()), self.optimizer.param_groups
+        # (float weights only: an integer one, Normalization's count, is state that no optimizer updates)
+        params = [p for p in self.parameters() if p.dtype.kind == "f"]
+        groups = self.optimizer.param_groups
         if not params:  # a model without weights trains as Keras's does: it warns (see _prepare) and goes on
             return
         if not any(g["params"] for g in groups):

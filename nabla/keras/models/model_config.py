@@ -25,8 +25,8 @@ import inspect
 import operator
 
 from ...nn import Module
-from ..layers import LAYERS, Input, Layer, TextVectorization
-from ..layers.index_lookup import IndexLookup
+from ..layers import LAYERS, Input, Layer
+from ..strings import dtype_name
 from ..symbolic import KerasTensor, flatten
 from ..utils.object_registration import CustomObjectScope, classes_by_name
 
@@ -58,10 +58,6 @@ def layer_entry(model, layer) -> dict:
         _refuse(model, f"it holds the model '{layer.name}' as a layer, and nabla's model files do not nest models")
     if not isinstance(layer, Layer):
         _refuse(model, f"it holds a {type(layer).__name__}, and only Keras-style layers (nabla.layers) have a config")
-    if isinstance(layer, (IndexLookup, TextVectorization)):
-        _refuse(model, f"its layer '{layer.name}' holds a vocabulary, data that nabla's model files do not hold",
-                "save the weights (model.save_weights) and the vocabulary (get_vocabulary()), and rebuild the "
-                "model in code")  # fmt: skip
     if getattr(layer, "return_state", False):
         _refuse(model, f"its layer '{layer.name}' returns its states (return_state=True), a layer of several "
                 "outputs, which nabla's model files do not hold")  # fmt: skip
@@ -134,7 +130,7 @@ def functional_config(model) -> dict:
         nodes.append({**call, "args": args, "kwargs": kwargs, "outputs": len(node.outputs)})
         for j, t in enumerate(node.outputs):
             refs[id(t)] = {"node": k, "output": j}
-    specs = [{"name": t.name, "batch_shape": list(t.shape), "dtype": t.dtype.name} for t in model.inputs]
+    specs = [{"name": t.name, "batch_shape": list(t.shape), "dtype": dtype_name(t.dtype)} for t in model.inputs]
     return {
         "name": model.name,
         "trainable": model.trainable,

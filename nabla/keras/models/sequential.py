@@ -18,7 +18,9 @@ class Sequential(Model):
 
     The input size comes from ``input_shape=`` on the first layer, an
     ``Input(shape=...)`` first, ``model.build((None, features))``, or the
-    first batch it sees. Weight names in ``state_dict()`` are positional
+    first batch it sees. As in Keras 3, a model whose input shape is known is built at once (at
+    construction, ``add``, ``pop``): its weights, counts and summary exist before any data, drawn from
+    the random generator then. Weight names in ``state_dict()`` are positional
     (``"0.kernel"``), so they do not depend on layer names.
     """
 
@@ -29,10 +31,16 @@ class Sequential(Model):
         self._input_hint = None
         self._input_dtype = None  # a keras.Input's dtype, when the model starts with one
         for layer in layers or []:
-            self.add(layer)
+            self.add(layer, rebuild=False)
+        self._rebuild()
 
-    def add(self, layer: Module) -> None:
-        """Append a layer (any ``nn.Module`` works; Keras-style layers give summaries and configs)."""
+    def add(self, layer: Module, rebuild: bool = True) -> None:
+        """Append a layer (any ``nn.Module`` works; Keras-style layers give summaries and configs).
+
+        As in Keras 3, a model whose input shape is known (an ``Input`` first, ``input_shape=`` on the first
+        layer, or an earlier ``build``) is built again at once, unless ``rebuild=False``: the new layer's
+        weights exist, and are drawn from the random generator, right here.
+        """
         if isinstance(layer, (InputLayer, KerasTensor)):
             if len(self._modules):
                 raise ValueError("Sequential: an Input must come first")
@@ -40,6 +48,8 @@ class Sequential(Model):
                 raise TypeError("Sequential.add: a tensor computed by layers is not a layer; add layers or keras.Input")
             self._input_hint = layer.input_shape_hint if isinstance(layer, InputLayer) else (None, *layer.shape[1:])
             self._input_dtype = layer.dtype
+            if rebuild:
+                self._rebuild()
             return
         if not isinstance(layer, Module):
             raise TypeError(f"Sequential.add expects a layer, got {type(layer).__name__}")
@@ -50,21 +60,34 @@ class Sequential(Model):
         self.add_module(str(len(self._modules)), layer)
         if isinstance(layer, Layer) and getattr(layer, "_sequential", None) is None:
             layer._sequential = weakref.ref(self)  # (for layer.output: see Layer.output; weak: no cycle)
-        if self._input_hint is not None and len(self._modules) > 1:
+        if rebuild:
+            self._rebuild()
+        else:
             self.built = False
 
     def pop(self, rebuild: bool = True) -> Module:
         """Remove the last layer and return it, as Keras's ``Sequential.pop``.
 
-        The other layers keep their weights. ``rebuild`` is accepted for Keras's signature: nabla's
-        Sequential needs no rebuilding, it calls whatever layers it holds.
+        The other layers keep their weights. The model is unbuilt, then built again (``rebuild=True``, when
+        its input shape is known and a layer is left), as Keras 3's.
         """
         if not len(self._modules):
             raise TypeError("Sequential.pop: there are no layers in the model")
         last = str(len(self._modules) - 1)
         layer = self._modules[last]
         delattr(self, last)
+        self.built = False
+        if rebuild:
+            self._rebuild()
         return layer
+
+    def _rebuild(self) -> None:
+        """Build the model now if its input shape is known and it has a layer (Keras 3's ``_maybe_rebuild``):
+        only layers not yet built run a batch of zeros, so the layers already built keep their weights."""
+        self.built = False
+        if self.input_shape is not None and len(self._modules):
+            self._maybe_build()
+            self.built = True
 
     @property
     def layers(self) -> list[Module]:
@@ -135,8 +158,12 @@ class Sequential(Model):
         return x
 
     def get_config(self) -> dict:
+        """The layers' entries and ``build_input_shape``; a string input also as an ``InputLayer`` entry first
+        (Keras 3 writes one for every input), so that a loaded model takes text again."""
         configs = [layer_entry(self, layer) for layer in self.layers]
         shape = self.input_shape
+        if self._input_dtype == STRING and shape is not None:
+            configs.insert(0, {"class_name": "InputLayer", "config": {"shape": list(shape[1:]), "dtype": "string"}})
         return {"name": self.name, "layers": configs, "build_input_shape": None if shape is None else list(shape)}
 
     @classmethod

@@ -11,8 +11,8 @@ from ..symbolic import KerasTensor, Node
 from .data_adapter import blank_input, takes_text
 
 
-def _size(n_params: int, itemsize: int = 4) -> str:
-    size = float(n_params * itemsize)
+def _size(n_bytes: int) -> str:
+    size = float(n_bytes)
     for unit in ("B", "KB", "MB", "GB"):
         if size < 1024 or unit == "GB":
             return f"{size:.2f} {unit}"
@@ -20,12 +20,22 @@ def _size(n_params: int, itemsize: int = 4) -> str:
     return f"{size:.2f} GB"
 
 
+def _weights(module) -> tuple[list, list]:
+    """(trainable, non-trainable) weights: frozen parameters and float buffers (moving statistics) are non-trainable."""
+    parameters = list(module.parameters())
+    frozen = [p for p in parameters if not p.requires_grad] + [b for b in module.buffers() if b.dtype.kind == "f"]
+    return [p for p in parameters if p.requires_grad], frozen
+
+
 def _counts(module) -> tuple[int, int]:
-    """(trainable, non-trainable) values: frozen parameters and float buffers (moving statistics) are non-trainable."""
-    trainable = sum(p.size for p in module.parameters() if p.requires_grad)
-    frozen = sum(p.size for p in module.parameters() if not p.requires_grad)
-    frozen += sum(b.size for b in module.buffers() if b.dtype.kind == "f")
-    return trainable, frozen
+    """(trainable, non-trainable) values."""
+    trainable, frozen = _weights(module)
+    return sum(w.size for w in trainable), sum(w.size for w in frozen)
+
+
+def _totals(weights: list) -> str:
+    """The values and their bytes ("15 (64.00 B)"), each weight's in its own dtype (an int64 count takes 8)."""
+    return f"{sum(w.size for w in weights):,} ({_size(sum(w.size * w.dtype.itemsize for w in weights))})"
 
 
 def _optimizer_count(model) -> int | None:
@@ -168,14 +178,15 @@ def summary_table(model) -> str:
         for k in range(max(map(len, wrapped))):
             out.append("│ " + cells([lines[k] if k < len(lines) else "" for lines in wrapped]) + " │")
     out.append(line("└", "┴", "┘", "─"))
-    trainable, frozen = _counts(model)
-    optimizer = _optimizer_count(model)
-    total = trainable + frozen + (optimizer or 0)
+    trainable, frozen = _weights(model)
+    optimizer = _optimizer_count(model)  # (float32 values, 4 bytes each)
+    total = sum(w.size for w in trainable + frozen) + (optimizer or 0)
+    total_bytes = sum(w.size * w.dtype.itemsize for w in trainable + frozen) + 4 * (optimizer or 0)
     out += [
-        f" Total params: {total:,} ({_size(total)})",
-        f" Trainable params: {trainable:,} ({_size(trainable)})",
-        f" Non-trainable params: {frozen:,} ({_size(frozen)})",
+        f" Total params: {total:,} ({_size(total_bytes)})",
+        f" Trainable params: {_totals(trainable)}",
+        f" Non-trainable params: {_totals(frozen)}",
     ]
     if optimizer is not None:
-        out.append(f" Optimizer params: {optimizer:,} ({_size(optimizer)})")
+        out.append(f" Optimizer params: {optimizer:,} ({_size(4 * optimizer)})")
     return "\n".join(out)

@@ -177,8 +177,8 @@ def test_text_vectorization_adapts_on_a_dataset_of_text_batches(tmp_path):
     assert np.isfinite(history.history["loss"]).all()
 
 
-def test_lookup_layers_in_a_functional_model_and_not_in_a_model_file(tmp_path):
-    """IntegerLookup + CategoryEncoding before a Dense layer run in fit; saving the model refuses, saying why."""
+def test_lookup_layers_in_a_functional_model_and_in_a_model_file(tmp_path):
+    """IntegerLookup + CategoryEncoding before a Dense layer run in fit; the model saves with its vocabulary."""
     lookup = layers.IntegerLookup(vocabulary=[3, 5, 8], output_mode="one_hot")
     inputs = layers.Input((1,))
     model = models.Model(inputs, layers.Dense(1)(lookup(inputs)))
@@ -186,9 +186,9 @@ def test_lookup_layers_in_a_functional_model_and_not_in_a_model_file(tmp_path):
     x = np.array([[3], [5], [8], [9]])
     model.fit(x, np.ones(4), epochs=1, verbose=0)
     assert model.predict(x, verbose=0).shape == (4, 1)
-    with pytest.raises(TypeError, match="vocabulary"):
-        model.save(tmp_path / "model.keras")
-    assert not (tmp_path / "model.keras").exists()
+    model.save(tmp_path / "model.keras")
+    loaded = models.load_model(tmp_path / "model.keras")
+    np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
 
 
 def test_experimental_preprocessing_path_has_them():

@@ -54,6 +54,8 @@ LAYER_ARGS = {
     **dict.fromkeys(("SimpleRNNCell", "LSTMCell", "GRUCell"), {"units": 2}),
     "RNN": {"cell": lambda namespace: namespace.GRUCell(2)},
     "StackedRNNCells": {"cells": lambda namespace: [namespace.GRUCell(2)]},
+    # (TextVectorization makes a StringLookup of its own, named as Keras names it: string_lookup_N)
+    **dict.fromkeys(("StringLookup", "IntegerLookup", "TextVectorization"), {}),
 }
 
 
