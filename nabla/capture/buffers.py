@@ -113,10 +113,8 @@ class Buffers:
         dtype = np.dtype(dtype)
         shape = tuple(shape)
         nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
-        if nbytes < self.min_bytes:
-            return np.empty(shape, dtype)
-        buf = self._take(nbytes)
-        memory = buf[:nbytes].view(dtype)
+        # (a small array is a new one, laid out alike)
+        memory = (np.empty(nbytes, np.uint8) if nbytes < self.min_bytes else self._take(nbytes))[:nbytes].view(dtype)
         if order is None:
             return memory.reshape(shape)
         laid = memory.reshape([shape[a] for a in order])

@@ -137,3 +137,10 @@ def test_a_region_still_referenced_is_not_handed_out_again():
     second[:] = 2
     np.testing.assert_array_equal(first, 1)
     del b
+
+
+def test_small_arrays_are_new_arrays_laid_out_as_numpy_does():
+    ws = buffers.Buffers()  # (MIN_BYTES: these are below it)
+    x = np.empty((4, 5, 6, 3), np.float32).transpose(0, 3, 1, 2)
+    got = ws.empty_like(x)
+    assert got.strides == np.empty_like(x).strides and ws.nbytes == 0
