@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import sys
 import threading
+import weakref
 from types import SimpleNamespace
 
 import numpy as np
@@ -53,7 +54,7 @@ class Buffers:
         self._lock = threading.Lock()  # two threads replaying one step must not take the same bytes
         self._k = 0  # the next request's number in this replay
         self._sizes: list[int] = []  # the recorded requests' sizes
-        self._held: list[np.ndarray | None] = []  # while recording: the arrays handed out, None once seen free
+        self._held: list[weakref.ref | None] = []  # while recording: the arrays handed out, None once seen free
         self._ends: list[int] = []  # while recording: the request at which each was seen free
         self._regions: list[np.ndarray] = []  # request k's bytes in the arena
         self._sharing: list[list[int]] = []  # the requests whose regions share bytes with request k's
@@ -96,13 +97,13 @@ class Buffers:
         with self._lock:
             k, self._k = self._k, self._k + 1
             if not self._regions:  # recording: a new array, its lifetime noted
-                for j in range(len(self._held)):
-                    if self._held[j] is not None and _refs(self._held[j]) == self._free_refs:
+                for j, held in enumerate(self._held):  # (weak references: the record holds no memory)
+                    if held is not None and held() is None:
                         self._held[j], self._ends[j] = None, k
                 buf = np.empty(nbytes, np.uint8)
                 if k == len(self._sizes):
                     self._sizes.append(nbytes)
-                    self._held.append(buf)
+                    self._held.append(weakref.ref(buf))
                     self._ends.append(-1)
                 return buf
             if k < len(self._sizes) and self._sizes[k] == nbytes:
