@@ -76,7 +76,7 @@ class FusedProgram(Program):
     """
 
     def __init__(self, plain: Program, source: str, kernel_source: str, scope: dict):
-        super().__init__(source, scope, restores_rng=plain.restores_rng)
+        super().__init__(source, scope, restores_rng=plain.restores_rng, buffers=plain.buffers)
         self.plain, self.compile_seconds = plain, None
         self.source = source + "\n" + kernel_source  # (step.code: the Python around the kernel, then the kernel)
         self.wrapper = self.run  # None once Numba refused the kernel

@@ -32,8 +32,9 @@ RETRACE = object()  # returned by a program whose guards fail: capture the step 
 class Program:
     """Generated code and the objects it names."""
 
-    def __init__(self, source: str | None, scope: dict | None, restores_rng: bool = False):
+    def __init__(self, source: str | None, scope: dict | None, restores_rng: bool = False, buffers=None):
         self.source, self.run, self.restores_rng = source, None, restores_rng  # run None: the step runs eagerly
+        self.buffers = buffers  # the nabla.capture.buffers.Buffers of its large temporaries, if it has any
         if source is not None:
             exec(compile(source, "<nb.capture>", "exec"), scope)  # noqa: S102 - nabla's own generated code
             self.run = scope["captured_step"]
@@ -93,7 +94,8 @@ def write(tape, n_args: int, output: str) -> Program:
     src.append(f"    return {output}")
     # A replay that draws (dropout) and then goes back to eager mode restores the generator first, so that
     # the eager call draws what it would have drawn.
-    return Program("\n".join(src) + "\n", tape.scope, restores_rng=tape.checks and tape.draws)
+    buffers = tape.buffers if tape.pooled else None
+    return Program("\n".join(src) + "\n", tape.scope, restores_rng=tape.checks and tape.draws, buffers=buffers)
 
 
 def collection(x, inner: list[str]) -> str:

@@ -45,6 +45,12 @@ class CapturedStep:
         return "plain replay: " + (getattr(program, "fallback", None) or "the step runs eagerly")
 
     @property
+    def buffer_bytes(self) -> int:
+        """The bytes its programs keep allocated between calls for the large temporaries of convolutions,
+        pooling and ReLU (:mod:`nabla.capture.buffers`), about eager mode's peak of those arrays."""
+        return sum(p.buffers.nbytes for p in self._programs.values() if getattr(p, "buffers", None) is not None)
+
+    @property
     def code(self) -> str | None:
         """The Python source of the program the last call ran (None before the first call)."""
         return None if self._last is None else self._last.source

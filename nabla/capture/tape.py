@@ -28,6 +28,7 @@ from ..engine.dtypes import to_array
 from ..engine.graph import sequence_mark
 from ..engine.tensor import Tensor
 from ..engine.tracing import CaptureError, ModuleChanges, Tracer, Tracing, arrays, refuse_in_capture
+from . import buffers
 from .program import RETRACE, Diverged, collection, diverged
 
 
@@ -72,10 +73,14 @@ class Tape(Tracer):
 
     def __init__(self, args: tuple):
         self.lines: list[tuple[str, bool]] = []  # (a line of code, whether it belongs to a backward pass)
+        self.buffers = buffers.Buffers()  # the large temporaries of the replays' convolutions and pooling
+        self.pooled = False  # whether a line runs on them yet
         self.var_of: dict[int, int] = {}  # id(array) -> its variable's number
         self.keep: list = []  # the arrays named in var_of
         self.scope: dict = {
             "xp": backend.numpy_ns,
+            "xpb": buffers.namespace(self.buffers),
+            "start_buffers": self.buffers.start,
             "asarray": np.asarray,
             "wrap": Tensor._make,
             "conform": conform,
@@ -216,6 +221,16 @@ class Tape(Tracer):
             return collection(x, [self.loose(e) for e in x])
         return self._const(x)
 
+    def _xp(self, prim) -> str:
+        """The namespace a line of ``prim`` runs on: ``xpb`` (:mod:`nabla.capture.buffers`) for the primitives
+        whose large arrays the step keeps, its first use preceded by a line that starts the replay's requests."""
+        if prim.name not in buffers.POOLED:
+            return "xp"
+        if not self.pooled:
+            self.pooled = True
+            self._line("start_buffers()")
+        return "xpb"
+
     def _line(self, code: str, backward: bool = False) -> None:
         self.lines.append((code, backward))
 
@@ -257,7 +272,7 @@ class Tape(Tracer):
             self.foreign = devices.device_of(out)
             Tracing.tracer = None
             return
-        parts = ["xp", *(self.ref(a, prim.name) for a in args)]
+        parts = [self._xp(prim), *(self.ref(a, prim.name) for a in args)]
         parts += [f"{k}={self.ref(v, prim.name)}" for k, v in params.items()]
         call = f"{self.name(prim.forward, prim.name)}({', '.join(parts)})"
         slots = [self.slot(a) for a in args], {k: self.slot(v) for k, v in params.items()}
@@ -274,7 +289,8 @@ class Tape(Tracer):
     def vjp(self, node, g, grads) -> None:
         """A node's gradient rule ran on ``g`` and returned ``grads`` (one per input, before the walk sums
         them back over broadcasting: see :meth:`conform`)."""
-        run = self.name(functools.partial(node.prim.vjp, backend.numpy_ns, node.need), node.prim.name + "_vjp")
+        rule = functools.partial(node.prim.vjp, self.scope[self._xp(node.prim)], node.need)
+        run = self.name(rule, node.prim.name + "_vjp")
         ins = [self.loose(g), "None" if node.out is None else self.loose(node.out)]
         ins += [self.loose(t) for t in node.inputs]
         ins += [f"{k}={self.loose(v)}" for k, v in node.params.items()]

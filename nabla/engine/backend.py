@@ -69,15 +69,25 @@ def sigmoid(x):
     return out
 
 
-def keep(g, mask):
+def memory_order(x) -> tuple[int, ...]:
+    """The axes of ``x`` from outermost to innermost in memory: by decreasing |stride|, ties in axis order
+    (the layout ``np.empty_like`` and a one-operand ufunc give their result, NumPy's order 'K')."""
+    return tuple(sorted(range(x.ndim), key=lambda a: -abs(x.strides[a])))
+
+
+def keep(g, mask, ws=None):
     """``g`` where ``mask`` holds and 0 elsewhere: ``np.where(mask, g, 0)``, computed as ``g * mask``.
 
     NOTE: on a random mask np.where runs ~15x slower than the product (6.4 ms
     vs 0.4 ms for ReLU's gradient on 1.4M floats, NumPy 2.4). The two differ
     only where a dropped gradient is Inf or NaN (the product gives NaN, the
-    exact answer is 0), so that rare case falls back to np.where.
+    exact answer is 0), so that rare case falls back to np.where. ``ws``: where the product goes when ``g`` and
+    ``mask`` share a memory order (a captured step's :class:`nabla.capture.buffers.Buffers`; None: a new array).
     """
-    out = g * mask
+    if ws is not None and memory_order(g) == memory_order(mask):
+        out = np.multiply(g, mask, out=ws.empty_like(g, np.result_type(g, mask)))
+    else:
+        out = g * mask
     if out.dtype.kind == "f" and not np.isfinite(g).all():
         out = np.where(mask, g, 0).astype(out.dtype, copy=False)
     return out
@@ -145,35 +155,41 @@ def _pool_views(x, kernel, stride):
     ]
 
 
-def max_pool(x, kernel, stride):
+def max_pool(x, kernel, stride, ws=None):
     """Largest element of each window of an (N, C, H, W) array; NaN wins, as in PyTorch.
 
     A running ``np.maximum`` over the kernel's offsets: kh*kw - 1 passes over
     the output, where an argmax over a windows axis first copies every window
-    (4x slower on the benchmark CNN).
+    (4x slower on the benchmark CNN). ``ws``: as in :func:`keep`.
     """
     views = _pool_views(x, kernel, stride)
-    out = np.maximum(views[0], views[1]) if len(views) > 1 else views[0].copy()
+    if ws is None:
+        out = np.maximum(views[0], views[1]) if len(views) > 1 else views[0].copy()
+    elif len(views) > 1:
+        out = np.maximum(views[0], views[1], out=ws.empty_like(views[0]))
+    else:
+        out = ws.empty(views[0].shape, views[0].dtype)
+        np.copyto(out, views[0])
     for v in views[2:]:
         np.maximum(out, v, out=out)
     return out
 
 
-def max_pool_hits(x, out, kernel, stride):
+def max_pool_hits(x, out, kernel, stride, ws=None):
     """For each window offset, the windows whose maximum is taken from that offset (a bool (N, C, OH, OW) array).
 
     Each window gets exactly one hit: its first largest element in row-major
-    order, as PyTorch chooses on ties; a window holding NaN picks its first NaN.
+    order, as PyTorch chooses on ties; a window holding NaN picks its first NaN. ``ws``: as in :func:`keep`.
     """
     nan = bool(np.isnan(out).any()) if out.dtype.kind == "f" else False
     views = _pool_views(x, kernel, stride)
     free = None  # the windows not yet assigned (None: all; the first and last offsets skip a pass each)
     for k, v in enumerate(views):
-        hit = v == out
+        hit = v == out if ws is None else np.equal(v, out, out=ws.empty_like(out, np.bool_))
         if nan:
             hit |= v != v
         if free is None:
-            free = np.logical_not(hit)
+            free = np.logical_not(hit) if ws is None else np.logical_not(hit, out=ws.empty_like(hit))
         else:
             hit &= free
             if k < len(views) - 1:
@@ -181,19 +197,20 @@ def max_pool_hits(x, out, kernel, stride):
         yield hit
 
 
-def max_pool_grad(g, x, out, kernel, stride):
-    """The VJP of :func:`max_pool`: each window's gradient goes to its first largest element."""
+def max_pool_grad(g, x, out, kernel, stride, ws=None):
+    """The VJP of :func:`max_pool`: each window's gradient goes to its first largest element (``ws``: as in
+    :func:`keep`)."""
     # gx takes x's memory layout (channels-last under Keras's layers and after a convolution): no strided writes.
     overlap = stride[0] < kernel[0] or stride[1] < kernel[1]  # then windows share elements, whose gradients add
     if tuple(stride) == tuple(kernel):
         # The windows tile the image but for its last rows and columns when the size is not a multiple of the
         # stride: the loop below writes every other element once, so only that strip is zeroed.
-        gx = np.empty_like(x, dtype=g.dtype)
+        gx = np.empty_like(x, dtype=g.dtype) if ws is None else ws.empty_like(x, g.dtype)
         gx[:, :, out.shape[2] * kernel[0] :] = 0
         gx[:, :, :, out.shape[3] * kernel[1] :] = 0
     else:
         gx = np.zeros_like(x, dtype=g.dtype)
-    for gv, hit in zip(_pool_views(gx, kernel, stride), max_pool_hits(x, out, kernel, stride)):
+    for gv, hit in zip(_pool_views(gx, kernel, stride), max_pool_hits(x, out, kernel, stride, ws)):
         # NOTE: a multiply by the mask, not ufunc(where=hit): on the benchmark CNN's first pool, 0.2 ms vs 3.5 ms;
         # by the mask's bytes as uint8, not as bool: NumPy casts bool to float slowly (1.77 -> 0.73 ms an offset).
         hit = hit.view(np.uint8)

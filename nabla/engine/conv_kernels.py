@@ -32,16 +32,18 @@ def _channels_last_windows(x, kernel, stride, dilation):
     return _as_strided(x, shape, strides, writeable=False)
 
 
-def patches(x, kernel, stride, dilation):
+def patches(x, kernel, stride, dilation, ws=None):
     """The patch matrix of a channels-last (N, H, W, C) image: shape (N*OH*OW, kh*kw*C), a copy (im2col).
 
     ``P[(n, y, x), (i, j, c)] = x[n, y*sh + i*dh, x*sw + j*dw, c]``: one row per output position, so a
     convolution is one GEMM ``P @ kernel.reshape(kh*kw*C, O)`` whose (N*OH*OW, O) result is already the
-    channels-last output. A row copies kh*kw runs of C contiguous channels.
+    channels-last output. A row copies kh*kw runs of C contiguous channels. ``ws``: where the copy goes
+    (a captured step's :class:`nabla.capture.buffers.Buffers`; None: a new array).
     """
     (kh, kw), c = kernel, x.shape[3]
     if c >= 8:
-        return _channels_last_windows(x, kernel, stride, dilation).reshape(-1, kh * kw * c)
+        windows = _channels_last_windows(x, kernel, stride, dilation)
+        return _copy(windows, (math.prod(windows.shape[:3]), kh * kw * c), ws)
     # NOTE: with few channels (a first layer on grey or colour images) runs of C elements make a slow
     # copy: the transpose (kh*kw*C, N*OH*OW) is copied instead, in runs of OW, and P is its transposed
     # view (BLAS reads either). W6's first layer (C = 1): 0.69 -> 0.12 ms.
@@ -50,7 +52,21 @@ def patches(x, kernel, stride, dilation):
     oh, ow = _out_size(h, kh, sh, dh), _out_size(w, kw, sw, dw)
     s = x.strides
     shape, strides = (kh, kw, c, n, oh, ow), (s[1] * dh, s[2] * dw, s[3], s[0], s[1] * sh, s[2] * sw)
-    return _as_strided(x, shape, strides, writeable=False).reshape(kh * kw * c, -1).T
+    return _copy(_as_strided(x, shape, strides, writeable=False), (kh * kw * c, n * oh * ow), ws).T
+
+
+def _copy(view, shape, ws):
+    """``view`` copied in C order as an array of ``shape`` (``view.reshape(shape)``, which copies a strided
+    view), into ``ws``'s memory when given."""
+    if ws is None:
+        return view.reshape(shape)
+    out = ws.empty(shape, view.dtype)
+    np.copyto(out.reshape(view.shape), view)
+    return out
+
+
+def _empty(ws, shape, dtype):
+    return np.empty(shape, dtype) if ws is None else ws.empty(shape, dtype)
 
 
 def unpatches(p, shape, kernel, stride, dilation):
@@ -109,23 +125,24 @@ def _patch_block(x, images: slice, kernel, stride, dilation, buffer):
     return rows
 
 
-def conv(x, kernel, bias, stride, dilation, relu: bool):
+def conv(x, kernel, bias, stride, dilation, relu: bool, ws=None):
     """x (N, H, W, C) padded, kernel (kh, kw, C, O), bias (O,) or None -> (N, OH, OW, O), ReLU'd if ``relu``.
 
     One GEMM of the patch matrix by the kernel as a (kh*kw*C, O) matrix (per block of images, see
     :data:`BLOCK_BYTES`); then the bias and the ReLU in one in-place pass over its fresh output (no new
-    array for either: W6's first layer, 5.5 MB each).
+    array for either: W6's first layer, 5.5 MB each). ``ws``: where the output and the patch matrix go (a
+    captured step's :class:`nabla.capture.buffers.Buffers`; None: new arrays).
     """
     kh, kw, c, o = kernel.shape
     n, h, w, _ = x.shape
     oh, ow = _out_size(h, kh, stride[0], dilation[0]), _out_size(w, kw, stride[1], dilation[1])
     k2 = kernel.reshape(kh * kw * c, o)
     blocks = _image_blocks(x.shape, kernel.shape, (oh, ow), x.dtype.itemsize)
+    out = _empty(ws, (n * oh * ow, o), np.result_type(x, kernel))
     if blocks is None:
-        out = np.dot(patches(x, (kh, kw), stride, dilation), k2)
+        np.dot(patches(x, (kh, kw), stride, dilation, ws), k2, out=out)
     else:
-        out = np.empty((n * oh * ow, o), dtype=np.result_type(x, kernel))
-        buffer = np.empty(((blocks[0].stop - blocks[0].start) * oh * ow, kh * kw * c), dtype=x.dtype)
+        buffer = _empty(ws, ((blocks[0].stop - blocks[0].start) * oh * ow, kh * kw * c), x.dtype)
         for images in blocks:
             rows = _patch_block(x, images, (kh, kw), stride, dilation, buffer)
             np.dot(rows, k2, out=out[images.start * oh * ow : images.stop * oh * ow])
@@ -136,15 +153,18 @@ def conv(x, kernel, bias, stride, dilation, relu: bool):
     return out.reshape(n, oh, ow, o)
 
 
-def conv_kernel_grad(g2, x, kernel_shape, stride, dilation):
-    """The kernel's gradient (kh, kw, C, O): ``P.T @ g2``, g2 the output's gradient as (N*OH*OW, O)."""
+def conv_kernel_grad(g2, x, kernel_shape, stride, dilation, ws=None):
+    """The kernel's gradient (kh, kw, C, O): ``P.T @ g2``, g2 the output's gradient as (N*OH*OW, O).
+
+    ``ws`` holds the patch matrix only: the gradient itself becomes a parameter's ``.grad``.
+    """
     kh, kw, c, o = kernel_shape
     rows_per_image = g2.shape[0] // x.shape[0]
     oh = _out_size(x.shape[1], kh, stride[0], dilation[0])
     blocks = _image_blocks(x.shape, kernel_shape, (oh, rows_per_image // oh), x.dtype.itemsize)
     if blocks is None:
-        return np.dot(patches(x, (kh, kw), stride, dilation).T, g2).reshape(kernel_shape)
-    buffer = np.empty(((blocks[0].stop - blocks[0].start) * rows_per_image, kh * kw * c), dtype=x.dtype)
+        return np.dot(patches(x, (kh, kw), stride, dilation, ws).T, g2).reshape(kernel_shape)
+    buffer = _empty(ws, ((blocks[0].stop - blocks[0].start) * rows_per_image, kh * kw * c), x.dtype)
     gk = np.zeros((kh * kw * c, o), dtype=np.result_type(x, g2))
     part = np.empty_like(gk)
     for images in blocks:
@@ -154,19 +174,22 @@ def conv_kernel_grad(g2, x, kernel_shape, stride, dilation):
     return gk.reshape(kernel_shape)
 
 
-def conv_input_grad(g2, kernel, x_shape, stride, dilation):
-    """The (padded) input's gradient (N, H, W, C): :func:`unpatches` of ``g2 @ kernel2d.T``."""
+def conv_input_grad(g2, kernel, x_shape, stride, dilation, ws=None):
+    """The (padded) input's gradient (N, H, W, C): :func:`unpatches` of ``g2 @ kernel2d.T`` (``ws``: as in
+    :func:`conv`)."""
     kh, kw, c, o = kernel.shape
     k2t = kernel.reshape(kh * kw * c, o).T
     n = x_shape[0]
     rows_per_image = g2.shape[0] // n
     oh = _out_size(x_shape[1], kh, stride[0], dilation[0])
     blocks = _image_blocks(x_shape, kernel.shape, (oh, rows_per_image // oh), g2.dtype.itemsize)
-    if blocks is None:
-        return unpatches(np.dot(g2, k2t), x_shape, (kh, kw), stride, dilation)
     dtype = np.result_type(g2, kernel)
-    out = np.zeros(x_shape, dtype=dtype)
-    buffer = np.empty(((blocks[0].stop - blocks[0].start) * rows_per_image, kh * kw * c), dtype=dtype)
+    out = np.zeros(x_shape, dtype=dtype) if ws is None else ws.zeros(x_shape, dtype)
+    if blocks is None:
+        rows = np.dot(g2, k2t, out=_empty(ws, (g2.shape[0], kh * kw * c), dtype))
+        _add_patches(rows, out, (kh, kw), stride, dilation)
+        return out
+    buffer = _empty(ws, ((blocks[0].stop - blocks[0].start) * rows_per_image, kh * kw * c), dtype)
     for images in blocks:
         rows = buffer[: (images.stop - images.start) * rows_per_image]
         np.dot(g2[images.start * rows_per_image : images.stop * rows_per_image], k2t, out=rows)
