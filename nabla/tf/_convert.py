@@ -81,10 +81,10 @@ def infer(value) -> np.dtype:
     return _infer_nested(value)
 
 
-# tf.string is the dtype of Keras's text inputs; the text itself stays in NumPy arrays, which those take.
+# Text is a tf.string tensor of its own (string_tensor.StringTensor, which tf.constant makes), never a number's.
 _NO_TEXT = (
-    "nabla.tf tensors hold numbers and bools, not strings: keep text in a NumPy array or a list (Keras's text "
-    "layers and keras.Input(dtype=tf.string) models take them)"
+    "nabla.tf tensors hold numbers and bools, not strings: text is a tf.string tensor (tf.constant(['a'])), which "
+    "tf.strings, tf.data and Keras's text layers (keras.Input(dtype=tf.string) models) take, not numeric operations"
 )
 
 
@@ -142,6 +142,9 @@ def constant(value, dtype=None, shape=None, name=None) -> Tensor:
         array([[1, 2],
                [3, 4]], dtype=int32)>
     """
+    text = None if isinstance(value, NbTensor) else string_tensor.text_data(value)
+    if text is not None and (dtype is None or dtypes.as_dtype(dtype) is dtypes.string):
+        return string_tensor.StringTensor(text if shape is None else _text_shaped(text, tuple(shape_tuple(shape))))
     target = dtypes.numpy_dtype(dtype)
     if isinstance(value, NbTensor):
         if target is not None and value._data.dtype != target:
@@ -162,6 +165,14 @@ def constant(value, dtype=None, shape=None, name=None) -> Tensor:
     return as_tf(t)
 
 
+def _text_shaped(text: np.ndarray, shape: tuple) -> np.ndarray:
+    if text.size == math.prod(shape):
+        return text.reshape(shape)
+    if text.size == 1:
+        return np.full(shape, text.reshape(()).item(), dtype=object)
+    raise TypeError(f"Eager execution of tf.constant with unsupported shape: {text.size} elements, shape {shape}")
+
+
 def _shaped(t: NbTensor, shape: tuple) -> NbTensor:
     if t.size == math.prod(shape):
         return nb.reshape(t, shape)
@@ -176,6 +187,11 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
     ``dtype`` must match a tensor's dtype (``ValueError`` otherwise, as TensorFlow); ``dtype_hint`` is
     used for Python data when it converts without loss, and ignored otherwise.
     """
+    if isinstance(value, string_tensor.StringTensor):
+        if dtype is not None and dtypes.as_dtype(dtype) is not dtypes.string:
+            wanted = dtypes.as_dtype(dtype).name
+            raise ValueError(f"Tensor conversion requested dtype {wanted} for Tensor with dtype string")
+        return value
     if isinstance(value, NbTensor):
         if dtype is not None and value._data.dtype != dtypes.numpy_dtype(dtype):
             raise ValueError(
@@ -293,4 +309,5 @@ def axis_arg(axis):
     return int(axis)
 
 
+from . import string_tensor  # noqa: E402  (text's tensors, which print as tensor.py does)
 from .tensor import Tensor  # noqa: E402  (the class results are switched to; it calls these at run time)

@@ -14,7 +14,7 @@ import numpy as np
 
 import nabla as nb
 
-from . import dtypes
+from . import dtypes, string_tensor  # (a module: string_tensor imports tensor, which imports this)
 from ._convert import apply, as_tf, axis_arg, constant, match, pair_tensors, shape_tuple, tensor_arg
 from ._engine import recompute
 from ._recording import run
@@ -43,10 +43,14 @@ def squeeze(input, axis=None, name=None):  # noqa: A002 - TensorFlow's name
 
 
 def expand_dims(input, axis, name=None):  # noqa: A002
-    """``tf.expand_dims(x, axis)``: insert an axis of size 1 at ``axis``, in ``[-rank - 1, rank]``."""
-    x = tensor_arg(input)
+    """``tf.expand_dims(x, axis)``: insert an axis of size 1 at ``axis``, in ``[-rank - 1, rank]``; a string
+    tensor too (keras.io's ``vectorize_text`` makes texts a column)."""
+    text = isinstance(input, string_tensor.StringTensor)
+    x = input if text else tensor_arg(input)
     if not -x.ndim - 1 <= int(axis) <= x.ndim:
         raise InvalidArgumentError(f"expand_dims: axis {axis} is out of [{-x.ndim - 1}, {x.ndim}] for shape {x.shape}")
+    if text:
+        return string_tensor.StringTensor(np.expand_dims(x._data, int(axis)))
     return apply(nb.expand_dims, x, int(axis))
 
 

@@ -1,10 +1,11 @@
 """``tf.strings``: the text functions of a standardization step (``lower``, ``upper``, ``strip``,
-``regex_replace``), on Python strings and NumPy arrays of them.
+``regex_replace``), on string tensors (``tf.constant(["a"])``, the text of a ``tf.data`` pipeline), Python
+strings and NumPy arrays of them.
 
-nabla tensors hold numbers and bools, so these take what nabla's text layers hand to a ``standardize``
-function: ``keras.layers.TextVectorization`` calls it on one text at a time, a ``str``. The result keeps
-the input's kind: a ``str`` gives a ``str``, ``bytes`` give ``bytes`` (TensorFlow's strings are bytes), an
-array gives an array of its shape. So keras.io's standardization runs unchanged::
+The result keeps the input's kind: a string tensor gives a string tensor (in a ``tf.data`` ``map``), a ``str``
+gives a ``str`` (what nabla's ``keras.layers.TextVectorization`` hands its ``standardize`` function, one text at
+a time), ``bytes`` give ``bytes`` (TensorFlow's strings are bytes), an array gives an array of its shape. So
+keras.io's standardization runs unchanged::
 
     def custom_standardization(input_data):
         lowercase = tf.strings.lower(input_data)
@@ -23,6 +24,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ._missing import missing
+from .string_tensor import StringTensor
 
 ASCII_LOWER = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
 ASCII_UPPER = bytes.maketrans(b"abcdefghijklmnopqrstuvwxyz", b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
@@ -30,6 +32,8 @@ ASCII_UPPER = bytes.maketrans(b"abcdefghijklmnopqrstuvwxyz", b"ABCDEFGHIJKLMNOPQ
 
 def _each(input, fn: Callable[[bytes], bytes], who: str):
     """``fn`` on the UTF-8 bytes of each string of ``input``, the result in ``input``'s kind."""
+    if isinstance(input, StringTensor):
+        return StringTensor(_each(input._data, fn, who))
     if isinstance(input, bytes):
         return fn(input)
     if isinstance(input, str):

@@ -1,27 +1,18 @@
 """The datasets that ``image_dataset_from_directory`` and ``text_dataset_from_directory`` return: files read a
 batch at a time, with their labels, ``class_names`` and ``file_paths``.
 
-Keras 3 returns a ``tf.data.Dataset``, and so does ``image_dataset_from_directory`` here (:func:`files_dataset`,
-on ``nabla.tf.data``: see :mod:`~nabla.keras.utils.tf_data`). ``nabla.tf.data`` holds numbers only, not
-TensorFlow's strings, so ``text_dataset_from_directory`` returns a :class:`DirectoryDataset`, a
-``keras.utils.PyDataset`` of the same batches, which ``fit``, ``evaluate`` and ``predict`` take, ``for x, y in
-dataset:`` and ``dataset.take(1)`` read, and which carries ``class_names`` and ``file_paths`` as Keras's does.
-The batch-wise steps of ``tf.data`` that keras.io's examples chain onto it (``map``, ``cache``, ``prefetch``,
-``cardinality``) are there (:class:`~.py_dataset.IndexedBatches`); element-wise ones (``unbatch``,
-``shuffle``, ``filter``) are not.
+Keras 3 returns a ``tf.data.Dataset``, and so do both here (:func:`files_dataset`, on ``nabla.tf.data``: see
+:mod:`~nabla.keras.utils.tf_data`); texts are ``tf.string`` tensors there.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
 import numpy as np
 
-from .._engine import Tensor
 from .._engine import random as nabla_random
 from .dataset_utils import check_validation_split, index_directory, split_files
-from .py_dataset import IndexedBatches
 from .tf_data import data as tf_data
 
 LABEL_MODES = ("int", "categorical", "binary", None)
@@ -35,68 +26,6 @@ def encode_labels(labels: np.ndarray, label_mode: str, num_classes: int) -> np.n
     if label_mode == "binary":
         return labels.astype(np.float32)[:, None]
     return labels.astype(np.int32)
-
-
-class TextBatch(np.ndarray):
-    """A batch of texts (a NumPy array of ``bytes``, since nabla tensors hold numbers) that, as a TensorFlow
-    string tensor does, answers ``.numpy()``: keras.io's examples print ``text_batch.numpy()[i]``."""
-
-    def numpy(self) -> np.ndarray:
-        return self.view(np.ndarray)
-
-
-class DirectoryDataset(IndexedBatches):
-    """Files and their labels, in batches of ``(inputs, labels)`` (``inputs`` alone without labels).
-
-    ``len()`` is the number of batches; ``dataset[i]`` batch ``i``; each file is read by ``load`` when its
-    batch is asked for (so a dataset larger than memory works, and an unreadable file fails when its batch
-    is read, naming the file). ``batch_size=None`` gives one file at a time. With ``shuffle`` the files come
-    in a new order at each epoch (``fit`` calls :meth:`on_epoch_end`) and at each ``for`` loop, drawn from
-    ``np.random.default_rng(seed)``: Keras's ``tf.data`` shuffle (a buffer of ``8 * batch_size`` files)
-    draws from TensorFlow's generator, which nabla does not reproduce.
-
-    Attributes: ``class_names`` (the label names, index order; None without labels), ``file_paths``.
-    """
-
-    def __init__(self, file_paths: list[str], labels: np.ndarray | None, class_names: list[str] | None,
-                 load: Callable[[list[str]], object], batch_size: int | None, shuffle: bool = False,
-                 seed: int | None = None):  # fmt: skip
-        super().__init__()
-        self.file_paths, self.class_names = file_paths, class_names
-        self._labels, self._load, self._batch_size = labels, load, batch_size
-        self._rng = np.random.default_rng(seed) if shuffle else None
-        self._order = np.arange(len(file_paths))
-        self.on_epoch_end()
-
-    def __len__(self) -> int:
-        if self._batch_size is None:
-            return len(self.file_paths)
-        return math.ceil(len(self.file_paths) / self._batch_size)
-
-    def __getitem__(self, index: int):
-        if not -len(self) <= index < len(self):
-            raise IndexError(f"batch {index} of a dataset of {len(self)} batches")
-        index %= len(self)
-        size = self._batch_size or 1
-        chosen = self._order[index * size : (index + 1) * size]
-        inputs = self._load([self.file_paths[i] for i in chosen])
-        labels = None if self._labels is None else self._labels[chosen]
-        if self._batch_size is None:
-            inputs, labels = inputs[0], None if labels is None else labels[0]
-        inputs = Tensor._make(inputs) if inputs.dtype != object else inputs.view(TextBatch)  # (text: bytes)
-        return inputs if labels is None else (inputs, Tensor._make(np.asarray(labels)))
-
-    def __iter__(self):
-        if self._rng is not None and self._iterated:
-            self.on_epoch_end()
-        self._iterated = True
-        return super().__iter__()
-
-    def on_epoch_end(self) -> None:
-        """A new order of the files for the next epoch, when shuffling."""
-        if self._rng is not None:
-            self._order = self._rng.permutation(len(self.file_paths))
-        self._iterated = False
 
 
 def files_dataset(file_paths: list[str], labels: np.ndarray | None, class_names: list[str] | None,
@@ -134,12 +63,11 @@ class _Files:
 def from_directory(directory, labels, label_mode: str | None, class_names, formats: tuple[str, ...],
                    load: Callable[[list[str]], np.ndarray], batch_size: int | None, shuffle: bool, seed: int | None,
                    validation_split: float | None, subset: str | None, follow_links: bool, verbose: bool, who: str,
-                   kind: str, make: Callable = DirectoryDataset):  # fmt: skip
+                   kind: str):  # fmt: skip
     """What ``image_dataset_from_directory`` and ``text_dataset_from_directory`` share, in Keras's steps: check
     the labels' arguments, index the files (:func:`~nabla.keras.utils.dataset_utils.index_directory`), split
-    them, and make a :class:`DirectoryDataset` per part (two for ``subset="both"``, the training one
-    shuffled); ``kind`` names the files in errors ("images", "text files"); ``make`` makes a part's dataset
-    (:class:`DirectoryDataset` or :func:`files_dataset`, of the same arguments)."""
+    them, and make a :func:`files_dataset` per part (two for ``subset="both"``, the training one shuffled);
+    ``kind`` names the files in errors ("images", "text files")."""
     if labels not in ("inferred", None) and not isinstance(labels, (list, tuple)):
         raise ValueError(f"{who}: `labels` should be 'inferred', None, or a list/tuple of integer labels (one per "
                          f"file, in sorted path order), received: labels={labels!r}")  # fmt: skip
@@ -162,7 +90,7 @@ def from_directory(directory, labels, label_mode: str | None, class_names, forma
             which = f"{part} " if subset == "both" else ""
             raise ValueError(f"{who}: no {which}{kind} found in directory {directory}. Allowed formats: {formats}")
         encoded = None if label_mode is None else encode_labels(part_labels, label_mode, len(class_names))
-        return make(files, encoded, class_names, load, batch_size, shuffled, seed)
+        return files_dataset(files, encoded, class_names, load, batch_size, shuffled, seed)
 
     if subset == "both":
         return dataset("training", shuffle), dataset("validation", False)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..layers.resizing import aspect_crop
-from .directory_dataset import files_dataset, from_directory
+from .directory_dataset import from_directory
 from .image_utils import RESIZE_INTERPOLATIONS, load_img, resize_array
 
 ALLOWLIST_FORMATS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
@@ -80,7 +80,7 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode: str |
         return np.stack([_load_image(f, image_size, color_mode, interpolation, crop_to_aspect_ratio) for f in files])
 
     return from_directory(directory, labels, label_mode, class_names, ALLOWLIST_FORMATS, load, batch_size, shuffle,
-                          seed, validation_split, subset, follow_links, verbose, WHO, "images", files_dataset)
+                          seed, validation_split, subset, follow_links, verbose, WHO, "images")
 
 
 def _load_image(path: str, size, color_mode: str, interpolation: str, crop: bool) -> np.ndarray:

@@ -20,11 +20,10 @@ def text_dataset_from_directory(directory, labels="inferred", label_mode: str | 
     :func:`~nabla.keras.utils.image_dataset_utils.image_dataset_from_directory` (see there).
 
     Each text is the file's bytes, cut to its first ``max_length`` bytes when given (TensorFlow's
-    ``tf.strings.substr``); a batch of texts is a NumPy array of ``bytes`` objects (what ``.numpy()`` gives
-    of Keras's ``tf.string`` batch), labels a nabla tensor. Deliberate difference: Keras returns a
-    ``tf.data.Dataset`` (as nabla's ``image_dataset_from_directory`` does); ``nabla.tf.data`` holds no strings,
-    so nabla returns a :class:`~nabla.keras.utils.directory_dataset.DirectoryDataset` with
-    ``class_names`` and ``file_paths``, which ``for texts, labels in dataset:`` and ``dataset.take(1)`` read.
+    ``tf.strings.substr``). Returns a ``tf.data.Dataset`` (``nabla.tf.data``'s, see
+    :mod:`~nabla.keras.utils.tf_data`) with ``class_names`` and ``file_paths``, as Keras does: a batch of texts is
+    a ``tf.string`` tensor (``.numpy()`` gives an object array of ``bytes``), labels an int32 ``tf.Tensor``
+    (``element_spec`` ``(TensorSpec(shape=(None,), dtype=tf.string), TensorSpec(shape=(None,), dtype=tf.int32))``).
 
     Example::
 

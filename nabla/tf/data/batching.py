@@ -8,7 +8,7 @@ import numpy as np
 
 from ..errors import InvalidArgumentError
 from .node import INFINITE, UNKNOWN, Node, Passthrough
-from .structure import Spec, flatten
+from .structure import Spec, as_array, flatten
 
 
 def _positive(value, what: str) -> int:
@@ -104,10 +104,12 @@ class PaddedBatch(Batch):
         target = longest if wanted is None else tuple(m if w in (None, -1) else w for w, m in zip(wanted, longest))
         if any(t < m for t, m in zip(target, longest)):
             raise InvalidArgumentError(f"padded_batch: an element of shape {longest} does not fit in {target}")
-        fill = np.asarray(0 if value is None else getattr(value, "_data", value)).astype(arrays[0].dtype)
+        if value is None:  # (TensorFlow pads numbers with 0, text with b"")
+            value = b"" if arrays[0].dtype == object else 0
+        fill = as_array(value).astype(arrays[0].dtype)
         out = np.full((len(arrays), *target), fill, dtype=arrays[0].dtype)
         for i, a in enumerate(arrays):
-            out[(i, *(slice(0, n) for n in a.shape))] = a
+            out[(i, *(slice(0, n) for n in a.shape))] = a[()] if a.ndim == 0 else a  # (a 0-d text is its bytes)
         return out
 
     def _spec(self) -> Spec:

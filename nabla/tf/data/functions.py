@@ -57,7 +57,8 @@ def converted(result) -> tuple[object, tuple]:
 def _filled(spec: Spec, unknown: int, value: int) -> list[np.ndarray]:
     """An element of ``spec``'s shapes (``unknown`` for a dimension that varies), every value ``value``."""
     return [
-        np.full([unknown if d is None else d for d in s], value, dtype) for s, dtype in zip(spec.shapes, spec.dtypes)
+        np.full([unknown if d is None else d for d in s], b"%d" % value if dtype.kind == "O" else value, dtype)
+        for s, dtype in zip(spec.shapes, spec.dtypes)
     ]
 
 

@@ -5,8 +5,9 @@
 list returned by a ``map`` function becomes a tuple. Dict entries are flattened in the order of their
 sorted keys, as ``tf.nest`` does, and rebuilt in the dict's own order.
 
-Inside a pipeline an element is a flat tuple of NumPy arrays (its leaves, in that order): slicing,
-stacking and shuffling them costs no tensor objects. The leaves become ``tf.Tensor`` at the pipeline's
+Inside a pipeline an element is a flat tuple of NumPy arrays (its leaves, in that order; text as object
+arrays of ``bytes``, TensorFlow's ``tf.string``): slicing, stacking and shuffling them costs no tensor
+objects. The leaves become ``tf.Tensor`` (text a string tensor: ``nabla.tf.string_tensor``) at the pipeline's
 end (:func:`as_tensors`) and where a user's function receives them (``map``, ``filter``).
 """
 
@@ -19,6 +20,7 @@ import numpy as np
 import nabla as nb
 
 from .._convert import as_tf, constant
+from ..string_tensor import StringTensor, text_data
 from ..tensor_shape import TensorShape
 from ..utilities import TensorSpec
 
@@ -66,20 +68,29 @@ def lists_as_tuples(value):
 
 
 def as_array(value) -> np.ndarray:
-    """One leaf as an array with TensorFlow's dtype: a tensor's values, a NumPy array as it is, Python data as
-    ``tf.constant`` converts it (floats to float32, ints to int32)."""
+    """One leaf as an array with TensorFlow's dtype: a tensor's values, text as an object array of ``bytes`` (a
+    string tensor's data), a NumPy array or a pandas column as it is, Python data as ``tf.constant`` converts it
+    (floats to float32, ints to int32)."""
     if isinstance(value, nb.Tensor):
         return value.detach()._data
+    text = text_data(value)
+    if text is not None:
+        return text
     if isinstance(value, np.ndarray):
         return value
-    if isinstance(value, np.generic):
-        return np.asarray(value)
+    if isinstance(value, np.generic) or (hasattr(value, "__array__") and hasattr(value, "dtype")):
+        return np.asarray(value)  # (a pandas column keeps its dtype: int64, float64, as in TensorFlow)
     return constant(value)._data
 
 
+def as_tensor(leaf: np.ndarray):
+    """One leaf as the user sees it: a ``tf.Tensor``, or a string tensor for text."""
+    return StringTensor(leaf) if leaf.dtype == object else as_tf(nb.from_numpy(leaf))
+
+
 def as_tensors(template, leaves) -> object:
-    """An element as the user sees it: its leaves as ``tf.Tensor`` in ``template``'s structure."""
-    return pack(template, [as_tf(nb.from_numpy(leaf)) for leaf in leaves])
+    """An element as the user sees it: its leaves as tensors (:func:`as_tensor`) in ``template``'s structure."""
+    return pack(template, [as_tensor(leaf) for leaf in leaves])
 
 
 def as_numpy(template, leaves) -> object:
