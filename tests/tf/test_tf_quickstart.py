@@ -30,4 +30,6 @@ def test_the_quickstart_for_experts_runs_and_learns_as_on_tensorflow():
     for printed in (ours, theirs):
         (_, loss1, _, _, _), (_, loss2, acc2, test_loss2, test_acc2) = printed
         assert loss2 < loss1 < 2.3 and acc2 >= 90 and test_acc2 >= 90 and test_loss2 < 0.5
-    assert abs(ours[0][1] - theirs[0][1]) < 0.35  # the first epoch's mean loss, from other initial weights
+    # The first epoch's mean loss, from other initial weights: TensorFlow's own spread over runs (unseeded) is wide
+    # (1.10 to 1.28 in three runs here, nabla 1.01), so the bound is relative to TensorFlow's run.
+    assert abs(ours[0][1] - theirs[0][1]) < 0.4 * theirs[0][1]
