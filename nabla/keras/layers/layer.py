@@ -376,8 +376,10 @@ class Layer(Module):
         """``cls(**config)``, as Keras; the base keys are left out for an ``__init__`` that cannot take them."""
         return cls(**accepted(cls, config))
 
-    def extra_repr(self) -> str:
-        return f"name={self.name!r}"
+    def __repr__(self) -> str:
+        """Keras 3's: ``<Dense name=dense, built=False>`` (``print(model.layers)`` in course material shows it;
+        ``model.summary()`` draws the model's structure)."""
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
 
 
 class _Calls:

@@ -275,9 +275,9 @@ def get(identifier, loss=None, output_shape: tuple | None = None) -> Metric | No
 
     Example:
         >>> get("accuracy", loss="sparse_categorical_crossentropy")
-        SparseCategoricalAccuracy(name='accuracy')
+        <SparseCategoricalAccuracy name=accuracy>
         >>> get("mae")
-        MeanAbsoluteError(name='mae')
+        <MeanAbsoluteError name=mae>
     """
     if identifier is None or isinstance(identifier, Metric):
         return identifier

@@ -127,7 +127,7 @@ class Metric:
         return cls(**config)
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(name={self.name!r})"
+        return f"<{type(self).__name__} name={self.name}>"  # (Keras 3's)
 
 
 class ArrayMetric(Metric):

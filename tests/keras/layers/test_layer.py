@@ -87,3 +87,27 @@ def test_unknown_names_list_the_valid_ones():
         Dense(3, kernel_regularizer="l3")
     with pytest.raises(TypeError, match=r"unexpected arguments \['unit'\]"):
         Dense(3, unit=4)
+
+
+def test_reprs_are_keras_3s():
+    """``print(model.layers)`` in course material shows Keras 3's reprs. (Keras 3 marks some layers without
+    weights built at construction, Dropout and the pooling layers among them; nabla builds every layer at its
+    first call or with its model, so their ``built=`` can differ before that.)"""
+    from keras_reference import keras_on_torch
+
+    import nabla.keras as keras
+
+    reference = keras_on_torch()
+    for library in (keras, reference):
+        library.utils.clear_session()
+    ours, theirs = (
+        [
+            k.Sequential([k.layers.Dense(2), k.layers.Flatten()]),
+            k.Sequential([k.Input((3,)), k.layers.Dense(2)]),
+            k.layers.Conv2D(3, 3),
+            k.metrics.Mean(),
+        ]
+        for k in (keras, reference)
+    )
+    assert [repr(o) for o in ours] == [repr(t) for t in theirs]
+    assert repr(ours[0].layers) == repr(theirs[0].layers) and repr(ours[1].layers) == repr(theirs[1].layers)
