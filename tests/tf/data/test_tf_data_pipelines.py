@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from conftest import require
+from data_parity import same_pipeline
 
 import nabla.tf as ntf
 
@@ -78,31 +79,10 @@ def tensorflow():
     return require("tensorflow")
 
 
-def same(ours, theirs, where: str = "element") -> None:
-    """Equal nests (tuples, dicts: same keys in the same order) of equal arrays of equal dtypes."""
-    if isinstance(theirs, dict):
-        assert isinstance(ours, dict) and list(ours) == list(theirs), where
-        for key in theirs:
-            same(ours[key], theirs[key], f"{where}[{key!r}]")
-    elif isinstance(theirs, tuple):
-        assert type(ours) is tuple and len(ours) == len(theirs), where
-        for i, (a, b) in enumerate(zip(ours, theirs)):
-            same(a, b, f"{where}[{i}]")
-    else:
-        assert type(ours) is type(theirs), (where, type(ours), type(theirs))  # np.int64 scalar or ndarray
-        assert np.asarray(ours).dtype == np.asarray(theirs).dtype, where
-        np.testing.assert_array_equal(ours, theirs, err_msg=where)
-
-
 @pytest.mark.parametrize("name", sorted(PIPELINES))
 def test_the_pipeline_is_tensorflows(tensorflow, name):
     ours, theirs = PIPELINES[name](ntf), PIPELINES[name](tensorflow)
-    a, b = list(ours.as_numpy_iterator()), list(theirs.as_numpy_iterator())
-    assert len(a) == len(b)
-    for i, (x, y) in enumerate(zip(a, b)):
-        same(x, y, f"element {i}")
-    assert repr(ours.element_spec) == repr(theirs.element_spec)
-    assert int(ours.cardinality()) == int(theirs.cardinality())
+    same_pipeline(ours, theirs)
     assert repr(ours).split(" ")[0] == repr(theirs).split(" ")[0]  # <_BatchDataset ...
 
 

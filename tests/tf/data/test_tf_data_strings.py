@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from conftest import require
-from test_tf_data_pipelines import same
+from data_parity import same, same_pipeline
 
 import nabla.keras as keras
 import nabla.tf as ntf
@@ -48,13 +48,7 @@ def tensorflow():
 
 @pytest.mark.parametrize("name", sorted(PIPELINES))
 def test_the_pipeline_of_texts_is_tensorflows(tensorflow, name):
-    ours, theirs = PIPELINES[name](ntf), PIPELINES[name](tensorflow)
-    a, b = list(ours.as_numpy_iterator()), list(theirs.as_numpy_iterator())
-    assert len(a) == len(b)
-    for i, (x, y) in enumerate(zip(a, b)):
-        same(x, y, f"element {i}")
-    assert repr(ours.element_spec) == repr(theirs.element_spec)
-    assert int(ours.cardinality()) == int(theirs.cardinality())
+    same_pipeline(PIPELINES[name](ntf), PIPELINES[name](tensorflow))
 
 
 def test_text_elements_print_and_read_as_tensorflows(tensorflow):
