@@ -59,7 +59,10 @@ ALTERNATIVES = {
     "tf.global_variables_initializer": "TensorFlow 2 variables hold their values from creation: drop the call",
     "tf.signal": "signal processing is not offered: use NumPy (np.fft)",
     "tf.audio": "audio operations are not offered",
-    "tf.io": "file reading is not offered: read files with NumPy or Python, datasets with nabla.datasets",
+    "tf.io": (
+        "tf.io is not offered: CSV records come from tf.data.experimental.CsvDataset (decode_csv's parsing, read "
+        "from the file) or make_csv_dataset; other files: read them with NumPy or Python, datasets with nabla.datasets"
+    ),
     "tf.lite": "TensorFlow Lite is not offered: export with nabla's ONNX support where available",
     "tf.estimator": "estimators are not offered: use Keras's fit (nabla.keras) or a GradientTape loop",
     "tf.feature_column": "feature columns are not offered: prepare features with NumPy",
