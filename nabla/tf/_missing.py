@@ -8,7 +8,8 @@ there is one, never a silently different object.
 from __future__ import annotations
 
 _FILES = (
-    "tf.data reads arrays in memory, not files: load them with NumPy or nabla.datasets, then "
+    "tf.data reads arrays in memory and text files (TextLineDataset, experimental.CsvDataset), not binary ones: "
+    "load them with NumPy or nabla.datasets, then "
     "Dataset.from_tensor_slices((x, y)); data larger than memory: nabla.data.ChunkedDataset, which Keras's fit takes"
 )
 
@@ -23,7 +24,6 @@ ALTERNATIVES = {
     "tf.data.Dataset.save": "keep the arrays (np.save / np.load) and rebuild with Dataset.from_tensor_slices",
     "tf.data.Dataset.snapshot": "cache() keeps a pass in memory; for files, keep the arrays with np.save",
     "tf.data.TFRecordDataset": _FILES,
-    "tf.data.TextLineDataset": _FILES,
     "tf.data.FixedLengthRecordDataset": _FILES,
     "tf.data.Options": "options tune TensorFlow's runtime, which nabla's pipelines do not have: drop them",
     "tf.distribute": "nabla.distributed trains on several processes; there is no tf.distribute strategy",
@@ -59,7 +59,10 @@ ALTERNATIVES = {
     "tf.global_variables_initializer": "TensorFlow 2 variables hold their values from creation: drop the call",
     "tf.signal": "signal processing is not offered: use NumPy (np.fft)",
     "tf.audio": "audio operations are not offered",
-    "tf.io": "file reading is not offered: read files with NumPy or Python, datasets with nabla.datasets",
+    "tf.io": (
+        "tf.io is not offered: CSV records come from tf.data.experimental.CsvDataset (decode_csv's parsing, read "
+        "from the file) or make_csv_dataset; other files: read them with NumPy or Python, datasets with nabla.datasets"
+    ),
     "tf.lite": "TensorFlow Lite is not offered: export with nabla's ONNX support where available",
     "tf.estimator": "estimators are not offered: use Keras's fit (nabla.keras) or a GradientTape loop",
     "tf.feature_column": "feature columns are not offered: prepare features with NumPy",

@@ -124,3 +124,7 @@ class StringTensor:
 
     def __str__(self) -> str:
         return f"tf.Tensor({numpy_text(self._data, False)}, shape={self.shape}, dtype=string)"
+
+    def __format__(self, spec: str) -> str:
+        # TensorFlow formats the NumPy value: f"{name}: {value}" over a CSV row shows b'male', not tf.Tensor(...).
+        return format(self.numpy(), spec)

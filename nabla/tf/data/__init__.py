@@ -5,7 +5,8 @@
 ``enumerate``, ``cache``, ``prefetch``; iteration, ``as_numpy_iterator``, ``element_spec``,
 ``cardinality`` and ``len``; ``tf.data.AUTOTUNE`` (accepted: the pipelines run serially). nabla.keras's
 ``fit``, ``evaluate`` and ``predict`` take such a dataset of batches. See :mod:`nabla.tf.data.dataset`
-and docs/tf.md, which also lists what is not offered (files, ``interleave``...).
+``TextLineDataset`` reads text files (CSV files: ``tf.data.experimental``). See docs/tf.md, which also lists
+what is not offered (TFRecord files, ``interleave``...).
 """
 
 from .._missing import missing as _missing
@@ -13,6 +14,7 @@ from . import experimental
 from .dataset import Dataset, OwnedIterator
 from .node import INFINITE as INFINITE_CARDINALITY
 from .node import UNKNOWN as UNKNOWN_CARDINALITY
+from .readers import TextLineDataset
 
 AUTOTUNE = -1  # tf.data.AUTOTUNE: "let the runtime choose"; nabla's stages run serially whatever is asked
 DatasetV2 = Dataset
@@ -25,6 +27,7 @@ __all__ = [
     "Dataset",
     "DatasetV2",
     "Iterator",
+    "TextLineDataset",
     "experimental",
 ]
 

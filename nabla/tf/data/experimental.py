@@ -1,16 +1,18 @@
 """``tf.data.experimental``: the names older tutorials reach there (``AUTOTUNE``, ``cardinality``,
-``sample_from_datasets``, ``choose_from_datasets``), and ``assert_cardinality``."""
+``sample_from_datasets``, ``choose_from_datasets``), ``assert_cardinality``, and the CSV readers ``CsvDataset`` and
+``make_csv_dataset`` (:mod:`nabla.tf.data.readers`)."""
 
 from .._missing import missing as _missing
 from .dataset import Dataset as _Dataset
 from .node import INFINITE as INFINITE_CARDINALITY
 from .node import UNKNOWN as UNKNOWN_CARDINALITY
+from .readers import CsvDataset, make_csv_dataset
 from .slicing import AssertCardinality as _AssertCardinality
 
 AUTOTUNE = -1  # (the same as tf.data.AUTOTUNE)
 
-__all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "assert_cardinality", "cardinality",
-           "choose_from_datasets", "sample_from_datasets"]  # fmt: skip
+__all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "CsvDataset", "assert_cardinality",
+           "cardinality", "choose_from_datasets", "make_csv_dataset", "sample_from_datasets"]  # fmt: skip
 
 sample_from_datasets = _Dataset.sample_from_datasets  # (TensorFlow 2.6's names, kept there)
 choose_from_datasets = _Dataset.choose_from_datasets

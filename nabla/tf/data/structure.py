@@ -13,6 +13,7 @@ end (:func:`as_tensors`) and where a user's function receives them (``map``, ``f
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Mapping
 
 import numpy as np
@@ -55,7 +56,8 @@ def pack(template, leaves) -> object:
 def _pack(template, leaves):
     if isinstance(template, Mapping):
         packed = {key: _pack(template[key], leaves) for key in sorted(template)}
-        return {key: packed[key] for key in template}
+        entries = ((key, packed[key]) for key in template)
+        return OrderedDict(entries) if isinstance(template, OrderedDict) else dict(entries)  # (make_csv_dataset's)
     if isinstance(template, tuple):
         items = [_pack(item, leaves) for item in template]
         return type(template)(*items) if hasattr(template, "_fields") else tuple(items)

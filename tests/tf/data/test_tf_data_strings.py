@@ -62,6 +62,8 @@ def test_text_elements_print_and_read_as_tensorflows(tensorflow):
     (x, _), (tx, _) = next(iter(ours)), next(iter(theirs))
     assert (str(x), repr(x)) == (str(tx), repr(tx))
     assert type(x.numpy()) is bytes and x.numpy() == tx.numpy()
+    batch, their_batch = next(iter(ours.batch(2)))[0], next(iter(theirs.batch(2)))[0]
+    assert (f"{x}", f"{x!s:>40}", f"{batch}") == (f"{tx}", f"{tx!s:>40}", f"{their_batch}")  # the CSV tutorial's
     assert repr(ntf.constant(["a", "é"])) == repr(tensorflow.constant(["a", "é"]))
     x, tx = next(iter(ours.batch(2)))[0], next(iter(theirs.batch(2)))[0]
     assert repr(ntf.expand_dims(x, -1)) == repr(tensorflow.expand_dims(tx, -1))  # keras.io's vectorize_text
