@@ -20,10 +20,12 @@ from __future__ import annotations
 import functools
 import types
 
+import numpy as np
+
 import nabla as nb
 
 from . import _recording
-from ._convert import as_tf
+from ._convert import as_tf, constant
 from ._engine import capture_has_applied_effects
 from .config import _Settings
 
@@ -50,7 +52,7 @@ class Function:
 
     def __call__(self, *args, **kwargs):
         if self._eager or _Settings.run_functions_eagerly or _recording.recording():
-            return self.python_function(*args, **kwargs)
+            return _as_tf_structure(self.python_function(*args, **kwargs))
         self._changed_state = False
         try:
             result = self._captured(*args, **kwargs)
@@ -62,7 +64,7 @@ class Function:
                     "after tf.config.run_functions_eagerly(True)"
                 ) from refusal
             self._eager = True
-            return self.python_function(*args, **kwargs)
+            return _as_tf_structure(self.python_function(*args, **kwargs))
         return _as_tf_structure(result)
 
     def __get__(self, instance, owner=None):
@@ -74,11 +76,15 @@ class Function:
 
 
 def _as_tf_structure(result):
-    """A replay's tensors (plain nb.Tensor) as tf.Tensors, in lists, tuples and dicts too."""
+    """What the function returned as TensorFlow's graph function returns it: tensors as tf.Tensors, Python
+    numbers and NumPy arrays as tf.constant makes them (``return 1`` gives ``tf.Tensor(1, shape=(),
+    dtype=int32)``), in lists, tuples and dicts too; anything else (None, a Variable) as it is."""
     if isinstance(result, dict):
         return {k: _as_tf_structure(v) for k, v in result.items()}
     if isinstance(result, (list, tuple)) and not hasattr(result, "_fields"):
         return type(result)(_as_tf_structure(r) for r in result)
+    if isinstance(result, (bool, int, float, np.ndarray, np.generic)):
+        return constant(result)
     return as_tf(result)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from tf_parity import tensorflow
 
 import nabla as nb
 import nabla.tf as tf
@@ -108,3 +109,22 @@ def test_a_refusal_after_a_state_change_raises_rather_than_doing_it_twice():
     with pytest.raises(RuntimeError, match="changed state"):
         update(tf.constant([1.0]))
     assert w.numpy().tolist() == [0.0]  # the step was done once
+
+
+def test_python_values_returned_become_tensors_as_in_tensorflow():
+    """A graph function returns tensors: ``return 1`` gives ``tf.Tensor(1, shape=(), dtype=int32)``, captured or
+    run eagerly (a function that prints with tf.print runs eagerly here)."""
+    real = tensorflow()
+
+    def body(tf):
+        def f(x):
+            tf.print("x:", x)
+            return 1, 2.5, True, np.arange(3), None, {"y": x * 2}
+
+        return f
+
+    ours, theirs = tf.function(body(tf))(tf.constant(3.0)), real.function(body(real))(real.constant(3.0))
+    assert repr(ours[:4]) == repr(theirs[:4]) and ours[4] is theirs[4] is None
+    assert repr(ours[5]) == repr(theirs[5])
+    captured = tf.function(lambda x: (x + 1, 7))(tf.constant([1.0]))
+    assert repr(captured) == repr(real.function(lambda x: (x + 1, 7))(real.constant([1.0])))

@@ -83,9 +83,9 @@ def test_filter_flat_map_and_reduce_take_structures():
         ("Dataset.list_files", "nabla.datasets"),
         ("Dataset.window", "batch(n)"),
         ("TFRecordDataset", "from_tensor_slices"),
-        ("TextLineDataset", "NumPy"),
+        ("FixedLengthRecordDataset", "TextLineDataset"),
         ("Options", "drop them"),
-        ("experimental.make_csv_dataset", "docs/tf.md"),
+        ("experimental.make_batched_features_dataset", "docs/tf.md"),
         ("no_such_thing", "does not offer tf.data.no_such_thing"),
     ],
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import require
-from test_tf_data_pipelines import same
+from data_parity import same
 
 import nabla.tf as ntf
 
