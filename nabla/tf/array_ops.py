@@ -182,11 +182,22 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name
     axis = batch_dims if axis is None else int(axis) % x.ndim
     if batch_dims and axis != batch_dims:
         raise ValueError(f"nabla.tf's gather takes axis == batch_dims when batch_dims > 0, got {axis} and {batch_dims}")
+    _check_gathered(idx._data, x.shape[axis])
     if batch_dims:
         index = _batch_grids(x.shape, batch_dims, idx.ndim) + (idx,)
     else:
         index = (builtins.slice(None),) * axis + (idx,)
     return apply(nb.getitem, x, index)
+
+
+def _check_gathered(indices: np.ndarray, size: int) -> None:
+    """TensorFlow's refusal of an index outside ``[0, size)``: negative ones too (NumPy would count them from
+    the end), with its message naming the first such index."""
+    outside = (indices < 0) | (indices >= size)
+    if outside.any():
+        where = tuple(np.argwhere(outside)[0])
+        position = f"[{','.join(str(int(i)) for i in where)}]" if where else ""
+        raise InvalidArgumentError(f"indices{position} = {int(indices[where])} is not in [0, {size}) [Op:GatherV2]")
 
 
 def boolean_mask(tensor, mask, axis=None, name="boolean_mask"):

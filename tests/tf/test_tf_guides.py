@@ -156,3 +156,15 @@ def test_a_method_with_an_unknown_rank_signature_and_a_custom_gradient():
         return t.gradient(output, v)
 
     same(fn)
+
+
+@pytest.mark.parametrize(
+    "expression",
+    ["tf.gather(tf.constant([1.0, 2.0]), [0, 2])", "tf.gather(tf.ones([2, 2]), [[0], [-1]], axis=1)",
+     "tf.gather(tf.range(3), 5)"],
+)  # fmt: skip
+def test_gather_refuses_an_index_outside_with_tensorflows_message(expression):
+    """Negative indices too: TensorFlow refuses them, where NumPy would count from the end."""
+    ours, theirs = run_both(lambda tf: eval(expression, {"tf": tf}))  # noqa: S307
+    assert type(ours).__name__ == type(theirs).__name__ == "InvalidArgumentError"
+    assert str(ours) == str(theirs).split("}} ")[-1].removesuffix(" name: ")  # (a scalar index: TF adds " name: ")
