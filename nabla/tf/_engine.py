@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..engine.custom_gradient import custom_vjp
 from ..engine.grad_mode import GradMode
 from ..engine.graph import sequence_mark
-from ..engine.tracing import Tracing, recompute, refuse_in_capture
+from ..engine.tracing import Tracing, derive, recompute, refuse_in_capture
 
 # GradMode.enabled is what nb.is_grad_enabled() returns. nabla.tf reads and switches it around each operation
 # outside a recording tape, where a context manager's cost would be paid at every operation.
@@ -32,6 +32,7 @@ __all__ = [
     "GradMode",
     "capture_has_applied_effects",
     "custom_vjp",
+    "derive",
     "recompute",
     "refuse_in_capture",
     "rewrap",

@@ -3,11 +3,12 @@
 TensorFlow traces a ``tf.function`` into a graph at its first call and runs the graph afterwards. nabla's
 counterpart is ``nb.capture``: the first call runs the function and records what it computed, later
 calls with the same argument shapes replay the record as straight-line NumPy code. The contract is
-TensorFlow's too: Python side effects (``print``) happen at the recording call only, tensors and
+TensorFlow's too: Python side effects (``print``) happen at the recording call only (``tf.print`` at
+every call: the capture records it), tensors and
 Variables are read afresh at every call, new shapes or new Python argument values record again.
 
 ``nb.capture`` refuses what a replay could not repeat: reading values into Python (``if x > 0``,
-``.numpy()``, ``tf.print``), updating variables (``assign``), computing gradients (``tape.gradient``:
+``.numpy()``), updating variables (``assign``), computing gradients (``tape.gradient``:
 TensorFlow's training steps), creating variables, seeded random draws. Then the function runs eagerly,
 at this call and every later one, with the same results. A function called while a ``GradientTape``
 records also runs eagerly (its operations must be recorded for the tape). ``jit_compile``,

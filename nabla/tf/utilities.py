@@ -11,7 +11,7 @@ import numpy as np
 
 import nabla as nb
 
-from ._engine import refuse_in_capture
+from ._engine import derive
 from .dtypes import as_dtype, float32
 from .tensor_shape import TensorShape
 
@@ -77,7 +77,13 @@ def _text(array: np.ndarray, summarize: int, depth: int = 0) -> str:
 def print(*inputs, output_stream=sys.stderr, summarize=3, sep=" ", end="\n", name=None):  # noqa: A001
     """``tf.print(*inputs)``: print tensors' values (``summarize`` elements at each end of an axis; -1:
     all) and other values, to standard error by default, as TensorFlow. Inside ``tf.function`` it prints
-    at every call (the function is then run as it is, not captured)."""
-    refuse_in_capture("prints (tf.print)", "print after calling the function")
-    parts = [_text(np.asarray(x), summarize) if isinstance(x, nb.Tensor) else str(x) for x in inputs]
-    builtins.print(sep.join(parts), end=end, file=output_stream)
+    at every call, as TensorFlow's graph op does (a Python ``print`` there runs at the recording call only):
+    the captured step records it and every replay prints the values of that call."""
+    are_tensors = tuple(isinstance(x, nb.Tensor) for x in inputs)
+    derive(_emit, are_tensors, *inputs, stream=output_stream, summarize=summarize, sep=sep, end=end)
+
+
+def _emit(are_tensors: tuple, *values, stream, summarize: int, sep: str, end: str) -> None:
+    """Write one ``tf.print`` line (``values``: the tensors' arrays where ``are_tensors`` says so)."""
+    parts = [_text(np.asarray(v), summarize) if tensor else str(v) for tensor, v in zip(are_tensors, values)]
+    builtins.print(sep.join(parts), end=end, file=stream)

@@ -128,3 +128,25 @@ def test_python_values_returned_become_tensors_as_in_tensorflow():
     assert repr(ours[5]) == repr(theirs[5])
     captured = tf.function(lambda x: (x + 1, 7))(tf.constant([1.0]))
     assert repr(captured) == repr(real.function(lambda x: (x + 1, 7))(real.constant([1.0])))
+
+
+def test_tf_print_prints_at_every_call_and_python_print_once_as_in_tensorflow(capfd):
+    """The guide "Introduction to graphs and tf.function": Python's print runs while tracing, tf.print at
+    every call; the function stays captured (nabla records the print and every replay repeats it).
+    (TensorFlow's print op writes to the process's standard output itself: captured at the descriptor.)"""
+    import sys
+
+    def transcript(tf) -> str:
+        @tf.function
+        def f(x):
+            print("Tracing!")
+            tf.print("Executing", x, output_stream=sys.stdout, summarize=2)
+            return x * 2
+
+        for values in ([1, 2, 3, 4, 5], [6, 7, 8, 9, 10], [0, 0, 0, 0, 1]):
+            f(tf.constant(values))
+        sys.stdout.flush()
+        return capfd.readouterr().out
+
+    theirs = transcript(tensorflow())
+    assert transcript(tf) == theirs
