@@ -14,7 +14,9 @@ A tensor is named by where it comes from: ``{"input": i}`` (the i-th of ``input_
 ``{"node": k, "output": j}`` (the j-th output of the k-th call). ``inputs`` and ``outputs`` keep the
 structure the model was made with (one tensor, a list, or ``{"dict": {key: ...}}``). ``module`` is the
 name the layer's weights carry in the model's ``state_dict`` (``"dense.kernel"``). Calls are layers, or
-Python's arithmetic on symbolic tensors (:data:`OPERATORS`); ``keras.ops`` functions and ``Lambda``
+Python's arithmetic on symbolic tensors (:data:`OPERATORS`). A model used as a layer is an entry like any
+other, its own config nested in it (``{"class_name": "Sequential", "config": {"layers": [...]}, "module":
+"encoder"}``, as Keras 3 nests it), its weights under ``encoder.``. ``keras.ops`` functions and ``Lambda``
 layers are Python code, which a model file does not hold: such models are refused when saved.
 The schema of this config is ``FUNCTIONAL_CONFIG`` in :mod:`nabla.keras.models.file_schema`.
 """
