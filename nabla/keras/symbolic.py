@@ -295,7 +295,7 @@ def nodes_between(input_ids: set, outputs: list[KerasTensor]) -> list[Node]:
             order.append(node)
             continue
         stack.append((node, True))
-        for t in node.inputs():
+        for t in reversed(node.inputs()):  # (the stack pops the first input's calls first: they ran first)
             if t.node is None:
                 if id(t) not in input_ids:
                     raise ValueError(

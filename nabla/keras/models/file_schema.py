@@ -377,6 +377,8 @@ CELL_HOLDERS = ("RNN", "StackedRNNCells")
 WRAPPABLE = {"Bidirectional": ("SimpleRNN", "LSTM", "GRU"), "RNN": CELL_CLASSES, "StackedRNNCells": CELL_CLASSES[:3]}
 # (TimeDistributed: any layer but an Input; a cell of yours makes its RNN a layer of yours: file_check.py)
 MAX_WRAPPING = 4
+#: How deep models nest as layers (a model in a model in ...): Keras sets no bound; a file asking for more is absurd.
+MAX_NESTING = 8
 
 SEQUENTIAL_CONFIG = {
     "type": "object",

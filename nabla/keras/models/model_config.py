@@ -14,7 +14,9 @@ A tensor is named by where it comes from: ``{"input": i}`` (the i-th of ``input_
 ``{"node": k, "output": j}`` (the j-th output of the k-th call). ``inputs`` and ``outputs`` keep the
 structure the model was made with (one tensor, a list, or ``{"dict": {key: ...}}``). ``module`` is the
 name the layer's weights carry in the model's ``state_dict`` (``"dense.kernel"``). Calls are layers, or
-Python's arithmetic on symbolic tensors (:data:`OPERATORS`); ``keras.ops`` functions and ``Lambda``
+Python's arithmetic on symbolic tensors (:data:`OPERATORS`). A model used as a layer is an entry like any
+other, its own config nested in it (``{"class_name": "Sequential", "config": {"layers": [...]}, "module":
+"encoder"}``, as Keras 3 nests it), its weights under ``encoder.``. ``keras.ops`` functions and ``Lambda``
 layers are Python code, which a model file does not hold: such models are refused when saved.
 The schema of this config is ``FUNCTIONAL_CONFIG`` in :mod:`nabla.keras.models.file_schema`.
 """
@@ -51,11 +53,16 @@ def _refuse(model, why: str, what: str = "save the weights (model.save_weights) 
 
 
 def layer_entry(model, layer) -> dict:
-    """``{"class_name": ..., "config": ...}`` of one layer of ``model``; refuses what a model file cannot hold."""
+    """``{"class_name": ..., "config": ...}`` of one layer of ``model``; refuses what a model file cannot hold.
+
+    A model used as a layer (a Sequential, a functional model, or a subclassed one with a config) nests its
+    whole config there, as Keras 3 nests it; a subclassed one loads with its class in ``custom_objects``."""
     from .model import Model  # (model.py imports the models that import this module)
 
     if isinstance(layer, Model):
-        _refuse(model, f"it holds the model '{layer.name}' as a layer, and nabla's model files do not nest models")
+        check_subclass_config(layer)
+        layer._maybe_build()
+        return {"class_name": type(layer).__name__, "config": layer.get_config()}
     if not isinstance(layer, Layer):
         _refuse(model, f"it holds a {type(layer).__name__}, and only Keras-style layers (nabla.layers) have a config")
     if getattr(layer, "return_state", False):
@@ -69,15 +76,23 @@ def layer_entry(model, layer) -> dict:
 
 def layers_from_entries(entries: list, custom_objects: dict | None) -> list[Layer]:
     """The layers ``{"class_name": ..., "config": ...}`` entries describe: nabla's, or yours, registered
-    (``register_keras_serializable``, ``custom_object_scope``) or in ``custom_objects``, as Keras's ``from_config``."""
-    known = {**LAYERS, **classes_by_name(custom_objects)}
+    (``register_keras_serializable``, ``custom_object_scope``) or in ``custom_objects``, as Keras's ``from_config``;
+    a nested Sequential or functional model from its config in turn."""
+    from .functional import Functional  # (both import this module)
+    from .sequential import Sequential
+
+    models = {"Sequential": Sequential, "Functional": Functional}
+    known = {**LAYERS, **models, **classes_by_name(custom_objects)}
     layers = []
     for entry in entries:
         name = entry["class_name"]
         if name not in known:
             raise ValueError(f"unknown layer class {name!r}; pass it in custom_objects={{'{name}': cls}}")
         with CustomObjectScope(custom_objects):  # (a layer that holds objects, RNN's cell, finds yours too)
-            layers.append(known[name].from_config(entry["config"]))
+            if known[name] is models.get(name):
+                layers.append(known[name].from_config(entry["config"], custom_objects))
+            else:
+                layers.append(known[name].from_config(entry["config"]))
     return layers
 
 

@@ -27,7 +27,8 @@ def save_model(model, path, overwrite: bool = True) -> None:
     Raises:
         FileExistsError: ``overwrite=False`` and the file exists.
         NotImplementedError: a subclassed model whose ``__init__`` takes arguments and that has no ``get_config``.
-        TypeError: a model holding what a file cannot (a ``Lambda``, a ``keras.ops`` call, a nested model).
+        TypeError: a model holding what a file cannot (a ``Lambda``, a ``keras.ops`` call). Models nested as
+            layers are saved with their configs (see ``model_config.layer_entry``).
         Nothing is written then.
     """
     from .functional import Functional

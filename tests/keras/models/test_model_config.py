@@ -158,12 +158,6 @@ def test_a_subclassed_model_made_with_values_no_config_holds_is_refused_saying_t
     np.testing.assert_array_equal(again.predict(A), model.predict(A))
 
 
-def test_a_nested_model_is_refused_when_saved_not_when_loaded(tmp_path):
-    inner = keras.Sequential([keras.Input(shape=(6,)), keras.layers.Dense(3)])
-    with pytest.raises(TypeError, match="holds the model .* as a layer.*save_weights"):
-        keras.Sequential([inner, keras.layers.Dense(1)]).save(tmp_path / "n.keras")
-
-
 # --- hostile or damaged files: refused before anything is built -----------------------------------------------------
 
 
