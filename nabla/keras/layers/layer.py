@@ -481,7 +481,7 @@ def config_value(value):
     if isinstance(value, initializers.Initializer):
         return initializers.serialize(value)
     if isinstance(value, regularizers.Regularizer):
-        return value.get_config()
+        return regularizers.serialize(value)
     if isinstance(value, constraints.Constraint):
         return constraints.serialize(value)
     name = activations.name_of(value)
