@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import dtypes
-from .tensor import numpy_text
+from .tensor import Tensor, numpy_text
 from .tensor_shape import TensorShape
 
 
@@ -56,6 +56,7 @@ class StringTensor:
 
     __slots__ = ("_data",)
     __hash__ = None  # (TensorFlow's tensors are unhashable too: compare with ==)
+    keras_output_class = Tensor  # (a Keras layer called on text, TextVectorization, returns tf.Tensors)
 
     def __init__(self, data: np.ndarray):
         self._data = data

@@ -42,3 +42,21 @@ def test_quickstart_metric_loop_prints_as_tensorflow():
     for mine, reference in zip(ours[1:4:2], theirs[1:4:2]):
         assert mine[0] == reference[0] == "float32" and mine[1] == pytest.approx(reference[1], rel=1e-6)
     assert ours[-1] == theirs[-1] == ("mean", 2.0)
+
+
+@pytest.mark.parametrize("keywords", [False, True])
+def test_a_loss_object_on_tensorflow_tensors_gives_a_tensor_printed_as_tensorflow_s(keywords):
+    # The custom-training walkthrough: print("Loss test: {}".format(loss_object(y_true=y, y_pred=y_))).
+    from tf_keras_reference import tf_keras
+
+    def loss(tf, keras):
+        loss_object = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+        y, y_ = tf.constant([0, 2, 1]), tf.constant([[1.0, 2.0, 0.5], [0.1, 0.2, 3.0], [2.0, 0.0, -1.0]])
+        return loss_object(y_true=y, y_pred=y_) if keywords else loss_object(y, y_)
+
+    ours, theirs = loss(nabla.tf, nabla.tf.keras), loss(tensorflow(), tf_keras())
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-6)
+    assert type(ours) is nabla.tf.Tensor
+    same_value = tensorflow().constant(ours.numpy())  # (the printing compared; the values may differ in the last bit)
+    for text in ("Loss test: {}", "{:.3f}", "{!r}", "{!s}"):
+        assert text.format(ours) == text.format(same_value)

@@ -53,3 +53,16 @@ def test_numbers_and_other_names_are_refused():
         ntf.strings.lower(np.zeros(3))
     with pytest.raises(AttributeError, match="nabla.tf does not offer tf.strings.split"):
         ntf.strings.split
+
+
+def test_a_layer_called_on_a_string_tensor_returns_tensorflow_s_tensor():
+    # The text-classification tutorial prints vectorize_layer(tf.expand_dims(review, -1)).
+    texts = ["the cat sat", "the dog"]
+    from tf_keras_reference import tf_keras  # (the tests' Keras 3 runs on PyTorch, whose tensors print otherwise)
+
+    ours, theirs = keras.layers.TextVectorization(), tf_keras().layers.TextVectorization()
+    ours.adapt(texts)
+    theirs.adapt(texts)
+    got, want = ours(ntf.expand_dims(ntf.constant(texts[0]), -1)), theirs(tensorflow().expand_dims(texts[0], -1))
+    assert type(got) is ntf.Tensor and got.dtype == ntf.int64
+    assert repr(got) == repr(want) and str(got) == str(want)

@@ -28,7 +28,7 @@ class ActivityRegularization(Layer):
         if not (is_number(l1) and is_number(l2) and l1 >= 0 and l2 >= 0):
             raise ValueError(f"ActivityRegularization: l1 and l2 must be numbers >= 0, got l1={l1!r}, l2={l2!r}")
         self.l1, self.l2 = float(l1), float(l2)
-        self._regularizer = regularizers.Regularizer(l1=self.l1, l2=self.l2)
+        self._regularizer = regularizers.L1L2(l1=self.l1, l2=self.l2)
 
     def call(self, inputs, training=None):
         if self.l1 or self.l2:

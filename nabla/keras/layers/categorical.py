@@ -20,6 +20,7 @@ import numpy as np
 
 from .. import symbolic
 from .._engine import Tensor
+from ..output_class import like_inputs
 from .layer import Layer
 
 MODES = ("one_hot", "multi_hot", "count")
@@ -93,7 +94,7 @@ class RawInputLayer(Layer):
         if out.dtype.kind not in "biuf":  # strings (invert=True): an array, as Tensors hold numbers
             return out
         self.output_shape_seen = (None,) + out.shape[1:]
-        return Tensor._make(out)
+        return like_inputs(Tensor._make(out), inputs)  # (tf.Tensors for TensorFlow's string tensors, as in TF)
 
     def compute(self, inputs, **kwargs) -> np.ndarray:
         raise NotImplementedError

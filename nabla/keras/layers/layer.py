@@ -167,6 +167,12 @@ class Layer(Module):
         elif type(value) in (list, tuple) and value and isinstance(value[0], Module):
             if all(isinstance(v, Module) for v in value):
                 value = ModuleList(value)  # Keras tracks layers held in a list attribute
+        elif getattr(type(value), "_tf_variable", False):
+            # A tf.Variable made in __init__ or build (the modules guide's FlexibleDense) is a weight, as in
+            # Keras 2 (tf_keras); Keras 3 on TensorFlow would leave it out of the weights, and so untrained.
+            self._forget(name)
+            self._registry("_parameters")[name] = value
+            return
         super().__setattr__(name, value)
 
     @property
@@ -227,6 +233,12 @@ class Layer(Module):
 
     trainable_variables = trainable_weights
     non_trainable_variables = non_trainable_weights
+
+    @property
+    def submodules(self) -> tuple:
+        """Every layer inside this one, depth first (Keras 2's layers are ``tf.Module``\\ s, whose ``submodules``
+        the modules guide prints; Keras 3's have none)."""
+        return tuple(m for m in self.modules() if m is not self and isinstance(m, Layer))
 
     # --- running --------------------------------------------------------------------
 
@@ -469,7 +481,7 @@ def config_value(value):
     if isinstance(value, initializers.Initializer):
         return initializers.serialize(value)
     if isinstance(value, regularizers.Regularizer):
-        return value.get_config()
+        return regularizers.serialize(value)
     if isinstance(value, constraints.Constraint):
         return constraints.serialize(value)
     name = activations.name_of(value)

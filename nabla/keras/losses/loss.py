@@ -14,6 +14,7 @@ import numpy as np
 
 from .._engine import Tensor, backend, ops, recompute
 from ..layers import masking
+from ..output_class import like_inputs
 from ..utils.naming import snake_case
 
 EPSILON = 1e-7  # Keras's backend.epsilon()
@@ -107,6 +108,10 @@ class Loss:
         raise NotImplementedError(f"{type(self).__name__}: a Loss subclass must define call(y_true, y_pred)")
 
     def __call__(self, y_true, y_pred, sample_weight=None) -> Tensor:
+        # (in y_pred's tensor class: a tf.keras loss of tf.Tensors is a tf.Tensor, which prints as TensorFlow's)
+        return like_inputs(self._reduced(y_true, y_pred, sample_weight), y_pred)
+
+    def _reduced(self, y_true, y_pred, sample_weight) -> Tensor:
         values = self.per_sample(y_true, y_pred)
         weights = None
         if sample_weight is not None:

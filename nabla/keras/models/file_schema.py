@@ -110,21 +110,28 @@ INITIALIZER = _optional({"anyOf": [
         "registered_name": {"type": "null"},
     }},
 ]})  # fmt: skip
-REGULARIZER = _optional(
-    {"anyOf": [
-        {"enum": ["l1", "l2", "l1_l2"]},
-        {"type": "object", "properties": {"l1": _number(minimum=0), "l2": _number(minimum=0)},
-         "additionalProperties": False},
-    ]}
-)  # fmt: skip
 
 
-def _constraint(class_name: str, **fields) -> dict:
-    """Keras 3's object form of one constraint class: its config has exactly ``fields`` (all optional)."""
+def _constraint(class_name: str, module: str = "keras.constraints", **fields) -> dict:
+    """Keras 3's object form of one constraint (or regularizer) class: its config has exactly ``fields`` (all
+    optional)."""
     config = {"type": "object", "properties": fields, "additionalProperties": False}
     return {"type": "object", "required": ["class_name", "config"], "additionalProperties": False,
-            "properties": {"module": {"const": "keras.constraints"}, "class_name": {"const": class_name},
+            "properties": {"module": {"const": module}, "class_name": {"const": class_name},
                            "config": config, "registered_name": {"type": "null"}}}  # fmt: skip
+
+
+FACTOR = _number(minimum=0)
+# Keras 3's object form, the plain {"l1", "l2"} config that nabla wrote before, or a name
+REGULARIZER = _optional(
+    {"anyOf": [
+        {"enum": ["l1", "l2", "l1_l2", "L1", "L2", "L1L2"]},
+        {"type": "object", "properties": {"l1": FACTOR, "l2": FACTOR}, "additionalProperties": False},
+        _constraint("L1", "keras.regularizers", l1=FACTOR),
+        _constraint("L2", "keras.regularizers", l2=FACTOR),
+        _constraint("L1L2", "keras.regularizers", l1=FACTOR, l2=FACTOR),
+    ]}
+)  # fmt: skip
 
 
 AXES = {"anyOf": [AXIS, {"type": "array", "items": AXIS, "minItems": 1, "maxItems": 8}]}

@@ -62,3 +62,17 @@ def test_bad_arguments_are_refused_with_what_was_given():
         schedules.LearningRateSchedule()(0)
     with pytest.raises(ValueError, match="unknown schedule 'Mine'"):
         schedules.deserialize({"class_name": "Mine", "config": {}})
+
+
+@pytest.mark.parametrize("name, config", CASES)
+def test_many_steps_at_once_give_a_float32_tensor_of_keras_s_rates(keras, name, config):
+    # The overfit tutorial plots a schedule with lr_schedule(np.linspace(0, 100000)). (Keras's
+    # PiecewiseConstantDecay and warm-up CosineDecay branch on the step, so the reference goes step by step.)
+    steps = np.linspace(0, 1000, 12).reshape(3, 4)
+    theirs = getattr(keras.optimizers.schedules, name)(**config)
+    expected = [float(keras.ops.convert_to_numpy(theirs(keras.ops.convert_to_tensor(s)))) for s in steps.flat]
+    expected = np.reshape(expected, steps.shape)
+    for given in (steps, steps.tolist(), nk.ops.convert_to_tensor(steps)):
+        got = getattr(schedules, name)(**config)(given)
+        assert got.dtype == np.float32 and got.shape == (3, 4)
+        np.testing.assert_allclose(got.numpy(), expected, rtol=1e-5, atol=1e-7)

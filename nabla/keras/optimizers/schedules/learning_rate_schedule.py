@@ -11,13 +11,20 @@ A schedule of yours subclasses :class:`LearningRateSchedule` and writes ``__call
 ``get_config`` to be serialisable). ``step`` is what Keras passes: a scalar integer tensor (int64);
 ``float(step)``, arithmetic and ``keras.ops`` / ``nabla.tf`` functions all work on it. The built-in
 schedules compute in Python floats (float64; Keras computes in float32, a difference below 1e-6
-relative) and return a Python float.
+relative) and return a Python float. Given many steps at once (a list, an array or a tensor, as the
+tutorials do to plot a schedule: ``schedule(np.linspace(0, 100000))``), they return a float32 tensor of
+the rates, of the steps' shape, as Keras does.
 """
 
 from __future__ import annotations
 
 import bisect
+import functools
 import math
+
+import numpy as np
+
+from ....engine.tensor import Tensor
 
 
 class LearningRateSchedule:
@@ -44,6 +51,21 @@ class LearningRateSchedule:
     @classmethod
     def from_config(cls, config: dict):
         return cls(**config)
+
+
+def _elementwise(rate):
+    """A built-in schedule's ``__call__`` for one step, made to take many: the rate at each step of an array,
+    list or tensor (Keras's schedules are tensor expressions, so a vector of steps gives a vector of rates)."""
+
+    @functools.wraps(rate)
+    def call(self, step):
+        steps = np.asarray(step.numpy() if isinstance(step, Tensor) else step)
+        if steps.ndim == 0:
+            return rate(self, step)
+        rates = [rate(self, float(s)) for s in steps.reshape(-1)]
+        return Tensor._make(np.asarray(rates, np.float32).reshape(steps.shape))
+
+    return call
 
 
 def _positive_steps(value, name: str, who: str) -> None:
@@ -83,6 +105,7 @@ class ExponentialDecay(_RateDecay):
     def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name="ExponentialDecay"):
         super().__init__(initial_learning_rate, decay_steps, decay_rate, staircase, name)
 
+    @_elementwise
     def __call__(self, step) -> float:
         return float(self.initial_learning_rate) * float(self.decay_rate) ** self._progress(step)
 
@@ -106,6 +129,7 @@ class PiecewiseConstantDecay(LearningRateSchedule):
             raise ValueError(f"PiecewiseConstantDecay: boundaries must increase, got {list(boundaries)}")
         self.boundaries, self.values, self.name = boundaries, values, name
 
+    @_elementwise
     def __call__(self, step) -> float:
         return float(self.values[bisect.bisect_left(self.boundaries, float(step))])
 
@@ -130,6 +154,7 @@ class PolynomialDecay(LearningRateSchedule):
         )  # fmt: skip
         self.power, self.cycle, self.name = power, cycle, name
 
+    @_elementwise
     def __call__(self, step) -> float:
         step, decay_steps = float(step), float(self.decay_steps)
         if self.cycle:
@@ -152,6 +177,7 @@ class InverseTimeDecay(_RateDecay):
     def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name="InverseTimeDecay"):
         super().__init__(initial_learning_rate, decay_steps, decay_rate, staircase, name)
 
+    @_elementwise
     def __call__(self, step) -> float:
         return float(self.initial_learning_rate) / (1.0 + float(self.decay_rate) * self._progress(step))
 
@@ -180,6 +206,7 @@ class CosineDecay(LearningRateSchedule):
         )  # fmt: skip
         self.warmup_target, self.warmup_steps = warmup_target, warmup_steps
 
+    @_elementwise
     def __call__(self, step) -> float:
         step, decay_steps, initial = float(step), float(self.decay_steps), float(self.initial_learning_rate)
         if self.warmup_target is None:
@@ -211,6 +238,7 @@ class CosineDecayRestarts(LearningRateSchedule):
         self.initial_learning_rate, self.first_decay_steps = initial_learning_rate, first_decay_steps
         self._t_mul, self._m_mul, self.alpha, self.name = t_mul, m_mul, alpha, name
 
+    @_elementwise
     def __call__(self, step) -> float:
         fraction, t_mul = float(step) / self.first_decay_steps, float(self._t_mul)
         if t_mul == 1.0:
