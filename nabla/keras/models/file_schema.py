@@ -137,14 +137,19 @@ CONSTRAINT = _optional({"anyOf": [
 
 
 # A layer's dtype: Keras 3's DTypePolicy config (what get_config writes), or the name (older files).
+def _dtype(*names: str) -> dict:
+    name = {"enum": list(names)}
+    return _optional({"anyOf": [name, {
+        "type": "object", "required": ["class_name", "config"], "additionalProperties": False,
+        "properties": {"module": {"const": "keras"}, "class_name": {"const": "DTypePolicy"},
+                       "config": {"type": "object", "required": ["name"], "additionalProperties": False,
+                                  "properties": {"name": name}},
+                       "registered_name": {"type": "null"}},
+    }]})  # fmt: skip
+
+
 FLOAT_NAME = {"enum": ["float32", "float64"]}
-DTYPE = _optional({"anyOf": [FLOAT_NAME, {
-    "type": "object", "required": ["class_name", "config"], "additionalProperties": False,
-    "properties": {"module": {"const": "keras"}, "class_name": {"const": "DTypePolicy"},
-                   "config": {"type": "object", "required": ["name"], "additionalProperties": False,
-                              "properties": {"name": FLOAT_NAME}},
-                   "registered_name": {"type": "null"}},
-}]})  # fmt: skip
+DTYPE = _dtype("float32", "float64")
 
 
 def _layer(required: list[str], **fields) -> dict:
@@ -236,6 +241,22 @@ VOCABULARY_CONFIGS = {
                                                       "maxItems": 16}]}),
         output_sequence_length=_optional(SIZE), vocabulary=_vocabulary(TOKEN), idf_weights=IDF_WEIGHTS,
         encoding=ENCODING, vocabulary_size=_optional(SIZE)),  # fmt: skip
+}
+
+# The category layers without a vocabulary: ids hashed, numbers bucketed, ids encoded (file_vocabulary.py's
+# CATEGORY_SHAPES gives their shapes).
+_ENCODINGS = ["one_hot", "multi_hot", "count"]
+CATEGORY_CONFIGS = {
+    "Hashing": _layer(["num_bins"], num_bins=SIZE, mask_value=_optional({"anyOf": [TOKEN, INT64]}),
+                      salt=_optional({"type": "array", "items": INT64, "minItems": 2, "maxItems": 2}),
+                      output_mode={"enum": ["int", *_ENCODINGS]}, sparse={"const": False},
+                      dtype=_dtype("float32", "float64", "int32", "int64")),  # fmt: skip
+    "Discretization": _layer([], num_bins=_optional(_integer(0)), epsilon=_number(minimum=0, maximum=1),
+                             bin_boundaries=_optional({"type": "array", "items": _number(),
+                                                       "maxItems": MAX_VOCABULARY}),
+                             output_mode={"enum": ["int", *_ENCODINGS]}, sparse={"const": False}),  # fmt: skip
+    "CategoryEncoding": _layer(["num_tokens"], num_tokens=SIZE, output_mode={"enum": _ENCODINGS},
+                               sparse={"const": False}),  # fmt: skip
 }
 
 LAYER_ENTRY = {
@@ -368,6 +389,7 @@ LAYER_CONFIGS = {
                             merge_mode={"enum": ["concat", "sum", "mul", "ave"]}),  # (None: two outputs, refused)
     "TimeDistributed": _layer(["layer"], layer=LAYER_ENTRY),
     **VOCABULARY_CONFIGS,
+    **CATEGORY_CONFIGS,
 }
 #: The wrappers' fields that hold a layer entry, the classes such an entry may name, and how deep wrappers nest.
 WRAPPED_FIELDS = {"Bidirectional": ("layer", "backward_layer"), "TimeDistributed": ("layer",), "RNN": ("cell",),
