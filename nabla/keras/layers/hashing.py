@@ -5,23 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from .categorical import RawInputLayer, as_array, encode
-from .string_hashes import fingerprint64, siphash24
+from .string_hashes import checked_salt, to_buckets
 
 OUTPUT_MODES = ("int", "one_hot", "multi_hot", "count")
-
-
-def _hash_bytes(value) -> bytes:
-    """The bytes Keras hashes for one value: a string's UTF-8, an integer's decimal digits (TensorFlow's
-    ``as_string``); a float is first truncated toward zero to an integer, as Keras casts it to int64."""
-    if isinstance(value, bytes):
-        return value
-    if isinstance(value, str):
-        return value.encode("utf-8")
-    if isinstance(value, (bool, np.bool_)):
-        raise TypeError("Hashing: takes strings or numbers, got booleans; cast them to int first")
-    if isinstance(value, (float, np.floating)):
-        return str(int(np.trunc(value))).encode()
-    return str(int(value)).encode()
 
 
 class Hashing(RawInputLayer):
@@ -59,29 +45,18 @@ class Hashing(RawInputLayer):
                              f"got {self.dtype.name}")  # fmt: skip
         if sparse:
             raise ValueError("Hashing: sparse=True is not offered by nabla (no sparse tensors); use dense outputs")
-        if salt is not None:
-            pair = isinstance(salt, (tuple, list)) and len(salt) == 2
-            if not (pair or isinstance(salt, int)) or any(isinstance(s, bool) or not isinstance(s, int)
-                                                          for s in (salt if pair else [salt])):  # fmt: skip
-                raise ValueError(f"Hashing: salt must be an integer or a pair of integers, got {salt!r}")
-            salt = list(salt) if pair else [salt, salt]
+        salt = checked_salt(salt, "Hashing")
         self.num_bins, self.mask_value, self.salt = int(num_bins), mask_value, salt
         self.output_mode, self.sparse = output_mode, False
 
     def bins(self, values: np.ndarray) -> np.ndarray:
-        """The int64 bin of each value of ``values`` (any shape); each distinct value is hashed once."""
+        """The int64 bin of each value of ``values`` (any shape)."""
         bins = self.num_bins
         masked = None
         if self.mask_value is not None and bins > 1:
             bins -= 1  # bin 0 is the mask's
             masked = values == np.asarray(self.mask_value, dtype=values.dtype)
-        uniques, where = np.unique(values.ravel(), return_inverse=True)
-        if self.salt is None:
-            hashed = [fingerprint64(_hash_bytes(v)) % bins for v in uniques.tolist()]
-        else:
-            key = (self.salt[0], self.salt[1])
-            hashed = [siphash24(key, _hash_bytes(v)) % bins for v in uniques.tolist()]
-        out = np.asarray(hashed, dtype=np.int64)[where].reshape(values.shape)
+        out = to_buckets(values, bins, self.salt)
         if masked is not None:
             out = np.where(masked, 0, out + 1)
         return out

@@ -6,10 +6,12 @@ FarmHash ``Fingerprint64``, the ``farmhashna`` variant) and, with a ``salt``,
 their published descriptions (github.com/google/farmhash; Aumasson and Bernstein's SipHash paper), so
 nabla's bins are TensorFlow's bins without TensorFlow. Python integers masked to 64 bits stand for C's
 ``uint64_t``; the layer hashes each distinct value once, so the Python loop costs per vocabulary, not
-per element.
+per element. :func:`to_buckets` is what the layers call (``Hashing``, and the lookups' OOV ids).
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 _MASK = (1 << 64) - 1
 _K0 = 0xC3A5C85C97CB3127
@@ -180,3 +182,40 @@ def siphash24(key: tuple[int, int], data: bytes) -> int:
     v[2] ^= 0xFF
     _sip_rounds(v, 4)
     return v[0] ^ v[1] ^ v[2] ^ v[3]
+
+
+def _value_bytes(value) -> bytes:
+    """The bytes Keras hashes for one value: a string's UTF-8, an integer's decimal digits (TensorFlow's
+    ``as_string``); a float is first truncated toward zero to an integer, as Keras casts it to int64."""
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, str):
+        return value.encode("utf-8")
+    if isinstance(value, (float, np.floating)):
+        return str(int(np.trunc(value))).encode()
+    return str(int(value)).encode()
+
+
+def checked_salt(salt, who: str) -> list[int] | None:
+    """A ``salt`` argument as the key pair Keras keeps: ``s`` is ``[s, s]``; a pair stays; None stays None."""
+    if salt is None:
+        return None
+    pair = isinstance(salt, (tuple, list)) and len(salt) == 2
+    parts = list(salt) if pair else [salt, salt]
+    if any(isinstance(s, bool) or not isinstance(s, (int, np.integer)) for s in parts):
+        raise ValueError(f"{who}: salt must be an integer or a pair of integers, got {salt!r}")
+    return [int(s) for s in parts]
+
+
+def to_buckets(values: np.ndarray, num_buckets: int, salt: list[int] | None = None) -> np.ndarray:
+    """The int64 bucket in ``[0, num_buckets)`` of each value (strings, integers, floats; any shape):
+    ``to_hash_bucket_fast``, or ``to_hash_bucket_strong`` keyed by ``salt``. Each distinct value is hashed once."""
+    if values.dtype.kind == "b":
+        raise TypeError("hashing takes strings or numbers, got booleans; cast them to int first")
+    uniques, where = np.unique(values.ravel(), return_inverse=True)
+    if salt is None:
+        hashed = [fingerprint64(_value_bytes(v)) % num_buckets for v in uniques.tolist()]
+    else:
+        key = (salt[0], salt[1])
+        hashed = [siphash24(key, _value_bytes(v)) % num_buckets for v in uniques.tolist()]
+    return np.asarray(hashed, dtype=np.int64)[where].reshape(values.shape)
