@@ -217,7 +217,9 @@ MAX_VOCABULARY = 2**22
 TOKEN = {"type": "string", "maxLength": 4096}
 INT64 = _integer(-(2**63), 2**63 - 1)
 IDF_WEIGHTS = _optional({"type": "array", "items": _number(minimum=0), "maxItems": MAX_VOCABULARY + 1})
-_LOOKUP = {"max_tokens": _optional(_integer(2)), "num_oov_indices": _integer(0, 1), "invert": BOOLEAN,
+SALT = _optional({"type": "array", "items": INT64, "minItems": 2, "maxItems": 2})
+_LOOKUP = {"max_tokens": _optional(_integer(2)), "num_oov_indices": _integer(0, MAX_VOCABULARY), "invert": BOOLEAN,
+           "oov_method": {"enum": ["floormod", "farmhash"]}, "salt": SALT,
            "output_mode": {"enum": ["int", "one_hot", "multi_hot", "count", "tf_idf"]}, "sparse": {"const": False},
            "pad_to_max_tokens": BOOLEAN, "idf_weights": IDF_WEIGHTS, "vocabulary_size": _optional(SIZE)}  # fmt: skip
 ENCODING = {"enum": ["utf-8", "utf8", "ascii"]}
@@ -248,7 +250,7 @@ VOCABULARY_CONFIGS = {
 _ENCODINGS = ["one_hot", "multi_hot", "count"]
 CATEGORY_CONFIGS = {
     "Hashing": _layer(["num_bins"], num_bins=SIZE, mask_value=_optional({"anyOf": [TOKEN, INT64]}),
-                      salt=_optional({"type": "array", "items": INT64, "minItems": 2, "maxItems": 2}),
+                      salt=SALT,
                       output_mode={"enum": ["int", *_ENCODINGS]}, sparse={"const": False},
                       dtype=_dtype("float32", "float64", "int32", "int64")),  # fmt: skip
     "Discretization": _layer([], num_bins=_optional(_integer(0)), epsilon=_number(minimum=0, maximum=1),
