@@ -484,6 +484,7 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
         self._maybe_build()
         return super()._ordered_weights()
 
-    def summary(self, print_fn=print) -> None:
-        """Print the layer table: output shapes, parameter counts, totals (as Keras's ``summary``)."""
-        print_fn(summary_table(self))
+    def summary(self, print_fn=print, show_trainable: bool = False) -> None:
+        """Print the layer table: output shapes, parameter counts, totals (as Keras's ``summary``);
+        ``show_trainable=True`` adds Keras's "Trainable" column (Y, N, or - for a layer without weights)."""
+        print_fn(summary_table(self, show_trainable))
