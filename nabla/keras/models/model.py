@@ -256,8 +256,9 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
     def _resolve_metrics(self, output) -> None:
         """Build the metrics from the first outputs (a Tensor, or a list of them)."""
         if self._outputs_metrics is not None:
-            self._outputs_metrics.resolve([o.shape for o in structures.listed(output)])
-            self.compiled_metrics = CompiledMetrics(self._outputs_metrics.flat, self)
+            if self._outputs_metrics.metrics is None:  # once: setting an attribute at every batch defeats capture
+                self._outputs_metrics.resolve([o.shape for o in structures.listed(output)])
+                self.compiled_metrics = CompiledMetrics(self._outputs_metrics.flat, self)
         elif not self.compiled_metrics and self._metric_identifiers:
             output_shape = output.shape
             self.compiled_metrics = CompiledMetrics(
