@@ -21,7 +21,8 @@ By family, as in Keras: :mod:`.layer` (the base ``Layer``), :mod:`.core` (``Inpu
 ``GRUCell``) and :mod:`.rnn` (``RNN``, ``StackedRNNCells``).
 :mod:`.wrappers` (``Bidirectional``, ``TimeDistributed``: layers that hold a layer).
 :mod:`.categorical` (``CategoryEncoding``), :mod:`.index_lookup` (``StringLookup``, ``IntegerLookup``) and
-:mod:`.text_vectorization` (``TextVectorization``): categories and text as ids, on raw NumPy data.
+:mod:`.text_vectorization` (``TextVectorization``), :mod:`.discretization` (``Discretization``) and
+:mod:`.hashing` (``Hashing``): categories and text as ids, on raw NumPy data.
 :mod:`.masking`: how masks of padded sequences travel from layer to layer, and into the loss.
 :mod:`.experimental` (TensorFlow 2.3-2.5's ``experimental.preprocessing`` path to the same preprocessing layers).
 """
@@ -39,8 +40,10 @@ from .convolutional1d import Conv1D
 from .convolutional_depthwise import DepthwiseConv2D, SeparableConv2D
 from .convolutional_transpose import Conv1DTranspose, Conv2DTranspose
 from .core import Activation, Dense, Flatten, Input, InputLayer, Lambda, Masking
+from .discretization import Discretization
 from .embedding import Embedding
 from .group_normalization import GroupNormalization
+from .hashing import Hashing
 from .image_reshaping import Cropping2D, UpSampling2D, ZeroPadding2D
 from .index_lookup import IntegerLookup, StringLookup
 from .layer import Layer
@@ -183,6 +186,9 @@ LAYERS = {
         StringLookup,
         IntegerLookup,
         TextVectorization,
+        Discretization,
+        Hashing,
+        CategoryEncoding,
     )
 }
 # (Lambda is not here: it holds Python code, which a model file does not carry.)

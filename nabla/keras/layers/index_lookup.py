@@ -3,7 +3,8 @@
 The vocabulary, as Keras 3 lays it out (``get_vocabulary()``), in ``output_mode="int"``::
 
     [mask_token]  (only when one is given: id 0, padding)
-    [oov_token]   (num_oov_indices of 1: the id of every token not in the vocabulary)
+    [oov_token]   (num_oov_indices times: the ids of the tokens not in the vocabulary; with several, a
+                  token's id is chosen by its hash, or an integer's by ``token mod num_oov_indices``)
     tokens...     (adapt: the most frequent first; equal counts in descending token order, as TensorFlow)
 
 In the other modes the mask token has no id (it is left out of the counts) and the vocabulary starts at
@@ -38,6 +39,7 @@ from collections import Counter
 import numpy as np
 
 from .categorical import RawInputLayer, as_array, as_ids, encode
+from .string_hashes import checked_salt, to_buckets
 
 OUTPUT_MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
 
@@ -83,16 +85,17 @@ class IndexLookup(RawInputLayer):
 
     def __init__(self, max_tokens=None, num_oov_indices: int = 1, mask_token=None, oov_token=None, vocabulary=None,
                  idf_weights=None, invert: bool = False, output_mode: str = "int", pad_to_max_tokens: bool = False,
-                 sparse: bool = False, **kwargs):  # fmt: skip
+                 sparse: bool = False, oov_method: str = "floormod", salt=None, **kwargs):  # fmt: skip
         super().__init__(**kwargs)
         who = type(self).__name__
         if output_mode == "binary":  # Keras 2's name of multi_hot, which Keras 3 still takes
             output_mode = "multi_hot"
         if output_mode not in OUTPUT_MODES:
             raise ValueError(f"{who}: output_mode must be one of {', '.join(OUTPUT_MODES)}, got {output_mode!r}")
-        if num_oov_indices not in (0, 1) or isinstance(num_oov_indices, bool):
-            raise ValueError(f"{who}: num_oov_indices must be 0 or 1 in nabla (Keras hashes tokens over several "
-                             f"OOV ids with TensorFlow's fingerprint), got {num_oov_indices!r}")  # fmt: skip
+        if isinstance(num_oov_indices, bool) or not isinstance(num_oov_indices, int) or num_oov_indices < 0:
+            raise ValueError(f"{who}: num_oov_indices must be a non-negative integer, got {num_oov_indices!r}")
+        if oov_method not in ("floormod", "farmhash"):
+            raise ValueError(f"{who}: oov_method must be 'floormod' or 'farmhash', got {oov_method!r}")
         if max_tokens is not None and (isinstance(max_tokens, bool) or not isinstance(max_tokens, int)
                                        or max_tokens <= 1):  # fmt: skip
             raise ValueError(f"{who}: max_tokens must be None or an integer above 1, got {max_tokens!r}")
@@ -108,6 +111,7 @@ class IndexLookup(RawInputLayer):
         self.mask_token, self.oov_token = mask_token, oov_token
         self.invert, self.output_mode, self.sparse = invert, output_mode, False
         self.pad_to_max_tokens = pad_to_max_tokens
+        self.oov_method, self.salt = oov_method, checked_salt(salt, who)
         self._tokens: list = []  # the vocabulary without its special tokens
         self._index: dict = {}
         self._idf: np.ndarray | None = None  # the tokens' idf weights (tf_idf)
@@ -215,12 +219,27 @@ class IndexLookup(RawInputLayer):
         if tokens.size == 0:
             return np.zeros(tokens.shape, np.int64)
         unique, inverse = np.unique(tokens.reshape(-1), return_inverse=True)
-        oov = specials - 1 if self.num_oov_indices else None
-        found = [table.get(token, oov) for token in unique.tolist()]
-        if None in found:
-            raise ValueError(f"{type(self).__name__}: {unique.tolist()[found.index(None)]!r} is not in the vocabulary "
+        found = [table.get(token, -2) for token in unique.tolist()]  # (-2: not in the table)
+        if -2 in found and not self.num_oov_indices:
+            raise ValueError(f"{type(self).__name__}: {unique.tolist()[found.index(-2)]!r} is not in the vocabulary "
                              "(num_oov_indices=0 has no id for unknown tokens)")  # fmt: skip
-        return np.asarray(found, np.int64)[inverse].reshape(tokens.shape)
+        found = np.asarray(found, np.int64)
+        unknown = found == -2
+        if unknown.any():
+            found[unknown] = self.oov_ids(unique[unknown])
+        return found[inverse].reshape(tokens.shape)
+
+    def oov_ids(self, tokens: np.ndarray) -> np.ndarray:
+        """The ids of tokens outside the vocabulary: with several OOV ids, Keras spreads them by a hash of the
+        token (FarmHash, or SipHash with a ``salt``), or an integer token by ``token mod num_oov_indices``
+        (``oov_method="floormod"``)."""
+        first = 1 if self._masked else 0
+        n = self.num_oov_indices
+        if n == 1:
+            return np.full(tokens.shape, first, np.int64)
+        if tokens.dtype.kind in "iu" and self.oov_method == "floormod":
+            return first + np.mod(tokens.astype(np.int64), n)
+        return first + to_buckets(tokens, n, self.salt)
 
     def tokens_from_ids(self, ids: np.ndarray) -> np.ndarray:
         vocabulary = self.get_vocabulary()
@@ -254,7 +273,8 @@ class IndexLookup(RawInputLayer):
         return {**super().get_config(), "invert": self.invert, "max_tokens": self.max_tokens,
                 "num_oov_indices": self.num_oov_indices, "oov_token": self.oov_token, "mask_token": self.mask_token,
                 "output_mode": self.output_mode, "sparse": self.sparse, "pad_to_max_tokens": self.pad_to_max_tokens,
-                "idf_weights": idf, "vocabulary": vocabulary, "vocabulary_size": self.vocabulary_size()}  # fmt: skip
+                "idf_weights": idf, "vocabulary": vocabulary, "vocabulary_size": self.vocabulary_size(),
+                "oov_method": self.oov_method, "salt": self.salt}  # fmt: skip
 
     @classmethod
     def from_config(cls, config: dict) -> IndexLookup:
@@ -335,6 +355,8 @@ class IntegerLookup(IndexLookup):
         for name, value in (("mask_token", mask_token), ("oov_token", oov_token)):
             if value is not None and (isinstance(value, bool) or not isinstance(value, (int, np.integer))):
                 raise ValueError(f"IntegerLookup: {name} must be an integer or None, got {value!r}")
+        if kwargs.get("salt") is not None and kwargs.get("oov_method") != "farmhash":
+            raise ValueError("IntegerLookup: salt keys the hash of oov_method='farmhash'; give that oov_method too")
         self.vocabulary_dtype = vocabulary_dtype
         super().__init__(max_tokens, num_oov_indices, None if mask_token is None else int(mask_token),
                          int(oov_token), vocabulary, idf_weights, invert, output_mode, pad_to_max_tokens, sparse,

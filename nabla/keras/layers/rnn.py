@@ -48,6 +48,11 @@ def _tree_map(fn, *trees):
     return fn(*trees)
 
 
+def _first(tree) -> Tensor:
+    """The first tensor of a nested structure (a cell's several inputs or outputs): its batch and dtype."""
+    return _first(tree[0]) if isinstance(tree, (list, tuple)) else tree
+
+
 def _as_tensor(value, dtype) -> Tensor:
     return value if isinstance(value, Tensor) else Tensor._make(np.asarray(value, dtype=dtype))
 
@@ -83,24 +88,31 @@ class _SequenceLayer(Layer):
     def _sequences(self, inputs, initial_state, who: str) -> tuple:
         """The inputs as a (batch, timesteps, features) Tensor, and the states to start from (a stateful
         layer's kept ones unless ``initial_state`` is given)."""
-        x = _as_tensor(inputs, np.float32)
-        if x.ndim != 3:
-            raise ValueError(f"{who} needs (batch, timesteps, features) inputs, got shape {x.shape}")
-        if x.shape[1] == 0:
+        x = _tree_map(lambda value: _as_tensor(value, np.float32), inputs)
+        nested = isinstance(x, list)
+        for part in x if nested else [x]:
+            if part.ndim < 3 or (part.ndim != 3 and not nested):
+                raise ValueError(f"{who} needs (batch, timesteps, features) inputs, got shape {part.shape}")
+            if part.shape[:2] != _first(x).shape[:2]:
+                raise ValueError(f"{who}: the inputs of a nested cell need the same batch and timesteps, got shapes "
+                                 f"{[p.shape for p in x]}")  # fmt: skip
+        first = _first(x)
+        if first.shape[1] == 0:
             raise ValueError(f"{who}: the sequences have no timesteps")
         if self.stateful and not probing():
             refuse_in_capture("keeps a stateful RNN's states", "fit with jit_compile=False")
-            self._check_batch(x.shape[0], who)
+            self._check_batch(first.shape[0], who)
             if initial_state is None and self.states is not None:
                 initial_state = self.states
-        return x, self._initial_states(initial_state, x.shape[0], x, who)
+        return x, self._initial_states(initial_state, first.shape[0], first, who)
 
-    def _loop(self, step, x: Tensor, states: list, mask, who: str) -> tuple:
+    def _loop(self, step, x, states: list, mask, who: str) -> tuple:
         """Run ``step(t, states) -> (output, new_states)`` over the timesteps; the output (the last step's, or
-        every step's with ``return_sequences``) and the final states.
+        every step's with ``return_sequences``; a nested cell's outputs keep their nesting) and the final states.
 
         With a mask, as Keras 3's rnn loop: a masked step keeps the states and repeats the last output (zeros
         before the first real step), or gives zeros with ``zero_output_for_mask``."""
+        x = _first(x)
         batch, steps = x.shape[0], x.shape[1]
         if mask is not None and mask.shape != (batch, steps):
             raise ValueError(f"{who}: the mask has shape {mask.shape}, expected (batch, timesteps) = {(batch, steps)}")
@@ -112,16 +124,18 @@ class _SequenceLayer(Layer):
             if mask is None:
                 states, output = new_states, new_output
             else:
-                real = mask[:, i : i + 1]
-                held = zeros(new_output.shape, dtype=x.dtype, device=x.device) if output is None else output
-                output = ops.where(real, new_output, held)
-                states = _tree_map(lambda n, s, real=real: ops.where(real, n, s), new_states, states)
+                real = mask[:, i]
+                held = _tree_map(lambda o: zeros(o.shape, dtype=x.dtype, device=x.device), new_output) \
+                    if output is None else output
+                output = _tree_map(lambda n, h, real=real: ops.where(_along(real, n), n, h), new_output, held)
+                states = _tree_map(lambda n, s, real=real: ops.where(_along(real, n), n, s), new_states, states)
             if self.return_sequences:
                 outputs.append(output)
         if self.return_sequences:
-            output = ops.stack(outputs, axis=1)
+            output = _tree_map(lambda *steps: ops.stack(list(steps), axis=1), *outputs)
         if mask is not None and self.zero_output_for_mask:
-            output = ops.where(ops.expand_dims(mask, -1) if self.return_sequences else mask[:, -1:], output, 0.0)
+            keep = mask if self.return_sequences else mask[:, -1]
+            output = _tree_map(lambda o: ops.where(_along(keep, o), o, 0.0), output)
         if self.stateful and not probing():  # (a shape probe or a build keeps no state)
             self.states = _tree_map(lambda s: s.detach(), states)
         return output, states
@@ -170,6 +184,11 @@ class _SequenceLayer(Layer):
         }
 
 
+def _along(mask, value):
+    """A (batch,) or (batch, timesteps) mask with trailing axes of 1, to broadcast over ``value``."""
+    return ops.reshape(mask, tuple(mask.shape) + (1,) * (value.ndim - mask.ndim))
+
+
 def _state_sizes(cell) -> list:
     """A cell's ``state_size`` as a list (one entry per state; a stack's entries are its cells' sizes)."""
     size = cell.state_size
@@ -190,6 +209,10 @@ def _check_cell(cell, who: str) -> None:
 
 
 def _zeros_for(size, batch: int, like: Tensor):
+    """Zeros for a state of ``size``: an int (batch, size); a tuple of ints a state's shape, (batch, *size), as
+    Keras's nested cells give it; a list one size per state."""
+    if isinstance(size, tuple) and all(isinstance(n, (int, np.integer)) for n in size):
+        return zeros((batch, *map(int, size)), dtype=like.dtype, device=like.device)
     if isinstance(size, (list, tuple)):
         return [_zeros_for(s, batch, like) for s in size]
     return zeros((batch, int(size)), dtype=like.dtype, device=like.device)
@@ -308,10 +331,14 @@ class RNN(_SequenceLayer):
         return len(self.state_size)
 
     def build(self, input_shape) -> None:
-        if len(input_shape) != 3:
+        if isinstance(input_shape, list):  # a nested cell's several inputs: each one's step shape
+            step_shape = [(s[0], *tuple(s[2:])) for s in input_shape]
+        elif len(input_shape) != 3:
             raise ValueError(f"RNN needs (batch, timesteps, features) inputs, got shape {tuple(input_shape)}")
+        else:
+            step_shape = (input_shape[0], *tuple(input_shape[2:]))
         if isinstance(self.cell, Layer):
-            self.cell._ensure_built((input_shape[0], *tuple(input_shape[2:])))
+            self.cell._ensure_built(step_shape)
 
     def get_initial_state(self, batch_size: int) -> list:
         """The states a sequence starts from: the cell's ``get_initial_state``, else zeros of its state sizes."""
@@ -331,6 +358,8 @@ class RNN(_SequenceLayer):
         who = f"RNN '{self.name}'"
         x, states = self._sequences(inputs, initial_state, who)
         cell = self.cell
+        if isinstance(cell, _Cell) and isinstance(x, list):
+            raise ValueError(f"{who}: {type(cell).__name__} reads one input, got {len(x)}")
         if isinstance(cell, _Cell):  # Keras's cells: the inputs' products for the whole sequence at once
             masks, recurrent_masks = cell._draw_masks(training, (x.shape[0], 1, x.shape[2]), x.shape[0], x)
             xw = cell._input_part(x, masks)
@@ -343,7 +372,7 @@ class RNN(_SequenceLayer):
                 cell.reset_dropout_mask()  # a new sequence: new dropout masks
 
             def step(t, states):
-                return _call_cell(cell, x[:, t], states, training)
+                return _call_cell(cell, _tree_map(lambda part: part[:, t], x), states, training)
 
         output, states = self._loop(step, x, states, mask, who)
         if hasattr(cell, "reset_dropout_mask"):

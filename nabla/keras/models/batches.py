@@ -175,8 +175,6 @@ def fit_rows(model, x, y, sample_weight, class_weight, validation_split, validat
 
 def _fit_rows(model, x, y, sample_weight, class_weight, validation_split, validation_data, steps_per_epoch):
     if not is_batch_source(x):
-        if steps_per_epoch is not None:
-            raise ValueError("fit: steps_per_epoch goes with a generator, a PyDataset or a DataLoader as x")
         need_y = model._needs_targets()
         if structured(model, x):
             if y is None and x is not None and not need_y:

@@ -144,14 +144,19 @@ CONSTRAINT = _optional({"anyOf": [
 
 
 # A layer's dtype: Keras 3's DTypePolicy config (what get_config writes), or the name (older files).
+def _dtype(*names: str) -> dict:
+    name = {"enum": list(names)}
+    return _optional({"anyOf": [name, {
+        "type": "object", "required": ["class_name", "config"], "additionalProperties": False,
+        "properties": {"module": {"const": "keras"}, "class_name": {"const": "DTypePolicy"},
+                       "config": {"type": "object", "required": ["name"], "additionalProperties": False,
+                                  "properties": {"name": name}},
+                       "registered_name": {"type": "null"}},
+    }]})  # fmt: skip
+
+
 FLOAT_NAME = {"enum": ["float32", "float64"]}
-DTYPE = _optional({"anyOf": [FLOAT_NAME, {
-    "type": "object", "required": ["class_name", "config"], "additionalProperties": False,
-    "properties": {"module": {"const": "keras"}, "class_name": {"const": "DTypePolicy"},
-                   "config": {"type": "object", "required": ["name"], "additionalProperties": False,
-                              "properties": {"name": FLOAT_NAME}},
-                   "registered_name": {"type": "null"}},
-}]})  # fmt: skip
+DTYPE = _dtype("float32", "float64")
 
 
 def _layer(required: list[str], **fields) -> dict:
@@ -219,7 +224,9 @@ MAX_VOCABULARY = 2**22
 TOKEN = {"type": "string", "maxLength": 4096}
 INT64 = _integer(-(2**63), 2**63 - 1)
 IDF_WEIGHTS = _optional({"type": "array", "items": _number(minimum=0), "maxItems": MAX_VOCABULARY + 1})
-_LOOKUP = {"max_tokens": _optional(_integer(2)), "num_oov_indices": _integer(0, 1), "invert": BOOLEAN,
+SALT = _optional({"type": "array", "items": INT64, "minItems": 2, "maxItems": 2})
+_LOOKUP = {"max_tokens": _optional(_integer(2)), "num_oov_indices": _integer(0, MAX_VOCABULARY), "invert": BOOLEAN,
+           "oov_method": {"enum": ["floormod", "farmhash"]}, "salt": SALT,
            "output_mode": {"enum": ["int", "one_hot", "multi_hot", "count", "tf_idf"]}, "sparse": {"const": False},
            "pad_to_max_tokens": BOOLEAN, "idf_weights": IDF_WEIGHTS, "vocabulary_size": _optional(SIZE)}  # fmt: skip
 ENCODING = {"enum": ["utf-8", "utf8", "ascii"]}
@@ -243,6 +250,22 @@ VOCABULARY_CONFIGS = {
                                                       "maxItems": 16}]}),
         output_sequence_length=_optional(SIZE), vocabulary=_vocabulary(TOKEN), idf_weights=IDF_WEIGHTS,
         encoding=ENCODING, vocabulary_size=_optional(SIZE)),  # fmt: skip
+}
+
+# The category layers without a vocabulary: ids hashed, numbers bucketed, ids encoded (file_vocabulary.py's
+# CATEGORY_SHAPES gives their shapes).
+_ENCODINGS = ["one_hot", "multi_hot", "count"]
+CATEGORY_CONFIGS = {
+    "Hashing": _layer(["num_bins"], num_bins=SIZE, mask_value=_optional({"anyOf": [TOKEN, INT64]}),
+                      salt=SALT,
+                      output_mode={"enum": ["int", *_ENCODINGS]}, sparse={"const": False},
+                      dtype=_dtype("float32", "float64", "int32", "int64")),  # fmt: skip
+    "Discretization": _layer([], num_bins=_optional(_integer(0)), epsilon=_number(minimum=0, maximum=1),
+                             bin_boundaries=_optional({"type": "array", "items": _number(),
+                                                       "maxItems": MAX_VOCABULARY}),
+                             output_mode={"enum": ["int", *_ENCODINGS]}, sparse={"const": False}),  # fmt: skip
+    "CategoryEncoding": _layer(["num_tokens"], num_tokens=SIZE, output_mode={"enum": _ENCODINGS},
+                               sparse={"const": False}),  # fmt: skip
 }
 
 LAYER_ENTRY = {
@@ -375,6 +398,7 @@ LAYER_CONFIGS = {
                             merge_mode={"enum": ["concat", "sum", "mul", "ave"]}),  # (None: two outputs, refused)
     "TimeDistributed": _layer(["layer"], layer=LAYER_ENTRY),
     **VOCABULARY_CONFIGS,
+    **CATEGORY_CONFIGS,
 }
 #: The wrappers' fields that hold a layer entry, the classes such an entry may name, and how deep wrappers nest.
 WRAPPED_FIELDS = {"Bidirectional": ("layer", "backward_layer"), "TimeDistributed": ("layer",), "RNN": ("cell",),

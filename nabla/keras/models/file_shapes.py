@@ -10,7 +10,7 @@ the wrappers (which apply the table to the layer they hold) and the table.
 
 from __future__ import annotations
 
-from .file_vocabulary import VOCABULARY_SHAPES
+from .file_vocabulary import CATEGORY_SHAPES, VOCABULARY_SHAPES
 from .layer_shapes import RULES, Effect, Shape
 
 __all__ = ["SHAPE_RULES", "Effect", "Shape", "state_shapes"]
@@ -109,4 +109,5 @@ SHAPE_RULES = {
     "RNN": _rnn,
     "TimeDistributed": _time_distributed,
     **VOCABULARY_SHAPES,
+    **CATEGORY_SHAPES,
 }

@@ -1,4 +1,5 @@
-"""The vocabulary layers in a model file (``StringLookup``, ``IntegerLookup``, ``TextVectorization``).
+"""The vocabulary layers in a model file (``StringLookup``, ``IntegerLookup``, ``TextVectorization``), and the
+category layers without one (``Hashing``, ``Discretization``, ``CategoryEncoding``): their shapes.
 
 Their vocabularies and idf weights are in their configs (see :mod:`nabla.keras.layers.index_lookup`): the
 schema (``VOCABULARY_CONFIGS`` in :mod:`.file_schema`) checks the types (strings, or integers for
@@ -66,12 +67,15 @@ def _depth(name: str, c: dict) -> int:
 
 
 def _lookup(c: dict, s: Shape | None, who: str) -> Effect:
-    """Ids of the input's shape; one_hot adds an axis (replacing a last axis of 1); the other encodings one
-    vector per sample of at most one axis."""
-    mode = c.get("output_mode", "int")
+    return _encoded(c.get("output_mode", "int"), s, who, lambda: _depth(who, c))
+
+
+def _encoded(mode: str, s: Shape | None, who: str, depth) -> Effect:
+    """Ids of the input's shape; one_hot adds an axis of ``depth()`` (replacing a last axis of 1); the other
+    encodings one vector per sample of at most one axis."""
     if s is None or mode == "int":
         return Effect({}, s, 0 if s is None else math.prod(s))
-    depth = _depth(who, c)
+    depth = depth()
     if mode == "one_hot":
         out = (*s[:-1], depth) if s and s[-1] == 1 else (*s, depth)
     elif len(s) > 1:
@@ -101,4 +105,14 @@ VOCABULARY_SHAPES = {
     "StringLookup": lambda c, s: _lookup(c, s, "StringLookup"),
     "IntegerLookup": lambda c, s: _lookup(c, s, "IntegerLookup"),
     "TextVectorization": _text_vectorization,
+}
+
+#: The category layers without a vocabulary (``CATEGORY_CONFIGS`` in :mod:`.file_schema`).
+CATEGORY_SHAPES = {
+    "Hashing": lambda c, s: _encoded(c.get("output_mode", "int"), s, "Hashing", lambda: c["num_bins"]),
+    "Discretization": lambda c, s: _encoded(
+        c.get("output_mode", "int"), s, "Discretization",
+        lambda: c["num_bins"] if c.get("bin_boundaries") is None else len(c["bin_boundaries"]) + 1),
+    "CategoryEncoding": lambda c, s: _encoded(c.get("output_mode", "multi_hot"), s, "CategoryEncoding",
+                                              lambda: c["num_tokens"]),
 }

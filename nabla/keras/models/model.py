@@ -39,7 +39,7 @@ from .file_methods import FileMethods
 from .interrupt import StopOnInterrupt
 from .keras2 import Keras2Methods
 from .placement import Placement
-from .sources import epoch_batches
+from .sources import CappedPasses, epoch_batches
 from .step_methods import CompiledMetrics, StepMethods
 from .steps import TrainingSteps
 from .summary import summary_table
@@ -256,8 +256,9 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
     def _resolve_metrics(self, output) -> None:
         """Build the metrics from the first outputs (a Tensor, or a list of them)."""
         if self._outputs_metrics is not None:
-            self._outputs_metrics.resolve([o.shape for o in structures.listed(output)])
-            self.compiled_metrics = CompiledMetrics(self._outputs_metrics.flat, self)
+            if self._outputs_metrics.metrics is None:  # once: setting an attribute at every batch defeats capture
+                self._outputs_metrics.resolve([o.shape for o in structures.listed(output)])
+                self.compiled_metrics = CompiledMetrics(self._outputs_metrics.flat, self)
         elif not self.compiled_metrics and self._metric_identifiers:
             output_shape = output.shape
             self.compiled_metrics = CompiledMetrics(
@@ -319,7 +320,8 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
 
         ``x``, ``y``: arrays, Tensors or lists (a 1-D x is a column for a one-feature model); or ``x`` a
         generator, PyDataset or DataLoader of ``(x, y[, sample_weight])`` batches, ``steps_per_epoch`` per
-        epoch, and ``validation_data`` too, ``validation_steps`` (see :mod:`nabla.keras.models.batches`).
+        epoch, and ``validation_data`` too, ``validation_steps`` (see :mod:`nabla.keras.models.batches`);
+        ``steps_per_epoch`` on arrays splits their passes into epochs as Keras 3 (see ``sources.CappedPasses``).
         A functional model of several inputs or outputs takes one array per input and per output, as lists
         or dicts keyed by name (see :mod:`nabla.keras.models.structures`).
         """
@@ -335,9 +337,17 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
         if custom and distributed:
             raise ValueError("fit: distributed=True trains through the built-in step, not a train_step of yours")
         parallel = DataParallel(self).start(rows.take(slice(0, 1))[0]) if distributed else None
+        part = None if parallel is None else parallel.part  # this rank's share of each batch
+
+        def new_order():
+            order = rows.epoch_order(_random.generator()) if shuffle else None
+            return order if parallel is None else parallel.order(order)
 
         validation_batch = validation_source_batch or validation_batch_size or batch_size
         steps = rows.steps if isinstance(rows, SourceBatches) else math.ceil(len(rows) / batch_size)
+        capped = None
+        if steps_per_epoch is not None and not isinstance(rows, SourceBatches):
+            capped, steps = CappedPasses(rows, batch_size, steps_per_epoch, part), steps_per_epoch
         history = callbacks_module.History()
         verbose = callbacks_module.resolve_verbose(verbose)
         cbs = list(callbacks or [])
@@ -351,18 +361,15 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
         self.history = history
         logs: dict = {}
         train_batch = self._train_batch if parallel is None else parallel.train_batch
-        part = None if parallel is None else parallel.part  # this rank's share of each batch
         with StopOnInterrupt() as interrupt, parallel or contextlib.nullcontext():
             cblist.on_train_begin()
             for epoch in range(initial_epoch, epochs):
                 self.reset_metrics()
                 cblist.on_epoch_begin(epoch)
-                order = rows.epoch_order(_random.generator()) if shuffle else None
-                if parallel is not None:
-                    order = parallel.order(order)
                 seen, total = 0, 0.0
                 # Unshuffled batches of arrays are slices: views of x, not copies.
-                with contextlib.closing(epoch_batches(rows, order, batch_size, part)) as batches:
+                epoch_rows = capped.epoch(new_order) if capped else epoch_batches(rows, new_order(), batch_size, part)
+                with contextlib.closing(epoch_rows) as batches:
                     for step, (count, batch) in enumerate(batches):
                         cblist.on_train_batch_begin(step)
                         seen += count
@@ -484,6 +491,7 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
         self._maybe_build()
         return super()._ordered_weights()
 
-    def summary(self, print_fn=print) -> None:
-        """Print the layer table: output shapes, parameter counts, totals (as Keras's ``summary``)."""
-        print_fn(summary_table(self))
+    def summary(self, print_fn=print, show_trainable: bool = False) -> None:
+        """Print the layer table: output shapes, parameter counts, totals (as Keras's ``summary``);
+        ``show_trainable=True`` adds Keras's "Trainable" column (Y, N, or - for a layer without weights)."""
+        print_fn(summary_table(self, show_trainable))

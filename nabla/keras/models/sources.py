@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 import numpy as np
 
 from ...data import Dataset, Prefetcher, row_reader
+from ..utils.traceback_utils import warn
 from .data_adapter import as_array, per_sample_weights, split_validation, validation_arrays
 from .structures import count, take
 
@@ -139,3 +140,30 @@ def epoch_batches(rows, order, batch_size: int, part: Callable | None = None) ->
             yield count, rows.take(index)
 
     return Prefetcher(batches(), depth=2) if rows.prefetch else batches()
+
+
+class CappedPasses:
+    """``fit(x, y, steps_per_epoch=k)`` on arrays or a dataset, as Keras 3's epoch iterator does it: an epoch
+    takes the next ``k`` batches of a pass over the data; a pass an epoch leaves unfinished goes on in the
+    next epoch, and an epoch that reaches the end of its pass ends there, with fewer steps (Keras warns
+    "ran out of data" and starts a new pass, newly shuffled, at the next epoch)."""
+
+    def __init__(self, rows, batch_size: int, steps: int, part: Callable | None = None):
+        self.rows, self.batch_size, self.steps, self.part = rows, batch_size, steps, part
+        self._pass: Iterator | None = None
+        self._left = 0  # the batches the current pass has still to give
+
+    def epoch(self, new_order: Callable[[], np.ndarray | None]) -> Iterator:
+        """This epoch's batches; ``new_order()`` gives the sample order of a new pass (None: in order)."""
+        if self._pass is None:
+            self._pass = epoch_batches(self.rows, new_order(), self.batch_size, self.part)
+            self._left = -(-len(self.rows) // self.batch_size)
+        for _ in range(self.steps):
+            if self._left == 0:
+                warn("fit: the input ran out of data before steps_per_epoch batches, so this epoch ends early and the "
+                     "next starts a new pass over it (as Keras; a steps_per_epoch that divides the batches avoids it)")
+                break
+            self._left -= 1
+            yield next(self._pass)
+        if self._left == 0:
+            self._pass = None

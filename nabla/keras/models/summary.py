@@ -118,7 +118,7 @@ def _graph_rows(model) -> tuple[list[tuple], bool]:
         row = (label, shape, f"{params:,}")
         if not chain:
             row += (", ".join(_source(t) for node in calls for t in node.inputs()) or "-",)
-        rows.append(row)
+        rows.append(row + (_trainable(item),))
     return rows, chain
 
 
@@ -130,6 +130,20 @@ def _source(t: KerasTensor) -> str:
     producer = t.node.name or getattr(t.node.fn, "name", type(t.node.fn).__name__)
     output = next(k for k, o in enumerate(t.node.outputs) if o is t)
     return f"{producer}[{t.node.index}][{output}]"
+
+
+def _trainable(item) -> str:
+    """The "Trainable" cell: Y or N for a layer with weights (its ``trainable`` flag), - without (Keras's)."""
+    if not isinstance(item, Layer) or not any(True for _ in item.parameters()):
+        return "-"
+    return "Y" if item.trainable else "N"
+
+
+def _fit(text: str, width: int) -> list[str]:
+    """A cell's lines: wrapped at spaces, a word longer than the column cut with "…" (rich's overflow, which
+    Keras's table uses)."""
+    lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""]
+    return [line if len(line) <= width else line[: width - 1] + "…" for line in lines]
 
 
 def _label(name: str, layer) -> str:
@@ -144,20 +158,26 @@ def _layer_rows(model) -> list[tuple]:
     rows = []
     for name, layer in model.named_children():
         shape = _symbolic_shape(layer) if variable else getattr(layer, "output_shape_seen", None)
-        rows.append((_label(name, layer), "?" if shape is None else str(shape), f"{sum(_counts(layer)):,}"))
+        rows.append((_label(name, layer), "?" if shape is None else str(shape), f"{sum(_counts(layer)):,}",
+                     _trainable(layer)))  # fmt: skip
     return rows
 
 
-def summary_table(model) -> str:
+def summary_table(model, show_trainable: bool = False) -> str:
     model._maybe_build()
     if hasattr(model, "_operations"):
         rows, chain = _graph_rows(model)
     else:
         rows, chain = _layer_rows(model), True
     # Keras 3's columns (76 characters wide, as it prints outside a terminal); longer cells wrap at spaces
-    widths = [31, 22, 13] if chain else [19, 17, 10, 17]
-    heads = ("Layer (type)", "Output Shape", "Param #", "Connected to")[: len(widths)]
-    align = [str.ljust, str.ljust, str.rjust, str.ljust]
+    if show_trainable:
+        widths = [27, 21, 10, 5] if chain else [17, 15, 9, 14, 5]
+    else:
+        widths = [31, 22, 13] if chain else [19, 17, 10, 17]
+        rows = [row[:-1] for row in rows]
+    heads = ["Layer (type)", "Output Shape", "Param #"] + ([] if chain else ["Connected to"])
+    heads = [_fit(head, width)[0] for head, width in zip(heads + ["Trainable"], widths)]
+    align = [str.ljust, str.ljust, str.rjust] + ([] if chain else [str.ljust]) + [str.center]
 
     def line(left, mid, right, fill="━"):
         return left + mid.join(fill * (w + 2) for w in widths) + right
@@ -174,7 +194,7 @@ def summary_table(model) -> str:
     for i, row in enumerate(rows):
         if i:  # a rule between the rows, as Keras 3 draws them
             out.append(line("├", "┼", "┤", "─"))
-        wrapped = [textwrap.wrap(cell, width, break_on_hyphens=False) or [""] for cell, width in zip(row, widths)]
+        wrapped = [_fit(cell, width) for cell, width in zip(row, widths)]
         for k in range(max(map(len, wrapped))):
             out.append("│ " + cells([lines[k] if k < len(lines) else "" for lines in wrapped]) + " │")
     out.append(line("└", "┴", "┘", "─"))

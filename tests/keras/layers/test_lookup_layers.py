@@ -76,8 +76,8 @@ def test_string_lookup_reads_bytes_lists_and_a_vocabulary_file(tmp_path):
 
 
 def test_lookup_refusals_are_one_clear_line():
-    with pytest.raises(ValueError, match="num_oov_indices must be 0 or 1"):
-        layers.StringLookup(num_oov_indices=3)
+    with pytest.raises(ValueError, match="num_oov_indices must be a non-negative integer"):
+        layers.StringLookup(num_oov_indices=-1)
     with pytest.raises(ValueError, match="'q' is not in the vocabulary"):
         layers.StringLookup(vocabulary=["a"], num_oov_indices=0)(["a", "q"])
     with pytest.raises(ValueError, match="more than once"):
@@ -207,3 +207,38 @@ def test_default_names_are_keras_names(keras):
     for name, args in made:
         ours = [getattr(layers, name)(**args).name for _ in range(2)]
         assert ours == [getattr(keras.layers, name)(**args).name for _ in range(2)], name
+
+
+@pytest.mark.parametrize("mode", ["int", "count"])
+@pytest.mark.parametrize("options", [{}, {"mask_token": ""}, {"salt": 7}, {"salt": [1, 2**40]}], ids=str)
+def test_string_lookup_several_oov_ids_hash_as_keras(keras, mode, options):
+    data = np.array([["a", "zz", "yy", "q", "b", "longer unknown token"], ["x", "y", "z", "w", "v", "u"]])
+    args = {"vocabulary": ["a", "b"], "num_oov_indices": 3, "output_mode": mode, **options}
+    ours, theirs = layers.StringLookup(**args), keras.layers.StringLookup(**args)
+    same_outputs(ours, theirs, data)
+    assert vocabulary(ours) == vocabulary(theirs)
+    config = ours.get_config()
+    assert {k: config[k] for k in ("num_oov_indices", "oov_method", "salt")} == {
+        k: theirs.get_config()[k] for k in ("num_oov_indices", "oov_method", "salt")}
+
+
+@pytest.mark.parametrize("options", [{}, {"oov_method": "farmhash"}, {"oov_method": "farmhash", "salt": 9},
+                                     {"mask_token": 0}], ids=str)  # fmt: skip
+def test_integer_lookup_several_oov_ids_as_keras(keras, options):
+    data = np.array([[5, 7, 8, 9, -1, 6, 0, 123456789]])
+    args = {"vocabulary": [5, 6], "num_oov_indices": 4, **options}
+    same_outputs(layers.IntegerLookup(**args), keras.layers.IntegerLookup(**args), data)
+
+
+def test_several_oov_ids_save_and_refusals(tmp_path):
+    lookup = layers.StringLookup(vocabulary=["a", "b"], num_oov_indices=2, salt=3)
+    inputs = layers.Input((1,), dtype="string")
+    model = models.Model(inputs, layers.Dense(1)(layers.CategoryEncoding(4)(lookup(inputs))))
+    x = np.array([["a"], ["q"], ["r"], ["s"]])
+    model.save(tmp_path / "model.keras")
+    loaded = models.load_model(tmp_path / "model.keras")
+    np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+    with pytest.raises(ValueError, match="oov_method='farmhash'"):
+        layers.IntegerLookup(num_oov_indices=2, salt=3)
+    with pytest.raises(ValueError, match="oov_method"):
+        layers.IntegerLookup(num_oov_indices=2, oov_method="md5")

@@ -242,7 +242,9 @@ def _required(name: str) -> dict:
             "GRU": {"units": 2}, "Bidirectional": {"layer": LAYERS["LSTM"](2)},
             "TimeDistributed": {"layer": LAYERS["Dense"](2)}, "SimpleRNNCell": {"units": 2},
             "LSTMCell": {"units": 2}, "GRUCell": {"units": 2}, "RNN": {"cell": [LAYERS["LSTMCell"](2)]},
-            "StackedRNNCells": {"cells": [LAYERS["GRUCell"](2)]}}.get(name, {})  # fmt: skip
+            "StackedRNNCells": {"cells": [LAYERS["GRUCell"](2)]}, "Hashing": {"num_bins": 3, "salt": 5},
+            "Discretization": {"bin_boundaries": [0.5]},
+            "CategoryEncoding": {"num_tokens": 3}}.get(name, {})  # fmt: skip
 
 
 def test_the_name_lists_are_the_registries():

@@ -264,3 +264,27 @@ def test_graph_summaries_are_keras_3s_line_for_line(capsys):
             model.summary()
         texts.append(capsys.readouterr().out.rstrip().splitlines())
     assert texts[1] == texts[0]
+
+
+def test_show_trainable_is_keras_3s_line_for_line(capsys):
+    """``summary(show_trainable=True)``: the transfer-learning guide's frozen base (N), a trainable head (Y),
+    layers without weights (-), in a chain and in a graph; the graph's long references cut with "…"."""
+    from keras_reference import keras_on_torch
+
+    import nabla.keras as nabla_keras
+
+    reference = keras_on_torch()
+    texts = []
+    for k, clear in ((reference, reference.utils.clear_session), (nabla_keras, nabla_keras.layers.clear_session)):
+        clear()
+        base = k.Sequential([k.Input((3,)), k.layers.Dense(3), k.layers.Dropout(0.1)], name="base")
+        base.trainable = False
+        chain = k.Sequential([k.Input((3,)), base, k.layers.Dense(2)])
+        i = k.Input((3,))
+        frozen = k.layers.Dense(2, trainable=False)
+        graph = k.Model(i, k.layers.Add()([k.layers.Dense(2)(i), frozen(i)]), name="graph")
+        capsys.readouterr()
+        chain.summary(show_trainable=True)
+        graph.summary(show_trainable=True)
+        texts.append(capsys.readouterr().out.rstrip().splitlines())
+    assert texts[1] == texts[0]
