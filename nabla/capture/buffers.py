@@ -27,7 +27,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from ..engine import backend, parallel
+from ..engine import backend
 from ..engine.backend import memory_order
 
 # Below this size glibc serves arrays from its heap without page faults; the pool would only add its scan.
@@ -137,10 +137,8 @@ class Buffers:
 def _relu_max(ws: Buffers):
     def maximum(a, b):
         # ReLU's forward, max(x, 0): a result of x's dtype and layout (a Python number leaves both to x).
-        if isinstance(a, np.ndarray) and isinstance(b, (int, float)) and a.dtype.kind == "f" and a.ndim:
-            out = ws.empty_like(a)
-            parallel.over_batch(lambda s: np.maximum(a[s], b, out=out[s]), a.shape[0], out.nbytes)
-            return out
+        if isinstance(a, np.ndarray) and isinstance(b, (int, float)) and a.dtype.kind == "f":
+            return np.maximum(a, b, out=ws.empty_like(a))
         return np.maximum(a, b)
 
     return maximum

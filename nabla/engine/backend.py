@@ -23,7 +23,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from . import devices, parallel, standard
+from . import devices, standard
 from .conv_kernels import conv, conv_input_grad, conv_kernel_grad, patches, unpatches
 
 # --- helpers that NumPy lacks, written once on arrays -----------------------
@@ -84,9 +84,8 @@ def keep(g, mask, ws=None):
     exact answer is 0), so that rare case falls back to np.where. ``ws``: where the product goes when ``g`` and
     ``mask`` share a memory order (a captured step's :class:`nabla.capture.buffers.Buffers`; None: a new array).
     """
-    if np.ndim(g) and getattr(mask, "shape", None) == g.shape and memory_order(g) == memory_order(mask):
-        out = (np.empty_like if ws is None else ws.empty_like)(g, np.result_type(g, mask))
-        parallel.over_batch(lambda s: np.multiply(g[s], mask[s], out=out[s]), g.shape[0], out.nbytes)
+    if ws is not None and memory_order(g) == memory_order(mask):
+        out = np.multiply(g, mask, out=ws.empty_like(g, np.result_type(g, mask)))
     else:
         out = g * mask
     if out.dtype.kind == "f" and not np.isfinite(g).all():
@@ -161,41 +160,36 @@ def max_pool(x, kernel, stride, ws=None):
 
     A running ``np.maximum`` over the kernel's offsets: kh*kw - 1 passes over
     the output, where an argmax over a windows axis first copies every window
-    (4x slower on the benchmark CNN). The passes are split over the batch
-    (:func:`.parallel.over_batch`). ``ws``: as in :func:`keep`.
+    (4x slower on the benchmark CNN). ``ws``: as in :func:`keep`.
     """
     views = _pool_views(x, kernel, stride)
-    out = np.empty_like(views[0]) if ws is None else ws.empty_like(views[0])
-
-    def part(s: slice) -> None:
-        if len(views) == 1:
-            np.copyto(out[s], views[0][s])
-            return
-        np.maximum(views[0][s], views[1][s], out=out[s])
-        for v in views[2:]:
-            np.maximum(out[s], v[s], out=out[s])
-
-    parallel.over_batch(part, out.shape[0], out.nbytes * len(views))
+    if ws is None:
+        out = np.maximum(views[0], views[1]) if len(views) > 1 else views[0].copy()
+    elif len(views) > 1:
+        out = np.maximum(views[0], views[1], out=ws.empty_like(views[0]))
+    else:
+        out = ws.empty(views[0].shape, views[0].dtype)
+        np.copyto(out, views[0])
+    for v in views[2:]:
+        np.maximum(out, v, out=out)
     return out
 
 
-def max_pool_hits(x, out, kernel, stride, scratch=None):
+def max_pool_hits(x, out, kernel, stride, ws=None):
     """For each window offset, the windows whose maximum is taken from that offset (a bool (N, C, OH, OW) array).
 
     Each window gets exactly one hit: its first largest element in row-major
-    order, as PyTorch chooses on ties; a window holding NaN picks its first NaN. ``scratch``: two bool
-    arrays shaped as ``out`` that every offset's hits and the unassigned windows are written into (each
-    hit must be used before the next is asked for); None: new arrays.
+    order, as PyTorch chooses on ties; a window holding NaN picks its first NaN. ``ws``: as in :func:`keep`.
     """
     nan = bool(np.isnan(out).any()) if out.dtype.kind == "f" else False
     views = _pool_views(x, kernel, stride)
     free = None  # the windows not yet assigned (None: all; the first and last offsets skip a pass each)
     for k, v in enumerate(views):
-        hit = v == out if scratch is None else np.equal(v, out, out=scratch[0])
+        hit = v == out if ws is None else np.equal(v, out, out=ws.empty_like(out, np.bool_))
         if nan:
             hit |= v != v
         if free is None:
-            free = np.logical_not(hit) if scratch is None else np.logical_not(hit, out=scratch[1])
+            free = np.logical_not(hit) if ws is None else np.logical_not(hit, out=ws.empty_like(hit))
         else:
             hit &= free
             if k < len(views) - 1:
@@ -204,33 +198,26 @@ def max_pool_hits(x, out, kernel, stride, scratch=None):
 
 
 def max_pool_grad(g, x, out, kernel, stride, ws=None):
-    """The VJP of :func:`max_pool`: each window's gradient goes to its first largest element, split over the
-    batch (:func:`.parallel.over_batch`; ``ws``: as in :func:`keep`)."""
+    """The VJP of :func:`max_pool`: each window's gradient goes to its first largest element (``ws``: as in
+    :func:`keep`)."""
     # gx takes x's memory layout (channels-last under Keras's layers and after a convolution): no strided writes.
     overlap = stride[0] < kernel[0] or stride[1] < kernel[1]  # then windows share elements, whose gradients add
-    tiles = tuple(stride) == tuple(kernel)
-    empty_like = np.empty_like if ws is None else ws.empty_like
-    gx = empty_like(x, g.dtype) if tiles else np.zeros_like(x, dtype=g.dtype)
-    scratch = (empty_like(out, np.bool_), empty_like(out, np.bool_))
-
-    def part(s: slice) -> None:
-        if tiles:
-            # The windows tile the image but for its last rows and columns when the size is not a multiple of
-            # the stride: the loop below writes every other element once, so only that strip is zeroed.
-            gx[s, :, out.shape[2] * kernel[0] :] = 0
-            gx[s, :, :, out.shape[3] * kernel[1] :] = 0
-        hits = max_pool_hits(x[s], out[s], kernel, stride, (scratch[0][s], scratch[1][s]))
-        for gv, hit in zip(_pool_views(gx[s], kernel, stride), hits):
-            # NOTE: a multiply by the mask, not ufunc(where=hit): on the benchmark CNN's first pool, 0.2 ms vs
-            # 3.5 ms; by the mask's bytes as uint8, not as bool: NumPy casts bool to float slowly (1.77 -> 0.73
-            # ms an offset).
-            hit = hit.view(np.uint8)
-            if overlap:
-                gv += g[s] * hit
-            else:
-                np.multiply(g[s], hit, out=gv)
-
-    parallel.over_batch(part, x.shape[0], gx.nbytes)
+    if tuple(stride) == tuple(kernel):
+        # The windows tile the image but for its last rows and columns when the size is not a multiple of the
+        # stride: the loop below writes every other element once, so only that strip is zeroed.
+        gx = np.empty_like(x, dtype=g.dtype) if ws is None else ws.empty_like(x, g.dtype)
+        gx[:, :, out.shape[2] * kernel[0] :] = 0
+        gx[:, :, :, out.shape[3] * kernel[1] :] = 0
+    else:
+        gx = np.zeros_like(x, dtype=g.dtype)
+    for gv, hit in zip(_pool_views(gx, kernel, stride), max_pool_hits(x, out, kernel, stride, ws)):
+        # NOTE: a multiply by the mask, not ufunc(where=hit): on the benchmark CNN's first pool, 0.2 ms vs 3.5 ms;
+        # by the mask's bytes as uint8, not as bool: NumPy casts bool to float slowly (1.77 -> 0.73 ms an offset).
+        hit = hit.view(np.uint8)
+        if overlap:
+            gv += g * hit
+        else:
+            np.multiply(g, hit, out=gv)
     return gx
 
 

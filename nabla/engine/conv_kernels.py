@@ -15,8 +15,6 @@ import os
 
 import numpy as np
 
-from . import parallel
-
 _as_strided = np.lib.stride_tricks.as_strided
 
 
@@ -45,7 +43,7 @@ def patches(x, kernel, stride, dilation, ws=None):
     (kh, kw), c = kernel, x.shape[3]
     if c >= 8:
         windows = _channels_last_windows(x, kernel, stride, dilation)
-        return _copy(windows, (math.prod(windows.shape[:3]), kh * kw * c), ws, axis=0)
+        return _copy(windows, (math.prod(windows.shape[:3]), kh * kw * c), ws)
     # NOTE: with few channels (a first layer on grey or colour images) runs of C elements make a slow
     # copy: the transpose (kh*kw*C, N*OH*OW) is copied instead, in runs of OW, and P is its transposed
     # view (BLAS reads either). W6's first layer (C = 1): 0.69 -> 0.12 ms.
@@ -54,14 +52,16 @@ def patches(x, kernel, stride, dilation, ws=None):
     oh, ow = _out_size(h, kh, sh, dh), _out_size(w, kw, sw, dw)
     s = x.strides
     shape, strides = (kh, kw, c, n, oh, ow), (s[1] * dh, s[2] * dw, s[3], s[0], s[1] * sh, s[2] * sw)
-    return _copy(_as_strided(x, shape, strides, writeable=False), (kh * kw * c, n * oh * ow), ws, axis=3).T
+    return _copy(_as_strided(x, shape, strides, writeable=False), (kh * kw * c, n * oh * ow), ws).T
 
 
-def _copy(view, shape, ws, axis: int):
-    """``view`` copied in C order as an array of ``shape`` (``view.reshape(shape)``), into ``ws``'s memory
-    when given; the copy split over ``view``'s images ``axis`` (:func:`nabla.engine.parallel.copyto`)."""
-    out = _empty(ws, shape, view.dtype)
-    parallel.copyto(out.reshape(view.shape), view, axis)
+def _copy(view, shape, ws):
+    """``view`` copied in C order as an array of ``shape`` (``view.reshape(shape)``, which copies a strided
+    view), into ``ws``'s memory when given."""
+    if ws is None:
+        return view.reshape(shape)
+    out = ws.empty(shape, view.dtype)
+    np.copyto(out.reshape(view.shape), view)
     return out
 
 
@@ -83,15 +83,11 @@ def _add_patches(p, out, kernel, stride, dilation):
     n, h, w, c = out.shape
     oh, ow = _out_size(h, kh, sh, dh), _out_size(w, kw, sw, dw)
     p6 = p.reshape(n, oh, ow, kh, kw, c)
-
-    def part(images: slice) -> None:  # each image's sums in the same order: threads split the images only
-        for i in range(kh):  # kh*kw vectorised adds, each over runs of C contiguous channels
-            for j in range(kw):
-                rows = slice(i * dh, i * dh + sh * (oh - 1) + 1, sh)
-                cols = slice(j * dw, j * dw + sw * (ow - 1) + 1, sw)
-                out[images, rows, cols] += p6[images, :, :, i, j]
-
-    parallel.over_batch(part, n, p.nbytes)
+    for i in range(kh):  # kh*kw vectorised adds, each over runs of C contiguous channels
+        for j in range(kw):
+            rows = slice(i * dh, i * dh + sh * (oh - 1) + 1, sh)
+            cols = slice(j * dw, j * dw + sw * (ow - 1) + 1, sw)
+            out[:, rows, cols] += p6[:, :, :, i, j]
 
 
 # --- the convolution's three GEMMs ----------------------------------------------------------------
@@ -125,7 +121,7 @@ def _patch_block(x, images: slice, kernel, stride, dilation, buffer):
     """The patch rows of ``x[images]`` copied into the front of ``buffer``; returns that (rows, kh*kw*C) view."""
     windows = _channels_last_windows(x[images], kernel, stride, dilation)
     rows = buffer[: math.prod(windows.shape[:3])]
-    parallel.copyto(rows.reshape(windows.shape), windows)
+    np.copyto(rows.reshape(windows.shape), windows)
     return rows
 
 
@@ -150,17 +146,11 @@ def conv(x, kernel, bias, stride, dilation, relu: bool, ws=None):
         for images in blocks:
             rows = _patch_block(x, images, (kh, kw), stride, dilation, buffer)
             np.dot(rows, k2, out=out[images.start * oh * ow : images.stop * oh * ow])
-    if bias is not None or relu:
-        rows = oh * ow
-        parallel.over_batch(lambda im: _bias_relu(out[im.start * rows : im.stop * rows], bias, relu), n, out.nbytes)
-    return out.reshape(n, oh, ow, o)
-
-
-def _bias_relu(out, bias, relu: bool) -> None:
     if bias is not None:
         out += bias
     if relu:
         np.maximum(out, 0, out=out)
+    return out.reshape(n, oh, ow, o)
 
 
 def conv_kernel_grad(g2, x, kernel_shape, stride, dilation, ws=None):
