@@ -168,6 +168,10 @@ def test_every_layer_class_of_nabla_has_an_onnx_form_or_a_reason():
             (layers.StringLookup, layers.IntegerLookup, layers.TextVectorization),
             "a vocabulary lookup on raw text or exact integers (NumPy, outside the graph): export refuses it",
         ),
+        **dict.fromkeys(
+            (layers.Hashing, layers.Discretization, layers.CategoryEncoding),
+            "preprocessing of raw ids, strings or values (hashing, bucketing, counting): export refuses it",
+        ),
     }
     keras_classes = set(layers.LAYERS.values())
     nn_classes = {  # the losses are modules too, but not layers of a network

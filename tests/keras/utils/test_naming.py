@@ -56,6 +56,9 @@ LAYER_ARGS = {
     "StackedRNNCells": {"cells": lambda namespace: [namespace.GRUCell(2)]},
     # (TextVectorization makes a StringLookup of its own, named as Keras names it: string_lookup_N)
     **dict.fromkeys(("StringLookup", "IntegerLookup", "TextVectorization"), {}),
+    "Hashing": {"num_bins": 3},
+    "Discretization": {"bin_boundaries": [0.0]},
+    "CategoryEncoding": {"num_tokens": 3},
 }
 
 
