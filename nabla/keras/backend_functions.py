@@ -294,5 +294,5 @@ def count_params(x) -> int:
     return int(np.prod(x.shape))
 
 
-_IMPORTED = {"annotations", "np", "ops", "activations", "keras_random", "Variable"}
+_IMPORTED = {"annotations", "builtins", "np", "ops", "activations", "keras_random", "Variable"}
 __all__ = sorted(name for name in dir() if not name.startswith("_") and name not in _IMPORTED)

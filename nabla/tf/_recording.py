@@ -32,11 +32,13 @@ def recording() -> bool:
 def run(fn, *args, **kwargs):
     """``fn(*args, **kwargs)``, an engine function, recording a graph only while a tape records (or Keras's
     training step differentiates, as on TensorFlow's tape: see ``nabla.keras.differentiation``)."""
-    if _State.recording or keras_training_step():
+    if _State.recording:
         _note_access(args)
         return fn(*args, **kwargs)
     if _State.watchers:
         _note_access(args)
+    if keras_training_step():  # (no tape to tell which variables were read: only the watchers above)
+        return fn(*args, **kwargs)
     if not GradMode.enabled:
         return fn(*args, **kwargs)
     GradMode.enabled = False

@@ -89,7 +89,8 @@ class StringTensor:
         return self._data[()] if self._data.ndim == 0 else self._data.copy()
 
     def __array__(self, dtype=None, copy=None) -> np.ndarray:
-        return self._data if dtype is None else self._data.astype(dtype)
+        data = self._data if dtype is None else self._data.astype(dtype)
+        return data.copy() if copy and data is self._data else data  # (a tensor never changes: copy=True copies)
 
     def __len__(self) -> int:
         if self._data.ndim == 0:
@@ -99,7 +100,7 @@ class StringTensor:
     def __iter__(self):
         if self._data.ndim == 0:
             raise TypeError("Cannot iterate over a scalar tensor.")
-        return (StringTensor(row) for row in self._data)
+        return (StringTensor(np.asarray(row, dtype=object)) for row in self._data)
 
     def __getitem__(self, index) -> StringTensor:
         index = getattr(index, "_data", index)  # (a tf.Tensor index reads as its values)

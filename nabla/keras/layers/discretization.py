@@ -63,8 +63,8 @@ class Discretization(RawInputLayer):
                              f"got {output_mode!r}")  # fmt: skip
         if sparse:
             raise ValueError("Discretization: sparse=True is not offered by nabla (no sparse tensors); use dense")
-        if num_bins is not None and (isinstance(num_bins, bool) or not isinstance(num_bins, int) or num_bins < 0):
-            raise ValueError(f"Discretization: num_bins must be a non-negative integer, got {num_bins!r}")
+        if num_bins is not None and (isinstance(num_bins, bool) or not isinstance(num_bins, int) or num_bins < 1):
+            raise ValueError(f"Discretization: num_bins must be a positive integer, got {num_bins!r}")
         if (num_bins is None) == (bin_boundaries is None):
             raise ValueError("Discretization: give either bin_boundaries or num_bins (then call adapt), "
                              f"got bin_boundaries={bin_boundaries!r} and num_bins={num_bins!r}")  # fmt: skip

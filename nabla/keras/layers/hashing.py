@@ -55,7 +55,7 @@ class Hashing(RawInputLayer):
         masked = None
         if self.mask_value is not None and bins > 1:
             bins -= 1  # bin 0 is the mask's
-            masked = values == np.asarray(self.mask_value, dtype=values.dtype)
+            masked = _equal(values, self.mask_value)
         out = to_buckets(values, bins, self.salt)
         if masked is not None:
             out = np.where(masked, 0, out + 1)
@@ -73,3 +73,13 @@ class Hashing(RawInputLayer):
     def get_config(self) -> dict:
         return {**super().get_config(), "num_bins": self.num_bins, "salt": self.salt,
                 "mask_value": self.mask_value, "output_mode": self.output_mode, "sparse": self.sparse}  # fmt: skip
+
+
+def _equal(values: np.ndarray, value) -> np.ndarray:
+    """Where ``values`` equal ``value``; text compared as UTF-8 bytes, so that ``"a"`` matches ``b"a"`` (a string
+    tensor's items are bytes, a list's are str)."""
+    if values.dtype.kind not in "USO":
+        return values == np.asarray(value, dtype=values.dtype)
+    key = value.encode() if isinstance(value, str) else value
+    encoded = [v.encode() if isinstance(v, str) else v for v in values.reshape(-1)]
+    return np.array([v == key for v in encoded], dtype=bool).reshape(values.shape)

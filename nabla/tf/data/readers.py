@@ -188,7 +188,7 @@ def _inferred_defaults(rows, select, na_value: str, limit: int | None) -> list[n
     kinds = [0] * len(select)  # (an index into _INFERRED: the narrowest dtype every value so far parses as)
     seen = [False] * len(select)
     for number, row in enumerate(rows):
-        if limit is not None and number >= limit:
+        if limit and number >= limit:  # (0 or None: every row, as TensorFlow's reader)
             break
         for j, column in enumerate(select):
             text = row[column]

@@ -125,3 +125,14 @@ def test_discretization_config_round_trip_and_refusals(keras):
         layers.Discretization(bin_boundaries=[1.0]).adapt(np.arange(3.0))
     with pytest.raises(ValueError, match="call adapt"):
         layers.Discretization(num_bins=2)(np.arange(3.0))
+
+
+def test_a_text_mask_value_matches_str_and_bytes_alike():
+    import nabla.tf as ntf
+
+    layer = layers.Hashing(3, mask_value="")
+    want = np.asarray(layer(np.array(["", "a"])))
+    assert want[0] == 0 and want[1] != 0
+    np.testing.assert_array_equal(np.asarray(layer(ntf.constant(["", "a"]))), want)  # (a string tensor's bytes)
+    with pytest.raises(ValueError, match="num_bins"):
+        layers.Discretization(num_bins=0)

@@ -148,3 +148,11 @@ def test_a_pandas_frame_of_mixed_columns_trains_a_model_with_string_inputs(tenso
               "thal": df["thal"].to_numpy()}  # fmt: skip
     np.testing.assert_allclose(model.predict(ours.batch(2).map(lambda x, y: x), verbose=0),
                                model.predict(arrays, verbose=0), rtol=1e-6)  # fmt: skip
+
+
+def test_a_string_tensor_iterates_and_copies_as_tensorflows(tensorflow):
+    ours, theirs = ntf.constant(["ab", "c"]), tensorflow.constant(["ab", "c"])
+    assert [repr(s) for s in ours] == [repr(s) for s in theirs]
+    copy = np.array(ours, copy=True)
+    copy[0] = b"zz"
+    assert ours.numpy().tolist() == [b"ab", b"c"]  # (a tensor never changes)
