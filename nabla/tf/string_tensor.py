@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..keras.strings import is_text
 from . import dtypes
 from .tensor import Tensor, numpy_text
 from .tensor_shape import TensorShape
@@ -30,25 +31,14 @@ def _encoded(item) -> bytes:
 
 def text_data(value) -> np.ndarray | None:
     """``value`` as a string tensor's data (an object array of ``bytes``) if it is text: a ``str``, ``bytes``, a
-    :class:`StringTensor`, or a list, NumPy array or pandas column of them; None for anything else."""
+    :class:`StringTensor`, or a list, NumPy array or pandas column of them (the Keras side's rule,
+    :func:`nabla.keras.strings.is_text`); None for anything else."""
     if isinstance(value, StringTensor):
         return value._data
-    if isinstance(value, (str, bytes)):
-        return np.array(_encoded(value), dtype=object)
-    if isinstance(value, np.ndarray):
-        array = value
-    elif isinstance(value, (list, tuple)) or (hasattr(value, "__array__") and hasattr(value, "dtype")):
-        try:
-            array = np.asarray(value)
-        except (ValueError, TypeError):
-            return None
-    else:
+    if not is_text(value):
         return None
-    if array.dtype.kind in "US":
-        return np.vectorize(_encoded, otypes=[object])(array) if array.size else array.astype(object)
-    if array.dtype == object and array.size and all(isinstance(v, (str, bytes)) for v in array.flat):
-        return np.vectorize(_encoded, otypes=[object])(array)
-    return None
+    array = np.asarray(value)
+    return np.vectorize(_encoded, otypes=[object])(array) if array.size else array.astype(object)
 
 
 class StringTensor:

@@ -26,6 +26,10 @@ from .layer import Layer
 MODES = ("one_hot", "multi_hot", "count")
 
 
+#: The output modes of the layers that turn values into bins (Hashing, Discretization), as Keras 3's.
+BIN_OUTPUT_MODES = ("int", "one_hot", "multi_hot", "count")
+
+
 def as_array(inputs) -> np.ndarray:
     """A layer's raw input (a Tensor, an array, a list, a number or a string) as a NumPy array."""
     if isinstance(inputs, Tensor):

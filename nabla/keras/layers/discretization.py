@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .categorical import RawInputLayer, as_array, encode
+from .categorical import BIN_OUTPUT_MODES, RawInputLayer, as_array, encode
 from .index_lookup import data_batches
-
-OUTPUT_MODES = ("int", "one_hot", "multi_hot", "count")
 
 
 def _summarize(values: np.ndarray, epsilon: float) -> np.ndarray:
@@ -58,8 +56,8 @@ class Discretization(RawInputLayer):
     def __init__(self, bin_boundaries=None, num_bins: int | None = None, epsilon: float = 0.01,
                  output_mode: str = "int", sparse: bool = False, **kwargs):  # fmt: skip
         super().__init__(**kwargs)
-        if output_mode not in OUTPUT_MODES:
-            raise ValueError(f"Discretization: output_mode must be one of {', '.join(OUTPUT_MODES)}, "
+        if output_mode not in BIN_OUTPUT_MODES:
+            raise ValueError(f"Discretization: output_mode must be one of {', '.join(BIN_OUTPUT_MODES)}, "
                              f"got {output_mode!r}")  # fmt: skip
         if sparse:
             raise ValueError("Discretization: sparse=True is not offered by nabla (no sparse tensors); use dense")

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .categorical import RawInputLayer, as_array, encode
+from .categorical import BIN_OUTPUT_MODES, RawInputLayer, as_array, encode
 from .string_hashes import checked_salt, to_buckets
-
-OUTPUT_MODES = ("int", "one_hot", "multi_hot", "count")
 
 
 class Hashing(RawInputLayer):
@@ -38,8 +36,8 @@ class Hashing(RawInputLayer):
         super().__init__(**kwargs)
         if isinstance(num_bins, bool) or not isinstance(num_bins, (int, np.integer)) or num_bins <= 0:
             raise ValueError(f"Hashing: num_bins must be a positive integer, got {num_bins!r}")
-        if output_mode not in OUTPUT_MODES:
-            raise ValueError(f"Hashing: output_mode must be one of {', '.join(OUTPUT_MODES)}, got {output_mode!r}")
+        if output_mode not in BIN_OUTPUT_MODES:
+            raise ValueError(f"Hashing: output_mode must be one of {', '.join(BIN_OUTPUT_MODES)}, got {output_mode!r}")
         if output_mode == "int" and self.dtype.kind not in "iu":
             raise ValueError(f"Hashing: output_mode='int' gives integers, so dtype must be int32 or int64, "
                              f"got {self.dtype.name}")  # fmt: skip

@@ -60,7 +60,7 @@ def make_csv_dataset(file_pattern, batch_size: int, column_names: Sequence[str] 
     documentation)."""
     text_files.refuse_compression(compression_type)
     filenames = _file_names(file_pattern)
-    dialect = {"delimiter": field_delim, "quoting": csv.QUOTE_MINIMAL if use_quote_delim else csv.QUOTE_NONE}
+    dialect = text_files.dialect(field_delim, use_quote_delim)
     if column_names is None:
         if not header:
             raise ValueError("Expected `column_names` or `header` arguments. Neither is provided.")

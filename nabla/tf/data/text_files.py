@@ -95,6 +95,11 @@ class TextLines(FileRecords):
         return Spec(None, [()], [np.dtype(object)])
 
 
+def dialect(field_delim: str, use_quote_delim: bool) -> dict:
+    """The ``csv`` module's reader options for TensorFlow's ``field_delim`` and ``use_quote_delim``."""
+    return {"delimiter": field_delim, "quoting": csv.QUOTE_MINIMAL if use_quote_delim else csv.QUOTE_NONE}
+
+
 class CsvRecords(FileRecords):
     """``tf.data.experimental.CsvDataset``: see the module's documentation. ``ignore_errors`` drops a bad record
     instead of raising (``make_csv_dataset(ignore_errors=True)``); ``template`` and ``order`` give the records a
@@ -117,7 +122,7 @@ class CsvRecords(FileRecords):
             raise ValueError("`select_cols` must be sorted column indices without repeats, one per record default")
         self.exclude = None if exclude_cols is None else {int(i) for i in exclude_cols}
         self.header, self.na_value = bool(header), na_value
-        self.reader = {"delimiter": field_delim, "quoting": csv.QUOTE_MINIMAL if use_quote_delim else csv.QUOTE_NONE}
+        self.reader = dialect(field_delim, use_quote_delim)
         self.ignore_errors = ignore_errors
         self.structure = (None,) * len(self.columns) if template is None else template  # (a tuple of columns)
         self.order = order or list(range(len(self.columns)))
