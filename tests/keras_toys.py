@@ -64,3 +64,80 @@ class Recorder(Layer):
         if training:
             self.seen.append(inputs.numpy().copy())
         return inputs
+
+
+# Constructor arguments for each layer nabla has (layers.LAYERS), valid in both libraries; a callable value
+# makes a nested layer from the layers module it is given (nabla's or Keras's).
+LAYER_ARGS = {
+    "InputLayer": {"shape": (3,)},
+    "Dense": {"units": 1},
+    "Masking": {},
+    "Activation": {"activation": "relu"},
+    "Dropout": {"rate": 0.5},
+    "Flatten": {},
+    "GaussianNoise": {"stddev": 0.1},
+    "GaussianDropout": {"rate": 0.1},
+    "RandomTranslation": {"height_factor": 0.1, "width_factor": 0.1},
+    "BatchNormalization": {},
+    "LayerNormalization": {},
+    "Conv2D": {"filters": 1, "kernel_size": 1},
+    "MaxPooling2D": {"pool_size": 2},
+    "AveragePooling2D": {"pool_size": 2},
+    **dict.fromkeys(("GlobalAveragePooling1D", "GlobalMaxPooling1D"), {}),
+    **dict.fromkeys(("GlobalAveragePooling2D", "GlobalMaxPooling2D"), {}),
+    **dict.fromkeys(("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate"), {}),
+    "Reshape": {"target_shape": (2, 3)},
+    "Permute": {"dims": (2, 1)},
+    **dict.fromkeys(
+        [
+            "Softmax",
+            "ReLU",
+            "LeakyReLU",
+            "PReLU",
+            "ELU",
+            "Identity",
+            "RandomFlip",
+            "ZeroPadding2D",
+            "Cropping2D",
+            "UpSampling2D",
+            "UnitNormalization",
+            "ActivityRegularization",
+            "MaxPooling1D",
+            "Normalization",
+        ],
+        {},
+    ),  # fmt: skip
+    "AveragePooling1D": {"pool_size": 2},
+    "RandomRotation": {"factor": 0.1},
+    "RandomZoom": {"height_factor": 0.1},
+    "RandomContrast": {"factor": 0.1},
+    "Rescaling": {"scale": 0.5},
+    "Embedding": {"input_dim": 3, "output_dim": 2},
+    "RepeatVector": {"n": 2},
+    "SpatialDropout2D": {"rate": 0.1},
+    "Conv1D": {"filters": 1, "kernel_size": 1},
+    **dict.fromkeys(("SimpleRNN", "LSTM", "GRU"), {"units": 2}),
+    **dict.fromkeys(("Conv2DTranspose", "Conv1DTranspose"), {"filters": 1, "kernel_size": 1}),
+    **dict.fromkeys(("Resizing", "CenterCrop", "RandomCrop"), {"height": 2, "width": 3}),
+    **dict.fromkeys(("UpSampling1D", "ZeroPadding1D", "Cropping1D", "GroupNormalization"), {}),
+    "Dot": {"axes": 1},
+    "DepthwiseConv2D": {"kernel_size": 1},
+    "SeparableConv2D": {"filters": 1, "kernel_size": 1},
+    **dict.fromkeys(("SpatialDropout1D", "SpatialDropout3D", "AlphaDropout"), {"rate": 0.1}),
+    # (a wrapper's layer: made anew for each instance, in the library of the wrapper)
+    "Bidirectional": {"layer": lambda namespace: namespace.LSTM(2)},
+    "TimeDistributed": {"layer": lambda namespace: namespace.Dense(2)},
+    **dict.fromkeys(("SimpleRNNCell", "LSTMCell", "GRUCell"), {"units": 2}),
+    "RNN": {"cell": lambda namespace: namespace.GRUCell(2)},
+    "StackedRNNCells": {"cells": lambda namespace: [namespace.GRUCell(2)]},
+    # (TextVectorization makes a StringLookup of its own, named as Keras names it: string_lookup_N)
+    **dict.fromkeys(("StringLookup", "IntegerLookup", "TextVectorization"), {}),
+    "Hashing": {"num_bins": 3},
+    "Discretization": {"bin_boundaries": [0.0]},
+    "CategoryEncoding": {"num_tokens": 3},
+}
+
+
+def layer_arguments(args: dict, namespace) -> dict:
+    """``LAYER_ARGS[name]`` for the layers module ``namespace`` (nested layers made from it)."""
+    return {key: value(namespace) if callable(value) else value for key, value in args.items()}

@@ -29,6 +29,7 @@ class Softmax(Layer):
     probabilities with ``Sequential([model, Softmax()])``. Parameters: 0.
     """
 
+    BUILT_AT_INIT = True  # no weights (Keras 3 marks it built at construction)
     PASSES_MASKS = True  # as Keras's: the mask goes on unchanged
 
     def __init__(self, axis=-1, **kwargs):
@@ -59,6 +60,7 @@ class ReLU(Layer):
     Parameters: 0.
     """
 
+    BUILT_AT_INIT = True  # no weights (Keras 3 marks it built at construction)
     PASSES_MASKS = True  # as Keras's: the mask goes on unchanged
 
     def __init__(self, max_value=None, negative_slope=0.0, threshold=0.0, **kwargs):
@@ -86,6 +88,7 @@ class LeakyReLU(Layer):
     ``LeakyReLU(alpha=0.1)``; Keras 3 warns that it is deprecated, nabla takes it quietly). Parameters: 0.
     """
 
+    BUILT_AT_INIT = True  # no weights (Keras 3 marks it built at construction)
     PASSES_MASKS = True  # as Keras's: the mask goes on unchanged
 
     def __init__(self, negative_slope=0.3, **kwargs):
@@ -108,6 +111,7 @@ class ELU(Layer):
     has alpha 1; nabla keeps it).
     """
 
+    BUILT_AT_INIT = True  # no weights (Keras 3 marks it built at construction)
     PASSES_MASKS = True  # as Keras's: the mask goes on unchanged
 
     def __init__(self, alpha=1.0, **kwargs):
@@ -179,6 +183,7 @@ class PReLU(Layer):
 class Identity(Layer):
     """Returns its input unchanged (a placeholder in a list of layers). Parameters: 0."""
 
+    BUILT_AT_INIT = True  # no weights (Keras 3 marks it built at construction)
     PASSES_MASKS = True  # as Keras's: the mask goes on unchanged
 
     def call(self, inputs, training=None):

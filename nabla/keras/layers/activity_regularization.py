@@ -21,6 +21,7 @@ class ActivityRegularization(Layer):
     sparse). Shape: any, unchanged. Parameters: 0.
     """
 
+    BUILT_AT_INIT = True  # no weights (Keras 3 marks it built at construction)
     PASSES_MASKS = True  # as Keras's: the mask goes on unchanged
 
     def __init__(self, l1: float = 0.0, l2: float = 0.0, **kwargs):

@@ -16,6 +16,8 @@ from .layer import Layer, config_value
 class InputLayer(Layer):
     """Declares the input shape of a Sequential model: ``Sequential([Input((3,)), Dense(4)])``. No weights."""
 
+    BUILT_AT_INIT = True  # no weights (Keras 3 marks it built at construction)
+
     def __init__(self, shape=None, name: str | None = None, **kwargs):
         if shape is None:
             shape = kwargs.pop("input_shape", None)
@@ -116,6 +118,7 @@ class Dense(KernelLayer):
 class Activation(Layer):
     """Applies an activation by name: ``Activation("relu")``."""
 
+    BUILT_AT_INIT = True  # no weights (Keras 3 marks it built at construction)
     PASSES_MASKS = True  # as Keras's: the mask goes on unchanged
 
     def __init__(self, activation, **kwargs):
@@ -175,6 +178,8 @@ class Masking(Layer):
 
         model = keras.Sequential([keras.Input((None, 2)), keras.layers.Masking(0.0), keras.layers.LSTM(4)])
     """
+
+    BUILT_AT_INIT = True  # no weights (Keras 3 marks it built at construction)
 
     def __init__(self, mask_value: float = 0.0, **kwargs):
         super().__init__(**kwargs)

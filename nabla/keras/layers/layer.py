@@ -48,6 +48,10 @@ class Layer(Module):
     """Base of the Keras-style layers: lazy ``build``, ``call``, ``get_config``, regularization losses, masks."""
 
     PASSES_MASKS = False  # True: the layer's supports_masking starts True (Keras's layers that set it)
+    # True: the layer has no weights and nothing to build, so it is built at construction, as Keras 3 marks
+    # Dropout, the pooling and activation layers... (``built=True`` in reprs, a 0 rather than "0 (unbuilt)" in
+    # an unbuilt model's summary). A subclass that writes its own ``build`` is built at its first call again.
+    BUILT_AT_INIT = False
 
     def __new__(cls, *args, **kwargs):
         layer = super().__new__(cls)
@@ -59,6 +63,8 @@ class Layer(Module):
         super().__init_subclass__(**kwargs)
         if "build" in cls.__dict__:
             cls.build = _marking_built(cls.__dict__["build"])
+            if "BUILT_AT_INIT" not in cls.__dict__:
+                cls.BUILT_AT_INIT = False
 
     def __init__(self, name: str | None = None, trainable: bool = True, input_shape=None, dtype=None, **kwargs):
         super().__init__()
@@ -66,7 +72,7 @@ class Layer(Module):
         if kwargs:
             raise TypeError(f"{type(self).__name__}: unexpected arguments {sorted(kwargs)}")
         self.name = auto_name(type(self).__name__) if name is None else name  # (name="" stays "", as Keras)
-        self.built = False
+        self.built = self.BUILT_AT_INIT
         self.dtype = resolve_dtype(dtype) or dtypes.default_float
         self._trainable = trainable
         self._regularized: list[tuple[Parameter, object]] = []

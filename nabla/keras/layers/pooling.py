@@ -13,6 +13,7 @@ from .layer import Layer
 
 
 class _Pooling2D(Layer):
+    BUILT_AT_INIT = True  # no weights (Keras 3 marks it built at construction)
     _pool = None
     _fill = 0.0
 
@@ -73,6 +74,7 @@ class _GlobalPooling(Layer):
     With ``keepdims=True`` the reduced axes stay, of size 1: (batch, 1, ..., 1, C), as in Keras.
     """
 
+    BUILT_AT_INIT = True  # no weights (Keras 3 marks it built at construction)
     _reduce = None
     _rank = 4  # of the input, batch axis included
     _layout = "(batch, H, W, C)"
@@ -85,9 +87,7 @@ class _GlobalPooling(Layer):
 
     def call(self, inputs, training=None):
         if inputs.ndim != self._rank:
-            raise ValueError(
-                f"{type(self).__name__} '{self.name}' needs {self._layout} inputs, got {inputs.shape}"
-            )
+            raise ValueError(f"{type(self).__name__} '{self.name}' needs {self._layout} inputs, got {inputs.shape}")
         return type(self)._reduce(inputs, axis=tuple(range(1, self._rank - 1)), keepdims=self.keepdims)
 
     def get_config(self) -> dict:

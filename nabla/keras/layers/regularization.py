@@ -22,6 +22,7 @@ from .layer import Layer
 class Dropout(Layer):
     """Inverted dropout with probability ``rate``, active only while training."""
 
+    BUILT_AT_INIT = True  # no weights (Keras 3 marks it built at construction)
     PASSES_MASKS = True  # as Keras's: the mask goes on unchanged
 
     def __init__(self, rate: float, **kwargs):
@@ -59,6 +60,7 @@ class GaussianNoise(Layer):
                [0., 0., 0.]], dtype=float32)
     """
 
+    BUILT_AT_INIT = True  # no weights (Keras 3 marks it built at construction)
     PASSES_MASKS = True  # as Keras's: the mask goes on unchanged
 
     def __init__(self, stddev: float, seed: int | None = None, **kwargs):
@@ -91,6 +93,7 @@ class GaussianDropout(Layer):
     Shape: any, unchanged. Parameters: 0. Gradients flow through (the noise is a constant).
     """
 
+    BUILT_AT_INIT = True  # no weights (Keras 3 marks it built at construction)
     PASSES_MASKS = True  # as Keras's: the mask goes on unchanged
 
     def __init__(self, rate: float, seed: int | None = None, **kwargs):
@@ -121,14 +124,17 @@ class AlphaDropout(Layer):
     Use it with ``activation="selu"`` and ``kernel_initializer="lecun_normal"``.
     """
 
+    BUILT_AT_INIT = True  # no weights (Keras 3 marks it built at construction)
     PASSES_MASKS = True  # as Keras's: the mask goes on unchanged
 
     def __init__(self, rate: float, noise_shape=None, seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
         if not is_number(rate) or not 0.0 <= rate < 1.0:
             raise ValueError(f"AlphaDropout: rate must be a number in [0, 1), got {rate!r}")
-        if noise_shape is not None and not (isinstance(noise_shape, (tuple, list)) and all(
-                n is None or (isinstance(n, int) and not isinstance(n, bool) and n > 0) for n in noise_shape)):
+        if noise_shape is not None and not (
+            isinstance(noise_shape, (tuple, list))
+            and all(n is None or (isinstance(n, int) and not isinstance(n, bool) and n > 0) for n in noise_shape)
+        ):
             raise ValueError(f"AlphaDropout: noise_shape must be None or a tuple of positive ints and Nones, got "
                              f"{noise_shape!r}")  # fmt: skip
         self.rate, self.seed = float(rate), check_seed(seed, "AlphaDropout")

@@ -9,6 +9,8 @@ from .layer import Layer
 class Reshape(Layer):
     """Each sample to ``target_shape`` (one entry may be -1): (batch, ...) -> (batch, *target_shape)."""
 
+    BUILT_AT_INIT = True  # no weights (Keras 3 marks it built at construction)
+
     def __init__(self, target_shape, **kwargs):
         super().__init__(**kwargs)
         self.target_shape = tuple(int(s) for s in target_shape)

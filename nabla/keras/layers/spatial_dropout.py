@@ -18,6 +18,8 @@ class _SpatialDropout(Layer):
     Shape: unchanged. Parameters: 0. Gradients flow through the kept maps.
     """
 
+    BUILT_AT_INIT = True  # no weights (Keras 3 marks it built at construction)
+
     rank = 2  # spatial axes
     layout = "(batch, H, W, C)"
 

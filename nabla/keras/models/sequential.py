@@ -9,6 +9,7 @@ from ..layers import Input, InputLayer, Layer
 from ..layers.categorical import RawInputLayer
 from ..strings import STRING
 from ..symbolic import KerasTensor, output_shape
+from ..utils.naming import unique_name
 from .model import Model
 from .model_config import layer_entry, layers_from_entries
 
@@ -83,11 +84,23 @@ class Sequential(Model):
 
     def _rebuild(self) -> None:
         """Build the model now if its input shape is known and it has a layer (Keras 3's ``_maybe_rebuild``):
-        only layers not yet built run a batch of zeros, so the layers already built keep their weights."""
+        a batch of zeros runs through, so that a layer that cannot take its input fails here; the layers
+        already built keep their weights."""
         self.built = False
         if self.input_shape is not None and len(self._modules):
-            self._maybe_build()
-            self.built = True
+            self._ensure_built(self.input_shape)
+            try:
+                self.build(self.input_shape)
+            except BaseException:
+                self.built = False
+                raise
+
+    def _ensure_built(self, input_shape: tuple) -> None:
+        if not self.built:
+            # Keras 3 makes each build of a Sequential model a functional graph named from the functional
+            # models' counter, so a functional model made next is "functional_2", not "functional_1"
+            unique_name("functional")
+        super()._ensure_built(input_shape)
 
     @property
     def layers(self) -> list[Module]:

@@ -74,12 +74,7 @@ def _trace_shapes(model) -> None:
         if hasattr(model, "_symbolic_graph"):
             model._symbolic_graph()
         return
-    if shape is None:
-        if not any(True for _ in model.parameters()):
-            raise ValueError(
-                f"model '{model.name}' has not been built yet, so its weights do not exist: give input_shape= to "
-                "the first layer, start with Input(shape=...), call model.build((None, features)), or fit it first"
-            )
+    if shape is None:  # never called, no input shape: Keras 3 shows "?" shapes and "0 (unbuilt)" counts
         return
     mode = model.training
     model.eval()
@@ -152,14 +147,16 @@ def _label(name: str, layer) -> str:
 
 def _layer_rows(model) -> list[tuple]:
     """A Sequential or subclassed model's rows: its layers, with the output shapes one sample of zeros
-    (or, for inputs of unknown lengths, keras.Input tensors) gave them."""
+    (or, for inputs of unknown lengths, keras.Input tensors) gave them. In a model never built, as in
+    Keras 3, a shape is "?" and a layer that has weights to make shows "0 (unbuilt)" (Keras 2 refused
+    the summary)."""
     _trace_shapes(model)
     variable = _unknown_lengths(model)
     rows = []
     for name, layer in model.named_children():
         shape = _symbolic_shape(layer) if variable else getattr(layer, "output_shape_seen", None)
-        rows.append((_label(name, layer), "?" if shape is None else str(shape), f"{sum(_counts(layer)):,}",
-                     _trainable(layer)))  # fmt: skip
+        params = f"{sum(_counts(layer)):,}" if getattr(layer, "built", True) else "0 (unbuilt)"
+        rows.append((_label(name, layer), "?" if shape is None else str(shape), params, _trainable(layer)))
     return rows
 
 

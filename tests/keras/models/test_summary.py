@@ -92,12 +92,61 @@ def test_summary_batch_normalization_and_frozen_layers():
     assert "Trainable params: 34" in text and "Non-trainable params: 56" in text
 
 
-def test_summary_of_an_unbuilt_model_raises_a_clear_error():
+def test_an_unbuilt_model_summarises_as_in_keras_3(capsys):
+    """Before any input shape is known, Keras 3 prints "?" shapes, "0 (unbuilt)" for a layer with weights to
+    make and 0 for a weightless layer (built at construction); a Sequential and a subclassed model."""
+    from keras_reference import keras_on_torch
+
+    import nabla.keras as nabla_keras
+
+    texts = []
+    reference = keras_on_torch()
+    for k, clear in ((reference, reference.utils.clear_session), (nabla_keras, nabla_keras.layers.clear_session)):
+        clear()
+
+        class Net(k.Model):
+            def __init__(self, k=k):
+                super().__init__()
+                self.hidden, self.drop = k.layers.Dense(3), k.layers.Dropout(0.1)
+
+            def call(self, x):
+                return self.drop(self.hidden(x))
+
+        sequential = k.Sequential([k.layers.Dense(4), k.layers.Dropout(0.5), k.layers.MaxPooling1D(),
+                                   k.layers.Activation("relu")])  # fmt: skip
+        capsys.readouterr()
+        sequential.summary()
+        Net().summary()
+        print(sequential.layers)
+        texts.append(capsys.readouterr().out.rstrip().splitlines())
+    assert texts[1] == texts[0]
     model = Sequential([Dense(4), Dense(2)])
-    with pytest.raises(ValueError, match="has not been built yet.*input_shape"):
-        model.summary(print_fn=lambda s: None)
     model(np.zeros((1, 3), dtype=np.float32))  # building on data is enough
     assert "Total params: 26" in summary_text(model)
+
+
+def test_weightless_layers_are_built_at_construction_as_in_keras_3():
+    """Keras 3 marks Dropout, pooling, activation, reshaping... layers built when made; layers with weights (and
+    a subclass of a weightless layer that writes its own build) build at their first call."""
+    from keras_reference import keras_on_torch
+    from keras_toys import LAYER_ARGS
+    from keras_toys import layer_arguments as arguments
+
+    reference = keras_on_torch()
+    # Embedding: nabla makes its table at construction (it knows both sizes), Keras at the first call
+    for name, args in LAYER_ARGS.items():
+        if name != "Embedding":
+            theirs = getattr(reference.layers, name)(**arguments(args, reference.layers)).built
+            assert layers.LAYERS[name](**arguments(args, layers)).built == theirs, name
+
+    class Scaled(layers.Dropout):
+        def build(self, input_shape):
+            self.scale = self.add_weight(shape=(input_shape[-1],), initializer="ones")
+
+    layer = Scaled(0.5)
+    assert not layer.built
+    layer(np.ones((2, 3), dtype=np.float32))
+    assert layer.built and layer.scale.shape == (3,)
 
 
 def _rows_and_totals(text: str) -> tuple[list[list[str]], list[str]]:
@@ -208,7 +257,7 @@ def test_after_training_the_totals_count_the_optimizer_as_keras_3s():
 
 
 def test_long_layer_names_wrap_as_in_keras_3(capsys):
-    """"batch_normalization (BatchNormalization)" is longer than the first column: Keras wraps it onto a
+    """ "batch_normalization (BatchNormalization)" is longer than the first column: Keras wraps it onto a
     second row at the space; the whole printout, line for line."""
     from keras_reference import keras_on_torch
 
