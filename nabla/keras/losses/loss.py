@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._engine import Tensor, backend, ops, recompute
+from .._engine import Tensor, backend, devices, ops, recompute
 from ..layers import masking
 from ..output_class import like_inputs
 from ..utils.naming import snake_case
@@ -65,9 +65,7 @@ def targets(y_true, y_pred: Tensor, who: str) -> Tensor:
 
 def _as_data(data):
     """An array of another library as it is (fit's data kept on the device); lists and NumPy as NumPy."""
-    if not isinstance(data, np.ndarray) and hasattr(data, "__array_namespace__"):
-        return data
-    return np.asarray(data)
+    return data if devices.is_foreign(data) else np.asarray(data)
 
 
 def _sample_weights(sample_weight, values, shape: tuple):
