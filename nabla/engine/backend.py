@@ -286,6 +286,7 @@ def expand_dims(x, axis):
 
 to_device = standard.to_device  # x on a device (the gradient rule of a transfer moves its gradient back)
 to_host = standard.to_host  # x as a NumPy array
+free_memory = standard.free_memory  # bytes free on a device, or None where its library does not say
 
 
 #: The array namespace the primitives and the first-order gradient rules run on (NumPy's arrays).
@@ -402,7 +403,7 @@ def _foreign(arrays, op: str):
     for a in arrays:
         if isinstance(a, np.ndarray):
             numpy = True
-        elif hasattr(a, "__array_namespace__") and not isinstance(a, np.generic):
+        elif devices.is_foreign(a):
             ns = standard.namespace(a)
             if found is None:
                 found = ns

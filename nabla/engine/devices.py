@@ -37,6 +37,11 @@ class DeviceError(RuntimeError):
     """An operation mixed tensors on different devices, or a device name was not understood."""
 
 
+def is_foreign(data) -> bool:
+    """Whether ``data`` is an array of a library other than NumPy (one that implements the array API standard)."""
+    return hasattr(data, "__array_namespace__") and not isinstance(data, (np.ndarray, np.generic))
+
+
 def library_name(array) -> str:
     """The top-level module of ``array``'s library: "numpy", "cupy", "array_api_strict"..."""
     return type(array).__module__.split(".", 1)[0]

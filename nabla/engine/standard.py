@@ -53,6 +53,13 @@ def to_device(array, device):
     return library(lib).from_host(host, dev)
 
 
+def free_memory(device) -> int | None:
+    """The bytes free on ``device`` (a name or device object), or None where its library does not say (the
+    standard has no such query; CuPy reports its GPU's)."""
+    lib, dev = devices.parse(device)
+    return None if lib == "numpy" else library(lib).free_memory(dev)
+
+
 # --- the per-library table: what a library does faster or differently than the standard ---------------
 
 
@@ -62,6 +69,12 @@ def _dlpack_to_host(x) -> np.ndarray:
 
 def _cupy_to_host(x) -> np.ndarray:
     return x.get()
+
+
+def _cupy_free_memory(dev) -> int:
+    import cupy
+
+    return (dev or cupy.cuda.Device()).mem_info[0]  # (free, total) bytes, from cudaMemGetInfo
 
 
 def _cupy_kernels(ns) -> dict:
@@ -80,10 +93,11 @@ def _cupy_kernels(ns) -> dict:
     return {"index_add": index_add, "erf": cupyx.scipy.special.erf}
 
 
-#: Library name -> overrides of the generic entries: ``to_host``, and ``kernels(ns)`` -> {name: kernel} that
-#: replace the namespace's standard-only versions (written and checked on the library's own device).
+#: Library name -> overrides of the generic entries: ``to_host``, ``free_memory(device)``, and ``kernels(ns)``
+#: -> {name: kernel} that replace the namespace's standard-only versions (written and checked on the
+#: library's own device).
 TABLE: dict[str, dict] = {
-    "cupy": {"to_host": _cupy_to_host, "kernels": _cupy_kernels},
+    "cupy": {"to_host": _cupy_to_host, "kernels": _cupy_kernels, "free_memory": _cupy_free_memory},
 }
 
 
@@ -115,6 +129,7 @@ def library(lib: str) -> SimpleNamespace:
         from_host=lambda host, dev: api.asarray(host, device=dev) if dev is not None else api.asarray(host),
         to_numpy_dtype={d: np.dtype(name) for name, d in names.items()},
         kernels=lambda ns: {},
+        free_memory=lambda dev: None,
     )
     entries.update(TABLE.get(lib, {}))
     if lib != "cupy":  # (CuPy's dtypes are NumPy's)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._engine import Tensor, backend, ops, recompute
+from .._engine import Tensor, backend, devices, ops, recompute
 from ..layers import masking
 from ..output_class import like_inputs
 from ..utils.naming import snake_case
@@ -24,11 +24,12 @@ REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "
 
 
 def _as_target(y_true, like: Tensor, integer: bool = False) -> Tensor:
-    data = y_true._data if isinstance(y_true, Tensor) else np.asarray(y_true)
+    data = y_true._data if isinstance(y_true, Tensor) else _as_data(y_true)
     source = y_true if isinstance(y_true, Tensor) else data  # (a Tensor: a captured replay reads its values)
     pred = like._data if isinstance(like, Tensor) else like
-    if isinstance(data, np.ndarray) and hasattr(pred, "device") and not isinstance(pred, np.ndarray):
-        source = data = backend.to_device(data, pred.device)  # targets on the host join a model on a device
+    if not isinstance(y_true, Tensor) and hasattr(pred, "device") and not isinstance(pred, np.ndarray):
+        # targets on the host join a model on a device (those on its device already, fit's, stay as they are)
+        source = data = backend.to_device(data, pred.device)
     if integer:
         return Tensor._make(data)
     return Tensor._make(recompute(_as_dtype, source, like.dtype))
@@ -62,8 +63,19 @@ def targets(y_true, y_pred: Tensor, who: str) -> Tensor:
     return y
 
 
-def _sample_weights(sample_weight, dtype, shape: tuple) -> np.ndarray:
-    return np.asarray(sample_weight, dtype=dtype).reshape(shape)
+def _as_data(data):
+    """An array of another library as it is (fit's data kept on the device); lists and NumPy as NumPy."""
+    return data if devices.is_foreign(data) else np.asarray(data)
+
+
+def _sample_weights(sample_weight, values, shape: tuple):
+    """The weights as an array of the losses' dtype and ``shape``, on their device."""
+    data = _as_data(sample_weight._data if isinstance(sample_weight, Tensor) else sample_weight)
+    if isinstance(values, np.ndarray):
+        return np.asarray(data, dtype=values.dtype).reshape(shape)
+    data = backend.to_device(data, values.device)  # (weights given on the host join a model on a device)
+    xp = backend.namespace(data)
+    return xp.reshape(xp.astype(data, values.dtype), shape)
 
 
 def _check_reduction(reduction) -> str:
@@ -117,7 +129,7 @@ class Loss:
         if sample_weight is not None:
             # A loss of one number (Dice over everything) is weighted by each weight, as Keras broadcasts it.
             shape = values.shape[:1] + (1,) * (values.ndim - 1) if values.ndim else np.shape(sample_weight)
-            weights = Tensor._make(recompute(_sample_weights, sample_weight, values.dtype, shape))
+            weights = Tensor._make(recompute(_sample_weights, sample_weight, values, shape))
         mask = masking.get_mask(y_pred)
         if mask is not None and values.ndim:  # the model output's mask weighs its steps (Keras 3's apply_mask)
             mask_weights = masking.loss_weights(mask, values, self.reduction)

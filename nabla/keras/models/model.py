@@ -35,6 +35,7 @@ from .compile_utils import (
 )
 from .data_adapter import as_input, as_list, blank_input, check_fit_arguments, unwrap
 from .data_parallel import DataParallel
+from .device_data import check_limit, on_device
 from .file_methods import FileMethods
 from .interrupt import StopOnInterrupt
 from .keras2 import Keras2Methods
@@ -290,6 +291,7 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
         steps_per_epoch: int | None = None,
         validation_steps: int | None = None,
         validation_batch_size: int | None = None,
+        device_data_limit: int | None = None,
     ):
         """Train for ``epochs`` passes over ``(x, y)`` in mini-batches; returns a ``History``.
 
@@ -323,16 +325,21 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
         epoch, and ``validation_data`` too, ``validation_steps`` (see :mod:`nabla.keras.models.batches`);
         ``steps_per_epoch`` on arrays splits their passes into epochs as Keras 3 (see ``sources.CappedPasses``).
         A functional model of several inputs or outputs takes one array per input and per output, as lists
-        or dicts keyed by name (see :mod:`nabla.keras.models.structures`).
+        or dicts keyed by name (see :mod:`nabla.keras.models.structures`). On a model moved with ``.to(device)``,
+        arrays within ``device_data_limit`` bytes are copied there once, not a batch at a time (None: a quarter
+        of the device's free memory where its library says, else 1 GiB; see :mod:`.device_data`).
         """
         self._require_compiled("fit")
         batch_size = check_fit_arguments(batch_size, epochs, validation_split)
+        data_limit = check_limit(device_data_limit)
         if distributed and (isinstance(self.loss, CompileLoss) or structures.several_inputs(self)):
             raise ValueError("fit: distributed=True trains models of one input and one output")
         rows, validation, validation_source_batch = fit_rows(
             self, x, y, sample_weight, class_weight, validation_split, validation_data,
             steps_per_epoch, validation_steps,
         )  # fmt: skip
+        if not distributed:  # (distributed fits share their batches on the host)
+            rows, validation = on_device(self, rows, validation, data_limit)
         custom = self._custom_steps()
         if custom and distributed:
             raise ValueError("fit: distributed=True trains through the built-in step, not a train_step of yours")
@@ -413,7 +420,7 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
         seen, total = 0, 0.0
         n = structures.count(x)
         for step, start in enumerate(range(0, n, batch_size)):
-            sl = slice(start, start + batch_size)
+            sl = slice(start, min(start + batch_size, n))  # (within the array: fit's may be on a device)
             if cblist:
                 cblist.on_test_batch_begin(step)
             if self._data_parallel is None:

@@ -3,7 +3,8 @@
 ``model.to("cuda")`` (or ``.cuda()``, ``.cpu()``, ``.to("array_api_strict:device1")``) moves the weights,
 in place, as :meth:`nabla.nn.Module.to` does; after it, the training and inference loops place each
 batch of inputs on the model's device, as Keras on a GPU places NumPy data for you (one host-to-device
-copy per batch; targets join the outputs' device inside the loss). Outputs come back to the host for
+copy per batch, or, in ``fit``, the whole arrays once when they fit: :mod:`.device_data`; targets join the
+outputs' device inside the loss). Outputs come back to the host for
 the metrics and for ``predict``'s NumPy result. A model on another library runs its steps eagerly
 (``nb.capture``'s replays are NumPy code: see docs/devices.md).
 """

@@ -133,8 +133,9 @@ def epoch_batches(rows, order, batch_size: int, part: Callable | None = None) ->
 
     def batches():
         for start in range(0, n, batch_size):
-            index = slice(start, start + batch_size) if order is None else order[start : start + batch_size]
-            count = min(batch_size, n - start)
+            stop = min(start + batch_size, n)  # (the array API standard leaves a slice past the end undefined)
+            index = slice(start, stop) if order is None else order[start:stop]
+            count = stop - start
             if part is not None:
                 index = part(index, n)
             yield count, rows.take(index)

@@ -28,7 +28,7 @@ import warnings
 
 import numpy as np
 
-from .._engine import Tensor, no_grad
+from .._engine import Tensor, devices, no_grad
 from ..differentiation import training_step
 from ..metrics.metric import Metric
 from ..metrics.reduction_metrics import Mean
@@ -184,7 +184,10 @@ class StepMethods:
         """A batch as a step's ``data``: Tensors on the model's device, the weights only when given; x alone
         (a list of inputs as ``(x,)``) when there is no y, as Keras's ``pack_x_y_sample_weight``."""
         y = None if y is None else self._placed(y)
-        weights = None if sample_weight is None else Tensor._make(np.asarray(sample_weight, dtype=np.float32))
+        weights = None
+        if sample_weight is not None:  # (weights fit keeps on the model's device are float32 there already)
+            weights = self._placed(sample_weight if devices.is_foreign(sample_weight) else
+                                   np.asarray(sample_weight, dtype=np.float32))  # fmt: skip
         return pack_x_y_sample_weight(self._placed(x), y, weights)
 
     def _run_train_step(self, x, y, sample_weight) -> dict:
@@ -199,10 +202,11 @@ class StepMethods:
     def _evaluate_steps(self, x, y, batch_size: int, sample_weight, cblist) -> dict:
         """evaluate's batches through :meth:`test_step`: the last batch's logs (running means), as Keras."""
         logs = {}
-        for step, start in enumerate(range(0, structures.count(x), batch_size)):
+        n = structures.count(x)
+        for step, start in enumerate(range(0, n, batch_size)):
             if cblist:
                 cblist.on_test_batch_begin(step)
-            batch = (structures.take(part, slice(start, start + batch_size)) for part in (x, y, sample_weight))
+            batch = (structures.take(part, slice(start, min(start + batch_size, n))) for part in (x, y, sample_weight))
             logs = self._run_test_step(*batch)
             if cblist:
                 cblist.on_test_batch_end(step, logs)

@@ -48,7 +48,9 @@ class TrainingSteps:
 
     def _update_metrics(self, y, out: np.ndarray, sample_weight, mask=None) -> None:
         """Update the compiled metrics; ``mask``, the output's (see :mod:`..layers.masking`), weighs the
-        steps of the mean metrics (accuracy, mae...) as Keras 3's ``MeanMetricWrapper`` does."""
+        steps of the mean metrics (accuracy, mae...) as Keras 3's ``MeanMetricWrapper`` does. Targets and
+        weights that ``fit`` keeps on the model's device come back to the host with the outputs."""
+        y, sample_weight = structures.on_host(y), structures.on_host(sample_weight)
         if self._outputs_metrics is not None:
             return self._outputs_metrics.update(y, out, sample_weight)
         if self._data_parallel is not None and self.compiled_metrics:  # the whole batch, from every rank

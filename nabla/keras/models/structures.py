@@ -269,17 +269,29 @@ def check_lengths(x, y) -> None:
 
 
 def count(data) -> int:
-    """The number of samples."""
-    return len(data[0] if isinstance(data, list) else data)
+    """The number of samples (the first axis: a device array may have no ``len``)."""
+    first = data[0] if isinstance(data, list) else data
+    return first.shape[0] if hasattr(first, "shape") else len(first)
 
 
-def take(data, index):
-    """The samples at ``index`` of each array (None stays None)."""
+def each(data, fn):
+    """``fn`` applied to each array of ``data`` (one array, or a list of them in its structure); None stays None."""
     if data is None:
         return None
     if isinstance(data, list):
-        return _like(data, [None if a is None else a[index] for a in data])
-    return data[index]
+        return _like(data, [None if a is None else fn(a) for a in data])
+    return fn(data)
+
+
+def take(data, index):
+    """The samples at ``index`` (a slice or an integer array) of each array (None stays None)."""
+    return each(data, lambda a: a[index, ...])  # (the standard wants every axis named: fit's data may be on a device)
+
+
+def on_host(data):
+    """Arrays (one, or a list) as NumPy arrays: those of ``fit``'s data kept on a device copied back (for
+    the metrics, which run on the host); NumPy ones as they are."""
+    return each(data, backend.to_host)
 
 
 def join(parts: list):
