@@ -1,4 +1,4 @@
-"""nb.capture, the step compiler: record one call of a training step, replay it as straight-line NumPy code.
+"""nb.capture, the step compiler: record one call of a training step, replay it as straight-line array code.
 
 In eager mode every operation of a step pays Python bookkeeping: a Tensor and
 a graph node, version counters, the walk back through the graph, the

@@ -16,9 +16,12 @@ import warnings
 
 import numpy as np
 
+from ..engine import devices
+from ..engine.dtypes import OTHER_LIBRARIES
 from ..engine.grad_mode import GradMode
 from ..engine.tensor import Tensor
 from ..engine.tracing import CaptureError
+from .libraries import is_array
 from .program import Program
 
 MAX_PROGRAMS = 8  # signatures captured before a warning that the step is re-captured too often
@@ -26,9 +29,13 @@ MAX_RETRACES = 8  # captures of one signature in a row (its guards failed at eve
 
 
 def signature(x):
-    """What a program froze about one argument: a tensor's or array's shape and dtype, a Python value."""
+    """What a program froze about one argument: a tensor's or array's shape and dtype (and device, on another
+    library), a Python value."""
     if isinstance(x, Tensor):
-        return ("tensor", x._data.shape, x._data.dtype, x._rg)
+        data = x._data
+        if OTHER_LIBRARIES[0] and type(data) is not np.ndarray:  # (CuPy's dtypes are NumPy's: the device tells)
+            return ("tensor", data.shape, data.dtype, x._rg, devices.device_of(data))
+        return ("tensor", data.shape, data.dtype, x._rg)
     if isinstance(x, np.ndarray):
         return ("array", x.shape, x.dtype)
     if isinstance(x, (float, np.floating)):
@@ -36,6 +43,8 @@ def signature(x):
     try:
         hash(x)
     except TypeError:
+        if is_array(x):  # another library's array (unhashable, as the standard's arrays compare elementwise)
+            return ("array", x.shape, x.dtype, devices.device_of(x))
         raise CaptureError(
             f"nb.capture: an argument of type {type(x).__name__} is neither a tensor, an array nor a hashable "
             "Python value; pass tensors, arrays, numbers or strings"

@@ -327,6 +327,9 @@ def _optimizer_params(opt) -> list:
 
 def fuse(tape, plain: Program, n_args: int, output: str) -> Program:
     """The fused program of a finished tape, or ``plain`` itself with ``plain.fallback`` saying why not."""
+    if tape.device is not None:
+        plain.fallback = f"the step runs on {tape.device}, and the fused kernel is Numba loops over NumPy arrays"
+        return plain
     njit = _numba.load()
     if njit is None:
         if not _numba.warned:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from ..engine.tracing import ModuleChanges
 
 _VAR = re.compile(r"\bv\d+\b")
@@ -42,16 +44,20 @@ class Program:
 
 def guards(tape) -> list[str]:
     """The conditions under which a tape's record still holds (a module changed or switched mode, a tensor
-    read by reference changed shape, dtype, ``requires_grad`` or hooks), as expressions over its scope."""
+    read by reference changed shape, dtype, device, ``requires_grad`` or hooks), as expressions over its
+    scope."""
     checks = [f"ModuleChanges.count == {ModuleChanges.count}"]
     checks += [f"{tape.name(m, type(m).__name__)}.training is {flag}" for m, flag in tape.modules.values()]
     for t in tape.externals.values():
         name = tape.external(t)
         dtype = tape.name(t._data.dtype, "dtype_" + str(t._data.dtype))
-        checks.append(
+        check = (
             f"{name}._rg is {t._rg} and not {name}._hooks and {name}._data.shape == {t._data.shape!r} "
             f"and {name}._data.dtype == {dtype}"
         )
+        if not isinstance(t._data, np.ndarray):  # (a NumPy program's tensors moved: Module.to counts a change)
+            check += f" and {name}._data.device == {tape.name(t._data.device, 'device')}"
+        checks.append(check)
     return checks
 
 

@@ -116,13 +116,12 @@ class CapturedStep:
         self._last = program
         return result
 
-
-    def _eager_on(self, device: str, key: tuple, result):
-        """The step ran on ``device``, another library's: replays are NumPy code, so this signature runs
-        eagerly from now on (its values are eager mode's), and says so once."""
+    def _eager_on(self, reason: str, key: tuple, result):
+        """The step did what a replay on another library's device cannot repeat faithfully (``reason``): this
+        signature runs eagerly from now on (its values are eager mode's), and says so once."""
         warnings.warn(
-            f"nb.capture: {self._programs.name} runs on {device}, and replays are NumPy code: it runs eagerly "
-            "there (the same numbers, without the replay's speed-up; see docs/devices.md)",
+            f"nb.capture: {self._programs.name} {reason}: it runs eagerly (the same numbers, without the "
+            "replay's speed-up; see docs/devices.md)",
             RuntimeWarning,
             stacklevel=4,
         )
@@ -133,7 +132,8 @@ class CapturedStep:
 
 
 def capture(fn=None, *, fuse: bool = False):
-    """Capture a step function: the first call records it, later calls replay it as NumPy code.
+    """Capture a step function: the first call records it, later calls replay it as straight-line code on
+    the arrays' library (NumPy's, or another array API library's on its device: see docs/devices.md).
 
     Use as a decorator (``@nb.capture``, ``@nb.capture(fuse=True)``) or a call
     (``step = nb.capture(fn)``). See :mod:`nabla.capture` for what a replay

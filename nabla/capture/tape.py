@@ -24,17 +24,18 @@ import numpy as np
 
 from ..engine import backend, devices
 from ..engine.backward import accumulate_grad, conform
-from ..engine.dtypes import to_array
+from ..engine.dtypes import OTHER_LIBRARIES, to_array
 from ..engine.graph import sequence_mark
 from ..engine.tensor import Tensor
 from ..engine.tracing import CaptureError, ModuleChanges, Tracer, Tracing, arrays, refuse_in_capture
 from . import buffers
+from .libraries import foreign, is_array, is_mask, is_value, namespace
 from .program import RETRACE, Diverged, collection, diverged
 
 
 def _structure(x):
     """What Python code can branch on in a derived result: shapes, dtypes, None-ness, plain values."""
-    if isinstance(x, np.ndarray):
+    if is_array(x):
         return ("array", x.shape, x.dtype)
     if isinstance(x, (tuple, list)):
         return tuple(_structure(e) for e in x)
@@ -54,13 +55,13 @@ def _checked(fn, expected):
 def _holds_mask(x) -> bool:
     if isinstance(x, Tensor):
         x = x._data
-    if isinstance(x, np.ndarray):
-        return x.dtype == np.bool_
+    if is_array(x):
+        return is_mask(x)
     return isinstance(x, (tuple, list)) and any(_holds_mask(e) for e in x)
 
 
 def _holds_array(x) -> bool:
-    return isinstance(x, np.ndarray) or (isinstance(x, (tuple, list)) and any(isinstance(e, np.ndarray) for e in x))
+    return is_array(x) or (isinstance(x, (tuple, list)) and any(is_array(e) for e in x))
 
 
 class Tape(Tracer):
@@ -97,7 +98,8 @@ class Tape(Tracer):
         self.modules: dict[int, tuple] = {}  # id(module) -> (module, its training flag)
         self.leaf_args: dict[int, str] = {}  # id(argument tensor) -> its parameter name
         self.paused = 0
-        self.foreign: str | None = None  # the device of another library's array met in the step, if any
+        self.device: str | None = None  # the device of another library's array the step computes on, if any
+        self.foreign: str | None = None  # why the step must run eagerly on that device, if it must
         self.first_node = sequence_mark()  # nodes numbered below were made before the step: not part of it
         self.applied = False  # an effect that must not run twice (a .grad written, a parameter updated) is recorded
         self.late_check = ""  # what decides on values after that point, if anything (see CapturedStep)
@@ -112,7 +114,7 @@ class Tape(Tracer):
                 self.leaf_args[id(a)] = f"a{i}"
                 self._line(f"{self._new_var(a._data)} = a{i}._data")
                 self.ops.append(("arg", i, len(self.keep) - 1, True))
-            elif isinstance(a, np.ndarray):
+            elif is_array(a):
                 self._line(f"{self._new_var(a)} = a{i}")
                 self.ops.append(("arg", i, len(self.keep) - 1, False))
 
@@ -125,9 +127,9 @@ class Tape(Tracer):
         return f"v{n}"
 
     def _targets(self, result) -> str:
-        if isinstance(result, (np.ndarray, np.generic)):
+        if is_value(result):
             return self._new_var(result)
-        parts = [self._new_var(r) if isinstance(r, (np.ndarray, np.generic)) else "_" for r in result]
+        parts = [self._new_var(r) if is_value(r) else "_" for r in result]
         return ", ".join(parts) + ("," if len(parts) == 1 else "")
 
     def name(self, obj, hint: str) -> str:
@@ -191,7 +193,7 @@ class Tape(Tracer):
             return self._read(x)
         if isinstance(x, np.generic) and id(x) in self.var_of:
             return f"v{self.var_of[id(x)]}"
-        if isinstance(x, np.ndarray):
+        if is_array(x):
             n = self.var_of.get(id(x))
             if n is None and id(x) in self.constants:
                 return self.name(x, "k")
@@ -202,7 +204,7 @@ class Tape(Tracer):
                     "compute it with nabla's operations or pass it to the step as an argument"
                 )
             return self._var(x)
-        if isinstance(x, (tuple, list)) and any(isinstance(e, (Tensor, np.ndarray)) for e in x):
+        if isinstance(x, (tuple, list)) and any(isinstance(e, Tensor) or is_array(e) for e in x):
             return collection(x, [self.ref(e, who) for e in x])
         return self._const(x)
 
@@ -215,16 +217,23 @@ class Tape(Tracer):
             if id(x) in self.born:
                 return self.name(x._data, "k")
             return self._read(x)
-        if isinstance(x, (np.ndarray, np.generic)):
+        if is_value(x):
             return self._var(x) if id(x) in self.var_of else self.name(x, "k")
-        if isinstance(x, (tuple, list)) and any(isinstance(e, (Tensor, np.ndarray)) for e in x):
+        if isinstance(x, (tuple, list)) and any(isinstance(e, Tensor) or is_array(e) for e in x):
             return collection(x, [self.loose(e) for e in x])
         return self._const(x)
 
-    def _xp(self, prim) -> str:
-        """The namespace a line of ``prim`` runs on: ``xpb`` (:mod:`nabla.capture.buffers`) for the primitives
-        whose large arrays the step keeps, its first use preceded by a line that starts the replay's requests."""
-        if prim.name not in buffers.POOLED:
+    def _xp(self, prim: str, values) -> str:
+        """The namespace a line of the primitive named ``prim`` on ``values`` (its arrays) runs on: eager
+        mode's for them (see :mod:`nabla.capture.libraries`). On NumPy, ``xpb`` (:mod:`nabla.capture.buffers`)
+        for the primitives whose large arrays the step keeps, its first use preceded by a line that starts the
+        replay's requests. (Another library's arrays are not pooled: its allocator keeps its own pool, as
+        CuPy's does.)"""
+        other = namespace(values) if OTHER_LIBRARIES[0] else None
+        if other is not None:
+            self.device = self.device or other[1]
+            return self.name(other[0], "xp_" + other[1])
+        if prim not in buffers.POOLED:
             return "xp"
         if not self.pooled:
             self.pooled = True
@@ -238,11 +247,11 @@ class Tape(Tracer):
         """An operand as a record: ``("v", n)`` a value of the step, ``("p", tensor)`` a tensor made before it
         (read by reference), ``("k", array)`` a constant array, ``("c", value)`` a Python value."""
         data = x._data if isinstance(x, Tensor) else x
-        if isinstance(data, (np.ndarray, np.generic)) and id(data) in self.var_of:
+        if is_value(data) and id(data) in self.var_of:
             return ("v", self.var_of[id(data)])
         if isinstance(x, Tensor):
             return ("k", x._data) if id(x) in self.born else ("p", x)
-        if isinstance(x, np.ndarray):
+        if is_array(x):
             return ("k", x)
         return ("c", x)
 
@@ -266,13 +275,9 @@ class Tape(Tracer):
             )
 
     def forward(self, prim, args, params, out, wrapped: bool) -> None:
-        if hasattr(out, "shape") and not isinstance(out, (np.ndarray, np.generic)):
-            # An array of another library (CuPy, array-api-strict): replays are NumPy code. The tape stops
-            # listening, the step goes on eagerly, and CapturedStep keeps running it so (see its _capture).
-            self.foreign = devices.device_of(out)
-            Tracing.tracer = None
-            return
-        parts = [self._xp(prim), *(self.ref(a, prim.name) for a in args)]
+        if OTHER_LIBRARIES[0] and self.device is None and foreign([out]) is not None:
+            self.device = devices.device_of(out)  # (a transfer from the host: its line runs on NumPy's)
+        parts = [self._xp(prim.name, arrays(args)), *(self.ref(a, prim.name) for a in args)]
         parts += [f"{k}={self.ref(v, prim.name)}" for k, v in params.items()]
         call = f"{self.name(prim.forward, prim.name)}({', '.join(parts)})"
         slots = [self.slot(a) for a in args], {k: self.slot(v) for k, v in params.items()}
@@ -289,7 +294,8 @@ class Tape(Tracer):
     def vjp(self, node, g, grads) -> None:
         """A node's gradient rule ran on ``g`` and returned ``grads`` (one per input, before the walk sums
         them back over broadcasting: see :meth:`conform`)."""
-        rule = functools.partial(node.prim.vjp, self.scope[self._xp(node.prim)], node.need)
+        # (the walk runs a rule in the library of its output's gradient)
+        rule = functools.partial(node.prim.vjp, self.scope[self._xp(node.prim.name, [g])], node.need)
         run = self.name(rule, node.prim.name + "_vjp")
         ins = [self.loose(g), "None" if node.out is None else self.loose(node.out)]
         ins += [self.loose(t) for t in node.inputs]
@@ -307,7 +313,8 @@ class Tape(Tracer):
         """The walk summed ``g`` back over broadcasting and/or cast it: ``result``."""
         shape, dtype = self._const(result.shape), self.name(result.dtype, "k")
         slot = self.slot(g)
-        self._line(f"{self._new_var(result)} = conform(xp, {self.loose(g)}, {shape}, {dtype})", backward=True)
+        xp = self._xp("conform", [g])
+        self._line(f"{self._new_var(result)} = conform({xp}, {self.loose(g)}, {shape}, {dtype})", backward=True)
         self.ops.append(("conform", slot, len(self.keep) - 1))
 
     def add(self, a, b, total) -> None:
@@ -334,10 +341,12 @@ class Tape(Tracer):
     def arg(self, x, who: str) -> str:
         """An argument of a derived computation: a value of the step, a tensor read by reference, or a
         constant; refused if it was computed from the step's values by code that was not recorded."""
-        if isinstance(x, Tensor) or (isinstance(x, (np.ndarray, np.generic)) and id(x) in self.var_of):
+        if isinstance(x, Tensor) or (is_value(x) and id(x) in self.var_of):
             return self.ref(x, who)
-        if isinstance(x, np.ndarray):
-            base = x.base
+        if is_array(x):
+            # (NumPy tells a view by its base; the standard cannot, so another library's array is taken as
+            # the user's constant)
+            base = x.base if isinstance(x, np.ndarray) else None
             while isinstance(base, np.ndarray):
                 if id(base) in self.var_of:
                     raise CaptureError(
@@ -363,13 +372,23 @@ class Tape(Tracer):
         call = f"{run}({', '.join(ins)})"
         self._line(call if result is None or not _holds_array(result) else f"{self._targets(result)} = {call}")
         parts = result if isinstance(result, (tuple, list)) else [result]
-        outs = [self.var_of.get(id(r)) if isinstance(r, (np.ndarray, np.generic)) else None for r in parts]
+        outs = [self.var_of.get(id(r)) if is_value(r) else None for r in parts]
         self.ops.append(("derive", fn, slots, kwargs, outs))
         return result
 
     def update(self, target: Tensor, fn, values) -> None:
         """:func:`update_in_place` ran: recorded to run after the rest of the program."""
         who = getattr(fn, "__name__", "update")
+        if not isinstance(target._data, np.ndarray):
+            # A replay updates last and must refuse a later read of the memory it updates; the standard cannot
+            # tell a view from a copy, so that refusal cannot be checked there. The tape stops listening, the
+            # step goes on eagerly, and CapturedStep keeps running it so (see its _capture).
+            self.foreign = (
+                f"updates a tensor in place on {devices.device_of(target._data)} ('{who}': BatchNorm's running "
+                "statistics), which a replay could not check there"
+            )
+            Tracing.tracer = None
+            return
         made_in_step = id(target._data) in self.var_of or id(target._data) in self.constants
         if made_in_step or id(target) in self.born or id(target) in self.leaf_args:
             raise CaptureError(
@@ -390,13 +409,13 @@ class Tape(Tracer):
     def converted(self, data, dtype, t: Tensor) -> None:
         """``nb.tensor(data)`` ran: recorded if ``data`` is a tensor or an argument's array, a constant if it is
         Python numbers (frozen, as jax.jit freezes them), refused for another array."""
-        if isinstance(data, Tensor) or (isinstance(data, np.ndarray) and id(data) in self.var_of):
+        if isinstance(data, Tensor) or (is_array(data) and id(data) in self.var_of):
             call = f"{self.name(to_array, 'to_array')}({self.ref(data, 'tensor')}, {self._const(dtype)})"
             self.ops.append(("converted",))
             self._line(f"{self._new_var(t._data)} = {call}")
-        elif isinstance(data, np.ndarray):
+        elif is_array(data):
             raise CaptureError(
-                "nb.capture: the step makes a tensor from a NumPy array that is not one of its arguments, "
+                "nb.capture: the step makes a tensor from an array that is not one of its arguments, "
                 "so a replay would reuse its first values; pass the array to the step as an argument (a layer "
                 "that makes its weights at its first call: build the model, or call it once, before capturing)"
             )

@@ -280,6 +280,7 @@ class Module:
             t._version.v += 1
             if t._grad is not None:
                 t._grad = Tensor._make(_moved(t._grad._data, t._grad.dtype, device, dtype))
+        ModuleChanges.count += 1  # (a captured step froze the library and device its tensors live on)
         return self
 
     def cpu(self) -> Module:
