@@ -54,7 +54,12 @@ def apply(fn, *args, **kwargs):
     broadcast, a reshape to the wrong size, an index out of range) are TensorFlow's
     ``InvalidArgumentError``, which is what an eager TensorFlow kernel raises for them."""
     try:
-        return as_tf(run(fn, *args, **kwargs))
+        out = run(fn, *args, **kwargs)
+        if isinstance(out, NbTensor) and type(out) not in (NbTensor, Tensor) and any(out is a for a in args):
+            # An engine shortcut (a reshape to the same shape) gave back a Variable: TensorFlow's ops read a
+            # variable into a new tf.Tensor (tf.reshape(layer.gamma, (-1,)) prints as a tensor).
+            out = run(nb.clone, out)
+        return as_tf(out)
     except (ValueError, IndexError) as e:
         raise InvalidArgumentError(str(e)) from e
 
@@ -187,6 +192,8 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
     ``dtype`` must match a tensor's dtype (``ValueError`` otherwise, as TensorFlow); ``dtype_hint`` is
     used for Python data when it converts without loss, and ignored otherwise.
     """
+    if hasattr(value, "dense") and hasattr(value, "indices"):  # a tf.IndexedSlices (its module imports this one)
+        value = value.dense()
     if isinstance(value, string_tensor.StringTensor):
         if dtype is not None and dtypes.as_dtype(dtype) is not dtypes.string:
             wanted = dtypes.as_dtype(dtype).name

@@ -26,7 +26,10 @@ ALTERNATIVES = {
     "tf.data.TFRecordDataset": _FILES,
     "tf.data.FixedLengthRecordDataset": _FILES,
     "tf.data.Options": "options tune TensorFlow's runtime, which nabla's pipelines do not have: drop them",
-    "tf.distribute": "nabla.distributed trains on several processes; there is no tf.distribute strategy",
+    "tf.distribute": (
+        "tf.distribute offers the one-replica strategies (OneDeviceStrategy, MirroredStrategy, get_strategy): "
+        "nabla computes on one device; nabla.distributed trains on several processes"
+    ),
     "tf.saved_model": (
         "SavedModels (a model's code saved with its values) are not offered: keep a tf.Module's or a model's "
         "variables with tf.train.Checkpoint(model=...).write(path) and restore them into the model your code "
