@@ -265,8 +265,11 @@ def slice(input_, begin, size, name=None):  # noqa: A001 - TensorFlow's name
 
 def cast(x, dtype, name=None):
     """``tf.cast(x, dtype)``: x converted to ``dtype``. Floats become integers by truncation toward zero;
-    the gradient flows between float dtypes and stops at integer ones, as in TensorFlow."""
-    return apply(nb.astype, tensor_arg(x), dtypes.numpy_dtype(dtype))
+    the gradient flows between float dtypes and stops at integer ones, as in TensorFlow. Already of
+    ``dtype``, x itself comes back (a Variable stays the Variable, as TensorFlow's cast returns its input)."""
+    x = tensor_arg(x)
+    target = dtypes.numpy_dtype(dtype)
+    return as_tf(x) if x._data.dtype == target else apply(nb.astype, x, target)
 
 
 def identity(input, name=None):  # noqa: A002
