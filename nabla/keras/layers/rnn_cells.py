@@ -265,6 +265,8 @@ class _Cell(_CellMath, Layer):
         Keras 2's form, ``get_initial_state(inputs=None, batch_size=None, dtype=None)`` (the batch and dtype
         from ``inputs`` when given), answers as Keras 2 does: a one-state cell's state is a tensor, not a
         list (d2l prints ``rnn_cell.get_initial_state(batch_size=32, dtype=tf.float32).shape``)."""
+        if isinstance(inputs, (int, np.integer)):  # Keras 3's get_initial_state(batch_size), positionally
+            inputs, batch_size = None, inputs
         keras2 = inputs is not None or dtype is not None
         if inputs is not None:
             batch_size, dtype = inputs.shape[0], dtype or inputs.dtype
