@@ -24,6 +24,7 @@ from . import (
     distribute,
     dtypes,
     errors,
+    image,
     linalg,
     math,
     nest,

@@ -41,7 +41,10 @@ ALTERNATIVES = {
         "(optimizers: tf.keras.optimizers)"
     ),
     "tf.summary": "tf.summary is not offered: tf.keras.callbacks.TensorBoard writes fit's logs for TensorBoard",
-    "tf.image": "image operations are not offered: use NumPy, or the Keras preprocessing layers of nabla.keras.layers",
+    "tf.image": (
+        "tf.image offers resize and resize_with_pad; for other image operations use NumPy, or the Keras "
+        "preprocessing layers of nabla.keras.layers"
+    ),
     "tf.strings": "nabla tensors hold numbers and bools: tf.strings offers lower, upper, strip and regex_replace "
     "on Python strings and NumPy arrays of them (a TextVectorization standardize function's input)",
     "tf.sparse": "sparse tensors are not offered: use dense tensors",

@@ -151,3 +151,20 @@ def test_keras_2_layers_of_the_users_own():
     ours, theirs = _Keras2Layers.make(ntf, ntf.keras), _Keras2Layers.make(tensorflow(), tf_keras())
     for i, (mine, reference) in enumerate(zip(ours, theirs)):
         np.testing.assert_allclose(np.asarray(mine), np.asarray(reference), err_msg=f"item {i}")
+
+
+@pytest.mark.parametrize("size", [(9, 9), (4, 10), (3, 3), (28, 28)])
+@pytest.mark.parametrize("method", ["bilinear", "nearest"])
+def test_resize_with_pad_as_d2ls_fashion_mnist_loader(size, method):
+    images = np.random.default_rng(0).uniform(0, 255, (2, 5, 7, 1)).astype(np.uint8)
+    ours, theirs = run_both(lambda tf: tf.image.resize_with_pad(images, *size, method=method))
+    assert ours.dtype.name == theirs.dtype.name
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), atol=1e-4)
+
+
+def test_resize_with_its_gradient_and_aspect_ratio():
+    compare(lambda tf, x: tf.image.resize(x, [6, 11]), shapes=[(5, 7, 2)], dtype=np.float32, atol=1e-5)
+    compare(lambda tf, x: tf.image.resize(x, [10, 10], preserve_aspect_ratio=True), shapes=[(1, 5, 7, 2)],
+            dtype=np.float32, atol=1e-5)  # fmt: skip
+    ours, theirs = run_both(lambda tf: tf.image.resize(np.zeros((4, 4)), [2, 2]))
+    assert isinstance(ours, ValueError) and isinstance(theirs, ValueError)
