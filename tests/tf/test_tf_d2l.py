@@ -168,3 +168,30 @@ def test_resize_with_its_gradient_and_aspect_ratio():
             dtype=np.float32, atol=1e-5)  # fmt: skip
     ours, theirs = run_both(lambda tf: tf.image.resize(np.zeros((4, 4)), [2, 2]))
     assert isinstance(ours, ValueError) and isinstance(theirs, ValueError)
+
+
+def _resnet_block(tf, keras):
+    """d2l's ResnetBlock: an empty list attribute, layers appended to it, read back through ``.layers``."""
+
+    class Block(keras.layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.residual_layers, self.notes = [], []
+            for units in (3, 2):
+                self.residual_layers.append(keras.layers.Dense(units, kernel_initializer="ones"))
+            self.notes.append("not a layer")
+
+        def call(self, x):
+            for layer in self.residual_layers.layers:
+                x = layer(x)
+            return x
+
+    block = Block()
+    out = block(tf.ones((1, 4)))
+    return out, [tuple(v.shape) for v in block.trainable_variables], list(block.notes)
+
+
+def test_layers_appended_to_an_empty_list_attribute_are_tracked():
+    ours, theirs = _resnet_block(ntf, ntf.keras), _resnet_block(tensorflow(), tf_keras())
+    np.testing.assert_allclose(ours[0].numpy(), theirs[0].numpy())
+    assert ours[1:] == theirs[1:]

@@ -26,6 +26,7 @@ from ..utils.object_registration import get_registered_name
 from ..variables import Variable
 from . import masking
 from .layer_config import BASE_KEYS, accepted, dtype_config, init_arguments, resolve_dtype
+from .tracked_list import TrackedList
 
 
 def _marking_built(build):
@@ -164,6 +165,8 @@ class Layer(Module):
                 # self.w = self.add_weight(...): the weight moves from the key add_weight gave it to "w"
                 self._parameters.pop(keys[id(value)], None)
                 keys[id(value)] = name
+        elif type(value) is list and not value:
+            value = TrackedList(self, name)  # layers appended later are tracked, as in Keras
         elif type(value) in (list, tuple) and value and isinstance(value[0], Module):
             if all(isinstance(v, Module) for v in value):
                 value = ModuleList(value)  # Keras tracks layers held in a list attribute
