@@ -17,7 +17,23 @@ instead (``tf.data.Dataset.interleave`` -> ``flat_map``). See docs/tf.md.
 """
 
 from ..keras.ops.core import record_symbolic_calls as _record_symbolic_calls
-from . import config, data, debugging, dtypes, errors, linalg, math, nest, nn, random, strings, train, version
+from . import (
+    config,
+    data,
+    debugging,
+    distribute,
+    dtypes,
+    errors,
+    image,
+    linalg,
+    math,
+    nest,
+    nn,
+    random,
+    strings,
+    train,
+    version,
+)
 from ._convert import constant, convert_to_tensor
 from ._keras_alias import install as _install_keras_alias
 from ._missing import missing as _missing
@@ -76,6 +92,7 @@ from .dtypes import (
 )
 from .function import function
 from .gradient_tape import GradientTape, UnconnectedGradients
+from .indexed_slices import IndexedSlices
 from .linalg_ops import einsum, matmul, norm, tensordot
 from .math_ops import (
     abs,
@@ -149,7 +166,7 @@ del _namespace
 # tf.variable... raise like any other name TensorFlow lacks. (They stay importable: nabla.tf.variable.)
 for _implementation in (
     *("_convert", "_engine", "_keras_alias", "_nest", "_recording", "array_ops", "creation", "custom_gradients"),
-    *("gradient_tape",),
+    *("gradient_tape", "indexed_slices"),
     *("linalg_ops", "math_ops", "module", "nn_ops", "random_ops", "reduce_ops", "tensor", "tensor_shape"),
     *("utilities", "variable"),
 ):

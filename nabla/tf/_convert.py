@@ -54,7 +54,12 @@ def apply(fn, *args, **kwargs):
     broadcast, a reshape to the wrong size, an index out of range) are TensorFlow's
     ``InvalidArgumentError``, which is what an eager TensorFlow kernel raises for them."""
     try:
-        return as_tf(run(fn, *args, **kwargs))
+        out = run(fn, *args, **kwargs)
+        if isinstance(out, NbTensor) and type(out) not in (NbTensor, Tensor) and any(out is a for a in args):
+            # An engine shortcut (a reshape to the same shape) gave back a Variable: TensorFlow's ops read a
+            # variable into a new tf.Tensor (tf.reshape(layer.gamma, (-1,)) prints as a tensor).
+            out = run(nb.clone, out)
+        return as_tf(out)
     except (ValueError, IndexError) as e:
         raise InvalidArgumentError(str(e)) from e
 
@@ -187,6 +192,10 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
     ``dtype`` must match a tensor's dtype (``ValueError`` otherwise, as TensorFlow); ``dtype_hint`` is
     used for Python data when it converts without loss, and ignored otherwise.
     """
+    if hasattr(value, "dense") and hasattr(value, "indices"):  # a tf.IndexedSlices (its module imports this one)
+        value = value.dense()
+    if holds_tensors(value):
+        value = packed(value)
     if isinstance(value, string_tensor.StringTensor):
         if dtype is not None and dtypes.as_dtype(dtype) is not dtypes.string:
             wanted = dtypes.as_dtype(dtype).name
@@ -211,7 +220,19 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
 
 def tensor_arg(x) -> NbTensor:
     """An operation's tensor argument: tensors as they are (Variables too), anything else converted."""
-    return x if isinstance(x, NbTensor) else constant(x)
+    return x if isinstance(x, NbTensor) else packed(x) if holds_tensors(x) else constant(x)
+
+
+def holds_tensors(value) -> bool:
+    """Whether ``value`` is a list or tuple with a tensor in it (at any depth)."""
+    return isinstance(value, (list, tuple)) and any(isinstance(v, NbTensor) or holds_tensors(v) for v in value)
+
+
+def packed(values) -> NbTensor:
+    """A list of tensors (and values) as one tensor, as TensorFlow's operations read it: stacked, so that
+    gradients reach the tensors (``loss + net.losses`` in d2l's weight decay; ``tf.constant`` copies instead)."""
+    parts = [packed(v) if holds_tensors(v) else v for v in values]
+    return apply(nb.stack, match(parts, "Pack"))
 
 
 def operand(value, dtype: np.dtype):
@@ -243,6 +264,7 @@ def pair(x, y, op: str, first_alone: bool = False) -> tuple:
     """Two operands by TensorFlow's rule: tensors must agree in dtype; a non-tensor takes the other's dtype
     (the first's when neither is a tensor). ``first_alone``: the first is converted on its own even next to
     a tensor (``tf.add`` and ``tf.matmul`` do that: ``tf.add(2, tf.constant(1.0))`` raises)."""
+    x, y = (packed(v) if holds_tensors(v) else v for v in (x, y))
     if first_alone and not isinstance(x, NbTensor):
         x = constant(x)
     if isinstance(x, NbTensor):
@@ -281,7 +303,7 @@ def match(values, op: str) -> list:
                 raise mismatch(op, dtype, v._data.dtype, i)
             out.append(v)
         else:
-            out.append(constant(v, dtype))
+            out.append(packed(v) if holds_tensors(v) else constant(v, dtype))
     return out
 
 

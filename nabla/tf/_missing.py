@@ -26,7 +26,10 @@ ALTERNATIVES = {
     "tf.data.TFRecordDataset": _FILES,
     "tf.data.FixedLengthRecordDataset": _FILES,
     "tf.data.Options": "options tune TensorFlow's runtime, which nabla's pipelines do not have: drop them",
-    "tf.distribute": "nabla.distributed trains on several processes; there is no tf.distribute strategy",
+    "tf.distribute": (
+        "tf.distribute offers the one-replica strategies (OneDeviceStrategy, MirroredStrategy, get_strategy): "
+        "nabla computes on one device; nabla.distributed trains on several processes"
+    ),
     "tf.saved_model": (
         "SavedModels (a model's code saved with its values) are not offered: keep a tf.Module's or a model's "
         "variables with tf.train.Checkpoint(model=...).write(path) and restore them into the model your code "
@@ -38,7 +41,10 @@ ALTERNATIVES = {
         "(optimizers: tf.keras.optimizers)"
     ),
     "tf.summary": "tf.summary is not offered: tf.keras.callbacks.TensorBoard writes fit's logs for TensorBoard",
-    "tf.image": "image operations are not offered: use NumPy, or the Keras preprocessing layers of nabla.keras.layers",
+    "tf.image": (
+        "tf.image offers resize and resize_with_pad; for other image operations use NumPy, or the Keras "
+        "preprocessing layers of nabla.keras.layers"
+    ),
     "tf.strings": "nabla tensors hold numbers and bools: tf.strings offers lower, upper, strip and regex_replace "
     "on Python strings and NumPy arrays of them (a TextVectorization standardize function's input)",
     "tf.sparse": "sparse tensors are not offered: use dense tensors",

@@ -202,10 +202,13 @@ def _check_gathered(indices: np.ndarray, size: int) -> None:
 
 def boolean_mask(tensor, mask, axis=None, name="boolean_mask"):
     """``tf.boolean_mask(x, mask)``: the elements (or slices) of x where ``mask`` is True; mask's shape
-    matches x's axes from ``axis`` (0) on."""
+    matches x's axes from ``axis`` (0) on. A numeric mask counts its nonzero entries as True, as TensorFlow's
+    does (it finds the positions with ``tf.where``): d2l picks each row's label with a one-hot float mask."""
     x, m = tensor_arg(tensor), tensor_arg(mask)
+    if m._data.dtype.kind not in "biuf":
+        raise TypeError(f"tf.boolean_mask: mask must be bool or numeric (nonzero counts as True), got {m.dtype.name}")
     if m._data.dtype.kind != "b":
-        raise TypeError(f"tf.boolean_mask: mask must be bool, got {m._data.dtype}")
+        m = nb.tensor(m._data != 0)
     lead = (builtins.slice(None),) * (0 if axis is None else int(axis) % x.ndim)
     return apply(nb.getitem, x, lead + (m,))
 
@@ -262,8 +265,11 @@ def slice(input_, begin, size, name=None):  # noqa: A001 - TensorFlow's name
 
 def cast(x, dtype, name=None):
     """``tf.cast(x, dtype)``: x converted to ``dtype``. Floats become integers by truncation toward zero;
-    the gradient flows between float dtypes and stops at integer ones, as in TensorFlow."""
-    return apply(nb.astype, tensor_arg(x), dtypes.numpy_dtype(dtype))
+    the gradient flows between float dtypes and stops at integer ones, as in TensorFlow. Already of
+    ``dtype``, x itself comes back (a Variable stays the Variable, as TensorFlow's cast returns its input)."""
+    x = tensor_arg(x)
+    target = dtypes.numpy_dtype(dtype)
+    return as_tf(x) if x._data.dtype == target else apply(nb.astype, x, target)
 
 
 def identity(input, name=None):  # noqa: A002

@@ -28,9 +28,18 @@ def is_tensor(x) -> builtins.bool:
     return isinstance(x, nb.Tensor)
 
 
+class _DeviceContext(contextlib.nullcontext):
+    """What ``tf.device(name)`` returns: a context that changes nothing here. It keeps the name as TensorFlow's
+    does, in ``_device_name``: d2l's helpers read it (``try_gpu()._device_name``) to build a strategy."""
+
+    def __init__(self, device_name: str):
+        super().__init__()
+        self._device_name = device_name
+
+
 def device(device_name):
     """``with tf.device("/CPU:0"):``: accepted; nabla computes on the CPU whatever the name."""
-    return contextlib.nullcontext()
+    return _DeviceContext(device_name)
 
 
 def name_scope(name):

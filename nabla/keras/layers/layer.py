@@ -26,6 +26,7 @@ from ..utils.object_registration import get_registered_name
 from ..variables import Variable
 from . import masking
 from .layer_config import BASE_KEYS, accepted, dtype_config, init_arguments, resolve_dtype
+from .tracked_list import TrackedList
 
 
 def _marking_built(build):
@@ -170,6 +171,8 @@ class Layer(Module):
                 # self.w = self.add_weight(...): the weight moves from the key add_weight gave it to "w"
                 self._parameters.pop(keys[id(value)], None)
                 keys[id(value)] = name
+        elif type(value) is list and not value:
+            value = TrackedList(self, name)  # layers appended later are tracked, as in Keras
         elif type(value) in (list, tuple) and value and isinstance(value[0], Module):
             if all(isinstance(v, Module) for v in value):
                 value = ModuleList(value)  # Keras tracks layers held in a list attribute
@@ -214,6 +217,13 @@ class Layer(Module):
         if not self._call_losses:
             _Calls.holding += 1
         self._call_losses.append(loss if isinstance(loss, Tensor) else Tensor._make(np.asarray(loss, self.dtype)))
+
+    def add_update(self, updates) -> None:
+        """Keras 2's ``add_update`` (Keras 3 has none): eager code has already assigned its updates (d2l's
+        BatchNorm passes ``variable.assign(...)``'s result); a callable update is run, unless frozen."""
+        for update in updates if isinstance(updates, (list, tuple)) else [updates]:
+            if callable(update) and self.trainable:
+                update()
 
     def _maybe_build(self) -> None:
         """Build now what can be built (a model whose input shape is known builds its layers; see Model)."""
@@ -286,14 +296,14 @@ class Layer(Module):
                 if self._first_symbolic_call is None:
                     self._first_symbolic_call = (inputs, outputs)
                 return outputs
-            inputs = _as_tensors(inputs, self.dtype)
+            inputs = _as_tensors(inputs, self.dtype, keep_integers=not type(self).__module__.startswith("nabla."))
         if not self.built:
             self._ensure_built(_shapes(inputs))
-        takes_training, default = _training_parameter(type(self))
+        takes_training, default, required = _training_parameter(type(self))
         outer = _mode.training
         if training is None:
             training = default if outer is None else outer
-        if takes_training and training is not None:
+        if takes_training and (training is not None or required):
             kwargs["training"] = training
         previous_mask = _input_mask(inputs, kwargs)
         if previous_mask is not None and call_takes_mask(type(self)):
@@ -416,13 +426,15 @@ _mode = _Mode()
 
 
 @functools.cache
-def _training_parameter(cls: type) -> tuple[bool, bool | None]:
+def _training_parameter(cls: type) -> tuple[bool, bool | None, bool]:
     """Whether ``cls.call`` has a ``training`` parameter (Keras passes the mode only then; a ``**kwargs``
-    does not count, as in Keras), and that parameter's default (used when no call sets the mode)."""
+    does not count, as in Keras), that parameter's default (used when no call sets the mode), and whether
+    it is required: then the mode is passed even when none is set, as None, as Keras 2 does
+    (d2l's ``call(self, inputs, training)`` in a Sequential model)."""
     parameter = inspect.signature(cls.call).parameters.get("training")
     if parameter is None or parameter.default is inspect.Parameter.empty:
-        return parameter is not None, None
-    return True, parameter.default
+        return parameter is not None, None, parameter is not None
+    return True, parameter.default, False
 
 
 @functools.cache
@@ -452,18 +464,23 @@ def _set_masks(outputs, masks) -> None:
         masking.set_mask(outputs, masks)
 
 
-def _as_tensors(inputs, dtype):
+def _as_tensors(inputs, dtype, keep_integers: bool = False):
     """A layer's input as a Tensor, a list (tuple) of Tensors when it is a list (tuple) of arrays (NumPy's,
     pandas columns, tensors), or a dict of them for a dict (Keras 3 converts each array of the structure and
-    keeps the structure, as here; a list of numbers is one array)."""
+    keeps the structure, as here; a list of numbers is one array).
+
+    Keras casts only floating inputs to the layer's dtype. ``keep_integers`` (a layer of the user's own,
+    whose ``call`` decides, as d2l's ``tf.one_hot(inputs, ...)`` on token ids) follows it; nabla's own layers
+    read integer arrays as ``dtype``, which their computations expect."""
     if isinstance(inputs, Tensor) or is_text_array(inputs):  # (text: a string input's, see keras/strings.py)
         return inputs
     if isinstance(inputs, dict):
-        return {key: _as_tensors(value, dtype) for key, value in inputs.items()}
+        return {key: _as_tensors(value, dtype, keep_integers) for key, value in inputs.items()}
     if isinstance(inputs, (list, tuple)) and inputs and all(is_array_like(x) for x in inputs):
-        tensors = [_as_tensors(x, dtype) for x in inputs]
+        tensors = [_as_tensors(x, dtype, keep_integers) for x in inputs]
         return tuple(tensors) if isinstance(inputs, tuple) else tensors
-    return Tensor._make(np.asarray(inputs, dtype=dtype))
+    array = np.asarray(inputs)
+    return Tensor._make(array if keep_integers and array.dtype.kind in "biu" else np.asarray(array, dtype=dtype))
 
 
 def is_array_like(value) -> bool:

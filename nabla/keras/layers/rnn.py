@@ -66,6 +66,9 @@ class _SequenceLayer(Layer):
                  stateful: bool = False, unroll: bool = False, zero_output_for_mask: bool = False,
                  **kwargs):  # fmt: skip
         batch_size = kwargs.pop("batch_size", None)
+        # Keras 2's time_major (Keras 3 dropped it; d2l's RNN chapters use it): (timesteps, batch, features)
+        # inputs and sequence outputs, read by swapping the two axes on the way in and out.
+        self.time_major = bool(kwargs.pop("time_major", False))
         if (batch_input_shape := kwargs.pop("batch_input_shape", None)) is not None:  # Keras 2's
             batch_size, kwargs["input_shape"] = batch_input_shape[0], tuple(batch_input_shape[1:])
         super().__init__(**kwargs)
@@ -89,6 +92,8 @@ class _SequenceLayer(Layer):
         """The inputs as a (batch, timesteps, features) Tensor, and the states to start from (a stateful
         layer's kept ones unless ``initial_state`` is given)."""
         x = _tree_map(lambda value: _as_tensor(value, np.float32), inputs)
+        if self.time_major:
+            x = _tree_map(lambda part: ops.swapaxes(part, 0, 1), x)
         nested = isinstance(x, list)
         for part in x if nested else [x]:
             if part.ndim < 3 or (part.ndim != 3 and not nested):
@@ -132,7 +137,7 @@ class _SequenceLayer(Layer):
             if self.return_sequences:
                 outputs.append(output)
         if self.return_sequences:
-            output = _tree_map(lambda *steps: ops.stack(list(steps), axis=1), *outputs)
+            output = _tree_map(lambda *steps: ops.stack(list(steps), axis=0 if self.time_major else 1), *outputs)
         if mask is not None and self.zero_output_for_mask:
             keep = mask if self.return_sequences else mask[:, -1]
             output = _tree_map(lambda o: ops.where(_along(keep, o), o, 0.0), output)
@@ -180,6 +185,7 @@ class _SequenceLayer(Layer):
             "go_backwards": self.go_backwards,
             "stateful": self.stateful,
             "unroll": self.unroll,
+            **({"time_major": True} if self.time_major else {}),
             **({"batch_size": self.batch_size} if self.stateful and self.batch_size is not None else {}),
         }
 

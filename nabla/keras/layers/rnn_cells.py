@@ -259,9 +259,22 @@ class _Cell(_CellMath, Layer):
     def build(self, input_shape) -> None:
         self._build_weights(input_shape[-1])
 
-    def get_initial_state(self, batch_size: int) -> list:
-        """Zeros for each state, (batch_size, units)."""
-        return [zeros((batch_size, self.units), dtype=self.dtype) for _ in range(self.STATES)]
+    def get_initial_state(self, inputs=None, batch_size: int | None = None, dtype=None):
+        """Zeros for each state, (batch_size, units): a list, as Keras 3's ``get_initial_state(batch_size)``.
+
+        Keras 2's form, ``get_initial_state(inputs=None, batch_size=None, dtype=None)`` (the batch and dtype
+        from ``inputs`` when given), answers as Keras 2 does: a one-state cell's state is a tensor, not a
+        list (d2l prints ``rnn_cell.get_initial_state(batch_size=32, dtype=tf.float32).shape``)."""
+        if isinstance(inputs, (int, np.integer)):  # Keras 3's get_initial_state(batch_size), positionally
+            inputs, batch_size = None, inputs
+        keras2 = inputs is not None or dtype is not None
+        if inputs is not None:
+            batch_size, dtype = inputs.shape[0], dtype or inputs.dtype
+        if batch_size is None:
+            raise ValueError(f"{type(self).__name__}.get_initial_state: give batch_size (or inputs)")
+        dtype = getattr(dtype, "name", dtype) or self.dtype  # (a tf.DType, a name or None)
+        states = [zeros((batch_size, self.units), dtype=dtype) for _ in range(self.STATES)]
+        return states[0] if keras2 and self.STATES == 1 else states
 
     def reset_dropout_mask(self) -> None:
         """Forget the dropout masks, so that the next training call draws new ones (a new sequence)."""

@@ -24,6 +24,9 @@ REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "
 
 
 def _as_target(y_true, like: Tensor, integer: bool = False) -> Tensor:
+    if not integer and isinstance(y_true, Tensor) and y_true.requires_grad:
+        # Keras differentiates through y_true too: d2l writes loss(net(X), y), the prediction first.
+        return y_true if y_true.dtype == like.dtype else y_true.astype(like.dtype)
     data = y_true._data if isinstance(y_true, Tensor) else _as_data(y_true)
     source = y_true if isinstance(y_true, Tensor) else data  # (a Tensor: a captured replay reads its values)
     pred = like._data if isinstance(like, Tensor) else like
@@ -120,8 +123,10 @@ class Loss:
         raise NotImplementedError(f"{type(self).__name__}: a Loss subclass must define call(y_true, y_pred)")
 
     def __call__(self, y_true, y_pred, sample_weight=None) -> Tensor:
-        # (in y_pred's tensor class: a tf.keras loss of tf.Tensors is a tf.Tensor, which prints as TensorFlow's)
-        return like_inputs(self._reduced(y_true, y_pred, sample_weight), y_pred)
+        # (in y_pred's tensor class, else y_true's: a tf.keras loss of tf.Tensors is a tf.Tensor, which prints
+        # as TensorFlow's, whichever side the tf.Tensor came in on)
+        typed = y_pred if getattr(type(y_pred), "keras_output_class", None) is not None else y_true
+        return like_inputs(self._reduced(y_true, y_pred, sample_weight), typed)
 
     def _reduced(self, y_true, y_pred, sample_weight) -> Tensor:
         values = self.per_sample(y_true, y_pred)
