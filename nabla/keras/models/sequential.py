@@ -9,6 +9,7 @@ from ..layers import Input, InputLayer, Layer
 from ..layers.categorical import RawInputLayer
 from ..strings import STRING
 from ..symbolic import KerasTensor, output_shape
+from ..utils.naming import unique_name
 from .model import Model
 from .model_config import layer_entry, layers_from_entries
 
@@ -88,6 +89,9 @@ class Sequential(Model):
         if self.input_shape is not None and len(self._modules):
             self._maybe_build()
             self.built = True
+            # NOTE: Keras 3 builds a Functional model inside each time, which takes the next default name:
+            # a Model made after Sequential([...input_shape=...]) is "functional_1" in its summary.
+            unique_name("functional")
 
     @property
     def layers(self) -> list[Module]:
