@@ -4,6 +4,7 @@ and the model names its summaries print. Keras 3 on torch is the reference, with
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from keras_reference import keras_on_torch
 
@@ -65,3 +66,25 @@ def model_names(keras) -> list[str]:
 
 def test_models_take_keras_s_default_names():
     assert model_names(nabla.keras) == model_names(keras_on_torch())
+
+
+def resnet_block_statistics(keras) -> list:
+    """The ResNets lab's ``BatchNormalization(axis=3)(X, training=training)`` in a functional model: its moving
+    statistics after building the graph, after a call, and after a step of fit (the model's shape checks and
+    builds run on probe batches, which must leave them alone), and the evaluation that reads them."""
+    inputs = keras.Input((4, 4, 3))
+    norm = keras.layers.BatchNormalization(axis=3)
+    model = keras.Model(inputs, keras.layers.Flatten()(norm(inputs, training=True)))
+    x = np.arange(96, dtype="float32").reshape(2, 4, 4, 3) / 10
+    seen = [norm.moving_mean.numpy().copy()]
+    model(x)
+    seen.append(norm.moving_mean.numpy().copy())
+    model.compile("sgd", "mse")
+    model.fit(x, np.zeros((2, 48)), epochs=1, batch_size=2, verbose=0)
+    seen += [norm.moving_mean.numpy().copy(), norm.moving_variance.numpy().copy()]
+    return seen + [np.array(model.evaluate(x, np.zeros((2, 48)), verbose=0))]
+
+
+def test_batch_normalization_keeps_no_statistics_of_probe_batches():
+    for mine, reference in zip(resnet_block_statistics(nabla.keras), resnet_block_statistics(keras_on_torch())):
+        np.testing.assert_allclose(mine, reference, rtol=1e-5, atol=1e-6)
