@@ -22,6 +22,7 @@ own (CuPy's ``.get()``).
 from __future__ import annotations
 
 import importlib
+import re
 
 import numpy as np
 
@@ -66,12 +67,17 @@ def _device_label(dev) -> str:
     return text
 
 
+# TensorFlow's names of the CPU ("/CPU:0", "/device:CPU:0", "/job:localhost/replica:0/task:0/device:CPU:0"): what
+# a tf.Tensor's .device says (nabla.tf), so that an operation given one as a device places its result here.
+_TF_CPU = re.compile(r"(/job:\w+/replica:\d+/task:\d+)?/(device:)?CPU:\d+", re.IGNORECASE)
+
+
 def parse(device) -> tuple[str, object]:
     """``device`` (a name, or a library's device object) as ``(library module name, device object or None)``.
 
     None means the library's default device. Raises DeviceError on a name it cannot resolve.
     """
-    if device is None or device == CPU:
+    if device is None or device == CPU or (isinstance(device, str) and _TF_CPU.fullmatch(device)):
         return "numpy", None
     if not isinstance(device, str):  # a library's own device object (cupy.cuda.Device, array_api_strict.Device)
         lib = type(device).__module__.split(".", 1)[0]

@@ -31,7 +31,6 @@ ALTERNATIVES = {
         "flow_from_dataframe is not offered: put the images in one folder per class and use "
         "ImageDataGenerator().flow_from_directory"
     ),
-    "keras.layers.MultiHeadAttention": "use nabla.nn.MultiheadAttention (PyTorch's layout)",
     "keras.ops.image": "image ops are not offered: use NumPy, or the preprocessing layers of nabla.keras.layers",
     "keras.ops.eig": _EIG,
     "keras.ops.linalg.eig": _EIG,

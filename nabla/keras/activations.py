@@ -21,6 +21,7 @@ from collections.abc import Callable
 
 from ._convert import convert_to_tensor as _tensor
 from ._engine import Tensor, ops
+from .output_class import returns_like_inputs
 
 _SELU_ALPHA = 1.6732632423543772
 _SELU_SCALE = 1.0507009873554805
@@ -246,11 +247,14 @@ def sparsemax(x, axis: int = -1) -> Tensor:
     return ops.moveaxis(ops.relu(x - tau), -1, axis)
 
 
-_FUNCTIONS: tuple[Callable, ...] = (
+# Called on tf.Tensors (nabla.tf's), the functions return tf.Tensors, as tf.keras's do: ``print(sigmoid(z))``
+# prints ``tf.Tensor(...)`` and ``type(sigmoid(z)) == EagerTensor`` holds.
+_FUNCTIONS: tuple[Callable, ...] = tuple(returns_like_inputs(fn) for fn in (
     celu, elu, exponential, gelu, glu, hard_shrink, hard_sigmoid, hard_silu, hard_tanh, leaky_relu, linear,
     log_sigmoid, log_softmax, mish, relu, relu6, selu, sigmoid, silu, soft_shrink, softmax, softplus, softsign,
     sparse_plus, sparse_sigmoid, sparsemax, squareplus, tanh, tanh_shrink, threshold,
-)  # fmt: skip
+))  # fmt: skip
+globals().update({fn.__name__: fn for fn in _FUNCTIONS})
 _ACTIVATIONS: dict[str, Callable] = {fn.__name__: fn for fn in _FUNCTIONS}
 _ACTIVATIONS.update(swish=silu, hard_swish=hard_silu, step=ops.step)  # Keras's aliases; nabla's perceptron step
 swish, hard_swish = silu, hard_silu

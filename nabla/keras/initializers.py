@@ -14,8 +14,8 @@ is made, so one instance repeats its values (two layers sharing it start equal);
 and tf.keras did. The values drawn for a seed are nabla's (NumPy's PCG64), not Keras's.
 
 Names are Keras 3's (its class names, their snake_case, and "normal", "uniform", "one", "zero"); a layer
-keeps a name as its snake_case name (:func:`standardize`) and an instance as itself, which its config
-writes as Keras 3 does (:func:`serialize`). Keras's ``STFT`` is not offered.
+writes a name it was given as its snake_case name (:func:`standardize`) and an instance as Keras 3 does
+(:func:`serialize`). Keras's ``STFT`` is not offered.
 """
 
 from __future__ import annotations
@@ -66,6 +66,7 @@ class Initializer:
 
     seed: int | None = None
     draws_random = False  # whether draw reads the generator (Zeros, Constant... do not touch it)
+    config_name: str | None = None  # the name a layer was given it by, which the layer's config writes
 
     def draw(self, rng: np.random.Generator, shape: tuple) -> np.ndarray:
         raise NotImplementedError(f"{type(self).__name__} must define draw(rng, shape)")
@@ -449,10 +450,17 @@ def _given_values(values):
 
 
 def standardize(identifier):
-    """What a layer keeps of an initializer argument, for its weights and its get_config: a name as its
-    name in :data:`_INITIALIZERS` (``"uniform"`` -> ``"random_uniform"``), a dict or a class as the
-    instance it describes, an instance or a function as it is. Raises at once on an unknown name."""
-    return _name(identifier) if isinstance(identifier, str) else get(identifier)
+    """What a layer keeps of an initializer argument, for its weights and its get_config: a dict, a class or
+    a name as the instance it describes, an instance or a function as it is. Raises at once on an unknown name.
+
+    As in Keras, ``Conv2D(8, 3).kernel_initializer`` is a ``GlorotUniform`` instance (the course graders read
+    its class name); made from a name, it keeps that name in :data:`_INITIALIZERS` (``"uniform"`` ->
+    ``"random_uniform"``) as ``config_name``, which the layer's config writes (module docstring)."""
+    if not isinstance(identifier, str):
+        return get(identifier)
+    initializer = get(identifier)
+    initializer.config_name = _name(identifier)
+    return initializer
 
 
 def __getattr__(name: str):

@@ -20,7 +20,7 @@ def like_inputs(outputs, inputs):
     ``keras_output_class`` of the first input, when it has one; ``outputs`` unchanged otherwise."""
     first = inputs[0] if isinstance(inputs, (list, tuple)) and inputs else inputs
     cls = getattr(type(first), "keras_output_class", None)
-    return outputs if cls is None else _switch(outputs, cls)
+    return outputs if cls is None else switch_class(outputs, cls)
 
 
 def returns_like_inputs(fn):
@@ -39,14 +39,15 @@ def returns_like_inputs(fn):
     return wrapper
 
 
-def _switch(outputs, cls):
+def switch_class(outputs, cls):
+    """``outputs`` (a tensor, or a list, tuple or dict of them) with every plain ``Tensor`` relabelled ``cls``."""
     if type(outputs) is Tensor:
         outputs.__class__ = cls  # (a subclass without state of its own: the same object, relabelled)
         return outputs
     if type(outputs) in (list, tuple):
-        return type(outputs)(_switch(o, cls) for o in outputs)
+        return type(outputs)(switch_class(o, cls) for o in outputs)
     if type(outputs) is dict:
-        return {k: _switch(v, cls) for k, v in outputs.items()}
+        return {k: switch_class(v, cls) for k, v in outputs.items()}
     return outputs
 
 

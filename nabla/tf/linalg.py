@@ -4,7 +4,7 @@ decompositions, differentiable (``matrix_ops``). A name not offered says so."""
 from ._missing import missing
 from .array_ops import global_norm
 from .creation import eye
-from .linalg_ops import diag, diag_part, einsum, matmul, matrix_transpose, matvec, norm, tensordot, trace
+from .linalg_ops import band_part, diag, diag_part, einsum, matmul, matrix_transpose, matvec, norm, tensordot, trace
 from .matrix_ops import (
     cholesky,
     det,

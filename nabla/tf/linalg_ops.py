@@ -143,3 +143,24 @@ def diag_part(input, name=None, **_):  # noqa: A002
 def trace(x, name=None):
     """``tf.linalg.trace(x)``: the sum of the diagonal of the last two axes."""
     return reduce_sum(diag_part(x), -1)
+
+
+def band_part(input, num_lower, num_upper, name=None):  # noqa: A002 - TensorFlow's name
+    """``tf.linalg.band_part(x, num_lower, num_upper)``: the band of the last two axes, zeros outside it.
+
+    Element (i, j) is kept when ``(num_lower < 0 or i - j <= num_lower) and (num_upper < 0 or j - i <=
+    num_upper)``: ``band_part(ones, -1, 0)`` is the lower triangle (the Transformer's look-ahead mask),
+    ``(0, -1)`` the upper one, ``(0, 0)`` the diagonal. Gradients flow to the kept elements.
+    """
+    x = tensor_arg(input)
+    if x.ndim < 2:
+        raise InvalidArgumentError(f"band_part: input must be at least a matrix, got shape {tuple(x.shape)}")
+    lower, upper = (int(n.numpy()) if isinstance(n, nb.Tensor) else int(n) for n in (num_lower, num_upper))
+    rows, cols = x.shape[-2:]
+    for what, n, size, axis in (("num_lower", lower, rows, "rows"), ("num_upper", upper, cols, "columns")):
+        if n > size:
+            raise InvalidArgumentError(f"band_part: {what} must be negative or at most the number of {axis} ({size}), "
+                                       f"got {n}")  # fmt: skip
+    offset = np.arange(rows)[:, None] - np.arange(cols)[None, :]  # i - j
+    keep = ((lower < 0) | (offset <= lower)) & ((upper < 0) | (-offset <= upper))
+    return multiply(x, keep.astype(x.dtype))

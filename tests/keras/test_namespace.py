@@ -36,7 +36,6 @@ def test_every_top_level_name_used_here_exists_in_keras():
         (keras, "applications", "pretrained applications are not offered"),
         (keras, "mixed_precision", "mixed precision is not offered"),
         (keras, "Sequentail", "did you mean Sequential"),
-        (keras.layers, "MultiHeadAttention", "use nabla.nn.MultiheadAttention"),
         (keras.utils, "audio_dataset_from_directory", "audio folders are not read"),
         (keras.preprocessing.image, "DataFrameIterator", "flow_from_dataframe is not offered"),
         (keras.utils, "pad_sequence", "did you mean pad_sequences"),

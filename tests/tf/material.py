@@ -50,10 +50,14 @@ print(json.dumps(outputs))
 
 def run(names: list[str], library: str, timeout: float = 600) -> dict[str, str]:
     """Run the scripts ``names`` (in examples/tf) on ``library`` ("tensorflow" or "nabla"); their outputs."""
-    sources = {}
-    for name in names:
-        source = (MATERIAL / name).read_text(encoding="utf-8")
-        sources[name] = import_rule(source) if library == "nabla" else source
+    return run_sources({name: (MATERIAL / name).read_text(encoding="utf-8") for name in names}, library, timeout)
+
+
+def run_sources(sources: dict[str, str], library: str, timeout: float = 600) -> dict[str, str]:
+    """Run TensorFlow code (``{name: source}``) on ``library``, the import rule applied for nabla; what each
+    printed. (In a fresh interpreter: there tf.keras is Keras 3 on TensorFlow, where conftest sets torch.)"""
+    if library == "nabla":
+        sources = {name: import_rule(source) for name, source in sources.items()}
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),

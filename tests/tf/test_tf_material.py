@@ -132,6 +132,7 @@ LABS = [
     "autodiff_and_training_loop.py",
     "convnet_lab.py",
     "customization_lab.py",
+    "dlai_convolution_model.py",
 ]
 _NUMBER = r"-?\d+\.\d*(?:e[-+]?\d+)?|-?\d+(?:e[-+]?\d+)?"
 

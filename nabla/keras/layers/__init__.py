@@ -65,6 +65,7 @@ from .merging import (
     multiply,
     subtract,
 )
+from .multi_head_attention import MultiHeadAttention
 from .normalization import BatchNormalization, LayerNormalization
 from .pooling import (
     AveragePooling2D,
@@ -118,6 +119,7 @@ LAYERS = {
         ELU,
         Identity,
         Dropout,
+        MultiHeadAttention,
         Flatten,
         GaussianNoise,
         GaussianDropout,

@@ -502,7 +502,7 @@ def config_value(value):
     if value is None or isinstance(value, (str, int, float)):
         return value
     if isinstance(value, initializers.Initializer):
-        return initializers.serialize(value)
+        return value.config_name or initializers.serialize(value)
     if isinstance(value, regularizers.Regularizer):
         return regularizers.serialize(value)
     if isinstance(value, constraints.Constraint):

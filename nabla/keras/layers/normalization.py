@@ -6,6 +6,7 @@ import numpy as np
 
 from ...nn.functional import _inverse_std, running_update
 from .._engine import Tensor, recompute, update_in_place
+from ..symbolic import probing
 from .layer import Layer
 
 
@@ -90,9 +91,10 @@ class BatchNormalization(_Normalization):
             mean = inputs.mean(axis=reduce, keepdims=True)
             centered = inputs - mean
             var = (centered * centered).mean(axis=reduce, keepdims=True)
-            m = self.momentum
-            update_in_place(self.moving_mean, running_update, mean, m, 1.0 - m)
-            update_in_place(self.moving_variance, running_update, var, m, 1.0 - m)
+            if not probing():  # (a shape probe or a build, on a batch of ones, keeps no statistics)
+                m = self.momentum
+                update_in_place(self.moving_mean, running_update, mean, m, 1.0 - m)
+                update_in_place(self.moving_variance, running_update, var, m, 1.0 - m)
             out = centered / (var + self.epsilon) ** 0.5
         else:
             scale = Tensor._make(recompute(_inverse_std, self.moving_variance, self.epsilon))

@@ -3,13 +3,21 @@
 Keras 3's contract: ``result()`` returns a tensor (0-d for one value), ``metric(...)`` updates and returns
 ``result()``, ``reset_state()`` sets every state variable (made by ``add_variable`` / ``add_weight``) to
 zeros, ``get_config()`` is ``{"name", "dtype"}``. ``fit`` and ``evaluate`` log ``float(result())``.
+
+Updated with tf.Tensors (nabla.tf's), ``result()`` is a ``tf.Tensor``, as tf.keras's is on TensorFlow
+(``print(accuracy.result())`` prints ``tf.Tensor(0.25, shape=(), dtype=float32)``): every subclass's
+``update_state`` notes the tensor class of its inputs and its ``result`` returns that class
+(:mod:`..output_class`).
 """
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from .._engine import Tensor
+from ..output_class import switch_class
 from ..utils.naming import snake_case
 from ..variables import Variable
 
@@ -17,6 +25,37 @@ from ..variables import Variable
 def as_result(value, dtype) -> Tensor:
     """A metric's value (a number or an array of them) as the tensor ``result()`` returns, in ``dtype``."""
     return Tensor._make(np.asarray(value, dtype=dtype))
+
+
+def _noting_input_class(update_state):
+    """``update_state`` that first notes the ``keras_output_class`` of its first argument that has one (in the
+    outermost call only: a subclass's ``super().update_state(values)`` passes nabla's own tensors on)."""
+
+    @functools.wraps(update_state)
+    def wrapper(self, *args, **kwargs):
+        if vars(self).get("_updating"):
+            return update_state(self, *args, **kwargs)
+        classes = (getattr(type(a), "keras_output_class", None) for a in (*args, *kwargs.values()))
+        self._output_class = next((c for c in classes if c is not None), None)
+        self._updating = True
+        try:
+            return update_state(self, *args, **kwargs)
+        finally:
+            self._updating = False
+
+    return wrapper
+
+
+def _in_input_class(result):
+    """``result`` that returns the tensor class noted by the last ``update_state``, when there is one."""
+
+    @functools.wraps(result)
+    def wrapper(self):
+        out = result(self)
+        cls = vars(self).get("_output_class")
+        return out if cls is None else switch_class(out, cls)
+
+    return wrapper
 
 
 class Metric:
@@ -51,6 +90,14 @@ class Metric:
     """
 
     direction: str | None = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # tf.Tensors in, tf.Tensors out: wrapped in each class that defines them.
+        if "update_state" in vars(cls):
+            cls.update_state = _noting_input_class(cls.update_state)
+        if "result" in vars(cls):
+            cls.result = _in_input_class(cls.result)
 
     def __init__(self, name: str | None = None, dtype=None):
         if name is not None and not isinstance(name, str):

@@ -38,6 +38,8 @@ MAX_SAMPLE_VALUES = 2**26
 """The most values one sample may have at any layer while the model is built (64 Mi, 256 MB in float32)."""
 MAX_BUILD_OPERATIONS = 2**32
 """The most multiply-adds building may take: one sample through every layer (seconds in NumPy)."""
+UNCHECKED_CALLS = {"MultiHeadAttention"}
+"""Layers whose configs are checked but whose calls (several tensors, masks) the shape walk cannot follow yet."""
 
 
 def _declared_shape(payload: dict, config: dict, where: str, path, custom: dict) -> Shape | None:
@@ -210,6 +212,9 @@ class _Walk:
         outputs = len(_refs(entry["config"]["outputs"])) if name == "Functional" else 1
         if node["outputs"] != outputs:
             fail(self.path, f"{where}.outputs", f"{name} gives {outputs} output(s), not {node['outputs']}")
+        if name in UNCHECKED_CALLS:
+            fail(self.path, where, f"this file check does not follow {name}'s calls yet: load the model "
+                                   f"with custom_objects={{{name!r}: keras.layers.{name}}} to skip it")  # fmt: skip
         states = state_shapes(name, entry["config"])
         if len(args) != 1 or set(node["kwargs"]) - {"training", *(("initial_state",) if states else ())}:
             what = "(and training=, initial_state=)" if states else "(and training=)"

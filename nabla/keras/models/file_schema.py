@@ -325,6 +325,11 @@ LAYER_CONFIGS = {
     "ZeroPadding2D": _layer([], padding=BORDERS, data_format=IMAGES),
     "Cropping2D": _layer([], cropping=BORDERS, data_format=IMAGES),
     "RepeatVector": _layer(["n"], n=SIZE),
+    "MultiHeadAttention": _layer(["num_heads", "key_dim"], num_heads=SIZE, key_dim=SIZE, value_dim=_optional(SIZE),
+                                 dropout=RATE, use_bias=BOOLEAN, output_shape=_optional(SIZE), seed=SEED,
+                                 attention_axes={"type": "null"}, use_gate={"const": False},
+                                 sliding_window={"type": "null"}, activity_regularizer={"type": "null"},
+                                 **_weight_fields("kernel", "bias")),  # fmt: skip
     "UnitNormalization": _layer([], axis={"anyOf": [AXIS, {"type": "array", "items": AXIS, "minItems": 1,
                                                            "maxItems": 8}]}),  # fmt: skip
     "ActivityRegularization": _layer([], l1=_number(minimum=0), l2=_number(minimum=0)),

@@ -233,6 +233,7 @@ def _required(name: str) -> dict:
             "RandomRotation": {"factor": 0.1}, "RandomZoom": {"height_factor": (-0.2, 0.1)},
             "RandomContrast": {"factor": 0.2}, "Embedding": {"input_dim": 5, "output_dim": 2},
             "RepeatVector": {"n": 3}, "SpatialDropout2D": {"rate": 0.2},
+            "MultiHeadAttention": {"num_heads": 2, "key_dim": 3},
             "Conv1D": {"filters": 2, "kernel_size": 3}, "Conv2DTranspose": {"filters": 2, "kernel_size": 3},
             "Conv1DTranspose": {"filters": 2, "kernel_size": 3}, "Resizing": {"height": 2, "width": 3},
             "CenterCrop": {"height": 2, "width": 3}, "RandomCrop": {"height": 2, "width": 3}, "Dot": {"axes": 1},

@@ -1,0 +1,1 @@
+"""``tensorflow.python.framework``: only :mod:`.ops` (the class of eager tensors)."""

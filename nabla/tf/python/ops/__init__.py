@@ -1,0 +1,1 @@
+"""``tensorflow.python.ops``: only :mod:`.resource_variable_ops` (the class of ``tf.Variable``)."""
