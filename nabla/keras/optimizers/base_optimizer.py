@@ -74,10 +74,19 @@ class LearningRate(float):
 
 class Iterations(int):
     """What ``optimizer.iterations`` reads: an int that also answers ``numpy()`` as Keras's variable does on
-    TensorFlow (an int64; TensorFlow's custom-training tutorial prints ``optimizer.iterations.numpy()``)."""
+    TensorFlow (an int64; TensorFlow's custom-training tutorial prints ``optimizer.iterations.numpy()``), and
+    prints as that variable, ``<Variable path=sgd/iteration, shape=(), dtype=int64, value=4>``."""
+
+    def __new__(cls, value: int, optimizer):
+        count = super().__new__(cls, value)
+        count._optimizer = optimizer
+        return count
 
     def numpy(self) -> np.int64:
         return np.int64(self)
+
+    def __repr__(self) -> str:
+        return f"<Variable path={self._optimizer.name}/iteration, shape=(), dtype=int64, value={int(self)}>"
 
 
 class Optimizer:
@@ -190,7 +199,7 @@ class Optimizer:
     @property
     def iterations(self) -> Iterations:
         """How many updates the optimizer has made (what a schedule is asked about)."""
-        return Iterations(self._step_calls)
+        return Iterations(self._step_calls, self)
 
     # --- one update ---------------------------------------------------------------------------------
 

@@ -53,3 +53,16 @@ def test_the_printouts_are_keras_3s(capsys):
     ours = _printout(nk, capsys)
     assert "0.10000000149011612" in theirs and "reducing learning rate to" in theirs  # (the case is exercised)
     assert ours == re.sub(r"path=sgd_\d+/", "path=sgd/", theirs)  # (Keras numbers the names of later optimizers)
+
+
+def test_the_optimizer_s_rate_and_iterations_print_as_keras_variables():
+    keras = keras_on_torch()
+    printed = []
+    for lib in (nk, keras):
+        model = lib.Sequential([lib.Input((1,)), lib.layers.Dense(1)])
+        model.compile(optimizer=lib.optimizers.Adam(learning_rate=0.01), loss="mse")
+        model.fit(X, Y, epochs=3, batch_size=8, verbose=0)
+        printed.append(re.sub(r"adam_\d+/", "adam/", f"{model.optimizer.learning_rate} {model.optimizer.iterations}"))
+    # (Keras's iteration counter is an int64 on TensorFlow, as nabla's; an int32 on PyTorch)
+    assert printed[0] == printed[1].replace("int32", "int64")
+    assert "value=0.009999999776482582>" in printed[0] and "value=6>" in printed[0]
