@@ -29,11 +29,7 @@ ALTERNATIVES = {
         "FeatureSpace is not offered: preprocess each column with the layers it is made of, each adapt()ed on its "
         "column: keras.layers.IntegerLookup or StringLookup(output_mode='one_hot') for a categorical feature, "
         "Discretization(num_bins=..., output_mode='one_hot') or Normalization for a numerical one; join them with "
-        "keras.layers.concatenate (feature crosses, HashedCrossing, are not offered)"
-    ),
-    "keras.layers.HashedCrossing": (
-        "feature crosses are not offered: hash each combination yourself (e.g. keras.layers.Hashing on a string "
-        "that joins the two values) or one-hot both features and let a Dense layer learn their interaction"
+        "keras.layers.concatenate, and cross features with keras.layers.HashedCrossing"
     ),
     "keras.StatelessScope": "stateless scopes are not offered: nabla.keras runs eagerly, updating variables in place",
     "keras.Function": "use a functional keras.Model(inputs, outputs), which replays the recorded calls",
