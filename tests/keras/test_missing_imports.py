@@ -1,5 +1,8 @@
-"""A Keras 3 name nabla lacks, imported the way keras.io's examples import it (``from keras.utils import
-FeatureSpace``): an ImportError that still says what to use, where Python would say only "cannot import name"."""
+"""What keras.io's examples reach that nabla.keras lacks, and that the errors say what to do instead.
+
+A Keras 3 name imported the way the examples import it (``from keras.utils import FeatureSpace``) is an
+ImportError that keeps the advice, where Python would say only "cannot import name"; a model whose inputs
+are a layer's output (the FeatureSpace example's training model) is refused with the way round."""
 
 from __future__ import annotations
 
@@ -43,3 +46,17 @@ def test_the_feature_space_message_names_layers_keras_and_nabla_both_have():
     for layer in named:
         assert hasattr(keras.layers, layer) and hasattr(reference.layers, layer), layer
     assert callable(keras.layers.concatenate)
+
+
+def test_a_model_on_an_intermediate_tensor_says_what_to_do_instead():
+    # keras.io's FeatureSpace example trains keras.Model(inputs=encoded_features, ...), a layer's output:
+    # Keras 3 cuts the graph there (checked), nabla.keras refuses with the way round.
+    reference = keras_on_torch()
+    for lib in (reference, keras):
+        hidden = lib.layers.Dense(4)(lib.Input((3,)))
+        out = lib.layers.Dense(1)(hidden)
+        if lib is reference:
+            assert lib.Model(inputs=hidden, outputs=out).output_shape == (None, 1)
+        else:
+            with pytest.raises(ValueError, match="does not cut a graph at an intermediate tensor.*keras.Input"):
+                lib.Model(inputs=hidden, outputs=out)
