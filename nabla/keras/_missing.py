@@ -8,6 +8,7 @@ is one, never a silently different object.
 from __future__ import annotations
 
 import difflib
+import dis
 import sys
 
 _EIG = (
@@ -24,7 +25,12 @@ ALTERNATIVES = {
     "keras.export": "export with model.export('model.onnx') (ONNX) or save with model.save('model.keras')",
     "keras.tree": "nested structures: write the Python loops (tree utilities are not offered)",
     "keras.utils.audio_dataset_from_directory": "audio folders are not read by nabla.keras",
-    "keras.utils.FeatureSpace": "feature preprocessing is not offered: prepare the columns with NumPy or pandas",
+    "keras.utils.FeatureSpace": (
+        "FeatureSpace is not offered: preprocess each column with the layers it is made of, each adapt()ed on its "
+        "column: keras.layers.IntegerLookup or StringLookup(output_mode='one_hot') for a categorical feature, "
+        "Discretization(num_bins=..., output_mode='one_hot') or Normalization for a numerical one; join them with "
+        "keras.layers.concatenate, and cross features with keras.layers.HashedCrossing"
+    ),
     "keras.StatelessScope": "stateless scopes are not offered: nabla.keras runs eagerly, updating variables in place",
     "keras.Function": "use a functional keras.Model(inputs, outputs), which replays the recorded calls",
     "keras.preprocessing.image.DataFrameIterator": (
@@ -39,17 +45,29 @@ ALTERNATIVES = {
 }
 
 
-def missing(namespace: str, name: str) -> AttributeError:
-    """The error for ``namespace.name`` (``namespace`` as Keras spells it, ``"keras.ops"``)."""
+def missing(namespace: str, name: str) -> AttributeError | ImportError:
+    """The error for ``namespace.name`` (``namespace`` as Keras spells it, ``"keras.ops"``), raised by the
+    namespace module's ``__getattr__``: an AttributeError (so ``hasattr`` is False), or an ImportError with
+    the same message for ``from nabla.keras.utils import FeatureSpace``, where Python would replace an
+    AttributeError with a bare "cannot import name"."""
     if name.startswith("__") and name.endswith("__"):
         return AttributeError(f"module 'nabla.{namespace}' has no attribute {name!r}")  # Python's own probes
     full = f"{namespace}.{name}"
     instead = ALTERNATIVES.get(full) or ALTERNATIVES.get(namespace)
     message = f"nabla.keras does not offer {full}"
     if instead:
-        return AttributeError(f"{message}: {instead}")
-    module = sys.modules[f"nabla.{namespace}"]  # (loaded: it is the module raising)
-    names = [n for n in vars(module) if not n.startswith("_")]
-    close = difflib.get_close_matches(name, names, n=3)
-    hint = f"; did you mean {' or '.join(close)}?" if close else f"; dir(nabla.{namespace}) lists what it offers"
-    return AttributeError(f"{message}{hint} (docs/keras.md lists the Keras 3 names nabla.keras offers)")
+        message = f"{message}: {instead}"
+    else:
+        module = sys.modules[f"nabla.{namespace}"]  # (loaded: it is the module raising)
+        names = [n for n in vars(module) if not n.startswith("_")]
+        close = difflib.get_close_matches(name, names, n=3)
+        hint = f"; did you mean {' or '.join(close)}?" if close else f"; dir(nabla.{namespace}) lists what it offers"
+        message = f"{message}{hint} (docs/keras.md lists the Keras 3 names nabla.keras offers)"
+    return ImportError(message, name=f"nabla.{namespace}") if _asked_by_from_import() else AttributeError(message)
+
+
+def _asked_by_from_import() -> bool:
+    """Whether the code that asked is at a ``from module import name`` instruction (frames: this function,
+    :func:`missing`, the module's ``__getattr__``, then the asking code)."""
+    frame = sys._getframe(3)
+    return dis.opname[frame.f_code.co_code[frame.f_lasti]] == "IMPORT_FROM"

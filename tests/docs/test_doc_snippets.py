@@ -82,9 +82,9 @@ CLAIMS = {
     """,
     (
         "keras.md",
-        "print(decaying.optimizer.iterations, decaying.optimizer.learning_rate)  # 20 0.025: two drops of 0.5",
+        "print(int(decaying.optimizer.iterations), float(decaying.optimizer.learning_rate))  # 20 0.025 (in float32)",
     ): """
-        assert decaying.optimizer.iterations == 20 and abs(decaying.optimizer.learning_rate - 0.025) < 1e-12
+        assert decaying.optimizer.iterations == 20 and decaying.optimizer.learning_rate == float(np.float32(0.025))
     """,
     ("keras.md", "# history.history: loss, reg_loss, cls_loss, cls_accuracy and their val_ forms"): """
         names = ["cls_accuracy", "cls_loss", "loss", "reg_loss"]

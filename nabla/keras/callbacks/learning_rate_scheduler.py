@@ -63,7 +63,7 @@ class LearningRateScheduler(Callback):
             )
         set_learning_rate(self.model, new_lr)
         if self.verbose > 0:
-            print_msg(f"Epoch {epoch + 1}: LearningRateScheduler setting learning rate to {float(new_lr):.6g}.")
+            print_msg(f"\nEpoch {epoch + 1}: LearningRateScheduler setting learning rate to {new_lr}.")  # as Keras
 
     def on_epoch_end(self, epoch, logs=None):
         if logs is not None:

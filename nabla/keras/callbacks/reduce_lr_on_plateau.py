@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from ..utils.io_utils import print_msg
 from .callback import is_keras_optimizer, learning_rate, set_learning_rate
 from .monitor_callback import MonitorCallback, check_nonnegative_int
@@ -88,23 +90,21 @@ class ReduceLROnPlateau(MonitorCallback):
                 self._reduce(epoch)
 
     def _reduce(self, epoch: int) -> None:
-        reduced = False
+        reduced = None
         if is_keras_optimizer(self.model.optimizer):  # one rate (a schedule's refuses to be set, as in Keras)
             old = learning_rate(self.model)
-            if old > self.min_lr:
-                set_learning_rate(self.model, max(old * self.factor, self.min_lr))
-                reduced = True
+            if old > float(np.float32(self.min_lr)):  # (Keras compares the float32 rate with a float32 bound)
+                reduced = max(old * self.factor, self.min_lr)
+                set_learning_rate(self.model, reduced)
         else:
             for group in self.model.optimizer.param_groups:
                 old = float(group["lr"])
                 if old > self.min_lr:
                     group["lr"] = max(old * self.factor, self.min_lr)
-                    reduced = True
-        if reduced:
-            if self.verbose > 0:
-                print_msg(
-                    f"Epoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to {learning_rate(self.model):.6g}."
-                )
+                    reduced = group["lr"] if reduced is None else reduced  # (the first group's is printed)
+        if reduced is not None:
+            if self.verbose > 0:  # (the rate as Keras prints it: the float32 rate times the factor, in full)
+                print_msg(f"\nEpoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to {reduced}.")
             self.cooldown_counter = self.cooldown
             self.wait = 0
 

@@ -123,6 +123,19 @@ def compile_metrics(loss, metrics) -> tuple[list, CompileMetrics | None]:
     return identifiers, None
 
 
+def compile_weighted_metrics(loss, weighted_metrics) -> list:
+    """``compile``'s ``weighted_metrics``, as a list of identifiers (unknown names fail here, as for ``metrics``)."""
+    if not weighted_metrics:
+        return []
+    if isinstance(loss, CompileLoss):
+        raise ValueError(
+            "compile: weighted_metrics for a model of several outputs is not offered by nabla.keras; weight the "
+            "metrics in a compute_metrics of your own, or compile each output's model apart"
+        )
+    identifiers, _ = compile_metrics(loss, weighted_metrics)
+    return identifiers
+
+
 def saved_optimizer(optimizer) -> dict:
     """How a model file records an optimizer object given to ``compile``, so that it reloads as itself.
 
@@ -207,7 +220,7 @@ class CompileMetrics:
 
     def update(self, y, out, sample_weight) -> None:
         """Add one batch: its outputs' losses (weighted by the batch's size) and each output's metrics (``y``
-        and ``out``: an array, or one per output)."""
+        and ``out``: an array, or one per output; the metrics unweighted by ``sample_weight``, as Keras's)."""
         y, out = _each(y), _each(out)
         n = len(out[0])
         for i, value in self.loss.parts(y, [Tensor._make(o) for o in out], sample_weight).items():
@@ -215,9 +228,8 @@ class CompileMetrics:
             total[0] += value * n
             total[1] += n
         for i, metrics in enumerate(self.metrics or []):
-            weight = sample_weight[i] if isinstance(sample_weight, list) else sample_weight
             for m in metrics:
-                m.update_state(y[i], out[i], sample_weight=weight)
+                m.update_state(y[i], out[i])
 
     def try_on(self, y, out) -> None:
         """:func:`try_metrics` for each output."""

@@ -148,6 +148,7 @@ COMPILE = {
                                 _class_and_config(KERAS_OPTIMIZER_CONFIGS, module="keras.optimizers")]},
         "loss": {"anyOf": [{"type": "null"}, {"type": "string", "maxLength": 100}, _class_and_config(LOSS_CONFIGS)]},
         "metrics": {"type": "array", "items": {"type": "string", "maxLength": 100}, "maxItems": 64},
+        "weighted_metrics": {"type": "array", "items": {"type": "string", "maxLength": 100}, "maxItems": 64},
         "jit_compile": {"enum": [True, False, "auto"]},
     },
     "additionalProperties": False,

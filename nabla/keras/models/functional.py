@@ -53,7 +53,11 @@ class Functional(Model):
                     )
         for t in flat_inputs:
             if t.node is not None:
-                raise ValueError(f"Model(inputs=...): {t!r} was computed by a layer; inputs must come from keras.Input")
+                raise ValueError(
+                    f"Model(inputs=...): {t!r} was computed by a layer; nabla.keras does not cut a graph at an "
+                    "intermediate tensor as Keras 3 does: give the model a keras.Input of that shape and build the "
+                    "layers after it on that input"
+                )
         self._nodes = nodes_between({id(t) for t in flat_inputs}, flat_outputs)
         # Keras's operations in its order: the layers, an input (KerasTensor) per InputLayer, the nodes of
         # functions (x + y, keras.ops calls), which the summary lists

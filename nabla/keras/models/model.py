@@ -29,6 +29,7 @@ from .compile_utils import (
     CompileLoss,
     compile_loss,
     compile_metrics,
+    compile_weighted_metrics,
     own_losses,
     saved_metric_names,
     saved_optimizer,
@@ -95,6 +96,7 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
         return super().__new__(cls, *args, **kwargs)  # (the arguments: for the automatic config)
 
     _lists_are_inputs = True  # fit's x as a list or tuple of arrays reaches call as one (input_structures.py)
+    _weighted_identifiers: tuple | list = ()  # compile's weighted_metrics
 
     def __init__(self, name: str | None = None, **kwargs):
         super().__init__(name=name, **kwargs)
@@ -179,8 +181,8 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
     # --- compile ------------------------------------------------------------------
 
     def compile(
-        self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None, run_eagerly: bool = False,
-        jit_compile="auto", **kwargs,
+        self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None, weighted_metrics=None,
+        run_eagerly: bool = False, jit_compile="auto", **kwargs,
     ) -> None:  # fmt: skip
         """Choose the optimizer, the loss and the metrics to report.
 
@@ -191,7 +193,9 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
         ``loss``: "mse", "mae", "huber", "binary_crossentropy",
         "categorical_crossentropy", "sparse_categorical_crossentropy", a
         :class:`nabla.losses.Loss` or a callable ``f(y_true, y_pred)``.
-        ``metrics``: names such as "accuracy", "mae", "auc", or metric objects.
+        ``metrics``: names such as "accuracy", "mae", "auc", or metric objects
+        (updated in place), not weighted by ``sample_weight`` or ``class_weight``
+        (as Keras); ``weighted_metrics`` are (``weighted_<name>`` on a clash).
         A model of several outputs takes a loss and metrics per output (a list,
         or a dict keyed by output name) and ``loss_weights``: see
         :mod:`nabla.keras.models.compile_utils`.
@@ -214,7 +218,9 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
         resolved_optimizer = optimizers.get(optimizer)
         resolved_loss = None if loss is None else compile_loss(self, loss, loss_weights)
         metric_identifiers, self._outputs_metrics = compile_metrics(resolved_loss, metrics)
+        weighted_identifiers = compile_weighted_metrics(resolved_loss, weighted_metrics)
         self.optimizer, self.loss, self._metric_identifiers = resolved_optimizer, resolved_loss, metric_identifiers
+        self._weighted_identifiers = weighted_identifiers
         self.compiled_metrics = CompiledMetrics(model=self)  # resolved at the first batch (the output's shape)
         self._compiled = True
         self._jit_compile = False if run_eagerly else jit_compile
@@ -228,6 +234,7 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
             "optimizer": optimizer.lower() if isinstance(optimizer, str) else saved_optimizer(self.optimizer),
             "loss": loss if loss is None or isinstance(loss, str) else losses_module.serialize(resolved_loss),
             "metrics": saved_metric_names(self._metric_identifiers),
+            **({"weighted_metrics": saved_metric_names(weighted_identifiers)} if weighted_identifiers else {}),
             "jit_compile": self._jit_compile,
         }
         self._maybe_build()
@@ -260,12 +267,10 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
             if self._outputs_metrics.metrics is None:  # once: setting an attribute at every batch defeats capture
                 self._outputs_metrics.resolve([o.shape for o in structures.listed(output)])
                 self.compiled_metrics = CompiledMetrics(self._outputs_metrics.flat, self)
-        elif not self.compiled_metrics and self._metric_identifiers:
-            output_shape = output.shape
-            self.compiled_metrics = CompiledMetrics(
-                [metrics_module.get(m, loss=self.loss, output_shape=output_shape) for m in self._metric_identifiers],
-                self,
-            )
+        elif not self.compiled_metrics and (self._metric_identifiers or self._weighted_identifiers):
+            metrics, weighted = ([metrics_module.get(m, loss=self.loss, output_shape=output.shape) for m in ids]
+                                 for ids in (self._metric_identifiers, self._weighted_identifiers))  # fmt: skip
+            self.compiled_metrics = CompiledMetrics(metrics, self, weighted=weighted)
 
     def _require_compiled(self, who: str) -> None:
         if not self._compiled:
@@ -431,9 +436,7 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
             total += batch_loss * min(batch_size, n - start)
             if cblist:  # the running loss and metrics, as the train batches' logs
                 cblist.on_test_batch_end(step, dict(sorted({"loss": total / seen, **self._metric_logs()}.items())))
-        logs = {"loss": total / max(seen, 1), **self._metric_logs()}
-        self._reset_metrics()
-        return logs
+        return {"loss": total / max(seen, 1), **self._metric_logs()}  # the metrics keep it, as Keras's
 
     def evaluate(
         self,

@@ -186,6 +186,7 @@ def load_model(path, custom_objects: dict | None = None, compile: bool = True):
                 optimizer=_optimizer(optimizer) if isinstance(optimizer, dict) else optimizer,
                 loss=spec["loss"],
                 metrics=spec.get("metrics"),
+                weighted_metrics=spec.get("weighted_metrics"),
                 jit_compile=spec.get("jit_compile", "auto"),
             )
             model._bind_optimizer()

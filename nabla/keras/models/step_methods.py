@@ -55,11 +55,21 @@ def _host(data):
 
 
 class CompiledMetrics(list):
-    """The metrics given to ``compile`` (a list), with Keras 2's ``update_state(y, y_pred)`` on all of them."""
+    """The metrics given to ``compile`` (a list: ``metrics``, then ``weighted_metrics``), with Keras 2's
+    ``update_state(y, y_pred)`` on all of them.
 
-    def __init__(self, metrics=(), model=None):
-        super().__init__(metrics)
+    ``log_names`` are the metrics' keys in the logs, Keras 3's: a weighted metric whose name an earlier
+    metric has is logged as ``weighted_<name>`` (``metrics=["accuracy"], weighted_metrics=["accuracy"]``).
+    """
+
+    def __init__(self, metrics=(), model=None, weighted=()):
+        super().__init__([*metrics, *weighted])
         self._model = model
+        self.weighted = {id(m) for m in weighted}
+        self.log_names = []
+        for m in self:
+            name = m.name if m.name not in self.log_names or id(m) not in self.weighted else f"weighted_{m.name}"
+            self.log_names.append(name)
 
     def update_state(self, y, y_pred, sample_weight=None) -> None:
         """Keras 2's ``model.compiled_metrics.update_state``: deprecated in Keras 3 (use :meth:`compute_metrics`)."""

@@ -55,16 +55,20 @@ class TrainingSteps:
             return self._outputs_metrics.update(y, out, sample_weight)
         if self._data_parallel is not None and self.compiled_metrics:  # the whole batch, from every rank
             y, out, sample_weight = self._data_parallel.whole_batch(y, out, sample_weight)
-        masked = (y, out, sample_weight) if mask is None else masking.masked_metric_batch(y, out, mask, sample_weight)
         for m in self.compiled_metrics:
-            batch = masked if isinstance(m, MeanMetricWrapper) else (y, out, sample_weight)
-            m.update_state(*batch[:2], sample_weight=batch[2])
+            # As Keras: only weighted_metrics see sample_weight (and class_weight, which fit turns into it).
+            weight = sample_weight if id(m) in self.compiled_metrics.weighted else None
+            if mask is not None and isinstance(m, MeanMetricWrapper):
+                m.update_state(*masking.masked_metric_batch(y, out, mask, weight))
+            else:
+                m.update_state(y, out, sample_weight=weight)
 
     def _metric_logs(self, prefix: str = "") -> dict:
         if self._outputs_metrics is not None:
             return self._outputs_metrics.logs(prefix)
         # A float per metric; an array where a metric has one value per class or threshold (as Keras).
-        return {prefix + m.name: _log_value(m.result()) for m in self.compiled_metrics}
+        metrics = self.compiled_metrics
+        return {prefix + name: _log_value(m.result()) for name, m in zip(metrics.log_names, metrics)}
 
     def _reset_metrics(self) -> None:
         if self._outputs_metrics is not None:

@@ -49,8 +49,8 @@ def get(identifier, **overrides) -> optim.Optimizer:
             (``learning_rate=3e-3``, ``lr=3e-3``, ``momentum=0.9``); only with a name.
 
     Example:
-        >>> type(get("adam")).__name__, get("Adam", learning_rate=0.01).learning_rate
-        ('Adam', 0.01)
+        >>> type(get("adam")).__name__, float(get("Adam", learning_rate=0.5).learning_rate)
+        ('Adam', 0.5)
     """
     if isinstance(identifier, dict) and identifier.get("class_name", "").lower() in OPTIMIZERS:
         identifier, overrides = identifier["class_name"], {**identifier.get("config", {}), **overrides}

@@ -46,12 +46,23 @@ def _clip_by_norm(grad: np.ndarray, clip: float) -> np.ndarray:
 
 class LearningRate(float):
     """What ``optimizer.learning_rate`` reads: a float that also answers as Keras's learning-rate variable
-    does, so ``optimizer.learning_rate.numpy()`` and ``optimizer.learning_rate.assign(1e-4)`` run."""
+    does, so ``optimizer.learning_rate.numpy()`` and ``optimizer.learning_rate.assign(1e-4)`` run.
 
-    def __new__(cls, value: float, optimizer):
-        rate = super().__new__(cls, value)
-        rate._optimizer = optimizer
+    Its value is the rate rounded to float32, the dtype of Keras's variable: ``float(lr)`` of a rate set
+    to 0.1 is 0.10000000149011612 in Keras (keras.io's callbacks guide prints it), and so here. A rate
+    set as a number prints as Keras's variable, ``<Variable path=adam/learning_rate, shape=(), ...>``.
+    """
+
+    def __new__(cls, value: float, optimizer, variable: bool = True):
+        rate = super().__new__(cls, float(np.float32(value)))
+        rate._optimizer, rate._variable = optimizer, variable
         return rate
+
+    def __repr__(self) -> str:
+        if not self._variable:  # a schedule's value (Keras gives a tensor)
+            return float.__repr__(self)
+        path = f"{self._optimizer.name}/learning_rate"
+        return f"<Variable path={path}, shape=(), dtype=float32, value={float.__repr__(self)}>"
 
     def numpy(self) -> np.float32:
         return np.float32(self)
@@ -63,10 +74,19 @@ class LearningRate(float):
 
 class Iterations(int):
     """What ``optimizer.iterations`` reads: an int that also answers ``numpy()`` as Keras's variable does on
-    TensorFlow (an int64; TensorFlow's custom-training tutorial prints ``optimizer.iterations.numpy()``)."""
+    TensorFlow (an int64; TensorFlow's custom-training tutorial prints ``optimizer.iterations.numpy()``), and
+    prints as that variable, ``<Variable path=sgd/iteration, shape=(), dtype=int64, value=4>``."""
+
+    def __new__(cls, value: int, optimizer):
+        count = super().__new__(cls, value)
+        count._optimizer = optimizer
+        return count
 
     def numpy(self) -> np.int64:
         return np.int64(self)
+
+    def __repr__(self) -> str:
+        return f"<Variable path={self._optimizer.name}/iteration, shape=(), dtype=int64, value={int(self)}>"
 
 
 class Optimizer:
@@ -154,7 +174,7 @@ class Optimizer:
         Set it to a float to change every group's rate, or to a schedule. An optimizer built with a
         schedule refuses a float, as Keras's does (its rate is the schedule's)."""
         if getattr(self, "_schedule", None) is not None:
-            return LearningRate(self._scheduled_rate(self.iterations), self)
+            return LearningRate(self._scheduled_rate(self.iterations), self, variable=False)
         return LearningRate(self.param_groups[0]["lr"] if self.param_groups else self.defaults["lr"], self)
 
     @learning_rate.setter
@@ -179,7 +199,7 @@ class Optimizer:
     @property
     def iterations(self) -> Iterations:
         """How many updates the optimizer has made (what a schedule is asked about)."""
-        return Iterations(self._step_calls)
+        return Iterations(self._step_calls, self)
 
     # --- one update ---------------------------------------------------------------------------------
 

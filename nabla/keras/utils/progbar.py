@@ -77,21 +77,23 @@ def _bar_class():
     return None
 
 
-def format_value(value) -> str:
-    """As Keras's progress bar: 4 decimals, scientific notation below 1e-3; an array (per class) in brackets."""
+def format_value(value, one_line: bool = False) -> str:
+    """As Keras's progress bar: 4 decimals, scientific notation at and below 1e-3 in absolute value (so 0 is
+    ``0.0000e+00``); an array (per class) in brackets. ``one_line``: Keras's ``verbose=2`` line, which
+    compares the value itself (a negative value is in scientific notation there)."""
     if np.ndim(value) > 0:
-        return "[" + " ".join(format_value(v) for v in np.ravel(value)) + "]"
+        return "[" + " ".join(format_value(v, one_line) for v in np.ravel(value)) + "]"
     try:
         value = float(np.asarray(value, dtype=np.float64))
     except (TypeError, ValueError):
         return str(value)
-    if value == 0 or not math.isfinite(value) or abs(value) >= 1e-3:
+    if (value if one_line else abs(value)) > 1e-3 or not math.isfinite(value):
         return f"{value:.4f}"
     return f"{value:.4e}"
 
 
-def format_logs(logs: dict | None) -> str:
-    return " - ".join(f"{k}: {format_value(v)}" for k, v in (logs or {}).items())
+def format_logs(logs: dict | None, one_line: bool = False) -> str:
+    return " - ".join(f"{k}: {format_value(v, one_line)}" for k, v in (logs or {}).items())
 
 
 def _per_step(seconds: float) -> str:
@@ -164,4 +166,4 @@ class Progbar:
         seconds = time.perf_counter() - self._start
         target = self.target or self.seen
         line = f"{self.seen:{len(str(target))}d}/{target} - {seconds:.0f}s - {_per_step(seconds / max(self.seen, 1))}"
-        return f"{line}/{self.unit_name} - {format_logs(logs)}" if logs else f"{line}/{self.unit_name}"
+        return f"{line}/{self.unit_name} - {format_logs(logs, one_line=True)}" if logs else f"{line}/{self.unit_name}"

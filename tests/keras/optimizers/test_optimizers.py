@@ -57,7 +57,7 @@ def test_a_name_builds_keras_s_class_with_keras_s_config(keras, name):
 
 def test_get_takes_any_letter_case_overrides_configs_and_optimizers_and_refuses_the_rest():
     adam = optimizers.get("Adam", learning_rate=0.05)
-    assert type(adam) is optimizers.Adam and adam.learning_rate == 0.05 and adam.defaults["eps"] == 1e-7
+    assert type(adam) is optimizers.Adam and adam.defaults["lr"] == 0.05 and adam.defaults["eps"] == 1e-7
     assert optimizers.get("sgd", lr=0.2, momentum=0.9).get_config()["momentum"] == 0.9
     assert optimizers.get(adam) is adam
     torch_form = nb.optim.Adam(lr=0.1)

@@ -63,8 +63,8 @@ def test_fit_in_a_notebook_without_ipywidgets_prints_one_line_per_epoch(verbose,
         assert "\r" not in text and "Warning" not in text, repr(text)
     lines = fit_text.splitlines()
     assert lines[::2] == ["Epoch 1/3", "Epoch 2/3", "Epoch 3/3"], fit_text
-    assert all(line.startswith("4/4 - ") and "loss: 0.0000" in line for line in lines[1::2]), fit_text
-    assert "loss: 0.0000" in evaluate_text and len(evaluate_text.splitlines()) <= 2, evaluate_text
+    assert all(line.startswith("4/4 - ") and "loss: 0.0000e+00" in line for line in lines[1::2]), fit_text
+    assert "loss: 0.0000e+00" in evaluate_text and len(evaluate_text.splitlines()) <= 2, evaluate_text
 
 
 @pytest.mark.parametrize("widgets, expected", [(True, [0, 1, 2, 1]), (False, [0, 2, 2, 2])])
@@ -76,3 +76,20 @@ def test_resolve_verbose_in_a_notebook(monkeypatch, widgets, expected):
     assert [progbar.resolve_verbose(v) for v in (0, 1, 2, "auto")] == expected
     if not widgets:  # a Progbar asked for a live bar directly: none, rather than text full of carriage returns
         assert progbar.Progbar(4, "Epoch 1/1", verbose=1)._bar is None
+
+
+@pytest.mark.parametrize("verbose", [1, 2])
+def test_values_are_formatted_as_keras_progbar_formats_them(verbose, capsys):
+    # Keras's bar (verbose=1) compares |value| with 1e-3, its one-line form (verbose=2) the value itself:
+    # 0 is "0.0000e+00" in both (keras.io's fraud example prints "val_fn: 0.0000e+00").
+    from keras_reference import keras_on_torch
+
+    from nabla.keras.utils.progbar import format_value
+
+    keras = keras_on_torch()
+    for value in (0.0, -0.5, 5e-4, 1e-3, 0.25, 1234.5, -2e-5):
+        bar = keras.utils.Progbar(1, verbose=verbose, stateful_metrics=["m"])
+        capsys.readouterr()
+        bar.update(1, values=[("m", value)], finalize=True)
+        theirs = capsys.readouterr().out.rstrip().rsplit("m: ", 1)[1]
+        assert format_value(value, one_line=verbose == 2) == theirs, (value, theirs)
