@@ -189,7 +189,9 @@ PAYLOAD = {
         "format": {"const": FORMAT},
         "class_name": NAME,
         "config": {"type": "object"},
-        "build_input_shape": _optional(BATCH_SHAPE),
+        # (a list of them: a subclassed model first called on a list or tuple of inputs, Géron's Wide & Deep)
+        "build_input_shape": _optional({"anyOf": [BATCH_SHAPE, {"type": "array", "items": BATCH_SHAPE,
+                                                                "minItems": 1, "maxItems": 64}]}),
         "weights": {"type": "object", "additionalProperties": TENSOR},
         "compile": _optional(COMPILE),
         "optimizer": _optional(OPTIMIZER_STATE),

@@ -31,12 +31,12 @@ def model_to_json(model, **kwargs) -> str:
 
     check_subclass_config(model)
     model._maybe_build()
-    shape = None if isinstance(model, Functional) else model._build_input_shape
+    shape = None if isinstance(model, Functional) else model._saved_build_shape()
     document = {
         "module": "keras",
         "class_name": type(model).__name__,
         "config": model.get_config(),
-        "build_input_shape": None if shape is None else list(shape),
+        "build_input_shape": shape,
         "keras_version": "3.15.0+nabla",
         "backend": "nabla",
     }

@@ -59,6 +59,11 @@ def _functional_subclass(cls: type) -> type:
     return _FUNCTIONAL_SUBCLASSES[cls]
 
 
+def _sample_shape(input_shape) -> tuple:
+    """A batch shape to build with: one sample, and the functional probe's length for an unknown one."""
+    return tuple((1 if i == 0 else PROBE_LENGTHS[0]) if s is None else s for i, s in enumerate(input_shape))
+
+
 def _tensors(inputs) -> bool:
     """Whether ``inputs`` is a list or tuple of tensors (a model with several inputs; a string input's are
     arrays of text)."""
@@ -94,6 +99,7 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
         return super().__new__(cls, *args, **kwargs)  # (the arguments: for the automatic config)
 
     _lists_are_inputs = True  # fit's x as a list or tuple of arrays reaches call as one (input_structures.py)
+    _unnamed_outputs = 0  # outputs of a model that declares none, known from compile's list of losses (structures.py)
 
     def __init__(self, name: str | None = None, **kwargs):
         super().__init__(name=name, **kwargs)
@@ -112,12 +118,16 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
 
     def forward(self, inputs, *args, training: bool | None = None, **kwargs):
         structure = isinstance(inputs, dict)  # (the layers' call converts each array: Layer.forward)
+        text = _tensors(inputs) and any(is_text_array(x) for x in inputs)
         if not isinstance(inputs, Tensor) and not (structure or is_symbolic(inputs) or _tensors(inputs)):
             inputs = as_input(self, inputs, "the input")  # (text passes for a model that takes it: is_text_array)
             inputs = inputs if is_text_array(inputs) else Tensor._make(inputs)
         out = super().forward(inputs, *args, training=training, **kwargs)
         if self._build_input_shape is None and isinstance(inputs, Tensor):  # (a failed call built nothing)
             self._build_input_shape = (None,) + inputs.shape[1:]
+        elif self._build_input_shape is None and type(self)._lists_are_inputs and _tensors(inputs) and not text:
+            # a subclass called on a list or tuple of inputs: a list of shapes, as Keras 3's build config records
+            self._build_input_shape = [(None, *x.shape[1:]) for x in inputs]
         return out
 
     def _ensure_built(self, input_shape: tuple) -> None:
@@ -136,15 +146,25 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
     def build(self, input_shape) -> None:
         """Create every weight by running a batch of zeros of ``input_shape`` (batch axis first) through: one
         sample, and an unknown length (``(None, None)``) of the functional probe's (16, see ``symbolic.py``)."""
-        shape = tuple((1 if i == 0 else PROBE_LENGTHS[0]) if s is None else s for i, s in enumerate(input_shape))
+        several = bool(input_shape) and isinstance(input_shape[0], (list, tuple))  # a list of shapes: one per input
+        shapes = list(input_shape) if several else [input_shape]
         first = self._build_input_shape is None
         mode = self.training
         self.eval()
         with no_grad(), probe_calls():
-            self(blank_input(self, shape))
+            blanks = [blank_input(self, _sample_shape(shape)) for shape in shapes]
+            self([b if is_text_array(b) else Tensor._make(b) for b in blanks] if several else blanks[0])
         self.train(mode)
         if first:  # the shape given, unknown lengths included, as Keras records it (not the sample's)
-            self._build_input_shape = (None, *tuple(input_shape)[1:])
+            recorded = [(None, *tuple(shape)[1:]) for shape in shapes]
+            self._build_input_shape = recorded if several else recorded[0]
+
+    def _saved_build_shape(self) -> list | None:
+        """The input shape a file records (JSON lists): one batch shape, or a list of them (several inputs)."""
+        shape = self._build_input_shape
+        if shape is None:
+            return None
+        return [list(s) for s in shape] if isinstance(shape, list) else list(shape)
 
     def _maybe_build(self) -> None:
         """Build every lazy layer now if the input shape is known (Keras builds a Sequential with
@@ -214,6 +234,7 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
         resolved_loss = None if loss is None else compile_loss(self, loss, loss_weights)
         metric_identifiers, self._outputs_metrics = compile_metrics(resolved_loss, metrics)
         self.optimizer, self.loss, self._metric_identifiers = resolved_optimizer, resolved_loss, metric_identifiers
+        self._unnamed_outputs = len(resolved_loss.names) if getattr(resolved_loss, "loss_names", None) else 0
         self.compiled_metrics = CompiledMetrics(model=self)  # resolved at the first batch (the output's shape)
         self._compiled = True
         self._jit_compile = False if run_eagerly else jit_compile
@@ -452,7 +473,11 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
         cblist.on_test_begin()
         logs = self._evaluate_arrays(x, y, batch_size, sample_weight, cblist=cblist)
         cblist.on_test_end(logs)
-        return logs if return_dict else as_list(logs)
+        return logs if return_dict else self._as_list(logs)
+
+    def _as_list(self, logs: dict):
+        """What ``evaluate`` and the ``*_on_batch`` methods return without ``return_dict``, in Keras 3's order."""
+        return as_list(logs) if self._outputs_metrics is None else self._outputs_metrics.as_list(logs)
 
     def _progress_callbacks(self, callbacks, verbose, n: int, batch_size: int):
         """evaluate's and predict's callbacks: the user's, and a ProgbarLogger unless ``verbose`` is 0."""
@@ -477,13 +502,14 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
             for step, start in enumerate(range(0, structures.count(x), batch_size)):
                 cblist.on_predict_batch_begin(step)
                 batch = structures.take(x, slice(start, start + batch_size))
-                outs.append(structures.arrays_of(unwrap(self.predict_step((self._placed(batch),)))))
+                out = unwrap(self.predict_step((self._placed(batch),)))
+                outs.append(structures.arrays_of(out))
                 cblist.on_predict_batch_end(step, {"outputs": outs[-1]})
         cblist.on_predict_end()
         self.train(mode)
         if not outs:
             raise ValueError("predict: x holds no samples")
-        return structures.shaped_like_outputs(self, structures.join(outs))
+        return structures.shaped_like_outputs(self, structures.join(outs), tupled=isinstance(out, tuple))
 
     # --- weights and files ---------------------------------------------------------------------
 

@@ -39,12 +39,12 @@ def save_model(model, path, overwrite: bool = True) -> None:
     model._maybe_build()
     config = model.get_config()
     # A functional model's inputs carry their shapes (in its config).
-    shape = None if isinstance(model, Functional) else model._build_input_shape
+    shape = None if isinstance(model, Functional) else model._saved_build_shape()
     payload = {
         "format": FORMAT,
         "class_name": type(model).__name__,
         "config": config,
-        "build_input_shape": None if shape is None else list(shape),
+        "build_input_shape": shape,
         "weights": model.state_dict(),
         "compile": model._compile_config,
         "optimizer": None,
