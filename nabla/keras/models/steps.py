@@ -59,10 +59,13 @@ class TrainingSteps:
             m.update_state(*batch[:2], sample_weight=batch[2])
 
     def _metric_logs(self, prefix: str = "") -> dict:
+        """The compiled metrics' results, then those of the metrics the model holds as attributes, which its
+        ``call`` updates (Keras 3 logs every metric of ``model.metrics``; Géron's reconstruction error)."""
+        own = {prefix + m.name: _log_value(m.result()) for m in self._own_metrics()}
         if self._outputs_metrics is not None:
-            return self._outputs_metrics.logs(prefix)
+            return {**self._outputs_metrics.logs(prefix), **own}
         # A float per metric; an array where a metric has one value per class or threshold (as Keras).
-        return {prefix + m.name: _log_value(m.result()) for m in self.compiled_metrics}
+        return {**{prefix + m.name: _log_value(m.result()) for m in self.compiled_metrics}, **own}
 
     def _reset_metrics(self) -> None:
         if self._outputs_metrics is not None:
