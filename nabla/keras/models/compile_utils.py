@@ -163,14 +163,38 @@ def saved_optimizer(optimizer) -> dict:
     return {"class_name": type(optimizer).__name__, "config": dict(optimizer.defaults)}
 
 
-def saved_metric_names(identifiers: list) -> list[str]:
+def saved_loss(loss, resolved) -> str | dict | None:
+    """How a model file records ``compile``'s loss: a name as given, one of nabla's classes by its config, a
+    function or a class of yours by name (:func:`saved_custom`); None for a loss per output (not held yet)."""
+    if loss is None or isinstance(loss, str):
+        return loss
+    return losses_module.serialize(resolved) or saved_custom(loss)
+
+
+def saved_custom(obj) -> dict | None:
+    """A function or an object of a class of yours as a model file names it, ``{"custom": name}`` (with the
+    object's ``get_config()``), for ``load_model(custom_objects={name: ...})`` to rebuild, as Keras 3 saves
+    ``huber_fn`` or ``HuberLoss(2.0)`` by name; None for what has no name to give (a lambda, a list)."""
+    if isinstance(obj, (list, tuple, dict)) or type(obj).__module__.startswith("nabla."):
+        return None
+    if callable(obj) and not isinstance(obj, (metrics_module.Metric, losses_module.Loss)):
+        name = getattr(obj, "__name__", "<lambda>")
+        return None if name == "<lambda>" else {"custom": name}
+    get_config = getattr(obj, "get_config", None)
+    return {"custom": type(obj).__name__, "config": get_config() if callable(get_config) else {}}
+
+
+def saved_metric_names(identifiers: list) -> list[str | dict]:
     """The metrics a model file records: names as given, and metric objects a name rebuilds as they are
     (``SparseCategoricalAccuracy()`` as "sparse_categorical_accuracy", so a reloaded model evaluates it, as
-    Keras's does); other objects and functions are left out (the file holds names only)."""
+    Keras's does); functions and metric classes of yours by name (:func:`saved_custom`); other objects are
+    left out."""
     names = []
     for m in identifiers:
         if isinstance(m, str):
             names.append(m)
+        elif saved_custom(m) is not None:
+            names.append(saved_custom(m))
         elif isinstance(m, metrics_module.Metric) and type(m).__module__.startswith("nabla."):
             try:
                 rebuilt = metrics_module.get(m.name)

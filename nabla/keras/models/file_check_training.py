@@ -26,7 +26,7 @@ def check_compile(payload: dict, path) -> str | None:
         configs = ts.KERAS_OPTIMIZER_CONFIGS if "module" in optimizer else ts.OPTIMIZER_CONFIGS
         validate_at(optimizer["config"], _object(configs[class_name], False), "compile.optimizer.config", path)
     loss = spec["loss"]
-    if isinstance(loss, dict):
+    if isinstance(loss, dict) and "custom" not in loss:  # (a loss of yours: its class reads its own config)
         options = {"name": NAME, **ts.LOSS_CONFIGS[loss["class_name"]]}
         validate_at(loss["config"], _object(options, False), "compile.loss.config", path)
     return class_name

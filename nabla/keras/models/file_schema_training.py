@@ -140,14 +140,24 @@ def _class_and_config(configs: dict, module: str | None = None) -> dict:
     return {"type": "object", "required": required, "properties": properties, "additionalProperties": False}
 
 
+#: A loss or metric of yours, by the name load_model's custom_objects give it (its config goes to your class).
+CUSTOM = {
+    "type": "object",
+    "required": ["custom"],
+    "properties": {"custom": {"type": "string", "maxLength": 100}, "config": {"type": "object"}},
+    "additionalProperties": False,
+}
+
 COMPILE = {
     "type": "object",
     "required": ["optimizer", "loss"],
     "properties": {
         "optimizer": {"anyOf": [{"enum": sorted(OPTIMIZER_CLASSES)}, _class_and_config(OPTIMIZER_CONFIGS),
                                 _class_and_config(KERAS_OPTIMIZER_CONFIGS, module="keras.optimizers")]},
-        "loss": {"anyOf": [{"type": "null"}, {"type": "string", "maxLength": 100}, _class_and_config(LOSS_CONFIGS)]},
-        "metrics": {"type": "array", "items": {"type": "string", "maxLength": 100}, "maxItems": 64},
+        "loss": {"anyOf": [{"type": "null"}, {"type": "string", "maxLength": 100}, _class_and_config(LOSS_CONFIGS),
+                           CUSTOM]},
+        "metrics": {"type": "array", "items": {"anyOf": [{"type": "string", "maxLength": 100}, CUSTOM]},
+                    "maxItems": 64},
         "jit_compile": {"enum": [True, False, "auto"]},
     },
     "additionalProperties": False,

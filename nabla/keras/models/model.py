@@ -14,7 +14,6 @@ import math
 import numpy as np
 
 from .. import callbacks as callbacks_module
-from .. import losses as losses_module
 from .. import metrics as metrics_module
 from .. import optimizers
 from .._engine import Tensor, capture, no_grad
@@ -30,6 +29,7 @@ from .compile_utils import (
     compile_loss,
     compile_metrics,
     own_losses,
+    saved_loss,
     saved_metric_names,
     saved_optimizer,
 )
@@ -99,6 +99,8 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
         return super().__new__(cls, *args, **kwargs)  # (the arguments: for the automatic config)
 
     _lists_are_inputs = True  # fit's x as a list or tuple of arrays reaches call as one (input_structures.py)
+    _weighted_identifiers: list = []  # compile's weighted_metrics; _weighted_metrics: the ids of those built
+    _weighted_metrics: set = frozenset()
     _unnamed_outputs = 0  # outputs of a model that declares none, known from compile's list of losses (structures.py)
 
     def __init__(self, name: str | None = None, **kwargs):
@@ -198,8 +200,8 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
     # --- compile ------------------------------------------------------------------
 
     def compile(
-        self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None, run_eagerly: bool = False,
-        jit_compile="auto", **kwargs,
+        self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None, weighted_metrics=None,
+        run_eagerly: bool = False, jit_compile="auto", **kwargs,
     ) -> None:  # fmt: skip
         """Choose the optimizer, the loss and the metrics to report.
 
@@ -233,6 +235,10 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
         resolved_optimizer = optimizers.get(optimizer)
         resolved_loss = None if loss is None else compile_loss(self, loss, loss_weights)
         metric_identifiers, self._outputs_metrics = compile_metrics(resolved_loss, metrics)
+        if weighted_metrics and isinstance(resolved_loss, CompileLoss):
+            raise ValueError("compile: weighted_metrics is taken for a model of one output here; for several, "
+                             "weigh a metric per output with sample_weight in a custom test_step")  # fmt: skip
+        self._weighted_identifiers = compile_metrics(resolved_loss, weighted_metrics)[0]
         self.optimizer, self.loss, self._metric_identifiers = resolved_optimizer, resolved_loss, metric_identifiers
         self._unnamed_outputs = len(resolved_loss.names) if getattr(resolved_loss, "loss_names", None) else 0
         self.compiled_metrics = CompiledMetrics(model=self)  # resolved at the first batch (the output's shape)
@@ -246,7 +252,7 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
         self._compile_config = {
             # NOTE: a name in lower case, as load_model's allow-list spells it ("Adam" works in compile too)
             "optimizer": optimizer.lower() if isinstance(optimizer, str) else saved_optimizer(self.optimizer),
-            "loss": loss if loss is None or isinstance(loss, str) else losses_module.serialize(resolved_loss),
+            "loss": saved_loss(loss, resolved_loss),
             "metrics": saved_metric_names(self._metric_identifiers),
             "jit_compile": self._jit_compile,
         }
@@ -280,12 +286,16 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
             if self._outputs_metrics.metrics is None:  # once: setting an attribute at every batch defeats capture
                 self._outputs_metrics.resolve([o.shape for o in structures.listed(output)])
                 self.compiled_metrics = CompiledMetrics(self._outputs_metrics.flat, self)
-        elif not self.compiled_metrics and self._metric_identifiers:
-            output_shape = output.shape
-            self.compiled_metrics = CompiledMetrics(
-                [metrics_module.get(m, loss=self.loss, output_shape=output_shape) for m in self._metric_identifiers],
-                self,
+        elif not self.compiled_metrics and (self._metric_identifiers or self._weighted_identifiers):
+            plain, weighted = (
+                [metrics_module.get(m, loss=self.loss, output_shape=output.shape) for m in identifiers]
+                for identifiers in (self._metric_identifiers, self._weighted_identifiers)
             )
+            for m in weighted:  # (Keras 3 logs a weighted metric named as a plain one as weighted_<name>)
+                if any(p.name == m.name for p in plain):
+                    m.name = f"weighted_{m.name}"
+            self._weighted_metrics = {id(m) for m in weighted}
+            self.compiled_metrics = CompiledMetrics(plain + weighted, self)
 
     def _require_compiled(self, who: str) -> None:
         if not self._compiled:

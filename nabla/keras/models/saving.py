@@ -164,6 +164,7 @@ def load_model(path, custom_objects: dict | None = None, compile: bool = True):
         custom_objects = {}
     if not isinstance(custom_objects, dict) or not all(isinstance(k, str) for k in custom_objects):
         raise TypeError(f"load_model: custom_objects must be a dict of class names to classes, got {custom_objects!r}")
+    functions = {k: v for k, v in custom_objects.items() if not isinstance(v, type)}
     custom_objects = classes_by_name(custom_objects)
     payload = load(path)
     check_model_file(payload, path, custom_objects)
@@ -174,9 +175,18 @@ def load_model(path, custom_objects: dict | None = None, compile: bool = True):
     if compile and spec:
         if spec.get("loss") is None:
             warnings.warn(
-                "load_model: the loss was a Python function, which cannot be saved, or one loss per output, which "
+                "load_model: the loss was a lambda, which cannot be saved, or one loss per output, which "
                 "nabla's model files do not hold yet, so the model is loaded uncompiled; call compile() again "
                 "with the same loss",
+                stacklevel=2,
+            )
+            return model
+        named = {**custom_objects, **functions}
+        missing = [e["custom"] for e in [spec["loss"], *spec.get("metrics", [])] if _unknown(e, named)]
+        if missing:
+            warnings.warn(
+                f"load_model: the model was compiled with {missing} of yours; give them in custom_objects= to "
+                "load it compiled (it is loaded uncompiled: call compile() again)",
                 stacklevel=2,
             )
             return model
@@ -184,8 +194,8 @@ def load_model(path, custom_objects: dict | None = None, compile: bool = True):
             optimizer = spec["optimizer"]
             model.compile(
                 optimizer=_optimizer(optimizer) if isinstance(optimizer, dict) else optimizer,
-                loss=spec["loss"],
-                metrics=spec.get("metrics"),
+                loss=_custom(spec["loss"], named),
+                metrics=[_custom(m, named) for m in spec.get("metrics") or []],
                 jit_compile=spec.get("jit_compile", "auto"),
             )
             model._bind_optimizer()
@@ -194,6 +204,23 @@ def load_model(path, custom_objects: dict | None = None, compile: bool = True):
                 model.optimizer.load_state_dict(_arrays(payload["optimizer"]["state"]))
                 model.optimizer._step_calls = _iterations(payload["optimizer"])
     return model
+
+
+def _unknown(entry, named: dict) -> bool:
+    """Whether ``entry`` names a loss or metric of yours that ``custom_objects`` does not give."""
+    return isinstance(entry, dict) and "custom" in entry and entry["custom"] not in named
+
+
+def _custom(entry, named: dict):
+    """A compile entry as ``compile`` takes it: a loss or metric of yours rebuilt from its name (a class from its
+    config, with ``from_config`` as Keras 3 does; a function as it is); anything else as it was saved."""
+    if not (isinstance(entry, dict) and "custom" in entry):
+        return entry
+    found = named[entry["custom"]]
+    if not isinstance(found, type):
+        return found
+    config = entry.get("config") or {}
+    return found.from_config(config) if hasattr(found, "from_config") else found(**config)
 
 
 def _by_position(own: dict, state: dict) -> dict:

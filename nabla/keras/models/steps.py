@@ -53,9 +53,14 @@ class TrainingSteps:
             return self._outputs_metrics.update(y, out, sample_weight)
         if self._data_parallel is not None and self.compiled_metrics:  # the whole batch, from every rank
             y, out, sample_weight = self._data_parallel.whole_batch(y, out, sample_weight)
-        masked = (y, out, sample_weight) if mask is None else masking.masked_metric_batch(y, out, mask, sample_weight)
+        masked = {}  # by whether the batch is weighted
         for m in self.compiled_metrics:
-            batch = masked if isinstance(m, MeanMetricWrapper) else (y, out, sample_weight)
+            weighted = id(m) in self._weighted_metrics  # Keras 3: only compile's weighted_metrics see the weights
+            batch = (y, out, sample_weight if weighted else None)
+            if mask is not None and isinstance(m, MeanMetricWrapper):
+                if weighted not in masked:
+                    masked[weighted] = masking.masked_metric_batch(y, out, mask, batch[2])
+                batch = masked[weighted]
             m.update_state(*batch[:2], sample_weight=batch[2])
 
     def _metric_logs(self, prefix: str = "") -> dict:
