@@ -214,6 +214,20 @@ def own_losses(loss) -> bool:
                for part in parts)  # fmt: skip
 
 
+def one_output_metrics(identifiers: list, weighted_identifiers: list, loss, output_shape) -> tuple[list, set]:
+    """The metrics of a model of one output, built for its output's shape: ``compile``'s ``metrics`` then its
+    ``weighted_metrics``, and the ids of the latter (only they see sample weights, as in Keras 3, which logs
+    one named as a plain metric as ``weighted_<name>``)."""
+    plain, weighted = (
+        [metrics_module.get(m, loss=loss, output_shape=output_shape) for m in ids]
+        for ids in (identifiers, weighted_identifiers)
+    )
+    for m in weighted:
+        if any(p.name == m.name for p in plain):
+            m.name = f"weighted_{m.name}"
+    return plain + weighted, {id(m) for m in weighted}
+
+
 def try_metrics(metrics: list, y, out) -> None:
     """Run each metric on the first samples and reset it: labels a metric cannot take fail before training."""
     for m in metrics:

@@ -14,7 +14,6 @@ import math
 import numpy as np
 
 from .. import callbacks as callbacks_module
-from .. import metrics as metrics_module
 from .. import optimizers
 from .._engine import Tensor, capture, no_grad
 from .._engine import random as _random
@@ -28,6 +27,7 @@ from .compile_utils import (
     CompileLoss,
     compile_loss,
     compile_metrics,
+    one_output_metrics,
     own_losses,
     saved_loss,
     saved_metric_names,
@@ -161,13 +161,6 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
             recorded = [(None, *tuple(shape)[1:]) for shape in shapes]
             self._build_input_shape = recorded if several else recorded[0]
 
-    def _saved_build_shape(self) -> list | None:
-        """The input shape a file records (JSON lists): one batch shape, or a list of them (several inputs)."""
-        shape = self._build_input_shape
-        if shape is None:
-            return None
-        return [list(s) for s in shape] if isinstance(shape, list) else list(shape)
-
     def _maybe_build(self) -> None:
         """Build every lazy layer now if the input shape is known (Keras builds a Sequential with
         ``input_shape`` at once, so that counts and summaries are complete before any data)."""
@@ -287,15 +280,10 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
                 self._outputs_metrics.resolve([o.shape for o in structures.listed(output)])
                 self.compiled_metrics = CompiledMetrics(self._outputs_metrics.flat, self)
         elif not self.compiled_metrics and (self._metric_identifiers or self._weighted_identifiers):
-            plain, weighted = (
-                [metrics_module.get(m, loss=self.loss, output_shape=output.shape) for m in identifiers]
-                for identifiers in (self._metric_identifiers, self._weighted_identifiers)
+            built, self._weighted_metrics = one_output_metrics(
+                self._metric_identifiers, self._weighted_identifiers, self.loss, output.shape
             )
-            for m in weighted:  # (Keras 3 logs a weighted metric named as a plain one as weighted_<name>)
-                if any(p.name == m.name for p in plain):
-                    m.name = f"weighted_{m.name}"
-            self._weighted_metrics = {id(m) for m in weighted}
-            self.compiled_metrics = CompiledMetrics(plain + weighted, self)
+            self.compiled_metrics = CompiledMetrics(built, self)
 
     def _require_compiled(self, who: str) -> None:
         if not self._compiled:

@@ -39,7 +39,7 @@ def save_model(model, path, overwrite: bool = True) -> None:
     model._maybe_build()
     config = model.get_config()
     # A functional model's inputs carry their shapes (in its config).
-    shape = None if isinstance(model, Functional) else model._saved_build_shape()
+    shape = None if isinstance(model, Functional) else saved_build_shape(model)
     payload = {
         "format": FORMAT,
         "class_name": type(model).__name__,
@@ -54,6 +54,15 @@ def save_model(model, path, overwrite: bool = True) -> None:
         payload["optimizer"] = {"class_name": type(optimizer).__name__, "state": optimizer.state_dict(),
                                 "iterations": optimizer._step_calls}  # fmt: skip
     save(payload, path)
+
+
+def saved_build_shape(model) -> list | None:
+    """The input shape a file records (JSON lists): one batch shape, or a list of them (a subclassed model
+    first called on several inputs)."""
+    shape = model._build_input_shape
+    if shape is None:
+        return None
+    return [list(s) for s in shape] if isinstance(shape, list) else list(shape)
 
 
 class _Step:
