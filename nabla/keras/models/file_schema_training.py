@@ -158,6 +158,8 @@ COMPILE = {
                            CUSTOM]},
         "metrics": {"type": "array", "items": {"anyOf": [{"type": "string", "maxLength": 100}, CUSTOM]},
                     "maxItems": 64},
+        "weighted_metrics": {"type": "array", "items": {"anyOf": [{"type": "string", "maxLength": 100}, CUSTOM]},
+                             "maxItems": 64},
         "jit_compile": {"enum": [True, False, "auto"]},
     },
     "additionalProperties": False,

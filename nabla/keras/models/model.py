@@ -247,6 +247,7 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
             "optimizer": optimizer.lower() if isinstance(optimizer, str) else saved_optimizer(self.optimizer),
             "loss": saved_loss(loss, resolved_loss),
             "metrics": saved_metric_names(self._metric_identifiers),
+            **({"weighted_metrics": saved_metric_names(self._weighted_identifiers)} if weighted_metrics else {}),
             "jit_compile": self._jit_compile,
         }
         self._maybe_build()

@@ -191,7 +191,8 @@ def load_model(path, custom_objects: dict | None = None, compile: bool = True):
             )
             return model
         named = {**custom_objects, **functions}
-        missing = [e["custom"] for e in [spec["loss"], *spec.get("metrics", [])] if _unknown(e, named)]
+        entries = [spec["loss"], *spec.get("metrics", []), *spec.get("weighted_metrics", [])]
+        missing = [e["custom"] for e in entries if _unknown(e, named)]
         if missing:
             warnings.warn(
                 f"load_model: the model was compiled with {missing} of yours; give them in custom_objects= to "
@@ -205,6 +206,7 @@ def load_model(path, custom_objects: dict | None = None, compile: bool = True):
                 optimizer=_optimizer(optimizer) if isinstance(optimizer, dict) else optimizer,
                 loss=_custom(spec["loss"], named),
                 metrics=[_custom(m, named) for m in spec.get("metrics") or []],
+                weighted_metrics=[_custom(m, named) for m in spec.get("weighted_metrics") or []],
                 jit_compile=spec.get("jit_compile", "auto"),
             )
             model._bind_optimizer()

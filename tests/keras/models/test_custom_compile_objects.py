@@ -86,3 +86,15 @@ def test_weighted_metrics_see_the_sample_weights_and_metrics_do_not(keras):
     assert sorted(ours) == sorted(theirs)
     for key in theirs:
         np.testing.assert_allclose(ours[key], theirs[key], rtol=1e-5, err_msg=key)
+
+
+def test_weighted_metrics_come_back_with_the_model(tmp_path):
+    _, _, HuberMetric = parts(nk)
+    model = model_in(nk)
+    model.compile(loss="mse", optimizer="sgd", weighted_metrics=[HuberMetric(2.0), "mae"])
+    model.fit(X, Y, sample_weight=W, epochs=1, verbose=0)
+    model.save(tmp_path / "m.keras")
+    loaded = nk.models.load_model(tmp_path / "m.keras", custom_objects={"HuberMetric": HuberMetric})
+    expected = model.evaluate(X, Y, sample_weight=W, verbose=0, return_dict=True)
+    assert loaded.evaluate(X, Y, sample_weight=W, verbose=0, return_dict=True) == expected
+    assert sorted(expected) == ["HuberMetric", "loss", "mae"]
