@@ -452,12 +452,18 @@ def _method(name: str, doc_from: str | None = None):
     """Expose ``ops.<name>`` as a method whose first argument is the tensor."""
 
     def method(self, *args, **kwargs):
+        if name in _NUMPY_REDUCTIONS and ("out" in kwargs or "dtype" in kwargs):
+            # NOTE: np.mean(t) calls t.mean(axis=None, dtype=None, out=None), keywords nabla's own methods do
+            # not have: NumPy asked, so NumPy answers, as for an array (TensorFlow's tensors give the same)
+            return getattr(np, name)(np.asarray(self), *args, **kwargs)
         return getattr(ops, name)(self, *args, **kwargs)
 
     method.__name__ = name
     method.__doc__ = f"Method form of :func:`nabla.{doc_from or name}`."
     return method
 
+
+_NUMPY_REDUCTIONS = frozenset("sum mean prod max min var std any all argmax argmin".split())
 
 # Methods that are exactly the function of the same name with the tensor first.
 _SAME_AS_FUNCTIONS = """
