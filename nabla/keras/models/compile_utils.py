@@ -165,9 +165,13 @@ def saved_optimizer(optimizer) -> dict:
 
 def saved_loss(loss, resolved) -> str | dict | None:
     """How a model file records ``compile``'s loss: a name as given, one of nabla's classes by its config, a
-    function or a class of yours by name (:func:`saved_custom`); None for a loss per output (not held yet)."""
+    function or a class of yours by name (:func:`saved_custom`), a list of those (one per output); None for
+    what cannot be named (a lambda, a dict of losses)."""
     if loss is None or isinstance(loss, str):
         return loss
+    if isinstance(loss, (list, tuple)) and isinstance(resolved, CompileLoss):  # one per output, each as one is
+        entries = [saved_loss(given, got) for given, got in zip(loss, resolved.losses)]
+        return entries if all(e is not None or given is None for e, given in zip(entries, loss)) else None
     return losses_module.serialize(resolved) or saved_custom(loss)
 
 

@@ -148,14 +148,20 @@ CUSTOM = {
     "additionalProperties": False,
 }
 
+ONE_LOSS = [{"type": "string", "maxLength": 100}, _class_and_config(LOSS_CONFIGS), CUSTOM]
+
 COMPILE = {
     "type": "object",
     "required": ["optimizer", "loss"],
     "properties": {
         "optimizer": {"anyOf": [{"enum": sorted(OPTIMIZER_CLASSES)}, _class_and_config(OPTIMIZER_CONFIGS),
                                 _class_and_config(KERAS_OPTIMIZER_CONFIGS, module="keras.optimizers")]},
-        "loss": {"anyOf": [{"type": "null"}, {"type": "string", "maxLength": 100}, _class_and_config(LOSS_CONFIGS),
-                           CUSTOM]},
+        "loss": {"anyOf": [{"type": "null"}, *ONE_LOSS, {"type": "array", "maxItems": 64,  # (one per output)
+                                                          "items": {"anyOf": [{"type": "null"}, *ONE_LOSS]}}]},
+        "loss_weights": {"anyOf": [{"type": "number"}, {"type": "object", "additionalProperties": {"type": "number"},
+                                                         "maxProperties": 64},
+                                   {"type": "array", "items": {"anyOf": [{"type": "null"}, {"type": "number"}]},
+                                    "maxItems": 64}]},
         "metrics": {"type": "array", "items": {"anyOf": [{"type": "string", "maxLength": 100}, CUSTOM]},
                     "maxItems": 64},
         "weighted_metrics": {"type": "array", "items": {"anyOf": [{"type": "string", "maxLength": 100}, CUSTOM]},

@@ -59,6 +59,14 @@ def _functional_subclass(cls: type) -> type:
     return _FUNCTIONAL_SUBCLASSES[cls]
 
 
+def _plain(loss_weights):
+    """``loss_weights`` as a file holds it: a number, a list, or a dict of numbers."""
+    if isinstance(loss_weights, dict):
+        return {k: float(v) for k, v in loss_weights.items()}
+    return [None if v is None else float(v) for v in loss_weights] if isinstance(loss_weights, (list, tuple)) \
+        else float(loss_weights)
+
+
 def _sample_shape(input_shape) -> tuple:
     """A batch shape to build with: one sample, and the functional probe's length for an unknown one."""
     return tuple((1 if i == 0 else PROBE_LENGTHS[0]) if s is None else s for i, s in enumerate(input_shape))
@@ -248,6 +256,7 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
             "loss": saved_loss(loss, resolved_loss),
             "metrics": saved_metric_names(self._metric_identifiers),
             **({"weighted_metrics": saved_metric_names(self._weighted_identifiers)} if weighted_metrics else {}),
+            **({} if loss_weights is None else {"loss_weights": _plain(loss_weights)}),
             "jit_compile": self._jit_compile,
         }
         self._maybe_build()

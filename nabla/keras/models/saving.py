@@ -184,14 +184,15 @@ def load_model(path, custom_objects: dict | None = None, compile: bool = True):
     if compile and spec:
         if spec.get("loss") is None:
             warnings.warn(
-                "load_model: the loss was a lambda, which cannot be saved, or one loss per output, which "
+                "load_model: the loss was a lambda, which cannot be saved, or a dict of losses per output, which "
                 "nabla's model files do not hold yet, so the model is loaded uncompiled; call compile() again "
                 "with the same loss",
                 stacklevel=2,
             )
             return model
         named = {**custom_objects, **functions}
-        entries = [spec["loss"], *spec.get("metrics", []), *spec.get("weighted_metrics", [])]
+        losses = spec["loss"] if isinstance(spec["loss"], list) else [spec["loss"]]
+        entries = [*losses, *spec.get("metrics", []), *spec.get("weighted_metrics", [])]
         missing = [e["custom"] for e in entries if _unknown(e, named)]
         if missing:
             warnings.warn(
@@ -204,7 +205,8 @@ def load_model(path, custom_objects: dict | None = None, compile: bool = True):
             optimizer = spec["optimizer"]
             model.compile(
                 optimizer=_optimizer(optimizer) if isinstance(optimizer, dict) else optimizer,
-                loss=_custom(spec["loss"], named),
+                loss=[_custom(e, named) for e in losses] if isinstance(spec["loss"], list) else _custom(*losses, named),
+                loss_weights=spec.get("loss_weights"),
                 metrics=[_custom(m, named) for m in spec.get("metrics") or []],
                 weighted_metrics=[_custom(m, named) for m in spec.get("weighted_metrics") or []],
                 jit_compile=spec.get("jit_compile", "auto"),
