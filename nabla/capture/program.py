@@ -71,6 +71,7 @@ def write(tape, n_args: int, output: str) -> Program:
     ``errstate``; each array is deleted after its last use.
     """
     checks = guards(tape)
+    ModuleChanges.programs += 1  # (modules made from now on were read by no record: see ModuleChanges)
     # In-place updates of buffers come last, after every check that may hand the call to eager mode.
     tape.lines += [(code, False) for code in tape.updates]
     # Each array is deleted after its last use, so that the replay holds no more memory than eager mode.

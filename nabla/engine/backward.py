@@ -35,6 +35,24 @@ from .tensor import Tensor
 from .tracing import Tracing, refuse_in_capture
 
 
+def _reaches(node, inputs: Sequence) -> bool:
+    """Whether a gradient from ``node`` can flow to one of ``inputs`` (a leaf, or a tensor with a node)."""
+    leaves = {id(t) for t in inputs if t._node is None}
+    targets = {t._node for t in inputs if t._node is not None}
+    stack, seen = [node], set()
+    while stack:
+        current = stack.pop()
+        if current in targets or current.inputs is None:  # (a freed graph: assume it does)
+            return True
+        for t in current.inputs:
+            if id(t) in leaves:
+                return True
+            if isinstance(t, Tensor) and t._node is not None and t._node not in seen:
+                seen.add(t._node)
+                stack.append(t._node)
+    return False
+
+
 def _unbroadcast(xp, g, shape):
     """Sum ``g`` back to ``shape``: the gradient of NumPy broadcasting, done in one place."""
     if g.shape == shape:
@@ -161,7 +179,15 @@ def run_backward(
                 accumulate_grad(node.retain(), g, create_graph)
             if node in wanted:
                 wanted[node] = g
-            check_versions(node)
+            try:
+                check_versions(node)
+            except RuntimeError:
+                # NOTE: nb.grad needs nothing from a node that no input depends on (PyTorch's engine runs only
+                # the nodes it needs): a value changed in place below it is no error (a persistent tape's
+                # second gradient, after an optimizer stepped the weights of the first).
+                if inputs is None or _reaches(node, inputs):
+                    raise
+                continue
             if create_graph:
                 out = Tensor._make(node.out, node)
                 in_grads = node.prim.vjp(xp, node.need, g, out, *node_inputs, **node.params)

@@ -452,6 +452,10 @@ def _method(name: str, doc_from: str | None = None):
     """Expose ``ops.<name>`` as a method whose first argument is the tensor."""
 
     def method(self, *args, **kwargs):
+        if name in _NUMPY_REDUCTIONS and ("out" in kwargs or "dtype" in kwargs):
+            # NOTE: np.mean(t) calls t.mean(axis=None, dtype=None, out=None), keywords nabla's own methods do
+            # not have: NumPy asked, so NumPy answers, as for an array (TensorFlow's tensors give the same)
+            return getattr(np, name)(np.asarray(self), *args, **kwargs)
         return getattr(ops, name)(self, *args, **kwargs)
 
     method.__name__ = name
@@ -459,31 +463,17 @@ def _method(name: str, doc_from: str | None = None):
     return method
 
 
-def _reduction(name: str):
-    """``ops.<name>`` as a method that NumPy's ``np.<name>(tensor)`` can call too: NumPy hands a reduction to the
-    object's method of that name with ``out=`` and ``dtype=`` keywords (None unless given), as PyTorch's take them."""
-
-    def method(self, *args, out=None, dtype=None, **kwargs):
-        if out is not None:
-            raise TypeError(f"Tensor.{name}: out= is not supported (a tensor is not written into); use the result")
-        result = getattr(ops, name)(self, *args, **kwargs)
-        return result if dtype is None else result.astype(dtype)
-
-    method.__name__ = name
-    method.__doc__ = f"Method form of :func:`nabla.{name}` (``np.{name}(tensor)`` calls it)."
-    return method
-
+_NUMPY_REDUCTIONS = frozenset("sum mean prod max min var std any all argmax argmin".split())
 
 # Methods that are exactly the function of the same name with the tensor first.
 _SAME_AS_FUNCTIONS = """
-    abs exp log log1p expm1 sqrt square sin cos tanh sigmoid relu logsumexp norm argmax argmin
+    abs exp log log1p expm1 sqrt square sin cos tanh sigmoid relu
+    sum mean prod max min var std logsumexp norm argmax argmin
     reshape flatten transpose permute swapaxes squeeze expand_dims unsqueeze broadcast_to split flip repeat tile
-    clip clamp maximum minimum matmul dot softmax log_softmax pow
+    clip clamp maximum minimum matmul dot softmax log_softmax pow any all
 """.split()
 for _name in _SAME_AS_FUNCTIONS:
     setattr(Tensor, _name, _method(_name))
-for _name in "sum mean prod max min var std any all".split():
-    setattr(Tensor, _name, _reduction(_name))
 Tensor.view = _method("reshape")
 Tensor.expand = _method("broadcast_to")
 

@@ -121,9 +121,14 @@ class ModuleChanges:
     """How many times an attribute of a module was set to a new value (a parameter, a submodule, Dropout's
     ``p``, a temperature a callback anneals). ``nn.Module`` counts; a tracer that froze what a step read of
     modules holds its record only while the count is unchanged. (Switching train/eval is not counted: see
-    :meth:`Tracer.module_called`.)"""
+    :meth:`Tracer.module_called`.)
+
+    ``programs`` counts the records written (:func:`nabla.capture.program.write`): a module made since the
+    last one was read by none, so setting it up is not counted (a layer that a model's ``call`` makes at
+    every step, ``keras.layers.concatenate([a, b])``, would otherwise void every record at every call)."""
 
     count = 0
+    programs = 0
 
 
 def refuse_in_capture(what: str, fix: str = "run this step eagerly") -> None:

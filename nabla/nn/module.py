@@ -38,6 +38,13 @@ def _changes(old, new) -> bool:
     return old is not new and not (type(old) is type(new) and type(new) in _PLAIN and old == new)
 
 
+def _changed(module) -> None:
+    """Count a change of ``module`` (:class:`ModuleChanges`), unless no captured step's record can have read
+    it: made after the last record was written."""
+    if module.__dict__.get("_born", -1) < ModuleChanges.programs:
+        ModuleChanges.count += 1
+
+
 class Module:
     """Base class of every layer and model.
 
@@ -55,6 +62,11 @@ class Module:
 
     training: bool
 
+    def __new__(cls, *args, **kwargs):
+        module = super().__new__(cls)
+        object.__setattr__(module, "_born", ModuleChanges.programs)  # (see _changed)
+        return module
+
     def __init__(self):
         object.__setattr__(self, "_parameters", OrderedDict())
         object.__setattr__(self, "_buffers", OrderedDict())
@@ -66,7 +78,7 @@ class Module:
 
     def _registry(self, kind: str) -> dict:
         """One of the registries, for writing: a captured step's program holds while no module changes."""
-        ModuleChanges.count += 1
+        _changed(self)
         reg = self.__dict__.get(kind)
         if reg is None:
             raise AttributeError(
@@ -83,25 +95,25 @@ class Module:
             self._forget(name)
             self._registry("_modules")[name] = value
         elif name in self.__dict__.get("_parameters", ()):
-            ModuleChanges.count += 1
+            _changed(self)
             if value is not None:
                 raise TypeError(
                     f"cannot assign a {type(value).__name__} to parameter '{name}': wrap it in nn.Parameter(...)"
                 )
             self._parameters[name] = None
         elif name in self.__dict__.get("_buffers", ()):
-            ModuleChanges.count += 1
+            _changed(self)
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(f"buffer '{name}' must be a Tensor or None, got {type(value).__name__}")
             self._buffers[name] = value
         elif name in self.__dict__.get("_modules", ()):
-            ModuleChanges.count += 1
+            _changed(self)
             if value is not None:
                 raise TypeError(f"cannot replace submodule '{name}' with a {type(value).__name__}")
             self._modules[name] = None
         else:
             if _changes(self.__dict__.get(name, _MISSING), value):  # (a captured step froze what forward read)
-                ModuleChanges.count += 1
+                _changed(self)
             object.__setattr__(self, name, value)
 
     def _forget(self, name: str) -> None:
@@ -124,7 +136,7 @@ class Module:
         for kind in ("_parameters", "_buffers", "_modules"):
             if name in self.__dict__.get(kind, {}):
                 del self.__dict__[kind][name]
-                ModuleChanges.count += 1  # (a captured step froze the registries that forward read)
+                _changed(self)  # (a captured step froze the registries that forward read)
                 return
         object.__delattr__(self, name)
 

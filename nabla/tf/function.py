@@ -39,6 +39,8 @@ class Function:
             raise TypeError(f"tf.function expects a function, got {type(python_function).__name__}")
         functools.update_wrapper(self, python_function)
         self.python_function = python_function
+        self.input_signature = None if input_signature is None else list(input_signature)
+        self._concrete: dict = {}
         self._captured = nb.capture(self._recorded)
         self._eager = False  # nb.capture refused this function: it runs as it is from now on
         self._changed_state = False
@@ -52,6 +54,8 @@ class Function:
             self._changed_state = capture_has_applied_effects()
 
     def __call__(self, *args, **kwargs):
+        if self.input_signature is not None:
+            args = self._bound(args)
         if self._eager or _Settings.run_functions_eagerly or _recording.recording():
             return _as_tf_structure(self.python_function(*args, **kwargs))
         self._changed_state = False
@@ -68,12 +72,70 @@ class Function:
             return _as_tf_structure(self.python_function(*args, **kwargs))
         return _as_tf_structure(result)
 
+    def _bound(self, args: tuple) -> tuple:
+        """The arguments as tensors, each checked against ``input_signature``: TensorFlow's TypeError for one
+        of another dtype or shape (``[None, 28, 28]`` takes any batch of 28x28 images, not a 2x2x2 one)."""
+        if len(args) != len(self.input_signature):
+            raise TypeError(f"tf.function {self.__name__}: its input_signature takes {len(self.input_signature)} "
+                            f"arguments, got {len(args)}")  # fmt: skip
+        tensors = tuple(a if isinstance(a, nb.Tensor) else constant(a) for a in args)
+        for i, (x, spec) in enumerate(zip(tensors, self.input_signature)):
+            if not spec.is_compatible_with(x):
+                raise TypeError(
+                    f"tf.function {self.__name__}: argument {i} has shape {tuple(x.shape)} and dtype "
+                    f"{x.dtype.name}, which {spec!r} of its input_signature does not take"
+                )
+        return tensors
+
+    def get_concrete_function(self, *args, **kwargs) -> ConcreteFunction:
+        """The function for arguments like these (their shapes and dtypes, Python values as they are; the
+        ``input_signature``'s when none are given): the same object for the same signature, as TensorFlow's.
+        It runs as the ``tf.function`` does; nabla builds no graph to show (``.graph`` is refused)."""
+        if not args and not kwargs and self.input_signature is not None:
+            key = tuple(repr(spec) for spec in self.input_signature)
+        else:
+            key = tuple(_signature(a) for a in (*args, *sorted(kwargs.items())))
+        if key not in self._concrete:
+            self._concrete[key] = ConcreteFunction(self)
+        return self._concrete[key]
+
     def __get__(self, instance, owner=None):
         # A decorated method: bound to its instance, which nb.capture then keys its records on.
         return self if instance is None else types.MethodType(self, instance)
 
     def __repr__(self) -> str:
         return f"<nabla.tf.function {self.__name__}>"
+
+
+class ConcreteFunction:
+    """What ``get_concrete_function`` returns: callable as its ``tf.function``. TensorFlow's graph
+    (``.graph``, ``.function_def``) has no counterpart: nabla records NumPy code, not a graph of operations."""
+
+    def __init__(self, function: Function):
+        self._function = function
+
+    def __call__(self, *args, **kwargs):
+        return self._function(*args, **kwargs)
+
+    def __getattr__(self, name: str):
+        if name in ("graph", "function_def", "structured_outputs", "inputs", "outputs"):
+            raise AttributeError(
+                f"nabla.tf does not offer ConcreteFunction.{name}: nabla builds no TensorFlow graph (a tf.function "
+                "is recorded as NumPy code by nb.capture); call the function, or read its Python code"
+            )
+        raise AttributeError(f"'ConcreteFunction' object has no attribute '{name}'")
+
+    def __repr__(self) -> str:
+        return f"<ConcreteFunction {self._function.__name__}>"
+
+
+def _signature(value):
+    """What sets a concrete function apart: a tensor's shape and dtype, a Python value itself."""
+    if isinstance(value, tuple):
+        return tuple(_signature(v) for v in value)
+    if isinstance(value, (nb.Tensor, np.ndarray)):
+        return ("tensor", tuple(value.shape), str(value.dtype))
+    return ("value", repr(value))
 
 
 def _as_tf_structure(result):

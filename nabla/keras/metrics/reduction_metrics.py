@@ -33,6 +33,7 @@ class Sum(_WeightedTotal):
 
     Args:
         name: defaults to ``"sum"``.
+        dtype: of the result, ``"float32"`` by default (Keras's; a subclass passes it on, Géron's HuberMetric).
 
     Example:
         >>> m = Sum()
@@ -44,8 +45,8 @@ class Sum(_WeightedTotal):
         16.5
     """
 
-    def __init__(self, name: str = "sum"):
-        super().__init__(name)
+    def __init__(self, name: str = "sum", dtype=None):
+        super().__init__(name, dtype)
 
     def _value(self) -> float:
         return self.total
@@ -56,6 +57,7 @@ class Mean(_WeightedTotal):
 
     Args:
         name: defaults to ``"mean"``.
+        dtype: of the result, ``"float32"`` by default (Keras's; a subclass passes it on, Géron's HuberMetric).
 
     Example:
         >>> m = Mean()
@@ -68,8 +70,8 @@ class Mean(_WeightedTotal):
         2.0
     """
 
-    def __init__(self, name: str = "mean"):
-        super().__init__(name)
+    def __init__(self, name: str = "mean", dtype=None):
+        super().__init__(name, dtype)
 
     def _value(self) -> float:
         return self.total / self.count if self.count else 0.0

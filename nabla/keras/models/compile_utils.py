@@ -12,8 +12,16 @@ As Keras 3 does (``keras/src/trainers/compile_utils.py``):
   by output name, each logged as ``<output name>_<metric name>``. A list of another length gives every
   output all of its metrics (TensorFlow 2's Keras did this; Keras 3 refuses it).
 
-``evaluate`` lists ``loss``, the outputs' losses in order, then the metrics in the order of their names,
-as Keras 3 does.
+A subclassed model declares no outputs: ``compile(loss=["mse", "mse"])`` on one whose ``call`` returns a
+tuple (the Wide & Deep model of Géron's chapter 10) says it has two, which ``fit`` takes as a tuple or
+list of targets. Its outputs have no names, so Keras 3 names each output's loss after the loss
+(``mse_loss``: two alike share one entry of the logs, the last output's) and each metric by its own name,
+a repeat numbered (``RootMeanSquaredError_1``).
+
+``evaluate`` lists ``loss``, then the value of each metric's own name and each output's loss name found in
+the logs (a repeated name repeats its value), then the other logs in the order of their names, as Keras 3
+does (``Trainer._flatten_metrics_in_order``): for a functional model, the outputs' losses then its
+prefixed metrics.
 """
 
 from __future__ import annotations
@@ -22,7 +30,7 @@ from .. import losses as losses_module
 from .. import metrics as metrics_module
 from .. import optimizers
 from .._engine import Tensor, no_grad
-from .structures import listed, output_names, several_outputs
+from .structures import declares_outputs, listed, output_names, several_declared_outputs
 
 
 def _per_output(value, names: list[str], what: str, model_name: str) -> list:
@@ -47,12 +55,19 @@ class CompileLoss:
         losses: one :class:`~nabla.keras.losses.Loss` (or None: not trained) per output.
         weights: one float (or None: 1) per output.
         names: the outputs' names.
+        loss_names: for outputs without names (a subclassed model's), each loss's name, which the logs
+            take in place of the output's (``mse_loss``); None when the outputs have names.
     """
 
     name = "compile_loss"
 
-    def __init__(self, losses: list, weights: list, names: list[str]):
-        self.losses, self.weights, self.names = losses, weights, names
+    def __init__(self, losses: list, weights: list, names: list[str], loss_names: list[str] | None = None):
+        self.losses, self.weights, self.names, self.loss_names = losses, weights, names, loss_names
+
+    @property
+    def log_names(self) -> list[str]:
+        """What each output's loss is logged as, less ``_loss``: the output's name, else the loss's."""
+        return self.names if self.loss_names is None else self.loss_names
 
     def _terms(self, y, out, sample_weight):
         ys = y if isinstance(y, list) else [y]
@@ -78,12 +93,17 @@ class CompileLoss:
 def compile_loss(model, loss, loss_weights):
     """What ``compile`` keeps as ``model.loss``: a :class:`~nabla.keras.losses.Loss` for one output (and no
     ``loss_weights``), else a :class:`CompileLoss`."""
-    several = several_outputs(model)
     if isinstance(loss, dict) and "class_name" in loss:  # a loss's config, as serialize writes it: one loss
         loss = losses_module.get(loss)
+    # a model that declares no outputs has as many as its list of losses (see the module's docstring)
+    unnamed = not declares_outputs(model) and isinstance(loss, (list, tuple)) and len(loss) > 1
+    several = unnamed or several_declared_outputs(model)
     if not several and loss_weights is None and not isinstance(loss, (list, tuple, dict)):
         return losses_module.get(loss)
-    names = output_names(model) if several else [getattr(model, "name", "output")]
+    if unnamed:
+        names = [f"output_{i}" for i in range(len(loss))]
+    else:
+        names = output_names(model) if several else [getattr(model, "name", "output")]
     if isinstance(loss, (list, tuple, dict)):
         if not several and len(loss) == 1:
             loss = list(loss.values()) if isinstance(loss, dict) else list(loss)
@@ -103,7 +123,14 @@ def compile_loss(model, loss, loss_weights):
             f"compile: loss_weights must be a list or a dict keyed by output name for model '{model.name}', which "
             f"has {len(names)} outputs {names}; got {loss_weights!r}"
         )
-    return CompileLoss([None if entry is None else losses_module.get(entry) for entry in losses], weights, names)
+    resolved = [None if entry is None else losses_module.get(entry) for entry in losses]
+    loss_names = [_loss_name(entry, got) for entry, got in zip(losses, resolved)] if unnamed else None
+    return CompileLoss(resolved, weights, names, loss_names)
+
+
+def _loss_name(identifier, loss) -> str:
+    """Keras 3's name for a loss given to ``compile``: the name as given ("mse"), else the loss's own."""
+    return identifier if isinstance(identifier, str) else getattr(loss, "name", None) or type(loss).__name__
 
 
 def _each(data) -> list:
@@ -149,14 +176,42 @@ def saved_optimizer(optimizer) -> dict:
     return {"class_name": type(optimizer).__name__, "config": dict(optimizer.defaults)}
 
 
-def saved_metric_names(identifiers: list) -> list[str]:
+def saved_loss(loss, resolved) -> str | dict | None:
+    """How a model file records ``compile``'s loss: a name as given, one of nabla's classes by its config, a
+    function or a class of yours by name (:func:`saved_custom`), a list of those (one per output); None for
+    what cannot be named (a lambda, a dict of losses)."""
+    if loss is None or isinstance(loss, str):
+        return loss
+    if isinstance(loss, (list, tuple)) and isinstance(resolved, CompileLoss):  # one per output, each as one is
+        entries = [saved_loss(given, got) for given, got in zip(loss, resolved.losses)]
+        return entries if all(e is not None or given is None for e, given in zip(entries, loss)) else None
+    return losses_module.serialize(resolved) or saved_custom(loss)
+
+
+def saved_custom(obj) -> dict | None:
+    """A function or an object of a class of yours as a model file names it, ``{"custom": name}`` (with the
+    object's ``get_config()``), for ``load_model(custom_objects={name: ...})`` to rebuild, as Keras 3 saves
+    ``huber_fn`` or ``HuberLoss(2.0)`` by name; None for what has no name to give (a lambda, a list)."""
+    if isinstance(obj, (list, tuple, dict)) or type(obj).__module__.startswith("nabla."):
+        return None
+    if callable(obj) and not isinstance(obj, (metrics_module.Metric, losses_module.Loss)):
+        name = getattr(obj, "__name__", "<lambda>")
+        return None if name == "<lambda>" else {"custom": name}
+    get_config = getattr(obj, "get_config", None)
+    return {"custom": type(obj).__name__, "config": get_config() if callable(get_config) else {}}
+
+
+def saved_metric_names(identifiers: list) -> list[str | dict]:
     """The metrics a model file records: names as given, and metric objects a name rebuilds as they are
     (``SparseCategoricalAccuracy()`` as "sparse_categorical_accuracy", so a reloaded model evaluates it, as
-    Keras's does); other objects and functions are left out (the file holds names only)."""
+    Keras's does); functions and metric classes of yours by name (:func:`saved_custom`); other objects are
+    left out."""
     names = []
     for m in identifiers:
         if isinstance(m, str):
             names.append(m)
+        elif saved_custom(m) is not None:
+            names.append(saved_custom(m))
         elif isinstance(m, metrics_module.Metric) and type(m).__module__.startswith("nabla."):
             try:
                 rebuilt = metrics_module.get(m.name)
@@ -174,6 +229,13 @@ def own_losses(loss) -> bool:
     parts = [part for part in getattr(loss, "losses", [loss]) if part is not None]
     return all(type(part).__module__.startswith("nabla.") and not isinstance(part, losses_module._FunctionLoss)
                for part in parts)  # fmt: skip
+
+
+def one_output_metrics(identifiers: list, weighted_identifiers: list, loss, output_shape) -> tuple[list, list]:
+    """The metrics of a model of one output, built for its output's shape: ``compile``'s ``metrics`` and its
+    ``weighted_metrics`` (only the latter see sample weights, as in Keras 3)."""
+    return tuple([metrics_module.get(m, loss=loss, output_shape=output_shape) for m in ids]
+                 for ids in (identifiers, weighted_identifiers))  # fmt: skip
 
 
 def try_metrics(metrics: list, y, out) -> None:
@@ -237,15 +299,27 @@ class CompileMetrics:
             try_metrics(metrics, y_i, out_i)
 
     def logs(self, prefix: str = "") -> dict:
-        """``<output>_loss`` per output, then ``<output>_<metric>`` in the order of the names."""
-        names = self.loss.names
-        several = len(names) > 1
-        logs = {f"{prefix}{names[i]}_loss": s / max(c, 1) for i, (s, c) in sorted(self._sums.items()) if several}
-        metrics = {}
-        for name, ms in zip(names, self.metrics or []):
+        """``<output>_loss`` per output, then ``<output>_<metric>`` in the order of the names (the metric's own
+        name for unnamed outputs; a name met again gets ``_1``, ``_2``..., as Keras 3's ``CompileMetrics``)."""
+        several = len(self.loss.names) > 1
+        log_names = self.loss.log_names
+        logs = {f"{prefix}{log_names[i]}_loss": s / max(c, 1) for i, (s, c) in sorted(self._sums.items()) if several}
+        metrics, seen = {}, {}
+        named = several and self.loss.loss_names is None
+        for name, ms in zip(self.loss.names, self.metrics or []):
             for m in ms:
-                metrics[f"{prefix}{name}_{m.name}" if several else prefix + m.name] = float(m.result())
+                key = f"{name}_{m.name}" if named else m.name
+                seen[key] = seen.get(key, 0) + 1
+                metrics[prefix + (key if seen[key] == 1 else f"{key}_{seen[key] - 1}")] = float(m.result())
         return {**logs, **dict(sorted(metrics.items()))}
+
+    def as_list(self, logs: dict) -> list:
+        """``evaluate``'s list: ``loss``, the metrics by their own names and the outputs' losses (a name listed
+        twice gives its value twice), then the other logs in the order of their names (see the module)."""
+        several = len(self.loss.names) > 1
+        losses = [f"{name}_loss" for name, loss in zip(self.loss.log_names, self.loss.losses) if several and loss]
+        order = ["loss", *(m.name for m in self.flat), *losses]
+        return [logs[n] for n in order if n in logs] + [logs[k] for k in sorted(logs) if k not in order]
 
     def reset(self) -> None:
         self._sums = {}

@@ -333,10 +333,12 @@ def check_model_file(payload, path, custom_objects: dict, config_only: bool = Fa
         _check_functional(payload, path, custom_objects)
     elif class_name in custom_objects:
         shape = payload.get("build_input_shape")  # your model's own code builds it, from a sample of this shape
-        if shape is not None:
-            if shape[0] is not None or None in shape[1:]:
-                fail(path, "build_input_shape", f"expected [null, size, ...], got {shape}")
-            _check_values(path, "build_input_shape", math.prod(shape[1:]))
+        several = shape is not None and bool(shape) and isinstance(shape[0], list)  # one per input (a list of them)
+        for i, one in enumerate(shape if several else [] if shape is None else [shape]):
+            at = f"build_input_shape[{i}]" if several else "build_input_shape"
+            if one[0] is not None or None in one[1:]:
+                fail(path, at, f"expected [null, size, ...], got {one}")
+            _check_values(path, at, math.prod(one[1:]))
     else:
         raise ModelFileError(
             f"load_model: {path} holds a subclassed model '{class_name}'; pass custom_objects={{'{class_name}': "

@@ -25,10 +25,12 @@ def check_compile(payload: dict, path) -> str | None:
         class_name = optimizer["class_name"]
         configs = ts.KERAS_OPTIMIZER_CONFIGS if "module" in optimizer else ts.OPTIMIZER_CONFIGS
         validate_at(optimizer["config"], _object(configs[class_name], False), "compile.optimizer.config", path)
-    loss = spec["loss"]
-    if isinstance(loss, dict):
-        options = {"name": NAME, **ts.LOSS_CONFIGS[loss["class_name"]]}
-        validate_at(loss["config"], _object(options, False), "compile.loss.config", path)
+    losses = spec["loss"] if isinstance(spec["loss"], list) else [spec["loss"]]  # (a list: one per output)
+    for i, loss in enumerate(losses):
+        if isinstance(loss, dict) and "custom" not in loss:  # (a loss of yours: its class reads its own config)
+            options = {"name": NAME, **ts.LOSS_CONFIGS[loss["class_name"]]}
+            at = f"compile.loss[{i}].config" if isinstance(spec["loss"], list) else "compile.loss.config"
+            validate_at(loss["config"], _object(options, False), at, path)
     return class_name
 
 

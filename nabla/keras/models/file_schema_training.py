@@ -140,15 +140,32 @@ def _class_and_config(configs: dict, module: str | None = None) -> dict:
     return {"type": "object", "required": required, "properties": properties, "additionalProperties": False}
 
 
+#: A loss or metric of yours, by the name load_model's custom_objects give it (its config goes to your class).
+CUSTOM = {
+    "type": "object",
+    "required": ["custom"],
+    "properties": {"custom": {"type": "string", "maxLength": 100}, "config": {"type": "object"}},
+    "additionalProperties": False,
+}
+
+ONE_LOSS = [{"type": "string", "maxLength": 100}, _class_and_config(LOSS_CONFIGS), CUSTOM]
+
 COMPILE = {
     "type": "object",
     "required": ["optimizer", "loss"],
     "properties": {
         "optimizer": {"anyOf": [{"enum": sorted(OPTIMIZER_CLASSES)}, _class_and_config(OPTIMIZER_CONFIGS),
                                 _class_and_config(KERAS_OPTIMIZER_CONFIGS, module="keras.optimizers")]},
-        "loss": {"anyOf": [{"type": "null"}, {"type": "string", "maxLength": 100}, _class_and_config(LOSS_CONFIGS)]},
-        "metrics": {"type": "array", "items": {"type": "string", "maxLength": 100}, "maxItems": 64},
-        "weighted_metrics": {"type": "array", "items": {"type": "string", "maxLength": 100}, "maxItems": 64},
+        "loss": {"anyOf": [{"type": "null"}, *ONE_LOSS, {"type": "array", "maxItems": 64,  # (one per output)
+                                                          "items": {"anyOf": [{"type": "null"}, *ONE_LOSS]}}]},
+        "loss_weights": {"anyOf": [{"type": "number"}, {"type": "object", "additionalProperties": {"type": "number"},
+                                                         "maxProperties": 64},
+                                   {"type": "array", "items": {"anyOf": [{"type": "null"}, {"type": "number"}]},
+                                    "maxItems": 64}]},
+        "metrics": {"type": "array", "items": {"anyOf": [{"type": "string", "maxLength": 100}, CUSTOM]},
+                    "maxItems": 64},
+        "weighted_metrics": {"type": "array", "items": {"anyOf": [{"type": "string", "maxLength": 100}, CUSTOM]},
+                             "maxItems": 64},
         "jit_compile": {"enum": [True, False, "auto"]},
     },
     "additionalProperties": False,
@@ -190,7 +207,9 @@ PAYLOAD = {
         "format": {"const": FORMAT},
         "class_name": NAME,
         "config": {"type": "object"},
-        "build_input_shape": _optional(BATCH_SHAPE),
+        # (a list of them: a subclassed model first called on a list or tuple of inputs, Géron's Wide & Deep)
+        "build_input_shape": _optional({"anyOf": [BATCH_SHAPE, {"type": "array", "items": BATCH_SHAPE,
+                                                                "minItems": 1, "maxItems": 64}]}),
         "weights": {"type": "object", "additionalProperties": TENSOR},
         "compile": _optional(COMPILE),
         "optimizer": _optional(OPTIMIZER_STATE),

@@ -102,6 +102,12 @@ class Functional(Model):
         return self._outputs
 
     @property
+    def output_names(self) -> list[str]:
+        """The name of the layer (or operation) that computes each output, in order, as Keras 3 gives them (when
+        ``outputs`` is a dict its keys are not used here, though the logs' prefixes take them)."""
+        return [getattr(t.node.fn, "name", t.name) if t.node is not None else t.name for t in self.outputs]
+
+    @property
     def input_shape(self):
         shapes = [t.shape for t in self.inputs]
         return shapes[0] if len(shapes) == 1 else shapes

@@ -19,7 +19,7 @@ from ..utils.object_registration import classes_by_name
 from .file_check import check_model_file
 from .file_schema import FORMAT
 from .model_config import check_subclass_config
-from .saving import build_from_payload
+from .saving import build_from_payload, saved_build_shape
 
 _KERAS_KEYS = {"module", "registered_name", "keras_version", "backend", "build_config"}  # read, then ignored
 _WHERE = "(model_from_json)"
@@ -31,12 +31,12 @@ def model_to_json(model, **kwargs) -> str:
 
     check_subclass_config(model)
     model._maybe_build()
-    shape = None if isinstance(model, Functional) else model._build_input_shape
+    shape = None if isinstance(model, Functional) else saved_build_shape(model)
     document = {
         "module": "keras",
         "class_name": type(model).__name__,
         "config": model.get_config(),
-        "build_input_shape": None if shape is None else list(shape),
+        "build_input_shape": shape,
         "keras_version": "3.15.0+nabla",
         "backend": "nabla",
     }

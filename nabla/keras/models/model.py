@@ -14,8 +14,6 @@ import math
 import numpy as np
 
 from .. import callbacks as callbacks_module
-from .. import losses as losses_module
-from .. import metrics as metrics_module
 from .. import optimizers
 from .._engine import Tensor, capture, no_grad
 from .._engine import random as _random
@@ -30,7 +28,9 @@ from .compile_utils import (
     compile_loss,
     compile_metrics,
     compile_weighted_metrics,
+    one_output_metrics,
     own_losses,
+    saved_loss,
     saved_metric_names,
     saved_optimizer,
 )
@@ -59,6 +59,19 @@ def _functional_subclass(cls: type) -> type:
     if cls not in _FUNCTIONAL_SUBCLASSES:
         _FUNCTIONAL_SUBCLASSES[cls] = type(cls.__name__, (cls, Functional), {"__module__": cls.__module__})
     return _FUNCTIONAL_SUBCLASSES[cls]
+
+
+def _plain(loss_weights):
+    """``loss_weights`` as a file holds it: a number, a list, or a dict of numbers."""
+    if isinstance(loss_weights, dict):
+        return {k: float(v) for k, v in loss_weights.items()}
+    return [None if v is None else float(v) for v in loss_weights] if isinstance(loss_weights, (list, tuple)) \
+        else float(loss_weights)
+
+
+def _sample_shape(input_shape) -> tuple:
+    """A batch shape to build with: one sample, and the functional probe's length for an unknown one."""
+    return tuple((1 if i == 0 else PROBE_LENGTHS[0]) if s is None else s for i, s in enumerate(input_shape))
 
 
 def _tensors(inputs) -> bool:
@@ -97,6 +110,7 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
 
     _lists_are_inputs = True  # fit's x as a list or tuple of arrays reaches call as one (input_structures.py)
     _weighted_identifiers: tuple | list = ()  # compile's weighted_metrics
+    _unnamed_outputs = 0  # outputs of a model that declares none, known from compile's list of losses (structures.py)
 
     def __init__(self, name: str | None = None, **kwargs):
         super().__init__(name=name, **kwargs)
@@ -115,12 +129,16 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
 
     def forward(self, inputs, *args, training: bool | None = None, **kwargs):
         structure = isinstance(inputs, dict)  # (the layers' call converts each array: Layer.forward)
+        text = _tensors(inputs) and any(is_text_array(x) for x in inputs)
         if not isinstance(inputs, Tensor) and not (structure or is_symbolic(inputs) or _tensors(inputs)):
             inputs = as_input(self, inputs, "the input")  # (text passes for a model that takes it: is_text_array)
             inputs = inputs if is_text_array(inputs) else Tensor._make(inputs)
         out = super().forward(inputs, *args, training=training, **kwargs)
         if self._build_input_shape is None and isinstance(inputs, Tensor):  # (a failed call built nothing)
             self._build_input_shape = (None,) + inputs.shape[1:]
+        elif self._build_input_shape is None and type(self)._lists_are_inputs and _tensors(inputs) and not text:
+            # a subclass called on a list or tuple of inputs: a list of shapes, as Keras 3's build config records
+            self._build_input_shape = [(None, *x.shape[1:]) for x in inputs]
         return out
 
     def _ensure_built(self, input_shape: tuple) -> None:
@@ -139,15 +157,18 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
     def build(self, input_shape) -> None:
         """Create every weight by running a batch of zeros of ``input_shape`` (batch axis first) through: one
         sample, and an unknown length (``(None, None)``) of the functional probe's (16, see ``symbolic.py``)."""
-        shape = tuple((1 if i == 0 else PROBE_LENGTHS[0]) if s is None else s for i, s in enumerate(input_shape))
+        several = bool(input_shape) and isinstance(input_shape[0], (list, tuple))  # a list of shapes: one per input
+        shapes = list(input_shape) if several else [input_shape]
         first = self._build_input_shape is None
         mode = self.training
         self.eval()
         with no_grad(), probe_calls():
-            self(blank_input(self, shape))
+            blanks = [blank_input(self, _sample_shape(shape)) for shape in shapes]
+            self([b if is_text_array(b) else Tensor._make(b) for b in blanks] if several else blanks[0])
         self.train(mode)
         if first:  # the shape given, unknown lengths included, as Keras records it (not the sample's)
-            self._build_input_shape = (None, *tuple(input_shape)[1:])
+            recorded = [(None, *tuple(shape)[1:]) for shape in shapes]
+            self._build_input_shape = recorded if several else recorded[0]
 
     def _maybe_build(self) -> None:
         """Build every lazy layer now if the input shape is known (Keras builds a Sequential with
@@ -221,6 +242,7 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
         weighted_identifiers = compile_weighted_metrics(resolved_loss, weighted_metrics)
         self.optimizer, self.loss, self._metric_identifiers = resolved_optimizer, resolved_loss, metric_identifiers
         self._weighted_identifiers = weighted_identifiers
+        self._unnamed_outputs = len(resolved_loss.names) if getattr(resolved_loss, "loss_names", None) else 0
         self.compiled_metrics = CompiledMetrics(model=self)  # resolved at the first batch (the output's shape)
         self._compiled = True
         self._jit_compile = False if run_eagerly else jit_compile
@@ -232,9 +254,10 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
         self._compile_config = {
             # NOTE: a name in lower case, as load_model's allow-list spells it ("Adam" works in compile too)
             "optimizer": optimizer.lower() if isinstance(optimizer, str) else saved_optimizer(self.optimizer),
-            "loss": loss if loss is None or isinstance(loss, str) else losses_module.serialize(resolved_loss),
+            "loss": saved_loss(loss, resolved_loss),
             "metrics": saved_metric_names(self._metric_identifiers),
             **({"weighted_metrics": saved_metric_names(weighted_identifiers)} if weighted_identifiers else {}),
+            **({} if loss_weights is None else {"loss_weights": _plain(loss_weights)}),
             "jit_compile": self._jit_compile,
         }
         self._maybe_build()
@@ -268,8 +291,9 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
                 self._outputs_metrics.resolve([o.shape for o in structures.listed(output)])
                 self.compiled_metrics = CompiledMetrics(self._outputs_metrics.flat, self)
         elif not self.compiled_metrics and (self._metric_identifiers or self._weighted_identifiers):
-            metrics, weighted = ([metrics_module.get(m, loss=self.loss, output_shape=output.shape) for m in ids]
-                                 for ids in (self._metric_identifiers, self._weighted_identifiers))  # fmt: skip
+            metrics, weighted = one_output_metrics(
+                self._metric_identifiers, self._weighted_identifiers, self.loss, output.shape
+            )
             self.compiled_metrics = CompiledMetrics(metrics, self, weighted=weighted)
 
     def _require_compiled(self, who: str) -> None:
@@ -462,7 +486,11 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
         cblist.on_test_begin()
         logs = self._evaluate_arrays(x, y, batch_size, sample_weight, cblist=cblist)
         cblist.on_test_end(logs)
-        return logs if return_dict else as_list(logs)
+        return logs if return_dict else self._as_list(logs)
+
+    def _as_list(self, logs: dict):
+        """What ``evaluate`` and the ``*_on_batch`` methods return without ``return_dict``, in Keras 3's order."""
+        return as_list(logs) if self._outputs_metrics is None else self._outputs_metrics.as_list(logs)
 
     def _progress_callbacks(self, callbacks, verbose, n: int, batch_size: int):
         """evaluate's and predict's callbacks: the user's, and a ProgbarLogger unless ``verbose`` is 0."""
@@ -487,13 +515,14 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
             for step, start in enumerate(range(0, structures.count(x), batch_size)):
                 cblist.on_predict_batch_begin(step)
                 batch = structures.take(x, slice(start, start + batch_size))
-                outs.append(structures.arrays_of(unwrap(self.predict_step((self._placed(batch),)))))
+                out = unwrap(self.predict_step((self._placed(batch),)))
+                outs.append(structures.arrays_of(out))
                 cblist.on_predict_batch_end(step, {"outputs": outs[-1]})
         cblist.on_predict_end()
         self.train(mode)
         if not outs:
             raise ValueError("predict: x holds no samples")
-        return structures.shaped_like_outputs(self, structures.join(outs))
+        return structures.shaped_like_outputs(self, structures.join(outs), tupled=isinstance(out, tuple))
 
     # --- weights and files ---------------------------------------------------------------------
 

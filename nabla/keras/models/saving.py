@@ -39,12 +39,12 @@ def save_model(model, path, overwrite: bool = True) -> None:
     model._maybe_build()
     config = model.get_config()
     # A functional model's inputs carry their shapes (in its config).
-    shape = None if isinstance(model, Functional) else model._build_input_shape
+    shape = None if isinstance(model, Functional) else saved_build_shape(model)
     payload = {
         "format": FORMAT,
         "class_name": type(model).__name__,
         "config": config,
-        "build_input_shape": None if shape is None else list(shape),
+        "build_input_shape": shape,
         "weights": model.state_dict(),
         "compile": model._compile_config,
         "optimizer": None,
@@ -54,6 +54,15 @@ def save_model(model, path, overwrite: bool = True) -> None:
         payload["optimizer"] = {"class_name": type(optimizer).__name__, "state": optimizer.state_dict(),
                                 "iterations": optimizer._step_calls}  # fmt: skip
     save(payload, path)
+
+
+def saved_build_shape(model) -> list | None:
+    """The input shape a file records (JSON lists): one batch shape, or a list of them (a subclassed model
+    first called on several inputs)."""
+    shape = model._build_input_shape
+    if shape is None:
+        return None
+    return [list(s) for s in shape] if isinstance(shape, list) else list(shape)
 
 
 class _Step:
@@ -164,6 +173,7 @@ def load_model(path, custom_objects: dict | None = None, compile: bool = True):
         custom_objects = {}
     if not isinstance(custom_objects, dict) or not all(isinstance(k, str) for k in custom_objects):
         raise TypeError(f"load_model: custom_objects must be a dict of class names to classes, got {custom_objects!r}")
+    functions = {k: v for k, v in custom_objects.items() if not isinstance(v, type)}
     custom_objects = classes_by_name(custom_objects)
     payload = load(path)
     check_model_file(payload, path, custom_objects)
@@ -174,9 +184,20 @@ def load_model(path, custom_objects: dict | None = None, compile: bool = True):
     if compile and spec:
         if spec.get("loss") is None:
             warnings.warn(
-                "load_model: the loss was a Python function, which cannot be saved, or one loss per output, which "
+                "load_model: the loss was a lambda, which cannot be saved, or a dict of losses per output, which "
                 "nabla's model files do not hold yet, so the model is loaded uncompiled; call compile() again "
                 "with the same loss",
+                stacklevel=2,
+            )
+            return model
+        named = {**custom_objects, **functions}
+        losses = spec["loss"] if isinstance(spec["loss"], list) else [spec["loss"]]
+        entries = [*losses, *spec.get("metrics", []), *spec.get("weighted_metrics", [])]
+        missing = [e["custom"] for e in entries if _unknown(e, named)]
+        if missing:
+            warnings.warn(
+                f"load_model: the model was compiled with {missing} of yours; give them in custom_objects= to "
+                "load it compiled (it is loaded uncompiled: call compile() again)",
                 stacklevel=2,
             )
             return model
@@ -184,9 +205,10 @@ def load_model(path, custom_objects: dict | None = None, compile: bool = True):
             optimizer = spec["optimizer"]
             model.compile(
                 optimizer=_optimizer(optimizer) if isinstance(optimizer, dict) else optimizer,
-                loss=spec["loss"],
-                metrics=spec.get("metrics"),
-                weighted_metrics=spec.get("weighted_metrics"),
+                loss=[_custom(e, named) for e in losses] if isinstance(spec["loss"], list) else _custom(*losses, named),
+                loss_weights=spec.get("loss_weights"),
+                metrics=[_custom(m, named) for m in spec.get("metrics") or []],
+                weighted_metrics=[_custom(m, named) for m in spec.get("weighted_metrics") or []],
                 jit_compile=spec.get("jit_compile", "auto"),
             )
             model._bind_optimizer()
@@ -195,6 +217,23 @@ def load_model(path, custom_objects: dict | None = None, compile: bool = True):
                 model.optimizer.load_state_dict(_arrays(payload["optimizer"]["state"]))
                 model.optimizer._step_calls = _iterations(payload["optimizer"])
     return model
+
+
+def _unknown(entry, named: dict) -> bool:
+    """Whether ``entry`` names a loss or metric of yours that ``custom_objects`` does not give."""
+    return isinstance(entry, dict) and "custom" in entry and entry["custom"] not in named
+
+
+def _custom(entry, named: dict):
+    """A compile entry as ``compile`` takes it: a loss or metric of yours rebuilt from its name (a class from its
+    config, with ``from_config`` as Keras 3 does; a function as it is); anything else as it was saved."""
+    if not (isinstance(entry, dict) and "custom" in entry):
+        return entry
+    found = named[entry["custom"]]
+    if not isinstance(found, type):
+        return found
+    config = entry.get("config") or {}
+    return found.from_config(config) if hasattr(found, "from_config") else found(**config)
 
 
 def _by_position(own: dict, state: dict) -> dict:

@@ -97,9 +97,12 @@ class StepMethods:
     @property
     def metrics(self) -> list:
         """The loss tracker, the compiled metrics, then the metrics set as the model's attributes (as Keras)."""
-        own = [v for k, v in vars(self).items() if isinstance(v, Metric) and k != "_loss_tracker_metric"]
         compiled = [] if self._outputs_metrics is not None else list(self.compiled_metrics)
-        return [self._loss_tracker, *compiled, *own]
+        return [self._loss_tracker, *compiled, *self._own_metrics()]
+
+    def _own_metrics(self) -> list:
+        """The metrics set as the model's attributes (``self.reconstruction_mean = keras.metrics.Mean()``)."""
+        return [v for k, v in vars(self).items() if isinstance(v, Metric) and k != "_loss_tracker_metric"]
 
     @property
     def metrics_names(self) -> list[str]:

@@ -18,7 +18,7 @@ from ..utils.traceback_utils import warn
 from . import structures
 from .checks import ModelConfigWarning, check_before_training
 from .compile_utils import CompileLoss, try_metrics
-from .data_adapter import as_list, unwrap
+from .data_adapter import unwrap
 
 
 def _log_value(value):
@@ -64,11 +64,14 @@ class TrainingSteps:
                 m.update_state(y, out, sample_weight=weight)
 
     def _metric_logs(self, prefix: str = "") -> dict:
+        """The compiled metrics' results, then those of the metrics the model holds as attributes, which its
+        ``call`` updates (Keras 3 logs every metric of ``model.metrics``; Géron's reconstruction error)."""
+        own = {prefix + m.name: _log_value(m.result()) for m in self._own_metrics()}
         if self._outputs_metrics is not None:
-            return self._outputs_metrics.logs(prefix)
+            return {**self._outputs_metrics.logs(prefix), **own}
         # A float per metric; an array where a metric has one value per class or threshold (as Keras).
         metrics = self.compiled_metrics
-        return {prefix + name: _log_value(m.result()) for name, m in zip(metrics.log_names, metrics)}
+        return {**{prefix + name: _log_value(m.result()) for name, m in zip(metrics.log_names, metrics)}, **own}
 
     def _reset_metrics(self) -> None:
         if self._outputs_metrics is not None:
@@ -137,7 +140,7 @@ class TrainingSteps:
             logs = self._run_train_step(x, y, weights)
         else:
             logs = {"loss": self._train_batch(x, y, weights), **self._metric_logs()}
-        return logs if return_dict else as_list(logs)
+        return logs if return_dict else self._as_list(logs)
 
     def test_on_batch(self, x, y, sample_weight=None, return_dict: bool = False):
         """Loss (and metrics) of one batch, without training."""
@@ -148,7 +151,7 @@ class TrainingSteps:
             logs = self._run_test_step(x, y, sample_weight)
         else:
             logs = {"loss": self._test_batch(x, y, sample_weight), **self._metric_logs()}
-        return logs if return_dict else as_list(logs)
+        return logs if return_dict else self._as_list(logs)
 
     def predict_on_batch(self, x):
         """The model's outputs for one batch ``x`` (as :meth:`predict` takes it), in inference mode, as NumPy

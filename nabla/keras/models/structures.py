@@ -31,6 +31,8 @@ def _names(model, role: str) -> list[str]:
     given = _structured(model, role)
     if isinstance(given, dict):
         return list(given)
+    if role == "outputs" and given is None:  # a subclassed model compiled with a loss per output: by position
+        return [f"output_{i}" for i in range(unnamed_outputs(model))]
     tensors = getattr(model, role)
     if role == "inputs":
         return [t.name for t in tensors]
@@ -60,8 +62,25 @@ def structured(model, x) -> bool:
 
 
 def several_outputs(model) -> bool:
-    """Whether ``model`` returns one array per output (a functional model built with a list or dict of them)."""
+    """Whether ``model`` returns one array per output: a functional model built with a list or dict of them,
+    or a model that declares no outputs compiled with a list of losses (:func:`unnamed_outputs`)."""
+    return several_declared_outputs(model) or unnamed_outputs(model) > 1
+
+
+def several_declared_outputs(model) -> bool:
+    """Whether ``model`` is a functional model built with a list or dict of several outputs."""
     return _structured(model, "outputs") is not None and len(model.outputs) > 1
+
+
+def declares_outputs(model) -> bool:
+    """Whether ``model`` is a functional one, whose outputs (and their names) are known before any data."""
+    return _structured(model, "outputs") is not None
+
+
+def unnamed_outputs(model) -> int:
+    """How many outputs a model that declares none (a subclass whose ``call`` returns a tuple) returns, as
+    ``compile`` learnt it from a list of losses, one per output; 0 when not known."""
+    return getattr(model, "_unnamed_outputs", 0)
 
 
 def _per_name(model, data, names: list[str], what: str, role: str) -> list:
@@ -322,10 +341,10 @@ def arrays_of(out):
     return out if is_text_array(out) else backend.to_host(out._data)
 
 
-def shaped_like_outputs(model, arrays):
-    """``predict``'s result: an array, a list of arrays for a list of outputs, a dict for a dict, as Keras
-    returns them."""
+def shaped_like_outputs(model, arrays, tupled: bool = False):
+    """``predict``'s result: an array, a list of arrays for a list of outputs, a tuple for a tuple (``tupled``:
+    the model returned one), a dict for a dict, as Keras returns them."""
     given = _structured(model, "outputs")
     if isinstance(given, dict) and isinstance(arrays, list):
         return dict(zip(given, arrays))
-    return arrays
+    return tuple(arrays) if tupled and isinstance(arrays, list) else arrays

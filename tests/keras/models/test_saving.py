@@ -99,7 +99,7 @@ def test_loss_objects_are_saved_with_their_options(tmp_path):
 
     model.compile(optimizer="adam", loss=lambda y_true, y_pred: (y_pred - nb.tensor(y_true)) ** 2)
     model.save(tmp_path / "function.nabla")
-    with pytest.warns(UserWarning, match="Python function, which cannot be saved"):
+    with pytest.warns(UserWarning, match="a lambda, which cannot be saved"):
         uncompiled = load_model(tmp_path / "function.nabla")
     assert uncompiled.loss is None
     np.testing.assert_array_equal(uncompiled.predict(x), model.predict(x))
