@@ -133,6 +133,7 @@ LAYER_ARGS = {
     # (TextVectorization makes a StringLookup of its own, named as Keras names it: string_lookup_N)
     **dict.fromkeys(("StringLookup", "IntegerLookup", "TextVectorization"), {}),
     "Hashing": {"num_bins": 3},
+    "MultiHeadAttention": {"num_heads": 2, "key_dim": 2},
     "Discretization": {"bin_boundaries": [0.0]},
     "CategoryEncoding": {"num_tokens": 3},
 }

@@ -19,6 +19,7 @@ records also runs eagerly (its operations must be recorded for the tape). ``jit_
 from __future__ import annotations
 
 import functools
+import inspect
 import types
 
 import numpy as np
@@ -40,6 +41,7 @@ class Function:
         functools.update_wrapper(self, python_function)
         self.python_function = python_function
         self.input_signature = None if input_signature is None else list(input_signature)
+        self._method = next(iter(inspect.signature(python_function).parameters), None) in ("self", "cls")
         self._concrete: dict = {}
         self._captured = nb.capture(self._recorded)
         self._eager = False  # nb.capture refused this function: it runs as it is from now on
@@ -75,6 +77,9 @@ class Function:
     def _bound(self, args: tuple) -> tuple:
         """The arguments as tensors, each checked against ``input_signature``: TensorFlow's TypeError for one
         of another dtype or shape (``[None, 28, 28]`` takes any batch of 28x28 images, not a 2x2x2 one)."""
+        # A method's signature leaves out its instance (``self``), as TensorFlow's does.
+        instance = args[:1] if len(args) == len(self.input_signature) + 1 and self._method else ()
+        args = args[len(instance):]
         if len(args) != len(self.input_signature):
             raise TypeError(f"tf.function {self.__name__}: its input_signature takes {len(self.input_signature)} "
                             f"arguments, got {len(args)}")  # fmt: skip
@@ -85,7 +90,7 @@ class Function:
                     f"tf.function {self.__name__}: argument {i} has shape {tuple(x.shape)} and dtype "
                     f"{x.dtype.name}, which {spec!r} of its input_signature does not take"
                 )
-        return tensors
+        return instance + tensors
 
     def get_concrete_function(self, *args, **kwargs) -> ConcreteFunction:
         """The function for arguments like these (their shapes and dtypes, Python values as they are; the

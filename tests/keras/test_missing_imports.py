@@ -19,7 +19,7 @@ import nabla.keras as keras
     [
         ("from nabla.keras.utils import FeatureSpace", "FeatureSpace is not offered: preprocess each column"),
         ("from nabla.keras.layers import Dense, HashedCrosing", "did you mean HashedCrossing"),
-        ("from nabla.keras.layers import MultiHeadAttention", "use nabla.nn.MultiheadAttention"),
+        ("from nabla.keras.layers import Conv3D", "did you mean Conv2D"),
         ("from nabla.keras import Sequentail", "did you mean Sequential"),
     ],
 )

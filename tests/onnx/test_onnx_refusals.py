@@ -151,6 +151,7 @@ def test_every_layer_class_of_nabla_has_an_onnx_form_or_a_reason():
 
     no_onnx_form = {
         nn.MultiheadAttention: "takes (query, key, value): not a layer of a Sequential stack",
+        layers.MultiHeadAttention: "takes (query, value, key): not a layer of a Sequential stack",
         nn.Module: "the base class",
         nn.ModuleList: "a container without an order of application",
         nn.ModuleDict: "a container without an order of application",

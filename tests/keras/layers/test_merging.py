@@ -66,8 +66,8 @@ def test_global_pooling_matches_keras(name, keepdims):
 
 
 def test_a_layer_nabla_lacks_says_what_to_use():
-    with pytest.raises(AttributeError, match="use nabla.nn.MultiheadAttention"):
-        keras.layers.MultiHeadAttention  # noqa: B018
+    with pytest.raises(AttributeError, match="does not offer keras.layers.Conv3D; did you mean Conv2D"):
+        keras.layers.Conv3D  # noqa: B018
 
 
 def test_a_list_of_pandas_columns_is_a_list_of_inputs_as_in_keras():

@@ -223,7 +223,7 @@ def test_a_model_compiled_with_one_loss_per_output_loads_uncompiled_saying_so(tm
     model = keras.Model(a, [keras.layers.Dense(1, name="reg")(a), keras.layers.Dense(3, name="cls")(a)])
     model.compile(optimizer="adam", loss={"reg": "mse", "cls": "sparse_categorical_crossentropy"})
     model.save(tmp_path / "heads.keras")
-    with pytest.warns(UserWarning, match="one loss per output.*loaded uncompiled; call compile"):
+    with pytest.warns(UserWarning, match="dict of losses per output.*loaded uncompiled; call compile"):
         loaded = keras.models.load_model(tmp_path / "heads.keras")
     for got, want in zip(outputs(loaded, A), outputs(model, A)):
         np.testing.assert_array_equal(got, want)
