@@ -20,12 +20,12 @@ from ...nn import Module, ModuleList, Parameter
 from .. import activations, constraints, initializers, regularizers, symbolic
 from .._engine import Tensor, dtypes, no_grad, refuse_in_capture
 from ..output_class import like_inputs
-from ..strings import is_text_array
 from ..utils.naming import auto_name
 from ..utils.object_registration import get_registered_name
 from ..variables import Variable
 from . import masking
 from .layer_config import BASE_KEYS, accepted, dtype_config, init_arguments, resolve_dtype
+from .layer_inputs import as_tensors, input_shapes
 from .tracked_list import TrackedList
 
 
@@ -296,9 +296,9 @@ class Layer(Module):
                 if self._first_symbolic_call is None:
                     self._first_symbolic_call = (inputs, outputs)
                 return outputs
-            inputs = _as_tensors(inputs, self.dtype, keep_integers=not type(self).__module__.startswith("nabla."))
+            inputs = as_tensors(inputs, self.dtype, keep_integers=not type(self).__module__.startswith("nabla."))
         if not self.built:
-            self._ensure_built(_shapes(inputs))
+            self._ensure_built(input_shapes(inputs))
         takes_training, default, required = _training_parameter(type(self))
         outer = _mode.training
         if training is None:
@@ -462,38 +462,6 @@ def _set_masks(outputs, masks) -> None:
             masking.set_mask(out, mask)
     elif not isinstance(masks, (list, tuple)):
         masking.set_mask(outputs, masks)
-
-
-def _as_tensors(inputs, dtype, keep_integers: bool = False):
-    """A layer's input as a Tensor, a list (tuple) of Tensors when it is a list (tuple) of arrays (NumPy's,
-    pandas columns, tensors), or a dict of them for a dict (Keras 3 converts each array of the structure and
-    keeps the structure, as here; a list of numbers is one array).
-
-    Keras casts only floating inputs to the layer's dtype. ``keep_integers`` (a layer of the user's own,
-    whose ``call`` decides, as d2l's ``tf.one_hot(inputs, ...)`` on token ids) follows it; nabla's own layers
-    read integer arrays as ``dtype``, which their computations expect."""
-    if isinstance(inputs, Tensor) or is_text_array(inputs):  # (text: a string input's, see keras/strings.py)
-        return inputs
-    if isinstance(inputs, dict):
-        return {key: _as_tensors(value, dtype, keep_integers) for key, value in inputs.items()}
-    if isinstance(inputs, (list, tuple)) and inputs and all(is_array_like(x) for x in inputs):
-        tensors = [_as_tensors(x, dtype, keep_integers) for x in inputs]
-        return tuple(tensors) if isinstance(inputs, tuple) else tensors
-    array = np.asarray(inputs)
-    return Tensor._make(array if keep_integers and array.dtype.kind in "biu" else np.asarray(array, dtype=dtype))
-
-
-def is_array_like(value) -> bool:
-    """Whether ``value`` is one array of a structure: a Tensor, or an array-like of at least one dimension
-    (NumPy's arrays, pandas Series and DataFrames), not a number."""
-    return isinstance(value, Tensor) or (hasattr(value, "__array__") and np.ndim(value) > 0)
-
-
-def _shapes(inputs):
-    """The shape(s) ``build`` gets: one tuple, a list of them, or a dict of them (as Keras 3)."""
-    if isinstance(inputs, dict):
-        return {key: _shapes(value) for key, value in inputs.items()}
-    return [x.shape for x in inputs] if isinstance(inputs, (list, tuple)) else inputs.shape
 
 
 def config_value(value):

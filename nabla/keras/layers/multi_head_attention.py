@@ -39,7 +39,8 @@ import numpy as np
 from .. import initializers
 from .._engine import Tensor, ops
 from . import masking
-from .layer import Layer, _as_tensors, config_value
+from .layer import Layer, config_value
+from .layer_inputs import as_tensors
 from .regularization import Dropout
 
 _LARGE_NEGATIVE = -1e9  # (Keras's for float32; -3e4 for float16)
@@ -126,8 +127,8 @@ class MultiHeadAttention(Layer):
 
     def call(self, query, value, key=None, query_mask=None, value_mask=None, key_mask=None, attention_mask=None,
              return_attention_scores: bool = False, training=None, use_causal_mask: bool = False):  # fmt: skip
-        value = _as_tensors(value, self.dtype)
-        key = value if key is None else _as_tensors(key, self.dtype)
+        value = as_tensors(value, self.dtype)
+        key = value if key is None else as_tensors(key, self.dtype)
         for name, x in (("query", query), ("value", value), ("key", key)):
             if x.ndim != 3:
                 raise ValueError(f"MultiHeadAttention: {name} must be (batch, sequence, features), got shape {x.shape}")

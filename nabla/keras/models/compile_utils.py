@@ -222,6 +222,50 @@ def saved_metric_names(identifiers: list) -> list[str | dict]:
     return names
 
 
+def compile_config(
+    optimizer, resolved_optimizer, loss, resolved_loss, metrics: list, weighted_metrics: list, loss_weights,
+    jit_compile,
+) -> dict:
+    """What a model file records of ``compile``'s arguments (``optimizer`` and ``loss`` as given, then as
+    resolved), for ``load_model`` to compile the model again."""
+    if isinstance(loss_weights, dict):
+        loss_weights = {k: float(v) for k, v in loss_weights.items()}
+    elif isinstance(loss_weights, (list, tuple)):
+        loss_weights = [None if v is None else float(v) for v in loss_weights]
+    elif loss_weights is not None:
+        loss_weights = float(loss_weights)
+    return {
+        # NOTE: a name in lower case, as load_model's allow-list spells it ("Adam" works in compile too)
+        "optimizer": optimizer.lower() if isinstance(optimizer, str) else saved_optimizer(resolved_optimizer),
+        "loss": saved_loss(loss, resolved_loss),
+        "metrics": saved_metric_names(metrics),
+        **({"weighted_metrics": saved_metric_names(weighted_metrics)} if weighted_metrics else {}),
+        **({} if loss_weights is None else {"loss_weights": loss_weights}),
+        "jit_compile": jit_compile,
+    }
+
+
+def bind_optimizer(optimizer, parameters) -> None:
+    """Give ``optimizer`` a model's weights; weights made since its last binding (a lazy layer built at the
+    first batch, behind a layer already built at compile, such as an adapted Normalization) join them, so
+    they train. Float weights only: an integer one, Normalization's count, is state no optimizer updates."""
+    params = [p for p in parameters if p.dtype.kind == "f"]
+    groups = optimizer.param_groups
+    if not params:  # a model without weights trains as Keras's does: it warns (see _prepare) and goes on
+        return
+    if not any(g["params"] for g in groups):
+        optimizer.bind(params)
+        return
+    bound = {id(p) for g in groups for p in g["params"]}
+    new = [p for p in params if id(p) not in bound]
+    if not new:
+        return
+    if len(groups) == 1 and bound <= {id(p) for p in params}:
+        groups[0]["params"] = params  # the model's order, as binding after the build would give (and a reload)
+    else:
+        optimizer.add_param_group({"params": new})
+
+
 def own_losses(loss) -> bool:
     """Whether ``loss`` (or each of a :class:`CompileLoss`'s) is one of nabla's own, not a function of yours:
     ``jit_compile="auto"`` captures only then (a function of yours may compute Python numbers from the

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..layers.layer import is_array_like
+from ..layers.layer_inputs import is_array_like
 from ..strings import is_text, text_array
 from .data_adapter import as_array
 

@@ -25,14 +25,13 @@ from . import structures
 from .batches import SourceBatches, evaluation_arrays, fit_rows
 from .compile_utils import (
     CompileLoss,
+    bind_optimizer,
+    compile_config,
     compile_loss,
     compile_metrics,
     compile_weighted_metrics,
     one_output_metrics,
     own_losses,
-    saved_loss,
-    saved_metric_names,
-    saved_optimizer,
 )
 from .data_adapter import as_input, as_list, blank_input, check_fit_arguments, unwrap
 from .data_parallel import DataParallel
@@ -59,14 +58,6 @@ def _functional_subclass(cls: type) -> type:
     if cls not in _FUNCTIONAL_SUBCLASSES:
         _FUNCTIONAL_SUBCLASSES[cls] = type(cls.__name__, (cls, Functional), {"__module__": cls.__module__})
     return _FUNCTIONAL_SUBCLASSES[cls]
-
-
-def _plain(loss_weights):
-    """``loss_weights`` as a file holds it: a number, a list, or a dict of numbers."""
-    if isinstance(loss_weights, dict):
-        return {k: float(v) for k, v in loss_weights.items()}
-    return [None if v is None else float(v) for v in loss_weights] if isinstance(loss_weights, (list, tuple)) \
-        else float(loss_weights)
 
 
 def _sample_shape(input_shape) -> tuple:
@@ -251,38 +242,17 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
         )
         self._captured_step = capture(self._flat_step) if capturing else None
         self._captured_with = (self.optimizer, self.loss)  # a replay keeps calling these objects
-        self._compile_config = {
-            # NOTE: a name in lower case, as load_model's allow-list spells it ("Adam" works in compile too)
-            "optimizer": optimizer.lower() if isinstance(optimizer, str) else saved_optimizer(self.optimizer),
-            "loss": saved_loss(loss, resolved_loss),
-            "metrics": saved_metric_names(self._metric_identifiers),
-            **({"weighted_metrics": saved_metric_names(weighted_identifiers)} if weighted_identifiers else {}),
-            **({} if loss_weights is None else {"loss_weights": _plain(loss_weights)}),
-            "jit_compile": self._jit_compile,
-        }
+        self._compile_config = compile_config(
+            optimizer, self.optimizer, loss, resolved_loss, metric_identifiers, weighted_identifiers, loss_weights,
+            self._jit_compile,
+        )
         self._maybe_build()
         if any(True for _ in self.parameters()):
             self._bind_optimizer()
 
     def _bind_optimizer(self) -> None:
-        """Give the optimizer the model's weights; weights made since (a lazy layer built at the first batch,
-        behind a layer already built at compile, such as an adapted Normalization) join them, so they train."""
-        # (float weights only: an integer one, Normalization's count, is state that no optimizer updates)
-        params = [p for p in self.parameters() if p.dtype.kind == "f"]
-        groups = self.optimizer.param_groups
-        if not params:  # a model without weights trains as Keras's does: it warns (see _prepare) and goes on
-            return
-        if not any(g["params"] for g in groups):
-            self.optimizer.bind(params)
-            return
-        bound = {id(p) for g in groups for p in g["params"]}
-        new = [p for p in params if id(p) not in bound]
-        if not new:
-            return
-        if len(groups) == 1 and bound <= {id(p) for p in params}:
-            groups[0]["params"] = params  # the model's order, as binding after the build would give (and a reload)
-        else:
-            self.optimizer.add_param_group({"params": new})
+        """Give the optimizer the model's weights (see :func:`compile_utils.bind_optimizer`)."""
+        bind_optimizer(self.optimizer, self.parameters())
 
     def _resolve_metrics(self, output) -> None:
         """Build the metrics from the first outputs (a Tensor, or a list of them)."""
