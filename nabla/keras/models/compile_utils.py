@@ -185,14 +185,32 @@ def saved_loss(loss, resolved) -> str | dict | None:
     if isinstance(loss, (list, tuple)) and isinstance(resolved, CompileLoss):  # one per output, each as one is
         entries = [saved_loss(given, got) for given, got in zip(loss, resolved.losses)]
         return entries if all(e is not None or given is None for e, given in zip(entries, loss)) else None
-    return losses_module.serialize(resolved) or saved_custom(loss)
+    return losses_module.serialize(resolved) or _own_function(loss, losses_module) or saved_custom(loss)
+
+
+def _own_function(obj, module) -> str | None:
+    """The name of one of nabla's loss or metric functions (``keras.losses.mean_squared_error``) that
+    ``module.get`` rebuilds, so that a model file records it as Keras 3 does a built-in; None otherwise."""
+    name = getattr(obj, "__name__", None)
+    if not (callable(obj) and not isinstance(obj, type) and _ours(obj) and isinstance(name, str)):
+        return None
+    try:
+        module.get(name)
+    except ValueError:
+        return None
+    return name
+
+
+def _ours(obj) -> bool:
+    """Whether ``obj`` (a function, a class or an object) is defined by nabla."""
+    return str(getattr(obj, "__module__", None) or "").startswith("nabla.")
 
 
 def saved_custom(obj) -> dict | None:
     """A function or an object of a class of yours as a model file names it, ``{"custom": name}`` (with the
     object's ``get_config()``), for ``load_model(custom_objects={name: ...})`` to rebuild, as Keras 3 saves
     ``huber_fn`` or ``HuberLoss(2.0)`` by name; None for what has no name to give (a lambda, a list)."""
-    if isinstance(obj, (list, tuple, dict)) or type(obj).__module__.startswith("nabla."):
+    if isinstance(obj, (list, tuple, dict)) or _ours(obj):  # (nabla's own: a name, a config, or left out)
         return None
     if callable(obj) and not isinstance(obj, (metrics_module.Metric, losses_module.Loss)):
         name = getattr(obj, "__name__", "<lambda>")
@@ -210,6 +228,8 @@ def saved_metric_names(identifiers: list) -> list[str | dict]:
     for m in identifiers:
         if isinstance(m, str):
             names.append(m)
+        elif _own_function(m, metrics_module) is not None:
+            names.append(_own_function(m, metrics_module))
         elif saved_custom(m) is not None:
             names.append(saved_custom(m))
         elif isinstance(m, metrics_module.Metric) and type(m).__module__.startswith("nabla."):

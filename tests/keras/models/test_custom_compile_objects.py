@@ -98,3 +98,18 @@ def test_weighted_metrics_come_back_with_the_model(tmp_path):
     expected = model.evaluate(X, Y, sample_weight=W, verbose=0, return_dict=True)
     assert loaded.evaluate(X, Y, sample_weight=W, verbose=0, return_dict=True) == expected
     assert sorted(expected) == ["HuberMetric", "loss", "mae"]
+
+
+def test_the_libraries_own_loss_and_metric_functions_reload_compiled_without_custom_objects(tmp_path, keras):
+    results = []
+    for k in (keras, nk):
+        model = model_in(k)
+        model.compile(loss=k.losses.mean_squared_error, optimizer="sgd", metrics=[k.metrics.mean_absolute_error])
+        model.fit(X, Y, epochs=1, verbose=0)
+        model.save(tmp_path / f"{k.__name__}.keras")
+        loaded = k.models.load_model(tmp_path / f"{k.__name__}.keras")
+        results.append(loaded.evaluate(X, Y, verbose=0, return_dict=True))
+    theirs, ours = results
+    assert sorted(ours) == sorted(theirs) == ["loss", "mean_absolute_error"]
+    for key in theirs:
+        np.testing.assert_allclose(ours[key], theirs[key], rtol=1e-5, err_msg=key)
