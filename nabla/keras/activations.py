@@ -20,8 +20,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ._convert import convert_to_tensor as _tensor
-from .activation_logits import remember_logits
 from ._engine import Tensor, ops
+from .activation_logits import remember_logits
 from .output_class import returns_like_inputs
 
 _SELU_ALPHA = 1.6732632423543772
