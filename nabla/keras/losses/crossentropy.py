@@ -14,7 +14,6 @@ import numpy as np
 
 from .._engine import Tensor, backend, ops, recompute
 from ..activation_logits import behind_activation
-from ..activations import sigmoid
 from .loss import EPSILON, Loss, _as_target, _check_shapes, _match_rank
 
 
@@ -47,14 +46,13 @@ def binary_focal_crossentropy(
     """``mean((1 - p_t)^γ · bce, axis=-1)`` per sample, ``p_t = y p + (1 - y)(1 - p)``; with
     ``apply_class_balancing`` each term is also weighted by ``α`` (positives) or ``1 - α`` (negatives).
 
-    The cross-entropy factor is :func:`binary_crossentropy_elements` of Keras's sigmoid of the logits (or of
-    ``y_pred``), which uses the logits unclipped, as Keras on TensorFlow (on PyTorch Keras clips it at
-    ``-log(1e-7) = 16.1``, with no gradient beyond).
+    NOTE: as Keras on PyTorch, logits go through a sigmoid and then the clipped cross-entropy (a confidently
+    wrong logit costs at most -log(1e-7) = 16.1, with no gradient); Keras on TensorFlow uses the logits here.
     """
     y = _match_rank(_as_target(y_true, y_pred), y_pred)
     if label_smoothing:
         y = y * (1.0 - label_smoothing) + 0.5 * label_smoothing
-    p = sigmoid(y_pred) if from_logits else y_pred
+    p = ops.sigmoid(y_pred) if from_logits else y_pred
     focal = (1.0 - (y * p + (1.0 - y) * (1.0 - p))) ** gamma * binary_crossentropy_elements(y, p)
     if apply_class_balancing:
         focal = (y * alpha + (1.0 - y) * (1.0 - alpha)) * focal
