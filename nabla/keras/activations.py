@@ -21,6 +21,7 @@ from collections.abc import Callable
 
 from ._convert import convert_to_tensor as _tensor
 from ._engine import Tensor, ops
+from .activation_logits import remember_logits
 from .output_class import returns_like_inputs
 
 _SELU_ALPHA = 1.6732632423543772
@@ -96,8 +97,11 @@ def silu(x) -> Tensor:
 
 
 def sigmoid(x) -> Tensor:
-    """``1 / (1 + e^-x)``, without overflow for any x."""
-    return ops.sigmoid(x)
+    """``1 / (1 + e^-x)``, without overflow for any x. The output remembers ``x`` as its logits, which the
+    cross-entropies use in its place, as Keras on TensorFlow (on PyTorch Keras clips): see
+    :mod:`.activation_logits`."""
+    x = _tensor(x)
+    return remember_logits(ops.sigmoid(x), x)
 
 
 def hard_sigmoid(x) -> Tensor:
@@ -210,11 +214,14 @@ def linear(x):
 
 
 def softmax(x, axis: int | tuple = -1) -> Tensor:
-    """``e^x_i / sum_j e^x_j`` along ``axis`` (an int or a tuple of axes); the max is subtracted first."""
+    """``e^x_i / sum_j e^x_j`` along ``axis`` (an int or a tuple of axes); the max is subtracted first.
+
+    The output remembers ``x`` as its logits (whatever the axis, as Keras's), which the cross-entropies
+    use in its place, as Keras on TensorFlow (on PyTorch Keras clips): see :mod:`.activation_logits`."""
+    x = _tensor(x)
     if isinstance(axis, (tuple, list)):
-        x = _tensor(x)
-        return ops.exp(x - ops.logsumexp(x, axis=tuple(axis), keepdims=True))
-    return ops.softmax(x, axis=axis)
+        return remember_logits(ops.exp(x - ops.logsumexp(x, axis=tuple(axis), keepdims=True)), x)
+    return remember_logits(ops.softmax(x, axis=axis), x)
 
 
 def log_softmax(x, axis: int | tuple = -1) -> Tensor:

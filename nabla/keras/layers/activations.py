@@ -42,7 +42,8 @@ class Softmax(Layer):
     def call(self, inputs, training=None):
         if isinstance(self.axis, list) and len(self.axis) > 1:
             return ops.exp(inputs - ops.logsumexp(inputs, axis=tuple(self.axis), keepdims=True))
-        return ops.softmax(inputs, axis=self.axis[0] if isinstance(self.axis, list) else self.axis)
+        # (keras.activations.softmax, as Keras's layer: the output remembers its logits for the cross-entropies)
+        return activations.softmax(inputs, axis=self.axis[0] if isinstance(self.axis, list) else self.axis)
 
     def get_config(self) -> dict:
         return {**super().get_config(), "axis": self.axis}

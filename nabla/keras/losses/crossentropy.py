@@ -3,6 +3,9 @@ https://arxiv.org/abs/1708.02002).
 
 On probabilities they clip to ``[1e-7, 1 - 1e-7]`` (Keras's epsilon) before the log; with
 ``from_logits=True`` the plain cross-entropies use the stable fused forms on raw scores (recommended).
+Given the output of a Keras sigmoid or softmax (``Dense(1, activation="sigmoid")``...), the three plain
+ones use the logits it remembers, as with ``from_logits=True``: as Keras on TensorFlow (on PyTorch Keras
+clips); see :mod:`..activation_logits`.
 """
 
 from __future__ import annotations
@@ -10,11 +13,13 @@ from __future__ import annotations
 import numpy as np
 
 from .._engine import Tensor, backend, ops, recompute
+from ..activation_logits import behind_activation
 from .loss import EPSILON, Loss, _as_target, _check_shapes, _match_rank
 
 
 def binary_crossentropy(y_true, y_pred, from_logits: bool = False, label_smoothing: float = 0.0) -> Tensor:
-    """``-mean(y log p + (1 - y) log(1 - p), axis=-1)``; p clipped to [1e-7, 1 - 1e-7] unless ``from_logits``."""
+    """``-mean(y log p + (1 - y) log(1 - p), axis=-1)``; p clipped to [1e-7, 1 - 1e-7] unless ``from_logits``
+    or p is a Keras sigmoid's output (its logits are used then, as Keras on TensorFlow; on PyTorch Keras clips)."""
     y = _match_rank(_as_target(y_true, y_pred), y_pred)
     if label_smoothing:
         y = y * (1.0 - label_smoothing) + 0.5 * label_smoothing
@@ -23,9 +28,11 @@ def binary_crossentropy(y_true, y_pred, from_logits: bool = False, label_smoothi
 
 def binary_crossentropy_elements(y_true, y_pred: Tensor, from_logits: bool = False) -> Tensor:
     """``-(y log p + (1 - y) log(1 - p))`` per element (``keras.ops.binary_crossentropy``); targets and
-    predictions of one shape; p clipped to [1e-7, 1 - 1e-7] unless ``from_logits``."""
+    predictions of one shape; p clipped to [1e-7, 1 - 1e-7] unless ``from_logits`` or p is a Keras
+    sigmoid's output (its logits are used then, as Keras on TensorFlow; on PyTorch Keras clips)."""
     y = _as_target(y_true, y_pred)
     _check_shapes(y, y_pred, "binary_crossentropy")
+    y_pred, from_logits = behind_activation(y_pred, from_logits, "Sigmoid", "binary_crossentropy")
     if from_logits:
         return ops.binary_cross_entropy_with_logits(y_pred, y, reduction="none")
     p = ops.clip(y_pred, EPSILON, 1.0 - EPSILON)
@@ -39,8 +46,8 @@ def binary_focal_crossentropy(
     """``mean((1 - p_t)^γ · bce, axis=-1)`` per sample, ``p_t = y p + (1 - y)(1 - p)``; with
     ``apply_class_balancing`` each term is also weighted by ``α`` (positives) or ``1 - α`` (negatives).
 
-    NOTE: as Keras, logits go through a sigmoid and then the clipped cross-entropy (so a confidently
-    wrong logit costs at most -log(1e-7) = 16.1 and its gradient is 0, Keras's numbers).
+    NOTE: as Keras on PyTorch, logits go through a sigmoid and then the clipped cross-entropy (a confidently
+    wrong logit costs at most -log(1e-7) = 16.1, with no gradient); Keras on TensorFlow uses the logits here.
     """
     y = _match_rank(_as_target(y_true, y_pred), y_pred)
     if label_smoothing:
@@ -70,8 +77,10 @@ def categorical_crossentropy(y_true, y_pred, from_logits: bool = False, label_sm
     """``-sum(y * log p, axis=-1)`` for one-hot (or probability) targets.
 
     On probabilities, p is renormalised to sum to 1 and clipped as Keras does;
-    ``from_logits=True`` uses log-softmax.
+    ``from_logits=True`` uses log-softmax, and so does a Keras softmax's output, from the logits it remembers
+    (as Keras on TensorFlow; on PyTorch Keras clips).
     """
+    y_pred, from_logits = behind_activation(y_pred, from_logits, "Softmax", "categorical_crossentropy")
     y = _smoothed_one_hot(y_true, y_pred, label_smoothing, "categorical_crossentropy")
     logp = ops.log_softmax(y_pred, axis=-1) if from_logits else ops.log(_probabilities(y_pred, False))
     return -ops.sum(y * logp, axis=-1)
@@ -88,7 +97,10 @@ def categorical_focal_crossentropy(
 
 
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits: bool = False) -> Tensor:
-    """``-log p[label]`` per sample for integer labels of shape (N,) or (N, 1)."""
+    """``-log p[label]`` per sample for integer labels of shape (N,) or (N, 1); p clipped unless
+    ``from_logits`` or p is a Keras softmax's output (its logits are used then, as Keras on TensorFlow; on
+    PyTorch Keras clips)."""
+    y_pred, from_logits = behind_activation(y_pred, from_logits, "Softmax", "sparse_categorical_crossentropy")
     y = _as_target(y_true, y_pred, integer=True)
     if y.ndim == y_pred.ndim and y.shape[-1] == 1:
         y = y.reshape(y.shape[:-1])

@@ -26,6 +26,22 @@ def _log_value(value):
     return float(value) if np.ndim(value) == 0 else np.asarray(value, dtype=np.float64)
 
 
+def _graph_free(out):
+    """``out`` (a tensor, or a list, tuple or dict of them) detached, each keeping its mask. The loss of a
+    sigmoid's or softmax's output is computed from the logits behind it (as Keras on TensorFlow, see
+    :mod:`..activation_logits`), so backward never walks the output's own node, which a captured step
+    cannot return (its replays return values without a graph)."""
+    if isinstance(out, dict):
+        return {k: _graph_free(v) for k, v in out.items()}
+    if isinstance(out, (list, tuple)):
+        return type(out)(_graph_free(v) for v in out)
+    if not isinstance(out, Tensor):
+        return out
+    free = out.detach()
+    masking.set_mask(free, masking.get_mask(out))
+    return free
+
+
 NO_LOSS = (
     "no loss to compute: give loss= to compile(), add one in a layer with self.add_loss(...), "
     "or write a train_step of your own"
@@ -89,7 +105,7 @@ class TrainingSteps:
         if loss.requires_grad:  # False when every weight is frozen: nothing to update (Keras warns and goes on)
             loss.backward()
             self.optimizer.step()
-        return loss, out
+        return loss, _graph_free(out)
 
     def _flat_step(self, layout: tuple, *arrays):
         """:meth:`_step` on arrays given one by one (what the capture keys its programs on): see

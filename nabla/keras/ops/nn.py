@@ -20,7 +20,8 @@ from .._engine import Tensor, dtypes, ops
 from .._missing import missing as _missing
 from .core import convert_to_numpy, record_symbolic_calls
 
-relu, sigmoid, softmax, log_softmax = ops.relu, ops.sigmoid, _activations.softmax, _activations.log_softmax
+# (sigmoid and softmax are keras.activations's: their outputs remember their logits, as Keras's on TensorFlow)
+relu, sigmoid, softmax, log_softmax = ops.relu, _activations.sigmoid, _activations.softmax, _activations.log_softmax
 silu, swish, elu = ops.silu, ops.silu, ops.elu
 # Keras 3 computes these keras.ops.nn functions as keras.activations does: one definition, there.
 _SHARED = """celu glu hard_shrink hard_sigmoid hard_silu hard_swish hard_tanh log_sigmoid relu6 selu soft_shrink
