@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import activations
 from .._engine import Tensor, backend, ops, recompute
 from ..activation_logits import behind_activation
 from .loss import EPSILON, Loss, _as_target, _check_shapes, _match_rank
@@ -46,13 +47,15 @@ def binary_focal_crossentropy(
     """``mean((1 - p_t)^γ · bce, axis=-1)`` per sample, ``p_t = y p + (1 - y)(1 - p)``; with
     ``apply_class_balancing`` each term is also weighted by ``α`` (positives) or ``1 - α`` (negatives).
 
-    NOTE: as Keras on PyTorch, logits go through a sigmoid and then the clipped cross-entropy (a confidently
-    wrong logit costs at most -log(1e-7) = 16.1, with no gradient); Keras on TensorFlow uses the logits here.
+    As Keras on TensorFlow, the cross-entropy term is computed from logits when there are some: those given
+    (``from_logits=True``) or those behind a Keras sigmoid's output (:mod:`..activation_logits`); only plain
+    probabilities are clipped (Keras on PyTorch clips always: a confidently wrong logit then costs at most
+    ``-log(1e-7) = 16.1``, with no gradient).
     """
     y = _match_rank(_as_target(y_true, y_pred), y_pred)
     if label_smoothing:
         y = y * (1.0 - label_smoothing) + 0.5 * label_smoothing
-    p = ops.sigmoid(y_pred) if from_logits else y_pred
+    p = activations.sigmoid(y_pred) if from_logits else y_pred  # (a sigmoid that remembers its logits)
     focal = (1.0 - (y * p + (1.0 - y) * (1.0 - p))) ** gamma * binary_crossentropy_elements(y, p)
     if apply_class_balancing:
         focal = (y * alpha + (1.0 - y) * (1.0 - alpha)) * focal

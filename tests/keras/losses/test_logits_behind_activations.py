@@ -33,6 +33,7 @@ LOSSES = {  # name: (activation, targets, the function, the class)
     "sparse_categorical_crossentropy": (
         "softmax", LABELS, "sparse_categorical_crossentropy", "SparseCategoricalCrossentropy",
     ),
+    "binary_focal_crossentropy": ("sigmoid", Y_BINARY, "binary_focal_crossentropy", "BinaryFocalCrossentropy"),
 }  # fmt: skip
 # Each way of producing the activation's output from the pre-activation z.
 WAYS = ("activations", "ops", "dense", "activation_layer", "softmax_layer")
