@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from keras_reference import assert_ops_match, assert_values_match
+from keras_reference import assert_ops_match, assert_values_match, keras_on_torch
+
+from nabla.keras import ops
 
 RNG = np.random.default_rng(1)
 X = RNG.uniform(-2, 2, (3, 4)).astype(np.float32)
@@ -100,3 +102,20 @@ def test_fmax_and_fmin_ignore_a_nan():
     a, b = np.array([np.nan, 1.0, np.nan], dtype=np.float32), np.array([2.0, np.nan, np.nan], dtype=np.float32)
     assert_values_match(lambda k: k.fmax(a, b))
     assert_values_match(lambda k: k.fmin(a, b))
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        (np.array([[1, 2], [3, 4]]), np.array([[0.5, -1.0], [2.0, 0.25]], np.float32)),
+        (np.array([[0.5, -1.0], [2.0, 0.25]], np.float32), np.array([[1, 2], [3, 4]], np.int32)),
+        (np.array([1, 2, 3]), np.array([[1.5], [2.0], [-1.0]], np.float32)),
+    ],
+    ids=["int64@float32", "float32@int32", "vector@float32"],
+)
+def test_matmul_of_integers_and_floats_takes_the_float_dtype_as_keras(a, b):
+    keras = keras_on_torch()
+    want = keras.ops.convert_to_numpy(keras.ops.matmul(a, b))
+    got = ops.matmul(a, b).numpy()
+    assert got.dtype == want.dtype
+    np.testing.assert_allclose(got, want, rtol=1e-6)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..tensor import Tensor
+from .elementwise import astype
 from .primitive import as_operand, primitive
 from .shape import expand_dims, reshape, squeeze
 
@@ -28,10 +29,18 @@ def _(xp, need, g, out, a, b):
 
 
 def matmul(a, b) -> Tensor:
-    """Matrix product with NumPy's rules: 1-D operands are vectors, leading axes are batch axes that broadcast."""
+    """Matrix product with NumPy's rules: 1-D operands are vectors, leading axes are batch axes that broadcast.
+
+    An integer (or bool) operand with a float one takes the float's dtype, as in the elementwise operations
+    (``int64 @ float32`` is float32, Keras's answer; NumPy gives float64, PyTorch and TensorFlow refuse).
+    """
     a, b = as_operand(a, b), as_operand(b, a)
     a = a if isinstance(a, Tensor) else Tensor._make(np.asarray(a))
     b = b if isinstance(b, Tensor) else Tensor._make(np.asarray(b))
+    if a.dtype.kind in "iub" and b.dtype.kind == "f":
+        a = astype(a, b.dtype)
+    elif b.dtype.kind in "iub" and a.dtype.kind == "f":
+        b = astype(b, a.dtype)
     if a.ndim == 0 or b.ndim == 0:
         raise ValueError(f"matmul: operands must have at least one dimension, got shapes {a.shape} and {b.shape}")
     va, vb = a.ndim == 1, b.ndim == 1
