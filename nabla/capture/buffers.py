@@ -20,6 +20,7 @@ arrays alive at once; reusing buffers of one size only needed 31 MiB), memory pe
 from __future__ import annotations
 
 import functools
+import math
 import sys
 import threading
 import weakref
@@ -114,15 +115,19 @@ class Buffers:
     def empty(self, shape, dtype, order: tuple[int, ...] | None = None) -> np.ndarray:
         """An uninitialised array of ``shape`` and ``dtype``, C-contiguous, or laid out in memory with its
         axes in ``order`` (outermost first, as ``np.empty_like``'s order 'K' lays out a strided array)."""
+        # (Pure Python where it can: W3's step asks for four small arrays, and np.prod and np.argsort on tuples
+        # made each request cost 11-15 us, 3% of the step, for arrays that np.empty gives in 0.2 us.)
         dtype = np.dtype(dtype)
         shape = tuple(shape)
-        nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
-        # (a small array is a new one, laid out alike)
-        memory = (np.empty(nbytes, np.uint8) if nbytes < self.min_bytes else self._take(nbytes))[:nbytes].view(dtype)
-        if order is None:
-            return memory.reshape(shape)
-        laid = memory.reshape([shape[a] for a in order])
-        return laid.transpose(np.argsort(order))
+        nbytes = math.prod(shape) * dtype.itemsize
+        laid = shape if order is None else tuple(shape[a] for a in order)
+        if nbytes < self.min_bytes:  # a small array is a new one, laid out alike
+            memory = np.empty(laid, dtype)
+        else:
+            memory = self._take(nbytes)[:nbytes].view(dtype).reshape(laid)
+        if order is None or order == tuple(range(len(order))):
+            return memory
+        return memory.transpose(sorted(range(len(order)), key=order.__getitem__))
 
     def zeros(self, shape, dtype) -> np.ndarray:
         out = self.empty(shape, dtype)

@@ -84,7 +84,7 @@ def keep(g, mask, ws=None):
     exact answer is 0), so that rare case falls back to np.where. ``ws``: where the product goes when ``g`` and
     ``mask`` share a memory order (a captured step's :class:`nabla.capture.buffers.Buffers`; None: a new array).
     """
-    if ws is not None and memory_order(g) == memory_order(mask):
+    if ws is not None and (g.flags.c_contiguous and mask.flags.c_contiguous or memory_order(g) == memory_order(mask)):
         out = np.multiply(g, mask, out=ws.empty_like(g, np.result_type(g, mask)))
     else:
         out = g * mask
