@@ -164,6 +164,12 @@ def split_validation(x: np.ndarray, y: np.ndarray, sample_weight, validation_spl
     return (x, y, sample_weight), None
 
 
+def sorted_logs(logs: dict) -> dict:
+    """``logs`` in name order: as Keras 3 hands them to callbacks and returns them from ``evaluate``,
+    ``train_on_batch`` and ``test_on_batch`` with ``return_dict=True`` (``{"accuracy": ..., "loss": ...}``)."""
+    return dict(sorted(logs.items()))
+
+
 def as_list(logs: dict):
     """What ``evaluate`` and ``train_on_batch`` return without ``return_dict``: the loss, or ``[loss, metric...]``."""
     values = list(logs.values())

@@ -33,7 +33,7 @@ from .compile_utils import (
     one_output_metrics,
     own_losses,
 )
-from .data_adapter import as_input, as_list, blank_input, check_fit_arguments, unwrap
+from .data_adapter import as_input, as_list, blank_input, check_fit_arguments, sorted_logs, unwrap
 from .data_parallel import DataParallel
 from .device_data import check_limit, on_device
 from .file_methods import FileMethods
@@ -384,7 +384,7 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
                         else:
                             total += train_batch(*batch) * count
                             # NOTE: in name order, as Keras on TensorFlow logs them (its tf.function sorts a dict)
-                            logs = dict(sorted({"loss": total / seen, **self._metric_logs()}.items()))
+                            logs = sorted_logs({"loss": total / seen, **self._metric_logs()})
                         cblist.on_train_batch_end(step, logs)
                         if parallel is not None:  # the ranks stop together
                             parallel.agree(interrupt, self)
@@ -397,7 +397,7 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
                     # Keras's fit evaluates with its callbacks: the test hooks see the logs without "val_"
                     cblist.on_test_begin()
                     validated = self._evaluate_arrays(*validation[:2], validation_batch, validation[2], cblist=cblist)
-                    cblist.on_test_end(validated)
+                    cblist.on_test_end(sorted_logs(validated))
                     logs.update(sorted((f"val_{name}", value) for name, value in validated.items()))
                 cblist.on_epoch_end(epoch, logs)
                 if parallel is not None:
@@ -429,7 +429,7 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
             seen += min(batch_size, n - start)
             total += batch_loss * min(batch_size, n - start)
             if cblist:  # the running loss and metrics, as the train batches' logs
-                cblist.on_test_batch_end(step, dict(sorted({"loss": total / seen, **self._metric_logs()}.items())))
+                cblist.on_test_batch_end(step, sorted_logs({"loss": total / seen, **self._metric_logs()}))
         return {"loss": total / max(seen, 1), **self._metric_logs()}  # the metrics keep it, as Keras's
 
     def evaluate(
@@ -455,8 +455,8 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
         cblist = self._progress_callbacks(callbacks, verbose, structures.count(x), batch_size)
         cblist.on_test_begin()
         logs = self._evaluate_arrays(x, y, batch_size, sample_weight, cblist=cblist)
-        cblist.on_test_end(logs)
-        return logs if return_dict else self._as_list(logs)
+        cblist.on_test_end(sorted_logs(logs))
+        return sorted_logs(logs) if return_dict else self._as_list(logs)
 
     def _as_list(self, logs: dict):
         """What ``evaluate`` and the ``*_on_batch`` methods return without ``return_dict``, in Keras 3's order."""

@@ -18,7 +18,7 @@ from ..utils.traceback_utils import warn
 from . import structures
 from .checks import ModelConfigWarning, check_before_training
 from .compile_utils import CompileLoss, try_metrics
-from .data_adapter import unwrap
+from .data_adapter import sorted_logs, unwrap
 
 
 def _log_value(value):
@@ -156,7 +156,7 @@ class TrainingSteps:
             logs = self._run_train_step(x, y, weights)
         else:
             logs = {"loss": self._train_batch(x, y, weights), **self._metric_logs()}
-        return logs if return_dict else self._as_list(logs)
+        return sorted_logs(logs) if return_dict else self._as_list(logs)
 
     def test_on_batch(self, x, y, sample_weight=None, return_dict: bool = False):
         """Loss (and metrics) of one batch, without training."""
@@ -167,7 +167,7 @@ class TrainingSteps:
             logs = self._run_test_step(x, y, sample_weight)
         else:
             logs = {"loss": self._test_batch(x, y, sample_weight), **self._metric_logs()}
-        return logs if return_dict else self._as_list(logs)
+        return sorted_logs(logs) if return_dict else self._as_list(logs)
 
     def predict_on_batch(self, x):
         """The model's outputs for one batch ``x`` (as :meth:`predict` takes it), in inference mode, as NumPy
