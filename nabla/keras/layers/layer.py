@@ -146,7 +146,9 @@ class Layer(Module):
         if any(s is None for s in shape):
             raise ValueError(f"{self.name}.add_weight: the shape must be fully known, got {shape}")
         weight = Variable(initializer, shape=shape, dtype=dtype, trainable=trainable, name=name or "variable")
-        weight._path = f"{self.name}/{weight.name}"
+        # Keras's path: the names of the layers whose calls are running (a model building its layers), then
+        # this layer's and the weight's: "sequential/dense/kernel"; "dense/kernel" for a layer built on its own
+        weight._path = "/".join([*(layer.name for layer in _mode.scope if layer is not self), self.name, weight.name])
         weight.regularizer, weight.constraint = regularizers.get(regularizer), constraints.get(constraint)
         key = self._free_key(weight.name)
         self._weight_keys[id(weight)] = key
@@ -297,6 +299,15 @@ class Layer(Module):
                     self._first_symbolic_call = (inputs, outputs)
                 return outputs
             inputs = as_tensors(inputs, self.dtype, keep_integers=not type(self).__module__.startswith("nabla."))
+        scope = _mode.scope
+        _mode.scope = (*scope, self)  # (Keras's name scope: the weights built inside are named under this layer)
+        try:
+            return self._run(inputs, args, training, kwargs)
+        finally:
+            _mode.scope = scope
+
+    def _run(self, inputs, args: tuple, training, kwargs: dict):
+        """:meth:`forward` on tensors: build, resolve the mode and the mask, ``call``."""
         if not self.built:
             self._ensure_built(input_shapes(inputs))
         takes_training, default, required = _training_parameter(type(self))
@@ -420,6 +431,7 @@ class _Mode(threading.local):
     Keras keeps it): None outside any call, else the mode the innermost running call resolved."""
 
     training: bool | None = None
+    scope: tuple = ()  # the layers whose calls are running, outermost first
 
 
 _mode = _Mode()
