@@ -296,7 +296,8 @@ class Optimizer:
         if isinstance(schedule, LearningRateSchedule):
             rate = serialize(schedule)
         else:
-            rate = float(self.param_groups[0]["lr"] if self.param_groups else self.defaults["lr"])
+            # (a float32 variable's value in Keras: Adam(0.01)'s config says 0.009999999776482582)
+            rate = float(np.float32(self.param_groups[0]["lr"] if self.param_groups else self.defaults["lr"]))
         return {
             "name": self.name, "learning_rate": rate, "weight_decay": self.weight_decay or None,
             "clipnorm": self.clipnorm, "global_clipnorm": self.global_clipnorm, "clipvalue": self.clipvalue,

@@ -52,6 +52,7 @@ def test_a_name_builds_keras_s_class_with_keras_s_config(keras, name):
     for key, value in reference.items():
         if key != "name":
             assert ours[key] == pytest.approx(value), key
+    assert ours["learning_rate"] == reference["learning_rate"]  # a float32 value, exactly as Keras prints it
     assert not any(g["params"] for g in built.param_groups)  # unbound: fit binds it
 
 
