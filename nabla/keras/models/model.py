@@ -125,15 +125,13 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
             inputs = as_input(self, inputs, "the input")  # (text passes for a model that takes it: is_text_array)
             inputs = inputs if is_text_array(inputs) else Tensor._make(inputs)
         out = super().forward(inputs, *args, training=training, **kwargs)
-        # The first call on data builds the model: Keras 3 records its batch size too (summaries and input_shape
-        # show it); a probe batch (build, summary, fit's check of the first samples) records nothing
-        if self._build_input_shape is not None or probing():
-            pass
-        elif isinstance(inputs, Tensor):  # (a failed call built nothing)
-            self._build_input_shape = tuple(inputs.shape)
-        elif type(self)._lists_are_inputs and _tensors(inputs) and not text:
-            # a subclass called on a list or tuple of inputs: a list of shapes, as Keras 3's build config records
-            self._build_input_shape = [tuple(x.shape) for x in inputs]
+        # The first call on data (not a probe batch: build, summary, fit's checks) records its batch size too, as
+        # Keras 3 (summaries and input_shape show it); a subclass called on a list of inputs records their shapes
+        if self._build_input_shape is None and not probing():  # (a failed call built nothing)
+            if isinstance(inputs, Tensor):
+                self._build_input_shape = tuple(inputs.shape)
+            elif type(self)._lists_are_inputs and _tensors(inputs) and not text:
+                self._build_input_shape = [tuple(x.shape) for x in inputs]
         return out
 
     def _ensure_built(self, input_shape: tuple) -> None:
