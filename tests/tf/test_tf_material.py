@@ -12,7 +12,13 @@ from conftest import MNIST_FILES, real_data
 from material import MATERIAL, import_rule, run
 from tf_parity import tensorflow
 
-DETERMINISTIC = ["tensor_basics.py", "second_derivative.py", "d2l_linear_algebra.py", "custom_gradients_geron.py"]
+DETERMINISTIC = [
+    "tensor_basics.py",
+    "second_derivative.py",
+    "d2l_linear_algebra.py",
+    "custom_gradients_geron.py",
+    "generative_models.py",
+]
 SEEDED = ["regression_gradient_tape.py", "linear_classifier.py"]
 NUMPY_DATA = ["custom_train_step.py", "sequence_lstm.py"]
 

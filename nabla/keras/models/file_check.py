@@ -48,9 +48,7 @@ def _declared_shape(payload: dict, config: dict, where: str, path, custom: dict)
     layers, found = config["layers"], []
     for at, shape in (("build_input_shape", payload.get("build_input_shape")),
                       (f"{where}.build_input_shape", config.get("build_input_shape"))):  # fmt: skip
-        if shape is not None:
-            if shape[0] is not None:
-                fail(path, at, f"expected [null, size, ...] (a null batch size, then sizes), got {shape}")
+        if shape is not None:  # (the batch size, null or that of the first call, as Keras 3 writes it, is no check)
             found.append((at, tuple(shape[1:])))
     first = layers[0]["class_name"] if layers and not is_custom(layers[0], custom) else None
     if first == "InputLayer":
@@ -336,8 +334,8 @@ def check_model_file(payload, path, custom_objects: dict, config_only: bool = Fa
         several = shape is not None and bool(shape) and isinstance(shape[0], list)  # one per input (a list of them)
         for i, one in enumerate(shape if several else [] if shape is None else [shape]):
             at = f"build_input_shape[{i}]" if several else "build_input_shape"
-            if one[0] is not None or None in one[1:]:
-                fail(path, at, f"expected [null, size, ...], got {one}")
+            if None in one[1:]:  # (the batch size: null, or that of the model's first call, as Keras 3 writes it)
+                fail(path, at, f"expected [batch size or null, size, ...], got {one}")
             _check_values(path, at, math.prod(one[1:]))
     else:
         raise ModelFileError(

@@ -46,7 +46,7 @@ NAME = {"type": "string", "maxLength": MAX_NAME}
 BOOLEAN = {"type": "boolean"}
 SIZE = _integer(1)
 SHAPE = {"type": "array", "items": SIZE, "maxItems": 8}  # one sample's shape ([]: a scalar, keras.Input(shape=()))
-BATCH_SHAPE = {  # a shape with its batch axis, which must be null: the batch size is not the model's
+BATCH_SHAPE = {  # a shape with its batch axis: null, or the batch size of the call that built the model (Keras 3)
     "type": "array",
     "items": {"anyOf": [{"type": "null"}, SIZE]},
     "minItems": 1,

@@ -26,6 +26,7 @@ from ..layers import InputLayer, Layer
 from ..strings import STRING, is_text_array
 from ..symbolic import KerasTensor, Node, flatten, is_symbolic, map_structure, nodes_between
 from .data_adapter import as_input
+from .input_rank import adjust_input_rank
 from .model import Model
 from .model_config import functional_config, functional_from_config
 from .structures import _per_name, input_names
@@ -139,7 +140,7 @@ class Functional(Model):
         given = flatten(inputs) if isinstance(self._inputs, (list, tuple, dict)) else [inputs]
         if len(given) != len(self.inputs):
             raise ValueError(f"model '{self.name}' takes {len(self.inputs)} inputs, got {len(given)}")
-        values = {id(t): v for t, v in zip(self.inputs, given)}
+        values = {id(t): adjust_input_rank(v, t.shape, self.name, t.name) for t, v in zip(self.inputs, given)}
 
         def value(leaf):
             return values[id(leaf)] if isinstance(leaf, KerasTensor) else leaf

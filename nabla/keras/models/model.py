@@ -19,7 +19,7 @@ from .._engine import Tensor, capture, no_grad
 from .._engine import random as _random
 from ..layers import Layer
 from ..strings import is_text_array
-from ..symbolic import PROBE_LENGTHS, is_symbolic, probe_calls
+from ..symbolic import PROBE_LENGTHS, is_symbolic, probe_calls, probing
 from ..utils.traceback_utils import warn
 from . import structures
 from .batches import SourceBatches, evaluation_arrays, fit_rows
@@ -125,11 +125,13 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
             inputs = as_input(self, inputs, "the input")  # (text passes for a model that takes it: is_text_array)
             inputs = inputs if is_text_array(inputs) else Tensor._make(inputs)
         out = super().forward(inputs, *args, training=training, **kwargs)
-        if self._build_input_shape is None and isinstance(inputs, Tensor):  # (a failed call built nothing)
-            self._build_input_shape = (None,) + inputs.shape[1:]
-        elif self._build_input_shape is None and type(self)._lists_are_inputs and _tensors(inputs) and not text:
-            # a subclass called on a list or tuple of inputs: a list of shapes, as Keras 3's build config records
-            self._build_input_shape = [(None, *x.shape[1:]) for x in inputs]
+        # The first call on data (not a probe batch: build, summary, fit's checks) records its batch size too, as
+        # Keras 3 (summaries and input_shape show it); a subclass called on a list of inputs records their shapes
+        if self._build_input_shape is None and not probing():  # (a failed call built nothing)
+            if isinstance(inputs, Tensor):
+                self._build_input_shape = tuple(inputs.shape)
+            elif type(self)._lists_are_inputs and _tensors(inputs) and not text:
+                self._build_input_shape = [tuple(x.shape) for x in inputs]
         return out
 
     def _ensure_built(self, input_shape: tuple) -> None:
@@ -158,7 +160,7 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
             self([b if is_text_array(b) else Tensor._make(b) for b in blanks] if several else blanks[0])
         self.train(mode)
         if first:  # the shape given, unknown lengths included, as Keras records it (not the sample's)
-            recorded = [(None, *tuple(shape)[1:]) for shape in shapes]
+            recorded = [tuple(shape) for shape in shapes]
             self._build_input_shape = recorded if several else recorded[0]
 
     def _maybe_build(self) -> None:

@@ -10,6 +10,7 @@ from ..layers.categorical import RawInputLayer
 from ..strings import STRING
 from ..symbolic import KerasTensor, output_shape
 from ..utils.naming import unique_name
+from .input_rank import adjust_input_rank
 from .model import Model
 from .model_config import layer_entry, layers_from_entries
 
@@ -165,7 +166,8 @@ class Sequential(Model):
         return None if first is None or isinstance(first, RawInputLayer) else False
 
     def call(self, inputs, training=None):
-        x = inputs
+        shape = self.input_shape
+        x = adjust_input_rank(inputs, shape, self.name) if isinstance(shape, tuple) else inputs
         for layer in self._modules.values():
             x = layer(x, training=training) if isinstance(layer, Layer) else layer(x)
         return x

@@ -16,6 +16,7 @@ import numpy as np
 
 from .._engine import Tensor, backend
 from ..strings import is_text_array
+from ..symbolic import probe_calls
 from .checks import check_loss_fits, check_setup
 from .data_adapter import as_array, as_input, per_sample_weights, unwrap, validation_arrays
 from .input_structures import Columns, columns, is_structure
@@ -226,7 +227,8 @@ def prepare_several(model, x, y):
     for name, a in zip(names, x if isinstance(x, list) else [x]):
         if a.dtype.kind == "f" and not np.isfinite(a).all():
             raise ValueError(f"input {name!r} holds NaN or infinite values; clean or impute the data first")
-    out = unwrap(model(model._placed(take(x, slice(0, 2)))))
+    with probe_calls():  # (a stateful layer keeps nothing from it, and it does not build the model)
+        out = unwrap(model(model._placed(take(x, slice(0, 2)))))
     outputs = listed(out)
     ys = y if isinstance(y, list) else [y]
     losses = getattr(model.loss, "losses", [model.loss])  # (a CompileLoss has one per output)

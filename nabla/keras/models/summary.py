@@ -7,7 +7,7 @@ from collections import Counter
 
 from .._engine import no_grad
 from ..layers import Layer
-from ..symbolic import KerasTensor, Node
+from ..symbolic import KerasTensor, Node, probe_calls
 from .data_adapter import blank_input, takes_text
 
 
@@ -59,6 +59,15 @@ def _unknown_lengths(model) -> bool:
     return takes_text(model) is True or any(s is not None and None in tuple(s)[1:] for s in shapes)
 
 
+def _batch_size(model) -> int | None:
+    """The batch size of the call that built the model (Keras 3 shows it in the output shapes of a model built by
+    its first call on data, ``(32, 14, 14, 8)``), None where the input shape was declared with the batch unknown."""
+    shape = getattr(model, "input_shape", None) or model._build_input_shape
+    if isinstance(shape, list):
+        shape = shape[0]
+    return shape[0] if shape else None
+
+
 def _symbolic_shape(layer) -> tuple | None:
     """The shape of the layer's output in its first call on ``keras.Input`` tensors (None for an unknown
     length, as Keras's summary shows it), or None if it has no such call or several outputs."""
@@ -78,7 +87,7 @@ def _trace_shapes(model) -> None:
         return
     mode = model.training
     model.eval()
-    with no_grad():
+    with no_grad(), probe_calls():
         model(blank_input(model, (1,) + tuple(shape[1:])))
     model.train(mode)
 
@@ -152,9 +161,12 @@ def _layer_rows(model) -> list[tuple]:
     the summary)."""
     _trace_shapes(model)
     variable = _unknown_lengths(model)
+    batch = _batch_size(model)
     rows = []
     for name, layer in model.named_children():
         shape = _symbolic_shape(layer) if variable else getattr(layer, "output_shape_seen", None)
+        if shape is not None and batch is not None:
+            shape = (batch, *shape[1:])
         params = f"{sum(_counts(layer)):,}" if getattr(layer, "built", True) else "0 (unbuilt)"
         rows.append((_label(name, layer), "?" if shape is None else str(shape), params, _trainable(layer)))
     return rows

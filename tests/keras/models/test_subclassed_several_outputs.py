@@ -81,7 +81,7 @@ def test_the_model_saves_and_reloads_built_on_its_two_inputs(tmp_path):
     model.fit((X_WIDE, X_DEEP), (Y, Y), epochs=1, verbose=0)
     model.save(tmp_path / "my_model.keras")
     loaded = nk.models.load_model(tmp_path / "my_model.keras", custom_objects={"WideAndDeepModel": model_class})
-    assert type(loaded) is model_class and loaded._build_input_shape == [(None, 5), (None, 6)]
+    assert type(loaded) is model_class and loaded._build_input_shape == [(32, 5), (32, 6)]
     # compiled again with its losses and their weights: it evaluates as the saved model
     assert loaded.evaluate((X_WIDE, X_DEEP), (Y, Y), verbose=0) == model.evaluate((X_WIDE, X_DEEP), (Y, Y), verbose=0)
     for p, q in zip(loaded.predict((X_WIDE, X_DEEP), verbose=0), model.predict((X_WIDE, X_DEEP), verbose=0)):
