@@ -104,6 +104,11 @@ def _ours(name, kwargs, y_true, y_pred, sample_weight, reduction):
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_value_and_gradient_match_keras(keras, case, extreme, reduction):
     name, kwargs, make_true, make_pred, make_extreme = case
+    if extreme and name == "BinaryFocalCrossentropy" and kwargs.get("from_logits"):
+        pytest.skip(
+            "on saturated logits Keras on PyTorch clips and Keras on TensorFlow (nabla's rule) uses the logits: "
+            "tests/keras/losses/test_logits_behind_activations.py checks TensorFlow's numbers"
+        )
     rng = np.random.default_rng(len(name))
     shape = (6, 5)
     y_true = make_true(rng, shape)

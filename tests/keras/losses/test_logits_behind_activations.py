@@ -113,6 +113,9 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     for case in t._cases():
         out["cases"]["/".join(case)] = t._loss_and_grad(k, tape_grad, *case)
+def raw_focal(z):
+    return k.losses.BinaryFocalCrossentropy(from_logits=True, apply_class_balancing=True)(t.Y_BINARY, z)
+out["focal_from_logits"] = tape_grad(raw_focal)
 for loss in t.FIT_MODELS:
     out["fit"][loss] = [float(v) for v in t._fit_losses(k, loss)]
 print(json.dumps(out))
@@ -181,3 +184,13 @@ def test_a_tensor_computed_from_the_output_has_no_logits_and_is_clipped():
     assert out._keras_logits is not None and (out * 1.0)._keras_logits is None
     clipped = keras.losses.binary_crossentropy(Y_BINARY, out * 1.0).numpy()
     assert clipped.max() <= -np.log(1e-7) * 1.0001 < keras.losses.binary_crossentropy(Y_BINARY, out).numpy().max()
+
+
+def test_focal_loss_from_logits_uses_the_logits_as_tensorflow(tf_reference):
+    """``BinaryFocalCrossentropy(from_logits=True)`` on raw, saturated logits: its cross-entropy term comes from
+    the logits (TensorFlow's sigmoid remembers them), not from clipped probabilities."""
+    loss = keras.losses.BinaryFocalCrossentropy(from_logits=True, apply_class_balancing=True)
+    value, grad = _nabla_grad(lambda z: loss(Y_BINARY, z))
+    want_value, want_grad = tf_reference["focal_from_logits"]
+    np.testing.assert_allclose(value, want_value, rtol=1e-5)
+    np.testing.assert_allclose(grad, np.array(want_grad), rtol=1e-5, atol=1e-7)
