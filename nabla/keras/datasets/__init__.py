@@ -14,21 +14,13 @@ opened without pickle) and shuffle and split them as Keras does.
 
 Keras's other sets (CIFAR, IMDB, Reuters) are not offered: Keras publishes them as Python pickles (CIFAR)
 or as arrays of Python objects, which nabla does not load; asking for one raises an ``AttributeError``
-that names what nabla has instead.
+(an ``ImportError`` for ``from keras.datasets import imdb``) that names what nabla has instead.
 """
 
+from .._missing import missing
 from . import boston_housing, california_housing, fashion_mnist, mnist
-
-#: Keras's datasets that nabla does not ship, each with what to use instead.
-_NOT_OFFERED = ("cifar10", "cifar100", "imdb", "reuters")
 
 
 def __getattr__(name: str):
-    if name in _NOT_OFFERED:
-        raise AttributeError(
-            f"nabla.keras.datasets has no {name!r} (Keras stores it as Python pickles, which nabla does not load): "
-            "nabla ships mnist, fashion_mnist, boston_housing and california_housing here; nabla.datasets has "
-            "the others it offers (nabla.datasets.list_datasets() lists them; fish_market and digits for small "
-            "regression and classification labs)"
-        )
-    raise AttributeError(f"module 'nabla.keras.datasets' has no attribute {name!r}")
+    # (through missing(): `from nabla.keras.datasets import imdb` keeps the message, not Python's bare ImportError)
+    raise missing("keras.datasets", name)

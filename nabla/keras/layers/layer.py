@@ -69,10 +69,12 @@ class Layer(Module):
 
     def __init__(self, name: str | None = None, trainable: bool = True, input_shape=None, dtype=None, **kwargs):
         super().__init__()
-        input_shape = (dim,) if (dim := kwargs.pop("input_dim", None)) is not None else input_shape  # Keras 2's
-        if kwargs:
-            raise TypeError(f"{type(self).__name__}: unexpected arguments {sorted(kwargs)}")
+        # (named first: a layer refused below has used up its name, as in Keras)
         self.name = auto_name(type(self).__name__) if name is None else name  # (name="" stays "", as Keras)
+        input_shape = (dim,) if (dim := kwargs.pop("input_dim", None)) is not None else input_shape  # Keras 2's
+        batch_shape = kwargs.pop("batch_input_shape", None)  # Keras 2's, in stateful-RNN labs (Keras 3 refuses it)
+        if kwargs:
+            raise ValueError(f"Unrecognized keyword arguments passed to {type(self).__name__}: {kwargs}")
         self.built = self.BUILT_AT_INIT
         self.dtype = resolve_dtype(dtype) or dtypes.default_float
         self._trainable = trainable
@@ -80,6 +82,8 @@ class Layer(Module):
         self._weight_keys: dict[int, str] = {}  # id(weight) -> the attribute add_weight registered it under
         self._call_losses: list[Tensor] = []  # what call() gave add_loss in the last call
         self.input_shape_hint = None if input_shape is None else (None, *tuple(input_shape))
+        if batch_shape is not None:
+            self.input_shape_hint = tuple(batch_shape)
         self.output_shape_seen = None
         self._first_symbolic_call = None  # (inputs, outputs) of the first call on keras.Input tensors
         # Keras's rule: a layer passes masks on if it says so, or if it defines its own compute_mask

@@ -42,7 +42,7 @@ from .keras2 import Keras2Methods
 from .placement import Placement
 from .sources import CappedPasses, epoch_batches
 from .step_methods import CompiledMetrics, StepMethods
-from .steps import TrainingSteps
+from .steps import TrainingSteps, batch_logs, mean_loss
 from .summary import summary_table
 
 _FUNCTIONAL_SUBCLASSES: dict[type, type] = {}
@@ -385,8 +385,7 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
                             logs = self._run_train_step(*batch)
                         else:
                             total += train_batch(*batch) * count
-                            # NOTE: in name order, as Keras on TensorFlow logs them (its tf.function sorts a dict)
-                            logs = sorted_logs({"loss": total / seen, **self._metric_logs()})
+                            logs = batch_logs(total, seen, self._metric_logs())
                         cblist.on_train_batch_end(step, logs)
                         if parallel is not None:  # the ranks stop together
                             parallel.agree(interrupt, self)
@@ -431,8 +430,8 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
             seen += min(batch_size, n - start)
             total += batch_loss * min(batch_size, n - start)
             if cblist:  # the running loss and metrics, as the train batches' logs
-                cblist.on_test_batch_end(step, sorted_logs({"loss": total / seen, **self._metric_logs()}))
-        return {"loss": total / max(seen, 1), **self._metric_logs()}  # the metrics keep it, as Keras's
+                cblist.on_test_batch_end(step, batch_logs(total, seen, self._metric_logs()))
+        return {"loss": mean_loss(total, seen), **self._metric_logs()}  # the metrics keep it, as Keras's
 
     def evaluate(
         self,

@@ -48,7 +48,7 @@ class Sequential(Model):
                 raise ValueError("Sequential: an Input must come first")
             if isinstance(layer, KerasTensor) and layer.node is not None:
                 raise TypeError("Sequential.add: a tensor computed by layers is not a layer; add layers or keras.Input")
-            self._input_hint = layer.input_shape_hint if isinstance(layer, InputLayer) else (None, *layer.shape[1:])
+            self._input_hint = layer.input_shape_hint if isinstance(layer, InputLayer) else tuple(layer.shape)
             self._input_dtype = layer.dtype
             if rebuild:
                 self._rebuild()
@@ -179,7 +179,9 @@ class Sequential(Model):
         shape = self.input_shape
         if self._input_dtype == STRING and shape is not None:
             configs.insert(0, {"class_name": "InputLayer", "config": {"shape": list(shape[1:]), "dtype": "string"}})
-        return {"name": self.name, "layers": configs, "build_input_shape": None if shape is None else list(shape)}
+        # (the batch axis null: a batch size, Input(batch_shape=...)'s, is the stateful RNNs' and not the file's)
+        build_shape = None if shape is None else [None, *shape[1:]]
+        return {"name": self.name, "layers": configs, "build_input_shape": build_shape}
 
     @classmethod
     def from_config(cls, config: dict, custom_objects: dict | None = None) -> Sequential:

@@ -26,6 +26,18 @@ def _log_value(value):
     return float(value) if np.ndim(value) == 0 else np.asarray(value, dtype=np.float64)
 
 
+def mean_loss(total: float, seen: int) -> float:
+    """The running loss of ``fit`` and ``evaluate``, ``total / seen``, as Keras logs it: the float32 result of
+    its loss tracker (a ``Mean`` metric) made a Python float, so printed logs show float32 values as Keras's."""
+    return float(np.float32(total / max(seen, 1)))
+
+
+def batch_logs(total: float, seen: int, metric_logs: dict) -> dict:
+    """A batch's logs: the running loss and the metrics, in name order as Keras on TensorFlow logs them (its
+    ``tf.function`` sorts a dict)."""
+    return sorted_logs({"loss": mean_loss(total, seen), **metric_logs})
+
+
 def _graph_free(out):
     """``out`` (a tensor, or a list, tuple or dict of them) detached, each keeping its mask. The loss of a
     sigmoid's or softmax's output is computed from the logits behind it (as Keras on TensorFlow, see

@@ -241,9 +241,10 @@ def prepare_several(model, x, y):
 
 def _last_layers(model, n: int) -> list:
     """For the checks of each output's activation: ``[the layer that computes it]`` in a functional model
-    (``[]`` where an operation does), else None (the model's layers)."""
+    (``[]`` where an operation does); else None (the model's layers) for a single output, and ``[]`` for each
+    of several: a subclassed model's last layer computes one of them at most, so it says nothing of the others."""
     if _structured(model, "outputs") is None:
-        return [None] * n
+        return [None] if n == 1 else [[]] * n
     return [[t.node.fn] if t.node is not None else [] for t in model.outputs]
 
 

@@ -126,7 +126,7 @@ class Optimizer:
         # Keras 3's InverseTimeDecay(lr, decay_steps=1, decay_rate=d); Keras 3 refuses the argument.
         decay = kwargs.pop("decay", None)
         if kwargs:
-            raise TypeError(f"{type(self).__name__}: unexpected arguments {sorted(kwargs)}")
+            raise ValueError(f"Argument(s) not recognized: {kwargs}")  # (Keras 3's error, word for word)
         if lr is not None:
             self.learning_rate = lr
         if decay:

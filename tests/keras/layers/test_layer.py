@@ -85,7 +85,7 @@ def test_unknown_names_list_the_valid_ones():
         Conv2D(3, 3, bias_initializer="onez")
     with pytest.raises(ValueError, match=r"unknown regularizer 'l3'"):
         Dense(3, kernel_regularizer="l3")
-    with pytest.raises(TypeError, match=r"unexpected arguments \['unit'\]"):
+    with pytest.raises(ValueError, match=r"Unrecognized keyword arguments passed to Dense: {.unit.: 4}"):
         Dense(3, unit=4)
 
 
