@@ -9,7 +9,9 @@ from .. import callbacks
 
 
 def format_logs(logs: dict) -> str:
-    return "  ".join(f"{k} {v:.4f}" for k, v in logs.items())
+    """``loss 0.1761  accuracy 0.9280``: the loss first, then the metrics (Keras hands logs over in name order)."""
+    ordered = {"loss": logs["loss"], **logs} if "loss" in logs else logs
+    return "  ".join(f"{k} {v:.4f}" for k, v in ordered.items())
 
 
 class EpochProgress(callbacks.Callback):

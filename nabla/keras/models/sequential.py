@@ -179,8 +179,9 @@ class Sequential(Model):
         shape = self.input_shape
         if self._input_dtype == STRING and shape is not None:
             configs.insert(0, {"class_name": "InputLayer", "config": {"shape": list(shape[1:]), "dtype": "string"}})
-        # (the batch axis null: a batch size, Input(batch_shape=...)'s, is the stateful RNNs' and not the file's)
-        build_shape = None if shape is None else [None, *shape[1:]]
+        # with its batch size, as Keras 3 writes the first layer's batch_shape (a first call on data, or
+        # Input(batch_shape=...) for a stateful RNN, records one)
+        build_shape = None if shape is None else list(shape)
         return {"name": self.name, "layers": configs, "build_input_shape": build_shape}
 
     @classmethod
