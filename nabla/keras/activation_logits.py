@@ -13,6 +13,12 @@ Whatever is computed from the output (``out * 1``, a slice, a copy) is a new ten
 The engine's Tensor has fixed slots and knows nothing of Keras, so the logits sit beside the output in a
 table keyed by its identity (as masks do, :mod:`.layers.masking`), dropped when the output is freed;
 ``output._keras_logits`` reads that entry (None when there is none).
+
+Keras on TensorFlow hands its compiled metrics the output tensor itself, so the cross-entropy metrics
+(``metrics=["binary_crossentropy"]``, ``keras.metrics.CategoricalCrossentropy()``...) see the logits too, and
+so does a metric's ``update_state`` given such an output. nabla's metrics work on host arrays: ``fit`` and
+``evaluate`` hand them the output's values as an array that remembers the logits as well (:func:`pass_on`),
+which the cross-entropy metrics read; the other metrics (accuracy, AUC...) read the values alone, as Keras's.
 """
 
 from __future__ import annotations
@@ -20,13 +26,14 @@ from __future__ import annotations
 import warnings
 import weakref
 
-from ._engine import Tensor
+from ._engine import Tensor, backend
 
-# id(output) -> (a weak reference to the output, its logits); the entry goes when the output does.
+# id(output) -> (a weak reference to the output, its logits); the entry goes when the output does. An output
+# is a Tensor, or the host array of one that the metrics are given (see pass_on).
 _LOGITS: dict[int, tuple[weakref.ref, Tensor]] = {}
 
 
-def remember_logits(output: Tensor, logits: Tensor) -> Tensor:
+def remember_logits(output, logits: Tensor):
     """``output`` (a sigmoid's or softmax's), which now remembers ``logits`` as its input; returned."""
     key = id(output)
     _LOGITS[key] = (weakref.ref(output, lambda _ref: _LOGITS.pop(key, None)), logits)
@@ -37,6 +44,17 @@ def logits_of(output) -> Tensor | None:
     """The logits a sigmoid or softmax output remembers (Keras's ``output._keras_logits``), or None."""
     entry = _LOGITS.get(id(output))
     return entry[1] if entry is not None and entry[0]() is output else None
+
+
+def pass_on(source, target, shape: tuple | None = None):
+    """``target`` (a copy, view or reshape of ``source``'s values: its host array for the metrics, a Tensor
+    of that array), remembering the logits ``source`` remembers, on the host (reshaped to ``shape`` if
+    given); ``target`` as it is when ``source`` remembers none. Returned."""
+    logits = logits_of(source)
+    if logits is None:
+        return target
+    values = backend.to_host(logits._data)
+    return remember_logits(target, Tensor._make(values if shape is None else values.reshape(shape)))
 
 
 def behind_activation(output, from_logits: bool, activation: str, who: str) -> tuple:

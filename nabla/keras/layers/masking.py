@@ -30,6 +30,7 @@ import weakref
 import numpy as np
 
 from .._engine import Tensor, ops
+from ..activation_logits import pass_on
 
 # id(tensor) -> (a weak reference to the tensor, its mask); the entry goes when the tensor does.
 _MASKS: dict[int, tuple[weakref.ref, Tensor]] = {}
@@ -94,7 +95,7 @@ def masked_metric_batch(y, out: np.ndarray, mask: Tensor, sample_weight) -> tupl
     (times its sequence's weight), so the metric is the mean over the real steps, as Keras 3's
     ``MeanMetricWrapper`` (whose functions reduce the last axis only; nabla's reduce every axis after the
     batch, hence the folding). An output with no steps axis beyond the mask's is left as it is."""
-    y, out = np.asarray(y), np.asarray(out)
+    y, out = np.asarray(y), np.asarray(out)  # (the array itself: the logits it remembers are folded alike)
     if out.ndim <= mask.ndim or y.shape[:2] != out.shape[:2]:
         return y, out, sample_weight
     weights = np.asarray(mask.numpy(), dtype=np.float64)
@@ -102,4 +103,5 @@ def masked_metric_batch(y, out: np.ndarray, mask: Tensor, sample_weight) -> tupl
         given = np.asarray(sample_weight, dtype=np.float64)
         weights = weights * given.reshape(given.shape + (1,) * (weights.ndim - given.ndim))
     steps = out.shape[0] * out.shape[1]
-    return y.reshape(steps, *y.shape[2:]), out.reshape(steps, *out.shape[2:]), weights.reshape(steps)
+    folded = pass_on(out, out.reshape(steps, *out.shape[2:]), (steps, *out.shape[2:]))
+    return y.reshape(steps, *y.shape[2:]), folded, weights.reshape(steps)

@@ -2,7 +2,8 @@
 
 The cross-entropies are the losses of :mod:`nabla.keras.losses` evaluated without a graph (one
 implementation of each formula): float32 like Keras, probabilities clipped to ``[1e-7, 1 - 1e-7]``
-unless ``from_logits``.
+unless ``from_logits``. Given a Keras sigmoid's or softmax's output (or, in ``fit`` and ``evaluate``, its
+values), they use the logits behind it, as Keras on TensorFlow's (see :mod:`..activation_logits`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import numpy as np
 
 from .. import losses
 from .._engine import Tensor, no_grad
+from ..activation_logits import pass_on
 from ..losses import EPSILON
 from .metrics_utils import match_shapes, per_sample
 from .reduction_metrics import _BuiltinWrapper
@@ -19,7 +21,7 @@ from .reduction_metrics import _BuiltinWrapper
 def _loss_per_sample(loss_fn, y_true, y_pred, **kwargs) -> np.ndarray:
     """One of the Keras losses on arrays: ``(N,)`` per-sample values, no graph, computed in float32 as Keras."""
     with no_grad():
-        pred = Tensor._make(np.asarray(y_pred, dtype=np.float32))
+        pred = pass_on(y_pred, Tensor._make(np.asarray(y_pred, dtype=np.float32)))
         return per_sample(np.asarray(loss_fn(y_true, pred, **kwargs)._data, dtype=np.float64))
 
 

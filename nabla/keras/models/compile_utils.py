@@ -30,6 +30,7 @@ from .. import losses as losses_module
 from .. import metrics as metrics_module
 from .. import optimizers
 from .._engine import Tensor, no_grad
+from ..activation_logits import pass_on
 from .structures import declares_outputs, listed, output_names, several_declared_outputs
 
 
@@ -346,10 +347,12 @@ class CompileMetrics:
 
     def update(self, y, out, sample_weight) -> None:
         """Add one batch: its outputs' losses (weighted by the batch's size) and each output's metrics (``y``
-        and ``out``: an array, or one per output; the metrics unweighted by ``sample_weight``, as Keras's)."""
+        and ``out``: an array, or one per output; the metrics unweighted by ``sample_weight``, as Keras's). An
+        output's loss uses the logits its array remembers, as the model's loss does (see
+        :func:`.structures.metric_arrays`)."""
         y, out = _each(y), _each(out)
         n = len(out[0])
-        for i, value in self.loss.parts(y, [Tensor._make(o) for o in out], sample_weight).items():
+        for i, value in self.loss.parts(y, [pass_on(o, Tensor._make(o)) for o in out], sample_weight).items():
             total = self._sums.setdefault(i, [0.0, 0])
             total[0] += value * n
             total[1] += n

@@ -48,10 +48,11 @@ def _logged(value):
 
 
 def _host(data):
-    """Tensors (or a list of them) as host arrays; arrays and None as they are."""
+    """Tensors (or a list of them) as host arrays (a sigmoid's or softmax's output's remembering its logits, for
+    the metrics: see :func:`.structures.metric_arrays`); arrays and None as they are."""
     if isinstance(data, (list, tuple)):
         return [_host(d) for d in data]
-    return structures.arrays_of(data) if isinstance(data, Tensor) else data
+    return structures.metric_arrays(data) if isinstance(data, Tensor) else data
 
 
 class CompiledMetrics(list):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._engine import CaptureError, Tensor, capture, no_grad
+from ..activation_logits import logits_of, remember_logits
 from ..differentiation import training_step
 from ..layers import masking
 from ..layers.layer import Layer
@@ -52,6 +53,18 @@ def _graph_free(out):
     free = out.detach()
     masking.set_mask(free, masking.get_mask(out))
     return free
+
+
+def _logits_beside(out) -> list:
+    """The logits each output remembers (:mod:`..activation_logits`), detached, or None: a step returns them
+    beside its outputs for the metrics, since a captured step's replay returns the values alone."""
+    return [None if logits_of(o) is None else logits_of(o).detach() for o in structures.listed(out)]
+
+
+def _remember_logits(out, logits: list) -> None:
+    for o, behind in zip(structures.listed(out), logits):
+        if behind is not None:
+            remember_logits(o, behind)
 
 
 NO_LOSS = (
@@ -107,9 +120,10 @@ class TrainingSteps:
         for m in self.compiled_metrics:
             m.reset_state()
 
-    def _step(self, x: np.ndarray, y: np.ndarray, sample_weight) -> tuple[Tensor, Tensor]:
-        """One gradient step: (loss, outputs). The part of a training batch that ``jit_compile`` captures
-        (with the model in training mode: the replays run the step recorded with ``training=True``)."""
+    def _step(self, x: np.ndarray, y: np.ndarray, sample_weight) -> tuple[Tensor, Tensor, list]:
+        """One gradient step: (loss, outputs, the logits behind them: see :func:`_logits_beside`). The part of
+        a training batch that ``jit_compile`` captures (with the model in training mode: the replays run the
+        step recorded with ``training=True``)."""
         with training_step():  # (TensorFlow functions in the layers record, as on Keras's GradientTape)
             out = unwrap(self(self._placed(x), training=True))
             loss = self._loss_value(y, out, sample_weight)
@@ -117,7 +131,7 @@ class TrainingSteps:
         if loss.requires_grad:  # False when every weight is frozen: nothing to update (Keras warns and goes on)
             loss.backward()
             self.optimizer.step()
-        return loss, _graph_free(out)
+        return loss, _graph_free(out), _logits_beside(out)
 
     def _flat_step(self, layout: tuple, *arrays):
         """:meth:`_step` on arrays given one by one (what the capture keys its programs on): see
@@ -133,19 +147,20 @@ class TrainingSteps:
             step = self._captured_step = capture(self._flat_step)
             self._captured_with = (self.optimizer, self.loss)
         if step is None:
-            loss, out = self._step(x, y, sample_weight)
+            loss, out, logits = self._step(x, y, sample_weight)
         else:
             try:
-                loss, out = step(*structures.flatten_batch(x, y, sample_weight))
+                loss, out, logits = step(*structures.flatten_batch(x, y, sample_weight))
             except CaptureError:
                 if self._jit_compile is True:
                     raise
                 # "auto": this model cannot be captured (the error was raised before any weight changed).
                 self._captured_step = None
-                loss, out = self._step(x, y, sample_weight)
+                loss, out, logits = self._step(x, y, sample_weight)
+        _remember_logits(out, logits)
         self._resolve_metrics(out)
         with no_grad():
-            self._update_metrics(y, structures.arrays_of(out), sample_weight, masking.get_mask(out))
+            self._update_metrics(y, structures.metric_arrays(out), sample_weight, masking.get_mask(out))
         return loss.item()
 
     def _test_batch(self, x: np.ndarray, y: np.ndarray, sample_weight) -> float:
@@ -154,7 +169,7 @@ class TrainingSteps:
             out = unwrap(self(self._placed(x), training=False))
             self._resolve_metrics(out)
             loss = self._loss_value(y, out, sample_weight)
-            self._update_metrics(y, structures.arrays_of(out), sample_weight, masking.get_mask(out))
+            self._update_metrics(y, structures.metric_arrays(out), sample_weight, masking.get_mask(out))
         return loss.item()
 
     def train_on_batch(self, x, y, sample_weight=None, class_weight=None, return_dict: bool = False):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._engine import Tensor, backend
+from ..activation_logits import logits_of, pass_on
 from ..strings import is_text_array
 from ..symbolic import probe_calls
 from .checks import check_loss_fits, check_setup
@@ -342,6 +343,15 @@ def arrays_of(out):
     if isinstance(out, (list, tuple, dict)):
         return [arrays_of(t) for t in listed(out)]
     return out if is_text_array(out) else backend.to_host(out._data)
+
+
+def metric_arrays(out):
+    """:func:`arrays_of` for the metrics: the array of a sigmoid's or softmax's output (a view) remembers its
+    logits, which the cross-entropy metrics use as Keras on TensorFlow's do (see :mod:`..activation_logits`)."""
+    if isinstance(out, (list, tuple, dict)):
+        return [metric_arrays(t) for t in listed(out)]
+    values = arrays_of(out)
+    return values if logits_of(out) is None else pass_on(out, values.view())  # (a view of its own to remember)
 
 
 def shaped_like_outputs(model, arrays, tupled: bool = False):
