@@ -31,6 +31,7 @@ from .. import metrics as metrics_module
 from .. import optimizers
 from .._engine import Tensor, no_grad
 from ..activation_logits import pass_on
+from .file_schema_training import METRIC_CONFIGS
 from .structures import declares_outputs, listed, output_names, several_declared_outputs
 
 
@@ -139,12 +140,24 @@ def _each(data) -> list:
     return data if isinstance(data, list) else [data]
 
 
+def _flat(metrics) -> list:
+    """Every metric of a structure of them (lists, and dicts keyed by output name in the order of their keys),
+    as Keras 3's ``tree.flatten`` gives a model of one output; a metric's config dict stays whole."""
+    if isinstance(metrics, dict) and "class_name" not in metrics:
+        metrics = [metrics[key] for key in sorted(metrics)]
+    if isinstance(metrics, (list, tuple)):
+        return [m for entry in metrics for m in _flat(entry)]
+    return [] if metrics is None else [metrics]
+
+
 def compile_metrics(loss, metrics) -> tuple[list, CompileMetrics | None]:
     """``compile``'s metrics: the identifiers (a list), and for a :class:`CompileLoss` the metrics per output.
+    A model of one output takes every metric of a list of lists or a dict, whatever its key, as Keras 3's.
     An unknown name fails here, listing the valid ones."""
-    identifiers = [metrics] if isinstance(metrics, str) or callable(metrics) else list(metrics or [])
     if isinstance(loss, CompileLoss):
+        identifiers = [metrics] if isinstance(metrics, str) or callable(metrics) else list(metrics or [])
         return identifiers, CompileMetrics(loss, metrics if isinstance(metrics, dict) else identifiers)
+    identifiers = _flat(metrics)
     for m in identifiers:
         if isinstance(m, str):
             metrics_module.get(m, loss=loss)
@@ -177,12 +190,15 @@ def saved_optimizer(optimizer) -> dict:
     return {"class_name": type(optimizer).__name__, "config": dict(optimizer.defaults)}
 
 
-def saved_loss(loss, resolved) -> str | dict | None:
+def saved_loss(loss, resolved) -> str | dict | list | None:
     """How a model file records ``compile``'s loss: a name as given, one of nabla's classes by its config, a
-    function or a class of yours by name (:func:`saved_custom`), a list of those (one per output); None for
-    what cannot be named (a lambda, a dict of losses)."""
+    function or a class of yours by name (:func:`saved_custom`), a list of those (one per output, also for a
+    dict keyed by output name: in the outputs' order, which compiles alike); None for what cannot be named
+    (a lambda)."""
     if loss is None or isinstance(loss, str):
         return loss
+    if isinstance(loss, dict) and "class_name" not in loss and isinstance(resolved, CompileLoss):
+        loss = [loss.get(name) for name in resolved.names]
     if isinstance(loss, (list, tuple)) and isinstance(resolved, CompileLoss):  # one per output, each as one is
         entries = [saved_loss(given, got) for given, got in zip(loss, resolved.losses)]
         return entries if all(e is not None or given is None for e, given in zip(entries, loss)) else None
@@ -223,8 +239,9 @@ def saved_custom(obj) -> dict | None:
 def saved_metric_names(identifiers: list) -> list[str | dict]:
     """The metrics a model file records: names as given, and metric objects a name rebuilds as they are
     (``SparseCategoricalAccuracy()`` as "sparse_categorical_accuracy", so a reloaded model evaluates it, as
-    Keras's does); functions and metric classes of yours by name (:func:`saved_custom`); other objects are
-    left out."""
+    Keras's does); other objects of nabla's classes by class and config (``{"class_name": "AUC", "config":
+    {...}}``, as Keras 3 saves them; the classes of :data:`.file_schema_training.METRIC_CONFIGS`); functions
+    and metric classes of yours by name (:func:`saved_custom`); other objects are left out."""
     names = []
     for m in identifiers:
         if isinstance(m, str):
@@ -237,18 +254,32 @@ def saved_metric_names(identifiers: list) -> list[str | dict]:
             try:
                 rebuilt = metrics_module.get(m.name)
             except ValueError:
-                continue
+                rebuilt = None
             if type(rebuilt) is type(m) and rebuilt.get_config() == m.get_config():
                 names.append(m.name)
+            elif type(m).__name__ in METRIC_CONFIGS:
+                names.append(metrics_module.serialize(m))
     return names
 
 
+def saved_metrics(metrics) -> list | dict:
+    """How a model file records ``compile``'s metrics (each as :func:`saved_metric_names` does): a list for one
+    output; for the metrics per output of a model of several (a :class:`CompileMetrics`), one list per output,
+    or a dict of them keyed by output name when they were given so, as Keras 3's file keeps them."""
+    if not isinstance(metrics, CompileMetrics):
+        return saved_metric_names(metrics)
+    lists = [saved_metric_names(ids) for ids in metrics.identifiers]
+    if metrics.keyed is None:
+        return lists
+    return {name: ids for name, ids in zip(metrics.loss.names, lists) if name in metrics.keyed}
+
+
 def compile_config(
-    optimizer, resolved_optimizer, loss, resolved_loss, metrics: list, weighted_metrics: list, loss_weights,
-    jit_compile,
-) -> dict:
+    optimizer, resolved_optimizer, loss, resolved_loss, metrics, weighted_metrics: list, loss_weights, jit_compile,
+) -> dict:  # fmt: skip
     """What a model file records of ``compile``'s arguments (``optimizer`` and ``loss`` as given, then as
-    resolved), for ``load_model`` to compile the model again."""
+    resolved; ``metrics``: the identifiers, or a :class:`CompileMetrics`), for ``load_model`` to compile the
+    model again."""
     if isinstance(loss_weights, dict):
         loss_weights = {k: float(v) for k, v in loss_weights.items()}
     elif isinstance(loss_weights, (list, tuple)):
@@ -259,7 +290,7 @@ def compile_config(
         # NOTE: a name in lower case, as load_model's allow-list spells it ("Adam" works in compile too)
         "optimizer": optimizer.lower() if isinstance(optimizer, str) else saved_optimizer(resolved_optimizer),
         "loss": saved_loss(loss, resolved_loss),
-        "metrics": saved_metric_names(metrics),
+        "metrics": saved_metrics(metrics),
         **({"weighted_metrics": saved_metric_names(weighted_metrics)} if weighted_metrics else {}),
         **({} if loss_weights is None else {"loss_weights": loss_weights}),
         "jit_compile": jit_compile,
@@ -324,6 +355,7 @@ class CompileMetrics:
         else:  # one list for every output (TensorFlow 2's Keras)
             per_output = [identifiers] * len(names)
         self.loss = loss
+        self.keyed = set(identifiers) if isinstance(identifiers, dict) else None  # (the names given, if a dict)
         self.identifiers = [[] if ids is None else list(ids) if isinstance(ids, (list, tuple)) else [ids]
                             for ids in per_output]  # fmt: skip
         for ids, output_loss in zip(self.identifiers, loss.losses):

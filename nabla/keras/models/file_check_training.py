@@ -1,5 +1,5 @@
 """Checking a model file's training part before ``load_model`` compiles anything: the compile settings'
-optimizer and loss configs, and the optimizer's saved state, against :mod:`.file_schema_training`."""
+optimizer, loss and metric configs, and the optimizer's saved state, against :mod:`.file_schema_training`."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ def _object(properties: dict, required: bool) -> dict:
 
 
 def check_compile(payload: dict, path) -> str | None:
-    """The compile settings' optimizer and loss configs; returns the optimizer's class name."""
+    """The compile settings' optimizer, loss and metric configs; returns the optimizer's class name."""
     spec = payload.get("compile")
     if spec is None:
         return None
@@ -31,7 +31,21 @@ def check_compile(payload: dict, path) -> str | None:
             options = {"name": NAME, **ts.LOSS_CONFIGS[loss["class_name"]]}
             at = f"compile.loss[{i}].config" if isinstance(spec["loss"], list) else "compile.loss.config"
             validate_at(loss["config"], _object(options, False), at, path)
+    for at, metric in metric_entries(spec.get("metrics"), "compile.metrics"):
+        if isinstance(metric, dict) and "class_name" in metric:
+            options = ts.METRIC_CONFIGS[metric["class_name"]]
+            validate_at(metric["config"], _object(options, False), f"{at}.config", path)
     return class_name
+
+
+def metric_entries(saved, at: str):
+    """``(where, entry)`` for each metric of a file's ``metrics``: a list, or one per output (a list or a dict)."""
+    if isinstance(saved, dict):
+        for name, group in saved.items():
+            yield from metric_entries(group, f"{at}.{name}")
+    elif isinstance(saved, list):
+        for i, entry in enumerate(saved):
+            yield from metric_entries(entry, f"{at}[{i}]") if isinstance(entry, list) else [(f"{at}[{i}]", entry)]
 
 
 def check_optimizer_state(payload: dict, path, class_name: str | None) -> None:

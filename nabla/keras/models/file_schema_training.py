@@ -1,9 +1,10 @@
 """The training part of a model file's schema, and the whole file's payload.
 
 What ``model.save`` writes beside the architecture (:mod:`nabla.keras.models.file_schema`): the compile
-settings (optimizer and loss from allow-lists, :data:`OPTIMIZER_CONFIGS`, :data:`LOSS_CONFIGS`, with a
-type and a range for every hyper-parameter) and the optimizer's state per parameter. :data:`PAYLOAD`
-is the file as ``nb.load`` decodes it; :mod:`nabla.keras.models.file_check` applies these schemas.
+settings (optimizer, loss and metric objects from allow-lists, :data:`OPTIMIZER_CONFIGS`, :data:`LOSS_CONFIGS`,
+:data:`METRIC_CONFIGS`, with a type and a range for every hyper-parameter) and the optimizer's state per
+parameter. :data:`PAYLOAD` is the file as ``nb.load`` decodes it; :mod:`nabla.keras.models.file_check`
+applies these schemas.
 """
 
 from __future__ import annotations
@@ -150,6 +151,44 @@ CUSTOM = {
 
 ONE_LOSS = [{"type": "string", "maxLength": 100}, _class_and_config(LOSS_CONFIGS), CUSTOM]
 
+#: Metric class name -> the schema of its config, for a metric object given to compile() that its name does not
+#: rebuild (``SparseCategoricalAccuracy(name="acc")``, ``AUC(curve="PR")``), saved by class and config as Keras
+#: saves it. Sizes are bounded; the constructors check the values (an unknown ``curve``...) and say what is wrong.
+_WORD = {"type": "string", "maxLength": 32}
+_FRACTIONS = {"type": "array", "items": _FRACTION, "minItems": 1, "maxItems": 100_000}
+_THRESHOLDS = {"thresholds": _optional({"anyOf": [_FRACTION, _FRACTIONS]})}
+_TOP_K = {"k": _integer(1)}
+_F_SCORE = {"average": _optional(_WORD), "threshold": _optional(_FRACTION)}
+METRIC_CONFIGS = {name: {"name": _optional(NAME), **options} for name, options in {
+    **dict.fromkeys(["Accuracy", "CategoricalAccuracy", "SparseCategoricalAccuracy", "Hinge", "SquaredHinge",
+                     "CategoricalHinge", "KLDivergence", "Poisson", "LogCoshError", "MeanAbsoluteError",
+                     "MeanAbsolutePercentageError", "MeanSquaredError", "MeanSquaredLogarithmicError",
+                     "RootMeanSquaredError"], {}),
+    "BinaryAccuracy": {"threshold": _number()},
+    "BinaryCrossentropy": _SMOOTHED,
+    "CategoricalCrossentropy": _SMOOTHED,
+    "SparseCategoricalCrossentropy": {"from_logits": BOOLEAN},
+    "CosineSimilarity": {"axis": _integer(-64, 64)},
+    "TopKCategoricalAccuracy": _TOP_K,
+    "SparseTopKCategoricalAccuracy": _TOP_K,
+    **dict.fromkeys(["TruePositives", "FalsePositives", "TrueNegatives", "FalseNegatives"], _THRESHOLDS),
+    **dict.fromkeys(["Precision", "Recall"], {**_THRESHOLDS, "top_k": _optional(_integer(1)),
+                                              "class_id": _optional(_integer())}),
+    "F1Score": _F_SCORE,
+    "FBetaScore": {**_F_SCORE, "beta": _number(exclusiveMinimum=0)},
+    "R2Score": {"class_aggregation": _optional(_WORD), "num_regressors": _integer()},
+    "AUC": {"num_thresholds": _optional(_integer(2, 100_000)), "curve": _WORD, "summation_method": _WORD,
+            "thresholds": _optional(_FRACTIONS), "multi_label": BOOLEAN, "num_labels": _optional(_integer(1)),
+            "label_weights": _optional({"type": "array", "items": _number(minimum=0), "maxItems": 100_000}),
+            "from_logits": BOOLEAN},
+}.items()}  # fmt: skip
+_ONE_METRIC = [{"type": "string", "maxLength": 100}, _class_and_config(METRIC_CONFIGS), CUSTOM]
+_METRIC_LIST = {"type": "array", "items": {"anyOf": _ONE_METRIC}, "maxItems": 64}
+_PER_OUTPUT = {"anyOf": [{"type": "null"}, _METRIC_LIST]}
+#: One list of metrics; for a model of several outputs, one per output, in a list or keyed by output name.
+METRICS = {"anyOf": [_METRIC_LIST, {"type": "array", "items": _PER_OUTPUT, "maxItems": 64},
+                     {"type": "object", "additionalProperties": _PER_OUTPUT, "maxProperties": 64}]}  # fmt: skip
+
 COMPILE = {
     "type": "object",
     "required": ["optimizer", "loss"],
@@ -162,10 +201,8 @@ COMPILE = {
                                                          "maxProperties": 64},
                                    {"type": "array", "items": {"anyOf": [{"type": "null"}, {"type": "number"}]},
                                     "maxItems": 64}]},
-        "metrics": {"type": "array", "items": {"anyOf": [{"type": "string", "maxLength": 100}, CUSTOM]},
-                    "maxItems": 64},
-        "weighted_metrics": {"type": "array", "items": {"anyOf": [{"type": "string", "maxLength": 100}, CUSTOM]},
-                             "maxItems": 64},
+        "metrics": METRICS,
+        "weighted_metrics": _METRIC_LIST,
         "jit_compile": {"enum": [True, False, "auto"]},
     },
     "additionalProperties": False,

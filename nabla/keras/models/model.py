@@ -244,9 +244,9 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
         )
         self._captured_step = capture(self._flat_step) if capturing else None
         self._captured_with = (self.optimizer, self.loss)  # a replay keeps calling these objects
-        self._compile_config = compile_config(
-            optimizer, self.optimizer, loss, resolved_loss, metric_identifiers, weighted_identifiers, loss_weights,
-            self._jit_compile,
+        self._compile_config = compile_config(  # (the metrics per output, for a model of several)
+            optimizer, self.optimizer, loss, resolved_loss, self._outputs_metrics or metric_identifiers,
+            weighted_identifiers, loss_weights, self._jit_compile,
         )
         self._maybe_build()
         if any(True for _ in self.parameters()):

@@ -13,6 +13,7 @@ from pathlib import Path
 from .._engine import Tensor, load, save
 from ..utils.object_registration import classes_by_name
 from .file_check import ModelFileError, check_model_file
+from .file_check_training import metric_entries
 from .file_schema import FORMAT
 from .file_schema_training import FIXED_HYPERPARAMETERS
 from .model_config import check_subclass_config
@@ -184,15 +185,15 @@ def load_model(path, custom_objects: dict | None = None, compile: bool = True):
     if compile and spec:
         if spec.get("loss") is None:
             warnings.warn(
-                "load_model: the loss was a lambda, which cannot be saved, or a dict of losses per output, which "
-                "nabla's model files do not hold yet, so the model is loaded uncompiled; call compile() again "
-                "with the same loss",
+                "load_model: the loss was a lambda, which cannot be saved, so the model is loaded uncompiled; "
+                "call compile() again with the same loss",
                 stacklevel=2,
             )
             return model
         named = {**custom_objects, **functions}
         losses = spec["loss"] if isinstance(spec["loss"], list) else [spec["loss"]]
-        entries = [*losses, *spec.get("metrics", []), *spec.get("weighted_metrics", [])]
+        metrics = [entry for _, entry in metric_entries(spec.get("metrics"), "metrics")]
+        entries = [*losses, *metrics, *spec.get("weighted_metrics", [])]
         missing = [e["custom"] for e in entries if _unknown(e, named)]
         if missing:
             warnings.warn(
@@ -207,7 +208,7 @@ def load_model(path, custom_objects: dict | None = None, compile: bool = True):
                 optimizer=_optimizer(optimizer) if isinstance(optimizer, dict) else optimizer,
                 loss=[_custom(e, named) for e in losses] if isinstance(spec["loss"], list) else _custom(*losses, named),
                 loss_weights=spec.get("loss_weights"),
-                metrics=[_custom(m, named) for m in spec.get("metrics") or []],
+                metrics=_rebuilt_metrics(spec.get("metrics"), named),
                 weighted_metrics=[_custom(m, named) for m in spec.get("weighted_metrics") or []],
                 jit_compile=spec.get("jit_compile", "auto"),
             )
@@ -222,6 +223,15 @@ def load_model(path, custom_objects: dict | None = None, compile: bool = True):
 def _unknown(entry, named: dict) -> bool:
     """Whether ``entry`` names a loss or metric of yours that ``custom_objects`` does not give."""
     return isinstance(entry, dict) and "custom" in entry and entry["custom"] not in named
+
+
+def _rebuilt_metrics(saved, named: dict):
+    """A file's ``metrics`` as ``compile`` takes them, in the same structure (see :func:`_custom`)."""
+    if isinstance(saved, dict):
+        return {name: _rebuilt_metrics(group, named) for name, group in saved.items()}
+    if isinstance(saved, list):
+        return [_rebuilt_metrics(m, named) if isinstance(m, list) else _custom(m, named) for m in saved]
+    return saved  # (None: an output without metrics)
 
 
 def _custom(entry, named: dict):

@@ -218,12 +218,16 @@ def test_keras_saving_names_and_registered_classes_load_without_custom_objects(t
     np.testing.assert_array_equal(loaded.predict(A), model.predict(A))
 
 
-def test_a_model_compiled_with_one_loss_per_output_loads_uncompiled_saying_so(tmp_path):
+def test_a_model_compiled_with_a_dict_of_losses_per_output_loads_compiled(tmp_path):
+    """As Keras 3's (compared with it in test_saving_output_metrics.py)."""
     a = keras.Input(shape=(6,))
     model = keras.Model(a, [keras.layers.Dense(1, name="reg")(a), keras.layers.Dense(3, name="cls")(a)])
-    model.compile(optimizer="adam", loss={"reg": "mse", "cls": "sparse_categorical_crossentropy"})
+    model.compile(optimizer="adam", loss={"cls": "sparse_categorical_crossentropy", "reg": "mse"})
     model.save(tmp_path / "heads.keras")
-    with pytest.warns(UserWarning, match="dict of losses per output.*loaded uncompiled; call compile"):
-        loaded = keras.models.load_model(tmp_path / "heads.keras")
+    loaded = keras.models.load_model(tmp_path / "heads.keras")
     for got, want in zip(outputs(loaded, A), outputs(model, A)):
         np.testing.assert_array_equal(got, want)
+    targets = [np.zeros((len(A), 1), np.float32), np.arange(len(A)) % 3]
+    assert loaded.evaluate(A, targets, verbose=0, return_dict=True) == model.evaluate(
+        A, targets, verbose=0, return_dict=True
+    )
