@@ -31,10 +31,11 @@ def check_compile(payload: dict, path) -> str | None:
             options = {"name": NAME, **ts.LOSS_CONFIGS[loss["class_name"]]}
             at = f"compile.loss[{i}].config" if isinstance(spec["loss"], list) else "compile.loss.config"
             validate_at(loss["config"], _object(options, False), at, path)
-    for at, metric in metric_entries(spec.get("metrics"), "compile.metrics"):
-        if isinstance(metric, dict) and "class_name" in metric:
-            options = ts.METRIC_CONFIGS[metric["class_name"]]
-            validate_at(metric["config"], _object(options, False), f"{at}.config", path)
+    for field in ("metrics", "weighted_metrics"):
+        for at, metric in metric_entries(spec.get(field), f"compile.{field}"):
+            if isinstance(metric, dict) and "class_name" in metric:
+                options = ts.METRIC_CONFIGS[metric["class_name"]]
+                validate_at(metric["config"], _object(options, False), f"{at}.config", path)
     return class_name
 
 

@@ -89,6 +89,8 @@ def _layer(payload, i):
          r"compile.metrics.out\[0\].config.num_thresholds: expected null or an integer >= 2 and <= 100000"),
         (lambda p: p["compile"].update(metrics=[[{"class_name": "Recall", "config": {"top": 1}}]]),
          r"compile.metrics\[0\]\[0\].config.top: unexpected field"),
+        (lambda p: p["compile"].update(weighted_metrics=[{"class_name": "AUC", "config": {"thresholds": [2.0]}}]),
+         r"compile.weighted_metrics\[0\].config.thresholds\[0\]: expected a finite number >= 0 and <= 1"),
         (lambda p: p["compile"].update(metrics={"dense_1": [None, "no_such_metric"]}),
          r"compile.metrics.dense_1\[0\]: expected a string"),
         (lambda p: p["optimizer"].update(class_name="SGD"), r"optimizer.class_name: 'SGD', but the model was "
