@@ -12,8 +12,9 @@ Variables are read afresh at every call, new shapes or new Python argument value
 TensorFlow's training steps), creating variables, seeded random draws. Then the function runs eagerly,
 at this call and every later one, with the same results. A function called while a ``GradientTape``
 records also runs eagerly (its operations must be recorded for the tape). ``jit_compile``,
-``reduce_retracing``, ``input_signature`` and ``autograph`` are accepted; ``tf.config.run_functions_eagerly
-(True)`` turns capturing off.
+``reduce_retracing`` and ``autograph`` are accepted; ``tf.config.run_functions_eagerly(True)`` turns
+capturing off. An ``input_signature`` converts and checks the arguments as TensorFlow's does
+(:mod:`.function_signature`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from . import _recording
 from ._convert import as_tf, constant
 from ._engine import capture_has_applied_effects
 from .config import _Settings
+from .function_signature import InputSignature
 
 
 class Function:
@@ -42,6 +44,10 @@ class Function:
         self.python_function = python_function
         self.input_signature = None if input_signature is None else list(input_signature)
         self._method = next(iter(inspect.signature(python_function).parameters), None) in ("self", "cls")
+        self._signature = None
+        if input_signature is not None:
+            name = getattr(python_function, "__name__", type(python_function).__name__)
+            self._signature = InputSignature(name, python_function, input_signature, self._method)
         self._concrete: dict = {}
         self._captured = nb.capture(self._recorded)
         self._eager = False  # nb.capture refused this function: it runs as it is from now on
@@ -56,8 +62,8 @@ class Function:
             self._changed_state = capture_has_applied_effects()
 
     def __call__(self, *args, **kwargs):
-        if self.input_signature is not None:
-            args = self._bound(args)
+        if self._signature is not None:
+            args, kwargs = self._signature.bind(args, kwargs)
         if self._eager or _Settings.run_functions_eagerly or _recording.recording():
             return _as_tf_structure(self.python_function(*args, **kwargs))
         self._changed_state = False
@@ -73,24 +79,6 @@ class Function:
             self._eager = True
             return _as_tf_structure(self.python_function(*args, **kwargs))
         return _as_tf_structure(result)
-
-    def _bound(self, args: tuple) -> tuple:
-        """The arguments as tensors, each checked against ``input_signature``: TensorFlow's TypeError for one
-        of another dtype or shape (``[None, 28, 28]`` takes any batch of 28x28 images, not a 2x2x2 one)."""
-        # A method's signature leaves out its instance (``self``), as TensorFlow's does.
-        instance = args[:1] if len(args) == len(self.input_signature) + 1 and self._method else ()
-        args = args[len(instance):]
-        if len(args) != len(self.input_signature):
-            raise TypeError(f"tf.function {self.__name__}: its input_signature takes {len(self.input_signature)} "
-                            f"arguments, got {len(args)}")  # fmt: skip
-        tensors = tuple(a if isinstance(a, nb.Tensor) else constant(a) for a in args)
-        for i, (x, spec) in enumerate(zip(tensors, self.input_signature)):
-            if not spec.is_compatible_with(x):
-                raise TypeError(
-                    f"tf.function {self.__name__}: argument {i} has shape {tuple(x.shape)} and dtype "
-                    f"{x.dtype.name}, which {spec!r} of its input_signature does not take"
-                )
-        return instance + tensors
 
     def get_concrete_function(self, *args, **kwargs) -> ConcreteFunction:
         """The function for arguments like these (their shapes and dtypes, Python values as they are; the

@@ -11,6 +11,7 @@ from ..symbolic import KerasTensor
 from ..utils.naming import auto_name
 from .kernel_layer import KernelLayer
 from .layer import Layer, config_value
+from .layer_inputs import numpy_dtype
 
 
 class InputLayer(Layer):
@@ -106,6 +107,8 @@ class Dense(KernelLayer):
                 f"Dense layer '{self.name}' expects inputs with {self.kernel.shape[0]} features in the last axis, "
                 f"got shape {inputs.shape}"
             )
+        if numpy_dtype(inputs).kind != "f":  # integer tensors: Keras's matmul promotes them to the kernel's dtype
+            inputs = ops.astype(inputs, self.kernel.dtype)
         return self.activation(ops.dense(inputs, self.kernel, self.bias if self.use_bias else None))
 
     def get_config(self) -> dict:

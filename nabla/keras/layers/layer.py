@@ -25,7 +25,7 @@ from ..utils.object_registration import get_registered_name
 from ..variables import Variable
 from . import masking
 from .layer_config import BASE_KEYS, accepted, dtype_config, init_arguments, resolve_dtype
-from .layer_inputs import as_tensors, input_shapes
+from .layer_inputs import as_tensors, cast_floats, input_shapes
 from .tracked_list import TrackedList
 
 
@@ -49,6 +49,7 @@ class Layer(Module):
     """Base of the Keras-style layers: lazy ``build``, ``call``, ``get_config``, regularization losses, masks."""
 
     PASSES_MASKS = False  # True: the layer's supports_masking starts True (Keras's layers that set it)
+    KEEPS_INTEGERS = False  # True: integer arrays reach call as they are (an Embedding's ids), as in Keras
     # True: the layer has no weights and nothing to build, so it is built at construction, as Keras 3 marks
     # Dropout, the pooling and activation layers... (``built=True`` in reprs, a 0 rather than "0 (unbuilt)" in
     # an unbuilt model's summary). A subclass that writes its own ``build`` is built at its first call again.
@@ -72,6 +73,7 @@ class Layer(Module):
         # (named first: a layer refused below has used up its name, as in Keras)
         self.name = auto_name(type(self).__name__) if name is None else name  # (name="" stays "", as Keras)
         input_shape = (dim,) if (dim := kwargs.pop("input_dim", None)) is not None else input_shape  # Keras 2's
+        self.autocast = kwargs.pop("autocast", True)  # Keras's: floating inputs are cast to input_dtype (forward)
         batch_shape = kwargs.pop("batch_input_shape", None)  # Keras 2's, in stateful-RNN labs (Keras 3 refuses it)
         if kwargs:
             raise ValueError(f"Unrecognized keyword arguments passed to {type(self).__name__}: {kwargs}")
@@ -264,6 +266,11 @@ class Layer(Module):
 
     # --- running --------------------------------------------------------------------
 
+    @property
+    def input_dtype(self):
+        """The dtype floating inputs are cast to when ``autocast`` is on (Keras 3's: the layer's dtype)."""
+        return self.dtype
+
     def call(self, inputs, training: bool | None = None):
         raise NotImplementedError(f"{type(self).__name__} must define call()")
 
@@ -295,14 +302,20 @@ class Layer(Module):
         Masks, as Keras 3 (see :mod:`.masking`): the input's mask (or ``mask=`` given here) reaches
         ``call`` as ``mask=`` when ``call`` has that parameter; afterwards, if ``supports_masking``, the
         output gets ``compute_mask(inputs, mask)`` as its mask.
+
+        Floating inputs (arrays and tensors, in the other arguments too) are cast to ``input_dtype`` unless the
+        layer was made with ``autocast=False``, as Keras 3's: float64 data meets float32 weights as float32.
         """
-        if not isinstance(inputs, Tensor):
-            if symbolic.is_symbolic(inputs):
-                outputs = symbolic.call(self, inputs, args, {**kwargs, "training": training})
-                if self._first_symbolic_call is None:
-                    self._first_symbolic_call = (inputs, outputs)
-                return outputs
-            inputs = as_tensors(inputs, self.dtype, keep_integers=not type(self).__module__.startswith("nabla."))
+        if not isinstance(inputs, Tensor) and symbolic.is_symbolic(inputs):
+            outputs = symbolic.call(self, inputs, args, {**kwargs, "training": training})
+            if self._first_symbolic_call is None:
+                self._first_symbolic_call = (inputs, outputs)
+            return outputs
+        keep_integers = self.KEEPS_INTEGERS or not type(self).__module__.startswith("nabla.")
+        dtype, autocast = self.input_dtype or self.dtype, self.autocast and self.input_dtype is not None
+        inputs = as_tensors(inputs, dtype, keep_integers, autocast)
+        if autocast:  # (Keras casts the tensors among the other arguments too: a second input, initial_state=)
+            args, kwargs = cast_floats(args, dtype), cast_floats(kwargs, dtype)
         scope = _mode.scope
         _mode.scope = (*scope, self)  # (Keras's name scope: the weights built inside are named under this layer)
         try:
@@ -320,7 +333,7 @@ class Layer(Module):
             training = default if outer is None else outer
         if takes_training and (training is not None or required):
             kwargs["training"] = training
-        previous_mask = _input_mask(inputs, kwargs)
+        previous_mask = masking.input_mask(inputs, kwargs)
         if previous_mask is not None and call_takes_mask(type(self)):
             kwargs["mask"] = previous_mask
         if not _Calls.depth and _Calls.holding:  # the outermost call: the losses of the last one are dropped
@@ -336,7 +349,7 @@ class Layer(Module):
             _Calls.depth -= 1
             _mode.training = outer
         if self.supports_masking:
-            _set_masks(out, self.compute_mask(inputs, previous_mask))
+            masking.set_masks(out, self.compute_mask(inputs, previous_mask))
         if isinstance(out, Tensor):
             self.output_shape_seen = (None,) + out.shape[1:]
         return like_inputs(out, inputs)
@@ -457,27 +470,6 @@ def _training_parameter(cls: type) -> tuple[bool, bool | None, bool]:
 def call_takes_mask(cls: type) -> bool:
     """Whether ``cls.call`` has a ``mask`` parameter (Keras then passes the input's mask as ``mask=``)."""
     return "mask" in inspect.signature(cls.call).parameters
-
-
-def _input_mask(inputs, kwargs: dict):
-    """The mask of a call's input: ``mask=`` if given (made a boolean Tensor), else the one recorded for the
-    input (a list of masks for a list of inputs, None when none has one)."""
-    if kwargs.get("mask") is not None:
-        kwargs["mask"] = masking.as_mask(kwargs["mask"])
-        return kwargs["mask"]
-    if isinstance(inputs, (list, tuple)):
-        masks = [masking.get_mask(x) for x in inputs]
-        return masks if any(m is not None for m in masks) else None
-    return masking.get_mask(inputs)
-
-
-def _set_masks(outputs, masks) -> None:
-    """Record ``compute_mask``'s result on the outputs: one mask, or one per output of a list."""
-    if isinstance(outputs, (list, tuple)):
-        for out, mask in zip(outputs, masks if isinstance(masks, (list, tuple)) else [masks] + [None] * len(outputs)):
-            masking.set_mask(out, mask)
-    elif not isinstance(masks, (list, tuple)):
-        masking.set_mask(outputs, masks)
 
 
 def config_value(value):

@@ -5,27 +5,56 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._engine import Tensor
+from .._engine import Tensor, ops
+from ..output_class import switch_class
 from ..strings import is_text_array
+from . import masking
 
 
-def as_tensors(inputs, dtype, keep_integers: bool = False):
+def as_tensors(inputs, dtype, keep_integers: bool = False, autocast: bool = True):
     """A layer's input as a Tensor, a list (tuple) of Tensors when it is a list (tuple) of arrays (NumPy's,
     pandas columns, tensors), or a dict of them for a dict (Keras 3 converts each array of the structure and
     keeps the structure, as here; a list of numbers is one array).
 
-    Keras casts only floating inputs to the layer's dtype. ``keep_integers`` (a layer of the user's own,
-    whose ``call`` decides, as d2l's ``tf.one_hot(inputs, ...)`` on token ids) follows it; nabla's own layers
+    Keras 3 casts only floating inputs (arrays and tensors) to the layer's dtype, when the layer's
+    ``autocast`` is on (see :func:`cast_floats`). ``keep_integers`` (a layer of the user's own, whose ``call``
+    decides, as d2l's ``tf.one_hot(inputs, ...)`` on token ids; an Embedding) follows it; nabla's other layers
     read integer arrays as ``dtype``, which their computations expect."""
-    if isinstance(inputs, Tensor) or is_text_array(inputs):  # (text: a string input's, see keras/strings.py)
+    if isinstance(inputs, Tensor):
+        return cast_floats(inputs, dtype) if autocast else inputs
+    if is_text_array(inputs):  # (text: a string input's, see keras/strings.py)
         return inputs
     if isinstance(inputs, dict):
-        return {key: as_tensors(value, dtype, keep_integers) for key, value in inputs.items()}
+        return {key: as_tensors(value, dtype, keep_integers, autocast) for key, value in inputs.items()}
     if isinstance(inputs, (list, tuple)) and inputs and all(is_array_like(x) for x in inputs):
-        tensors = [as_tensors(x, dtype, keep_integers) for x in inputs]
+        tensors = [as_tensors(x, dtype, keep_integers, autocast) for x in inputs]
         return tuple(tensors) if isinstance(inputs, tuple) else tensors
     array = np.asarray(inputs)
-    return Tensor._make(array if keep_integers and array.dtype.kind in "biu" else np.asarray(array, dtype=dtype))
+    if (keep_integers and array.dtype.kind in "biu") or (not autocast and array.dtype.kind == "f"):
+        return Tensor._make(array)
+    return Tensor._make(np.asarray(array, dtype=dtype))
+
+
+def cast_floats(structure, dtype):
+    """Every floating Tensor of ``structure`` (a Tensor, or a list, tuple or dict holding some) in ``dtype``, as
+    Keras 3's ``Layer.__call__`` casts its arguments to the layer's compute dtype (float64 data meets float32
+    weights as float32; the gradient flows back to the float64 tensor); integer, boolean tensors and anything
+    else are left as they are. The cast keeps the tensor's mask and its class (a ``tf.Tensor`` stays one)."""
+    if isinstance(structure, (list, tuple)) and not hasattr(structure, "_fields"):
+        return type(structure)(cast_floats(x, dtype) for x in structure)
+    if isinstance(structure, dict):
+        return {key: cast_floats(value, dtype) for key, value in structure.items()}
+    if not isinstance(structure, Tensor) or numpy_dtype(structure).kind != "f" or numpy_dtype(structure) == dtype:
+        return structure
+    out = ops.astype(structure, dtype)
+    cls = getattr(type(structure), "keras_output_class", None)
+    masking.set_mask(out if cls is None else switch_class(out, cls), masking.get_mask(structure))
+    return out
+
+
+def numpy_dtype(x: Tensor) -> np.dtype:
+    """The NumPy dtype of ``x``, wherever its values are (a ``tf.Tensor``'s ``dtype`` is TensorFlow's DType)."""
+    return Tensor.dtype.fget(x)
 
 
 def is_array_like(value) -> bool:

@@ -70,6 +70,27 @@ def as_mask(mask) -> Tensor:
     return Tensor._make(np.asarray(mask).astype(bool))
 
 
+def input_mask(inputs, kwargs: dict):
+    """The mask of a call's input: ``mask=`` if given (made a boolean Tensor), else the one recorded for the
+    input (a list of masks for a list of inputs, None when none has one)."""
+    if kwargs.get("mask") is not None:
+        kwargs["mask"] = as_mask(kwargs["mask"])
+        return kwargs["mask"]
+    if isinstance(inputs, (list, tuple)):
+        masks = [get_mask(x) for x in inputs]
+        return masks if any(m is not None for m in masks) else None
+    return get_mask(inputs)
+
+
+def set_masks(outputs, masks) -> None:
+    """Record ``compute_mask``'s result on the outputs: one mask, or one per output of a list."""
+    if isinstance(outputs, (list, tuple)):
+        for out, mask in zip(outputs, masks if isinstance(masks, (list, tuple)) else [masks] + [None] * len(outputs)):
+            set_mask(out, mask)
+    elif not isinstance(masks, (list, tuple)):
+        set_mask(outputs, masks)
+
+
 def loss_weights(mask: Tensor, values: Tensor, reduction: str) -> Tensor:
     """The weights Keras 3 gives per-sample losses ``values`` for the model output's ``mask``
     (``keras.losses.loss.apply_mask``): for a mean ("sum_over_batch_size", "mean") a real step weighs

@@ -23,6 +23,7 @@ import numpy as np
 from ...nn import Module
 from .._engine import Tensor
 from ..layers import InputLayer, Layer
+from ..layers.layer_inputs import cast_floats
 from ..strings import STRING, is_text_array
 from ..symbolic import KerasTensor, Node, flatten, is_symbolic, map_structure, nodes_between
 from .data_adapter import as_input
@@ -130,6 +131,12 @@ class Functional(Model):
                       for x, t in zip(inputs, self.inputs)]  # fmt: skip
         return super().forward(inputs, *args, **kwargs)
 
+    @property
+    def input_dtype(self):
+        """None: a functional model casts each float input to its ``keras.Input``'s dtype in ``call`` (Keras 3's
+        Functional converts its inputs itself, not to the model's dtype)."""
+        return None
+
     def _takes_text(self) -> bool | None:
         """Whether the one input is a string one (see :mod:`nabla.keras.strings`); None for several inputs,
         which ``fit`` reads one by one."""
@@ -140,7 +147,8 @@ class Functional(Model):
         given = flatten(inputs) if isinstance(self._inputs, (list, tuple, dict)) else [inputs]
         if len(given) != len(self.inputs):
             raise ValueError(f"model '{self.name}' takes {len(self.inputs)} inputs, got {len(given)}")
-        values = {id(t): adjust_input_rank(v, t.shape, self.name, t.name) for t, v in zip(self.inputs, given)}
+        values = {id(t): adjust_input_rank(_as_float(v, t.dtype), t.shape, self.name, t.name)
+                  for t, v in zip(self.inputs, given)}  # fmt: skip
 
         def value(leaf):
             return values[id(leaf)] if isinstance(leaf, KerasTensor) else leaf
@@ -160,6 +168,11 @@ class Functional(Model):
     @classmethod
     def from_config(cls, config: dict, custom_objects: dict | None = None) -> Functional:
         return functional_from_config(config, custom_objects)
+
+
+def _as_float(value, dtype):
+    """A float tensor in the dtype of its float ``keras.Input``, as Keras 3's Functional converts its inputs."""
+    return cast_floats(value, dtype) if isinstance(dtype, np.dtype) and dtype.kind == "f" else value
 
 
 def _tensor(array: np.ndarray):

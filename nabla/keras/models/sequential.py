@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import weakref
 
+import numpy as np
+
 from ...nn import Module
 from ..layers import Input, InputLayer, Layer
 from ..layers.categorical import RawInputLayer
@@ -164,6 +166,13 @@ class Sequential(Model):
         if isinstance(first, Model):
             return first._takes_text()
         return None if first is None or isinstance(first, RawInputLayer) else False
+
+    @property
+    def input_dtype(self):
+        """The dtype of the model's float ``keras.Input``, else the model's (Keras 3's Sequential casts its float
+        inputs to its input layer's dtype)."""
+        floating = isinstance(self._input_dtype, np.dtype) and self._input_dtype.kind == "f"
+        return self._input_dtype if floating else self.dtype
 
     def call(self, inputs, training=None):
         shape = self.input_shape
