@@ -37,7 +37,7 @@ import math
 import numpy as np
 
 from .. import initializers
-from .._engine import Tensor, ops
+from .._engine import Tensor, constant, ops, recompute
 from . import masking
 from .layer import Layer, config_value
 from .layer_inputs import as_tensors
@@ -172,7 +172,15 @@ class MultiHeadAttention(Layer):
 
 
 def _as_bool(mask) -> Tensor:
-    return ops.astype(mask if isinstance(mask, Tensor) else Tensor._make(np.asarray(mask)), bool)
+    """A mask as a bool tensor; a NumPy mask (a functional model's constant) read by reference at each replay of
+    a captured step."""
+    if isinstance(mask, Tensor):
+        return ops.astype(mask, bool)
+    return Tensor._make(recompute(_bool_array, mask))
+
+
+def _bool_array(mask) -> np.ndarray:
+    return np.asarray(mask).astype(bool)
 
 
 def _keep(query_mask, value_mask, key_mask, attention_mask, causal: bool, t: int, s: int):
@@ -184,7 +192,7 @@ def _keep(query_mask, value_mask, key_mask, attention_mask, causal: bool, t: int
         parts.append(ops.expand_dims(_as_bool(query_mask), -1))
     parts += [ops.expand_dims(_as_bool(m), -2) for m in (value_mask, key_mask) if m is not None]
     if causal:
-        parts.append(Tensor._make(np.tril(np.ones((1, t, s), dtype=bool))))
+        parts.append(constant(Tensor._make(np.tri(t, s, dtype=bool)[None])))  # (a constant of the shapes)
     if attention_mask is not None:
         parts.insert(0, _as_bool(attention_mask))
     keep = parts[0] if parts else None

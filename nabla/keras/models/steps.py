@@ -39,7 +39,7 @@ def batch_logs(total: float, seen: int, metric_logs: dict) -> dict:
 
 
 def _graph_free(out):
-    """``out`` (a tensor, or a list, tuple or dict of them) detached, each keeping its mask. The loss of a
+    """``out`` (a tensor, or a list, tuple or dict of them) detached. The loss of a
     sigmoid's or softmax's output is computed from the logits behind it (as Keras on TensorFlow, see
     :mod:`..activation_logits`), so backward never walks the output's own node, which a captured step
     cannot return (its replays return values without a graph)."""
@@ -47,11 +47,7 @@ def _graph_free(out):
         return {k: _graph_free(v) for k, v in out.items()}
     if isinstance(out, (list, tuple)):
         return type(out)(_graph_free(v) for v in out)
-    if not isinstance(out, Tensor):
-        return out
-    free = out.detach()
-    masking.set_mask(free, masking.get_mask(out))
-    return free
+    return out.detach() if isinstance(out, Tensor) else out
 
 
 NO_LOSS = (
@@ -107,9 +103,11 @@ class TrainingSteps:
         for m in self.compiled_metrics:
             m.reset_state()
 
-    def _step(self, x: np.ndarray, y: np.ndarray, sample_weight) -> tuple[Tensor, Tensor]:
-        """One gradient step: (loss, outputs). The part of a training batch that ``jit_compile`` captures
-        (with the model in training mode: the replays run the step recorded with ``training=True``)."""
+    def _step(self, x: np.ndarray, y: np.ndarray, sample_weight) -> tuple[Tensor, Tensor, Tensor | None]:
+        """One gradient step: (loss, outputs, the outputs' mask). The part of a training batch that
+        ``jit_compile`` captures (with the model in training mode: the replays run the step recorded with
+        ``training=True``). The mask is returned, not left beside the outputs (see :mod:`..layers.masking`):
+        a replay's outputs are new tensors, which the table of masks does not know."""
         with training_step():  # (TensorFlow functions in the layers record, as on Keras's GradientTape)
             out = unwrap(self(self._placed(x), training=True))
             loss = self._loss_value(y, out, sample_weight)
@@ -117,7 +115,7 @@ class TrainingSteps:
         if loss.requires_grad:  # False when every weight is frozen: nothing to update (Keras warns and goes on)
             loss.backward()
             self.optimizer.step()
-        return loss, _graph_free(out)
+        return loss, _graph_free(out), masking.get_mask(out)
 
     def _flat_step(self, layout: tuple, *arrays):
         """:meth:`_step` on arrays given one by one (what the capture keys its programs on): see
@@ -133,19 +131,19 @@ class TrainingSteps:
             step = self._captured_step = capture(self._flat_step)
             self._captured_with = (self.optimizer, self.loss)
         if step is None:
-            loss, out = self._step(x, y, sample_weight)
+            loss, out, mask = self._step(x, y, sample_weight)
         else:
             try:
-                loss, out = step(*structures.flatten_batch(x, y, sample_weight))
+                loss, out, mask = step(*structures.flatten_batch(x, y, sample_weight))
             except CaptureError:
                 if self._jit_compile is True:
                     raise
                 # "auto": this model cannot be captured (the error was raised before any weight changed).
                 self._captured_step = None
-                loss, out = self._step(x, y, sample_weight)
+                loss, out, mask = self._step(x, y, sample_weight)
         self._resolve_metrics(out)
         with no_grad():
-            self._update_metrics(y, structures.arrays_of(out), sample_weight, masking.get_mask(out))
+            self._update_metrics(y, structures.arrays_of(out), sample_weight, mask)
         return loss.item()
 
     def _test_batch(self, x: np.ndarray, y: np.ndarray, sample_weight) -> float:
