@@ -12,7 +12,9 @@ N heads of size ``key_dim`` (H) and ``value_dim`` (Hv, ``key_dim`` by default)::
 ``out`` is ``output_shape`` (an int), else dim_q. The weights are made at the first call, in Keras's order
 (query, key, value, attention_output; kernel then bias), so ``set_weights`` takes Keras's arrays as they are.
 
-Masks, as Keras 3 merges them (nonzero is kept; the rest gets -1e9 before the softmax and 0 after it):
+Masks, as Keras 3 merges them (nonzero is kept; the rest gets -1e9 before the softmax; a query that may
+attend to nothing gets zeros with ``return_attention_scores`` or a ``dropout`` rate, else, as Keras's fused
+path, the mean of every value):
 ``attention_mask`` (B, T, S), or fewer axes expanded as Keras does at the heads' axis (a (T, S) mask
 becomes (1, 1, T, S), shared by the batch); the query's own mask (``Embedding(mask_zero=True)``'s; a
 ``query_mask`` argument is replaced by it, as in Keras 3); ``value_mask`` and ``key_mask`` (B, S), else the
@@ -150,7 +152,9 @@ class MultiHeadAttention(Layer):
                 keep = ops.expand_dims(keep, -3)
             scores = ops.where(keep, scores, _LARGE_NEGATIVE)
         scores = ops.softmax(scores, axis=-1)
-        if keep is not None:  # (as Keras: a query that may attend to nothing gets zeros, not a uniform row)
+        if keep is not None and (return_attention_scores or self.dropout > 0):
+            # NOTE: as Keras 3, whose Softmax layer zeroes a query that may attend to nothing on this path; with
+            # neither, its fused ops.dot_product_attention leaves that row uniform (the mean of every value).
             scores = ops.where(keep, scores, 0.0)
         attended = ops.einsum("bnts,bsnh->btnh", self._dropout_layer(scores, training=training), v)
         out = self._project("attention_output", attended, "btnh,nho->bto")
