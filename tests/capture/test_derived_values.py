@@ -103,3 +103,11 @@ def test_a_weighted_mean_over_targets_replays_without_falling_back():
     loss = lambda out, y: nb.nll_loss(nb.log_softmax(out, axis=1), y, weight=weight)  # noqa: E731
     step = _assert_twins(_twins(build, _train_step(loss), xs, ys))
     assert "_mean_factors" in step.code and "_checked" not in step.code
+
+
+def test_a_comparison_of_a_full_reduction_is_recomputed_by_every_replay():
+    # NumPy answers a comparison of 0-d arrays with a scalar (np.False_): held as a 0-d array, it is a value
+    # of the step (a masked loss's "no real step" test, sum(mask) == 0, inside fit's captured step).
+    step = nb.capture(lambda x: nb.where(x.sum() == 0.0, 1.0, x.sum()))
+    for x in (np.ones(3, np.float32), np.zeros(3, np.float32), np.full(3, 2.0, np.float32)):
+        assert float(step(nb.tensor(x))) == (1.0 if x.sum() == 0 else x.sum())

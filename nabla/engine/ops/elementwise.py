@@ -469,7 +469,9 @@ def _no_grad(name: str, doc: str):
 
     def run(*arrays):
         out = getattr(backend.namespace(*arrays), name)(*arrays)
-        return out if hasattr(out, "shape") else np.asarray(out)
+        # NOTE: NumPy answers 0-d inputs with a scalar (np.True_, a shared singleton): a 0-d array instead, as
+        # every tensor holds, which a captured step can name (``sum(x) == 0`` inside a step is then recorded).
+        return out if hasattr(out, "shape") and not isinstance(out, np.generic) else np.asarray(out)
 
     run.__name__ = name
 

@@ -6,7 +6,7 @@ import numpy as np
 
 from ...nn.functional import embedding
 from .. import constraints, initializers, regularizers
-from .._engine import Tensor
+from .._engine import Tensor, recompute
 from .activity_regularization import activity_penalty
 from .layer import Layer, config_value
 
@@ -15,6 +15,18 @@ def _positive_int(value, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
         raise ValueError(f"Embedding: {name} must be a positive integer, got {value!r}")
     return int(value)
+
+
+def _indices(indices: np.ndarray, input_dim: int, name: str) -> np.ndarray:
+    """``indices`` as integers, checked to be whole numbers in [0, input_dim)."""
+    if indices.dtype.kind == "f":
+        if not np.all(indices == np.round(indices)):
+            raise ValueError(f"Embedding '{name}' needs integer indices, got fractional values")
+        indices = indices.astype(np.int64)
+    if indices.size and (indices.min() < 0 or indices.max() >= input_dim):
+        bad = int(indices.min() if indices.min() < 0 else indices.max())
+        raise ValueError(f"Embedding '{name}': index {bad} is outside [0, {input_dim}) (input_dim)")
+    return indices
 
 
 class Embedding(Layer):
@@ -74,14 +86,9 @@ class Embedding(Layer):
         return (inputs if isinstance(inputs, Tensor) else Tensor._make(np.asarray(inputs))) != 0
 
     def call(self, inputs, training=None):
-        indices = inputs._data if isinstance(inputs, Tensor) else np.asarray(inputs)
-        if indices.dtype.kind == "f":
-            if not np.all(indices == np.round(indices)):
-                raise ValueError(f"Embedding '{self.name}' needs integer indices, got fractional values")
-            indices = indices.astype(np.int64)
-        if indices.size and (indices.min() < 0 or indices.max() >= self.input_dim):
-            bad = int(indices.min() if indices.min() < 0 else indices.max())
-            raise ValueError(f"Embedding '{self.name}': index {bad} is outside [0, {self.input_dim}) (input_dim)")
+        # (recomputed by every replay of a captured step, checks included: fit's float32 batches are new arrays)
+        indices = recompute(_indices, inputs if isinstance(inputs, Tensor) else np.asarray(inputs), self.input_dim,
+                            self.name)  # fmt: skip
         out = embedding(Tensor._make(indices), self.embeddings)
         if self.activity_regularizer is not None:
             self.add_loss(activity_penalty(self.activity_regularizer, out))

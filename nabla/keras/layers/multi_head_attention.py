@@ -12,7 +12,9 @@ N heads of size ``key_dim`` (H) and ``value_dim`` (Hv, ``key_dim`` by default)::
 ``out`` is ``output_shape`` (an int), else dim_q. The weights are made at the first call, in Keras's order
 (query, key, value, attention_output; kernel then bias), so ``set_weights`` takes Keras's arrays as they are.
 
-Masks, as Keras 3 merges them (nonzero is kept; the rest gets -1e9 before the softmax and 0 after it):
+Masks, as Keras 3 merges them (nonzero is kept; the rest gets -1e9 before the softmax; a query that may
+attend to nothing gets zeros with ``return_attention_scores`` or a ``dropout`` rate, else, as Keras's fused
+path, the mean of every value):
 ``attention_mask`` (B, T, S), or fewer axes expanded as Keras does at the heads' axis (a (T, S) mask
 becomes (1, 1, T, S), shared by the batch); the query's own mask (``Embedding(mask_zero=True)``'s; a
 ``query_mask`` argument is replaced by it, as in Keras 3); ``value_mask`` and ``key_mask`` (B, S), else the
@@ -37,7 +39,7 @@ import math
 import numpy as np
 
 from .. import initializers
-from .._engine import Tensor, ops
+from .._engine import Tensor, constant, ops, recompute
 from . import masking
 from .layer import Layer, config_value
 from .layer_inputs import as_tensors
@@ -150,7 +152,9 @@ class MultiHeadAttention(Layer):
                 keep = ops.expand_dims(keep, -3)
             scores = ops.where(keep, scores, _LARGE_NEGATIVE)
         scores = ops.softmax(scores, axis=-1)
-        if keep is not None:  # (as Keras: a query that may attend to nothing gets zeros, not a uniform row)
+        if keep is not None and (return_attention_scores or self.dropout > 0):
+            # NOTE: as Keras 3, whose Softmax layer zeroes a query that may attend to nothing on this path; with
+            # neither, its fused ops.dot_product_attention leaves that row uniform (the mean of every value).
             scores = ops.where(keep, scores, 0.0)
         attended = ops.einsum("bnts,bsnh->btnh", self._dropout_layer(scores, training=training), v)
         out = self._project("attention_output", attended, "btnh,nho->bto")
@@ -172,7 +176,15 @@ class MultiHeadAttention(Layer):
 
 
 def _as_bool(mask) -> Tensor:
-    return ops.astype(mask if isinstance(mask, Tensor) else Tensor._make(np.asarray(mask)), bool)
+    """A mask as a bool tensor; a NumPy mask (a functional model's constant) read by reference at each replay of
+    a captured step."""
+    if isinstance(mask, Tensor):
+        return ops.astype(mask, bool)
+    return Tensor._make(recompute(_bool_array, mask))
+
+
+def _bool_array(mask) -> np.ndarray:
+    return np.asarray(mask).astype(bool)
 
 
 def _keep(query_mask, value_mask, key_mask, attention_mask, causal: bool, t: int, s: int):
@@ -184,7 +196,7 @@ def _keep(query_mask, value_mask, key_mask, attention_mask, causal: bool, t: int
         parts.append(ops.expand_dims(_as_bool(query_mask), -1))
     parts += [ops.expand_dims(_as_bool(m), -2) for m in (value_mask, key_mask) if m is not None]
     if causal:
-        parts.append(Tensor._make(np.tril(np.ones((1, t, s), dtype=bool))))
+        parts.append(constant(Tensor._make(np.tri(t, s, dtype=bool)[None])))  # (a constant of the shapes)
     if attention_mask is not None:
         parts.insert(0, _as_bool(attention_mask))
     keep = parts[0] if parts else None

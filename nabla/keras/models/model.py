@@ -43,7 +43,7 @@ from .placement import Placement
 from .sources import CappedPasses, epoch_batches
 from .step_methods import CompiledMetrics, StepMethods
 from .steps import TrainingSteps, batch_logs, mean_loss
-from .summary import summary_table
+from .summary import print_summary
 
 _FUNCTIONAL_SUBCLASSES: dict[type, type] = {}
 
@@ -501,7 +501,8 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
         self._maybe_build()
         return super()._ordered_weights()
 
-    def summary(self, print_fn=print, show_trainable: bool = False) -> None:
-        """Print the layer table: output shapes, parameter counts, totals (as Keras's ``summary``);
-        ``show_trainable=True`` adds Keras's "Trainable" column (Y, N, or - for a layer without weights)."""
-        print_fn(summary_table(self, show_trainable))
+    def summary(self, line_length: int | None = None, positions=None, print_fn=None, expand_nested: bool = False,
+                show_trainable: bool = False, layer_range=None) -> None:  # fmt: skip
+        """Print the layer table: output shapes, parameter counts, totals, as Keras 3's ``summary`` (the
+        arguments: :func:`.summary.print_summary`)."""
+        print_summary(self, line_length, positions, print_fn, expand_nested, show_trainable, layer_range)

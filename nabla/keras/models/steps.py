@@ -40,7 +40,7 @@ def batch_logs(total: float, seen: int, metric_logs: dict) -> dict:
 
 
 def _graph_free(out):
-    """``out`` (a tensor, or a list, tuple or dict of them) detached, each keeping its mask. The loss of a
+    """``out`` (a tensor, or a list, tuple or dict of them) detached. The loss of a
     sigmoid's or softmax's output is computed from the logits behind it (as Keras on TensorFlow, see
     :mod:`..activation_logits`), so backward never walks the output's own node, which a captured step
     cannot return (its replays return values without a graph)."""
@@ -48,11 +48,7 @@ def _graph_free(out):
         return {k: _graph_free(v) for k, v in out.items()}
     if isinstance(out, (list, tuple)):
         return type(out)(_graph_free(v) for v in out)
-    if not isinstance(out, Tensor):
-        return out
-    free = out.detach()
-    masking.set_mask(free, masking.get_mask(out))
-    return free
+    return out.detach() if isinstance(out, Tensor) else out
 
 
 def _logits_beside(out) -> list:
@@ -120,10 +116,12 @@ class TrainingSteps:
         for m in self.compiled_metrics:
             m.reset_state()
 
-    def _step(self, x: np.ndarray, y: np.ndarray, sample_weight) -> tuple[Tensor, Tensor, list]:
-        """One gradient step: (loss, outputs, the logits behind them: see :func:`_logits_beside`). The part of
-        a training batch that ``jit_compile`` captures (with the model in training mode: the replays run the
-        step recorded with ``training=True``)."""
+    def _step(self, x: np.ndarray, y: np.ndarray, sample_weight) -> tuple[Tensor, Tensor, Tensor | None, list]:
+        """One gradient step: (loss, outputs, the outputs' mask, the logits behind them: see
+        :func:`_logits_beside`). The part of a training batch that ``jit_compile`` captures (with the model in
+        training mode: the replays run the step recorded with ``training=True``). The mask and the logits are
+        returned, not left beside the outputs (see :mod:`..layers.masking`, :mod:`..activation_logits`): a
+        replay's outputs are new tensors, which those tables do not know."""
         with training_step():  # (TensorFlow functions in the layers record, as on Keras's GradientTape)
             out = unwrap(self(self._placed(x), training=True))
             loss = self._loss_value(y, out, sample_weight)
@@ -131,7 +129,7 @@ class TrainingSteps:
         if loss.requires_grad:  # False when every weight is frozen: nothing to update (Keras warns and goes on)
             loss.backward()
             self.optimizer.step()
-        return loss, _graph_free(out), _logits_beside(out)
+        return loss, _graph_free(out), masking.get_mask(out), _logits_beside(out)
 
     def _flat_step(self, layout: tuple, *arrays):
         """:meth:`_step` on arrays given one by one (what the capture keys its programs on): see
@@ -147,20 +145,20 @@ class TrainingSteps:
             step = self._captured_step = capture(self._flat_step)
             self._captured_with = (self.optimizer, self.loss)
         if step is None:
-            loss, out, logits = self._step(x, y, sample_weight)
+            loss, out, mask, logits = self._step(x, y, sample_weight)
         else:
             try:
-                loss, out, logits = step(*structures.flatten_batch(x, y, sample_weight))
+                loss, out, mask, logits = step(*structures.flatten_batch(x, y, sample_weight))
             except CaptureError:
                 if self._jit_compile is True:
                     raise
                 # "auto": this model cannot be captured (the error was raised before any weight changed).
                 self._captured_step = None
-                loss, out, logits = self._step(x, y, sample_weight)
+                loss, out, mask, logits = self._step(x, y, sample_weight)
         _remember_logits(out, logits)
         self._resolve_metrics(out)
         with no_grad():
-            self._update_metrics(y, structures.metric_arrays(out), sample_weight, masking.get_mask(out))
+            self._update_metrics(y, structures.metric_arrays(out), sample_weight, mask)
         return loss.item()
 
     def _test_batch(self, x: np.ndarray, y: np.ndarray, sample_weight) -> float:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import textwrap
 from collections import Counter
 
 from .._engine import no_grad
 from ..layers import Layer
 from ..symbolic import KerasTensor, Node, probe_calls
+from . import summary_layout
 from .data_adapter import blank_input, takes_text
 
 
@@ -143,13 +143,6 @@ def _trainable(item) -> str:
     return "Y" if item.trainable else "N"
 
 
-def _fit(text: str, width: int) -> list[str]:
-    """A cell's lines: wrapped at spaces, a word longer than the column cut with "…" (rich's overflow, which
-    Keras's table uses)."""
-    lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""]
-    return [line if len(line) <= width else line[: width - 1] + "…" for line in lines]
-
-
 def _label(name: str, layer) -> str:
     return f"{layer.name} ({type(layer).__name__})" if isinstance(layer, Layer) else f"{name} ({type(layer).__name__})"
 
@@ -172,41 +165,22 @@ def _layer_rows(model) -> list[tuple]:
     return rows
 
 
-def summary_table(model, show_trainable: bool = False) -> str:
+def summary_table(model, show_trainable: bool = False, line_length: int | None = None, positions=None) -> str:
+    """The summary's text, laid out as Keras 3's (see :mod:`.summary_layout`)."""
     model._maybe_build()
     if hasattr(model, "_operations"):
         rows, chain = _graph_rows(model)
     else:
         rows, chain = _layer_rows(model), True
-    # Keras 3's columns (76 characters wide, as it prints outside a terminal); longer cells wrap at spaces
-    if show_trainable:
-        widths = [27, 21, 10, 5] if chain else [17, 15, 9, 14, 5]
-    else:
-        widths = [31, 22, 13] if chain else [19, 17, 10, 17]
-        rows = [row[:-1] for row in rows]
     heads = ["Layer (type)", "Output Shape", "Param #"] + ([] if chain else ["Connected to"])
-    heads = [_fit(head, width)[0] for head, width in zip(heads + ["Trainable"], widths)]
-    align = [str.ljust, str.ljust, str.rjust] + ([] if chain else [str.ljust]) + [str.center]
-
-    def line(left, mid, right, fill="━"):
-        return left + mid.join(fill * (w + 2) for w in widths) + right
-
-    def cells(texts) -> str:
-        return " │ ".join(how(text, width) for how, text, width in zip(align, texts, widths))
-
-    out = [
-        f'Model: "{model.name}"',
-        line("┏", "┳", "┓"),
-        "┃ " + cells(heads).replace("│", "┃") + " ┃",
-        line("┡", "╇", "┩"),
-    ]
-    for i, row in enumerate(rows):
-        if i:  # a rule between the rows, as Keras 3 draws them
-            out.append(line("├", "┼", "┤", "─"))
-        wrapped = [_fit(cell, width) for cell, width in zip(row, widths)]
-        for k in range(max(map(len, wrapped))):
-            out.append("│ " + cells([lines[k] if k < len(lines) else "" for lines in wrapped]) + " │")
-    out.append(line("└", "┴", "┘", "─"))
+    aligns = ["left", "left", "right"] + ([] if chain else ["left"])
+    if show_trainable:
+        heads, aligns = heads + ["Trainable"], aligns + ["center"]
+    else:
+        rows = [row[:-1] for row in rows]
+    line_length, positions = summary_layout.line_length_and_positions(chain, show_trainable, line_length, positions)
+    widths = summary_layout.column_widths(line_length, positions, heads)
+    out = [f'Model: "{model.name}"', *summary_layout.draw(heads, rows, aligns, widths)]
     trainable, frozen = _weights(model)
     optimizer = _optimizer_count(model)  # (float32 values, 4 bytes each)
     total = sum(w.size for w in trainable + frozen) + (optimizer or 0)
@@ -219,3 +193,20 @@ def summary_table(model, show_trainable: bool = False) -> str:
     if optimizer is not None:
         out.append(f" Optimizer params: {optimizer:,} ({_size(4 * optimizer)})")
     return "\n".join(out)
+
+
+def print_summary(model, line_length=None, positions=None, print_fn=None, expand_nested: bool = False,
+                  show_trainable: bool = False, layer_range=None) -> None:  # fmt: skip
+    """``model.summary``: ``line_length`` (the table's width) and ``positions`` (the columns' right ends, as
+    fractions of it) lay the columns out as Keras 3 does (see :mod:`.summary_layout`); ``show_trainable=True``
+    adds Keras's "Trainable" column (Y, N, or - for a layer without weights). ``print_fn``, as Keras's, is
+    called once with the whole text, ending in a newline; without it the text goes to standard output.
+    ``expand_nested`` and ``layer_range`` are not offered (their defaults only)."""
+    for name, value, default in (("expand_nested", expand_nested, False), ("layer_range", layer_range, None)):
+        if value != default:
+            raise ValueError(f"summary: {name}={value!r} is not offered by nabla; leave it out")
+    text = summary_table(model, show_trainable, line_length, positions)
+    if print_fn is None:
+        print(text)
+    else:
+        print_fn(text + "\n")

@@ -60,6 +60,16 @@ def test_masks_are_merged_as_keras_merges_them(masks):
     _both(_pair(num_heads=2, key_dim=4), QUERY, VALUE, KEY, **masks)
 
 
+@pytest.mark.parametrize("dropout", [0.0, 0.3])
+def test_a_query_that_may_attend_to_nothing_is_as_keras_s_without_the_scores(dropout):
+    """Keras 3 without return_attention_scores and dropout runs ops.dot_product_attention, which leaves such a
+    row uniform (its output the mean of the values); with a dropout rate, its Softmax layer zeroes it."""
+    pair = _pair(num_heads=2, key_dim=4, dropout=dropout)
+    mask = np.array([[1, 0, 1, 1], [0, 1, 1, 1], [0, 0, 0, 0]])  # the third query sees nothing
+    mine, theirs = (layer(QUERY, VALUE, KEY, attention_mask=mask) for layer in pair)
+    np.testing.assert_allclose(mine.numpy(), theirs.detach().numpy(), rtol=1e-5, atol=1e-5)
+
+
 def test_the_query_s_own_mask_is_kept_and_a_query_mask_argument_is_replaced_by_it():
     """Keras 3 reads the query's mask (here from Embedding(mask_zero=True)); Keras 2's positional
     ``mha(x, x, x, mask)`` lands in query_mask and is dropped, in both."""
