@@ -63,3 +63,21 @@ def assert_values_match(call, rtol=1e-6, atol=0.0):
 def data(*shape: int, seed: int = 0) -> np.ndarray:
     """Standard-normal float32 samples of ``shape``, the same for a given seed (inputs for layer comparisons)."""
     return np.random.default_rng(seed).standard_normal(shape).astype(np.float32)
+
+
+def run_on_keras_tensorflow(script: str, *args: str, stdin: str | None = None, timeout: int = 600):
+    """The JSON that ``script`` prints last, run by Keras 3 on TensorFlow in a fresh interpreter (this process's
+    keras is on PyTorch, and a backend is chosen once per process). ``args`` reach it as ``sys.argv[1:]`` (a test's
+    folder, to import the test module from); the tests folder is on its path. Skips locally without TensorFlow."""
+    import json
+    import subprocess
+    import sys
+
+    require("tensorflow")
+    tests = os.path.dirname(os.path.abspath(__file__))
+    env = {**os.environ, "KERAS_BACKEND": "tensorflow", "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONDONTWRITEBYTECODE": "1"}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [tests, os.environ.get("PYTHONPATH")]))
+    done = subprocess.run([sys.executable, "-c", script, *args], input=stdin, capture_output=True, text=True,
+                          env=env, timeout=timeout)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-4000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])

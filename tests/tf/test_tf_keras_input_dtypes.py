@@ -9,13 +9,10 @@ very function the test runs on ``nabla.tf`` and ``nabla.keras``.
 from __future__ import annotations
 
 import inspect
-import json
-import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
+from keras_reference import run_on_keras_tensorflow
 from tf_parity import tensorflow
 
 import nabla.tf as ntf
@@ -57,11 +54,7 @@ print(json.dumps(outcomes(tf, keras)))
 @pytest.fixture(scope="module")
 def keras_on_tensorflow() -> list:
     tensorflow()  # (skips locally without TensorFlow, as the other references)
-    env = {**os.environ, "KERAS_BACKEND": "tensorflow", "TF_CPP_MIN_LOG_LEVEL": "3"}
-    script = _SCRIPT.format(source=inspect.getsource(outcomes))
-    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-2000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_on_keras_tensorflow(_SCRIPT.format(source=inspect.getsource(outcomes)))
 
 
 def test_tensorflow_tensors_of_other_dtypes_meet_keras_layers_as_in_keras_on_tensorflow(keras_on_tensorflow):

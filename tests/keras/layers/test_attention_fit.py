@@ -12,13 +12,10 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
-from conftest import require
-from keras_reference import keras_on_torch
+from keras_reference import keras_on_torch, run_on_keras_tensorflow
 
 from nabla import keras
 
@@ -89,15 +86,8 @@ print(json.dumps(t._fit(keras, t._decoder(keras, True, "input"), weights, t.EMPT
 
 def _fit_on_tensorflow(weights) -> dict:
     """``_fit`` of the "input" block on EMPTY_ROWS by Keras 3 on TensorFlow, in a fresh interpreter."""
-    require("tensorflow")
-    env = {**os.environ, "KERAS_BACKEND": "tensorflow", "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONDONTWRITEBYTECODE": "1"}
     here = os.path.dirname(os.path.abspath(__file__))
-    tests = os.path.dirname(os.path.dirname(here))  # (conftest and keras_reference, which the module imports)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [tests, os.environ.get("PYTHONPATH")]))
-    done = subprocess.run([sys.executable, "-c", _TF_SCRIPT, here], input=json.dumps([w.tolist() for w in weights]),
-                          capture_output=True, text=True, env=env, timeout=600)  # fmt: skip
-    assert done.returncode == 0, done.stderr[-4000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_on_keras_tensorflow(_TF_SCRIPT, here, stdin=json.dumps([w.tolist() for w in weights]))
 
 
 def test_a_query_that_may_attend_to_nothing_trains_as_keras_on_tensorflow():

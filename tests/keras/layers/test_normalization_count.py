@@ -4,13 +4,9 @@ weights' dtypes and the summary's byte totals are checked against Keras 3 run on
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-
 import numpy as np
 import pytest
+from keras_reference import run_on_keras_tensorflow
 
 import nabla.keras as keras
 
@@ -40,10 +36,7 @@ def _model(k):
 
 @pytest.fixture(scope="module")
 def keras_on_tensorflow() -> dict:
-    env = {**os.environ, "KERAS_BACKEND": "tensorflow", "TF_CPP_MIN_LOG_LEVEL": "3"}
-    done = subprocess.run([sys.executable, "-c", _REFERENCE], env=env, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-2000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_on_keras_tensorflow(_REFERENCE)
 
 
 def test_the_weights_have_keras_dtypes_on_tensorflow(keras_on_tensorflow):

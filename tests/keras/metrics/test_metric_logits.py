@@ -12,14 +12,11 @@ which read the values alone, are logged beside them.
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
-from conftest import require
+from keras_reference import run_on_keras_tensorflow
 
 import nabla.keras as keras
 
@@ -136,16 +133,7 @@ print(json.dumps(out))
 @pytest.fixture(scope="module")
 def tf_reference() -> dict:
     """TensorFlow's tf.keras logs for every case here, from one fresh interpreter."""
-    require("tensorflow")
-    env = {**os.environ, "KERAS_BACKEND": "tensorflow", "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
-    here = os.path.dirname(os.path.abspath(__file__))
-    tests = os.path.dirname(os.path.dirname(here))  # (conftest, which the module imports)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [tests, os.environ.get("PYTHONPATH")]))
-    done = subprocess.run(
-        [sys.executable, "-c", _TF_SCRIPT, here], capture_output=True, text=True, env=env, timeout=600
-    )
-    assert done.returncode == 0, done.stderr[-4000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_on_keras_tensorflow(_TF_SCRIPT, os.path.dirname(os.path.abspath(__file__)))
 
 
 def _assert_logs(got: dict, want: dict) -> None:
