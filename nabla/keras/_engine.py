@@ -8,7 +8,7 @@ are imported directly where they are used.
 
 from ..capture import capture
 from ..engine import backend, devices, dtypes, ops, random
-from ..engine.creation import ones, sample, zeros
+from ..engine.creation import made_by, ones, sample, zeros
 from ..engine.custom_gradient import custom_vjp
 from ..engine.grad_mode import no_grad
 from ..engine.serialization import load, save
@@ -25,6 +25,7 @@ __all__ = [
     "devices",
     "dtypes",
     "load",
+    "made_by",
     "no_grad",
     "ones",
     "ops",
