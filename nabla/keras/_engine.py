@@ -13,14 +13,13 @@ from ..engine.custom_gradient import custom_vjp
 from ..engine.grad_mode import no_grad
 from ..engine.serialization import load, save
 from ..engine.tensor import Tensor
-from ..engine.tracing import CaptureError, constant, recompute, refuse_in_capture, replayed, update_in_place
+from ..engine.tracing import CaptureError, recompute, refuse_in_capture, replayed, update_in_place
 
 __all__ = [
     "CaptureError",
     "Tensor",
     "backend",
     "capture",
-    "constant",
     "custom_vjp",
     "devices",
     "dtypes",
