@@ -1,8 +1,8 @@
 """A model whose ``call`` makes tensors from shapes (a causal mask ``tril(ones(...))``, positions ``arange``,
 ``cumsum``'s triangle, ``dot_product_attention``'s causal mask, the all-true mask ``Concatenate`` gives an
-input without one), reads a NumPy mask or casts a mask computed in the step trains in ``fit``'s captured step (``jit_compile=True``, which
-raises where a step cannot be captured) with the losses of eager training bit for bit, and Keras 3's (on
-torch, in-process) from the same initial weights."""
+input without one), reads a NumPy mask or casts a mask computed in the step trains in ``fit``'s captured
+step (``jit_compile=True``, which raises where a step cannot be captured) with the losses of eager training
+bit for bit, and Keras 3's (on torch, in-process) from the same initial weights."""
 
 from __future__ import annotations
 
