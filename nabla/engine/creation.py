@@ -10,7 +10,7 @@ from . import backend, devices, dtypes
 from . import random as _random
 from .ops.primitive import primitive
 from .tensor import Tensor
-from .tracing import constant
+from .tracing import constant, derive
 
 
 def tensor(data, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
@@ -57,6 +57,27 @@ def _make(array, requires_grad: bool, device=None) -> Tensor:
     if requires_grad:
         t.requires_grad = True
     return t
+
+
+def made_by(fn, *args, **kwargs) -> Tensor:
+    """A tensor of ``fn(*args, **kwargs)``, a NumPy function (tensors among ``args`` passed as their arrays),
+    made so that ``nb.capture`` can repeat it; not differentiable.
+
+    From Python values only (shapes, a fill value: a causal mask ``np.tri(t, s)``, positions ``np.arange(n)``)
+    it is a constant of the captured program, as ``nb.zeros`` is (a replay of another shape is another
+    capture). Given tensors or arrays (a mask to cast), every replay recomputes it from their values then, an
+    array of yours read by reference, and runs eagerly if its shape or dtype differs (``arange`` of a tensor's
+    value; see :func:`~nabla.engine.tracing.derive`)."""
+    if any(map(_holds_values, args)) or any(map(_holds_values, kwargs.values())):
+        return Tensor._make(derive(fn, *args, **kwargs))
+    return constant(Tensor._make(fn(*args, **kwargs)))
+
+
+def _holds_values(x) -> bool:
+    """Whether ``x`` is, or a list or tuple of it holds, a tensor or an array (NumPy scalars are Python values)."""
+    if isinstance(x, (tuple, list)):
+        return any(map(_holds_values, x))
+    return isinstance(x, (Tensor, np.ndarray)) or (hasattr(x, "__array_namespace__") and not isinstance(x, np.generic))
 
 
 def zeros(*shape, dtype=None, requires_grad: bool = False, device=None) -> Tensor:

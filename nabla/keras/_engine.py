@@ -8,23 +8,23 @@ are imported directly where they are used.
 
 from ..capture import capture
 from ..engine import backend, devices, dtypes, ops, random
-from ..engine.creation import ones, sample, zeros
+from ..engine.creation import made_by, ones, sample, zeros
 from ..engine.custom_gradient import custom_vjp
 from ..engine.grad_mode import no_grad
 from ..engine.serialization import load, save
 from ..engine.tensor import Tensor
-from ..engine.tracing import CaptureError, constant, recompute, refuse_in_capture, replayed, update_in_place
+from ..engine.tracing import CaptureError, recompute, refuse_in_capture, replayed, update_in_place
 
 __all__ = [
     "CaptureError",
     "Tensor",
     "backend",
     "capture",
-    "constant",
     "custom_vjp",
     "devices",
     "dtypes",
     "load",
+    "made_by",
     "no_grad",
     "ones",
     "ops",

@@ -29,7 +29,7 @@ import weakref
 
 import numpy as np
 
-from .._engine import Tensor, ops
+from .._engine import Tensor, made_by, ops
 from ..activation_logits import pass_on
 
 # id(tensor) -> (a weak reference to the tensor, its mask); the entry goes when the tensor does.
@@ -64,10 +64,11 @@ Tensor._keras_mask = property(get_mask, _assign_mask, doc="The mask a layer gave
 
 
 def as_mask(mask) -> Tensor:
-    """A mask given as a Tensor, an array or nested lists, as a boolean Tensor."""
+    """A mask given as a Tensor, an array or nested lists, as a boolean Tensor (nonzero is True); inside a
+    captured step an array (a functional model's NumPy mask) is read by reference at every replay."""
     if isinstance(mask, Tensor):
         return mask if mask.dtype == np.bool_ else mask != 0
-    return Tensor._make(np.asarray(mask).astype(bool))
+    return made_by(np.asarray, mask, dtype=bool)
 
 
 def input_mask(inputs, kwargs: dict):

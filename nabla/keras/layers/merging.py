@@ -17,7 +17,7 @@ import functools
 
 import numpy as np
 
-from .._engine import Tensor, ops
+from .._engine import made_by, ops
 from .layer import Layer
 
 
@@ -145,7 +145,7 @@ class Concatenate(_Merge):
         widened = []
         for x, m in zip(inputs, mask):
             if m is None:
-                m = Tensor._make(np.ones(x.shape, dtype=bool))
+                m = made_by(np.ones, x.shape, dtype=bool)
             while m.ndim < x.ndim:
                 m = ops.expand_dims(m, -1)
             widened.append(ops.broadcast_to(m, x.shape))

@@ -39,7 +39,7 @@ import math
 import numpy as np
 
 from .. import initializers
-from .._engine import Tensor, constant, ops, recompute
+from .._engine import Tensor, made_by, ops
 from . import masking
 from .layer import Layer, config_value
 from .layer_inputs import as_tensors
@@ -175,30 +175,18 @@ class MultiHeadAttention(Layer):
         }  # fmt: skip
 
 
-def _as_bool(mask) -> Tensor:
-    """A mask as a bool tensor; a NumPy mask (a functional model's constant) read by reference at each replay of
-    a captured step."""
-    if isinstance(mask, Tensor):
-        return ops.astype(mask, bool)
-    return Tensor._make(recompute(_bool_array, mask))
-
-
-def _bool_array(mask) -> np.ndarray:
-    return np.asarray(mask).astype(bool)
-
-
 def _keep(query_mask, value_mask, key_mask, attention_mask, causal: bool, t: int, s: int):
     """The positions attended to, as Keras 3 merges its masks with ``&``: the query's (B, T) as (B, T, 1), the
     value's and key's (B, S) as (B, 1, S), the causal (1, T, S) and ``attention_mask``, each cast to bool
     (nonzero is True); None when there is none."""
     parts = []
     if query_mask is not None:
-        parts.append(ops.expand_dims(_as_bool(query_mask), -1))
-    parts += [ops.expand_dims(_as_bool(m), -2) for m in (value_mask, key_mask) if m is not None]
+        parts.append(ops.expand_dims(masking.as_mask(query_mask), -1))
+    parts += [ops.expand_dims(masking.as_mask(m), -2) for m in (value_mask, key_mask) if m is not None]
     if causal:
-        parts.append(constant(Tensor._make(np.tri(t, s, dtype=bool)[None])))  # (a constant of the shapes)
+        parts.append(ops.expand_dims(made_by(np.tri, t, s, dtype=bool), 0))
     if attention_mask is not None:
-        parts.insert(0, _as_bool(attention_mask))
+        parts.insert(0, masking.as_mask(attention_mask))
     keep = parts[0] if parts else None
     for part in parts[1:]:
         keep = ops.logical_and(keep, part)

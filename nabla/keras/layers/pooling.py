@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from .._engine import Tensor, ops
+from .._engine import made_by, ops
 from .arguments import check_padding, pair, same_padding
 from .layer import Layer
 
@@ -63,7 +63,7 @@ class AveragePooling2D(_Pooling2D):
         if self.padding == "same":
             # NOTE: the pooled padded zeros give sum / window_size; the same pooling of a mask of ones gives
             # (positions inside the image) / window_size, so the ratio is the mean over real positions only.
-            inside = super().call(Tensor._make(np.ones((1, *inputs.shape[1:3], 1), dtype=inputs.dtype)))
+            inside = super().call(made_by(np.ones, (1, *inputs.shape[1:3], 1), dtype=inputs.dtype))
             out = out / inside
         return out
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._convert import convert_to_tensor
-from .._engine import Tensor, dtypes, ops
+from .._engine import Tensor, dtypes, made_by, ops
 from .core import convert_to_numpy, record_symbolic_calls, shape
 
 reshape, expand_dims, squeeze, stack = ops.reshape, ops.expand_dims, ops.squeeze, ops.stack
@@ -25,11 +25,11 @@ def _dtype(d):
 
 
 def zeros(shape, dtype=None) -> Tensor:
-    return Tensor._make(np.zeros(shape, dtype=_dtype(dtype)))
+    return made_by(np.zeros, shape, dtype=_dtype(dtype))
 
 
 def ones(shape, dtype=None) -> Tensor:
-    return Tensor._make(np.ones(shape, dtype=_dtype(dtype)))
+    return made_by(np.ones, shape, dtype=_dtype(dtype))
 
 
 def empty(shape, dtype=None) -> Tensor:
@@ -38,7 +38,7 @@ def empty(shape, dtype=None) -> Tensor:
 
 
 def full(shape, fill_value, dtype=None) -> Tensor:
-    return Tensor._make(np.full(shape, fill_value, dtype=_dtype(dtype)))
+    return made_by(np.full, shape, fill_value, dtype=_dtype(dtype))
 
 
 def zeros_like(x, dtype=None) -> Tensor:
@@ -57,7 +57,7 @@ def full_like(x, fill_value, dtype=None) -> Tensor:
 
 
 def eye(N, M=None, k=0, dtype=None) -> Tensor:  # noqa: N803 - Keras's names
-    return Tensor._make(np.eye(N, M, k, dtype=_dtype(dtype)))
+    return made_by(np.eye, N, M, k, dtype=_dtype(dtype))
 
 
 def identity(n, dtype=None) -> Tensor:
@@ -66,30 +66,34 @@ def identity(n, dtype=None) -> Tensor:
 
 def tri(N, M=None, k=0, dtype=None) -> Tensor:  # noqa: N803 - Keras's names
     """Ones on and below the k-th diagonal of an (N, M) matrix, zeros above."""
-    return Tensor._make(np.tri(N, M, k, dtype=_dtype(dtype)))
+    return made_by(np.tri, N, M, k, dtype=_dtype(dtype))
 
 
 def arange(start, stop=None, step=1, dtype=None) -> Tensor:
-    return Tensor._make(np.arange(start, stop, step, dtype=dtypes.resolve(dtype)))
+    return made_by(np.arange, start, stop, step, dtype=dtypes.resolve(dtype))
 
 
 def linspace(start, stop, num=50, endpoint=True, dtype=None) -> Tensor:
-    return Tensor._make(np.linspace(start, stop, num, endpoint=endpoint, dtype=_dtype(dtype)))
+    return made_by(np.linspace, start, stop, num, endpoint=endpoint, dtype=_dtype(dtype))
 
 
 def logspace(start, stop, num=50, endpoint=True, base=10, dtype=None, axis=0) -> Tensor:
     """``base ** linspace(start, stop, num)``."""
-    return Tensor._make(np.logspace(start, stop, num, endpoint, base, dtype=_dtype(dtype), axis=axis))
+    return made_by(np.logspace, start, stop, num, endpoint, base, dtype=_dtype(dtype), axis=axis)
 
 
 def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0) -> Tensor:
     """``num`` numbers from ``start`` to ``stop`` in geometric progression."""
-    return Tensor._make(np.geomspace(start, stop, num, endpoint, dtype=_dtype(dtype), axis=axis))
+    return made_by(np.geomspace, start, stop, num, endpoint, dtype=_dtype(dtype), axis=axis)
+
+
+def _as_float(fn, *args) -> np.ndarray:
+    return fn(*args).astype(dtypes.default_float)
 
 
 def _window(fn):
     def window(x, *args) -> Tensor:
-        return Tensor._make(fn(int(x), *args).astype(dtypes.default_float))
+        return made_by(_as_float, fn, int(x), *args)
 
     window.__name__ = window.__qualname__ = fn.__name__
     window.__doc__ = f"NumPy's ``{fn.__name__}`` window of ``x`` points, as float32."
@@ -122,13 +126,18 @@ def meshgrid(*x, indexing="xy") -> list[Tensor]:
 def tril(x, k=0) -> Tensor:
     """The lower triangle of the last two axes (the rest zeroed); differentiable."""
     x = convert_to_tensor(x)
-    return x * Tensor._make(np.tri(*x.shape[-2:], k=k, dtype=x.dtype))
+    return x * made_by(np.tri, *x.shape[-2:], k=k, dtype=x.dtype)
+
+
+def _above(n, m, k, dtype):
+    """Ones on and above the k-th diagonal of an (n, m) matrix, zeros below."""
+    return 1 - np.tri(n, m, k=k - 1, dtype=dtype)
 
 
 def triu(x, k=0) -> Tensor:
     """The upper triangle of the last two axes (the rest zeroed); differentiable."""
     x = convert_to_tensor(x)
-    return x * Tensor._make(1 - np.tri(*x.shape[-2:], k=k - 1, dtype=x.dtype))
+    return x * made_by(_above, *x.shape[-2:], k=k, dtype=x.dtype)
 
 
 # --- diagonals ---------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import numpy as np
 from .. import activations as _activations
 from .. import losses as _losses
 from .._convert import convert_to_tensor
-from .._engine import Tensor, dtypes, ops
+from .._engine import Tensor, dtypes, made_by, ops
 from .._missing import missing as _missing
 from .core import convert_to_numpy, record_symbolic_calls
 
@@ -228,10 +228,10 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
     logits = ops.einsum("btnh,bsnh->bnts", q, k) * (1.0 / math.sqrt(q.shape[-1]) if scale is None else scale)
     if bias is not None:
         logits = logits + bias
-    allowed = None if mask is None else convert_to_numpy(mask).astype(bool)
+    allowed = None if mask is None else made_by(np.asarray, mask, dtype=bool)  # (nonzero is True)
     if is_causal:
-        causal = np.tri(q.shape[1], k.shape[1], dtype=bool)
-        allowed = causal if allowed is None else allowed & causal
+        causal = made_by(np.tri, q.shape[1], k.shape[1], dtype=bool)
+        allowed = causal if allowed is None else ops.logical_and(allowed, causal)
     if allowed is not None:
         # NOTE: the dtype's lowest value rather than -inf: a row with nothing allowed averages evenly, not NaN.
         logits = ops.where(allowed, logits, float(np.finfo(logits.dtype).min))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._convert import convert_to_tensor
-from .._engine import Tensor, dtypes, ops
+from .._engine import Tensor, dtypes, made_by, ops
 from .arrays import take_along_axis
 from .core import convert_to_numpy, record_symbolic_calls
 
@@ -62,14 +62,14 @@ def _along_last(fn):
 @_along_last
 def _cumsum(x):
     n = x.shape[-1]
-    return ops.matmul(x, Tensor._make(np.triu(np.ones((n, n), dtype=x.dtype))))
+    return ops.matmul(x, made_by(np.tri, n, dtype=x.dtype).T)  # (ones on and above the diagonal)
 
 
 @_along_last
 def _cumprod(x):
     # out[..., i] = prod_j (x[..., j] if j <= i else 1): one product over an (n, n) grid.
     n = x.shape[-1]
-    upto = np.tri(n, dtype=bool)  # upto[i, j]: j <= i
+    upto = made_by(np.tri, n, dtype=bool)  # upto[i, j]: j <= i
     return ops.prod(ops.where(upto, ops.expand_dims(x, -2), 1.0), axis=-1)
 
 
