@@ -28,6 +28,7 @@ import numpy as np
 
 from .._engine import Tensor, backend, no_grad, replayed
 from .schedules import InverseTimeDecay, LearningRateSchedule
+from .slots import optimizer_variables
 
 _CLIPS = ("clipnorm", "clipvalue", "global_clipnorm")
 
@@ -200,6 +201,12 @@ class Optimizer:
     def iterations(self) -> Iterations:
         """How many updates the optimizer has made (what a schedule is asked about)."""
         return Iterations(self._step_calls, self)
+
+    @property
+    def variables(self) -> list:
+        """Keras 3's ``optimizer.variables``: ``iterations``, the learning rate, then each variable's slots
+        (Adam: ``<path>_momentum``, ``<path>_velocity``), from the optimizer's state (see :mod:`.slots`)."""
+        return optimizer_variables(self)
 
     # --- one update ---------------------------------------------------------------------------------
 
