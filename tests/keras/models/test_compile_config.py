@@ -7,6 +7,7 @@ its backend's module, ``keras.src.backend.torch.optimizers.torch_adam``); ``jit_
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -21,10 +22,17 @@ def _model(m):
 
 
 def _comparable(config: dict) -> dict:
-    config = dict(config, optimizer=dict(config["optimizer"]))
-    config["optimizer"].pop("module")
-    config.pop("jit_compile")
-    return config
+    """``config`` less what differs by design: the optimizer's module, jit_compile, and the optimizer's name
+    (Keras numbers default names across the session, "sgd_20": see test_default_optimizer_names_are_keras)."""
+    optimizer = dict(config["optimizer"], config=dict(config["optimizer"]["config"]))
+    optimizer.pop("module"), optimizer["config"].pop("name")
+    return {k: v for k, v in dict(config, optimizer=optimizer).items() if k != "jit_compile"}
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Nadam", "Ftrl"])
+def test_default_optimizer_names_are_keras(keras, name):
+    theirs = getattr(keras.optimizers, name)().get_config()["name"]
+    assert getattr(nk.optimizers, name)().get_config()["name"] == re.sub(r"_\d+$", "", theirs)
 
 
 COMPILES = [
