@@ -24,6 +24,7 @@ from ..utils.naming import auto_name
 from ..utils.object_registration import get_registered_name
 from ..variables import Variable
 from . import masking
+from .build_config import BuildConfig
 from .layer_config import BASE_KEYS, accepted, dtype_config, init_arguments, resolve_dtype
 from .layer_inputs import as_tensors, cast_floats, input_shapes
 from .tracked_list import TrackedList
@@ -36,6 +37,8 @@ def _marking_built(build):
 
     @functools.wraps(build)
     def build_and_mark(self, *args, **kwargs):
+        if not self.built:  # (Keras 3's get_build_config reports it)
+            self._build_shape = args[0] if args else kwargs.get("input_shape")
         build(self, *args, **kwargs)
         if not self.built:
             self.built = True
@@ -45,7 +48,7 @@ def _marking_built(build):
     return build_and_mark
 
 
-class Layer(Module):
+class Layer(BuildConfig, Module):
     """Base of the Keras-style layers: lazy ``build``, ``call``, ``get_config``, regularization losses, masks."""
 
     PASSES_MASKS = False  # True: the layer's supports_masking starts True (Keras's layers that set it)
@@ -98,7 +101,8 @@ class Layer(Module):
 
     def _ensure_built(self, input_shape: tuple) -> None:
         if not self.built:
-            self.build(input_shape if isinstance(input_shape, (list, dict)) else tuple(input_shape))
+            self._build_shape = input_shape if isinstance(input_shape, (list, dict)) else tuple(input_shape)
+            self.build(self._build_shape)
             self.built = True
             self.trainable = self._trainable
 

@@ -276,6 +276,7 @@ def saved_metrics(metrics) -> list | dict:
 
 def compile_config(
     optimizer, resolved_optimizer, loss, resolved_loss, metrics, weighted_metrics: list, loss_weights, jit_compile,
+    run_eagerly: bool = False,
 ) -> dict:  # fmt: skip
     """What a model file records of ``compile``'s arguments (``optimizer`` and ``loss`` as given, then as
     resolved; ``metrics``: the identifiers, or a :class:`CompileMetrics`), for ``load_model`` to compile the
@@ -294,6 +295,7 @@ def compile_config(
         **({"weighted_metrics": saved_metric_names(weighted_metrics)} if weighted_metrics else {}),
         **({} if loss_weights is None else {"loss_weights": loss_weights}),
         "jit_compile": jit_compile,
+        **({"run_eagerly": True} if run_eagerly else {}),
     }
 
 

@@ -204,6 +204,7 @@ COMPILE = {
         "metrics": METRICS,
         "weighted_metrics": _METRIC_LIST,
         "jit_compile": {"enum": [True, False, "auto"]},
+        "run_eagerly": {"enum": [True]},  # (written only when given: compile_utils.compile_config)
     },
     "additionalProperties": False,
 }

@@ -114,6 +114,10 @@ class Functional(Model):
         shapes = [t.shape for t in self.inputs]
         return shapes[0] if len(shapes) == 1 else shapes
 
+    def get_build_config(self) -> dict:
+        """``{"input_shape": None}``, as Keras 3's functional model: its inputs give the shapes."""
+        return {"input_shape": None}
+
     @property
     def output_shape(self):
         """The outputs' shapes (batch axis None): one tuple for one output, else a list, as Keras."""

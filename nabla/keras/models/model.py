@@ -246,7 +246,7 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
         self._captured_with = (self.optimizer, self.loss)  # a replay keeps calling these objects
         self._compile_config = compile_config(  # (the metrics per output, for a model of several)
             optimizer, self.optimizer, loss, resolved_loss, self._outputs_metrics or metric_identifiers,
-            weighted_identifiers, loss_weights, self._jit_compile,
+            weighted_identifiers, loss_weights, self._jit_compile, run_eagerly,
         )
         self._maybe_build()
         if any(True for _ in self.parameters()):

@@ -203,21 +203,28 @@ def load_model(path, custom_objects: dict | None = None, compile: bool = True):
             )
             return model
         with _Step(path, "compiling"):
-            optimizer = spec["optimizer"]
-            model.compile(
-                optimizer=_optimizer(optimizer) if isinstance(optimizer, dict) else optimizer,
-                loss=[_custom(e, named) for e in losses] if isinstance(spec["loss"], list) else _custom(*losses, named),
-                loss_weights=spec.get("loss_weights"),
-                metrics=_rebuilt_metrics(spec.get("metrics"), named),
-                weighted_metrics=[_custom(m, named) for m in spec.get("weighted_metrics") or []],
-                jit_compile=spec.get("jit_compile", "auto"),
-            )
+            compile_from_record(model, spec, named)
             model._bind_optimizer()
         if payload.get("optimizer") is not None:
             with _Step(path, "restoring the optimizer's state"):
                 model.optimizer.load_state_dict(_arrays(payload["optimizer"]["state"]))
                 model.optimizer._step_calls = _iterations(payload["optimizer"])
     return model
+
+
+def compile_from_record(model, spec: dict, named: dict) -> None:
+    """``model.compile`` with the arguments a compile record holds (a model file's, or ``get_compile_config``'s
+    of nabla or of Keras 3): the optimizer rebuilt from its config, losses and metrics of yours from ``named``."""
+    optimizer, loss = spec["optimizer"], spec.get("loss")
+    model.compile(
+        optimizer=_optimizer(optimizer) if isinstance(optimizer, dict) else optimizer,
+        loss=[_custom(e, named) for e in loss] if isinstance(loss, list) else _custom(loss, named),
+        loss_weights=spec.get("loss_weights"),
+        metrics=_rebuilt_metrics(spec.get("metrics"), named),
+        weighted_metrics=[_custom(m, named) for m in spec.get("weighted_metrics") or []],
+        run_eagerly=spec.get("run_eagerly") or False,
+        jit_compile=spec.get("jit_compile", "auto"),
+    )
 
 
 def _unknown(entry, named: dict) -> bool:

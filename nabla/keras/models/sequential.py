@@ -148,6 +148,10 @@ class Sequential(Model):
         A length left None in ``keras.Input(shape=(None,))`` stays None after calls on data."""
         return self._input_hint or self._build_input_shape
 
+    def _build_config_shape(self):
+        """The input shape given (keras.Input), else the first build's or call's, as Keras 3's build config."""
+        return self.input_shape
+
     @property
     def output_shape(self) -> tuple:
         """The shape of the model's output for a batch (batch axis None), once its input shape is known (Keras's)."""

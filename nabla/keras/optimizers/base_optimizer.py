@@ -27,7 +27,9 @@ import numbers
 import numpy as np
 
 from .._engine import Tensor, backend, no_grad, replayed
+from ..utils.naming import snake_case
 from .schedules import InverseTimeDecay, LearningRateSchedule
+from .slots import optimizer_variables
 
 _CLIPS = ("clipnorm", "clipvalue", "global_clipnorm")
 
@@ -58,11 +60,17 @@ class LearningRate(float):
         rate._optimizer, rate._variable = optimizer, variable
         return rate
 
+    # Keras's variable's attributes (``optimizer.variables`` lists it)
+    name, shape, dtype = "learning_rate", (), "float32"
+
+    @property
+    def path(self) -> str:
+        return f"{self._optimizer.name}/learning_rate"
+
     def __repr__(self) -> str:
         if not self._variable:  # a schedule's value (Keras gives a tensor)
             return float.__repr__(self)
-        path = f"{self._optimizer.name}/learning_rate"
-        return f"<Variable path={path}, shape=(), dtype=float32, value={float.__repr__(self)}>"
+        return f"<Variable path={self.path}, shape=(), dtype=float32, value={float.__repr__(self)}>"
 
     def numpy(self) -> np.float32:
         return np.float32(self)
@@ -82,11 +90,17 @@ class Iterations(int):
         count._optimizer = optimizer
         return count
 
+    name, shape, dtype = "iteration", (), "int64"  # (Keras's variable's attributes)
+
+    @property
+    def path(self) -> str:
+        return f"{self._optimizer.name}/iteration"
+
     def numpy(self) -> np.int64:
         return np.int64(self)
 
     def __repr__(self) -> str:
-        return f"<Variable path={self._optimizer.name}/iteration, shape=(), dtype=int64, value={int(self)}>"
+        return f"<Variable path={self.path}, shape=(), dtype=int64, value={int(self)}>"
 
 
 class Optimizer:
@@ -135,7 +149,7 @@ class Optimizer:
             if getattr(self, "_schedule", None) is not None:
                 raise ValueError(f"{type(self).__name__}: give decay= or a learning-rate schedule, not both")
             self.learning_rate = InverseTimeDecay(float(self.learning_rate), decay_steps=1, decay_rate=float(decay))
-        self.name = name or type(self).__name__.lower()
+        self.name = name or snake_case(type(self).__name__)  # (Keras's: RMSprop is "rm_sprop", AdamW "adam_w")
         # (an attribute, not a group setting: a saved model's optimizer config holds nabla.optim's settings only)
         self.weight_decay = float(weight_decay or 0.0)
 
@@ -200,6 +214,12 @@ class Optimizer:
     def iterations(self) -> Iterations:
         """How many updates the optimizer has made (what a schedule is asked about)."""
         return Iterations(self._step_calls, self)
+
+    @property
+    def variables(self) -> list:
+        """Keras 3's ``optimizer.variables``: ``iterations``, the learning rate, then each variable's slots
+        (Adam: ``<path>_momentum``, ``<path>_velocity``), from the optimizer's state (see :mod:`.slots`)."""
+        return optimizer_variables(self)
 
     # --- one update ---------------------------------------------------------------------------------
 

@@ -1,0 +1,113 @@
+"""``get_compile_config`` / ``compile_from_config`` against Keras 3 (PyTorch backend), run here.
+
+The optimizer is serialized as Keras 3 serializes it, but under ``"module": "keras.optimizers"`` (Keras writes
+its backend's module, ``keras.src.backend.torch.optimizers.torch_adam``); ``jit_compile`` is nabla's setting
+("auto" unless given: Keras 3 reports the value it resolved, False on PyTorch).
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import numpy as np
+import pytest
+
+import nabla.keras as nk
+from nabla.keras.models import load_model
+
+
+def _model(m):
+    return m.Sequential([m.Input((4,)), m.layers.Dense(2)])
+
+
+def _comparable(config: dict) -> dict:
+    """``config`` less what differs by design: the optimizer's module, jit_compile, and the optimizer's name
+    (Keras numbers default names across the session, "sgd_20": see test_default_optimizer_names_are_keras)."""
+    optimizer = dict(config["optimizer"], config=dict(config["optimizer"]["config"]))
+    optimizer.pop("module"), optimizer["config"].pop("name")
+    return {k: v for k, v in dict(config, optimizer=optimizer).items() if k != "jit_compile"}
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Nadam", "Ftrl"])
+def test_default_optimizer_names_are_keras(keras, name):
+    theirs = getattr(keras.optimizers, name)().get_config()["name"]
+    assert getattr(nk.optimizers, name)().get_config()["name"] == re.sub(r"_\d+$", "", theirs)
+
+
+COMPILES = [
+    lambda m: dict(optimizer="adam", loss="mse", metrics=["mae"]),
+    lambda m: dict(
+        optimizer=m.optimizers.SGD(0.1, momentum=0.9),
+        loss=m.losses.MeanSquaredError(),
+        metrics=["mae"],
+        weighted_metrics=["mse"],
+        run_eagerly=True,
+    ),
+    lambda m: dict(
+        optimizer=m.optimizers.RMSprop(0.01), loss="categorical_crossentropy", metrics=["accuracy"], jit_compile=False
+    ),
+]
+
+
+def test_compile_config_is_empty_before_compile(keras):
+    assert _model(nk).get_compile_config() == _model(keras).get_compile_config() == {}
+
+
+@pytest.mark.parametrize("case", range(len(COMPILES)))
+def test_compile_config_matches_keras(keras, case):
+    theirs, ours = _model(keras), _model(nk)
+    theirs.compile(**COMPILES[case](keras))
+    ours.compile(**COMPILES[case](nk))
+    got, want = ours.get_compile_config(), theirs.get_compile_config()
+    assert list(got) == list(want)
+    assert _comparable(got) == _comparable(want)
+    assert got["optimizer"]["module"] == "keras.optimizers"
+
+
+def test_compile_from_config_takes_keras_config(keras):
+    theirs = _model(keras)
+    theirs.compile(optimizer=keras.optimizers.SGD(0.1, momentum=0.9), loss=keras.losses.MeanSquaredError(),
+                   metrics=["mae"], run_eagerly=True)  # fmt: skip
+    config = theirs.get_compile_config()
+    ours = _model(nk)
+    ours.compile_from_config(config)
+    assert isinstance(ours.optimizer, nk.optimizers.SGD) and isinstance(ours.loss, nk.losses.MeanSquaredError)
+    assert _comparable(ours.get_compile_config()) == _comparable(config)
+    x, y = np.ones((4, 4), np.float32), np.zeros((4, 2), np.float32)
+    assert set(ours.fit(x, y, verbose=0).history) == {"loss", "mae"}
+
+
+def test_compile_from_config_round_trip_and_load_model(tmp_path):
+    model = _model(nk)
+    model.compile(optimizer=nk.optimizers.Adam(0.01), loss="mse", metrics=["mae"], run_eagerly=True)
+    config = model.get_compile_config()
+    again = _model(nk)
+    again.compile_from_config(config)
+    assert again.get_compile_config() == config
+    model.save(tmp_path / "m.keras")  # (the file keeps run_eagerly, which it now records)
+    assert load_model(tmp_path / "m.keras").get_compile_config() == config
+
+
+def test_compile_from_config_of_a_model_with_its_own_compile_warns_as_keras(keras):
+    def custom(m):
+        class Custom(m.Sequential):
+            def compile(self, *args, **kwargs):
+                super().compile(*args, **kwargs)
+
+        return Custom([m.Input((4,)), m.layers.Dense(2)])
+
+    theirs, ours = custom(keras), custom(nk)
+    for model in (theirs, ours):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            model.compile_from_config({"optimizer": "adam", "loss": "mse"})
+        assert any("compile()` was not called" in str(w.message) for w in caught)
+    assert ours.get_compile_config() == theirs.get_compile_config() == {}
+
+
+def test_compile_from_config_refuses_what_nabla_cannot_run():
+    with pytest.raises(ValueError, match="steps_per_execution must be 1"):
+        _model(nk).compile_from_config({"optimizer": "adam", "loss": "mse", "steps_per_execution": 4})
+    with pytest.raises(ValueError, match="expected what get_compile_config returns"):
+        _model(nk).compile_from_config({"loss": "mse"})
