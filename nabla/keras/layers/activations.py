@@ -10,7 +10,8 @@ from __future__ import annotations
 from .. import activations, constraints, initializers, regularizers
 from .._engine import ops
 from .arguments import is_number
-from .layer import Layer, config_value
+from .layer import Layer
+from .layer_config import config_value
 
 
 def _non_negative(value, name: str, who: str, allow_none: bool = False) -> float | None:

@@ -14,7 +14,8 @@ import numpy as np
 from .. import activations, constraints, initializers, regularizers
 from .._engine import ops
 from .arguments import check_padding, pair, same_padding
-from .layer import Layer, config_value
+from .layer import Layer
+from .layer_config import config_value
 
 
 def depthwise_conv(x, kernel, strides, padding: str, dilation):

@@ -10,7 +10,8 @@ from ..strings import resolve_dtype
 from ..symbolic import KerasTensor
 from ..utils.naming import auto_name
 from .kernel_layer import KernelLayer
-from .layer import Layer, config_value
+from .layer import Layer
+from .layer_config import config_value
 from .layer_inputs import numpy_dtype
 
 

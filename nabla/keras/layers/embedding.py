@@ -8,7 +8,8 @@ from ...nn.functional import embedding
 from .. import constraints, initializers, regularizers
 from .._engine import Tensor, recompute
 from .activity_regularization import activity_penalty
-from .layer import Layer, config_value
+from .layer import Layer
+from .layer_config import config_value
 
 
 def _positive_int(value, name: str) -> int:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from .. import constraints, initializers, regularizers
 from .._engine import ops
-from .layer import Layer, config_value
+from .layer import Layer
+from .layer_config import config_value
 
 
 class GroupNormalization(Layer):

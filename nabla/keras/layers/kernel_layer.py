@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from .. import activations, constraints, initializers, regularizers
-from .layer import Layer, config_value
+from .layer import Layer
+from .layer_config import config_value
 
 
 class KernelLayer(Layer):

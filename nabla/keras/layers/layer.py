@@ -17,11 +17,10 @@ import threading
 import numpy as np
 
 from ...nn import Module, ModuleList, Parameter
-from .. import activations, constraints, initializers, regularizers, symbolic
-from .._engine import Tensor, dtypes, no_grad, refuse_in_capture
+from .. import constraints, regularizers, symbolic
+from .._engine import Tensor, devices, dtypes, no_grad, refuse_in_capture
 from ..output_class import like_inputs
 from ..utils.naming import auto_name
-from ..utils.object_registration import get_registered_name
 from ..variables import Variable
 from . import masking
 from .build_config import BuildConfig
@@ -386,6 +385,20 @@ class Layer(BuildConfig, Module):
         a small batch of ones through the layer (building it), as functional models do (see ``symbolic.py``)."""
         return symbolic.output_shape(self, input_shape)
 
+    def to(self, *args, device=None, dtype=None) -> Layer:
+        """:meth:`Module.to`; a floating ``dtype`` becomes every inner Keras layer's dtype too (what its inputs
+        are cast to and new weights are made in), as for a layer made with ``dtype=``: ``model.to("float64")``
+        computes in float64."""
+        super().to(*args, device=device, dtype=dtype)
+        dtype = devices.to_arguments(args, device, dtype)[1]
+        for layer in (m for m in self.modules() if isinstance(m, Layer)) if dtype is not None else ():
+            layer._take_dtype(dtypes.resolve(dtype))
+        return self
+
+    def _take_dtype(self, dtype: np.dtype) -> None:
+        """Compute in ``dtype`` from now on (see :meth:`to`); a model's float ``keras.Input`` follows too."""
+        self.dtype = dtype
+
     def count_params(self) -> int:
         """The number of weight values (the layer must be built)."""
         return sum(w.size for w in self.weights)
@@ -474,26 +487,3 @@ def _training_parameter(cls: type) -> tuple[bool, bool | None, bool]:
 def call_takes_mask(cls: type) -> bool:
     """Whether ``cls.call`` has a ``mask`` parameter (Keras then passes the input's mask as ``mask=``)."""
     return "mask" in inspect.signature(cls.call).parameters
-
-
-def config_value(value):
-    """An activation, initializer, regularizer or constraint as a JSON-able value for get_config (an initializer
-    instance as Keras 3 writes it: ``{"module": "keras.initializers", "class_name": ..., "config": ...}``)."""
-    if value is None or isinstance(value, (str, int, float)):
-        return value
-    if isinstance(value, initializers.Initializer):
-        return value.config_name or initializers.serialize(value)
-    if isinstance(value, regularizers.Regularizer):
-        return regularizers.serialize(value)
-    if isinstance(value, constraints.Constraint):
-        return constraints.serialize(value)
-    name = activations.name_of(value)
-    if name is not None:
-        return name
-    registered = get_registered_name(value)
-    if registered != getattr(value, "__name__", None):  # a function of yours, registered: Keras 3's form of it
-        return {"module": "builtins", "class_name": "function", "config": registered, "registered_name": "function"}
-    raise ValueError(
-        f"cannot save {value!r} in a config: use a name (a string) for it, or register the function with "
-        "@keras.saving.register_keras_serializable()"
-    )

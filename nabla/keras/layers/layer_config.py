@@ -20,7 +20,9 @@ import inspect
 
 import numpy as np
 
+from .. import activations, constraints, initializers, regularizers
 from .._engine import dtypes
+from ..utils.object_registration import get_registered_name
 
 BASE_KEYS = ("name", "trainable", "dtype")
 
@@ -82,3 +84,26 @@ def accepted(cls: type, config: dict) -> dict:
     if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
         return config
     return {k: v for k, v in config.items() if k not in BASE_KEYS or k in parameters}
+
+
+def config_value(value):
+    """An activation, initializer, regularizer or constraint as a JSON-able value for get_config (an initializer
+    instance as Keras 3 writes it: ``{"module": "keras.initializers", "class_name": ..., "config": ...}``)."""
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    if isinstance(value, initializers.Initializer):
+        return value.config_name or initializers.serialize(value)
+    if isinstance(value, regularizers.Regularizer):
+        return regularizers.serialize(value)
+    if isinstance(value, constraints.Constraint):
+        return constraints.serialize(value)
+    name = activations.name_of(value)
+    if name is not None:
+        return name
+    registered = get_registered_name(value)
+    if registered != getattr(value, "__name__", None):  # a function of yours, registered: Keras 3's form of it
+        return {"module": "builtins", "class_name": "function", "config": registered, "registered_name": "function"}
+    raise ValueError(
+        f"cannot save {value!r} in a config: use a name (a string) for it, or register the function with "
+        "@keras.saving.register_keras_serializable()"
+    )

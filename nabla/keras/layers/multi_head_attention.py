@@ -41,7 +41,8 @@ import numpy as np
 from .. import initializers
 from .._engine import Tensor, made_by, ops
 from . import masking
-from .layer import Layer, config_value
+from .layer import Layer
+from .layer_config import config_value
 from .layer_inputs import as_tensors
 from .regularization import Dropout
 

@@ -50,7 +50,7 @@ import numpy as np
 from .. import regularizers
 from .._engine import Tensor, zeros
 from .activity_regularization import activity_penalty
-from .layer import config_value
+from .layer_config import config_value
 from .rnn import _SequenceLayer
 from .rnn_cells import _CellMath, _GRUMath, _LSTMMath, _SimpleRNNMath
 

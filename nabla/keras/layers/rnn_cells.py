@@ -26,7 +26,8 @@ from ...nn.functional import dropout as dropout_fn
 from .. import activations, constraints, initializers, regularizers
 from .._engine import Tensor, ones, ops, zeros
 from .arguments import check_seed
-from .layer import Layer, config_value
+from .layer import Layer
+from .layer_config import config_value
 
 
 def _unit_forget_bias(initializer, units: int):

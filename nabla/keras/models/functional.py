@@ -135,6 +135,12 @@ class Functional(Model):
                       for x, t in zip(inputs, self.inputs)]  # fmt: skip
         return super().forward(inputs, *args, **kwargs)
 
+    def _take_dtype(self, dtype: np.dtype) -> None:
+        super()._take_dtype(dtype)
+        for t in self.inputs:
+            if isinstance(t.dtype, np.dtype) and t.dtype.kind == "f":
+                t.dtype = dtype
+
     @property
     def input_dtype(self):
         """None: a functional model casts each float input to its ``keras.Input``'s dtype in ``call`` (Keras 3's

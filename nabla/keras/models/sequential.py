@@ -171,6 +171,11 @@ class Sequential(Model):
             return first._takes_text()
         return None if first is None or isinstance(first, RawInputLayer) else False
 
+    def _take_dtype(self, dtype: np.dtype) -> None:
+        super()._take_dtype(dtype)
+        if isinstance(self._input_dtype, np.dtype) and self._input_dtype.kind == "f":
+            self._input_dtype = dtype
+
     @property
     def input_dtype(self):
         """The dtype of the model's float ``keras.Input``, else the model's (Keras 3's Sequential casts its float

@@ -110,3 +110,20 @@ def test_a_cast_input_keeps_its_mask_as_keras():
         return _numpy(out).dtype, _numpy(out._keras_mask).tolist()
 
     assert run(keras) == run(keras_on_torch()) == (np.float32, [[True, False, True]])
+
+
+def test_a_model_converted_to_float64_computes_in_float64_as_a_float64_keras_layer():
+    """``model.to("float64")`` (nabla's, from PyTorch) makes every layer float64, as Keras's ``dtype="float64"``:
+    the input is no longer cast down to float32 (check_gradients' float64 copy relies on it). Keras gives the
+    dtype; NumPy's float64 product the values (Keras on PyTorch's own float64 Dense is 1e-7 off it here)."""
+    k = keras_on_torch()
+    weights = [np.arange(6).reshape(3, 2) / 7, np.array([0.5, -0.5])]
+    reference = k.layers.Dense(2, dtype="float64")
+    inputs = keras.Input((3,))
+    functional = keras.Model(inputs, keras.layers.Dense(2)(inputs))
+    for model in (keras.Sequential([inputs, keras.layers.Dense(2)]), functional):
+        model.to("float64")
+        model.layers[-1].set_weights(weights)
+        out = model(nb.tensor(X))  # (a NumPy array: fit's data adapter makes float64 float32)
+        assert model.layers[-1].dtype == np.float64 and str(out.dtype) == _numpy(reference(X)).dtype.name == "float64"
+        np.testing.assert_allclose(out.numpy(), X @ weights[0] + weights[1], rtol=1e-14)
