@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import inspect
+import json
 import os
+import subprocess
+import sys
 
 import numpy as np
 from conftest import require
@@ -20,6 +24,27 @@ def keras_on_torch():
     assert keras.backend.backend() == "torch", "keras was imported earlier with another backend"
     keras.utils.set_random_seed(0)
     return keras
+
+
+_ON_TENSORFLOW = """import json
+import numpy as np
+import keras
+import tensorflow as tf
+
+{source}
+print(json.dumps({name}(tf, keras)))
+"""
+
+
+def keras_on_tensorflow(fn):
+    """``fn(tf, keras)`` (a module-level function returning JSON-able values) run by Keras 3 on TensorFlow, in a
+    subprocess as this process's keras is on PyTorch; skips locally (fails in CI) without TensorFlow."""
+    require("tensorflow")
+    env = {**os.environ, "KERAS_BACKEND": "tensorflow", "TF_CPP_MIN_LOG_LEVEL": "3"}
+    script = _ON_TENSORFLOW.format(source=inspect.getsource(fn), name=fn.__name__)
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def assert_ops_match(fn, inputs, rtol=1e-5, atol=1e-6, grad_rtol=1e-4, grad_atol=1e-5):
