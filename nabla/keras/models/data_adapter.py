@@ -68,7 +68,8 @@ def as_input(model, data, what: str = "x", shape: tuple | None = None, dtype=Non
     input ``data`` is for, in a model of several.
 
     Integers and booleans become the dtype of the model's ``keras.Input``, as Keras 3's functional model converts
-    its inputs: an int32 input keeps token ids past 2**24 exact; without an Input, the model's float. A float64
+    its inputs: an int32 input keeps token ids past 2**24 exact (and truncates floats); without an Input, the
+    model's float. A float64
     input keeps float64 data with ``keep_float64`` (a call, the ``*_on_batch`` methods); ``fit``, ``evaluate``
     and ``predict`` pass it through float32 as Keras's data adapters do.
 
@@ -91,7 +92,9 @@ def as_input(model, data, what: str = "x", shape: tuple | None = None, dtype=Non
     declared = declared_dtype(model) if dtype is None else dtype
     numeric = isinstance(declared, np.dtype) and declared.kind in "biuf"
     array = as_array(data, what, keep_float64=keep_float64 and declared == np.float64)
-    if array.dtype.kind in "biu":  # integer pixels or counts: the model's float, or its integer Input's dtype
+    # integer pixels or counts as the model's float; anything given to an integer Input as its dtype (floats
+    # truncated, as Keras's cast)
+    if array.dtype.kind in "biu" or (numeric and declared.kind in "biu"):
         array = array.astype(declared if numeric else getattr(model, "dtype", np.float32), copy=False)
     return array.reshape(-1, 1) if array.ndim == 1 and _takes_a_column(model, shape) else array
 

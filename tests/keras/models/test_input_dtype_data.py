@@ -67,3 +67,14 @@ def test_a_float64_input_keeps_float64_data_in_a_call_and_the_on_batch_methods_a
     for method, expected in theirs.items():
         assert ours[method] == pytest.approx(expected, rel=1e-6), method
     assert ours["call"] > 1.0 and ours["predict"] == 0.0  # (predict's arrays pass through float32, as Keras's)
+
+
+def test_floats_given_to_an_integer_input_are_truncated_to_its_dtype_as_keras():
+    def run(k):
+        inp = k.Input((2,), dtype="int32")
+        model = k.Model(inp, k.layers.Lambda(lambda t: t * 1)(inp))
+        return np.asarray(k.ops.convert_to_numpy(model.predict(np.array([[1.7, -2.2]], np.float32), verbose=0)))
+
+    ours, theirs = run(keras), run(keras_on_torch())
+    assert ours.dtype == theirs.dtype == np.int32
+    np.testing.assert_array_equal(ours, theirs)
