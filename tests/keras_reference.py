@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import inspect
+import json
 import os
+import subprocess
+import sys
 
 import numpy as np
 from conftest import require
@@ -20,6 +24,22 @@ def keras_on_torch():
     assert keras.backend.backend() == "torch", "keras was imported earlier with another backend"
     keras.utils.set_random_seed(0)
     return keras
+
+
+_ON_TENSORFLOW = """import json
+import numpy as np
+import keras
+import tensorflow as tf
+
+{source}
+print(json.dumps({name}(tf, keras)))
+"""
+
+
+def keras_on_tensorflow(fn):
+    """``fn(tf, keras)`` (a module-level function returning JSON-able values) run by Keras 3 on TensorFlow: see
+    :func:`run_on_keras_tensorflow`."""
+    return run_on_keras_tensorflow(_ON_TENSORFLOW.format(source=inspect.getsource(fn), name=fn.__name__))
 
 
 def assert_ops_match(fn, inputs, rtol=1e-5, atol=1e-6, grad_rtol=1e-4, grad_atol=1e-5):
@@ -69,10 +89,6 @@ def run_on_keras_tensorflow(script: str, *args: str, stdin: str | None = None, t
     """The JSON that ``script`` prints last, run by Keras 3 on TensorFlow in a fresh interpreter (this process's
     keras is on PyTorch, and a backend is chosen once per process). ``args`` reach it as ``sys.argv[1:]`` (a test's
     folder, to import the test module from); the tests folder is on its path. Skips locally without TensorFlow."""
-    import json
-    import subprocess
-    import sys
-
     require("tensorflow")
     tests = os.path.dirname(os.path.abspath(__file__))
     env = {**os.environ, "KERAS_BACKEND": "tensorflow", "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONDONTWRITEBYTECODE": "1"}

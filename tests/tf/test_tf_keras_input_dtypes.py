@@ -8,12 +8,9 @@ very function the test runs on ``nabla.tf`` and ``nabla.keras``.
 
 from __future__ import annotations
 
-import inspect
-
 import numpy as np
 import pytest
-from keras_reference import run_on_keras_tensorflow
-from tf_parity import tensorflow
+from keras_reference import keras_on_tensorflow
 
 import nabla.tf as ntf
 
@@ -41,27 +38,16 @@ def outcomes(tf, keras) -> list:
             + [[w.dtype.name if hasattr(w.dtype, "name") else str(w.dtype) for w in dense.weights]])  # fmt: skip
 
 
-_SCRIPT = """import json
-import numpy as np
-import keras
-import tensorflow as tf
-
-{source}
-print(json.dumps(outcomes(tf, keras)))
-"""
-
-
 @pytest.fixture(scope="module")
-def keras_on_tensorflow() -> list:
-    tensorflow()  # (skips locally without TensorFlow, as the other references)
-    return run_on_keras_tensorflow(_SCRIPT.format(source=inspect.getsource(outcomes)))
+def keras_on_tf() -> list:
+    return keras_on_tensorflow(outcomes)
 
 
-def test_tensorflow_tensors_of_other_dtypes_meet_keras_layers_as_in_keras_on_tensorflow(keras_on_tensorflow):
+def test_tensorflow_tensors_of_other_dtypes_meet_keras_layers_as_in_keras_on_tensorflow(keras_on_tf):
     ours = outcomes(ntf, ntf.keras)
-    assert len(ours) == len(keras_on_tensorflow)
-    for i, (mine, theirs) in enumerate(zip(ours[:-1], keras_on_tensorflow[:-1])):
+    assert len(ours) == len(keras_on_tf)
+    for i, (mine, theirs) in enumerate(zip(ours[:-1], keras_on_tf[:-1])):
         assert mine[0] == theirs[0], f"result {i}: dtype {mine[0]}, Keras on TensorFlow {theirs[0]}"
         tol = dict(rtol=1e-12, atol=0) if theirs[0] == "float64" else dict(rtol=1e-6, atol=1e-7)
         np.testing.assert_allclose(mine[1], theirs[1], **tol, err_msg=f"result {i}")
-    assert ours[-1] == keras_on_tensorflow[-1] == ["float32", "float32"]
+    assert ours[-1] == keras_on_tf[-1] == ["float32", "float32"]

@@ -30,6 +30,7 @@ class Softmax(Layer):
     probabilities with ``Sequential([model, Softmax()])``. Parameters: 0.
     """
 
+    INTEGER_TENSORS = "refuse"  # TensorFlow's kernel takes floats only, as Keras on TensorFlow
     BUILT_AT_INIT = True  # no weights (Keras 3 marks it built at construction)
     PASSES_MASKS = True  # as Keras's: the mask goes on unchanged
 
@@ -90,6 +91,7 @@ class LeakyReLU(Layer):
     ``LeakyReLU(alpha=0.1)``; Keras 3 warns that it is deprecated, nabla takes it quietly). Parameters: 0.
     """
 
+    INTEGER_TENSORS = "cast"  # integer tensors are computed in float32, as Keras on TensorFlow
     BUILT_AT_INIT = True  # no weights (Keras 3 marks it built at construction)
     PASSES_MASKS = True  # as Keras's: the mask goes on unchanged
 

@@ -18,6 +18,8 @@ class Conv2D(KernelLayer):
     Parameters: ``kh * kw * in * filters + filters``.
     """
 
+    INTEGER_TENSORS = "refuse"  # TensorFlow's kernel takes floats only, as Keras on TensorFlow
+
     def __init__(
         self,
         filters: int,

@@ -28,6 +28,8 @@ class Conv1D(KernelLayer):
     ``k * in * filters + filters``.
     """
 
+    INTEGER_TENSORS = "refuse"  # TensorFlow's kernel takes floats only, as Keras on TensorFlow
+
     def __init__(self, filters: int, kernel_size, strides=1, padding: str = "valid", dilation_rate=1,
                  activation=None, use_bias: bool = True, kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, data_format=None, **kwargs):  # fmt: skip

@@ -38,6 +38,8 @@ class _Depthwise(Layer):
     """The shared arguments: geometry, activation, and an initializer, regularizer and constraint per weight
     (``roles``: "depthwise", "pointwise", "bias"), named as Keras names them in the config."""
 
+    INTEGER_TENSORS = "refuse"  # TensorFlow's kernel takes floats only, as Keras on TensorFlow
+
     roles: tuple[str, ...] = ("depthwise", "bias")
 
     def __init__(self, kernel_size, strides, padding, depth_multiplier, data_format, dilation_rate, activation,

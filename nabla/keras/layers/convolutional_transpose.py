@@ -37,6 +37,8 @@ def keras_crops(k: int, stride: int, dilation: int, padding: str, output_padding
 class _ConvTranspose(KernelLayer):
     """The shared arguments, checks and config of the transposed convolutions over ``rank`` spatial axes."""
 
+    INTEGER_TENSORS = "refuse"  # TensorFlow's kernel takes floats only, as Keras on TensorFlow
+
     rank = 2
 
     def __init__(self, filters: int, kernel_size, strides, padding, output_padding, data_format, dilation_rate,

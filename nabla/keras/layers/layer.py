@@ -25,7 +25,7 @@ from ..variables import Variable
 from . import masking
 from .build_config import BuildConfig
 from .layer_config import BASE_KEYS, accepted, dtype_config, init_arguments, resolve_dtype
-from .layer_inputs import as_tensors, cast_floats, input_shapes
+from .layer_inputs import as_tensors, cast_floats, input_shapes, integers_as_floats
 from .tracked_list import TrackedList
 
 
@@ -52,6 +52,7 @@ class Layer(BuildConfig, Module):
 
     PASSES_MASKS = False  # True: the layer's supports_masking starts True (Keras's layers that set it)
     KEEPS_INTEGERS = False  # True: integer arrays reach call as they are (an Embedding's ids), as in Keras
+    INTEGER_TENSORS = "keep"  # or "cast" (to the layer's dtype), "refuse": see layer_inputs.integers_as_floats
     # True: the layer has no weights and nothing to build, so it is built at construction, as Keras 3 marks
     # Dropout, the pooling and activation layers... (``built=True`` in reprs, a 0 rather than "0 (unbuilt)" in
     # an unbuilt model's summary). A subclass that writes its own ``build`` is built at its first call again.
@@ -317,6 +318,8 @@ class Layer(BuildConfig, Module):
         keep_integers = self.KEEPS_INTEGERS or not type(self).__module__.startswith("nabla.")
         dtype, autocast = self.input_dtype or self.dtype, self.autocast and self.input_dtype is not None
         inputs = as_tensors(inputs, dtype, keep_integers, autocast)
+        if self.INTEGER_TENSORS != "keep":
+            inputs = integers_as_floats(inputs, dtype, self)
         if autocast:  # (Keras casts the tensors among the other arguments too: a second input, initial_state=)
             args, kwargs = cast_floats(args, dtype), cast_floats(kwargs, dtype)
         scope = _mode.scope

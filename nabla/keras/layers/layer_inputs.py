@@ -46,9 +46,31 @@ def cast_floats(structure, dtype):
         return {key: cast_floats(value, dtype) for key, value in structure.items()}
     if not isinstance(structure, Tensor) or numpy_dtype(structure).kind != "f" or numpy_dtype(structure) == dtype:
         return structure
-    out = ops.astype(structure, dtype)
-    cls = getattr(type(structure), "keras_output_class", None)
-    masking.set_mask(out if cls is None else switch_class(out, cls), masking.get_mask(structure))
+    return _cast(structure, dtype)
+
+
+def integers_as_floats(structure, dtype, layer):
+    """``structure`` (a Tensor, or a list or tuple of them) with its integer and boolean tensors read as ``dtype``
+    where ``layer.INTEGER_TENSORS`` is "cast" (Keras 3 on TensorFlow computes them in float32: BatchNormalization,
+    LayerNormalization, LeakyReLU, MultiHeadAttention), or refused where it is "refuse" (TensorFlow's kernels of
+    Conv, Softmax and UnitNormalization take floats only)."""
+    if isinstance(structure, (list, tuple)) and not hasattr(structure, "_fields"):
+        return type(structure)(integers_as_floats(x, dtype, layer) for x in structure)
+    if not isinstance(structure, Tensor) or numpy_dtype(structure).kind not in "biu":
+        return structure
+    if layer.INTEGER_TENSORS == "refuse":
+        raise TypeError(
+            f"{type(layer).__name__} takes floating inputs, got a tensor of {numpy_dtype(structure)} (Keras on "
+            f'TensorFlow refuses it too): cast it first, e.g. tf.cast(x, "float32")'
+        )
+    return _cast(structure, dtype)
+
+
+def _cast(tensor: Tensor, dtype) -> Tensor:
+    """``tensor`` in ``dtype``, with its mask and its class (a ``tf.Tensor`` stays one)."""
+    out = ops.astype(tensor, dtype)
+    cls = getattr(type(tensor), "keras_output_class", None)
+    masking.set_mask(out if cls is None else switch_class(out, cls), masking.get_mask(tensor))
     return out
 
 

@@ -43,7 +43,7 @@ from .._engine import Tensor, made_by, ops
 from . import masking
 from .layer import Layer
 from .layer_config import config_value
-from .layer_inputs import as_tensors
+from .layer_inputs import as_tensors, integers_as_floats
 from .regularization import Dropout
 
 _LARGE_NEGATIVE = -1e9  # (Keras's for float32; -3e4 for float16)
@@ -69,6 +69,8 @@ class MultiHeadAttention(Layer):
     Call: ``mha(query, value, key=None, attention_mask=None, return_attention_scores=False, training=None,
     use_causal_mask=False)``.
     """
+
+    INTEGER_TENSORS = "cast"  # integer tensors (the value, key too) computed in float32, as Keras on TensorFlow
 
     def __init__(self, num_heads: int, key_dim: int, value_dim: int | None = None, dropout: float = 0.0,
                  use_bias: bool = True, output_shape: int | None = None, attention_axes=None,
@@ -130,8 +132,8 @@ class MultiHeadAttention(Layer):
 
     def call(self, query, value, key=None, query_mask=None, value_mask=None, key_mask=None, attention_mask=None,
              return_attention_scores: bool = False, training=None, use_causal_mask: bool = False):  # fmt: skip
-        value = as_tensors(value, self.dtype)
-        key = value if key is None else as_tensors(key, self.dtype)
+        value = integers_as_floats(as_tensors(value, self.dtype), self.dtype, self)
+        key = value if key is None else integers_as_floats(as_tensors(key, self.dtype), self.dtype, self)
         for name, x in (("query", query), ("value", value), ("key", key)):
             if x.ndim != 3:
                 raise ValueError(f"MultiHeadAttention: {name} must be (batch, sequence, features), got shape {x.shape}")

@@ -13,6 +13,7 @@ from .layer import Layer
 class _Normalization(Layer):
     """Shared by the normalisation layers: learnable ``gamma`` (scale) and ``beta`` (shift) per feature of ``axis``."""
 
+    INTEGER_TENSORS = "cast"  # integer tensors are computed in float32, as Keras on TensorFlow
     PASSES_MASKS = True  # as Keras's: the mask goes on unchanged
 
     def __init__(self, axis: int = -1, epsilon: float = 1e-3, center: bool = True, scale: bool = True, **kwargs):

@@ -15,6 +15,7 @@ class UnitNormalization(Layer):
     ``x * rsqrt(max(sum(x^2), 1e-24))``. Shape: any, unchanged. Parameters: 0.
     """
 
+    INTEGER_TENSORS = "refuse"  # as Keras on TensorFlow, whose kernel takes floats (on PyTorch: float32)
     BUILT_AT_INIT = True  # no weights (Keras 3 marks it built at construction)
     PASSES_MASKS = True  # as Keras's: the mask goes on unchanged
 

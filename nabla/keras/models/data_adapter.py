@@ -9,9 +9,10 @@ from ..strings import STRING, is_text, is_text_array, text_array
 from ..symbolic import PROBE_WORD
 
 
-def as_array(data, what: str, text: bool = False) -> np.ndarray:
-    """Inputs as a NumPy array; float64 becomes float32 (Keras's floatx). ``text``: an array of strings
-    (checked already as a string input's data) passes as it is."""
+def as_array(data, what: str, text: bool = False, keep_float64: bool = False) -> np.ndarray:
+    """Inputs as a NumPy array; float64 becomes float32 (Keras's floatx) unless ``keep_float64`` (the data of a
+    float64 ``keras.Input``). ``text``: an array of strings (checked already as a string input's data) passes as
+    it is."""
     if text and is_text_array(data):
         return data
     if isinstance(data, Tensor):
@@ -26,7 +27,7 @@ def as_array(data, what: str, text: bool = False) -> np.ndarray:
             hint = ("; a model takes text through a string input, keras.Input(shape=(1,), dtype=\"string\"), and a "
                     "layer that reads it (TextVectorization, StringLookup)")  # fmt: skip
         raise TypeError(f"{what} must be numeric, got an array of {array.dtype}{hint}")
-    if array.dtype == np.float64:
+    if array.dtype == np.float64 and not keep_float64:
         array = array.astype(np.float32)
     if array.ndim == 0:
         raise ValueError(f"{what} must have a batch axis, got a scalar")
@@ -48,6 +49,12 @@ def takes_text(model) -> bool | None:
     return method() if callable(method) else None
 
 
+def declared_dtype(model):
+    """The dtype of ``model``'s one ``keras.Input`` (a functional or Sequential model's), else None."""
+    method = getattr(model, "_declared_dtype", None)
+    return method() if callable(method) else None
+
+
 def blank_input(model, shape: tuple) -> np.ndarray:
     """A batch of ``shape`` to build ``model`` with: zeros, or texts for a model that takes strings."""
     if takes_text(model):
@@ -55,10 +62,16 @@ def blank_input(model, shape: tuple) -> np.ndarray:
     return np.zeros(shape, dtype=model.dtype)
 
 
-def as_input(model, data, what: str = "x", shape: tuple | None = None, dtype=None) -> np.ndarray:
-    """``x`` for ``model`` as :func:`as_array` makes it, integers and booleans as the model's float (float32),
-    and a 1-D ``x`` as a column ``(N,) -> (N, 1)`` when the model takes one feature per sample (or its input
-    shape is not known yet). ``shape``, ``dtype``: those of the input ``data`` is for, in a model of several.
+def as_input(model, data, what: str = "x", shape: tuple | None = None, dtype=None, keep_float64: bool = False):
+    """``x`` for ``model`` as :func:`as_array` makes it, and a 1-D ``x`` as a column ``(N,) -> (N, 1)`` when the
+    model takes one feature per sample (or its input shape is not known yet). ``shape``, ``dtype``: those of the
+    input ``data`` is for, in a model of several.
+
+    Integers and booleans become the dtype of the model's ``keras.Input``, as Keras 3's functional model converts
+    its inputs: an int32 input keeps token ids past 2**24 exact (and truncates floats); without an Input, the
+    model's float. A float64
+    input keeps float64 data with ``keep_float64`` (a call, the ``*_on_batch`` methods); ``fit``, ``evaluate``
+    and ``predict`` pass it through float32 as Keras's data adapters do.
 
     TF 2's Keras did this (``model.fit(xs, ys)`` with ``xs = [-1.0, 0.0, 1.0, ...]`` and
     ``Dense(1, input_shape=[1])`` is the first lab of many courses); Keras 3 does it when the model's
@@ -76,9 +89,13 @@ def as_input(model, data, what: str = "x", shape: tuple | None = None, dtype=Non
     if text:
         raise TypeError(f"{what} must be strings: model '{model.name}' takes text (its input is keras.Input(dtype="
                         f"\"string\")), got an array of {np.asarray(data).dtype}")  # fmt: skip
-    array = as_array(data, what)
-    if array.dtype.kind in "biu":  # integer pixels or counts: the model's float, as Keras casts to its Input's dtype
-        array = array.astype(getattr(model, "dtype", np.float32))
+    declared = declared_dtype(model) if dtype is None else dtype
+    numeric = isinstance(declared, np.dtype) and declared.kind in "biuf"
+    array = as_array(data, what, keep_float64=keep_float64 and declared == np.float64)
+    # integer pixels or counts as the model's float; anything given to an integer Input as its dtype (floats
+    # truncated, as Keras's cast)
+    if array.dtype.kind in "biu" or (numeric and declared.kind in "biu"):
+        array = array.astype(declared if numeric else getattr(model, "dtype", np.float32), copy=False)
     return array.reshape(-1, 1) if array.ndim == 1 and _takes_a_column(model, shape) else array
 
 

@@ -131,7 +131,7 @@ class Functional(Model):
                 inputs = inputs[0]
         if len(self.inputs) > 1 and isinstance(inputs, (list, tuple)) and not is_symbolic(inputs):  # one per input
             inputs = [x if isinstance(x, Tensor) else _tensor(as_input(self, x, f"the input {t.name!r}", t.shape,
-                                                                       t.dtype))
+                                                                       t.dtype, keep_float64=True))
                       for x, t in zip(inputs, self.inputs)]  # fmt: skip
         return super().forward(inputs, *args, **kwargs)
 
@@ -146,6 +146,10 @@ class Functional(Model):
         """None: a functional model casts each float input to its ``keras.Input``'s dtype in ``call`` (Keras 3's
         Functional converts its inputs itself, not to the model's dtype)."""
         return None
+
+    def _declared_dtype(self):
+        """The dtype of the one ``keras.Input`` (None for several: ``fit`` reads them one by one)."""
+        return self.inputs[0].dtype if len(self.inputs) == 1 else None
 
     def _takes_text(self) -> bool | None:
         """Whether the one input is a string one (see :mod:`nabla.keras.strings`); None for several inputs,

@@ -122,7 +122,7 @@ class Model(Placement, StepMethods, TrainingSteps, Keras2Methods, FileMethods, L
         structure = isinstance(inputs, dict)  # (the layers' call converts each array: Layer.forward)
         text = _tensors(inputs) and any(is_text_array(x) for x in inputs)
         if not isinstance(inputs, Tensor) and not (structure or is_symbolic(inputs) or _tensors(inputs)):
-            inputs = as_input(self, inputs, "the input")  # (text passes for a model that takes it: is_text_array)
+            inputs = as_input(self, inputs, "the input", keep_float64=True)  # (text passes for a text model)
             inputs = inputs if is_text_array(inputs) else Tensor._make(inputs)
         out = super().forward(inputs, *args, training=training, **kwargs)
         # The first call on data (not a probe batch: build, summary, fit's checks) records its batch size too, as

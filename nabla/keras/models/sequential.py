@@ -160,6 +160,10 @@ class Sequential(Model):
                                  "Input(shape=...) or input_shape=, or build or call it first")  # fmt: skip
         return output_shape(self, self.input_shape)
 
+    def _declared_dtype(self):
+        """The dtype of the model's ``keras.Input``, or None without one."""
+        return self._input_dtype
+
     def _takes_text(self) -> bool | None:
         """Whether the model takes strings (see :mod:`nabla.keras.strings`): it starts with a string
         ``keras.Input``; or without an input, its first layer may read them (a ``TextVectorization`` first, as in

@@ -173,7 +173,7 @@ class TrainingSteps:
     def train_on_batch(self, x, y, sample_weight=None, class_weight=None, return_dict: bool = False):
         """One gradient step on one batch; returns the loss (and metrics) of that batch."""
         self._require_compiled("train_on_batch")
-        x, y = structures.model_inputs(self, x), structures.model_targets(self, y)
+        x, y = structures.model_inputs(self, x, keep_float64=True), structures.model_targets(self, y)
         self._prepare(x, y)
         self.reset_metrics()
         weights = structures.sample_weights_for(self, y, sample_weight, class_weight)
@@ -186,7 +186,7 @@ class TrainingSteps:
     def test_on_batch(self, x, y, sample_weight=None, return_dict: bool = False):
         """Loss (and metrics) of one batch, without training."""
         self._require_compiled("test_on_batch")
-        x, y = structures.model_inputs(self, x), structures.model_targets(self, y)
+        x, y = structures.model_inputs(self, x, keep_float64=True), structures.model_targets(self, y)
         self.reset_metrics()
         if self._custom_steps():
             logs = self._run_test_step(x, y, sample_weight)
@@ -197,7 +197,7 @@ class TrainingSteps:
     def predict_on_batch(self, x):
         """The model's outputs for one batch ``x`` (as :meth:`predict` takes it), in inference mode, as NumPy
         arrays: what :meth:`predict` returns, without cutting ``x`` into batches or reporting progress."""
-        x = structures.model_inputs(self, x, "x")
+        x = structures.model_inputs(self, x, "x", keep_float64=True)
         mode = self.training
         self.eval()
         with no_grad():

@@ -117,18 +117,19 @@ def _same_length(arrays: list[np.ndarray], names: list[str], what: str) -> None:
         raise ValueError(f"the arrays of {what} hold different numbers of samples: {lengths}; give each the same")
 
 
-def model_inputs(model, x, what: str = "x"):
-    """``x`` as ``model`` takes it: one array (:func:`.data_adapter.as_input`), one per input, or the
-    :class:`.input_structures.Columns` of a dict, list or tuple for a model without declared inputs."""
+def model_inputs(model, x, what: str = "x", keep_float64: bool = False):
+    """``x`` as ``model`` takes it: one array (:func:`.data_adapter.as_input`, which says what ``keep_float64``
+    does), one per input, or the :class:`.input_structures.Columns` of a dict, list or tuple for a model without
+    declared inputs."""
     if not several_inputs(model):
         if is_structure(model, x):
             return columns(x, what)
         if _structured(model, "inputs") is not None and _one_array(x):  # keras.Model([a], ...) given [x_a]
             x = _per_name(model, x, input_names(model), what, "inputs")[0]
-        return as_input(model, x, what)
+        return as_input(model, x, what, keep_float64=keep_float64)
     names = input_names(model)
     arrays = [
-        as_input(model, a, f"{what}[{name!r}]", shape=t.shape, dtype=t.dtype)
+        as_input(model, a, f"{what}[{name!r}]", shape=t.shape, dtype=t.dtype, keep_float64=keep_float64)
         for a, name, t in zip(_per_name(model, x, names, what, "inputs"), names, model.inputs)
     ]
     _same_length(arrays, names, what)
