@@ -128,6 +128,7 @@ from .math_ops import (
     truediv,
 )
 from .module import Module
+from .name_scope import name_scope
 from .reduce_ops import (
     argmax,
     argmin,
@@ -143,7 +144,7 @@ from .reduce_ops import (
 )
 from .tensor import Tensor
 from .tensor_shape import TensorShape
-from .utilities import TensorSpec, device, executing_eagerly, is_tensor, name_scope, newaxis, print
+from .utilities import TensorSpec, device, executing_eagerly, is_tensor, newaxis, print
 from .variable import Variable
 
 __version__ = version.VERSION  # the TensorFlow API it follows (and is tested against), and that it is nabla

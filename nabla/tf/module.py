@@ -21,11 +21,12 @@ Example::
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import re
 
 import nabla as nb
 
+from .name_scope import name_scope
 from .variable import Variable
 
 # TensorFlow's own rule for a module's default name (tf.Module's camel_to_snake), which is not Keras's
@@ -59,15 +60,18 @@ class Module(Trackable):
         if name is not None and not re.fullmatch(r"[A-Za-z_][\w.\-/]*", name):
             raise ValueError(f"{name!r} is not a valid module name: use letters, digits and underscores")
         self._name = name or _snake_case(type(self).__name__)
+        with name_scope(self._name) as scope:  # (TensorFlow fixes the module's scope where it is made)
+            self._name_scope = name_scope(scope)
 
     @property
     def name(self) -> str:
         return self._name
 
     @property
-    def name_scope(self):
-        """A context manager for code that names things after the module (names do not scope in nabla)."""
-        return contextlib.nullcontext()
+    def name_scope(self) -> name_scope:
+        """The module's scope (``outer/name/`` when made in ``outer``): ``with self.name_scope:`` names the
+        Variables made inside after the module."""
+        return self._name_scope
 
     def _walk(self, want, seen: set) -> list:
         found = []
@@ -96,8 +100,14 @@ class Module(Trackable):
 
     @classmethod
     def with_name_scope(cls, method):
-        """A decorator that TensorFlow uses to name operations; here it returns the method as it is."""
-        return method
+        """A decorator that runs ``method`` in the module's scope (Variables it makes are named after it)."""
+
+        @functools.wraps(method)
+        def in_scope(self, *args, **kwargs):
+            with self.name_scope:
+                return method(self, *args, **kwargs)
+
+        return in_scope
 
 
 def _collect(value, want, seen: set) -> list:

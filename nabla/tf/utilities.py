@@ -1,5 +1,5 @@
 """The small top-level names of TensorFlow that notebooks use: ``tf.print``, ``tf.device``,
-``tf.name_scope``, ``tf.is_tensor``, ``tf.executing_eagerly``, ``tf.TensorSpec``, ``tf.newaxis``."""
+``tf.is_tensor``, ``tf.executing_eagerly``, ``tf.TensorSpec``, ``tf.newaxis``."""
 
 from __future__ import annotations
 
@@ -40,11 +40,6 @@ class _DeviceContext(contextlib.nullcontext):
 def device(device_name):
     """``with tf.device("/CPU:0"):``: accepted; nabla computes on the CPU whatever the name."""
     return _DeviceContext(device_name)
-
-
-def name_scope(name):
-    """``with tf.name_scope("layer1"):``: accepted; eager tensors have no names to scope."""
-    return contextlib.nullcontext(name)
 
 
 class TensorSpec:

@@ -20,6 +20,7 @@ import nabla as nb
 
 from ._convert import apply, constant
 from ._engine import refuse_in_capture, rewrap
+from .name_scope import current_scope
 from .tensor import Tensor, TensorLike, numpy_text
 from .tensor_shape import TensorShape
 
@@ -77,7 +78,7 @@ class Variable(TensorLike, nb.Tensor):
             raise ValueError(f"tf.Variable: the initial value's shape {values.shape} is not compatible with {shape}")
         nb.Tensor.__init__(self, np.empty(0, values.dtype))
         self._data = values
-        self._name = "Variable" if name is None else str(name)
+        self._name = current_scope() + ("Variable" if name is None else str(name))
         self._trainable = True if trainable is None else bool(trainable)
         self._constraint = constraint
         if self._trainable and values.dtype.kind == "f":
