@@ -24,9 +24,18 @@ def data(n: int = 100):
     return x, y
 
 
-def build(jit: bool | str = "auto"):
+def build(jit: bool | str = "auto", saturated: bool = False):
+    """The model of a run; ``saturated``: a softmax output so confident that its wrong answers are probabilities
+    below float32's 1e-7, whose cross-entropy metric Keras computes from the logits (activation_logits.py)."""
     nb.manual_seed(1 + dist.rank())  # each rank starts elsewhere: fit must copy rank 0's weights
-    model = models.Sequential([layers.Dense(16, activation="tanh", input_shape=(4,)), layers.Dense(2)])
+    hidden = layers.Dense(16, activation="tanh", input_shape=(4,))
+    if saturated:
+        big = nb.initializers.RandomNormal(stddev=40.0)
+        model = models.Sequential([hidden, layers.Dense(2, activation="softmax", kernel_initializer=big)])
+        model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy",
+                      metrics=["sparse_categorical_crossentropy", "accuracy"], jit_compile=jit)  # fmt: skip
+        return model
+    model = models.Sequential([hidden, layers.Dense(2)])
     model.compile(optimizer="adam", loss=nb.losses.SparseCategoricalCrossentropy(from_logits=True),
                   metrics=["accuracy"], jit_compile=jit)  # fmt: skip
     return model
@@ -39,6 +48,8 @@ RUNS = {
     "tiny-batches": ({"batch_size": 2, "epochs": 1}, "auto"),  # 2 samples on 3 ranks: one rank idles
     "early-stop": ({"batch_size": 25, "epochs": 50, "callbacks": "early"}, "auto"),
     "on-disk": ({"batch_size": 32, "epochs": 2}, "auto"),  # a ChunkedDataset, shuffled chunk-wise
+    # the metric from the logits gathered with the outputs (on an idle rank too: batches of 2 on 3 ranks)
+    "saturated": ({"batch_size": 2, "epochs": 1, "validation_split": 0.5}, "auto"),
 }
 
 
@@ -51,16 +62,16 @@ def on_disk(folder: Path):
     return nb.data.ChunkedDataset(path, shuffle_buffer=32)
 
 
-def run(name: str, folder: Path):
+def run(name: str, folder: Path, distributed: bool = True):
     kwargs, jit = RUNS[name]
     kwargs = dict(kwargs)
     if kwargs.get("callbacks") == "early":
         kwargs["callbacks"] = [callbacks.EarlyStopping(monitor="loss", min_delta=0.05, patience=1)]
-    n = 6 if name == "tiny-batches" else 100
+    n = 6 if name in ("tiny-batches", "saturated") else 100
     x, y = (on_disk(folder), None) if name == "on-disk" else data(n)
-    model = build(jit)
+    model = build(jit, saturated=name == "saturated")
     nb.manual_seed(0)  # the generator that draws the epochs' orders: the same on rank 0 and in one process
-    history = model.fit(x, y, verbose=2 if name == "adam" else 0, distributed=True, **kwargs)
+    history = model.fit(x, y, verbose=2 if name == "adam" else 0, distributed=distributed, **kwargs)
     return model, history
 
 

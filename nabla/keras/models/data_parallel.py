@@ -27,6 +27,7 @@ import numpy as np
 
 from .. import callbacks as callbacks_module
 from .._engine import Tensor, no_grad
+from ..activation_logits import logits_of, remember_logits
 
 
 class DataParallel:
@@ -52,7 +53,10 @@ class DataParallel:
         mode = model.training
         model.eval()
         with no_grad():  # what an output looks like, for a rank left without samples in a batch
-            self._empty_output = model(Tensor._make(x[:1]))._data[:0]
+            out = model(Tensor._make(x[:1]))
+            logits, self._empty_output = logits_of(out), out._data[:0]
+            if logits is not None:  # (then every rank's outputs remember logits: see whole_batch)
+                remember_logits(self._empty_output, Tensor._make(logits._data[:0]))
         model.train(mode)
         self._optimizer = model.optimizer
         model.optimizer = self.dist.DistributedOptimizer(model.optimizer)
@@ -120,17 +124,22 @@ class DataParallel:
         self.model._update_metrics(y[:0], self._empty_output, None if weights is None else weights[:0])
 
     def whole_batch(self, y: np.ndarray, out: np.ndarray, weights):
-        """Every rank's labels, outputs and sample weights of this batch, concatenated in rank order.
+        """Every rank's labels, outputs and sample weights of this batch, concatenated in rank order; the
+        whole output remembers the whole batch's logits where each rank's did (:mod:`..activation_logits`).
 
         One gather: each rank's rows travel as one float64 record (int64 labels and float32 values
         are exact in float64) and are cast back.
         """
+        logits = logits_of(out)
         like = [y, out] + ([] if weights is None else [weights])
+        like += [] if logits is None else [logits._data]  # (on every rank alike: the empty output has them too)
         widths = [int(np.prod(a.shape[1:], dtype=np.int64)) for a in like]
         parts = [a.reshape(len(a), w) for a, w in zip(like, widths)]
         rows = self.dist.allgather(np.concatenate(parts, axis=1).astype(np.float64), name="batch outputs")
         columns = np.split(rows, np.cumsum(widths)[:-1], axis=1)
         whole = [c.astype(a.dtype).reshape((len(rows),) + a.shape[1:]) for c, a in zip(columns, like)]
+        if logits is not None:
+            remember_logits(whole[1], Tensor._make(whole[-1]))
         return whole[0], whole[1], (whole[2] if weights is not None else None)
 
     def agree(self, interrupt, model) -> None:
