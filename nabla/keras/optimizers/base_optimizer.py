@@ -136,8 +136,9 @@ class Optimizer:
                 raise ValueError(f"{type(self).__name__}: {option} is not offered by nabla.keras")
         kwargs.pop("ema_momentum", None), kwargs.pop("ema_overwrite_frequency", None)  # (used with use_ema only)
         lr = kwargs.pop("lr", None)  # Keras 2's name, still in much course material (Keras 3 refuses it)
-        # Keras 2's decay=d (SGD(lr=0.01, decay=1e-6) in many labs): the rate lr / (1 + d * iterations), which is
-        # Keras 3's InverseTimeDecay(lr, decay_steps=1, decay_rate=d); Keras 3 refuses the argument.
+        # Keras 2's decay=d (SGD(lr=0.01, decay=1e-6) in many labs; Keras 3 refuses it): each update uses
+        # lr / (1 + d * iterations), while learning_rate (and lr) read and set lr itself, as Keras 2's optimizers
+        # did, so ReduceLROnPlateau and K.set_value(opt.lr, ...) change the rate that decays.
         decay = kwargs.pop("decay", None)
         if kwargs:
             raise ValueError(f"Argument(s) not recognized: {kwargs}")  # (Keras 3's error, word for word)
@@ -148,14 +149,14 @@ class Optimizer:
                 raise ValueError(f"{type(self).__name__}: decay must be a number >= 0, got {decay!r}")
             if getattr(self, "_schedule", None) is not None:
                 raise ValueError(f"{type(self).__name__}: give decay= or a learning-rate schedule, not both")
-            self.learning_rate = InverseTimeDecay(float(self.learning_rate), decay_steps=1, decay_rate=float(decay))
+            self._decay = float(decay)
         self.name = name or snake_case(type(self).__name__)  # (Keras's: RMSprop is "rm_sprop", AdamW "adam_w")
         # (an attribute, not a group setting: a saved model's optimizer config holds nabla.optim's settings only)
         self.weight_decay = float(weight_decay or 0.0)
 
     def _initial_rate(self, learning_rate) -> float:
         """The rate to build the :mod:`nabla.optim` class with; keeps a schedule (or a function) to ask later."""
-        self._schedule = None
+        self._schedule, self._decay = None, 0.0
         if _is_schedule(learning_rate):
             self._schedule = learning_rate
             return self._scheduled_rate(0)
@@ -189,12 +190,14 @@ class Optimizer:
         schedule refuses a float, as Keras's does (its rate is the schedule's)."""
         if getattr(self, "_schedule", None) is not None:
             return LearningRate(self._scheduled_rate(self.iterations), self, variable=False)
+        if getattr(self, "_decay", 0.0):  # (the groups hold the decayed rate of the last update)
+            return LearningRate(self.defaults["lr"], self)
         return LearningRate(self.param_groups[0]["lr"] if self.param_groups else self.defaults["lr"], self)
 
     @learning_rate.setter
     def learning_rate(self, value) -> None:
         if _is_schedule(value):
-            self._schedule = value
+            self._schedule, self._decay = value, 0.0
             value = self._scheduled_rate(self.iterations)
         elif isinstance(getattr(self, "_schedule", None), LearningRateSchedule):
             raise TypeError(
@@ -209,6 +212,10 @@ class Optimizer:
 
     # Keras 2's name, still in much course material.
     lr = learning_rate
+
+    def _decayed_rate(self) -> float:
+        """The rate of the next update of an optimizer made with Keras 2's ``decay=d``: ``lr / (1 + d t)``."""
+        return self.defaults["lr"] / (1.0 + self._decay * int(self.iterations))
 
     @property
     def iterations(self) -> Iterations:
@@ -226,8 +233,8 @@ class Optimizer:
     @replayed  # (nb.capture repeats the whole of it: the schedule and the clipping run at every replay)
     def step(self, closure=None):
         """One update of every variable that has a gradient (see the module's docstring for the order)."""
-        if self._schedule is not None:
-            rate = self._scheduled_rate(self.iterations)
+        if self._schedule is not None or self._decay:
+            rate = self._scheduled_rate(self.iterations) if self._decay == 0 else self._decayed_rate()
             for group in self.param_groups:
                 group["lr"] = rate
         if self.clipnorm is None and self.clipvalue is None and self.global_clipnorm is None:
@@ -313,6 +320,8 @@ class Optimizer:
         from .schedules import serialize
 
         schedule = self._schedule
+        if self._decay:  # (Keras 2's decay is Keras 3's InverseTimeDecay of the rate now)
+            schedule = InverseTimeDecay(float(np.float32(self.defaults["lr"])), decay_steps=1, decay_rate=self._decay)
         if isinstance(schedule, LearningRateSchedule):
             rate = serialize(schedule)
         else:
