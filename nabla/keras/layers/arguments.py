@@ -41,8 +41,10 @@ def same_padding(size: int, k: int, s: int, d: int = 1) -> tuple[int, int]:
     return total // 2, total - total // 2
 
 
-def check_padding(padding: str, who: str) -> str:
-    """Keras's two paddings, "valid" (none) and "same" (see :func:`same_padding`)."""
-    if padding not in ("valid", "same"):
-        raise ValueError(f"{who}: padding must be 'valid' or 'same', got {padding!r}")
+def check_padding(padding: str, who: str, allowed: tuple = ("valid", "same")) -> str:
+    """Keras's paddings, "valid" (none) and "same" (see :func:`same_padding`), and "causal" where ``allowed``;
+    in any case, as Keras lower-cases them (``padding='Same'`` in Kaggle's MNIST notebooks)."""
+    padding = padding.lower() if isinstance(padding, str) else padding
+    if padding not in allowed:
+        raise ValueError(f"{who}: padding must be {' or '.join(map(repr, allowed))}, got {padding!r}")
     return padding

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._engine import ops
-from .arguments import same_padding
+from .arguments import check_padding, same_padding
 from .kernel_layer import KernelLayer
 
 
@@ -38,8 +38,7 @@ class Conv1D(KernelLayer):
         )
         if isinstance(filters, bool) or not isinstance(filters, (int, np.integer)) or filters <= 0:
             raise ValueError(f"Conv1D: filters must be a positive integer, got {filters!r}")
-        if padding not in ("valid", "same", "causal"):
-            raise ValueError(f"Conv1D: padding must be 'valid', 'same' or 'causal', got {padding!r}")
+        padding = check_padding(padding, "Conv1D", ("valid", "same", "causal"))
         if data_format not in (None, "channels_last"):
             raise ValueError(f"Conv1D: nabla's sequences are channels-last, got data_format={data_format!r}")
         self.filters, self.padding, self.data_format = int(filters), padding, "channels_last"

@@ -143,6 +143,7 @@ def _pool(inputs, pool_size, strides, padding, data_format, who, reduce):
     x, spatial = _channels_first(convert_to_tensor(inputs), data_format, who)
     kernel = _tuple(pool_size, spatial)
     strides = kernel if strides is None else _tuple(strides, spatial)
+    padding = padding.lower() if isinstance(padding, str) else padding  # ("SAME" too, as Keras)
     if padding not in ("valid", "same"):
         raise ValueError(f"{who}: padding must be 'valid' or 'same', got {padding!r}")
     pads = _same_pads(x.shape[2:], kernel, strides) if padding == "same" else [(0, 0), (0, 0)]
@@ -179,6 +180,7 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
     kernel = convert_to_tensor(kernel)
     kernel = ops.expand_dims(kernel, 1) if spatial == 1 else kernel
     strides, dilation = _tuple(strides, spatial), _tuple(dilation_rate, spatial)
+    padding = padding.lower() if isinstance(padding, str) else padding  # ("SAME" too, as Keras)
     if padding not in ("valid", "same"):
         raise ValueError(f"conv: padding must be 'valid' or 'same', got {padding!r}")
     pads = _same_pads(x.shape[2:], kernel.shape[:2], strides, dilation) if padding == "same" else 0
