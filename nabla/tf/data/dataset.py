@@ -7,7 +7,7 @@ Example (TensorFlow's "quickstart for experts")::
         train_step(images, labels)       # images: tf.Tensor (32, 28, 28, 1), labels: tf.Tensor (32,)
 
 A dataset is a chain of stages (``node``, one module per family: ``sources``, ``batching``, ``shuffling``,
-``functions``, ``slicing``, ``combining``, ``caching``); each method returns a new dataset over the old
+``functions``, ``slicing``, ``combining``, ``caching``, ``windowing``); each method returns a new dataset over the old
 one, nothing is read until the dataset is iterated, and every iteration is a new pass from the start
 (``for`` over it once per epoch). Elements are ``tf.Tensor``, nested in tuples and dicts as they were
 given (``structure``). The elements, their order and their counts are TensorFlow's; the stages run in
@@ -15,7 +15,7 @@ the caller's thread, one element after another: ``num_parallel_calls``, ``tf.dat
 ``prefetch`` and ``deterministic`` are accepted and change nothing but speed in TensorFlow, and nothing
 here.
 
-What TensorFlow's ``Dataset`` has and this one does not (``interleave``, files, ``window``...) raises an
+What TensorFlow's ``Dataset`` has and this one does not (``interleave``, files...) raises an
 ``AttributeError`` naming an alternative (see docs/tf.md).
 """
 
@@ -30,7 +30,7 @@ from .._convert import constant
 from .._engine import refuse_in_capture
 from .._missing import missing
 from ..errors import InvalidArgumentError, OutOfRangeError
-from . import batching, caching, combining, functions, generators, sampling, shuffling, slicing, sources
+from . import batching, caching, combining, functions, generators, sampling, shuffling, slicing, sources, windowing
 from .node import INFINITE, UNKNOWN, Node
 from .structure import UNSET, as_numpy, as_tensors
 
@@ -148,6 +148,11 @@ class Dataset(metaclass=_RefusingType):
         """Batches of elements padded at the end of each axis to ``padded_shapes`` (the longest in the batch
         where a dimension is None or -1, and everywhere by default) with ``padding_values`` (0 by default)."""
         return Dataset(batching.PaddedBatch(self._node, batch_size, padded_shapes, padding_values, drop_remainder))
+
+    def window(self, size, shift=None, stride=1, drop_remainder=False, name=None):
+        """Windows of ``size`` elements, every ``shift``-th element (``size`` by default) starting one, their
+        elements ``stride`` apart; each window is a dataset (see :mod:`nabla.tf.data.windowing`)."""
+        return Dataset(windowing.Window(self._node, size, shift, stride, drop_remainder, Dataset))
 
     def unbatch(self, name=None):
         """Each element split into its rows along the first axis (undoes ``batch``)."""

@@ -86,7 +86,10 @@ def as_array(value) -> np.ndarray:
 
 
 def as_tensor(leaf: np.ndarray):
-    """One leaf as the user sees it: a ``tf.Tensor``, or a string tensor for text."""
+    """One leaf as the user sees it: a ``tf.Tensor``, or a string tensor for text (a window's leaf is a dataset,
+    as it is: :mod:`.windowing`)."""
+    if not isinstance(leaf, np.ndarray):
+        return leaf
     return StringTensor(leaf) if leaf.dtype == object else as_tf(nb.from_numpy(leaf))
 
 

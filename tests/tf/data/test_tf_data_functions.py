@@ -81,7 +81,7 @@ def test_filter_flat_map_and_reduce_take_structures():
     [
         ("Dataset.interleave", "flat_map"),
         ("Dataset.list_files", "nabla.datasets"),
-        ("Dataset.window", "batch(n)"),
+        ("Dataset.group_by_window", "padded_batch"),
         ("TFRecordDataset", "from_tensor_slices"),
         ("FixedLengthRecordDataset", "TextLineDataset"),
         ("Options", "drop them"),
