@@ -39,7 +39,8 @@ from __future__ import annotations
 
 import re
 
-from ..output_class import offer_functions
+from .. import losses as _losses
+from ..output_class import SHORT_NAMES, offer_functions
 from ..utils.naming import snake_case
 from .accuracy_metrics import (
     Accuracy,
@@ -304,6 +305,8 @@ def get(identifier, loss=None, output_shape: tuple | None = None) -> Metric | No
         names = (*_ACCURACY, *_ABBREVIATIONS, *(snake_case(cls.__name__) for cls in _PAIR_METRICS))
         valid = ", ".join(repr(n) for n in dict.fromkeys(names))
         raise ValueError(f"metrics.get: unknown metric {identifier!r}; valid names are {valid}")
+    if any(identifier is fn for fn in _LOSS_FUNCTIONS.values()):  # (keras.metrics.mean_absolute_error)
+        return _BY_NAME[identifier.__name__](name=identifier.__name__)
     if callable(identifier):
         # Keras's get_object_name: a loss object's name (the overfitting lab's
         # BinaryCrossentropy(name="binary_crossentropy") logs as "binary_crossentropy"), else the snake_case name.
@@ -334,5 +337,21 @@ def deserialize(config: dict) -> Metric:
         raise ValueError(f"metrics.deserialize: unknown class_name {name!r}; known: {sorted(_CLASSES)}")
     return _CLASSES[name].from_config(config.get("config", {}))
 
+
 # Called on tf.Tensors (nabla.tf's), the functions return tf.Tensors, as tf.keras's do; tf.keras's short names.
 offer_functions(globals(), __all__)
+
+# Keras 3's loss-like metric functions are its losses' (keras.metrics.mean_absolute_error is
+# keras.losses.mean_absolute_error): float32 tensors, averaged over the last axis, so a 1-D series gives one
+# number (the time-series labs' tf.keras.metrics.mean_absolute_error(x_valid, forecast).numpy()). The metric
+# classes keep the NumPy functions above; compile(metrics=[one of these]) takes the class of its name (get).
+_LOSS_FUNCTIONS = {
+    name: getattr(_losses, name)
+    for name in (
+        "binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy", "kl_divergence",
+        "poisson", "hinge", "squared_hinge", "categorical_hinge", "mean_absolute_error", "mean_squared_error",
+        "mean_absolute_percentage_error", "mean_squared_logarithmic_error", "log_cosh",
+    )
+}  # fmt: skip
+globals().update(_LOSS_FUNCTIONS)
+globals().update({short: globals()[long] for short, long in SHORT_NAMES.items()})
