@@ -37,11 +37,16 @@ better) or ``"down"``, which callbacks read in ``mode="auto"``.
 
 from __future__ import annotations
 
+import functools
 import re
 
+import numpy as np
+
 from .. import losses as _losses
-from ..output_class import SHORT_NAMES, offer_functions
+from .._engine import Tensor
+from ..output_class import SHORT_NAMES, offer_functions, returns_like_inputs
 from ..utils.naming import snake_case
+from . import accuracy_metrics
 from .accuracy_metrics import (
     Accuracy,
     BinaryAccuracy,
@@ -305,7 +310,7 @@ def get(identifier, loss=None, output_shape: tuple | None = None) -> Metric | No
         names = (*_ACCURACY, *_ABBREVIATIONS, *(snake_case(cls.__name__) for cls in _PAIR_METRICS))
         valid = ", ".join(repr(n) for n in dict.fromkeys(names))
         raise ValueError(f"metrics.get: unknown metric {identifier!r}; valid names are {valid}")
-    if any(identifier is fn for fn in _LOSS_FUNCTIONS.values()):  # (keras.metrics.mean_absolute_error)
+    if any(identifier is fn for fn in _FUNCTION_METRICS.values()):  # (keras.metrics.mean_absolute_error)
         return _BY_NAME[identifier.__name__](name=identifier.__name__)
     if callable(identifier):
         # Keras's get_object_name: a loss object's name (the overfitting lab's
@@ -353,5 +358,21 @@ _LOSS_FUNCTIONS = {
         "mean_absolute_percentage_error", "mean_squared_logarithmic_error", "log_cosh",
     )
 }  # fmt: skip
+_FUNCTION_METRICS = dict(_LOSS_FUNCTIONS)  # (the public functions compile takes as the classes of their names)
 globals().update(_LOSS_FUNCTIONS)
 globals().update({short: globals()[long] for short, long in SHORT_NAMES.items()})
+
+
+def _float32_tensors(fn):
+    """An accuracy function (NumPy, per sample) that returns a float32 tensor, as Keras's do."""
+
+    @functools.wraps(fn)
+    def accuracy_function(y_true, y_pred, *args, **kwargs):
+        return Tensor._make(np.asarray(fn(y_true, y_pred, *args, **kwargs), dtype=np.float32))
+
+    return returns_like_inputs(accuracy_function)
+
+
+for _name in ("accuracy", "binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy",
+              "top_k_categorical_accuracy", "sparse_top_k_categorical_accuracy"):  # fmt: skip
+    globals()[_name] = _FUNCTION_METRICS[_name] = _float32_tensors(getattr(accuracy_metrics, _name))

@@ -43,3 +43,21 @@ def test_compile_takes_them_as_the_metric_of_their_name():
     metric = nk.metrics.get(nk.metrics.mean_absolute_error)
     assert isinstance(metric, nk.metrics.MeanAbsoluteError) and metric.name == "mean_absolute_error"
     assert isinstance(nk.metrics.get(nk.metrics.log_cosh), nk.metrics.LogCoshError)
+
+
+ACCURACIES = {
+    "binary_accuracy": lambda r: (r.integers(0, 2, (6,)).astype(np.float32), r.uniform(size=(6,)).astype(np.float32)),
+    "categorical_accuracy": lambda r: (np.eye(3, dtype=np.float32)[r.integers(0, 3, 6)], r.uniform(size=(6, 3))),
+    "sparse_categorical_accuracy": lambda r: (r.integers(0, 3, (6, 1)), r.uniform(size=(6, 3)).astype(np.float32)),
+    "sparse_top_k_categorical_accuracy": lambda r: (r.integers(0, 9, (6,)), r.uniform(size=(6, 9)).astype(np.float32)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ACCURACIES))
+def test_accuracy_functions_give_float32_tensors_of_keras_s_values(keras, name):
+    y_true, y_pred = ACCURACIES[name](np.random.default_rng(3))
+    ours = getattr(nk.metrics, name)(y_true, y_pred)
+    theirs = keras.ops.convert_to_numpy(getattr(keras.metrics, name)(y_true, y_pred))
+    assert isinstance(ours, nk.ops.convert_to_tensor(0.0).__class__) and ours.dtype == np.float32
+    np.testing.assert_array_equal(ours.numpy(), theirs.reshape(ours.shape))
+    assert isinstance(nk.metrics.get(getattr(nk.metrics, name)), type(nk.metrics.get(name)))
