@@ -159,9 +159,11 @@ def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=N
     """The mean of each window (``strides`` default to ``pool_size``); with "same", over the real pixels only."""
 
     def mean(x, kernel, strides, pads):
-        sums = ops.sum(ops.windows(ops.pad(x, pads), kernel, strides), axis=(2, 3))
-        counts = np.pad(np.ones((1, 1) + x.shape[2:], dtype=x.dtype), pads)
-        return sums / Tensor._make(np.sum(ops.windows(Tensor._make(counts), kernel, strides).numpy(), axis=(2, 3)))
+        def sums(t):
+            return ops.sum(ops.windows(ops.pad(t, pads), kernel, strides), axis=(2, 3))
+
+        # (the real pixels of each window: the window sums of ones, a constant of a captured step)
+        return sums(x) / sums(made_by(np.ones, (1, 1) + x.shape[2:], dtype=x.dtype))
 
     return _pool(inputs, pool_size, strides, padding, data_format, "average_pool", mean)
 

@@ -128,18 +128,25 @@ def quantile(x, q, axis=None, method="linear", keepdims=False) -> Tensor:
     flat = ops.reshape(ops.transpose(x, tuple(rest + list(axes))), tuple(x.shape[a] for a in rest) + (-1,))
     ordered = sort(flat, axis=-1)
     qs = np.asarray(convert_to_numpy(q), dtype=np.float64)
-    position = qs * (ordered.shape[-1] - 1)
-    below, above = np.floor(position).astype(np.int64), np.ceil(position).astype(np.int64)
-    if method == "nearest":
-        below = above = np.round(position).astype(np.int64)  # (halves to even, as NumPy)
+    below, above, fraction = made_by(_read_at, qs, ordered.shape[-1], method, x.dtype)
     low, high = ordered[..., below], ordered[..., above]
-    fixed = {"lower": 0.0, "higher": 1.0, "nearest": 0.0, "midpoint": 0.5}
-    fraction = position - below if method == "linear" else np.full_like(position, fixed.get(method, 0.0))
-    out = low + (high - low) * Tensor._make(fraction.astype(x.dtype))
+    out = low + (high - low) * fraction
     out = ops.moveaxis(out, -1, 0) if qs.ndim else out  # (one quantile per entry of a first axis)
     if keepdims:
         out = ops.reshape(out, out.shape[: qs.ndim] + tuple(1 if a in axes else n for a, n in enumerate(x.shape)))
     return out
+
+
+def _read_at(qs, n: int, method: str, dtype) -> tuple:
+    """Where the quantiles ``qs`` of ``n`` sorted values are read: the positions below and above, and the
+    fraction of the way between them."""
+    position = qs * (n - 1)
+    below, above = np.floor(position).astype(np.int64), np.ceil(position).astype(np.int64)
+    if method == "nearest":
+        below = above = np.round(position).astype(np.int64)  # (halves to even, as NumPy)
+    fixed = {"lower": 0.0, "higher": 1.0, "nearest": 0.0, "midpoint": 0.5}
+    fraction = position - below if method == "linear" else np.full_like(position, fixed.get(method, 0.0))
+    return below, above, fraction.astype(dtype)
 
 
 def percentile(x, q, axis=None, method="linear", keepdims=False) -> Tensor:
