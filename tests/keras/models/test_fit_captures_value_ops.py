@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from keras_reference import keras_on_torch
 
+import nabla as nb
 from nabla import keras
 
 DIM = 4
@@ -96,3 +97,39 @@ def test_the_value_op_gives_keras_values(name):
         w, g = k.ops.convert_to_numpy(w), keras.ops.convert_to_numpy(g)
         assert g.shape == w.shape and g.dtype.kind == w.dtype.kind, (g.shape, w.shape, g.dtype, w.dtype)
         np.testing.assert_allclose(g, w, rtol=1e-6)
+
+
+def test_convert_to_numpy_in_a_captured_step_is_refused_and_auto_trains_eagerly():
+    """A replay would reuse the first batch's copy, so it is refused, as ``.numpy()`` is (TensorFlow refuses
+    ``.numpy()`` in a ``tf.function`` too); ``jit_compile="auto"`` then trains eagerly."""
+
+    def build():
+        class Reads(keras.layers.Layer):
+            def call(self, h):
+                return h * keras.ops.convert_to_tensor(keras.ops.convert_to_numpy(h) > 0, "float32")
+
+        x = keras.Input((DIM,))
+        return keras.Model(x, keras.layers.Dense(DIM)(Reads()(keras.layers.Dense(DIM)(x))))
+
+    model = build()
+    model.compile(keras.optimizers.SGD(0.01), "mse", jit_compile=True)
+    with pytest.raises(nb.CaptureError, match=r"keras.ops.convert_to_numpy"):
+        model.fit(X, Y, epochs=1, batch_size=4, verbose=0)
+    auto, eager = build(), build()
+    eager.set_weights(auto.get_weights())
+    for model, jit in ((auto, "auto"), (eager, False)):
+        model.compile(keras.optimizers.SGD(0.01), "mse", jit_compile=jit)
+        model.fit(X, Y, epochs=1, batch_size=4, shuffle=False, verbose=0)
+    for a, e in zip(auto.get_weights(), eager.get_weights()):
+        np.testing.assert_array_equal(a, e)
+
+
+def test_an_array_or_number_converted_in_a_captured_step_is_read_at_each_replay():
+    """``convert_to_tensor`` of a NumPy array of the user's is read by reference (changing it between steps
+    changes what the step computes, as eagerly); a Python number is a constant of the step."""
+    scale = np.ones(DIM, np.float32)
+    step = nb.capture(lambda h: h * keras.ops.convert_to_tensor(scale) + keras.ops.convert_to_tensor(2.0))
+    h = nb.tensor(X[:4])
+    np.testing.assert_array_equal(step(h).numpy(), X[:4] + np.float32(2.0))
+    scale[:] = 3.0
+    np.testing.assert_array_equal(step(h).numpy(), X[:4] * np.float32(3.0) + np.float32(2.0))
