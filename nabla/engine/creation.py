@@ -72,9 +72,10 @@ def made_by(fn, *args, **kwargs):
     (``arange`` of a tensor's value, ``unique``; see :func:`~nabla.engine.tracing.derive`)."""
     if any(map(_holds_values, args)) or any(map(_holds_values, kwargs.values())):
         return _tensors(derive(_arrays_of(fn), *args, **kwargs), Tensor._make)
-    return _tensors(_arrays_of(fn)(*args, **kwargs), lambda a: constant(Tensor._make(a)))
+    return _tensors(_arrays_of(fn)(*args, **kwargs), _constant_tensor)
 
 
+@functools.lru_cache(maxsize=256)  # (one wrapper per function: made_by runs at every convert_to_tensor)
 def _arrays_of(fn):
     """``fn`` returning 0-d arrays where NumPy returns scalars (``np.isclose`` of two numbers): a capture names
     arrays, and would check a scalar's value at every replay instead of recomputing it."""
@@ -89,6 +90,10 @@ def _arrays_of(fn):
 
 def _tensors(out, make):
     return tuple(map(make, out)) if isinstance(out, tuple) else make(out)
+
+
+def _constant_tensor(array) -> Tensor:
+    return constant(Tensor._make(array))
 
 
 def _holds_values(x) -> bool:
