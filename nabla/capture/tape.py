@@ -27,7 +27,7 @@ from ..engine.backward import accumulate_grad, conform
 from ..engine.dtypes import OTHER_LIBRARIES, to_array
 from ..engine.graph import sequence_mark
 from ..engine.tensor import Tensor
-from ..engine.tracing import CaptureError, ModuleChanges, Tracer, Tracing, arrays, refuse_in_capture
+from ..engine.tracing import CaptureError, ModuleChanges, Tracer, Tracing, arrays, keyword_arrays, refuse_in_capture
 from . import buffers
 from .libraries import foreign, is_array, is_mask, is_value, namespace
 from .program import RETRACE, Diverged, collection, diverged
@@ -363,7 +363,7 @@ class Tape(Tracer):
         who = getattr(fn, "__name__", "derived")
         ins = [self.arg(a, who) for a in args] + [f"{k}={self.arg(v, who)}" for k, v in kwargs.items()]
         slots = [self.slot(a) for a in args]
-        result = fn(*arrays(args), **kwargs)
+        result = fn(*arrays(args), **keyword_arrays(kwargs))
         if checked:
             run = self.name(_checked(fn, _structure(result)), who)
             self._checks(who)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import numbers
 
 import numpy as np
@@ -59,18 +60,40 @@ def _make(array, requires_grad: bool, device=None) -> Tensor:
     return t
 
 
-def made_by(fn, *args, **kwargs) -> Tensor:
+def made_by(fn, *args, **kwargs):
     """A tensor of ``fn(*args, **kwargs)``, a NumPy function (tensors among ``args`` passed as their arrays),
-    made so that ``nb.capture`` can repeat it; not differentiable.
+    made so that ``nb.capture`` can repeat it; not differentiable. ``fn`` returning a tuple of arrays gives a
+    tuple of tensors (``np.unravel_index``).
 
     From Python values only (shapes, a fill value: a causal mask ``np.tri(t, s)``, positions ``np.arange(n)``)
     it is a constant of the captured program, as ``nb.zeros`` is (a replay of another shape is another
-    capture). Given tensors or arrays (a mask to cast), every replay recomputes it from their values then, an
-    array of yours read by reference, and runs eagerly if its shape or dtype differs (``arange`` of a tensor's
-    value; see :func:`~nabla.engine.tracing.derive`)."""
+    capture). Given tensors or arrays (a mask to cast, the values to sort), every replay recomputes it from
+    their values then, an array of yours read by reference, and runs eagerly if its shape or dtype differs
+    (``arange`` of a tensor's value, ``unique``; see :func:`~nabla.engine.tracing.derive`)."""
     if any(map(_holds_values, args)) or any(map(_holds_values, kwargs.values())):
-        return Tensor._make(derive(fn, *args, **kwargs))
-    return constant(Tensor._make(fn(*args, **kwargs)))
+        return _tensors(derive(_arrays_of(fn), *args, **kwargs), Tensor._make)
+    return _tensors(_arrays_of(fn)(*args, **kwargs), _constant_tensor)
+
+
+@functools.lru_cache(maxsize=256)  # (one wrapper per function: made_by runs at every convert_to_tensor)
+def _arrays_of(fn):
+    """``fn`` returning 0-d arrays where NumPy returns scalars (``np.isclose`` of two numbers): a capture names
+    arrays, and would check a scalar's value at every replay instead of recomputing it."""
+
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        out = fn(*args, **kwargs)
+        return tuple(map(np.asarray, out)) if isinstance(out, tuple) else np.asarray(out)
+
+    return run
+
+
+def _tensors(out, make):
+    return tuple(map(make, out)) if isinstance(out, tuple) else make(out)
+
+
+def _constant_tensor(array) -> Tensor:
+    return constant(Tensor._make(array))
 
 
 def _holds_values(x) -> bool:

@@ -41,6 +41,11 @@ def arrays(values) -> list:
     return [getattr(v, "_data", v) for v in values]
 
 
+def keyword_arrays(kwargs: dict) -> dict:
+    """:func:`arrays` of keyword arguments."""
+    return {k: getattr(v, "_data", v) for k, v in kwargs.items()}
+
+
 class Tracer:
     """What the engine tells a tracer while it is the listening one (see :class:`Tracing`).
 
@@ -101,7 +106,7 @@ class Tracer:
 
     def derive(self, fn, args, kwargs, checked: bool):
         """:func:`derive` (``checked``) or :func:`recompute` ran ``fn``; returns its result."""
-        return fn(*arrays(args), **kwargs)
+        return fn(*arrays(args), **keyword_arrays(kwargs))
 
     def effect(self, fn, args, kwargs, idempotent: bool):
         """A function marked :func:`replayed` is called; returns its result."""
@@ -140,7 +145,7 @@ def refuse_in_capture(what: str, fix: str = "run this step eagerly") -> None:
 
 
 def derive(fn, *args, **kwargs):
-    """``fn(*args, **kwargs)`` on arrays (Tensors in ``args`` are passed as their arrays); inside a capture,
+    """``fn(*args, **kwargs)`` on arrays (Tensors among the arguments are passed as their arrays); inside a capture,
     recorded so that every replay recomputes it.
 
     For the Python glue of an operation that computes arrays or decisions
@@ -152,7 +157,7 @@ def derive(fn, *args, **kwargs):
     tracer = Tracing.tracer
     if tracer is not None and not tracer.paused:
         return tracer.derive(fn, args, kwargs, True)
-    return fn(*arrays(args), **kwargs)
+    return fn(*arrays(args), **keyword_arrays(kwargs))
 
 
 def recompute(fn, *args, **kwargs):
@@ -161,7 +166,7 @@ def recompute(fn, *args, **kwargs):
     tracer = Tracing.tracer
     if tracer is not None and not tracer.paused:
         return tracer.derive(fn, args, kwargs, False)
-    return fn(*arrays(args), **kwargs)
+    return fn(*arrays(args), **keyword_arrays(kwargs))
 
 
 def update_in_place(target, fn, *values) -> None:

@@ -9,7 +9,7 @@ import numpy as np
 
 from .._convert import convert_to_tensor
 from .._engine import Tensor, dtypes, made_by, ops
-from .core import convert_to_numpy, record_symbolic_calls, shape
+from .core import on_values, record_symbolic_calls, shape
 
 reshape, expand_dims, squeeze, stack = ops.reshape, ops.expand_dims, ops.squeeze, ops.stack
 concatenate, broadcast_to, moveaxis, swapaxes = ops.concatenate, ops.broadcast_to, ops.moveaxis, ops.swapaxes
@@ -113,9 +113,10 @@ def vander(x, N=None, increasing=False) -> Tensor:  # noqa: N803 - Keras's name
     return ops.stack([x**int(p) if p else ones_like(x) for p in powers], axis=1)
 
 
+@on_values
 def unravel_index(indices, shape) -> tuple[Tensor, ...]:
     """The coordinates in an array of ``shape`` of each flat index, one int tensor per axis."""
-    return tuple(Tensor._make(np.asarray(c)) for c in np.unravel_index(convert_to_numpy(indices), shape))
+    return np.unravel_index(indices, shape)
 
 
 def meshgrid(*x, indexing="xy") -> list[Tensor]:
@@ -205,9 +206,15 @@ def roll(x, shift, axis=None) -> Tensor:
     return x
 
 
+def _index(indices):
+    """``indices`` as an index: a tensor as it is (a captured step reads its values at each replay), else an
+    array."""
+    return indices if isinstance(indices, Tensor) else np.asarray(indices)
+
+
 def take(x, indices, axis=None) -> Tensor:
     """The elements at ``indices`` along ``axis`` (of the flattened tensor when None); differentiable."""
-    x, indices = convert_to_tensor(x), convert_to_numpy(indices)
+    x, indices = convert_to_tensor(x), _index(indices)
     if axis is None:
         return ops.reshape(x, -1)[indices]
     return x[(slice(None),) * (axis % x.ndim) + (indices,)]
@@ -215,13 +222,17 @@ def take(x, indices, axis=None) -> Tensor:
 
 def take_along_axis(x, indices, axis=None) -> Tensor:
     """NumPy's ``take_along_axis`` (``indices`` broadcast with ``x`` except along ``axis``); differentiable."""
-    x, indices = convert_to_tensor(x), convert_to_numpy(indices)
+    x, indices = convert_to_tensor(x), _index(indices)
     if axis is None:
         x, axis = ops.reshape(x, -1), 0
     axis %= x.ndim
-    index = list(np.ix_(*(np.arange(n) for n in indices.shape)))
+    index = list(made_by(_open_grid, indices.shape))  # (constants of a captured step, as shapes are)
     index[axis] = indices
     return x[tuple(index)]
+
+
+def _open_grid(shape) -> tuple:
+    return np.ix_(*(np.arange(n) for n in shape))
 
 
 def hstack(xs) -> Tensor:
@@ -341,9 +352,11 @@ def where(condition, x1=None, x2=None):
     return ops.where(condition, x1, x2)
 
 
+@on_values
 def nonzero(x) -> tuple[Tensor, ...]:
-    """The indices of the nonzero elements, one int tensor per axis."""
-    return tuple(Tensor._make(i) for i in np.nonzero(convert_to_numpy(x)))
+    """The indices of the nonzero elements, one int tensor per axis (their number follows the values: a
+    captured step's replay with another count runs eagerly)."""
+    return np.nonzero(x)
 
 
 record_symbolic_calls(globals())

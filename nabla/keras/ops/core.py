@@ -14,12 +14,28 @@ import numpy as np
 
 from .. import symbolic as _symbolic
 from .._convert import convert_to_tensor
-from .._engine import Tensor, custom_vjp, no_grad, ops
+from .._engine import Tensor, custom_vjp, made_by, no_grad, ops, refuse_in_capture
 
 
 def convert_to_numpy(x) -> np.ndarray:
-    """A NumPy copy of ``x`` (also of a tensor that requires grad)."""
+    """A NumPy copy of ``x`` (also of a tensor that requires grad). Refused in a captured step (``fit`` with
+    ``jit_compile``), as TensorFlow refuses ``.numpy()`` in a ``tf.function``: a replay would reuse the copy."""
+    if isinstance(x, Tensor):
+        refuse_in_capture("reads a tensor's values into NumPy (keras.ops.convert_to_numpy)",
+                          "compute with keras.ops in the step, or read the values after it")
     return np.array(x._data if isinstance(x, Tensor) else x)
+
+
+def on_values(fn):
+    """Decorator: the op ``fn``, written on NumPy arrays (a tensor argument arrives as its array), returns its
+    result as a tensor (or a tuple of them) without gradient, made by :func:`made_by` so that a captured step
+    (``fit`` with ``jit_compile``) recomputes it from the values of each replay."""
+
+    @functools.wraps(fn)
+    def op(*args, **kwargs):
+        return made_by(fn, *args, **kwargs)
+
+    return op
 
 
 def is_tensor(x) -> bool:

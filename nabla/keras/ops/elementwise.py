@@ -13,7 +13,7 @@ import numpy as np
 
 from .._convert import convert_to_tensor
 from .._engine import Tensor, dtypes, ops
-from .core import convert_to_numpy, record_symbolic_calls
+from .core import on_values, record_symbolic_calls
 
 abs = absolute = fabs = ops.abs  # noqa: A001
 add, subtract, multiply, divide, true_divide = ops.add, ops.sub, ops.mul, ops.div, ops.div
@@ -34,12 +34,12 @@ def _float(x) -> Tensor:
 def _constant(fn, doc: str):
     """A NumPy function on the values, without gradient (see the module's notes)."""
 
-    def constant(*args, **kwargs) -> Tensor:
-        return Tensor._make(np.asarray(fn(*(convert_to_numpy(a) for a in args), **kwargs)))
+    def constant(*args, **kwargs):
+        return fn(*args, **kwargs)
 
     constant.__name__ = constant.__qualname__ = fn.__name__
     constant.__doc__ = doc
-    return constant
+    return on_values(constant)
 
 
 floor = _constant(np.floor, "NumPy's ``floor``; no gradient.")
@@ -63,14 +63,16 @@ lcm = _constant(np.lcm, "The least common multiple of integers, elementwise.")
 heaviside = _constant(np.heaviside, "0 where x1 < 0, 1 where x1 > 0, x2 where x1 = 0; no gradient (as torch's).")
 
 
+@on_values
 def isclose(x1, x2, rtol=1e-5, atol=1e-8, equal_nan=False) -> Tensor:
     """``|x1 - x2| <= atol + rtol * |x2|`` elementwise, as a bool tensor."""
-    return Tensor._make(np.isclose(convert_to_numpy(x1), convert_to_numpy(x2), rtol, atol, equal_nan))
+    return np.isclose(x1, x2, rtol, atol, equal_nan)
 
 
+@on_values
 def allclose(x1, x2, rtol=1e-5, atol=1e-8, equal_nan=False) -> Tensor:
     """Whether :func:`isclose` holds everywhere, as a 0-d bool tensor."""
-    return Tensor._make(np.asarray(np.allclose(convert_to_numpy(x1), convert_to_numpy(x2), rtol, atol, equal_nan)))
+    return np.allclose(x1, x2, rtol, atol, equal_nan)
 
 
 def dot(x1, x2) -> Tensor:
@@ -145,9 +147,10 @@ def sinc(x) -> Tensor:
     return ops.where(zero, 1.0, ops.sin(scaled) / scaled)
 
 
+@on_values
 def isin(x1, x2, assume_unique=False, invert=False) -> Tensor:
     """Whether each element of ``x1`` is one of ``x2``'s, as a bool tensor."""
-    return Tensor._make(np.isin(convert_to_numpy(x1), convert_to_numpy(x2), assume_unique, invert))
+    return np.isin(x1, x2, assume_unique=assume_unique, invert=invert)
 
 
 def select(condlist, choicelist, default=0) -> Tensor:
@@ -214,7 +217,7 @@ def fmod(x1, x2) -> Tensor:
     """The remainder of ``x1 / x2`` with the sign of ``x1`` (C's fmod): ``x1 - trunc(x1 / x2) * x2``."""
     x1, x2 = convert_to_tensor(x1), convert_to_tensor(x2)
     if x1.dtype.kind in "iub" and x2.dtype.kind in "iub":
-        return Tensor._make(np.fmod(x1.numpy(), x2.numpy()))
+        return _integer_fmod(x1, x2)
     return x1 - trunc(ops.div(x1, x2)) * x2
 
 
@@ -222,8 +225,12 @@ def mod(x1, x2) -> Tensor:
     """The remainder with the sign of ``x2`` (Python's ``%``): ``x1 - floor(x1 / x2) * x2``."""
     x1, x2 = convert_to_tensor(x1), convert_to_tensor(x2)
     if x1.dtype.kind in "iub" and x2.dtype.kind in "iub":
-        return Tensor._make(np.mod(x1.numpy(), x2.numpy()))
+        return _integer_mod(x1, x2)
     return x1 - floor(ops.div(x1, x2)) * x2
+
+
+_integer_fmod = on_values(np.fmod)
+_integer_mod = on_values(np.mod)
 
 
 def divide_no_nan(x1, x2) -> Tensor:

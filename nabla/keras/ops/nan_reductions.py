@@ -11,7 +11,7 @@ import numpy as np
 
 from .._convert import convert_to_tensor
 from .._engine import Tensor, ops
-from .core import convert_to_numpy, record_symbolic_calls
+from .core import on_values, record_symbolic_calls
 from .reductions import cumprod, cumsum
 
 
@@ -60,14 +60,16 @@ def nanmin(x, axis=None, keepdims=False) -> Tensor:
     return _all_nan_to_nan(ops.min(_filled(x, np.inf), axis=axis, keepdims=keepdims), x, axis, keepdims)
 
 
+@on_values
 def nanargmax(x, axis=None, keepdims=False) -> Tensor:
     """The index of the largest value that is not NaN (of the flattened tensor when ``axis`` is None)."""
-    return Tensor._make(np.asarray(np.nanargmax(convert_to_numpy(x), axis=axis, keepdims=keepdims)))
+    return np.nanargmax(x, axis=axis, keepdims=keepdims)
 
 
+@on_values
 def nanargmin(x, axis=None, keepdims=False) -> Tensor:
     """The index of the smallest value that is not NaN (of the flattened tensor when ``axis`` is None)."""
-    return Tensor._make(np.asarray(np.nanargmin(convert_to_numpy(x), axis=axis, keepdims=keepdims)))
+    return np.nanargmin(x, axis=axis, keepdims=keepdims)
 
 
 def nancumsum(x, axis=None, dtype=None) -> Tensor:

@@ -18,7 +18,7 @@ from .. import losses as _losses
 from .._convert import convert_to_tensor
 from .._engine import Tensor, dtypes, made_by, ops
 from .._missing import missing as _missing
-from .core import convert_to_numpy, record_symbolic_calls
+from .core import record_symbolic_calls
 
 # (sigmoid and softmax are keras.activations's: their outputs remember their logits, as Keras's on TensorFlow)
 relu, sigmoid, softmax, log_softmax = ops.relu, _activations.sigmoid, _activations.softmax, _activations.log_softmax
@@ -39,12 +39,18 @@ def leaky_relu(x, negative_slope=0.2) -> Tensor:
     return ops.leaky_relu(x, negative_slope)
 
 
+def _indices(x) -> Tensor:
+    """Class indices as an int64 tensor (floats rounded towards zero, as Keras casts them), kept a tensor so
+    that a captured step recomputes what is made of them."""
+    x = convert_to_tensor(x)
+    return x if x.dtype == np.int64 else ops.astype(x, np.int64)
+
+
 def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False) -> Tensor:
     """Integer class indices to one-hot vectors (float32 by default, as in Keras) along ``axis``."""
     if sparse:
         raise ValueError("one_hot: nabla has no sparse tensors (sparse=False)")
-    out = ops.astype(ops.one_hot(convert_to_numpy(x).astype(np.int64), num_classes), dtypes.resolve(dtype) or
-                     dtypes.default_float)
+    out = ops.astype(ops.one_hot(_indices(x), num_classes), dtypes.resolve(dtype) or dtypes.default_float)
     return out if axis == -1 else ops.moveaxis(out, -1, axis)
 
 
@@ -54,7 +60,7 @@ def multi_hot(inputs, num_classes=None, axis=-1, dtype=None, sparse=False, **kwa
     if sparse:
         raise ValueError("multi_hot: nabla has no sparse tensors (sparse=False)")
     num_classes = kwargs.pop("num_tokens", num_classes)  # (Keras's older name)
-    indices = convert_to_numpy(inputs).astype(np.int64)
+    indices = _indices(inputs)
     hot = ops.max(one_hot(indices, num_classes, dtype=dtype), axis=-2 if indices.ndim > 1 else 0)
     return hot if axis == -1 else ops.moveaxis(hot, -1, axis)
 
@@ -154,9 +160,11 @@ def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=N
     """The mean of each window (``strides`` default to ``pool_size``); with "same", over the real pixels only."""
 
     def mean(x, kernel, strides, pads):
-        sums = ops.sum(ops.windows(ops.pad(x, pads), kernel, strides), axis=(2, 3))
-        counts = np.pad(np.ones((1, 1) + x.shape[2:], dtype=x.dtype), pads)
-        return sums / Tensor._make(np.sum(ops.windows(Tensor._make(counts), kernel, strides).numpy(), axis=(2, 3)))
+        def sums(t):
+            return ops.sum(ops.windows(ops.pad(t, pads), kernel, strides), axis=(2, 3))
+
+        # (the real pixels of each window: the window sums of ones, a constant of a captured step)
+        return sums(x) / sums(made_by(np.ones, (1, 1) + x.shape[2:], dtype=x.dtype))
 
     return _pool(inputs, pool_size, strides, padding, data_format, "average_pool", mean)
 

@@ -7,20 +7,28 @@ along the last axis by default (Keras's ``axis=-1``, NumPy's too), and stable.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from .._convert import convert_to_tensor
 from .._engine import Tensor, dtypes, made_by, ops
 from .arrays import take_along_axis
-from .core import convert_to_numpy, record_symbolic_calls
+from .core import convert_to_numpy, on_values, record_symbolic_calls
 
 sum, mean, max, min, prod = ops.sum, ops.mean, ops.max, ops.min, ops.prod  # noqa: A001
 amax, amin, var, std, logsumexp = ops.max, ops.min, ops.var, ops.std, ops.logsumexp
 argmax, argmin, all, any = ops.argmax, ops.argmin, ops.all, ops.any  # noqa: A001
 
 
-def _int32(array) -> Tensor:
-    return Tensor._make(np.asarray(array).astype(np.int32))
+def _int32(fn):
+    """:func:`on_values` of ``fn``, its result as int32 (Keras's dtype of counts and indices)."""
+
+    @functools.wraps(fn)
+    def counts(*args, **kwargs):
+        return np.asarray(fn(*args, **kwargs)).astype(np.int32)
+
+    return on_values(counts)
 
 
 def average(x, axis=None, weights=None) -> Tensor:
@@ -42,9 +50,10 @@ def average(x, axis=None, weights=None) -> Tensor:
     return ops.sum(x * weights, axis=axis) / ops.sum(ops.broadcast_to(weights, x.shape), axis=axis)
 
 
+@_int32
 def count_nonzero(x, axis=None) -> Tensor:
     """The number of nonzero values over ``axis`` (all of them when None), as int32."""
-    return _int32(np.count_nonzero(convert_to_numpy(x), axis=axis))
+    return np.count_nonzero(x, axis=axis)
 
 
 def _along_last(fn):
@@ -119,18 +128,25 @@ def quantile(x, q, axis=None, method="linear", keepdims=False) -> Tensor:
     flat = ops.reshape(ops.transpose(x, tuple(rest + list(axes))), tuple(x.shape[a] for a in rest) + (-1,))
     ordered = sort(flat, axis=-1)
     qs = np.asarray(convert_to_numpy(q), dtype=np.float64)
-    position = qs * (ordered.shape[-1] - 1)
-    below, above = np.floor(position).astype(np.int64), np.ceil(position).astype(np.int64)
-    if method == "nearest":
-        below = above = np.round(position).astype(np.int64)  # (halves to even, as NumPy)
+    below, above, fraction = made_by(_read_at, qs, ordered.shape[-1], method, x.dtype)
     low, high = ordered[..., below], ordered[..., above]
-    fixed = {"lower": 0.0, "higher": 1.0, "nearest": 0.0, "midpoint": 0.5}
-    fraction = position - below if method == "linear" else np.full_like(position, fixed.get(method, 0.0))
-    out = low + (high - low) * Tensor._make(fraction.astype(x.dtype))
+    out = low + (high - low) * fraction
     out = ops.moveaxis(out, -1, 0) if qs.ndim else out  # (one quantile per entry of a first axis)
     if keepdims:
         out = ops.reshape(out, out.shape[: qs.ndim] + tuple(1 if a in axes else n for a, n in enumerate(x.shape)))
     return out
+
+
+def _read_at(qs, n: int, method: str, dtype) -> tuple:
+    """Where the quantiles ``qs`` of ``n`` sorted values are read: the positions below and above, and the
+    fraction of the way between them."""
+    position = qs * (n - 1)
+    below, above = np.floor(position).astype(np.int64), np.ceil(position).astype(np.int64)
+    if method == "nearest":
+        below = above = np.round(position).astype(np.int64)  # (halves to even, as NumPy)
+    fixed = {"lower": 0.0, "higher": 1.0, "nearest": 0.0, "midpoint": 0.5}
+    fraction = position - below if method == "linear" else np.full_like(position, fixed.get(method, 0.0))
+    return below, above, fraction.astype(dtype)
 
 
 def percentile(x, q, axis=None, method="linear", keepdims=False) -> Tensor:
@@ -192,20 +208,21 @@ def corrcoef(x) -> Tensor:
     return ops.clip(covariance / ops.outer(scale, scale), -1.0, 1.0)
 
 
+@on_values
 def in_top_k(targets, predictions, k) -> Tensor:
     """Whether each row's target class is among its ``k`` highest predictions (ties count in, as in
     TensorFlow), as a bool tensor."""
-    scores, targets = convert_to_numpy(predictions), convert_to_numpy(targets).astype(np.int64)
-    target_score = np.take_along_axis(scores, targets[:, None], axis=1)
-    return Tensor._make((scores > target_score).sum(axis=1) < k)
+    target_score = np.take_along_axis(predictions, np.asarray(targets, dtype=np.int64)[:, None], axis=1)
+    return (predictions > target_score).sum(axis=1) < k
 
 
 # --- sorting and searching ---------------------------------------------------------------------------
 
 
+@on_values
 def argsort(x, axis=-1) -> Tensor:
     """The indices that sort ``x`` along ``axis`` (stable); no gradient."""
-    return Tensor._make(np.argsort(convert_to_numpy(x), axis=axis, kind="stable"))
+    return np.argsort(x, axis=axis, kind="stable")
 
 
 def sort(x, axis=-1) -> Tensor:
@@ -213,38 +230,53 @@ def sort(x, axis=-1) -> Tensor:
     return take_along_axis(x, argsort(x, axis), axis)
 
 
+@_int32
 def argpartition(x, kth, axis=-1) -> Tensor:
     """Indices that put the ``kth`` smallest value in its sorted place, the smaller ones before it and the
     larger after (in an order that may differ from Keras's), as int32."""
-    return _int32(np.argpartition(convert_to_numpy(x), kth, axis=axis))
+    return np.argpartition(x, kth, axis=axis)
+
+
+@on_values
+def _top_indices(x, k):
+    """The indices of the ``k`` largest values along the last axis, largest first (the first of equal ones)."""
+    return np.argsort(-x, axis=-1, kind="stable")[..., :k]
 
 
 def top_k(x, k, sorted=True) -> tuple[Tensor, Tensor]:  # noqa: A002
     """The ``k`` largest values along the last axis, and their indices (largest first)."""
-    indices = Tensor._make(np.argsort(-convert_to_numpy(x), axis=-1, kind="stable")[..., :k])
+    x = convert_to_tensor(x)
+    indices = _top_indices(x, k)
     return take_along_axis(x, indices, -1), indices
 
 
+@_int32
 def searchsorted(sorted_sequence, values, side="left") -> Tensor:
     """Where each value would go in the sorted 1-D ``sorted_sequence`` to keep it sorted, as int32."""
-    return _int32(np.searchsorted(convert_to_numpy(sorted_sequence), convert_to_numpy(values), side=side))
+    return np.searchsorted(sorted_sequence, values, side=side)
 
 
+@_int32
 def digitize(x, bins) -> Tensor:
     """The index of the bin of each value (``bins`` increasing: i with bins[i-1] <= x < bins[i]), as int32."""
-    return _int32(np.digitize(convert_to_numpy(x), convert_to_numpy(bins)))
+    return np.digitize(x, bins)
 
 
 def bincount(x, weights=None, minlength=0, sparse=False) -> Tensor:
     """How often each non-negative integer occurs in the 1-D ``x`` (int32), or the sums of its ``weights``
-    (in their dtype)."""
+    (in their dtype); no gradient."""
     if sparse:
         raise ValueError("bincount: nabla has no sparse tensors (sparse=False)")
-    x = convert_to_numpy(x).astype(np.int64)
+    return _bincount(x, weights, minlength)
+
+
+@on_values
+def _bincount(x, weights, minlength):
+    x = np.asarray(x).astype(np.int64)
     if weights is None:
-        return _int32(np.bincount(x, minlength=minlength))
-    w = convert_to_numpy(weights)
-    return Tensor._make(np.bincount(x, w, minlength=minlength).astype(w.dtype))
+        return np.bincount(x, minlength=minlength).astype(np.int32)
+    weights = np.asarray(weights)
+    return np.bincount(x, weights, minlength=minlength).astype(weights.dtype)
 
 
 def unique(x, sorted=True, return_index=False, return_inverse=False, return_counts=False, axis=None,  # noqa: A002
@@ -254,9 +286,16 @@ def unique(x, sorted=True, return_index=False, return_inverse=False, return_coun
     output size) is not needed in nabla, which runs eagerly: None only."""
     if size is not None:
         raise ValueError("unique: size= is not offered by nabla.keras, which runs eagerly (size=None)")
-    values, *extras = np.unique(convert_to_numpy(x), True, True, True, axis=axis)
-    wanted = [Tensor._make(e) for e, w in zip(extras, (return_index, return_inverse, return_counts)) if w]
-    return (Tensor._make(values), *wanted) if wanted else Tensor._make(values)
+    values, *extras = _unique(x, axis)
+    wanted = [e for e, w in zip(extras, (return_index, return_inverse, return_counts)) if w]
+    return (values, *wanted) if wanted else values
+
+
+@on_values
+def _unique(x, axis):
+    """NumPy's unique values with all three extras (their shapes follow the values: a replay with other
+    values of another count runs eagerly)."""
+    return np.unique(x, True, True, True, axis=axis)
 
 
 record_symbolic_calls(globals())
