@@ -295,4 +295,27 @@ def count_params(x) -> int:
 
 
 _IMPORTED = {"annotations", "builtins", "np", "ops", "activations", "keras_random", "Variable"}
+
+
+def function(inputs, outputs, updates=None, name=None, **kwargs):
+    """``K.function([model.input], [layer.output])``: a function of input arrays that returns the outputs' values
+    as NumPy arrays (Keras 2's FAQ reads a layer's activations with it). As Keras 2 in eager mode: a
+    ``Model(inputs, outputs)`` called in inference mode; given lists, it takes and returns lists."""
+    if updates:
+        raise ValueError(f"`updates` argument is not supported during eager execution. You passed: {updates}")
+    from .models import Model  # (the models import the layers, which import this module's neighbours)
+
+    model = Model(inputs=inputs, outputs=outputs, name=name)
+    one_in_a_list = isinstance(outputs, list) and len(outputs) == 1
+
+    def run(model_inputs):
+        results = model(model_inputs, training=False)
+        results = [results] if one_in_a_list and not isinstance(results, (list, tuple)) else results
+        if isinstance(results, (list, tuple)):
+            return [ops.convert_to_numpy(r) for r in results]
+        return ops.convert_to_numpy(results)
+
+    return run
+
+
 __all__ = sorted(name for name in dir() if not name.startswith("_") and name not in _IMPORTED)

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from keras_reference import keras_on_torch
 from tf_keras_reference import tf_keras
 
 import nabla.keras as keras
@@ -158,3 +159,48 @@ def test_k_functions_record_on_keras_inputs():
     outputs = K.sum(K.square(inputs), axis=-1, keepdims=True)
     model = keras.Model(inputs, outputs)
     np.testing.assert_allclose(model.predict(X, verbose=0), np.sum(X**2, axis=-1, keepdims=True), rtol=1e-6)
+
+
+def _activation_model(k):
+    """A small Sequential with a Dropout (K.function runs in inference mode), weights set alike."""
+    model = k.Sequential([k.layers.Dense(4, activation="relu", input_shape=(3,)), k.layers.Dropout(0.5),
+                          k.layers.Dense(2)])  # fmt: skip
+    model.set_weights([np.linspace(-1, 1, w.size, dtype=np.float32).reshape(w.shape) for w in model.get_weights()])
+    return model
+
+
+def test_k_function_reads_layer_outputs_as_keras_2():
+    """Keras 2's FAQ: ``K.function([model.input], [model.layers[i].output])``, with lists or a single tensor."""
+    x = np.random.default_rng(0).standard_normal((5, 3)).astype(np.float32)
+    results = []
+    for k in (keras, tf_keras()):
+        model = _activation_model(k)
+        one = k.backend.function([model.input], [model.layers[1].output])([x])
+        bare = k.backend.function(model.input, model.layers[2].output)(x)
+        both = k.backend.function([model.input], [model.layers[0].output, model.layers[2].output])([x])
+        results.append((one, bare, both))
+    (one, bare, both), (their_one, their_bare, their_both) = results
+    assert isinstance(one, list) and len(one) == 1 and isinstance(one[0], np.ndarray)
+    assert isinstance(bare, np.ndarray) and isinstance(both, list) and len(both) == 2
+    for ours, theirs in [
+        (one[0], their_one[0]),
+        (bare, their_bare),
+        (both[0], their_both[0]),
+        (both[1], their_both[1]),
+    ]:
+        np.testing.assert_allclose(ours, theirs, rtol=1e-6, atol=1e-6)
+    with pytest.raises(ValueError, match="`updates` argument is not supported"):
+        keras.backend.function([keras.Input((3,))], [keras.Input((3,))], updates=[1])
+
+
+def test_a_model_of_one_input_in_a_list_takes_it_in_a_list():
+    """``Model([inp], out)([x])`` as Keras 3 (the list was taken as one array with an extra axis)."""
+    x = np.random.default_rng(1).standard_normal((4, 3)).astype(np.float32)
+    outs = []
+    for k in (keras, keras_on_torch()):
+        inp = k.Input((3,))
+        dense = k.layers.Dense(2)
+        model = k.Model([inp], dense(inp))
+        dense.set_weights([np.full((3, 2), 0.5, np.float32), np.zeros(2, np.float32)])
+        outs.append([k.ops.convert_to_numpy(model([x])), k.ops.convert_to_numpy(model(x))])
+    np.testing.assert_allclose(outs[0], outs[1], rtol=1e-6)

@@ -129,7 +129,8 @@ class Functional(Model):
             inputs = _per_name(self, inputs, input_names(self), "the input", "inputs")
             if len(inputs) == 1 and not isinstance(self._inputs, (list, tuple, dict)):
                 inputs = inputs[0]
-        if len(self.inputs) > 1 and isinstance(inputs, (list, tuple)) and not is_symbolic(inputs):  # one per input
+        several = len(self.inputs) > 1 or isinstance(self._inputs, (list, tuple))  # (Model([inp], out)([x]) too)
+        if several and isinstance(inputs, (list, tuple)) and not is_symbolic(inputs):  # one per input
             inputs = [x if isinstance(x, Tensor) else _tensor(as_input(self, x, f"the input {t.name!r}", t.shape,
                                                                        t.dtype, keep_float64=True))
                       for x, t in zip(inputs, self.inputs)]  # fmt: skip
