@@ -7,6 +7,7 @@ import time
 
 import numpy as np
 
+from ..utils.traceback_utils import warn
 from .callback import Callback, is_keras_optimizer, learning_rate, log_value
 from .event_file import EventFileWriter, event, histogram_value, scalar_value
 
@@ -37,11 +38,10 @@ class TensorBoard(Callback):
         log_dir: the folder of the logs, default ``"logs"``.
         histogram_freq: epochs between weight histograms, 0 (default) for none.
         write_graph: accepted; nabla writes no graph (Keras writes the model's config), default True.
-        write_images: must be False (weights as images are not written).
         write_steps_per_second: also log training steps per second, default False.
         update_freq: ``"epoch"`` (default), ``"batch"`` or an int N: batch scalars every N batches.
-        profile_batch: must be 0 (profiling is not offered; Keras's torch backend refuses it too).
-        embeddings_freq: must be 0; embeddings_metadata: must be None (the projector is not offered).
+        embeddings_freq, embeddings_metadata, write_images, profile_batch: not offered (the projector, images and
+            the profiler): a value other than the default warns once and the callback goes on without it.
 
     Example::
 
@@ -79,8 +79,9 @@ class TensorBoard(Callback):
             ("embeddings_freq", embeddings_freq, 0),
             ("embeddings_metadata", embeddings_metadata, None),
         ):
-            if value != default:
-                raise ValueError(f"TensorBoard: {name}={value!r} is not offered by nabla (only {default!r})")
+            if value != default:  # (what they add is not the training's record: the lab runs on, and is told)
+                warn(f"TensorBoard: {name}={value!r} is not offered by nabla, which writes the scalars, histograms "
+                     "and graph only; the callback goes on without it")  # fmt: skip
         self.log_dir = os.fspath(log_dir)
         self.histogram_freq = histogram_freq
         self.write_graph = bool(write_graph)
