@@ -248,6 +248,8 @@ def saved_metric_names(identifiers: list) -> list[str | dict]:
     for m in identifiers:
         if isinstance(m, str):
             names.append(m)
+        elif isinstance(m, dict) and m.get("class_name") in METRIC_CONFIGS:  # a config (a reloaded file's): itself
+            names.append(metrics_module.serialize(metrics_module.deserialize(m)))
         elif _own_function(m, metrics_module) is not None:
             names.append(_own_function(m, metrics_module))
         elif saved_custom(m) is not None:
