@@ -217,7 +217,7 @@ class AUC(ArrayMetric):
 
     def get_config(self) -> dict:
         config = {
-            "name": self.name,
+            **super().get_config(),
             "num_thresholds": self.num_thresholds,
             "curve": self.curve,
             "summation_method": self.summation_method,

@@ -162,7 +162,7 @@ class _ConfusionCount(ArrayMetric):
         thresholds = self.init_thresholds
         if isinstance(thresholds, (tuple, np.ndarray)):
             thresholds = [float(t) for t in thresholds]
-        return {"name": self.name, "thresholds": thresholds}
+        return {**super().get_config(), "thresholds": thresholds}
 
 
 class _CountMetric(_ConfusionCount):

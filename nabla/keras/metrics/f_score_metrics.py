@@ -103,7 +103,7 @@ class FBetaScore(ArrayMetric):
         return float(np.mean(score))
 
     def get_config(self) -> dict:
-        return {"name": self.name, "average": self.average, "beta": self.beta, "threshold": self.threshold}
+        return {**super().get_config(), "average": self.average, "beta": self.beta, "threshold": self.threshold}
 
 
 class F1Score(FBetaScore):

@@ -198,4 +198,22 @@ class ArrayMetric(Metric):
         return as_result(self._value(), self.dtype)
 
     def get_config(self) -> dict:
-        return {"name": self.name}
+        """The constructor arguments after ``name`` and ``dtype``, as Keras 3's config of the class."""
+        return {"name": self.name, "dtype": self.dtype}
+
+    @classmethod
+    def from_config(cls, config: dict) -> ArrayMetric:
+        """The metric of a config of nabla's or of Keras 3's (``keras.metrics.serialize(AUC())["config"]``),
+        whose ``dtype`` the constructors do not take: it is set after."""
+        config = dict(config)
+        dtype = config.pop("dtype", None)
+        metric = cls(**config)
+        if dtype is not None:
+            metric._take_dtype(dtype)
+        return metric
+
+    def _take_dtype(self, dtype) -> None:
+        """Take a config's ``dtype``, the result's: a float type."""
+        if np.dtype(dtype).kind != "f":
+            raise ValueError(f"{type(self).__name__}: dtype must be a float type such as 'float32', got {dtype!r}")
+        self._dtype = np.dtype(dtype).name

@@ -118,4 +118,4 @@ class _BuiltinWrapper(MeanMetricWrapper):
     """A MeanMetricWrapper over one of this module's functions; its config is its arguments."""
 
     def get_config(self) -> dict:
-        return {"name": self.name, **self._fn_kwargs}
+        return {**Mean.get_config(self), **self._fn_kwargs}  # (not the wrapper's: no "fn")

@@ -292,4 +292,8 @@ class R2Score(ArrayMetric):
         return r2
 
     def get_config(self) -> dict:
-        return {"name": self.name, "class_aggregation": self.class_aggregation, "num_regressors": self.num_regressors}
+        return {
+            **super().get_config(),
+            "class_aggregation": self.class_aggregation,
+            "num_regressors": self.num_regressors,
+        }

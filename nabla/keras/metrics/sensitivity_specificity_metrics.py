@@ -57,7 +57,7 @@ class _RateAtRate(ArrayMetric):
 
     def get_config(self) -> dict:
         return {
-            "name": self.name,
+            **super().get_config(),
             self._constrained: self.value,
             "num_thresholds": self.num_thresholds,
             "class_id": self.class_id,

@@ -202,6 +202,8 @@ def saved_loss(loss, resolved) -> str | dict | list | None:
     if isinstance(loss, (list, tuple)) and isinstance(resolved, CompileLoss):  # one per output, each as one is
         entries = [saved_loss(given, got) for given, got in zip(loss, resolved.losses)]
         return entries if all(e is not None or given is None for e, given in zip(entries, loss)) else None
+    if isinstance(resolved, CompileLoss):  # one loss for every output (or with loss_weights): recorded as itself
+        resolved = resolved.losses[0]
     return losses_module.serialize(resolved) or _own_function(loss, losses_module) or saved_custom(loss)
 
 
@@ -246,6 +248,8 @@ def saved_metric_names(identifiers: list) -> list[str | dict]:
     for m in identifiers:
         if isinstance(m, str):
             names.append(m)
+        elif isinstance(m, dict) and m.get("class_name") in METRIC_CONFIGS:  # a config (a reloaded file's): itself
+            names.append(metrics_module.serialize(metrics_module.deserialize(m)))
         elif _own_function(m, metrics_module) is not None:
             names.append(_own_function(m, metrics_module))
         elif saved_custom(m) is not None:
@@ -269,6 +273,8 @@ def saved_metrics(metrics) -> list | dict:
     if not isinstance(metrics, CompileMetrics):
         return saved_metric_names(metrics)
     lists = [saved_metric_names(ids) for ids in metrics.identifiers]
+    if not any(lists):  # none given (Keras 3 records None)
+        return []
     if metrics.keyed is None:
         return lists
     return {name: ids for name, ids in zip(metrics.loss.names, lists) if name in metrics.keyed}

@@ -159,7 +159,8 @@ _FRACTIONS = {"type": "array", "items": _FRACTION, "minItems": 1, "maxItems": 10
 _THRESHOLDS = {"thresholds": _optional({"anyOf": [_FRACTION, _FRACTIONS]})}
 _TOP_K = {"k": _integer(1)}
 _F_SCORE = {"average": _optional(_WORD), "threshold": _optional(_FRACTION)}
-METRIC_CONFIGS = {name: {"name": _optional(NAME), **options} for name, options in {
+_DTYPE = {"enum": ["float16", "float32", "float64", "int32", "int64"]}  # (int: IoU's counts, as Keras's config)
+METRIC_CONFIGS = {name: {"name": _optional(NAME), "dtype": _optional(_DTYPE), **options} for name, options in {
     **dict.fromkeys(["Accuracy", "CategoricalAccuracy", "SparseCategoricalAccuracy", "Hinge", "SquaredHinge",
                      "CategoricalHinge", "KLDivergence", "Poisson", "LogCoshError", "MeanAbsoluteError",
                      "MeanAbsolutePercentageError", "MeanSquaredError", "MeanSquaredLogarithmicError",

@@ -107,7 +107,19 @@ class StepMethods:
 
     @property
     def metrics_names(self) -> list[str]:
-        return [m.name for m in self.metrics]
+        """Keras 3's names of its ``model.metrics``: once compiled, ``"loss"`` and ``"compile_metrics"`` (Keras keeps
+        the metrics given to ``compile`` in one container of that name; nabla's :attr:`metrics` lists them one by
+        one), each output's loss of a model of several once it has run (``"a_loss"``), then the metrics set as
+        the model's attributes. The logs of ``fit`` and ``evaluate`` name each metric."""
+        names = ["loss"] if self._compiled else []
+        several = self._outputs_metrics
+        given = getattr(self, "_metric_identifiers", None) or self._weighted_identifiers
+        if given or (several and any(several.identifiers)):
+            names.append("compile_metrics")
+        if several is not None and several.metrics is not None and len(several.loss.names) > 1:
+            names += dict.fromkeys(f"{name}_loss" for name, loss in zip(several.loss.log_names, several.loss.losses)
+                                   if loss is not None)  # fmt: skip
+        return names + [m.name for m in self._own_metrics()]
 
     def reset_metrics(self) -> None:
         """Reset every metric of :attr:`metrics` (``fit`` calls this at each epoch's start)."""

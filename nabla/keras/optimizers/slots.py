@@ -3,7 +3,8 @@
 Keras lists ``iterations``, the learning rate (not for a schedule, which is no variable), then the slots it
 made for the variables it updates, each a ``Variable`` named ``<variable path>_<slot>`` under the optimizer's
 path (``adam/dense_kernel_momentum``), of the variable's shape and dtype. The slots exist once the optimizer
-has made an update (Keras builds them then: after ``compile`` alone the list holds the first two). The values
+has made an update (Keras builds them then: after ``compile`` alone the list holds the first two); Nadam's
+product of its momentum schedule follows them, as in Keras. The values
 are copies of the state at the time of reading; nabla's weight paths name one layer (``dense/kernel``), so a
 slot of a weight in a Sequential is ``dense_kernel_momentum`` where Keras writes ``sequential_dense_kernel_...``.
 """
@@ -44,7 +45,19 @@ def optimizer_variables(optimizer) -> list:
             for slot, key in slots:
                 values = state.get(key)
                 listed.append(_slot(optimizer, param, slot, np.zeros_like(param._data) if values is None else values))
+    if _keras_class(optimizer) == "Nadam" and any(states):
+        listed.append(_nadam_product(optimizer, params, states))
     return listed
+
+
+def _nadam_product(optimizer, params, states) -> Variable:
+    """Nadam's product of its momentum schedule ``Π_{i<=t} μ_i``, which Keras 3 keeps as one unnamed float scalar
+    (``nadam/variable``) of the first variable's dtype, listed after the slots."""
+    step = max(state.get("step", 0) for state in states)
+    product = optimizer._momentum_schedule(float(optimizer.param_groups[0]["beta_1"]), step)[2]
+    variable = Variable(np.array(product, dtype=params[0].dtype), trainable=False, name="variable")
+    variable._path = f"{optimizer.name}/{variable.name}"
+    return variable
 
 
 def _keras_class(optimizer) -> str | None:

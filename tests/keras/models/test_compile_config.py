@@ -47,6 +47,7 @@ COMPILES = [
     lambda m: dict(
         optimizer=m.optimizers.RMSprop(0.01), loss="categorical_crossentropy", metrics=["accuracy"], jit_compile=False
     ),
+    lambda m: dict(optimizer="adam", loss=m.losses.MeanSquaredError(), loss_weights=[1.0]),  # one loss, one weight
 ]
 
 
@@ -87,6 +88,18 @@ def test_compile_from_config_round_trip_and_load_model(tmp_path):
     assert again.get_compile_config() == config
     model.save(tmp_path / "m.keras")  # (the file keeps run_eagerly, which it now records)
     assert load_model(tmp_path / "m.keras").get_compile_config() == config
+
+
+def test_one_loss_object_with_a_list_of_weights_reloads_compiled(keras, tmp_path):
+    # Keras 3 records the loss object's config and load_model compiles the model again (checked here)
+    for m, path in ((keras, tmp_path / "theirs.keras"), (nk, tmp_path / "ours.keras")):
+        model = _model(m)
+        model.compile(optimizer="adam", loss=m.losses.MeanSquaredError(), loss_weights=[1.0])
+        model.save(path)
+        loaded = m.models.load_model(path)
+        assert loaded.get_compile_config()["loss"]["class_name"] == "MeanSquaredError"
+        x, y = np.ones((4, 4), np.float32), np.zeros((4, 2), np.float32)
+        assert np.isclose(loaded.evaluate(x, y, verbose=0), model.evaluate(x, y, verbose=0))
 
 
 def test_compile_from_config_of_a_model_with_its_own_compile_warns_as_keras(keras):

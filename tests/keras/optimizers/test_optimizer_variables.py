@@ -37,11 +37,11 @@ def test_variables_match_keras(keras, name, options):
     ours, our_before = _fitted(nk, name, options)
     # after compile, before any update: iterations and the learning rate (Keras builds the slots then)
     assert [r.replace("int64", "int32") for r in our_before] == their_before
-    want = theirs.variables
-    if name == "Nadam":  # Keras also lists its momentum product, as an unnamed variable nabla does not keep
-        want = want[:-1]
-    got = ours.variables
-    assert [v.path for v in got] == [v.path for v in want]
+    want, got = theirs.variables, ours.variables
+    paths = [v.path for v in want]
+    if name == "Nadam":  # its last is its momentum product, unnamed: under the optimizer's scope on TensorFlow
+        paths[-1] = "opt/variable"  # (Keras 3.15 on TensorFlow after this fit, run apart; "variable" on PyTorch)
+    assert [v.path for v in got] == paths
     assert [tuple(v.shape) for v in got] == [tuple(v.shape) for v in want]
     assert [str(v.dtype) for v in got[1:]] == [str(v.dtype) for v in want[1:]]
     assert int(got[0]) == int(want[0].numpy()) == 2
