@@ -77,6 +77,7 @@ from . import (
     regularizers,
     saving,
     utils,
+    wrappers,
 )
 from ._missing import missing as _missing
 from .layers import Input, InputLayer, Layer

@@ -30,6 +30,10 @@ ALTERNATIVES = {
     "keras.mixed_precision": "mixed precision is not offered: nabla computes in each tensor's own dtype (float32)",
     "keras.distribution": "distribution is not offered by nabla.keras: see nabla.distributed",
     "keras.quantizers": "quantization is not offered",
+    "keras.wrappers": (
+        "Keras 3's SKLearn* wrappers are not offered: keras.wrappers.scikit_learn has Keras 2's KerasClassifier and "
+        "KerasRegressor (build_fn=...), and nabla.sklearn has NablaClassifier and NablaRegressor"
+    ),
     "keras.export": "export with model.export('model.onnx') (ONNX) or save with model.save('model.keras')",
     "keras.tree": "nested structures: write the Python loops (tree utilities are not offered)",
     "keras.utils.audio_dataset_from_directory": "audio folders are not read by nabla.keras",
