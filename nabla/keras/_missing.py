@@ -31,8 +31,8 @@ ALTERNATIVES = {
     "keras.distribution": "distribution is not offered by nabla.keras: see nabla.distributed",
     "keras.quantizers": "quantization is not offered",
     "keras.wrappers": (
-        "Keras 3's SKLearn* wrappers are not offered: keras.wrappers.scikit_learn has Keras 2's KerasClassifier and "
-        "KerasRegressor (build_fn=...), and nabla.sklearn has NablaClassifier and NablaRegressor"
+        "keras.wrappers has Keras 3's SKLearnClassifier, SKLearnRegressor and SKLearnTransformer, and "
+        "keras.wrappers.scikit_learn Keras 2's KerasClassifier and KerasRegressor; nabla.sklearn has its own"
     ),
     "keras.export": "export with model.export('model.onnx') (ONNX) or save with model.save('model.keras')",
     "keras.tree": "nested structures: write the Python loops (tree utilities are not offered)",

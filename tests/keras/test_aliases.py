@@ -21,7 +21,7 @@ def keras_modules() -> list[str]:
 
 
 # Modules that import an optional dependency, loaded when asked for (no old name: nabla.keras.wrappers is new).
-OPTIONAL = {"nabla.keras.wrappers.scikit_learn"}
+OPTIONAL = {"nabla.keras.wrappers.scikit_learn", "nabla.keras.wrappers.sklearn_wrapper"}
 
 
 def test_importing_nabla_loads_every_module_of_nabla_keras():

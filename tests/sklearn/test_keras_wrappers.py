@@ -14,6 +14,7 @@ from conftest import require
 
 import nabla as nb
 import nabla.keras as keras
+import nabla.keras as nk
 
 sklearn = require("sklearn")
 from sklearn.base import clone  # noqa: E402
@@ -132,5 +133,75 @@ def test_found_under_tf_keras_and_keras_3_s_names_say_what_to_use():
     import nabla.tf as tf
 
     assert tf.keras.wrappers.scikit_learn.KerasClassifier is KerasClassifier
-    with pytest.raises(AttributeError, match="keras.wrappers.scikit_learn has Keras 2's KerasClassifier"):
-        keras.wrappers.SKLearnClassifier  # noqa: B018
+    with pytest.raises(AttributeError, match="keras.wrappers.scikit_learn Keras 2's KerasClassifier"):
+        keras.wrappers.KerasClassifier  # noqa: B018
+
+
+# --- Keras 3's keras.wrappers: SKLearnClassifier, SKLearnRegressor, SKLearnTransformer -----------------------
+
+XC = RNG.standard_normal((45, 5)).astype(np.float32)
+YC = (XC[:, 0] > 0).astype(int) + (XC[:, 1] > 0.3).astype(int)
+
+
+def dynamic_model(k):
+    """Keras 3's docstring example (a model built from the data's shapes), with fixed initial weights."""
+
+    def build(X, y, loss, units=6):
+        inputs = k.Input((X.shape[1],))
+        hidden = k.layers.Dense(units, activation="relu", kernel_initializer=k.initializers.Constant(0.1))(inputs)
+        outputs = k.layers.Dense(y.shape[1], activation="softmax", kernel_initializer=k.initializers.Constant(0.05))
+        model = k.Model(inputs, outputs(hidden))
+        model.compile(loss=loss, optimizer="sgd")
+        return model
+
+    return build
+
+
+def linear(k, units=1):
+    def build(X, y):
+        model = k.Sequential([k.Input((X.shape[1],)), k.layers.Dense(units, kernel_initializer="ones")])
+        model.compile(loss="mse", optimizer="sgd")
+        return model
+
+    return build
+
+
+def test_keras_3_wrappers_give_keras_s_numbers(keras):
+    runs = []
+    for k in (nk, keras):
+        fit = {"epochs": 3, "batch_size": 45, "shuffle": False, "verbose": 0}
+        classifier = k.wrappers.SKLearnClassifier(
+            model=dynamic_model(k), model_kwargs={"loss": "categorical_crossentropy"}, fit_kwargs=fit
+        ).fit(XC, np.array(["a", "b", "c"])[YC])
+        regressor = k.wrappers.SKLearnRegressor(model=linear(k), fit_kwargs=fit).fit(XC, XC[:, 0])
+        transformer = k.wrappers.SKLearnTransformer(model=linear(k), fit_kwargs=fit).fit(XC, XC[:, 1])
+        runs.append([
+            classifier.classes_, classifier.predict(XC), classifier.decision_function(XC),
+            classifier.score(XC, np.array(["a", "b", "c"])[YC]), regressor.predict(XC), regressor.score(XC, XC[:, 0]),
+            transformer.transform(XC), classifier.n_features_in_,
+        ])  # fmt: skip
+    for ours, theirs in zip(*runs):
+        if np.asarray(theirs).dtype.kind in "US":
+            np.testing.assert_array_equal(ours, theirs)
+        else:
+            np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)
+
+
+def test_keras_3_wrappers_check_the_model_and_the_target(keras):
+    model = nk.Sequential([nk.Input((5,)), nk.layers.Dense(3, activation="softmax")])
+    with pytest.raises(RuntimeError, match="needs to be compiled"):
+        nk.wrappers.SKLearnClassifier(model=model).fit(XC, YC, verbose=0)
+    model.compile(loss="categorical_crossentropy", optimizer="adam")
+    fitted = nk.wrappers.SKLearnClassifier(model=model).fit(XC, YC, verbose=0)
+    assert fitted.model_ is not model and fitted.model_.compiled  # (a clone, compiled alike, as Keras's)
+    with pytest.raises(ValueError, match="Only binary and multiclass target types are supported"):
+        nk.wrappers.SKLearnClassifier(model=model).fit(XC, XC[:, 0], verbose=0)
+
+
+def test_keras_3_wrappers_clone_with_their_fit_arguments():
+    estimator = nk.wrappers.SKLearnClassifier(
+        model=dynamic_model(nk), model_kwargs={"loss": "categorical_crossentropy"},
+        fit_kwargs={"epochs": 2, "verbose": 0},
+    )  # fmt: skip
+    scores = cross_val_score(estimator, XC, YC, cv=3)
+    assert scores.shape == (3,) and clone(estimator).get_params()["fit_kwargs"] == {"epochs": 2, "verbose": 0}

@@ -9,7 +9,8 @@ def clone_model(model, input_tensors=None, clone_function=None, call_function=No
     """A model built again from ``model.get_config()``: the same layers, freshly initialised weights (as Keras).
 
     Works for Sequential and functional models, and for subclassed ones with a ``get_config`` (or an
-    ``__init__`` without arguments). The clone shares nothing with ``model``; copy the weights with
+    ``__init__`` without arguments). A compiled model's clone is compiled from its compile config (a new
+    optimizer of the same settings), as Keras 3's. The clone shares no weights with ``model``; copy the weights with
     ``clone.set_weights(model.get_weights())``. Keras's hooks to change layers while cloning
     (``input_tensors``, ``clone_function``, ``call_function``) are not offered.
     """
@@ -20,4 +21,6 @@ def clone_model(model, input_tensors=None, clone_function=None, call_function=No
     check_subclass_config(model)
     clone = type(model).from_config(model.get_config())
     clone._maybe_build()
+    if model.compiled:  # (as Keras 3: compiled alike, with a new optimizer of the same config)
+        clone.compile_from_config(model.get_compile_config())
     return clone

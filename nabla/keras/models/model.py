@@ -268,6 +268,11 @@ class Model(Placement, StepMethods, TrainingSteps, EvaluationMethods, Keras2Meth
             )
             self.compiled_metrics = CompiledMetrics(metrics, self, weighted=weighted)
 
+    @property
+    def compiled(self) -> bool:
+        """Whether ``compile`` was called (Keras 3's ``model.compiled``)."""
+        return self._compiled
+
     def _require_compiled(self, who: str) -> None:
         if not self._compiled:
             raise RuntimeError(f"{who}: the model is not compiled; call model.compile(optimizer=..., loss=...) first")
