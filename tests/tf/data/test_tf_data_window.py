@@ -62,6 +62,15 @@ PIPELINES = {
         .window(3, 2)
         .flat_map(lambda x, y: tf.data.Dataset.zip((x.batch(3), y.batch(3))))
     ),
+    "windows of windows": lambda tf: (  # Géron's chapter 15: seq2seq targets from windows of windows
+        tf.data.Dataset.from_tensor_slices(SERIES.reshape(25, 2))
+        .window(4, shift=1, drop_remainder=True)
+        .flat_map(lambda w: w.batch(4))
+        .window(5, shift=1, drop_remainder=True)
+        .flat_map(lambda w: w.batch(5))
+        .map(lambda s: (s[:, 0], s[:, 1:, 1]))
+        .batch(3)
+    ),
     "dict": lambda tf: (
         tf.data.Dataset.from_tensor_slices({"a": np.arange(6.0), "b": np.arange(6)})
         .window(4, 1, drop_remainder=True)
