@@ -40,7 +40,6 @@ ALTERNATIVES = {
         "protocol buffers (tf.train.Example, Feature...) and TensorFlow 1's optimizers are not offered "
         "(optimizers: tf.keras.optimizers)"
     ),
-    "tf.summary": "tf.summary is not offered: tf.keras.callbacks.TensorBoard writes fit's logs for TensorBoard",
     "tf.image": (
         "tf.image offers resize and resize_with_pad; for other image operations use NumPy, or the Keras "
         "preprocessing layers of nabla.keras.layers"
