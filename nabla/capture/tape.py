@@ -150,7 +150,9 @@ class Tape(Tracer):
         if x is None or isinstance(x, (bool, int, str)) or (type(x) is float and np.isfinite(x)):
             return repr(x)
         if isinstance(x, tuple) and all(isinstance(e, int) for e in x):
-            return repr(x)
+            # As a plain tuple: a subclass's repr names its class (tf.TensorShape, a tf tensor's .shape),
+            # which the program's scope does not hold.
+            return repr(tuple(x))
         return self.name(x, "k")
 
     def external(self, t: Tensor) -> str:

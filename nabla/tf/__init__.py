@@ -31,6 +31,7 @@ from . import (
     nn,
     random,
     strings,
+    summary,
     train,
     version,
 )

@@ -39,7 +39,6 @@ ALTERNATIVES = {
         "protocol buffers (tf.train.Example, Feature...) and TensorFlow 1's optimizers are not offered "
         "(optimizers: tf.keras.optimizers)"
     ),
-    "tf.summary": "tf.summary is not offered: tf.keras.callbacks.TensorBoard writes fit's logs for TensorBoard",
     "tf.image": (
         "tf.image offers resize and resize_with_pad; for other image operations use NumPy, or the Keras "
         "preprocessing layers of nabla.keras.layers"
@@ -81,10 +80,6 @@ ALTERNATIVES = {
     "tf.bfloat16": "bfloat16 is not offered (NumPy has no such type): use tf.float32 or tf.float16",
     "tf.complex64": "complex dtypes are not offered: nabla tensors hold real numbers",
     "tf.complex128": "complex dtypes are not offered: nabla tensors hold real numbers",
-    "tf.nn.conv2d": (
-        "tf.nn.conv2d (NHWC) is not in nabla.tf: use tf.keras.layers.Conv2D, or nabla.conv2d, which takes "
-        "NCHW inputs and OIHW filters (PyTorch's layout)"
-    ),
     "tf.nn.max_pool2d": "use tf.keras.layers.MaxPooling2D, or nabla.max_pool2d on NCHW inputs",
     "tf.nn.avg_pool2d": "use tf.keras.layers.AveragePooling2D, or nabla.avg_pool2d on NCHW inputs",
     "tf.linalg.eig": "complex dtypes are not offered: for a symmetric matrix use tf.linalg.eigh",

@@ -244,3 +244,23 @@ def test_batch_norm_in_eval_mode_replays():
     with nb.no_grad():
         np.testing.assert_array_equal(step(x).detach().numpy(), model(x).numpy())
         np.testing.assert_array_equal(step(x).detach().numpy(), model(x).numpy())
+
+
+def test_dropout_of_a_tf_tensor_whose_shape_is_a_tensor_shape():
+    """A nabla.tf tensor's ``.shape`` is a ``tf.TensorShape`` (a tuple subclass), which Dropout passes on as the
+    mask's shape: the program wrote it with its class name, and the replay failed with a NameError."""
+    import nabla.tf as tf
+
+    xs, ys = _batches(6, 8, 4, classes=2)
+
+    class TfRelu(nn.Module):
+        def forward(self, x):
+            return tf.nn.relu(x)
+
+    def build():
+        model = nn.Sequential(nn.Linear(4, 16), TfRelu(), nn.Dropout(0.5), nn.Linear(16, 2))
+        return model, nb.optim.SGD(model.parameters(), lr=0.1)
+
+    results = _twins(build, _train_step(nb.cross_entropy), xs, ys)
+    _assert_twins(results)
+    assert "TensorShape" not in results[1][2].code

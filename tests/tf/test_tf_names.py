@@ -80,7 +80,7 @@ def test_a_name_not_offered_raises_and_says_what_to_use(name, advice):
 def test_namespaces_refuse_too():
     for namespace, name, advice in [
         ("linalg", "eig", "tf.linalg.eigh"),
-        ("nn", "conv2d", "Conv2D"),
+        ("nn", "max_pool2d", "MaxPooling2D"),
         ("random", "Generator", "set_seed"),
         ("math", "lgamma", "docs/tf.md"),
         ("config", "optimizer", "docs/tf.md"),

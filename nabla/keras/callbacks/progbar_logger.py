@@ -47,6 +47,7 @@ class ProgbarLogger(Callback):
         self.epochs = 1
         self.steps: int | None = None
         self._progbar: Progbar | None = None  # the phase being drawn
+        self._batch_keys: set = set()  # the entries of the phase's batch logs
         self._in_fit = False
 
     def set_params(self, params):
@@ -61,8 +62,10 @@ class ProgbarLogger(Callback):
     def _open(self, description: str) -> None:
         self._close()
         self._progbar = Progbar(self.steps, description, self.verbose)
+        self._batch_keys = set()
 
     def _advance(self, batch: int, logs: dict | None) -> None:
+        self._batch_keys.update(logs or ())
         if self._progbar is not None:
             self._progbar.update(batch + 1, logs)
 
@@ -70,11 +73,23 @@ class ProgbarLogger(Callback):
         if self._progbar is not None:
             self._progbar.close(logs)
 
-    def _summary(self, logs: dict | None) -> str:
-        """The line printed at the end of a phase with ``verbose=2``."""
+    def _summary(self, logs: dict | None, epoch: bool = False) -> str:
+        """The line printed at the end of a phase with ``verbose=2``: the entries in name order (Keras 3's), an
+        epoch's in the order of :meth:`_keras_order`."""
         if self._progbar is None:  # a phase that ended without beginning
             self._progbar = Progbar(self.steps, "", verbose=0)
-        return self._progbar.summary(None if logs is None else dict(sorted(logs.items())))  # (Keras 3's order)
+        if logs is not None:
+            logs = self._keras_order(logs) if epoch else dict(sorted(logs.items()))
+        return self._progbar.summary(logs)
+
+    def _keras_order(self, logs: dict) -> dict:
+        """``logs`` in the order Keras 3's bar lists them, which is the order it first saw them in: the batches'
+        entries (in name order, as Keras's logs come), then the validation ones (in name order too), then
+        what callbacks added to the epoch's logs (ReduceLROnPlateau's ``learning_rate``) as they added it."""
+        seen = [k for k in logs if k in self._batch_keys or f"val_{k}" in logs or not self._batch_keys]
+        validation = [k for k in logs if k.startswith("val_") and k not in seen and k[4:] in seen]
+        keys = sorted(seen) + sorted(validation) + [k for k in logs if k not in seen and k not in validation]
+        return {k: logs[k] for k in keys}
 
     # fit
 
@@ -91,7 +106,7 @@ class ProgbarLogger(Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         if self.verbose == 2:
-            print_msg(self._summary(logs))
+            print_msg(self._summary(logs, epoch=True))
         self._close(logs)
 
     def on_train_end(self, logs=None):

@@ -52,21 +52,33 @@ class Conv2D(KernelLayer):
             raise ValueError(f"Conv2D '{self.name}' needs (batch, height, width, channels) inputs, got {input_shape}")
         self._add_kernel_and_bias((*self.kernel_size, input_shape[-1], self.filters), self.filters)
 
+    def convolution_op(self, inputs, kernel):
+        """The convolution alone (no bias, no activation) of ``inputs`` by ``kernel``, as Keras 3's
+        ``BaseConv.convolution_op``: a subclass overrides it to change the operation (a standardized kernel, say)
+        and keeps the layer's bias and activation, or calls it from its own ``call``."""
+        return ops.conv2d_nhwc(inputs, kernel, None, self.strides, self._pads(inputs), self.dilation_rate)
+
+    def _pads(self, inputs) -> tuple:
+        if self.padding == "valid":
+            return ((0, 0), (0, 0))
+        return tuple(
+            same_padding(inputs.shape[1 + i], self.kernel_size[i], self.strides[i], self.dilation_rate[i])
+            for i in (0, 1)
+        )
+
     def call(self, inputs, training=None):
         if inputs.ndim != 4 or inputs.shape[-1] != self.kernel.shape[2]:
             raise ValueError(
                 f"Conv2D '{self.name}' expects (batch, H, W, {self.kernel.shape[2]}) inputs, got shape {inputs.shape}"
             )
-        pads = ((0, 0), (0, 0))
-        if self.padding == "same":
-            pads = tuple(
-                same_padding(inputs.shape[1 + i], self.kernel_size[i], self.strides[i], self.dilation_rate[i])
-                for i in (0, 1)
-            )
+        bias = self.bias if self.use_bias else None
+        if type(self).convolution_op is not Conv2D.convolution_op:  # a subclass's own convolution, as Keras's call
+            out = self.convolution_op(inputs, self.kernel)
+            return self.activation(out if bias is None else out + bias)
         # Channels-last all the way: the kernel (kh, kw, in, filters) is the GEMM's matrix as it is, and a
         # ReLU activation joins the GEMM's output pass (no separate node, no second array).
         relu = activations.name_of(self.activation) == "relu"
-        bias = self.bias if self.use_bias else None
+        pads = self._pads(inputs)
         out = ops.conv2d_nhwc(inputs, self.kernel, bias, self.strides, pads, self.dilation_rate, relu=relu)
         return out if relu else self.activation(out)
 

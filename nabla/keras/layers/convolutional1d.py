@@ -58,14 +58,23 @@ class Conv1D(KernelLayer):
             raise ValueError(
                 f"Conv1D '{self.name}' expects (batch, steps, {self.kernel.shape[1]}) inputs, got shape {inputs.shape}"
             )
+        out = self._convolve(inputs, self.kernel, self.padding)
+        return self.activation(out + self.bias if self.use_bias else out)
+
+    def convolution_op(self, inputs, kernel):
+        """The convolution alone (no bias, no activation) of ``inputs`` by ``kernel`` (k, in, filters), as Keras
+        3's ``BaseConv.convolution_op``; as there, "causal" padding pads nothing here (only ``call`` pads), and
+        Conv1D's ``call`` does not go through it, so a subclass's override changes only what calls it."""
+        return self._convolve(inputs, kernel, "valid" if self.padding == "causal" else self.padding)
+
+    def _convolve(self, inputs, kernel, padding: str):
         k, s, d = self.kernel_size, self.strides, self.dilation_rate
         x = ops.expand_dims(inputs.permute(0, 2, 1), 2)  # (N, steps, C) -> (N, C, 1, steps)
-        pads = {"valid": (0, 0), "causal": (d * (k - 1), 0)}.get(self.padding) or same_padding(x.shape[3], k, s, d)
+        pads = {"valid": (0, 0), "causal": (d * (k - 1), 0)}.get(padding) or same_padding(x.shape[3], k, s, d)
         if pads != (0, 0):
             x = ops.pad(x, ((0, 0), (0, 0), (0, 0), pads))
-        weight = ops.expand_dims(self.kernel.permute(2, 1, 0), 2)  # (k, in, out) -> (out, in, 1, k)
-        out = ops.conv2d(x, weight, self.bias if self.use_bias else None, (1, s), 0, (1, d))
-        return self.activation(out[:, :, 0, :].permute(0, 2, 1))
+        weight = ops.expand_dims(kernel.permute(2, 1, 0), 2)  # (k, in, out) -> (out, in, 1, k)
+        return ops.conv2d(x, weight, None, (1, s), 0, (1, d))[:, :, 0, :].permute(0, 2, 1)
 
     def get_config(self) -> dict:
         return {

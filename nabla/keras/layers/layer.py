@@ -230,6 +230,13 @@ class Layer(BuildConfig, Module):
             _Calls.holding += 1
         self._call_losses.append(loss if isinstance(loss, Tensor) else Tensor._make(np.asarray(loss, self.dtype)))
 
+    def add_metric(self, *args, **kwargs):
+        """Keras 2's ``add_metric``, which Keras 3 removed: raises ``NotImplementedError``, as Keras 3 does."""
+        raise NotImplementedError(
+            f"{type(self).__name__}.add_metric(): Keras 3 removed Layer.add_metric. Give the metric to "
+            "compile(metrics=[...]), or make a keras.metrics object in __init__ and call its update_state() in call()"
+        )
+
     def add_update(self, updates) -> None:
         """Keras 2's ``add_update`` (Keras 3 has none): eager code has already assigned its updates (d2l's
         BatchNorm passes ``variable.assign(...)``'s result); a callable update is run, unless frozen."""

@@ -223,7 +223,19 @@ class StepMethods:
 
     def _run_test_step(self, x, y, sample_weight) -> dict:
         self.eval()
+        self._metrics_before_steps(x, y)
         return self._step_logs(self.test_step(self._step_data(x, y, sample_weight)), "test_step")
+
+    def _metrics_before_steps(self, x, y) -> None:
+        """Build the compiled metrics, from the model's output on two samples, before a ``test_step`` of yours
+        loops over ``self.metrics`` (evaluate without a fit first): Keras's compiled metrics are in
+        ``self.metrics`` from ``compile`` on, and build at their first update."""
+        pending = (self._outputs_metrics.metrics is None if self._outputs_metrics is not None else
+                   not self.compiled_metrics and (self._metric_identifiers or self._weighted_identifiers))  # fmt: skip
+        if y is None or not pending:
+            return
+        with no_grad():
+            self._resolve_metrics(unwrap(self(self._placed(structures.take(x, slice(0, 2))), training=False)))
 
     def _evaluate_steps(self, x, y, batch_size: int, sample_weight, cblist) -> dict:
         """evaluate's batches through :meth:`test_step`: the last batch's logs (running means), as Keras."""

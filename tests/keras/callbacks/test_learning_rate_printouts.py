@@ -66,3 +66,22 @@ def test_the_optimizer_s_rate_and_iterations_print_as_keras_variables():
     # (Keras's iteration counter is an int64 on TensorFlow, as nabla's; an int32 on PyTorch)
     assert printed[0] == printed[1].replace("int32", "int64")
     assert "value=0.009999999776482582>" in printed[0] and "value=6>" in printed[0]
+
+
+def _epoch_line(keras, capsys) -> str:
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1, kernel_initializer="zeros")])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss="mse", metrics=["mae", "mse"])
+    capsys.readouterr()
+    model.fit(X, Y, epochs=1, batch_size=8, verbose=2, validation_split=0.25,
+              callbacks=[keras.callbacks.ReduceLROnPlateau(monitor="loss", patience=3)])  # fmt: skip
+    return capsys.readouterr().out.split(" - ", 3)[-1]  # (after the steps, the time and the time per step)
+
+
+def test_verbose_2_lists_what_a_callback_adds_after_the_metrics_as_keras_3(capsys):
+    """keras.io's examples that train with ReduceLROnPlateau print '... - val_loss: 3.8393 - learning_rate: 0.0010':
+    Keras's bar keeps the order it first saw entries in (the metrics, then the validation ones, each in name
+    order, then what callbacks added); nabla printed learning_rate first."""
+    theirs, ours = _epoch_line(keras_on_torch(), capsys), _epoch_line(nk, capsys)
+    names = [entry.split(":")[0] for entry in ours.strip().split(" - ")]
+    assert names == [entry.split(":")[0] for entry in theirs.strip().split(" - ")]
+    assert names == ["loss", "mae", "mse", "val_loss", "val_mae", "val_mse", "learning_rate"]

@@ -123,3 +123,12 @@ def test_add_loss_in_call_is_trained_against_as_keras_trains_it():
     want = reference.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0).history["loss"]
     got = model.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0).history["loss"]
     np.testing.assert_allclose(got, want, rtol=1e-4)
+
+
+def test_add_metric_raises_not_implemented_as_in_keras_3():
+    """Keras 3 removed Layer.add_metric (keras.io's endpoint-layer recipe still calls it): both raise
+    NotImplementedError, on a layer and on a model, rather than an AttributeError."""
+    for k in (keras_on_torch(), keras):
+        for obj in (k.layers.Dense(1), k.Sequential([k.layers.Dense(1)])):
+            with pytest.raises(NotImplementedError, match="add_metric"):
+                obj.add_metric(k.ops.ones((1,)))

@@ -126,3 +126,32 @@ def test_what_goes_wrong_is_said():
         model.fit(X, Y, verbose=0)
     with pytest.raises(ValueError, match="distributed=True"):
         model.fit(X, Y, verbose=0, distributed=True)
+
+
+def test_an_own_test_step_finds_the_compiled_metrics_in_evaluate_without_a_fit_first():
+    """keras.io's custom_train_step guide evaluates a fresh model whose ``test_step`` updates every metric of
+    ``self.metrics``: the compiled "mae" was missing (it was built at the first built-in batch only)."""
+
+    def define(k):
+        class OwnTestStep(k.Model):
+            def test_step(self, data):
+                x, y = data
+                y_pred = self(x, training=False)
+                loss = self.compute_loss(y=y, y_pred=y_pred)
+                for metric in self.metrics:
+                    metric.update_state(loss) if metric.name == "loss" else metric.update_state(y, y_pred)
+                return {m.name: m.result() for m in self.metrics}
+
+        return OwnTestStep
+
+    reference_keras = keras_on_torch()
+    reference, model = functional(reference_keras, define(reference_keras)), functional(keras, define(keras))
+    model.set_weights([np.asarray(w) for w in reference.get_weights()])
+    results = []
+    for m in (reference, model):
+        m.compile(loss="mse", metrics=["mae"])
+        results.append(m.evaluate(X, Y, batch_size=16, verbose=0, return_dict=True))
+    # (the same entries; Keras lists "mae" first, from its "compile_metrics" entry of self.metrics)
+    assert sorted(results[1]) == sorted(results[0]) == ["loss", "mae"]
+    np.testing.assert_allclose([results[1][k] for k in ("loss", "mae")], [results[0][k] for k in ("loss", "mae")],
+                               rtol=1e-5)  # fmt: skip

@@ -1,0 +1,66 @@
+"""``tf.nn.conv2d``: TensorFlow's 2-D convolution of NHWC images by HWIO filters.
+
+TensorFlow's layout is nabla's channels-last convolution as it is (the filters are the GEMM's matrix), so
+the op is the engine's ``conv2d_nhwc`` with TensorFlow's arguments: ``strides`` and ``dilations`` as an
+int, one or two numbers, or four (batch and channels 1); ``padding`` "VALID", "SAME" (output
+``ceil(size / stride)``, the odd row or column after, as TensorFlow) or explicit
+``[[0, 0], [top, bottom], [left, right], [0, 0]]``.
+"""
+
+from __future__ import annotations
+
+import math
+
+from nabla.engine.ops.conv import conv2d_nhwc
+
+from ._convert import apply, tensor_arg
+from .errors import InvalidArgumentError
+from .math_ops import _floats_only
+
+
+def conv2d(input, filters, strides, padding, data_format="NHWC", dilations=None, name=None):  # noqa: A002 - TF's name
+    """``tf.nn.conv2d(input, filters, strides, padding)``: (batch, H, W, in) images by (kh, kw, in, out) filters
+    -> (batch, OH, OW, out). Only "NHWC" data (nabla.conv2d takes NCHW), and filters of the input's depth (no
+    grouped convolution)."""
+    if data_format != "NHWC":
+        raise ValueError(f"nabla.tf's conv2d takes NHWC data, got data_format={data_format!r}: use nabla.conv2d "
+                         "for NCHW inputs and OIHW filters")  # fmt: skip
+    x, w = tensor_arg(input), tensor_arg(filters)
+    _floats_only(x, "conv2d")
+    if x.ndim != 4 or w.ndim != 4:
+        raise ValueError(f"conv2d: input must be 4-D (NHWC) and filters 4-D (HWIO), got {x.shape} and {w.shape}")
+    if x.shape[3] != w.shape[2]:
+        raise InvalidArgumentError(f"conv2d: the filters' depth {w.shape[2]} must be the input's depth {x.shape[3]} "
+                                   "(grouped convolutions are not offered)")  # fmt: skip
+    s, d = _pair(strides, "strides"), _pair(1 if dilations is None else dilations, "dilations")
+    return apply(conv2d_nhwc, x, w, None, s, _pads(padding, x.shape[1:3], w.shape[:2], s, d), d)
+
+
+def _pair(value, name: str) -> tuple[int, int]:
+    """TensorFlow's strides or dilations: an int, [n], [h, w] or [1, h, w, 1]."""
+    values = [value] if isinstance(value, int) else [int(v) for v in value]
+    if len(values) == 4:
+        if values[0] != 1 or values[3] != 1:
+            raise ValueError(f"conv2d: {name} of the batch and depth dimensions must be 1, got {values}")
+        values = values[1:3]
+    if len(values) not in (1, 2) or min(values) < 1:
+        raise ValueError(f"conv2d: {name} must be a positive int or a list of 1, 2 or 4 of them, got {value!r}")
+    return (values[0], values[-1])
+
+
+def _pads(padding, size, kernel, strides, dilations) -> tuple:
+    """((top, bottom), (left, right)) for TensorFlow's padding argument."""
+    if padding == "VALID":
+        return ((0, 0), (0, 0))
+    if padding == "SAME":
+        pads = []
+        for n, k, s, d in zip(size, kernel, strides, dilations):
+            total = max((math.ceil(n / s) - 1) * s + (k - 1) * d + 1 - n, 0)
+            pads.append((total // 2, total - total // 2))
+        return tuple(pads)
+    if isinstance(padding, (list, tuple)) and len(padding) == 4:
+        pads = tuple(tuple(int(p) for p in pair) for pair in padding)
+        if pads[0] == (0, 0) and pads[3] == (0, 0):
+            return pads[1:3]
+    raise ValueError(f"conv2d: padding must be 'VALID', 'SAME' or [[0, 0], [top, bottom], [left, right], [0, 0]], "
+                     f"got {padding!r}")  # fmt: skip

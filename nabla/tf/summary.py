@@ -1,0 +1,90 @@
+"""``tf.summary``: TensorBoard logs written by your own code, in the event files of nabla's TensorBoard callback.
+
+As in TensorFlow 2: ``writer = tf.summary.create_file_writer(logdir)`` makes an event file in ``logdir``;
+inside ``with writer.as_default():`` (or after ``writer.set_as_default()``), ``tf.summary.scalar(name,
+value, step=n)`` and ``tf.summary.histogram(name, values, step=n)`` add a record to it and return True;
+with no default writer they write nothing and return False. ``step`` may be given once to ``as_default``.
+``writer.flush()`` makes the records visible to TensorBoard. Scalars are written as ``simple_value`` and
+histograms as ``histo`` (see :mod:`nabla.keras.callbacks.event_file`), which TensorBoard reads as its own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import numpy as np
+
+from nabla.keras.callbacks.event_file import EventFileWriter, event, histogram_value, scalar_value
+
+from ._missing import missing
+
+_defaults: list = []  # (writer, step) of the enclosing `with writer.as_default()` blocks, innermost last
+
+
+class SummaryWriter:
+    """A writer of one event file (made by :func:`create_file_writer`)."""
+
+    def __init__(self, logdir):
+        self._file = EventFileWriter(logdir)
+
+    @contextlib.contextmanager
+    def as_default(self, step=None):
+        """Make this the writer that ``tf.summary.scalar`` and ``histogram`` write to, within the block."""
+        _defaults.append((self, step))
+        try:
+            yield self
+        finally:
+            _defaults.remove((self, step))
+            self.flush()  # (as TensorFlow, which flushes on leaving the block)
+
+    def set_as_default(self, step=None) -> None:
+        """Make this the default writer from now on (outside any ``as_default`` block)."""
+        _defaults.insert(0, (self, step))
+
+    def flush(self) -> None:
+        self._file.flush()
+
+    def close(self) -> None:
+        self._file.close()
+
+    def _write(self, value: bytes, step) -> bool:
+        self._file.write(event(int(_number(step)), [value]))
+        return True
+
+
+def create_file_writer(logdir, max_queue=None, flush_millis=None, filename_suffix=None, name=None,
+                       experimental_trackable=False, experimental_mesh=None) -> SummaryWriter:  # fmt: skip
+    """``tf.summary.create_file_writer(logdir)``: a :class:`SummaryWriter` of a new event file in ``logdir``
+    (created if needed). The queue and flush options are accepted; records are written at once."""
+    return SummaryWriter(logdir)
+
+
+def scalar(name, data, step=None, description=None) -> bool:
+    """Write ``data`` (a number or a one-element tensor) as the scalar ``name`` at ``step``."""
+    return _record(scalar_value(name, float(_number(data))), step)
+
+
+def histogram(name, data, step=None, buckets=None, description=None) -> bool:
+    """Write the histogram of ``data``'s values (30 buckets, as TensorFlow's default) as ``name`` at ``step``."""
+    if buckets not in (None, 30):
+        raise ValueError(f"tf.summary.histogram: nabla.tf writes 30 buckets, got buckets={buckets!r}")
+    return _record(histogram_value(name, _number(data)), step)
+
+
+def _record(value: bytes, step) -> bool:
+    if not _defaults:
+        return False
+    writer, default_step = _defaults[-1]
+    step = default_step if step is None else step
+    if step is None:
+        raise ValueError("tf.summary: no step set: give step= to tf.summary.scalar/histogram or to as_default()")
+    return writer._write(value, step)
+
+
+def _number(value):
+    """A tensor, a Variable or a NumPy/Python value as a NumPy value."""
+    return np.asarray(value.numpy() if hasattr(value, "numpy") else value)
+
+
+def __getattr__(name: str):
+    raise missing("tf.summary", name)

@@ -1,0 +1,44 @@
+"""``tf.nn.conv2d`` (NHWC images, HWIO filters) against TensorFlow: values, dtypes, gradients, refusals."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from tf_parity import compare, random_inputs, tensorflow
+
+import nabla.tf as ntf
+
+
+@pytest.mark.parametrize(
+    "image, kernel, strides, padding, dilations",
+    [
+        ((2, 7, 6, 3), (3, 2, 3, 4), 1, "SAME", None),
+        ((2, 7, 6, 3), (3, 2, 3, 4), 2, "SAME", None),
+        ((1, 8, 9, 2), (3, 3, 2, 2), [2, 1], "VALID", None),
+        ((1, 8, 9, 2), (3, 3, 2, 2), [1, 3, 2, 1], "SAME", None),
+        ((1, 8, 9, 2), (2, 3, 2, 3), 1, "SAME", 2),
+        ((1, 6, 5, 1), (3, 3, 1, 2), 1, [[0, 0], [1, 2], [0, 1], [0, 0]], None),
+    ],
+)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_conv2d_matches_tensorflow(image, kernel, strides, padding, dilations, dtype):
+    # (TensorFlow's CPU kernels have no gradient of a dilated convolution: values only there)
+    compare(lambda tf, x, w: tf.nn.conv2d(x, w, strides, padding, dilations=dilations),
+            shapes=[image, kernel], dtype=dtype, grad=dilations is None)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(padding="same"),  # TensorFlow takes upper-case names only
+        dict(padding="SAME", filters_depth=2),  # grouped convolution
+        dict(padding="SAME", strides=[2, 1, 1, 1]),  # a batch stride
+    ],
+)
+def test_conv2d_refuses_what_tensorflow_refuses(kwargs):
+    tf = tensorflow()
+    x, w = random_inputs([(1, 5, 5, 3), (3, 3, kwargs.pop("filters_depth", 3), 2)], np.float32)
+    for module in (tf, ntf):
+        with pytest.raises(Exception) as error:
+            module.nn.conv2d(x, w, **{"strides": 1, **kwargs})
+        assert error.type.__name__ in ("ValueError", "InvalidArgumentError", "UnimplementedError")
