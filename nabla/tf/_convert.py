@@ -112,21 +112,33 @@ def _infer_nested(value) -> np.dtype:
         raise TypeError("nabla.tf tensors hold real numbers; complex values are not offered")
     if kind in "USV":
         raise TypeError(_NO_TEXT)
+    if kind == "O" and all(isinstance(v, int) for v in array.flat):  # (ints past 64 bits)
+        raise ValueError(_OUT_OF_RANGE)
     raise ValueError(f"Attempt to convert a value ({value!r}) with an unsupported type ({type(value)}) to a Tensor.")
+
+
+_OUT_OF_RANGE = "Can't convert Python sequence with out-of-range integer to Tensor."
 
 
 def check_python_conversion(value, source: np.dtype, target: np.dtype) -> None:
     """Refuse, as TensorFlow does, converting Python data of dtype ``source`` to ``target`` with a loss:
-    floats to integers or bools, numbers to bools, integers that do not fit."""
+    floats to integers or bools, numbers to bools (integers wrap: see :func:`wrapped_ints`)."""
     lossy = (source.kind == "f" and target.kind != "f") or (source.kind in "iu" and target.kind == "b")
     if lossy and np.size(value) == 0:  # (an empty list holds nothing to lose: tf.constant([], dtype=tf.int64))
         return
-    if not lossy and source.kind in "iu" and target.kind in "iu" and target.itemsize < 8:
-        info, array = np.iinfo(target), np.asarray(value)
-        lossy = array.size > 0 and not (info.min <= array.min() and array.max() <= info.max)
     if lossy:
         shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
         raise TypeError(f"Cannot convert {shown} to EagerTensor of dtype {dtypes.as_dtype(target).name}")
+
+
+def wrapped_ints(value, target: np.dtype) -> np.ndarray:
+    """Python integers in the integer dtype ``target``, wrapped modulo 2**bits as TensorFlow 2.21 converts them
+    (``tf.constant(2**40, tf.int32)`` is 0, ``tf.constant(-1, tf.uint8)`` 255); past 64 bits a ValueError, as
+    TensorFlow's."""
+    try:
+        return np.asarray(value, dtype=np.uint64 if target == np.uint64 else np.int64).astype(target)
+    except OverflowError:
+        raise ValueError(_OUT_OF_RANGE) from None
 
 
 # --- conversion --------------------------------------------------------------------------------
@@ -164,6 +176,8 @@ def constant(value, dtype=None, shape=None, name=None) -> Tensor:
             target = inferred
         elif not isinstance(value, (np.ndarray, np.generic)):
             check_python_conversion(value, inferred, target)
+        if inferred.kind in "iu" and target.kind in "iu" and not isinstance(value, (np.ndarray, np.generic)):
+            value = wrapped_ints(value, target)
     t = nb.tensor(value, dtype=target)  # a copy (and what nb.capture records for a constant)
     if shape is not None:
         t = _shaped(t, tuple(shape_tuple(shape)))
@@ -247,7 +261,7 @@ def operand(value, dtype: np.dtype):
             return int(value)  # a NumPy scalar is cast, as a NumPy array is
     if type(value) in _PYTHON_SCALARS:
         check_python_conversion(value, infer(value), dtype)
-        return value
+        return wrapped_ints(value, dtype).item() if type(value) is int and dtype.kind in "iu" else value
     return constant(value, dtype)
 
 

@@ -316,7 +316,7 @@ def _models() -> list:
             L.Conv2D(4, 3, padding="same", activation="relu", input_shape=(8, 8, 1)),
             L.MaxPooling2D(),
             L.Conv2D(2, (2, 2), strides=2),
-            L.AveragePooling2D(padding="same"),
+            L.AveragePooling2D(2, padding="same"),  # (pool_size is required, as in Keras 3)
             L.Flatten(),
             L.Dense(3),
         ]

@@ -97,6 +97,9 @@ SORTED = np.array([0.5, 1.0, 1.0, 2.5, 4.0], dtype=np.float32)
         lambda k: k.unique(np.array([3, 1, 3, 2, 1]), return_inverse=True, return_counts=True),
         lambda k: k.array_split(np.arange(7.0, dtype=np.float32), 3)[1],
         lambda k: k.dstack([np.arange(3.0, dtype=np.float32), np.ones(3, dtype=np.float32)]),
+        lambda k: k.triu(np.arange(9).reshape(3, 3) % 2 == 0),  # (a boolean triangle stays boolean)
+        lambda k: k.triu(np.arange(9).reshape(3, 3) % 2 == 0, 1),
+        lambda k: k.tril(np.arange(9).reshape(3, 3) % 2 == 0, -1),
     ],
 )
 def test_values_of_non_differentiable_and_creation_ops_match_keras(call):

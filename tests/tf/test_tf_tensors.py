@@ -24,6 +24,14 @@ DTYPE_INFERENCE = [
     "tf.constant(np.float64(2.0))",
     "tf.constant(2**40)",
     "tf.constant([1, 2**31])",
+    # Python ints wrap into a narrower integer dtype, as TensorFlow 2.21 converts them (not a loss it refuses)
+    "tf.constant([2**40], tf.int32)",
+    "tf.constant([1, 2**31, -2**40 - 3], dtype=tf.int32)",
+    "tf.constant(-1, tf.uint8)",
+    "tf.constant(70000, tf.int16)",
+    "tf.convert_to_tensor(2**40, tf.int32)",
+    "tf.Variable([2**40], dtype=tf.int32)",
+    "tf.constant([1], tf.int32) + 2**40",
     "tf.constant(np.uint8(3))",
     "tf.constant(1, dtype=tf.float32)",
     "tf.constant([1, 2], dtype=np.float32)",
@@ -131,6 +139,9 @@ ARITHMETIC = [
 ]
 
 REFUSALS = [
+    "tf.constant([2**64])",  # (past 64 bits: ValueError, out-of-range integer)
+    "tf.constant(2**63, tf.int64)",
+    "tf.constant([2**40], tf.bool)",
     "tf.constant([1, 2]) * 2.5",
     "tf.constant([1, 2]) * 2.0",
     "tf.constant([1., 2.]) + tf.constant([1, 2])",

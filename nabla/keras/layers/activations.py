@@ -115,6 +115,7 @@ class ELU(Layer):
     has alpha 1; nabla keeps it).
     """
 
+    INTEGER_TENSORS = "refuse"  # TensorFlow's kernel takes floats only, as Keras on TensorFlow
     BUILT_AT_INIT = True  # no weights (Keras 3 marks it built at construction)
     PASSES_MASKS = True  # as Keras's: the mask goes on unchanged
 
@@ -142,6 +143,7 @@ class PReLU(Layer):
     """
 
     PASSES_MASKS = True  # as Keras's: the mask goes on unchanged
+    INTEGER_TENSORS = "refuse"  # Keras on TensorFlow refuses them (an integer input times the float alpha)
 
     def __init__(
         self, alpha_initializer="zeros", alpha_regularizer=None, alpha_constraint=None, shared_axes=None, **kwargs

@@ -14,6 +14,7 @@ from .._engine import random as _random
 from .affine import affine_transform, rotation_matrices, zoom_matrices
 from .arguments import check_seed, is_number
 from .layer import Layer
+from .layer_inputs import floats_only, numpy_dtype
 from .translation import TRANSLATE_FILL_MODES, TRANSLATE_INTERPOLATIONS, translate
 
 
@@ -302,6 +303,14 @@ class RandomContrast(_ImageAugmentation):
         self.factor = float(factor) if is_number(factor) else [float(v) for v in factor]
         self.lower, self.upper = (float(v) for v in pair)
         self.value_range, self.seed = [float(v) for v in value_range], check_seed(seed, "RandomContrast")
+
+    def call(self, inputs, training=True):
+        # Keras on TensorFlow: integer images pass unchanged at inference, and are refused while training
+        if not training:
+            return inputs
+        if inputs.dtype.kind != "f":
+            raise floats_only(self, numpy_dtype(inputs))
+        return super().call(inputs, training)
 
     def augment(self, images):
         c = _uniform((images.shape[0], 1, 1, 1), images.dtype, 1 - self.lower, 1 + self.upper)

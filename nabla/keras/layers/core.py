@@ -192,10 +192,11 @@ class Masking(Layer):
         self.mask_value = float(mask_value)
 
     def compute_mask(self, inputs, mask=None) -> Tensor:
-        return ops.any(inputs != self.mask_value, axis=-1)
+        return ops.any(ops.not_equal(inputs, self.mask_value), axis=-1)
 
     def call(self, inputs, training=None):
-        keep = ops.any(inputs != self.mask_value, axis=-1, keepdims=True)
+        # (ops.not_equal: a tf.Tensor's != refuses the float mask value next to integers, Keras's ops do not)
+        keep = ops.any(ops.not_equal(inputs, self.mask_value), axis=-1, keepdims=True)
         return inputs * keep.astype(inputs.dtype)
 
     def get_config(self) -> dict:

@@ -48,8 +48,6 @@ class Embedding(Layer):
     ``input_dim * output_dim``.
     """
 
-    KEEPS_INTEGERS = True  # ids past 2**24 (float32's exact integers) stay exact, as Keras's int ids
-
     def __init__(self, input_dim: int, output_dim: int, embeddings_initializer="uniform", embeddings_regularizer=None,
                  embeddings_constraint=None, mask_zero: bool = False, weights=None, activity_regularizer=None,
                  **kwargs):  # fmt: skip

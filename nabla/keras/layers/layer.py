@@ -51,7 +51,6 @@ class Layer(BuildConfig, Module):
     """Base of the Keras-style layers: lazy ``build``, ``call``, ``get_config``, regularization losses, masks."""
 
     PASSES_MASKS = False  # True: the layer's supports_masking starts True (Keras's layers that set it)
-    KEEPS_INTEGERS = False  # True: integer arrays reach call as they are (an Embedding's ids), as in Keras
     INTEGER_TENSORS = "keep"  # or "cast" (to the layer's dtype), "refuse": see layer_inputs.integers_as_floats
     # True: the layer has no weights and nothing to build, so it is built at construction, as Keras 3 marks
     # Dropout, the pooling and activation layers... (``built=True`` in reprs, a 0 rather than "0 (unbuilt)" in
@@ -322,9 +321,8 @@ class Layer(BuildConfig, Module):
             if self._first_symbolic_call is None:
                 self._first_symbolic_call = (inputs, outputs)
             return outputs
-        keep_integers = self.KEEPS_INTEGERS or not type(self).__module__.startswith("nabla.")
         dtype, autocast = self.input_dtype or self.dtype, self.autocast and self.input_dtype is not None
-        inputs = as_tensors(inputs, dtype, keep_integers, autocast)
+        inputs = as_tensors(inputs, dtype, autocast)
         if self.INTEGER_TENSORS != "keep":
             inputs = integers_as_floats(inputs, dtype, self)
         if autocast:  # (Keras casts the tensors among the other arguments too: a second input, initial_state=)

@@ -11,26 +11,25 @@ from ..strings import is_text_array
 from . import masking
 
 
-def as_tensors(inputs, dtype, keep_integers: bool = False, autocast: bool = True):
+def as_tensors(inputs, dtype, autocast: bool = True):
     """A layer's input as a Tensor, a list (tuple) of Tensors when it is a list (tuple) of arrays (NumPy's,
     pandas columns, tensors), or a dict of them for a dict (Keras 3 converts each array of the structure and
     keeps the structure, as here; a list of numbers is one array).
 
-    Keras 3 casts only floating inputs (arrays and tensors) to the layer's dtype, when the layer's
-    ``autocast`` is on (see :func:`cast_floats`). ``keep_integers`` (a layer of the user's own, whose ``call``
-    decides, as d2l's ``tf.one_hot(inputs, ...)`` on token ids; an Embedding) follows it; nabla's other layers
-    read integer arrays as ``dtype``, which their computations expect."""
+    Keras 3 converts an array to a tensor of its own dtype and casts only floating ones to the layer's dtype,
+    when the layer's ``autocast`` is on (see :func:`cast_floats`): integer and boolean arrays reach ``call`` as
+    integer and boolean tensors (a Flatten or MaxPooling2D of int32 ids gives int32, a Dense float32)."""
     if isinstance(inputs, Tensor):
         return cast_floats(inputs, dtype) if autocast else inputs
     if is_text_array(inputs):  # (text: a string input's, see keras/strings.py)
         return inputs
     if isinstance(inputs, dict):
-        return {key: as_tensors(value, dtype, keep_integers, autocast) for key, value in inputs.items()}
+        return {key: as_tensors(value, dtype, autocast) for key, value in inputs.items()}
     if isinstance(inputs, (list, tuple)) and inputs and all(is_array_like(x) for x in inputs):
-        tensors = [as_tensors(x, dtype, keep_integers, autocast) for x in inputs]
+        tensors = [as_tensors(x, dtype, autocast) for x in inputs]
         return tuple(tensors) if isinstance(inputs, tuple) else tensors
     array = np.asarray(inputs)
-    if (keep_integers and array.dtype.kind in "biu") or (not autocast and array.dtype.kind == "f"):
+    if array.dtype.kind in "biu" or (not autocast and array.dtype.kind == "f"):
         return Tensor._make(array)
     return Tensor._make(np.asarray(array, dtype=dtype))
 
@@ -59,11 +58,16 @@ def integers_as_floats(structure, dtype, layer):
     if not isinstance(structure, Tensor) or numpy_dtype(structure).kind not in "biu":
         return structure
     if layer.INTEGER_TENSORS == "refuse":
-        raise TypeError(
-            f"{type(layer).__name__} takes floating inputs, got a tensor of {numpy_dtype(structure)} (Keras on "
-            f'TensorFlow refuses it too): cast it first, e.g. tf.cast(x, "float32")'
-        )
+        raise floats_only(layer, numpy_dtype(structure))
     return _cast(structure, dtype)
+
+
+def floats_only(layer, dtype) -> TypeError:
+    """The error for an integer or boolean tensor given to a layer whose TensorFlow kernels take floats only."""
+    return TypeError(
+        f"{type(layer).__name__} takes floating inputs, got a tensor of {dtype} (Keras on TensorFlow refuses it "
+        f'too): cast it first, e.g. tf.cast(x, "float32")'
+    )
 
 
 def _cast(tensor: Tensor, dtype) -> Tensor:

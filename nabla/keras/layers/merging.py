@@ -121,10 +121,14 @@ class Minimum(_Extremum):
 
 
 class Average(_Merge):
-    """The elementwise mean of the inputs."""
+    """The elementwise mean of the inputs; integer inputs give floats as Keras on TensorFlow, whose ``/`` of an
+    integer tensor gives float32 for 8 and 16 bits (uint8 images), float64 for int32 and int64."""
 
     def _merge(self, inputs):
-        return functools.reduce(ops.add, inputs) * (1.0 / len(inputs))
+        total = functools.reduce(ops.add, inputs)
+        if total.dtype.kind != "f":
+            total = total.astype(np.float32 if total.dtype.itemsize <= 2 else np.float64)
+        return total * (1.0 / len(inputs))
 
 
 class Concatenate(_Merge):

@@ -17,8 +17,9 @@ class _Pooling2D(Layer):
     _pool = None
     _fill = 0.0
 
-    def __init__(self, pool_size=(2, 2), strides=None, padding: str = "valid", **kwargs):
+    def __init__(self, pool_size=(2, 2), strides=None, padding: str = "valid", data_format=None, **kwargs):
         super().__init__(**kwargs)
+        _check_channels_last(data_format, type(self).__name__)
         self.pool_size = pair(pool_size, "pool_size")
         self.strides = self.pool_size if strides is None else pair(strides, "strides")
         self.padding = check_padding(padding, type(self).__name__)
@@ -38,6 +39,7 @@ class _Pooling2D(Layer):
             "pool_size": list(self.pool_size),
             "strides": list(self.strides),
             "padding": self.padding,
+            "data_format": "channels_last",
         }
 
 
@@ -57,6 +59,11 @@ class AveragePooling2D(_Pooling2D):
     """
 
     _pool = staticmethod(ops.avg_pool2d)
+    INTEGER_TENSORS = "refuse"  # TensorFlow's kernel takes floats only, as Keras on TensorFlow
+
+    def __init__(self, pool_size, strides=None, padding: str = "valid", data_format=None, **kwargs):
+        # (pool_size has no default here, as in Keras 3: AveragePooling2D() is a TypeError; MaxPooling2D's is 2)
+        super().__init__(pool_size, strides, padding, data_format, **kwargs)
 
     def call(self, inputs, training=None):
         out = super().call(inputs, training)
@@ -81,8 +88,7 @@ class _GlobalPooling(Layer):
 
     def __init__(self, data_format=None, keepdims: bool = False, **kwargs):
         super().__init__(**kwargs)
-        if data_format not in (None, "channels_last"):
-            raise ValueError(f"{type(self).__name__}: nabla's inputs are channels_last, got {data_format!r}")
+        _check_channels_last(data_format, type(self).__name__)
         self.keepdims = bool(keepdims)
 
     def call(self, inputs, training=None):
@@ -139,3 +145,9 @@ class GlobalMaxPooling2D(_GlobalPooling):
     """The largest value of each channel over the whole image: (batch, H, W, C) -> (batch, C)."""
 
     _reduce = staticmethod(ops.max)
+
+
+def _check_channels_last(data_format, layer: str) -> None:
+    """Refuses a ``data_format`` other than channels-last (Keras's default), the only layout nabla pools."""
+    if data_format not in (None, "channels_last"):
+        raise ValueError(f"{layer}: nabla's inputs are channels_last, got data_format={data_format!r}")

@@ -13,12 +13,9 @@ def _pooling_1d(base: type) -> type:
 
     class Pooling1D(base):
         def __init__(self, pool_size=2, strides=None, padding: str = "valid", data_format=None, **kwargs):
-            if data_format not in (None, "channels_last"):
-                raise ValueError(f"{type(self).__name__}: sequences are channels-last in nabla, got {data_format!r}")
             size = single(pool_size, f"{type(self).__name__}: pool_size")
             stride = size if strides is None else single(strides, f"{type(self).__name__}: strides")
-            super().__init__((1, size), (1, stride), padding, **kwargs)
-            self.data_format = "channels_last"
+            super().__init__((1, size), (1, stride), padding, data_format, **kwargs)
 
         def call(self, inputs, training=None):
             if inputs.ndim != 3:
@@ -28,8 +25,7 @@ def _pooling_1d(base: type) -> type:
             return super().call(ops.expand_dims(inputs, 1), training)[:, 0]
 
         def get_config(self) -> dict:
-            return {**super().get_config(), "pool_size": [self.pool_size[1]], "strides": [self.strides[1]],
-                    "data_format": self.data_format}  # fmt: skip
+            return {**super().get_config(), "pool_size": [self.pool_size[1]], "strides": [self.strides[1]]}
 
     return Pooling1D
 
@@ -42,3 +38,7 @@ class MaxPooling1D(_pooling_1d(MaxPooling2D)):
 class AveragePooling1D(_pooling_1d(AveragePooling2D)):
     """Mean of each ``pool_size`` window of a sequence; with "same" padding the mean is over the positions
     inside the sequence, as in Keras. Parameters: 0."""
+
+    def __init__(self, pool_size, strides=None, padding: str = "valid", data_format=None, **kwargs):
+        # (pool_size has no default here, as in Keras 3: AveragePooling1D() is a TypeError; MaxPooling1D's is 2)
+        super().__init__(pool_size, strides, padding, data_format, **kwargs)

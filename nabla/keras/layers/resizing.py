@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._engine import Tensor, ops, recompute, sample
+from .._engine import Tensor, made_by, ops, recompute, sample
 from .arguments import check_seed
 from .layer import Layer
 
@@ -102,7 +102,7 @@ class Resizing(_Sized):
     ``crop_to_aspect_ratio=True`` first takes the largest centred crop of the target's aspect ratio (no
     distortion); ``pad_to_aspect_ratio=True`` instead pads the image's two sides with ``fill_value`` to
     that ratio. Not offered: ``antialias=True`` (a blur before downsampling) and other interpolations.
-    Integer images come out as floats. Parameters: 0.
+    Integer images come out rounded to their dtype (clipped to its range), as Keras 3's. Parameters: 0.
     Example: ``Resizing(224, 224)`` before a network trained on 224x224 images.
     """
 
@@ -122,6 +122,10 @@ class Resizing(_Sized):
         self.interpolation, self.fill_mode, self.fill_value, self.antialias = interpolation, fill_mode, \
             float(fill_value), False  # fmt: skip
         self.crop_to_aspect_ratio, self.pad_to_aspect_ratio = bool(crop_to_aspect_ratio), bool(pad_to_aspect_ratio)
+
+    def call(self, inputs, training=None):
+        out = super().call(inputs, training)
+        return out if inputs.dtype.kind == "f" else made_by(_saturate_round, out, inputs.dtype)
 
     def _resize(self, images, training):
         if self.crop_to_aspect_ratio:
@@ -197,3 +201,11 @@ class RandomCrop(_Sized):
 
     def get_config(self) -> dict:
         return {**super().get_config(), "seed": self.seed}
+
+
+def _saturate_round(values: np.ndarray, dtype) -> np.ndarray:
+    """``values`` rounded (half to even, as ``tf.round``) into the integer ``dtype``, clipped to its range: Keras
+    3's Resizing of integer images (``_saturate_cast``)."""
+    info = np.iinfo(dtype) if np.dtype(dtype).kind in "iu" else None
+    rounded = np.round(values) if info is None else np.clip(np.round(values), info.min, info.max)
+    return rounded.astype(dtype)

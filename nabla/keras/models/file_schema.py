@@ -337,7 +337,7 @@ LAYER_CONFIGS = {
                      padding={"enum": ["valid", "same", "causal"]}, dilation_rate=_single(SIZE), data_format=IMAGES,
                      **KERNEL_FIELDS),  # fmt: skip
     "MaxPooling1D": _layer([], **POOLING_1D_FIELDS),
-    "AveragePooling1D": _layer([], **POOLING_1D_FIELDS),
+    "AveragePooling1D": _layer(["pool_size"], **POOLING_1D_FIELDS),  # (required, as in Keras 3)
     "BatchNormalization": _layer([], momentum=_number(minimum=0, maximum=1), **NORMALIZATION_FIELDS),
     "LayerNormalization": _layer([], **NORMALIZATION_FIELDS),
     "Conv2D": _layer(
@@ -349,8 +349,8 @@ LAYER_CONFIGS = {
         dilation_rate=_pair(SIZE),
         **KERNEL_FIELDS,
     ),
-    "MaxPooling2D": _layer([], **POOLING_FIELDS),
-    "AveragePooling2D": _layer([], **POOLING_FIELDS),
+    "MaxPooling2D": _layer([], **POOLING_FIELDS, data_format=IMAGES),
+    "AveragePooling2D": _layer(["pool_size"], **POOLING_FIELDS, data_format=IMAGES),
     **dict.fromkeys(
         ("GlobalAveragePooling1D", "GlobalMaxPooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling2D"),
         _layer([], keepdims=BOOLEAN, data_format=IMAGES),

@@ -131,8 +131,9 @@ def tril(x, k=0) -> Tensor:
 
 
 def _above(n, m, k, dtype):
-    """Ones on and above the k-th diagonal of an (n, m) matrix, zeros below."""
-    return 1 - np.tri(n, m, k=k - 1, dtype=dtype)
+    """Ones (True) on and above the k-th diagonal of an (n, m) matrix, zeros below, in ``dtype`` (a boolean
+    matrix keeps its dtype: Keras 3's ``triu`` of one is boolean)."""
+    return (np.tri(n, m, k=k - 1) == 0).astype(dtype)
 
 
 def triu(x, k=0) -> Tensor:

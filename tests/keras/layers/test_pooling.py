@@ -7,13 +7,17 @@ to the input and to every weight must agree (see layer_reference.py).
 
 from __future__ import annotations
 
+import inspect
 import math
+from contextlib import nullcontext
 
 import numpy as np
 import pytest
+from keras_reference import keras_on_torch
 from layer_reference import TOL, check_layer, inputs, nchw, nhwc, tf_same_padding
 from reference import torch
 
+from nabla import layers
 from nabla.layers import (
     AveragePooling2D,
     MaxPooling2D,
@@ -81,3 +85,19 @@ def test_average_pooling_same_leaves_padding_out_of_the_mean():
     x = np.arange(9, dtype=np.float64).reshape(1, 3, 3, 1)
     out = AveragePooling2D(2, padding="same", dtype="float64")(x).numpy()[0, :, :, 0]
     np.testing.assert_allclose(out, [[(0 + 1 + 3 + 4) / 4, (2 + 5) / 2], [(6 + 7) / 2, 8.0]])
+
+
+POOLING = [f"{kind}Pooling{d}" for kind in ("Average", "Max", "GlobalAverage", "GlobalMax") for d in ("1D", "2D")]
+
+
+@pytest.mark.parametrize("name", POOLING + ["AvgPool1D", "AvgPool2D", "MaxPool1D", "MaxPool2D"])
+def test_constructor_arguments_and_defaults_are_keras_3s(name):
+    """Keras 3's signature (what is required, each default); AveragePooling has no default pool_size there."""
+    keras = keras_on_torch()
+    ours, theirs = (inspect.signature(getattr(m, name)).parameters for m in (layers, keras.layers))
+    for param in theirs.values():
+        if param.name in ("name", "kwargs"):  # (nabla takes name= among the Layer's keyword arguments)
+            continue
+        assert param.name in ours and ours[param.name].default == param.default, (name, param.name)
+    with pytest.raises(TypeError, match="pool_size") if "Av" in name and "Global" not in name else nullcontext():
+        getattr(layers, name)()

@@ -253,7 +253,8 @@ def _required(name: str) -> dict:
             "TimeDistributed": {"layer": LAYERS["Dense"](2)}, "SimpleRNNCell": {"units": 2},
             "LSTMCell": {"units": 2}, "GRUCell": {"units": 2}, "RNN": {"cell": [LAYERS["LSTMCell"](2)]},
             "StackedRNNCells": {"cells": [LAYERS["GRUCell"](2)]}, "Hashing": {"num_bins": 3, "salt": 5},
-            "Discretization": {"bin_boundaries": [0.5]},
+            "Discretization": {"bin_boundaries": [0.5]}, "AveragePooling1D": {"pool_size": 2},
+            "AveragePooling2D": {"pool_size": 2},
             "CategoryEncoding": {"num_tokens": 3}}.get(name, {})  # fmt: skip
 
 
