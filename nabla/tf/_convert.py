@@ -66,7 +66,7 @@ def apply(fn, *args, **kwargs):
 
 # --- TensorFlow's dtypes for Python data ---------------------------------------------------------
 
-_INT32 = np.iinfo(np.int32)
+_INT32, _INT64 = np.iinfo(np.int32), np.iinfo(np.int64)
 
 
 def infer(value) -> np.dtype:
@@ -82,6 +82,8 @@ def infer(value) -> np.dtype:
     if isinstance(value, float):
         return dtypes.float32.dtype
     if isinstance(value, int):
+        if not _INT64.min <= value <= _INT64.max:
+            raise ValueError(_OUT_OF_RANGE)
         return dtypes.int32.dtype if _INT32.min <= value <= _INT32.max else dtypes.int64.dtype
     return _infer_nested(value)
 
@@ -131,6 +133,12 @@ def check_python_conversion(value, source: np.dtype, target: np.dtype) -> None:
         raise TypeError(f"Cannot convert {shown} to EagerTensor of dtype {dtypes.as_dtype(target).name}")
 
 
+def _huge_ints_as(value, target: np.dtype) -> np.ndarray:
+    """Python integers (some past 64 bits) in the float dtype ``target``, rounded; inf past its range."""
+    with np.errstate(over="ignore"):
+        return np.array(value, dtype=object).astype(np.float64).astype(target)
+
+
 def wrapped_ints(value, target: np.dtype) -> np.ndarray:
     """Python integers in the integer dtype ``target``, wrapped modulo 2**bits as TensorFlow 2.21 converts them
     (``tf.constant(2**40, tf.int32)`` is 0, ``tf.constant(-1, tf.uint8)`` 255); past 64 bits a ValueError, as
@@ -171,7 +179,15 @@ def constant(value, dtype=None, shape=None, name=None) -> Tensor:
             )
         target = value._data.dtype
     else:
-        inferred = infer(value)
+        try:
+            inferred = infer(value)
+        except ValueError:  # integers past int64: TensorFlow makes floats of them (inf past float32's range)
+            if target is not None and target.kind == "f":
+                inferred, value = target, _huge_ints_as(value, target)
+            elif target == np.uint64:  # (or uint64s, up to 2**64 - 1: wrapped_ints converts them)
+                inferred = target
+            else:
+                raise
         if target is None:
             target = inferred
         elif not isinstance(value, (np.ndarray, np.generic)):

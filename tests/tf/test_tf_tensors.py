@@ -28,6 +28,12 @@ DTYPE_INFERENCE = [
     "tf.constant([2**40], tf.int32)",
     "tf.constant([1, 2**31, -2**40 - 3], dtype=tf.int32)",
     "tf.constant(-1, tf.uint8)",
+    # integers past int64 become floats when asked (inf past float32's range), and uint64s up to 2**64 - 1
+    "tf.constant([2**200], tf.float32)",
+    "tf.constant(2**200, tf.float64)",
+    "tf.constant([[2**70, 1]], tf.float32)",
+    "tf.constant(2**64 - 1, tf.uint64)",
+    "tf.constant(-2**63)",
     "tf.constant(70000, tf.int16)",
     "tf.convert_to_tensor(2**40, tf.int32)",
     "tf.Variable([2**40], dtype=tf.int32)",
@@ -141,6 +147,8 @@ ARITHMETIC = [
 REFUSALS = [
     "tf.constant([2**64])",  # (past 64 bits: ValueError, out-of-range integer)
     "tf.constant(2**63, tf.int64)",
+    "tf.constant(2**63)",
+    "tf.constant(2**70, tf.int32)",
     "tf.constant([2**40], tf.bool)",
     "tf.constant([1, 2]) * 2.5",
     "tf.constant([1, 2]) * 2.0",
