@@ -19,7 +19,8 @@ import numpy as np
 
 
 def resolve_verbose(verbose: int | str) -> int:
-    """``fit``'s ``verbose``: 0 silent, 1 progress bar, 2 one line per epoch; ``"auto"`` picks 1 or 2.
+    """``fit``'s ``verbose``: 0 (or False) silent, 1 (or True) progress bar, 2 one line per epoch; ``"auto"``
+    picks 1 or 2.
 
     ``"auto"`` is 1 (a live bar) when stdout is a terminal or a Jupyter
     notebook with ipywidgets (a widget bar), and 2 otherwise (logs, CI, a
@@ -31,7 +32,9 @@ def resolve_verbose(verbose: int | str) -> int:
         >>> resolve_verbose(2)
         2
     """
-    if isinstance(verbose, bool) or verbose not in (0, 1, 2, "auto"):
+    if isinstance(verbose, bool):  # (Keras 3 takes them as 0 and 1: DLAI's labs pass verbose=False)
+        verbose = int(verbose)
+    if verbose not in (0, 1, 2, "auto"):
         raise ValueError(f"verbose must be 0, 1, 2 or 'auto', got {verbose!r}")
     if verbose in (1, "auto") and _in_notebook():
         return 1 if _has_widgets() else 2

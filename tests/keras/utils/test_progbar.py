@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from conftest import require
 
+import nabla.keras as nk
 from nabla import callbacks as C
 
 
@@ -25,9 +27,21 @@ def test_resolve_verbose(monkeypatch):
     assert C.resolve_verbose("auto") == 1
     monkeypatch.setattr("sys.stdout", Stream(False))
     assert C.resolve_verbose("auto") == 2
-    for bad in (3, "loud", True, None):
+    for bad in (3, "loud", None):
         with pytest.raises(ValueError, match="verbose must be 0, 1, 2 or 'auto'"):
             C.resolve_verbose(bad)
+    assert (C.resolve_verbose(False), C.resolve_verbose(True)) == (0, 1)  # (as Keras 3 takes them)
+
+
+def test_predict_and_evaluate_take_verbose_false_as_keras(keras, capsys):
+    """DLAI's labs call model.predict(x, verbose=False): Keras 3 runs it silently (nabla raised)."""
+    x, y = np.ones((4, 2), np.float32), np.ones((4, 1), np.float32)
+    for k in (nk, keras):
+        model = k.Sequential([k.Input((2,)), k.layers.Dense(1)])
+        model.compile("sgd", "mse")
+        model.predict(x, verbose=False)
+        model.evaluate(x, y, verbose=False)
+    assert capsys.readouterr().out == ""
 
 
 FIT_IN_A_NOTEBOOK = """
