@@ -17,6 +17,7 @@ instead (``tf.data.Dataset.interleave`` -> ``flat_map``). See docs/tf.md.
 """
 
 from ..keras.ops.core import record_symbolic_calls as _record_symbolic_calls
+from ..keras.ragged import RaggedTensor
 from . import (
     config,
     data,

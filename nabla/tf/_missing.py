@@ -43,12 +43,12 @@ ALTERNATIVES = {
         "tf.image offers resize and resize_with_pad; for other image operations use NumPy, or the Keras "
         "preprocessing layers of nabla.keras.layers"
     ),
-    "tf.strings": "nabla tensors hold numbers and bools: tf.strings offers lower, upper, strip and regex_replace "
-    "on Python strings and NumPy arrays of them (a TextVectorization standardize function's input)",
+    "tf.strings": "nabla tensors hold numbers and bools: tf.strings offers lower, upper, strip, regex_replace and "
+    "reduce_join on Python strings and NumPy arrays of them (a TextVectorization standardize function's input)",
     "tf.sparse": "sparse tensors are not offered: use dense tensors",
     "tf.SparseTensor": "sparse tensors are not offered: use dense tensors",
-    "tf.ragged": "ragged tensors are not offered: pad to a rectangular shape",
-    "tf.RaggedTensor": "ragged tensors are not offered: pad to a rectangular shape",
+    "tf.ragged": "tf.ragged's operations are not offered: tf.RaggedTensor (from TextVectorization(ragged=True), "
+    "Dataset.ragged_batch or RaggedTensor.from_row_lengths) is read with numpy() or to_tensor()",
     "tf.compat": "TensorFlow 1 (tf.compat.v1: sessions, placeholders, graphs) is not offered: write eager TF 2 code",
     "tf.Session": "TensorFlow 1 sessions are not offered: write eager TF 2 code",
     "tf.placeholder": "TensorFlow 1 placeholders are not offered: pass arrays to functions",

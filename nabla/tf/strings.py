@@ -1,6 +1,6 @@
 """``tf.strings``: the text functions of a standardization step (``lower``, ``upper``, ``strip``,
-``regex_replace``), on string tensors (``tf.constant(["a"])``, the text of a ``tf.data`` pipeline), Python
-strings and NumPy arrays of them.
+``regex_replace``) and ``reduce_join`` (ids decoded back to words), on string tensors (``tf.constant(["a"])``,
+the text of a ``tf.data`` pipeline), Python strings and NumPy arrays of them.
 
 The result keeps the input's kind: a string tensor gives a string tensor (in a ``tf.data`` ``map``), a ``str``
 gives a ``str`` (what nabla's ``keras.layers.TextVectorization`` hands its ``standardize`` function, one text at
@@ -24,7 +24,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ._missing import missing
-from .string_tensor import StringTensor
+from .string_tensor import StringTensor, text_data
 
 ASCII_LOWER = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
 ASCII_UPPER = bytes.maketrans(b"abcdefghijklmnopqrstuvwxyz", b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
@@ -73,6 +73,26 @@ def regex_replace(input, pattern: str, rewrite: str, replace_global: bool = True
     replacement = rewrite.encode("utf-8") if isinstance(rewrite, str) else rewrite
     count = 0 if replace_global else 1
     return _each(input, lambda b: compiled.sub(replacement, b, count=count), "regex_replace")
+
+
+def reduce_join(inputs, axis=None, keepdims: bool = False, separator: str = "", name=None) -> StringTensor:
+    """The strings joined with ``separator`` along ``axis`` (all of them by default), as a string tensor:
+    ``tf.strings.reduce_join(["a", "b"], separator=" ").numpy()`` is ``b"a b"``, as in TensorFlow."""
+    data = text_data(inputs)
+    if data is None:
+        raise TypeError(f"tf.strings.reduce_join: takes strings (a str, bytes, a string tensor or a list of them), "
+                        f"got {type(inputs).__name__}")  # fmt: skip
+    sep = separator.encode("utf-8") if isinstance(separator, str) else separator
+    axes = tuple(range(data.ndim)) if axis is None else tuple(a % data.ndim for a in np.atleast_1d(axis))
+    kept = [d for d in range(data.ndim) if d not in axes]
+    moved = np.moveaxis(data, axes, range(data.ndim - len(axes), data.ndim))  # (the joined axes last, in order)
+    flat = moved.reshape(*moved.shape[: len(kept)], -1)
+    out = np.empty(flat.shape[:-1], dtype=object)
+    for index in np.ndindex(out.shape):
+        out[index] = sep.join(flat[index])
+    if keepdims:
+        out = out.reshape([1 if d in axes else n for d, n in enumerate(data.shape)])
+    return StringTensor(out)
 
 
 def __getattr__(name: str):

@@ -21,6 +21,7 @@ import numpy as np
 from .. import symbolic
 from .._engine import Tensor
 from ..output_class import like_inputs
+from ..ragged import RaggedTensor
 from .layer import Layer
 
 MODES = ("one_hot", "multi_hot", "count")
@@ -95,7 +96,7 @@ class RawInputLayer(Layer):
             return super().forward(inputs, *args, training=training, **kwargs)
         out = self.compute(inputs, *args, **kwargs)
         self.built = True
-        if out.dtype.kind not in "biuf":  # strings (invert=True): an array, as Tensors hold numbers
+        if out.dtype.kind not in "biuf" or isinstance(out, RaggedTensor):  # strings (invert=True), ragged rows
             return out
         self.output_shape_seen = (None,) + out.shape[1:]
         return like_inputs(Tensor._make(out), inputs)  # (tf.Tensors for TensorFlow's string tensors, as in TF)

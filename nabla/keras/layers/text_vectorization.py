@@ -16,7 +16,9 @@ Each text goes through four steps, the layer's arguments:
    padding ``""`` and id 1 the unknown ``"[UNK]"``; in the other modes the vocabulary starts at ``"[UNK]"``.
 
 ``output_mode="int"`` gives (batch, length) int64 ids, padded with 0 to the longest text of the batch,
-or padded or cut (keeping the first words) to ``output_sequence_length``. ``"multi_hot"``, ``"count"``,
+or padded or cut (keeping the first words) to ``output_sequence_length``; with ``ragged=True`` a batch
+gives a :class:`~nabla.keras.ragged.RaggedTensor` of each text's ids, unpadded (cut to
+``output_sequence_length``). ``"multi_hot"``, ``"count"``,
 ``"tf_idf"`` give (batch, vocabulary size) float32 (or ``max_tokens`` wide with ``pad_to_max_tokens``).
 A single string gives one unbatched row. With ``split=None`` each text is one token: ``"int"`` mode
 gives one id per text, in the input's shape. Inputs: a string, a list of strings, or an array of them
@@ -36,6 +38,7 @@ import re
 
 import numpy as np
 
+from ..ragged import RaggedTensor
 from .categorical import RawInputLayer, as_array
 from .index_lookup import StringLookup, checked_size, count, data_batches
 
@@ -94,12 +97,12 @@ class TextVectorization(RawInputLayer):
                                                    or output_sequence_length < 1):  # fmt: skip
             raise ValueError(f"TextVectorization: output_sequence_length must be a positive integer, with "
                              f"output_mode='int'; got {output_sequence_length!r}")  # fmt: skip
-        if ragged:
-            raise ValueError("TextVectorization: ragged=True is not offered by nabla (no ragged tensors); "
-                             "use output_sequence_length or the batch's padding")  # fmt: skip
+        if ragged and output_mode != "int":
+            raise ValueError(f"TextVectorization: ragged=True takes output_mode='int', got {output_mode!r}")
         self.standardize, self.split, self.ngrams = standardize, split, ngrams
         self._ngrams = _ngram_sizes(ngrams)
         self.output_mode, self.output_sequence_length, self.encoding = output_mode, output_sequence_length, encoding
+        self.ragged = ragged
         # (unnamed, as Keras's: it takes the next default name string_lookup_N, as there)
         self.lookup = StringLookup(max_tokens=max_tokens, mask_token="", vocabulary=vocabulary,
                                    idf_weights=idf_weights, output_mode=output_mode,
@@ -182,6 +185,9 @@ class TextVectorization(RawInputLayer):
             rows = [self.lookup.encode_ids(self.lookup.ids(np.asarray(t, dtype=str))) for t in token_lists]
             out = np.stack(rows) if rows else np.zeros((0, self.lookup.depth()), self.dtype)
             return out[0] if single else out
+        if self.ragged and not single:  # (each text's ids, at most output_sequence_length of them, unpadded)
+            return RaggedTensor([self.lookup.ids(np.asarray(t[: self.output_sequence_length], dtype=str))
+                                 for t in token_lists], np.int64)  # fmt: skip
         length = self.output_sequence_length or max((len(t) for t in token_lists), default=0)
         ids = np.zeros((len(token_lists), length), np.int64)
         for row, tokens in zip(ids, token_lists):
@@ -197,7 +203,7 @@ class TextVectorization(RawInputLayer):
         return {**super().get_config(), "max_tokens": lookup["max_tokens"], "standardize": self.standardize,
                 "split": self.split, "ngrams": self.ngrams, "output_mode": self.output_mode,
                 "output_sequence_length": self.output_sequence_length,
-                "pad_to_max_tokens": lookup["pad_to_max_tokens"], "sparse": False, "ragged": False,
+                "pad_to_max_tokens": lookup["pad_to_max_tokens"], "sparse": False, "ragged": self.ragged,
                 "vocabulary": lookup["vocabulary"], "idf_weights": lookup["idf_weights"],
                 "encoding": self.encoding, "vocabulary_size": self.vocabulary_size()}  # fmt: skip
 

@@ -243,7 +243,7 @@ VOCABULARY_CONFIGS = {
                             vocabulary_dtype={"enum": ["int64", "int32"]}),  # fmt: skip
     "TextVectorization": _layer(
         [], max_tokens=_LOOKUP["max_tokens"], pad_to_max_tokens=BOOLEAN, sparse={"const": False},
-        ragged={"const": False}, output_mode={"enum": ["int", "multi_hot", "count", "tf_idf"]},
+        ragged=BOOLEAN, output_mode={"enum": ["int", "multi_hot", "count", "tf_idf"]},
         standardize=_optional({"enum": ["lower_and_strip_punctuation", "lower", "strip_punctuation"]}),
         split=_optional({"enum": ["whitespace", "character"]}),
         ngrams=_optional({"anyOf": [_integer(1, 16), {"type": "array", "items": _integer(1, 16), "minItems": 1,

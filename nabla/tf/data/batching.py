@@ -6,7 +6,9 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from ...keras.ragged import RaggedTensor
 from ..errors import InvalidArgumentError
+from ..tensor import Tensor
 from .node import INFINITE, UNKNOWN, Node, Passthrough
 from .structure import Spec, as_array, flatten
 
@@ -120,6 +122,30 @@ class PaddedBatch(Batch):
             dims = [None] * len(shape) if wanted is None else [None if w in (None, -1) else w for w in wanted]
             shapes.append((first, *dims))
         return spec.with_shapes(shapes)
+
+
+class RaggedBatch(Batch):
+    """``ds.ragged_batch(n, drop_remainder=False)``: a batch of 1-D elements of different lengths as one
+    ``tf.RaggedTensor`` (its rows the elements, unpadded); scalars and elements of one length stack as ``batch``
+    does."""
+
+    name = "_DenseToRaggedBatchDataset"
+
+    def __init__(self, source: Node, size, drop_remainder: bool):
+        super().__init__(source, size, drop_remainder)
+        if any(len(shape) > 1 for shape in source.spec().shapes):
+            raise ValueError("ragged_batch: nabla batches scalars and 1-D elements (sequences) only; got elements "
+                             f"of shapes {source.spec().shapes}: pad them, then batch")  # fmt: skip
+
+    def elements(self) -> Iterator[tuple]:
+        for group in _groups(self.source.elements(), self.size, self.drop_remainder):
+            yield tuple(self._leaf([element[i] for element in group], i) for i in range(len(group[0])))
+
+    def _leaf(self, rows: list[np.ndarray], leaf: int):
+        shape = self.source.spec().shapes[leaf]
+        if not shape or (shape[0] is not None and len({len(row) for row in rows}) == 1):
+            return _stack(rows, leaf)  # (scalars, or elements of one known length: a dense batch, as TensorFlow)
+        return RaggedTensor(rows, rows[0].dtype, tensor_class=Tensor)
 
 
 def _dims(shape) -> tuple | None:

@@ -149,6 +149,11 @@ class Dataset(metaclass=_RefusingType):
         where a dimension is None or -1, and everywhere by default) with ``padding_values`` (0 by default)."""
         return Dataset(batching.PaddedBatch(self._node, batch_size, padded_shapes, padding_values, drop_remainder))
 
+    def ragged_batch(self, batch_size, drop_remainder=False, row_splits_dtype=None, name=None):
+        """Batches of 1-D elements of different lengths, each a ``tf.RaggedTensor`` of its elements unpadded
+        (``.numpy()`` or ``.to_tensor()`` makes them rectangular)."""
+        return Dataset(batching.RaggedBatch(self._node, batch_size, drop_remainder))
+
     def window(self, size, shift=None, stride=1, drop_remainder=False, name=None):
         """Windows of ``size`` elements, every ``shift``-th element (``size`` by default) starting one, their
         elements ``stride`` apart; each window is a dataset (see :mod:`nabla.tf.data.windowing`)."""

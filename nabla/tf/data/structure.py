@@ -20,6 +20,7 @@ import numpy as np
 
 import nabla as nb
 
+from ...keras.ragged import RaggedTensor
 from .._convert import as_tf, constant
 from ..string_tensor import StringTensor, text_data
 from ..tensor_shape import TensorShape
@@ -100,7 +101,8 @@ def as_tensors(template, leaves) -> object:
 
 def as_numpy(template, leaves) -> object:
     """An element as ``as_numpy_iterator`` gives it: arrays, and NumPy scalars for 0-d leaves, as TensorFlow."""
-    return pack(template, [leaf[()] if leaf.ndim == 0 else leaf for leaf in leaves])
+    return pack(template, [leaf.numpy() if isinstance(leaf, RaggedTensor) else leaf[()] if leaf.ndim == 0 else leaf
+                           for leaf in leaves])  # fmt: skip
 
 
 class Spec:

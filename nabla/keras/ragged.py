@@ -1,0 +1,100 @@
+"""``RaggedTensor``: a batch of rows of different lengths, as TensorFlow's ``tf.RaggedTensor`` (ragged rank 1).
+
+TensorFlow's text material makes one with ``TextVectorization(ragged=True)`` or ``Dataset.ragged_batch``
+and turns it straight into a rectangular array: ``pad_sequences(ragged.numpy())`` or ``ragged.to_tensor()``.
+nabla's holds its rows as NumPy arrays and offers that reading side only (no maths on ragged values:
+pad first). ``nabla.tf`` offers the class as ``tf.RaggedTensor``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._engine import Tensor
+from .output_class import switch_class
+
+
+class RaggedTensor:
+    """Rows of numbers of different lengths, read-only.
+
+    As TensorFlow's: ``numpy()`` is an object array of the rows (a 2-D array when they have one length),
+    ``shape`` is ``(rows, None)``, ``r[i]`` is row ``i`` as a tensor, ``r[i:j]`` a ``RaggedTensor``,
+    ``to_tensor(default_value=0)`` pads each row at its end, ``to_list()`` gives Python lists.
+
+    Example::
+
+        r = tf.RaggedTensor.from_row_lengths([3, 2, 5, 3, 4, 3], [3, 1, 2])
+        r.to_tensor()   # [[3, 2, 5], [3, 0, 0], [4, 3, 0]]
+    """
+
+    def __init__(self, rows, dtype=None, tensor_class=Tensor):
+        self._rows = [np.asarray(row, dtype=dtype) for row in rows]
+        if any(row.ndim != 1 for row in self._rows):
+            raise ValueError(
+                "RaggedTensor: each row must be one-dimensional (nabla's ragged tensors have ragged rank 1)"
+            )
+        self._dtype = np.dtype(dtype) if dtype is not None else (self._rows[0].dtype if self._rows else np.float32)
+        self._rows = [row.astype(self._dtype, copy=False) for row in self._rows]
+        self._tensor_class = tensor_class
+
+    @classmethod
+    def from_row_lengths(cls, values, row_lengths) -> RaggedTensor:
+        """Rows cut from ``values`` (1-D) in order, ``row_lengths[i]`` values for row ``i``."""
+        values = values.numpy() if hasattr(values, "numpy") else np.asarray(values)
+        lengths = np.asarray(row_lengths.numpy() if hasattr(row_lengths, "numpy") else row_lengths, np.int64)
+        if lengths.sum() != len(values):
+            raise ValueError(f"RaggedTensor.from_row_lengths: the row lengths add up to {lengths.sum()}, "
+                             f"but there are {len(values)} values")  # fmt: skip
+        return cls(np.split(values, np.cumsum(lengths)[:-1]), values.dtype)
+
+    def _tensor(self, array: np.ndarray):
+        return switch_class(Tensor._make(array), self._tensor_class)
+
+    @property
+    def shape(self) -> tuple:
+        return (len(self._rows), None)
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self._dtype
+
+    @property
+    def ndim(self) -> int:
+        return 2
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __iter__(self):
+        return (self._tensor(row.copy()) for row in self._rows)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return RaggedTensor(self._rows[index], self._dtype, self._tensor_class)
+        return self._tensor(self._rows[int(index)].copy())
+
+    def row_lengths(self):
+        return self._tensor(np.array([len(row) for row in self._rows], np.int64))
+
+    def numpy(self) -> np.ndarray:
+        if len({len(row) for row in self._rows}) == 1:
+            return np.stack(self._rows)  # (TensorFlow's numpy() too: rows of one length make a 2-D array)
+        out = np.empty(len(self._rows), dtype=object)
+        out[:] = [row.copy() for row in self._rows]
+        return out
+
+    def to_list(self) -> list:
+        return [row.tolist() for row in self._rows]
+
+    def to_tensor(self, default_value=None, shape=None):
+        """The rows padded at their end with ``default_value`` (0) to the longest (or to ``shape``'s length)."""
+        width = max((len(row) for row in self._rows), default=0)
+        if shape is not None and shape[-1] is not None:
+            width = int(shape[-1])
+        out = np.full((len(self._rows), width), 0 if default_value is None else default_value, self._dtype)
+        for i, row in enumerate(self._rows):
+            out[i, : min(len(row), width)] = row[:width]
+        return self._tensor(out)
+
+    def __repr__(self) -> str:
+        return f"<tf.RaggedTensor {self.to_list()}>"

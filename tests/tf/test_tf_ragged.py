@@ -1,0 +1,89 @@
+"""Ragged rows as TensorFlow's text material reads them: ``TextVectorization(ragged=True)``,
+``Dataset.ragged_batch`` and ``tf.strings.reduce_join``, each run on TensorFlow and on nabla.tf and compared
+(the ragged value is turned into arrays at once, as that material does: ``numpy()``, ``to_tensor()``).
+The reference layer is ``tf_keras``'s: the tests' Keras 3 runs on PyTorch, where ``ragged=True`` is refused;
+Keras 3 on TensorFlow (``tf.keras`` of TF 2.21) gives the same rows (checked by hand)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from tf_keras_reference import tf_keras
+from tf_parity import tensorflow
+
+import nabla.tf as ntf
+
+CORPUS = ["the cat sat", "the dog", "a cat and a dog ran", "ran"]
+
+
+def _rows(array) -> list:
+    return [list(row) for row in array]
+
+
+def _vectorizer(keras, **kwargs):
+    layer = keras.layers.TextVectorization(ragged=True, **kwargs)
+    layer.adapt(CORPUS)
+    return layer
+
+
+def test_text_vectorization_ragged_matches_tensorflow():
+    want = _vectorizer(tf_keras())(CORPUS)
+    got = _vectorizer(ntf.keras)(CORPUS)
+    assert isinstance(got, ntf.RaggedTensor) and got.shape == (4, None)
+    assert _rows(got.numpy()) == _rows(want.numpy()) and got.numpy().dtype == want.numpy().dtype  # object rows
+    np.testing.assert_array_equal(got.to_tensor(), want.to_tensor().numpy())
+    np.testing.assert_array_equal(got[2], want[2].numpy())
+    assert got[1:].to_list() == want[1:].to_list() and repr(got) == repr(want)
+    same_length = ["the cat", "a dog"]  # (rows of one length: numpy() is a 2-D array, as TensorFlow's)
+    np.testing.assert_array_equal(
+        _vectorizer(ntf.keras)(same_length).numpy(), _vectorizer(tf_keras())(same_length).numpy()
+    )
+
+
+def test_ragged_cut_to_output_sequence_length():
+    # Keras 3 on TensorFlow (tf_keras refuses the pair): tf.keras.layers.TextVectorization(ragged=True,
+    # output_sequence_length=2), adapted on ["a b c", "a b", "d"], gives [[3, 2], [4]] for ["a b c", "d"]
+    layer = ntf.keras.layers.TextVectorization(ragged=True, output_sequence_length=2)
+    layer.adapt(["a b c", "a b", "d"])
+    assert layer(["a b c", "d"]).to_list() == [[3, 2], [4]]
+
+
+def test_ragged_refuses_other_output_modes():
+    with pytest.raises(ValueError, match="ragged=True takes output_mode='int'"):
+        ntf.keras.layers.TextVectorization(ragged=True, output_mode="count")
+
+
+def test_ragged_batch_matches_tensorflow():
+    def batches(tf, keras, size):
+        ds = tf.data.Dataset.from_tensor_slices(CORPUS).map(_vectorizer(keras))
+        return [b.numpy() for b in ds.ragged_batch(size)], ds.ragged_batch(ds.cardinality()).get_single_element()
+
+    (want, want_all), (got, got_all) = batches(tensorflow(), tf_keras(), 2), batches(ntf, ntf.keras, 2)
+    assert [_rows(g) for g in got] == [_rows(w) for w in want]
+    np.testing.assert_array_equal(got_all.to_tensor(), want_all.to_tensor().numpy())
+    ints = [np.arange(3), np.arange(3) + 1]  # (one known length, and scalars: dense batches in both)
+    dense, labels = ntf.data.Dataset.from_tensor_slices((np.stack(ints), [0, 1])).ragged_batch(2).get_single_element()
+    np.testing.assert_array_equal(dense, np.stack(ints))
+    np.testing.assert_array_equal(labels, [0, 1])
+
+
+def test_from_row_lengths_matches_tensorflow():
+    args = ([3, 2, 5, 3, 4, 3], [3, 1, 2])
+    want = tensorflow().RaggedTensor.from_row_lengths(*args)
+    got = ntf.RaggedTensor.from_row_lengths(*args)
+    np.testing.assert_array_equal(got.to_tensor(default_value=-1), want.to_tensor(default_value=-1).numpy())
+    np.testing.assert_array_equal(got.row_lengths(), want.row_lengths().numpy())
+    with pytest.raises(ValueError, match="add up to 4"):
+        ntf.RaggedTensor.from_row_lengths([1, 2, 3], [2, 2])
+
+
+@pytest.mark.parametrize(
+    "args, kwargs",
+    [((["the", "cat", "sat"],), {"separator": " "}), (([["a", "b"], ["c", "d"]],), {"axis": 1, "separator": "-"}),
+     (([["a", "b"], ["c", "d"]],), {"axis": 0, "keepdims": True}), (([["a", "b"], ["c", "d"]],), {})],
+)  # fmt: skip
+def test_reduce_join_matches_tensorflow(args, kwargs):
+    want = tensorflow().strings.reduce_join(*args, **kwargs).numpy()
+    got = ntf.strings.reduce_join(*args, **kwargs).numpy()
+    np.testing.assert_array_equal(got, want)
+    assert type(got) is type(want)  # (bytes for a scalar, as TensorFlow's)
