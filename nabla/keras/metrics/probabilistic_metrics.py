@@ -57,6 +57,12 @@ def poisson(y_true, y_pred) -> np.ndarray:
     return per_sample(np.mean(y_pred - y_true * np.log(y_pred + EPSILON), axis=-1))
 
 
+def _check_last_axis(axis, name: str) -> None:
+    """Keras's ``axis`` argument (the classes' axis): nabla's cross-entropy metrics take the last one only."""
+    if axis != -1:
+        raise ValueError(f"{name}: the classes must be on the last axis (axis=-1), got axis={axis!r}")
+
+
 def _check_smoothing(label_smoothing, name: str) -> float:
     if isinstance(label_smoothing, bool) or not 0.0 <= float(label_smoothing) <= 1.0:
         raise ValueError(f"{name}: label_smoothing must be a number in [0, 1], got {label_smoothing!r}")
@@ -96,6 +102,7 @@ class CategoricalCrossentropy(_BuiltinWrapper):
     Args:
         from_logits: ``True`` if ``y_pred`` holds logits.
         label_smoothing: in [0, 1]; labels become ``y (1 - s) + s / C``.
+        axis: the classes' axis: -1 (Keras's default; the only one offered).
         name: defaults to ``"categorical_crossentropy"``.
 
     Shape: ``y_true`` (one-hot) and ``y_pred`` both ``(N, C)``.
@@ -109,9 +116,14 @@ class CategoricalCrossentropy(_BuiltinWrapper):
 
     direction = "down"
 
-    def __init__(self, from_logits: bool = False, label_smoothing: float = 0.0, name: str = "categorical_crossentropy"):
+    def __init__(self, from_logits: bool = False, label_smoothing: float = 0.0, axis: int = -1,
+                 name: str = "categorical_crossentropy"):  # fmt: skip
         smoothing = _check_smoothing(label_smoothing, "CategoricalCrossentropy")
+        _check_last_axis(axis, "CategoricalCrossentropy")
         super().__init__(categorical_crossentropy, name=name, from_logits=bool(from_logits), label_smoothing=smoothing)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "axis": -1}
 
 
 class SparseCategoricalCrossentropy(_BuiltinWrapper):
@@ -119,6 +131,8 @@ class SparseCategoricalCrossentropy(_BuiltinWrapper):
 
     Args:
         from_logits: ``True`` if ``y_pred`` holds logits.
+        ignore_class: None (Keras's default; a class to ignore is not offered: weigh its samples 0).
+        axis: the classes' axis: -1 (Keras's default; the only one offered).
         name: defaults to ``"sparse_categorical_crossentropy"``.
 
     Shape: ``y_true`` ``(N,)`` or ``(N, 1)`` class indices; ``y_pred`` ``(N, C)``.
@@ -132,8 +146,18 @@ class SparseCategoricalCrossentropy(_BuiltinWrapper):
 
     direction = "down"
 
-    def __init__(self, from_logits: bool = False, name: str = "sparse_categorical_crossentropy"):
+    def __init__(self, from_logits: bool = False, ignore_class: int | None = None, axis: int = -1,
+                 name: str = "sparse_categorical_crossentropy"):  # fmt: skip
+        if ignore_class is not None:
+            raise ValueError(
+                "SparseCategoricalCrossentropy: ignore_class is not offered by nabla's metric; give the ignored "
+                "samples a sample_weight of 0 instead"
+            )
+        _check_last_axis(axis, "SparseCategoricalCrossentropy")
         super().__init__(sparse_categorical_crossentropy, name=name, from_logits=bool(from_logits))
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "ignore_class": None, "axis": -1}
 
 
 class KLDivergence(_BuiltinWrapper):

@@ -73,3 +73,19 @@ def test_keras_compile_config_with_metric_configs_compiles_and_reloads(keras, tm
     loaded.save(tmp_path / "b.keras")  # (a reloaded model saves its metrics again)
     again = nk.models.load_model(tmp_path / "b.keras")
     assert [m["config"] for m in again.get_compile_config()["metrics"]] == [m["config"] for m in config["metrics"]]
+
+
+@pytest.mark.parametrize("name", ["CategoricalCrossentropy", "SparseCategoricalCrossentropy"])
+def test_cross_entropy_metric_configs_are_keras_s_and_save(keras, name, tmp_path):
+    """Keras 3 writes ``axis`` (and ``ignore_class``) in these configs; nabla reads and writes them as Keras."""
+    theirs = getattr(keras.metrics, name)().get_config()
+    ours = getattr(nk.metrics, name).from_config(theirs)
+    assert ours.get_config() == theirs
+    model = nk.Sequential([nk.Input((3,)), nk.layers.Dense(3, activation="softmax")])
+    model.compile(loss="sparse_categorical_crossentropy" if name.startswith("Sparse") else "categorical_crossentropy",
+                  metrics=[getattr(nk.metrics, name)(name="xent")])  # fmt: skip
+    model.save(tmp_path / "m.keras")
+    loaded = nk.models.load_model(tmp_path / "m.keras")
+    assert loaded.get_compile_config()["metrics"] == model.get_compile_config()["metrics"]
+    with pytest.raises(ValueError, match="last axis"):
+        getattr(nk.metrics, name)(axis=1)
