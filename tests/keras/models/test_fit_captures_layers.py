@@ -33,6 +33,26 @@ def _vec(layers):
     return lambda: ([L.Input((6,)), *layers(), L.Dense(2)], VEC)
 
 
+TEXTS = np.array(["a b c", "b c d e", "a a", "e d c b a f", "c", "d e", "a c e", "b d", "a b", "e"])[:, None]
+
+
+def _text(**options):
+    """TextVectorization (adapted) into Embedding and LSTM: a model of strings, the NLP labs' first layer."""
+
+    def build():
+        vectorize = L.TextVectorization(max_tokens=8, **options)
+        vectorize.adapt(TEXTS)
+        return [
+            L.Input((1,), dtype="string"),
+            vectorize,
+            L.Embedding(8, 4, mask_zero=True),
+            L.LSTM(3),
+            L.Dense(2),
+        ], TEXTS
+
+    return build
+
+
 def _img(layers):
     return lambda: ([L.Input((6, 6, 2)), *layers(), L.Flatten(), L.Dense(2)], IMG)
 
@@ -63,6 +83,8 @@ LAYERS = {
     "Embedding+stacked LSTM(mask)": _tokens(lambda: [L.LSTM(3, return_sequences=True), L.LSTM(3)]),
     "Embedding+GlobalAveragePooling1D(mask)": _tokens(lambda: [L.GlobalAveragePooling1D()]),
     "RNN(cells)": _seq(lambda: [L.RNN([L.LSTMCell(3), L.GRUCell(3)], return_sequences=True)]),
+    "TextVectorization": _text(output_sequence_length=4),
+    "TextVectorization(padded to each batch)": _text(),
     "Lambda(keras.ops)": _vec(lambda: [L.Dense(4), L.Lambda(lambda t: keras.ops.tanh(t) * keras.ops.mean(t))]),
     **{  # the image augmentations, which draw in training only
         f"{name}{args}": _img(lambda name=name, args=args: [getattr(L, name)(*args), L.Conv2D(2, 3)])
