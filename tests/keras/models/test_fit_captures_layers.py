@@ -19,6 +19,7 @@ IMG = RNG.normal(size=(N, 6, 6, 2)).astype("float32")
 TOKENS = RNG.integers(1, 9, size=(N, 6))
 TOKENS[:, 4:] = 0  # padding for mask_zero
 TOKENS[::3, 2:] = 0
+RNG_Y = np.random.default_rng(1).normal(size=(N, 2)).astype("float32")
 
 
 def _seq(layers):
@@ -31,6 +32,10 @@ def _tokens(layers):
 
 def _vec(layers):
     return lambda: ([L.Input((6,)), *layers(), L.Dense(2)], VEC)
+
+
+def _img(layers):
+    return lambda: ([L.Input((6, 6, 2)), *layers(), L.Flatten(), L.Dense(2)], IMG)
 
 
 TEXTS = np.array(["a b c", "b c d e", "a a", "e d c b a f", "c", "d e", "a c e", "b d", "a b", "e"])[:, None]
@@ -51,10 +56,6 @@ def _text(**options):
         ], TEXTS
 
     return build
-
-
-def _img(layers):
-    return lambda: ([L.Input((6, 6, 2)), *layers(), L.Flatten(), L.Dense(2)], IMG)
 
 
 LAYERS = {
@@ -131,9 +132,6 @@ def _fit(name, weights, jit_compile, loss="mse", metrics=(), y=None):
     return model.get_weights(), history.history
 
 
-RNG_Y = np.random.default_rng(1).normal(size=(N, 2)).astype("float32")
-
-
 def _initial_weights(name):
     nb.manual_seed(0)
     return _build(name)[0].get_weights()
@@ -193,3 +191,23 @@ def test_a_loss_and_metrics_train_in_the_captured_step_as_eagerly(name):
     for c, e in zip(captured, eager, strict=True):
         np.testing.assert_array_equal(c, e)
     np.testing.assert_equal(logs_c, logs_e)  # (NaN equal to NaN: Poisson's log of negative outputs)
+
+
+def test_a_stateful_rnn_is_refused_by_the_capture_and_auto_trains_eagerly():
+    """A stateful RNN carries its states from batch to batch, which a replay does not repeat: ``jit_compile=True``
+    raises, and ``"auto"`` trains eagerly to eager mode's weights."""
+
+    def build():
+        nb.manual_seed(0)
+        return keras.Sequential([L.Input((5, 3), batch_size=2), L.LSTM(3, stateful=True), L.Dense(2)])
+
+    refused = build()
+    refused.compile("adam", "mse", jit_compile=True)
+    with pytest.raises(nb.CaptureError, match="stateful RNN"):
+        refused.fit(SEQ, RNG_Y, epochs=1, batch_size=2, verbose=0)
+    auto, eager = build(), build()
+    for model, jit in ((auto, "auto"), (eager, False)):
+        model.compile("adam", "mse", jit_compile=jit)
+        model.fit(SEQ, RNG_Y, epochs=2, batch_size=2, shuffle=False, verbose=0)
+    for a, e in zip(auto.get_weights(), eager.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, e)
