@@ -13,7 +13,7 @@ from ..engine.custom_gradient import custom_vjp
 from ..engine.grad_mode import no_grad
 from ..engine.serialization import load, save
 from ..engine.tensor import Tensor
-from ..engine.tracing import CaptureError, recompute, refuse_in_capture, replayed, update_in_place
+from ..engine.tracing import CaptureError, derive, recompute, refuse_in_capture, replayed, update_in_place
 
 __all__ = [
     "CaptureError",
@@ -21,6 +21,7 @@ __all__ = [
     "backend",
     "capture",
     "custom_vjp",
+    "derive",
     "devices",
     "dtypes",
     "load",

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import math
 
-from .._engine import Tensor, ops, sample
-from .._engine import random as _random
+import numpy as np
+
+from .._engine import Tensor, made_by, ops, sample
 from .affine import affine_transform, rotation_matrices, zoom_matrices
 from .arguments import check_seed, is_number
 from .layer import Layer
@@ -111,11 +112,9 @@ class RandomTranslation(Layer):
             return inputs
         n = inputs.shape[0] if inputs.ndim == 4 else 1
         height, width = inputs.shape[-3], inputs.shape[-2]
-        g = _random.generator()
-        dy = g.uniform(self.height_lower, self.height_upper, size=n) * height  # Keras draws the heights first
-        dx = g.uniform(self.width_lower, self.width_upper, size=n) * width
-        out = translate(inputs._data, dy, dx, self.fill_mode, self.interpolation, self.fill_value)
-        return Tensor._make(out)
+        dy = _uniform((n,), _FLOAT64, self.height_lower, self.height_upper) * height  # Keras draws heights first
+        dx = _uniform((n,), _FLOAT64, self.width_lower, self.width_upper) * width
+        return made_by(translate, inputs, dy, dx, self.fill_mode, self.interpolation, self.fill_value)
 
     def get_config(self) -> dict:
         return {
@@ -140,9 +139,9 @@ class _ImageAugmentation(Layer):
     the identity at inference; :meth:`augment` changes a (N, H, W, C) batch while training.
 
     Each layer draws from nabla's one generator (``seed`` is kept for the config; see the NOTE in
-    :mod:`.arguments`), one draw per image. Flips and contrast draw through the engine's ``sample``, so a
-    ``fit`` step holding them is still compiled (``nb.capture``); rotation and zoom draw with NumPy and
-    compute on arrays, so, as with RandomTranslation, ``fit`` runs such a model eagerly. Parameters: 0.
+    :mod:`.arguments`), one draw per image, through the engine's ``sample``; rotation, zoom and translation
+    resample on arrays with :func:`made_by`. So a ``fit`` step holding them is compiled (``nb.capture``) and
+    each replay draws and resamples afresh, as eager mode. Parameters: 0.
     """
 
     def call(self, inputs, training=True):
@@ -160,6 +159,9 @@ class _ImageAugmentation(Layer):
 
     def augment(self, images: Tensor) -> Tensor:
         raise NotImplementedError
+
+
+_FLOAT64 = np.dtype(np.float64)  # the resampling layers' draws: NumPy's ``uniform(low, high)``, bit for bit
 
 
 def _uniform(shape: tuple, dtype, low: float = 0.0, high: float = 1.0) -> Tensor:
@@ -217,10 +219,8 @@ class _Resampling(_ImageAugmentation):
         self.fill_value, self.data_format = float(fill_value), _check_data_format(data_format, who)
 
     def augment(self, images):
-        n, height, width = images.shape[:3]
-        matrices = self.matrices(_random.generator(), n, height, width)
-        out = affine_transform(images._data, matrices, self.fill_mode, self.interpolation, self.fill_value)
-        return Tensor._make(out)
+        matrices = self.matrices(*images.shape[:3])
+        return made_by(affine_transform, images, matrices, self.fill_mode, self.interpolation, self.fill_value)
 
     def get_config(self) -> dict:
         return {**super().get_config(), "fill_mode": self.fill_mode, "interpolation": self.interpolation,
@@ -243,8 +243,8 @@ class RandomRotation(_Resampling):
         super().__init__(fill_mode, interpolation, seed, fill_value, data_format, **kwargs)
         self.factor, (self.lower, self.upper) = _factor(factor, "factor", "RandomRotation", "a fraction of a full turn")
 
-    def matrices(self, g, n, height, width):
-        return rotation_matrices(g.uniform(self.lower, self.upper, size=n) * 2 * math.pi, height, width)
+    def matrices(self, n, height, width):
+        return made_by(rotation_matrices, _uniform((n,), _FLOAT64, self.lower, self.upper) * 2 * math.pi, height, width)
 
     def get_config(self) -> dict:
         return {**super().get_config(), "factor": self.factor}
@@ -271,10 +271,10 @@ class RandomZoom(_Resampling):
         if width_factor is not None:
             self.width_factor, self.width_range = _factor(width_factor, "width_factor", "RandomZoom", unit)
 
-    def matrices(self, g, n, height, width):
-        height_zoom = 1 + g.uniform(*self.height_range, size=n)
-        width_zoom = height_zoom if self.width_range is None else 1 + g.uniform(*self.width_range, size=n)
-        return zoom_matrices(height_zoom, width_zoom, height, width)
+    def matrices(self, n, height, width):
+        height_zoom = 1 + _uniform((n,), _FLOAT64, *self.height_range)
+        width_zoom = height_zoom if self.width_range is None else 1 + _uniform((n,), _FLOAT64, *self.width_range)
+        return made_by(zoom_matrices, height_zoom, width_zoom, height, width)
 
     def get_config(self) -> dict:
         return {**super().get_config(), "height_factor": self.height_factor, "width_factor": self.width_factor}

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import symbolic
-from .._engine import Tensor
+from .._engine import Tensor, derive
 from ..output_class import like_inputs
 from ..ragged import RaggedTensor
 from .layer import Layer
@@ -88,13 +88,15 @@ class RawInputLayer(Layer):
 
     Called on ``keras.Input`` tensors it joins a functional model as any layer does; called on data it
     runs :meth:`compute` on the array and returns its result as a Tensor (or, for strings, an array).
-    The output has no gradient: ids and counts are not differentiable in their inputs.
+    The output has no gradient: ids and counts are not differentiable in their inputs. In a captured
+    step (``fit``'s) every replay computes it again from the batch (:func:`derive`), eagerly where its
+    shape or dtype changes (a TextVectorization without ``output_sequence_length`` pads to each batch's).
     """
 
     def forward(self, inputs, *args, training: bool | None = None, **kwargs):
         if symbolic.is_symbolic(inputs):
             return super().forward(inputs, *args, training=training, **kwargs)
-        out = self.compute(inputs, *args, **kwargs)
+        out = derive(self.compute, inputs, *args, **kwargs)
         self.built = True
         if out.dtype.kind not in "biuf" or isinstance(out, RaggedTensor):  # strings (invert=True), ragged rows
             return out
