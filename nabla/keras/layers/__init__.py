@@ -34,6 +34,7 @@ from ..utils.serialization_lib import deserialize_keras_object, serialize_keras_
 from . import experimental
 from .activations import ELU, Identity, LeakyReLU, PReLU, ReLU, Softmax
 from .activity_regularization import ActivityRegularization
+from .attention import AdditiveAttention, Attention
 from .augmentation import RandomContrast, RandomFlip, RandomRotation, RandomTranslation, RandomZoom
 from .categorical import CategoryEncoding
 from .convolutional import Conv2D
@@ -122,6 +123,8 @@ LAYERS = {
         Identity,
         Dropout,
         MultiHeadAttention,
+        Attention,
+        AdditiveAttention,
         Flatten,
         GaussianNoise,
         GaussianDropout,

@@ -75,7 +75,11 @@ def input_mask(inputs, kwargs: dict):
     """The mask of a call's input: ``mask=`` if given (made a boolean Tensor), else the one recorded for the
     input (a list of masks for a list of inputs, None when none has one)."""
     if kwargs.get("mask") is not None:
-        kwargs["mask"] = as_mask(kwargs["mask"])
+        given = kwargs["mask"]
+        if isinstance(inputs, (list, tuple)) and isinstance(given, (list, tuple)):  # (one per input, or None)
+            kwargs["mask"] = [None if m is None else as_mask(m) for m in given]
+        else:
+            kwargs["mask"] = as_mask(given)
         return kwargs["mask"]
     if isinstance(inputs, (list, tuple)):
         masks = [get_mask(x) for x in inputs]

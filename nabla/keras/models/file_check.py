@@ -29,7 +29,7 @@ from . import file_schema_training as ts
 from .file_check_configs import MERGING_LAYERS, MODEL_CONFIGS, check_model_config, is_custom
 from .file_check_training import check_compile, check_optimizer_state
 from .file_errors import ModelFileError, fail, validate_at
-from .file_schema import FORMAT
+from .file_schema_types import FORMAT
 from .file_shapes import SHAPE_RULES, Effect, Shape, state_shapes
 
 __all__ = ["MAX_BUILD_OPERATIONS", "MAX_SAMPLE_VALUES", "ModelFileError", "check_model_file"]
@@ -40,6 +40,7 @@ MAX_BUILD_OPERATIONS = 2**32
 """The most multiply-adds building may take: one sample through every layer (seconds in NumPy)."""
 UNCHECKED_CALLS = {"MultiHeadAttention"}
 """Layers whose configs are checked but whose calls (several tensors, masks) the shape walk cannot follow yet."""
+ATTENTION_LAYERS = {"Attention", "AdditiveAttention"}  # (called on [query, value(, key)], as the merges on lists)
 
 
 def _declared_shape(payload: dict, config: dict, where: str, path, custom: dict) -> Shape | None:
@@ -214,8 +215,9 @@ class _Walk:
             fail(self.path, where, f"this file check does not follow {name}'s calls yet: load the model "
                                    f"with custom_objects={{{name!r}: keras.layers.{name}}} to skip it")  # fmt: skip
         states = state_shapes(name, entry["config"])
-        if len(args) != 1 or set(node["kwargs"]) - {"training", *(("initial_state",) if states else ())}:
-            what = "(and training=, initial_state=)" if states else "(and training=)"
+        extra = ("initial_state",) if states else ("use_causal_mask",) if name in ATTENTION_LAYERS else ()
+        if len(args) != 1 or set(node["kwargs"]) - {"training", *extra}:
+            what = f"(and training={''.join(f', {e}=' for e in extra)})"
             fail(self.path, where, f"a {name} layer is called on one argument {what}, got {len(args)}")
         given = node["kwargs"].get("initial_state")
         if given is not None:
@@ -223,7 +225,9 @@ class _Walk:
             if None not in given and given != states:  # (None: after a layer of your own)
                 fail(self.path, f"{where}.kwargs.initial_state", f"the {name} layer takes states of shapes "
                                                                  f"{states}, got {given}")  # fmt: skip
-        takes_list = name in MERGING_LAYERS or (name == "Functional" and len(entry["config"]["input_specs"]) > 1)
+        takes_list = name in MERGING_LAYERS or name in ATTENTION_LAYERS or (
+            name == "Functional" and len(entry["config"]["input_specs"]) > 1
+        )
         if isinstance(args[0], list) != takes_list:
             fail(self.path, f"{where}.args[0]", f"a {name} layer is called on "
                                                 f"{'a list of tensors' if takes_list else 'one tensor'}")  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from . import file_schema_training as ts
 from .file_errors import fail, validate_at
-from .file_schema import NAME
+from .file_schema_types import NAME
 
 
 def _object(properties: dict, required: bool) -> dict:

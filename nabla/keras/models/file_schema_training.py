@@ -9,7 +9,7 @@ applies these schemas.
 
 from __future__ import annotations
 
-from .file_schema import BATCH_SHAPE, BOOLEAN, FORMAT, NAME, _integer, _number, _optional
+from .file_schema_types import BATCH_SHAPE, BOOLEAN, FORMAT, NAME, _integer, _number, _optional
 
 #: compile(optimizer=name) -> the class it builds (the names Keras uses).
 OPTIMIZER_CLASSES = {"adagrad": "Adagrad", "adam": "Adam", "adamw": "AdamW", "rmsprop": "RMSprop", "sgd": "SGD",

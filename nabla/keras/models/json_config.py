@@ -17,7 +17,7 @@ import json
 
 from ..utils.object_registration import classes_by_name
 from .file_check import check_model_file
-from .file_schema import FORMAT
+from .file_schema_types import FORMAT
 from .model_config import check_subclass_config
 from .saving import build_from_payload, saved_build_shape
 

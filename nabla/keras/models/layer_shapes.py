@@ -370,6 +370,29 @@ def _dot(c: dict, s) -> Effect:
                   math.prod(rest) * shapes[0][picked[0] - 1])  # fmt: skip
 
 
+def _attention(c: dict, s, additive: bool) -> Effect:
+    """Attention, AdditiveAttention on [query (Tq, dim), value (Tv, dim)(, key (Tv, dim))]: (Tq, value's dim)."""
+    who = "AdditiveAttention" if additive else "Attention"
+    shapes = _inputs(s, who)
+    if len(shapes) > 3:
+        raise ValueError(f"{who} takes [query, value] or [query, value, key], got {len(shapes)} inputs")
+    weights = {}
+    if c.get("use_scale", additive):
+        weights["scale"] = (None if shapes[0] is None else shapes[0][-1],) if additive else ()
+    if not additive and c.get("score_mode", "dot") == "concat":
+        weights["concat_score_weight"] = ()
+    if any(shape is None for shape in shapes):
+        return Effect(weights, None)
+    query, value, key = shapes[0], shapes[1], shapes[-1]
+    if len(query) != 2 or len(value) != 2 or key[0] != value[0] or query[-1] != key[-1]:
+        raise ValueError(f"{who}: inputs of shapes {[list(t) for t in shapes]} are not query (Tq, dim), value "
+                         "(Tv, dim) and key (Tv, dim)")  # fmt: skip
+    scores, out = query[0] * key[0], (query[0], value[-1])
+    pairs = additive or c.get("score_mode", "dot") == "concat"  # (a (Tq, Tv, dim) array of query + key)
+    return Effect(weights, out, max(scores * query[-1] if pairs else scores, math.prod(out)),
+                  scores * (query[-1] + value[-1]))  # fmt: skip
+
+
 def _group_normalization(c: dict, s: Shape | None) -> Effect:
     channels = _features(c, s, "GroupNormalization")
     if channels is not None and (channels < c.get("groups", 32) or channels % c.get("groups", 32)):
@@ -439,6 +462,8 @@ RULES = {
     "RepeatVector": _repeat_vector,
     **{who: (lambda c, s, who=who: _steps(c, s, who)) for who in ("UpSampling1D", "ZeroPadding1D", "Cropping1D")},
     "Dot": _dot,
+    "Attention": lambda c, s: _attention(c, s, additive=False),
+    "AdditiveAttention": lambda c, s: _attention(c, s, additive=True),
     "GroupNormalization": _group_normalization,
     "DepthwiseConv2D": lambda c, s: _depthwise(c, s, separable=False),
     "SeparableConv2D": lambda c, s: _depthwise(c, s, separable=True),

@@ -14,8 +14,8 @@ from .._engine import Tensor, load, save
 from ..utils.object_registration import classes_by_name
 from .file_check import ModelFileError, check_model_file
 from .file_check_training import metric_entries
-from .file_schema import FORMAT
 from .file_schema_training import FIXED_HYPERPARAMETERS
+from .file_schema_types import FORMAT
 from .model_config import check_subclass_config
 
 

@@ -14,7 +14,7 @@ import pytest
 import nabla as nb
 from nabla import activations, initializers, losses, optim
 from nabla.keras import optimizers
-from nabla.keras.models import file_schema, file_schema_training
+from nabla.keras.models import file_schema, file_schema_training, file_schema_types
 from nabla.layers import LAYERS, BatchNormalization, Conv2D, Dense, Dropout, Flatten, MaxPooling2D
 from nabla.models import Sequential, load_model
 from nabla.schema import validate
@@ -259,9 +259,9 @@ def _required(name: str) -> dict:
 
 
 def test_the_name_lists_are_the_registries():
-    assert file_schema.ACTIVATIONS == sorted(activations._ACTIVATIONS)
-    assert file_schema.INITIALIZERS == sorted(initializers._INITIALIZERS)
-    assert file_schema.INITIALIZER_CLASSES == sorted(initializers.CLASSES)
+    assert file_schema_types.ACTIVATIONS == sorted(activations._ACTIVATIONS)
+    assert file_schema_types.INITIALIZERS == sorted(initializers._INITIALIZERS)
+    assert file_schema_types.INITIALIZER_CLASSES == sorted(initializers.CLASSES)
     assert {k: v.__name__ for k, v in optimizers.OPTIMIZERS.items()} == file_schema_training.OPTIMIZER_CLASSES
     assert sorted(file_schema_training.LOSS_CONFIGS) == sorted(losses._CLASSES)
     for name, cls in losses._CLASSES.items():
