@@ -221,6 +221,8 @@ def _foreign_hint(obj) -> str:
     origin = type(obj).__module__.split(".")[0]
     if origin not in ("keras", "tf_keras", "tensorflow"):
         return ""
-    return (f" from the real {origin} package ({type(obj).__module__}): nabla models take nabla layers; import "
-            "them from nabla too (`from nabla.tf import keras` for `from tensorflow import keras`, "
-            "`import nabla.keras as keras` for `import keras`)")
+    return (
+        f" from the real {origin} package ({type(obj).__module__}): nabla models take nabla layers; import "
+        "them from nabla too (`from nabla.tf import keras` for `from tensorflow import keras`, "
+        "`import nabla.keras as keras` for `import keras`)"
+    )
