@@ -55,8 +55,12 @@ def is_batch_source(x) -> bool:
 
 
 def check_steps(steps, who: str) -> int | None:
-    """``steps_per_epoch``, ``validation_steps``, ``steps``: None or a positive integer."""
-    if steps is not None and (isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps <= 0):
+    """``steps_per_epoch``, ``validation_steps``, ``steps``: None or a positive integer. A float (``len(x) / 32``)
+    is a TypeError, as in Keras 3, which does not round it."""
+    if steps is not None and (isinstance(steps, bool) or not isinstance(steps, (int, np.integer))):
+        raise TypeError(f"{who}: the number of steps must be an integer or None, got {steps!r} "
+                        "(for a count of batches, use integer division: len(x) // batch_size)")  # fmt: skip
+    if steps is not None and steps <= 0:
         raise ValueError(f"{who}: the number of steps must be a positive integer or None, got {steps!r}")
     return None if steps is None else int(steps)
 

@@ -21,7 +21,7 @@ from ..strings import is_text_array
 from ..symbolic import PROBE_LENGTHS, is_symbolic, probe_calls, probing
 from ..utils.traceback_utils import warn
 from . import structures
-from .batches import SourceBatches, fit_rows
+from .batches import SourceBatches, check_steps, fit_rows
 from .compile_utils import (
     CompileLoss,
     bind_optimizer,
@@ -337,6 +337,8 @@ class Model(Placement, StepMethods, TrainingSteps, EvaluationMethods, Keras2Meth
         """
         self._require_compiled("fit")
         batch_size = check_fit_arguments(batch_size, epochs, validation_split)
+        check_steps(steps_per_epoch, "fit: steps_per_epoch")
+        check_steps(validation_steps, "fit: validation_steps")
         data_limit = check_limit(device_data_limit)
         if distributed and (isinstance(self.loss, CompileLoss) or structures.several_inputs(self)):
             raise ValueError("fit: distributed=True trains models of one input and one output")

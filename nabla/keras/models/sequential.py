@@ -56,7 +56,7 @@ class Sequential(Model):
                 self._rebuild()
             return
         if not isinstance(layer, Module):
-            raise TypeError(f"Sequential.add expects a layer, got {type(layer).__name__}")
+            raise TypeError(f"Sequential.add expects a layer, got {type(layer).__name__}{_foreign_hint(layer)}")
         if not len(self._modules) and self._input_hint is None:
             # NOTE: a model first (a nested Sequential) gives its own input shape, as in Keras 3
             hint = layer.input_shape if isinstance(layer, Model) else getattr(layer, "input_shape_hint", None)
@@ -213,3 +213,16 @@ class Sequential(Model):
         if shape is not None:
             model.build(tuple(shape))
         return model
+
+
+def _foreign_hint(obj) -> str:
+    """A hint when ``obj`` is a layer of the real Keras/TensorFlow (a script that kept one import line of
+    ``tensorflow``/``keras`` next to ``nabla.tf``): nabla models take nabla layers only."""
+    origin = type(obj).__module__.split(".")[0]
+    if origin not in ("keras", "tf_keras", "tensorflow"):
+        return ""
+    return (
+        f" from the real {origin} package ({type(obj).__module__}): nabla models take nabla layers; import "
+        "them from nabla too (`from nabla.tf import keras` for `from tensorflow import keras`, "
+        "`import nabla.keras as keras` for `import keras`)"
+    )

@@ -98,3 +98,11 @@ def test_a_layer_that_cannot_take_the_input_shape_fails_at_construction_as_in_ke
         keras_on_torch().Sequential([keras_on_torch().Input((4,)), keras_on_torch().layers.Reshape((5,))])
     with pytest.raises(ValueError):
         keras.Sequential([keras.Input((4,)), keras.layers.Reshape((5,))])
+
+
+def test_a_layer_of_the_real_keras_is_refused_naming_the_import_to_change():
+    # A script that converted `import tensorflow as tf` but kept `from tensorflow import keras` hands nabla a
+    # real Keras layer; Keras itself would reject a nabla layer likewise, so nabla says which import to change.
+    real = keras_on_torch()
+    with pytest.raises(TypeError, match=r"real keras package .*from nabla.tf import keras"):
+        keras.Sequential([real.layers.Dense(1)])

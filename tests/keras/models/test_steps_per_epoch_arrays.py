@@ -41,3 +41,16 @@ def test_steps_per_epoch_on_arrays_as_keras(steps_per_epoch, epochs):
     assert got_steps == want_steps
     for g, w in zip(got_weights, want_weights):
         np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("steps", [dict(steps_per_epoch=2.5), dict(validation_steps=2.5), dict(steps_per_epoch=2.0)])
+def test_a_float_number_of_steps_is_a_type_error_as_in_keras(steps):
+    # (Keras 3 raises TypeError for len(x) / 32 passed as steps, even a whole 2.0; nabla let validation_steps by)
+    x, y = np.ones((64, 3), np.float32), np.ones((64, 1), np.float32)
+    for k in (keras_on_torch(), nk):
+        model = k.Sequential([k.Input((3,)), k.layers.Dense(1)])
+        model.compile("sgd", "mse")
+        with pytest.raises(TypeError):
+            model.fit(x, y, batch_size=32, epochs=1, verbose=0, validation_data=(x, y), **steps)
+    with pytest.raises(TypeError, match="len\\(x\\) // batch_size"):
+        model.fit(x, y, batch_size=32, epochs=1, verbose=0, validation_data=(x, y), **steps)
