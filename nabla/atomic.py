@@ -153,6 +153,11 @@ def atomic_write(path: str | os.PathLike, data: bytes | Callable[[BinaryIO], obj
     (see the module's docstring).
     """
     target = Path(path)
+    if not target.parent.is_dir():  # (before any work: the OS error would name the temporary file)
+        raise FileNotFoundError(
+            f"cannot write {str(target)!r}: its folder {str(target.parent)!r} does not exist; create it first "
+            "(os.makedirs(folder, exist_ok=True))"
+        )
     remove_stale_temporaries(target)
     fd, tmp = _create_temporary(target)
     f = os.fdopen(fd, "wb")

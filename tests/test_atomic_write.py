@@ -181,3 +181,12 @@ def test_permissions_follow_the_umask_and_long_names_work(tmp_path):
     assert path.read_bytes() == b"data" and _temporaries(tmp_path) == []
     if os.name != "nt":
         assert stat.S_IMODE(path.stat().st_mode) == 0o640
+
+
+def test_a_missing_folder_is_named_before_anything_is_written(tmp_path):
+    """As Keras 3's save, a missing folder is an error (FileNotFoundError); the message names the folder and what
+    to do, not the hidden temporary file the OS could not create."""
+    target = tmp_path / "training_1" / "cp.weights.h5"
+    with pytest.raises(FileNotFoundError, match=r"folder '.*training_1' does not exist; create it first"):
+        atomic_write(target, b"data")
+    assert not (tmp_path / "training_1").exists()
