@@ -134,6 +134,7 @@ LAYER_ARGS = {
     **dict.fromkeys(("StringLookup", "IntegerLookup", "TextVectorization"), {}),
     "Hashing": {"num_bins": 3},
     "MultiHeadAttention": {"num_heads": 2, "key_dim": 2},
+    **dict.fromkeys(("Attention", "AdditiveAttention"), {}),
     "Discretization": {"bin_boundaries": [0.0]},
     "CategoryEncoding": {"num_tokens": 3},
 }

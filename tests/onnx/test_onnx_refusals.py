@@ -162,7 +162,8 @@ def test_every_layer_class_of_nabla_has_an_onnx_form_or_a_reason():
              layers.Conv1DTranspose, layers.Resizing, layers.CenterCrop, layers.RandomCrop,
              layers.UpSampling1D, layers.ZeroPadding1D, layers.Cropping1D, layers.Dot, layers.GroupNormalization,
              layers.SimpleRNN, layers.LSTM, layers.GRU, layers.Bidirectional, layers.TimeDistributed,
-             layers.RNN, layers.StackedRNNCells, layers.SimpleRNNCell, layers.LSTMCell, layers.GRUCell),
+             layers.RNN, layers.StackedRNNCells, layers.SimpleRNNCell, layers.LSTMCell, layers.GRUCell,
+             layers.Attention, layers.AdditiveAttention),
             "no ONNX form yet (the layers of TF's tutorials): export refuses it, naming the layer",
         ),  # fmt: skip
         **dict.fromkeys(
