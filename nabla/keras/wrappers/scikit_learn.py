@@ -98,7 +98,7 @@ class BaseWrapper(BaseEstimator):
 
     def _one_hot_if_needed(self, y: np.ndarray) -> np.ndarray:
         """Integer labels one-hot encoded for a model compiled with categorical_crossentropy (by any name)."""
-        loss = self.model.get_compile_config().get("loss") if getattr(self.model, "compiled", True) else None
+        loss = self.model.get_compile_config().get("loss") if self.model.compiled else None
         return to_categorical(y) if loss == "categorical_crossentropy" and y.ndim != 2 else y
 
     def fit(self, x, y, **kwargs):
