@@ -229,6 +229,7 @@ class _Writer:
         else:
             what = {"derive": f"'{getattr(op[1], '__name__', 'a function')}' computed from values",
                     "update": "in-place updates of buffers (BatchNorm's running statistics)",
+                    "add_at": "the gradient of indexing",
                     "converted": "a tensor made from a value of the step"}[kind]  # fmt: skip
             raise Unsupported(what)
 

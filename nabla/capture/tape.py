@@ -324,6 +324,11 @@ class Tape(Tracer):
         self._line(f"{self._new_var(total)} = {self.loose(a)} + {self.loose(b)}", backward=True)
         self.ops.append(("add", *slots, len(self.keep) - 1))
 
+    def add_at(self, total, index, g) -> None:
+        slots = self.slot(total), self.slot(g)
+        self._line(f"{self.loose(total)}[{self.loose(index)}] += {self.loose(g)}", backward=True)
+        self.ops.append(("add_at", *slots))
+
     def accumulate(self, t: Tensor, g, owned: bool) -> None:
         """The walk added ``g`` into ``t.grad`` (``owned``: taking ``g`` itself when there is none)."""
         self.ops.append(("accumulate", t, self.slot(g), owned))

@@ -31,6 +31,7 @@ from . import backend, devices, dtypes, ops
 from .anomaly_mode import AnomalyMode
 from .grad_mode import set_grad_enabled
 from .graph import Node, check_versions
+from .ops.shape import indexing as INDEXING
 from .tensor import Tensor
 from .tracing import Tracing, refuse_in_capture
 
@@ -115,7 +116,8 @@ def run_backward(
     as_tensor = (lambda g: g) if create_graph else Tensor._make
     as_raw = (lambda t: t) if create_graph else (lambda t: t._data)
     grads: dict[Node, object] = {}  # node -> the gradient of its output so far
-    leaves: dict[int, list] = {}  # id(leaf tensor) -> [tensor, gradient so far]
+    leaves: dict[int, list] = {}  # id(leaf tensor) -> [tensor, gradient so far, whether the walk owns it]
+    owned: set[Node] = set()  # the nodes whose gradient so far is an array this walk made and holds alone
     heap: list[tuple[int, Node]] = []
 
     tracer = Tracing.tracer  # hears the walk's array computations (see nabla.engine.tracing)
@@ -130,21 +132,46 @@ def run_backward(
             tracer.add(a, g, s)
         return s
 
-    def add(t, g):
+    def add(t, g, fresh: bool = False):
+        """Add ``g`` to the gradient of ``t`` so far (``fresh``: g is an array nobody else holds)."""
         node = t._node
         if node is not None and through is not None and not through(node):
             return  # a constant to this walk
         if node is None:
             entry = leaves.get(id(t))
             if entry is None:
-                leaves[id(t)] = [t, g]
+                leaves[id(t)] = [t, g, fresh]
             else:
-                entry[1] = total(entry[1], g)
+                entry[1], entry[2] = total(entry[1], g), True
         elif node in grads:
             grads[node] = total(grads[node], g)
+            owned.add(node)
         else:
             grads[node] = g
+            if fresh:
+                owned.add(node)
             heapq.heappush(heap, (-node.seq, node))
+
+    def add_at(node, g) -> bool:
+        """The gradient rule of basic indexing (``x[index]``), done in place when it can be: ``g`` added into
+        x's gradient so far at ``index``, when the walk owns that array. The rule itself makes zeros of x's
+        shape, which the walk then adds to the gradient so far: an RNN's ``xw[:, t]`` at each of T steps made
+        T arrays of the whole sequence's size, and backward took O(T^2) time."""
+        x = node.inputs[0]
+        if x._node is None:
+            entry = leaves.get(id(x))
+            acc = entry[1] if entry is not None and entry[2] else None
+        else:
+            acc = grads[x._node] if x._node in owned else None
+        if type(acc) is not np.ndarray or type(g) is not np.ndarray or acc.dtype != g.dtype:
+            return False
+        if anomaly:
+            _finite_or_raise(g, node)
+        index = node.params["index"]
+        acc[index] += g
+        if tracer is not None:
+            tracer.add_at(acc, index, g)
+        return True
 
     # Ids of gradient arrays that someone else may hold (the seeds, what hooks returned): a leaf's
     # .grad copies them. Any other array a VJP made is fresh and reaches .grad without a copy.
@@ -162,6 +189,7 @@ def run_backward(
         while heap:
             node = heapq.heappop(heap)[1]
             g = grads.pop(node)
+            owned.discard(node)  # (handed to the rule, which may return it: add's gives it to both inputs)
             node_inputs = node.inputs
             if tracer is not None:
                 tracer.reaches(node)
@@ -188,7 +216,9 @@ def run_backward(
                 if inputs is None or _reaches(node, inputs):
                     raise
                 continue
-            if create_graph:
+            if node.prim is INDEXING and not create_graph and node.params["basic"] and add_at(node, g):
+                in_grads = ()  # added into its input's gradient in place
+            elif create_graph:
                 out = Tensor._make(node.out, node)
                 in_grads = node.prim.vjp(xp, node.need, g, out, *node_inputs, **node.params)
             else:
@@ -199,7 +229,7 @@ def run_backward(
                 in_grads = node.prim.vjp(xp, node.need, g, node.out, *arrays, **node.params)
                 if not node.prim.fresh_grads:  # a user's rule may return an array it keeps: never adopt it
                     shared.update(map(id, in_grads))
-            if tracer is not None:
+            if tracer is not None and in_grads:
                 tracer.vjp(node, g, in_grads)
             for t, n, gi in zip(node_inputs, node.need, in_grads):
                 if not n or gi is None:
@@ -215,7 +245,7 @@ def run_backward(
                     gi = conformed
                 if anomaly:
                     _finite_or_raise(gi, node)
-                add(t, gi)
+                add(t, gi, fresh=node.prim is INDEXING and not create_graph)  # (zeros with g at the index)
             if not retain_graph:
                 node.inputs = None
                 node.out = None
@@ -233,7 +263,7 @@ def run_backward(
             result.append(None if g is None else as_tensor(g))
         return result
 
-    for t, g in leaves.values():
+    for t, g, _ in leaves.values():
         if t._rg:
             if t._hooks:
                 refuse_in_capture("has a gradient hook on a leaf tensor (register_hook)")

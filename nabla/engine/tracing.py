@@ -99,6 +99,10 @@ class Tracer:
     def add(self, a, b, total) -> None:
         """The walk added two gradients of one value: ``total = a + b``."""
 
+    def add_at(self, total, index, g) -> None:
+        """The walk added ``g`` into the gradient ``total`` at ``index``, in place (``total[index] += g``: the
+        gradient rule of basic indexing, without its zeros)."""
+
     def accumulate(self, t, g, owned: bool) -> None:
         """The walk added ``g`` into ``t.grad`` (``owned``: ``g`` is a fresh array that ``t.grad`` may take)."""
 

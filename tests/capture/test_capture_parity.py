@@ -121,6 +121,35 @@ def test_small_cnn_is_bit_identical():
     _assert_twins(_twins(build, _train_step(nb.cross_entropy), xs, ys))
 
 
+def test_a_recurrence_over_slices_of_a_sequence_is_bit_identical():
+    """An RNN slices its input one step at a time; the walk adds those gradients in place (see
+    nabla.engine.backward), and a replay does the same additions in the same order."""
+    rng = np.random.default_rng(3)
+    xs = [rng.standard_normal((5, 12, 3)).astype(np.float32) for _ in range(3)]
+    ys = [rng.standard_normal((5, 1)).astype(np.float32) for _ in range(3)]
+
+    def build():
+        model = nn.ModuleDict({"inp": nn.Linear(3, 4), "cell": nn.Linear(4 + 6, 6), "head": nn.Linear(6, 1)})
+        return model, nb.optim.Adam(model.parameters(), lr=0.01)
+
+    def make_step(model, opt):
+        def step(x, y):
+            opt.zero_grad()
+            xw = model["inp"](x)  # a computed sequence: its gradient is gathered from the 12 slices
+            h = nb.zeros((x.shape[0], 6))
+            for t in range(x.shape[1]):
+                h = model["cell"](nb.cat([xw[:, t], h], axis=1)).tanh()
+            loss = nb.mse_loss(model["head"](h), y)
+            loss.backward()
+            opt.step()
+            return loss
+
+        return step
+
+    step = _assert_twins(_twins(build, make_step, xs, ys))
+    assert "] += " in step.code  # (the additions in place are part of the program)
+
+
 def test_schedulers_clipping_and_several_outputs_are_replayed():
     xs, ys = _batches(8, 10, 4, classes=3)
 

@@ -134,6 +134,52 @@ def test_a_gradient_array_reaching_several_places_is_never_shared_by_two_grads()
     assert kept[1].tolist() == [3.0, 3.0] and w.grad.tolist() == [4.0, 4.0]
 
 
+def _slices_through_time(x, w, lib):
+    """An RNN's pattern: a sequence sliced one step at a time (``x[:, t]``), each slice into a recurrence."""
+    h = x[:, 0] * 0
+    for t in range(x.shape[1]):
+        h = lib.tanh(x[:, t] @ w + h)
+    return h
+
+
+def test_gradients_of_many_slices_of_one_value_match_torch():
+    """Basic indexing's gradients are added in place into the gradient so far (an RNN's backward was O(T^2)):
+    the same numbers as torch, for a leaf, for a computed value, overlapping slices, a mask and an int index."""
+    th = torch()
+    (x, tx), (w, tw) = pair(rand(3, 9, 4), rand(4, 4, seed=1))
+    _slices_through_time(x, w, nb).sum().backward()
+    _slices_through_time(tx, tw, th).sum().backward()
+    close(x.grad, tx.grad)
+    close(w.grad, tw.grad)
+    (x, tx), (w, tw) = pair(rand(3, 9, 4), rand(4, 4, seed=1))
+    mask = rand(9, 4, seed=2) > 0
+    for a, lib in ((x, nb), (tx, th)):
+        y = a * 2  # a computed value: its gradient so far lives in the walk, not in a .grad
+        parts = [y[:, 1:5], y[:, 3:8], y[:, ::2], y[2], y[..., 1], y[1][mask] if lib is nb else y[1][th.tensor(mask)]]
+        sum((p * (k + 1)).sum() + (p * p).sum() for k, p in enumerate(parts)).backward()
+    close(x.grad, tx.grad)
+
+
+def test_a_gradient_array_held_by_two_values_is_never_added_into_in_place():
+    """add's rule hands one array to both inputs: a slice's gradient added later into one of them in place
+    would change the other's. The walk adds in place only into arrays it made and holds alone."""
+    th = torch()
+    (a, ta), (b, tb) = pair(rand(4, 3), rand(4, 3, seed=1))
+    for p, q, lib in ((a, b, nb), (ta, tb, th)):
+        early = p[1] * 3 + q[2:].sum()  # slices made first: their rules run after the sum's
+        (lib.tanh(early).sum() + ((p + q) * (p + q).sum()).sum()).backward()
+    close(a.grad, ta.grad)
+    close(b.grad, tb.grad)
+    (a, ta), (b, tb) = pair(rand(4, 3), rand(4, 3, seed=1))
+    for p, q in ((a, b), (ta, tb)):
+        u, v = p * 1, q * 1
+        early = u[0] * 2 + v[1:3].sum(0)
+        s = u + v  # s's gradient reaches u and v as one array
+        (early.sum() ** 2 + (s * s).sum()).backward()
+    close(a.grad, ta.grad)
+    close(b.grad, tb.grad)
+
+
 def test_value_used_twice_gets_both_contributions():
     (x, tx), (w, tw) = pair(rand(4), rand(4, seed=1))
     y = x * w + x.exp() * x - (x / w) + x

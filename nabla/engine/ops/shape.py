@@ -361,11 +361,13 @@ def _is_basic(index) -> bool:
 
 
 @primitive("getitem", view=True)
-def _getitem(xp, x, index, basic):
+def indexing(xp, x, index, basic):
+    """The primitive of ``x[index]`` (the backward walk runs its rule in place where it can: see
+    :func:`nabla.engine.backward.run_backward`)."""
     return xp.getitem(x, index)
 
 
-@_getitem.defvjp
+@indexing.defvjp
 def _(xp, need, g, out, x, index, basic):
     return (xp.index_add(g, index, x.shape, basic),)
 
@@ -402,6 +404,6 @@ def getitem(x, index) -> Tensor:
         # A trailing ``...`` makes NumPy return a 0-d view, not a detached scalar, when every axis is indexed.
         index = (*index, Ellipsis) if isinstance(index, tuple) else (index, Ellipsis)
     try:
-        return _getitem(x, index=index, basic=basic)
+        return indexing(x, index=index, basic=basic)
     except IndexError as e:
         raise IndexError(f"index {index!r} is out of range for a tensor of shape {x.shape}: {e}") from None
