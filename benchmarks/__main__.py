@@ -6,7 +6,7 @@
     python -m benchmarks --only W1 --end-to-end-epochs 1   # a workload and a one-epoch end-to-end run
     python -m benchmarks.distributed --merge   # only the data-parallel part, merged into the full run's files
     python -m benchmarks --only K4       # the GradientTape loop, nabla.tf against TensorFlow
-    python -m benchmarks --only K1,K2,K3 # Keras fit: nabla.keras, Keras 3 on TensorFlow, on PyTorch
+    python -m benchmarks --only K1,K2,K3,K5 # Keras fit: nabla.keras, Keras 3 on TensorFlow, on PyTorch
 
 Exits with status 1 if the implementations of a workload do not compute the same losses.
 """

@@ -1,4 +1,4 @@
-"""K1-K3: the same Keras code trained with ``fit`` on nabla.keras, Keras 3 on TensorFlow and Keras 3 on PyTorch.
+"""K1-K3, K5: the same Keras code trained with ``fit`` on nabla.keras, Keras 3 on TensorFlow and Keras 3 on PyTorch.
 
 The teacher's alternative to nabla is TensorFlow (issue 12), so these time what a Keras lab runs, with
 ``keras`` bound to ``nabla.keras``, to Keras 3 with ``KERAS_BACKEND=tensorflow`` and to Keras 3 with
@@ -9,7 +9,9 @@ The teacher's alternative to nabla is TensorFlow (issue 12), so these time what 
 - **K2** the MNIST MLP Flatten-128-64-10 (ReLU, softmax), RMSprop, sparse categorical cross-entropy and
   accuracy, batch 128, the 10,000 test images as ``validation_data``;
 - **K3** the MNIST convnet Conv2D(32, 3x3, ReLU), MaxPooling2D(2), Flatten, Dense(10, softmax), Adam,
-  batch 128, the first 20,000 training images.
+  batch 128, the first 20,000 training images;
+- **K5** the time-series lab's forecaster: windows of 64 steps of a noisy seasonal series into LSTM(64,
+  return_sequences) - LSTM(64) - Dense(1), Huber loss, Adam, batch 32, 2,000 windows.
 
 MNIST comes from ``nabla.keras.datasets.mnist.load_data()`` for all three libraries; without it K2 and K3
 are skipped with the reason. The measure is seconds per epoch of ``fit(verbose=0)`` after one warm-up
@@ -39,19 +41,23 @@ import numpy as np
 
 from .tf_loop import ROOT, child_environment
 
-KEYS = ("K1", "K2", "K3")
+KEYS = ("K1", "K2", "K3", "K5")
 # Issue 12: nabla at least this many times as fast as Keras 3 on TensorFlow.
-TARGETS = {"K1": 10.0, "K2": 2.0, "K3": 1.0}
+TARGETS = {"K1": 10.0, "K2": 2.0, "K3": 1.0, "K5": 1.0}
 LIBRARIES = {"nabla.keras": "nabla", "keras/tensorflow": "tensorflow", "keras/torch": "torch"}
 DESCRIPTIONS = {
     "K1": "Dense 16-16-1 regression (ReLU, MSE, Adam) on 1,000 random points, batch 32, validation_split 0.1",
     "K2": "MNIST MLP Flatten-128-64-10 (RMSprop, sparse cross-entropy, accuracy), batch 128, 60k images, "
     "10k validation",
     "K3": "MNIST convnet Conv2D 32 3x3 - MaxPooling2D 2 - Flatten - Dense 10 (Adam), batch 128, 20k images",
+    "K5": "time-series LSTM(64, return_sequences) - LSTM(64) - Dense 1 (Huber, Adam) on 2,000 windows of 64 "
+    "steps, batch 32",
 }
-TIMED_EPOCHS = {"K1": 3, "K2": 1, "K3": 1}
-FULL_SAMPLES = {"K1": 1_000, "K2": 60_000, "K3": 20_000}
-QUICK_SAMPLES = {"K1": 320, "K2": 512, "K3": 256}  # a smoke test: a few batches, the time scaled up
+TIMED_EPOCHS = {"K1": 3, "K2": 1, "K3": 1, "K5": 1}
+FULL_SAMPLES = {"K1": 1_000, "K2": 60_000, "K3": 20_000, "K5": 2_000}
+QUICK_SAMPLES = {"K1": 320, "K2": 512, "K3": 256, "K5": 128}  # a smoke test: a few batches, the time scaled up
+MNIST_KEYS = ("K2", "K3")
+WINDOW = 64  # K5's steps per window
 
 
 def build(keras, key: str):
@@ -78,7 +84,7 @@ def build(keras, key: str):
             ]
         )
         model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    else:
+    elif key == "K3":
         model = keras.Sequential(
             [
                 keras.Input((28, 28, 1)),
@@ -89,6 +95,16 @@ def build(keras, key: str):
             ]
         )
         model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    else:
+        model = keras.Sequential(
+            [
+                keras.Input((WINDOW, 1)),
+                layers.LSTM(64, return_sequences=True),
+                layers.LSTM(64),
+                layers.Dense(1),
+            ]
+        )
+        model.compile(optimizer="adam", loss="huber", metrics=["mae"])
     return model
 
 
@@ -99,6 +115,13 @@ def data(key: str, samples: int, mnist) -> tuple[tuple, dict]:
         x = rng.normal(size=(samples, 8)).astype(np.float32)
         y = (np.sin(x[:, :1]) + 0.5 * x[:, 1:2] * x[:, 2:3]).astype(np.float32)
         return (x, y), {"batch_size": 32, "validation_split": 0.1}
+    if key == "K5":  # the lab's series: trend, a yearly season and noise, cut into windows and the next value
+        rng = np.random.default_rng(0)
+        t = np.arange(samples + WINDOW, dtype=np.float32)
+        series = 0.05 * t + 10 * np.sin(2 * np.pi * t / 365) + rng.normal(scale=2.0, size=t.shape)
+        series = ((series - series.mean()) / series.std()).astype(np.float32)
+        x = np.lib.stride_tricks.sliding_window_view(series[:-1], WINDOW)[:samples, :, None].copy()
+        return (x, series[WINDOW : WINDOW + samples, None].copy()), {"batch_size": 32}
     (x_train, y_train), (x_test, y_test) = mnist
     x, y = x_train[:samples].astype(np.float32) / 255.0, y_train[:samples].astype(np.int64)
     if key == "K3":
@@ -134,7 +157,7 @@ def one_run(library: str, keys: list[str], threads: int, quick: bool) -> dict:
     """In this process: every workload of ``keys`` on ``library``; seconds per (full) epoch and last loss."""
     keras = _keras(library, threads)
     mnist, missing = None, ""
-    if any(k != "K1" for k in keys):
+    if any(k in MNIST_KEYS for k in keys):
         try:
             import nabla.keras.datasets.mnist
 
@@ -143,7 +166,7 @@ def one_run(library: str, keys: list[str], threads: int, quick: bool) -> dict:
             missing = f"MNIST is not available ({type(error).__name__}: {str(error).splitlines()[0]})"
     out = {}
     for key in keys:
-        if key != "K1" and mnist is None:
+        if key in MNIST_KEYS and mnist is None:
             out[key] = {"skipped": missing}
             continue
         samples = (QUICK_SAMPLES if quick else FULL_SAMPLES)[key]
@@ -176,7 +199,7 @@ def available(library: str) -> bool:
 
 
 def measure(keys: list[str], threads: int, quick: bool, repeats: int, settle=lambda: None, log=print) -> dict:
-    """K1-K3 in full: ``repeats`` rounds (one when quick), each a fresh process per library, alternating the
+    """K1-K3, K5 in full: ``repeats`` rounds (one when quick), each a fresh process per library, alternating the
     order; per workload the median, min and max seconds per epoch, and nabla's speedups over the others."""
     libraries = [lib for lib in LIBRARIES if available(lib)]
     runs: dict[str, list[dict]] = {lib: [] for lib in libraries}
@@ -215,7 +238,7 @@ def measure(keys: list[str], threads: int, quick: bool, repeats: int, settle=lam
 
 
 def target_rows(results: dict) -> list[dict]:
-    """The issue's targets for K1-K3 (nabla.keras against Keras 3 on TensorFlow), as the report lists them."""
+    """The issue's targets for K1-K3, K5 (nabla.keras against Keras 3 on TensorFlow), as the report lists them."""
     rows = []
     for key, entry in results.get("keras_fit", {}).items():
         measured = entry.get("speedup", {}).get("keras/tensorflow")
@@ -259,7 +282,7 @@ def section(results: dict, table) -> list[str]:
                 ]
             )
     lines = [
-        "## K1-K3: the same Keras code on nabla.keras, Keras 3 on TensorFlow and Keras 3 on PyTorch",
+        "## K1-K3, K5: the same Keras code on nabla.keras, Keras 3 on TensorFlow and Keras 3 on PyTorch",
         "",
         "Seconds per epoch of `model.fit(verbose=0)` after a warm-up epoch, each library in a fresh process, the "
         "libraries alternating (`benchmarks/keras_fit.py`). *nabla speedup*: this row's median over nabla's; "
@@ -278,7 +301,7 @@ def section(results: dict, table) -> list[str]:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--library", choices=tuple(LIBRARIES.values()), required=True)
-    parser.add_argument("--only", default=",".join(KEYS), help="comma-separated among K1,K2,K3")
+    parser.add_argument("--only", default=",".join(KEYS), help="comma-separated among K1,K2,K3,K5")
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
