@@ -252,6 +252,37 @@ def test_train_on_batch_and_test_on_batch():
     np.testing.assert_allclose(new_bias, bias - 0.1 * 2 * error.sum(0) / 8, rtol=1e-5, atol=1e-7)
 
 
+def test_train_on_batch_checks_a_batch_once_per_shape_loss_optimizer_and_weights():
+    """The checks before training run a forward pass of two samples; a loop of train_on_batch runs them again
+    only when something they checked changed, and NaN inputs are refused at every batch."""
+    calls = []
+
+    class Counting(Dense):
+        def call(self, inputs):
+            calls.append(inputs.shape[0])
+            return super().call(inputs)
+
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(8, 3)).astype(np.float32), rng.normal(size=(8, 1)).astype(np.float32)
+    model = Sequential([Counting(1, input_shape=(3,))])
+    model.compile(optimizer="sgd", loss="mse", jit_compile=False)
+    calls.clear()  # (building with input_shape= calls the layer once)
+    for _ in range(3):
+        model.train_on_batch(x, y)
+    assert calls == [2, 8, 8, 8]  # one probe of two samples, then the batches
+    calls.clear()
+    model.train_on_batch(x[:5], y[:5])  # another shape: checked again
+    model.compile(optimizer="adam", loss="mae", jit_compile=False)
+    model.train_on_batch(x, y)  # another loss and optimizer: checked again
+    assert calls == [2, 5, 2, 8]
+    with pytest.raises(ValueError, match="does not fit the model's outputs"):
+        model.train_on_batch(x, y[:, [0, 0]])
+    bad = x.copy()
+    bad[3, 1] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        model.train_on_batch(bad, y)
+
+
 def test_validation_data_with_sample_weights_weights_the_validation_loss():
     nb.manual_seed(0)
     rng = np.random.default_rng(0)
