@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import runpy
+import warnings
 
 import numpy as np
 import pytest
@@ -17,6 +18,38 @@ from reference import torch
 
 import nabla as nb
 from nabla.engine import anomaly_mode
+
+# --- infinities and NaNs as answers -----------------------------------------------------------
+
+_SPECIAL = {
+    "div": lambda lib, x: x / (x * 0),
+    "rdiv": lambda lib, x: 1 / (x * 0),
+    "log": lambda lib, x: lib.log(x - 2),
+    "log1p": lambda lib, x: lib.log1p(-x - 1),
+    "sqrt": lambda lib, x: lib.sqrt(x - 3),
+    "exp": lambda lib, x: lib.exp(x * 1000),
+    "expm1": lambda lib, x: lib.expm1(x * 1000),
+    "pow": lambda lib, x: (x * 1e3) ** 40,
+    "square": lambda lib, x: lib.square(x * 1e30),
+}
+
+
+@pytest.mark.parametrize("op", sorted(_SPECIAL))
+def test_infinities_and_nans_from_finite_inputs_are_answers_without_warnings(op):
+    """x / 0, log(0), exp(1000)...: PyTorch's values, silently, as PyTorch and TensorFlow return them (NumPy
+    would warn), in eager mode and in a captured step's replay."""
+    th = torch()
+    data = np.array([0.0, 1.0, 2.0, -1.0], dtype=np.float32)
+    expected = _SPECIAL[op](th, th.tensor(data)).numpy()
+    step = nb.capture(lambda x: _SPECIAL[op](nb, x))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        results = [_SPECIAL[op](nb, nb.tensor(data)), step(nb.tensor(data)), step(nb.tensor(data))]
+    assert (~np.isfinite(expected)).any()
+    for result in results:
+        assert result.dtype == nb.float32
+        np.testing.assert_array_equal(result.numpy(), expected)
+
 
 # --- anomaly detection -----------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ import numpy as np
 from .. import backend, devices, dtypes
 from ..tensor import Tensor
 from ..tracing import recompute
-from .primitive import apply, as_operand, primitive
+from .primitive import apply, as_operand, ieee_results, primitive
 
 _FOREIGN_FLOATS = backend.FOREIGN_FLOAT_DTYPES
 
@@ -110,6 +110,7 @@ def _(xp, need, g, out, a, b):
 
 
 @primitive("div")
+@ieee_results
 def _div(xp, a, b):
     return a / b
 
@@ -121,6 +122,7 @@ def _(xp, need, g, out, a, b):
 
 
 @primitive("pow")
+@ieee_results
 def _pow(xp, a, b):
     return a**b
 
@@ -195,6 +197,7 @@ def _(xp, need, g, out, x):
 
 
 @primitive("exp", reads=("out",))
+@ieee_results
 def exp(xp, x):
     """``e^x``."""
     return xp.exp(x)
@@ -206,6 +209,7 @@ def _(xp, need, g, out, x):
 
 
 @primitive("log")
+@ieee_results
 def log(xp, x):
     """Natural logarithm."""
     return xp.log(x)
@@ -217,6 +221,7 @@ def _(xp, need, g, out, x):
 
 
 @primitive("log1p")
+@ieee_results
 def log1p(xp, x):
     """``log(1 + x)``, accurate for small x."""
     return xp.log1p(x)
@@ -228,6 +233,7 @@ def _(xp, need, g, out, x):
 
 
 @primitive("expm1")
+@ieee_results
 def expm1(xp, x):
     """``e^x - 1``, accurate for small x."""
     return xp.expm1(x)
@@ -239,6 +245,7 @@ def _(xp, need, g, out, x):
 
 
 @primitive("sqrt")
+@ieee_results
 def sqrt(xp, x):
     """Square root; the gradient at 0 is infinite, as in PyTorch."""
     return xp.sqrt(x)
@@ -250,6 +257,7 @@ def _(xp, need, g, out, x):
 
 
 @primitive("square")
+@ieee_results
 def square(xp, x):
     """``x^2``."""
     return xp.square(x)
