@@ -27,7 +27,7 @@ class RaggedTensor:
         r.to_tensor()   # [[3, 2, 5], [3, 0, 0], [4, 3, 0]]
     """
 
-    def __init__(self, rows, dtype=None, tensor_class=Tensor):
+    def __init__(self, rows, dtype=None, tensor_class=Tensor, text_class=None):
         self._rows = [np.asarray(row, dtype=dtype) for row in rows]
         if any(row.ndim != 1 for row in self._rows):
             raise ValueError(
@@ -36,6 +36,8 @@ class RaggedTensor:
         self._dtype = np.dtype(dtype) if dtype is not None else (self._rows[0].dtype if self._rows else np.float32)
         self._rows = [row.astype(self._dtype, copy=False) for row in self._rows]
         self._tensor_class = tensor_class
+        # What a row of text is made into (nabla.tf's string tensor, for tf.strings.split's rows); None: numbers.
+        self._text_class = text_class
 
     @classmethod
     def from_row_lengths(cls, values, row_lengths) -> RaggedTensor:
@@ -48,6 +50,8 @@ class RaggedTensor:
         return cls(np.split(values, np.cumsum(lengths)[:-1]), values.dtype)
 
     def _tensor(self, array: np.ndarray):
+        if array.dtype == object and self._text_class is not None:
+            return self._text_class(array)
         return switch_class(Tensor._make(array), self._tensor_class)
 
     @property
@@ -70,7 +74,7 @@ class RaggedTensor:
 
     def __getitem__(self, index):
         if isinstance(index, slice):
-            return RaggedTensor(self._rows[index], self._dtype, self._tensor_class)
+            return RaggedTensor(self._rows[index], self._dtype, self._tensor_class, self._text_class)
         return self._tensor(self._rows[int(index)].copy())
 
     def row_lengths(self):
@@ -87,14 +91,26 @@ class RaggedTensor:
         return [row.tolist() for row in self._rows]
 
     def to_tensor(self, default_value=None, shape=None):
-        """The rows padded at their end with ``default_value`` (0) to the longest (or to ``shape``'s length)."""
+        """The rows padded at their end with ``default_value`` (0, or ``b""`` for text) to the longest (or to
+        ``shape``'s length)."""
         width = max((len(row) for row in self._rows), default=0)
         if shape is not None and shape[-1] is not None:
             width = int(shape[-1])
-        out = np.full((len(self._rows), width), 0 if default_value is None else default_value, self._dtype)
+        if default_value is None:
+            default_value = b"" if self._dtype.kind == "O" else 0
+        out = np.full((len(self._rows), width), default_value, self._dtype)
         for i, row in enumerate(self._rows):
             out[i, : min(len(row), width)] = row[:width]
         return self._tensor(out)
 
     def __repr__(self) -> str:
-        return f"<tf.RaggedTensor {self.to_list()}>"
+        with np.printoptions(formatter={"all": _printed}):
+            return f"<tf.RaggedTensor {_printed(self.numpy())}>"
+
+
+def _printed(x) -> str:
+    """A ragged tensor's value as TensorFlow prints it: elements separated by commas, rows of one length as a
+    2-D array (with NumPy's line breaks), an empty array as its list."""
+    if isinstance(x, np.ndarray):
+        return np.array2string(x, separator=", ") if x.size else repr(x.tolist())
+    return str(x)

@@ -1,5 +1,6 @@
 """``tf.strings``: the text functions of a standardization step (``lower``, ``upper``, ``strip``,
-``regex_replace``) and ``reduce_join`` (ids decoded back to words), on string tensors (``tf.constant(["a"])``,
+``regex_replace``), ``split`` (a split step's) and ``reduce_join`` (ids decoded back to words), on string
+tensors (``tf.constant(["a"])``,
 the text of a ``tf.data`` pipeline), Python strings and NumPy arrays of them.
 
 The result keeps the input's kind: a string tensor gives a string tensor (in a ``tf.data`` ``map``), a ``str``
@@ -23,8 +24,10 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ..keras.ragged import RaggedTensor
 from ._missing import missing
 from .string_tensor import StringTensor, text_data
+from .tensor import Tensor
 
 ASCII_LOWER = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
 ASCII_UPPER = bytes.maketrans(b"abcdefghijklmnopqrstuvwxyz", b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
@@ -73,6 +76,38 @@ def regex_replace(input, pattern: str, rewrite: str, replace_global: bool = True
     replacement = rewrite.encode("utf-8") if isinstance(rewrite, str) else rewrite
     count = 0 if replace_global else 1
     return _each(input, lambda b: compiled.sub(replacement, b, count=count), "regex_replace")
+
+
+def split(input, sep=None, maxsplit: int = -1, name=None):
+    """Each string cut into its tokens, as TensorFlow: at runs of ASCII whitespace (leading and trailing
+    whitespace ignored) when ``sep`` is None, else at each ``sep`` (empty tokens kept: ``"a,,b"`` gives
+    ``a``, ``""``, ``b``); at most ``maxsplit`` cuts per string (-1: no limit).
+
+    One string (a ``str``, ``bytes`` or a scalar string tensor: what ``TextVectorization`` hands a ``split``
+    function of yours) gives a 1-D string tensor of its tokens; a batch of strings gives a
+    ``tf.RaggedTensor`` with a row of tokens per string (``to_list()``, ``to_tensor()`` padded with ``b""``).
+    """
+    data = text_data(input)
+    if data is None:
+        raise TypeError(f"tf.strings.split: takes strings (a str, bytes, a string tensor or a list of them), "
+                        f"got {type(input).__name__}")  # fmt: skip
+    if sep is not None:
+        sep = sep.numpy() if hasattr(sep, "numpy") else sep
+        sep = sep.encode("utf-8") if isinstance(sep, str) else bytes(sep)
+        if not sep:
+            raise ValueError("tf.strings.split: sep is an empty string; pass None to split at whitespace")
+    maxsplit = int(maxsplit)
+
+    def tokens(text: bytes) -> np.ndarray:
+        out = np.empty(0, dtype=object)  # (an object array of bytes, even when there is no token)
+        return np.append(out, text.split(sep, maxsplit))
+
+    if data.ndim == 0:
+        return StringTensor(tokens(data.item()))
+    if data.ndim == 1:
+        return RaggedTensor([tokens(text) for text in data], object, tensor_class=Tensor, text_class=StringTensor)
+    raise ValueError(f"tf.strings.split: takes one string or a 1-D batch of them, got shape {data.shape}; "
+                     "reshape the batch to one dimension first")  # fmt: skip
 
 
 def reduce_join(inputs, axis=None, keepdims: bool = False, separator: str = "", name=None) -> StringTensor:

@@ -51,8 +51,49 @@ def test_keras_io_standardization_runs_in_text_vectorization():
 def test_numbers_and_other_names_are_refused():
     with pytest.raises(TypeError, match="takes strings"):
         ntf.strings.lower(np.zeros(3))
-    with pytest.raises(AttributeError, match="nabla.tf does not offer tf.strings.split"):
-        ntf.strings.split
+    with pytest.raises(AttributeError, match="nabla.tf does not offer tf.strings.unicode_decode"):
+        ntf.strings.unicode_decode
+    with pytest.raises(ValueError, match="sep is an empty string"):
+        ntf.strings.split("a b", sep="")
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda tf: tf.strings.split("  hello \t world\n a "),
+        lambda tf: tf.strings.split(tf.constant("x y")),
+        lambda tf: tf.strings.split(b"a b c d", maxsplit=2),
+        lambda tf: tf.strings.split("a,,b,", sep=","),
+        lambda tf: tf.strings.split(""),
+        lambda tf: tf.strings.split(["a b", "c", "", " d  e "]),
+        lambda tf: tf.strings.split(tf.constant(["a,,b", ""]), sep=","),
+        lambda tf: tf.strings.split(["a b c", "d e f g"], maxsplit=1),
+    ],
+)
+def test_split_matches_tensorflow(call):
+    """One string gives a string tensor of its tokens, a batch a ragged tensor of rows (read as TensorFlow's)."""
+    got, want = call(ntf), call(tensorflow())
+    assert repr(got) == repr(want)
+    if hasattr(want, "to_list"):
+        assert got.to_list() == want.to_list() and got.shape == tuple(want.shape)
+        assert repr(got.to_tensor()) == repr(want.to_tensor()) and repr(got[0]) == repr(want[0])
+        np.testing.assert_array_equal(got.row_lengths().numpy(), want.row_lengths().numpy())
+    else:
+        np.testing.assert_array_equal(got.numpy(), want.numpy())
+
+
+def test_a_split_function_written_with_tf_strings_runs_in_text_vectorization():
+    """Deep Learning with Python (2nd edition, chapter 11): ``custom_split_fn`` returns tf.strings.split."""
+    layer = keras.layers.TextVectorization(
+        standardize=lambda x: ntf.strings.regex_replace(ntf.strings.lower(x), f"[{re.escape(string.punctuation)}]", ""),
+        split=ntf.strings.split,
+    )
+    layer.adapt(["I write, erase, rewrite", "Erase again, and then", "A poppy blooms."])
+    reference = keras.layers.TextVectorization()
+    reference.adapt(["I write, erase, rewrite", "Erase again, and then", "A poppy blooms."])
+    assert layer.get_vocabulary() == reference.get_vocabulary()
+    sentence = "I write, rewrite, and still rewrite again"
+    np.testing.assert_array_equal(np.asarray(layer(sentence)), np.asarray(reference(sentence)))
 
 
 def test_a_layer_called_on_a_string_tensor_returns_tensorflow_s_tensor():
