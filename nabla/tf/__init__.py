@@ -71,6 +71,7 @@ from .array_ops import (
     unstack,
     where,
 )
+from .control_flow import cond, while_loop
 from .creation import eye, fill, linspace, one_hot, ones, ones_like, range, zeros, zeros_like
 from .custom_gradients import custom_gradient
 from .dtypes import (
@@ -168,7 +169,8 @@ del _namespace
 # The modules implementing the names above (bound here by the imports) are not TensorFlow names: tf.tensor,
 # tf.variable... raise like any other name TensorFlow lacks. (They stay importable: nabla.tf.variable.)
 for _implementation in (
-    *("_convert", "_engine", "_keras_alias", "_nest", "_recording", "array_ops", "creation", "custom_gradients"),
+    *("_convert", "_engine", "_keras_alias", "_nest", "_recording", "array_ops", "control_flow", "creation"),
+    *("custom_gradients",),
     *("gradient_tape", "indexed_slices"),
     *("linalg_ops", "math_ops", "module", "nn_ops", "random_ops", "reduce_ops", "tensor", "tensor_shape"),
     *("utilities", "variable"),

@@ -14,7 +14,7 @@ import contextlib
 
 import numpy as np
 
-from nabla.keras.callbacks.event_file import EventFileWriter, event, histogram_value, scalar_value
+from nabla.keras.callbacks.event_file import HISTOGRAM_BUCKETS, EventFileWriter, event, histogram_value, scalar_value
 
 from ._missing import missing
 
@@ -65,10 +65,13 @@ def scalar(name, data, step=None, description=None) -> bool:
 
 
 def histogram(name, data, step=None, buckets=None, description=None) -> bool:
-    """Write the histogram of ``data``'s values (30 buckets, as TensorFlow's default) as ``name`` at ``step``."""
-    if buckets not in (None, 30):
-        raise ValueError(f"tf.summary.histogram: nabla.tf writes 30 buckets, got buckets={buckets!r}")
-    return _record(histogram_value(name, _number(data)), step)
+    """Write the histogram of ``data``'s values as ``name`` at ``step``: ``buckets`` (default 30, as TensorFlow's)
+    buckets of equal width from the smallest value to the largest."""
+    if buckets is None:
+        buckets = HISTOGRAM_BUCKETS
+    if isinstance(buckets, bool) or not isinstance(buckets, (int, np.integer)) or buckets < 1:
+        raise ValueError(f"tf.summary.histogram: buckets must be a positive int, got {buckets!r}")
+    return _record(histogram_value(name, _number(data), int(buckets)), step)
 
 
 def _record(value: bytes, step) -> bool:

@@ -167,6 +167,64 @@ class Variable(TensorLike, nb.Tensor):
     def __ipow__(self, other):
         self._in_place_operator("**=", "variable.assign(variable ** value)")
 
+    # --- scattered updates: TensorFlow's in-place writes at listed positions ---------------------------
+
+    def scatter_nd_update(self, indices, updates, name=None) -> Variable:
+        """Set ``v[tuple(indices[i])] = updates[i]`` in place (``indices``: integers of shape (..., k), k <= rank;
+        ``updates``: shape ``indices.shape[:-1] + v.shape[k:]``). Returns the variable."""
+        return self._scatter("scatter_nd_update", self._nd_index(indices), updates)
+
+    def scatter_nd_add(self, indices, updates, name=None) -> Variable:
+        """Add ``updates[i]`` at ``v[tuple(indices[i])]`` in place; a position listed twice gets both."""
+        return self._scatter("scatter_nd_add", self._nd_index(indices), updates, sign=1)
+
+    def scatter_nd_sub(self, indices, updates, name=None) -> Variable:
+        """Subtract ``updates[i]`` at ``v[tuple(indices[i])]`` in place; a position listed twice loses both."""
+        return self._scatter("scatter_nd_sub", self._nd_index(indices), updates, sign=-1)
+
+    def scatter_update(self, sparse_delta, use_locking=False, name=None) -> Variable:
+        """Set the rows ``sparse_delta.indices`` to ``sparse_delta.values`` (a ``tf.IndexedSlices``)."""
+        return self._scatter("scatter_update", *self._rows(sparse_delta))
+
+    def scatter_add(self, sparse_delta, use_locking=False, name=None) -> Variable:
+        """Add ``sparse_delta.values`` to the rows ``sparse_delta.indices`` (a row listed twice gets both)."""
+        return self._scatter("scatter_add", *self._rows(sparse_delta), sign=1)
+
+    def scatter_sub(self, sparse_delta, use_locking=False, name=None) -> Variable:
+        """Subtract ``sparse_delta.values`` from the rows ``sparse_delta.indices``."""
+        return self._scatter("scatter_sub", *self._rows(sparse_delta), sign=-1)
+
+    def _nd_index(self, indices) -> tuple:
+        """``indices`` of shape (..., k) as NumPy's advanced index: k arrays of shape (...)."""
+        index = np.asarray(indices.numpy() if hasattr(indices, "numpy") else indices)
+        if index.dtype.kind not in "iu" or index.ndim == 0 or index.shape[-1] > self._data.ndim:
+            raise ValueError(
+                f"{self.name}: indices must be integers of shape (..., k) with k <= the variable's rank "
+                f"{self._data.ndim}, got {index.dtype} of shape {index.shape}"
+            )
+        return tuple(np.moveaxis(index, -1, 0))
+
+    def _rows(self, sparse_delta) -> tuple:
+        if not hasattr(sparse_delta, "indices") or not hasattr(sparse_delta, "values"):
+            raise TypeError(f"{self.name}: sparse_delta must be a tf.IndexedSlices, got {type(sparse_delta).__name__}")
+        rows = sparse_delta.indices
+        return (np.asarray(rows.numpy() if hasattr(rows, "numpy") else rows),), sparse_delta.values
+
+    def _scatter(self, method: str, index: tuple, updates, sign: int = 0) -> Variable:
+        """Write ``updates`` at ``index``: replace (``sign`` 0) or accumulate (``np.add.at``: repeats add up)."""
+        values = self._values(updates)
+        expected = self._data[index].shape
+        if values.shape != expected:
+            raise ValueError(f"{self.name}.{method}: updates must have shape {expected}, got {values.shape}")
+        data = self._data.copy()
+        if sign:
+            np.add.at(data, index, values if sign > 0 else -values)
+        else:
+            data[index] = values
+        with nb.no_grad():
+            self.copy_(data)
+        return self
+
     def _assign_at(self, index, value) -> Variable:
         with nb.no_grad():
             nb.Tensor.__setitem__(self, index, self._values(value))

@@ -42,3 +42,14 @@ def test_scalars_and_histograms_written_in_a_writer_block_read_back_in_tensorflo
 def test_a_record_without_a_step_is_refused(tmp_path):
     with tf.summary.create_file_writer(str(tmp_path)).as_default(), pytest.raises(ValueError, match="step"):
         tf.summary.scalar("loss", 1.0)
+
+
+def test_a_histogram_takes_its_number_of_buckets(tmp_path):
+    # Géron's chapter 10 writes tf.summary.histogram(..., buckets=50), which TensorFlow 2.21 accepts (any positive
+    # int); the file is read back by TensorFlow's reader. Equal-width buckets: 0..99 in 50 buckets are 2 each.
+    with tf.summary.create_file_writer(str(tmp_path / "run")).as_default():
+        tf.summary.histogram("h", np.arange(100.0), buckets=50, step=1)
+        with pytest.raises(ValueError, match="buckets must be a positive int"):
+            tf.summary.histogram("h", np.arange(3.0), buckets=0, step=1)
+    (histo,) = [v.histo for e in events(tmp_path / "run") for v in e.summary.value if v.HasField("histo")]
+    assert list(histo.bucket) == [2.0] * 50 and histo.bucket_limit[-1] == 99.0

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from tf_parity import same
+from tf_parity import same, tensorflow
 
 import nabla as nb
 import nabla.tf as ntf
@@ -112,3 +112,34 @@ def test_in_place_operators_as_tensorflow():
         same(lambda tf, op=op: exec(f"v {op} 1.0", {"v": tf.Variable([1.0])}))
     same(lambda tf: exec("t[0] = 2.0", {"t": tf.constant([1.0])}))
     same(lambda tf: exec("v[0] = 2.0", {"v": tf.Variable([1.0])}))
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        # Géron's chapter 12: v.scatter_nd_update(indices=[[0, 0], [1, 2]], updates=[100., 200.])
+        lambda tf, v: v.scatter_nd_update(indices=[[0, 0], [1, 2]], updates=[100.0, 200.0]),
+        lambda tf, v: v.scatter_nd_update([[1]], [[7.0, 8.0, 9.0]]),  # whole rows (k < rank)
+        lambda tf, v: v.scatter_nd_add([[0, 1], [0, 1]], [1.0, 2.0]),  # a repeated position gets both
+        lambda tf, v: v.scatter_nd_sub([[1, 0]], [0.5]),
+        lambda tf, v: v.scatter_update(tf.IndexedSlices(values=[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], indices=[1, 0])),
+        lambda tf, v: v.scatter_add(tf.IndexedSlices(values=tf.ones((2, 3)), indices=tf.constant([1, 1]))),
+        lambda tf, v: v.scatter_sub(tf.IndexedSlices(values=[[1.0, 1.0, 1.0]], indices=[0])),
+    ],
+)
+def test_scattered_updates_as_tensorflows(update):
+    tf = tensorflow()
+    results = []
+    for lib in (ntf, tf):
+        v = lib.Variable([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+        out = update(lib, v)
+        results.append((np.asarray(v.numpy()), np.asarray(out.numpy()), v.dtype.name))
+    np.testing.assert_array_equal(results[0][0], results[1][0])
+    np.testing.assert_array_equal(results[0][1], results[1][1])
+    assert results[0][2] == results[1][2]
+
+
+def test_a_scattered_update_of_the_wrong_shape_says_which():
+    v = ntf.Variable([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    with pytest.raises(ValueError, match=r"updates must have shape \(2,\), got \(3,\)"):
+        v.scatter_nd_update([[0, 0], [1, 2]], [1.0, 2.0, 3.0])

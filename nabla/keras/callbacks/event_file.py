@@ -118,10 +118,10 @@ def scalar_value(tag: str, value: float) -> bytes:
 HISTOGRAM_BUCKETS = 30  # as tf.summary.histogram's default
 
 
-def histogram_value(tag: str, values) -> bytes:
+def histogram_value(tag: str, values, buckets: int = HISTOGRAM_BUCKETS) -> bytes:
     """An encoded ``Summary.Value`` holding a ``HistogramProto`` of ``values``.
 
-    ``HISTOGRAM_BUCKETS`` buckets of equal width from the minimum to the maximum, as ``tf.summary.histogram``;
+    ``buckets`` buckets of equal width from the minimum to the maximum, as ``tf.summary.histogram``;
     ``bucket_limit[i]`` is bucket i's right edge. All-equal values make one bucket, no values an empty histogram.
     """
     x = np.asarray(values, dtype=np.float64).ravel()
@@ -132,7 +132,7 @@ def histogram_value(tag: str, values) -> bytes:
         if low == high:
             counts, limits = [float(x.size)], [high]
         else:
-            counts, edges = np.histogram(x, bins=HISTOGRAM_BUCKETS, range=(low, high))
+            counts, edges = np.histogram(x, bins=buckets, range=(low, high))
             limits = edges[1:]
         histo = (
             _double(1, low)

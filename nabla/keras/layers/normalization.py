@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from ...nn.functional import _inverse_std, running_update
 from .._engine import Tensor, recompute, update_in_place
 from ..symbolic import probing
@@ -81,8 +79,9 @@ class BatchNormalization(_Normalization):
     def build(self, input_shape) -> None:
         super().build(input_shape)
         n = input_shape[self.axis]
-        self.register_buffer("moving_mean", Tensor._make(np.zeros(n, dtype=self.dtype)))
-        self.register_buffer("moving_variance", Tensor._make(np.ones(n, dtype=self.dtype)))
+        # Non-trainable Variables, as Keras's: named, listed by variables/non_trainable_weights.
+        self.moving_mean = self.add_weight(name="moving_mean", shape=(n,), initializer="zeros", trainable=False)
+        self.moving_variance = self.add_weight(name="moving_variance", shape=(n,), initializer="ones", trainable=False)
 
     def call(self, inputs, training=None):
         axis = self.axis % inputs.ndim

@@ -15,13 +15,13 @@ TOL = dict(rtol=1e-9, atol=1e-10)
 def check_layer(layer, x: np.ndarray, torch_fn, training=None, seed: int = 1):
     """Run ``layer`` on ``x`` and ``torch_fn(x, params)`` in torch; compare outputs and gradients.
 
-    ``params`` maps the layer's parameter names (``"kernel"``, ``"bias"``...)
+    ``params`` maps the layer's trainable parameter names (``"kernel"``, ``"bias"``...)
     to torch copies of their current values. Returns the nabla output.
     """
     th = torch()
     nb_x = nb.tensor(x, requires_grad=True)
     out = layer(nb_x) if training is None else layer(nb_x, training=training)
-    params = dict(layer.named_parameters())
+    params = {k: p for k, p in layer.named_parameters() if p.requires_grad}
     th_x = th.tensor(x, requires_grad=True)
     th_params = {k: th.tensor(p.detach().numpy(), requires_grad=True) for k, p in params.items()}
     ref = torch_fn(th_x, th_params)

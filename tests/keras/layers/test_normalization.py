@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from keras_reference import keras_on_torch
 from layer_reference import TOL, check_layer, inputs, nchw, nhwc
 from reference import torch
 
@@ -94,3 +95,16 @@ def test_layer_normalization_matches_torch(shape):
         inputs(*shape) * 2 + 1,
         lambda t, p: F.layer_norm(t, (shape[-1],), p["gamma"], p["beta"], eps=1e-3),
     )
+
+
+def test_batch_normalization_variables_are_named_variables_as_in_keras():
+    # Géron's chapter 11 lists [(var.name, var.trainable) for var in bn.variables]; reference: Keras 3.
+    keras = keras_on_torch()
+    ref = keras.layers.BatchNormalization()
+    ref.build((None, 3))
+    layer = BatchNormalization()
+    layer.build((None, 3))
+    listed = [(v.name, v.trainable, tuple(v.shape)) for v in layer.variables]
+    assert listed == [(v.name, v.trainable, tuple(v.shape)) for v in ref.variables]
+    assert [v.name for v in layer.non_trainable_weights] == [v.name for v in ref.non_trainable_weights]
+    assert [v.name for v in layer.trainable_weights] == ["gamma", "beta"]
