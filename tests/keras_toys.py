@@ -111,6 +111,7 @@ LAYER_ARGS = {
     "RandomRotation": {"factor": 0.1},
     "RandomZoom": {"height_factor": 0.1},
     "RandomContrast": {"factor": 0.1},
+    "RandomBrightness": {"factor": 0.1},
     "Rescaling": {"scale": 0.5},
     "Embedding": {"input_dim": 3, "output_dim": 2},
     "RepeatVector": {"n": 2},

@@ -22,7 +22,7 @@ import builtins
 
 import numpy as np
 
-from . import activations, ops
+from . import activations, losses, ops
 from . import random as keras_random
 from .variables import Variable
 
@@ -180,9 +180,10 @@ def categorical_crossentropy(target, output, from_logits: bool = False, axis: in
 
 
 def sparse_categorical_crossentropy(target, output, from_logits: bool = False, axis: int = -1, ignore_class=None):
-    if ignore_class is not None:
-        raise ValueError("K.sparse_categorical_crossentropy: ignore_class is not offered; mask the samples instead")
-    return ops.sparse_categorical_crossentropy(target, output, from_logits=from_logits, axis=axis)
+    """Per-sample cross-entropy of integer labels; those equal to ``ignore_class`` lose 0 and are masked (the
+    result's mask, which a loss's mean honours), as tf_keras's."""
+    output = ops.moveaxis(ops.convert_to_tensor(output), axis, -1) if axis != -1 else output
+    return losses.sparse_categorical_crossentropy(target, output, from_logits=from_logits, ignore_class=ignore_class)
 
 
 def dropout(x, level: float, noise_shape=None, seed=None):

@@ -64,8 +64,8 @@ _BUILT_IN: dict[type, Callable] = {
     layers.RandomTranslation: identity,
     # (the activation and augmentation layers of TF's tutorials; the others of keras-layers have no ONNX form yet)
     **dict.fromkeys((layers.RandomFlip, layers.RandomRotation, layers.RandomZoom, layers.RandomContrast,
-                     layers.SpatialDropout1D, layers.SpatialDropout2D, layers.SpatialDropout3D, layers.AlphaDropout,
-                     layers.ActivityRegularization, layers.Identity), identity),  # fmt: skip
+                     layers.RandomBrightness, layers.SpatialDropout1D, layers.SpatialDropout2D, layers.SpatialDropout3D,
+                     layers.AlphaDropout, layers.ActivityRegularization, layers.Identity), identity),  # fmt: skip
     layers.LeakyReLU: t.leaky_relu,
     layers.ELU: t.elu,
     # PyTorch-side modules

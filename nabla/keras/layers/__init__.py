@@ -10,7 +10,7 @@ By family, as in Keras: :mod:`.layer` (the base ``Layer``), :mod:`.core` (``Inpu
 ``LayerNormalization``), :mod:`.regularization` (``Dropout``, ``GaussianNoise``,
 ``GaussianDropout``, ``AlphaDropout``), :mod:`.preprocessing` (``Rescaling``, ``Normalization``),
 :mod:`.augmentation` (``RandomTranslation``, ``RandomFlip``, ``RandomRotation``, ``RandomZoom``,
-``RandomContrast``), :mod:`.merging` (``Add``,
+``RandomContrast``, ``RandomBrightness``), :mod:`.merging` (``Add``,
 ``Concatenate``, ...: several inputs into one), :mod:`.reshaping` (``Reshape``, ``Permute``),
 :mod:`.image_reshaping` (``UpSampling2D``, ``ZeroPadding2D``, ``Cropping2D``),
 :mod:`.resizing` (``Resizing``, ``CenterCrop``, ``RandomCrop``), and one layer per file:
@@ -35,7 +35,7 @@ from . import experimental
 from .activations import ELU, Identity, LeakyReLU, PReLU, ReLU, Softmax
 from .activity_regularization import ActivityRegularization
 from .attention import AdditiveAttention, Attention
-from .augmentation import RandomContrast, RandomFlip, RandomRotation, RandomTranslation, RandomZoom
+from .augmentation import RandomBrightness, RandomContrast, RandomFlip, RandomRotation, RandomTranslation, RandomZoom
 from .categorical import CategoryEncoding
 from .convolutional import Conv2D
 from .convolutional1d import Conv1D
@@ -133,6 +133,7 @@ LAYERS = {
         RandomRotation,
         RandomZoom,
         RandomContrast,
+        RandomBrightness,
         Rescaling,
         Normalization,
         Embedding,

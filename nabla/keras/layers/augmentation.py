@@ -1,5 +1,5 @@
 """Data augmentation layers: ``RandomTranslation``, ``RandomFlip``, ``RandomRotation``, ``RandomZoom``,
-``RandomContrast``.
+``RandomContrast``, ``RandomBrightness``.
 
 As in Keras 3 (whose image preprocessing layers declare ``call(data, training=True)``), they augment when
 called on their own, ``layer(images)`` (a ``dataset.map`` or a plot of augmented samples), and inside
@@ -320,3 +320,63 @@ class RandomContrast(_ImageAugmentation):
     def get_config(self) -> dict:
         return {**super().get_config(), "factor": self.factor, "value_range": self.value_range, "seed": self.seed,
                 "data_format": self.data_format}  # fmt: skip
+
+
+class RandomBrightness(_ImageAugmentation):
+    """Brightens or darkens each image by its own random amount while training (Keras 3's layer).
+
+    Every pixel and channel of an image gains the same ``delta = u * (high - low)``, with u uniform in the
+    ``factor`` range and ``(low, high) = value_range`` (the range of the pixel values, (0, 255) by default:
+    give (0, 1) after a Rescaling); the result is clipped to ``value_range``. ``factor`` is ``f`` in
+    [-1, 1], meaning (-|f|, |f|), or a pair (lower, upper) in [-1, 1] (sorted, as Keras does): 0.2 moves an
+    image by up to 51 levels of 255 either way. Gradients flow through to the input.
+
+    Integer images pass unchanged at inference and stay integer while training (see :meth:`_brighten`). See
+    :class:`_ImageAugmentation` for the randomness (``seed`` is kept for the config).
+
+    Shape: (N, H, W, C) or (H, W, C), unchanged.
+
+    Example::
+
+        >>> import nabla as nb
+        >>> _ = nb.manual_seed(0)
+        >>> out = RandomBrightness(0.2, value_range=(0, 1))(np.full((2, 4, 4, 3), 0.5, np.float32))
+        >>> bool(((out >= 0.3) & (out <= 0.7)).all())
+        True
+    """
+
+    def __init__(self, factor, value_range=(0, 255), seed=None, data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        if factor is None:  # (Keras accepts it, then fails at the first call)
+            raise ValueError("RandomBrightness: factor must be a number in [-1, 1] or a pair of them, got None")
+        _, self.factor = _factor(factor, "factor", "RandomBrightness", "a fraction of value_range")
+        if not (isinstance(value_range, (list, tuple)) and len(value_range) == 2 and all(map(is_number, value_range))):
+            raise ValueError(f"RandomBrightness: value_range must be a pair of numbers (low, high), got {value_range}")
+        self.value_range = sorted(value_range)  # (Keras's config: the pair as given, sorted)
+        self.seed = check_seed(seed, "RandomBrightness")
+        self.data_format = _check_data_format(data_format, "RandomBrightness")
+
+    def call(self, inputs, training=True):
+        if not training:
+            return inputs
+        if inputs.dtype.kind == "f" or inputs.ndim not in (3, 4):
+            return super().call(inputs, training)
+        if inputs.dtype.kind not in "iu":
+            raise floats_only(self, numpy_dtype(inputs))
+        batch = inputs if inputs.ndim == 4 else inputs.reshape(1, *inputs.shape)
+        return self._brighten(batch.astype(self.dtype), whole=True).astype(inputs.dtype).reshape(inputs.shape)
+
+    def augment(self, images):
+        return self._brighten(images, whole=False)
+
+    def _brighten(self, images, whole: bool):
+        """``clip(images + delta, low, high)``; ``whole`` for integer images: as Keras on TensorFlow, which keeps
+        their dtype, the delta is cast to it first, truncated toward 0 (there uint8 images darkened below 0 wrap
+        around to bright values; here they are clipped at 0)."""
+        low, high = (float(v) for v in self.value_range)
+        delta = _uniform((images.shape[0], 1, 1, 1), images.dtype, *self.factor) * (high - low)
+        return ops.clip(images + (made_by(np.trunc, delta) if whole else delta), low, high)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "data_format": self.data_format, "factor": self.factor,
+                "value_range": self.value_range, "seed": self.seed}  # fmt: skip

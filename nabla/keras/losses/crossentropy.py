@@ -15,6 +15,7 @@ import numpy as np
 from .. import activations
 from .._engine import Tensor, backend, ops, recompute
 from ..activation_logits import behind_activation
+from ..layers import masking
 from .loss import EPSILON, Loss, _as_target, _check_shapes, _match_rank
 
 
@@ -99,10 +100,15 @@ def categorical_focal_crossentropy(
     return -ops.sum(alpha * (1.0 - p) ** gamma * y * ops.log(p), axis=-1)
 
 
-def sparse_categorical_crossentropy(y_true, y_pred, from_logits: bool = False) -> Tensor:
-    """``-log p[label]`` per sample for integer labels of shape (N,) or (N, 1); p clipped unless
-    ``from_logits`` or p is a Keras softmax's output (its logits are used then, as Keras on TensorFlow; on
-    PyTorch Keras clips)."""
+def sparse_categorical_crossentropy(
+    y_true, y_pred, from_logits: bool = False, ignore_class: int | None = None
+) -> Tensor:
+    """``-log p[label]`` per sample for integer labels of shape (N,) or (N, 1) (or one per position: (N, H, W)
+    for outputs (N, H, W, C)); p clipped unless ``from_logits`` or p is a Keras softmax's output (its logits are
+    used then, as Keras on TensorFlow; on PyTorch Keras clips).
+
+    ``ignore_class`` (Keras 3's): positions labelled with it (a segmentation's "void", often -1 or 255) lose 0
+    and the result carries a mask of the others, so a :class:`Loss`'s mean is over those only, as Keras's."""
     y_pred, from_logits = behind_activation(y_pred, from_logits, "Softmax", "sparse_categorical_crossentropy")
     y = _as_target(y_true, y_pred, integer=True)
     if y.ndim == y_pred.ndim and y.shape[-1] == 1:
@@ -115,11 +121,21 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits: bool = False) -
     labels = y._data
     if backend.numpy_dtype(labels.dtype).kind == "f":
         labels = recompute(_integer_labels, y)
-    flat = Tensor._make(labels).reshape(-1)
+    labels = Tensor._make(labels)
+    if ignore_class is not None:
+        valid = labels != int(ignore_class)
+        labels = ops.where(valid, labels, 0)  # (an ignored label may be out of range: gather class 0, then drop it)
+    flat = labels.reshape(-1)
     if from_logits:  # PyTorch's fused softmax cross-entropy: one node, gradient softmax - onehot
-        return ops.cross_entropy(y_pred.reshape(-1, y_pred.shape[-1]), flat, reduction="none").reshape(y.shape)
-    logp = ops.log(_probabilities(y_pred, False))
-    return ops.nll_loss(logp.reshape(-1, y_pred.shape[-1]), flat, reduction="none").reshape(y.shape)
+        loss = ops.cross_entropy(y_pred.reshape(-1, y_pred.shape[-1]), flat, reduction="none").reshape(y.shape)
+    else:
+        logp = ops.log(_probabilities(y_pred, False))
+        loss = ops.nll_loss(logp.reshape(-1, y_pred.shape[-1]), flat, reduction="none").reshape(y.shape)
+    if ignore_class is None:
+        return loss
+    loss = ops.where(valid, loss, 0.0)
+    masking.set_mask(loss, valid)  # (Keras's set_keras_mask: Loss's reductions weigh the valid positions only)
+    return loss
 
 
 def _integer_labels(labels):
@@ -153,8 +169,15 @@ class CategoricalCrossentropy(Loss):
 class SparseCategoricalCrossentropy(Loss):
     fn = staticmethod(sparse_categorical_crossentropy)
 
-    def __init__(self, from_logits: bool = False, name: str | None = None, reduction: str | None = _DEFAULT):
-        super().__init__(name, reduction, from_logits=from_logits)
+    """Cross-entropy of integer labels (see :func:`sparse_categorical_crossentropy`); ``ignore_class``: a label
+    whose positions are left out of the loss and of the mean, as Keras 3's."""
+
+    def __init__(self, from_logits: bool = False, ignore_class: int | None = None, reduction: str | None = _DEFAULT,
+                 name: str | None = None):  # fmt: skip
+        if ignore_class is not None and (isinstance(ignore_class, bool) or not isinstance(ignore_class, int)):
+            raise ValueError(f"SparseCategoricalCrossentropy: ignore_class must be an integer label or None, got "
+                             f"{ignore_class!r}")  # fmt: skip
+        super().__init__(name, reduction, from_logits=from_logits, ignore_class=ignore_class)
 
 
 class BinaryFocalCrossentropy(Loss):

@@ -81,6 +81,14 @@ def _sample_weights(sample_weight, values, shape: tuple):
     return xp.reshape(xp.astype(data, values.dtype), shape)
 
 
+def _combined(in_mask, out_mask):
+    """The mask of the model's output and the one the loss function put on its values (``ignore_class``'s),
+    both applying (Keras 3's ``Loss.__call__``: ``in_mask & out_mask``), or either, or None."""
+    if in_mask is None or out_mask is None:
+        return out_mask if in_mask is None else in_mask
+    return ops.logical_and(in_mask, out_mask)
+
+
 def _check_reduction(reduction) -> str:
     reduction = "none" if reduction is None else reduction
     if reduction not in REDUCTIONS:
@@ -97,6 +105,7 @@ class Loss:
     When ``y_pred`` carries a mask (a model ending in a layer with ``return_sequences`` after ``Masking``
     or ``Embedding(mask_zero=True)``), the masked steps weigh 0 and, for the means, the real ones
     ``total / valid``: the mean is over the real steps, as in Keras 3 (see :mod:`nabla.keras.layers.masking`).
+    So do the positions a loss function masks on its values (``SparseCategoricalCrossentropy(ignore_class=...)``).
     """
 
     fn = None
@@ -133,9 +142,12 @@ class Loss:
         weights = None
         if sample_weight is not None:
             # A loss of one number (Dice over everything) is weighted by each weight, as Keras broadcasts it.
+            # Weights of the values' own shape (one per pixel of a segmentation) weigh each value, as Keras's.
             shape = values.shape[:1] + (1,) * (values.ndim - 1) if values.ndim else np.shape(sample_weight)
+            if values.ndim > 1 and tuple(np.shape(sample_weight)) == values.shape:
+                shape = values.shape
             weights = Tensor._make(recompute(_sample_weights, sample_weight, values, shape))
-        mask = masking.get_mask(y_pred)
+        mask = _combined(masking.get_mask(y_pred), masking.get_mask(values))
         if mask is not None and values.ndim:  # the model output's mask weighs its steps (Keras 3's apply_mask)
             mask_weights = masking.loss_weights(mask, values, self.reduction)
             weights = mask_weights if weights is None else weights * mask_weights
@@ -154,6 +166,11 @@ class Loss:
 
     def get_config(self) -> dict:
         return {"name": self.name, "reduction": self.reduction, **self.options}
+
+    @classmethod
+    def from_config(cls, config: dict) -> Loss:
+        """The loss :meth:`get_config` describes (Keras's ``cls(**config)``)."""
+        return cls(**config)
 
 
 class _FunctionLoss(Loss):

@@ -122,6 +122,7 @@ class AUC(ArrayMetric):
     """
 
     direction = "up"
+    float32_result = True
 
     def __init__(
         self,

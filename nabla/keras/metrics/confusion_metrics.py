@@ -129,6 +129,7 @@ class _ConfusionCount(ArrayMetric):
     """Accumulates the confusion counts at ``thresholds``; subclasses read what they need in :meth:`result`."""
 
     direction = "up"
+    float32_result = True
 
     def __init__(self, thresholds=None, top_k: int | None = None, class_id: int | None = None, name=None):
         kind = type(self).__name__

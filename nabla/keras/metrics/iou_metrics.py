@@ -48,6 +48,7 @@ class IoU(ArrayMetric):
     """
 
     direction = "up"
+    float32_result = True
 
     def __init__(
         self,
@@ -68,12 +69,12 @@ class IoU(ArrayMetric):
         self.num_classes, self.target_class_ids, self.ignore_class = num_classes, ids, ignore_class
         self.sparse_y_true, self.sparse_y_pred, self.axis = bool(sparse_y_true), bool(sparse_y_pred), int(axis)
         super().__init__(name)
-        # NOTE: Keras 3's config gives the confusion matrix's dtype, "int32" unless given; its result is float32
-        # whatever it is. nabla counts in float64 and keeps the config's dtype only to give it back.
-        self._counts_dtype = "int32"
+        # NOTE: Keras 3's dtype is the confusion matrix's, "int32" unless given; its result is float32 whatever
+        # it is. nabla counts in float64 and keeps the dtype only to give it back.
+        self._dtype = "int32"
 
     def _take_dtype(self, dtype) -> None:
-        self._counts_dtype = np.dtype(dtype).name
+        self._dtype = np.dtype(dtype).name
 
     def reset_state(self) -> None:
         self.total_cm = np.zeros((self.num_classes, self.num_classes))  # rows: labels, columns: predictions
@@ -110,7 +111,6 @@ class IoU(ArrayMetric):
     def get_config(self) -> dict:
         return {
             **super().get_config(),
-            "dtype": self._counts_dtype,
             "num_classes": self.num_classes,
             "target_class_ids": self.target_class_ids,
             "ignore_class": self.ignore_class,
@@ -220,5 +220,5 @@ class BinaryIoU(IoU):
         super().update_state(y_true, predicted, sample_weight)
 
     def get_config(self) -> dict:
-        return {"name": self.name, "dtype": self._counts_dtype, "target_class_ids": self.target_class_ids,
+        return {"name": self.name, "dtype": self.dtype, "target_class_ids": self.target_class_ids,
                 "threshold": self.threshold}  # fmt: skip

@@ -13,6 +13,7 @@ Updated with tf.Tensors (nabla.tf's), ``result()`` is a ``tf.Tensor``, as tf.ker
 from __future__ import annotations
 
 import functools
+import inspect
 
 import numpy as np
 
@@ -67,7 +68,8 @@ class Metric:
 
     Args:
         name: the key under which ``fit`` logs the value; defaults to the class name in snake_case.
-        dtype: the dtype of the state and of :meth:`result`, default ``"float32"`` (``self.dtype``).
+        dtype: the metric's dtype (``self.dtype``), default ``"float32"``: its result's, and its variables' where a
+            subclass passes ``dtype=self.dtype`` to :meth:`add_variable`, as Keras 3's built-ins do.
             (The arguments are in Keras 2's order, ``name`` first; give them by keyword for Keras 3.)
 
     Attributes:
@@ -113,10 +115,11 @@ class Metric:
 
     def add_variable(self, shape, initializer, dtype=None, aggregation: str = "sum", name: str | None = None):
         """A non-trainable :class:`~nabla.keras.Variable` of the metric's state (``aggregation`` is accepted
-        for Keras's signature); :attr:`variables` lists it and :meth:`reset_state` zeros it."""
+        for Keras's signature); :attr:`variables` lists it and :meth:`reset_state` zeros it. Its ``dtype`` is
+        float32 unless given, whatever the metric's (as Keras 3's: pass ``dtype=self.dtype`` to follow it)."""
         if "_variables" not in vars(self):
             raise RuntimeError(f"{type(self).__name__}: call super().__init__() in __init__ before add_variable")
-        variable = Variable(initializer, shape=shape, dtype=dtype or self.dtype, trainable=False, name=name)
+        variable = Variable(initializer, shape=shape, dtype=dtype, trainable=False, name=name)
         self._variables.append(variable)
         return variable
 
@@ -177,11 +180,41 @@ class Metric:
         return f"<{type(self).__name__} name={self.name}>"  # (Keras 3's)
 
 
+def _taking_dtype(init):
+    """``__init__`` that also takes Keras 3's ``dtype=`` keyword, for a constructor whose own arguments lack it:
+    the metric takes it (:meth:`ArrayMetric._take_dtype`) once built."""
+
+    @functools.wraps(init)
+    def wrapper(self, *args, dtype=None, **kwargs):
+        init(self, *args, **kwargs)
+        if dtype is not None:
+            self._take_dtype(dtype)
+
+    return wrapper
+
+
 class ArrayMetric(Metric):
     """The base of nabla's built-in metrics: their state is NumPy arrays, made by :meth:`reset_state`
     (called at construction), and :meth:`_value` computes the value that :meth:`result` returns as a
     tensor of the metric's dtype. (So their :attr:`variables` list is empty, where Keras lists its
-    state variables.)"""
+    state variables.)
+
+    Every constructor takes Keras 3's ``dtype=`` (``Accuracy(dtype="float64")``): the metric's
+    :attr:`dtype`, in its config, and the result's dtype, except where Keras 3 keeps a float32 result
+    whatever the dtype (the confusion counts, AUC, R2Score: ``float32_result``).
+    """
+
+    #: Keras 3 (on TensorFlow) gives this metric's result in float32 whatever its dtype.
+    float32_result = False
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        init = vars(cls).get("__init__")
+        if init is not None:
+            parameters = inspect.signature(init).parameters
+            # (a constructor with **kwargs passes dtype on to its base itself)
+            if "dtype" not in parameters and all(p.kind != p.VAR_KEYWORD for p in parameters.values()):
+                cls.__init__ = _taking_dtype(init)
 
     def __init__(self, name: str | None = None, dtype=None):
         super().__init__(name, dtype)
@@ -195,25 +228,14 @@ class ArrayMetric(Metric):
         raise NotImplementedError(f"{type(self).__name__} must implement _value")
 
     def result(self) -> Tensor:
-        return as_result(self._value(), self.dtype)
+        return as_result(self._value(), "float32" if self.float32_result else self.dtype)
 
     def get_config(self) -> dict:
         """The constructor arguments after ``name`` and ``dtype``, as Keras 3's config of the class."""
         return {"name": self.name, "dtype": self.dtype}
 
-    @classmethod
-    def from_config(cls, config: dict) -> ArrayMetric:
-        """The metric of a config of nabla's or of Keras 3's (``keras.metrics.serialize(AUC())["config"]``),
-        whose ``dtype`` the constructors do not take: it is set after."""
-        config = dict(config)
-        dtype = config.pop("dtype", None)
-        metric = cls(**config)
-        if dtype is not None:
-            metric._take_dtype(dtype)
-        return metric
-
     def _take_dtype(self, dtype) -> None:
-        """Take a config's ``dtype``, the result's: a float type."""
+        """Take the ``dtype`` given to the constructor: a float type."""
         if np.dtype(dtype).kind != "f":
             raise ValueError(f"{type(self).__name__}: dtype must be a float type such as 'float32', got {dtype!r}")
         self._dtype = np.dtype(dtype).name

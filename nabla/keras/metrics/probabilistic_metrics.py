@@ -39,9 +39,12 @@ def categorical_crossentropy(y_true, y_pred, from_logits: bool = False, label_sm
     )
 
 
-def sparse_categorical_crossentropy(y_true, y_pred, from_logits: bool = False) -> np.ndarray:
-    """Per-sample ``-log p[label]`` for integer labels of shape ``(N,)`` or ``(N, 1)``."""
-    return _loss_per_sample(losses.sparse_categorical_crossentropy, y_true, y_pred, from_logits=from_logits)
+def sparse_categorical_crossentropy(y_true, y_pred, from_logits: bool = False, ignore_class=None) -> np.ndarray:
+    """Per-sample ``-log p[label]`` for integer labels of shape ``(N,)`` or ``(N, 1)``; positions labelled
+    ``ignore_class`` lose 0 (and, as in Keras 3's metric, still count in the mean)."""
+    return _loss_per_sample(
+        losses.sparse_categorical_crossentropy, y_true, y_pred, from_logits=from_logits, ignore_class=ignore_class
+    )
 
 
 def kl_divergence(y_true, y_pred) -> np.ndarray:
@@ -131,7 +134,8 @@ class SparseCategoricalCrossentropy(_BuiltinWrapper):
 
     Args:
         from_logits: ``True`` if ``y_pred`` holds logits.
-        ignore_class: None (Keras's default; a class to ignore is not offered: weigh its samples 0).
+        ignore_class: a label whose positions lose 0, or None (Keras's default). As Keras 3's metric (unlike
+            its loss) they still count in the mean.
         axis: the classes' axis: -1 (Keras's default; the only one offered).
         name: defaults to ``"sparse_categorical_crossentropy"``.
 
@@ -148,16 +152,16 @@ class SparseCategoricalCrossentropy(_BuiltinWrapper):
 
     def __init__(self, from_logits: bool = False, ignore_class: int | None = None, axis: int = -1,
                  name: str = "sparse_categorical_crossentropy"):  # fmt: skip
-        if ignore_class is not None:
-            raise ValueError(
-                "SparseCategoricalCrossentropy: ignore_class is not offered by nabla's metric; give the ignored "
-                "samples a sample_weight of 0 instead"
-            )
         _check_last_axis(axis, "SparseCategoricalCrossentropy")
-        super().__init__(sparse_categorical_crossentropy, name=name, from_logits=bool(from_logits))
+        if ignore_class is not None and (isinstance(ignore_class, bool) or not isinstance(ignore_class, int)):
+            raise ValueError(f"SparseCategoricalCrossentropy: ignore_class must be an integer label or None, got "
+                             f"{ignore_class!r}")  # fmt: skip
+        super().__init__(
+            sparse_categorical_crossentropy, name=name, from_logits=bool(from_logits), ignore_class=ignore_class
+        )
 
     def get_config(self) -> dict:
-        return {**super().get_config(), "ignore_class": None, "axis": -1}
+        return {**super().get_config(), "axis": -1}
 
 
 class KLDivergence(_BuiltinWrapper):

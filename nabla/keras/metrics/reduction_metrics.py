@@ -87,6 +87,7 @@ class MeanMetricWrapper(Mean):
         fn: ``fn(y_true, y_pred, **kwargs) -> values`` of shape ``(N,)``
             (other shapes are averaged with weights indexing the first axis).
         name: defaults to ``fn.__name__``.
+        dtype: of the result, ``"float32"`` by default.
         **kwargs: passed to ``fn`` (e.g. ``threshold``).
 
     Example:
@@ -98,12 +99,12 @@ class MeanMetricWrapper(Mean):
         (2.0, 'max_error')
     """
 
-    def __init__(self, fn: Callable, name: str | None = None, **kwargs):
+    def __init__(self, fn: Callable, name: str | None = None, dtype=None, **kwargs):
         if not callable(fn):
             raise TypeError(f"MeanMetricWrapper: fn must be callable, got {type(fn).__name__}")
         self.fn = fn
         self._fn_kwargs = kwargs
-        super().__init__(name or getattr(fn, "__name__", type(fn).__name__))
+        super().__init__(name or getattr(fn, "__name__", type(fn).__name__), dtype)
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
         values = np.asarray(self.fn(y_true, y_pred, **self._fn_kwargs), dtype=np.float64)
@@ -111,7 +112,8 @@ class MeanMetricWrapper(Mean):
 
     def get_config(self) -> dict:
         # A user's function is not JSON: only its name is recorded (not rebuildable).
-        return {"name": self.name, "fn": getattr(self.fn, "__name__", repr(self.fn)), **self._fn_kwargs}
+        return {"name": self.name, "dtype": self.dtype, "fn": getattr(self.fn, "__name__", repr(self.fn)),
+                **self._fn_kwargs}  # fmt: skip
 
 
 class _BuiltinWrapper(MeanMetricWrapper):

@@ -222,6 +222,7 @@ class R2Score(ArrayMetric):
     """
 
     direction = "up"
+    float32_result = True
     _AGGREGATIONS = ("uniform_average", "variance_weighted_average")
 
     def __init__(self, class_aggregation: str = "uniform_average", num_regressors: int = 0, name: str = "r2_score"):

@@ -23,6 +23,7 @@ class _RateAtRate(ArrayMetric):
     """
 
     direction = "up"
+    float32_result = True
     _constrained = ""
     _maximized = ""
 

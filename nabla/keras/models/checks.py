@@ -165,6 +165,9 @@ def check_setup(model, y: np.ndarray, out: Tensor, loss=None, layers: list | Non
                 "targets, or pass y.argmax(-1)"
             )
         labels = y.reshape(len(y), -1) if y.ndim > 1 else y
+        ignored = getattr(loss, "options", {}).get("ignore_class")
+        if ignored is not None:  # (its "void" label, 255 or -1, is no class of the model's)
+            labels = labels[labels != ignored]
         if y.dtype.kind == "f" and not np.all(y == np.round(y)):
             raise ValueError(
                 "sparse_categorical_crossentropy needs integer class labels, but y holds fractional values; "

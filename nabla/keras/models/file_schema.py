@@ -183,6 +183,8 @@ LAYER_CONFIGS = {
     "RandomContrast": _layer(["factor"], factor=_pair(_number(minimum=0, maximum=1)), seed=SEED,
                              value_range={"type": "array", "items": _number(), "minItems": 2, "maxItems": 2},
                              data_format=IMAGES),  # fmt: skip
+    "RandomBrightness": _layer(["factor"], factor=TRANSLATION_FACTOR, seed=SEED, data_format=IMAGES,
+                               value_range={"type": "array", "items": _number(), "minItems": 2, "maxItems": 2}),
     "Embedding": _layer(["input_dim", "output_dim"], input_dim=SIZE, output_dim=SIZE,
                         embeddings_initializer=INITIALIZER, embeddings_regularizer=REGULARIZER,
                         activity_regularizer=REGULARIZER, embeddings_constraint=CONSTRAINT,

@@ -123,7 +123,7 @@ LOSS_CONFIGS = {name: {**_REDUCTION, **options} for name, options in {
     "Poisson": {},
     "BinaryCrossentropy": _SMOOTHED,
     "CategoricalCrossentropy": _SMOOTHED,
-    "SparseCategoricalCrossentropy": {"from_logits": BOOLEAN},
+    "SparseCategoricalCrossentropy": {"from_logits": BOOLEAN, "ignore_class": _optional(_integer())},
     "BinaryFocalCrossentropy": {"apply_class_balancing": BOOLEAN, **_FOCAL},
     "CategoricalFocalCrossentropy": _FOCAL,
     "Dice": {"axis": _AXES},

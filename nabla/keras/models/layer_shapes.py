@@ -476,5 +476,5 @@ RULES = {
     **dict.fromkeys(["UnitNormalization", "ActivityRegularization", "SpatialDropout2D"],
                     lambda c, s: _elementwise({}, s)),  # fmt: skip
     "Normalization": _normalization_statistics,
-    **dict.fromkeys(["RandomFlip", "RandomRotation", "RandomZoom", "RandomContrast"], _translation),
+    **dict.fromkeys(["RandomFlip", "RandomRotation", "RandomZoom", "RandomContrast", "RandomBrightness"], _translation),
 }

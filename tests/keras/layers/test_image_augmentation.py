@@ -1,5 +1,6 @@
 """RandomFlip, RandomRotation, RandomZoom and RandomContrast: against Keras 3 (PyTorch backend) where the
-transformation is fixed, and by their statistics and invariants where it is random.
+transformation is fixed, and by their statistics and invariants where it is random (RandomBrightness: its
+own file, test_random_brightness.py; here with the others at inference and called alone).
 
 A factor range of zero width (``(0.1, 0.1)``) makes a rotation or a zoom deterministic, which compares
 the whole layer with Keras's (the direction of the turn, the centre, the fill modes). The random draws
@@ -134,13 +135,14 @@ def test_contrast_clips_to_the_value_range():
         lambda k: k.layers.RandomRotation(0.1),
         lambda k: k.layers.RandomZoom(0.1),
         lambda k: k.layers.RandomContrast(0.2),
+        lambda k: k.layers.RandomBrightness(0.2),
     ],
 )
 def test_identity_at_inference_configs_and_summary_as_keras(keras, make):
     layer = make(nk)
     x = np.random.default_rng(0).integers(0, 256, (2, 5, 6, 3)).astype(np.uint8)
     out = layer(x, training=False)
-    theirs = keras.ops.convert_to_numpy(make(keras)(x, training=False))  # (RandomContrast keeps uint8, others float32)
+    theirs = keras.ops.convert_to_numpy(make(keras)(x, training=False))  # (Contrast, Brightness keep uint8)
     assert np.asarray(out).dtype == theirs.dtype and np.array_equal(np.asarray(out), x)
     check_config_keys(layer, make(keras))
     check_summary(lambda: make(nk), lambda: make(keras), keras, (5, 6, 3))
@@ -199,6 +201,7 @@ AUGMENTERS = [
     ("RandomRotation", (0.2,)),
     ("RandomZoom", (0.3,)),
     ("RandomContrast", (0.5,)),
+    ("RandomBrightness", (0.5,)),
     ("RandomTranslation", (0.3, 0.3)),
     ("RandomCrop", (4, 4)),
 ]

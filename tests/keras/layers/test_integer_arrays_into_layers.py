@@ -16,7 +16,7 @@ from keras_reference import keras_on_tensorflow
 import nabla.tf as ntf
 
 # Their values are random draws (Keras's random image layers augment by default when called directly)
-RANDOM = ("RandomFlip", "RandomCrop", "RandomRotation", "RandomTranslation", "RandomZoom")
+RANDOM = ("RandomFlip", "RandomCrop", "RandomRotation", "RandomTranslation", "RandomZoom", "RandomBrightness")
 
 
 def outcomes(tf, keras) -> dict:
@@ -69,6 +69,7 @@ def outcomes(tf, keras) -> dict:
         "Normalization": (lambda: L.Normalization(mean=1.0, variance=2.0), x3),
         "Permute": (lambda: L.Permute((2, 1)), x3),
         "PReLU": (lambda: L.PReLU(), x3),
+        "RandomBrightness": (lambda: L.RandomBrightness(0.2), x4),
         "RandomContrast": (lambda: L.RandomContrast(0.2), x4),
         "RandomCrop": (lambda: L.RandomCrop(2, 2), x4),
         "RandomFlip": (lambda: L.RandomFlip(), x4),

@@ -95,6 +95,7 @@ LAYERS = {
             ("RandomTranslation", (0.1, 0.1)),
             ("RandomZoom", (0.1,)),
             ("RandomContrast", (0.2,)),
+            ("RandomBrightness", (0.2,)),
             ("RandomCrop", (4, 4)),
         )
     },
