@@ -1,7 +1,6 @@
 """``tf.strings``: the text functions of a standardization step (``lower``, ``upper``, ``strip``,
 ``regex_replace``), ``split`` (a split step's) and ``reduce_join`` (ids decoded back to words), on string
-tensors (``tf.constant(["a"])``,
-the text of a ``tf.data`` pipeline), Python strings and NumPy arrays of them.
+tensors (``tf.constant(["a"])``, the text of a ``tf.data`` pipeline), Python strings and NumPy arrays of them.
 
 The result keeps the input's kind: a string tensor gives a string tensor (in a ``tf.data`` ``map``), a ``str``
 gives a ``str`` (what nabla's ``keras.layers.TextVectorization`` hands its ``standardize`` function, one text at
