@@ -31,8 +31,8 @@ class TextLineDataset(Dataset):
     """``tf.data.TextLineDataset(filenames)``: the lines of the files, one ``tf.string`` scalar each."""
 
     def __init__(self, filenames, compression_type=None, buffer_size=None, num_parallel_reads=None, name=None):
-        text_files.refuse_compression(compression_type)
-        super().__init__(text_files.TextLines(text_files.file_names(filenames), num_parallel_reads or 1))
+        files = text_files.file_names(filenames)
+        super().__init__(text_files.TextLines(files, num_parallel_reads or 1, compression_type))
 
 
 class CsvDataset(Dataset):
@@ -42,10 +42,9 @@ class CsvDataset(Dataset):
     def __init__(self, filenames, record_defaults, compression_type=None, buffer_size=None, header=False,
                  field_delim=",", use_quote_delim=True, na_value="", select_cols=None, exclude_cols=None,
                  name=None):  # fmt: skip
-        text_files.refuse_compression(compression_type)
         super().__init__(text_files.CsvRecords(
             text_files.file_names(filenames), record_defaults, header, field_delim, use_quote_delim, na_value,
-            select_cols, exclude_cols,
+            select_cols, exclude_cols, compression_type=compression_type,
         ))  # fmt: skip
 
 
@@ -58,20 +57,25 @@ def make_csv_dataset(file_pattern, batch_size: int, column_names: Sequence[str] 
                      encoding: str = "utf-8") -> Dataset:  # fmt: skip
     """``tf.data.experimental.make_csv_dataset``: batches of CSV records as dicts of columns (see the module's
     documentation)."""
-    text_files.refuse_compression(compression_type)
+    if (column_names is None or column_defaults is None) and compression_type not in (None, "", "GZIP"):
+        # (TensorFlow reads the files' first rows for names and dtypes with Python's gzip only)
+        raise ValueError(f"Received unknown `compression_type` {compression_type}. Expected: GZIP, ZLIB or "
+                         f"'' (empty string)." if compression_type != "ZLIB" else
+                         f"`compression_type` {compression_type} is not supported for probing columns.")  # fmt: skip
+    compression = text_files.compression(compression_type)
     filenames = _file_names(file_pattern)
     dialect = text_files.dialect(field_delim, use_quote_delim)
     if column_names is None:
         if not header:
             raise ValueError("Expected `column_names` or `header` arguments. Neither is provided.")
-        column_names = _header(filenames, dialect, encoding)
+        column_names = _header(filenames, dialect, encoding, compression)
     column_names = list(column_names)
     if len(set(column_names)) != len(column_names):
         raise ValueError(f"Either `column_names` argument or CSV header row contains duplicate column names: "
                          f"{sorted(n for n in set(column_names) if column_names.count(n) > 1)}.")  # fmt: skip
     select = None if select_columns is None else _column_indices(select_columns, column_names)
     if column_defaults is None:
-        rows = _rows(filenames, dialect, header, len(column_names), encoding)
+        rows = _rows(filenames, dialect, header, len(column_names), encoding, compression)
         column_defaults = _inferred_defaults(rows, select or range(len(column_names)), na_value, num_rows_for_inference)
     if select is not None:
         if len(column_defaults) != len(select):
@@ -93,7 +97,7 @@ def make_csv_dataset(file_pattern, batch_size: int, column_names: Sequence[str] 
     dataset = Dataset(text_files.CsvRecords(
         files._node, column_defaults, header, field_delim, use_quote_delim, na_value, select,
         cycle_length=num_parallel_reads if num_parallel_reads and num_parallel_reads > 0 else 1,
-        ignore_errors=ignore_errors, template=template, order=order,
+        ignore_errors=ignore_errors, template=template, order=order, compression_type=compression,
     ))  # fmt: skip
     if shuffle:
         dataset = dataset.shuffle(shuffle_buffer_size, shuffle_seed)
@@ -111,11 +115,11 @@ def _file_names(file_pattern) -> list[str]:
     return names
 
 
-def _header(filenames: list[str], dialect: dict, encoding: str) -> list[str]:
+def _header(filenames: list[str], dialect: dict, encoding: str, compression: str) -> list[str]:
     """The column names of the files' first lines, which must agree."""
     names = None
     for filename in filenames:
-        with open(filename, newline="", encoding=encoding) as f:
+        with text_files.open_file(filename, "r", compression, newline="", encoding=encoding) as f:
             first = next(csv.reader(f, **dialect), None)
         if first is None:
             raise ValueError(f"Failed when reading the header line of {filename}. Is it an empty file?")
@@ -145,10 +149,10 @@ def _column_indices(select_columns, column_names: list[str]) -> list[int]:
     return sorted(indices)
 
 
-def _rows(filenames: list[str], dialect: dict, header: bool, width: int, encoding: str):
+def _rows(filenames: list[str], dialect: dict, header: bool, width: int, encoding: str, compression: str):
     """The records of the files in order, each checked to have ``width`` fields."""
     for filename in filenames:
-        with open(filename, newline="", encoding=encoding) as f:
+        with text_files.open_file(filename, "r", compression, newline="", encoding=encoding) as f:
             reader = csv.reader(f, **dialect)
             if header:
                 next(reader, None)

@@ -13,12 +13,17 @@ with Python's ``open`` and ``csv`` modules as the pipeline is iterated, so a pas
   blank line is a record of one empty field, and a bad record (a wrong number of fields, a missing required
   field, a field that does not parse) raises ``InvalidArgumentError`` with TensorFlow's message when it is read.
 
-Compression (``compression_type``) is not offered: a value other than None or ``""`` is refused.
+``compression_type`` is TensorFlow's: ``""`` (or None) reads plain files, ``"GZIP"`` gzip files (the HIGGS
+``.csv.gz`` of the "Overfit and underfit" tutorial) and ``"ZLIB"`` zlib streams; another value is refused with
+TensorFlow's ``InvalidArgumentError`` ("Unsupported compression_type"), here when the dataset is made.
 """
 
 from __future__ import annotations
 
 import csv
+import gzip
+import io
+import zlib
 from collections.abc import Iterator, Sequence
 
 import numpy as np
@@ -46,17 +51,41 @@ def file_names(filenames) -> Node:
     return TensorSlices(names)
 
 
-def refuse_compression(compression_type) -> None:
-    if compression_type not in (None, ""):
-        raise ValueError(f"compression_type={compression_type!r}: nabla.tf reads uncompressed text files only")
+COMPRESSIONS = ("", "GZIP", "ZLIB")
+
+
+def compression(compression_type) -> str:
+    """``compression_type`` checked: ``""`` (for None too), ``"GZIP"`` or ``"ZLIB"``, spelt as TensorFlow spells
+    them (it refuses ``"gzip"``)."""
+    value = "" if compression_type is None else compression_type
+    if value not in COMPRESSIONS:
+        raise InvalidArgumentError(f"Unsupported compression_type: {compression_type!r}; use one of {COMPRESSIONS}")
+    return value
+
+
+def open_file(path: str, mode: str, compression_type: str = "", **kwargs):
+    """``open(path, mode, **kwargs)`` through the decompression that ``compression_type`` names (see
+    :func:`compression`); a missing file raises TensorFlow's ``NotFoundError``."""
+    try:
+        if compression_type == "GZIP":
+            return gzip.open(path, mode if "b" in mode else "rt", **kwargs)
+        if compression_type == "ZLIB":  # (no streaming reader in the standard library: files are read whole)
+            with open(path, "rb") as f:
+                data = io.BytesIO(zlib.decompress(f.read()))
+            return data if "b" in mode else io.TextIOWrapper(data, **kwargs)
+        return open(path, mode, **kwargs)
+    except FileNotFoundError:
+        raise NotFoundError(f"{path}; No such file or directory") from None  # (TensorFlow's error and message)
 
 
 class FileRecords(Node):
     """The records of the files an upstream stage names, ``cycle_length`` files at a time (one record from each in
-    turn). A subclass says what a file's records are (:meth:`records`) and what they look like (:meth:`_spec`)."""
+    turn), decompressed as ``compression_type`` says. A subclass says what a file's records are (:meth:`records`)
+    and what they look like (:meth:`_spec`)."""
 
-    def __init__(self, files: Node, cycle_length: int = 1):
+    def __init__(self, files: Node, cycle_length: int = 1, compression_type=None):
         self.files, self.cycle_length = files, max(1, int(cycle_length))
+        self.compression = compression(compression_type)
 
     def records(self, path: str) -> Iterator[tuple]:
         raise NotImplementedError
@@ -86,7 +115,7 @@ class TextLines(FileRecords):
     name = "TextLineDatasetV2"
 
     def records(self, path: str) -> Iterator[tuple]:
-        with _open(path, "rb") as f:
+        with open_file(path, "rb", self.compression) as f:
             for line in f:
                 line = line[:-1] if line.endswith(b"\n") else line
                 yield (np.array(line[:-1] if line.endswith(b"\r") else line, dtype=object),)
@@ -109,8 +138,9 @@ class CsvRecords(FileRecords):
 
     def __init__(self, files: Node, record_defaults: Sequence, header: bool = False, field_delim: str = ",",
                  use_quote_delim: bool = True, na_value: str = "", select_cols=None, exclude_cols=None,
-                 cycle_length: int = 1, ignore_errors: bool = False, template=None, order=None):  # fmt: skip
-        super().__init__(files, cycle_length)
+                 cycle_length: int = 1, ignore_errors: bool = False, template=None, order=None,
+                 compression_type=None):  # fmt: skip
+        super().__init__(files, cycle_length, compression_type)
         self.columns = [_column(default) for default in record_defaults]
         if not self.columns:
             raise ValueError("`record_defaults` must name at least one column")
@@ -128,7 +158,7 @@ class CsvRecords(FileRecords):
         self.order = order or list(range(len(self.columns)))
 
     def records(self, path: str) -> Iterator[tuple]:
-        with _open(path, "r", newline="", encoding="utf-8") as f:
+        with open_file(path, "r", self.compression, newline="", encoding="utf-8") as f:
             rows = csv.reader(f, **self.reader)
             if self.header:
                 next(rows, None)
@@ -156,13 +186,6 @@ class CsvRecords(FileRecords):
 
     def _spec(self) -> Spec:
         return Spec(self.structure, [()] * len(self.order), [self.columns[i][0] for i in self.order])
-
-
-def _open(path: str, mode: str, **kwargs):
-    try:
-        return open(path, mode, **kwargs)
-    except FileNotFoundError:
-        raise NotFoundError(f"{path}; No such file or directory") from None  # (TensorFlow's error and message)
 
 
 def _column(default) -> tuple[np.dtype, np.ndarray | None]:

@@ -140,3 +140,46 @@ def test_make_csv_dataset_refuses_what_tensorflow_refuses(tensorflow, files):
         for tf in (ntf, tensorflow):
             with pytest.raises(ValueError, match="label_name|same length"):
                 tf.data.experimental.make_csv_dataset(files["mixed"], batch_size=2, **kwargs)
+
+
+@pytest.fixture
+def compressed(tmp_path):
+    """``MIXED`` gzip-compressed (the "Overfit and underfit" tutorial reads HIGGS.csv.gz so) and zlib-compressed."""
+    import gzip
+    import zlib
+
+    paths = {"GZIP": str(tmp_path / "mixed.csv.gz"), "ZLIB": str(tmp_path / "mixed.csv.z")}
+    with gzip.open(paths["GZIP"], "wb") as f:
+        f.write(MIXED.encode())
+    with open(paths["ZLIB"], "wb") as f:
+        f.write(zlib.compress(MIXED.encode()))
+    return paths
+
+
+COMPRESSED = {
+    "lines": lambda tf, path, kind: tf.data.TextLineDataset(path, compression_type=kind),
+    "csv": lambda tf, path, kind: tf.data.experimental.CsvDataset(
+        path, [0, "", 0.0, "", tf.int64], header=True, compression_type=kind
+    ),
+    "make_csv_dataset": lambda tf, path, kind: tf.data.experimental.make_csv_dataset(
+        path, batch_size=2, num_epochs=1, shuffle=False, label_name="survived", compression_type=kind,
+        **({} if kind == "GZIP" else dict(column_names=["survived", "sex", "fare", "note", "big"],
+                                          column_defaults=[0, "", 0.0, "", tf.int64], header=True)),
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", ["GZIP", "ZLIB"])
+@pytest.mark.parametrize("name", sorted(COMPRESSED))
+def test_compressed_files_read_as_on_tensorflow(tensorflow, compressed, name, kind):
+    make = COMPRESSED[name]
+    _same_dataset(make(ntf, compressed[kind], kind), make(tensorflow, compressed[kind], kind))
+
+
+def test_an_unknown_compression_is_tensorflows_error(tensorflow, compressed):
+    for tf in (ntf, tensorflow):  # (TensorFlow spells the kinds in capitals and refuses "gzip")
+        with pytest.raises(tf.errors.InvalidArgumentError, match="Unsupported compression_type"):
+            list(tf.data.TextLineDataset(compressed["GZIP"], compression_type="gzip"))
+        for kind, message in (("gzip", "unknown `compression_type` gzip"), ("ZLIB", "not supported for probing")):
+            with pytest.raises(ValueError, match=message):  # (make_csv_dataset reads the first rows itself)
+                tf.data.experimental.make_csv_dataset(compressed[kind.upper()], 2, compression_type=kind)
