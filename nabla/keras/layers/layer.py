@@ -24,6 +24,7 @@ from ..utils.naming import auto_name
 from ..variables import Variable
 from . import masking
 from .build_config import BuildConfig
+from .dtype_names import DTypeNames
 from .layer_config import BASE_KEYS, accepted, dtype_config, init_arguments, resolve_dtype
 from .layer_inputs import as_tensors, cast_floats, input_shapes, integers_as_floats
 from .tracked_list import TrackedList
@@ -47,7 +48,7 @@ def _marking_built(build):
     return build_and_mark
 
 
-class Layer(BuildConfig, Module):
+class Layer(BuildConfig, DTypeNames, Module):
     """Base of the Keras-style layers: lazy ``build``, ``call``, ``get_config``, regularization losses, masks."""
 
     PASSES_MASKS = False  # True: the layer's supports_masking starts True (Keras's layers that set it)
@@ -275,11 +276,6 @@ class Layer(BuildConfig, Module):
         return tuple(m for m in self.modules() if m is not self and isinstance(m, Layer))
 
     # --- running --------------------------------------------------------------------
-
-    @property
-    def input_dtype(self):
-        """The dtype floating inputs are cast to when ``autocast`` is on (Keras 3's: the layer's dtype)."""
-        return self.dtype
 
     def call(self, inputs, training: bool | None = None):
         raise NotImplementedError(f"{type(self).__name__} must define call()")

@@ -285,13 +285,7 @@ class Optimizer:
         pairs = [(g, v) for g, v in grads_and_vars if g is not None]
         if not pairs:
             return self.iterations
-        variables = [v for _, v in pairs]
-        bound = {id(p) for group in self.param_groups for p in group["params"]}
-        new = [v for v in variables if id(v) not in bound]
-        if new and not self.param_groups:
-            self.bind(new)
-        elif new:
-            self.add_param_group({"params": new})
+        self.build([v for _, v in pairs])
         everything = [p for group in self.param_groups for p in group["params"]]
         saved = [p._grad for p in everything]
         for p in everything:
@@ -307,6 +301,40 @@ class Optimizer:
             for p, g in zip(everything, saved):
                 p._grad = g
         return self.iterations
+
+    def build(self, variables) -> None:
+        """Bind ``variables`` before the first update, as Keras 3's ``optimizer.build(model.trainable_variables)``
+        (the first ``apply_gradients`` binds them otherwise); those already bound are left as they are.
+        Their slots (Adam's ``m`` and ``v``) are made at their first update, where Keras makes them here."""
+        bound = {id(p) for group in self.param_groups for p in group["params"]}
+        new = [v for v in variables if id(v) not in bound]
+        if new and not self.param_groups:
+            self.bind(new)
+        elif new:
+            self.add_param_group({"params": new})
+
+    @property
+    def built(self) -> bool:
+        """Whether variables are bound (by :meth:`build` or a first update), as Keras 3's ``optimizer.built``."""
+        return bool(self.param_groups)
+
+    def __getattr__(self, name: str):
+        # Keras's hyper-parameters are attributes (optimizer.beta_1, .momentum, .epsilon); here they are the
+        # constructor's group settings, which _own_config names as Keras does.
+        if not name.startswith("_") and "defaults" in vars(self):
+            config = self._own_config()
+            if name in config:
+                return config[name]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def __setattr__(self, name: str, value) -> None:
+        # Setting one would leave the groups' setting, which the update reads, as it was: refuse, not ignore.
+        if not name.startswith("_") and "defaults" in vars(self) and name in self._own_config():
+            raise AttributeError(
+                f"{type(self).__name__}.{name} cannot be changed after construction in nabla.keras: "
+                f"build the optimizer with {name}={value!r}"
+            )
+        super().__setattr__(name, value)
 
     def apply(self, grads, trainable_variables) -> None:
         """``apply_gradients(zip(grads, trainable_variables))``."""

@@ -132,3 +132,30 @@ def test_add_metric_raises_not_implemented_as_in_keras_3():
         for obj in (k.layers.Dense(1), k.Sequential([k.layers.Dense(1)])):
             with pytest.raises(NotImplementedError, match="add_metric"):
                 obj.add_metric(k.ops.ones((1,)))
+
+
+def _policy_layer_class(k):
+    """A custom layer that names its dtypes through Keras 3's ``variable_dtype`` and ``compute_dtype``."""
+
+    class Scale(k.layers.Layer):
+        def build(self, input_shape):
+            self.s = self.add_weight(shape=(input_shape[-1],), initializer="ones", dtype=self.variable_dtype)
+
+        def call(self, inputs):
+            return k.ops.cast(inputs, self.compute_dtype) * self.s
+
+    return Scale
+
+
+@pytest.mark.parametrize("dtype", [None, "float64"])
+def test_a_layer_names_its_compute_and_variable_dtypes_as_keras(dtype):
+    reference_keras = keras_on_torch()
+    x = np.arange(6, dtype=np.int32).reshape(2, 3)
+    theirs, ours = _policy_layer_class(reference_keras)(dtype=dtype), _policy_layer_class(keras)(dtype=dtype)
+    want = reference_keras.ops.convert_to_numpy(theirs(x))
+    got = ours(x).numpy()
+    assert (ours.compute_dtype, ours.variable_dtype) == (theirs.compute_dtype, theirs.variable_dtype)
+    assert isinstance(ours.compute_dtype, str) and got.dtype == want.dtype == (dtype or "float32")
+    np.testing.assert_array_equal(got, want)
+    dense = keras.layers.Dense(2, dtype=dtype)
+    assert (dense.compute_dtype, dense.variable_dtype) == (dtype or "float32",) * 2
