@@ -78,6 +78,14 @@ l1, l2, l1_l2 = L1, L2, L1L2
 _BY_NAME = {"L1": L1, "L2": L2, "L1L2": L1L2, "l1": L1, "l2": L2}  # (Keras 3 knows no "l1_l2" string)
 
 
+def activity_penalty(regularizer, output: Tensor) -> Tensor:
+    """Keras 3's penalty on a layer's output (its ``activity_regularizer``): ``regularizer(output) / batch_size``,
+    so that its strength does not depend on the batch size (the batch is the first axis; a 0-d output is not
+    divided)."""
+    penalty = regularizer(output)
+    return penalty / output.shape[0] if output.ndim else penalty
+
+
 def serialize(regularizer: Regularizer) -> dict:
     """Keras 3's form: ``{"module": "keras.regularizers", "class_name": ..., "config": ..., ...}``."""
     return {"module": "keras.regularizers", "class_name": type(regularizer).__name__,

@@ -3,16 +3,9 @@
 from __future__ import annotations
 
 from .. import regularizers
-from .._engine import Tensor
+from ..regularizers import activity_penalty
 from .arguments import is_number
 from .layer import Layer
-
-
-def activity_penalty(regularizer, output: Tensor) -> Tensor:
-    """Keras 3's activity penalty: ``regularizer(output) / batch_size``, so that its strength does not depend
-    on the batch size (the batch is the first axis; a 0-d output is not divided)."""
-    penalty = regularizer(output)
-    return penalty / output.shape[0] if output.ndim else penalty
 
 
 class ActivityRegularization(Layer):

@@ -8,6 +8,7 @@ from .. import activations
 from .._engine import ops
 from .arguments import check_padding, pair, same_padding
 from .kernel_layer import KernelLayer
+from .layer_config import config_value
 
 
 class Conv2D(KernelLayer):
@@ -90,4 +91,5 @@ class Conv2D(KernelLayer):
             "strides": list(self.strides),
             "padding": self.padding,
             "dilation_rate": list(self.dilation_rate),
+            "activity_regularizer": config_value(self.activity_regularizer),  # (always: Keras 3's convolutions)
         }

@@ -7,6 +7,7 @@ import numpy as np
 from .._engine import ops
 from .arguments import check_padding, same_padding
 from .kernel_layer import KernelLayer
+from .layer_config import config_value
 
 
 def single(v, name: str) -> int:
@@ -84,5 +85,6 @@ class Conv1D(KernelLayer):
             "strides": [self.strides],
             "padding": self.padding,
             "dilation_rate": [self.dilation_rate],
+            "activity_regularizer": config_value(self.activity_regularizer),  # (always: Keras 3's convolutions)
             "data_format": self.data_format,
         }

@@ -79,7 +79,8 @@ class _Depthwise(Layer):
         config = {**super().get_config(), "kernel_size": list(self.kernel_size), "strides": list(self.strides),
                   "padding": self.padding, "depth_multiplier": self.depth_multiplier, "data_format": self.data_format,
                   "dilation_rate": list(self.dilation_rate), "activation": config_value(self.activation),
-                  "use_bias": self.use_bias}  # fmt: skip
+                  "use_bias": self.use_bias,
+                  "activity_regularizer": config_value(self.activity_regularizer)}  # fmt: skip
         for role in self.roles:
             for what in ("initializer", "regularizer", "constraint"):
                 config[f"{role}_{what}"] = config_value(getattr(self, f"{role}_{what}"))

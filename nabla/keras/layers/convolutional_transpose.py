@@ -18,6 +18,7 @@ from .._engine import ops
 from .arguments import check_padding, pair
 from .convolutional1d import single
 from .kernel_layer import KernelLayer
+from .layer_config import config_value
 
 
 def keras_crops(k: int, stride: int, dilation: int, padding: str, output_padding: int | None) -> tuple[int, int]:
@@ -111,6 +112,7 @@ class _ConvTranspose(KernelLayer):
             "strides": list(self.strides),
             "padding": self.padding,
             "output_padding": None if self.output_padding is None else list(self.output_padding),
+            "activity_regularizer": config_value(self.activity_regularizer),  # (always: Keras 3's convolutions)
             "data_format": self.data_format,
             "dilation_rate": list(self.dilation_rate),
         }

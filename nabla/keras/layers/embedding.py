@@ -7,7 +7,6 @@ import numpy as np
 from ...nn.functional import embedding
 from .. import constraints, initializers, regularizers
 from .._engine import Tensor, recompute
-from .activity_regularization import activity_penalty
 from .layer import Layer
 from .layer_config import config_value
 
@@ -88,10 +87,7 @@ class Embedding(Layer):
         # (recomputed by every replay of a captured step, checks included: fit's float32 batches are new arrays)
         indices = recompute(_indices, inputs if isinstance(inputs, Tensor) else np.asarray(inputs), self.input_dim,
                             self.name)  # fmt: skip
-        out = embedding(Tensor._make(indices), self.embeddings)
-        if self.activity_regularizer is not None:
-            self.add_loss(activity_penalty(self.activity_regularizer, out))
-        return out
+        return embedding(Tensor._make(indices), self.embeddings)
 
     def get_config(self) -> dict:
         return {

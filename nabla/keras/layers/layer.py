@@ -25,7 +25,7 @@ from ..variables import Variable
 from . import masking
 from .build_config import BuildConfig
 from .dtype_names import DTypeNames
-from .layer_config import BASE_KEYS, accepted, dtype_config, init_arguments, resolve_dtype
+from .layer_config import BASE_KEYS, accepted, config_value, dtype_config, init_arguments, resolve_dtype
 from .layer_inputs import as_tensors, cast_floats, input_shapes, integers_as_floats
 from .tracked_list import TrackedList
 
@@ -78,6 +78,8 @@ class Layer(BuildConfig, DTypeNames, Module):
         input_shape = (dim,) if (dim := kwargs.pop("input_dim", None)) is not None else input_shape  # Keras 2's
         self.autocast = kwargs.pop("autocast", True)  # Keras's: floating inputs are cast to input_dtype (forward)
         batch_shape = kwargs.pop("batch_input_shape", None)  # Keras 2's, in stateful-RNN labs (Keras 3 refuses it)
+        # Keras 3's base layer takes it for every layer: a penalty on each output of a call (see _run)
+        self.activity_regularizer = regularizers.get(kwargs.pop("activity_regularizer", None))
         if kwargs:
             raise ValueError(f"Unrecognized keyword arguments passed to {type(self).__name__}: {kwargs}")
         self.built = self.BUILT_AT_INIT
@@ -355,6 +357,10 @@ class Layer(BuildConfig, DTypeNames, Module):
         finally:
             _Calls.depth -= 1
             _mode.training = outer
+        if self.activity_regularizer is not None:  # Keras 3's: every output tensor, states included
+            for output in out.values() if isinstance(out, dict) else out if isinstance(out, (list, tuple)) else [out]:
+                if isinstance(output, Tensor):
+                    self.add_loss(regularizers.activity_penalty(self.activity_regularizer, output))
         if self.supports_masking:
             masking.set_masks(out, self.compute_mask(inputs, previous_mask))
         if isinstance(out, Tensor):
@@ -446,6 +452,8 @@ class Layer(BuildConfig, DTypeNames, Module):
         config = {"name": self.name, **auto, "trainable": self.trainable, "dtype": dtype_config(self.dtype)}
         if self.input_shape_hint is not None:
             config["input_shape"] = list(self.input_shape_hint[1:])
+        if self.activity_regularizer is not None:  # (as Keras 3's base config: only when there is one)
+            config["activity_regularizer"] = config_value(self.activity_regularizer)
         return config
 
     @classmethod

@@ -49,7 +49,6 @@ import numpy as np
 
 from .. import regularizers
 from .._engine import Tensor, zeros
-from .activity_regularization import activity_penalty
 from .layer_config import config_value
 from .rnn import _SequenceLayer
 from .rnn_cells import _CellMath, _GRUMath, _LSTMMath, _SimpleRNNMath
@@ -97,8 +96,6 @@ class _Recurrent(_CellMath, _SequenceLayer):
             return new[0], new
 
         output, states = self._loop(step, x, states, mask, who)
-        if self.activity_regularizer is not None:
-            self.add_loss(activity_penalty(self.activity_regularizer, output))
         return [output, *states] if self.return_state else output
 
     def _state_count(self) -> int:

@@ -41,7 +41,8 @@ from .file_schema_types import (
     _weight_fields,
 )
 
-KERNEL_FIELDS = {"activation": ACTIVATION, "use_bias": BOOLEAN, **_weight_fields("kernel", "bias")}
+KERNEL_FIELDS = {"activation": ACTIVATION, "use_bias": BOOLEAN, **_weight_fields("kernel", "bias"),
+                 "activity_regularizer": REGULARIZER}
 NORMALIZATION_FIELDS = {
     "axis": _integer(-8, 8),
     "epsilon": _number(minimum=0),
@@ -251,7 +252,7 @@ LAYER_CONFIGS = {
                                  scale=BOOLEAN, **_weight_fields("beta", "gamma")),
     **{who: _layer(required, kernel_size=_pair(SIZE), strides=_pair(SIZE), padding={"enum": ["valid", "same"]},
                    depth_multiplier=SIZE, data_format=IMAGES, dilation_rate=_pair(SIZE), activation=ACTIVATION,
-                   use_bias=BOOLEAN, **fields, **_weight_fields(*roles))
+                   use_bias=BOOLEAN, activity_regularizer=REGULARIZER, **fields, **_weight_fields(*roles))
        for who, required, roles, fields in (
            ("DepthwiseConv2D", ["kernel_size"], ("depthwise", "bias"), {}),
            ("SeparableConv2D", ["filters", "kernel_size"], ("depthwise", "pointwise", "bias"), {"filters": SIZE}))},

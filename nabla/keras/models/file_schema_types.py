@@ -150,7 +150,8 @@ DTYPE = _dtype("float32", "float64")
 
 def _layer(required: list[str], **fields) -> dict:
     """A layer's config: the fields every layer has, and its own."""
-    common = {"name": _optional(NAME), "trainable": BOOLEAN, "input_shape": _optional(SHAPE), "dtype": DTYPE}
+    common = {"name": _optional(NAME), "trainable": BOOLEAN, "input_shape": _optional(SHAPE), "dtype": DTYPE,
+              "activity_regularizer": REGULARIZER}
     return {"type": "object", "required": required, "properties": {**common, **fields},
             "additionalProperties": False}  # fmt: skip
 

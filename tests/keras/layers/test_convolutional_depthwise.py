@@ -30,8 +30,7 @@ def test_matches_keras(keras, name, args, kwargs):
     k_layer.set_weights([data(*w.shape, seed=i + 1) for i, w in enumerate(k_layer.get_weights())])  # a nonzero bias
     compare_with_keras(layer, k_layer, x)  # the gradients of the images and of every weight too
     assert [w.shape for w in layer.weights] == [tuple(w.shape) for w in k_layer.weights]
-    # Keras's options but activity_regularizer (as nabla's other convolutions)
-    assert set(k_layer.get_config()) - set(layer.get_config()) - BASE_KEYS == {"activity_regularizer"}
+    assert set(k_layer.get_config()) - set(layer.get_config()) - BASE_KEYS == set()  # Keras's options
     assert set(layer.get_config()) - set(k_layer.get_config()) <= BASE_KEYS
     check_summary(lambda: getattr(L, name)(*args, **kwargs), lambda: getattr(keras.layers, name)(*args, **kwargs),
                   keras, (7, 6, 3))  # fmt: skip
