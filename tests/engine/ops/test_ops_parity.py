@@ -771,6 +771,14 @@ EINSUMS = [
     ("ij,jk->i", [(3, 4), (4, 5)]),
     ("ij, jk -> ki", [(3, 4), (4, 5)]),
     ("bij,jk,bk->bi", [(2, 3, 4), (4, 5), (2, 5)]),
+    # Keras's MultiHeadAttention's contractions (two operands as one batched matmul: shared output letters)
+    ("abc,cde->abde", [(2, 5, 4), (4, 3, 6)]),
+    ("aecd,abcd->acbe", [(2, 5, 3, 4), (2, 6, 3, 4)]),
+    ("acbe,aecd->abcd", [(2, 3, 6, 5), (2, 5, 3, 4)]),
+    ("abcd,cde->abe", [(2, 5, 3, 4), (3, 4, 6)]),
+    ("bij,bjk->kbi", [(2, 3, 4), (2, 4, 5)]),
+    ("ijk,jl->li", [(3, 4, 5), (4, 2)]),  # k summed within its operand alone
+    ("ij,jk->", [(3, 4), (4, 5)]),
 ]
 
 
