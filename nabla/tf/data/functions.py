@@ -155,6 +155,7 @@ class FlatMap(Passthrough):
     def __init__(self, source: Node, function: Callable):
         super().__init__(source)
         self.function = function
+        self.seen = UNSET  # the structure of the returned datasets' elements, once one was made
 
     def _inner(self, leaves) -> Node:
         inner = call(self.function, self.source.template(), leaves)
@@ -163,9 +164,21 @@ class FlatMap(Passthrough):
             raise TypeError(f"flat_map's function must return a tf.data.Dataset, got {type(inner).__name__}")
         return node
 
+    def _opened(self, leaves) -> Iterator[tuple]:
+        """The elements of the dataset the function returns for ``leaves``; its structure noted once."""
+        node = self._inner(leaves)
+        elements = node.elements()
+        if self.seen is UNSET:
+            self.seen = node.template()
+        return elements
+
     def elements(self) -> Iterator[tuple]:
         for element in self.source.elements():
-            yield from self._inner(element).elements()
+            yield from self._opened(element)
+
+    def template(self) -> object:
+        # The returned datasets' structure, not the input's: (x, y) pairs from a dataset of file names.
+        return self.spec().template if self.seen is UNSET else self.seen
 
     def _spec(self) -> Spec:
         return traced(self.source, lambda leaves: self._inner(leaves).spec())
@@ -216,7 +229,7 @@ class Interleave(FlatMap):
                     element = next(inputs, None)
                     exhausted = element is None
                     if not exhausted:
-                        slots[index], opened = self._inner(element).elements(), opened + 1
+                        slots[index], opened = self._opened(element), opened + 1
                         continue
                 index = (index + 1) % self.cycle_length
                 continue

@@ -1,7 +1,8 @@
 """``Dataset.interleave`` against TensorFlow 2.21: the elements in TensorFlow's order for each ``cycle_length``
-and ``block_length`` (the default cycle too), the spec, count and name, TensorFlow's errors, and the
-continuous-bag-of-words pipeline of Deep Learning with Python (3rd edition, chapter 14), which cuts each
-review's tokens into windows with ``tf.gather`` and interleaves the windows of 8 reviews."""
+and ``block_length`` (the default cycle too), the spec, count and name, TensorFlow's errors, file names
+interleaved into readers, and the continuous-bag-of-words pipeline of Deep Learning with Python (3rd edition,
+chapter 14), which cuts each review's tokens into windows with ``tf.gather`` and interleaves the windows of 8
+reviews. ``flat_map``'s elements keep the structure of the datasets its function returns."""
 
 from __future__ import annotations
 
@@ -70,6 +71,34 @@ def test_the_cbow_pipeline_as_tensorflow(tensorflow):
     rng = np.random.default_rng(0)
     reviews = [rng.integers(1, 50, size=n) for n in (12, 3, 9, 20, 15, 8, 30, 11, 10, 25, 13)]  # 3 and 8: no window
     same_pipeline(cbow(ntf, reviews), cbow(tensorflow, reviews))
+
+
+def test_file_names_interleaved_into_readers_as_tensorflow(tensorflow, tmp_path):
+    # Géron's chapter 13: each function call gets one file name, a string scalar tensor, and opens a reader;
+    # the readers' elements are (x, y) tuples where the names were single strings.
+    for i in range(4):
+        (tmp_path / f"part{i}.csv").write_text("a,b\n" + "".join(f"{i},{j}\n" for j in range(i + 2)))
+    names = sorted(str(p) for p in tmp_path.glob("*.csv"))
+
+    def lines(tf):
+        files = tf.data.Dataset.from_tensor_slices(names)
+        return files.interleave(lambda f: tf.data.TextLineDataset(f).skip(1), cycle_length=3, num_parallel_calls=-1)
+
+    def rows(tf):
+        files = tf.data.Dataset.from_tensor_slices(names)
+        return files.interleave(lambda f: tf.data.experimental.CsvDataset(f, [0, 0.0], header=True), cycle_length=2)
+
+    same_pipeline(lines(ntf), lines(tensorflow))
+    same_pipeline(rows(ntf), rows(tensorflow))
+
+
+def test_flat_map_keeps_the_structure_of_the_returned_datasets(tensorflow):
+    def pairs(tf):
+        return tf.data.Dataset.range(3).flat_map(
+            lambda n: tf.data.Dataset.from_tensor_slices((tf.fill([2], n), {"ten": tf.fill([2], n * 10)}))
+        )
+
+    same_pipeline(pairs(ntf), pairs(tensorflow))
 
 
 @pytest.mark.parametrize(
