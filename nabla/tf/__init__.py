@@ -13,7 +13,7 @@ docstring says how: dtypes (``tf.constant(1)`` is int32, mixed dtypes raise), in
 ties in ``maximum`` and ``reduce_max``, ``tf.argmax``'s default axis, recording only inside tapes.
 
 A TensorFlow name it does not offer raises an ``AttributeError`` that says so and what nabla offers
-instead (``tf.data.Dataset.interleave`` -> ``flat_map``). See docs/tf.md.
+instead (``tf.data.Dataset.group_by_window`` -> ``padded_batch``). See docs/tf.md.
 """
 
 from ..keras.ops.core import record_symbolic_calls as _record_symbolic_calls

@@ -15,7 +15,6 @@ _FILES = (
 
 # "namespace.name" (or a whole namespace) -> what to use instead.
 ALTERNATIVES = {
-    "tf.data.Dataset.interleave": "use flat_map (interleave with cycle_length=1), or concatenate the datasets",
     "tf.data.Dataset.group_by_window": "padded_batch pads the elements of each batch to its longest one",
     "tf.data.Dataset.bucket_by_sequence_length": "padded_batch pads the elements of each batch to its longest one",
     "tf.data.Dataset.list_files": _FILES,

@@ -9,15 +9,8 @@ import numpy as np
 from ...keras.ragged import RaggedTensor
 from ..errors import InvalidArgumentError
 from ..tensor import Tensor
-from .node import INFINITE, UNKNOWN, Node, Passthrough
+from .node import INFINITE, UNKNOWN, Node, Passthrough, positive
 from .structure import Spec, as_array, flatten
-
-
-def _positive(value, what: str) -> int:
-    value = int(value)
-    if value <= 0:
-        raise InvalidArgumentError(f"{what} must be greater than zero, got {value}")
-    return value
 
 
 def _groups(elements: Iterator[tuple], size: int, drop_remainder: bool) -> Iterator[list[tuple]]:
@@ -49,7 +42,7 @@ class Batch(Passthrough):
 
     def __init__(self, source: Node, size, drop_remainder: bool = False):
         super().__init__(source)
-        self.size, self.drop_remainder = _positive(size, "Batch size"), bool(drop_remainder)
+        self.size, self.drop_remainder = positive(size, "Batch size"), bool(drop_remainder)
 
     def elements(self) -> Iterator[tuple]:
         rows = self.source.rows()

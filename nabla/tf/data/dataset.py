@@ -15,7 +15,7 @@ the caller's thread, one element after another: ``num_parallel_calls``, ``tf.dat
 ``prefetch`` and ``deterministic`` are accepted and change nothing but speed in TensorFlow, and nothing
 here.
 
-What TensorFlow's ``Dataset`` has and this one does not (``interleave``, files...) raises an
+What TensorFlow's ``Dataset`` has and this one does not (``group_by_window``, files...) raises an
 ``AttributeError`` naming an alternative (see docs/tf.md).
 """
 
@@ -36,7 +36,7 @@ from .structure import UNSET, as_numpy, as_tensors
 
 
 class _RefusingType(type):
-    """``Dataset.interleave`` (a name TensorFlow's class has and this one lacks) raises and says why."""
+    """``Dataset.group_by_window`` (a name TensorFlow's class has and this one lacks) raises and says why."""
 
     def __getattr__(cls, name):
         raise missing("tf.data.Dataset", name)
@@ -181,6 +181,22 @@ class Dataset(metaclass=_RefusingType):
     def flat_map(self, map_func: Callable, name=None):
         """The elements of the datasets ``map_func`` returns, one dataset after another."""
         return Dataset(functions.FlatMap(self._node, map_func))
+
+    def interleave(
+        self,
+        map_func: Callable,
+        cycle_length=None,
+        block_length=None,
+        num_parallel_calls=None,
+        deterministic=None,
+        name=None,
+    ):
+        """The elements of the datasets ``map_func`` returns, ``cycle_length`` of them read in turn,
+        ``block_length`` (default 1) elements at a time, in TensorFlow's deterministic order (see
+        :class:`~nabla.tf.data.functions.Interleave`). ``cycle_length=None`` or ``tf.data.AUTOTUNE`` is what
+        TensorFlow chooses (from the number of CPU cores and ``num_parallel_calls``); ``num_parallel_calls`` is
+        accepted (the calls run serially) and, as in TensorFlow, may not exceed a fixed ``cycle_length``."""
+        return Dataset(functions.Interleave(self._node, map_func, cycle_length, block_length, num_parallel_calls))
 
     def take(self, count, name=None):
         """The first ``count`` elements (all when -1)."""

@@ -4,12 +4,11 @@
 
 from .._missing import missing as _missing
 from .dataset import Dataset as _Dataset
+from .node import AUTOTUNE
 from .node import INFINITE as INFINITE_CARDINALITY
 from .node import UNKNOWN as UNKNOWN_CARDINALITY
 from .readers import CsvDataset, make_csv_dataset
 from .slicing import AssertCardinality as _AssertCardinality
-
-AUTOTUNE = -1  # (the same as tf.data.AUTOTUNE)
 
 __all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "CsvDataset", "assert_cardinality",
            "cardinality", "choose_from_datasets", "make_csv_dataset", "sample_from_datasets"]  # fmt: skip

@@ -20,6 +20,7 @@ on such elements, its spec is that of its result on the first element.
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Callable, Iterator
 
@@ -27,7 +28,8 @@ import numpy as np
 
 from .. import _made_up
 from .._recording import suspended
-from .node import UNKNOWN, Node, Passthrough
+from ..errors import InvalidArgumentError
+from .node import AUTOTUNE, UNKNOWN, Node, Passthrough, positive
 from .structure import UNSET, Spec, as_array, as_tensors, common_shape, flatten, lists_as_tuples, pack
 
 
@@ -153,6 +155,7 @@ class FlatMap(Passthrough):
     def __init__(self, source: Node, function: Callable):
         super().__init__(source)
         self.function = function
+        self.seen = UNSET  # the structure of the returned datasets' elements, once one was made
 
     def _inner(self, leaves) -> Node:
         inner = call(self.function, self.source.template(), leaves)
@@ -161,12 +164,79 @@ class FlatMap(Passthrough):
             raise TypeError(f"flat_map's function must return a tf.data.Dataset, got {type(inner).__name__}")
         return node
 
+    def _opened(self, leaves) -> Iterator[tuple]:
+        """The elements of the dataset the function returns for ``leaves``; its structure noted once."""
+        node = self._inner(leaves)
+        elements = node.elements()
+        if self.seen is UNSET:
+            self.seen = node.template()
+        return elements
+
     def elements(self) -> Iterator[tuple]:
         for element in self.source.elements():
-            yield from self._inner(element).elements()
+            yield from self._opened(element)
+
+    def template(self) -> object:
+        # The returned datasets' structure, not the input's: (x, y) pairs from a dataset of file names.
+        return self.spec().template if self.seen is UNSET else self.seen
 
     def _spec(self) -> Spec:
         return traced(self.source, lambda leaves: self._inner(leaves).spec())
 
     def cardinality(self) -> int:
         return UNKNOWN
+
+
+def _default_cycle(num_parallel_calls) -> int:
+    """TensorFlow's ``cycle_length`` when it chooses: the CPU cores this process may run on (its
+    ``MaxParallelism``); with ``num_parallel_calls`` set, at most that many, and with both autotuned, a third
+    of the cores (rounded up: each slot would run a thread and prefetch for two more)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    if num_parallel_calls is None:
+        return cores
+    return -(-cores // 3) if num_parallel_calls == AUTOTUNE else min(int(num_parallel_calls), cores)
+
+
+class Interleave(FlatMap):
+    """``ds.interleave(f, cycle_length, block_length)``: the datasets ``f`` returns, read ``cycle_length`` at a
+    time, ``block_length`` elements from each in turn, as TensorFlow's sequential ``InterleaveDataset`` does:
+    a slot whose dataset ends is refilled from the next input element when the turn comes back to it."""
+
+    name = "_InterleaveDataset"
+
+    def __init__(self, source: Node, function: Callable, cycle_length, block_length, num_parallel_calls):
+        super().__init__(source, function)
+        chosen = cycle_length is None or cycle_length == AUTOTUNE
+        self.cycle_length = _default_cycle(num_parallel_calls) if chosen else positive(cycle_length, "cycle_length")
+        self.block_length = 1 if block_length is None else positive(block_length, "block_length")
+        if num_parallel_calls is not None:
+            self.name = "_ParallelInterleaveDataset"
+            if not chosen and num_parallel_calls != AUTOTUNE and num_parallel_calls > self.cycle_length:
+                raise InvalidArgumentError(
+                    "If `cycle_length` is set to a fixed value, `num_parallel_calls` must be either "
+                    "`tf.data.AUTOTUNE` or a value less than or equal to `cycle_length`. However, "
+                    f"`num_parallel_calls` is {num_parallel_calls} and `cycle_length` is {self.cycle_length}"
+                )
+
+    def elements(self) -> Iterator[tuple]:
+        inputs = self.source.elements()
+        slots: list[Iterator | None] = [None] * self.cycle_length
+        index = opened = 0
+        exhausted = False
+        while not exhausted or opened:
+            if slots[index] is None:
+                if not exhausted:
+                    element = next(inputs, None)
+                    exhausted = element is None
+                    if not exhausted:
+                        slots[index], opened = self._opened(element), opened + 1
+                        continue
+                index = (index + 1) % self.cycle_length
+                continue
+            for _ in range(self.block_length):
+                element = next(slots[index], None)
+                if element is None:
+                    slots[index], opened = None, opened - 1
+                    break
+                yield element
+            index = (index + 1) % self.cycle_length

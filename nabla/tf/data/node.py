@@ -12,10 +12,20 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
+from ..errors import InvalidArgumentError
 from .structure import Spec
 
 INFINITE = -1  # tf.data.INFINITE_CARDINALITY
 UNKNOWN = -2  # tf.data.UNKNOWN_CARDINALITY
+AUTOTUNE = -1  # tf.data.AUTOTUNE: "let the runtime choose"; nabla's stages run serially whatever is asked
+
+
+def positive(value, what: str) -> int:
+    """``value`` as an int, or TensorFlow's error when it is not greater than zero (a size, a length)."""
+    value = int(value)
+    if value <= 0:
+        raise InvalidArgumentError(f"{what} must be greater than zero, got {value}")
+    return value
 
 
 class Node:

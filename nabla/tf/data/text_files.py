@@ -40,12 +40,14 @@ _CSV_DTYPES = (np.dtype(np.float32), np.dtype(np.float64), *_INTEGERS, np.dtype(
 
 
 def file_names(filenames) -> Node:
-    """A stage of file names from what TensorFlow's readers take: a name, a list of names, a string tensor of them,
-    or a dataset of names (a ``tf.data.Dataset``)."""
+    """A stage of file names from what TensorFlow's readers take: a name (a ``str`` or a string scalar tensor), a
+    list of names, a string tensor of them, or a dataset of names (a ``tf.data.Dataset``)."""
     node = getattr(filenames, "_node", None)
     if node is not None:
         return node
     names = text_data([filenames] if isinstance(filenames, (str, bytes)) else filenames)
+    if names is not None and names.ndim == 0:  # a string scalar tensor (interleave's function gets one): one file
+        names = names.reshape(1)
     if names is None or names.ndim != 1:
         raise TypeError(f"`filenames` must be a file name or a list of them, got {filenames!r}")
     return TensorSlices(names)

@@ -18,18 +18,10 @@ from __future__ import annotations
 import collections
 from collections.abc import Callable, Iterator
 
-from ..errors import InvalidArgumentError
 from ..tensor_shape import TensorShape
 from ..utilities import TensorSpec
-from .node import INFINITE, UNKNOWN, Node, Passthrough
+from .node import INFINITE, UNKNOWN, Node, Passthrough, positive
 from .structure import Spec, pack
-
-
-def _positive(value, what: str) -> int:
-    value = int(value)
-    if value <= 0:
-        raise InvalidArgumentError(f"Window {what} must be greater than zero, got {value}")
-    return value
 
 
 class DatasetSpec:
@@ -81,9 +73,9 @@ class Window(Passthrough):
 
     def __init__(self, source: Node, size, shift, stride, drop_remainder: bool, dataset: Callable):
         super().__init__(source)
-        self.size = _positive(size, "size")
-        self.shift = self.size if shift is None else _positive(shift, "shift")
-        self.stride = _positive(stride, "stride")
+        self.size = positive(size, "Window size")
+        self.shift = self.size if shift is None else positive(shift, "Window shift")
+        self.stride = positive(stride, "Window stride")
         self.drop_remainder, self.dataset = bool(drop_remainder), dataset
         self.span = (self.size - 1) * self.stride + 1  # the elements from a window's first to its last
 
