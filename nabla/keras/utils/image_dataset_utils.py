@@ -21,7 +21,8 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode: str |
                                  subset: str | None = None, interpolation: str = "bilinear",
                                  follow_links: bool = False, crop_to_aspect_ratio: bool = False,
                                  pad_to_aspect_ratio: bool = False, data_format: str | None = None,
-                                 format: str = "tf", verbose: bool = True):  # fmt: skip
+                                 format: str = "tf", verbose: bool = True,
+                                 smart_resize: bool | None = None):  # fmt: skip
     """The images below ``directory`` as a dataset of batches ``(images, labels)``, as Keras 3 builds it::
 
         main_directory/
@@ -55,6 +56,8 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode: str |
     ``subset="both"``. Images are read a batch at a
     time; an unreadable image fails with a one-line error naming it when its batch is read.
     ``format``, ``pad_to_aspect_ratio`` and ``data_format="channels_first"`` are not offered.
+    ``smart_resize``: Keras 2's name for ``crop_to_aspect_ratio``, which tf.keras still takes (Deep Learning
+    with Python's GAN reads CelebA with it).
 
     Example::
 
@@ -62,6 +65,8 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode: str |
             "flower_photos", validation_split=0.2, subset="both", seed=123, image_size=(180, 180))
         model.fit(train_ds, validation_data=val_ds, epochs=3)
     """
+    if smart_resize is not None:
+        crop_to_aspect_ratio = smart_resize
     if color_mode not in CHANNELS:
         raise ValueError(f'{WHO}: `color_mode` must be one of "rgb", "rgba", "grayscale", received: {color_mode!r}')
     if isinstance(image_size, int):

@@ -197,3 +197,14 @@ def test_shuffled_image_datasets_hold_tensorflow_s_files(image_folder):
     _same(ours.unbatch().map(lambda x, y: y).batch(100).map(tf_sort := ntf.sort),
           theirs.unbatch().map(lambda x, y: y).batch(100).map(require("tensorflow").sort))  # fmt: skip
     assert tf_sort is ntf.sort
+
+
+def test_keras_2_s_smart_resize_is_crop_to_aspect_ratio_as_in_tf_keras(image_folder):
+    """Deep Learning with Python (2nd edition)'s GAN reads its images with ``smart_resize=True``, which tf.keras
+    (Keras 2) still takes as ``crop_to_aspect_ratio``."""
+    from tf_keras_reference import tf_keras
+
+    make = lambda k, **kw: k.utils.image_dataset_from_directory(image_folder, image_size=(4, 4), shuffle=False,  # noqa: E731
+                                                                label_mode=None, **kw)  # fmt: skip
+    _same(make(keras, smart_resize=True), make(tf_keras(), smart_resize=True))
+    _same(make(keras, smart_resize=True), make(keras, crop_to_aspect_ratio=True))
