@@ -296,6 +296,18 @@ def test_relu_and_abs_gradient_at_zero_match_torch(dtype):
     compare(nb.elu, torch_fn=lambda t: F.elu(t), inputs=[x], dtype=dtype)
 
 
+@pytest.mark.parametrize("slope", [0.01, 0.2, 1.0, 0.0, 1.5, -0.3])
+def test_leaky_relu_on_special_values_is_torch_s_bit_for_bit(slope):
+    """The slopes in (0, 1] take max(x, slope * x), the others a where on x > 0: both are torch's numbers,
+    signed zeros, infinities and NaN included."""
+    th = torch_module()
+    x = np.array([-0.0, 0.0, np.inf, -np.inf, np.nan, 1e-45, -1e-45, 3e38, -3e38, -2.5, 2.5], dtype=np.float32)
+    got = nb.leaky_relu(nb.tensor(x), slope).numpy()
+    want = th.nn.functional.leaky_relu(th.tensor(x), slope).numpy()
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(np.signbit(got), np.signbit(want))
+
+
 @pytest.mark.parametrize(
     "name, fn",
     [
