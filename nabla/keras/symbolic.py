@@ -43,6 +43,10 @@ _PROBE_BATCH = 2  # samples in the probe batch (2, not 1, so that a broadcast 1 
 # NOTE: lengths of an unknown axis other than the batch axis, one per run: 21 apart, so that a strided
 # layer (pooling, a strided convolution: floor((n - k) / s) + 1) of a stride up to 21 still gives two lengths.
 PROBE_LENGTHS = (16, 37)
+# Lengths tried when a run at one of those fails: a layer may take sequences of a bounded length (a learned
+# positional embedding of 20 positions, Deep Learning with Python's Transformer), which Keras's symbolic shapes
+# never try. Two runs that succeed are needed, of lengths far enough apart for a strided layer (5 - 2: stride 3).
+FALLBACK_LENGTHS = (5, 2)
 PROBE_WORD = "probe"  # a string tensor's probe is an array of texts of this word, as many as the length
 
 
@@ -241,10 +245,17 @@ def call(fn, *args_and_kwargs, op_name: str | None = None):
         fn.eval()  # the probe must not move BatchNormalization's statistics
     try:
         with no_grad(), probe_calls():
-            runs = []
-            for length in lengths:
+            runs, failure = [], None
+            for length in (*lengths, *FALLBACK_LENGTHS) if len(lengths) > 1 else lengths:
                 concrete_args, concrete_kwargs = map_structure(partial(_probe, length=length), (list(args), kwargs))
-                runs.append(fn(*concrete_args, **concrete_kwargs))
+                try:
+                    runs.append(fn(*concrete_args, **concrete_kwargs))
+                except (ValueError, IndexError) as error:
+                    failure = failure or error
+                if len(runs) == len(lengths):
+                    break
+            if len(runs) < len(lengths):
+                raise failure
     finally:
         if training is not None:
             fn.train(training)

@@ -106,3 +106,33 @@ def test_the_layers_and_weights_come_in_keras_order(keras):
     ours = build(nk)
     assert [(layer.name, type(layer).__name__) for layer in ours.layers] == theirs
     assert [tuple(w.shape) for w in ours.get_weights()] == [tuple(w.shape) for w in build(keras).get_weights()]
+
+
+def test_a_layer_of_sequences_of_bounded_length_on_an_input_of_unknown_length():
+    """Deep Learning with Python's Transformer: a learned positional embedding of ``sequence_length`` positions
+    on ``keras.Input(shape=(None,))``. nabla infers shapes by running the layer at two lengths; where one of
+    them is too long for the layer, shorter ones are tried, and the model is Keras 3's."""
+
+    def build(lib, sequence_length):
+        class PositionalEmbedding(lib.layers.Layer):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                self.tokens = lib.layers.Embedding(input_dim=50, output_dim=4)
+                self.positions = lib.layers.Embedding(input_dim=sequence_length, output_dim=4)
+
+            def call(self, inputs):
+                positions = lib.ops.arange(0, lib.ops.shape(inputs)[-1])
+                return self.tokens(inputs) + self.positions(positions)
+
+        inputs = lib.Input(shape=(None,), dtype="int64")
+        outputs = lib.layers.GlobalAveragePooling1D()(PositionalEmbedding()(inputs))
+        return lib.Model(inputs, lib.layers.Dense(1)(outputs))
+
+    x = np.random.default_rng(0).integers(0, 50, (3, 7))
+    for sequence_length in (20, 10):  # too short for the second probe length, then for both
+        model, k_model = build(keras, sequence_length), build(keras_on_torch(), sequence_length)
+        assert model.layers[1].output.shape == tuple(k_model.layers[1].output.shape) == (None, None, 4)
+        model.set_weights([np.asarray(w) for w in k_model.get_weights()])
+        np.testing.assert_allclose(model.predict(x, verbose=0), np.asarray(k_model.predict(x, verbose=0)), rtol=1e-5)
+    with pytest.raises(ValueError, match=r"index \d+ is outside \[0, 1\)"):
+        build(keras, 1)  # no length of 2 or more fits: the error of the first length tried
