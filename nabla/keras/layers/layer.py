@@ -48,6 +48,9 @@ def _marking_built(build):
     return build_and_mark
 
 
+_BY_NAME = object()  # forward's inputs when they come by call's name for them
+
+
 class Layer(BuildConfig, DTypeNames, Module):
     """Base of the Keras-style layers: lazy ``build``, ``call``, ``get_config``, regularization losses, masks."""
 
@@ -287,7 +290,7 @@ class Layer(BuildConfig, DTypeNames, Module):
         ``mask``: by default ``mask`` itself. Used when ``supports_masking`` is True (see :mod:`.masking`)."""
         return mask
 
-    def forward(self, inputs, *args, training: bool | None = None, **kwargs):
+    def forward(self, inputs=_BY_NAME, *args, training: bool | None = None, **kwargs):
         """Keras's ``__call__``: build on the first input's shape, then ``call`` in training or inference mode.
 
         ``inputs`` is a tensor, an array, or a list of them (a layer with several inputs); ``build``
@@ -314,6 +317,11 @@ class Layer(BuildConfig, DTypeNames, Module):
         Floating inputs (arrays and tensors, in the other arguments too) are cast to ``input_dtype`` unless the
         layer was made with ``autocast=False``, as Keras 3's: float64 data meets float32 weights as float32.
         """
+        if inputs is _BY_NAME:  # as Keras 3: the first argument of call given by its name (query= of attention)
+            first = list(inspect.signature(type(self).call).parameters)[1]
+            if first not in kwargs:
+                raise TypeError(f"{type(self).__name__}: the inputs are missing: pass them first, or as {first}=")
+            inputs = kwargs.pop(first)
         if not isinstance(inputs, Tensor) and symbolic.is_symbolic(inputs):
             outputs = symbolic.call(self, inputs, args, {**kwargs, "training": training})
             if self._first_symbolic_call is None:

@@ -116,3 +116,17 @@ def test_a_model_file_with_it_loads_with_custom_objects_and_says_so_without(tmp_
     loaded = keras.models.load_model(tmp_path / "attention.keras", custom_objects=custom)
     x = [RNG.standard_normal((2, 5, 8)), RNG.standard_normal((2, 4, 6))]
     np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+
+
+def test_the_inputs_may_come_by_name_as_keras_takes_them():
+    """``attention(query=x, value=x, key=x)`` (Deep Learning with Python's TransformerDecoder): the first
+    argument of ``call`` by its name, eagerly and on ``keras.Input``; any layer's (``Dense(2)(inputs=x)``)."""
+    pair = _pair(num_heads=2, key_dim=3)
+    by_name = _both(pair, query=QUERY, value=VALUE, key=KEY)
+    np.testing.assert_array_equal(by_name[0].numpy(), pair[0](QUERY, VALUE, KEY).numpy())
+    symbolic = [layer(query=k.Input((3, 6)), value=k.Input((4, 5)), key=k.Input((4, 7)))
+                for layer, k in zip(pair, (keras, keras_on_torch()))]  # fmt: skip
+    assert symbolic[0].shape == tuple(symbolic[1].shape) == (None, 3, 6)
+    assert keras.layers.Dense(2)(inputs=QUERY).shape == (2, 3, 2)
+    with pytest.raises(TypeError, match="the inputs are missing: pass them first, or as query="):
+        pair[0](value=VALUE)
