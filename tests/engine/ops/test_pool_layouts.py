@@ -1,6 +1,6 @@
 """max_pool2d against PyTorch on the inputs the channels-last convolution hands it.
 
-The pooling kernels (engine/backend.py) read and write in the input's memory order, so a
+The pooling kernels (engine/pool_kernels.py) read and write in the input's memory order, so a
 convolution's channels-last output is pooled without a copy; a tiling pool (stride = kernel) zeroes
 only the strip its windows leave out. Checked: values and gradients on both memory layouts, sizes
 that are and are not multiples of the stride, and ties (ReLU's zeros: the first maximum takes it all).

@@ -1,0 +1,100 @@
+"""The engine's Numba loops (nabla/engine/jit.py) against the NumPy forms they replace, bit for bit.
+
+Max pooling's forward and gradient (engine/pool_kernels.py) and ReLU's gradient (``backend.keep``) take a
+compiled pass when Numba is installed; the NumPy forms stay where it is not (and for other layouts and
+dtypes). Both must give the same numbers: windows that tile the image, overlap or leave gaps, both memory
+layouts, float32 and float64, ties (the first maximum takes the gradient), NaN (the first NaN), signed
+zeros, and a gradient holding Inf or NaN (which reaches only the chosen element, as np.where gives it).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import require
+
+from nabla.engine import backend, pool_kernels
+from nabla.engine.jit import compiled
+
+# (kernel, stride): tiling, overlapping, leaving gaps, a window of one element
+GEOMETRIES = [
+    ((2, 2), (2, 2)),
+    ((3, 3), (3, 3)),
+    ((3, 3), (2, 2)),
+    ((3, 3), (1, 1)),
+    ((2, 3), (3, 2)),
+    ((1, 1), (1, 1)),
+]
+
+
+def _image(dtype, channels_last: bool, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    x = rng.integers(-3, 3, (3, 4, 9, 8)).astype(dtype)  # small integers: many ties
+    x[0, 0, 0, 0] = x[2, 1, 5, 5] = x[2, 1, 5, 6] = np.nan
+    x[1, 2, 3, 4] = -0.0
+    if channels_last:
+        x = np.ascontiguousarray(x.transpose(0, 2, 3, 1)).transpose(0, 3, 1, 2)
+    return x
+
+
+@pytest.mark.parametrize("kernel, stride", GEOMETRIES)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("channels_last", [False, True])
+def test_compiled_max_pool_matches_numpy(kernel, stride, dtype, channels_last):
+    require("numba")
+    x = _image(dtype, channels_last)
+    ref = pool_kernels._numpy_max_pool(x, kernel, stride)
+    out = pool_kernels.max_pool(x, kernel, stride)
+    np.testing.assert_array_equal(out, ref)
+    assert out.dtype == dtype and out.strides == ref.strides  # the input's layout, as NumPy's form keeps it
+    g = np.random.default_rng(1).standard_normal(ref.shape).astype(dtype)
+    ref_grad = pool_kernels._numpy_max_pool_grad(g, x, ref, kernel, stride)
+    grad = pool_kernels.max_pool_grad(g, x, out, kernel, stride)
+    np.testing.assert_array_equal(grad, ref_grad)
+    assert grad.dtype == dtype and grad.strides == x.strides
+
+
+@pytest.mark.parametrize("kernel, stride", [((2, 2), (2, 2)), ((3, 3), (1, 1))])
+@pytest.mark.parametrize("path", ["numpy", "compiled"])
+def test_an_infinite_gradient_reaches_only_the_chosen_element(kernel, stride, path):
+    if path == "compiled":
+        require("numba")
+    x = np.arange(2 * 2 * 6 * 6, dtype=np.float32).reshape(2, 2, 6, 6)  # each window's maximum: its last element
+    forward = pool_kernels._numpy_max_pool if path == "numpy" else pool_kernels.max_pool
+    backward = pool_kernels._numpy_max_pool_grad if path == "numpy" else pool_kernels.max_pool_grad
+    out = forward(x, kernel, stride)
+    g = np.ones_like(out)
+    g[0, 0, 0, 0], g[1, 1, -1, -1] = np.inf, np.nan
+    grad = backward(g, x, out, kernel, stride)
+    chosen = pool_kernels.max_pool_choice(x, out, kernel, stride, np.float32)  # (N, C, kh, kw, OH, OW)
+    expected = np.zeros_like(x)
+    for i in range(kernel[0]):
+        for j in range(kernel[1]):
+            rows = slice(i, i + stride[0] * (out.shape[2] - 1) + 1, stride[0])
+            cols = slice(j, j + stride[1] * (out.shape[3] - 1) + 1, stride[1])
+            expected[:, :, rows, cols] += np.where(chosen[:, :, i, j] == 1, g, 0)
+    np.testing.assert_array_equal(grad, expected)
+    assert np.isinf(grad).sum() == 1 and np.isnan(grad).sum() == 1
+
+
+@pytest.mark.parametrize("channels_last", [False, True])
+def test_compiled_relu_gradient_matches_where(channels_last):
+    require("numba")
+    rng = np.random.default_rng(0)
+    shape = (4, 8, 16, 16)  # above the size where keep takes the compiled loop
+    g, out = (rng.standard_normal(shape).astype(np.float32) for _ in range(2))
+    g[0, 0, 0, :3] = [np.inf, -np.inf, np.nan]
+    out[0, 0, 0, :3] = -1  # dropped: an exact 0, not Inf * 0
+    if channels_last:
+        g, out = (np.ascontiguousarray(a.transpose(0, 2, 3, 1)).transpose(0, 3, 1, 2) for a in (g, out))
+    kept = backend.keep(g, out > 0)
+    np.testing.assert_array_equal(kept, np.where(out > 0, g, np.float32(0)))
+    assert kept.dtype == np.float32 and kept.strides == g.strides
+
+
+def test_a_loop_without_numba_has_no_kernel(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "numba", None)  # import numba raises ImportError
+    loops = compiled(lambda a: None)
+    assert loops.kernel is None
