@@ -3,9 +3,9 @@
 :data:`nabla.engine.backend.numpy_ns` offers each under its name, so the primitives in
 :mod:`nabla.engine.ops.conv` call them as ``xp.patches(...)``, ``xp.conv(...)``. Everything NumPy-specific
 about them (``as_strided`` views, in-place passes, memory layouts) is in these five functions: another
-array library would supply the same five (the pooling kernels and the NCHW ``windows`` view are in
-:mod:`nabla.engine.backend`). Images are channels-last (N, H, W, C) arrays; their patch matrices are
-(N*OH*OW, kh*kw*C).
+array library would supply the same five (the pooling kernels are in :mod:`nabla.engine.pool_kernels`, the
+NCHW ``windows`` view in :mod:`nabla.engine.backend`). Images are channels-last (N, H, W, C) arrays; their
+patch matrices are (N*OH*OW, kh*kw*C).
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ import math
 import os
 
 import numpy as np
+
+from .jit import compiled
 
 _as_strided = np.lib.stride_tricks.as_strided
 
@@ -146,11 +148,26 @@ def conv(x, kernel, bias, stride, dilation, relu: bool, ws=None):
         for images in blocks:
             rows = _patch_block(x, images, (kh, kw), stride, dilation, buffer)
             np.dot(rows, k2, out=out[images.start * oh * ow : images.stop * oh * ow])
-    if bias is not None:
-        out += bias
-    if relu:
-        np.maximum(out, 0, out=out)
+    fused = out.dtype in (np.float32, np.float64) and (bias is None or bias.dtype == out.dtype)
+    if (bias is not None or relu) and fused and _epilogue_loops.kernel:
+        _epilogue_loops.kernel(out, out[:0, 0] if bias is None else bias, bias is not None, relu)
+    else:
+        if bias is not None:
+            out += bias
+        if relu:
+            np.maximum(out, 0, out=out)
     return out.reshape(n, oh, ow, o)
+
+
+@compiled
+def _epilogue_loops(out, bias, has_bias, relu):
+    # The bias and ReLU in one pass over the GEMM's (rows, O) output instead of NumPy's two, with the same
+    # rounding: v + bias, then np.maximum(v, 0) (NaN and -0.0 kept). On the MNIST convnet's first layer
+    # (86,528 x 32 floats) ~2 -> ~0.5 ms.
+    for r in range(out.shape[0]):
+        for f in range(out.shape[1]):
+            v = out[r, f] + bias[f] if has_bias else out[r, f]
+            out[r, f] = 0 if relu and not (v >= 0 or v != v) else v
 
 
 def conv_kernel_grad(g2, x, kernel_shape, stride, dilation, ws=None):

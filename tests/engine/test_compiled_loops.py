@@ -1,10 +1,11 @@
 """The engine's Numba loops (nabla/engine/jit.py) against the NumPy forms they replace, bit for bit.
 
-Max pooling's forward and gradient (engine/pool_kernels.py) and ReLU's gradient (``backend.keep``) take a
-compiled pass when Numba is installed; the NumPy forms stay where it is not (and for other layouts and
-dtypes). Both must give the same numbers: windows that tile the image, overlap or leave gaps, both memory
-layouts, float32 and float64, ties (the first maximum takes the gradient), NaN (the first NaN), signed
-zeros, and a gradient holding Inf or NaN (which reaches only the chosen element, as np.where gives it).
+Max pooling's forward and gradient (engine/pool_kernels.py), ReLU's gradient (``backend.keep``) and the
+convolution's bias and ReLU (engine/conv_kernels.py) take a compiled pass when Numba is installed; the
+NumPy forms stay where it is not (and for other layouts and dtypes). Both must give the same numbers:
+windows that tile the image, overlap or leave gaps, both memory layouts, float32 and float64, ties (the
+first maximum takes the gradient), NaN (the first NaN), signed zeros, and a gradient holding Inf or NaN
+(which reaches only the chosen element, as np.where gives it).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import numpy as np
 import pytest
 from conftest import require
 
-from nabla.engine import backend, pool_kernels
+from nabla.engine import backend, conv_kernels, pool_kernels
 from nabla.engine.jit import compiled
 
 # (kernel, stride): tiling, overlapping, leaving gaps, a window of one element
@@ -90,6 +91,38 @@ def test_compiled_relu_gradient_matches_where(channels_last):
     kept = backend.keep(g, out > 0)
     np.testing.assert_array_equal(kept, np.where(out > 0, g, np.float32(0)))
     assert kept.dtype == np.float32 and kept.strides == g.strides
+
+
+@pytest.mark.parametrize("channels", [1, 16])
+@pytest.mark.parametrize("with_bias", [True, False])
+@pytest.mark.parametrize("relu", [True, False])
+def test_compiled_convolution_epilogue_matches_numpy(monkeypatch, channels, with_bias, relu):
+    require("numba")
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((3, 7, 6, channels)).astype(np.float32)
+    x[0, 0, 0, 0], x[1, 2, 2, 0] = np.nan, np.inf
+    kernel = rng.standard_normal((3, 3, channels, 5)).astype(np.float32)
+    kernel[0, 0, 0, 0] = 0.0  # with a zero input patch, -0.0 sums must keep their sign through ReLU as NumPy does
+    bias = rng.standard_normal(5).astype(np.float32) if with_bias else None
+    out = conv_kernels.conv(x, kernel, bias, (1, 2), (1, 1), relu)
+    monkeypatch.setattr(conv_kernels._epilogue_loops, "_kernel", None)  # the NumPy passes
+    ref = conv_kernels.conv(x, kernel, bias, (1, 2), (1, 1), relu)
+    np.testing.assert_array_equal(out, ref)
+    np.testing.assert_array_equal(np.signbit(out), np.signbit(ref))
+    assert out.dtype == np.float32
+
+
+def test_infinite_pixels_give_nan_silently():
+    import warnings
+
+    import nabla as nb
+
+    x = np.ones((1, 1, 4, 4), np.float32)
+    x[0, 0, 1, 1], x[0, 0, 1, 2] = np.inf, -np.inf  # in every 3x3 window: Inf - Inf
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # NumPy's "invalid value encountered in dot" would fail here
+        out = nb.nn.functional.conv2d(nb.tensor(x), nb.ones((2, 1, 3, 3))).numpy()
+    assert out.shape == (1, 2, 2, 2) and np.isnan(out).all()  # PyTorch: NaN too
 
 
 def test_a_loop_without_numba_has_no_kernel(monkeypatch):

@@ -13,7 +13,7 @@ import math
 
 from .. import backend
 from ..tensor import Tensor
-from .primitive import as_operand, primitive
+from .primitive import as_operand, ieee_results, primitive
 from .reduce import mean
 from .shape import pad, reshape, transpose
 
@@ -171,6 +171,7 @@ def _conv_reads(need):
 
 
 @primitive("conv2d", reads=_conv_reads)
+@ieee_results  # (an infinite pixel makes NaN of Inf * 0 in the GEMM: IEEE's answer, as PyTorch's, silently)
 def _conv2d(xp, x, kernel, bias, stride, dilation):
     """x (N, H, W, C) padded, kernel (kh, kw, C, O), bias (O,) or None -> (N, OH, OW, O).
 
@@ -183,6 +184,7 @@ def _conv2d(xp, x, kernel, bias, stride, dilation):
 
 
 @primitive("conv2d_relu", reads=lambda need: _conv_reads(need) + ("out",))
+@ieee_results
 def _conv2d_relu(xp, x, kernel, bias, stride, dilation):
     """:func:`_conv2d` then ReLU, in the same pass over the GEMM's output as the bias."""
     return xp.conv(x, kernel, bias, stride, dilation, True)
