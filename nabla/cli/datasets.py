@@ -82,7 +82,7 @@ def add_parser(commands) -> argparse.ArgumentParser:
         "--download",
         type=name_choice("dataset", datasets.CATALOG, aliases),
         metavar="NAME",
-        help="fetch the files of a real dataset (mnist, fashion_mnist) into the data folder (needs pooch)",
+        help="fetch the files of a real dataset (mnist, fashion_mnist, cifar10...) into the data folder (needs pooch)",
     )
     cmd.set_defaults(run=run)
     return cmd

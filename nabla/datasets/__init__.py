@@ -15,6 +15,8 @@ equivalent), checked against their published SHA-256 and downloaded with ``pooch
 - :func:`mnist`, :func:`fashion_mnist`: ``(x_train, y_train), (x_test, y_test)``, uint8 ``(N, 28, 28)``
   images and int64 labels, like Keras's ``load_data()``; :func:`on_disk` gives either split as a
   dataset read from disk batch by batch (converted once to nabla's chunked format);
+- :func:`cifar10`, :func:`cifar100`: the same layout with uint8 ``(N, 32, 32, 3)`` colour images, read
+  from the publisher's binary archives (no pickles);
 - :func:`fish_market`: ``(X, y, feature_names)``, predict a fish's weight from its measurements;
 - :func:`digits`: scikit-learn's bundled 8x8 digits (needs ``pip install scikit-learn``).
 
@@ -36,6 +38,7 @@ Example::
 
 from .cache import ChecksumError, ChecksumWarning, DatasetError, DownloadError, data_dir, default_cache_dir, fetch
 from .catalog import CATALOG, DatasetEntry, DatasetInfo, download, list_datasets, load, lookup, name_key
+from .cifar import CIFAR10_CLASSES, CIFAR100_COARSE_CLASSES, cifar10, cifar100, read_cifar_archive
 from .digits import digits
 from .feature_csv import FeatureCsv, FeatureCsvError, RawColumn, raw_columns, read_features_csv
 from .fish import FISH_MEASUREMENTS, FISH_SPECIES, fish_market, fish_market_columns
@@ -48,6 +51,8 @@ from .synthetic import and_gate, checkerboard, circles, gaussian_blobs, moons, n
 
 __all__ = [
     "CATALOG",
+    "CIFAR10_CLASSES",
+    "CIFAR100_COARSE_CLASSES",
     "FASHION_MNIST_CLASSES",
     "FISH_MEASUREMENTS",
     "FISH_SPECIES",
@@ -66,6 +71,8 @@ __all__ = [
     "RawColumn",
     "and_gate",
     "checkerboard",
+    "cifar10",
+    "cifar100",
     "circles",
     "data_dir",
     "default_cache_dir",
@@ -89,6 +96,7 @@ __all__ = [
     "or_gate",
     "polynomial",
     "raw_columns",
+    "read_cifar_archive",
     "read_features_csv",
     "read_idx",
     "sine",

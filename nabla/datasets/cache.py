@@ -8,6 +8,7 @@ names). Inside it every dataset has its own sub-folder::
     mnist/train-images-idx3-ubyte.gz      (and train-labels, t10k-images, t10k-labels)
     fashion-mnist/train-images-idx3-ubyte.gz  ...
     fish/Fish.csv
+    cifar-10/cifar-10-binary.tar.gz           (and cifar-100/cifar-100-binary.tar.gz)
 
 Every file is checked against its published SHA-256 each time it is used. A
 file that is missing, or whose checksum is wrong (corrupted or truncated), is
@@ -53,6 +54,7 @@ _FASHION_MIRRORS = (
     "https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/",
 )
 
+_CIFAR_MIRRORS = ("https://www.cs.toronto.edu/~kriz/",)
 _KERAS_DATASETS = ("https://storage.googleapis.com/tensorflow/tf-keras-datasets/",)
 
 
@@ -155,6 +157,14 @@ def _files() -> dict[str, RemoteFile]:
             "and put it at that path"
         ),
     )
+    # The CIFAR sets' binary archives (Krizhevsky's page publishes no hash: these are the SHA-256 and sizes
+    # that TensorFlow Datasets records for the same URLs).
+    for folder, digest, size in (
+        ("cifar-10", "c4a38c50a1bc5f3a1c5537f2155ab9d68f9f25eb1ed8d9ddda3db29a59bca1dd", 170052171),
+        ("cifar-100", "58a81ae192c23a4be8b1804d68e518ed807d710a4eb253b1f2a199162a40d8ec", 168513733),
+    ):
+        key = f"{folder}/{folder}-binary.tar.gz"
+        files[key] = RemoteFile(key, digest, size, _CIFAR_MIRRORS)
     # Keras's housing tables, with the SHA-256 that keras.datasets publishes for them (no size is published).
     for name, digest in (
         ("boston_housing.npz", "f553886a1f8d56431e820c5b82552d9d95cfcb96d1e678153f8839538947dff5"),

@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 
 from . import regression, synthetic
 from .cache import FILES, fetch, file_status
+from .cifar import cifar10, cifar100
 from .digits import digits
 from .fish import FISH_MEASUREMENTS, fish_market
 from .images import fashion_mnist, mnist
@@ -142,6 +143,28 @@ def _entries() -> list[DatasetEntry]:
             target="garment",
         ),
         DatasetEntry(
+            "cifar10",
+            cifar10,
+            "real",
+            "classification",
+            "colour photos of 10 classes, 50,000 + 10,000 images 32x32",
+            layout="train_test",
+            files="cifar-10/",
+            pixel_max=255.0,
+            target="object",
+        ),
+        DatasetEntry(
+            "cifar100",
+            cifar100,
+            "real",
+            "classification",
+            "colour photos of 100 classes, 50,000 + 10,000 images 32x32",
+            layout="train_test",
+            files="cifar-100/",
+            pixel_max=255.0,
+            target="object",
+        ),
+        DatasetEntry(
             "fish_market",
             fish_market,
             "real",
@@ -246,6 +269,8 @@ def list_datasets(data_dir: str | os.PathLike | None = None) -> list[DatasetInfo
         linear          synthetic  None
         mnist           real       True
         fashion_mnist   real       True
+        cifar10         real       False
+        cifar100        real       False
         fish_market     real       True
         digits          real       True
     """

@@ -18,14 +18,14 @@ _EIG = (
 
 _DATASET = (
     "Keras stores it as Python pickles, which nabla does not load: keras.datasets has mnist, fashion_mnist, "
-    "boston_housing and california_housing; nabla.datasets has the others nabla offers "
+    "cifar10, cifar100, boston_housing and california_housing; nabla.datasets has the others nabla offers "
     "(nabla.datasets.list_datasets() lists them; fish_market and digits for small regression and classification "
     "labs); for a text lab, lists of integer word indices made with NumPy take the place of IMDB's or Reuters'"
 )
 
 # "namespace.name" (or a whole namespace) -> what to use instead.
 ALTERNATIVES = {
-    **{f"keras.datasets.{name}": _DATASET for name in ("cifar10", "cifar100", "imdb", "reuters")},
+    **{f"keras.datasets.{name}": _DATASET for name in ("imdb", "reuters")},
     "keras.applications": "pretrained applications are not offered: build the network with keras.layers",
     "keras.mixed_precision": "mixed precision is not offered: nabla computes in each tensor's own dtype (float32)",
     "keras.distribution": "distribution is not offered by nabla.keras: see nabla.distributed",

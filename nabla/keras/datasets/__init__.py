@@ -12,13 +12,17 @@ downloaded otherwise (``pip install 'nabla[data]'`` for the downloader).
 ``.npz`` tables the same way (into ``$NABLA_DATA_DIR/keras/``, checked against Keras's published SHA-256,
 opened without pickle) and shuffle and split them as Keras does.
 
-Keras's other sets (CIFAR, IMDB, Reuters) are not offered: Keras publishes them as Python pickles (CIFAR)
-or as arrays of Python objects, which nabla does not load; asking for one raises an ``AttributeError``
-(an ``ImportError`` for ``from keras.datasets import imdb``) that names what nabla has instead.
+``keras.datasets.cifar10.load_data()`` and ``cifar100.load_data(label_mode)`` give Keras's layout (uint8
+``(N, 32, 32, 3)`` images, ``(N, 1)`` labels) from the publisher's binary archives, which hold the same
+images as the pickles Keras reads (see :mod:`nabla.datasets.cifar`).
+
+Keras's text sets (IMDB, Reuters) are not offered: Keras publishes them as arrays of Python objects, which
+nabla does not load; asking for one raises an ``AttributeError`` (an ``ImportError`` for
+``from keras.datasets import imdb``) that names what nabla has instead.
 """
 
 from .._missing import missing
-from . import boston_housing, california_housing, fashion_mnist, mnist
+from . import boston_housing, california_housing, cifar10, cifar100, fashion_mnist, mnist
 
 
 def __getattr__(name: str):
