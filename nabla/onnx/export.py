@@ -22,7 +22,7 @@ from nabla.atomic import atomic_write
 from nabla.keras.models.functional import Functional
 
 from .graph import ExportError, Graph, Value
-from .walk import walk, walk_functional
+from .walk import refuse_unwalkable, walk, walk_functional
 
 #: The lowest opset the exporter writes (LayerNormalization's); the highest is the installed onnx package's.
 MIN_OPSET = 17
@@ -79,6 +79,7 @@ def export(model, example_input=None, path=None, *, opset_version: int | None = 
         raise TypeError(f"export: expected a nabla model or module, got {type(model).__name__}")
     if path is not None and Path(path).is_dir():
         raise IsADirectoryError(f"export: {path} is a folder; give the file to write, e.g. {Path(path) / 'model.onnx'}")
+    refuse_unwalkable(model)
     _check_dtypes(model)
     several = isinstance(model, Functional)
     samples = functional_samples(model, example_input, input_shape) if several else [

@@ -72,6 +72,13 @@ def _refuse(module, where: str):
     )
 
 
+def refuse_unwalkable(module) -> None:
+    """Refuse, as :func:`walk` would, a top-level module that nothing converts (a model subclass with its own
+    ``call``): before the exporter asks for its input shape, which such a model may not record."""
+    if type(module) not in CONTAINERS and type(module) is not Functional and converter_for(type(module)) is None:
+        _refuse(module, "")
+
+
 def walk(graph: Graph, module, x, sample, where: str):
     """Convert ``module`` applied to ``x`` (a Value, or a list for a merge); ``sample`` runs alongside in nabla.
 

@@ -43,7 +43,7 @@ def test_an_unsupported_layer_is_named_and_nothing_is_written(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model.onnx"]
 
 
-def test_a_subclassed_model_is_refused_saying_why():
+def test_a_subclassed_model_is_refused_saying_why(tmp_path):
     class TwoLayer(models.Model):
         def __init__(self):
             super().__init__(name="two_layer")
@@ -55,6 +55,14 @@ def test_a_subclassed_model_is_refused_saying_why():
 
     with pytest.raises(nabla.onnx.ExportError, match=r"'two_layer' \(TwoLayer\).*own call\(\)/forward\(\)"):
         nabla.onnx.export(TwoLayer(), np.zeros((1, 2), np.float32))
+    # Without an example batch too, and from Keras's model.export after fit: the reason, not a request
+    # for the input shape (which a subclassed model does not record, and which would not help).
+    model = TwoLayer()
+    model.compile("adam", "mse")
+    model.fit(np.ones((4, 2), np.float32), np.ones((4, 1), np.float32), epochs=1, verbose=0)
+    with pytest.raises(nabla.onnx.ExportError, match=r"own call\(\)/forward\(\)"):
+        model.export(tmp_path / "m.onnx")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_subclass_of_a_known_layer_is_not_taken_for_it():
