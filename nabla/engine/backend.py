@@ -91,7 +91,8 @@ def keep(g, mask, ws=None):
     order = memory_order(g)
     # (a g that broadcasts against the mask, max's gradient over the axes it reduced, takes the product)
     same = g.shape == mask.shape
-    if same and g.size >= _KEEP_LOOP_MIN and g.dtype.kind == "f" and memory_order(mask) == order and _keep_loops.kernel:
+    loop = same and g.size >= _KEEP_LOOP_MIN and g.dtype in _LOOP_DTYPES and mask.dtype == np.bool_
+    if loop and memory_order(mask) == order and _keep_loops.kernel:
         flat_g, flat_mask = _flat(g, order), _flat(mask, order)
         if flat_g is not None and flat_mask is not None:
             out = np.empty_like(g) if ws is None else ws.empty_like(g)
@@ -107,6 +108,7 @@ def keep(g, mask, ws=None):
 
 
 _KEEP_LOOP_MIN = 4096  # elements: below it NumPy's two passes cost less than the call into the compiled loop
+_LOOP_DTYPES = (np.float32, np.float64)  # (Numba's float16 arithmetic is partial: half floats take NumPy's product)
 
 
 @compiled

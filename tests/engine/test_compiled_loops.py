@@ -125,6 +125,15 @@ def test_infinite_pixels_give_nan_silently():
     assert out.shape == (1, 2, 2, 2) and np.isnan(out).all()  # PyTorch: NaN too
 
 
+@pytest.mark.parametrize("dtype", [np.float16, np.float64])
+def test_relu_gradient_of_other_float_dtypes(dtype):
+    rng = np.random.default_rng(1)
+    g, out = (rng.standard_normal((64, 128)).astype(dtype) for _ in range(2))  # above the compiled loop's size
+    kept = backend.keep(g, out > 0)
+    np.testing.assert_array_equal(kept, np.where(out > 0, g, dtype(0)))
+    assert kept.dtype == dtype
+
+
 def test_a_loop_without_numba_has_no_kernel(monkeypatch):
     import sys
 
