@@ -201,8 +201,12 @@ def functional_from_config(config: dict, custom_objects: dict | None = None):
         outputs.append(out)
     model = Functional(tensor(config["inputs"]), tensor(config["outputs"]), name=config.get("name"))
     model.trainable = config.get("trainable", True)
-    # (as sets: files written before 2026-12-05 list the layers in the order they run, not in Keras's)
-    saved, made = [entry["module"] for entry in config["layers"]], list(model._modules)
+    # A layer whose get_config() leaves out "name" is made with a new one (custom_dense_1), as in Keras 3;
+    # load_model then gives it its weights by position. (As sets: files written before 2026-12-05 list the
+    # layers in the order they run, not in Keras's.)
+    saved = [entry["module"] if "name" in entry["config"] else layer.name
+             for entry, layer in zip(config["layers"], layers)]  # fmt: skip
+    made = list(model._modules)
     if sorted(saved) != sorted(made):
         raise ValueError(f"the layers are registered as {made}, but the config names them {saved}")
     return model

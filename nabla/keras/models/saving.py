@@ -180,7 +180,7 @@ def load_model(path, custom_objects: dict | None = None, compile: bool = True):
     check_model_file(payload, path, custom_objects)
     model = build_from_payload(payload, custom_objects, path)
     with _Step(path, "loading the weights"):
-        model.load_state_dict(payload["weights"])
+        model.load_state_dict(_by_position(model.state_dict(), payload["weights"]))
     spec = payload.get("compile")
     if compile and spec:
         if spec.get("loss") is None:

@@ -93,3 +93,39 @@ def test_layer_configs_hold_keras_base_keys_and_round_trip():
     base = {key: theirs[key] for key in ("name", "trainable", "dtype", "units", "activation")}
     dense = keras.layers.Dense.from_config(base)  # Keras's base keys, its DTypePolicy config among them
     assert {key: dense.get_config()[key] for key in base} == base
+
+
+def custom_dense_class(k):
+    class CustomDense(k.layers.Layer):  # the functional API guide's: its get_config() leaves out the name
+        def __init__(self, units=32):
+            super().__init__()
+            self.units = units
+
+        def build(self, input_shape):
+            self.w = self.add_weight(shape=(input_shape[-1], self.units), initializer="random_normal")
+            self.b = self.add_weight(shape=(self.units,), initializer="random_normal")
+
+        def call(self, inputs):
+            return k.ops.matmul(inputs, self.w) + self.b
+
+        def get_config(self):
+            return {"units": self.units}
+
+    return CustomDense
+
+
+def test_a_functional_model_of_a_layer_whose_config_has_no_name_rebuilds_and_loads(tmp_path):
+    def rebuilt_names(k):
+        custom = custom_dense_class(k)
+        inputs = k.Input((4,))
+        model = k.Model(inputs, custom(10)(inputs))
+        again = k.Model.from_config(model.get_config(), custom_objects={"CustomDense": custom})
+        return model, custom, model.layers[1].name != again.layers[1].name
+
+    # Keras 3 makes the layer again under a new name (custom_dense_1)
+    assert rebuilt_names(keras_on_torch())[2]
+    model, custom, renamed = rebuilt_names(keras)
+    assert renamed
+    model.save(tmp_path / "m.keras")
+    loaded = keras.models.load_model(tmp_path / "m.keras", custom_objects={"CustomDense": custom})
+    np.testing.assert_array_equal(loaded.predict(X[:, :4], verbose=0), model.predict(X[:, :4], verbose=0))
