@@ -89,13 +89,15 @@ def keep(g, mask, ws=None):
     ``mask`` share a memory order (a captured step's :class:`nabla.capture.buffers.Buffers`; None: a new array).
     """
     order = memory_order(g)
-    if g.size >= _KEEP_LOOP_MIN and g.dtype.kind == "f" and memory_order(mask) == order and _keep_loops.kernel:
+    # (a g that broadcasts against the mask, max's gradient over the axes it reduced, takes the product)
+    same = g.shape == mask.shape
+    if same and g.size >= _KEEP_LOOP_MIN and g.dtype.kind == "f" and memory_order(mask) == order and _keep_loops.kernel:
         flat_g, flat_mask = _flat(g, order), _flat(mask, order)
         if flat_g is not None and flat_mask is not None:
             out = np.empty_like(g) if ws is None else ws.empty_like(g)
             _keep_loops.kernel(flat_g, flat_mask, _flat(out, order))
             return out
-    if ws is not None and (g.flags.c_contiguous and mask.flags.c_contiguous or order == memory_order(mask)):
+    if ws is not None and same and (g.flags.c_contiguous and mask.flags.c_contiguous or order == memory_order(mask)):
         out = np.multiply(g, mask, out=ws.empty_like(g, np.result_type(g, mask)))
     else:
         out = g * mask

@@ -98,3 +98,17 @@ def test_a_loop_without_numba_has_no_kernel(monkeypatch):
     monkeypatch.setitem(sys.modules, "numba", None)  # import numba raises ImportError
     loops = compiled(lambda a: None)
     assert loops.kernel is None
+
+
+def test_max_over_several_axes_sends_its_gradient_back_as_torch():
+    # keep()'s gradient of shape (32, 1, 1, 128) broadcasts against the (32, 4, 4, 128) mask: the compiled loop
+    # (same shapes only) gave an array of the gradient's shape (a DCGAN discriminator's GlobalMaxPooling2D)
+    import nabla as nb
+
+    torch = require("torch")
+    x = np.random.default_rng(0).standard_normal((32, 4, 4, 128)).astype(np.float32)
+    mine = nb.tensor(x, requires_grad=True)
+    (nb.max(mine, axis=(1, 2)) * 2.0).sum().backward()
+    theirs = torch.tensor(x, requires_grad=True)
+    (torch.amax(theirs, dim=(1, 2)) * 2.0).sum().backward()
+    np.testing.assert_array_equal(mine.grad.numpy(), theirs.grad.numpy())
