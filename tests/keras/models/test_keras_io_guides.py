@@ -129,3 +129,15 @@ def test_a_functional_model_of_a_layer_whose_config_has_no_name_rebuilds_and_loa
     model.save(tmp_path / "m.keras")
     loaded = keras.models.load_model(tmp_path / "m.keras", custom_objects={"CustomDense": custom})
     np.testing.assert_array_equal(loaded.predict(X[:, :4], verbose=0), model.predict(X[:, :4], verbose=0))
+
+
+def test_add_loss_of_a_symbolic_tensor_is_refused_as_keras_3_refuses_it():
+    """Introduction to Keras for Researchers (Keras 2 era) adds a functional VAE's KL term with
+    ``vae.add_loss(kl_loss)``: Keras 3 raises NotImplementedError; nabla too, saying where the loss goes."""
+    for k in (keras_on_torch(), keras):
+        inputs = k.Input((3,))
+        outputs = k.layers.Dense(2)(inputs)
+        model = k.Model(inputs, outputs)
+        with pytest.raises(NotImplementedError) as refused:
+            model.add_loss(k.ops.mean(outputs))
+    assert "inside a layer's call()" in str(refused.value)
