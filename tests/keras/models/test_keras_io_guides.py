@@ -141,3 +141,40 @@ def test_add_loss_of_a_symbolic_tensor_is_refused_as_keras_3_refuses_it():
         with pytest.raises(NotImplementedError) as refused:
             model.add_loss(k.ops.mean(outputs))
     assert "inside a layer's call()" in str(refused.value)
+
+
+def test_a_layers_save_assets_files_come_back_to_its_load_assets(tmp_path):
+    """Customizing Saving and Serialization's LayerWithCustomAssets: nabla ignored save_assets/load_assets."""
+
+    def restored_vocabulary(k, name):
+        class LayerWithCustomAssets(k.layers.Dense):
+            def __init__(self, vocab=None, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.vocab = vocab
+
+            def save_assets(self, inner_path):
+                with open(f"{inner_path}/vocabulary.txt", "w") as f:
+                    f.write(self.vocab)
+
+            def load_assets(self, inner_path):
+                with open(f"{inner_path}/vocabulary.txt") as f:
+                    self.vocab = f.read().replace("<unk>", "little")
+
+        model = k.Sequential([LayerWithCustomAssets(vocab="Mary had a <unk> lamb.", units=5)])
+        model(X[:2, :4])
+        model.save(tmp_path / name)
+        custom = {"LayerWithCustomAssets": LayerWithCustomAssets}
+        return k.models.load_model(tmp_path / name, custom_objects=custom).layers[0].vocab
+
+    # Keras 3 (its .keras file's assets/ folder)
+    assert restored_vocabulary(keras_on_torch(), "k.keras") == restored_vocabulary(keras, "m.keras")
+    assert restored_vocabulary(keras, "m2.keras") == "Mary had a little lamb."
+
+
+def test_asset_names_that_leave_the_folder_are_refused(tmp_path):
+    from nabla.keras.models.assets import load_assets
+
+    model = keras.Sequential([keras.layers.Dense(1)])
+    model.layers[0].load_assets = lambda folder: None
+    with pytest.raises(ValueError, match="not a plain file name"):
+        load_assets(model, {"0": {"../escape.txt": np.zeros(2, np.uint8)}})
