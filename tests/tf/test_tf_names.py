@@ -212,3 +212,17 @@ def test_top_level_initializers_make_tensors_as_tensorflows():
             assert (type(made), made.dtype) == (tf.Tensor, dtype[0] if dtype else tf.float32), name
     assert repr(tf.constant_initializer(3)((2,), tf.int32)) == repr(real.constant_initializer(3)((2,), real.int32))
     assert repr(tf.zeros_initializer()((3,))) == repr(real.zeros_initializer()((3,)))
+
+
+def test_dtypes_come_from_tensorflows_numbers_as_in_tensorflow():
+    """Making new layers via subclassing calls ``layer(tf.zeros(1, 1))``: the 1 is TensorFlow's number of float32."""
+    real = tensorflow()
+    for name in ("float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
+                 "uint64", "bool", "string"):  # fmt: skip
+        number = getattr(real, name).as_datatype_enum
+        assert getattr(tf, name).as_datatype_enum == number and tf.as_dtype(number) is getattr(tf, name), name
+    assert tf.as_dtype(True) is tf.float32 and real.as_dtype(True) == real.float32
+    assert repr(tf.zeros(1, 1)) == repr(real.zeros(1, 1))
+    for number in (0, 8, 1000):  # (8: complex64, which nabla does not hold)
+        with pytest.raises(TypeError, match="Cannot convert"):
+            tf.as_dtype(number)
