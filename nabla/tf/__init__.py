@@ -182,7 +182,15 @@ del _implementation
 _KERAS_ALIASES = {name: f".{name}" for name in ("losses", "optimizers", "metrics", "initializers")} | {"keras": ""}
 
 
+# TensorFlow 2's initializer classes of the top namespace (tf.zeros_initializer...), Keras's: reached on first use.
+_INITIALIZERS = {f"{kind}_initializer" for kind in ("constant", "ones", "random_normal", "random_uniform", "zeros")}
+
+
 def __getattr__(name: str):
+    if name in _INITIALIZERS:
+        from . import initializers_v2
+
+        return getattr(initializers_v2, name)
     if name in _KERAS_ALIASES:
         import importlib
 

@@ -31,6 +31,11 @@ class DType:
         return self.dtype.type
 
     @property
+    def as_datatype_enum(self) -> int:
+        """TensorFlow's number for this dtype (its ``DataType`` enum: float32 is 1), which ``tf.as_dtype`` takes."""
+        return _ENUMS[self]
+
+    @property
     def base_dtype(self) -> DType:
         return self
 
@@ -147,6 +152,9 @@ bool = DType("bool")  # noqa: A001 - TensorFlow's name (tf.bool)
 string = DType(object)
 
 _ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, uint16, uint32, uint64, bool, string)
+# TensorFlow's DataType numbers (types.proto): tf.zeros(1, 1) is float32, its dtype given as 1, as in TensorFlow.
+_ENUMS = dict(zip(_ALL, (19, 1, 2, 6, 5, 3, 9, 4, 17, 22, 23, 10, 7)))
+_BY_ENUM = {number: d for d, number in _ENUMS.items()}
 _NUMPY = {d.dtype: d for d in _ALL}  # NumPy dtype -> DType
 _NAMES = {d.name: d for d in _ALL} | {"half": float16, "float": float32, "double": float64}
 # TensorFlow dtypes NumPy cannot hold: named in the error rather than mistaken for something else.
@@ -154,11 +162,16 @@ _UNOFFERED = ("bfloat16", "complex64", "complex128", "qint8", "quint8", "qint32"
 
 
 def as_dtype(type_value) -> DType:
-    """``tf.as_dtype``: a :class:`DType` from a DType, a NumPy dtype or type, or a name (``"float32"``)."""
+    """``tf.as_dtype``: a :class:`DType` from a DType, a NumPy dtype or type, a name (``"float32"``) or
+    TensorFlow's number for it (``as_datatype_enum``)."""
     if isinstance(type_value, DType):
         return type_value
     if type_value is None:
         raise TypeError("Cannot convert None to a nabla.tf dtype")
+    if isinstance(type_value, (int, np.integer)):  # (a Python bool too: True is 1, float32, as in TensorFlow)
+        if int(type_value) not in _BY_ENUM:
+            raise TypeError(f"Cannot convert {type_value!r} to a nabla.tf dtype: no TensorFlow dtype has that number")
+        return _BY_ENUM[int(type_value)]
     if hasattr(type_value, "as_numpy_dtype"):  # another library's DType (TensorFlow's own)
         type_value = type_value.as_numpy_dtype
     if isinstance(type_value, str):

@@ -27,7 +27,8 @@ OFFERED = {
     "reduce_all reduce_any reduce_logsumexp argmax argmin print device name_scope is_tensor executing_eagerly "
     "newaxis float16 float32 float64 double half int8 int16 int32 int64 uint8 uint16 uint32 uint64 bool string "
     "as_dtype "
-    "UnconnectedGradients",
+    "UnconnectedGradients constant_initializer ones_initializer random_normal_initializer random_uniform_initializer "
+    "zeros_initializer",
     "math": "log exp log1p expm1 sqrt rsqrt square abs sign floor ceil round reciprocal sigmoid softplus tanh erf "
     "reduce_sum reduce_mean reduce_std reduce_variance reduce_max reduce_min reduce_prod reduce_logsumexp argmax "
     "argmin count_nonzero cumsum top_k l2_normalize confusion_matrix is_nan is_inf is_finite floordiv floormod mod "
@@ -196,3 +197,32 @@ def test_tf_string_names_text_as_tensorflow_does():
     for make in (lambda: tf.constant([1], dtype=tf.string), lambda: tf.zeros(2, tf.string)):
         with pytest.raises(TypeError, match="not strings"):
             make()
+
+
+def test_top_level_initializers_make_tensors_as_tensorflows():
+    """keras.io's Introduction to Keras for Researchers: ``tf.Variable(initial_value=w_init(shape=..., dtype=...))``
+    with ``w_init = tf.random_normal_initializer()`` and ``tf.zeros_initializer()``."""
+    real = tensorflow()
+    for name, args in [("random_normal_initializer", ()), ("random_uniform_initializer", ()), ("zeros_initializer", ()),
+                       ("ones_initializer", ()), ("constant_initializer", (3,))]:  # fmt: skip
+        ours, theirs = getattr(tf, name)(*args), getattr(real, name)(*args)
+        assert ours.get_config() == theirs.get_config(), name
+        for dtype in ((), (tf.float64,)):
+            made = ours((2, 3), *dtype)
+            assert (type(made), made.dtype) == (tf.Tensor, dtype[0] if dtype else tf.float32), name
+    assert repr(tf.constant_initializer(3)((2,), tf.int32)) == repr(real.constant_initializer(3)((2,), real.int32))
+    assert repr(tf.zeros_initializer()((3,))) == repr(real.zeros_initializer()((3,)))
+
+
+def test_dtypes_come_from_tensorflows_numbers_as_in_tensorflow():
+    """Making new layers via subclassing calls ``layer(tf.zeros(1, 1))``: the 1 is TensorFlow's number of float32."""
+    real = tensorflow()
+    for name in ("float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
+                 "uint64", "bool", "string"):  # fmt: skip
+        number = getattr(real, name).as_datatype_enum
+        assert getattr(tf, name).as_datatype_enum == number and tf.as_dtype(number) is getattr(tf, name), name
+    assert tf.as_dtype(True) is tf.float32 and real.as_dtype(True) == real.float32
+    assert repr(tf.zeros(1, 1)) == repr(real.zeros(1, 1))
+    for number in (0, 8, 1000):  # (8: complex64, which nabla does not hold)
+        with pytest.raises(TypeError, match="Cannot convert"):
+            tf.as_dtype(number)

@@ -26,7 +26,7 @@ from . import masking
 from .build_config import BuildConfig
 from .dtype_names import DTypeNames
 from .layer_config import BASE_KEYS, accepted, config_value, dtype_config, init_arguments, resolve_dtype
-from .layer_inputs import as_tensors, cast_floats, input_shapes, integers_as_floats
+from .layer_inputs import as_tensors, cast_floats, input_shapes, integers_as_floats, loss_tensor
 from .tracked_list import TrackedList
 
 
@@ -233,7 +233,7 @@ class Layer(BuildConfig, DTypeNames, Module):
         """
         if not self._call_losses:
             _Calls.holding += 1
-        self._call_losses.append(loss if isinstance(loss, Tensor) else Tensor._make(np.asarray(loss, self.dtype)))
+        self._call_losses.append(loss_tensor(loss, self.dtype))
 
     def add_metric(self, *args, **kwargs):
         """Keras 2's ``add_metric``, which Keras 3 removed: raises ``NotImplementedError``, as Keras 3 does."""

@@ -8,6 +8,7 @@ import numpy as np
 from .._engine import Tensor, ops
 from ..output_class import switch_class
 from ..strings import is_text_array
+from ..symbolic import KerasTensor
 from . import masking
 
 
@@ -94,3 +95,17 @@ def input_shapes(inputs):
     if isinstance(inputs, dict):
         return {key: input_shapes(value) for key, value in inputs.items()}
     return [x.shape for x in inputs] if isinstance(inputs, (list, tuple)) else inputs.shape
+
+
+def loss_tensor(loss, dtype) -> Tensor:
+    """What ``add_loss`` keeps: ``loss`` as a tensor (a number in the layer's ``dtype``). A symbolic tensor,
+    Keras 2's ``model.add_loss(kl_loss)`` on a functional model's tensors, is refused, as Keras 3 refuses it."""
+    if isinstance(loss, Tensor):
+        return loss
+    if isinstance(loss, KerasTensor):
+        raise NotImplementedError(
+            "add_loss() of a symbolic tensor (Keras 2's model.add_loss(...) on keras.Input's tensors) is not "
+            "supported, as in Keras 3: call self.add_loss(...) inside a layer's call(), or add the term in "
+            "compute_loss() or train_step()"
+        )
+    return Tensor._make(np.asarray(loss, dtype))

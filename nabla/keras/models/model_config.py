@@ -31,6 +31,7 @@ from ..layers import LAYERS, Input, Layer
 from ..strings import dtype_name
 from ..symbolic import KerasTensor, flatten
 from ..utils.object_registration import CustomObjectScope, classes_by_name
+from ..utils.serialization_lib import serialize_keras_object
 
 #: The arithmetic of symbolic tensors (``x + 1.0``, ``a * b``) that a config may hold, by name.
 OPERATORS = {
@@ -71,7 +72,8 @@ def layer_entry(model, layer) -> dict:
     if getattr(layer, "merge_mode", "concat") is None:
         _refuse(model, f"its layer '{layer.name}' returns both directions (merge_mode=None), a layer of two "
                 "outputs, which nabla's model files do not hold")  # fmt: skip
-    return {"class_name": type(layer).__name__, "config": layer.get_config()}
+    # (the objects in a config of yours, a layer it was given, serialized as Keras 3 does: its from_config gets dicts)
+    return {"class_name": type(layer).__name__, "config": serialize_keras_object(layer.get_config())}
 
 
 def layers_from_entries(entries: list, custom_objects: dict | None) -> list[Layer]:
@@ -201,8 +203,12 @@ def functional_from_config(config: dict, custom_objects: dict | None = None):
         outputs.append(out)
     model = Functional(tensor(config["inputs"]), tensor(config["outputs"]), name=config.get("name"))
     model.trainable = config.get("trainable", True)
-    # (as sets: files written before 2026-12-05 list the layers in the order they run, not in Keras's)
-    saved, made = [entry["module"] for entry in config["layers"]], list(model._modules)
+    # A layer whose get_config() leaves out "name" is made with a new one (custom_dense_1), as in Keras 3;
+    # load_model then gives it its weights by position. (As sets: files written before 2026-12-05 list the
+    # layers in the order they run, not in Keras's.)
+    saved = [entry["module"] if "name" in entry["config"] else layer.name
+             for entry, layer in zip(config["layers"], layers)]  # fmt: skip
+    made = list(model._modules)
     if sorted(saved) != sorted(made):
         raise ValueError(f"the layers are registered as {made}, but the config names them {saved}")
     return model

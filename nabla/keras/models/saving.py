@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .._engine import Tensor, load, save
 from ..utils.object_registration import classes_by_name
+from .assets import load_assets, saved_assets
 from .file_check import ModelFileError, check_model_file
 from .file_check_training import metric_entries
 from .file_schema_training import FIXED_HYPERPARAMETERS
@@ -54,6 +55,9 @@ def save_model(model, path, overwrite: bool = True) -> None:
         optimizer = model.optimizer
         payload["optimizer"] = {"class_name": type(optimizer).__name__, "state": optimizer.state_dict(),
                                 "iterations": optimizer._step_calls}  # fmt: skip
+    assets = saved_assets(model)
+    if assets:  # (only then: files without assets stay as they were)
+        payload["assets"] = assets
     save(payload, path)
 
 
@@ -180,7 +184,10 @@ def load_model(path, custom_objects: dict | None = None, compile: bool = True):
     check_model_file(payload, path, custom_objects)
     model = build_from_payload(payload, custom_objects, path)
     with _Step(path, "loading the weights"):
-        model.load_state_dict(payload["weights"])
+        model.load_state_dict(_by_position(model.state_dict(), payload["weights"]))
+    if payload.get("assets"):
+        with _Step(path, "loading the assets"):
+            load_assets(model, payload["assets"])
     spec = payload.get("compile")
     if compile and spec:
         if spec.get("loss") is None:

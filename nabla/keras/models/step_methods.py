@@ -71,6 +71,7 @@ class CompiledMetrics(list):
         for m in self:
             name = m.name if m.name not in self.log_names or id(m) not in self.weighted else f"weighted_{m.name}"
             self.log_names.append(name)
+        self.listed = [m if id(m) in self.weighted else UnweightedMetric(m) for m in self]  # as model.metrics has them
 
     def update_state(self, y, y_pred, sample_weight=None) -> None:
         """Keras 2's ``model.compiled_metrics.update_state``: deprecated in Keras 3 (use :meth:`compute_metrics`)."""
@@ -81,6 +82,22 @@ class CompiledMetrics(list):
             stacklevel=2,
         )
         self._model.compute_metrics(None, y, y_pred, sample_weight)
+
+
+class UnweightedMetric:
+    """A metric given to ``compile(metrics=...)`` as ``model.metrics`` lists it: its ``update_state`` leaves out
+    a ``sample_weight``. Keras 3 lists these in its "compile_metrics" container, which weighs only the
+    ``weighted_metrics``, so a ``train_step`` that updates every metric of ``self.metrics`` with
+    ``sample_weight=`` (keras.io's custom train_step guide) gets them unweighted; everything else is the metric's."""
+
+    def __init__(self, metric):
+        self._metric = metric
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        return self._metric.update_state(y_true, y_pred)
+
+    def __getattr__(self, name):
+        return getattr(self._metric, name)
 
 
 class StepMethods:
@@ -98,7 +115,7 @@ class StepMethods:
     @property
     def metrics(self) -> list:
         """The loss tracker, the compiled metrics, then the metrics set as the model's attributes (as Keras)."""
-        compiled = [] if self._outputs_metrics is not None else list(self.compiled_metrics)
+        compiled = [] if self._outputs_metrics is not None else self.compiled_metrics.listed
         return [self._loss_tracker, *compiled, *self._own_metrics()]
 
     def _own_metrics(self) -> list:

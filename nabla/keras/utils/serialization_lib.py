@@ -1,9 +1,10 @@
 """``serialize_keras_object`` / ``deserialize_keras_object``: any Keras object as a JSON-able dict, and back.
 
 Keras 3's format: an object with a config is ``{"module": "keras.layers", "class_name": "Dense",
-"config": {...}, "registered_name": None}`` (``registered_name`` is ``"package>name"`` for a registered
-class of yours); a function is ``{"module": "builtins", "class_name": "function", "config": "relu",
-"registered_name": "function"}``; lists, tuples, dicts and plain values are kept, NumPy arrays and tensors
+"config": {...}, "registered_name": None}``, the objects in its config serialized in turn; one of a class of
+yours has its module (None in ``__main__``) and its registered name (``"package>Name"``, else its class name);
+a function is ``{"module": "builtins", "class_name": "function", "config": "relu", "registered_name":
+"function"}``; lists, tuples, dicts and plain values are kept, NumPy arrays and tensors
 are ``{"class_name": "__numpy__" | "__tensor__", "config": {"value": [...], "dtype": "float32"}}``.
 
 What deserializing may build, and nothing else (never code from the config: no lambdas, no pickle):
@@ -55,9 +56,13 @@ def serialize_keras_object(obj):
         return {"module": "builtins", "class_name": "function", "config": obj.__name__,
                 "registered_name": registered if registered != obj.__name__ else "function"}  # fmt: skip
     if hasattr(obj, "get_config") and not inspect.isclass(obj):
-        registered = get_registered_name(obj)
-        return {"module": _keras_module(type(obj)), "class_name": type(obj).__name__, "config": obj.get_config(),
-                "registered_name": registered if registered != type(obj).__name__ else None}  # fmt: skip
+        # As Keras 3: the objects in the config serialized in turn (a layer's regularizer, a nested layer); a
+        # class of yours has its registered name ("package>Name", else its class name), and no module in __main__.
+        ours = type(obj).__module__.startswith("nabla.")
+        module = _keras_module(type(obj))
+        return {"module": None if module == "__main__" else module, "class_name": type(obj).__name__,
+                "config": serialize_keras_object(obj.get_config()),
+                "registered_name": None if ours else get_registered_name(obj)}  # fmt: skip
     raise TypeError(f"serialize_keras_object: cannot serialize {obj!r} of type {type(obj).__name__} (it has no "
                     "get_config)")  # fmt: skip
 

@@ -155,3 +155,35 @@ def test_an_own_test_step_finds_the_compiled_metrics_in_evaluate_without_a_fit_f
     assert sorted(results[1]) == sorted(results[0]) == ["loss", "mae"]
     np.testing.assert_allclose([results[1][k] for k in ("loss", "mae")], [results[0][k] for k in ("loss", "mae")],
                                rtol=1e-5)  # fmt: skip
+
+
+def test_a_step_that_weighs_every_metric_of_self_metrics_leaves_the_compiled_ones_unweighted():
+    """keras.io's custom train_step guide updates each metric of ``self.metrics`` with ``sample_weight=``: Keras 3
+    passes it on to ``weighted_metrics`` only (its "compile_metrics" container); nabla weighed "mae" too."""
+
+    def define(k):
+        class WeighedTestStep(k.Model):
+            def test_step(self, data):
+                x, y, sample_weight = data
+                y_pred = self(x, training=False)
+                loss = self.compute_loss(y=y, y_pred=y_pred, sample_weight=sample_weight)
+                for metric in self.metrics:
+                    if metric.name == "loss":
+                        metric.update_state(loss)
+                    else:
+                        metric.update_state(y, y_pred, sample_weight=sample_weight)
+                return {m.name: m.result() for m in self.metrics}
+
+        return WeighedTestStep
+
+    reference_keras = keras_on_torch()
+    reference, model = functional(reference_keras, define(reference_keras)), functional(keras, define(keras))
+    model.set_weights([np.asarray(w) for w in reference.get_weights()])
+    weights = RNG.random((48, 1)).astype(np.float32)
+    results = []
+    for m in (reference, model):
+        m.compile(loss="mse", metrics=["mae"], weighted_metrics=["mse"])
+        results.append(m.evaluate(X, Y, sample_weight=weights, batch_size=16, verbose=0, return_dict=True))
+    assert sorted(results[1]) == sorted(results[0]) == ["loss", "mae", "mse"]
+    for key, value in results[0].items():
+        assert results[1][key] == pytest.approx(value, rel=1e-5), key

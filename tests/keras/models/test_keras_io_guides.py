@@ -93,3 +93,88 @@ def test_layer_configs_hold_keras_base_keys_and_round_trip():
     base = {key: theirs[key] for key in ("name", "trainable", "dtype", "units", "activation")}
     dense = keras.layers.Dense.from_config(base)  # Keras's base keys, its DTypePolicy config among them
     assert {key: dense.get_config()[key] for key in base} == base
+
+
+def custom_dense_class(k):
+    class CustomDense(k.layers.Layer):  # the functional API guide's: its get_config() leaves out the name
+        def __init__(self, units=32):
+            super().__init__()
+            self.units = units
+
+        def build(self, input_shape):
+            self.w = self.add_weight(shape=(input_shape[-1], self.units), initializer="random_normal")
+            self.b = self.add_weight(shape=(self.units,), initializer="random_normal")
+
+        def call(self, inputs):
+            return k.ops.matmul(inputs, self.w) + self.b
+
+        def get_config(self):
+            return {"units": self.units}
+
+    return CustomDense
+
+
+def test_a_functional_model_of_a_layer_whose_config_has_no_name_rebuilds_and_loads(tmp_path):
+    def rebuilt_names(k):
+        custom = custom_dense_class(k)
+        inputs = k.Input((4,))
+        model = k.Model(inputs, custom(10)(inputs))
+        again = k.Model.from_config(model.get_config(), custom_objects={"CustomDense": custom})
+        return model, custom, model.layers[1].name != again.layers[1].name
+
+    # Keras 3 makes the layer again under a new name (custom_dense_1)
+    assert rebuilt_names(keras_on_torch())[2]
+    model, custom, renamed = rebuilt_names(keras)
+    assert renamed
+    model.save(tmp_path / "m.keras")
+    loaded = keras.models.load_model(tmp_path / "m.keras", custom_objects={"CustomDense": custom})
+    np.testing.assert_array_equal(loaded.predict(X[:, :4], verbose=0), model.predict(X[:, :4], verbose=0))
+
+
+def test_add_loss_of_a_symbolic_tensor_is_refused_as_keras_3_refuses_it():
+    """Introduction to Keras for Researchers (Keras 2 era) adds a functional VAE's KL term with
+    ``vae.add_loss(kl_loss)``: Keras 3 raises NotImplementedError; nabla too, saying where the loss goes."""
+    for k in (keras_on_torch(), keras):
+        inputs = k.Input((3,))
+        outputs = k.layers.Dense(2)(inputs)
+        model = k.Model(inputs, outputs)
+        with pytest.raises(NotImplementedError) as refused:
+            model.add_loss(k.ops.mean(outputs))
+    assert "inside a layer's call()" in str(refused.value)
+
+
+def test_a_layers_save_assets_files_come_back_to_its_load_assets(tmp_path):
+    """Customizing Saving and Serialization's LayerWithCustomAssets: nabla ignored save_assets/load_assets."""
+
+    def restored_vocabulary(k, name):
+        class LayerWithCustomAssets(k.layers.Dense):
+            def __init__(self, vocab=None, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.vocab = vocab
+
+            def save_assets(self, inner_path):
+                with open(f"{inner_path}/vocabulary.txt", "w") as f:
+                    f.write(self.vocab)
+
+            def load_assets(self, inner_path):
+                with open(f"{inner_path}/vocabulary.txt") as f:
+                    self.vocab = f.read().replace("<unk>", "little")
+
+        model = k.Sequential([LayerWithCustomAssets(vocab="Mary had a <unk> lamb.", units=5)])
+        model(X[:2, :4])
+        model.save(tmp_path / name)
+        custom = {"LayerWithCustomAssets": LayerWithCustomAssets}
+        return k.models.load_model(tmp_path / name, custom_objects=custom).layers[0].vocab
+
+    # Keras 3 (its .keras file's assets/ folder)
+    assert restored_vocabulary(keras_on_torch(), "k.keras") == restored_vocabulary(keras, "m.keras")
+    assert restored_vocabulary(keras, "m2.keras") == "Mary had a little lamb."
+
+
+def test_asset_names_that_leave_the_folder_are_refused(tmp_path):
+    from nabla.keras.models.assets import load_assets
+
+    model = keras.Sequential([keras.layers.Dense(1)])
+    model.layers[0].load_assets = lambda folder: None
+    with pytest.raises(ValueError, match="not a plain file name"):
+        load_assets(model, {"0": {"../escape.txt": np.zeros(2, np.uint8)}})
