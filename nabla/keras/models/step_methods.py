@@ -93,6 +93,10 @@ class UnweightedMetric:
     def __init__(self, metric):
         self._metric = metric
 
+    @property
+    def __class__(self):  # isinstance(m, keras.metrics.Mean) and the like still see the metric's class
+        return type(self._metric)
+
     def update_state(self, y_true, y_pred, sample_weight=None):
         return self._metric.update_state(y_true, y_pred)
 

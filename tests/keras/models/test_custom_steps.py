@@ -187,3 +187,12 @@ def test_a_step_that_weighs_every_metric_of_self_metrics_leaves_the_compiled_one
     assert sorted(results[1]) == sorted(results[0]) == ["loss", "mae", "mse"]
     for key, value in results[0].items():
         assert results[1][key] == pytest.approx(value, rel=1e-5), key
+
+
+def test_the_compiled_metrics_of_model_metrics_keep_their_class():
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile(loss="mse", metrics=["mae", keras.metrics.RootMeanSquaredError()])
+    model.fit(X[:, :3], Y, epochs=1, verbose=0)
+    _, mae, rmse = model.metrics
+    assert isinstance(mae, keras.metrics.MeanMetricWrapper) and isinstance(rmse, keras.metrics.RootMeanSquaredError)
+    assert isinstance(rmse, keras.metrics.Metric) and rmse.name == "root_mean_squared_error"
