@@ -87,15 +87,18 @@ def keep(g, mask, ws=None):
     contiguous layout take one compiled pass instead of the product and the check of finiteness (the
     MNIST convnet's ReLU gradient, 1.4M floats: 2.9 -> ~1 ms). ``ws``: where the result goes when ``g`` and
     ``mask`` share a memory order (a captured step's :class:`nabla.capture.buffers.Buffers`; None: a new array).
+    ``g`` may broadcast against ``mask`` (max's gradient over the reduced axes): then the product, which
+    broadcasts, is the only path (the loop and ``ws`` write an array of ``g``'s shape).
     """
     order = memory_order(g)
-    if g.size >= _KEEP_LOOP_MIN and g.dtype.kind == "f" and memory_order(mask) == order and _keep_loops.kernel:
+    same = g.shape == mask.shape
+    if same and g.size >= _KEEP_LOOP_MIN and g.dtype.kind == "f" and memory_order(mask) == order and _keep_loops.kernel:
         flat_g, flat_mask = _flat(g, order), _flat(mask, order)
         if flat_g is not None and flat_mask is not None:
             out = np.empty_like(g) if ws is None else ws.empty_like(g)
             _keep_loops.kernel(flat_g, flat_mask, _flat(out, order))
             return out
-    if ws is not None and (g.flags.c_contiguous and mask.flags.c_contiguous or order == memory_order(mask)):
+    if same and ws is not None and (g.flags.c_contiguous and mask.flags.c_contiguous or order == memory_order(mask)):
         out = np.multiply(g, mask, out=ws.empty_like(g, np.result_type(g, mask)))
     else:
         out = g * mask
