@@ -48,7 +48,8 @@ ALTERNATIVES = {
     "tf.SparseTensor": "sparse tensors are not offered: use dense tensors",
     "tf.ragged": "tf.ragged's operations are not offered: tf.RaggedTensor (from TextVectorization(ragged=True), "
     "Dataset.ragged_batch or RaggedTensor.from_row_lengths) is read with numpy() or to_tensor()",
-    "tf.compat": "TensorFlow 1 (tf.compat.v1: sessions, placeholders, graphs) is not offered: write eager TF 2 code",
+    "tf.compat": "tf.compat offers as_bytes, as_text, as_str, as_str_any and path_to_str; TensorFlow 1 "
+    "(tf.compat.v1: sessions, placeholders, graphs) is not offered: write eager TF 2 code",
     "tf.Session": "TensorFlow 1 sessions are not offered: write eager TF 2 code",
     "tf.placeholder": "TensorFlow 1 placeholders are not offered: pass arrays to functions",
     "tf.Graph": "graphs are not offered: nabla.tf runs eagerly (tf.function captures with nb.capture)",
