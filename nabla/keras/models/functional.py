@@ -37,7 +37,8 @@ class Functional(Model):
     """A model defined by its inputs and outputs: ``keras.Model(inputs=inputs, outputs=outputs)``.
 
     Args:
-        inputs: a ``keras.Input`` tensor, or a list (or dict) of them.
+        inputs: a ``keras.Input`` tensor, or a list (or dict) of them. A tensor a layer computed is taken too:
+            the graph is cut there, as Keras 3 cuts it (the layers before it are not the model's).
         outputs: a KerasTensor computed from them, or a list (or dict) of such.
         name: the model's name.
     """
