@@ -39,8 +39,8 @@ ALTERNATIVES = {
         "(optimizers: tf.keras.optimizers)"
     ),
     "tf.image": (
-        "tf.image offers resize and resize_with_pad; for other image operations use NumPy, or the Keras "
-        "preprocessing layers of nabla.keras.layers"
+        "tf.image offers resize, resize_with_pad and extract_patches; for other image operations use NumPy, or "
+        "the Keras preprocessing layers of nabla.keras.layers"
     ),
     "tf.strings": "nabla tensors hold numbers and bools: tf.strings offers lower, upper, strip, regex_replace and "
     "reduce_join on Python strings and NumPy arrays of them (a TextVectorization standardize function's input)",
