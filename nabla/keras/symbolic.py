@@ -292,8 +292,10 @@ class _Text:
 
 
 def nodes_between(input_ids: set, outputs: list[KerasTensor]) -> list[Node]:
-    """The nodes from the inputs to ``outputs``, each after the nodes it reads (iterative depth-first)."""
-    order, done, stack = [], set(), [(t.node, False) for t in reversed(outputs) if t.node is not None]
+    """The nodes from the inputs to ``outputs``, each after the nodes it reads (iterative depth-first). An input
+    may be a tensor a layer computed: the walk stops there (Keras 3 cuts the graph at it)."""
+    order, done = [], set()
+    stack = [(t.node, False) for t in reversed(outputs) if t.node is not None and id(t) not in input_ids]
     for t in outputs:
         if t.node is None and id(t) not in input_ids:
             raise ValueError(f"Model: the output {t!r} is a keras.Input that is not among the model's inputs")
@@ -307,6 +309,8 @@ def nodes_between(input_ids: set, outputs: list[KerasTensor]) -> list[Node]:
             continue
         stack.append((node, True))
         for t in reversed(node.inputs()):  # (the stack pops the first input's calls first: they ran first)
+            if id(t) in input_ids:
+                continue
             if t.node is None:
                 if id(t) not in input_ids:
                     raise ValueError(

@@ -19,6 +19,7 @@ instead (``tf.data.Dataset.group_by_window`` -> ``padded_batch``). See docs/tf.m
 from ..keras.ops.core import record_symbolic_calls as _record_symbolic_calls
 from ..keras.ragged import RaggedTensor
 from . import (
+    compat,
     config,
     data,
     debugging,

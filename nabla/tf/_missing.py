@@ -39,8 +39,8 @@ ALTERNATIVES = {
         "(optimizers: tf.keras.optimizers)"
     ),
     "tf.image": (
-        "tf.image offers resize and resize_with_pad; for other image operations use NumPy, or the Keras "
-        "preprocessing layers of nabla.keras.layers"
+        "tf.image offers resize, resize_with_pad and extract_patches; for other image operations use NumPy, or "
+        "the Keras preprocessing layers of nabla.keras.layers"
     ),
     "tf.strings": "nabla tensors hold numbers and bools: tf.strings offers lower, upper, strip, regex_replace and "
     "reduce_join on Python strings and NumPy arrays of them (a TextVectorization standardize function's input)",
@@ -48,7 +48,8 @@ ALTERNATIVES = {
     "tf.SparseTensor": "sparse tensors are not offered: use dense tensors",
     "tf.ragged": "tf.ragged's operations are not offered: tf.RaggedTensor (from TextVectorization(ragged=True), "
     "Dataset.ragged_batch or RaggedTensor.from_row_lengths) is read with numpy() or to_tensor()",
-    "tf.compat": "TensorFlow 1 (tf.compat.v1: sessions, placeholders, graphs) is not offered: write eager TF 2 code",
+    "tf.compat": "tf.compat offers as_bytes, as_text, as_str, as_str_any and path_to_str; TensorFlow 1 "
+    "(tf.compat.v1: sessions, placeholders, graphs) is not offered: write eager TF 2 code",
     "tf.Session": "TensorFlow 1 sessions are not offered: write eager TF 2 code",
     "tf.placeholder": "TensorFlow 1 placeholders are not offered: pass arrays to functions",
     "tf.Graph": "graphs are not offered: nabla.tf runs eagerly (tf.function captures with nb.capture)",

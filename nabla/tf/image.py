@@ -1,5 +1,5 @@
 """``tf.image``: resizing, which d2l's Fashion-MNIST loader applies for its modern CNNs
-(``tf.image.resize_with_pad(X, 224, 224)``).
+(``tf.image.resize_with_pad(X, 224, 224)``), and ``extract_patches``, which vision transformers cut images with.
 
 Images are channels-last, one (height, width, channels) image or a (batch, height, width, channels) batch.
 The interpolation is the Keras ``Resizing`` layer's (half-pixel centres, TensorFlow 2's ``tf.image.resize``);
@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 
 from ..keras.layers.resizing import resize as _resize
+from ..keras.ops.image import extract_patches as _extract_patches
 from ._convert import as_tf, tensor_arg
 from ._missing import missing
 from .array_ops import cast, expand_dims, pad, squeeze
@@ -63,6 +64,19 @@ def resize_with_pad(image, target_height: int, target_width: int, method="biline
     out = _sized(x, math.floor(height), math.floor(width), method)
     margins = [[top, target_height - top - math.floor(height)], [left, target_width - left - math.floor(width)], [0, 0]]
     return pad(out, ([[0, 0]] if out.ndim == 4 else []) + margins)
+
+
+def extract_patches(images, sizes, strides, rates, padding, name=None):
+    """``tf.image.extract_patches``: each ``sizes[1:3]`` window of an (N, H, W, C) batch flattened in (row,
+    column, channel) order, windows ``strides[1:3]`` apart, their elements ``rates[1:3]`` apart; ``padding``
+    "VALID" or "SAME". ``sizes``, ``strides`` and ``rates`` are TensorFlow's ``[1, rows, cols, 1]``."""
+    x = tensor_arg(images)
+    if x.ndim != 4:
+        raise ValueError(f"tf.image.extract_patches: images must be (batch, height, width, channels), got {x.shape}")
+    for what, value in (("sizes", sizes), ("strides", strides), ("rates", rates)):
+        if len(value) != 4 or value[0] != 1 or value[3] != 1:
+            raise ValueError(f"tf.image.extract_patches: {what} must be [1, rows, cols, 1], got {list(value)}")
+    return as_tf(_extract_patches(x, tuple(sizes[1:3]), tuple(strides[1:3]), tuple(rates[1:3]), padding.lower()))
 
 
 def __getattr__(name: str):

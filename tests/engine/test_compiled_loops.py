@@ -134,6 +134,15 @@ def test_relu_gradient_of_other_float_dtypes(dtype):
     assert kept.dtype == dtype
 
 
+def test_keep_broadcasts_a_gradient_over_a_larger_mask():
+    """max's gradient over reduced axes: a (N, 1, 1, C) gradient kept where a (N, H, W, C) mask holds, as
+    np.where broadcasts it (the compiled loop takes equal shapes only; 64 * 64 is its size threshold)."""
+    rng = np.random.default_rng(0)
+    g = rng.standard_normal((64, 1, 1, 64)).astype(np.float32)
+    mask = rng.standard_normal((64, 3, 3, 64)) > 0
+    np.testing.assert_array_equal(backend.keep(g, mask), np.where(mask, g, np.float32(0)))
+
+
 def test_a_loop_without_numba_has_no_kernel(monkeypatch):
     import sys
 

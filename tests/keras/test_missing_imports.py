@@ -47,16 +47,3 @@ def test_the_feature_space_message_names_layers_keras_and_nabla_both_have():
         assert hasattr(keras.layers, layer) and hasattr(reference.layers, layer), layer
     assert callable(keras.layers.concatenate)
 
-
-def test_a_model_on_an_intermediate_tensor_says_what_to_do_instead():
-    # keras.io's FeatureSpace example trains keras.Model(inputs=encoded_features, ...), a layer's output:
-    # Keras 3 cuts the graph there (checked), nabla.keras refuses with the way round.
-    reference = keras_on_torch()
-    for lib in (reference, keras):
-        hidden = lib.layers.Dense(4)(lib.Input((3,)))
-        out = lib.layers.Dense(1)(hidden)
-        if lib is reference:
-            assert lib.Model(inputs=hidden, outputs=out).output_shape == (None, 1)
-        else:
-            with pytest.raises(ValueError, match="does not cut a graph at an intermediate tensor.*keras.Input"):
-                lib.Model(inputs=hidden, outputs=out)

@@ -46,6 +46,7 @@ OFFERED = {
     "debugging": "assert_equal assert_near assert_all_finite check_numerics",
     "dtypes": "DType as_dtype float32 int32",
     "data": "Dataset AUTOTUNE INFINITE_CARDINALITY UNKNOWN_CARDINALITY experimental",
+    "compat": "as_bytes as_text as_str as_str_any path_to_str",
 }
 
 
@@ -64,7 +65,7 @@ def test_every_offered_name_is_also_tensorflows(namespace):
     [
         ("saved_model", "model.save"),
         ("log", "tf.math.log"),
-        ("compat", "TensorFlow 1"),
+        ("Session", "TensorFlow 1"),
         ("TensorArray", "Python list"),
         ("tensor", "docs/tf.md"),
         ("variable", "docs/tf.md"),
@@ -86,9 +87,28 @@ def test_namespaces_refuse_too():
         ("math", "lgamma", "docs/tf.md"),
         ("config", "optimizer", "docs/tf.md"),
         ("errors", "AbortedError", "docs/tf.md"),
+        ("compat", "v1", "TensorFlow 1"),
     ]:
         with pytest.raises(AttributeError, match=advice):
             getattr(getattr(tf, namespace), name)
+
+
+@pytest.mark.parametrize("name", ["as_bytes", "as_text", "as_str", "as_str_any", "path_to_str"])
+def test_compat_string_helpers_are_tensorflows(name):
+    """keras-io's image classification example filters JPEGs with ``tf.compat.as_bytes("JFIF") in header``:
+    each helper gives TensorFlow's value, and its TypeError where TensorFlow raises one."""
+    import pathlib
+
+    real = tensorflow()
+    for value in ["JFIF", "é", b"\xc3\xa9", bytearray(b"ab"), pathlib.Path("a/../b"), 3, None]:
+        try:
+            want = getattr(real.compat, name)(value)
+        except TypeError:
+            with pytest.raises(TypeError, match="Expected binary or unicode string"):
+                getattr(tf.compat, name)(value)
+            continue
+        got = getattr(tf.compat, name)(value)
+        assert got == want and type(got) is type(want), (name, value)
 
 
 def test_keras_is_nabla_keras():

@@ -30,7 +30,7 @@ from .file_check_configs import MERGING_LAYERS, MODEL_CONFIGS, check_model_confi
 from .file_check_training import check_compile, check_optimizer_state
 from .file_errors import ModelFileError, fail, validate_at
 from .file_schema_types import FORMAT
-from .file_shapes import SHAPE_RULES, Effect, Shape, state_shapes
+from .file_shapes import SHAPE_RULES, Effect, Shape, returned_states, state_shapes
 
 __all__ = ["MAX_BUILD_OPERATIONS", "MAX_SAMPLE_VALUES", "ModelFileError", "check_model_file"]
 
@@ -110,13 +110,14 @@ class _Walk:
             return self.functional(entry["config"], config_where, shape, prefix)
         try:
             effect = SHAPE_RULES[name](entry["config"], shape)
+            states = returned_states(name, entry["config"])
         except ValueError as e:
             fail(self.path, where, str(e))
         own = {prefix + weight: weight_shape for weight, weight_shape in effect.weights.items()}
         _check_weights(self.path, self.weights, own, config_where)
         self.expected.update(own)
         self.count(f"{where} ({name})", effect)
-        return [effect.output]
+        return [effect.output, *states]
 
     def count(self, where: str, effect: Effect) -> None:
         _check_values(self.path, where, effect.values)
@@ -208,7 +209,14 @@ class _Walk:
         entry, name = layers[j], layers[j]["class_name"]
         if is_custom(entry, self.custom):
             return [None] * node["outputs"]
-        outputs = len(_refs(entry["config"]["outputs"])) if name == "Functional" else 1
+        try:
+            outputs = (
+                len(_refs(entry["config"]["outputs"]))
+                if name == "Functional"
+                else 1 + len(returned_states(name, entry["config"]))
+            )
+        except ValueError as e:
+            fail(self.path, where, str(e))
         if node["outputs"] != outputs:
             fail(self.path, f"{where}.outputs", f"{name} gives {outputs} output(s), not {node['outputs']}")
         if name in UNCHECKED_CALLS:

@@ -75,7 +75,7 @@ RECURRENT_FIELDS = {
     "recurrent_dropout": _number(minimum=0, exclusiveMaximum=1),
     "seed": SEED,
     "return_sequences": BOOLEAN,
-    "return_state": {"const": False},  # (a layer of several outputs: refused at save, model_config.py)
+    "return_state": BOOLEAN,  # (the output, then the states: file_shapes.returned_states)
     "go_backwards": BOOLEAN,
     "stateful": BOOLEAN,
     "batch_size": _optional(SIZE),  # a stateful layer's fixed batch size

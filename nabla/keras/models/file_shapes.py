@@ -70,6 +70,18 @@ def state_shapes(name: str, c: dict) -> list | None:
     return None
 
 
+def returned_states(name: str, c: dict) -> list:
+    """The shapes of the states a recurrent layer (or a Bidirectional of one) returns after its output with
+    ``return_state=True``, as Keras 3 returns them (``output, *states``); none without it."""
+    inner = c["layer"]["config"] if name == "Bidirectional" else c
+    if not inner.get("return_state"):
+        return []
+    states = state_shapes(name, c)
+    if states is None:
+        raise ValueError(f"{name}: return_state=True on a stack of cells, whose states model files do not hold")
+    return states
+
+
 def _wrapped(owner: str, entry: dict, s: Shape | None) -> Effect:
     """The effect of a wrapped layer (its entry already checked against the allow-list), its weights named
     as the wrapper registers the layer (``forward_layer.kernel``)."""

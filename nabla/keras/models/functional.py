@@ -37,7 +37,8 @@ class Functional(Model):
     """A model defined by its inputs and outputs: ``keras.Model(inputs=inputs, outputs=outputs)``.
 
     Args:
-        inputs: a ``keras.Input`` tensor, or a list (or dict) of them.
+        inputs: a ``keras.Input`` tensor, or a list (or dict) of them. A tensor a layer computed is taken too:
+            the graph is cut there, as Keras 3 cuts it (the layers before it are not the model's).
         outputs: a KerasTensor computed from them, or a list (or dict) of such.
         name: the model's name.
     """
@@ -54,12 +55,10 @@ class Functional(Model):
                         f"got a {type(t).__name__}"
                     )
         for t in flat_inputs:
-            if t.node is not None:
-                raise ValueError(
-                    f"Model(inputs=...): {t!r} was computed by a layer; nabla.keras does not cut a graph at an "
-                    "intermediate tensor as Keras 3 does: give the model a keras.Input of that shape and build the "
-                    "layers after it on that input"
-                )
+            if t.node is not None and t.name is None:
+                # A tensor a layer computed cuts the graph there, as Keras 3: the layers before it are not the
+                # model's, and the input is named as Keras 3 names the InputLayer it makes of it
+                t.name = "keras_tensorCLONE"
         self._nodes = nodes_between({id(t) for t in flat_inputs}, flat_outputs)
         # Keras's operations in its order: the layers, an input (KerasTensor) per InputLayer, the nodes of
         # functions (x + y, keras.ops calls), which the summary lists
@@ -202,16 +201,16 @@ def _keras_layer_order(nodes: list[Node], inputs: list[KerasTensor], outputs: li
     depth-first walk from the outputs meets them, each node's inputs in order (Keras 3's
     ``ops.function.map_graph``)."""
     index: dict[int, int] = {}  # _operation_key, or id(input), -> when the walk from the outputs first met it
-    visited, stack = set(), list(reversed(outputs))
+    visited, stack, input_ids = set(), list(reversed(outputs)), {id(t) for t in inputs}
     while stack:
         t = stack.pop()
-        if t.node is None:
+        if t.node is None or id(t) in input_ids:
             index.setdefault(id(t), len(index))
         elif id(t.node) not in visited:
             visited.add(id(t.node))
             index.setdefault(_operation_key(t.node), len(index))
             stack.extend(reversed(t.node.inputs()))
-    depth, fn_depth = node_depths(nodes)
+    depth, fn_depth = node_depths(nodes, input_ids)
     entries = {}
     for node in nodes:
         key = _operation_key(node)
@@ -220,17 +219,17 @@ def _keras_layer_order(nodes: list[Node], inputs: list[KerasTensor], outputs: li
     return [item for _, _, item in sorted(entries.values(), key=lambda entry: (-entry[0], entry[1]))]
 
 
-def node_depths(nodes: list[Node]) -> tuple[dict[int, int], dict[int, int]]:
+def node_depths(nodes: list[Node], input_ids: set) -> tuple[dict[int, int], dict[int, int]]:
     """Keras's depths of a graph's ``nodes`` (a topological order): the longest path to an output, where a
-    layer called several times is as deep as its deepest call. Returns (id(node) or id(input) -> its depth,
-    _operation_key -> its depth)."""
+    layer called several times is as deep as its deepest call. ``input_ids``: the ids of the model's inputs.
+    Returns (id(node) or id(input) -> its depth, _operation_key -> its depth)."""
     depth: dict[int, int] = {}
     fn_depth: dict[int, int] = {}
     for node in reversed(nodes):  # consumers before the nodes they read
         key = _operation_key(node)
         fn_depth[key] = depth[id(node)] = max(depth.get(id(node), 0), fn_depth.get(key, 0))
         for t in node.inputs():
-            key = id(t) if t.node is None else id(t.node)
+            key = id(t) if t.node is None or id(t) in input_ids else id(t.node)
             depth[key] = max(depth[id(node)] + 1, depth.get(key, 0))
     return depth, fn_depth
 

@@ -66,9 +66,9 @@ def layer_entry(model, layer) -> dict:
         return {"class_name": type(layer).__name__, "config": layer.get_config()}
     if not isinstance(layer, Layer):
         _refuse(model, f"it holds a {type(layer).__name__}, and only Keras-style layers (nabla.layers) have a config")
-    if getattr(layer, "return_state", False):
-        _refuse(model, f"its layer '{layer.name}' returns its states (return_state=True), a layer of several "
-                "outputs, which nabla's model files do not hold")  # fmt: skip
+    if getattr(layer, "return_state", False) and type(getattr(layer, "cell", None)).__name__ == "StackedRNNCells":
+        _refuse(model, f"its layer '{layer.name}' returns the states of a stack of cells (return_state=True), "
+                "which nabla's model files do not hold")  # fmt: skip
     if getattr(layer, "merge_mode", "concat") is None:
         _refuse(model, f"its layer '{layer.name}' returns both directions (merge_mode=None), a layer of two "
                 "outputs, which nabla's model files do not hold")  # fmt: skip

@@ -30,6 +30,7 @@ import numpy as np
 
 from .._engine import Tensor, devices, no_grad
 from ..differentiation import training_step
+from ..layers.layer import Layer
 from ..metrics.metric import Metric
 from ..metrics.reduction_metrics import Mean
 from ..utils.data_packing import pack_x_y_sample_weight, unpack_x_y_sample_weight
@@ -253,7 +254,7 @@ class StepMethods:
         ``self.metrics`` from ``compile`` on, and build at their first update."""
         pending = (self._outputs_metrics.metrics is None if self._outputs_metrics is not None else
                    not self.compiled_metrics and (self._metric_identifiers or self._weighted_identifiers))  # fmt: skip
-        if y is None or not pending:
+        if y is None or not pending or type(self).call is Layer.call:  # (no call: they build at the first update)
             return
         with no_grad():
             self._resolve_metrics(unwrap(self(self._placed(structures.take(x, slice(0, 2))), training=False)))

@@ -230,8 +230,11 @@ class TrainingSteps:
         """
         mode = self.training
         self.eval()
-        if y is None:  # x alone, for a train_step of yours: build the model; there is no y to check x against
-            if type(self).call is not Layer.call:  # (a GAN's model has no call: its train_step calls its parts)
+        # A model without a call of its own (a GAN's, a distiller's) has steps of yours that call its parts:
+        # nothing to probe, and its compiled metrics build at their first update (as Keras 3's)
+        has_call = type(self).call is not Layer.call
+        if y is None or (not has_call and self._custom_steps()):
+            if has_call:  # x alone, for a train_step of yours: build the model; there is no y to check x against
                 with no_grad():
                     self(self._placed(structures.take(x, slice(0, 2))))
             self.train(mode)

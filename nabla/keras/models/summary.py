@@ -103,7 +103,8 @@ def _graph_rows(model) -> tuple[list[tuple], bool]:
     nodes_of: dict[int, list] = {}  # id(layer) -> its calls in this model
     for node in model._nodes:
         nodes_of.setdefault(id(node.fn), []).append(node)
-    depth, _ = node_depths(model._nodes)
+    inputs = {id(t) for t in model.inputs}
+    depth, _ = node_depths(model._nodes, inputs)
     at_depth = Counter(depth[id(node)] for node in model._nodes)
     at_depth.update(depth.get(id(t), 0) for t in model.inputs)
     chain = (max(at_depth.values()) == 1 and all(len(node.inputs()) == 1 for node in model._nodes)
@@ -121,15 +122,15 @@ def _graph_rows(model) -> tuple[list[tuple], bool]:
             shape = shapes[0] if len(shapes) == 1 else f"[{', '.join(shapes)}]"
         row = (label, shape, f"{params:,}")
         if not chain:
-            row += (", ".join(_source(t) for node in calls for t in node.inputs()) or "-",)
+            row += (", ".join(_source(t, inputs) for node in calls for t in node.inputs()) or "-",)
         rows.append(row + (_trainable(item),))
     return rows, chain
 
 
-def _source(t: KerasTensor) -> str:
+def _source(t: KerasTensor, inputs: set) -> str:
     """Where a tensor comes from, as Keras's summary names it: ``dense[0][0]`` (the layer, which of its
-    calls, which of that call's outputs); an input is its InputLayer's only output."""
-    if t.node is None:
+    calls, which of that call's outputs); an input (``id`` in ``inputs``) is its InputLayer's only output."""
+    if t.node is None or id(t) in inputs:
         return f"{t.name}[0][0]"
     producer = t.node.name or getattr(t.node.fn, "name", type(t.node.fn).__name__)
     output = next(k for k, o in enumerate(t.node.outputs) if o is t)

@@ -18,6 +18,7 @@ The functions live by family, as in Keras's source:
 ``nan_reductions``   the same, skipping NaNs: ``nansum``, ``nanmean``, ``nanmax``...
 ``nn.py``            ``keras.ops.nn``: activations, normalizations, pooling, convolution, losses
 ``linalg.py``        ``keras.ops.linalg``: ``det``, ``inv``, ``solve``, ``norm``...
+``image.py``         ``keras.ops.image``: ``extract_patches`` (its names stay under ``keras.ops.image``)
 ===================  ==========================================================================================
 
 Where nabla differs from Keras 3:
@@ -35,7 +36,7 @@ Where nabla differs from Keras 3:
 from __future__ import annotations
 
 from .._missing import missing as _missing
-from . import arrays, core, elementwise, linalg, nan_reductions, nn, reductions
+from . import arrays, core, elementwise, image, linalg, nan_reductions, nn, reductions
 
 for _module in (core, elementwise, arrays, reductions, nan_reductions, nn, linalg):
     globals().update({_n: _f for _n, _f in vars(_module).items() if not _n.startswith("_") and callable(_f)})

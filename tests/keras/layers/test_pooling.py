@@ -13,6 +13,7 @@ from contextlib import nullcontext
 
 import numpy as np
 import pytest
+from keras_compare import compare_with_keras
 from keras_reference import keras_on_torch
 from layer_reference import TOL, check_layer, inputs, nchw, nhwc, tf_same_padding
 from reference import torch
@@ -85,6 +86,17 @@ def test_average_pooling_same_leaves_padding_out_of_the_mean():
     x = np.arange(9, dtype=np.float64).reshape(1, 3, 3, 1)
     out = AveragePooling2D(2, padding="same", dtype="float64")(x).numpy()[0, :, :, 0]
     np.testing.assert_allclose(out, [[(0 + 1 + 3 + 4) / 4, (2 + 5) / 2], [(6 + 7) / 2, 8.0]])
+
+
+@pytest.mark.parametrize("name", ["GlobalMaxPooling2D", "GlobalMaxPooling1D"])
+def test_global_max_pooling_gradient_matches_keras_on_a_large_batch(name):
+    """keras-io's DCGAN discriminator (batch 128 of 7x7x128 maps): the gradient per (sample, channel), 4096
+    values and more, reaches the image through the broadcast that the compiled ReLU-gradient loop cannot
+    take (it once returned the (batch, 1, 1, C) gradient unbroadcast: a reshape error in backward)."""
+    keras = keras_on_torch()
+    shape = (64, 3, 3, 64) if name.endswith("2D") else (64, 5, 64)
+    x = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
+    compare_with_keras(getattr(layers, name)(), getattr(keras.layers, name)(), x)
 
 
 POOLING = [f"{kind}Pooling{d}" for kind in ("Average", "Max", "GlobalAverage", "GlobalMax") for d in ("1D", "2D")]

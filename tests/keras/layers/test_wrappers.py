@@ -166,9 +166,6 @@ def test_what_a_model_file_cannot_hold_is_refused_at_save(tmp_path):
     forward, backward = keras.layers.Bidirectional(keras.layers.LSTM(3), merge_mode=None)(inputs)
     with pytest.raises(TypeError, match="merge_mode=None"):
         keras.Model(inputs, [forward, backward]).save(tmp_path / "pair.keras")
-    output, *states = keras.layers.Bidirectional(keras.layers.GRU(3, return_state=True))(inputs)
-    with pytest.raises(TypeError, match="return_state=True"):
-        keras.Model(inputs, [output, *states]).save(tmp_path / "states.keras")
 
 
 @pytest.mark.parametrize(

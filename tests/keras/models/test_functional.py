@@ -136,3 +136,34 @@ def test_a_layer_of_sequences_of_bounded_length_on_an_input_of_unknown_length():
         np.testing.assert_allclose(model.predict(x, verbose=0), np.asarray(k_model.predict(x, verbose=0)), rtol=1e-5)
     with pytest.raises(ValueError, match=r"index \d+ is outside \[0, 1\)"):
         build(keras, 1)  # no length of 2 or more fits: the error of the first length tried
+
+
+def cut_model(k):
+    """keras-io's structured data example: the model's inputs are, by name, a Normalization's output and a
+    keras.Input; Keras 3 cuts the graph at the computed tensor (the Normalization is not the model's)."""
+    age = k.Input((1,), name="age")
+    normalized = k.layers.Normalization(mean=1.0, variance=4.0)(age)
+    sex = k.Input((2,), name="sex")
+    hidden = k.layers.Dense(3, activation="relu")(k.layers.concatenate([normalized, sex]))
+    return k.Model({"age": normalized, "sex": sex}, k.layers.Dense(1, activation="sigmoid")(hidden))
+
+
+def test_a_model_on_a_computed_tensor_cuts_the_graph_there_as_keras(tmp_path):
+    reference_keras = keras_on_torch()
+    rng = np.random.default_rng(0)
+    x = {"age": rng.uniform(-2, 3, (16, 1)).astype(np.float32), "sex": np.eye(2, dtype=np.float32)[[0, 1] * 8]}
+    y = rng.integers(0, 2, (16, 1)).astype(np.float32)
+    reference, model = cut_model(reference_keras), cut_model(keras)
+    # (Keras numbers its tensors, keras_tensor_46; an InputLayer made of one adds CLONE to the name)
+    assert model.layers[0].name.endswith("CLONE") and reference.layers[0].name.endswith("CLONE")
+    assert [type(layer).__name__ for layer in model.layers] == [type(layer).__name__ for layer in reference.layers]
+    model.set_weights(reference.get_weights())
+    np.testing.assert_allclose(model.predict(x, verbose=0), reference.predict(x, verbose=0), rtol=1e-5, atol=1e-6)
+    for m, k in ((reference, reference_keras), (model, keras)):
+        m.compile(optimizer=k.optimizers.SGD(learning_rate=0.01), loss="binary_crossentropy")
+    want = reference.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0).history["loss"]
+    np.testing.assert_allclose(model.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0).history["loss"],
+                               want, rtol=1e-4)  # fmt: skip
+    model.save(tmp_path / "cut.keras")
+    loaded = keras.models.load_model(tmp_path / "cut.keras")
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-6)
