@@ -94,3 +94,19 @@ def input_shapes(inputs):
     if isinstance(inputs, dict):
         return {key: input_shapes(value) for key, value in inputs.items()}
     return [x.shape for x in inputs] if isinstance(inputs, (list, tuple)) else inputs.shape
+
+
+class StacksListInputs:
+    """Mixin of the preprocessing layers: a list or tuple of same-shape arrays is one batch, stacked along a
+    new first axis (scikit-learn's ``load_sample_images()["images"]`` given to ``CenterCrop``).
+
+    Keras 3's preprocessing layers convert their input with ``convert_to_tensor`` in ``call``, so a list is
+    stacked; its other layers read a list as several inputs (and a one-input layer refuses it)."""
+
+    def forward(self, inputs, *args, **kwargs):
+        if isinstance(inputs, (list, tuple)) and inputs and all(is_array_like(x) for x in inputs):
+            if any(isinstance(x, Tensor) for x in inputs):
+                inputs = ops.stack([x if isinstance(x, Tensor) else Tensor._make(np.asarray(x)) for x in inputs])
+            else:
+                inputs = np.stack([np.asarray(x) for x in inputs])
+        return super().forward(inputs, *args, **kwargs)
