@@ -17,6 +17,7 @@ Names: :func:`get` and :func:`deserialize` take Keras's names (``"swish"`` is ``
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from ._convert import convert_to_tensor as _tensor
@@ -254,9 +255,26 @@ def sparsemax(x, axis: int = -1) -> Tensor:
     return ops.moveaxis(ops.relu(x - tau), -1, axis)
 
 
+def _records_calls(fn: Callable) -> Callable:
+    """``fn``, which called on a KerasTensor (``keras.Input``'s) records a functional model's step instead of
+    running, as Keras 3's activations (they are ops) do."""
+
+    @functools.wraps(fn)
+    def activation(x, *args, **kwargs):
+        if not isinstance(x, Tensor):  # (tensors, the hot path, go straight on)
+            from . import symbolic  # (late: symbolic imports the layers, which import the activations)
+
+            if symbolic.is_symbolic(x):
+                return symbolic.call(fn, (x, *args), kwargs, op_name=fn.__name__)
+        return fn(x, *args, **kwargs)
+
+    return activation
+
+
 # Called on tf.Tensors (nabla.tf's), the functions return tf.Tensors, as tf.keras's do: ``print(sigmoid(z))``
-# prints ``tf.Tensor(...)`` and ``type(sigmoid(z)) == EagerTensor`` holds.
-_FUNCTIONS: tuple[Callable, ...] = tuple(returns_like_inputs(fn) for fn in (
+# prints ``tf.Tensor(...)`` and ``type(sigmoid(z)) == EagerTensor`` holds. Called on keras.Input tensors, they
+# record a functional model's step, as Keras 3's (WaveNet's ``relu(Add()(skips))`` in Géron's chapter 15).
+_FUNCTIONS: tuple[Callable, ...] = tuple(_records_calls(returns_like_inputs(fn)) for fn in (
     celu, elu, exponential, gelu, glu, hard_shrink, hard_sigmoid, hard_silu, hard_tanh, leaky_relu, linear,
     log_sigmoid, log_softmax, mish, relu, relu6, selu, sigmoid, silu, soft_shrink, softmax, softplus, softsign,
     sparse_plus, sparse_sigmoid, sparsemax, squareplus, tanh, tanh_shrink, threshold,

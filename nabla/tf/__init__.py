@@ -147,6 +147,7 @@ from .reduce_ops import (
     reduce_sum,
 )
 from .tensor import Tensor
+from .tensor_array import TensorArray
 from .tensor_shape import TensorShape
 from .utilities import TensorSpec, device, executing_eagerly, is_tensor, newaxis, print
 from .variable import Variable
@@ -174,6 +175,7 @@ for _implementation in (
     *("custom_gradients",),
     *("gradient_tape", "indexed_slices"),
     *("linalg_ops", "math_ops", "module", "nn_ops", "random_ops", "reduce_ops", "tensor", "tensor_shape"),
+    *("tensor_array", "conv_ops", "pool_ops"),
     *("utilities", "variable"),
 ):
     globals().pop(_implementation, None)

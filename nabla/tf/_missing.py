@@ -53,7 +53,6 @@ ALTERNATIVES = {
     "tf.Session": "TensorFlow 1 sessions are not offered: write eager TF 2 code",
     "tf.placeholder": "TensorFlow 1 placeholders are not offered: pass arrays to functions",
     "tf.Graph": "graphs are not offered: nabla.tf runs eagerly (tf.function captures with nb.capture)",
-    "tf.TensorArray": "TensorArray is not offered: append tensors to a Python list and tf.stack it",
     # TensorFlow 1 spellings that TensorFlow 2 moved.
     "tf.log": "TensorFlow 2 spells it tf.math.log",
     "tf.to_float": "TensorFlow 2 spells it tf.cast(x, tf.float32)",

@@ -13,7 +13,7 @@ import math
 
 from nabla.engine.ops.conv import conv2d_nhwc
 
-from ._convert import apply, tensor_arg
+from ._convert import apply, match
 from .errors import InvalidArgumentError
 from .math_ops import _floats_only
 
@@ -25,7 +25,7 @@ def conv2d(input, filters, strides, padding, data_format="NHWC", dilations=None,
     if data_format != "NHWC":
         raise ValueError(f"nabla.tf's conv2d takes NHWC data, got data_format={data_format!r}: use nabla.conv2d "
                          "for NCHW inputs and OIHW filters")  # fmt: skip
-    x, w = tensor_arg(input), tensor_arg(filters)
+    x, w = match([input, filters], "Conv2D")  # (a NumPy filter takes the images' dtype, as TF's op does)
     _floats_only(x, "conv2d")
     if x.ndim != 4 or w.ndim != 4:
         raise ValueError(f"conv2d: input must be 4-D (NHWC) and filters 4-D (HWIO), got {x.shape} and {w.shape}")

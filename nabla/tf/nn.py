@@ -26,6 +26,7 @@ from .nn_ops import (
     swish,
     weighted_cross_entropy_with_logits,
 )
+from .pool_ops import avg_pool, max_pool
 from .reduce_ops import l2_normalize, top_k
 
 

@@ -164,3 +164,22 @@ def test_dense_and_conv_keep_the_relu_primitive_fast_path():
     assert layer.activation is activations.relu
     for fn in ("relu", activations.relu, nb.relu):  # all three take Conv2D's fused ReLU
         assert activations.name_of(nk.layers.Conv2D(2, 3, activation=fn).activation) == "relu"
+
+
+@pytest.mark.parametrize(
+    "name, kwargs", [("relu", {}), ("softmax", {"axis": 1}), ("leaky_relu", {"negative_slope": 0.3})]
+)
+def test_activation_on_keras_input_builds_a_functional_model_as_keras(name, kwargs):
+    # Géron's chapter 15 WaveNet: keras.activations.relu(keras.layers.Add()(skips)) on symbolic tensors
+    keras = keras_on_torch()
+    models = []
+    for k in (keras, nk):
+        inputs = k.Input(shape=(3, 4))
+        hidden = k.layers.Dense(5)(inputs)
+        models.append(k.Model(inputs, getattr(k.activations, name)(hidden, **kwargs)))
+    theirs, ours = models
+    ours.set_weights(theirs.get_weights())
+    x = RNG.standard_normal((2, 3, 4)).astype(np.float32)
+    expected = keras.ops.convert_to_numpy(theirs(x))
+    np.testing.assert_allclose(np.asarray(ours(x)), expected, rtol=1e-5, atol=1e-6)
+    assert ours.output.shape == tuple(theirs.output.shape)

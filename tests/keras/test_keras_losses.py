@@ -7,6 +7,7 @@ import pytest
 from reference import torch
 
 import nabla as nb
+from nabla import keras as nk
 from nabla import losses
 
 PROBS = [[0.05, 0.95, 0.0], [0.1, 0.8, 0.1]]
@@ -51,3 +52,17 @@ def test_crossentropy_from_logits_matches_torch_values_and_gradients(name, shape
     expected.backward()
     np.testing.assert_allclose(value.item(), expected.item(), rtol=1e-10)
     np.testing.assert_allclose(ours.grad.numpy(), theirs.grad.numpy(), rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["kl_divergence", "mean_squared_error", "poisson", "huber"])
+@pytest.mark.parametrize("shape", [(300,), (4, 6)], ids=str)
+def test_a_number_as_target_is_every_element_s_as_keras(name, shape):
+    # Géron ch. 17's sparse autoencoder: kl_divergence(0.1, mean_activities); Keras broadcasts the number
+    from keras_reference import keras_on_torch
+
+    keras = keras_on_torch()
+    y_pred = np.random.default_rng(0).uniform(0.05, 0.95, shape).astype(np.float32)
+    expected = keras.ops.convert_to_numpy(getattr(keras.losses, name)(0.1, y_pred))
+    value = getattr(nk.losses, name)(0.1, y_pred)
+    assert value.shape == expected.shape and value.dtype == np.float32
+    np.testing.assert_allclose(np.asarray(value), expected, rtol=1e-5)

@@ -42,3 +42,14 @@ def test_conv2d_refuses_what_tensorflow_refuses(kwargs):
         with pytest.raises(Exception) as error:
             module.nn.conv2d(x, w, **{"strides": 1, **kwargs})
         assert error.type.__name__ in ("ValueError", "InvalidArgumentError", "UnimplementedError")
+
+
+def test_conv2d_reads_numpy_filters_in_the_images_dtype():
+    # Géron ch. 14: tf.nn.conv2d(images, np.zeros([7, 7, 3, 2]), ...) + biases, float32 images and float64 filters
+    tf = tensorflow()
+    images, filters = random_inputs([(2, 6, 7, 3), (3, 3, 3, 2)], np.float32)
+    filters = filters.astype(np.float64)
+    theirs = tf.nn.conv2d(tf.constant(images), filters, strides=1, padding="SAME")
+    ours = ntf.nn.conv2d(ntf.constant(images), filters, strides=1, padding="SAME")
+    assert ours.dtype == ntf.float32 and theirs.dtype == tf.float32
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-5, atol=1e-5)

@@ -66,7 +66,6 @@ def test_every_offered_name_is_also_tensorflows(namespace):
         ("saved_model", "model.save"),
         ("log", "tf.math.log"),
         ("Session", "TensorFlow 1"),
-        ("TensorArray", "Python list"),
         ("tensor", "docs/tf.md"),
         ("variable", "docs/tf.md"),
         ("no_such_thing", "does not offer tf.no_such_thing"),

@@ -15,7 +15,7 @@ from .._engine import Tensor, made_by, ops, sample
 from .affine import affine_transform, rotation_matrices, zoom_matrices
 from .arguments import check_seed, is_number
 from .layer import Layer
-from .layer_inputs import floats_only, numpy_dtype
+from .layer_inputs import StacksListInputs, floats_only, numpy_dtype
 from .translation import TRANSLATE_FILL_MODES, TRANSLATE_INTERPOLATIONS, translate
 
 
@@ -37,7 +37,7 @@ def _factor(factor, name: str, who: str = "RandomTranslation", unit: str = "a fr
     return given, (lo, hi)
 
 
-class RandomTranslation(Layer):
+class RandomTranslation(StacksListInputs, Layer):
     """Shifts each image by its own random amount while training; identity at inference (Keras's layer).
 
     Each image n of a batch moves down by ``dy[n] = u * H`` pixels, with u
@@ -134,7 +134,7 @@ def _check_data_format(data_format, who: str) -> str:
     return "channels_last"
 
 
-class _ImageAugmentation(Layer):
+class _ImageAugmentation(StacksListInputs, Layer):
     """Shared by the random image layers below: channels-last images (a batch or one image), made float;
     the identity at inference; :meth:`augment` changes a (N, H, W, C) batch while training.
 

@@ -23,6 +23,18 @@ class BuildConfig:
         """The shape :meth:`get_build_config` reports (a model records its own: see ``FileMethods``)."""
         return self._build_shape if self.built else None  # (a build that failed recorded its shape)
 
+    @property
+    def input_shape(self) -> tuple:
+        """Keras 2's ``layer.input_shape``, which Keras 3 dropped and tf.keras 2 material reads (Géron ch. 17's
+        tied decoder: ``self.dense.input_shape[-1]``): the shape the layer was first called (built) on, batch axis
+        included, as Keras 2's after an eager call. A layer not built on one input raises AttributeError, as
+        Keras 2's for a layer never called."""
+        shape = self._build_config_shape()
+        if not isinstance(shape, tuple) or not shape:
+            raise AttributeError(f"The layer {getattr(self, 'name', type(self).__name__)!r} has never been called "
+                                 "on one input and thus has no defined input shape")  # fmt: skip
+        return shape
+
     def build_from_config(self, config: dict | None) -> None:
         """Build the layer (its weights created) on ``config["input_shape"]``; an empty or None config does
         nothing, as in Keras 3."""

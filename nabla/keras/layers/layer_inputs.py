@@ -109,3 +109,19 @@ def loss_tensor(loss, dtype) -> Tensor:
             "compute_loss() or train_step()"
         )
     return Tensor._make(np.asarray(loss, dtype))
+
+
+class StacksListInputs:
+    """Mixin of the preprocessing layers: a list or tuple of same-shape arrays is one batch, stacked along a
+    new first axis (scikit-learn's ``load_sample_images()["images"]`` given to ``CenterCrop``).
+
+    Keras 3's preprocessing layers convert their input with ``convert_to_tensor`` in ``call``, so a list is
+    stacked; its other layers read a list as several inputs (and a one-input layer refuses it)."""
+
+    def forward(self, inputs, *args, **kwargs):
+        if isinstance(inputs, (list, tuple)) and inputs and all(is_array_like(x) for x in inputs):
+            if any(isinstance(x, Tensor) for x in inputs):
+                inputs = ops.stack([x if isinstance(x, Tensor) else Tensor._make(np.asarray(x)) for x in inputs])
+            else:
+                inputs = np.stack([np.asarray(x) for x in inputs])
+        return super().forward(inputs, *args, **kwargs)

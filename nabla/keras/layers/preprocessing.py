@@ -14,6 +14,7 @@ import numpy as np
 from .._engine import Tensor, no_grad, ops
 from .arguments import is_number
 from .layer import Layer
+from .layer_inputs import StacksListInputs
 
 #: Keras's ``backend.epsilon()``: the smallest standard deviation Normalization divides by.
 EPSILON = 1e-7
@@ -32,7 +33,7 @@ def _number_or_list(value, name: str, who: str):
     return array.tolist()
 
 
-class Rescaling(Layer):
+class Rescaling(StacksListInputs, Layer):
     """``x * scale + offset``, in the layer's dtype (float32): ``Rescaling(1./255)`` maps uint8 pixels to [0, 1],
     ``Rescaling(1./127.5, offset=-1)`` to [-1, 1].
 
@@ -65,7 +66,7 @@ def _axes(axis) -> tuple[int, ...]:
     return axes
 
 
-class Normalization(Layer):
+class Normalization(StacksListInputs, Layer):
     """Standardises each feature: ``(x - mean) / max(sqrt(variance), 1e-7)`` (``invert=True``: the inverse,
     ``mean + x * max(sqrt(variance), 1e-7)``), with the statistics given or learned by :meth:`adapt`.
 

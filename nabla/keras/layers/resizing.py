@@ -13,6 +13,7 @@ import numpy as np
 from .._engine import Tensor, made_by, ops, recompute, sample
 from .arguments import check_seed
 from .layer import Layer
+from .layer_inputs import StacksListInputs
 
 INTERPOLATIONS = ("bilinear", "nearest")
 
@@ -66,7 +67,7 @@ def _size(v, name: str, who: str) -> int:
     return int(v)
 
 
-class _Sized(Layer):
+class _Sized(StacksListInputs, Layer):
     """A target (height, width); (N, H, W, C) or one (H, W, C) image in, float images out."""
 
     def __init__(self, height: int, width: int, data_format=None, **kwargs):

@@ -60,8 +60,11 @@ def _check_shapes(y: Tensor, pred: Tensor, who: str) -> None:
 
 
 def targets(y_true, y_pred: Tensor, who: str) -> Tensor:
-    """``y_true`` as a Tensor of ``y_pred``'s dtype and shape (a trailing size-1 axis added or removed)."""
+    """``y_true`` as a Tensor of ``y_pred``'s dtype and shape (a trailing size-1 axis added or removed; one
+    number is every element's target, as Keras broadcasts it: ``kl_divergence(0.1, mean_activities)``)."""
     y = _match_rank(_as_target(y_true, y_pred), y_pred)
+    if y.ndim == 0 and y_pred.ndim:
+        y = ops.broadcast_to(y, y_pred.shape)
     _check_shapes(y, y_pred, who)
     return y
 

@@ -174,7 +174,9 @@ class Functional(Model):
             out = node.fn(*args, **kwargs)
             for t, v in zip(node.outputs, flatten(out)):
                 values[id(t)] = v
-        return map_structure(value, self._outputs)
+        outputs = map_structure(value, self._outputs)
+        # as Keras 3's (unpack_singleton): outputs=[x] gives the tensor itself, not a list of one
+        return outputs[0] if isinstance(outputs, (list, tuple)) and len(outputs) == 1 else outputs
 
     def get_config(self) -> dict:
         return functional_config(self)

@@ -34,7 +34,7 @@ def timeseries_dataset_from_array(data, targets, sequence_length: int, sequence_
         >>> next(iter(ds)).numpy().tolist()
         [[0, 1, 2], [1, 2, 3]]
     """
-    data = np.asarray(data)
+    data = _as_array(data)
     for name, value, least in (("sequence_length", sequence_length, 1), ("sequence_stride", sequence_stride, 1),
                                ("sampling_rate", sampling_rate, 1)):  # fmt: skip
         if not isinstance(value, (int, np.integer)) or value < least:
@@ -49,7 +49,7 @@ def timeseries_dataset_from_array(data, targets, sequence_length: int, sequence_
         raise ValueError(f"`end_index` must be start_index < end_index <= len(data). Received: end_index={end_index}")
     count = end - start - (sequence_length - 1) * sampling_rate
     if targets is not None:
-        targets = np.asarray(targets)
+        targets = _as_array(targets)
         count = min(count, len(targets))
     starts = np.arange(0, max(count, 0), sequence_stride)
     if shuffle:
@@ -70,6 +70,22 @@ def timeseries_dataset_from_array(data, targets, sequence_length: int, sequence_
     batches = lambda: map(windows, positions.as_numpy_iterator())  # noqa: E731  (a new pass at each call)
     dataset = tf_data_module.Dataset.from_generator(batches, output_types=types, output_shapes=shapes)
     return dataset.apply(tf_data_module.experimental.assert_cardinality(len(positions)))
+
+
+def _as_array(values) -> np.ndarray:
+    """``values`` as an array; Python lists with TensorFlow's dtypes (int32, float32), which Keras's tf.data path
+    gives them (``tf.convert_to_tensor``); arrays, Series and DataFrames keep theirs."""
+    array = np.asarray(values)
+    if isinstance(values, (list, tuple)):
+        if array.dtype == np.float64:
+            return array.astype(np.float32)
+        if (
+            array.dtype == np.int64
+            and array.size
+            and np.iinfo(np.int32).min <= array.min() <= array.max() <= np.iinfo(np.int32).max
+        ):
+            return array.astype(np.int32)
+    return array
 
 
 class _Windows:

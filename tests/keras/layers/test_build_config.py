@@ -132,3 +132,18 @@ def test_model_build_from_config_creates_the_weights_as_keras(keras):
     functional = _model_cases()[5](nk)
     functional.build_from_config(functional.get_build_config())  # (its inputs give the shapes: nothing to do)
     assert _shapes(functional) == [(4, 2), (2,)]
+
+
+def test_input_shape_of_a_called_layer_is_keras_2s():
+    # Géron ch. 17 (tf_keras): DenseTranspose builds its bias from self.dense.input_shape[-1]
+    from tf_keras_reference import tf_keras
+
+    x = np.ones((3, 2, 2), dtype=np.float32)
+    shapes = []
+    for k in (tf_keras(), nk):
+        model = k.Sequential([k.layers.Flatten(), k.layers.Dense(4)])
+        model(x)
+        shapes.append([tuple(layer.input_shape) for layer in model.layers])
+    assert shapes[1] == shapes[0]
+    with pytest.raises(AttributeError):
+        nk.layers.Dense(2).input_shape  # noqa: B018 - never called: no shape, as Keras 2's

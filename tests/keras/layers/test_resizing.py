@@ -9,6 +9,7 @@ from keras_compare import check_config_keys, check_save_load, check_summary, com
 from keras_reference import data
 
 import nabla as nb
+import nabla.keras as nk
 from nabla.keras import Sequential
 from nabla.keras import layers as L  # noqa: N812
 
@@ -85,3 +86,23 @@ def test_bad_arguments_say_what_was_received():
         L.Resizing(3, 3, antialias=True)
     with pytest.raises(ValueError, match="channels-last"):
         L.CenterCrop(3, 3, data_format="channels_first")
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda m: m.layers.CenterCrop(height=5, width=6),
+        lambda m: m.layers.Resizing(4, 8),
+        lambda m: m.layers.Rescaling(scale=1 / 255),
+        lambda m: m.layers.RandomFlip(),
+    ],
+)
+def test_preprocessing_layers_stack_a_list_of_images_as_keras(keras, make):
+    # Géron's chapter 14: CenterCrop(...)(load_sample_images()["images"]), a list of (H, W, 3) uint8 arrays.
+    # Keras 3 on TensorFlow stacks the list (checked with KERAS_BACKEND=tensorflow; its torch backend cannot),
+    # so the reference is Keras's layer on the stacked batch.
+    images = [np.random.default_rng(i).integers(0, 256, (7, 9, 3)).astype(np.uint8) for i in range(2)]
+    ours = make(nk)(images, training=False)
+    theirs = keras.ops.convert_to_numpy(make(keras)(np.stack(images), training=False))
+    assert ours.shape == theirs.shape and ours.dtype == theirs.dtype
+    np.testing.assert_allclose(np.asarray(ours), theirs, rtol=1e-6)

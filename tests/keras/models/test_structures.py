@@ -176,3 +176,21 @@ def test_two_inputs_one_output_with_a_loss_weight_gives_keras_s_history(keras):
         model.compile(optimizer="adam", loss="binary_crossentropy", loss_weights=2.0, metrics=["accuracy"])
     kwargs = dict(epochs=2, batch_size=16, shuffle=False, verbose=0, validation_split=0.25)
     assert_same_logs(ours.fit([xa, xb], y, **kwargs).history, theirs.fit([xa, xb], y, **kwargs).history)
+
+
+@pytest.mark.parametrize("wrap", [list, tuple])
+def test_a_model_of_one_output_in_a_list_returns_the_tensor_as_keras(keras, wrap):
+    # Géron ch. 17: Model(inputs=[z], outputs=[x]); variational_decoder(codings).numpy(). Keras 3's call unpacks
+    # a single output (functional.unpack_singleton), its predict too
+    x = np.random.default_rng(0).normal(size=(2, 4)).astype(np.float32)
+    results = []
+    for k in (keras, nk):
+        inputs = k.Input(shape=[4])
+        model = k.Model(inputs=[inputs], outputs=wrap([k.layers.Dense(3)(inputs)]))
+        results.append((model, model(x), model.predict(x, verbose=0)))
+    (theirs, their_call, their_predict), (ours, our_call, our_predict) = results
+    assert not isinstance(their_call, (list, tuple)) and not isinstance(our_call, (list, tuple))
+    assert type(our_predict) is type(their_predict)
+    ours.set_weights(theirs.get_weights())
+    np.testing.assert_allclose(np.asarray(ours(x)), keras.ops.convert_to_numpy(theirs(x)), rtol=1e-6)
+    assert isinstance(ours.output, wrap)  # (the output as given stays as given, as Keras's)

@@ -64,3 +64,15 @@ def test_bad_windows_are_refused():
         keras.utils.timeseries_dataset_from_array(DATA, None, 0)
     with pytest.raises(ValueError, match="`end_index` must be"):
         keras.utils.timeseries_dataset_from_array(DATA, None, 2, end_index=50)
+
+
+@pytest.mark.parametrize("series", [[0, 1, 2, 3, 4, 5], [0.5, 1.0, 2.0, 3.0, 4.0, 5.0]])
+def test_python_lists_get_tensorflow_dtypes(series):
+    # Géron ch. 15: timeseries_dataset_from_array(my_series, targets=my_series[3:], ...) on a Python list gives
+    # int32 windows with Keras on TensorFlow (its tf.data path converts with tf.convert_to_tensor)
+    from conftest import require
+
+    tf = require("tensorflow")
+    theirs = tf.constant(series).dtype.as_numpy_dtype
+    inputs, targets = next(iter(keras.utils.timeseries_dataset_from_array(series, series[3:], 3, batch_size=2)))
+    assert inputs.numpy().dtype == theirs and targets.numpy().dtype == theirs
