@@ -25,7 +25,7 @@ from ..variables import Variable
 from . import masking
 from .build_config import BuildConfig
 from .dtype_names import DTypeNames
-from .layer_config import BASE_KEYS, accepted, config_value, dtype_config, init_arguments, resolve_dtype
+from .layer_config import BASE_KEYS, accepted, config_value, dtype_config, init_arguments, resolve_dtype, weight_shape
 from .layer_inputs import as_tensors, cast_floats, input_shapes, integers_as_floats, loss_tensor
 from .tracked_list import TrackedList
 
@@ -157,9 +157,7 @@ class Layer(BuildConfig, DTypeNames, Module):
         dtype = dtypes.resolve(dtype) or self.dtype
         if initializer is None:
             initializer = "glorot_uniform" if dtype.kind == "f" else "zeros"
-        shape = () if shape is None else tuple(shape)
-        if any(s is None for s in shape):
-            raise ValueError(f"{self.name}.add_weight: the shape must be fully known, got {shape}")
+        shape = weight_shape(shape, self.name)
         weight = Variable(initializer, shape=shape, dtype=dtype, trainable=trainable, name=name or "variable")
         # Keras's path: the names of the layers whose calls are running (a model building its layers), then
         # this layer's and the weight's: "sequential/dense/kernel"; "dense/kernel" for a layer built on its own

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import numbers
 
 import numpy as np
 
@@ -40,6 +41,22 @@ def resolve_dtype(dtype) -> np.dtype | None:
             raise ValueError(f"a layer's dtype must be a dtype name or a DTypePolicy config, got {dtype!r}")
         dtype = config.get("name")
     return dtypes.resolve(dtype)
+
+
+def weight_shape(shape, layer: str) -> tuple[int, ...]:
+    """``add_weight``'s ``shape`` as a tuple of sizes: None is a scalar's ``()``, a bare int a vector's (Keras 2
+    took ``shape=784``, Géron's tied autoencoder; Keras 3 refuses it); anything else not a sequence of known
+    sizes is a one-line error."""
+    if shape is None:
+        return ()
+    if isinstance(shape, numbers.Integral) and not isinstance(shape, bool):
+        return (int(shape),)
+    sizes = tuple(shape) if hasattr(shape, "__iter__") and not isinstance(shape, (str, bytes)) else None
+    if sizes is None or not all(s is None or isinstance(s, numbers.Integral) for s in sizes):
+        raise TypeError(f"{layer}.add_weight: shape must be a tuple of sizes, got {shape!r}")
+    if any(s is None for s in sizes):
+        raise ValueError(f"{layer}.add_weight: the shape must be fully known, got {sizes}")
+    return sizes
 
 
 def _plain(value) -> bool:

@@ -147,3 +147,27 @@ def test_input_shape_of_a_called_layer_is_keras_2s():
     assert shapes[1] == shapes[0]
     with pytest.raises(AttributeError):
         nk.layers.Dense(2).input_shape  # noqa: B018 - never called: no shape, as Keras 2's
+
+
+def test_add_weight_takes_a_bare_int_as_keras_2_did():
+    """Géron's tied autoencoder (written for tf.keras, Keras 2) calls add_weight(shape=784): a vector, as tf_keras
+    makes it (Keras 3 refuses the int); a shape that is no sequence of sizes is a one-line error."""
+    from tf_keras_reference import tf_keras
+
+    def define(k):
+        class Bias(k.layers.Layer):
+            def build(self, batch_input_shape):
+                self.bias = self.add_weight(name="bias", shape=batch_input_shape[-1], initializer="ones")
+
+            def call(self, inputs):
+                return inputs + self.bias
+
+        return Bias()
+
+    reference, layer = define(tf_keras()), define(nk)
+    x = np.arange(6, dtype=np.float32).reshape(2, 3)
+    np.testing.assert_array_equal(layer(x).numpy(), reference(x).numpy())
+    assert tuple(layer.bias.shape) == tuple(reference.bias.shape) == (3,)
+    bad = nk.layers.Layer()
+    with pytest.raises(TypeError, match="add_weight: shape must be a tuple of sizes, got 'abc'"):
+        bad.add_weight(shape="abc")
