@@ -189,8 +189,32 @@ def erf(x):
 
 def sum_(x, axis=None, keepdims: bool = False):
     """``np.sum`` on an array without its Python dispatch layer: the same ufunc reduction, ~1.3 us less
-    per call (a small network's step makes several: bias gradients, the loss's mean)."""
+    per call (a small network's step makes several: bias gradients, the loss's mean).
+
+    A large (rows, columns) array summed over its rows (a convolution's bias gradient) takes a compiled
+    loop with Numba: NumPy adds such rows one after the other in a loop that handles each row apart (a
+    (86528, 32) float32 array: 1.4 ms; the loop, adding them in the same order into a local row: 0.3 ms,
+    the same bits). With one column NumPy sums pairwise instead, so that case stays NumPy's.
+    """
+    if axis == 0 and x.ndim == 2 and x.shape[1] > 1 and x.size >= _COLUMN_LOOP_MIN and x.dtype in _LOOP_DTYPES:
+        if x.flags.c_contiguous and _column_sum_loops.kernel:
+            out = np.empty(x.shape[1], x.dtype)
+            _column_sum_loops.kernel(x, out)
+            return out[None] if keepdims else out
     return np.add.reduce(x, axis=axis, keepdims=keepdims)
+
+
+_COLUMN_LOOP_MIN = 1 << 16  # elements: a dense layer's bias gradient (batch x units) stays on NumPy's reduce
+
+
+@compiled
+def _column_sum_loops(x, out):
+    acc = x[0].copy()  # (the first row as it is, as NumPy starts: 0.0 + -0.0 would lose the sign)
+    for r in range(1, x.shape[0]):
+        row = x[r]
+        for f in range(x.shape[1]):
+            acc[f] += row[f]
+    out[:] = acc
 
 
 def matmul(a, b):

@@ -163,3 +163,18 @@ def test_max_over_several_axes_sends_its_gradient_back_as_torch():
     theirs = torch.tensor(x, requires_grad=True)
     (torch.amax(theirs, dim=(1, 2)) * 2.0).sum().backward()
     np.testing.assert_array_equal(mine.grad.numpy(), theirs.grad.numpy())
+
+
+@pytest.mark.parametrize("shape", [(86528, 32), (4096, 17), (70000, 2), (65536, 1)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_compiled_column_sum_matches_numpy(shape, dtype, keepdims):
+    require("numba")
+    rng = np.random.default_rng(0)
+    x = (rng.standard_normal(shape) * 10.0 ** rng.uniform(-4, 4, shape)).astype(dtype)  # rounding matters
+    x[0, 0] = -0.0
+    got = backend.sum_(x, axis=0, keepdims=keepdims)
+    ref = np.add.reduce(x, axis=0, keepdims=keepdims)
+    np.testing.assert_array_equal(got, ref)
+    np.testing.assert_array_equal(np.signbit(got), np.signbit(ref))
+    assert got.dtype == dtype and got.shape == ref.shape
