@@ -20,9 +20,9 @@ Conventions (where Keras leaves them to the backend's broadcasting):
   ``()``, ``(N,)`` or ``(N, 1)``) and defaults to 1; weight 0 masks a sample.
 * ``y_true`` of shape ``(N,)`` against ``y_pred`` of shape ``(N, 1)`` (or the
   reverse) is reshaped, never broadcast to ``(N, N)``.
-* Binary labels are ``y_true > 0.5``; a prediction is positive when
-  ``y_pred > threshold`` (strictly, as Keras). With logits, use
-  ``threshold=0``.
+* A prediction is positive when ``y_pred > threshold`` (strictly, as Keras; with logits, use
+  ``threshold=0``). The confusion metrics (Precision, Recall, AUC...) take ``y_true > 0.5`` as positive;
+  ``binary_accuracy`` compares ``y_true`` as it is, as Keras does (a soft label matches neither class).
 * ``result()`` is a 0-d float32 tensor, as Keras 3's (``.numpy()``, ``float()``,
   ``f"{m.result():.2f}"``); 0/0 gives 0.0, as Keras's ``divide_no_nan``. The
   state and the arithmetic stay float64 NumPy; ``fit``'s logs hold

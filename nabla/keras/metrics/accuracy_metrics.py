@@ -17,9 +17,13 @@ def accuracy(y_true, y_pred) -> np.ndarray:
 
 
 def binary_accuracy(y_true, y_pred, threshold: float = 0.5) -> np.ndarray:
-    """Per-sample fraction of outputs where ``y_pred > threshold`` agrees with ``y_true > 0.5``."""
+    """Per-sample fraction of outputs where ``y_pred > threshold`` (as 0 or 1) equals ``y_true``.
+
+    ``y_true`` is compared as it is, as Keras 2 and 3 compare it: a soft label (0.9, label smoothing's)
+    matches neither prediction and counts as a miss.
+    """
     y_true, y_pred = match_shapes(y_true, y_pred, "binary_accuracy")
-    return per_sample(((y_pred > threshold) == (y_true > 0.5)).astype(np.float64))
+    return per_sample((np.asarray(y_true) == (y_pred > threshold)).astype(np.float64))
 
 
 def categorical_accuracy(y_true, y_pred) -> np.ndarray:

@@ -74,3 +74,13 @@ def test_accuracy_weights_batches_by_their_size():
     m.update_state([1, 1, 1], [0.9, 0.9, 0.9])  # 3 right
     m.update_state([1], [0.1])  # 1 wrong
     assert float(m.result()) == 0.75  # not (1.0 + 0.0) / 2
+
+
+def test_binary_accuracy_compares_soft_labels_as_keras(keras):
+    """Label smoothing's soft targets: Keras compares y_true as it is, so 0.9 matches neither class."""
+    y_true = np.array([[0.9], [0.1], [1.0], [0.0], [0.9]], np.float32)
+    y_pred = np.array([[0.8], [0.2], [0.7], [0.6], [0.3]], np.float32)
+    reference, metric = keras.metrics.BinaryAccuracy(), M.BinaryAccuracy()
+    reference.update_state(y_true, y_pred)
+    metric.update_state(y_true, y_pred)
+    assert float(metric.result()) == pytest.approx(float(reference.result())) == pytest.approx(0.2)
