@@ -88,17 +88,18 @@ def keep(g, mask, ws=None):
     MNIST convnet's ReLU gradient, 1.4M floats: 2.9 -> ~1 ms). ``ws``: where the result goes when ``g`` and
     ``mask`` share a memory order (a captured step's :class:`nabla.capture.buffers.Buffers`; None: a new array).
     """
-    order = memory_order(g)
     # (a g that broadcasts against the mask, max's gradient over the axes it reduced, takes the product)
     same = g.shape == mask.shape
-    loop = same and g.size >= _KEEP_LOOP_MIN and g.dtype in _LOOP_DTYPES and mask.dtype == np.bool_
-    if loop and memory_order(mask) == order and _keep_loops.kernel:
-        flat_g, flat_mask = _flat(g, order), _flat(mask, order)
-        if flat_g is not None and flat_mask is not None:
-            out = np.empty_like(g) if ws is None else ws.empty_like(g)
-            _keep_loops.kernel(flat_g, flat_mask, _flat(out, order))
-            return out
-    if ws is not None and same and (g.flags.c_contiguous and mask.flags.c_contiguous or order == memory_order(mask)):
+    if same and g.size >= _KEEP_LOOP_MIN and g.dtype in _LOOP_DTYPES and mask.dtype == np.bool_:
+        # (the layouts are looked at only here: a small network's ReLU gradients skip that cost)
+        order = memory_order(g)
+        if memory_order(mask) == order and _keep_loops.kernel:
+            flat_g, flat_mask = _flat(g, order), _flat(mask, order)
+            if flat_g is not None and flat_mask is not None:
+                out = np.empty_like(g) if ws is None else ws.empty_like(g)
+                _keep_loops.kernel(flat_g, flat_mask, _flat(out, order))
+                return out
+    if ws is not None and same and _one_layout(g, mask):
         out = np.multiply(g, mask, out=ws.empty_like(g, np.result_type(g, mask)))
     else:
         out = g * mask
@@ -115,6 +116,10 @@ _LOOP_DTYPES = (np.float32, np.float64)  # (Numba's float16 arithmetic is partia
 def _keep_loops(g, mask, out):
     for i in range(g.size):
         out[i] = g[i] if mask[i] else 0
+
+
+def _one_layout(a, b) -> bool:
+    return a.flags.c_contiguous and b.flags.c_contiguous or memory_order(a) == memory_order(b)
 
 
 def _flat(a, order):

@@ -172,11 +172,10 @@ def _as_bhwc(a):
     (another layout or dtype: the NumPy path)."""
     if a.dtype not in (np.float32, np.float64):
         return None
-    if a.flags.c_contiguous:
-        n, c, h, w = a.shape
-        return a.reshape(n * c, h, w, 1), False
-    nhwc = a.transpose(0, 2, 3, 1)
-    return (nhwc, True) if nhwc.flags.c_contiguous else None
+    nhwc = not a.flags.c_contiguous
+    if nhwc and not a.transpose(0, 2, 3, 1).flags.c_contiguous:
+        return None
+    return _in_form(a, nhwc), nhwc  # (a view: a is laid out so already)
 
 
 def _in_form(a, nhwc: bool):
