@@ -24,6 +24,7 @@ Keras keeps it:
 ``symbolic.py``             ``KerasTensor``, what ``keras.Input`` returns (the functional API)
 ``backend.py``              ``keras.backend``: ``clear_session``, ``floatx``, ``epsilon``...
 ``config.py``               ``keras.config``: the same settings under Keras 3's newer name
+``dtype_policies.py``       ``DTypePolicy`` (``layer.dtype_policy``); ``mixed_precision.py`` its old names
 ``saving.py``               ``keras.saving``: ``save_model``, ``load_model``, ``register_keras_serializable``
 ``activations.py``, ``initializers.py``, ``regularizers.py``   by name, as in Keras
 ``constraints.py``          ``MaxNorm``, ``NonNeg``...: applied by the optimizer after each update
@@ -65,10 +66,12 @@ from . import (
     config,
     constraints,
     datasets,
+    dtype_policies,
     initializers,
     layers,
     losses,
     metrics,
+    mixed_precision,
     models,
     ops,
     optimizers,
@@ -80,7 +83,8 @@ from . import (
     wrappers,
 )
 from ._missing import missing as _missing
-from .layers import Input, InputLayer, Layer
+from .dtype_policies import DTypePolicy
+from .layers import Input, InputLayer, InputSpec, Layer
 from .models import Model, Sequential
 from .symbolic import KerasTensor
 from .variables import Variable

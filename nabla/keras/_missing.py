@@ -27,7 +27,7 @@ _DATASET = (
 ALTERNATIVES = {
     **{f"keras.datasets.{name}": _DATASET for name in ("imdb", "reuters")},
     "keras.applications": "pretrained applications are not offered: build the network with keras.layers",
-    "keras.mixed_precision": "mixed precision is not offered: nabla computes in each tensor's own dtype (float32)",
+    "keras.mixed_precision.LossScaleOptimizer": "mixed precision is not offered, so no loss scaling: use the optimizer",
     "keras.distribution": "distribution is not offered by nabla.keras: see nabla.distributed",
     "keras.quantizers": "quantization is not offered",
     "keras.wrappers": (

@@ -2,7 +2,8 @@
 
 ``backend()`` is ``"nabla"``; ``floatx()``, ``epsilon()`` and ``image_data_format()`` are fixed
 (``"float32"``, ``1e-7``, ``"channels_last"``) and their setters accept only those values (see
-:mod:`nabla.keras.backend`, the one implementation). ``enable_unsafe_deserialization()`` is accepted
+:mod:`nabla.keras.backend`, the one implementation); so does the global ``dtype_policy()`` (see
+:mod:`nabla.keras.dtype_policies`). ``enable_unsafe_deserialization()`` is accepted
 and changes nothing: nabla's model files hold no code and no pickles, so there is nothing unsafe to
 enable (a model with a ``Lambda`` layer is refused at load with its own message).
 """
@@ -19,13 +20,16 @@ from .backend import (
     set_floatx,
     set_image_data_format,
 )
+from .dtype_policies import dtype_policy, set_dtype_policy
 
 __all__ = [
     "backend",
+    "dtype_policy",
     "enable_unsafe_deserialization",
     "epsilon",
     "floatx",
     "image_data_format",
+    "set_dtype_policy",
     "set_epsilon",
     "set_floatx",
     "set_image_data_format",

@@ -49,6 +49,7 @@ from .hashed_crossing import HashedCrossing
 from .hashing import Hashing
 from .image_reshaping import Cropping2D, UpSampling2D, ZeroPadding2D
 from .index_lookup import IntegerLookup, StringLookup
+from .input_spec import InputSpec
 from .layer import Layer
 from .merging import (
     Add,

@@ -14,20 +14,20 @@ import functools
 import inspect
 import threading
 
-import numpy as np
-
 from ...nn import Module, ModuleList, Parameter
 from .. import constraints, regularizers, symbolic
-from .._engine import Tensor, devices, dtypes, no_grad, refuse_in_capture
+from .._engine import Tensor, dtypes
 from ..output_class import like_inputs
 from ..utils.naming import auto_name
 from ..variables import Variable
 from . import masking
 from .build_config import BuildConfig
 from .dtype_names import DTypeNames
+from .input_spec import check_inputs
 from .layer_config import BASE_KEYS, accepted, config_value, dtype_config, init_arguments, resolve_dtype, weight_shape
 from .layer_inputs import as_tensors, cast_floats, input_shapes, integers_as_floats, loss_tensor
 from .tracked_list import TrackedList
+from .weight_lists import WeightLists
 
 
 def _marking_built(build):
@@ -51,7 +51,7 @@ def _marking_built(build):
 _BY_NAME = object()  # forward's inputs when they come by call's name for them
 
 
-class Layer(BuildConfig, DTypeNames, Module):
+class Layer(BuildConfig, DTypeNames, WeightLists, Module):
     """Base of the Keras-style layers: lazy ``build``, ``call``, ``get_config``, regularization losses, masks."""
 
     PASSES_MASKS = False  # True: the layer's supports_masking starts True (Keras's layers that set it)
@@ -60,6 +60,7 @@ class Layer(BuildConfig, DTypeNames, Module):
     # Dropout, the pooling and activation layers... (``built=True`` in reprs, a 0 rather than "0 (unbuilt)" in
     # an unbuilt model's summary). A subclass that writes its own ``build`` is built at its first call again.
     BUILT_AT_INIT = False
+    input_spec = None  # Keras 3's: an InputSpec (or a list of them) a layer of yours sets; each call checks it
 
     def __new__(cls, *args, **kwargs):
         layer = super().__new__(cls)
@@ -86,6 +87,7 @@ class Layer(BuildConfig, DTypeNames, Module):
         if kwargs:
             raise ValueError(f"Unrecognized keyword arguments passed to {type(self).__name__}: {kwargs}")
         self.built = self.BUILT_AT_INIT
+        self._path = None  # (after built: a layer built at creation has no path, as in Keras; see __setattr__)
         self.dtype = resolve_dtype(dtype) or dtypes.default_float
         self._trainable = trainable
         self._regularized: list[tuple[Parameter, object]] = []
@@ -161,7 +163,7 @@ class Layer(BuildConfig, DTypeNames, Module):
         weight = Variable(initializer, shape=shape, dtype=dtype, trainable=trainable, name=name or "variable")
         # Keras's path: the names of the layers whose calls are running (a model building its layers), then
         # this layer's and the weight's: "sequential/dense/kernel"; "dense/kernel" for a layer built on its own
-        weight._path = "/".join([*(layer.name for layer in _mode.scope if layer is not self), self.name, weight.name])
+        weight._path = f"{self._scope_path()}/{weight.name}"
         weight.regularizer, weight.constraint = regularizers.get(regularizer), constraints.get(constraint)
         key = self._free_key(weight.name)
         self._weight_keys[id(weight)] = key
@@ -169,6 +171,40 @@ class Layer(BuildConfig, DTypeNames, Module):
         if weight.regularizer is not None:
             self._regularized.append((weight, weight.regularizer))
         return weight
+
+    def add_variable(
+        self,
+        shape,
+        initializer,
+        dtype=None,
+        trainable: bool = True,
+        autocast: bool = True,
+        regularizer=None,
+        constraint=None,
+        name: str | None = None,
+    ) -> Variable:
+        """Keras 3's other name for :meth:`add_weight`, with ``shape`` and ``initializer`` required."""
+        return self.add_weight(
+            shape=shape,
+            initializer=initializer,
+            dtype=dtype,
+            trainable=trainable,
+            autocast=autocast,
+            regularizer=regularizer,
+            constraint=constraint,
+            name=name,
+        )
+
+    @property
+    def path(self) -> str | None:
+        """Keras 3's path of the layer: the names of the layers whose calls built it, then its own
+        (``"sequential/dense"``; ``"dense"`` built on its own); None until it is built (a layer without
+        weights, built at creation, keeps None, as in Keras). Its weights' paths add their names to it."""
+        return self._path
+
+    def _scope_path(self) -> str:
+        # (Keras's name scope: the layers whose calls are running, outermost first, then this one)
+        return "/".join([*(layer.name for layer in _mode.scope if layer is not self), self.name])
 
     def _free_key(self, name: str) -> str:
         """An attribute name for a new weight: ``name`` if it is free, else ``name_1``, ``name_2``..."""
@@ -180,6 +216,8 @@ class Layer(BuildConfig, DTypeNames, Module):
         return key
 
     def __setattr__(self, name: str, value) -> None:
+        if name == "built" and value and not self.__dict__.get("built") and self.__dict__.get("_path", "") is None:
+            self.__dict__["_path"] = self._scope_path()  # Keras's path: the name scope the layer is built in
         if isinstance(value, Parameter):
             keys = self.__dict__.get("_weight_keys")
             if keys is not None and keys.get(id(value), name) != name:
@@ -339,7 +377,9 @@ class Layer(BuildConfig, DTypeNames, Module):
             _mode.scope = scope
 
     def _run(self, inputs, args: tuple, training, kwargs: dict):
-        """:meth:`forward` on tensors: build, resolve the mode and the mask, ``call``."""
+        """:meth:`forward` on tensors: check ``input_spec``, build, resolve the mode and the mask, ``call``."""
+        if self.input_spec is not None:
+            check_inputs(self.input_spec, inputs, self.name)
         if not self.built:
             self._ensure_built(input_shapes(inputs))
         takes_training, default, required = _training_parameter(type(self))
@@ -400,55 +440,6 @@ class Layer(BuildConfig, DTypeNames, Module):
         """The output shape for inputs of ``input_shape`` (batch axis first, may be None), found by running
         a small batch of ones through the layer (building it), as functional models do (see ``symbolic.py``)."""
         return symbolic.output_shape(self, input_shape)
-
-    def to(self, *args, device=None, dtype=None) -> Layer:
-        """:meth:`Module.to`; a floating ``dtype`` becomes every inner Keras layer's dtype too (what its inputs
-        are cast to and new weights are made in), as for a layer made with ``dtype=``: ``model.to("float64")``
-        computes in float64."""
-        super().to(*args, device=device, dtype=dtype)
-        dtype = devices.to_arguments(args, device, dtype)[1]
-        for layer in (m for m in self.modules() if isinstance(m, Layer)) if dtype is not None else ():
-            layer._take_dtype(dtypes.resolve(dtype))
-        return self
-
-    def _take_dtype(self, dtype: np.dtype) -> None:
-        """Compute in ``dtype`` from now on (see :meth:`to`); a model's float ``keras.Input`` follows too."""
-        self.dtype = dtype
-
-    def count_params(self) -> int:
-        """The number of weight values (the layer must be built)."""
-        return sum(w.size for w in self.weights)
-
-    def get_weights(self) -> list[np.ndarray]:
-        """Copies of every weight, layer by layer (kernel, bias, then non-trainable statistics)."""
-        return [w._data.copy() for w in self._ordered_weights()]
-
-    def set_weights(self, weights) -> None:
-        """Set every weight from a list like :meth:`get_weights` returns."""
-        refuse_in_capture("sets weights in place (set_weights)")
-        own = self._ordered_weights()
-        if len(weights) != len(own):
-            raise ValueError(f"set_weights: '{self.name}' has {len(own)} weights, got {len(weights)}")
-        for w, value in zip(own, weights):
-            value = np.asarray(value)
-            if value.shape != w.shape:
-                raise ValueError(f"set_weights: a weight of shape {w.shape} got a value of shape {value.shape}")
-        with no_grad():
-            for w, value in zip(own, weights):
-                w._data[...] = value
-                w._version.v += 1
-
-    def _ordered_weights(self) -> list[Tensor]:
-        # Weights of every dtype (Normalization's int64 count, as Keras's get_weights); of the buffers, the
-        # float ones (moving statistics), as `weights` lists them
-        out, seen = [], set()
-        for m in self.modules():
-            buffers = [b for b in m._buffers.values() if b is not None and b.dtype.kind == "f"]
-            for t in list(m._parameters.values()) + buffers:
-                if t is not None and id(t) not in seen:
-                    seen.add(id(t))
-                    out.append(t)
-        return out
 
     def get_config(self) -> dict:
         """Keras 3's base config: ``name``, ``trainable`` and ``dtype`` (a ``DTypePolicy`` config), and nabla's

@@ -23,6 +23,7 @@ import numpy as np
 
 from .. import activations, constraints, initializers, regularizers
 from .._engine import dtypes
+from ..dtype_policies import DTypePolicy
 from ..utils.object_registration import get_registered_name
 
 BASE_KEYS = ("name", "trainable", "dtype")
@@ -34,7 +35,11 @@ def dtype_config(dtype: np.dtype) -> dict:
 
 
 def resolve_dtype(dtype) -> np.dtype | None:
-    """A layer's ``dtype`` argument: a name or a dtype, or a ``DTypePolicy`` config (:func:`dtype_config`)."""
+    """A layer's ``dtype`` argument: a name or a dtype, a ``DTypePolicy`` or its config (:func:`dtype_config`)."""
+    if isinstance(dtype, str) and dtype.startswith("mixed_"):
+        dtype = DTypePolicy(dtype)  # (a mixed policy is refused there, with what to do instead)
+    if isinstance(dtype, DTypePolicy):
+        return dtypes.resolve(dtype.compute_dtype)
     if isinstance(dtype, dict):
         config = dtype.get("config")
         if dtype.get("class_name") not in ("DTypePolicy", "FloatDTypePolicy") or not isinstance(config, dict):

@@ -1,7 +1,8 @@
 """A weight's ``path`` names the layers whose calls built it, as Keras 3's name scopes do: a Sequential model
 built from its ``Input`` gives ``sequential/dense/kernel``, a subclassed model's layers ``my_model/dense/kernel``,
 a layer of a functional model (built when called on ``keras.Input``) ``dense/kernel``. Printed by
-``print(model.weights)``. Reference: Keras 3 on its PyTorch backend, the same calls in a fresh name space."""
+``print(model.weights)``. A layer's own ``path`` is the same without the weight's name (None until built).
+Reference: Keras 3 on its PyTorch backend, the same calls in a fresh name space."""
 
 from __future__ import annotations
 
@@ -50,7 +51,11 @@ def _paths(keras) -> list[list[str]]:
     built.append(keras.Sequential([keras.Input((3,)), Scale()]))
     standalone = keras.layers.Dense(2)
     standalone.build((None, 3))
-    return [[w.path for w in model.weights] for model in built] + [[w.path for w in standalone.weights]]
+    weights = [[w.path for w in model.weights] for model in built] + [[w.path for w in standalone.weights]]
+    # the layers' own paths (None for a layer without weights, built at creation: Dropout, an InputLayer)
+    layers = [[model.path] + [layer.path for layer in model.layers] for model in built] + [[standalone.path]]
+    dropped = keras.Sequential([keras.Input((3,)), keras.layers.Dropout(0.5), keras.layers.Dense(1)])
+    return weights, layers + [[dropped.path] + [layer.path for layer in dropped.layers], [keras.layers.Dense(1).path]]
 
 
 @pytest.fixture(scope="module")
@@ -59,4 +64,8 @@ def keras_paths():
 
 
 def test_weight_paths_follow_the_layers_that_built_them(keras_paths):
-    assert _paths(nabla.keras) == keras_paths
+    assert _paths(nabla.keras)[0] == keras_paths[0]
+
+
+def test_layer_paths_follow_the_layers_that_built_them(keras_paths):
+    assert _paths(nabla.keras)[1] == keras_paths[1]
