@@ -1,4 +1,5 @@
-"""The weights of a layer as lists of arrays: Keras's ``count_params``, ``get_weights`` and ``set_weights``."""
+"""The weights of a layer as lists of arrays: Keras's ``count_params``, ``get_weights`` and ``set_weights``, and
+Keras 3's saving hooks over a layer's own weights, ``save_own_variables`` and ``load_own_variables``."""
 
 from __future__ import annotations
 
@@ -24,14 +25,32 @@ class WeightLists:
         own = self._ordered_weights()
         if len(weights) != len(own):
             raise ValueError(f"set_weights: '{self.name}' has {len(own)} weights, got {len(weights)}")
-        for w, value in zip(own, weights):
-            value = np.asarray(value)
-            if value.shape != w.shape:
-                raise ValueError(f"set_weights: a weight of shape {w.shape} got a value of shape {value.shape}")
-        with no_grad():
-            for w, value in zip(own, weights):
-                w._data[...] = value
-                w._version.v += 1
+        _assign_all(own, weights, "set_weights")
+
+    def save_own_variables(self, store: dict) -> None:
+        """Keras 3's hook for ``model.save``: put the layer's own weights (not its inner layers'), trainable
+        first, into ``store`` as arrays under ``"0"``, ``"1"``... A layer of yours may override it to save other
+        state beside them (``super().save_own_variables(store); store["table"] = array``); ``load_model`` then
+        calls its :meth:`load_own_variables` with the same store (see ``models/own_variables.py``)."""
+        for i, weight in enumerate(self._own_weights()):
+            store[str(i)] = weight._data.copy()
+
+    def load_own_variables(self, store: dict) -> None:
+        """Keras 3's hook for ``load_model``: set the layer's own weights from ``store`` as
+        :meth:`save_own_variables` filled it; a store of another length is refused, as in Keras."""
+        own = self._own_weights()
+        if len(store) != len(own):
+            raise ValueError(
+                f"Layer '{self.name}' expected {len(own)} variables, but received {len(store)} variables during "
+                f"loading. Expected: {[getattr(w, 'name', '?') for w in own]}"
+            )
+        _assign_all(own, [store[str(i)] for i in range(len(own))], "load_own_variables")
+
+    def _own_weights(self) -> list[Tensor]:
+        # The weights of this layer itself, as Keras 3's _trainable_variables + _non_trainable_variables
+        own = [w for w in self._parameters.values() if w is not None]
+        own += [b for b in self._buffers.values() if b is not None and b.dtype.kind == "f"]
+        return [w for w in own if w.requires_grad] + [w for w in own if not w.requires_grad]
 
     def _ordered_weights(self) -> list[Tensor]:
         # Weights of every dtype (Normalization's int64 count, as Keras's get_weights); of the buffers, the
@@ -44,3 +63,15 @@ class WeightLists:
                     seen.add(id(t))
                     out.append(t)
         return out
+
+
+def _assign_all(weights: list, values: list, who: str) -> None:
+    """Set each weight to its value, all shapes checked first (nothing is changed on an error)."""
+    values = [np.asarray(v._data if isinstance(v, Tensor) else v) for v in values]
+    for w, value in zip(weights, values):
+        if value.shape != w.shape:
+            raise ValueError(f"{who}: a weight of shape {w.shape} got a value of shape {value.shape}")
+    with no_grad():
+        for w, value in zip(weights, values):
+            w._data[...] = value
+            w._version.v += 1

@@ -253,6 +253,8 @@ PAYLOAD = {
         "weights": {"type": "object", "additionalProperties": TENSOR},
         "compile": _optional(COMPILE),
         "optimizer": _optional(OPTIMIZER_STATE),
+        # the stores of layers' save_own_variables (models/own_variables.py): layer path -> key -> array
+        "own_variables": {"type": "object", "additionalProperties": {"type": "object", "additionalProperties": TENSOR}},
         # the files of layers' save_assets (models/assets.py): layer path -> file name -> its bytes
         "assets": {"type": "object", "additionalProperties": {
             "type": "object", "additionalProperties": {"type": "tensor", "dtypeKinds": "u", "ndim": 1}}},  # fmt: skip

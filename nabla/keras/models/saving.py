@@ -18,6 +18,7 @@ from .file_check_training import metric_entries
 from .file_schema_training import FIXED_HYPERPARAMETERS
 from .file_schema_types import FORMAT
 from .model_config import check_subclass_config
+from .own_variables import load_own_variables, saved_own_variables
 
 
 def save_model(model, path, overwrite: bool = True) -> None:
@@ -55,6 +56,9 @@ def save_model(model, path, overwrite: bool = True) -> None:
         optimizer = model.optimizer
         payload["optimizer"] = {"class_name": type(optimizer).__name__, "state": optimizer.state_dict(),
                                 "iterations": optimizer._step_calls}  # fmt: skip
+    stores = saved_own_variables(model)
+    if stores:  # (only then, as assets: other files stay as they were)
+        payload["own_variables"] = stores
     assets = saved_assets(model)
     if assets:  # (only then: files without assets stay as they were)
         payload["assets"] = assets
@@ -185,6 +189,9 @@ def load_model(path, custom_objects: dict | None = None, compile: bool = True):
     model = build_from_payload(payload, custom_objects, path)
     with _Step(path, "loading the weights"):
         model.load_state_dict(_by_position(model.state_dict(), payload["weights"]))
+    if payload.get("own_variables"):
+        with _Step(path, "loading the variables of save_own_variables"):
+            load_own_variables(model, payload["own_variables"])
     if payload.get("assets"):
         with _Step(path, "loading the assets"):
             load_assets(model, payload["assets"])
