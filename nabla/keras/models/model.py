@@ -108,6 +108,7 @@ class Model(Placement, StepMethods, TrainingSteps, EvaluationMethods, Keras2Meth
         self.optimizer = None
         self.loss = None
         self._jit_compile, self._captured_step, self._captured_with = "auto", None, (None, None)
+        self._jit_requested, self._run_eagerly = "auto", False  # compile's jit_compile and run_eagerly
         self.compiled_metrics = CompiledMetrics(model=self)
         self._outputs_metrics = None  # a CompileMetrics when the loss is per output (compile_utils.py)
         self.stop_training = False
@@ -238,11 +239,8 @@ class Model(Placement, StepMethods, TrainingSteps, EvaluationMethods, Keras2Meth
         self._unnamed_outputs = len(resolved_loss.names) if getattr(resolved_loss, "loss_names", None) else 0
         self.compiled_metrics = CompiledMetrics(model=self)  # resolved at the first batch (the output's shape)
         self._compiled = True
-        self._jit_compile = False if run_eagerly else jit_compile
-        capturing = loss is not None and (
-            jit_compile is True or (jit_compile == "auto" and not run_eagerly and own_losses(self.loss))
-        )
-        self._captured_step = capture(self._flat_step) if capturing else None
+        self._jit_requested, self._run_eagerly = jit_compile, run_eagerly
+        self._choose_step()
         self._captured_with = (self.optimizer, self.loss)  # a replay keeps calling these objects
         self._compile_config = compile_config(  # (the metrics per output, for a model of several)
             optimizer, self.optimizer, loss, resolved_loss, self._outputs_metrics or metric_identifiers,
@@ -251,6 +249,44 @@ class Model(Placement, StepMethods, TrainingSteps, EvaluationMethods, Keras2Meth
         self._maybe_build()
         if any(True for _ in self.parameters()):
             self._bind_optimizer()
+
+    def _choose_step(self) -> None:
+        """The training step ``fit`` runs, from compile's ``jit_compile`` and ``run_eagerly``: captured, or eager."""
+        requested, eager = self._jit_requested, self._run_eagerly
+        self._jit_compile = False if eager else requested
+        automatic = requested == "auto" and own_losses(self.loss)
+        capturing = self.loss is not None and not eager and (requested is True or automatic)
+        self._captured_step = capture(self._flat_step) if capturing else None
+
+    @property
+    def run_eagerly(self) -> bool:
+        """Keras's ``model.run_eagerly`` (compile's, False by default). Setting it, as Keras material does to debug
+        (``model.run_eagerly = True`` before ``fit``: prints and breakpoints in ``call`` run at every step),
+        chooses the training step again; False goes back to what ``jit_compile`` asks for."""
+        return self._run_eagerly
+
+    @run_eagerly.setter
+    def run_eagerly(self, value: bool) -> None:
+        if not isinstance(value, bool):
+            raise TypeError(f"run_eagerly must be True or False, got {value!r}")
+        self._run_eagerly = value
+        if self._compiled:
+            self._choose_step()
+
+    @property
+    def jit_compile(self) -> bool:
+        """Keras 3's ``model.jit_compile``, resolved: whether ``fit`` runs its training step captured
+        (:func:`nabla.capture`; compile's "auto" resolved for this model and loss). Setting it (True, False or
+        "auto") chooses the step again, as compiling with that value would."""
+        return self._captured_step is not None
+
+    @jit_compile.setter
+    def jit_compile(self, value) -> None:
+        if value not in (True, False, "auto"):
+            raise ValueError(f"jit_compile must be True, False or 'auto', got {value!r}")
+        self._jit_requested = value
+        if self._compiled:
+            self._choose_step()
 
     def _bind_optimizer(self) -> None:
         """Give the optimizer the model's weights (see :func:`compile_utils.bind_optimizer`)."""
