@@ -26,10 +26,12 @@ import numbers
 
 import numpy as np
 
+from ... import optim
 from .._engine import Tensor, backend, no_grad, replayed
 from ..utils.naming import snake_case
 from .schedules import InverseTimeDecay, LearningRateSchedule
 from .slots import optimizer_variables
+from .update_steps import UpdateSteps
 
 _CLIPS = ("clipnorm", "clipvalue", "global_clipnorm")
 
@@ -103,8 +105,10 @@ class Iterations(int):
         return f"<Variable path={self.path}, shape=(), dtype=int64, value={int(self)}>"
 
 
-class Optimizer:
-    """The Keras part of every Keras optimizer class (see the module's docstring for one update's order).
+class Optimizer(UpdateSteps, optim.Optimizer):
+    """The base of every Keras optimizer class (see the module's docstring for one update's order): Keras's
+    API over the :mod:`nabla.optim` class of the same name (``class SGD(Optimizer, optim.SGD)``), or over
+    your own ``update_step`` (a subclass of this class alone: see :mod:`.update_steps`).
 
     A custom training loop, Keras's way::
 
@@ -116,6 +120,12 @@ class Optimizer:
     The first call binds the variables (as Keras builds the optimizer then); a later call may bring new
     ones, which join. ``fit`` calls ``step()``, which does the same with the variables' ``.grad``.
     """
+
+    def __init__(self, learning_rate=0.001, weight_decay=None, name=None, **kwargs):
+        """Keras 3's base constructor, for a subclass of yours with an ``update_step`` (Keras's own classes
+        build their :mod:`nabla.optim` class instead)."""
+        optim.Optimizer.__init__(self, None, {"lr": self._initial_rate(learning_rate)})
+        self._keras_setup(name, weight_decay, kwargs)
 
     def _keras_setup(self, name: str | None, weight_decay, kwargs: dict) -> None:
         """Finish a Keras class's ``__init__`` (after the :mod:`nabla.optim` class's, given
@@ -268,7 +278,10 @@ class Optimizer:
             shrink = 1.0 - float(group["lr"]) * decay  # NOTE: a Python float keeps float32 weights float32
             for _, param, _ in self._with_grads(group):
                 param *= shrink
-        super()._update_group(group)
+        if self._has_update_step():
+            self._run_update_steps(group)
+        else:
+            super()._update_group(group)
         for p, param, _ in self._with_grads(group):
             constraint = getattr(p, "constraint", None)
             if constraint is not None:
@@ -285,7 +298,8 @@ class Optimizer:
         pairs = [(g, v) for g, v in grads_and_vars if g is not None]
         if not pairs:
             return self.iterations
-        self.build([v for _, v in pairs])
+        if not (self._has_update_step() and self.built):  # (a build of yours runs once: it makes the state)
+            self.build([v for _, v in pairs])
         everything = [p for group in self.param_groups for p in group["params"]]
         saved = [p._grad for p in everything]
         for p in everything:
@@ -306,16 +320,22 @@ class Optimizer:
         """Bind ``variables`` before the first update, as Keras 3's ``optimizer.build(model.trainable_variables)``
         (the first ``apply_gradients`` binds them otherwise); those already bound are left as they are.
         Their slots (Adam's ``m`` and ``v``) are made at their first update, where Keras makes them here."""
+        variables = list(variables)
         bound = {id(p) for group in self.param_groups for p in group["params"]}
         new = [v for v in variables if id(v) not in bound]
         if new and not self.param_groups:
             self.bind(new)
         elif new:
             self.add_param_group({"params": new})
+        if self._has_update_step():
+            self._index_variables(variables)
 
     @property
     def built(self) -> bool:
-        """Whether variables are bound (by :meth:`build` or a first update), as Keras 3's ``optimizer.built``."""
+        """Whether variables are bound (by :meth:`build` or a first update), as Keras 3's ``optimizer.built``;
+        with an ``update_step`` of yours, whether ``build`` ran (your ``build`` makes the state it reads)."""
+        if self._has_update_step():
+            return getattr(self, "_update_steps_built", False)
         return bool(self.param_groups)
 
     def __getattr__(self, name: str):

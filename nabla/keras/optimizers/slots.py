@@ -47,7 +47,7 @@ def optimizer_variables(optimizer) -> list:
                 listed.append(_slot(optimizer, param, slot, np.zeros_like(param._data) if values is None else values))
     if _keras_class(optimizer) == "Nadam" and any(states):
         listed.append(_nadam_product(optimizer, params, states))
-    return listed
+    return listed + optimizer.__dict__.get("_own_slots", [])  # (the variables an update_step of yours made)
 
 
 def _nadam_product(optimizer, params, states) -> Variable:
