@@ -183,10 +183,15 @@ def saved_optimizer(optimizer) -> dict:
     One of Keras's classes as Keras writes it, ``{"module": "keras.optimizers", "class_name": "SGD",
     "config": optimizer.get_config()}``: it reloads as that class, with Keras's update formulas, clipping,
     decoupled weight decay and schedule. A :mod:`nabla.optim` class (PyTorch's formulas) by its class and
-    its hyper-parameters, ``{"class_name": "SGD", "config": optimizer.defaults}``.
+    its hyper-parameters, ``{"class_name": "SGD", "config": optimizer.defaults}``. A Keras optimizer class of
+    yours (an ``update_step`` of your own, or a subclass of Keras's) as a loss of yours is,
+    ``{"custom": "Momentum", "config": optimizer.get_config()}``: ``load_model`` rebuilds it from
+    ``custom_objects`` (its state starts afresh).
     """
     if isinstance(optimizer, optimizers.Optimizer) and type(optimizer) in optimizers.OPTIMIZERS.values():
         return {"module": "keras.optimizers", "class_name": type(optimizer).__name__, "config": optimizer.get_config()}
+    if isinstance(optimizer, optimizers.Optimizer) and not _ours(type(optimizer)):
+        return saved_custom(optimizer)
     return {"class_name": type(optimizer).__name__, "config": dict(optimizer.defaults)}
 
 

@@ -21,6 +21,8 @@ def check_compile(payload: dict, path) -> str | None:
     optimizer = spec["optimizer"]
     if isinstance(optimizer, str):
         class_name = ts.OPTIMIZER_CLASSES[optimizer]
+    elif "custom" in optimizer:  # (a class of yours: its own from_config reads its config; no state is saved)
+        class_name = None
     else:
         class_name = optimizer["class_name"]
         configs = ts.KERAS_OPTIMIZER_CONFIGS if "module" in optimizer else ts.OPTIMIZER_CONFIGS

@@ -196,7 +196,7 @@ COMPILE = {
     "required": ["optimizer", "loss"],
     "properties": {
         "optimizer": {"anyOf": [{"enum": sorted(OPTIMIZER_CLASSES)}, _class_and_config(OPTIMIZER_CONFIGS),
-                                _class_and_config(KERAS_OPTIMIZER_CONFIGS, module="keras.optimizers")]},
+                                _class_and_config(KERAS_OPTIMIZER_CONFIGS, module="keras.optimizers"), CUSTOM]},
         "loss": {"anyOf": [{"type": "null"}, *ONE_LOSS, {"type": "array", "maxItems": 64,  # (one per output)
                                                           "items": {"anyOf": [{"type": "null"}, *ONE_LOSS]}}]},
         "loss_weights": {"anyOf": [{"type": "number"}, {"type": "object", "additionalProperties": {"type": "number"},

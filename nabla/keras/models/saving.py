@@ -52,7 +52,8 @@ def save_model(model, path, overwrite: bool = True) -> None:
         "compile": model._compile_config,
         "optimizer": None,
     }
-    if model.optimizer is not None and any(g["params"] for g in model.optimizer.param_groups):
+    custom = "custom" in ((model._compile_config or {}).get("optimizer") or {})  # (a class of yours: no state)
+    if model.optimizer is not None and not custom and any(g["params"] for g in model.optimizer.param_groups):
         optimizer = model.optimizer
         payload["optimizer"] = {"class_name": type(optimizer).__name__, "state": optimizer.state_dict(),
                                 "iterations": optimizer._step_calls}  # fmt: skip
@@ -207,7 +208,7 @@ def load_model(path, custom_objects: dict | None = None, compile: bool = True):
         named = {**custom_objects, **functions}
         losses = spec["loss"] if isinstance(spec["loss"], list) else [spec["loss"]]
         metrics = [entry for _, entry in metric_entries(spec.get("metrics"), "metrics")]
-        entries = [*losses, *metrics, *spec.get("weighted_metrics", [])]
+        entries = [*losses, *metrics, *spec.get("weighted_metrics", []), spec["optimizer"]]
         missing = [e["custom"] for e in entries if _unknown(e, named)]
         if missing:
             warnings.warn(
@@ -219,6 +220,12 @@ def load_model(path, custom_objects: dict | None = None, compile: bool = True):
         with _Step(path, "compiling"):
             compile_from_record(model, spec, named)
             model._bind_optimizer()
+        if isinstance(spec["optimizer"], dict) and "custom" in spec["optimizer"]:
+            warnings.warn(
+                f"load_model: the optimizer is {spec['optimizer']['custom']}, a class of yours: it is rebuilt from its "
+                "config, and its state (what its build() makes) starts afresh, where Keras 3 restores it",
+                stacklevel=2,
+            )
         if payload.get("optimizer") is not None:
             with _Step(path, "restoring the optimizer's state"):
                 model.optimizer.load_state_dict(_arrays(payload["optimizer"]["state"]))
@@ -231,7 +238,8 @@ def compile_from_record(model, spec: dict, named: dict) -> None:
     of nabla or of Keras 3): the optimizer rebuilt from its config, losses and metrics of yours from ``named``."""
     optimizer, loss = spec["optimizer"], spec.get("loss")
     model.compile(
-        optimizer=_optimizer(optimizer) if isinstance(optimizer, dict) else optimizer,
+        optimizer=_optimizer(optimizer) if isinstance(optimizer, dict) and "custom" not in optimizer
+        else _custom(optimizer, named),
         loss=[_custom(e, named) for e in loss] if isinstance(loss, list) else _custom(loss, named),
         loss_weights=spec.get("loss_weights"),
         metrics=_rebuilt_metrics(spec.get("metrics"), named),

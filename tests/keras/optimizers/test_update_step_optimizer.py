@@ -93,3 +93,19 @@ def test_a_variable_not_given_to_build_is_refused():
 def test_keras_own_optimizers_are_still_instances_of_the_base():
     for name in ("SGD", "Adam", "RMSprop", "Adagrad", "Nadam", "Lion"):
         assert isinstance(getattr(keras.optimizers, name)(), keras.optimizers.Optimizer)
+
+
+def test_a_model_compiled_with_an_optimizer_of_yours_saves_and_reloads_compiled(tmp_path):
+    momentum = momentum_class(keras)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile(optimizer=momentum(0.05, momentum=0.7), loss="mse")
+    model.fit(X, Y, verbose=0)
+    model.save(tmp_path / "m.keras")
+    with pytest.warns(UserWarning, match="Momentum, a class of yours.*starts afresh"):
+        loaded = keras.models.load_model(tmp_path / "m.keras", custom_objects={"Momentum": momentum})
+    assert type(loaded.optimizer) is momentum and loaded.optimizer.momentum == 0.7
+    np.testing.assert_allclose(float(loaded.optimizer.learning_rate), 0.05, rtol=1e-6)
+    np.testing.assert_array_equal(loaded.predict(X, verbose=0), model.predict(X, verbose=0))
+    loaded.fit(X, Y, verbose=0)  # trains on, with its own update_step
+    with pytest.warns(UserWarning, match=r"compiled with \['Momentum'\] of yours"):
+        assert keras.models.load_model(tmp_path / "m.keras").optimizer is None
