@@ -243,6 +243,7 @@ def test_layers_add_weight_and_variable_take_an_instance_or_its_config(given):
     np.testing.assert_array_equal(conv.kernel.numpy(), expected.reshape(1, 1, 3, 4))
     np.testing.assert_array_equal(keras.Variable(initializer=given, shape=(3, 4)).numpy(), expected)
     embedding = keras.layers.Embedding(3, 4, embeddings_initializer=given)
+    embedding.build()
     np.testing.assert_array_equal(embedding.embeddings.numpy(), expected)
     prelu = keras.layers.PReLU(alpha_initializer=given)
     prelu.build((None, 3, 4))

@@ -44,7 +44,9 @@ class Embedding(Layer):
     Keras (index 0 still has its row of ``embeddings``; ``input_dim`` counts it).
 
     Gradients reach ``embeddings`` only (a lookup has none for its indices). Parameters:
-    ``input_dim * output_dim``.
+    ``input_dim * output_dim``, created at the first call (or ``build()``), as Keras 3's: a Sequential that
+    starts with an Embedding is unbuilt until it sees data (its summary says ``0 (unbuilt)``); ``weights=``
+    builds at once.
     """
 
     def __init__(self, input_dim: int, output_dim: int, embeddings_initializer="uniform", embeddings_regularizer=None,
@@ -63,9 +65,10 @@ class Embedding(Layer):
         self.embeddings_constraint = constraints.get(embeddings_constraint)
         self.mask_zero = bool(mask_zero)
         self._initial = weights
-        self._ensure_built((None,))  # the weight's shape is known now, as in Keras
+        if weights is not None:  # Keras 3 builds at once only for weights=; otherwise at the first call
+            self._ensure_built((None,))
 
-    def build(self, input_shape) -> None:
+    def build(self, input_shape=None) -> None:
         self.embeddings = self.add_weight(
             shape=(self.input_dim, self.output_dim),
             initializer=self.embeddings_initializer,

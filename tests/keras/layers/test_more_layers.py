@@ -62,6 +62,7 @@ def test_embedding_matches_keras(keras, kwargs):
     indices = np.random.default_rng(0).integers(0, 7, (4, 5))
     layer, k_layer = L.Embedding(7, 3, **kwargs), keras.layers.Embedding(7, 3, **kwargs)
     k_out = k_layer(torch.tensor(indices))
+    layer.build()  # (unbuilt until its first call, as Keras's)
     layer.set_weights(k_layer.get_weights())
     out = layer(indices)
     np.testing.assert_allclose(np.asarray(out), k_out.detach().numpy(), rtol=1e-6)

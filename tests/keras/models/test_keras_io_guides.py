@@ -1,6 +1,6 @@
 """Listings of keras.io's developer guides ("Training & evaluation with the built-in methods", "Making new
-layers and models via subclassing", "Serialization and saving") that did not run before, with the import
-changed to nabla.keras, against Keras 3 (PyTorch backend) on small synthetic data."""
+layers and models via subclassing", "Serialization and saving", "Working with RNNs") that did not run before,
+with the import changed to nabla.keras, against Keras 3 (PyTorch backend) on small synthetic data."""
 
 from __future__ import annotations
 
@@ -178,3 +178,23 @@ def test_asset_names_that_leave_the_folder_are_refused(tmp_path):
     model.layers[0].load_assets = lambda folder: None
     with pytest.raises(ValueError, match="not a plain file name"):
         load_assets(model, {"0": {"../escape.txt": np.zeros(2, np.uint8)}})
+
+
+def test_a_sequential_model_that_starts_with_an_embedding_is_unbuilt_until_called_as_keras():
+    def rnn_guide_model(k):  # "Working with RNNs", its first listing
+        model = k.Sequential()
+        model.add(k.layers.Embedding(input_dim=1000, output_dim=64))
+        model.add(k.layers.LSTM(128))
+        model.add(k.layers.Dense(10))
+        return model
+
+    theirs, mine = rnn_guide_model(keras_on_torch()), rnn_guide_model(keras)
+    assert (mine.built, len(mine.weights), mine.layers[0].built) == (theirs.built, len(theirs.weights), False)
+    for model in (theirs, mine):  # the summary's row: "│ embedding (Embedding) │ ? │ 0 (unbuilt) │"
+        lines = []
+        model.summary(print_fn=lambda line, lines=lines, **kwargs: lines.append(line))
+        row = next(line for line in "\n".join(lines).splitlines() if "(Embedding)" in line)
+        assert [cell.strip() for cell in row.split("│")][2:4] == ["?", "0 (unbuilt)"]
+    ids = RNG.integers(0, 1000, (2, 5))
+    theirs(ids), mine(ids)
+    assert mine.count_params() == theirs.count_params() == 64_000 + 98_816 + 1_290
