@@ -193,8 +193,11 @@ def conv_kernel_grad(g2, x, kernel_shape, stride, dilation, ws=None):
 
 def conv_input_grad(g2, kernel, x_shape, stride, dilation, ws=None):
     """The (padded) input's gradient (N, H, W, C): :func:`unpatches` of ``g2 @ kernel2d.T`` (``ws``: as in
-    :func:`conv`)."""
+    :func:`conv`); with stride 1 and at most half as many output channels as input ones, a convolution of
+    the padded output gradient instead (:func:`_input_grad_as_conv`)."""
     kh, kw, c, o = kernel.shape
+    if tuple(stride) == (1, 1) and 2 * o <= c:
+        return _input_grad_as_conv(g2, kernel, x_shape, dilation, ws)
     k2t = kernel.reshape(kh * kw * c, o).T
     n = x_shape[0]
     rows_per_image = g2.shape[0] // n
@@ -212,3 +215,25 @@ def conv_input_grad(g2, kernel, x_shape, stride, dilation, ws=None):
         np.dot(g2[images.start * rows_per_image : images.stop * rows_per_image], k2t, out=rows)
         _add_patches(rows, out[images], (kh, kw), stride, dilation)
     return out
+
+
+def _input_grad_as_conv(g2, kernel, x_shape, dilation, ws):
+    """Stride 1: ``gx[n, y, x, c] = sum_{i,j,o} g[n, y - i*dh, x - j*dw, o] kernel[i, j, c, o]`` is a convolution
+    of ``g`` padded by the kernel's reach ``d*(k-1)`` on each side with the kernel flipped in space and its
+    channel axes swapped, (kh, kw, O, C).
+
+    The same products as ``g2 @ kernel2d.T`` then col2im, but its patch matrix has kh*kw*O columns where
+    col2im's rows have kh*kw*C: a layer that narrows the channels (a generator's last convolution, 128 -> 1
+    with a 7x7 kernel on 64 images of 28x28: backward 2.7-3.4 -> 1.0-1.2 s) moves C/O times less memory.
+    The sums run in another order (float rounding differs from the col2im form; eager and captured steps
+    share this path).
+    """
+    kh, kw, c, o = kernel.shape
+    (dh, dw), n = dilation, x_shape[0]
+    ph, pw = dh * (kh - 1), dw * (kw - 1)
+    oh, ow = x_shape[1] - ph, x_shape[2] - pw
+    padded_shape, dtype = (n, oh + 2 * ph, ow + 2 * pw, o), np.result_type(g2, kernel)
+    padded = np.zeros(padded_shape, dtype) if ws is None else ws.zeros(padded_shape, dtype)
+    padded[:, ph : ph + oh, pw : pw + ow] = g2.reshape(n, oh, ow, o)
+    flipped = np.ascontiguousarray(kernel[::-1, ::-1].transpose(0, 1, 3, 2))
+    return conv(padded, flipped, None, (1, 1), dilation, False, ws)

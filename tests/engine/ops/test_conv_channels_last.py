@@ -5,7 +5,7 @@ over the (N*OH*OW, kh*kw*C) patch matrix. Checked here: values and the three gra
 ``torch.nn.functional.conv2d`` over strides, paddings (symmetric, and Keras's "same" with one more
 after), dilations, few channels (the transposed patch layout) and many, inputs of either memory
 layout, batches taken one block of images at a time (a small ``BLOCK_BYTES`` forces blocks, with an
-uneven last one); second derivatives; float32 staying float32. (A captured step replays them bit for bit:
+uneven last one), the input's gradient taken as a convolution where the layer narrows the channels; second derivatives; float32 staying float32. (A captured step replays them bit for bit:
 tests/capture/test_capture_conv_channels_last.py.)
 """
 
@@ -27,6 +27,11 @@ GEOMETRIES = [  # (C, O, kernel, stride, padding, dilation)
     (9, 4, (2, 3), (2, 2), (0, 1), (2, 1)),
     (16, 3, (1, 1), (1, 1), (0, 0), (1, 1)),
     (10, 2, (3, 3), (3, 2), (2, 2), (2, 2)),
+    # stride 1, at most half as many outputs as inputs: the input's gradient as a convolution of the padded
+    # output gradient with the flipped kernel (conv_kernels._input_grad_as_conv)
+    (12, 2, (3, 3), (1, 1), (1, 1), (2, 2)),
+    (8, 1, (5, 3), (1, 1), (2, 1), (1, 1)),
+    (24, 12, (2, 4), (1, 1), (0, 2), (1, 3)),
 ]
 
 
