@@ -29,7 +29,7 @@ def test_a_subclass_calling_super_init_with_inputs_and_outputs_is_a_functional_m
     theirs_class, mine_class = mnist_model_class(keras_on_torch()), mnist_model_class(keras)
     theirs, mine = theirs_class(name="mnist"), mine_class(name="mnist")
     assert isinstance(mine, mine_class) and mine.name == "mnist"
-    assert [layer.name for layer in mine.layers] == [layer.name for layer in theirs.layers]
+    assert [type(layer).__name__ for layer in mine.layers] == [type(layer).__name__ for layer in theirs.layers]
     mine.set_weights([np.asarray(w) for w in theirs.get_weights()])
     x = np.random.default_rng(0).integers(0, 256, (4, 12, 12, 1)).astype(np.uint8)
     np.testing.assert_allclose(mine.predict(x, verbose=0), theirs.predict(x, verbose=0), rtol=1e-5, atol=1e-6)
