@@ -60,6 +60,12 @@ def _functional_subclass(cls: type) -> type:
     return _FUNCTIONAL_SUBCLASSES[cls]
 
 
+def _functional_arguments(args: tuple, kwargs: dict) -> bool:
+    """Whether Model's arguments are a functional model's ``(inputs, outputs)``, as Keras 3's
+    ``functional_init_arguments`` reads them."""
+    return len(args) >= 2 or (len(args) == 1 and "outputs" in kwargs) or {"inputs", "outputs"} <= kwargs.keys()
+
+
 def _sample_shape(input_shape) -> tuple:
     """A batch shape to build with: one sample, and the functional probe's length for an unknown one."""
     return tuple((1 if i == 0 else PROBE_LENGTHS[0]) if s is None else s for i, s in enumerate(input_shape))
@@ -91,7 +97,7 @@ class Model(Placement, StepMethods, TrainingSteps, EvaluationMethods, Keras2Meth
         # Model(inputs, outputs) is a functional model, as in Keras (whose Model.__new__ does the same); so is a
         # subclass of yours given Keras Inputs (its train_step... over a functional graph, as Keras's guides do).
         inputs = args[0] if args else kwargs.get("inputs")
-        if cls is Model and (len(args) >= 2 or {"inputs", "outputs"} <= kwargs.keys()):
+        if cls is Model and _functional_arguments(args, kwargs):
             from .functional import Functional  # (functional.py builds on this module)
 
             return super().__new__(Functional)
@@ -103,7 +109,19 @@ class Model(Placement, StepMethods, TrainingSteps, EvaluationMethods, Keras2Meth
     _weighted_identifiers: tuple | list = ()  # compile's weighted_metrics
     _unnamed_outputs = 0  # outputs of a model that declares none, known from compile's list of losses (structures.py)
 
-    def __init__(self, name: str | None = None, **kwargs):
+    def __init__(self, *args, **kwargs):
+        if _functional_arguments(args, kwargs):
+            # Keras 3's "functional subclassing": a subclass whose __init__ builds a graph and calls
+            # super().__init__(inputs=..., outputs=...) is a functional model (Keras injects Functional into the
+            # subclass's bases; here the instance takes the derived class __new__ gives a subclass called on Inputs)
+            from .functional import Functional  # (functional.py builds on this module)
+
+            self.__class__ = _functional_subclass(type(self))
+            Functional.__init__(self, *args, **kwargs)
+            return
+        self._init_trainer(*args, **kwargs)
+
+    def _init_trainer(self, name: str | None = None, **kwargs):
         super().__init__(name=name, **kwargs)
         self.optimizer = None
         self.loss = None
