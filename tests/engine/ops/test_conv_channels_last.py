@@ -5,7 +5,8 @@ over the (N*OH*OW, kh*kw*C) patch matrix. Checked here: values and the three gra
 ``torch.nn.functional.conv2d`` over strides, paddings (symmetric, and Keras's "same" with one more
 after), dilations, few channels (the transposed patch layout) and many, inputs of either memory
 layout, batches taken one block of images at a time (a small ``BLOCK_BYTES`` forces blocks, with an
-uneven last one), the input's gradient taken as a convolution where the layer narrows the channels; second derivatives; float32 staying float32. (A captured step replays them bit for bit:
+uneven last one), the input's gradient taken as a convolution where the layer narrows the channels;
+second derivatives; float32 staying float32. (A captured step replays them bit for bit:
 tests/capture/test_capture_conv_channels_last.py.)
 """
 
