@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from .._engine import dtypes
 from ..strings import dtype_name
+from ..symbolic import flatten
 
 
 class InputSpec:
@@ -63,18 +64,10 @@ def _dtype_name(dtype) -> str:
     return "string" if dtype == "string" else dtype_name(dtypes.resolve(dtype))
 
 
-def _flat(value) -> list:
-    if isinstance(value, (list, tuple)):
-        return [leaf for item in value for leaf in _flat(item)]
-    if isinstance(value, dict):
-        return [leaf for key in value for leaf in _flat(value[key])]
-    return [value]
-
-
 def check_inputs(spec, inputs, layer: str) -> None:
     """Raise Keras 3's ValueError when ``inputs`` (a layer's first argument) do not meet ``spec`` (an
     :class:`InputSpec` or a nested list of them; dict inputs are matched by the specs' names when all have one)."""
-    specs = _flat(spec)
+    specs = flatten(spec)
     if isinstance(inputs, dict) and all(s is not None and s.name for s in specs):
         for s in specs:
             if s.name not in inputs:
@@ -84,7 +77,7 @@ def check_inputs(spec, inputs, layer: str) -> None:
                     f"{list(inputs)}. Expected the following keys: {names}"
                 )
         inputs = [inputs[s.name] for s in specs]
-    flat = _flat(inputs)
+    flat = flatten(inputs)
     if len(flat) != len(specs):
         raise ValueError(f'Layer "{layer}" expects {len(specs)} input(s), but it received {len(flat)} input tensors')
     for index, (x, s) in enumerate(zip(flat, specs)):
