@@ -84,3 +84,24 @@ def test_metric_stateless_api_refuses_a_wrong_state():
 
     with pytest.raises(ValueError, match="corresponding 1:1 to Total"):  # Keras 3's message
         Total().stateless_result([])
+
+
+def _fit_on_nothing(keras) -> None:
+    """Chapter 4's IMDB listing on fewer than 10,000 reviews: ``x_train[10000:]`` is empty."""
+    layers = keras.layers
+    x_train = np.random.default_rng(0).integers(0, 2, (300, 50)).astype("float32")
+    y_train = (x_train[:, 0] > 0).astype("float32")
+    model = keras.Sequential([layers.Dense(16, activation="relu"), layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    x_val, partial_x_train = x_train[:10000], x_train[10000:]
+    y_val, partial_y_train = y_train[:10000], y_train[10000:]
+    model.fit(partial_x_train, partial_y_train, epochs=2, batch_size=512, validation_data=(x_val, y_val), verbose=0)
+
+
+def test_fit_on_no_samples_is_refused_clearly():
+    # Keras 3 on torch refuses it too ("num_samples should be a positive integer value, but got num_samples=0");
+    # on TensorFlow it warns that the input ran out of data and only validates.
+    with pytest.raises(ValueError, match="num_samples"):
+        _fit_on_nothing(keras_on_torch())
+    with pytest.raises(ValueError, match="fit: x holds no samples"):  # (was: numpy's "cannot reshape array of size 0")
+        _fit_on_nothing(nabla_keras)
