@@ -12,6 +12,7 @@ Updated with tf.Tensors (nabla.tf's), ``result()`` is a ``tf.Tensor``, as tf.ker
 
 from __future__ import annotations
 
+import copy
 import functools
 import inspect
 
@@ -167,6 +168,48 @@ class Metric:
         self.update_state(*args, **kwargs)
         return self.result()
 
+    def stateless_update_state(self, metric_variables, *args, **kwargs) -> list:
+        """Keras 3's functional update: the state after :meth:`update_state` ``(*args, **kwargs)`` from the state
+        ``metric_variables`` (``metric.variables`` or what a ``stateless_*`` call returned); the metric's own
+        state is left as it was."""
+        return self._statelessly(self._checked_state(metric_variables), lambda: self.update_state(*args, **kwargs))
+
+    def stateless_result(self, metric_variables) -> Tensor:
+        """Keras 3's functional :meth:`result`: the value of the state ``metric_variables``."""
+        return self._statelessly(self._checked_state(metric_variables), self.result, read_state=False)
+
+    def stateless_reset_state(self) -> list:
+        """Keras 3's functional :meth:`reset_state`: the state after a reset, the metric's own left as it was."""
+        return self._statelessly(self._state(), self.reset_state)
+
+    def _statelessly(self, state: list, step, read_state: bool = True):
+        """``step()`` run from ``state``, then the metric's own state put back: the state it left (or, without
+        ``read_state``, what it returned)."""
+        saved = self._state()
+        self._set_state(state)
+        try:
+            out = step()
+            return self._state() if read_state else out
+        finally:
+            self._set_state(saved)
+
+    def _state(self) -> list:
+        """The current values of :attr:`variables`, as tensors (what the ``stateless_*`` methods pass around)."""
+        return [Tensor._make(np.array(variable.numpy())) for variable in self.variables]
+
+    def _set_state(self, state: list) -> None:
+        for variable, value in zip(self.variables, state):
+            variable.assign(value)
+
+    def _checked_state(self, metric_variables) -> list:
+        if len(metric_variables) != len(self.variables):  # (Keras 3's message)
+            raise ValueError(
+                "Argument `metric_variables` must be a list of tensors corresponding 1:1 to "
+                f"{type(self).__name__}().variables. Received list with length {len(metric_variables)}, "
+                f"but expected {len(self.variables)} variables."
+            )
+        return list(metric_variables)
+
     def get_config(self) -> dict:
         """The constructor arguments, JSON-able: ``type(m).from_config(m.get_config())`` rebuilds it."""
         return {"name": self.name, "dtype": self.dtype}
@@ -223,6 +266,26 @@ class ArrayMetric(Metric):
     def reset_state(self) -> None:
         raise NotImplementedError(f"{type(self).__name__} must implement reset_state")
 
+    # The stateless methods' state: for lack of variables, one snapshot of the arrays (taken from the metric
+    # itself when given the empty ``metric.variables``).
+    def _state(self) -> list:
+        return [_ArrayState(copy.deepcopy(vars(self)))]
+
+    def _set_state(self, state: list) -> None:
+        vars(self).clear()
+        vars(self).update(copy.deepcopy(state[0].values))
+
+    def _checked_state(self, metric_variables) -> list:
+        state = list(metric_variables)
+        if not state:
+            return self._state()
+        if len(state) != 1 or not isinstance(state[0], _ArrayState):
+            raise ValueError(
+                f"{type(self).__name__}: metric_variables must be metric.variables (empty: nabla's built-in "
+                "metrics keep NumPy state) or the list a stateless_* call returned"
+            )
+        return state
+
     def _value(self):
         """The value as a float, or a float array (one per threshold or class)."""
         raise NotImplementedError(f"{type(self).__name__} must implement _value")
@@ -239,3 +302,13 @@ class ArrayMetric(Metric):
         if np.dtype(dtype).kind != "f":
             raise ValueError(f"{type(self).__name__}: dtype must be a float type such as 'float32', got {dtype!r}")
         self._dtype = np.dtype(dtype).name
+
+
+class _ArrayState:
+    """The state of an :class:`ArrayMetric` as its ``stateless_*`` methods return it: a snapshot of its arrays."""
+
+    def __init__(self, values: dict):
+        self.values = values
+
+    def __repr__(self) -> str:
+        return "<ArrayMetric state>"

@@ -228,6 +228,9 @@ class TrainingSteps:
         (wrong label shape, labels out of range, ...) is reported before any
         training starts.
         """
+        first = x[0] if isinstance(x, list) else x
+        if tuple(getattr(first, "shape", (1,)))[:1] == (0,):  # (Keras 3 fails here too on torch, or trains on nothing)
+            raise ValueError("fit: x holds no samples (its first axis has length 0): give it at least one sample")
         mode = self.training
         self.eval()
         # A model without a call of its own (a GAN's, a distiller's) has steps of yours that call its parts:
