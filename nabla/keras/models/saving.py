@@ -52,7 +52,8 @@ def save_model(model, path, overwrite: bool = True) -> None:
         "compile": model._compile_config,
         "optimizer": None,
     }
-    custom = "custom" in ((model._compile_config or {}).get("optimizer") or {})  # (a class of yours: no state)
+    recorded = (model._compile_config or {}).get("optimizer")
+    custom = isinstance(recorded, dict) and "custom" in recorded  # (a class of yours: its state is not saved)
     if model.optimizer is not None and not custom and any(g["params"] for g in model.optimizer.param_groups):
         optimizer = model.optimizer
         payload["optimizer"] = {"class_name": type(optimizer).__name__, "state": optimizer.state_dict(),
