@@ -152,11 +152,11 @@ def _relu_max(ws: Buffers):
 def namespace(ws: Buffers) -> SimpleNamespace:
     """:data:`nabla.engine.backend.numpy_ns` with the kernels that take ``ws`` bound to it: what the lines of
     the primitives in :data:`POOLED` run on in a replay."""
-    kernels = ("conv", "conv_input_grad", "conv_kernel_grad", "max_pool", "max_pool_grad", "keep")
+    kernels = ("conv", "conv_input_grad", "conv_kernel_grad", "max_pool", "max_pool_grad", "relu_max_pool_grad", "keep")
     bound = {name: functools.partial(getattr(backend.numpy_ns, name), ws=ws) for name in kernels}
     return SimpleNamespace(**{**vars(backend.numpy_ns), **bound, "maximum": _relu_max(ws)})
 
 
 # The primitives whose forward and gradient lines run on :func:`namespace` in a replay: those whose large
 # arrays come from the kernels above (and ReLU's np.maximum), and that do not ask whether ``xp`` is NumPy's.
-POOLED = frozenset({"conv2d", "conv2d_relu", "relu", "max_pool"})
+POOLED = frozenset({"conv2d", "conv2d_relu", "relu", "max_pool", "conv2d_relu_max_pool"})

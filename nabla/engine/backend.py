@@ -26,7 +26,7 @@ import numpy as np
 from . import devices, standard
 from .conv_kernels import conv, conv_input_grad, conv_kernel_grad, patches, unpatches
 from .jit import compiled
-from .pool_kernels import max_pool, max_pool_choice, max_pool_grad
+from .pool_kernels import max_pool, max_pool_choice, max_pool_grad, relu_max_pool_grad
 
 # --- helpers that NumPy lacks, written once on arrays -----------------------
 
@@ -342,6 +342,7 @@ numpy_ns = SimpleNamespace(
     conv_input_grad=conv_input_grad,
     max_pool=max_pool,
     max_pool_grad=max_pool_grad,
+    relu_max_pool_grad=relu_max_pool_grad,
     max_pool_choice=max_pool_choice,
     astype=lambda x, dtype: x.astype(dtype, copy=False),
     copy=np.copy,

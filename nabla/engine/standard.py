@@ -261,6 +261,7 @@ def _build(lib: str, device) -> SimpleNamespace:
             api, zeros, g2, kernel, x_shape, stride, dilation
         ),
         max_pool_grad=lambda g, x, out, kernel, stride: _max_pool_grad(api, zeros, g, x, out, kernel, stride),
+        relu_max_pool_grad=lambda g, y, out, kernel, stride: _relu_max_pool_grad(api, zeros, g, y, out, kernel, stride),
         max_pool_choice=lambda x, out, kernel, stride, dtype: _max_pool_choice(
             api, x, out, kernel, stride, native(dtype)
         ),
@@ -437,6 +438,12 @@ def _max_pool_grad(api, zeros, g, x, out, kernel, stride):
     for index, hit in _max_pool_hits(api, x, out, kernel, stride):
         gx[index] = gx[index] + g * api.astype(hit, g.dtype)
     return gx
+
+
+def _relu_max_pool_grad(api, zeros, g, y, out, kernel, stride):
+    """:func:`_max_pool_grad` then ReLU's gradient (0 where y = relu(z) is not > 0), as NumPy's one pass."""
+    gx = _max_pool_grad(api, zeros, g, y, out, kernel, stride)
+    return api.where(y > 0, gx, api.zeros_like(gx))
 
 
 def _max_pool_choice(api, x, out, kernel, stride, dtype):

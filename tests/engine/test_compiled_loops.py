@@ -178,3 +178,25 @@ def test_compiled_column_sum_matches_numpy(shape, dtype, keepdims):
     np.testing.assert_array_equal(got, ref)
     np.testing.assert_array_equal(np.signbit(got), np.signbit(ref))
     assert got.dtype == dtype and got.shape == ref.shape
+
+
+@pytest.mark.parametrize("kernel, stride", GEOMETRIES)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("channels_last", [False, True])
+@pytest.mark.parametrize("path", ["numpy", "compiled"])
+def test_relu_max_pool_grad_is_relus_gradient_of_the_pools(kernel, stride, dtype, channels_last, path, monkeypatch):
+    # One pass for the pool's gradient and ReLU's (a window passes its gradient when its maximum is > 0)
+    # against the two rules one after the other: the pool's gradient, then keep(., y > 0).
+    if path == "compiled":
+        require("numba")
+    else:
+        monkeypatch.setattr(pool_kernels._gradient_loops, "_kernel", None)
+    y = np.maximum(_image(dtype, channels_last), 0)  # a ReLU's output: ties at 0, NaN, no negatives
+    out = pool_kernels._numpy_max_pool(y, kernel, stride)
+    g = np.random.default_rng(2).standard_normal(out.shape).astype(dtype)
+    g[0, 0, 0, 0] = np.inf  # (a window whose maximum is NaN: its Inf gradient must not reach the image)
+    with np.errstate(invalid="ignore"):  # (keep's product meets Inf * 0 first, then takes np.where)
+        expected = backend.keep(pool_kernels._numpy_max_pool_grad(g, y, out, kernel, stride), y > 0)
+    grad = pool_kernels.relu_max_pool_grad(g, y, out, kernel, stride)
+    np.testing.assert_array_equal(grad, expected)
+    assert grad.dtype == dtype and not np.isinf(grad).any()

@@ -33,6 +33,7 @@ from .conv import (
     conv2d,
     conv2d_nhwc,
     max_pool2d,
+    max_pool2d_nhwc,
     max_pool_grad,
     patches,
     unpatches,
@@ -330,6 +331,7 @@ tensor_ns = SimpleNamespace(
     conv_input_grad=_conv_input_grad,
     max_pool=lambda x, kernel, stride: _max_pool(x, kernel=kernel, stride=stride),
     max_pool_grad=max_pool_grad,
+    relu_max_pool_grad=lambda g, y, out, kernel, stride: where(y > 0, max_pool_grad(g, y, out, kernel, stride), 0),
     max_pool_choice=_constant(lambda x, out, kernel, stride, dtype: backend.namespace(x).max_pool_choice(
         x, out, kernel, stride, dtype
     )),

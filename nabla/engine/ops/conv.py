@@ -232,6 +232,61 @@ def _(xp, need, g, out, x, kernel, stride):
     return (xp.max_pool_grad(g, x, out, kernel, stride),)
 
 
+def max_pool2d_nhwc(x, pool_size, stride=None) -> Tensor:
+    """Largest value of each window of channels-last images, no padding (Keras's ``MaxPooling2D``):
+    (N, H, W, C) -> (N, OH, OW, C), :func:`max_pool2d`'s rule on the channels-first view.
+
+    Where ``x`` is, in the graph, the output of ``conv2d_nhwc(..., relu=True)`` (a Keras ``Conv2D`` with a
+    ReLU before the pooling), the pooling is recorded as one node from the convolution's inputs instead of a
+    node on ``x``: its gradient is the pool's and the ReLU's in one pass (``relu_max_pool_grad``: the gradient
+    of each window where its maximum is > 0), then the convolution's. The values and gradients are the
+    unfused ones bit for bit; the MNIST convnet's first block (128x26x26x32) no longer writes and reads back
+    an 11 MB gradient between the two rules. ``x`` itself stays as it was, so another use of it (a second
+    branch, a feature-map picture) has its own gradient, which adds up with this one in the convolution's
+    inputs.
+    """
+    x = as_operand(x)
+    if x.ndim != 4:
+        raise ValueError(f"max_pool2d_nhwc: expected an (N, H, W, C) input, got shape {x.shape}")
+    pool = _pair(pool_size, "pool_size")
+    stride = pool if stride is None else _pair(stride, "stride")
+    for axis in (0, 1):
+        _output_size(x.shape[1 + axis], pool[axis], stride[axis], 0, 1, "max_pool2d_nhwc")
+    node = x._node
+    fusable = (
+        node is not None
+        and node.prim is _conv2d_relu
+        and node.origins is None  # (every input the convolution's gradient reads is there, none a placeholder)
+        and node.hooks is None
+        and node.retain is None
+        and x._hooks is None
+    )
+    if fusable:
+        conv_x, kernel, bias = node.inputs
+        geometry = {"stride": node.params["stride"], "dilation": node.params["dilation"]}
+        return _conv2d_relu_max_pool(conv_x, kernel, bias, x.detach(), **geometry, pool=pool, pool_stride=stride)
+    return transpose(_max_pool(transpose(x, (0, 3, 1, 2)), kernel=pool, stride=stride), (0, 2, 3, 1))
+
+
+_TO_NCHW, _TO_NHWC = (0, 3, 1, 2), (0, 2, 3, 1)
+
+
+@primitive("conv2d_relu_max_pool", reads=lambda need: _conv_reads(need) + (3, "out"))
+def _conv2d_relu_max_pool(xp, x, kernel, bias, y, stride, dilation, pool, pool_stride):
+    """The max pooling of ``y = relu(conv(x, kernel) + bias)`` (y: the ``conv2d_relu`` node's output, an input
+    here that takes no gradient), differentiated in x, kernel and bias: channels-last (N, OH, OW, O) ->
+    (N, PH, PW, O)."""
+    return xp.transpose(xp.max_pool(xp.transpose(y, _TO_NCHW), pool, pool_stride), _TO_NHWC)
+
+
+@_conv2d_relu_max_pool.defvjp
+def _(xp, need, g, out, x, kernel, bias, y, stride, dilation, pool, pool_stride):
+    gy = xp.relu_max_pool_grad(
+        xp.transpose(g, _TO_NCHW), xp.transpose(y, _TO_NCHW), xp.transpose(out, _TO_NCHW), pool, pool_stride
+    )
+    return (*_conv_vjp(xp, need[:3], xp.transpose(gy, _TO_NHWC), None, x, kernel, bias, stride, dilation), None)
+
+
 def max_pool_grad(g: Tensor, x: Tensor, out: Tensor, kernel, stride) -> Tensor:
     """max-pool's VJP on Tensors (for ``create_graph``): linear in ``g``, the choice of maxima held fixed.
 

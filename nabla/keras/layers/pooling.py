@@ -44,10 +44,20 @@ class _Pooling2D(Layer):
 
 
 class MaxPooling2D(_Pooling2D):
-    """Largest value of each ``pool_size`` window of channels-last images."""
+    """Largest value of each ``pool_size`` window of channels-last images.
+
+    Without padding it pools through the engine's channels-last op, which records a ``Conv2D(activation=
+    "relu")`` before it and the pooling as one node (one gradient pass for the ReLU and the pool; the same
+    numbers): see ``nabla.engine.ops.conv.max_pool2d_nhwc``.
+    """
 
     _pool = staticmethod(ops.max_pool2d)
     _fill = -math.inf
+
+    def call(self, inputs, training=None):
+        if self.padding == "same" or inputs.ndim != 4:
+            return super().call(inputs, training)
+        return ops.max_pool2d_nhwc(inputs, self.pool_size, self.strides)
 
 
 class AveragePooling2D(_Pooling2D):

@@ -1,0 +1,183 @@
+"""A ReLU convolution pooled by ``max_pool2d_nhwc``: one node, one gradient pass (engine/ops/conv.py).
+
+When the pooled tensor is, in the graph, the output of ``conv2d_nhwc(..., relu=True)``, the pooling is
+recorded from the convolution's own inputs and its gradient runs the pool's and ReLU's rules as one pass
+(``relu_max_pool_grad``). Checked here: the values and the three gradients equal the unfused rules' bit for
+bit (tiling and overlapping windows, padding, strides, dilation, no bias, NaN, float64), and PyTorch's
+conv-ReLU-pool; a second use of the convolution's output adds its own gradient; a hook on that output keeps
+the plain nodes; second derivatives; a captured step replays it bit for bit.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import require
+
+import nabla as nb
+from nabla.engine import ops
+
+CASES = [  # (x shape NHWC, kernel (kh, kw, C, O), conv stride, padding, dilation, pool, pool stride, bias)
+    ((4, 9, 9, 3), (3, 3, 3, 5), 1, 0, 1, (2, 2), None, True),
+    ((2, 10, 11, 2), (3, 3, 2, 4), 1, 1, 1, (3, 3), (2, 2), True),  # overlapping windows, padding
+    ((3, 12, 12, 1), (3, 2, 1, 6), 2, 0, 1, (2, 2), None, False),  # no bias, strided convolution
+    ((2, 13, 13, 4), (2, 2, 4, 3), 1, 0, 2, (3, 2), (3, 2), True),  # dilation, windows leaving a strip
+]
+
+
+def _run(case, fused: bool, dtype=np.float32, seed=0, hook=None):
+    shape, kshape, stride, padding, dilation, pool, pool_stride, has_bias = case
+    rng = np.random.default_rng(seed)
+    x = nb.tensor(rng.integers(-3, 4, shape).astype(dtype), requires_grad=True)  # integers: ties in windows
+    k = nb.tensor(rng.integers(-2, 3, kshape).astype(dtype), requires_grad=True)
+    b = nb.tensor(rng.integers(-2, 3, kshape[3]).astype(dtype), requires_grad=True) if has_bias else None
+    y = ops.conv2d_nhwc(x, k, b, stride, padding, dilation, relu=True)
+    if hook is not None:
+        y.register_hook(hook)
+    if fused:
+        p = ops.max_pool2d_nhwc(y, pool, pool_stride)
+    else:
+        p = ops.max_pool2d(y.permute(0, 3, 1, 2), pool, pool_stride).permute(0, 2, 3, 1)
+    g = np.random.default_rng(seed + 1).standard_normal(p.shape).astype(dtype)
+    (p * nb.tensor(g)).sum().backward()
+    grads = [t.grad.numpy() for t in (x, k, b) if t is not None]
+    return p, [p.detach().numpy(), *grads]
+
+
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_one_node_gives_the_unfused_numbers_bit_for_bit(case, dtype):
+    pooled, fused = _run(case, True, dtype)
+    assert pooled._node.prim.name == "conv2d_relu_max_pool"
+    _, plain = _run(case, False, dtype)
+    for a, b in zip(fused, plain):
+        assert a.dtype == dtype
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("path", ["numpy", "compiled"])
+def test_nan_windows_and_both_paths(path, monkeypatch):
+    # A NaN pixel makes NaN windows (their gradient reaches nothing, as ReLU's gradient is 0 at NaN), with
+    # and without Numba's loops.
+    if path == "compiled":
+        require("numba")
+    else:
+        from nabla.engine import pool_kernels
+
+        monkeypatch.setattr(pool_kernels._gradient_loops, "_kernel", None)
+    case = CASES[0]
+    results = []
+    for fused in (True, False):
+        rng = np.random.default_rng(3)
+        xs = rng.standard_normal(case[0]).astype(np.float32)
+        xs[1, 4, 4, 0] = np.nan
+        x = nb.tensor(xs, requires_grad=True)
+        k = nb.tensor(rng.standard_normal(case[1]).astype(np.float32), requires_grad=True)
+        y = ops.conv2d_nhwc(x, k, None, relu=True)
+        p = ops.max_pool2d_nhwc(y, 2) if fused else ops.max_pool2d(y.permute(0, 3, 1, 2), 2).permute(0, 2, 3, 1)
+        p.sum().backward()
+        results.append([p.detach().numpy(), x.grad.numpy(), k.grad.numpy()])
+    assert np.isnan(results[0][0]).any()
+    for a, b in zip(*results):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_matches_pytorch():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((3, 11, 10, 4))
+    k = rng.standard_normal((3, 3, 4, 6))
+    b = rng.standard_normal(6)
+    g = rng.standard_normal((3, 3, 3, 6))  # (11x10 padded by 1, pooled by 3)
+    tx, tk, tb = (torch.tensor(a, requires_grad=True) for a in (x.transpose(0, 3, 1, 2), k.transpose(3, 2, 0, 1), b))
+    tp = torch.nn.functional.max_pool2d(torch.relu(torch.nn.functional.conv2d(tx, tk, tb, padding=1)), 3, 3)
+    (tp * torch.tensor(g.transpose(0, 3, 1, 2))).sum().backward()
+    nx, nk, nbias = (nb.tensor(a, requires_grad=True) for a in (x, k, b))
+    p = ops.max_pool2d_nhwc(ops.conv2d_nhwc(nx, nk, nbias, padding=1, relu=True), 3)
+    assert p._node.prim.name == "conv2d_relu_max_pool"
+    (p * nb.tensor(g)).sum().backward()
+    np.testing.assert_allclose(p.detach().numpy(), tp.detach().numpy().transpose(0, 2, 3, 1), rtol=1e-12)
+    np.testing.assert_allclose(nx.grad.numpy(), tx.grad.numpy().transpose(0, 2, 3, 1), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(nk.grad.numpy(), tk.grad.numpy().transpose(2, 3, 1, 0), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(nbias.grad.numpy(), tb.grad.numpy(), rtol=1e-10)
+
+
+def test_a_second_use_of_the_convolution_output_adds_its_gradient():
+    def run(fused):
+        rng = np.random.default_rng(8)
+        x = nb.tensor(rng.standard_normal((2, 8, 8, 3)).astype(np.float32), requires_grad=True)
+        k = nb.tensor(rng.standard_normal((3, 3, 3, 4)).astype(np.float32), requires_grad=True)
+        y = ops.conv2d_nhwc(x, k, None, padding=1, relu=True)
+        p = ops.max_pool2d_nhwc(y, 2) if fused else ops.max_pool2d(y.permute(0, 3, 1, 2), 2).permute(0, 2, 3, 1)
+        (p.sum() + (y * y).mean()).backward()
+        return x.grad.numpy(), k.grad.numpy()
+
+    for a, b in zip(run(True), run(False)):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-6)
+
+
+def test_a_hooked_convolution_output_keeps_the_plain_nodes():
+    seen = []
+    pooled, fused = _run(CASES[0], True, hook=lambda g: seen.append(g.shape))
+    assert pooled._node.prim.name != "conv2d_relu_max_pool"
+    assert seen == [(4, 7, 7, 5)]  # the hook saw the convolution output's gradient
+    _, plain = _run(CASES[0], False)
+    for a, b in zip(fused, plain):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_without_a_graph_it_pools_plainly():
+    x = np.random.default_rng(2).standard_normal((2, 6, 6, 3)).astype(np.float32)
+    k = np.random.default_rng(3).standard_normal((3, 3, 3, 2)).astype(np.float32)
+    with nb.no_grad():
+        p = ops.max_pool2d_nhwc(ops.conv2d_nhwc(x, k, None, relu=True), 2)
+    expected = np.maximum(ops.conv2d_nhwc(x, k, None).numpy(), 0).reshape(2, 2, 2, 2, 2, 2).max(axis=(2, 4))
+    np.testing.assert_array_equal(p.numpy(), expected)
+
+
+def test_second_derivatives_equal_the_unfused_graphs():
+    def run(fused):
+        rng = np.random.default_rng(6)
+        x = nb.tensor(rng.standard_normal((2, 7, 7, 3)) + 0.3, requires_grad=True)
+        k = nb.tensor(rng.standard_normal((2, 2, 3, 4)), requires_grad=True)
+        y = ops.conv2d_nhwc(x, k, None, relu=True)
+        p = ops.max_pool2d_nhwc(y, 2) if fused else ops.max_pool2d(y.permute(0, 3, 1, 2), 2).permute(0, 2, 3, 1)
+        (gx,) = nb.grad((p**2).sum(), x, create_graph=True)
+        (gx**2).sum().backward()
+        return gx.detach().numpy(), x.grad.numpy(), k.grad.numpy()
+
+    for a, b in zip(run(True), run(False)):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+
+
+def test_a_captured_step_replays_it_bit_for_bit():
+    rng = np.random.default_rng(4)
+    batches = [rng.standard_normal((4, 10, 10, 2)).astype(np.float32) for _ in range(3)]
+
+    def make():
+        k = nb.tensor(rng.standard_normal((3, 3, 2, 5)).astype(np.float32) * 0.4, requires_grad=True)
+        return k, nb.optim.SGD([k], lr=0.1)
+
+    def step(k, opt, x):
+        opt.zero_grad()
+        loss = (ops.max_pool2d_nhwc(ops.conv2d_nhwc(x, k, None, relu=True), 2) ** 2).mean()
+        loss.backward()
+        opt.step()
+        return loss
+
+    k_eager, opt_eager = make()
+    k_cap = nb.tensor(k_eager.detach().numpy().copy(), requires_grad=True)
+    opt_cap = nb.optim.SGD([k_cap], lr=0.1)
+    captured = nb.capture(lambda x: step(k_cap, opt_cap, x))
+    for x in batches:
+        eager_loss, cap_loss = step(k_eager, opt_eager, nb.tensor(x)), captured(nb.tensor(x))
+        assert eager_loss.item() == cap_loss.item()
+    np.testing.assert_array_equal(k_eager.detach().numpy(), k_cap.detach().numpy())
+    assert "conv2d_relu_max_pool" in captured.code
+
+
+def test_rejects_wrong_inputs():
+    with pytest.raises(ValueError, match=r"expected an \(N, H, W, C\) input"):
+        ops.max_pool2d_nhwc(nb.zeros(3, 4, 4), 2)
+    with pytest.raises(ValueError, match="too small"):
+        ops.max_pool2d_nhwc(nb.zeros(1, 2, 2, 1), 3)
