@@ -84,3 +84,19 @@ def test_double_backward_stays_on_the_device(name):
     theirs = run(th, th.tensor(x, requires_grad=True), th.tensor(w, requires_grad=True))
     assert ours.device == nb.tensor(0.0, device=dev).device
     np.testing.assert_allclose(ours.cpu().numpy(), theirs.detach().cpu().numpy(), rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("pool", [2, 3])
+def test_relu_convolution_then_pooling_channels_last(pool):
+    # ops.max_pool2d_nhwc after conv2d_nhwc(relu=True): one node whose gradient runs on the standard's kernels
+    from nabla.engine import ops
+
+    F = torch().nn.functional
+    compare(
+        lambda x, w, b: ops.max_pool2d_nhwc(
+            ops.conv2d_nhwc(x.permute(0, 2, 3, 1), w.permute(2, 3, 1, 0), b, padding=1, relu=True), pool
+        ).permute(0, 3, 1, 2),
+        torch_fn=lambda x, w, b: F.max_pool2d(F.relu(F.conv2d(x, w, b, padding=1)), pool),
+        shapes=[(2, 3, 7, 8), (4, 3, 3, 3), (4,)],
+        dtype=np.float32,
+    )
