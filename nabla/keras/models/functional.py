@@ -22,6 +22,7 @@ import numpy as np
 
 from ...nn import Module
 from .._engine import Tensor
+from ..keras_dtype import numpy_dtype
 from ..layers import InputLayer, Layer, masking
 from ..layers.layer_inputs import cast_floats
 from ..strings import STRING, is_text_array
@@ -138,7 +139,7 @@ class Functional(Model):
     def _take_dtype(self, dtype: np.dtype) -> None:
         super()._take_dtype(dtype)
         for t in self.inputs:
-            if isinstance(t.dtype, np.dtype) and t.dtype.kind == "f":
+            if t.dtype.kind == "f":
                 t.dtype = dtype
 
     @property
@@ -199,6 +200,7 @@ class Functional(Model):
 
 def _as_float(value, dtype):
     """A float tensor in the dtype of its float ``keras.Input``, as Keras 3's Functional converts its inputs."""
+    dtype = numpy_dtype(dtype)
     return cast_floats(value, dtype) if isinstance(dtype, np.dtype) and dtype.kind == "f" else value
 
 

@@ -177,14 +177,14 @@ class Sequential(Model):
 
     def _take_dtype(self, dtype: np.dtype) -> None:
         super()._take_dtype(dtype)
-        if isinstance(self._input_dtype, np.dtype) and self._input_dtype.kind == "f":
+        if getattr(self._input_dtype, "kind", None) == "f":
             self._input_dtype = dtype
 
     @property
     def input_dtype(self):
         """The dtype of the model's float ``keras.Input``, else the model's (Keras 3's Sequential casts its float
         inputs to its input layer's dtype)."""
-        floating = isinstance(self._input_dtype, np.dtype) and self._input_dtype.kind == "f"
+        floating = getattr(self._input_dtype, "kind", None) == "f"
         return self._input_dtype if floating else self.dtype
 
     def call(self, inputs, training=None, mask=None):
