@@ -7,7 +7,8 @@ model's methods. ``@keras.saving.register_keras_serializable()``, ``custom_objec
 without ``custom_objects`` (:mod:`nabla.keras.utils.object_registration`); ``serialize_keras_object`` /
 ``deserialize_keras_object`` write any Keras object as a JSON-able dict and back
 (:mod:`nabla.keras.utils.serialization_lib`). The files are nabla's own (one safetensors file, checked
-against a schema before anything is built), whatever their name.
+against a schema before anything is built): a model file's name ends in ``.keras``, ``.h5`` or ``.nabla``
+(another is refused, as Keras 3 refuses it), a weight file's may be any name.
 """
 
 from __future__ import annotations

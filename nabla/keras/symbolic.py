@@ -36,6 +36,7 @@ import numpy as np
 
 from ..nn import Module
 from ._engine import Tensor, dtypes, no_grad
+from .keras_dtype import KerasDType, keras_dtype, numpy_dtype
 from .strings import STRING, dtype_name, is_text_array, resolve_dtype
 from .utils.naming import auto_name
 
@@ -90,9 +91,11 @@ class KerasTensor:
     """A symbolic tensor: a shape (batch axis None), a dtype, and the :class:`Node` that made it (None for
     an input). Layers and ``keras.ops`` functions called on it return KerasTensors; arithmetic and
     indexing do too. It holds no values: build a ``keras.Model(inputs, outputs)`` and call that on data.
+    Its ``dtype`` is a name, as Keras 3's (``'float32'``), that equals the NumPy dtype too
+    (:class:`~nabla.keras.keras_dtype.KerasDType`).
     """
 
-    __slots__ = ("shape", "dtype", "name", "node", "batch_size", "_keras_mask")
+    __slots__ = ("shape", "_dtype", "name", "node", "batch_size", "_keras_mask")
 
     def __init__(self, shape, dtype=None, name: str | None = None, node: Node | None = None, batch_size=None):
         self.shape = tuple(shape)
@@ -100,6 +103,15 @@ class KerasTensor:
         self.name, self.node, self.batch_size = name, node, batch_size
         # The mask the call gave it (a boolean KerasTensor, as Keras's ``x._keras_mask``), or None.
         self._keras_mask: KerasTensor | None = None
+
+    @property
+    def dtype(self) -> KerasDType:
+        """Keras 3's name of the dtype (``'float32'``, ``'int32'``, ``'string'``), equal to its NumPy dtype too."""
+        return keras_dtype(self._dtype)
+
+    @dtype.setter
+    def dtype(self, value) -> None:
+        self._dtype = numpy_dtype(value)
 
     @property
     def ndim(self) -> int:

@@ -8,8 +8,8 @@ and every operation takes it as a tensor, arithmetic included (``v * 2 + 1``). W
 
 Where nabla differs from Keras 3:
 
-- ``v.dtype`` is a NumPy dtype (``dtype('float32')``), as for every nabla tensor; it compares equal to
-  Keras's string (``v.dtype == "float32"``).
+- ``v.dtype`` is Keras 3's name (``'float32'``), a :class:`~nabla.keras.keras_dtype.KerasDType` that
+  equals the NumPy dtype too (``v.dtype == np.float32``), where every other nabla tensor's is a NumPy dtype.
 - ``v.value`` is the variable itself (Keras returns the backend's tensor behind it; on PyTorch that is a
   ``torch.nn.Parameter``, and ``v.value.grad`` then reads the gradient, which works here too).
 - ``path`` is the name, or ``"layer_name/name"`` for a layer's weight (Keras prefixes every enclosing
@@ -25,6 +25,7 @@ import numpy as np
 from ..nn import Parameter
 from . import initializers
 from ._engine import Tensor, dtypes, no_grad
+from .keras_dtype import KerasDType, keras_dtype
 from .utils.naming import unique_name
 
 
@@ -136,6 +137,11 @@ class Variable(Parameter):
     def numpy(self) -> np.ndarray:
         """A copy of the values as a NumPy array (also for a trainable variable, as in Keras)."""
         return self._data.copy()
+
+    @property
+    def dtype(self) -> KerasDType:
+        """Keras 3's name of the dtype (``'float32'``), equal to the NumPy dtype too (see the module)."""
+        return keras_dtype(Tensor.dtype.__get__(self))
 
     def __repr__(self) -> str:
         return f"<Variable path={self.path}, shape={self.shape}, dtype={self.dtype.name}, value={self._data}>"

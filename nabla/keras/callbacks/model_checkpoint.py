@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from ..models.saving import MODEL_EXTENSIONS
 from ..utils.io_utils import print_msg
 from .monitor_callback import MonitorCallback
 
@@ -16,6 +17,10 @@ class ModelCheckpoint(MonitorCallback):
     Saving goes through ``model.save(path)`` or ``model.save_weights(path)``,
     which write atomically (temporary file, then rename), so an interrupted
     save never leaves a truncated checkpoint. Missing folders are created.
+    Without ``save_weights_only`` the name must end in ``.keras``, ``.h5`` or
+    ``.nabla`` (what ``model.save`` takes): another is refused here, before
+    training, as Keras 3 refuses it. Weight files take any name (Keras 3 asks
+    for ``.weights.h5``).
 
     With ``save_best_only=True`` a file is written only when the monitored
     value beats the best so far (strictly; ``initial_value_threshold`` is the
@@ -53,6 +58,11 @@ class ModelCheckpoint(MonitorCallback):
     ):
         super().__init__(monitor, mode)
         self.filepath = os.fspath(filepath)
+        if not save_weights_only and not self.filepath.endswith(MODEL_EXTENSIONS):
+            raise ValueError(
+                "ModelCheckpoint: the filepath provided must end in `.keras` (Keras model format), `.h5` or nabla's "
+                f"`.nabla`. Received: filepath={self.filepath}"
+            )
         if save_freq != "epoch" and (isinstance(save_freq, bool) or not isinstance(save_freq, int) or save_freq < 1):
             raise ValueError(f"ModelCheckpoint: save_freq must be 'epoch' or a positive int, got {save_freq!r}")
         self.verbose = verbose

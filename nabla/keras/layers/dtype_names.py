@@ -4,6 +4,8 @@
 In Keras 3 they come from the layer's ``DTypePolicy`` and are names (``"float32"``); a custom layer writes
 ``self.add_weight(shape, dtype=self.variable_dtype)`` or ``ops.cast(x, self.compute_dtype)``. nabla offers no
 mixed precision, so the layer computes and keeps its weights in its own ``dtype``: all three name that one.
+``layer.dtype`` and these are names as in Keras 3, :class:`~nabla.keras.keras_dtype.KerasDType` objects, which
+equal the NumPy dtype too (``layer.dtype == np.float32``).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import numpy as np
 
 from .._engine import devices, dtypes
 from ..dtype_policies import DTypePolicy, get
+from ..keras_dtype import KerasDType, keras_dtype, numpy_dtype
 from ..strings import dtype_name
 
 
@@ -19,14 +22,23 @@ class DTypeNames:
     """Mixed into :class:`~nabla.keras.layers.Layer` (before :class:`nabla.nn.Module`): its dtype, ``self.dtype``."""
 
     @property
+    def dtype(self) -> KerasDType:
+        """The layer's dtype as Keras 3 names it (``'float32'``; a :class:`KerasDType`, equal to the NumPy dtype)."""
+        return keras_dtype(vars(self).get("_dtype"))
+
+    @dtype.setter
+    def dtype(self, value) -> None:
+        object.__setattr__(self, "_dtype", numpy_dtype(value))
+
+    @property
     def compute_dtype(self) -> str:
         """The dtype the layer computes in, as a name (Keras 3's ``layer.compute_dtype``, e.g. ``"float32"``)."""
-        return dtype_name(self.dtype)
+        return self.dtype
 
     @property
     def variable_dtype(self) -> str:
         """The dtype of the layer's weights, as a name (Keras 3's ``layer.variable_dtype``)."""
-        return dtype_name(self.dtype)
+        return self.dtype
 
     @property
     def input_dtype(self):

@@ -26,6 +26,7 @@ from .dtype_names import DTypeNames
 from .input_spec import check_inputs
 from .layer_config import BASE_KEYS, accepted, config_value, dtype_config, init_arguments, resolve_dtype, weight_shape
 from .layer_inputs import as_tensors, cast_floats, input_shapes, integers_as_floats, loss_tensor
+from .positional_args import check_positional
 from .tracked_list import TrackedList
 from .weight_lists import WeightLists
 
@@ -358,6 +359,7 @@ class Layer(BuildConfig, DTypeNames, WeightLists, Module):
             if first not in kwargs:
                 raise TypeError(f"{type(self).__name__}: the inputs are missing: pass them first, or as {first}=")
             inputs = kwargs.pop(first)
+        check_positional(self, args)  # (the other positional arguments: tensors only, none on training, as Keras 3)
         if not isinstance(inputs, Tensor) and symbolic.is_symbolic(inputs):
             outputs = symbolic.call(self, inputs, args, {**kwargs, "training": training})
             if self._first_symbolic_call is None:

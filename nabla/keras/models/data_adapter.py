@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._engine import Tensor
+from ..keras_dtype import numpy_dtype
 from ..strings import STRING, is_text, is_text_array, text_array
 from ..symbolic import PROBE_WORD
 
@@ -89,7 +90,7 @@ def as_input(model, data, what: str = "x", shape: tuple | None = None, dtype=Non
     if text:
         raise TypeError(f"{what} must be strings: model '{model.name}' takes text (its input is keras.Input(dtype="
                         f"\"string\")), got an array of {np.asarray(data).dtype}")  # fmt: skip
-    declared = declared_dtype(model) if dtype is None else dtype
+    declared = numpy_dtype(declared_dtype(model) if dtype is None else dtype)  # (a KerasDType: its NumPy dtype)
     numeric = isinstance(declared, np.dtype) and declared.kind in "biuf"
     array = as_array(data, what, keep_float64=keep_float64 and declared == np.float64)
     # integer pixels or counts as the model's float; anything given to an integer Input as its dtype (floats

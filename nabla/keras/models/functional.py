@@ -22,7 +22,8 @@ import numpy as np
 
 from ...nn import Module
 from .._engine import Tensor
-from ..layers import InputLayer, Layer
+from ..keras_dtype import numpy_dtype
+from ..layers import InputLayer, Layer, masking
 from ..layers.layer_inputs import cast_floats
 from ..strings import STRING, is_text_array
 from ..symbolic import KerasTensor, Node, flatten, is_symbolic, map_structure, nodes_between
@@ -138,7 +139,7 @@ class Functional(Model):
     def _take_dtype(self, dtype: np.dtype) -> None:
         super()._take_dtype(dtype)
         for t in self.inputs:
-            if isinstance(t.dtype, np.dtype) and t.dtype.kind == "f":
+            if t.dtype.kind == "f":
                 t.dtype = dtype
 
     @property
@@ -156,13 +157,24 @@ class Functional(Model):
         which ``fit`` reads one by one."""
         return self.inputs[0].dtype == STRING if len(self.inputs) == 1 else None
 
-    def call(self, inputs, training=None):
-        """Run the recorded calls on ``inputs`` (a tensor, or a list of them in the order of ``inputs``)."""
+    _allow_non_tensor_positional_args = True  # (Keras 3's Functional: model(x, True) lands on training, refused)
+
+    def call(self, inputs, training=None, mask=None):
+        """Run the recorded calls on ``inputs`` (a tensor, or a list of them in the order of ``inputs``).
+
+        ``mask`` (Keras 3's ``model(x, mask=m)``: a boolean (batch, timesteps) array, or one per input, None
+        for none) becomes the mask of the inputs, which the layers that take masks read (an ``LSTM`` skips
+        the masked steps). Given positionally (``model(x, m)``) it would land on ``training``: refused as
+        Keras 3 refuses it (see :mod:`..layers.positional_args`)."""
         given = flatten(inputs) if isinstance(self._inputs, (list, tuple, dict)) else [inputs]
         if len(given) != len(self.inputs):
             raise ValueError(f"model '{self.name}' takes {len(self.inputs)} inputs, got {len(given)}")
         values = {id(t): adjust_input_rank(_as_float(v, t.dtype), t.shape, self.name, t.name)
                   for t, v in zip(self.inputs, given)}  # fmt: skip
+        masks = [mask] if len(self.inputs) == 1 or not isinstance(mask, (list, tuple)) else list(mask)
+        for t, m in zip(self.inputs, masks if mask is not None else []):
+            if m is not None:
+                masking.set_mask(values[id(t)], m)
 
         def value(leaf):
             return values[id(leaf)] if isinstance(leaf, KerasTensor) else leaf
@@ -188,6 +200,7 @@ class Functional(Model):
 
 def _as_float(value, dtype):
     """A float tensor in the dtype of its float ``keras.Input``, as Keras 3's Functional converts its inputs."""
+    dtype = numpy_dtype(dtype)
     return cast_floats(value, dtype) if isinstance(dtype, np.dtype) and dtype.kind == "f" else value
 
 

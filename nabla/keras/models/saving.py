@@ -1,8 +1,9 @@
 """Whole-model files: architecture (JSON config), weights, compile settings and optimizer state.
 
 One safetensors file written atomically by :func:`nabla.save`: no pickle, so
-loading a model from someone else cannot run code. Any file name works
-(``model.keras``, ``model.nabla``...); the content is nabla's format, not Keras's zip.
+loading a model from someone else cannot run code. The name must end in ``.keras``, ``.h5`` (Keras 3's
+two) or ``.nabla`` (nabla's own); the content is nabla's format whatever the extension, not Keras's zip.
+A name without one of these is refused before anything is written, as Keras 3 refuses it.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from .file_schema_types import FORMAT
 from .model_config import check_subclass_config
 from .own_variables import load_own_variables, saved_own_variables
 
+MODEL_EXTENSIONS = (".keras", ".h5", ".nabla")
+
 
 def save_model(model, path, overwrite: bool = True) -> None:
     """``model.save(path)``: a Sequential, a functional model, or a subclassed one with a config (see ``load_model``).
@@ -27,7 +30,11 @@ def save_model(model, path, overwrite: bool = True) -> None:
     Also ``keras.saving.save_model(model, path)``; with ``overwrite=False`` an existing file is refused
     (Keras asks at a prompt instead).
 
+    ``path`` must end in ``.keras``, ``.h5`` or ``.nabla`` (Keras 3 accepts its two; ``.nabla`` is nabla's own
+    name for the same file): any other name raises ValueError, as in Keras 3.
+
     Raises:
+        ValueError: ``path`` has none of the extensions above.
         FileExistsError: ``overwrite=False`` and the file exists.
         NotImplementedError: a subclassed model whose ``__init__`` takes arguments and that has no ``get_config``.
         TypeError: a model holding what a file cannot (a ``Lambda``, a ``keras.ops`` call). Models nested as
@@ -36,6 +43,7 @@ def save_model(model, path, overwrite: bool = True) -> None:
     """
     from .functional import Functional
 
+    check_model_path(path)
     if not overwrite and Path(path).exists():
         raise FileExistsError(f"save_model: {path} exists; pass overwrite=True to replace it")
     check_subclass_config(model)
@@ -65,6 +73,15 @@ def save_model(model, path, overwrite: bool = True) -> None:
     if assets:  # (only then: files without assets stay as they were)
         payload["assets"] = assets
     save(payload, path)
+
+
+def check_model_path(path) -> None:
+    """Refuse a model file name without a known extension (Keras 3's words, with nabla's ``.nabla`` added)."""
+    if not str(path).endswith(MODEL_EXTENSIONS):
+        raise ValueError(
+            "Invalid filepath extension for saving. Please add either a `.keras` extension (or nabla's `.nabla`) "
+            f"or a `.h5` extension. Received: filepath={path}."
+        )
 
 
 def saved_build_shape(model) -> list | None:

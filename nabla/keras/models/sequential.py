@@ -7,7 +7,7 @@ import weakref
 import numpy as np
 
 from ...nn import Module
-from ..layers import Input, InputLayer, Layer
+from ..layers import Input, InputLayer, Layer, masking
 from ..layers.categorical import RawInputLayer
 from ..strings import STRING
 from ..symbolic import KerasTensor, output_shape
@@ -177,19 +177,23 @@ class Sequential(Model):
 
     def _take_dtype(self, dtype: np.dtype) -> None:
         super()._take_dtype(dtype)
-        if isinstance(self._input_dtype, np.dtype) and self._input_dtype.kind == "f":
+        if getattr(self._input_dtype, "kind", None) == "f":
             self._input_dtype = dtype
 
     @property
     def input_dtype(self):
         """The dtype of the model's float ``keras.Input``, else the model's (Keras 3's Sequential casts its float
         inputs to its input layer's dtype)."""
-        floating = isinstance(self._input_dtype, np.dtype) and self._input_dtype.kind == "f"
+        floating = getattr(self._input_dtype, "kind", None) == "f"
         return self._input_dtype if floating else self.dtype
 
-    def call(self, inputs, training=None):
+    def call(self, inputs, training=None, mask=None):
+        """The layers in turn. ``mask`` (Keras 3's ``model(x, mask=m)``) becomes the input's mask, which the
+        layers that take masks read; given positionally it would land on ``training``, refused as Keras 3
+        refuses it (see :mod:`..layers.positional_args`)."""
         shape = self.input_shape
         x = adjust_input_rank(inputs, shape, self.name) if isinstance(shape, tuple) else inputs
+        masking.set_mask(x, mask)
         for layer in self._modules.values():
             x = layer(x, training=training) if isinstance(layer, Layer) else layer(x)
         return x

@@ -34,6 +34,10 @@ from .slots import optimizer_variables
 from .update_steps import UpdateSteps
 
 _CLIPS = ("clipnorm", "clipvalue", "global_clipnorm")
+_UNKNOWN = (
+    "This optimizer can only be called for the variables it was originally built with. When working with a new "
+    "set of variables, you should recreate a new optimizer instance."
+)  # (Keras 3's words)
 
 
 def _squared_norm(grad) -> float:
@@ -117,8 +121,13 @@ class Optimizer(UpdateSteps, optim.Optimizer):
         grads = [v.grad for v in model.trainable_variables]
         optimizer.apply_gradients(zip(grads, model.trainable_variables))
 
-    The first call binds the variables (as Keras builds the optimizer then); a later call may bring new
-    ones, which join. ``fit`` calls ``step()``, which does the same with the variables' ``.grad``.
+    The first call builds the optimizer on the variables it is given, as Keras 3's does; ``fit`` builds it at
+    its first update, on the weights that get a gradient there (the model's trainable ones). From then on
+    it updates only those (or some of them: a layer frozen later simply gets no update): a variable it was
+    not built with (a second model's, a layer unfrozen or added since) raises Keras 3's
+    ``ValueError: Unknown variable: ...``, before anything is updated, so make a new optimizer for new
+    variables. Re-compiling the same model with it is fine. ``fit`` calls ``step()``, which does the same
+    with the variables' ``.grad``.
     """
 
     def __init__(self, learning_rate=0.001, weight_decay=None, name=None, **kwargs):
@@ -242,7 +251,12 @@ class Optimizer(UpdateSteps, optim.Optimizer):
 
     @replayed  # (nb.capture repeats the whole of it: the schedule and the clipping run at every replay)
     def step(self, closure=None):
-        """One update of every variable that has a gradient (see the module's docstring for the order)."""
+        """One update of every variable that has a gradient (see the module's docstring for the order); the
+        first builds the optimizer on those variables, a later one refuses a variable it was not built with."""
+        graded = [p for group in self.param_groups for p in group["params"] if p._grad is not None]
+        if self._built_on is None:
+            self._built_on = {id(p) for p in graded}
+        self._check_known(graded)
         if self._schedule is not None or self._decay:
             rate = self._scheduled_rate(self.iterations) if self._decay == 0 else self._decayed_rate()
             for group in self.param_groups:
@@ -293,13 +307,16 @@ class Optimizer(UpdateSteps, optim.Optimizer):
         ``iterations``, as Keras does.
 
         A None gradient leaves its variable as it is (Keras does the same). The variables' own ``.grad``
-        are not changed.
+        are not changed. The first call builds the optimizer on ``variables``; a later call with a variable
+        it was not built with raises ``ValueError: Unknown variable``, as Keras 3's.
         """
-        pairs = [(g, v) for g, v in grads_and_vars if g is not None]
+        given = list(grads_and_vars)
+        pairs = [(g, v) for g, v in given if g is not None]
         if not pairs:
             return self.iterations
         if not (self._has_update_step() and self.built):  # (a build of yours runs once: it makes the state)
-            self.build([v for _, v in pairs])
+            self.build([v for _, v in given])
+        self._check_known([v for _, v in pairs])
         everything = [p for group in self.param_groups for p in group["params"]]
         saved = [p._grad for p in everything]
         for p in everything:
@@ -318,9 +335,16 @@ class Optimizer(UpdateSteps, optim.Optimizer):
 
     def build(self, variables) -> None:
         """Bind ``variables`` before the first update, as Keras 3's ``optimizer.build(model.trainable_variables)``
-        (the first ``apply_gradients`` binds them otherwise); those already bound are left as they are.
+        (the first ``apply_gradients`` or ``fit`` update builds it otherwise); those already bound are left as
+        they are. Once built, it is built: a second ``build`` changes nothing, as for Keras 3's own classes,
+        and the variables it was built with are the only ones it updates (see the class docstring).
         Their slots (Adam's ``m`` and ``v``) are made at their first update, where Keras makes them here."""
         variables = list(variables)
+        if self._built_on is not None:
+            if self._has_update_step():
+                self._index_variables(variables)
+            return
+        self._built_on = {id(v) for v in variables}
         bound = {id(p) for group in self.param_groups for p in group["params"]}
         new = [v for v in variables if id(v) not in bound]
         if new and not self.param_groups:
@@ -329,6 +353,23 @@ class Optimizer(UpdateSteps, optim.Optimizer):
             self.add_param_group({"params": new})
         if self._has_update_step():
             self._index_variables(variables)
+
+    @property
+    def _built_on(self) -> set | None:
+        """The ids of the variables the optimizer was built with (None before it is built)."""
+        return vars(self).get("_built_ids")
+
+    @_built_on.setter
+    def _built_on(self, ids: set) -> None:
+        self._built_ids = ids
+
+    def _check_known(self, variables) -> None:
+        """Keras 3's check: every one of ``variables`` is one the optimizer was built with."""
+        for v in variables:
+            if id(v) not in self._built_on:
+                path = getattr(v, "path", None)
+                raise ValueError(f"Unknown variable: <Variable path={path}, shape={tuple(v.shape)}, "
+                                 f"dtype={np.dtype(v.dtype).name}>. {_UNKNOWN}")  # fmt: skip
 
     @property
     def built(self) -> bool:

@@ -37,9 +37,10 @@ def test_checkpoint_save_best_only_keeps_the_best_in_one_file(tmp_path):
 
 
 def test_checkpoint_save_best_only_with_formatted_names_and_max_mode(tmp_path):
-    ckpt = C.ModelCheckpoint(tmp_path / "w{epoch}-{val_accuracy:.1f}", monitor="val_accuracy", save_best_only=True)
+    name = "w{epoch}-{val_accuracy:.1f}.keras"
+    ckpt = C.ModelCheckpoint(tmp_path / name, monitor="val_accuracy", save_best_only=True)
     fit([ckpt], val(0.5, 0.7, 0.6, 0.8, key="val_accuracy"))
-    assert listing(tmp_path) == ["w1-0.5", "w2-0.7", "w4-0.8"]
+    assert listing(tmp_path) == ["w1-0.5.keras", "w2-0.7.keras", "w4-0.8.keras"]
 
 
 def test_checkpoint_weights_only_and_initial_threshold(tmp_path):
@@ -51,27 +52,27 @@ def test_checkpoint_weights_only_and_initial_threshold(tmp_path):
 
 
 def test_checkpoint_every_n_batches(tmp_path):
-    ckpt = C.ModelCheckpoint(tmp_path / "{epoch}-{batch}-{loss:.1f}", save_freq=2)
+    ckpt = C.ModelCheckpoint(tmp_path / "{epoch}-{batch}-{loss:.1f}.nabla", save_freq=2)
     fit([ckpt], val(0.5, 0.4), steps=3, batch_logs=lambda epoch, batch: {"loss": 0.1 * (batch + 1)})
     # Batches 2, 4 and 6 of the run: epoch 1 batch 2, epoch 2 batches 1 and 3 (numbered from 1).
-    assert listing(tmp_path) == ["1-2-0.2", "2-1-0.1", "2-3-0.3"]
+    assert listing(tmp_path) == ["1-2-0.2.nabla", "2-1-0.1.nabla", "2-3-0.3.nabla"]
 
 
 def test_checkpoint_best_only_warns_once_without_the_monitored_key(tmp_path):
-    ckpt = C.ModelCheckpoint(tmp_path / "m", save_best_only=True)
+    ckpt = C.ModelCheckpoint(tmp_path / "m.nabla", save_best_only=True)
     with pytest.warns(UserWarning, match="val_loss") as record:
         model, _, _ = fit([ckpt], [{"loss": 1.0}, {"loss": 0.5}])
     assert len(record) == 1 and model.saves == []
 
 
 def test_checkpoint_bad_format_field_names_the_available_keys(tmp_path):
-    ckpt = C.ModelCheckpoint(tmp_path / "{epoch}-{val_acc:.2f}")
+    ckpt = C.ModelCheckpoint(tmp_path / "{epoch}-{val_acc:.2f}.nabla")
     with pytest.raises(ValueError, match="val_acc.*available: epoch, loss, val_loss"):
         fit([ckpt], val(0.5))
 
 
 def test_checkpoint_prints_with_verbose(tmp_path, capsys):
-    ckpt = C.ModelCheckpoint(tmp_path / "m", save_best_only=True, verbose=1)
+    ckpt = C.ModelCheckpoint(tmp_path / "m.nabla", save_best_only=True, verbose=1)
     fit([ckpt], val(0.5, 0.6))
     out = capsys.readouterr().out
     assert "Epoch 1: val_loss improved from None to 0.50000, saving model to" in out
