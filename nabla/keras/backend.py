@@ -13,6 +13,8 @@ dropped and course material still calls, are here too: :mod:`nabla.keras.backend
 
 from __future__ import annotations
 
+import numpy as np
+
 from ._missing import missing as _missing
 from .losses import EPSILON
 from .symbolic import KerasTensor
@@ -33,6 +35,7 @@ __all__ = [
     "set_epsilon",
     "set_floatx",
     "set_image_data_format",
+    "standardize_dtype",
     *_functions.__all__,
 ]
 
@@ -75,6 +78,35 @@ def set_epsilon(value: float) -> None:
 def set_image_data_format(data_format: str) -> None:
     """Accepts ``"channels_last"``; refuses ``"channels_first"`` (transpose the images to (N, H, W, C))."""
     _fixed("image_data_format", data_format, image_data_format(), "images are (batch, height, width, channels)")
+
+
+_PYTHON_TYPES = {bool: "bool", int: "int64", float: "float32", str: "string"}
+_NAMES = frozenset(
+    ["bool", "string", "float16", "float32", "float64", "complex64", "complex128"]
+    + [f"{sign}int{bits}" for sign in ("", "u") for bits in (8, 16, 32, 64)]
+)
+
+
+def standardize_dtype(dtype=None) -> str:
+    """The Keras name of a dtype, as ``keras.backend.standardize_dtype``: None gives :func:`floatx`; Python's
+    ``bool``, ``int``, ``float`` and ``str`` give ``"bool"``, ``"int64"`` (Keras on TensorFlow's answer, and
+    the engine's integer default), ``"float32"`` and ``"string"``; a NumPy dtype or type, a layer's or an
+    Input's dtype, a tensor's ``.dtype`` or a name give the name. Anything else is Keras's ``ValueError``
+    ``"Invalid dtype: ..."`` (``"float"`` included, as in Keras)."""
+    if dtype is None:
+        return floatx()
+    if isinstance(dtype, type) and dtype in _PYTHON_TYPES:
+        return _PYTHON_TYPES[dtype]
+    if isinstance(dtype, str):
+        name = str(dtype)
+    else:
+        try:
+            name = np.dtype(dtype).name
+        except TypeError:
+            name = getattr(dtype, "name", None)
+    if name not in _NAMES:
+        raise ValueError(f"Invalid dtype: {dtype}")
+    return name
 
 
 def is_keras_tensor(x) -> bool:

@@ -51,3 +51,20 @@ def test_is_keras_tensor():
     assert keras.backend.is_keras_tensor(keras.Input((2,)))
     assert not keras.backend.is_keras_tensor(keras.ops.ones((2,)))
 
+
+
+def test_standardize_dtype_names_dtypes_as_keras():
+    import numpy as np
+
+    reference = keras_on_torch().backend.standardize_dtype
+    layer = keras.layers.Dense(2)
+    layer.build((None, 3))
+    cases = [None, "float32", np.float64, np.dtype("int32"), float, bool, str, "uint8", keras.Input((3,)).dtype]
+    for dtype in cases + [layer.kernel.dtype, keras.ops.ones(2).dtype]:
+        assert keras.backend.standardize_dtype(dtype) == reference(dtype if not isinstance(dtype, str) else str(dtype))
+    assert keras.backend.standardize_dtype(int) == "int64"  # Keras on TensorFlow's (on torch: int32)
+    for bad in ("float", "foo", object()):
+        with pytest.raises(ValueError, match="Invalid dtype"):
+            reference(bad)
+        with pytest.raises(ValueError, match="Invalid dtype"):
+            keras.backend.standardize_dtype(bad)
