@@ -215,7 +215,8 @@ def _check_agrees(known: tuple | None, sample_shape: tuple, what: str, name: str
 
 
 def _check_dtypes(model) -> None:
-    kinds = {t.dtype for t in (*model.parameters(), *model.buffers()) if t.dtype.kind == "f"}
+    # (np.dtype: a Keras Variable names its dtype with a str that hashes as the name, not as NumPy's dtype)
+    kinds = {np.dtype(t.dtype) for t in (*model.parameters(), *model.buffers()) if t.dtype.kind == "f"}
     if kinds - {np.dtype(np.float32)}:
         raise ExportError(
             f"export: the graph computes in float32, but the model holds {', '.join(sorted(map(str, kinds)))} "
