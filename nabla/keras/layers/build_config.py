@@ -4,9 +4,59 @@
 a list) or the first call's input shape (its batch size included, ``(5, 7)``), and None while the layer is
 unbuilt or was built at construction (Dropout: nothing to build). ``build_from_config(config)`` builds the
 layer from such a dict, creating its weights, as ``keras.saving`` does when it loads a layer.
+
+A layer of yours may write both (keras.io's saving guide: state created in an unusual way, a number its
+weights' shapes depend on): ``model.save`` then keeps what its ``get_build_config()`` returns, and
+``load_model`` calls its ``build_from_config(config)`` before the model's weights are loaded
+(``models/build_configs.py``); :func:`has_build_hooks` tells such a class.
 """
 
 from __future__ import annotations
+
+from ..symbolic import KerasTensor, flatten
+
+
+def has_build_hooks(kind: type) -> bool:
+    """Whether the class ``kind`` writes its own ``get_build_config`` or ``build_from_config``: a class defined
+    outside nabla overrides one (nabla's models write their own, which are not hooks of yours)."""
+    for name in ("get_build_config", "build_from_config"):
+        owner = next((k for k in kind.__mro__ if name in k.__dict__), None)
+        if owner is not None and not owner.__module__.startswith("nabla."):
+            return True
+    return False
+
+
+def unbuilt_layers(layer) -> list:
+    """``layer`` and the layers inside it that are not built yet (see :func:`record_batch_axis`)."""
+    return [m for m in layer.modules() if isinstance(m, BuildConfig) and not m.built]
+
+
+def record_batch_axis(layers: list, batch) -> None:
+    """Give the layers of ``layers`` that are built now the batch axis ``batch`` in their build shapes.
+
+    A model builds its layers on a probe batch (one sample of zeros, or the functional probe's: see
+    ``symbolic.py``), where Keras 3 builds them on symbolic tensors: their build configs record the batch axis
+    of what they were built for (None for ``keras.Input(shape=...)``, the size given to ``build``), not the
+    probe's. The other axes are the probe's (an unknown length is one of its lengths)."""
+    for layer in layers:
+        if layer.built and layer._build_shape is not None:
+            layer._build_shape = _with_batch(layer._build_shape, batch)
+
+
+def symbolic_batch(inputs):
+    """The batch axis of the first symbolic tensor among ``inputs`` (None: any batch size)."""
+    tensors = [t for t in flatten(inputs) if isinstance(t, KerasTensor) and len(t.shape)]
+    return tensors[0].shape[0] if tensors else None
+
+
+def _with_batch(shape, batch):
+    if isinstance(shape, dict):
+        return {key: _with_batch(value, batch) for key, value in shape.items()}
+    if isinstance(shape, (list, tuple)) and shape and isinstance(shape[0], (list, tuple, dict)):
+        return [_with_batch(one, batch) for one in shape]
+    if isinstance(shape, (list, tuple)) and shape:
+        return type(shape)((batch, *shape[1:]))
+    return shape
 
 
 class BuildConfig:

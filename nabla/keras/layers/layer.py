@@ -21,7 +21,7 @@ from ..output_class import like_inputs
 from ..utils.naming import auto_name
 from ..variables import Variable
 from . import masking
-from .build_config import BuildConfig
+from .build_config import BuildConfig, record_batch_axis, symbolic_batch, unbuilt_layers
 from .dtype_names import DTypeNames
 from .input_spec import check_inputs
 from .layer_config import BASE_KEYS, accepted, config_value, dtype_config, init_arguments, resolve_dtype, weight_shape
@@ -361,7 +361,9 @@ class Layer(BuildConfig, DTypeNames, WeightLists, Module):
             inputs = kwargs.pop(first)
         check_positional(self, args)  # (the other positional arguments: tensors only, none on training, as Keras 3)
         if not isinstance(inputs, Tensor) and symbolic.is_symbolic(inputs):
+            fresh = unbuilt_layers(self)
             outputs = symbolic.call(self, inputs, args, {**kwargs, "training": training})
+            record_batch_axis(fresh, symbolic_batch(inputs))
             if self._first_symbolic_call is None:
                 self._first_symbolic_call = (inputs, outputs)
             return outputs

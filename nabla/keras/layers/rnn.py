@@ -37,6 +37,7 @@ import numpy as np
 from .._engine import Tensor, ops, refuse_in_capture, zeros
 from ..symbolic import probing
 from ..utils.serialization_lib import deserialize_keras_object, serialize_keras_object
+from .build_config import has_build_hooks
 from .layer import Layer, _training_parameter
 from .rnn_cells import GRUCell, LSTMCell, SimpleRNNCell, _Cell
 
@@ -275,13 +276,22 @@ class StackedRNNCells(Layer):
         return inputs, new_states
 
     def get_config(self) -> dict:
-        return {**super().get_config(), "cells": [serialize_keras_object(cell) for cell in self.cells]}
+        return {**super().get_config(), "cells": [_cell_entry(cell) for cell in self.cells]}
 
     @classmethod
     def from_config(cls, config: dict, custom_objects=None) -> StackedRNNCells:
         config = dict(config)
         cells = [deserialize_keras_object(c, custom_objects, module_objects=CELLS) for c in config.pop("cells")]
         return cls(cells, **config)
+
+
+def _cell_entry(cell) -> dict:
+    """A cell as ``serialize_keras_object`` writes it, without the build config of one of nabla's cells: the RNN
+    builds its cell from the sequence it is called on (a model file keeps build configs of your classes only)."""
+    entry = serialize_keras_object(cell)
+    if not has_build_hooks(type(cell)):
+        entry.pop("build_config", None)
+    return entry
 
 
 def _output_size(cell) -> int:
@@ -390,7 +400,7 @@ class RNN(_SequenceLayer):
             **super().get_config(),
             **self._sequence_config(),
             "zero_output_for_mask": self.zero_output_for_mask,
-            "cell": serialize_keras_object(self.cell),
+            "cell": _cell_entry(self.cell),
         }
 
     @classmethod

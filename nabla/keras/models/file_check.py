@@ -337,6 +337,9 @@ def check_model_file(payload, path, custom_objects: dict, config_only: bool = Fa
     if config_only:
         payload = {**payload, "weights": None}
     class_name = payload["class_name"]
+    if "build_config" in payload and class_name not in custom_objects:
+        fail(path, "build_config", f"a build config is kept for a model class of yours only, not for {class_name} "
+                                   "(its config and input shapes rebuild it)")  # fmt: skip
     if class_name == "Sequential":
         _check_sequential(payload, path, custom_objects)
     elif class_name == "Functional":

@@ -3,7 +3,8 @@
 A Sequential's or functional model's config, each layer entry in it against the allow-list and its
 layer's schema, a wrapper's layers in turn, and the models nested as layers (``{"class_name":
 "Sequential" or "Functional", "config": {...}}``, as Keras 3 nests them) in turn, at most
-``fs.MAX_NESTING`` deep. Entries of your own classes (``custom_objects``) are passed on as they are.
+``fs.MAX_NESTING`` deep. Entries of your own classes (``custom_objects``) are passed on as they are, their
+``build_config`` too (once its form is checked: JSON values); nabla's own layers have none.
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ def check_model_config(name: str, config: dict, where: str, path, custom: dict, 
         at, inner = f"{where}.layers[{i}]", entry["class_name"]
         if is_custom(entry, custom):
             continue
+        if "build_config" in entry:
+            fail(path, f"{at}.build_config", f"a build config is kept for layers of yours only (their class writes "
+                                             f"get_build_config / build_from_config), not for {inner}")  # fmt: skip
         if inner in MODEL_CONFIGS:
             if depth + 1 >= fs.MAX_NESTING:
                 fail(path, at, f"models nest at most {fs.MAX_NESTING} deep in a model file")

@@ -21,6 +21,7 @@ from .file_schema_types import (
     AXIS,
     BATCH_SHAPE,
     BOOLEAN,
+    BUILD_CONFIG,
     CONSTRAINT,
     DTYPE,
     INITIALIZER,
@@ -135,15 +136,19 @@ CATEGORY_CONFIGS = {
                                sparse={"const": False}),  # fmt: skip
 }
 
-LAYER_ENTRY = {
+#: A layer a wrapper holds (Bidirectional's, TimeDistributed's): one of nabla's, made from its config alone.
+WRAPPED_ENTRY = {
     "type": "object",
     "required": ["class_name", "config"],
     "properties": {"class_name": NAME, "config": {"type": "object"}},
     "additionalProperties": False,
 }
+#: A layer of a Sequential; a layer of yours may have its build config beside (file_check_configs.py refuses
+#: one for nabla's layers, which build from their configs).
+LAYER_ENTRY = {**WRAPPED_ENTRY, "properties": {**WRAPPED_ENTRY["properties"], "build_config": BUILD_CONFIG}}
 # A cell as serialize_keras_object writes it (Keras's form: the module and a registered name too)
-CELL_ENTRY = {**LAYER_ENTRY, "properties": {**LAYER_ENTRY["properties"], "module": _optional(NAME),
-                                            "registered_name": _optional(NAME)}}  # fmt: skip
+CELL_ENTRY = {**WRAPPED_ENTRY, "properties": {**WRAPPED_ENTRY["properties"], "module": _optional(NAME),
+                                              "registered_name": _optional(NAME)}}  # fmt: skip
 
 #: Layer class name -> the schema of its config. The allow-list of layers a file may name.
 LAYER_CONFIGS = {
@@ -270,9 +275,9 @@ LAYER_CONFIGS = {
     "RNN": _layer(["cell"], cell=CELL_ENTRY, zero_output_for_mask=BOOLEAN,
                   **{k: RECURRENT_FIELDS[k] for k in SEQUENCE_FIELDS}),  # fmt: skip
     # The wrappers: each nested entry is checked in turn against this table (file_check.py, WRAPPED_FIELDS)
-    "Bidirectional": _layer(["layer"], layer=LAYER_ENTRY, backward_layer=_optional(LAYER_ENTRY),
+    "Bidirectional": _layer(["layer"], layer=WRAPPED_ENTRY, backward_layer=_optional(WRAPPED_ENTRY),
                             merge_mode={"enum": ["concat", "sum", "mul", "ave"]}),  # (None: two outputs, refused)
-    "TimeDistributed": _layer(["layer"], layer=LAYER_ENTRY),
+    "TimeDistributed": _layer(["layer"], layer=WRAPPED_ENTRY),
     **VOCABULARY_CONFIGS,
     **CATEGORY_CONFIGS,
 }
@@ -353,7 +358,8 @@ FUNCTIONAL_CONFIG = {
             "items": {
                 "type": "object",
                 "required": ["class_name", "config", "module"],
-                "properties": {"class_name": NAME, "config": {"type": "object"}, "module": NAME},
+                "properties": {"class_name": NAME, "config": {"type": "object"}, "module": NAME,
+                               "build_config": BUILD_CONFIG},
                 "additionalProperties": False,
             },
         },

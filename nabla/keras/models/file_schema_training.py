@@ -9,7 +9,7 @@ applies these schemas.
 
 from __future__ import annotations
 
-from .file_schema_types import BATCH_SHAPE, BOOLEAN, FORMAT, NAME, _integer, _number, _optional
+from .file_schema_types import BATCH_SHAPE, BOOLEAN, BUILD_CONFIG, FORMAT, NAME, _integer, _number, _optional
 
 #: compile(optimizer=name) -> the class it builds (the names Keras uses).
 OPTIMIZER_CLASSES = {"adagrad": "Adagrad", "adam": "Adam", "adamw": "AdamW", "rmsprop": "RMSprop", "sgd": "SGD",
@@ -253,6 +253,8 @@ PAYLOAD = {
         "weights": {"type": "object", "additionalProperties": TENSOR},
         "compile": _optional(COMPILE),
         "optimizer": _optional(OPTIMIZER_STATE),
+        # what get_build_config of a subclassed model of yours returned (models/build_configs.py)
+        "build_config": BUILD_CONFIG,
         # the stores of layers' save_own_variables (models/own_variables.py): layer path -> key -> array
         "own_variables": {"type": "object", "additionalProperties": {"type": "object", "additionalProperties": TENSOR}},
         # the files of layers' save_assets (models/assets.py): layer path -> file name -> its bytes

@@ -163,3 +163,17 @@ def _weight_fields(*roles: str) -> dict:
     """``<role>_initializer``, ``<role>_regularizer``, ``<role>_constraint`` for each weight role."""
     kinds = (("initializer", INITIALIZER), ("regularizer", REGULARIZER), ("constraint", CONSTRAINT))
     return {f"{role}_{kind}": schema for role in roles for kind, schema in kinds}
+
+
+def _json_value(depth: int) -> dict:
+    """Any JSON value, its lists and dicts nested at most ``depth`` deep (strings and lists bounded)."""
+    scalars = ["null", "boolean", "integer", "number", "string"]
+    if depth == 0:
+        return {"type": scalars, "maxLength": 10_000}
+    inner = _json_value(depth - 1)
+    return {"type": [*scalars, "array", "object"], "maxLength": 10_000, "items": inner, "maxItems": 10_000,
+            "additionalProperties": inner}  # fmt: skip
+
+
+#: What a layer of yours returned from get_build_config (models/build_configs.py): a dict of JSON values.
+BUILD_CONFIG = {"type": "object", "additionalProperties": _json_value(7)}

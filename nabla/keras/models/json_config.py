@@ -2,8 +2,9 @@
 
 The JSON holds what a model file holds besides its weights and compile settings: ``class_name``
 (``"Sequential"``, ``"Functional"`` or your model's class), ``config`` and ``build_input_shape``, with
-Keras 3's ``module``, ``keras_version`` and ``backend`` keys beside them. The configs are nabla's (the
-ones ``model.save`` writes), so JSON written by Keras itself is not read.
+Keras 3's ``module``, ``keras_version`` and ``backend`` keys beside them, and the ``build_config`` of a
+model class of yours that writes ``get_build_config`` / ``build_from_config`` (:mod:`.build_configs`). The
+configs are nabla's (the ones ``model.save`` writes), so JSON written by Keras itself is not read.
 
 Reading never runs code from the text: it is parsed with :func:`json.loads`, then checked as
 ``load_model`` checks a file (:func:`~nabla.keras.models.file_check.check_model_file`: layer classes
@@ -15,13 +16,15 @@ from __future__ import annotations
 
 import json
 
+from ..layers.build_config import has_build_hooks
 from ..utils.object_registration import classes_by_name
+from .build_configs import saved_build_config
 from .file_check import check_model_file
 from .file_schema_types import FORMAT
 from .model_config import check_subclass_config
 from .saving import build_from_payload, saved_build_shape
 
-_KERAS_KEYS = {"module", "registered_name", "keras_version", "backend", "build_config"}  # read, then ignored
+_KERAS_KEYS = {"module", "registered_name", "keras_version", "backend", "build_config"}  # read; ignored (but see below)
 _WHERE = "(model_from_json)"
 
 
@@ -40,6 +43,9 @@ def model_to_json(model, **kwargs) -> str:
         "keras_version": "3.15.0+nabla",
         "backend": "nabla",
     }
+    build_config = saved_build_config(model, model.name)
+    if build_config is not None:
+        document["build_config"] = build_config
     return json.dumps(document, **kwargs)
 
 
@@ -66,5 +72,8 @@ def model_from_json(json_string: str, custom_objects: dict | None = None):
     payload = {"format": FORMAT, "class_name": document["class_name"], "config": document["config"],
                "build_input_shape": document.get("build_input_shape"), "weights": {}}  # fmt: skip
     custom = classes_by_name(custom_objects)
+    # (a model class of yours with the hooks gets its build config back; others, Keras's JSON, ignore it)
+    if "build_config" in document and has_build_hooks(custom.get(payload["class_name"], object)):
+        payload["build_config"] = document["build_config"]
     check_model_file(payload, _WHERE, custom, config_only=True)
     return build_from_payload(payload, custom, _WHERE)

@@ -17,6 +17,7 @@ from .. import optimizers
 from .._engine import Tensor, capture, no_grad
 from .._engine import random as _random
 from ..layers import Layer
+from ..layers.build_config import record_batch_axis, unbuilt_layers
 from ..strings import is_text_array
 from ..symbolic import PROBE_LENGTHS, is_symbolic, probe_calls, probing
 from ..utils.traceback_utils import warn
@@ -174,10 +175,12 @@ class Model(Placement, StepMethods, TrainingSteps, EvaluationMethods, Keras2Meth
         first = self._build_input_shape is None
         mode = self.training
         self.eval()
+        fresh = [m for m in unbuilt_layers(self) if m is not self]
         with no_grad(), probe_calls():
             blanks = [blank_input(self, _sample_shape(shape)) for shape in shapes]
             self([b if is_text_array(b) else Tensor._make(b) for b in blanks] if several else blanks[0])
         self.train(mode)
+        record_batch_axis(fresh, shapes[0][0] if len(shapes[0]) else None)  # (not the sample's 1, as Keras 3)
         if first:  # the shape given, unknown lengths included, as Keras records it (not the sample's)
             recorded = [tuple(shape) for shape in shapes]
             self._build_input_shape = recorded if several else recorded[0]

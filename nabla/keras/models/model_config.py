@@ -17,7 +17,9 @@ name the layer's weights carry in the model's ``state_dict`` (``"dense.kernel"``
 Python's arithmetic on symbolic tensors (:data:`OPERATORS`). A model used as a layer is an entry like any
 other, its own config nested in it (``{"class_name": "Sequential", "config": {"layers": [...]}, "module":
 "encoder"}``, as Keras 3 nests it), its weights under ``encoder.``. ``keras.ops`` functions and ``Lambda``
-layers are Python code, which a model file does not hold: such models are refused when saved.
+layers are Python code, which a model file does not hold: such models are refused when saved. A layer of
+yours whose class writes ``get_build_config`` / ``build_from_config`` has its ``"build_config"`` beside its
+config, as Keras 3 writes it (:mod:`nabla.keras.models.build_configs`).
 The schema of this config is ``FUNCTIONAL_CONFIG`` in :mod:`nabla.keras.models.file_schema`.
 """
 
@@ -32,6 +34,7 @@ from ..strings import dtype_name
 from ..symbolic import KerasTensor, flatten
 from ..utils.object_registration import CustomObjectScope, classes_by_name
 from ..utils.serialization_lib import serialize_keras_object
+from .build_configs import build_from_saved, saved_build_config
 
 #: The arithmetic of symbolic tensors (``x + 1.0``, ``a * b``) that a config may hold, by name.
 OPERATORS = {
@@ -63,7 +66,7 @@ def layer_entry(model, layer) -> dict:
     if isinstance(layer, Model):
         check_subclass_config(layer)
         layer._maybe_build()
-        return {"class_name": type(layer).__name__, "config": layer.get_config()}
+        return _with_build_config({"class_name": type(layer).__name__, "config": layer.get_config()}, layer)
     if not isinstance(layer, Layer):
         _refuse(model, f"it holds a {type(layer).__name__}, and only Keras-style layers (nabla.layers) have a config")
     if getattr(layer, "return_state", False) and type(getattr(layer, "cell", None)).__name__ == "StackedRNNCells":
@@ -73,13 +76,22 @@ def layer_entry(model, layer) -> dict:
         _refuse(model, f"its layer '{layer.name}' returns both directions (merge_mode=None), a layer of two "
                 "outputs, which nabla's model files do not hold")  # fmt: skip
     # (the objects in a config of yours, a layer it was given, serialized as Keras 3 does: its from_config gets dicts)
-    return {"class_name": type(layer).__name__, "config": serialize_keras_object(layer.get_config())}
+    return _with_build_config({"class_name": type(layer).__name__,
+                               "config": serialize_keras_object(layer.get_config())}, layer)  # fmt: skip
+
+
+def _with_build_config(entry: dict, layer) -> dict:
+    """``entry`` with the layer's ``build_config`` beside its config when its class writes the hooks (see
+    ``build_configs.py``), as Keras 3 writes one beside each layer's config."""
+    config = saved_build_config(layer, layer.name)
+    return entry if config is None else {**entry, "build_config": config}
 
 
 def layers_from_entries(entries: list, custom_objects: dict | None) -> list[Layer]:
     """The layers ``{"class_name": ..., "config": ...}`` entries describe: nabla's, or yours, registered
     (``register_keras_serializable``, ``custom_object_scope``) or in ``custom_objects``, as Keras's ``from_config``;
-    a nested Sequential or functional model from its config in turn."""
+    a nested Sequential or functional model from its config in turn. A layer of yours whose entry holds a
+    ``build_config`` is built from it by its ``build_from_config`` (see ``build_configs.py``)."""
     from .functional import Functional  # (both import this module)
     from .sequential import Sequential
 
@@ -92,9 +104,12 @@ def layers_from_entries(entries: list, custom_objects: dict | None) -> list[Laye
             raise ValueError(f"unknown layer class {name!r}; pass it in custom_objects={{'{name}': cls}}")
         with CustomObjectScope(custom_objects):  # (a layer that holds objects, RNN's cell, finds yours too)
             if known[name] is models.get(name):
-                layers.append(known[name].from_config(entry["config"], custom_objects))
+                layer = known[name].from_config(entry["config"], custom_objects)
             else:
-                layers.append(known[name].from_config(entry["config"]))
+                layer = known[name].from_config(entry["config"])
+            if "build_config" in entry:  # (before the model calls it, as Keras 3 builds a layer it deserializes)
+                build_from_saved(layer, entry["build_config"])
+        layers.append(layer)
     return layers
 
 

@@ -12,8 +12,9 @@ import warnings
 from pathlib import Path
 
 from .._engine import Tensor, load, save
-from ..utils.object_registration import classes_by_name
+from ..utils.object_registration import CustomObjectScope, classes_by_name
 from .assets import load_assets, saved_assets
+from .build_configs import build_from_saved, saved_build_config
 from .file_check import ModelFileError, check_model_file
 from .file_check_training import metric_entries
 from .file_schema_training import FIXED_HYPERPARAMETERS
@@ -28,7 +29,8 @@ def save_model(model, path, overwrite: bool = True) -> None:
     """``model.save(path)``: a Sequential, a functional model, or a subclassed one with a config (see ``load_model``).
 
     Also ``keras.saving.save_model(model, path)``; with ``overwrite=False`` an existing file is refused
-    (Keras asks at a prompt instead).
+    (Keras asks at a prompt instead). The hooks of your layers are called as Keras 3 calls them:
+    ``get_build_config`` (see ``build_configs.py``), ``save_own_variables`` and ``save_assets``.
 
     ``path`` must end in ``.keras``, ``.h5`` or ``.nabla`` (Keras 3 accepts its two; ``.nabla`` is nabla's own
     name for the same file): any other name raises ValueError, as in Keras 3.
@@ -66,6 +68,9 @@ def save_model(model, path, overwrite: bool = True) -> None:
         optimizer = model.optimizer
         payload["optimizer"] = {"class_name": type(optimizer).__name__, "state": optimizer.state_dict(),
                                 "iterations": optimizer._step_calls}  # fmt: skip
+    build_config = saved_build_config(model, model.name)
+    if build_config is not None:  # (a subclassed model whose class writes the hooks: see build_configs.py)
+        payload["build_config"] = build_config
     stores = saved_own_variables(model)
     if stores:  # (only then, as assets: other files stay as they were)
         payload["own_variables"] = stores
@@ -158,7 +163,8 @@ def _arrays(state: dict) -> dict:
 def build_from_payload(payload: dict, custom_objects: dict, path):
     """The model a checked payload's architecture describes (``class_name``, ``config``, ``build_input_shape``)."""
     class_name = payload["class_name"]
-    with _Step(path, "building the model"):
+    # (in a scope of your classes, as Keras 3 loads: a from_config of yours that deserializes a layer finds them)
+    with _Step(path, "building the model"), CustomObjectScope(custom_objects):
         if class_name == "Sequential":
             from .sequential import Sequential
 
@@ -169,7 +175,9 @@ def build_from_payload(payload: dict, custom_objects: dict, path):
             model = Functional.from_config(payload["config"], custom_objects)
         else:
             model = custom_objects[class_name].from_config(payload["config"])
-        if payload.get("build_input_shape") and not any(True for _ in model.parameters()):
+        if "build_config" in payload:  # (Keras 3's order: built from it, then its variables loaded)
+            build_from_saved(model, payload["build_config"])
+        elif payload.get("build_input_shape") and not any(True for _ in model.parameters()):
             model.build(tuple(payload["build_input_shape"]))
         model._maybe_build()  # a Sequential whose first layer knows the input shape builds the others
     return model
@@ -184,6 +192,10 @@ def load_model(path, custom_objects: dict | None = None, compile: bool = True):
     given in a ``keras.saving.custom_object_scope``: :mod:`nabla.keras.utils.object_registration`).
     The loaded model predicts exactly as the saved one, and ``fit`` continues the same run
     (optimizer moments and step counts included).
+
+    Keras 3's hooks of your classes run in Keras 3's order: ``build_from_config`` as each layer is made
+    from its config (:mod:`~nabla.keras.models.build_configs`), then the weights are loaded, then
+    ``load_own_variables`` and ``load_assets``, then the model is compiled.
 
     Nothing is built before the whole file is checked (:mod:`nabla.keras.models.file_check`): its
     structure against the schema of :mod:`nabla.keras.models.file_schema` (types, required fields,

@@ -97,11 +97,14 @@ def get_registered_object(name: str, custom_objects: dict | None = None, module_
 
 def classes_by_name(custom_objects: dict | None = None) -> dict[str, type]:
     """Every class ``load_model`` may build by name: registered ones (under their registered and their class
-    names), the scopes' and ``custom_objects``, later places taking precedence."""
-    found: dict[str, type] = {}
+    names), the scopes' and ``custom_objects``, later places taking precedence; a name given as a key wins
+    over a class's own name (a registered ``"package>Scaled"`` does not shadow ``custom_objects={"Scaled": ...}``,
+    even when the result is passed here again)."""
+    by_class_name: dict[str, type] = {}
+    by_key: dict[str, type] = {}
     for place in (GLOBAL_CUSTOM_OBJECTS, *_scopes, custom_objects or {}):
         for key, obj in place.items():
             if inspect.isclass(obj):
-                found[obj.__name__] = obj
-                found[key] = obj
-    return found
+                by_class_name[obj.__name__] = obj
+                by_key[key] = obj
+    return {**by_class_name, **by_key}

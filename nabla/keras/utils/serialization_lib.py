@@ -6,6 +6,11 @@ yours has its module (None in ``__main__``) and its registered name (``"package>
 a function is ``{"module": "builtins", "class_name": "function", "config": "relu", "registered_name":
 "function"}``; lists, tuples, dicts and plain values are kept, NumPy arrays and tensors
 are ``{"class_name": "__numpy__" | "__tensor__", "config": {"value": [...], "dtype": "float32"}}``.
+As Keras 3, a built layer or model has its ``get_build_config()`` beside its config (``"build_config":
+{"input_shape": (None, 3)}``) and a model its ``get_compile_config()`` (``"compile_config"``, ``{}`` until
+compiled); deserializing calls ``build_from_config`` on the new object (when not built yet) and
+``compile_from_config`` (when the compile config is not empty), so a built Dense comes back built with new
+weights, a compiled model compiled.
 
 What deserializing may build, and nothing else (never code from the config: no lambdas, no pickle):
 the registered objects and scopes of :mod:`.object_registration`, ``custom_objects`` and
@@ -60,11 +65,24 @@ def serialize_keras_object(obj):
         # class of yours has its registered name ("package>Name", else its class name), and no module in __main__.
         ours = type(obj).__module__.startswith("nabla.")
         module = _keras_module(type(obj))
-        return {"module": None if module == "__main__" else module, "class_name": type(obj).__name__,
-                "config": serialize_keras_object(obj.get_config()),
-                "registered_name": None if ours else get_registered_name(obj)}  # fmt: skip
+        serialized = {"module": None if module == "__main__" else module, "class_name": type(obj).__name__,
+                      "config": serialize_keras_object(obj.get_config()),
+                      "registered_name": None if ours else get_registered_name(obj)}  # fmt: skip
+        _add_build_and_compile_configs(obj, serialized)
+        return serialized
     raise TypeError(f"serialize_keras_object: cannot serialize {obj!r} of type {type(obj).__name__} (it has no "
                     "get_config)")  # fmt: skip
+
+
+def _add_build_and_compile_configs(obj, serialized: dict) -> None:
+    """Keras 3's ``build_config`` (a built layer's, a model's) and ``compile_config`` (a model's: ``{}`` until
+    it is compiled), written when the object reports one (not None)."""
+    build = obj.get_build_config() if hasattr(obj, "get_build_config") else None
+    if build is not None:
+        serialized["build_config"] = serialize_keras_object(build)
+    compiled = obj.get_compile_config() if hasattr(obj, "get_compile_config") else None
+    if compiled is not None:
+        serialized["compile_config"] = serialize_keras_object(compiled)
 
 
 def deserialize_keras_object(config, custom_objects: dict | None = None, safe_mode: bool = True, **kwargs):
@@ -104,7 +122,23 @@ def deserialize_keras_object(config, custom_objects: dict | None = None, safe_mo
             "@keras.saving.register_keras_serializable()"
         )
     # NOTE: Keras's base from_config is cls(**config); nabla's losses and metrics rely on that default.
-    return found.from_config(inner or {}) if hasattr(found, "from_config") else found(**(inner or {}))
+    made = found.from_config(inner or {}) if hasattr(found, "from_config") else found(**(inner or {}))
+    _apply_build_and_compile_configs(made, config)
+    return made
+
+
+def _apply_build_and_compile_configs(made, config: dict) -> None:
+    """As Keras 3 after ``from_config``: ``build_from_config(build_config)`` on an object not built yet (then
+    marked built), and ``compile_from_config(compile_config)`` when that is not empty."""
+    build, compiled = config.get("build_config"), config.get("compile_config")
+    for key, value in (("build_config", build), ("compile_config", compiled)):
+        if value and not isinstance(value, dict):
+            raise TypeError(f"deserialize_keras_object: {key} must be a dict, got {value!r}")
+    if build and hasattr(made, "build_from_config") and not getattr(made, "built", False):
+        made.build_from_config(build)
+        made.built = True
+    if compiled and hasattr(made, "compile_from_config"):
+        made.compile_from_config(compiled)
 
 
 def _lookup(name: str, custom_objects, module_objects):

@@ -118,3 +118,15 @@ def test_save_and_load_weights_functions(tmp_path):
         keras.saving.save_weights(model, tmp_path / "w.weights.h5", overwrite=False)
     keras.saving.load_weights(other, tmp_path / "w.weights.h5")
     np.testing.assert_array_equal(other.predict(X, verbose=0), model.predict(X, verbose=0))
+
+
+def test_a_class_given_by_name_wins_over_a_registered_class_of_the_same_class_name():
+    """load_model looks names up again in what it found: a registered class named like yours (``"pkg>Twin"``,
+    class ``Twin``) must not shadow ``custom_objects={"Twin": yours}`` on that second look."""
+    from nabla.keras.utils.object_registration import classes_by_name
+
+    registered = keras.saving.register_keras_serializable("twin_tests")(type("Twin", (keras.layers.Layer,), {}))
+    yours = type("Twin", (keras.layers.Layer,), {})
+    found = classes_by_name({"Twin": yours})
+    assert found["Twin"] is classes_by_name(found)["Twin"] is yours
+    assert found["twin_tests>Twin"] is registered
