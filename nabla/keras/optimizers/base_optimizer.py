@@ -373,11 +373,12 @@ class Optimizer(UpdateSteps, optim.Optimizer):
 
     @property
     def built(self) -> bool:
-        """Whether variables are bound (by :meth:`build` or a first update), as Keras 3's ``optimizer.built``;
-        with an ``update_step`` of yours, whether ``build`` ran (your ``build`` makes the state it reads)."""
+        """Whether the optimizer was built (by :meth:`build`, a first ``apply_gradients`` or ``fit``'s first
+        update), as Keras 3's ``optimizer.built``: ``compile`` alone leaves it False; with an ``update_step``
+        of yours, whether ``build`` ran (your ``build`` makes the state it reads)."""
         if self._has_update_step():
             return getattr(self, "_update_steps_built", False)
-        return bool(self.param_groups)
+        return self._built_on is not None
 
     def __getattr__(self, name: str):
         # Keras's hyper-parameters are attributes (optimizer.beta_1, .momentum, .epsilon); here they are the

@@ -58,3 +58,15 @@ def test_build_binds_the_variables_before_a_custom_loop_as_keras(keras):
     assert our_flags == their_flags == [False, True, 2]
     for mine, reference in zip(our_weights, their_weights):
         np.testing.assert_allclose(mine, reference, rtol=1e-6)
+
+
+def _built_by_compile_and_fit(m):
+    model = m.Sequential([m.Input((3,)), m.layers.Dense(2)])
+    model.compile(optimizer=m.optimizers.SGD(0.1), loss="mse")
+    after_compile = model.optimizer.built
+    model.fit(np.ones((4, 3), np.float32), np.zeros((4, 2), np.float32), epochs=1, verbose=0)
+    return [after_compile, model.optimizer.built]
+
+
+def test_compile_leaves_the_optimizer_unbuilt_until_fit_as_keras(keras):
+    assert _built_by_compile_and_fit(nk) == _built_by_compile_and_fit(keras) == [False, True]
