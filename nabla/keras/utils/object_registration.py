@@ -10,7 +10,8 @@ serialized config is read back, without ``custom_objects=``. Three places, looke
 3. the ``custom_objects=`` argument of the call.
 
 nabla's model files name a layer by its class name (``"MyLayer"``, not Keras's ``"Custom>MyLayer"``), so
-:func:`classes_by_name` also answers each registered class under its plain class name.
+:func:`classes_by_name` also answers each registered class under its plain class name (when no other
+registered class has that name).
 """
 
 from __future__ import annotations
@@ -99,12 +100,19 @@ def classes_by_name(custom_objects: dict | None = None) -> dict[str, type]:
     """Every class ``load_model`` may build by name: registered ones (under their registered and their class
     names), the scopes' and ``custom_objects``, later places taking precedence; a name given as a key wins
     over a class's own name (a registered ``"package>Scaled"`` does not shadow ``custom_objects={"Scaled": ...}``,
-    even when the result is passed here again)."""
+    even when the result is passed here again).
+
+    Two different classes sharing a class name (``"pkg_a>Scaled"``, ``"pkg_b>Scaled"``) answer to neither
+    under the plain name: a model file that names ``"Scaled"`` then asks for ``custom_objects`` instead of
+    loading whichever was registered last."""
     by_class_name: dict[str, type] = {}
+    ambiguous: set[str] = set()
     by_key: dict[str, type] = {}
     for place in (GLOBAL_CUSTOM_OBJECTS, *_scopes, custom_objects or {}):
         for key, obj in place.items():
             if inspect.isclass(obj):
+                if by_class_name.get(obj.__name__, obj) is not obj:
+                    ambiguous.add(obj.__name__)
                 by_class_name[obj.__name__] = obj
                 by_key[key] = obj
-    return {**by_class_name, **by_key}
+    return {**{k: v for k, v in by_class_name.items() if k not in ambiguous}, **by_key}

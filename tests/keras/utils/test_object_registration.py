@@ -41,7 +41,7 @@ def test_registered_names_are_keras_s():
         module.saving.register_keras_serializable("pkg", name="Renamed")(cls)
         assert module.saving.get_registered_name(cls) == "pkg>Renamed"
         assert module.saving.get_registered_object("pkg>Renamed") is cls
-        assert module.saving.get_custom_objects()["pkg>Renamed"] is cls
+        assert module.saving.get_custom_objects().pop("pkg>Renamed") is cls  # (other tests' classes are Scaled too)
         assert module.saving.get_registered_name(module.layers.Dense) == "Dense"
         with pytest.raises(ValueError, match="does not have a get_config"):
             module.saving.register_keras_serializable()(type("NoConfig", (), {}))
@@ -130,3 +130,28 @@ def test_a_class_given_by_name_wins_over_a_registered_class_of_the_same_class_na
     found = classes_by_name({"Twin": yours})
     assert found["Twin"] is classes_by_name(found)["Twin"] is yours
     assert found["twin_tests>Twin"] is registered
+    keras.saving.get_custom_objects().pop("twin_tests>Twin")
+
+
+def test_two_registered_classes_of_one_name_are_not_guessed_between(tmp_path):
+    """Registered under two packages, two classes named ``Pair``: a model file names the class ``Pair``, so
+    loading asks which one (custom_objects) instead of building whichever was registered last."""
+
+    def pair(factor):
+        return type("Pair", (keras.layers.Layer,), {"call": lambda self, x: x * factor})
+
+    first, second = pair(2.0), pair(3.0)
+    objects = keras.saving.get_custom_objects()
+    keras.saving.register_keras_serializable("pairs_a")(first)
+    try:
+        inputs = keras.Input(shape=(2,))
+        model = keras.Model(inputs, first()(inputs))
+        model.save(tmp_path / "pair.keras")
+        np.testing.assert_array_equal(keras.models.load_model(tmp_path / "pair.keras").predict(np.ones((1, 2))), 2.0)
+        keras.saving.register_keras_serializable("pairs_b")(second)
+        with pytest.raises(ValueError, match="Pair"):
+            keras.models.load_model(tmp_path / "pair.keras")
+        loaded = keras.models.load_model(tmp_path / "pair.keras", custom_objects={"Pair": first})
+        np.testing.assert_array_equal(loaded.predict(np.ones((1, 2))), 2.0)
+    finally:
+        objects.pop("pairs_a>Pair", None), objects.pop("pairs_b>Pair", None)
