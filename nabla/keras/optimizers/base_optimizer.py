@@ -130,6 +130,8 @@ class Optimizer(UpdateSteps, optim.Optimizer):
     with the variables' ``.grad``.
     """
 
+    _built_on: set | None = None  # the ids of the variables it was built with; None before it is built
+
     def __init__(self, learning_rate=0.001, weight_decay=None, name=None, **kwargs):
         """Keras 3's base constructor, for a subclass of yours with an ``update_step`` (Keras's own classes
         build their :mod:`nabla.optim` class instead)."""
@@ -353,15 +355,6 @@ class Optimizer(UpdateSteps, optim.Optimizer):
             self.add_param_group({"params": new})
         if self._has_update_step():
             self._index_variables(variables)
-
-    @property
-    def _built_on(self) -> set | None:
-        """The ids of the variables the optimizer was built with (None before it is built)."""
-        return vars(self).get("_built_ids")
-
-    @_built_on.setter
-    def _built_on(self, ids: set) -> None:
-        self._built_ids = ids
 
     def _check_known(self, variables) -> None:
         """Keras 3's check: every one of ``variables`` is one the optimizer was built with."""
