@@ -30,7 +30,7 @@ import numpy as np
 from . import backend, devices, dtypes, ops
 from .anomaly_mode import AnomalyMode
 from .grad_mode import set_grad_enabled
-from .graph import Node, check_versions
+from .graph import Node, check_versions, unfuse
 from .ops.shape import indexing as INDEXING
 from .tensor import Tensor
 from .tracing import Tracing, refuse_in_capture
@@ -181,6 +181,8 @@ def run_backward(
         shared.add(id(g))
         add(t, g)
     wanted = {t._node: None for t in inputs if t._node is not None} if inputs is not None else {}
+    for node in wanted:
+        unfuse(node)
     anomaly = AnomalyMode.enabled
     # NOTE: gradient rules can divide by zero where the math is infinite
     # (sqrt at 0) exactly as PyTorch does; those IEEE results are the answer,

@@ -11,6 +11,7 @@ walk (:mod:`nabla.engine.backward`) visits the nodes. As PyTorch's
 from __future__ import annotations
 
 import itertools
+import weakref
 from collections.abc import Callable
 
 from .anomaly_mode import AnomalyMode, user_frame
@@ -57,6 +58,7 @@ class Node:
         "where",
         "seq",
         "origins",
+        "fused",
         "__weakref__",
     )
 
@@ -73,6 +75,7 @@ class Node:
         self.retain = None
         self.where = user_frame() if AnomalyMode.enabled else None
         self.origins = None  # weak references to inputs replaced by placeholders (see primitive.apply)
+        self.fused = None  # (weak reference, rewrite) of the fused nodes that skip this one (see unfuse)
 
     @property
     def name(self) -> str:
@@ -92,6 +95,26 @@ class Node:
 
     def __repr__(self) -> str:
         return f"<{self.name} backward>"
+
+
+def skipped_by(node: Node, fused: Node, rewrite: Callable[[Node, Node], None]) -> None:
+    """Note that ``fused`` takes its gradient past ``node`` (to node's inputs, node's rule folded into its own),
+    and that ``rewrite(fused, node)`` turns it back into a plain node on node's output (see :func:`unfuse`)."""
+    node.fused = [*(node.fused or ()), (weakref.ref(fused), rewrite)]
+
+
+def unfuse(node: Node | None) -> None:
+    """Give ``node`` back the gradients that fused nodes take past it: the backward walk must reach it, because
+    its output's gradient is asked for (``retain_grad``, a hook, ``nb.grad``'s inputs, ``tape.gradient`` of
+    an intermediate: Grad-CAM's convolution output). Each such fused node is rewritten into the plain node
+    on node's output, whose gradient then flows through node's own rule: the same numbers, unfused."""
+    if node is None or node.fused is None:
+        return
+    for ref, rewrite in node.fused:
+        fused = ref()
+        if fused is not None and fused.inputs is not None:  # (not freed by a backward pass)
+            rewrite(fused, node)
+    node.fused = None
 
 
 def check_versions(node: Node) -> None:

@@ -20,7 +20,7 @@ import numpy as np
 from . import backend, devices
 from . import dtypes as _dtypes
 from .grad_mode import GradMode
-from .graph import RemovableHandle, Version
+from .graph import RemovableHandle, Version, unfuse
 from .inplace import IN_PLACE as _IN_PLACE
 from .inplace import InPlace
 from .tracing import Tracing, refuse_in_capture
@@ -148,6 +148,7 @@ class Tensor(InPlace):
             if not self._rg:
                 raise RuntimeError("retain_grad on a tensor that does not require grad")
             return
+        unfuse(self._node)
         self._node.retain = weakref.ref(self)
 
     def register_hook(self, hook: Callable) -> RemovableHandle:
@@ -163,6 +164,7 @@ class Tensor(InPlace):
                 self._hooks = []
             hooks = self._hooks
         else:
+            unfuse(self._node)
             if self._node.hooks is None:
                 self._node.hooks = []
             hooks = self._node.hooks

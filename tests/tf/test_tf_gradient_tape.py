@@ -261,3 +261,34 @@ def test_a_tape_sees_only_what_it_recorded():
         )
 
     same(fn)
+
+
+def test_grad_cam_takes_the_gradient_of_a_pooled_relu_convolutions_output_as_tensorflow():
+    """keras.io's Grad-CAM on a small convnet: ``tape.gradient(class_score, last_conv_output)``, where the
+    Conv2D(relu) output is also max-pooled (nabla fuses that pair; the gradient asked for must still come)."""
+    from tf_keras_reference import tf_keras  # (the tests' Keras 3 runs on PyTorch: Keras on TensorFlow is tf_keras)
+    from tf_parity import tensorflow
+
+    def grad_cam(tf, keras, weights=None):
+        inputs = keras.Input((12, 12, 2))
+        conv = keras.layers.Conv2D(4, 3, activation="relu", name="last_conv")(inputs)
+        pooled = keras.layers.MaxPooling2D()(conv)
+        outputs = keras.layers.Dense(3)(keras.layers.Flatten()(pooled))
+        model = keras.Model(inputs, outputs)
+        if weights is not None:
+            model.set_weights(weights)
+        grad_model = keras.Model(model.inputs, [model.get_layer("last_conv").output, model.output])
+        image = np.random.default_rng(5).normal(size=(1, 12, 12, 2)).astype("float32")
+        with tf.GradientTape() as tape:
+            conv_output, predictions = grad_model(image)
+            class_channel = predictions[:, 1]
+        grads = tape.gradient(class_channel, conv_output)
+        weights_per_channel = tf.reduce_mean(grads, axis=(0, 1, 2))
+        heatmap = tf.squeeze(conv_output[0] @ weights_per_channel[..., tf.newaxis])
+        return model.get_weights(), grads.numpy(), heatmap.numpy()
+
+    weights, grads, heatmap = grad_cam(ntf, ntf.keras)
+    _, tf_grads, tf_heatmap = grad_cam(tensorflow(), tf_keras(), weights)
+    assert np.abs(tf_grads).sum() > 0
+    np.testing.assert_allclose(grads, tf_grads, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(heatmap, tf_heatmap, rtol=1e-5, atol=1e-5)

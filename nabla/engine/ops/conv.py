@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 
 from .. import backend
+from ..graph import skipped_by
 from ..tensor import Tensor
 from .primitive import as_operand, ieee_results, primitive
 from .reduce import mean
@@ -232,6 +233,9 @@ def _(xp, need, g, out, x, kernel, stride):
     return (xp.max_pool_grad(g, x, out, kernel, stride),)
 
 
+_TO_NCHW, _TO_NHWC = (0, 3, 1, 2), (0, 2, 3, 1)
+
+
 def max_pool2d_nhwc(x, pool_size, stride=None) -> Tensor:
     """Largest value of each window of channels-last images, no padding (Keras's ``MaxPooling2D``):
     (N, H, W, C) -> (N, OH, OW, C), :func:`max_pool2d`'s rule on the channels-first view.
@@ -243,7 +247,9 @@ def max_pool2d_nhwc(x, pool_size, stride=None) -> Tensor:
     unfused ones bit for bit; the MNIST convnet's first block (128x26x26x32) no longer writes and reads back
     an 11 MB gradient between the two rules. ``x`` itself stays as it was, so another use of it (a second
     branch, a feature-map picture) has its own gradient, which adds up with this one in the convolution's
-    inputs.
+    inputs; and when ``x``'s own gradient is asked for later (``retain_grad``, a hook, ``tape.gradient(loss,
+    conv_output)`` as Grad-CAM does), the fused node turns back into the plain pooling node on ``x``
+    (:func:`nabla.engine.graph.unfuse`).
     """
     x = as_operand(x)
     if x.ndim != 4:
@@ -261,14 +267,26 @@ def max_pool2d_nhwc(x, pool_size, stride=None) -> Tensor:
         and node.retain is None
         and x._hooks is None
     )
-    if fusable:
-        conv_x, kernel, bias = node.inputs
-        geometry = {"stride": node.params["stride"], "dilation": node.params["dilation"]}
-        return _conv2d_relu_max_pool(conv_x, kernel, bias, x.detach(), **geometry, pool=pool, pool_stride=stride)
-    return transpose(_max_pool(transpose(x, (0, 3, 1, 2)), kernel=pool, stride=stride), (0, 2, 3, 1))
+    if not fusable:
+        return _max_pool_nhwc(x, pool=pool, stride=stride)
+    conv_x, kernel, bias = node.inputs
+    geometry = {"stride": node.params["stride"], "dilation": node.params["dilation"]}
+    out = _conv2d_relu_max_pool(conv_x, kernel, bias, x.detach(), **geometry, pool=pool, pool_stride=stride)
+    if out._node is not None:
+        skipped_by(node, out._node, _unfuse_relu_max_pool)
+    return out
 
 
-_TO_NCHW, _TO_NHWC = (0, 3, 1, 2), (0, 2, 3, 1)
+@primitive("max_pool_nhwc", reads=(0, "out"))
+def _max_pool_nhwc(xp, x, pool, stride):
+    """x (N, H, W, C) -> (N, OH, OW, C): :func:`_max_pool` on the channels-first view (no copy)."""
+    return xp.transpose(xp.max_pool(xp.transpose(x, _TO_NCHW), pool, stride), _TO_NHWC)
+
+
+@_max_pool_nhwc.defvjp
+def _(xp, need, g, out, x, pool, stride):
+    nchw = [xp.transpose(a, _TO_NCHW) for a in (g, x, out)]
+    return (xp.transpose(xp.max_pool_grad(*nchw, pool, stride), _TO_NHWC),)
 
 
 @primitive("conv2d_relu_max_pool", reads=lambda need: _conv_reads(need) + (3, "out"))
@@ -276,7 +294,7 @@ def _conv2d_relu_max_pool(xp, x, kernel, bias, y, stride, dilation, pool, pool_s
     """The max pooling of ``y = relu(conv(x, kernel) + bias)`` (y: the ``conv2d_relu`` node's output, an input
     here that takes no gradient), differentiated in x, kernel and bias: channels-last (N, OH, OW, O) ->
     (N, PH, PW, O)."""
-    return xp.transpose(xp.max_pool(xp.transpose(y, _TO_NCHW), pool, pool_stride), _TO_NHWC)
+    return _max_pool_nhwc.forward(xp, y, pool, pool_stride)
 
 
 @_conv2d_relu_max_pool.defvjp
@@ -285,6 +303,15 @@ def _(xp, need, g, out, x, kernel, bias, y, stride, dilation, pool, pool_stride)
         xp.transpose(g, _TO_NCHW), xp.transpose(y, _TO_NCHW), xp.transpose(out, _TO_NCHW), pool, pool_stride
     )
     return (*_conv_vjp(xp, need[:3], xp.transpose(gy, _TO_NHWC), None, x, kernel, bias, stride, dilation), None)
+
+
+def _unfuse_relu_max_pool(fused, conv_node) -> None:
+    """Rewrite a ``conv2d_relu_max_pool`` node into the ``max_pool_nhwc`` node on the convolution's output
+    (the tensor of ``conv_node``, its data and version those of the node's input ``y``)."""
+    y = fused.inputs[3]
+    fused.prim, fused.inputs = _max_pool_nhwc, (Tensor._make(y._data, conv_node, y._version),)
+    fused.params = {"pool": fused.params["pool"], "stride": fused.params["pool_stride"]}
+    fused.need, fused.versions, fused.origins = (True,), (fused.versions[3],), None
 
 
 def max_pool_grad(g: Tensor, x: Tensor, out: Tensor, kernel, stride) -> Tensor:

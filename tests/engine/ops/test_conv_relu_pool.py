@@ -5,7 +5,8 @@ recorded from the convolution's own inputs and its gradient runs the pool's and 
 (``relu_max_pool_grad``). Checked here: the values and the three gradients equal the unfused rules' bit for
 bit (tiling and overlapping windows, padding, strides, dilation, no bias, NaN, float64), and PyTorch's
 conv-ReLU-pool; a second use of the convolution's output adds its own gradient; a hook on that output keeps
-the plain nodes; second derivatives; a captured step replays it bit for bit.
+the plain nodes, and asking for its gradient after the pooling (retain_grad, a hook, nb.grad) turns the fused
+node back into them; second derivatives; a captured step replays it bit for bit.
 """
 
 from __future__ import annotations
@@ -122,6 +123,42 @@ def test_a_hooked_convolution_output_keeps_the_plain_nodes():
     assert pooled._node.prim.name != "conv2d_relu_max_pool"
     assert seen == [(4, 7, 7, 5)]  # the hook saw the convolution output's gradient
     _, plain = _run(CASES[0], False)
+    for a, b in zip(fused, plain):
+        np.testing.assert_array_equal(a, b)
+
+
+def _asked_later(case, how: str, fused: bool = True):
+    """Gradients of the convolution's output ``y`` asked for after ``y`` was pooled: ``retain`` (y.retain_grad()),
+    ``hook`` (y.register_hook), ``grad`` (nb.grad(loss, [y, x]))."""
+    shape, kshape, stride, padding, dilation, pool, pool_stride, _ = case
+    rng = np.random.default_rng(11)
+    x = nb.tensor(rng.integers(-3, 4, shape).astype(np.float32), requires_grad=True)
+    k = nb.tensor(rng.integers(-2, 3, kshape).astype(np.float32), requires_grad=True)
+    y = ops.conv2d_nhwc(x, k, None, stride, padding, dilation, relu=True)
+    if fused:
+        p = ops.max_pool2d_nhwc(y, pool, pool_stride)
+        assert p._node.prim.name == "conv2d_relu_max_pool"
+    else:
+        p = ops.max_pool2d(y.permute(0, 3, 1, 2), pool, pool_stride).permute(0, 2, 3, 1)
+    loss = (p * nb.tensor(rng.standard_normal(p.shape).astype(np.float32))).sum()
+    if how == "grad":
+        return [g.numpy() for g in nb.grad(loss, [y, x])]
+    seen = []
+    if how == "hook":
+        y.register_hook(lambda g: seen.append(g.numpy().copy()))
+    else:
+        y.retain_grad()
+    loss.backward()
+    return [seen[0] if how == "hook" else y.grad.numpy(), x.grad.numpy(), k.grad.numpy()]
+
+
+@pytest.mark.parametrize("how", ["retain", "hook", "grad"])
+@pytest.mark.parametrize("case", CASES[:2])
+def test_the_convolution_outputs_gradient_asked_for_after_the_pooling_is_the_plain_graphs(case, how):
+    # Grad-CAM asks tape.gradient(class_score, conv_output) of a model whose Conv2D(relu) is pooled: the fused
+    # node must turn back into the pool on y, or y's gradient is None (and a hook never runs).
+    fused, plain = _asked_later(case, how), _asked_later(case, how, fused=False)
+    assert np.abs(plain[0]).sum() > 0
     for a, b in zip(fused, plain):
         np.testing.assert_array_equal(a, b)
 
