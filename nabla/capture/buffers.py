@@ -159,4 +159,6 @@ def namespace(ws: Buffers) -> SimpleNamespace:
 
 # The primitives whose forward and gradient lines run on :func:`namespace` in a replay: those whose large
 # arrays come from the kernels above (and ReLU's np.maximum), and that do not ask whether ``xp`` is NumPy's.
-POOLED = frozenset({"conv2d", "conv2d_relu", "relu", "max_pool", "max_pool_nhwc", "conv2d_relu_max_pool"})
+POOLED = frozenset(
+    {"conv2d", "conv2d_relu", "relu", "max_pool", "max_pool_nhwc", "relu_max_pool", "conv2d_relu_max_pool"}
+)

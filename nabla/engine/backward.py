@@ -183,6 +183,7 @@ def run_backward(
     wanted = {t._node: None for t in inputs if t._node is not None} if inputs is not None else {}
     for node in wanted:
         unfuse(node)
+    skipped: list[Node] = []
     anomaly = AnomalyMode.enabled
     # NOTE: gradient rules can divide by zero where the math is infinite
     # (sqrt at 0) exactly as PyTorch does; those IEEE results are the answer,
@@ -251,6 +252,12 @@ def run_backward(
             if not retain_graph:
                 node.inputs = None
                 node.out = None
+                if node.skips is not None:
+                    skipped.append(node.skips)
+    for node in skipped:
+        # A fused node's walk went through the node it skips (graph.skipped_by), which is freed as the plain
+        # graph's walk would free it (once this walk no longer reaches it by another path).
+        node.inputs = node.out = None
 
     if inputs is not None:
         result = []

@@ -59,6 +59,7 @@ class Node:
         "seq",
         "origins",
         "fused",
+        "skips",
         "__weakref__",
     )
 
@@ -76,6 +77,7 @@ class Node:
         self.where = user_frame() if AnomalyMode.enabled else None
         self.origins = None  # weak references to inputs replaced by placeholders (see primitive.apply)
         self.fused = None  # (weak reference, rewrite) of the fused nodes that skip this one (see unfuse)
+        self.skips = None  # the node this fused one takes the gradient past (see skipped_by)
 
     @property
     def name(self) -> str:
@@ -101,6 +103,7 @@ def skipped_by(node: Node, fused: Node, rewrite: Callable[[Node, Node], None]) -
     """Note that ``fused`` takes its gradient past ``node`` (to node's inputs, node's rule folded into its own),
     and that ``rewrite(fused, node)`` turns it back into a plain node on node's output (see :func:`unfuse`)."""
     node.fused = [*(node.fused or ()), (weakref.ref(fused), rewrite)]
+    fused.skips = node  # (a backward pass through ``fused`` has used ``node`` too: it frees both)
 
 
 def unfuse(node: Node | None) -> None:
@@ -114,6 +117,7 @@ def unfuse(node: Node | None) -> None:
         fused = ref()
         if fused is not None and fused.inputs is not None:  # (not freed by a backward pass)
             rewrite(fused, node)
+            fused.skips = None
     node.fused = None
 
 

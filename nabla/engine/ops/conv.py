@@ -14,6 +14,7 @@ import math
 from .. import backend
 from ..graph import skipped_by
 from ..tensor import Tensor
+from .activation import relu
 from .primitive import as_operand, ieee_results, primitive
 from .reduce import mean
 from .shape import pad, reshape, transpose
@@ -259,21 +260,14 @@ def max_pool2d_nhwc(x, pool_size, stride=None) -> Tensor:
     for axis in (0, 1):
         _output_size(x.shape[1 + axis], pool[axis], stride[axis], 0, 1, "max_pool2d_nhwc")
     node = x._node
-    fusable = (
-        node is not None
-        and node.prim is _conv2d_relu
-        and node.origins is None  # (every input the convolution's gradient reads is there, none a placeholder)
-        and node.hooks is None
-        and node.retain is None
-        and x._hooks is None
-    )
-    if not fusable:
+    # (node.origins: every input the convolution's gradient reads is there, none a placeholder)
+    if not _fusable(x) or node.prim is not _conv2d_relu or node.origins is not None:
         return _max_pool_nhwc(x, pool=pool, stride=stride)
     conv_x, kernel, bias = node.inputs
     geometry = {"stride": node.params["stride"], "dilation": node.params["dilation"]}
     out = _conv2d_relu_max_pool(conv_x, kernel, bias, x.detach(), **geometry, pool=pool, pool_stride=stride)
     if out._node is not None:
-        skipped_by(node, out._node, _unfuse_relu_max_pool)
+        skipped_by(node, out._node, _unfuse_conv2d_relu_max_pool)
     return out
 
 
@@ -305,7 +299,7 @@ def _(xp, need, g, out, x, kernel, bias, y, stride, dilation, pool, pool_stride)
     return (*_conv_vjp(xp, need[:3], xp.transpose(gy, _TO_NHWC), None, x, kernel, bias, stride, dilation), None)
 
 
-def _unfuse_relu_max_pool(fused, conv_node) -> None:
+def _unfuse_conv2d_relu_max_pool(fused, conv_node) -> None:
     """Rewrite a ``conv2d_relu_max_pool`` node into the ``max_pool_nhwc`` node on the convolution's output
     (the tensor of ``conv_node``, its data and version those of the node's input ``y``)."""
     y = fused.inputs[3]
@@ -333,9 +327,51 @@ def max_pool2d(x, kernel_size, stride=None, padding=0) -> Tensor:
     The gradient goes to the first largest element of each window, as in
     PyTorch; a window holding NaN outputs NaN and sends its gradient to its
     first NaN (PyTorch: its last).
+
+    Where ``x = relu(z)`` in the graph and there is no padding (``nn.ReLU`` then ``nn.MaxPool2d``, as the
+    convnets of the course stack them), the pooling is recorded as one node on ``z``, whose gradient is the
+    pool's and the ReLU's in one pass (``relu_max_pool_grad``), as :func:`max_pool2d_nhwc` does after a ReLU
+    convolution: the same numbers, one full-size gradient fewer written and read back. Asking for ``x``'s
+    own gradient later turns it back into the plain node (:func:`nabla.engine.graph.unfuse`).
     """
     x, k, s, p = _pool_geometry(x, kernel_size, stride, padding, "max_pool2d")
-    return _max_pool(_pad_image(x, p, -math.inf), kernel=k, stride=s)
+    node = x._node
+    if p != (0, 0) or not _fusable(x) or node.prim is not relu:
+        return _max_pool(_pad_image(x, p, -math.inf), kernel=k, stride=s)
+    z = node.inputs[0]  # (z itself, or the placeholder ReLU's node keeps of it: it reads only its output)
+    if z._node is not None:
+        # Only z's place in the graph is needed (no rule reads z's values), so the edge to it is a stand-in
+        # over x's memory: a placeholder would be an array a captured step could not name.
+        z = Tensor._make(x._data, z._node, z._version)
+    out = _relu_max_pool(z, x.detach(), kernel=k, stride=s)
+    if out._node is not None:
+        skipped_by(node, out._node, _unfuse_relu_max_pool)
+    return out
+
+
+def _fusable(x: Tensor) -> bool:
+    """Whether a node may take ``x``'s gradient past ``x``'s node: no hook or retained grad asks for it yet."""
+    node = x._node
+    return node is not None and node.hooks is None and node.retain is None and x._hooks is None
+
+
+@primitive("relu_max_pool", reads=(1, "out"))
+def _relu_max_pool(xp, z, y, kernel, stride):
+    """The max pooling of ``y = relu(z)`` (y an input that takes no gradient), differentiated in z:
+    (N, C, H, W) -> (N, C, OH, OW)."""
+    return xp.max_pool(y, kernel, stride)
+
+
+@_relu_max_pool.defvjp
+def _(xp, need, g, out, z, y, kernel, stride):
+    return xp.relu_max_pool_grad(g, y, out, kernel, stride), None
+
+
+def _unfuse_relu_max_pool(fused, relu_node) -> None:
+    """Rewrite a ``relu_max_pool`` node into the ``max_pool`` node on ReLU's output."""
+    y = fused.inputs[1]
+    fused.prim, fused.inputs = _max_pool, (Tensor._make(y._data, relu_node, y._version),)
+    fused.need, fused.versions, fused.origins = (True,), (fused.versions[1],), None
 
 
 def avg_pool2d(x, kernel_size, stride=None, padding=0) -> Tensor:

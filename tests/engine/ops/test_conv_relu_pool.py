@@ -218,3 +218,116 @@ def test_rejects_wrong_inputs():
         ops.max_pool2d_nhwc(nb.zeros(3, 4, 4), 2)
     with pytest.raises(ValueError, match="too small"):
         ops.max_pool2d_nhwc(nb.zeros(1, 2, 2, 1), 3)
+
+
+# --- channels-first: relu(z) pooled by max_pool2d (nn.ReLU then nn.MaxPool2d) ------------------------------
+
+NCHW_CASES = [  # (z shape NCHW, pool, pool stride)
+    ((4, 5, 9, 9), 2, None),
+    ((2, 3, 10, 11), 3, 2),  # overlapping windows
+    ((3, 2, 13, 12), (3, 2), (3, 2)),  # windows leaving a strip
+]
+
+
+def _relu_pool(case, plain: bool, dtype=np.float32, how=None):
+    """relu(z) then max_pool2d, z the output of a node (z = w * v); ``plain``: a hook on relu(z) keeps the
+    plain nodes. ``how``: ask for relu(z)'s gradient after the pooling (see :func:`_asked_later`)."""
+    shape, pool, stride = case
+    rng = np.random.default_rng(21)
+    v = nb.tensor(rng.integers(-3, 4, shape).astype(dtype), requires_grad=True)  # integers: ties in windows
+    w = nb.tensor(rng.integers(1, 3, shape[1:]).astype(dtype), requires_grad=True)
+    y = nb.relu(v * w)
+    if plain:
+        y.register_hook(lambda g: None)
+    p = ops.max_pool2d(y, pool, stride)
+    assert (p._node.prim.name == "relu_max_pool") is not plain
+    loss = (p * nb.tensor(rng.standard_normal(p.shape).astype(dtype))).sum()
+    if how == "grad":
+        return [g.numpy() for g in nb.grad(loss, [y, v])]
+    seen = []
+    if how == "hook":
+        y.register_hook(lambda g: seen.append(g.numpy().copy()))
+    elif how == "retain":
+        y.retain_grad()
+    loss.backward()
+    asked = [seen[0] if how == "hook" else y.grad.numpy()] if how else []
+    return [p.detach().numpy(), *asked, v.grad.numpy(), w.grad.numpy()]
+
+
+@pytest.mark.parametrize("case", NCHW_CASES)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_relu_then_max_pool2d_is_one_node_with_the_plain_numbers_bit_for_bit(case, dtype):
+    for a, b in zip(_relu_pool(case, False, dtype), _relu_pool(case, True, dtype)):
+        assert a.dtype == dtype
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("how", ["retain", "hook", "grad"])
+def test_relu_outputs_gradient_asked_for_after_max_pool2d_is_the_plain_graphs(how):
+    fused, plain = _relu_pool(NCHW_CASES[0], False, how=how), _relu_pool(NCHW_CASES[0], True, how=how)
+    for a, b in zip(fused, plain):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_relu_then_max_pool2d_of_a_leaf_and_with_padding():
+    z = nb.tensor(np.random.default_rng(3).standard_normal((2, 3, 6, 6)).astype(np.float32), requires_grad=True)
+    p = ops.max_pool2d(nb.relu(z), 2)  # (z a leaf: its gradient accumulates into z.grad)
+    assert p._node.prim.name == "relu_max_pool"
+    p.sum().backward()
+    fused = z.grad.numpy().copy()
+    z.grad = None
+    (ops.max_pool2d(nb.relu(z) * 1.0, 2)).sum().backward()
+    np.testing.assert_array_equal(fused, z.grad.numpy())
+    assert ops.max_pool2d(nb.relu(z), 3, 2, padding=1)._node.prim.name == "max_pool"  # (padding: -inf, plain)
+
+
+def test_a_captured_cnn_step_with_relu_and_max_pool2d_replays_bit_for_bit():
+    rng = np.random.default_rng(9)
+    batches = [rng.standard_normal((4, 1, 12, 12)).astype(np.float32) for _ in range(3)]
+
+    def make():
+        nb.manual_seed(0)
+        model = nb.nn.Sequential(nb.nn.Conv2d(1, 4, 3), nb.nn.ReLU(), nb.nn.MaxPool2d(2), nb.nn.Flatten(),
+                                 nb.nn.Linear(100, 3))  # fmt: skip
+        return model, nb.optim.SGD(model.parameters(), lr=0.1)
+
+    def step(model, opt, x):
+        opt.zero_grad()
+        loss = (model(x) ** 2).mean()
+        loss.backward()
+        opt.step()
+        return loss
+
+    (eager, opt_eager), (cap, opt_cap) = make(), make()
+    captured = nb.capture(lambda x: step(cap, opt_cap, x))
+    for x in batches:
+        assert step(eager, opt_eager, nb.tensor(x)).item() == captured(nb.tensor(x)).item()
+    for a, b in zip(eager.parameters(), cap.parameters()):
+        np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
+    assert "relu_max_pool" in captured.code
+
+
+def test_second_derivatives_through_relu_and_max_pool2d_equal_the_plain_graphs():
+    def run(plain):
+        z = nb.tensor(np.random.default_rng(6).standard_normal((2, 3, 6, 6)) + 0.3, requires_grad=True)
+        y = nb.relu(z * z)
+        if plain:
+            y.register_hook(lambda g: None)
+        (gz,) = nb.grad((ops.max_pool2d(y, 2) ** 2).sum(), z, create_graph=True)
+        (gz**2).sum().backward()
+        return gz.detach().numpy(), z.grad.numpy()
+
+    for a, b in zip(run(False), run(True)):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("plain", [False, True])
+def test_a_backward_pass_through_the_fused_node_frees_the_relu_node_as_the_plain_graphs(plain):
+    z = nb.tensor(np.random.default_rng(2).standard_normal((2, 3, 6, 6)).astype(np.float32), requires_grad=True)
+    y = nb.relu(z * 2.0)
+    if plain:
+        y.register_hook(lambda g: None)
+    ops.max_pool2d(y, 2).sum().backward()
+    assert y.grad_fn.next_inputs == ()  # (freed: a step may return y, as captured steps return activations)
+    with pytest.raises(RuntimeError, match="second time"):
+        y.sum().backward()
