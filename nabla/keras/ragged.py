@@ -2,8 +2,10 @@
 
 TensorFlow's text material makes one with ``TextVectorization(ragged=True)`` or ``Dataset.ragged_batch``
 and turns it straight into a rectangular array: ``pad_sequences(ragged.numpy())`` or ``ragged.to_tensor()``.
-nabla's holds its rows as NumPy arrays and offers that reading side only (no maths on ragged values:
-pad first). ``nabla.tf`` offers the class as ``tf.RaggedTensor``.
+nabla's holds its rows as NumPy arrays and offers that reading side, and the elementwise arithmetic
+(``+ - * /``) of a ragged tensor with a number or with one of the same row lengths (Hands-On ML's
+``(tf.ragged.constant(ids) + 1).to_tensor()``); nothing else (pad first). ``nabla.tf`` offers the class as
+``tf.RaggedTensor`` and ``tf.ragged.constant``.
 """
 
 from __future__ import annotations
@@ -102,6 +104,43 @@ class RaggedTensor:
         for i, row in enumerate(self._rows):
             out[i, : min(len(row), width)] = row[:width]
         return self._tensor(out)
+
+    def _elementwise(self, fn, other) -> RaggedTensor:
+        """``fn(row, other)`` for each row, by the tensor class's own operators (``nabla.tf``'s dtype rules:
+        int32 + 1 is int32); ``other`` a number, or a RaggedTensor of the same row lengths."""
+        if isinstance(other, RaggedTensor):
+            if [len(r) for r in other._rows] != [len(r) for r in self._rows]:
+                raise ValueError("RaggedTensor: the two ragged tensors' row lengths differ; pad both with to_tensor()")
+            pairs = zip(self._rows, other._rows)
+            rows = [fn(self._tensor(a.copy()), other._tensor(b.copy())).numpy() for a, b in pairs]
+        elif np.ndim(other) == 0:
+            rows = [fn(self._tensor(row.copy()), other).numpy() for row in self._rows]
+        else:
+            raise TypeError("RaggedTensor: arithmetic takes a number or a RaggedTensor of the same row lengths; "
+                            "for anything else pad first with to_tensor()")  # fmt: skip
+        dtype = rows[0].dtype if rows else fn(self._tensor(np.zeros(0, self._dtype)), other).numpy().dtype
+        return RaggedTensor(rows, dtype, self._tensor_class, self._text_class)
+
+    def __add__(self, other):
+        return self._elementwise(lambda a, b: a + b, other)
+
+    def __radd__(self, other):
+        return self._elementwise(lambda a, b: b + a, other)
+
+    def __sub__(self, other):
+        return self._elementwise(lambda a, b: a - b, other)
+
+    def __rsub__(self, other):
+        return self._elementwise(lambda a, b: b - a, other)
+
+    def __mul__(self, other):
+        return self._elementwise(lambda a, b: a * b, other)
+
+    def __rmul__(self, other):
+        return self._elementwise(lambda a, b: b * a, other)
+
+    def __truediv__(self, other):
+        return self._elementwise(lambda a, b: a / b, other)
 
     def __repr__(self) -> str:
         with np.printoptions(formatter={"all": _printed}):

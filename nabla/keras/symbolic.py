@@ -167,6 +167,76 @@ class KerasTensor:
     def __getitem__(self, index):
         return call(operator.getitem, (self, index), {})
 
+    # Comparisons, logic and the rest of Keras 3's operators are its keras.ops functions, as in Keras 3
+    # (``a & b`` is ``ops.logical_and``: a boolean result, also for integers; ``==`` stays identity, so that a
+    # KerasTensor can be a dict key). Hands-On ML's Transformer: ``attention_mask=causal_mask & pad_mask``.
+    def __rmatmul__(self, other):
+        return call(operator.matmul, (other, self), {})
+
+    def __rpow__(self, other):
+        return call(operator.pow, (other, self), {})
+
+    def __abs__(self):
+        return _keras_op("absolute", self)
+
+    def __floordiv__(self, other):
+        return _keras_op("floor_divide", self, other)
+
+    def __rfloordiv__(self, other):
+        return _keras_op("floor_divide", other, self)
+
+    def __mod__(self, other):
+        return _keras_op("mod", self, other)
+
+    def __rmod__(self, other):
+        return _keras_op("mod", other, self)
+
+    def __lt__(self, other):
+        return _keras_op("less", self, other)
+
+    def __le__(self, other):
+        return _keras_op("less_equal", self, other)
+
+    def __gt__(self, other):
+        return _keras_op("greater", self, other)
+
+    def __ge__(self, other):
+        return _keras_op("greater_equal", self, other)
+
+    def __ne__(self, other):
+        return _keras_op("not_equal", self, other)
+
+    __hash__ = object.__hash__  # (__ne__ above leaves hashing by identity, as __eq__ is)
+
+    def __and__(self, other):
+        return _keras_op("logical_and", self, other)
+
+    def __rand__(self, other):
+        return _keras_op("logical_and", other, self)
+
+    def __or__(self, other):
+        return _keras_op("logical_or", self, other)
+
+    def __ror__(self, other):
+        return _keras_op("logical_or", other, self)
+
+    def __xor__(self, other):
+        return _keras_op("logical_xor", self, other)
+
+    def __rxor__(self, other):
+        return _keras_op("logical_xor", other, self)
+
+    def __invert__(self):
+        return _keras_op("logical_not", self)
+
+
+def _keras_op(name: str, *args):
+    """``keras.ops.<name>(*args)`` recorded on symbolic tensors (the ops package builds on this module, so it is
+    imported at the call)."""
+    from . import ops
+
+    return getattr(ops, name)(*args)
+
 
 def flatten(structure) -> list:
     """The leaves of nested lists, tuples and dicts, in order."""

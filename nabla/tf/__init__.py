@@ -31,6 +31,7 @@ from . import (
     math,
     nest,
     nn,
+    ragged,
     random,
     strings,
     summary,

@@ -12,7 +12,7 @@ from ..utils.naming import auto_name
 from .kernel_layer import KernelLayer
 from .layer import Layer
 from .layer_config import config_value
-from .layer_inputs import numpy_dtype
+from .layer_inputs import numpy_dtype, ragged_refused
 
 
 class InputLayer(Layer):
@@ -21,6 +21,8 @@ class InputLayer(Layer):
     BUILT_AT_INIT = True  # no weights (Keras 3 marks it built at construction)
 
     def __init__(self, shape=None, name: str | None = None, **kwargs):
+        if kwargs.pop("ragged", None):
+            raise ragged_refused("InputLayer")
         if shape is None:
             shape = kwargs.pop("input_shape", None)
         if shape is None:
@@ -37,17 +39,25 @@ class InputLayer(Layer):
 
 
 def Input(  # noqa: N802 - Keras's name
-    shape=None, batch_size: int | None = None, dtype=None, sparse=None, batch_shape=None, name: str | None = None
+    shape=None,
+    batch_size: int | None = None,
+    dtype=None,
+    sparse=None,
+    batch_shape=None,
+    name: str | None = None,
+    ragged=None,
 ) -> KerasTensor:
     """A model's input: ``keras.Input(shape=(784,))``, the shape of one sample (the batch axis is left out).
 
     It is a symbolic tensor (:class:`nabla.keras.symbolic.KerasTensor`) of shape ``(batch_size, *shape)``:
     start a ``Sequential`` with it, or call layers on it and make a functional model,
     ``keras.Model(inputs, outputs)``. ``batch_shape`` gives the whole shape instead. ``sparse`` tensors
-    are not offered (False or None only).
+    are not offered (False or None only), nor ``ragged`` ones (see :func:`ragged_refused`).
     """
     if sparse:
         raise ValueError("Input: nabla has no sparse tensors; use dense inputs (sparse=False)")
+    if ragged:
+        raise ragged_refused("Input")
     if batch_shape is None:
         if shape is None:
             raise ValueError("Input: give the shape of one sample, e.g. Input(shape=(784,))")

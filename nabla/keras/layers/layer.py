@@ -18,6 +18,7 @@ from ...nn import Module, ModuleList, Parameter
 from .. import constraints, regularizers, symbolic
 from .._engine import Tensor, dtypes
 from ..output_class import like_inputs
+from ..ragged import RaggedTensor
 from ..utils.naming import auto_name
 from ..variables import Variable
 from . import masking
@@ -25,7 +26,7 @@ from .build_config import BuildConfig, record_batch_axis, symbolic_batch, unbuil
 from .dtype_names import DTypeNames
 from .input_spec import check_inputs
 from .layer_config import BASE_KEYS, accepted, config_value, dtype_config, init_arguments, resolve_dtype, weight_shape
-from .layer_inputs import as_tensors, cast_floats, input_shapes, integers_as_floats, loss_tensor
+from .layer_inputs import as_tensors, cast_floats, input_shapes, integers_as_floats, loss_tensor, ragged_refused
 from .positional_args import check_positional
 from .tracked_list import TrackedList
 from .weight_lists import WeightLists
@@ -367,6 +368,8 @@ class Layer(BuildConfig, DTypeNames, WeightLists, Module):
             if self._first_symbolic_call is None:
                 self._first_symbolic_call = (inputs, outputs)
             return outputs
+        if isinstance(inputs, RaggedTensor):
+            raise ragged_refused(type(self).__name__)
         dtype, autocast = self.input_dtype or self.dtype, self.autocast and self.input_dtype is not None
         inputs = as_tensors(inputs, dtype, autocast)
         if self.INTEGER_TENSORS != "keep":

@@ -35,6 +35,16 @@ def as_tensors(inputs, dtype, autocast: bool = True):
     return Tensor._make(np.asarray(array, dtype=dtype))
 
 
+def ragged_refused(where: str) -> TypeError:
+    """The error for a ragged input: nabla's layers take rectangular tensors. Keras 3 refuses ``ragged=True``
+    off TensorFlow, and on TensorFlow its recurrent layers refuse a ``tf.RaggedTensor`` (Keras 2 took one,
+    so Hands-On ML's ``InputLayer(..., ragged=True)`` before a GRU ran there)."""
+    return TypeError(
+        f"{where}: nabla's layers take rectangular tensors, not ragged ones: pad the rows with "
+        "ragged.to_tensor() (ids shifted by 1 so that 0 is the padding, as Embedding(mask_zero=True) masks it)"
+    )
+
+
 def cast_floats(structure, dtype):
     """Every floating Tensor of ``structure`` (a Tensor, or a list, tuple or dict holding some) in ``dtype``, as
     Keras 3's ``Layer.__call__`` casts its arguments to the layer's compute dtype (float64 data meets float32

@@ -6,6 +6,8 @@ import numpy as np
 
 from .._engine import Tensor
 from ..keras_dtype import numpy_dtype
+from ..layers.layer_inputs import ragged_refused
+from ..ragged import RaggedTensor
 from ..strings import STRING, is_text, is_text_array, text_array
 from ..symbolic import PROBE_WORD
 
@@ -18,6 +20,8 @@ def as_array(data, what: str, text: bool = False, keep_float64: bool = False) ->
         return data
     if isinstance(data, Tensor):
         data = data.detach()._data
+    if isinstance(data, RaggedTensor):
+        raise ragged_refused(what)
     try:
         array = np.asarray(data)
     except ValueError as e:
@@ -56,9 +60,11 @@ def declared_dtype(model):
     return method() if callable(method) else None
 
 
-def blank_input(model, shape: tuple) -> np.ndarray:
-    """A batch of ``shape`` to build ``model`` with: zeros, or texts for a model that takes strings."""
-    if takes_text(model):
+def blank_input(model, shape: tuple, dtype=None) -> np.ndarray:
+    """A batch of ``shape`` to build ``model`` with: zeros, or texts for a model that takes strings.
+    ``dtype``: that of the input the batch is for, in a model of several (an encoder-decoder's two string
+    inputs)."""
+    if takes_text(model) if dtype is None else dtype == STRING:
         return np.full(shape, PROBE_WORD, dtype=object)
     return np.zeros(shape, dtype=model.dtype)
 

@@ -177,7 +177,9 @@ class Model(Placement, StepMethods, TrainingSteps, EvaluationMethods, Keras2Meth
         self.eval()
         fresh = [m for m in unbuilt_layers(self) if m is not self]
         with no_grad(), probe_calls():
-            blanks = [blank_input(self, _sample_shape(shape)) for shape in shapes]
+            declared = getattr(self, "inputs", None) if several else None  # (a functional model's keras.Inputs)
+            dtypes = [x.dtype for x in declared] if declared and len(declared) == len(shapes) else [None] * len(shapes)
+            blanks = [blank_input(self, _sample_shape(shape), dtype) for shape, dtype in zip(shapes, dtypes)]
             self([b if is_text_array(b) else Tensor._make(b) for b in blanks] if several else blanks[0])
         self.train(mode)
         record_batch_axis(fresh, shapes[0][0] if len(shapes[0]) else None)  # (not the sample's 1, as Keras 3)

@@ -222,11 +222,23 @@ def fmod(x1, x2) -> Tensor:
 
 
 def mod(x1, x2) -> Tensor:
-    """The remainder with the sign of ``x2`` (Python's ``%``): ``x1 - floor(x1 / x2) * x2``."""
+    """The remainder with the sign of ``x2`` (Python's ``%``): ``x1 - floor(x1 / x2) * x2``.
+
+    A Python int beside an integer tensor takes the tensor's dtype, as Keras 3's weak Python scalars do
+    (``mod(int32_ids, 2)`` is int32, not int64)."""
+    x1, x2 = _beside(x1, x2), _beside(x2, x1)
     x1, x2 = convert_to_tensor(x1), convert_to_tensor(x2)
     if x1.dtype.kind in "iub" and x2.dtype.kind in "iub":
         return _integer_mod(x1, x2)
     return x1 - floor(ops.div(x1, x2)) * x2
+
+
+def _beside(x, other):
+    """``x``, a Python int beside an integer tensor or array given that one's dtype; anything else as it is."""
+    kind = getattr(getattr(other, "dtype", None), "kind", None)
+    if isinstance(x, int) and not isinstance(x, bool) and kind in ("i", "u"):
+        return convert_to_tensor(x, other.dtype)
+    return x
 
 
 _integer_fmod = on_values(np.fmod)
