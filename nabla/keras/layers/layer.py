@@ -27,7 +27,7 @@ from .dtype_names import DTypeNames
 from .input_spec import check_inputs
 from .layer_config import BASE_KEYS, accepted, config_value, dtype_config, init_arguments, resolve_dtype, weight_shape
 from .layer_inputs import as_tensors, cast_floats, input_shapes, integers_as_floats, loss_tensor, ragged_refused
-from .positional_args import check_positional
+from .positional_args import call_takes_mask, check_positional, training_parameter
 from .tracked_list import TrackedList
 from .weight_lists import WeightLists
 
@@ -389,7 +389,7 @@ class Layer(BuildConfig, DTypeNames, WeightLists, Module):
             check_inputs(self.input_spec, inputs, self.name)
         if not self.built:
             self._ensure_built(input_shapes(inputs))
-        takes_training, default, required = _training_parameter(type(self))
+        takes_training, default, required = training_parameter(type(self))
         outer = _mode.training
         if training is None:
             training = default if outer is None else outer
@@ -485,21 +485,3 @@ class _Mode(threading.local):
 
 
 _mode = _Mode()
-
-
-@functools.cache
-def _training_parameter(cls: type) -> tuple[bool, bool | None, bool]:
-    """Whether ``cls.call`` has a ``training`` parameter (Keras passes the mode only then; a ``**kwargs``
-    does not count, as in Keras), that parameter's default (used when no call sets the mode), and whether
-    it is required: then the mode is passed even when none is set, as None, as Keras 2 does
-    (d2l's ``call(self, inputs, training)`` in a Sequential model)."""
-    parameter = inspect.signature(cls.call).parameters.get("training")
-    if parameter is None or parameter.default is inspect.Parameter.empty:
-        return parameter is not None, None, parameter is not None
-    return True, parameter.default, False
-
-
-@functools.cache
-def call_takes_mask(cls: type) -> bool:
-    """Whether ``cls.call`` has a ``mask`` parameter (Keras then passes the input's mask as ``mask=``)."""
-    return "mask" in inspect.signature(cls.call).parameters

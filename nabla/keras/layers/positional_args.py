@@ -1,4 +1,5 @@
-"""What a layer call takes positionally after its inputs, as Keras 3's ``Layer.__call__(inputs, *args, **kwargs)``.
+"""What a layer call takes positionally after its inputs, as Keras 3's ``Layer.__call__(inputs, *args, **kwargs)``,
+and which of Keras's call arguments (``training``, ``mask``) a layer's ``call`` takes.
 
 Keras 3 passes the other positional arguments on to ``call`` as they are, with two rules that nabla follows:
 
@@ -51,3 +52,21 @@ def _positional_names(cls: type) -> tuple[str, ...]:
             break
         names.append(parameter.name)
     return tuple(names)
+
+
+@functools.cache
+def training_parameter(cls: type) -> tuple[bool, bool | None, bool]:
+    """Whether ``cls.call`` has a ``training`` parameter (Keras passes the mode only then; a ``**kwargs``
+    does not count, as in Keras), that parameter's default (used when no call sets the mode), and whether
+    it is required: then the mode is passed even when none is set, as None, as Keras 2 does
+    (d2l's ``call(self, inputs, training)`` in a Sequential model)."""
+    parameter = inspect.signature(cls.call).parameters.get("training")
+    if parameter is None or parameter.default is inspect.Parameter.empty:
+        return parameter is not None, None, parameter is not None
+    return True, parameter.default, False
+
+
+@functools.cache
+def call_takes_mask(cls: type) -> bool:
+    """Whether ``cls.call`` has a ``mask`` parameter (Keras then passes the input's mask as ``mask=``)."""
+    return "mask" in inspect.signature(cls.call).parameters

@@ -38,7 +38,8 @@ from .._engine import Tensor, ops, refuse_in_capture, zeros
 from ..symbolic import probing
 from ..utils.serialization_lib import deserialize_keras_object, serialize_keras_object
 from .build_config import has_build_hooks
-from .layer import Layer, _training_parameter
+from .layer import Layer
+from .positional_args import training_parameter
 from .rnn_cells import GRUCell, LSTMCell, SimpleRNNCell, _Cell
 
 
@@ -310,7 +311,7 @@ def _cell_initial_state(cell, batch: int, like: Tensor):
 def _call_cell(cell, inputs, states: list, training) -> tuple:
     """``cell(inputs, states)`` with ``training`` when its call takes it; the output and the new states as a list."""
     kwargs = {}
-    if training is not None and _training_parameter(type(cell))[0]:
+    if training is not None and training_parameter(type(cell))[0]:
         kwargs["training"] = training
     run = cell if isinstance(cell, Layer) else cell.call
     output, new_states = run(inputs, states, **kwargs)

@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from .._engine import Tensor, ops
-from .layer import Layer, call_takes_mask
+from .layer import Layer
+from .positional_args import call_takes_mask
 
 MERGE_MODES = ("concat", "sum", "mul", "ave", None)
 
