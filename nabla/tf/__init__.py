@@ -27,11 +27,13 @@ from . import (
     dtypes,
     errors,
     image,
+    io,
     linalg,
     math,
     nest,
     nn,
     random,
+    sparse,
     strings,
     summary,
     train,
@@ -146,6 +148,7 @@ from .reduce_ops import (
     reduce_prod,
     reduce_sum,
 )
+from .sparse import SparseTensor
 from .tensor import Tensor
 from .tensor_array import TensorArray
 from .tensor_shape import TensorShape
