@@ -27,12 +27,14 @@ from . import (
     dtypes,
     errors,
     image,
+    io,
     linalg,
     math,
     nest,
     nn,
     ragged,
     random,
+    sparse,
     strings,
     summary,
     train,
@@ -147,6 +149,7 @@ from .reduce_ops import (
     reduce_prod,
     reduce_sum,
 )
+from .sparse import SparseTensor
 from .tensor import Tensor
 from .tensor_array import TensorArray
 from .tensor_shape import TensorShape

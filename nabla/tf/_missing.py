@@ -17,11 +17,9 @@ _FILES = (
 ALTERNATIVES = {
     "tf.data.Dataset.group_by_window": "padded_batch pads the elements of each batch to its longest one",
     "tf.data.Dataset.bucket_by_sequence_length": "padded_batch pads the elements of each batch to its longest one",
-    "tf.data.Dataset.list_files": _FILES,
     "tf.data.Dataset.load": "keep the arrays (np.save / np.load) and rebuild with Dataset.from_tensor_slices",
     "tf.data.Dataset.save": "keep the arrays (np.save / np.load) and rebuild with Dataset.from_tensor_slices",
     "tf.data.Dataset.snapshot": "cache() keeps a pass in memory; for files, keep the arrays with np.save",
-    "tf.data.TFRecordDataset": _FILES,
     "tf.data.FixedLengthRecordDataset": _FILES,
     "tf.data.Options": "options tune TensorFlow's runtime, which nabla's pipelines do not have: drop them",
     "tf.distribute": (
@@ -34,9 +32,9 @@ ALTERNATIVES = {
         "builds (checkpoint.restore(path)); a Keras model: model.save('model.keras') and tf.keras.models.load_model"
     ),
     "tf.train": (
-        "tf.train offers Checkpoint, CheckpointManager, latest_checkpoint, list_variables and load_checkpoint; "
-        "protocol buffers (tf.train.Example, Feature...) and TensorFlow 1's optimizers are not offered "
-        "(optimizers: tf.keras.optimizers)"
+        "tf.train offers Checkpoint, CheckpointManager, latest_checkpoint, list_variables, load_checkpoint and "
+        "the Example protocol buffers (Example, Features, Feature, BytesList, FloatList, Int64List, "
+        "SequenceExample); TensorFlow 1's optimizers are not offered (optimizers: tf.keras.optimizers)"
     ),
     "tf.image": (
         "tf.image offers resize, resize_with_pad and extract_patches; for other image operations use NumPy, or "
@@ -44,8 +42,8 @@ ALTERNATIVES = {
     ),
     "tf.strings": "nabla tensors hold numbers and bools: tf.strings offers lower, upper, strip, regex_replace and "
     "reduce_join on Python strings and NumPy arrays of them (a TextVectorization standardize function's input)",
-    "tf.sparse": "sparse tensors are not offered: use dense tensors",
-    "tf.SparseTensor": "sparse tensors are not offered: use dense tensors",
+    "tf.sparse": "tf.sparse offers SparseTensor and to_dense (to read what tf.io.VarLenFeature parses), no "
+    "arithmetic: convert with tf.sparse.to_dense and compute with dense tensors",
     "tf.ragged": "tf.ragged offers constant (ragged rank 1); its other operations are not offered: a "
     "tf.RaggedTensor (from tf.ragged.constant, TextVectorization(ragged=True), Dataset.ragged_batch or "
     "RaggedTensor.from_row_lengths) is read with numpy() or to_tensor()",
@@ -64,8 +62,8 @@ ALTERNATIVES = {
     "tf.signal": "signal processing is not offered: use NumPy (np.fft)",
     "tf.audio": "audio operations are not offered",
     "tf.io": (
-        "tf.io is not offered: CSV records come from tf.data.experimental.CsvDataset (decode_csv's parsing, read "
-        "from the file) or make_csv_dataset; other files: read them with NumPy or Python, datasets with nabla.datasets"
+        "tf.io offers decode_csv, matching_files, TFRecordWriter, TFRecordOptions, parse_example, "
+        "parse_single_example, FixedLenFeature and VarLenFeature; for other files read them with NumPy or Python"
     ),
     "tf.lite": "TensorFlow Lite is not offered: export with nabla's ONNX support where available",
     "tf.estimator": "estimators are not offered: use Keras's fit (nabla.keras) or a GradientTape loop",

@@ -39,6 +39,10 @@ class FailedPreconditionError(OpError):
     """The system is not in a state the operation needs (a dataset whose count is not the one asserted)."""
 
 
+class DataLossError(OpError):
+    """Data was lost or corrupted (a TFRecord file whose lengths or checksums are wrong, or that ends early)."""
+
+
 class OutOfRangeError(OpError):
     """An iterator has no more elements (``iterator.get_next()`` at the end of a ``tf.data`` dataset)."""
 

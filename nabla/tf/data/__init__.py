@@ -5,8 +5,9 @@
 ``concatenate``, ``enumerate``, ``cache``, ``prefetch``; iteration, ``as_numpy_iterator``, ``element_spec``,
 ``cardinality`` and ``len``; ``tf.data.AUTOTUNE`` (accepted: the pipelines run serially). nabla.keras's
 ``fit``, ``evaluate`` and ``predict`` take such a dataset of batches. See :mod:`nabla.tf.data.dataset`
-``TextLineDataset`` reads text files (CSV files: ``tf.data.experimental``). See docs/tf.md, which also lists
-what is not offered (TFRecord files, ``group_by_window``...).
+``TextLineDataset`` reads text files (CSV files: ``tf.data.experimental``), ``TFRecordDataset`` TFRecord files,
+``Dataset.list_files`` the names matching a glob. See docs/tf.md, which also lists what is not offered
+(``group_by_window``...).
 """
 
 from .._missing import missing as _missing
@@ -15,7 +16,7 @@ from .dataset import Dataset, OwnedIterator
 from .node import AUTOTUNE
 from .node import INFINITE as INFINITE_CARDINALITY
 from .node import UNKNOWN as UNKNOWN_CARDINALITY
-from .readers import TextLineDataset
+from .readers import TextLineDataset, TFRecordDataset
 
 DatasetV2 = Dataset
 Iterator = OwnedIterator
@@ -27,6 +28,7 @@ __all__ = [
     "Dataset",
     "DatasetV2",
     "Iterator",
+    "TFRecordDataset",
     "TextLineDataset",
     "experimental",
 ]

@@ -82,6 +82,17 @@ class Dataset(metaclass=_RefusingType):
         return Dataset(sources.Range(*args, dtype=output_type))
 
     @staticmethod
+    def list_files(file_pattern, shuffle=None, seed=None, name=None) -> Dataset:
+        """The names of the files matching ``file_pattern`` (a glob or a list of them), as ``tf.string`` scalars:
+        every pattern's matches, all sorted together (as TensorFlow's ``matching_files``), then shuffled when
+        ``shuffle`` (True by default) with ``seed``; shuffled orders are nabla's, not TensorFlow's. No match
+        raises ``InvalidArgumentError`` ("No files matched pattern"), as TensorFlow, here when it is called."""
+        from .readers import matching_files
+
+        names = Dataset(sources.TensorSlices(matching_files(file_pattern)))
+        return names.shuffle(len(names), seed=seed) if shuffle is None or shuffle else names
+
+    @staticmethod
     def zip(*args, datasets=None, name=None) -> Dataset:
         """``Dataset.zip((a, b))`` or ``Dataset.zip(a, b)``: elements ``(a_i, b_i)`` until the shortest ends; a
         dict of datasets gives dicts. (A static method, as in TensorFlow: ``a.zip(b)`` is ``Dataset.zip(b)``.)"""

@@ -22,7 +22,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from . import text_files
+from ..errors import InvalidArgumentError
+from ..string_tensor import text_data
+from . import record_files, text_files
 from .dataset import Dataset
 from .sources import TensorSlices
 
@@ -33,6 +35,17 @@ class TextLineDataset(Dataset):
     def __init__(self, filenames, compression_type=None, buffer_size=None, num_parallel_reads=None, name=None):
         files = text_files.file_names(filenames)
         super().__init__(text_files.TextLines(files, num_parallel_reads or 1, compression_type))
+
+
+class TFRecordDataset(Dataset):
+    """``tf.data.TFRecordDataset(filenames, compression_type=None, num_parallel_reads=None)``: the records of
+    TFRecord files (written by ``tf.io.TFRecordWriter`` or TensorFlow), one ``tf.string`` scalar each, each
+    checked against its checksums (see :mod:`nabla.tf.io.tfrecord`); ``num_parallel_reads`` files are read at a
+    time, one record from each in turn."""
+
+    def __init__(self, filenames, compression_type=None, buffer_size=None, num_parallel_reads=None, name=None):
+        files = text_files.file_names(filenames)
+        super().__init__(record_files.TFRecords(files, num_parallel_reads or 1, compression_type))
 
 
 class CsvDataset(Dataset):
@@ -104,6 +117,20 @@ def make_csv_dataset(file_pattern, batch_size: int, column_names: Sequence[str] 
     if num_epochs != 1:
         dataset = dataset.repeat(num_epochs)
     return dataset.batch(batch_size, drop_remainder=num_epochs is None).prefetch(-1)  # (prefetch_buffer_size: accepted)
+
+
+def matching_files(file_pattern) -> np.ndarray:
+    """The files matching ``file_pattern`` (a glob, or a list of them: a name, bytes or a string tensor each), all
+    sorted together, as TensorFlow's ``tf.io.matching_files``: an object array of ``bytes``; none raises
+    ``InvalidArgumentError``."""
+    patterns = text_data([file_pattern] if isinstance(file_pattern, (str, bytes, os.PathLike)) else file_pattern)
+    if patterns is None:
+        patterns = text_data([os.fspath(p) for p in file_pattern])
+    patterns = [p.decode("utf-8") for p in patterns.reshape(-1)]
+    names = sorted(name for pattern in patterns for name in glob.glob(pattern))
+    if not names:
+        raise InvalidArgumentError(f"No files matched pattern: {', '.join(patterns)}")
+    return np.array([name.encode("utf-8") for name in names], dtype=object)
 
 
 def _file_names(file_pattern) -> list[str]:

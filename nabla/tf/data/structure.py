@@ -76,6 +76,8 @@ def as_array(value) -> np.ndarray:
     (floats to float32, ints to int32)."""
     if isinstance(value, nb.Tensor):
         return value.detach()._data
+    if type(value).__name__ == "SparseTensor" and hasattr(value, "dense_shape"):
+        return value  # (tf.io.VarLenFeature's, from a map function: handed out as it is)
     text = text_data(value)
     if text is not None:
         return text

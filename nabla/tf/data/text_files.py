@@ -93,17 +93,20 @@ class FileRecords(Node):
         raise NotImplementedError
 
     def elements(self) -> Iterator[tuple]:
+        # NOTE: TensorFlow's order: ``cycle_length`` slots visited in turn, one record each; a slot whose file ends
+        # yields nothing this turn and takes the next file, read from its next turn (not appended at the end).
         names = (leaf.item().decode("utf-8") for (leaf,) in self.files.elements())
-        open_files: list[Iterator] = []
-        while True:
-            while len(open_files) < self.cycle_length and (name := next(names, None)) is not None:
-                open_files.append(self.records(name))
-            if not open_files:
-                return
-            for records in list(open_files):  # (one record from each open file, in turn)
+        slots: list[Iterator | None] = []
+        while len(slots) < self.cycle_length and (name := next(names, None)) is not None:
+            slots.append(self.records(name))
+        while any(slot is not None for slot in slots):
+            for i, records in enumerate(slots):
+                if records is None:
+                    continue
                 record = next(records, None)
                 if record is None:
-                    open_files.remove(records)
+                    name = next(names, None)
+                    slots[i] = None if name is None else self.records(name)
                 else:
                     yield record
 

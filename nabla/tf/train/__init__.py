@@ -1,9 +1,10 @@
 """``tf.train``: checkpoints of variables, modules, models and optimizers.
 
 ``Checkpoint`` (``write`` / ``read``, ``save`` / ``restore``, ``save_counter``), ``CheckpointManager``,
-``latest_checkpoint``, ``list_variables`` and ``load_checkpoint`` (a reader of the saved values by key).
-TensorFlow's other ``tf.train`` names (``Example``, ``Feature``, the TF 1 optimizers) raise an
-``AttributeError`` that says so.
+``latest_checkpoint``, ``list_variables`` and ``load_checkpoint`` (a reader of the saved values by key); the
+protocol buffers of TFRecord files of features: ``Example``, ``Features``, ``Feature``, ``BytesList``,
+``FloatList``, ``Int64List``, ``SequenceExample``, ``FeatureList``, ``FeatureLists`` (:mod:`.example`).
+TensorFlow's other ``tf.train`` names (the TF 1 optimizers) raise an ``AttributeError`` that says so.
 """
 
 from __future__ import annotations
@@ -14,6 +15,17 @@ from .._missing import missing as _missing
 from .checkpoint import Checkpoint, CheckpointLoadStatus
 from .checkpoint_file import GRAPH_KEY as _GRAPH_KEY
 from .checkpoint_file import CheckpointReader
+from .example import (
+    BytesList,
+    Example,
+    Feature,
+    FeatureList,
+    FeatureLists,
+    Features,
+    FloatList,
+    Int64List,
+    SequenceExample,
+)
 from .manager import CheckpointManager
 from .state_file import latest_checkpoint
 
@@ -42,6 +54,15 @@ def list_variables(ckpt_dir_or_file) -> list[tuple[str, list]]:
 
 
 __all__ = [
+    "BytesList",
+    "Example",
+    "Feature",
+    "FeatureList",
+    "FeatureLists",
+    "Features",
+    "FloatList",
+    "Int64List",
+    "SequenceExample",
     "Checkpoint",
     "CheckpointLoadStatus",
     "CheckpointManager",
@@ -52,7 +73,10 @@ __all__ = [
 ]
 
 # The modules implementing the names above are not TensorFlow names.
-for _implementation in ("checkpoint", "checkpoint_file", "manager", "object_graph", "restoring", "state_file"):
+for _implementation in (
+    *("checkpoint", "checkpoint_file", "example", "manager"),
+    *("object_graph", "restoring", "state_file"),
+):
     globals().pop(_implementation, None)
 del _implementation
 

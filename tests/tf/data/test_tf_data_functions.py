@@ -79,9 +79,8 @@ def test_filter_flat_map_and_reduce_take_structures():
 @pytest.mark.parametrize(
     "name, advice",
     [
-        ("Dataset.list_files", "nabla.datasets"),
+        ("Dataset.snapshot", "np.save"),
         ("Dataset.group_by_window", "padded_batch"),
-        ("TFRecordDataset", "from_tensor_slices"),
         ("FixedLengthRecordDataset", "TextLineDataset"),
         ("Options", "drop them"),
         ("experimental.make_batched_features_dataset", "docs/tf.md"),

@@ -1,0 +1,95 @@
+"""Writing TFRecord files: ``tf.io.TFRecordWriter`` and ``tf.io.TFRecordOptions``.
+
+A TFRecord file is a sequence of records, each framed as::
+
+    uint64 length (little-endian) | uint32 masked_crc32c(length) | data | uint32 masked_crc32c(data)
+
+(CRC32C and its mask: :mod:`nabla.keras.callbacks.event_file`, which writes TensorBoard's TFRecords), the
+whole stream gzip- or zlib-compressed when ``compression_type`` is ``"GZIP"`` or ``"ZLIB"``. The files are
+TensorFlow's: either library reads what the other writes.
+
+Writing: the records are kept in memory and the file is written on ``close()`` (or leaving the ``with``
+block) atomically (:func:`nabla.atomic.atomic_write`): a reader never sees half a file, and ``flush()`` writes
+nothing yet (in TensorFlow it makes the records so far visible).
+
+Reading (``tf.data.TFRecordDataset``) validates every record before handing it out: see
+:mod:`nabla.tf.data.record_files`.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import zlib
+
+from ...atomic import atomic_write
+from ...keras.callbacks.event_file import tfrecord
+from ..data.text_files import compression
+
+
+class TFRecordOptions:
+    """``tf.io.TFRecordOptions(compression_type=None)``: how a TFRecord file is compressed: ``""`` (or None)
+    not at all, ``"GZIP"`` or ``"ZLIB"``; ``compression_level`` (0 to 9; default 6 as zlib's, as TensorFlow's)
+    is honoured, the buffer and flush options are accepted and change nothing."""
+
+    def __init__(self, compression_type=None, flush_mode=None, input_buffer_size=None, output_buffer_size=None,
+                 window_bits=None, compression_level=None, compression_method=None, mem_level=None,
+                 compression_strategy=None):  # fmt: skip
+        self.compression_type = compression(compression_type)
+        self.compression_level = 6 if compression_level is None else int(compression_level)
+        if not 0 <= self.compression_level <= 9:
+            raise ValueError(f"`compression_level` must be 0 to 9 (or None: 6), got {compression_level!r}")
+
+    @classmethod
+    def get_compression_type_string(cls, options) -> str:
+        """The compression of ``options`` (a ``TFRecordOptions``, a string or None) as a string."""
+        return options.compression_type if isinstance(options, TFRecordOptions) else compression(options)
+
+
+def _record_bytes(record) -> bytes:
+    """A record to write as bytes: ``bytes``, a ``str`` (UTF-8) or a ``tf.string`` scalar."""
+    value = record.numpy() if hasattr(record, "numpy") else record
+    if isinstance(value, str):
+        return value.encode("utf-8")
+    if isinstance(value, bytes):
+        return value
+    raise TypeError(f"TFRecordWriter.write takes bytes (or a str, or a tf.string scalar), got {type(record).__name__}")
+
+
+class TFRecordWriter:
+    """``tf.io.TFRecordWriter(path, options=None)``: writes records (``bytes``, e.g. an ``Example``'s
+    ``SerializeToString()``) to a TFRecord file, compressed as ``options`` says (a :class:`TFRecordOptions` or
+    its compression type, ``"GZIP"``). The file appears, whole, on :meth:`close` (see the module's
+    documentation). A context manager: ``with tf.io.TFRecordWriter(path) as f: f.write(b"...")``."""
+
+    def __init__(self, path, options=None):
+        self.path = os.fspath(path)
+        self.options = options if isinstance(options, TFRecordOptions) else TFRecordOptions(options)
+        self._records: list[bytes] | None = []
+
+    def write(self, record) -> None:
+        """Append one record."""
+        if self._records is None:
+            raise ValueError(f"TFRecordWriter for {self.path!r} is closed: open a new one to write")
+        self._records.append(tfrecord(_record_bytes(record)))
+
+    def flush(self) -> None:
+        """Accepted; the records are written on :meth:`close` (see the module's documentation)."""
+
+    def close(self) -> None:
+        """Write the file (atomically); a second call does nothing."""
+        if self._records is None:
+            return
+        data, self._records = b"".join(self._records), None
+        kind, level = self.options.compression_type, self.options.compression_level
+        if kind == "GZIP":
+            data = gzip.compress(data, compresslevel=level, mtime=0)
+        elif kind == "ZLIB":
+            data = zlib.compress(data, level)
+        atomic_write(self.path, data)
+
+    def __enter__(self) -> TFRecordWriter:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
