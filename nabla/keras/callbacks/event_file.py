@@ -68,8 +68,10 @@ def tfrecord(data: bytes) -> bytes:
 # --- protocol buffer wire format ----------------------------------------------------------------
 
 
-def _varint(value: int) -> bytes:
-    value &= (1 << 64) - 1  # a negative int64 is its two's complement, ten bytes long
+def varint(value: int) -> bytes:
+    """``value`` as a protocol buffer varint (7 bits a byte, low first); a negative int64 is its 64-bit two's
+    complement, ten bytes long. (nabla.tf.io.wire encodes tf.train.Example with it.)"""
+    value &= (1 << 64) - 1
     out = bytearray()
     while value > 0x7F:
         out.append(value & 0x7F | 0x80)
@@ -78,20 +80,21 @@ def _varint(value: int) -> bytes:
     return bytes(out)
 
 
-def _key(field: int, wire_type: int) -> bytes:
-    return _varint(field << 3 | wire_type)
+def key(field: int, wire_type: int) -> bytes:
+    """A field's key: its number and wire type (0 varint, 1 eight bytes, 2 length-delimited, 5 four bytes)."""
+    return varint(field << 3 | wire_type)
 
 
 def _double(field: int, value: float) -> bytes:
-    return _key(field, 1) + struct.pack("<d", value)
+    return key(field, 1) + struct.pack("<d", value)
 
 
 def _float(field: int, value: float) -> bytes:
-    return _key(field, 5) + struct.pack("<f", value)
+    return key(field, 5) + struct.pack("<f", value)
 
 
 def _bytes(field: int, value: bytes) -> bytes:
-    return _key(field, 2) + _varint(len(value)) + value
+    return key(field, 2) + varint(len(value)) + value
 
 
 def _packed_doubles(field: int, values) -> bytes:
@@ -102,7 +105,7 @@ def event(
     step: int, summary_values: list[bytes] = (), wall_time: float | None = None, file_version: str | None = None
 ) -> bytes:
     """An encoded ``Event``: its time and step, then a file version or a ``Summary`` of the given values."""
-    out = _double(1, time.time() if wall_time is None else wall_time) + _key(2, 0) + _varint(int(step))
+    out = _double(1, time.time() if wall_time is None else wall_time) + key(2, 0) + varint(int(step))
     if file_version is not None:
         out += _bytes(3, file_version.encode())
     if summary_values:

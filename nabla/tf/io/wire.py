@@ -15,26 +15,13 @@ from __future__ import annotations
 import struct
 from collections.abc import Iterator
 
+from ...keras.callbacks.event_file import key, varint  # (the encoding TensorBoard's event files use too)
+
 VARINT, FIXED64, LENGTH, FIXED32 = 0, 1, 2, 5
 
 
 class DecodeError(ValueError):
     """Bytes that are not a valid encoding of the expected message."""
-
-
-def varint(value: int) -> bytes:
-    """``value`` as a varint; a negative int64 is its 64-bit two's complement (ten bytes)."""
-    value &= (1 << 64) - 1
-    out = bytearray()
-    while value > 0x7F:
-        out.append(value & 0x7F | 0x80)
-        value >>= 7
-    out.append(value)
-    return bytes(out)
-
-
-def key(field: int, wire_type: int) -> bytes:
-    return varint(field << 3 | wire_type)
 
 
 def length_delimited(field: int, payload: bytes) -> bytes:
