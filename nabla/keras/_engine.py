@@ -11,6 +11,7 @@ from ..engine import backend, devices, dtypes, ops, random
 from ..engine.creation import made_by, ones, sample, zeros
 from ..engine.custom_gradient import custom_vjp
 from ..engine.grad_mode import no_grad
+from ..engine.jit import compiled
 from ..engine.serialization import load, save
 from ..engine.tensor import Tensor
 from ..engine.tracing import CaptureError, derive, recompute, refuse_in_capture, replayed, update_in_place
@@ -20,6 +21,7 @@ __all__ = [
     "Tensor",
     "backend",
     "capture",
+    "compiled",
     "custom_vjp",
     "derive",
     "devices",

@@ -5,7 +5,8 @@ An event file is a sequence of TFRecords, each::
     uint64 length (little-endian) | uint32 masked_crc32c(length) | data | uint32 masked_crc32c(data)
 
 where CRC32C is the Castagnoli CRC (polynomial 0x82F63B78, reflected), computed here with a 256-entry
-table in pure Python, and ``masked(crc) = ((crc >> 15) | (crc << 17)) + 0xA282EAD8 (mod 2**32)``.
+table, byte by byte (in a compiled loop for large records where Numba is installed), and
+``masked(crc) = ((crc >> 15) | (crc << 17)) + 0xA282EAD8 (mod 2**32)``.
 
 Each record's data is one ``tensorflow.Event`` protocol buffer, encoded by hand (wire format: a key
 ``field_number << 3 | wire_type`` then a varint, a 64-bit value, or a length and bytes):
@@ -31,6 +32,8 @@ import time
 
 import numpy as np
 
+from .._engine import compiled
+
 
 def _crc32c_table() -> list[int]:
     table = []
@@ -45,8 +48,24 @@ def _crc32c_table() -> list[int]:
 _TABLE = _crc32c_table()
 
 
+_TABLE_ARRAY = np.array(_TABLE, dtype=np.int64)
+# From this size a record's CRC runs compiled: the Python loop takes 0.4-0.8 s a MB (a TFRecord file of
+# Fashion-MNIST is 47 MB), the compiled one ~10 ms, after a compilation of about a second once per process.
+_COMPILED_FROM = 1 << 16
+
+
+@compiled
+def _crc32c_loop(data, table, crc):
+    for byte in data:
+        crc = table[(crc ^ byte) & 0xFF] ^ (crc >> 8)
+    return crc
+
+
 def crc32c(data: bytes) -> int:
     """The CRC32C (Castagnoli) of ``data``: ``crc32c(b"123456789") == 0xE3069283``."""
+    kernel = _crc32c_loop.kernel if len(data) >= _COMPILED_FROM else None
+    if kernel is not None:
+        return int(kernel(np.frombuffer(data, np.uint8), _TABLE_ARRAY, 0xFFFFFFFF)) ^ 0xFFFFFFFF
     crc = 0xFFFFFFFF
     for byte in data:
         crc = _TABLE[(crc ^ byte) & 0xFF] ^ (crc >> 8)
