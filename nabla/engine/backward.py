@@ -193,12 +193,14 @@ def run_backward(
             node = heapq.heappop(heap)[1]
             g = grads.pop(node)
             owned.discard(node)  # (handed to the rule, which may return it: add's gives it to both inputs)
-            node_inputs = node.inputs
+            if node.skips is not None and through is not None and not through(node.skips):
+                unfuse(node.skips)  # (the node it skips is a constant to this walk: the gradient stops there)
             if tracer is not None:
                 tracer.reaches(node)
-            if node_inputs is None:
+            freed = node if node.inputs is None else node.skips  # (a fused node's walk goes through the one it skips)
+            if freed is not None and freed.inputs is None:
                 raise RuntimeError(
-                    f"trying to backward through the graph of '{node.name}' a second time: its saved "
+                    f"trying to backward through the graph of '{freed.name}' a second time: its saved "
                     "values were freed by the first backward; pass retain_graph=True to the first call"
                 )
             if node.hooks:
@@ -208,6 +210,7 @@ def run_backward(
             if node.retain is not None and node.retain() is not None:
                 refuse_in_capture("retains the gradient of an intermediate tensor (retain_grad)")
                 accumulate_grad(node.retain(), g, create_graph)
+            node_inputs = node.inputs  # (after the hooks: one that asks for a skipped node's gradient unfuses this)
             if node in wanted:
                 wanted[node] = g
             try:

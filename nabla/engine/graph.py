@@ -102,7 +102,9 @@ class Node:
 def skipped_by(node: Node, fused: Node, rewrite: Callable[[Node, Node], None]) -> None:
     """Note that ``fused`` takes its gradient past ``node`` (to node's inputs, node's rule folded into its own),
     and that ``rewrite(fused, node)`` turns it back into a plain node on node's output (see :func:`unfuse`)."""
-    node.fused = [*(node.fused or ()), (weakref.ref(fused), rewrite)]
+    if node.fused is None:
+        node.fused = []
+    node.fused.append((weakref.ref(fused), rewrite))  # (a map pooled n times: n appends, not n copies)
     fused.skips = node  # (a backward pass through ``fused`` has used ``node`` too: it frees both)
 
 

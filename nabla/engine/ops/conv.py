@@ -350,9 +350,18 @@ def max_pool2d(x, kernel_size, stride=None, padding=0) -> Tensor:
 
 
 def _fusable(x: Tensor) -> bool:
-    """Whether a node may take ``x``'s gradient past ``x``'s node: no hook or retained grad asks for it yet."""
+    """Whether a node may take ``x``'s gradient past ``x``'s node: no hook or retained grad asks for it yet, the
+    node is not freed (by a backward pass: the plain pooling records, its backward raises), and its inputs
+    still require grad as when it was recorded (a fused node's needs come from them, the plain one's from it)."""
     node = x._node
-    return node is not None and node.hooks is None and node.retain is None and x._hooks is None
+    return (
+        node is not None
+        and node.inputs is not None
+        and node.hooks is None
+        and node.retain is None
+        and x._hooks is None
+        and all(n == (isinstance(t, Tensor) and t._rg) for t, n in zip(node.inputs, node.need))
+    )
 
 
 @primitive("relu_max_pool", reads=(1, "out"))

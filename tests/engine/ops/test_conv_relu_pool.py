@@ -331,3 +331,66 @@ def test_a_backward_pass_through_the_fused_node_frees_the_relu_node_as_the_plain
     assert y.grad_fn.next_inputs == ()  # (freed: a step may return y, as captured steps return activations)
     with pytest.raises(RuntimeError, match="second time"):
         y.sum().backward()
+
+
+def _relu_of_leaf(plain: bool):
+    """(z, y = relu(z)): z a leaf; ``plain``: a hook on y keeps the plain nodes."""
+    z = nb.tensor(np.random.default_rng(3).standard_normal((2, 3, 6, 6)).astype(np.float32), requires_grad=True)
+    y = nb.relu(z)
+    if plain:
+        y.register_hook(lambda g: None)
+    return z, y
+
+
+@pytest.mark.parametrize("plain", [False, True])
+def test_pooling_a_relu_output_whose_node_backward_freed_records_the_plain_node(plain):
+    z, y = _relu_of_leaf(plain)
+    ops.max_pool2d(y, 2).sum().backward()
+    p = ops.max_pool2d(y, 2)  # (the fused pooling read the freed node's inputs: TypeError)
+    assert p._node.prim.name == "max_pool"
+    with pytest.raises(RuntimeError, match="'relu' a second time"):
+        p.sum().backward()
+
+
+def test_pooling_a_relu_convolutions_output_after_backward_records_the_plain_node():
+    x = nb.tensor(np.random.default_rng(4).standard_normal((1, 6, 6, 2)).astype(np.float32))
+    k = nb.tensor(np.random.default_rng(5).standard_normal((3, 3, 2, 3)).astype(np.float32), requires_grad=True)
+    y = ops.conv2d_nhwc(x, k, relu=True)
+    y.sum().backward()
+    assert ops.max_pool2d_nhwc(y, 2)._node.prim.name == "max_pool_nhwc"
+
+
+@pytest.mark.parametrize("plain", [False, True])
+def test_a_relu_node_freed_by_another_backward_raises_through_the_fused_node_as_the_plain_graph(plain):
+    z, y = _relu_of_leaf(plain)
+    p = ops.max_pool2d(y, 2)
+    y.sum().backward()  # frees the ReLU's node
+    with pytest.raises(RuntimeError, match="'relu' a second time"):
+        p.sum().backward()
+
+
+@pytest.mark.parametrize("plain", [False, True])
+def test_a_hook_on_the_pooled_output_may_ask_for_the_relu_outputs_gradient(plain):
+    z, y = _relu_of_leaf(plain)
+    p = ops.max_pool2d(y, 2)
+    p.register_hook(lambda g: y.retain_grad())  # (unfuses the node the walk is at: its rule ran on stale inputs)
+    p.sum().backward()
+    np.testing.assert_array_equal(y.grad.numpy(), z.grad.numpy())
+
+
+@pytest.mark.parametrize("plain", [False, True])
+def test_a_walk_limited_by_through_stops_at_the_relu_node_it_does_not_accept(plain):
+    z, y = _relu_of_leaf(plain)
+    mark = nb.engine.graph.sequence_mark()  # (a tape reset between the ReLU and the pooling)
+    p = ops.max_pool2d(y, 2)
+    (g,) = nb.grad(p.sum(), [z], allow_unused=True, through=lambda node: node.seq > mark)
+    assert g is None
+
+
+@pytest.mark.parametrize("plain", [False, True])
+def test_pooling_a_relu_output_whose_leaf_stopped_requiring_grad_keeps_the_graph(plain):
+    z, y = _relu_of_leaf(plain)
+    z.requires_grad_(False)
+    p = ops.max_pool2d(y, 2)
+    assert p.requires_grad  # (fused, the needs came from z now: no node, and p.sum().backward() raised)
+    p.sum().backward()
