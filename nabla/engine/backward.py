@@ -259,7 +259,7 @@ def run_backward(
                     skipped.append(node.skips)
     for node in skipped:
         # A fused node's walk went through the node it skips (graph.skipped_by), which is freed as the plain
-        # graph's walk would free it (once this walk no longer reaches it by another path).
+        # graph's walk would free it; after the whole walk, which may still reach it by another path.
         node.inputs = node.out = None
 
     if inputs is not None:

@@ -6,6 +6,12 @@ ran, on which inputs, with which parameters, and what its gradient rule will
 read. The node is the ``grad_fn`` of the tensor it produced; the backward
 walk (:mod:`nabla.engine.backward`) visits the nodes. As PyTorch's
 ``torch/autograd/graph.py``, this module holds the graph's pieces, not the walk.
+
+A few operations record a *fused* node that takes the gradient past the node of its input, to that node's
+own inputs (a max pooling of a ReLU's output: both rules in one pass). The two stay tied: the fused node's
+``skips`` is the node it goes past, which a backward pass through it frees as it frees the fused node; the
+skipped node's ``fused`` lists the fused nodes that go past it, which :func:`unfuse` rewrites into plain
+nodes on its output as soon as that output's own gradient is asked for.
 """
 
 from __future__ import annotations

@@ -338,14 +338,18 @@ def max_pool2d(x, kernel_size, stride=None, padding=0) -> Tensor:
     node = x._node
     if p != (0, 0) or not _fusable(x) or node.prim is not relu:
         return _max_pool(_pad_image(x, p, -math.inf), kernel=k, stride=s)
-    z = node.inputs[0]  # (z itself, or the placeholder ReLU's node keeps of it: it reads only its output)
-    if z._node is not None:
-        # Only z's place in the graph is needed (no rule reads z's values), so the edge to it is a stand-in
-        # over x's memory: a placeholder would be an array a captured step could not name.
+    z = node.inputs[0]
+    replaced = node.origins is not None and node.origins[0] is not None
+    if replaced:
+        # ReLU's rule reads only its output, so its node keeps a placeholder of a large z. Only z's place in the
+        # graph is needed here (no rule reads z's values): the edge to it is a stand-in over x's memory, as a
+        # placeholder would be an array a captured step could not name.
         z = Tensor._make(x._data, z._node, z._version)
     out = _relu_max_pool(z, x.detach(), kernel=k, stride=s)
     if out._node is not None:
         skipped_by(node, out._node, _unfuse_relu_max_pool)
+        if replaced:  # (grad_fn.next_inputs and graph pictures show the real z while it lives)
+            out._node.origins = (node.origins[0], None)
     return out
 
 
