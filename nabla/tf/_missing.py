@@ -63,7 +63,8 @@ ALTERNATIVES = {
     "tf.audio": "audio operations are not offered",
     "tf.io": (
         "tf.io offers decode_csv, matching_files, TFRecordWriter, TFRecordOptions, parse_example, "
-        "parse_single_example, FixedLenFeature and VarLenFeature; for other files read them with NumPy or Python"
+        "parse_single_example, FixedLenFeature, VarLenFeature, serialize_tensor and parse_tensor; for other "
+        "files read them with NumPy or Python"
     ),
     "tf.lite": "TensorFlow Lite is not offered: export with nabla's ONNX support where available",
     "tf.estimator": "estimators are not offered: use Keras's fit (nabla.keras) or a GradientTape loop",

@@ -37,7 +37,9 @@ def text_data(value) -> np.ndarray | None:
         return value._data
     if not is_text(value):
         return None
-    array = np.asarray(value)
+    # (bytes and lists go straight to objects: a NumPy bytes array would drop each item's trailing NUL bytes,
+    # which a serialized record may end with)
+    array = np.array(value, dtype=object) if isinstance(value, (bytes, str, list, tuple)) else np.asarray(value)
     return np.vectorize(_encoded, otypes=[object])(array) if array.size else array.astype(object)
 
 

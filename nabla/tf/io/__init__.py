@@ -3,6 +3,7 @@
 - CSV records: ``decode_csv`` (:mod:`.csv_ops`).
 - TFRecord files: ``TFRecordWriter``, ``TFRecordOptions`` (:mod:`.tfrecord`; read them with
   ``tf.data.TFRecordDataset``).
+- tensors as bytes: ``serialize_tensor``, ``parse_tensor`` (:mod:`.tensor_proto`).
 - ``tf.train.Example``\\ s as tensors: ``parse_single_example``, ``parse_example``, ``FixedLenFeature``,
   ``VarLenFeature`` (:mod:`.parsing`).
 
@@ -13,6 +14,7 @@ from .._missing import missing as _missing
 from ..data.readers import matching_files as _matching_files
 from .csv_ops import decode_csv
 from .parsing import FixedLenFeature, VarLenFeature, parse_example, parse_single_example
+from .tensor_proto import parse_tensor, serialize_tensor
 from .tfrecord import TFRecordOptions, TFRecordWriter
 
 
@@ -33,9 +35,11 @@ __all__ = [
     "matching_files",
     "parse_example",
     "parse_single_example",
+    "parse_tensor",
+    "serialize_tensor",
 ]
 
-for _implementation in ("csv_ops", "parsing", "tfrecord", "wire"):
+for _implementation in ("csv_ops", "parsing", "tensor_proto", "tfrecord", "wire"):
     globals().pop(_implementation, None)
 del _implementation
 

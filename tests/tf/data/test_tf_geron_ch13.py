@@ -234,3 +234,40 @@ def test_parse_errors_as_tensorflow(tf):
             lib.io.parse_single_example(serialized, {"id": lib.io.FixedLenFeature([3], lib.int64)})
         with pytest.raises(lib.errors.InvalidArgumentError, match="Data types don't match"):
             lib.io.parse_single_example(serialized, {"name": lib.io.FixedLenFeature([], lib.int64)})
+
+
+@pytest.mark.parametrize(
+    "value",
+    [np.array([[1.0, 2.0], [3.0, 4.0]], np.float32), np.int32(3), [b"ab", b"c"], b"x", np.array([True, False]),
+     np.zeros((0, 3)), np.arange(3, dtype=np.uint8), np.arange(-4, 4, dtype=np.int64).reshape(2, 2, 2),
+     np.array([1.5, -2.0], np.float16), [b"ends with NULs\x00\x00", b""]],
+)  # fmt: skip
+def test_serialize_tensor_writes_tensorflows_bytes_and_parse_tensor_reads_both(tf, value):
+    # Chapter 13: tf.io.serialize_tensor(t) into a BytesList, tf.io.parse_tensor(bytes, out_type) back.
+    ours, theirs = ntf.io.serialize_tensor(ntf.constant(value)), tf.io.serialize_tensor(tf.constant(value))
+    assert ours.numpy() == theirs.numpy()
+    dtype = tf.constant(value).dtype.name
+    for serialized in (ours, theirs.numpy()):
+        back = ntf.io.parse_tensor(serialized, getattr(ntf, dtype))
+        expected = np.asarray(tf.io.parse_tensor(theirs, getattr(tf, dtype)).numpy())
+        assert back.dtype.name == dtype and back.shape == expected.shape
+        np.testing.assert_array_equal(back.numpy(), expected)
+
+
+def test_parse_tensor_reads_typed_fields_and_refuses_what_tensorflow_refuses(tf):
+    proto = tf.make_tensor_proto([1.5, 2.5, -1.0], dtype=tf.float32)
+    proto.ClearField("tensor_content")  # (the typed repeated field instead, as other writers fill it)
+    proto.float_val.extend([1.5, 2.5, -1.0])
+    np.testing.assert_array_equal(ntf.io.parse_tensor(proto.SerializeToString(), ntf.float32).numpy(),
+                                  tf.io.parse_tensor(proto.SerializeToString(), tf.float32).numpy())  # fmt: skip
+    filled = tf.make_tensor_proto(7, dtype=tf.int64, shape=[2, 3])  # one value for all
+    filled = ntf.io.parse_tensor(filled.SerializeToString(), ntf.int64)
+    np.testing.assert_array_equal(filled.numpy(), np.full((2, 3), 7))
+    serialized = tf.io.serialize_tensor(tf.constant([1.0, 2.0])).numpy()
+    for bad, out_type, match in [(serialized, "int32", r"Type mismatch between parsed tensor \(float\) and dtype "
+                                  r"\(int32\)"), (b"garbage\xff", "int32", "Could not parse"),
+                                 (serialized[:-2], "float32", "Could not parse")]:  # fmt: skip
+        with pytest.raises(ntf.errors.InvalidArgumentError, match=match):
+            ntf.io.parse_tensor(bad, getattr(ntf, out_type))
+        with pytest.raises(tf.errors.InvalidArgumentError):
+            tf.io.parse_tensor(bad, getattr(tf, out_type))
