@@ -4,6 +4,7 @@ the import changed to nabla.keras, against Keras 3 (PyTorch backend) on small sy
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from keras_reference import keras_on_torch
 
 import nabla.keras as keras
@@ -37,3 +38,53 @@ def test_a_subclass_calling_super_init_with_inputs_and_outputs_is_a_functional_m
     head = keras.layers.Dense(1, activation="sigmoid", name="binary_classification_head")
     binary = keras.Model(mine.input, head(mine.get_layer("classification_head").input))
     assert binary.output_shape == (None, 1) and binary.count_params() == mine.count_params() - 10 * 4 - 10 + 4 + 1
+
+
+def endpoint_model(k):
+    """endpoint_layer_pattern.py's LogisticEndpoint as in Keras 3 (its ``add_metric`` is gone: the layer updates
+    a metric it holds), on 12 features instead of 764."""
+
+    class LogisticEndpoint(k.layers.Layer):
+        def __init__(self, name=None):
+            super().__init__(name=name)
+            self.loss_fn = k.losses.BinaryCrossentropy(from_logits=True)
+            self.accuracy_fn = k.metrics.BinaryAccuracy(name="accuracy")
+
+        def call(self, logits, targets=None, sample_weight=None):
+            if targets is not None:
+                self.add_loss(self.loss_fn(targets, logits, sample_weight))
+                self.accuracy_fn.update_state(targets, logits, sample_weight)
+            return k.ops.sigmoid(logits)
+
+    inputs = k.Input((12,), name="inputs")
+    targets, sample_weight = k.Input((1,), name="targets"), k.Input((1,), name="sample_weight")
+    preds = LogisticEndpoint()(k.layers.Dense(1)(inputs), targets, sample_weight)
+    model = k.Model([inputs, targets, sample_weight], preds)
+    model.compile(k.optimizers.Adam(1e-2))
+    return model
+
+
+def test_a_metric_held_by_a_layer_is_in_the_models_metrics_and_logs_as_in_keras():
+    theirs, mine = endpoint_model(keras_on_torch()), endpoint_model(keras)
+    mine.set_weights([np.asarray(w) for w in theirs.get_weights()])
+    rng = np.random.default_rng(1)
+    data = {"inputs": rng.random((64, 12)).astype(np.float32),
+            "targets": rng.integers(0, 2, (64, 1)).astype(np.float32),
+            "sample_weight": rng.random((64, 1)).astype(np.float32)}  # fmt: skip
+    want = theirs.fit(data, epochs=2, batch_size=16, shuffle=False, verbose=0).history
+    got = mine.fit(data, epochs=2, batch_size=16, shuffle=False, verbose=0).history
+    assert set(got) == set(want) == {"loss", "accuracy"}
+    for key, values in want.items():
+        np.testing.assert_allclose(got[key], values, rtol=1e-5, err_msg=key)
+    assert [m.name for m in mine.metrics] == [m.name for m in theirs.metrics]
+
+
+def test_evaluate_takes_x_alone_when_the_model_adds_its_own_loss_as_keras():
+    theirs, mine = endpoint_model(keras_on_torch()), endpoint_model(keras)
+    mine.set_weights([np.asarray(w) for w in theirs.get_weights()])
+    rng = np.random.default_rng(2)
+    data = {"inputs": rng.random((40, 12)).astype(np.float32),
+            "targets": rng.integers(0, 2, (40, 1)).astype(np.float32),
+            "sample_weight": rng.random((40, 1)).astype(np.float32)}  # fmt: skip
+    want = theirs.evaluate(data, batch_size=16, verbose=0, return_dict=True)
+    assert mine.evaluate(data, batch_size=16, verbose=0, return_dict=True) == pytest.approx(want, rel=1e-5)
