@@ -88,3 +88,26 @@ def test_evaluate_takes_x_alone_when_the_model_adds_its_own_loss_as_keras():
             "sample_weight": rng.random((40, 1)).astype(np.float32)}  # fmt: skip
     want = theirs.evaluate(data, batch_size=16, verbose=0, return_dict=True)
     assert mine.evaluate(data, batch_size=16, verbose=0, return_dict=True) == pytest.approx(want, rel=1e-5)
+
+
+def dict_input_model(k):
+    """structured_data_classification_from_scratch.py's shape of model, shrunk: a dict of inputs in the order
+    of its features (not sorted), one of them a tensor a layer computed, concatenated."""
+    inputs = {"z": k.Input(shape=(1,), name="z"), "a": k.Input(shape=(2,), name="a", dtype="int64")}
+    inputs["m"] = k.layers.Normalization(mean=1.0, variance=4.0)(k.Input(shape=(1,), name="m"))
+    features = k.layers.concatenate([k.layers.Dense(2, name=f"d_{key}")(v) for key, v in inputs.items()], name="join")
+    return k.Model(inputs, k.layers.Dense(1, name="head")(features))
+
+
+def test_a_dict_of_inputs_lists_model_inputs_by_sorted_key_and_runs_as_keras():
+    theirs, mine = dict_input_model(keras_on_torch()), dict_input_model(keras)
+    assert [t.shape for t in mine.inputs] == [tuple(t.shape) for t in theirs.inputs]
+    def names(items):  # (Keras numbers the computed input's "keras_tensor_9CLONE" by a session-wide count)
+        return [item.name if "CLONE" not in item.name else "CLONE" for item in items]
+
+    assert names(mine.inputs) == names(theirs.inputs) == ["a", "CLONE", "z"]
+    assert names(mine.layers) == names(theirs.layers)
+    mine.set_weights([np.asarray(w) for w in theirs.get_weights()])
+    rng = np.random.default_rng(3)
+    x = {"m": rng.random((5, 1)).astype(np.float32), "a": rng.integers(0, 3, (5, 2)), "z": rng.random((5, 1))}
+    np.testing.assert_allclose(mine.predict(x, verbose=0), theirs.predict(x, verbose=0), rtol=1e-5, atol=1e-6)
