@@ -111,3 +111,14 @@ def test_a_dict_of_inputs_lists_model_inputs_by_sorted_key_and_runs_as_keras():
     rng = np.random.default_rng(3)
     x = {"m": rng.random((5, 1)).astype(np.float32), "a": rng.integers(0, 3, (5, 2)), "z": rng.random((5, 1))}
     np.testing.assert_allclose(mine.predict(x, verbose=0), theirs.predict(x, verbose=0), rtol=1e-5, atol=1e-6)
+
+
+def test_a_loss_takes_python_lists_as_keras_3_takes_two_lists():
+    """sample_size_estimate.py fits ``a * x**b`` to mean accuracies with ``mse(y_pred, mean_acc)``, a list."""
+    k = keras_on_torch()
+    sizes, accuracies = [165.0, 330.0, 825.0, 1651.0], [0.81, 0.87, 0.9, 0.91]
+    want = k.losses.MeanSquaredError()(sizes, accuracies)
+    assert float(keras.losses.MeanSquaredError()(sizes, accuracies)) == pytest.approx(float(want), rel=1e-6)
+    curve = np.float32(0.4) * np.asarray(sizes, np.float32) ** np.float32(0.12)
+    want = k.losses.MeanAbsoluteError()(curve, np.asarray(accuracies, np.float32))  # (Keras refuses the list here)
+    assert float(keras.losses.MeanAbsoluteError()(curve, accuracies)) == pytest.approx(float(want), rel=1e-6)
