@@ -135,6 +135,14 @@ class Loss:
         raise NotImplementedError(f"{type(self).__name__}: a Loss subclass must define call(y_true, y_pred)")
 
     def __call__(self, y_true, y_pred, sample_weight=None) -> Tensor:
+        """The reduced loss. ``y_true`` and ``y_pred``: arrays, tensors or Python lists (of floats), as Keras 3
+        takes two lists (keras.io's sample_size_estimate.py fits a curve with ``mse(y_pred, mean_acc)``). NOTE:
+        Keras 3 refuses a list beside a tensor ("Structures don't have the same nested structure"); nabla
+        reads the list as an array there too, as it always read a list ``y_true``."""
+        if isinstance(y_pred, (list, tuple)):
+            y_pred = np.asarray(y_pred, np.float32)
+            if isinstance(y_true, (list, tuple)):
+                y_true = np.asarray(y_true, np.float32)
         # (in y_pred's tensor class, else y_true's: a tf.keras loss of tf.Tensors is a tf.Tensor, which prints
         # as TensorFlow's, whichever side the tf.Tensor came in on)
         typed = y_pred if getattr(type(y_pred), "keras_output_class", None) is not None else y_true

@@ -223,9 +223,10 @@ def evaluation_arrays(model, x, y, sample_weight, steps, who: str, with_y: bool 
             )
         source = SourceBatches(model, x, steps, who=who)
         return source.arrays(with_y), source.batch_size
-    if x is None or (with_y and y is None):
+    # As fit: no y when the model's loss needs none (only add_loss penalties: keras.io's endpoint layer pattern).
+    if x is None or (with_y and y is None and model._needs_targets()):
         raise ValueError(f"{who} needs x" + (" and y" if with_y else ""))
-    x, y = model_inputs(model, x), model_targets(model, y) if with_y else None
+    x, y = model_inputs(model, x), model_targets(model, y) if with_y and y is not None else None
     if sample_weight is None:
         return (x, y, None), None
     if isinstance(y, list):

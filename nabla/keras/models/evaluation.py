@@ -57,7 +57,8 @@ class EvaluationMethods:
         """
         self._require_compiled("evaluate")
         (x, y, sample_weight), source_batch = evaluation_arrays(self, x, y, sample_weight, steps, "evaluate")
-        structures.check_lengths(x, y)
+        if y is not None:
+            structures.check_lengths(x, y)
         batch_size = source_batch or batch_size or 32
         cblist = self._progress_callbacks(callbacks, verbose, structures.count(x), batch_size)
         cblist.on_test_begin()

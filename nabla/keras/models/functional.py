@@ -46,6 +46,9 @@ class Functional(Model):
 
     def __init__(self, inputs, outputs, name: str | None = None, **kwargs):
         super().__init__(name=name, **kwargs)
+        self._given_inputs = inputs  # model.input, as given
+        if isinstance(inputs, dict):  # Keras 3's tree.flatten lists a dict's values by sorted key: model.inputs too
+            inputs = {key: inputs[key] for key in sorted(inputs)}
         self._inputs, self._outputs = inputs, outputs
         flat_inputs, flat_outputs = flatten(inputs), flatten(outputs)
         for role, tensors in (("inputs", flat_inputs), ("outputs", flat_outputs)):
@@ -88,6 +91,7 @@ class Functional(Model):
 
     @property
     def inputs(self) -> list[KerasTensor]:
+        """The input tensors, flat; of a dict, in the order of its sorted keys (see ``__init__``)."""
         return flatten(self._inputs)
 
     @property
@@ -97,7 +101,7 @@ class Functional(Model):
     @property
     def input(self):
         """The inputs as they were given to ``Model(inputs, ...)``: one KerasTensor, or their list or dict."""
-        return self._inputs
+        return self.__dict__.get("_given_inputs", self._inputs)
 
     @property
     def output(self):

@@ -124,8 +124,18 @@ class StepMethods:
         return [self._loss_tracker, *compiled, *self._own_metrics()]
 
     def _own_metrics(self) -> list:
-        """The metrics set as the model's attributes (``self.reconstruction_mean = keras.metrics.Mean()``)."""
-        return [v for k, v in vars(self).items() if isinstance(v, Metric) and k != "_loss_tracker_metric"]
+        """The metrics set as attributes of the model (``self.reconstruction_mean = keras.metrics.Mean()``), then
+        of its layers, depth first (keras.io's endpoint layer pattern: a layer holding
+        ``self.accuracy_fn = keras.metrics.BinaryAccuracy(name="accuracy")`` and updating it in ``call``).
+
+        As Keras 3's ``Trainer.metrics``: a nested model's own metrics are left out (it is a trainer of its
+        own), the metrics of the layers inside it are not. Each metric is listed once (Keras lists a metric
+        of a layer nested two deep twice; its logs, a dict by name, hold it once either way)."""
+        found = [v for k, v in vars(self).items() if isinstance(v, Metric) and k != "_loss_tracker_metric"]
+        for layer in self.modules():
+            if layer is not self and not isinstance(layer, StepMethods):
+                found += [v for v in vars(layer).values() if isinstance(v, Metric)]
+        return list({id(m): m for m in found}.values())
 
     @property
     def metrics_names(self) -> list[str]:
