@@ -135,7 +135,22 @@ class BytesList(_List):
         return f'"{_escape(v)}"'
 
 
-class FloatList(_List):
+class _NumberList(_List):
+    """``FloatList`` and ``Int64List``: written packed; read packed, or one value a field (``_single`` wire type),
+    as protobuf's parsers take both."""
+
+    def _decode(self, data: bytes) -> None:
+        self.value = []
+        for number, kind, v in wire.fields(data):
+            if number == 1 and kind == wire.LENGTH:
+                self.value.extend(self._packed(v))
+            elif number == 1 and kind == self._single:
+                self.value.extend(self._unpacked(v))
+            elif number == 1:
+                raise wire.DecodeError(f"{type(self).__name__}.value has wire type {kind}")
+
+
+class FloatList(_NumberList):
     """``tf.train.FloatList(value=[1.5, ...])``: a list of float32 numbers (written packed)."""
 
     _check = staticmethod(_as_float)
@@ -144,22 +159,20 @@ class FloatList(_List):
         values = [_as_float(v) for v in self.value]
         return wire.length_delimited(1, struct.pack(f"<{len(values)}f", *values)) if values else b""
 
-    def _decode(self, data: bytes) -> None:
-        self.value = []
-        for number, kind, v in wire.fields(data):
-            if number == 1 and kind == wire.LENGTH:  # packed
-                self.value.extend(wire.unpack_floats(v))
-            elif number == 1 and kind == wire.FIXED32:  # (protobuf parsers take the unpacked form too)
-                self.value.extend(wire.unpack_floats(v))
-            elif number == 1:
-                raise wire.DecodeError(f"FloatList.value has wire type {kind}")
+    _single = wire.FIXED32
+
+    @staticmethod
+    def _packed(payload: bytes) -> list[float]:
+        return wire.unpack_floats(payload)
+
+    _unpacked = _packed  # (one value: its four bytes)
 
     @staticmethod
     def _item_text(v: float) -> str:
         return _float_text(v)
 
 
-class Int64List(_List):
+class Int64List(_NumberList):
     """``tf.train.Int64List(value=[1, ...])``: a list of int64 numbers (written packed)."""
 
     _check = staticmethod(_as_int64)
@@ -168,15 +181,15 @@ class Int64List(_List):
         values = [_as_int64(v) for v in self.value]
         return wire.length_delimited(1, b"".join(wire.varint(v) for v in values)) if values else b""
 
-    def _decode(self, data: bytes) -> None:
-        self.value = []
-        for number, kind, v in wire.fields(data):
-            if number == 1 and kind == wire.LENGTH:
-                self.value.extend(wire.signed64(x) for x in wire.packed_varints(v))
-            elif number == 1 and kind == wire.VARINT:
-                self.value.append(wire.signed64(v))
-            elif number == 1:
-                raise wire.DecodeError(f"Int64List.value has wire type {kind}")
+    _single = wire.VARINT
+
+    @staticmethod
+    def _packed(payload: bytes) -> list[int]:
+        return [wire.signed64(x) for x in wire.packed_varints(payload)]
+
+    @staticmethod
+    def _unpacked(value: int) -> list[int]:
+        return [wire.signed64(value)]
 
     @staticmethod
     def _item_text(v: int) -> str:
