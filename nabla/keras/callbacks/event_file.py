@@ -1,13 +1,6 @@
-"""TensorBoard event files, written without TensorFlow or protobuf: TFRecord framing of hand-encoded ``Event``s.
+"""TensorBoard event files, written without TensorFlow or protobuf: TFRecords of hand-encoded ``Event``s.
 
-An event file is a sequence of TFRecords, each::
-
-    uint64 length (little-endian) | uint32 masked_crc32c(length) | data | uint32 masked_crc32c(data)
-
-where CRC32C is the Castagnoli CRC (polynomial 0x82F63B78, reflected), computed here with a 256-entry
-table, byte by byte (in a compiled loop for large records where Numba is installed), and
-``masked(crc) = ((crc >> 15) | (crc << 17)) + 0xA282EAD8 (mod 2**32)``.
-
+An event file is a sequence of TFRecords (:mod:`nabla.records`: the framing, its CRCs, the field encoding).
 Each record's data is one ``tensorflow.Event`` protocol buffer, encoded by hand (wire format: a key
 ``field_number << 3 | wire_type`` then a varint, a 64-bit value, or a length and bytes):
 
@@ -32,76 +25,7 @@ import time
 
 import numpy as np
 
-from .._engine import compiled
-
-
-def _crc32c_table() -> list[int]:
-    table = []
-    for byte in range(256):
-        crc = byte
-        for _ in range(8):
-            crc = (crc >> 1) ^ 0x82F63B78 if crc & 1 else crc >> 1
-        table.append(crc)
-    return table
-
-
-_TABLE = _crc32c_table()
-
-
-_TABLE_ARRAY = np.array(_TABLE, dtype=np.int64)
-# From this size a record's CRC runs compiled: the Python loop takes 0.4-0.8 s a MB (a TFRecord file of
-# Fashion-MNIST is 47 MB), the compiled one ~10 ms, after a compilation of about a second once per process.
-_COMPILED_FROM = 1 << 16
-
-
-@compiled
-def _crc32c_loop(data, table, crc):
-    for byte in data:
-        crc = table[(crc ^ byte) & 0xFF] ^ (crc >> 8)
-    return crc
-
-
-def crc32c(data: bytes) -> int:
-    """The CRC32C (Castagnoli) of ``data``: ``crc32c(b"123456789") == 0xE3069283``."""
-    kernel = _crc32c_loop.kernel if len(data) >= _COMPILED_FROM else None
-    if kernel is not None:
-        return int(kernel(np.frombuffer(data, np.uint8), _TABLE_ARRAY, 0xFFFFFFFF)) ^ 0xFFFFFFFF
-    crc = 0xFFFFFFFF
-    for byte in data:
-        crc = _TABLE[(crc ^ byte) & 0xFF] ^ (crc >> 8)
-    return crc ^ 0xFFFFFFFF
-
-
-def masked_crc32c(data: bytes) -> int:
-    """TFRecord's masked CRC: the CRC rotated right by 15 bits plus a constant, all mod 2**32."""
-    crc = crc32c(data)
-    return (((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF
-
-
-def tfrecord(data: bytes) -> bytes:
-    """One TFRecord: length, its masked CRC, the data, its masked CRC."""
-    length = struct.pack("<Q", len(data))
-    return length + struct.pack("<I", masked_crc32c(length)) + data + struct.pack("<I", masked_crc32c(data))
-
-
-# --- protocol buffer wire format ----------------------------------------------------------------
-
-
-def varint(value: int) -> bytes:
-    """``value`` as a protocol buffer varint (7 bits a byte, low first); a negative int64 is its 64-bit two's
-    complement, ten bytes long. (nabla.tf.io.wire encodes tf.train.Example with it.)"""
-    value &= (1 << 64) - 1
-    out = bytearray()
-    while value > 0x7F:
-        out.append(value & 0x7F | 0x80)
-        value >>= 7
-    out.append(value)
-    return bytes(out)
-
-
-def key(field: int, wire_type: int) -> bytes:
-    """A field's key: its number and wire type (0 varint, 1 eight bytes, 2 length-delimited, 5 four bytes)."""
-    return varint(field << 3 | wire_type)
+from ...records import key, length_delimited, tfrecord, varint
 
 
 def _double(field: int, value: float) -> bytes:
@@ -112,12 +36,8 @@ def _float(field: int, value: float) -> bytes:
     return key(field, 5) + struct.pack("<f", value)
 
 
-def _bytes(field: int, value: bytes) -> bytes:
-    return key(field, 2) + varint(len(value)) + value
-
-
 def _packed_doubles(field: int, values) -> bytes:
-    return _bytes(field, np.asarray(values, dtype="<f8").tobytes())
+    return length_delimited(field, np.asarray(values, dtype="<f8").tobytes())
 
 
 def event(
@@ -126,15 +46,15 @@ def event(
     """An encoded ``Event``: its time and step, then a file version or a ``Summary`` of the given values."""
     out = _double(1, time.time() if wall_time is None else wall_time) + key(2, 0) + varint(int(step))
     if file_version is not None:
-        out += _bytes(3, file_version.encode())
+        out += length_delimited(3, file_version.encode())
     if summary_values:
-        out += _bytes(5, b"".join(_bytes(1, value) for value in summary_values))
+        out += length_delimited(5, b"".join(length_delimited(1, value) for value in summary_values))
     return out
 
 
 def scalar_value(tag: str, value: float) -> bytes:
     """An encoded ``Summary.Value`` holding a scalar (``simple_value``, a float32)."""
-    return _bytes(1, tag.encode()) + _float(2, float(value))
+    return length_delimited(1, tag.encode()) + _float(2, float(value))
 
 
 HISTOGRAM_BUCKETS = 30  # as tf.summary.histogram's default
@@ -165,7 +85,7 @@ def histogram_value(tag: str, values, buckets: int = HISTOGRAM_BUCKETS) -> bytes
             + _packed_doubles(6, limits)
             + _packed_doubles(7, counts)
         )
-    return _bytes(1, tag.encode()) + _bytes(5, histo)
+    return length_delimited(1, tag.encode()) + length_delimited(5, histo)
 
 
 class EventFileWriter:

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from ...keras.callbacks.event_file import masked_crc32c
+from ...records import masked_crc32c
 from ..errors import DataLossError
 from .structure import Spec
 from .text_files import FileRecords, open_file

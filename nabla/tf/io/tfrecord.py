@@ -4,7 +4,7 @@ A TFRecord file is a sequence of records, each framed as::
 
     uint64 length (little-endian) | uint32 masked_crc32c(length) | data | uint32 masked_crc32c(data)
 
-(CRC32C and its mask: :mod:`nabla.keras.callbacks.event_file`, which writes TensorBoard's TFRecords), the
+(CRC32C and its mask: :mod:`nabla.records`, which TensorBoard's event files use too), the
 whole stream gzip- or zlib-compressed when ``compression_type`` is ``"GZIP"`` or ``"ZLIB"``. The files are
 TensorFlow's: either library reads what the other writes.
 
@@ -23,7 +23,7 @@ import os
 import zlib
 
 from ...atomic import atomic_write
-from ...keras.callbacks.event_file import tfrecord
+from ...records import tfrecord
 from ..data.text_files import compression
 
 

@@ -1,4 +1,5 @@
-"""The protocol buffer wire format, the little of it that ``tf.train.Example`` and ``TensorProto`` need.
+"""The protocol buffer wire format, the little of it that ``tf.train.Example`` and ``TensorProto`` need; the
+reading here, the writing in :mod:`nabla.records`.
 
 A message is a sequence of fields, each a key ``field_number << 3 | wire_type`` (a varint) then its value:
 wire type 0 a varint (7 bits a byte, low first, the high bit set on all but the last; at most 10 bytes),
@@ -15,18 +16,15 @@ from __future__ import annotations
 import struct
 from collections.abc import Iterator
 
-from ...keras.callbacks.event_file import key, varint  # (the encoding TensorBoard's event files use too)
+# (Writing is nabla.records', shared with TensorBoard's event files; named here too, so that a message's
+# encoder and decoder read one module.)
+from ...records import key, length_delimited, varint  # noqa: F401
 
 VARINT, FIXED64, LENGTH, FIXED32 = 0, 1, 2, 5
 
 
 class DecodeError(ValueError):
     """Bytes that are not a valid encoding of the expected message."""
-
-
-def length_delimited(field: int, payload: bytes) -> bytes:
-    """Field ``field`` holding ``payload`` (bytes, a string's UTF-8, a nested message, packed numbers)."""
-    return key(field, LENGTH) + varint(len(payload)) + payload
 
 
 def read_varint(data: bytes, pos: int) -> tuple[int, int]:

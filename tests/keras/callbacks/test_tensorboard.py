@@ -19,14 +19,9 @@ from conftest import require
 from keras_toys import blobs
 
 import nabla.keras as keras
-from nabla.keras.callbacks.event_file import (
-    EventFileWriter,
-    crc32c,
-    event,
-    histogram_value,
-    masked_crc32c,
-    scalar_value,
-)
+from nabla import records
+from nabla.keras.callbacks.event_file import EventFileWriter, event, histogram_value, scalar_value
+from nabla.records import crc32c, masked_crc32c
 
 
 def read_events(path) -> list:
@@ -68,18 +63,16 @@ def test_crc32c_known_vectors(data, crc):
 def test_crc32c_of_a_large_record_both_ways(compiled, monkeypatch, tmp_path):
     # Records from 64 KiB run through a compiled loop where Numba is installed: the same CRC as the
     # Python loop, which TensorFlow's reader checks on a 70 KB record.
-    from nabla.keras.callbacks import event_file
-
     if compiled:
         require("numba")
-    monkeypatch.setattr(event_file, "_COMPILED_FROM", 1 if compiled else 1 << 40)
+    monkeypatch.setattr(records, "_COMPILED_FROM", 1 if compiled else 1 << 40)
     for data, crc in [(b"123456789", 0xE3069283), (bytes(range(32)), 0x46DD794E)]:
         assert crc32c(data) == crc
     tf = require("tensorflow")
     record = np.random.default_rng(0).integers(0, 256, 70_000, dtype=np.uint8).tobytes()
-    monkeypatch.setattr(event_file, "_COMPILED_FROM", 1 << 16 if compiled else 1 << 40)
+    monkeypatch.setattr(records, "_COMPILED_FROM", 1 << 16 if compiled else 1 << 40)
     path = tmp_path / "r.tfrecord"
-    path.write_bytes(event_file.tfrecord(record))
+    path.write_bytes(records.tfrecord(record))
     assert [r.numpy() for r in tf.data.TFRecordDataset(str(path))] == [record]
 
 
