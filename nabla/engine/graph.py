@@ -101,6 +101,12 @@ class Node:
         """The input tensors that gradients flow to (empty once the graph is freed)."""
         return tuple(t for t, n in zip(self.input_tensors(), self.need) if n)
 
+    def become(self, prim, operand, version, params: dict) -> None:
+        """Turn this (fused) node into the plain node ``prim(operand, **params)`` whose one input takes the
+        gradient, ``version`` that input's version at record time (see :func:`unfuse`)."""
+        self.prim, self.inputs, self.params = prim, (operand,), params
+        self.need, self.versions, self.origins = (True,), (version,), None
+
     def __repr__(self) -> str:
         return f"<{self.name} backward>"
 

@@ -302,10 +302,9 @@ def _(xp, need, g, out, x, kernel, bias, y, stride, dilation, pool, pool_stride)
 def _unfuse_conv2d_relu_max_pool(fused, conv_node) -> None:
     """Rewrite a ``conv2d_relu_max_pool`` node into the ``max_pool_nhwc`` node on the convolution's output
     (the tensor of ``conv_node``, its data and version those of the node's input ``y``)."""
-    y = fused.inputs[3]
-    fused.prim, fused.inputs = _max_pool_nhwc, (Tensor._make(y._data, conv_node, y._version),)
-    fused.params = {"pool": fused.params["pool"], "stride": fused.params["pool_stride"]}
-    fused.need, fused.versions, fused.origins = (True,), (fused.versions[3],), None
+    y, params = fused.inputs[3], fused.params
+    operand = Tensor._make(y._data, conv_node, y._version)
+    fused.become(_max_pool_nhwc, operand, fused.versions[3], {"pool": params["pool"], "stride": params["pool_stride"]})
 
 
 def max_pool_grad(g: Tensor, x: Tensor, out: Tensor, kernel, stride) -> Tensor:
@@ -383,8 +382,7 @@ def _(xp, need, g, out, z, y, kernel, stride):
 def _unfuse_relu_max_pool(fused, relu_node) -> None:
     """Rewrite a ``relu_max_pool`` node into the ``max_pool`` node on ReLU's output."""
     y = fused.inputs[1]
-    fused.prim, fused.inputs = _max_pool, (Tensor._make(y._data, relu_node, y._version),)
-    fused.need, fused.versions, fused.origins = (True,), (fused.versions[1],), None
+    fused.become(_max_pool, Tensor._make(y._data, relu_node, y._version), fused.versions[1], fused.params)
 
 
 def avg_pool2d(x, kernel_size, stride=None, padding=0) -> Tensor:
