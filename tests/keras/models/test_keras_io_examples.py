@@ -64,13 +64,19 @@ def endpoint_model(k):
     return model
 
 
-def test_a_metric_held_by_a_layer_is_in_the_models_metrics_and_logs_as_in_keras():
+def endpoint_models_and_data(seed: int, n: int):
+    """Keras's endpoint model and nabla's, with the same weights, and n rows of its three named inputs."""
     theirs, mine = endpoint_model(keras_on_torch()), endpoint_model(keras)
     mine.set_weights([np.asarray(w) for w in theirs.get_weights()])
-    rng = np.random.default_rng(1)
-    data = {"inputs": rng.random((64, 12)).astype(np.float32),
-            "targets": rng.integers(0, 2, (64, 1)).astype(np.float32),
-            "sample_weight": rng.random((64, 1)).astype(np.float32)}  # fmt: skip
+    rng = np.random.default_rng(seed)
+    data = {"inputs": rng.random((n, 12)).astype(np.float32),
+            "targets": rng.integers(0, 2, (n, 1)).astype(np.float32),
+            "sample_weight": rng.random((n, 1)).astype(np.float32)}  # fmt: skip
+    return theirs, mine, data
+
+
+def test_a_metric_held_by_a_layer_is_in_the_models_metrics_and_logs_as_in_keras():
+    theirs, mine, data = endpoint_models_and_data(1, 64)
     want = theirs.fit(data, epochs=2, batch_size=16, shuffle=False, verbose=0).history
     got = mine.fit(data, epochs=2, batch_size=16, shuffle=False, verbose=0).history
     assert set(got) == set(want) == {"loss", "accuracy"}
@@ -80,12 +86,7 @@ def test_a_metric_held_by_a_layer_is_in_the_models_metrics_and_logs_as_in_keras(
 
 
 def test_evaluate_takes_x_alone_when_the_model_adds_its_own_loss_as_keras():
-    theirs, mine = endpoint_model(keras_on_torch()), endpoint_model(keras)
-    mine.set_weights([np.asarray(w) for w in theirs.get_weights()])
-    rng = np.random.default_rng(2)
-    data = {"inputs": rng.random((40, 12)).astype(np.float32),
-            "targets": rng.integers(0, 2, (40, 1)).astype(np.float32),
-            "sample_weight": rng.random((40, 1)).astype(np.float32)}  # fmt: skip
+    theirs, mine, data = endpoint_models_and_data(2, 40)
     want = theirs.evaluate(data, batch_size=16, verbose=0, return_dict=True)
     assert mine.evaluate(data, batch_size=16, verbose=0, return_dict=True) == pytest.approx(want, rel=1e-5)
 
