@@ -193,11 +193,13 @@ def run_backward(
             node = heapq.heappop(heap)[1]
             g = grads.pop(node)
             owned.discard(node)  # (handed to the rule, which may return it: add's gives it to both inputs)
-            if node.skips is not None and through is not None and not through(node.skips):
-                unfuse(node.skips)  # (the node it skips is a constant to this walk: the gradient stops there)
+            skips = node.skips  # (the node a fused one takes the gradient past, graph.skipped_by; mostly None)
+            if skips is not None and through is not None and not through(skips):
+                unfuse(skips)  # (the node it skips is a constant to this walk: the gradient stops there)
+                skips = None
             if tracer is not None:
                 tracer.reaches(node)
-            freed = node if node.inputs is None else node.skips  # (a fused node's walk goes through the one it skips)
+            freed = node if node.inputs is None else skips  # (a fused node's walk goes through the one it skips)
             if freed is not None and freed.inputs is None:
                 raise RuntimeError(
                     f"trying to backward through the graph of '{freed.name}' a second time: its saved "
@@ -255,8 +257,8 @@ def run_backward(
             if not retain_graph:
                 node.inputs = None
                 node.out = None
-                if node.skips is not None:
-                    skipped.append(node.skips)
+                if skips is not None and node.skips is not None:  # (unless a hook unfused it meanwhile)
+                    skipped.append(skips)
     for node in skipped:
         # A fused node's walk went through the node it skips (graph.skipped_by), which is freed as the plain
         # graph's walk would free it; after the whole walk, which may still reach it by another path.
