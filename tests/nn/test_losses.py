@@ -388,3 +388,27 @@ def _x(*shape):
 def test_bad_inputs_raise_clear_errors(fn, error, match):
     with pytest.raises(error, match=match):
         fn()
+
+
+TOP32 = 0.9 * float(np.finfo(np.float32).max)
+
+
+@pytest.mark.parametrize(
+    "name, fn, torch_fn",
+    [
+        ("softmax", lambda x: nb.softmax(x, axis=1), lambda x: F().softmax(x, dim=1)),
+        ("log_softmax", lambda x: nb.log_softmax(x, axis=1), lambda x: F().log_softmax(x, dim=1)),
+        # (over the largest logit, so that the test's weighted sum of the outputs does not overflow itself)
+        ("logsumexp", lambda x: nb.logsumexp(x, axis=1) / TOP32, lambda x: x.logsumexp(dim=1) / TOP32),
+        ("cross_entropy", lambda x: nb.cross_entropy(x, np.array([1, 2])), lambda x: F().cross_entropy(x, _t([1, 2]))),
+    ],
+    ids=lambda v: v if isinstance(v, str) else "",
+)
+def test_logits_spanning_the_whole_float_range_give_torchs_numbers_without_warnings(name, fn, torch_fn, dtype):
+    """x - max(x) overflows to -inf where the logits span more than the dtype's range: e^-inf = 0 is the
+    answer (PyTorch's, silently), so NumPy's overflow warning is not raised."""
+    top = 0.9 * np.finfo(dtype).max if dtype == np.float64 else TOP32
+    logits = np.array([[top, -top, 0.0], [-top, 0.0, top]], dtype=dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        compare(fn, torch_fn=torch_fn, inputs=[logits], dtype=dtype)

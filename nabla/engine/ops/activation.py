@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from ..tensor import Tensor
-from .primitive import as_operand, primitive
+from .primitive import as_operand, ieee_results, primitive
 
 
 @primitive("sigmoid", reads=("out",))
@@ -169,6 +169,7 @@ def _(xp, need, g, out, x):
 
 
 @primitive("softmax", reads=("out",))
+@ieee_results  # (x - max(x) overflows to -inf where x spans more than float32's range: e^-inf = 0 is the answer)
 def _softmax(xp, x, axis):
     return xp.softmax(x, axis=axis)
 
@@ -179,6 +180,7 @@ def _(xp, need, g, out, x, axis):
 
 
 @primitive("log_softmax", reads=("out",))
+@ieee_results
 def _log_softmax(xp, x, axis):
     return xp.log_softmax(x, axis=axis)
 

@@ -18,7 +18,7 @@ from ..tracing import derive, recompute
 from .activation import log_softmax
 from .elementwise import abs as abs_
 from .elementwise import astype, where
-from .primitive import as_operand, primitive
+from .primitive import as_operand, ieee_results, primitive
 from .reduce import mean, sum
 
 _REDUCTIONS = ("mean", "sum", "none")
@@ -312,6 +312,7 @@ def _total(w: np.ndarray) -> np.ndarray:
 
 
 @primitive("softmax_cross_entropy", reads=(0,))
+@ieee_results  # (x - max(x) may overflow to -inf on logits spanning more than float32's range: its answer)
 def _softmax_cross_entropy(xp, x, index, coef, reduce):
     """Rows of logits (N, C) -> ``coef * (logsumexp(x) - x[index])`` per row (N,), summed if ``reduce``.
 

@@ -17,7 +17,7 @@ from ..tensor import Tensor
 from ..tracing import recompute
 from .elementwise import abs as abs_
 from .elementwise import astype, sqrt, where
-from .primitive import as_operand, primitive
+from .primitive import as_operand, ieee_results, primitive
 
 
 def normalize_axis(axis, ndim: int, op: str):
@@ -171,13 +171,13 @@ def std(x, axis=None, keepdims: bool = False, ddof: int = 0, correction: int | N
 
 
 @primitive("logsumexp")
+@ieee_results  # (log(0) = -inf for an all -inf slice, as in PyTorch; x - m = -inf where x spans past float32's range)
 def _logsumexp(xp, x, axis, keepdims):
     # NOTE: shift by the max so exp() never overflows; an all -inf slice
     # would give -inf - -inf = NaN, so its shift is 0 instead.
     m = xp.max(x, axis=axis, keepdims=True)
     m = xp.where(xp.isfinite(m), m, 0)
-    with np.errstate(divide="ignore"):  # log(0) = -inf is the answer for an all -inf slice, as in PyTorch
-        out = xp.log(xp.sum(xp.exp(x - m), axis=axis, keepdims=True)) + m
+    out = xp.log(xp.sum(xp.exp(x - m), axis=axis, keepdims=True)) + m
     return out if keepdims else xp.squeeze(out, axis=axis)
 
 
