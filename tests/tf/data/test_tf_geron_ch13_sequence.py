@@ -90,15 +90,14 @@ def test_the_chapters_parse_and_from_sparse_as_tensorflow(tf):
     for a, b in zip(ours, theirs):
         assert list(a) == list(b)  # (sparse, dense, ragged; each sorted, as TensorFlow)
         same(a, b)
-    for lib in (ntf, tf):
+    read = []
+    for lib in (ntf, tf):  # (the notebook's last cell: the words of each sentence)
         _, lists = lib.io.parse_single_sequence_example(_sequence_example(lib).SerializeToString(), context(lib),
                                                         sequence(lib))  # fmt: skip
         ragged = lib.RaggedTensor.from_sparse(lists["content"])
-        if lib is ntf:
-            ours = (repr(ragged), ragged.to_list(), ragged[1].numpy(), ragged.to_tensor().numpy())
-    assert ours[:2] == (repr(ragged), ragged.to_list())
-    same(ours[2], ragged[1].numpy())
-    same(ours[3], ragged.to_tensor().numpy())
+        read.append((repr(ragged), ragged.to_list(), ragged[1].numpy(), ragged.to_tensor().numpy()))
+    assert read[0][:2] == read[1][:2]
+    same(read[0][2:], read[1][2:])
 
 
 @pytest.mark.parametrize("dense_shape, indices", [([4, 3], [[0, 0], [0, 1], [2, 0]]), ([2, 5], []),
