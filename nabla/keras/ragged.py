@@ -51,6 +51,35 @@ class RaggedTensor:
                              f"but there are {len(values)} values")  # fmt: skip
         return cls(np.split(values, np.cumsum(lengths)[:-1]), values.dtype)
 
+    @classmethod
+    def from_sparse(cls, st_input, name=None, row_splits_dtype="int64") -> RaggedTensor:
+        """The rows of a 2-D sparse tensor (``tf.SparseTensor``: ``indices`` ``(N, 2)``, ``values`` ``(N,)``,
+        ``dense_shape`` ``[rows, width]``): row ``i`` is its values in order, ``dense_shape[0]`` rows.
+
+        The sparse tensor must be right-ragged, as TensorFlow requires: its indices in row-major order and each
+        row's columns ``0, 1, ..., length - 1``, as ``tf.io.VarLenFeature`` parses them. The rows are tensors
+        of the classes the sparse tensor's ``values`` and ``indices`` are (``nabla.tf``'s for ``tf.SparseTensor``).
+        """
+        if not all(hasattr(st_input, a) for a in ("indices", "values", "dense_shape")):
+            raise TypeError(f"RaggedTensor.from_sparse takes a tf.SparseTensor, got {type(st_input).__name__}: "
+                            "for a dense tensor use tf.RaggedTensor.from_row_lengths")  # fmt: skip
+        indices, values = st_input.indices, st_input.values
+        shape = np.asarray(st_input.dense_shape.numpy(), np.int64).reshape(-1)
+        index, data = np.asarray(indices.numpy(), np.int64), values.numpy()
+        if len(shape) != 2:
+            raise ValueError(f"rank(st_input) must be 2, got a sparse tensor of dense_shape {shape.tolist()}: "
+                             "RaggedTensor.from_sparse makes rows of a matrix")  # fmt: skip
+        lengths = np.bincount(index[:, 0], minlength=int(shape[0])) if len(index) else np.zeros(shape[0], np.int64)
+        starts = np.cumsum(lengths) - lengths
+        expected = np.arange(len(index)) - np.repeat(starts, lengths)  # (each row's columns 0, 1, ...)
+        if len(index) and (np.any(np.diff(index[:, 0]) < 0) or np.any(index[:, 1] != expected)):
+            raise ValueError("RaggedTensor.from_sparse: the SparseTensor is not right-ragged (indices in row-major "
+                             "order, each row's columns 0, 1, ... with no gap): densify it with "
+                             "tf.sparse.to_dense instead")  # fmt: skip
+        text_class = type(values) if data.dtype == object else None
+        return cls(np.split(data, np.cumsum(lengths)[:-1]) if len(lengths) else [], data.dtype,
+                   tensor_class=type(indices), text_class=text_class)  # fmt: skip
+
     def _tensor(self, array: np.ndarray):
         if array.dtype == object and self._text_class is not None:
             return self._text_class(array)

@@ -46,7 +46,7 @@ ALTERNATIVES = {
     "arithmetic: convert with tf.sparse.to_dense and compute with dense tensors",
     "tf.ragged": "tf.ragged offers constant (ragged rank 1); its other operations are not offered: a "
     "tf.RaggedTensor (from tf.ragged.constant, TextVectorization(ragged=True), Dataset.ragged_batch or "
-    "RaggedTensor.from_row_lengths) is read with numpy() or to_tensor()",
+    "RaggedTensor.from_row_lengths or from_sparse) is read with numpy() or to_tensor()",
     "tf.compat": "tf.compat offers as_bytes, as_text, as_str, as_str_any and path_to_str; TensorFlow 1 "
     "(tf.compat.v1: sessions, placeholders, graphs) is not offered: write eager TF 2 code",
     "tf.Session": "TensorFlow 1 sessions are not offered: write eager TF 2 code",

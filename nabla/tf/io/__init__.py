@@ -5,7 +5,9 @@
   ``tf.data.TFRecordDataset``).
 - tensors as bytes: ``serialize_tensor``, ``parse_tensor`` (:mod:`.tensor_proto`).
 - ``tf.train.Example``\\ s as tensors: ``parse_single_example``, ``parse_example``, ``FixedLenFeature``,
-  ``VarLenFeature`` (:mod:`.parsing`).
+  ``VarLenFeature``, ``RaggedFeature`` (:mod:`.parsing`).
+- ``tf.train.SequenceExample``\\ s as tensors: ``parse_single_sequence_example``,
+  ``FixedLenSequenceFeature`` (:mod:`.sequence_parsing`).
 
 Other ``tf.io`` names raise an ``AttributeError`` that says so.
 """
@@ -13,7 +15,8 @@ Other ``tf.io`` names raise an ``AttributeError`` that says so.
 from .._missing import missing as _missing
 from ..data.readers import matching_files as _matching_files
 from .csv_ops import decode_csv
-from .parsing import FixedLenFeature, VarLenFeature, parse_example, parse_single_example
+from .parsing import FixedLenFeature, RaggedFeature, VarLenFeature, parse_example, parse_single_example
+from .sequence_parsing import FixedLenSequenceFeature, parse_single_sequence_example
 from .tensor_proto import parse_tensor, serialize_tensor
 from .tfrecord import TFRecordOptions, TFRecordWriter
 
@@ -28,6 +31,8 @@ def matching_files(pattern, name=None):
 
 __all__ = [
     "FixedLenFeature",
+    "FixedLenSequenceFeature",
+    "RaggedFeature",
     "TFRecordOptions",
     "TFRecordWriter",
     "VarLenFeature",
@@ -35,11 +40,12 @@ __all__ = [
     "matching_files",
     "parse_example",
     "parse_single_example",
+    "parse_single_sequence_example",
     "parse_tensor",
     "serialize_tensor",
 ]
 
-for _implementation in ("csv_ops", "parsing", "tensor_proto", "tfrecord", "wire"):
+for _implementation in ("csv_ops", "parsing", "sequence_parsing", "tensor_proto", "tfrecord", "wire"):
     globals().pop(_implementation, None)
 del _implementation
 

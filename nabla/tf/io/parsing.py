@@ -7,11 +7,13 @@
   ``shape``), or raises ``InvalidArgumentError`` when there is none.
 - ``VarLenFeature(dtype)``: any number of values, as a ``tf.SparseTensor`` (``indices`` ``(N, 1)`` and
   ``dense_shape`` ``[N]`` for one example; ``(total, 2)`` and ``[batch, longest]`` for a batch).
+- ``RaggedFeature(dtype, value_key=None)``: any number of values, as a 1-D tensor for one example, a
+  ``tf.RaggedTensor`` (a row per example) for a batch. One level of rows only (``partitions=()``).
 
 ``dtype`` picks the list that must hold the values: ``tf.string`` a ``BytesList``, ``tf.int64`` an
 ``Int64List``, ``tf.float32`` a ``FloatList``; another list, a wrong count, or bytes that are not an
 ``Example`` raise ``InvalidArgumentError``. As in TensorFlow the result is a dict of the sparse features then
-the dense ones, each group sorted by name; features the description does not name are ignored.
+the dense ones then the ragged ones, each group sorted by name; features the description does not name are ignored.
 """
 
 from __future__ import annotations
@@ -20,11 +22,13 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ...keras.ragged import RaggedTensor
 from ..data.structure import as_tensor
 from ..dtypes import as_dtype
 from ..errors import InvalidArgumentError
 from ..sparse import SparseTensor
-from ..string_tensor import text_data
+from ..string_tensor import StringTensor, text_data
+from ..tensor import Tensor
 from ..train.example import Example
 from .wire import DecodeError
 
@@ -46,6 +50,18 @@ class VarLenFeature(NamedTuple):
     dtype: object
 
 
+class RaggedFeature(NamedTuple):
+    """``tf.io.RaggedFeature(dtype, value_key=None)``: any number of values, read from feature ``value_key``
+    (default: the description's key); see the module's documentation. ``partitions`` must be ``()`` (one
+    level of rows); ``row_splits_dtype`` and ``validate`` are kept and change nothing."""
+
+    dtype: object
+    value_key: str | None = None
+    partitions: tuple = ()
+    row_splits_dtype: object = "int32"
+    validate: bool = False
+
+
 def _numpy_dtype(feature, key: str) -> np.dtype:
     dtype = as_dtype(feature.dtype).dtype
     if dtype not in _LISTS:
@@ -53,18 +69,23 @@ def _numpy_dtype(feature, key: str) -> np.dtype:
     return dtype
 
 
-def _values(example: Example, key: str, dtype: np.dtype) -> np.ndarray | None:
-    """The values of feature ``key`` (None if the example lacks it), checked to be of the list ``dtype`` needs."""
-    feature = example.features.feature.get(key)
-    if feature is None:
-        return None
+def _feature_values(feature, where: str, dtype: np.dtype) -> np.ndarray:
+    """The values of one ``Feature``, checked to be of the list ``dtype`` needs (an unset one is empty);
+    ``where`` names it in the error (``Key: name`` or ``Feature list: name, Index: step``)."""
     kind = feature.WhichOneof("kind")
     if kind is None:
         return np.empty(0, dtype)
     if kind != _LISTS[dtype][0]:
-        raise InvalidArgumentError(f"Name: <unknown>, Key: {key}, Index: 0.  Data types don't match. Data type: "
-                                   f"{kind.split('_')[0]} but expected type: {_LISTS[dtype][1]}")  # fmt: skip
+        raise InvalidArgumentError(f"Name: <unknown>, {where}.  Data types don't match. Data type: "
+                                   f"{kind.split('_')[0]} but expected type: {_LISTS[dtype][1]} (describe the "
+                                   f"feature with the dtype of its list)")  # fmt: skip
     return np.array(getattr(feature, kind).value, dtype=dtype).reshape(-1)
+
+
+def _values(feature_map: dict, key: str, dtype: np.dtype) -> np.ndarray | None:
+    """The values of feature ``key`` of a ``Features.feature`` map (None if it lacks it)."""
+    feature = feature_map.get(key)
+    return None if feature is None else _feature_values(feature, f"Key: {key}, Index: 0", dtype)
 
 
 def _example(record: bytes) -> Example:
@@ -75,7 +96,7 @@ def _example(record: bytes) -> Example:
 
 
 def _dense(values: np.ndarray | None, key: str, feature: FixedLenFeature, dtype: np.dtype) -> np.ndarray:
-    shape = tuple(int(d) for d in feature.shape)
+    shape = _shape(feature, key)
     if values is None:
         if feature.default_value is None:
             raise InvalidArgumentError(f"Feature: {key} (data type: {_LISTS[dtype][1]}) is required but could not "
@@ -96,28 +117,72 @@ def _records(serialized) -> np.ndarray:
     return data
 
 
-def _parse(records: np.ndarray, features: dict) -> dict:
-    """Parse a vector of records: dense features stacked ``(batch, *shape)``, sparse ones with ``(b, j)`` indices."""
-    examples = [_example(record) for record in records]
-    sparse = sorted(k for k, f in features.items() if isinstance(f, VarLenFeature))
-    dense = sorted(k for k, f in features.items() if isinstance(f, FixedLenFeature))
-    unknown = set(features) - set(sparse) - set(dense)
-    if unknown:
-        raise TypeError(f"features must be FixedLenFeature or VarLenFeature, not for {sorted(unknown)}")
+def _shape(feature: FixedLenFeature, key: str) -> tuple[int, ...]:
+    if any(d is None for d in feature.shape):
+        raise ValueError(f"feature {key!r}: a FixedLenFeature has a known shape, got {list(feature.shape)}; for "
+                         "a varying number of values use VarLenFeature or RaggedFeature")  # fmt: skip
+    return tuple(int(d) for d in feature.shape)
+
+
+def kinds(features: dict, allowed: tuple[type, ...], where: str) -> list[tuple[type, list[str]]]:
+    """The keys of ``features`` by kind, in TensorFlow's order of the result (sparse, dense, ragged; each sorted
+    by name); a description of another kind raises ``ValueError``."""
+    for key, feature in features.items():
+        if not isinstance(feature, allowed):
+            names = " or ".join(kind.__name__ for kind in allowed)
+            raise ValueError(f"{where}: feature {key!r} is a {type(feature).__name__}; {where} takes {names}")
+        if isinstance(feature, RaggedFeature) and feature.partitions:
+            raise ValueError(f"feature {key!r}: nabla's RaggedFeature reads one level of rows (partitions=()), "
+                             f"got partitions={feature.partitions!r}: reshape the values after parsing")  # fmt: skip
+    out = [(kind, sorted(k for k, f in features.items() if type(f) is kind)) for kind in allowed]
+    ragged = {f.value_key or k for k, f in features.items() if isinstance(f, RaggedFeature)}
+    both = ragged & {k for k, f in features.items() if not isinstance(f, RaggedFeature)}
+    if both:
+        raise ValueError(f"{where}: Ragged and other keys must not intersect (as in TensorFlow), both read "
+                         f"{sorted(both)}: describe each feature once")  # fmt: skip
+    return out
+
+
+def ragged_rows(rows: list[np.ndarray], dtype: np.dtype) -> RaggedTensor:
+    """A ``tf.RaggedTensor`` of these rows, each a ``nabla.tf`` tensor when read."""
+    return RaggedTensor(rows, dtype, tensor_class=Tensor, text_class=StringTensor)
+
+
+def _parse(maps: list[dict], features: dict, where: str) -> dict:
+    """Parse a batch of ``Features.feature`` maps: dense features stacked ``(batch, *shape)``, sparse ones with
+    ``(b, j)`` indices, ragged ones a ``RaggedTensor`` of a row per map."""
     out = {}
-    for key in sparse:
-        dtype = _numpy_dtype(features[key], key)
-        rows = [_values(example, key, dtype) for example in examples]
-        rows = [np.empty(0, dtype) if row is None else row for row in rows]
-        indices = [(b, j) for b, row in enumerate(rows) for j in range(len(row))]
-        values = np.concatenate(rows) if rows else np.empty(0, dtype)
-        longest = max((len(row) for row in rows), default=0)
-        out[key] = SparseTensor(np.array(indices, np.int64).reshape(-1, 2), values, [len(rows), longest])
-    for key in dense:
-        dtype = _numpy_dtype(features[key], key)
-        tensors = [_dense(_values(example, key, dtype), key, features[key], dtype) for example in examples]
-        shape = tuple(int(d) for d in features[key].shape)
-        out[key] = as_tensor(np.stack(tensors) if tensors else np.empty((0, *shape), dtype))
+    for kind, keys in kinds(features, (VarLenFeature, FixedLenFeature, RaggedFeature), where):
+        for key in keys:
+            feature = features[key]
+            dtype = _numpy_dtype(feature, key)
+            if kind is FixedLenFeature:
+                shape = _shape(feature, key)
+                tensors = [_dense(_values(m, key, dtype), key, feature, dtype) for m in maps]
+                out[key] = as_tensor(np.stack(tensors) if tensors else np.empty((0, *shape), dtype))
+                continue
+            found = (_values(m, feature.value_key or key if kind is RaggedFeature else key, dtype) for m in maps)
+            rows = [np.empty(0, dtype) if row is None else row for row in found]
+            out[key] = ragged_rows(rows, dtype) if kind is RaggedFeature else sparse_rows(rows, dtype)
+    return out
+
+
+def sparse_rows(rows: list[np.ndarray], dtype: np.dtype) -> SparseTensor:
+    """A 2-D ``SparseTensor`` of these rows: ``(i, j)`` indices, dense shape ``[rows, longest]``."""
+    indices = [(b, j) for b, row in enumerate(rows) for j in range(len(row))]
+    values = np.concatenate(rows) if rows else np.empty(0, dtype)
+    longest = max((len(row) for row in rows), default=0)
+    return SparseTensor(np.array(indices, np.int64).reshape(-1, 2), values, [len(rows), longest])
+
+
+def one(parsed: dict) -> dict:
+    """A parsed batch of one, the batch dimension dropped (a ragged feature's one row is a 1-D tensor)."""
+    out = {}
+    for key, value in parsed.items():
+        if isinstance(value, SparseTensor):
+            out[key] = SparseTensor(value._indices[:, 1:], value._values, value._shape[1:])
+        else:
+            out[key] = value[0]
     return out
 
 
@@ -128,7 +193,7 @@ def parse_example(serialized, features: dict, example_names=None, name=None) -> 
     if records.ndim != 1:
         raise ValueError(f"parse_example takes a vector of serialized Examples, got shape {records.shape}: one "
                          "Example goes to parse_single_example")  # fmt: skip
-    return _parse(records, features)
+    return _parse([_example(record).features.feature for record in records], features, "parse_example")
 
 
 def parse_single_example(serialized, features: dict, example_names=None, name=None) -> dict:
@@ -138,10 +203,4 @@ def parse_single_example(serialized, features: dict, example_names=None, name=No
     if records.ndim != 0:
         raise ValueError(f"parse_single_example takes one serialized Example, got shape {records.shape}: a batch "
                          "goes to parse_example")  # fmt: skip
-    out = _parse(records.reshape(1), features)
-    for key, value in out.items():
-        if isinstance(value, SparseTensor):
-            out[key] = SparseTensor(value._indices[:, 1:], value._values, value._shape[1:])
-        else:
-            out[key] = value[0]
-    return out
+    return one(_parse([_example(records[()]).features.feature], features, "parse_single_example"))

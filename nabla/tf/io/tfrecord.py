@@ -8,9 +8,11 @@ A TFRecord file is a sequence of records, each framed as::
 whole stream gzip- or zlib-compressed when ``compression_type`` is ``"GZIP"`` or ``"ZLIB"``. The files are
 TensorFlow's: either library reads what the other writes.
 
-Writing: the records are kept in memory and the file is written on ``close()`` (or leaving the ``with``
-block) atomically (:func:`nabla.atomic.atomic_write`): a reader never sees half a file, and ``flush()`` writes
-nothing yet (in TensorFlow it makes the records so far visible).
+Writing: the records are kept in memory until ``flush()`` or ``close()`` (or leaving the ``with`` block).
+A file never flushed is written whole on ``close()``, atomically (:func:`nabla.atomic.atomic_write`): a
+reader never sees half of it. ``flush()``, as TensorFlow's, makes the records so far readable: the first
+writes the file (atomically), later ones and ``close()`` append to it; compressed, the file is one stream,
+sync-flushed at each ``flush()`` so that what is there decodes.
 
 Reading (``tf.data.TFRecordDataset``) validates every record before handing it out: see
 :mod:`nabla.tf.data.record_files`.
@@ -18,13 +20,14 @@ Reading (``tf.data.TFRecordDataset``) validates every record before handing it o
 
 from __future__ import annotations
 
-import gzip
 import os
 import zlib
 
 from ...atomic import atomic_write
 from ...records import tfrecord
 from ..data.text_files import compression
+
+_WBITS = {"GZIP": 31, "ZLIB": 15}  # (zlib's window bits asking for gzip's or zlib's framing)
 
 
 class TFRecordOptions:
@@ -59,13 +62,18 @@ def _record_bytes(record) -> bytes:
 class TFRecordWriter:
     """``tf.io.TFRecordWriter(path, options=None)``: writes records (``bytes``, e.g. an ``Example``'s
     ``SerializeToString()``) to a TFRecord file, compressed as ``options`` says (a :class:`TFRecordOptions` or
-    its compression type, ``"GZIP"``). The file appears, whole, on :meth:`close` (see the module's
+    its compression type, ``"GZIP"``). The file appears on :meth:`flush` or :meth:`close` (see the module's
     documentation). A context manager: ``with tf.io.TFRecordWriter(path) as f: f.write(b"...")``."""
 
     def __init__(self, path, options=None):
         self.path = os.fspath(path)
         self.options = options if isinstance(options, TFRecordOptions) else TFRecordOptions(options)
         self._records: list[bytes] | None = []
+        kind, level = self.options.compression_type, self.options.compression_level
+        # NOTE: one deflate stream for the whole file (wbits 31: gzip's header and trailer, 15: zlib's), so a
+        # flush (Z_SYNC_FLUSH) ends on a byte boundary where a reader can decode all the records so far.
+        self._compressor = zlib.compressobj(level, zlib.DEFLATED, _WBITS[kind]) if kind in _WBITS else None
+        self._flushed = False
 
     def write(self, record) -> None:
         """Append one record."""
@@ -73,20 +81,35 @@ class TFRecordWriter:
             raise ValueError(f"TFRecordWriter for {self.path!r} is closed: open a new one to write")
         self._records.append(tfrecord(_record_bytes(record)))
 
+    def _pending(self, mode: int) -> bytes:
+        data, self._records = b"".join(self._records), []
+        if self._compressor is None:
+            return data
+        return self._compressor.compress(data) + self._compressor.flush(mode)
+
+    def _push(self, data: bytes) -> None:
+        """The first push writes the file (atomically), later ones append to it."""
+        if not self._flushed:
+            atomic_write(self.path, data)
+            self._flushed = True
+        elif data:
+            with open(self.path, "ab") as f:
+                f.write(data)
+
     def flush(self) -> None:
-        """Accepted; the records are written on :meth:`close` (see the module's documentation)."""
+        """Write the records so far to the file, which a reader can then read (compressed ones too)."""
+        if self._records is None:
+            raise ValueError(f"TFRecordWriter for {self.path!r} is closed: open a new one to write")
+        self._push(self._pending(zlib.Z_SYNC_FLUSH))
 
     def close(self) -> None:
-        """Write the file (atomically); a second call does nothing."""
+        """Write the rest of the file (the whole of it, atomically, if never flushed); a second call does
+        nothing."""
         if self._records is None:
             return
-        data, self._records = b"".join(self._records), None
-        kind, level = self.options.compression_type, self.options.compression_level
-        if kind == "GZIP":
-            data = gzip.compress(data, compresslevel=level, mtime=0)
-        elif kind == "ZLIB":
-            data = zlib.compress(data, level)
-        atomic_write(self.path, data)
+        data = self._pending(zlib.Z_FINISH)
+        self._records = None
+        self._push(data)
 
     def __enter__(self) -> TFRecordWriter:
         return self
