@@ -134,6 +134,25 @@ class RaggedTensor:
             out[i, : min(len(row), width)] = row[:width]
         return self._tensor(out)
 
+    @staticmethod
+    def concat(values: list, axis: int) -> RaggedTensor:
+        """``tf.concat`` of ragged tensors (ragged rank 1): ``axis=0`` stacks their rows, ``axis=1`` (or -1)
+        joins row ``i`` of each, which must have as many rows."""
+        first = values[0]
+        if any(not isinstance(v, RaggedTensor) or v._dtype != first._dtype for v in values):
+            raise TypeError("tf.concat: ragged tensors join only with ragged tensors of one dtype; "
+                            "convert with tf.ragged.constant, or pad with to_tensor() first")  # fmt: skip
+        if axis == 0:
+            rows = [row for v in values for row in v._rows]
+        elif axis in (1, -1):
+            if len({len(v._rows) for v in values}) != 1:
+                raise ValueError(f"tf.concat: along axis 1 the ragged tensors must have as many rows, got "
+                                 f"{[len(v._rows) for v in values]}")  # fmt: skip
+            rows = [np.concatenate(parts) for parts in zip(*(v._rows for v in values))]
+        else:
+            raise ValueError(f"tf.concat: a ragged tensor (ragged rank 1) has axes 0 and 1, got axis={axis}")
+        return RaggedTensor(rows, first._dtype, first._tensor_class, first._text_class)
+
     def _elementwise(self, fn, other) -> RaggedTensor:
         """``fn(row, other)`` for each row, by the tensor class's own operators (``nabla.tf``'s dtype rules:
         int32 + 1 is int32); ``other`` a number, or a RaggedTensor of the same row lengths."""

@@ -40,10 +40,10 @@ ALTERNATIVES = {
         "tf.image offers resize, resize_with_pad and extract_patches; for other image operations use NumPy, or "
         "the Keras preprocessing layers of nabla.keras.layers"
     ),
-    "tf.strings": "nabla tensors hold numbers and bools: tf.strings offers lower, upper, strip, regex_replace and "
-    "reduce_join on Python strings and NumPy arrays of them (a TextVectorization standardize function's input)",
-    "tf.sparse": "tf.sparse offers SparseTensor and to_dense (to read what tf.io.VarLenFeature parses), no "
-    "arithmetic: convert with tf.sparse.to_dense and compute with dense tensors",
+    "tf.strings": "tf.strings offers lower, upper, strip, regex_replace, split, reduce_join, length, unicode_decode "
+    "and unicode_encode; for other text operations use Python's str methods on t.numpy()",
+    "tf.sparse": "tf.sparse offers SparseTensor, to_dense, reorder and sparse_dense_matmul (and sp * x): convert "
+    "with tf.sparse.to_dense and compute with dense tensors",
     "tf.ragged": "tf.ragged offers constant (ragged rank 1); its other operations are not offered: a "
     "tf.RaggedTensor (from tf.ragged.constant, TextVectorization(ragged=True), Dataset.ragged_batch or "
     "RaggedTensor.from_row_lengths or from_sparse) is read with numpy() or to_tensor()",

@@ -110,7 +110,10 @@ def rank(input, name=None):  # noqa: A002
 
 
 def concat(values, axis, name="concat"):
-    """``tf.concat(values, axis)``: tensors of one dtype joined along an existing axis."""
+    """``tf.concat(values, axis)``: tensors of one dtype joined along an existing axis (ragged tensors too:
+    :meth:`RaggedTensor.concat`)."""
+    if any(type(v).__name__ == "RaggedTensor" for v in values):
+        return values[0].concat(list(values), int(axis))
     return apply(nb.concatenate, match(values, "ConcatV2"), axis=int(axis))
 
 

@@ -1,5 +1,6 @@
 """``tf.strings``: the text functions of a standardization step (``lower``, ``upper``, ``strip``,
-``regex_replace``), ``split`` (a split step's) and ``reduce_join`` (ids decoded back to words), on string
+``regex_replace``), ``split`` (a split step's), ``reduce_join`` (ids decoded back to words), and ``length``,
+``unicode_decode`` / ``unicode_encode`` (strings to code points and back, in :mod:`.unicode_strings`), on string
 tensors (``tf.constant(["a"])``, the text of a ``tf.data`` pipeline), Python strings and NumPy arrays of them.
 
 The result keeps the input's kind: a string tensor gives a string tensor (in a ``tf.data`` ``map``), a ``str``
@@ -127,6 +128,12 @@ def reduce_join(inputs, axis=None, keepdims: bool = False, separator: str = "", 
     if keepdims:
         out = out.reshape([1 if d in axes else n for d, n in enumerate(data.shape)])
     return StringTensor(out)
+
+
+from .unicode_strings import length, unicode_decode, unicode_encode  # noqa: E402 (the module uses _each's kin)
+
+__all__ = ["length", "lower", "reduce_join", "regex_replace", "split", "strip", "unicode_decode", "unicode_encode",
+           "upper"]  # fmt: skip
 
 
 def __getattr__(name: str):

@@ -51,8 +51,8 @@ def test_keras_io_standardization_runs_in_text_vectorization():
 def test_numbers_and_other_names_are_refused():
     with pytest.raises(TypeError, match="takes strings"):
         ntf.strings.lower(np.zeros(3))
-    with pytest.raises(AttributeError, match="nabla.tf does not offer tf.strings.unicode_decode"):
-        ntf.strings.unicode_decode
+    with pytest.raises(AttributeError, match="nabla.tf does not offer tf.strings.unicode_transcode"):
+        ntf.strings.unicode_transcode
     with pytest.raises(ValueError, match="sep is an empty string"):
         ntf.strings.split("a b", sep="")
 
