@@ -91,7 +91,13 @@ class Node:
 
     def input_tensors(self) -> tuple:
         """The inputs as the user knows them: where the node holds a placeholder for a large input that
-        its rule does not read, the original tensor while it is alive (empty once the graph is freed)."""
+        its rule does not read, the original tensor while it is alive (empty once the graph is freed).
+
+        A fused node turns back into the plain one first (:func:`unfuse`), so that a walk of ``grad_fn``s
+        or a picture of the graph shows the operations the user wrote (``max_pool`` on ``relu``, not one
+        ``relu_max_pool``): the same numbers; only that backward pass runs the two rules apart."""
+        if self.skips is not None:
+            unfuse(self.skips)
         if self.inputs is None or self.origins is None:
             return self.inputs or ()
         return tuple(t if ref is None or ref() is None else ref() for t, ref in zip(self.inputs, self.origins))

@@ -394,3 +394,30 @@ def test_pooling_a_relu_output_whose_leaf_stopped_requiring_grad_keeps_the_graph
     p = ops.max_pool2d(y, 2)
     assert p.requires_grad  # (fused, the needs came from z now: no node, and p.sum().backward() raised)
     p.sum().backward()
+
+
+@pytest.mark.parametrize("channels_last", [False, True])
+def test_a_walk_of_grad_fns_and_a_graph_picture_show_the_plain_operations(channels_last):
+    """What the user wrote is what they see: pool <- relu <- convolution, with the plain graph's gradients."""
+    rng = np.random.default_rng(4)
+    x = nb.tensor(rng.standard_normal((2, 6, 6, 3)).astype(np.float32), requires_grad=True)
+    k = nb.tensor(rng.standard_normal((3, 3, 3, 4)).astype(np.float32), requires_grad=True)
+
+    def pooled():
+        if channels_last:
+            return ops.max_pool2d_nhwc(ops.conv2d_nhwc(x, k, None, 1, 0, 1, relu=True), 2)
+        return ops.max_pool2d(nb.relu(x.permute(0, 3, 1, 2) * 2.0), 2)
+
+    want = pooled()
+    want.sum().backward()
+    plain_grad, x.grad = x.grad.numpy().copy(), None
+    p = pooled()
+    assert p.grad_fn.name in ("conv2d_relu_max_pool", "relu_max_pool")
+    (below,) = p.grad_fn.next_inputs
+    assert p.grad_fn.name in ("max_pool_nhwc", "max_pool")
+    assert below.grad_fn.name == ("conv2d_relu" if channels_last else "relu")
+    assert below.shape == ((2, 4, 4, 4) if channels_last else (2, 3, 6, 6))
+    drawing = nb.plot.graph(pooled()).dot
+    assert "relu" in drawing.replace("relu_max_pool", "") and "relu_max_pool" not in drawing
+    p.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), plain_grad)
