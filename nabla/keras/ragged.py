@@ -43,13 +43,15 @@ class RaggedTensor:
 
     @classmethod
     def from_row_lengths(cls, values, row_lengths) -> RaggedTensor:
-        """Rows cut from ``values`` (1-D) in order, ``row_lengths[i]`` values for row ``i``."""
+        """Rows cut from ``values`` (1-D) in order, ``row_lengths[i]`` values for row ``i``: tensors of the class
+        ``values`` is (``nabla.tf``'s for a ``tf.Tensor``)."""
+        tensor_class = type(values) if isinstance(values, Tensor) else Tensor
         values = values.numpy() if hasattr(values, "numpy") else np.asarray(values)
         lengths = np.asarray(row_lengths.numpy() if hasattr(row_lengths, "numpy") else row_lengths, np.int64)
         if lengths.sum() != len(values):
             raise ValueError(f"RaggedTensor.from_row_lengths: the row lengths add up to {lengths.sum()}, "
                              f"but there are {len(values)} values")  # fmt: skip
-        return cls(np.split(values, np.cumsum(lengths)[:-1]), values.dtype)
+        return cls(np.split(values, np.cumsum(lengths)[:-1]), values.dtype, tensor_class=tensor_class)
 
     @classmethod
     def from_sparse(cls, st_input, name=None, row_splits_dtype="int64") -> RaggedTensor:
@@ -90,8 +92,12 @@ class RaggedTensor:
         return (len(self._rows), None)
 
     @property
-    def dtype(self) -> np.dtype:
-        return self._dtype
+    def dtype(self):
+        """The values' dtype as the rows' tensors give it: ``tf.int32`` (a ``tf.DType``) for ``nabla.tf``'s ragged
+        tensors, as TensorFlow's; a NumPy dtype on the Keras side."""
+        if self._dtype.kind == "O" and self._text_class is None:
+            return self._dtype
+        return self._tensor(np.zeros(0, self._dtype)).dtype
 
     @property
     def ndim(self) -> int:

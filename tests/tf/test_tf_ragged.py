@@ -87,3 +87,17 @@ def test_reduce_join_matches_tensorflow(args, kwargs):
     got = ntf.strings.reduce_join(*args, **kwargs).numpy()
     np.testing.assert_array_equal(got, want)
     assert type(got) is type(want)  # (bytes for a scalar, as TensorFlow's)
+
+
+def test_a_ragged_tensors_dtype_is_a_tf_dtype_as_tensorflows():
+    tf = tensorflow()
+    cases = [
+        lambda t: t.ragged.constant([[1, 2], [3]]),
+        lambda t: t.ragged.constant([[1.5], [2.0, 3.0]]),
+        lambda t: t.strings.split(t.constant(["a b", "c"])),
+        lambda t: t.RaggedTensor.from_row_lengths(t.constant([4, 5, 6], t.int64), [2, 1]),
+    ]
+    for make in cases:
+        got, want = make(ntf), make(tf)
+        assert repr(got.dtype) == repr(want.dtype) and got.dtype.name == want.dtype.name
+        assert got.dtype == getattr(ntf, want.dtype.name) and type(got[0]).__module__.startswith("nabla.tf")
