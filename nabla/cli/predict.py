@@ -35,7 +35,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"nabla predict: note: {one_line(note)}", file=sys.stderr)
     outputs = model.predict(table.x.reshape((-1, *model.input_shape[1:])), batch_size=1024, verbose=0)
     outputs = outputs.reshape(len(outputs), -1)
-    classification = record.get("task") == "classification" or "crossentropy" in str(getattr(model.loss, "name", ""))
+    loss_name = str(getattr(model._compile_loss, "name", ""))  # (the loss computed; model.loss may be a name)
+    classification = record.get("task") == "classification" or "crossentropy" in loss_name
     if classification and outputs.shape[1] > 1:
         header = ["class"] + [f"p{k}" for k in range(outputs.shape[1])]
         rows = ([str(int(np.argmax(o)))] + [f"{v:.6g}" for v in o] for o in outputs)

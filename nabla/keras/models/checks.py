@@ -81,7 +81,7 @@ def check_before_training(model, x: np.ndarray, y: np.ndarray) -> Tensor:
     """Every check of this module on ``(x, y)``; returns the model's outputs for the first two samples."""
     check_arrays(x, y)
     out = probe(model, x)
-    if model.loss is not None:  # (None: a model of yours computes its own loss in its train_step)
+    if model._compile_loss is not None:  # (None: a model of yours computes its own loss in its train_step)
         check_setup(model, y, out)
         check_loss_fits(model, y, out)  # raises a clear error for labels of the wrong shape
     return out
@@ -91,7 +91,7 @@ def check_loss_fits(model, y: np.ndarray, out: Tensor, loss=None) -> None:
     """Run the loss (``loss``: one output's, in a model of several) on the first samples' outputs; an error
     names ``y``'s shape and the outputs' for all of ``y``."""
     try:
-        (loss or model.loss)(y[: len(out)], out)
+        (loss or model._compile_loss)(y[: len(out)], out)
     except ValueError as e:
         outputs = (len(y), *out.shape[1:])
         raise ValueError(
@@ -129,7 +129,7 @@ def check_setup(model, y: np.ndarray, out: Tensor, loss=None, layers: list | Non
     In a model of several outputs: ``loss`` is one output's, and ``layers`` holds the layer that computes it
     (empty when an operation does).
     """
-    loss = loss or model.loss
+    loss = loss or model._compile_loss
     _check_outputs_per_sample(model, y, out, loss)
     name = loss.name
     from_logits = bool(getattr(loss, "from_logits", False))

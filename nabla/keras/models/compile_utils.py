@@ -93,8 +93,8 @@ class CompileLoss:
 
 
 def compile_loss(model, loss, loss_weights):
-    """What ``compile`` keeps as ``model.loss``: a :class:`~nabla.keras.losses.Loss` for one output (and no
-    ``loss_weights``), else a :class:`CompileLoss`."""
+    """The loss ``compile`` computes (``model._compile_loss``; ``model.loss`` is its argument, as Keras 3's): a
+    :class:`~nabla.keras.losses.Loss` for one output (and no ``loss_weights``), else a :class:`CompileLoss`."""
     if isinstance(loss, dict) and "class_name" in loss:  # a loss's config, as serialize writes it: one loss
         loss = losses_module.get(loss)
     # a model that declares no outputs has as many as its list of losses (see the module's docstring)

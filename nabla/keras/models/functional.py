@@ -27,6 +27,7 @@ from ..layers import InputLayer, Layer, masking
 from ..layers.layer_inputs import cast_floats
 from ..strings import STRING, is_text_array
 from ..symbolic import KerasTensor, Node, flatten, is_symbolic, map_structure, nodes_between
+from ..utils.naming import unique_name
 from .data_adapter import as_input
 from .input_rank import adjust_input_rank
 from .model import Model
@@ -61,8 +62,10 @@ class Functional(Model):
         for t in flat_inputs:
             if t.node is not None and t.name is None:
                 # A tensor a layer computed cuts the graph there, as Keras 3: the layers before it are not the
-                # model's, and the input is named as Keras 3 names the InputLayer it makes of it
-                t.name = "keras_tensorCLONE"
+                # model's, and the input is named as Keras 3 names the InputLayer it makes of it, the tensor's
+                # own name and CLONE: "keras_tensor_4CLONE", one name per tensor (Keras numbers every tensor it
+                # makes, nabla only those that become a cut's input: the numbers may differ, not the form)
+                t.name = unique_name("keras_tensor") + "CLONE"
         self._nodes = nodes_between({id(t) for t in flat_inputs}, flat_outputs)
         # Keras's operations in its order: the layers, an input (KerasTensor) per InputLayer, the nodes of
         # functions (x + y, keras.ops calls), which the summary lists

@@ -125,7 +125,7 @@ class Model(Placement, StepMethods, TrainingSteps, EvaluationMethods, Keras2Meth
     def _init_trainer(self, name: str | None = None, **kwargs):
         super().__init__(name=name, **kwargs)
         self.optimizer = None
-        self.loss = None
+        self._loss, self._compile_loss = None, None  # (model.loss: compile's argument; the loss computed)
         self._jit_compile, self._captured_step, self._captured_with = "auto", None, (None, None)
         self._jit_requested, self._run_eagerly = "auto", False  # compile's jit_compile and run_eagerly
         self.compiled_metrics = CompiledMetrics(model=self)
@@ -257,14 +257,15 @@ class Model(Placement, StepMethods, TrainingSteps, EvaluationMethods, Keras2Meth
         resolved_loss = None if loss is None else compile_loss(self, loss, loss_weights)
         metric_identifiers, self._outputs_metrics = compile_metrics(resolved_loss, metrics)
         weighted_identifiers = compile_weighted_metrics(resolved_loss, weighted_metrics)
-        self.optimizer, self.loss, self._metric_identifiers = resolved_optimizer, resolved_loss, metric_identifiers
+        self.optimizer, self._metric_identifiers = resolved_optimizer, metric_identifiers
+        self._loss, self._compile_loss = loss, resolved_loss  # (model.loss: the argument, as Keras 3's)
         self._weighted_identifiers = weighted_identifiers
         self._unnamed_outputs = len(resolved_loss.names) if getattr(resolved_loss, "loss_names", None) else 0
         self.compiled_metrics = CompiledMetrics(model=self)  # resolved at the first batch (the output's shape)
         self._compiled = True
         self._jit_requested, self._run_eagerly = jit_compile, run_eagerly
         self._choose_step()
-        self._captured_with = (self.optimizer, self.loss)  # a replay keeps calling these objects
+        self._captured_with = (self.optimizer, self._compile_loss)  # a replay keeps calling these objects
         self._compile_config = compile_config(  # (the metrics per output, for a model of several)
             optimizer, self.optimizer, loss, resolved_loss, self._outputs_metrics or metric_identifiers,
             weighted_identifiers, loss_weights, self._jit_compile, run_eagerly,
@@ -277,9 +278,19 @@ class Model(Placement, StepMethods, TrainingSteps, EvaluationMethods, Keras2Meth
         """The training step ``fit`` runs, from compile's ``jit_compile`` and ``run_eagerly``: captured, or eager."""
         requested, eager = self._jit_requested, self._run_eagerly
         self._jit_compile = False if eager else requested
-        automatic = requested == "auto" and own_losses(self.loss)
-        capturing = self.loss is not None and not eager and (requested is True or automatic)
+        automatic = requested == "auto" and own_losses(self._compile_loss)
+        capturing = self._compile_loss is not None and not eager and (requested is True or automatic)
         self._captured_step = capture(self._flat_step) if capturing else None
+
+    @property
+    def loss(self):
+        """Keras 3's ``model.loss``: compile's argument as given (``"mse"`` stays a name), or what a saved compile
+        config gives back (``load_model``); None before compile. Assigning one makes it the loss computed."""
+        return self._loss
+
+    @loss.setter
+    def loss(self, value) -> None:
+        self._loss, self._compile_loss = value, None if value is None else compile_loss(self, value, None)
 
     @property
     def run_eagerly(self) -> bool:
@@ -323,7 +334,7 @@ class Model(Placement, StepMethods, TrainingSteps, EvaluationMethods, Keras2Meth
                 self.compiled_metrics = CompiledMetrics(self._outputs_metrics.flat, self)
         elif not self.compiled_metrics and (self._metric_identifiers or self._weighted_identifiers):
             metrics, weighted = one_output_metrics(
-                self._metric_identifiers, self._weighted_identifiers, self.loss, output.shape
+                self._metric_identifiers, self._weighted_identifiers, self._compile_loss, output.shape
             )
             self.compiled_metrics = CompiledMetrics(metrics, self, weighted=weighted)
 
@@ -399,7 +410,7 @@ class Model(Placement, StepMethods, TrainingSteps, EvaluationMethods, Keras2Meth
         check_steps(steps_per_epoch, "fit: steps_per_epoch")
         check_steps(validation_steps, "fit: validation_steps")
         data_limit = check_limit(device_data_limit)
-        if distributed and (isinstance(self.loss, CompileLoss) or structures.several_inputs(self)):
+        if distributed and (isinstance(self._compile_loss, CompileLoss) or structures.several_inputs(self)):
             raise ValueError("fit: distributed=True trains models of one input and one output")
         rows, validation, validation_source_batch = fit_rows(
             self, x, y, sample_weight, class_weight, validation_split, validation_data,

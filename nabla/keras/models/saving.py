@@ -11,6 +11,7 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
+from .. import losses
 from .._engine import Tensor, load, save
 from ..utils.object_registration import CustomObjectScope, classes_by_name
 from .assets import load_assets, saved_assets
@@ -270,13 +271,24 @@ def compile_from_record(model, spec: dict, named: dict) -> None:
     model.compile(
         optimizer=_optimizer(optimizer) if isinstance(optimizer, dict) and "custom" not in optimizer
         else _custom(optimizer, named),
-        loss=[_custom(e, named) for e in loss] if isinstance(loss, list) else _custom(loss, named),
+        loss=[_loss(e, named) for e in loss] if isinstance(loss, list) else _loss(loss, named),
         loss_weights=spec.get("loss_weights"),
         metrics=_rebuilt_metrics(spec.get("metrics"), named),
         weighted_metrics=[_custom(m, named) for m in spec.get("weighted_metrics") or []],
         run_eagerly=spec.get("run_eagerly") or False,
         jit_compile=spec.get("jit_compile", "auto"),
     )
+
+
+def _loss(entry, named: dict):
+    """A loss of a compile record as Keras 3 gives it back to ``compile`` (and so as ``model.loss``): a name as
+    it is, a config (``{"class_name": ...}``) as the loss object it rebuilds, each output's of a dict so too."""
+    entry = _custom(entry, named)
+    if isinstance(entry, dict) and "class_name" in entry:
+        return losses.get(entry)
+    if isinstance(entry, dict):
+        return {name: _loss(e, named) for name, e in entry.items()}
+    return entry
 
 
 def _unknown(entry, named: dict) -> bool:

@@ -236,7 +236,7 @@ class StepMethods:
     def _needs_targets(self) -> bool:
         """Whether fit's data must hold targets: not when the model computes its own loss (a step method of
         its own, or no compiled loss and add_loss terms), where Keras 3 takes batches of x alone."""
-        return self.loss is not None and not self._custom_steps()
+        return self._compile_loss is not None and not self._custom_steps()
 
     def _step_data(self, x, y, sample_weight) -> tuple:
         """A batch as a step's ``data``: Tensors on the model's device, the weights only when given; x alone

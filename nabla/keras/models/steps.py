@@ -75,7 +75,7 @@ class TrainingSteps:
     def _loss_value(self, y, out: Tensor, sample_weight) -> Tensor:
         """The compiled loss plus the layers' penalties (``self.losses``); with no compiled loss, the penalties
         alone (a model that computes its loss with ``add_loss``, as Keras 3 trains it)."""
-        terms = ([] if self.loss is None else [self.loss(y, out, sample_weight)]) + list(self.losses)
+        terms = ([] if self._compile_loss is None else [self._compile_loss(y, out, sample_weight)]) + list(self.losses)
         if not terms:
             raise ValueError(NO_LOSS)
         total = terms[0]
@@ -140,10 +140,10 @@ class TrainingSteps:
         self.train()
         step = self._captured_step if self._placement == "cpu" else None  # (replays are NumPy code)
         recorded_optimizer, recorded_loss = self._captured_with
-        if step is not None and (recorded_optimizer is not self.optimizer or recorded_loss is not self.loss):
+        if step is not None and (recorded_optimizer is not self.optimizer or recorded_loss is not self._compile_loss):
             # model.optimizer or model.loss was replaced after compile: record the step with the new ones
             step = self._captured_step = capture(self._flat_step)
-            self._captured_with = (self.optimizer, self.loss)
+            self._captured_with = (self.optimizer, self._compile_loss)
         if step is None:
             loss, out, mask, logits = self._step(x, y, sample_weight)
         else:
@@ -214,7 +214,8 @@ class TrainingSteps:
         two samples, cost 40% of a captured LSTM step over 128 time steps. NaN or infinite inputs are still
         refused at every batch."""
         flat = structures.flatten_batch(x, y, None)[1:]
-        key = (self.loss, self.optimizer, [id(p) for p in self.parameters()], [(a.shape, a.dtype) for a in flat])
+        parameters = [id(p) for p in self.parameters()]
+        key = (self._compile_loss, self.optimizer, parameters, [(a.shape, a.dtype) for a in flat])
         if key != getattr(self, "_prepared_for", None):
             self._prepare(x, y)
             self._prepared_for = key
@@ -242,11 +243,11 @@ class TrainingSteps:
                     self(self._placed(structures.take(x, slice(0, 2))))
             self.train(mode)
             return self._bind_optimizer()
-        several = isinstance(self.loss, CompileLoss) or isinstance(x, list)  # several inputs or outputs
+        several = isinstance(self._compile_loss, CompileLoss) or isinstance(x, list)  # several inputs or outputs
         with no_grad():
             out = structures.prepare_several(self, x, y) if several else check_before_training(self, x, y)
         self.train(mode)
-        if self.loss is None and not self.losses and not self._custom_steps():
+        if self._compile_loss is None and not self.losses and not self._custom_steps():
             raise ValueError(NO_LOSS)
         self._resolve_metrics(out)
         if self._outputs_metrics is not None:

@@ -233,7 +233,7 @@ def prepare_several(model, x, y):
         out = unwrap(model(model._placed(take(x, slice(0, 2)))))
     outputs = listed(out)
     ys = y if isinstance(y, list) else [y]
-    losses = getattr(model.loss, "losses", [model.loss])  # (a CompileLoss has one per output)
+    losses = getattr(model._compile_loss, "losses", [model._compile_loss])  # (a CompileLoss has one per output)
     for loss, y_i, out_i, layers in zip(losses, ys, outputs, _last_layers(model, len(outputs))):
         if loss is not None:
             check_setup(model, y_i, out_i, loss=loss, layers=layers)

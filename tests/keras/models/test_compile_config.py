@@ -124,3 +124,43 @@ def test_compile_from_config_refuses_what_nabla_cannot_run():
         _model(nk).compile_from_config({"optimizer": "adam", "loss": "mse", "steps_per_execution": 4})
     with pytest.raises(ValueError, match="expected what get_compile_config returns"):
         _model(nk).compile_from_config({"loss": "mse"})
+
+
+def _given_loss(m, kind: str):
+    """A loss as a course gives it to compile: by name, as an object, per output in a list, as a function."""
+    return {"name": "mse", "object": m.losses.Huber(), "list": ["mse", "mae"],
+            "function": m.losses.mean_squared_error}[kind]  # fmt: skip
+
+
+def _two_outputs(m):
+    inputs = m.Input((4,))
+    return m.Model(inputs, [m.layers.Dense(1)(inputs), m.layers.Dense(1)(inputs)])
+
+
+def _described(loss):
+    """What a test compares of ``model.loss``: a name or list as it is, an object or function by its class/name."""
+    if loss is None or isinstance(loss, (str, list, dict)):
+        return loss
+    return type(loss).__name__ if not callable(loss) or hasattr(loss, "get_config") else loss.__name__
+
+
+@pytest.mark.parametrize("kind", ["name", "object", "list", "function"])
+def test_model_loss_is_what_compile_was_given_as_keras(keras, tmp_path, kind):
+    """Keras 3's ``model.loss`` is compile's argument (a name stays a name), also after compile_from_config and
+    load_model, which give back what the saved config holds."""
+    seen = {}
+    for lib, name in ((keras, "theirs"), (nk, "ours")):
+        make = _two_outputs if kind == "list" else _model
+        model = make(lib)
+        model.compile("sgd", _given_loss(lib, kind))
+        again = make(lib)
+        again.compile_from_config(model.get_compile_config())
+        model.save(tmp_path / f"{name}.keras")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            loaded = (load_model if lib is nk else keras.models.load_model)(tmp_path / f"{name}.keras")
+        seen[name] = [_described(m.loss) for m in (model, again, loaded)]
+    assert seen["ours"] == seen["theirs"]
+    x, y = np.ones((2, 4), np.float32), np.zeros((2, 1), np.float32)
+    y = [y, y] if kind == "list" else np.zeros((2, 2), np.float32)
+    assert np.isfinite(loaded.evaluate(x, y, verbose=0)).all()  # (nabla's loaded model: it computes its loss)

@@ -167,3 +167,32 @@ def test_a_model_on_a_computed_tensor_cuts_the_graph_there_as_keras(tmp_path):
     model.save(tmp_path / "cut.keras")
     loaded = keras.models.load_model(tmp_path / "cut.keras")
     np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-6)
+
+
+def _two_cuts(k):
+    """A model cut at two computed tensors (and one at a computed tensor and a keras.Input), as Keras 3 cuts."""
+    a, b = k.Input((4,), name="a"), k.Input((4,), name="b")
+    ha, hb = k.layers.Dense(3)(a), k.layers.Dense(3)(b)
+    out = k.layers.Dense(1)(k.layers.Concatenate()([ha, hb]))
+    return k.Model([ha, hb], out), k.Model([a, hb], out), k.Model(hb, k.layers.Dense(2)(hb))
+
+
+def test_cut_inputs_are_named_as_keras_each_its_own(tmp_path):
+    """Keras 3 names the input made of a computed tensor after the tensor, "keras_tensor_4CLONE": one name
+    per tensor (the same in each model cut there), distinct tensors distinct names."""
+    import re
+
+    def form(model):  # (Keras numbers every tensor of the session, nabla those that become inputs: not compared)
+        return [re.sub(r"^keras_tensor(_\d+)?CLONE$", "keras_tensor_NCLONE", t.name) for t in model.inputs]
+
+    ours, theirs = _two_cuts(keras), _two_cuts(keras_on_torch())
+    assert [form(m) for m in ours] == [form(m) for m in theirs]
+    for models in (ours, theirs):
+        assert len({t.name for t in models[0].inputs}) == 2  # (nabla named both "keras_tensorCLONE")
+        assert models[0].inputs[1].name == models[1].inputs[1].name == models[2].inputs[0].name
+        assert [layer.name for layer in models[0].layers][:2] == [t.name for t in models[0].inputs]
+    model = ours[0]
+    model.save(tmp_path / "cut.keras")
+    x = [np.ones((2, 3), np.float32), np.zeros((2, 3), np.float32)]
+    np.testing.assert_allclose(keras.models.load_model(tmp_path / "cut.keras").predict(x, verbose=0),
+                               model.predict(x, verbose=0), rtol=1e-6)  # fmt: skip
