@@ -130,3 +130,10 @@ def test_sparse_times_a_factor_of_another_dtype_or_shape_as_tensorflow(expressio
         return [product.values, product.indices]
 
     assert_same(*run_both(cell))
+
+
+def test_concat_of_a_dense_tensor_then_a_ragged_one_refuses_in_one_line():
+    import nabla.tf as ntf
+
+    with pytest.raises(TypeError, match="ragged tensors join only with ragged tensors"):
+        ntf.concat([ntf.constant([[1, 2]]), ntf.ragged.constant([[3]])], 0)
