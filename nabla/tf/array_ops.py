@@ -112,8 +112,9 @@ def rank(input, name=None):  # noqa: A002
 def concat(values, axis, name="concat"):
     """``tf.concat(values, axis)``: tensors of one dtype joined along an existing axis (ragged tensors too:
     :meth:`RaggedTensor.concat`)."""
-    if any(type(v).__name__ == "RaggedTensor" for v in values):
-        return values[0].concat(list(values), int(axis))
+    ragged = next((v for v in values if type(v).__name__ == "RaggedTensor"), None)
+    if ragged is not None:  # (the first may be dense: RaggedTensor.concat refuses it in one line)
+        return ragged.concat(list(values), int(axis))
     return apply(nb.concatenate, match(values, "ConcatV2"), axis=int(axis))
 
 

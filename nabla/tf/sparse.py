@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._convert import constant
+from ._convert import constant, convert_to_tensor
 from ._missing import missing
 from .data.structure import as_tensor
 from .errors import InvalidArgumentError
@@ -60,11 +60,17 @@ class SparseTensor:
     def __mul__(self, other) -> SparseTensor:
         """``sp * x``: each stored value times ``x`` (a number, or a dense tensor broadcast to ``dense_shape``,
         read at the stored positions), a sparse tensor of the same indices."""
-        factor = np.asarray(other.numpy() if hasattr(other, "numpy") else other)
-        if factor.ndim:
-            factor = np.broadcast_to(factor, tuple(self._shape))[tuple(self._indices.T)]
-        values = as_tensor(self._values) * as_tensor(factor.astype(self._values.dtype))
-        return SparseTensor(self._indices, values, self._shape)
+        values = as_tensor(self._values)
+        # (Converted to the values' dtype as TensorFlow converts it: an int sparse tensor times 0.5 is a
+        # TypeError, a tensor of another dtype a ValueError, never a silent int(0.5) = 0 at every value.)
+        array = np.asarray(convert_to_tensor(other, dtype=values.dtype).numpy())
+        if array.ndim:
+            try:
+                array = np.broadcast_to(array, tuple(self._shape))[tuple(self._indices.T)]
+            except ValueError:
+                raise InvalidArgumentError(None, None, f"sp * x: x of shape {list(array.shape)} does not broadcast "
+                                           f"to the sparse tensor's dense_shape {self._shape.tolist()}") from None
+        return SparseTensor(self._indices, values * as_tensor(array), self._shape)
 
     def __repr__(self) -> str:
         return f"SparseTensor(indices={self.indices}, values={self.values}, dense_shape={self.dense_shape})"

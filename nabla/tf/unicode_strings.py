@@ -37,11 +37,18 @@ def _strings(input, who: str) -> np.ndarray:
 
 
 def _decoded(text: bytes, codec: str, who: str, errors: str = "strict", replacement: int = 0xFFFD) -> str:
-    try:
-        decoded = text.decode(codec, errors=errors)
-        return decoded if replacement == 0xFFFD else decoded.replace("\ufffd", chr(replacement))
-    except UnicodeDecodeError as e:
-        raise InvalidArgumentError(None, None, f"tf.strings.{who}: {text!r} is not valid {codec}: {e.reason}") from None
+    """``text`` decoded; each malformed part (Python's, TensorFlow's: a maximal invalid subsequence) raises,
+    is skipped or becomes ``chr(replacement)``. A U+FFFD that ``text`` holds stays U+FFFD."""
+    parts, start = [], 0
+    while True:
+        try:
+            return "".join(parts) + text[start:].decode(codec)
+        except UnicodeDecodeError as e:
+            if errors == "strict":
+                raise InvalidArgumentError(None, None, f"tf.strings.{who}: {text!r} is not valid {codec}: "
+                                           f"{e.reason}") from None  # fmt: skip
+            parts.append(e.object[: e.start].decode(codec) + ("" if errors == "ignore" else chr(replacement)))
+            start += e.end
 
 
 def length(input, unit: str = "BYTE", name=None):
@@ -76,16 +83,32 @@ def unicode_decode(input, input_encoding: str, errors: str = "replace", replacem
     raise ValueError(f"tf.strings.unicode_decode: takes one string or a 1-D batch of them, got shape {data.shape}")
 
 
-def unicode_encode(input, output_encoding: str, errors: str = "strict", name=None) -> StringTensor:
+def _character(point: int, errors: str, replacement: int) -> str:
+    """The character of a code point; one out of range or a surrogate raises (``errors="strict"``), is
+    dropped (``"ignore"``) or becomes ``chr(replacement)`` (``"replace"``), as TensorFlow's."""
+    if 0 <= point <= 0x10FFFF and not 0xD800 <= point <= 0xDFFF:
+        return chr(point)
+    if errors == "strict":
+        raise InvalidArgumentError(None, None, f"tf.strings.unicode_encode: {point} is out of range for Unicode, "
+                                   "or is a surrogate: pass errors='replace' or 'ignore' to encode it")  # fmt: skip
+    return "" if errors == "ignore" else chr(replacement)
+
+
+def unicode_encode(input, output_encoding: str, errors: str = "replace", replacement_char: int = 0xFFFD,
+                   name=None) -> StringTensor:  # fmt: skip
     """The string of each row of code points: a 1-D tensor gives one string (a 0-d string tensor), a 2-D
-    tensor or a ``tf.RaggedTensor`` a 1-D batch of them."""
+    tensor or a ``tf.RaggedTensor`` a 1-D batch of them. Invalid code points: ``errors`` (``"replace"``,
+    TensorFlow's default, with ``replacement_char``; ``"ignore"``; ``"strict"``)."""
     codec = _codec(output_encoding, "unicode_encode")
+    if errors not in ("replace", "ignore", "strict"):
+        raise ValueError(f"tf.strings.unicode_encode: errors must be 'replace', 'ignore' or 'strict', got {errors!r}")
+    if not 0 <= replacement_char <= 0x10FFFF or 0xD800 <= replacement_char <= 0xDFFF:
+        raise ValueError(f"tf.strings.unicode_encode: replacement_char must be a valid code point, got "
+                         f"{replacement_char}")  # fmt: skip
 
     def encoded(points) -> bytes:
-        try:
-            return "".join(chr(int(p)) for p in np.asarray(points).reshape(-1)).encode(codec)
-        except (ValueError, UnicodeEncodeError) as e:
-            raise InvalidArgumentError(None, None, f"tf.strings.unicode_encode: not a code point: {e}") from None
+        characters = (_character(int(p), errors, replacement_char) for p in np.asarray(points).reshape(-1))
+        return "".join(characters).encode(codec)
 
     if isinstance(input, RaggedTensor):
         rows = [np.asarray(row) for row in input.to_list()]

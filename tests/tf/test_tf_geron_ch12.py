@@ -96,3 +96,44 @@ def test_reorder_sorts_the_indices_so_to_dense_works():
         return [s6.indices, s6.values, tf.sparse.to_dense(s6)]
 
     assert_same(*run_both(cell))
+
+
+@pytest.mark.parametrize("errors", ["replace", "ignore", "strict", None])
+def test_invalid_code_points_encode_as_tensorflow_s(errors):
+    # (TensorFlow's default is errors="replace": a surrogate, a negative or a too large code point is U+FFFD)
+    def cells(tf):
+        kwargs = {} if errors is None else {"errors": errors, "replacement_char": 63}
+        return [_texts(tf.strings.unicode_encode(points, encoding, **kwargs))
+                for points in ([104, 0xD800, 105], [[104, -5], [0x110000, 0x1F600]])
+                for encoding in ("UTF-8", "UTF-16-BE")]  # fmt: skip
+
+    assert_same(*run_both(cells))
+
+
+@pytest.mark.parametrize("errors", ["replace", "ignore"])
+def test_a_replacement_char_replaces_malformed_bytes_only_not_a_real_u_fffd(errors):
+    def cell(tf):
+        return tf.strings.unicode_decode(b"a\xef\xbf\xbd\xff\xe2\x82x", "UTF-8", errors=errors, replacement_char=63)
+
+    assert_same(*run_both(cell))
+
+
+@pytest.mark.parametrize("expression", ["i * 0.5", "i * 2.0", "s * tf.constant([[2] * 4] * 3)",
+                                        "s * tf.constant([[1.0, 2.0]])", "i * np.int64(3)", "s * np.ones(4)"])
+def test_sparse_times_a_factor_of_another_dtype_or_shape_as_tensorflow(expression):
+    # (an int sparse tensor times 0.5 is TensorFlow's TypeError, not int(0.5) = 0 at every value)
+    import numpy as np
+
+    def cell(tf):
+        s, i = _sparse(tf), tf.SparseTensor(indices=[[0, 1]], values=[3], dense_shape=[2, 2])
+        product = eval(expression, {"tf": tf, "s": s, "i": i, "np": np})  # noqa: S307 - the test's own expressions
+        return [product.values, product.indices]
+
+    assert_same(*run_both(cell))
+
+
+def test_concat_of_a_dense_tensor_then_a_ragged_one_refuses_in_one_line():
+    import nabla.tf as ntf
+
+    with pytest.raises(TypeError, match="ragged tensors join only with ragged tensors"):
+        ntf.concat([ntf.constant([[1, 2]]), ntf.ragged.constant([[3]])], 0)

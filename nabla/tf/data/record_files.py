@@ -40,7 +40,10 @@ class TFRecords(FileRecords):
 def _read_exactly(f: io.BufferedIOBase, n: int) -> bytes:
     chunks, left = [], n
     while left > 0:
-        chunk = f.read(left)
+        try:
+            chunk = f.read(left)
+        except EOFError:  # (a gzip stream without its end, as a flushed, unclosed writer leaves it: TF reads it)
+            break
         if not chunk:
             break
         chunks.append(chunk)

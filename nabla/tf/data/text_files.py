@@ -73,7 +73,7 @@ def open_file(path: str, mode: str, compression_type: str = "", **kwargs):
             return gzip.open(path, mode if "b" in mode else "rt", **kwargs)
         if compression_type == "ZLIB":  # (no streaming reader in the standard library: files are read whole)
             with open(path, "rb") as f:
-                data = io.BytesIO(zlib.decompress(f.read()))
+                data = io.BytesIO(zlib.decompressobj().decompress(f.read()))  # (a stream without its end too)
             return data if "b" in mode else io.TextIOWrapper(data, **kwargs)
         return open(path, mode, **kwargs)
     except FileNotFoundError:

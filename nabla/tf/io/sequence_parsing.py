@@ -58,6 +58,9 @@ def _steps(feature_list, key: str, dtype: np.dtype) -> list[np.ndarray]:
 
 
 def _dense_steps(steps: list[np.ndarray] | None, key: str, feature: FixedLenSequenceFeature, dtype: np.dtype):
+    if any(d is None for d in feature.shape):
+        raise ValueError(f"sequence feature {key!r}: a FixedLenSequenceFeature's step has a known shape, got "
+                         f"{list(feature.shape)}; for steps of varying length use VarLenFeature or RaggedFeature")
     shape = tuple(int(d) for d in feature.shape)
     if steps is None:
         if not feature.allow_missing:
@@ -71,7 +74,7 @@ def _dense_steps(steps: list[np.ndarray] | None, key: str, feature: FixedLenSequ
             raise InvalidArgumentError(f"Name: <unknown>, Key: {key}, Index: {i}.  Number of values != expected.  "
                                        f"values size: {step.size} but output shape: {list(shape)} (use "
                                        "VarLenFeature or RaggedFeature for steps of different lengths)")  # fmt: skip
-    return as_tensor(np.stack(steps).reshape(-1, *shape) if steps else np.empty((0, *shape), dtype))
+    return as_tensor(np.stack(steps).reshape(len(steps), *shape) if steps else np.empty((0, *shape), dtype))
 
 
 def _parse_feature_lists(feature_lists: dict, features: dict) -> dict:
