@@ -37,11 +37,16 @@ class TFRecords(FileRecords):
         return Spec(None, [()], [np.dtype(object)])
 
 
+# The most one read asks for: a record's length is read from the file, and a forged one (up to 2**64) must cost no
+# more memory than the bytes that are really there before the record is found truncated.
+_CHUNK = 1 << 24
+
+
 def _read_exactly(f: io.BufferedIOBase, n: int) -> bytes:
     chunks, left = [], n
     while left > 0:
         try:
-            chunk = f.read(left)
+            chunk = f.read(min(left, _CHUNK))
         except EOFError:  # (a gzip stream without its end, as a flushed, unclosed writer leaves it: TF reads it)
             break
         if not chunk:
@@ -66,7 +71,7 @@ def read_records(path: str, compression_type: str = "") -> Iterator[bytes]:
                 hint = " (Is this even a TFRecord file?)" if offset == 0 else ""
                 raise DataLossError(f"corrupted record at {offset}{hint}")
             (length,) = struct.unpack("<Q", length_bytes)
-            data = _read_exactly(f, length + 4) if length < 2**62 else b""
+            data = _read_exactly(f, length + 4)
             if len(data) < length + 4:
                 raise DataLossError(f"truncated record at {offset}")
             record, (data_crc,) = data[:length], struct.unpack("<I", data[length:])

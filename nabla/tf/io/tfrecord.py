@@ -26,6 +26,7 @@ import zlib
 from ...atomic import atomic_write
 from ...records import tfrecord
 from ..data.text_files import compression
+from ..errors import NotFoundError
 
 _WBITS = {"GZIP": 31, "ZLIB": 15}  # (zlib's window bits asking for gzip's or zlib's framing)
 
@@ -67,6 +68,10 @@ class TFRecordWriter:
 
     def __init__(self, path, options=None):
         self.path = os.fspath(path)
+        folder = os.path.dirname(os.path.abspath(self.path))
+        if not os.path.isdir(folder):  # (as TensorFlow's, at once: not at close, after every record was written)
+            raise NotFoundError(f"TFRecordWriter: there is no folder {folder!r} to write {self.path!r} in: "
+                                "create it first (os.makedirs)")  # fmt: skip
         self.options = options if isinstance(options, TFRecordOptions) else TFRecordOptions(options)
         self._records: list[bytes] | None = []
         kind, level = self.options.compression_type, self.options.compression_level

@@ -141,6 +141,29 @@ def test_a_file_cut_in_a_header_raises_where_tensorflow_stops(tf, tmp_path):
         list(ntf.data.TFRecordDataset(path))
 
 
+def test_a_forged_record_length_is_a_truncated_record_not_a_huge_read(tmp_path):
+    """The length is read from the file: a forged one (2**62, its CRC made right) is found truncated at the end of
+    the bytes there, without asking for 2**62 bytes of memory. (TensorFlow is no reference here: it aborts the
+    process at 2**40 and refuses a negative read at 2**63.)"""
+    import struct
+
+    from nabla.records import masked_crc32c
+
+    length = struct.pack("<Q", 2**62)
+    path = tmp_path / "forged.tfrecord"
+    path.write_bytes(length + struct.pack("<I", masked_crc32c(length)) + b"x" * 100)
+    with pytest.raises(ntf.errors.DataLossError, match="truncated record at 0"):
+        list(ntf.data.TFRecordDataset(str(path)))
+
+
+def test_a_writer_into_a_missing_folder_is_refused_at_once_as_tensorflows(tf, tmp_path):
+    path = str(tmp_path / "no" / "such" / "a.tfrecord")
+    with pytest.raises(tf.errors.NotFoundError):
+        tf.io.TFRecordWriter(path)
+    with pytest.raises(ntf.errors.NotFoundError, match="there is no folder .* create it first"):
+        ntf.io.TFRecordWriter(path)
+
+
 def _person(lib):
     t = lib.train
     return t.Example(features=t.Features(feature={
