@@ -8,6 +8,10 @@ Every record is validated before it is handed out: a length that goes past the e
 data whose checksum is wrong, raises ``tf.errors.DataLossError`` with TensorFlow's message ("truncated record
 at OFFSET", "corrupted record at OFFSET"), when the record is reached. One choice differs: a file that ends
 inside a record's 12-byte header raises too, where TensorFlow ends the file there silently.
+
+GZIP and ZLIB files are inflated as they are read (:mod:`.compressed`): a compressed file a writer has flushed
+but not closed reads its records so far, as in TensorFlow, and bytes that do not inflate raise
+``DataLossError`` ("inflate() failed with error -3: ...").
 """
 
 from __future__ import annotations

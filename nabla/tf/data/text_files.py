@@ -14,16 +14,16 @@ with Python's ``open`` and ``csv`` modules as the pipeline is iterated, so a pas
   field, a field that does not parse) raises ``InvalidArgumentError`` with TensorFlow's message when it is read.
 
 ``compression_type`` is TensorFlow's: ``""`` (or None) reads plain files, ``"GZIP"`` gzip files (the HIGGS
-``.csv.gz`` of the "Overfit and underfit" tutorial) and ``"ZLIB"`` zlib streams; another value is refused with
-TensorFlow's ``InvalidArgumentError`` ("Unsupported compression_type"), here when the dataset is made.
+``.csv.gz`` of the "Overfit and underfit" tutorial) and ``"ZLIB"`` zlib streams, inflated as they are read
+(:mod:`.compressed`: a stream without its end reads as far as it goes, bytes that do not inflate raise
+``DataLossError``); another value is refused with TensorFlow's ``InvalidArgumentError`` ("Unsupported
+compression_type"), here when the dataset is made.
 """
 
 from __future__ import annotations
 
 import csv
-import gzip
 import io
-import zlib
 from collections.abc import Iterator, Sequence
 
 import numpy as np
@@ -31,6 +31,7 @@ import numpy as np
 from ..dtypes import as_dtype
 from ..errors import InvalidArgumentError, NotFoundError
 from ..string_tensor import text_data
+from .compressed import WBITS, open_compressed
 from .node import UNKNOWN, Node
 from .sources import TensorSlices
 from .structure import Spec
@@ -69,11 +70,8 @@ def open_file(path: str, mode: str, compression_type: str = "", **kwargs):
     """``open(path, mode, **kwargs)`` through the decompression that ``compression_type`` names (see
     :func:`compression`); a missing file raises TensorFlow's ``NotFoundError``."""
     try:
-        if compression_type == "GZIP":
-            return gzip.open(path, mode if "b" in mode else "rt", **kwargs)
-        if compression_type == "ZLIB":  # (no streaming reader in the standard library: files are read whole)
-            with open(path, "rb") as f:
-                data = io.BytesIO(zlib.decompressobj().decompress(f.read()))  # (a stream without its end too)
+        if compression_type in WBITS:  # (inflated as read: see :mod:`.compressed`)
+            data = open_compressed(path, compression_type)
             return data if "b" in mode else io.TextIOWrapper(data, **kwargs)
         return open(path, mode, **kwargs)
     except FileNotFoundError:

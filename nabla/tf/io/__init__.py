@@ -6,7 +6,7 @@
 - tensors as bytes: ``serialize_tensor``, ``parse_tensor`` (:mod:`.tensor_proto`).
 - ``tf.train.Example``\\ s as tensors: ``parse_single_example``, ``parse_example``, ``FixedLenFeature``,
   ``VarLenFeature``, ``RaggedFeature`` (:mod:`.parsing`).
-- ``tf.train.SequenceExample``\\ s as tensors: ``parse_single_sequence_example``,
+- ``tf.train.SequenceExample``\\ s as tensors: ``parse_single_sequence_example``, ``parse_sequence_example``,
   ``FixedLenSequenceFeature`` (:mod:`.sequence_parsing`).
 
 Other ``tf.io`` names raise an ``AttributeError`` that says so.
@@ -16,7 +16,7 @@ from .._missing import missing as _missing
 from ..data.readers import matching_files as _matching_files
 from .csv_ops import decode_csv
 from .parsing import FixedLenFeature, RaggedFeature, VarLenFeature, parse_example, parse_single_example
-from .sequence_parsing import FixedLenSequenceFeature, parse_single_sequence_example
+from .sequence_parsing import FixedLenSequenceFeature, parse_sequence_example, parse_single_sequence_example
 from .tensor_proto import parse_tensor, serialize_tensor
 from .tfrecord import TFRecordOptions, TFRecordWriter
 
@@ -39,6 +39,7 @@ __all__ = [
     "decode_csv",
     "matching_files",
     "parse_example",
+    "parse_sequence_example",
     "parse_single_example",
     "parse_single_sequence_example",
     "parse_tensor",

@@ -12,7 +12,8 @@ Writing: the records are kept in memory until ``flush()`` or ``close()`` (or lea
 A file never flushed is written whole on ``close()``, atomically (:func:`nabla.atomic.atomic_write`): a
 reader never sees half of it. ``flush()``, as TensorFlow's, makes the records so far readable: the first
 writes the file (atomically), later ones and ``close()`` append to it; compressed, the file is one stream,
-sync-flushed at each ``flush()`` so that what is there decodes.
+sync-flushed at each ``flush()`` so that what is there decodes (either library's reader reads it before
+``close()``).
 
 Reading (``tf.data.TFRecordDataset``) validates every record before handing it out: see
 :mod:`nabla.tf.data.record_files`.
@@ -25,10 +26,9 @@ import zlib
 
 from ...atomic import atomic_write
 from ...records import tfrecord
+from ..data.compressed import WBITS as _WBITS
 from ..data.text_files import compression
 from ..errors import NotFoundError
-
-_WBITS = {"GZIP": 31, "ZLIB": 15}  # (zlib's window bits asking for gzip's or zlib's framing)
 
 
 class TFRecordOptions:

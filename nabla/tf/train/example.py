@@ -62,8 +62,14 @@ def _escape(data: bytes) -> str:
 
 
 def _float_text(value: float) -> str:
-    text = str(np.float32(value))
-    return text[:-2] if text.endswith(".0") else text
+    """A float32 as protobuf's text format writes it: ``%.6g`` (6 digits, float32's ``FLT_DIG``) when that
+    reads back as the same float32, else ``%.9g`` (enough for any float32): ``0.1``, ``0.333333343``, ``1e+07``,
+    ``-0``, ``inf``, ``nan``."""
+    # NOTE: not Python's shortest round-trip repr (``0.33333334``): protobuf tries 6 digits, then 9.
+    if value != value:
+        return "nan"  # (protobuf writes no sign for a NaN)
+    text = f"{value:.6g}"
+    return text if np.float32(text) == np.float32(value) else f"{value:.9g}"
 
 
 class _Message:

@@ -193,7 +193,7 @@ def test_flush_makes_the_records_so_far_readable(tf, tmp_path, compression):
     with ntf.io.TFRecordWriter(path, options) as f:
         f.write(b"first")
         f.flush()
-        for lib in (ntf, tf):  # (a compressed stream without its end, sync-flushed: both read its records)
+        for lib in (ntf, tf):  # (compressed: a sync-flushed stream without its end, which both read)
             assert list(lib.data.TFRecordDataset(path, compression_type=compression).as_numpy_iterator()) == \
                 [b"first"]  # fmt: skip
         f.write(b"second")
@@ -209,18 +209,3 @@ def test_flush_makes_the_records_so_far_readable(tf, tmp_path, compression):
             [b"first", b"second", b"third", b"fourth"]  # fmt: skip
     with pytest.raises(ValueError, match="closed"):
         f.flush()
-
-
-def test_a_sequence_feature_of_empty_steps_and_one_of_unknown_shape():
-    # (TensorFlow aborts the process on shape [0] with a missing list; nabla reads (steps, 0), and refuses an
-    # unknown step shape in one line instead of int(None)'s TypeError)
-    t = ntf.train
-    empty = t.Feature(float_list=t.FloatList(value=[]))
-    lists = t.FeatureLists(feature_list={"e": t.FeatureList(feature=[empty, empty])})
-    serialized = t.SequenceExample(feature_lists=lists).SerializeToString()
-    _, parsed = ntf.io.parse_single_sequence_example(
-        serialized, sequence_features={"e": ntf.io.FixedLenSequenceFeature([0], ntf.float32)})
-    assert parsed["e"].shape == (2, 0)
-    with pytest.raises(ValueError, match="known shape"):
-        ntf.io.parse_single_sequence_example(
-            serialized, sequence_features={"e": ntf.io.FixedLenSequenceFeature([None], ntf.float32)})
