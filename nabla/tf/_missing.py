@@ -37,8 +37,10 @@ ALTERNATIVES = {
         "SequenceExample); TensorFlow 1's optimizers are not offered (optimizers: tf.keras.optimizers)"
     ),
     "tf.image": (
-        "tf.image offers resize, resize_with_pad and extract_patches; for other image operations use NumPy, or "
-        "the Keras preprocessing layers of nabla.keras.layers"
+        "tf.image offers resizing, flips, rot90, crops and pads, convert_image_dtype, grayscale and HSV, the "
+        "adjust_* and random_* (stateless_random_*) augmentations, per_image_standardization, psnr and ssim "
+        "(nabla.tf.image.__all__); for other image operations (JPEG/PNG codecs, bounding boxes) use NumPy or "
+        "Pillow, or the Keras preprocessing layers of nabla.keras.layers"
     ),
     "tf.strings": "tf.strings offers lower, upper, strip, regex_replace, split, reduce_join, length, unicode_decode "
     "and unicode_encode; for other text operations use Python's str methods on t.numpy()",

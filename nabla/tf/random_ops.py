@@ -129,5 +129,6 @@ def categorical(logits, num_samples, dtype=np.int64, seed=None, name=None):
 
 
 def _constant(array: np.ndarray):
-    """Drawn values as a tensor (from Python's view: nabla's own constructor on them)."""
-    return apply(nb.from_numpy, array)
+    """Drawn values as a tensor (from Python's view: nabla's own constructor on them); a scalar draw (shape
+    ``[]``, a NumPy scalar) as a 0-d array."""
+    return apply(nb.from_numpy, np.asarray(array))

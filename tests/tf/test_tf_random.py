@@ -66,3 +66,10 @@ def test_refusals():
         tf.random.uniform((2,), dtype=tf.int32)
     with pytest.raises(TypeError, match="integer"):
         tf.random.set_seed(1.5)
+
+
+@pytest.mark.parametrize("draw", [tf.random.uniform, tf.random.normal, tf.random.truncated_normal])
+def test_a_seeded_scalar_draw_is_a_0d_tensor(draw):
+    # tf.image.random_brightness draws its delta as tf.random.uniform([], ..., seed=seed)
+    value = draw([], seed=3)
+    assert value.shape == () and value.dtype == tf.float32

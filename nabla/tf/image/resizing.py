@@ -1,4 +1,4 @@
-"""``tf.image``: resizing, which d2l's Fashion-MNIST loader applies for its modern CNNs
+"""``tf.image``'s resizing, which d2l's Fashion-MNIST loader applies for its modern CNNs
 (``tf.image.resize_with_pad(X, 224, 224)``), and ``extract_patches``, which vision transformers cut images with.
 
 Images are channels-last, one (height, width, channels) image or a (batch, height, width, channels) batch.
@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import math
 
-from ..keras.layers.resizing import resize as _resize
-from ..keras.ops.image import extract_patches as _extract_patches
-from ._convert import as_tf, tensor_arg
-from ._missing import missing
-from .array_ops import cast, expand_dims, pad, squeeze
+from ...keras.layers.resizing import resize as _resize
+from ...keras.ops.image import extract_patches as _extract_patches
+from .._convert import as_tf, tensor_arg
+from ..array_ops import cast, expand_dims, pad, squeeze
 
 _METHODS = ("bilinear", "nearest")
 
@@ -78,6 +77,3 @@ def extract_patches(images, sizes, strides, rates, padding, name=None):
             raise ValueError(f"tf.image.extract_patches: {what} must be [1, rows, cols, 1], got {list(value)}")
     return as_tf(_extract_patches(x, tuple(sizes[1:3]), tuple(strides[1:3]), tuple(rates[1:3]), padding.lower()))
 
-
-def __getattr__(name: str):
-    raise missing("tf.image", name)
