@@ -134,7 +134,8 @@ class QueueBase:
                 raise ValueError(f"Dimensions {len(parts[0])} and {len(part)} are not compatible: enqueue_many "
                                  "takes the same number of elements in every component")  # fmt: skip
             self._check_shape(i, part.shape[1:])
-        self._add([[np.asarray(part[j], dtype=part.dtype) for part in parts] for j in range(len(parts[0]) if parts else 0)])
+        count = len(parts[0]) if parts else 0
+        self._add([[np.asarray(part[j], dtype=part.dtype) for part in parts] for j in range(count)])
 
     # -- dequeue
 

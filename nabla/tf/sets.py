@@ -33,11 +33,11 @@ from .string_tensor import StringTensor
 _SET_DTYPES = frozenset(("int8", "int16", "int32", "int64", "uint8", "uint16", "string"))
 
 
-def _operand(value, role: str, who: str):
+def _operand(value, role: str, who: str, check_dtype: bool = True):
     """``value`` as a SparseTensor or a tensor (Python lists converted as tf.constant does), dtype checked."""
     if not isinstance(value, SparseTensor):
         value = convert_to_tensor(value)
-    if value.dtype.name not in _SET_DTYPES:
+    if check_dtype and value.dtype.name not in _SET_DTYPES:
         raise TypeError(f"tf.sets.{who}: '{role}' has dtype {value.dtype.name}; set operations take "
                         f"{', '.join(sorted(_SET_DTYPES))}")  # fmt: skip
     return value
@@ -90,7 +90,7 @@ def _values_dtype(value) -> np.dtype:
 
 def _set_operation(a, b, combine, validate_indices: bool, who: str) -> SparseTensor:
     """``combine(set_a, set_b)`` (sorted distinct arrays -> sorted distinct array) for each group of a and b."""
-    a, b = _operand(a, "a", who), _operand(b, "b", who)
+    a, b = _operand(a, "a", who), _operand(b, "b", who, check_dtype=False)  # (b must have a's dtype)
     if b.dtype.name != a.dtype.name:
         raise TypeError(f"tf.sets.{who}: a and b must have one dtype, got {a.dtype.name} and {b.dtype.name}; "
                         "cast one with tf.cast")  # fmt: skip
