@@ -76,8 +76,6 @@ ALTERNATIVES = {
     "tf.tpu": "TPUs are not offered: nabla runs on the CPU",
     "tf.xla": "XLA is not offered: tf.function(jit_compile=True) is accepted and runs through nb.capture",
     "tf.lookup": "lookup tables are not offered: use a Python dict and NumPy",
-    "tf.queue": "queues are not offered",
-    "tf.sets": "set operations are not offered: use NumPy (np.union1d, np.intersect1d)",
     "tf.bfloat16": "bfloat16 is not offered (NumPy has no such type): use tf.float32 or tf.float16",
     "tf.complex64": "complex dtypes are not offered: nabla tensors hold real numbers",
     "tf.complex128": "complex dtypes are not offered: nabla tensors hold real numbers",

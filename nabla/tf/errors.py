@@ -43,6 +43,15 @@ class DataLossError(OpError):
     """Data was lost or corrupted (a TFRecord file whose lengths or checksums are wrong, or that ends early)."""
 
 
+class CancelledError(OpError):
+    """An operation was cancelled (an enqueue into a closed ``tf.queue`` queue, closing one twice)."""
+
+
+class DeadlineExceededError(OpError):
+    """An operation would wait longer than allowed (nabla: a ``tf.queue`` dequeue from a queue without enough
+    elements, which TensorFlow would wait on forever)."""
+
+
 class OutOfRangeError(OpError):
     """An iterator has no more elements (``iterator.get_next()`` at the end of a ``tf.data`` dataset)."""
 
