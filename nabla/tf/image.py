@@ -79,5 +79,19 @@ def extract_patches(images, sizes, strides, rates, padding, name=None):
     return as_tf(_extract_patches(x, tuple(sizes[1:3]), tuple(strides[1:3]), tuple(rates[1:3]), padding.lower()))
 
 
+# --- tf.image's aliases of tf.io's image decoders and encoders (nabla/tf/io/image_codecs.py) ---
+from .io.image_codecs import (  # noqa: E402, F401
+    decode_bmp as decode_bmp,
+    decode_gif as decode_gif,
+    decode_image as decode_image,
+    decode_jpeg as decode_jpeg,
+    decode_png as decode_png,
+    encode_jpeg as encode_jpeg,
+    encode_png as encode_png,
+)
+
+# --- end of the tf.io aliases ---
+
+
 def __getattr__(name: str):
     raise missing("tf.image", name)
