@@ -80,16 +80,10 @@ def extract_patches(images, sizes, strides, rates, padding, name=None):
 
 
 # --- tf.image's aliases of tf.io's image decoders and encoders (nabla/tf/io/image_codecs.py) ---
-from .io.image_codecs import (  # noqa: E402, F401
-    decode_bmp as decode_bmp,
-    decode_gif as decode_gif,
-    decode_image as decode_image,
-    decode_jpeg as decode_jpeg,
-    decode_png as decode_png,
-    encode_jpeg as encode_jpeg,
-    encode_png as encode_png,
-)
+from . import io as _io  # noqa: E402
 
+decode_bmp, decode_gif, decode_image = _io.decode_bmp, _io.decode_gif, _io.decode_image
+decode_jpeg, decode_png, encode_jpeg, encode_png = _io.decode_jpeg, _io.decode_png, _io.encode_jpeg, _io.encode_png
 # --- end of the tf.io aliases ---
 
 
