@@ -6,8 +6,9 @@
 - tensors as bytes: ``serialize_tensor``, ``parse_tensor`` (:mod:`.tensor_proto`).
 - ``tf.train.Example``\\ s as tensors: ``parse_single_example``, ``parse_example``, ``FixedLenFeature``,
   ``VarLenFeature``, ``RaggedFeature`` (:mod:`.parsing`).
-- files and images: ``read_file``, ``write_file`` (:mod:`.files`); ``decode_jpeg``, ``decode_png``,
-  ``decode_bmp``, ``decode_gif``, ``decode_image``, ``encode_png``, ``encode_jpeg`` (:mod:`.image_codecs`).
+- files and images: ``read_file``, ``write_file`` (:mod:`.files`), ``gfile`` (local files); ``decode_jpeg``,
+  ``decode_png``, ``decode_bmp``, ``decode_gif``, ``decode_image``, ``encode_png``, ``encode_jpeg``
+  (:mod:`.image_codecs`).
 - ``tf.train.SequenceExample``\\ s as tensors: ``parse_single_sequence_example``,
   ``FixedLenSequenceFeature`` (:mod:`.sequence_parsing`).
 
@@ -16,6 +17,7 @@ Other ``tf.io`` names raise an ``AttributeError`` that says so.
 
 from .._missing import missing as _missing
 from ..data.readers import matching_files as _matching_files
+from . import gfile
 from .csv_ops import decode_csv
 from .files import read_file, write_file
 from .image_codecs import decode_bmp, decode_gif, decode_image, decode_jpeg, decode_png, encode_jpeg, encode_png
@@ -48,6 +50,7 @@ __all__ = [
     "decode_png",
     "encode_jpeg",
     "encode_png",
+    "gfile",
     "matching_files",
     "parse_example",
     "parse_single_example",
