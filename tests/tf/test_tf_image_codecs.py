@@ -227,3 +227,12 @@ def test_element_spec_of_decoded_images_leaves_the_size_unknown():
             specs.append(repr(decoded.element_spec))
             assert [x.shape for x in decoded.as_numpy_iterator()] == [(9, 13, channels or 3), (9, 13, channels or 1)]
         assert specs[0] == specs[1]
+
+
+def test_without_pillow_one_line_says_what_to_install(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "PIL", None)
+    with pytest.raises(ImportError, match="pip install pillow") as caught:
+        ntf.io.decode_png(PNGS["rgb"])
+    assert "\n" not in str(caught.value)
