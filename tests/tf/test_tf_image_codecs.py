@@ -126,9 +126,11 @@ def test_decode_bmp_and_the_aliases_in_tf_image():
 @pytest.mark.parametrize("channels", [1, 2, 3, 4])
 @pytest.mark.parametrize("dtype", ["uint8", "uint16"])
 def test_encode_png_round_trips_through_tensorflow(channels, dtype):
-    if dtype == "uint16" and channels != 1:
-        pytest.skip("nabla.tf writes 16-bit PNGs in gray only")
     image = RNG.integers(0, np.iinfo(dtype).max + 1, (7, 5, channels), dtype=dtype)
+    if dtype == "uint16" and channels != 1:  # (Pillow writes 16 bits in gray only: refused in one line)
+        with pytest.raises(NotImplementedError, match="cast the image to uint8"):
+            ntf.io.encode_png(image)
+        return
     encoded = ntf.io.encode_png(image, compression=9)
     assert encoded.dtype == ntf.string and encoded.shape == ()
     back = tensorflow().io.decode_png(encoded.numpy(), dtype=getattr(tensorflow(), dtype)).numpy()
