@@ -27,6 +27,10 @@ class NotFoundError(OpError):
     """Something requested (a file, a name) does not exist."""
 
 
+class AlreadyExistsError(OpError):
+    """What an operation would create exists already (``tf.io.gfile.rename`` or ``copy`` onto a file)."""
+
+
 class UnimplementedError(OpError):
     """The operation is not implemented for these inputs."""
 

@@ -66,6 +66,11 @@ for _module in ("adjust", "color", "geometry", "quality", "random", "resizing"):
     globals().pop(_module, None)
 del _module
 
+# The decoders and encoders of image files are tf.io's (nabla/tf/io/image_codecs.py); TensorFlow names them here too.
+from ..io.image_codecs import decode_bmp, decode_gif, decode_image, decode_jpeg, decode_png, encode_jpeg, encode_png  # noqa: E402, I001
+
+__all__ += ["decode_bmp", "decode_gif", "decode_image", "decode_jpeg", "decode_png", "encode_jpeg", "encode_png"]
+
 
 def __getattr__(name: str):
     raise missing("tf.image", name)

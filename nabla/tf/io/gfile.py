@@ -1,0 +1,158 @@
+"""``tf.io.gfile``: TensorFlow's file functions, on local files (no ``gs://`` or ``hdfs://``).
+
+What tutorials use: ``GFile`` (``open`` with TensorFlow's name: text for "r"/"w", bytes for "rb"/"wb"),
+``exists``, ``glob`` and ``listdir`` (in the folder's order, as TensorFlow's: sort them where order
+matters), ``isdir``, ``makedirs`` and ``mkdir`` (a folder that exists is fine), ``remove``, ``rename`` and
+``copy`` (refusing to replace a file unless ``overwrite=True``), ``rmtree``, ``walk`` and ``stat``. A
+missing file or folder raises ``tf.errors.NotFoundError``; a target that exists,
+``tf.errors.AlreadyExistsError``.
+"""
+
+from __future__ import annotations
+
+import glob as _glob
+import os
+import shutil
+from collections.abc import Iterator
+
+from ..errors import AlreadyExistsError, NotFoundError
+
+__all__ = ["GFile", "copy", "exists", "glob", "isdir", "listdir", "makedirs", "mkdir", "remove", "rename",
+           "rmtree", "stat", "walk"]  # fmt: skip
+
+
+def _path(path) -> str:
+    path = os.fsdecode(getattr(path, "numpy", lambda: path)())  # (a scalar tf.string too)
+    if "://" in path:
+        raise NotImplementedError(f"nabla.tf.io.gfile reads local files only, got {path!r}")
+    return path
+
+
+def _missing(path: str) -> NotFoundError:
+    return NotFoundError(f"{path}; No such file or directory")
+
+
+class GFile:
+    """``tf.io.gfile.GFile(name, mode="r")``: the file, opened as Python's ``open`` opens it (a context
+    manager, ``read``, ``readline``, ``readlines``, iteration over lines, ``write``, ``seek``, ``tell``),
+    plus TensorFlow's ``size()``."""
+
+    def __init__(self, name, mode: str = "r"):
+        self.name, self.mode = _path(name), mode
+        try:
+            self._file = open(self.name, mode, **({} if "b" in mode else {"encoding": "utf-8"}))
+        except FileNotFoundError:
+            raise _missing(self.name) from None
+
+    def size(self) -> int:
+        return os.path.getsize(self.name)
+
+    def __getattr__(self, name: str):
+        return getattr(self._file, name)
+
+    def __iter__(self) -> Iterator:
+        return iter(self._file)
+
+    def __enter__(self) -> GFile:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._file.close()
+
+
+def exists(path) -> bool:
+    """Whether the file or folder exists."""
+    return os.path.exists(_path(path))
+
+
+def isdir(path) -> bool:
+    """Whether ``path`` is a folder."""
+    return os.path.isdir(_path(path))
+
+
+def glob(pattern) -> list[str]:
+    """The paths matching ``pattern`` (``*``, ``?``, ``[...]``; or any of a list of patterns)."""
+    patterns = [pattern] if isinstance(pattern, (str, bytes, os.PathLike)) else list(pattern)
+    return list(dict.fromkeys(match for p in patterns for match in _glob.glob(_path(p))))
+
+
+def listdir(path) -> list[str]:
+    """The names of the entries of the folder."""
+    path = _path(path)
+    if not os.path.isdir(path):
+        raise NotFoundError(f"Could not find directory {path}")
+    return os.listdir(path)
+
+
+def makedirs(path) -> None:
+    """The folder and those above it, where missing."""
+    os.makedirs(_path(path), exist_ok=True)
+
+
+def mkdir(path) -> None:
+    """The folder (its parent must exist)."""
+    path = _path(path)
+    try:
+        os.mkdir(path)
+    except FileNotFoundError:
+        raise _missing(os.path.dirname(path)) from None
+    except FileExistsError:
+        pass
+
+
+def remove(path) -> None:
+    """Delete the file."""
+    path = _path(path)
+    try:
+        os.remove(path)
+    except FileNotFoundError:
+        raise _missing(path) from None
+
+
+def rmtree(path) -> None:
+    """Delete the folder and everything in it."""
+    path = _path(path)
+    if not os.path.isdir(path):
+        raise _missing(path)
+    shutil.rmtree(path)
+
+
+def _target(src, dst, overwrite: bool) -> tuple[str, str]:
+    src, dst = _path(src), _path(dst)
+    if not os.path.exists(src):
+        raise _missing(src)
+    if os.path.exists(dst) and not overwrite:
+        raise AlreadyExistsError(f"{dst}: file already exists; pass overwrite=True to replace it")
+    return src, dst
+
+
+def rename(src, dst, overwrite: bool = False) -> None:
+    """Move ``src`` to ``dst``."""
+    os.replace(*_target(src, dst, overwrite))
+
+
+def copy(src, dst, overwrite: bool = False) -> None:
+    """Copy the file ``src`` to ``dst``."""
+    shutil.copyfile(*_target(src, dst, overwrite))
+
+
+def walk(top, topdown: bool = True, onerror=None) -> Iterator[tuple[str, list[str], list[str]]]:
+    """``(folder, subfolder names, file names)`` for ``top`` and every folder below, as ``os.walk``."""
+    return os.walk(_path(top), topdown=topdown, onerror=onerror)
+
+
+class _Stat:
+    __slots__ = ("length", "mtime_nsec", "is_directory")
+
+    def __init__(self, length: int, mtime_nsec: int, is_directory: bool):
+        self.length, self.mtime_nsec, self.is_directory = length, mtime_nsec, is_directory
+
+
+def stat(path) -> _Stat:
+    """``length`` (bytes), ``mtime_nsec`` and ``is_directory`` of the file or folder."""
+    path = _path(path)
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise _missing(path) from None
+    return _Stat(info.st_size, info.st_mtime_ns, os.path.isdir(path))
