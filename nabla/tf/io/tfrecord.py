@@ -13,7 +13,7 @@ A file never flushed is written whole on ``close()``, atomically (:func:`nabla.a
 reader never sees half of it. ``flush()``, as TensorFlow's, makes the records so far readable: the first
 writes the file (atomically), later ones and ``close()`` append to it; compressed, the file is one stream,
 sync-flushed at each ``flush()`` so that what is there decodes (either library's reader reads it before
-``close()``).
+``close()``). A writer dropped without ``close()`` closes itself, as TensorFlow's.
 
 Reading (``tf.data.TFRecordDataset``) validates every record before handing it out: see
 :mod:`nabla.tf.data.record_files`.
@@ -115,6 +115,11 @@ class TFRecordWriter:
         data = self._pending(zlib.Z_FINISH)
         self._records = None
         self._push(data)
+
+    def __del__(self) -> None:
+        # A writer dropped without close() still writes its records, as TensorFlow's (and Python's own files) do.
+        if getattr(self, "_records", None) is not None:
+            self.close()
 
     def __enter__(self) -> TFRecordWriter:
         return self

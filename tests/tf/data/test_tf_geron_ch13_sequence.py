@@ -209,3 +209,23 @@ def test_flush_makes_the_records_so_far_readable(tf, tmp_path, compression):
             [b"first", b"second", b"third", b"fourth"]  # fmt: skip
     with pytest.raises(ValueError, match="closed"):
         f.flush()
+
+
+@pytest.mark.parametrize("flushed", [False, True])
+def test_a_writer_dropped_without_close_writes_its_records_as_tensorflows(tf, tmp_path, flushed):
+    import gc
+
+    files = {}
+    for lib in (tf, ntf):
+        path = str(tmp_path / f"{lib.__name__}.tfrecord")
+        writer = lib.io.TFRecordWriter(path, "GZIP")
+        writer.write(b"a")
+        if flushed:
+            writer.flush()
+        writer.write(b"b")
+        del writer
+        gc.collect()
+        files[lib] = path
+    for reader in (tf, ntf):
+        got = [list(reader.data.TFRecordDataset(path, "GZIP").as_numpy_iterator()) for path in files.values()]
+        assert got == [[b"a", b"b"]] * 2
