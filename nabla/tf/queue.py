@@ -186,11 +186,13 @@ class QueueBase:
     def dequeue_up_to(self, n: int, name=None):
         """``dequeue_many(n)``, except that a closed queue gives what it has left (at least one element)."""
         n = int(n)
-        if self._closed and 0 < len(self._elements) < n:
+        if self._closed and 0 < len(self._elements) < n:  # (n < 0 is refused by _dequeue_stacked)
             n = len(self._elements)
         return self._dequeue_stacked(n, "dequeue_up_to")
 
     def _dequeue_stacked(self, n: int, who: str):
+        if n < 0:  # (a negative n would slice the list from its end)
+            raise InvalidArgumentError(None, None, f"{self._kind}.{who}: requested {n} < 0 elements; ask for 0 or more")
         self._needs_shapes(who)
         if self._available() < n:
             raise self._wait_error(n, who)

@@ -73,3 +73,21 @@ def test_changes_and_their_errors(folder):
         for tf in (ntf, tensorflow()):
             with pytest.raises(tf.errors.NotFoundError):
                 fn(tf)
+
+
+def test_a_folder_where_a_file_is_wanted_raises_tensorflows_errors(folder):
+    f = str(folder)
+    for fn in (lambda tf: tf.io.gfile.remove(f + "/dogs"), lambda tf: tf.io.gfile.GFile(f + "/dogs").read(),
+               lambda tf: tf.io.gfile.makedirs(f + "/cats/b.txt"), lambda tf: tf.io.gfile.GFile(f + "/cats/b.txt", "x"),
+               lambda tf: tf.io.gfile.copy(f + "/dogs", f + "/elsewhere"),
+               lambda tf: tf.io.gfile.copy(f + "/cats/b.txt", f + "/dogs", overwrite=True),
+               lambda tf: tf.io.gfile.rename(f + "/cats/b.txt", f + "/dogs", overwrite=True),
+               lambda tf: tf.io.write_file(f + "/dogs", b"x"),
+               lambda tf: tf.io.write_file(f + "/cats/b.txt/c", b"x")):  # fmt: skip
+        raised = []
+        for tf in (ntf, tensorflow()):
+            with pytest.raises(tf.errors.OpError) as info:
+                fn(tf)
+            raised.append(type(info.value).__name__)
+        assert raised[0] == raised[1], raised
+    assert sorted(ntf.io.gfile.listdir(f + "/cats")) == ["a.jpg", "b.txt"]  # (nothing moved or left behind)

@@ -238,3 +238,13 @@ def test_without_pillow_one_line_says_what_to_install(monkeypatch):
     with pytest.raises(ImportError, match="pip install pillow") as caught:
         ntf.io.decode_png(PNGS["rgb"])
     assert "\n" not in str(caught.value)
+
+
+def test_encoders_refuse_empty_images_and_bad_compression_with_tensorflows_error_class():
+    pixel = np.array([[[10, 20, 30]]], np.uint8)
+    empty = np.zeros((0, 3, 3), np.uint8)
+    for fn in (lambda tf: tf.io.encode_png(pixel, compression=10), lambda tf: tf.io.encode_png(pixel, compression=-2),
+               lambda tf: tf.io.encode_png(empty), lambda tf: tf.io.encode_jpeg(empty)):  # fmt: skip
+        for tf in (ntf, tensorflow()):
+            with pytest.raises(tf.errors.OpError):
+                fn(tf)

@@ -96,6 +96,14 @@ def test_hsv_round_trip_matches_tensorflow(shape):
     _same(lambda tf, x: tf.image.rgb_to_hsv(tf.constant(x)), image.astype(np.float64))
 
 
+def test_hsv_to_rgb_hue_at_and_beyond_the_ends_matches_tensorflow():
+    # A hue of exactly 1 is red in TensorFlow (not black), and hues outside [0, 1] saturate at the ends.
+    hues = np.array([0.0, 1.0, 0.999999, 1.2, 1.7, -0.1, -0.6, 2.5], np.float32)
+    hsv = np.stack([hues, np.full_like(hues, 0.5), np.full_like(hues, 0.8)], axis=-1).reshape(1, -1, 3)
+    _same(lambda tf, x: tf.image.hsv_to_rgb(x), hsv)
+    _same(lambda tf, x: tf.image.hsv_to_rgb(x), hsv.astype(np.float64))
+
+
 def test_float_adjustments_pass_gradients_as_tensorflow():
     compare(lambda tf, x: tf.image.adjust_brightness(x, 0.1), inputs=[_image((5, 4, 3), np.float32)])
     compare(lambda tf, x: tf.image.per_image_standardization(x), inputs=[_image((2, 5, 4, 3), np.float32)],

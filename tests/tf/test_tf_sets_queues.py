@@ -190,6 +190,15 @@ def test_fifo_queue_components_shapes_and_conversion():
     same(_run(steps))
 
 
+def test_negative_dequeue_counts_are_refused_and_take_nothing():
+    def steps(tf):
+        q = tf.queue.FIFOQueue(5, tf.int32, shapes=[()])
+        return [lambda: q.enqueue_many([[1, 2, 3]]), lambda: q.dequeue_many(-1), lambda: q.dequeue_up_to(-2),
+                q.size, lambda: q.dequeue_many(3)]  # fmt: skip
+
+    assert same(_run(steps))[1:3] == ["InvalidArgumentError", "InvalidArgumentError"]
+
+
 def test_named_components_are_dicts():
     def steps(tf):
         q = tf.queue.FIFOQueue(5, [tf.int32, tf.float32], shapes=[(), ()], names=["a", "b"])

@@ -92,6 +92,17 @@ def rgb_of(h, s, v) -> tuple:
     return tuple(channels)
 
 
+def rgb_of_clamped(h, s, v) -> tuple:
+    """Red, green and blue as TensorFlow's ``hsv_to_rgb`` kernel computes them: each channel's weight is a
+    clamped triangle of ``6 h`` (red ``clip(|6h - 3| - 1)``, green ``clip(2 - |6h - 2|)``, blue
+    ``clip(2 - |6h - 4|)``, each to [0, 1]) and the channel ``(1 - s + s weight) v``. Equal to :func:`rgb_of`
+    for a hue in [0, 1); a hue of exactly 1 is red (as 0), and one outside [0, 1] saturates at the ends."""
+    dh = h * 6.0
+    one_s = 1.0 - s
+    weights = (_abs(dh - 3.0) - 1.0, 2.0 - _abs(dh - 2.0), 2.0 - _abs(dh - 4.0))
+    return tuple((one_s + s * minimum(maximum(w, 0.0), 1.0)) * v for w in weights)
+
+
 def rgb_to_hsv(images, name=None):
     """``tf.image.rgb_to_hsv``: float RGB (..., 3) in [0, 1] -> HSV (..., 3) in [0, 1]."""
     return stack(list(hsv_of(*rgb_channels(images, "tf.image.rgb_to_hsv", FailedPreconditionError))), axis=-1)
@@ -99,5 +110,5 @@ def rgb_to_hsv(images, name=None):
 
 def hsv_to_rgb(images, name=None):
     """``tf.image.hsv_to_rgb``: float HSV (..., 3) in [0, 1] -> RGB (..., 3)."""
-    return stack(list(rgb_of(*rgb_channels(images, "tf.image.hsv_to_rgb", FailedPreconditionError))), axis=-1)
+    return stack(list(rgb_of_clamped(*rgb_channels(images, "tf.image.hsv_to_rgb", FailedPreconditionError))), axis=-1)
 

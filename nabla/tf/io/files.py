@@ -18,7 +18,7 @@ import numpy as np
 
 from ...atomic import atomic_write
 from .. import _made_up
-from ..errors import InvalidArgumentError, NotFoundError
+from ..errors import FailedPreconditionError, InvalidArgumentError, NotFoundError
 from ..string_tensor import StringTensor, text_data
 
 
@@ -51,8 +51,13 @@ def write_file(filename, contents, name=None) -> None:
     data = _scalar_text(contents, "tf.io.write_file", "contents")
     if _made_up.running():
         return None
+    if os.path.isdir(path):
+        raise FailedPreconditionError(f"tf.io.write_file: {path} is a directory; name a file in it")
     folder = os.path.dirname(path)
-    if folder:
-        os.makedirs(folder, exist_ok=True)
+    try:
+        if folder:
+            os.makedirs(folder, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise FailedPreconditionError(f"tf.io.write_file: {folder} is not a directory") from None
     atomic_write(path, data)
     return None

@@ -14,8 +14,9 @@ import glob as _glob
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 
-from ..errors import AlreadyExistsError, NotFoundError
+from ..errors import AlreadyExistsError, FailedPreconditionError, InvalidArgumentError, NotFoundError
 
 __all__ = ["GFile", "copy", "exists", "glob", "isdir", "listdir", "makedirs", "mkdir", "remove", "rename",
            "rmtree", "stat", "walk"]  # fmt: skip
@@ -32,6 +33,23 @@ def _missing(path: str) -> NotFoundError:
     return NotFoundError(f"{path}; No such file or directory")
 
 
+_MODES = frozenset(m + b for m in ("r", "w", "a", "r+", "w+", "a+") for b in ("", "b"))
+
+
+@contextmanager
+def _tf_errors(path: str):
+    """The OS's refusals as TensorFlow's errors: a missing path NotFoundError, a folder where a file is
+    wanted (or a file where a folder is) FailedPreconditionError."""
+    try:
+        yield
+    except FileNotFoundError:
+        raise _missing(path) from None
+    except IsADirectoryError:
+        raise FailedPreconditionError(f"{path}; Is a directory") from None
+    except (NotADirectoryError, FileExistsError):
+        raise FailedPreconditionError(f"{path} is not a directory") from None
+
+
 class GFile:
     """``tf.io.gfile.GFile(name, mode="r")``: the file, opened as Python's ``open`` opens it (a context
     manager, ``read``, ``readline``, ``readlines``, iteration over lines, ``write``, ``seek``, ``tell``),
@@ -39,10 +57,10 @@ class GFile:
 
     def __init__(self, name, mode: str = "r"):
         self.name, self.mode = _path(name), mode
-        try:
+        if mode.replace("b+", "+b") not in _MODES:
+            raise InvalidArgumentError(f"mode is not 'r' or 'w' or 'a' or 'r+' or 'w+' or 'a+' (got {mode!r})")
+        with _tf_errors(self.name):
             self._file = open(self.name, mode, **({} if "b" in mode else {"encoding": "utf-8"}))
-        except FileNotFoundError:
-            raise _missing(self.name) from None
 
     def size(self) -> int:
         return os.path.getsize(self.name)
@@ -86,7 +104,9 @@ def listdir(path) -> list[str]:
 
 def makedirs(path) -> None:
     """The folder and those above it, where missing."""
-    os.makedirs(_path(path), exist_ok=True)
+    path = _path(path)
+    with _tf_errors(path):
+        os.makedirs(path, exist_ok=True)
 
 
 def mkdir(path) -> None:
@@ -103,10 +123,8 @@ def mkdir(path) -> None:
 def remove(path) -> None:
     """Delete the file."""
     path = _path(path)
-    try:
+    with _tf_errors(path):
         os.remove(path)
-    except FileNotFoundError:
-        raise _missing(path) from None
 
 
 def rmtree(path) -> None:
@@ -128,12 +146,18 @@ def _target(src, dst, overwrite: bool) -> tuple[str, str]:
 
 def rename(src, dst, overwrite: bool = False) -> None:
     """Move ``src`` to ``dst``."""
-    os.replace(*_target(src, dst, overwrite))
+    src, dst = _target(src, dst, overwrite)
+    with _tf_errors(src):
+        os.replace(src, dst)
 
 
 def copy(src, dst, overwrite: bool = False) -> None:
     """Copy the file ``src`` to ``dst``."""
-    shutil.copyfile(*_target(src, dst, overwrite))
+    src, dst = _target(src, dst, overwrite)
+    if os.path.isdir(src):
+        raise InvalidArgumentError(f"{src} is a directory: tf.io.gfile.copy copies a file")
+    with _tf_errors(dst):
+        shutil.copyfile(src, dst)
 
 
 def walk(top, topdown: bool = True, onerror=None) -> Iterator[tuple[str, list[str], list[str]]]:

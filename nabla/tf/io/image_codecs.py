@@ -256,6 +256,8 @@ def _image_array(image, who: str, channel_counts: tuple) -> np.ndarray:
     if x.ndim != 3 or x.shape[-1] not in channel_counts:
         raise InvalidArgumentError(f"{who}: image must be (height, width, channels) with channels in "
                                    f"{channel_counts}, got shape {x.shape}")  # fmt: skip
+    if x.size == 0:
+        raise InvalidArgumentError(f"{who}: the image is empty (shape {x.shape}); give at least one pixel")
     return x
 
 
@@ -275,6 +277,8 @@ def encode_png(image, compression: int = -1, name=None) -> StringTensor:
     if x.dtype == np.uint16 and x.shape[-1] != 1:
         raise NotImplementedError(f"{who}: nabla.tf writes 16-bit PNGs in gray only (Pillow): cast the image to "
                                   "uint8 or pass one channel")  # fmt: skip
+    if not -1 <= int(compression) <= 9:
+        raise InvalidArgumentError(f"{who}: compression must be -1 (zlib's default) or 0 to 9, got {compression}")
     Image = pil_image()
     level = 6 if compression == -1 else int(compression)
     picture = Image.fromarray(np.ascontiguousarray(x[..., 0] if x.shape[-1] == 1 else x))  # (uint16: "I;16")
