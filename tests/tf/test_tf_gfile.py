@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from tf_parity import tensorflow
 
@@ -91,3 +93,25 @@ def test_a_folder_where_a_file_is_wanted_raises_tensorflows_errors(folder):
             raised.append(type(info.value).__name__)
         assert raised[0] == raised[1], raised
     assert sorted(ntf.io.gfile.listdir(f + "/cats")) == ["a.jpg", "b.txt"]  # (nothing moved or left behind)
+
+
+def test_a_file_written_anew_is_written_atomically(folder):
+    """"w" keeps the old file until close (a reader never sees half a file), and a with block that raises keeps
+    it; what close writes is what TensorFlow's GFile writes."""
+    name = str(folder / "notes.txt")
+    for lib in (ntf, tensorflow()):
+        lib.io.gfile.GFile(name, "w").write("old")  # (dropped: closed, as Python's files)
+        assert open(name).read() == "old"
+    with ntf.io.gfile.GFile(name, "w") as f:
+        f.write("é new\n")
+        assert open(name).read() == "old" and f.size() == len("é new\n".encode())
+    with pytest.raises(RuntimeError, match="stop"), ntf.io.gfile.GFile(name, "w") as f:
+        f.write("half")
+        raise RuntimeError("stop")
+    assert open(name, encoding="utf-8").read() == "é new\n"
+    with tensorflow().io.gfile.GFile(str(folder / "tf.bin"), "wb") as f:
+        f.write(b"\x00\xffdata")
+    with ntf.io.gfile.GFile(str(folder / "nb.bin"), "wb") as f:
+        f.write(b"\x00\xffdata")
+    assert open(folder / "nb.bin", "rb").read() == open(folder / "tf.bin", "rb").read()
+    assert [p for p in os.listdir(folder) if p.endswith(".tmp")] == []

@@ -11,11 +11,13 @@ missing file or folder raises ``tf.errors.NotFoundError``; a target that exists,
 from __future__ import annotations
 
 import glob as _glob
+import io
 import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from ...atomic import atomic_write
 from ..errors import AlreadyExistsError, FailedPreconditionError, InvalidArgumentError, NotFoundError
 
 __all__ = ["GFile", "copy", "exists", "glob", "isdir", "listdir", "makedirs", "mkdir", "remove", "rename",
@@ -53,17 +55,54 @@ def _tf_errors(path: str):
 class GFile:
     """``tf.io.gfile.GFile(name, mode="r")``: the file, opened as Python's ``open`` opens it (a context
     manager, ``read``, ``readline``, ``readlines``, iteration over lines, ``write``, ``seek``, ``tell``),
-    plus TensorFlow's ``size()``."""
+    plus TensorFlow's ``size()``.
+
+    A file opened to be written anew ("w", "wb", "w+") is written atomically (:func:`nabla.atomic.atomic_write`):
+    what is written is kept in memory and becomes the file on ``close()`` (or leaving the ``with`` block, or
+    when the GFile is dropped), so a reader sees the old file or the whole new one, never half of it; a
+    ``with`` block left by an exception keeps the old file. ("a" and "r+" modes change the file in place.)"""
 
     def __init__(self, name, mode: str = "r"):
         self.name, self.mode = _path(name), mode
         if mode.replace("b+", "+b") not in _MODES:
             raise InvalidArgumentError(f"mode is not 'r' or 'w' or 'a' or 'r+' or 'w+' or 'a+' (got {mode!r})")
-        with _tf_errors(self.name):
-            self._file = open(self.name, mode, **({} if "b" in mode else {"encoding": "utf-8"}))
+        self._anew = False  # (set once the file below is there: __del__ and __getattr__ read it)
+        if not mode.startswith("w"):
+            with _tf_errors(self.name):
+                self._file = open(self.name, mode, **({} if "b" in mode else {"encoding": "utf-8"}))
+            return
+        if os.path.isdir(self.name):  # (refused now, as open() would, not after everything was written)
+            raise FailedPreconditionError(f"{self.name}; Is a directory")
+        if not os.path.isdir(os.path.dirname(os.path.abspath(self.name))):
+            raise _missing(self.name)
+        self._file = io.BytesIO() if "b" in mode else io.StringIO()
+        self._anew = True
 
     def size(self) -> int:
-        return os.path.getsize(self.name)
+        return len(self._encoded()) if self._anew and not self._file.closed else os.path.getsize(self.name)
+
+    def _encoded(self) -> bytes:
+        value = self._file.getvalue()
+        return value.encode("utf-8") if isinstance(value, str) else value
+
+    def close(self) -> None:
+        """Close the file; one opened to be written anew becomes the file now, atomically."""
+        if self._anew and not self._file.closed:
+            with _tf_errors(self.name):
+                atomic_write(self.name, self._encoded())
+        self._file.close()
+
+    def __del__(self) -> None:
+        if vars(self).get("_anew") and not self._file.closed:  # (as Python's files: dropped means closed)
+            self.close()
+
+    # (Methods of the GFile itself, not the buffer's: ``GFile(name, "w").write(text)`` holds the GFile until the
+    # text is written, and only then is it dropped, closed and the file written.)
+    def write(self, data) -> int:
+        return self._file.write(data)
+
+    def writelines(self, lines) -> None:
+        self._file.writelines(lines)
 
     def __getattr__(self, name: str):
         return getattr(self._file, name)
@@ -74,8 +113,10 @@ class GFile:
     def __enter__(self) -> GFile:
         return self
 
-    def __exit__(self, *exc) -> None:
-        self._file.close()
+    def __exit__(self, kind, *exc) -> None:
+        if kind is not None and self._anew:
+            self._file.close()  # (the old file stays: the new one was not finished)
+        self.close()
 
 
 def exists(path) -> bool:
