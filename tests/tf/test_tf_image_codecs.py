@@ -158,12 +158,14 @@ def errors_of(fn) -> tuple[type, type]:
 
 
 @pytest.mark.parametrize(
-    "case", ["not_an_image", "truncated_png", "truncated_jpeg", "channels_2", "png_as_bmp", "jpeg_4_channels"]
+    "case", ["not_an_image", "truncated_png", "png_without_its_end", "truncated_jpeg", "channels_2", "png_as_bmp",
+             "jpeg_4_channels"]
 )
 def test_bad_bytes_raise_invalid_argument(case):
     fn = {
         "not_an_image": lambda tf: tf.io.decode_image(b"this is text"),
         "truncated_png": lambda tf: tf.io.decode_png(PNGS["rgb"][:60]),
+        "png_without_its_end": lambda tf: tf.io.decode_png(PNGS["rgb"][:-15]),  # (Pillow would decode the rows)
         "truncated_jpeg": lambda tf: tf.io.decode_jpeg(JPEGS["big"][: len(JPEGS["big"]) // 2]),
         "channels_2": lambda tf: tf.io.decode_png(PNGS["rgb"], channels=2),
         "png_as_bmp": lambda tf: tf.io.decode_bmp(PNGS["rgb"]),

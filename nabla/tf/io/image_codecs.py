@@ -169,6 +169,8 @@ def _decode(contents, channels, who: str, accepts: tuple, frames: bool | None = 
     if kind not in accepts:
         raise InvalidArgumentError(f"{who}: Trying to decode {kind} format with {who}: use tf.io.decode_"
                                    f"{kind.lower()} or tf.io.decode_image instead")  # fmt: skip
+    if kind == "PNG" and data.rfind(b"IEND") < 0:  # (Pillow decodes the rows there; libpng reads to the end chunk)
+        raise InvalidArgumentError(f"{who}: invalid or truncated image data (the PNG ends before its IEND chunk)")
     if kind == "JPEG" and channels == 4:
         raise InvalidArgumentError(f"{who}: JPEG does not support 4 channels: pass channels 0, 1 or 3")
     image = _open(data, who)
