@@ -115,3 +115,13 @@ def test_a_file_written_anew_is_written_atomically(folder):
         f.write(b"\x00\xffdata")
     assert open(folder / "nb.bin", "rb").read() == open(folder / "tf.bin", "rb").read()
     assert [p for p in os.listdir(folder) if p.endswith(".tmp")] == []
+
+
+def test_rmtree_of_a_file_deletes_it_as_tensorflows(folder):
+    for lib in (tensorflow(), ntf):
+        name = str(folder / f"{lib.__name__}.txt")
+        open(name, "w").write("x")
+        lib.io.gfile.rmtree(name)
+        assert not os.path.exists(name)
+        with pytest.raises(lib.errors.NotFoundError):
+            lib.io.gfile.rmtree(name)

@@ -169,8 +169,11 @@ def remove(path) -> None:
 
 
 def rmtree(path) -> None:
-    """Delete the folder and everything in it."""
+    """Delete the folder and everything in it (a file: the file, as TensorFlow's)."""
     path = _path(path)
+    if os.path.isfile(path) and not os.path.islink(path):
+        os.remove(path)
+        return
     if not os.path.isdir(path):
         raise _missing(path)
     shutil.rmtree(path)
