@@ -12,9 +12,9 @@ the OOV token. ``max_tokens`` bounds the vocabulary's size, the special tokens i
 
 ``output_mode``: ``"int"`` (the ids, int64, of the input's shape), or an encoding of them
 (``"one_hot"``, ``"multi_hot"`` or Keras 2's name for it ``"binary"``, ``"count"``, ``"tf_idf"``; see
-:mod:`.categorical`). ``"one_hot"``, ``"multi_hot"`` and ``"count"`` are int64, as Keras 3's values, eagerly
-and inside a model alike (its symbolic ``KerasTensor`` claims float32, but the values it computes are
-int64); a next ``Dense`` layer takes them. ``"tf_idf"`` is float32. It weighs each count with
+:mod:`.categorical`). The encodings are
+float32 (the layer's dtype), what a model's next layer takes: Keras 3 gives int64 when it runs eagerly
+and float32 inside a model; nabla gives float32 both ways. ``"tf_idf"`` weighs each count with
 ``log(1 + documents / (1 + documents containing the token))`` (a document: a row of a 2-D batch, an
 element of a 1-D one), the OOV id with the mean weight, as Keras.
 
@@ -260,12 +260,7 @@ class IndexLookup(RawInputLayer):
         if self.output_mode == "tf_idf":
             idf = np.zeros(depth)
             idf[: self.vocabulary_size()] = self.idf_weights
-        return encode(ids, depth, self.output_mode, type(self).__name__, idf=idf, dtype=self.encoding_dtype())
-
-    def encoding_dtype(self) -> str:
-        """The dtype of the encoded vectors: float32 (Keras's ``floatx()``) for ``"tf_idf"``, int64 for the ids
-        and counts (Keras 3's values, whatever the layer's ``dtype``)."""
-        return "float32" if self.output_mode == "tf_idf" else "int64"
+        return encode(ids, depth, self.output_mode, type(self).__name__, idf=idf, dtype=self.dtype)
 
     def compute(self, inputs) -> np.ndarray:
         if self.invert:

@@ -18,8 +18,8 @@ Each text goes through four steps, the layer's arguments:
 ``output_mode="int"`` gives (batch, length) int64 ids, padded with 0 to the longest text of the batch,
 or padded or cut (keeping the first words) to ``output_sequence_length``; with ``ragged=True`` a batch
 gives a :class:`~nabla.keras.ragged.RaggedTensor` of each text's ids, unpadded (cut to
-``output_sequence_length``). ``"multi_hot"`` and ``"count"`` give (batch, vocabulary size) int64, ``"tf_idf"``
-float32, as Keras 3 (or ``max_tokens`` wide with ``pad_to_max_tokens``).
+``output_sequence_length``). ``"multi_hot"``, ``"count"``,
+``"tf_idf"`` give (batch, vocabulary size) float32 (or ``max_tokens`` wide with ``pad_to_max_tokens``).
 A single string gives one unbatched row. With ``split=None`` each text is one token: ``"int"`` mode
 gives one id per text, in the input's shape. Inputs: a string, a list of strings, or an array of them
 ((batch,) or (batch, 1)); ``bytes`` are decoded as UTF-8.
@@ -183,7 +183,7 @@ class TextVectorization(RawInputLayer):
             return self.lookup.ids(np.asarray([t[0] for t in token_lists], dtype=str)).reshape(shape)
         if self.output_mode != "int":
             rows = [self.lookup.encode_ids(self.lookup.ids(np.asarray(t, dtype=str))) for t in token_lists]
-            out = np.stack(rows) if rows else np.zeros((0, self.lookup.depth()), self.lookup.encoding_dtype())
+            out = np.stack(rows) if rows else np.zeros((0, self.lookup.depth()), self.dtype)
             return out[0] if single else out
         if self.ragged and not single:  # (each text's ids, at most output_sequence_length of them, unpadded)
             return RaggedTensor([self.lookup.ids(np.asarray(t[: self.output_sequence_length], dtype=str))

@@ -91,14 +91,10 @@ def _copy_weights(source, target) -> None:
     ],  # fmt: skip
 )
 def test_symbolic_shapes_and_dtypes_are_keras_3s(keras, shape, make):
-    """The shapes Keras 3's KerasTensors have; the dtypes of the values its layers compute (int64 one-hot,
-    multi-hot and counts, where its KerasTensor claims float32: nabla's symbolic dtype follows the values)."""
     ours = make(nabla_keras)(nabla_keras.Input(shape=shape, dtype="string"))
-    layer = make(keras)
-    theirs = layer(keras.Input(shape=shape, dtype="string"))
+    theirs = make(keras)(keras.Input(shape=shape, dtype="string"))
     assert ours.shape == tuple(theirs.shape)
-    values = keras.ops.convert_to_numpy(layer(np.full((2, *shape), "x y")))
-    assert repr(ours).split("dtype=")[1].split(">")[0] == str(values.dtype)
+    assert repr(ours).split("dtype=")[1].split(">")[0] == theirs.dtype
 
 
 def test_string_inputs_are_string_tensors(keras):
