@@ -5,7 +5,8 @@ The lists below are nabla's public names as they were on main before the engine 
 compiler's into ``nabla/capture/`` kept every one of them; the only names gone are the engine's own
 modules, which were attributes of ``nabla`` only because ``nabla/__init__.py`` imported them
 (:data:`MOVED_MODULES`: their contents are in ``nabla.engine``), and the names added are ``nb.engine`` and
-``nb.tf`` (``import nabla`` imports ``nabla.tf`` to hand ``tf.data`` to the Keras side's dataset functions).
+``nb.tf`` (``import nabla`` imports ``nabla.tf`` to hand ``tf.data`` to the Keras side's dataset functions),
+and ``nb.records`` (the TFRecord writing that the Keras side's TensorBoard callback imports).
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ DTYPES = "bool_ float16 float32 float64 int8 int16 int32 int64 uint8".split()
 #: Modules of the engine that ``import nabla`` used to leave as attributes; now ``nabla.engine.<name>``
 #: (``autograd`` became ``grad_mode``, ``anomaly_mode``, ``graph`` and ``backward``; ``capturing`` is nabla.capture).
 MOVED_MODULES = {"autograd", "backend", "capturing", "creation", "dtypes", "serialization"}
-ADDED = {"engine", "tf"}
+# (nb.records: the TFRecord and protocol buffer writing, a low room that import nabla loads, as nb.schema)
+ADDED = {"engine", "tf", "records"}
 
 
 def _public() -> set[str]:
