@@ -74,6 +74,14 @@ def compare(
     return ours
 
 
+def random_image(shape, dtype, seed=0) -> np.ndarray:
+    """An image as tf.image takes it: uint8 values in [0, 255], float ones in [0, 1)."""
+    rng = np.random.default_rng(seed)
+    if np.dtype(dtype).kind == "u":
+        return rng.integers(0, 256, size=shape).astype(dtype)
+    return rng.uniform(0, 1, size=shape).astype(dtype)
+
+
 def same_outcome(expression: str, namespace: dict | None = None) -> tuple[str, str]:
     """``repr(eval(expression))`` with ``tf`` bound to nabla.tf and to TensorFlow, or the exception's type
     name: what a user sees in each, for tests that the two print and refuse alike."""
@@ -132,6 +140,16 @@ def assert_same(ours, theirs, where: str = "result") -> None:
             assert_same(a, b, f"{where}[{i}]")
     else:
         assert ours == theirs, f"{where}: {ours!r} != TensorFlow's {theirs!r}"
+
+
+def same_refusal(expression: str) -> None:
+    """``eval(expression)`` (``tf`` and ``np`` bound) raises on TensorFlow and raises the same kind of error, on one
+    line, on nabla.tf."""
+    ours, theirs = run_both(lambda tf: eval(expression, {"tf": tf, "np": np}))  # noqa: S307 - the tests' own
+    assert isinstance(theirs, Exception), f"TensorFlow accepted {expression}"
+    assert isinstance(ours, Exception), f"nabla.tf accepted {expression}: {ours!r}"
+    assert type(ours).__name__ == type(theirs).__name__, f"{expression}: {ours!r}; TensorFlow {theirs!r}"
+    assert "\n" not in str(ours)
 
 
 def same(fn) -> None:

@@ -21,6 +21,16 @@ def same(ours, theirs, where: str = "element") -> None:
         np.testing.assert_array_equal(ours, theirs, err_msg=where)
 
 
+def as_arrays(value):
+    """A parsed feature as :func:`same` compares it: a tensor's array, a sparse tensor's (indices, values,
+    dense_shape), a ragged tensor's rows as text."""
+    if hasattr(value, "dense_shape"):
+        return (value.indices.numpy(), value.values.numpy(), value.dense_shape.numpy())
+    if hasattr(value, "to_list"):
+        return ("ragged", repr(value.to_list()))
+    return value.numpy()
+
+
 def same_pipeline(ours, theirs) -> None:
     """The same elements (:func:`same`, in order), ``element_spec`` and ``cardinality()``."""
     a, b = list(ours.as_numpy_iterator()), list(theirs.as_numpy_iterator())

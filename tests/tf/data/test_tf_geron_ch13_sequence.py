@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import require
-from data_parity import same
+from data_parity import as_arrays, same
 
 import nabla.tf as ntf
 
@@ -41,14 +41,6 @@ def _sequence_example(lib):
     }))  # fmt: skip
 
 
-def _numpy(value):
-    if hasattr(value, "dense_shape"):
-        return (value.indices.numpy(), value.values.numpy(), value.dense_shape.numpy())
-    if hasattr(value, "to_list"):
-        return ("ragged", repr(value.to_list()))
-    return value.numpy()
-
-
 def _both(tf, context, sequence, serialized=None):
     """Both libraries' ``(context, feature_lists)`` of the chapter's example as NumPy, descriptions built by the
     same code (``context`` and ``sequence`` take the library)."""
@@ -56,7 +48,7 @@ def _both(tf, context, sequence, serialized=None):
     for lib in (ntf, tf):
         data = serialized if serialized is not None else _sequence_example(lib).SerializeToString()
         parsed = lib.io.parse_single_sequence_example(data, context(lib), sequence(lib))
-        out.append(tuple({k: _numpy(v) for k, v in part.items()} for part in parsed))
+        out.append(tuple({k: as_arrays(v) for k, v in part.items()} for part in parsed))
     return out
 
 
@@ -180,7 +172,7 @@ def test_parse_single_example_takes_ragged_features_as_tensorflow(tf):
                        "a": lib.io.FixedLenFeature([], lib.int64), "n": lib.io.RaggedFeature(lib.float32)}
         single = lib.io.parse_single_example(example.SerializeToString(), description)
         batch = lib.io.parse_example([example.SerializeToString()] * 2, description)
-        out.append(({k: _numpy(v) for k, v in single.items()}, {k: _numpy(v) for k, v in batch.items()}))
+        out.append(({k: as_arrays(v) for k, v in single.items()}, {k: as_arrays(v) for k, v in batch.items()}))
     for a, b in zip(*out):
         assert list(a) == list(b)
         same(a, b)

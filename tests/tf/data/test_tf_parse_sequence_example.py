@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import require
-from data_parity import same
+from data_parity import as_arrays, same
 
 import nabla.tf as ntf
 
@@ -30,14 +30,6 @@ def _serialized(lib, n: int, steps: int, with_pairs: bool = True) -> bytes:
     return t.SequenceExample(context=context, feature_lists=t.FeatureLists(feature_list=lists)).SerializeToString()
 
 
-def _numpy(value):
-    if hasattr(value, "dense_shape"):
-        return (value.indices.numpy(), value.values.numpy(), value.dense_shape.numpy())
-    if hasattr(value, "to_list"):
-        return ("ragged", repr(value.to_list()))
-    return value.numpy()
-
-
 def _parse_both(tf, batch, context, sequence):
     out = []
     for lib in (ntf, tf):
@@ -45,7 +37,7 @@ def _parse_both(tf, batch, context, sequence):
         serialized = [_serialized(lib, *args) for args in batch] if many else _serialized(lib, *batch)
         parsed = lib.io.parse_sequence_example(serialized, context(lib), sequence(lib))
         assert len(parsed) == 3
-        out.append(tuple({k: _numpy(v) for k, v in part.items()} for part in parsed))
+        out.append(tuple({k: as_arrays(v) for k, v in part.items()} for part in parsed))
     return out
 
 
