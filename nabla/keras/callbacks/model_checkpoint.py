@@ -18,8 +18,9 @@ class ModelCheckpoint(MonitorCallback):
     which write atomically (temporary file, then rename), so an interrupted
     save never leaves a truncated checkpoint. Missing folders are created.
     Without ``save_weights_only`` the name must end in ``.keras``, ``.h5`` or
-    ``.nabla`` (what ``model.save`` takes); with it, in ``.weights.h5``: another
-    name is refused here, before training, as Keras 3 refuses it.
+    ``.nabla`` (what ``model.save`` takes): another is refused here, before
+    training, as Keras 3 refuses it. Weight files take any name (Keras 3 asks
+    for ``.weights.h5``).
 
     With ``save_best_only=True`` a file is written only when the monitored
     value beats the best so far (strictly; ``initial_value_threshold`` is the
@@ -41,7 +42,7 @@ class ModelCheckpoint(MonitorCallback):
     Example::
 
         ModelCheckpoint("checkpoints/best.nabla", monitor="val_accuracy", save_best_only=True)
-        ModelCheckpoint("checkpoints/epoch{epoch:03d}.weights.h5", save_weights_only=True)
+        ModelCheckpoint("checkpoints/epoch{epoch:03d}.weights", save_weights_only=True)
     """
 
     def __init__(
@@ -57,11 +58,6 @@ class ModelCheckpoint(MonitorCallback):
     ):
         super().__init__(monitor, mode)
         self.filepath = os.fspath(filepath)
-        if save_weights_only and not self.filepath.endswith(".weights.h5"):
-            raise ValueError(
-                "ModelCheckpoint: with save_weights_only=True the filepath provided must end in `.weights.h5` "
-                f"(Keras weights format). Received: filepath={self.filepath}"
-            )
         if not save_weights_only and not self.filepath.endswith(MODEL_EXTENSIONS):
             raise ValueError(
                 "ModelCheckpoint: the filepath provided must end in `.keras` (Keras model format), `.h5` or nabla's "

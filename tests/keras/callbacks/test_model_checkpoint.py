@@ -44,7 +44,7 @@ def test_checkpoint_save_best_only_with_formatted_names_and_max_mode(tmp_path):
 
 
 def test_checkpoint_weights_only_and_initial_threshold(tmp_path):
-    path = tmp_path / "model.weights.h5"
+    path = tmp_path / "model.weights"
     ckpt = C.ModelCheckpoint(path, save_best_only=True, save_weights_only=True, initial_value_threshold=0.45)
     model, _, _ = fit([ckpt], val(0.5, 0.4, 0.42))
     assert model.saves == [("weights", str(path))]
