@@ -19,8 +19,9 @@ class ModelCheckpoint(MonitorCallback):
     save never leaves a truncated checkpoint. Missing folders are created.
     Without ``save_weights_only`` the name must end in ``.keras``, ``.h5`` or
     ``.nabla`` (what ``model.save`` takes): another is refused here, before
-    training, as Keras 3 refuses it. Weight files take any name (Keras 3 asks
-    for ``.weights.h5``).
+    training, as Keras 3 refuses it. Weight files take any name, a choice: Keras 3
+    asks for ``.weights.h5``, but Keras 2 course material names them ``cp.ckpt``
+    or ``best.h5``, and the file is nabla's safetensors whatever its name.
 
     With ``save_best_only=True`` a file is written only when the monitored
     value beats the best so far (strictly; ``initial_value_threshold`` is the
