@@ -84,7 +84,7 @@ def test_a_folder_where_a_file_is_wanted_raises_tensorflows_errors(folder):
                lambda tf: tf.io.gfile.copy(f + "/dogs", f + "/elsewhere"),
                lambda tf: tf.io.gfile.copy(f + "/cats/b.txt", f + "/dogs", overwrite=True),
                lambda tf: tf.io.gfile.rename(f + "/cats/b.txt", f + "/dogs", overwrite=True),
-               lambda tf: tf.io.write_file(f + "/dogs", b"x"),
+               lambda tf: tf.io.read_file(f + "/dogs"), lambda tf: tf.io.write_file(f + "/dogs", b"x"),
                lambda tf: tf.io.write_file(f + "/cats/b.txt/c", b"x")):  # fmt: skip
         raised = []
         for tf in (ntf, tensorflow()):

@@ -49,10 +49,7 @@ _CHUNK = 1 << 24
 def _read_exactly(f: io.BufferedIOBase, n: int) -> bytes:
     chunks, left = [], n
     while left > 0:
-        try:
-            chunk = f.read(min(left, _CHUNK))
-        except EOFError:  # (a gzip stream without its end, as a flushed, unclosed writer leaves it: TF reads it)
-            break
+        chunk = f.read(min(left, _CHUNK))
         if not chunk:
             break
         chunks.append(chunk)

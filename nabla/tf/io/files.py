@@ -18,8 +18,9 @@ import numpy as np
 
 from ...atomic import atomic_write
 from .. import _made_up
-from ..errors import FailedPreconditionError, InvalidArgumentError, NotFoundError
+from ..errors import FailedPreconditionError, InvalidArgumentError
 from ..string_tensor import StringTensor, text_data
+from .gfile import _tf_errors
 
 
 def _scalar_text(value, who: str, what: str) -> bytes:
@@ -35,13 +36,9 @@ def read_file(filename, name=None) -> StringTensor:
     path = _scalar_text(filename, "tf.io.read_file", "filename")
     if _made_up.running():
         return StringTensor(np.array(path, dtype=object))
-    try:
-        with open(os.fsdecode(path), "rb") as f:
-            contents = f.read()
-    except FileNotFoundError:
-        raise NotFoundError(f"{os.fsdecode(path)}; No such file or directory") from None
-    except IsADirectoryError:
-        raise InvalidArgumentError(f"tf.io.read_file: {os.fsdecode(path)} is a directory, not a file") from None
+    path = os.fsdecode(path)
+    with _tf_errors(path), open(path, "rb") as f:
+        contents = f.read()
     return StringTensor(np.array(contents, dtype=object))
 
 
@@ -54,10 +51,8 @@ def write_file(filename, contents, name=None) -> None:
     if os.path.isdir(path):
         raise FailedPreconditionError(f"tf.io.write_file: {path} is a directory; name a file in it")
     folder = os.path.dirname(path)
-    try:
-        if folder:
+    if folder:
+        with _tf_errors(folder):
             os.makedirs(folder, exist_ok=True)
-    except (FileExistsError, NotADirectoryError):
-        raise FailedPreconditionError(f"tf.io.write_file: {folder} is not a directory") from None
     atomic_write(path, data)
     return None
