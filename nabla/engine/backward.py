@@ -257,8 +257,8 @@ def run_backward(
             if not retain_graph:
                 node.inputs = None
                 node.out = None
-                if skips is not None and node.skips is not None:  # (unless a hook unfused it meanwhile)
-                    skipped.append(skips)
+                if node.skips is not None:  # (None where a hook unfused it meanwhile)
+                    skipped.append(node.skips)
     for node in skipped:
         # A fused node's walk went through the node it skips (graph.skipped_by), which is freed as the plain
         # graph's walk would free it; after the whole walk, which may still reach it by another path.

@@ -1,5 +1,5 @@
 """``Model``: compile / fit / summary, the Keras way, on nabla's modules (evaluate and predict: evaluation.py;
-files: file_methods.py).
+files: file_methods.py; the choice of fit's step: step_choice.py).
 
 A Model is a :class:`nabla.layers.Layer` (and so an ``nn.Module``): subclass
 it, create layers in ``__init__`` and write ``call(inputs, training=None)``;
@@ -14,7 +14,7 @@ import math
 
 from .. import callbacks as callbacks_module
 from .. import optimizers
-from .._engine import Tensor, capture, no_grad
+from .._engine import Tensor, no_grad
 from .._engine import random as _random
 from ..layers import Layer
 from ..layers.build_config import record_batch_axis, unbuilt_layers
@@ -31,7 +31,6 @@ from .compile_utils import (
     compile_metrics,
     compile_weighted_metrics,
     one_output_metrics,
-    own_losses,
 )
 from .data_adapter import as_input, blank_input, check_fit_arguments, sorted_logs
 from .data_parallel import DataParallel
@@ -42,6 +41,7 @@ from .interrupt import StopOnInterrupt
 from .keras2 import Keras2Methods
 from .placement import Placement
 from .sources import CappedPasses, epoch_batches
+from .step_choice import StepChoice
 from .step_methods import CompiledMetrics, StepMethods
 from .steps import TrainingSteps, batch_logs
 from .summary import print_summary
@@ -79,7 +79,7 @@ def _tensors(inputs) -> bool:
             and all(isinstance(x, Tensor) or is_text_array(x) for x in inputs))  # fmt: skip
 
 
-class Model(Placement, StepMethods, TrainingSteps, EvaluationMethods, Keras2Methods, FileMethods, Layer):
+class Model(Placement, StepChoice, StepMethods, TrainingSteps, EvaluationMethods, Keras2Methods, FileMethods, Layer):
     """A trainable network with Keras's training API.
 
     Subclass example::
@@ -273,54 +273,6 @@ class Model(Placement, StepMethods, TrainingSteps, EvaluationMethods, Keras2Meth
         self._maybe_build()
         if any(True for _ in self.parameters()):
             self._bind_optimizer()
-
-    def _choose_step(self) -> None:
-        """The training step ``fit`` runs, from compile's ``jit_compile`` and ``run_eagerly``: captured, or eager."""
-        requested, eager = self._jit_requested, self._run_eagerly
-        self._jit_compile = False if eager else requested
-        automatic = requested == "auto" and own_losses(self._compile_loss)
-        capturing = self._compile_loss is not None and not eager and (requested is True or automatic)
-        self._captured_step = capture(self._flat_step) if capturing else None
-
-    @property
-    def loss(self):
-        """Keras 3's ``model.loss``: compile's argument as given (``"mse"`` stays a name), or what a saved compile
-        config gives back (``load_model``); None before compile. Assigning one makes it the loss computed."""
-        return self._loss
-
-    @loss.setter
-    def loss(self, value) -> None:
-        self._loss, self._compile_loss = value, None if value is None else compile_loss(self, value, None)
-
-    @property
-    def run_eagerly(self) -> bool:
-        """Keras's ``model.run_eagerly`` (compile's, False by default). Setting it, as Keras material does to debug
-        (``model.run_eagerly = True`` before ``fit``: prints and breakpoints in ``call`` run at every step),
-        chooses the training step again; False goes back to what ``jit_compile`` asks for."""
-        return self._run_eagerly
-
-    @run_eagerly.setter
-    def run_eagerly(self, value: bool) -> None:
-        if not isinstance(value, bool):
-            raise TypeError(f"run_eagerly must be True or False, got {value!r}")
-        self._run_eagerly = value
-        if self._compiled:
-            self._choose_step()
-
-    @property
-    def jit_compile(self) -> bool:
-        """Keras 3's ``model.jit_compile``, resolved: whether ``fit`` runs its training step captured
-        (:func:`nabla.capture`; compile's "auto" resolved for this model and loss). Setting it (True, False or
-        "auto") chooses the step again, as compiling with that value would."""
-        return self._captured_step is not None
-
-    @jit_compile.setter
-    def jit_compile(self, value) -> None:
-        if value not in (True, False, "auto"):
-            raise ValueError(f"jit_compile must be True, False or 'auto', got {value!r}")
-        self._jit_requested = value
-        if self._compiled:
-            self._choose_step()
 
     def _bind_optimizer(self) -> None:
         """Give the optimizer the model's weights (see :func:`compile_utils.bind_optimizer`)."""
