@@ -123,7 +123,29 @@ def test_psnr_and_ssim_match_tensorflow(dtype, shape):
     _same(lambda tf, x, y: tf.image.ssim(x, y, peak, filter_size=5, return_index_map=True), a, b, atol=1e-5)
 
 
+# Boxes inside, reaching outside (extrapolated), flipped (y1 > y2), of one point, and the whole image.
+BOXES = np.array([[0.1, 0.2, 0.8, 0.9], [-0.2, 0.0, 1.3, 0.5], [0.9, 0.8, 0.1, 0.2], [0.5, 0.5, 0.5, 0.5],
+                  [0.0, 0.0, 1.0, 1.0]], np.float32)  # fmt: skip
+BOX_INDICES = np.array([0, 1, 1, 0, 1])
+
+
+@pytest.mark.parametrize("method", ["bilinear", "nearest"])
+@pytest.mark.parametrize("size", [(5, 4), (1, 1), (3, 1), (7, 6)])
+def test_crop_and_resize_samples_as_tensorflow(method, size):
+    crops = lambda tf, x: tf.image.crop_and_resize(x, BOXES, BOX_INDICES, size, method=method, extrapolation_value=-1)  # noqa: E731
+    _same(crops, random_image((2, 7, 6, 3), np.float32))
+    _same(crops, random_image((2, 7, 6, 3), np.uint8), atol=1e-3)
+
+
+def test_crop_and_resize_passes_gradients_to_image_and_boxes_as_tensorflow():
+    compare(lambda tf, x, boxes: tf.image.crop_and_resize(x, boxes, BOX_INDICES, (5, 4)),
+            inputs=[random_image((2, 7, 6, 3), np.float32), BOXES], rtol=1e-5, atol=1e-5)  # fmt: skip
+
+
 ERRORS = [
+    "tf.image.crop_and_resize(np.zeros((2, 4, 4, 1), np.float32), [[0, 0, 1, 1]], [2], (3, 3))",
+    "tf.image.crop_and_resize(np.zeros((2, 4, 4, 1), np.float32), [[0, 0, 1, 1]], [0], (0, 3))",
+    "tf.image.crop_and_resize(np.zeros((2, 4, 4, 1), np.float32), [[0, 0, 1]], [0], (3, 3))",
     "tf.image.flip_left_right(np.zeros((4, 4), np.float32))",
     "tf.image.rot90(np.zeros((2, 2, 4, 4, 1), np.float32))",
     "tf.image.central_crop(np.zeros((4, 4, 1), np.float32), 1.5)",

@@ -5,7 +5,7 @@ Images are channels-last: one (height, width, channels) image or a (batch, heigh
 Integer images hold [0, dtype max], float images [0, 1]; ``convert_image_dtype`` moves between the two, and
 the colour adjustments work on the float scale and give back the image's dtype, as TensorFlow's.
 
-- ``resizing``: resize, resize_with_pad, extract_patches;
+- ``resizing``: resize, resize_with_pad, crop_and_resize, extract_patches;
 - ``geometry``: flips, rot90, transpose, crops and pads;
 - ``color``: grayscale and HSV conversions; ``adjust``: brightness, contrast, gamma, saturation, hue;
 - ``quality``: per_image_standardization, image_gradients, total_variation, psnr, ssim;
@@ -46,7 +46,7 @@ from .random import (
     stateless_random_hue,
     stateless_random_saturation,
 )
-from .resizing import extract_patches, resize, resize_with_pad
+from .resizing import crop_and_resize, extract_patches, resize, resize_with_pad
 
 __all__ = [
     *("convert_image_dtype", "adjust_brightness", "adjust_contrast", "adjust_gamma", "adjust_hue"),
@@ -58,6 +58,7 @@ __all__ = [
     *("random_hue", "random_saturation", "stateless_random_brightness", "stateless_random_contrast"),
     *("stateless_random_crop", "stateless_random_flip_left_right", "stateless_random_flip_up_down"),
     *("stateless_random_hue", "stateless_random_saturation", "extract_patches", "resize", "resize_with_pad"),
+    "crop_and_resize",
 ]
 
 # Called on keras.Input tensors, each records a step of the functional model, as the other tf.* functions.

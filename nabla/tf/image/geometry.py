@@ -1,4 +1,4 @@
-"""``tf.image``'s geometry: flips, quarter turns, transposition, crops and pads, and ``crop_and_resize``.
+"""``tf.image``'s geometry: flips, quarter turns, transposition, crops and pads.
 
 Every function takes one (height, width, channels) image or a (batch, height, width, channels) batch and
 returns the same rank, in the image's dtype. They are slices, reversals and pads of nabla.tf's tensors, so
