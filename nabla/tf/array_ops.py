@@ -82,13 +82,29 @@ def reverse(tensor, axis, name=None):
 
 
 def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
-    """``tf.pad(x, paddings)``: ``paddings[i] = [before, after]`` values of ``constant_values`` on axis i.
-    Only ``mode="CONSTANT"`` is offered."""
-    if str(mode).upper() != "CONSTANT":
-        raise ValueError(f"nabla.tf's pad offers mode='CONSTANT' only, got {mode!r}")
+    """``tf.pad(x, paddings, mode)``: ``paddings[i] = [before, after]`` values added on axis i.
+
+    "CONSTANT" adds ``constant_values``; "REFLECT" mirrors the tensor about its edge elements (``c b | a b c d``;
+    each padding at most the axis's length - 1) and "SYMMETRIC" about its edges (``b a | a b c d``; at most the
+    axis's length), as TensorFlow; the mode's case does not matter. The mirrored modes pass the gradient back
+    onto the elements they copy."""
+    x, mode = tensor_arg(tensor), str(mode).upper()
     widths = np.asarray(paddings._data if isinstance(paddings, nb.Tensor) else paddings).tolist()
     widths = tuple(tuple(int(v) for v in pair) for pair in widths)
-    return apply(nb.pad, tensor_arg(tensor), widths, constant_values)
+    if len(widths) != x.ndim or any(len(pair) != 2 for pair in widths):
+        raise InvalidArgumentError(f"paddings must be [rank, 2] for a tensor of shape {x.shape}, got {list(widths)}")
+    if min((v for pair in widths for v in pair), default=0) < 0:
+        raise InvalidArgumentError(f"paddings must be non-negative, got {list(widths)}")
+    if mode == "CONSTANT":
+        return apply(nb.pad, x, widths, constant_values)
+    if mode not in ("REFLECT", "SYMMETRIC"):
+        raise ValueError(f'tf.pad: mode must be one of "CONSTANT", "REFLECT" or "SYMMETRIC", got {mode!r}')
+    room = 1 if mode == "REFLECT" else 0  # (REFLECT does not repeat the edge: one element fewer to mirror)
+    for size, pair in zip(x.shape, widths):
+        if max(pair) > size - room:
+            raise InvalidArgumentError(f"tf.pad: {mode} paddings must be at most {size - room} on an axis of "
+                                       f"{size}, got {list(pair)}")  # fmt: skip
+    return apply(nb.pad, x, widths, mode=mode.lower())
 
 
 def shape(input, out_type=dtypes.int32, name=None):  # noqa: A002

@@ -84,6 +84,7 @@ CASES = {
     "dot": (lambda k, x, w: k.dot(x, w), (X, W)),
     "outer": (lambda k, x, y: k.outer(x[0], y[1]), (X, POS)),
     "pad": (lambda k, x: k.pad(x, ((1, 0), (0, 2)), constant_values=1.0), (X,)),
+    "pad_reflect": (lambda k, x: k.multiply(k.pad(x, ((2, 1), (1, 3)), mode="reflect"), RAMP[:8]), (X,)),
     "sparse_cce": (lambda k, p: k.sparse_categorical_crossentropy(LABELS, p), (PROBS,)),
     "sparse_cce_logits": (lambda k, x: k.sparse_categorical_crossentropy(LABELS, x, from_logits=True), (X,)),
     "cce": (lambda k, p: k.categorical_crossentropy(ONE_HOT, p), (PROBS,)),
@@ -96,6 +97,14 @@ CASES = {
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_op_values_and_gradients_match_keras(name):
     assert_ops_match(*CASES[name])
+
+
+@pytest.mark.parametrize("mode", ["symmetric", "edge", "wrap"])
+def test_pad_modes_are_numpys(mode):
+    """NumPy is the reference where Keras 3.15's torch backend is not: it pads "symmetric" as "edge" (fixed in
+    later Keras); TensorFlow's SYMMETRIC checks the gradient (tests/tf/test_tf_ops_parity.py)."""
+    widths = ((1, 3), (4, 0))
+    np.testing.assert_array_equal(ops.pad(X, widths, mode=mode).numpy(), np.pad(X, widths, mode=mode))
 
 
 @pytest.mark.parametrize(

@@ -112,6 +112,11 @@ def test_gradients_and_total_variation_match_tensorflow(dtype):
     _same(lambda tf, x: tf.image.total_variation(tf.constant(x)), image[0].astype(dtype), atol=1e-3)
 
 
+def test_sobel_edges_match_tensorflow_with_gradients():
+    compare(lambda tf, x: tf.image.sobel_edges(x), inputs=[random_image((2, 6, 5, 3), np.float32)], atol=1e-5)
+    _same(lambda tf, x: tf.image.sobel_edges(tf.constant(x)), random_image((1, 4, 7, 1), np.float64))
+
+
 @pytest.mark.parametrize("dtype", [np.uint8, np.float32])
 @pytest.mark.parametrize("shape", [(16, 14, 3), (2, 16, 14, 3)])
 def test_psnr_and_ssim_match_tensorflow(dtype, shape):
@@ -161,6 +166,7 @@ ERRORS = [
     "tf.image.convert_image_dtype(np.zeros((2, 2, 1), np.float32), tf.string)",
     "tf.image.image_gradients(tf.zeros((4, 4, 1)))",
     "tf.image.total_variation(tf.zeros((4, 4)))",
+    "tf.image.sobel_edges(tf.zeros((4, 4, 1)))",
     "tf.image.ssim(np.zeros((4, 4, 1), np.float32), np.zeros((4, 4, 1), np.float32), 1.0)",
 ]
 

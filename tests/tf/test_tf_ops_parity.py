@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from tf_parity import compare
+from tf_parity import compare, same_refusal
 
 UNARY_POSITIVE = ["sqrt", "math.log", "math.log1p", "math.rsqrt", "math.reciprocal"]
 # TensorFlow computes these in float32 arithmetic even for float64 tensors: compared at float32's precision.
@@ -136,6 +136,8 @@ SHAPES = [
     ("broadcast_to", lambda tf, x: tf.broadcast_to(x[:, :1], [2, 3, 4])),
     ("reverse", lambda tf, x: tf.reverse(x, [0, 2])),
     ("pad", lambda tf, x: tf.pad(x, [[1, 0], [0, 2], [1, 1]], constant_values=0.5)),
+    ("pad_reflect", lambda tf, x: tf.pad(x, [[1, 1], [2, 0], [3, 2]], mode="REFLECT")),
+    ("pad_symmetric", lambda tf, x: tf.pad(x, [[2, 1], [0, 3], [4, 1]], mode="symmetric")),
     ("slice", lambda tf, x: tf.slice(x, [0, 1, 1], [2, -1, 2])),
     ("getitem", lambda tf, x: x[1, ::2, tf.newaxis, 1:3]),
     ("getitem_ellipsis", lambda tf, x: x[..., -1]),
@@ -170,6 +172,17 @@ SHAPES = [
 @pytest.mark.parametrize("fn", [f for _, f in SHAPES], ids=[name for name, _ in SHAPES])
 def test_shape_and_selection(fn):
     compare(fn, shapes=[(2, 3, 4)])
+
+
+@pytest.mark.parametrize("expression", [
+    "tf.pad(tf.zeros((2, 3)), [[2, 0], [0, 0]], mode='REFLECT')",  # (REFLECT pads at most the length - 1)
+    "tf.pad(tf.zeros((2, 3)), [[0, 0], [0, 4]], mode='SYMMETRIC')",
+    "tf.pad(tf.zeros((2, 3)), [[1, 1]])",  # (one pair per axis)
+    "tf.pad(tf.zeros((2, 3)), [[-1, 0], [0, 0]])",
+    "tf.pad(tf.zeros((2, 3)), [[1, 0], [0, 0]], mode='EDGE')",
+])  # fmt: skip
+def test_pad_refuses_as_tensorflow(expression):
+    same_refusal(expression)
 
 
 LOSSES = [

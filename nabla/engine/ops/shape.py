@@ -281,11 +281,31 @@ def _(xp, need, g, out, x, pad_width, value):
     return (g[tuple(slice(lo, lo + s) for (lo, _), s in zip(pad_width, x.shape))],)
 
 
-def pad(x, pad_width, value: float = 0.0) -> Tensor:
-    """Pad with a constant, NumPy style: ``pad_width`` is ``((before, after), ...)``, one pair, or an int."""
+# The modes that pad with the tensor's own elements, by NumPy's names (torch's "replicate" is "edge", its
+# "circular" "wrap"; TensorFlow's REFLECT and SYMMETRIC are these two).
+MIRRORED_PAD_MODES = ("reflect", "symmetric", "edge", "wrap")
+
+
+def pad(x, pad_width, value: float = 0.0, mode: str = "constant") -> Tensor:
+    """Pad, NumPy style: ``pad_width`` is ``((before, after), ...)`` (one pair per axis), one pair, or an int.
+
+    ``mode`` is NumPy's: "constant" pads with ``value``; the others with the tensor's own elements, on
+    ``a b c d``: "reflect" ``c b | a b c d | c b`` (the edge not repeated), "symmetric" ``b a | a b c d | d c``,
+    "edge" ``a a | a b c d | d d``, "wrap" ``c d | a b c d | a b``. Those gather along each padded axis (the
+    indices are NumPy's ``pad`` of the positions), so their gradient adds each copy back onto its element."""
     x = as_operand(x)
-    widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (x.ndim, 2))
-    return _pad(x, pad_width=tuple(map(tuple, widths.tolist())), value=value)
+    widths = tuple(map(tuple, np.broadcast_to(np.asarray(pad_width, dtype=int), (x.ndim, 2)).tolist()))
+    if mode == "constant":
+        return _pad(x, pad_width=widths, value=value)
+    if mode not in MIRRORED_PAD_MODES:
+        raise ValueError(f"pad: mode must be 'constant' or one of {MIRRORED_PAD_MODES}, got {mode!r}")
+    for axis, (before, after) in enumerate(widths):
+        if before or after:
+            if x.shape[axis] == 0:
+                raise ValueError(f"pad: mode {mode!r} cannot pad axis {axis}, which is empty; pad it with a constant")
+            positions = np.pad(np.arange(x.shape[axis]), (before, after), mode=mode)
+            x = getitem(x, (slice(None),) * axis + (positions,))
+    return x
 
 
 @primitive("flip", view=True)

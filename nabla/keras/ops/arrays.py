@@ -337,9 +337,11 @@ def append(x1, x2, axis=None) -> Tensor:
 
 
 def pad(x, pad_width, mode="constant", constant_values=None) -> Tensor:
-    if mode != "constant":
-        raise ValueError(f"pad: nabla pads with a constant (mode='constant'), got mode={mode!r}")
-    return ops.pad(x, pad_width, 0.0 if constant_values is None else constant_values)
+    """``keras.ops.pad``: NumPy's ``pad`` in the modes "constant", "reflect", "symmetric", "edge" and "wrap" (see
+    :func:`nabla.pad`); ``constant_values`` with "constant" only, as Keras."""
+    if constant_values is not None and mode != "constant":
+        raise ValueError(f"pad: constant_values can only be given with mode='constant', got mode={mode!r}")
+    return ops.pad(x, pad_width, 0.0 if constant_values is None else constant_values, mode=mode)
 
 
 def clip(x, x_min, x_max) -> Tensor:

@@ -8,7 +8,7 @@ the colour adjustments work on the float scale and give back the image's dtype, 
 - ``resizing``: resize, resize_with_pad, crop_and_resize, extract_patches;
 - ``geometry``: flips, rot90, transpose, crops and pads;
 - ``color``: grayscale and HSV conversions; ``adjust``: brightness, contrast, gamma, saturation, hue;
-- ``quality``: per_image_standardization, image_gradients, total_variation, psnr, ssim;
+- ``quality``: per_image_standardization, image_gradients, sobel_edges, total_variation, psnr, ssim;
 - ``random``: the random_* augmentations and their stateless_random_* forms.
 
 A name TensorFlow has and this module lacks raises an ``AttributeError`` that says so.
@@ -29,7 +29,7 @@ from .geometry import (
     rot90,
     transpose,
 )
-from .quality import image_gradients, per_image_standardization, psnr, ssim, total_variation
+from .quality import image_gradients, per_image_standardization, psnr, sobel_edges, ssim, total_variation
 from .random import (
     random_brightness,
     random_contrast,
@@ -58,7 +58,7 @@ __all__ = [
     *("random_hue", "random_saturation", "stateless_random_brightness", "stateless_random_contrast"),
     *("stateless_random_crop", "stateless_random_flip_left_right", "stateless_random_flip_up_down"),
     *("stateless_random_hue", "stateless_random_saturation", "extract_patches", "resize", "resize_with_pad"),
-    "crop_and_resize",
+    "crop_and_resize", "sobel_edges",
 ]
 
 # Called on keras.Input tensors, each records a step of the functional model, as the other tf.* functions.

@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from .._convert import constant, tensor_arg
-from ..array_ops import cast, concat, reshape
+from ..array_ops import cast, concat, pad, reshape, stack
 from ..array_ops import transpose as _permute
 from ..conv_ops import conv2d
 from ..errors import InvalidArgumentError
@@ -125,3 +125,21 @@ def ssim(img1, img2, max_val, filter_size=11, filter_sigma=1.5, k1=0.01, k2=0.03
         return reduce_mean(luminance * structure, axis=[-1])
     return reduce_mean(reduce_mean(luminance * structure, axis=[-3, -2]), axis=[-1])
 
+
+
+_SOBEL_Y = ((-1.0, -2.0, -1.0), (0.0, 0.0, 0.0), (1.0, 2.0, 1.0))  # (the x kernel is its transpose)
+
+
+def sobel_edges(image):
+    """``tf.image.sobel_edges``: each channel's Sobel derivatives, (N, H, W, C) -> (N, H, W, C, 2), the last
+    axis (dy, dx), in the image's float dtype. The 3x3 kernels ``[[-1, -2, -1], [0, 0, 0], [1, 2, 1]]`` (dy)
+    and its transpose (dx) are correlated with the image padded by reflection, as TensorFlow's."""
+    x = tensor_arg(image)
+    if x.ndim != 4:
+        raise InvalidArgumentError(f"sobel_edges expects a 4D tensor [batch_size, h, w, d], not {tuple(x.shape)}")
+    height, width = x.shape[1], x.shape[2]
+    padded = pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]], mode="REFLECT")
+    windows = [[padded[:, i : i + height, j : j + width, :] for j in range(3)] for i in range(3)]
+    dy = sum(windows[i][j] * _SOBEL_Y[i][j] for i in range(3) for j in range(3) if _SOBEL_Y[i][j])
+    dx = sum(windows[i][j] * _SOBEL_Y[j][i] for i in range(3) for j in range(3) if _SOBEL_Y[j][i])
+    return stack([dy, dx], axis=-1)

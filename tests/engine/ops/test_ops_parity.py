@@ -552,6 +552,11 @@ def test_argmax_argmin(op, axis, keepdims, dtype):
 # --- shape operations ------------------------------------------------------------------
 
 
+def _torch_pad_mode(x, widths, mode):
+    """torch pads the last axes of a batch in a mode: ``widths`` on x's axes past the first two."""
+    return F.pad(x, [w for pair in reversed(widths) for w in pair], mode=mode)
+
+
 def _torch_pad(x, widths, value=0.0):
     flat = [w for pair in reversed(widths) for w in pair]
     return F.pad(x, flat, value=value)
@@ -606,6 +611,12 @@ SHAPE_OPS = {
     "pad": ((2, 3), lambda x: nb.pad(x, ((1, 2), (0, 3))), lambda x: _torch_pad(x, ((1, 2), (0, 3)))),
     "pad(value)": ((2, 3), lambda x: nb.pad(x, 1, value=-1.5), lambda x: _torch_pad(x, ((1, 1), (1, 1)), -1.5)),
     "pad(3-d)": ((2, 1, 3), lambda x: nb.pad(x, (2, 0)), lambda x: _torch_pad(x, ((2, 0),) * 3)),
+    "pad(reflect)": ((2, 2, 4, 5), lambda x: nb.pad(x, ((0, 0), (0, 0), (3, 1), (2, 4)), mode="reflect"),
+                     lambda x: _torch_pad_mode(x, ((3, 1), (2, 4)), "reflect")),
+    "pad(edge)": ((2, 2, 4, 5), lambda x: nb.pad(x, ((0, 0), (0, 0), (5, 1), (0, 2)), mode="edge"),
+                  lambda x: _torch_pad_mode(x, ((5, 1), (0, 2)), "replicate")),
+    "pad(wrap)": ((2, 2, 4, 5), lambda x: nb.pad(x, ((0, 0), (0, 0), (2, 3), (1, 0)), mode="wrap"),
+                  lambda x: _torch_pad_mode(x, ((2, 3), (1, 0)), "circular")),
 }
 
 
