@@ -67,16 +67,17 @@ def write(tape, n_args: int, output: str) -> Program:
 
     The guards, at its top, say when the record no longer holds (a module changed or switched mode, a tensor
     read by reference changed shape, dtype, ``requires_grad`` or hooks): the function then returns
-    :data:`RETRACE` and the step is captured again. The lines of a backward pass run under the walk's
-    ``errstate``; each array is deleted after its last use.
+    :data:`RETRACE` and the step is captured again. The lines run under the backward walk's ``errstate``
+    (:func:`~nabla.engine.ops.primitive.ieee_arithmetic`: an overflow gives inf without a warning, forward too,
+    as PyTorch; one context per replay); each array is deleted after its last use.
     """
     checks = guards(tape)
     ModuleChanges.programs += 1  # (modules made from now on were read by no record: see ModuleChanges)
     # In-place updates of buffers come last, after every check that may hand the call to eager mode.
-    tape.lines += [(code, False) for code in tape.updates]
+    tape.lines += tape.updates
     # Each array is deleted after its last use, so that the replay holds no more memory than eager mode.
     last_use: dict[str, int] = {}
-    for i, (code, _) in enumerate(tape.lines):
+    for i, code in enumerate(tape.lines):
         for v in _VAR.findall(code):
             last_use[v] = i
     for v in _VAR.findall(output):
@@ -89,16 +90,13 @@ def write(tape, n_args: int, output: str) -> Program:
     if checks:
         src.append("    if not (" + "\n            and ".join(checks) + "):")
         src.append("        return RETRACE  # a module or a parameter changed: capture again")
-    in_block = False
-    for i, (code, backward) in enumerate(tape.lines):
-        if backward and not in_block:
-            src.append("    with quiet():  # backward")
-        in_block = backward
-        pad = "        " if backward else "    "
+    src.append("    with quiet():")
+    pad = "        "
+    for i, code in enumerate(tape.lines):
         src.append(pad + code.replace("\n", "\n" + pad))
         if i in dead:
             src.append(pad + "del " + ", ".join(sorted(dead[i], key=lambda v: int(v[1:]))))
-    src.append(f"    return {output}")
+    src.append(f"        return {output}")
     # A replay that draws (dropout) and then goes back to eager mode restores the generator first, so that
     # the eager call draws what it would have drawn.
     buffers = tape.buffers if tape.pooled else None

@@ -26,6 +26,7 @@ from ..engine import backend, devices
 from ..engine.backward import accumulate_grad, conform
 from ..engine.dtypes import OTHER_LIBRARIES, to_array
 from ..engine.graph import sequence_mark
+from ..engine.ops.primitive import ieee_arithmetic
 from ..engine.tensor import Tensor
 from ..engine.tracing import CaptureError, ModuleChanges, Tracer, Tracing, arrays, keyword_arrays, refuse_in_capture
 from . import buffers
@@ -73,7 +74,7 @@ class Tape(Tracer):
     """
 
     def __init__(self, args: tuple):
-        self.lines: list[tuple[str, bool]] = []  # (a line of code, whether it belongs to a backward pass)
+        self.lines: list[str] = []  # the replay's lines of code
         self.buffers = buffers.Buffers()  # the large temporaries of the replays' convolutions and pooling
         self.pooled = False  # whether a line runs on them yet
         self.var_of: dict[int, int] = {}  # id(array) -> its variable's number
@@ -88,8 +89,8 @@ class Tape(Tracer):
             "RETRACE": RETRACE,
             "diverged": diverged,
             "ModuleChanges": ModuleChanges,
-            # the errstate of the backward walk: IEEE results where the math is infinite, no warnings
-            "quiet": functools.partial(np.errstate, divide="ignore", invalid="ignore", over="ignore"),
+            # the backward walk's errstate, around the whole replay: IEEE results (an overflow's inf), no warnings
+            "quiet": ieee_arithmetic,
         }
         self.bound: dict[int, str] = {}  # id(object) -> its name in scope
         self.born: set[int] = set()  # ids of tensors made during the trace by code that was not recorded
@@ -242,8 +243,8 @@ class Tape(Tracer):
             self._line("start_buffers()")
         return "xpb"
 
-    def _line(self, code: str, backward: bool = False) -> None:
-        self.lines.append((code, backward))
+    def _line(self, code: str) -> None:
+        self.lines.append(code)
 
     def slot(self, x) -> tuple:
         """An operand as a record: ``("v", n)`` a value of the step, ``("p", tensor)`` a tensor made before it
@@ -307,7 +308,7 @@ class Tape(Tracer):
             slots[0].insert(1, self.slot(node.out))
         names = [self._new_var(gi) if n and gi is not None else "_" for n, gi in zip(node.need, grads)]
         names += ["_"] * (len(grads) - len(names))  # a rule may return more than the inputs (zip ignores them)
-        self._line(f"{', '.join(names)}{',' if len(names) == 1 else ''} = {run}({', '.join(ins)})", backward=True)
+        self._line(f"{', '.join(names)}{',' if len(names) == 1 else ''} = {run}({', '.join(ins)})")
         outs = [self.var_of[id(gi)] if n and gi is not None else None for n, gi in zip(node.need, grads)]
         self.ops.append(("vjp", node.prim, tuple(node.need), node.out is not None, *slots, outs))
 
@@ -316,17 +317,17 @@ class Tape(Tracer):
         shape, dtype = self._const(result.shape), self.name(result.dtype, "k")
         slot = self.slot(g)
         xp = self._xp("conform", [g])
-        self._line(f"{self._new_var(result)} = conform({xp}, {self.loose(g)}, {shape}, {dtype})", backward=True)
+        self._line(f"{self._new_var(result)} = conform({xp}, {self.loose(g)}, {shape}, {dtype})")
         self.ops.append(("conform", slot, len(self.keep) - 1))
 
     def add(self, a, b, total) -> None:
         slots = self.slot(a), self.slot(b)
-        self._line(f"{self._new_var(total)} = {self.loose(a)} + {self.loose(b)}", backward=True)
+        self._line(f"{self._new_var(total)} = {self.loose(a)} + {self.loose(b)}")
         self.ops.append(("add", *slots, len(self.keep) - 1))
 
     def add_at(self, total, index, g) -> None:
         slots = self.slot(total), self.slot(g)
-        self._line(f"{self.loose(total)}[{self.loose(index)}] += {self.loose(g)}", backward=True)
+        self._line(f"{self.loose(total)}[{self.loose(index)}] += {self.loose(g)}")
         self.ops.append(("add_at", *slots))
 
     def accumulate(self, t: Tensor, g, owned: bool) -> None:
@@ -336,7 +337,7 @@ class Tape(Tracer):
         call = f"{self.name(accumulate_grad, 'accumulate')}({t}, {g}, False, {owned})"
         if owned:  # the common case written out: a .grad set to None by zero_grad takes the array
             call = f"if {t}._grad is None:\n    {t}._grad = wrap({g})\nelse:\n    {call}"
-        self._line(call, backward=True)
+        self._line(call)
         self.applied = True
 
     def _checks(self, what: str) -> None:

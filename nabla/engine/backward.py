@@ -31,6 +31,7 @@ from . import backend, devices, dtypes, ops
 from .anomaly_mode import AnomalyMode
 from .grad_mode import set_grad_enabled
 from .graph import Node, check_versions, unfuse
+from .ops.primitive import ieee_arithmetic
 from .ops.shape import indexing as INDEXING
 from .tensor import Tensor
 from .tracing import Tracing, refuse_in_capture
@@ -188,7 +189,7 @@ def run_backward(
     # NOTE: gradient rules can divide by zero where the math is infinite
     # (sqrt at 0) exactly as PyTorch does; those IEEE results are the answer,
     # so NumPy's warnings are silenced here (detect_anomaly reports them).
-    with set_grad_enabled(create_graph), np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+    with set_grad_enabled(create_graph), ieee_arithmetic():
         while heap:
             node = heapq.heappop(heap)[1]
             g = grads.pop(node)

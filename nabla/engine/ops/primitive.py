@@ -84,17 +84,24 @@ def primitive(name: str, view: bool = False, reads=None, draws: bool = False):
     return lambda forward: Primitive(name, forward, view=view, reads=reads, draws=draws)
 
 
-def ieee_results(forward):
-    """A forward whose infinities and NaNs on finite inputs are its answer (``x / 0``, ``log(0)``, ``exp(1000)``,
-    ``sqrt(-1)``), silently, as PyTorch and TensorFlow return them: NumPy's RuntimeWarnings for them are
-    silenced around it (``nb.detect_anomaly()`` still reports them). Only on the operations that make such
-    values from ordinary inputs: the context costs ~1.2 us a call, too much for every operation of a small
-    network's step."""
+def ieee_arithmetic() -> np.errstate:
+    """NumPy's error state where infinities and NaNs are answers, not warnings (``x / 0``, ``log(0)``, an overflow
+    to inf): the backward walk, a captured step's replay and Keras's ``fit`` / ``evaluate`` / ``predict`` run
+    under it, as PyTorch and TensorFlow compute silently (``nb.detect_anomaly()`` still reports them)."""
+    return np.errstate(divide="ignore", invalid="ignore", over="ignore")
 
-    @functools.wraps(forward)
-    def run(xp, *args, **params):
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return forward(xp, *args, **params)
+
+def ieee_results(fn):
+    """``fn`` run under :func:`ieee_arithmetic`: a forward whose infinities and NaNs on finite inputs are its
+    answer (``x / 0``, ``log(0)``, ``exp(1000)``, ``sqrt(-1)``), or a whole loop of steps (Keras's ``fit``,
+    where a diverging training overflows), silently, as PyTorch and TensorFlow return them. Only on the
+    operations that make such values from ordinary inputs: the context costs ~1.2 us a call, too much for
+    every operation of a small network's step (a plain ``*`` that overflows in an eager step warns)."""
+
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        with ieee_arithmetic():
+            return fn(*args, **kwargs)
 
     return run
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._engine import CaptureError, Tensor, capture, no_grad
+from .._engine import CaptureError, Tensor, capture, ieee_results, no_grad
 from ..activation_logits import logits_of, remember_logits
 from ..differentiation import training_step
 from ..layers import masking
@@ -170,6 +170,7 @@ class TrainingSteps:
             self._update_metrics(y, structures.metric_arrays(out), sample_weight, masking.get_mask(out))
         return loss.item()
 
+    @ieee_results
     def train_on_batch(self, x, y, sample_weight=None, class_weight=None, return_dict: bool = False):
         """One gradient step on one batch; returns the loss (and metrics) of that batch."""
         self._require_compiled("train_on_batch")
@@ -183,6 +184,7 @@ class TrainingSteps:
             logs = {"loss": self._train_batch(x, y, weights), **self._metric_logs()}
         return sorted_logs(logs) if return_dict else self._as_list(logs)
 
+    @ieee_results
     def test_on_batch(self, x, y, sample_weight=None, return_dict: bool = False):
         """Loss (and metrics) of one batch, without training."""
         self._require_compiled("test_on_batch")
@@ -194,6 +196,7 @@ class TrainingSteps:
             logs = {"loss": self._test_batch(x, y, sample_weight), **self._metric_logs()}
         return sorted_logs(logs) if return_dict else self._as_list(logs)
 
+    @ieee_results
     def predict_on_batch(self, x):
         """The model's outputs for one batch ``x`` (as :meth:`predict` takes it), in inference mode, as NumPy
         arrays: what :meth:`predict` returns, without cutting ``x`` into batches or reporting progress."""
