@@ -109,8 +109,9 @@ class Normalization(StacksListInputs, Layer):
                 raise ValueError("Normalization: variance must be >= 0")
         self.input_mean, self.input_variance = mean, variance
         self.invert = bool(invert)
-        if self.input_shape_hint is not None:
-            self._ensure_built(self.input_shape_hint)
+        # NOTE: not built from ``input_shape=`` here (Keras 3 builds it from the data in adapt, or in a model): with
+        # axis=None the statistics take the data's rank, so ``Normalization(input_shape=[1], axis=None)`` adapted on
+        # a (n,) array normalises (n,) inputs to (n,), as the TF regression tutorial's horsepower normalizer does
 
     def build(self, input_shape) -> None:
         ndim = len(input_shape)

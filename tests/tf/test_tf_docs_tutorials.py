@@ -1,0 +1,21 @@
+"""Idioms from TensorFlow's own tutorials (tensorflow/docs: site/en/tutorials/keras and customization), each run
+on nabla.tf and on TensorFlow and compared: where a sweep of the notebooks found the two apart."""
+
+from __future__ import annotations
+
+import numpy as np
+from tf_parity import same
+
+
+def test_a_one_feature_normalizer_given_input_shape_keeps_the_datas_rank():
+    """regression.ipynb: ``Normalization(input_shape=[1,], axis=None)`` adapted on a column (a (n,) array) is
+    built from the data, as Keras builds it, so a column in is a column out (not a (1, n) row)."""
+    column = np.random.default_rng(0).uniform(46, 230, 50).astype(np.float32)
+
+    def normalize(tf):
+        layer = tf.keras.layers.Normalization(input_shape=[1], axis=None)
+        built_early = layer.built
+        layer.adapt(column)
+        return built_early, layer(column[:4]).numpy(), layer(column[:4, None]).numpy(), tuple(layer.mean.shape)
+
+    same(normalize)
