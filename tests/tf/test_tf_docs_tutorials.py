@@ -19,3 +19,23 @@ def test_a_one_feature_normalizer_given_input_shape_keeps_the_datas_rank():
         return built_early, layer(column[:4]).numpy(), layer(column[:4, None]).numpy(), tuple(layer.mean.shape)
 
     same(normalize)
+
+
+def test_a_loss_object_on_float64_arrays_computes_in_float32():
+    """A ``tf.keras.losses`` object called on NumPy's float64 arrays (as learners check a loss by hand) converts
+    them to float32, Keras's floatx, as Keras 3 does: a float32 loss."""
+    rng = np.random.default_rng(0)
+    y_true, y_pred = rng.uniform(size=(6, 3)), rng.uniform(0.1, 0.9, size=(6, 3))
+    labels = rng.integers(0, 3, 6)
+
+    def losses(tf):
+        k = tf.keras.losses
+        return [
+            k.MeanSquaredError()(y_true, y_pred).numpy(),
+            k.MeanAbsoluteError()(y_true, y_pred, sample_weight=np.ones(6)).numpy(),
+            k.BinaryCrossentropy()(y_true.round(), y_pred).numpy(),
+            k.SparseCategoricalCrossentropy(from_logits=True)(labels, y_pred).numpy(),
+            k.MeanSquaredError()(y_true.tolist(), y_pred.tolist()).numpy(),
+        ]
+
+    same(losses)

@@ -85,9 +85,10 @@ class Normalization(StacksListInputs, Layer):
     values each statistic was computed from), all non-trainable: Normalization(axis=-1) on 9 features
     has 19, as Keras's summary counts them. The attributes ``layer.mean`` and ``layer.variance`` are, as in
     Keras 3, the statistics shaped to broadcast against the inputs ((1, 9) for ``axis=-1`` on (batch, 9)
-    data; (1, 1) for ``axis=None``), given or adapted, and None before the layer is built. ``count`` is int64,
-    as Keras 3 on TensorFlow makes it (8 bytes in the summary's totals); Keras 3 leaves it 0 after ``adapt``
-    (it is kept for old files), nabla holds the count, as Keras 2 did. Gradients flow through to the input.
+    data; (1,) * rank for ``axis=None``), given or adapted, and None before the layer is built (by ``adapt``
+    or a model, not by ``input_shape=``, as in Keras 3). ``count`` is int64, as Keras 3 on TensorFlow makes it
+    (8 bytes in the summary's totals); Keras 3 leaves it 0 after ``adapt`` (it is kept for old files), nabla
+    holds the count, as Keras 2 did. Gradients flow through to the input.
     """
 
     PASSES_MASKS = True  # as Keras's: the mask goes on unchanged
