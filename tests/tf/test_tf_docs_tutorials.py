@@ -4,7 +4,8 @@ on nabla.tf and on TensorFlow and compared: where a sweep of the notebooks found
 from __future__ import annotations
 
 import numpy as np
-from tf_parity import same
+from material import run_sources
+from tf_parity import same, tensorflow
 
 
 def test_a_one_feature_normalizer_given_input_shape_keeps_the_datas_rank():
@@ -39,3 +40,23 @@ def test_a_loss_object_on_float64_arrays_computes_in_float32():
         ]
 
     same(losses)
+
+
+
+SCHEDULE = """
+import numpy as np
+import tensorflow as tf
+
+schedule = tf.keras.optimizers.schedules.InverseTimeDecay(0.001, decay_steps=20 * 1000, decay_rate=1)
+print(schedule(tf.linspace(0.0, 100000.0, 7)))
+print(schedule(np.linspace(0, 100000, 7)).numpy())
+"""
+
+
+def test_a_schedule_of_a_tensor_of_steps_prints_as_tensorflows():
+    """overfit_and_underfit.ipynb plots ``InverseTimeDecay(0.001, ...)(steps)``: a float32 tensor of rates, a
+    ``tf.Tensor`` (printed as TensorFlow prints it) when the steps are one. (Run in fresh interpreters: tf.keras
+    is Keras 3 on TensorFlow there.)"""
+    tensorflow()
+    ours = run_sources({"schedule": SCHEDULE}, "nabla")["schedule"]
+    assert ours == run_sources({"schedule": SCHEDULE}, "tensorflow")["schedule"]
