@@ -85,9 +85,10 @@ class Normalization(StacksListInputs, Layer):
     values each statistic was computed from), all non-trainable: Normalization(axis=-1) on 9 features
     has 19, as Keras's summary counts them. The attributes ``layer.mean`` and ``layer.variance`` are, as in
     Keras 3, the statistics shaped to broadcast against the inputs ((1, 9) for ``axis=-1`` on (batch, 9)
-    data; (1, 1) for ``axis=None``), given or adapted, and None before the layer is built. ``count`` is int64,
-    as Keras 3 on TensorFlow makes it (8 bytes in the summary's totals); Keras 3 leaves it 0 after ``adapt``
-    (it is kept for old files), nabla holds the count, as Keras 2 did. Gradients flow through to the input.
+    data; (1,) * rank for ``axis=None``), given or adapted, and None before the layer is built (by ``adapt``
+    or a model, not by ``input_shape=``, as in Keras 3). ``count`` is int64, as Keras 3 on TensorFlow makes it
+    (8 bytes in the summary's totals); Keras 3 leaves it 0 after ``adapt`` (it is kept for old files), nabla
+    holds the count, as Keras 2 did. Gradients flow through to the input.
     """
 
     PASSES_MASKS = True  # as Keras's: the mask goes on unchanged
@@ -109,8 +110,9 @@ class Normalization(StacksListInputs, Layer):
                 raise ValueError("Normalization: variance must be >= 0")
         self.input_mean, self.input_variance = mean, variance
         self.invert = bool(invert)
-        if self.input_shape_hint is not None:
-            self._ensure_built(self.input_shape_hint)
+        # NOTE: not built from ``input_shape=`` here (Keras 3 builds it from the data in adapt, or in a model): with
+        # axis=None the statistics take the data's rank, so ``Normalization(input_shape=[1], axis=None)`` adapted on
+        # a (n,) array normalises (n,) inputs to (n,), as the TF regression tutorial's horsepower normalizer does
 
     def build(self, input_shape) -> None:
         ndim = len(input_shape)

@@ -139,7 +139,9 @@ class Loss:
         takes two lists (keras.io's sample_size_estimate.py fits a curve with ``mse(y_pred, mean_acc)``). NOTE:
         Keras 3 refuses a list beside a tensor ("Structures don't have the same nested structure"); nabla
         reads the list as an array there too, as it always read a list ``y_true``."""
-        if isinstance(y_pred, (list, tuple)):
+        if isinstance(y_pred, (np.ndarray, np.generic, list, tuple, float, int)):
+            # NOTE: Keras 3 converts the predictions to the loss's dtype, floatx (float32): a loss of two float64
+            # NumPy arrays is a float32 tensor. nabla's own tensors keep their dtype (float64 models train in it).
             y_pred = np.asarray(y_pred, np.float32)
             if isinstance(y_true, (list, tuple)):
                 y_true = np.asarray(y_true, np.float32)

@@ -25,6 +25,7 @@ import math
 import numpy as np
 
 from ....engine.tensor import Tensor
+from ...output_class import like_inputs
 
 
 class LearningRateSchedule:
@@ -63,7 +64,8 @@ def _elementwise(rate):
         if steps.ndim == 0:
             return rate(self, step)
         rates = [rate(self, float(s)) for s in steps.reshape(-1)]
-        return Tensor._make(np.asarray(rates, np.float32).reshape(steps.shape))
+        # (a tf.Tensor of steps, nabla.tf's, gives a tf.Tensor of rates, which prints as TensorFlow's)
+        return like_inputs(Tensor._make(np.asarray(rates, np.float32).reshape(steps.shape)), step)
 
     return call
 
