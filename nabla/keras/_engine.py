@@ -12,7 +12,7 @@ from ..engine.creation import made_by, ones, sample, zeros
 from ..engine.custom_gradient import custom_vjp
 from ..engine.grad_mode import no_grad
 from ..engine.jit import compiled
-from ..engine.ops.primitive import ieee_results
+from ..engine.ops.primitive import ieee_arithmetic, ieee_results
 from ..engine.serialization import load, save
 from ..engine.tensor import Tensor
 from ..engine.tracing import CaptureError, derive, recompute, refuse_in_capture, replayed, update_in_place
@@ -27,6 +27,7 @@ __all__ = [
     "derive",
     "devices",
     "dtypes",
+    "ieee_arithmetic",
     "ieee_results",
     "load",
     "made_by",

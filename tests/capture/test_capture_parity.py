@@ -121,6 +121,22 @@ def test_small_cnn_is_bit_identical():
     _assert_twins(_twins(build, _train_step(nb.cross_entropy), xs, ys))
 
 
+@pytest.mark.parametrize("mode", ["reflect", "symmetric", "edge", "wrap"])
+def test_a_cnn_on_mirror_padded_images_is_bit_identical(mode):
+    rng = np.random.default_rng(3)
+    xs = [rng.standard_normal((4, 1, 6, 6)).astype(np.float32) for _ in range(3)]
+    ys = [rng.integers(0, 3, 4) for _ in range(3)]
+
+    def build():
+        conv, head = nn.Conv2d(1, 2, 3), nn.Linear(2 * 6 * 6, 3)
+        model = lambda x: head(nb.relu(conv(nb.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)), mode=mode))).flatten(1))  # noqa: E731
+        model.parameters = lambda: [*conv.parameters(), *head.parameters()]
+        return model, nb.optim.SGD(model.parameters(), lr=0.05)
+
+    step = _assert_twins(_twins(build, _train_step(nb.cross_entropy), xs, ys))
+    assert "getitem" in step.code or "take" in step.code
+
+
 def test_a_recurrence_over_slices_of_a_sequence_is_bit_identical():
     """An RNN slices its input one step at a time; the walk adds those gradients in place (see
     nabla.engine.backward), and a replay does the same additions in the same order."""

@@ -115,6 +115,7 @@ def test_gradients_and_total_variation_match_tensorflow(dtype):
 def test_sobel_edges_match_tensorflow_with_gradients():
     compare(lambda tf, x: tf.image.sobel_edges(x), inputs=[random_image((2, 6, 5, 3), np.float32)], atol=1e-5)
     _same(lambda tf, x: tf.image.sobel_edges(tf.constant(x)), random_image((1, 4, 7, 1), np.float64))
+    _same(lambda tf, x: tf.image.sobel_edges(tf.constant(x)), random_image((2, 6, 7, 3), np.float16), atol=4e-3)
 
 
 @pytest.mark.parametrize("dtype", [np.uint8, np.float32])
@@ -151,6 +152,13 @@ ERRORS = [
     "tf.image.crop_and_resize(np.zeros((2, 4, 4, 1), np.float32), [[0, 0, 1, 1]], [2], (3, 3))",
     "tf.image.crop_and_resize(np.zeros((2, 4, 4, 1), np.float32), [[0, 0, 1, 1]], [0], (0, 3))",
     "tf.image.crop_and_resize(np.zeros((2, 4, 4, 1), np.float32), [[0, 0, 1]], [0], (3, 3))",
+    "tf.image.crop_and_resize(np.zeros((4, 4, 1), np.float32), [[0, 0, 1, 1]], [0], (3, 3))",
+    "tf.image.crop_and_resize(np.zeros((2, 4, 4, 1), np.float32), [[0, 0, np.nan, 1]], [0], (3, 3))",
+    "tf.image.crop_and_resize(np.zeros((2, 4, 4, 1), np.float32), [[0, 0, 1, 1]], [0.0], (3, 3))",
+    "tf.image.crop_and_resize(np.zeros((2, 4, 4, 1), np.float32), [[0, 0, 1, 1]], tf.constant([0.0]), (3, 3))",
+    "tf.image.crop_and_resize(np.zeros((2, 4, 4, 1), np.float32), [[0, 0, 1, 1]], [0], [3.0, 3.0])",
+    "tf.image.crop_and_resize(np.zeros((2, 4, 4, 1), np.float32), [[0, 0, 1, 1]], [0], (3, 3), method='BILINEAR')",
+    "tf.image.sobel_edges(tf.zeros((1, 4, 4, 1), tf.int32))",
     "tf.image.flip_left_right(np.zeros((4, 4), np.float32))",
     "tf.image.rot90(np.zeros((2, 2, 4, 4, 1), np.float32))",
     "tf.image.central_crop(np.zeros((4, 4, 1), np.float32), 1.5)",

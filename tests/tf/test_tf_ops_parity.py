@@ -185,6 +185,10 @@ def test_pad_refuses_as_tensorflow(expression):
     same_refusal(expression)
 
 
+def test_pad_of_a_scalar_is_the_scalar():
+    compare(lambda tf, x: tf.pad(x, np.zeros((0, 2), np.int32)), shapes=[()])
+
+
 LOSSES = [
     ("softmax", lambda tf, x, y: tf.nn.softmax(x) * y),
     ("softmax_axis0", lambda tf, x, y: tf.nn.softmax(x, axis=0) * y),

@@ -86,15 +86,16 @@ def primitive(name: str, view: bool = False, reads=None, draws: bool = False):
 
 def ieee_arithmetic() -> np.errstate:
     """NumPy's error state where infinities and NaNs are answers, not warnings (``x / 0``, ``log(0)``, an overflow
-    to inf): the backward walk, a captured step's replay and Keras's ``fit`` / ``evaluate`` / ``predict`` run
-    under it, as PyTorch and TensorFlow compute silently (``nb.detect_anomaly()`` still reports them)."""
+    to inf): the backward walk, a captured step's replay and the built-in steps of Keras's ``fit`` /
+    ``evaluate`` / ``predict`` run under it, as PyTorch and TensorFlow compute silently
+    (``nb.detect_anomaly()`` still reports them)."""
     return np.errstate(divide="ignore", invalid="ignore", over="ignore")
 
 
 def ieee_results(fn):
     """``fn`` run under :func:`ieee_arithmetic`: a forward whose infinities and NaNs on finite inputs are its
-    answer (``x / 0``, ``log(0)``, ``exp(1000)``, ``sqrt(-1)``), or a whole loop of steps (Keras's ``fit``,
-    where a diverging training overflows), silently, as PyTorch and TensorFlow return them. Only on the
+    answer (``x / 0``, ``log(0)``, ``exp(1000)``, ``sqrt(-1)``), or a Keras training step (where a diverging
+    training overflows), silently, as PyTorch and TensorFlow return them. Only on the
     operations that make such values from ordinary inputs: the context costs ~1.2 us a call, too much for
     every operation of a small network's step (a plain ``*`` that overflows in an eager step warns)."""
 

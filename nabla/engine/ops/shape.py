@@ -294,6 +294,8 @@ def pad(x, pad_width, value: float = 0.0, mode: str = "constant") -> Tensor:
     "edge" ``a a | a b c d | d d``, "wrap" ``c d | a b c d | a b``. Those gather along each padded axis (the
     indices are NumPy's ``pad`` of the positions), so their gradient adds each copy back onto its element."""
     x = as_operand(x)
+    if x.ndim == 0:  # (no axis to pad)
+        return x.clone()
     widths = tuple(map(tuple, np.broadcast_to(np.asarray(pad_width, dtype=int), (x.ndim, 2)).tolist()))
     if mode == "constant":
         return _pad(x, pad_width=widths, value=value)
@@ -303,7 +305,7 @@ def pad(x, pad_width, value: float = 0.0, mode: str = "constant") -> Tensor:
         if before or after:
             if x.shape[axis] == 0:
                 raise ValueError(f"pad: mode {mode!r} cannot pad axis {axis}, which is empty; pad it with a constant")
-            positions = np.pad(np.arange(x.shape[axis]), (before, after), mode=mode)
+            positions = np.pad(np.arange(x.shape[axis]), (before, after), mode=mode).tolist()  # (a list: capturable)
             x = getitem(x, (slice(None),) * axis + (positions,))
     return x
 
@@ -365,7 +367,7 @@ def index_arrays(index):
 def _on_device(index, device):
     """An index's arrays moved to the indexed tensor's device (as PyTorch takes CPU indices for GPU data)."""
     items = index if isinstance(index, tuple) else (index,)
-    moved = tuple(backend.to_device(i, device) if isinstance(i, np.ndarray) else i for i in items)
+    moved = tuple(backend.to_device(np.asarray(i), device) if isinstance(i, (np.ndarray, list)) else i for i in items)
     return moved if isinstance(index, tuple) else moved[0]
 
 

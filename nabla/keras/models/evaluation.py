@@ -9,7 +9,7 @@ import math
 import numpy as np
 
 from .. import callbacks as callbacks_module
-from .._engine import ieee_results, no_grad
+from .._engine import ieee_arithmetic, no_grad
 from . import structures
 from .batches import evaluation_arrays
 from .data_adapter import as_list, sorted_logs, unwrap
@@ -39,7 +39,6 @@ class EvaluationMethods:
                 cblist.on_test_batch_end(step, batch_logs(total, seen, self._metric_logs()))
         return {"loss": mean_loss(total, seen), **self._metric_logs()}  # the metrics keep it, as Keras's
 
-    @ieee_results
     def evaluate(
         self,
         x=None,
@@ -79,7 +78,6 @@ class EvaluationMethods:
         cblist.set_params({"verbose": verbose, "epochs": 1, "steps": math.ceil(n / batch_size)})
         return cblist
 
-    @ieee_results
     def predict(self, x, batch_size: int | None = None, verbose="auto", callbacks=None, steps=None) -> np.ndarray:
         """The model's outputs for ``x`` (as :meth:`evaluate` takes it) as a NumPy array (``training=False``, no graph);
         a list of them for a list of outputs, a dict for a dict, as Keras returns them. ``verbose`` as
@@ -95,7 +93,8 @@ class EvaluationMethods:
             for step, start in enumerate(range(0, structures.count(x), batch_size)):
                 cblist.on_predict_batch_begin(step)
                 batch = structures.take(x, slice(start, start + batch_size))
-                out = unwrap(self.predict_step((self._placed(batch),)))
+                with ieee_arithmetic():  # (inf and NaN are outputs, as Keras's; not the callbacks' errstate)
+                    out = unwrap(self.predict_step((self._placed(batch),)))
                 outs.append(structures.arrays_of(out))
                 cblist.on_predict_batch_end(step, {"outputs": outs[-1]})
         cblist.on_predict_end()

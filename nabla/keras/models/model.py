@@ -14,7 +14,7 @@ import math
 
 from .. import callbacks as callbacks_module
 from .. import optimizers
-from .._engine import Tensor, ieee_results, no_grad
+from .._engine import Tensor, no_grad
 from .._engine import random as _random
 from ..layers import Layer
 from ..layers.build_config import record_batch_axis, unbuilt_layers
@@ -301,7 +301,6 @@ class Model(Placement, StepChoice, StepMethods, TrainingSteps, EvaluationMethods
 
     # --- fit -------------------------------------------------------------------------------
 
-    @ieee_results  # (a diverging training's inf and NaN in the logs, without NumPy's warnings, as Keras)
     def fit(
         self,
         x=None,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._engine import CaptureError, Tensor, capture, ieee_results, no_grad
+from .._engine import CaptureError, Tensor, capture, ieee_arithmetic, ieee_results, no_grad
 from ..activation_logits import logits_of, remember_logits
 from ..differentiation import training_step
 from ..layers import masking
@@ -136,6 +136,10 @@ class TrainingSteps:
         :func:`.structures.flatten_batch`."""
         return self._step(*structures.unflatten_batch(layout, arrays))
 
+    # The built-in steps run under the backward walk's error state (ieee_arithmetic): a diverging training's inf
+    # and NaN are its losses and metrics, without NumPy's warnings, as Keras's; one context a batch (~1 us).
+    # Callbacks, data generators and a train_step of yours keep the caller's error state, as in Keras.
+    @ieee_results
     def _train_batch(self, x: np.ndarray, y: np.ndarray, sample_weight) -> float:
         self.train()
         step = self._captured_step if self._placement == "cpu" else None  # (replays are NumPy code)
@@ -161,6 +165,7 @@ class TrainingSteps:
             self._update_metrics(y, structures.metric_arrays(out), sample_weight, mask)
         return loss.item()
 
+    @ieee_results
     def _test_batch(self, x: np.ndarray, y: np.ndarray, sample_weight) -> float:
         self.eval()
         with no_grad():
@@ -170,7 +175,6 @@ class TrainingSteps:
             self._update_metrics(y, structures.metric_arrays(out), sample_weight, masking.get_mask(out))
         return loss.item()
 
-    @ieee_results
     def train_on_batch(self, x, y, sample_weight=None, class_weight=None, return_dict: bool = False):
         """One gradient step on one batch; returns the loss (and metrics) of that batch."""
         self._require_compiled("train_on_batch")
@@ -184,7 +188,6 @@ class TrainingSteps:
             logs = {"loss": self._train_batch(x, y, weights), **self._metric_logs()}
         return sorted_logs(logs) if return_dict else self._as_list(logs)
 
-    @ieee_results
     def test_on_batch(self, x, y, sample_weight=None, return_dict: bool = False):
         """Loss (and metrics) of one batch, without training."""
         self._require_compiled("test_on_batch")
@@ -196,14 +199,13 @@ class TrainingSteps:
             logs = {"loss": self._test_batch(x, y, sample_weight), **self._metric_logs()}
         return sorted_logs(logs) if return_dict else self._as_list(logs)
 
-    @ieee_results
     def predict_on_batch(self, x):
         """The model's outputs for one batch ``x`` (as :meth:`predict` takes it), in inference mode, as NumPy
         arrays: what :meth:`predict` returns, without cutting ``x`` into batches or reporting progress."""
         x = structures.model_inputs(self, x, "x", keep_float64=True)
         mode = self.training
         self.eval()
-        with no_grad():
+        with no_grad(), ieee_arithmetic():
             out = unwrap(self.predict_step((self._placed(x),)))
         self.train(mode)
         return structures.shaped_like_outputs(self, structures.arrays_of(out))

@@ -137,6 +137,10 @@ def sobel_edges(image):
     x = tensor_arg(image)
     if x.ndim != 4:
         raise InvalidArgumentError(f"sobel_edges expects a 4D tensor [batch_size, h, w, d], not {tuple(x.shape)}")
+    if not x.dtype.is_floating:
+        raise InvalidArgumentError(f"sobel_edges takes float images, got {x.dtype.name}: convert_image_dtype it first")
+    if x.dtype.name == "float16":  # (TensorFlow's kernel sums float16 in float32: one rounding, at the end)
+        return cast(sobel_edges(cast(x, "float32")), "float16")
     height, width = x.shape[1], x.shape[2]
     padded = pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]], mode="REFLECT")
     windows = [[padded[:, i : i + height, j : j + width, :] for j in range(3)] for i in range(3)]

@@ -19,6 +19,7 @@ from ...keras.ops.image import extract_patches as _extract_patches
 from .._convert import as_tf, tensor_arg
 from ..array_ops import cast, expand_dims, gather_nd, pad, squeeze, where
 from ..errors import InvalidArgumentError, OutOfRangeError
+from ..utilities import is_tensor
 
 _METHODS = ("bilinear", "nearest")
 
@@ -83,20 +84,27 @@ def _sample_positions(low, high, size: int, count: int):
 def _crop_arguments(image, boxes, box_indices, crop_size, method: str):
     x = tensor_arg(image)
     if x.ndim != 4:
-        raise ValueError(f"tf.image.crop_and_resize: image must be (batch, height, width, channels), got {x.shape}")
+        raise InvalidArgumentError(f"crop_and_resize: image must be (batch, height, width, channels), got {x.ndim}-D")
     boxes = cast(tensor_arg(boxes), "float32")
     if boxes.ndim != 2 or boxes.shape[1] != 4:
         raise InvalidArgumentError(f"boxes must be 2-D [num_boxes, 4] (y1, x1, y2, x2), got shape {tuple(boxes.shape)}")
     indices = np.asarray(tensor_arg(box_indices).numpy())
+    if indices.dtype.kind not in "iu":  # (TensorFlow's conversion refuses a float tensor and a list of floats apart)
+        error = ValueError if is_tensor(box_indices) else TypeError
+        raise error(f"crop_and_resize: box_indices must be int32, got {indices.dtype}")
     if indices.shape != (boxes.shape[0],):
         raise InvalidArgumentError(f"box_indices must be 1-D [num_boxes={boxes.shape[0]}], got shape {indices.shape}")
     if indices.size and (indices.min() < 0 or indices.max() >= x.shape[0]):
         raise OutOfRangeError(f"box_indices has values outside [0, batch_size={x.shape[0]})")
-    size = np.asarray(tensor_arg(crop_size).numpy()).reshape(-1)
+    size = np.asarray(tensor_arg(crop_size).numpy())
+    if size.dtype.kind not in "iu":
+        raise TypeError(f"crop_and_resize: crop_size must be int32 [crop_height, crop_width], got {size.dtype}")
+    if not np.isfinite(boxes.numpy()).all():
+        raise InvalidArgumentError("Boxes contains at least one element that is not finite")
     if size.shape != (2,) or (size <= 0).any():
         raise InvalidArgumentError(f"crop_size must be [crop_height, crop_width], both positive, got {size.tolist()}")
-    if str(method).lower() not in _METHODS:
-        raise ValueError(f"tf.image.crop_and_resize: method must be 'bilinear' or 'nearest', got {method!r}")
+    if method not in _METHODS:  # (case-sensitive, as TensorFlow's kernel)
+        raise InvalidArgumentError(f"crop_and_resize: method must be 'bilinear' or 'nearest', got {method!r}")
     return x, boxes, indices, (int(size[0]), int(size[1]))
 
 
@@ -122,7 +130,7 @@ def crop_and_resize(image, boxes, box_indices, crop_size, method="bilinear", ext
         cols = np.clip(cols, 0, width - 1).astype(np.int64)[:, None, :]
         return gather_nd(pixels, np.stack(np.broadcast_arrays(box, rows, cols), axis=-1))
 
-    if str(method).lower() == "nearest":
+    if method == "nearest":
         out = at(np.floor(y + 0.5), np.floor(x_ + 0.5))  # (only samples inside the image are kept: y, x >= 0)
     else:
         top, left = np.floor(y), np.floor(x_)
