@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from material import run_sources
 
 _DATA = """
@@ -145,28 +146,38 @@ print("RESULT:" + json.dumps(results))
 """
 
 
-def _results(source: str) -> tuple[dict, dict]:
-    """What ``source`` put in ``results`` on nabla.tf and on TensorFlow (its RESULT line; fit's bars around it)."""
+_SOURCES = {"params.py": _PARAMS, "classifier.py": _CLASSIFIER, "wide_and_deep.py": _WIDE_AND_DEEP}
+
+
+@pytest.fixture(scope="module")
+def results() -> dict:
+    """What each source put in ``results``, on nabla.tf and on TensorFlow (its RESULT line; fit's bars around
+    it), each library's run in one fresh interpreter."""
     outputs = {}
     for library in ("nabla", "tensorflow"):
-        printed = run_sources({"cells.py": source}, library)["cells.py"]
-        line = next(line for line in printed.splitlines() if line.startswith("RESULT:"))
-        outputs[library] = json.loads(line[len("RESULT:"):])
-    return outputs["nabla"], outputs["tensorflow"]
+        printed = run_sources(_SOURCES, library)
+        for name, text in printed.items():
+            line = next(line for line in text.splitlines() if line.startswith("RESULT:"))
+            outputs[library, name] = json.loads(line[len("RESULT:"):])
+    return outputs
 
 
-def test_history_params_keep_verbose_as_given_in_fit_evaluate_and_predict():
-    ours, theirs = _results(_PARAMS)
+def _both(results, name: str) -> tuple[dict, dict]:
+    return results["nabla", name], results["tensorflow", name]
+
+
+def test_history_params_keep_verbose_as_given_in_fit_evaluate_and_predict(results):
+    ours, theirs = _both(results, "params.py")
     assert theirs["auto"]["verbose"] == "auto"
     assert ours == theirs
 
 
-def test_the_fashion_mnist_classifier_shows_what_tensorflow_shows():
-    ours, theirs = _results(_CLASSIFIER)
+def test_the_fashion_mnist_classifier_shows_what_tensorflow_shows(results):
+    ours, theirs = _both(results, "classifier.py")
     assert ours == theirs
 
 
-def test_the_wide_and_deep_models_train_evaluate_predict_and_reload_as_in_tensorflow():
-    ours, theirs = _results(_WIDE_AND_DEEP)
+def test_the_wide_and_deep_models_train_evaluate_predict_and_reload_as_in_tensorflow(results):
+    ours, theirs = _both(results, "wide_and_deep.py")
     assert theirs["reloaded"] == [True, True]
     assert ours == theirs
