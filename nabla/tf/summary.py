@@ -4,8 +4,10 @@ As in TensorFlow 2: ``writer = tf.summary.create_file_writer(logdir)`` makes an 
 inside ``with writer.as_default():`` (or after ``writer.set_as_default()``), ``tf.summary.scalar(name,
 value, step=n)`` and ``tf.summary.histogram(name, values, step=n)`` add a record to it and return True;
 with no default writer they write nothing and return False. ``step`` may be given once to ``as_default``.
+``tf.summary.image``, ``text`` and ``audio`` write the same way (PNGs, strings, WAVs).
 ``writer.flush()`` makes the records visible to TensorBoard. Scalars are written as ``simple_value`` and
-histograms as ``histo`` (see :mod:`nabla.keras.callbacks.event_file`), which TensorBoard reads as its own.
+histograms as ``histo`` (see :mod:`nabla.keras.callbacks.event_file`), which TensorBoard reads as its own;
+images, text and audio as TensorFlow 2 writes them (see :mod:`nabla.tf.summary_media`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import numpy as np
 
 from nabla.keras.callbacks.event_file import HISTOGRAM_BUCKETS, EventFileWriter, event, histogram_value, scalar_value
 
+from . import summary_media
 from ._missing import missing
 
 _defaults: list = []  # (writer, step) of the enclosing `with writer.as_default()` blocks, innermost last
@@ -74,14 +77,34 @@ def histogram(name, data, step=None, buckets=None, description=None) -> bool:
     return _record(histogram_value(name, _number(data), int(buckets)), step)
 
 
-def _record(value: bytes, step) -> bool:
+def image(name, data, step=None, max_outputs=3, description=None) -> bool:
+    """Write the first ``max_outputs`` images of ``data`` ``(N, h, w, c)`` (floats in [0, 1], or uint8) as PNGs
+    under ``name`` at ``step`` (see :mod:`nabla.tf.summary_media`)."""
+    return _record(lambda: summary_media.image_value(name, data, max_outputs, description), step)
+
+
+def text(name, data, step=None, description=None) -> bool:
+    """Write ``data`` (a string or a tensor of strings) as the text ``name`` at ``step``."""
+    return _record(lambda: summary_media.text_value(name, data, description), step)
+
+
+def audio(name, data, sample_rate, step=None, max_outputs=3, encoding=None, description=None) -> bool:
+    """Write the first ``max_outputs`` clips of ``data`` ``(N, samples, channels)`` (floats in [-1, 1]) as WAV
+    files at ``sample_rate`` Hz under ``name`` at ``step``."""
+    return _record(lambda: summary_media.audio_value(name, data, sample_rate, max_outputs, encoding, description),
+                   step)  # fmt: skip
+
+
+def _record(value, step) -> bool:
+    """Write ``value`` (a Summary.Value's bytes, or a function making them: called only with a writer, as
+    TensorFlow encodes lazily) to the default writer; False without one."""
     if not _defaults:
         return False
     writer, default_step = _defaults[-1]
     step = default_step if step is None else step
     if step is None:
         raise ValueError("tf.summary: no step set: give step= to tf.summary.scalar/histogram or to as_default()")
-    return writer._write(value, step)
+    return writer._write(value() if callable(value) else value, step)
 
 
 def _number(value):

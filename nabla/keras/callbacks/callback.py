@@ -61,7 +61,7 @@ class Callback:
 
     Attributes:
         model: the model being trained, set by :meth:`set_model` before training.
-        params: ``{"epochs": int, "steps": int | None, "verbose": int}``, set
+        params: ``{"epochs": int, "steps": int | None, "verbose": int | str}``, set
             by :meth:`set_params`.
 
     ``on_train_batch_begin/end`` call ``on_batch_begin/end`` by default (the

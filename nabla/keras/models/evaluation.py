@@ -72,8 +72,8 @@ class EvaluationMethods:
 
     def _progress_callbacks(self, callbacks, verbose, n: int, batch_size: int):
         """evaluate's and predict's callbacks: the user's, and a ProgbarLogger unless ``verbose`` is 0."""
-        verbose = callbacks_module.resolve_verbose(verbose)
-        cbs = list(callbacks or []) + ([callbacks_module.ProgbarLogger()] if verbose else [])
+        shown = callbacks_module.resolve_verbose(verbose)  # (checks it; params keep it as given, as Keras's)
+        cbs = list(callbacks or []) + ([callbacks_module.ProgbarLogger()] if shown else [])
         cblist = callbacks_module.CallbackList(cbs, model=self)
         cblist.set_params({"verbose": verbose, "epochs": 1, "steps": math.ceil(n / batch_size)})
         return cblist

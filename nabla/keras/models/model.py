@@ -386,14 +386,14 @@ class Model(Placement, StepChoice, StepMethods, TrainingSteps, EvaluationMethods
         if steps_per_epoch is not None and not isinstance(rows, SourceBatches):
             capped, steps = CappedPasses(rows, batch_size, steps_per_epoch, part), steps_per_epoch
         history = callbacks_module.History()
-        verbose = callbacks_module.resolve_verbose(verbose)
         cbs = list(callbacks or [])
         if parallel is not None:
             verbose, cbs = parallel.verbose(verbose), parallel.callbacks(cbs)
-        if verbose:
+        if callbacks_module.resolve_verbose(verbose):
             cbs.append(callbacks_module.ProgbarLogger())
         cblist = callbacks_module.CallbackList(cbs + [history], model=self)
-        cblist.set_params({"verbose": verbose, "epochs": epochs, "steps": steps})  # (Keras's order)
+        # (``verbose`` as given, "auto" included, as Keras keeps it in history.params; Keras's order)
+        cblist.set_params({"verbose": verbose, "epochs": epochs, "steps": steps})
         self.stop_training = False
         self.history = history
         logs: dict = {}
