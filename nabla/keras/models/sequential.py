@@ -52,7 +52,7 @@ class Sequential(Model):
                 raise TypeError("Sequential.add: a tensor computed by layers is not a layer; add layers or keras.Input")
             self._input_hint = layer.input_shape_hint if isinstance(layer, InputLayer) else tuple(layer.shape)
             self._input_dtype = layer.dtype
-            self._input_named = True  # (the Input took its name, "input_layer_<n>", when it was made)
+            self._input_name = layer.name  # (the Input took its name, "input_layer_<n>", when it was made)
             if rebuild:
                 self._rebuild()
             return
@@ -111,10 +111,10 @@ class Sequential(Model):
 
     def _name_input(self) -> None:
         """Take the next "input_layer" name once per model, as Keras 3's Sequential makes one ``InputLayer`` (of
-        ``input_shape=`` or of its first build): the next ``keras.Input`` is then numbered as in Keras."""
-        if not getattr(self, "_input_named", False):
-            self._input_named = True
-            unique_name("input_layer")
+        ``input_shape=`` or of its first build): the next ``keras.Input`` is then numbered as in Keras, and the
+        model's symbolic graph (``model.inputs``) starts from an Input of that name."""
+        if getattr(self, "_input_name", None) is None:
+            self._input_name = unique_name("input_layer")
 
     @property
     def layers(self) -> list[Module]:
@@ -147,7 +147,8 @@ class Sequential(Model):
                     f"Sequential model '{self.name}' has no input shape yet, so no inputs or outputs: start it with "
                     "keras.Input(shape=...), or give the first layer input_shape="
                 )
-            x = y = Input(batch_shape=shape, dtype=self._input_dtype)
+            self._name_input()
+            x = y = Input(batch_shape=shape, dtype=self._input_dtype, name=self._input_name)
             for layer in layers:
                 y = layer(y)
             self._graph = (x, y, layers)

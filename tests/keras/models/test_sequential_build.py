@@ -114,7 +114,8 @@ def _input_names(k):
     """Géron's chapter 15 notebook: many Sequentials (input_shape=, an InputLayer, built by a call), then a
     functional WaveNet whose summary shows its input layer's name."""
     k.backend.clear_session()
-    k.Sequential([k.layers.Dense(1, input_shape=[3])])
+    first = k.Sequential([k.layers.Dense(1, input_shape=[3])])
+    assert first.output.shape == (None, 1)  # (its graph starts from the InputLayer it named: no second name)
     k.Sequential([k.layers.SimpleRNN(2, input_shape=[None, 1])])
     with_input_layer = k.Sequential()
     with_input_layer.add(k.layers.InputLayer(shape=[None, 5]))
