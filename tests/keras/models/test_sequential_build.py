@@ -115,7 +115,7 @@ def _input_names(k):
     functional WaveNet whose summary shows its input layer's name."""
     k.backend.clear_session()
     first = k.Sequential([k.layers.Dense(1, input_shape=[3])])
-    assert first.output.shape == (None, 1)  # (its graph starts from the InputLayer it named: no second name)
+    assert tuple(first.layers[0].output.shape) == (None, 1)  # (a graph from the InputLayer it named)
     k.Sequential([k.layers.SimpleRNN(2, input_shape=[None, 1])])
     with_input_layer = k.Sequential()
     with_input_layer.add(k.layers.InputLayer(shape=[None, 5]))
