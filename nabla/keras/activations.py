@@ -255,6 +255,11 @@ def sparsemax(x, axis: int = -1) -> Tensor:
     return ops.moveaxis(ops.relu(x - tau), -1, axis)
 
 
+# The operation a Keras 3 activation records on a KerasTensor where it is not the function's own name: relu is
+# activations' ReLU operation (a layer "re_lu" in a summary), exponential is keras.ops.exp.
+_OP_CLASSES = {"relu": "ReLU", "exponential": "exp"}
+
+
 def _records_calls(fn: Callable) -> Callable:
     """``fn``, which called on a KerasTensor (``keras.Input``'s) records a functional model's step instead of
     running, as Keras 3's activations (they are ops) do."""
@@ -265,7 +270,9 @@ def _records_calls(fn: Callable) -> Callable:
             from . import symbolic  # (late: symbolic imports the layers, which import the activations)
 
             if symbolic.is_symbolic(x):
-                return symbolic.call(fn, (x, *args), kwargs, op_name=fn.__name__)
+                if fn.__name__ == "linear":
+                    return x  # (Keras's linear returns its input: no step of its own)
+                return symbolic.call(fn, (x, *args), kwargs, op_name=_OP_CLASSES.get(fn.__name__, fn.__name__))
         return fn(x, *args, **kwargs)
 
     return activation

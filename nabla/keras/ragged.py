@@ -31,9 +31,12 @@ class RaggedTensor:
 
     def __init__(self, rows, dtype=None, tensor_class=Tensor, text_class=None):
         self._rows = [np.asarray(row, dtype=dtype) for row in rows]
-        if any(row.ndim != 1 for row in self._rows):
+        # Ragged rank 1: the rows' lengths vary, any axes after theirs are one shape for all (Géron's chorales:
+        # rows of 4-note chords, ``tf.ragged.constant(chorales, ragged_rank=1)`` of shape (rows, None, 4)).
+        if any(row.ndim == 0 for row in self._rows) or len({row.shape[1:] for row in self._rows}) > 1:
             raise ValueError(
-                "RaggedTensor: each row must be one-dimensional (nabla's ragged tensors have ragged rank 1)"
+                "RaggedTensor: the rows must be arrays whose shapes differ in their length only (nabla's ragged "
+                f"tensors have ragged rank 1), got rows of shapes {sorted({row.shape for row in self._rows})}"
             )
         self._dtype = np.dtype(dtype) if dtype is not None else (self._rows[0].dtype if self._rows else np.float32)
         self._rows = [row.astype(self._dtype, copy=False) for row in self._rows]
@@ -89,7 +92,7 @@ class RaggedTensor:
 
     @property
     def shape(self) -> tuple:
-        return (len(self._rows), None)
+        return (len(self._rows), None, *(self._rows[0].shape[1:] if self._rows else ()))
 
     @property
     def dtype(self):
@@ -101,7 +104,7 @@ class RaggedTensor:
 
     @property
     def ndim(self) -> int:
-        return 2
+        return len(self.shape)
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -131,11 +134,11 @@ class RaggedTensor:
         """The rows padded at their end with ``default_value`` (0, or ``b""`` for text) to the longest (or to
         ``shape``'s length)."""
         width = max((len(row) for row in self._rows), default=0)
-        if shape is not None and shape[-1] is not None:
-            width = int(shape[-1])
+        if shape is not None and shape[1] is not None:
+            width = int(shape[1])
         if default_value is None:
             default_value = b"" if self._dtype.kind == "O" else 0
-        out = np.full((len(self._rows), width), default_value, self._dtype)
+        out = np.full((len(self._rows), width, *self.shape[2:]), default_value, self._dtype)
         for i, row in enumerate(self._rows):
             out[i, : min(len(row), width)] = row[:width]
         return self._tensor(out)

@@ -77,8 +77,10 @@ class Node:
             self.op_class = self.name = None
         else:
             self.index = 0
-            self.op_class = _OPERATOR_CLASSES.get(fn) or "".join(
-                word.capitalize() for word in (op_name or getattr(fn, "__name__", None) or _name(fn)).split("_")
+            word = op_name or getattr(fn, "__name__", None) or _name(fn)
+            # (an op_name already in CamelCase is Keras's class name itself: the activation relu's ``ReLU``)
+            self.op_class = _OPERATOR_CLASSES.get(fn) or (
+                word if word[:1].isupper() else "".join(part.capitalize() for part in word.split("_"))
             )
             self.name = auto_name(self.op_class)
 

@@ -64,3 +64,34 @@ def _pads(padding, size, kernel, strides, dilations) -> tuple:
             return pads[1:3]
     raise ValueError(f"conv2d: padding must be 'VALID', 'SAME' or [[0, 0], [top, bottom], [left, right], [0, 0]], "
                      f"got {padding!r}")  # fmt: skip
+
+
+def depthwise_conv2d(input, filter, strides, padding, data_format=None, dilations=None, name=None):  # noqa: A002
+    """``tf.nn.depthwise_conv2d(input, filter, strides, padding)``: (batch, H, W, C) images by (kh, kw, C, M)
+    filters -> (batch, OH, OW, C * M), output channel ``c * M + m`` being channel c filtered by
+    ``filter[:, :, c, m]`` (MobileNet's building block; ``keras.layers.DepthwiseConv2D`` computes the same).
+    ``strides`` is TensorFlow's four numbers ``[1, sh, sw, 1]``; ``dilations`` two (the rate). NHWC only."""
+    from ..keras._engine import ops  # (late: the Keras side is imported on first use, not with nabla.tf)
+    from ..keras.layers.convolutional_depthwise import depthwise_conv
+
+    if data_format not in (None, "NHWC"):
+        raise ValueError(f"nabla.tf's depthwise_conv2d takes NHWC data, got data_format={data_format!r}")
+    x, w = match([input, filter], "DepthwiseConv2dNative")
+    _floats_only(x, "depthwise_conv2d")
+    if x.ndim != 4 or w.ndim != 4:
+        raise ValueError(f"depthwise_conv2d: input must be 4-D (NHWC) and filter 4-D, got {x.shape} and {w.shape}")
+    if x.shape[3] != w.shape[2]:
+        raise InvalidArgumentError(f"depthwise_conv2d: the filter's depth {w.shape[2]} must be the input's depth "
+                                   f"{x.shape[3]}")  # fmt: skip
+    if isinstance(strides, int) or len(strides) != 4:
+        raise ValueError(f"depthwise_conv2d: strides must be four numbers [1, stride_h, stride_w, 1], got {strides!r}")
+    s, d = _pair(strides, "strides"), _pair(1 if dilations is None else dilations, "dilations")
+    if s[0] != s[1]:
+        raise InvalidArgumentError(f"depthwise_conv2d: the row and column strides must be equal, as TensorFlow's "
+                                   f"kernel takes them, got {list(strides)}")  # fmt: skip
+    pads = _pads(padding, x.shape[1:3], w.shape[:2], s, d)
+
+    def padded_depthwise(x, w):
+        return depthwise_conv(ops.pad(x, ((0, 0), *pads, (0, 0))), w, s, "valid", d)
+
+    return apply(padded_depthwise, x, w)

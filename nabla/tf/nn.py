@@ -1,7 +1,7 @@
 """``tf.nn``: activations, per-example losses and the arithmetic of layers (defined in ``nn_ops``)."""
 
 from ._missing import missing
-from .conv_ops import conv2d
+from .conv_ops import conv2d, depthwise_conv2d
 from .math_ops import sigmoid, softplus, tanh
 from .nn_ops import (
     batch_normalization,

@@ -21,7 +21,8 @@ def constant(pylist, dtype=None, ragged_rank=None, inner_shape=None, name=None, 
     """``tf.ragged.constant``: rows of different lengths from a list of lists of numbers (ragged rank 1).
 
     The dtype is ``tf.constant``'s of all the values together (Python ints int32, floats float32), or
-    ``dtype``. ``ragged_rank`` must be 1 (or None for a list of flat lists); ``name`` and
+    ``dtype``. ``ragged_rank`` must be 1 (or None for a list of flat lists): with 1, the rows may be lists of
+    lists of one shape (rows of chords, shape ``(rows, None, 4)``); ``name`` and
     ``row_splits_dtype`` are accepted and ignored.
 
     Example::
@@ -35,10 +36,13 @@ def constant(pylist, dtype=None, ragged_rank=None, inner_shape=None, name=None, 
             f"ragged_rank={ragged_rank}, inner_shape={inner_shape}: pad the rows to one length and use tf.constant"
         )
     rows = [np.asarray(row.numpy() if hasattr(row, "numpy") else row) for row in pylist]
-    if any(row.ndim != 1 for row in rows):
+    inner = {row.shape[1:] for row in rows}
+    if any(row.ndim == 0 or row.dtype == object for row in rows) or len(inner) > 1 or (
+        ragged_rank is None and inner not in (set(), {()})
+    ):
         raise ValueError(
-            "tf.ragged.constant: each row must be a flat list of numbers (nabla's ragged tensors have ragged "
-            "rank 1): pad nested rows to one length and use tf.constant"
+            "tf.ragged.constant: each row must be a flat list of numbers, or with ragged_rank=1 a list of lists of "
+            "one shape (nabla's ragged tensors have ragged rank 1): pad nested rows to one length and use tf.constant"
         )
     flat = _constant([v for row in pylist for v in (row.numpy() if hasattr(row, "numpy") else row)], dtype=dtype)
     values = np.split(flat.numpy(), np.cumsum([len(row) for row in rows])[:-1]) if rows else []

@@ -183,3 +183,21 @@ def test_activation_on_keras_input_builds_a_functional_model_as_keras(name, kwar
     expected = keras.ops.convert_to_numpy(theirs(x))
     np.testing.assert_allclose(np.asarray(ours(x)), expected, rtol=1e-5, atol=1e-6)
     assert ours.output.shape == tuple(theirs.output.shape)
+
+
+def test_activations_on_keras_input_record_keras_3_s_operations():
+    # Géron's chapter 15 WaveNet summary: relu(Add()(skips)) is Keras's ReLU operation, a row "re_lu (ReLU)";
+    # exponential records exp, and linear records nothing (it returns its input).
+    keras = keras_on_torch()
+    names = ["relu", "sigmoid", "exponential", "linear", "leaky_relu", "softmax", "swish"]
+    rows = []
+    for k in (keras, nk):
+        k.backend.clear_session()  # (names count from zero again, as the operations' suffixes are compared)
+        x = k.Input((3,))
+        model = k.Model(x, [getattr(k.activations, name)(x) for name in names])
+        lines = []
+        model.summary(print_fn=lambda line, *args, into=lines, **kwargs: into.append(line))
+        rows.append([row.split("│")[1].strip() for row in "\n".join(lines).splitlines() if row.startswith("│")])
+    ours, theirs = rows[1], rows[0]
+    assert ours == theirs
+    assert any("(ReLU)" in row for row in ours)

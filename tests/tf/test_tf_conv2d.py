@@ -53,3 +53,25 @@ def test_conv2d_reads_numpy_filters_in_the_images_dtype():
     ours = ntf.nn.conv2d(ntf.constant(images), filters, strides=1, padding="SAME")
     assert ours.dtype == ntf.float32 and theirs.dtype == tf.float32
     np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    "image, kernel, strides, padding, dilations",
+    [
+        ((2, 7, 6, 3), (3, 3, 3, 1), [1, 1, 1, 1], "SAME", None),  # Géron ch. 14's images and 3x3 filters
+        ((2, 7, 6, 3), (3, 2, 3, 2), [1, 2, 2, 1], "SAME", None),
+        ((1, 8, 9, 2), (3, 3, 2, 3), [1, 2, 2, 1], "VALID", None),
+        ((1, 8, 9, 2), (2, 3, 2, 2), [1, 1, 1, 1], "SAME", [2, 2]),
+    ],
+)
+def test_depthwise_conv2d_matches_tensorflow(image, kernel, strides, padding, dilations):
+    compare(lambda tf, x, w: tf.nn.depthwise_conv2d(x, w, strides, padding, dilations=dilations),
+            shapes=[image, kernel], dtype=np.float32, grad=dilations is None)  # fmt: skip
+
+
+def test_depthwise_conv2d_refuses_unequal_strides_as_tensorflow():
+    tf = tensorflow()
+    x, w = random_inputs([(1, 8, 9, 2), (3, 3, 2, 1)], np.float32)
+    for lib in (ntf, tf):
+        with pytest.raises(lib.errors.InvalidArgumentError):
+            lib.nn.depthwise_conv2d(x, w, [1, 2, 1, 1], "VALID")

@@ -101,3 +101,38 @@ def test_a_ragged_tensors_dtype_is_a_tf_dtype_as_tensorflows():
         got, want = make(ntf), make(tf)
         assert repr(got.dtype) == repr(want.dtype) and got.dtype.name == want.dtype.name
         assert got.dtype == getattr(ntf, want.dtype.name) and type(got[0]).__module__.startswith("nabla.tf")
+
+
+def _chorales(tf):
+    """Géron's chapter 15 Bach chorales: rows of 4-note chords of different lengths as one ragged tensor of ragged
+    rank 1, sliced into a dataset and cut into windows of 3 chords (each flattened to an arpeggio)."""
+    chorales = [np.arange(8).reshape(4, 2).tolist(), [[7, 8]], np.arange(6).reshape(3, 2).tolist()]
+    ragged = tf.ragged.constant(chorales, ragged_rank=1)
+
+    def to_windows(chorale):
+        windows = tf.data.Dataset.from_tensor_slices(chorale).window(3, 1, drop_remainder=True)
+        return windows.flat_map(lambda window: window.batch(3))
+
+    dataset = tf.data.Dataset.from_tensor_slices(ragged)
+    windows = dataset.flat_map(to_windows).map(lambda w: tf.reshape(w, [-1])).batch(2)
+    return {
+        "repr": repr(ragged),
+        "shape": tuple(ragged.shape),
+        "dtype": ragged.dtype.name,
+        "padded": ragged.to_tensor().numpy().tolist(),
+        "rows": [(tuple(row.shape), row.dtype.name, row.numpy().tolist()) for row in dataset],
+        "row_shape": tuple(dataset.element_spec.shape),
+        "windows": [w.numpy().tolist() for w in windows],
+    }
+
+
+def test_ragged_rank_1_with_uniform_inner_axes_slices_as_tensorflows():
+    assert _chorales(ntf) == _chorales(tensorflow())
+
+
+def test_nested_rows_without_ragged_rank_1_are_refused_as_before():
+    # (TensorFlow infers ragged rank 2 there, which nabla does not have: one line says what to do)
+    with pytest.raises(ValueError, match="ragged_rank=1"):
+        ntf.ragged.constant([[[1, 2]], [[3, 4], [5, 6]]])
+    with pytest.raises(ValueError, match="one shape"):
+        ntf.ragged.constant([[[1, 2]], [[3, 4, 5]]], ragged_rank=1)

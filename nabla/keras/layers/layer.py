@@ -28,7 +28,7 @@ from .input_spec import check_inputs
 from .layer_config import BASE_KEYS, accepted, config_value, dtype_config, init_arguments, resolve_dtype, weight_shape
 from .layer_inputs import as_tensors, cast_floats, input_shapes, integers_as_floats, loss_tensor, ragged_refused
 from .positional_args import call_takes_mask, check_positional, training_parameter
-from .tracked_list import TrackedList
+from .tracked_list import TrackedList, tracked
 from .weight_lists import WeightLists
 
 
@@ -228,9 +228,14 @@ class Layer(BuildConfig, DTypeNames, WeightLists, Module):
                 keys[id(value)] = name
         elif type(value) is list and not value:
             value = TrackedList(self, name)  # layers appended later are tracked, as in Keras
-        elif type(value) in (list, tuple) and value and isinstance(value[0], Module):
+        elif type(value) in (list, tuple) and any(isinstance(v, Module) for v in value):
             if all(isinstance(v, Module) for v in value):
                 value = ModuleList(value)  # Keras tracks layers held in a list attribute
+            elif not name.startswith("_"):
+                # Layers among other things (Géron's ResidualUnit keeps its activation function between
+                # its convolutions): Keras tracks the layers all the same, and the list stays as it was given.
+                # (Not for private names: a functional model's _operations mixes its layers with its nodes.)
+                value = tracked(self, name, value)
         elif getattr(type(value), "_tf_variable", False):
             # A tf.Variable made in __init__ or build (the modules guide's FlexibleDense) is a weight, as in
             # Keras 2 (tf_keras); Keras 3 on TensorFlow would leave it out of the weights, and so untrained.

@@ -46,3 +46,17 @@ class TrackedList(list):
     @property
     def layers(self) -> list:
         return [item for item in self if isinstance(item, Module)]
+
+
+def tracked(owner, name: str, items: list | tuple) -> list | tuple:
+    """``items`` (layers mixed with other things) given to ``owner.name``: each layer registered with
+    ``owner`` under ``name_<position>``. A list comes back as a :class:`TrackedList` (later appends are
+    tracked too); a tuple, which cannot grow, comes back as itself."""
+    if type(items) is list:
+        out = TrackedList(owner, name)
+        out.extend(items)
+        return out
+    registering = TrackedList(owner, name)
+    for item in items:
+        registering.append(item)
+    return items

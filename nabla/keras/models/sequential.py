@@ -52,6 +52,7 @@ class Sequential(Model):
                 raise TypeError("Sequential.add: a tensor computed by layers is not a layer; add layers or keras.Input")
             self._input_hint = layer.input_shape_hint if isinstance(layer, InputLayer) else tuple(layer.shape)
             self._input_dtype = layer.dtype
+            self._input_name = layer.name  # (the Input took its name, "input_layer_<n>", when it was made)
             if rebuild:
                 self._rebuild()
             return
@@ -61,6 +62,8 @@ class Sequential(Model):
             # NOTE: a model first (a nested Sequential) gives its own input shape, as in Keras 3
             hint = layer.input_shape if isinstance(layer, Model) else getattr(layer, "input_shape_hint", None)
             self._input_hint = hint
+            if hint is not None and not isinstance(layer, Model):
+                self._name_input()  # (Keras 3 makes an InputLayer of the first layer's input_shape= here)
         self.add_module(str(len(self._modules)), layer)
         if isinstance(layer, Layer) and getattr(layer, "_sequential", None) is None:
             layer._sequential = weakref.ref(self)  # (for layer.output: see Layer.output; weak: no cycle)
@@ -103,7 +106,15 @@ class Sequential(Model):
             # Keras 3 makes each build of a Sequential model a functional graph named from the functional
             # models' counter, so a functional model made next is "functional_2", not "functional_1"
             unique_name("functional")
+            self._name_input()  # (and an InputLayer of the build's shape, unless it has one)
         super()._ensure_built(input_shape)
+
+    def _name_input(self) -> None:
+        """Take the next "input_layer" name once per model, as Keras 3's Sequential makes one ``InputLayer`` (of
+        ``input_shape=`` or of its first build): the next ``keras.Input`` is then numbered as in Keras, and the
+        model's symbolic graph (``model.inputs``) starts from an Input of that name."""
+        if getattr(self, "_input_name", None) is None:
+            self._input_name = unique_name("input_layer")
 
     @property
     def layers(self) -> list[Module]:
@@ -136,7 +147,8 @@ class Sequential(Model):
                     f"Sequential model '{self.name}' has no input shape yet, so no inputs or outputs: start it with "
                     "keras.Input(shape=...), or give the first layer input_shape="
                 )
-            x = y = Input(batch_shape=shape, dtype=self._input_dtype)
+            self._name_input()
+            x = y = Input(batch_shape=shape, dtype=self._input_dtype, name=self._input_name)
             for layer in layers:
                 y = layer(y)
             self._graph = (x, y, layers)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+import numpy as np
+
 from .._engine import no_grad
 from ..layers import Layer
 from ..symbolic import KerasTensor, Node, probe_calls
@@ -45,6 +47,9 @@ def _optimizer_count(model) -> int | None:
     optimizer = getattr(model, "optimizer", None)
     if optimizer is None or not (getattr(optimizer, "_step_calls", 0) or getattr(optimizer, "state", None)):
         return None
+    listed = getattr(type(optimizer), "variables", None)
+    if isinstance(listed, property):  # (a Keras optimizer: its own list, Nadam's momentum product included)
+        return sum(int(np.prod(v.shape)) for v in optimizer.variables)
     slots = sum(
         v.size for p, state in optimizer.state.items() for v in state.values() if getattr(v, "shape", None) == p.shape
     )

@@ -35,7 +35,9 @@ def optimizer_variables(optimizer) -> list:
     """``optimizer.variables`` (see the module's docstring)."""
     rate = optimizer.learning_rate
     listed = [optimizer.iterations] + ([rate] if rate._variable else [])
-    params = [p for group in optimizer.param_groups for p in group["params"]]
+    built_on = optimizer.__dict__.get("_built_on") or set()
+    # (Keras builds its slots for the trainable variables only: a BatchNormalization's moving statistics have none)
+    params = [p for group in optimizer.param_groups for p in group["params"] if p.requires_grad or id(p) in built_on]
     states = [optimizer.state.get(p) or {} for p in params]
     for group in _SLOTS.get(_keras_class(optimizer), []):
         # A slot the class keeps (SGD's momentum only with momentum > 0...) is in some variable's state once

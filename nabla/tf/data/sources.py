@@ -6,15 +6,31 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
+from ...keras.ragged import RaggedTensor
 from ..dtypes import numpy_dtype
 from .node import Node
 from .structure import Spec, as_array, flatten, is_structure
 
 
-def _leaves(value) -> tuple[object, list[np.ndarray]]:
-    """``(template, leaves)`` of user data: its leaves as arrays of their own (TensorFlow copies them too)."""
-    leaves = [np.array(as_array(leaf), copy=True) for leaf in flatten(value)]
+def _leaves(value) -> tuple[object, list]:
+    """``(template, leaves)`` of user data: its leaves as arrays of their own (TensorFlow copies them too); a
+    ragged tensor's as the list of its rows (see :class:`_RaggedLeaf`)."""
+    leaves = [_RaggedLeaf(leaf) if isinstance(leaf, RaggedTensor) else np.array(as_array(leaf), copy=True)
+              for leaf in flatten(value)]  # fmt: skip
     return (value if is_structure(value) else None), leaves
+
+
+class _RaggedLeaf:
+    """A ragged tensor sliced along its rows (Géron's chorales, ``from_tensor_slices(tf.ragged.constant(...))``):
+    each element is one row, a dense tensor whose length varies, so the element's spec has None there."""
+
+    def __init__(self, ragged: RaggedTensor):
+        self.rows = [np.array(row.numpy(), copy=True) for row in ragged]
+        self.dtype = np.dtype(ragged._dtype)
+        self.shape = (len(self.rows), None, *ragged.shape[2:])
+
+    def __getitem__(self, index):
+        return self.rows[index[0]]
 
 
 class TensorSlices(Node):
@@ -35,6 +51,7 @@ class TensorSlices(Node):
         if len({s[0] for s in shapes}) > 1:
             raise ValueError(f"from_tensor_slices: the tensors must have the same first dimension, got shapes {shapes}")
         self.count = shapes[0][0]
+        self.ragged = any(isinstance(leaf, _RaggedLeaf) for leaf in self.leaves)
 
     def elements(self) -> Iterator[tuple]:
         leaves = self.leaves
@@ -45,8 +62,8 @@ class TensorSlices(Node):
         """The rows at ``index`` (an int, or an array of them: a batch) of every leaf."""
         return tuple(leaf[index, ...] for leaf in self.leaves)
 
-    def rows(self) -> tuple[np.ndarray, Callable]:
-        return np.arange(self.count), self.take_rows
+    def rows(self) -> tuple[np.ndarray, Callable] | None:
+        return None if self.ragged else (np.arange(self.count), self.take_rows)
 
     def _spec(self) -> Spec:
         return Spec(self.structure, [leaf.shape[1:] for leaf in self.leaves], [leaf.dtype for leaf in self.leaves])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from keras_reference import keras_on_torch
@@ -106,3 +108,27 @@ def test_a_layer_of_the_real_keras_is_refused_naming_the_import_to_change():
     real = keras_on_torch()
     with pytest.raises(TypeError, match=r"real keras package .*from nabla.tf import keras"):
         keras.Sequential([real.layers.Dense(1)])
+
+
+def _input_names(k):
+    """Géron's chapter 15 notebook: many Sequentials (input_shape=, an InputLayer, built by a call), then a
+    functional WaveNet whose summary shows its input layer's name."""
+    k.backend.clear_session()
+    first = k.Sequential([k.layers.Dense(1, input_shape=[3])])
+    assert tuple(first.layers[0].output.shape) == (None, 1)  # (a graph from the InputLayer it named)
+    k.Sequential([k.layers.SimpleRNN(2, input_shape=[None, 1])])
+    with_input_layer = k.Sequential()
+    with_input_layer.add(k.layers.InputLayer(shape=[None, 5]))
+    k.Sequential([k.layers.Dense(2)])(np.ones((2, 3), "float32"))
+    k.Sequential([k.Input((3,)), k.layers.Dense(2)])(np.ones((2, 3), "float32"))
+    popped = k.Sequential([k.layers.Dense(2, input_shape=(3,))])
+    popped.pop()
+    popped.add(k.layers.Dense(3))
+    x = k.Input((1,))
+    return [layer.name for layer in k.Model(x, k.layers.Dense(1)(x)).layers]
+
+
+def test_each_sequential_takes_an_input_layer_name_as_keras_3s():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (Keras 3 warns about input_shape=)
+        assert _input_names(keras) == _input_names(keras_on_torch())
